@@ -1,0 +1,84 @@
+# Tally's front door. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+GO         ?= go
+BIN        := bin/tally
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+export TEST_DATABASE_URL
+# Debian packages Tally needs at run and test time: Chromium drives the
+# browser tests (and renders PDFs); poppler-utils rasterises PDFs in tests.
+APT_PACKAGES := chromium poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help
+help: ## show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: deps deps-system deps-node deps-go
+deps: deps-system deps-node deps-go ## install everything Tally needs (apt, npm, Go modules)
+
+deps-system: ## install the Debian packages (Chromium, poppler) if missing
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+node_modules/.package-lock.json: package-lock.json package.json frontend/package.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps-node: node_modules/.package-lock.json ## install npm packages from the lockfile
+
+deps-go: ## download Go modules
+	$(GO) mod download
+
+.PHONY: generate
+generate: deps-node ## regenerate ent, gqlgen and the dashboard's GraphQL types
+	$(GO) generate .
+	npm run generate
+
+.PHONY: check-generated
+check-generated: generate ## fail if regenerating changes a committed file
+	@if ! git diff --quiet -- . || [ -n "$$(git status --porcelain --untracked-files=all -- ent graph frontend/src/gql)" ]; then \
+		echo "generated files are stale; run 'make generate' and commit:"; git status --short; git diff --stat; exit 1; \
+	fi
+	@echo "generated files are up to date"
+
+.PHONY: dashboard
+dashboard: deps-node ## build the React dashboard into frontend/dist
+	npm run build
+
+.PHONY: build
+build: dashboard ## build bin/tally with the dashboard embedded
+	$(GO) build -o $(BIN) ./server
+
+.PHONY: run
+run: deps build ## install what is missing, build, and serve on http://localhost:8080
+	./$(BIN)
+
+.PHONY: test test-go test-e2e
+test: deps ## run every test: Go (SQLite and PostgreSQL) and the browser tests
+	$(MAKE) test-go
+	$(MAKE) test-e2e
+
+test-go: ## Go tests with -race on SQLite and, when reachable, PostgreSQL
+	@mkdir -p .tmp
+	$(GO) run gotest.tools/gotestsum --format pkgname --jsonfile .tmp/gotest.json -- -race -count=1 ./...
+	@pg=$$(grep -c '"Action":"pass","Package":"[^"]*","Test":"[^"]*/postgres"' .tmp/gotest.json || true); \
+	 pgskip=$$(grep -c '"Action":"skip","Package":"[^"]*","Test":"[^"]*/postgres"' .tmp/gotest.json || true); \
+	 sq=$$(grep -c '"Action":"pass","Package":"[^"]*","Test":"[^"]*/sqlite"' .tmp/gotest.json || true); \
+	 echo "database tests: $$sq passed on SQLite, $$pg passed on PostgreSQL ($$pgskip skipped)"; \
+	 if [ "$$TALLY_REQUIRE_POSTGRES" = 1 ] && [ "$$pg" = 0 ]; then echo "PostgreSQL was required but no test ran on it"; exit 1; fi
+
+test-e2e: dashboard ## browser tests of the dashboard (playwright-core + Debian's Chromium)
+	npm run e2e
+
+.PHONY: bench
+bench: ## run the benchmarks in bench/ against PostgreSQL
+	$(GO) test -run '^$$' -bench . -benchtime 5s ./bench/...
+
+.PHONY: clean
+clean: ## remove build output and local data
+	rm -rf bin .tmp frontend/dist/assets frontend/dist/index.html

@@ -1,0 +1,45 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// APIKey lets a partner app act for a merchant. The secret is shown once at
+// creation; only its hash and a short display prefix are kept.
+type APIKey struct{ ent.Schema }
+
+func (APIKey) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("key"), timeMixin{}, tenantMixin{}}
+}
+
+func (APIKey) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().MaxLen(100).
+			Comment("What the merchant called the key, e.g. \"Shop integration\"."),
+		field.String("prefix").Immutable().
+			Comment("The first characters of the secret, to recognise a key without revealing it."),
+		field.Bytes("token_hash").Sensitive().Unique().Immutable().
+			Annotations(entgql.Skip()),
+		field.String("created_by").Immutable().
+			Comment("Email of the user who created the key."),
+		field.Time("last_used_at").Optional().Nillable().
+			Comment("When the key last authenticated a request."),
+		field.Time("revoked_at").Optional().Nillable().
+			Comment("When the key was revoked; a revoked key authenticates nothing."),
+	}
+}
+
+func (APIKey) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("merchant", Merchant.Type).Ref("api_keys").Field("merchant_id").
+			Unique().Required().Immutable().Annotations(entgql.Skip()),
+	}
+}
+
+func (APIKey) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Type("APIKey")}
+}

@@ -1,0 +1,45 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Customer is someone a merchant invoices.
+type Customer struct{ ent.Schema }
+
+func (Customer) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("cus"), timeMixin{}, tenantMixin{}}
+}
+
+func (Customer) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().MaxLen(200).
+			Comment("Person or company name printed on invoices.").
+			Annotations(entgql.OrderField("NAME")),
+		field.String("email").NotEmpty().MaxLen(254).
+			Comment("Where invoices are sent; stored lower-cased, unique per merchant.").
+			Annotations(entgql.OrderField("EMAIL")),
+	}
+}
+
+func (Customer) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("merchant", Merchant.Type).Ref("customers").Field("merchant_id").
+			Unique().Required().Immutable().Annotations(entgql.Skip()),
+		edge.To("invoices", Invoice.Type).
+			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput)),
+	}
+}
+
+func (Customer) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("merchant_id", "email").Unique()}
+}
+
+func (Customer) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection()}
+}

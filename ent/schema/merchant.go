@@ -1,0 +1,68 @@
+package schema
+
+import (
+	"context"
+	"errors"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+
+	"github.com/tally-invoicing/tally/internal/tenant"
+)
+
+// Merchant is a business that sends invoices: the tenant every other row
+// belongs to.
+type Merchant struct{ ent.Schema }
+
+func (Merchant) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("mer"), timeMixin{}}
+}
+
+func (Merchant) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().MaxLen(200).
+			Comment("Trading name shown on invoices and emails."),
+		field.String("default_currency").Default("USD").MaxLen(3).
+			Comment("ISO 4217 code new invoices start in."),
+		field.Int("reference_code").Unique().Immutable().
+			Comment("Random number unique to the merchant that prefixes its payment references.").
+			Annotations(entgql.Skip()),
+		field.Int("invoice_seq").Default(0).NonNegative().
+			Comment("Last invoice number handed out; numbers are gapless per merchant.").
+			Annotations(entgql.Skip()),
+	}
+}
+
+func (Merchant) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("users", User.Type).Annotations(entgql.Skip()),
+		edge.To("customers", Customer.Type).Annotations(entgql.Skip()),
+		edge.To("invoices", Invoice.Type).Annotations(entgql.Skip()),
+		edge.To("api_keys", APIKey.Type).Annotations(entgql.Skip()),
+	}
+}
+
+func (Merchant) Interceptors() []ent.Interceptor {
+	return []ent.Interceptor{filterByTenant("id")}
+}
+
+// Hooks: merchants are created only at sign-up (system context) and a viewer
+// may change only its own merchant.
+func (Merchant) Hooks() []ent.Hook {
+	return []ent.Hook{func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if tenant.IsSystem(ctx) {
+				return next.Mutate(ctx, m)
+			}
+			if m.Op().Is(ent.OpCreate) {
+				return nil, errors.New("merchant: created only at sign-up")
+			}
+			if err := restrict(ctx, m.(wherer), "id"); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}}
+}

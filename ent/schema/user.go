@@ -1,0 +1,32 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// User is a person who signs in to a merchant's dashboard.
+type User struct{ ent.Schema }
+
+func (User) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("usr"), timeMixin{}, tenantMixin{}}
+}
+
+func (User) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("email").NotEmpty().MaxLen(254).Unique().
+			Comment("Sign-in address, stored lower-cased; unique across Tally."),
+		field.String("password_hash").Sensitive().NotEmpty().
+			Annotations(entgql.Skip()),
+	}
+}
+
+func (User) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("merchant", Merchant.Type).Ref("users").Field("merchant_id").
+			Unique().Required().Immutable().Annotations(entgql.Skip()),
+		edge.To("sessions", Session.Type).Annotations(entgql.Skip()),
+	}
+}

@@ -1,0 +1,6 @@
+// Package tally is the root of the Tally module. `go generate .` (or
+// `make generate`) regenerates ent first, then gqlgen, in that order.
+package tally
+
+//go:generate go run -mod=mod ./ent/entc.go
+//go:generate go run -mod=mod github.com/99designs/gqlgen generate

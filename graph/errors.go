@@ -1,0 +1,85 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/tally-invoicing/tally/ent"
+	"github.com/tally-invoicing/tally/internal/fault"
+	"github.com/tally-invoicing/tally/internal/tenant"
+)
+
+// PresentError turns any resolver error into what a client may see:
+// classified errors keep their message and get extensions.code (and
+// extensions.field for validation); anything else is logged and shown as a
+// generic INTERNAL error, so no SQL or stack detail ever leaks.
+func PresentError(ctx context.Context, err error) *gqlerror.Error {
+	gerr := graphql.DefaultErrorPresenter(ctx, err)
+	var already *gqlerror.Error
+	if errors.As(err, &already) && already.Extensions != nil && already.Extensions["code"] != nil {
+		return gerr // gqlgen's own parse and validation errors
+	}
+	f := classify(err)
+	if f == nil {
+		slog.ErrorContext(ctx, "graphql resolver failed", "path", gerr.Path.String(), "err", err)
+		f = fault.New(fault.CodeInternal, "internal error; it has been logged")
+	}
+	if f.Code == fault.CodeValidation && f.Field == "" && len(gerr.Path) > 1 {
+		// An argument that failed to decode (a Decimal, say) carries its
+		// input path: ["setInvoiceItems", "items", 0, "quantity"].
+		c := *f
+		c.Field = inputField(gerr.Path[1:])
+		f = &c
+	}
+	gerr.Message = f.Message
+	if f.Field != "" && f.Code == fault.CodeValidation {
+		gerr.Message = f.Field + ": " + f.Message
+	}
+	gerr.Extensions = map[string]any{"code": string(f.Code)}
+	if f.Field != "" {
+		gerr.Extensions["field"] = f.Field
+	}
+	return gerr
+}
+
+func classify(err error) *fault.Error {
+	if f, ok := fault.As(err); ok {
+		return f
+	}
+	switch {
+	case ent.IsNotFound(err):
+		return fault.New(fault.CodeNotFound, "no object with this id")
+	case errors.Is(err, tenant.ErrNoViewer):
+		return fault.New(fault.CodeUnauthenticated, "sign in, or send an API key as \"Authorization: Bearer <key>\"")
+	case ent.IsValidationError(err):
+		var ve *ent.ValidationError
+		errors.As(err, &ve)
+		return fault.Invalid(ve.Name, "value is not allowed: "+ve.Unwrap().Error())
+	}
+	return nil
+}
+
+// inputField writes an input path the way validation errors name fields:
+// items[0].quantity.
+func inputField(path ast.Path) string {
+	var b strings.Builder
+	for _, el := range path {
+		switch v := el.(type) {
+		case ast.PathIndex:
+			fmt.Fprintf(&b, "[%d]", int(v))
+		case ast.PathName:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(string(v))
+		}
+	}
+	return b.String()
+}

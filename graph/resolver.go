@@ -1,0 +1,19 @@
+// Package graph translates GraphQL into calls on the domain packages. Every
+// resolver is one ent query or one domain call; business rules live in
+// internal/.
+package graph
+
+import (
+	"github.com/tally-invoicing/tally/ent"
+	"github.com/tally-invoicing/tally/internal/auth"
+	"github.com/tally-invoicing/tally/internal/customer"
+	"github.com/tally-invoicing/tally/internal/invoice"
+)
+
+// Resolver is the root resolver: the one place dependencies are injected.
+type Resolver struct {
+	Client          *ent.Client
+	AuthService     *auth.Service
+	CustomerService *customer.Service
+	InvoiceService  *invoice.Service
+}

@@ -1,0 +1,289 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/tally-invoicing/tally/ent"
+	"github.com/tally-invoicing/tally/ent/apikey"
+	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/ent/session"
+	"github.com/tally-invoicing/tally/ent/user"
+	"github.com/tally-invoicing/tally/internal/database"
+	"github.com/tally-invoicing/tally/internal/fault"
+	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/reference"
+	"github.com/tally-invoicing/tally/internal/tenant"
+	"github.com/tally-invoicing/tally/internal/validate"
+)
+
+// Token prefixes tell session tokens and API keys apart at a glance, in logs
+// and in secret scanners.
+const (
+	sessionPrefix = "tally_ses_"
+	apiKeyPrefix  = "tally_key_"
+)
+
+// MinPasswordLength follows NIST SP 800-63B's advice: length over rules.
+const MinPasswordLength = 10
+
+// SessionLifetime is how long a sign-in lasts.
+const SessionLifetime = 30 * 24 * time.Hour
+
+var (
+	// ErrBadCredentials is returned for a wrong email or password, without
+	// saying which, so accounts cannot be discovered by trying addresses.
+	ErrBadCredentials = fault.New(fault.CodeUnauthenticated, "email or password is incorrect")
+	// ErrInvalidToken is returned for an unknown, expired or revoked token.
+	ErrInvalidToken = fault.New(fault.CodeUnauthenticated, "the session or API key is invalid, expired or revoked; sign in again or use an active API key")
+	// ErrSignInRequired is returned when an operation needs a viewer and has none.
+	ErrSignInRequired = fault.New(fault.CodeUnauthenticated, "sign in, or send an API key as \"Authorization: Bearer <key>\"")
+)
+
+// Service implements accounts, sessions and API keys.
+type Service struct {
+	client *ent.Client
+	// BcryptCost is the password hashing cost; tests lower it.
+	BcryptCost int
+	now        func() time.Time
+}
+
+// NewService returns a Service storing accounts through client.
+func NewService(client *ent.Client) *Service {
+	return &Service{client: client, BcryptCost: bcrypt.DefaultCost, now: time.Now}
+}
+
+// SignUpInput is what a new merchant gives.
+type SignUpInput struct {
+	MerchantName    string
+	Email           string
+	Password        string
+	DefaultCurrency string
+}
+
+// Session is a freshly issued sign-in.
+type Session struct {
+	Token  string
+	Viewer *tenant.Viewer
+}
+
+// SignUp creates a merchant and its first user and signs the user in.
+func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*Session, error) {
+	name := strings.TrimSpace(in.MerchantName)
+	if name == "" {
+		return nil, fault.Invalid("merchantName", "enter your business name")
+	}
+	if utf8.RuneCountInString(name) > 200 {
+		return nil, fault.Invalid("merchantName", "business name must be at most 200 characters")
+	}
+	email, err := validate.Email(in.Email)
+	if err != nil {
+		return nil, fault.WithField(err, "email")
+	}
+	if utf8.RuneCountInString(in.Password) < MinPasswordLength {
+		return nil, fault.Invalidf("password", "password must be at least %d characters", MinPasswordLength)
+	}
+	if len(in.Password) > 72 {
+		// bcrypt only reads 72 bytes; refusing is honest, truncating is not.
+		return nil, fault.Invalid("password", "password must be at most 72 bytes")
+	}
+	currency := "USD"
+	if in.DefaultCurrency != "" {
+		c, ok := money.Lookup(in.DefaultCurrency)
+		if !ok {
+			return nil, fault.Invalidf("defaultCurrency", "%q is not a supported currency code", in.DefaultCurrency)
+		}
+		currency = c.Code
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), s.BcryptCost)
+	if err != nil {
+		return nil, fmt.Errorf("hash password: %w", err)
+	}
+
+	sys := tenant.System(ctx)
+	var out *Session
+	// The merchant's reference code is random; on the rare collision, try again.
+	for attempt := 0; ; attempt++ {
+		err = database.InTx(sys, s.client, func(tx *ent.Client) error {
+			if taken, err := tx.User.Query().Where(user.Email(email)).Exist(sys); err != nil {
+				return err
+			} else if taken {
+				return fault.Invalid("email", "an account with this email already exists; sign in instead")
+			}
+			code := reference.NewMerchantCode()
+			if taken, err := tx.Merchant.Query().Where(merchant.ReferenceCode(code)).Exist(sys); err != nil {
+				return err
+			} else if taken {
+				return errCodeTaken
+			}
+			m, err := tx.Merchant.Create().SetName(name).SetDefaultCurrency(currency).SetReferenceCode(code).Save(sys)
+			if err != nil {
+				return err
+			}
+			u, err := tx.User.Create().SetMerchantID(m.ID).SetEmail(email).SetPasswordHash(string(hash)).Save(sys)
+			if err != nil {
+				if ent.IsConstraintError(err) {
+					return fault.Invalid("email", "an account with this email already exists; sign in instead")
+				}
+				return err
+			}
+			out, err = s.newSession(sys, tx, u)
+			return err
+		})
+		if errors.Is(err, errCodeTaken) && attempt < 5 {
+			continue
+		}
+		return out, err
+	}
+}
+
+var errCodeTaken = errors.New("merchant reference code taken")
+
+// dummyHash is compared against when no user exists, so that a sign-in for
+// an unknown email takes as long as one with a wrong password.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), bcrypt.DefaultCost)
+
+// SignIn checks an email and password and starts a session.
+func (s *Service) SignIn(ctx context.Context, email, password string) (*Session, error) {
+	sys := tenant.System(ctx)
+	u, err := s.client.User.Query().Where(user.Email(strings.ToLower(strings.TrimSpace(email)))).Only(sys)
+	if ent.IsNotFound(err) {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return nil, ErrBadCredentials
+	}
+	if err != nil {
+		return nil, err
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		return nil, ErrBadCredentials
+	}
+	return s.newSession(sys, s.client, u)
+}
+
+func (s *Service) newSession(ctx context.Context, client *ent.Client, u *ent.User) (*Session, error) {
+	token, hash := newSecret(sessionPrefix)
+	_, err := client.Session.Create().
+		SetMerchantID(u.MerchantID).
+		SetUserID(u.ID).
+		SetTokenHash(hash).
+		SetExpiresAt(s.now().Add(SessionLifetime).UTC()).
+		Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("create session: %w", err)
+	}
+	return &Session{Token: token, Viewer: &tenant.Viewer{MerchantID: u.MerchantID, UserID: u.ID, Actor: u.Email}}, nil
+}
+
+// SignOut ends the session whose token is given. It reports whether one was ended.
+func (s *Service) SignOut(ctx context.Context, token string) (bool, error) {
+	if !strings.HasPrefix(token, sessionPrefix) {
+		return false, nil
+	}
+	n, err := s.client.Session.Delete().Where(session.TokenHash(hashToken(token))).Exec(tenant.System(ctx))
+	return n > 0, err
+}
+
+// Authenticate resolves a session token or API key to the viewer it acts as.
+func (s *Service) Authenticate(ctx context.Context, token string) (*tenant.Viewer, error) {
+	sys := tenant.System(ctx)
+	now := s.now()
+	switch {
+	case strings.HasPrefix(token, sessionPrefix):
+		ses, err := s.client.Session.Query().
+			Where(session.TokenHash(hashToken(token)), session.ExpiresAtGT(now)).
+			WithUser().
+			Only(sys)
+		if ent.IsNotFound(err) {
+			return nil, ErrInvalidToken
+		}
+		if err != nil {
+			return nil, err
+		}
+		return &tenant.Viewer{MerchantID: ses.MerchantID, UserID: ses.UserID, Actor: ses.Edges.User.Email}, nil
+	case strings.HasPrefix(token, apiKeyPrefix):
+		k, err := s.client.APIKey.Query().
+			Where(apikey.TokenHash(hashToken(token)), apikey.RevokedAtIsNil()).
+			Only(sys)
+		if ent.IsNotFound(err) {
+			return nil, ErrInvalidToken
+		}
+		if err != nil {
+			return nil, err
+		}
+		// Record use at most once a minute: a write per request would make
+		// every read a write.
+		if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) > time.Minute {
+			if err := s.client.APIKey.UpdateOneID(k.ID).SetLastUsedAt(now.UTC()).Exec(sys); err != nil {
+				return nil, fmt.Errorf("record API key use: %w", err)
+			}
+		}
+		return &tenant.Viewer{MerchantID: k.MerchantID, APIKeyID: k.ID, Actor: "API key " + k.Name}, nil
+	default:
+		return nil, ErrInvalidToken
+	}
+}
+
+// CreateAPIKey makes a key for the viewer's merchant and returns its secret,
+// which is never retrievable again.
+func (s *Service) CreateAPIKey(ctx context.Context, name string) (*ent.APIKey, string, error) {
+	v := tenant.FromContext(ctx)
+	if v == nil {
+		return nil, "", ErrSignInRequired
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, "", fault.Invalid("name", "give the key a name, e.g. \"Shop integration\"")
+	}
+	if utf8.RuneCountInString(name) > 100 {
+		return nil, "", fault.Invalid("name", "name must be at most 100 characters")
+	}
+	secret, hash := newSecret(apiKeyPrefix)
+	k, err := s.client.APIKey.Create().
+		SetName(name).
+		SetPrefix(secret[:len(apiKeyPrefix)+6]).
+		SetTokenHash(hash).
+		SetCreatedBy(v.Actor).
+		Save(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	return k, secret, nil
+}
+
+// RevokeAPIKey stops a key from working. Revoking twice is harmless.
+func (s *Service) RevokeAPIKey(ctx context.Context, id string) (*ent.APIKey, error) {
+	k, err := s.client.APIKey.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if k.RevokedAt != nil {
+		return k, nil
+	}
+	return s.client.APIKey.UpdateOne(k).SetRevokedAt(s.now().UTC()).Save(ctx)
+}
+
+// newSecret returns a token with 256 random bits and the hash stored for it.
+func newSecret(prefix string) (token string, hash []byte) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	token = prefix + base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token)
+}
+
+// hashToken is SHA-256: tokens are long random strings, so a fast hash is
+// enough and lets a lookup be one indexed query.
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}

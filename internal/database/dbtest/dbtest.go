@@ -1,0 +1,109 @@
+// Package dbtest runs a test against every database Tally supports: a fresh
+// in-memory SQLite and, when one answers, a fresh PostgreSQL schema.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/lib/pq"
+)
+
+// DefaultPostgresURL is the local server the machines of this project run.
+const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+// Backend is one database a test runs on.
+type Backend struct {
+	// Name is "sqlite" or "postgres"; it is the subtest's name.
+	Name string
+	// URL is a DATABASE_URL for a database no other test uses.
+	URL string
+}
+
+// Each runs fn as a subtest on SQLite and on PostgreSQL. PostgreSQL is
+// skipped when unreachable, unless TALLY_REQUIRE_POSTGRES=1 (CI), where it
+// fails instead: a green run must never silently mean "SQLite only".
+func Each(t *testing.T, fn func(t *testing.T, b Backend)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		fn(t, Backend{Name: "sqlite", URL: SQLite(t)})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		fn(t, Backend{Name: "postgres", URL: Postgres(t)})
+	})
+}
+
+// SQLite returns a DATABASE_URL for a fresh SQLite file in t's temp dir.
+func SQLite(t testing.TB) string {
+	return "sqlite:" + t.TempDir() + "/tally.db"
+}
+
+var (
+	pgOnce sync.Once
+	pgErr  error
+)
+
+// PostgresBaseURL is TEST_DATABASE_URL or the local default.
+func PostgresBaseURL() string {
+	if u := os.Getenv("TEST_DATABASE_URL"); u != "" {
+		return u
+	}
+	return DefaultPostgresURL
+}
+
+// Postgres returns a DATABASE_URL whose search_path is a fresh schema, dropped
+// when t ends.
+func Postgres(t testing.TB) string {
+	t.Helper()
+	base := PostgresBaseURL()
+	pgOnce.Do(func() {
+		db, err := sql.Open("postgres", base)
+		if err == nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			err = db.PingContext(ctx)
+			cancel()
+			db.Close()
+		}
+		pgErr = err
+	})
+	if pgErr != nil {
+		if os.Getenv("TALLY_REQUIRE_POSTGRES") == "1" {
+			t.Fatalf("PostgreSQL is required (TALLY_REQUIRE_POSTGRES=1) but %s is unreachable: %v", base, pgErr)
+		}
+		t.Skipf("PostgreSQL unreachable at %s (%v); set TEST_DATABASE_URL to run these tests on it", base, pgErr)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	admin, err := sql.Open("postgres", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	t.Cleanup(func() {
+		db, err := sql.Open("postgres", base)
+		if err != nil {
+			return
+		}
+		defer db.Close()
+		_, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE")
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("TEST_DATABASE_URL: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}

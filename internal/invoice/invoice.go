@@ -1,0 +1,442 @@
+package invoice
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"entgo.io/ent/dialect"
+	"github.com/shopspring/decimal"
+
+	"github.com/tally-invoicing/tally/ent"
+	entinvoice "github.com/tally-invoicing/tally/ent/invoice"
+	"github.com/tally-invoicing/tally/internal/database"
+	"github.com/tally-invoicing/tally/internal/fault"
+	"github.com/tally-invoicing/tally/internal/invoice/lineitem"
+	"github.com/tally-invoicing/tally/internal/invoice/status"
+	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/reference"
+	"github.com/tally-invoicing/tally/internal/tenant"
+)
+
+// Errors a caller can act on.
+var (
+	ErrNotDraft = fault.New(fault.CodeConflict, "only a draft can be edited; this invoice has been issued")
+	ErrNoItems  = fault.Invalid("items", "add at least one line item")
+	ErrNoMethod = fault.Invalid("methods", "choose at least one payment method")
+)
+
+// PaymentMethod is a way a customer may pay.
+type PaymentMethod string
+
+const (
+	MethodCrypto     PaymentMethod = "CRYPTO"
+	MethodInfiniCard PaymentMethod = "INFINI_CARD"
+)
+
+// Limits keep a document printable and a request bounded.
+const (
+	MaxItems          = 500
+	maxItemName       = 300
+	maxDescription    = 5000
+	maxQuantityScale  = 6
+	maxVoidReasonRune = 1000
+)
+
+// Service runs the invoice lifecycle.
+type Service struct {
+	client *ent.Client
+	// rowLocks is true on PostgreSQL, where concurrent edits of one invoice
+	// queue on a row lock; SQLite serialises writers with BEGIN IMMEDIATE.
+	rowLocks bool
+	now      func() time.Time
+}
+
+// NewService returns a Service over client; dia is the database dialect.
+func NewService(client *ent.Client, dia string) *Service {
+	return &Service{client: client, rowLocks: dia == dialect.Postgres, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// SetClock replaces the service's clock, for tests of due dates.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// ItemInput is one line as entered.
+type ItemInput struct {
+	Name      string
+	Quantity  decimal.Decimal
+	UnitPrice decimal.Decimal
+}
+
+// DraftInput starts a draft.
+type DraftInput struct {
+	CustomerID string
+	Currency   string
+	DueDate    *time.Time
+}
+
+// CreateDraft starts a draft for one of the merchant's customers (wizard step 1).
+func (s *Service) CreateDraft(ctx context.Context, in DraftInput) (*ent.Invoice, error) {
+	v := tenant.FromContext(ctx)
+	if v == nil {
+		return nil, tenant.ErrNoViewer
+	}
+	var out *ent.Invoice
+	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
+		cust, err := tx.Customer.Get(ctx, in.CustomerID)
+		if ent.IsNotFound(err) {
+			return fault.Invalid("customerID", "choose one of your customers")
+		}
+		if err != nil {
+			return err
+		}
+		cur := in.Currency
+		if cur == "" {
+			m, err := tx.Merchant.Get(ctx, v.MerchantID)
+			if err != nil {
+				return err
+			}
+			cur = m.DefaultCurrency
+		}
+		c, ok := money.Lookup(cur)
+		if !ok {
+			return fault.Invalidf("currency", "%q is not a supported currency code", in.Currency)
+		}
+		inv, err := tx.Invoice.Create().
+			SetCustomerID(cust.ID).
+			SetCurrency(c.Code).
+			SetNillableDueDate(in.DueDate).
+			SetDraftStep(entinvoice.DraftStepITEMS).
+			SetPaymentMethods([]string{}).
+			SetItems([]lineitem.Item{}).
+			Save(ctx)
+		if err != nil {
+			return err
+		}
+		out = inv
+		return s.record(ctx, tx, inv, "CREATED", nil, nil, "")
+	})
+	return out, err
+}
+
+// UpdateDraft changes a draft's currency or due date. Changing the currency
+// re-checks the items against the new currency's minor unit.
+func (s *Service) UpdateDraft(ctx context.Context, id string, currency *string, dueDate *time.Time) (*ent.Invoice, error) {
+	return s.editDraft(ctx, id, func(inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
+		if currency != nil {
+			c, ok := money.Lookup(*currency)
+			if !ok {
+				return fault.Invalidf("currency", "%q is not a supported currency code", *currency)
+			}
+			if c.Code != inv.Currency && len(inv.Items) > 0 {
+				old, _ := money.Lookup(inv.Currency)
+				items := make([]ItemInput, len(inv.Items))
+				for i, it := range inv.Items {
+					q, _ := decimal.NewFromString(it.Quantity)
+					items[i] = ItemInput{Name: it.Name, Quantity: q, UnitPrice: money.FromMinor(it.UnitPrice, old)}
+				}
+				lines, subtotal, err := priceItems(items, c)
+				if err != nil {
+					return fault.WithField(err, "currency")
+				}
+				upd.SetItems(lines).SetSubtotalMinor(subtotal).SetTotalMinor(subtotal)
+			}
+			upd.SetCurrency(c.Code)
+		}
+		if dueDate != nil {
+			upd.SetDueDate(dueDate.UTC())
+		}
+		return nil
+	})
+}
+
+// SetItems replaces a draft's line items (wizard step 2).
+func (s *Service) SetItems(ctx context.Context, id string, items []ItemInput) (*ent.Invoice, error) {
+	return s.editDraft(ctx, id, func(inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
+		c, ok := money.Lookup(inv.Currency)
+		if !ok {
+			return fmt.Errorf("invoice %s has unknown currency %q", inv.ID, inv.Currency)
+		}
+		lines, subtotal, err := priceItems(items, c)
+		if err != nil {
+			return err
+		}
+		upd.SetItems(lines).SetSubtotalMinor(subtotal).SetTotalMinor(subtotal)
+		advance(inv, upd, entinvoice.DraftStepDESCRIPTION)
+		return nil
+	})
+}
+
+// priceItems validates items and computes each line's amount and the subtotal.
+func priceItems(items []ItemInput, c money.Currency) ([]lineitem.Item, int64, error) {
+	if len(items) == 0 {
+		return nil, 0, ErrNoItems
+	}
+	if len(items) > MaxItems {
+		return nil, 0, fault.Invalidf("items", "an invoice can have at most %d line items", MaxItems)
+	}
+	lines := make([]lineitem.Item, len(items))
+	var subtotal int64
+	for i, it := range items {
+		field := func(f string) string { return fmt.Sprintf("items[%d].%s", i, f) }
+		name := strings.TrimSpace(it.Name)
+		if name == "" {
+			return nil, 0, fault.Invalid(field("name"), "enter what this line is for")
+		}
+		if utf8.RuneCountInString(name) > maxItemName {
+			return nil, 0, fault.Invalidf(field("name"), "item name must be at most %d characters", maxItemName)
+		}
+		if !it.Quantity.IsPositive() {
+			return nil, 0, fault.Invalid(field("quantity"), "quantity must be greater than 0")
+		}
+		if money.Scale(it.Quantity) > maxQuantityScale {
+			return nil, 0, fault.Invalidf(field("quantity"), "quantity can have at most %d decimal places", maxQuantityScale)
+		}
+		if it.Quantity.GreaterThan(decimal.NewFromInt(1_000_000_000)) {
+			return nil, 0, fault.Invalid(field("quantity"), "quantity must be at most 1,000,000,000")
+		}
+		if it.UnitPrice.IsNegative() {
+			return nil, 0, fault.Invalid(field("unitPrice"), "unit price cannot be negative")
+		}
+		unit, err := money.ToMinor(it.UnitPrice, c)
+		if err != nil {
+			return nil, 0, fault.WithField(err, field("unitPrice"))
+		}
+		amount, err := money.LineAmount(it.Quantity, unit, c)
+		if err != nil {
+			return nil, 0, fault.WithField(err, field("quantity"))
+		}
+		subtotal += amount
+		if subtotal > 1<<53 {
+			return nil, 0, fault.Invalid("items", "invoice total is too large")
+		}
+		lines[i] = lineitem.Item{Name: name, Quantity: it.Quantity.String(), UnitPrice: unit, Amount: amount}
+	}
+	return lines, subtotal, nil
+}
+
+// SetDescription sets or clears the optional payment description (wizard step 3).
+func (s *Service) SetDescription(ctx context.Context, id string, description *string) (*ent.Invoice, error) {
+	return s.editDraft(ctx, id, func(inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
+		d := ""
+		if description != nil {
+			d = strings.TrimSpace(*description)
+		}
+		if utf8.RuneCountInString(d) > maxDescription {
+			return fault.Invalidf("description", "description must be at most %d characters", maxDescription)
+		}
+		if d == "" {
+			upd.ClearDescription()
+		} else {
+			upd.SetDescription(d)
+		}
+		advance(inv, upd, entinvoice.DraftStepPAYMENT_METHODS)
+		return nil
+	})
+}
+
+// SetPaymentMethods sets which methods the customer may pay with (wizard step 4).
+func (s *Service) SetPaymentMethods(ctx context.Context, id string, methods []PaymentMethod) (*ent.Invoice, error) {
+	return s.editDraft(ctx, id, func(inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
+		if len(methods) == 0 {
+			return ErrNoMethod
+		}
+		seen := map[PaymentMethod]bool{}
+		var list []string
+		for _, m := range methods {
+			if m != MethodCrypto && m != MethodInfiniCard {
+				return fault.Invalidf("methods", "%q is not a payment method", m)
+			}
+			if !seen[m] {
+				seen[m] = true
+				list = append(list, string(m))
+			}
+		}
+		upd.SetPaymentMethods(list)
+		advance(inv, upd, entinvoice.DraftStepCONFIRM)
+		return nil
+	})
+}
+
+// DeleteDraft removes a draft and its timeline. Issued invoices are voided instead.
+func (s *Service) DeleteDraft(ctx context.Context, id string) error {
+	return database.InTx(ctx, s.client, func(tx *ent.Client) error {
+		inv, err := s.lock(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if inv.Status != status.Draft {
+			return fault.New(fault.CodeConflict, "only a draft can be deleted; void an issued invoice instead")
+		}
+		if _, err := tx.InvoiceEvent.Delete().Where(invoiceEventOf(inv.ID)).Exec(ctx); err != nil {
+			return err
+		}
+		return tx.Invoice.DeleteOne(inv).Exec(ctx)
+	})
+}
+
+// Issue turns a complete draft into an OPEN invoice with its number and
+// payment reference (wizard step 5). send records "Create and send".
+func (s *Service) Issue(ctx context.Context, id string, send bool) (*ent.Invoice, error) {
+	var out *ent.Invoice
+	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
+		inv, err := s.lock(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if inv.Status != status.Draft {
+			return fault.New(fault.CodeConflict, "this invoice has already been issued as "+deref(inv.Number))
+		}
+		if len(inv.Items) == 0 {
+			return ErrNoItems
+		}
+		if len(inv.PaymentMethods) == 0 {
+			return ErrNoMethod
+		}
+		if inv.DueDate != nil && inv.DueDate.Before(s.now().Truncate(24*time.Hour)) {
+			return fault.Invalid("dueDate", "the due date is in the past; choose today or later")
+		}
+		// Taking the next number inside this transaction locks the merchant
+		// row until commit, so numbers are gapless and never shared, and a
+		// rolled-back issue gives its number back.
+		m, err := tx.Merchant.UpdateOneID(inv.MerchantID).AddInvoiceSeq(1).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("next invoice number: %w", err)
+		}
+		now := s.now()
+		upd := tx.Invoice.UpdateOne(inv).
+			SetNumber(fmt.Sprintf("INV-%06d", m.InvoiceSeq)).
+			SetReference(reference.ForInvoice(m.ReferenceCode, m.InvoiceSeq)).
+			SetIssuedAt(now).
+			SetSendRequested(send)
+		out, err = s.transition(ctx, tx, inv, upd, status.Open, "")
+		return err
+	})
+	return out, err
+}
+
+// Void cancels an invoice that is still owed.
+func (s *Service) Void(ctx context.Context, id string, reason *string) (*ent.Invoice, error) {
+	var out *ent.Invoice
+	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
+		inv, err := s.lock(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		r := ""
+		if reason != nil {
+			r = strings.TrimSpace(*reason)
+		}
+		if utf8.RuneCountInString(r) > maxVoidReasonRune {
+			return fault.Invalidf("reason", "reason must be at most %d characters", maxVoidReasonRune)
+		}
+		if inv.Status == status.Draft {
+			return fault.New(fault.CodeConflict, "a draft cannot be voided; delete it instead")
+		}
+		upd := tx.Invoice.UpdateOne(inv)
+		if r != "" {
+			upd.SetVoidReason(r)
+		}
+		out, err = s.transition(ctx, tx, inv, upd, status.Void, r)
+		return err
+	})
+	return out, err
+}
+
+// transition is the one place an invoice's status changes. It refuses any
+// move the state machine does not allow, bumps the version and appends the
+// timeline event, all in the caller's transaction.
+func (s *Service) transition(ctx context.Context, tx *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne, to status.Status, note string) (*ent.Invoice, error) {
+	from := inv.Status
+	if !status.CanTransition(from, to) {
+		return nil, fault.New(fault.CodeConflict, fmt.Sprintf("an invoice that is %s cannot become %s", human(from), human(to)))
+	}
+	out, err := upd.SetStatus(to).AddVersion(1).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	typ := "UPDATED"
+	switch to {
+	case status.Open:
+		typ = "ISSUED"
+	case status.Void:
+		typ = "VOIDED"
+	}
+	return out, s.record(ctx, tx, out, typ, &from, &to, note)
+}
+
+// editDraft loads a draft under lock, lets change fill in the update, bumps
+// the version and saves, all in one transaction.
+func (s *Service) editDraft(ctx context.Context, id string, change func(*ent.Invoice, *ent.InvoiceUpdateOne) error) (*ent.Invoice, error) {
+	var out *ent.Invoice
+	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
+		inv, err := s.lock(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if inv.Status != status.Draft {
+			return ErrNotDraft
+		}
+		upd := tx.Invoice.UpdateOne(inv).AddVersion(1)
+		if err := change(inv, upd); err != nil {
+			return err
+		}
+		out, err = upd.Save(ctx)
+		return err
+	})
+	return out, err
+}
+
+// advance moves a draft's resume point forward, never back: a merchant who
+// edits items after choosing methods still resumes at the confirm step.
+func advance(inv *ent.Invoice, upd *ent.InvoiceUpdateOne, step entinvoice.DraftStep) {
+	if stepIndex(step) > stepIndex(inv.DraftStep) {
+		upd.SetDraftStep(step)
+	}
+}
+
+// wizardSteps lists the wizard's steps in order.
+var wizardSteps = []entinvoice.DraftStep{
+	entinvoice.DraftStepCUSTOMER,
+	entinvoice.DraftStepITEMS,
+	entinvoice.DraftStepDESCRIPTION,
+	entinvoice.DraftStepPAYMENT_METHODS,
+	entinvoice.DraftStepCONFIRM,
+}
+
+func stepIndex(s entinvoice.DraftStep) int {
+	for i, v := range wizardSteps {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func (s *Service) record(ctx context.Context, tx *ent.Client, inv *ent.Invoice, typ string, from, to *status.Status, note string) error {
+	actor := "system"
+	if v := tenant.FromContext(ctx); v != nil && v.Actor != "" {
+		actor = v.Actor
+	}
+	return tx.InvoiceEvent.Create().
+		SetInvoiceID(inv.ID).
+		SetType(entEventType(typ)).
+		SetAt(s.now()).
+		SetActor(actor).
+		SetNillableFromStatus(from).
+		SetNillableToStatus(to).
+		SetNote(note).
+		Exec(ctx)
+}
+
+func human(s status.Status) string {
+	return strings.ToLower(strings.ReplaceAll(string(s), "_", " "))
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,92 @@
+package invoice
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/tally-invoicing/tally/ent"
+	"github.com/tally-invoicing/tally/ent/customer"
+	entinvoice "github.com/tally-invoicing/tally/ent/invoice"
+	"github.com/tally-invoicing/tally/ent/invoiceevent"
+	"github.com/tally-invoicing/tally/ent/predicate"
+	"github.com/tally-invoicing/tally/internal/invoice/status"
+)
+
+// Filter narrows the invoice list. Zero fields do not filter.
+type Filter struct {
+	Status     *status.Status
+	StatusIn   []status.Status
+	CustomerID *string
+	Overdue    *bool
+	Search     string
+}
+
+// Overdue reports whether inv is still owed and past its due date at now.
+func Overdue(inv *ent.Invoice, now time.Time) bool {
+	return inv.Status.Collectible() && inv.DueDate != nil && inv.DueDate.Before(now)
+}
+
+// Query returns the merchant's invoices matching f, for pagination.
+func (s *Service) Query(f Filter) *ent.InvoiceQuery {
+	q := s.client.Invoice.Query()
+	if f.Status != nil {
+		q.Where(entinvoice.StatusEQ(*f.Status))
+	}
+	if len(f.StatusIn) > 0 {
+		q.Where(entinvoice.StatusIn(f.StatusIn...))
+	}
+	if f.CustomerID != nil {
+		q.Where(entinvoice.CustomerID(*f.CustomerID))
+	}
+	if f.Overdue != nil {
+		overdue := entinvoice.And(
+			entinvoice.StatusIn(status.Open, status.PartiallyPaid),
+			entinvoice.DueDateLT(s.now()),
+		)
+		if *f.Overdue {
+			q.Where(overdue)
+		} else {
+			q.Where(entinvoice.Not(overdue))
+		}
+	}
+	if term := strings.TrimSpace(f.Search); term != "" {
+		compact := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(term))
+		q.Where(entinvoice.Or(
+			entinvoice.NumberContainsFold(term),
+			entinvoice.ReferenceContains(compact),
+			entinvoice.HasCustomerWith(customer.Or(
+				customer.NameContainsFold(term),
+				customer.EmailContainsFold(term),
+			)),
+		))
+	}
+	return q
+}
+
+// Overdue on Service uses the service clock, so tests can move time.
+func (s *Service) Overdue(inv *ent.Invoice) bool { return Overdue(inv, s.now()) }
+
+func (s *Service) lock(ctx context.Context, tx *ent.Client, id string) (*ent.Invoice, error) {
+	q := tx.Invoice.Query().Where(entinvoice.ID(id))
+	if s.rowLocks {
+		q.ForUpdate()
+	}
+	return q.Only(ctx)
+}
+
+func invoiceEventOf(id string) predicate.InvoiceEvent { return invoiceevent.InvoiceID(id) }
+
+func entEventType(t string) invoiceevent.Type { return invoiceevent.Type(t) }
+
+// AmountDue is what is (or, for a draft, will be) owed on inv; nothing once
+// it is paid or void.
+func AmountDue(inv *ent.Invoice) int64 {
+	switch inv.Status {
+	case status.Draft, status.Open, status.PartiallyPaid, status.Uncollectible:
+		if d := inv.TotalMinor - inv.AmountPaidMinor; d > 0 {
+			return d
+		}
+	}
+	return 0
+}

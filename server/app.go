@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tally-invoicing/tally/frontend"
+	"github.com/tally-invoicing/tally/graph"
+	"github.com/tally-invoicing/tally/internal/auth"
+	"github.com/tally-invoicing/tally/internal/customer"
+	"github.com/tally-invoicing/tally/internal/database"
+	"github.com/tally-invoicing/tally/internal/invoice"
+)
+
+// app is a wired Tally: the database and every service, behind one handler.
+type app struct {
+	cfg     config
+	db      *database.DB
+	auth    *auth.Service
+	handler http.Handler
+}
+
+// newApp opens and migrates the database and wires the services and routes.
+func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, error) {
+	db, err := database.Open(ctx, cfg.DatabaseURL, cfg.DataDir, dbOpts)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a := &app{cfg: cfg, db: db, auth: auth.NewService(db.Client)}
+	resolver := &graph.Resolver{
+		Client:          db.Client,
+		AuthService:     a.auth,
+		CustomerService: customer.NewService(db.Client),
+		InvoiceService:  invoice.NewService(db.Client, db.Dialect),
+	}
+	a.handler = a.routes(graph.NewHandler(resolver, graph.HandlerOptions{Introspection: !cfg.production()}))
+	return a, nil
+}
+
+func (a *app) Close() error { return a.db.Close() }
+
+// routes lists every URL Tally serves.
+func (a *app) routes(api http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/query", a.auth.Middleware(a.cfg.production(), api))
+	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.Handle("/", spa())
+	return logRequests(mux)
+}
+
+// healthz answers 200 once the database is reachable (it was migrated before
+// the listener opened).
+func (a *app) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.db.Ping(ctx); err != nil {
+		slog.ErrorContext(ctx, "health check", "err", err)
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+// spa serves the embedded dashboard; unknown paths get index.html so the
+// client-side router can handle them.
+func spa() http.Handler {
+	dist, err := fs.Sub(frontend.Dist, "dist")
+	if err != nil {
+		panic(err)
+	}
+	index, err := fs.ReadFile(dist, "index.html")
+	if err != nil {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("The dashboard has not been built into this binary.\nRun `make run` (or `npm run build` then rebuild tally). The API is at /query.\n"))
+		})
+	}
+	files := http.FileServerFS(dist)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		p := strings.TrimPrefix(r.URL.Path, "/")
+		if p != "" {
+			if f, err := dist.Open(p); err == nil {
+				f.Close()
+				if strings.HasPrefix(p, "assets/") {
+					// Vite puts a content hash in asset names.
+					w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+				}
+				files.ServeHTTP(w, r)
+				return
+			}
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		_, _ = w.Write(index)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		if rec.status >= 500 {
+			slog.Error("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "dur", time.Since(start))
+		} else {
+			slog.Debug("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "dur", time.Since(start))
+		}
+	})
+}

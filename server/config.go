@@ -1,0 +1,98 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+)
+
+// config is everything Tally reads at start-up. Each setting is an
+// environment variable and a flag; the flag wins.
+type config struct {
+	Addr        string
+	DataDir     string
+	DatabaseURL string
+	BaseURL     string
+	Env         string
+}
+
+func (c config) production() bool { return c.Env == "production" }
+
+// setting documents one configuration value for --help.
+type setting struct {
+	flag, env, def, usage string
+	dst                   *string
+}
+
+func parseConfig(args []string) (config, error) {
+	var c config
+	settings := []setting{
+		{"addr", "TALLY_ADDR", ":8080", "address to listen on, host:port", &c.Addr},
+		{"data-dir", "TALLY_DATA_DIR", "./data", "directory for the SQLite database and other local files", &c.DataDir},
+		{"database-url", "DATABASE_URL", "", "postgres://user@host:5432/db for PostgreSQL; empty for SQLite in the data dir", &c.DatabaseURL},
+		{"base-url", "TALLY_BASE_URL", "", "public URL used in links and emails (default: http://localhost:<port>)", &c.BaseURL},
+		{"env", "TALLY_ENV", "development", "development or production", &c.Env},
+	}
+	fs := flag.NewFlagSet("tally", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "tally serves the Tally invoicing API and dashboard.\n\nUsage: tally [flags]\n\nEvery flag can also be set by its environment variable:\n\n")
+		for _, s := range settings {
+			def := s.def
+			if def == "" {
+				def = `""`
+			}
+			fmt.Fprintf(fs.Output(), "  --%-14s %-16s %s (default %s)\n", s.flag, s.env, s.usage, def)
+		}
+	}
+	for _, s := range settings {
+		def := s.def
+		if v, ok := os.LookupEnv(s.env); ok {
+			def = v
+		}
+		fs.StringVar(s.dst, s.flag, def, s.usage)
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q; settings are flags like --addr=:8080", fs.Arg(0))
+	}
+	return c, c.validate()
+}
+
+func (c *config) validate() error {
+	switch c.Env {
+	case "development", "production":
+	default:
+		return fmt.Errorf("TALLY_ENV (--env) is %q; use development or production", c.Env)
+	}
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil || port == "" {
+		return fmt.Errorf("TALLY_ADDR (--addr) is %q; use host:port, e.g. :8080 or 127.0.0.1:8080", c.Addr)
+	}
+	if c.DatabaseURL != "" && !strings.Contains(c.DatabaseURL, "://") && !strings.HasPrefix(c.DatabaseURL, "sqlite:") {
+		return fmt.Errorf("DATABASE_URL (--database-url) must be a URL such as postgres://user@host:5432/tally")
+	}
+	if c.BaseURL == "" {
+		if c.production() {
+			return errors.New("TALLY_BASE_URL (--base-url) is required in production: the public https URL customers open from emails")
+		}
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "localhost"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("TALLY_BASE_URL (--base-url) is %q; use an absolute URL such as https://billing.example.com", c.BaseURL)
+	}
+	if c.production() && u.Scheme != "https" {
+		return fmt.Errorf("TALLY_BASE_URL (--base-url) must use https in production, got %q", c.BaseURL)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	return nil
+}
