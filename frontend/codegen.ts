@@ -1,0 +1,30 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+// Typed GraphQL operations. The schema is read from the Go server's schema
+// files, so no running server is needed. Output in src/gql/ is generated:
+// never edit it by hand; run `npm run generate` at the repository root.
+const config: CodegenConfig = {
+  schema: ['../graph/*.graphqls', '../graph/ent.graphql'],
+  documents: ['src/**/*.tsx', '!src/gql/**/*'],
+  ignoreNoDocuments: true,
+  generates: {
+    './src/gql/': {
+      preset: 'client',
+      presetConfig: {
+        fragmentMasking: false,
+      },
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        skipTypename: false,
+        scalars: {
+          Decimal: 'string',
+          Time: 'string',
+          Cursor: 'string',
+        },
+      },
+    },
+  },
+};
+
+export default config;

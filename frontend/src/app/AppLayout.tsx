@@ -1,0 +1,163 @@
+import {
+  AppShell,
+  Avatar,
+  Box,
+  Burger,
+  Center,
+  Group,
+  Loader,
+  Menu,
+  NavLink,
+  Text,
+  ThemeIcon,
+  UnstyledButton,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconChevronDown, IconFileInvoice, IconKey, IconLogout, IconUsers } from '@tabler/icons-react';
+import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+import { graphql } from '../gql';
+import { showError } from '../lib/errors';
+import { useResetClient } from '../lib/urql';
+
+const ViewerQuery = graphql(`
+  query AppViewer {
+    viewer {
+      user {
+        id
+        email
+      }
+      merchant {
+        id
+        name
+        defaultCurrency
+      }
+    }
+  }
+`);
+
+const SignOutMutation = graphql(`
+  mutation SignOut {
+    signOut
+  }
+`);
+
+const nav = [
+  {
+    section: 'Billing',
+    links: [
+      { to: '/invoices', label: 'Invoices', icon: IconFileInvoice },
+      { to: '/customers', label: 'Customers', icon: IconUsers },
+    ],
+  },
+  {
+    section: 'Developers',
+    links: [{ to: '/developers/api-keys', label: 'API keys', icon: IconKey }],
+  },
+];
+
+/** The signed-in frame: header, left navbar, and the page. Redirects to sign in when signed out. */
+export function AppLayout() {
+  const [opened, { toggle, close }] = useDisclosure();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const resetClient = useResetClient();
+  const [{ data, fetching, error }] = useQuery({ query: ViewerQuery });
+  const [, signOut] = useMutation(SignOutMutation);
+
+  if (fetching && !data) {
+    return (
+      <Center h="100vh">
+        <Loader />
+      </Center>
+    );
+  }
+  if (error && !data) {
+    showError(error);
+  }
+  if (!data?.viewer) {
+    return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
+  }
+  const { merchant, user } = data.viewer;
+
+  const onSignOut = async () => {
+    const res = await signOut({});
+    if (showError(res.error)) return;
+    resetClient();
+    navigate('/sign-in', { replace: true });
+  };
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 232, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="xl"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group gap="sm">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <ThemeIcon size={30} radius="md" variant="filled">
+              <Text fw={700} size="sm">
+                T
+              </Text>
+            </ThemeIcon>
+            <Text fw={600} data-testid="merchant-name">
+              {merchant.name}
+            </Text>
+          </Group>
+          <Menu position="bottom-end" width={220} shadow="md">
+            <Menu.Target>
+              <UnstyledButton aria-label="Account menu">
+                <Group gap={8}>
+                  <Avatar size={30} radius="xl" color="indigo">
+                    {(user?.email ?? merchant.name).charAt(0).toUpperCase()}
+                  </Avatar>
+                  <Text size="sm" visibleFrom="sm">
+                    {user?.email}
+                  </Text>
+                  <IconChevronDown size={14} />
+                </Group>
+              </UnstyledButton>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Label>{merchant.name}</Menu.Label>
+              <Menu.Item leftSection={<IconLogout size={16} />} onClick={onSignOut}>
+                Sign out
+              </Menu.Item>
+            </Menu.Dropdown>
+          </Menu>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="sm">
+        {nav.map((group) => (
+          <Box key={group.section} mb="md">
+            <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mb={4}>
+              {group.section}
+            </Text>
+            {group.links.map((link) => (
+              <NavLink
+                key={link.to}
+                component={Link}
+                to={link.to}
+                label={link.label}
+                leftSection={<link.icon size={18} stroke={1.6} />}
+                active={location.pathname.startsWith(link.to)}
+                onClick={close}
+                style={{ borderRadius: 'var(--mantine-radius-md)' }}
+                fw={500}
+              />
+            ))}
+          </Box>
+        ))}
+      </AppShell.Navbar>
+
+      <AppShell.Main>
+        <Box maw={1200} mx="auto">
+          <Outlet />
+        </Box>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

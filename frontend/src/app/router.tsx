@@ -1,0 +1,54 @@
+import { createBrowserRouter, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { GraphQLProvider } from '../lib/urql';
+import { AppLayout } from './AppLayout';
+import { SignInPage } from '../features/auth/SignInPage';
+import { SignUpPage } from '../features/auth/SignUpPage';
+import { InvoicesPage } from '../features/invoices/InvoicesPage';
+import { InvoicePage } from '../features/invoices/InvoicePage';
+import { InvoiceWizardPage } from '../features/invoices/wizard/InvoiceWizardPage';
+import { CustomersPage } from '../features/customers/CustomersPage';
+import { APIKeysPage } from '../features/apikeys/APIKeysPage';
+import { NotFoundPage } from './NotFoundPage';
+
+const publicPaths = ['/sign-in', '/sign-up'];
+
+/** Wraps every route with the GraphQL client, which needs the router to redirect on UNAUTHENTICATED. */
+function Root() {
+  const navigate = useNavigate();
+  const location = useLocation();
+  const onUnauthenticated = () => {
+    if (!publicPaths.includes(window.location.pathname)) {
+      navigate('/sign-in', { replace: true, state: { from: location.pathname + location.search } });
+    }
+  };
+  return (
+    <GraphQLProvider onUnauthenticated={onUnauthenticated}>
+      <Outlet />
+    </GraphQLProvider>
+  );
+}
+
+export const router = createBrowserRouter([
+  {
+    element: <Root />,
+    children: [
+      { path: '/sign-in', element: <SignInPage /> },
+      { path: '/sign-up', element: <SignUpPage /> },
+      {
+        element: <AppLayout />,
+        children: [
+          { index: true, element: <Navigate to="/invoices" replace /> },
+          { path: '/invoices', element: <InvoicesPage /> },
+          // Both wizard routes render the same component so creating the
+          // draft (new -> :id/edit) keeps the wizard's state.
+          { path: '/invoices/new', element: <InvoiceWizardPage /> },
+          { path: '/invoices/:id/edit', element: <InvoiceWizardPage /> },
+          { path: '/invoices/:id', element: <InvoicePage /> },
+          { path: '/customers', element: <CustomersPage /> },
+          { path: '/developers/api-keys', element: <APIKeysPage /> },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);

@@ -1,0 +1,381 @@
+import {
+  Alert,
+  Anchor,
+  Button,
+  Center,
+  Code,
+  Divider,
+  Grid,
+  Group,
+  Loader,
+  Modal,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Textarea,
+  Timeline,
+  Title,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { modals } from '@mantine/modals';
+import { notifications } from '@mantine/notifications';
+import { IconArrowLeft, IconBan, IconPencil, IconTrash } from '@tabler/icons-react';
+import { useState, type ReactNode } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+import { graphql } from '../../gql';
+import { showError } from '../../lib/errors';
+import { formatDate, formatDateTime, formatDueDate } from '../../lib/format';
+import { formatMoney } from '../../lib/money';
+import { InvoiceStatusBadge } from './InvoiceStatusBadge';
+import { paymentMethodLabel, statusLabel } from './status';
+
+const InvoiceDetailQuery = graphql(`
+  query InvoiceDetail($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on Invoice {
+        id
+        number
+        reference
+        status
+        overdue
+        currency
+        description
+        dueDate
+        issuedAt
+        createdAt
+        sendRequested
+        voidReason
+        paymentMethods
+        subtotal
+        total
+        amountPaid
+        amountDue
+        customer {
+          id
+          name
+          email
+        }
+        items {
+          name
+          quantity
+          unitPrice
+          amount
+        }
+        events {
+          id
+          type
+          at
+          actor
+          fromStatus
+          toStatus
+          note
+        }
+      }
+    }
+  }
+`);
+
+const VoidInvoiceMutation = graphql(`
+  mutation VoidInvoice($id: ID!, $reason: String) {
+    voidInvoice(id: $id, reason: $reason) {
+      id
+      status
+      voidReason
+      amountDue
+      version
+      events {
+        id
+        type
+        at
+        actor
+        fromStatus
+        toStatus
+        note
+      }
+    }
+  }
+`);
+
+const DeleteDraftMutation = graphql(`
+  mutation DeleteInvoiceDraft($id: ID!) {
+    deleteInvoiceDraft(id: $id)
+  }
+`);
+
+const eventLabel: Record<string, string> = {
+  CREATED: 'Draft created',
+  UPDATED: 'Updated',
+  ISSUED: 'Issued',
+  VOIDED: 'Voided',
+};
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" fw={500} tt="uppercase" mb={2}>
+        {label}
+      </Text>
+      <div>{children}</div>
+    </div>
+  );
+}
+
+export function InvoicePage() {
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const [{ data, fetching, error }] = useQuery({ query: InvoiceDetailQuery, variables: { id } });
+  const [{ fetching: voiding }, voidInvoice] = useMutation(VoidInvoiceMutation);
+  const [, deleteDraft] = useMutation(DeleteDraftMutation);
+  const [voidOpen, voidModal] = useDisclosure(false);
+  const [reason, setReason] = useState('');
+
+  if (fetching && !data) {
+    return (
+      <Center py={80}>
+        <Loader />
+      </Center>
+    );
+  }
+  const inv = data?.node?.__typename === 'Invoice' ? data.node : null;
+  if (!inv) {
+    return (
+      <Stack align="center" py={80} gap="sm">
+        <Title order={3}>Invoice not found</Title>
+        <Text c="dimmed">{error ? error.message : "It may have been deleted, or the link is wrong."}</Text>
+        <Button component={Link} to="/invoices" variant="light">
+          Back to invoices
+        </Button>
+      </Stack>
+    );
+  }
+
+  const title = inv.number ?? 'Draft invoice';
+  const canVoid = inv.status === 'OPEN' || inv.status === 'PARTIALLY_PAID';
+  const isDraft = inv.status === 'DRAFT';
+
+  const onVoid = async () => {
+    const res = await voidInvoice({ id: inv.id, reason: reason.trim() || null });
+    if (showError(res.error, { title: "Couldn't void the invoice" })) return;
+    voidModal.close();
+    setReason('');
+    notifications.show({ color: 'green', message: `${title} was voided.` });
+  };
+
+  const onDelete = () =>
+    modals.openConfirmModal({
+      title: 'Delete this draft?',
+      children: <Text size="sm">The draft and its items will be removed. This can't be undone.</Text>,
+      labels: { confirm: 'Delete draft', cancel: 'Cancel' },
+      confirmProps: { color: 'red' },
+      onConfirm: async () => {
+        const res = await deleteDraft({ id: inv.id }, { additionalTypenames: ['Invoice'] });
+        if (showError(res.error, { title: "Couldn't delete the draft" })) return;
+        notifications.show({ message: 'Draft deleted.' });
+        navigate('/invoices', { replace: true });
+      },
+    });
+
+  return (
+    <Stack gap="lg">
+      <Anchor component={Link} to="/invoices" size="sm" c="dimmed">
+        <Group gap={4}>
+          <IconArrowLeft size={14} /> Invoices
+        </Group>
+      </Anchor>
+
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Group gap="sm">
+            <Title order={2} data-testid="invoice-number">
+              {title}
+            </Title>
+            <InvoiceStatusBadge status={inv.status} overdue={inv.overdue} />
+          </Group>
+          <Text c="dimmed" mt={4}>
+            {formatMoney(inv.total, inv.currency)} {inv.currency} · billed to {inv.customer.name}
+          </Text>
+        </div>
+        <Group gap="sm">
+          {isDraft && (
+            <>
+              <Button variant="default" color="red" leftSection={<IconTrash size={16} />} onClick={onDelete}>
+                Delete draft
+              </Button>
+              <Button component={Link} to={`/invoices/${inv.id}/edit`} leftSection={<IconPencil size={16} />}>
+                Continue editing
+              </Button>
+            </>
+          )}
+          {canVoid && (
+            <Button variant="default" leftSection={<IconBan size={16} />} onClick={voidModal.open}>
+              Void
+            </Button>
+          )}
+        </Group>
+      </Group>
+
+      {inv.status === 'VOID' && inv.voidReason && (
+        <Alert color="gray" title="Voided">
+          {inv.voidReason}
+        </Alert>
+      )}
+
+      <Grid gutter="lg">
+        <Grid.Col span={{ base: 12, md: 8 }}>
+          <Stack gap="lg">
+            <Paper withBorder p="lg">
+              <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="lg">
+                <Field label="Customer">
+                  <Text size="sm" fw={500}>
+                    {inv.customer.name}
+                  </Text>
+                  <Text size="sm" c="dimmed">
+                    {inv.customer.email}
+                  </Text>
+                </Field>
+                <Field label="Payment reference">
+                  {inv.reference ? <Code fz="sm">{inv.reference}</Code> : <Text size="sm" c="dimmed">Assigned on issue</Text>}
+                </Field>
+                <Field label="Currency">
+                  <Text size="sm">{inv.currency}</Text>
+                </Field>
+                <Field label="Issued">
+                  <Text size="sm">{formatDate(inv.issuedAt)}</Text>
+                </Field>
+                <Field label="Due">
+                  <Text size="sm" c={inv.overdue ? 'red' : undefined}>
+                    {formatDueDate(inv.dueDate)}
+                  </Text>
+                </Field>
+                <Field label="Created">
+                  <Text size="sm">{formatDate(inv.createdAt)}</Text>
+                </Field>
+              </SimpleGrid>
+            </Paper>
+
+            <Paper withBorder>
+              <Table>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Item</Table.Th>
+                    <Table.Th ta="right">Qty</Table.Th>
+                    <Table.Th ta="right">Unit price</Table.Th>
+                    <Table.Th ta="right">Amount</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {inv.items.map((item, i) => (
+                    <Table.Tr key={i}>
+                      <Table.Td>{item.name}</Table.Td>
+                      <Table.Td ta="right">{item.quantity}</Table.Td>
+                      <Table.Td ta="right">{formatMoney(item.unitPrice, inv.currency)}</Table.Td>
+                      <Table.Td ta="right">{formatMoney(item.amount, inv.currency)}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+              <Divider />
+              <Stack gap={6} p="md" ml="auto" maw={320} style={{ fontVariantNumeric: 'tabular-nums' }}>
+                <Group justify="space-between">
+                  <Text size="sm" c="dimmed">Subtotal</Text>
+                  <Text size="sm">{formatMoney(inv.subtotal, inv.currency)}</Text>
+                </Group>
+                <Group justify="space-between">
+                  <Text size="sm" fw={600}>Total</Text>
+                  <Text size="sm" fw={600} data-testid="invoice-total">
+                    {formatMoney(inv.total, inv.currency)}
+                  </Text>
+                </Group>
+                <Group justify="space-between">
+                  <Text size="sm" c="dimmed">Amount paid</Text>
+                  <Text size="sm">{formatMoney(inv.amountPaid, inv.currency)}</Text>
+                </Group>
+                <Divider />
+                <Group justify="space-between">
+                  <Text fw={600}>Amount due</Text>
+                  <Text fw={600}>{formatMoney(inv.amountDue, inv.currency)}</Text>
+                </Group>
+              </Stack>
+            </Paper>
+
+            <Paper withBorder p="lg">
+              <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
+                <Field label="Description">
+                  <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} c={inv.description ? undefined : 'dimmed'}>
+                    {inv.description || 'None'}
+                  </Text>
+                </Field>
+                <Field label="Accepted payment methods">
+                  {inv.paymentMethods.length === 0 ? (
+                    <Text size="sm" c="dimmed">None</Text>
+                  ) : (
+                    inv.paymentMethods.map((m) => (
+                      <Text size="sm" key={m}>
+                        {paymentMethodLabel[m] ?? m}
+                      </Text>
+                    ))
+                  )}
+                </Field>
+              </SimpleGrid>
+            </Paper>
+          </Stack>
+        </Grid.Col>
+
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          <Paper withBorder p="lg">
+            <Title order={5} mb="md">
+              Timeline
+            </Title>
+            {(inv.events ?? []).length === 0 ? (
+              <Text size="sm" c="dimmed">No events yet.</Text>
+            ) : (
+              <Timeline bulletSize={14} lineWidth={2} active={(inv.events ?? []).length}>
+                {(inv.events ?? []).map((ev) => (
+                  <Timeline.Item key={ev.id} title={<Text size="sm" fw={500}>{eventLabel[ev.type] ?? ev.type}</Text>}>
+                    {ev.fromStatus && ev.toStatus && ev.fromStatus !== ev.toStatus && (
+                      <Text size="xs">
+                        {statusLabel[ev.fromStatus]} → {statusLabel[ev.toStatus]}
+                      </Text>
+                    )}
+                    {ev.note && <Text size="xs" c="dimmed">{ev.note}</Text>}
+                    <Text size="xs" c="dimmed">
+                      {formatDateTime(ev.at)} · {ev.actor}
+                    </Text>
+                  </Timeline.Item>
+                ))}
+              </Timeline>
+            )}
+          </Paper>
+        </Grid.Col>
+      </Grid>
+
+      <Modal opened={voidOpen} onClose={voidModal.close} title={`Void ${title}?`} centered>
+        <Stack>
+          <Text size="sm">
+            A voided invoice can no longer be paid. This can't be undone.
+          </Text>
+          <Textarea
+            label="Reason"
+            placeholder="e.g. Issued by mistake"
+            value={reason}
+            onChange={(e) => setReason(e.currentTarget.value)}
+            autosize
+            minRows={2}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={voidModal.close}>
+              Cancel
+            </Button>
+            <Button color="red" loading={voiding} onClick={onVoid}>
+              Void invoice
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}

@@ -1,0 +1,310 @@
+import {
+  Anchor,
+  Button,
+  CloseButton,
+  Group,
+  Paper,
+  Select,
+  Skeleton,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconFileInvoice, IconPlus, IconSearch } from '@tabler/icons-react';
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useQuery } from 'urql';
+import { graphql } from '../../gql';
+import type { InvoiceStatus, InvoiceWhereInput } from '../../gql/graphql';
+import { showError } from '../../lib/errors';
+import { formatDate, formatDueDate } from '../../lib/format';
+import { formatMoney } from '../../lib/money';
+import { InvoiceStatusBadge } from './InvoiceStatusBadge';
+import { statusLabel } from './status';
+
+const PAGE_SIZE = 25;
+
+const InvoicesListQuery = graphql(`
+  query InvoicesList($first: Int!, $after: Cursor, $where: InvoiceWhereInput) {
+    invoices(first: $first, after: $after, where: $where, orderBy: { field: CREATED_AT, direction: DESC }) {
+      totalCount
+      edges {
+        node {
+          id
+          number
+          status
+          overdue
+          currency
+          total
+          dueDate
+          issuedAt
+          createdAt
+          customer {
+            id
+            name
+            email
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+const FilterCustomerQuery = graphql(`
+  query InvoicesFilterCustomer($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on Customer {
+        id
+        name
+      }
+    }
+  }
+`);
+
+const statuses: InvoiceStatus[] = ['DRAFT', 'OPEN', 'PARTIALLY_PAID', 'PAID', 'VOID', 'UNCOLLECTIBLE'];
+const COLUMNS = 6;
+const listContext = { additionalTypenames: ['Invoice'] };
+
+export function InvoicesPage() {
+  const [params, setParams] = useSearchParams();
+  const status = params.get('status') as InvoiceStatus | null;
+  const overdue = params.get('overdue') === '1';
+  const customerID = params.get('customer');
+  const [search, setSearch] = useState(params.get('q') ?? '');
+  const [debouncedSearch] = useDebouncedValue(search.trim(), 300);
+
+  const update = (key: string, value: string | null) => {
+    setParams(
+      (p) => {
+        const next = new URLSearchParams(p);
+        if (value) next.set(key, value);
+        else next.delete(key);
+        return next;
+      },
+      { replace: true },
+    );
+  };
+
+  // Keep the search box in the URL so Back returns to the same list.
+  useEffect(() => {
+    if ((params.get('q') ?? '') !== debouncedSearch) update('q', debouncedSearch || null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [debouncedSearch]);
+
+  const where = useMemo<InvoiceWhereInput>(() => {
+    const w: InvoiceWhereInput = {};
+    if (status) w.status = status;
+    if (overdue) w.overdue = true;
+    if (debouncedSearch) w.search = debouncedSearch;
+    if (customerID) w.customerID = customerID;
+    return w;
+  }, [status, overdue, debouncedSearch, customerID]);
+
+  const [{ data: customerData }] = useQuery({
+    query: FilterCustomerQuery,
+    variables: { id: customerID ?? '' },
+    pause: !customerID,
+  });
+  const filterCustomer = customerData?.node?.__typename === 'Customer' ? customerData.node : null;
+
+  return (
+    <Stack gap="lg">
+      <Group justify="space-between">
+        <Title order={2}>Invoices</Title>
+        <Button component={Link} to="/invoices/new" leftSection={<IconPlus size={16} />}>
+          Create Invoice
+        </Button>
+      </Group>
+
+      <Group gap="md" align="center">
+        <TextInput
+          placeholder="Search number, reference, customer"
+          leftSection={<IconSearch size={16} />}
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          rightSection={search ? <CloseButton size="sm" onClick={() => setSearch('')} aria-label="Clear search" /> : null}
+          w={300}
+          aria-label="Search invoices"
+        />
+        <Select
+          aria-label="Status"
+          placeholder="All statuses"
+          data={statuses.map((s) => ({ value: s, label: statusLabel[s] }))}
+          value={status}
+          onChange={(v) => update('status', v)}
+          clearable
+          w={180}
+        />
+        <Switch label="Overdue" checked={overdue} onChange={(e) => update('overdue', e.currentTarget.checked ? '1' : null)} />
+        {customerID && (
+          <Group gap={4} px="sm" py={4} bg="indigo.0" style={{ borderRadius: 'var(--mantine-radius-xl)' }}>
+            <Text size="sm" c="indigo.8">
+              Customer: {filterCustomer?.name ?? '…'}
+            </Text>
+            <CloseButton size="xs" onClick={() => update('customer', null)} aria-label="Clear customer filter" />
+          </Group>
+        )}
+      </Group>
+
+      <Paper withBorder>
+        <Table highlightOnHover>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Number</Table.Th>
+              <Table.Th>Customer</Table.Th>
+              <Table.Th ta="right">Total</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th>Due</Table.Th>
+              <Table.Th>Issued</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            <InvoicePages key={JSON.stringify(where)} where={where} />
+          </Table.Tbody>
+        </Table>
+      </Paper>
+    </Stack>
+  );
+}
+
+/** Cursor pagination: each "Load more" appends a page that runs its own query. */
+function InvoicePages({ where }: { where: InvoiceWhereInput }) {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  return (
+    <>
+      {cursors.map((after, i) => (
+        <InvoicesChunk
+          key={after ?? 'first'}
+          where={where}
+          after={after}
+          isFirst={i === 0}
+          isLast={i === cursors.length - 1}
+          onLoadMore={(c) => setCursors((cs) => [...cs, c])}
+        />
+      ))}
+    </>
+  );
+}
+
+function InvoicesChunk({ where, after, isFirst, isLast, onLoadMore }: {
+  where: InvoiceWhereInput;
+  after: string | null;
+  isFirst: boolean;
+  isLast: boolean;
+  onLoadMore: (cursor: string) => void;
+}) {
+  const navigate = useNavigate();
+  const [{ data, fetching, error }] = useQuery({
+    query: InvoicesListQuery,
+    variables: { first: PAGE_SIZE, after, where },
+    context: listContext,
+    requestPolicy: 'cache-and-network',
+  });
+  useEffect(() => {
+    showError(error, { title: "Couldn't load invoices" });
+  }, [error]);
+
+  if (!data) {
+    if (!fetching) return null;
+    return (
+      <>
+        {Array.from({ length: 3 }, (_, i) => (
+          <Table.Tr key={i}>
+            {Array.from({ length: COLUMNS }, (_, j) => (
+              <Table.Td key={j}>
+                <Skeleton h={14} my={4} />
+              </Table.Td>
+            ))}
+          </Table.Tr>
+        ))}
+      </>
+    );
+  }
+
+  const edges = data.invoices.edges ?? [];
+  const { hasNextPage, endCursor } = data.invoices.pageInfo;
+
+  if (isFirst && edges.length === 0) {
+    const filtered = Object.keys(where).length > 0;
+    return (
+      <Table.Tr>
+        <Table.Td colSpan={COLUMNS}>
+          <Stack align="center" gap={6} py={48}>
+            <IconFileInvoice size={36} stroke={1.3} color="var(--mantine-color-gray-5)" />
+            <Text fw={600}>{filtered ? 'No invoices match these filters' : 'No invoices yet'}</Text>
+            <Text size="sm" c="dimmed">
+              {filtered ? 'Try a different status or search.' : 'Create your first invoice to get paid.'}
+            </Text>
+            {!filtered && (
+              <Button component={Link} to="/invoices/new" variant="light" mt="xs" leftSection={<IconPlus size={16} />}>
+                Create Invoice
+              </Button>
+            )}
+          </Stack>
+        </Table.Td>
+      </Table.Tr>
+    );
+  }
+
+  return (
+    <>
+      {edges.map((edge) => {
+        const inv = edge?.node;
+        if (!inv) return null;
+        const href = inv.status === 'DRAFT' ? `/invoices/${inv.id}/edit` : `/invoices/${inv.id}`;
+        return (
+          <Table.Tr key={inv.id} className="clickable-row" onClick={() => navigate(href)} data-invoice-id={inv.id}>
+            <Table.Td>
+              <Anchor component={Link} to={href} fw={500} size="sm" c={inv.number ? undefined : 'dimmed'} onClick={(e) => e.stopPropagation()}>
+                {inv.number ?? 'Draft'}
+              </Anchor>
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm" fw={500}>
+                {inv.customer.name}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {inv.customer.email}
+              </Text>
+            </Table.Td>
+            <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
+              <Text size="sm" fw={500} span>
+                {formatMoney(inv.total, inv.currency)}
+              </Text>{' '}
+              <Text size="xs" c="dimmed" span>
+                {inv.currency}
+              </Text>
+            </Table.Td>
+            <Table.Td>
+              <InvoiceStatusBadge status={inv.status} overdue={inv.overdue} />
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm">{formatDueDate(inv.dueDate)}</Text>
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm">{formatDate(inv.issuedAt)}</Text>
+            </Table.Td>
+          </Table.Tr>
+        );
+      })}
+      {isLast && hasNextPage && endCursor && (
+        <Table.Tr>
+          <Table.Td colSpan={COLUMNS} ta="center">
+            <Button variant="subtle" onClick={() => onLoadMore(endCursor)}>
+              Load more
+            </Button>
+          </Table.Td>
+        </Table.Tr>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,165 @@
+import { Alert, Button, Group, Select, SimpleGrid, Stack, Text, type ComboboxItem } from '@mantine/core';
+import { DateInput } from '@mantine/dates';
+import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
+import { IconPlus, IconUserPlus } from '@tabler/icons-react';
+import { useMemo, useState } from 'react';
+import { useQuery } from 'urql';
+import { graphql } from '../../../gql';
+import { AddCustomerModal, type NewCustomer } from './AddCustomerModal';
+import type { WizardForm } from './form';
+
+const WizardCustomersQuery = graphql(`
+  query WizardCustomers($search: String) {
+    customers(first: 50, where: { search: $search }, orderBy: { field: NAME, direction: ASC }) {
+      totalCount
+      edges {
+        node {
+          id
+          name
+          email
+        }
+      }
+    }
+  }
+`);
+
+const ADD_CUSTOMER = '__add_customer__';
+const customersContext = { additionalTypenames: ['Customer'] };
+
+export function CustomerStep({ form, customer, onCustomer, currencies, locked }: {
+  form: WizardForm;
+  /** The selected customer, kept by the wizard so it shows even when not in the search results. */
+  customer: NewCustomer | null;
+  onCustomer: (c: NewCustomer) => void;
+  currencies: string[];
+  /** A saved draft's customer can't be changed. */
+  locked: boolean;
+}) {
+  const [modalOpen, modal] = useDisclosure(false);
+  const [search, setSearch] = useState(customer?.name ?? '');
+  const typed = search !== (customer?.name ?? '') ? search.trim() : '';
+  const [debounced] = useDebouncedValue(typed, 250);
+  const [{ data, fetching }] = useQuery({
+    query: WizardCustomersQuery,
+    variables: { search: debounced || null },
+    context: customersContext,
+  });
+
+  const customers = useMemo(() => {
+    const list = (data?.customers.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
+    if (customer && !list.some((c) => c.id === customer.id)) list.unshift(customer);
+    return list;
+  }, [data, customer]);
+  const byID = useMemo(() => new Map(customers.map((c) => [c.id, c])), [customers]);
+
+  const options: ComboboxItem[] = [
+    ...customers.map((c) => ({ value: c.id, label: c.name })),
+    { value: ADD_CUSTOMER, label: 'Add customer information' },
+  ];
+  const noCustomers = !fetching && data && data.customers.totalCount === 0 && !debounced && !customer;
+
+  const select = (c: NewCustomer) => {
+    onCustomer(c);
+    form.setFieldValue('customerID', c.id);
+    setSearch(c.name);
+  };
+
+  return (
+    <Stack gap="lg">
+      {noCustomers && (
+        <Alert color="indigo" variant="light" icon={<IconUserPlus size={18} />} title="Add your first customer">
+          <Text size="sm" mb="sm">
+            Invoices are billed to a customer. Enter their name and email to get started.
+          </Text>
+          <Button size="xs" onClick={modal.open} leftSection={<IconPlus size={14} />}>
+            Add customer information
+          </Button>
+        </Alert>
+      )}
+      <Select
+        label="Customer"
+        placeholder="Search or select a customer"
+        description={locked ? 'A saved draft stays with its customer. To bill someone else, start a new invoice.' : undefined}
+        searchable
+        disabled={locked}
+        data={options}
+        value={form.values.customerID}
+        searchValue={search}
+        onSearchChange={setSearch}
+        onChange={(value) => {
+          if (value === ADD_CUSTOMER) {
+            setSearch(customer?.name ?? '');
+            modal.open();
+            return;
+          }
+          const c = value ? byID.get(value) : undefined;
+          if (c) select(c);
+        }}
+        filter={({ options: opts, search: s }) => {
+          const q = s.trim().toLowerCase();
+          return (opts as ComboboxItem[]).filter((o) => {
+            if (o.value === ADD_CUSTOMER || !q || q === (customer?.name ?? '').toLowerCase()) return true;
+            const c = byID.get(o.value);
+            return !!c && (c.name.toLowerCase().includes(q) || c.email.toLowerCase().includes(q));
+          });
+        }}
+        renderOption={({ option }) => {
+          if (option.value === ADD_CUSTOMER) {
+            return (
+              <Group gap={8} c="indigo.7">
+                <IconPlus size={16} />
+                <Text size="sm" fw={500}>
+                  Add customer information
+                </Text>
+              </Group>
+            );
+          }
+          const c = byID.get(option.value);
+          return (
+            <div>
+              <Text size="sm">{option.label}</Text>
+              <Text size="xs" c="dimmed">
+                {c?.email}
+              </Text>
+            </div>
+          );
+        }}
+        maxDropdownHeight={320}
+        allowDeselect={false}
+        error={form.errors.customerID}
+        withAsterisk
+      />
+      {customer && (
+        <Text size="sm" c="dimmed" mt={-8}>
+          Invoice will be sent to {customer.email}
+        </Text>
+      )}
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <Select
+          label="Currency"
+          data={currencies}
+          searchable
+          allowDeselect={false}
+          withAsterisk
+          {...form.getInputProps('currency')}
+        />
+        <DateInput
+          label="Due date"
+          placeholder="No due date"
+          clearable
+          valueFormat="MMM D, YYYY"
+          minDate={new Date()}
+          {...form.getInputProps('dueDate')}
+        />
+      </SimpleGrid>
+      <AddCustomerModal
+        opened={modalOpen}
+        onClose={modal.close}
+        onCreated={(c) => {
+          modal.close();
+          select(c);
+        }}
+      />
+    </Stack>
+  );
+}

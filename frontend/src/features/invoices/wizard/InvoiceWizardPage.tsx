@@ -1,0 +1,509 @@
+import {
+  Anchor,
+  Button,
+  Center,
+  Divider,
+  Group,
+  Loader,
+  Paper,
+  Stack,
+  Stepper,
+  Text,
+  Textarea,
+  Title,
+} from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { modals } from '@mantine/modals';
+import { notifications } from '@mantine/notifications';
+import { IconArrowLeft, IconCheck, IconSend } from '@tabler/icons-react';
+import { useEffect, useRef, useState } from 'react';
+import { Link, Navigate, useNavigate, useParams } from 'react-router';
+import type { CombinedError } from 'urql';
+import { useMutation, useQuery } from 'urql';
+import { graphql } from '../../../gql';
+import type { WizardInvoiceFragment } from '../../../gql/graphql';
+import { errorCode, errorField, showError } from '../../../lib/errors';
+import { dayToTime, timeToDay } from '../../../lib/format';
+import { parseDecimal } from '../../../lib/money';
+import type { NewCustomer } from './AddCustomerModal';
+import { ConfirmStep } from './ConfirmStep';
+import { CustomerStep } from './CustomerStep';
+import { newItem, steps, type WizardValues } from './form';
+import { ItemsStep } from './ItemsStep';
+import { PaymentMethodsStep } from './PaymentMethodsStep';
+
+graphql(`
+  fragment WizardInvoice on Invoice {
+    id
+    status
+    draftStep
+    number
+    currency
+    dueDate
+    description
+    paymentMethods
+    subtotal
+    total
+    version
+    customer {
+      id
+      name
+      email
+    }
+    items {
+      name
+      quantity
+      unitPrice
+      amount
+    }
+  }
+`);
+
+const WizardSetupQuery = graphql(`
+  query WizardSetup {
+    currencies
+    viewer {
+      merchant {
+        id
+        defaultCurrency
+      }
+    }
+  }
+`);
+
+const WizardDraftQuery = graphql(`
+  query WizardDraft($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on Invoice {
+        ...WizardInvoice
+      }
+    }
+  }
+`);
+
+const CreateDraftMutation = graphql(`
+  mutation WizardCreateDraft($input: CreateInvoiceDraftInput!) {
+    createInvoiceDraft(input: $input) {
+      ...WizardInvoice
+    }
+  }
+`);
+
+const UpdateDraftMutation = graphql(`
+  mutation WizardUpdateDraft($id: ID!, $currency: String, $dueDate: Time) {
+    updateInvoiceDraft(id: $id, currency: $currency, dueDate: $dueDate) {
+      ...WizardInvoice
+    }
+  }
+`);
+
+const SetItemsMutation = graphql(`
+  mutation WizardSetItems($id: ID!, $items: [LineItemInput!]!) {
+    setInvoiceItems(id: $id, items: $items) {
+      ...WizardInvoice
+    }
+  }
+`);
+
+const SetDescriptionMutation = graphql(`
+  mutation WizardSetDescription($id: ID!, $description: String) {
+    setInvoiceDescription(id: $id, description: $description) {
+      ...WizardInvoice
+    }
+  }
+`);
+
+const SetMethodsMutation = graphql(`
+  mutation WizardSetPaymentMethods($id: ID!, $methods: [PaymentMethod!]!) {
+    setInvoicePaymentMethods(id: $id, methods: $methods) {
+      ...WizardInvoice
+    }
+  }
+`);
+
+const IssueMutation = graphql(`
+  mutation WizardIssue($id: ID!, $send: Boolean!) {
+    issueInvoice(id: $id, send: $send) {
+      ...WizardInvoice
+      reference
+      issuedAt
+    }
+  }
+`);
+
+const headings = [
+  { title: 'Who are you billing?', hint: 'Select a customer, or add a new one from the list.' },
+  { title: 'What are you charging for?', hint: 'Add one row per item. Amounts are calculated as you type.' },
+  { title: 'Payment description', hint: 'Optional. Shown to your customer on the invoice and in the email.' },
+  { title: 'How can your customer pay?', hint: 'Your customer pays with one of the methods you accept.' },
+  { title: 'Review and create', hint: 'Check the details below. Once created, the invoice gets its number and can no longer be edited.' },
+];
+
+/** Which wizard step shows a server input field, e.g. "items[1].quantity" -> 1. */
+function stepOfField(field: string): number | null {
+  if (/^(customerID|currency|dueDate)$/.test(field)) return 0;
+  if (field.startsWith('items')) return 1;
+  if (field === 'description') return 2;
+  if (field === 'methods') return 3;
+  return null;
+}
+
+function firstFieldStep(error: CombinedError | undefined): number | null {
+  for (const e of error?.graphQLErrors ?? []) {
+    const f = errorField(e);
+    if (errorCode(e) === 'VALIDATION' && f) return stepOfField(f);
+  }
+  return null;
+}
+
+/**
+ * Routes /invoices/new and /invoices/:id/edit. Moving from "new" to the draft
+ * just created keeps the wizard; any other change of invoice starts afresh.
+ */
+export function InvoiceWizardPage() {
+  const { id } = useParams();
+  const created = useRef<string | null>(null);
+  const prevID = useRef(id);
+  const session = useRef(0);
+  if (prevID.current !== id) {
+    const continuing = prevID.current === undefined && id !== undefined && id === created.current;
+    if (!continuing) session.current += 1;
+    prevID.current = id;
+  }
+  return (
+    <InvoiceWizard
+      key={session.current}
+      routeID={id ?? null}
+      onCreated={(newID) => {
+        created.current = newID;
+      }}
+    />
+  );
+}
+
+function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreated: (id: string) => void }) {
+  const navigate = useNavigate();
+  const [active, setActive] = useState(0);
+  const [draft, setDraft] = useState<WizardInvoiceFragment | null>(null);
+  const [customer, setCustomer] = useState<NewCustomer | null>(null);
+  const [saving, setSaving] = useState(false);
+  const top = useRef<HTMLDivElement>(null);
+
+  const form = useForm<WizardValues>({
+    initialValues: {
+      customerID: null,
+      currency: '',
+      dueDate: null,
+      items: [newItem()],
+      description: '',
+      methods: [],
+    },
+  });
+
+  const [{ data: setup }] = useQuery({ query: WizardSetupQuery });
+  const defaultCurrency = setup?.viewer?.merchant.defaultCurrency;
+  useEffect(() => {
+    if (defaultCurrency && !form.getValues().currency) form.setFieldValue('currency', defaultCurrency);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [defaultCurrency]);
+
+  const needsLoad = routeID !== null && draft?.id !== routeID;
+  const [{ data: loaded, fetching: loading, error: loadError }] = useQuery({
+    query: WizardDraftQuery,
+    variables: { id: routeID ?? '' },
+    pause: !needsLoad,
+    requestPolicy: 'network-only',
+  });
+
+  // Fill the wizard from a saved draft and open it at the step it was left on.
+  useEffect(() => {
+    const inv = loaded?.node;
+    if (!needsLoad || !inv || inv.__typename !== 'Invoice' || inv.status !== 'DRAFT') return;
+    applyServer(inv, true);
+    setCustomer(inv.customer);
+    setActive(Math.max(0, steps.findIndex((s) => s.step === inv.draftStep)));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [loaded]);
+
+  const [, createDraft] = useMutation(CreateDraftMutation);
+  const [, updateDraft] = useMutation(UpdateDraftMutation);
+  const [, setItems] = useMutation(SetItemsMutation);
+  const [, setDescription] = useMutation(SetDescriptionMutation);
+  const [, setMethods] = useMutation(SetMethodsMutation);
+  const [, issueInvoice] = useMutation(IssueMutation);
+
+  if (needsLoad) {
+    const inv = loaded?.node;
+    if (inv?.__typename === 'Invoice' && inv.status !== 'DRAFT') {
+      return <Navigate to={`/invoices/${inv.id}`} replace />;
+    }
+    if (loading || !loaded || inv?.__typename === 'Invoice') {
+      if (loadError) showError(loadError);
+      return (
+        <Center py={80}>
+          {loadError ? <Text c="dimmed">Couldn't load this draft.</Text> : <Loader />}
+        </Center>
+      );
+    }
+    return (
+      <Stack align="center" py={80} gap="sm">
+        <Title order={3}>Draft not found</Title>
+        <Text c="dimmed">It may have been deleted or already issued.</Text>
+        <Button component={Link} to="/invoices" variant="light">
+          Back to invoices
+        </Button>
+      </Stack>
+    );
+  }
+
+  /** Takes the server's saved values as authoritative. */
+  function applyServer(inv: WizardInvoiceFragment, everything = false) {
+    setDraft(inv);
+    const current = form.getValues();
+    const items = inv.items.map((it, i) => ({
+      key: current.items[i]?.key ?? newItem().key,
+      name: it.name,
+      quantity: it.quantity,
+      unitPrice: it.unitPrice,
+    }));
+    const next: Partial<WizardValues> = {
+      currency: inv.currency,
+      dueDate: timeToDay(inv.dueDate),
+    };
+    if (everything) {
+      next.customerID = inv.customer.id;
+      next.items = items.length > 0 ? items : [newItem()];
+      next.description = inv.description ?? '';
+      next.methods = inv.paymentMethods;
+    }
+    form.setValues(next);
+  }
+
+  const goTo = (step: number) => {
+    setActive(step);
+    top.current?.scrollIntoView({ block: 'start' });
+  };
+
+  /** Shows the error; when it names a field on another step, opens that step. */
+  const failed = (error: CombinedError | undefined, title: string) => {
+    if (!showError(error, { form, title })) return false;
+    const step = firstFieldStep(error);
+    if (step !== null && step !== active) setActive(step);
+    return true;
+  };
+
+  const saveStep = async (): Promise<boolean> => {
+    const v = form.getValues();
+    const dueDate = dayToTime(v.dueDate);
+    switch (steps[active].step) {
+      case 'CUSTOMER': {
+        let ok = true;
+        if (!v.customerID) {
+          form.setFieldError('customerID', 'Select a customer, or add one');
+          ok = false;
+        }
+        if (!v.currency) {
+          form.setFieldError('currency', 'Choose a currency');
+          ok = false;
+        }
+        if (!ok) return false;
+        if (!draft) {
+          const res = await createDraft({ input: { customerID: v.customerID!, currency: v.currency, dueDate } });
+          if (failed(res.error, "Couldn't start the invoice") || !res.data) return false;
+          const inv = res.data.createInvoiceDraft;
+          applyServer(inv);
+          onCreated(inv.id);
+          navigate(`/invoices/${inv.id}/edit`, { replace: true });
+          return true;
+        }
+        if (draft.currency !== v.currency || timeToDay(draft.dueDate) !== v.dueDate) {
+          const res = await updateDraft({ id: draft.id, currency: v.currency, dueDate });
+          if (failed(res.error, "Couldn't save the invoice") || !res.data) return false;
+          applyServer(res.data.updateInvoiceDraft);
+        }
+        return true;
+      }
+      case 'ITEMS': {
+        let ok = true;
+        v.items.forEach((it, i) => {
+          if (!it.name.trim()) {
+            form.setFieldError(`items.${i}.name`, 'Enter an item name');
+            ok = false;
+          }
+          if (!parseDecimal(it.quantity)) {
+            form.setFieldError(`items.${i}.quantity`, 'Enter a number, e.g. 1 or 2.5');
+            ok = false;
+          }
+          if (!parseDecimal(it.unitPrice)) {
+            form.setFieldError(`items.${i}.unitPrice`, 'Enter a price, e.g. 25.50');
+            ok = false;
+          }
+        });
+        if (!ok) return false;
+        const res = await setItems({
+          id: draft!.id,
+          items: v.items.map((it) => ({ name: it.name.trim(), quantity: it.quantity.trim(), unitPrice: it.unitPrice.trim() })),
+        });
+        if (failed(res.error, "Couldn't save the items") || !res.data) return false;
+        const inv = res.data.setInvoiceItems;
+        applyServer(inv);
+        form.setFieldValue(
+          'items',
+          inv.items.map((it, i) => ({ key: v.items[i]?.key ?? newItem().key, name: it.name, quantity: it.quantity, unitPrice: it.unitPrice })),
+        );
+        return true;
+      }
+      case 'DESCRIPTION': {
+        const description = v.description.trim();
+        const res = await setDescription({ id: draft!.id, description: description || null });
+        if (failed(res.error, "Couldn't save the description") || !res.data) return false;
+        applyServer(res.data.setInvoiceDescription);
+        return true;
+      }
+      case 'PAYMENT_METHODS': {
+        if (v.methods.length === 0) {
+          form.setFieldError('methods', 'Choose at least one payment method');
+          return false;
+        }
+        const res = await setMethods({ id: draft!.id, methods: v.methods });
+        if (failed(res.error, "Couldn't save the payment methods") || !res.data) return false;
+        applyServer(res.data.setInvoicePaymentMethods);
+        return true;
+      }
+      default:
+        return true;
+    }
+  };
+
+  const next = async () => {
+    setSaving(true);
+    try {
+      if (await saveStep()) goTo(Math.min(active + 1, steps.length - 1));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const issue = async (send: boolean) => {
+    if (!draft) return;
+    setSaving(true);
+    try {
+      const res = await issueInvoice({ id: draft.id, send }, { additionalTypenames: ['Invoice'] });
+      if (failed(res.error, "Couldn't create the invoice") || !res.data) return;
+      const inv = res.data.issueInvoice;
+      notifications.show({
+        color: 'green',
+        icon: <IconCheck size={18} />,
+        title: send ? `Invoice ${inv.number} created and sent` : `Invoice ${inv.number} created`,
+        message: send ? `We're emailing it to ${inv.customer.email}.` : 'You can download it and send it to your customer.',
+      });
+      navigate(`/invoices/${inv.id}`, { replace: true });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const confirmSend = () =>
+    modals.openConfirmModal({
+      title: 'Create and send this invoice?',
+      centered: true,
+      children: (
+        <Text size="sm">
+          The invoice will be emailed to <b>{customer?.email}</b>, who can pay it directly from the email.
+        </Text>
+      ),
+      labels: { confirm: 'Create and send', cancel: 'Cancel' },
+      onConfirm: () => void issue(true),
+    });
+
+  const step = steps[active].step;
+  const heading = headings[active];
+
+  return (
+    <Stack gap="lg" ref={top}>
+      <Anchor component={Link} to="/invoices" size="sm" c="dimmed">
+        <Group gap={4}>
+          <IconArrowLeft size={14} /> Invoices
+        </Group>
+      </Anchor>
+      <Group justify="space-between">
+        <Title order={2}>{draft && routeID ? 'Edit draft invoice' : 'Create invoice'}</Title>
+        {draft && (
+          <Text size="sm" c="dimmed">
+            Draft saved · you can leave and continue later
+          </Text>
+        )}
+      </Group>
+
+      <Paper withBorder p="xl">
+        <Stepper
+          active={active}
+          onStepClick={(i) => i < active && goTo(i)}
+          allowNextStepsSelect={false}
+          size="sm"
+        >
+          {steps.map((s) => (
+            <Stepper.Step key={s.step} label={s.label} description={s.description} />
+          ))}
+        </Stepper>
+
+        <Divider my="xl" />
+
+        <Stack gap={4} mb="lg">
+          <Title order={4}>{heading.title}</Title>
+          <Text size="sm" c="dimmed">
+            {heading.hint}
+          </Text>
+        </Stack>
+
+        <div data-step={step}>
+          {step === 'CUSTOMER' && (
+            <CustomerStep
+              form={form}
+              customer={customer}
+              onCustomer={setCustomer}
+              currencies={setup?.currencies ?? (form.values.currency ? [form.values.currency] : [])}
+              locked={draft !== null}
+            />
+          )}
+          {step === 'ITEMS' && <ItemsStep form={form} />}
+          {step === 'DESCRIPTION' && (
+            <Textarea
+              label="Description"
+              placeholder="e.g. Website redesign, phase 1 — PO #4471"
+              autosize
+              minRows={4}
+              maxRows={12}
+              {...form.getInputProps('description')}
+            />
+          )}
+          {step === 'PAYMENT_METHODS' && <PaymentMethodsStep form={form} />}
+          {step === 'CONFIRM' && draft && <ConfirmStep draft={draft} customer={customer} />}
+        </div>
+
+        <Divider my="xl" />
+
+        <Group justify="space-between">
+          <Button variant="default" onClick={() => goTo(active - 1)} disabled={active === 0 || saving}>
+            Back
+          </Button>
+          {step === 'CONFIRM' ? (
+            <Group gap="sm">
+              <Button variant="default" onClick={() => void issue(false)} loading={saving}>
+                Create only
+              </Button>
+              <Button onClick={confirmSend} leftSection={<IconSend size={16} />} disabled={saving}>
+                Create and send
+              </Button>
+            </Group>
+          ) : (
+            <Button onClick={() => void next()} loading={saving}>
+              Next
+            </Button>
+          )}
+        </Group>
+      </Paper>
+    </Stack>
+  );
+}

@@ -1,0 +1,202 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query AppViewer {\n    viewer {\n      user {\n        id\n        email\n      }\n      merchant {\n        id\n        name\n        defaultCurrency\n      }\n    }\n  }\n": typeof types.AppViewerDocument,
+    "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
+    "\n  query APIKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      createdBy\n      createdAt\n      lastUsedAt\n      revokedAt\n    }\n  }\n": typeof types.ApiKeysDocument,
+    "\n  mutation CreateAPIKey($input: CreateAPIKeyInput!) {\n    createAPIKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        prefix\n        createdBy\n        createdAt\n        lastUsedAt\n        revokedAt\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RevokeAPIKey($id: ID!) {\n    revokeAPIKey(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      viewer {\n        merchant {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.SignInDocument,
+    "\n  query SignUpCurrencies {\n    currencies\n  }\n": typeof types.SignUpCurrenciesDocument,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      viewer {\n        merchant {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  mutation CreateCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) {\n      id\n      name\n      email\n      createdAt\n    }\n  }\n": typeof types.CreateCustomerDocument,
+    "\n  mutation UpdateCustomer($id: ID!, $input: UpdateCustomerInput!) {\n    updateCustomer(id: $id, input: $input) {\n      id\n      name\n      email\n      updatedAt\n    }\n  }\n": typeof types.UpdateCustomerDocument,
+    "\n  query CustomersList($first: Int!, $after: Cursor, $search: String) {\n    customers(first: $first, after: $after, where: { search: $search }, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          email\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.CustomersListDocument,
+    "\n  query InvoiceDetail($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Invoice {\n        id\n        number\n        reference\n        status\n        overdue\n        currency\n        description\n        dueDate\n        issuedAt\n        createdAt\n        sendRequested\n        voidReason\n        paymentMethods\n        subtotal\n        total\n        amountPaid\n        amountDue\n        customer {\n          id\n          name\n          email\n        }\n        items {\n          name\n          quantity\n          unitPrice\n          amount\n        }\n        events {\n          id\n          type\n          at\n          actor\n          fromStatus\n          toStatus\n          note\n        }\n      }\n    }\n  }\n": typeof types.InvoiceDetailDocument,
+    "\n  mutation VoidInvoice($id: ID!, $reason: String) {\n    voidInvoice(id: $id, reason: $reason) {\n      id\n      status\n      voidReason\n      amountDue\n      version\n      events {\n        id\n        type\n        at\n        actor\n        fromStatus\n        toStatus\n        note\n      }\n    }\n  }\n": typeof types.VoidInvoiceDocument,
+    "\n  mutation DeleteInvoiceDraft($id: ID!) {\n    deleteInvoiceDraft(id: $id)\n  }\n": typeof types.DeleteInvoiceDraftDocument,
+    "\n  query InvoicesList($first: Int!, $after: Cursor, $where: InvoiceWhereInput) {\n    invoices(first: $first, after: $after, where: $where, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          id\n          number\n          status\n          overdue\n          currency\n          total\n          dueDate\n          issuedAt\n          createdAt\n          customer {\n            id\n            name\n            email\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.InvoicesListDocument,
+    "\n  query InvoicesFilterCustomer($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Customer {\n        id\n        name\n      }\n    }\n  }\n": typeof types.InvoicesFilterCustomerDocument,
+    "\n  mutation WizardCreateCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) {\n      id\n      name\n      email\n      createdAt\n    }\n  }\n": typeof types.WizardCreateCustomerDocument,
+    "\n  query WizardCustomers($search: String) {\n    customers(first: 50, where: { search: $search }, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          email\n        }\n      }\n    }\n  }\n": typeof types.WizardCustomersDocument,
+    "\n  fragment WizardInvoice on Invoice {\n    id\n    status\n    draftStep\n    number\n    currency\n    dueDate\n    description\n    paymentMethods\n    subtotal\n    total\n    version\n    customer {\n      id\n      name\n      email\n    }\n    items {\n      name\n      quantity\n      unitPrice\n      amount\n    }\n  }\n": typeof types.WizardInvoiceFragmentDoc,
+    "\n  query WizardSetup {\n    currencies\n    viewer {\n      merchant {\n        id\n        defaultCurrency\n      }\n    }\n  }\n": typeof types.WizardSetupDocument,
+    "\n  query WizardDraft($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Invoice {\n        ...WizardInvoice\n      }\n    }\n  }\n": typeof types.WizardDraftDocument,
+    "\n  mutation WizardCreateDraft($input: CreateInvoiceDraftInput!) {\n    createInvoiceDraft(input: $input) {\n      ...WizardInvoice\n    }\n  }\n": typeof types.WizardCreateDraftDocument,
+    "\n  mutation WizardUpdateDraft($id: ID!, $currency: String, $dueDate: Time) {\n    updateInvoiceDraft(id: $id, currency: $currency, dueDate: $dueDate) {\n      ...WizardInvoice\n    }\n  }\n": typeof types.WizardUpdateDraftDocument,
+    "\n  mutation WizardSetItems($id: ID!, $items: [LineItemInput!]!) {\n    setInvoiceItems(id: $id, items: $items) {\n      ...WizardInvoice\n    }\n  }\n": typeof types.WizardSetItemsDocument,
+    "\n  mutation WizardSetDescription($id: ID!, $description: String) {\n    setInvoiceDescription(id: $id, description: $description) {\n      ...WizardInvoice\n    }\n  }\n": typeof types.WizardSetDescriptionDocument,
+    "\n  mutation WizardSetPaymentMethods($id: ID!, $methods: [PaymentMethod!]!) {\n    setInvoicePaymentMethods(id: $id, methods: $methods) {\n      ...WizardInvoice\n    }\n  }\n": typeof types.WizardSetPaymentMethodsDocument,
+    "\n  mutation WizardIssue($id: ID!, $send: Boolean!) {\n    issueInvoice(id: $id, send: $send) {\n      ...WizardInvoice\n      reference\n      issuedAt\n    }\n  }\n": typeof types.WizardIssueDocument,
+};
+const documents: Documents = {
+    "\n  query AppViewer {\n    viewer {\n      user {\n        id\n        email\n      }\n      merchant {\n        id\n        name\n        defaultCurrency\n      }\n    }\n  }\n": types.AppViewerDocument,
+    "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
+    "\n  query APIKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      createdBy\n      createdAt\n      lastUsedAt\n      revokedAt\n    }\n  }\n": types.ApiKeysDocument,
+    "\n  mutation CreateAPIKey($input: CreateAPIKeyInput!) {\n    createAPIKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        prefix\n        createdBy\n        createdAt\n        lastUsedAt\n        revokedAt\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RevokeAPIKey($id: ID!) {\n    revokeAPIKey(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      viewer {\n        merchant {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.SignInDocument,
+    "\n  query SignUpCurrencies {\n    currencies\n  }\n": types.SignUpCurrenciesDocument,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      viewer {\n        merchant {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.SignUpDocument,
+    "\n  mutation CreateCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) {\n      id\n      name\n      email\n      createdAt\n    }\n  }\n": types.CreateCustomerDocument,
+    "\n  mutation UpdateCustomer($id: ID!, $input: UpdateCustomerInput!) {\n    updateCustomer(id: $id, input: $input) {\n      id\n      name\n      email\n      updatedAt\n    }\n  }\n": types.UpdateCustomerDocument,
+    "\n  query CustomersList($first: Int!, $after: Cursor, $search: String) {\n    customers(first: $first, after: $after, where: { search: $search }, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          email\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.CustomersListDocument,
+    "\n  query InvoiceDetail($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Invoice {\n        id\n        number\n        reference\n        status\n        overdue\n        currency\n        description\n        dueDate\n        issuedAt\n        createdAt\n        sendRequested\n        voidReason\n        paymentMethods\n        subtotal\n        total\n        amountPaid\n        amountDue\n        customer {\n          id\n          name\n          email\n        }\n        items {\n          name\n          quantity\n          unitPrice\n          amount\n        }\n        events {\n          id\n          type\n          at\n          actor\n          fromStatus\n          toStatus\n          note\n        }\n      }\n    }\n  }\n": types.InvoiceDetailDocument,
+    "\n  mutation VoidInvoice($id: ID!, $reason: String) {\n    voidInvoice(id: $id, reason: $reason) {\n      id\n      status\n      voidReason\n      amountDue\n      version\n      events {\n        id\n        type\n        at\n        actor\n        fromStatus\n        toStatus\n        note\n      }\n    }\n  }\n": types.VoidInvoiceDocument,
+    "\n  mutation DeleteInvoiceDraft($id: ID!) {\n    deleteInvoiceDraft(id: $id)\n  }\n": types.DeleteInvoiceDraftDocument,
+    "\n  query InvoicesList($first: Int!, $after: Cursor, $where: InvoiceWhereInput) {\n    invoices(first: $first, after: $after, where: $where, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          id\n          number\n          status\n          overdue\n          currency\n          total\n          dueDate\n          issuedAt\n          createdAt\n          customer {\n            id\n            name\n            email\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.InvoicesListDocument,
+    "\n  query InvoicesFilterCustomer($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Customer {\n        id\n        name\n      }\n    }\n  }\n": types.InvoicesFilterCustomerDocument,
+    "\n  mutation WizardCreateCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) {\n      id\n      name\n      email\n      createdAt\n    }\n  }\n": types.WizardCreateCustomerDocument,
+    "\n  query WizardCustomers($search: String) {\n    customers(first: 50, where: { search: $search }, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          email\n        }\n      }\n    }\n  }\n": types.WizardCustomersDocument,
+    "\n  fragment WizardInvoice on Invoice {\n    id\n    status\n    draftStep\n    number\n    currency\n    dueDate\n    description\n    paymentMethods\n    subtotal\n    total\n    version\n    customer {\n      id\n      name\n      email\n    }\n    items {\n      name\n      quantity\n      unitPrice\n      amount\n    }\n  }\n": types.WizardInvoiceFragmentDoc,
+    "\n  query WizardSetup {\n    currencies\n    viewer {\n      merchant {\n        id\n        defaultCurrency\n      }\n    }\n  }\n": types.WizardSetupDocument,
+    "\n  query WizardDraft($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Invoice {\n        ...WizardInvoice\n      }\n    }\n  }\n": types.WizardDraftDocument,
+    "\n  mutation WizardCreateDraft($input: CreateInvoiceDraftInput!) {\n    createInvoiceDraft(input: $input) {\n      ...WizardInvoice\n    }\n  }\n": types.WizardCreateDraftDocument,
+    "\n  mutation WizardUpdateDraft($id: ID!, $currency: String, $dueDate: Time) {\n    updateInvoiceDraft(id: $id, currency: $currency, dueDate: $dueDate) {\n      ...WizardInvoice\n    }\n  }\n": types.WizardUpdateDraftDocument,
+    "\n  mutation WizardSetItems($id: ID!, $items: [LineItemInput!]!) {\n    setInvoiceItems(id: $id, items: $items) {\n      ...WizardInvoice\n    }\n  }\n": types.WizardSetItemsDocument,
+    "\n  mutation WizardSetDescription($id: ID!, $description: String) {\n    setInvoiceDescription(id: $id, description: $description) {\n      ...WizardInvoice\n    }\n  }\n": types.WizardSetDescriptionDocument,
+    "\n  mutation WizardSetPaymentMethods($id: ID!, $methods: [PaymentMethod!]!) {\n    setInvoicePaymentMethods(id: $id, methods: $methods) {\n      ...WizardInvoice\n    }\n  }\n": types.WizardSetPaymentMethodsDocument,
+    "\n  mutation WizardIssue($id: ID!, $send: Boolean!) {\n    issueInvoice(id: $id, send: $send) {\n      ...WizardInvoice\n      reference\n      issuedAt\n    }\n  }\n": types.WizardIssueDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AppViewer {\n    viewer {\n      user {\n        id\n        email\n      }\n      merchant {\n        id\n        name\n        defaultCurrency\n      }\n    }\n  }\n"): (typeof documents)["\n  query AppViewer {\n    viewer {\n      user {\n        id\n        email\n      }\n      merchant {\n        id\n        name\n        defaultCurrency\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignOut {\n    signOut\n  }\n"): (typeof documents)["\n  mutation SignOut {\n    signOut\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query APIKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      createdBy\n      createdAt\n      lastUsedAt\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  query APIKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      createdBy\n      createdAt\n      lastUsedAt\n      revokedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateAPIKey($input: CreateAPIKeyInput!) {\n    createAPIKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        prefix\n        createdBy\n        createdAt\n        lastUsedAt\n        revokedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateAPIKey($input: CreateAPIKeyInput!) {\n    createAPIKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        prefix\n        createdBy\n        createdAt\n        lastUsedAt\n        revokedAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeAPIKey($id: ID!) {\n    revokeAPIKey(id: $id) {\n      id\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeAPIKey($id: ID!) {\n    revokeAPIKey(id: $id) {\n      id\n      revokedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      viewer {\n        merchant {\n          id\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      viewer {\n        merchant {\n          id\n          name\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SignUpCurrencies {\n    currencies\n  }\n"): (typeof documents)["\n  query SignUpCurrencies {\n    currencies\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      viewer {\n        merchant {\n          id\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      viewer {\n        merchant {\n          id\n          name\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) {\n      id\n      name\n      email\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) {\n      id\n      name\n      email\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateCustomer($id: ID!, $input: UpdateCustomerInput!) {\n    updateCustomer(id: $id, input: $input) {\n      id\n      name\n      email\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateCustomer($id: ID!, $input: UpdateCustomerInput!) {\n    updateCustomer(id: $id, input: $input) {\n      id\n      name\n      email\n      updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CustomersList($first: Int!, $after: Cursor, $search: String) {\n    customers(first: $first, after: $after, where: { search: $search }, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          email\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query CustomersList($first: Int!, $after: Cursor, $search: String) {\n    customers(first: $first, after: $after, where: { search: $search }, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          email\n          createdAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InvoiceDetail($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Invoice {\n        id\n        number\n        reference\n        status\n        overdue\n        currency\n        description\n        dueDate\n        issuedAt\n        createdAt\n        sendRequested\n        voidReason\n        paymentMethods\n        subtotal\n        total\n        amountPaid\n        amountDue\n        customer {\n          id\n          name\n          email\n        }\n        items {\n          name\n          quantity\n          unitPrice\n          amount\n        }\n        events {\n          id\n          type\n          at\n          actor\n          fromStatus\n          toStatus\n          note\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query InvoiceDetail($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Invoice {\n        id\n        number\n        reference\n        status\n        overdue\n        currency\n        description\n        dueDate\n        issuedAt\n        createdAt\n        sendRequested\n        voidReason\n        paymentMethods\n        subtotal\n        total\n        amountPaid\n        amountDue\n        customer {\n          id\n          name\n          email\n        }\n        items {\n          name\n          quantity\n          unitPrice\n          amount\n        }\n        events {\n          id\n          type\n          at\n          actor\n          fromStatus\n          toStatus\n          note\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VoidInvoice($id: ID!, $reason: String) {\n    voidInvoice(id: $id, reason: $reason) {\n      id\n      status\n      voidReason\n      amountDue\n      version\n      events {\n        id\n        type\n        at\n        actor\n        fromStatus\n        toStatus\n        note\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation VoidInvoice($id: ID!, $reason: String) {\n    voidInvoice(id: $id, reason: $reason) {\n      id\n      status\n      voidReason\n      amountDue\n      version\n      events {\n        id\n        type\n        at\n        actor\n        fromStatus\n        toStatus\n        note\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteInvoiceDraft($id: ID!) {\n    deleteInvoiceDraft(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteInvoiceDraft($id: ID!) {\n    deleteInvoiceDraft(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InvoicesList($first: Int!, $after: Cursor, $where: InvoiceWhereInput) {\n    invoices(first: $first, after: $after, where: $where, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          id\n          number\n          status\n          overdue\n          currency\n          total\n          dueDate\n          issuedAt\n          createdAt\n          customer {\n            id\n            name\n            email\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query InvoicesList($first: Int!, $after: Cursor, $where: InvoiceWhereInput) {\n    invoices(first: $first, after: $after, where: $where, orderBy: { field: CREATED_AT, direction: DESC }) {\n      totalCount\n      edges {\n        node {\n          id\n          number\n          status\n          overdue\n          currency\n          total\n          dueDate\n          issuedAt\n          createdAt\n          customer {\n            id\n            name\n            email\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InvoicesFilterCustomer($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Customer {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query InvoicesFilterCustomer($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Customer {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WizardCreateCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) {\n      id\n      name\n      email\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  mutation WizardCreateCustomer($input: CreateCustomerInput!) {\n    createCustomer(input: $input) {\n      id\n      name\n      email\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WizardCustomers($search: String) {\n    customers(first: 50, where: { search: $search }, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          email\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query WizardCustomers($search: String) {\n    customers(first: 50, where: { search: $search }, orderBy: { field: NAME, direction: ASC }) {\n      totalCount\n      edges {\n        node {\n          id\n          name\n          email\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WizardInvoice on Invoice {\n    id\n    status\n    draftStep\n    number\n    currency\n    dueDate\n    description\n    paymentMethods\n    subtotal\n    total\n    version\n    customer {\n      id\n      name\n      email\n    }\n    items {\n      name\n      quantity\n      unitPrice\n      amount\n    }\n  }\n"): (typeof documents)["\n  fragment WizardInvoice on Invoice {\n    id\n    status\n    draftStep\n    number\n    currency\n    dueDate\n    description\n    paymentMethods\n    subtotal\n    total\n    version\n    customer {\n      id\n      name\n      email\n    }\n    items {\n      name\n      quantity\n      unitPrice\n      amount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WizardSetup {\n    currencies\n    viewer {\n      merchant {\n        id\n        defaultCurrency\n      }\n    }\n  }\n"): (typeof documents)["\n  query WizardSetup {\n    currencies\n    viewer {\n      merchant {\n        id\n        defaultCurrency\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WizardDraft($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Invoice {\n        ...WizardInvoice\n      }\n    }\n  }\n"): (typeof documents)["\n  query WizardDraft($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Invoice {\n        ...WizardInvoice\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WizardCreateDraft($input: CreateInvoiceDraftInput!) {\n    createInvoiceDraft(input: $input) {\n      ...WizardInvoice\n    }\n  }\n"): (typeof documents)["\n  mutation WizardCreateDraft($input: CreateInvoiceDraftInput!) {\n    createInvoiceDraft(input: $input) {\n      ...WizardInvoice\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WizardUpdateDraft($id: ID!, $currency: String, $dueDate: Time) {\n    updateInvoiceDraft(id: $id, currency: $currency, dueDate: $dueDate) {\n      ...WizardInvoice\n    }\n  }\n"): (typeof documents)["\n  mutation WizardUpdateDraft($id: ID!, $currency: String, $dueDate: Time) {\n    updateInvoiceDraft(id: $id, currency: $currency, dueDate: $dueDate) {\n      ...WizardInvoice\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WizardSetItems($id: ID!, $items: [LineItemInput!]!) {\n    setInvoiceItems(id: $id, items: $items) {\n      ...WizardInvoice\n    }\n  }\n"): (typeof documents)["\n  mutation WizardSetItems($id: ID!, $items: [LineItemInput!]!) {\n    setInvoiceItems(id: $id, items: $items) {\n      ...WizardInvoice\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WizardSetDescription($id: ID!, $description: String) {\n    setInvoiceDescription(id: $id, description: $description) {\n      ...WizardInvoice\n    }\n  }\n"): (typeof documents)["\n  mutation WizardSetDescription($id: ID!, $description: String) {\n    setInvoiceDescription(id: $id, description: $description) {\n      ...WizardInvoice\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WizardSetPaymentMethods($id: ID!, $methods: [PaymentMethod!]!) {\n    setInvoicePaymentMethods(id: $id, methods: $methods) {\n      ...WizardInvoice\n    }\n  }\n"): (typeof documents)["\n  mutation WizardSetPaymentMethods($id: ID!, $methods: [PaymentMethod!]!) {\n    setInvoicePaymentMethods(id: $id, methods: $methods) {\n      ...WizardInvoice\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WizardIssue($id: ID!, $send: Boolean!) {\n    issueInvoice(id: $id, send: $send) {\n      ...WizardInvoice\n      reference\n      issuedAt\n    }\n  }\n"): (typeof documents)["\n  mutation WizardIssue($id: ID!, $send: Boolean!) {\n    issueInvoice(id: $id, send: $send) {\n      ...WizardInvoice\n      reference\n      issuedAt\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

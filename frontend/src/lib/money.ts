@@ -1,0 +1,65 @@
+import Decimal from 'decimal.js';
+
+// Money in the browser is exact: amounts travel as decimal strings and are
+// computed with decimal.js, never with floats. The server's values are
+// authoritative once saved; these helpers only preview them while typing.
+
+const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
+
+// Digits after the decimal point per currency, as the server rounds them
+// (ISO 4217 minor units, plus the stablecoins Tally collects).
+const exponents: Record<string, number> = {
+  JPY: 0, KRW: 0, VND: 0, CLP: 0, ISK: 0, UGX: 0, XOF: 0, XAF: 0,
+  KWD: 3, BHD: 3, OMR: 3, JOD: 3, TND: 3,
+  USDT: 6, USDC: 6,
+};
+
+export function minorUnits(currency: string): number {
+  return exponents[currency.toUpperCase()] ?? 2;
+}
+
+const decimalPattern = /^\d+(\.\d+)?$/;
+
+/** Parses a user-typed non-negative decimal ("12", "25.50"); null when it isn't one. */
+export function parseDecimal(input: string): Decimal | null {
+  const s = input.trim();
+  if (!decimalPattern.test(s)) return null;
+  return new D(s);
+}
+
+/** quantity x unitPrice rounded half away from zero to the currency's minor unit. */
+export function lineAmount(quantity: string, unitPrice: string, currency: string): string | null {
+  const q = parseDecimal(quantity);
+  const p = parseDecimal(unitPrice);
+  if (!q || !p) return null;
+  // ROUND_HALF_UP in decimal.js rounds half away from zero.
+  return q.times(p).toDecimalPlaces(minorUnits(currency), Decimal.ROUND_HALF_UP).toFixed(minorUnits(currency));
+}
+
+/** Sums decimal strings exactly, skipping nulls. */
+export function sumAmounts(amounts: (string | null)[], currency: string): string {
+  let total = new D(0);
+  for (const a of amounts) if (a !== null) total = total.plus(a);
+  return total.toFixed(minorUnits(currency));
+}
+
+/** Formats a decimal string for display, e.g. formatMoney("1506", "USD") -> "$1,506.00". */
+export function formatMoney(amount: string | null | undefined, currency: string): string {
+  if (amount === null || amount === undefined || amount === '') return '—';
+  const digits = minorUnits(currency);
+  const fixed = new D(amount).toFixed(digits);
+  try {
+    // Intl formats decimal strings exactly (no float conversion) in current engines.
+    return new Intl.NumberFormat('en-US', {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(fixed as unknown as number);
+  } catch {
+    // Not an ISO code Intl knows (e.g. USDT): group digits and append the code.
+    const [int, frac] = fixed.split('.');
+    const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return `${frac ? `${grouped}.${frac}` : grouped} ${currency}`;
+  }
+}
