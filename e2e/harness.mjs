@@ -1,0 +1,121 @@
+// Test harness for the browser tests: builds and starts the Go server on a
+// free port with a fresh data directory, and launches Debian's Chromium
+// through playwright-core (no browser downloads). Everything started here is
+// stopped by stop(), which the tests call in after() even when they fail.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, createWriteStream, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const artifacts = join(repo, 'e2e', 'artifacts');
+
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealthy(url, child, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode} before it was healthy`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`server not healthy at ${url} after ${timeoutMs} ms`);
+}
+
+/**
+ * Starts server + browser. Returns { baseURL, browser, newPage, stop, log }.
+ * E2E_DATABASE_URL, if set, runs the server on PostgreSQL instead of SQLite.
+ */
+export async function start() {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`${chromiumPath} not found: install Debian's chromium (apt-get install -y chromium)`);
+  }
+  mkdirSync(artifacts, { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), 'tally-e2e-'));
+  const bin = join(work, 'tally');
+  execFileSync('go', ['build', '-o', bin, './server'], { cwd: repo, stdio: 'inherit' });
+
+  const port = await freePort();
+  const baseURL = `http://127.0.0.1:${port}`;
+  const args = ['--addr', `127.0.0.1:${port}`, '--data-dir', join(work, 'data')];
+  if (process.env.E2E_DATABASE_URL) args.push('--database-url', process.env.E2E_DATABASE_URL);
+  const log = join(artifacts, 'server.log');
+  const logStream = createWriteStream(log);
+  const server = spawn(bin, args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout.pipe(logStream);
+  server.stderr.pipe(logStream);
+  const killServer = () => {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
+  };
+  process.once('exit', killServer);
+
+  let browser;
+  const stop = async () => {
+    if (browser) await browser.close().catch(() => {});
+    killServer();
+    if (server.exitCode === null && server.signalCode === null) {
+      await Promise.race([
+        new Promise((r) => server.once('exit', r)),
+        new Promise((r) => setTimeout(r, 5000)),
+      ]);
+      if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+    }
+    rmSync(work, { recursive: true, force: true });
+  };
+
+  try {
+    await waitForHealthy(`${baseURL}/healthz`, server);
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  const newPage = async () => {
+    const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    return page;
+  };
+
+  return { baseURL, browser, newPage, stop, log };
+}
+
+/** Saves e2e/artifacts/<name>.png. */
+export async function shot(page, name) {
+  // Let transitions (modals, notifications) settle before the picture.
+  await page.waitForTimeout(250);
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,161 @@
+// The seed's flow end to end in a real browser against the real server:
+// sign up, Invoices -> Create Invoice, add a customer from the drop-down,
+// two items, a description, both payment methods, Confirm -> Create only,
+// and the invoice is OPEN as INV-000001 on the Invoices list.
+// Screenshots of each step land in e2e/artifacts/ (gitignored).
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { shot, start } from './harness.mjs';
+
+describe('invoice wizard', { timeout: 240_000 }, () => {
+  let env;
+  let page;
+  const merchant = { name: 'Northwind Studio', email: 'owner@northwind.test', password: 'correct horse battery' };
+  const customer = { name: 'Acme Ltd', email: 'billing@acme.test' };
+
+  before(async () => {
+    env = await start();
+    page = await env.newPage();
+  });
+
+  after(async () => {
+    await env?.stop();
+  });
+
+  const step = async (title) => {
+    await page.getByRole('heading', { name: title }).waitFor();
+  };
+
+  it('creates and issues an invoice through the five steps', async () => {
+    try {
+      await page.goto('/sign-up');
+      await page.getByLabel('Business name').fill(merchant.name);
+      await page.getByLabel('Email').fill(merchant.email);
+      await page.getByLabel('Password').fill(merchant.password);
+      await shot(page, '01-sign-up');
+      await page.getByRole('button', { name: 'Create account' }).click();
+
+      await page.waitForURL('**/invoices');
+      await page.getByRole('heading', { name: 'Invoices' }).waitFor();
+      await page.getByText('No invoices yet').waitFor();
+      assert.equal(await page.getByTestId('merchant-name').textContent(), merchant.name);
+      await shot(page, '02-invoices-empty');
+
+      // Billing -> Invoices -> [Create Invoice]
+      await page.getByRole('link', { name: 'Create Invoice' }).first().click();
+      await page.waitForURL('**/invoices/new');
+      await step('Who are you billing?');
+      await shot(page, '03-step-customer');
+
+      // Customer drop-down -> "Add customer information"
+      await page.getByRole('textbox', { name: 'Customer', exact: true }).click();
+      const addOption = page.getByRole('option', { name: 'Add customer information' });
+      await addOption.waitFor();
+      await shot(page, '04-customer-dropdown');
+      await addOption.click();
+      const modal = page.getByRole('dialog', { name: 'Add customer information' });
+      await modal.getByLabel('Customer name').fill(customer.name);
+      await modal.getByLabel('Customer email').fill(customer.email);
+      await shot(page, '05-add-customer');
+      await modal.getByRole('button', { name: 'Submit' }).click();
+      await modal.waitFor({ state: 'hidden' });
+      assert.equal(await page.getByRole('textbox', { name: 'Customer', exact: true }).inputValue(), customer.name);
+      await shot(page, '06-customer-selected');
+      await page.getByRole('button', { name: 'Next' }).click();
+
+      // Items
+      await step('What are you charging for?');
+      await page.waitForURL(/\/invoices\/[^/]+\/edit$/);
+      await page.getByLabel('Item 1 name').fill('Website design');
+      await page.getByLabel('Item 1 quantity').fill('1');
+      await page.getByLabel('Item 1 unit price').fill('1200.00');
+      await page.getByRole('button', { name: 'Add item' }).click();
+      await page.getByLabel('Item 2 name').fill('Hosting (months)');
+      await page.getByLabel('Item 2 quantity').fill('12');
+      await page.getByLabel('Item 2 unit price').fill('25.50');
+      assert.match(await page.getByTestId('item-1-amount').textContent(), /306\.00/);
+      assert.match(await page.getByTestId('items-total').textContent(), /1,506\.00/);
+      await shot(page, '07-step-items');
+      await page.getByRole('button', { name: 'Next' }).click();
+
+      // Description (optional)
+      await step('Payment description');
+      await page.getByLabel('Description').fill('Website redesign, phase 1. Hosting billed for a year.');
+      await shot(page, '08-step-description');
+      await page.getByRole('button', { name: 'Next' }).click();
+
+      // Payment methods: both
+      await step('How can your customer pay?');
+      await page.getByRole('checkbox', { name: 'Cryptocurrency (stablecoins)' }).click();
+      await page.getByRole('checkbox', { name: 'Infini Corporate Card' }).click();
+      await shot(page, '09-step-payment-methods');
+      await page.getByRole('button', { name: 'Next' }).click();
+
+      // Confirm -> Create only
+      await step('Review and create');
+      assert.match(await page.getByTestId('confirm-total').textContent(), /1,506\.00/);
+      await page.getByText('Cryptocurrency (stablecoins)').waitFor();
+      await page.getByText('Infini Corporate Card').waitFor();
+      await page.getByText(customer.email).waitFor();
+      await shot(page, '10-step-confirm');
+      await page.getByRole('button', { name: 'Create only' }).click();
+
+      // Invoice detail with a success notification naming the number
+      await page.waitForURL(/\/invoices\/[^/]+$/);
+      await page.getByTestId('invoice-number').getByText('INV-000001').waitFor();
+      await page.getByText('Invoice INV-000001 created').waitFor();
+      assert.match(await page.getByTestId('invoice-total').textContent(), /1,506\.00/);
+      await shot(page, '11-invoice-detail');
+
+      // Back on the Invoices list: OPEN, INV-000001
+      await page.getByRole('navigation').getByRole('link', { name: 'Invoices' }).click();
+      await page.waitForURL('**/invoices');
+      const row = page.getByRole('row').filter({ hasText: 'INV-000001' });
+      await row.waitFor();
+      assert.equal(await row.locator('[data-status]').getAttribute('data-status'), 'OPEN');
+      assert.match(await row.textContent(), /Acme Ltd/);
+      assert.match(await row.textContent(), /1,506\.00/);
+      await shot(page, '12-invoices-list');
+    } catch (err) {
+      await shot(page, 'failure-wizard').catch(() => {});
+      throw err;
+    }
+  });
+
+  it('shows a server validation error under the offending item row', async () => {
+    try {
+      await page.goto('/invoices/new');
+      await step('Who are you billing?');
+      await page.getByRole('textbox', { name: 'Customer', exact: true }).click();
+      await page.getByRole('option', { name: customer.name }).click();
+      await page.getByRole('button', { name: 'Next' }).click();
+
+      await step('What are you charging for?');
+      await page.getByLabel('Item 1 name').fill('Consulting');
+      await page.getByLabel('Item 1 quantity').fill('2');
+      await page.getByLabel('Item 1 unit price').fill('100');
+      await page.getByRole('button', { name: 'Add item' }).click();
+      await page.getByLabel('Item 2 name').fill('Nothing');
+      await page.getByLabel('Item 2 quantity').fill('0');
+      await page.getByLabel('Item 2 unit price').fill('10');
+      await page.getByRole('button', { name: 'Next' }).click();
+
+      // The server answers VALIDATION with field items[1].quantity: the
+      // message appears under row 2's quantity, and nowhere else.
+      const qty2 = page.locator('input[aria-label="Item 2 quantity"][aria-invalid="true"]');
+      await qty2.waitFor();
+      const errorID = (await qty2.getAttribute('aria-describedby'))?.split(' ').find((id) => id.endsWith('-error'));
+      assert.ok(errorID, 'quantity input should reference its error message');
+      const message = await page.locator(`[id="${errorID}"]`).textContent();
+      assert.ok(message && message.length > 0, 'error message should not be empty');
+      assert.equal(await page.locator('input[aria-invalid="true"]').count(), 1, 'only that one field is flagged');
+      // Still on the Items step.
+      await step('What are you charging for?');
+      await shot(page, '13-validation-error');
+    } catch (err) {
+      await shot(page, 'failure-validation').catch(() => {});
+      throw err;
+    }
+  });
+});
