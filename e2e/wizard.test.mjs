@@ -149,12 +149,33 @@ describe('invoice wizard', { timeout: 240_000 }, () => {
       assert.ok(errorID, 'quantity input should reference its error message');
       const message = await page.locator(`[id="${errorID}"]`).textContent();
       assert.ok(message && message.length > 0, 'error message should not be empty');
+      assert.doesNotMatch(message, /items\[/, 'the inline message should not repeat the field path');
       assert.equal(await page.locator('input[aria-invalid="true"]').count(), 1, 'only that one field is flagged');
       // Still on the Items step.
       await step('What are you charging for?');
       await shot(page, '13-validation-error');
     } catch (err) {
       await shot(page, 'failure-validation').catch(() => {});
+      throw err;
+    }
+  });
+
+  it('resumes a draft from the Invoices list at the step it was left on', async () => {
+    try {
+      await page.getByRole('navigation').getByRole('link', { name: 'Invoices' }).click();
+      await page.waitForURL('**/invoices');
+      const draftRow = page.getByRole('row').filter({ has: page.locator('[data-status="DRAFT"]') });
+      await draftRow.first().click();
+      await page.waitForURL(/\/invoices\/[^/]+\/edit$/);
+      await page.getByRole('heading', { name: 'Continue draft invoice' }).waitFor();
+      // The failed items were never saved, so the draft resumes at Items.
+      await step('What are you charging for?');
+      await page.getByRole('button', { name: 'Back' }).click();
+      await step('Who are you billing?');
+      assert.equal(await page.getByRole('textbox', { name: 'Customer', exact: true }).inputValue(), customer.name);
+      await shot(page, '14-resume-draft');
+    } catch (err) {
+      await shot(page, 'failure-resume').catch(() => {});
       throw err;
     }
   });

@@ -153,7 +153,7 @@ export function AppLayout() {
         ))}
       </AppShell.Navbar>
 
-      <AppShell.Main>
+      <AppShell.Main bg="gray.0" mih="100vh">
         <Box maw={1200} mx="auto">
           <Outlet />
         </Box>

@@ -81,7 +81,7 @@ export function showError(error: CombinedError | undefined, options: ShowErrorOp
     if (code === 'VALIDATION' && field && form) {
       const path = fields[field] ?? toFormPath(field);
       if (hasPath(form.getValues(), path)) {
-        form.setFieldError(path, e.message);
+        form.setFieldError(path, inlineMessage(e.message, field));
         continue;
       }
     }
@@ -92,6 +92,16 @@ export function showError(error: CombinedError | undefined, options: ShowErrorOp
     });
   }
   return true;
+}
+
+/**
+ * The server prefixes validation messages with the field for API clients
+ * ("items[1].quantity: quantity must be greater than 0"); under the input
+ * itself the field name is redundant.
+ */
+export function inlineMessage(message: string, field: string): string {
+  const prefix = `${field}: `;
+  return capitalize(message.startsWith(prefix) ? message.slice(prefix.length) : message);
 }
 
 function capitalize(s: string): string {

@@ -9,7 +9,7 @@ export function AuthCard({ title, subtitle, children, footer }: {
   footer?: ReactNode;
 }) {
   return (
-    <Center mih="100vh" p="md">
+    <Center mih="100vh" p="md" bg="gray.0">
       <Stack w="100%" maw={420} gap="lg">
         <Group gap="xs" justify="center">
           <ThemeIcon size={34} radius="md">

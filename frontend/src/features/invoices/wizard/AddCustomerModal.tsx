@@ -54,7 +54,7 @@ export function AddCustomerModal({ opened, onClose, onCreated }: {
   });
 
   return (
-    <Modal opened={opened} onClose={close} title="Add customer information" centered>
+    <Modal opened={opened} onClose={close} title="Add customer information" centered returnFocus={false}>
       <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput label="Customer name" placeholder="Acme Ltd" data-autofocus {...form.getInputProps('name')} />

@@ -188,6 +188,8 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
   const [draft, setDraft] = useState<WizardInvoiceFragment | null>(null);
   const [customer, setCustomer] = useState<NewCustomer | null>(null);
   const [saving, setSaving] = useState(false);
+  // Opened from a saved draft (rather than started here).
+  const [resumed, setResumed] = useState(false);
   const top = useRef<HTMLDivElement>(null);
 
   const form = useForm<WizardValues>({
@@ -222,6 +224,7 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
     if (!needsLoad || !inv || inv.__typename !== 'Invoice' || inv.status !== 'DRAFT') return;
     applyServer(inv, true);
     setCustomer(inv.customer);
+    setResumed(true);
     setActive(Math.max(0, steps.findIndex((s) => s.step === inv.draftStep)));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [loaded]);
@@ -396,7 +399,7 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
         color: 'green',
         icon: <IconCheck size={18} />,
         title: send ? `Invoice ${inv.number} created and sent` : `Invoice ${inv.number} created`,
-        message: send ? `We're emailing it to ${inv.customer.email}.` : 'You can download it and send it to your customer.',
+        message: send ? `We're emailing it to ${inv.customer.email}.` : 'It is open and ready to be paid.',
       });
       navigate(`/invoices/${inv.id}`, { replace: true });
     } finally {
@@ -428,7 +431,7 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
         </Group>
       </Anchor>
       <Group justify="space-between">
-        <Title order={2}>{draft && routeID ? 'Edit draft invoice' : 'Create invoice'}</Title>
+        <Title order={2}>{resumed ? 'Continue draft invoice' : 'Create invoice'}</Title>
         {draft && (
           <Text size="sm" c="dimmed">
             Draft saved · you can leave and continue later
