@@ -27,6 +27,15 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 		return gerr // gqlgen's own parse and validation errors
 	}
 	f := classify(err)
+	if f == nil && already != nil {
+		// An argument that gqlgen or entgql could not decode (a cursor, an
+		// out-of-range Int) or a pagination rule: the client's input is wrong.
+		msg := already.Message
+		if u := errors.Unwrap(already); u != nil {
+			msg = u.Error()
+		}
+		f = fault.Invalid("", "invalid value: "+msg)
+	}
 	if f == nil {
 		slog.ErrorContext(ctx, "graphql resolver failed", "path", gerr.Path.String(), "err", err)
 		f = fault.New(fault.CodeInternal, "internal error; it has been logged")

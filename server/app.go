@@ -18,10 +18,11 @@ import (
 
 // app is a wired Tally: the database and every service, behind one handler.
 type app struct {
-	cfg     config
-	db      *database.DB
-	auth    *auth.Service
-	handler http.Handler
+	cfg      config
+	db       *database.DB
+	auth     *auth.Service
+	invoices *invoice.Service
+	handler  http.Handler
 }
 
 // newApp opens and migrates the database and wires the services and routes.
@@ -34,12 +35,12 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		db.Close()
 		return nil, err
 	}
-	a := &app{cfg: cfg, db: db, auth: auth.NewService(db.Client)}
+	a := &app{cfg: cfg, db: db, auth: auth.NewService(db.Client), invoices: invoice.NewService(db.Client, db.Dialect)}
 	resolver := &graph.Resolver{
 		Client:          db.Client,
 		AuthService:     a.auth,
 		CustomerService: customer.NewService(db.Client),
-		InvoiceService:  invoice.NewService(db.Client, db.Dialect),
+		InvoiceService:  a.invoices,
 	}
 	a.handler = a.routes(graph.NewHandler(resolver, graph.HandlerOptions{Introspection: !cfg.production()}))
 	return a, nil

@@ -86,7 +86,7 @@ func (s *Service) CreateDraft(ctx context.Context, in DraftInput) (*ent.Invoice,
 	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
 		cust, err := tx.Customer.Get(ctx, in.CustomerID)
 		if ent.IsNotFound(err) {
-			return fault.Invalid("customerID", "choose one of your customers")
+			return &fault.Error{Code: fault.CodeNotFound, Field: "customerID", Message: "no customer with this id"}
 		}
 		if err != nil {
 			return err
@@ -117,7 +117,7 @@ func (s *Service) CreateDraft(ctx context.Context, in DraftInput) (*ent.Invoice,
 		out = inv
 		return s.record(ctx, tx, inv, "CREATED", nil, nil, "")
 	})
-	return out, err
+	return detach(out, err)
 }
 
 // UpdateDraft changes a draft's currency or due date. Changing the currency
@@ -313,7 +313,7 @@ func (s *Service) Issue(ctx context.Context, id string, send bool) (*ent.Invoice
 		out, err = s.transition(ctx, tx, inv, upd, status.Open, "")
 		return err
 	})
-	return out, err
+	return detach(out, err)
 }
 
 // Void cancels an invoice that is still owed.
@@ -341,7 +341,7 @@ func (s *Service) Void(ctx context.Context, id string, reason *string) (*ent.Inv
 		out, err = s.transition(ctx, tx, inv, upd, status.Void, r)
 		return err
 	})
-	return out, err
+	return detach(out, err)
 }
 
 // transition is the one place an invoice's status changes. It refuses any
@@ -385,7 +385,7 @@ func (s *Service) editDraft(ctx context.Context, id string, change func(*ent.Inv
 		out, err = upd.Save(ctx)
 		return err
 	})
-	return out, err
+	return detach(out, err)
 }
 
 // advance moves a draft's resume point forward, never back: a merchant who
@@ -439,4 +439,13 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// detach points an invoice returned from a committed transaction back at the
+// main client, so that edges resolved later (customer, events) still load.
+func detach(inv *ent.Invoice, err error) (*ent.Invoice, error) {
+	if err != nil {
+		return nil, err
+	}
+	return inv.Unwrap(), nil
 }

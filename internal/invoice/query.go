@@ -42,6 +42,7 @@ func (s *Service) Query(f Filter) *ent.InvoiceQuery {
 	if f.Overdue != nil {
 		overdue := entinvoice.And(
 			entinvoice.StatusIn(status.Open, status.PartiallyPaid),
+			entinvoice.DueDateNotNil(),
 			entinvoice.DueDateLT(s.now()),
 		)
 		if *f.Overdue {
