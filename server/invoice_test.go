@@ -17,15 +17,15 @@ const invoiceFields = `id number reference status draftStep overdue currency des
 	dueDate issuedAt sendRequested version customer { name } events { type actor fromStatus toStatus }`
 
 type invoiceData struct {
-	ID, Status, DraftStep, Currency              string
-	Number, Reference, Description, IssuedAt     *string
-	Overdue, SendRequested                        bool
-	Items                                         []struct{ Name, Quantity, UnitPrice, Amount string }
-	PaymentMethods                                []string
-	Subtotal, Total, AmountPaid, AmountDue        string
-	Version                                       int
-	Customer                                      struct{ Name string }
-	Events                                        []struct {
+	ID, Status, DraftStep, Currency          string
+	Number, Reference, Description, IssuedAt *string
+	Overdue, SendRequested                   bool
+	Items                                    []struct{ Name, Quantity, UnitPrice, Amount string }
+	PaymentMethods                           []string
+	Subtotal, Total, AmountPaid, AmountDue   string
+	Version                                  int
+	Customer                                 struct{ Name string }
+	Events                                   []struct {
 		Type, Actor          string
 		FromStatus, ToStatus *string
 	}
@@ -225,8 +225,8 @@ func TestInvoiceListFiltersSearchAndOverdue(t *testing.T) {
 		c.do(`mutation($id: ID!) { setInvoiceItems(id: $id, items: [{name: "Beans", quantity: "3", unitPrice: "12.00"}]) { id } }`, map[string]any{"id": d.CreateInvoiceDraft.ID}, nil)
 		c.do(`mutation($id: ID!) { setInvoicePaymentMethods(id: $id, methods: [CRYPTO]) { id } }`, map[string]any{"id": d.CreateInvoiceDraft.ID}, nil)
 		withDue := c.issue(d.CreateInvoiceDraft.ID) // INV-000001, due in two days
-		millIssued := c.issue(c.draft(mill))       // INV-000002, no due date
-		c.draft(mill)                              // a draft
+		millIssued := c.issue(c.draft(mill))        // INV-000002, no due date
+		c.draft(mill)                               // a draft
 
 		list := func(where map[string]any) []string {
 			t.Helper()
