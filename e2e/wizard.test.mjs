@@ -179,4 +179,59 @@ describe('invoice wizard', { timeout: 240_000 }, () => {
       throw err;
     }
   });
+
+  it('manages customers and API keys, and voids an invoice', async () => {
+    try {
+      // Customers: list, add, and a duplicate email shown under Email.
+      await page.getByRole('navigation').getByRole('link', { name: 'Customers' }).click();
+      await page.getByRole('heading', { name: 'Customers' }).waitFor();
+      await page.getByRole('row').filter({ hasText: customer.email }).waitFor();
+      await page.getByRole('button', { name: 'Add customer' }).first().click();
+      let dialog = page.getByRole('dialog', { name: 'Add customer' });
+      await dialog.getByLabel('Name').fill('Acme again');
+      await dialog.getByLabel('Email').fill(customer.email.toUpperCase());
+      await dialog.getByRole('button', { name: 'Add customer' }).click();
+      await dialog.locator('input[type="email"][aria-invalid="true"]').waitFor();
+      await shot(page, '15-customer-duplicate-email');
+      await dialog.getByLabel('Name').fill('Globex Corporation');
+      await dialog.getByLabel('Email').fill('ap@globex.test');
+      await dialog.getByRole('button', { name: 'Add customer' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await page.getByRole('row').filter({ hasText: 'ap@globex.test' }).waitFor();
+      await shot(page, '16-customers');
+
+      // API keys: create (secret shown once), then revoke.
+      await page.getByRole('navigation').getByRole('link', { name: 'API keys' }).click();
+      await page.getByRole('heading', { name: 'API keys' }).waitFor();
+      await page.getByRole('button', { name: 'Create API key' }).click();
+      dialog = page.getByRole('dialog', { name: 'Create API key' });
+      await dialog.getByLabel('Name').fill('Shop integration');
+      await dialog.getByRole('button', { name: 'Create key' }).click();
+      const secret = page.getByTestId('api-key-secret');
+      await secret.waitFor();
+      assert.ok(((await secret.textContent()) ?? '').length >= 20, 'the secret is shown');
+      await shot(page, '17-api-key-secret');
+      await page.getByRole('button', { name: 'Done' }).click();
+      const keyRow = page.getByRole('row').filter({ hasText: 'Shop integration' });
+      await keyRow.getByRole('button', { name: 'Revoke' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
+      await keyRow.getByText('Revoked').waitFor();
+      await shot(page, '18-api-keys');
+
+      // Void INV-000001 with a reason.
+      await page.getByRole('navigation').getByRole('link', { name: 'Invoices' }).click();
+      await page.getByRole('row').filter({ hasText: 'INV-000001' }).click();
+      await page.getByTestId('invoice-number').getByText('INV-000001').waitFor();
+      await page.getByRole('button', { name: 'Void' }).click();
+      dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Reason').fill('Issued by mistake');
+      await dialog.getByRole('button', { name: 'Void invoice' }).click();
+      await page.locator('[data-status="VOID"]').first().waitFor();
+      await page.getByText('Issued by mistake').first().waitFor();
+      await shot(page, '19-invoice-voided');
+    } catch (err) {
+      await shot(page, 'failure-manage').catch(() => {});
+      throw err;
+    }
+  });
 });
