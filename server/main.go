@@ -14,12 +14,16 @@ import (
 	"syscall"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/tally-invoicing/tally/internal/database"
 )
 
 func main() {
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
-	if err := run(os.Args[1:]); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return
 		}
@@ -28,13 +32,13 @@ func main() {
 	}
 }
 
-func run(args []string) error {
+// run serves until ctx is cancelled (SIGINT or SIGTERM), then lets requests
+// in flight finish.
+func run(ctx context.Context, args []string) error {
 	cfg, err := parseConfig(args)
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
 
 	a, err := newApp(ctx, cfg, database.Options{})
 	if err != nil {
@@ -52,7 +56,7 @@ func run(args []string) error {
 		IdleTimeout:       120 * time.Second,
 	}
 	store := "SQLite " + cfg.DataDir + "/tally.db"
-	if a.db.Dialect != "sqlite3" {
+	if a.db.Dialect == dialect.Postgres {
 		store = "PostgreSQL"
 	}
 	slog.Info("tally listening", "url", cfg.BaseURL, "addr", ln.Addr().String(), "env", cfg.Env, "database", store)
