@@ -46,6 +46,11 @@ export interface ShowErrorOptions {
   fields?: Record<string, string>;
   /** Notification title for errors that aren't shown inline. */
   title?: string;
+  /**
+   * Show UNAUTHENTICATED under this form field instead of leaving it to the
+   * sign-in redirect: signIn answers wrong credentials with UNAUTHENTICATED.
+   */
+  unauthenticatedField?: string;
 }
 
 function hasPath(values: unknown, path: string): boolean {
@@ -63,7 +68,7 @@ function hasPath(values: unknown, path: string): boolean {
  */
 export function showError(error: CombinedError | undefined, options: ShowErrorOptions = {}): boolean {
   if (!error) return false;
-  const { form, fields = {}, title = 'Something went wrong' } = options;
+  const { form, fields = {}, title = 'Something went wrong', unauthenticatedField } = options;
 
   if (error.networkError && error.graphQLErrors.length === 0) {
     notifications.show({
@@ -76,7 +81,10 @@ export function showError(error: CombinedError | undefined, options: ShowErrorOp
 
   for (const e of error.graphQLErrors) {
     const code = errorCode(e);
-    if (code === 'UNAUTHENTICATED') continue;
+    if (code === 'UNAUTHENTICATED') {
+      if (form && unauthenticatedField) form.setFieldError(unauthenticatedField, capitalize(e.message));
+      continue;
+    }
     const field = errorField(e);
     if (code === 'VALIDATION' && field && form) {
       const path = fields[field] ?? toFormPath(field);

@@ -16,14 +16,18 @@ export function formatDateTime(value: string | null | undefined): string {
   return value ? dateTimeFmt.format(new Date(value)) : '—';
 }
 
-/** A due date is a calendar day; the server stores it as midnight UTC. */
+/** A due date is a calendar day, sent as its last second in UTC (see dayToTime). */
 export function formatDueDate(value: string | null | undefined): string {
   return value ? utcDateFmt.format(new Date(value)) : '—';
 }
 
-/** "2025-03-01" (from a date picker) -> "2025-03-01T00:00:00Z" for the Time scalar. */
+/**
+ * "2025-03-01" (from a date picker) -> "2025-03-01T23:59:59Z" for the Time
+ * scalar. The server calls an invoice overdue once dueDate is in the past, so
+ * the end of the day keeps an invoice due today from being overdue all day.
+ */
 export function dayToTime(day: string | null | undefined): string | null {
-  return day ? `${day.slice(0, 10)}T00:00:00Z` : null;
+  return day ? `${day.slice(0, 10)}T23:59:59Z` : null;
 }
 
 /** Time scalar -> "2025-03-01" for a date picker. */

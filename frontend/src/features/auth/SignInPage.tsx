@@ -35,7 +35,7 @@ export function SignInPage() {
 
   const submit = form.onSubmit(async (values) => {
     const res = await signIn({ input: values });
-    if (showError(res.error, { form, title: "Couldn't sign in" })) return;
+    if (showError(res.error, { form, title: "Couldn't sign in", unauthenticatedField: 'password' })) return;
     resetClient();
     const from = (location.state as { from?: string } | null)?.from;
     navigate(from && from !== '/sign-in' ? from : '/invoices', { replace: true });
