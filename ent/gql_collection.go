@@ -638,6 +638,16 @@ func (_q *MerchantQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, merchant.FieldDefaultCurrency)
 				fieldSeen[merchant.FieldDefaultCurrency] = struct{}{}
 			}
+		case "address":
+			if _, ok := fieldSeen[merchant.FieldAddress]; !ok {
+				selectedFields = append(selectedFields, merchant.FieldAddress)
+				fieldSeen[merchant.FieldAddress] = struct{}{}
+			}
+		case "paperSize":
+			if _, ok := fieldSeen[merchant.FieldPaperSize]; !ok {
+				selectedFields = append(selectedFields, merchant.FieldPaperSize)
+				fieldSeen[merchant.FieldPaperSize] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:

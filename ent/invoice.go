@@ -56,6 +56,8 @@ type Invoice struct {
 	DueDate *time.Time `json:"due_date,omitempty"`
 	// When the invoice left DRAFT.
 	IssuedAt *time.Time `json:"issued_at,omitempty"`
+	// Secret in the customer's payment link (/pay/{token}); set on issue.
+	CheckoutToken *string `json:"-"`
 	// Whether the merchant chose "Create and send".
 	SendRequested bool `json:"send_requested,omitempty"`
 	// VoidReason holds the value of the "void_reason" field.
@@ -127,7 +129,7 @@ func (*Invoice) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case invoice.FieldSubtotalMinor, invoice.FieldTotalMinor, invoice.FieldAmountPaidMinor, invoice.FieldVersion:
 			values[i] = new(sql.NullInt64)
-		case invoice.FieldID, invoice.FieldMerchantID, invoice.FieldCustomerID, invoice.FieldNumber, invoice.FieldReference, invoice.FieldStatus, invoice.FieldDraftStep, invoice.FieldCurrency, invoice.FieldDescription, invoice.FieldVoidReason:
+		case invoice.FieldID, invoice.FieldMerchantID, invoice.FieldCustomerID, invoice.FieldNumber, invoice.FieldReference, invoice.FieldStatus, invoice.FieldDraftStep, invoice.FieldCurrency, invoice.FieldDescription, invoice.FieldCheckoutToken, invoice.FieldVoidReason:
 			values[i] = new(sql.NullString)
 		case invoice.FieldCreatedAt, invoice.FieldUpdatedAt, invoice.FieldDueDate, invoice.FieldIssuedAt:
 			values[i] = new(sql.NullTime)
@@ -263,6 +265,13 @@ func (_m *Invoice) assignValues(columns []string, values []any) error {
 				_m.IssuedAt = new(time.Time)
 				*_m.IssuedAt = value.Time
 			}
+		case invoice.FieldCheckoutToken:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field checkout_token", values[i])
+			} else if value.Valid {
+				_m.CheckoutToken = new(string)
+				*_m.CheckoutToken = value.String
+			}
 		case invoice.FieldSendRequested:
 			if value, ok := values[i].(*sql.NullBool); !ok {
 				return fmt.Errorf("unexpected type %T for field send_requested", values[i])
@@ -393,6 +402,8 @@ func (_m *Invoice) String() string {
 		builder.WriteString("issued_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("checkout_token=<sensitive>")
 	builder.WriteString(", ")
 	builder.WriteString("send_requested=")
 	builder.WriteString(fmt.Sprintf("%v", _m.SendRequested))

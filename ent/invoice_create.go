@@ -226,6 +226,20 @@ func (_c *InvoiceCreate) SetNillableIssuedAt(v *time.Time) *InvoiceCreate {
 	return _c
 }
 
+// SetCheckoutToken sets the "checkout_token" field.
+func (_c *InvoiceCreate) SetCheckoutToken(v string) *InvoiceCreate {
+	_c.mutation.SetCheckoutToken(v)
+	return _c
+}
+
+// SetNillableCheckoutToken sets the "checkout_token" field if the given value is not nil.
+func (_c *InvoiceCreate) SetNillableCheckoutToken(v *string) *InvoiceCreate {
+	if v != nil {
+		_c.SetCheckoutToken(*v)
+	}
+	return _c
+}
+
 // SetSendRequested sets the "send_requested" field.
 func (_c *InvoiceCreate) SetSendRequested(v bool) *InvoiceCreate {
 	_c.mutation.SetSendRequested(v)
@@ -571,6 +585,10 @@ func (_c *InvoiceCreate) createSpec() (*Invoice, *sqlgraph.CreateSpec) {
 		_spec.SetField(invoice.FieldIssuedAt, field.TypeTime, value)
 		_node.IssuedAt = &value
 	}
+	if value, ok := _c.mutation.CheckoutToken(); ok {
+		_spec.SetField(invoice.FieldCheckoutToken, field.TypeString, value)
+		_node.CheckoutToken = &value
+	}
 	if value, ok := _c.mutation.SendRequested(); ok {
 		_spec.SetField(invoice.FieldSendRequested, field.TypeBool, value)
 		_node.SendRequested = value
@@ -910,6 +928,24 @@ func (u *InvoiceUpsert) UpdateIssuedAt() *InvoiceUpsert {
 // ClearIssuedAt clears the value of the "issued_at" field.
 func (u *InvoiceUpsert) ClearIssuedAt() *InvoiceUpsert {
 	u.SetNull(invoice.FieldIssuedAt)
+	return u
+}
+
+// SetCheckoutToken sets the "checkout_token" field.
+func (u *InvoiceUpsert) SetCheckoutToken(v string) *InvoiceUpsert {
+	u.Set(invoice.FieldCheckoutToken, v)
+	return u
+}
+
+// UpdateCheckoutToken sets the "checkout_token" field to the value that was provided on create.
+func (u *InvoiceUpsert) UpdateCheckoutToken() *InvoiceUpsert {
+	u.SetExcluded(invoice.FieldCheckoutToken)
+	return u
+}
+
+// ClearCheckoutToken clears the value of the "checkout_token" field.
+func (u *InvoiceUpsert) ClearCheckoutToken() *InvoiceUpsert {
+	u.SetNull(invoice.FieldCheckoutToken)
 	return u
 }
 
@@ -1281,6 +1317,27 @@ func (u *InvoiceUpsertOne) UpdateIssuedAt() *InvoiceUpsertOne {
 func (u *InvoiceUpsertOne) ClearIssuedAt() *InvoiceUpsertOne {
 	return u.Update(func(s *InvoiceUpsert) {
 		s.ClearIssuedAt()
+	})
+}
+
+// SetCheckoutToken sets the "checkout_token" field.
+func (u *InvoiceUpsertOne) SetCheckoutToken(v string) *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetCheckoutToken(v)
+	})
+}
+
+// UpdateCheckoutToken sets the "checkout_token" field to the value that was provided on create.
+func (u *InvoiceUpsertOne) UpdateCheckoutToken() *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateCheckoutToken()
+	})
+}
+
+// ClearCheckoutToken clears the value of the "checkout_token" field.
+func (u *InvoiceUpsertOne) ClearCheckoutToken() *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.ClearCheckoutToken()
 	})
 }
 
@@ -1827,6 +1884,27 @@ func (u *InvoiceUpsertBulk) UpdateIssuedAt() *InvoiceUpsertBulk {
 func (u *InvoiceUpsertBulk) ClearIssuedAt() *InvoiceUpsertBulk {
 	return u.Update(func(s *InvoiceUpsert) {
 		s.ClearIssuedAt()
+	})
+}
+
+// SetCheckoutToken sets the "checkout_token" field.
+func (u *InvoiceUpsertBulk) SetCheckoutToken(v string) *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetCheckoutToken(v)
+	})
+}
+
+// UpdateCheckoutToken sets the "checkout_token" field to the value that was provided on create.
+func (u *InvoiceUpsertBulk) UpdateCheckoutToken() *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateCheckoutToken()
+	})
+}
+
+// ClearCheckoutToken clears the value of the "checkout_token" field.
+func (u *InvoiceUpsertBulk) ClearCheckoutToken() *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.ClearCheckoutToken()
 	})
 }
 

@@ -280,6 +280,26 @@ func (_u *InvoiceUpdate) ClearIssuedAt() *InvoiceUpdate {
 	return _u
 }
 
+// SetCheckoutToken sets the "checkout_token" field.
+func (_u *InvoiceUpdate) SetCheckoutToken(v string) *InvoiceUpdate {
+	_u.mutation.SetCheckoutToken(v)
+	return _u
+}
+
+// SetNillableCheckoutToken sets the "checkout_token" field if the given value is not nil.
+func (_u *InvoiceUpdate) SetNillableCheckoutToken(v *string) *InvoiceUpdate {
+	if v != nil {
+		_u.SetCheckoutToken(*v)
+	}
+	return _u
+}
+
+// ClearCheckoutToken clears the value of the "checkout_token" field.
+func (_u *InvoiceUpdate) ClearCheckoutToken() *InvoiceUpdate {
+	_u.mutation.ClearCheckoutToken()
+	return _u
+}
+
 // SetSendRequested sets the "send_requested" field.
 func (_u *InvoiceUpdate) SetSendRequested(v bool) *InvoiceUpdate {
 	_u.mutation.SetSendRequested(v)
@@ -553,6 +573,12 @@ func (_u *InvoiceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.IssuedAtCleared() {
 		_spec.ClearField(invoice.FieldIssuedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.CheckoutToken(); ok {
+		_spec.SetField(invoice.FieldCheckoutToken, field.TypeString, value)
+	}
+	if _u.mutation.CheckoutTokenCleared() {
+		_spec.ClearField(invoice.FieldCheckoutToken, field.TypeString)
 	}
 	if value, ok := _u.mutation.SendRequested(); ok {
 		_spec.SetField(invoice.FieldSendRequested, field.TypeBool, value)
@@ -883,6 +909,26 @@ func (_u *InvoiceUpdateOne) ClearIssuedAt() *InvoiceUpdateOne {
 	return _u
 }
 
+// SetCheckoutToken sets the "checkout_token" field.
+func (_u *InvoiceUpdateOne) SetCheckoutToken(v string) *InvoiceUpdateOne {
+	_u.mutation.SetCheckoutToken(v)
+	return _u
+}
+
+// SetNillableCheckoutToken sets the "checkout_token" field if the given value is not nil.
+func (_u *InvoiceUpdateOne) SetNillableCheckoutToken(v *string) *InvoiceUpdateOne {
+	if v != nil {
+		_u.SetCheckoutToken(*v)
+	}
+	return _u
+}
+
+// ClearCheckoutToken clears the value of the "checkout_token" field.
+func (_u *InvoiceUpdateOne) ClearCheckoutToken() *InvoiceUpdateOne {
+	_u.mutation.ClearCheckoutToken()
+	return _u
+}
+
 // SetSendRequested sets the "send_requested" field.
 func (_u *InvoiceUpdateOne) SetSendRequested(v bool) *InvoiceUpdateOne {
 	_u.mutation.SetSendRequested(v)
@@ -1186,6 +1232,12 @@ func (_u *InvoiceUpdateOne) sqlSave(ctx context.Context) (_node *Invoice, err er
 	}
 	if _u.mutation.IssuedAtCleared() {
 		_spec.ClearField(invoice.FieldIssuedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.CheckoutToken(); ok {
+		_spec.SetField(invoice.FieldCheckoutToken, field.TypeString, value)
+	}
+	if _u.mutation.CheckoutTokenCleared() {
+		_spec.ClearField(invoice.FieldCheckoutToken, field.TypeString)
 	}
 	if value, ok := _u.mutation.SendRequested(); ok {
 		_spec.SetField(invoice.FieldSendRequested, field.TypeBool, value)

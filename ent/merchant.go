@@ -25,6 +25,10 @@ type Merchant struct {
 	Name string `json:"name,omitempty"`
 	// ISO 4217 code new invoices start in.
 	DefaultCurrency string `json:"default_currency,omitempty"`
+	// Postal address printed under the name on invoices; may span lines.
+	Address string `json:"address,omitempty"`
+	// Sheet size of invoice PDFs.
+	PaperSize merchant.PaperSize `json:"paper_size,omitempty"`
 	// Random number unique to the merchant that prefixes its payment references.
 	ReferenceCode int `json:"reference_code,omitempty"`
 	// Last invoice number handed out; numbers are gapless per merchant.
@@ -98,7 +102,7 @@ func (*Merchant) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case merchant.FieldReferenceCode, merchant.FieldInvoiceSeq:
 			values[i] = new(sql.NullInt64)
-		case merchant.FieldID, merchant.FieldName, merchant.FieldDefaultCurrency:
+		case merchant.FieldID, merchant.FieldName, merchant.FieldDefaultCurrency, merchant.FieldAddress, merchant.FieldPaperSize:
 			values[i] = new(sql.NullString)
 		case merchant.FieldCreatedAt, merchant.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -146,6 +150,18 @@ func (_m *Merchant) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field default_currency", values[i])
 			} else if value.Valid {
 				_m.DefaultCurrency = value.String
+			}
+		case merchant.FieldAddress:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field address", values[i])
+			} else if value.Valid {
+				_m.Address = value.String
+			}
+		case merchant.FieldPaperSize:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field paper_size", values[i])
+			} else if value.Valid {
+				_m.PaperSize = merchant.PaperSize(value.String)
 			}
 		case merchant.FieldReferenceCode:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -226,6 +242,12 @@ func (_m *Merchant) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("default_currency=")
 	builder.WriteString(_m.DefaultCurrency)
+	builder.WriteString(", ")
+	builder.WriteString("address=")
+	builder.WriteString(_m.Address)
+	builder.WriteString(", ")
+	builder.WriteString("paper_size=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PaperSize))
 	builder.WriteString(", ")
 	builder.WriteString("reference_code=")
 	builder.WriteString(fmt.Sprintf("%v", _m.ReferenceCode))

@@ -75,6 +75,34 @@ func (_c *MerchantCreate) SetNillableDefaultCurrency(v *string) *MerchantCreate 
 	return _c
 }
 
+// SetAddress sets the "address" field.
+func (_c *MerchantCreate) SetAddress(v string) *MerchantCreate {
+	_c.mutation.SetAddress(v)
+	return _c
+}
+
+// SetNillableAddress sets the "address" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillableAddress(v *string) *MerchantCreate {
+	if v != nil {
+		_c.SetAddress(*v)
+	}
+	return _c
+}
+
+// SetPaperSize sets the "paper_size" field.
+func (_c *MerchantCreate) SetPaperSize(v merchant.PaperSize) *MerchantCreate {
+	_c.mutation.SetPaperSize(v)
+	return _c
+}
+
+// SetNillablePaperSize sets the "paper_size" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillablePaperSize(v *merchant.PaperSize) *MerchantCreate {
+	if v != nil {
+		_c.SetPaperSize(*v)
+	}
+	return _c
+}
+
 // SetReferenceCode sets the "reference_code" field.
 func (_c *MerchantCreate) SetReferenceCode(v int) *MerchantCreate {
 	_c.mutation.SetReferenceCode(v)
@@ -224,6 +252,14 @@ func (_c *MerchantCreate) defaults() error {
 		v := merchant.DefaultDefaultCurrency
 		_c.mutation.SetDefaultCurrency(v)
 	}
+	if _, ok := _c.mutation.Address(); !ok {
+		v := merchant.DefaultAddress
+		_c.mutation.SetAddress(v)
+	}
+	if _, ok := _c.mutation.PaperSize(); !ok {
+		v := merchant.DefaultPaperSize
+		_c.mutation.SetPaperSize(v)
+	}
 	if _, ok := _c.mutation.InvoiceSeq(); !ok {
 		v := merchant.DefaultInvoiceSeq
 		_c.mutation.SetInvoiceSeq(v)
@@ -260,6 +296,17 @@ func (_c *MerchantCreate) check() error {
 	if v, ok := _c.mutation.DefaultCurrency(); ok {
 		if err := merchant.DefaultCurrencyValidator(v); err != nil {
 			return &ValidationError{Name: "default_currency", err: fmt.Errorf(`ent: validator failed for field "Merchant.default_currency": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Address(); !ok {
+		return &ValidationError{Name: "address", err: errors.New(`ent: missing required field "Merchant.address"`)}
+	}
+	if _, ok := _c.mutation.PaperSize(); !ok {
+		return &ValidationError{Name: "paper_size", err: errors.New(`ent: missing required field "Merchant.paper_size"`)}
+	}
+	if v, ok := _c.mutation.PaperSize(); ok {
+		if err := merchant.PaperSizeValidator(v); err != nil {
+			return &ValidationError{Name: "paper_size", err: fmt.Errorf(`ent: validator failed for field "Merchant.paper_size": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.ReferenceCode(); !ok {
@@ -329,6 +376,14 @@ func (_c *MerchantCreate) createSpec() (*Merchant, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DefaultCurrency(); ok {
 		_spec.SetField(merchant.FieldDefaultCurrency, field.TypeString, value)
 		_node.DefaultCurrency = value
+	}
+	if value, ok := _c.mutation.Address(); ok {
+		_spec.SetField(merchant.FieldAddress, field.TypeString, value)
+		_node.Address = value
+	}
+	if value, ok := _c.mutation.PaperSize(); ok {
+		_spec.SetField(merchant.FieldPaperSize, field.TypeEnum, value)
+		_node.PaperSize = value
 	}
 	if value, ok := _c.mutation.ReferenceCode(); ok {
 		_spec.SetField(merchant.FieldReferenceCode, field.TypeInt, value)
@@ -490,6 +545,30 @@ func (u *MerchantUpsert) UpdateDefaultCurrency() *MerchantUpsert {
 	return u
 }
 
+// SetAddress sets the "address" field.
+func (u *MerchantUpsert) SetAddress(v string) *MerchantUpsert {
+	u.Set(merchant.FieldAddress, v)
+	return u
+}
+
+// UpdateAddress sets the "address" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateAddress() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldAddress)
+	return u
+}
+
+// SetPaperSize sets the "paper_size" field.
+func (u *MerchantUpsert) SetPaperSize(v merchant.PaperSize) *MerchantUpsert {
+	u.Set(merchant.FieldPaperSize, v)
+	return u
+}
+
+// UpdatePaperSize sets the "paper_size" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdatePaperSize() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldPaperSize)
+	return u
+}
+
 // SetInvoiceSeq sets the "invoice_seq" field.
 func (u *MerchantUpsert) SetInvoiceSeq(v int) *MerchantUpsert {
 	u.Set(merchant.FieldInvoiceSeq, v)
@@ -601,6 +680,34 @@ func (u *MerchantUpsertOne) SetDefaultCurrency(v string) *MerchantUpsertOne {
 func (u *MerchantUpsertOne) UpdateDefaultCurrency() *MerchantUpsertOne {
 	return u.Update(func(s *MerchantUpsert) {
 		s.UpdateDefaultCurrency()
+	})
+}
+
+// SetAddress sets the "address" field.
+func (u *MerchantUpsertOne) SetAddress(v string) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetAddress(v)
+	})
+}
+
+// UpdateAddress sets the "address" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateAddress() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateAddress()
+	})
+}
+
+// SetPaperSize sets the "paper_size" field.
+func (u *MerchantUpsertOne) SetPaperSize(v merchant.PaperSize) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetPaperSize(v)
+	})
+}
+
+// UpdatePaperSize sets the "paper_size" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdatePaperSize() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdatePaperSize()
 	})
 }
 
@@ -885,6 +992,34 @@ func (u *MerchantUpsertBulk) SetDefaultCurrency(v string) *MerchantUpsertBulk {
 func (u *MerchantUpsertBulk) UpdateDefaultCurrency() *MerchantUpsertBulk {
 	return u.Update(func(s *MerchantUpsert) {
 		s.UpdateDefaultCurrency()
+	})
+}
+
+// SetAddress sets the "address" field.
+func (u *MerchantUpsertBulk) SetAddress(v string) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetAddress(v)
+	})
+}
+
+// UpdateAddress sets the "address" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateAddress() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateAddress()
+	})
+}
+
+// SetPaperSize sets the "paper_size" field.
+func (u *MerchantUpsertBulk) SetPaperSize(v merchant.PaperSize) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetPaperSize(v)
+	})
+}
+
+// UpdatePaperSize sets the "paper_size" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdatePaperSize() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdatePaperSize()
 	})
 }
 

@@ -67,6 +67,34 @@ func (_u *MerchantUpdate) SetNillableDefaultCurrency(v *string) *MerchantUpdate 
 	return _u
 }
 
+// SetAddress sets the "address" field.
+func (_u *MerchantUpdate) SetAddress(v string) *MerchantUpdate {
+	_u.mutation.SetAddress(v)
+	return _u
+}
+
+// SetNillableAddress sets the "address" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableAddress(v *string) *MerchantUpdate {
+	if v != nil {
+		_u.SetAddress(*v)
+	}
+	return _u
+}
+
+// SetPaperSize sets the "paper_size" field.
+func (_u *MerchantUpdate) SetPaperSize(v merchant.PaperSize) *MerchantUpdate {
+	_u.mutation.SetPaperSize(v)
+	return _u
+}
+
+// SetNillablePaperSize sets the "paper_size" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillablePaperSize(v *merchant.PaperSize) *MerchantUpdate {
+	if v != nil {
+		_u.SetPaperSize(*v)
+	}
+	return _u
+}
+
 // SetInvoiceSeq sets the "invoice_seq" field.
 func (_u *MerchantUpdate) SetInvoiceSeq(v int) *MerchantUpdate {
 	_u.mutation.ResetInvoiceSeq()
@@ -291,6 +319,11 @@ func (_u *MerchantUpdate) check() error {
 			return &ValidationError{Name: "default_currency", err: fmt.Errorf(`ent: validator failed for field "Merchant.default_currency": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PaperSize(); ok {
+		if err := merchant.PaperSizeValidator(v); err != nil {
+			return &ValidationError{Name: "paper_size", err: fmt.Errorf(`ent: validator failed for field "Merchant.paper_size": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.InvoiceSeq(); ok {
 		if err := merchant.InvoiceSeqValidator(v); err != nil {
 			return &ValidationError{Name: "invoice_seq", err: fmt.Errorf(`ent: validator failed for field "Merchant.invoice_seq": %w`, err)}
@@ -325,6 +358,12 @@ func (_u *MerchantUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.DefaultCurrency(); ok {
 		_spec.SetField(merchant.FieldDefaultCurrency, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Address(); ok {
+		_spec.SetField(merchant.FieldAddress, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PaperSize(); ok {
+		_spec.SetField(merchant.FieldPaperSize, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.InvoiceSeq(); ok {
 		_spec.SetField(merchant.FieldInvoiceSeq, field.TypeInt, value)
@@ -568,6 +607,34 @@ func (_u *MerchantUpdateOne) SetNillableDefaultCurrency(v *string) *MerchantUpda
 	return _u
 }
 
+// SetAddress sets the "address" field.
+func (_u *MerchantUpdateOne) SetAddress(v string) *MerchantUpdateOne {
+	_u.mutation.SetAddress(v)
+	return _u
+}
+
+// SetNillableAddress sets the "address" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableAddress(v *string) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetAddress(*v)
+	}
+	return _u
+}
+
+// SetPaperSize sets the "paper_size" field.
+func (_u *MerchantUpdateOne) SetPaperSize(v merchant.PaperSize) *MerchantUpdateOne {
+	_u.mutation.SetPaperSize(v)
+	return _u
+}
+
+// SetNillablePaperSize sets the "paper_size" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillablePaperSize(v *merchant.PaperSize) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetPaperSize(*v)
+	}
+	return _u
+}
+
 // SetInvoiceSeq sets the "invoice_seq" field.
 func (_u *MerchantUpdateOne) SetInvoiceSeq(v int) *MerchantUpdateOne {
 	_u.mutation.ResetInvoiceSeq()
@@ -805,6 +872,11 @@ func (_u *MerchantUpdateOne) check() error {
 			return &ValidationError{Name: "default_currency", err: fmt.Errorf(`ent: validator failed for field "Merchant.default_currency": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PaperSize(); ok {
+		if err := merchant.PaperSizeValidator(v); err != nil {
+			return &ValidationError{Name: "paper_size", err: fmt.Errorf(`ent: validator failed for field "Merchant.paper_size": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.InvoiceSeq(); ok {
 		if err := merchant.InvoiceSeqValidator(v); err != nil {
 			return &ValidationError{Name: "invoice_seq", err: fmt.Errorf(`ent: validator failed for field "Merchant.invoice_seq": %w`, err)}
@@ -856,6 +928,12 @@ func (_u *MerchantUpdateOne) sqlSave(ctx context.Context) (_node *Merchant, err 
 	}
 	if value, ok := _u.mutation.DefaultCurrency(); ok {
 		_spec.SetField(merchant.FieldDefaultCurrency, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Address(); ok {
+		_spec.SetField(merchant.FieldAddress, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PaperSize(); ok {
+		_spec.SetField(merchant.FieldPaperSize, field.TypeEnum, value)
 	}
 	if value, ok := _u.mutation.InvoiceSeq(); ok {
 		_spec.SetField(merchant.FieldInvoiceSeq, field.TypeInt, value)

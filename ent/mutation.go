@@ -1613,6 +1613,7 @@ type InvoiceMutation struct {
 	addamount_paid_minor  *int64
 	due_date              *time.Time
 	issued_at             *time.Time
+	checkout_token        *string
 	send_requested        *bool
 	void_reason           *string
 	version               *int
@@ -2529,6 +2530,55 @@ func (m *InvoiceMutation) ResetIssuedAt() {
 	delete(m.clearedFields, invoice.FieldIssuedAt)
 }
 
+// SetCheckoutToken sets the "checkout_token" field.
+func (m *InvoiceMutation) SetCheckoutToken(s string) {
+	m.checkout_token = &s
+}
+
+// CheckoutToken returns the value of the "checkout_token" field in the mutation.
+func (m *InvoiceMutation) CheckoutToken() (r string, exists bool) {
+	v := m.checkout_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCheckoutToken returns the old "checkout_token" field's value of the Invoice entity.
+// If the Invoice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvoiceMutation) OldCheckoutToken(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCheckoutToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCheckoutToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCheckoutToken: %w", err)
+	}
+	return oldValue.CheckoutToken, nil
+}
+
+// ClearCheckoutToken clears the value of the "checkout_token" field.
+func (m *InvoiceMutation) ClearCheckoutToken() {
+	m.checkout_token = nil
+	m.clearedFields[invoice.FieldCheckoutToken] = struct{}{}
+}
+
+// CheckoutTokenCleared returns if the "checkout_token" field was cleared in this mutation.
+func (m *InvoiceMutation) CheckoutTokenCleared() bool {
+	_, ok := m.clearedFields[invoice.FieldCheckoutToken]
+	return ok
+}
+
+// ResetCheckoutToken resets all changes to the "checkout_token" field.
+func (m *InvoiceMutation) ResetCheckoutToken() {
+	m.checkout_token = nil
+	delete(m.clearedFields, invoice.FieldCheckoutToken)
+}
+
 // SetSendRequested sets the "send_requested" field.
 func (m *InvoiceMutation) SetSendRequested(b bool) {
 	m.send_requested = &b
@@ -2812,7 +2862,7 @@ func (m *InvoiceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InvoiceMutation) Fields() []string {
-	fields := make([]string, 0, 20)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, invoice.FieldCreatedAt)
 	}
@@ -2863,6 +2913,9 @@ func (m *InvoiceMutation) Fields() []string {
 	}
 	if m.issued_at != nil {
 		fields = append(fields, invoice.FieldIssuedAt)
+	}
+	if m.checkout_token != nil {
+		fields = append(fields, invoice.FieldCheckoutToken)
 	}
 	if m.send_requested != nil {
 		fields = append(fields, invoice.FieldSendRequested)
@@ -2915,6 +2968,8 @@ func (m *InvoiceMutation) Field(name string) (ent.Value, bool) {
 		return m.DueDate()
 	case invoice.FieldIssuedAt:
 		return m.IssuedAt()
+	case invoice.FieldCheckoutToken:
+		return m.CheckoutToken()
 	case invoice.FieldSendRequested:
 		return m.SendRequested()
 	case invoice.FieldVoidReason:
@@ -2964,6 +3019,8 @@ func (m *InvoiceMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldDueDate(ctx)
 	case invoice.FieldIssuedAt:
 		return m.OldIssuedAt(ctx)
+	case invoice.FieldCheckoutToken:
+		return m.OldCheckoutToken(ctx)
 	case invoice.FieldSendRequested:
 		return m.OldSendRequested(ctx)
 	case invoice.FieldVoidReason:
@@ -3098,6 +3155,13 @@ func (m *InvoiceMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetIssuedAt(v)
 		return nil
+	case invoice.FieldCheckoutToken:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCheckoutToken(v)
+		return nil
 	case invoice.FieldSendRequested:
 		v, ok := value.(bool)
 		if !ok {
@@ -3221,6 +3285,9 @@ func (m *InvoiceMutation) ClearedFields() []string {
 	if m.FieldCleared(invoice.FieldIssuedAt) {
 		fields = append(fields, invoice.FieldIssuedAt)
 	}
+	if m.FieldCleared(invoice.FieldCheckoutToken) {
+		fields = append(fields, invoice.FieldCheckoutToken)
+	}
 	if m.FieldCleared(invoice.FieldVoidReason) {
 		fields = append(fields, invoice.FieldVoidReason)
 	}
@@ -3258,6 +3325,9 @@ func (m *InvoiceMutation) ClearField(name string) error {
 		return nil
 	case invoice.FieldIssuedAt:
 		m.ClearIssuedAt()
+		return nil
+	case invoice.FieldCheckoutToken:
+		m.ClearCheckoutToken()
 		return nil
 	case invoice.FieldVoidReason:
 		m.ClearVoidReason()
@@ -3320,6 +3390,9 @@ func (m *InvoiceMutation) ResetField(name string) error {
 		return nil
 	case invoice.FieldIssuedAt:
 		m.ResetIssuedAt()
+		return nil
+	case invoice.FieldCheckoutToken:
+		m.ResetCheckoutToken()
 		return nil
 	case invoice.FieldSendRequested:
 		m.ResetSendRequested()
@@ -4288,6 +4361,8 @@ type MerchantMutation struct {
 	updated_at        *time.Time
 	name              *string
 	default_currency  *string
+	address           *string
+	paper_size        *merchant.PaperSize
 	reference_code    *int
 	addreference_code *int
 	invoice_seq       *int
@@ -4556,6 +4631,78 @@ func (m *MerchantMutation) OldDefaultCurrency(ctx context.Context) (v string, er
 // ResetDefaultCurrency resets all changes to the "default_currency" field.
 func (m *MerchantMutation) ResetDefaultCurrency() {
 	m.default_currency = nil
+}
+
+// SetAddress sets the "address" field.
+func (m *MerchantMutation) SetAddress(s string) {
+	m.address = &s
+}
+
+// Address returns the value of the "address" field in the mutation.
+func (m *MerchantMutation) Address() (r string, exists bool) {
+	v := m.address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAddress returns the old "address" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldAddress(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAddress: %w", err)
+	}
+	return oldValue.Address, nil
+}
+
+// ResetAddress resets all changes to the "address" field.
+func (m *MerchantMutation) ResetAddress() {
+	m.address = nil
+}
+
+// SetPaperSize sets the "paper_size" field.
+func (m *MerchantMutation) SetPaperSize(ms merchant.PaperSize) {
+	m.paper_size = &ms
+}
+
+// PaperSize returns the value of the "paper_size" field in the mutation.
+func (m *MerchantMutation) PaperSize() (r merchant.PaperSize, exists bool) {
+	v := m.paper_size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaperSize returns the old "paper_size" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldPaperSize(ctx context.Context) (v merchant.PaperSize, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaperSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaperSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaperSize: %w", err)
+	}
+	return oldValue.PaperSize, nil
+}
+
+// ResetPaperSize resets all changes to the "paper_size" field.
+func (m *MerchantMutation) ResetPaperSize() {
+	m.paper_size = nil
 }
 
 // SetReferenceCode sets the "reference_code" field.
@@ -4920,7 +5067,7 @@ func (m *MerchantMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MerchantMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 8)
 	if m.created_at != nil {
 		fields = append(fields, merchant.FieldCreatedAt)
 	}
@@ -4932,6 +5079,12 @@ func (m *MerchantMutation) Fields() []string {
 	}
 	if m.default_currency != nil {
 		fields = append(fields, merchant.FieldDefaultCurrency)
+	}
+	if m.address != nil {
+		fields = append(fields, merchant.FieldAddress)
+	}
+	if m.paper_size != nil {
+		fields = append(fields, merchant.FieldPaperSize)
 	}
 	if m.reference_code != nil {
 		fields = append(fields, merchant.FieldReferenceCode)
@@ -4955,6 +5108,10 @@ func (m *MerchantMutation) Field(name string) (ent.Value, bool) {
 		return m.Name()
 	case merchant.FieldDefaultCurrency:
 		return m.DefaultCurrency()
+	case merchant.FieldAddress:
+		return m.Address()
+	case merchant.FieldPaperSize:
+		return m.PaperSize()
 	case merchant.FieldReferenceCode:
 		return m.ReferenceCode()
 	case merchant.FieldInvoiceSeq:
@@ -4976,6 +5133,10 @@ func (m *MerchantMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldName(ctx)
 	case merchant.FieldDefaultCurrency:
 		return m.OldDefaultCurrency(ctx)
+	case merchant.FieldAddress:
+		return m.OldAddress(ctx)
+	case merchant.FieldPaperSize:
+		return m.OldPaperSize(ctx)
 	case merchant.FieldReferenceCode:
 		return m.OldReferenceCode(ctx)
 	case merchant.FieldInvoiceSeq:
@@ -5016,6 +5177,20 @@ func (m *MerchantMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetDefaultCurrency(v)
+		return nil
+	case merchant.FieldAddress:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAddress(v)
+		return nil
+	case merchant.FieldPaperSize:
+		v, ok := value.(merchant.PaperSize)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaperSize(v)
 		return nil
 	case merchant.FieldReferenceCode:
 		v, ok := value.(int)
@@ -5118,6 +5293,12 @@ func (m *MerchantMutation) ResetField(name string) error {
 		return nil
 	case merchant.FieldDefaultCurrency:
 		m.ResetDefaultCurrency()
+		return nil
+	case merchant.FieldAddress:
+		m.ResetAddress()
+		return nil
+	case merchant.FieldPaperSize:
+		m.ResetPaperSize()
 		return nil
 	case merchant.FieldReferenceCode:
 		m.ResetReferenceCode()

@@ -12,6 +12,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/auth"
+	"github.com/tally-invoicing/tally/internal/merchant"
 	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
@@ -57,6 +58,13 @@ func (r *mutationResolver) CreateAPIKey(ctx context.Context, input model.CreateA
 // RevokeAPIKey is the resolver for the revokeAPIKey field.
 func (r *mutationResolver) RevokeAPIKey(ctx context.Context, id string) (*ent.APIKey, error) {
 	return r.AuthService.RevokeAPIKey(ctx, id)
+}
+
+// UpdateMerchant is the resolver for the updateMerchant field.
+func (r *mutationResolver) UpdateMerchant(ctx context.Context, input model.UpdateMerchantInput) (*ent.Merchant, error) {
+	return merchant.Update(ctx, r.Client, merchant.Settings{
+		Name: input.Name, Address: input.Address, DefaultCurrency: input.DefaultCurrency, PaperSize: input.PaperSize,
+	})
 }
 
 // Viewer is the resolver for the viewer field.

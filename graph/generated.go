@@ -20,6 +20,7 @@ import (
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
+	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/graph/scalar"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
@@ -90,6 +91,7 @@ type ComplexityRoot struct {
 	Invoice struct {
 		AmountDue      func(childComplexity int) int
 		AmountPaid     func(childComplexity int) int
+		CheckoutURL    func(childComplexity int) int
 		CreatedAt      func(childComplexity int) int
 		Currency       func(childComplexity int) int
 		Customer       func(childComplexity int) int
@@ -103,7 +105,9 @@ type ComplexityRoot struct {
 		Items          func(childComplexity int) int
 		Number         func(childComplexity int) int
 		Overdue        func(childComplexity int) int
+		PDFURL         func(childComplexity int) int
 		PaymentMethods func(childComplexity int) int
+		PreviewHTML    func(childComplexity int) int
 		Reference      func(childComplexity int) int
 		SendRequested  func(childComplexity int) int
 		Status         func(childComplexity int) int
@@ -144,10 +148,12 @@ type ComplexityRoot struct {
 	}
 
 	Merchant struct {
+		Address         func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
 		DefaultCurrency func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Name            func(childComplexity int) int
+		PaperSize       func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 	}
 
@@ -166,6 +172,7 @@ type ComplexityRoot struct {
 		SignUp                   func(childComplexity int, input model.SignUpInput) int
 		UpdateCustomer           func(childComplexity int, id string, input model.UpdateCustomerInput) int
 		UpdateInvoiceDraft       func(childComplexity int, id string, currency *string, dueDate *time.Time) int
+		UpdateMerchant           func(childComplexity int, input model.UpdateMerchantInput) int
 		VoidInvoice              func(childComplexity int, id string, reason *string) int
 	}
 
@@ -212,6 +219,9 @@ type InvoiceResolver interface {
 	Total(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error)
 	AmountPaid(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error)
 	AmountDue(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error)
+	PreviewHTML(ctx context.Context, obj *ent.Invoice) (string, error)
+	PDFURL(ctx context.Context, obj *ent.Invoice) (string, error)
+	CheckoutURL(ctx context.Context, obj *ent.Invoice) (*string, error)
 }
 type MutationResolver interface {
 	SignUp(ctx context.Context, input model.SignUpInput) (*model.AuthPayload, error)
@@ -219,6 +229,7 @@ type MutationResolver interface {
 	SignOut(ctx context.Context) (bool, error)
 	CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreateAPIKeyPayload, error)
 	RevokeAPIKey(ctx context.Context, id string) (*ent.APIKey, error)
+	UpdateMerchant(ctx context.Context, input model.UpdateMerchantInput) (*ent.Merchant, error)
 	CreateCustomer(ctx context.Context, input model.CreateCustomerInput) (*ent.Customer, error)
 	UpdateCustomer(ctx context.Context, id string, input model.UpdateCustomerInput) (*ent.Customer, error)
 	CreateInvoiceDraft(ctx context.Context, input model.CreateInvoiceDraftInput) (*ent.Invoice, error)
@@ -419,6 +430,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Invoice.AmountPaid(childComplexity), true
+	case "Invoice.checkoutURL":
+		if e.ComplexityRoot.Invoice.CheckoutURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invoice.CheckoutURL(childComplexity), true
 	case "Invoice.createdAt":
 		if e.ComplexityRoot.Invoice.CreatedAt == nil {
 			break
@@ -497,12 +514,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Invoice.Overdue(childComplexity), true
+	case "Invoice.pdfURL":
+		if e.ComplexityRoot.Invoice.PDFURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invoice.PDFURL(childComplexity), true
 	case "Invoice.paymentMethods":
 		if e.ComplexityRoot.Invoice.PaymentMethods == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Invoice.PaymentMethods(childComplexity), true
+	case "Invoice.previewHTML":
+		if e.ComplexityRoot.Invoice.PreviewHTML == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invoice.PreviewHTML(childComplexity), true
 	case "Invoice.reference":
 		if e.ComplexityRoot.Invoice.Reference == nil {
 			break
@@ -658,6 +687,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LineItem.UnitPrice(childComplexity), true
 
+	case "Merchant.address":
+		if e.ComplexityRoot.Merchant.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Merchant.Address(childComplexity), true
 	case "Merchant.createdAt":
 		if e.ComplexityRoot.Merchant.CreatedAt == nil {
 			break
@@ -682,6 +717,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Merchant.Name(childComplexity), true
+	case "Merchant.paperSize":
+		if e.ComplexityRoot.Merchant.PaperSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Merchant.PaperSize(childComplexity), true
 	case "Merchant.updatedAt":
 		if e.ComplexityRoot.Merchant.UpdatedAt == nil {
 			break
@@ -838,6 +879,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateInvoiceDraft(childComplexity, args["id"].(string), args["currency"].(*string), args["dueDate"].(*time.Time)), true
+	case "Mutation.updateMerchant":
+		if e.ComplexityRoot.Mutation.UpdateMerchant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMerchant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMerchant(childComplexity, args["input"].(model.UpdateMerchantInput)), true
 	case "Mutation.voidInvoice":
 		if e.ComplexityRoot.Mutation.VoidInvoice == nil {
 			break
@@ -1005,6 +1057,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SignInInput", ec.unmarshalInputSignInInput),
 			graphql.NewInputUnmarshaler("SignUpInput", ec.unmarshalInputSignUpInput),
 			graphql.NewInputUnmarshaler("UpdateCustomerInput", ec.unmarshalInputUpdateCustomerInput),
+			graphql.NewInputUnmarshaler("UpdateMerchantInput", ec.unmarshalInputUpdateMerchantInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 		)
 	}
@@ -1237,6 +1290,12 @@ func (ec *executionContext) childFields_Invoice(ctx context.Context, field graph
 		return ec.fieldContext_Invoice_amountPaid(ctx, field)
 	case "amountDue":
 		return ec.fieldContext_Invoice_amountDue(ctx, field)
+	case "previewHTML":
+		return ec.fieldContext_Invoice_previewHTML(ctx, field)
+	case "pdfURL":
+		return ec.fieldContext_Invoice_pdfURL(ctx, field)
+	case "checkoutURL":
+		return ec.fieldContext_Invoice_checkoutURL(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Invoice", field.Name)
 }
@@ -1311,6 +1370,10 @@ func (ec *executionContext) childFields_Merchant(ctx context.Context, field grap
 		return ec.fieldContext_Merchant_name(ctx, field)
 	case "defaultCurrency":
 		return ec.fieldContext_Merchant_defaultCurrency(ctx, field)
+	case "address":
+		return ec.fieldContext_Merchant_address(ctx, field)
+	case "paperSize":
+		return ec.fieldContext_Merchant_paperSize(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Merchant", field.Name)
 }
@@ -1752,6 +1815,20 @@ func (ec *executionContext) field_Mutation_updateInvoiceDraft_args(ctx context.C
 		return nil, err
 	}
 	args["dueDate"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMerchant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateMerchantInput, error) {
+			return ec.unmarshalNUpdateMerchantInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐUpdateMerchantInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -3161,6 +3238,75 @@ func (ec *executionContext) fieldContext_Invoice_amountDue(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Invoice", field, true, true, "Decimal")
 }
 
+func (ec *executionContext) _Invoice_previewHTML(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invoice_previewHTML(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Invoice().PreviewHTML(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Invoice_previewHTML(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invoice", field, true, true, "String")
+}
+
+func (ec *executionContext) _Invoice_pdfURL(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invoice_pdfURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Invoice().PDFURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Invoice_pdfURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invoice", field, true, true, "String")
+}
+
+func (ec *executionContext) _Invoice_checkoutURL(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invoice_checkoutURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Invoice().CheckoutURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Invoice_checkoutURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invoice", field, true, true, "String")
+}
+
 func (ec *executionContext) _InvoiceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.InvoiceConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3694,6 +3840,52 @@ func (ec *executionContext) fieldContext_Merchant_defaultCurrency(_ context.Cont
 	return graphql.NewScalarFieldContext("Merchant", field, false, false, "String")
 }
 
+func (ec *executionContext) _Merchant_address(ctx context.Context, field graphql.CollectedField, obj *ent.Merchant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Merchant_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Merchant_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Merchant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Merchant_paperSize(ctx context.Context, field graphql.CollectedField, obj *ent.Merchant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Merchant_paperSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaperSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v merchant.PaperSize) graphql.Marshaler {
+			return ec.marshalNPaperSize2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋmerchantᚐPaperSize(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Merchant_paperSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Merchant", field, false, false, "PaperSize")
+}
+
 func (ec *executionContext) _Mutation_signUp(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3887,6 +4079,50 @@ func (ec *executionContext) fieldContext_Mutation_revokeAPIKey(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeAPIKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMerchant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMerchant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMerchant(ctx, fc.Args["input"].(model.UpdateMerchantInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Merchant) graphql.Marshaler {
+			return ec.marshalNMerchant2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐMerchant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMerchant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Merchant(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMerchant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6699,6 +6935,69 @@ func UnmarshalUpdateCustomerInput(ctx context.Context, raw any) (model.UpdateCus
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateMerchantInput(ctx context.Context, obj any) (model.UpdateMerchantInput, error) {
+	var it model.UpdateMerchantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "address", "defaultCurrency", "paperSize"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "address":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Address = data
+		case "defaultCurrency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCurrency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultCurrency = data
+		case "paperSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paperSize"))
+			data, err := ec.unmarshalOPaperSize2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋmerchantᚐPaperSize(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaperSize = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateMerchantInput unmarshals raw into the UpdateMerchantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateMerchantInput(ctx context.Context, raw any) (model.UpdateMerchantInput, error) {
+	var out model.UpdateMerchantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateMerchantInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUserOrder(ctx context.Context, obj any) (ent.UserOrder, error) {
 	var it ent.UserOrder
 	if obj == nil {
@@ -7227,6 +7526,24 @@ func (ec *executionContext) _Invoice(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Invoice_amountDue(ctx, field, obj)
 				})
+		case "previewHTML":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Invoice_previewHTML(ctx, field, obj)
+				})
+		case "pdfURL":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Invoice_pdfURL(ctx, field, obj)
+				})
+		case "checkoutURL":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Invoice_checkoutURL(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7477,6 +7794,16 @@ func (ec *executionContext) _Merchant(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "address":
+			out.Values[i] = ec._Merchant_address(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paperSize":
+			out.Values[i] = ec._Merchant_paperSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -7544,6 +7871,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "revokeAPIKey":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeAPIKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMerchant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMerchant(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -8597,6 +8931,16 @@ func (ec *executionContext) marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPag
 	return ec._PageInfo(ctx, sel, &v)
 }
 
+func (ec *executionContext) unmarshalNPaperSize2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋmerchantᚐPaperSize(ctx context.Context, v any) (merchant.PaperSize, error) {
+	var res merchant.PaperSize
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPaperSize2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋmerchantᚐPaperSize(ctx context.Context, sel ast.SelectionSet, v merchant.PaperSize) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNPaymentMethod2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐPaymentMethod(ctx context.Context, v any) (model.PaymentMethod, error) {
 	var res model.PaymentMethod
 	err := res.UnmarshalGQL(v)
@@ -8706,6 +9050,11 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 
 func (ec *executionContext) unmarshalNUpdateCustomerInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐUpdateCustomerInput(ctx context.Context, v any) (model.UpdateCustomerInput, error) {
 	res, err := ec.unmarshalInputUpdateCustomerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateMerchantInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐUpdateMerchantInput(ctx context.Context, v any) (model.UpdateMerchantInput, error) {
+	res, err := ec.unmarshalInputUpdateMerchantInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -9124,6 +9473,22 @@ func (ec *executionContext) marshalONode2githubᚗcomᚋtallyᚑinvoicingᚋtall
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPaperSize2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋmerchantᚐPaperSize(ctx context.Context, v any) (*merchant.PaperSize, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(merchant.PaperSize)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPaperSize2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋmerchantᚐPaperSize(ctx context.Context, sel ast.SelectionSet, v *merchant.PaperSize) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

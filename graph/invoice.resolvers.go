@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/graph/model"
+	"github.com/tally-invoicing/tally/internal/document"
 	"github.com/tally-invoicing/tally/internal/invoice"
 )
 
@@ -53,6 +54,29 @@ func (r *invoiceResolver) AmountPaid(ctx context.Context, obj *ent.Invoice) (*de
 // AmountDue is the resolver for the amountDue field.
 func (r *invoiceResolver) AmountDue(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error) {
 	return amount(obj, invoice.AmountDue(obj))
+}
+
+// PreviewHTML is the resolver for the previewHTML field.
+func (r *invoiceResolver) PreviewHTML(ctx context.Context, obj *ent.Invoice) (string, error) {
+	snap, err := document.Load(ctx, obj, r.BaseURL)
+	if err != nil {
+		return "", err
+	}
+	html, err := document.Render(snap)
+	return string(html), err
+}
+
+// PDFURL is the resolver for the pdfURL field.
+func (r *invoiceResolver) PDFURL(ctx context.Context, obj *ent.Invoice) (string, error) {
+	return r.BaseURL + "/invoices/" + obj.ID + "/pdf", nil
+}
+
+// CheckoutURL is the resolver for the checkoutURL field.
+func (r *invoiceResolver) CheckoutURL(ctx context.Context, obj *ent.Invoice) (*string, error) {
+	if u := invoice.CheckoutURL(r.BaseURL, obj); u != "" {
+		return &u, nil
+	}
+	return nil, nil
 }
 
 // CreateInvoiceDraft is the resolver for the createInvoiceDraft field.

@@ -12,6 +12,8 @@ import (
 
 // Resolver is the root resolver: the one place dependencies are injected.
 type Resolver struct {
+	// BaseURL is Tally's public URL, for links in documents and the API.
+	BaseURL         string
 	Client          *ent.Client
 	AuthService     *auth.Service
 	CustomerService *customer.Service

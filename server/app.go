@@ -37,6 +37,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	}
 	a := &app{cfg: cfg, db: db, auth: auth.NewService(db.Client), invoices: invoice.NewService(db.Client, db.Dialect)}
 	resolver := &graph.Resolver{
+		BaseURL:         cfg.BaseURL,
 		Client:          db.Client,
 		AuthService:     a.auth,
 		CustomerService: customer.NewService(db.Client),

@@ -54,6 +54,8 @@ const (
 	FieldDueDate = "due_date"
 	// FieldIssuedAt holds the string denoting the issued_at field in the database.
 	FieldIssuedAt = "issued_at"
+	// FieldCheckoutToken holds the string denoting the checkout_token field in the database.
+	FieldCheckoutToken = "checkout_token"
 	// FieldSendRequested holds the string denoting the send_requested field in the database.
 	FieldSendRequested = "send_requested"
 	// FieldVoidReason holds the string denoting the void_reason field in the database.
@@ -111,6 +113,7 @@ var Columns = []string{
 	FieldAmountPaidMinor,
 	FieldDueDate,
 	FieldIssuedAt,
+	FieldCheckoutToken,
 	FieldSendRequested,
 	FieldVoidReason,
 	FieldVersion,
@@ -286,6 +289,11 @@ func ByDueDate(opts ...sql.OrderTermOption) OrderOption {
 // ByIssuedAt orders the results by the issued_at field.
 func ByIssuedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldIssuedAt, opts...).ToFunc()
+}
+
+// ByCheckoutToken orders the results by the checkout_token field.
+func ByCheckoutToken(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCheckoutToken, opts...).ToFunc()
 }
 
 // BySendRequested orders the results by the send_requested field.

@@ -131,6 +131,11 @@ func IssuedAt(v time.Time) predicate.Invoice {
 	return predicate.Invoice(sql.FieldEQ(FieldIssuedAt, v))
 }
 
+// CheckoutToken applies equality check predicate on the "checkout_token" field. It's identical to CheckoutTokenEQ.
+func CheckoutToken(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldCheckoutToken, v))
+}
+
 // SendRequested applies equality check predicate on the "send_requested" field. It's identical to SendRequestedEQ.
 func SendRequested(v bool) predicate.Invoice {
 	return predicate.Invoice(sql.FieldEQ(FieldSendRequested, v))
@@ -934,6 +939,81 @@ func IssuedAtIsNil() predicate.Invoice {
 // IssuedAtNotNil applies the NotNil predicate on the "issued_at" field.
 func IssuedAtNotNil() predicate.Invoice {
 	return predicate.Invoice(sql.FieldNotNull(FieldIssuedAt))
+}
+
+// CheckoutTokenEQ applies the EQ predicate on the "checkout_token" field.
+func CheckoutTokenEQ(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldCheckoutToken, v))
+}
+
+// CheckoutTokenNEQ applies the NEQ predicate on the "checkout_token" field.
+func CheckoutTokenNEQ(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNEQ(FieldCheckoutToken, v))
+}
+
+// CheckoutTokenIn applies the In predicate on the "checkout_token" field.
+func CheckoutTokenIn(vs ...string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldIn(FieldCheckoutToken, vs...))
+}
+
+// CheckoutTokenNotIn applies the NotIn predicate on the "checkout_token" field.
+func CheckoutTokenNotIn(vs ...string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotIn(FieldCheckoutToken, vs...))
+}
+
+// CheckoutTokenGT applies the GT predicate on the "checkout_token" field.
+func CheckoutTokenGT(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGT(FieldCheckoutToken, v))
+}
+
+// CheckoutTokenGTE applies the GTE predicate on the "checkout_token" field.
+func CheckoutTokenGTE(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGTE(FieldCheckoutToken, v))
+}
+
+// CheckoutTokenLT applies the LT predicate on the "checkout_token" field.
+func CheckoutTokenLT(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLT(FieldCheckoutToken, v))
+}
+
+// CheckoutTokenLTE applies the LTE predicate on the "checkout_token" field.
+func CheckoutTokenLTE(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLTE(FieldCheckoutToken, v))
+}
+
+// CheckoutTokenContains applies the Contains predicate on the "checkout_token" field.
+func CheckoutTokenContains(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldContains(FieldCheckoutToken, v))
+}
+
+// CheckoutTokenHasPrefix applies the HasPrefix predicate on the "checkout_token" field.
+func CheckoutTokenHasPrefix(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldHasPrefix(FieldCheckoutToken, v))
+}
+
+// CheckoutTokenHasSuffix applies the HasSuffix predicate on the "checkout_token" field.
+func CheckoutTokenHasSuffix(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldHasSuffix(FieldCheckoutToken, v))
+}
+
+// CheckoutTokenIsNil applies the IsNil predicate on the "checkout_token" field.
+func CheckoutTokenIsNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldIsNull(FieldCheckoutToken))
+}
+
+// CheckoutTokenNotNil applies the NotNil predicate on the "checkout_token" field.
+func CheckoutTokenNotNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotNull(FieldCheckoutToken))
+}
+
+// CheckoutTokenEqualFold applies the EqualFold predicate on the "checkout_token" field.
+func CheckoutTokenEqualFold(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEqualFold(FieldCheckoutToken, v))
+}
+
+// CheckoutTokenContainsFold applies the ContainsFold predicate on the "checkout_token" field.
+func CheckoutTokenContainsFold(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldContainsFold(FieldCheckoutToken, v))
 }
 
 // SendRequestedEQ applies the EQ predicate on the "send_requested" field.

@@ -3,6 +3,9 @@
 package merchant
 
 import (
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/ent"
@@ -23,6 +26,10 @@ const (
 	FieldName = "name"
 	// FieldDefaultCurrency holds the string denoting the default_currency field in the database.
 	FieldDefaultCurrency = "default_currency"
+	// FieldAddress holds the string denoting the address field in the database.
+	FieldAddress = "address"
+	// FieldPaperSize holds the string denoting the paper_size field in the database.
+	FieldPaperSize = "paper_size"
 	// FieldReferenceCode holds the string denoting the reference_code field in the database.
 	FieldReferenceCode = "reference_code"
 	// FieldInvoiceSeq holds the string denoting the invoice_seq field in the database.
@@ -74,6 +81,8 @@ var Columns = []string{
 	FieldUpdatedAt,
 	FieldName,
 	FieldDefaultCurrency,
+	FieldAddress,
+	FieldPaperSize,
 	FieldReferenceCode,
 	FieldInvoiceSeq,
 }
@@ -108,6 +117,8 @@ var (
 	DefaultDefaultCurrency string
 	// DefaultCurrencyValidator is a validator for the "default_currency" field. It is called by the builders before save.
 	DefaultCurrencyValidator func(string) error
+	// DefaultAddress holds the default value on creation for the "address" field.
+	DefaultAddress string
 	// DefaultInvoiceSeq holds the default value on creation for the "invoice_seq" field.
 	DefaultInvoiceSeq int
 	// InvoiceSeqValidator is a validator for the "invoice_seq" field. It is called by the builders before save.
@@ -117,6 +128,32 @@ var (
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
 	IDValidator func(string) error
 )
+
+// PaperSize defines the type for the "paper_size" enum field.
+type PaperSize string
+
+// PaperSizeA4 is the default value of the PaperSize enum.
+const DefaultPaperSize = PaperSizeA4
+
+// PaperSize values.
+const (
+	PaperSizeA4     PaperSize = "A4"
+	PaperSizeLETTER PaperSize = "LETTER"
+)
+
+func (ps PaperSize) String() string {
+	return string(ps)
+}
+
+// PaperSizeValidator is a validator for the "paper_size" field enum values. It is called by the builders before save.
+func PaperSizeValidator(ps PaperSize) error {
+	switch ps {
+	case PaperSizeA4, PaperSizeLETTER:
+		return nil
+	default:
+		return fmt.Errorf("merchant: invalid enum value for paper_size field: %q", ps)
+	}
+}
 
 // OrderOption defines the ordering options for the Merchant queries.
 type OrderOption func(*sql.Selector)
@@ -144,6 +181,16 @@ func ByName(opts ...sql.OrderTermOption) OrderOption {
 // ByDefaultCurrency orders the results by the default_currency field.
 func ByDefaultCurrency(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDefaultCurrency, opts...).ToFunc()
+}
+
+// ByAddress orders the results by the address field.
+func ByAddress(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAddress, opts...).ToFunc()
+}
+
+// ByPaperSize orders the results by the paper_size field.
+func ByPaperSize(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPaperSize, opts...).ToFunc()
 }
 
 // ByReferenceCode orders the results by the reference_code field.
@@ -238,4 +285,22 @@ func newAPIKeysStep() *sqlgraph.Step {
 		sqlgraph.To(APIKeysInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, APIKeysTable, APIKeysColumn),
 	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e PaperSize) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *PaperSize) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = PaperSize(str)
+	if err := PaperSizeValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid PaperSize", str)
+	}
+	return nil
 }

@@ -85,6 +85,11 @@ func DefaultCurrency(v string) predicate.Merchant {
 	return predicate.Merchant(sql.FieldEQ(FieldDefaultCurrency, v))
 }
 
+// Address applies equality check predicate on the "address" field. It's identical to AddressEQ.
+func Address(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldAddress, v))
+}
+
 // ReferenceCode applies equality check predicate on the "reference_code" field. It's identical to ReferenceCodeEQ.
 func ReferenceCode(v int) predicate.Merchant {
 	return predicate.Merchant(sql.FieldEQ(FieldReferenceCode, v))
@@ -303,6 +308,91 @@ func DefaultCurrencyEqualFold(v string) predicate.Merchant {
 // DefaultCurrencyContainsFold applies the ContainsFold predicate on the "default_currency" field.
 func DefaultCurrencyContainsFold(v string) predicate.Merchant {
 	return predicate.Merchant(sql.FieldContainsFold(FieldDefaultCurrency, v))
+}
+
+// AddressEQ applies the EQ predicate on the "address" field.
+func AddressEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldAddress, v))
+}
+
+// AddressNEQ applies the NEQ predicate on the "address" field.
+func AddressNEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldAddress, v))
+}
+
+// AddressIn applies the In predicate on the "address" field.
+func AddressIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldIn(FieldAddress, vs...))
+}
+
+// AddressNotIn applies the NotIn predicate on the "address" field.
+func AddressNotIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotIn(FieldAddress, vs...))
+}
+
+// AddressGT applies the GT predicate on the "address" field.
+func AddressGT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGT(FieldAddress, v))
+}
+
+// AddressGTE applies the GTE predicate on the "address" field.
+func AddressGTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGTE(FieldAddress, v))
+}
+
+// AddressLT applies the LT predicate on the "address" field.
+func AddressLT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLT(FieldAddress, v))
+}
+
+// AddressLTE applies the LTE predicate on the "address" field.
+func AddressLTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLTE(FieldAddress, v))
+}
+
+// AddressContains applies the Contains predicate on the "address" field.
+func AddressContains(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContains(FieldAddress, v))
+}
+
+// AddressHasPrefix applies the HasPrefix predicate on the "address" field.
+func AddressHasPrefix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasPrefix(FieldAddress, v))
+}
+
+// AddressHasSuffix applies the HasSuffix predicate on the "address" field.
+func AddressHasSuffix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasSuffix(FieldAddress, v))
+}
+
+// AddressEqualFold applies the EqualFold predicate on the "address" field.
+func AddressEqualFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEqualFold(FieldAddress, v))
+}
+
+// AddressContainsFold applies the ContainsFold predicate on the "address" field.
+func AddressContainsFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContainsFold(FieldAddress, v))
+}
+
+// PaperSizeEQ applies the EQ predicate on the "paper_size" field.
+func PaperSizeEQ(v PaperSize) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldPaperSize, v))
+}
+
+// PaperSizeNEQ applies the NEQ predicate on the "paper_size" field.
+func PaperSizeNEQ(v PaperSize) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldPaperSize, v))
+}
+
+// PaperSizeIn applies the In predicate on the "paper_size" field.
+func PaperSizeIn(vs ...PaperSize) predicate.Merchant {
+	return predicate.Merchant(sql.FieldIn(FieldPaperSize, vs...))
+}
+
+// PaperSizeNotIn applies the NotIn predicate on the "paper_size" field.
+func PaperSizeNotIn(vs ...PaperSize) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotIn(FieldPaperSize, vs...))
 }
 
 // ReferenceCodeEQ applies the EQ predicate on the "reference_code" field.

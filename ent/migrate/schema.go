@@ -95,6 +95,7 @@ var (
 		{Name: "amount_paid_minor", Type: field.TypeInt64, Default: 0},
 		{Name: "due_date", Type: field.TypeTime, Nullable: true},
 		{Name: "issued_at", Type: field.TypeTime, Nullable: true},
+		{Name: "checkout_token", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "send_requested", Type: field.TypeBool, Default: false},
 		{Name: "void_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "version", Type: field.TypeInt, Default: 1},
@@ -109,13 +110,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "invoices_customers_invoices",
-				Columns:    []*schema.Column{InvoicesColumns[19]},
+				Columns:    []*schema.Column{InvoicesColumns[20]},
 				RefColumns: []*schema.Column{CustomersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "invoices_merchants_invoices",
-				Columns:    []*schema.Column{InvoicesColumns[20]},
+				Columns:    []*schema.Column{InvoicesColumns[21]},
 				RefColumns: []*schema.Column{MerchantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -124,22 +125,22 @@ var (
 			{
 				Name:    "invoice_merchant_id",
 				Unique:  false,
-				Columns: []*schema.Column{InvoicesColumns[20]},
+				Columns: []*schema.Column{InvoicesColumns[21]},
 			},
 			{
 				Name:    "invoice_merchant_id_number",
 				Unique:  true,
-				Columns: []*schema.Column{InvoicesColumns[20], InvoicesColumns[3]},
+				Columns: []*schema.Column{InvoicesColumns[21], InvoicesColumns[3]},
 			},
 			{
 				Name:    "invoice_merchant_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{InvoicesColumns[20], InvoicesColumns[5]},
+				Columns: []*schema.Column{InvoicesColumns[21], InvoicesColumns[5]},
 			},
 			{
 				Name:    "invoice_merchant_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{InvoicesColumns[20], InvoicesColumns[1]},
+				Columns: []*schema.Column{InvoicesColumns[21], InvoicesColumns[1]},
 			},
 		},
 	}
@@ -183,6 +184,8 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "default_currency", Type: field.TypeString, Size: 3, Default: "USD"},
+		{Name: "address", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "paper_size", Type: field.TypeEnum, Enums: []string{"A4", "LETTER"}, Default: "A4"},
 		{Name: "reference_code", Type: field.TypeInt, Unique: true},
 		{Name: "invoice_seq", Type: field.TypeInt, Default: 0},
 	}

@@ -219,11 +219,11 @@ func init() {
 	// invoice.DefaultAmountPaidMinor holds the default value on creation for the amount_paid_minor field.
 	invoice.DefaultAmountPaidMinor = invoiceDescAmountPaidMinor.Default.(int64)
 	// invoiceDescSendRequested is the schema descriptor for send_requested field.
-	invoiceDescSendRequested := invoiceFields[14].Descriptor()
+	invoiceDescSendRequested := invoiceFields[15].Descriptor()
 	// invoice.DefaultSendRequested holds the default value on creation for the send_requested field.
 	invoice.DefaultSendRequested = invoiceDescSendRequested.Default.(bool)
 	// invoiceDescVersion is the schema descriptor for version field.
-	invoiceDescVersion := invoiceFields[16].Descriptor()
+	invoiceDescVersion := invoiceFields[17].Descriptor()
 	// invoice.DefaultVersion holds the default value on creation for the version field.
 	invoice.DefaultVersion = invoiceDescVersion.Default.(int)
 	// invoiceDescID is the schema descriptor for id field.
@@ -326,8 +326,12 @@ func init() {
 	merchant.DefaultDefaultCurrency = merchantDescDefaultCurrency.Default.(string)
 	// merchant.DefaultCurrencyValidator is a validator for the "default_currency" field. It is called by the builders before save.
 	merchant.DefaultCurrencyValidator = merchantDescDefaultCurrency.Validators[0].(func(string) error)
+	// merchantDescAddress is the schema descriptor for address field.
+	merchantDescAddress := merchantFields[2].Descriptor()
+	// merchant.DefaultAddress holds the default value on creation for the address field.
+	merchant.DefaultAddress = merchantDescAddress.Default.(string)
 	// merchantDescInvoiceSeq is the schema descriptor for invoice_seq field.
-	merchantDescInvoiceSeq := merchantFields[3].Descriptor()
+	merchantDescInvoiceSeq := merchantFields[5].Descriptor()
 	// merchant.DefaultInvoiceSeq holds the default value on creation for the invoice_seq field.
 	merchant.DefaultInvoiceSeq = merchantDescInvoiceSeq.Default.(int)
 	// merchant.InvoiceSeqValidator is a validator for the "invoice_seq" field. It is called by the builders before save.

@@ -55,6 +55,9 @@ func (Invoice) Fields() []ent.Field {
 		field.Time("issued_at").Optional().Nillable().
 			Comment("When the invoice left DRAFT.").
 			Annotations(entgql.OrderField("ISSUED_AT")),
+		field.String("checkout_token").Optional().Nillable().Unique().Sensitive().
+			Comment("Secret in the customer's payment link (/pay/{token}); set on issue.").
+			Annotations(entgql.Skip()),
 		field.Bool("send_requested").Default(false).
 			Comment("Whether the merchant chose \"Create and send\"."),
 		field.Text("void_reason").Optional().Nillable(),

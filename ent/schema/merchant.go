@@ -26,6 +26,11 @@ func (Merchant) Fields() []ent.Field {
 			Comment("Trading name shown on invoices and emails."),
 		field.String("default_currency").Default("USD").MaxLen(3).
 			Comment("ISO 4217 code new invoices start in."),
+		field.Text("address").Default("").
+			Comment("Postal address printed under the name on invoices; may span lines."),
+		field.Enum("paper_size").Values("A4", "LETTER").Default("A4").
+			Comment("Sheet size of invoice PDFs.").
+			Annotations(entgql.Type("PaperSize")),
 		field.Int("reference_code").Unique().Immutable().
 			Comment("Random number unique to the merchant that prefixes its payment references.").
 			Annotations(entgql.Skip()),

@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tally-invoicing/tally/ent"
+	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 )
 
@@ -94,6 +95,18 @@ type SignUpInput struct {
 type UpdateCustomerInput struct {
 	Name  *string `json:"name,omitempty"`
 	Email *string `json:"email,omitempty"`
+}
+
+// Changes to the merchant's own settings; omitted fields stay as they are.
+type UpdateMerchantInput struct {
+	// Business name printed on invoices.
+	Name *string `json:"name,omitempty"`
+	// Postal address printed under the name; may span lines.
+	Address *string `json:"address,omitempty"`
+	// ISO 4217 currency new invoices default to.
+	DefaultCurrency *string `json:"defaultCurrency,omitempty"`
+	// Sheet size of invoice PDFs.
+	PaperSize *merchant.PaperSize `json:"paperSize,omitempty"`
 }
 
 // Who is making the request.

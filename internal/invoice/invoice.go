@@ -2,6 +2,8 @@ package invoice
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
@@ -309,6 +311,7 @@ func (s *Service) Issue(ctx context.Context, id string, send bool) (*ent.Invoice
 			SetNumber(fmt.Sprintf("INV-%06d", m.InvoiceSeq)).
 			SetReference(reference.ForInvoice(m.ReferenceCode, m.InvoiceSeq)).
 			SetIssuedAt(now).
+			SetCheckoutToken(newCheckoutToken()).
 			SetSendRequested(send)
 		out, err = s.transition(ctx, tx, inv, upd, status.Open, "")
 		return err
@@ -439,6 +442,24 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// newCheckoutToken returns the secret of a customer's payment link: 192
+// random bits, unrelated to the invoice id, so links cannot be guessed.
+func newCheckoutToken() string {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// CheckoutURL is the customer's payment link for inv, or "" while it has none.
+func CheckoutURL(baseURL string, inv *ent.Invoice) string {
+	if inv.CheckoutToken == nil {
+		return ""
+	}
+	return baseURL + "/pay/" + *inv.CheckoutToken
 }
 
 // detach points an invoice returned from a committed transaction back at the
