@@ -6,9 +6,10 @@ GO         ?= go
 BIN        := bin/tally
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 export TEST_DATABASE_URL
-# Debian packages Tally needs at run and test time: Chromium drives the
-# browser tests (and renders PDFs); poppler-utils rasterises PDFs in tests.
-APT_PACKAGES := chromium poppler-utils
+# Debian packages Tally needs at run and test time: Chromium renders PDFs and
+# drives the browser tests; poppler-utils rasterises PDFs in tests; the Noto
+# fonts give invoices real glyphs for Latin, CJK, Arabic and emoji text.
+APT_PACKAGES := chromium poppler-utils fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help
