@@ -11,7 +11,9 @@ import { shot, start } from './harness.mjs';
 describe('invoice wizard', { timeout: 240_000 }, () => {
   let env;
   let page;
-  const merchant = { name: 'Northwind Studio', email: 'owner@northwind.test', password: 'correct horse battery' };
+  // A fresh address per run: user emails are unique across Tally, and with
+  // E2E_DATABASE_URL the database may outlive one run.
+  const merchant = { name: 'Northwind Studio', email: `owner+${Date.now()}@northwind.test`, password: 'correct horse battery' };
   const customer = { name: 'Acme Ltd', email: 'billing@acme.test' };
 
   before(async () => {
@@ -231,6 +233,31 @@ describe('invoice wizard', { timeout: 240_000 }, () => {
       await shot(page, '19-invoice-voided');
     } catch (err) {
       await shot(page, 'failure-manage').catch(() => {});
+      throw err;
+    }
+  });
+
+  it('signs out, guards pages, and signs back in', async () => {
+    try {
+      await page.getByRole('button', { name: 'Account menu' }).click();
+      await page.getByRole('menuitem', { name: 'Sign out' }).click();
+      await page.waitForURL('**/sign-in');
+      // Signed out, a dashboard URL leads to sign in, and back after it.
+      await page.goto('/customers');
+      await page.waitForURL('**/sign-in');
+      await page.getByLabel('Email').fill(merchant.email);
+      await page.getByLabel('Password').fill('not the password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      // Wrong credentials are shown on the form (the server says UNAUTHENTICATED).
+      await page.locator('[id$="-error"]').first().waitFor();
+      await shot(page, '20-sign-in-failed');
+      await page.getByLabel('Password').fill(merchant.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL('**/customers');
+      await page.getByRole('row').filter({ hasText: 'ap@globex.test' }).waitFor();
+      assert.equal(await page.getByTestId('merchant-name').textContent(), merchant.name);
+    } catch (err) {
+      await shot(page, 'failure-auth').catch(() => {});
       throw err;
     }
   });
