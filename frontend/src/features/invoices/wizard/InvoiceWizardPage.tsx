@@ -136,7 +136,7 @@ const headings = [
   { title: 'Who are you billing?', hint: 'Select a customer, or add a new one from the list.' },
   { title: 'What are you charging for?', hint: 'Add one row per item. Amounts are calculated as you type.' },
   { title: 'Payment description', hint: 'Optional. Shown to your customer on the invoice and in the email.' },
-  { title: 'How can your customer pay?', hint: 'Your customer pays with one of the methods you accept.' },
+  { title: 'How can your customer pay?', hint: 'Choose the methods you accept; select at least one. Your customer pays with one of them.' },
   { title: 'Review and create', hint: 'Check the details below. Once created, the invoice gets its number and can no longer be edited.' },
 ];
 

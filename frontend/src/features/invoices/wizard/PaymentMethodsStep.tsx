@@ -22,11 +22,8 @@ export function PaymentMethodsStep({ form }: { form: WizardForm }) {
   const { error, ...props } = form.getInputProps('methods');
   return (
     <Stack gap="sm">
-      <Text size="sm" c="dimmed">
-        Choose how your customer can pay this invoice. Select at least one.
-      </Text>
       <Checkbox.Group {...props} error={error}>
-        <SimpleGrid cols={{ base: 1, sm: 2 }} mt="xs">
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
           {methods.map((m) => (
             <Checkbox.Card key={m.value} value={m.value} radius="md" p="md" aria-label={m.label}>
               <Group wrap="nowrap" align="flex-start">
