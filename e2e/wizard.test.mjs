@@ -101,6 +101,12 @@ describe('invoice wizard', { timeout: 240_000 }, () => {
       await page.getByText('Infini Corporate Card').waitFor();
       await page.getByText(customer.email).waitFor();
       await shot(page, '10-step-confirm');
+      await page.getByRole('button', { name: 'Preview invoice' }).click();
+      const preview = page.frameLocator('iframe[title="Invoice preview"]');
+      await preview.getByText('Website design').first().waitFor();
+      await shot(page, '10b-preview');
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog', { name: 'Invoice preview' }).waitFor({ state: 'hidden' });
       await page.getByRole('button', { name: 'Create only' }).click();
 
       // Invoice detail with a success notification naming the number
@@ -109,6 +115,9 @@ describe('invoice wizard', { timeout: 240_000 }, () => {
       await page.getByText('Invoice INV-000001 created').waitFor();
       assert.match(await page.getByTestId('invoice-total').textContent(), /1,506\.00/);
       await shot(page, '11-invoice-detail');
+      // The PDF link is same-origin, so the session cookie downloads it.
+      const pdfHref = await page.getByRole('link', { name: 'Download PDF' }).getAttribute('href');
+      assert.match(pdfHref ?? '', /^\//, 'PDF link should be a same-origin path');
 
       // Back on the Invoices list: OPEN, INV-000001
       await page.getByRole('navigation').getByRole('link', { name: 'Invoices' }).click();

@@ -4,6 +4,7 @@ import {
   Button,
   Center,
   Code,
+  CopyButton,
   Divider,
   Grid,
   Group,
@@ -21,7 +22,7 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft, IconBan, IconPencil, IconTrash } from '@tabler/icons-react';
+import { IconArrowLeft, IconBan, IconCheck, IconDownload, IconEye, IconLink, IconPencil, IconTrash } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -29,6 +30,7 @@ import { graphql } from '../../gql';
 import { showError } from '../../lib/errors';
 import { formatDate, formatDateTime, formatDueDate } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
+import { InvoicePreviewModal } from './InvoicePreviewModal';
 import { InvoiceStatusBadge } from './InvoiceStatusBadge';
 import { paymentMethodLabel, statusLabel } from './status';
 
@@ -50,6 +52,8 @@ const InvoiceDetailQuery = graphql(`
         sendRequested
         voidReason
         paymentMethods
+        pdfURL
+        checkoutURL
         subtotal
         total
         amountPaid
@@ -113,6 +117,20 @@ const eventLabel: Record<string, string> = {
   VOIDED: 'Voided',
 };
 
+/**
+ * The PDF link is absolute (built from the server's base URL), but the
+ * session cookie belongs to the host the dashboard was opened on: use the
+ * path so the download is same-origin.
+ */
+function samePath(url: string): string {
+  try {
+    const u = new URL(url, window.location.origin);
+    return u.pathname + u.search;
+  } catch {
+    return url;
+  }
+}
+
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
@@ -131,6 +149,7 @@ export function InvoicePage() {
   const [{ fetching: voiding }, voidInvoice] = useMutation(VoidInvoiceMutation);
   const [, deleteDraft] = useMutation(DeleteDraftMutation);
   const [voidOpen, voidModal] = useDisclosure(false);
+  const [previewOpen, previewModal] = useDisclosure(false);
   const [reason, setReason] = useState('');
 
   if (fetching && !data) {
@@ -200,6 +219,34 @@ export function InvoicePage() {
           </Text>
         </div>
         <Group gap="sm">
+          <Button variant="default" leftSection={<IconEye size={16} />} onClick={previewModal.open}>
+            Preview
+          </Button>
+          {!isDraft && (
+            <Button
+              variant="default"
+              component="a"
+              href={samePath(inv.pdfURL)}
+              download
+              leftSection={<IconDownload size={16} />}
+            >
+              Download PDF
+            </Button>
+          )}
+          {inv.checkoutURL && (
+            <CopyButton value={inv.checkoutURL}>
+              {({ copied, copy }) => (
+                <Button
+                  variant="default"
+                  onClick={copy}
+                  leftSection={copied ? <IconCheck size={16} /> : <IconLink size={16} />}
+                  color={copied ? 'green' : undefined}
+                >
+                  {copied ? 'Link copied' : 'Copy payment link'}
+                </Button>
+              )}
+            </CopyButton>
+          )}
           {isDraft && (
             <>
               <Button variant="default" color="red" leftSection={<IconTrash size={16} />} onClick={onDelete}>
@@ -352,6 +399,8 @@ export function InvoicePage() {
           </Paper>
         </Grid.Col>
       </Grid>
+
+      <InvoicePreviewModal id={inv.id} opened={previewOpen} onClose={previewModal.close} />
 
       <Modal opened={voidOpen} onClose={voidModal.close} title={`Void ${title}?`} centered>
         <Stack>
