@@ -51,6 +51,9 @@ export async function start() {
   if (!existsSync(chromiumPath)) {
     throw new Error(`${chromiumPath} not found: install Debian's chromium (apt-get install -y chromium)`);
   }
+  if (!existsSync(join(repo, 'frontend', 'dist', 'index.html'))) {
+    throw new Error('frontend/dist/index.html not found: run `npm run build` first (the server embeds the built dashboard)');
+  }
   mkdirSync(artifacts, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'tally-e2e-'));
   const bin = join(work, 'tally');
