@@ -28,7 +28,7 @@ type Invoice struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// MerchantID holds the value of the "merchant_id" field.
 	MerchantID string `json:"merchant_id,omitempty"`
-	// CustomerID holds the value of the "customer_id" field.
+	// Who is billed; can change only while the invoice is a draft.
 	CustomerID string `json:"customer_id,omitempty"`
 	// INV-000001, assigned when the invoice leaves DRAFT; null while a draft.
 	Number *string `json:"number,omitempty"`

@@ -715,6 +715,18 @@ func (u *InvoiceUpsert) UpdateUpdatedAt() *InvoiceUpsert {
 	return u
 }
 
+// SetCustomerID sets the "customer_id" field.
+func (u *InvoiceUpsert) SetCustomerID(v string) *InvoiceUpsert {
+	u.Set(invoice.FieldCustomerID, v)
+	return u
+}
+
+// UpdateCustomerID sets the "customer_id" field to the value that was provided on create.
+func (u *InvoiceUpsert) UpdateCustomerID() *InvoiceUpsert {
+	u.SetExcluded(invoice.FieldCustomerID)
+	return u
+}
+
 // SetNumber sets the "number" field.
 func (u *InvoiceUpsert) SetNumber(v string) *InvoiceUpsert {
 	u.Set(invoice.FieldNumber, v)
@@ -1020,9 +1032,6 @@ func (u *InvoiceUpsertOne) UpdateNewValues() *InvoiceUpsertOne {
 		if _, exists := u.create.mutation.MerchantID(); exists {
 			s.SetIgnore(invoice.FieldMerchantID)
 		}
-		if _, exists := u.create.mutation.CustomerID(); exists {
-			s.SetIgnore(invoice.FieldCustomerID)
-		}
 	}))
 	return u
 }
@@ -1065,6 +1074,20 @@ func (u *InvoiceUpsertOne) SetUpdatedAt(v time.Time) *InvoiceUpsertOne {
 func (u *InvoiceUpsertOne) UpdateUpdatedAt() *InvoiceUpsertOne {
 	return u.Update(func(s *InvoiceUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (u *InvoiceUpsertOne) SetCustomerID(v string) *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetCustomerID(v)
+	})
+}
+
+// UpdateCustomerID sets the "customer_id" field to the value that was provided on create.
+func (u *InvoiceUpsertOne) UpdateCustomerID() *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateCustomerID()
 	})
 }
 
@@ -1586,9 +1609,6 @@ func (u *InvoiceUpsertBulk) UpdateNewValues() *InvoiceUpsertBulk {
 			if _, exists := b.mutation.MerchantID(); exists {
 				s.SetIgnore(invoice.FieldMerchantID)
 			}
-			if _, exists := b.mutation.CustomerID(); exists {
-				s.SetIgnore(invoice.FieldCustomerID)
-			}
 		}
 	}))
 	return u
@@ -1632,6 +1652,20 @@ func (u *InvoiceUpsertBulk) SetUpdatedAt(v time.Time) *InvoiceUpsertBulk {
 func (u *InvoiceUpsertBulk) UpdateUpdatedAt() *InvoiceUpsertBulk {
 	return u.Update(func(s *InvoiceUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (u *InvoiceUpsertBulk) SetCustomerID(v string) *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetCustomerID(v)
+	})
+}
+
+// UpdateCustomerID sets the "customer_id" field to the value that was provided on create.
+func (u *InvoiceUpsertBulk) UpdateCustomerID() *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateCustomerID()
 	})
 }
 

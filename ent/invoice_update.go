@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
+	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/predicate"
@@ -36,6 +37,20 @@ func (_u *InvoiceUpdate) Where(ps ...predicate.Invoice) *InvoiceUpdate {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *InvoiceUpdate) SetUpdatedAt(v time.Time) *InvoiceUpdate {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (_u *InvoiceUpdate) SetCustomerID(v string) *InvoiceUpdate {
+	_u.mutation.SetCustomerID(v)
+	return _u
+}
+
+// SetNillableCustomerID sets the "customer_id" field if the given value is not nil.
+func (_u *InvoiceUpdate) SetNillableCustomerID(v *string) *InvoiceUpdate {
+	if v != nil {
+		_u.SetCustomerID(*v)
+	}
 	return _u
 }
 
@@ -355,6 +370,11 @@ func (_u *InvoiceUpdate) AddVersion(v int) *InvoiceUpdate {
 	return _u
 }
 
+// SetCustomer sets the "customer" edge to the Customer entity.
+func (_u *InvoiceUpdate) SetCustomer(v *Customer) *InvoiceUpdate {
+	return _u.SetCustomerID(v.ID)
+}
+
 // AddEventIDs adds the "events" edge to the InvoiceEvent entity by IDs.
 func (_u *InvoiceUpdate) AddEventIDs(ids ...string) *InvoiceUpdate {
 	_u.mutation.AddEventIDs(ids...)
@@ -373,6 +393,12 @@ func (_u *InvoiceUpdate) AddEvents(v ...*InvoiceEvent) *InvoiceUpdate {
 // Mutation returns the InvoiceMutation object of the builder.
 func (_u *InvoiceUpdate) Mutation() *InvoiceMutation {
 	return _u.mutation
+}
+
+// ClearCustomer clears the "customer" edge to the Customer entity.
+func (_u *InvoiceUpdate) ClearCustomer() *InvoiceUpdate {
+	_u.mutation.ClearCustomer()
+	return _u
 }
 
 // ClearEvents clears all "events" edges to the InvoiceEvent entity.
@@ -595,6 +621,35 @@ func (_u *InvoiceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(invoice.FieldVersion, field.TypeInt, value)
 	}
+	if _u.mutation.CustomerCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   invoice.CustomerTable,
+			Columns: []string{invoice.CustomerColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customer.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CustomerIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   invoice.CustomerTable,
+			Columns: []string{invoice.CustomerColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customer.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.EventsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -665,6 +720,20 @@ type InvoiceUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *InvoiceUpdateOne) SetUpdatedAt(v time.Time) *InvoiceUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (_u *InvoiceUpdateOne) SetCustomerID(v string) *InvoiceUpdateOne {
+	_u.mutation.SetCustomerID(v)
+	return _u
+}
+
+// SetNillableCustomerID sets the "customer_id" field if the given value is not nil.
+func (_u *InvoiceUpdateOne) SetNillableCustomerID(v *string) *InvoiceUpdateOne {
+	if v != nil {
+		_u.SetCustomerID(*v)
+	}
 	return _u
 }
 
@@ -984,6 +1053,11 @@ func (_u *InvoiceUpdateOne) AddVersion(v int) *InvoiceUpdateOne {
 	return _u
 }
 
+// SetCustomer sets the "customer" edge to the Customer entity.
+func (_u *InvoiceUpdateOne) SetCustomer(v *Customer) *InvoiceUpdateOne {
+	return _u.SetCustomerID(v.ID)
+}
+
 // AddEventIDs adds the "events" edge to the InvoiceEvent entity by IDs.
 func (_u *InvoiceUpdateOne) AddEventIDs(ids ...string) *InvoiceUpdateOne {
 	_u.mutation.AddEventIDs(ids...)
@@ -1002,6 +1076,12 @@ func (_u *InvoiceUpdateOne) AddEvents(v ...*InvoiceEvent) *InvoiceUpdateOne {
 // Mutation returns the InvoiceMutation object of the builder.
 func (_u *InvoiceUpdateOne) Mutation() *InvoiceMutation {
 	return _u.mutation
+}
+
+// ClearCustomer clears the "customer" edge to the Customer entity.
+func (_u *InvoiceUpdateOne) ClearCustomer() *InvoiceUpdateOne {
+	_u.mutation.ClearCustomer()
+	return _u
 }
 
 // ClearEvents clears all "events" edges to the InvoiceEvent entity.
@@ -1253,6 +1333,35 @@ func (_u *InvoiceUpdateOne) sqlSave(ctx context.Context) (_node *Invoice, err er
 	}
 	if value, ok := _u.mutation.AddedVersion(); ok {
 		_spec.AddField(invoice.FieldVersion, field.TypeInt, value)
+	}
+	if _u.mutation.CustomerCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   invoice.CustomerTable,
+			Columns: []string{invoice.CustomerColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customer.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CustomerIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   invoice.CustomerTable,
+			Columns: []string{invoice.CustomerColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customer.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.EventsCleared() {
 		edge := &sqlgraph.EdgeSpec{

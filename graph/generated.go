@@ -171,7 +171,7 @@ type ComplexityRoot struct {
 		SignOut                  func(childComplexity int) int
 		SignUp                   func(childComplexity int, input model.SignUpInput) int
 		UpdateCustomer           func(childComplexity int, id string, input model.UpdateCustomerInput) int
-		UpdateInvoiceDraft       func(childComplexity int, id string, currency *string, dueDate *time.Time) int
+		UpdateInvoiceDraft       func(childComplexity int, id string, input model.UpdateInvoiceDraftInput) int
 		UpdateMerchant           func(childComplexity int, input model.UpdateMerchantInput) int
 		VoidInvoice              func(childComplexity int, id string, reason *string) int
 	}
@@ -233,7 +233,7 @@ type MutationResolver interface {
 	CreateCustomer(ctx context.Context, input model.CreateCustomerInput) (*ent.Customer, error)
 	UpdateCustomer(ctx context.Context, id string, input model.UpdateCustomerInput) (*ent.Customer, error)
 	CreateInvoiceDraft(ctx context.Context, input model.CreateInvoiceDraftInput) (*ent.Invoice, error)
-	UpdateInvoiceDraft(ctx context.Context, id string, currency *string, dueDate *time.Time) (*ent.Invoice, error)
+	UpdateInvoiceDraft(ctx context.Context, id string, input model.UpdateInvoiceDraftInput) (*ent.Invoice, error)
 	SetInvoiceItems(ctx context.Context, id string, items []*model.LineItemInput) (*ent.Invoice, error)
 	SetInvoiceDescription(ctx context.Context, id string, description *string) (*ent.Invoice, error)
 	SetInvoicePaymentMethods(ctx context.Context, id string, methods []model.PaymentMethod) (*ent.Invoice, error)
@@ -878,7 +878,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.UpdateInvoiceDraft(childComplexity, args["id"].(string), args["currency"].(*string), args["dueDate"].(*time.Time)), true
+		return e.ComplexityRoot.Mutation.UpdateInvoiceDraft(childComplexity, args["id"].(string), args["input"].(model.UpdateInvoiceDraftInput)), true
 	case "Mutation.updateMerchant":
 		if e.ComplexityRoot.Mutation.UpdateMerchant == nil {
 			break
@@ -1057,6 +1057,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SignInInput", ec.unmarshalInputSignInInput),
 			graphql.NewInputUnmarshaler("SignUpInput", ec.unmarshalInputSignUpInput),
 			graphql.NewInputUnmarshaler("UpdateCustomerInput", ec.unmarshalInputUpdateCustomerInput),
+			graphql.NewInputUnmarshaler("UpdateInvoiceDraftInput", ec.unmarshalInputUpdateInvoiceDraftInput),
 			graphql.NewInputUnmarshaler("UpdateMerchantInput", ec.unmarshalInputUpdateMerchantInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 		)
@@ -1799,22 +1800,14 @@ func (ec *executionContext) field_Mutation_updateInvoiceDraft_args(ctx context.C
 		return nil, err
 	}
 	args["id"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "currency",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateInvoiceDraftInput, error) {
+			return ec.unmarshalNUpdateInvoiceDraftInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐUpdateInvoiceDraftInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["currency"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "dueDate",
-		func(ctx context.Context, v any) (*time.Time, error) {
-			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["dueDate"] = arg2
+	args["input"] = arg1
 	return args, nil
 }
 
@@ -4271,7 +4264,7 @@ func (ec *executionContext) _Mutation_updateInvoiceDraft(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().UpdateInvoiceDraft(ctx, fc.Args["id"].(string), fc.Args["currency"].(*string), fc.Args["dueDate"].(*time.Time))
+			return ec.Resolvers.Mutation().UpdateInvoiceDraft(ctx, fc.Args["id"].(string), fc.Args["input"].(model.UpdateInvoiceDraftInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Invoice) graphql.Marshaler {
@@ -6935,6 +6928,62 @@ func UnmarshalUpdateCustomerInput(ctx context.Context, raw any) (model.UpdateCus
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateInvoiceDraftInput(ctx context.Context, obj any) (model.UpdateInvoiceDraftInput, error) {
+	var it model.UpdateInvoiceDraftInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"customerID", "currency", "dueDate"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "customerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "dueDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueDate"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueDate = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateInvoiceDraftInput unmarshals raw into the UpdateInvoiceDraftInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateInvoiceDraftInput(ctx context.Context, raw any) (model.UpdateInvoiceDraftInput, error) {
+	var out model.UpdateInvoiceDraftInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateInvoiceDraftInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateMerchantInput(ctx context.Context, obj any) (model.UpdateMerchantInput, error) {
 	var it model.UpdateMerchantInput
 	if obj == nil {
@@ -9050,6 +9099,11 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 
 func (ec *executionContext) unmarshalNUpdateCustomerInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐUpdateCustomerInput(ctx context.Context, v any) (model.UpdateCustomerInput, error) {
 	res, err := ec.unmarshalInputUpdateCustomerInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateInvoiceDraftInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐUpdateInvoiceDraftInput(ctx context.Context, v any) (model.UpdateInvoiceDraftInput, error) {
+	res, err := ec.unmarshalInputUpdateInvoiceDraftInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

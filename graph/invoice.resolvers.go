@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/shopspring/decimal"
@@ -85,8 +84,13 @@ func (r *mutationResolver) CreateInvoiceDraft(ctx context.Context, input model.C
 }
 
 // UpdateInvoiceDraft is the resolver for the updateInvoiceDraft field.
-func (r *mutationResolver) UpdateInvoiceDraft(ctx context.Context, id string, currency *string, dueDate *time.Time) (*ent.Invoice, error) {
-	return r.InvoiceService.UpdateDraft(ctx, id, currency, dueDate)
+func (r *mutationResolver) UpdateInvoiceDraft(ctx context.Context, id string, input model.UpdateInvoiceDraftInput) (*ent.Invoice, error) {
+	return r.InvoiceService.UpdateDraft(ctx, id, invoice.DraftChanges{
+		CustomerID: input.CustomerID,
+		Currency:   input.Currency,
+		SetDueDate: input.DueDate.IsSet(),
+		DueDate:    input.DueDate.Value(),
+	})
 }
 
 // SetInvoiceItems is the resolver for the setInvoiceItems field.

@@ -144,7 +144,33 @@ func TestInvoiceWizardEndToEnd(t *testing.T) {
 		c.expectCode("VALIDATION", "currency", `mutation($c: ID!) { createInvoiceDraft(input: {customerID: $c, currency: "XYZ"}) { id } }`, map[string]any{"c": cust})
 		c.expectCode("NOT_FOUND", "customerID", `mutation { createInvoiceDraft(input: {customerID: "cus_nope"}) { id } }`, nil)
 
-		// The deleted draft left no hole: the next issued number is 2.
+		// Step 1 revisited: another customer, another currency, no due date.
+		other := c.createCustomer("Old Mill Bakery", "hello@mill.example")
+		var d3 struct{ CreateInvoiceDraft struct{ ID string } }
+		c.do(`mutation($c: ID!) { createInvoiceDraft(input: {customerID: $c, dueDate: "2031-01-31T23:59:59Z"}) { id } }`, map[string]any{"c": cust}, &d3)
+		draft3 := d3.CreateInvoiceDraft.ID
+		c.do(`mutation($id: ID!) { setInvoiceItems(id: $id, items: [{name: "Bread", quantity: "3", unitPrice: "2.50"}]) { id } }`, map[string]any{"id": draft3}, nil)
+		var up struct {
+			UpdateInvoiceDraft struct {
+				Currency, Total string
+				DueDate         *string
+				Customer        struct{ Name string }
+			}
+		}
+		c.do(`mutation($id: ID!, $c: ID!) { updateInvoiceDraft(id: $id, input: {customerID: $c, currency: "EUR", dueDate: null}) { currency total dueDate customer { name } } }`,
+			map[string]any{"id": draft3, "c": other}, &up)
+		if u := up.UpdateInvoiceDraft; u.Currency != "EUR" || u.Total != "7.50" || u.DueDate != nil || u.Customer.Name != "Old Mill Bakery" {
+			t.Fatalf("updateInvoiceDraft = %+v", u)
+		}
+		// Prices that do not fit the new currency's minor unit are refused, and nothing changes.
+		c.expectCode("VALIDATION", "currency", `mutation($id: ID!) { updateInvoiceDraft(id: $id, input: {currency: "JPY"}) { id } }`, map[string]any{"id": draft3})
+		c.do(`mutation($id: ID!) { updateInvoiceDraft(id: $id, input: {}) { currency total } }`, map[string]any{"id": draft3}, &up)
+		if up.UpdateInvoiceDraft.Currency != "EUR" || up.UpdateInvoiceDraft.Total != "7.50" {
+			t.Fatalf("after a refused change: %+v", up.UpdateInvoiceDraft)
+		}
+		c.do(`mutation($id: ID!) { deleteInvoiceDraft(id: $id) }`, map[string]any{"id": draft3}, nil)
+
+		// The deleted drafts left no hole: the next issued number is 2.
 		if n := c.issue(c.draft(cust)); n != "INV-000002" {
 			t.Fatalf("next number = %s, want INV-000002", n)
 		}

@@ -78,7 +78,7 @@ func TestMerchantsCannotSeeOrTouchEachOther(t *testing.T) {
 		for _, m := range []struct{ name, query, id string }{
 			{"updateCustomer", `mutation($id: ID!) { updateCustomer(id: $id, input: {name: "Hijacked"}) { id } }`, aCust},
 			{"createInvoiceDraft", `mutation($id: ID!) { createInvoiceDraft(input: {customerID: $id}) { id } }`, aCust},
-			{"updateInvoiceDraft", `mutation($id: ID!) { updateInvoiceDraft(id: $id, currency: "EUR") { id } }`, aDraft},
+			{"updateInvoiceDraft", `mutation($id: ID!) { updateInvoiceDraft(id: $id, input: {currency: "EUR"}) { id } }`, aDraft},
 			{"setInvoiceItems", `mutation($id: ID!) { setInvoiceItems(id: $id, items: [{name: "X", quantity: "1", unitPrice: "1.00"}]) { id } }`, aDraft},
 			{"setInvoiceDescription", `mutation($id: ID!) { setInvoiceDescription(id: $id, description: "x") { id } }`, aDraft},
 			{"setInvoicePaymentMethods", `mutation($id: ID!) { setInvoicePaymentMethods(id: $id, methods: [CRYPTO]) { id } }`, aDraft},

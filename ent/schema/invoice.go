@@ -22,7 +22,8 @@ func (Invoice) Mixin() []ent.Mixin {
 
 func (Invoice) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("customer_id").Immutable(),
+		field.String("customer_id").
+			Comment("Who is billed; can change only while the invoice is a draft."),
 		field.String("number").Optional().Nillable().MaxLen(32).
 			Comment("INV-000001, assigned when the invoice leaves DRAFT; null while a draft.").
 			Annotations(entgql.OrderField("NUMBER")),
@@ -71,7 +72,7 @@ func (Invoice) Edges() []ent.Edge {
 		edge.From("merchant", Merchant.Type).Ref("invoices").Field("merchant_id").
 			Unique().Required().Immutable().Annotations(entgql.Skip()),
 		edge.From("customer", Customer.Type).Ref("invoices").Field("customer_id").
-			Unique().Required().Immutable(),
+			Unique().Required(),
 		edge.To("events", InvoiceEvent.Type).
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}

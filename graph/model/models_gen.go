@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/shopspring/decimal"
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/merchant"
@@ -95,6 +96,15 @@ type SignUpInput struct {
 type UpdateCustomerInput struct {
 	Name  *string `json:"name,omitempty"`
 	Email *string `json:"email,omitempty"`
+}
+
+// Changes to a draft; omitted fields stay as they are.
+type UpdateInvoiceDraftInput struct {
+	CustomerID *string `json:"customerID,omitempty"`
+	// ISO 4217 code. Changing it re-checks the items' prices against its minor unit.
+	Currency *string `json:"currency,omitempty"`
+	// A date, or null to remove the due date.
+	DueDate graphql.Omittable[*time.Time] `json:"dueDate,omitempty"`
 }
 
 // Changes to the merchant's own settings; omitted fields stay as they are.

@@ -122,14 +122,33 @@ func (s *Service) CreateDraft(ctx context.Context, in DraftInput) (*ent.Invoice,
 	return detach(out, err)
 }
 
-// UpdateDraft changes a draft's currency or due date. Changing the currency
-// re-checks the items against the new currency's minor unit.
-func (s *Service) UpdateDraft(ctx context.Context, id string, currency *string, dueDate *time.Time) (*ent.Invoice, error) {
-	return s.editDraft(ctx, id, func(inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
-		if currency != nil {
-			c, ok := money.Lookup(*currency)
+// DraftChanges are edits to a draft's first step; nil fields stay as they are.
+type DraftChanges struct {
+	CustomerID *string
+	Currency   *string
+	// DueDate is applied when SetDueDate is true; a nil DueDate removes it.
+	SetDueDate bool
+	DueDate    *time.Time
+}
+
+// UpdateDraft changes a draft's customer, currency or due date. Changing the
+// currency re-checks the items against the new currency's minor unit.
+func (s *Service) UpdateDraft(ctx context.Context, id string, ch DraftChanges) (*ent.Invoice, error) {
+	return s.editDraft(ctx, id, func(tx *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
+		if ch.CustomerID != nil {
+			cust, err := tx.Customer.Get(ctx, *ch.CustomerID)
+			if ent.IsNotFound(err) {
+				return &fault.Error{Code: fault.CodeNotFound, Field: "customerID", Message: "no customer with this id"}
+			}
+			if err != nil {
+				return err
+			}
+			upd.SetCustomerID(cust.ID)
+		}
+		if ch.Currency != nil {
+			c, ok := money.Lookup(*ch.Currency)
 			if !ok {
-				return fault.Invalidf("currency", "%q is not a supported currency code", *currency)
+				return fault.Invalidf("currency", "%q is not a supported currency code", *ch.Currency)
 			}
 			if c.Code != inv.Currency && len(inv.Items) > 0 {
 				old, _ := money.Lookup(inv.Currency)
@@ -140,14 +159,21 @@ func (s *Service) UpdateDraft(ctx context.Context, id string, currency *string, 
 				}
 				lines, subtotal, err := priceItems(items, c)
 				if err != nil {
-					return fault.WithField(err, "currency")
+					if f, ok := fault.As(err); ok {
+						return fault.Invalidf("currency", "cannot switch to %s: %s (%s); change the items first", c.Code, f.Message, f.Field)
+					}
+					return err
 				}
 				upd.SetItems(lines).SetSubtotalMinor(subtotal).SetTotalMinor(subtotal)
 			}
 			upd.SetCurrency(c.Code)
 		}
-		if dueDate != nil {
-			upd.SetDueDate(dueDate.UTC())
+		if ch.SetDueDate {
+			if ch.DueDate == nil {
+				upd.ClearDueDate()
+			} else {
+				upd.SetDueDate(ch.DueDate.UTC())
+			}
 		}
 		return nil
 	})
@@ -155,7 +181,7 @@ func (s *Service) UpdateDraft(ctx context.Context, id string, currency *string, 
 
 // SetItems replaces a draft's line items (wizard step 2).
 func (s *Service) SetItems(ctx context.Context, id string, items []ItemInput) (*ent.Invoice, error) {
-	return s.editDraft(ctx, id, func(inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
+	return s.editDraft(ctx, id, func(_ *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
 		c, ok := money.Lookup(inv.Currency)
 		if !ok {
 			return fmt.Errorf("invoice %s has unknown currency %q", inv.ID, inv.Currency)
@@ -220,7 +246,7 @@ func priceItems(items []ItemInput, c money.Currency) ([]lineitem.Item, int64, er
 
 // SetDescription sets or clears the optional payment description (wizard step 3).
 func (s *Service) SetDescription(ctx context.Context, id string, description *string) (*ent.Invoice, error) {
-	return s.editDraft(ctx, id, func(inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
+	return s.editDraft(ctx, id, func(_ *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
 		d := ""
 		if description != nil {
 			d = strings.TrimSpace(*description)
@@ -240,7 +266,7 @@ func (s *Service) SetDescription(ctx context.Context, id string, description *st
 
 // SetPaymentMethods sets which methods the customer may pay with (wizard step 4).
 func (s *Service) SetPaymentMethods(ctx context.Context, id string, methods []PaymentMethod) (*ent.Invoice, error) {
-	return s.editDraft(ctx, id, func(inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
+	return s.editDraft(ctx, id, func(_ *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
 		if len(methods) == 0 {
 			return ErrNoMethod
 		}
@@ -371,7 +397,7 @@ func (s *Service) transition(ctx context.Context, tx *ent.Client, inv *ent.Invoi
 
 // editDraft loads a draft under lock, lets change fill in the update, bumps
 // the version and saves, all in one transaction.
-func (s *Service) editDraft(ctx context.Context, id string, change func(*ent.Invoice, *ent.InvoiceUpdateOne) error) (*ent.Invoice, error) {
+func (s *Service) editDraft(ctx context.Context, id string, change func(*ent.Client, *ent.Invoice, *ent.InvoiceUpdateOne) error) (*ent.Invoice, error) {
 	var out *ent.Invoice
 	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
 		inv, err := s.lock(ctx, tx, id)
@@ -382,7 +408,7 @@ func (s *Service) editDraft(ctx context.Context, id string, change func(*ent.Inv
 			return ErrNotDraft
 		}
 		upd := tx.Invoice.UpdateOne(inv).AddVersion(1)
-		if err := change(inv, upd); err != nil {
+		if err := change(tx, inv, upd); err != nil {
 			return err
 		}
 		out, err = upd.Save(ctx)

@@ -37,7 +37,7 @@ type Documents = {
     "\n  query WizardSetup {\n    currencies\n    viewer {\n      merchant {\n        id\n        defaultCurrency\n      }\n    }\n  }\n": typeof types.WizardSetupDocument,
     "\n  query WizardDraft($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Invoice {\n        ...WizardInvoice\n      }\n    }\n  }\n": typeof types.WizardDraftDocument,
     "\n  mutation WizardCreateDraft($input: CreateInvoiceDraftInput!) {\n    createInvoiceDraft(input: $input) {\n      ...WizardInvoice\n    }\n  }\n": typeof types.WizardCreateDraftDocument,
-    "\n  mutation WizardUpdateDraft($id: ID!, $currency: String, $dueDate: Time) {\n    updateInvoiceDraft(id: $id, currency: $currency, dueDate: $dueDate) {\n      ...WizardInvoice\n    }\n  }\n": typeof types.WizardUpdateDraftDocument,
+    "\n  mutation WizardUpdateDraft($id: ID!, $input: UpdateInvoiceDraftInput!) {\n    updateInvoiceDraft(id: $id, input: $input) {\n      ...WizardInvoice\n    }\n  }\n": typeof types.WizardUpdateDraftDocument,
     "\n  mutation WizardSetItems($id: ID!, $items: [LineItemInput!]!) {\n    setInvoiceItems(id: $id, items: $items) {\n      ...WizardInvoice\n    }\n  }\n": typeof types.WizardSetItemsDocument,
     "\n  mutation WizardSetDescription($id: ID!, $description: String) {\n    setInvoiceDescription(id: $id, description: $description) {\n      ...WizardInvoice\n    }\n  }\n": typeof types.WizardSetDescriptionDocument,
     "\n  mutation WizardSetPaymentMethods($id: ID!, $methods: [PaymentMethod!]!) {\n    setInvoicePaymentMethods(id: $id, methods: $methods) {\n      ...WizardInvoice\n    }\n  }\n": typeof types.WizardSetPaymentMethodsDocument,
@@ -67,7 +67,7 @@ const documents: Documents = {
     "\n  query WizardSetup {\n    currencies\n    viewer {\n      merchant {\n        id\n        defaultCurrency\n      }\n    }\n  }\n": types.WizardSetupDocument,
     "\n  query WizardDraft($id: ID!) {\n    node(id: $id) {\n      __typename\n      ... on Invoice {\n        ...WizardInvoice\n      }\n    }\n  }\n": types.WizardDraftDocument,
     "\n  mutation WizardCreateDraft($input: CreateInvoiceDraftInput!) {\n    createInvoiceDraft(input: $input) {\n      ...WizardInvoice\n    }\n  }\n": types.WizardCreateDraftDocument,
-    "\n  mutation WizardUpdateDraft($id: ID!, $currency: String, $dueDate: Time) {\n    updateInvoiceDraft(id: $id, currency: $currency, dueDate: $dueDate) {\n      ...WizardInvoice\n    }\n  }\n": types.WizardUpdateDraftDocument,
+    "\n  mutation WizardUpdateDraft($id: ID!, $input: UpdateInvoiceDraftInput!) {\n    updateInvoiceDraft(id: $id, input: $input) {\n      ...WizardInvoice\n    }\n  }\n": types.WizardUpdateDraftDocument,
     "\n  mutation WizardSetItems($id: ID!, $items: [LineItemInput!]!) {\n    setInvoiceItems(id: $id, items: $items) {\n      ...WizardInvoice\n    }\n  }\n": types.WizardSetItemsDocument,
     "\n  mutation WizardSetDescription($id: ID!, $description: String) {\n    setInvoiceDescription(id: $id, description: $description) {\n      ...WizardInvoice\n    }\n  }\n": types.WizardSetDescriptionDocument,
     "\n  mutation WizardSetPaymentMethods($id: ID!, $methods: [PaymentMethod!]!) {\n    setInvoicePaymentMethods(id: $id, methods: $methods) {\n      ...WizardInvoice\n    }\n  }\n": types.WizardSetPaymentMethodsDocument,
@@ -183,7 +183,7 @@ export function graphql(source: "\n  mutation WizardCreateDraft($input: CreateIn
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation WizardUpdateDraft($id: ID!, $currency: String, $dueDate: Time) {\n    updateInvoiceDraft(id: $id, currency: $currency, dueDate: $dueDate) {\n      ...WizardInvoice\n    }\n  }\n"): (typeof documents)["\n  mutation WizardUpdateDraft($id: ID!, $currency: String, $dueDate: Time) {\n    updateInvoiceDraft(id: $id, currency: $currency, dueDate: $dueDate) {\n      ...WizardInvoice\n    }\n  }\n"];
+export function graphql(source: "\n  mutation WizardUpdateDraft($id: ID!, $input: UpdateInvoiceDraftInput!) {\n    updateInvoiceDraft(id: $id, input: $input) {\n      ...WizardInvoice\n    }\n  }\n"): (typeof documents)["\n  mutation WizardUpdateDraft($id: ID!, $input: UpdateInvoiceDraftInput!) {\n    updateInvoiceDraft(id: $id, input: $input) {\n      ...WizardInvoice\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

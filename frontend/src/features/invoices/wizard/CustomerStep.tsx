@@ -26,14 +26,13 @@ const WizardCustomersQuery = graphql(`
 const ADD_CUSTOMER = '__add_customer__';
 const customersContext = { additionalTypenames: ['Customer'] };
 
-export function CustomerStep({ form, customer, onCustomer, currencies, locked }: {
+export function CustomerStep({ form, customer, onCustomer, currencies }: {
   form: WizardForm;
   /** The selected customer, kept by the wizard so it shows even when not in the search results. */
   customer: NewCustomer | null;
   onCustomer: (c: NewCustomer) => void;
   currencies: string[];
   /** A saved draft's customer can't be changed. */
-  locked: boolean;
 }) {
   const [modalOpen, modal] = useDisclosure(false);
   const [search, setSearch] = useState(customer?.name ?? '');
@@ -79,9 +78,7 @@ export function CustomerStep({ form, customer, onCustomer, currencies, locked }:
       <Select
         label="Customer"
         placeholder="Search or select a customer"
-        description={locked ? 'A saved draft stays with its customer. To bill someone else, start a new invoice.' : undefined}
         searchable
-        disabled={locked}
         data={options}
         value={form.values.customerID}
         searchValue={search}

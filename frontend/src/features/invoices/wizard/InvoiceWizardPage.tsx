@@ -91,8 +91,8 @@ const CreateDraftMutation = graphql(`
 `);
 
 const UpdateDraftMutation = graphql(`
-  mutation WizardUpdateDraft($id: ID!, $currency: String, $dueDate: Time) {
-    updateInvoiceDraft(id: $id, currency: $currency, dueDate: $dueDate) {
+  mutation WizardUpdateDraft($id: ID!, $input: UpdateInvoiceDraftInput!) {
+    updateInvoiceDraft(id: $id, input: $input) {
       ...WizardInvoice
     }
   }
@@ -320,8 +320,16 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
           navigate(`/invoices/${inv.id}/edit`, { replace: true });
           return true;
         }
-        if (draft.currency !== v.currency || timeToDay(draft.dueDate) !== v.dueDate) {
-          const res = await updateDraft({ id: draft.id, currency: v.currency, dueDate });
+        if (
+          draft.customer.id !== v.customerID ||
+          draft.currency !== v.currency ||
+          timeToDay(draft.dueDate) !== v.dueDate
+        ) {
+          // dueDate null removes it; the customer may change while it is a draft.
+          const res = await updateDraft({
+            id: draft.id,
+            input: { customerID: v.customerID, currency: v.currency, dueDate: dueDate ?? null },
+          });
           if (failed(res.error, "Couldn't save the invoice") || !res.data) return false;
           applyServer(res.data.updateInvoiceDraft);
         }
@@ -467,7 +475,6 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
               customer={customer}
               onCustomer={setCustomer}
               currencies={setup?.currencies ?? (form.values.currency ? [form.values.currency] : [])}
-              locked={draft !== null}
             />
           )}
           {step === 'ITEMS' && <ItemsStep form={form} />}
