@@ -79,19 +79,18 @@ func spa() http.Handler {
 	if err != nil {
 		panic(err)
 	}
-	index, err := fs.ReadFile(dist, "index.html")
-	if err != nil {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_, _ = w.Write([]byte("The dashboard has not been built into this binary.\nRun `make run` (or `npm run build` then rebuild tally). The API is at /query.\n"))
-		})
-	}
+	index, indexErr := fs.ReadFile(dist, "index.html")
 	files := http.FileServerFS(dist)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		if indexErr != nil {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte("The dashboard has not been built into this binary.\nRun `make run` (or `npm run build` then rebuild tally). The API is at /query.\n"))
 			return
 		}
 		p := strings.TrimPrefix(r.URL.Path, "/")
