@@ -28,6 +28,9 @@ func flags(o Options, dataDir string) []chromedp.ExecAllocatorOption {
 	return []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(o.ExecPath),
 		chromedp.UserDataDir(dataDir), // fresh per start, removed by close
+		// Every process of this browser inherits the variable, also the
+		// crashpad handler that has no --user-data-dir (see processesUsing).
+		chromedp.Env(profileEnv + "=" + dataDir),
 		chromedp.Flag("headless", true),
 		chromedp.Flag("no-sandbox", true), // the server's own user runs it; Debian's chromium cannot sandbox as root
 		chromedp.Flag("disable-gpu", true),
@@ -59,6 +62,13 @@ func flags(o Options, dataDir string) []chromedp.ExecAllocatorOption {
 		// tab (see blockNetwork): no host name or IP address resolves, so no
 		// connection can even start.
 		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND"),
+		// Headless Chromium is the full browser: every window preloads
+		// omnibox pop-ups, web pages of their own with a renderer process,
+		// and Chromium keeps a spare renderer for the next tab. Here they
+		// only cost memory, and their start right after Start took the CPU
+		// from the first renders (2-3x slower for a second). The names are
+		// those in Chromium 156; a name Chromium does not know is ignored.
+		chromedp.Flag("disable-features", "SpareRendererForSitePerProcess,WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup"),
 	}
 }
 
@@ -134,7 +144,12 @@ func launch(ctx context.Context, o Options, n int) (_ *browser, err error) {
 	if p := c.Browser.Process(); p != nil {
 		b.pid = p.Pid
 	}
-	initial := c.Target.TargetID
+	// chromedp attached to the window Chromium opens at start; the pool does
+	// not render in it. Close it first, so that its teardown overlaps the
+	// warm-up rather than the first renders. Failing costs memory only.
+	if _, err := cdp.Call(ctx, c.Browser, target.CloseTarget, target.CloseTargetParams{TargetID: c.Target.TargetID}); err != nil {
+		b.log.Debug("pdf: close the initial tab", "err", err)
+	}
 
 	// Open and warm the tabs in parallel: the first print in a renderer is
 	// several times slower than the next ones.
@@ -160,16 +175,31 @@ func launch(ctx context.Context, o Options, n int) (_ *browser, err error) {
 		return nil, fmt.Errorf("warm up: %w", err)
 	}
 
-	// The window chromedp opened first is never used; close it to free its
-	// renderer. Failing here costs memory, not correctness.
-	if _, err := cdp.Call(ctx, c.Browser, target.CloseTarget, target.CloseTargetParams{TargetID: initial}); err != nil {
-		b.log.Debug("pdf: close the initial tab", "err", err)
-	}
 	return b, nil
 }
 
-// warmUpDocument is printed once in every new tab.
-var warmUpDocument = Document{HTML: []byte(`<!doctype html><title>warm-up</title><style>@page{size:A4;margin:10mm}body{font:12pt sans-serif}</style><table><tr><td>Warm-up</td><td>1.00</td></tr></table>`)}
+// warmUpDocument is printed once in every new tab. The first print in a
+// renderer loads fonts and sets up layout, painting and the PDF writer, which
+// costs several warm renders: this page uses what an invoice typically does
+// (the font families Tally's template names, from the Debian packages the
+// Makefile installs, in regular, bold and italic, CJK and emoji fallbacks,
+// tabular figures, a table with backgrounds and borders, flexbox, an SVG and
+// a data: image) so that the first real document finds it all loaded.
+var warmUpDocument = Document{HTML: []byte(`<!doctype html><html><head><meta charset="utf-8"><title>warm-up</title><style>
+@page { size: A4; margin: 15mm }
+body { font: 10pt/1.4 "Noto Sans", "DejaVu Sans", Arial, sans-serif; color: #222 }
+header { display: flex; justify-content: space-between; border-bottom: 2px solid #36c }
+h1 { font-size: 20pt; color: #36c }
+.s { font-family: "Noto Serif", serif }
+.m { font-family: "DejaVu Sans Mono", "Noto Sans Mono", monospace }
+table { width: 100%; border-collapse: collapse } td { padding: 4px; border-bottom: 1px solid #ddd }
+tr:nth-child(even) td { background: #f4f6f8 } .r { text-align: right; font-variant-numeric: tabular-nums }
+</style></head><body>
+<header><svg width="40" height="40" viewBox="0 0 40 40"><rect width="40" height="40" rx="8" fill="#36c"/><path d="M10 12h20v4h-8v14h-4V16h-8z" fill="#fff"/></svg><h1>Warm-up</h1></header>
+<p><b>Bold</b> <i>italic</i> <b><i>both</i></b> <span class="s">Serif <b>bold</b> <i>italic</i></span> <span class="m">RF18 5390 0754 7034 <b>bold</b></span> é ü ß € £ ¥ 請求書 ✓ 🧾</p>
+<table><tr><td>1</td><td>Item</td><td class="r">1,234.56</td></tr><tr><td>2</td><td>Item</td><td class="r">7,890.12</td></tr></table>
+<img alt="" src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7">
+</body></html>`), Author: "warm-up"}
 
 // newTab opens a page target in its own window and makes it ready to render.
 // ctx bounds the opening only.
@@ -343,16 +373,22 @@ func killLeftovers(dataDir string) {
 	}
 }
 
-// processesUsing lists the live processes started with
-// --user-data-dir=dataDir, from /proc. Zombies have an empty command line and
-// are not listed.
+// profileEnv is the environment variable that marks the processes of one
+// browser with its user data directory.
+const profileEnv = "TALLY_PDF_PROFILE"
+
+// processesUsing lists the live processes of the browser whose user data
+// directory is dataDir, from /proc. Zombies are not listed: they have
+// neither command line nor environment.
 //
 // Chromium's zygote and the processes it forks rewrite their command line
 // into one space-separated string (setproctitle), so the flag is searched
 // for, not compared with whole NUL-separated arguments as chromedp's own
 // killLeftovers (allocate_linux.go) does, which finds the main process only.
+// The crashpad handler has no such flag: it is found by profileEnv.
 func processesUsing(dataDir string) []int {
-	want := []byte("--user-data-dir=" + dataDir)
+	flag := []byte("--user-data-dir=" + dataDir)
+	env := []byte(profileEnv + "=" + dataDir)
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil
@@ -363,11 +399,13 @@ func processesUsing(dataDir string) []int {
 		if err != nil || pid == os.Getpid() {
 			continue
 		}
-		cmdline, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
-		if err != nil {
+		cmdline, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if hasArg(cmdline, flag) {
+			pids = append(pids, pid)
 			continue
 		}
-		if hasArg(cmdline, want) {
+		environ, _ := os.ReadFile("/proc/" + e.Name() + "/environ")
+		if hasArg(environ, env) {
 			pids = append(pids, pid)
 		}
 	}

@@ -71,14 +71,14 @@
 // error, so a Chromium that changes format fails this package's tests rather
 // than silently dropping the Author.
 //
-// # Processes left by Chromium
+// # Processes
 //
-// Chromium's crashpad handler double-forks away from the browser, is
-// reparented to PID 1 and has no --user-data-dir on its command line, so the
-// pool cannot find it; it exits by itself when the browser goes, and a
-// container needs an init to reap it
-// (https://github.com/puppeteer/puppeteer/issues/2778,
-// https://github.com/rubycdp/ferrum/pull/620). --disable-crashpad-for-testing
-// would avoid it but breaks child processes in a normal launch (same PR), so
-// it is not used.
+// Every process of a browser is found from /proc by its --user-data-dir flag
+// or, for Chromium's crashpad handler, which double-forks away to PID 1 with
+// no such flag, by the TALLY_PDF_PROFILE variable the browser is started
+// with (https://github.com/puppeteer/puppeteer/issues/2778). Close and the
+// crash path kill whatever of them is still running. Reaping a process that
+// was reparented to PID 1 is PID 1's job, so a container needs an init
+// (https://github.com/rubycdp/ferrum/pull/620, which also explains why
+// --disable-crashpad-for-testing is not an option).
 package pdf

@@ -246,6 +246,10 @@ func TestCloseLeavesNothing(t *testing.T) {
 	}
 	b := p.current(t)
 	pids := processesUsing(b.dataDir)
+	for _, pid := range pids {
+		comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		t.Logf("pool process %d: %s", pid, bytes.TrimSpace(comm))
+	}
 	if len(pids) < 2 {
 		t.Fatalf("found %d processes with --user-data-dir=%s, want the browser and its children", len(pids), b.dataDir)
 	}
