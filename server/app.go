@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/customer"
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/invoice"
+	"github.com/tally-invoicing/tally/internal/pdf"
 )
 
 // app is a wired Tally: the database and every service, behind one handler.
@@ -22,6 +24,7 @@ type app struct {
 	db       *database.DB
 	auth     *auth.Service
 	invoices *invoice.Service
+	pdf      *pdf.Pool
 	handler  http.Handler
 }
 
@@ -35,7 +38,14 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		db.Close()
 		return nil, err
 	}
-	a := &app{cfg: cfg, db: db, auth: auth.NewService(db.Client), invoices: invoice.NewService(db.Client, db.Dialect)}
+	a := &app{
+		cfg:      cfg,
+		db:       db,
+		auth:     auth.NewService(db.Client),
+		invoices: invoice.NewService(db.Client, db.Dialect),
+		// The browser starts on the first PDF; run() warms it at start-up.
+		pdf: pdf.New(pdf.DefaultOptions()),
+	}
 	resolver := &graph.Resolver{
 		BaseURL:         cfg.BaseURL,
 		Client:          db.Client,
@@ -47,13 +57,18 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	return a, nil
 }
 
-func (a *app) Close() error { return a.db.Close() }
+// Close stops the PDF browser and closes the database.
+func (a *app) Close() error {
+	perr := a.pdf.Close()
+	return errors.Join(perr, a.db.Close())
+}
 
 // routes lists every URL Tally serves.
 func (a *app) routes(api http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/query", a.auth.Middleware(a.cfg.production(), api))
 	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.Handle("GET /invoices/{id}/pdf", a.auth.Middleware(a.cfg.production(), http.HandlerFunc(a.invoicePDF)))
 	mux.Handle("/", spa())
 	return logRequests(mux)
 }

@@ -61,6 +61,15 @@ func run(ctx context.Context, args []string) error {
 	}
 	slog.Info("tally listening", "url", cfg.BaseURL, "addr", ln.Addr().String(), "env", cfg.Env, "database", store)
 
+	// Warm the PDF browser now so the first invoice PDF is as fast as the rest.
+	go func() {
+		if err := a.pdf.Start(ctx); err != nil {
+			slog.Warn("PDF rendering unavailable until Chromium starts", "err", err)
+		} else {
+			slog.Info("PDF renderer ready")
+		}
+	}()
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

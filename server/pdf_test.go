@@ -1,0 +1,128 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tally-invoicing/tally/internal/database/dbtest"
+)
+
+// needTool skips when a program the test runs is missing, unless
+// TALLY_REQUIRE_CHROMIUM=1 (CI), where that is a failure.
+func needTool(t *testing.T, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err == nil {
+		return
+	}
+	if os.Getenv("TALLY_REQUIRE_CHROMIUM") == "1" {
+		t.Fatalf("%s is missing; run `make deps-system`", name)
+	}
+	t.Skipf("%s is missing: run `make deps-system`", name)
+}
+
+func get(t *testing.T, url, token string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, body
+}
+
+// pdfTool runs pdfinfo or pdftotext (poppler) on a PDF and returns its output.
+func pdfTool(t *testing.T, tool string, pdf []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{path}
+	if tool == "pdftotext" {
+		args = append(args, "-")
+	}
+	out, err := exec.Command(tool, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", tool, err, out)
+	}
+	return string(out)
+}
+
+func TestInvoicePDFForMerchantAndCustomer(t *testing.T) {
+	needTool(t, "chromium")
+	needTool(t, "pdfinfo")
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		c := ta.signUp(t, "Northwind Studio")
+		cust := c.createCustomer("Acme Ltd", "billing@acme.example")
+		id := c.draft(cust)
+
+		// A draft: the merchant can preview it, marked DRAFT.
+		resp, body := get(t, ta.srv.URL+"/invoices/"+id+"/pdf", c.token)
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("draft PDF = %d %s %.200s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		}
+		if text := pdfTool(t, "pdftotext", body); !strings.Contains(text, "DRAFT") {
+			t.Errorf("draft PDF text lacks DRAFT:\n%s", text)
+		}
+
+		c.issue(id)
+		var inv struct {
+			Node struct{ PdfURL, CheckoutURL string }
+		}
+		c.do(`query($id: ID!) { node(id: $id) { ... on Invoice { pdfURL checkoutURL } } }`, map[string]any{"id": id}, &inv)
+		if !strings.HasSuffix(inv.Node.PdfURL, "/invoices/"+id+"/pdf") {
+			t.Fatalf("pdfURL = %q", inv.Node.PdfURL)
+		}
+		resp, body = get(t, ta.srv.URL+"/invoices/"+id+"/pdf?download=1", c.token)
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Disposition") != `attachment; filename="INV-000001.pdf"` {
+			t.Fatalf("PDF = %d, Content-Disposition %q", resp.StatusCode, resp.Header.Get("Content-Disposition"))
+		}
+		info := pdfTool(t, "pdfinfo", body)
+		if !strings.Contains(info, "Invoice INV-000001") || !strings.Contains(info, "Northwind Studio") {
+			t.Errorf("PDF metadata lacks title or author:\n%s", info)
+		}
+		text := pdfTool(t, "pdftotext", body)
+		for _, want := range []string{"INV-000001", "Acme Ltd", "$100.00", "Pay now"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("PDF text lacks %q", want)
+			}
+		}
+
+		// The customer: with the token from the payment link, no account needed.
+		token := inv.Node.CheckoutURL[strings.LastIndex(inv.Node.CheckoutURL, "/")+1:]
+		if resp, _ := get(t, ta.srv.URL+"/invoices/"+id+"/pdf?token="+token, ""); resp.StatusCode != 200 {
+			t.Errorf("customer PDF with token = %d", resp.StatusCode)
+		}
+		for name, url := range map[string]string{
+			"wrong token":     ta.srv.URL + "/invoices/" + id + "/pdf?token=" + strings.Repeat("x", len(token)),
+			"token, other id": ta.srv.URL + "/invoices/inv_other/pdf?token=" + token,
+		} {
+			if resp, _ := get(t, url, ""); resp.StatusCode != 404 {
+				t.Errorf("%s = %d, want 404", name, resp.StatusCode)
+			}
+		}
+		if resp, _ := get(t, ta.srv.URL+"/invoices/"+id+"/pdf", ""); resp.StatusCode != 401 {
+			t.Errorf("anonymous PDF = %d, want 401", resp.StatusCode)
+		}
+		other := ta.signUp(t, "Someone Else")
+		if resp, _ := get(t, ta.srv.URL+"/invoices/"+id+"/pdf", other.token); resp.StatusCode != 404 {
+			t.Errorf("another merchant's PDF = %d, want 404", resp.StatusCode)
+		}
+		// Once voided, the payment link no longer opens the document.
+		c.do(`mutation($id: ID!) { voidInvoice(id: $id) { id } }`, map[string]any{"id": id}, nil)
+		if resp, _ := get(t, ta.srv.URL+"/invoices/"+id+"/pdf?token="+token, ""); resp.StatusCode != 404 {
+			t.Errorf("voided invoice by token = %d, want 404", resp.StatusCode)
+		}
+	})
+}
