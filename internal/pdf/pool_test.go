@@ -144,7 +144,7 @@ func TestBusyAndTimeout(t *testing.T) {
 	} else if !strings.HasPrefix(err.Error(), ErrBusy.Error()) {
 		t.Errorf("queued job: got message %q, want it to start with %q", err, ErrBusy)
 	}
-	if waited := time.Since(began); waited > time.Second {
+	if waited := time.Since(began); waited > 2*time.Second {
 		t.Errorf("queued job waited %s, want about QueueTimeout (300ms)", waited)
 	}
 
@@ -305,7 +305,7 @@ func TestNoNetwork(t *testing.T) {
 	if _, err := p.Render(t.Context(), doc); err != nil {
 		t.Fatalf("Render: %v", err)
 	}
-	if took := time.Since(began); took > 2*time.Second {
+	if took := time.Since(began); took > 5*time.Second {
 		t.Errorf("render with an unroutable image took %s, want well under RenderTimeout", took)
 	}
 }
