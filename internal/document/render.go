@@ -17,6 +17,9 @@ import (
 //go:embed invoice.html.tmpl
 var invoiceTemplate string
 
+// qrSize is the QR code's width and height in CSS pixels.
+const qrSize = 120
+
 var tmpl = template.Must(template.New("invoice").Parse(invoiceTemplate))
 
 // view is what the template reads: the snapshot with every value already
@@ -79,7 +82,9 @@ func Render(s Snapshot) ([]byte, error) {
 		v.Lines = append(v.Lines, lineView{Name: l.Name, Quantity: l.Quantity, UnitPrice: s.money(l.UnitPrice), Amount: s.money(l.Amount)})
 	}
 	if s.CheckoutURL != "" {
-		png, err := qrcode.Encode(s.CheckoutURL, qrcode.Medium, 240)
+		// Drawn at its displayed size: a QR code is pixels, and any resampling
+		// blurs it differently in a mail client, a browser and a PDF viewer.
+		png, err := qrcode.Encode(s.CheckoutURL, qrcode.Medium, qrSize)
 		if err != nil {
 			return nil, fmt.Errorf("document: QR code: %w", err)
 		}
