@@ -99,6 +99,19 @@ func TestInvoicePDFForMerchantAndCustomer(t *testing.T) {
 			}
 		}
 
+		// A merchant in the US prints on Letter.
+		c.do(`mutation { updateMerchant(input: {paperSize: LETTER, address: "1 Main St\nSpringfield"}) { paperSize } }`, nil, nil)
+		_, letter := get(t, ta.srv.URL+"/invoices/"+id+"/pdf", c.token)
+		if info := pdfTool(t, "pdfinfo", letter); !strings.Contains(info, "612 x 792 pts (letter)") {
+			t.Errorf("Letter PDF page size:\n%s", info)
+		}
+		if info := pdfTool(t, "pdfinfo", body); !strings.Contains(info, "(A4)") {
+			t.Errorf("A4 PDF page size:\n%s", info)
+		}
+		if text := pdfTool(t, "pdftotext", letter); !strings.Contains(text, "Springfield") {
+			t.Error("the merchant's address is not on the invoice")
+		}
+
 		// The customer: with the token from the payment link, no account needed.
 		token := inv.Node.CheckoutURL[strings.LastIndex(inv.Node.CheckoutURL, "/")+1:]
 		if resp, _ := get(t, ta.srv.URL+"/invoices/"+id+"/pdf?token="+token, ""); resp.StatusCode != 200 {
