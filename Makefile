@@ -77,8 +77,8 @@ test-e2e: dashboard ## browser tests of the dashboard (playwright-core + Debian'
 	npm run e2e
 
 .PHONY: bench
-bench: ## run the benchmarks in bench/ against PostgreSQL
-	$(GO) test -run '^$$' -bench . -benchtime 5s ./bench/...
+bench: ## GraphQL vs plain SQL throughput on PostgreSQL (bench/README.md; BENCH_FLAGS="-duration=10s")
+	TALLY_BENCH=1 $(GO) test -run TestInvoiceListThroughput -v -count=1 -timeout 10m ./bench/ $(BENCH_FLAGS)
 
 .PHONY: clean
 clean: ## remove build output and local data
