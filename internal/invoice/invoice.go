@@ -289,48 +289,40 @@ func (s *Service) SetPaymentMethods(ctx context.Context, id string, methods []Pa
 
 // DeleteDraft removes a draft and its timeline. Issued invoices are voided instead.
 func (s *Service) DeleteDraft(ctx context.Context, id string) error {
-	return database.InTx(ctx, s.client, func(tx *ent.Client) error {
-		inv, err := s.lock(ctx, tx, id)
-		if err != nil {
-			return err
-		}
+	_, err := s.update(ctx, id, func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
 		if inv.Status != status.Draft {
-			return fault.New(fault.CodeConflict, "only a draft can be deleted; void an issued invoice instead")
+			return nil, fault.New(fault.CodeConflict, "only a draft can be deleted; void an issued invoice instead")
 		}
 		if _, err := tx.InvoiceEvent.Delete().Where(invoiceEventOf(inv.ID)).Exec(ctx); err != nil {
-			return err
+			return nil, err
 		}
-		return tx.Invoice.DeleteOne(inv).Exec(ctx)
+		return nil, tx.Invoice.DeleteOne(inv).Exec(ctx)
 	})
+	return err
 }
 
 // Issue turns a complete draft into an OPEN invoice with its number and
 // payment reference (wizard step 5). send records "Create and send".
 func (s *Service) Issue(ctx context.Context, id string, send bool) (*ent.Invoice, error) {
-	var out *ent.Invoice
-	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
-		inv, err := s.lock(ctx, tx, id)
-		if err != nil {
-			return err
-		}
+	return s.update(ctx, id, func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
 		if inv.Status != status.Draft {
-			return fault.New(fault.CodeConflict, "this invoice has already been issued as "+deref(inv.Number))
+			return nil, fault.New(fault.CodeConflict, "this invoice has already been issued as "+deref(inv.Number))
 		}
 		if len(inv.Items) == 0 {
-			return ErrNoItems
+			return nil, ErrNoItems
 		}
 		if len(inv.PaymentMethods) == 0 {
-			return ErrNoMethod
+			return nil, ErrNoMethod
 		}
 		if inv.DueDate != nil && inv.DueDate.Before(s.now().Truncate(24*time.Hour)) {
-			return fault.Invalid("dueDate", "the due date is in the past; choose today or later")
+			return nil, fault.Invalid("dueDate", "the due date is in the past; choose today or later")
 		}
 		// Taking the next number inside this transaction locks the merchant
 		// row until commit, so numbers are gapless and never shared, and a
 		// rolled-back issue gives its number back.
 		m, err := tx.Merchant.UpdateOneID(inv.MerchantID).AddInvoiceSeq(1).Save(ctx)
 		if err != nil {
-			return fmt.Errorf("next invoice number: %w", err)
+			return nil, fmt.Errorf("next invoice number: %w", err)
 		}
 		now := s.now()
 		upd := tx.Invoice.UpdateOne(inv).
@@ -339,38 +331,29 @@ func (s *Service) Issue(ctx context.Context, id string, send bool) (*ent.Invoice
 			SetIssuedAt(now).
 			SetCheckoutToken(newCheckoutToken()).
 			SetSendRequested(send)
-		out, err = s.transition(ctx, tx, inv, upd, status.Open, "")
-		return err
+		return s.transition(ctx, tx, inv, upd, status.Open, "")
 	})
-	return detach(out, err)
 }
 
 // Void cancels an invoice that is still owed.
 func (s *Service) Void(ctx context.Context, id string, reason *string) (*ent.Invoice, error) {
-	var out *ent.Invoice
-	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
-		inv, err := s.lock(ctx, tx, id)
-		if err != nil {
-			return err
-		}
+	return s.update(ctx, id, func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
 		r := ""
 		if reason != nil {
 			r = strings.TrimSpace(*reason)
 		}
 		if utf8.RuneCountInString(r) > maxVoidReasonRune {
-			return fault.Invalidf("reason", "reason must be at most %d characters", maxVoidReasonRune)
+			return nil, fault.Invalidf("reason", "reason must be at most %d characters", maxVoidReasonRune)
 		}
 		if inv.Status == status.Draft {
-			return fault.New(fault.CodeConflict, "a draft cannot be voided; delete it instead")
+			return nil, fault.New(fault.CodeConflict, "a draft cannot be voided; delete it instead")
 		}
 		upd := tx.Invoice.UpdateOne(inv)
 		if r != "" {
 			upd.SetVoidReason(r)
 		}
-		out, err = s.transition(ctx, tx, inv, upd, status.Void, r)
-		return err
+		return s.transition(ctx, tx, inv, upd, status.Void, r)
 	})
-	return detach(out, err)
 }
 
 // transition is the one place an invoice's status changes. It refuses any
@@ -398,20 +381,28 @@ func (s *Service) transition(ctx context.Context, tx *ent.Client, inv *ent.Invoi
 // editDraft loads a draft under lock, lets change fill in the update, bumps
 // the version and saves, all in one transaction.
 func (s *Service) editDraft(ctx context.Context, id string, change func(*ent.Client, *ent.Invoice, *ent.InvoiceUpdateOne) error) (*ent.Invoice, error) {
+	return s.update(ctx, id, func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
+		if inv.Status != status.Draft {
+			return nil, ErrNotDraft
+		}
+		upd := tx.Invoice.UpdateOne(inv).AddVersion(1)
+		if err := change(tx, inv, upd); err != nil {
+			return nil, err
+		}
+		return upd.Save(ctx)
+	})
+}
+
+// update runs fn on invoice id, locked against concurrent changes, in one
+// transaction, and returns the invoice fn returns.
+func (s *Service) update(ctx context.Context, id string, fn func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error)) (*ent.Invoice, error) {
 	var out *ent.Invoice
 	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
 		inv, err := s.lock(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if inv.Status != status.Draft {
-			return ErrNotDraft
-		}
-		upd := tx.Invoice.UpdateOne(inv).AddVersion(1)
-		if err := change(tx, inv, upd); err != nil {
-			return err
-		}
-		out, err = upd.Save(ctx)
+		out, err = fn(tx, inv)
 		return err
 	})
 	return detach(out, err)
@@ -491,7 +482,7 @@ func CheckoutURL(baseURL string, inv *ent.Invoice) string {
 // detach points an invoice returned from a committed transaction back at the
 // main client, so that edges resolved later (customer, events) still load.
 func detach(inv *ent.Invoice, err error) (*ent.Invoice, error) {
-	if err != nil {
+	if err != nil || inv == nil {
 		return nil, err
 	}
 	return inv.Unwrap(), nil
