@@ -106,8 +106,8 @@ export async function start() {
     throw err;
   }
 
-  const newPage = async () => {
-    const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 } });
+  const newPage = async ({ viewport = { width: 1280, height: 860 } } = {}) => {
+    const context = await browser.newContext({ baseURL, viewport, acceptDownloads: true });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     return page;
@@ -116,9 +116,13 @@ export async function start() {
   return { baseURL, browser, newPage, stop, log };
 }
 
-/** Saves e2e/artifacts/<name>.png. */
-export async function shot(page, name) {
+/**
+ * Saves e2e/artifacts/<name>.png, of the whole page unless fullPage is false
+ * (the visible part only: a full-page picture resizes the viewport, which
+ * makes an embedded PDF viewer redraw mid-picture).
+ */
+export async function shot(page, name, { fullPage = true } = {}) {
   // Let transitions (modals, notifications) settle before the picture.
   await page.waitForTimeout(250);
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage });
 }

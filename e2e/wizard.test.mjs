@@ -1,7 +1,9 @@
 // The seed's flow end to end in a real browser against the real server:
 // sign up, Invoices -> Create Invoice, add a customer from the drop-down,
 // two items, a description, both payment methods, Confirm -> Create only,
-// and the invoice is OPEN as INV-000001 on the Invoices list.
+// and the invoice is OPEN as INV-000001 on the Invoices list. The wizard's
+// preview panel (the email body and the PDF) follows every saved step, and
+// the invoice page shows the same document and downloads its PDF.
 // Screenshots of each step land in e2e/artifacts/ (gitignored).
 
 import { after, before, describe, it } from 'node:test';
@@ -18,7 +20,8 @@ describe('invoice wizard', { timeout: 240_000 }, () => {
 
   before(async () => {
     env = await start();
-    page = await env.newPage();
+    // Wide enough for the wizard's two columns: the form and the preview panel.
+    page = await env.newPage({ viewport: { width: 1440, height: 900 } });
   });
 
   after(async () => {
@@ -27,6 +30,33 @@ describe('invoice wizard', { timeout: 240_000 }, () => {
 
   const step = async (title) => {
     await page.getByRole('heading', { name: title }).waitFor();
+  };
+
+  // The preview panel's Email tab: the server's HTML in a sandboxed frame.
+  const emailPreview = () => page.frameLocator('iframe[title="Invoice email preview"]');
+
+  /** Opens the preview's PDF tab and checks the server answered with a PDF. */
+  const openPdfTab = async () => {
+    const isPdf = (r) => /\/invoices\/[^/]+\/pdf\?/.test(r.url()) && !r.url().includes('download=1');
+    const response = page.waitForResponse(isPdf);
+    await page.getByRole('tab', { name: 'PDF' }).click();
+    const res = await response;
+    assert.equal(res.status(), 200, `PDF request answered ${res.status()}: ${await res.text().catch(() => '')}`);
+    assert.match(res.headers()['content-type'] ?? '', /^application\/pdf/);
+    assert.match(res.headers()['content-disposition'] ?? '', /^inline/);
+    await page.locator('iframe[title="Invoice PDF"]').waitFor();
+    await page.getByTestId('pdf-loading').waitFor({ state: 'hidden' });
+    // Chromium's PDF viewer draws the page a moment after its frame loads; wait for it for the screenshots.
+    await page.waitForTimeout(1500);
+  };
+
+  /** Clicks a "Download PDF" and returns the file name the browser saves it under. */
+  const downloadPdf = async (button) => {
+    const download = page.waitForEvent('download');
+    await button.click();
+    const d = await download;
+    assert.equal(await d.failure(), null, 'the download completes');
+    return d.suggestedFilename();
   };
 
   it('creates and issues an invoice through the five steps', async () => {
@@ -48,6 +78,10 @@ describe('invoice wizard', { timeout: 240_000 }, () => {
       await page.getByRole('link', { name: 'Create Invoice' }).first().click();
       await page.waitForURL('**/invoices/new');
       await step('Who are you billing?');
+      // No draft yet: the preview panel explains itself.
+      const panel = page.getByRole('complementary', { name: 'Invoice preview' });
+      await panel.getByText('Your invoice will appear here').waitFor();
+      assert.ok(await panel.getByRole('tab', { name: 'Email' }).isDisabled(), 'no tabs to switch before there is a draft');
       await shot(page, '03-step-customer');
 
       // Customer drop-down -> "Add customer information"
@@ -66,9 +100,12 @@ describe('invoice wizard', { timeout: 240_000 }, () => {
       await shot(page, '06-customer-selected');
       await page.getByRole('button', { name: 'Next' }).click();
 
-      // Items
+      // Items. The draft exists: the preview shows it, billed to the customer.
       await step('What are you charging for?');
       await page.waitForURL(/\/invoices\/[^/]+\/edit$/);
+      await emailPreview().getByText(customer.name).waitFor();
+      await emailPreview().getByText('DRAFT', { exact: true }).waitFor();
+      await panel.getByText('Preview updates when you continue').waitFor();
       await page.getByLabel('Item 1 name').fill('Website design');
       await page.getByLabel('Item 1 quantity').fill('1');
       await page.getByLabel('Item 1 unit price').fill('1200.00');
@@ -81,14 +118,19 @@ describe('invoice wizard', { timeout: 240_000 }, () => {
       await shot(page, '07-step-items');
       await page.getByRole('button', { name: 'Next' }).click();
 
-      // Description (optional)
+      // Description (optional). The saved items are in the preview.
       await step('Payment description');
+      await emailPreview().getByText('Website design').waitFor();
+      await emailPreview().getByText('Hosting (months)').waitFor();
+      await emailPreview().getByText('$1,506.00').first().waitFor();
+      await emailPreview().getByText(customer.name).waitFor();
       await page.getByLabel('Description').fill('Website redesign, phase 1. Hosting billed for a year.');
       await shot(page, '08-step-description');
       await page.getByRole('button', { name: 'Next' }).click();
 
       // Payment methods: both
       await step('How can your customer pay?');
+      await emailPreview().getByText('Website redesign, phase 1. Hosting billed for a year.').waitFor();
       await page.getByRole('checkbox', { name: 'Cryptocurrency (stablecoins)' }).click();
       await page.getByRole('checkbox', { name: 'Infini Corporate Card' }).click();
       await shot(page, '09-step-payment-methods');
@@ -100,13 +142,13 @@ describe('invoice wizard', { timeout: 240_000 }, () => {
       await page.getByText('Cryptocurrency (stablecoins)').waitFor();
       await page.getByText('Infini Corporate Card').waitFor();
       await page.getByText(customer.email).waitFor();
+      await emailPreview().getByText('Infini Corporate Card').waitFor();
       await shot(page, '10-step-confirm');
-      await page.getByRole('button', { name: 'Preview invoice' }).click();
-      const preview = page.frameLocator('iframe[title="Invoice preview"]');
-      await preview.getByText('Website design').first().waitFor();
-      await shot(page, '10b-preview');
-      await page.keyboard.press('Escape');
-      await page.getByRole('dialog', { name: 'Invoice preview' }).waitFor({ state: 'hidden' });
+      // The same document as a PDF; a draft's is marked DRAFT and saved as such.
+      await openPdfTab();
+      await shot(page, '10b-step-confirm-pdf', { fullPage: false });
+      assert.equal(await downloadPdf(panel.getByRole('link', { name: 'Download PDF' })), 'draft-invoice.pdf');
+      await panel.getByRole('tab', { name: 'Email' }).click();
       await page.getByRole('button', { name: 'Create only' }).click();
 
       // Invoice detail with a success notification naming the number
@@ -114,10 +156,23 @@ describe('invoice wizard', { timeout: 240_000 }, () => {
       await page.getByTestId('invoice-number').getByText('INV-000001').waitFor();
       await page.getByText('Invoice INV-000001 created').waitFor();
       assert.match(await page.getByTestId('invoice-total').textContent(), /1,506\.00/);
+      // The invoice document, issued: its number, and no DRAFT mark.
+      const documentSection = page.getByRole('region', { name: 'Invoice document' });
+      await documentSection.scrollIntoViewIfNeeded();
+      await emailPreview().getByText('INV-000001').first().waitFor();
+      await emailPreview().getByText('Website design').waitFor();
+      assert.equal(await emailPreview().getByText('DRAFT', { exact: true }).count(), 0, 'an issued invoice is not marked DRAFT');
+      await page.evaluate(() => window.scrollTo(0, 0));
       await shot(page, '11-invoice-detail');
       // The PDF link is same-origin, so the session cookie downloads it.
-      const pdfHref = await page.getByRole('link', { name: 'Download PDF' }).getAttribute('href');
-      assert.match(pdfHref ?? '', /^\//, 'PDF link should be a same-origin path');
+      const downloadLink = page.getByRole('link', { name: 'Download PDF' });
+      assert.equal(await downloadLink.count(), 1, 'one Download PDF on the page');
+      assert.match((await downloadLink.getAttribute('href')) ?? '', /^\/invoices\/[^/]+\/pdf\?/, 'PDF link should be a same-origin path');
+      assert.equal(await downloadPdf(downloadLink), 'INV-000001.pdf');
+      await openPdfTab();
+      await page.getByRole('tab', { name: 'PDF' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await page.waitForTimeout(1000);
+      await shot(page, '11b-invoice-detail-pdf', { fullPage: false });
 
       // Back on the Invoices list: OPEN, INV-000001
       await page.getByRole('navigation').getByRole('link', { name: 'Invoices' }).click();
@@ -181,6 +236,14 @@ describe('invoice wizard', { timeout: 240_000 }, () => {
       await page.getByRole('heading', { name: 'Continue draft invoice' }).waitFor();
       // The failed items were never saved, so the draft resumes at Items.
       await step('What are you charging for?');
+      await emailPreview().getByText(customer.name).waitFor();
+      // Narrower than two columns: the preview follows the form.
+      await page.setViewportSize({ width: 1100, height: 900 });
+      const form = await page.getByRole('heading', { name: 'What are you charging for?' }).boundingBox();
+      const panel = await page.getByRole('complementary', { name: 'Invoice preview' }).boundingBox();
+      assert.ok(form && panel && panel.y > form.y, 'the preview is below the form');
+      await shot(page, '14a-resume-draft-narrow');
+      await page.setViewportSize({ width: 1440, height: 900 });
       await page.getByRole('button', { name: 'Back' }).click();
       await step('Who are you billing?');
       assert.equal(await page.getByRole('textbox', { name: 'Customer', exact: true }).inputValue(), customer.name);
@@ -239,6 +302,8 @@ describe('invoice wizard', { timeout: 240_000 }, () => {
       await dialog.getByRole('button', { name: 'Void invoice' }).click();
       await page.locator('[data-status="VOID"]').first().waitFor();
       await page.getByText('Issued by mistake').first().waitFor();
+      // The document follows: it is stamped VOID.
+      await emailPreview().getByText('VOID', { exact: true }).waitFor();
       await shot(page, '19-invoice-voided');
     } catch (err) {
       await shot(page, 'failure-manage').catch(() => {});
@@ -267,6 +332,39 @@ describe('invoice wizard', { timeout: 240_000 }, () => {
       assert.equal(await page.getByTestId('merchant-name').textContent(), merchant.name);
     } catch (err) {
       await shot(page, 'failure-auth').catch(() => {});
+      throw err;
+    }
+  });
+
+  it("says why the PDF couldn't be made, and tries again", async () => {
+    // The server answers 503 + Retry-After while its renderer is busy.
+    const busy = (route) =>
+      route.fulfill({
+        status: 503,
+        headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '1' },
+        body: 'too many documents are being prepared right now; try again in a moment\n',
+      });
+    try {
+      await page.getByRole('navigation').getByRole('link', { name: 'Invoices' }).click();
+      await page.getByRole('row').filter({ hasText: 'INV-000001' }).click();
+      await page.getByTestId('invoice-number').getByText('INV-000001').waitFor();
+      await page.route('**/invoices/*/pdf?*', busy);
+      await page.getByRole('tab', { name: 'PDF' }).click();
+      // Retried a few times, then the server's words and a way to try again.
+      await page.getByText('The PDF is being prepared…', { exact: false }).waitFor();
+      const failed = page.getByTestId('pdf-error');
+      await failed.waitFor({ timeout: 10_000 });
+      await failed.getByText('Too many documents are being prepared right now').waitFor();
+      assert.equal(await page.locator('iframe[title="Invoice PDF"]').count(), 0, 'no broken frame');
+      await failed.scrollIntoViewIfNeeded();
+      await shot(page, '21-pdf-error', { fullPage: false });
+      await page.unroute('**/invoices/*/pdf?*', busy);
+      const response = page.waitForResponse((r) => /\/invoices\/[^/]+\/pdf\?/.test(r.url()));
+      await failed.getByRole('button', { name: 'Try again' }).click();
+      assert.equal((await response).status(), 200);
+      await page.locator('iframe[title="Invoice PDF"]').waitFor();
+    } catch (err) {
+      await shot(page, 'failure-pdf-error').catch(() => {});
       throw err;
     }
   });

@@ -25,6 +25,8 @@ export default defineConfig({
     proxy: {
       '/query': { target: backend, ws: true, changeOrigin: false },
       '/healthz': { target: backend },
+      // The invoice PDF (its other /invoices/... paths are the dashboard's routes).
+      '^/invoices/[^/]+/pdf(\\?|$)': { target: backend },
     },
   },
 });

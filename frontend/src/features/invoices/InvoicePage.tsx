@@ -22,7 +22,7 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft, IconBan, IconCheck, IconDownload, IconEye, IconLink, IconPencil, IconTrash } from '@tabler/icons-react';
+import { IconArrowLeft, IconBan, IconCheck, IconLink, IconPencil, IconTrash } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -30,7 +30,7 @@ import { graphql } from '../../gql';
 import { showError } from '../../lib/errors';
 import { formatDate, formatDateTime, formatDueDate } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
-import { InvoicePreviewModal } from './InvoicePreviewModal';
+import { DownloadPdfButton, InvoicePreview } from './InvoicePreview';
 import { InvoiceStatusBadge } from './InvoiceStatusBadge';
 import { paymentMethodLabel, statusLabel } from './status';
 
@@ -78,6 +78,7 @@ const InvoiceDetailQuery = graphql(`
           toStatus
           note
         }
+        ...InvoiceDocument
       }
     }
   }
@@ -117,20 +118,6 @@ const eventLabel: Record<string, string> = {
   VOIDED: 'Voided',
 };
 
-/**
- * The PDF link is absolute (built from the server's base URL), but the
- * session cookie belongs to the host the dashboard was opened on: use the
- * path so the download is same-origin.
- */
-function samePath(url: string): string {
-  try {
-    const u = new URL(url, window.location.origin);
-    return u.pathname + u.search;
-  } catch {
-    return url;
-  }
-}
-
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
@@ -149,7 +136,6 @@ export function InvoicePage() {
   const [{ fetching: voiding }, voidInvoice] = useMutation(VoidInvoiceMutation);
   const [, deleteDraft] = useMutation(DeleteDraftMutation);
   const [voidOpen, voidModal] = useDisclosure(false);
-  const [previewOpen, previewModal] = useDisclosure(false);
   const [reason, setReason] = useState('');
 
   if (fetching && !data) {
@@ -219,20 +205,7 @@ export function InvoicePage() {
           </Text>
         </div>
         <Group gap="sm">
-          <Button variant="default" leftSection={<IconEye size={16} />} onClick={previewModal.open}>
-            Preview
-          </Button>
-          {!isDraft && (
-            <Button
-              variant="default"
-              component="a"
-              href={samePath(inv.pdfURL)}
-              download
-              leftSection={<IconDownload size={16} />}
-            >
-              Download PDF
-            </Button>
-          )}
+          <DownloadPdfButton pdfURL={inv.pdfURL} version={inv.version} />
           {inv.checkoutURL && (
             <CopyButton value={inv.checkoutURL}>
               {({ copied, copy }) => (
@@ -369,6 +342,11 @@ export function InvoicePage() {
                 </Field>
               </SimpleGrid>
             </Paper>
+
+            <Stack gap="xs" component="section" aria-label="Invoice document">
+              <Title order={5}>Invoice document</Title>
+              <InvoicePreview invoice={inv} withDownload={false} />
+            </Stack>
           </Stack>
         </Grid.Col>
 
@@ -399,8 +377,6 @@ export function InvoicePage() {
           </Paper>
         </Grid.Col>
       </Grid>
-
-      <InvoicePreviewModal id={inv.id} opened={previewOpen} onClose={previewModal.close} />
 
       <Modal opened={voidOpen} onClose={voidModal.close} title={`Void ${title}?`} centered>
         <Stack>

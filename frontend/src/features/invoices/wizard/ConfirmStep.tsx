@@ -1,10 +1,7 @@
-import { Button, Divider, Group, Paper, SimpleGrid, Stack, Table, Text } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
-import { IconEye } from '@tabler/icons-react';
+import { Divider, Group, Paper, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { formatDueDate } from '../../../lib/format';
 import { formatMoney } from '../../../lib/money';
-import { InvoicePreviewModal } from '../InvoicePreviewModal';
 import { paymentMethodLabel } from '../status';
 import type { NewCustomer } from './AddCustomerModal';
 
@@ -30,18 +27,11 @@ function Section({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-/** Step 5: what will be issued, as saved on the server. */
+/** Step 5: what will be issued, as saved on the server. The document itself is in the wizard's preview panel. */
 export function ConfirmStep({ draft, customer }: { draft: SavedDraft; customer: NewCustomer | null }) {
   const { currency } = draft;
-  const [previewOpen, preview] = useDisclosure(false);
   return (
     <Stack gap="lg">
-      <Group justify="flex-end" mb={-8}>
-        <Button variant="light" size="xs" leftSection={<IconEye size={14} />} onClick={preview.open}>
-          Preview invoice
-        </Button>
-      </Group>
-      <InvoicePreviewModal id={draft.id} opened={previewOpen} onClose={preview.close} />
       <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="lg">
         <Section label="Customer">
           <Text size="sm" fw={500}>

@@ -1,5 +1,6 @@
 import {
   Anchor,
+  Box,
   Button,
   Center,
   Divider,
@@ -10,12 +11,14 @@ import {
   Stepper,
   Text,
   Textarea,
+  ThemeIcon,
   Title,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
+import { useMediaQuery } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft, IconCheck, IconSend } from '@tabler/icons-react';
+import { IconArrowLeft, IconCheck, IconFileInvoice, IconSend } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import type { CombinedError } from 'urql';
@@ -25,6 +28,7 @@ import type { WizardInvoiceFragment } from '../../../gql/graphql';
 import { errorCode, errorField, showError } from '../../../lib/errors';
 import { dayToTime, timeToDay } from '../../../lib/format';
 import { parseDecimal } from '../../../lib/money';
+import { InvoicePreview } from '../InvoicePreview';
 import type { NewCustomer } from './AddCustomerModal';
 import { ConfirmStep } from './ConfirmStep';
 import { CustomerStep } from './CustomerStep';
@@ -56,6 +60,7 @@ graphql(`
       unitPrice
       amount
     }
+    ...InvoiceDocument
   }
 `);
 
@@ -140,6 +145,32 @@ const headings = [
   { title: 'Review and create', hint: 'Check the details below. Once created, the invoice gets its number and can no longer be edited.' },
 ];
 
+/** Two columns (form | preview) from Mantine's xl breakpoint; below it the preview follows the form. */
+const WIDE = '(min-width: 88em)';
+/** Room for the steps' descriptions: a one-column page from 80em (1280px). */
+const ROOMY = '(min-width: 80em)';
+/** The sticky preview panel sits this far below the top of the window (the 56px header + a gap). */
+const PANEL_TOP = 56 + 32;
+
+function PreviewEmpty() {
+  return (
+    <Center h="100%" mih={320} p="xl">
+      <Stack align="center" gap="xs" maw={300} ta="center">
+        <ThemeIcon size={48} radius="xl" variant="light">
+          <IconFileInvoice size={26} stroke={1.6} />
+        </ThemeIcon>
+        <Text fw={500} mt={4}>
+          Your invoice will appear here
+        </Text>
+        <Text size="sm" c="dimmed">
+          Choose a customer and continue. You'll see the invoice as your customer gets it, by email and as a PDF, and it
+          follows every step.
+        </Text>
+      </Stack>
+    </Center>
+  );
+}
+
 /** Which wizard step shows a server input field, e.g. "items[1].quantity" -> 1. */
 function stepOfField(field: string): number | null {
   if (/^(customerID|currency|dueDate)$/.test(field)) return 0;
@@ -184,6 +215,10 @@ export function InvoiceWizardPage() {
 
 function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreated: (id: string) => void }) {
   const navigate = useNavigate();
+  const wide = useMediaQuery(WIDE, window.matchMedia(WIDE).matches, { getInitialValueInEffect: false });
+  const roomy = useMediaQuery(ROOMY, window.matchMedia(ROOMY).matches, { getInitialValueInEffect: false });
+  // Beside the preview, or on a smaller screen, the steps take one compact row.
+  const compactSteps = wide || !roomy;
   const [active, setActive] = useState(0);
   const [draft, setDraft] = useState<WizardInvoiceFragment | null>(null);
   const [customer, setCustomer] = useState<NewCustomer | null>(null);
@@ -431,89 +466,125 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
   const step = steps[active].step;
   const heading = headings[active];
 
+  // Wide: the page in the left column, the preview panel in the right one,
+  // from the top and sticky. Narrow: the preview follows the page.
   return (
-    <Stack gap="lg" ref={top}>
-      <Anchor component={Link} to="/invoices" size="sm" c="dimmed">
-        <Group gap={4}>
-          <IconArrowLeft size={14} /> Invoices
-        </Group>
-      </Anchor>
-      <Group justify="space-between">
-        <Title order={2}>{resumed ? 'Continue draft invoice' : 'Create invoice'}</Title>
-        {draft && (
-          <Text size="sm" c="dimmed">
-            Draft saved · you can leave and continue later
-          </Text>
-        )}
-      </Group>
-
-      <Paper withBorder p="xl">
-        <Stepper
-          active={active}
-          onStepClick={(i) => i < active && goTo(i)}
-          allowNextStepsSelect={false}
-          size="sm"
-        >
-          {steps.map((s) => (
-            <Stepper.Step key={s.step} label={s.label} description={s.description} />
-          ))}
-        </Stepper>
-
-        <Divider my="xl" />
-
-        <Stack gap={4} mb="lg">
-          <Title order={4}>{heading.title}</Title>
-          <Text size="sm" c="dimmed">
-            {heading.hint}
-          </Text>
-        </Stack>
-
-        <div data-step={step}>
-          {step === 'CUSTOMER' && (
-            <CustomerStep
-              form={form}
-              customer={customer}
-              onCustomer={setCustomer}
-              currencies={setup?.currencies ?? (form.values.currency ? [form.values.currency] : [])}
-            />
-          )}
-          {step === 'ITEMS' && <ItemsStep form={form} />}
-          {step === 'DESCRIPTION' && (
-            <Textarea
-              label="Description"
-              placeholder="e.g. Website redesign, phase 1 — PO #4471"
-              autosize
-              minRows={4}
-              maxRows={12}
-              {...form.getInputProps('description')}
-            />
-          )}
-          {step === 'PAYMENT_METHODS' && <PaymentMethodsStep form={form} />}
-          {step === 'CONFIRM' && draft && <ConfirmStep draft={draft} customer={customer} />}
-        </div>
-
-        <Divider my="xl" />
-
+    <Box
+      ref={top}
+      style={
+        wide
+          ? { display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) 40%', gap: 'var(--mantine-spacing-lg)', alignItems: 'start' }
+          : { display: 'flex', flexDirection: 'column', gap: 'var(--mantine-spacing-lg)' }
+      }
+    >
+      <Stack gap="lg">
+        <Anchor component={Link} to="/invoices" size="sm" c="dimmed">
+          <Group gap={4}>
+            <IconArrowLeft size={14} /> Invoices
+          </Group>
+        </Anchor>
         <Group justify="space-between">
-          <Button variant="default" onClick={() => goTo(active - 1)} disabled={active === 0 || saving}>
-            Back
-          </Button>
-          {step === 'CONFIRM' ? (
-            <Group gap="sm">
-              <Button variant="default" onClick={() => void issue(false)} loading={saving}>
-                Create only
-              </Button>
-              <Button onClick={confirmSend} leftSection={<IconSend size={16} />} disabled={saving}>
-                Create and send
-              </Button>
-            </Group>
-          ) : (
-            <Button onClick={() => void next()} loading={saving}>
-              Next
-            </Button>
+          <Title order={2}>{resumed ? 'Continue draft invoice' : 'Create invoice'}</Title>
+          {draft && (
+            <Text size="sm" c="dimmed">
+              Draft saved · you can leave and continue later
+            </Text>
           )}
         </Group>
-      </Paper>
-    </Stack>
+
+        <Paper withBorder p={wide ? 'lg' : 'xl'}>
+          <Stepper
+            active={active}
+            onStepClick={(i) => i < active && goTo(i)}
+            allowNextStepsSelect={false}
+            size="sm"
+            wrap={!wide}
+            iconSize={compactSteps ? 30 : undefined}
+            styles={compactSteps ? { separator: { marginInline: 8 }, stepBody: { marginInlineStart: 8 } } : undefined}
+          >
+            {steps.map((s) => (
+              <Stepper.Step
+                key={s.step}
+                label={compactSteps ? (s.shortLabel ?? s.label) : s.label}
+                description={compactSteps ? undefined : s.description}
+              />
+            ))}
+          </Stepper>
+
+          <Divider my="xl" />
+
+          <Stack gap={4} mb="lg">
+            <Title order={4}>{heading.title}</Title>
+            <Text size="sm" c="dimmed">
+              {heading.hint}
+            </Text>
+          </Stack>
+
+          <div data-step={step}>
+            {step === 'CUSTOMER' && (
+              <CustomerStep
+                form={form}
+                customer={customer}
+                onCustomer={setCustomer}
+                currencies={setup?.currencies ?? (form.values.currency ? [form.values.currency] : [])}
+              />
+            )}
+            {step === 'ITEMS' && <ItemsStep form={form} />}
+            {step === 'DESCRIPTION' && (
+              <Textarea
+                label="Description"
+                placeholder="e.g. Website redesign, phase 1 — PO #4471"
+                autosize
+                minRows={4}
+                maxRows={12}
+                {...form.getInputProps('description')}
+              />
+            )}
+            {step === 'PAYMENT_METHODS' && <PaymentMethodsStep form={form} />}
+            {step === 'CONFIRM' && draft && <ConfirmStep draft={draft} customer={customer} />}
+          </div>
+
+          <Divider my="xl" />
+
+          <Group justify="space-between">
+            <Button variant="default" onClick={() => goTo(active - 1)} disabled={active === 0 || saving}>
+              Back
+            </Button>
+            {step === 'CONFIRM' ? (
+              <Group gap="sm">
+                <Button variant="default" onClick={() => void issue(false)} loading={saving}>
+                  Create only
+                </Button>
+                <Button onClick={confirmSend} leftSection={<IconSend size={16} />} disabled={saving}>
+                  Create and send
+                </Button>
+              </Group>
+            ) : (
+              <Button onClick={() => void next()} loading={saving}>
+                Next
+              </Button>
+            )}
+          </Group>
+        </Paper>
+      </Stack>
+
+      <Box
+        component="aside"
+        aria-label="Invoice preview"
+        style={wide ? { position: 'sticky', top: PANEL_TOP, maxHeight: `calc(100dvh - ${PANEL_TOP + 24}px)`, display: 'flex', flexDirection: 'column' } : undefined}
+      >
+        <InvoicePreview
+          invoice={draft}
+          fill={!!wide}
+          updating={saving && !!draft}
+          empty={<PreviewEmpty />}
+          hint={
+            step === 'CONFIRM'
+              ? 'The number and payment link are added when you create the invoice.'
+              : 'Preview updates when you continue.'
+          }
+        />
+      </Box>
+    </Box>
   );
 }

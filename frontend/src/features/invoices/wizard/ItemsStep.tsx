@@ -16,9 +16,9 @@ export function ItemsStep({ form }: { form: WizardForm }) {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Item name</Table.Th>
-            <Table.Th w={120}>Quantity</Table.Th>
-            <Table.Th w={180}>Unit price</Table.Th>
-            <Table.Th w={140} ta="right">
+            <Table.Th w={96}>Quantity</Table.Th>
+            <Table.Th w={156}>Unit price</Table.Th>
+            <Table.Th w={112} ta="right">
               Amount
             </Table.Th>
             <Table.Th w={44} />

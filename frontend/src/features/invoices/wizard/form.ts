@@ -22,11 +22,11 @@ export interface WizardValues {
 
 export type WizardForm = UseFormReturnType<WizardValues>;
 
-export const steps: { step: InvoiceDraftStep; label: string; description: string }[] = [
+export const steps: { step: InvoiceDraftStep; label: string; shortLabel?: string; description: string }[] = [
   { step: 'CUSTOMER', label: 'Customer', description: 'Who you bill' },
   { step: 'ITEMS', label: 'Items', description: 'What you charge' },
   { step: 'DESCRIPTION', label: 'Description', description: 'Optional note' },
-  { step: 'PAYMENT_METHODS', label: 'Payment methods', description: 'How they pay' },
+  { step: 'PAYMENT_METHODS', label: 'Payment methods', shortLabel: 'Payment', description: 'How they pay' },
   { step: 'CONFIRM', label: 'Confirm', description: 'Review and create' },
 ];
 
