@@ -133,7 +133,11 @@ func TestInvoicePDFForMerchantAndCustomer(t *testing.T) {
 			t.Errorf("another merchant's PDF = %d, want 404", resp.StatusCode)
 		}
 		// Once voided, the payment link no longer opens the document.
-		c.do(`mutation($id: ID!) { voidInvoice(id: $id) { id } }`, map[string]any{"id": id}, nil)
+		var voided struct{ VoidInvoice struct{ CheckoutURL *string } }
+		c.do(`mutation($id: ID!) { voidInvoice(id: $id) { checkoutURL } }`, map[string]any{"id": id}, &voided)
+		if voided.VoidInvoice.CheckoutURL != nil {
+			t.Errorf("a voided invoice still has a payment link: %s", *voided.VoidInvoice.CheckoutURL)
+		}
 		if resp, _ := get(t, ta.srv.URL+"/invoices/"+id+"/pdf?token="+token, ""); resp.StatusCode != 404 {
 			t.Errorf("voided invoice by token = %d, want 404", resp.StatusCode)
 		}

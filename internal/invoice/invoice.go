@@ -471,9 +471,10 @@ func newCheckoutToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// CheckoutURL is the customer's payment link for inv, or "" while it has none.
+// CheckoutURL is the customer's payment link for inv, or "" when it has none:
+// a draft has no link yet, and a voided invoice's link is dead.
 func CheckoutURL(baseURL string, inv *ent.Invoice) string {
-	if inv.CheckoutToken == nil {
+	if inv.CheckoutToken == nil || inv.Status == status.Void {
 		return ""
 	}
 	return baseURL + "/pay/" + *inv.CheckoutToken
