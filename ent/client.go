@@ -17,11 +17,13 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/customer"
+	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/session"
 	"github.com/tally-invoicing/tally/ent/user"
+	"github.com/tally-invoicing/tally/ent/webhookreceipt"
 )
 
 // Client is the client that holds all ent builders.
@@ -33,6 +35,8 @@ type Client struct {
 	APIKey *APIKeyClient
 	// Customer is the client for interacting with the Customer builders.
 	Customer *CustomerClient
+	// Email is the client for interacting with the Email builders.
+	Email *EmailClient
 	// Invoice is the client for interacting with the Invoice builders.
 	Invoice *InvoiceClient
 	// InvoiceEvent is the client for interacting with the InvoiceEvent builders.
@@ -43,6 +47,8 @@ type Client struct {
 	Session *SessionClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// WebhookReceipt is the client for interacting with the WebhookReceipt builders.
+	WebhookReceipt *WebhookReceiptClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -56,11 +62,13 @@ func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.APIKey = NewAPIKeyClient(c.config)
 	c.Customer = NewCustomerClient(c.config)
+	c.Email = NewEmailClient(c.config)
 	c.Invoice = NewInvoiceClient(c.config)
 	c.InvoiceEvent = NewInvoiceEventClient(c.config)
 	c.Merchant = NewMerchantClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.User = NewUserClient(c.config)
+	c.WebhookReceipt = NewWebhookReceiptClient(c.config)
 }
 
 type (
@@ -151,15 +159,17 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:          ctx,
-		config:       cfg,
-		APIKey:       NewAPIKeyClient(cfg),
-		Customer:     NewCustomerClient(cfg),
-		Invoice:      NewInvoiceClient(cfg),
-		InvoiceEvent: NewInvoiceEventClient(cfg),
-		Merchant:     NewMerchantClient(cfg),
-		Session:      NewSessionClient(cfg),
-		User:         NewUserClient(cfg),
+		ctx:            ctx,
+		config:         cfg,
+		APIKey:         NewAPIKeyClient(cfg),
+		Customer:       NewCustomerClient(cfg),
+		Email:          NewEmailClient(cfg),
+		Invoice:        NewInvoiceClient(cfg),
+		InvoiceEvent:   NewInvoiceEventClient(cfg),
+		Merchant:       NewMerchantClient(cfg),
+		Session:        NewSessionClient(cfg),
+		User:           NewUserClient(cfg),
+		WebhookReceipt: NewWebhookReceiptClient(cfg),
 	}, nil
 }
 
@@ -177,15 +187,17 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:          ctx,
-		config:       cfg,
-		APIKey:       NewAPIKeyClient(cfg),
-		Customer:     NewCustomerClient(cfg),
-		Invoice:      NewInvoiceClient(cfg),
-		InvoiceEvent: NewInvoiceEventClient(cfg),
-		Merchant:     NewMerchantClient(cfg),
-		Session:      NewSessionClient(cfg),
-		User:         NewUserClient(cfg),
+		ctx:            ctx,
+		config:         cfg,
+		APIKey:         NewAPIKeyClient(cfg),
+		Customer:       NewCustomerClient(cfg),
+		Email:          NewEmailClient(cfg),
+		Invoice:        NewInvoiceClient(cfg),
+		InvoiceEvent:   NewInvoiceEventClient(cfg),
+		Merchant:       NewMerchantClient(cfg),
+		Session:        NewSessionClient(cfg),
+		User:           NewUserClient(cfg),
+		WebhookReceipt: NewWebhookReceiptClient(cfg),
 	}, nil
 }
 
@@ -215,7 +227,8 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.Customer, c.Invoice, c.InvoiceEvent, c.Merchant, c.Session, c.User,
+		c.APIKey, c.Customer, c.Email, c.Invoice, c.InvoiceEvent, c.Merchant, c.Session,
+		c.User, c.WebhookReceipt,
 	} {
 		n.Use(hooks...)
 	}
@@ -225,7 +238,8 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.Customer, c.Invoice, c.InvoiceEvent, c.Merchant, c.Session, c.User,
+		c.APIKey, c.Customer, c.Email, c.Invoice, c.InvoiceEvent, c.Merchant, c.Session,
+		c.User, c.WebhookReceipt,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -238,6 +252,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.APIKey.mutate(ctx, m)
 	case *CustomerMutation:
 		return c.Customer.mutate(ctx, m)
+	case *EmailMutation:
+		return c.Email.mutate(ctx, m)
 	case *InvoiceMutation:
 		return c.Invoice.mutate(ctx, m)
 	case *InvoiceEventMutation:
@@ -248,6 +264,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Session.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
+	case *WebhookReceiptMutation:
+		return c.WebhookReceipt.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -571,6 +589,157 @@ func (c *CustomerClient) mutate(ctx context.Context, m *CustomerMutation) (Value
 	}
 }
 
+// EmailClient is a client for the Email schema.
+type EmailClient struct {
+	config
+}
+
+// NewEmailClient returns a client for the Email from the given config.
+func NewEmailClient(c config) *EmailClient {
+	return &EmailClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `email.Hooks(f(g(h())))`.
+func (c *EmailClient) Use(hooks ...Hook) {
+	c.hooks.Email = append(c.hooks.Email, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `email.Intercept(f(g(h())))`.
+func (c *EmailClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Email = append(c.inters.Email, interceptors...)
+}
+
+// Create returns a builder for creating a Email entity.
+func (c *EmailClient) Create() *EmailCreate {
+	mutation := newEmailMutation(c.config, OpCreate)
+	return &EmailCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Email entities.
+func (c *EmailClient) CreateBulk(builders ...*EmailCreate) *EmailCreateBulk {
+	return &EmailCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *EmailClient) MapCreateBulk(slice any, setFunc func(*EmailCreate, int)) *EmailCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &EmailCreateBulk{err: fmt.Errorf("calling to EmailClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*EmailCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &EmailCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Email.
+func (c *EmailClient) Update() *EmailUpdate {
+	mutation := newEmailMutation(c.config, OpUpdate)
+	return &EmailUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *EmailClient) UpdateOne(_m *Email) *EmailUpdateOne {
+	mutation := newEmailMutation(c.config, OpUpdateOne, withEmail(_m))
+	return &EmailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *EmailClient) UpdateOneID(id string) *EmailUpdateOne {
+	mutation := newEmailMutation(c.config, OpUpdateOne, withEmailID(id))
+	return &EmailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Email.
+func (c *EmailClient) Delete() *EmailDelete {
+	mutation := newEmailMutation(c.config, OpDelete)
+	return &EmailDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *EmailClient) DeleteOne(_m *Email) *EmailDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *EmailClient) DeleteOneID(id string) *EmailDeleteOne {
+	builder := c.Delete().Where(email.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &EmailDeleteOne{builder}
+}
+
+// Query returns a query builder for Email.
+func (c *EmailClient) Query() *EmailQuery {
+	return &EmailQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeEmail},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Email entity by its id.
+func (c *EmailClient) Get(ctx context.Context, id string) (*Email, error) {
+	return c.Query().Where(email.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *EmailClient) GetX(ctx context.Context, id string) *Email {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryInvoice queries the invoice edge of a Email.
+func (c *EmailClient) QueryInvoice(_m *Email) *InvoiceQuery {
+	query := (&InvoiceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(email.Table, email.FieldID, id),
+			sqlgraph.To(invoice.Table, invoice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, email.InvoiceTable, email.InvoiceColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *EmailClient) Hooks() []Hook {
+	hooks := c.hooks.Email
+	return append(hooks[:len(hooks):len(hooks)], email.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *EmailClient) Interceptors() []Interceptor {
+	inters := c.inters.Email
+	return append(inters[:len(inters):len(inters)], email.Interceptors[:]...)
+}
+
+func (c *EmailClient) mutate(ctx context.Context, m *EmailMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&EmailCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&EmailUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&EmailUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&EmailDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Email mutation op: %q", m.Op())
+	}
+}
+
 // InvoiceClient is a client for the Invoice schema.
 type InvoiceClient struct {
 	config
@@ -720,6 +889,22 @@ func (c *InvoiceClient) QueryEvents(_m *Invoice) *InvoiceEventQuery {
 			sqlgraph.From(invoice.Table, invoice.FieldID, id),
 			sqlgraph.To(invoiceevent.Table, invoiceevent.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, invoice.EventsTable, invoice.EventsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEmails queries the emails edge of a Invoice.
+func (c *InvoiceClient) QueryEmails(_m *Invoice) *EmailQuery {
+	query := (&EmailClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(invoice.Table, invoice.FieldID, id),
+			sqlgraph.To(email.Table, email.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, invoice.EmailsTable, invoice.EmailsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1422,13 +1607,147 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 	}
 }
 
+// WebhookReceiptClient is a client for the WebhookReceipt schema.
+type WebhookReceiptClient struct {
+	config
+}
+
+// NewWebhookReceiptClient returns a client for the WebhookReceipt from the given config.
+func NewWebhookReceiptClient(c config) *WebhookReceiptClient {
+	return &WebhookReceiptClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `webhookreceipt.Hooks(f(g(h())))`.
+func (c *WebhookReceiptClient) Use(hooks ...Hook) {
+	c.hooks.WebhookReceipt = append(c.hooks.WebhookReceipt, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `webhookreceipt.Intercept(f(g(h())))`.
+func (c *WebhookReceiptClient) Intercept(interceptors ...Interceptor) {
+	c.inters.WebhookReceipt = append(c.inters.WebhookReceipt, interceptors...)
+}
+
+// Create returns a builder for creating a WebhookReceipt entity.
+func (c *WebhookReceiptClient) Create() *WebhookReceiptCreate {
+	mutation := newWebhookReceiptMutation(c.config, OpCreate)
+	return &WebhookReceiptCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of WebhookReceipt entities.
+func (c *WebhookReceiptClient) CreateBulk(builders ...*WebhookReceiptCreate) *WebhookReceiptCreateBulk {
+	return &WebhookReceiptCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *WebhookReceiptClient) MapCreateBulk(slice any, setFunc func(*WebhookReceiptCreate, int)) *WebhookReceiptCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &WebhookReceiptCreateBulk{err: fmt.Errorf("calling to WebhookReceiptClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*WebhookReceiptCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &WebhookReceiptCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for WebhookReceipt.
+func (c *WebhookReceiptClient) Update() *WebhookReceiptUpdate {
+	mutation := newWebhookReceiptMutation(c.config, OpUpdate)
+	return &WebhookReceiptUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *WebhookReceiptClient) UpdateOne(_m *WebhookReceipt) *WebhookReceiptUpdateOne {
+	mutation := newWebhookReceiptMutation(c.config, OpUpdateOne, withWebhookReceipt(_m))
+	return &WebhookReceiptUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *WebhookReceiptClient) UpdateOneID(id string) *WebhookReceiptUpdateOne {
+	mutation := newWebhookReceiptMutation(c.config, OpUpdateOne, withWebhookReceiptID(id))
+	return &WebhookReceiptUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for WebhookReceipt.
+func (c *WebhookReceiptClient) Delete() *WebhookReceiptDelete {
+	mutation := newWebhookReceiptMutation(c.config, OpDelete)
+	return &WebhookReceiptDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *WebhookReceiptClient) DeleteOne(_m *WebhookReceipt) *WebhookReceiptDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *WebhookReceiptClient) DeleteOneID(id string) *WebhookReceiptDeleteOne {
+	builder := c.Delete().Where(webhookreceipt.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &WebhookReceiptDeleteOne{builder}
+}
+
+// Query returns a query builder for WebhookReceipt.
+func (c *WebhookReceiptClient) Query() *WebhookReceiptQuery {
+	return &WebhookReceiptQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeWebhookReceipt},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a WebhookReceipt entity by its id.
+func (c *WebhookReceiptClient) Get(ctx context.Context, id string) (*WebhookReceipt, error) {
+	return c.Query().Where(webhookreceipt.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *WebhookReceiptClient) GetX(ctx context.Context, id string) *WebhookReceipt {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *WebhookReceiptClient) Hooks() []Hook {
+	return c.hooks.WebhookReceipt
+}
+
+// Interceptors returns the client interceptors.
+func (c *WebhookReceiptClient) Interceptors() []Interceptor {
+	return c.inters.WebhookReceipt
+}
+
+func (c *WebhookReceiptClient) mutate(ctx context.Context, m *WebhookReceiptMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&WebhookReceiptCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&WebhookReceiptUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&WebhookReceiptUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&WebhookReceiptDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown WebhookReceipt mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Customer, Invoice, InvoiceEvent, Merchant, Session, User []ent.Hook
+		APIKey, Customer, Email, Invoice, InvoiceEvent, Merchant, Session, User,
+		WebhookReceipt []ent.Hook
 	}
 	inters struct {
-		APIKey, Customer, Invoice, InvoiceEvent, Merchant, Session,
-		User []ent.Interceptor
+		APIKey, Customer, Email, Invoice, InvoiceEvent, Merchant, Session, User,
+		WebhookReceipt []ent.Interceptor
 	}
 )

@@ -28,6 +28,8 @@ type Customer struct {
 	Name string `json:"name,omitempty"`
 	// Where invoices are sent; stored lower-cased, unique per merchant.
 	Email string `json:"email,omitempty"`
+	// The mail provider reported a permanent failure delivering to this address.
+	EmailBouncing bool `json:"email_bouncing,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CustomerQuery when eager-loading is set.
 	Edges        CustomerEdges `json:"edges"`
@@ -74,6 +76,8 @@ func (*Customer) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case customer.FieldEmailBouncing:
+			values[i] = new(sql.NullBool)
 		case customer.FieldID, customer.FieldMerchantID, customer.FieldName, customer.FieldEmail:
 			values[i] = new(sql.NullString)
 		case customer.FieldCreatedAt, customer.FieldUpdatedAt:
@@ -128,6 +132,12 @@ func (_m *Customer) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field email", values[i])
 			} else if value.Valid {
 				_m.Email = value.String
+			}
+		case customer.FieldEmailBouncing:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field email_bouncing", values[i])
+			} else if value.Valid {
+				_m.EmailBouncing = value.Bool
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -189,6 +199,9 @@ func (_m *Customer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("email=")
 	builder.WriteString(_m.Email)
+	builder.WriteString(", ")
+	builder.WriteString("email_bouncing=")
+	builder.WriteString(fmt.Sprintf("%v", _m.EmailBouncing))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -71,6 +71,20 @@ func (_c *CustomerCreate) SetEmail(v string) *CustomerCreate {
 	return _c
 }
 
+// SetEmailBouncing sets the "email_bouncing" field.
+func (_c *CustomerCreate) SetEmailBouncing(v bool) *CustomerCreate {
+	_c.mutation.SetEmailBouncing(v)
+	return _c
+}
+
+// SetNillableEmailBouncing sets the "email_bouncing" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableEmailBouncing(v *bool) *CustomerCreate {
+	if v != nil {
+		_c.SetEmailBouncing(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *CustomerCreate) SetID(v string) *CustomerCreate {
 	_c.mutation.SetID(v)
@@ -156,6 +170,10 @@ func (_c *CustomerCreate) defaults() error {
 		v := customer.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.EmailBouncing(); !ok {
+		v := customer.DefaultEmailBouncing
+		_c.mutation.SetEmailBouncing(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if customer.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized customer.DefaultID (forgotten import ent/runtime?)")
@@ -197,6 +215,9 @@ func (_c *CustomerCreate) check() error {
 		if err := customer.EmailValidator(v); err != nil {
 			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "Customer.email": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.EmailBouncing(); !ok {
+		return &ValidationError{Name: "email_bouncing", err: errors.New(`ent: missing required field "Customer.email_bouncing"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := customer.IDValidator(v); err != nil {
@@ -257,6 +278,10 @@ func (_c *CustomerCreate) createSpec() (*Customer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Email(); ok {
 		_spec.SetField(customer.FieldEmail, field.TypeString, value)
 		_node.Email = value
+	}
+	if value, ok := _c.mutation.EmailBouncing(); ok {
+		_spec.SetField(customer.FieldEmailBouncing, field.TypeBool, value)
+		_node.EmailBouncing = value
 	}
 	if nodes := _c.mutation.MerchantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -379,6 +404,18 @@ func (u *CustomerUpsert) UpdateEmail() *CustomerUpsert {
 	return u
 }
 
+// SetEmailBouncing sets the "email_bouncing" field.
+func (u *CustomerUpsert) SetEmailBouncing(v bool) *CustomerUpsert {
+	u.Set(customer.FieldEmailBouncing, v)
+	return u
+}
+
+// UpdateEmailBouncing sets the "email_bouncing" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdateEmailBouncing() *CustomerUpsert {
+	u.SetExcluded(customer.FieldEmailBouncing)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -472,6 +509,20 @@ func (u *CustomerUpsertOne) SetEmail(v string) *CustomerUpsertOne {
 func (u *CustomerUpsertOne) UpdateEmail() *CustomerUpsertOne {
 	return u.Update(func(s *CustomerUpsert) {
 		s.UpdateEmail()
+	})
+}
+
+// SetEmailBouncing sets the "email_bouncing" field.
+func (u *CustomerUpsertOne) SetEmailBouncing(v bool) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetEmailBouncing(v)
+	})
+}
+
+// UpdateEmailBouncing sets the "email_bouncing" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdateEmailBouncing() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateEmailBouncing()
 	})
 }
 
@@ -735,6 +786,20 @@ func (u *CustomerUpsertBulk) SetEmail(v string) *CustomerUpsertBulk {
 func (u *CustomerUpsertBulk) UpdateEmail() *CustomerUpsertBulk {
 	return u.Update(func(s *CustomerUpsert) {
 		s.UpdateEmail()
+	})
+}
+
+// SetEmailBouncing sets the "email_bouncing" field.
+func (u *CustomerUpsertBulk) SetEmailBouncing(v bool) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetEmailBouncing(v)
+	})
+}
+
+// UpdateEmailBouncing sets the "email_bouncing" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdateEmailBouncing() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateEmailBouncing()
 	})
 }
 

@@ -64,6 +64,20 @@ func (_u *CustomerUpdate) SetNillableEmail(v *string) *CustomerUpdate {
 	return _u
 }
 
+// SetEmailBouncing sets the "email_bouncing" field.
+func (_u *CustomerUpdate) SetEmailBouncing(v bool) *CustomerUpdate {
+	_u.mutation.SetEmailBouncing(v)
+	return _u
+}
+
+// SetNillableEmailBouncing sets the "email_bouncing" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillableEmailBouncing(v *bool) *CustomerUpdate {
+	if v != nil {
+		_u.SetEmailBouncing(*v)
+	}
+	return _u
+}
+
 // AddInvoiceIDs adds the "invoices" edge to the Invoice entity by IDs.
 func (_u *CustomerUpdate) AddInvoiceIDs(ids ...string) *CustomerUpdate {
 	_u.mutation.AddInvoiceIDs(ids...)
@@ -192,6 +206,9 @@ func (_u *CustomerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.Email(); ok {
 		_spec.SetField(customer.FieldEmail, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.EmailBouncing(); ok {
+		_spec.SetField(customer.FieldEmailBouncing, field.TypeBool, value)
+	}
 	if _u.mutation.InvoicesCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -289,6 +306,20 @@ func (_u *CustomerUpdateOne) SetEmail(v string) *CustomerUpdateOne {
 func (_u *CustomerUpdateOne) SetNillableEmail(v *string) *CustomerUpdateOne {
 	if v != nil {
 		_u.SetEmail(*v)
+	}
+	return _u
+}
+
+// SetEmailBouncing sets the "email_bouncing" field.
+func (_u *CustomerUpdateOne) SetEmailBouncing(v bool) *CustomerUpdateOne {
+	_u.mutation.SetEmailBouncing(v)
+	return _u
+}
+
+// SetNillableEmailBouncing sets the "email_bouncing" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillableEmailBouncing(v *bool) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetEmailBouncing(*v)
 	}
 	return _u
 }
@@ -450,6 +481,9 @@ func (_u *CustomerUpdateOne) sqlSave(ctx context.Context) (_node *Customer, err 
 	}
 	if value, ok := _u.mutation.Email(); ok {
 		_spec.SetField(customer.FieldEmail, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.EmailBouncing(); ok {
+		_spec.SetField(customer.FieldEmailBouncing, field.TypeBool, value)
 	}
 	if _u.mutation.InvoicesCleared() {
 		edge := &sqlgraph.EdgeSpec{

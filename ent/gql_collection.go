@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/customer"
+	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
@@ -264,6 +265,11 @@ func (_q *CustomerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, customer.FieldEmail)
 				fieldSeen[customer.FieldEmail] = struct{}{}
 			}
+		case "emailBouncing":
+			if _, ok := fieldSeen[customer.FieldEmailBouncing]; !ok {
+				selectedFields = append(selectedFields, customer.FieldEmailBouncing)
+				fieldSeen[customer.FieldEmailBouncing] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -325,6 +331,172 @@ func newCustomerPaginateArgs(rv map[string]any) *customerPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *EmailQuery) CollectFields(ctx context.Context, satisfies ...string) (*EmailQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *EmailQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(email.Columns))
+		selectedFields = []string{email.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "invoice":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InvoiceClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, invoiceImplementors)...); err != nil {
+				return err
+			}
+			_q.withInvoice = query
+			if _, ok := fieldSeen[email.FieldInvoiceID]; !ok {
+				selectedFields = append(selectedFields, email.FieldInvoiceID)
+				fieldSeen[email.FieldInvoiceID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[email.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, email.FieldCreatedAt)
+				fieldSeen[email.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[email.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, email.FieldUpdatedAt)
+				fieldSeen[email.FieldUpdatedAt] = struct{}{}
+			}
+		case "invoiceID":
+			if _, ok := fieldSeen[email.FieldInvoiceID]; !ok {
+				selectedFields = append(selectedFields, email.FieldInvoiceID)
+				fieldSeen[email.FieldInvoiceID] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[email.FieldKind]; !ok {
+				selectedFields = append(selectedFields, email.FieldKind)
+				fieldSeen[email.FieldKind] = struct{}{}
+			}
+		case "to":
+			if _, ok := fieldSeen[email.FieldTo]; !ok {
+				selectedFields = append(selectedFields, email.FieldTo)
+				fieldSeen[email.FieldTo] = struct{}{}
+			}
+		case "subject":
+			if _, ok := fieldSeen[email.FieldSubject]; !ok {
+				selectedFields = append(selectedFields, email.FieldSubject)
+				fieldSeen[email.FieldSubject] = struct{}{}
+			}
+		case "html":
+			if _, ok := fieldSeen[email.FieldHTML]; !ok {
+				selectedFields = append(selectedFields, email.FieldHTML)
+				fieldSeen[email.FieldHTML] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[email.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, email.FieldStatus)
+				fieldSeen[email.FieldStatus] = struct{}{}
+			}
+		case "attempts":
+			if _, ok := fieldSeen[email.FieldAttempts]; !ok {
+				selectedFields = append(selectedFields, email.FieldAttempts)
+				fieldSeen[email.FieldAttempts] = struct{}{}
+			}
+		case "lastError":
+			if _, ok := fieldSeen[email.FieldLastError]; !ok {
+				selectedFields = append(selectedFields, email.FieldLastError)
+				fieldSeen[email.FieldLastError] = struct{}{}
+			}
+		case "provider":
+			if _, ok := fieldSeen[email.FieldProvider]; !ok {
+				selectedFields = append(selectedFields, email.FieldProvider)
+				fieldSeen[email.FieldProvider] = struct{}{}
+			}
+		case "providerMessageID":
+			if _, ok := fieldSeen[email.FieldProviderMessageID]; !ok {
+				selectedFields = append(selectedFields, email.FieldProviderMessageID)
+				fieldSeen[email.FieldProviderMessageID] = struct{}{}
+			}
+		case "sentAt":
+			if _, ok := fieldSeen[email.FieldSentAt]; !ok {
+				selectedFields = append(selectedFields, email.FieldSentAt)
+				fieldSeen[email.FieldSentAt] = struct{}{}
+			}
+		case "deliveredAt":
+			if _, ok := fieldSeen[email.FieldDeliveredAt]; !ok {
+				selectedFields = append(selectedFields, email.FieldDeliveredAt)
+				fieldSeen[email.FieldDeliveredAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type emailPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []EmailPaginateOption
+}
+
+func newEmailPaginateArgs(rv map[string]any) *emailPaginateArgs {
+	args := &emailPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &EmailOrder{Field: &EmailOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithEmailOrder(order))
+			}
+		case *EmailOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithEmailOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *InvoiceQuery) CollectFields(ctx context.Context, satisfies ...string) (*InvoiceQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -371,6 +543,19 @@ func (_q *InvoiceQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				return err
 			}
 			_q.WithNamedEvents(alias, func(wq *InvoiceEventQuery) {
+				*wq = *query
+			})
+
+		case "emails":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EmailClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, emailImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedEmails(alias, func(wq *EmailQuery) {
 				*wq = *query
 			})
 		case "createdAt":
@@ -437,6 +622,11 @@ func (_q *InvoiceQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[invoice.FieldVoidReason]; !ok {
 				selectedFields = append(selectedFields, invoice.FieldVoidReason)
 				fieldSeen[invoice.FieldVoidReason] = struct{}{}
+			}
+		case "sentAt":
+			if _, ok := fieldSeen[invoice.FieldSentAt]; !ok {
+				selectedFields = append(selectedFields, invoice.FieldSentAt)
+				fieldSeen[invoice.FieldSentAt] = struct{}{}
 			}
 		case "version":
 			if _, ok := fieldSeen[invoice.FieldVersion]; !ok {

@@ -28,6 +28,14 @@ func (_m *Customer) Invoices(
 	return _m.QueryInvoices().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Email) Invoice(ctx context.Context) (*Invoice, error) {
+	result, err := _m.Edges.InvoiceOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInvoice().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Invoice) Customer(ctx context.Context) (*Customer, error) {
 	result, err := _m.Edges.CustomerOrErr()
 	if IsNotLoaded(err) {
@@ -44,6 +52,18 @@ func (_m *Invoice) Events(ctx context.Context) (result []*InvoiceEvent, err erro
 	}
 	if IsNotLoaded(err) {
 		result, err = _m.QueryEvents().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *Invoice) Emails(ctx context.Context) (result []*Email, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedEmails(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.EmailsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEmails().All(ctx)
 	}
 	return result, err
 }

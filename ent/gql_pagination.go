@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/customer"
+	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
@@ -726,6 +727,320 @@ func (_m *Customer) ToEdge(order *CustomerOrder) *CustomerEdge {
 		order = DefaultCustomerOrder
 	}
 	return &CustomerEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// EmailEdge is the edge representation of Email.
+type EmailEdge struct {
+	Node   *Email `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// EmailConnection is the connection containing edges to Email.
+type EmailConnection struct {
+	Edges      []*EmailEdge `json:"edges"`
+	PageInfo   PageInfo     `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+func (c *EmailConnection) build(nodes []*Email, pager *emailPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Email
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Email {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Email {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*EmailEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &EmailEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// EmailPaginateOption enables pagination customization.
+type EmailPaginateOption func(*emailPager) error
+
+// WithEmailOrder configures pagination ordering.
+func WithEmailOrder(order *EmailOrder) EmailPaginateOption {
+	if order == nil {
+		order = DefaultEmailOrder
+	}
+	o := *order
+	return func(pager *emailPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultEmailOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithEmailFilter configures pagination filter.
+func WithEmailFilter(filter func(*EmailQuery) (*EmailQuery, error)) EmailPaginateOption {
+	return func(pager *emailPager) error {
+		if filter == nil {
+			return errors.New("EmailQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type emailPager struct {
+	reverse bool
+	order   *EmailOrder
+	filter  func(*EmailQuery) (*EmailQuery, error)
+}
+
+func newEmailPager(opts []EmailPaginateOption, reverse bool) (*emailPager, error) {
+	pager := &emailPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultEmailOrder
+	}
+	return pager, nil
+}
+
+func (p *emailPager) applyFilter(query *EmailQuery) (*EmailQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *emailPager) toCursor(_m *Email) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *emailPager) applyCursors(query *EmailQuery, after, before *Cursor) (*EmailQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultEmailOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *emailPager) applyOrder(query *EmailQuery) *EmailQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultEmailOrder.Field {
+		query = query.Order(DefaultEmailOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *emailPager) orderExpr(query *EmailQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultEmailOrder.Field {
+			b.Comma().Ident(DefaultEmailOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Email.
+func (_m *EmailQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...EmailPaginateOption,
+) (*EmailConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newEmailPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &EmailConnection{Edges: []*EmailEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// EmailOrderFieldCreatedAt orders Email by created_at.
+	EmailOrderFieldCreatedAt = &EmailOrderField{
+		Value: func(_m *Email) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: email.FieldCreatedAt,
+		toTerm: email.ByCreatedAt,
+		toCursor: func(_m *Email) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// EmailOrderFieldStatus orders Email by status.
+	EmailOrderFieldStatus = &EmailOrderField{
+		Value: func(_m *Email) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: email.FieldStatus,
+		toTerm: email.ByStatus,
+		toCursor: func(_m *Email) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f EmailOrderField) String() string {
+	var str string
+	switch f.column {
+	case EmailOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case EmailOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f EmailOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *EmailOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("EmailOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *EmailOrderFieldCreatedAt
+	case "STATUS":
+		*f = *EmailOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid EmailOrderField", str)
+	}
+	return nil
+}
+
+// EmailOrderField defines the ordering field of Email.
+type EmailOrderField struct {
+	// Value extracts the ordering value from the given Email.
+	Value    func(*Email) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) email.OrderOption
+	toCursor func(*Email) Cursor
+}
+
+// EmailOrder defines the ordering of Email.
+type EmailOrder struct {
+	Direction OrderDirection   `json:"direction"`
+	Field     *EmailOrderField `json:"field"`
+}
+
+// DefaultEmailOrder is the default ordering of Email.
+var DefaultEmailOrder = &EmailOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &EmailOrderField{
+		Value: func(_m *Email) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: email.FieldID,
+		toTerm: email.ByID,
+		toCursor: func(_m *Email) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Email into EmailEdge.
+func (_m *Email) ToEdge(order *EmailOrder) *EmailEdge {
+	if order == nil {
+		order = DefaultEmailOrder
+	}
+	return &EmailEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -62,6 +62,8 @@ type Invoice struct {
 	SendRequested bool `json:"send_requested,omitempty"`
 	// VoidReason holds the value of the "void_reason" field.
 	VoidReason *string `json:"void_reason,omitempty"`
+	// When an email of this invoice was first accepted by the mail provider.
+	SentAt *time.Time `json:"sent_at,omitempty"`
 	// Bumped on every change; lets clients order live updates.
 	Version int `json:"version,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -78,13 +80,16 @@ type InvoiceEdges struct {
 	Customer *Customer `json:"customer,omitempty"`
 	// Events holds the value of the events edge.
 	Events []*InvoiceEvent `json:"events,omitempty"`
+	// Emails holds the value of the emails edge.
+	Emails []*Email `json:"emails,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
-	totalCount [2]map[string]int
+	totalCount [3]map[string]int
 
 	namedEvents map[string][]*InvoiceEvent
+	namedEmails map[string][]*Email
 }
 
 // MerchantOrErr returns the Merchant value or an error if the edge
@@ -118,6 +123,15 @@ func (e InvoiceEdges) EventsOrErr() ([]*InvoiceEvent, error) {
 	return nil, &NotLoadedError{edge: "events"}
 }
 
+// EmailsOrErr returns the Emails value or an error if the edge
+// was not loaded in eager-loading.
+func (e InvoiceEdges) EmailsOrErr() ([]*Email, error) {
+	if e.loadedTypes[3] {
+		return e.Emails, nil
+	}
+	return nil, &NotLoadedError{edge: "emails"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Invoice) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -131,7 +145,7 @@ func (*Invoice) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case invoice.FieldID, invoice.FieldMerchantID, invoice.FieldCustomerID, invoice.FieldNumber, invoice.FieldReference, invoice.FieldStatus, invoice.FieldDraftStep, invoice.FieldCurrency, invoice.FieldDescription, invoice.FieldCheckoutToken, invoice.FieldVoidReason:
 			values[i] = new(sql.NullString)
-		case invoice.FieldCreatedAt, invoice.FieldUpdatedAt, invoice.FieldDueDate, invoice.FieldIssuedAt:
+		case invoice.FieldCreatedAt, invoice.FieldUpdatedAt, invoice.FieldDueDate, invoice.FieldIssuedAt, invoice.FieldSentAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -285,6 +299,13 @@ func (_m *Invoice) assignValues(columns []string, values []any) error {
 				_m.VoidReason = new(string)
 				*_m.VoidReason = value.String
 			}
+		case invoice.FieldSentAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field sent_at", values[i])
+			} else if value.Valid {
+				_m.SentAt = new(time.Time)
+				*_m.SentAt = value.Time
+			}
 		case invoice.FieldVersion:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field version", values[i])
@@ -317,6 +338,11 @@ func (_m *Invoice) QueryCustomer() *CustomerQuery {
 // QueryEvents queries the "events" edge of the Invoice entity.
 func (_m *Invoice) QueryEvents() *InvoiceEventQuery {
 	return NewInvoiceClient(_m.config).QueryEvents(_m)
+}
+
+// QueryEmails queries the "emails" edge of the Invoice entity.
+func (_m *Invoice) QueryEmails() *EmailQuery {
+	return NewInvoiceClient(_m.config).QueryEmails(_m)
 }
 
 // Update returns a builder for updating this Invoice.
@@ -413,6 +439,11 @@ func (_m *Invoice) String() string {
 		builder.WriteString(*v)
 	}
 	builder.WriteString(", ")
+	if v := _m.SentAt; v != nil {
+		builder.WriteString("sent_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
 	builder.WriteString("version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteByte(')')
@@ -440,6 +471,30 @@ func (_m *Invoice) appendNamedEvents(name string, edges ...*InvoiceEvent) {
 		_m.Edges.namedEvents[name] = []*InvoiceEvent{}
 	} else {
 		_m.Edges.namedEvents[name] = append(_m.Edges.namedEvents[name], edges...)
+	}
+}
+
+// NamedEmails returns the Emails named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Invoice) NamedEmails(name string) ([]*Email, error) {
+	if _m.Edges.namedEmails == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedEmails[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Invoice) appendNamedEmails(name string, edges ...*Email) {
+	if _m.Edges.namedEmails == nil {
+		_m.Edges.namedEmails = make(map[string][]*Email)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedEmails[name] = []*Email{}
+	} else {
+		_m.Edges.namedEmails[name] = append(_m.Edges.namedEmails[name], edges...)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/tally-invoicing/tally/ent/customer"
+	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
@@ -268,6 +269,20 @@ func (_c *InvoiceCreate) SetNillableVoidReason(v *string) *InvoiceCreate {
 	return _c
 }
 
+// SetSentAt sets the "sent_at" field.
+func (_c *InvoiceCreate) SetSentAt(v time.Time) *InvoiceCreate {
+	_c.mutation.SetSentAt(v)
+	return _c
+}
+
+// SetNillableSentAt sets the "sent_at" field if the given value is not nil.
+func (_c *InvoiceCreate) SetNillableSentAt(v *time.Time) *InvoiceCreate {
+	if v != nil {
+		_c.SetSentAt(*v)
+	}
+	return _c
+}
+
 // SetVersion sets the "version" field.
 func (_c *InvoiceCreate) SetVersion(v int) *InvoiceCreate {
 	_c.mutation.SetVersion(v)
@@ -319,6 +334,21 @@ func (_c *InvoiceCreate) AddEvents(v ...*InvoiceEvent) *InvoiceCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddEventIDs(ids...)
+}
+
+// AddEmailIDs adds the "emails" edge to the Email entity by IDs.
+func (_c *InvoiceCreate) AddEmailIDs(ids ...string) *InvoiceCreate {
+	_c.mutation.AddEmailIDs(ids...)
+	return _c
+}
+
+// AddEmails adds the "emails" edges to the Email entity.
+func (_c *InvoiceCreate) AddEmails(v ...*Email) *InvoiceCreate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddEmailIDs(ids...)
 }
 
 // Mutation returns the InvoiceMutation object of the builder.
@@ -597,6 +627,10 @@ func (_c *InvoiceCreate) createSpec() (*Invoice, *sqlgraph.CreateSpec) {
 		_spec.SetField(invoice.FieldVoidReason, field.TypeString, value)
 		_node.VoidReason = &value
 	}
+	if value, ok := _c.mutation.SentAt(); ok {
+		_spec.SetField(invoice.FieldSentAt, field.TypeTime, value)
+		_node.SentAt = &value
+	}
 	if value, ok := _c.mutation.Version(); ok {
 		_spec.SetField(invoice.FieldVersion, field.TypeInt, value)
 		_node.Version = value
@@ -644,6 +678,22 @@ func (_c *InvoiceCreate) createSpec() (*Invoice, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(invoiceevent.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.EmailsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   invoice.EmailsTable,
+			Columns: []string{invoice.EmailsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(email.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -988,6 +1038,24 @@ func (u *InvoiceUpsert) UpdateVoidReason() *InvoiceUpsert {
 // ClearVoidReason clears the value of the "void_reason" field.
 func (u *InvoiceUpsert) ClearVoidReason() *InvoiceUpsert {
 	u.SetNull(invoice.FieldVoidReason)
+	return u
+}
+
+// SetSentAt sets the "sent_at" field.
+func (u *InvoiceUpsert) SetSentAt(v time.Time) *InvoiceUpsert {
+	u.Set(invoice.FieldSentAt, v)
+	return u
+}
+
+// UpdateSentAt sets the "sent_at" field to the value that was provided on create.
+func (u *InvoiceUpsert) UpdateSentAt() *InvoiceUpsert {
+	u.SetExcluded(invoice.FieldSentAt)
+	return u
+}
+
+// ClearSentAt clears the value of the "sent_at" field.
+func (u *InvoiceUpsert) ClearSentAt() *InvoiceUpsert {
+	u.SetNull(invoice.FieldSentAt)
 	return u
 }
 
@@ -1396,6 +1464,27 @@ func (u *InvoiceUpsertOne) UpdateVoidReason() *InvoiceUpsertOne {
 func (u *InvoiceUpsertOne) ClearVoidReason() *InvoiceUpsertOne {
 	return u.Update(func(s *InvoiceUpsert) {
 		s.ClearVoidReason()
+	})
+}
+
+// SetSentAt sets the "sent_at" field.
+func (u *InvoiceUpsertOne) SetSentAt(v time.Time) *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetSentAt(v)
+	})
+}
+
+// UpdateSentAt sets the "sent_at" field to the value that was provided on create.
+func (u *InvoiceUpsertOne) UpdateSentAt() *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateSentAt()
+	})
+}
+
+// ClearSentAt clears the value of the "sent_at" field.
+func (u *InvoiceUpsertOne) ClearSentAt() *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.ClearSentAt()
 	})
 }
 
@@ -1974,6 +2063,27 @@ func (u *InvoiceUpsertBulk) UpdateVoidReason() *InvoiceUpsertBulk {
 func (u *InvoiceUpsertBulk) ClearVoidReason() *InvoiceUpsertBulk {
 	return u.Update(func(s *InvoiceUpsert) {
 		s.ClearVoidReason()
+	})
+}
+
+// SetSentAt sets the "sent_at" field.
+func (u *InvoiceUpsertBulk) SetSentAt(v time.Time) *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetSentAt(v)
+	})
+}
+
+// UpdateSentAt sets the "sent_at" field to the value that was provided on create.
+func (u *InvoiceUpsertBulk) UpdateSentAt() *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateSentAt()
+	})
+}
+
+// ClearSentAt clears the value of the "sent_at" field.
+func (u *InvoiceUpsertBulk) ClearSentAt() *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.ClearSentAt()
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/tally-invoicing/tally/ent/customer"
+	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
@@ -30,9 +31,11 @@ type InvoiceQuery struct {
 	withMerchant    *MerchantQuery
 	withCustomer    *CustomerQuery
 	withEvents      *InvoiceEventQuery
+	withEmails      *EmailQuery
 	loadTotal       []func(context.Context, []*Invoice) error
 	modifiers       []func(*sql.Selector)
 	withNamedEvents map[string]*InvoiceEventQuery
+	withNamedEmails map[string]*EmailQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -128,6 +131,28 @@ func (_q *InvoiceQuery) QueryEvents() *InvoiceEventQuery {
 			sqlgraph.From(invoice.Table, invoice.FieldID, selector),
 			sqlgraph.To(invoiceevent.Table, invoiceevent.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, invoice.EventsTable, invoice.EventsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryEmails chains the current query on the "emails" edge.
+func (_q *InvoiceQuery) QueryEmails() *EmailQuery {
+	query := (&EmailClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(invoice.Table, invoice.FieldID, selector),
+			sqlgraph.To(email.Table, email.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, invoice.EmailsTable, invoice.EmailsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -330,6 +355,7 @@ func (_q *InvoiceQuery) Clone() *InvoiceQuery {
 		withMerchant: _q.withMerchant.Clone(),
 		withCustomer: _q.withCustomer.Clone(),
 		withEvents:   _q.withEvents.Clone(),
+		withEmails:   _q.withEmails.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -367,6 +393,17 @@ func (_q *InvoiceQuery) WithEvents(opts ...func(*InvoiceEventQuery)) *InvoiceQue
 		opt(query)
 	}
 	_q.withEvents = query
+	return _q
+}
+
+// WithEmails tells the query-builder to eager-load the nodes that are connected to
+// the "emails" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *InvoiceQuery) WithEmails(opts ...func(*EmailQuery)) *InvoiceQuery {
+	query := (&EmailClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withEmails = query
 	return _q
 }
 
@@ -448,10 +485,11 @@ func (_q *InvoiceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Invo
 	var (
 		nodes       = []*Invoice{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withMerchant != nil,
 			_q.withCustomer != nil,
 			_q.withEvents != nil,
+			_q.withEmails != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -494,10 +532,24 @@ func (_q *InvoiceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Invo
 			return nil, err
 		}
 	}
+	if query := _q.withEmails; query != nil {
+		if err := _q.loadEmails(ctx, query, nodes,
+			func(n *Invoice) { n.Edges.Emails = []*Email{} },
+			func(n *Invoice, e *Email) { n.Edges.Emails = append(n.Edges.Emails, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedEvents {
 		if err := _q.loadEvents(ctx, query, nodes,
 			func(n *Invoice) { n.appendNamedEvents(name) },
 			func(n *Invoice, e *InvoiceEvent) { n.appendNamedEvents(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedEmails {
+		if err := _q.loadEmails(ctx, query, nodes,
+			func(n *Invoice) { n.appendNamedEmails(name) },
+			func(n *Invoice, e *Email) { n.appendNamedEmails(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -582,6 +634,36 @@ func (_q *InvoiceQuery) loadEvents(ctx context.Context, query *InvoiceEventQuery
 	}
 	query.Where(predicate.InvoiceEvent(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(invoice.EventsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.InvoiceID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "invoice_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *InvoiceQuery) loadEmails(ctx context.Context, query *EmailQuery, nodes []*Invoice, init func(*Invoice), assign func(*Invoice, *Email)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Invoice)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(email.FieldInvoiceID)
+	}
+	query.Where(predicate.Email(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(invoice.EmailsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -734,6 +816,20 @@ func (_q *InvoiceQuery) WithNamedEvents(name string, opts ...func(*InvoiceEventQ
 		_q.withNamedEvents = make(map[string]*InvoiceEventQuery)
 	}
 	_q.withNamedEvents[name] = query
+	return _q
+}
+
+// WithNamedEmails tells the query-builder to eager-load the nodes that are connected to the "emails"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *InvoiceQuery) WithNamedEmails(name string, opts ...func(*EmailQuery)) *InvoiceQuery {
+	query := (&EmailClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedEmails == nil {
+		_q.withNamedEmails = make(map[string]*EmailQuery)
+	}
+	_q.withNamedEmails[name] = query
 	return _q
 }
 

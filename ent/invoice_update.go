@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/tally-invoicing/tally/ent/customer"
+	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/predicate"
@@ -349,6 +350,26 @@ func (_u *InvoiceUpdate) ClearVoidReason() *InvoiceUpdate {
 	return _u
 }
 
+// SetSentAt sets the "sent_at" field.
+func (_u *InvoiceUpdate) SetSentAt(v time.Time) *InvoiceUpdate {
+	_u.mutation.SetSentAt(v)
+	return _u
+}
+
+// SetNillableSentAt sets the "sent_at" field if the given value is not nil.
+func (_u *InvoiceUpdate) SetNillableSentAt(v *time.Time) *InvoiceUpdate {
+	if v != nil {
+		_u.SetSentAt(*v)
+	}
+	return _u
+}
+
+// ClearSentAt clears the value of the "sent_at" field.
+func (_u *InvoiceUpdate) ClearSentAt() *InvoiceUpdate {
+	_u.mutation.ClearSentAt()
+	return _u
+}
+
 // SetVersion sets the "version" field.
 func (_u *InvoiceUpdate) SetVersion(v int) *InvoiceUpdate {
 	_u.mutation.ResetVersion()
@@ -390,6 +411,21 @@ func (_u *InvoiceUpdate) AddEvents(v ...*InvoiceEvent) *InvoiceUpdate {
 	return _u.AddEventIDs(ids...)
 }
 
+// AddEmailIDs adds the "emails" edge to the Email entity by IDs.
+func (_u *InvoiceUpdate) AddEmailIDs(ids ...string) *InvoiceUpdate {
+	_u.mutation.AddEmailIDs(ids...)
+	return _u
+}
+
+// AddEmails adds the "emails" edges to the Email entity.
+func (_u *InvoiceUpdate) AddEmails(v ...*Email) *InvoiceUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddEmailIDs(ids...)
+}
+
 // Mutation returns the InvoiceMutation object of the builder.
 func (_u *InvoiceUpdate) Mutation() *InvoiceMutation {
 	return _u.mutation
@@ -420,6 +456,27 @@ func (_u *InvoiceUpdate) RemoveEvents(v ...*InvoiceEvent) *InvoiceUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveEventIDs(ids...)
+}
+
+// ClearEmails clears all "emails" edges to the Email entity.
+func (_u *InvoiceUpdate) ClearEmails() *InvoiceUpdate {
+	_u.mutation.ClearEmails()
+	return _u
+}
+
+// RemoveEmailIDs removes the "emails" edge to Email entities by IDs.
+func (_u *InvoiceUpdate) RemoveEmailIDs(ids ...string) *InvoiceUpdate {
+	_u.mutation.RemoveEmailIDs(ids...)
+	return _u
+}
+
+// RemoveEmails removes "emails" edges to Email entities.
+func (_u *InvoiceUpdate) RemoveEmails(v ...*Email) *InvoiceUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveEmailIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -615,6 +672,12 @@ func (_u *InvoiceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.VoidReasonCleared() {
 		_spec.ClearField(invoice.FieldVoidReason, field.TypeString)
 	}
+	if value, ok := _u.mutation.SentAt(); ok {
+		_spec.SetField(invoice.FieldSentAt, field.TypeTime, value)
+	}
+	if _u.mutation.SentAtCleared() {
+		_spec.ClearField(invoice.FieldSentAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.Version(); ok {
 		_spec.SetField(invoice.FieldVersion, field.TypeInt, value)
 	}
@@ -688,6 +751,51 @@ func (_u *InvoiceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(invoiceevent.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.EmailsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   invoice.EmailsTable,
+			Columns: []string{invoice.EmailsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(email.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedEmailsIDs(); len(nodes) > 0 && !_u.mutation.EmailsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   invoice.EmailsTable,
+			Columns: []string{invoice.EmailsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(email.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EmailsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   invoice.EmailsTable,
+			Columns: []string{invoice.EmailsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(email.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -1032,6 +1140,26 @@ func (_u *InvoiceUpdateOne) ClearVoidReason() *InvoiceUpdateOne {
 	return _u
 }
 
+// SetSentAt sets the "sent_at" field.
+func (_u *InvoiceUpdateOne) SetSentAt(v time.Time) *InvoiceUpdateOne {
+	_u.mutation.SetSentAt(v)
+	return _u
+}
+
+// SetNillableSentAt sets the "sent_at" field if the given value is not nil.
+func (_u *InvoiceUpdateOne) SetNillableSentAt(v *time.Time) *InvoiceUpdateOne {
+	if v != nil {
+		_u.SetSentAt(*v)
+	}
+	return _u
+}
+
+// ClearSentAt clears the value of the "sent_at" field.
+func (_u *InvoiceUpdateOne) ClearSentAt() *InvoiceUpdateOne {
+	_u.mutation.ClearSentAt()
+	return _u
+}
+
 // SetVersion sets the "version" field.
 func (_u *InvoiceUpdateOne) SetVersion(v int) *InvoiceUpdateOne {
 	_u.mutation.ResetVersion()
@@ -1073,6 +1201,21 @@ func (_u *InvoiceUpdateOne) AddEvents(v ...*InvoiceEvent) *InvoiceUpdateOne {
 	return _u.AddEventIDs(ids...)
 }
 
+// AddEmailIDs adds the "emails" edge to the Email entity by IDs.
+func (_u *InvoiceUpdateOne) AddEmailIDs(ids ...string) *InvoiceUpdateOne {
+	_u.mutation.AddEmailIDs(ids...)
+	return _u
+}
+
+// AddEmails adds the "emails" edges to the Email entity.
+func (_u *InvoiceUpdateOne) AddEmails(v ...*Email) *InvoiceUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddEmailIDs(ids...)
+}
+
 // Mutation returns the InvoiceMutation object of the builder.
 func (_u *InvoiceUpdateOne) Mutation() *InvoiceMutation {
 	return _u.mutation
@@ -1103,6 +1246,27 @@ func (_u *InvoiceUpdateOne) RemoveEvents(v ...*InvoiceEvent) *InvoiceUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveEventIDs(ids...)
+}
+
+// ClearEmails clears all "emails" edges to the Email entity.
+func (_u *InvoiceUpdateOne) ClearEmails() *InvoiceUpdateOne {
+	_u.mutation.ClearEmails()
+	return _u
+}
+
+// RemoveEmailIDs removes the "emails" edge to Email entities by IDs.
+func (_u *InvoiceUpdateOne) RemoveEmailIDs(ids ...string) *InvoiceUpdateOne {
+	_u.mutation.RemoveEmailIDs(ids...)
+	return _u
+}
+
+// RemoveEmails removes "emails" edges to Email entities.
+func (_u *InvoiceUpdateOne) RemoveEmails(v ...*Email) *InvoiceUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveEmailIDs(ids...)
 }
 
 // Where appends a list predicates to the InvoiceUpdate builder.
@@ -1328,6 +1492,12 @@ func (_u *InvoiceUpdateOne) sqlSave(ctx context.Context) (_node *Invoice, err er
 	if _u.mutation.VoidReasonCleared() {
 		_spec.ClearField(invoice.FieldVoidReason, field.TypeString)
 	}
+	if value, ok := _u.mutation.SentAt(); ok {
+		_spec.SetField(invoice.FieldSentAt, field.TypeTime, value)
+	}
+	if _u.mutation.SentAtCleared() {
+		_spec.ClearField(invoice.FieldSentAt, field.TypeTime)
+	}
 	if value, ok := _u.mutation.Version(); ok {
 		_spec.SetField(invoice.FieldVersion, field.TypeInt, value)
 	}
@@ -1401,6 +1571,51 @@ func (_u *InvoiceUpdateOne) sqlSave(ctx context.Context) (_node *Invoice, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(invoiceevent.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.EmailsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   invoice.EmailsTable,
+			Columns: []string{invoice.EmailsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(email.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedEmailsIDs(); len(nodes) > 0 && !_u.mutation.EmailsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   invoice.EmailsTable,
+			Columns: []string{invoice.EmailsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(email.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.EmailsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   invoice.EmailsTable,
+			Columns: []string{invoice.EmailsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(email.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -16,6 +16,8 @@ type Tx struct {
 	APIKey *APIKeyClient
 	// Customer is the client for interacting with the Customer builders.
 	Customer *CustomerClient
+	// Email is the client for interacting with the Email builders.
+	Email *EmailClient
 	// Invoice is the client for interacting with the Invoice builders.
 	Invoice *InvoiceClient
 	// InvoiceEvent is the client for interacting with the InvoiceEvent builders.
@@ -26,6 +28,8 @@ type Tx struct {
 	Session *SessionClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// WebhookReceipt is the client for interacting with the WebhookReceipt builders.
+	WebhookReceipt *WebhookReceiptClient
 
 	// lazily loaded.
 	client     *Client
@@ -159,11 +163,13 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.APIKey = NewAPIKeyClient(tx.config)
 	tx.Customer = NewCustomerClient(tx.config)
+	tx.Email = NewEmailClient(tx.config)
 	tx.Invoice = NewInvoiceClient(tx.config)
 	tx.InvoiceEvent = NewInvoiceEventClient(tx.config)
 	tx.Merchant = NewMerchantClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.User = NewUserClient(tx.config)
+	tx.WebhookReceipt = NewWebhookReceiptClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

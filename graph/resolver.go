@@ -18,4 +18,6 @@ type Resolver struct {
 	AuthService     *auth.Service
 	CustomerService *customer.Service
 	InvoiceService  *invoice.Service
+	// MailProvider names where email goes: "mailgun" or "dev-mailbox".
+	MailProvider string
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/customer"
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/invoice"
+	"github.com/tally-invoicing/tally/internal/mail"
 	"github.com/tally-invoicing/tally/internal/pdf"
 )
 
@@ -25,6 +26,7 @@ type app struct {
 	auth     *auth.Service
 	invoices *invoice.Service
 	pdf      *pdf.Pool
+	outbox   *mail.Outbox
 	handler  http.Handler
 }
 
@@ -46,7 +48,14 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		// The browser starts on the first PDF; run() warms it at start-up.
 		pdf: pdf.New(pdf.DefaultOptions()),
 	}
+	var sender mail.Sender = mail.DevMailbox{}
+	if mg := cfg.mailgun(); mg.Configured() {
+		sender = mail.NewMailgun(mg)
+	}
+	a.outbox = mail.NewOutbox(db.Client, sender, a.pdf, cfg.BaseURL, cfg.MailFrom)
+	a.invoices.Mailer = a.outbox
 	resolver := &graph.Resolver{
+		MailProvider:    sender.Name(),
 		BaseURL:         cfg.BaseURL,
 		Client:          db.Client,
 		AuthService:     a.auth,
@@ -68,6 +77,7 @@ func (a *app) routes(api http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/query", a.auth.Middleware(a.cfg.production(), api))
 	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.Handle("POST /webhooks/mailgun", mail.NewWebhook(a.db.Client, a.cfg.MailgunSigningKey))
 	mux.Handle("GET /invoices/{id}/pdf", a.auth.Middleware(a.cfg.production(), http.HandlerFunc(a.invoicePDF)))
 	mux.Handle("/", spa())
 	return logRequests(mux)

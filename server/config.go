@@ -5,9 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"strings"
+
+	"github.com/mailgun/mailgun-go/v4"
+
+	mailcfg "github.com/tally-invoicing/tally/internal/mail"
 )
 
 // config is everything Tally reads at start-up. Each setting is an
@@ -18,6 +23,12 @@ type config struct {
 	DatabaseURL string
 	BaseURL     string
 	Env         string
+	// Mail: Mailgun when an API key and domain are given, else the dev mailbox.
+	MailFrom          string
+	MailgunAPIKey     string
+	MailgunDomain     string
+	MailgunRegion     string
+	MailgunSigningKey string
 }
 
 func (c config) production() bool { return c.Env == "production" }
@@ -36,6 +47,11 @@ func parseConfig(args []string) (config, error) {
 		{"database-url", "DATABASE_URL", "", "postgres://user@host:5432/db for PostgreSQL; empty for SQLite in the data dir", &c.DatabaseURL},
 		{"base-url", "TALLY_BASE_URL", "", "public URL used in links and emails (default: http://localhost:<port>)", &c.BaseURL},
 		{"env", "TALLY_ENV", "development", "development or production", &c.Env},
+		{"mail-from", "TALLY_MAIL_FROM", "", "sending address, e.g. invoices@mg.example.com (default: invoices@<base-url host>)", &c.MailFrom},
+		{"mailgun-api-key", "TALLY_MAILGUN_API_KEY", "", "Mailgun private API key; empty = dev mailbox, nothing is sent", &c.MailgunAPIKey},
+		{"mailgun-domain", "TALLY_MAILGUN_DOMAIN", "", "Mailgun sending domain, e.g. mg.example.com", &c.MailgunDomain},
+		{"mailgun-region", "TALLY_MAILGUN_REGION", "us", "us or eu (which Mailgun API), or an https:// API base URL", &c.MailgunRegion},
+		{"mailgun-webhook-signing-key", "TALLY_MAILGUN_WEBHOOK_SIGNING_KEY", "", "verifies Mailgun's delivery webhooks at /webhooks/mailgun", &c.MailgunSigningKey},
 	}
 	fs := flag.NewFlagSet("tally", flag.ContinueOnError)
 	fs.Usage = func() {
@@ -94,5 +110,37 @@ func (c *config) validate() error {
 		return fmt.Errorf("TALLY_BASE_URL (--base-url) must use https in production, got %q", c.BaseURL)
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if (c.MailgunAPIKey == "") != (c.MailgunDomain == "") {
+		return errors.New("TALLY_MAILGUN_API_KEY and TALLY_MAILGUN_DOMAIN go together: give both to send with Mailgun, or neither for the dev mailbox")
+	}
+	if c.MailgunRegion == "" {
+		c.MailgunRegion = "us"
+	}
+	switch r := strings.ToLower(c.MailgunRegion); {
+	case r == "us", r == "eu", strings.HasPrefix(r, "https://"), strings.HasPrefix(r, "http://127.0.0.1"):
+	default:
+		return fmt.Errorf("TALLY_MAILGUN_REGION (--mailgun-region) is %q; use us, eu, or an https:// API base URL", c.MailgunRegion)
+	}
+	if c.MailFrom == "" {
+		c.MailFrom = "invoices@" + u.Hostname()
+		if c.MailgunDomain != "" {
+			c.MailFrom = "invoices@" + c.MailgunDomain
+		}
+	}
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		return fmt.Errorf("TALLY_MAIL_FROM (--mail-from) is %q; use an address such as invoices@mg.example.com", c.MailFrom)
+	}
 	return nil
+}
+
+// mailgun returns the Mailgun settings, with the region turned into an API base.
+func (c config) mailgun() mailcfg.MailgunConfig {
+	base := mailgun.APIBaseUS
+	switch r := strings.ToLower(c.MailgunRegion); {
+	case r == "eu":
+		base = mailgun.APIBaseEU
+	case strings.HasPrefix(r, "http"):
+		base = c.MailgunRegion
+	}
+	return mailcfg.MailgunConfig{APIKey: c.MailgunAPIKey, Domain: c.MailgunDomain, APIBase: base, WebhookSigningKey: c.MailgunSigningKey}
 }

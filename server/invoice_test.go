@@ -116,8 +116,11 @@ func TestInvoiceWizardEndToEnd(t *testing.T) {
 		if inv.Version <= s.SetInvoiceItems.Version {
 			t.Fatalf("version %d did not grow past %d", inv.Version, s.SetInvoiceItems.Version)
 		}
-		last := inv.Events[len(inv.Events)-1]
-		if last.Type != "ISSUED" || *last.FromStatus != "DRAFT" || *last.ToStatus != "OPEN" || !strings.HasPrefix(last.Actor, "owner") {
+		// The timeline ends: issued, then (Create and send) the email queued.
+		n := len(inv.Events)
+		issued, queued := inv.Events[n-2], inv.Events[n-1]
+		if issued.Type != "ISSUED" || *issued.FromStatus != "DRAFT" || *issued.ToStatus != "OPEN" || !strings.HasPrefix(issued.Actor, "owner") ||
+			queued.Type != "EMAIL_QUEUED" {
 			t.Fatalf("timeline = %+v", inv.Events)
 		}
 

@@ -70,6 +70,13 @@ func run(ctx context.Context, args []string) error {
 		}
 	}()
 
+	if a.outbox.SenderName() == "dev-mailbox" {
+		slog.Info("email: dev mailbox — nothing leaves this machine; sent emails are shown in the dashboard (set TALLY_MAILGUN_API_KEY and TALLY_MAILGUN_DOMAIN to send)")
+	} else {
+		slog.Info("email: sending through Mailgun", "domain", cfg.MailgunDomain, "from", cfg.MailFrom)
+	}
+	go a.outbox.Run(ctx)
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

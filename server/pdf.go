@@ -14,7 +14,6 @@ import (
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
-
 // invoicePDF serves GET /invoices/{id}/pdf: the invoice document as a PDF,
 // for the merchant (session or API key) or for the customer, who proves
 // access with the checkout token from their payment link (?token=...).

@@ -25,6 +25,8 @@ const (
 	FieldName = "name"
 	// FieldEmail holds the string denoting the email field in the database.
 	FieldEmail = "email"
+	// FieldEmailBouncing holds the string denoting the email_bouncing field in the database.
+	FieldEmailBouncing = "email_bouncing"
 	// EdgeMerchant holds the string denoting the merchant edge name in mutations.
 	EdgeMerchant = "merchant"
 	// EdgeInvoices holds the string denoting the invoices edge name in mutations.
@@ -55,6 +57,7 @@ var Columns = []string{
 	FieldMerchantID,
 	FieldName,
 	FieldEmail,
+	FieldEmailBouncing,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -87,6 +90,8 @@ var (
 	NameValidator func(string) error
 	// EmailValidator is a validator for the "email" field. It is called by the builders before save.
 	EmailValidator func(string) error
+	// DefaultEmailBouncing holds the default value on creation for the "email_bouncing" field.
+	DefaultEmailBouncing bool
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -124,6 +129,11 @@ func ByName(opts ...sql.OrderTermOption) OrderOption {
 // ByEmail orders the results by the email field.
 func ByEmail(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEmail, opts...).ToFunc()
+}
+
+// ByEmailBouncing orders the results by the email_bouncing field.
+func ByEmailBouncing(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEmailBouncing, opts...).ToFunc()
 }
 
 // ByMerchantField orders the results by merchant field.

@@ -90,6 +90,11 @@ func Email(v string) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldEmail, v))
 }
 
+// EmailBouncing applies equality check predicate on the "email_bouncing" field. It's identical to EmailBouncingEQ.
+func EmailBouncing(v bool) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldEmailBouncing, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldCreatedAt, v))
@@ -363,6 +368,16 @@ func EmailEqualFold(v string) predicate.Customer {
 // EmailContainsFold applies the ContainsFold predicate on the "email" field.
 func EmailContainsFold(v string) predicate.Customer {
 	return predicate.Customer(sql.FieldContainsFold(FieldEmail, v))
+}
+
+// EmailBouncingEQ applies the EQ predicate on the "email_bouncing" field.
+func EmailBouncingEQ(v bool) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldEmailBouncing, v))
+}
+
+// EmailBouncingNEQ applies the NEQ predicate on the "email_bouncing" field.
+func EmailBouncingNEQ(v bool) predicate.Customer {
+	return predicate.Customer(sql.FieldNEQ(FieldEmailBouncing, v))
 }
 
 // HasMerchant applies the HasEdge predicate on the "merchant" edge.

@@ -92,10 +92,15 @@ type Type string
 
 // Type values.
 const (
-	TypeCREATED Type = "CREATED"
-	TypeUPDATED Type = "UPDATED"
-	TypeISSUED  Type = "ISSUED"
-	TypeVOIDED  Type = "VOIDED"
+	TypeCREATED         Type = "CREATED"
+	TypeUPDATED         Type = "UPDATED"
+	TypeISSUED          Type = "ISSUED"
+	TypeVOIDED          Type = "VOIDED"
+	TypeEMAIL_QUEUED    Type = "EMAIL_QUEUED"
+	TypeEMAIL_SENT      Type = "EMAIL_SENT"
+	TypeEMAIL_FAILED    Type = "EMAIL_FAILED"
+	TypeEMAIL_DELIVERED Type = "EMAIL_DELIVERED"
+	TypeEMAIL_BOUNCED   Type = "EMAIL_BOUNCED"
 )
 
 func (_type Type) String() string {
@@ -105,7 +110,7 @@ func (_type Type) String() string {
 // TypeValidator is a validator for the "type" field enum values. It is called by the builders before save.
 func TypeValidator(_type Type) error {
 	switch _type {
-	case TypeCREATED, TypeUPDATED, TypeISSUED, TypeVOIDED:
+	case TypeCREATED, TypeUPDATED, TypeISSUED, TypeVOIDED, TypeEMAIL_QUEUED, TypeEMAIL_SENT, TypeEMAIL_FAILED, TypeEMAIL_DELIVERED, TypeEMAIL_BOUNCED:
 		return nil
 	default:
 		return fmt.Errorf("invoiceevent: invalid enum value for type field: %q", _type)

@@ -49,6 +49,7 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "email", Type: field.TypeString, Size: 254},
+		{Name: "email_bouncing", Type: field.TypeBool, Default: false},
 		{Name: "merchant_id", Type: field.TypeString, Size: 40},
 	}
 	// CustomersTable holds the schema information for the "customers" table.
@@ -59,7 +60,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "customers_merchants_customers",
-				Columns:    []*schema.Column{CustomersColumns[5]},
+				Columns:    []*schema.Column{CustomersColumns[6]},
 				RefColumns: []*schema.Column{MerchantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -68,12 +69,67 @@ var (
 			{
 				Name:    "customer_merchant_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[5]},
+				Columns: []*schema.Column{CustomersColumns[6]},
 			},
 			{
 				Name:    "customer_merchant_id_email",
 				Unique:  true,
-				Columns: []*schema.Column{CustomersColumns[5], CustomersColumns[4]},
+				Columns: []*schema.Column{CustomersColumns[6], CustomersColumns[4]},
+			},
+		},
+	}
+	// EmailsColumns holds the columns for the "emails" table.
+	EmailsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "merchant_id", Type: field.TypeString},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"INVOICE", "REMINDER"}},
+		{Name: "to", Type: field.TypeString},
+		{Name: "reply_to", Type: field.TypeString, Default: ""},
+		{Name: "subject", Type: field.TypeString},
+		{Name: "html", Type: field.TypeString, Size: 2147483647},
+		{Name: "text", Type: field.TypeString, Size: 2147483647},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"QUEUED", "SENT", "DELIVERED", "FAILED", "BOUNCED"}, Default: "QUEUED"},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "last_error", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "provider", Type: field.TypeString, Default: ""},
+		{Name: "provider_message_id", Type: field.TypeString, Nullable: true},
+		{Name: "next_attempt_at", Type: field.TypeTime},
+		{Name: "lease_owner", Type: field.TypeString, Nullable: true},
+		{Name: "lease_until", Type: field.TypeTime, Nullable: true},
+		{Name: "sent_at", Type: field.TypeTime, Nullable: true},
+		{Name: "delivered_at", Type: field.TypeTime, Nullable: true},
+		{Name: "invoice_id", Type: field.TypeString, Size: 40},
+	}
+	// EmailsTable holds the schema information for the "emails" table.
+	EmailsTable = &schema.Table{
+		Name:       "emails",
+		Columns:    EmailsColumns,
+		PrimaryKey: []*schema.Column{EmailsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "emails_invoices_emails",
+				Columns:    []*schema.Column{EmailsColumns[20]},
+				RefColumns: []*schema.Column{InvoicesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "email_merchant_id",
+				Unique:  false,
+				Columns: []*schema.Column{EmailsColumns[3]},
+			},
+			{
+				Name:    "email_status_next_attempt_at",
+				Unique:  false,
+				Columns: []*schema.Column{EmailsColumns[10], EmailsColumns[15]},
+			},
+			{
+				Name:    "email_provider_message_id",
+				Unique:  false,
+				Columns: []*schema.Column{EmailsColumns[14]},
 			},
 		},
 	}
@@ -98,6 +154,7 @@ var (
 		{Name: "checkout_token", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "send_requested", Type: field.TypeBool, Default: false},
 		{Name: "void_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "sent_at", Type: field.TypeTime, Nullable: true},
 		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "customer_id", Type: field.TypeString, Size: 40},
 		{Name: "merchant_id", Type: field.TypeString, Size: 40},
@@ -110,13 +167,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "invoices_customers_invoices",
-				Columns:    []*schema.Column{InvoicesColumns[20]},
+				Columns:    []*schema.Column{InvoicesColumns[21]},
 				RefColumns: []*schema.Column{CustomersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "invoices_merchants_invoices",
-				Columns:    []*schema.Column{InvoicesColumns[21]},
+				Columns:    []*schema.Column{InvoicesColumns[22]},
 				RefColumns: []*schema.Column{MerchantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -125,22 +182,22 @@ var (
 			{
 				Name:    "invoice_merchant_id",
 				Unique:  false,
-				Columns: []*schema.Column{InvoicesColumns[21]},
+				Columns: []*schema.Column{InvoicesColumns[22]},
 			},
 			{
 				Name:    "invoice_merchant_id_number",
 				Unique:  true,
-				Columns: []*schema.Column{InvoicesColumns[21], InvoicesColumns[3]},
+				Columns: []*schema.Column{InvoicesColumns[22], InvoicesColumns[3]},
 			},
 			{
 				Name:    "invoice_merchant_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{InvoicesColumns[21], InvoicesColumns[5]},
+				Columns: []*schema.Column{InvoicesColumns[22], InvoicesColumns[5]},
 			},
 			{
 				Name:    "invoice_merchant_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{InvoicesColumns[21], InvoicesColumns[1]},
+				Columns: []*schema.Column{InvoicesColumns[22], InvoicesColumns[1]},
 			},
 		},
 	}
@@ -148,7 +205,7 @@ var (
 	InvoiceEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
 		{Name: "merchant_id", Type: field.TypeString},
-		{Name: "type", Type: field.TypeEnum, Enums: []string{"CREATED", "UPDATED", "ISSUED", "VOIDED"}},
+		{Name: "type", Type: field.TypeEnum, Enums: []string{"CREATED", "UPDATED", "ISSUED", "VOIDED", "EMAIL_QUEUED", "EMAIL_SENT", "EMAIL_FAILED", "EMAIL_DELIVERED", "EMAIL_BOUNCED"}},
 		{Name: "at", Type: field.TypeTime},
 		{Name: "actor", Type: field.TypeString},
 		{Name: "from_status", Type: field.TypeEnum, Nullable: true, Enums: []string{"DRAFT", "OPEN", "PARTIALLY_PAID", "PAID", "VOID", "UNCOLLECTIBLE"}},
@@ -256,21 +313,44 @@ var (
 			},
 		},
 	}
+	// WebhookReceiptsColumns holds the columns for the "webhook_receipts" table.
+	WebhookReceiptsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "provider", Type: field.TypeString},
+		{Name: "event_id", Type: field.TypeString, Size: 200},
+		{Name: "received_at", Type: field.TypeTime},
+	}
+	// WebhookReceiptsTable holds the schema information for the "webhook_receipts" table.
+	WebhookReceiptsTable = &schema.Table{
+		Name:       "webhook_receipts",
+		Columns:    WebhookReceiptsColumns,
+		PrimaryKey: []*schema.Column{WebhookReceiptsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhookreceipt_provider_event_id",
+				Unique:  true,
+				Columns: []*schema.Column{WebhookReceiptsColumns[1], WebhookReceiptsColumns[2]},
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APIKeysTable,
 		CustomersTable,
+		EmailsTable,
 		InvoicesTable,
 		InvoiceEventsTable,
 		MerchantsTable,
 		SessionsTable,
 		UsersTable,
+		WebhookReceiptsTable,
 	}
 )
 
 func init() {
 	APIKeysTable.ForeignKeys[0].RefTable = MerchantsTable
 	CustomersTable.ForeignKeys[0].RefTable = MerchantsTable
+	EmailsTable.ForeignKeys[0].RefTable = InvoicesTable
 	InvoicesTable.ForeignKeys[0].RefTable = CustomersTable
 	InvoicesTable.ForeignKeys[1].RefTable = MerchantsTable
 	InvoiceEventsTable.ForeignKeys[0].RefTable = InvoicesTable

@@ -7,12 +7,14 @@ import (
 
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/customer"
+	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/schema"
 	"github.com/tally-invoicing/tally/ent/session"
 	"github.com/tally-invoicing/tally/ent/user"
+	"github.com/tally-invoicing/tally/ent/webhookreceipt"
 )
 
 // The init function reads all schema descriptors with runtime code
@@ -147,6 +149,10 @@ func init() {
 			return nil
 		}
 	}()
+	// customerDescEmailBouncing is the schema descriptor for email_bouncing field.
+	customerDescEmailBouncing := customerFields[2].Descriptor()
+	// customer.DefaultEmailBouncing holds the default value on creation for the email_bouncing field.
+	customer.DefaultEmailBouncing = customerDescEmailBouncing.Default.(bool)
 	// customerDescID is the schema descriptor for id field.
 	customerDescID := customerMixinFields0[0].Descriptor()
 	// customer.DefaultID holds the default value on creation for the id field.
@@ -154,6 +160,65 @@ func init() {
 	// customer.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	customer.IDValidator = func() func(string) error {
 		validators := customerDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	emailMixin := schema.Email{}.Mixin()
+	emailMixinHooks2 := emailMixin[2].Hooks()
+	email.Hooks[0] = emailMixinHooks2[0]
+	emailMixinInters2 := emailMixin[2].Interceptors()
+	email.Interceptors[0] = emailMixinInters2[0]
+	emailMixinFields0 := emailMixin[0].Fields()
+	_ = emailMixinFields0
+	emailMixinFields1 := emailMixin[1].Fields()
+	_ = emailMixinFields1
+	emailMixinFields2 := emailMixin[2].Fields()
+	_ = emailMixinFields2
+	emailFields := schema.Email{}.Fields()
+	_ = emailFields
+	// emailDescCreatedAt is the schema descriptor for created_at field.
+	emailDescCreatedAt := emailMixinFields1[0].Descriptor()
+	// email.DefaultCreatedAt holds the default value on creation for the created_at field.
+	email.DefaultCreatedAt = emailDescCreatedAt.Default.(func() time.Time)
+	// emailDescUpdatedAt is the schema descriptor for updated_at field.
+	emailDescUpdatedAt := emailMixinFields1[1].Descriptor()
+	// email.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	email.DefaultUpdatedAt = emailDescUpdatedAt.Default.(func() time.Time)
+	// email.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	email.UpdateDefaultUpdatedAt = emailDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// emailDescMerchantID is the schema descriptor for merchant_id field.
+	emailDescMerchantID := emailMixinFields2[0].Descriptor()
+	// email.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
+	email.MerchantIDValidator = emailDescMerchantID.Validators[0].(func(string) error)
+	// emailDescReplyTo is the schema descriptor for reply_to field.
+	emailDescReplyTo := emailFields[3].Descriptor()
+	// email.DefaultReplyTo holds the default value on creation for the reply_to field.
+	email.DefaultReplyTo = emailDescReplyTo.Default.(string)
+	// emailDescAttempts is the schema descriptor for attempts field.
+	emailDescAttempts := emailFields[8].Descriptor()
+	// email.DefaultAttempts holds the default value on creation for the attempts field.
+	email.DefaultAttempts = emailDescAttempts.Default.(int)
+	// emailDescProvider is the schema descriptor for provider field.
+	emailDescProvider := emailFields[10].Descriptor()
+	// email.DefaultProvider holds the default value on creation for the provider field.
+	email.DefaultProvider = emailDescProvider.Default.(string)
+	// emailDescID is the schema descriptor for id field.
+	emailDescID := emailMixinFields0[0].Descriptor()
+	// email.DefaultID holds the default value on creation for the id field.
+	email.DefaultID = emailDescID.Default.(func() string)
+	// email.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	email.IDValidator = func() func(string) error {
+		validators := emailDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
@@ -223,7 +288,7 @@ func init() {
 	// invoice.DefaultSendRequested holds the default value on creation for the send_requested field.
 	invoice.DefaultSendRequested = invoiceDescSendRequested.Default.(bool)
 	// invoiceDescVersion is the schema descriptor for version field.
-	invoiceDescVersion := invoiceFields[17].Descriptor()
+	invoiceDescVersion := invoiceFields[18].Descriptor()
 	// invoice.DefaultVersion holds the default value on creation for the version field.
 	invoice.DefaultVersion = invoiceDescVersion.Default.(int)
 	// invoiceDescID is the schema descriptor for id field.
@@ -459,6 +524,39 @@ func init() {
 	// user.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	user.IDValidator = func() func(string) error {
 		validators := userDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	webhookreceiptMixin := schema.WebhookReceipt{}.Mixin()
+	webhookreceiptMixinFields0 := webhookreceiptMixin[0].Fields()
+	_ = webhookreceiptMixinFields0
+	webhookreceiptFields := schema.WebhookReceipt{}.Fields()
+	_ = webhookreceiptFields
+	// webhookreceiptDescEventID is the schema descriptor for event_id field.
+	webhookreceiptDescEventID := webhookreceiptFields[1].Descriptor()
+	// webhookreceipt.EventIDValidator is a validator for the "event_id" field. It is called by the builders before save.
+	webhookreceipt.EventIDValidator = webhookreceiptDescEventID.Validators[0].(func(string) error)
+	// webhookreceiptDescReceivedAt is the schema descriptor for received_at field.
+	webhookreceiptDescReceivedAt := webhookreceiptFields[2].Descriptor()
+	// webhookreceipt.DefaultReceivedAt holds the default value on creation for the received_at field.
+	webhookreceipt.DefaultReceivedAt = webhookreceiptDescReceivedAt.Default.(func() time.Time)
+	// webhookreceiptDescID is the schema descriptor for id field.
+	webhookreceiptDescID := webhookreceiptMixinFields0[0].Descriptor()
+	// webhookreceipt.DefaultID holds the default value on creation for the id field.
+	webhookreceipt.DefaultID = webhookreceiptDescID.Default.(func() string)
+	// webhookreceipt.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	webhookreceipt.IDValidator = func() func(string) error {
+		validators := webhookreceiptDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

@@ -24,6 +24,8 @@ func (Customer) Fields() []ent.Field {
 		field.String("email").NotEmpty().MaxLen(254).
 			Comment("Where invoices are sent; stored lower-cased, unique per merchant.").
 			Annotations(entgql.OrderField("EMAIL")),
+		field.Bool("email_bouncing").Default(false).
+			Comment("The mail provider reported a permanent failure delivering to this address."),
 	}
 }
 

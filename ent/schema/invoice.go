@@ -62,6 +62,8 @@ func (Invoice) Fields() []ent.Field {
 		field.Bool("send_requested").Default(false).
 			Comment("Whether the merchant chose \"Create and send\"."),
 		field.Text("void_reason").Optional().Nillable(),
+		field.Time("sent_at").Optional().Nillable().
+			Comment("When an email of this invoice was first accepted by the mail provider."),
 		field.Int("version").Default(1).
 			Comment("Bumped on every change; lets clients order live updates."),
 	}
@@ -74,6 +76,8 @@ func (Invoice) Edges() []ent.Edge {
 		edge.From("customer", Customer.Type).Ref("invoices").Field("customer_id").
 			Unique().Required(),
 		edge.To("events", InvoiceEvent.Type).
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("emails", Email.Type).
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
@@ -102,7 +106,7 @@ func (InvoiceEvent) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("invoice_id").Immutable(),
 		field.Enum("type").
-			Values("CREATED", "UPDATED", "ISSUED", "VOIDED").
+			Values("CREATED", "UPDATED", "ISSUED", "VOIDED", "EMAIL_QUEUED", "EMAIL_SENT", "EMAIL_FAILED", "EMAIL_DELIVERED", "EMAIL_BOUNCED").
 			Immutable().
 			Annotations(entgql.Type("InvoiceEventType")),
 		field.Time("at").Immutable(),

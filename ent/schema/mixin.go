@@ -30,6 +30,8 @@ var IDPrefixes = map[string]string{
 	"cus": "customers",
 	"inv": "invoices",
 	"evt": "invoice_events",
+	"eml": "emails",
+	"whr": "webhook_receipts",
 }
 
 // idMixin gives an entity a string primary key "<prefix>_<ULID>".

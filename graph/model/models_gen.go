@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/shopspring/decimal"
 	"github.com/tally-invoicing/tally/ent"
+	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 )
@@ -49,6 +50,12 @@ type CreateInvoiceDraftInput struct {
 type CustomerWhereInput struct {
 	// Matches name or email, case-insensitively.
 	Search *string `json:"search,omitempty"`
+}
+
+// Filters for the emails list.
+type EmailWhereInput struct {
+	Status    *email.Status `json:"status,omitempty"`
+	InvoiceID *string       `json:"invoiceID,omitempty"`
 }
 
 // Filters for the invoices list. All given filters must match.

@@ -50,10 +50,20 @@ const (
 // Service runs the invoice lifecycle.
 type Service struct {
 	client *ent.Client
+	// Mailer queues emails in the caller's transaction; nil sends nothing.
+	Mailer Mailer
 	// rowLocks is true on PostgreSQL, where concurrent edits of one invoice
 	// queue on a row lock; SQLite serialises writers with BEGIN IMMEDIATE.
 	rowLocks bool
 	now      func() time.Time
+}
+
+// Mailer is what the invoice lifecycle needs from internal/mail.
+type Mailer interface {
+	// Enqueue writes inv's email to the outbox inside tx.
+	Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, kind string) (*ent.Email, error)
+	// Wake tells the delivery worker that new email is waiting.
+	Wake()
 }
 
 // NewService returns a Service over client; dia is the database dialect.
@@ -304,7 +314,7 @@ func (s *Service) DeleteDraft(ctx context.Context, id string) error {
 // Issue turns a complete draft into an OPEN invoice with its number and
 // payment reference (wizard step 5). send records "Create and send".
 func (s *Service) Issue(ctx context.Context, id string, send bool) (*ent.Invoice, error) {
-	return s.update(ctx, id, func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
+	inv, err := s.update(ctx, id, func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
 		if inv.Status != status.Draft {
 			return nil, fault.New(fault.CodeConflict, "this invoice has already been issued as "+deref(inv.Number))
 		}
@@ -331,8 +341,51 @@ func (s *Service) Issue(ctx context.Context, id string, send bool) (*ent.Invoice
 			SetIssuedAt(now).
 			SetCheckoutToken(newCheckoutToken()).
 			SetSendRequested(send)
-		return s.transition(ctx, tx, inv, upd, status.Open, "")
+		issued, err := s.transition(ctx, tx, inv, upd, status.Open, "")
+		if err != nil || !send {
+			return issued, err
+		}
+		// "Create and send": the email is queued in the same transaction, so
+		// an issued invoice and its email exist together or not at all.
+		if _, err := s.enqueue(ctx, tx, issued, "INVOICE"); err != nil {
+			return nil, err
+		}
+		return issued, nil
 	})
+	if !send {
+		return inv, err
+	}
+	return s.wake(inv, err)
+}
+
+// Send queues the invoice's email again: "Send" for an invoice created
+// without sending, "Send reminder" for one already sent.
+func (s *Service) Send(ctx context.Context, id string) (*ent.Invoice, error) {
+	return s.wake(s.update(ctx, id, func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
+		kind := "INVOICE"
+		if inv.SentAt != nil {
+			kind = "REMINDER"
+		}
+		if _, err := s.enqueue(ctx, tx, inv, kind); err != nil {
+			return nil, err
+		}
+		return tx.Invoice.UpdateOne(inv).AddVersion(1).Save(ctx)
+	}))
+}
+
+func (s *Service) enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, kind string) (*ent.Email, error) {
+	if s.Mailer == nil {
+		return nil, fault.New(fault.CodeInternal, "sending email is not set up on this server")
+	}
+	return s.Mailer.Enqueue(ctx, tx, inv, kind)
+}
+
+// wake nudges the mail worker once a transaction that queued email committed.
+func (s *Service) wake(inv *ent.Invoice, err error) (*ent.Invoice, error) {
+	if err == nil && s.Mailer != nil {
+		s.Mailer.Wake()
+	}
+	return inv, err
 }
 
 // Void cancels an invoice that is still owed.

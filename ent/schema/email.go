@@ -1,0 +1,63 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Email is one message to a customer, and its row in the outbox: it is
+// written in the same transaction as what caused it (issuing, a reminder),
+// and internal/mail's worker delivers it, retrying with backoff.
+type Email struct{ ent.Schema }
+
+func (Email) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("eml"), timeMixin{}, tenantMixin{}}
+}
+
+func (Email) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("invoice_id").Immutable(),
+		field.Enum("kind").Values("INVOICE", "REMINDER").Immutable().
+			Annotations(entgql.Type("EmailKind")),
+		field.String("to").Immutable().Comment("The recipient's address."),
+		field.String("reply_to").Immutable().Default("").Annotations(entgql.Skip()),
+		field.String("subject").Immutable(),
+		field.Text("html").Immutable().
+			Comment("The HTML body exactly as sent: the invoice document."),
+		field.Text("text").Immutable().Annotations(entgql.Skip()),
+		field.Enum("status").Values("QUEUED", "SENT", "DELIVERED", "FAILED", "BOUNCED").Default("QUEUED").
+			Annotations(entgql.Type("EmailStatus"), entgql.OrderField("STATUS")),
+		field.Int("attempts").Default(0).Comment("Delivery attempts made so far."),
+		field.Text("last_error").Optional().Nillable().Comment("Why the last attempt failed, if it did."),
+		field.String("provider").Default("").Comment("mailgun, or dev-mailbox when nothing leaves the machine."),
+		field.String("provider_message_id").Optional().Nillable().
+			Comment("The provider's id for the message, e.g. Mailgun's <...@domain>."),
+		field.Time("next_attempt_at").Annotations(entgql.Skip()),
+		field.String("lease_owner").Optional().Nillable().Annotations(entgql.Skip()),
+		field.Time("lease_until").Optional().Nillable().Annotations(entgql.Skip()),
+		field.Time("sent_at").Optional().Nillable().Comment("When the provider accepted it."),
+		field.Time("delivered_at").Optional().Nillable().Comment("When the recipient's server accepted it."),
+	}
+}
+
+func (Email) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("invoice", Invoice.Type).Ref("emails").Field("invoice_id").
+			Unique().Required().Immutable(),
+	}
+}
+
+func (Email) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("status", "next_attempt_at"),
+		index.Fields("provider_message_id"),
+	}
+}
+
+func (Email) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection()}
+}

@@ -1,0 +1,351 @@
+package mail
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	netmail "net/mail"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/tally-invoicing/tally/ent"
+	entemail "github.com/tally-invoicing/tally/ent/email"
+	entinvoice "github.com/tally-invoicing/tally/ent/invoice"
+	"github.com/tally-invoicing/tally/ent/invoiceevent"
+	"github.com/tally-invoicing/tally/ent/user"
+	"github.com/tally-invoicing/tally/internal/document"
+	"github.com/tally-invoicing/tally/internal/fault"
+	"github.com/tally-invoicing/tally/internal/invoice/status"
+	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/pdf"
+	"github.com/tally-invoicing/tally/internal/reference"
+	"github.com/tally-invoicing/tally/internal/tenant"
+)
+
+// PDFRenderer prints a document; internal/pdf's Pool is one.
+type PDFRenderer interface {
+	Render(ctx context.Context, doc pdf.Document) ([]byte, error)
+}
+
+// Outbox enqueues invoice emails and delivers them.
+type Outbox struct {
+	client  *ent.Client
+	sender  Sender
+	pdf     PDFRenderer
+	baseURL string
+	from    string
+	owner   string // this worker's name in leases
+	log     *slog.Logger
+
+	// Poll is how often the worker looks for due emails when not woken.
+	Poll time.Duration
+	// Lease is how long a claimed email is reserved for one attempt.
+	Lease time.Duration
+	// MaxAttempts is when an email gives up and becomes FAILED.
+	MaxAttempts int
+	// Backoff is the wait before attempt n+1 after n failed attempts.
+	Backoff func(n int) time.Duration
+	now     func() time.Time
+	wake    chan struct{}
+}
+
+// NewOutbox returns an outbox over client that sends with sender, attaching
+// PDFs printed by r, with links under baseURL and mail from "from".
+func NewOutbox(client *ent.Client, sender Sender, r PDFRenderer, baseURL, from string) *Outbox {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return &Outbox{
+		client: client, sender: sender, pdf: r, baseURL: baseURL, from: from,
+		owner:       fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b)),
+		log:         slog.Default(),
+		Poll:        2 * time.Second,
+		Lease:       2 * time.Minute,
+		MaxAttempts: 8,
+		Backoff: func(n int) time.Duration {
+			// 10 s, 20 s, 40 s, ... capped at an hour: about 21 minutes over 8 attempts.
+			return time.Duration(math.Min(float64(10*time.Second)*math.Pow(2, float64(n-1)), float64(time.Hour)))
+		},
+		now:  func() time.Time { return time.Now().UTC() },
+		wake: make(chan struct{}, 1),
+	}
+}
+
+// SenderName is the provider emails go out through.
+func (o *Outbox) SenderName() string { return o.sender.Name() }
+
+// Kinds of email.
+const (
+	KindInvoice  = "INVOICE"
+	KindReminder = "REMINDER"
+)
+
+// Enqueue writes inv's email to the outbox through tx, the transaction that
+// issues or re-sends it, so the email exists exactly when that change does.
+func (o *Outbox) Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, kind string) (*ent.Email, error) {
+	switch inv.Status {
+	case status.Draft:
+		return nil, fault.New(fault.CodeConflict, "a draft cannot be sent; issue it first")
+	case status.Void:
+		return nil, fault.New(fault.CodeConflict, "a voided invoice cannot be sent")
+	case status.Paid:
+		if kind == KindReminder {
+			return nil, fault.New(fault.CodeConflict, "this invoice is paid; there is nothing to remind about")
+		}
+	}
+	snap, err := document.Load(ctx, inv, o.baseURL)
+	if err != nil {
+		return nil, err
+	}
+	cust, err := tx.Customer.Get(ctx, inv.CustomerID)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.Contains(cust.Email, "@") {
+		return nil, fault.Invalid("customer.email", "the customer has no valid email address; edit the customer first")
+	}
+	html, err := document.Render(snap)
+	if err != nil {
+		return nil, err
+	}
+	replyTo := ""
+	if owner, err := tx.User.Query().Where(user.MerchantID(inv.MerchantID)).Order(ent.Asc(user.FieldCreatedAt)).First(ctx); err == nil {
+		replyTo = owner.Email
+	}
+	subject := fmt.Sprintf("Invoice %s from %s", snap.Number, snap.MerchantName)
+	if kind == KindReminder {
+		subject = "Reminder: " + subject
+	}
+	e, err := tx.Email.Create().
+		SetInvoiceID(inv.ID).
+		SetKind(entemail.Kind(kind)).
+		SetTo(cust.Email).
+		SetReplyTo(replyTo).
+		SetSubject(subject).
+		SetHTML(string(html)).
+		SetText(plainText(snap)).
+		SetNextAttemptAt(o.now()).
+		SetProvider(o.sender.Name()).
+		Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := event(ctx, tx, inv, invoiceevent.TypeEMAIL_QUEUED, o.now(), "to "+cust.Email); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Wake asks the worker to look for due emails now, e.g. after a commit.
+func (o *Outbox) Wake() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers due emails until ctx ends.
+func (o *Outbox) Run(ctx context.Context) {
+	o.log.Info("mail outbox running", "provider", o.sender.Name(), "worker", o.owner)
+	t := time.NewTicker(o.Poll)
+	defer t.Stop()
+	for {
+		if _, err := o.DeliverDue(ctx); err != nil && ctx.Err() == nil {
+			o.log.Error("mail outbox", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-o.wake:
+		}
+	}
+}
+
+// DeliverDue attempts every email that is due now and returns how many it
+// attempted.
+func (o *Outbox) DeliverDue(ctx context.Context) (int, error) {
+	sys := tenant.System(ctx)
+	now := o.now()
+	ids, err := o.client.Email.Query().
+		Where(entemail.StatusEQ(entemail.StatusQUEUED), entemail.NextAttemptAtLTE(now),
+			entemail.Or(entemail.LeaseUntilIsNil(), entemail.LeaseUntilLT(now))).
+		Order(ent.Asc(entemail.FieldNextAttemptAt)).
+		Limit(20).
+		IDs(sys)
+	if err != nil {
+		return 0, fmt.Errorf("find due emails: %w", err)
+	}
+	n := 0
+	for _, id := range ids {
+		if ctx.Err() != nil {
+			return n, ctx.Err()
+		}
+		claimed, err := o.claim(sys, id)
+		if err != nil {
+			return n, err
+		}
+		if !claimed {
+			continue // another worker has it
+		}
+		n++
+		o.attempt(sys, id)
+	}
+	return n, nil
+}
+
+// claim reserves email id for this worker with a compare-and-set: of two
+// workers racing, exactly one update matches the row.
+func (o *Outbox) claim(ctx context.Context, id string) (bool, error) {
+	now := o.now()
+	n, err := o.client.Email.Update().
+		Where(entemail.ID(id), entemail.StatusEQ(entemail.StatusQUEUED),
+			entemail.Or(entemail.LeaseUntilIsNil(), entemail.LeaseUntilLT(now))).
+		SetLeaseOwner(o.owner).
+		SetLeaseUntil(now.Add(o.Lease)).
+		AddAttempts(1).
+		Save(ctx)
+	if err != nil {
+		return false, fmt.Errorf("claim email %s: %w", id, err)
+	}
+	return n == 1, nil
+}
+
+func (o *Outbox) attempt(ctx context.Context, id string) {
+	e, err := o.client.Email.Query().Where(entemail.ID(id)).WithInvoice().Only(ctx)
+	if err != nil {
+		o.log.Error("load claimed email", "email", id, "err", err)
+		return
+	}
+	providerID, sendErr := o.send(ctx, e)
+	if sendErr == nil {
+		o.finish(ctx, e, func(upd *ent.EmailUpdateOne) {
+			upd.SetStatus(entemail.StatusSENT).SetSentAt(o.now()).SetProviderMessageID(providerID).ClearLastError()
+		}, invoiceevent.TypeEMAIL_SENT, fmt.Sprintf("to %s via %s (attempt %d)", e.To, o.sender.Name(), e.Attempts))
+		return
+	}
+	o.log.Warn("email attempt failed", "email", e.ID, "attempt", e.Attempts, "err", sendErr)
+	if errors.Is(sendErr, ErrPermanent) || e.Attempts >= o.MaxAttempts {
+		o.finish(ctx, e, func(upd *ent.EmailUpdateOne) {
+			upd.SetStatus(entemail.StatusFAILED).SetLastError(sendErr.Error())
+		}, invoiceevent.TypeEMAIL_FAILED, fmt.Sprintf("attempt %d failed, giving up: %v", e.Attempts, sendErr))
+		return
+	}
+	next := o.now().Add(o.Backoff(e.Attempts))
+	o.finish(ctx, e, func(upd *ent.EmailUpdateOne) {
+		upd.SetLastError(sendErr.Error()).SetNextAttemptAt(next)
+	}, invoiceevent.TypeEMAIL_FAILED, fmt.Sprintf("attempt %d failed, retrying at %s: %v", e.Attempts, next.Format(time.RFC3339), sendErr))
+}
+
+func (o *Outbox) send(ctx context.Context, e *ent.Email) (string, error) {
+	inv := e.Edges.Invoice
+	m, err := inv.QueryMerchant().Only(ctx)
+	if err != nil {
+		return "", err
+	}
+	number := ""
+	if inv.Number != nil {
+		number = *inv.Number
+	}
+	printed, err := o.pdf.Render(ctx, pdf.Document{HTML: []byte(e.HTML), Paper: pdf.Paper(m.PaperSize), Title: "Invoice " + number, Author: m.Name})
+	if err != nil {
+		return "", fmt.Errorf("print the PDF attachment: %w", err)
+	}
+	from := o.from
+	if from == "" {
+		from = "invoices@localhost"
+	}
+	return o.sender.Send(ctx, Message{
+		ID:          e.ID,
+		From:        fromHeader(m.Name, from),
+		ReplyTo:     e.ReplyTo,
+		To:          e.To,
+		Subject:     e.Subject,
+		HTML:        e.HTML,
+		Text:        e.Text,
+		Attachments: []Attachment{{Name: number + ".pdf", Data: printed}},
+	})
+}
+
+// finish records an attempt's outcome, but only while this worker still
+// holds the lease: a worker that lost it (it stalled past Lease) changes
+// nothing.
+func (o *Outbox) finish(ctx context.Context, e *ent.Email, set func(*ent.EmailUpdateOne), typ invoiceevent.Type, note string) {
+	err := o.inTx(ctx, func(tx *ent.Client) error {
+		upd := tx.Email.UpdateOneID(e.ID).Where(entemail.LeaseOwner(o.owner)).ClearLeaseOwner().ClearLeaseUntil()
+		set(upd)
+		if _, err := upd.Save(ctx); err != nil {
+			return err
+		}
+		if typ == invoiceevent.TypeEMAIL_SENT {
+			if err := tx.Invoice.Update().Where(entinvoice.ID(e.InvoiceID), entinvoice.SentAtIsNil()).SetSentAt(o.now()).Exec(ctx); err != nil {
+				return err
+			}
+		}
+		return event(ctx, tx, e.Edges.Invoice, typ, o.now(), note)
+	})
+	if err != nil {
+		o.log.Error("record email attempt", "email", e.ID, "err", err)
+	}
+}
+
+func (o *Outbox) inTx(ctx context.Context, fn func(tx *ent.Client) error) error {
+	tx, err := o.client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx.Client()); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func event(ctx context.Context, tx *ent.Client, inv *ent.Invoice, typ invoiceevent.Type, at time.Time, note string) error {
+	actor := "system"
+	if v := tenant.FromContext(ctx); v != nil && v.Actor != "" {
+		actor = v.Actor
+	}
+	return tx.InvoiceEvent.Create().
+		SetMerchantID(inv.MerchantID).
+		SetInvoiceID(inv.ID).
+		SetType(typ).
+		SetAt(at).
+		SetActor(actor).
+		SetNote(note).
+		Exec(ctx)
+}
+
+// fromHeader sends as the merchant's name at Tally's sending address: the
+// customer sees who the invoice is from, and the domain stays the one the
+// provider is authorised to send for.
+func fromHeader(merchant, from string) string {
+	addr := from
+	if a, err := netmail.ParseAddress(from); err == nil {
+		addr = a.Address
+	}
+	return (&netmail.Address{Name: merchant, Address: addr}).String()
+}
+
+// plainText is the text/plain part: what matters without the HTML.
+func plainText(s document.Snapshot) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Invoice %s from %s\n\n", s.Number, s.MerchantName)
+	fmt.Fprintf(&b, "Amount due: %s\n", money.Format(s.Due, s.Currency))
+	if s.DueDate != nil {
+		fmt.Fprintf(&b, "Due: %s\n", s.DueDate.Format("2 January 2006"))
+	}
+	if s.Reference != "" {
+		fmt.Fprintf(&b, "Payment reference: %s\n", reference.Format(s.Reference))
+	}
+	if s.CheckoutURL != "" {
+		fmt.Fprintf(&b, "\nPay online: %s\n", s.CheckoutURL)
+	}
+	b.WriteString("\nThe invoice is attached as a PDF.\n")
+	return b.String()
+}
