@@ -32,8 +32,17 @@ func startApp(t *testing.T, b dbtest.Backend) *testApp {
 
 func startAppAt(t *testing.T, databaseURL string) *testApp {
 	t.Helper()
+	return startAppWith(t, databaseURL, nil)
+}
+
+// startAppWith starts an app whose config change may adjust first.
+func startAppWith(t *testing.T, databaseURL string, change func(*config)) *testApp {
+	t.Helper()
 	ta := &testApp{}
 	cfg := config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: databaseURL, Env: "development"}
+	if change != nil {
+		change(&cfg)
+	}
 	if err := cfg.validate(); err != nil {
 		t.Fatal(err)
 	}
