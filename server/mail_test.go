@@ -370,7 +370,7 @@ func TestMailgunWebhookSignatureMatrix(t *testing.T) {
 			body, _ := json.Marshal(map[string]any{
 				"signature": map[string]string{"timestamp": stamp, "token": token, "signature": signMailgun(key, stamp, token)},
 				"event-data": map[string]any{"event": event, "severity": severity, "recipient": email.To,
-					"user-variables": map[string]string{"tally_email_id": email.ID},
+					"user-variables":  map[string]string{"tally_email_id": email.ID},
 					"delivery-status": map[string]string{"description": "mailbox does not exist"}},
 			})
 			resp, err := http.Post(ta.srv.URL+"/webhooks/mailgun", "application/json", bytes.NewReader(body))
@@ -427,4 +427,3 @@ func TestMailgunWebhookSignatureMatrix(t *testing.T) {
 		}
 	})
 }
-
