@@ -77,6 +77,7 @@ func (a *app) routes(api http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/query", a.auth.Middleware(a.cfg.production(), api))
 	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.HandleFunc("GET /pay/{token}", a.payPage)
 	mux.Handle("POST /webhooks/mailgun", mail.NewWebhook(a.db.Client, a.cfg.MailgunSigningKey))
 	mux.Handle("GET /invoices/{id}/pdf", a.auth.Middleware(a.cfg.production(), http.HandlerFunc(a.invoicePDF)))
 	mux.Handle("/", spa())

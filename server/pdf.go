@@ -7,9 +7,8 @@ import (
 	"strconv"
 
 	"github.com/tally-invoicing/tally/ent"
-	entinvoice "github.com/tally-invoicing/tally/ent/invoice"
+	"github.com/tally-invoicing/tally/internal/checkout"
 	"github.com/tally-invoicing/tally/internal/document"
-	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/pdf"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
@@ -25,11 +24,12 @@ func (a *app) invoicePDF(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch token := r.URL.Query().Get("token"); {
 	case token != "":
-		// The customer: only an issued, payable-or-paid invoice, never a draft or a voided one.
+		// The customer: only what their payment link opens, never a draft or a voided invoice.
 		ctx = tenant.System(ctx)
-		inv, err = a.db.Client.Invoice.Query().
-			Where(entinvoice.ID(id), entinvoice.CheckoutToken(token), entinvoice.StatusNotIn(status.Draft, status.Void)).
-			Only(ctx)
+		inv, err = checkout.Find(ctx, a.db.Client, token)
+		if err == nil && inv.ID != id {
+			inv, err = nil, &ent.NotFoundError{}
+		}
 	case tenant.FromContext(ctx) != nil:
 		inv, err = a.db.Client.Invoice.Get(ctx, id)
 	default:

@@ -143,3 +143,43 @@ func TestInvoicePDFForMerchantAndCustomer(t *testing.T) {
 		}
 	})
 }
+
+func TestPaymentLinkOpensThePayPage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		c := ta.signUp(t, "Northwind Studio")
+		cust := c.createCustomer("Acme Ltd", "billing@acme.example")
+		id := c.draft(cust)
+		c.issue(id)
+		var inv struct {
+			Node struct {
+				CheckoutURL string
+				Reference   string
+			}
+		}
+		c.do(`query($id: ID!) { node(id: $id) { ... on Invoice { checkoutURL reference } } }`, map[string]any{"id": id}, &inv)
+		path := inv.Node.CheckoutURL[strings.Index(inv.Node.CheckoutURL, "/pay/"):]
+		resp, body := get(t, ta.srv.URL+path, "")
+		page := string(body)
+		if resp.StatusCode != 200 || !strings.Contains(page, "Northwind Studio") || !strings.Contains(page, "$100.00") ||
+			!strings.Contains(page, "/invoices/"+id+"/pdf?token=") || !strings.Contains(page, "Infini Corporate Card") {
+			t.Fatalf("pay page = %d\n%.500s", resp.StatusCode, page)
+		}
+		if resp.Header.Get("Referrer-Policy") != "no-referrer" {
+			t.Error("the pay page leaks its token in Referer headers")
+		}
+		// The customer's email, the merchant's internal ids: not on the page beyond the document.
+		if strings.Contains(page, cust) {
+			t.Error("the pay page shows the customer's internal id")
+		}
+		for name, p := range map[string]string{"unknown token": "/pay/nope", "draft": "/pay/" + strings.Repeat("A", 32)} {
+			if resp, body := get(t, ta.srv.URL+p, ""); resp.StatusCode != 404 || strings.Contains(string(body), "Northwind") {
+				t.Errorf("%s = %d %q", name, resp.StatusCode, body)
+			}
+		}
+		c.do(`mutation($id: ID!) { voidInvoice(id: $id) { id } }`, map[string]any{"id": id}, nil)
+		if resp, _ := get(t, ta.srv.URL+path, ""); resp.StatusCode != 404 {
+			t.Errorf("voided invoice's link = %d, want 404", resp.StatusCode)
+		}
+	})
+}
