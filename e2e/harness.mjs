@@ -46,8 +46,10 @@ async function waitForHealthy(url, child, timeoutMs = 60_000) {
 /**
  * Starts server + browser. Returns { baseURL, browser, newPage, stop, log }.
  * E2E_DATABASE_URL, if set, runs the server on PostgreSQL instead of SQLite.
+ * The server's output goes to e2e/artifacts/<logName>.log: test files run in
+ * parallel, so each names its own.
  */
-export async function start() {
+export async function start({ logName = 'server' } = {}) {
   if (!existsSync(chromiumPath)) {
     throw new Error(`${chromiumPath} not found: install Debian's chromium (apt-get install -y chromium)`);
   }
@@ -63,7 +65,7 @@ export async function start() {
   const baseURL = `http://127.0.0.1:${port}`;
   const args = ['--addr', `127.0.0.1:${port}`, '--data-dir', join(work, 'data')];
   if (process.env.E2E_DATABASE_URL) args.push('--database-url', process.env.E2E_DATABASE_URL);
-  const log = join(artifacts, 'server.log');
+  const log = join(artifacts, `${logName}.log`);
   const logStream = createWriteStream(log);
   const server = spawn(bin, args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout.pipe(logStream);

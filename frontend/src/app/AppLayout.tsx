@@ -13,7 +13,7 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconChevronDown, IconFileInvoice, IconKey, IconLogout, IconUsers } from '@tabler/icons-react';
+import { IconChevronDown, IconFileInvoice, IconKey, IconLogout, IconSettings, IconUsers } from '@tabler/icons-react';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../gql';
@@ -53,6 +53,10 @@ const nav = [
   {
     section: 'Developers',
     links: [{ to: '/developers/api-keys', label: 'API keys', icon: IconKey }],
+  },
+  {
+    section: 'Account',
+    links: [{ to: '/settings', label: 'Settings', icon: IconSettings }],
   },
 ];
 
@@ -122,6 +126,9 @@ export function AppLayout() {
             </Menu.Target>
             <Menu.Dropdown>
               <Menu.Label>{merchant.name}</Menu.Label>
+              <Menu.Item leftSection={<IconSettings size={16} />} component={Link} to="/settings">
+                Business settings
+              </Menu.Item>
               <Menu.Item leftSection={<IconLogout size={16} />} onClick={onSignOut}>
                 Sign out
               </Menu.Item>

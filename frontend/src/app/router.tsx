@@ -8,6 +8,7 @@ import { InvoicePage } from '../features/invoices/InvoicePage';
 import { InvoiceWizardPage } from '../features/invoices/wizard/InvoiceWizardPage';
 import { CustomersPage } from '../features/customers/CustomersPage';
 import { APIKeysPage } from '../features/apikeys/APIKeysPage';
+import { SettingsPage } from '../features/settings/SettingsPage';
 import { NotFoundPage } from './NotFoundPage';
 
 const publicPaths = ['/sign-in', '/sign-up'];
@@ -46,6 +47,7 @@ export const router = createBrowserRouter([
           { path: '/invoices/:id', element: <InvoicePage /> },
           { path: '/customers', element: <CustomersPage /> },
           { path: '/developers/api-keys', element: <APIKeysPage /> },
+          { path: '/settings', element: <SettingsPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

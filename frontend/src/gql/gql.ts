@@ -42,6 +42,8 @@ type Documents = {
     "\n  mutation WizardSetDescription($id: ID!, $description: String) {\n    setInvoiceDescription(id: $id, description: $description) {\n      ...WizardInvoice\n    }\n  }\n": typeof types.WizardSetDescriptionDocument,
     "\n  mutation WizardSetPaymentMethods($id: ID!, $methods: [PaymentMethod!]!) {\n    setInvoicePaymentMethods(id: $id, methods: $methods) {\n      ...WizardInvoice\n    }\n  }\n": typeof types.WizardSetPaymentMethodsDocument,
     "\n  mutation WizardIssue($id: ID!, $send: Boolean!) {\n    issueInvoice(id: $id, send: $send) {\n      ...WizardInvoice\n      reference\n      issuedAt\n    }\n  }\n": typeof types.WizardIssueDocument,
+    "\n  query BusinessSettings {\n    currencies\n    viewer {\n      merchant {\n        id\n        name\n        address\n        defaultCurrency\n        paperSize\n      }\n    }\n  }\n": typeof types.BusinessSettingsDocument,
+    "\n  mutation UpdateBusinessSettings($input: UpdateMerchantInput!) {\n    updateMerchant(input: $input) {\n      id\n      name\n      address\n      defaultCurrency\n      paperSize\n    }\n  }\n": typeof types.UpdateBusinessSettingsDocument,
 };
 const documents: Documents = {
     "\n  query AppViewer {\n    viewer {\n      user {\n        id\n        email\n      }\n      merchant {\n        id\n        name\n        defaultCurrency\n      }\n    }\n  }\n": types.AppViewerDocument,
@@ -72,6 +74,8 @@ const documents: Documents = {
     "\n  mutation WizardSetDescription($id: ID!, $description: String) {\n    setInvoiceDescription(id: $id, description: $description) {\n      ...WizardInvoice\n    }\n  }\n": types.WizardSetDescriptionDocument,
     "\n  mutation WizardSetPaymentMethods($id: ID!, $methods: [PaymentMethod!]!) {\n    setInvoicePaymentMethods(id: $id, methods: $methods) {\n      ...WizardInvoice\n    }\n  }\n": types.WizardSetPaymentMethodsDocument,
     "\n  mutation WizardIssue($id: ID!, $send: Boolean!) {\n    issueInvoice(id: $id, send: $send) {\n      ...WizardInvoice\n      reference\n      issuedAt\n    }\n  }\n": types.WizardIssueDocument,
+    "\n  query BusinessSettings {\n    currencies\n    viewer {\n      merchant {\n        id\n        name\n        address\n        defaultCurrency\n        paperSize\n      }\n    }\n  }\n": types.BusinessSettingsDocument,
+    "\n  mutation UpdateBusinessSettings($input: UpdateMerchantInput!) {\n    updateMerchant(input: $input) {\n      id\n      name\n      address\n      defaultCurrency\n      paperSize\n    }\n  }\n": types.UpdateBusinessSettingsDocument,
 };
 
 /**
@@ -200,6 +204,14 @@ export function graphql(source: "\n  mutation WizardSetPaymentMethods($id: ID!, 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation WizardIssue($id: ID!, $send: Boolean!) {\n    issueInvoice(id: $id, send: $send) {\n      ...WizardInvoice\n      reference\n      issuedAt\n    }\n  }\n"): (typeof documents)["\n  mutation WizardIssue($id: ID!, $send: Boolean!) {\n    issueInvoice(id: $id, send: $send) {\n      ...WizardInvoice\n      reference\n      issuedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BusinessSettings {\n    currencies\n    viewer {\n      merchant {\n        id\n        name\n        address\n        defaultCurrency\n        paperSize\n      }\n    }\n  }\n"): (typeof documents)["\n  query BusinessSettings {\n    currencies\n    viewer {\n      merchant {\n        id\n        name\n        address\n        defaultCurrency\n        paperSize\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateBusinessSettings($input: UpdateMerchantInput!) {\n    updateMerchant(input: $input) {\n      id\n      name\n      address\n      defaultCurrency\n      paperSize\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateBusinessSettings($input: UpdateMerchantInput!) {\n    updateMerchant(input: $input) {\n      id\n      name\n      address\n      defaultCurrency\n      paperSize\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
