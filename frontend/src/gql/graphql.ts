@@ -32,6 +32,11 @@ export type InvoiceDraftStep =
 /** InvoiceEventType is enum for the field type */
 export type InvoiceEventType =
   | 'CREATED'
+  | 'EMAIL_BOUNCED'
+  | 'EMAIL_DELIVERED'
+  | 'EMAIL_FAILED'
+  | 'EMAIL_QUEUED'
+  | 'EMAIL_SENT'
   | 'ISSUED'
   | 'UPDATED'
   | 'VOIDED';
@@ -196,6 +201,7 @@ export type InvoiceDetailQueryVariables = Exact<{
 export type InvoiceDetailQuery = { node:
     | { __typename: 'APIKey' }
     | { __typename: 'Customer' }
+    | { __typename: 'Email' }
     | { __typename: 'Invoice', id: string, number: string | null, reference: string | null, status: InvoiceStatus, overdue: boolean, currency: string, description: string | null, dueDate: string | null, issuedAt: string | null, createdAt: string, sendRequested: boolean, voidReason: string | null, paymentMethods: Array<PaymentMethod>, pdfURL: string, checkoutURL: string | null, subtotal: string, total: string, amountPaid: string, amountDue: string, version: number, previewHTML: string, customer: { id: string, name: string, email: string }, items: Array<{ name: string, quantity: string, unitPrice: string, amount: string }>, events: Array<{ id: string, type: InvoiceEventType, at: string, actor: string, fromStatus: InvoiceStatus | null, toStatus: InvoiceStatus | null, note: string | null }> | null }
     | { __typename: 'InvoiceEvent' }
     | { __typename: 'Merchant' }
@@ -236,6 +242,7 @@ export type InvoicesFilterCustomerQueryVariables = Exact<{
 export type InvoicesFilterCustomerQuery = { node:
     | { __typename: 'APIKey' }
     | { __typename: 'Customer', id: string, name: string }
+    | { __typename: 'Email' }
     | { __typename: 'Invoice' }
     | { __typename: 'InvoiceEvent' }
     | { __typename: 'Merchant' }
@@ -271,6 +278,7 @@ export type WizardDraftQueryVariables = Exact<{
 export type WizardDraftQuery = { node:
     | { __typename: 'APIKey' }
     | { __typename: 'Customer' }
+    | { __typename: 'Email' }
     | { __typename: 'Invoice', id: string, status: InvoiceStatus, draftStep: InvoiceDraftStep, number: string | null, currency: string, dueDate: string | null, description: string | null, paymentMethods: Array<PaymentMethod>, subtotal: string, total: string, version: number, previewHTML: string, pdfURL: string, customer: { id: string, name: string, email: string }, items: Array<{ name: string, quantity: string, unitPrice: string, amount: string }> }
     | { __typename: 'InvoiceEvent' }
     | { __typename: 'Merchant' }
