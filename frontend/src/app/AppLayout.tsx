@@ -13,7 +13,7 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconChevronDown, IconFileInvoice, IconKey, IconLogout, IconSettings, IconUsers } from '@tabler/icons-react';
+import { IconChevronDown, IconFileInvoice, IconKey, IconLogout, IconMail, IconSettings, IconUsers } from '@tabler/icons-react';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../gql';
@@ -48,6 +48,7 @@ const nav = [
     links: [
       { to: '/invoices', label: 'Invoices', icon: IconFileInvoice },
       { to: '/customers', label: 'Customers', icon: IconUsers },
+      { to: '/emails', label: 'Sent emails', icon: IconMail },
     ],
   },
   {

@@ -9,6 +9,7 @@ import { InvoiceWizardPage } from '../features/invoices/wizard/InvoiceWizardPage
 import { CustomersPage } from '../features/customers/CustomersPage';
 import { APIKeysPage } from '../features/apikeys/APIKeysPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { EmailsPage } from '../features/emails/EmailsPage';
 import { NotFoundPage } from './NotFoundPage';
 
 const publicPaths = ['/sign-in', '/sign-up'];
@@ -46,6 +47,7 @@ export const router = createBrowserRouter([
           { path: '/invoices/:id/edit', element: <InvoiceWizardPage /> },
           { path: '/invoices/:id', element: <InvoicePage /> },
           { path: '/customers', element: <CustomersPage /> },
+          { path: '/emails', element: <EmailsPage /> },
           { path: '/developers/api-keys', element: <APIKeysPage /> },
           { path: '/settings', element: <SettingsPage /> },
           { path: '*', element: <NotFoundPage /> },

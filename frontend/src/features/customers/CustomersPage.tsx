@@ -18,6 +18,7 @@ import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
+import { EmailBouncingBadge } from '../../lib/email';
 import { showError } from '../../lib/errors';
 import { formatDate } from '../../lib/format';
 import { CustomerFormModal, type EditableCustomer } from './CustomerFormModal';
@@ -33,6 +34,7 @@ const CustomersListQuery = graphql(`
           id
           name
           email
+          emailBouncing
           createdAt
         }
       }
@@ -176,7 +178,10 @@ function CustomersChunk({ search, after, isFirst, isLast, onLoadMore, onEdit, on
               </Text>
             </Table.Td>
             <Table.Td>
-              <Text size="sm">{c.email}</Text>
+              <Group gap="xs" wrap="nowrap">
+                <Text size="sm">{c.email}</Text>
+                {c.emailBouncing && <EmailBouncingBadge email={c.email} />}
+              </Group>
             </Table.Td>
             <Table.Td>
               <Text size="sm">{formatDate(c.createdAt)}</Text>

@@ -1,6 +1,7 @@
 import {
   Alert,
   Anchor,
+  Box,
   Button,
   Center,
   Code,
@@ -18,20 +19,38 @@ import {
   Textarea,
   Timeline,
   Title,
+  Tooltip,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
-import { IconArrowLeft, IconBan, IconCheck, IconLink, IconPencil, IconTrash } from '@tabler/icons-react';
+import {
+  IconAlertTriangle,
+  IconArrowLeft,
+  IconBan,
+  IconCheck,
+  IconFileCheck,
+  IconFilePlus,
+  IconLink,
+  IconMailCheck,
+  IconMailForward,
+  IconMailOff,
+  IconPencil,
+  IconSend,
+  IconTrash,
+} from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../gql';
+import { EmailBouncingBadge, usePollWhile } from '../../lib/email';
 import { showError } from '../../lib/errors';
 import { formatDate, formatDateTime, formatDueDate } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 import { DownloadPdfButton, InvoicePreview } from './InvoicePreview';
+import { InvoiceEmails } from './InvoiceEmails';
 import { InvoiceStatusBadge } from './InvoiceStatusBadge';
+import { SendInvoiceModal } from './SendInvoiceModal';
 import { paymentMethodLabel, statusLabel } from './status';
 
 const InvoiceDetailQuery = graphql(`
@@ -50,6 +69,7 @@ const InvoiceDetailQuery = graphql(`
         issuedAt
         createdAt
         sendRequested
+        sentAt
         voidReason
         paymentMethods
         pdfURL
@@ -62,6 +82,10 @@ const InvoiceDetailQuery = graphql(`
           id
           name
           email
+          emailBouncing
+        }
+        emails {
+          ...EmailSummary
         }
         items {
           name
@@ -116,6 +140,24 @@ const eventLabel: Record<string, string> = {
   UPDATED: 'Updated',
   ISSUED: 'Issued',
   VOIDED: 'Voided',
+  EMAIL_QUEUED: 'Email queued',
+  EMAIL_SENT: 'Email sent',
+  EMAIL_FAILED: 'Email failed',
+  EMAIL_DELIVERED: 'Email delivered',
+  EMAIL_BOUNCED: 'Email bounced',
+};
+
+/** Each event's bullet on the timeline: an icon and its color. */
+const eventBullet: Record<string, { icon: typeof IconSend; color: string }> = {
+  CREATED: { icon: IconFilePlus, color: 'gray' },
+  UPDATED: { icon: IconPencil, color: 'gray' },
+  ISSUED: { icon: IconFileCheck, color: 'indigo' },
+  VOIDED: { icon: IconBan, color: 'dark' },
+  EMAIL_QUEUED: { icon: IconMailForward, color: 'gray' },
+  EMAIL_SENT: { icon: IconSend, color: 'blue' },
+  EMAIL_FAILED: { icon: IconAlertTriangle, color: 'orange' },
+  EMAIL_DELIVERED: { icon: IconMailCheck, color: 'green' },
+  EMAIL_BOUNCED: { icon: IconMailOff, color: 'red' },
 };
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
@@ -132,11 +174,22 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 export function InvoicePage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
-  const [{ data, fetching, error }] = useQuery({ query: InvoiceDetailQuery, variables: { id } });
+  const [{ data, fetching, error }, refetch] = useQuery({ query: InvoiceDetailQuery, variables: { id } });
   const [{ fetching: voiding }, voidInvoice] = useMutation(VoidInvoiceMutation);
   const [, deleteDraft] = useMutation(DeleteDraftMutation);
   const [voidOpen, voidModal] = useDisclosure(false);
+  const [sendOpen, sendModal] = useDisclosure(false);
   const [reason, setReason] = useState('');
+
+  // While an email is on its way, follow its status: the worker sends it
+  // within seconds; after a failed attempt it retries later, so poll slower.
+  const loaded = data?.node?.__typename === 'Invoice' ? data.node : null;
+  const queued = (loaded?.emails ?? []).filter((e) => e.status === 'QUEUED');
+  usePollWhile(
+    queued.length > 0,
+    () => refetch({ requestPolicy: 'network-only' }),
+    queued.some((e) => e.lastError) ? 10_000 : 2_000,
+  );
 
   if (fetching && !data) {
     return (
@@ -145,7 +198,7 @@ export function InvoicePage() {
       </Center>
     );
   }
-  const inv = data?.node?.__typename === 'Invoice' ? data.node : null;
+  const inv = loaded;
   if (!inv) {
     return (
       <Stack align="center" py={80} gap="sm">
@@ -161,6 +214,9 @@ export function InvoicePage() {
   const title = inv.number ?? 'Draft invoice';
   const canVoid = inv.status === 'OPEN' || inv.status === 'PARTIALLY_PAID';
   const isDraft = inv.status === 'DRAFT';
+  // Sending is for an invoice that is still owed; a reminder once it was sent.
+  const canSend = canVoid;
+  const sending = queued.length > 0;
 
   const onVoid = async () => {
     const res = await voidInvoice({ id: inv.id, reason: reason.trim() || null });
@@ -235,6 +291,16 @@ export function InvoicePage() {
               Void
             </Button>
           )}
+          {canSend && (
+            <Tooltip label={`An email to ${queued[0]?.to ?? inv.customer.email} is on its way`} disabled={!sending} withArrow>
+              {/* A disabled button gets no pointer events; the wrapper shows the tooltip. */}
+              <div>
+                <Button leftSection={<IconSend size={16} />} onClick={sendModal.open} disabled={sending}>
+                  {inv.sentAt ? 'Send reminder' : 'Send'}
+                </Button>
+              </div>
+            </Tooltip>
+          )}
         </Group>
       </Group>
 
@@ -253,9 +319,14 @@ export function InvoicePage() {
                   <Text size="sm" fw={500}>
                     {inv.customer.name}
                   </Text>
-                  <Text size="sm" c="dimmed">
+                  <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
                     {inv.customer.email}
                   </Text>
+                  {inv.customer.emailBouncing && (
+                    <Box mt={4}>
+                      <EmailBouncingBadge email={inv.customer.email} />
+                    </Box>
+                  )}
                 </Field>
                 <Field label="Payment reference">
                   {inv.reference ? <Code fz="sm">{inv.reference}</Code> : <Text size="sm" c="dimmed">Assigned on issue</Text>}
@@ -271,8 +342,10 @@ export function InvoicePage() {
                     {formatDueDate(inv.dueDate)}
                   </Text>
                 </Field>
-                <Field label="Created">
-                  <Text size="sm">{formatDate(inv.createdAt)}</Text>
+                <Field label="Sent">
+                  <Text size="sm" c={inv.sentAt ? undefined : 'dimmed'} data-testid="invoice-sent-at">
+                    {inv.sentAt ? formatDateTime(inv.sentAt) : sending ? 'Sending…' : 'Not sent'}
+                  </Text>
                 </Field>
               </SimpleGrid>
             </Paper>
@@ -322,6 +395,8 @@ export function InvoicePage() {
               </Stack>
             </Paper>
 
+            <InvoiceEmails emails={inv.emails ?? []} status={inv.status} customerEmail={inv.customer.email} />
+
             <Paper withBorder p="lg">
               <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
                 <Field label="Description">
@@ -358,25 +433,36 @@ export function InvoicePage() {
             {(inv.events ?? []).length === 0 ? (
               <Text size="sm" c="dimmed">No events yet.</Text>
             ) : (
-              <Timeline bulletSize={14} lineWidth={2} active={(inv.events ?? []).length}>
-                {(inv.events ?? []).map((ev) => (
-                  <Timeline.Item key={ev.id} title={<Text size="sm" fw={500}>{eventLabel[ev.type] ?? ev.type}</Text>}>
-                    {ev.fromStatus && ev.toStatus && ev.fromStatus !== ev.toStatus && (
-                      <Text size="xs">
-                        {statusLabel[ev.fromStatus]} → {statusLabel[ev.toStatus]}
+              <Timeline bulletSize={24} lineWidth={2} active={(inv.events ?? []).length}>
+                {(inv.events ?? []).map((ev) => {
+                  const bullet = eventBullet[ev.type] ?? { icon: IconCheck, color: 'gray' };
+                  return (
+                    <Timeline.Item
+                      key={ev.id}
+                      bullet={<bullet.icon size={13} />}
+                      color={bullet.color}
+                      data-event={ev.type}
+                      title={<Text size="sm" fw={500}>{eventLabel[ev.type] ?? ev.type}</Text>}
+                    >
+                      {ev.fromStatus && ev.toStatus && ev.fromStatus !== ev.toStatus && (
+                        <Text size="xs">
+                          {statusLabel[ev.fromStatus]} → {statusLabel[ev.toStatus]}
+                        </Text>
+                      )}
+                      {ev.note && <Text size="xs" c="dimmed">{ev.note}</Text>}
+                      <Text size="xs" c="dimmed">
+                        {formatDateTime(ev.at)} · {ev.actor}
                       </Text>
-                    )}
-                    {ev.note && <Text size="xs" c="dimmed">{ev.note}</Text>}
-                    <Text size="xs" c="dimmed">
-                      {formatDateTime(ev.at)} · {ev.actor}
-                    </Text>
-                  </Timeline.Item>
-                ))}
+                    </Timeline.Item>
+                  );
+                })}
               </Timeline>
             )}
           </Paper>
         </Grid.Col>
       </Grid>
+
+      {canSend && <SendInvoiceModal invoice={inv} opened={sendOpen} onClose={sendModal.close} />}
 
       <Modal opened={voidOpen} onClose={voidModal.close} title={`Void ${title}?`} centered>
         <Stack>

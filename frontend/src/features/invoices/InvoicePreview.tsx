@@ -1,10 +1,10 @@
 import { ActionIcon, Box, Button, Center, Group, Loader, Paper, Stack, Tabs, Text, ThemeIcon, Tooltip } from '@mantine/core';
-import { useElementSize } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconDownload, IconExternalLink, IconFileText, IconInfoCircle, IconMail, IconRefresh } from '@tabler/icons-react';
-import { useEffect, useMemo, useRef, useState, type CSSProperties, type MouseEvent, type ReactNode, type SyntheticEvent } from 'react';
+import { useState, type CSSProperties, type MouseEvent, type ReactNode } from 'react';
 import { graphql } from '../../gql';
 import type { InvoiceDocumentFragment } from '../../gql/graphql';
+import { EmailFrame } from '../../lib/EmailFrame';
 import { fetchPdf, PdfError, pdfPath, saveBlob, usePdfObjectURL } from './pdf';
 
 // The fields every view of the invoice document needs. Spread it into the
@@ -18,64 +18,6 @@ graphql(`
     pdfURL
   }
 `);
-
-/** The document's sheet is 680px wide; with a 24px margin each side it reads like the email. */
-const DOC_WIDTH = 728;
-
-/** Makes links in the document open in a new tab instead of inside the frame; nothing visible changes. */
-function withLinksInNewTab(html: string): string {
-  const head = /<head[^>]*>/i;
-  return head.test(html) ? html.replace(head, (m) => `${m}<base target="_blank">`) : `<base target="_blank">${html}`;
-}
-
-/**
- * The email body exactly as sent: the server's HTML in a frame that can't
- * run scripts, scaled down to the panel's width and as tall as the document.
- * allow-same-origin (without allow-scripts) only lets this page measure it.
- */
-function EmailFrame({ html }: { html: string }) {
-  const { ref, width } = useElementSize();
-  const [height, setHeight] = useState(0);
-  const observer = useRef<ResizeObserver | null>(null);
-  const doc = useMemo(() => withLinksInNewTab(html), [html]);
-
-  useEffect(() => () => observer.current?.disconnect(), []);
-
-  const onLoad = (e: SyntheticEvent<HTMLIFrameElement>) => {
-    const root = e.currentTarget.contentDocument?.documentElement;
-    observer.current?.disconnect();
-    if (!root) return;
-    const measure = () => setHeight(Math.ceil(root.getBoundingClientRect().height));
-    measure();
-    observer.current = new ResizeObserver(measure);
-    observer.current.observe(root);
-  };
-
-  const frameWidth = Math.max(width, DOC_WIDTH);
-  const scale = width > 0 ? Math.min(1, width / DOC_WIDTH) : 1;
-  const frameHeight = height || 1100;
-  return (
-    <Box ref={ref} pos="relative" style={{ height: Math.ceil(frameHeight * scale), overflow: 'hidden' }}>
-      {width > 0 && (
-        <iframe
-          title="Invoice email preview"
-          srcDoc={doc}
-          sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox"
-          onLoad={onLoad}
-          style={{
-            width: frameWidth,
-            height: frameHeight,
-            border: 0,
-            display: 'block',
-            background: 'white',
-            transform: scale < 1 ? `scale(${scale})` : undefined,
-            transformOrigin: '0 0',
-          }}
-        />
-      )}
-    </Box>
-  );
-}
 
 function PdfFrame({ path, active, fill }: { path: string; active: boolean; fill: boolean }) {
   const pdf = usePdfObjectURL(path, active);

@@ -1,9 +1,9 @@
-import { Divider, Group, Paper, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { Box, Divider, Group, Paper, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { formatDueDate } from '../../../lib/format';
 import { formatMoney } from '../../../lib/money';
 import { paymentMethodLabel } from '../status';
-import type { NewCustomer } from './AddCustomerModal';
+import { EmailBouncingBadge } from '../../../lib/email';
 
 export interface SavedDraft {
   id: string;
@@ -28,7 +28,10 @@ function Section({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /** Step 5: what will be issued, as saved on the server. The document itself is in the wizard's preview panel. */
-export function ConfirmStep({ draft, customer }: { draft: SavedDraft; customer: NewCustomer | null }) {
+export function ConfirmStep({ draft, customer }: {
+  draft: SavedDraft;
+  customer: { name: string; email: string; emailBouncing?: boolean } | null;
+}) {
   const { currency } = draft;
   return (
     <Stack gap="lg">
@@ -37,9 +40,14 @@ export function ConfirmStep({ draft, customer }: { draft: SavedDraft; customer: 
           <Text size="sm" fw={500}>
             {customer?.name}
           </Text>
-          <Text size="sm" c="dimmed">
+          <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
             {customer?.email}
           </Text>
+          {customer?.emailBouncing && (
+            <Box mt={4}>
+              <EmailBouncingBadge email={customer.email} />
+            </Box>
+          )}
         </Section>
         <Section label="Currency">
           <Text size="sm">{currency}</Text>

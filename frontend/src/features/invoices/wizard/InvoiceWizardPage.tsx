@@ -25,6 +25,7 @@ import type { CombinedError } from 'urql';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../../gql';
 import type { WizardInvoiceFragment } from '../../../gql/graphql';
+import { SendRecipient, useEmailProvider } from '../../../lib/email';
 import { errorCode, errorField, showError } from '../../../lib/errors';
 import { dayToTime, timeToDay } from '../../../lib/format';
 import { parseDecimal } from '../../../lib/money';
@@ -53,6 +54,7 @@ graphql(`
       id
       name
       email
+      emailBouncing
     }
     items {
       name
@@ -239,6 +241,7 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
   });
 
   const [{ data: setup }] = useQuery({ query: WizardSetupQuery });
+  const { devMailbox } = useEmailProvider();
   const defaultCurrency = setup?.viewer?.merchant.defaultCurrency;
   useEffect(() => {
     if (defaultCurrency && !form.getValues().currency) form.setFieldValue('currency', defaultCurrency);
@@ -435,7 +438,7 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
     if (!draft) return;
     setSaving(true);
     try {
-      const res = await issueInvoice({ id: draft.id, send }, { additionalTypenames: ['Invoice'] });
+      const res = await issueInvoice({ id: draft.id, send }, { additionalTypenames: ['Invoice', 'Email'] });
       if (failed(res.error, "Couldn't create the invoice") || !res.data) return;
       const inv = res.data.issueInvoice;
       notifications.show({
@@ -450,18 +453,27 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
     }
   };
 
-  const confirmSend = () =>
+  const confirmSend = () => {
+    // The saved draft's customer is authoritative; the one picked in step 1 is the same.
+    const recipient = draft?.customer ?? customer;
+    if (!recipient) return;
+    const bouncing = draft?.customer.emailBouncing ?? false;
     modals.openConfirmModal({
       title: 'Create and send this invoice?',
       centered: true,
       children: (
-        <Text size="sm">
-          The invoice will be emailed to <b>{customer?.email}</b>, who can pay it directly from the email.
-        </Text>
+        <Stack gap="md">
+          <Text size="sm">
+            The invoice gets its number and is emailed to {recipient.name}, with a Pay now link and the PDF attached.
+          </Text>
+          <SendRecipient email={recipient.email} bouncing={bouncing} devMailbox={devMailbox} />
+        </Stack>
       ),
-      labels: { confirm: 'Create and send', cancel: 'Cancel' },
+      labels: { confirm: bouncing ? 'Create and send anyway' : 'Create and send', cancel: 'Cancel' },
+      confirmProps: { color: bouncing ? 'red' : undefined, leftSection: <IconSend size={16} /> },
       onConfirm: () => void issue(true),
     });
+  };
 
   const step = steps[active].step;
   const heading = headings[active];
@@ -541,7 +553,7 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
               />
             )}
             {step === 'PAYMENT_METHODS' && <PaymentMethodsStep form={form} />}
-            {step === 'CONFIRM' && draft && <ConfirmStep draft={draft} customer={customer} />}
+            {step === 'CONFIRM' && draft && <ConfirmStep draft={draft} customer={draft.customer} />}
           </div>
 
           <Divider my="xl" />
