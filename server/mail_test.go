@@ -99,8 +99,9 @@ func TestCreateAndSendReachesTheDevMailboxOnce(t *testing.T) {
 			t.Fatalf("mailbox = %+v", sent)
 		}
 
-		// Send again: a reminder.
+		// Send again: a reminder; a second click while it waits is refused.
 		c.do(`mutation($id: ID!) { sendInvoice(id: $id) { id } }`, map[string]any{"id": id}, nil)
+		c.expectCode("CONFLICT", "", `mutation($id: ID!) { sendInvoice(id: $id) { id } }`, map[string]any{"id": id})
 		deliver(t, ta.outbox)
 		emails = c.emailsOf(id)
 		if len(emails) != 2 || !strings.HasPrefix(emailByKind(emails, "REMINDER").Subject, "Reminder: Invoice INV-000001") {
@@ -424,6 +425,12 @@ func TestMailgunWebhookSignatureMatrix(t *testing.T) {
 		c.do(`query($id: ID!) { node(id: $id) { ... on Invoice { emails { status } customer { emailBouncing } } } }`, map[string]any{"id": id2}, &out)
 		if out.Node.Emails[0].Status != "BOUNCED" || !out.Node.Customer.EmailBouncing {
 			t.Fatalf("after a permanent failure: %+v", out.Node)
+		}
+		// Correcting the address clears the flag.
+		var upd struct{ UpdateCustomer struct{ EmailBouncing bool } }
+		c.do(`mutation($id: ID!) { updateCustomer(id: $id, input: {email: "accounts@acme.example"}) { emailBouncing } }`, map[string]any{"id": cust}, &upd)
+		if upd.UpdateCustomer.EmailBouncing {
+			t.Error("a corrected address still shows as bouncing")
 		}
 	})
 }

@@ -79,6 +79,9 @@ func (s *Service) Update(ctx context.Context, id string, in Input) (*ent.Custome
 			}
 		}
 		upd.SetEmail(e)
+		if e != c.Email {
+			upd.SetEmailBouncing(false) // a new address has not bounced yet
+		}
 	}
 	c, err = upd.Save(ctx)
 	if ent.IsConstraintError(err) {

@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tally-invoicing/tally/ent"
+	"github.com/tally-invoicing/tally/ent/email"
 	entinvoice "github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/fault"
@@ -362,6 +363,14 @@ func (s *Service) Issue(ctx context.Context, id string, send bool) (*ent.Invoice
 // without sending, "Send reminder" for one already sent.
 func (s *Service) Send(ctx context.Context, id string) (*ent.Invoice, error) {
 	return s.wake(s.update(ctx, id, func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
+		// A double click, or a client retrying, must not send twice.
+		waiting, err := tx.Email.Query().Where(email.InvoiceID(inv.ID), email.StatusEQ(email.StatusQUEUED)).Exist(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if waiting {
+			return nil, fault.New(fault.CodeConflict, "an email for this invoice is already waiting to be sent")
+		}
 		kind := "INVOICE"
 		if inv.SentAt != nil {
 			kind = "REMINDER"
