@@ -155,8 +155,12 @@ func (o *Outbox) Run(ctx context.Context) {
 	t := time.NewTicker(o.Poll)
 	defer t.Stop()
 	for {
-		if _, err := o.DeliverDue(ctx); err != nil && ctx.Err() == nil {
+		n, err := o.DeliverDue(ctx)
+		if err != nil && ctx.Err() == nil {
 			o.log.Error("mail outbox", "err", err)
+		}
+		if n > 0 && err == nil && ctx.Err() == nil {
+			continue // a full batch may mean more are due: drain before waiting
 		}
 		select {
 		case <-ctx.Done():
@@ -224,20 +228,20 @@ func (o *Outbox) attempt(ctx context.Context, id string) {
 	}
 	providerID, sendErr := o.send(ctx, e)
 	if sendErr == nil {
-		o.finish(ctx, e, func(upd *ent.EmailUpdateOne) {
+		o.finish(ctx, e, func(upd *ent.EmailUpdate) {
 			upd.SetStatus(entemail.StatusSENT).SetSentAt(o.now()).SetProviderMessageID(providerID).ClearLastError()
 		}, invoiceevent.TypeEMAIL_SENT, fmt.Sprintf("to %s via %s (attempt %d)", e.To, o.sender.Name(), e.Attempts))
 		return
 	}
 	o.log.Warn("email attempt failed", "email", e.ID, "attempt", e.Attempts, "err", sendErr)
 	if errors.Is(sendErr, ErrPermanent) || e.Attempts >= o.MaxAttempts {
-		o.finish(ctx, e, func(upd *ent.EmailUpdateOne) {
+		o.finish(ctx, e, func(upd *ent.EmailUpdate) {
 			upd.SetStatus(entemail.StatusFAILED).SetLastError(sendErr.Error())
 		}, invoiceevent.TypeEMAIL_FAILED, fmt.Sprintf("attempt %d failed, giving up: %v", e.Attempts, sendErr))
 		return
 	}
 	next := o.now().Add(o.Backoff(e.Attempts))
-	o.finish(ctx, e, func(upd *ent.EmailUpdateOne) {
+	o.finish(ctx, e, func(upd *ent.EmailUpdate) {
 		upd.SetLastError(sendErr.Error()).SetNextAttemptAt(next)
 	}, invoiceevent.TypeEMAIL_FAILED, fmt.Sprintf("attempt %d failed, retrying at %s: %v", e.Attempts, next.Format(time.RFC3339), sendErr))
 }
@@ -275,12 +279,20 @@ func (o *Outbox) send(ctx context.Context, e *ent.Email) (string, error) {
 // finish records an attempt's outcome, but only while this worker still
 // holds the lease: a worker that lost it (it stalled past Lease) changes
 // nothing.
-func (o *Outbox) finish(ctx context.Context, e *ent.Email, set func(*ent.EmailUpdateOne), typ invoiceevent.Type, note string) {
+// errLostLease means another worker took the email over; its outcome is theirs to record.
+var errLostLease = errors.New("lease lost to another worker")
+
+func (o *Outbox) finish(ctx context.Context, e *ent.Email, set func(*ent.EmailUpdate), typ invoiceevent.Type, note string) {
 	err := o.inTx(ctx, func(tx *ent.Client) error {
-		upd := tx.Email.UpdateOneID(e.ID).Where(entemail.LeaseOwner(o.owner)).ClearLeaseOwner().ClearLeaseUntil()
+		upd := tx.Email.Update().Where(entemail.ID(e.ID), entemail.LeaseOwner(o.owner)).ClearLeaseOwner().ClearLeaseUntil()
 		set(upd)
-		if _, err := upd.Save(ctx); err != nil {
+		// A count, not the row: reading back the stored HTML would be waste.
+		n, err := upd.Save(ctx)
+		if err != nil {
 			return err
+		}
+		if n == 0 {
+			return errLostLease
 		}
 		if typ == invoiceevent.TypeEMAIL_SENT {
 			if err := tx.Invoice.Update().Where(entinvoice.ID(e.InvoiceID), entinvoice.SentAtIsNil()).SetSentAt(o.now()).Exec(ctx); err != nil {
