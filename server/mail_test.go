@@ -434,3 +434,63 @@ func TestMailgunWebhookSignatureMatrix(t *testing.T) {
 		}
 	})
 }
+
+// stuckSender never answers until released: a worker that dies mid-send.
+type stuckSender struct{ release chan struct{} }
+
+func (s *stuckSender) Name() string { return "stuck" }
+
+func (s *stuckSender) Send(ctx context.Context, m mail.Message) (string, error) {
+	<-s.release
+	return "<late>", nil
+}
+
+// A worker that claimed an email and then stalled (or was killed) holds it
+// only for its lease: another worker sends it then, once, and the stalled
+// worker's late answer changes nothing.
+func TestAStalledWorkerLosesItsLease(t *testing.T) {
+	needTool(t, "chromium")
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		c := ta.signUp(t, "Stalling Shop")
+		id := c.draft(c.createCustomer("Acme Ltd", "billing@acme.example"))
+		c.do(`mutation($id: ID!) { issueInvoice(id: $id, send: true) { id } }`, map[string]any{"id": id}, nil)
+
+		stuck := &stuckSender{release: make(chan struct{})}
+		stalled := mail.NewOutbox(ta.db.Client, stuck, ta.pdf, ta.cfg.BaseURL, ta.cfg.MailFrom)
+		stalled.Lease = 2 * time.Second
+		done := make(chan struct{})
+		go func() { defer close(done); _, _ = stalled.DeliverDue(context.Background()) }()
+
+		// Wait until the stalled worker has claimed it.
+		claimedAt := time.Now()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			if es := c.emailsOf(id); es[0].Attempts == 1 {
+				claimedAt = time.Now()
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the first worker never claimed the email")
+			}
+		}
+		healthy := &countingSender{sent: map[string]int{}}
+		other := mail.NewOutbox(ta.db.Client, healthy, ta.pdf, ta.cfg.BaseURL, ta.cfg.MailFrom)
+		if n := deliver(t, other); n != 0 {
+			t.Fatalf("took over an email whose lease had not run out: %d", n)
+		}
+		time.Sleep(time.Until(claimedAt.Add(2500 * time.Millisecond))) // the lease runs out
+		if n := deliver(t, other); n != 1 {
+			t.Fatalf("after the lease ran out, delivered %d, want 1", n)
+		}
+		close(stuck.release) // the stalled worker finally answers
+		<-done
+
+		es := c.emailsOf(id)
+		if len(es) != 1 || es[0].Status != "SENT" || es[0].Attempts != 2 || len(healthy.sent) != 1 {
+			t.Fatalf("emails %+v, healthy worker sent %d", es, len(healthy.sent))
+		}
+		if es[0].ProviderMessageID == nil || *es[0].ProviderMessageID == "<late>" {
+			t.Errorf("the stalled worker's late answer overwrote the email: %v", es[0].ProviderMessageID)
+		}
+	})
+}
