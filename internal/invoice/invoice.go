@@ -15,6 +15,7 @@ import (
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/email"
 	entinvoice "github.com/tally-invoicing/tally/ent/invoice"
+	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/fault"
 	"github.com/tally-invoicing/tally/internal/invoice/lineitem"
@@ -497,14 +498,22 @@ func stepIndex(s entinvoice.DraftStep) int {
 }
 
 func (s *Service) record(ctx context.Context, tx *ent.Client, inv *ent.Invoice, typ string, from, to *status.Status, note string) error {
+	return RecordEvent(ctx, tx, inv, entEventType(typ), s.now(), from, to, note)
+}
+
+// RecordEvent appends one line to inv's timeline through tx. The actor is
+// the viewer in ctx, or "system" for background work (the mail worker,
+// webhooks). Every package that changes an invoice writes its timeline here.
+func RecordEvent(ctx context.Context, tx *ent.Client, inv *ent.Invoice, typ invoiceevent.Type, at time.Time, from, to *status.Status, note string) error {
 	actor := "system"
 	if v := tenant.FromContext(ctx); v != nil && v.Actor != "" {
 		actor = v.Actor
 	}
 	return tx.InvoiceEvent.Create().
+		SetMerchantID(inv.MerchantID).
 		SetInvoiceID(inv.ID).
-		SetType(entEventType(typ)).
-		SetAt(s.now()).
+		SetType(typ).
+		SetAt(at).
 		SetActor(actor).
 		SetNillableFromStatus(from).
 		SetNillableToStatus(to).

@@ -18,8 +18,10 @@ import (
 	entinvoice "github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/user"
+	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/document"
 	"github.com/tally-invoicing/tally/internal/fault"
+	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/pdf"
@@ -283,7 +285,7 @@ func (o *Outbox) send(ctx context.Context, e *ent.Email) (string, error) {
 var errLostLease = errors.New("lease lost to another worker")
 
 func (o *Outbox) finish(ctx context.Context, e *ent.Email, set func(*ent.EmailUpdate), typ invoiceevent.Type, note string) {
-	err := o.inTx(ctx, func(tx *ent.Client) error {
+	err := database.InTx(ctx, o.client, func(tx *ent.Client) error {
 		upd := tx.Email.Update().Where(entemail.ID(e.ID), entemail.LeaseOwner(o.owner)).ClearLeaseOwner().ClearLeaseUntil()
 		set(upd)
 		// A count, not the row: reading back the stored HTML would be waste.
@@ -306,31 +308,10 @@ func (o *Outbox) finish(ctx context.Context, e *ent.Email, set func(*ent.EmailUp
 	}
 }
 
-func (o *Outbox) inTx(ctx context.Context, fn func(tx *ent.Client) error) error {
-	tx, err := o.client.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx.Client()); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
-}
-
+// event writes a timeline line for an email; background work has no viewer,
+// so the actor is "system".
 func event(ctx context.Context, tx *ent.Client, inv *ent.Invoice, typ invoiceevent.Type, at time.Time, note string) error {
-	actor := "system"
-	if v := tenant.FromContext(ctx); v != nil && v.Actor != "" {
-		actor = v.Actor
-	}
-	return tx.InvoiceEvent.Create().
-		SetMerchantID(inv.MerchantID).
-		SetInvoiceID(inv.ID).
-		SetType(typ).
-		SetAt(at).
-		SetActor(actor).
-		SetNote(note).
-		Exec(ctx)
+	return invoice.RecordEvent(ctx, tx, inv, typ, at, nil, nil, note)
 }
 
 // fromHeader sends as the merchant's name at Tally's sending address: the

@@ -17,6 +17,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/customer"
 	entemail "github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
+	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
@@ -116,12 +117,13 @@ var errReplayed = errors.New("webhook token already used")
 
 // apply records the token and the event's effect in one transaction.
 func (h *Webhook) apply(ctx context.Context, hook mailgunWebhook) error {
-	tx, err := h.client.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	c := tx.Client()
+	return database.InTx(ctx, h.client, func(c *ent.Client) error {
+		return h.record(ctx, c, hook)
+	})
+}
+
+// record stores the token, then the event's effect, in the caller's transaction.
+func (h *Webhook) record(ctx context.Context, c *ent.Client, hook mailgunWebhook) error {
 	if err := c.WebhookReceipt.Create().SetProvider("mailgun").SetEventID(hook.Signature.Token).Exec(ctx); err != nil {
 		if ent.IsConstraintError(err) {
 			return errReplayed
@@ -134,11 +136,11 @@ func (h *Webhook) apply(ctx context.Context, hook mailgunWebhook) error {
 	} else if mid := hook.EventData.Message.Headers.MessageID; mid != "" {
 		q.Where(entemail.Or(entemail.ProviderMessageID(mid), entemail.ProviderMessageID("<"+mid+">")))
 	} else {
-		return tx.Commit() // nothing to match: accepted and ignored
+		return nil // nothing to match: accepted and ignored
 	}
 	e, err := q.Only(ctx)
 	if ent.IsNotFound(err) {
-		return tx.Commit() // not ours (another app on the same domain)
+		return nil // not ours (another app on the same domain)
 	}
 	if err != nil {
 		return err
@@ -169,8 +171,5 @@ func (h *Webhook) apply(ctx context.Context, hook mailgunWebhook) error {
 	case ev == "complained":
 		err = event(ctx, c, e.Edges.Invoice, invoiceevent.TypeEMAIL_FAILED, now, e.To+" marked the email as spam")
 	}
-	if err != nil {
-		return err
-	}
-	return tx.Commit()
+	return err
 }

@@ -75,20 +75,32 @@ func Postgres(t testing.TB) string {
 	})
 	if pgErr != nil {
 		if os.Getenv("TALLY_REQUIRE_POSTGRES") == "1" {
-			t.Fatalf("PostgreSQL is required (TALLY_REQUIRE_POSTGRES=1) but %s is unreachable: %v", base, pgErr)
+			t.Fatalf("PostgreSQL is required (TALLY_REQUIRE_POSTGRES=1) but %s is unreachable: %v", redacted(base), pgErr)
 		}
-		t.Skipf("PostgreSQL unreachable at %s (%v); set TEST_DATABASE_URL to run these tests on it", base, pgErr)
+		t.Skipf("PostgreSQL unreachable at %s (%v); set TEST_DATABASE_URL to run these tests on it", redacted(base), pgErr)
 	}
+	return Schema(t, "t_")
+}
+
+// Schema creates an empty schema named prefix + random on the PostgreSQL of
+// PostgresBaseURL and returns a DATABASE_URL whose search_path is it (lib/pq
+// sends unknown URL parameters as startup parameters). It is dropped when t
+// ends. An unreachable server fails t: callers that may skip check first.
+func Schema(t testing.TB, prefix string) string {
+	t.Helper()
+	base := PostgresBaseURL()
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
+	schema := prefix + hex.EncodeToString(b)
 	admin, err := sql.Open("postgres", base)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("TEST_DATABASE_URL: %v", err)
 	}
 	defer admin.Close()
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("create schema on %s: %v", redacted(base), err)
 	}
 	t.Cleanup(func() {
 		db, err := sql.Open("postgres", base)
@@ -96,7 +108,9 @@ func Postgres(t testing.TB) string {
 			return
 		}
 		defer db.Close()
-		_, _ = db.Exec("DROP SCHEMA " + schema + " CASCADE")
+		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			t.Logf("drop schema %s: %v", schema, err)
+		}
 	})
 	u, err := url.Parse(base)
 	if err != nil {
@@ -106,4 +120,12 @@ func Postgres(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+func redacted(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "TEST_DATABASE_URL"
+	}
+	return u.Redacted()
 }
