@@ -1,0 +1,309 @@
+package event
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+var (
+	// ErrClosed is returned by Publish after Close, and by Subscription.Err
+	// when the bus was closed under the subscriber.
+	ErrClosed = errors.New("event: bus closed")
+	// ErrSlow is returned by Subscription.Err when the subscriber was dropped
+	// because its buffer was full.
+	ErrSlow = errors.New("event: subscriber too slow, dropped")
+)
+
+// loadTimeout bounds one Load call, so one stuck read cannot stall the bus.
+const loadTimeout = 10 * time.Second
+
+// Message identifies one committed change; ids only, because it travels in a
+// NOTIFY payload (< 8000 bytes).
+type Message struct {
+	MerchantID string `json:"m"`
+	InvoiceID  string `json:"i"`
+	EventID    string `json:"e"`
+}
+
+// Delivery is what a subscriber receives: the Message and its loaded value.
+type Delivery[T any] struct {
+	Message
+	Value T
+}
+
+// Options configure a Bus.
+type Options[T any] struct {
+	// Load turns a Message into the value subscribers receive (for example
+	// the event row and its invoice). It is called once per message per
+	// process, and not at all when no subscriber here wants the message. An
+	// error is logged and the message dropped. Nil delivers the zero T.
+	Load func(ctx context.Context, m Message) (T, error)
+	// Buffer is each subscriber's channel capacity; default 64.
+	Buffer int
+	// Channel is the PostgreSQL NOTIFY channel; default StatusChannel.
+	// Tests set their own so they do not see each other's messages.
+	Channel string
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+// Bus delivers each published Message, loaded once per process, to every
+// subscriber of that message's merchant.
+type Bus[T any] struct {
+	opts Options[T]
+
+	ctx    context.Context // canceled by Close; parent of every Load
+	cancel context.CancelFunc
+	local  chan Message // NewLocal only: Publish -> dispatch goroutine
+
+	db       *sql.DB // NewPostgres only
+	listener *pq.Listener
+
+	mu     sync.Mutex
+	subs   map[string]map[*Subscription[T]]struct{} // by merchant id
+	closed bool
+
+	dropped   atomic.Int64
+	closeOnce sync.Once
+	closeErr  error
+	wg        sync.WaitGroup
+}
+
+func newBus[T any](opts Options[T]) *Bus[T] {
+	if opts.Buffer <= 0 {
+		opts.Buffer = 64
+	}
+	if opts.Channel == "" {
+		opts.Channel = StatusChannel
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Bus[T]{
+		opts:   opts,
+		ctx:    ctx,
+		cancel: cancel,
+		subs:   make(map[string]map[*Subscription[T]]struct{}),
+	}
+}
+
+// NewLocal returns a bus for a single process: Publish hands the message to
+// this process's dispatch goroutine.
+func NewLocal[T any](opts Options[T]) *Bus[T] {
+	b := newBus(opts)
+	b.local = make(chan Message, 256)
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		for {
+			select {
+			case m := <-b.local:
+				b.dispatch(m)
+			case <-b.ctx.Done():
+				return
+			}
+		}
+	}()
+	return b
+}
+
+// Publish announces a committed change. Call it after the transaction
+// commits, never inside it: subscribers will read the rows.
+func (b *Bus[T]) Publish(ctx context.Context, m Message) error {
+	if b.ctx.Err() != nil {
+		return ErrClosed
+	}
+	if m.MerchantID == "" {
+		return errors.New("event: publish: empty merchant id")
+	}
+	if b.db != nil {
+		return b.notify(ctx, m)
+	}
+	select {
+	case b.local <- m:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-b.ctx.Done():
+		return ErrClosed
+	}
+}
+
+// dispatch loads m once and offers it to the merchant's subscribers. It runs
+// on the bus's single dispatch goroutine, so deliveries keep publish order.
+func (b *Bus[T]) dispatch(m Message) {
+	b.mu.Lock()
+	set := b.subs[m.MerchantID]
+	candidates := make([]*Subscription[T], 0, len(set))
+	for s := range set {
+		candidates = append(candidates, s)
+	}
+	b.mu.Unlock()
+
+	// Filters are caller code: run them outside the lock.
+	targets := candidates[:0]
+	for _, s := range candidates {
+		if s.filter == nil || s.filter(m) {
+			targets = append(targets, s)
+		}
+	}
+	if len(targets) == 0 {
+		return
+	}
+
+	var v T
+	if b.opts.Load != nil {
+		ctx, cancel := context.WithTimeout(b.ctx, loadTimeout)
+		var err error
+		v, err = b.opts.Load(ctx, m)
+		cancel()
+		if err != nil {
+			b.opts.Logger.Error("event: load, message dropped", "merchant", m.MerchantID,
+				"invoice", m.InvoiceID, "event", m.EventID, "err", err)
+			return
+		}
+	}
+	d := Delivery[T]{Message: m, Value: v}
+	for _, s := range targets {
+		if !s.offer(d) {
+			b.remove(s)
+			n := b.dropped.Add(1)
+			b.opts.Logger.Warn("event: slow subscriber dropped", "merchant", m.MerchantID, "dropped_total", n)
+		}
+	}
+}
+
+// Subscribe returns a subscription to merchantID's messages that filter
+// accepts (all of them when filter is nil). After Close, C is closed at once.
+func (b *Bus[T]) Subscribe(merchantID string, filter func(Message) bool) *Subscription[T] {
+	ch := make(chan Delivery[T], b.opts.Buffer)
+	s := &Subscription[T]{C: ch, ch: ch, bus: b, merchantID: merchantID, filter: filter}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		s.close(ErrClosed)
+		return s
+	}
+	set := b.subs[merchantID]
+	if set == nil {
+		set = make(map[*Subscription[T]]struct{})
+		b.subs[merchantID] = set
+	}
+	set[s] = struct{}{}
+	return s
+}
+
+func (b *Bus[T]) remove(s *Subscription[T]) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	set := b.subs[s.merchantID]
+	if _, ok := set[s]; !ok {
+		return
+	}
+	delete(set, s)
+	if len(set) == 0 {
+		delete(b.subs, s.merchantID)
+	}
+}
+
+// Subscribers is the number of open subscriptions in this process.
+func (b *Bus[T]) Subscribers() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, set := range b.subs {
+		n += len(set)
+	}
+	return n
+}
+
+// Dropped is how many subscribers were dropped for being too slow.
+func (b *Bus[T]) Dropped() int64 { return b.dropped.Load() }
+
+// Close stops the listener, waits for the dispatch goroutine and closes every
+// subscription. It is idempotent. While a PostgreSQL listener is between
+// reconnect attempts, Close waits for the attempt (up to 10 s).
+func (b *Bus[T]) Close() error {
+	b.closeOnce.Do(func() {
+		b.cancel()
+		if b.listener != nil {
+			b.closeErr = b.listener.Close()
+		}
+		b.wg.Wait()
+		b.mu.Lock()
+		b.closed = true
+		subs := b.subs
+		b.subs = nil
+		b.mu.Unlock()
+		for _, set := range subs {
+			for s := range set {
+				s.close(ErrClosed)
+			}
+		}
+	})
+	return b.closeErr
+}
+
+// Subscription receives one merchant's deliveries on C until it is closed,
+// dropped for being slow, or the bus is closed; then C is closed.
+type Subscription[T any] struct {
+	C <-chan Delivery[T]
+
+	ch         chan Delivery[T]
+	bus        *Bus[T]
+	merchantID string
+	filter     func(Message) bool
+
+	mu  sync.Mutex
+	end bool
+	err error
+}
+
+// offer sends d without blocking. It reports false when s was full and has
+// been closed instead.
+func (s *Subscription[T]) offer(d Delivery[T]) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.end {
+		return true // closed by its owner meanwhile; nothing to drop
+	}
+	select {
+	case s.ch <- d:
+		return true
+	default:
+		s.end, s.err = true, ErrSlow
+		close(s.ch)
+		return false
+	}
+}
+
+func (s *Subscription[T]) close(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.end {
+		s.end, s.err = true, err
+		close(s.ch)
+	}
+}
+
+// Close unsubscribes and closes C. It is idempotent.
+func (s *Subscription[T]) Close() {
+	s.close(nil)
+	s.bus.remove(s)
+}
+
+// Err says why C was closed: nil when by Close (or still open), ErrSlow when
+// dropped for a full buffer, ErrClosed when the bus was closed.
+func (s *Subscription[T]) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
