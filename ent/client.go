@@ -16,11 +16,14 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/tally-invoicing/tally/ent/apikey"
+	"github.com/tally-invoicing/tally/ent/checkoutsession"
+	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/session"
 	"github.com/tally-invoicing/tally/ent/user"
 	"github.com/tally-invoicing/tally/ent/webhookreceipt"
@@ -33,6 +36,10 @@ type Client struct {
 	Schema *migrate.Schema
 	// APIKey is the client for interacting with the APIKey builders.
 	APIKey *APIKeyClient
+	// CheckoutSession is the client for interacting with the CheckoutSession builders.
+	CheckoutSession *CheckoutSessionClient
+	// CryptoWallet is the client for interacting with the CryptoWallet builders.
+	CryptoWallet *CryptoWalletClient
 	// Customer is the client for interacting with the Customer builders.
 	Customer *CustomerClient
 	// Email is the client for interacting with the Email builders.
@@ -43,6 +50,8 @@ type Client struct {
 	InvoiceEvent *InvoiceEventClient
 	// Merchant is the client for interacting with the Merchant builders.
 	Merchant *MerchantClient
+	// Payment is the client for interacting with the Payment builders.
+	Payment *PaymentClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// User is the client for interacting with the User builders.
@@ -61,11 +70,14 @@ func NewClient(opts ...Option) *Client {
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.APIKey = NewAPIKeyClient(c.config)
+	c.CheckoutSession = NewCheckoutSessionClient(c.config)
+	c.CryptoWallet = NewCryptoWalletClient(c.config)
 	c.Customer = NewCustomerClient(c.config)
 	c.Email = NewEmailClient(c.config)
 	c.Invoice = NewInvoiceClient(c.config)
 	c.InvoiceEvent = NewInvoiceEventClient(c.config)
 	c.Merchant = NewMerchantClient(c.config)
+	c.Payment = NewPaymentClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.User = NewUserClient(c.config)
 	c.WebhookReceipt = NewWebhookReceiptClient(c.config)
@@ -159,17 +171,20 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:            ctx,
-		config:         cfg,
-		APIKey:         NewAPIKeyClient(cfg),
-		Customer:       NewCustomerClient(cfg),
-		Email:          NewEmailClient(cfg),
-		Invoice:        NewInvoiceClient(cfg),
-		InvoiceEvent:   NewInvoiceEventClient(cfg),
-		Merchant:       NewMerchantClient(cfg),
-		Session:        NewSessionClient(cfg),
-		User:           NewUserClient(cfg),
-		WebhookReceipt: NewWebhookReceiptClient(cfg),
+		ctx:             ctx,
+		config:          cfg,
+		APIKey:          NewAPIKeyClient(cfg),
+		CheckoutSession: NewCheckoutSessionClient(cfg),
+		CryptoWallet:    NewCryptoWalletClient(cfg),
+		Customer:        NewCustomerClient(cfg),
+		Email:           NewEmailClient(cfg),
+		Invoice:         NewInvoiceClient(cfg),
+		InvoiceEvent:    NewInvoiceEventClient(cfg),
+		Merchant:        NewMerchantClient(cfg),
+		Payment:         NewPaymentClient(cfg),
+		Session:         NewSessionClient(cfg),
+		User:            NewUserClient(cfg),
+		WebhookReceipt:  NewWebhookReceiptClient(cfg),
 	}, nil
 }
 
@@ -187,17 +202,20 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:            ctx,
-		config:         cfg,
-		APIKey:         NewAPIKeyClient(cfg),
-		Customer:       NewCustomerClient(cfg),
-		Email:          NewEmailClient(cfg),
-		Invoice:        NewInvoiceClient(cfg),
-		InvoiceEvent:   NewInvoiceEventClient(cfg),
-		Merchant:       NewMerchantClient(cfg),
-		Session:        NewSessionClient(cfg),
-		User:           NewUserClient(cfg),
-		WebhookReceipt: NewWebhookReceiptClient(cfg),
+		ctx:             ctx,
+		config:          cfg,
+		APIKey:          NewAPIKeyClient(cfg),
+		CheckoutSession: NewCheckoutSessionClient(cfg),
+		CryptoWallet:    NewCryptoWalletClient(cfg),
+		Customer:        NewCustomerClient(cfg),
+		Email:           NewEmailClient(cfg),
+		Invoice:         NewInvoiceClient(cfg),
+		InvoiceEvent:    NewInvoiceEventClient(cfg),
+		Merchant:        NewMerchantClient(cfg),
+		Payment:         NewPaymentClient(cfg),
+		Session:         NewSessionClient(cfg),
+		User:            NewUserClient(cfg),
+		WebhookReceipt:  NewWebhookReceiptClient(cfg),
 	}, nil
 }
 
@@ -227,8 +245,8 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.Customer, c.Email, c.Invoice, c.InvoiceEvent, c.Merchant, c.Session,
-		c.User, c.WebhookReceipt,
+		c.APIKey, c.CheckoutSession, c.CryptoWallet, c.Customer, c.Email, c.Invoice,
+		c.InvoiceEvent, c.Merchant, c.Payment, c.Session, c.User, c.WebhookReceipt,
 	} {
 		n.Use(hooks...)
 	}
@@ -238,8 +256,8 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.Customer, c.Email, c.Invoice, c.InvoiceEvent, c.Merchant, c.Session,
-		c.User, c.WebhookReceipt,
+		c.APIKey, c.CheckoutSession, c.CryptoWallet, c.Customer, c.Email, c.Invoice,
+		c.InvoiceEvent, c.Merchant, c.Payment, c.Session, c.User, c.WebhookReceipt,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -250,6 +268,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
 	case *APIKeyMutation:
 		return c.APIKey.mutate(ctx, m)
+	case *CheckoutSessionMutation:
+		return c.CheckoutSession.mutate(ctx, m)
+	case *CryptoWalletMutation:
+		return c.CryptoWallet.mutate(ctx, m)
 	case *CustomerMutation:
 		return c.Customer.mutate(ctx, m)
 	case *EmailMutation:
@@ -260,6 +282,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.InvoiceEvent.mutate(ctx, m)
 	case *MerchantMutation:
 		return c.Merchant.mutate(ctx, m)
+	case *PaymentMutation:
+		return c.Payment.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
 	case *UserMutation:
@@ -419,6 +443,292 @@ func (c *APIKeyClient) mutate(ctx context.Context, m *APIKeyMutation) (Value, er
 		return (&APIKeyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown APIKey mutation op: %q", m.Op())
+	}
+}
+
+// CheckoutSessionClient is a client for the CheckoutSession schema.
+type CheckoutSessionClient struct {
+	config
+}
+
+// NewCheckoutSessionClient returns a client for the CheckoutSession from the given config.
+func NewCheckoutSessionClient(c config) *CheckoutSessionClient {
+	return &CheckoutSessionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `checkoutsession.Hooks(f(g(h())))`.
+func (c *CheckoutSessionClient) Use(hooks ...Hook) {
+	c.hooks.CheckoutSession = append(c.hooks.CheckoutSession, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `checkoutsession.Intercept(f(g(h())))`.
+func (c *CheckoutSessionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CheckoutSession = append(c.inters.CheckoutSession, interceptors...)
+}
+
+// Create returns a builder for creating a CheckoutSession entity.
+func (c *CheckoutSessionClient) Create() *CheckoutSessionCreate {
+	mutation := newCheckoutSessionMutation(c.config, OpCreate)
+	return &CheckoutSessionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CheckoutSession entities.
+func (c *CheckoutSessionClient) CreateBulk(builders ...*CheckoutSessionCreate) *CheckoutSessionCreateBulk {
+	return &CheckoutSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CheckoutSessionClient) MapCreateBulk(slice any, setFunc func(*CheckoutSessionCreate, int)) *CheckoutSessionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CheckoutSessionCreateBulk{err: fmt.Errorf("calling to CheckoutSessionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CheckoutSessionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CheckoutSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CheckoutSession.
+func (c *CheckoutSessionClient) Update() *CheckoutSessionUpdate {
+	mutation := newCheckoutSessionMutation(c.config, OpUpdate)
+	return &CheckoutSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CheckoutSessionClient) UpdateOne(_m *CheckoutSession) *CheckoutSessionUpdateOne {
+	mutation := newCheckoutSessionMutation(c.config, OpUpdateOne, withCheckoutSession(_m))
+	return &CheckoutSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CheckoutSessionClient) UpdateOneID(id string) *CheckoutSessionUpdateOne {
+	mutation := newCheckoutSessionMutation(c.config, OpUpdateOne, withCheckoutSessionID(id))
+	return &CheckoutSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CheckoutSession.
+func (c *CheckoutSessionClient) Delete() *CheckoutSessionDelete {
+	mutation := newCheckoutSessionMutation(c.config, OpDelete)
+	return &CheckoutSessionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CheckoutSessionClient) DeleteOne(_m *CheckoutSession) *CheckoutSessionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CheckoutSessionClient) DeleteOneID(id string) *CheckoutSessionDeleteOne {
+	builder := c.Delete().Where(checkoutsession.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CheckoutSessionDeleteOne{builder}
+}
+
+// Query returns a query builder for CheckoutSession.
+func (c *CheckoutSessionClient) Query() *CheckoutSessionQuery {
+	return &CheckoutSessionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCheckoutSession},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CheckoutSession entity by its id.
+func (c *CheckoutSessionClient) Get(ctx context.Context, id string) (*CheckoutSession, error) {
+	return c.Query().Where(checkoutsession.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CheckoutSessionClient) GetX(ctx context.Context, id string) *CheckoutSession {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryInvoice queries the invoice edge of a CheckoutSession.
+func (c *CheckoutSessionClient) QueryInvoice(_m *CheckoutSession) *InvoiceQuery {
+	query := (&InvoiceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(checkoutsession.Table, checkoutsession.FieldID, id),
+			sqlgraph.To(invoice.Table, invoice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, checkoutsession.InvoiceTable, checkoutsession.InvoiceColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CheckoutSessionClient) Hooks() []Hook {
+	hooks := c.hooks.CheckoutSession
+	return append(hooks[:len(hooks):len(hooks)], checkoutsession.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CheckoutSessionClient) Interceptors() []Interceptor {
+	inters := c.inters.CheckoutSession
+	return append(inters[:len(inters):len(inters)], checkoutsession.Interceptors[:]...)
+}
+
+func (c *CheckoutSessionClient) mutate(ctx context.Context, m *CheckoutSessionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CheckoutSessionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CheckoutSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CheckoutSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CheckoutSessionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CheckoutSession mutation op: %q", m.Op())
+	}
+}
+
+// CryptoWalletClient is a client for the CryptoWallet schema.
+type CryptoWalletClient struct {
+	config
+}
+
+// NewCryptoWalletClient returns a client for the CryptoWallet from the given config.
+func NewCryptoWalletClient(c config) *CryptoWalletClient {
+	return &CryptoWalletClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `cryptowallet.Hooks(f(g(h())))`.
+func (c *CryptoWalletClient) Use(hooks ...Hook) {
+	c.hooks.CryptoWallet = append(c.hooks.CryptoWallet, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `cryptowallet.Intercept(f(g(h())))`.
+func (c *CryptoWalletClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CryptoWallet = append(c.inters.CryptoWallet, interceptors...)
+}
+
+// Create returns a builder for creating a CryptoWallet entity.
+func (c *CryptoWalletClient) Create() *CryptoWalletCreate {
+	mutation := newCryptoWalletMutation(c.config, OpCreate)
+	return &CryptoWalletCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CryptoWallet entities.
+func (c *CryptoWalletClient) CreateBulk(builders ...*CryptoWalletCreate) *CryptoWalletCreateBulk {
+	return &CryptoWalletCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CryptoWalletClient) MapCreateBulk(slice any, setFunc func(*CryptoWalletCreate, int)) *CryptoWalletCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CryptoWalletCreateBulk{err: fmt.Errorf("calling to CryptoWalletClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CryptoWalletCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CryptoWalletCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CryptoWallet.
+func (c *CryptoWalletClient) Update() *CryptoWalletUpdate {
+	mutation := newCryptoWalletMutation(c.config, OpUpdate)
+	return &CryptoWalletUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CryptoWalletClient) UpdateOne(_m *CryptoWallet) *CryptoWalletUpdateOne {
+	mutation := newCryptoWalletMutation(c.config, OpUpdateOne, withCryptoWallet(_m))
+	return &CryptoWalletUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CryptoWalletClient) UpdateOneID(id string) *CryptoWalletUpdateOne {
+	mutation := newCryptoWalletMutation(c.config, OpUpdateOne, withCryptoWalletID(id))
+	return &CryptoWalletUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CryptoWallet.
+func (c *CryptoWalletClient) Delete() *CryptoWalletDelete {
+	mutation := newCryptoWalletMutation(c.config, OpDelete)
+	return &CryptoWalletDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CryptoWalletClient) DeleteOne(_m *CryptoWallet) *CryptoWalletDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CryptoWalletClient) DeleteOneID(id string) *CryptoWalletDeleteOne {
+	builder := c.Delete().Where(cryptowallet.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CryptoWalletDeleteOne{builder}
+}
+
+// Query returns a query builder for CryptoWallet.
+func (c *CryptoWalletClient) Query() *CryptoWalletQuery {
+	return &CryptoWalletQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCryptoWallet},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CryptoWallet entity by its id.
+func (c *CryptoWalletClient) Get(ctx context.Context, id string) (*CryptoWallet, error) {
+	return c.Query().Where(cryptowallet.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CryptoWalletClient) GetX(ctx context.Context, id string) *CryptoWallet {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *CryptoWalletClient) Hooks() []Hook {
+	hooks := c.hooks.CryptoWallet
+	return append(hooks[:len(hooks):len(hooks)], cryptowallet.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CryptoWalletClient) Interceptors() []Interceptor {
+	inters := c.inters.CryptoWallet
+	return append(inters[:len(inters):len(inters)], cryptowallet.Interceptors[:]...)
+}
+
+func (c *CryptoWalletClient) mutate(ctx context.Context, m *CryptoWalletMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CryptoWalletCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CryptoWalletUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CryptoWalletUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CryptoWalletDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CryptoWallet mutation op: %q", m.Op())
 	}
 }
 
@@ -912,6 +1222,38 @@ func (c *InvoiceClient) QueryEmails(_m *Invoice) *EmailQuery {
 	return query
 }
 
+// QueryPayments queries the payments edge of a Invoice.
+func (c *InvoiceClient) QueryPayments(_m *Invoice) *PaymentQuery {
+	query := (&PaymentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(invoice.Table, invoice.FieldID, id),
+			sqlgraph.To(payment.Table, payment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, invoice.PaymentsTable, invoice.PaymentsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCheckoutSessions queries the checkout_sessions edge of a Invoice.
+func (c *InvoiceClient) QueryCheckoutSessions(_m *Invoice) *CheckoutSessionQuery {
+	query := (&CheckoutSessionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(invoice.Table, invoice.FieldID, id),
+			sqlgraph.To(checkoutsession.Table, checkoutsession.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, invoice.CheckoutSessionsTable, invoice.CheckoutSessionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *InvoiceClient) Hooks() []Hook {
 	hooks := c.hooks.Invoice
@@ -1286,6 +1628,157 @@ func (c *MerchantClient) mutate(ctx context.Context, m *MerchantMutation) (Value
 		return (&MerchantDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Merchant mutation op: %q", m.Op())
+	}
+}
+
+// PaymentClient is a client for the Payment schema.
+type PaymentClient struct {
+	config
+}
+
+// NewPaymentClient returns a client for the Payment from the given config.
+func NewPaymentClient(c config) *PaymentClient {
+	return &PaymentClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `payment.Hooks(f(g(h())))`.
+func (c *PaymentClient) Use(hooks ...Hook) {
+	c.hooks.Payment = append(c.hooks.Payment, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `payment.Intercept(f(g(h())))`.
+func (c *PaymentClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Payment = append(c.inters.Payment, interceptors...)
+}
+
+// Create returns a builder for creating a Payment entity.
+func (c *PaymentClient) Create() *PaymentCreate {
+	mutation := newPaymentMutation(c.config, OpCreate)
+	return &PaymentCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Payment entities.
+func (c *PaymentClient) CreateBulk(builders ...*PaymentCreate) *PaymentCreateBulk {
+	return &PaymentCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PaymentClient) MapCreateBulk(slice any, setFunc func(*PaymentCreate, int)) *PaymentCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PaymentCreateBulk{err: fmt.Errorf("calling to PaymentClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PaymentCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PaymentCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Payment.
+func (c *PaymentClient) Update() *PaymentUpdate {
+	mutation := newPaymentMutation(c.config, OpUpdate)
+	return &PaymentUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PaymentClient) UpdateOne(_m *Payment) *PaymentUpdateOne {
+	mutation := newPaymentMutation(c.config, OpUpdateOne, withPayment(_m))
+	return &PaymentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PaymentClient) UpdateOneID(id string) *PaymentUpdateOne {
+	mutation := newPaymentMutation(c.config, OpUpdateOne, withPaymentID(id))
+	return &PaymentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Payment.
+func (c *PaymentClient) Delete() *PaymentDelete {
+	mutation := newPaymentMutation(c.config, OpDelete)
+	return &PaymentDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PaymentClient) DeleteOne(_m *Payment) *PaymentDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PaymentClient) DeleteOneID(id string) *PaymentDeleteOne {
+	builder := c.Delete().Where(payment.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PaymentDeleteOne{builder}
+}
+
+// Query returns a query builder for Payment.
+func (c *PaymentClient) Query() *PaymentQuery {
+	return &PaymentQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePayment},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Payment entity by its id.
+func (c *PaymentClient) Get(ctx context.Context, id string) (*Payment, error) {
+	return c.Query().Where(payment.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PaymentClient) GetX(ctx context.Context, id string) *Payment {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryInvoice queries the invoice edge of a Payment.
+func (c *PaymentClient) QueryInvoice(_m *Payment) *InvoiceQuery {
+	query := (&InvoiceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(payment.Table, payment.FieldID, id),
+			sqlgraph.To(invoice.Table, invoice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, payment.InvoiceTable, payment.InvoiceColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PaymentClient) Hooks() []Hook {
+	hooks := c.hooks.Payment
+	return append(hooks[:len(hooks):len(hooks)], payment.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PaymentClient) Interceptors() []Interceptor {
+	inters := c.inters.Payment
+	return append(inters[:len(inters):len(inters)], payment.Interceptors[:]...)
+}
+
+func (c *PaymentClient) mutate(ctx context.Context, m *PaymentMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PaymentCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PaymentUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PaymentUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PaymentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Payment mutation op: %q", m.Op())
 	}
 }
 
@@ -1743,11 +2236,11 @@ func (c *WebhookReceiptClient) mutate(ctx context.Context, m *WebhookReceiptMuta
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Customer, Email, Invoice, InvoiceEvent, Merchant, Session, User,
-		WebhookReceipt []ent.Hook
+		APIKey, CheckoutSession, CryptoWallet, Customer, Email, Invoice, InvoiceEvent,
+		Merchant, Payment, Session, User, WebhookReceipt []ent.Hook
 	}
 	inters struct {
-		APIKey, Customer, Email, Invoice, InvoiceEvent, Merchant, Session, User,
-		WebhookReceipt []ent.Interceptor
+		APIKey, CheckoutSession, CryptoWallet, Customer, Email, Invoice, InvoiceEvent,
+		Merchant, Payment, Session, User, WebhookReceipt []ent.Interceptor
 	}
 )

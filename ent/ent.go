@@ -13,11 +13,14 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/tally-invoicing/tally/ent/apikey"
+	"github.com/tally-invoicing/tally/ent/checkoutsession"
+	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/session"
 	"github.com/tally-invoicing/tally/ent/user"
 	"github.com/tally-invoicing/tally/ent/webhookreceipt"
@@ -81,15 +84,18 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apikey.Table:         apikey.ValidColumn,
-			customer.Table:       customer.ValidColumn,
-			email.Table:          email.ValidColumn,
-			invoice.Table:        invoice.ValidColumn,
-			invoiceevent.Table:   invoiceevent.ValidColumn,
-			merchant.Table:       merchant.ValidColumn,
-			session.Table:        session.ValidColumn,
-			user.Table:           user.ValidColumn,
-			webhookreceipt.Table: webhookreceipt.ValidColumn,
+			apikey.Table:          apikey.ValidColumn,
+			checkoutsession.Table: checkoutsession.ValidColumn,
+			cryptowallet.Table:    cryptowallet.ValidColumn,
+			customer.Table:        customer.ValidColumn,
+			email.Table:           email.ValidColumn,
+			invoice.Table:         invoice.ValidColumn,
+			invoiceevent.Table:    invoiceevent.ValidColumn,
+			merchant.Table:        merchant.ValidColumn,
+			payment.Table:         payment.ValidColumn,
+			session.Table:         session.ValidColumn,
+			user.Table:            user.ValidColumn,
+			webhookreceipt.Table:  webhookreceipt.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -11,11 +11,13 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/tally-invoicing/tally/ent/apikey"
+	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/user"
 )
 
@@ -129,6 +131,112 @@ func newAPIKeyPaginateArgs(rv map[string]any) *apikeyPaginateArgs {
 		case *APIKeyOrder:
 			if v != nil {
 				args.opts = append(args.opts, WithAPIKeyOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CryptoWalletQuery) CollectFields(ctx context.Context, satisfies ...string) (*CryptoWalletQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CryptoWalletQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(cryptowallet.Columns))
+		selectedFields = []string{cryptowallet.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[cryptowallet.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, cryptowallet.FieldCreatedAt)
+				fieldSeen[cryptowallet.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[cryptowallet.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, cryptowallet.FieldUpdatedAt)
+				fieldSeen[cryptowallet.FieldUpdatedAt] = struct{}{}
+			}
+		case "network":
+			if _, ok := fieldSeen[cryptowallet.FieldNetwork]; !ok {
+				selectedFields = append(selectedFields, cryptowallet.FieldNetwork)
+				fieldSeen[cryptowallet.FieldNetwork] = struct{}{}
+			}
+		case "asset":
+			if _, ok := fieldSeen[cryptowallet.FieldAsset]; !ok {
+				selectedFields = append(selectedFields, cryptowallet.FieldAsset)
+				fieldSeen[cryptowallet.FieldAsset] = struct{}{}
+			}
+		case "address":
+			if _, ok := fieldSeen[cryptowallet.FieldAddress]; !ok {
+				selectedFields = append(selectedFields, cryptowallet.FieldAddress)
+				fieldSeen[cryptowallet.FieldAddress] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type cryptowalletPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CryptoWalletPaginateOption
+}
+
+func newCryptoWalletPaginateArgs(rv map[string]any) *cryptowalletPaginateArgs {
+	args := &cryptowalletPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CryptoWalletOrder{Field: &CryptoWalletOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCryptoWalletOrder(order))
+			}
+		case *CryptoWalletOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCryptoWalletOrder(v))
 			}
 		}
 	}
@@ -558,6 +666,19 @@ func (_q *InvoiceQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			_q.WithNamedEmails(alias, func(wq *EmailQuery) {
 				*wq = *query
 			})
+
+		case "payments":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PaymentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, paymentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedPayments(alias, func(wq *PaymentQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[invoice.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, invoice.FieldCreatedAt)
@@ -749,6 +870,11 @@ func (_q *InvoiceEventQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, invoiceevent.FieldNote)
 				fieldSeen[invoiceevent.FieldNote] = struct{}{}
 			}
+		case "invoiceVersion":
+			if _, ok := fieldSeen[invoiceevent.FieldInvoiceVersion]; !ok {
+				selectedFields = append(selectedFields, invoiceevent.FieldInvoiceVersion)
+				fieldSeen[invoiceevent.FieldInvoiceVersion] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -894,6 +1020,125 @@ func newMerchantPaginateArgs(rv map[string]any) *merchantPaginateArgs {
 				args.opts = append(args.opts, WithMerchantOrder(v))
 			}
 		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *PaymentQuery) CollectFields(ctx context.Context, satisfies ...string) (*PaymentQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *PaymentQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(payment.Columns))
+		selectedFields = []string{payment.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "invoice":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InvoiceClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, invoiceImplementors)...); err != nil {
+				return err
+			}
+			_q.withInvoice = query
+			if _, ok := fieldSeen[payment.FieldInvoiceID]; !ok {
+				selectedFields = append(selectedFields, payment.FieldInvoiceID)
+				fieldSeen[payment.FieldInvoiceID] = struct{}{}
+			}
+		case "invoiceID":
+			if _, ok := fieldSeen[payment.FieldInvoiceID]; !ok {
+				selectedFields = append(selectedFields, payment.FieldInvoiceID)
+				fieldSeen[payment.FieldInvoiceID] = struct{}{}
+			}
+		case "currency":
+			if _, ok := fieldSeen[payment.FieldCurrency]; !ok {
+				selectedFields = append(selectedFields, payment.FieldCurrency)
+				fieldSeen[payment.FieldCurrency] = struct{}{}
+			}
+		case "channel":
+			if _, ok := fieldSeen[payment.FieldChannel]; !ok {
+				selectedFields = append(selectedFields, payment.FieldChannel)
+				fieldSeen[payment.FieldChannel] = struct{}{}
+			}
+		case "provider":
+			if _, ok := fieldSeen[payment.FieldProvider]; !ok {
+				selectedFields = append(selectedFields, payment.FieldProvider)
+				fieldSeen[payment.FieldProvider] = struct{}{}
+			}
+		case "externalID":
+			if _, ok := fieldSeen[payment.FieldExternalID]; !ok {
+				selectedFields = append(selectedFields, payment.FieldExternalID)
+				fieldSeen[payment.FieldExternalID] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[payment.FieldNote]; !ok {
+				selectedFields = append(selectedFields, payment.FieldNote)
+				fieldSeen[payment.FieldNote] = struct{}{}
+			}
+		case "receivedAt":
+			if _, ok := fieldSeen[payment.FieldReceivedAt]; !ok {
+				selectedFields = append(selectedFields, payment.FieldReceivedAt)
+				fieldSeen[payment.FieldReceivedAt] = struct{}{}
+			}
+		case "recordedBy":
+			if _, ok := fieldSeen[payment.FieldRecordedBy]; !ok {
+				selectedFields = append(selectedFields, payment.FieldRecordedBy)
+				fieldSeen[payment.FieldRecordedBy] = struct{}{}
+			}
+		case "late":
+			if _, ok := fieldSeen[payment.FieldLate]; !ok {
+				selectedFields = append(selectedFields, payment.FieldLate)
+				fieldSeen[payment.FieldLate] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type paymentPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []PaymentPaginateOption
+}
+
+func newPaymentPaginateArgs(rv map[string]any) *paymentPaginateArgs {
+	args := &paymentPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
 	}
 	return args
 }

@@ -82,14 +82,20 @@ type InvoiceEdges struct {
 	Events []*InvoiceEvent `json:"events,omitempty"`
 	// Emails holds the value of the emails edge.
 	Emails []*Email `json:"emails,omitempty"`
+	// Payments holds the value of the payments edge.
+	Payments []*Payment `json:"payments,omitempty"`
+	// CheckoutSessions holds the value of the checkout_sessions edge.
+	CheckoutSessions []*CheckoutSession `json:"checkout_sessions,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [3]map[string]int
+	totalCount [4]map[string]int
 
-	namedEvents map[string][]*InvoiceEvent
-	namedEmails map[string][]*Email
+	namedEvents           map[string][]*InvoiceEvent
+	namedEmails           map[string][]*Email
+	namedPayments         map[string][]*Payment
+	namedCheckoutSessions map[string][]*CheckoutSession
 }
 
 // MerchantOrErr returns the Merchant value or an error if the edge
@@ -130,6 +136,24 @@ func (e InvoiceEdges) EmailsOrErr() ([]*Email, error) {
 		return e.Emails, nil
 	}
 	return nil, &NotLoadedError{edge: "emails"}
+}
+
+// PaymentsOrErr returns the Payments value or an error if the edge
+// was not loaded in eager-loading.
+func (e InvoiceEdges) PaymentsOrErr() ([]*Payment, error) {
+	if e.loadedTypes[4] {
+		return e.Payments, nil
+	}
+	return nil, &NotLoadedError{edge: "payments"}
+}
+
+// CheckoutSessionsOrErr returns the CheckoutSessions value or an error if the edge
+// was not loaded in eager-loading.
+func (e InvoiceEdges) CheckoutSessionsOrErr() ([]*CheckoutSession, error) {
+	if e.loadedTypes[5] {
+		return e.CheckoutSessions, nil
+	}
+	return nil, &NotLoadedError{edge: "checkout_sessions"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -345,6 +369,16 @@ func (_m *Invoice) QueryEmails() *EmailQuery {
 	return NewInvoiceClient(_m.config).QueryEmails(_m)
 }
 
+// QueryPayments queries the "payments" edge of the Invoice entity.
+func (_m *Invoice) QueryPayments() *PaymentQuery {
+	return NewInvoiceClient(_m.config).QueryPayments(_m)
+}
+
+// QueryCheckoutSessions queries the "checkout_sessions" edge of the Invoice entity.
+func (_m *Invoice) QueryCheckoutSessions() *CheckoutSessionQuery {
+	return NewInvoiceClient(_m.config).QueryCheckoutSessions(_m)
+}
+
 // Update returns a builder for updating this Invoice.
 // Note that you need to call Invoice.Unwrap() before calling this method if this Invoice
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -495,6 +529,54 @@ func (_m *Invoice) appendNamedEmails(name string, edges ...*Email) {
 		_m.Edges.namedEmails[name] = []*Email{}
 	} else {
 		_m.Edges.namedEmails[name] = append(_m.Edges.namedEmails[name], edges...)
+	}
+}
+
+// NamedPayments returns the Payments named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Invoice) NamedPayments(name string) ([]*Payment, error) {
+	if _m.Edges.namedPayments == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedPayments[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Invoice) appendNamedPayments(name string, edges ...*Payment) {
+	if _m.Edges.namedPayments == nil {
+		_m.Edges.namedPayments = make(map[string][]*Payment)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedPayments[name] = []*Payment{}
+	} else {
+		_m.Edges.namedPayments[name] = append(_m.Edges.namedPayments[name], edges...)
+	}
+}
+
+// NamedCheckoutSessions returns the CheckoutSessions named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Invoice) NamedCheckoutSessions(name string) ([]*CheckoutSession, error) {
+	if _m.Edges.namedCheckoutSessions == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCheckoutSessions[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Invoice) appendNamedCheckoutSessions(name string, edges ...*CheckoutSession) {
+	if _m.Edges.namedCheckoutSessions == nil {
+		_m.Edges.namedCheckoutSessions = make(map[string][]*CheckoutSession)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCheckoutSessions[name] = []*CheckoutSession{}
+	} else {
+		_m.Edges.namedCheckoutSessions[name] = append(_m.Edges.namedCheckoutSessions[name], edges...)
 	}
 }
 

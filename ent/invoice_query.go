@@ -13,29 +13,35 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/tally-invoicing/tally/ent/checkoutsession"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/predicate"
 )
 
 // InvoiceQuery is the builder for querying Invoice entities.
 type InvoiceQuery struct {
 	config
-	ctx             *QueryContext
-	order           []invoice.OrderOption
-	inters          []Interceptor
-	predicates      []predicate.Invoice
-	withMerchant    *MerchantQuery
-	withCustomer    *CustomerQuery
-	withEvents      *InvoiceEventQuery
-	withEmails      *EmailQuery
-	loadTotal       []func(context.Context, []*Invoice) error
-	modifiers       []func(*sql.Selector)
-	withNamedEvents map[string]*InvoiceEventQuery
-	withNamedEmails map[string]*EmailQuery
+	ctx                       *QueryContext
+	order                     []invoice.OrderOption
+	inters                    []Interceptor
+	predicates                []predicate.Invoice
+	withMerchant              *MerchantQuery
+	withCustomer              *CustomerQuery
+	withEvents                *InvoiceEventQuery
+	withEmails                *EmailQuery
+	withPayments              *PaymentQuery
+	withCheckoutSessions      *CheckoutSessionQuery
+	loadTotal                 []func(context.Context, []*Invoice) error
+	modifiers                 []func(*sql.Selector)
+	withNamedEvents           map[string]*InvoiceEventQuery
+	withNamedEmails           map[string]*EmailQuery
+	withNamedPayments         map[string]*PaymentQuery
+	withNamedCheckoutSessions map[string]*CheckoutSessionQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -153,6 +159,50 @@ func (_q *InvoiceQuery) QueryEmails() *EmailQuery {
 			sqlgraph.From(invoice.Table, invoice.FieldID, selector),
 			sqlgraph.To(email.Table, email.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, invoice.EmailsTable, invoice.EmailsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryPayments chains the current query on the "payments" edge.
+func (_q *InvoiceQuery) QueryPayments() *PaymentQuery {
+	query := (&PaymentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(invoice.Table, invoice.FieldID, selector),
+			sqlgraph.To(payment.Table, payment.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, invoice.PaymentsTable, invoice.PaymentsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCheckoutSessions chains the current query on the "checkout_sessions" edge.
+func (_q *InvoiceQuery) QueryCheckoutSessions() *CheckoutSessionQuery {
+	query := (&CheckoutSessionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(invoice.Table, invoice.FieldID, selector),
+			sqlgraph.To(checkoutsession.Table, checkoutsession.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, invoice.CheckoutSessionsTable, invoice.CheckoutSessionsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -347,15 +397,17 @@ func (_q *InvoiceQuery) Clone() *InvoiceQuery {
 		return nil
 	}
 	return &InvoiceQuery{
-		config:       _q.config,
-		ctx:          _q.ctx.Clone(),
-		order:        append([]invoice.OrderOption{}, _q.order...),
-		inters:       append([]Interceptor{}, _q.inters...),
-		predicates:   append([]predicate.Invoice{}, _q.predicates...),
-		withMerchant: _q.withMerchant.Clone(),
-		withCustomer: _q.withCustomer.Clone(),
-		withEvents:   _q.withEvents.Clone(),
-		withEmails:   _q.withEmails.Clone(),
+		config:               _q.config,
+		ctx:                  _q.ctx.Clone(),
+		order:                append([]invoice.OrderOption{}, _q.order...),
+		inters:               append([]Interceptor{}, _q.inters...),
+		predicates:           append([]predicate.Invoice{}, _q.predicates...),
+		withMerchant:         _q.withMerchant.Clone(),
+		withCustomer:         _q.withCustomer.Clone(),
+		withEvents:           _q.withEvents.Clone(),
+		withEmails:           _q.withEmails.Clone(),
+		withPayments:         _q.withPayments.Clone(),
+		withCheckoutSessions: _q.withCheckoutSessions.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -404,6 +456,28 @@ func (_q *InvoiceQuery) WithEmails(opts ...func(*EmailQuery)) *InvoiceQuery {
 		opt(query)
 	}
 	_q.withEmails = query
+	return _q
+}
+
+// WithPayments tells the query-builder to eager-load the nodes that are connected to
+// the "payments" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *InvoiceQuery) WithPayments(opts ...func(*PaymentQuery)) *InvoiceQuery {
+	query := (&PaymentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withPayments = query
+	return _q
+}
+
+// WithCheckoutSessions tells the query-builder to eager-load the nodes that are connected to
+// the "checkout_sessions" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *InvoiceQuery) WithCheckoutSessions(opts ...func(*CheckoutSessionQuery)) *InvoiceQuery {
+	query := (&CheckoutSessionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCheckoutSessions = query
 	return _q
 }
 
@@ -485,11 +559,13 @@ func (_q *InvoiceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Invo
 	var (
 		nodes       = []*Invoice{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [6]bool{
 			_q.withMerchant != nil,
 			_q.withCustomer != nil,
 			_q.withEvents != nil,
 			_q.withEmails != nil,
+			_q.withPayments != nil,
+			_q.withCheckoutSessions != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -539,6 +615,20 @@ func (_q *InvoiceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Invo
 			return nil, err
 		}
 	}
+	if query := _q.withPayments; query != nil {
+		if err := _q.loadPayments(ctx, query, nodes,
+			func(n *Invoice) { n.Edges.Payments = []*Payment{} },
+			func(n *Invoice, e *Payment) { n.Edges.Payments = append(n.Edges.Payments, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withCheckoutSessions; query != nil {
+		if err := _q.loadCheckoutSessions(ctx, query, nodes,
+			func(n *Invoice) { n.Edges.CheckoutSessions = []*CheckoutSession{} },
+			func(n *Invoice, e *CheckoutSession) { n.Edges.CheckoutSessions = append(n.Edges.CheckoutSessions, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedEvents {
 		if err := _q.loadEvents(ctx, query, nodes,
 			func(n *Invoice) { n.appendNamedEvents(name) },
@@ -550,6 +640,20 @@ func (_q *InvoiceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Invo
 		if err := _q.loadEmails(ctx, query, nodes,
 			func(n *Invoice) { n.appendNamedEmails(name) },
 			func(n *Invoice, e *Email) { n.appendNamedEmails(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedPayments {
+		if err := _q.loadPayments(ctx, query, nodes,
+			func(n *Invoice) { n.appendNamedPayments(name) },
+			func(n *Invoice, e *Payment) { n.appendNamedPayments(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCheckoutSessions {
+		if err := _q.loadCheckoutSessions(ctx, query, nodes,
+			func(n *Invoice) { n.appendNamedCheckoutSessions(name) },
+			func(n *Invoice, e *CheckoutSession) { n.appendNamedCheckoutSessions(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -664,6 +768,66 @@ func (_q *InvoiceQuery) loadEmails(ctx context.Context, query *EmailQuery, nodes
 	}
 	query.Where(predicate.Email(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(invoice.EmailsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.InvoiceID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "invoice_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *InvoiceQuery) loadPayments(ctx context.Context, query *PaymentQuery, nodes []*Invoice, init func(*Invoice), assign func(*Invoice, *Payment)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Invoice)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(payment.FieldInvoiceID)
+	}
+	query.Where(predicate.Payment(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(invoice.PaymentsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.InvoiceID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "invoice_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *InvoiceQuery) loadCheckoutSessions(ctx context.Context, query *CheckoutSessionQuery, nodes []*Invoice, init func(*Invoice), assign func(*Invoice, *CheckoutSession)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Invoice)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(checkoutsession.FieldInvoiceID)
+	}
+	query.Where(predicate.CheckoutSession(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(invoice.CheckoutSessionsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -830,6 +994,34 @@ func (_q *InvoiceQuery) WithNamedEmails(name string, opts ...func(*EmailQuery)) 
 		_q.withNamedEmails = make(map[string]*EmailQuery)
 	}
 	_q.withNamedEmails[name] = query
+	return _q
+}
+
+// WithNamedPayments tells the query-builder to eager-load the nodes that are connected to the "payments"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *InvoiceQuery) WithNamedPayments(name string, opts ...func(*PaymentQuery)) *InvoiceQuery {
+	query := (&PaymentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedPayments == nil {
+		_q.withNamedPayments = make(map[string]*PaymentQuery)
+	}
+	_q.withNamedPayments[name] = query
+	return _q
+}
+
+// WithNamedCheckoutSessions tells the query-builder to eager-load the nodes that are connected to the "checkout_sessions"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *InvoiceQuery) WithNamedCheckoutSessions(name string, opts ...func(*CheckoutSessionQuery)) *InvoiceQuery {
+	query := (&CheckoutSessionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCheckoutSessions == nil {
+		_q.withNamedCheckoutSessions = make(map[string]*CheckoutSessionQuery)
+	}
+	_q.withNamedCheckoutSessions[name] = query
 	return _q
 }
 

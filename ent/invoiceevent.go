@@ -35,6 +35,8 @@ type InvoiceEvent struct {
 	ToStatus *status.Status `json:"to_status,omitempty"`
 	// Note holds the value of the "note" field.
 	Note string `json:"note,omitempty"`
+	// The invoice's version after this event.
+	InvoiceVersion int `json:"invoice_version,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the InvoiceEventQuery when eager-loading is set.
 	Edges        InvoiceEventEdges `json:"edges"`
@@ -66,6 +68,8 @@ func (*InvoiceEvent) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case invoiceevent.FieldInvoiceVersion:
+			values[i] = new(sql.NullInt64)
 		case invoiceevent.FieldID, invoiceevent.FieldMerchantID, invoiceevent.FieldInvoiceID, invoiceevent.FieldType, invoiceevent.FieldActor, invoiceevent.FieldFromStatus, invoiceevent.FieldToStatus, invoiceevent.FieldNote:
 			values[i] = new(sql.NullString)
 		case invoiceevent.FieldAt:
@@ -141,6 +145,12 @@ func (_m *InvoiceEvent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Note = value.String
 			}
+		case invoiceevent.FieldInvoiceVersion:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field invoice_version", values[i])
+			} else if value.Valid {
+				_m.InvoiceVersion = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -209,6 +219,9 @@ func (_m *InvoiceEvent) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("note=")
 	builder.WriteString(_m.Note)
+	builder.WriteString(", ")
+	builder.WriteString("invoice_version=")
+	builder.WriteString(fmt.Sprintf("%v", _m.InvoiceVersion))
 	builder.WriteByte(')')
 	return builder.String()
 }

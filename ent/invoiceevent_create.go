@@ -97,6 +97,20 @@ func (_c *InvoiceEventCreate) SetNillableNote(v *string) *InvoiceEventCreate {
 	return _c
 }
 
+// SetInvoiceVersion sets the "invoice_version" field.
+func (_c *InvoiceEventCreate) SetInvoiceVersion(v int) *InvoiceEventCreate {
+	_c.mutation.SetInvoiceVersion(v)
+	return _c
+}
+
+// SetNillableInvoiceVersion sets the "invoice_version" field if the given value is not nil.
+func (_c *InvoiceEventCreate) SetNillableInvoiceVersion(v *int) *InvoiceEventCreate {
+	if v != nil {
+		_c.SetInvoiceVersion(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *InvoiceEventCreate) SetID(v string) *InvoiceEventCreate {
 	_c.mutation.SetID(v)
@@ -272,6 +286,10 @@ func (_c *InvoiceEventCreate) createSpec() (*InvoiceEvent, *sqlgraph.CreateSpec)
 		_spec.SetField(invoiceevent.FieldNote, field.TypeString, value)
 		_node.Note = value
 	}
+	if value, ok := _c.mutation.InvoiceVersion(); ok {
+		_spec.SetField(invoiceevent.FieldInvoiceVersion, field.TypeInt, value)
+		_node.InvoiceVersion = value
+	}
 	if nodes := _c.mutation.InvoiceIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -381,6 +399,9 @@ func (u *InvoiceEventUpsertOne) UpdateNewValues() *InvoiceEventUpsertOne {
 		}
 		if _, exists := u.create.mutation.Note(); exists {
 			s.SetIgnore(invoiceevent.FieldNote)
+		}
+		if _, exists := u.create.mutation.InvoiceVersion(); exists {
+			s.SetIgnore(invoiceevent.FieldInvoiceVersion)
 		}
 	}))
 	return u
@@ -619,6 +640,9 @@ func (u *InvoiceEventUpsertBulk) UpdateNewValues() *InvoiceEventUpsertBulk {
 			}
 			if _, exists := b.mutation.Note(); exists {
 				s.SetIgnore(invoiceevent.FieldNote)
+			}
+			if _, exists := b.mutation.InvoiceVersion(); exists {
+				s.SetIgnore(invoiceevent.FieldInvoiceVersion)
 			}
 		}
 	}))

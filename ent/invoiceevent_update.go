@@ -95,6 +95,9 @@ func (_u *InvoiceEventUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if _u.mutation.NoteCleared() {
 		_spec.ClearField(invoiceevent.FieldNote, field.TypeString)
 	}
+	if _u.mutation.InvoiceVersionCleared() {
+		_spec.ClearField(invoiceevent.FieldInvoiceVersion, field.TypeInt)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -213,6 +216,9 @@ func (_u *InvoiceEventUpdateOne) sqlSave(ctx context.Context) (_node *InvoiceEve
 	}
 	if _u.mutation.NoteCleared() {
 		_spec.ClearField(invoiceevent.FieldNote, field.TypeString)
+	}
+	if _u.mutation.InvoiceVersionCleared() {
+		_spec.ClearField(invoiceevent.FieldInvoiceVersion, field.TypeInt)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &InvoiceEvent{config: _u.config}

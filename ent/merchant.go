@@ -33,6 +33,14 @@ type Merchant struct {
 	ReferenceCode int `json:"reference_code,omitempty"`
 	// Last invoice number handed out; numbers are gapless per merchant.
 	InvoiceSeq int `json:"invoice_seq,omitempty"`
+	// InfiniKeyID holds the value of the "infini_key_id" field.
+	InfiniKeyID string `json:"infini_key_id,omitempty"`
+	// InfiniSecret holds the value of the "infini_secret" field.
+	InfiniSecret string `json:"-"`
+	// InfiniWebhookSecret holds the value of the "infini_webhook_secret" field.
+	InfiniWebhookSecret string `json:"-"`
+	// InfiniBaseURL holds the value of the "infini_base_url" field.
+	InfiniBaseURL string `json:"infini_base_url,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MerchantQuery when eager-loading is set.
 	Edges        MerchantEdges `json:"edges"`
@@ -102,7 +110,7 @@ func (*Merchant) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case merchant.FieldReferenceCode, merchant.FieldInvoiceSeq:
 			values[i] = new(sql.NullInt64)
-		case merchant.FieldID, merchant.FieldName, merchant.FieldDefaultCurrency, merchant.FieldAddress, merchant.FieldPaperSize:
+		case merchant.FieldID, merchant.FieldName, merchant.FieldDefaultCurrency, merchant.FieldAddress, merchant.FieldPaperSize, merchant.FieldInfiniKeyID, merchant.FieldInfiniSecret, merchant.FieldInfiniWebhookSecret, merchant.FieldInfiniBaseURL:
 			values[i] = new(sql.NullString)
 		case merchant.FieldCreatedAt, merchant.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -174,6 +182,30 @@ func (_m *Merchant) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field invoice_seq", values[i])
 			} else if value.Valid {
 				_m.InvoiceSeq = int(value.Int64)
+			}
+		case merchant.FieldInfiniKeyID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field infini_key_id", values[i])
+			} else if value.Valid {
+				_m.InfiniKeyID = value.String
+			}
+		case merchant.FieldInfiniSecret:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field infini_secret", values[i])
+			} else if value.Valid {
+				_m.InfiniSecret = value.String
+			}
+		case merchant.FieldInfiniWebhookSecret:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field infini_webhook_secret", values[i])
+			} else if value.Valid {
+				_m.InfiniWebhookSecret = value.String
+			}
+		case merchant.FieldInfiniBaseURL:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field infini_base_url", values[i])
+			} else if value.Valid {
+				_m.InfiniBaseURL = value.String
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -254,6 +286,16 @@ func (_m *Merchant) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("invoice_seq=")
 	builder.WriteString(fmt.Sprintf("%v", _m.InvoiceSeq))
+	builder.WriteString(", ")
+	builder.WriteString("infini_key_id=")
+	builder.WriteString(_m.InfiniKeyID)
+	builder.WriteString(", ")
+	builder.WriteString("infini_secret=<sensitive>")
+	builder.WriteString(", ")
+	builder.WriteString("infini_webhook_secret=<sensitive>")
+	builder.WriteString(", ")
+	builder.WriteString("infini_base_url=")
+	builder.WriteString(_m.InfiniBaseURL)
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -123,6 +123,62 @@ func (_c *MerchantCreate) SetNillableInvoiceSeq(v *int) *MerchantCreate {
 	return _c
 }
 
+// SetInfiniKeyID sets the "infini_key_id" field.
+func (_c *MerchantCreate) SetInfiniKeyID(v string) *MerchantCreate {
+	_c.mutation.SetInfiniKeyID(v)
+	return _c
+}
+
+// SetNillableInfiniKeyID sets the "infini_key_id" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillableInfiniKeyID(v *string) *MerchantCreate {
+	if v != nil {
+		_c.SetInfiniKeyID(*v)
+	}
+	return _c
+}
+
+// SetInfiniSecret sets the "infini_secret" field.
+func (_c *MerchantCreate) SetInfiniSecret(v string) *MerchantCreate {
+	_c.mutation.SetInfiniSecret(v)
+	return _c
+}
+
+// SetNillableInfiniSecret sets the "infini_secret" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillableInfiniSecret(v *string) *MerchantCreate {
+	if v != nil {
+		_c.SetInfiniSecret(*v)
+	}
+	return _c
+}
+
+// SetInfiniWebhookSecret sets the "infini_webhook_secret" field.
+func (_c *MerchantCreate) SetInfiniWebhookSecret(v string) *MerchantCreate {
+	_c.mutation.SetInfiniWebhookSecret(v)
+	return _c
+}
+
+// SetNillableInfiniWebhookSecret sets the "infini_webhook_secret" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillableInfiniWebhookSecret(v *string) *MerchantCreate {
+	if v != nil {
+		_c.SetInfiniWebhookSecret(*v)
+	}
+	return _c
+}
+
+// SetInfiniBaseURL sets the "infini_base_url" field.
+func (_c *MerchantCreate) SetInfiniBaseURL(v string) *MerchantCreate {
+	_c.mutation.SetInfiniBaseURL(v)
+	return _c
+}
+
+// SetNillableInfiniBaseURL sets the "infini_base_url" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillableInfiniBaseURL(v *string) *MerchantCreate {
+	if v != nil {
+		_c.SetInfiniBaseURL(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *MerchantCreate) SetID(v string) *MerchantCreate {
 	_c.mutation.SetID(v)
@@ -393,6 +449,22 @@ func (_c *MerchantCreate) createSpec() (*Merchant, *sqlgraph.CreateSpec) {
 		_spec.SetField(merchant.FieldInvoiceSeq, field.TypeInt, value)
 		_node.InvoiceSeq = value
 	}
+	if value, ok := _c.mutation.InfiniKeyID(); ok {
+		_spec.SetField(merchant.FieldInfiniKeyID, field.TypeString, value)
+		_node.InfiniKeyID = value
+	}
+	if value, ok := _c.mutation.InfiniSecret(); ok {
+		_spec.SetField(merchant.FieldInfiniSecret, field.TypeString, value)
+		_node.InfiniSecret = value
+	}
+	if value, ok := _c.mutation.InfiniWebhookSecret(); ok {
+		_spec.SetField(merchant.FieldInfiniWebhookSecret, field.TypeString, value)
+		_node.InfiniWebhookSecret = value
+	}
+	if value, ok := _c.mutation.InfiniBaseURL(); ok {
+		_spec.SetField(merchant.FieldInfiniBaseURL, field.TypeString, value)
+		_node.InfiniBaseURL = value
+	}
 	if nodes := _c.mutation.UsersIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -587,6 +659,78 @@ func (u *MerchantUpsert) AddInvoiceSeq(v int) *MerchantUpsert {
 	return u
 }
 
+// SetInfiniKeyID sets the "infini_key_id" field.
+func (u *MerchantUpsert) SetInfiniKeyID(v string) *MerchantUpsert {
+	u.Set(merchant.FieldInfiniKeyID, v)
+	return u
+}
+
+// UpdateInfiniKeyID sets the "infini_key_id" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateInfiniKeyID() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldInfiniKeyID)
+	return u
+}
+
+// ClearInfiniKeyID clears the value of the "infini_key_id" field.
+func (u *MerchantUpsert) ClearInfiniKeyID() *MerchantUpsert {
+	u.SetNull(merchant.FieldInfiniKeyID)
+	return u
+}
+
+// SetInfiniSecret sets the "infini_secret" field.
+func (u *MerchantUpsert) SetInfiniSecret(v string) *MerchantUpsert {
+	u.Set(merchant.FieldInfiniSecret, v)
+	return u
+}
+
+// UpdateInfiniSecret sets the "infini_secret" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateInfiniSecret() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldInfiniSecret)
+	return u
+}
+
+// ClearInfiniSecret clears the value of the "infini_secret" field.
+func (u *MerchantUpsert) ClearInfiniSecret() *MerchantUpsert {
+	u.SetNull(merchant.FieldInfiniSecret)
+	return u
+}
+
+// SetInfiniWebhookSecret sets the "infini_webhook_secret" field.
+func (u *MerchantUpsert) SetInfiniWebhookSecret(v string) *MerchantUpsert {
+	u.Set(merchant.FieldInfiniWebhookSecret, v)
+	return u
+}
+
+// UpdateInfiniWebhookSecret sets the "infini_webhook_secret" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateInfiniWebhookSecret() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldInfiniWebhookSecret)
+	return u
+}
+
+// ClearInfiniWebhookSecret clears the value of the "infini_webhook_secret" field.
+func (u *MerchantUpsert) ClearInfiniWebhookSecret() *MerchantUpsert {
+	u.SetNull(merchant.FieldInfiniWebhookSecret)
+	return u
+}
+
+// SetInfiniBaseURL sets the "infini_base_url" field.
+func (u *MerchantUpsert) SetInfiniBaseURL(v string) *MerchantUpsert {
+	u.Set(merchant.FieldInfiniBaseURL, v)
+	return u
+}
+
+// UpdateInfiniBaseURL sets the "infini_base_url" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateInfiniBaseURL() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldInfiniBaseURL)
+	return u
+}
+
+// ClearInfiniBaseURL clears the value of the "infini_base_url" field.
+func (u *MerchantUpsert) ClearInfiniBaseURL() *MerchantUpsert {
+	u.SetNull(merchant.FieldInfiniBaseURL)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -729,6 +873,90 @@ func (u *MerchantUpsertOne) AddInvoiceSeq(v int) *MerchantUpsertOne {
 func (u *MerchantUpsertOne) UpdateInvoiceSeq() *MerchantUpsertOne {
 	return u.Update(func(s *MerchantUpsert) {
 		s.UpdateInvoiceSeq()
+	})
+}
+
+// SetInfiniKeyID sets the "infini_key_id" field.
+func (u *MerchantUpsertOne) SetInfiniKeyID(v string) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetInfiniKeyID(v)
+	})
+}
+
+// UpdateInfiniKeyID sets the "infini_key_id" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateInfiniKeyID() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateInfiniKeyID()
+	})
+}
+
+// ClearInfiniKeyID clears the value of the "infini_key_id" field.
+func (u *MerchantUpsertOne) ClearInfiniKeyID() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearInfiniKeyID()
+	})
+}
+
+// SetInfiniSecret sets the "infini_secret" field.
+func (u *MerchantUpsertOne) SetInfiniSecret(v string) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetInfiniSecret(v)
+	})
+}
+
+// UpdateInfiniSecret sets the "infini_secret" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateInfiniSecret() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateInfiniSecret()
+	})
+}
+
+// ClearInfiniSecret clears the value of the "infini_secret" field.
+func (u *MerchantUpsertOne) ClearInfiniSecret() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearInfiniSecret()
+	})
+}
+
+// SetInfiniWebhookSecret sets the "infini_webhook_secret" field.
+func (u *MerchantUpsertOne) SetInfiniWebhookSecret(v string) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetInfiniWebhookSecret(v)
+	})
+}
+
+// UpdateInfiniWebhookSecret sets the "infini_webhook_secret" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateInfiniWebhookSecret() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateInfiniWebhookSecret()
+	})
+}
+
+// ClearInfiniWebhookSecret clears the value of the "infini_webhook_secret" field.
+func (u *MerchantUpsertOne) ClearInfiniWebhookSecret() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearInfiniWebhookSecret()
+	})
+}
+
+// SetInfiniBaseURL sets the "infini_base_url" field.
+func (u *MerchantUpsertOne) SetInfiniBaseURL(v string) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetInfiniBaseURL(v)
+	})
+}
+
+// UpdateInfiniBaseURL sets the "infini_base_url" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateInfiniBaseURL() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateInfiniBaseURL()
+	})
+}
+
+// ClearInfiniBaseURL clears the value of the "infini_base_url" field.
+func (u *MerchantUpsertOne) ClearInfiniBaseURL() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearInfiniBaseURL()
 	})
 }
 
@@ -1041,6 +1269,90 @@ func (u *MerchantUpsertBulk) AddInvoiceSeq(v int) *MerchantUpsertBulk {
 func (u *MerchantUpsertBulk) UpdateInvoiceSeq() *MerchantUpsertBulk {
 	return u.Update(func(s *MerchantUpsert) {
 		s.UpdateInvoiceSeq()
+	})
+}
+
+// SetInfiniKeyID sets the "infini_key_id" field.
+func (u *MerchantUpsertBulk) SetInfiniKeyID(v string) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetInfiniKeyID(v)
+	})
+}
+
+// UpdateInfiniKeyID sets the "infini_key_id" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateInfiniKeyID() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateInfiniKeyID()
+	})
+}
+
+// ClearInfiniKeyID clears the value of the "infini_key_id" field.
+func (u *MerchantUpsertBulk) ClearInfiniKeyID() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearInfiniKeyID()
+	})
+}
+
+// SetInfiniSecret sets the "infini_secret" field.
+func (u *MerchantUpsertBulk) SetInfiniSecret(v string) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetInfiniSecret(v)
+	})
+}
+
+// UpdateInfiniSecret sets the "infini_secret" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateInfiniSecret() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateInfiniSecret()
+	})
+}
+
+// ClearInfiniSecret clears the value of the "infini_secret" field.
+func (u *MerchantUpsertBulk) ClearInfiniSecret() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearInfiniSecret()
+	})
+}
+
+// SetInfiniWebhookSecret sets the "infini_webhook_secret" field.
+func (u *MerchantUpsertBulk) SetInfiniWebhookSecret(v string) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetInfiniWebhookSecret(v)
+	})
+}
+
+// UpdateInfiniWebhookSecret sets the "infini_webhook_secret" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateInfiniWebhookSecret() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateInfiniWebhookSecret()
+	})
+}
+
+// ClearInfiniWebhookSecret clears the value of the "infini_webhook_secret" field.
+func (u *MerchantUpsertBulk) ClearInfiniWebhookSecret() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearInfiniWebhookSecret()
+	})
+}
+
+// SetInfiniBaseURL sets the "infini_base_url" field.
+func (u *MerchantUpsertBulk) SetInfiniBaseURL(v string) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetInfiniBaseURL(v)
+	})
+}
+
+// UpdateInfiniBaseURL sets the "infini_base_url" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateInfiniBaseURL() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateInfiniBaseURL()
+	})
+}
+
+// ClearInfiniBaseURL clears the value of the "infini_base_url" field.
+func (u *MerchantUpsertBulk) ClearInfiniBaseURL() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearInfiniBaseURL()
 	})
 }
 

@@ -116,6 +116,86 @@ func (_u *MerchantUpdate) AddInvoiceSeq(v int) *MerchantUpdate {
 	return _u
 }
 
+// SetInfiniKeyID sets the "infini_key_id" field.
+func (_u *MerchantUpdate) SetInfiniKeyID(v string) *MerchantUpdate {
+	_u.mutation.SetInfiniKeyID(v)
+	return _u
+}
+
+// SetNillableInfiniKeyID sets the "infini_key_id" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableInfiniKeyID(v *string) *MerchantUpdate {
+	if v != nil {
+		_u.SetInfiniKeyID(*v)
+	}
+	return _u
+}
+
+// ClearInfiniKeyID clears the value of the "infini_key_id" field.
+func (_u *MerchantUpdate) ClearInfiniKeyID() *MerchantUpdate {
+	_u.mutation.ClearInfiniKeyID()
+	return _u
+}
+
+// SetInfiniSecret sets the "infini_secret" field.
+func (_u *MerchantUpdate) SetInfiniSecret(v string) *MerchantUpdate {
+	_u.mutation.SetInfiniSecret(v)
+	return _u
+}
+
+// SetNillableInfiniSecret sets the "infini_secret" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableInfiniSecret(v *string) *MerchantUpdate {
+	if v != nil {
+		_u.SetInfiniSecret(*v)
+	}
+	return _u
+}
+
+// ClearInfiniSecret clears the value of the "infini_secret" field.
+func (_u *MerchantUpdate) ClearInfiniSecret() *MerchantUpdate {
+	_u.mutation.ClearInfiniSecret()
+	return _u
+}
+
+// SetInfiniWebhookSecret sets the "infini_webhook_secret" field.
+func (_u *MerchantUpdate) SetInfiniWebhookSecret(v string) *MerchantUpdate {
+	_u.mutation.SetInfiniWebhookSecret(v)
+	return _u
+}
+
+// SetNillableInfiniWebhookSecret sets the "infini_webhook_secret" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableInfiniWebhookSecret(v *string) *MerchantUpdate {
+	if v != nil {
+		_u.SetInfiniWebhookSecret(*v)
+	}
+	return _u
+}
+
+// ClearInfiniWebhookSecret clears the value of the "infini_webhook_secret" field.
+func (_u *MerchantUpdate) ClearInfiniWebhookSecret() *MerchantUpdate {
+	_u.mutation.ClearInfiniWebhookSecret()
+	return _u
+}
+
+// SetInfiniBaseURL sets the "infini_base_url" field.
+func (_u *MerchantUpdate) SetInfiniBaseURL(v string) *MerchantUpdate {
+	_u.mutation.SetInfiniBaseURL(v)
+	return _u
+}
+
+// SetNillableInfiniBaseURL sets the "infini_base_url" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableInfiniBaseURL(v *string) *MerchantUpdate {
+	if v != nil {
+		_u.SetInfiniBaseURL(*v)
+	}
+	return _u
+}
+
+// ClearInfiniBaseURL clears the value of the "infini_base_url" field.
+func (_u *MerchantUpdate) ClearInfiniBaseURL() *MerchantUpdate {
+	_u.mutation.ClearInfiniBaseURL()
+	return _u
+}
+
 // AddUserIDs adds the "users" edge to the User entity by IDs.
 func (_u *MerchantUpdate) AddUserIDs(ids ...string) *MerchantUpdate {
 	_u.mutation.AddUserIDs(ids...)
@@ -370,6 +450,30 @@ func (_u *MerchantUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedInvoiceSeq(); ok {
 		_spec.AddField(merchant.FieldInvoiceSeq, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.InfiniKeyID(); ok {
+		_spec.SetField(merchant.FieldInfiniKeyID, field.TypeString, value)
+	}
+	if _u.mutation.InfiniKeyIDCleared() {
+		_spec.ClearField(merchant.FieldInfiniKeyID, field.TypeString)
+	}
+	if value, ok := _u.mutation.InfiniSecret(); ok {
+		_spec.SetField(merchant.FieldInfiniSecret, field.TypeString, value)
+	}
+	if _u.mutation.InfiniSecretCleared() {
+		_spec.ClearField(merchant.FieldInfiniSecret, field.TypeString)
+	}
+	if value, ok := _u.mutation.InfiniWebhookSecret(); ok {
+		_spec.SetField(merchant.FieldInfiniWebhookSecret, field.TypeString, value)
+	}
+	if _u.mutation.InfiniWebhookSecretCleared() {
+		_spec.ClearField(merchant.FieldInfiniWebhookSecret, field.TypeString)
+	}
+	if value, ok := _u.mutation.InfiniBaseURL(); ok {
+		_spec.SetField(merchant.FieldInfiniBaseURL, field.TypeString, value)
+	}
+	if _u.mutation.InfiniBaseURLCleared() {
+		_spec.ClearField(merchant.FieldInfiniBaseURL, field.TypeString)
 	}
 	if _u.mutation.UsersCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -653,6 +757,86 @@ func (_u *MerchantUpdateOne) SetNillableInvoiceSeq(v *int) *MerchantUpdateOne {
 // AddInvoiceSeq adds value to the "invoice_seq" field.
 func (_u *MerchantUpdateOne) AddInvoiceSeq(v int) *MerchantUpdateOne {
 	_u.mutation.AddInvoiceSeq(v)
+	return _u
+}
+
+// SetInfiniKeyID sets the "infini_key_id" field.
+func (_u *MerchantUpdateOne) SetInfiniKeyID(v string) *MerchantUpdateOne {
+	_u.mutation.SetInfiniKeyID(v)
+	return _u
+}
+
+// SetNillableInfiniKeyID sets the "infini_key_id" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableInfiniKeyID(v *string) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetInfiniKeyID(*v)
+	}
+	return _u
+}
+
+// ClearInfiniKeyID clears the value of the "infini_key_id" field.
+func (_u *MerchantUpdateOne) ClearInfiniKeyID() *MerchantUpdateOne {
+	_u.mutation.ClearInfiniKeyID()
+	return _u
+}
+
+// SetInfiniSecret sets the "infini_secret" field.
+func (_u *MerchantUpdateOne) SetInfiniSecret(v string) *MerchantUpdateOne {
+	_u.mutation.SetInfiniSecret(v)
+	return _u
+}
+
+// SetNillableInfiniSecret sets the "infini_secret" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableInfiniSecret(v *string) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetInfiniSecret(*v)
+	}
+	return _u
+}
+
+// ClearInfiniSecret clears the value of the "infini_secret" field.
+func (_u *MerchantUpdateOne) ClearInfiniSecret() *MerchantUpdateOne {
+	_u.mutation.ClearInfiniSecret()
+	return _u
+}
+
+// SetInfiniWebhookSecret sets the "infini_webhook_secret" field.
+func (_u *MerchantUpdateOne) SetInfiniWebhookSecret(v string) *MerchantUpdateOne {
+	_u.mutation.SetInfiniWebhookSecret(v)
+	return _u
+}
+
+// SetNillableInfiniWebhookSecret sets the "infini_webhook_secret" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableInfiniWebhookSecret(v *string) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetInfiniWebhookSecret(*v)
+	}
+	return _u
+}
+
+// ClearInfiniWebhookSecret clears the value of the "infini_webhook_secret" field.
+func (_u *MerchantUpdateOne) ClearInfiniWebhookSecret() *MerchantUpdateOne {
+	_u.mutation.ClearInfiniWebhookSecret()
+	return _u
+}
+
+// SetInfiniBaseURL sets the "infini_base_url" field.
+func (_u *MerchantUpdateOne) SetInfiniBaseURL(v string) *MerchantUpdateOne {
+	_u.mutation.SetInfiniBaseURL(v)
+	return _u
+}
+
+// SetNillableInfiniBaseURL sets the "infini_base_url" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableInfiniBaseURL(v *string) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetInfiniBaseURL(*v)
+	}
+	return _u
+}
+
+// ClearInfiniBaseURL clears the value of the "infini_base_url" field.
+func (_u *MerchantUpdateOne) ClearInfiniBaseURL() *MerchantUpdateOne {
+	_u.mutation.ClearInfiniBaseURL()
 	return _u
 }
 
@@ -940,6 +1124,30 @@ func (_u *MerchantUpdateOne) sqlSave(ctx context.Context) (_node *Merchant, err 
 	}
 	if value, ok := _u.mutation.AddedInvoiceSeq(); ok {
 		_spec.AddField(merchant.FieldInvoiceSeq, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.InfiniKeyID(); ok {
+		_spec.SetField(merchant.FieldInfiniKeyID, field.TypeString, value)
+	}
+	if _u.mutation.InfiniKeyIDCleared() {
+		_spec.ClearField(merchant.FieldInfiniKeyID, field.TypeString)
+	}
+	if value, ok := _u.mutation.InfiniSecret(); ok {
+		_spec.SetField(merchant.FieldInfiniSecret, field.TypeString, value)
+	}
+	if _u.mutation.InfiniSecretCleared() {
+		_spec.ClearField(merchant.FieldInfiniSecret, field.TypeString)
+	}
+	if value, ok := _u.mutation.InfiniWebhookSecret(); ok {
+		_spec.SetField(merchant.FieldInfiniWebhookSecret, field.TypeString, value)
+	}
+	if _u.mutation.InfiniWebhookSecretCleared() {
+		_spec.ClearField(merchant.FieldInfiniWebhookSecret, field.TypeString)
+	}
+	if value, ok := _u.mutation.InfiniBaseURL(); ok {
+		_spec.SetField(merchant.FieldInfiniBaseURL, field.TypeString, value)
+	}
+	if _u.mutation.InfiniBaseURLCleared() {
+		_spec.ClearField(merchant.FieldInfiniBaseURL, field.TypeString)
 	}
 	if _u.mutation.UsersCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -12,11 +12,14 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/tally-invoicing/tally/ent/apikey"
+	"github.com/tally-invoicing/tally/ent/checkoutsession"
+	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/predicate"
 	"github.com/tally-invoicing/tally/ent/session"
 	"github.com/tally-invoicing/tally/ent/user"
@@ -34,15 +37,18 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIKey         = "APIKey"
-	TypeCustomer       = "Customer"
-	TypeEmail          = "Email"
-	TypeInvoice        = "Invoice"
-	TypeInvoiceEvent   = "InvoiceEvent"
-	TypeMerchant       = "Merchant"
-	TypeSession        = "Session"
-	TypeUser           = "User"
-	TypeWebhookReceipt = "WebhookReceipt"
+	TypeAPIKey          = "APIKey"
+	TypeCheckoutSession = "CheckoutSession"
+	TypeCryptoWallet    = "CryptoWallet"
+	TypeCustomer        = "Customer"
+	TypeEmail           = "Email"
+	TypeInvoice         = "Invoice"
+	TypeInvoiceEvent    = "InvoiceEvent"
+	TypeMerchant        = "Merchant"
+	TypePayment         = "Payment"
+	TypeSession         = "Session"
+	TypeUser            = "User"
+	TypeWebhookReceipt  = "WebhookReceipt"
 )
 
 // APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
@@ -902,6 +908,2353 @@ func (m *APIKeyMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown APIKey edge %s", name)
+}
+
+// CheckoutSessionMutation represents an operation that mutates the CheckoutSession nodes in the graph.
+type CheckoutSessionMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *string
+	created_at           *time.Time
+	updated_at           *time.Time
+	merchant_id          *string
+	method               *checkoutsession.Method
+	provider             *checkoutsession.Provider
+	status               *checkoutsession.Status
+	amount_minor         *int64
+	addamount_minor      *int64
+	currency             *string
+	confirmed_minor      *int64
+	addconfirmed_minor   *int64
+	expires_at           *time.Time
+	request_id           *string
+	order_id             *string
+	client_reference     *string
+	redirect_url         *string
+	network              *string
+	asset                *string
+	address              *string
+	amount_units         *string
+	open_key             *string
+	exception_tags       *[]string
+	appendexception_tags []string
+	clearedFields        map[string]struct{}
+	invoice              *string
+	clearedinvoice       bool
+	done                 bool
+	oldValue             func(context.Context) (*CheckoutSession, error)
+	predicates           []predicate.CheckoutSession
+}
+
+var _ ent.Mutation = (*CheckoutSessionMutation)(nil)
+
+// checkoutsessionOption allows management of the mutation configuration using functional options.
+type checkoutsessionOption func(*CheckoutSessionMutation)
+
+// newCheckoutSessionMutation creates new mutation for the CheckoutSession entity.
+func newCheckoutSessionMutation(c config, op Op, opts ...checkoutsessionOption) *CheckoutSessionMutation {
+	m := &CheckoutSessionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCheckoutSession,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCheckoutSessionID sets the ID field of the mutation.
+func withCheckoutSessionID(id string) checkoutsessionOption {
+	return func(m *CheckoutSessionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CheckoutSession
+		)
+		m.oldValue = func(ctx context.Context) (*CheckoutSession, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CheckoutSession.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCheckoutSession sets the old CheckoutSession of the mutation.
+func withCheckoutSession(node *CheckoutSession) checkoutsessionOption {
+	return func(m *CheckoutSessionMutation) {
+		m.oldValue = func(context.Context) (*CheckoutSession, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CheckoutSessionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CheckoutSessionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CheckoutSession entities.
+func (m *CheckoutSessionMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CheckoutSessionMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CheckoutSessionMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CheckoutSession.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CheckoutSessionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CheckoutSessionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CheckoutSessionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CheckoutSessionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CheckoutSessionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CheckoutSessionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMerchantID sets the "merchant_id" field.
+func (m *CheckoutSessionMutation) SetMerchantID(s string) {
+	m.merchant_id = &s
+}
+
+// MerchantID returns the value of the "merchant_id" field in the mutation.
+func (m *CheckoutSessionMutation) MerchantID() (r string, exists bool) {
+	v := m.merchant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMerchantID returns the old "merchant_id" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldMerchantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMerchantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMerchantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMerchantID: %w", err)
+	}
+	return oldValue.MerchantID, nil
+}
+
+// ResetMerchantID resets all changes to the "merchant_id" field.
+func (m *CheckoutSessionMutation) ResetMerchantID() {
+	m.merchant_id = nil
+}
+
+// SetInvoiceID sets the "invoice_id" field.
+func (m *CheckoutSessionMutation) SetInvoiceID(s string) {
+	m.invoice = &s
+}
+
+// InvoiceID returns the value of the "invoice_id" field in the mutation.
+func (m *CheckoutSessionMutation) InvoiceID() (r string, exists bool) {
+	v := m.invoice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInvoiceID returns the old "invoice_id" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldInvoiceID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInvoiceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInvoiceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInvoiceID: %w", err)
+	}
+	return oldValue.InvoiceID, nil
+}
+
+// ResetInvoiceID resets all changes to the "invoice_id" field.
+func (m *CheckoutSessionMutation) ResetInvoiceID() {
+	m.invoice = nil
+}
+
+// SetMethod sets the "method" field.
+func (m *CheckoutSessionMutation) SetMethod(c checkoutsession.Method) {
+	m.method = &c
+}
+
+// Method returns the value of the "method" field in the mutation.
+func (m *CheckoutSessionMutation) Method() (r checkoutsession.Method, exists bool) {
+	v := m.method
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMethod returns the old "method" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldMethod(ctx context.Context) (v checkoutsession.Method, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMethod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMethod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMethod: %w", err)
+	}
+	return oldValue.Method, nil
+}
+
+// ResetMethod resets all changes to the "method" field.
+func (m *CheckoutSessionMutation) ResetMethod() {
+	m.method = nil
+}
+
+// SetProvider sets the "provider" field.
+func (m *CheckoutSessionMutation) SetProvider(c checkoutsession.Provider) {
+	m.provider = &c
+}
+
+// Provider returns the value of the "provider" field in the mutation.
+func (m *CheckoutSessionMutation) Provider() (r checkoutsession.Provider, exists bool) {
+	v := m.provider
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProvider returns the old "provider" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldProvider(ctx context.Context) (v checkoutsession.Provider, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProvider is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProvider requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProvider: %w", err)
+	}
+	return oldValue.Provider, nil
+}
+
+// ResetProvider resets all changes to the "provider" field.
+func (m *CheckoutSessionMutation) ResetProvider() {
+	m.provider = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *CheckoutSessionMutation) SetStatus(c checkoutsession.Status) {
+	m.status = &c
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *CheckoutSessionMutation) Status() (r checkoutsession.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldStatus(ctx context.Context) (v checkoutsession.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *CheckoutSessionMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetAmountMinor sets the "amount_minor" field.
+func (m *CheckoutSessionMutation) SetAmountMinor(i int64) {
+	m.amount_minor = &i
+	m.addamount_minor = nil
+}
+
+// AmountMinor returns the value of the "amount_minor" field in the mutation.
+func (m *CheckoutSessionMutation) AmountMinor() (r int64, exists bool) {
+	v := m.amount_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmountMinor returns the old "amount_minor" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldAmountMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmountMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmountMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmountMinor: %w", err)
+	}
+	return oldValue.AmountMinor, nil
+}
+
+// AddAmountMinor adds i to the "amount_minor" field.
+func (m *CheckoutSessionMutation) AddAmountMinor(i int64) {
+	if m.addamount_minor != nil {
+		*m.addamount_minor += i
+	} else {
+		m.addamount_minor = &i
+	}
+}
+
+// AddedAmountMinor returns the value that was added to the "amount_minor" field in this mutation.
+func (m *CheckoutSessionMutation) AddedAmountMinor() (r int64, exists bool) {
+	v := m.addamount_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAmountMinor resets all changes to the "amount_minor" field.
+func (m *CheckoutSessionMutation) ResetAmountMinor() {
+	m.amount_minor = nil
+	m.addamount_minor = nil
+}
+
+// SetCurrency sets the "currency" field.
+func (m *CheckoutSessionMutation) SetCurrency(s string) {
+	m.currency = &s
+}
+
+// Currency returns the value of the "currency" field in the mutation.
+func (m *CheckoutSessionMutation) Currency() (r string, exists bool) {
+	v := m.currency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrency returns the old "currency" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldCurrency(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrency: %w", err)
+	}
+	return oldValue.Currency, nil
+}
+
+// ResetCurrency resets all changes to the "currency" field.
+func (m *CheckoutSessionMutation) ResetCurrency() {
+	m.currency = nil
+}
+
+// SetConfirmedMinor sets the "confirmed_minor" field.
+func (m *CheckoutSessionMutation) SetConfirmedMinor(i int64) {
+	m.confirmed_minor = &i
+	m.addconfirmed_minor = nil
+}
+
+// ConfirmedMinor returns the value of the "confirmed_minor" field in the mutation.
+func (m *CheckoutSessionMutation) ConfirmedMinor() (r int64, exists bool) {
+	v := m.confirmed_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConfirmedMinor returns the old "confirmed_minor" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldConfirmedMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConfirmedMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConfirmedMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConfirmedMinor: %w", err)
+	}
+	return oldValue.ConfirmedMinor, nil
+}
+
+// AddConfirmedMinor adds i to the "confirmed_minor" field.
+func (m *CheckoutSessionMutation) AddConfirmedMinor(i int64) {
+	if m.addconfirmed_minor != nil {
+		*m.addconfirmed_minor += i
+	} else {
+		m.addconfirmed_minor = &i
+	}
+}
+
+// AddedConfirmedMinor returns the value that was added to the "confirmed_minor" field in this mutation.
+func (m *CheckoutSessionMutation) AddedConfirmedMinor() (r int64, exists bool) {
+	v := m.addconfirmed_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetConfirmedMinor resets all changes to the "confirmed_minor" field.
+func (m *CheckoutSessionMutation) ResetConfirmedMinor() {
+	m.confirmed_minor = nil
+	m.addconfirmed_minor = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *CheckoutSessionMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *CheckoutSessionMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *CheckoutSessionMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// SetRequestID sets the "request_id" field.
+func (m *CheckoutSessionMutation) SetRequestID(s string) {
+	m.request_id = &s
+}
+
+// RequestID returns the value of the "request_id" field in the mutation.
+func (m *CheckoutSessionMutation) RequestID() (r string, exists bool) {
+	v := m.request_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequestID returns the old "request_id" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldRequestID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequestID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequestID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequestID: %w", err)
+	}
+	return oldValue.RequestID, nil
+}
+
+// ClearRequestID clears the value of the "request_id" field.
+func (m *CheckoutSessionMutation) ClearRequestID() {
+	m.request_id = nil
+	m.clearedFields[checkoutsession.FieldRequestID] = struct{}{}
+}
+
+// RequestIDCleared returns if the "request_id" field was cleared in this mutation.
+func (m *CheckoutSessionMutation) RequestIDCleared() bool {
+	_, ok := m.clearedFields[checkoutsession.FieldRequestID]
+	return ok
+}
+
+// ResetRequestID resets all changes to the "request_id" field.
+func (m *CheckoutSessionMutation) ResetRequestID() {
+	m.request_id = nil
+	delete(m.clearedFields, checkoutsession.FieldRequestID)
+}
+
+// SetOrderID sets the "order_id" field.
+func (m *CheckoutSessionMutation) SetOrderID(s string) {
+	m.order_id = &s
+}
+
+// OrderID returns the value of the "order_id" field in the mutation.
+func (m *CheckoutSessionMutation) OrderID() (r string, exists bool) {
+	v := m.order_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrderID returns the old "order_id" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldOrderID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrderID: %w", err)
+	}
+	return oldValue.OrderID, nil
+}
+
+// ClearOrderID clears the value of the "order_id" field.
+func (m *CheckoutSessionMutation) ClearOrderID() {
+	m.order_id = nil
+	m.clearedFields[checkoutsession.FieldOrderID] = struct{}{}
+}
+
+// OrderIDCleared returns if the "order_id" field was cleared in this mutation.
+func (m *CheckoutSessionMutation) OrderIDCleared() bool {
+	_, ok := m.clearedFields[checkoutsession.FieldOrderID]
+	return ok
+}
+
+// ResetOrderID resets all changes to the "order_id" field.
+func (m *CheckoutSessionMutation) ResetOrderID() {
+	m.order_id = nil
+	delete(m.clearedFields, checkoutsession.FieldOrderID)
+}
+
+// SetClientReference sets the "client_reference" field.
+func (m *CheckoutSessionMutation) SetClientReference(s string) {
+	m.client_reference = &s
+}
+
+// ClientReference returns the value of the "client_reference" field in the mutation.
+func (m *CheckoutSessionMutation) ClientReference() (r string, exists bool) {
+	v := m.client_reference
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientReference returns the old "client_reference" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldClientReference(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientReference is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientReference requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientReference: %w", err)
+	}
+	return oldValue.ClientReference, nil
+}
+
+// ClearClientReference clears the value of the "client_reference" field.
+func (m *CheckoutSessionMutation) ClearClientReference() {
+	m.client_reference = nil
+	m.clearedFields[checkoutsession.FieldClientReference] = struct{}{}
+}
+
+// ClientReferenceCleared returns if the "client_reference" field was cleared in this mutation.
+func (m *CheckoutSessionMutation) ClientReferenceCleared() bool {
+	_, ok := m.clearedFields[checkoutsession.FieldClientReference]
+	return ok
+}
+
+// ResetClientReference resets all changes to the "client_reference" field.
+func (m *CheckoutSessionMutation) ResetClientReference() {
+	m.client_reference = nil
+	delete(m.clearedFields, checkoutsession.FieldClientReference)
+}
+
+// SetRedirectURL sets the "redirect_url" field.
+func (m *CheckoutSessionMutation) SetRedirectURL(s string) {
+	m.redirect_url = &s
+}
+
+// RedirectURL returns the value of the "redirect_url" field in the mutation.
+func (m *CheckoutSessionMutation) RedirectURL() (r string, exists bool) {
+	v := m.redirect_url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRedirectURL returns the old "redirect_url" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldRedirectURL(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRedirectURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRedirectURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRedirectURL: %w", err)
+	}
+	return oldValue.RedirectURL, nil
+}
+
+// ClearRedirectURL clears the value of the "redirect_url" field.
+func (m *CheckoutSessionMutation) ClearRedirectURL() {
+	m.redirect_url = nil
+	m.clearedFields[checkoutsession.FieldRedirectURL] = struct{}{}
+}
+
+// RedirectURLCleared returns if the "redirect_url" field was cleared in this mutation.
+func (m *CheckoutSessionMutation) RedirectURLCleared() bool {
+	_, ok := m.clearedFields[checkoutsession.FieldRedirectURL]
+	return ok
+}
+
+// ResetRedirectURL resets all changes to the "redirect_url" field.
+func (m *CheckoutSessionMutation) ResetRedirectURL() {
+	m.redirect_url = nil
+	delete(m.clearedFields, checkoutsession.FieldRedirectURL)
+}
+
+// SetNetwork sets the "network" field.
+func (m *CheckoutSessionMutation) SetNetwork(s string) {
+	m.network = &s
+}
+
+// Network returns the value of the "network" field in the mutation.
+func (m *CheckoutSessionMutation) Network() (r string, exists bool) {
+	v := m.network
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNetwork returns the old "network" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldNetwork(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNetwork is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNetwork requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNetwork: %w", err)
+	}
+	return oldValue.Network, nil
+}
+
+// ClearNetwork clears the value of the "network" field.
+func (m *CheckoutSessionMutation) ClearNetwork() {
+	m.network = nil
+	m.clearedFields[checkoutsession.FieldNetwork] = struct{}{}
+}
+
+// NetworkCleared returns if the "network" field was cleared in this mutation.
+func (m *CheckoutSessionMutation) NetworkCleared() bool {
+	_, ok := m.clearedFields[checkoutsession.FieldNetwork]
+	return ok
+}
+
+// ResetNetwork resets all changes to the "network" field.
+func (m *CheckoutSessionMutation) ResetNetwork() {
+	m.network = nil
+	delete(m.clearedFields, checkoutsession.FieldNetwork)
+}
+
+// SetAsset sets the "asset" field.
+func (m *CheckoutSessionMutation) SetAsset(s string) {
+	m.asset = &s
+}
+
+// Asset returns the value of the "asset" field in the mutation.
+func (m *CheckoutSessionMutation) Asset() (r string, exists bool) {
+	v := m.asset
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAsset returns the old "asset" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldAsset(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAsset is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAsset requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAsset: %w", err)
+	}
+	return oldValue.Asset, nil
+}
+
+// ClearAsset clears the value of the "asset" field.
+func (m *CheckoutSessionMutation) ClearAsset() {
+	m.asset = nil
+	m.clearedFields[checkoutsession.FieldAsset] = struct{}{}
+}
+
+// AssetCleared returns if the "asset" field was cleared in this mutation.
+func (m *CheckoutSessionMutation) AssetCleared() bool {
+	_, ok := m.clearedFields[checkoutsession.FieldAsset]
+	return ok
+}
+
+// ResetAsset resets all changes to the "asset" field.
+func (m *CheckoutSessionMutation) ResetAsset() {
+	m.asset = nil
+	delete(m.clearedFields, checkoutsession.FieldAsset)
+}
+
+// SetAddress sets the "address" field.
+func (m *CheckoutSessionMutation) SetAddress(s string) {
+	m.address = &s
+}
+
+// Address returns the value of the "address" field in the mutation.
+func (m *CheckoutSessionMutation) Address() (r string, exists bool) {
+	v := m.address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAddress returns the old "address" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldAddress(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAddress: %w", err)
+	}
+	return oldValue.Address, nil
+}
+
+// ClearAddress clears the value of the "address" field.
+func (m *CheckoutSessionMutation) ClearAddress() {
+	m.address = nil
+	m.clearedFields[checkoutsession.FieldAddress] = struct{}{}
+}
+
+// AddressCleared returns if the "address" field was cleared in this mutation.
+func (m *CheckoutSessionMutation) AddressCleared() bool {
+	_, ok := m.clearedFields[checkoutsession.FieldAddress]
+	return ok
+}
+
+// ResetAddress resets all changes to the "address" field.
+func (m *CheckoutSessionMutation) ResetAddress() {
+	m.address = nil
+	delete(m.clearedFields, checkoutsession.FieldAddress)
+}
+
+// SetAmountUnits sets the "amount_units" field.
+func (m *CheckoutSessionMutation) SetAmountUnits(s string) {
+	m.amount_units = &s
+}
+
+// AmountUnits returns the value of the "amount_units" field in the mutation.
+func (m *CheckoutSessionMutation) AmountUnits() (r string, exists bool) {
+	v := m.amount_units
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmountUnits returns the old "amount_units" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldAmountUnits(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmountUnits is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmountUnits requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmountUnits: %w", err)
+	}
+	return oldValue.AmountUnits, nil
+}
+
+// ClearAmountUnits clears the value of the "amount_units" field.
+func (m *CheckoutSessionMutation) ClearAmountUnits() {
+	m.amount_units = nil
+	m.clearedFields[checkoutsession.FieldAmountUnits] = struct{}{}
+}
+
+// AmountUnitsCleared returns if the "amount_units" field was cleared in this mutation.
+func (m *CheckoutSessionMutation) AmountUnitsCleared() bool {
+	_, ok := m.clearedFields[checkoutsession.FieldAmountUnits]
+	return ok
+}
+
+// ResetAmountUnits resets all changes to the "amount_units" field.
+func (m *CheckoutSessionMutation) ResetAmountUnits() {
+	m.amount_units = nil
+	delete(m.clearedFields, checkoutsession.FieldAmountUnits)
+}
+
+// SetOpenKey sets the "open_key" field.
+func (m *CheckoutSessionMutation) SetOpenKey(s string) {
+	m.open_key = &s
+}
+
+// OpenKey returns the value of the "open_key" field in the mutation.
+func (m *CheckoutSessionMutation) OpenKey() (r string, exists bool) {
+	v := m.open_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpenKey returns the old "open_key" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldOpenKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpenKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpenKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpenKey: %w", err)
+	}
+	return oldValue.OpenKey, nil
+}
+
+// ClearOpenKey clears the value of the "open_key" field.
+func (m *CheckoutSessionMutation) ClearOpenKey() {
+	m.open_key = nil
+	m.clearedFields[checkoutsession.FieldOpenKey] = struct{}{}
+}
+
+// OpenKeyCleared returns if the "open_key" field was cleared in this mutation.
+func (m *CheckoutSessionMutation) OpenKeyCleared() bool {
+	_, ok := m.clearedFields[checkoutsession.FieldOpenKey]
+	return ok
+}
+
+// ResetOpenKey resets all changes to the "open_key" field.
+func (m *CheckoutSessionMutation) ResetOpenKey() {
+	m.open_key = nil
+	delete(m.clearedFields, checkoutsession.FieldOpenKey)
+}
+
+// SetExceptionTags sets the "exception_tags" field.
+func (m *CheckoutSessionMutation) SetExceptionTags(s []string) {
+	m.exception_tags = &s
+	m.appendexception_tags = nil
+}
+
+// ExceptionTags returns the value of the "exception_tags" field in the mutation.
+func (m *CheckoutSessionMutation) ExceptionTags() (r []string, exists bool) {
+	v := m.exception_tags
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExceptionTags returns the old "exception_tags" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldExceptionTags(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExceptionTags is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExceptionTags requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExceptionTags: %w", err)
+	}
+	return oldValue.ExceptionTags, nil
+}
+
+// AppendExceptionTags adds s to the "exception_tags" field.
+func (m *CheckoutSessionMutation) AppendExceptionTags(s []string) {
+	m.appendexception_tags = append(m.appendexception_tags, s...)
+}
+
+// AppendedExceptionTags returns the list of values that were appended to the "exception_tags" field in this mutation.
+func (m *CheckoutSessionMutation) AppendedExceptionTags() ([]string, bool) {
+	if len(m.appendexception_tags) == 0 {
+		return nil, false
+	}
+	return m.appendexception_tags, true
+}
+
+// ClearExceptionTags clears the value of the "exception_tags" field.
+func (m *CheckoutSessionMutation) ClearExceptionTags() {
+	m.exception_tags = nil
+	m.appendexception_tags = nil
+	m.clearedFields[checkoutsession.FieldExceptionTags] = struct{}{}
+}
+
+// ExceptionTagsCleared returns if the "exception_tags" field was cleared in this mutation.
+func (m *CheckoutSessionMutation) ExceptionTagsCleared() bool {
+	_, ok := m.clearedFields[checkoutsession.FieldExceptionTags]
+	return ok
+}
+
+// ResetExceptionTags resets all changes to the "exception_tags" field.
+func (m *CheckoutSessionMutation) ResetExceptionTags() {
+	m.exception_tags = nil
+	m.appendexception_tags = nil
+	delete(m.clearedFields, checkoutsession.FieldExceptionTags)
+}
+
+// ClearInvoice clears the "invoice" edge to the Invoice entity.
+func (m *CheckoutSessionMutation) ClearInvoice() {
+	m.clearedinvoice = true
+	m.clearedFields[checkoutsession.FieldInvoiceID] = struct{}{}
+}
+
+// InvoiceCleared reports if the "invoice" edge to the Invoice entity was cleared.
+func (m *CheckoutSessionMutation) InvoiceCleared() bool {
+	return m.clearedinvoice
+}
+
+// InvoiceIDs returns the "invoice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InvoiceID instead. It exists only for internal usage by the builders.
+func (m *CheckoutSessionMutation) InvoiceIDs() (ids []string) {
+	if id := m.invoice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetInvoice resets all changes to the "invoice" edge.
+func (m *CheckoutSessionMutation) ResetInvoice() {
+	m.invoice = nil
+	m.clearedinvoice = false
+}
+
+// Where appends a list predicates to the CheckoutSessionMutation builder.
+func (m *CheckoutSessionMutation) Where(ps ...predicate.CheckoutSession) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CheckoutSessionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CheckoutSessionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CheckoutSession, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CheckoutSessionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CheckoutSessionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CheckoutSession).
+func (m *CheckoutSessionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CheckoutSessionMutation) Fields() []string {
+	fields := make([]string, 0, 21)
+	if m.created_at != nil {
+		fields = append(fields, checkoutsession.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, checkoutsession.FieldUpdatedAt)
+	}
+	if m.merchant_id != nil {
+		fields = append(fields, checkoutsession.FieldMerchantID)
+	}
+	if m.invoice != nil {
+		fields = append(fields, checkoutsession.FieldInvoiceID)
+	}
+	if m.method != nil {
+		fields = append(fields, checkoutsession.FieldMethod)
+	}
+	if m.provider != nil {
+		fields = append(fields, checkoutsession.FieldProvider)
+	}
+	if m.status != nil {
+		fields = append(fields, checkoutsession.FieldStatus)
+	}
+	if m.amount_minor != nil {
+		fields = append(fields, checkoutsession.FieldAmountMinor)
+	}
+	if m.currency != nil {
+		fields = append(fields, checkoutsession.FieldCurrency)
+	}
+	if m.confirmed_minor != nil {
+		fields = append(fields, checkoutsession.FieldConfirmedMinor)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, checkoutsession.FieldExpiresAt)
+	}
+	if m.request_id != nil {
+		fields = append(fields, checkoutsession.FieldRequestID)
+	}
+	if m.order_id != nil {
+		fields = append(fields, checkoutsession.FieldOrderID)
+	}
+	if m.client_reference != nil {
+		fields = append(fields, checkoutsession.FieldClientReference)
+	}
+	if m.redirect_url != nil {
+		fields = append(fields, checkoutsession.FieldRedirectURL)
+	}
+	if m.network != nil {
+		fields = append(fields, checkoutsession.FieldNetwork)
+	}
+	if m.asset != nil {
+		fields = append(fields, checkoutsession.FieldAsset)
+	}
+	if m.address != nil {
+		fields = append(fields, checkoutsession.FieldAddress)
+	}
+	if m.amount_units != nil {
+		fields = append(fields, checkoutsession.FieldAmountUnits)
+	}
+	if m.open_key != nil {
+		fields = append(fields, checkoutsession.FieldOpenKey)
+	}
+	if m.exception_tags != nil {
+		fields = append(fields, checkoutsession.FieldExceptionTags)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CheckoutSessionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case checkoutsession.FieldCreatedAt:
+		return m.CreatedAt()
+	case checkoutsession.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case checkoutsession.FieldMerchantID:
+		return m.MerchantID()
+	case checkoutsession.FieldInvoiceID:
+		return m.InvoiceID()
+	case checkoutsession.FieldMethod:
+		return m.Method()
+	case checkoutsession.FieldProvider:
+		return m.Provider()
+	case checkoutsession.FieldStatus:
+		return m.Status()
+	case checkoutsession.FieldAmountMinor:
+		return m.AmountMinor()
+	case checkoutsession.FieldCurrency:
+		return m.Currency()
+	case checkoutsession.FieldConfirmedMinor:
+		return m.ConfirmedMinor()
+	case checkoutsession.FieldExpiresAt:
+		return m.ExpiresAt()
+	case checkoutsession.FieldRequestID:
+		return m.RequestID()
+	case checkoutsession.FieldOrderID:
+		return m.OrderID()
+	case checkoutsession.FieldClientReference:
+		return m.ClientReference()
+	case checkoutsession.FieldRedirectURL:
+		return m.RedirectURL()
+	case checkoutsession.FieldNetwork:
+		return m.Network()
+	case checkoutsession.FieldAsset:
+		return m.Asset()
+	case checkoutsession.FieldAddress:
+		return m.Address()
+	case checkoutsession.FieldAmountUnits:
+		return m.AmountUnits()
+	case checkoutsession.FieldOpenKey:
+		return m.OpenKey()
+	case checkoutsession.FieldExceptionTags:
+		return m.ExceptionTags()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CheckoutSessionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case checkoutsession.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case checkoutsession.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case checkoutsession.FieldMerchantID:
+		return m.OldMerchantID(ctx)
+	case checkoutsession.FieldInvoiceID:
+		return m.OldInvoiceID(ctx)
+	case checkoutsession.FieldMethod:
+		return m.OldMethod(ctx)
+	case checkoutsession.FieldProvider:
+		return m.OldProvider(ctx)
+	case checkoutsession.FieldStatus:
+		return m.OldStatus(ctx)
+	case checkoutsession.FieldAmountMinor:
+		return m.OldAmountMinor(ctx)
+	case checkoutsession.FieldCurrency:
+		return m.OldCurrency(ctx)
+	case checkoutsession.FieldConfirmedMinor:
+		return m.OldConfirmedMinor(ctx)
+	case checkoutsession.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case checkoutsession.FieldRequestID:
+		return m.OldRequestID(ctx)
+	case checkoutsession.FieldOrderID:
+		return m.OldOrderID(ctx)
+	case checkoutsession.FieldClientReference:
+		return m.OldClientReference(ctx)
+	case checkoutsession.FieldRedirectURL:
+		return m.OldRedirectURL(ctx)
+	case checkoutsession.FieldNetwork:
+		return m.OldNetwork(ctx)
+	case checkoutsession.FieldAsset:
+		return m.OldAsset(ctx)
+	case checkoutsession.FieldAddress:
+		return m.OldAddress(ctx)
+	case checkoutsession.FieldAmountUnits:
+		return m.OldAmountUnits(ctx)
+	case checkoutsession.FieldOpenKey:
+		return m.OldOpenKey(ctx)
+	case checkoutsession.FieldExceptionTags:
+		return m.OldExceptionTags(ctx)
+	}
+	return nil, fmt.Errorf("unknown CheckoutSession field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CheckoutSessionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case checkoutsession.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case checkoutsession.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case checkoutsession.FieldMerchantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMerchantID(v)
+		return nil
+	case checkoutsession.FieldInvoiceID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInvoiceID(v)
+		return nil
+	case checkoutsession.FieldMethod:
+		v, ok := value.(checkoutsession.Method)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMethod(v)
+		return nil
+	case checkoutsession.FieldProvider:
+		v, ok := value.(checkoutsession.Provider)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProvider(v)
+		return nil
+	case checkoutsession.FieldStatus:
+		v, ok := value.(checkoutsession.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case checkoutsession.FieldAmountMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmountMinor(v)
+		return nil
+	case checkoutsession.FieldCurrency:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrency(v)
+		return nil
+	case checkoutsession.FieldConfirmedMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConfirmedMinor(v)
+		return nil
+	case checkoutsession.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case checkoutsession.FieldRequestID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequestID(v)
+		return nil
+	case checkoutsession.FieldOrderID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrderID(v)
+		return nil
+	case checkoutsession.FieldClientReference:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientReference(v)
+		return nil
+	case checkoutsession.FieldRedirectURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRedirectURL(v)
+		return nil
+	case checkoutsession.FieldNetwork:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNetwork(v)
+		return nil
+	case checkoutsession.FieldAsset:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAsset(v)
+		return nil
+	case checkoutsession.FieldAddress:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAddress(v)
+		return nil
+	case checkoutsession.FieldAmountUnits:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmountUnits(v)
+		return nil
+	case checkoutsession.FieldOpenKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpenKey(v)
+		return nil
+	case checkoutsession.FieldExceptionTags:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExceptionTags(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CheckoutSession field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CheckoutSessionMutation) AddedFields() []string {
+	var fields []string
+	if m.addamount_minor != nil {
+		fields = append(fields, checkoutsession.FieldAmountMinor)
+	}
+	if m.addconfirmed_minor != nil {
+		fields = append(fields, checkoutsession.FieldConfirmedMinor)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CheckoutSessionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case checkoutsession.FieldAmountMinor:
+		return m.AddedAmountMinor()
+	case checkoutsession.FieldConfirmedMinor:
+		return m.AddedConfirmedMinor()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CheckoutSessionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case checkoutsession.FieldAmountMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAmountMinor(v)
+		return nil
+	case checkoutsession.FieldConfirmedMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddConfirmedMinor(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CheckoutSession numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CheckoutSessionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(checkoutsession.FieldRequestID) {
+		fields = append(fields, checkoutsession.FieldRequestID)
+	}
+	if m.FieldCleared(checkoutsession.FieldOrderID) {
+		fields = append(fields, checkoutsession.FieldOrderID)
+	}
+	if m.FieldCleared(checkoutsession.FieldClientReference) {
+		fields = append(fields, checkoutsession.FieldClientReference)
+	}
+	if m.FieldCleared(checkoutsession.FieldRedirectURL) {
+		fields = append(fields, checkoutsession.FieldRedirectURL)
+	}
+	if m.FieldCleared(checkoutsession.FieldNetwork) {
+		fields = append(fields, checkoutsession.FieldNetwork)
+	}
+	if m.FieldCleared(checkoutsession.FieldAsset) {
+		fields = append(fields, checkoutsession.FieldAsset)
+	}
+	if m.FieldCleared(checkoutsession.FieldAddress) {
+		fields = append(fields, checkoutsession.FieldAddress)
+	}
+	if m.FieldCleared(checkoutsession.FieldAmountUnits) {
+		fields = append(fields, checkoutsession.FieldAmountUnits)
+	}
+	if m.FieldCleared(checkoutsession.FieldOpenKey) {
+		fields = append(fields, checkoutsession.FieldOpenKey)
+	}
+	if m.FieldCleared(checkoutsession.FieldExceptionTags) {
+		fields = append(fields, checkoutsession.FieldExceptionTags)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CheckoutSessionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CheckoutSessionMutation) ClearField(name string) error {
+	switch name {
+	case checkoutsession.FieldRequestID:
+		m.ClearRequestID()
+		return nil
+	case checkoutsession.FieldOrderID:
+		m.ClearOrderID()
+		return nil
+	case checkoutsession.FieldClientReference:
+		m.ClearClientReference()
+		return nil
+	case checkoutsession.FieldRedirectURL:
+		m.ClearRedirectURL()
+		return nil
+	case checkoutsession.FieldNetwork:
+		m.ClearNetwork()
+		return nil
+	case checkoutsession.FieldAsset:
+		m.ClearAsset()
+		return nil
+	case checkoutsession.FieldAddress:
+		m.ClearAddress()
+		return nil
+	case checkoutsession.FieldAmountUnits:
+		m.ClearAmountUnits()
+		return nil
+	case checkoutsession.FieldOpenKey:
+		m.ClearOpenKey()
+		return nil
+	case checkoutsession.FieldExceptionTags:
+		m.ClearExceptionTags()
+		return nil
+	}
+	return fmt.Errorf("unknown CheckoutSession nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CheckoutSessionMutation) ResetField(name string) error {
+	switch name {
+	case checkoutsession.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case checkoutsession.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case checkoutsession.FieldMerchantID:
+		m.ResetMerchantID()
+		return nil
+	case checkoutsession.FieldInvoiceID:
+		m.ResetInvoiceID()
+		return nil
+	case checkoutsession.FieldMethod:
+		m.ResetMethod()
+		return nil
+	case checkoutsession.FieldProvider:
+		m.ResetProvider()
+		return nil
+	case checkoutsession.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case checkoutsession.FieldAmountMinor:
+		m.ResetAmountMinor()
+		return nil
+	case checkoutsession.FieldCurrency:
+		m.ResetCurrency()
+		return nil
+	case checkoutsession.FieldConfirmedMinor:
+		m.ResetConfirmedMinor()
+		return nil
+	case checkoutsession.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case checkoutsession.FieldRequestID:
+		m.ResetRequestID()
+		return nil
+	case checkoutsession.FieldOrderID:
+		m.ResetOrderID()
+		return nil
+	case checkoutsession.FieldClientReference:
+		m.ResetClientReference()
+		return nil
+	case checkoutsession.FieldRedirectURL:
+		m.ResetRedirectURL()
+		return nil
+	case checkoutsession.FieldNetwork:
+		m.ResetNetwork()
+		return nil
+	case checkoutsession.FieldAsset:
+		m.ResetAsset()
+		return nil
+	case checkoutsession.FieldAddress:
+		m.ResetAddress()
+		return nil
+	case checkoutsession.FieldAmountUnits:
+		m.ResetAmountUnits()
+		return nil
+	case checkoutsession.FieldOpenKey:
+		m.ResetOpenKey()
+		return nil
+	case checkoutsession.FieldExceptionTags:
+		m.ResetExceptionTags()
+		return nil
+	}
+	return fmt.Errorf("unknown CheckoutSession field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CheckoutSessionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.invoice != nil {
+		edges = append(edges, checkoutsession.EdgeInvoice)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CheckoutSessionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case checkoutsession.EdgeInvoice:
+		if id := m.invoice; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CheckoutSessionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CheckoutSessionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CheckoutSessionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedinvoice {
+		edges = append(edges, checkoutsession.EdgeInvoice)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CheckoutSessionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case checkoutsession.EdgeInvoice:
+		return m.clearedinvoice
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CheckoutSessionMutation) ClearEdge(name string) error {
+	switch name {
+	case checkoutsession.EdgeInvoice:
+		m.ClearInvoice()
+		return nil
+	}
+	return fmt.Errorf("unknown CheckoutSession unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CheckoutSessionMutation) ResetEdge(name string) error {
+	switch name {
+	case checkoutsession.EdgeInvoice:
+		m.ResetInvoice()
+		return nil
+	}
+	return fmt.Errorf("unknown CheckoutSession edge %s", name)
+}
+
+// CryptoWalletMutation represents an operation that mutates the CryptoWallet nodes in the graph.
+type CryptoWalletMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *string
+	created_at    *time.Time
+	updated_at    *time.Time
+	merchant_id   *string
+	network       *string
+	asset         *string
+	address       *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*CryptoWallet, error)
+	predicates    []predicate.CryptoWallet
+}
+
+var _ ent.Mutation = (*CryptoWalletMutation)(nil)
+
+// cryptowalletOption allows management of the mutation configuration using functional options.
+type cryptowalletOption func(*CryptoWalletMutation)
+
+// newCryptoWalletMutation creates new mutation for the CryptoWallet entity.
+func newCryptoWalletMutation(c config, op Op, opts ...cryptowalletOption) *CryptoWalletMutation {
+	m := &CryptoWalletMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCryptoWallet,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCryptoWalletID sets the ID field of the mutation.
+func withCryptoWalletID(id string) cryptowalletOption {
+	return func(m *CryptoWalletMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CryptoWallet
+		)
+		m.oldValue = func(ctx context.Context) (*CryptoWallet, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CryptoWallet.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCryptoWallet sets the old CryptoWallet of the mutation.
+func withCryptoWallet(node *CryptoWallet) cryptowalletOption {
+	return func(m *CryptoWalletMutation) {
+		m.oldValue = func(context.Context) (*CryptoWallet, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CryptoWalletMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CryptoWalletMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CryptoWallet entities.
+func (m *CryptoWalletMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CryptoWalletMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CryptoWalletMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CryptoWallet.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CryptoWalletMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CryptoWalletMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CryptoWallet entity.
+// If the CryptoWallet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CryptoWalletMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CryptoWalletMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CryptoWalletMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CryptoWalletMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CryptoWallet entity.
+// If the CryptoWallet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CryptoWalletMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CryptoWalletMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMerchantID sets the "merchant_id" field.
+func (m *CryptoWalletMutation) SetMerchantID(s string) {
+	m.merchant_id = &s
+}
+
+// MerchantID returns the value of the "merchant_id" field in the mutation.
+func (m *CryptoWalletMutation) MerchantID() (r string, exists bool) {
+	v := m.merchant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMerchantID returns the old "merchant_id" field's value of the CryptoWallet entity.
+// If the CryptoWallet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CryptoWalletMutation) OldMerchantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMerchantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMerchantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMerchantID: %w", err)
+	}
+	return oldValue.MerchantID, nil
+}
+
+// ResetMerchantID resets all changes to the "merchant_id" field.
+func (m *CryptoWalletMutation) ResetMerchantID() {
+	m.merchant_id = nil
+}
+
+// SetNetwork sets the "network" field.
+func (m *CryptoWalletMutation) SetNetwork(s string) {
+	m.network = &s
+}
+
+// Network returns the value of the "network" field in the mutation.
+func (m *CryptoWalletMutation) Network() (r string, exists bool) {
+	v := m.network
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNetwork returns the old "network" field's value of the CryptoWallet entity.
+// If the CryptoWallet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CryptoWalletMutation) OldNetwork(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNetwork is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNetwork requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNetwork: %w", err)
+	}
+	return oldValue.Network, nil
+}
+
+// ResetNetwork resets all changes to the "network" field.
+func (m *CryptoWalletMutation) ResetNetwork() {
+	m.network = nil
+}
+
+// SetAsset sets the "asset" field.
+func (m *CryptoWalletMutation) SetAsset(s string) {
+	m.asset = &s
+}
+
+// Asset returns the value of the "asset" field in the mutation.
+func (m *CryptoWalletMutation) Asset() (r string, exists bool) {
+	v := m.asset
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAsset returns the old "asset" field's value of the CryptoWallet entity.
+// If the CryptoWallet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CryptoWalletMutation) OldAsset(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAsset is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAsset requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAsset: %w", err)
+	}
+	return oldValue.Asset, nil
+}
+
+// ResetAsset resets all changes to the "asset" field.
+func (m *CryptoWalletMutation) ResetAsset() {
+	m.asset = nil
+}
+
+// SetAddress sets the "address" field.
+func (m *CryptoWalletMutation) SetAddress(s string) {
+	m.address = &s
+}
+
+// Address returns the value of the "address" field in the mutation.
+func (m *CryptoWalletMutation) Address() (r string, exists bool) {
+	v := m.address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAddress returns the old "address" field's value of the CryptoWallet entity.
+// If the CryptoWallet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CryptoWalletMutation) OldAddress(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAddress: %w", err)
+	}
+	return oldValue.Address, nil
+}
+
+// ResetAddress resets all changes to the "address" field.
+func (m *CryptoWalletMutation) ResetAddress() {
+	m.address = nil
+}
+
+// Where appends a list predicates to the CryptoWalletMutation builder.
+func (m *CryptoWalletMutation) Where(ps ...predicate.CryptoWallet) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CryptoWalletMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CryptoWalletMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CryptoWallet, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CryptoWalletMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CryptoWalletMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CryptoWallet).
+func (m *CryptoWalletMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CryptoWalletMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, cryptowallet.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, cryptowallet.FieldUpdatedAt)
+	}
+	if m.merchant_id != nil {
+		fields = append(fields, cryptowallet.FieldMerchantID)
+	}
+	if m.network != nil {
+		fields = append(fields, cryptowallet.FieldNetwork)
+	}
+	if m.asset != nil {
+		fields = append(fields, cryptowallet.FieldAsset)
+	}
+	if m.address != nil {
+		fields = append(fields, cryptowallet.FieldAddress)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CryptoWalletMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case cryptowallet.FieldCreatedAt:
+		return m.CreatedAt()
+	case cryptowallet.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case cryptowallet.FieldMerchantID:
+		return m.MerchantID()
+	case cryptowallet.FieldNetwork:
+		return m.Network()
+	case cryptowallet.FieldAsset:
+		return m.Asset()
+	case cryptowallet.FieldAddress:
+		return m.Address()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CryptoWalletMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case cryptowallet.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case cryptowallet.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case cryptowallet.FieldMerchantID:
+		return m.OldMerchantID(ctx)
+	case cryptowallet.FieldNetwork:
+		return m.OldNetwork(ctx)
+	case cryptowallet.FieldAsset:
+		return m.OldAsset(ctx)
+	case cryptowallet.FieldAddress:
+		return m.OldAddress(ctx)
+	}
+	return nil, fmt.Errorf("unknown CryptoWallet field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CryptoWalletMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case cryptowallet.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case cryptowallet.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case cryptowallet.FieldMerchantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMerchantID(v)
+		return nil
+	case cryptowallet.FieldNetwork:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNetwork(v)
+		return nil
+	case cryptowallet.FieldAsset:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAsset(v)
+		return nil
+	case cryptowallet.FieldAddress:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAddress(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CryptoWallet field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CryptoWalletMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CryptoWalletMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CryptoWalletMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown CryptoWallet numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CryptoWalletMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CryptoWalletMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CryptoWalletMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CryptoWallet nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CryptoWalletMutation) ResetField(name string) error {
+	switch name {
+	case cryptowallet.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case cryptowallet.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case cryptowallet.FieldMerchantID:
+		m.ResetMerchantID()
+		return nil
+	case cryptowallet.FieldNetwork:
+		m.ResetNetwork()
+		return nil
+	case cryptowallet.FieldAsset:
+		m.ResetAsset()
+		return nil
+	case cryptowallet.FieldAddress:
+		m.ResetAddress()
+		return nil
+	}
+	return fmt.Errorf("unknown CryptoWallet field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CryptoWalletMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CryptoWalletMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CryptoWalletMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CryptoWalletMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CryptoWalletMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CryptoWalletMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CryptoWalletMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown CryptoWallet unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CryptoWalletMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown CryptoWallet edge %s", name)
 }
 
 // CustomerMutation represents an operation that mutates the Customer nodes in the graph.
@@ -3213,49 +5566,55 @@ func (m *EmailMutation) ResetEdge(name string) error {
 // InvoiceMutation represents an operation that mutates the Invoice nodes in the graph.
 type InvoiceMutation struct {
 	config
-	op                    Op
-	typ                   string
-	id                    *string
-	created_at            *time.Time
-	updated_at            *time.Time
-	number                *string
-	reference             *string
-	status                *status.Status
-	draft_step            *invoice.DraftStep
-	currency              *string
-	items                 *[]lineitem.Item
-	appenditems           []lineitem.Item
-	description           *string
-	payment_methods       *[]string
-	appendpayment_methods []string
-	subtotal_minor        *int64
-	addsubtotal_minor     *int64
-	total_minor           *int64
-	addtotal_minor        *int64
-	amount_paid_minor     *int64
-	addamount_paid_minor  *int64
-	due_date              *time.Time
-	issued_at             *time.Time
-	checkout_token        *string
-	send_requested        *bool
-	void_reason           *string
-	sent_at               *time.Time
-	version               *int
-	addversion            *int
-	clearedFields         map[string]struct{}
-	merchant              *string
-	clearedmerchant       bool
-	customer              *string
-	clearedcustomer       bool
-	events                map[string]struct{}
-	removedevents         map[string]struct{}
-	clearedevents         bool
-	emails                map[string]struct{}
-	removedemails         map[string]struct{}
-	clearedemails         bool
-	done                  bool
-	oldValue              func(context.Context) (*Invoice, error)
-	predicates            []predicate.Invoice
+	op                       Op
+	typ                      string
+	id                       *string
+	created_at               *time.Time
+	updated_at               *time.Time
+	number                   *string
+	reference                *string
+	status                   *status.Status
+	draft_step               *invoice.DraftStep
+	currency                 *string
+	items                    *[]lineitem.Item
+	appenditems              []lineitem.Item
+	description              *string
+	payment_methods          *[]string
+	appendpayment_methods    []string
+	subtotal_minor           *int64
+	addsubtotal_minor        *int64
+	total_minor              *int64
+	addtotal_minor           *int64
+	amount_paid_minor        *int64
+	addamount_paid_minor     *int64
+	due_date                 *time.Time
+	issued_at                *time.Time
+	checkout_token           *string
+	send_requested           *bool
+	void_reason              *string
+	sent_at                  *time.Time
+	version                  *int
+	addversion               *int
+	clearedFields            map[string]struct{}
+	merchant                 *string
+	clearedmerchant          bool
+	customer                 *string
+	clearedcustomer          bool
+	events                   map[string]struct{}
+	removedevents            map[string]struct{}
+	clearedevents            bool
+	emails                   map[string]struct{}
+	removedemails            map[string]struct{}
+	clearedemails            bool
+	payments                 map[string]struct{}
+	removedpayments          map[string]struct{}
+	clearedpayments          bool
+	checkout_sessions        map[string]struct{}
+	removedcheckout_sessions map[string]struct{}
+	clearedcheckout_sessions bool
+	done                     bool
+	oldValue                 func(context.Context) (*Invoice, error)
+	predicates               []predicate.Invoice
 }
 
 var _ ent.Mutation = (*InvoiceMutation)(nil)
@@ -4558,6 +6917,114 @@ func (m *InvoiceMutation) ResetEmails() {
 	m.removedemails = nil
 }
 
+// AddPaymentIDs adds the "payments" edge to the Payment entity by ids.
+func (m *InvoiceMutation) AddPaymentIDs(ids ...string) {
+	if m.payments == nil {
+		m.payments = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.payments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPayments clears the "payments" edge to the Payment entity.
+func (m *InvoiceMutation) ClearPayments() {
+	m.clearedpayments = true
+}
+
+// PaymentsCleared reports if the "payments" edge to the Payment entity was cleared.
+func (m *InvoiceMutation) PaymentsCleared() bool {
+	return m.clearedpayments
+}
+
+// RemovePaymentIDs removes the "payments" edge to the Payment entity by IDs.
+func (m *InvoiceMutation) RemovePaymentIDs(ids ...string) {
+	if m.removedpayments == nil {
+		m.removedpayments = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.payments, ids[i])
+		m.removedpayments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPayments returns the removed IDs of the "payments" edge to the Payment entity.
+func (m *InvoiceMutation) RemovedPaymentsIDs() (ids []string) {
+	for id := range m.removedpayments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PaymentsIDs returns the "payments" edge IDs in the mutation.
+func (m *InvoiceMutation) PaymentsIDs() (ids []string) {
+	for id := range m.payments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPayments resets all changes to the "payments" edge.
+func (m *InvoiceMutation) ResetPayments() {
+	m.payments = nil
+	m.clearedpayments = false
+	m.removedpayments = nil
+}
+
+// AddCheckoutSessionIDs adds the "checkout_sessions" edge to the CheckoutSession entity by ids.
+func (m *InvoiceMutation) AddCheckoutSessionIDs(ids ...string) {
+	if m.checkout_sessions == nil {
+		m.checkout_sessions = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.checkout_sessions[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCheckoutSessions clears the "checkout_sessions" edge to the CheckoutSession entity.
+func (m *InvoiceMutation) ClearCheckoutSessions() {
+	m.clearedcheckout_sessions = true
+}
+
+// CheckoutSessionsCleared reports if the "checkout_sessions" edge to the CheckoutSession entity was cleared.
+func (m *InvoiceMutation) CheckoutSessionsCleared() bool {
+	return m.clearedcheckout_sessions
+}
+
+// RemoveCheckoutSessionIDs removes the "checkout_sessions" edge to the CheckoutSession entity by IDs.
+func (m *InvoiceMutation) RemoveCheckoutSessionIDs(ids ...string) {
+	if m.removedcheckout_sessions == nil {
+		m.removedcheckout_sessions = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.checkout_sessions, ids[i])
+		m.removedcheckout_sessions[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCheckoutSessions returns the removed IDs of the "checkout_sessions" edge to the CheckoutSession entity.
+func (m *InvoiceMutation) RemovedCheckoutSessionsIDs() (ids []string) {
+	for id := range m.removedcheckout_sessions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CheckoutSessionsIDs returns the "checkout_sessions" edge IDs in the mutation.
+func (m *InvoiceMutation) CheckoutSessionsIDs() (ids []string) {
+	for id := range m.checkout_sessions {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCheckoutSessions resets all changes to the "checkout_sessions" edge.
+func (m *InvoiceMutation) ResetCheckoutSessions() {
+	m.checkout_sessions = nil
+	m.clearedcheckout_sessions = false
+	m.removedcheckout_sessions = nil
+}
+
 // Where appends a list predicates to the InvoiceMutation builder.
 func (m *InvoiceMutation) Where(ps ...predicate.Invoice) {
 	m.predicates = append(m.predicates, ps...)
@@ -5162,7 +7629,7 @@ func (m *InvoiceMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *InvoiceMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.merchant != nil {
 		edges = append(edges, invoice.EdgeMerchant)
 	}
@@ -5174,6 +7641,12 @@ func (m *InvoiceMutation) AddedEdges() []string {
 	}
 	if m.emails != nil {
 		edges = append(edges, invoice.EdgeEmails)
+	}
+	if m.payments != nil {
+		edges = append(edges, invoice.EdgePayments)
+	}
+	if m.checkout_sessions != nil {
+		edges = append(edges, invoice.EdgeCheckoutSessions)
 	}
 	return edges
 }
@@ -5202,18 +7675,36 @@ func (m *InvoiceMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case invoice.EdgePayments:
+		ids := make([]ent.Value, 0, len(m.payments))
+		for id := range m.payments {
+			ids = append(ids, id)
+		}
+		return ids
+	case invoice.EdgeCheckoutSessions:
+		ids := make([]ent.Value, 0, len(m.checkout_sessions))
+		for id := range m.checkout_sessions {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *InvoiceMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.removedevents != nil {
 		edges = append(edges, invoice.EdgeEvents)
 	}
 	if m.removedemails != nil {
 		edges = append(edges, invoice.EdgeEmails)
+	}
+	if m.removedpayments != nil {
+		edges = append(edges, invoice.EdgePayments)
+	}
+	if m.removedcheckout_sessions != nil {
+		edges = append(edges, invoice.EdgeCheckoutSessions)
 	}
 	return edges
 }
@@ -5234,13 +7725,25 @@ func (m *InvoiceMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case invoice.EdgePayments:
+		ids := make([]ent.Value, 0, len(m.removedpayments))
+		for id := range m.removedpayments {
+			ids = append(ids, id)
+		}
+		return ids
+	case invoice.EdgeCheckoutSessions:
+		ids := make([]ent.Value, 0, len(m.removedcheckout_sessions))
+		for id := range m.removedcheckout_sessions {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *InvoiceMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.clearedmerchant {
 		edges = append(edges, invoice.EdgeMerchant)
 	}
@@ -5252,6 +7755,12 @@ func (m *InvoiceMutation) ClearedEdges() []string {
 	}
 	if m.clearedemails {
 		edges = append(edges, invoice.EdgeEmails)
+	}
+	if m.clearedpayments {
+		edges = append(edges, invoice.EdgePayments)
+	}
+	if m.clearedcheckout_sessions {
+		edges = append(edges, invoice.EdgeCheckoutSessions)
 	}
 	return edges
 }
@@ -5268,6 +7777,10 @@ func (m *InvoiceMutation) EdgeCleared(name string) bool {
 		return m.clearedevents
 	case invoice.EdgeEmails:
 		return m.clearedemails
+	case invoice.EdgePayments:
+		return m.clearedpayments
+	case invoice.EdgeCheckoutSessions:
+		return m.clearedcheckout_sessions
 	}
 	return false
 }
@@ -5302,6 +7815,12 @@ func (m *InvoiceMutation) ResetEdge(name string) error {
 	case invoice.EdgeEmails:
 		m.ResetEmails()
 		return nil
+	case invoice.EdgePayments:
+		m.ResetPayments()
+		return nil
+	case invoice.EdgeCheckoutSessions:
+		m.ResetCheckoutSessions()
+		return nil
 	}
 	return fmt.Errorf("unknown Invoice edge %s", name)
 }
@@ -5309,22 +7828,24 @@ func (m *InvoiceMutation) ResetEdge(name string) error {
 // InvoiceEventMutation represents an operation that mutates the InvoiceEvent nodes in the graph.
 type InvoiceEventMutation struct {
 	config
-	op             Op
-	typ            string
-	id             *string
-	merchant_id    *string
-	_type          *invoiceevent.Type
-	at             *time.Time
-	actor          *string
-	from_status    *status.Status
-	to_status      *status.Status
-	note           *string
-	clearedFields  map[string]struct{}
-	invoice        *string
-	clearedinvoice bool
-	done           bool
-	oldValue       func(context.Context) (*InvoiceEvent, error)
-	predicates     []predicate.InvoiceEvent
+	op                 Op
+	typ                string
+	id                 *string
+	merchant_id        *string
+	_type              *invoiceevent.Type
+	at                 *time.Time
+	actor              *string
+	from_status        *status.Status
+	to_status          *status.Status
+	note               *string
+	invoice_version    *int
+	addinvoice_version *int
+	clearedFields      map[string]struct{}
+	invoice            *string
+	clearedinvoice     bool
+	done               bool
+	oldValue           func(context.Context) (*InvoiceEvent, error)
+	predicates         []predicate.InvoiceEvent
 }
 
 var _ ent.Mutation = (*InvoiceEventMutation)(nil)
@@ -5758,6 +8279,76 @@ func (m *InvoiceEventMutation) ResetNote() {
 	delete(m.clearedFields, invoiceevent.FieldNote)
 }
 
+// SetInvoiceVersion sets the "invoice_version" field.
+func (m *InvoiceEventMutation) SetInvoiceVersion(i int) {
+	m.invoice_version = &i
+	m.addinvoice_version = nil
+}
+
+// InvoiceVersion returns the value of the "invoice_version" field in the mutation.
+func (m *InvoiceEventMutation) InvoiceVersion() (r int, exists bool) {
+	v := m.invoice_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInvoiceVersion returns the old "invoice_version" field's value of the InvoiceEvent entity.
+// If the InvoiceEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvoiceEventMutation) OldInvoiceVersion(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInvoiceVersion is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInvoiceVersion requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInvoiceVersion: %w", err)
+	}
+	return oldValue.InvoiceVersion, nil
+}
+
+// AddInvoiceVersion adds i to the "invoice_version" field.
+func (m *InvoiceEventMutation) AddInvoiceVersion(i int) {
+	if m.addinvoice_version != nil {
+		*m.addinvoice_version += i
+	} else {
+		m.addinvoice_version = &i
+	}
+}
+
+// AddedInvoiceVersion returns the value that was added to the "invoice_version" field in this mutation.
+func (m *InvoiceEventMutation) AddedInvoiceVersion() (r int, exists bool) {
+	v := m.addinvoice_version
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearInvoiceVersion clears the value of the "invoice_version" field.
+func (m *InvoiceEventMutation) ClearInvoiceVersion() {
+	m.invoice_version = nil
+	m.addinvoice_version = nil
+	m.clearedFields[invoiceevent.FieldInvoiceVersion] = struct{}{}
+}
+
+// InvoiceVersionCleared returns if the "invoice_version" field was cleared in this mutation.
+func (m *InvoiceEventMutation) InvoiceVersionCleared() bool {
+	_, ok := m.clearedFields[invoiceevent.FieldInvoiceVersion]
+	return ok
+}
+
+// ResetInvoiceVersion resets all changes to the "invoice_version" field.
+func (m *InvoiceEventMutation) ResetInvoiceVersion() {
+	m.invoice_version = nil
+	m.addinvoice_version = nil
+	delete(m.clearedFields, invoiceevent.FieldInvoiceVersion)
+}
+
 // ClearInvoice clears the "invoice" edge to the Invoice entity.
 func (m *InvoiceEventMutation) ClearInvoice() {
 	m.clearedinvoice = true
@@ -5819,7 +8410,7 @@ func (m *InvoiceEventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InvoiceEventMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.merchant_id != nil {
 		fields = append(fields, invoiceevent.FieldMerchantID)
 	}
@@ -5843,6 +8434,9 @@ func (m *InvoiceEventMutation) Fields() []string {
 	}
 	if m.note != nil {
 		fields = append(fields, invoiceevent.FieldNote)
+	}
+	if m.invoice_version != nil {
+		fields = append(fields, invoiceevent.FieldInvoiceVersion)
 	}
 	return fields
 }
@@ -5868,6 +8462,8 @@ func (m *InvoiceEventMutation) Field(name string) (ent.Value, bool) {
 		return m.ToStatus()
 	case invoiceevent.FieldNote:
 		return m.Note()
+	case invoiceevent.FieldInvoiceVersion:
+		return m.InvoiceVersion()
 	}
 	return nil, false
 }
@@ -5893,6 +8489,8 @@ func (m *InvoiceEventMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldToStatus(ctx)
 	case invoiceevent.FieldNote:
 		return m.OldNote(ctx)
+	case invoiceevent.FieldInvoiceVersion:
+		return m.OldInvoiceVersion(ctx)
 	}
 	return nil, fmt.Errorf("unknown InvoiceEvent field %s", name)
 }
@@ -5958,6 +8556,13 @@ func (m *InvoiceEventMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetNote(v)
 		return nil
+	case invoiceevent.FieldInvoiceVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInvoiceVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown InvoiceEvent field %s", name)
 }
@@ -5965,13 +8570,21 @@ func (m *InvoiceEventMutation) SetField(name string, value ent.Value) error {
 // AddedFields returns all numeric fields that were incremented/decremented during
 // this mutation.
 func (m *InvoiceEventMutation) AddedFields() []string {
-	return nil
+	var fields []string
+	if m.addinvoice_version != nil {
+		fields = append(fields, invoiceevent.FieldInvoiceVersion)
+	}
+	return fields
 }
 
 // AddedField returns the numeric value that was incremented/decremented on a field
 // with the given name. The second boolean return value indicates that this field
 // was not set, or was not defined in the schema.
 func (m *InvoiceEventMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case invoiceevent.FieldInvoiceVersion:
+		return m.AddedInvoiceVersion()
+	}
 	return nil, false
 }
 
@@ -5980,6 +8593,13 @@ func (m *InvoiceEventMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *InvoiceEventMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case invoiceevent.FieldInvoiceVersion:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddInvoiceVersion(v)
+		return nil
 	}
 	return fmt.Errorf("unknown InvoiceEvent numeric field %s", name)
 }
@@ -5996,6 +8616,9 @@ func (m *InvoiceEventMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(invoiceevent.FieldNote) {
 		fields = append(fields, invoiceevent.FieldNote)
+	}
+	if m.FieldCleared(invoiceevent.FieldInvoiceVersion) {
+		fields = append(fields, invoiceevent.FieldInvoiceVersion)
 	}
 	return fields
 }
@@ -6019,6 +8642,9 @@ func (m *InvoiceEventMutation) ClearField(name string) error {
 		return nil
 	case invoiceevent.FieldNote:
 		m.ClearNote()
+		return nil
+	case invoiceevent.FieldInvoiceVersion:
+		m.ClearInvoiceVersion()
 		return nil
 	}
 	return fmt.Errorf("unknown InvoiceEvent nullable field %s", name)
@@ -6051,6 +8677,9 @@ func (m *InvoiceEventMutation) ResetField(name string) error {
 		return nil
 	case invoiceevent.FieldNote:
 		m.ResetNote()
+		return nil
+	case invoiceevent.FieldInvoiceVersion:
+		m.ResetInvoiceVersion()
 		return nil
 	}
 	return fmt.Errorf("unknown InvoiceEvent field %s", name)
@@ -6133,35 +8762,39 @@ func (m *InvoiceEventMutation) ResetEdge(name string) error {
 // MerchantMutation represents an operation that mutates the Merchant nodes in the graph.
 type MerchantMutation struct {
 	config
-	op                Op
-	typ               string
-	id                *string
-	created_at        *time.Time
-	updated_at        *time.Time
-	name              *string
-	default_currency  *string
-	address           *string
-	paper_size        *merchant.PaperSize
-	reference_code    *int
-	addreference_code *int
-	invoice_seq       *int
-	addinvoice_seq    *int
-	clearedFields     map[string]struct{}
-	users             map[string]struct{}
-	removedusers      map[string]struct{}
-	clearedusers      bool
-	customers         map[string]struct{}
-	removedcustomers  map[string]struct{}
-	clearedcustomers  bool
-	invoices          map[string]struct{}
-	removedinvoices   map[string]struct{}
-	clearedinvoices   bool
-	api_keys          map[string]struct{}
-	removedapi_keys   map[string]struct{}
-	clearedapi_keys   bool
-	done              bool
-	oldValue          func(context.Context) (*Merchant, error)
-	predicates        []predicate.Merchant
+	op                    Op
+	typ                   string
+	id                    *string
+	created_at            *time.Time
+	updated_at            *time.Time
+	name                  *string
+	default_currency      *string
+	address               *string
+	paper_size            *merchant.PaperSize
+	reference_code        *int
+	addreference_code     *int
+	invoice_seq           *int
+	addinvoice_seq        *int
+	infini_key_id         *string
+	infini_secret         *string
+	infini_webhook_secret *string
+	infini_base_url       *string
+	clearedFields         map[string]struct{}
+	users                 map[string]struct{}
+	removedusers          map[string]struct{}
+	clearedusers          bool
+	customers             map[string]struct{}
+	removedcustomers      map[string]struct{}
+	clearedcustomers      bool
+	invoices              map[string]struct{}
+	removedinvoices       map[string]struct{}
+	clearedinvoices       bool
+	api_keys              map[string]struct{}
+	removedapi_keys       map[string]struct{}
+	clearedapi_keys       bool
+	done                  bool
+	oldValue              func(context.Context) (*Merchant, error)
+	predicates            []predicate.Merchant
 }
 
 var _ ent.Mutation = (*MerchantMutation)(nil)
@@ -6596,6 +9229,202 @@ func (m *MerchantMutation) ResetInvoiceSeq() {
 	m.addinvoice_seq = nil
 }
 
+// SetInfiniKeyID sets the "infini_key_id" field.
+func (m *MerchantMutation) SetInfiniKeyID(s string) {
+	m.infini_key_id = &s
+}
+
+// InfiniKeyID returns the value of the "infini_key_id" field in the mutation.
+func (m *MerchantMutation) InfiniKeyID() (r string, exists bool) {
+	v := m.infini_key_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInfiniKeyID returns the old "infini_key_id" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldInfiniKeyID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInfiniKeyID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInfiniKeyID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInfiniKeyID: %w", err)
+	}
+	return oldValue.InfiniKeyID, nil
+}
+
+// ClearInfiniKeyID clears the value of the "infini_key_id" field.
+func (m *MerchantMutation) ClearInfiniKeyID() {
+	m.infini_key_id = nil
+	m.clearedFields[merchant.FieldInfiniKeyID] = struct{}{}
+}
+
+// InfiniKeyIDCleared returns if the "infini_key_id" field was cleared in this mutation.
+func (m *MerchantMutation) InfiniKeyIDCleared() bool {
+	_, ok := m.clearedFields[merchant.FieldInfiniKeyID]
+	return ok
+}
+
+// ResetInfiniKeyID resets all changes to the "infini_key_id" field.
+func (m *MerchantMutation) ResetInfiniKeyID() {
+	m.infini_key_id = nil
+	delete(m.clearedFields, merchant.FieldInfiniKeyID)
+}
+
+// SetInfiniSecret sets the "infini_secret" field.
+func (m *MerchantMutation) SetInfiniSecret(s string) {
+	m.infini_secret = &s
+}
+
+// InfiniSecret returns the value of the "infini_secret" field in the mutation.
+func (m *MerchantMutation) InfiniSecret() (r string, exists bool) {
+	v := m.infini_secret
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInfiniSecret returns the old "infini_secret" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldInfiniSecret(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInfiniSecret is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInfiniSecret requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInfiniSecret: %w", err)
+	}
+	return oldValue.InfiniSecret, nil
+}
+
+// ClearInfiniSecret clears the value of the "infini_secret" field.
+func (m *MerchantMutation) ClearInfiniSecret() {
+	m.infini_secret = nil
+	m.clearedFields[merchant.FieldInfiniSecret] = struct{}{}
+}
+
+// InfiniSecretCleared returns if the "infini_secret" field was cleared in this mutation.
+func (m *MerchantMutation) InfiniSecretCleared() bool {
+	_, ok := m.clearedFields[merchant.FieldInfiniSecret]
+	return ok
+}
+
+// ResetInfiniSecret resets all changes to the "infini_secret" field.
+func (m *MerchantMutation) ResetInfiniSecret() {
+	m.infini_secret = nil
+	delete(m.clearedFields, merchant.FieldInfiniSecret)
+}
+
+// SetInfiniWebhookSecret sets the "infini_webhook_secret" field.
+func (m *MerchantMutation) SetInfiniWebhookSecret(s string) {
+	m.infini_webhook_secret = &s
+}
+
+// InfiniWebhookSecret returns the value of the "infini_webhook_secret" field in the mutation.
+func (m *MerchantMutation) InfiniWebhookSecret() (r string, exists bool) {
+	v := m.infini_webhook_secret
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInfiniWebhookSecret returns the old "infini_webhook_secret" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldInfiniWebhookSecret(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInfiniWebhookSecret is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInfiniWebhookSecret requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInfiniWebhookSecret: %w", err)
+	}
+	return oldValue.InfiniWebhookSecret, nil
+}
+
+// ClearInfiniWebhookSecret clears the value of the "infini_webhook_secret" field.
+func (m *MerchantMutation) ClearInfiniWebhookSecret() {
+	m.infini_webhook_secret = nil
+	m.clearedFields[merchant.FieldInfiniWebhookSecret] = struct{}{}
+}
+
+// InfiniWebhookSecretCleared returns if the "infini_webhook_secret" field was cleared in this mutation.
+func (m *MerchantMutation) InfiniWebhookSecretCleared() bool {
+	_, ok := m.clearedFields[merchant.FieldInfiniWebhookSecret]
+	return ok
+}
+
+// ResetInfiniWebhookSecret resets all changes to the "infini_webhook_secret" field.
+func (m *MerchantMutation) ResetInfiniWebhookSecret() {
+	m.infini_webhook_secret = nil
+	delete(m.clearedFields, merchant.FieldInfiniWebhookSecret)
+}
+
+// SetInfiniBaseURL sets the "infini_base_url" field.
+func (m *MerchantMutation) SetInfiniBaseURL(s string) {
+	m.infini_base_url = &s
+}
+
+// InfiniBaseURL returns the value of the "infini_base_url" field in the mutation.
+func (m *MerchantMutation) InfiniBaseURL() (r string, exists bool) {
+	v := m.infini_base_url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInfiniBaseURL returns the old "infini_base_url" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldInfiniBaseURL(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInfiniBaseURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInfiniBaseURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInfiniBaseURL: %w", err)
+	}
+	return oldValue.InfiniBaseURL, nil
+}
+
+// ClearInfiniBaseURL clears the value of the "infini_base_url" field.
+func (m *MerchantMutation) ClearInfiniBaseURL() {
+	m.infini_base_url = nil
+	m.clearedFields[merchant.FieldInfiniBaseURL] = struct{}{}
+}
+
+// InfiniBaseURLCleared returns if the "infini_base_url" field was cleared in this mutation.
+func (m *MerchantMutation) InfiniBaseURLCleared() bool {
+	_, ok := m.clearedFields[merchant.FieldInfiniBaseURL]
+	return ok
+}
+
+// ResetInfiniBaseURL resets all changes to the "infini_base_url" field.
+func (m *MerchantMutation) ResetInfiniBaseURL() {
+	m.infini_base_url = nil
+	delete(m.clearedFields, merchant.FieldInfiniBaseURL)
+}
+
 // AddUserIDs adds the "users" edge to the User entity by ids.
 func (m *MerchantMutation) AddUserIDs(ids ...string) {
 	if m.users == nil {
@@ -6846,7 +9675,7 @@ func (m *MerchantMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MerchantMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, merchant.FieldCreatedAt)
 	}
@@ -6870,6 +9699,18 @@ func (m *MerchantMutation) Fields() []string {
 	}
 	if m.invoice_seq != nil {
 		fields = append(fields, merchant.FieldInvoiceSeq)
+	}
+	if m.infini_key_id != nil {
+		fields = append(fields, merchant.FieldInfiniKeyID)
+	}
+	if m.infini_secret != nil {
+		fields = append(fields, merchant.FieldInfiniSecret)
+	}
+	if m.infini_webhook_secret != nil {
+		fields = append(fields, merchant.FieldInfiniWebhookSecret)
+	}
+	if m.infini_base_url != nil {
+		fields = append(fields, merchant.FieldInfiniBaseURL)
 	}
 	return fields
 }
@@ -6895,6 +9736,14 @@ func (m *MerchantMutation) Field(name string) (ent.Value, bool) {
 		return m.ReferenceCode()
 	case merchant.FieldInvoiceSeq:
 		return m.InvoiceSeq()
+	case merchant.FieldInfiniKeyID:
+		return m.InfiniKeyID()
+	case merchant.FieldInfiniSecret:
+		return m.InfiniSecret()
+	case merchant.FieldInfiniWebhookSecret:
+		return m.InfiniWebhookSecret()
+	case merchant.FieldInfiniBaseURL:
+		return m.InfiniBaseURL()
 	}
 	return nil, false
 }
@@ -6920,6 +9769,14 @@ func (m *MerchantMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldReferenceCode(ctx)
 	case merchant.FieldInvoiceSeq:
 		return m.OldInvoiceSeq(ctx)
+	case merchant.FieldInfiniKeyID:
+		return m.OldInfiniKeyID(ctx)
+	case merchant.FieldInfiniSecret:
+		return m.OldInfiniSecret(ctx)
+	case merchant.FieldInfiniWebhookSecret:
+		return m.OldInfiniWebhookSecret(ctx)
+	case merchant.FieldInfiniBaseURL:
+		return m.OldInfiniBaseURL(ctx)
 	}
 	return nil, fmt.Errorf("unknown Merchant field %s", name)
 }
@@ -6985,6 +9842,34 @@ func (m *MerchantMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetInvoiceSeq(v)
 		return nil
+	case merchant.FieldInfiniKeyID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInfiniKeyID(v)
+		return nil
+	case merchant.FieldInfiniSecret:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInfiniSecret(v)
+		return nil
+	case merchant.FieldInfiniWebhookSecret:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInfiniWebhookSecret(v)
+		return nil
+	case merchant.FieldInfiniBaseURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInfiniBaseURL(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Merchant field %s", name)
 }
@@ -7041,7 +9926,20 @@ func (m *MerchantMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *MerchantMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(merchant.FieldInfiniKeyID) {
+		fields = append(fields, merchant.FieldInfiniKeyID)
+	}
+	if m.FieldCleared(merchant.FieldInfiniSecret) {
+		fields = append(fields, merchant.FieldInfiniSecret)
+	}
+	if m.FieldCleared(merchant.FieldInfiniWebhookSecret) {
+		fields = append(fields, merchant.FieldInfiniWebhookSecret)
+	}
+	if m.FieldCleared(merchant.FieldInfiniBaseURL) {
+		fields = append(fields, merchant.FieldInfiniBaseURL)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -7054,6 +9952,20 @@ func (m *MerchantMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *MerchantMutation) ClearField(name string) error {
+	switch name {
+	case merchant.FieldInfiniKeyID:
+		m.ClearInfiniKeyID()
+		return nil
+	case merchant.FieldInfiniSecret:
+		m.ClearInfiniSecret()
+		return nil
+	case merchant.FieldInfiniWebhookSecret:
+		m.ClearInfiniWebhookSecret()
+		return nil
+	case merchant.FieldInfiniBaseURL:
+		m.ClearInfiniBaseURL()
+		return nil
+	}
 	return fmt.Errorf("unknown Merchant nullable field %s", name)
 }
 
@@ -7084,6 +9996,18 @@ func (m *MerchantMutation) ResetField(name string) error {
 		return nil
 	case merchant.FieldInvoiceSeq:
 		m.ResetInvoiceSeq()
+		return nil
+	case merchant.FieldInfiniKeyID:
+		m.ResetInfiniKeyID()
+		return nil
+	case merchant.FieldInfiniSecret:
+		m.ResetInfiniSecret()
+		return nil
+	case merchant.FieldInfiniWebhookSecret:
+		m.ResetInfiniWebhookSecret()
+		return nil
+	case merchant.FieldInfiniBaseURL:
+		m.ResetInfiniBaseURL()
 		return nil
 	}
 	return fmt.Errorf("unknown Merchant field %s", name)
@@ -7249,6 +10173,1209 @@ func (m *MerchantMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Merchant edge %s", name)
+}
+
+// PaymentMutation represents an operation that mutates the Payment nodes in the graph.
+type PaymentMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *string
+	merchant_id         *string
+	checkout_session_id *string
+	amount_minor        *int64
+	addamount_minor     *int64
+	currency            *string
+	channel             *payment.Channel
+	provider            *string
+	external_id         *string
+	note                *string
+	received_at         *time.Time
+	recorded_by         *string
+	late                *bool
+	dedupe_key          *string
+	created_at          *time.Time
+	clearedFields       map[string]struct{}
+	invoice             *string
+	clearedinvoice      bool
+	done                bool
+	oldValue            func(context.Context) (*Payment, error)
+	predicates          []predicate.Payment
+}
+
+var _ ent.Mutation = (*PaymentMutation)(nil)
+
+// paymentOption allows management of the mutation configuration using functional options.
+type paymentOption func(*PaymentMutation)
+
+// newPaymentMutation creates new mutation for the Payment entity.
+func newPaymentMutation(c config, op Op, opts ...paymentOption) *PaymentMutation {
+	m := &PaymentMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePayment,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPaymentID sets the ID field of the mutation.
+func withPaymentID(id string) paymentOption {
+	return func(m *PaymentMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Payment
+		)
+		m.oldValue = func(ctx context.Context) (*Payment, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Payment.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPayment sets the old Payment of the mutation.
+func withPayment(node *Payment) paymentOption {
+	return func(m *PaymentMutation) {
+		m.oldValue = func(context.Context) (*Payment, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PaymentMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PaymentMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Payment entities.
+func (m *PaymentMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PaymentMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PaymentMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Payment.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetMerchantID sets the "merchant_id" field.
+func (m *PaymentMutation) SetMerchantID(s string) {
+	m.merchant_id = &s
+}
+
+// MerchantID returns the value of the "merchant_id" field in the mutation.
+func (m *PaymentMutation) MerchantID() (r string, exists bool) {
+	v := m.merchant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMerchantID returns the old "merchant_id" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldMerchantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMerchantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMerchantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMerchantID: %w", err)
+	}
+	return oldValue.MerchantID, nil
+}
+
+// ResetMerchantID resets all changes to the "merchant_id" field.
+func (m *PaymentMutation) ResetMerchantID() {
+	m.merchant_id = nil
+}
+
+// SetInvoiceID sets the "invoice_id" field.
+func (m *PaymentMutation) SetInvoiceID(s string) {
+	m.invoice = &s
+}
+
+// InvoiceID returns the value of the "invoice_id" field in the mutation.
+func (m *PaymentMutation) InvoiceID() (r string, exists bool) {
+	v := m.invoice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInvoiceID returns the old "invoice_id" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldInvoiceID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInvoiceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInvoiceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInvoiceID: %w", err)
+	}
+	return oldValue.InvoiceID, nil
+}
+
+// ResetInvoiceID resets all changes to the "invoice_id" field.
+func (m *PaymentMutation) ResetInvoiceID() {
+	m.invoice = nil
+}
+
+// SetCheckoutSessionID sets the "checkout_session_id" field.
+func (m *PaymentMutation) SetCheckoutSessionID(s string) {
+	m.checkout_session_id = &s
+}
+
+// CheckoutSessionID returns the value of the "checkout_session_id" field in the mutation.
+func (m *PaymentMutation) CheckoutSessionID() (r string, exists bool) {
+	v := m.checkout_session_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCheckoutSessionID returns the old "checkout_session_id" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldCheckoutSessionID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCheckoutSessionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCheckoutSessionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCheckoutSessionID: %w", err)
+	}
+	return oldValue.CheckoutSessionID, nil
+}
+
+// ClearCheckoutSessionID clears the value of the "checkout_session_id" field.
+func (m *PaymentMutation) ClearCheckoutSessionID() {
+	m.checkout_session_id = nil
+	m.clearedFields[payment.FieldCheckoutSessionID] = struct{}{}
+}
+
+// CheckoutSessionIDCleared returns if the "checkout_session_id" field was cleared in this mutation.
+func (m *PaymentMutation) CheckoutSessionIDCleared() bool {
+	_, ok := m.clearedFields[payment.FieldCheckoutSessionID]
+	return ok
+}
+
+// ResetCheckoutSessionID resets all changes to the "checkout_session_id" field.
+func (m *PaymentMutation) ResetCheckoutSessionID() {
+	m.checkout_session_id = nil
+	delete(m.clearedFields, payment.FieldCheckoutSessionID)
+}
+
+// SetAmountMinor sets the "amount_minor" field.
+func (m *PaymentMutation) SetAmountMinor(i int64) {
+	m.amount_minor = &i
+	m.addamount_minor = nil
+}
+
+// AmountMinor returns the value of the "amount_minor" field in the mutation.
+func (m *PaymentMutation) AmountMinor() (r int64, exists bool) {
+	v := m.amount_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmountMinor returns the old "amount_minor" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldAmountMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmountMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmountMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmountMinor: %w", err)
+	}
+	return oldValue.AmountMinor, nil
+}
+
+// AddAmountMinor adds i to the "amount_minor" field.
+func (m *PaymentMutation) AddAmountMinor(i int64) {
+	if m.addamount_minor != nil {
+		*m.addamount_minor += i
+	} else {
+		m.addamount_minor = &i
+	}
+}
+
+// AddedAmountMinor returns the value that was added to the "amount_minor" field in this mutation.
+func (m *PaymentMutation) AddedAmountMinor() (r int64, exists bool) {
+	v := m.addamount_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAmountMinor resets all changes to the "amount_minor" field.
+func (m *PaymentMutation) ResetAmountMinor() {
+	m.amount_minor = nil
+	m.addamount_minor = nil
+}
+
+// SetCurrency sets the "currency" field.
+func (m *PaymentMutation) SetCurrency(s string) {
+	m.currency = &s
+}
+
+// Currency returns the value of the "currency" field in the mutation.
+func (m *PaymentMutation) Currency() (r string, exists bool) {
+	v := m.currency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrency returns the old "currency" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldCurrency(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrency: %w", err)
+	}
+	return oldValue.Currency, nil
+}
+
+// ResetCurrency resets all changes to the "currency" field.
+func (m *PaymentMutation) ResetCurrency() {
+	m.currency = nil
+}
+
+// SetChannel sets the "channel" field.
+func (m *PaymentMutation) SetChannel(pa payment.Channel) {
+	m.channel = &pa
+}
+
+// Channel returns the value of the "channel" field in the mutation.
+func (m *PaymentMutation) Channel() (r payment.Channel, exists bool) {
+	v := m.channel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChannel returns the old "channel" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldChannel(ctx context.Context) (v payment.Channel, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChannel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChannel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChannel: %w", err)
+	}
+	return oldValue.Channel, nil
+}
+
+// ResetChannel resets all changes to the "channel" field.
+func (m *PaymentMutation) ResetChannel() {
+	m.channel = nil
+}
+
+// SetProvider sets the "provider" field.
+func (m *PaymentMutation) SetProvider(s string) {
+	m.provider = &s
+}
+
+// Provider returns the value of the "provider" field in the mutation.
+func (m *PaymentMutation) Provider() (r string, exists bool) {
+	v := m.provider
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProvider returns the old "provider" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldProvider(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProvider is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProvider requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProvider: %w", err)
+	}
+	return oldValue.Provider, nil
+}
+
+// ResetProvider resets all changes to the "provider" field.
+func (m *PaymentMutation) ResetProvider() {
+	m.provider = nil
+}
+
+// SetExternalID sets the "external_id" field.
+func (m *PaymentMutation) SetExternalID(s string) {
+	m.external_id = &s
+}
+
+// ExternalID returns the value of the "external_id" field in the mutation.
+func (m *PaymentMutation) ExternalID() (r string, exists bool) {
+	v := m.external_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExternalID returns the old "external_id" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldExternalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExternalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExternalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExternalID: %w", err)
+	}
+	return oldValue.ExternalID, nil
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (m *PaymentMutation) ClearExternalID() {
+	m.external_id = nil
+	m.clearedFields[payment.FieldExternalID] = struct{}{}
+}
+
+// ExternalIDCleared returns if the "external_id" field was cleared in this mutation.
+func (m *PaymentMutation) ExternalIDCleared() bool {
+	_, ok := m.clearedFields[payment.FieldExternalID]
+	return ok
+}
+
+// ResetExternalID resets all changes to the "external_id" field.
+func (m *PaymentMutation) ResetExternalID() {
+	m.external_id = nil
+	delete(m.clearedFields, payment.FieldExternalID)
+}
+
+// SetNote sets the "note" field.
+func (m *PaymentMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *PaymentMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *PaymentMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[payment.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *PaymentMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[payment.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *PaymentMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, payment.FieldNote)
+}
+
+// SetReceivedAt sets the "received_at" field.
+func (m *PaymentMutation) SetReceivedAt(t time.Time) {
+	m.received_at = &t
+}
+
+// ReceivedAt returns the value of the "received_at" field in the mutation.
+func (m *PaymentMutation) ReceivedAt() (r time.Time, exists bool) {
+	v := m.received_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReceivedAt returns the old "received_at" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldReceivedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReceivedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReceivedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReceivedAt: %w", err)
+	}
+	return oldValue.ReceivedAt, nil
+}
+
+// ResetReceivedAt resets all changes to the "received_at" field.
+func (m *PaymentMutation) ResetReceivedAt() {
+	m.received_at = nil
+}
+
+// SetRecordedBy sets the "recorded_by" field.
+func (m *PaymentMutation) SetRecordedBy(s string) {
+	m.recorded_by = &s
+}
+
+// RecordedBy returns the value of the "recorded_by" field in the mutation.
+func (m *PaymentMutation) RecordedBy() (r string, exists bool) {
+	v := m.recorded_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordedBy returns the old "recorded_by" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldRecordedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordedBy: %w", err)
+	}
+	return oldValue.RecordedBy, nil
+}
+
+// ResetRecordedBy resets all changes to the "recorded_by" field.
+func (m *PaymentMutation) ResetRecordedBy() {
+	m.recorded_by = nil
+}
+
+// SetLate sets the "late" field.
+func (m *PaymentMutation) SetLate(b bool) {
+	m.late = &b
+}
+
+// Late returns the value of the "late" field in the mutation.
+func (m *PaymentMutation) Late() (r bool, exists bool) {
+	v := m.late
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLate returns the old "late" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldLate(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLate: %w", err)
+	}
+	return oldValue.Late, nil
+}
+
+// ResetLate resets all changes to the "late" field.
+func (m *PaymentMutation) ResetLate() {
+	m.late = nil
+}
+
+// SetDedupeKey sets the "dedupe_key" field.
+func (m *PaymentMutation) SetDedupeKey(s string) {
+	m.dedupe_key = &s
+}
+
+// DedupeKey returns the value of the "dedupe_key" field in the mutation.
+func (m *PaymentMutation) DedupeKey() (r string, exists bool) {
+	v := m.dedupe_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDedupeKey returns the old "dedupe_key" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldDedupeKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDedupeKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDedupeKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDedupeKey: %w", err)
+	}
+	return oldValue.DedupeKey, nil
+}
+
+// ClearDedupeKey clears the value of the "dedupe_key" field.
+func (m *PaymentMutation) ClearDedupeKey() {
+	m.dedupe_key = nil
+	m.clearedFields[payment.FieldDedupeKey] = struct{}{}
+}
+
+// DedupeKeyCleared returns if the "dedupe_key" field was cleared in this mutation.
+func (m *PaymentMutation) DedupeKeyCleared() bool {
+	_, ok := m.clearedFields[payment.FieldDedupeKey]
+	return ok
+}
+
+// ResetDedupeKey resets all changes to the "dedupe_key" field.
+func (m *PaymentMutation) ResetDedupeKey() {
+	m.dedupe_key = nil
+	delete(m.clearedFields, payment.FieldDedupeKey)
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PaymentMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PaymentMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PaymentMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// ClearInvoice clears the "invoice" edge to the Invoice entity.
+func (m *PaymentMutation) ClearInvoice() {
+	m.clearedinvoice = true
+	m.clearedFields[payment.FieldInvoiceID] = struct{}{}
+}
+
+// InvoiceCleared reports if the "invoice" edge to the Invoice entity was cleared.
+func (m *PaymentMutation) InvoiceCleared() bool {
+	return m.clearedinvoice
+}
+
+// InvoiceIDs returns the "invoice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InvoiceID instead. It exists only for internal usage by the builders.
+func (m *PaymentMutation) InvoiceIDs() (ids []string) {
+	if id := m.invoice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetInvoice resets all changes to the "invoice" edge.
+func (m *PaymentMutation) ResetInvoice() {
+	m.invoice = nil
+	m.clearedinvoice = false
+}
+
+// Where appends a list predicates to the PaymentMutation builder.
+func (m *PaymentMutation) Where(ps ...predicate.Payment) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PaymentMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PaymentMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Payment, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PaymentMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PaymentMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Payment).
+func (m *PaymentMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PaymentMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.merchant_id != nil {
+		fields = append(fields, payment.FieldMerchantID)
+	}
+	if m.invoice != nil {
+		fields = append(fields, payment.FieldInvoiceID)
+	}
+	if m.checkout_session_id != nil {
+		fields = append(fields, payment.FieldCheckoutSessionID)
+	}
+	if m.amount_minor != nil {
+		fields = append(fields, payment.FieldAmountMinor)
+	}
+	if m.currency != nil {
+		fields = append(fields, payment.FieldCurrency)
+	}
+	if m.channel != nil {
+		fields = append(fields, payment.FieldChannel)
+	}
+	if m.provider != nil {
+		fields = append(fields, payment.FieldProvider)
+	}
+	if m.external_id != nil {
+		fields = append(fields, payment.FieldExternalID)
+	}
+	if m.note != nil {
+		fields = append(fields, payment.FieldNote)
+	}
+	if m.received_at != nil {
+		fields = append(fields, payment.FieldReceivedAt)
+	}
+	if m.recorded_by != nil {
+		fields = append(fields, payment.FieldRecordedBy)
+	}
+	if m.late != nil {
+		fields = append(fields, payment.FieldLate)
+	}
+	if m.dedupe_key != nil {
+		fields = append(fields, payment.FieldDedupeKey)
+	}
+	if m.created_at != nil {
+		fields = append(fields, payment.FieldCreatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PaymentMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case payment.FieldMerchantID:
+		return m.MerchantID()
+	case payment.FieldInvoiceID:
+		return m.InvoiceID()
+	case payment.FieldCheckoutSessionID:
+		return m.CheckoutSessionID()
+	case payment.FieldAmountMinor:
+		return m.AmountMinor()
+	case payment.FieldCurrency:
+		return m.Currency()
+	case payment.FieldChannel:
+		return m.Channel()
+	case payment.FieldProvider:
+		return m.Provider()
+	case payment.FieldExternalID:
+		return m.ExternalID()
+	case payment.FieldNote:
+		return m.Note()
+	case payment.FieldReceivedAt:
+		return m.ReceivedAt()
+	case payment.FieldRecordedBy:
+		return m.RecordedBy()
+	case payment.FieldLate:
+		return m.Late()
+	case payment.FieldDedupeKey:
+		return m.DedupeKey()
+	case payment.FieldCreatedAt:
+		return m.CreatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PaymentMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case payment.FieldMerchantID:
+		return m.OldMerchantID(ctx)
+	case payment.FieldInvoiceID:
+		return m.OldInvoiceID(ctx)
+	case payment.FieldCheckoutSessionID:
+		return m.OldCheckoutSessionID(ctx)
+	case payment.FieldAmountMinor:
+		return m.OldAmountMinor(ctx)
+	case payment.FieldCurrency:
+		return m.OldCurrency(ctx)
+	case payment.FieldChannel:
+		return m.OldChannel(ctx)
+	case payment.FieldProvider:
+		return m.OldProvider(ctx)
+	case payment.FieldExternalID:
+		return m.OldExternalID(ctx)
+	case payment.FieldNote:
+		return m.OldNote(ctx)
+	case payment.FieldReceivedAt:
+		return m.OldReceivedAt(ctx)
+	case payment.FieldRecordedBy:
+		return m.OldRecordedBy(ctx)
+	case payment.FieldLate:
+		return m.OldLate(ctx)
+	case payment.FieldDedupeKey:
+		return m.OldDedupeKey(ctx)
+	case payment.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown Payment field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PaymentMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case payment.FieldMerchantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMerchantID(v)
+		return nil
+	case payment.FieldInvoiceID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInvoiceID(v)
+		return nil
+	case payment.FieldCheckoutSessionID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCheckoutSessionID(v)
+		return nil
+	case payment.FieldAmountMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmountMinor(v)
+		return nil
+	case payment.FieldCurrency:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrency(v)
+		return nil
+	case payment.FieldChannel:
+		v, ok := value.(payment.Channel)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChannel(v)
+		return nil
+	case payment.FieldProvider:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProvider(v)
+		return nil
+	case payment.FieldExternalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExternalID(v)
+		return nil
+	case payment.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	case payment.FieldReceivedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReceivedAt(v)
+		return nil
+	case payment.FieldRecordedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordedBy(v)
+		return nil
+	case payment.FieldLate:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLate(v)
+		return nil
+	case payment.FieldDedupeKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDedupeKey(v)
+		return nil
+	case payment.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Payment field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PaymentMutation) AddedFields() []string {
+	var fields []string
+	if m.addamount_minor != nil {
+		fields = append(fields, payment.FieldAmountMinor)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PaymentMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case payment.FieldAmountMinor:
+		return m.AddedAmountMinor()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PaymentMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case payment.FieldAmountMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAmountMinor(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Payment numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PaymentMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(payment.FieldCheckoutSessionID) {
+		fields = append(fields, payment.FieldCheckoutSessionID)
+	}
+	if m.FieldCleared(payment.FieldExternalID) {
+		fields = append(fields, payment.FieldExternalID)
+	}
+	if m.FieldCleared(payment.FieldNote) {
+		fields = append(fields, payment.FieldNote)
+	}
+	if m.FieldCleared(payment.FieldDedupeKey) {
+		fields = append(fields, payment.FieldDedupeKey)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PaymentMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PaymentMutation) ClearField(name string) error {
+	switch name {
+	case payment.FieldCheckoutSessionID:
+		m.ClearCheckoutSessionID()
+		return nil
+	case payment.FieldExternalID:
+		m.ClearExternalID()
+		return nil
+	case payment.FieldNote:
+		m.ClearNote()
+		return nil
+	case payment.FieldDedupeKey:
+		m.ClearDedupeKey()
+		return nil
+	}
+	return fmt.Errorf("unknown Payment nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PaymentMutation) ResetField(name string) error {
+	switch name {
+	case payment.FieldMerchantID:
+		m.ResetMerchantID()
+		return nil
+	case payment.FieldInvoiceID:
+		m.ResetInvoiceID()
+		return nil
+	case payment.FieldCheckoutSessionID:
+		m.ResetCheckoutSessionID()
+		return nil
+	case payment.FieldAmountMinor:
+		m.ResetAmountMinor()
+		return nil
+	case payment.FieldCurrency:
+		m.ResetCurrency()
+		return nil
+	case payment.FieldChannel:
+		m.ResetChannel()
+		return nil
+	case payment.FieldProvider:
+		m.ResetProvider()
+		return nil
+	case payment.FieldExternalID:
+		m.ResetExternalID()
+		return nil
+	case payment.FieldNote:
+		m.ResetNote()
+		return nil
+	case payment.FieldReceivedAt:
+		m.ResetReceivedAt()
+		return nil
+	case payment.FieldRecordedBy:
+		m.ResetRecordedBy()
+		return nil
+	case payment.FieldLate:
+		m.ResetLate()
+		return nil
+	case payment.FieldDedupeKey:
+		m.ResetDedupeKey()
+		return nil
+	case payment.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown Payment field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PaymentMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.invoice != nil {
+		edges = append(edges, payment.EdgeInvoice)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PaymentMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case payment.EdgeInvoice:
+		if id := m.invoice; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PaymentMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PaymentMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PaymentMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedinvoice {
+		edges = append(edges, payment.EdgeInvoice)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PaymentMutation) EdgeCleared(name string) bool {
+	switch name {
+	case payment.EdgeInvoice:
+		return m.clearedinvoice
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PaymentMutation) ClearEdge(name string) error {
+	switch name {
+	case payment.EdgeInvoice:
+		m.ClearInvoice()
+		return nil
+	}
+	return fmt.Errorf("unknown Payment unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PaymentMutation) ResetEdge(name string) error {
+	switch name {
+	case payment.EdgeInvoice:
+		m.ResetInvoice()
+		return nil
+	}
+	return fmt.Errorf("unknown Payment edge %s", name)
 }
 
 // SessionMutation represents an operation that mutates the Session nodes in the graph.

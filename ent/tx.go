@@ -14,6 +14,10 @@ type Tx struct {
 	config
 	// APIKey is the client for interacting with the APIKey builders.
 	APIKey *APIKeyClient
+	// CheckoutSession is the client for interacting with the CheckoutSession builders.
+	CheckoutSession *CheckoutSessionClient
+	// CryptoWallet is the client for interacting with the CryptoWallet builders.
+	CryptoWallet *CryptoWalletClient
 	// Customer is the client for interacting with the Customer builders.
 	Customer *CustomerClient
 	// Email is the client for interacting with the Email builders.
@@ -24,6 +28,8 @@ type Tx struct {
 	InvoiceEvent *InvoiceEventClient
 	// Merchant is the client for interacting with the Merchant builders.
 	Merchant *MerchantClient
+	// Payment is the client for interacting with the Payment builders.
+	Payment *PaymentClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// User is the client for interacting with the User builders.
@@ -162,11 +168,14 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.APIKey = NewAPIKeyClient(tx.config)
+	tx.CheckoutSession = NewCheckoutSessionClient(tx.config)
+	tx.CryptoWallet = NewCryptoWalletClient(tx.config)
 	tx.Customer = NewCustomerClient(tx.config)
 	tx.Email = NewEmailClient(tx.config)
 	tx.Invoice = NewInvoiceClient(tx.config)
 	tx.InvoiceEvent = NewInvoiceEventClient(tx.config)
 	tx.Merchant = NewMerchantClient(tx.config)
+	tx.Payment = NewPaymentClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 	tx.WebhookReceipt = NewWebhookReceiptClient(tx.config)

@@ -24,10 +24,18 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, e
 // Invoice returns InvoiceResolver implementation.
 func (r *Resolver) Invoice() InvoiceResolver { return &invoiceResolver{r} }
 
+// Merchant returns MerchantResolver implementation.
+func (r *Resolver) Merchant() MerchantResolver { return &merchantResolver{r} }
+
+// Payment returns PaymentResolver implementation.
+func (r *Resolver) Payment() PaymentResolver { return &paymentResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
-	invoiceResolver struct{ *Resolver }
-	queryResolver   struct{ *Resolver }
+	invoiceResolver  struct{ *Resolver }
+	merchantResolver struct{ *Resolver }
+	paymentResolver  struct{ *Resolver }
+	queryResolver    struct{ *Resolver }
 )

@@ -1,24 +1,41 @@
 package graph
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
 // HandlerOptions configure the GraphQL endpoint.
 type HandlerOptions struct {
 	// Introspection is on in development, off in production.
 	Introspection bool
+	// Authenticate turns the token sent in a websocket's connection_init
+	// into a viewer.
+	Authenticate func(ctx context.Context, token string) (*tenant.Viewer, error)
 }
 
 // NewHandler serves the GraphQL API over HTTP POST and GET (queries only).
 func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
+	// Subscriptions: graphql-transport-ws on the same URL. The browser's
+	// Origin must match the host (the websocket library's default check).
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 15 * time.Second,
+		InitTimeout:           10 * time.Second,
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			return websocketViewer(ctx, p, opts.Authenticate)
+		},
+	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -29,4 +46,23 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.SetErrorPresenter(PresentError)
 	return srv
+}
+
+// websocketViewer authenticates a websocket in connection_init: a "token"
+// in the payload (an API key or session token), or else the session cookie
+// or bearer header the upgrade request carried. Without either the
+// connection is closed with 4401, as graphql-ws clients expect.
+func websocketViewer(ctx context.Context, p transport.InitPayload, authenticate func(context.Context, string) (*tenant.Viewer, error)) (context.Context, *transport.InitPayload, error) {
+	if tok, _ := p["token"].(string); tok != "" && authenticate != nil {
+		v, err := authenticate(ctx, tok)
+		if err != nil {
+			return transport.WithWebsocketCloseCode(transport.AppendCloseReason(ctx, "unauthorized"), 4401), nil, errors.New("the token is not valid")
+		}
+		return tenant.WithViewer(ctx, v), nil, nil
+	}
+	if tenant.FromContext(ctx) != nil {
+		return ctx, nil, nil
+	}
+	return transport.WithWebsocketCloseCode(transport.AppendCloseReason(ctx, "unauthorized"), 4401), nil,
+		errors.New("sign in, or send {\"token\": \"<API key>\"} in connection_init")
 }

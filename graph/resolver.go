@@ -6,7 +6,9 @@ package graph
 import (
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/internal/auth"
+	"github.com/tally-invoicing/tally/internal/checkout"
 	"github.com/tally-invoicing/tally/internal/customer"
+	"github.com/tally-invoicing/tally/internal/event"
 	"github.com/tally-invoicing/tally/internal/invoice"
 )
 
@@ -18,6 +20,9 @@ type Resolver struct {
 	AuthService     *auth.Service
 	CustomerService *customer.Service
 	InvoiceService  *invoice.Service
+	CheckoutService *checkout.Service
+	// Events delivers committed invoice status changes to subscriptions.
+	Events *event.Bus[*invoice.Change]
 	// MailProvider names where email goes: "mailgun" or "dev-mailbox".
 	MailProvider string
 }

@@ -3,17 +3,23 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
+
 	"github.com/tally-invoicing/tally/frontend"
 	"github.com/tally-invoicing/tally/graph"
 	"github.com/tally-invoicing/tally/internal/auth"
+	"github.com/tally-invoicing/tally/internal/checkout"
+	"github.com/tally-invoicing/tally/internal/checkout/infini"
 	"github.com/tally-invoicing/tally/internal/customer"
 	"github.com/tally-invoicing/tally/internal/database"
+	"github.com/tally-invoicing/tally/internal/event"
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/mail"
 	"github.com/tally-invoicing/tally/internal/pdf"
@@ -27,8 +33,20 @@ type app struct {
 	invoices *invoice.Service
 	pdf      *pdf.Pool
 	outbox   *mail.Outbox
+	checkout *checkout.Service
+	events   *event.Bus[*invoice.Change]
+	sandbox  *infini.Sandbox // nil in production
 	handler  http.Handler
 }
+
+// The built-in Infini sandbox's one API account. It only exists on
+// development servers, where no real money moves, so the secrets need not
+// be secret.
+const (
+	sandboxKeyID         = "sandbox_key"
+	sandboxSecret        = "sandbox_secret_not_for_production"
+	sandboxWebhookSecret = "sandbox_webhook_secret_not_for_production"
+)
 
 // newApp opens and migrates the database and wires the services and routes.
 func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, error) {
@@ -54,6 +72,32 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	}
 	a.outbox = mail.NewOutbox(db.Client, sender, a.pdf, cfg.BaseURL, cfg.MailFrom)
 	a.invoices.Mailer = a.outbox
+
+	// Live status: one PostgreSQL channel shared by every tally process, or
+	// in-process with SQLite (one process owns the file).
+	busOpts := event.Options[*invoice.Change]{Load: a.invoices.LoadChange}
+	if db.Dialect == dialect.Postgres {
+		a.events, err = event.NewPostgres(ctx, cfg.DatabaseURL, db.SQL, busOpts)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("live status events: %w", err)
+		}
+	} else {
+		a.events = event.NewLocal(busOpts)
+	}
+	a.invoices.Events = a.events
+
+	ccfg := checkout.Config{BaseURL: cfg.BaseURL}
+	if cfg.sandbox() {
+		ccfg.Sandbox = &checkout.SandboxAccount{BaseURL: cfg.BaseURL + sandboxPrefix, KeyID: sandboxKeyID, Secret: sandboxSecret, WebhookSecret: sandboxWebhookSecret}
+		a.sandbox = infini.NewSandbox(infini.SandboxConfig{
+			Prefix: sandboxPrefix, PublicURL: cfg.BaseURL,
+			KeyID: sandboxKeyID, Secret: sandboxSecret, WebhookSecret: sandboxWebhookSecret,
+			WebhookURL: cfg.BaseURL + "/webhooks/infini",
+		})
+	}
+	a.checkout = checkout.NewService(db.Client, db.Dialect, a.invoices, ccfg)
+	a.invoices.Methods = a.checkout
 	resolver := &graph.Resolver{
 		MailProvider:    sender.Name(),
 		BaseURL:         cfg.BaseURL,
@@ -61,15 +105,25 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		AuthService:     a.auth,
 		CustomerService: customer.NewService(db.Client),
 		InvoiceService:  a.invoices,
+		CheckoutService: a.checkout,
+		Events:          a.events,
 	}
-	a.handler = a.routes(graph.NewHandler(resolver, graph.HandlerOptions{Introspection: !cfg.production()}))
+	a.handler = a.routes(graph.NewHandler(resolver, graph.HandlerOptions{Introspection: !cfg.production(), Authenticate: a.auth.Authenticate}))
 	return a, nil
 }
 
-// Close stops the PDF browser and closes the database.
+// sandboxPrefix is where the built-in Infini sandbox is served.
+const sandboxPrefix = "/sandbox/infini"
+
+// Close stops the PDF browser, the sandbox and the event bus, and closes
+// the database.
 func (a *app) Close() error {
 	perr := a.pdf.Close()
-	return errors.Join(perr, a.db.Close())
+	if a.sandbox != nil {
+		a.sandbox.Close()
+	}
+	berr := a.events.Close()
+	return errors.Join(perr, berr, a.db.Close())
 }
 
 // routes lists every URL Tally serves.
@@ -78,7 +132,15 @@ func (a *app) routes(api http.Handler) http.Handler {
 	mux.Handle("/query", a.auth.Middleware(a.cfg.production(), api))
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.HandleFunc("GET /pay/{token}", a.payPage)
+	mux.HandleFunc("POST /pay/{token}/start", a.payStart)
+	mux.HandleFunc("GET /pay/{token}/events", a.payEvents)
 	mux.Handle("POST /webhooks/mailgun", mail.NewWebhook(a.db.Client, a.cfg.MailgunSigningKey))
+	mux.HandleFunc("POST /webhooks/infini", a.infiniWebhook)
+	mux.HandleFunc("POST /webhooks/crypto", a.cryptoWebhook)
+	if a.sandbox != nil {
+		mux.Handle(sandboxPrefix+"/", a.sandbox)
+		mux.HandleFunc("POST /sandbox/crypto/transfers", a.sandboxTransfer)
+	}
 	mux.Handle("GET /invoices/{id}/pdf", a.auth.Middleware(a.cfg.production(), http.HandlerFunc(a.invoicePDF)))
 	mux.Handle("/", spa())
 	return logRequests(mux)

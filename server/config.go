@@ -29,6 +29,23 @@ type config struct {
 	MailgunDomain     string
 	MailgunRegion     string
 	MailgunSigningKey string
+	// CryptoWebhookSecrets verify /webhooks/crypto (comma-separated: several
+	// during a rotation).
+	CryptoWebhookSecrets string
+}
+
+// sandbox reports whether the built-in payment sandboxes (Infini, chain
+// transfers) are served: in development only, never in production.
+func (c config) sandbox() bool { return !c.production() }
+
+func (c config) cryptoWebhookSecrets() []string {
+	var out []string
+	for _, s := range strings.Split(c.CryptoWebhookSecrets, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (c config) production() bool { return c.Env == "production" }
@@ -52,6 +69,7 @@ func parseConfig(args []string) (config, error) {
 		{"mailgun-domain", "TALLY_MAILGUN_DOMAIN", "", "Mailgun sending domain, e.g. mg.example.com", &c.MailgunDomain},
 		{"mailgun-region", "TALLY_MAILGUN_REGION", "us", "us or eu (which Mailgun API), or an https:// API base URL", &c.MailgunRegion},
 		{"mailgun-webhook-signing-key", "TALLY_MAILGUN_WEBHOOK_SIGNING_KEY", "", "verifies Mailgun's delivery webhooks at /webhooks/mailgun", &c.MailgunSigningKey},
+		{"crypto-webhook-secrets", "TALLY_CRYPTO_WEBHOOK_SECRETS", "", "comma-separated secrets a chain watcher signs /webhooks/crypto with (Tally-Signature)", &c.CryptoWebhookSecrets},
 	}
 	fs := flag.NewFlagSet("tally", flag.ContinueOnError)
 	fs.Usage = func() {

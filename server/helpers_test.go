@@ -39,7 +39,11 @@ func startAppAt(t *testing.T, databaseURL string) *testApp {
 func startAppWith(t *testing.T, databaseURL string, change func(*config)) *testApp {
 	t.Helper()
 	ta := &testApp{}
-	cfg := config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: databaseURL, Env: "development"}
+	// The listener comes first so the app knows its own URL: links,
+	// provider return URLs and sandbox webhooks point back at it.
+	srv := httptest.NewUnstartedServer(nil)
+	cfg := config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: databaseURL, Env: "development",
+		BaseURL: "http://" + srv.Listener.Addr().String()}
 	if change != nil {
 		change(&cfg)
 	}
@@ -54,7 +58,9 @@ func startAppWith(t *testing.T, databaseURL string, change func(*config)) *testA
 	}
 	a.auth.BcryptCost = bcrypt.MinCost // keep sign-ups fast in tests
 	ta.app = a
-	ta.srv = httptest.NewServer(a.handler)
+	srv.Config.Handler = a.handler
+	srv.Start()
+	ta.srv = srv
 	t.Cleanup(func() {
 		ta.srv.Close()
 		a.Close()

@@ -1,27 +1,58 @@
 package main
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/url"
+	"time"
 
-	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/internal/checkout"
+	"github.com/tally-invoicing/tally/internal/checkout/infini"
+	"github.com/tally-invoicing/tally/internal/checkout/wallet"
+	"github.com/tally-invoicing/tally/internal/event"
+	"github.com/tally-invoicing/tally/internal/fault"
+	"github.com/tally-invoicing/tally/internal/invoice"
 )
+
+// maxWebhookBody bounds what a webhook endpoint reads.
+const maxWebhookBody = 1 << 20
 
 // payPage serves GET /pay/{token}: the customer's page behind the payment
 // link. Unknown, draft and voided invoices get the same plain 404.
+// ?session= names the checkout the payer started or returns from; for a
+// provider's checkout it first asks the provider for the order's state, in
+// case its webhook is late or lost.
 func (a *app) payPage(w http.ResponseWriter, r *http.Request) {
-	inv, err := checkout.Find(r.Context(), a.db.Client, r.PathValue("token"))
-	if ent.IsNotFound(err) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(http.StatusNotFound)
-		_, _ = w.Write([]byte("This payment link is not valid. Ask the sender for a new one.\n"))
+	ctx := r.Context()
+	token := r.PathValue("token")
+	v, err := a.checkout.Load(ctx, token)
+	if errors.Is(err, fault.NotFound) {
+		notFound(w)
 		return
 	}
 	if err != nil {
 		a.internalError(w, r, "open payment link", err)
 		return
 	}
-	page, err := checkout.Render(r.Context(), inv, a.cfg.BaseURL)
+	st := checkout.PageState{Failed: r.URL.Query().Get("failed") == "1"}
+	if sess := a.checkout.SessionFor(ctx, v.Invoice, r.URL.Query().Get("session")); sess != nil {
+		if sess.OrderID != nil {
+			if err := a.checkout.Refresh(ctx, v.Invoice.ID); err != nil {
+				slog.WarnContext(ctx, "checkout: refresh order on return", "session", sess.ID, "err", err)
+			}
+			if v, err = a.checkout.Load(ctx, token); err != nil {
+				a.internalError(w, r, "reload payment link", err)
+				return
+			}
+			sess = a.checkout.SessionFor(ctx, v.Invoice, sess.ID)
+		}
+		st.Session = sess
+	}
+	page, err := a.checkout.Render(ctx, v, st)
 	if err != nil {
 		a.internalError(w, r, "render payment page", err)
 		return
@@ -31,4 +62,178 @@ func (a *app) payPage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Referrer-Policy", "no-referrer") // the token is in the URL
 	w.Header().Set("X-Frame-Options", "DENY")
 	_, _ = w.Write(page)
+}
+
+// payStart serves POST /pay/{token}/start, the payment page's method
+// buttons: it opens a checkout session and sends the payer on, to the
+// provider's hosted checkout or to the wallet instructions. Plain forms keep
+// the page working without JavaScript on any phone.
+func (a *app) payStart(w http.ResponseWriter, r *http.Request) {
+	token := r.PathValue("token")
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	sess, err := a.checkout.Start(r.Context(), token, invoice.PaymentMethod(r.PostForm.Get("method")), r.PostForm.Get("network"), r.PostForm.Get("asset"))
+	back := "/pay/" + url.PathEscape(token)
+	switch {
+	case errors.Is(err, fault.NotFound):
+		notFound(w)
+		return
+	case err != nil:
+		if _, ok := fault.As(err); !ok {
+			a.internalError(w, r, "start checkout", err)
+			return
+		}
+		// A payer-facing reason (already paid, provider down): back to the
+		// page, which shows the current state.
+		slog.InfoContext(r.Context(), "checkout not started", "err", err)
+		http.Redirect(w, r, back+"?failed=1", http.StatusSeeOther)
+		return
+	case sess.RedirectURL != "":
+		http.Redirect(w, r, sess.RedirectURL, http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, back+"?session="+url.QueryEscape(sess.ID), http.StatusSeeOther)
+	}
+}
+
+// payEvents serves GET /pay/{token}/events: a Server-Sent Events stream of
+// the invoice's status changes, so the payment page turns PAID by itself.
+func (a *app) payEvents(w http.ResponseWriter, r *http.Request) {
+	v, err := a.checkout.Load(r.Context(), r.PathValue("token"))
+	if errors.Is(err, fault.NotFound) {
+		notFound(w)
+		return
+	}
+	if err != nil {
+		a.internalError(w, r, "open payment link", err)
+		return
+	}
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	id := v.Invoice.ID
+	sub := a.events.Subscribe(v.Invoice.MerchantID, func(m event.Message) bool { return m.InvoiceID == id })
+	defer sub.Close()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no")
+	// Tell a reconnecting browser to wait a little, then confirm the stream.
+	fmt.Fprint(w, "retry: 2000\n\n")
+	flusher.Flush()
+	tick := time.NewTicker(25 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-tick.C:
+			fmt.Fprint(w, ": keep-alive\n\n")
+		case d, ok := <-sub.C:
+			if !ok {
+				return // the browser reconnects and reloads the state
+			}
+			if d.Value == nil {
+				continue
+			}
+			b, _ := json.Marshal(map[string]any{"status": d.Value.To, "version": d.Value.Version})
+			fmt.Fprintf(w, "event: status\ndata: %s\n\n", b)
+		}
+		flusher.Flush()
+	}
+}
+
+// infiniWebhook serves POST /webhooks/infini. Infini retries anything but a
+// 200, so duplicates and events that are not ours are acknowledged; a bad
+// signature is 401; a failure to store the effect is 500 and is retried.
+func (a *app) infiniWebhook(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
+	if err != nil {
+		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	err = a.checkout.HandleInfiniWebhook(r.Context(), r.Header, body)
+	switch {
+	case err == nil, checkout.IsDuplicate(err):
+	case errors.Is(err, checkout.ErrUnknownOrder):
+		slog.WarnContext(r.Context(), "infini webhook for an unknown order; acknowledged", "event", r.Header.Get(infini.HeaderEventID))
+	case errors.Is(err, infini.ErrMalformedEvent):
+		http.Error(w, "malformed event", http.StatusBadRequest)
+		return
+	case errors.Is(err, infini.ErrBadSignature), errors.Is(err, infini.ErrMissingSignature), errors.Is(err, infini.ErrStaleTimestamp):
+		slog.WarnContext(r.Context(), "infini webhook refused", "err", err)
+		http.Error(w, "signature verification failed", http.StatusUnauthorized)
+		return
+	default:
+		a.internalError(w, r, "apply infini webhook", err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte(`{"received":true}`))
+}
+
+// cryptoWebhook serves POST /webhooks/crypto: transfers reported by an
+// external chain watcher, signed with Tally-Signature.
+func (a *app) cryptoWebhook(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
+	if err != nil {
+		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	if len(a.cfg.cryptoWebhookSecrets()) == 0 {
+		http.Error(w, "chain watcher webhooks are not configured: set TALLY_CRYPTO_WEBHOOK_SECRETS", http.StatusNotFound)
+		return
+	}
+	if err := wallet.VerifySignature(r.Header.Get(wallet.SignatureHeader), body, a.cfg.cryptoWebhookSecrets(), time.Now()); err != nil {
+		slog.WarnContext(r.Context(), "crypto webhook refused", "err", err)
+		http.Error(w, err.Error(), http.StatusUnauthorized)
+		return
+	}
+	a.observeTransfer(w, r, body)
+}
+
+// sandboxTransfer serves POST /sandbox/crypto/transfers (development only):
+// pretend a transfer was seen on chain.
+func (a *app) sandboxTransfer(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBody))
+	if err != nil {
+		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	a.observeTransfer(w, r, body)
+}
+
+func (a *app) observeTransfer(w http.ResponseWriter, r *http.Request, body []byte) {
+	t, err := wallet.DecodeTransfer(body)
+	if err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": err.Error()})
+		return
+	}
+	res, err := a.checkout.ObserveTransfer(r.Context(), t)
+	switch {
+	case errors.Is(err, checkout.ErrNoSession):
+		// Not for an open checkout: acknowledged, and reported as such.
+		writeJSON(w, http.StatusAccepted, map[string]any{"matched": false, "reason": "no checkout session asks for this amount at this address"})
+	case err != nil:
+		a.internalError(w, r, "observe transfer", err)
+	default:
+		writeJSON(w, http.StatusOK, map[string]any{
+			"matched": true, "session": res.Session.ID, "applied": res.Applied, "late": res.Late,
+			"confirmed": t.Confirmed(), "status": a.checkout.SessionStatus(res.Session),
+		})
+	}
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func notFound(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = w.Write([]byte("This payment link is not valid. Ask the sender for a new one.\n"))
 }

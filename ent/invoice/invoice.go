@@ -72,6 +72,10 @@ const (
 	EdgeEvents = "events"
 	// EdgeEmails holds the string denoting the emails edge name in mutations.
 	EdgeEmails = "emails"
+	// EdgePayments holds the string denoting the payments edge name in mutations.
+	EdgePayments = "payments"
+	// EdgeCheckoutSessions holds the string denoting the checkout_sessions edge name in mutations.
+	EdgeCheckoutSessions = "checkout_sessions"
 	// Table holds the table name of the invoice in the database.
 	Table = "invoices"
 	// MerchantTable is the table that holds the merchant relation/edge.
@@ -102,6 +106,20 @@ const (
 	EmailsInverseTable = "emails"
 	// EmailsColumn is the table column denoting the emails relation/edge.
 	EmailsColumn = "invoice_id"
+	// PaymentsTable is the table that holds the payments relation/edge.
+	PaymentsTable = "payments"
+	// PaymentsInverseTable is the table name for the Payment entity.
+	// It exists in this package in order to avoid circular dependency with the "payment" package.
+	PaymentsInverseTable = "payments"
+	// PaymentsColumn is the table column denoting the payments relation/edge.
+	PaymentsColumn = "invoice_id"
+	// CheckoutSessionsTable is the table that holds the checkout_sessions relation/edge.
+	CheckoutSessionsTable = "checkout_sessions"
+	// CheckoutSessionsInverseTable is the table name for the CheckoutSession entity.
+	// It exists in this package in order to avoid circular dependency with the "checkoutsession" package.
+	CheckoutSessionsInverseTable = "checkout_sessions"
+	// CheckoutSessionsColumn is the table column denoting the checkout_sessions relation/edge.
+	CheckoutSessionsColumn = "invoice_id"
 )
 
 // Columns holds all SQL columns for invoice fields.
@@ -369,6 +387,34 @@ func ByEmails(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newEmailsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByPaymentsCount orders the results by payments count.
+func ByPaymentsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newPaymentsStep(), opts...)
+	}
+}
+
+// ByPayments orders the results by payments terms.
+func ByPayments(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newPaymentsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByCheckoutSessionsCount orders the results by checkout_sessions count.
+func ByCheckoutSessionsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCheckoutSessionsStep(), opts...)
+	}
+}
+
+// ByCheckoutSessions orders the results by checkout_sessions terms.
+func ByCheckoutSessions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCheckoutSessionsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newMerchantStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -395,6 +441,20 @@ func newEmailsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(EmailsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, EmailsTable, EmailsColumn),
+	)
+}
+func newPaymentsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(PaymentsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, PaymentsTable, PaymentsColumn),
+	)
+}
+func newCheckoutSessionsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CheckoutSessionsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CheckoutSessionsTable, CheckoutSessionsColumn),
 	)
 }
 

@@ -35,6 +35,8 @@ const (
 	FieldToStatus = "to_status"
 	// FieldNote holds the string denoting the note field in the database.
 	FieldNote = "note"
+	// FieldInvoiceVersion holds the string denoting the invoice_version field in the database.
+	FieldInvoiceVersion = "invoice_version"
 	// EdgeInvoice holds the string denoting the invoice edge name in mutations.
 	EdgeInvoice = "invoice"
 	// Table holds the table name of the invoiceevent in the database.
@@ -59,6 +61,7 @@ var Columns = []string{
 	FieldFromStatus,
 	FieldToStatus,
 	FieldNote,
+	FieldInvoiceVersion,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -92,15 +95,17 @@ type Type string
 
 // Type values.
 const (
-	TypeCREATED         Type = "CREATED"
-	TypeUPDATED         Type = "UPDATED"
-	TypeISSUED          Type = "ISSUED"
-	TypeVOIDED          Type = "VOIDED"
-	TypeEMAIL_QUEUED    Type = "EMAIL_QUEUED"
-	TypeEMAIL_SENT      Type = "EMAIL_SENT"
-	TypeEMAIL_FAILED    Type = "EMAIL_FAILED"
-	TypeEMAIL_DELIVERED Type = "EMAIL_DELIVERED"
-	TypeEMAIL_BOUNCED   Type = "EMAIL_BOUNCED"
+	TypeCREATED              Type = "CREATED"
+	TypeUPDATED              Type = "UPDATED"
+	TypeISSUED               Type = "ISSUED"
+	TypeVOIDED               Type = "VOIDED"
+	TypeMARKED_UNCOLLECTIBLE Type = "MARKED_UNCOLLECTIBLE"
+	TypePAYMENT_RECEIVED     Type = "PAYMENT_RECEIVED"
+	TypeEMAIL_QUEUED         Type = "EMAIL_QUEUED"
+	TypeEMAIL_SENT           Type = "EMAIL_SENT"
+	TypeEMAIL_FAILED         Type = "EMAIL_FAILED"
+	TypeEMAIL_DELIVERED      Type = "EMAIL_DELIVERED"
+	TypeEMAIL_BOUNCED        Type = "EMAIL_BOUNCED"
 )
 
 func (_type Type) String() string {
@@ -110,7 +115,7 @@ func (_type Type) String() string {
 // TypeValidator is a validator for the "type" field enum values. It is called by the builders before save.
 func TypeValidator(_type Type) error {
 	switch _type {
-	case TypeCREATED, TypeUPDATED, TypeISSUED, TypeVOIDED, TypeEMAIL_QUEUED, TypeEMAIL_SENT, TypeEMAIL_FAILED, TypeEMAIL_DELIVERED, TypeEMAIL_BOUNCED:
+	case TypeCREATED, TypeUPDATED, TypeISSUED, TypeVOIDED, TypeMARKED_UNCOLLECTIBLE, TypePAYMENT_RECEIVED, TypeEMAIL_QUEUED, TypeEMAIL_SENT, TypeEMAIL_FAILED, TypeEMAIL_DELIVERED, TypeEMAIL_BOUNCED:
 		return nil
 	default:
 		return fmt.Errorf("invoiceevent: invalid enum value for type field: %q", _type)
@@ -183,6 +188,11 @@ func ByToStatus(opts ...sql.OrderTermOption) OrderOption {
 // ByNote orders the results by the note field.
 func ByNote(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldNote, opts...).ToFunc()
+}
+
+// ByInvoiceVersion orders the results by the invoice_version field.
+func ByInvoiceVersion(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInvoiceVersion, opts...).ToFunc()
 }
 
 // ByInvoiceField orders the results by invoice field.

@@ -91,6 +91,11 @@ func Note(v string) predicate.InvoiceEvent {
 	return predicate.InvoiceEvent(sql.FieldEQ(FieldNote, v))
 }
 
+// InvoiceVersion applies equality check predicate on the "invoice_version" field. It's identical to InvoiceVersionEQ.
+func InvoiceVersion(v int) predicate.InvoiceEvent {
+	return predicate.InvoiceEvent(sql.FieldEQ(FieldInvoiceVersion, v))
+}
+
 // MerchantIDEQ applies the EQ predicate on the "merchant_id" field.
 func MerchantIDEQ(v string) predicate.InvoiceEvent {
 	return predicate.InvoiceEvent(sql.FieldEQ(FieldMerchantID, v))
@@ -499,6 +504,56 @@ func NoteEqualFold(v string) predicate.InvoiceEvent {
 // NoteContainsFold applies the ContainsFold predicate on the "note" field.
 func NoteContainsFold(v string) predicate.InvoiceEvent {
 	return predicate.InvoiceEvent(sql.FieldContainsFold(FieldNote, v))
+}
+
+// InvoiceVersionEQ applies the EQ predicate on the "invoice_version" field.
+func InvoiceVersionEQ(v int) predicate.InvoiceEvent {
+	return predicate.InvoiceEvent(sql.FieldEQ(FieldInvoiceVersion, v))
+}
+
+// InvoiceVersionNEQ applies the NEQ predicate on the "invoice_version" field.
+func InvoiceVersionNEQ(v int) predicate.InvoiceEvent {
+	return predicate.InvoiceEvent(sql.FieldNEQ(FieldInvoiceVersion, v))
+}
+
+// InvoiceVersionIn applies the In predicate on the "invoice_version" field.
+func InvoiceVersionIn(vs ...int) predicate.InvoiceEvent {
+	return predicate.InvoiceEvent(sql.FieldIn(FieldInvoiceVersion, vs...))
+}
+
+// InvoiceVersionNotIn applies the NotIn predicate on the "invoice_version" field.
+func InvoiceVersionNotIn(vs ...int) predicate.InvoiceEvent {
+	return predicate.InvoiceEvent(sql.FieldNotIn(FieldInvoiceVersion, vs...))
+}
+
+// InvoiceVersionGT applies the GT predicate on the "invoice_version" field.
+func InvoiceVersionGT(v int) predicate.InvoiceEvent {
+	return predicate.InvoiceEvent(sql.FieldGT(FieldInvoiceVersion, v))
+}
+
+// InvoiceVersionGTE applies the GTE predicate on the "invoice_version" field.
+func InvoiceVersionGTE(v int) predicate.InvoiceEvent {
+	return predicate.InvoiceEvent(sql.FieldGTE(FieldInvoiceVersion, v))
+}
+
+// InvoiceVersionLT applies the LT predicate on the "invoice_version" field.
+func InvoiceVersionLT(v int) predicate.InvoiceEvent {
+	return predicate.InvoiceEvent(sql.FieldLT(FieldInvoiceVersion, v))
+}
+
+// InvoiceVersionLTE applies the LTE predicate on the "invoice_version" field.
+func InvoiceVersionLTE(v int) predicate.InvoiceEvent {
+	return predicate.InvoiceEvent(sql.FieldLTE(FieldInvoiceVersion, v))
+}
+
+// InvoiceVersionIsNil applies the IsNil predicate on the "invoice_version" field.
+func InvoiceVersionIsNil() predicate.InvoiceEvent {
+	return predicate.InvoiceEvent(sql.FieldIsNull(FieldInvoiceVersion))
+}
+
+// InvoiceVersionNotNil applies the NotNil predicate on the "invoice_version" field.
+func InvoiceVersionNotNil() predicate.InvoiceEvent {
+	return predicate.InvoiceEvent(sql.FieldNotNull(FieldInvoiceVersion))
 }
 
 // HasInvoice applies the HasEdge predicate on the "invoice" edge.

@@ -34,6 +34,14 @@ const (
 	FieldReferenceCode = "reference_code"
 	// FieldInvoiceSeq holds the string denoting the invoice_seq field in the database.
 	FieldInvoiceSeq = "invoice_seq"
+	// FieldInfiniKeyID holds the string denoting the infini_key_id field in the database.
+	FieldInfiniKeyID = "infini_key_id"
+	// FieldInfiniSecret holds the string denoting the infini_secret field in the database.
+	FieldInfiniSecret = "infini_secret"
+	// FieldInfiniWebhookSecret holds the string denoting the infini_webhook_secret field in the database.
+	FieldInfiniWebhookSecret = "infini_webhook_secret"
+	// FieldInfiniBaseURL holds the string denoting the infini_base_url field in the database.
+	FieldInfiniBaseURL = "infini_base_url"
 	// EdgeUsers holds the string denoting the users edge name in mutations.
 	EdgeUsers = "users"
 	// EdgeCustomers holds the string denoting the customers edge name in mutations.
@@ -85,6 +93,10 @@ var Columns = []string{
 	FieldPaperSize,
 	FieldReferenceCode,
 	FieldInvoiceSeq,
+	FieldInfiniKeyID,
+	FieldInfiniSecret,
+	FieldInfiniWebhookSecret,
+	FieldInfiniBaseURL,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -201,6 +213,26 @@ func ByReferenceCode(opts ...sql.OrderTermOption) OrderOption {
 // ByInvoiceSeq orders the results by the invoice_seq field.
 func ByInvoiceSeq(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldInvoiceSeq, opts...).ToFunc()
+}
+
+// ByInfiniKeyID orders the results by the infini_key_id field.
+func ByInfiniKeyID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInfiniKeyID, opts...).ToFunc()
+}
+
+// ByInfiniSecret orders the results by the infini_secret field.
+func ByInfiniSecret(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInfiniSecret, opts...).ToFunc()
+}
+
+// ByInfiniWebhookSecret orders the results by the infini_webhook_secret field.
+func ByInfiniWebhookSecret(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInfiniWebhookSecret, opts...).ToFunc()
+}
+
+// ByInfiniBaseURL orders the results by the infini_base_url field.
+func ByInfiniBaseURL(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldInfiniBaseURL, opts...).ToFunc()
 }
 
 // ByUsersCount orders the results by users count.

@@ -100,6 +100,26 @@ func InvoiceSeq(v int) predicate.Merchant {
 	return predicate.Merchant(sql.FieldEQ(FieldInvoiceSeq, v))
 }
 
+// InfiniKeyID applies equality check predicate on the "infini_key_id" field. It's identical to InfiniKeyIDEQ.
+func InfiniKeyID(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldInfiniKeyID, v))
+}
+
+// InfiniSecret applies equality check predicate on the "infini_secret" field. It's identical to InfiniSecretEQ.
+func InfiniSecret(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldInfiniSecret, v))
+}
+
+// InfiniWebhookSecret applies equality check predicate on the "infini_webhook_secret" field. It's identical to InfiniWebhookSecretEQ.
+func InfiniWebhookSecret(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldInfiniWebhookSecret, v))
+}
+
+// InfiniBaseURL applies equality check predicate on the "infini_base_url" field. It's identical to InfiniBaseURLEQ.
+func InfiniBaseURL(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldInfiniBaseURL, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Merchant {
 	return predicate.Merchant(sql.FieldEQ(FieldCreatedAt, v))
@@ -473,6 +493,306 @@ func InvoiceSeqLT(v int) predicate.Merchant {
 // InvoiceSeqLTE applies the LTE predicate on the "invoice_seq" field.
 func InvoiceSeqLTE(v int) predicate.Merchant {
 	return predicate.Merchant(sql.FieldLTE(FieldInvoiceSeq, v))
+}
+
+// InfiniKeyIDEQ applies the EQ predicate on the "infini_key_id" field.
+func InfiniKeyIDEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldInfiniKeyID, v))
+}
+
+// InfiniKeyIDNEQ applies the NEQ predicate on the "infini_key_id" field.
+func InfiniKeyIDNEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldInfiniKeyID, v))
+}
+
+// InfiniKeyIDIn applies the In predicate on the "infini_key_id" field.
+func InfiniKeyIDIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldIn(FieldInfiniKeyID, vs...))
+}
+
+// InfiniKeyIDNotIn applies the NotIn predicate on the "infini_key_id" field.
+func InfiniKeyIDNotIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotIn(FieldInfiniKeyID, vs...))
+}
+
+// InfiniKeyIDGT applies the GT predicate on the "infini_key_id" field.
+func InfiniKeyIDGT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGT(FieldInfiniKeyID, v))
+}
+
+// InfiniKeyIDGTE applies the GTE predicate on the "infini_key_id" field.
+func InfiniKeyIDGTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGTE(FieldInfiniKeyID, v))
+}
+
+// InfiniKeyIDLT applies the LT predicate on the "infini_key_id" field.
+func InfiniKeyIDLT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLT(FieldInfiniKeyID, v))
+}
+
+// InfiniKeyIDLTE applies the LTE predicate on the "infini_key_id" field.
+func InfiniKeyIDLTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLTE(FieldInfiniKeyID, v))
+}
+
+// InfiniKeyIDContains applies the Contains predicate on the "infini_key_id" field.
+func InfiniKeyIDContains(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContains(FieldInfiniKeyID, v))
+}
+
+// InfiniKeyIDHasPrefix applies the HasPrefix predicate on the "infini_key_id" field.
+func InfiniKeyIDHasPrefix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasPrefix(FieldInfiniKeyID, v))
+}
+
+// InfiniKeyIDHasSuffix applies the HasSuffix predicate on the "infini_key_id" field.
+func InfiniKeyIDHasSuffix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasSuffix(FieldInfiniKeyID, v))
+}
+
+// InfiniKeyIDIsNil applies the IsNil predicate on the "infini_key_id" field.
+func InfiniKeyIDIsNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldIsNull(FieldInfiniKeyID))
+}
+
+// InfiniKeyIDNotNil applies the NotNil predicate on the "infini_key_id" field.
+func InfiniKeyIDNotNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotNull(FieldInfiniKeyID))
+}
+
+// InfiniKeyIDEqualFold applies the EqualFold predicate on the "infini_key_id" field.
+func InfiniKeyIDEqualFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEqualFold(FieldInfiniKeyID, v))
+}
+
+// InfiniKeyIDContainsFold applies the ContainsFold predicate on the "infini_key_id" field.
+func InfiniKeyIDContainsFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContainsFold(FieldInfiniKeyID, v))
+}
+
+// InfiniSecretEQ applies the EQ predicate on the "infini_secret" field.
+func InfiniSecretEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldInfiniSecret, v))
+}
+
+// InfiniSecretNEQ applies the NEQ predicate on the "infini_secret" field.
+func InfiniSecretNEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldInfiniSecret, v))
+}
+
+// InfiniSecretIn applies the In predicate on the "infini_secret" field.
+func InfiniSecretIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldIn(FieldInfiniSecret, vs...))
+}
+
+// InfiniSecretNotIn applies the NotIn predicate on the "infini_secret" field.
+func InfiniSecretNotIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotIn(FieldInfiniSecret, vs...))
+}
+
+// InfiniSecretGT applies the GT predicate on the "infini_secret" field.
+func InfiniSecretGT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGT(FieldInfiniSecret, v))
+}
+
+// InfiniSecretGTE applies the GTE predicate on the "infini_secret" field.
+func InfiniSecretGTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGTE(FieldInfiniSecret, v))
+}
+
+// InfiniSecretLT applies the LT predicate on the "infini_secret" field.
+func InfiniSecretLT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLT(FieldInfiniSecret, v))
+}
+
+// InfiniSecretLTE applies the LTE predicate on the "infini_secret" field.
+func InfiniSecretLTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLTE(FieldInfiniSecret, v))
+}
+
+// InfiniSecretContains applies the Contains predicate on the "infini_secret" field.
+func InfiniSecretContains(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContains(FieldInfiniSecret, v))
+}
+
+// InfiniSecretHasPrefix applies the HasPrefix predicate on the "infini_secret" field.
+func InfiniSecretHasPrefix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasPrefix(FieldInfiniSecret, v))
+}
+
+// InfiniSecretHasSuffix applies the HasSuffix predicate on the "infini_secret" field.
+func InfiniSecretHasSuffix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasSuffix(FieldInfiniSecret, v))
+}
+
+// InfiniSecretIsNil applies the IsNil predicate on the "infini_secret" field.
+func InfiniSecretIsNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldIsNull(FieldInfiniSecret))
+}
+
+// InfiniSecretNotNil applies the NotNil predicate on the "infini_secret" field.
+func InfiniSecretNotNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotNull(FieldInfiniSecret))
+}
+
+// InfiniSecretEqualFold applies the EqualFold predicate on the "infini_secret" field.
+func InfiniSecretEqualFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEqualFold(FieldInfiniSecret, v))
+}
+
+// InfiniSecretContainsFold applies the ContainsFold predicate on the "infini_secret" field.
+func InfiniSecretContainsFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContainsFold(FieldInfiniSecret, v))
+}
+
+// InfiniWebhookSecretEQ applies the EQ predicate on the "infini_webhook_secret" field.
+func InfiniWebhookSecretEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldInfiniWebhookSecret, v))
+}
+
+// InfiniWebhookSecretNEQ applies the NEQ predicate on the "infini_webhook_secret" field.
+func InfiniWebhookSecretNEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldInfiniWebhookSecret, v))
+}
+
+// InfiniWebhookSecretIn applies the In predicate on the "infini_webhook_secret" field.
+func InfiniWebhookSecretIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldIn(FieldInfiniWebhookSecret, vs...))
+}
+
+// InfiniWebhookSecretNotIn applies the NotIn predicate on the "infini_webhook_secret" field.
+func InfiniWebhookSecretNotIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotIn(FieldInfiniWebhookSecret, vs...))
+}
+
+// InfiniWebhookSecretGT applies the GT predicate on the "infini_webhook_secret" field.
+func InfiniWebhookSecretGT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGT(FieldInfiniWebhookSecret, v))
+}
+
+// InfiniWebhookSecretGTE applies the GTE predicate on the "infini_webhook_secret" field.
+func InfiniWebhookSecretGTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGTE(FieldInfiniWebhookSecret, v))
+}
+
+// InfiniWebhookSecretLT applies the LT predicate on the "infini_webhook_secret" field.
+func InfiniWebhookSecretLT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLT(FieldInfiniWebhookSecret, v))
+}
+
+// InfiniWebhookSecretLTE applies the LTE predicate on the "infini_webhook_secret" field.
+func InfiniWebhookSecretLTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLTE(FieldInfiniWebhookSecret, v))
+}
+
+// InfiniWebhookSecretContains applies the Contains predicate on the "infini_webhook_secret" field.
+func InfiniWebhookSecretContains(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContains(FieldInfiniWebhookSecret, v))
+}
+
+// InfiniWebhookSecretHasPrefix applies the HasPrefix predicate on the "infini_webhook_secret" field.
+func InfiniWebhookSecretHasPrefix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasPrefix(FieldInfiniWebhookSecret, v))
+}
+
+// InfiniWebhookSecretHasSuffix applies the HasSuffix predicate on the "infini_webhook_secret" field.
+func InfiniWebhookSecretHasSuffix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasSuffix(FieldInfiniWebhookSecret, v))
+}
+
+// InfiniWebhookSecretIsNil applies the IsNil predicate on the "infini_webhook_secret" field.
+func InfiniWebhookSecretIsNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldIsNull(FieldInfiniWebhookSecret))
+}
+
+// InfiniWebhookSecretNotNil applies the NotNil predicate on the "infini_webhook_secret" field.
+func InfiniWebhookSecretNotNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotNull(FieldInfiniWebhookSecret))
+}
+
+// InfiniWebhookSecretEqualFold applies the EqualFold predicate on the "infini_webhook_secret" field.
+func InfiniWebhookSecretEqualFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEqualFold(FieldInfiniWebhookSecret, v))
+}
+
+// InfiniWebhookSecretContainsFold applies the ContainsFold predicate on the "infini_webhook_secret" field.
+func InfiniWebhookSecretContainsFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContainsFold(FieldInfiniWebhookSecret, v))
+}
+
+// InfiniBaseURLEQ applies the EQ predicate on the "infini_base_url" field.
+func InfiniBaseURLEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldInfiniBaseURL, v))
+}
+
+// InfiniBaseURLNEQ applies the NEQ predicate on the "infini_base_url" field.
+func InfiniBaseURLNEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldInfiniBaseURL, v))
+}
+
+// InfiniBaseURLIn applies the In predicate on the "infini_base_url" field.
+func InfiniBaseURLIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldIn(FieldInfiniBaseURL, vs...))
+}
+
+// InfiniBaseURLNotIn applies the NotIn predicate on the "infini_base_url" field.
+func InfiniBaseURLNotIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotIn(FieldInfiniBaseURL, vs...))
+}
+
+// InfiniBaseURLGT applies the GT predicate on the "infini_base_url" field.
+func InfiniBaseURLGT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGT(FieldInfiniBaseURL, v))
+}
+
+// InfiniBaseURLGTE applies the GTE predicate on the "infini_base_url" field.
+func InfiniBaseURLGTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGTE(FieldInfiniBaseURL, v))
+}
+
+// InfiniBaseURLLT applies the LT predicate on the "infini_base_url" field.
+func InfiniBaseURLLT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLT(FieldInfiniBaseURL, v))
+}
+
+// InfiniBaseURLLTE applies the LTE predicate on the "infini_base_url" field.
+func InfiniBaseURLLTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLTE(FieldInfiniBaseURL, v))
+}
+
+// InfiniBaseURLContains applies the Contains predicate on the "infini_base_url" field.
+func InfiniBaseURLContains(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContains(FieldInfiniBaseURL, v))
+}
+
+// InfiniBaseURLHasPrefix applies the HasPrefix predicate on the "infini_base_url" field.
+func InfiniBaseURLHasPrefix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasPrefix(FieldInfiniBaseURL, v))
+}
+
+// InfiniBaseURLHasSuffix applies the HasSuffix predicate on the "infini_base_url" field.
+func InfiniBaseURLHasSuffix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasSuffix(FieldInfiniBaseURL, v))
+}
+
+// InfiniBaseURLIsNil applies the IsNil predicate on the "infini_base_url" field.
+func InfiniBaseURLIsNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldIsNull(FieldInfiniBaseURL))
+}
+
+// InfiniBaseURLNotNil applies the NotNil predicate on the "infini_base_url" field.
+func InfiniBaseURLNotNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotNull(FieldInfiniBaseURL))
+}
+
+// InfiniBaseURLEqualFold applies the EqualFold predicate on the "infini_base_url" field.
+func InfiniBaseURLEqualFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEqualFold(FieldInfiniBaseURL, v))
+}
+
+// InfiniBaseURLContainsFold applies the ContainsFold predicate on the "infini_base_url" field.
+func InfiniBaseURLContainsFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContainsFold(FieldInfiniBaseURL, v))
 }
 
 // HasUsers applies the HasEdge predicate on the "users" edge.

@@ -42,6 +42,95 @@ var (
 			},
 		},
 	}
+	// CheckoutSessionsColumns holds the columns for the "checkout_sessions" table.
+	CheckoutSessionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "merchant_id", Type: field.TypeString},
+		{Name: "method", Type: field.TypeEnum, Enums: []string{"CRYPTO", "INFINI_CARD"}},
+		{Name: "provider", Type: field.TypeEnum, Enums: []string{"INFINI", "WALLET"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"NEW", "PROCESSING", "SETTLED", "EXPIRED", "FAILED"}, Default: "NEW"},
+		{Name: "amount_minor", Type: field.TypeInt64},
+		{Name: "currency", Type: field.TypeString, Size: 3},
+		{Name: "confirmed_minor", Type: field.TypeInt64, Default: 0},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "request_id", Type: field.TypeString, Nullable: true},
+		{Name: "order_id", Type: field.TypeString, Nullable: true},
+		{Name: "client_reference", Type: field.TypeString, Nullable: true},
+		{Name: "redirect_url", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "network", Type: field.TypeString, Nullable: true},
+		{Name: "asset", Type: field.TypeString, Nullable: true},
+		{Name: "address", Type: field.TypeString, Nullable: true},
+		{Name: "amount_units", Type: field.TypeString, Nullable: true},
+		{Name: "open_key", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "exception_tags", Type: field.TypeJSON, Nullable: true},
+		{Name: "invoice_id", Type: field.TypeString, Size: 40},
+	}
+	// CheckoutSessionsTable holds the schema information for the "checkout_sessions" table.
+	CheckoutSessionsTable = &schema.Table{
+		Name:       "checkout_sessions",
+		Columns:    CheckoutSessionsColumns,
+		PrimaryKey: []*schema.Column{CheckoutSessionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "checkout_sessions_invoices_checkout_sessions",
+				Columns:    []*schema.Column{CheckoutSessionsColumns[21]},
+				RefColumns: []*schema.Column{InvoicesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "checkoutsession_merchant_id",
+				Unique:  false,
+				Columns: []*schema.Column{CheckoutSessionsColumns[3]},
+			},
+			{
+				Name:    "checkoutsession_invoice_id",
+				Unique:  false,
+				Columns: []*schema.Column{CheckoutSessionsColumns[21]},
+			},
+			{
+				Name:    "checkoutsession_order_id",
+				Unique:  false,
+				Columns: []*schema.Column{CheckoutSessionsColumns[12]},
+			},
+			{
+				Name:    "checkoutsession_network_asset_address",
+				Unique:  false,
+				Columns: []*schema.Column{CheckoutSessionsColumns[15], CheckoutSessionsColumns[16], CheckoutSessionsColumns[17]},
+			},
+		},
+	}
+	// CryptoWalletsColumns holds the columns for the "crypto_wallets" table.
+	CryptoWalletsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "merchant_id", Type: field.TypeString},
+		{Name: "network", Type: field.TypeString},
+		{Name: "asset", Type: field.TypeString},
+		{Name: "address", Type: field.TypeString},
+	}
+	// CryptoWalletsTable holds the schema information for the "crypto_wallets" table.
+	CryptoWalletsTable = &schema.Table{
+		Name:       "crypto_wallets",
+		Columns:    CryptoWalletsColumns,
+		PrimaryKey: []*schema.Column{CryptoWalletsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "cryptowallet_merchant_id",
+				Unique:  false,
+				Columns: []*schema.Column{CryptoWalletsColumns[3]},
+			},
+			{
+				Name:    "cryptowallet_merchant_id_network_asset",
+				Unique:  true,
+				Columns: []*schema.Column{CryptoWalletsColumns[3], CryptoWalletsColumns[4], CryptoWalletsColumns[5]},
+			},
+		},
+	}
 	// CustomersColumns holds the columns for the "customers" table.
 	CustomersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -205,12 +294,13 @@ var (
 	InvoiceEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
 		{Name: "merchant_id", Type: field.TypeString},
-		{Name: "type", Type: field.TypeEnum, Enums: []string{"CREATED", "UPDATED", "ISSUED", "VOIDED", "EMAIL_QUEUED", "EMAIL_SENT", "EMAIL_FAILED", "EMAIL_DELIVERED", "EMAIL_BOUNCED"}},
+		{Name: "type", Type: field.TypeEnum, Enums: []string{"CREATED", "UPDATED", "ISSUED", "VOIDED", "MARKED_UNCOLLECTIBLE", "PAYMENT_RECEIVED", "EMAIL_QUEUED", "EMAIL_SENT", "EMAIL_FAILED", "EMAIL_DELIVERED", "EMAIL_BOUNCED"}},
 		{Name: "at", Type: field.TypeTime},
 		{Name: "actor", Type: field.TypeString},
 		{Name: "from_status", Type: field.TypeEnum, Nullable: true, Enums: []string{"DRAFT", "OPEN", "PARTIALLY_PAID", "PAID", "VOID", "UNCOLLECTIBLE"}},
 		{Name: "to_status", Type: field.TypeEnum, Nullable: true, Enums: []string{"DRAFT", "OPEN", "PARTIALLY_PAID", "PAID", "VOID", "UNCOLLECTIBLE"}},
 		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "invoice_version", Type: field.TypeInt, Nullable: true},
 		{Name: "invoice_id", Type: field.TypeString, Size: 40},
 	}
 	// InvoiceEventsTable holds the schema information for the "invoice_events" table.
@@ -221,7 +311,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "invoice_events_invoices_events",
-				Columns:    []*schema.Column{InvoiceEventsColumns[8]},
+				Columns:    []*schema.Column{InvoiceEventsColumns[9]},
 				RefColumns: []*schema.Column{InvoicesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -245,12 +335,60 @@ var (
 		{Name: "paper_size", Type: field.TypeEnum, Enums: []string{"A4", "LETTER"}, Default: "A4"},
 		{Name: "reference_code", Type: field.TypeInt, Unique: true},
 		{Name: "invoice_seq", Type: field.TypeInt, Default: 0},
+		{Name: "infini_key_id", Type: field.TypeString, Nullable: true},
+		{Name: "infini_secret", Type: field.TypeString, Nullable: true},
+		{Name: "infini_webhook_secret", Type: field.TypeString, Nullable: true},
+		{Name: "infini_base_url", Type: field.TypeString, Nullable: true},
 	}
 	// MerchantsTable holds the schema information for the "merchants" table.
 	MerchantsTable = &schema.Table{
 		Name:       "merchants",
 		Columns:    MerchantsColumns,
 		PrimaryKey: []*schema.Column{MerchantsColumns[0]},
+	}
+	// PaymentsColumns holds the columns for the "payments" table.
+	PaymentsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "merchant_id", Type: field.TypeString},
+		{Name: "checkout_session_id", Type: field.TypeString, Nullable: true},
+		{Name: "amount_minor", Type: field.TypeInt64},
+		{Name: "currency", Type: field.TypeString, Size: 3},
+		{Name: "channel", Type: field.TypeEnum, Enums: []string{"CHECKOUT_CRYPTO", "CHECKOUT_CARD", "BANK_TRANSFER", "CASH", "OTHER"}},
+		{Name: "provider", Type: field.TypeString},
+		{Name: "external_id", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "received_at", Type: field.TypeTime},
+		{Name: "recorded_by", Type: field.TypeString},
+		{Name: "late", Type: field.TypeBool, Default: false},
+		{Name: "dedupe_key", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "invoice_id", Type: field.TypeString, Size: 40},
+	}
+	// PaymentsTable holds the schema information for the "payments" table.
+	PaymentsTable = &schema.Table{
+		Name:       "payments",
+		Columns:    PaymentsColumns,
+		PrimaryKey: []*schema.Column{PaymentsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "payments_invoices_payments",
+				Columns:    []*schema.Column{PaymentsColumns[14]},
+				RefColumns: []*schema.Column{InvoicesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "payment_merchant_id",
+				Unique:  false,
+				Columns: []*schema.Column{PaymentsColumns[1]},
+			},
+			{
+				Name:    "payment_invoice_id",
+				Unique:  false,
+				Columns: []*schema.Column{PaymentsColumns[14]},
+			},
+		},
 	}
 	// SessionsColumns holds the columns for the "sessions" table.
 	SessionsColumns = []*schema.Column{
@@ -336,11 +474,14 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APIKeysTable,
+		CheckoutSessionsTable,
+		CryptoWalletsTable,
 		CustomersTable,
 		EmailsTable,
 		InvoicesTable,
 		InvoiceEventsTable,
 		MerchantsTable,
+		PaymentsTable,
 		SessionsTable,
 		UsersTable,
 		WebhookReceiptsTable,
@@ -349,11 +490,13 @@ var (
 
 func init() {
 	APIKeysTable.ForeignKeys[0].RefTable = MerchantsTable
+	CheckoutSessionsTable.ForeignKeys[0].RefTable = InvoicesTable
 	CustomersTable.ForeignKeys[0].RefTable = MerchantsTable
 	EmailsTable.ForeignKeys[0].RefTable = InvoicesTable
 	InvoicesTable.ForeignKeys[0].RefTable = CustomersTable
 	InvoicesTable.ForeignKeys[1].RefTable = MerchantsTable
 	InvoiceEventsTable.ForeignKeys[0].RefTable = InvoicesTable
+	PaymentsTable.ForeignKeys[0].RefTable = InvoicesTable
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 	UsersTable.ForeignKeys[0].RefTable = MerchantsTable
 }

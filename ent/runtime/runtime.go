@@ -6,11 +6,14 @@ import (
 	"time"
 
 	"github.com/tally-invoicing/tally/ent/apikey"
+	"github.com/tally-invoicing/tally/ent/checkoutsession"
+	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/schema"
 	"github.com/tally-invoicing/tally/ent/session"
 	"github.com/tally-invoicing/tally/ent/user"
@@ -73,6 +76,116 @@ func init() {
 	// apikey.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	apikey.IDValidator = func() func(string) error {
 		validators := apikeyDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	checkoutsessionMixin := schema.CheckoutSession{}.Mixin()
+	checkoutsessionMixinHooks2 := checkoutsessionMixin[2].Hooks()
+	checkoutsession.Hooks[0] = checkoutsessionMixinHooks2[0]
+	checkoutsessionMixinInters2 := checkoutsessionMixin[2].Interceptors()
+	checkoutsession.Interceptors[0] = checkoutsessionMixinInters2[0]
+	checkoutsessionMixinFields0 := checkoutsessionMixin[0].Fields()
+	_ = checkoutsessionMixinFields0
+	checkoutsessionMixinFields1 := checkoutsessionMixin[1].Fields()
+	_ = checkoutsessionMixinFields1
+	checkoutsessionMixinFields2 := checkoutsessionMixin[2].Fields()
+	_ = checkoutsessionMixinFields2
+	checkoutsessionFields := schema.CheckoutSession{}.Fields()
+	_ = checkoutsessionFields
+	// checkoutsessionDescCreatedAt is the schema descriptor for created_at field.
+	checkoutsessionDescCreatedAt := checkoutsessionMixinFields1[0].Descriptor()
+	// checkoutsession.DefaultCreatedAt holds the default value on creation for the created_at field.
+	checkoutsession.DefaultCreatedAt = checkoutsessionDescCreatedAt.Default.(func() time.Time)
+	// checkoutsessionDescUpdatedAt is the schema descriptor for updated_at field.
+	checkoutsessionDescUpdatedAt := checkoutsessionMixinFields1[1].Descriptor()
+	// checkoutsession.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	checkoutsession.DefaultUpdatedAt = checkoutsessionDescUpdatedAt.Default.(func() time.Time)
+	// checkoutsession.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	checkoutsession.UpdateDefaultUpdatedAt = checkoutsessionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// checkoutsessionDescMerchantID is the schema descriptor for merchant_id field.
+	checkoutsessionDescMerchantID := checkoutsessionMixinFields2[0].Descriptor()
+	// checkoutsession.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
+	checkoutsession.MerchantIDValidator = checkoutsessionDescMerchantID.Validators[0].(func(string) error)
+	// checkoutsessionDescAmountMinor is the schema descriptor for amount_minor field.
+	checkoutsessionDescAmountMinor := checkoutsessionFields[4].Descriptor()
+	// checkoutsession.AmountMinorValidator is a validator for the "amount_minor" field. It is called by the builders before save.
+	checkoutsession.AmountMinorValidator = checkoutsessionDescAmountMinor.Validators[0].(func(int64) error)
+	// checkoutsessionDescCurrency is the schema descriptor for currency field.
+	checkoutsessionDescCurrency := checkoutsessionFields[5].Descriptor()
+	// checkoutsession.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	checkoutsession.CurrencyValidator = checkoutsessionDescCurrency.Validators[0].(func(string) error)
+	// checkoutsessionDescConfirmedMinor is the schema descriptor for confirmed_minor field.
+	checkoutsessionDescConfirmedMinor := checkoutsessionFields[6].Descriptor()
+	// checkoutsession.DefaultConfirmedMinor holds the default value on creation for the confirmed_minor field.
+	checkoutsession.DefaultConfirmedMinor = checkoutsessionDescConfirmedMinor.Default.(int64)
+	// checkoutsessionDescRedirectURL is the schema descriptor for redirect_url field.
+	checkoutsessionDescRedirectURL := checkoutsessionFields[11].Descriptor()
+	// checkoutsession.RedirectURLValidator is a validator for the "redirect_url" field. It is called by the builders before save.
+	checkoutsession.RedirectURLValidator = checkoutsessionDescRedirectURL.Validators[0].(func(string) error)
+	// checkoutsessionDescID is the schema descriptor for id field.
+	checkoutsessionDescID := checkoutsessionMixinFields0[0].Descriptor()
+	// checkoutsession.DefaultID holds the default value on creation for the id field.
+	checkoutsession.DefaultID = checkoutsessionDescID.Default.(func() string)
+	// checkoutsession.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	checkoutsession.IDValidator = func() func(string) error {
+		validators := checkoutsessionDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	cryptowalletMixin := schema.CryptoWallet{}.Mixin()
+	cryptowalletMixinHooks2 := cryptowalletMixin[2].Hooks()
+	cryptowallet.Hooks[0] = cryptowalletMixinHooks2[0]
+	cryptowalletMixinInters2 := cryptowalletMixin[2].Interceptors()
+	cryptowallet.Interceptors[0] = cryptowalletMixinInters2[0]
+	cryptowalletMixinFields0 := cryptowalletMixin[0].Fields()
+	_ = cryptowalletMixinFields0
+	cryptowalletMixinFields1 := cryptowalletMixin[1].Fields()
+	_ = cryptowalletMixinFields1
+	cryptowalletMixinFields2 := cryptowalletMixin[2].Fields()
+	_ = cryptowalletMixinFields2
+	cryptowalletFields := schema.CryptoWallet{}.Fields()
+	_ = cryptowalletFields
+	// cryptowalletDescCreatedAt is the schema descriptor for created_at field.
+	cryptowalletDescCreatedAt := cryptowalletMixinFields1[0].Descriptor()
+	// cryptowallet.DefaultCreatedAt holds the default value on creation for the created_at field.
+	cryptowallet.DefaultCreatedAt = cryptowalletDescCreatedAt.Default.(func() time.Time)
+	// cryptowalletDescUpdatedAt is the schema descriptor for updated_at field.
+	cryptowalletDescUpdatedAt := cryptowalletMixinFields1[1].Descriptor()
+	// cryptowallet.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	cryptowallet.DefaultUpdatedAt = cryptowalletDescUpdatedAt.Default.(func() time.Time)
+	// cryptowallet.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	cryptowallet.UpdateDefaultUpdatedAt = cryptowalletDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// cryptowalletDescMerchantID is the schema descriptor for merchant_id field.
+	cryptowalletDescMerchantID := cryptowalletMixinFields2[0].Descriptor()
+	// cryptowallet.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
+	cryptowallet.MerchantIDValidator = cryptowalletDescMerchantID.Validators[0].(func(string) error)
+	// cryptowalletDescID is the schema descriptor for id field.
+	cryptowalletDescID := cryptowalletMixinFields0[0].Descriptor()
+	// cryptowallet.DefaultID holds the default value on creation for the id field.
+	cryptowallet.DefaultID = cryptowalletDescID.Default.(func() string)
+	// cryptowallet.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	cryptowallet.IDValidator = func() func(string) error {
+		validators := cryptowalletDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
@@ -408,6 +521,61 @@ func init() {
 	// merchant.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	merchant.IDValidator = func() func(string) error {
 		validators := merchantDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	paymentMixin := schema.Payment{}.Mixin()
+	paymentMixinHooks1 := paymentMixin[1].Hooks()
+	payment.Hooks[0] = paymentMixinHooks1[0]
+	paymentMixinInters1 := paymentMixin[1].Interceptors()
+	payment.Interceptors[0] = paymentMixinInters1[0]
+	paymentMixinFields0 := paymentMixin[0].Fields()
+	_ = paymentMixinFields0
+	paymentMixinFields1 := paymentMixin[1].Fields()
+	_ = paymentMixinFields1
+	paymentFields := schema.Payment{}.Fields()
+	_ = paymentFields
+	// paymentDescMerchantID is the schema descriptor for merchant_id field.
+	paymentDescMerchantID := paymentMixinFields1[0].Descriptor()
+	// payment.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
+	payment.MerchantIDValidator = paymentDescMerchantID.Validators[0].(func(string) error)
+	// paymentDescAmountMinor is the schema descriptor for amount_minor field.
+	paymentDescAmountMinor := paymentFields[2].Descriptor()
+	// payment.AmountMinorValidator is a validator for the "amount_minor" field. It is called by the builders before save.
+	payment.AmountMinorValidator = paymentDescAmountMinor.Validators[0].(func(int64) error)
+	// paymentDescCurrency is the schema descriptor for currency field.
+	paymentDescCurrency := paymentFields[3].Descriptor()
+	// payment.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	payment.CurrencyValidator = paymentDescCurrency.Validators[0].(func(string) error)
+	// paymentDescExternalID is the schema descriptor for external_id field.
+	paymentDescExternalID := paymentFields[6].Descriptor()
+	// payment.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	payment.ExternalIDValidator = paymentDescExternalID.Validators[0].(func(string) error)
+	// paymentDescLate is the schema descriptor for late field.
+	paymentDescLate := paymentFields[10].Descriptor()
+	// payment.DefaultLate holds the default value on creation for the late field.
+	payment.DefaultLate = paymentDescLate.Default.(bool)
+	// paymentDescCreatedAt is the schema descriptor for created_at field.
+	paymentDescCreatedAt := paymentFields[12].Descriptor()
+	// payment.DefaultCreatedAt holds the default value on creation for the created_at field.
+	payment.DefaultCreatedAt = paymentDescCreatedAt.Default.(func() time.Time)
+	// paymentDescID is the schema descriptor for id field.
+	paymentDescID := paymentMixinFields0[0].Descriptor()
+	// payment.DefaultID holds the default value on creation for the id field.
+	payment.DefaultID = paymentDescID.Default.(func() string)
+	// payment.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	payment.IDValidator = func() func(string) error {
+		validators := paymentDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

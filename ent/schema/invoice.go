@@ -79,6 +79,10 @@ func (Invoice) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("emails", Email.Type).
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("payments", Payment.Type).
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("checkout_sessions", CheckoutSession.Type).
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
@@ -106,7 +110,8 @@ func (InvoiceEvent) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("invoice_id").Immutable(),
 		field.Enum("type").
-			Values("CREATED", "UPDATED", "ISSUED", "VOIDED", "EMAIL_QUEUED", "EMAIL_SENT", "EMAIL_FAILED", "EMAIL_DELIVERED", "EMAIL_BOUNCED").
+			Values("CREATED", "UPDATED", "ISSUED", "VOIDED", "MARKED_UNCOLLECTIBLE", "PAYMENT_RECEIVED",
+				"EMAIL_QUEUED", "EMAIL_SENT", "EMAIL_FAILED", "EMAIL_DELIVERED", "EMAIL_BOUNCED").
 			Immutable().
 			Annotations(entgql.Type("InvoiceEventType")),
 		field.Time("at").Immutable(),
@@ -119,6 +124,8 @@ func (InvoiceEvent) Fields() []ent.Field {
 			Optional().Nillable().Immutable().
 			Annotations(entgql.Type("InvoiceStatus")),
 		field.Text("note").Optional().Immutable(),
+		field.Int("invoice_version").Optional().Immutable().
+			Comment("The invoice's version after this event."),
 	}
 }
 

@@ -37,6 +37,12 @@ func (Merchant) Fields() []ent.Field {
 		field.Int("invoice_seq").Default(0).NonNegative().
 			Comment("Last invoice number handed out; numbers are gapless per merchant.").
 			Annotations(entgql.Skip()),
+		// Infini Payment API credentials. Without them a development server
+		// uses its built-in Infini sandbox. Secrets are write-only.
+		field.String("infini_key_id").Optional().Annotations(entgql.Skip()),
+		field.String("infini_secret").Optional().Sensitive().Annotations(entgql.Skip()),
+		field.String("infini_webhook_secret").Optional().Sensitive().Annotations(entgql.Skip()),
+		field.String("infini_base_url").Optional().Annotations(entgql.Skip()),
 	}
 }
 

@@ -32,6 +32,9 @@ var IDPrefixes = map[string]string{
 	"evt": "invoice_events",
 	"eml": "emails",
 	"whr": "webhook_receipts",
+	"pay": "payments",
+	"cks": "checkout_sessions",
+	"wal": "crypto_wallets",
 }
 
 // idMixin gives an entity a string primary key "<prefix>_<ULID>".

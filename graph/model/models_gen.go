@@ -14,6 +14,7 @@ import (
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 )
 
@@ -21,6 +22,35 @@ import (
 type AuthPayload struct {
 	Token  string  `json:"token"`
 	Viewer *Viewer `json:"viewer"`
+}
+
+// The public view of an invoice behind its payment link: only what the payer
+// may see. No viewer is needed; the token is the secret.
+type Checkout struct {
+	MerchantName string          `json:"merchantName"`
+	Number       string          `json:"number"`
+	Status       status.Status   `json:"status"`
+	Currency     string          `json:"currency"`
+	Total        decimal.Decimal `json:"total"`
+	AmountPaid   decimal.Decimal `json:"amountPaid"`
+	AmountDue    decimal.Decimal `json:"amountDue"`
+	// ISO 11649 payment reference, e.g. RF18 0000 0000 0000 0001 2345.
+	Reference string     `json:"reference"`
+	DueDate   *time.Time `json:"dueDate,omitempty"`
+	// Download link of the invoice PDF.
+	PDFURL  string            `json:"pdfURL"`
+	Options []*CheckoutOption `json:"options"`
+}
+
+// A way to pay that the checkout page offers.
+type CheckoutOption struct {
+	Method   PaymentMethod    `json:"method"`
+	Provider CheckoutProvider `json:"provider"`
+	// For wallet transfers: the network and asset.
+	Network *string `json:"network,omitempty"`
+	Asset   *string `json:"asset,omitempty"`
+	// e.g. "Card" or "USDT on TRON".
+	Label string `json:"label"`
 }
 
 type CreateAPIKeyInput struct {
@@ -46,6 +76,15 @@ type CreateInvoiceDraftInput struct {
 	DueDate  *time.Time `json:"dueDate,omitempty"`
 }
 
+// A stablecoin receiving address.
+type CryptoWalletInput struct {
+	// ETHEREUM, TRON, POLYGON, BSC or SOLANA.
+	Network string `json:"network"`
+	// USDT or USDC.
+	Asset   string `json:"asset"`
+	Address string `json:"address"`
+}
+
 // Filters for the customers list.
 type CustomerWhereInput struct {
 	// Matches name or email, case-insensitively.
@@ -56,6 +95,42 @@ type CustomerWhereInput struct {
 type EmailWhereInput struct {
 	Status    *email.Status `json:"status,omitempty"`
 	InvoiceID *string       `json:"invoiceID,omitempty"`
+}
+
+// Infini Payment API credentials from Infini's merchant dashboard (Developer page).
+type InfiniCredentialsInput struct {
+	KeyID string `json:"keyID"`
+	// Written only; never returned.
+	Secret string `json:"secret"`
+	// The webhook signing secret; the API secret is used when omitted.
+	WebhookSecret *string `json:"webhookSecret,omitempty"`
+	// https://openapi.infini.money (default) or https://openapi-sandbox.infini.money.
+	BaseURL *string `json:"baseURL,omitempty"`
+}
+
+// How this merchant takes payments through Infini.
+type InfiniSettings struct {
+	// Cards and Infini crypto checkout can be offered.
+	Configured bool `json:"configured"`
+	// Payments go to a sandbox: Tally's built-in one or Infini's; no real money moves.
+	Sandbox bool `json:"sandbox"`
+	// The API that orders are created at.
+	BaseURL string `json:"baseURL"`
+	// The API key id, when the merchant's own credentials are set.
+	KeyID *string `json:"keyID,omitempty"`
+	// Where Infini must send webhooks; paste it in Infini's dashboard.
+	WebhookURL string `json:"webhookURL"`
+}
+
+// An invoice changed status.
+type InvoiceStatusEvent struct {
+	Invoice *ent.Invoice `json:"invoice"`
+	// null when the invoice was just created.
+	From *status.Status `json:"from,omitempty"`
+	To   status.Status  `json:"to"`
+	// The invoice's version after the change: apply events in version order.
+	Version int       `json:"version"`
+	At      time.Time `json:"at"`
 }
 
 // Filters for the invoices list. All given filters must match.
@@ -85,6 +160,26 @@ type LineItemInput struct {
 	UnitPrice decimal.Decimal `json:"unitPrice"`
 }
 
+// Money received outside Tally's checkout, e.g. a bank transfer or cash.
+type MarkInvoicePaidInput struct {
+	// Defaults to the amount due. Less than that leaves the invoice PARTIALLY_PAID.
+	Amount  *decimal.Decimal `json:"amount,omitempty"`
+	Channel payment.Channel  `json:"channel"`
+	// The bank's or your own reference for this payment.
+	Reference *string `json:"reference,omitempty"`
+	Note      *string `json:"note,omitempty"`
+	// When the money arrived; now if omitted. Cannot be in the future.
+	ReceivedAt *time.Time `json:"receivedAt,omitempty"`
+}
+
+// Whether a payment method can be offered on new invoices, and why not.
+type PaymentMethodAvailability struct {
+	Method    PaymentMethod `json:"method"`
+	Available bool          `json:"available"`
+	// What the method needs or what it offers, in a sentence.
+	Detail string `json:"detail"`
+}
+
 type SignInInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -98,6 +193,9 @@ type SignUpInput struct {
 	Password string `json:"password"`
 	// ISO 4217 currency new invoices default to. USD if omitted.
 	DefaultCurrency *string `json:"defaultCurrency,omitempty"`
+}
+
+type Subscription struct {
 }
 
 type UpdateCustomerInput struct {
@@ -132,6 +230,126 @@ type Viewer struct {
 	Merchant *ent.Merchant `json:"merchant"`
 	// Set when the request authenticated with an API key rather than a session.
 	APIKey *ent.APIKey `json:"apiKey,omitempty"`
+}
+
+// Who runs a checkout session.
+type CheckoutProvider string
+
+const (
+	// Infini's hosted checkout (card or crypto).
+	CheckoutProviderInfini CheckoutProvider = "INFINI"
+	// A direct transfer to the merchant's own wallet.
+	CheckoutProviderWallet CheckoutProvider = "WALLET"
+)
+
+var AllCheckoutProvider = []CheckoutProvider{
+	CheckoutProviderInfini,
+	CheckoutProviderWallet,
+}
+
+func (e CheckoutProvider) IsValid() bool {
+	switch e {
+	case CheckoutProviderInfini, CheckoutProviderWallet:
+		return true
+	}
+	return false
+}
+
+func (e CheckoutProvider) String() string {
+	return string(e)
+}
+
+func (e *CheckoutProvider) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CheckoutProvider(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CheckoutProvider", str)
+	}
+	return nil
+}
+
+func (e CheckoutProvider) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CheckoutProvider) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CheckoutProvider) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type CheckoutSessionStatus string
+
+const (
+	CheckoutSessionStatusNew CheckoutSessionStatus = "NEW"
+	// Money was seen but is not complete or not yet confirmed.
+	CheckoutSessionStatusProcessing CheckoutSessionStatus = "PROCESSING"
+	CheckoutSessionStatusSettled    CheckoutSessionStatus = "SETTLED"
+	CheckoutSessionStatusExpired    CheckoutSessionStatus = "EXPIRED"
+	CheckoutSessionStatusFailed     CheckoutSessionStatus = "FAILED"
+)
+
+var AllCheckoutSessionStatus = []CheckoutSessionStatus{
+	CheckoutSessionStatusNew,
+	CheckoutSessionStatusProcessing,
+	CheckoutSessionStatusSettled,
+	CheckoutSessionStatusExpired,
+	CheckoutSessionStatusFailed,
+}
+
+func (e CheckoutSessionStatus) IsValid() bool {
+	switch e {
+	case CheckoutSessionStatusNew, CheckoutSessionStatusProcessing, CheckoutSessionStatusSettled, CheckoutSessionStatusExpired, CheckoutSessionStatusFailed:
+		return true
+	}
+	return false
+}
+
+func (e CheckoutSessionStatus) String() string {
+	return string(e)
+}
+
+func (e *CheckoutSessionStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CheckoutSessionStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CheckoutSessionStatus", str)
+	}
+	return nil
+}
+
+func (e CheckoutSessionStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CheckoutSessionStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CheckoutSessionStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // How a customer may pay an invoice.

@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"encoding/base64"
 	"html/template"
+	"strings"
 
 	"github.com/tally-invoicing/tally/ent"
+	"github.com/tally-invoicing/tally/ent/checkoutsession"
 	entinvoice "github.com/tally-invoicing/tally/ent/invoice"
+	"github.com/tally-invoicing/tally/internal/checkout/wallet"
 	"github.com/tally-invoicing/tally/internal/document"
+	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/reference"
@@ -30,25 +35,59 @@ func Find(ctx context.Context, client *ent.Client, token string) (*ent.Invoice, 
 }
 
 type pageView struct {
-	Title       string
-	Merchant    string
-	Number      string
-	Status      string
-	Paid        bool
-	AmountDue   string
-	Reference   string
-	DueDate     string
-	Methods     []string
-	Document    string
-	PDFURL      string
+	Title      string
+	Merchant   string
+	Number     string
+	Status     string
+	Paid       bool
+	Payable    bool
+	Partial    bool
+	AmountDue  string
+	AmountPaid string
+	Reference  string
+	DueDate    string
+	Options    []optionView
+	Wallet     *walletView
+	Notice     string
+	Document   string
+	PDFURL     string
+	// DownloadURL, StartURL and EventsURL are the page's own links.
 	DownloadURL string
+	StartURL    string
+	EventsURL   string
 }
 
-// Render writes the page for inv. doc is the invoice document (the email
-// body); it is shown in a sandboxed frame, exactly as sent.
-func Render(ctx context.Context, inv *ent.Invoice, baseURL string) ([]byte, error) {
+type optionView struct {
+	Method, Network, Asset, Label, Hint string
+}
+
+type walletView struct {
+	Amount    string
+	Asset     string
+	Network   string
+	Address   string
+	Reference string
+	URI       string
+	QR        template.URL
+	Expires   string
+	Expired   bool
+	Status    string
+}
+
+// PageState is what the payer did before this page view.
+type PageState struct {
+	// Session is the checkout session the payer started or returned from.
+	Session *ent.CheckoutSession
+	// Failed is set when the provider sent the payer back after a failure.
+	Failed bool
+}
+
+// Render writes the payment page for v. The invoice document is shown in a
+// sandboxed frame, exactly as emailed.
+func (s *Service) Render(ctx context.Context, v *View, st PageState) ([]byte, error) {
 	ctx = tenant.System(ctx)
-	snap, err := document.Load(ctx, inv, baseURL)
+	inv := v.Invoice
+	snap, err := document.Load(ctx, inv, s.cfg.BaseURL)
 	if err != nil {
 		return nil, err
 	}
@@ -56,33 +95,100 @@ func Render(ctx context.Context, inv *ent.Invoice, baseURL string) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	pdf := "/invoices/" + inv.ID + "/pdf?token=" + *inv.CheckoutToken
-	v := pageView{
+	token := *inv.CheckoutToken
+	pdf := "/invoices/" + inv.ID + "/pdf?token=" + token
+	c, _ := money.Lookup(inv.Currency)
+	pv := pageView{
 		Title:       snap.Title() + " from " + snap.MerchantName,
 		Merchant:    snap.MerchantName,
 		Number:      snap.Number,
 		Status:      string(inv.Status),
 		Paid:        inv.Status == status.Paid,
-		AmountDue:   money.Format(snap.Due, snap.Currency),
+		Payable:     Payable(inv) && invoice.AmountDue(inv) > 0,
+		Partial:     inv.AmountPaidMinor > 0,
+		AmountDue:   money.Format(invoice.AmountDue(inv), c),
+		AmountPaid:  money.Format(inv.AmountPaidMinor, c),
 		Reference:   reference.Format(snap.Reference),
 		Document:    string(html),
 		PDFURL:      pdf,
 		DownloadURL: pdf + "&download=1",
+		StartURL:    "/pay/" + token + "/start",
+		EventsURL:   "/pay/" + token + "/events",
 	}
 	if snap.DueDate != nil {
-		v.DueDate = snap.DueDate.Format("2 January 2006")
+		pv.DueDate = snap.DueDate.Format("2 January 2006")
 	}
-	for _, m := range snap.Methods {
-		switch m {
-		case "CRYPTO":
-			v.Methods = append(v.Methods, "Stablecoins (USDT, USDC)")
-		case "INFINI_CARD":
-			v.Methods = append(v.Methods, "Infini Corporate Card")
+	for _, o := range v.Options {
+		ov := optionView{Method: string(o.Method), Network: o.Network, Asset: o.Asset, Label: o.Label}
+		switch {
+		case o.Provider == checkoutsession.ProviderWALLET:
+			ov.Hint = "Send from any wallet; no account needed"
+		case o.Method == invoice.MethodInfiniCard:
+			ov.Hint = "Visa, Mastercard, Apple Pay — through Infini"
+		default:
+			ov.Hint = "USDT, USDC and more — through Infini"
+		}
+		pv.Options = append(pv.Options, ov)
+	}
+	if st.Failed {
+		pv.Notice = "The payment did not go through. Nothing was charged; try again or choose another way to pay."
+	}
+	if sess := st.Session; sess != nil && sess.InvoiceID == inv.ID {
+		switch {
+		case sess.Provider == checkoutsession.ProviderWALLET && pv.Payable:
+			pv.Wallet = s.walletView(sess)
+		case sess.Provider == checkoutsession.ProviderINFINI && s.SessionStatus(sess) == checkoutsession.StatusPROCESSING && !pv.Paid:
+			pv.Notice = "Your payment has been received and is being confirmed. This page updates by itself."
 		}
 	}
 	var b bytes.Buffer
-	if err := page.Execute(&b, v); err != nil {
+	if err := page.Execute(&b, pv); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+func (s *Service) walletView(sess *ent.CheckoutSession) *walletView {
+	amt, tok, units, ok := WalletAmount(sess)
+	if !ok {
+		return nil
+	}
+	ref := reference.Format(BaseReference(sess.ClientReference))
+	uri := wallet.PaymentURI(tok, sess.Address, units, BaseReference(sess.ClientReference), "Invoice "+BaseReference(sess.ClientReference))
+	wv := &walletView{
+		Amount:    amt.StringFixed(min(tok.Decimals, 6)),
+		Asset:     sess.Asset,
+		Network:   networkName(sess.Network),
+		Address:   sess.Address,
+		Reference: ref,
+		URI:       uri,
+		Expires:   sess.ExpiresAt.UTC().Format("15:04 MST, 2 Jan"),
+		Expired:   s.now().After(sess.ExpiresAt),
+		Status:    string(s.SessionStatus(sess)),
+	}
+	if png, err := wallet.QRCodePNG(uri, 280); err == nil {
+		wv.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
+	}
+	return wv
+}
+
+// BaseReference is the invoice's payment reference in a session's
+// client_reference, without the order suffix ("-2") of a later order.
+func BaseReference(clientRef string) string {
+	ref, _, _ := strings.Cut(clientRef, "-")
+	return ref
+}
+
+// SessionFor returns the checkout session id of inv, or nil.
+func (s *Service) SessionFor(ctx context.Context, inv *ent.Invoice, id string) *ent.CheckoutSession {
+	if id == "" {
+		return nil
+	}
+	sess, err := s.client.CheckoutSession.Query().
+		Where(checkoutsession.ID(id), checkoutsession.InvoiceID(inv.ID)).
+		Only(tenant.System(ctx))
+	if err != nil {
+		return nil
+	}
+	return sess
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -141,9 +142,10 @@ func redact(databaseURL, dsn string) string {
 }
 
 // InTx runs fn in a transaction on client and commits if fn returns nil.
-// If client is already a transaction's client, fn joins it.
+// If client is already a transaction's client, fn joins it. Functions
+// registered with OnCommit run after the outermost commit.
 func InTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Client) error) error {
-	if ent.TxFromContext(ctx) != nil {
+	if ent.TxFromContext(ctx) != nil || isTxClient(client) {
 		return fn(client)
 	}
 	tx, err := client.Tx(ctx)
@@ -153,7 +155,10 @@ func InTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Client) error
 		}
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(tx.Client()); err != nil {
+	txc := tx.Client()
+	pending.Store(txc, &hooks{})
+	defer pending.Delete(txc)
+	if err := fn(txc); err != nil {
 		if rerr := tx.Rollback(); rerr != nil {
 			return fmt.Errorf("%w (rollback: %v)", err, rerr)
 		}
@@ -162,5 +167,48 @@ func InTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Client) error
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	if h, ok := pending.Load(txc); ok {
+		for _, f := range h.(*hooks).list() {
+			f()
+		}
+	}
 	return nil
+}
+
+// pending holds the after-commit functions of each open transaction, keyed
+// by the transaction's client (the value InTx hands to fn).
+var pending sync.Map
+
+type hooks struct {
+	mu sync.Mutex
+	fs []func()
+}
+
+func (h *hooks) add(f func()) {
+	h.mu.Lock()
+	h.fs = append(h.fs, f)
+	h.mu.Unlock()
+}
+
+func (h *hooks) list() []func() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.fs
+}
+
+func isTxClient(c *ent.Client) bool {
+	_, ok := pending.Load(c)
+	return ok
+}
+
+// OnCommit runs f once the transaction whose client is tx has committed, and
+// never if it rolls back: the place to announce a change (a live status
+// event, a worker wake-up) that must not be seen before it is durable. When
+// tx is not a transaction opened by InTx, f runs at once.
+func OnCommit(tx *ent.Client, f func()) {
+	if h, ok := pending.Load(tx); ok {
+		h.(*hooks).add(f)
+		return
+	}
+	f()
 }

@@ -18,7 +18,10 @@ const (
 	CodeForbidden       Code = "FORBIDDEN"
 	CodeConflict        Code = "CONFLICT"
 	CodeRateLimited     Code = "RATE_LIMITED"
-	CodeInternal        Code = "INTERNAL"
+	// CodeUnavailable means an outside service (a payment provider) failed;
+	// the same request may work later.
+	CodeUnavailable Code = "UNAVAILABLE"
+	CodeInternal    Code = "INTERNAL"
 )
 
 // Error is an error safe to show to the caller.

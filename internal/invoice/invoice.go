@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -17,6 +18,7 @@ import (
 	entinvoice "github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/internal/database"
+	"github.com/tally-invoicing/tally/internal/event"
 	"github.com/tally-invoicing/tally/internal/fault"
 	"github.com/tally-invoicing/tally/internal/invoice/lineitem"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
@@ -54,6 +56,12 @@ type Service struct {
 	client *ent.Client
 	// Mailer queues emails in the caller's transaction; nil sends nothing.
 	Mailer Mailer
+	// Methods checks that the merchant can take the payment methods chosen
+	// for an invoice; nil accepts any.
+	Methods MethodChecker
+	// Events announces committed status changes to live subscribers; nil
+	// announces nothing.
+	Events Publisher
 	// rowLocks is true on PostgreSQL, where concurrent edits of one invoice
 	// queue on a row lock; SQLite serialises writers with BEGIN IMMEDIATE.
 	rowLocks bool
@@ -66,6 +74,16 @@ type Mailer interface {
 	Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, kind string) (*ent.Email, error)
 	// Wake tells the delivery worker that new email is waiting.
 	Wake()
+}
+
+// MethodChecker is what the invoice lifecycle needs from internal/checkout.
+type MethodChecker interface {
+	CheckMethods(ctx context.Context, tx *ent.Client, merchantID, currency string, methods []PaymentMethod) error
+}
+
+// Publisher is what the invoice lifecycle needs from internal/event.
+type Publisher interface {
+	Publish(ctx context.Context, m event.Message) error
 }
 
 // NewService returns a Service over client; dia is the database dialect.
@@ -278,7 +296,7 @@ func (s *Service) SetDescription(ctx context.Context, id string, description *st
 
 // SetPaymentMethods sets which methods the customer may pay with (wizard step 4).
 func (s *Service) SetPaymentMethods(ctx context.Context, id string, methods []PaymentMethod) (*ent.Invoice, error) {
-	return s.editDraft(ctx, id, func(_ *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
+	return s.editDraft(ctx, id, func(tx *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
 		if len(methods) == 0 {
 			return ErrNoMethod
 		}
@@ -293,10 +311,24 @@ func (s *Service) SetPaymentMethods(ctx context.Context, id string, methods []Pa
 				list = append(list, string(m))
 			}
 		}
+		if err := s.checkMethods(ctx, tx, inv, list); err != nil {
+			return err
+		}
 		upd.SetPaymentMethods(list)
 		advance(inv, upd, entinvoice.DraftStepCONFIRM)
 		return nil
 	})
+}
+
+func (s *Service) checkMethods(ctx context.Context, tx *ent.Client, inv *ent.Invoice, methods []string) error {
+	if s.Methods == nil {
+		return nil
+	}
+	list := make([]PaymentMethod, len(methods))
+	for i, m := range methods {
+		list[i] = PaymentMethod(m)
+	}
+	return s.Methods.CheckMethods(ctx, tx, inv.MerchantID, inv.Currency, list)
 }
 
 // DeleteDraft removes a draft and its timeline. Issued invoices are voided instead.
@@ -326,6 +358,10 @@ func (s *Service) Issue(ctx context.Context, id string, send bool) (*ent.Invoice
 		if len(inv.PaymentMethods) == 0 {
 			return nil, ErrNoMethod
 		}
+		// Settings or the currency may have changed since step 4.
+		if err := s.checkMethods(ctx, tx, inv, inv.PaymentMethods); err != nil {
+			return nil, err
+		}
 		if inv.DueDate != nil && inv.DueDate.Before(s.now().Truncate(24*time.Hour)) {
 			return nil, fault.Invalid("dueDate", "the due date is in the past; choose today or later")
 		}
@@ -343,7 +379,7 @@ func (s *Service) Issue(ctx context.Context, id string, send bool) (*ent.Invoice
 			SetIssuedAt(now).
 			SetCheckoutToken(newCheckoutToken()).
 			SetSendRequested(send)
-		issued, err := s.transition(ctx, tx, inv, upd, status.Open, "")
+		issued, err := s.transition(ctx, tx, inv, upd, status.Open, invoiceevent.TypeISSUED, "")
 		if err != nil || !send {
 			return issued, err
 		}
@@ -415,14 +451,15 @@ func (s *Service) Void(ctx context.Context, id string, reason *string) (*ent.Inv
 		if r != "" {
 			upd.SetVoidReason(r)
 		}
-		return s.transition(ctx, tx, inv, upd, status.Void, r)
+		return s.transition(ctx, tx, inv, upd, status.Void, invoiceevent.TypeVOIDED, r)
 	})
 }
 
 // transition is the one place an invoice's status changes. It refuses any
 // move the state machine does not allow, bumps the version and appends the
-// timeline event, all in the caller's transaction.
-func (s *Service) transition(ctx context.Context, tx *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne, to status.Status, note string) (*ent.Invoice, error) {
+// timeline event, all in the caller's transaction; once that commits, the
+// change is announced to live subscribers.
+func (s *Service) transition(ctx context.Context, tx *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne, to status.Status, typ invoiceevent.Type, note string) (*ent.Invoice, error) {
 	from := inv.Status
 	if !status.CanTransition(from, to) {
 		return nil, fault.New(fault.CodeConflict, fmt.Sprintf("an invoice that is %s cannot become %s", human(from), human(to)))
@@ -431,14 +468,23 @@ func (s *Service) transition(ctx context.Context, tx *ent.Client, inv *ent.Invoi
 	if err != nil {
 		return nil, err
 	}
-	typ := "UPDATED"
-	switch to {
-	case status.Open:
-		typ = "ISSUED"
-	case status.Void:
-		typ = "VOIDED"
+	ev, err := recordEvent(ctx, tx, out, typ, s.now(), &from, &to, note)
+	if err != nil {
+		return nil, err
 	}
-	return out, s.record(ctx, tx, out, typ, &from, &to, note)
+	if s.Events != nil {
+		msg := event.Message{MerchantID: out.MerchantID, InvoiceID: out.ID, EventID: ev.ID}
+		database.OnCommit(tx, func() {
+			// The change is committed; a lost announcement only delays a
+			// screen that refetches on reconnect, so it must not fail the call.
+			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			if err := s.Events.Publish(pctx, msg); err != nil {
+				slog.Warn("announcing invoice status change", "invoice", msg.InvoiceID, "err", err)
+			}
+		})
+	}
+	return out, nil
 }
 
 // editDraft loads a draft under lock, lets change fill in the update, bumps
@@ -498,27 +544,39 @@ func stepIndex(s entinvoice.DraftStep) int {
 }
 
 func (s *Service) record(ctx context.Context, tx *ent.Client, inv *ent.Invoice, typ string, from, to *status.Status, note string) error {
-	return RecordEvent(ctx, tx, inv, entEventType(typ), s.now(), from, to, note)
+	_, err := recordEvent(ctx, tx, inv, entEventType(typ), s.now(), from, to, note)
+	return err
 }
 
 // RecordEvent appends one line to inv's timeline through tx. The actor is
 // the viewer in ctx, or "system" for background work (the mail worker,
 // webhooks). Every package that changes an invoice writes its timeline here.
 func RecordEvent(ctx context.Context, tx *ent.Client, inv *ent.Invoice, typ invoiceevent.Type, at time.Time, from, to *status.Status, note string) error {
-	actor := "system"
-	if v := tenant.FromContext(ctx); v != nil && v.Actor != "" {
-		actor = v.Actor
-	}
+	_, err := recordEvent(ctx, tx, inv, typ, at, from, to, note)
+	return err
+}
+
+func recordEvent(ctx context.Context, tx *ent.Client, inv *ent.Invoice, typ invoiceevent.Type, at time.Time, from, to *status.Status, note string) (*ent.InvoiceEvent, error) {
 	return tx.InvoiceEvent.Create().
 		SetMerchantID(inv.MerchantID).
 		SetInvoiceID(inv.ID).
 		SetType(typ).
 		SetAt(at).
-		SetActor(actor).
+		SetActor(Actor(ctx)).
 		SetNillableFromStatus(from).
 		SetNillableToStatus(to).
 		SetNote(note).
-		Exec(ctx)
+		SetInvoiceVersion(inv.Version).
+		Save(ctx)
+}
+
+// Actor names who is acting in ctx for audit trails: the viewer, or
+// "system" for background work.
+func Actor(ctx context.Context) string {
+	if v := tenant.FromContext(ctx); v != nil && v.Actor != "" {
+		return v.Actor
+	}
+	return "system"
 }
 
 func human(s status.Status) string {

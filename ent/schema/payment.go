@@ -1,0 +1,159 @@
+package schema
+
+import (
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+)
+
+// Payment is money received for one invoice. Every change of an invoice's
+// amount paid is a Payment row, so a Paid invoice always says why it is paid.
+type Payment struct{ ent.Schema }
+
+func (Payment) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("pay"), tenantMixin{}}
+}
+
+func (Payment) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("invoice_id").Immutable(),
+		field.String("checkout_session_id").Optional().Nillable().Immutable().
+			Annotations(entgql.Skip()),
+		field.Int64("amount_minor").Positive().Immutable().
+			Annotations(entgql.Skip()),
+		field.String("currency").MaxLen(3).Immutable().
+			Comment("ISO 4217 code; always the invoice's currency."),
+		field.Enum("channel").
+			Values("CHECKOUT_CRYPTO", "CHECKOUT_CARD", "BANK_TRANSFER", "CASH", "OTHER").
+			Immutable().
+			Comment("How the money arrived.").
+			Annotations(entgql.Type("PaymentChannel")),
+		field.String("provider").Immutable().
+			Comment("Who reported it: infini, wallet (a direct stablecoin transfer) or manual."),
+		field.String("external_id").Optional().Nillable().Immutable().MaxLen(200).
+			Comment("The provider's order id, the transaction hash, or the merchant's own reference."),
+		field.Text("note").Optional().Immutable(),
+		field.Time("received_at").Immutable(),
+		field.String("recorded_by").Immutable().
+			Comment("Who recorded it: a user's email, an API key, or \"system\" for providers."),
+		field.Bool("late").Default(false).Immutable().
+			Comment("The money arrived after the checkout session had expired; it still counts."),
+		field.String("dedupe_key").Optional().Nillable().Unique().Immutable().
+			Comment("Set for money that must be counted once, e.g. wallet:TRON:<tx hash>.").
+			Annotations(entgql.Skip()),
+		field.Time("created_at").Immutable().Default(func() time.Time { return time.Now().UTC() }).
+			Annotations(entgql.Skip()),
+	}
+}
+
+func (Payment) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("invoice", Invoice.Type).Ref("payments").Field("invoice_id").
+			Unique().Required().Immutable(),
+	}
+}
+
+func (Payment) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("invoice_id")}
+}
+
+func (Payment) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipWhereInput)}
+}
+
+// CheckoutSession is one attempt by a customer to pay an invoice: an order
+// at a payment provider, or instructions to transfer stablecoins to one of
+// the merchant's wallets with an amount unique to this session.
+type CheckoutSession struct{ ent.Schema }
+
+func (CheckoutSession) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("cks"), timeMixin{}, tenantMixin{}}
+}
+
+func (CheckoutSession) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("invoice_id").Immutable(),
+		field.Enum("method").Values("CRYPTO", "INFINI_CARD").Immutable(),
+		field.Enum("provider").Values("INFINI", "WALLET").Immutable(),
+		field.Enum("status").Values("NEW", "PROCESSING", "SETTLED", "EXPIRED", "FAILED").Default("NEW"),
+		field.Int64("amount_minor").Positive().Immutable().
+			Comment("What the session asks for, in the invoice's currency.").
+			Annotations(entgql.Skip()),
+		field.String("currency").MaxLen(3).Immutable(),
+		field.Int64("confirmed_minor").Default(0).
+			Comment("What the provider has confirmed so far (cumulative).").
+			Annotations(entgql.Skip()),
+		field.Time("expires_at"),
+		field.String("request_id").Optional().Immutable().
+			Comment("Idempotency key sent to the provider; reused on retries.").
+			Annotations(entgql.Skip()),
+		field.String("order_id").Optional().Nillable().
+			Comment("The provider's order id."),
+		field.String("client_reference").Optional().Immutable().
+			Comment("What the provider echoes back: the invoice's payment reference."),
+		field.String("redirect_url").Optional().MaxLen(2000).
+			Annotations(entgql.Skip()),
+		field.String("network").Optional().Immutable(),
+		field.String("asset").Optional().Immutable(),
+		field.String("address").Optional().Immutable(),
+		field.String("amount_units").Optional().Immutable().
+			Comment("The exact token amount to send, in the token's base units (may exceed int64).").
+			Annotations(entgql.Skip()),
+		field.String("open_key").Optional().Nillable().Unique().
+			Comment("network:asset:address:units while the session is open; unique, so two open sessions never share an amount.").
+			Annotations(entgql.Skip()),
+		field.Strings("exception_tags").Optional().
+			Comment("The provider's anomaly markers, e.g. underpaid, late.").
+			Annotations(entgql.Skip()),
+	}
+}
+
+func (CheckoutSession) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("invoice", Invoice.Type).Ref("checkout_sessions").Field("invoice_id").
+			Unique().Required().Immutable(),
+	}
+}
+
+func (CheckoutSession) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("invoice_id"),
+		index.Fields("order_id"),
+		index.Fields("network", "asset", "address"),
+	}
+}
+
+// The public GraphQL type CheckoutSession is written by hand in
+// graph/checkout.graphqls: payers must see only checkout-safe fields.
+func (CheckoutSession) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+}
+
+// CryptoWallet is one of a merchant's own receiving addresses for a
+// stablecoin on one network (self-custody: no provider holds the money).
+type CryptoWallet struct{ ent.Schema }
+
+func (CryptoWallet) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("wal"), timeMixin{}, tenantMixin{}}
+}
+
+func (CryptoWallet) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("network").Comment("ETHEREUM, TRON, POLYGON, BSC or SOLANA."),
+		field.String("asset").Comment("USDT or USDC."),
+		field.String("address").Comment("Checksummed where the network has a checksum."),
+	}
+}
+
+func (CryptoWallet) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("merchant_id", "network", "asset").Unique()}
+}
+
+func (CryptoWallet) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipWhereInput)}
+}

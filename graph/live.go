@@ -1,0 +1,53 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/tally-invoicing/tally/graph/model"
+	"github.com/tally-invoicing/tally/internal/event"
+	"github.com/tally-invoicing/tally/internal/tenant"
+)
+
+// statusChanges streams the viewer's merchant's invoice status changes until
+// the subscription ends. Only the viewer's merchant is ever subscribed to:
+// the bus fans out by merchant id, so other merchants' events never reach
+// this function.
+func (r *subscriptionResolver) statusChanges(ctx context.Context, invoiceID, customerID *string) (<-chan *model.InvoiceStatusEvent, error) {
+	v := tenant.FromContext(ctx)
+	if v == nil {
+		return nil, tenant.ErrNoViewer
+	}
+	var filter func(event.Message) bool
+	if invoiceID != nil {
+		id := *invoiceID
+		filter = func(m event.Message) bool { return m.InvoiceID == id }
+	}
+	sub := r.Events.Subscribe(v.MerchantID, filter)
+	out := make(chan *model.InvoiceStatusEvent, 1)
+	go func() {
+		defer close(out)
+		defer sub.Close()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case d, ok := <-sub.C:
+				if !ok {
+					// Dropped as too slow, or the server is stopping: ending
+					// the stream tells the client to reconnect and refetch.
+					return
+				}
+				ch := d.Value
+				if ch == nil || (customerID != nil && ch.Invoice.CustomerID != *customerID) {
+					continue
+				}
+				select {
+				case out <- &model.InvoiceStatusEvent{Invoice: ch.Invoice, From: ch.From, To: ch.To, Version: ch.Version, At: ch.At}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return out, nil
+}

@@ -1,0 +1,240 @@
+package invoice
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/tally-invoicing/tally/ent"
+	"github.com/tally-invoicing/tally/ent/invoiceevent"
+	"github.com/tally-invoicing/tally/ent/payment"
+	"github.com/tally-invoicing/tally/internal/database"
+	"github.com/tally-invoicing/tally/internal/event"
+	"github.com/tally-invoicing/tally/internal/fault"
+	"github.com/tally-invoicing/tally/internal/invoice/status"
+	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/tenant"
+)
+
+// Received is money that arrived for an invoice, in its currency's minor units.
+type Received struct {
+	Amount     int64
+	Channel    payment.Channel
+	Provider   string // infini, wallet, manual
+	ExternalID string // order id, tx hash or the merchant's reference
+	Note       string
+	ReceivedAt time.Time
+	// Late is set when a checkout session had expired before the money came.
+	Late              bool
+	CheckoutSessionID string
+	// DedupeKey, when set, makes a second report of the same money a no-op
+	// (ErrAlreadyRecorded) instead of a second payment.
+	DedupeKey string
+}
+
+// ErrAlreadyRecorded is returned when money with the same dedupe key was
+// already recorded.
+var ErrAlreadyRecorded = fault.New(fault.CodeConflict, "this payment has already been recorded")
+
+// ApplyPayment records money received for invoice id and moves the invoice
+// accordingly, inside tx (which the caller commits): OPEN or PARTIALLY_PAID
+// becomes PAID once the total is covered, PARTIALLY_PAID otherwise. Money for
+// an invoice that is already PAID or VOID is still recorded (it is the
+// customer's credit or a refund to make) and shows on the timeline; money is
+// never dropped. It is the one path for checkout, webhooks and manual marks.
+func (s *Service) ApplyPayment(ctx context.Context, tx *ent.Client, id string, r Received) (*ent.Invoice, *ent.Payment, error) {
+	inv, err := s.lock(ctx, tx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if inv.Status == status.Draft {
+		return nil, nil, fault.New(fault.CodeConflict, "a draft cannot be paid; issue it first")
+	}
+	if r.Amount <= 0 {
+		return nil, nil, fault.Invalid("amount", "amount must be greater than 0")
+	}
+	c, _ := money.Lookup(inv.Currency)
+	create := tx.Payment.Create().
+		SetMerchantID(inv.MerchantID).
+		SetInvoiceID(inv.ID).
+		SetAmountMinor(r.Amount).
+		SetCurrency(inv.Currency).
+		SetChannel(r.Channel).
+		SetProvider(r.Provider).
+		SetNote(r.Note).
+		SetReceivedAt(r.ReceivedAt.UTC()).
+		SetRecordedBy(Actor(ctx)).
+		SetLate(r.Late)
+	if r.ExternalID != "" {
+		create.SetExternalID(r.ExternalID)
+	}
+	if r.CheckoutSessionID != "" {
+		create.SetCheckoutSessionID(r.CheckoutSessionID)
+	}
+	if r.DedupeKey != "" {
+		create.SetDedupeKey(r.DedupeKey)
+	}
+	pay, err := create.Save(ctx)
+	if ent.IsConstraintError(err) && r.DedupeKey != "" {
+		return nil, nil, ErrAlreadyRecorded
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+
+	paid := inv.AmountPaidMinor + r.Amount
+	note := describePayment(pay, c)
+	upd := tx.Invoice.UpdateOne(inv).SetAmountPaidMinor(paid)
+	to := status.PartiallyPaid
+	if paid >= inv.TotalMinor {
+		to = status.Paid
+	}
+	if status.CanTransition(inv.Status, to) {
+		out, err := s.transition(ctx, tx, inv, upd, to, invoiceevent.TypePAYMENT_RECEIVED, note)
+		return out, pay, err
+	}
+	// PAID or VOID: the money is kept on record without a status change.
+	switch inv.Status {
+	case status.Paid:
+		note += "; the invoice was already paid, so this is the customer's credit"
+	case status.Void:
+		note += "; the invoice is void: refund the customer or keep it as credit"
+	}
+	out, err := upd.AddVersion(1).Save(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := recordEvent(ctx, tx, out, invoiceevent.TypePAYMENT_RECEIVED, s.now(), nil, nil, note); err != nil {
+		return nil, nil, err
+	}
+	return out, pay, nil
+}
+
+// MarkPaidInput is money received outside Tally's checkout.
+type MarkPaidInput struct {
+	// Amount defaults to the amount due.
+	Amount     *decimal.Decimal
+	Channel    payment.Channel
+	Reference  string
+	Note       string
+	ReceivedAt *time.Time
+}
+
+// MarkPaid records a payment the merchant received by bank transfer, cash or
+// otherwise, through the same path as provider payments.
+func (s *Service) MarkPaid(ctx context.Context, id string, in MarkPaidInput) (*ent.Invoice, error) {
+	if tenant.FromContext(ctx) == nil {
+		return nil, tenant.ErrNoViewer
+	}
+	switch in.Channel {
+	case payment.ChannelBANK_TRANSFER, payment.ChannelCASH, payment.ChannelOTHER:
+	default:
+		return nil, fault.Invalidf("channel", "%s payments are recorded by the checkout itself; choose BANK_TRANSFER, CASH or OTHER", in.Channel)
+	}
+	ref := strings.TrimSpace(in.Reference)
+	note := strings.TrimSpace(in.Note)
+	if utf8.RuneCountInString(ref) > 200 {
+		return nil, fault.Invalid("reference", "reference must be at most 200 characters")
+	}
+	if utf8.RuneCountInString(note) > maxDescription {
+		return nil, fault.Invalidf("note", "note must be at most %d characters", maxDescription)
+	}
+	at := s.now()
+	if in.ReceivedAt != nil {
+		if in.ReceivedAt.After(at.Add(5 * time.Minute)) {
+			return nil, fault.Invalid("receivedAt", "the payment cannot have been received in the future")
+		}
+		at = in.ReceivedAt.UTC()
+	}
+	var out *ent.Invoice
+	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
+		inv, err := s.lock(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		switch inv.Status {
+		case status.Draft:
+			return fault.New(fault.CodeConflict, "a draft cannot be paid; issue it first")
+		case status.Paid:
+			return fault.New(fault.CodeConflict, "invoice "+deref(inv.Number)+" is already paid")
+		case status.Void:
+			return fault.New(fault.CodeConflict, "invoice "+deref(inv.Number)+" is void and cannot be paid")
+		}
+		c, _ := money.Lookup(inv.Currency)
+		amount := AmountDue(inv)
+		if in.Amount != nil {
+			if !in.Amount.IsPositive() {
+				return fault.Invalid("amount", "amount must be greater than 0")
+			}
+			amount, err = money.ToMinor(*in.Amount, c)
+			if err != nil {
+				return fault.WithField(err, "amount")
+			}
+		}
+		out, _, err = s.ApplyPayment(ctx, tx, inv.ID, Received{
+			Amount:     amount,
+			Channel:    in.Channel,
+			Provider:   "manual",
+			ExternalID: ref,
+			Note:       note,
+			ReceivedAt: at,
+		})
+		return err
+	})
+	return detach(out, err)
+}
+
+func describePayment(p *ent.Payment, c money.Currency) string {
+	var how string
+	switch p.Channel {
+	case payment.ChannelCHECKOUT_CARD:
+		how = "by card"
+	case payment.ChannelCHECKOUT_CRYPTO:
+		how = "in stablecoins"
+	case payment.ChannelBANK_TRANSFER:
+		how = "by bank transfer"
+	case payment.ChannelCASH:
+		how = "in cash"
+	default:
+		how = "by other means"
+	}
+	s := fmt.Sprintf("%s received %s", money.Format(p.AmountMinor, c), how)
+	if p.ExternalID != nil && *p.ExternalID != "" {
+		s += " (" + *p.ExternalID + ")"
+	}
+	if p.Late {
+		s += ", after the checkout had expired"
+	}
+	return s
+}
+
+// Change is a committed status change, as live subscribers see it.
+type Change struct {
+	Invoice *ent.Invoice
+	From    *status.Status
+	To      status.Status
+	Version int
+	At      time.Time
+}
+
+// LoadChange reads the change an event.Message names. It runs once per
+// message per process, before fan-out to subscribers.
+func (s *Service) LoadChange(ctx context.Context, m event.Message) (*Change, error) {
+	ctx = tenant.System(ctx)
+	ev, err := s.client.InvoiceEvent.Get(ctx, m.EventID)
+	if err != nil {
+		return nil, fmt.Errorf("load invoice event %s: %w", m.EventID, err)
+	}
+	inv, err := s.client.Invoice.Get(ctx, ev.InvoiceID)
+	if err != nil {
+		return nil, fmt.Errorf("load invoice %s: %w", ev.InvoiceID, err)
+	}
+	if ev.ToStatus == nil || inv.MerchantID != m.MerchantID {
+		return nil, fmt.Errorf("invoice event %s is not a status change of merchant %s", m.EventID, m.MerchantID)
+	}
+	return &Change{Invoice: inv, From: ev.FromStatus, To: *ev.ToStatus, Version: ev.InvoiceVersion, At: ev.At}, nil
+}
