@@ -1,7 +1,6 @@
 package graph
 
 import (
-
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/checkoutsession"
 	"github.com/tally-invoicing/tally/graph/model"

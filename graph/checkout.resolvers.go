@@ -9,6 +9,8 @@ import (
 	"context"
 	"encoding/base64"
 
+	"errors"
+	"fmt"
 	"github.com/tally-invoicing/tally/ent/checkoutsession"
 	"github.com/tally-invoicing/tally/internal/checkout"
 	"github.com/tally-invoicing/tally/internal/checkout/wallet"
@@ -16,8 +18,6 @@ import (
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/reference"
-	"errors"
-	"fmt"
 
 	"github.com/shopspring/decimal"
 	"github.com/tally-invoicing/tally/ent"

@@ -8,12 +8,12 @@ package graph
 import (
 	"context"
 
+	"fmt"
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/merchant"
 	"github.com/tally-invoicing/tally/internal/money"
-	"fmt"
 
 	"github.com/shopspring/decimal"
 	"github.com/tally-invoicing/tally/ent"
