@@ -8,20 +8,19 @@ package graph
 import (
 	"context"
 	"encoding/base64"
-
 	"errors"
 	"fmt"
+
+	"github.com/shopspring/decimal"
+	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/checkoutsession"
+	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/checkout"
 	"github.com/tally-invoicing/tally/internal/checkout/wallet"
 	"github.com/tally-invoicing/tally/internal/fault"
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/reference"
-
-	"github.com/shopspring/decimal"
-	"github.com/tally-invoicing/tally/ent"
-	"github.com/tally-invoicing/tally/graph/model"
 )
 
 // Status is the resolver for the status field.
@@ -41,6 +40,14 @@ func (r *checkoutSessionResolver) Amount(ctx context.Context, obj *ent.CheckoutS
 	c, _ := money.Lookup(obj.Currency)
 	d := money.FromMinor(obj.AmountMinor, c)
 	return &d, nil
+}
+
+// Currency is the resolver for the currency field.
+func (r *checkoutSessionResolver) Currency(ctx context.Context, obj *ent.CheckoutSession) (string, error) {
+	if obj.Provider == checkoutsession.ProviderWALLET {
+		return obj.Asset, nil
+	}
+	return obj.Currency, nil
 }
 
 // Reference is the resolver for the reference field.

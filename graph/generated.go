@@ -275,6 +275,7 @@ type ComplexityRoot struct {
 		DeleteInvoiceDraft       func(childComplexity int, id string) int
 		IssueInvoice             func(childComplexity int, id string, send bool) int
 		MarkInvoicePaid          func(childComplexity int, id string, input model.MarkInvoicePaidInput) int
+		MarkInvoiceUncollectible func(childComplexity int, id string, reason *string) int
 		RevokeAPIKey             func(childComplexity int, id string) int
 		SendInvoice              func(childComplexity int, id string) int
 		SetCryptoWallets         func(childComplexity int, wallets []*model.CryptoWalletInput) int
@@ -359,6 +360,7 @@ type CheckoutSessionResolver interface {
 	Status(ctx context.Context, obj *ent.CheckoutSession) (model.CheckoutSessionStatus, error)
 
 	Amount(ctx context.Context, obj *ent.CheckoutSession) (*decimal.Decimal, error)
+	Currency(ctx context.Context, obj *ent.CheckoutSession) (string, error)
 
 	Reference(ctx context.Context, obj *ent.CheckoutSession) (*string, error)
 	PaymentURI(ctx context.Context, obj *ent.CheckoutSession) (*string, error)
@@ -402,6 +404,7 @@ type MutationResolver interface {
 	DeleteInvoiceDraft(ctx context.Context, id string) (string, error)
 	VoidInvoice(ctx context.Context, id string, reason *string) (*ent.Invoice, error)
 	MarkInvoicePaid(ctx context.Context, id string, input model.MarkInvoicePaidInput) (*ent.Invoice, error)
+	MarkInvoiceUncollectible(ctx context.Context, id string, reason *string) (*ent.Invoice, error)
 	SetCryptoWallets(ctx context.Context, wallets []*model.CryptoWalletInput) (*ent.Merchant, error)
 	SetInfiniCredentials(ctx context.Context, input model.InfiniCredentialsInput) (*ent.Merchant, error)
 	ClearInfiniCredentials(ctx context.Context) (*ent.Merchant, error)
@@ -1441,6 +1444,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkInvoicePaid(childComplexity, args["id"].(string), args["input"].(model.MarkInvoicePaidInput)), true
+	case "Mutation.markInvoiceUncollectible":
+		if e.ComplexityRoot.Mutation.MarkInvoiceUncollectible == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markInvoiceUncollectible_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkInvoiceUncollectible(childComplexity, args["id"].(string), args["reason"].(*string)), true
 	case "Mutation.revokeAPIKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -2787,6 +2801,28 @@ func (ec *executionContext) field_Mutation_markInvoicePaid_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_markInvoiceUncollectible_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeAPIKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4087,7 +4123,7 @@ func (ec *executionContext) _CheckoutSession_currency(ctx context.Context, field
 			return ec.fieldContext_CheckoutSession_currency(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Currency, nil
+			return ec.Resolvers.CheckoutSession().Currency(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -4098,7 +4134,7 @@ func (ec *executionContext) _CheckoutSession_currency(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_CheckoutSession_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CheckoutSession", field, false, false, "String")
+	return graphql.NewScalarFieldContext("CheckoutSession", field, true, true, "String")
 }
 
 func (ec *executionContext) _CheckoutSession_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.CheckoutSession) (ret graphql.Marshaler) {
@@ -7825,6 +7861,50 @@ func (ec *executionContext) fieldContext_Mutation_markInvoicePaid(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_markInvoicePaid_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_markInvoiceUncollectible(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_markInvoiceUncollectible(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MarkInvoiceUncollectible(ctx, fc.Args["id"].(string), fc.Args["reason"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Invoice) graphql.Marshaler {
+			return ec.marshalNInvoice2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐInvoice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_markInvoiceUncollectible(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Invoice(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_markInvoiceUncollectible_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11689,10 +11769,11 @@ func (ec *executionContext) _CheckoutSession(ctx context.Context, sel ast.Select
 					return ec._CheckoutSession_amount(ctx, field, obj)
 				})
 		case "currency":
-			out.Values[i] = ec._CheckoutSession_currency(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CheckoutSession_currency(ctx, field, obj)
+				})
 		case "expiresAt":
 			out.Values[i] = ec._CheckoutSession_expiresAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -12919,6 +13000,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "markInvoicePaid":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_markInvoicePaid(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "markInvoiceUncollectible":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_markInvoiceUncollectible(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

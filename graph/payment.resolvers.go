@@ -7,17 +7,16 @@ package graph
 
 import (
 	"context"
-
 	"fmt"
+
+	"github.com/shopspring/decimal"
+	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
+	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/merchant"
 	"github.com/tally-invoicing/tally/internal/money"
-
-	"github.com/shopspring/decimal"
-	"github.com/tally-invoicing/tally/ent"
-	"github.com/tally-invoicing/tally/graph/model"
 )
 
 // AmountOverpaid is the resolver for the amountOverpaid field.
@@ -64,6 +63,11 @@ func (r *mutationResolver) MarkInvoicePaid(ctx context.Context, id string, input
 		Amount: input.Amount, Channel: input.Channel, Reference: deref(input.Reference),
 		Note: deref(input.Note), ReceivedAt: input.ReceivedAt,
 	})
+}
+
+// MarkInvoiceUncollectible is the resolver for the markInvoiceUncollectible field.
+func (r *mutationResolver) MarkInvoiceUncollectible(ctx context.Context, id string, reason *string) (*ent.Invoice, error) {
+	return r.InvoiceService.MarkUncollectible(ctx, id, reason)
 }
 
 // SetCryptoWallets is the resolver for the setCryptoWallets field.

@@ -109,11 +109,7 @@ func (a *app) payEvents(w http.ResponseWriter, r *http.Request) {
 		a.internalError(w, r, "open payment link", err)
 		return
 	}
-	flusher, ok := w.(http.Flusher)
-	if !ok {
-		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
-		return
-	}
+	rc := http.NewResponseController(w)
 	id := v.Invoice.ID
 	sub := a.events.Subscribe(v.Invoice.MerchantID, func(m event.Message) bool { return m.InvoiceID == id })
 	defer sub.Close()
@@ -122,7 +118,9 @@ func (a *app) payEvents(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Accel-Buffering", "no")
 	// Tell a reconnecting browser to wait a little, then confirm the stream.
 	fmt.Fprint(w, "retry: 2000\n\n")
-	flusher.Flush()
+	if err := rc.Flush(); err != nil {
+		return
+	}
 	tick := time.NewTicker(25 * time.Second)
 	defer tick.Stop()
 	for {
@@ -141,7 +139,9 @@ func (a *app) payEvents(w http.ResponseWriter, r *http.Request) {
 			b, _ := json.Marshal(map[string]any{"status": d.Value.To, "version": d.Value.Version})
 			fmt.Fprintf(w, "event: status\ndata: %s\n\n", b)
 		}
-		flusher.Flush()
+		if err := rc.Flush(); err != nil {
+			return
+		}
 	}
 }
 

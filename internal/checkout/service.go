@@ -35,6 +35,10 @@ const (
 	infiniSessionTTL = time.Hour
 	// A session about to expire is not handed out again; a fresh one is.
 	reuseMargin = 10 * time.Minute
+	// An expired wallet session keeps its amount this long, so a transfer
+	// that arrives late is still matched to it and to nothing else (Infini
+	// likewise counts payments up to 24 hours late).
+	lateGrace = 24 * time.Hour
 )
 
 // Errors a payer or a provider can get.
@@ -327,10 +331,11 @@ func (s *Service) startWallet(ctx context.Context, v *View, network, asset strin
 			if !ent.IsNotFound(err) {
 				return err
 			}
-			// Amounts of expired sessions are free again.
+			// Amounts of sessions expired longer than the grace period are
+			// free again.
 			if _, err := tx.CheckoutSession.Update().Where(
 				checkoutsession.Network(string(tok.Network)), checkoutsession.Asset(string(tok.Asset)),
-				checkoutsession.Address(w.Address), checkoutsession.OpenKeyNotNil(), checkoutsession.ExpiresAtLTE(now),
+				checkoutsession.Address(w.Address), checkoutsession.OpenKeyNotNil(), checkoutsession.ExpiresAtLTE(now.Add(-lateGrace)),
 			).ClearOpenKey().Save(ctx); err != nil {
 				return err
 			}

@@ -455,6 +455,21 @@ func (s *Service) Void(ctx context.Context, id string, reason *string) (*ent.Inv
 	})
 }
 
+// MarkUncollectible writes an invoice off as bad debt, as Stripe does: it
+// stays on record, stops being overdue, and can still be paid.
+func (s *Service) MarkUncollectible(ctx context.Context, id string, reason *string) (*ent.Invoice, error) {
+	return s.update(ctx, id, func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
+		r := ""
+		if reason != nil {
+			r = strings.TrimSpace(*reason)
+		}
+		if utf8.RuneCountInString(r) > maxVoidReasonRune {
+			return nil, fault.Invalidf("reason", "reason must be at most %d characters", maxVoidReasonRune)
+		}
+		return s.transition(ctx, tx, inv, tx.Invoice.UpdateOne(inv), status.Uncollectible, invoiceevent.TypeMARKED_UNCOLLECTIBLE, r)
+	})
+}
+
 // transition is the one place an invoice's status changes. It refuses any
 // move the state machine does not allow, bumps the version and appends the
 // timeline event, all in the caller's transaction; once that commits, the

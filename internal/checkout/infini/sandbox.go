@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -72,6 +73,8 @@ type Sandbox struct {
 	ctx    context.Context // cancelled by Close, stopping webhook retries
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	webhookURL atomic.Pointer[string]
 
 	mu          sync.Mutex
 	closed      bool
@@ -442,10 +445,21 @@ func (s *Sandbox) event(o *sandboxOrder, name string) *delivery {
 	return &delivery{body: body, timestamp: strconv.FormatInt(s.now().Unix(), 10), id: NewRequestID()}
 }
 
+// SetWebhookURL changes where webhooks go, e.g. to a dead URL to see how
+// the app repairs a webhook that never arrives.
+func (s *Sandbox) SetWebhookURL(u string) { s.webhookURL.Store(&u) }
+
+func (s *Sandbox) hookURL() string {
+	if u := s.webhookURL.Load(); u != nil {
+		return *u
+	}
+	return s.cfg.WebhookURL
+}
+
 // deliver sends a webhook now and, if that fails, keeps retrying in the
 // background up to maxWebhookSends sends in all.
 func (s *Sandbox) deliver(d *delivery) {
-	if d == nil || s.cfg.WebhookURL == "" || s.send(d) == nil {
+	if d == nil || s.hookURL() == "" || s.send(d) == nil {
 		return
 	}
 	s.mu.Lock()
@@ -469,14 +483,14 @@ func (s *Sandbox) deliver(d *delivery) {
 			}
 			wait = min(2*wait, 30*time.Second)
 		}
-		slog.Warn("infini sandbox: webhook not delivered", "event_id", d.id, "url", s.cfg.WebhookURL, "err", err)
+		slog.Warn("infini sandbox: webhook not delivered", "event_id", d.id, "url", s.hookURL(), "err", err)
 	}()
 }
 
 func (s *Sandbox) send(d *delivery) error {
 	ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.WebhookURL, bytes.NewReader(d.body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.hookURL(), bytes.NewReader(d.body))
 	if err != nil {
 		return err
 	}
