@@ -316,7 +316,10 @@ func TestInfiniWebhookSignatures(t *testing.T) {
 			return h, b
 		}, http.StatusUnauthorized},
 		{"no signature", func(h http.Header, b []byte) (http.Header, []byte) { h.Del(infini.HeaderSignature); return h, b }, http.StatusUnauthorized},
-		{"other event id", func(h http.Header, b []byte) (http.Header, []byte) { h.Set(infini.HeaderEventID, "evt-other"); return h, b }, http.StatusUnauthorized},
+		{"other event id", func(h http.Header, b []byte) (http.Header, []byte) {
+			h.Set(infini.HeaderEventID, "evt-other")
+			return h, b
+		}, http.StatusUnauthorized},
 		{"not JSON", func(h http.Header, b []byte) (http.Header, []byte) { return h, []byte("<xml/>") }, http.StatusBadRequest},
 	}
 	for _, tc := range cases {
@@ -517,7 +520,9 @@ func TestMarkInvoicePaid(t *testing.T) {
 		c.expectCode("VALIDATION", "amount", mark, map[string]any{"id": id, "in": map[string]any{"channel": "CASH", "amount": "1.005"}})
 		c.expectCode("VALIDATION", "receivedAt", mark, map[string]any{"id": id, "in": map[string]any{"channel": "CASH", "receivedAt": time.Now().Add(48 * time.Hour).Format(time.RFC3339)}})
 
-		var out struct{ MarkInvoicePaid struct{ Status, AmountDue string } }
+		var out struct {
+			MarkInvoicePaid struct{ Status, AmountDue string }
+		}
 		c.do(mark, map[string]any{"id": id, "in": map[string]any{"channel": "BANK_TRANSFER", "amount": "100.00", "reference": "SEPA 4471"}}, &out)
 		if out.MarkInvoicePaid.Status != "PARTIALLY_PAID" || out.MarkInvoicePaid.AmountDue != "200.00" {
 			t.Fatalf("after 100 of 300: %+v, want PARTIALLY_PAID due 200.00", out.MarkInvoicePaid)
