@@ -118,13 +118,20 @@ func (s *Service) Render(ctx context.Context, v *View, st PageState) ([]byte, er
 	if snap.DueDate != nil {
 		pv.DueDate = snap.DueDate.Format("2 January 2006")
 	}
+	var current *ent.CheckoutSession
+	if sess := st.Session; sess != nil && sess.InvoiceID == inv.ID && sess.Provider == checkoutsession.ProviderWALLET {
+		current = sess
+	}
 	for _, o := range v.Options {
+		if current != nil && o.Network == current.Network && o.Asset == current.Asset {
+			continue // its instructions are on the page already
+		}
 		ov := optionView{Method: string(o.Method), Network: o.Network, Asset: o.Asset, Label: o.Label}
 		switch {
 		case o.Provider == checkoutsession.ProviderWALLET:
 			ov.Hint = "Send from any wallet; no account needed"
 		case o.Method == invoice.MethodInfiniCard:
-			ov.Hint = "Visa, Mastercard, Apple Pay — through Infini"
+			ov.Hint = "Infini Corporate Card, Visa, Mastercard — through Infini"
 		default:
 			ov.Hint = "USDT, USDC and more — through Infini"
 		}
