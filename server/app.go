@@ -202,15 +202,28 @@ func spa() http.Handler {
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	wrote  bool
 }
 
 // Unwrap lets http.ResponseController reach the connection (to flush an
 // event stream).
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// WriteHeader passes on the first status only: a handler that answers twice
+// (gqlgen after the websocket library refused an upgrade) must not log
+// "superfluous WriteHeader".
 func (s *statusRecorder) WriteHeader(code int) {
+	if s.wrote {
+		return
+	}
+	s.wrote = true
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	s.wrote = true
+	return s.ResponseWriter.Write(b)
 }
 
 func logRequests(next http.Handler) http.Handler {

@@ -124,6 +124,7 @@ type InfiniSettings struct {
 
 // An invoice changed status.
 type InvoiceStatusEvent struct {
+	// The invoice as it is when the event is delivered: it may already be newer than this event (compare version).
 	Invoice *ent.Invoice `json:"invoice"`
 	// null when the invoice was just created.
 	From *status.Status `json:"from,omitempty"`
