@@ -5,7 +5,8 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 // never edit it by hand; run `npm run generate` at the repository root.
 const config: CodegenConfig = {
   schema: ['../graph/*.graphqls', '../graph/ent.graphql'],
-  documents: ['src/**/*.tsx', '!src/gql/**/*'],
+  // Operations live next to what uses them: components, and hooks in .ts files.
+  documents: ['src/**/*.{ts,tsx}', '!src/gql/**/*'],
   ignoreNoDocuments: true,
   generates: {
     './src/gql/': {

@@ -13,9 +13,19 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconChevronDown, IconFileInvoice, IconKey, IconLogout, IconMail, IconSettings, IconUsers } from '@tabler/icons-react';
+import {
+  IconChevronDown,
+  IconCreditCard,
+  IconFileInvoice,
+  IconKey,
+  IconLogout,
+  IconMail,
+  IconSettings,
+  IconUsers,
+} from '@tabler/icons-react';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
+import { PaidNotifications } from '../features/invoices/PaidNotifications';
 import { graphql } from '../gql';
 import { showError } from '../lib/errors';
 import { useResetClient } from '../lib/urql';
@@ -57,9 +67,20 @@ const nav = [
   },
   {
     section: 'Account',
-    links: [{ to: '/settings', label: 'Settings', icon: IconSettings }],
+    links: [
+      { to: '/settings', label: 'Settings', icon: IconSettings },
+      { to: '/settings/payments', label: 'Payments', icon: IconCreditCard },
+    ],
   },
 ];
+
+/** The nav link for a path: the longest `to` it is at or under, so /settings/payments is not also Settings. */
+function activeLink(pathname: string): string | undefined {
+  return nav
+    .flatMap((g) => g.links.map((l) => l.to))
+    .filter((to) => pathname === to || pathname.startsWith(`${to}/`))
+    .sort((a, b) => b.length - a.length)[0];
+}
 
 /** The signed-in frame: header, left navbar, and the page. Redirects to sign in when signed out. */
 export function AppLayout() {
@@ -84,6 +105,7 @@ export function AppLayout() {
     return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
   }
   const { merchant, user } = data.viewer;
+  const active = activeLink(location.pathname);
 
   const onSignOut = async () => {
     const res = await signOut({});
@@ -130,6 +152,9 @@ export function AppLayout() {
               <Menu.Item leftSection={<IconSettings size={16} />} component={Link} to="/settings">
                 Business settings
               </Menu.Item>
+              <Menu.Item leftSection={<IconCreditCard size={16} />} component={Link} to="/settings/payments">
+                Payment settings
+              </Menu.Item>
               <Menu.Item leftSection={<IconLogout size={16} />} onClick={onSignOut}>
                 Sign out
               </Menu.Item>
@@ -151,7 +176,7 @@ export function AppLayout() {
                 to={link.to}
                 label={link.label}
                 leftSection={<link.icon size={18} stroke={1.6} />}
-                active={location.pathname.startsWith(link.to)}
+                active={link.to === active}
                 onClick={close}
                 style={{ borderRadius: 'var(--mantine-radius-md)' }}
                 fw={500}
@@ -160,6 +185,8 @@ export function AppLayout() {
           </Box>
         ))}
       </AppShell.Navbar>
+
+      <PaidNotifications />
 
       <AppShell.Main bg="gray.0" mih="100vh">
         <Box maw={1200} mx="auto">

@@ -9,6 +9,7 @@ import { InvoiceWizardPage } from '../features/invoices/wizard/InvoiceWizardPage
 import { CustomersPage } from '../features/customers/CustomersPage';
 import { APIKeysPage } from '../features/apikeys/APIKeysPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
+import { PaymentSettingsPage } from '../features/settings/PaymentSettingsPage';
 import { EmailsPage } from '../features/emails/EmailsPage';
 import { NotFoundPage } from './NotFoundPage';
 
@@ -50,6 +51,7 @@ export const router = createBrowserRouter([
           { path: '/emails', element: <EmailsPage /> },
           { path: '/developers/api-keys', element: <APIKeysPage /> },
           { path: '/settings', element: <SettingsPage /> },
+          { path: '/settings/payments', element: <PaymentSettingsPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

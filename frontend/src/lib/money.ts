@@ -63,3 +63,38 @@ export function formatMoney(amount: string | null | undefined, currency: string)
     return `${frac ? `${grouped}.${frac}` : grouped} ${currency}`;
   }
 }
+
+/**
+ * What is wrong with a typed amount of money, or null when it is fine: a
+ * decimal greater than 0 with at most the currency's digits after the point.
+ */
+export function amountError(input: string, currency: string): string | null {
+  const value = parseDecimal(input);
+  if (!value) return `Enter an amount, e.g. ${(25.5).toFixed(minorUnits(currency))}`;
+  const digits = minorUnits(currency);
+  const typed = input.trim().split('.')[1]?.length ?? 0;
+  if (typed > digits) {
+    return digits === 0
+      ? `${currency} amounts have no decimals`
+      : `${currency} amounts have at most ${digits} decimal${digits === 1 ? '' : 's'}`;
+  }
+  if (value.isZero()) return 'Enter an amount greater than 0';
+  return null;
+}
+
+/** a - b for decimal strings, to the currency's minor unit (negative when b is larger). */
+export function subtractAmounts(a: string, b: string, currency: string): string {
+  return new D(a).minus(b).toFixed(minorUnits(currency));
+}
+
+/** Whether a decimal string is zero ("0", "0.00"). */
+export function isZeroAmount(amount: string): boolean {
+  return new D(amount).isZero();
+}
+
+/** part / whole as a percentage from 0 to 100, for a progress bar (not money). */
+export function percentOf(part: string, whole: string): number {
+  const w = new D(whole);
+  if (w.isZero()) return new D(part).isZero() ? 0 : 100;
+  return D.min(100, new D(part).div(w).times(100)).toNumber();
+}

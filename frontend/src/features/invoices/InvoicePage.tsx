@@ -25,9 +25,11 @@ import { useDisclosure } from '@mantine/hooks';
 import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import {
+  IconAlertOctagon,
   IconAlertTriangle,
   IconArrowLeft,
   IconBan,
+  IconCash,
   IconCheck,
   IconFileCheck,
   IconFilePlus,
@@ -46,12 +48,15 @@ import { graphql } from '../../gql';
 import { EmailBouncingBadge, usePollWhile } from '../../lib/email';
 import { showError } from '../../lib/errors';
 import { formatDate, formatDateTime, formatDueDate } from '../../lib/format';
-import { formatMoney } from '../../lib/money';
+import { formatMoney, isZeroAmount } from '../../lib/money';
 import { DownloadPdfButton, InvoicePreview } from './InvoicePreview';
 import { InvoiceEmails } from './InvoiceEmails';
+import { InvoicePayments } from './InvoicePayments';
 import { InvoiceStatusBadge } from './InvoiceStatusBadge';
+import { MarkPaidModal } from './MarkPaidModal';
 import { SendInvoiceModal } from './SendInvoiceModal';
 import { paymentMethodLabel, statusLabel } from './status';
+import { useInvoiceStatusChanges } from './useInvoiceStatusChanges';
 
 const InvoiceDetailQuery = graphql(`
   query InvoiceDetail($id: ID!) {
@@ -78,6 +83,8 @@ const InvoiceDetailQuery = graphql(`
         total
         amountPaid
         amountDue
+        amountOverpaid
+        version
         customer {
           id
           name
@@ -92,6 +99,18 @@ const InvoiceDetailQuery = graphql(`
           quantity
           unitPrice
           amount
+        }
+        payments {
+          id
+          amount
+          currency
+          channel
+          provider
+          externalID
+          note
+          receivedAt
+          recordedBy
+          late
         }
         events {
           id
@@ -140,6 +159,8 @@ const eventLabel: Record<string, string> = {
   UPDATED: 'Updated',
   ISSUED: 'Issued',
   VOIDED: 'Voided',
+  PAYMENT_RECEIVED: 'Payment received',
+  MARKED_UNCOLLECTIBLE: 'Marked uncollectible',
   EMAIL_QUEUED: 'Email queued',
   EMAIL_SENT: 'Email sent',
   EMAIL_FAILED: 'Email failed',
@@ -153,6 +174,8 @@ const eventBullet: Record<string, { icon: typeof IconSend; color: string }> = {
   UPDATED: { icon: IconPencil, color: 'gray' },
   ISSUED: { icon: IconFileCheck, color: 'indigo' },
   VOIDED: { icon: IconBan, color: 'dark' },
+  PAYMENT_RECEIVED: { icon: IconCash, color: 'green' },
+  MARKED_UNCOLLECTIBLE: { icon: IconAlertOctagon, color: 'red' },
   EMAIL_QUEUED: { icon: IconMailForward, color: 'gray' },
   EMAIL_SENT: { icon: IconSend, color: 'blue' },
   EMAIL_FAILED: { icon: IconAlertTriangle, color: 'orange' },
@@ -179,6 +202,7 @@ export function InvoicePage() {
   const [, deleteDraft] = useMutation(DeleteDraftMutation);
   const [voidOpen, voidModal] = useDisclosure(false);
   const [sendOpen, sendModal] = useDisclosure(false);
+  const [paidOpen, paidModal] = useDisclosure(false);
   const [reason, setReason] = useState('');
 
   // While an email is on its way, follow its status: the worker sends it
@@ -190,6 +214,15 @@ export function InvoicePage() {
     () => refetch({ requestPolicy: 'network-only' }),
     queued.some((e) => e.lastError) ? 10_000 : 2_000,
   );
+
+  // Paid through the payment link, marked paid in another tab: reload when
+  // this invoice moves past the version shown.
+  useInvoiceStatusChanges({
+    onChange: (change) => {
+      if (change.invoice.id === id && change.version > (loaded?.version ?? 0)) refetch({ requestPolicy: 'network-only' });
+    },
+    onResync: () => refetch({ requestPolicy: 'network-only' }),
+  });
 
   if (fetching && !data) {
     return (
@@ -216,6 +249,7 @@ export function InvoicePage() {
   const isDraft = inv.status === 'DRAFT';
   // Sending is for an invoice that is still owed; a reminder once it was sent.
   const canSend = canVoid;
+  const canMarkPaid = canVoid || inv.status === 'UNCOLLECTIBLE';
   const sending = queued.length > 0;
 
   const onVoid = async () => {
@@ -289,6 +323,11 @@ export function InvoicePage() {
           {canVoid && (
             <Button variant="default" leftSection={<IconBan size={16} />} onClick={voidModal.open}>
               Void
+            </Button>
+          )}
+          {canMarkPaid && (
+            <Button variant="default" leftSection={<IconCash size={16} />} onClick={paidModal.open}>
+              Mark as paid
             </Button>
           )}
           {canSend && (
@@ -392,8 +431,16 @@ export function InvoicePage() {
                   <Text fw={600}>Amount due</Text>
                   <Text fw={600}>{formatMoney(inv.amountDue, inv.currency)}</Text>
                 </Group>
+                {!isZeroAmount(inv.amountOverpaid) && (
+                  <Group justify="space-between">
+                    <Text size="sm" c="orange.8">Overpaid (customer's credit)</Text>
+                    <Text size="sm" c="orange.8">{formatMoney(inv.amountOverpaid, inv.currency)}</Text>
+                  </Group>
+                )}
               </Stack>
             </Paper>
+
+            <InvoicePayments invoice={inv} />
 
             <InvoiceEmails emails={inv.emails ?? []} status={inv.status} customerEmail={inv.customer.email} />
 
@@ -463,6 +510,7 @@ export function InvoicePage() {
       </Grid>
 
       {canSend && <SendInvoiceModal invoice={inv} opened={sendOpen} onClose={sendModal.close} />}
+      {canMarkPaid && <MarkPaidModal invoice={inv} opened={paidOpen} onClose={paidModal.close} />}
 
       <Modal opened={voidOpen} onClose={voidModal.close} title={`Void ${title}?`} centered>
         <Stack>

@@ -13,9 +13,9 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { useDebouncedCallback, useDebouncedValue } from '@mantine/hooks';
 import { IconFileInvoice, IconPlus, IconSearch } from '@tabler/icons-react';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
@@ -25,6 +25,7 @@ import { formatDate, formatDueDate } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 import { InvoiceStatusBadge } from './InvoiceStatusBadge';
 import { statusLabel } from './status';
+import { useInvoiceStatusChanges } from './useInvoiceStatusChanges';
 
 const PAGE_SIZE = 25;
 
@@ -116,6 +117,13 @@ export function InvoicesPage() {
   });
   const filterCustomer = customerData?.node?.__typename === 'Customer' ? customerData.node : null;
 
+  // Live: on a status change anywhere, every loaded page is fetched again. A
+  // change can move a row in or out of the filter, and a burst (a batch of
+  // payments) is one reload, not one per event.
+  const [refresh, setRefresh] = useState(0);
+  const reload = useDebouncedCallback(() => setRefresh((n) => n + 1), 300);
+  useInvoiceStatusChanges({ onChange: reload, onResync: reload });
+
   return (
     <Stack gap="lg">
       <Group justify="space-between">
@@ -168,7 +176,7 @@ export function InvoicesPage() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            <InvoicePages key={JSON.stringify(where)} where={where} />
+            <InvoicePages key={JSON.stringify(where)} where={where} refresh={refresh} />
           </Table.Tbody>
         </Table>
       </Paper>
@@ -177,7 +185,7 @@ export function InvoicesPage() {
 }
 
 /** Cursor pagination: each "Load more" appends a page that runs its own query. */
-function InvoicePages({ where }: { where: InvoiceWhereInput }) {
+function InvoicePages({ where, refresh }: { where: InvoiceWhereInput; refresh: number }) {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   return (
     <>
@@ -185,6 +193,7 @@ function InvoicePages({ where }: { where: InvoiceWhereInput }) {
         <InvoicesChunk
           key={after ?? 'first'}
           where={where}
+          refresh={refresh}
           after={after}
           isFirst={i === 0}
           isLast={i === cursors.length - 1}
@@ -195,20 +204,28 @@ function InvoicePages({ where }: { where: InvoiceWhereInput }) {
   );
 }
 
-function InvoicesChunk({ where, after, isFirst, isLast, onLoadMore }: {
+function InvoicesChunk({ where, refresh, after, isFirst, isLast, onLoadMore }: {
   where: InvoiceWhereInput;
+  /** Bumped when invoices changed on the server: fetch this page again. */
+  refresh: number;
   after: string | null;
   isFirst: boolean;
   isLast: boolean;
   onLoadMore: (cursor: string) => void;
 }) {
   const navigate = useNavigate();
-  const [{ data, fetching, error }] = useQuery({
+  const [{ data, fetching, error }, reexecute] = useQuery({
     query: InvoicesListQuery,
     variables: { first: PAGE_SIZE, after, where },
     context: listContext,
     requestPolicy: 'cache-and-network',
   });
+  const shownRefresh = useRef(refresh);
+  useEffect(() => {
+    if (refresh === shownRefresh.current) return;
+    shownRefresh.current = refresh;
+    reexecute({ requestPolicy: 'network-only' });
+  }, [refresh, reexecute]);
   useEffect(() => {
     showError(error, { title: "Couldn't load invoices" });
   }, [error]);
