@@ -176,7 +176,7 @@ describe('business settings', { timeout: 180_000 }, () => {
       await page.getByRole('heading', { name: 'Payment description' }).waitFor();
       await page.getByRole('button', { name: 'Next' }).click();
       await page.getByRole('heading', { name: 'How can your customer pay?' }).waitFor();
-      await page.getByRole('checkbox', { name: 'Cryptocurrency (stablecoins)' }).click();
+      await page.getByRole('checkbox', { name: 'Infini Corporate Card' }).click();
       await page.getByRole('button', { name: 'Next' }).click();
       await page.getByRole('heading', { name: 'Review and create' }).waitFor();
       await page.getByRole('button', { name: 'Create only' }).click();
