@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -742,6 +743,36 @@ func TestWalletTransferAfterExpiryCountsLate(t *testing.T) {
 		st := c.invoiceState(id)
 		if st.Status != "PAID" || len(st.Payments) != 1 || !st.Payments[0].Late {
 			t.Fatalf("after a late transfer: %s %+v, want PAID with one late payment", st.Status, st.Payments)
+		}
+	})
+}
+
+func TestReconcileFindsPaymentsWhoseWebhooksWereLost(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		c := ta.signUp(t, "Quiet Shop")
+		id, token := c.payable("45.00", "USD", "CRYPTO")
+		s := ta.startCheckout(t, token, "CRYPTO", "", "")
+		ta.app.sandbox.SetWebhookURL(ta.srv.URL + "/nowhere") // every webhook is lost
+		sandboxAct(t, *s.RedirectURL, "crypto", url.Values{"amount": {"45"}})
+		// The payer never comes back to the payment page.
+		if n, err := ta.app.checkout.Reconcile(context.Background()); err != nil || n != 0 {
+			t.Fatalf("a sweep right away read %d orders (err %v); want none, the order is not quiet yet", n, err)
+		}
+		if st := c.invoiceState(id); st.Status != "OPEN" {
+			t.Fatalf("invoice is %s before the sweep, want OPEN", st.Status)
+		}
+		later := time.Now().Add(5 * time.Minute)
+		ta.app.checkout.SetClock(func() time.Time { return later })
+		if n, err := ta.app.checkout.Reconcile(context.Background()); err != nil || n != 1 {
+			t.Fatalf("the sweep read %d orders (err %v), want 1", n, err)
+		}
+		if st := c.invoiceState(id); st.Status != "PAID" || len(st.Payments) != 1 {
+			t.Fatalf("after the sweep: %s with %d payments, want PAID with 1", st.Status, len(st.Payments))
+		}
+		// A second sweep finds nothing left to do.
+		if n, _ := ta.app.checkout.Reconcile(context.Background()); n != 0 {
+			t.Fatalf("a second sweep read %d orders, want 0", n)
 		}
 	})
 }

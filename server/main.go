@@ -76,6 +76,8 @@ func run(ctx context.Context, args []string) error {
 		slog.Info("email: sending through Mailgun", "domain", cfg.MailgunDomain, "from", cfg.MailFrom)
 	}
 	go a.outbox.Run(ctx)
+	// Orders whose webhooks never came are read back from Infini.
+	go a.checkout.RunReconciler(ctx, time.Minute)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -624,10 +624,68 @@ func (s *Service) Refresh(ctx context.Context, invoiceID string) error {
 		checkoutsession.InvoiceID(invoiceID), checkoutsession.ProviderEQ(checkoutsession.ProviderINFINI),
 		checkoutsession.OrderIDNotNil(), checkoutsession.StatusIn(checkoutsession.StatusNEW, checkoutsession.StatusPROCESSING),
 	).All(ctx)
-	if err != nil || len(sessions) == 0 {
+	if err != nil {
 		return err
 	}
-	m, err := s.client.Merchant.Get(ctx, sessions[0].MerchantID)
+	for _, sess := range sessions {
+		if err := s.refreshSession(ctx, sess); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Reconcile reads back open Infini orders that have been quiet for a while,
+// so a payment whose webhooks were all lost and whose payer never came back
+// still reaches its invoice. It returns how many orders it read.
+func (s *Service) Reconcile(ctx context.Context) (int, error) {
+	ctx = tenant.System(ctx)
+	now := s.now()
+	sessions, err := s.client.CheckoutSession.Query().Where(
+		checkoutsession.ProviderEQ(checkoutsession.ProviderINFINI), checkoutsession.OrderIDNotNil(),
+		checkoutsession.StatusIn(checkoutsession.StatusNEW, checkoutsession.StatusPROCESSING),
+		checkoutsession.UpdatedAtLT(now.Add(-reconcileQuiet)),
+		checkoutsession.ExpiresAtGT(now.Add(-lateGrace)),
+	).Order(ent.Asc(checkoutsession.FieldUpdatedAt)).Limit(reconcileBatch).All(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var errs []error
+	for _, sess := range sessions {
+		if err := s.refreshSession(ctx, sess); err != nil {
+			errs = append(errs, err)
+		}
+		// Touch it, so the next sweep reads the others first.
+		_ = s.client.CheckoutSession.UpdateOne(sess).SetUpdatedAt(now).Exec(ctx)
+	}
+	return len(sessions), errors.Join(errs...)
+}
+
+// RunReconciler calls Reconcile every interval until ctx ends.
+func (s *Service) RunReconciler(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := s.Reconcile(ctx); err != nil {
+				slog.WarnContext(ctx, "checkout: reconcile Infini orders", "read", n, "err", err)
+			}
+		}
+	}
+}
+
+const (
+	// reconcileQuiet is how long an order may go without news before
+	// Tally asks Infini itself; webhooks normally arrive within seconds.
+	reconcileQuiet = 2 * time.Minute
+	reconcileBatch = 50
+)
+
+func (s *Service) refreshSession(ctx context.Context, sess *ent.CheckoutSession) error {
+	m, err := s.client.Merchant.Get(ctx, sess.MerchantID)
 	if err != nil {
 		return err
 	}
@@ -635,21 +693,14 @@ func (s *Service) Refresh(ctx context.Context, invoiceID string) error {
 	if !ok {
 		return nil
 	}
-	cl := s.infiniClient(acct)
-	for _, sess := range sessions {
-		o, err := cl.GetOrder(ctx, *sess.OrderID)
-		if err != nil {
-			return fmt.Errorf("infini: read order %s: %w", *sess.OrderID, err)
-		}
-		err = database.InTx(ctx, s.client, func(tx *ent.Client) error {
-			return s.applyOrder(ctx, tx, sess.ID, orderState{Status: o.Status, Currency: o.Currency, Amount: o.Amount,
-				Confirmed: o.AmountConfirmed, Tags: o.ExceptionTags})
-		})
-		if err != nil {
-			return err
-		}
+	o, err := s.infiniClient(acct).GetOrder(ctx, *sess.OrderID)
+	if err != nil {
+		return fmt.Errorf("infini: read order %s: %w", *sess.OrderID, err)
 	}
-	return nil
+	return database.InTx(ctx, s.client, func(tx *ent.Client) error {
+		return s.applyOrder(ctx, tx, sess.ID, orderState{Status: o.Status, Currency: o.Currency, Amount: o.Amount,
+			Confirmed: o.AmountConfirmed, Tags: o.ExceptionTags})
+	})
 }
 
 // TransferResult says what an observed transfer did.
