@@ -10,7 +10,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { shot, start } from './harness.mjs';
+import { graphql, shot, signUp, start } from './harness.mjs';
 
 describe('invoice emails', { timeout: 240_000 }, () => {
   let env;
@@ -38,21 +38,7 @@ describe('invoice emails', { timeout: 240_000 }, () => {
   });
 
   /** A GraphQL request with the page's session cookie. */
-  const gql = async (query, variables = {}) => {
-    const res = await page.evaluate(
-      async ({ query, variables }) => {
-        const r = await fetch('/query', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ query, variables }),
-        });
-        return r.json();
-      },
-      { query, variables },
-    );
-    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
-    return res.data;
-  };
+  const gql = (query, variables) => graphql(page, query, variables);
 
   const previewFrame = () => page.frameLocator('iframe[title="Invoice email preview"]');
   const messageFrame = () => page.frameLocator('iframe[title="Email message"]');
@@ -72,12 +58,7 @@ describe('invoice emails', { timeout: 240_000 }, () => {
 
   it('creates and sends an invoice, and shows the email going out', async () => {
     try {
-      await page.goto('/sign-up');
-      await page.getByLabel('Business name').fill(merchant.name);
-      await page.getByLabel('Email').fill(merchant.email);
-      await page.getByLabel('Password').fill(merchant.password);
-      await page.getByRole('button', { name: 'Create account' }).click();
-      await page.waitForURL('**/invoices');
+      await signUp(page, merchant);
 
       // The wizard, quickly: a new customer, one item, a payment method.
       await page.getByRole('link', { name: 'Create Invoice' }).first().click();

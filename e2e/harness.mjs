@@ -128,3 +128,33 @@ export async function shot(page, name, { fullPage = true } = {}) {
   await page.waitForTimeout(250);
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage });
 }
+
+/**
+ * Runs a GraphQL operation as the signed-in user of page (its session
+ * cookie) and returns data; any error fails the test.
+ */
+export async function graphql(page, query, variables = {}) {
+  const res = await page.evaluate(
+    async ({ query, variables }) => {
+      const r = await fetch('/query', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return r.json();
+    },
+    { query, variables },
+  );
+  if (res.errors) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
+  return res.data;
+}
+
+/** Creates a merchant account through the sign-up page; lands on the invoices list. */
+export async function signUp(page, { name, email, password }) {
+  await page.goto('/sign-up');
+  await page.getByLabel('Business name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL('**/invoices');
+}

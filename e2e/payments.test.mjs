@@ -10,7 +10,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { shot, start } from './harness.mjs';
+import { graphql, shot, signUp, start } from './harness.mjs';
 
 describe('payments', { timeout: 240_000 }, () => {
   let env;
@@ -31,21 +31,7 @@ describe('payments', { timeout: 240_000 }, () => {
   });
 
   /** A GraphQL request with the page's session cookie. */
-  const gql = async (query, variables = {}) => {
-    const res = await page.evaluate(
-      async ({ query, variables }) => {
-        const r = await fetch('/query', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ query, variables }),
-        });
-        return r.json();
-      },
-      { query, variables },
-    );
-    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
-    return res.data;
-  };
+  const gql = (query, variables) => graphql(page, query, variables);
 
   /** The inline error under an input, via its aria-describedby. */
   const errorUnder = async (input) => {
@@ -57,12 +43,7 @@ describe('payments', { timeout: 240_000 }, () => {
 
   it('saves stablecoin wallets, with the server’s errors under their row', async () => {
     try {
-      await page.goto('/sign-up');
-      await page.getByLabel('Business name').fill(merchant.name);
-      await page.getByLabel('Email').fill(merchant.email);
-      await page.getByLabel('Password').fill(merchant.password);
-      await page.getByRole('button', { name: 'Create account' }).click();
-      await page.waitForURL('**/invoices');
+      await signUp(page, merchant);
 
       await page.getByRole('navigation').getByRole('link', { name: 'Payments' }).click();
       await page.waitForURL('**/settings/payments');

@@ -8,7 +8,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { shot, start } from './harness.mjs';
+import { shot, signUp, start } from './harness.mjs';
 
 describe('business settings', { timeout: 180_000 }, () => {
   let env;
@@ -59,12 +59,7 @@ describe('business settings', { timeout: 180_000 }, () => {
 
   it('edits the business details, with errors under their fields', async () => {
     try {
-      await page.goto('/sign-up');
-      await page.getByLabel('Business name').fill(merchant.name);
-      await page.getByLabel('Email').fill(merchant.email);
-      await page.getByLabel('Password').fill(merchant.password);
-      await page.getByRole('button', { name: 'Create account' }).click();
-      await page.waitForURL('**/invoices');
+      await signUp(page, merchant);
 
       // Navbar -> Account -> Settings
       await page.getByRole('navigation').getByRole('link', { name: 'Settings' }).click();

@@ -29,13 +29,8 @@ const maxWebhookBody = 1 << 20
 func (a *app) payPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	token := r.PathValue("token")
-	v, err := a.checkout.Load(ctx, token)
-	if errors.Is(err, fault.NotFound) {
-		notFound(w)
-		return
-	}
-	if err != nil {
-		a.internalError(w, r, "open payment link", err)
+	v, ok := a.openLink(w, r)
+	if !ok {
 		return
 	}
 	st := checkout.PageState{Failed: r.URL.Query().Get("failed") == "1"}
@@ -44,6 +39,7 @@ func (a *app) payPage(w http.ResponseWriter, r *http.Request) {
 			if err := a.checkout.Refresh(ctx, v.Invoice.ID); err != nil {
 				slog.WarnContext(ctx, "checkout: refresh order on return", "session", sess.ID, "err", err)
 			}
+			var err error
 			if v, err = a.checkout.Load(ctx, token); err != nil {
 				a.internalError(w, r, "reload payment link", err)
 				return
@@ -100,13 +96,8 @@ func (a *app) payStart(w http.ResponseWriter, r *http.Request) {
 // payEvents serves GET /pay/{token}/events: a Server-Sent Events stream of
 // the invoice's status changes, so the payment page turns PAID by itself.
 func (a *app) payEvents(w http.ResponseWriter, r *http.Request) {
-	v, err := a.checkout.Load(r.Context(), r.PathValue("token"))
-	if errors.Is(err, fault.NotFound) {
-		notFound(w)
-		return
-	}
-	if err != nil {
-		a.internalError(w, r, "open payment link", err)
+	v, ok := a.openLink(w, r)
+	if !ok {
 		return
 	}
 	rc := http.NewResponseController(w)
@@ -224,6 +215,21 @@ func (a *app) observeTransfer(w http.ResponseWriter, r *http.Request, body []byt
 			"confirmed": t.Confirmed(), "status": a.checkout.SessionStatus(res.Session),
 		})
 	}
+}
+
+// openLink loads the invoice behind the request's payment link, answering
+// 404 (the same for unknown, draft and voided links) or 500 itself.
+func (a *app) openLink(w http.ResponseWriter, r *http.Request) (*checkout.View, bool) {
+	v, err := a.checkout.Load(r.Context(), r.PathValue("token"))
+	if errors.Is(err, fault.NotFound) {
+		notFound(w)
+		return nil, false
+	}
+	if err != nil {
+		a.internalError(w, r, "open payment link", err)
+		return nil, false
+	}
+	return v, true
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -19,6 +19,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	entinvoice "github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/payment"
+	"github.com/tally-invoicing/tally/ent/predicate"
 	"github.com/tally-invoicing/tally/internal/checkout/infini"
 	"github.com/tally-invoicing/tally/internal/checkout/wallet"
 	"github.com/tally-invoicing/tally/internal/database"
@@ -308,29 +309,15 @@ func (s *Service) startWallet(ctx context.Context, v *View, network, asset strin
 	// unique open_key; the loser picks the next free amount.
 	for attempt := 0; attempt < 5; attempt++ {
 		err = database.InTx(ctx, s.client, func(tx *ent.Client) error {
-			inv, err := s.lockInvoice(ctx, tx, inv.ID)
-			if err != nil {
+			inv, due, existing, err := s.lockPayable(ctx, tx, inv.ID,
+				checkoutsession.ProviderEQ(checkoutsession.ProviderWALLET),
+				checkoutsession.Network(string(tok.Network)), checkoutsession.Asset(string(tok.Asset)),
+				checkoutsession.Address(w.Address))
+			if err != nil || existing != nil {
+				out = existing
 				return err
-			}
-			due := invoice.AmountDue(inv)
-			if due <= 0 {
-				return ErrNotPayable
 			}
 			now := s.now()
-			existing, err := tx.CheckoutSession.Query().Where(
-				checkoutsession.InvoiceID(inv.ID), checkoutsession.ProviderEQ(checkoutsession.ProviderWALLET),
-				checkoutsession.Network(string(tok.Network)), checkoutsession.Asset(string(tok.Asset)),
-				checkoutsession.Address(w.Address), checkoutsession.AmountMinor(due),
-				checkoutsession.StatusIn(checkoutsession.StatusNEW, checkoutsession.StatusPROCESSING),
-				checkoutsession.ExpiresAtGT(now.Add(reuseMargin)),
-			).First(ctx)
-			if err == nil {
-				out = existing
-				return nil
-			}
-			if !ent.IsNotFound(err) {
-				return err
-			}
 			// Amounts of sessions expired longer than the grace period are
 			// free again.
 			if _, err := tx.CheckoutSession.Update().Where(
@@ -385,25 +372,10 @@ func (s *Service) startInfini(ctx context.Context, v *View, method invoice.Payme
 	// the order is created, so a retry after a crash or timeout sends the
 	// same request_id again instead of opening a second order.
 	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
-		inv, err := s.lockInvoice(ctx, tx, inv.ID)
-		if err != nil {
-			return err
-		}
-		due := invoice.AmountDue(inv)
-		if due <= 0 {
-			return ErrNotPayable
-		}
-		now := s.now()
-		sess, err = tx.CheckoutSession.Query().Where(
-			checkoutsession.InvoiceID(inv.ID), checkoutsession.ProviderEQ(checkoutsession.ProviderINFINI),
-			checkoutsession.MethodEQ(smethod), checkoutsession.AmountMinor(due),
-			checkoutsession.StatusIn(checkoutsession.StatusNEW, checkoutsession.StatusPROCESSING),
-			checkoutsession.ExpiresAtGT(now.Add(reuseMargin)),
-		).First(ctx)
-		if err == nil {
-			return nil
-		}
-		if !ent.IsNotFound(err) {
+		inv, due, existing, err := s.lockPayable(ctx, tx, inv.ID,
+			checkoutsession.ProviderEQ(checkoutsession.ProviderINFINI), checkoutsession.MethodEQ(smethod))
+		if err != nil || existing != nil {
+			sess = existing
 			return err
 		}
 		// Infini wants client_reference unique per order; the first order
@@ -424,7 +396,7 @@ func (s *Service) startInfini(ctx context.Context, v *View, method invoice.Payme
 			SetProvider(checkoutsession.ProviderINFINI).
 			SetAmountMinor(due).
 			SetCurrency(inv.Currency).
-			SetExpiresAt(now.Add(infiniSessionTTL)).
+			SetExpiresAt(s.now().Add(infiniSessionTTL)).
 			SetRequestID(infini.NewRequestID()).
 			SetClientReference(ref).
 			Save(ctx)
@@ -789,6 +761,28 @@ func WalletAmount(sess *ent.CheckoutSession) (decimal.Decimal, wallet.Token, *bi
 		return decimal.Zero, tok, nil, false
 	}
 	return wallet.FromUnits(tok, units), tok, units, true
+}
+
+// lockPayable locks invoice id in tx and returns it with what is due, and an
+// open session matching where for that same amount that is not about to
+// expire: one to hand out again rather than start another.
+func (s *Service) lockPayable(ctx context.Context, tx *ent.Client, id string, where ...predicate.CheckoutSession) (*ent.Invoice, int64, *ent.CheckoutSession, error) {
+	inv, err := s.lockInvoice(ctx, tx, id)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	due := invoice.AmountDue(inv)
+	if due <= 0 {
+		return nil, 0, nil, ErrNotPayable
+	}
+	where = append(where, checkoutsession.InvoiceID(inv.ID), checkoutsession.AmountMinor(due),
+		checkoutsession.StatusIn(checkoutsession.StatusNEW, checkoutsession.StatusPROCESSING),
+		checkoutsession.ExpiresAtGT(s.now().Add(reuseMargin)))
+	sess, err := tx.CheckoutSession.Query().Where(where...).First(ctx)
+	if ent.IsNotFound(err) {
+		return inv, due, nil, nil
+	}
+	return inv, due, sess, err
 }
 
 func (s *Service) lockInvoice(ctx context.Context, tx *ent.Client, id string) (*ent.Invoice, error) {

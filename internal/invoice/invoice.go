@@ -436,14 +436,11 @@ func (s *Service) wake(inv *ent.Invoice, err error) (*ent.Invoice, error) {
 
 // Void cancels an invoice that is still owed.
 func (s *Service) Void(ctx context.Context, id string, reason *string) (*ent.Invoice, error) {
+	r, err := reasonText(reason)
+	if err != nil {
+		return nil, err
+	}
 	return s.update(ctx, id, func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
-		r := ""
-		if reason != nil {
-			r = strings.TrimSpace(*reason)
-		}
-		if utf8.RuneCountInString(r) > maxVoidReasonRune {
-			return nil, fault.Invalidf("reason", "reason must be at most %d characters", maxVoidReasonRune)
-		}
 		if inv.Status == status.Draft {
 			return nil, fault.New(fault.CodeConflict, "a draft cannot be voided; delete it instead")
 		}
@@ -458,16 +455,25 @@ func (s *Service) Void(ctx context.Context, id string, reason *string) (*ent.Inv
 // MarkUncollectible writes an invoice off as bad debt, as Stripe does: it
 // stays on record, stops being overdue, and can still be paid.
 func (s *Service) MarkUncollectible(ctx context.Context, id string, reason *string) (*ent.Invoice, error) {
+	r, err := reasonText(reason)
+	if err != nil {
+		return nil, err
+	}
 	return s.update(ctx, id, func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
-		r := ""
-		if reason != nil {
-			r = strings.TrimSpace(*reason)
-		}
-		if utf8.RuneCountInString(r) > maxVoidReasonRune {
-			return nil, fault.Invalidf("reason", "reason must be at most %d characters", maxVoidReasonRune)
-		}
 		return s.transition(ctx, tx, inv, tx.Invoice.UpdateOne(inv), status.Uncollectible, invoiceevent.TypeMARKED_UNCOLLECTIBLE, r)
 	})
+}
+
+// reasonText checks the optional reason given for voiding or writing off.
+func reasonText(reason *string) (string, error) {
+	if reason == nil {
+		return "", nil
+	}
+	r := strings.TrimSpace(*reason)
+	if utf8.RuneCountInString(r) > maxVoidReasonRune {
+		return "", fault.Invalidf("reason", "reason must be at most %d characters", maxVoidReasonRune)
+	}
+	return r, nil
 }
 
 // transition is the one place an invoice's status changes. It refuses any
