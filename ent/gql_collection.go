@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/tally-invoicing/tally/ent/apikey"
+	"github.com/tally-invoicing/tally/ent/collection"
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/email"
@@ -131,6 +132,170 @@ func newAPIKeyPaginateArgs(rv map[string]any) *apikeyPaginateArgs {
 		case *APIKeyOrder:
 			if v != nil {
 				args.opts = append(args.opts, WithAPIKeyOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CollectionQuery) CollectFields(ctx context.Context, satisfies ...string) (*CollectionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CollectionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(collection.Columns))
+		selectedFields = []string{collection.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "payments":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PaymentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, paymentImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedPayments(alias, func(wq *PaymentQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[collection.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, collection.FieldCreatedAt)
+				fieldSeen[collection.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[collection.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, collection.FieldUpdatedAt)
+				fieldSeen[collection.FieldUpdatedAt] = struct{}{}
+			}
+		case "currency":
+			if _, ok := fieldSeen[collection.FieldCurrency]; !ok {
+				selectedFields = append(selectedFields, collection.FieldCurrency)
+				fieldSeen[collection.FieldCurrency] = struct{}{}
+			}
+		case "channel":
+			if _, ok := fieldSeen[collection.FieldChannel]; !ok {
+				selectedFields = append(selectedFields, collection.FieldChannel)
+				fieldSeen[collection.FieldChannel] = struct{}{}
+			}
+		case "receivedAt":
+			if _, ok := fieldSeen[collection.FieldReceivedAt]; !ok {
+				selectedFields = append(selectedFields, collection.FieldReceivedAt)
+				fieldSeen[collection.FieldReceivedAt] = struct{}{}
+			}
+		case "payerName":
+			if _, ok := fieldSeen[collection.FieldPayerName]; !ok {
+				selectedFields = append(selectedFields, collection.FieldPayerName)
+				fieldSeen[collection.FieldPayerName] = struct{}{}
+			}
+		case "payerAccount":
+			if _, ok := fieldSeen[collection.FieldPayerAccount]; !ok {
+				selectedFields = append(selectedFields, collection.FieldPayerAccount)
+				fieldSeen[collection.FieldPayerAccount] = struct{}{}
+			}
+		case "text":
+			if _, ok := fieldSeen[collection.FieldText]; !ok {
+				selectedFields = append(selectedFields, collection.FieldText)
+				fieldSeen[collection.FieldText] = struct{}{}
+			}
+		case "externalID":
+			if _, ok := fieldSeen[collection.FieldExternalID]; !ok {
+				selectedFields = append(selectedFields, collection.FieldExternalID)
+				fieldSeen[collection.FieldExternalID] = struct{}{}
+			}
+		case "customerID":
+			if _, ok := fieldSeen[collection.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, collection.FieldCustomerID)
+				fieldSeen[collection.FieldCustomerID] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[collection.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, collection.FieldStatus)
+				fieldSeen[collection.FieldStatus] = struct{}{}
+			}
+		case "reviewReason":
+			if _, ok := fieldSeen[collection.FieldReviewReason]; !ok {
+				selectedFields = append(selectedFields, collection.FieldReviewReason)
+				fieldSeen[collection.FieldReviewReason] = struct{}{}
+			}
+		case "flag":
+			if _, ok := fieldSeen[collection.FieldFlag]; !ok {
+				selectedFields = append(selectedFields, collection.FieldFlag)
+				fieldSeen[collection.FieldFlag] = struct{}{}
+			}
+		case "statement":
+			if _, ok := fieldSeen[collection.FieldStatement]; !ok {
+				selectedFields = append(selectedFields, collection.FieldStatement)
+				fieldSeen[collection.FieldStatement] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type collectionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CollectionPaginateOption
+}
+
+func newCollectionPaginateArgs(rv map[string]any) *collectionPaginateArgs {
+	args := &collectionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CollectionOrder{Field: &CollectionOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCollectionOrder(order))
+			}
+		case *CollectionOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCollectionOrder(v))
 			}
 		}
 	}
@@ -1060,10 +1225,45 @@ func (_q *PaymentQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, payment.FieldInvoiceID)
 				fieldSeen[payment.FieldInvoiceID] = struct{}{}
 			}
+
+		case "collection":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CollectionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, collectionImplementors)...); err != nil {
+				return err
+			}
+			_q.withCollection = query
+			if _, ok := fieldSeen[payment.FieldCollectionID]; !ok {
+				selectedFields = append(selectedFields, payment.FieldCollectionID)
+				fieldSeen[payment.FieldCollectionID] = struct{}{}
+			}
 		case "invoiceID":
 			if _, ok := fieldSeen[payment.FieldInvoiceID]; !ok {
 				selectedFields = append(selectedFields, payment.FieldInvoiceID)
 				fieldSeen[payment.FieldInvoiceID] = struct{}{}
+			}
+		case "collectionID":
+			if _, ok := fieldSeen[payment.FieldCollectionID]; !ok {
+				selectedFields = append(selectedFields, payment.FieldCollectionID)
+				fieldSeen[payment.FieldCollectionID] = struct{}{}
+			}
+		case "rule":
+			if _, ok := fieldSeen[payment.FieldRule]; !ok {
+				selectedFields = append(selectedFields, payment.FieldRule)
+				fieldSeen[payment.FieldRule] = struct{}{}
+			}
+		case "confidence":
+			if _, ok := fieldSeen[payment.FieldConfidence]; !ok {
+				selectedFields = append(selectedFields, payment.FieldConfidence)
+				fieldSeen[payment.FieldConfidence] = struct{}{}
+			}
+		case "undoneAt":
+			if _, ok := fieldSeen[payment.FieldUndoneAt]; !ok {
+				selectedFields = append(selectedFields, payment.FieldUndoneAt)
+				fieldSeen[payment.FieldUndoneAt] = struct{}{}
 			}
 		case "currency":
 			if _, ok := fieldSeen[payment.FieldCurrency]; !ok {

@@ -8,6 +8,18 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *Collection) Payments(ctx context.Context) (result []*Payment, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedPayments(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.PaymentsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPayments().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Customer) Invoices(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *InvoiceOrder,
 ) (*InvoiceConnection, error) {
@@ -86,4 +98,12 @@ func (_m *Payment) Invoice(ctx context.Context) (*Invoice, error) {
 		result, err = _m.QueryInvoice().Only(ctx)
 	}
 	return result, err
+}
+
+func (_m *Payment) Collection(ctx context.Context) (*Collection, error) {
+	result, err := _m.Edges.CollectionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCollection().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/hashicorp/go-multierror"
 	"github.com/tally-invoicing/tally/ent/apikey"
+	"github.com/tally-invoicing/tally/ent/collection"
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/email"
@@ -29,6 +30,11 @@ var apikeyImplementors = []string{"APIKey", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*APIKey) IsNode() {}
+
+var collectionImplementors = []string{"Collection", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Collection) IsNode() {}
 
 var cryptowalletImplementors = []string{"CryptoWallet", "Node"}
 
@@ -133,6 +139,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(apikey.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, apikeyImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case collection.Table:
+		query := c.Collection.Query().
+			Where(collection.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, collectionImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -286,6 +301,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.APIKey.Query().
 			Where(apikey.IDIn(ids...))
 		query, err := query.CollectFields(ctx, apikeyImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case collection.Table:
+		query := c.Collection.Query().
+			Where(collection.IDIn(ids...))
+		query, err := query.CollectFields(ctx, collectionImplementors...)
 		if err != nil {
 			return nil, err
 		}

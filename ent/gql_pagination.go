@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/tally-invoicing/tally/ent/apikey"
+	"github.com/tally-invoicing/tally/ent/collection"
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/email"
@@ -397,6 +398,338 @@ func (_m *APIKey) ToEdge(order *APIKeyOrder) *APIKeyEdge {
 		order = DefaultAPIKeyOrder
 	}
 	return &APIKeyEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CollectionEdge is the edge representation of Collection.
+type CollectionEdge struct {
+	Node   *Collection `json:"node"`
+	Cursor Cursor      `json:"cursor"`
+}
+
+// CollectionConnection is the connection containing edges to Collection.
+type CollectionConnection struct {
+	Edges      []*CollectionEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+func (c *CollectionConnection) build(nodes []*Collection, pager *collectionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Collection
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Collection {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Collection {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CollectionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CollectionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CollectionPaginateOption enables pagination customization.
+type CollectionPaginateOption func(*collectionPager) error
+
+// WithCollectionOrder configures pagination ordering.
+func WithCollectionOrder(order *CollectionOrder) CollectionPaginateOption {
+	if order == nil {
+		order = DefaultCollectionOrder
+	}
+	o := *order
+	return func(pager *collectionPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCollectionOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCollectionFilter configures pagination filter.
+func WithCollectionFilter(filter func(*CollectionQuery) (*CollectionQuery, error)) CollectionPaginateOption {
+	return func(pager *collectionPager) error {
+		if filter == nil {
+			return errors.New("CollectionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type collectionPager struct {
+	reverse bool
+	order   *CollectionOrder
+	filter  func(*CollectionQuery) (*CollectionQuery, error)
+}
+
+func newCollectionPager(opts []CollectionPaginateOption, reverse bool) (*collectionPager, error) {
+	pager := &collectionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCollectionOrder
+	}
+	return pager, nil
+}
+
+func (p *collectionPager) applyFilter(query *CollectionQuery) (*CollectionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *collectionPager) toCursor(_m *Collection) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *collectionPager) applyCursors(query *CollectionQuery, after, before *Cursor) (*CollectionQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCollectionOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *collectionPager) applyOrder(query *CollectionQuery) *CollectionQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCollectionOrder.Field {
+		query = query.Order(DefaultCollectionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *collectionPager) orderExpr(query *CollectionQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCollectionOrder.Field {
+			b.Comma().Ident(DefaultCollectionOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Collection.
+func (_m *CollectionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CollectionPaginateOption,
+) (*CollectionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCollectionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CollectionConnection{Edges: []*CollectionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CollectionOrderFieldCreatedAt orders Collection by created_at.
+	CollectionOrderFieldCreatedAt = &CollectionOrderField{
+		Value: func(_m *Collection) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: collection.FieldCreatedAt,
+		toTerm: collection.ByCreatedAt,
+		toCursor: func(_m *Collection) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CollectionOrderFieldReceivedAt orders Collection by received_at.
+	CollectionOrderFieldReceivedAt = &CollectionOrderField{
+		Value: func(_m *Collection) (ent.Value, error) {
+			return _m.ReceivedAt, nil
+		},
+		column: collection.FieldReceivedAt,
+		toTerm: collection.ByReceivedAt,
+		toCursor: func(_m *Collection) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ReceivedAt,
+			}
+		},
+	}
+	// CollectionOrderFieldStatus orders Collection by status.
+	CollectionOrderFieldStatus = &CollectionOrderField{
+		Value: func(_m *Collection) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: collection.FieldStatus,
+		toTerm: collection.ByStatus,
+		toCursor: func(_m *Collection) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CollectionOrderField) String() string {
+	var str string
+	switch f.column {
+	case CollectionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CollectionOrderFieldReceivedAt.column:
+		str = "RECEIVED_AT"
+	case CollectionOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CollectionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CollectionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CollectionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CollectionOrderFieldCreatedAt
+	case "RECEIVED_AT":
+		*f = *CollectionOrderFieldReceivedAt
+	case "STATUS":
+		*f = *CollectionOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid CollectionOrderField", str)
+	}
+	return nil
+}
+
+// CollectionOrderField defines the ordering field of Collection.
+type CollectionOrderField struct {
+	// Value extracts the ordering value from the given Collection.
+	Value    func(*Collection) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) collection.OrderOption
+	toCursor func(*Collection) Cursor
+}
+
+// CollectionOrder defines the ordering of Collection.
+type CollectionOrder struct {
+	Direction OrderDirection        `json:"direction"`
+	Field     *CollectionOrderField `json:"field"`
+}
+
+// DefaultCollectionOrder is the default ordering of Collection.
+var DefaultCollectionOrder = &CollectionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CollectionOrderField{
+		Value: func(_m *Collection) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: collection.FieldID,
+		toTerm: collection.ByID,
+		toCursor: func(_m *Collection) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Collection into CollectionEdge.
+func (_m *Collection) ToEdge(order *CollectionOrder) *CollectionEdge {
+	if order == nil {
+		order = DefaultCollectionOrder
+	}
+	return &CollectionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

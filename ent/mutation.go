@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/checkoutsession"
+	"github.com/tally-invoicing/tally/ent/collection"
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/email"
@@ -39,6 +40,7 @@ const (
 	// Node types.
 	TypeAPIKey          = "APIKey"
 	TypeCheckoutSession = "CheckoutSession"
+	TypeCollection      = "Collection"
 	TypeCryptoWallet    = "CryptoWallet"
 	TypeCustomer        = "Customer"
 	TypeEmail           = "Email"
@@ -2653,6 +2655,1609 @@ func (m *CheckoutSessionMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown CheckoutSession edge %s", name)
+}
+
+// CollectionMutation represents an operation that mutates the Collection nodes in the graph.
+type CollectionMutation struct {
+	config
+	op                          Op
+	typ                         string
+	id                          *string
+	created_at                  *time.Time
+	updated_at                  *time.Time
+	merchant_id                 *string
+	amount_minor                *int64
+	addamount_minor             *int64
+	currency                    *string
+	channel                     *collection.Channel
+	received_at                 *time.Time
+	payer_name                  *string
+	payer_account               *string
+	text                        *string
+	external_id                 *string
+	customer_id                 *string
+	status                      *collection.Status
+	unallocated_minor           *int64
+	addunallocated_minor        *int64
+	review_reason               *string
+	flag                        *string
+	suggested_invoice_ids       *[]string
+	appendsuggested_invoice_ids []string
+	statement                   *string
+	clearedFields               map[string]struct{}
+	payments                    map[string]struct{}
+	removedpayments             map[string]struct{}
+	clearedpayments             bool
+	done                        bool
+	oldValue                    func(context.Context) (*Collection, error)
+	predicates                  []predicate.Collection
+}
+
+var _ ent.Mutation = (*CollectionMutation)(nil)
+
+// collectionOption allows management of the mutation configuration using functional options.
+type collectionOption func(*CollectionMutation)
+
+// newCollectionMutation creates new mutation for the Collection entity.
+func newCollectionMutation(c config, op Op, opts ...collectionOption) *CollectionMutation {
+	m := &CollectionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCollection,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCollectionID sets the ID field of the mutation.
+func withCollectionID(id string) collectionOption {
+	return func(m *CollectionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Collection
+		)
+		m.oldValue = func(ctx context.Context) (*Collection, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Collection.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCollection sets the old Collection of the mutation.
+func withCollection(node *Collection) collectionOption {
+	return func(m *CollectionMutation) {
+		m.oldValue = func(context.Context) (*Collection, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CollectionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CollectionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Collection entities.
+func (m *CollectionMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CollectionMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CollectionMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Collection.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CollectionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CollectionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CollectionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CollectionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CollectionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CollectionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMerchantID sets the "merchant_id" field.
+func (m *CollectionMutation) SetMerchantID(s string) {
+	m.merchant_id = &s
+}
+
+// MerchantID returns the value of the "merchant_id" field in the mutation.
+func (m *CollectionMutation) MerchantID() (r string, exists bool) {
+	v := m.merchant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMerchantID returns the old "merchant_id" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldMerchantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMerchantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMerchantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMerchantID: %w", err)
+	}
+	return oldValue.MerchantID, nil
+}
+
+// ResetMerchantID resets all changes to the "merchant_id" field.
+func (m *CollectionMutation) ResetMerchantID() {
+	m.merchant_id = nil
+}
+
+// SetAmountMinor sets the "amount_minor" field.
+func (m *CollectionMutation) SetAmountMinor(i int64) {
+	m.amount_minor = &i
+	m.addamount_minor = nil
+}
+
+// AmountMinor returns the value of the "amount_minor" field in the mutation.
+func (m *CollectionMutation) AmountMinor() (r int64, exists bool) {
+	v := m.amount_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmountMinor returns the old "amount_minor" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldAmountMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmountMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmountMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmountMinor: %w", err)
+	}
+	return oldValue.AmountMinor, nil
+}
+
+// AddAmountMinor adds i to the "amount_minor" field.
+func (m *CollectionMutation) AddAmountMinor(i int64) {
+	if m.addamount_minor != nil {
+		*m.addamount_minor += i
+	} else {
+		m.addamount_minor = &i
+	}
+}
+
+// AddedAmountMinor returns the value that was added to the "amount_minor" field in this mutation.
+func (m *CollectionMutation) AddedAmountMinor() (r int64, exists bool) {
+	v := m.addamount_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAmountMinor resets all changes to the "amount_minor" field.
+func (m *CollectionMutation) ResetAmountMinor() {
+	m.amount_minor = nil
+	m.addamount_minor = nil
+}
+
+// SetCurrency sets the "currency" field.
+func (m *CollectionMutation) SetCurrency(s string) {
+	m.currency = &s
+}
+
+// Currency returns the value of the "currency" field in the mutation.
+func (m *CollectionMutation) Currency() (r string, exists bool) {
+	v := m.currency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrency returns the old "currency" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldCurrency(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrency: %w", err)
+	}
+	return oldValue.Currency, nil
+}
+
+// ResetCurrency resets all changes to the "currency" field.
+func (m *CollectionMutation) ResetCurrency() {
+	m.currency = nil
+}
+
+// SetChannel sets the "channel" field.
+func (m *CollectionMutation) SetChannel(c collection.Channel) {
+	m.channel = &c
+}
+
+// Channel returns the value of the "channel" field in the mutation.
+func (m *CollectionMutation) Channel() (r collection.Channel, exists bool) {
+	v := m.channel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChannel returns the old "channel" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldChannel(ctx context.Context) (v collection.Channel, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChannel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChannel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChannel: %w", err)
+	}
+	return oldValue.Channel, nil
+}
+
+// ResetChannel resets all changes to the "channel" field.
+func (m *CollectionMutation) ResetChannel() {
+	m.channel = nil
+}
+
+// SetReceivedAt sets the "received_at" field.
+func (m *CollectionMutation) SetReceivedAt(t time.Time) {
+	m.received_at = &t
+}
+
+// ReceivedAt returns the value of the "received_at" field in the mutation.
+func (m *CollectionMutation) ReceivedAt() (r time.Time, exists bool) {
+	v := m.received_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReceivedAt returns the old "received_at" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldReceivedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReceivedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReceivedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReceivedAt: %w", err)
+	}
+	return oldValue.ReceivedAt, nil
+}
+
+// ResetReceivedAt resets all changes to the "received_at" field.
+func (m *CollectionMutation) ResetReceivedAt() {
+	m.received_at = nil
+}
+
+// SetPayerName sets the "payer_name" field.
+func (m *CollectionMutation) SetPayerName(s string) {
+	m.payer_name = &s
+}
+
+// PayerName returns the value of the "payer_name" field in the mutation.
+func (m *CollectionMutation) PayerName() (r string, exists bool) {
+	v := m.payer_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPayerName returns the old "payer_name" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldPayerName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPayerName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPayerName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPayerName: %w", err)
+	}
+	return oldValue.PayerName, nil
+}
+
+// ClearPayerName clears the value of the "payer_name" field.
+func (m *CollectionMutation) ClearPayerName() {
+	m.payer_name = nil
+	m.clearedFields[collection.FieldPayerName] = struct{}{}
+}
+
+// PayerNameCleared returns if the "payer_name" field was cleared in this mutation.
+func (m *CollectionMutation) PayerNameCleared() bool {
+	_, ok := m.clearedFields[collection.FieldPayerName]
+	return ok
+}
+
+// ResetPayerName resets all changes to the "payer_name" field.
+func (m *CollectionMutation) ResetPayerName() {
+	m.payer_name = nil
+	delete(m.clearedFields, collection.FieldPayerName)
+}
+
+// SetPayerAccount sets the "payer_account" field.
+func (m *CollectionMutation) SetPayerAccount(s string) {
+	m.payer_account = &s
+}
+
+// PayerAccount returns the value of the "payer_account" field in the mutation.
+func (m *CollectionMutation) PayerAccount() (r string, exists bool) {
+	v := m.payer_account
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPayerAccount returns the old "payer_account" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldPayerAccount(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPayerAccount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPayerAccount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPayerAccount: %w", err)
+	}
+	return oldValue.PayerAccount, nil
+}
+
+// ClearPayerAccount clears the value of the "payer_account" field.
+func (m *CollectionMutation) ClearPayerAccount() {
+	m.payer_account = nil
+	m.clearedFields[collection.FieldPayerAccount] = struct{}{}
+}
+
+// PayerAccountCleared returns if the "payer_account" field was cleared in this mutation.
+func (m *CollectionMutation) PayerAccountCleared() bool {
+	_, ok := m.clearedFields[collection.FieldPayerAccount]
+	return ok
+}
+
+// ResetPayerAccount resets all changes to the "payer_account" field.
+func (m *CollectionMutation) ResetPayerAccount() {
+	m.payer_account = nil
+	delete(m.clearedFields, collection.FieldPayerAccount)
+}
+
+// SetText sets the "text" field.
+func (m *CollectionMutation) SetText(s string) {
+	m.text = &s
+}
+
+// Text returns the value of the "text" field in the mutation.
+func (m *CollectionMutation) Text() (r string, exists bool) {
+	v := m.text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldText returns the old "text" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldText(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldText: %w", err)
+	}
+	return oldValue.Text, nil
+}
+
+// ClearText clears the value of the "text" field.
+func (m *CollectionMutation) ClearText() {
+	m.text = nil
+	m.clearedFields[collection.FieldText] = struct{}{}
+}
+
+// TextCleared returns if the "text" field was cleared in this mutation.
+func (m *CollectionMutation) TextCleared() bool {
+	_, ok := m.clearedFields[collection.FieldText]
+	return ok
+}
+
+// ResetText resets all changes to the "text" field.
+func (m *CollectionMutation) ResetText() {
+	m.text = nil
+	delete(m.clearedFields, collection.FieldText)
+}
+
+// SetExternalID sets the "external_id" field.
+func (m *CollectionMutation) SetExternalID(s string) {
+	m.external_id = &s
+}
+
+// ExternalID returns the value of the "external_id" field in the mutation.
+func (m *CollectionMutation) ExternalID() (r string, exists bool) {
+	v := m.external_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExternalID returns the old "external_id" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldExternalID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExternalID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExternalID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExternalID: %w", err)
+	}
+	return oldValue.ExternalID, nil
+}
+
+// ClearExternalID clears the value of the "external_id" field.
+func (m *CollectionMutation) ClearExternalID() {
+	m.external_id = nil
+	m.clearedFields[collection.FieldExternalID] = struct{}{}
+}
+
+// ExternalIDCleared returns if the "external_id" field was cleared in this mutation.
+func (m *CollectionMutation) ExternalIDCleared() bool {
+	_, ok := m.clearedFields[collection.FieldExternalID]
+	return ok
+}
+
+// ResetExternalID resets all changes to the "external_id" field.
+func (m *CollectionMutation) ResetExternalID() {
+	m.external_id = nil
+	delete(m.clearedFields, collection.FieldExternalID)
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *CollectionMutation) SetCustomerID(s string) {
+	m.customer_id = &s
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *CollectionMutation) CustomerID() (r string, exists bool) {
+	v := m.customer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldCustomerID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// ClearCustomerID clears the value of the "customer_id" field.
+func (m *CollectionMutation) ClearCustomerID() {
+	m.customer_id = nil
+	m.clearedFields[collection.FieldCustomerID] = struct{}{}
+}
+
+// CustomerIDCleared returns if the "customer_id" field was cleared in this mutation.
+func (m *CollectionMutation) CustomerIDCleared() bool {
+	_, ok := m.clearedFields[collection.FieldCustomerID]
+	return ok
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *CollectionMutation) ResetCustomerID() {
+	m.customer_id = nil
+	delete(m.clearedFields, collection.FieldCustomerID)
+}
+
+// SetStatus sets the "status" field.
+func (m *CollectionMutation) SetStatus(c collection.Status) {
+	m.status = &c
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *CollectionMutation) Status() (r collection.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldStatus(ctx context.Context) (v collection.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *CollectionMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetUnallocatedMinor sets the "unallocated_minor" field.
+func (m *CollectionMutation) SetUnallocatedMinor(i int64) {
+	m.unallocated_minor = &i
+	m.addunallocated_minor = nil
+}
+
+// UnallocatedMinor returns the value of the "unallocated_minor" field in the mutation.
+func (m *CollectionMutation) UnallocatedMinor() (r int64, exists bool) {
+	v := m.unallocated_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnallocatedMinor returns the old "unallocated_minor" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldUnallocatedMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnallocatedMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnallocatedMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnallocatedMinor: %w", err)
+	}
+	return oldValue.UnallocatedMinor, nil
+}
+
+// AddUnallocatedMinor adds i to the "unallocated_minor" field.
+func (m *CollectionMutation) AddUnallocatedMinor(i int64) {
+	if m.addunallocated_minor != nil {
+		*m.addunallocated_minor += i
+	} else {
+		m.addunallocated_minor = &i
+	}
+}
+
+// AddedUnallocatedMinor returns the value that was added to the "unallocated_minor" field in this mutation.
+func (m *CollectionMutation) AddedUnallocatedMinor() (r int64, exists bool) {
+	v := m.addunallocated_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUnallocatedMinor resets all changes to the "unallocated_minor" field.
+func (m *CollectionMutation) ResetUnallocatedMinor() {
+	m.unallocated_minor = nil
+	m.addunallocated_minor = nil
+}
+
+// SetReviewReason sets the "review_reason" field.
+func (m *CollectionMutation) SetReviewReason(s string) {
+	m.review_reason = &s
+}
+
+// ReviewReason returns the value of the "review_reason" field in the mutation.
+func (m *CollectionMutation) ReviewReason() (r string, exists bool) {
+	v := m.review_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReviewReason returns the old "review_reason" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldReviewReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReviewReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReviewReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReviewReason: %w", err)
+	}
+	return oldValue.ReviewReason, nil
+}
+
+// ClearReviewReason clears the value of the "review_reason" field.
+func (m *CollectionMutation) ClearReviewReason() {
+	m.review_reason = nil
+	m.clearedFields[collection.FieldReviewReason] = struct{}{}
+}
+
+// ReviewReasonCleared returns if the "review_reason" field was cleared in this mutation.
+func (m *CollectionMutation) ReviewReasonCleared() bool {
+	_, ok := m.clearedFields[collection.FieldReviewReason]
+	return ok
+}
+
+// ResetReviewReason resets all changes to the "review_reason" field.
+func (m *CollectionMutation) ResetReviewReason() {
+	m.review_reason = nil
+	delete(m.clearedFields, collection.FieldReviewReason)
+}
+
+// SetFlag sets the "flag" field.
+func (m *CollectionMutation) SetFlag(s string) {
+	m.flag = &s
+}
+
+// Flag returns the value of the "flag" field in the mutation.
+func (m *CollectionMutation) Flag() (r string, exists bool) {
+	v := m.flag
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFlag returns the old "flag" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldFlag(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFlag is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFlag requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFlag: %w", err)
+	}
+	return oldValue.Flag, nil
+}
+
+// ClearFlag clears the value of the "flag" field.
+func (m *CollectionMutation) ClearFlag() {
+	m.flag = nil
+	m.clearedFields[collection.FieldFlag] = struct{}{}
+}
+
+// FlagCleared returns if the "flag" field was cleared in this mutation.
+func (m *CollectionMutation) FlagCleared() bool {
+	_, ok := m.clearedFields[collection.FieldFlag]
+	return ok
+}
+
+// ResetFlag resets all changes to the "flag" field.
+func (m *CollectionMutation) ResetFlag() {
+	m.flag = nil
+	delete(m.clearedFields, collection.FieldFlag)
+}
+
+// SetSuggestedInvoiceIds sets the "suggested_invoice_ids" field.
+func (m *CollectionMutation) SetSuggestedInvoiceIds(s []string) {
+	m.suggested_invoice_ids = &s
+	m.appendsuggested_invoice_ids = nil
+}
+
+// SuggestedInvoiceIds returns the value of the "suggested_invoice_ids" field in the mutation.
+func (m *CollectionMutation) SuggestedInvoiceIds() (r []string, exists bool) {
+	v := m.suggested_invoice_ids
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSuggestedInvoiceIds returns the old "suggested_invoice_ids" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldSuggestedInvoiceIds(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSuggestedInvoiceIds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSuggestedInvoiceIds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSuggestedInvoiceIds: %w", err)
+	}
+	return oldValue.SuggestedInvoiceIds, nil
+}
+
+// AppendSuggestedInvoiceIds adds s to the "suggested_invoice_ids" field.
+func (m *CollectionMutation) AppendSuggestedInvoiceIds(s []string) {
+	m.appendsuggested_invoice_ids = append(m.appendsuggested_invoice_ids, s...)
+}
+
+// AppendedSuggestedInvoiceIds returns the list of values that were appended to the "suggested_invoice_ids" field in this mutation.
+func (m *CollectionMutation) AppendedSuggestedInvoiceIds() ([]string, bool) {
+	if len(m.appendsuggested_invoice_ids) == 0 {
+		return nil, false
+	}
+	return m.appendsuggested_invoice_ids, true
+}
+
+// ClearSuggestedInvoiceIds clears the value of the "suggested_invoice_ids" field.
+func (m *CollectionMutation) ClearSuggestedInvoiceIds() {
+	m.suggested_invoice_ids = nil
+	m.appendsuggested_invoice_ids = nil
+	m.clearedFields[collection.FieldSuggestedInvoiceIds] = struct{}{}
+}
+
+// SuggestedInvoiceIdsCleared returns if the "suggested_invoice_ids" field was cleared in this mutation.
+func (m *CollectionMutation) SuggestedInvoiceIdsCleared() bool {
+	_, ok := m.clearedFields[collection.FieldSuggestedInvoiceIds]
+	return ok
+}
+
+// ResetSuggestedInvoiceIds resets all changes to the "suggested_invoice_ids" field.
+func (m *CollectionMutation) ResetSuggestedInvoiceIds() {
+	m.suggested_invoice_ids = nil
+	m.appendsuggested_invoice_ids = nil
+	delete(m.clearedFields, collection.FieldSuggestedInvoiceIds)
+}
+
+// SetStatement sets the "statement" field.
+func (m *CollectionMutation) SetStatement(s string) {
+	m.statement = &s
+}
+
+// Statement returns the value of the "statement" field in the mutation.
+func (m *CollectionMutation) Statement() (r string, exists bool) {
+	v := m.statement
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatement returns the old "statement" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldStatement(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatement is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatement requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatement: %w", err)
+	}
+	return oldValue.Statement, nil
+}
+
+// ClearStatement clears the value of the "statement" field.
+func (m *CollectionMutation) ClearStatement() {
+	m.statement = nil
+	m.clearedFields[collection.FieldStatement] = struct{}{}
+}
+
+// StatementCleared returns if the "statement" field was cleared in this mutation.
+func (m *CollectionMutation) StatementCleared() bool {
+	_, ok := m.clearedFields[collection.FieldStatement]
+	return ok
+}
+
+// ResetStatement resets all changes to the "statement" field.
+func (m *CollectionMutation) ResetStatement() {
+	m.statement = nil
+	delete(m.clearedFields, collection.FieldStatement)
+}
+
+// AddPaymentIDs adds the "payments" edge to the Payment entity by ids.
+func (m *CollectionMutation) AddPaymentIDs(ids ...string) {
+	if m.payments == nil {
+		m.payments = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.payments[ids[i]] = struct{}{}
+	}
+}
+
+// ClearPayments clears the "payments" edge to the Payment entity.
+func (m *CollectionMutation) ClearPayments() {
+	m.clearedpayments = true
+}
+
+// PaymentsCleared reports if the "payments" edge to the Payment entity was cleared.
+func (m *CollectionMutation) PaymentsCleared() bool {
+	return m.clearedpayments
+}
+
+// RemovePaymentIDs removes the "payments" edge to the Payment entity by IDs.
+func (m *CollectionMutation) RemovePaymentIDs(ids ...string) {
+	if m.removedpayments == nil {
+		m.removedpayments = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.payments, ids[i])
+		m.removedpayments[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedPayments returns the removed IDs of the "payments" edge to the Payment entity.
+func (m *CollectionMutation) RemovedPaymentsIDs() (ids []string) {
+	for id := range m.removedpayments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// PaymentsIDs returns the "payments" edge IDs in the mutation.
+func (m *CollectionMutation) PaymentsIDs() (ids []string) {
+	for id := range m.payments {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetPayments resets all changes to the "payments" edge.
+func (m *CollectionMutation) ResetPayments() {
+	m.payments = nil
+	m.clearedpayments = false
+	m.removedpayments = nil
+}
+
+// Where appends a list predicates to the CollectionMutation builder.
+func (m *CollectionMutation) Where(ps ...predicate.Collection) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CollectionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CollectionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Collection, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CollectionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CollectionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Collection).
+func (m *CollectionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CollectionMutation) Fields() []string {
+	fields := make([]string, 0, 18)
+	if m.created_at != nil {
+		fields = append(fields, collection.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, collection.FieldUpdatedAt)
+	}
+	if m.merchant_id != nil {
+		fields = append(fields, collection.FieldMerchantID)
+	}
+	if m.amount_minor != nil {
+		fields = append(fields, collection.FieldAmountMinor)
+	}
+	if m.currency != nil {
+		fields = append(fields, collection.FieldCurrency)
+	}
+	if m.channel != nil {
+		fields = append(fields, collection.FieldChannel)
+	}
+	if m.received_at != nil {
+		fields = append(fields, collection.FieldReceivedAt)
+	}
+	if m.payer_name != nil {
+		fields = append(fields, collection.FieldPayerName)
+	}
+	if m.payer_account != nil {
+		fields = append(fields, collection.FieldPayerAccount)
+	}
+	if m.text != nil {
+		fields = append(fields, collection.FieldText)
+	}
+	if m.external_id != nil {
+		fields = append(fields, collection.FieldExternalID)
+	}
+	if m.customer_id != nil {
+		fields = append(fields, collection.FieldCustomerID)
+	}
+	if m.status != nil {
+		fields = append(fields, collection.FieldStatus)
+	}
+	if m.unallocated_minor != nil {
+		fields = append(fields, collection.FieldUnallocatedMinor)
+	}
+	if m.review_reason != nil {
+		fields = append(fields, collection.FieldReviewReason)
+	}
+	if m.flag != nil {
+		fields = append(fields, collection.FieldFlag)
+	}
+	if m.suggested_invoice_ids != nil {
+		fields = append(fields, collection.FieldSuggestedInvoiceIds)
+	}
+	if m.statement != nil {
+		fields = append(fields, collection.FieldStatement)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CollectionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case collection.FieldCreatedAt:
+		return m.CreatedAt()
+	case collection.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case collection.FieldMerchantID:
+		return m.MerchantID()
+	case collection.FieldAmountMinor:
+		return m.AmountMinor()
+	case collection.FieldCurrency:
+		return m.Currency()
+	case collection.FieldChannel:
+		return m.Channel()
+	case collection.FieldReceivedAt:
+		return m.ReceivedAt()
+	case collection.FieldPayerName:
+		return m.PayerName()
+	case collection.FieldPayerAccount:
+		return m.PayerAccount()
+	case collection.FieldText:
+		return m.Text()
+	case collection.FieldExternalID:
+		return m.ExternalID()
+	case collection.FieldCustomerID:
+		return m.CustomerID()
+	case collection.FieldStatus:
+		return m.Status()
+	case collection.FieldUnallocatedMinor:
+		return m.UnallocatedMinor()
+	case collection.FieldReviewReason:
+		return m.ReviewReason()
+	case collection.FieldFlag:
+		return m.Flag()
+	case collection.FieldSuggestedInvoiceIds:
+		return m.SuggestedInvoiceIds()
+	case collection.FieldStatement:
+		return m.Statement()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CollectionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case collection.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case collection.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case collection.FieldMerchantID:
+		return m.OldMerchantID(ctx)
+	case collection.FieldAmountMinor:
+		return m.OldAmountMinor(ctx)
+	case collection.FieldCurrency:
+		return m.OldCurrency(ctx)
+	case collection.FieldChannel:
+		return m.OldChannel(ctx)
+	case collection.FieldReceivedAt:
+		return m.OldReceivedAt(ctx)
+	case collection.FieldPayerName:
+		return m.OldPayerName(ctx)
+	case collection.FieldPayerAccount:
+		return m.OldPayerAccount(ctx)
+	case collection.FieldText:
+		return m.OldText(ctx)
+	case collection.FieldExternalID:
+		return m.OldExternalID(ctx)
+	case collection.FieldCustomerID:
+		return m.OldCustomerID(ctx)
+	case collection.FieldStatus:
+		return m.OldStatus(ctx)
+	case collection.FieldUnallocatedMinor:
+		return m.OldUnallocatedMinor(ctx)
+	case collection.FieldReviewReason:
+		return m.OldReviewReason(ctx)
+	case collection.FieldFlag:
+		return m.OldFlag(ctx)
+	case collection.FieldSuggestedInvoiceIds:
+		return m.OldSuggestedInvoiceIds(ctx)
+	case collection.FieldStatement:
+		return m.OldStatement(ctx)
+	}
+	return nil, fmt.Errorf("unknown Collection field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CollectionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case collection.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case collection.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case collection.FieldMerchantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMerchantID(v)
+		return nil
+	case collection.FieldAmountMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmountMinor(v)
+		return nil
+	case collection.FieldCurrency:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrency(v)
+		return nil
+	case collection.FieldChannel:
+		v, ok := value.(collection.Channel)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChannel(v)
+		return nil
+	case collection.FieldReceivedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReceivedAt(v)
+		return nil
+	case collection.FieldPayerName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPayerName(v)
+		return nil
+	case collection.FieldPayerAccount:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPayerAccount(v)
+		return nil
+	case collection.FieldText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetText(v)
+		return nil
+	case collection.FieldExternalID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExternalID(v)
+		return nil
+	case collection.FieldCustomerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
+	case collection.FieldStatus:
+		v, ok := value.(collection.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case collection.FieldUnallocatedMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnallocatedMinor(v)
+		return nil
+	case collection.FieldReviewReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReviewReason(v)
+		return nil
+	case collection.FieldFlag:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFlag(v)
+		return nil
+	case collection.FieldSuggestedInvoiceIds:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSuggestedInvoiceIds(v)
+		return nil
+	case collection.FieldStatement:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatement(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Collection field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CollectionMutation) AddedFields() []string {
+	var fields []string
+	if m.addamount_minor != nil {
+		fields = append(fields, collection.FieldAmountMinor)
+	}
+	if m.addunallocated_minor != nil {
+		fields = append(fields, collection.FieldUnallocatedMinor)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CollectionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case collection.FieldAmountMinor:
+		return m.AddedAmountMinor()
+	case collection.FieldUnallocatedMinor:
+		return m.AddedUnallocatedMinor()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CollectionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case collection.FieldAmountMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAmountMinor(v)
+		return nil
+	case collection.FieldUnallocatedMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUnallocatedMinor(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Collection numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CollectionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(collection.FieldPayerName) {
+		fields = append(fields, collection.FieldPayerName)
+	}
+	if m.FieldCleared(collection.FieldPayerAccount) {
+		fields = append(fields, collection.FieldPayerAccount)
+	}
+	if m.FieldCleared(collection.FieldText) {
+		fields = append(fields, collection.FieldText)
+	}
+	if m.FieldCleared(collection.FieldExternalID) {
+		fields = append(fields, collection.FieldExternalID)
+	}
+	if m.FieldCleared(collection.FieldCustomerID) {
+		fields = append(fields, collection.FieldCustomerID)
+	}
+	if m.FieldCleared(collection.FieldReviewReason) {
+		fields = append(fields, collection.FieldReviewReason)
+	}
+	if m.FieldCleared(collection.FieldFlag) {
+		fields = append(fields, collection.FieldFlag)
+	}
+	if m.FieldCleared(collection.FieldSuggestedInvoiceIds) {
+		fields = append(fields, collection.FieldSuggestedInvoiceIds)
+	}
+	if m.FieldCleared(collection.FieldStatement) {
+		fields = append(fields, collection.FieldStatement)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CollectionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CollectionMutation) ClearField(name string) error {
+	switch name {
+	case collection.FieldPayerName:
+		m.ClearPayerName()
+		return nil
+	case collection.FieldPayerAccount:
+		m.ClearPayerAccount()
+		return nil
+	case collection.FieldText:
+		m.ClearText()
+		return nil
+	case collection.FieldExternalID:
+		m.ClearExternalID()
+		return nil
+	case collection.FieldCustomerID:
+		m.ClearCustomerID()
+		return nil
+	case collection.FieldReviewReason:
+		m.ClearReviewReason()
+		return nil
+	case collection.FieldFlag:
+		m.ClearFlag()
+		return nil
+	case collection.FieldSuggestedInvoiceIds:
+		m.ClearSuggestedInvoiceIds()
+		return nil
+	case collection.FieldStatement:
+		m.ClearStatement()
+		return nil
+	}
+	return fmt.Errorf("unknown Collection nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CollectionMutation) ResetField(name string) error {
+	switch name {
+	case collection.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case collection.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case collection.FieldMerchantID:
+		m.ResetMerchantID()
+		return nil
+	case collection.FieldAmountMinor:
+		m.ResetAmountMinor()
+		return nil
+	case collection.FieldCurrency:
+		m.ResetCurrency()
+		return nil
+	case collection.FieldChannel:
+		m.ResetChannel()
+		return nil
+	case collection.FieldReceivedAt:
+		m.ResetReceivedAt()
+		return nil
+	case collection.FieldPayerName:
+		m.ResetPayerName()
+		return nil
+	case collection.FieldPayerAccount:
+		m.ResetPayerAccount()
+		return nil
+	case collection.FieldText:
+		m.ResetText()
+		return nil
+	case collection.FieldExternalID:
+		m.ResetExternalID()
+		return nil
+	case collection.FieldCustomerID:
+		m.ResetCustomerID()
+		return nil
+	case collection.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case collection.FieldUnallocatedMinor:
+		m.ResetUnallocatedMinor()
+		return nil
+	case collection.FieldReviewReason:
+		m.ResetReviewReason()
+		return nil
+	case collection.FieldFlag:
+		m.ResetFlag()
+		return nil
+	case collection.FieldSuggestedInvoiceIds:
+		m.ResetSuggestedInvoiceIds()
+		return nil
+	case collection.FieldStatement:
+		m.ResetStatement()
+		return nil
+	}
+	return fmt.Errorf("unknown Collection field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CollectionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.payments != nil {
+		edges = append(edges, collection.EdgePayments)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CollectionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case collection.EdgePayments:
+		ids := make([]ent.Value, 0, len(m.payments))
+		for id := range m.payments {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CollectionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.removedpayments != nil {
+		edges = append(edges, collection.EdgePayments)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CollectionMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case collection.EdgePayments:
+		ids := make([]ent.Value, 0, len(m.removedpayments))
+		for id := range m.removedpayments {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CollectionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedpayments {
+		edges = append(edges, collection.EdgePayments)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CollectionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case collection.EdgePayments:
+		return m.clearedpayments
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CollectionMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Collection unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CollectionMutation) ResetEdge(name string) error {
+	switch name {
+	case collection.EdgePayments:
+		m.ResetPayments()
+		return nil
+	}
+	return fmt.Errorf("unknown Collection edge %s", name)
 }
 
 // CryptoWalletMutation represents an operation that mutates the CryptoWallet nodes in the graph.
@@ -10183,6 +11788,11 @@ type PaymentMutation struct {
 	id                  *string
 	merchant_id         *string
 	checkout_session_id *string
+	rule                *payment.Rule
+	confidence          *int
+	addconfidence       *int
+	undone_at           *time.Time
+	undone_by           *string
 	amount_minor        *int64
 	addamount_minor     *int64
 	currency            *string
@@ -10198,6 +11808,8 @@ type PaymentMutation struct {
 	clearedFields       map[string]struct{}
 	invoice             *string
 	clearedinvoice      bool
+	collection          *string
+	clearedcollection   bool
 	done                bool
 	oldValue            func(context.Context) (*Payment, error)
 	predicates          []predicate.Payment
@@ -10379,6 +11991,55 @@ func (m *PaymentMutation) ResetInvoiceID() {
 	m.invoice = nil
 }
 
+// SetCollectionID sets the "collection_id" field.
+func (m *PaymentMutation) SetCollectionID(s string) {
+	m.collection = &s
+}
+
+// CollectionID returns the value of the "collection_id" field in the mutation.
+func (m *PaymentMutation) CollectionID() (r string, exists bool) {
+	v := m.collection
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCollectionID returns the old "collection_id" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldCollectionID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCollectionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCollectionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCollectionID: %w", err)
+	}
+	return oldValue.CollectionID, nil
+}
+
+// ClearCollectionID clears the value of the "collection_id" field.
+func (m *PaymentMutation) ClearCollectionID() {
+	m.collection = nil
+	m.clearedFields[payment.FieldCollectionID] = struct{}{}
+}
+
+// CollectionIDCleared returns if the "collection_id" field was cleared in this mutation.
+func (m *PaymentMutation) CollectionIDCleared() bool {
+	_, ok := m.clearedFields[payment.FieldCollectionID]
+	return ok
+}
+
+// ResetCollectionID resets all changes to the "collection_id" field.
+func (m *PaymentMutation) ResetCollectionID() {
+	m.collection = nil
+	delete(m.clearedFields, payment.FieldCollectionID)
+}
+
 // SetCheckoutSessionID sets the "checkout_session_id" field.
 func (m *PaymentMutation) SetCheckoutSessionID(s string) {
 	m.checkout_session_id = &s
@@ -10426,6 +12087,196 @@ func (m *PaymentMutation) CheckoutSessionIDCleared() bool {
 func (m *PaymentMutation) ResetCheckoutSessionID() {
 	m.checkout_session_id = nil
 	delete(m.clearedFields, payment.FieldCheckoutSessionID)
+}
+
+// SetRule sets the "rule" field.
+func (m *PaymentMutation) SetRule(pa payment.Rule) {
+	m.rule = &pa
+}
+
+// Rule returns the value of the "rule" field in the mutation.
+func (m *PaymentMutation) Rule() (r payment.Rule, exists bool) {
+	v := m.rule
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRule returns the old "rule" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldRule(ctx context.Context) (v payment.Rule, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRule is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRule requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRule: %w", err)
+	}
+	return oldValue.Rule, nil
+}
+
+// ResetRule resets all changes to the "rule" field.
+func (m *PaymentMutation) ResetRule() {
+	m.rule = nil
+}
+
+// SetConfidence sets the "confidence" field.
+func (m *PaymentMutation) SetConfidence(i int) {
+	m.confidence = &i
+	m.addconfidence = nil
+}
+
+// Confidence returns the value of the "confidence" field in the mutation.
+func (m *PaymentMutation) Confidence() (r int, exists bool) {
+	v := m.confidence
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConfidence returns the old "confidence" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldConfidence(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConfidence is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConfidence requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConfidence: %w", err)
+	}
+	return oldValue.Confidence, nil
+}
+
+// AddConfidence adds i to the "confidence" field.
+func (m *PaymentMutation) AddConfidence(i int) {
+	if m.addconfidence != nil {
+		*m.addconfidence += i
+	} else {
+		m.addconfidence = &i
+	}
+}
+
+// AddedConfidence returns the value that was added to the "confidence" field in this mutation.
+func (m *PaymentMutation) AddedConfidence() (r int, exists bool) {
+	v := m.addconfidence
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetConfidence resets all changes to the "confidence" field.
+func (m *PaymentMutation) ResetConfidence() {
+	m.confidence = nil
+	m.addconfidence = nil
+}
+
+// SetUndoneAt sets the "undone_at" field.
+func (m *PaymentMutation) SetUndoneAt(t time.Time) {
+	m.undone_at = &t
+}
+
+// UndoneAt returns the value of the "undone_at" field in the mutation.
+func (m *PaymentMutation) UndoneAt() (r time.Time, exists bool) {
+	v := m.undone_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUndoneAt returns the old "undone_at" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldUndoneAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUndoneAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUndoneAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUndoneAt: %w", err)
+	}
+	return oldValue.UndoneAt, nil
+}
+
+// ClearUndoneAt clears the value of the "undone_at" field.
+func (m *PaymentMutation) ClearUndoneAt() {
+	m.undone_at = nil
+	m.clearedFields[payment.FieldUndoneAt] = struct{}{}
+}
+
+// UndoneAtCleared returns if the "undone_at" field was cleared in this mutation.
+func (m *PaymentMutation) UndoneAtCleared() bool {
+	_, ok := m.clearedFields[payment.FieldUndoneAt]
+	return ok
+}
+
+// ResetUndoneAt resets all changes to the "undone_at" field.
+func (m *PaymentMutation) ResetUndoneAt() {
+	m.undone_at = nil
+	delete(m.clearedFields, payment.FieldUndoneAt)
+}
+
+// SetUndoneBy sets the "undone_by" field.
+func (m *PaymentMutation) SetUndoneBy(s string) {
+	m.undone_by = &s
+}
+
+// UndoneBy returns the value of the "undone_by" field in the mutation.
+func (m *PaymentMutation) UndoneBy() (r string, exists bool) {
+	v := m.undone_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUndoneBy returns the old "undone_by" field's value of the Payment entity.
+// If the Payment object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PaymentMutation) OldUndoneBy(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUndoneBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUndoneBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUndoneBy: %w", err)
+	}
+	return oldValue.UndoneBy, nil
+}
+
+// ClearUndoneBy clears the value of the "undone_by" field.
+func (m *PaymentMutation) ClearUndoneBy() {
+	m.undone_by = nil
+	m.clearedFields[payment.FieldUndoneBy] = struct{}{}
+}
+
+// UndoneByCleared returns if the "undone_by" field was cleared in this mutation.
+func (m *PaymentMutation) UndoneByCleared() bool {
+	_, ok := m.clearedFields[payment.FieldUndoneBy]
+	return ok
+}
+
+// ResetUndoneBy resets all changes to the "undone_by" field.
+func (m *PaymentMutation) ResetUndoneBy() {
+	m.undone_by = nil
+	delete(m.clearedFields, payment.FieldUndoneBy)
 }
 
 // SetAmountMinor sets the "amount_minor" field.
@@ -10910,6 +12761,33 @@ func (m *PaymentMutation) ResetInvoice() {
 	m.clearedinvoice = false
 }
 
+// ClearCollection clears the "collection" edge to the Collection entity.
+func (m *PaymentMutation) ClearCollection() {
+	m.clearedcollection = true
+	m.clearedFields[payment.FieldCollectionID] = struct{}{}
+}
+
+// CollectionCleared reports if the "collection" edge to the Collection entity was cleared.
+func (m *PaymentMutation) CollectionCleared() bool {
+	return m.CollectionIDCleared() || m.clearedcollection
+}
+
+// CollectionIDs returns the "collection" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CollectionID instead. It exists only for internal usage by the builders.
+func (m *PaymentMutation) CollectionIDs() (ids []string) {
+	if id := m.collection; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCollection resets all changes to the "collection" edge.
+func (m *PaymentMutation) ResetCollection() {
+	m.collection = nil
+	m.clearedcollection = false
+}
+
 // Where appends a list predicates to the PaymentMutation builder.
 func (m *PaymentMutation) Where(ps ...predicate.Payment) {
 	m.predicates = append(m.predicates, ps...)
@@ -10944,15 +12822,30 @@ func (m *PaymentMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PaymentMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 19)
 	if m.merchant_id != nil {
 		fields = append(fields, payment.FieldMerchantID)
 	}
 	if m.invoice != nil {
 		fields = append(fields, payment.FieldInvoiceID)
 	}
+	if m.collection != nil {
+		fields = append(fields, payment.FieldCollectionID)
+	}
 	if m.checkout_session_id != nil {
 		fields = append(fields, payment.FieldCheckoutSessionID)
+	}
+	if m.rule != nil {
+		fields = append(fields, payment.FieldRule)
+	}
+	if m.confidence != nil {
+		fields = append(fields, payment.FieldConfidence)
+	}
+	if m.undone_at != nil {
+		fields = append(fields, payment.FieldUndoneAt)
+	}
+	if m.undone_by != nil {
+		fields = append(fields, payment.FieldUndoneBy)
 	}
 	if m.amount_minor != nil {
 		fields = append(fields, payment.FieldAmountMinor)
@@ -10999,8 +12892,18 @@ func (m *PaymentMutation) Field(name string) (ent.Value, bool) {
 		return m.MerchantID()
 	case payment.FieldInvoiceID:
 		return m.InvoiceID()
+	case payment.FieldCollectionID:
+		return m.CollectionID()
 	case payment.FieldCheckoutSessionID:
 		return m.CheckoutSessionID()
+	case payment.FieldRule:
+		return m.Rule()
+	case payment.FieldConfidence:
+		return m.Confidence()
+	case payment.FieldUndoneAt:
+		return m.UndoneAt()
+	case payment.FieldUndoneBy:
+		return m.UndoneBy()
 	case payment.FieldAmountMinor:
 		return m.AmountMinor()
 	case payment.FieldCurrency:
@@ -11036,8 +12939,18 @@ func (m *PaymentMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldMerchantID(ctx)
 	case payment.FieldInvoiceID:
 		return m.OldInvoiceID(ctx)
+	case payment.FieldCollectionID:
+		return m.OldCollectionID(ctx)
 	case payment.FieldCheckoutSessionID:
 		return m.OldCheckoutSessionID(ctx)
+	case payment.FieldRule:
+		return m.OldRule(ctx)
+	case payment.FieldConfidence:
+		return m.OldConfidence(ctx)
+	case payment.FieldUndoneAt:
+		return m.OldUndoneAt(ctx)
+	case payment.FieldUndoneBy:
+		return m.OldUndoneBy(ctx)
 	case payment.FieldAmountMinor:
 		return m.OldAmountMinor(ctx)
 	case payment.FieldCurrency:
@@ -11083,12 +12996,47 @@ func (m *PaymentMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetInvoiceID(v)
 		return nil
+	case payment.FieldCollectionID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCollectionID(v)
+		return nil
 	case payment.FieldCheckoutSessionID:
 		v, ok := value.(string)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCheckoutSessionID(v)
+		return nil
+	case payment.FieldRule:
+		v, ok := value.(payment.Rule)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRule(v)
+		return nil
+	case payment.FieldConfidence:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConfidence(v)
+		return nil
+	case payment.FieldUndoneAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUndoneAt(v)
+		return nil
+	case payment.FieldUndoneBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUndoneBy(v)
 		return nil
 	case payment.FieldAmountMinor:
 		v, ok := value.(int64)
@@ -11175,6 +13123,9 @@ func (m *PaymentMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *PaymentMutation) AddedFields() []string {
 	var fields []string
+	if m.addconfidence != nil {
+		fields = append(fields, payment.FieldConfidence)
+	}
 	if m.addamount_minor != nil {
 		fields = append(fields, payment.FieldAmountMinor)
 	}
@@ -11186,6 +13137,8 @@ func (m *PaymentMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *PaymentMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case payment.FieldConfidence:
+		return m.AddedConfidence()
 	case payment.FieldAmountMinor:
 		return m.AddedAmountMinor()
 	}
@@ -11197,6 +13150,13 @@ func (m *PaymentMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *PaymentMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case payment.FieldConfidence:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddConfidence(v)
+		return nil
 	case payment.FieldAmountMinor:
 		v, ok := value.(int64)
 		if !ok {
@@ -11212,8 +13172,17 @@ func (m *PaymentMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *PaymentMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(payment.FieldCollectionID) {
+		fields = append(fields, payment.FieldCollectionID)
+	}
 	if m.FieldCleared(payment.FieldCheckoutSessionID) {
 		fields = append(fields, payment.FieldCheckoutSessionID)
+	}
+	if m.FieldCleared(payment.FieldUndoneAt) {
+		fields = append(fields, payment.FieldUndoneAt)
+	}
+	if m.FieldCleared(payment.FieldUndoneBy) {
+		fields = append(fields, payment.FieldUndoneBy)
 	}
 	if m.FieldCleared(payment.FieldExternalID) {
 		fields = append(fields, payment.FieldExternalID)
@@ -11238,8 +13207,17 @@ func (m *PaymentMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *PaymentMutation) ClearField(name string) error {
 	switch name {
+	case payment.FieldCollectionID:
+		m.ClearCollectionID()
+		return nil
 	case payment.FieldCheckoutSessionID:
 		m.ClearCheckoutSessionID()
+		return nil
+	case payment.FieldUndoneAt:
+		m.ClearUndoneAt()
+		return nil
+	case payment.FieldUndoneBy:
+		m.ClearUndoneBy()
 		return nil
 	case payment.FieldExternalID:
 		m.ClearExternalID()
@@ -11264,8 +13242,23 @@ func (m *PaymentMutation) ResetField(name string) error {
 	case payment.FieldInvoiceID:
 		m.ResetInvoiceID()
 		return nil
+	case payment.FieldCollectionID:
+		m.ResetCollectionID()
+		return nil
 	case payment.FieldCheckoutSessionID:
 		m.ResetCheckoutSessionID()
+		return nil
+	case payment.FieldRule:
+		m.ResetRule()
+		return nil
+	case payment.FieldConfidence:
+		m.ResetConfidence()
+		return nil
+	case payment.FieldUndoneAt:
+		m.ResetUndoneAt()
+		return nil
+	case payment.FieldUndoneBy:
+		m.ResetUndoneBy()
 		return nil
 	case payment.FieldAmountMinor:
 		m.ResetAmountMinor()
@@ -11306,9 +13299,12 @@ func (m *PaymentMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *PaymentMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.invoice != nil {
 		edges = append(edges, payment.EdgeInvoice)
+	}
+	if m.collection != nil {
+		edges = append(edges, payment.EdgeCollection)
 	}
 	return edges
 }
@@ -11321,13 +13317,17 @@ func (m *PaymentMutation) AddedIDs(name string) []ent.Value {
 		if id := m.invoice; id != nil {
 			return []ent.Value{*id}
 		}
+	case payment.EdgeCollection:
+		if id := m.collection; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *PaymentMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	return edges
 }
 
@@ -11339,9 +13339,12 @@ func (m *PaymentMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *PaymentMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedinvoice {
 		edges = append(edges, payment.EdgeInvoice)
+	}
+	if m.clearedcollection {
+		edges = append(edges, payment.EdgeCollection)
 	}
 	return edges
 }
@@ -11352,6 +13355,8 @@ func (m *PaymentMutation) EdgeCleared(name string) bool {
 	switch name {
 	case payment.EdgeInvoice:
 		return m.clearedinvoice
+	case payment.EdgeCollection:
+		return m.clearedcollection
 	}
 	return false
 }
@@ -11363,6 +13368,9 @@ func (m *PaymentMutation) ClearEdge(name string) error {
 	case payment.EdgeInvoice:
 		m.ClearInvoice()
 		return nil
+	case payment.EdgeCollection:
+		m.ClearCollection()
+		return nil
 	}
 	return fmt.Errorf("unknown Payment unique edge %s", name)
 }
@@ -11373,6 +13381,9 @@ func (m *PaymentMutation) ResetEdge(name string) error {
 	switch name {
 	case payment.EdgeInvoice:
 		m.ResetInvoice()
+		return nil
+	case payment.EdgeCollection:
+		m.ResetCollection()
 		return nil
 	}
 	return fmt.Errorf("unknown Payment edge %s", name)

@@ -9,6 +9,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/tally-invoicing/tally/ent/collection"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/payment"
 )
@@ -22,8 +23,18 @@ type Payment struct {
 	MerchantID string `json:"merchant_id,omitempty"`
 	// InvoiceID holds the value of the "invoice_id" field.
 	InvoiceID string `json:"invoice_id,omitempty"`
+	// The money this payment is part of.
+	CollectionID *string `json:"collection_id,omitempty"`
 	// CheckoutSessionID holds the value of the "checkout_session_id" field.
 	CheckoutSessionID *string `json:"checkout_session_id,omitempty"`
+	// Why the money went to this invoice.
+	Rule payment.Rule `json:"rule,omitempty"`
+	// How sure the rule was, in percent.
+	Confidence int `json:"confidence,omitempty"`
+	// When the allocation was undone; it no longer counts towards the invoice.
+	UndoneAt *time.Time `json:"undone_at,omitempty"`
+	// UndoneBy holds the value of the "undone_by" field.
+	UndoneBy *string `json:"undone_by,omitempty"`
 	// AmountMinor holds the value of the "amount_minor" field.
 	AmountMinor int64 `json:"amount_minor,omitempty"`
 	// ISO 4217 code; always the invoice's currency.
@@ -56,11 +67,13 @@ type Payment struct {
 type PaymentEdges struct {
 	// Invoice holds the value of the invoice edge.
 	Invoice *Invoice `json:"invoice,omitempty"`
+	// Collection holds the value of the collection edge.
+	Collection *Collection `json:"collection,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
 	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
+	totalCount [2]map[string]int
 }
 
 // InvoiceOrErr returns the Invoice value or an error if the edge
@@ -74,6 +87,17 @@ func (e PaymentEdges) InvoiceOrErr() (*Invoice, error) {
 	return nil, &NotLoadedError{edge: "invoice"}
 }
 
+// CollectionOrErr returns the Collection value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e PaymentEdges) CollectionOrErr() (*Collection, error) {
+	if e.Collection != nil {
+		return e.Collection, nil
+	} else if e.loadedTypes[1] {
+		return nil, &NotFoundError{label: collection.Label}
+	}
+	return nil, &NotLoadedError{edge: "collection"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Payment) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -81,11 +105,11 @@ func (*Payment) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case payment.FieldLate:
 			values[i] = new(sql.NullBool)
-		case payment.FieldAmountMinor:
+		case payment.FieldConfidence, payment.FieldAmountMinor:
 			values[i] = new(sql.NullInt64)
-		case payment.FieldID, payment.FieldMerchantID, payment.FieldInvoiceID, payment.FieldCheckoutSessionID, payment.FieldCurrency, payment.FieldChannel, payment.FieldProvider, payment.FieldExternalID, payment.FieldNote, payment.FieldRecordedBy, payment.FieldDedupeKey:
+		case payment.FieldID, payment.FieldMerchantID, payment.FieldInvoiceID, payment.FieldCollectionID, payment.FieldCheckoutSessionID, payment.FieldRule, payment.FieldUndoneBy, payment.FieldCurrency, payment.FieldChannel, payment.FieldProvider, payment.FieldExternalID, payment.FieldNote, payment.FieldRecordedBy, payment.FieldDedupeKey:
 			values[i] = new(sql.NullString)
-		case payment.FieldReceivedAt, payment.FieldCreatedAt:
+		case payment.FieldUndoneAt, payment.FieldReceivedAt, payment.FieldCreatedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -120,12 +144,45 @@ func (_m *Payment) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.InvoiceID = value.String
 			}
+		case payment.FieldCollectionID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field collection_id", values[i])
+			} else if value.Valid {
+				_m.CollectionID = new(string)
+				*_m.CollectionID = value.String
+			}
 		case payment.FieldCheckoutSessionID:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field checkout_session_id", values[i])
 			} else if value.Valid {
 				_m.CheckoutSessionID = new(string)
 				*_m.CheckoutSessionID = value.String
+			}
+		case payment.FieldRule:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field rule", values[i])
+			} else if value.Valid {
+				_m.Rule = payment.Rule(value.String)
+			}
+		case payment.FieldConfidence:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field confidence", values[i])
+			} else if value.Valid {
+				_m.Confidence = int(value.Int64)
+			}
+		case payment.FieldUndoneAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field undone_at", values[i])
+			} else if value.Valid {
+				_m.UndoneAt = new(time.Time)
+				*_m.UndoneAt = value.Time
+			}
+		case payment.FieldUndoneBy:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field undone_by", values[i])
+			} else if value.Valid {
+				_m.UndoneBy = new(string)
+				*_m.UndoneBy = value.String
 			}
 		case payment.FieldAmountMinor:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -213,6 +270,11 @@ func (_m *Payment) QueryInvoice() *InvoiceQuery {
 	return NewPaymentClient(_m.config).QueryInvoice(_m)
 }
 
+// QueryCollection queries the "collection" edge of the Payment entity.
+func (_m *Payment) QueryCollection() *CollectionQuery {
+	return NewPaymentClient(_m.config).QueryCollection(_m)
+}
+
 // Update returns a builder for updating this Payment.
 // Note that you need to call Payment.Unwrap() before calling this method if this Payment
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -242,8 +304,29 @@ func (_m *Payment) String() string {
 	builder.WriteString("invoice_id=")
 	builder.WriteString(_m.InvoiceID)
 	builder.WriteString(", ")
+	if v := _m.CollectionID; v != nil {
+		builder.WriteString("collection_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
 	if v := _m.CheckoutSessionID; v != nil {
 		builder.WriteString("checkout_session_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("rule=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Rule))
+	builder.WriteString(", ")
+	builder.WriteString("confidence=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Confidence))
+	builder.WriteString(", ")
+	if v := _m.UndoneAt; v != nil {
+		builder.WriteString("undone_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.UndoneBy; v != nil {
+		builder.WriteString("undone_by=")
 		builder.WriteString(*v)
 	}
 	builder.WriteString(", ")

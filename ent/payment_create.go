@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/tally-invoicing/tally/ent/collection"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/payment"
 )
@@ -36,6 +37,20 @@ func (_c *PaymentCreate) SetInvoiceID(v string) *PaymentCreate {
 	return _c
 }
 
+// SetCollectionID sets the "collection_id" field.
+func (_c *PaymentCreate) SetCollectionID(v string) *PaymentCreate {
+	_c.mutation.SetCollectionID(v)
+	return _c
+}
+
+// SetNillableCollectionID sets the "collection_id" field if the given value is not nil.
+func (_c *PaymentCreate) SetNillableCollectionID(v *string) *PaymentCreate {
+	if v != nil {
+		_c.SetCollectionID(*v)
+	}
+	return _c
+}
+
 // SetCheckoutSessionID sets the "checkout_session_id" field.
 func (_c *PaymentCreate) SetCheckoutSessionID(v string) *PaymentCreate {
 	_c.mutation.SetCheckoutSessionID(v)
@@ -46,6 +61,62 @@ func (_c *PaymentCreate) SetCheckoutSessionID(v string) *PaymentCreate {
 func (_c *PaymentCreate) SetNillableCheckoutSessionID(v *string) *PaymentCreate {
 	if v != nil {
 		_c.SetCheckoutSessionID(*v)
+	}
+	return _c
+}
+
+// SetRule sets the "rule" field.
+func (_c *PaymentCreate) SetRule(v payment.Rule) *PaymentCreate {
+	_c.mutation.SetRule(v)
+	return _c
+}
+
+// SetNillableRule sets the "rule" field if the given value is not nil.
+func (_c *PaymentCreate) SetNillableRule(v *payment.Rule) *PaymentCreate {
+	if v != nil {
+		_c.SetRule(*v)
+	}
+	return _c
+}
+
+// SetConfidence sets the "confidence" field.
+func (_c *PaymentCreate) SetConfidence(v int) *PaymentCreate {
+	_c.mutation.SetConfidence(v)
+	return _c
+}
+
+// SetNillableConfidence sets the "confidence" field if the given value is not nil.
+func (_c *PaymentCreate) SetNillableConfidence(v *int) *PaymentCreate {
+	if v != nil {
+		_c.SetConfidence(*v)
+	}
+	return _c
+}
+
+// SetUndoneAt sets the "undone_at" field.
+func (_c *PaymentCreate) SetUndoneAt(v time.Time) *PaymentCreate {
+	_c.mutation.SetUndoneAt(v)
+	return _c
+}
+
+// SetNillableUndoneAt sets the "undone_at" field if the given value is not nil.
+func (_c *PaymentCreate) SetNillableUndoneAt(v *time.Time) *PaymentCreate {
+	if v != nil {
+		_c.SetUndoneAt(*v)
+	}
+	return _c
+}
+
+// SetUndoneBy sets the "undone_by" field.
+func (_c *PaymentCreate) SetUndoneBy(v string) *PaymentCreate {
+	_c.mutation.SetUndoneBy(v)
+	return _c
+}
+
+// SetNillableUndoneBy sets the "undone_by" field if the given value is not nil.
+func (_c *PaymentCreate) SetNillableUndoneBy(v *string) *PaymentCreate {
+	if v != nil {
+		_c.SetUndoneBy(*v)
 	}
 	return _c
 }
@@ -175,6 +246,11 @@ func (_c *PaymentCreate) SetInvoice(v *Invoice) *PaymentCreate {
 	return _c.SetInvoiceID(v.ID)
 }
 
+// SetCollection sets the "collection" edge to the Collection entity.
+func (_c *PaymentCreate) SetCollection(v *Collection) *PaymentCreate {
+	return _c.SetCollectionID(v.ID)
+}
+
 // Mutation returns the PaymentMutation object of the builder.
 func (_c *PaymentCreate) Mutation() *PaymentMutation {
 	return _c.mutation
@@ -212,6 +288,14 @@ func (_c *PaymentCreate) ExecX(ctx context.Context) {
 
 // defaults sets the default values of the builder before save.
 func (_c *PaymentCreate) defaults() error {
+	if _, ok := _c.mutation.Rule(); !ok {
+		v := payment.DefaultRule
+		_c.mutation.SetRule(v)
+	}
+	if _, ok := _c.mutation.Confidence(); !ok {
+		v := payment.DefaultConfidence
+		_c.mutation.SetConfidence(v)
+	}
 	if _, ok := _c.mutation.Late(); !ok {
 		v := payment.DefaultLate
 		_c.mutation.SetLate(v)
@@ -245,6 +329,22 @@ func (_c *PaymentCreate) check() error {
 	}
 	if _, ok := _c.mutation.InvoiceID(); !ok {
 		return &ValidationError{Name: "invoice_id", err: errors.New(`ent: missing required field "Payment.invoice_id"`)}
+	}
+	if _, ok := _c.mutation.Rule(); !ok {
+		return &ValidationError{Name: "rule", err: errors.New(`ent: missing required field "Payment.rule"`)}
+	}
+	if v, ok := _c.mutation.Rule(); ok {
+		if err := payment.RuleValidator(v); err != nil {
+			return &ValidationError{Name: "rule", err: fmt.Errorf(`ent: validator failed for field "Payment.rule": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Confidence(); !ok {
+		return &ValidationError{Name: "confidence", err: errors.New(`ent: missing required field "Payment.confidence"`)}
+	}
+	if v, ok := _c.mutation.Confidence(); ok {
+		if err := payment.ConfidenceValidator(v); err != nil {
+			return &ValidationError{Name: "confidence", err: fmt.Errorf(`ent: validator failed for field "Payment.confidence": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.AmountMinor(); !ok {
 		return &ValidationError{Name: "amount_minor", err: errors.New(`ent: missing required field "Payment.amount_minor"`)}
@@ -342,6 +442,22 @@ func (_c *PaymentCreate) createSpec() (*Payment, *sqlgraph.CreateSpec) {
 		_spec.SetField(payment.FieldCheckoutSessionID, field.TypeString, value)
 		_node.CheckoutSessionID = &value
 	}
+	if value, ok := _c.mutation.Rule(); ok {
+		_spec.SetField(payment.FieldRule, field.TypeEnum, value)
+		_node.Rule = value
+	}
+	if value, ok := _c.mutation.Confidence(); ok {
+		_spec.SetField(payment.FieldConfidence, field.TypeInt, value)
+		_node.Confidence = value
+	}
+	if value, ok := _c.mutation.UndoneAt(); ok {
+		_spec.SetField(payment.FieldUndoneAt, field.TypeTime, value)
+		_node.UndoneAt = &value
+	}
+	if value, ok := _c.mutation.UndoneBy(); ok {
+		_spec.SetField(payment.FieldUndoneBy, field.TypeString, value)
+		_node.UndoneBy = &value
+	}
 	if value, ok := _c.mutation.AmountMinor(); ok {
 		_spec.SetField(payment.FieldAmountMinor, field.TypeInt64, value)
 		_node.AmountMinor = value
@@ -403,6 +519,23 @@ func (_c *PaymentCreate) createSpec() (*Payment, *sqlgraph.CreateSpec) {
 		_node.InvoiceID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.CollectionIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   payment.CollectionTable,
+			Columns: []string{payment.CollectionColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(collection.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.CollectionID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -455,6 +588,42 @@ type (
 	}
 )
 
+// SetUndoneAt sets the "undone_at" field.
+func (u *PaymentUpsert) SetUndoneAt(v time.Time) *PaymentUpsert {
+	u.Set(payment.FieldUndoneAt, v)
+	return u
+}
+
+// UpdateUndoneAt sets the "undone_at" field to the value that was provided on create.
+func (u *PaymentUpsert) UpdateUndoneAt() *PaymentUpsert {
+	u.SetExcluded(payment.FieldUndoneAt)
+	return u
+}
+
+// ClearUndoneAt clears the value of the "undone_at" field.
+func (u *PaymentUpsert) ClearUndoneAt() *PaymentUpsert {
+	u.SetNull(payment.FieldUndoneAt)
+	return u
+}
+
+// SetUndoneBy sets the "undone_by" field.
+func (u *PaymentUpsert) SetUndoneBy(v string) *PaymentUpsert {
+	u.Set(payment.FieldUndoneBy, v)
+	return u
+}
+
+// UpdateUndoneBy sets the "undone_by" field to the value that was provided on create.
+func (u *PaymentUpsert) UpdateUndoneBy() *PaymentUpsert {
+	u.SetExcluded(payment.FieldUndoneBy)
+	return u
+}
+
+// ClearUndoneBy clears the value of the "undone_by" field.
+func (u *PaymentUpsert) ClearUndoneBy() *PaymentUpsert {
+	u.SetNull(payment.FieldUndoneBy)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -478,8 +647,17 @@ func (u *PaymentUpsertOne) UpdateNewValues() *PaymentUpsertOne {
 		if _, exists := u.create.mutation.InvoiceID(); exists {
 			s.SetIgnore(payment.FieldInvoiceID)
 		}
+		if _, exists := u.create.mutation.CollectionID(); exists {
+			s.SetIgnore(payment.FieldCollectionID)
+		}
 		if _, exists := u.create.mutation.CheckoutSessionID(); exists {
 			s.SetIgnore(payment.FieldCheckoutSessionID)
+		}
+		if _, exists := u.create.mutation.Rule(); exists {
+			s.SetIgnore(payment.FieldRule)
+		}
+		if _, exists := u.create.mutation.Confidence(); exists {
+			s.SetIgnore(payment.FieldConfidence)
 		}
 		if _, exists := u.create.mutation.AmountMinor(); exists {
 			s.SetIgnore(payment.FieldAmountMinor)
@@ -543,6 +721,48 @@ func (u *PaymentUpsertOne) Update(set func(*PaymentUpsert)) *PaymentUpsertOne {
 		set(&PaymentUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetUndoneAt sets the "undone_at" field.
+func (u *PaymentUpsertOne) SetUndoneAt(v time.Time) *PaymentUpsertOne {
+	return u.Update(func(s *PaymentUpsert) {
+		s.SetUndoneAt(v)
+	})
+}
+
+// UpdateUndoneAt sets the "undone_at" field to the value that was provided on create.
+func (u *PaymentUpsertOne) UpdateUndoneAt() *PaymentUpsertOne {
+	return u.Update(func(s *PaymentUpsert) {
+		s.UpdateUndoneAt()
+	})
+}
+
+// ClearUndoneAt clears the value of the "undone_at" field.
+func (u *PaymentUpsertOne) ClearUndoneAt() *PaymentUpsertOne {
+	return u.Update(func(s *PaymentUpsert) {
+		s.ClearUndoneAt()
+	})
+}
+
+// SetUndoneBy sets the "undone_by" field.
+func (u *PaymentUpsertOne) SetUndoneBy(v string) *PaymentUpsertOne {
+	return u.Update(func(s *PaymentUpsert) {
+		s.SetUndoneBy(v)
+	})
+}
+
+// UpdateUndoneBy sets the "undone_by" field to the value that was provided on create.
+func (u *PaymentUpsertOne) UpdateUndoneBy() *PaymentUpsertOne {
+	return u.Update(func(s *PaymentUpsert) {
+		s.UpdateUndoneBy()
+	})
+}
+
+// ClearUndoneBy clears the value of the "undone_by" field.
+func (u *PaymentUpsertOne) ClearUndoneBy() *PaymentUpsertOne {
+	return u.Update(func(s *PaymentUpsert) {
+		s.ClearUndoneBy()
+	})
 }
 
 // Exec executes the query.
@@ -734,8 +954,17 @@ func (u *PaymentUpsertBulk) UpdateNewValues() *PaymentUpsertBulk {
 			if _, exists := b.mutation.InvoiceID(); exists {
 				s.SetIgnore(payment.FieldInvoiceID)
 			}
+			if _, exists := b.mutation.CollectionID(); exists {
+				s.SetIgnore(payment.FieldCollectionID)
+			}
 			if _, exists := b.mutation.CheckoutSessionID(); exists {
 				s.SetIgnore(payment.FieldCheckoutSessionID)
+			}
+			if _, exists := b.mutation.Rule(); exists {
+				s.SetIgnore(payment.FieldRule)
+			}
+			if _, exists := b.mutation.Confidence(); exists {
+				s.SetIgnore(payment.FieldConfidence)
 			}
 			if _, exists := b.mutation.AmountMinor(); exists {
 				s.SetIgnore(payment.FieldAmountMinor)
@@ -800,6 +1029,48 @@ func (u *PaymentUpsertBulk) Update(set func(*PaymentUpsert)) *PaymentUpsertBulk 
 		set(&PaymentUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetUndoneAt sets the "undone_at" field.
+func (u *PaymentUpsertBulk) SetUndoneAt(v time.Time) *PaymentUpsertBulk {
+	return u.Update(func(s *PaymentUpsert) {
+		s.SetUndoneAt(v)
+	})
+}
+
+// UpdateUndoneAt sets the "undone_at" field to the value that was provided on create.
+func (u *PaymentUpsertBulk) UpdateUndoneAt() *PaymentUpsertBulk {
+	return u.Update(func(s *PaymentUpsert) {
+		s.UpdateUndoneAt()
+	})
+}
+
+// ClearUndoneAt clears the value of the "undone_at" field.
+func (u *PaymentUpsertBulk) ClearUndoneAt() *PaymentUpsertBulk {
+	return u.Update(func(s *PaymentUpsert) {
+		s.ClearUndoneAt()
+	})
+}
+
+// SetUndoneBy sets the "undone_by" field.
+func (u *PaymentUpsertBulk) SetUndoneBy(v string) *PaymentUpsertBulk {
+	return u.Update(func(s *PaymentUpsert) {
+		s.SetUndoneBy(v)
+	})
+}
+
+// UpdateUndoneBy sets the "undone_by" field to the value that was provided on create.
+func (u *PaymentUpsertBulk) UpdateUndoneBy() *PaymentUpsertBulk {
+	return u.Update(func(s *PaymentUpsert) {
+		s.UpdateUndoneBy()
+	})
+}
+
+// ClearUndoneBy clears the value of the "undone_by" field.
+func (u *PaymentUpsertBulk) ClearUndoneBy() *PaymentUpsertBulk {
+	return u.Update(func(s *PaymentUpsert) {
+		s.ClearUndoneBy()
+	})
 }
 
 // Exec executes the query.

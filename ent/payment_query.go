@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/tally-invoicing/tally/ent/collection"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/predicate"
@@ -20,13 +21,14 @@ import (
 // PaymentQuery is the builder for querying Payment entities.
 type PaymentQuery struct {
 	config
-	ctx         *QueryContext
-	order       []payment.OrderOption
-	inters      []Interceptor
-	predicates  []predicate.Payment
-	withInvoice *InvoiceQuery
-	loadTotal   []func(context.Context, []*Payment) error
-	modifiers   []func(*sql.Selector)
+	ctx            *QueryContext
+	order          []payment.OrderOption
+	inters         []Interceptor
+	predicates     []predicate.Payment
+	withInvoice    *InvoiceQuery
+	withCollection *CollectionQuery
+	loadTotal      []func(context.Context, []*Payment) error
+	modifiers      []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -78,6 +80,28 @@ func (_q *PaymentQuery) QueryInvoice() *InvoiceQuery {
 			sqlgraph.From(payment.Table, payment.FieldID, selector),
 			sqlgraph.To(invoice.Table, invoice.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, payment.InvoiceTable, payment.InvoiceColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCollection chains the current query on the "collection" edge.
+func (_q *PaymentQuery) QueryCollection() *CollectionQuery {
+	query := (&CollectionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(payment.Table, payment.FieldID, selector),
+			sqlgraph.To(collection.Table, collection.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, payment.CollectionTable, payment.CollectionColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -272,12 +296,13 @@ func (_q *PaymentQuery) Clone() *PaymentQuery {
 		return nil
 	}
 	return &PaymentQuery{
-		config:      _q.config,
-		ctx:         _q.ctx.Clone(),
-		order:       append([]payment.OrderOption{}, _q.order...),
-		inters:      append([]Interceptor{}, _q.inters...),
-		predicates:  append([]predicate.Payment{}, _q.predicates...),
-		withInvoice: _q.withInvoice.Clone(),
+		config:         _q.config,
+		ctx:            _q.ctx.Clone(),
+		order:          append([]payment.OrderOption{}, _q.order...),
+		inters:         append([]Interceptor{}, _q.inters...),
+		predicates:     append([]predicate.Payment{}, _q.predicates...),
+		withInvoice:    _q.withInvoice.Clone(),
+		withCollection: _q.withCollection.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -293,6 +318,17 @@ func (_q *PaymentQuery) WithInvoice(opts ...func(*InvoiceQuery)) *PaymentQuery {
 		opt(query)
 	}
 	_q.withInvoice = query
+	return _q
+}
+
+// WithCollection tells the query-builder to eager-load the nodes that are connected to
+// the "collection" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PaymentQuery) WithCollection(opts ...func(*CollectionQuery)) *PaymentQuery {
+	query := (&CollectionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCollection = query
 	return _q
 }
 
@@ -374,8 +410,9 @@ func (_q *PaymentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Paym
 	var (
 		nodes       = []*Payment{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [2]bool{
 			_q.withInvoice != nil,
+			_q.withCollection != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -402,6 +439,12 @@ func (_q *PaymentQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Paym
 	if query := _q.withInvoice; query != nil {
 		if err := _q.loadInvoice(ctx, query, nodes, nil,
 			func(n *Payment, e *Invoice) { n.Edges.Invoice = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withCollection; query != nil {
+		if err := _q.loadCollection(ctx, query, nodes, nil,
+			func(n *Payment, e *Collection) { n.Edges.Collection = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -442,6 +485,38 @@ func (_q *PaymentQuery) loadInvoice(ctx context.Context, query *InvoiceQuery, no
 	}
 	return nil
 }
+func (_q *PaymentQuery) loadCollection(ctx context.Context, query *CollectionQuery, nodes []*Payment, init func(*Payment), assign func(*Payment, *Collection)) error {
+	ids := make([]string, 0, len(nodes))
+	nodeids := make(map[string][]*Payment)
+	for i := range nodes {
+		if nodes[i].CollectionID == nil {
+			continue
+		}
+		fk := *nodes[i].CollectionID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(collection.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "collection_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *PaymentQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -473,6 +548,9 @@ func (_q *PaymentQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withInvoice != nil {
 			_spec.Node.AddColumnOnce(payment.FieldInvoiceID)
+		}
+		if _q.withCollection != nil {
+			_spec.Node.AddColumnOnce(payment.FieldCollectionID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

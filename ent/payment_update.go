@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -25,6 +26,46 @@ type PaymentUpdate struct {
 // Where appends a list predicates to the PaymentUpdate builder.
 func (_u *PaymentUpdate) Where(ps ...predicate.Payment) *PaymentUpdate {
 	_u.mutation.Where(ps...)
+	return _u
+}
+
+// SetUndoneAt sets the "undone_at" field.
+func (_u *PaymentUpdate) SetUndoneAt(v time.Time) *PaymentUpdate {
+	_u.mutation.SetUndoneAt(v)
+	return _u
+}
+
+// SetNillableUndoneAt sets the "undone_at" field if the given value is not nil.
+func (_u *PaymentUpdate) SetNillableUndoneAt(v *time.Time) *PaymentUpdate {
+	if v != nil {
+		_u.SetUndoneAt(*v)
+	}
+	return _u
+}
+
+// ClearUndoneAt clears the value of the "undone_at" field.
+func (_u *PaymentUpdate) ClearUndoneAt() *PaymentUpdate {
+	_u.mutation.ClearUndoneAt()
+	return _u
+}
+
+// SetUndoneBy sets the "undone_by" field.
+func (_u *PaymentUpdate) SetUndoneBy(v string) *PaymentUpdate {
+	_u.mutation.SetUndoneBy(v)
+	return _u
+}
+
+// SetNillableUndoneBy sets the "undone_by" field if the given value is not nil.
+func (_u *PaymentUpdate) SetNillableUndoneBy(v *string) *PaymentUpdate {
+	if v != nil {
+		_u.SetUndoneBy(*v)
+	}
+	return _u
+}
+
+// ClearUndoneBy clears the value of the "undone_by" field.
+func (_u *PaymentUpdate) ClearUndoneBy() *PaymentUpdate {
+	_u.mutation.ClearUndoneBy()
 	return _u
 }
 
@@ -89,6 +130,18 @@ func (_u *PaymentUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.CheckoutSessionIDCleared() {
 		_spec.ClearField(payment.FieldCheckoutSessionID, field.TypeString)
 	}
+	if value, ok := _u.mutation.UndoneAt(); ok {
+		_spec.SetField(payment.FieldUndoneAt, field.TypeTime, value)
+	}
+	if _u.mutation.UndoneAtCleared() {
+		_spec.ClearField(payment.FieldUndoneAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.UndoneBy(); ok {
+		_spec.SetField(payment.FieldUndoneBy, field.TypeString, value)
+	}
+	if _u.mutation.UndoneByCleared() {
+		_spec.ClearField(payment.FieldUndoneBy, field.TypeString)
+	}
 	if _u.mutation.ExternalIDCleared() {
 		_spec.ClearField(payment.FieldExternalID, field.TypeString)
 	}
@@ -118,6 +171,46 @@ type PaymentUpdateOne struct {
 	hooks     []Hook
 	mutation  *PaymentMutation
 	modifiers []func(*sql.UpdateBuilder)
+}
+
+// SetUndoneAt sets the "undone_at" field.
+func (_u *PaymentUpdateOne) SetUndoneAt(v time.Time) *PaymentUpdateOne {
+	_u.mutation.SetUndoneAt(v)
+	return _u
+}
+
+// SetNillableUndoneAt sets the "undone_at" field if the given value is not nil.
+func (_u *PaymentUpdateOne) SetNillableUndoneAt(v *time.Time) *PaymentUpdateOne {
+	if v != nil {
+		_u.SetUndoneAt(*v)
+	}
+	return _u
+}
+
+// ClearUndoneAt clears the value of the "undone_at" field.
+func (_u *PaymentUpdateOne) ClearUndoneAt() *PaymentUpdateOne {
+	_u.mutation.ClearUndoneAt()
+	return _u
+}
+
+// SetUndoneBy sets the "undone_by" field.
+func (_u *PaymentUpdateOne) SetUndoneBy(v string) *PaymentUpdateOne {
+	_u.mutation.SetUndoneBy(v)
+	return _u
+}
+
+// SetNillableUndoneBy sets the "undone_by" field if the given value is not nil.
+func (_u *PaymentUpdateOne) SetNillableUndoneBy(v *string) *PaymentUpdateOne {
+	if v != nil {
+		_u.SetUndoneBy(*v)
+	}
+	return _u
+}
+
+// ClearUndoneBy clears the value of the "undone_by" field.
+func (_u *PaymentUpdateOne) ClearUndoneBy() *PaymentUpdateOne {
+	_u.mutation.ClearUndoneBy()
+	return _u
 }
 
 // Mutation returns the PaymentMutation object of the builder.
@@ -210,6 +303,18 @@ func (_u *PaymentUpdateOne) sqlSave(ctx context.Context) (_node *Payment, err er
 	}
 	if _u.mutation.CheckoutSessionIDCleared() {
 		_spec.ClearField(payment.FieldCheckoutSessionID, field.TypeString)
+	}
+	if value, ok := _u.mutation.UndoneAt(); ok {
+		_spec.SetField(payment.FieldUndoneAt, field.TypeTime, value)
+	}
+	if _u.mutation.UndoneAtCleared() {
+		_spec.ClearField(payment.FieldUndoneAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.UndoneBy(); ok {
+		_spec.SetField(payment.FieldUndoneBy, field.TypeString, value)
+	}
+	if _u.mutation.UndoneByCleared() {
+		_spec.ClearField(payment.FieldUndoneBy, field.TypeString)
 	}
 	if _u.mutation.ExternalIDCleared() {
 		_spec.ClearField(payment.FieldExternalID, field.TypeString)

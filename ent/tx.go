@@ -16,6 +16,8 @@ type Tx struct {
 	APIKey *APIKeyClient
 	// CheckoutSession is the client for interacting with the CheckoutSession builders.
 	CheckoutSession *CheckoutSessionClient
+	// Collection is the client for interacting with the Collection builders.
+	Collection *CollectionClient
 	// CryptoWallet is the client for interacting with the CryptoWallet builders.
 	CryptoWallet *CryptoWalletClient
 	// Customer is the client for interacting with the Customer builders.
@@ -169,6 +171,7 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.APIKey = NewAPIKeyClient(tx.config)
 	tx.CheckoutSession = NewCheckoutSessionClient(tx.config)
+	tx.Collection = NewCollectionClient(tx.config)
 	tx.CryptoWallet = NewCryptoWalletClient(tx.config)
 	tx.Customer = NewCustomerClient(tx.config)
 	tx.Email = NewEmailClient(tx.config)

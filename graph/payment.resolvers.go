@@ -12,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
+	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
@@ -60,7 +61,7 @@ func (r *merchantResolver) PaymentMethods(ctx context.Context, obj *ent.Merchant
 // MarkInvoicePaid is the resolver for the markInvoicePaid field.
 func (r *mutationResolver) MarkInvoicePaid(ctx context.Context, id string, input model.MarkInvoicePaidInput) (*ent.Invoice, error) {
 	return r.InvoiceService.MarkPaid(ctx, id, invoice.MarkPaidInput{
-		Amount: input.Amount, Channel: input.Channel, Reference: deref(input.Reference),
+		Amount: input.Amount, Channel: payment.Channel(input.Channel), Reference: deref(input.Reference),
 		Note: deref(input.Note), ReceivedAt: input.ReceivedAt,
 	})
 }

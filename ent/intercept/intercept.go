@@ -10,6 +10,7 @@ import (
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/checkoutsession"
+	"github.com/tally-invoicing/tally/ent/collection"
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/email"
@@ -131,6 +132,33 @@ func (f TraverseCheckoutSession) Traverse(ctx context.Context, q ent.Query) erro
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CheckoutSessionQuery", q)
+}
+
+// The CollectionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CollectionFunc func(context.Context, *ent.CollectionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CollectionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CollectionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CollectionQuery", q)
+}
+
+// The TraverseCollection type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCollection func(context.Context, *ent.CollectionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCollection) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCollection) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CollectionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CollectionQuery", q)
 }
 
 // The CryptoWalletFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -410,6 +438,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.APIKeyQuery, predicate.APIKey, apikey.OrderOption]{typ: ent.TypeAPIKey, tq: q}, nil
 	case *ent.CheckoutSessionQuery:
 		return &query[*ent.CheckoutSessionQuery, predicate.CheckoutSession, checkoutsession.OrderOption]{typ: ent.TypeCheckoutSession, tq: q}, nil
+	case *ent.CollectionQuery:
+		return &query[*ent.CollectionQuery, predicate.Collection, collection.OrderOption]{typ: ent.TypeCollection, tq: q}, nil
 	case *ent.CryptoWalletQuery:
 		return &query[*ent.CryptoWalletQuery, predicate.CryptoWallet, cryptowallet.OrderOption]{typ: ent.TypeCryptoWallet, tq: q}, nil
 	case *ent.CustomerQuery:

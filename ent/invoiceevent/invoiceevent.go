@@ -101,6 +101,7 @@ const (
 	TypeVOIDED               Type = "VOIDED"
 	TypeMARKED_UNCOLLECTIBLE Type = "MARKED_UNCOLLECTIBLE"
 	TypePAYMENT_RECEIVED     Type = "PAYMENT_RECEIVED"
+	TypePAYMENT_UNDONE       Type = "PAYMENT_UNDONE"
 	TypeEMAIL_QUEUED         Type = "EMAIL_QUEUED"
 	TypeEMAIL_SENT           Type = "EMAIL_SENT"
 	TypeEMAIL_FAILED         Type = "EMAIL_FAILED"
@@ -115,7 +116,7 @@ func (_type Type) String() string {
 // TypeValidator is a validator for the "type" field enum values. It is called by the builders before save.
 func TypeValidator(_type Type) error {
 	switch _type {
-	case TypeCREATED, TypeUPDATED, TypeISSUED, TypeVOIDED, TypeMARKED_UNCOLLECTIBLE, TypePAYMENT_RECEIVED, TypeEMAIL_QUEUED, TypeEMAIL_SENT, TypeEMAIL_FAILED, TypeEMAIL_DELIVERED, TypeEMAIL_BOUNCED:
+	case TypeCREATED, TypeUPDATED, TypeISSUED, TypeVOIDED, TypeMARKED_UNCOLLECTIBLE, TypePAYMENT_RECEIVED, TypePAYMENT_UNDONE, TypeEMAIL_QUEUED, TypeEMAIL_SENT, TypeEMAIL_FAILED, TypeEMAIL_DELIVERED, TypeEMAIL_BOUNCED:
 		return nil
 	default:
 		return fmt.Errorf("invoiceevent: invalid enum value for type field: %q", _type)

@@ -103,6 +103,51 @@ var (
 			},
 		},
 	}
+	// CollectionsColumns holds the columns for the "collections" table.
+	CollectionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "merchant_id", Type: field.TypeString},
+		{Name: "amount_minor", Type: field.TypeInt64},
+		{Name: "currency", Type: field.TypeString, Size: 3},
+		{Name: "channel", Type: field.TypeEnum, Enums: []string{"CHECKOUT_CRYPTO", "CHECKOUT_CARD", "BANK_TRANSFER", "CASH", "OTHER"}},
+		{Name: "received_at", Type: field.TypeTime},
+		{Name: "payer_name", Type: field.TypeString, Nullable: true, Size: 300},
+		{Name: "payer_account", Type: field.TypeString, Nullable: true, Size: 100},
+		{Name: "text", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "external_id", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "customer_id", Type: field.TypeString, Nullable: true},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"UNMATCHED", "PARTIAL", "MATCHED"}},
+		{Name: "unallocated_minor", Type: field.TypeInt64, Default: 0},
+		{Name: "review_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "flag", Type: field.TypeString, Nullable: true},
+		{Name: "suggested_invoice_ids", Type: field.TypeJSON, Nullable: true},
+		{Name: "statement", Type: field.TypeString, Nullable: true},
+	}
+	// CollectionsTable holds the schema information for the "collections" table.
+	CollectionsTable = &schema.Table{
+		Name:       "collections",
+		Columns:    CollectionsColumns,
+		PrimaryKey: []*schema.Column{CollectionsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "collection_merchant_id",
+				Unique:  false,
+				Columns: []*schema.Column{CollectionsColumns[3]},
+			},
+			{
+				Name:    "collection_merchant_id_external_id",
+				Unique:  true,
+				Columns: []*schema.Column{CollectionsColumns[3], CollectionsColumns[11]},
+			},
+			{
+				Name:    "collection_merchant_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{CollectionsColumns[3], CollectionsColumns[13]},
+			},
+		},
+	}
 	// CryptoWalletsColumns holds the columns for the "crypto_wallets" table.
 	CryptoWalletsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -294,7 +339,7 @@ var (
 	InvoiceEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
 		{Name: "merchant_id", Type: field.TypeString},
-		{Name: "type", Type: field.TypeEnum, Enums: []string{"CREATED", "UPDATED", "ISSUED", "VOIDED", "MARKED_UNCOLLECTIBLE", "PAYMENT_RECEIVED", "EMAIL_QUEUED", "EMAIL_SENT", "EMAIL_FAILED", "EMAIL_DELIVERED", "EMAIL_BOUNCED"}},
+		{Name: "type", Type: field.TypeEnum, Enums: []string{"CREATED", "UPDATED", "ISSUED", "VOIDED", "MARKED_UNCOLLECTIBLE", "PAYMENT_RECEIVED", "PAYMENT_UNDONE", "EMAIL_QUEUED", "EMAIL_SENT", "EMAIL_FAILED", "EMAIL_DELIVERED", "EMAIL_BOUNCED"}},
 		{Name: "at", Type: field.TypeTime},
 		{Name: "actor", Type: field.TypeString},
 		{Name: "from_status", Type: field.TypeEnum, Nullable: true, Enums: []string{"DRAFT", "OPEN", "PARTIALLY_PAID", "PAID", "VOID", "UNCOLLECTIBLE"}},
@@ -351,6 +396,10 @@ var (
 		{Name: "id", Type: field.TypeString, Size: 40},
 		{Name: "merchant_id", Type: field.TypeString},
 		{Name: "checkout_session_id", Type: field.TypeString, Nullable: true},
+		{Name: "rule", Type: field.TypeEnum, Enums: []string{"REFERENCE", "CHECKOUT", "AMOUNT", "COMBINATION", "MANUAL"}, Default: "MANUAL"},
+		{Name: "confidence", Type: field.TypeInt, Default: 100},
+		{Name: "undone_at", Type: field.TypeTime, Nullable: true},
+		{Name: "undone_by", Type: field.TypeString, Nullable: true},
 		{Name: "amount_minor", Type: field.TypeInt64},
 		{Name: "currency", Type: field.TypeString, Size: 3},
 		{Name: "channel", Type: field.TypeEnum, Enums: []string{"CHECKOUT_CRYPTO", "CHECKOUT_CARD", "BANK_TRANSFER", "CASH", "OTHER"}},
@@ -362,6 +411,7 @@ var (
 		{Name: "late", Type: field.TypeBool, Default: false},
 		{Name: "dedupe_key", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "created_at", Type: field.TypeTime},
+		{Name: "collection_id", Type: field.TypeString, Nullable: true, Size: 40},
 		{Name: "invoice_id", Type: field.TypeString, Size: 40},
 	}
 	// PaymentsTable holds the schema information for the "payments" table.
@@ -371,8 +421,14 @@ var (
 		PrimaryKey: []*schema.Column{PaymentsColumns[0]},
 		ForeignKeys: []*schema.ForeignKey{
 			{
+				Symbol:     "payments_collections_payments",
+				Columns:    []*schema.Column{PaymentsColumns[18]},
+				RefColumns: []*schema.Column{CollectionsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
 				Symbol:     "payments_invoices_payments",
-				Columns:    []*schema.Column{PaymentsColumns[14]},
+				Columns:    []*schema.Column{PaymentsColumns[19]},
 				RefColumns: []*schema.Column{InvoicesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -386,7 +442,12 @@ var (
 			{
 				Name:    "payment_invoice_id",
 				Unique:  false,
-				Columns: []*schema.Column{PaymentsColumns[14]},
+				Columns: []*schema.Column{PaymentsColumns[19]},
+			},
+			{
+				Name:    "payment_collection_id",
+				Unique:  false,
+				Columns: []*schema.Column{PaymentsColumns[18]},
 			},
 		},
 	}
@@ -475,6 +536,7 @@ var (
 	Tables = []*schema.Table{
 		APIKeysTable,
 		CheckoutSessionsTable,
+		CollectionsTable,
 		CryptoWalletsTable,
 		CustomersTable,
 		EmailsTable,
@@ -496,7 +558,8 @@ func init() {
 	InvoicesTable.ForeignKeys[0].RefTable = CustomersTable
 	InvoicesTable.ForeignKeys[1].RefTable = MerchantsTable
 	InvoiceEventsTable.ForeignKeys[0].RefTable = InvoicesTable
-	PaymentsTable.ForeignKeys[0].RefTable = InvoicesTable
+	PaymentsTable.ForeignKeys[0].RefTable = CollectionsTable
+	PaymentsTable.ForeignKeys[1].RefTable = InvoicesTable
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 	UsersTable.ForeignKeys[0].RefTable = MerchantsTable
 }

@@ -22,8 +22,18 @@ const (
 	FieldMerchantID = "merchant_id"
 	// FieldInvoiceID holds the string denoting the invoice_id field in the database.
 	FieldInvoiceID = "invoice_id"
+	// FieldCollectionID holds the string denoting the collection_id field in the database.
+	FieldCollectionID = "collection_id"
 	// FieldCheckoutSessionID holds the string denoting the checkout_session_id field in the database.
 	FieldCheckoutSessionID = "checkout_session_id"
+	// FieldRule holds the string denoting the rule field in the database.
+	FieldRule = "rule"
+	// FieldConfidence holds the string denoting the confidence field in the database.
+	FieldConfidence = "confidence"
+	// FieldUndoneAt holds the string denoting the undone_at field in the database.
+	FieldUndoneAt = "undone_at"
+	// FieldUndoneBy holds the string denoting the undone_by field in the database.
+	FieldUndoneBy = "undone_by"
 	// FieldAmountMinor holds the string denoting the amount_minor field in the database.
 	FieldAmountMinor = "amount_minor"
 	// FieldCurrency holds the string denoting the currency field in the database.
@@ -48,6 +58,8 @@ const (
 	FieldCreatedAt = "created_at"
 	// EdgeInvoice holds the string denoting the invoice edge name in mutations.
 	EdgeInvoice = "invoice"
+	// EdgeCollection holds the string denoting the collection edge name in mutations.
+	EdgeCollection = "collection"
 	// Table holds the table name of the payment in the database.
 	Table = "payments"
 	// InvoiceTable is the table that holds the invoice relation/edge.
@@ -57,6 +69,13 @@ const (
 	InvoiceInverseTable = "invoices"
 	// InvoiceColumn is the table column denoting the invoice relation/edge.
 	InvoiceColumn = "invoice_id"
+	// CollectionTable is the table that holds the collection relation/edge.
+	CollectionTable = "payments"
+	// CollectionInverseTable is the table name for the Collection entity.
+	// It exists in this package in order to avoid circular dependency with the "collection" package.
+	CollectionInverseTable = "collections"
+	// CollectionColumn is the table column denoting the collection relation/edge.
+	CollectionColumn = "collection_id"
 )
 
 // Columns holds all SQL columns for payment fields.
@@ -64,7 +83,12 @@ var Columns = []string{
 	FieldID,
 	FieldMerchantID,
 	FieldInvoiceID,
+	FieldCollectionID,
 	FieldCheckoutSessionID,
+	FieldRule,
+	FieldConfidence,
+	FieldUndoneAt,
+	FieldUndoneBy,
 	FieldAmountMinor,
 	FieldCurrency,
 	FieldChannel,
@@ -98,6 +122,10 @@ var (
 	Interceptors [1]ent.Interceptor
 	// MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
 	MerchantIDValidator func(string) error
+	// DefaultConfidence holds the default value on creation for the "confidence" field.
+	DefaultConfidence int
+	// ConfidenceValidator is a validator for the "confidence" field. It is called by the builders before save.
+	ConfidenceValidator func(int) error
 	// AmountMinorValidator is a validator for the "amount_minor" field. It is called by the builders before save.
 	AmountMinorValidator func(int64) error
 	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
@@ -113,6 +141,35 @@ var (
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
 	IDValidator func(string) error
 )
+
+// Rule defines the type for the "rule" enum field.
+type Rule string
+
+// RuleMANUAL is the default value of the Rule enum.
+const DefaultRule = RuleMANUAL
+
+// Rule values.
+const (
+	RuleREFERENCE   Rule = "REFERENCE"
+	RuleCHECKOUT    Rule = "CHECKOUT"
+	RuleAMOUNT      Rule = "AMOUNT"
+	RuleCOMBINATION Rule = "COMBINATION"
+	RuleMANUAL      Rule = "MANUAL"
+)
+
+func (r Rule) String() string {
+	return string(r)
+}
+
+// RuleValidator is a validator for the "rule" field enum values. It is called by the builders before save.
+func RuleValidator(r Rule) error {
+	switch r {
+	case RuleREFERENCE, RuleCHECKOUT, RuleAMOUNT, RuleCOMBINATION, RuleMANUAL:
+		return nil
+	default:
+		return fmt.Errorf("payment: invalid enum value for rule field: %q", r)
+	}
+}
 
 // Channel defines the type for the "channel" enum field.
 type Channel string
@@ -158,9 +215,34 @@ func ByInvoiceID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldInvoiceID, opts...).ToFunc()
 }
 
+// ByCollectionID orders the results by the collection_id field.
+func ByCollectionID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCollectionID, opts...).ToFunc()
+}
+
 // ByCheckoutSessionID orders the results by the checkout_session_id field.
 func ByCheckoutSessionID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCheckoutSessionID, opts...).ToFunc()
+}
+
+// ByRule orders the results by the rule field.
+func ByRule(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRule, opts...).ToFunc()
+}
+
+// ByConfidence orders the results by the confidence field.
+func ByConfidence(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldConfidence, opts...).ToFunc()
+}
+
+// ByUndoneAt orders the results by the undone_at field.
+func ByUndoneAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUndoneAt, opts...).ToFunc()
+}
+
+// ByUndoneBy orders the results by the undone_by field.
+func ByUndoneBy(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldUndoneBy, opts...).ToFunc()
 }
 
 // ByAmountMinor orders the results by the amount_minor field.
@@ -224,12 +306,44 @@ func ByInvoiceField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newInvoiceStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByCollectionField orders the results by collection field.
+func ByCollectionField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCollectionStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newInvoiceStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(InvoiceInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, InvoiceTable, InvoiceColumn),
 	)
+}
+func newCollectionStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CollectionInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, CollectionTable, CollectionColumn),
+	)
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e Rule) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *Rule) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = Rule(str)
+	if err := RuleValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid Rule", str)
+	}
+	return nil
 }
 
 // MarshalGQL implements graphql.Marshaler interface.

@@ -75,9 +75,29 @@ func InvoiceID(v string) predicate.Payment {
 	return predicate.Payment(sql.FieldEQ(FieldInvoiceID, v))
 }
 
+// CollectionID applies equality check predicate on the "collection_id" field. It's identical to CollectionIDEQ.
+func CollectionID(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldEQ(FieldCollectionID, v))
+}
+
 // CheckoutSessionID applies equality check predicate on the "checkout_session_id" field. It's identical to CheckoutSessionIDEQ.
 func CheckoutSessionID(v string) predicate.Payment {
 	return predicate.Payment(sql.FieldEQ(FieldCheckoutSessionID, v))
+}
+
+// Confidence applies equality check predicate on the "confidence" field. It's identical to ConfidenceEQ.
+func Confidence(v int) predicate.Payment {
+	return predicate.Payment(sql.FieldEQ(FieldConfidence, v))
+}
+
+// UndoneAt applies equality check predicate on the "undone_at" field. It's identical to UndoneAtEQ.
+func UndoneAt(v time.Time) predicate.Payment {
+	return predicate.Payment(sql.FieldEQ(FieldUndoneAt, v))
+}
+
+// UndoneBy applies equality check predicate on the "undone_by" field. It's identical to UndoneByEQ.
+func UndoneBy(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldEQ(FieldUndoneBy, v))
 }
 
 // AmountMinor applies equality check predicate on the "amount_minor" field. It's identical to AmountMinorEQ.
@@ -260,6 +280,81 @@ func InvoiceIDContainsFold(v string) predicate.Payment {
 	return predicate.Payment(sql.FieldContainsFold(FieldInvoiceID, v))
 }
 
+// CollectionIDEQ applies the EQ predicate on the "collection_id" field.
+func CollectionIDEQ(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldEQ(FieldCollectionID, v))
+}
+
+// CollectionIDNEQ applies the NEQ predicate on the "collection_id" field.
+func CollectionIDNEQ(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldNEQ(FieldCollectionID, v))
+}
+
+// CollectionIDIn applies the In predicate on the "collection_id" field.
+func CollectionIDIn(vs ...string) predicate.Payment {
+	return predicate.Payment(sql.FieldIn(FieldCollectionID, vs...))
+}
+
+// CollectionIDNotIn applies the NotIn predicate on the "collection_id" field.
+func CollectionIDNotIn(vs ...string) predicate.Payment {
+	return predicate.Payment(sql.FieldNotIn(FieldCollectionID, vs...))
+}
+
+// CollectionIDGT applies the GT predicate on the "collection_id" field.
+func CollectionIDGT(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldGT(FieldCollectionID, v))
+}
+
+// CollectionIDGTE applies the GTE predicate on the "collection_id" field.
+func CollectionIDGTE(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldGTE(FieldCollectionID, v))
+}
+
+// CollectionIDLT applies the LT predicate on the "collection_id" field.
+func CollectionIDLT(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldLT(FieldCollectionID, v))
+}
+
+// CollectionIDLTE applies the LTE predicate on the "collection_id" field.
+func CollectionIDLTE(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldLTE(FieldCollectionID, v))
+}
+
+// CollectionIDContains applies the Contains predicate on the "collection_id" field.
+func CollectionIDContains(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldContains(FieldCollectionID, v))
+}
+
+// CollectionIDHasPrefix applies the HasPrefix predicate on the "collection_id" field.
+func CollectionIDHasPrefix(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldHasPrefix(FieldCollectionID, v))
+}
+
+// CollectionIDHasSuffix applies the HasSuffix predicate on the "collection_id" field.
+func CollectionIDHasSuffix(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldHasSuffix(FieldCollectionID, v))
+}
+
+// CollectionIDIsNil applies the IsNil predicate on the "collection_id" field.
+func CollectionIDIsNil() predicate.Payment {
+	return predicate.Payment(sql.FieldIsNull(FieldCollectionID))
+}
+
+// CollectionIDNotNil applies the NotNil predicate on the "collection_id" field.
+func CollectionIDNotNil() predicate.Payment {
+	return predicate.Payment(sql.FieldNotNull(FieldCollectionID))
+}
+
+// CollectionIDEqualFold applies the EqualFold predicate on the "collection_id" field.
+func CollectionIDEqualFold(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldEqualFold(FieldCollectionID, v))
+}
+
+// CollectionIDContainsFold applies the ContainsFold predicate on the "collection_id" field.
+func CollectionIDContainsFold(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldContainsFold(FieldCollectionID, v))
+}
+
 // CheckoutSessionIDEQ applies the EQ predicate on the "checkout_session_id" field.
 func CheckoutSessionIDEQ(v string) predicate.Payment {
 	return predicate.Payment(sql.FieldEQ(FieldCheckoutSessionID, v))
@@ -333,6 +428,191 @@ func CheckoutSessionIDEqualFold(v string) predicate.Payment {
 // CheckoutSessionIDContainsFold applies the ContainsFold predicate on the "checkout_session_id" field.
 func CheckoutSessionIDContainsFold(v string) predicate.Payment {
 	return predicate.Payment(sql.FieldContainsFold(FieldCheckoutSessionID, v))
+}
+
+// RuleEQ applies the EQ predicate on the "rule" field.
+func RuleEQ(v Rule) predicate.Payment {
+	return predicate.Payment(sql.FieldEQ(FieldRule, v))
+}
+
+// RuleNEQ applies the NEQ predicate on the "rule" field.
+func RuleNEQ(v Rule) predicate.Payment {
+	return predicate.Payment(sql.FieldNEQ(FieldRule, v))
+}
+
+// RuleIn applies the In predicate on the "rule" field.
+func RuleIn(vs ...Rule) predicate.Payment {
+	return predicate.Payment(sql.FieldIn(FieldRule, vs...))
+}
+
+// RuleNotIn applies the NotIn predicate on the "rule" field.
+func RuleNotIn(vs ...Rule) predicate.Payment {
+	return predicate.Payment(sql.FieldNotIn(FieldRule, vs...))
+}
+
+// ConfidenceEQ applies the EQ predicate on the "confidence" field.
+func ConfidenceEQ(v int) predicate.Payment {
+	return predicate.Payment(sql.FieldEQ(FieldConfidence, v))
+}
+
+// ConfidenceNEQ applies the NEQ predicate on the "confidence" field.
+func ConfidenceNEQ(v int) predicate.Payment {
+	return predicate.Payment(sql.FieldNEQ(FieldConfidence, v))
+}
+
+// ConfidenceIn applies the In predicate on the "confidence" field.
+func ConfidenceIn(vs ...int) predicate.Payment {
+	return predicate.Payment(sql.FieldIn(FieldConfidence, vs...))
+}
+
+// ConfidenceNotIn applies the NotIn predicate on the "confidence" field.
+func ConfidenceNotIn(vs ...int) predicate.Payment {
+	return predicate.Payment(sql.FieldNotIn(FieldConfidence, vs...))
+}
+
+// ConfidenceGT applies the GT predicate on the "confidence" field.
+func ConfidenceGT(v int) predicate.Payment {
+	return predicate.Payment(sql.FieldGT(FieldConfidence, v))
+}
+
+// ConfidenceGTE applies the GTE predicate on the "confidence" field.
+func ConfidenceGTE(v int) predicate.Payment {
+	return predicate.Payment(sql.FieldGTE(FieldConfidence, v))
+}
+
+// ConfidenceLT applies the LT predicate on the "confidence" field.
+func ConfidenceLT(v int) predicate.Payment {
+	return predicate.Payment(sql.FieldLT(FieldConfidence, v))
+}
+
+// ConfidenceLTE applies the LTE predicate on the "confidence" field.
+func ConfidenceLTE(v int) predicate.Payment {
+	return predicate.Payment(sql.FieldLTE(FieldConfidence, v))
+}
+
+// UndoneAtEQ applies the EQ predicate on the "undone_at" field.
+func UndoneAtEQ(v time.Time) predicate.Payment {
+	return predicate.Payment(sql.FieldEQ(FieldUndoneAt, v))
+}
+
+// UndoneAtNEQ applies the NEQ predicate on the "undone_at" field.
+func UndoneAtNEQ(v time.Time) predicate.Payment {
+	return predicate.Payment(sql.FieldNEQ(FieldUndoneAt, v))
+}
+
+// UndoneAtIn applies the In predicate on the "undone_at" field.
+func UndoneAtIn(vs ...time.Time) predicate.Payment {
+	return predicate.Payment(sql.FieldIn(FieldUndoneAt, vs...))
+}
+
+// UndoneAtNotIn applies the NotIn predicate on the "undone_at" field.
+func UndoneAtNotIn(vs ...time.Time) predicate.Payment {
+	return predicate.Payment(sql.FieldNotIn(FieldUndoneAt, vs...))
+}
+
+// UndoneAtGT applies the GT predicate on the "undone_at" field.
+func UndoneAtGT(v time.Time) predicate.Payment {
+	return predicate.Payment(sql.FieldGT(FieldUndoneAt, v))
+}
+
+// UndoneAtGTE applies the GTE predicate on the "undone_at" field.
+func UndoneAtGTE(v time.Time) predicate.Payment {
+	return predicate.Payment(sql.FieldGTE(FieldUndoneAt, v))
+}
+
+// UndoneAtLT applies the LT predicate on the "undone_at" field.
+func UndoneAtLT(v time.Time) predicate.Payment {
+	return predicate.Payment(sql.FieldLT(FieldUndoneAt, v))
+}
+
+// UndoneAtLTE applies the LTE predicate on the "undone_at" field.
+func UndoneAtLTE(v time.Time) predicate.Payment {
+	return predicate.Payment(sql.FieldLTE(FieldUndoneAt, v))
+}
+
+// UndoneAtIsNil applies the IsNil predicate on the "undone_at" field.
+func UndoneAtIsNil() predicate.Payment {
+	return predicate.Payment(sql.FieldIsNull(FieldUndoneAt))
+}
+
+// UndoneAtNotNil applies the NotNil predicate on the "undone_at" field.
+func UndoneAtNotNil() predicate.Payment {
+	return predicate.Payment(sql.FieldNotNull(FieldUndoneAt))
+}
+
+// UndoneByEQ applies the EQ predicate on the "undone_by" field.
+func UndoneByEQ(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldEQ(FieldUndoneBy, v))
+}
+
+// UndoneByNEQ applies the NEQ predicate on the "undone_by" field.
+func UndoneByNEQ(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldNEQ(FieldUndoneBy, v))
+}
+
+// UndoneByIn applies the In predicate on the "undone_by" field.
+func UndoneByIn(vs ...string) predicate.Payment {
+	return predicate.Payment(sql.FieldIn(FieldUndoneBy, vs...))
+}
+
+// UndoneByNotIn applies the NotIn predicate on the "undone_by" field.
+func UndoneByNotIn(vs ...string) predicate.Payment {
+	return predicate.Payment(sql.FieldNotIn(FieldUndoneBy, vs...))
+}
+
+// UndoneByGT applies the GT predicate on the "undone_by" field.
+func UndoneByGT(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldGT(FieldUndoneBy, v))
+}
+
+// UndoneByGTE applies the GTE predicate on the "undone_by" field.
+func UndoneByGTE(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldGTE(FieldUndoneBy, v))
+}
+
+// UndoneByLT applies the LT predicate on the "undone_by" field.
+func UndoneByLT(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldLT(FieldUndoneBy, v))
+}
+
+// UndoneByLTE applies the LTE predicate on the "undone_by" field.
+func UndoneByLTE(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldLTE(FieldUndoneBy, v))
+}
+
+// UndoneByContains applies the Contains predicate on the "undone_by" field.
+func UndoneByContains(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldContains(FieldUndoneBy, v))
+}
+
+// UndoneByHasPrefix applies the HasPrefix predicate on the "undone_by" field.
+func UndoneByHasPrefix(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldHasPrefix(FieldUndoneBy, v))
+}
+
+// UndoneByHasSuffix applies the HasSuffix predicate on the "undone_by" field.
+func UndoneByHasSuffix(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldHasSuffix(FieldUndoneBy, v))
+}
+
+// UndoneByIsNil applies the IsNil predicate on the "undone_by" field.
+func UndoneByIsNil() predicate.Payment {
+	return predicate.Payment(sql.FieldIsNull(FieldUndoneBy))
+}
+
+// UndoneByNotNil applies the NotNil predicate on the "undone_by" field.
+func UndoneByNotNil() predicate.Payment {
+	return predicate.Payment(sql.FieldNotNull(FieldUndoneBy))
+}
+
+// UndoneByEqualFold applies the EqualFold predicate on the "undone_by" field.
+func UndoneByEqualFold(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldEqualFold(FieldUndoneBy, v))
+}
+
+// UndoneByContainsFold applies the ContainsFold predicate on the "undone_by" field.
+func UndoneByContainsFold(v string) predicate.Payment {
+	return predicate.Payment(sql.FieldContainsFold(FieldUndoneBy, v))
 }
 
 // AmountMinorEQ applies the EQ predicate on the "amount_minor" field.
@@ -920,6 +1200,29 @@ func HasInvoice() predicate.Payment {
 func HasInvoiceWith(preds ...predicate.Invoice) predicate.Payment {
 	return predicate.Payment(func(s *sql.Selector) {
 		step := newInvoiceStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasCollection applies the HasEdge predicate on the "collection" edge.
+func HasCollection() predicate.Payment {
+	return predicate.Payment(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, CollectionTable, CollectionColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCollectionWith applies the HasEdge predicate on the "collection" edge with a given conditions (other predicates).
+func HasCollectionWith(preds ...predicate.Collection) predicate.Payment {
+	return predicate.Payment(func(s *sql.Selector) {
+		step := newCollectionStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -12,6 +12,9 @@ type APIKey func(*sql.Selector)
 // CheckoutSession is the predicate function for checkoutsession builders.
 type CheckoutSession func(*sql.Selector)
 
+// Collection is the predicate function for collection builders.
+type Collection func(*sql.Selector)
+
 // CryptoWallet is the predicate function for cryptowallet builders.
 type CryptoWallet func(*sql.Selector)
 

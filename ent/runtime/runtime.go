@@ -7,6 +7,7 @@ import (
 
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/checkoutsession"
+	"github.com/tally-invoicing/tally/ent/collection"
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/email"
@@ -139,6 +140,77 @@ func init() {
 	// checkoutsession.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	checkoutsession.IDValidator = func() func(string) error {
 		validators := checkoutsessionDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	collectionMixin := schema.Collection{}.Mixin()
+	collectionMixinHooks2 := collectionMixin[2].Hooks()
+	collection.Hooks[0] = collectionMixinHooks2[0]
+	collectionMixinInters2 := collectionMixin[2].Interceptors()
+	collection.Interceptors[0] = collectionMixinInters2[0]
+	collectionMixinFields0 := collectionMixin[0].Fields()
+	_ = collectionMixinFields0
+	collectionMixinFields1 := collectionMixin[1].Fields()
+	_ = collectionMixinFields1
+	collectionMixinFields2 := collectionMixin[2].Fields()
+	_ = collectionMixinFields2
+	collectionFields := schema.Collection{}.Fields()
+	_ = collectionFields
+	// collectionDescCreatedAt is the schema descriptor for created_at field.
+	collectionDescCreatedAt := collectionMixinFields1[0].Descriptor()
+	// collection.DefaultCreatedAt holds the default value on creation for the created_at field.
+	collection.DefaultCreatedAt = collectionDescCreatedAt.Default.(func() time.Time)
+	// collectionDescUpdatedAt is the schema descriptor for updated_at field.
+	collectionDescUpdatedAt := collectionMixinFields1[1].Descriptor()
+	// collection.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	collection.DefaultUpdatedAt = collectionDescUpdatedAt.Default.(func() time.Time)
+	// collection.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	collection.UpdateDefaultUpdatedAt = collectionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// collectionDescMerchantID is the schema descriptor for merchant_id field.
+	collectionDescMerchantID := collectionMixinFields2[0].Descriptor()
+	// collection.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
+	collection.MerchantIDValidator = collectionDescMerchantID.Validators[0].(func(string) error)
+	// collectionDescAmountMinor is the schema descriptor for amount_minor field.
+	collectionDescAmountMinor := collectionFields[0].Descriptor()
+	// collection.AmountMinorValidator is a validator for the "amount_minor" field. It is called by the builders before save.
+	collection.AmountMinorValidator = collectionDescAmountMinor.Validators[0].(func(int64) error)
+	// collectionDescCurrency is the schema descriptor for currency field.
+	collectionDescCurrency := collectionFields[1].Descriptor()
+	// collection.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	collection.CurrencyValidator = collectionDescCurrency.Validators[0].(func(string) error)
+	// collectionDescPayerName is the schema descriptor for payer_name field.
+	collectionDescPayerName := collectionFields[4].Descriptor()
+	// collection.PayerNameValidator is a validator for the "payer_name" field. It is called by the builders before save.
+	collection.PayerNameValidator = collectionDescPayerName.Validators[0].(func(string) error)
+	// collectionDescPayerAccount is the schema descriptor for payer_account field.
+	collectionDescPayerAccount := collectionFields[5].Descriptor()
+	// collection.PayerAccountValidator is a validator for the "payer_account" field. It is called by the builders before save.
+	collection.PayerAccountValidator = collectionDescPayerAccount.Validators[0].(func(string) error)
+	// collectionDescExternalID is the schema descriptor for external_id field.
+	collectionDescExternalID := collectionFields[7].Descriptor()
+	// collection.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
+	collection.ExternalIDValidator = collectionDescExternalID.Validators[0].(func(string) error)
+	// collectionDescUnallocatedMinor is the schema descriptor for unallocated_minor field.
+	collectionDescUnallocatedMinor := collectionFields[10].Descriptor()
+	// collection.DefaultUnallocatedMinor holds the default value on creation for the unallocated_minor field.
+	collection.DefaultUnallocatedMinor = collectionDescUnallocatedMinor.Default.(int64)
+	// collectionDescID is the schema descriptor for id field.
+	collectionDescID := collectionMixinFields0[0].Descriptor()
+	// collection.DefaultID holds the default value on creation for the id field.
+	collection.DefaultID = collectionDescID.Default.(func() string)
+	// collection.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	collection.IDValidator = func() func(string) error {
+		validators := collectionDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
@@ -549,24 +621,44 @@ func init() {
 	paymentDescMerchantID := paymentMixinFields1[0].Descriptor()
 	// payment.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
 	payment.MerchantIDValidator = paymentDescMerchantID.Validators[0].(func(string) error)
+	// paymentDescConfidence is the schema descriptor for confidence field.
+	paymentDescConfidence := paymentFields[4].Descriptor()
+	// payment.DefaultConfidence holds the default value on creation for the confidence field.
+	payment.DefaultConfidence = paymentDescConfidence.Default.(int)
+	// payment.ConfidenceValidator is a validator for the "confidence" field. It is called by the builders before save.
+	payment.ConfidenceValidator = func() func(int) error {
+		validators := paymentDescConfidence.Validators
+		fns := [...]func(int) error{
+			validators[0].(func(int) error),
+			validators[1].(func(int) error),
+		}
+		return func(confidence int) error {
+			for _, fn := range fns {
+				if err := fn(confidence); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// paymentDescAmountMinor is the schema descriptor for amount_minor field.
-	paymentDescAmountMinor := paymentFields[2].Descriptor()
+	paymentDescAmountMinor := paymentFields[7].Descriptor()
 	// payment.AmountMinorValidator is a validator for the "amount_minor" field. It is called by the builders before save.
 	payment.AmountMinorValidator = paymentDescAmountMinor.Validators[0].(func(int64) error)
 	// paymentDescCurrency is the schema descriptor for currency field.
-	paymentDescCurrency := paymentFields[3].Descriptor()
+	paymentDescCurrency := paymentFields[8].Descriptor()
 	// payment.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	payment.CurrencyValidator = paymentDescCurrency.Validators[0].(func(string) error)
 	// paymentDescExternalID is the schema descriptor for external_id field.
-	paymentDescExternalID := paymentFields[6].Descriptor()
+	paymentDescExternalID := paymentFields[11].Descriptor()
 	// payment.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
 	payment.ExternalIDValidator = paymentDescExternalID.Validators[0].(func(string) error)
 	// paymentDescLate is the schema descriptor for late field.
-	paymentDescLate := paymentFields[10].Descriptor()
+	paymentDescLate := paymentFields[15].Descriptor()
 	// payment.DefaultLate holds the default value on creation for the late field.
 	payment.DefaultLate = paymentDescLate.Default.(bool)
 	// paymentDescCreatedAt is the schema descriptor for created_at field.
-	paymentDescCreatedAt := paymentFields[12].Descriptor()
+	paymentDescCreatedAt := paymentFields[17].Descriptor()
 	// payment.DefaultCreatedAt holds the default value on creation for the created_at field.
 	payment.DefaultCreatedAt = paymentDescCreatedAt.Default.(func() time.Time)
 	// paymentDescID is the schema descriptor for id field.

@@ -110,7 +110,7 @@ func (InvoiceEvent) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("invoice_id").Immutable(),
 		field.Enum("type").
-			Values("CREATED", "UPDATED", "ISSUED", "VOIDED", "MARKED_UNCOLLECTIBLE", "PAYMENT_RECEIVED",
+			Values("CREATED", "UPDATED", "ISSUED", "VOIDED", "MARKED_UNCOLLECTIBLE", "PAYMENT_RECEIVED", "PAYMENT_UNDONE",
 				"EMAIL_QUEUED", "EMAIL_SENT", "EMAIL_FAILED", "EMAIL_DELIVERED", "EMAIL_BOUNCED").
 			Immutable().
 			Annotations(entgql.Type("InvoiceEventType")),

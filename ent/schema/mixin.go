@@ -35,6 +35,7 @@ var IDPrefixes = map[string]string{
 	"pay": "payments",
 	"cks": "checkout_sessions",
 	"wal": "crypto_wallets",
+	"col": "collections",
 }
 
 // idMixin gives an entity a string primary key "<prefix>_<ULID>".

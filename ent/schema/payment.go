@@ -11,8 +11,9 @@ import (
 	"entgo.io/ent/schema/index"
 )
 
-// Payment is money received for one invoice. Every change of an invoice's
-// amount paid is a Payment row, so a Paid invoice always says why it is paid.
+// Payment is money applied to one invoice: an allocation of a Collection.
+// Every change of an invoice's amount paid is a Payment row, so a Paid
+// invoice always says why it is paid, and by which matching rule.
 type Payment struct{ ent.Schema }
 
 func (Payment) Mixin() []ent.Mixin {
@@ -22,7 +23,18 @@ func (Payment) Mixin() []ent.Mixin {
 func (Payment) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("invoice_id").Immutable(),
+		field.String("collection_id").Optional().Nillable().Immutable().
+			Comment("The money this payment is part of."),
 		field.String("checkout_session_id").Optional().Nillable().Immutable().
+			Annotations(entgql.Skip()),
+		field.Enum("rule").Values("REFERENCE", "CHECKOUT", "AMOUNT", "COMBINATION", "MANUAL").Default("MANUAL").Immutable().
+			Comment("Why the money went to this invoice.").
+			Annotations(entgql.Type("AllocationRule")),
+		field.Int("confidence").Default(100).Min(0).Max(100).Immutable().
+			Comment("How sure the rule was, in percent."),
+		field.Time("undone_at").Optional().Nillable().
+			Comment("When the allocation was undone; it no longer counts towards the invoice."),
+		field.String("undone_by").Optional().Nillable().
 			Annotations(entgql.Skip()),
 		field.Int64("amount_minor").Positive().Immutable().
 			Annotations(entgql.Skip()),
@@ -55,11 +67,13 @@ func (Payment) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("invoice", Invoice.Type).Ref("payments").Field("invoice_id").
 			Unique().Required().Immutable(),
+		edge.From("collection", Collection.Type).Ref("payments").Field("collection_id").
+			Unique().Immutable(),
 	}
 }
 
 func (Payment) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("invoice_id")}
+	return []ent.Index{index.Fields("invoice_id"), index.Fields("collection_id")}
 }
 
 func (Payment) Annotations() []schema.Annotation {
@@ -156,4 +170,62 @@ func (CryptoWallet) Indexes() []ent.Index {
 
 func (CryptoWallet) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipWhereInput)}
+}
+
+// Collection is money received: from a checkout, a bank statement line, a
+// wallet transfer or the merchant's own record. It is allocated to invoices
+// as Payments; what is left is unallocated (the customer's credit, or money
+// waiting in the review queue).
+type Collection struct{ ent.Schema }
+
+func (Collection) Mixin() []ent.Mixin {
+	return []ent.Mixin{withID("col"), timeMixin{}, tenantMixin{}}
+}
+
+func (Collection) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int64("amount_minor").Positive().Immutable().Annotations(entgql.Skip()),
+		field.String("currency").MaxLen(3).Immutable(),
+		field.Enum("channel").
+			Values("CHECKOUT_CRYPTO", "CHECKOUT_CARD", "BANK_TRANSFER", "CASH", "OTHER").
+			Immutable().
+			Annotations(entgql.Type("PaymentChannel")),
+		field.Time("received_at").Immutable().
+			Annotations(entgql.OrderField("RECEIVED_AT")),
+		field.String("payer_name").Optional().Immutable().MaxLen(300),
+		field.String("payer_account").Optional().Immutable().MaxLen(100),
+		field.Text("text").Optional().Immutable().
+			Comment("What came with the money: memo, remittance information, on-chain reference."),
+		field.String("external_id").Optional().Nillable().Immutable().MaxLen(200).
+			Comment("The sender's id for it (bank transaction id, order id); the same id is recorded once."),
+		field.String("customer_id").Optional().Nillable().
+			Comment("The payer, when known."),
+		field.Enum("status").Values("UNMATCHED", "PARTIAL", "MATCHED").
+			Annotations(entgql.Type("CollectionStatus"), entgql.OrderField("STATUS")),
+		field.Int64("unallocated_minor").Default(0).Annotations(entgql.Skip()),
+		field.Text("review_reason").Optional().
+			Comment("Why it was not (fully) matched, in a sentence."),
+		field.String("flag").Optional().
+			Comment("REFERENCE_MISTYPED, CURRENCY_MISMATCH, ...: what a person should look at."),
+		field.Strings("suggested_invoice_ids").Optional().Annotations(entgql.Skip()),
+		field.String("statement").Optional().Immutable().
+			Comment("The imported statement file it came from, if any."),
+	}
+}
+
+func (Collection) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("payments", Payment.Type).Annotations(entgql.Skip(entgql.SkipWhereInput)),
+	}
+}
+
+func (Collection) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("merchant_id", "external_id").Unique(),
+		index.Fields("merchant_id", "status"),
+	}
+}
+
+func (Collection) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput)}
 }

@@ -12,9 +12,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/shopspring/decimal"
 	"github.com/tally-invoicing/tally/ent"
+	"github.com/tally-invoicing/tally/ent/collection"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/merchant"
-	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 )
 
@@ -164,8 +164,8 @@ type LineItemInput struct {
 // Money received outside Tally's checkout, e.g. a bank transfer or cash.
 type MarkInvoicePaidInput struct {
 	// Defaults to the amount due. Less than that leaves the invoice PARTIALLY_PAID.
-	Amount  *decimal.Decimal `json:"amount,omitempty"`
-	Channel payment.Channel  `json:"channel"`
+	Amount  *decimal.Decimal   `json:"amount,omitempty"`
+	Channel collection.Channel `json:"channel"`
 	// The bank's or your own reference for this payment.
 	Reference *string `json:"reference,omitempty"`
 	Note      *string `json:"note,omitempty"`

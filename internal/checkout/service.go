@@ -536,7 +536,9 @@ func (s *Service) applyOrder(ctx context.Context, tx *ent.Client, sessionID stri
 		}
 		if _, _, err := s.invoices.ApplyPayment(ctx, tx, sess.InvoiceID, invoice.Received{
 			Amount: delta, Channel: channel, Provider: "infini", ExternalID: deref(sess.OrderID),
-			ReceivedAt: s.now(), Late: late, CheckoutSessionID: sess.ID,
+			ReceivedAt: s.now(), Late: late, CheckoutSessionID: sess.ID, Rule: payment.RuleCHECKOUT,
+			// amount_confirmed only grows, so order + total names this money once.
+			DedupeKey: fmt.Sprintf("infini:%s:%d", deref(sess.OrderID), confirmed),
 		}); err != nil {
 			return err
 		}
@@ -723,7 +725,7 @@ func (s *Service) ObserveTransfer(ctx context.Context, t wallet.Transfer) (*Tran
 			Amount: sess.AmountMinor, Channel: payment.ChannelCHECKOUT_CRYPTO, Provider: "wallet",
 			ExternalID: t.TxHash, ReceivedAt: s.now(), Late: res.Late, CheckoutSessionID: sess.ID,
 			Note:      fmt.Sprintf("%s %s on %s to %s", wallet.FromUnits(tok, units).String(), t.Asset, networkName(string(t.Network)), t.To),
-			DedupeKey: "wallet:" + string(t.Network) + ":" + t.TxHash,
+			DedupeKey: "wallet:" + string(t.Network) + ":" + t.TxHash, Rule: payment.RuleCHECKOUT,
 		})
 		if err != nil {
 			return err

@@ -485,6 +485,13 @@ func (s *Service) transition(ctx context.Context, tx *ent.Client, inv *ent.Invoi
 	if !status.CanTransition(from, to) {
 		return nil, fault.New(fault.CodeConflict, fmt.Sprintf("an invoice that is %s cannot become %s", human(from), human(to)))
 	}
+	return s.move(ctx, tx, inv, upd, to, typ, note)
+}
+
+// move changes the status once the caller checked the move is allowed:
+// forward by transition, backward only by UndoPayment.
+func (s *Service) move(ctx context.Context, tx *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne, to status.Status, typ invoiceevent.Type, note string) (*ent.Invoice, error) {
+	from := inv.Status
 	out, err := upd.SetStatus(to).AddVersion(1).Save(ctx)
 	if err != nil {
 		return nil, err

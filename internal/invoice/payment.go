@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/tally-invoicing/tally/ent"
+	"github.com/tally-invoicing/tally/ent/collection"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/internal/database"
@@ -34,6 +35,12 @@ type Received struct {
 	// DedupeKey, when set, makes a second report of the same money a no-op
 	// (ErrAlreadyRecorded) instead of a second payment.
 	DedupeKey string
+	// CollectionID is the money this is part of. Empty means the money came
+	// for this invoice alone (a checkout, a manual mark): a Collection of
+	// exactly this amount is recorded with it, so all money has one shape.
+	CollectionID string
+	Rule         payment.Rule // default MANUAL
+	Confidence   int          // percent; default 100
 }
 
 // ErrAlreadyRecorded is returned when money with the same dedupe key was
@@ -58,9 +65,40 @@ func (s *Service) ApplyPayment(ctx context.Context, tx *ent.Client, id string, r
 		return nil, nil, fault.Invalid("amount", "amount must be greater than 0")
 	}
 	c, _ := money.Lookup(inv.Currency)
+	if r.Rule == "" {
+		r.Rule = payment.RuleMANUAL
+	}
+	if r.Confidence == 0 {
+		r.Confidence = 100
+	}
+	if r.CollectionID == "" {
+		col := tx.Collection.Create().
+			SetMerchantID(inv.MerchantID).
+			SetAmountMinor(r.Amount).
+			SetCurrency(inv.Currency).
+			SetChannel(collection.Channel(r.Channel)).
+			SetReceivedAt(r.ReceivedAt.UTC()).
+			SetText(strings.TrimSpace(r.ExternalID + " " + r.Note)).
+			SetCustomerID(inv.CustomerID).
+			SetStatus(collection.StatusMATCHED)
+		if r.DedupeKey != "" {
+			col.SetExternalID(r.DedupeKey)
+		}
+		saved, err := col.Save(ctx)
+		if ent.IsConstraintError(err) && r.DedupeKey != "" {
+			return nil, nil, ErrAlreadyRecorded
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		r.CollectionID = saved.ID
+	}
 	create := tx.Payment.Create().
 		SetMerchantID(inv.MerchantID).
 		SetInvoiceID(inv.ID).
+		SetCollectionID(r.CollectionID).
+		SetRule(r.Rule).
+		SetConfidence(r.Confidence).
 		SetAmountMinor(r.Amount).
 		SetCurrency(inv.Currency).
 		SetChannel(r.Channel).
@@ -112,6 +150,61 @@ func (s *Service) ApplyPayment(ctx context.Context, tx *ent.Client, id string, r
 		return nil, nil, err
 	}
 	return out, pay, nil
+}
+
+// UndoPayment takes back one payment inside tx: it stops counting towards
+// its invoice, whose amount paid and status roll back (PAID becomes
+// PARTIALLY_PAID or OPEN). The payment row stays, marked undone, and the
+// timeline keeps both events. It returns the payment as undone.
+func (s *Service) UndoPayment(ctx context.Context, tx *ent.Client, paymentID string) (*ent.Payment, error) {
+	pay, err := tx.Payment.Get(ctx, paymentID)
+	if ent.IsNotFound(err) {
+		return nil, &fault.Error{Code: fault.CodeNotFound, Message: "no allocation with this id"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	inv, err := s.lock(ctx, tx, pay.InvoiceID)
+	if err != nil {
+		return nil, err
+	}
+	// Read again under the invoice's lock: two undos of one payment race here.
+	if pay, err = tx.Payment.Get(ctx, paymentID); err != nil {
+		return nil, err
+	}
+	if pay.UndoneAt != nil {
+		return nil, fault.New(fault.CodeConflict, "this allocation has already been undone")
+	}
+	pay, err = tx.Payment.UpdateOne(pay).SetUndoneAt(s.now()).SetUndoneBy(Actor(ctx)).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, _ := money.Lookup(inv.Currency)
+	paid := inv.AmountPaidMinor - pay.AmountMinor
+	note := "undone: " + describePayment(pay, c)
+	upd := tx.Invoice.UpdateOne(inv).SetAmountPaidMinor(paid)
+	to := inv.Status
+	switch {
+	case paid >= inv.TotalMinor:
+	case paid > 0:
+		to = status.PartiallyPaid
+	default:
+		to = status.Open
+	}
+	if to != inv.Status && status.CanUndo(inv.Status, to) {
+		if _, err := s.move(ctx, tx, inv, upd, to, invoiceevent.TypePAYMENT_UNDONE, note); err != nil {
+			return nil, err
+		}
+		return pay, nil
+	}
+	out, err := upd.AddVersion(1).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := recordEvent(ctx, tx, out, invoiceevent.TypePAYMENT_UNDONE, s.now(), nil, nil, note); err != nil {
+		return nil, err
+	}
+	return pay, nil
 }
 
 // MarkPaidInput is money received outside Tally's checkout.

@@ -73,6 +73,7 @@ export type InvoiceEventType =
   | 'ISSUED'
   | 'MARKED_UNCOLLECTIBLE'
   | 'PAYMENT_RECEIVED'
+  | 'PAYMENT_UNDONE'
   | 'UPDATED'
   | 'VOIDED';
 
@@ -264,6 +265,7 @@ export type InvoiceDetailQueryVariables = Exact<{
 
 export type InvoiceDetailQuery = { node:
     | { __typename: 'APIKey' }
+    | { __typename: 'Collection' }
     | { __typename: 'CryptoWallet' }
     | { __typename: 'Customer' }
     | { __typename: 'Email' }
@@ -307,6 +309,7 @@ export type InvoicesFilterCustomerQueryVariables = Exact<{
 
 export type InvoicesFilterCustomerQuery = { node:
     | { __typename: 'APIKey' }
+    | { __typename: 'Collection' }
     | { __typename: 'CryptoWallet' }
     | { __typename: 'Customer', id: string, name: string }
     | { __typename: 'Email' }
@@ -365,6 +368,7 @@ export type WizardDraftQueryVariables = Exact<{
 
 export type WizardDraftQuery = { node:
     | { __typename: 'APIKey' }
+    | { __typename: 'Collection' }
     | { __typename: 'CryptoWallet' }
     | { __typename: 'Customer' }
     | { __typename: 'Email' }
@@ -479,6 +483,7 @@ export type EmailMessageQueryVariables = Exact<{
 
 export type EmailMessageQuery = { node:
     | { __typename: 'APIKey' }
+    | { __typename: 'Collection' }
     | { __typename: 'CryptoWallet' }
     | { __typename: 'Customer' }
     | { __typename: 'Email', html: string, id: string, kind: EmailKind, to: string, subject: string, status: EmailStatus, attempts: number, lastError: string | null, provider: string, sentAt: string | null, deliveredAt: string | null, createdAt: string, invoice: { id: string, number: string | null } }

@@ -33,6 +33,24 @@ var transitions = map[Status][]Status{
 	Uncollectible: {PartiallyPaid, Paid},
 }
 
+// undoes are the only backward moves: undoing a payment takes back what it
+// did (the timeline keeps both events).
+var undoes = map[Status][]Status{
+	Paid:          {PartiallyPaid, Open},
+	PartiallyPaid: {PartiallyPaid, Open},
+}
+
+// CanUndo reports whether undoing a payment may move an invoice from one
+// status to another.
+func CanUndo(from, to Status) bool {
+	for _, s := range undoes[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
 // CanTransition reports whether an invoice may move from one status to another.
 func CanTransition(from, to Status) bool {
 	for _, s := range transitions[from] {
