@@ -1,0 +1,574 @@
+package statement
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/shopspring/decimal"
+)
+
+// Mapping tells ParseCSV which columns of a bank's CSV export hold what.
+// Columns are named by their header text; case and spaces do not matter.
+// It is saved per merchant after the dashboard's mapping step.
+type Mapping struct {
+	Date string // booking date column
+	// Amount is a signed amount column. Banks that split money in and out
+	// map Credit (and optionally Debit) instead.
+	Amount        string
+	Credit, Debit string
+	// Currency is the currency column. FixedCurrency is used when there is
+	// no such column, and for rows that leave it empty.
+	Currency      string
+	FixedCurrency string
+	Text          []string // remittance information, joined with " " in this order
+	PayerName     string   // optional
+	PayerAccount  string   // optional
+	// ExternalID is a column with the bank's own transaction id, if the
+	// export has one. It must be unique across all of the account's
+	// statements, not just within one file: a value seen before makes the
+	// payment count as already imported. Duplicates within a file are
+	// rejected.
+	ExternalID string
+	// DateFormat is a Go layout such as "02.01.2006". When empty, ISO dates
+	// (2024-03-31, also with a time), 31.03.2024, 31.03.24, 31-03-2024,
+	// 2024/03/31 and 20240331 are read; slash dates (03/04/2024) are
+	// day-first or month-first as the file's other dates prove, and the file
+	// is rejected when none of them has a day above 12, since 3 April and
+	// March 4 cannot be told apart.
+	DateFormat string
+	// DecimalComma makes ',' the decimal separator ("1.234,56"). When false
+	// the file decides: its amounts vote ("1.234,56" and "12,5" for a comma,
+	// "1,234.56" and "12.5" for a point; "1,234" proves nothing) and the
+	// majority wins; a file with no evidence uses a point.
+	DecimalComma bool
+}
+
+const (
+	headerSearchRows = 30 // a header may follow a few lines about the account
+	previewRows      = 20
+	previewBytes     = 1 << 20
+)
+
+// ParseCSV reads a bank's CSV export. The delimiter (comma, semicolon or
+// tab) is detected, a byte order mark is dropped, and Windows-1252 files
+// are read as such. The header is the first of the first 30 rows that has
+// every mapped column, so account details above it are ignored.
+//
+// Rows with a negative or zero amount, or with money only in the debit
+// column, are skipped: money going out is not a collection. They are checked
+// only as far as needed to know that. Blank rows are ignored.
+//
+// Every other row must have a date, a positive amount with no more
+// decimals than its currency allows, and a known currency; otherwise the
+// whole file is rejected with a *Errors.
+func ParseCSV(r io.Reader, m Mapping) ([]Line, error) {
+	data, err := readAll(r)
+	if err != nil {
+		return nil, err
+	}
+	var c collector
+	m.check(&c)
+	if len(c.errs) > 0 {
+		return nil, c.err()
+	}
+	records, more, err := readRecords(decodeText(data), MaxLines+headerSearchRows+1)
+	if err != nil {
+		return nil, err
+	}
+	if more {
+		return nil, tooManyLines()
+	}
+	h, cols := findHeader(records, m, &c)
+	if len(c.errs) > 0 {
+		return nil, c.err()
+	}
+	var rows []record
+	for _, rec := range records[h+1:] {
+		if !blank(rec.cells) {
+			rows = append(rows, rec)
+		}
+	}
+	if len(rows) > MaxLines {
+		return nil, tooManyLines()
+	}
+
+	p := csvParser{m: m, cols: cols, c: &c, ids: map[string]int{}}
+	p.decideSeparator(rows)
+	if !p.decideDateOrder(rows) {
+		return nil, c.err()
+	}
+	var lines []Line
+	var explicit []string
+	for _, row := range rows {
+		if c.full {
+			break
+		}
+		if l, id, ok := p.row(row); ok {
+			lines = append(lines, l)
+			explicit = append(explicit, id)
+		}
+	}
+	if len(c.errs) > 0 {
+		return nil, c.err()
+	}
+	hashes := hashIDs{}
+	for i := range lines {
+		if explicit[i] != "" {
+			lines[i].ExternalID = explicit[i]
+		} else {
+			lines[i].ExternalID = hashes.next(identity(&lines[i]))
+		}
+	}
+	return lines, nil
+}
+
+// Preview returns the header and up to 20 rows of a CSV export, read the
+// same way ParseCSV reads it, for the dashboard's mapping step. It reads at
+// most the first megabyte. The header is the first of the first 30 rows
+// with the most non-empty cells, which skips lines about the account above
+// it.
+func Preview(r io.Reader) (headers []string, rows [][]string, err error) {
+	data, err := io.ReadAll(io.LimitReader(r, previewBytes))
+	if err != nil {
+		return nil, nil, fmt.Errorf("read statement: %w", err)
+	}
+	if len(data) == previewBytes {
+		// Cut at a line end so a partial character is not taken for Windows-1252.
+		if i := strings.LastIndexByte(string(data), '\n'); i > 0 {
+			data = data[:i+1]
+		}
+	}
+	records, _, err := readRecords(decodeText(data), headerSearchRows+previewRows+1)
+	var errs *Errors
+	if errors.As(err, &errs) && len(records) > 1 {
+		err = nil // show what could be read; ParseCSV will report the line
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(records) == 0 {
+		return nil, nil, fileError(nil, "the file is empty")
+	}
+	h, most := 0, -1
+	for i, rec := range records[:min(len(records), headerSearchRows)] {
+		if n := filled(rec.cells); n > most {
+			h, most = i, n
+		}
+	}
+	headers = trimAll(records[h].cells)
+	for _, rec := range records[h+1:] {
+		if len(rows) == previewRows {
+			break
+		}
+		if !blank(rec.cells) {
+			rows = append(rows, trimAll(rec.cells))
+		}
+	}
+	return headers, rows, nil
+}
+
+// check reports a mapping that cannot work, whatever the file.
+func (m Mapping) check(c *collector) {
+	if strings.TrimSpace(m.Date) == "" {
+		c.add(0, "mapping.date", "choose the column with the booking date")
+	}
+	hasAmount, hasCredit := strings.TrimSpace(m.Amount) != "", strings.TrimSpace(m.Credit) != ""
+	switch {
+	case hasAmount && (hasCredit || strings.TrimSpace(m.Debit) != ""):
+		c.add(0, "mapping.amount", "choose either an amount column or credit and debit columns, not both")
+	case !hasAmount && !hasCredit:
+		c.add(0, "mapping.amount", "choose the amount column, or the credit column if money in and out are in two columns")
+	}
+	if strings.TrimSpace(m.Currency) == "" {
+		if strings.TrimSpace(m.FixedCurrency) == "" {
+			c.add(0, "mapping.currency", "choose the currency column, or the currency of the whole file")
+		}
+	}
+	if fc := strings.TrimSpace(m.FixedCurrency); fc != "" {
+		if _, field, reason := checkAmount(decimal.Zero, "", fc); field != "" {
+			c.add(0, "mapping.fixedCurrency", "%s", reason)
+		}
+	}
+	if m.DateFormat != "" {
+		// A layout that prints a date it cannot read back has no date in it.
+		probe := time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC)
+		if t, err := time.Parse(m.DateFormat, probe.Format(m.DateFormat)); err != nil || !t.Equal(probe) {
+			c.add(0, "mapping.dateFormat", "%q is not a date layout; write 31 March 2024 the way the file does, e.g. 31.03.2024 becomes 02.01.2006", m.DateFormat)
+		}
+	}
+}
+
+type record struct {
+	line  int // the line the record starts on
+	cells []string
+}
+
+func (r record) cell(i int) string {
+	if i < 0 || i >= len(r.cells) {
+		return ""
+	}
+	return strings.TrimSpace(r.cells[i])
+}
+
+// readRecords reads up to limit records; more says whether there were more.
+func readRecords(text string, limit int) (records []record, more bool, err error) {
+	cr := csv.NewReader(strings.NewReader(text))
+	cr.Comma = detectDelimiter(text)
+	cr.FieldsPerRecord = -1
+	// Strict quotes: a lenient reader would swallow the rows after a stray
+	// quote into one cell, and those payments would vanish without a word.
+	cr.LazyQuotes = false
+	for {
+		cells, err := cr.Read()
+		if err == io.EOF {
+			return records, false, nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return records, false, &Errors{{Line: pe.StartLine, Reason: quoteReason(pe)}}
+			}
+			return records, false, fmt.Errorf("read csv: %w", err)
+		}
+		if len(records) == limit {
+			return records, true, nil
+		}
+		line, _ := cr.FieldPos(0)
+		records = append(records, record{line: line, cells: cells})
+	}
+}
+
+func quoteReason(pe *csv.ParseError) string {
+	switch {
+	case errors.Is(pe.Err, csv.ErrQuote) && pe.Line != pe.StartLine:
+		return "a quoted cell starts on this line and is never closed; check its quotes"
+	case errors.Is(pe.Err, csv.ErrQuote):
+		return fmt.Sprintf("a quote in column %d is not closed properly; a quote inside a quoted cell is written twice (\"\")", pe.Column)
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		return fmt.Sprintf("a quote (\") in column %d is inside a cell that is not quoted; quote the cell and write the quote twice", pe.Column)
+	}
+	return pe.Err.Error()
+}
+
+// detectDelimiter picks the candidate that splits the first lines most
+// consistently: the same count on most lines beats a high count on some,
+// which is what sets "1.234,56" in a semicolon file apart from its columns.
+func detectDelimiter(text string) rune {
+	var lines []string
+	for line := range strings.Lines(text) {
+		if strings.TrimSpace(line) != "" {
+			lines = append(lines, line)
+		}
+		if len(lines) == headerSearchRows {
+			break
+		}
+	}
+	best, bestFreq, bestCount := ',', 0, 0
+	for _, d := range []rune{',', ';', '\t'} {
+		freq := map[int]int{}
+		for _, line := range lines {
+			if n := countOutsideQuotes(line, d); n > 0 {
+				freq[n]++
+			}
+		}
+		for n, f := range freq {
+			if f > bestFreq || (f == bestFreq && n > bestCount) {
+				best, bestFreq, bestCount = d, f, n
+			}
+		}
+	}
+	return best
+}
+
+func countOutsideQuotes(line string, d rune) int {
+	n, quoted := 0, false
+	for _, r := range line {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case r == d && !quoted:
+			n++
+		}
+	}
+	return n
+}
+
+// fold is how header names are compared.
+func fold(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, s)
+}
+
+type columns struct {
+	date, amount, credit, debit, currency, payerName, payerAccount, externalID int
+	text                                                                       []int
+}
+
+// findHeader returns the index of the header record and the mapped columns.
+func findHeader(records []record, m Mapping, c *collector) (int, columns) {
+	type want struct {
+		field, name string
+		dst         *int
+	}
+	var cols columns
+	wants := []want{
+		{"mapping.date", m.Date, &cols.date},
+		{"mapping.amount", m.Amount, &cols.amount},
+		{"mapping.credit", m.Credit, &cols.credit},
+		{"mapping.debit", m.Debit, &cols.debit},
+		{"mapping.currency", m.Currency, &cols.currency},
+		{"mapping.payerName", m.PayerName, &cols.payerName},
+		{"mapping.payerAccount", m.PayerAccount, &cols.payerAccount},
+		{"mapping.externalID", m.ExternalID, &cols.externalID},
+	}
+	cols.text = make([]int, len(m.Text))
+	for i, t := range m.Text {
+		wants = append(wants, want{fmt.Sprintf("mapping.text[%d]", i), t, &cols.text[i]})
+	}
+
+	best, bestFound := -1, -1
+	for i, rec := range records[:min(len(records), headerSearchRows)] {
+		index := map[string][]int{}
+		for j, h := range rec.cells {
+			index[fold(h)] = append(index[fold(h)], j)
+		}
+		found := 0
+		for _, w := range wants {
+			if fold(w.name) == "" || len(index[fold(w.name)]) > 0 {
+				found++
+			}
+		}
+		if found > bestFound {
+			best, bestFound = i, found
+		}
+	}
+	if best < 0 {
+		c.add(0, "", "the file is empty")
+		return 0, cols
+	}
+	header := records[best]
+	index := map[string][]int{}
+	for j, h := range header.cells {
+		index[fold(h)] = append(index[fold(h)], j)
+	}
+	for _, w := range wants {
+		*w.dst = -1
+		if fold(w.name) == "" {
+			continue
+		}
+		switch at := index[fold(w.name)]; len(at) {
+		case 0:
+			c.add(0, w.field, "there is no column %q in the header (%s)", w.name, strings.Join(trimAll(header.cells), ", "))
+		case 1:
+			*w.dst = at[0]
+		default:
+			c.add(0, w.field, "the header has %d columns named %q; rename one in the file", len(at), w.name)
+		}
+	}
+	return best, cols
+}
+
+type csvParser struct {
+	m    Mapping
+	cols columns
+	c    *collector
+	ids  map[string]int // explicit external ids seen, by line
+
+	dec       rune   // decimal separator
+	decSource string // where an auto-detected separator was proven, for hints
+	order     byte   // slash dates: 'd' day first, 'm' month first
+}
+
+func (p *csvParser) amountCells(row record) []string {
+	return []string{row.cell(p.cols.amount), row.cell(p.cols.credit), row.cell(p.cols.debit)}
+}
+
+// decideSeparator settles the decimal separator for the whole file.
+func (p *csvParser) decideSeparator(rows []record) {
+	if p.m.DecimalComma {
+		p.dec = ','
+		return
+	}
+	votes := map[rune]int{}
+	first := map[rune]string{}
+	for _, row := range rows {
+		for _, cell := range p.amountCells(row) {
+			if e := separatorEvidence(cell); e != 0 {
+				votes[e]++
+				if first[e] == "" {
+					first[e] = fmt.Sprintf("line %d: %q", row.line, cell)
+				}
+			}
+		}
+	}
+	p.dec = '.'
+	if votes[','] > votes['.'] {
+		p.dec = ','
+	}
+	p.decSource = first[p.dec]
+}
+
+// decideDateOrder settles whether slash dates are day-first. It reports
+// false, with an error, when the file cannot tell.
+func (p *csvParser) decideDateOrder(rows []record) bool {
+	if p.m.DateFormat != "" {
+		return true
+	}
+	votes := map[byte]int{}
+	ambiguous := -1
+	for i, row := range rows {
+		cell := row.cell(p.cols.date)
+		if o := slashOrder(cell); o != 0 {
+			votes[o]++
+		} else if ambiguous < 0 && slashDate.MatchString(cell) {
+			ambiguous = i
+		}
+	}
+	switch {
+	case votes['d'] > 0 || votes['m'] > 0:
+		p.order = 'd'
+		if votes['m'] > votes['d'] {
+			p.order = 'm'
+		}
+	case ambiguous >= 0:
+		row := rows[ambiguous]
+		p.c.add(row.line, "date", "%q could be day first or month first, and no date in the file has a day above 12; set the date format in the mapping to 02/01/2006 (day first) or 01/02/2006 (month first)", row.cell(p.cols.date))
+		return false
+	}
+	return true
+}
+
+// row reads one data row. ok is false for a skipped or bad row; errors go
+// to the collector.
+func (p *csvParser) row(row record) (l Line, externalID string, ok bool) {
+	amount, field, amountText, keep := p.amount(row)
+	if !keep {
+		return Line{}, "", false
+	}
+	l = Line{No: row.line, Amount: amount}
+	errsBefore := len(p.c.errs)
+
+	if cell := row.cell(p.cols.date); cell == "" {
+		p.c.add(row.line, "date", "the date is empty")
+	} else if t, err := parseDate(cell, p.m.DateFormat, p.order); err != nil {
+		p.c.add(row.line, "date", "%q %v", cell, err)
+	} else if !plausible(t) {
+		p.c.add(row.line, "date", "%q is not a plausible booking date", cell)
+	} else {
+		l.BookedAt = t
+	}
+
+	code := row.cell(p.cols.currency)
+	if code == "" {
+		code = strings.TrimSpace(p.m.FixedCurrency)
+	}
+	if cur, f, reason := checkAmount(amount, amountText, code); f != "" {
+		if f == "amount" {
+			f = field // "credit" when the money is in the credit column
+		}
+		p.c.add(row.line, f, "%s", reason)
+	} else {
+		l.Currency = cur
+	}
+
+	var text []string
+	for _, i := range p.cols.text {
+		if t := row.cell(i); t != "" {
+			text = append(text, t)
+		}
+	}
+	l.Text = strings.Join(text, " ")
+	l.PayerName = row.cell(p.cols.payerName)
+	l.PayerAccount = row.cell(p.cols.payerAccount)
+
+	if id := row.cell(p.cols.externalID); id != "" {
+		if len(id) > MaxExternalIDLength {
+			p.c.add(row.line, "external id", "is %d characters long, at most %d are allowed; map another column or none", len(id), MaxExternalIDLength)
+		} else if prev, dup := p.ids[id]; dup {
+			p.c.add(row.line, "external id", "%q is also on line %d; map a column that is unique for every payment, or none", id, prev)
+		} else {
+			p.ids[id] = row.line
+			externalID = id
+		}
+	}
+	return l, externalID, len(p.c.errs) == errsBefore
+}
+
+// amount reads the money a row received. keep is false for rows that are
+// skipped (outgoing or zero) or whose amount is unreadable; field names the
+// column the amount came from.
+func (p *csvParser) amount(row record) (d decimal.Decimal, field, text string, keep bool) {
+	if p.cols.amount >= 0 {
+		text = row.cell(p.cols.amount)
+		if text == "" {
+			p.c.add(row.line, "amount", "the amount is empty")
+			return d, "", "", false
+		}
+		d, ok := p.number(row, "amount", text)
+		return d, "amount", text, ok && d.Sign() > 0
+	}
+	credit, debit := row.cell(p.cols.credit), row.cell(p.cols.debit)
+	var c, db decimal.Decimal
+	okC, okD := true, true
+	if credit != "" {
+		c, okC = p.number(row, "credit", credit)
+	}
+	if debit != "" {
+		db, okD = p.number(row, "debit", debit)
+	}
+	switch {
+	case !okC || !okD:
+		return d, "", "", false
+	case c.Sign() < 0:
+		p.c.add(row.line, "credit", "%q is negative; money going out belongs in the debit column", credit)
+		return d, "", "", false
+	case c.Sign() > 0 && !db.IsZero():
+		p.c.add(row.line, "credit", "both credit (%q) and debit (%q) have an amount; a row is one or the other", credit, debit)
+		return d, "", "", false
+	}
+	return c, "credit", credit, c.Sign() > 0
+}
+
+func (p *csvParser) number(row record, field, text string) (decimal.Decimal, bool) {
+	d, err := parseAmount(text, p.dec)
+	if err == nil {
+		return d, true
+	}
+	hint := amountHint(p.dec)
+	if p.decSource != "" {
+		sep := "point"
+		if p.dec == ',' {
+			sep = "comma"
+		}
+		hint = fmt.Sprintf("this file uses a decimal %s (%s), so %s", sep, p.decSource, hint)
+	}
+	p.c.add(row.line, field, "%q is not a number; %s", text, hint)
+	return decimal.Decimal{}, false
+}
+
+func filled(cells []string) int {
+	n := 0
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			n++
+		}
+	}
+	return n
+}
+
+func trimAll(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = strings.TrimSpace(c)
+	}
+	return out
+}
