@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/internal/collect/statement"
 )
 
 // Merchant is the model entity for the Merchant schema.
@@ -41,6 +43,8 @@ type Merchant struct {
 	InfiniWebhookSecret string `json:"-"`
 	// InfiniBaseURL holds the value of the "infini_base_url" field.
 	InfiniBaseURL string `json:"infini_base_url,omitempty"`
+	// The column mapping of the merchant's bank CSV, saved at the last import.
+	StatementMapping *statement.Mapping `json:"statement_mapping,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MerchantQuery when eager-loading is set.
 	Edges        MerchantEdges `json:"edges"`
@@ -108,6 +112,8 @@ func (*Merchant) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case merchant.FieldStatementMapping:
+			values[i] = new([]byte)
 		case merchant.FieldReferenceCode, merchant.FieldInvoiceSeq:
 			values[i] = new(sql.NullInt64)
 		case merchant.FieldID, merchant.FieldName, merchant.FieldDefaultCurrency, merchant.FieldAddress, merchant.FieldPaperSize, merchant.FieldInfiniKeyID, merchant.FieldInfiniSecret, merchant.FieldInfiniWebhookSecret, merchant.FieldInfiniBaseURL:
@@ -207,6 +213,14 @@ func (_m *Merchant) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.InfiniBaseURL = value.String
 			}
+		case merchant.FieldStatementMapping:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field statement_mapping", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.StatementMapping); err != nil {
+					return fmt.Errorf("unmarshal field statement_mapping: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -296,6 +310,9 @@ func (_m *Merchant) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("infini_base_url=")
 	builder.WriteString(_m.InfiniBaseURL)
+	builder.WriteString(", ")
+	builder.WriteString("statement_mapping=")
+	builder.WriteString(fmt.Sprintf("%v", _m.StatementMapping))
 	builder.WriteByte(')')
 	return builder.String()
 }

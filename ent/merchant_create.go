@@ -17,6 +17,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/user"
+	"github.com/tally-invoicing/tally/internal/collect/statement"
 )
 
 // MerchantCreate is the builder for creating a Merchant entity.
@@ -176,6 +177,12 @@ func (_c *MerchantCreate) SetNillableInfiniBaseURL(v *string) *MerchantCreate {
 	if v != nil {
 		_c.SetInfiniBaseURL(*v)
 	}
+	return _c
+}
+
+// SetStatementMapping sets the "statement_mapping" field.
+func (_c *MerchantCreate) SetStatementMapping(v *statement.Mapping) *MerchantCreate {
+	_c.mutation.SetStatementMapping(v)
 	return _c
 }
 
@@ -465,6 +472,10 @@ func (_c *MerchantCreate) createSpec() (*Merchant, *sqlgraph.CreateSpec) {
 		_spec.SetField(merchant.FieldInfiniBaseURL, field.TypeString, value)
 		_node.InfiniBaseURL = value
 	}
+	if value, ok := _c.mutation.StatementMapping(); ok {
+		_spec.SetField(merchant.FieldStatementMapping, field.TypeJSON, value)
+		_node.StatementMapping = value
+	}
 	if nodes := _c.mutation.UsersIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -731,6 +742,24 @@ func (u *MerchantUpsert) ClearInfiniBaseURL() *MerchantUpsert {
 	return u
 }
 
+// SetStatementMapping sets the "statement_mapping" field.
+func (u *MerchantUpsert) SetStatementMapping(v *statement.Mapping) *MerchantUpsert {
+	u.Set(merchant.FieldStatementMapping, v)
+	return u
+}
+
+// UpdateStatementMapping sets the "statement_mapping" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateStatementMapping() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldStatementMapping)
+	return u
+}
+
+// ClearStatementMapping clears the value of the "statement_mapping" field.
+func (u *MerchantUpsert) ClearStatementMapping() *MerchantUpsert {
+	u.SetNull(merchant.FieldStatementMapping)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -957,6 +986,27 @@ func (u *MerchantUpsertOne) UpdateInfiniBaseURL() *MerchantUpsertOne {
 func (u *MerchantUpsertOne) ClearInfiniBaseURL() *MerchantUpsertOne {
 	return u.Update(func(s *MerchantUpsert) {
 		s.ClearInfiniBaseURL()
+	})
+}
+
+// SetStatementMapping sets the "statement_mapping" field.
+func (u *MerchantUpsertOne) SetStatementMapping(v *statement.Mapping) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetStatementMapping(v)
+	})
+}
+
+// UpdateStatementMapping sets the "statement_mapping" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateStatementMapping() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateStatementMapping()
+	})
+}
+
+// ClearStatementMapping clears the value of the "statement_mapping" field.
+func (u *MerchantUpsertOne) ClearStatementMapping() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearStatementMapping()
 	})
 }
 
@@ -1353,6 +1403,27 @@ func (u *MerchantUpsertBulk) UpdateInfiniBaseURL() *MerchantUpsertBulk {
 func (u *MerchantUpsertBulk) ClearInfiniBaseURL() *MerchantUpsertBulk {
 	return u.Update(func(s *MerchantUpsert) {
 		s.ClearInfiniBaseURL()
+	})
+}
+
+// SetStatementMapping sets the "statement_mapping" field.
+func (u *MerchantUpsertBulk) SetStatementMapping(v *statement.Mapping) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetStatementMapping(v)
+	})
+}
+
+// UpdateStatementMapping sets the "statement_mapping" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateStatementMapping() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateStatementMapping()
+	})
+}
+
+// ClearStatementMapping clears the value of the "statement_mapping" field.
+func (u *MerchantUpsertBulk) ClearStatementMapping() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearStatementMapping()
 	})
 }
 

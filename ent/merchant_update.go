@@ -17,6 +17,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/predicate"
 	"github.com/tally-invoicing/tally/ent/user"
+	"github.com/tally-invoicing/tally/internal/collect/statement"
 )
 
 // MerchantUpdate is the builder for updating Merchant entities.
@@ -193,6 +194,18 @@ func (_u *MerchantUpdate) SetNillableInfiniBaseURL(v *string) *MerchantUpdate {
 // ClearInfiniBaseURL clears the value of the "infini_base_url" field.
 func (_u *MerchantUpdate) ClearInfiniBaseURL() *MerchantUpdate {
 	_u.mutation.ClearInfiniBaseURL()
+	return _u
+}
+
+// SetStatementMapping sets the "statement_mapping" field.
+func (_u *MerchantUpdate) SetStatementMapping(v *statement.Mapping) *MerchantUpdate {
+	_u.mutation.SetStatementMapping(v)
+	return _u
+}
+
+// ClearStatementMapping clears the value of the "statement_mapping" field.
+func (_u *MerchantUpdate) ClearStatementMapping() *MerchantUpdate {
+	_u.mutation.ClearStatementMapping()
 	return _u
 }
 
@@ -474,6 +487,12 @@ func (_u *MerchantUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.InfiniBaseURLCleared() {
 		_spec.ClearField(merchant.FieldInfiniBaseURL, field.TypeString)
+	}
+	if value, ok := _u.mutation.StatementMapping(); ok {
+		_spec.SetField(merchant.FieldStatementMapping, field.TypeJSON, value)
+	}
+	if _u.mutation.StatementMappingCleared() {
+		_spec.ClearField(merchant.FieldStatementMapping, field.TypeJSON)
 	}
 	if _u.mutation.UsersCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -840,6 +859,18 @@ func (_u *MerchantUpdateOne) ClearInfiniBaseURL() *MerchantUpdateOne {
 	return _u
 }
 
+// SetStatementMapping sets the "statement_mapping" field.
+func (_u *MerchantUpdateOne) SetStatementMapping(v *statement.Mapping) *MerchantUpdateOne {
+	_u.mutation.SetStatementMapping(v)
+	return _u
+}
+
+// ClearStatementMapping clears the value of the "statement_mapping" field.
+func (_u *MerchantUpdateOne) ClearStatementMapping() *MerchantUpdateOne {
+	_u.mutation.ClearStatementMapping()
+	return _u
+}
+
 // AddUserIDs adds the "users" edge to the User entity by IDs.
 func (_u *MerchantUpdateOne) AddUserIDs(ids ...string) *MerchantUpdateOne {
 	_u.mutation.AddUserIDs(ids...)
@@ -1148,6 +1179,12 @@ func (_u *MerchantUpdateOne) sqlSave(ctx context.Context) (_node *Merchant, err 
 	}
 	if _u.mutation.InfiniBaseURLCleared() {
 		_spec.ClearField(merchant.FieldInfiniBaseURL, field.TypeString)
+	}
+	if value, ok := _u.mutation.StatementMapping(); ok {
+		_spec.SetField(merchant.FieldStatementMapping, field.TypeJSON, value)
+	}
+	if _u.mutation.StatementMappingCleared() {
+		_spec.ClearField(merchant.FieldStatementMapping, field.TypeJSON)
 	}
 	if _u.mutation.UsersCleared() {
 		edge := &sqlgraph.EdgeSpec{

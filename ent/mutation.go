@@ -25,6 +25,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/session"
 	"github.com/tally-invoicing/tally/ent/user"
 	"github.com/tally-invoicing/tally/ent/webhookreceipt"
+	"github.com/tally-invoicing/tally/internal/collect/statement"
 	"github.com/tally-invoicing/tally/internal/invoice/lineitem"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 )
@@ -10384,6 +10385,7 @@ type MerchantMutation struct {
 	infini_secret         *string
 	infini_webhook_secret *string
 	infini_base_url       *string
+	statement_mapping     **statement.Mapping
 	clearedFields         map[string]struct{}
 	users                 map[string]struct{}
 	removedusers          map[string]struct{}
@@ -11030,6 +11032,55 @@ func (m *MerchantMutation) ResetInfiniBaseURL() {
 	delete(m.clearedFields, merchant.FieldInfiniBaseURL)
 }
 
+// SetStatementMapping sets the "statement_mapping" field.
+func (m *MerchantMutation) SetStatementMapping(s *statement.Mapping) {
+	m.statement_mapping = &s
+}
+
+// StatementMapping returns the value of the "statement_mapping" field in the mutation.
+func (m *MerchantMutation) StatementMapping() (r *statement.Mapping, exists bool) {
+	v := m.statement_mapping
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatementMapping returns the old "statement_mapping" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldStatementMapping(ctx context.Context) (v *statement.Mapping, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatementMapping is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatementMapping requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatementMapping: %w", err)
+	}
+	return oldValue.StatementMapping, nil
+}
+
+// ClearStatementMapping clears the value of the "statement_mapping" field.
+func (m *MerchantMutation) ClearStatementMapping() {
+	m.statement_mapping = nil
+	m.clearedFields[merchant.FieldStatementMapping] = struct{}{}
+}
+
+// StatementMappingCleared returns if the "statement_mapping" field was cleared in this mutation.
+func (m *MerchantMutation) StatementMappingCleared() bool {
+	_, ok := m.clearedFields[merchant.FieldStatementMapping]
+	return ok
+}
+
+// ResetStatementMapping resets all changes to the "statement_mapping" field.
+func (m *MerchantMutation) ResetStatementMapping() {
+	m.statement_mapping = nil
+	delete(m.clearedFields, merchant.FieldStatementMapping)
+}
+
 // AddUserIDs adds the "users" edge to the User entity by ids.
 func (m *MerchantMutation) AddUserIDs(ids ...string) {
 	if m.users == nil {
@@ -11280,7 +11331,7 @@ func (m *MerchantMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MerchantMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 13)
 	if m.created_at != nil {
 		fields = append(fields, merchant.FieldCreatedAt)
 	}
@@ -11317,6 +11368,9 @@ func (m *MerchantMutation) Fields() []string {
 	if m.infini_base_url != nil {
 		fields = append(fields, merchant.FieldInfiniBaseURL)
 	}
+	if m.statement_mapping != nil {
+		fields = append(fields, merchant.FieldStatementMapping)
+	}
 	return fields
 }
 
@@ -11349,6 +11403,8 @@ func (m *MerchantMutation) Field(name string) (ent.Value, bool) {
 		return m.InfiniWebhookSecret()
 	case merchant.FieldInfiniBaseURL:
 		return m.InfiniBaseURL()
+	case merchant.FieldStatementMapping:
+		return m.StatementMapping()
 	}
 	return nil, false
 }
@@ -11382,6 +11438,8 @@ func (m *MerchantMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldInfiniWebhookSecret(ctx)
 	case merchant.FieldInfiniBaseURL:
 		return m.OldInfiniBaseURL(ctx)
+	case merchant.FieldStatementMapping:
+		return m.OldStatementMapping(ctx)
 	}
 	return nil, fmt.Errorf("unknown Merchant field %s", name)
 }
@@ -11475,6 +11533,13 @@ func (m *MerchantMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetInfiniBaseURL(v)
 		return nil
+	case merchant.FieldStatementMapping:
+		v, ok := value.(*statement.Mapping)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatementMapping(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Merchant field %s", name)
 }
@@ -11544,6 +11609,9 @@ func (m *MerchantMutation) ClearedFields() []string {
 	if m.FieldCleared(merchant.FieldInfiniBaseURL) {
 		fields = append(fields, merchant.FieldInfiniBaseURL)
 	}
+	if m.FieldCleared(merchant.FieldStatementMapping) {
+		fields = append(fields, merchant.FieldStatementMapping)
+	}
 	return fields
 }
 
@@ -11569,6 +11637,9 @@ func (m *MerchantMutation) ClearField(name string) error {
 		return nil
 	case merchant.FieldInfiniBaseURL:
 		m.ClearInfiniBaseURL()
+		return nil
+	case merchant.FieldStatementMapping:
+		m.ClearStatementMapping()
 		return nil
 	}
 	return fmt.Errorf("unknown Merchant nullable field %s", name)
@@ -11613,6 +11684,9 @@ func (m *MerchantMutation) ResetField(name string) error {
 		return nil
 	case merchant.FieldInfiniBaseURL:
 		m.ResetInfiniBaseURL()
+		return nil
+	case merchant.FieldStatementMapping:
+		m.ResetStatementMapping()
 		return nil
 	}
 	return fmt.Errorf("unknown Merchant field %s", name)

@@ -21,6 +21,9 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, e
 	return r.Client.Noders(ctx, ids, ent.WithNodeType(nodeType))
 }
 
+// Collection returns CollectionResolver implementation.
+func (r *Resolver) Collection() CollectionResolver { return &collectionResolver{r} }
+
 // Invoice returns InvoiceResolver implementation.
 func (r *Resolver) Invoice() InvoiceResolver { return &invoiceResolver{r} }
 
@@ -34,8 +37,9 @@ func (r *Resolver) Payment() PaymentResolver { return &paymentResolver{r} }
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
-	invoiceResolver  struct{ *Resolver }
-	merchantResolver struct{ *Resolver }
-	paymentResolver  struct{ *Resolver }
-	queryResolver    struct{ *Resolver }
+	collectionResolver struct{ *Resolver }
+	invoiceResolver    struct{ *Resolver }
+	merchantResolver   struct{ *Resolver }
+	paymentResolver    struct{ *Resolver }
+	queryResolver      struct{ *Resolver }
 )

@@ -43,6 +43,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	CheckoutSession() CheckoutSessionResolver
+	Collection() CollectionResolver
 	Invoice() InvoiceResolver
 	Merchant() MerchantResolver
 	Mutation() MutationResolver
@@ -111,9 +112,12 @@ type ComplexityRoot struct {
 	}
 
 	Collection struct {
+		Allocations  func(childComplexity int) int
+		Amount       func(childComplexity int) int
 		Channel      func(childComplexity int) int
 		CreatedAt    func(childComplexity int) int
 		Currency     func(childComplexity int) int
+		Customer     func(childComplexity int) int
 		CustomerID   func(childComplexity int) int
 		ExternalID   func(childComplexity int) int
 		Flag         func(childComplexity int) int
@@ -125,7 +129,9 @@ type ComplexityRoot struct {
 		ReviewReason func(childComplexity int) int
 		Statement    func(childComplexity int) int
 		Status       func(childComplexity int) int
+		Suggestions  func(childComplexity int) int
 		Text         func(childComplexity int) int
+		Unallocated  func(childComplexity int) int
 		UpdatedAt    func(childComplexity int) int
 	}
 
@@ -138,6 +144,12 @@ type ComplexityRoot struct {
 	CollectionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CollectionResult struct {
+		Allocations func(childComplexity int) int
+		Collection  func(childComplexity int) int
+		Unallocated func(childComplexity int) int
 	}
 
 	CreateAPIKeyPayload struct {
@@ -203,6 +215,15 @@ type ComplexityRoot struct {
 	EmailEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ImportStatementResult struct {
+		AlreadyImported func(childComplexity int) int
+		Created         func(childComplexity int) int
+		Lines           func(childComplexity int) int
+		Matched         func(childComplexity int) int
+		Partial         func(childComplexity int) int
+		Unmatched       func(childComplexity int) int
 	}
 
 	InfiniSettings struct {
@@ -299,14 +320,18 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AllocateCollection       func(childComplexity int, id string, allocations []*model.AllocationInput) int
 		ClearInfiniCredentials   func(childComplexity int) int
 		CreateAPIKey             func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateCustomer           func(childComplexity int, input model.CreateCustomerInput) int
 		CreateInvoiceDraft       func(childComplexity int, input model.CreateInvoiceDraftInput) int
 		DeleteInvoiceDraft       func(childComplexity int, id string) int
+		ImportStatement          func(childComplexity int, file graphql.Upload, format model.StatementFormat, mapping *model.StatementMappingInput) int
 		IssueInvoice             func(childComplexity int, id string, send bool) int
 		MarkInvoicePaid          func(childComplexity int, id string, input model.MarkInvoicePaidInput) int
 		MarkInvoiceUncollectible func(childComplexity int, id string, reason *string) int
+		PreviewStatement         func(childComplexity int, file graphql.Upload) int
+		RecordCollection         func(childComplexity int, input model.RecordCollectionInput) int
 		RevokeAPIKey             func(childComplexity int, id string) int
 		SendInvoice              func(childComplexity int, id string) int
 		SetCryptoWallets         func(childComplexity int, wallets []*model.CryptoWalletInput) int
@@ -318,6 +343,7 @@ type ComplexityRoot struct {
 		SignOut                  func(childComplexity int) int
 		SignUp                   func(childComplexity int, input model.SignUpInput) int
 		StartCheckout            func(childComplexity int, token string, method model.PaymentMethod, network *string, asset *string) int
+		UndoAllocation           func(childComplexity int, id string) int
 		UpdateCustomer           func(childComplexity int, id string, input model.UpdateCustomerInput) int
 		UpdateInvoiceDraft       func(childComplexity int, id string, input model.UpdateInvoiceDraftInput) int
 		UpdateMerchant           func(childComplexity int, input model.UpdateMerchantInput) int
@@ -360,6 +386,7 @@ type ComplexityRoot struct {
 	Query struct {
 		APIKeys       func(childComplexity int) int
 		Checkout      func(childComplexity int, token string) int
+		Collections   func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CollectionOrder, where *model.CollectionFilter) int
 		Currencies    func(childComplexity int) int
 		Customers     func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CustomerOrder, where *model.CustomerWhereInput) int
 		EmailProvider func(childComplexity int) int
@@ -368,6 +395,27 @@ type ComplexityRoot struct {
 		Node          func(childComplexity int, id string) int
 		Nodes         func(childComplexity int, ids []string) int
 		Viewer        func(childComplexity int) int
+	}
+
+	StatementMapping struct {
+		Amount        func(childComplexity int) int
+		Credit        func(childComplexity int) int
+		Currency      func(childComplexity int) int
+		Date          func(childComplexity int) int
+		DateFormat    func(childComplexity int) int
+		Debit         func(childComplexity int) int
+		DecimalComma  func(childComplexity int) int
+		ExternalID    func(childComplexity int) int
+		FixedCurrency func(childComplexity int) int
+		PayerAccount  func(childComplexity int) int
+		PayerName     func(childComplexity int) int
+		Text          func(childComplexity int) int
+	}
+
+	StatementPreview struct {
+		Headers func(childComplexity int) int
+		Mapping func(childComplexity int) int
+		Rows    func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -402,6 +450,13 @@ type CheckoutSessionResolver interface {
 	PaymentURI(ctx context.Context, obj *ent.CheckoutSession) (*string, error)
 	QRCode(ctx context.Context, obj *ent.CheckoutSession) (*string, error)
 }
+type CollectionResolver interface {
+	Amount(ctx context.Context, obj *ent.Collection) (*decimal.Decimal, error)
+	Unallocated(ctx context.Context, obj *ent.Collection) (*decimal.Decimal, error)
+	Allocations(ctx context.Context, obj *ent.Collection) ([]*ent.Payment, error)
+	Suggestions(ctx context.Context, obj *ent.Collection) ([]*ent.Invoice, error)
+	Customer(ctx context.Context, obj *ent.Collection) (*ent.Customer, error)
+}
 type InvoiceResolver interface {
 	Overdue(ctx context.Context, obj *ent.Invoice) (bool, error)
 	Items(ctx context.Context, obj *ent.Invoice) ([]*model.LineItem, error)
@@ -428,6 +483,11 @@ type MutationResolver interface {
 	RevokeAPIKey(ctx context.Context, id string) (*ent.APIKey, error)
 	UpdateMerchant(ctx context.Context, input model.UpdateMerchantInput) (*ent.Merchant, error)
 	StartCheckout(ctx context.Context, token string, method model.PaymentMethod, network *string, asset *string) (*ent.CheckoutSession, error)
+	RecordCollection(ctx context.Context, input model.RecordCollectionInput) (*model.CollectionResult, error)
+	AllocateCollection(ctx context.Context, id string, allocations []*model.AllocationInput) (*model.CollectionResult, error)
+	UndoAllocation(ctx context.Context, id string) (*ent.Payment, error)
+	PreviewStatement(ctx context.Context, file graphql.Upload) (*model.StatementPreview, error)
+	ImportStatement(ctx context.Context, file graphql.Upload, format model.StatementFormat, mapping *model.StatementMappingInput) (*model.ImportStatementResult, error)
 	CreateCustomer(ctx context.Context, input model.CreateCustomerInput) (*ent.Customer, error)
 	UpdateCustomer(ctx context.Context, id string, input model.UpdateCustomerInput) (*ent.Customer, error)
 	SendInvoice(ctx context.Context, id string) (*ent.Invoice, error)
@@ -455,6 +515,7 @@ type QueryResolver interface {
 	APIKeys(ctx context.Context) ([]*ent.APIKey, error)
 	Currencies(ctx context.Context) ([]string, error)
 	Checkout(ctx context.Context, token string) (*model.Checkout, error)
+	Collections(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CollectionOrder, where *model.CollectionFilter) (*ent.CollectionConnection, error)
 	Customers(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CustomerOrder, where *model.CustomerWhereInput) (*ent.CustomerConnection, error)
 	Emails(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *model.EmailWhereInput) (*ent.EmailConnection, error)
 	EmailProvider(ctx context.Context) (string, error)
@@ -727,6 +788,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CheckoutSession.Status(childComplexity), true
 
+	case "Collection.allocations":
+		if e.ComplexityRoot.Collection.Allocations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collection.Allocations(childComplexity), true
+	case "Collection.amount":
+		if e.ComplexityRoot.Collection.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collection.Amount(childComplexity), true
 	case "Collection.channel":
 		if e.ComplexityRoot.Collection.Channel == nil {
 			break
@@ -745,6 +818,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Collection.Currency(childComplexity), true
+	case "Collection.customer":
+		if e.ComplexityRoot.Collection.Customer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collection.Customer(childComplexity), true
 	case "Collection.customerID":
 		if e.ComplexityRoot.Collection.CustomerID == nil {
 			break
@@ -811,12 +890,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Collection.Status(childComplexity), true
+	case "Collection.suggestions":
+		if e.ComplexityRoot.Collection.Suggestions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collection.Suggestions(childComplexity), true
 	case "Collection.text":
 		if e.ComplexityRoot.Collection.Text == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Collection.Text(childComplexity), true
+	case "Collection.unallocated":
+		if e.ComplexityRoot.Collection.Unallocated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collection.Unallocated(childComplexity), true
 	case "Collection.updatedAt":
 		if e.ComplexityRoot.Collection.UpdatedAt == nil {
 			break
@@ -855,6 +946,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CollectionEdge.Node(childComplexity), true
+
+	case "CollectionResult.allocations":
+		if e.ComplexityRoot.CollectionResult.Allocations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionResult.Allocations(childComplexity), true
+	case "CollectionResult.collection":
+		if e.ComplexityRoot.CollectionResult.Collection == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionResult.Collection(childComplexity), true
+	case "CollectionResult.unallocated":
+		if e.ComplexityRoot.CollectionResult.Unallocated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CollectionResult.Unallocated(childComplexity), true
 
 	case "CreateAPIKeyPayload.apiKey":
 		if e.ComplexityRoot.CreateAPIKeyPayload.APIKey == nil {
@@ -1114,6 +1224,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EmailEdge.Node(childComplexity), true
+
+	case "ImportStatementResult.alreadyImported":
+		if e.ComplexityRoot.ImportStatementResult.AlreadyImported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportStatementResult.AlreadyImported(childComplexity), true
+	case "ImportStatementResult.created":
+		if e.ComplexityRoot.ImportStatementResult.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportStatementResult.Created(childComplexity), true
+	case "ImportStatementResult.lines":
+		if e.ComplexityRoot.ImportStatementResult.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportStatementResult.Lines(childComplexity), true
+	case "ImportStatementResult.matched":
+		if e.ComplexityRoot.ImportStatementResult.Matched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportStatementResult.Matched(childComplexity), true
+	case "ImportStatementResult.partial":
+		if e.ComplexityRoot.ImportStatementResult.Partial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportStatementResult.Partial(childComplexity), true
+	case "ImportStatementResult.unmatched":
+		if e.ComplexityRoot.ImportStatementResult.Unmatched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportStatementResult.Unmatched(childComplexity), true
 
 	case "InfiniSettings.baseURL":
 		if e.ComplexityRoot.InfiniSettings.BaseURL == nil {
@@ -1537,6 +1684,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Merchant.UpdatedAt(childComplexity), true
 
+	case "Mutation.allocateCollection":
+		if e.ComplexityRoot.Mutation.AllocateCollection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_allocateCollection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AllocateCollection(childComplexity, args["id"].(string), args["allocations"].([]*model.AllocationInput)), true
 	case "Mutation.clearInfiniCredentials":
 		if e.ComplexityRoot.Mutation.ClearInfiniCredentials == nil {
 			break
@@ -1587,6 +1745,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteInvoiceDraft(childComplexity, args["id"].(string)), true
+	case "Mutation.importStatement":
+		if e.ComplexityRoot.Mutation.ImportStatement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importStatement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportStatement(childComplexity, args["file"].(graphql.Upload), args["format"].(model.StatementFormat), args["mapping"].(*model.StatementMappingInput)), true
 	case "Mutation.issueInvoice":
 		if e.ComplexityRoot.Mutation.IssueInvoice == nil {
 			break
@@ -1620,6 +1789,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkInvoiceUncollectible(childComplexity, args["id"].(string), args["reason"].(*string)), true
+	case "Mutation.previewStatement":
+		if e.ComplexityRoot.Mutation.PreviewStatement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_previewStatement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PreviewStatement(childComplexity, args["file"].(graphql.Upload)), true
+	case "Mutation.recordCollection":
+		if e.ComplexityRoot.Mutation.RecordCollection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordCollection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordCollection(childComplexity, args["input"].(model.RecordCollectionInput)), true
 	case "Mutation.revokeAPIKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -1736,6 +1927,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartCheckout(childComplexity, args["token"].(string), args["method"].(model.PaymentMethod), args["network"].(*string), args["asset"].(*string)), true
+	case "Mutation.undoAllocation":
+		if e.ComplexityRoot.Mutation.UndoAllocation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_undoAllocation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UndoAllocation(childComplexity, args["id"].(string)), true
 	case "Mutation.updateCustomer":
 		if e.ComplexityRoot.Mutation.UpdateCustomer == nil {
 			break
@@ -1945,6 +2147,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Checkout(childComplexity, args["token"].(string)), true
+	case "Query.collections":
+		if e.ComplexityRoot.Query.Collections == nil {
+			break
+		}
+
+		args, err := ec.field_Query_collections_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Collections(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.CollectionOrder), args["where"].(*model.CollectionFilter)), true
 	case "Query.currencies":
 		if e.ComplexityRoot.Query.Currencies == nil {
 			break
@@ -2020,6 +2233,98 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
+	case "StatementMapping.amount":
+		if e.ComplexityRoot.StatementMapping.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMapping.Amount(childComplexity), true
+	case "StatementMapping.credit":
+		if e.ComplexityRoot.StatementMapping.Credit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMapping.Credit(childComplexity), true
+	case "StatementMapping.currency":
+		if e.ComplexityRoot.StatementMapping.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMapping.Currency(childComplexity), true
+	case "StatementMapping.date":
+		if e.ComplexityRoot.StatementMapping.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMapping.Date(childComplexity), true
+	case "StatementMapping.dateFormat":
+		if e.ComplexityRoot.StatementMapping.DateFormat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMapping.DateFormat(childComplexity), true
+	case "StatementMapping.debit":
+		if e.ComplexityRoot.StatementMapping.Debit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMapping.Debit(childComplexity), true
+	case "StatementMapping.decimalComma":
+		if e.ComplexityRoot.StatementMapping.DecimalComma == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMapping.DecimalComma(childComplexity), true
+	case "StatementMapping.externalID":
+		if e.ComplexityRoot.StatementMapping.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMapping.ExternalID(childComplexity), true
+	case "StatementMapping.fixedCurrency":
+		if e.ComplexityRoot.StatementMapping.FixedCurrency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMapping.FixedCurrency(childComplexity), true
+	case "StatementMapping.payerAccount":
+		if e.ComplexityRoot.StatementMapping.PayerAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMapping.PayerAccount(childComplexity), true
+	case "StatementMapping.payerName":
+		if e.ComplexityRoot.StatementMapping.PayerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMapping.PayerName(childComplexity), true
+	case "StatementMapping.text":
+		if e.ComplexityRoot.StatementMapping.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMapping.Text(childComplexity), true
+
+	case "StatementPreview.headers":
+		if e.ComplexityRoot.StatementPreview.Headers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementPreview.Headers(childComplexity), true
+	case "StatementPreview.mapping":
+		if e.ComplexityRoot.StatementPreview.Mapping == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementPreview.Mapping(childComplexity), true
+	case "StatementPreview.rows":
+		if e.ComplexityRoot.StatementPreview.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementPreview.Rows(childComplexity), true
+
 	case "Subscription.invoiceStatusChanged":
 		if e.ComplexityRoot.Subscription.InvoiceStatusChanged == nil {
 			break
@@ -2086,6 +2391,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("APIKeyOrder", ec.unmarshalInputAPIKeyOrder),
+			graphql.NewInputUnmarshaler("AllocationInput", ec.unmarshalInputAllocationInput),
+			graphql.NewInputUnmarshaler("CollectionFilter", ec.unmarshalInputCollectionFilter),
 			graphql.NewInputUnmarshaler("CollectionOrder", ec.unmarshalInputCollectionOrder),
 			graphql.NewInputUnmarshaler("CreateAPIKeyInput", ec.unmarshalInputCreateAPIKeyInput),
 			graphql.NewInputUnmarshaler("CreateCustomerInput", ec.unmarshalInputCreateCustomerInput),
@@ -2102,8 +2409,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LineItemInput", ec.unmarshalInputLineItemInput),
 			graphql.NewInputUnmarshaler("MarkInvoicePaidInput", ec.unmarshalInputMarkInvoicePaidInput),
 			graphql.NewInputUnmarshaler("MerchantOrder", ec.unmarshalInputMerchantOrder),
+			graphql.NewInputUnmarshaler("RecordCollectionInput", ec.unmarshalInputRecordCollectionInput),
 			graphql.NewInputUnmarshaler("SignInInput", ec.unmarshalInputSignInInput),
 			graphql.NewInputUnmarshaler("SignUpInput", ec.unmarshalInputSignUpInput),
+			graphql.NewInputUnmarshaler("StatementMappingInput", ec.unmarshalInputStatementMappingInput),
 			graphql.NewInputUnmarshaler("UpdateCustomerInput", ec.unmarshalInputUpdateCustomerInput),
 			graphql.NewInputUnmarshaler("UpdateInvoiceDraftInput", ec.unmarshalInputUpdateInvoiceDraftInput),
 			graphql.NewInputUnmarshaler("UpdateMerchantInput", ec.unmarshalInputUpdateMerchantInput),
@@ -2200,7 +2509,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "auth.graphqls" "checkout.graphqls" "customer.graphqls" "email.graphqls" "invoice.graphqls" "payment.graphqls" "schema.graphqls" "ent.graphql"
+//go:embed "auth.graphqls" "checkout.graphqls" "collect.graphqls" "customer.graphqls" "email.graphqls" "invoice.graphqls" "payment.graphqls" "schema.graphqls" "ent.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2214,6 +2523,7 @@ func sourceData(filename string) string {
 var sources = []*ast.Source{
 	{Name: "auth.graphqls", Input: sourceData("auth.graphqls"), BuiltIn: false},
 	{Name: "checkout.graphqls", Input: sourceData("checkout.graphqls"), BuiltIn: false},
+	{Name: "collect.graphqls", Input: sourceData("collect.graphqls"), BuiltIn: false},
 	{Name: "customer.graphqls", Input: sourceData("customer.graphqls"), BuiltIn: false},
 	{Name: "email.graphqls", Input: sourceData("email.graphqls"), BuiltIn: false},
 	{Name: "invoice.graphqls", Input: sourceData("invoice.graphqls"), BuiltIn: false},
@@ -2371,8 +2681,30 @@ func (ec *executionContext) childFields_Collection(ctx context.Context, field gr
 		return ec.fieldContext_Collection_statement(ctx, field)
 	case "payments":
 		return ec.fieldContext_Collection_payments(ctx, field)
+	case "amount":
+		return ec.fieldContext_Collection_amount(ctx, field)
+	case "unallocated":
+		return ec.fieldContext_Collection_unallocated(ctx, field)
+	case "allocations":
+		return ec.fieldContext_Collection_allocations(ctx, field)
+	case "suggestions":
+		return ec.fieldContext_Collection_suggestions(ctx, field)
+	case "customer":
+		return ec.fieldContext_Collection_customer(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Collection", field.Name)
+}
+
+func (ec *executionContext) childFields_CollectionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CollectionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CollectionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CollectionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CollectionConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_CollectionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2383,6 +2715,18 @@ func (ec *executionContext) childFields_CollectionEdge(ctx context.Context, fiel
 		return ec.fieldContext_CollectionEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CollectionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CollectionResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "collection":
+		return ec.fieldContext_CollectionResult_collection(ctx, field)
+	case "allocations":
+		return ec.fieldContext_CollectionResult_allocations(ctx, field)
+	case "unallocated":
+		return ec.fieldContext_CollectionResult_unallocated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CollectionResult", field.Name)
 }
 
 func (ec *executionContext) childFields_CreateAPIKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2513,6 +2857,24 @@ func (ec *executionContext) childFields_EmailEdge(ctx context.Context, field gra
 		return ec.fieldContext_EmailEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EmailEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportStatementResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lines":
+		return ec.fieldContext_ImportStatementResult_lines(ctx, field)
+	case "created":
+		return ec.fieldContext_ImportStatementResult_created(ctx, field)
+	case "alreadyImported":
+		return ec.fieldContext_ImportStatementResult_alreadyImported(ctx, field)
+	case "matched":
+		return ec.fieldContext_ImportStatementResult_matched(ctx, field)
+	case "partial":
+		return ec.fieldContext_ImportStatementResult_partial(ctx, field)
+	case "unmatched":
+		return ec.fieldContext_ImportStatementResult_unmatched(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportStatementResult", field.Name)
 }
 
 func (ec *executionContext) childFields_InfiniSettings(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2767,6 +3129,48 @@ func (ec *executionContext) childFields_PaymentMethodAvailability(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type PaymentMethodAvailability", field.Name)
 }
 
+func (ec *executionContext) childFields_StatementMapping(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_StatementMapping_date(ctx, field)
+	case "amount":
+		return ec.fieldContext_StatementMapping_amount(ctx, field)
+	case "credit":
+		return ec.fieldContext_StatementMapping_credit(ctx, field)
+	case "debit":
+		return ec.fieldContext_StatementMapping_debit(ctx, field)
+	case "currency":
+		return ec.fieldContext_StatementMapping_currency(ctx, field)
+	case "fixedCurrency":
+		return ec.fieldContext_StatementMapping_fixedCurrency(ctx, field)
+	case "text":
+		return ec.fieldContext_StatementMapping_text(ctx, field)
+	case "payerName":
+		return ec.fieldContext_StatementMapping_payerName(ctx, field)
+	case "payerAccount":
+		return ec.fieldContext_StatementMapping_payerAccount(ctx, field)
+	case "externalID":
+		return ec.fieldContext_StatementMapping_externalID(ctx, field)
+	case "dateFormat":
+		return ec.fieldContext_StatementMapping_dateFormat(ctx, field)
+	case "decimalComma":
+		return ec.fieldContext_StatementMapping_decimalComma(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatementMapping", field.Name)
+}
+
+func (ec *executionContext) childFields_StatementPreview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "headers":
+		return ec.fieldContext_StatementPreview_headers(ctx, field)
+	case "rows":
+		return ec.fieldContext_StatementPreview_rows(ctx, field)
+	case "mapping":
+		return ec.fieldContext_StatementPreview_mapping(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatementPreview", field.Name)
+}
+
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2955,6 +3359,28 @@ func (ec *executionContext) field_Customer_invoices_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_allocateCollection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "allocations",
+		func(ctx context.Context, v any) ([]*model.AllocationInput, error) {
+			return ec.unmarshalNAllocationInput2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAllocationInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["allocations"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createAPIKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3008,6 +3434,36 @@ func (ec *executionContext) field_Mutation_deleteInvoiceDraft_args(ctx context.C
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importStatement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (model.StatementFormat, error) {
+			return ec.unmarshalNStatementFormat2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "mapping",
+		func(ctx context.Context, v any) (*model.StatementMappingInput, error) {
+			return ec.unmarshalOStatementMappingInput2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementMappingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mapping"] = arg2
 	return args, nil
 }
 
@@ -3074,6 +3530,34 @@ func (ec *executionContext) field_Mutation_markInvoiceUncollectible_args(ctx con
 		return nil, err
 	}
 	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_previewStatement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordCollection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RecordCollectionInput, error) {
+			return ec.unmarshalNRecordCollectionInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐRecordCollectionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -3265,6 +3749,20 @@ func (ec *executionContext) field_Mutation_startCheckout_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_undoAllocation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateCustomer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3370,6 +3868,60 @@ func (ec *executionContext) field_Query_checkout_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["token"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_collections_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.CollectionOrder, error) {
+			return ec.unmarshalOCollectionOrder2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCollectionOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.CollectionFilter, error) {
+			return ec.unmarshalOCollectionFilter2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐCollectionFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -4952,6 +5504,148 @@ func (ec *executionContext) fieldContext_Collection_payments(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Collection_amount(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collection_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Collection().Amount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collection_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Collection", field, true, true, "Decimal")
+}
+
+func (ec *executionContext) _Collection_unallocated(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collection_unallocated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Collection().Unallocated(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collection_unallocated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Collection", field, true, true, "Decimal")
+}
+
+func (ec *executionContext) _Collection_allocations(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collection_allocations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Collection().Allocations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Payment) graphql.Marshaler {
+			return ec.marshalNPayment2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐPaymentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collection_allocations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Collection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Collection_suggestions(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collection_suggestions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Collection().Suggestions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Invoice) graphql.Marshaler {
+			return ec.marshalNInvoice2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐInvoiceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collection_suggestions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Collection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Invoice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Collection_customer(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collection_customer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Collection().Customer(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Customer) graphql.Marshaler {
+			return ec.marshalOCustomer2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCustomer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Collection_customer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Collection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CollectionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CollectionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5092,6 +5786,93 @@ func (ec *executionContext) _CollectionEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_CollectionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CollectionEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CollectionResult_collection(ctx context.Context, field graphql.CollectedField, obj *model.CollectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollectionResult_collection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Collection, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Collection) graphql.Marshaler {
+			return ec.marshalNCollection2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCollection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollectionResult_collection(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CollectionResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Collection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CollectionResult_allocations(ctx context.Context, field graphql.CollectedField, obj *model.CollectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollectionResult_allocations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Allocations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Payment) graphql.Marshaler {
+			return ec.marshalNPayment2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐPaymentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollectionResult_allocations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CollectionResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CollectionResult_unallocated(ctx context.Context, field graphql.CollectedField, obj *model.CollectionResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CollectionResult_unallocated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unallocated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CollectionResult_unallocated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CollectionResult", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _CreateAPIKeyPayload_apiKey(ctx context.Context, field graphql.CollectedField, obj *model.CreateAPIKeyPayload) (ret graphql.Marshaler) {
@@ -6128,6 +6909,144 @@ func (ec *executionContext) _EmailEdge_cursor(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_EmailEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EmailEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _ImportStatementResult_lines(ctx context.Context, field graphql.CollectedField, obj *model.ImportStatementResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportStatementResult_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportStatementResult_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportStatementResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportStatementResult_created(ctx context.Context, field graphql.CollectedField, obj *model.ImportStatementResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportStatementResult_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportStatementResult_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportStatementResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportStatementResult_alreadyImported(ctx context.Context, field graphql.CollectedField, obj *model.ImportStatementResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportStatementResult_alreadyImported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AlreadyImported, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportStatementResult_alreadyImported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportStatementResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportStatementResult_matched(ctx context.Context, field graphql.CollectedField, obj *model.ImportStatementResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportStatementResult_matched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Matched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportStatementResult_matched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportStatementResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportStatementResult_partial(ctx context.Context, field graphql.CollectedField, obj *model.ImportStatementResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportStatementResult_partial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partial, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportStatementResult_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportStatementResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportStatementResult_unmatched(ctx context.Context, field graphql.CollectedField, obj *model.ImportStatementResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportStatementResult_unmatched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unmatched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportStatementResult_unmatched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportStatementResult", field, false, false, "Int")
 }
 
 func (ec *executionContext) _InfiniSettings_configured(ctx context.Context, field graphql.CollectedField, obj *model.InfiniSettings) (ret graphql.Marshaler) {
@@ -8112,6 +9031,226 @@ func (ec *executionContext) fieldContext_Mutation_startCheckout(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_recordCollection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordCollection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordCollection(ctx, fc.Args["input"].(model.RecordCollectionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CollectionResult) graphql.Marshaler {
+			return ec.marshalNCollectionResult2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐCollectionResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordCollection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollectionResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordCollection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_allocateCollection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_allocateCollection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AllocateCollection(ctx, fc.Args["id"].(string), fc.Args["allocations"].([]*model.AllocationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CollectionResult) graphql.Marshaler {
+			return ec.marshalNCollectionResult2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐCollectionResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_allocateCollection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollectionResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_allocateCollection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_undoAllocation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_undoAllocation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UndoAllocation(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Payment) graphql.Marshaler {
+			return ec.marshalNPayment2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐPayment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_undoAllocation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Payment(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_undoAllocation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_previewStatement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_previewStatement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PreviewStatement(ctx, fc.Args["file"].(graphql.Upload))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementPreview) graphql.Marshaler {
+			return ec.marshalNStatementPreview2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementPreview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_previewStatement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatementPreview(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_previewStatement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importStatement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importStatement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportStatement(ctx, fc.Args["file"].(graphql.Upload), fc.Args["format"].(model.StatementFormat), fc.Args["mapping"].(*model.StatementMappingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportStatementResult) graphql.Marshaler {
+			return ec.marshalNImportStatementResult2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐImportStatementResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importStatement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportStatementResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importStatement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_createCustomer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9593,6 +10732,50 @@ func (ec *executionContext) fieldContext_Query_checkout(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_collections(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_collections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Collections(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CollectionOrder), fc.Args["where"].(*model.CollectionFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CollectionConnection) graphql.Marshaler {
+			return ec.marshalNCollectionConnection2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCollectionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_collections(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollectionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_collections_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_customers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9819,6 +11002,360 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatementMapping_date(ctx context.Context, field graphql.CollectedField, obj *model.StatementMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMapping_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMapping_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMapping", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementMapping_amount(ctx context.Context, field graphql.CollectedField, obj *model.StatementMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMapping_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMapping_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMapping", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementMapping_credit(ctx context.Context, field graphql.CollectedField, obj *model.StatementMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMapping_credit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Credit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMapping_credit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMapping", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementMapping_debit(ctx context.Context, field graphql.CollectedField, obj *model.StatementMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMapping_debit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Debit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMapping_debit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMapping", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementMapping_currency(ctx context.Context, field graphql.CollectedField, obj *model.StatementMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMapping_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMapping_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMapping", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementMapping_fixedCurrency(ctx context.Context, field graphql.CollectedField, obj *model.StatementMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMapping_fixedCurrency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FixedCurrency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMapping_fixedCurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMapping", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementMapping_text(ctx context.Context, field graphql.CollectedField, obj *model.StatementMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMapping_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMapping_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMapping", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementMapping_payerName(ctx context.Context, field graphql.CollectedField, obj *model.StatementMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMapping_payerName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayerName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMapping_payerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMapping", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementMapping_payerAccount(ctx context.Context, field graphql.CollectedField, obj *model.StatementMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMapping_payerAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayerAccount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMapping_payerAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMapping", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementMapping_externalID(ctx context.Context, field graphql.CollectedField, obj *model.StatementMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMapping_externalID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExternalID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMapping_externalID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMapping", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementMapping_dateFormat(ctx context.Context, field graphql.CollectedField, obj *model.StatementMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMapping_dateFormat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateFormat, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMapping_dateFormat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMapping", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementMapping_decimalComma(ctx context.Context, field graphql.CollectedField, obj *model.StatementMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMapping_decimalComma(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecimalComma, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMapping_decimalComma(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMapping", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StatementPreview_headers(ctx context.Context, field graphql.CollectedField, obj *model.StatementPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementPreview_headers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Headers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementPreview_headers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementPreview", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementPreview_rows(ctx context.Context, field graphql.CollectedField, obj *model.StatementPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementPreview_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v [][]string) graphql.Marshaler {
+			return ec.marshalNString2ᚕᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementPreview_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementPreview", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementPreview_mapping(ctx context.Context, field graphql.CollectedField, obj *model.StatementPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementPreview_mapping(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mapping, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementMapping) graphql.Marshaler {
+			return ec.marshalNStatementMapping2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementMapping(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementPreview_mapping(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatementPreview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatementMapping(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11168,6 +12705,111 @@ func UnmarshalAPIKeyOrder(ctx context.Context, raw any) (ent.APIKeyOrder, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAllocationInput(ctx context.Context, obj any) (model.AllocationInput, error) {
+	var it model.AllocationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"invoiceID", "amount"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "invoiceID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("invoiceID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvoiceID = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAllocationInput unmarshals raw into the AllocationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAllocationInput(ctx context.Context, raw any) (model.AllocationInput, error) {
+	var out model.AllocationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AllocationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCollectionFilter(ctx context.Context, obj any) (model.CollectionFilter, error) {
+	var it model.CollectionFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "statusIn", "customerID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOCollectionStatus2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋcollectionᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOCollectionStatus2ᚕgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋcollectionᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "customerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCollectionFilter unmarshals raw into the CollectionFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCollectionFilter(ctx context.Context, raw any) (model.CollectionFilter, error) {
+	var out model.CollectionFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CollectionFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCollectionOrder(ctx context.Context, obj any) (ent.CollectionOrder, error) {
 	var it ent.CollectionOrder
 	if obj == nil {
@@ -12039,6 +13681,104 @@ func UnmarshalMerchantOrder(ctx context.Context, raw any) (ent.MerchantOrder, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRecordCollectionInput(ctx context.Context, obj any) (model.RecordCollectionInput, error) {
+	var it model.RecordCollectionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"amount", "currency", "channel", "receivedAt", "text", "externalID", "customerID", "payerName", "payerAccount"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalNPaymentChannel2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋcollectionᚐChannel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "receivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAt = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "externalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "customerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		case "payerName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payerName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PayerName = data
+		case "payerAccount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payerAccount"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PayerAccount = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordCollectionInput unmarshals raw into the RecordCollectionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordCollectionInput(ctx context.Context, raw any) (model.RecordCollectionInput, error) {
+	var out model.RecordCollectionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordCollectionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSignInInput(ctx context.Context, obj any) (model.SignInInput, error) {
 	var it model.SignInInput
 	if obj == nil {
@@ -12148,6 +13888,125 @@ func (ec *executionContext) unmarshalInputSignUpInput(ctx context.Context, obj a
 func UnmarshalSignUpInput(ctx context.Context, raw any) (model.SignUpInput, error) {
 	var out model.SignUpInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SignUpInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStatementMappingInput(ctx context.Context, obj any) (model.StatementMappingInput, error) {
+	var it model.StatementMappingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"date", "amount", "credit", "debit", "currency", "fixedCurrency", "text", "payerName", "payerAccount", "externalID", "dateFormat", "decimalComma"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "credit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("credit"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Credit = data
+		case "debit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("debit"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Debit = data
+		case "currency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("currency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Currency = data
+		case "fixedCurrency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fixedCurrency"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FixedCurrency = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "payerName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payerName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PayerName = data
+		case "payerAccount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("payerAccount"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PayerAccount = data
+		case "externalID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "dateFormat":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateFormat"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateFormat = data
+		case "decimalComma":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decimalComma"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DecimalComma = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStatementMappingInput unmarshals raw into the StatementMappingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStatementMappingInput(ctx context.Context, raw any) (model.StatementMappingInput, error) {
+	var out model.StatementMappingInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StatementMappingInput", raw, &out)
 	return out, err
 }
 
@@ -12881,6 +14740,36 @@ func (ec *executionContext) _Collection(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Collection_payments(ctx, field, obj)
 				})
+		case "amount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collection_amount(ctx, field, obj)
+				})
+		case "unallocated":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collection_unallocated(ctx, field, obj)
+				})
+		case "allocations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collection_allocations(ctx, field, obj)
+				})
+		case "suggestions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collection_suggestions(ctx, field, obj)
+				})
+		case "customer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collection_customer(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12959,6 +14848,49 @@ func (ec *executionContext) _CollectionEdge(ctx context.Context, sel ast.Selecti
 			}
 		case "cursor":
 			out.Values[i] = ec._CollectionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var collectionResultImplementors = []string{"CollectionResult"}
+
+func (ec *executionContext) _CollectionResult(ctx context.Context, sel ast.SelectionSet, obj *model.CollectionResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, collectionResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CollectionResult")
+		case "collection":
+			out.Values[i] = ec._CollectionResult_collection(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "allocations":
+			out.Values[i] = ec._CollectionResult_allocations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unallocated":
+			out.Values[i] = ec._CollectionResult_unallocated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13390,6 +15322,64 @@ func (ec *executionContext) _EmailEdge(ctx context.Context, sel ast.SelectionSet
 			}
 		case "cursor":
 			out.Values[i] = ec._EmailEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importStatementResultImplementors = []string{"ImportStatementResult"}
+
+func (ec *executionContext) _ImportStatementResult(ctx context.Context, sel ast.SelectionSet, obj *model.ImportStatementResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importStatementResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportStatementResult")
+		case "lines":
+			out.Values[i] = ec._ImportStatementResult_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._ImportStatementResult_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "alreadyImported":
+			out.Values[i] = ec._ImportStatementResult_alreadyImported(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matched":
+			out.Values[i] = ec._ImportStatementResult_matched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partial":
+			out.Values[i] = ec._ImportStatementResult_partial(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unmatched":
+			out.Values[i] = ec._ImportStatementResult_unmatched(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14065,6 +16055,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "recordCollection":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordCollection(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "allocateCollection":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_allocateCollection(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "undoAllocation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_undoAllocation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "previewStatement":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_previewStatement(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importStatement":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importStatement(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "createCustomer":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createCustomer(ctx, field)
@@ -14456,6 +16481,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_checkout(ctx, field)
 				})
+		case "collections":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_collections(ctx, field)
+				})
 		case "customers":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -14493,6 +16524,137 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statementMappingImplementors = []string{"StatementMapping"}
+
+func (ec *executionContext) _StatementMapping(ctx context.Context, sel ast.SelectionSet, obj *model.StatementMapping) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statementMappingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatementMapping")
+		case "date":
+			out.Values[i] = ec._StatementMapping_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._StatementMapping_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "credit":
+			out.Values[i] = ec._StatementMapping_credit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "debit":
+			out.Values[i] = ec._StatementMapping_debit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._StatementMapping_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fixedCurrency":
+			out.Values[i] = ec._StatementMapping_fixedCurrency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._StatementMapping_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payerName":
+			out.Values[i] = ec._StatementMapping_payerName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payerAccount":
+			out.Values[i] = ec._StatementMapping_payerAccount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "externalID":
+			out.Values[i] = ec._StatementMapping_externalID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dateFormat":
+			out.Values[i] = ec._StatementMapping_dateFormat(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decimalComma":
+			out.Values[i] = ec._StatementMapping_decimalComma(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statementPreviewImplementors = []string{"StatementPreview"}
+
+func (ec *executionContext) _StatementPreview(ctx context.Context, sel ast.SelectionSet, obj *model.StatementPreview) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statementPreviewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatementPreview")
+		case "headers":
+			out.Values[i] = ec._StatementPreview_headers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._StatementPreview_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mapping":
+			out.Values[i] = ec._StatementPreview_mapping(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15022,6 +17184,25 @@ func (ec *executionContext) marshalNAPIKeyOrderField2ᚖgithubᚗcomᚋtallyᚑi
 	return v
 }
 
+func (ec *executionContext) unmarshalNAllocationInput2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAllocationInputᚄ(ctx context.Context, v any) ([]*model.AllocationInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.AllocationInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAllocationInput2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAllocationInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNAllocationInput2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAllocationInput(ctx context.Context, v any) (*model.AllocationInput, error) {
+	res, err := ec.unmarshalInputAllocationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAllocationRule2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋpaymentᚐRule(ctx context.Context, v any) (payment.Rule, error) {
 	var res payment.Rule
 	err := res.UnmarshalGQL(v)
@@ -15116,6 +17297,22 @@ func (ec *executionContext) marshalNCheckoutSessionStatus2githubᚗcomᚋtally�
 	return v
 }
 
+func (ec *executionContext) marshalNCollection2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCollection(ctx context.Context, sel ast.SelectionSet, v *ent.Collection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Collection!")
+		return graphql.Null
+	}
+	return ec._Collection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCollectionConnection2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCollectionConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CollectionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CollectionConnection!")
+		return graphql.Null
+	}
+	return ec._CollectionConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCollectionOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCollectionOrderField(ctx context.Context, v any) (*ent.CollectionOrderField, error) {
 	var res = new(ent.CollectionOrderField)
 	err := res.UnmarshalGQL(v)
@@ -15128,6 +17325,14 @@ func (ec *executionContext) marshalNCollectionOrderField2ᚖgithubᚗcomᚋtally
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNCollectionResult2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐCollectionResult(ctx context.Context, sel ast.SelectionSet, v *model.CollectionResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CollectionResult!")
+		return graphql.Null
+	}
+	return ec._CollectionResult(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCollectionStatus2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋcollectionᚐStatus(ctx context.Context, v any) (collection.Status, error) {
@@ -15385,6 +17590,14 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) marshalNImportStatementResult2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐImportStatementResult(ctx context.Context, sel ast.SelectionSet, v *model.ImportStatementResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportStatementResult!")
+		return graphql.Null
+	}
+	return ec._ImportStatementResult(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInfiniCredentialsInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐInfiniCredentialsInput(ctx context.Context, v any) (model.InfiniCredentialsInput, error) {
 	res, err := ec.unmarshalInputInfiniCredentialsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15410,6 +17623,22 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNInvoice2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐInvoiceᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Invoice) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInvoice2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐInvoice(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNInvoice2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐInvoice(ctx context.Context, sel ast.SelectionSet, v *ent.Invoice) graphql.Marshaler {
@@ -15592,6 +17821,22 @@ func (ec *executionContext) marshalNPaperSize2githubᚗcomᚋtallyᚑinvoicing�
 	return v
 }
 
+func (ec *executionContext) marshalNPayment2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐPaymentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Payment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPayment2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐPayment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNPayment2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐPayment(ctx context.Context, sel ast.SelectionSet, v *ent.Payment) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Payment!")
@@ -15694,6 +17939,11 @@ func (ec *executionContext) marshalNPaymentMethodAvailability2ᚖgithubᚗcomᚋ
 	return ec._PaymentMethodAvailability(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNRecordCollectionInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐRecordCollectionInput(ctx context.Context, v any) (model.RecordCollectionInput, error) {
+	res, err := ec.unmarshalInputRecordCollectionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSignInInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐSignInInput(ctx context.Context, v any) (model.SignInInput, error) {
 	res, err := ec.unmarshalInputSignInInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15702,6 +17952,32 @@ func (ec *executionContext) unmarshalNSignInInput2githubᚗcomᚋtallyᚑinvoici
 func (ec *executionContext) unmarshalNSignUpInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐSignUpInput(ctx context.Context, v any) (model.SignUpInput, error) {
 	res, err := ec.unmarshalInputSignUpInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNStatementFormat2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementFormat(ctx context.Context, v any) (model.StatementFormat, error) {
+	var res model.StatementFormat
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatementFormat2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementFormat(ctx context.Context, sel ast.SelectionSet, v model.StatementFormat) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNStatementMapping2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementMapping(ctx context.Context, sel ast.SelectionSet, v *model.StatementMapping) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatementMapping!")
+		return graphql.Null
+	}
+	return ec._StatementMapping(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatementPreview2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementPreview(ctx context.Context, sel ast.SelectionSet, v *model.StatementPreview) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatementPreview!")
+		return graphql.Null
+	}
+	return ec._StatementPreview(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -15747,6 +18023,35 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) unmarshalNString2ᚕᚕstringᚄ(ctx context.Context, v any) ([][]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([][]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2ᚕstringᚄ(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v [][]string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2ᚕstringᚄ(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15774,6 +18079,20 @@ func (ec *executionContext) unmarshalNUpdateInvoiceDraftInput2githubᚗcomᚋtal
 func (ec *executionContext) unmarshalNUpdateMerchantInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐUpdateMerchantInput(ctx context.Context, v any) (model.UpdateMerchantInput, error) {
 	res, err := ec.unmarshalInputUpdateMerchantInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalUpload(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNUserOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐUserOrderField(ctx context.Context, v any) (*ent.UserOrderField, error) {
@@ -16009,6 +18328,74 @@ func (ec *executionContext) marshalOCollectionEdge2ᚖgithubᚗcomᚋtallyᚑinv
 		return graphql.Null
 	}
 	return ec._CollectionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCollectionFilter2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐCollectionFilter(ctx context.Context, v any) (*model.CollectionFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCollectionFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCollectionOrder2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCollectionOrder(ctx context.Context, v any) (*ent.CollectionOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCollectionOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCollectionStatus2ᚕgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋcollectionᚐStatusᚄ(ctx context.Context, v any) ([]collection.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]collection.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCollectionStatus2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋcollectionᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCollectionStatus2ᚕgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋcollectionᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []collection.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCollectionStatus2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋcollectionᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCollectionStatus2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋcollectionᚐStatus(ctx context.Context, v any) (*collection.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(collection.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCollectionStatus2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋcollectionᚐStatus(ctx context.Context, sel ast.SelectionSet, v *collection.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (*entgql.Cursor[string], error) {
@@ -16360,6 +18747,14 @@ func (ec *executionContext) marshalOPayment2ᚕᚖgithubᚗcomᚋtallyᚑinvoici
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOStatementMappingInput2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementMappingInput(ctx context.Context, v any) (*model.StatementMappingInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStatementMappingInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

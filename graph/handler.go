@@ -15,6 +15,10 @@ import (
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
+// MaxUploadSize bounds a statement upload, a little above what the
+// statement parser accepts, so the parser names the limit.
+const MaxUploadSize = 51 << 20
+
 // HandlerOptions configure the GraphQL endpoint.
 type HandlerOptions struct {
 	// Introspection is on in development, off in production.
@@ -39,6 +43,8 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	// Statement uploads (importStatement, previewStatement).
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadSize, MaxMemory: 8 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})

@@ -7,6 +7,7 @@ import (
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/internal/auth"
 	"github.com/tally-invoicing/tally/internal/checkout"
+	"github.com/tally-invoicing/tally/internal/collect"
 	"github.com/tally-invoicing/tally/internal/customer"
 	"github.com/tally-invoicing/tally/internal/event"
 	"github.com/tally-invoicing/tally/internal/invoice"
@@ -21,6 +22,7 @@ type Resolver struct {
 	CustomerService *customer.Service
 	InvoiceService  *invoice.Service
 	CheckoutService *checkout.Service
+	CollectService  *collect.Service
 	// Events delivers committed invoice status changes to subscriptions.
 	Events *event.Bus[*invoice.Change]
 	// MailProvider names where email goes: "mailgun" or "dev-mailbox".

@@ -17,6 +17,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/auth"
 	"github.com/tally-invoicing/tally/internal/checkout"
 	"github.com/tally-invoicing/tally/internal/checkout/infini"
+	"github.com/tally-invoicing/tally/internal/collect"
 	"github.com/tally-invoicing/tally/internal/customer"
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/event"
@@ -34,6 +35,7 @@ type app struct {
 	pdf      *pdf.Pool
 	outbox   *mail.Outbox
 	checkout *checkout.Service
+	collect  *collect.Service
 	events   *event.Bus[*invoice.Change]
 	sandbox  *infini.Sandbox // nil in production
 	handler  http.Handler
@@ -96,7 +98,9 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 			WebhookURL: cfg.BaseURL + "/webhooks/infini",
 		})
 	}
+	a.collect = collect.NewService(db.Client, db.Dialect, a.invoices)
 	a.checkout = checkout.NewService(db.Client, db.Dialect, a.invoices, ccfg)
+	a.checkout.Collect = a.collect
 	a.invoices.Methods = a.checkout
 	resolver := &graph.Resolver{
 		MailProvider:    sender.Name(),
@@ -106,6 +110,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		CustomerService: customer.NewService(db.Client),
 		InvoiceService:  a.invoices,
 		CheckoutService: a.checkout,
+		CollectService:  a.collect,
 		Events:          a.events,
 	}
 	a.handler = a.routes(graph.NewHandler(resolver, graph.HandlerOptions{Introspection: !cfg.production(), Authenticate: a.auth.Authenticate}))

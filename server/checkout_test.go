@@ -444,9 +444,25 @@ func TestWalletCheckout(t *testing.T) {
 			st.Payments[0].Provider != "wallet" || deref(st.Payments[0].ExternalID) != tx {
 			t.Fatalf("after the transfer: %s payments %+v, want PAID with one wallet payment for tx %s", st.Status, st.Payments, tx)
 		}
-		// A transfer of an amount no session asks for is reported, not guessed at.
-		if code, out := transfer("12.50", strings.Repeat("cd", 32), 30); code != http.StatusAccepted || out["matched"] != false {
-			t.Fatalf("unknown amount: HTTP %d %v, want 202 unmatched", code, out)
+		// A transfer no session asked for is not guessed at, nor lost: it
+		// waits in the review queue, suggesting the invoice of that amount.
+		if code, out := transfer("12.50", strings.Repeat("cd", 32), 30); code != http.StatusOK || out["matched"] != false || out["collectionStatus"] != "UNMATCHED" {
+			t.Fatalf("unknown amount: HTTP %d %v, want 200, recorded UNMATCHED", code, out)
+		}
+		var queue struct {
+			Collections struct {
+				Edges []struct {
+					Node struct {
+						Amount      string
+						Channel     string
+						Suggestions []struct{ ID string }
+					}
+				}
+			}
+		}
+		c.do(`{ collections(where: {statusIn: [UNMATCHED, PARTIAL]}) { edges { node { amount channel suggestions { id } } } } }`, nil, &queue)
+		if len(queue.Collections.Edges) != 1 || queue.Collections.Edges[0].Node.Amount != "12.50" || queue.Collections.Edges[0].Node.Channel != "CHECKOUT_CRYPTO" {
+			t.Fatalf("review queue = %+v, want the 12.50 USDT transfer", queue.Collections.Edges)
 		}
 		// Bad input says what to fix.
 		if code, out := transfer("abc", tx, 1); code != http.StatusBadRequest || !strings.Contains(fmt.Sprint(out["error"]), "amount") {

@@ -205,10 +205,19 @@ func (a *app) observeTransfer(w http.ResponseWriter, r *http.Request, body []byt
 	res, err := a.checkout.ObserveTransfer(r.Context(), t)
 	switch {
 	case errors.Is(err, checkout.ErrNoSession):
-		// Not for an open checkout: acknowledged, and reported as such.
-		writeJSON(w, http.StatusAccepted, map[string]any{"matched": false, "reason": "no checkout session asks for this amount at this address"})
+		// Not to any merchant's wallet: acknowledged, and reported as such.
+		writeJSON(w, http.StatusAccepted, map[string]any{"matched": false, "reason": "no merchant here receives at this address"})
 	case err != nil:
 		a.internalError(w, r, "observe transfer", err)
+	case res.Session == nil && res.Collection == nil:
+		// To a merchant's wallet, for no session, not yet confirmed.
+		writeJSON(w, http.StatusAccepted, map[string]any{"matched": false, "confirmed": false, "reason": "recorded once it has enough confirmations"})
+	case res.Session == nil:
+		// No session asked for it: recorded as a collection, matched by
+		// its memo if it can be, else waiting in the review queue.
+		writeJSON(w, http.StatusOK, map[string]any{
+			"matched": false, "collection": res.Collection.ID, "collectionStatus": res.Collection.Status, "applied": res.Applied,
+		})
 	default:
 		writeJSON(w, http.StatusOK, map[string]any{
 			"matched": true, "session": res.Session.ID, "applied": res.Applied, "late": res.Late,

@@ -42,6 +42,8 @@ const (
 	FieldInfiniWebhookSecret = "infini_webhook_secret"
 	// FieldInfiniBaseURL holds the string denoting the infini_base_url field in the database.
 	FieldInfiniBaseURL = "infini_base_url"
+	// FieldStatementMapping holds the string denoting the statement_mapping field in the database.
+	FieldStatementMapping = "statement_mapping"
 	// EdgeUsers holds the string denoting the users edge name in mutations.
 	EdgeUsers = "users"
 	// EdgeCustomers holds the string denoting the customers edge name in mutations.
@@ -97,6 +99,7 @@ var Columns = []string{
 	FieldInfiniSecret,
 	FieldInfiniWebhookSecret,
 	FieldInfiniBaseURL,
+	FieldStatementMapping,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

@@ -795,6 +795,16 @@ func InfiniBaseURLContainsFold(v string) predicate.Merchant {
 	return predicate.Merchant(sql.FieldContainsFold(FieldInfiniBaseURL, v))
 }
 
+// StatementMappingIsNil applies the IsNil predicate on the "statement_mapping" field.
+func StatementMappingIsNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldIsNull(FieldStatementMapping))
+}
+
+// StatementMappingNotNil applies the NotNil predicate on the "statement_mapping" field.
+func StatementMappingNotNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotNull(FieldStatementMapping))
+}
+
 // HasUsers applies the HasEdge predicate on the "users" edge.
 func HasUsers() predicate.Merchant {
 	return predicate.Merchant(func(s *sql.Selector) {

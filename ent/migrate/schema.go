@@ -384,6 +384,7 @@ var (
 		{Name: "infini_secret", Type: field.TypeString, Nullable: true},
 		{Name: "infini_webhook_secret", Type: field.TypeString, Nullable: true},
 		{Name: "infini_base_url", Type: field.TypeString, Nullable: true},
+		{Name: "statement_mapping", Type: field.TypeJSON, Nullable: true},
 	}
 	// MerchantsTable holds the schema information for the "merchants" table.
 	MerchantsTable = &schema.Table{

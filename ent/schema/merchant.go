@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 
+	"github.com/tally-invoicing/tally/internal/collect/statement"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
@@ -43,6 +44,9 @@ func (Merchant) Fields() []ent.Field {
 		field.String("infini_secret").Optional().Sensitive().Annotations(entgql.Skip()),
 		field.String("infini_webhook_secret").Optional().Sensitive().Annotations(entgql.Skip()),
 		field.String("infini_base_url").Optional().Annotations(entgql.Skip()),
+		field.JSON("statement_mapping", &statement.Mapping{}).Optional().
+			Comment("The column mapping of the merchant's bank CSV, saved at the last import.").
+			Annotations(entgql.Skip()),
 	}
 }
 

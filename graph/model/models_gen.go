@@ -18,6 +18,11 @@ import (
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 )
 
+type AllocationInput struct {
+	InvoiceID string          `json:"invoiceID"`
+	Amount    decimal.Decimal `json:"amount"`
+}
+
 // A fresh session: send `token` as `Authorization: Bearer <token>`. Browsers also get an HttpOnly cookie.
 type AuthPayload struct {
 	Token  string  `json:"token"`
@@ -51,6 +56,20 @@ type CheckoutOption struct {
 	Asset   *string `json:"asset,omitempty"`
 	// e.g. "Card" or "USDT on TRON".
 	Label string `json:"label"`
+}
+
+// Filters for the collections list.
+type CollectionFilter struct {
+	Status *collection.Status `json:"status,omitempty"`
+	// UNMATCHED and PARTIAL: the review queue.
+	StatusIn   []collection.Status `json:"statusIn,omitempty"`
+	CustomerID *string             `json:"customerID,omitempty"`
+}
+
+type CollectionResult struct {
+	Collection  *ent.Collection `json:"collection"`
+	Allocations []*ent.Payment  `json:"allocations"`
+	Unallocated decimal.Decimal `json:"unallocated"`
 }
 
 type CreateAPIKeyInput struct {
@@ -95,6 +114,17 @@ type CustomerWhereInput struct {
 type EmailWhereInput struct {
 	Status    *email.Status `json:"status,omitempty"`
 	InvoiceID *string       `json:"invoiceID,omitempty"`
+}
+
+type ImportStatementResult struct {
+	// Incoming payments in the file.
+	Lines int `json:"lines"`
+	// New collections; the rest were imported before.
+	Created         int `json:"created"`
+	AlreadyImported int `json:"alreadyImported"`
+	Matched         int `json:"matched"`
+	Partial         int `json:"partial"`
+	Unmatched       int `json:"unmatched"`
 }
 
 // Infini Payment API credentials from Infini's merchant dashboard (Developer page).
@@ -181,6 +211,23 @@ type PaymentMethodAvailability struct {
 	Detail string `json:"detail"`
 }
 
+// Money received: a bank transfer, cash, a wallet transfer seen elsewhere.
+type RecordCollectionInput struct {
+	Amount   decimal.Decimal    `json:"amount"`
+	Currency string             `json:"currency"`
+	Channel  collection.Channel `json:"channel"`
+	// When it arrived; now if omitted.
+	ReceivedAt *time.Time `json:"receivedAt,omitempty"`
+	// What came with it: the memo, remittance information or on-chain reference. References and invoice numbers are found anywhere in it.
+	Text *string `json:"text,omitempty"`
+	// The sender's id for it. Recording the same id again returns the first collection.
+	ExternalID *string `json:"externalID,omitempty"`
+	// The payer, when you know it: lets the amount rules find their invoices.
+	CustomerID   *string `json:"customerID,omitempty"`
+	PayerName    *string `json:"payerName,omitempty"`
+	PayerAccount *string `json:"payerAccount,omitempty"`
+}
+
 type SignInInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -194,6 +241,48 @@ type SignUpInput struct {
 	Password string `json:"password"`
 	// ISO 4217 currency new invoices default to. USD if omitted.
 	DefaultCurrency *string `json:"defaultCurrency,omitempty"`
+}
+
+type StatementMapping struct {
+	Date          string   `json:"date"`
+	Amount        string   `json:"amount"`
+	Credit        string   `json:"credit"`
+	Debit         string   `json:"debit"`
+	Currency      string   `json:"currency"`
+	FixedCurrency string   `json:"fixedCurrency"`
+	Text          []string `json:"text"`
+	PayerName     string   `json:"payerName"`
+	PayerAccount  string   `json:"payerAccount"`
+	ExternalID    string   `json:"externalID"`
+	DateFormat    string   `json:"dateFormat"`
+	DecimalComma  bool     `json:"decimalComma"`
+}
+
+// Which CSV columns hold what. Column names as in the header row.
+type StatementMappingInput struct {
+	Date string `json:"date"`
+	// A signed amount column; or give credit (and debit).
+	Amount   *string `json:"amount,omitempty"`
+	Credit   *string `json:"credit,omitempty"`
+	Debit    *string `json:"debit,omitempty"`
+	Currency *string `json:"currency,omitempty"`
+	// When the file has no currency column.
+	FixedCurrency *string  `json:"fixedCurrency,omitempty"`
+	Text          []string `json:"text,omitempty"`
+	PayerName     *string  `json:"payerName,omitempty"`
+	PayerAccount  *string  `json:"payerAccount,omitempty"`
+	ExternalID    *string  `json:"externalID,omitempty"`
+	// A Go date layout such as 02.01.2006; detected when omitted.
+	DateFormat   *string `json:"dateFormat,omitempty"`
+	DecimalComma *bool   `json:"decimalComma,omitempty"`
+}
+
+// The first rows of a CSV statement and a mapping guess, to confirm before importing.
+type StatementPreview struct {
+	Headers []string   `json:"headers"`
+	Rows    [][]string `json:"rows"`
+	// The merchant's saved mapping when it fits these headers, else a guess.
+	Mapping *StatementMapping `json:"mapping"`
 }
 
 type Subscription struct {
@@ -406,6 +495,63 @@ func (e *PaymentMethod) UnmarshalJSON(b []byte) error {
 }
 
 func (e PaymentMethod) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type StatementFormat string
+
+const (
+	// A bank's CSV export; give the column mapping (previewStatement suggests one).
+	StatementFormatCSV StatementFormat = "CSV"
+	// ISO 20022 camt.053 XML.
+	StatementFormatCamt053 StatementFormat = "CAMT053"
+)
+
+var AllStatementFormat = []StatementFormat{
+	StatementFormatCSV,
+	StatementFormatCamt053,
+}
+
+func (e StatementFormat) IsValid() bool {
+	switch e {
+	case StatementFormatCSV, StatementFormatCamt053:
+		return true
+	}
+	return false
+}
+
+func (e StatementFormat) String() string {
+	return string(e)
+}
+
+func (e *StatementFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StatementFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StatementFormat", str)
+	}
+	return nil
+}
+
+func (e StatementFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StatementFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StatementFormat) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

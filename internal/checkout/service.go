@@ -16,12 +16,14 @@ import (
 
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/checkoutsession"
+	"github.com/tally-invoicing/tally/ent/collection"
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	entinvoice "github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/predicate"
 	"github.com/tally-invoicing/tally/internal/checkout/infini"
 	"github.com/tally-invoicing/tally/internal/checkout/wallet"
+	"github.com/tally-invoicing/tally/internal/collect"
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/fault"
 	"github.com/tally-invoicing/tally/internal/invoice"
@@ -50,6 +52,11 @@ var (
 	ErrUnknownOrder = errors.New("checkout: the webhook names an order Tally did not create")
 )
 
+// Recorder is what checkout needs from internal/collect.
+type Recorder interface {
+	Record(ctx context.Context, in collect.Input) (*collect.Outcome, error)
+}
+
 // SandboxAccount is the built-in Infini sandbox's one API account.
 type SandboxAccount struct {
 	BaseURL       string
@@ -73,6 +80,9 @@ type Config struct {
 type Service struct {
 	client   *ent.Client
 	invoices *invoice.Service
+	// Collect records transfers no checkout session asked for, so they wait
+	// in the review queue instead of being lost; nil drops them.
+	Collect  Recorder
 	cfg      Config
 	rowLocks bool
 	now      func() time.Time
@@ -679,7 +689,10 @@ func (s *Service) refreshSession(ctx context.Context, sess *ent.CheckoutSession)
 
 // TransferResult says what an observed transfer did.
 type TransferResult struct {
-	Session *ent.CheckoutSession
+	// Session is the checkout it paid; nil for a transfer no session asked
+	// for, which is recorded as Collection instead.
+	Session    *ent.CheckoutSession
+	Collection *ent.Collection
 	// Applied is false while the transfer lacks confirmations, and for a
 	// transfer already counted.
 	Applied bool
@@ -692,6 +705,7 @@ type TransferResult struct {
 // invoice once it has enough confirmations, even after the session expired
 // (flagged late). The same transaction reported again changes nothing.
 func (s *Service) ObserveTransfer(ctx context.Context, t wallet.Transfer) (*TransferResult, error) {
+	caller := ctx
 	ctx = tenant.System(ctx)
 	tok, err := wallet.Lookup(t.Network, t.Asset)
 	if err != nil {
@@ -707,7 +721,7 @@ func (s *Service) ObserveTransfer(ctx context.Context, t wallet.Transfer) (*Tran
 		checkoutsession.Address(t.To), checkoutsession.AmountUnits(units.String()),
 	).Order(ent.Desc(checkoutsession.FieldCreatedAt)).First(ctx)
 	if ent.IsNotFound(err) {
-		return nil, ErrNoSession
+		return s.unexpectedTransfer(ctx, caller, t, tok, units)
 	}
 	if err != nil {
 		return nil, err
@@ -741,6 +755,40 @@ func (s *Service) ObserveTransfer(ctx context.Context, t wallet.Transfer) (*Tran
 	}
 	res.Applied = true
 	return res, nil
+}
+
+// unexpectedTransfer records a confirmed transfer to a merchant's wallet
+// that no checkout session asked for (a wrong amount, a customer paying
+// without the page) as a collection, matched by its memo or left in the
+// review queue. Stablecoins are dollars: the amount is counted in USD,
+// rounded down to the cent.
+// ctx looks across merchants for the wallet; caller (without that power)
+// becomes the wallet's merchant to record the money.
+func (s *Service) unexpectedTransfer(ctx, caller context.Context, t wallet.Transfer, tok wallet.Token, units *big.Int) (*TransferResult, error) {
+	w, err := s.client.CryptoWallet.Query().Where(cryptowallet.Network(string(t.Network)), cryptowallet.Asset(string(t.Asset)), cryptowallet.Address(t.To)).First(ctx)
+	if ent.IsNotFound(err) || s.Collect == nil {
+		return nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !t.Confirmed() {
+		return &TransferResult{}, nil
+	}
+	amount := wallet.FromUnits(tok, units).Truncate(2)
+	if !amount.IsPositive() {
+		return nil, ErrNoSession
+	}
+	vctx := tenant.WithViewer(caller, &tenant.Viewer{MerchantID: w.MerchantID, Actor: "system"})
+	out, err := s.Collect.Record(vctx, collect.Input{
+		Amount: amount, Currency: "USD", Channel: collection.ChannelCHECKOUT_CRYPTO,
+		Text:       fmt.Sprintf("%s %s on %s to %s, transaction %s", wallet.FromUnits(tok, units), t.Asset, networkName(string(t.Network)), t.To, t.TxHash),
+		ExternalID: "wallet:" + string(t.Network) + ":" + t.TxHash,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &TransferResult{Collection: out.Collection, Applied: !out.Existing}, nil
 }
 
 // SessionStatus is a session's status as a payer sees it now: an open

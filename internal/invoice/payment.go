@@ -41,6 +41,10 @@ type Received struct {
 	CollectionID string
 	Rule         payment.Rule // default MANUAL
 	Confidence   int          // percent; default 100
+	// UpToDue caps the payment at what the invoice still owes (matched
+	// money: the rest stays with its collection); nothing due applies
+	// nothing and returns a nil payment.
+	UpToDue bool
 }
 
 // ErrAlreadyRecorded is returned when money with the same dedupe key was
@@ -60,6 +64,15 @@ func (s *Service) ApplyPayment(ctx context.Context, tx *ent.Client, id string, r
 	}
 	if inv.Status == status.Draft {
 		return nil, nil, fault.New(fault.CodeConflict, "a draft cannot be paid; issue it first")
+	}
+	if r.UpToDue {
+		if !inv.Status.Collectible() && inv.Status != status.Uncollectible {
+			return inv, nil, nil
+		}
+		r.Amount = min(r.Amount, AmountDue(inv))
+		if r.Amount <= 0 {
+			return inv, nil, nil
+		}
 	}
 	if r.Amount <= 0 {
 		return nil, nil, fault.Invalid("amount", "amount must be greater than 0")
