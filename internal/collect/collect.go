@@ -103,7 +103,20 @@ func (s *Service) Record(ctx context.Context, in Input) (*Outcome, error) {
 		// Another request recorded the same external id first.
 		return s.existing(ctx, in.ExternalID)
 	}
-	return out, err
+	return out.detach(), err
+}
+
+// detach points rows returned from a committed transaction back at the main
+// client, so their edges (invoice, customer) still load.
+func (o *Outcome) detach() *Outcome {
+	if o == nil {
+		return nil
+	}
+	o.Collection = o.Collection.Unwrap()
+	for i, p := range o.Allocations {
+		o.Allocations[i] = p.Unwrap()
+	}
+	return o
 }
 
 // check validates in and returns its amount in minor units.
@@ -344,7 +357,10 @@ func (s *Service) Allocate(ctx context.Context, id string, allocs []Manual) (*Ou
 		out.Collection, err = tx.Collection.UpdateOne(col).SetUnallocatedMinor(left).SetStatus(statusOf(col.AmountMinor, left)).Save(ctx)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out.detach(), nil
 }
 
 // Undo takes one allocation back: its invoice rolls back, and the money
@@ -367,7 +383,10 @@ func (s *Service) Undo(ctx context.Context, paymentID string) (*ent.Payment, err
 		left := col.UnallocatedMinor + pay.AmountMinor
 		return tx.Collection.UpdateOne(col).SetUnallocatedMinor(left).SetStatus(statusOf(col.AmountMinor, left)).Exec(ctx)
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out.Unwrap(), nil
 }
 
 func (s *Service) lockCollection(ctx context.Context, tx *ent.Client, id string) (*ent.Collection, error) {
