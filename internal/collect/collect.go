@@ -92,7 +92,7 @@ func (s *Service) Record(ctx context.Context, in Input) (*Outcome, error) {
 	}
 	var out *Outcome
 	err = database.InTx(ctx, s.client, func(tx *ent.Client) error {
-		ix, err := s.index(ctx, tx, in.PayerName != "")
+		ix, _, err := s.index(ctx, tx, in.PayerName != "")
 		if err != nil {
 			return err
 		}
@@ -256,8 +256,9 @@ func statusOf(amount, left int64) collection.Status {
 }
 
 // index loads the merchant's open invoices (and, when a payer name may
-// identify the customer, its customers) for the matching engine.
-func (s *Service) index(ctx context.Context, tx *ent.Client, withCustomers bool) (*match.Index, error) {
+// identify the customer, its customers) for the matching engine, with what
+// each invoice still owes.
+func (s *Service) index(ctx context.Context, tx *ent.Client, withCustomers bool) (*match.Index, map[string]int64, error) {
 	var rows []struct {
 		ID         string    `json:"id"`
 		CustomerID string    `json:"customer_id"`
@@ -274,11 +275,13 @@ func (s *Service) index(ctx context.Context, tx *ent.Client, withCustomers bool)
 			entinvoice.FieldCurrency, entinvoice.FieldTotalMinor, entinvoice.FieldAmountPaidMinor, entinvoice.FieldIssuedAt).
 		Scan(ctx, &rows)
 	if err != nil {
-		return nil, fmt.Errorf("load open invoices: %w", err)
+		return nil, nil, fmt.Errorf("load open invoices: %w", err)
 	}
 	invs := make([]match.Invoice, 0, len(rows))
+	dues := make(map[string]int64, len(rows))
 	for _, r := range rows {
 		if due := r.Total - r.Paid; due > 0 {
+			dues[r.ID] = due
 			invs = append(invs, match.Invoice{ID: r.ID, CustomerID: r.CustomerID, Number: deref(r.Number), Reference: deref(r.Reference),
 				Currency: r.Currency, Due: due, IssuedAt: r.IssuedAt})
 		}
@@ -290,13 +293,13 @@ func (s *Service) index(ctx context.Context, tx *ent.Client, withCustomers bool)
 			Name string `json:"name"`
 		}
 		if err := tx.Customer.Query().Select(entcustomer.FieldID, entcustomer.FieldName).Scan(ctx, &cs); err != nil {
-			return nil, fmt.Errorf("load customers: %w", err)
+			return nil, nil, fmt.Errorf("load customers: %w", err)
 		}
 		for _, c := range cs {
 			custs = append(custs, match.Customer{ID: c.ID, Name: c.Name})
 		}
 	}
-	return match.NewIndex(invs, custs), nil
+	return match.NewIndex(invs, custs), dues, nil
 }
 
 // Manual is a person's allocation of part of a collection.

@@ -7,9 +7,13 @@ import (
 
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/collection"
+	"github.com/tally-invoicing/tally/ent/payment"
+	"github.com/tally-invoicing/tally/ent/schema"
+	"github.com/tally-invoicing/tally/internal/collect/match"
 	"github.com/tally-invoicing/tally/internal/collect/statement"
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/fault"
+	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
@@ -58,29 +62,21 @@ func (s *Service) Import(ctx context.Context, name string, format Format, r io.R
 		return nil, err
 	}
 	err = database.InTx(ctx, s.client, func(tx *ent.Client) error {
-		ix, err := s.index(ctx, tx, true)
+		ix, dues, err := s.index(ctx, tx, true)
 		if err != nil {
 			return err
 		}
-		for _, l := range lines {
-			if seen[l.ExternalID] {
-				res.AlreadyImported++
-				continue
-			}
-			in := Input{Amount: l.Amount, Currency: l.Currency, Channel: collection.ChannelBANK_TRANSFER, Text: l.Text,
-				ExternalID: l.ExternalID, PayerName: l.PayerName, PayerAccount: l.PayerAccount, Statement: name}
-			at := l.BookedAt
-			in.ReceivedAt = &at
-			amount, c, err := s.check(&in)
-			if err != nil {
-				return fmt.Errorf("line %d: %w", l.No, err)
-			}
-			out, err := s.record(ctx, tx, ix, in, amount, c)
-			if err != nil {
-				return fmt.Errorf("line %d: %w", l.No, err)
-			}
+		plan, err := s.plan(ctx, tx, ix, dues, lines, seen, name)
+		if err != nil {
+			return err
+		}
+		res.AlreadyImported = len(lines) - len(plan.cols)
+		if err := s.apply(ctx, tx, plan); err != nil {
+			return err
+		}
+		for _, c := range plan.cols {
 			res.Created++
-			switch out.Collection.Status {
+			switch c.status {
 			case collection.StatusMATCHED:
 				res.Matched++
 			case collection.StatusPARTIAL:
@@ -98,6 +94,118 @@ func (s *Service) Import(ctx context.Context, name string, format Format, r io.R
 		return nil, err
 	}
 	return res, nil
+}
+
+// planned is one statement line about to become a collection.
+type planned struct {
+	create *ent.CollectionCreate
+	id     string
+	amount int64
+	left   int64
+	status collection.Status
+}
+
+type importPlan struct {
+	cols     []*planned
+	receipts []invoice.Received
+	owner    []int // receipts[i] belongs to cols[owner[i]]
+}
+
+// plan matches every new line in memory, tracking what each invoice still
+// owes as earlier lines pay it, so a statement is applied in a few bulk
+// statements rather than several per line.
+func (s *Service) plan(ctx context.Context, tx *ent.Client, ix *match.Index, dues map[string]int64, lines []statement.Line, seen map[string]bool, name string) (*importPlan, error) {
+	p := &importPlan{}
+	paid := map[string]int64{} // by this statement so far
+	for _, l := range lines {
+		if seen[l.ExternalID] {
+			continue
+		}
+		seen[l.ExternalID] = true
+		at := l.BookedAt
+		in := Input{Amount: l.Amount, Currency: l.Currency, Channel: collection.ChannelBANK_TRANSFER, Text: l.Text,
+			ExternalID: l.ExternalID, PayerName: l.PayerName, PayerAccount: l.PayerAccount, Statement: name, ReceivedAt: &at}
+		amount, c, err := s.check(&in)
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", l.No, err)
+		}
+		res := ix.Match(match.Collection{Amount: amount, Currency: c.Code, Text: in.Text, PayerName: in.PayerName, PayerAccount: in.PayerAccount})
+		id := schema.NewID("col")
+		col := &planned{id: id, amount: amount, left: amount}
+		for _, a := range res.Allocations {
+			due := dues[a.InvoiceID] - paid[a.InvoiceID]
+			take := min(a.Amount, due, col.left)
+			if take <= 0 {
+				continue
+			}
+			paid[a.InvoiceID] += take
+			col.left -= take
+			p.receipts = append(p.receipts, invoice.Received{InvoiceID: a.InvoiceID, Amount: take, Channel: payment.ChannelBANK_TRANSFER,
+				Provider: "matched", ExternalID: l.ExternalID, ReceivedAt: at, CollectionID: id,
+				Rule: payment.Rule(a.Rule), Confidence: a.Confidence, UpToDue: true})
+			p.owner = append(p.owner, len(p.cols))
+		}
+		col.status = statusOf(amount, col.left)
+		create := tx.Collection.Create().SetID(id).
+			SetAmountMinor(amount).SetCurrency(c.Code).SetChannel(in.Channel).SetReceivedAt(at.UTC()).
+			SetText(in.Text).SetPayerName(in.PayerName).SetPayerAccount(in.PayerAccount).SetExternalID(l.ExternalID).
+			SetStatement(name).SetStatus(col.status).SetUnallocatedMinor(col.left).
+			SetReviewReason(res.Reason).SetSuggestedInvoiceIds(res.Suggestions)
+		if len(res.Flags) > 0 {
+			create.SetFlag(string(res.Flags[0].Kind))
+			if col.left == amount {
+				create.SetReviewReason(res.Flags[0].Reason)
+			}
+			var cands []string
+			for _, f := range res.Flags {
+				cands = append(cands, f.Candidates...)
+			}
+			create.SetSuggestedInvoiceIds(append(cands, res.Suggestions...))
+		}
+		col.create = create
+		p.cols = append(p.cols, col)
+	}
+	return p, ctx.Err()
+}
+
+// apply stores a plan: the collections, then their payments through
+// invoice.ApplyPayments (which locks the invoices and applies the same
+// rules as every other payment), then corrects any collection whose
+// invoice changed meanwhile.
+func (s *Service) apply(ctx context.Context, tx *ent.Client, p *importPlan) error {
+	const batch = 500
+	for i := 0; i < len(p.cols); i += batch {
+		creates := make([]*ent.CollectionCreate, 0, batch)
+		for _, c := range p.cols[i:min(i+batch, len(p.cols))] {
+			creates = append(creates, c.create)
+		}
+		if err := tx.Collection.CreateBulk(creates...).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	pays, err := s.invoices.ApplyPayments(ctx, tx, p.receipts)
+	if err != nil {
+		return err
+	}
+	applied := make([]int64, len(p.cols))
+	planned := make([]int64, len(p.cols))
+	for i, r := range p.receipts {
+		planned[p.owner[i]] += r.Amount
+		if pays[i] != nil {
+			applied[p.owner[i]] += pays[i].AmountMinor
+		}
+	}
+	for i, c := range p.cols {
+		if applied[i] == planned[i] {
+			continue
+		}
+		c.left += planned[i] - applied[i]
+		c.status = statusOf(c.amount, c.left)
+		if err := tx.Collection.UpdateOneID(c.id).SetUnallocatedMinor(c.left).SetStatus(c.status).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // imported returns which of the lines' external ids were recorded before.

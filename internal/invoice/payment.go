@@ -23,6 +23,9 @@ import (
 
 // Received is money that arrived for an invoice, in its currency's minor units.
 type Received struct {
+	// InvoiceID names the invoice for ApplyPayments; ApplyPayment takes it
+	// as an argument.
+	InvoiceID  string
 	Amount     int64
 	Channel    payment.Channel
 	Provider   string // infini, wallet, manual
