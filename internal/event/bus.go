@@ -137,6 +137,23 @@ func (b *Bus[T]) Publish(ctx context.Context, m Message) error {
 	}
 }
 
+// PublishAll publishes ms in order, in bulk where the bus can (PostgreSQL:
+// one statement per thousand messages).
+func (b *Bus[T]) PublishAll(ctx context.Context, ms []Message) error {
+	if b.db != nil {
+		if b.ctx.Err() != nil {
+			return ErrClosed
+		}
+		return b.notifyAll(ctx, ms)
+	}
+	for _, m := range ms {
+		if err := b.Publish(ctx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // dispatch loads m once and offers it to the merchant's subscribers. It runs
 // on the bus's single dispatch goroutine, so deliveries keep publish order.
 func (b *Bus[T]) dispatch(m Message) {

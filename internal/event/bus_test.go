@@ -368,3 +368,36 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+func TestPublishAllKeepsOrder(t *testing.T) {
+	t.Parallel()
+	const n = 1500 // more than one batch
+	for _, tc := range []struct {
+		name string
+		bus  func(t *testing.T) *Bus[string]
+	}{
+		{"local", func(t *testing.T) *Bus[string] {
+			b := NewLocal(Options[string]{Load: load, Buffer: n})
+			t.Cleanup(func() { _ = b.Close() })
+			return b
+		}},
+		{"postgres", func(t *testing.T) *Bus[string] { return newPostgres(t, testChannel(), Options[string]{Buffer: n}) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := tc.bus(t)
+			sub := b.Subscribe("A", nil)
+			ms := make([]Message, n)
+			for i := range ms {
+				ms[i] = msg("A", i)
+			}
+			if err := b.PublishAll(context.Background(), ms); err != nil {
+				t.Fatal(err)
+			}
+			for i := range n {
+				if got := receive(t, sub).Message; got != ms[i] {
+					t.Fatalf("delivery %d: got %+v, want %+v", i, got, ms[i])
+				}
+			}
+		})
+	}
+}

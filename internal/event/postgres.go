@@ -124,3 +124,24 @@ func (b *Bus[T]) notify(ctx context.Context, m Message) error {
 	}
 	return nil
 }
+
+// notifyAll publishes many messages in one statement per thousand, for bulk
+// changes such as a statement import.
+func (b *Bus[T]) notifyAll(ctx context.Context, ms []Message) error {
+	const batch = 1000
+	for i := 0; i < len(ms); i += batch {
+		payloads := make([]string, 0, batch)
+		for _, m := range ms[i:min(i+batch, len(ms))] {
+			p, err := json.Marshal(m)
+			if err != nil {
+				return fmt.Errorf("event: publish: %w", err)
+			}
+			payloads = append(payloads, string(p))
+		}
+		if _, err := b.db.ExecContext(ctx, "SELECT pg_notify($1, p) FROM unnest($2::text[]) WITH ORDINALITY AS t(p, n) ORDER BY n",
+			b.opts.Channel, pq.Array(payloads)); err != nil {
+			return fmt.Errorf("event: publish: %w", err)
+		}
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package invoice
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
@@ -129,10 +130,8 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 		database.OnCommit(tx, func() {
 			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 			defer cancel()
-			for _, m := range announce {
-				if err := s.Events.Publish(pctx, m); err != nil {
-					return
-				}
+			if err := s.Events.PublishAll(pctx, announce); err != nil {
+				slog.Warn("announcing invoice status changes", "changes", len(announce), "err", err)
 			}
 		})
 	}

@@ -84,6 +84,7 @@ type MethodChecker interface {
 // Publisher is what the invoice lifecycle needs from internal/event.
 type Publisher interface {
 	Publish(ctx context.Context, m event.Message) error
+	PublishAll(ctx context.Context, ms []event.Message) error
 }
 
 // NewService returns a Service over client; dia is the database dialect.
