@@ -17,6 +17,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/collect"
+	"github.com/tally-invoicing/tally/internal/money"
 )
 
 // Amount is the resolver for the amount field.
@@ -52,6 +53,31 @@ func (r *collectionResolver) Customer(ctx context.Context, obj *ent.Collection) 
 		return nil, nil
 	}
 	return c, err
+}
+
+// Credit is the resolver for the credit field.
+func (r *customerResolver) Credit(ctx context.Context, obj *ent.Customer) ([]*model.Money, error) {
+	var rows []struct {
+		Currency string `json:"currency"`
+		Sum      int64  `json:"sum"`
+	}
+	err := r.Client.Collection.Query().
+		Where(collection.CustomerID(obj.ID), collection.UnallocatedMinorGT(0)).
+		GroupBy(collection.FieldCurrency).
+		Aggregate(ent.Sum(collection.FieldUnallocatedMinor)).
+		Scan(ctx, &rows)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Money, 0, len(rows))
+	for _, row := range rows {
+		c, ok := money.Lookup(row.Currency)
+		if !ok {
+			continue
+		}
+		out = append(out, &model.Money{Amount: money.FromMinor(row.Sum, c), Currency: c.Code})
+	}
+	return out, nil
 }
 
 // RecordCollection is the resolver for the recordCollection field.

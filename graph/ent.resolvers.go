@@ -24,6 +24,9 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, e
 // Collection returns CollectionResolver implementation.
 func (r *Resolver) Collection() CollectionResolver { return &collectionResolver{r} }
 
+// Customer returns CustomerResolver implementation.
+func (r *Resolver) Customer() CustomerResolver { return &customerResolver{r} }
+
 // Invoice returns InvoiceResolver implementation.
 func (r *Resolver) Invoice() InvoiceResolver { return &invoiceResolver{r} }
 
@@ -38,6 +41,7 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
 	collectionResolver struct{ *Resolver }
+	customerResolver   struct{ *Resolver }
 	invoiceResolver    struct{ *Resolver }
 	merchantResolver   struct{ *Resolver }
 	paymentResolver    struct{ *Resolver }

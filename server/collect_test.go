@@ -122,6 +122,15 @@ func TestRecordCollectionMatches(t *testing.T) {
 		if r.Collection.Status != "PARTIAL" || r.Unallocated != "30.00" || len(r.Allocations) != 1 || r.Allocations[0].Amount != "120.00" {
 			t.Fatalf("overpayment: %+v, want 120.00 to %s and 30.00 unallocated", r, second.Number)
 		}
+		var credit struct {
+			Node struct {
+				Credit []struct{ Amount, Currency string }
+			}
+		}
+		c.do(`query($id: ID!) { node(id: $id) { ... on Customer { credit { amount currency } } } }`, map[string]any{"id": acme}, &credit)
+		if len(credit.Node.Credit) != 1 || credit.Node.Credit[0].Amount != "30.00" || credit.Node.Credit[0].Currency != "USD" {
+			t.Fatalf("customer credit = %+v, want 30.00 USD", credit.Node.Credit)
+		}
 
 		// Nothing to go on: unmatched, with a reason.
 		r = c.record(map[string]any{"amount": "9.99", "text": "hello"})

@@ -203,6 +203,12 @@ type MarkInvoicePaidInput struct {
 	ReceivedAt *time.Time `json:"receivedAt,omitempty"`
 }
 
+// An amount in a currency.
+type Money struct {
+	Amount   decimal.Decimal `json:"amount"`
+	Currency string          `json:"currency"`
+}
+
 // Whether a payment method can be offered on new invoices, and why not.
 type PaymentMethodAvailability struct {
 	Method    PaymentMethod `json:"method"`

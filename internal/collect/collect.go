@@ -201,8 +201,9 @@ func (s *Service) record(ctx context.Context, tx *ent.Client, ix *match.Index, i
 	res := ix.Match(match.Collection{Amount: amount, Currency: c.Code, Text: in.Text, CustomerID: in.CustomerID, PayerName: in.PayerName, PayerAccount: in.PayerAccount})
 	out := &Outcome{Collection: col}
 	left := amount
+	payer := in.CustomerID
 	for _, a := range res.Allocations {
-		_, pay, err := s.invoices.ApplyPayment(ctx, tx, a.InvoiceID, invoice.Received{
+		inv, pay, err := s.invoices.ApplyPayment(ctx, tx, a.InvoiceID, invoice.Received{
 			Amount: min(a.Amount, left), Channel: payment.Channel(in.Channel), Provider: "matched",
 			ExternalID: in.ExternalID, ReceivedAt: at, CollectionID: col.ID,
 			Rule: payment.Rule(a.Rule), Confidence: a.Confidence, UpToDue: true,
@@ -213,10 +214,17 @@ func (s *Service) record(ctx context.Context, tx *ent.Client, ix *match.Index, i
 		if pay != nil {
 			left -= pay.AmountMinor
 			out.Allocations = append(out.Allocations, pay)
+			if payer == "" {
+				payer = inv.CustomerID
+			}
 		}
 	}
 	upd := tx.Collection.UpdateOne(col).SetUnallocatedMinor(left).SetStatus(statusOf(amount, left)).
 		SetReviewReason(res.Reason).SetSuggestedInvoiceIds(res.Suggestions)
+	if payer != "" {
+		// Whoever's invoice it paid is the payer: what is left is their credit.
+		upd.SetCustomerID(payer)
+	}
 	if len(res.Flags) > 0 {
 		upd.SetFlag(string(res.Flags[0].Kind))
 		for _, f := range res.Flags {
@@ -258,7 +266,7 @@ func statusOf(amount, left int64) collection.Status {
 // index loads the merchant's open invoices (and, when a payer name may
 // identify the customer, its customers) for the matching engine, with what
 // each invoice still owes.
-func (s *Service) index(ctx context.Context, tx *ent.Client, withCustomers bool) (*match.Index, map[string]int64, error) {
+func (s *Service) index(ctx context.Context, tx *ent.Client, withCustomers bool) (*match.Index, map[string]openInvoice, error) {
 	var rows []struct {
 		ID         string    `json:"id"`
 		CustomerID string    `json:"customer_id"`
@@ -278,10 +286,10 @@ func (s *Service) index(ctx context.Context, tx *ent.Client, withCustomers bool)
 		return nil, nil, fmt.Errorf("load open invoices: %w", err)
 	}
 	invs := make([]match.Invoice, 0, len(rows))
-	dues := make(map[string]int64, len(rows))
+	dues := make(map[string]openInvoice, len(rows))
 	for _, r := range rows {
 		if due := r.Total - r.Paid; due > 0 {
-			dues[r.ID] = due
+			dues[r.ID] = openInvoice{due: due, customer: r.CustomerID}
 			invs = append(invs, match.Invoice{ID: r.ID, CustomerID: r.CustomerID, Number: deref(r.Number), Reference: deref(r.Reference),
 				Currency: r.Currency, Due: due, IssuedAt: r.IssuedAt})
 		}
@@ -300,6 +308,12 @@ func (s *Service) index(ctx context.Context, tx *ent.Client, withCustomers bool)
 		}
 	}
 	return match.NewIndex(invs, custs), dues, nil
+}
+
+// openInvoice is what an import tracks of each open invoice.
+type openInvoice struct {
+	due      int64
+	customer string
 }
 
 // Manual is a person's allocation of part of a collection.

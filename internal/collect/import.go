@@ -114,7 +114,7 @@ type importPlan struct {
 // plan matches every new line in memory, tracking what each invoice still
 // owes as earlier lines pay it, so a statement is applied in a few bulk
 // statements rather than several per line.
-func (s *Service) plan(ctx context.Context, tx *ent.Client, ix *match.Index, dues map[string]int64, lines []statement.Line, seen map[string]bool, name string) (*importPlan, error) {
+func (s *Service) plan(ctx context.Context, tx *ent.Client, ix *match.Index, dues map[string]openInvoice, lines []statement.Line, seen map[string]bool, name string) (*importPlan, error) {
 	p := &importPlan{}
 	paid := map[string]int64{} // by this statement so far
 	for _, l := range lines {
@@ -132,14 +132,18 @@ func (s *Service) plan(ctx context.Context, tx *ent.Client, ix *match.Index, due
 		res := ix.Match(match.Collection{Amount: amount, Currency: c.Code, Text: in.Text, PayerName: in.PayerName, PayerAccount: in.PayerAccount})
 		id := schema.NewID("col")
 		col := &planned{id: id, amount: amount, left: amount}
+		payer := ""
 		for _, a := range res.Allocations {
-			due := dues[a.InvoiceID] - paid[a.InvoiceID]
+			due := dues[a.InvoiceID].due - paid[a.InvoiceID]
 			take := min(a.Amount, due, col.left)
 			if take <= 0 {
 				continue
 			}
 			paid[a.InvoiceID] += take
 			col.left -= take
+			if payer == "" {
+				payer = dues[a.InvoiceID].customer
+			}
 			p.receipts = append(p.receipts, invoice.Received{InvoiceID: a.InvoiceID, Amount: take, Channel: payment.ChannelBANK_TRANSFER,
 				Provider: "matched", ExternalID: l.ExternalID, ReceivedAt: at, CollectionID: id,
 				Rule: payment.Rule(a.Rule), Confidence: a.Confidence, UpToDue: true})
@@ -151,6 +155,9 @@ func (s *Service) plan(ctx context.Context, tx *ent.Client, ix *match.Index, due
 			SetText(in.Text).SetPayerName(in.PayerName).SetPayerAccount(in.PayerAccount).SetExternalID(l.ExternalID).
 			SetStatement(name).SetStatus(col.status).SetUnallocatedMinor(col.left).
 			SetReviewReason(res.Reason).SetSuggestedInvoiceIds(res.Suggestions)
+		if payer != "" {
+			create.SetCustomerID(payer)
+		}
 		if len(res.Flags) > 0 {
 			create.SetFlag(string(res.Flags[0].Kind))
 			if col.left == amount {
