@@ -22,6 +22,8 @@ const config: CodegenConfig = {
           Decimal: 'string',
           Time: 'string',
           Cursor: 'string',
+          // Sent as a multipart request part; urql does that for File variables.
+          Upload: 'File',
         },
       },
     },

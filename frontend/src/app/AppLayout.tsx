@@ -1,6 +1,7 @@
 import {
   AppShell,
   Avatar,
+  Badge,
   Box,
   Burger,
   Center,
@@ -14,6 +15,7 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
+  IconArrowsExchange,
   IconChevronDown,
   IconCreditCard,
   IconFileInvoice,
@@ -25,6 +27,7 @@ import {
 } from '@tabler/icons-react';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
+import { reviewFilter, useCollectionsCount } from '../features/collections/collection';
 import { PaidNotifications } from '../features/invoices/PaidNotifications';
 import { graphql } from '../gql';
 import { showError } from '../lib/errors';
@@ -57,6 +60,7 @@ const nav = [
     section: 'Billing',
     links: [
       { to: '/invoices', label: 'Invoices', icon: IconFileInvoice },
+      { to: '/collections', label: 'Collections', icon: IconArrowsExchange },
       { to: '/customers', label: 'Customers', icon: IconUsers },
       { to: '/emails', label: 'Sent emails', icon: IconMail },
     ],
@@ -90,6 +94,9 @@ export function AppLayout() {
   const resetClient = useResetClient();
   const [{ data, fetching, error }] = useQuery({ query: ViewerQuery });
   const [, signOut] = useMutation(SignOutMutation);
+  // Money waiting for review, counted next to its nav link.
+  const toReview = useCollectionsCount(reviewFilter, { pause: !data?.viewer });
+  const counts: Record<string, number | undefined> = { '/collections': toReview };
 
   if (fetching && !data) {
     return (
@@ -177,6 +184,13 @@ export function AppLayout() {
                 label={link.label}
                 leftSection={<link.icon size={18} stroke={1.6} />}
                 active={link.to === active}
+                rightSection={
+                  counts[link.to] ? (
+                    <Badge size="sm" radius="sm" variant="light" color="orange" aria-label={`${counts[link.to]} to review`}>
+                      {counts[link.to]}
+                    </Badge>
+                  ) : null
+                }
                 onClick={close}
                 style={{ borderRadius: 'var(--mantine-radius-md)' }}
                 fw={500}

@@ -7,6 +7,7 @@ import { InvoicesPage } from '../features/invoices/InvoicesPage';
 import { InvoicePage } from '../features/invoices/InvoicePage';
 import { InvoiceWizardPage } from '../features/invoices/wizard/InvoiceWizardPage';
 import { CustomersPage } from '../features/customers/CustomersPage';
+import { CollectionsPage } from '../features/collections/CollectionsPage';
 import { APIKeysPage } from '../features/apikeys/APIKeysPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { PaymentSettingsPage } from '../features/settings/PaymentSettingsPage';
@@ -47,6 +48,7 @@ export const router = createBrowserRouter([
           { path: '/invoices/new', element: <InvoiceWizardPage /> },
           { path: '/invoices/:id/edit', element: <InvoiceWizardPage /> },
           { path: '/invoices/:id', element: <InvoicePage /> },
+          { path: '/collections', element: <CollectionsPage /> },
           { path: '/customers', element: <CustomersPage /> },
           { path: '/emails', element: <EmailsPage /> },
           { path: '/developers/api-keys', element: <APIKeysPage /> },

@@ -1,5 +1,7 @@
 // Date display helpers. Times arrive as RFC 3339 strings.
 
+import dayjs from 'dayjs';
+
 const dateFmt = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric' });
 const dateTimeFmt = new Intl.DateTimeFormat('en-US', {
   month: 'short', day: 'numeric', year: 'numeric', hour: 'numeric', minute: '2-digit',
@@ -33,4 +35,20 @@ export function dayToTime(day: string | null | undefined): string | null {
 /** Time scalar -> "2025-03-01" for a date picker. */
 export function timeToDay(value: string | null | undefined): string | null {
   return value ? new Date(value).toISOString().slice(0, 10) : null;
+}
+
+/** Today as "YYYY-MM-DD" in the browser's time zone, as date pickers hold it. */
+export function today(): string {
+  return dayjs().format('YYYY-MM-DD');
+}
+
+/**
+ * The day money arrived, as the Time the server wants. Today is sent as
+ * nothing (the server takes "now"), since the end of today would be in the
+ * future, which it refuses; an earlier day as its local noon, which shows as
+ * that same day in any time zone near this one.
+ */
+export function receivedTime(day: string | null): string | null {
+  if (!day || day === today()) return null;
+  return dayjs(day).hour(12).toISOString();
 }

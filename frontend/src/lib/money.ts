@@ -98,3 +98,8 @@ export function percentOf(part: string, whole: string): number {
   if (w.isZero()) return new D(part).isZero() ? 0 : 100;
   return D.min(100, new D(part).div(w).times(100)).toNumber();
 }
+
+/** -1, 0 or 1 as decimal string a is less than, equal to or greater than b. */
+export function compareAmounts(a: string, b: string): number {
+  return new D(a).cmp(b);
+}

@@ -27,6 +27,7 @@ import { notifications } from '@mantine/notifications';
 import {
   IconAlertOctagon,
   IconAlertTriangle,
+  IconArrowBackUp,
   IconArrowLeft,
   IconBan,
   IconCash,
@@ -111,6 +112,12 @@ const InvoiceDetailQuery = graphql(`
           receivedAt
           recordedBy
           late
+          rule
+          confidence
+          undoneAt
+          collection {
+            id
+          }
         }
         events {
           id
@@ -160,6 +167,7 @@ const eventLabel: Record<string, string> = {
   ISSUED: 'Issued',
   VOIDED: 'Voided',
   PAYMENT_RECEIVED: 'Payment received',
+  PAYMENT_UNDONE: 'Payment undone',
   MARKED_UNCOLLECTIBLE: 'Marked uncollectible',
   EMAIL_QUEUED: 'Email queued',
   EMAIL_SENT: 'Email sent',
@@ -175,6 +183,7 @@ const eventBullet: Record<string, { icon: typeof IconSend; color: string }> = {
   ISSUED: { icon: IconFileCheck, color: 'indigo' },
   VOIDED: { icon: IconBan, color: 'dark' },
   PAYMENT_RECEIVED: { icon: IconCash, color: 'green' },
+  PAYMENT_UNDONE: { icon: IconArrowBackUp, color: 'orange' },
   MARKED_UNCOLLECTIBLE: { icon: IconAlertOctagon, color: 'red' },
   EMAIL_QUEUED: { icon: IconMailForward, color: 'gray' },
   EMAIL_SENT: { icon: IconSend, color: 'blue' },

@@ -3,15 +3,14 @@ import { DateInput } from '@mantine/dates';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconCheck } from '@tabler/icons-react';
-import dayjs from 'dayjs';
 import { useEffect } from 'react';
 import { useMutation } from 'urql';
 import { graphql } from '../../gql';
 import type { PaymentChannel } from '../../gql/graphql';
 import { showError } from '../../lib/errors';
+import { receivedTime, today } from '../../lib/format';
 import { amountError, formatMoney, minorUnits, parseDecimal, subtractAmounts } from '../../lib/money';
-import { notifyPaidOnce } from './PaidNotifications';
-import { paymentChannelLabel } from './status';
+import { notifyPaidOnce, paymentChannelLabel } from '../../lib/payments';
 
 // Returns the Invoice, so urql refetches every query holding one: this
 // page, with its payments and timeline, and the invoices list.
@@ -48,19 +47,6 @@ export interface PayableInvoice {
   total: string;
   amountPaid: string;
   amountDue: string;
-}
-
-const today = () => dayjs().format('YYYY-MM-DD');
-
-/**
- * The day the money arrived, as the Time the server wants. Today is sent as
- * nothing (the server takes "now"), since the end of today would be in the
- * future, which it refuses; an earlier day as its local noon, which shows as
- * that same day in any time zone near this one.
- */
-function receivedTime(day: string | null): string | null {
-  if (!day || day === today()) return null;
-  return dayjs(day).hour(12).toISOString();
 }
 
 /** What the typed amount does to the invoice, under the amount field. */

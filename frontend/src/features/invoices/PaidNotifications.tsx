@@ -1,27 +1,15 @@
 import { Anchor, Text } from '@mantine/core';
-import { notifications, type NotificationData } from '@mantine/notifications';
-import { IconCheck } from '@tabler/icons-react';
+import { notifications } from '@mantine/notifications';
 import { useNavigate } from 'react-router';
 import { formatMoney } from '../../lib/money';
-import { paymentChannelLabel } from './status';
+import { notifyPaidOnce, paymentChannelLabel } from '../../lib/payments';
 import { useInvoiceStatusChanges, type InvoiceStatusChange } from './useInvoiceStatusChanges';
 
-// Invoice id + version of every "was paid" notification shown in this tab.
-// One change can arrive twice: as the answer to this tab's own "Mark as
-// paid" and as a live event, or again after a resubscribe.
-const announced = new Set<string>();
-
-/** Shows a "was paid" notification unless this version of the invoice already had one. */
-export function notifyPaidOnce(invoiceID: string, version: number, data: NotificationData) {
-  const key = `${invoiceID}@${version}`;
-  if (announced.has(key)) return;
-  announced.add(key);
-  notifications.show({ id: `paid-${key}`, color: 'green', icon: <IconCheck size={18} />, autoClose: 8000, ...data });
-}
-
-/** The payment that settled it: the one received last. */
+/** The payment that settled it: the one received last that still counts. */
 function lastChannel(change: InvoiceStatusChange): string | null {
-  const payments = [...(change.invoice.payments ?? [])].sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+  const payments = (change.invoice.payments ?? [])
+    .filter((p) => !p.undoneAt)
+    .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
   const last = payments.at(-1);
   return last ? (paymentChannelLabel[last.channel] ?? last.channel) : null;
 }

@@ -22,12 +22,3 @@ export const paymentMethodLabel: Record<string, string> = {
   CRYPTO: 'Cryptocurrency (stablecoins)',
   INFINI_CARD: 'Infini Corporate Card',
 };
-
-/** How a payment arrived, in words. */
-export const paymentChannelLabel: Record<string, string> = {
-  CHECKOUT_CARD: 'Card (Infini)',
-  CHECKOUT_CRYPTO: 'Crypto',
-  BANK_TRANSFER: 'Bank transfer',
-  CASH: 'Cash',
-  OTHER: 'Other',
-};

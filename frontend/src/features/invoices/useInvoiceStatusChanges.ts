@@ -30,6 +30,7 @@ const InvoiceStatusChangedSubscriptionDoc = graphql(`
           id
           channel
           receivedAt
+          undoneAt
         }
       }
     }

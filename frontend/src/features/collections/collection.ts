@@ -1,0 +1,126 @@
+import { useQuery } from 'urql';
+import { graphql } from '../../gql';
+import type { CollectionFilter } from '../../gql/graphql';
+
+// What the collections page shows of one collection, in the review queue and
+// in the matched list alike. The mutations return it too, so a card updates
+// (or leaves the queue) as soon as money is allocated.
+graphql(`
+  fragment CollectionItem on Collection {
+    id
+    amount
+    currency
+    channel
+    receivedAt
+    text
+    payerName
+    payerAccount
+    externalID
+    status
+    unallocated
+    reviewReason
+    flag
+    statement
+    customer {
+      id
+      name
+    }
+    allocations {
+      id
+      amount
+      currency
+      rule
+      confidence
+      undoneAt
+      invoice {
+        id
+        number
+      }
+    }
+    suggestions {
+      id
+      number
+      status
+      currency
+      amountDue
+      dueDate
+      customer {
+        id
+        name
+      }
+    }
+  }
+`);
+
+// Returns the collection and the invoices it paid, so the queue, the matched
+// list and every query holding one of those invoices refetch.
+export const AllocateCollectionMutation = graphql(`
+  mutation AllocateCollection($id: ID!, $allocations: [AllocationInput!]!) {
+    allocateCollection(id: $id, allocations: $allocations) {
+      unallocated
+      collection {
+        ...CollectionItem
+      }
+      allocations {
+        id
+        amount
+        invoice {
+          id
+          number
+          status
+          amountPaid
+          amountDue
+          version
+          customer {
+            id
+            name
+          }
+        }
+      }
+    }
+  }
+`);
+
+const CollectionsCountQuery = graphql(`
+  query CollectionsCount($where: CollectionFilter) {
+    collections(first: 0, where: $where) {
+      totalCount
+    }
+  }
+`);
+
+/** The review queue: money no invoice took, or took only part of. */
+export const reviewFilter: CollectionFilter = { statusIn: ['UNMATCHED', 'PARTIAL'] };
+export const matchedFilter: CollectionFilter = { status: 'MATCHED' };
+
+/** Queries holding collections refetch when any collection changes, also while they hold none. */
+export const collectionsContext = { additionalTypenames: ['Collection'] };
+
+/** How many collections match where; undefined while loading or paused. */
+export function useCollectionsCount(where: CollectionFilter, { pause = false } = {}): number | undefined {
+  const [{ data }] = useQuery({ query: CollectionsCountQuery, variables: { where }, context: collectionsContext, pause });
+  return data?.collections.totalCount;
+}
+
+/** What the matcher wants a person to look at, in words. */
+export const flagLabel: Record<string, string> = {
+  REFERENCE_MISTYPED: 'Reference looks mistyped',
+  CURRENCY_MISMATCH: 'Different currency',
+};
+
+/** "SOME_FLAG" -> "Some flag", for flags this dashboard does not know yet. */
+export function describeFlag(flag: string): string {
+  if (flagLabel[flag]) return flagLabel[flag];
+  const words = flag.toLowerCase().replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+// An ISO 11649 creditor reference as people write it: RF, two check digits,
+// then up to 21 characters, often in groups of four. Upper case only, so the
+// words around it are not taken in.
+const referencePattern = /RF\d{2}(?: ?[0-9A-Z]{4}){0,5}(?: ?[0-9A-Z]{1,3})?(?![0-9A-Za-z])/g;
+
+/** The RF references in a memo, as written, to highlight them. */
+export function referencesIn(text: string): string[] {
+  return [...new Set(text.match(referencePattern) ?? [])];
+}
