@@ -27,7 +27,7 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 		return gerr // gqlgen's own parse and validation errors
 	}
 	f := classify(err)
-	if f == nil && already != nil {
+	if f == nil && already != nil && argumentError(ctx) {
 		// An argument that gqlgen or entgql could not decode (a cursor, an
 		// out-of-range Int) or a pagination rule: the client's input is wrong.
 		msg := already.Message
@@ -91,4 +91,13 @@ func inputField(path ast.Path) string {
 		}
 	}
 	return b.String()
+}
+
+// argumentError reports whether the field in ctx failed while its arguments
+// were decoded (gqlgen sets fc.Args only once they decoded). gqlgen wraps
+// every error with its path, so being wrapped says nothing about whose
+// fault an error is: a resolver's database error is wrapped just the same.
+func argumentError(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	return fc != nil && fc.Args == nil && len(fc.Field.Arguments) > 0
 }

@@ -202,10 +202,10 @@ func TestUndoAllocation(t *testing.T) {
 			t.Fatalf("timeline = %v, want both the payment and its undo", types)
 		}
 		var col struct {
-			Node struct{ Status, Unallocated string }
+			Node struct{ Status, Unallocated, ReviewReason string }
 		}
-		c.do(`query($id: ID!) { node(id: $id) { ... on Collection { status unallocated } } }`, map[string]any{"id": r.Collection.ID}, &col)
-		if col.Node.Status != "UNMATCHED" || col.Node.Unallocated != "80.00" {
+		c.do(`query($id: ID!) { node(id: $id) { ... on Collection { status unallocated reviewReason } } }`, map[string]any{"id": r.Collection.ID}, &col)
+		if col.Node.Status != "UNMATCHED" || col.Node.Unallocated != "80.00" || !strings.Contains(col.Node.ReviewReason, "undone") {
 			t.Fatalf("collection after undo = %+v, want UNMATCHED with 80.00 unallocated", col.Node)
 		}
 		c.expectCode("CONFLICT", "", `mutation($id: ID!) { undoAllocation(id: $id) { id } }`, map[string]any{"id": r.Allocations[0].ID})

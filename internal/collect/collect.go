@@ -241,6 +241,14 @@ func (s *Service) record(ctx context.Context, tx *ent.Client, ix *match.Index, i
 	return out, nil
 }
 
+// leftReason says what is left of a collection after a person acted on it.
+func leftReason(left int64, c money.Currency) string {
+	if left == 0 {
+		return ""
+	}
+	return money.Format(left, c) + " is left to allocate."
+}
+
 // merchantOnly refuses to match without a merchant's viewer: in the system
 // context the open invoices of every merchant would be candidates.
 func merchantOnly(ctx context.Context) error {
@@ -370,8 +378,16 @@ func (s *Service) Allocate(ctx context.Context, id string, allocs []Manual) (*Ou
 			}
 			left -= amount
 			out.Allocations = append(out.Allocations, pay)
+			if col.CustomerID == nil {
+				col.CustomerID = &inv.CustomerID
+			}
 		}
-		out.Collection, err = tx.Collection.UpdateOne(col).SetUnallocatedMinor(left).SetStatus(statusOf(col.AmountMinor, left)).Save(ctx)
+		upd := tx.Collection.UpdateOne(col).SetUnallocatedMinor(left).SetStatus(statusOf(col.AmountMinor, left)).
+			SetReviewReason(leftReason(left, c)).ClearFlag()
+		if col.CustomerID != nil {
+			upd.SetCustomerID(*col.CustomerID)
+		}
+		out.Collection, err = upd.Save(ctx)
 		return err
 	})
 	if err != nil {
@@ -398,7 +414,10 @@ func (s *Service) Undo(ctx context.Context, paymentID string) (*ent.Payment, err
 			return err
 		}
 		left := col.UnallocatedMinor + pay.AmountMinor
-		return tx.Collection.UpdateOne(col).SetUnallocatedMinor(left).SetStatus(statusOf(col.AmountMinor, left)).Exec(ctx)
+		c, _ := money.Lookup(col.Currency)
+		return tx.Collection.UpdateOne(col).SetUnallocatedMinor(left).SetStatus(statusOf(col.AmountMinor, left)).
+			SetReviewReason(fmt.Sprintf("An allocation of %s was undone; %s", money.Format(pay.AmountMinor, c), leftReason(left, c))).
+			Exec(ctx)
 	})
 	if err != nil {
 		return nil, err
