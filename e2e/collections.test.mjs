@@ -213,7 +213,9 @@ describe('collections', { timeout: 300_000 }, () => {
       await page.waitForURL('**/collections');
       const back = queueItem('$410.00');
       await back.waitFor();
-      await back.getByText(/undone/).waitFor();
+      // It says why it is back, and shows the undone allocation.
+      assert.match(await back.getByTestId('review-reason').textContent(), /An allocation of \$410\.00 was undone/);
+      await back.getByText(/· undone/).waitFor();
       await shot(page, 'collections-12-back-in-queue');
 
       // Given again by hand, found by its number.
