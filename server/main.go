@@ -75,6 +75,9 @@ func run(ctx context.Context, args []string) error {
 	} else {
 		slog.Info("email: sending through Mailgun", "domain", cfg.MailgunDomain, "from", cfg.MailFrom)
 	}
+	if a.sandbox != nil {
+		slog.Info("payments: merchants without Infini keys use the built-in Infini sandbox (no real money moves)", "url", cfg.BaseURL+sandboxPrefix+"/", "test card", "4242 4242 4242 4242")
+	}
 	go a.outbox.Run(ctx)
 	// Orders whose webhooks never came are read back from Infini.
 	go a.checkout.RunReconciler(ctx, time.Minute)
