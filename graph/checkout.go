@@ -2,10 +2,8 @@ package graph
 
 import (
 	"github.com/tally-invoicing/tally/ent"
-	"github.com/tally-invoicing/tally/ent/checkoutsession"
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/checkout"
-	"github.com/tally-invoicing/tally/internal/checkout/wallet"
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/reference"
@@ -43,14 +41,8 @@ func checkoutView(v *checkout.View, baseURL string) (*model.Checkout, error) {
 
 // paymentURI is the wallet payment request of a wallet session, or nil.
 func paymentURI(s *ent.CheckoutSession) *string {
-	if s.Provider != checkoutsession.ProviderWALLET {
-		return nil
+	if uri, ok := checkout.PaymentURI(s); ok {
+		return &uri
 	}
-	_, tok, units, ok := checkout.WalletAmount(s)
-	if !ok {
-		return nil
-	}
-	ref := checkout.BaseReference(s.ClientReference)
-	uri := wallet.PaymentURI(tok, s.Address, units, ref, "Invoice "+ref)
-	return &uri
+	return nil
 }

@@ -156,12 +156,12 @@ func (s *Service) Render(ctx context.Context, v *View, st PageState) ([]byte, er
 }
 
 func (s *Service) walletView(sess *ent.CheckoutSession) *walletView {
-	amt, tok, units, ok := WalletAmount(sess)
-	if !ok {
+	amt, tok, _, ok := WalletAmount(sess)
+	uri, uriOK := PaymentURI(sess)
+	if !ok || !uriOK {
 		return nil
 	}
 	ref := reference.Format(BaseReference(sess.ClientReference))
-	uri := wallet.PaymentURI(tok, sess.Address, units, BaseReference(sess.ClientReference), "Invoice "+BaseReference(sess.ClientReference))
 	wv := &walletView{
 		Amount:    amt.StringFixed(min(tok.Decimals, 6)),
 		Asset:     sess.Asset,
@@ -177,6 +177,20 @@ func (s *Service) walletView(sess *ent.CheckoutSession) *walletView {
 		wv.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
 	}
 	return wv
+}
+
+// PaymentURI is the payment request a wallet app understands for a wallet
+// session (EIP-681, Solana Pay, tron:), or false for other sessions.
+func PaymentURI(sess *ent.CheckoutSession) (string, bool) {
+	if sess.Provider != checkoutsession.ProviderWALLET {
+		return "", false
+	}
+	_, tok, units, ok := WalletAmount(sess)
+	if !ok {
+		return "", false
+	}
+	ref := BaseReference(sess.ClientReference)
+	return wallet.PaymentURI(tok, sess.Address, units, ref, "Invoice "+ref), true
 }
 
 // BaseReference is the invoice's payment reference in a session's

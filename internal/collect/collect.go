@@ -219,20 +219,12 @@ func (s *Service) record(ctx context.Context, tx *ent.Client, ix *match.Index, i
 			}
 		}
 	}
+	rv := reviewOf(res, left < amount)
 	upd := tx.Collection.UpdateOne(col).SetUnallocatedMinor(left).SetStatus(statusOf(amount, left)).
-		SetReviewReason(res.Reason).SetSuggestedInvoiceIds(res.Suggestions)
+		SetReviewReason(rv.reason).SetFlag(rv.flag).SetSuggestedInvoiceIds(rv.suggestions)
 	if payer != "" {
 		// Whoever's invoice it paid is the payer: what is left is their credit.
 		upd.SetCustomerID(payer)
-	}
-	if len(res.Flags) > 0 {
-		upd.SetFlag(string(res.Flags[0].Kind))
-		for _, f := range res.Flags {
-			upd.AppendSuggestedInvoiceIds(f.Candidates)
-		}
-		if len(out.Allocations) == 0 {
-			upd.SetReviewReason(res.Flags[0].Reason)
-		}
 	}
 	if col, err = upd.Save(ctx); err != nil {
 		return nil, err
@@ -259,6 +251,31 @@ func merchantOnly(ctx context.Context) error {
 		return tenant.ErrNoViewer
 	}
 	return nil
+}
+
+// review is what a person reading the review queue is told about a
+// collection the engine looked at.
+type review struct {
+	reason, flag string
+	suggestions  []string // flagged candidates first, then the engine's suggestions
+}
+
+// reviewOf derives the review of a match result; allocated says whether any
+// of the money found an invoice (then the engine's reason stands even when
+// something was flagged).
+func reviewOf(res match.Result, allocated bool) review {
+	rv := review{reason: res.Reason}
+	if len(res.Flags) > 0 {
+		rv.flag = string(res.Flags[0].Kind)
+		if !allocated {
+			rv.reason = res.Flags[0].Reason
+		}
+		for _, f := range res.Flags {
+			rv.suggestions = append(rv.suggestions, f.Candidates...)
+		}
+	}
+	rv.suggestions = append(rv.suggestions, res.Suggestions...)
+	return rv
 }
 
 func statusOf(amount, left int64) collection.Status {

@@ -153,21 +153,11 @@ func (s *Service) plan(ctx context.Context, tx *ent.Client, ix *match.Index, due
 		create := tx.Collection.Create().SetID(id).
 			SetAmountMinor(amount).SetCurrency(c.Code).SetChannel(in.Channel).SetReceivedAt(at.UTC()).
 			SetText(in.Text).SetPayerName(in.PayerName).SetPayerAccount(in.PayerAccount).SetExternalID(l.ExternalID).
-			SetStatement(name).SetStatus(col.status).SetUnallocatedMinor(col.left).
-			SetReviewReason(res.Reason).SetSuggestedInvoiceIds(res.Suggestions)
+			SetStatement(name).SetStatus(col.status).SetUnallocatedMinor(col.left)
+		rv := reviewOf(res, col.left < amount)
+		create.SetReviewReason(rv.reason).SetFlag(rv.flag).SetSuggestedInvoiceIds(rv.suggestions)
 		if payer != "" {
 			create.SetCustomerID(payer)
-		}
-		if len(res.Flags) > 0 {
-			create.SetFlag(string(res.Flags[0].Kind))
-			if col.left == amount {
-				create.SetReviewReason(res.Flags[0].Reason)
-			}
-			var cands []string
-			for _, f := range res.Flags {
-				cands = append(cands, f.Candidates...)
-			}
-			create.SetSuggestedInvoiceIds(append(cands, res.Suggestions...))
 		}
 		col.create = create
 		p.cols = append(p.cols, col)
