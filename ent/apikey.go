@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -17,24 +18,27 @@ import (
 type APIKey struct {
 	config `json:"-"`
 	// ID of the ent.
+	// Opaque ID with a type prefix (inv_..., cus_..., pay_...). Store it as a string and pass it back as is, e.g. to node(id:); do not parse it.
 	ID string `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the object was created (RFC 3339 timestamp).
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When the object last changed (RFC 3339 timestamp).
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// MerchantID holds the value of the "merchant_id" field.
 	MerchantID string `json:"merchant_id,omitempty"`
 	// What the merchant called the key, e.g. "Shop integration".
 	Name string `json:"name,omitempty"`
-	// The first characters of the secret, to recognise a key without revealing it.
+	// The start of the secret (tally_key_ and six more characters), to recognise a key without revealing it.
 	Prefix string `json:"prefix,omitempty"`
 	// TokenHash holds the value of the "token_hash" field.
 	TokenHash []byte `json:"-"`
-	// Email of the user who created the key.
+	// What the key may do: "read" (queries and subscriptions) and/or "write" (mutations). Never more than the user or key that created it. Keys made before scopes existed have none stored and may do both.
+	Scopes []string `json:"scopes,omitempty"`
+	// Who created the key: the signed-in user's email, or "API key <name>" when another key created it.
 	CreatedBy string `json:"created_by,omitempty"`
-	// When the key last authenticated a request.
+	// When the key last authenticated a request, to within a minute; null if it never has.
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
-	// When the key was revoked; a revoked key authenticates nothing.
+	// When the key was revoked; null while it works. A revoked key authenticates nothing, and its open websockets are closed when it is revoked.
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the APIKeyQuery when eager-loading is set.
@@ -67,7 +71,7 @@ func (*APIKey) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case apikey.FieldTokenHash:
+		case apikey.FieldTokenHash, apikey.FieldScopes:
 			values[i] = new([]byte)
 		case apikey.FieldID, apikey.FieldMerchantID, apikey.FieldName, apikey.FieldPrefix, apikey.FieldCreatedBy:
 			values[i] = new(sql.NullString)
@@ -129,6 +133,14 @@ func (_m *APIKey) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field token_hash", values[i])
 			} else if value != nil {
 				_m.TokenHash = *value
+			}
+		case apikey.FieldScopes:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field scopes", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Scopes); err != nil {
+					return fmt.Errorf("unmarshal field scopes: %w", err)
+				}
 			}
 		case apikey.FieldCreatedBy:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -207,6 +219,9 @@ func (_m *APIKey) String() string {
 	builder.WriteString(_m.Prefix)
 	builder.WriteString(", ")
 	builder.WriteString("token_hash=<sensitive>")
+	builder.WriteString(", ")
+	builder.WriteString("scopes=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Scopes))
 	builder.WriteString(", ")
 	builder.WriteString("created_by=")
 	builder.WriteString(_m.CreatedBy)

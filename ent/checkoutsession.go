@@ -18,10 +18,11 @@ import (
 type CheckoutSession struct {
 	config `json:"-"`
 	// ID of the ent.
+	// Opaque ID with a type prefix (inv_..., cus_..., pay_...). Store it as a string and pass it back as is, e.g. to node(id:); do not parse it.
 	ID string `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the object was created (RFC 3339 timestamp).
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When the object last changed (RFC 3339 timestamp).
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// MerchantID holds the value of the "merchant_id" field.
 	MerchantID string `json:"merchant_id,omitempty"`

@@ -17,32 +17,33 @@ import (
 type Collection struct {
 	config `json:"-"`
 	// ID of the ent.
+	// Opaque ID with a type prefix (inv_..., cus_..., pay_...). Store it as a string and pass it back as is, e.g. to node(id:); do not parse it.
 	ID string `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the object was created (RFC 3339 timestamp).
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When the object last changed (RFC 3339 timestamp).
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// MerchantID holds the value of the "merchant_id" field.
 	MerchantID string `json:"merchant_id,omitempty"`
 	// AmountMinor holds the value of the "amount_minor" field.
 	AmountMinor int64 `json:"amount_minor,omitempty"`
-	// Currency holds the value of the "currency" field.
+	// ISO 4217 code of the money received; amount and unallocated are in it.
 	Currency string `json:"currency,omitempty"`
-	// Channel holds the value of the "channel" field.
+	// How the money arrived.
 	Channel collection.Channel `json:"channel,omitempty"`
-	// ReceivedAt holds the value of the "received_at" field.
+	// When the money arrived.
 	ReceivedAt time.Time `json:"received_at,omitempty"`
-	// PayerName holds the value of the "payer_name" field.
+	// Who sent it, as the bank or the caller named them; empty when unknown.
 	PayerName string `json:"payer_name,omitempty"`
-	// PayerAccount holds the value of the "payer_account" field.
+	// The sender's account (an IBAN or other account number) as given; empty when unknown.
 	PayerAccount string `json:"payer_account,omitempty"`
 	// What came with the money: memo, remittance information, on-chain reference.
 	Text string `json:"text,omitempty"`
 	// The sender's id for it (bank transaction id, order id); the same id is recorded once.
 	ExternalID *string `json:"external_id,omitempty"`
-	// The payer, when known.
+	// ID of the paying customer, when known; null otherwise.
 	CustomerID *string `json:"customer_id,omitempty"`
-	// Status holds the value of the "status" field.
+	// MATCHED: all of it went to invoices; PARTIAL: some is left unallocated (the customer's credit, or to allocate by hand); UNMATCHED: nothing matched yet. UNMATCHED and PARTIAL form the review queue.
 	Status collection.Status `json:"status,omitempty"`
 	// UnallocatedMinor holds the value of the "unallocated_minor" field.
 	UnallocatedMinor int64 `json:"unallocated_minor,omitempty"`
@@ -62,7 +63,7 @@ type Collection struct {
 
 // CollectionEdges holds the relations/edges for other nodes in the graph.
 type CollectionEdges struct {
-	// Payments holds the value of the payments edge.
+	// Its allocations to invoices, undone ones included; the same list as allocations, in no particular order.
 	Payments []*Payment `json:"payments,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -17,28 +17,29 @@ import (
 type Email struct {
 	config `json:"-"`
 	// ID of the ent.
+	// Opaque ID with a type prefix (inv_..., cus_..., pay_...). Store it as a string and pass it back as is, e.g. to node(id:); do not parse it.
 	ID string `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the object was created (RFC 3339 timestamp).
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When the object last changed (RFC 3339 timestamp).
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// MerchantID holds the value of the "merchant_id" field.
 	MerchantID string `json:"merchant_id,omitempty"`
-	// InvoiceID holds the value of the "invoice_id" field.
+	// ID of the invoice this email carries.
 	InvoiceID string `json:"invoice_id,omitempty"`
-	// Kind holds the value of the "kind" field.
+	// INVOICE until an email of the invoice has been sent, REMINDER after that.
 	Kind email.Kind `json:"kind,omitempty"`
 	// The recipient's address.
 	To string `json:"to,omitempty"`
 	// ReplyTo holds the value of the "reply_to" field.
 	ReplyTo string `json:"reply_to,omitempty"`
-	// Subject holds the value of the "subject" field.
+	// The subject line as sent.
 	Subject string `json:"subject,omitempty"`
 	// The HTML body exactly as sent: the invoice document.
 	HTML string `json:"html,omitempty"`
 	// Text holds the value of the "text" field.
 	Text string `json:"text,omitempty"`
-	// Status holds the value of the "status" field.
+	// QUEUED: in the outbox, retried with backoff; SENT: the provider accepted it; DELIVERED: the recipient's server accepted it; FAILED: given up (see lastError); BOUNCED: refused for good, and the customer is marked emailBouncing.
 	Status email.Status `json:"status,omitempty"`
 	// Delivery attempts made so far.
 	Attempts int `json:"attempts,omitempty"`
@@ -66,7 +67,7 @@ type Email struct {
 
 // EmailEdges holds the relations/edges for other nodes in the graph.
 type EmailEdges struct {
-	// Invoice holds the value of the invoice edge.
+	// The invoice this email carries.
 	Invoice *Invoice `json:"invoice,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -18,6 +18,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/email"
+	"github.com/tally-invoicing/tally/ent/idempotencykey"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
@@ -91,6 +92,7 @@ func checkColumn(t, c string) error {
 			cryptowallet.Table:    cryptowallet.ValidColumn,
 			customer.Table:        customer.ValidColumn,
 			email.Table:           email.ValidColumn,
+			idempotencykey.Table:  idempotencykey.ValidColumn,
 			invoice.Table:         invoice.ValidColumn,
 			invoiceevent.Table:    invoiceevent.ValidColumn,
 			merchant.Table:        merchant.ValidColumn,

@@ -21,28 +21,29 @@ import (
 type Invoice struct {
 	config `json:"-"`
 	// ID of the ent.
+	// Opaque ID with a type prefix (inv_..., cus_..., pay_...). Store it as a string and pass it back as is, e.g. to node(id:); do not parse it.
 	ID string `json:"id,omitempty"`
-	// CreatedAt holds the value of the "created_at" field.
+	// When the object was created (RFC 3339 timestamp).
 	CreatedAt time.Time `json:"created_at,omitempty"`
-	// UpdatedAt holds the value of the "updated_at" field.
+	// When the object last changed (RFC 3339 timestamp).
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// MerchantID holds the value of the "merchant_id" field.
 	MerchantID string `json:"merchant_id,omitempty"`
-	// Who is billed; can change only while the invoice is a draft.
+	// ID of the customer billed; it can change only while the invoice is a draft (updateInvoiceDraft).
 	CustomerID string `json:"customer_id,omitempty"`
-	// INV-000001, assigned when the invoice leaves DRAFT; null while a draft.
+	// INV-000001 and up, per merchant and without gaps, assigned when the invoice is issued; null while a draft.
 	Number *string `json:"number,omitempty"`
-	// ISO 11649 creditor reference (RF...) that identifies payments for this invoice; assigned on issue.
+	// ISO 11649 creditor reference, compact (no spaces), e.g. RF9248217330000001: RF, two check digits, up to 21 characters. Unique across Tally and assigned on issue; null while a draft. Payers quote it with their payment, and incoming money is matched to the invoice by it.
 	Reference *string `json:"reference,omitempty"`
-	// Status holds the value of the "status" field.
+	// DRAFT while being written; issuing makes it OPEN; money moves it to PARTIALLY_PAID and PAID; VOID (cancelled) and UNCOLLECTIBLE (written off) come from OPEN or PARTIALLY_PAID. It only moves forward (undoAllocation excepted), and every change is pushed to invoiceStatusChanged.
 	Status status.Status `json:"status,omitempty"`
-	// The wizard step a draft resumes at.
+	// The wizard step a draft resumes at: ITEMS after createInvoiceDraft, then DESCRIPTION, PAYMENT_METHODS and CONFIRM as each step is saved. Of no use once issued.
 	DraftStep invoice.DraftStep `json:"draft_step,omitempty"`
-	// ISO 4217 code, e.g. USD.
+	// ISO 4217 code, e.g. USD. Every amount of the invoice is in this currency, with its minor unit (USD 2 decimals, JPY 0, KWD 3).
 	Currency string `json:"currency,omitempty"`
 	// Items holds the value of the "items" field.
 	Items []lineitem.Item `json:"items,omitempty"`
-	// Optional payment description printed on the invoice.
+	// Optional payment description printed on the invoice (wizard step 3); null when there is none.
 	Description *string `json:"description,omitempty"`
 	// PaymentMethods holds the value of the "payment_methods" field.
 	PaymentMethods []string `json:"payment_methods,omitempty"`
@@ -52,19 +53,19 @@ type Invoice struct {
 	TotalMinor int64 `json:"total_minor,omitempty"`
 	// AmountPaidMinor holds the value of the "amount_paid_minor" field.
 	AmountPaidMinor int64 `json:"amount_paid_minor,omitempty"`
-	// When payment is due; an open invoice past it is overdue.
+	// When payment is due; null when no due date was set. An OPEN or PARTIALLY_PAID invoice past it is overdue.
 	DueDate *time.Time `json:"due_date,omitempty"`
-	// When the invoice left DRAFT.
+	// When the invoice was issued (left DRAFT); null while a draft.
 	IssuedAt *time.Time `json:"issued_at,omitempty"`
 	// Secret in the customer's payment link (/pay/{token}); set on issue.
 	CheckoutToken *string `json:"-"`
-	// Whether the merchant chose "Create and send".
+	// true when the invoice was issued with send: true ("Create and send"), false for "Create only".
 	SendRequested bool `json:"send_requested,omitempty"`
-	// VoidReason holds the value of the "void_reason" field.
+	// The reason given to voidInvoice; null unless the invoice was voided with a reason.
 	VoidReason *string `json:"void_reason,omitempty"`
-	// When an email of this invoice was first accepted by the mail provider.
+	// When an email of this invoice was first accepted by the mail provider; null until then.
 	SentAt *time.Time `json:"sent_at,omitempty"`
-	// Bumped on every change; lets clients order live updates.
+	// 1 for a new draft, one more on every change. InvoiceStatusEvent.version carries it, so live updates can be applied in order and stale ones ignored.
 	Version int `json:"version,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the InvoiceQuery when eager-loading is set.
@@ -76,13 +77,13 @@ type Invoice struct {
 type InvoiceEdges struct {
 	// Merchant holds the value of the merchant edge.
 	Merchant *Merchant `json:"merchant,omitempty"`
-	// Customer holds the value of the customer edge.
+	// The customer billed.
 	Customer *Customer `json:"customer,omitempty"`
-	// Events holds the value of the events edge.
+	// The invoice's timeline: creation, issue, status changes, payments and emails. Sort by invoiceVersion or at to show it in order.
 	Events []*InvoiceEvent `json:"events,omitempty"`
-	// Emails holds the value of the emails edge.
+	// Every email of this invoice: the first one and each reminder.
 	Emails []*Email `json:"emails,omitempty"`
-	// Payments holds the value of the payments edge.
+	// Money applied to this invoice, in its currency. Undone allocations stay listed with undoneAt set and no longer count.
 	Payments []*Payment `json:"payments,omitempty"`
 	// CheckoutSessions holds the value of the checkout_sessions edge.
 	CheckoutSessions []*CheckoutSession `json:"checkout_sessions,omitempty"`

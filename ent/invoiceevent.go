@@ -18,22 +18,23 @@ import (
 type InvoiceEvent struct {
 	config `json:"-"`
 	// ID of the ent.
+	// Opaque ID with a type prefix (inv_..., cus_..., pay_...). Store it as a string and pass it back as is, e.g. to node(id:); do not parse it.
 	ID string `json:"id,omitempty"`
 	// MerchantID holds the value of the "merchant_id" field.
 	MerchantID string `json:"merchant_id,omitempty"`
-	// InvoiceID holds the value of the "invoice_id" field.
+	// ID of the invoice this event belongs to.
 	InvoiceID string `json:"invoice_id,omitempty"`
-	// Type holds the value of the "type" field.
+	// What happened.
 	Type invoiceevent.Type `json:"type,omitempty"`
-	// At holds the value of the "at" field.
+	// When it happened.
 	At time.Time `json:"at,omitempty"`
 	// Who caused the event: a user's email, an API key, or "system".
 	Actor string `json:"actor,omitempty"`
-	// FromStatus holds the value of the "from_status" field.
+	// The status before the event; null when the event is not a status change (CREATED, EMAIL_SENT, ...).
 	FromStatus *status.Status `json:"from_status,omitempty"`
-	// ToStatus holds the value of the "to_status" field.
+	// The status after the event; null when the event is not a status change.
 	ToStatus *status.Status `json:"to_status,omitempty"`
-	// Note holds the value of the "note" field.
+	// Detail in words, e.g. the void reason or who an email went to; empty when there is none.
 	Note string `json:"note,omitempty"`
 	// The invoice's version after this event.
 	InvoiceVersion int `json:"invoice_version,omitempty"`

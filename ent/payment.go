@@ -18,12 +18,13 @@ import (
 type Payment struct {
 	config `json:"-"`
 	// ID of the ent.
+	// Opaque ID with a type prefix (inv_..., cus_..., pay_...). Store it as a string and pass it back as is, e.g. to node(id:); do not parse it.
 	ID string `json:"id,omitempty"`
 	// MerchantID holds the value of the "merchant_id" field.
 	MerchantID string `json:"merchant_id,omitempty"`
-	// InvoiceID holds the value of the "invoice_id" field.
+	// ID of the invoice the money was applied to.
 	InvoiceID string `json:"invoice_id,omitempty"`
-	// The money this payment is part of.
+	// ID of the money received (Collection) that this payment is part of; one collection can pay several invoices.
 	CollectionID *string `json:"collection_id,omitempty"`
 	// CheckoutSessionID holds the value of the "checkout_session_id" field.
 	CheckoutSessionID *string `json:"checkout_session_id,omitempty"`
@@ -41,13 +42,13 @@ type Payment struct {
 	Currency string `json:"currency,omitempty"`
 	// How the money arrived.
 	Channel payment.Channel `json:"channel,omitempty"`
-	// Who reported it: infini, wallet (a direct stablecoin transfer) or manual.
+	// Who reported it: infini (Infini's checkout), wallet (a stablecoin transfer to the merchant's wallet), manual (markInvoicePaid) or matched (allocated from money recorded with recordCollection or a statement, by a rule or by hand).
 	Provider string `json:"provider,omitempty"`
 	// The provider's order id, the transaction hash, or the merchant's own reference.
 	ExternalID *string `json:"external_id,omitempty"`
-	// Note holds the value of the "note" field.
+	// The note given with markInvoicePaid; empty when there is none.
 	Note string `json:"note,omitempty"`
-	// ReceivedAt holds the value of the "received_at" field.
+	// When the money arrived, as the provider, the statement or the merchant reported it.
 	ReceivedAt time.Time `json:"received_at,omitempty"`
 	// Who recorded it: a user's email, an API key, or "system" for providers.
 	RecordedBy string `json:"recorded_by,omitempty"`
@@ -65,9 +66,9 @@ type Payment struct {
 
 // PaymentEdges holds the relations/edges for other nodes in the graph.
 type PaymentEdges struct {
-	// Invoice holds the value of the invoice edge.
+	// The invoice the money was applied to.
 	Invoice *Invoice `json:"invoice,omitempty"`
-	// Collection holds the value of the collection edge.
+	// The money received that this payment is part of; null when collectionID is.
 	Collection *Collection `json:"collection,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

@@ -24,6 +24,8 @@ type Tx struct {
 	Customer *CustomerClient
 	// Email is the client for interacting with the Email builders.
 	Email *EmailClient
+	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
+	IdempotencyKey *IdempotencyKeyClient
 	// Invoice is the client for interacting with the Invoice builders.
 	Invoice *InvoiceClient
 	// InvoiceEvent is the client for interacting with the InvoiceEvent builders.
@@ -175,6 +177,7 @@ func (tx *Tx) init() {
 	tx.CryptoWallet = NewCryptoWalletClient(tx.config)
 	tx.Customer = NewCustomerClient(tx.config)
 	tx.Email = NewEmailClient(tx.config)
+	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
 	tx.Invoice = NewInvoiceClient(tx.config)
 	tx.InvoiceEvent = NewInvoiceEventClient(tx.config)
 	tx.Merchant = NewMerchantClient(tx.config)

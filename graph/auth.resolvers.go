@@ -17,6 +17,11 @@ import (
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
+// Scopes is the resolver for the scopes field.
+func (r *aPIKeyResolver) Scopes(ctx context.Context, obj *ent.APIKey) ([]model.APIKeyScope, error) {
+	return apiKeyScopes(auth.KeyScopes(obj)), nil
+}
+
 // SignUp is the resolver for the signUp field.
 func (r *mutationResolver) SignUp(ctx context.Context, input model.SignUpInput) (*model.AuthPayload, error) {
 	ses, err := r.AuthService.SignUp(ctx, auth.SignUpInput{
@@ -48,7 +53,7 @@ func (r *mutationResolver) SignOut(ctx context.Context) (bool, error) {
 
 // CreateAPIKey is the resolver for the createAPIKey field.
 func (r *mutationResolver) CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreateAPIKeyPayload, error) {
-	k, secret, err := r.AuthService.CreateAPIKey(ctx, input.Name)
+	k, secret, err := r.AuthService.CreateAPIKey(ctx, input.Name, scopeNames(input.Scopes))
 	if err != nil {
 		return nil, err
 	}

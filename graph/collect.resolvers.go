@@ -132,9 +132,6 @@ func (r *mutationResolver) ImportStatement(ctx context.Context, file graphql.Upl
 
 // Collections is the resolver for the collections field.
 func (r *queryResolver) Collections(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CollectionOrder, where *model.CollectionFilter) (*ent.CollectionConnection, error) {
-	if err := checkPage(first, last); err != nil {
-		return nil, err
-	}
 	q := r.Client.Collection.Query()
 	if where != nil {
 		if where.Status != nil {

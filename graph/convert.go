@@ -2,26 +2,14 @@ package graph
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/graph/model"
-	"github.com/tally-invoicing/tally/internal/fault"
 	"github.com/tally-invoicing/tally/internal/money"
 )
-
-// MaxPageSize caps first/last so that one request cannot ask for a table.
-const MaxPageSize = 100
-
-func checkPage(first, last *int) error {
-	for name, n := range map[string]*int{"first": first, "last": last} {
-		if n != nil && (*n < 0 || *n > MaxPageSize) {
-			return fault.Invalidf(name, "%s must be between 0 and %d", name, MaxPageSize)
-		}
-	}
-	return nil
-}
 
 func currencyOf(inv *ent.Invoice) (money.Currency, error) {
 	c, ok := money.Lookup(inv.Currency)
@@ -59,4 +47,25 @@ func lineItems(inv *ent.Invoice) ([]*model.LineItem, error) {
 		}
 	}
 	return out, nil
+}
+
+// scopeNames turns GraphQL scopes into the stored names; nil stays nil
+// (the default: every scope).
+func scopeNames(in []model.APIKeyScope) []string {
+	if in == nil {
+		return nil
+	}
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		out = append(out, strings.ToLower(string(s)))
+	}
+	return out
+}
+
+func apiKeyScopes(in []string) []model.APIKeyScope {
+	out := make([]model.APIKeyScope, 0, len(in))
+	for _, s := range in {
+		out = append(out, model.APIKeyScope(strings.ToUpper(s)))
+	}
+	return out
 }

@@ -26,9 +26,6 @@ func (r *mutationResolver) UpdateCustomer(ctx context.Context, id string, input 
 
 // Customers is the resolver for the customers field.
 func (r *queryResolver) Customers(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CustomerOrder, where *model.CustomerWhereInput) (*ent.CustomerConnection, error) {
-	if err := checkPage(first, last); err != nil {
-		return nil, err
-	}
 	q := r.Client.Customer.Query()
 	if where != nil && where.Search != nil && *where.Search != "" {
 		q.Where(customer.Search(*where.Search))

@@ -21,9 +21,6 @@ func (r *mutationResolver) SendInvoice(ctx context.Context, id string) (*ent.Inv
 
 // Emails is the resolver for the emails field.
 func (r *queryResolver) Emails(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *model.EmailWhereInput) (*ent.EmailConnection, error) {
-	if err := checkPage(first, last); err != nil {
-		return nil, err
-	}
 	q := r.Client.Email.Query()
 	if where != nil {
 		if where.Status != nil {

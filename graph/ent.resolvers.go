@@ -21,6 +21,9 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, e
 	return r.Client.Noders(ctx, ids, ent.WithNodeType(nodeType))
 }
 
+// APIKey returns APIKeyResolver implementation.
+func (r *Resolver) APIKey() APIKeyResolver { return &aPIKeyResolver{r} }
+
 // Collection returns CollectionResolver implementation.
 func (r *Resolver) Collection() CollectionResolver { return &collectionResolver{r} }
 
@@ -40,6 +43,7 @@ func (r *Resolver) Payment() PaymentResolver { return &paymentResolver{r} }
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
+	aPIKeyResolver     struct{ *Resolver }
 	collectionResolver struct{ *Resolver }
 	customerResolver   struct{ *Resolver }
 	invoiceResolver    struct{ *Resolver }

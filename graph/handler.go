@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/tally-invoicing/tally/internal/idempotency"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
@@ -21,8 +22,14 @@ const MaxUploadSize = 51 << 20
 
 // HandlerOptions configure the GraphQL endpoint.
 type HandlerOptions struct {
-	// Introspection is on in development, off in production.
-	Introspection bool
+	// Production turns off introspection and "did you mean" suggestions,
+	// which would describe the schema to anyone.
+	Production bool
+	// Limits bound each operation; zero means DefaultLimits.
+	Limits Limits
+	// Idempotency stores mutations sent with an Idempotency-Key header so
+	// that retries replay them; nil ignores the header.
+	Idempotency *idempotency.Store
 	// Authenticate turns the token sent in a websocket's connection_init
 	// into a viewer.
 	Authenticate func(ctx context.Context, token string) (*tenant.Viewer, error)
@@ -46,12 +53,23 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 	// Statement uploads (importStatement, previewStatement).
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadSize, MaxMemory: 8 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	if opts.Introspection {
+	limits := opts.Limits
+	if limits == (Limits{}) {
+		limits = DefaultLimits()
+	}
+	srv.SetParserTokenLimit(limits.Tokens)
+	srv.Use(guard{limits: limits})
+	if opts.Production {
+		srv.SetDisableSuggestion(true)
+	} else {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	if opts.Idempotency != nil {
+		srv.Use(idempotent{store: opts.Idempotency})
+	}
 	srv.SetErrorPresenter(PresentError)
-	return srv
+	return withIdempotencyKey(srv)
 }
 
 // websocketViewer authenticates a websocket in connection_init: a "token"

@@ -133,9 +133,6 @@ func (r *mutationResolver) VoidInvoice(ctx context.Context, id string, reason *s
 
 // Invoices is the resolver for the invoices field.
 func (r *queryResolver) Invoices(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.InvoiceOrder, where *model.InvoiceWhereInput) (*ent.InvoiceConnection, error) {
-	if err := checkPage(first, last); err != nil {
-		return nil, err
-	}
 	var f invoice.Filter
 	if where != nil {
 		f = invoice.Filter{Status: where.Status, StatusIn: where.StatusIn, CustomerID: where.CustomerID, Overdue: where.Overdue, Search: deref(where.Search)}

@@ -21,6 +21,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/customer"
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/event"
+	"github.com/tally-invoicing/tally/internal/idempotency"
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/mail"
 	"github.com/tally-invoicing/tally/internal/pdf"
@@ -38,7 +39,9 @@ type app struct {
 	collect  *collect.Service
 	events   *event.Bus[*invoice.Change]
 	sandbox  *infini.Sandbox // nil in production
-	handler  http.Handler
+	// idempotency replays retried mutations (Idempotency-Key).
+	idempotency *idempotency.Store
+	handler     http.Handler
 }
 
 // The built-in Infini sandbox's one API account. It only exists on
@@ -66,7 +69,8 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		auth:     auth.NewService(db.Client),
 		invoices: invoice.NewService(db.Client, db.Dialect),
 		// The browser starts on the first PDF; run() warms it at start-up.
-		pdf: pdf.New(pdf.DefaultOptions()),
+		pdf:         pdf.New(pdf.DefaultOptions()),
+		idempotency: idempotency.NewStore(db.Client),
 	}
 	var sender mail.Sender = mail.DevMailbox{}
 	if mg := cfg.mailgun(); mg.Configured() {
@@ -113,7 +117,11 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		CollectService:  a.collect,
 		Events:          a.events,
 	}
-	a.handler = a.routes(graph.NewHandler(resolver, graph.HandlerOptions{Introspection: !cfg.production(), Authenticate: a.auth.Authenticate}))
+	a.handler = a.routes(graph.NewHandler(resolver, graph.HandlerOptions{
+		Production:   cfg.production(),
+		Authenticate: a.auth.Authenticate,
+		Idempotency:  a.idempotency,
+	}))
 	return a, nil
 }
 

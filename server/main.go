@@ -81,6 +81,7 @@ func run(ctx context.Context, args []string) error {
 	go a.outbox.Run(ctx)
 	// Orders whose webhooks never came are read back from Infini.
 	go a.checkout.RunReconciler(ctx, time.Minute)
+	go a.idempotency.RunSweeper(ctx)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -27,6 +27,8 @@ const (
 	FieldPrefix = "prefix"
 	// FieldTokenHash holds the string denoting the token_hash field in the database.
 	FieldTokenHash = "token_hash"
+	// FieldScopes holds the string denoting the scopes field in the database.
+	FieldScopes = "scopes"
 	// FieldCreatedBy holds the string denoting the created_by field in the database.
 	FieldCreatedBy = "created_by"
 	// FieldLastUsedAt holds the string denoting the last_used_at field in the database.
@@ -55,6 +57,7 @@ var Columns = []string{
 	FieldName,
 	FieldPrefix,
 	FieldTokenHash,
+	FieldScopes,
 	FieldCreatedBy,
 	FieldLastUsedAt,
 	FieldRevokedAt,

@@ -425,6 +425,16 @@ func TokenHashLTE(v []byte) predicate.APIKey {
 	return predicate.APIKey(sql.FieldLTE(FieldTokenHash, v))
 }
 
+// ScopesIsNil applies the IsNil predicate on the "scopes" field.
+func ScopesIsNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldIsNull(FieldScopes))
+}
+
+// ScopesNotNil applies the NotNil predicate on the "scopes" field.
+func ScopesNotNil() predicate.APIKey {
+	return predicate.APIKey(sql.FieldNotNull(FieldScopes))
+}
+
 // CreatedByEQ applies the EQ predicate on the "created_by" field.
 func CreatedByEQ(v string) predicate.APIKey {
 	return predicate.APIKey(sql.FieldEQ(FieldCreatedBy, v))

@@ -16,6 +16,7 @@ var (
 		{Name: "name", Type: field.TypeString, Size: 100},
 		{Name: "prefix", Type: field.TypeString},
 		{Name: "token_hash", Type: field.TypeBytes, Unique: true},
+		{Name: "scopes", Type: field.TypeJSON, Nullable: true},
 		{Name: "created_by", Type: field.TypeString},
 		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
 		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
@@ -29,7 +30,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "api_keys_merchants_api_keys",
-				Columns:    []*schema.Column{APIKeysColumns[9]},
+				Columns:    []*schema.Column{APIKeysColumns[10]},
 				RefColumns: []*schema.Column{MerchantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -38,7 +39,7 @@ var (
 			{
 				Name:    "apikey_merchant_id",
 				Unique:  false,
-				Columns: []*schema.Column{APIKeysColumns[9]},
+				Columns: []*schema.Column{APIKeysColumns[10]},
 			},
 		},
 	}
@@ -264,6 +265,42 @@ var (
 				Name:    "email_provider_message_id",
 				Unique:  false,
 				Columns: []*schema.Column{EmailsColumns[14]},
+			},
+		},
+	}
+	// IdempotencyKeysColumns holds the columns for the "idempotency_keys" table.
+	IdempotencyKeysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "merchant_id", Type: field.TypeString},
+		{Name: "key", Type: field.TypeString, Size: 255},
+		{Name: "request_hash", Type: field.TypeBytes},
+		{Name: "operation", Type: field.TypeString, Nullable: true},
+		{Name: "locked_until", Type: field.TypeTime, Nullable: true},
+		{Name: "response", Type: field.TypeBytes, Nullable: true},
+		{Name: "expires_at", Type: field.TypeTime},
+	}
+	// IdempotencyKeysTable holds the schema information for the "idempotency_keys" table.
+	IdempotencyKeysTable = &schema.Table{
+		Name:       "idempotency_keys",
+		Columns:    IdempotencyKeysColumns,
+		PrimaryKey: []*schema.Column{IdempotencyKeysColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "idempotencykey_merchant_id",
+				Unique:  false,
+				Columns: []*schema.Column{IdempotencyKeysColumns[3]},
+			},
+			{
+				Name:    "idempotencykey_merchant_id_key",
+				Unique:  true,
+				Columns: []*schema.Column{IdempotencyKeysColumns[3], IdempotencyKeysColumns[4]},
+			},
+			{
+				Name:    "idempotencykey_expires_at",
+				Unique:  false,
+				Columns: []*schema.Column{IdempotencyKeysColumns[9]},
 			},
 		},
 	}
@@ -541,6 +578,7 @@ var (
 		CryptoWalletsTable,
 		CustomersTable,
 		EmailsTable,
+		IdempotencyKeysTable,
 		InvoicesTable,
 		InvoiceEventsTable,
 		MerchantsTable,

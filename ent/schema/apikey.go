@@ -21,15 +21,18 @@ func (APIKey) Fields() []ent.Field {
 		field.String("name").NotEmpty().MaxLen(100).
 			Comment("What the merchant called the key, e.g. \"Shop integration\"."),
 		field.String("prefix").Immutable().
-			Comment("The first characters of the secret, to recognise a key without revealing it."),
+			Comment("The start of the secret (tally_key_ and six more characters), to recognise a key without revealing it."),
 		field.Bytes("token_hash").Sensitive().Unique().Immutable().
 			Annotations(entgql.Skip()),
+		field.Strings("scopes").Optional().
+			Comment("What the key may do: \"read\" (queries and subscriptions) and/or \"write\" (mutations). Never more than the user or key that created it. Keys made before scopes existed have none stored and may do both.").
+			Annotations(entgql.Skip()),
 		field.String("created_by").Immutable().
-			Comment("Email of the user who created the key."),
+			Comment("Who created the key: the signed-in user's email, or \"API key <name>\" when another key created it."),
 		field.Time("last_used_at").Optional().Nillable().
-			Comment("When the key last authenticated a request."),
+			Comment("When the key last authenticated a request, to within a minute; null if it never has."),
 		field.Time("revoked_at").Optional().Nillable().
-			Comment("When the key was revoked; a revoked key authenticates nothing."),
+			Comment("When the key was revoked; null while it works. A revoked key authenticates nothing, and its open websockets are closed when it is revoked."),
 	}
 }
 

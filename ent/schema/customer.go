@@ -34,6 +34,7 @@ func (Customer) Edges() []ent.Edge {
 		edge.From("merchant", Merchant.Type).Ref("customers").Field("merchant_id").
 			Unique().Required().Immutable().Annotations(entgql.Skip()),
 		edge.To("invoices", Invoice.Type).
+			Comment("This customer's invoices, drafts included. Give first or last (at most 100); without orderBy they come oldest first.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput)),
 	}
 }

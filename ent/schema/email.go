@@ -20,16 +20,18 @@ func (Email) Mixin() []ent.Mixin {
 
 func (Email) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("invoice_id").Immutable(),
+		field.String("invoice_id").Immutable().Comment("ID of the invoice this email carries."),
 		field.Enum("kind").Values("INVOICE", "REMINDER").Immutable().
+			Comment("INVOICE until an email of the invoice has been sent, REMINDER after that.").
 			Annotations(entgql.Type("EmailKind")),
 		field.String("to").Immutable().Comment("The recipient's address."),
 		field.String("reply_to").Immutable().Default("").Annotations(entgql.Skip()),
-		field.String("subject").Immutable(),
+		field.String("subject").Immutable().Comment("The subject line as sent."),
 		field.Text("html").Immutable().
 			Comment("The HTML body exactly as sent: the invoice document."),
 		field.Text("text").Immutable().Annotations(entgql.Skip()),
 		field.Enum("status").Values("QUEUED", "SENT", "DELIVERED", "FAILED", "BOUNCED").Default("QUEUED").
+			Comment("QUEUED: in the outbox, retried with backoff; SENT: the provider accepted it; DELIVERED: the recipient's server accepted it; FAILED: given up (see lastError); BOUNCED: refused for good, and the customer is marked emailBouncing.").
 			Annotations(entgql.Type("EmailStatus"), entgql.OrderField("STATUS")),
 		field.Int("attempts").Default(0).Comment("Delivery attempts made so far."),
 		field.Text("last_error").Optional().Nillable().Comment("Why the last attempt failed, if it did."),
@@ -47,6 +49,7 @@ func (Email) Fields() []ent.Field {
 func (Email) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("invoice", Invoice.Type).Ref("emails").Field("invoice_id").
+			Comment("The invoice this email carries.").
 			Unique().Required().Immutable(),
 	}
 }

@@ -23,27 +23,28 @@ func (Invoice) Mixin() []ent.Mixin {
 func (Invoice) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("customer_id").
-			Comment("Who is billed; can change only while the invoice is a draft."),
+			Comment("ID of the customer billed; it can change only while the invoice is a draft (updateInvoiceDraft)."),
 		field.String("number").Optional().Nillable().MaxLen(32).
-			Comment("INV-000001, assigned when the invoice leaves DRAFT; null while a draft.").
+			Comment("INV-000001 and up, per merchant and without gaps, assigned when the invoice is issued; null while a draft.").
 			Annotations(entgql.OrderField("NUMBER")),
 		field.String("reference").Optional().Nillable().Unique().MaxLen(25).
-			Comment("ISO 11649 creditor reference (RF...) that identifies payments for this invoice; assigned on issue."),
+			Comment("ISO 11649 creditor reference, compact (no spaces), e.g. RF9248217330000001: RF, two check digits, up to 21 characters. Unique across Tally and assigned on issue; null while a draft. Payers quote it with their payment, and incoming money is matched to the invoice by it."),
 		field.Enum("status").
 			GoType(status.Status("")).
 			Default(string(status.Draft)).
+			Comment("DRAFT while being written; issuing makes it OPEN; money moves it to PARTIALLY_PAID and PAID; VOID (cancelled) and UNCOLLECTIBLE (written off) come from OPEN or PARTIALLY_PAID. It only moves forward (undoAllocation excepted), and every change is pushed to invoiceStatusChanged.").
 			Annotations(entgql.OrderField("STATUS"), entgql.Type("InvoiceStatus")),
 		field.Enum("draft_step").
 			Values("CUSTOMER", "ITEMS", "DESCRIPTION", "PAYMENT_METHODS", "CONFIRM").
 			Default("ITEMS").
-			Comment("The wizard step a draft resumes at.").
+			Comment("The wizard step a draft resumes at: ITEMS after createInvoiceDraft, then DESCRIPTION, PAYMENT_METHODS and CONFIRM as each step is saved. Of no use once issued.").
 			Annotations(entgql.Type("InvoiceDraftStep")),
 		field.String("currency").MaxLen(3).
-			Comment("ISO 4217 code, e.g. USD."),
+			Comment("ISO 4217 code, e.g. USD. Every amount of the invoice is in this currency, with its minor unit (USD 2 decimals, JPY 0, KWD 3)."),
 		field.JSON("items", []lineitem.Item{}).Optional().
 			Annotations(entgql.Skip()),
 		field.Text("description").Optional().Nillable().
-			Comment("Optional payment description printed on the invoice."),
+			Comment("Optional payment description printed on the invoice (wizard step 3); null when there is none."),
 		field.Strings("payment_methods").Optional().
 			Annotations(entgql.Skip()),
 		field.Int64("subtotal_minor").Default(0).Annotations(entgql.Skip()),
@@ -51,21 +52,22 @@ func (Invoice) Fields() []ent.Field {
 			Annotations(entgql.Skip(entgql.SkipType), entgql.OrderField("TOTAL")),
 		field.Int64("amount_paid_minor").Default(0).Annotations(entgql.Skip()),
 		field.Time("due_date").Optional().Nillable().
-			Comment("When payment is due; an open invoice past it is overdue.").
+			Comment("When payment is due; null when no due date was set. An OPEN or PARTIALLY_PAID invoice past it is overdue.").
 			Annotations(entgql.OrderField("DUE_DATE")),
 		field.Time("issued_at").Optional().Nillable().
-			Comment("When the invoice left DRAFT.").
+			Comment("When the invoice was issued (left DRAFT); null while a draft.").
 			Annotations(entgql.OrderField("ISSUED_AT")),
 		field.String("checkout_token").Optional().Nillable().Unique().Sensitive().
 			Comment("Secret in the customer's payment link (/pay/{token}); set on issue.").
 			Annotations(entgql.Skip()),
 		field.Bool("send_requested").Default(false).
-			Comment("Whether the merchant chose \"Create and send\"."),
-		field.Text("void_reason").Optional().Nillable(),
+			Comment("true when the invoice was issued with send: true (\"Create and send\"), false for \"Create only\"."),
+		field.Text("void_reason").Optional().Nillable().
+			Comment("The reason given to voidInvoice; null unless the invoice was voided with a reason."),
 		field.Time("sent_at").Optional().Nillable().
-			Comment("When an email of this invoice was first accepted by the mail provider."),
+			Comment("When an email of this invoice was first accepted by the mail provider; null until then."),
 		field.Int("version").Default(1).
-			Comment("Bumped on every change; lets clients order live updates."),
+			Comment("1 for a new draft, one more on every change. InvoiceStatusEvent.version carries it, so live updates can be applied in order and stale ones ignored."),
 	}
 }
 
@@ -74,12 +76,16 @@ func (Invoice) Edges() []ent.Edge {
 		edge.From("merchant", Merchant.Type).Ref("invoices").Field("merchant_id").
 			Unique().Required().Immutable().Annotations(entgql.Skip()),
 		edge.From("customer", Customer.Type).Ref("invoices").Field("customer_id").
+			Comment("The customer billed.").
 			Unique().Required(),
 		edge.To("events", InvoiceEvent.Type).
+			Comment("The invoice's timeline: creation, issue, status changes, payments and emails. Sort by invoiceVersion or at to show it in order.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("emails", Email.Type).
+			Comment("Every email of this invoice: the first one and each reminder.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("payments", Payment.Type).
+			Comment("Money applied to this invoice, in its currency. Undone allocations stay listed with undoneAt set and no longer count.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("checkout_sessions", CheckoutSession.Type).
 			Annotations(entgql.Skip(entgql.SkipAll)),
@@ -108,22 +114,26 @@ func (InvoiceEvent) Mixin() []ent.Mixin {
 
 func (InvoiceEvent) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("invoice_id").Immutable(),
+		field.String("invoice_id").Immutable().Comment("ID of the invoice this event belongs to."),
 		field.Enum("type").
 			Values("CREATED", "UPDATED", "ISSUED", "VOIDED", "MARKED_UNCOLLECTIBLE", "PAYMENT_RECEIVED", "PAYMENT_UNDONE",
 				"EMAIL_QUEUED", "EMAIL_SENT", "EMAIL_FAILED", "EMAIL_DELIVERED", "EMAIL_BOUNCED").
 			Immutable().
+			Comment("What happened.").
 			Annotations(entgql.Type("InvoiceEventType")),
-		field.Time("at").Immutable(),
+		field.Time("at").Immutable().Comment("When it happened."),
 		field.String("actor").Immutable().
 			Comment("Who caused the event: a user's email, an API key, or \"system\"."),
 		field.Enum("from_status").GoType(status.Status("")).
 			Optional().Nillable().Immutable().
+			Comment("The status before the event; null when the event is not a status change (CREATED, EMAIL_SENT, ...).").
 			Annotations(entgql.Type("InvoiceStatus")),
 		field.Enum("to_status").GoType(status.Status("")).
 			Optional().Nillable().Immutable().
+			Comment("The status after the event; null when the event is not a status change.").
 			Annotations(entgql.Type("InvoiceStatus")),
-		field.Text("note").Optional().Immutable(),
+		field.Text("note").Optional().Immutable().
+			Comment("Detail in words, e.g. the void reason or who an email went to; empty when there is none."),
 		field.Int("invoice_version").Optional().Immutable().
 			Comment("The invoice's version after this event."),
 	}

@@ -36,6 +36,7 @@ var IDPrefixes = map[string]string{
 	"cks": "checkout_sessions",
 	"wal": "crypto_wallets",
 	"col": "collections",
+	"idk": "idempotency_keys",
 }
 
 // idMixin gives an entity a string primary key "<prefix>_<ULID>".
@@ -59,6 +60,7 @@ func NewID(prefix string) string {
 func (m idMixin) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("id").
+			Comment("Opaque ID with a type prefix (inv_..., cus_..., pay_...). Store it as a string and pass it back as is, e.g. to node(id:); do not parse it.").
 			Immutable().
 			NotEmpty().
 			MaxLen(40).
@@ -72,10 +74,12 @@ type timeMixin struct{ mixin.Schema }
 func (timeMixin) Fields() []ent.Field {
 	return []ent.Field{
 		field.Time("created_at").
+			Comment("When the object was created (RFC 3339 timestamp).").
 			Immutable().
 			Default(func() time.Time { return time.Now().UTC() }).
 			Annotations(entgql.OrderField("CREATED_AT")),
 		field.Time("updated_at").
+			Comment("When the object last changed (RFC 3339 timestamp).").
 			Default(func() time.Time { return time.Now().UTC() }).
 			UpdateDefault(func() time.Time { return time.Now().UTC() }),
 	}

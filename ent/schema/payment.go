@@ -22,9 +22,9 @@ func (Payment) Mixin() []ent.Mixin {
 
 func (Payment) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("invoice_id").Immutable(),
+		field.String("invoice_id").Immutable().Comment("ID of the invoice the money was applied to."),
 		field.String("collection_id").Optional().Nillable().Immutable().
-			Comment("The money this payment is part of."),
+			Comment("ID of the money received (Collection) that this payment is part of; one collection can pay several invoices."),
 		field.String("checkout_session_id").Optional().Nillable().Immutable().
 			Annotations(entgql.Skip()),
 		field.Enum("rule").Values("REFERENCE", "CHECKOUT", "AMOUNT", "COMBINATION", "MANUAL").Default("MANUAL").Immutable().
@@ -46,11 +46,13 @@ func (Payment) Fields() []ent.Field {
 			Comment("How the money arrived.").
 			Annotations(entgql.Type("PaymentChannel")),
 		field.String("provider").Immutable().
-			Comment("Who reported it: infini, wallet (a direct stablecoin transfer) or manual."),
+			Comment("Who reported it: infini (Infini's checkout), wallet (a stablecoin transfer to the merchant's wallet), manual (markInvoicePaid) or matched (allocated from money recorded with recordCollection or a statement, by a rule or by hand)."),
 		field.String("external_id").Optional().Nillable().Immutable().MaxLen(200).
 			Comment("The provider's order id, the transaction hash, or the merchant's own reference."),
-		field.Text("note").Optional().Immutable(),
-		field.Time("received_at").Immutable(),
+		field.Text("note").Optional().Immutable().
+			Comment("The note given with markInvoicePaid; empty when there is none."),
+		field.Time("received_at").Immutable().
+			Comment("When the money arrived, as the provider, the statement or the merchant reported it."),
 		field.String("recorded_by").Immutable().
 			Comment("Who recorded it: a user's email, an API key, or \"system\" for providers."),
 		field.Bool("late").Default(false).Immutable().
@@ -66,8 +68,10 @@ func (Payment) Fields() []ent.Field {
 func (Payment) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("invoice", Invoice.Type).Ref("payments").Field("invoice_id").
+			Comment("The invoice the money was applied to.").
 			Unique().Required().Immutable(),
 		edge.From("collection", Collection.Type).Ref("payments").Field("collection_id").
+			Comment("The money received that this payment is part of; null when collectionID is.").
 			Unique().Immutable(),
 	}
 }
@@ -185,22 +189,28 @@ func (Collection) Mixin() []ent.Mixin {
 func (Collection) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int64("amount_minor").Positive().Immutable().Annotations(entgql.Skip()),
-		field.String("currency").MaxLen(3).Immutable(),
+		field.String("currency").MaxLen(3).Immutable().
+			Comment("ISO 4217 code of the money received; amount and unallocated are in it."),
 		field.Enum("channel").
 			Values("CHECKOUT_CRYPTO", "CHECKOUT_CARD", "BANK_TRANSFER", "CASH", "OTHER").
 			Immutable().
+			Comment("How the money arrived.").
 			Annotations(entgql.Type("PaymentChannel")),
 		field.Time("received_at").Immutable().
+			Comment("When the money arrived.").
 			Annotations(entgql.OrderField("RECEIVED_AT")),
-		field.String("payer_name").Optional().Immutable().MaxLen(300),
-		field.String("payer_account").Optional().Immutable().MaxLen(100),
+		field.String("payer_name").Optional().Immutable().MaxLen(300).
+			Comment("Who sent it, as the bank or the caller named them; empty when unknown."),
+		field.String("payer_account").Optional().Immutable().MaxLen(100).
+			Comment("The sender's account (an IBAN or other account number) as given; empty when unknown."),
 		field.Text("text").Optional().Immutable().
 			Comment("What came with the money: memo, remittance information, on-chain reference."),
 		field.String("external_id").Optional().Nillable().Immutable().MaxLen(200).
 			Comment("The sender's id for it (bank transaction id, order id); the same id is recorded once."),
 		field.String("customer_id").Optional().Nillable().
-			Comment("The payer, when known."),
+			Comment("ID of the paying customer, when known; null otherwise."),
 		field.Enum("status").Values("UNMATCHED", "PARTIAL", "MATCHED").
+			Comment("MATCHED: all of it went to invoices; PARTIAL: some is left unallocated (the customer's credit, or to allocate by hand); UNMATCHED: nothing matched yet. UNMATCHED and PARTIAL form the review queue.").
 			Annotations(entgql.Type("CollectionStatus"), entgql.OrderField("STATUS")),
 		field.Int64("unallocated_minor").Default(0).Annotations(entgql.Skip()),
 		field.Text("review_reason").Optional().
@@ -215,7 +225,9 @@ func (Collection) Fields() []ent.Field {
 
 func (Collection) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.To("payments", Payment.Type).Annotations(entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("payments", Payment.Type).
+			Comment("Its allocations to invoices, undone ones included; the same list as allocations, in no particular order.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 

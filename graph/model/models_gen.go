@@ -18,81 +18,115 @@ import (
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 )
 
+// Part of a collection given to one invoice.
 type AllocationInput struct {
-	InvoiceID string          `json:"invoiceID"`
-	Amount    decimal.Decimal `json:"amount"`
+	// The invoice to pay; it must be in the collection's currency.
+	InvoiceID string `json:"invoiceID"`
+	// How much of the collection to give it: greater than 0, at most both what is unallocated and the invoice's amountDue.
+	Amount decimal.Decimal `json:"amount"`
 }
 
 // A fresh session: send `token` as `Authorization: Bearer <token>`. Browsers also get an HttpOnly cookie.
 type AuthPayload struct {
-	Token  string  `json:"token"`
+	// The session token (tally_ses_...), valid for 30 days or until signOut. It can do everything the user can; give partner apps an API key instead.
+	Token string `json:"token"`
+	// Who the token acts as.
 	Viewer *Viewer `json:"viewer"`
 }
 
 // The public view of an invoice behind its payment link: only what the payer
 // may see. No viewer is needed; the token is the secret.
 type Checkout struct {
-	MerchantName string          `json:"merchantName"`
-	Number       string          `json:"number"`
-	Status       status.Status   `json:"status"`
-	Currency     string          `json:"currency"`
-	Total        decimal.Decimal `json:"total"`
-	AmountPaid   decimal.Decimal `json:"amountPaid"`
-	AmountDue    decimal.Decimal `json:"amountDue"`
-	// ISO 11649 payment reference, e.g. RF18 0000 0000 0000 0001 2345.
-	Reference string     `json:"reference"`
-	DueDate   *time.Time `json:"dueDate,omitempty"`
+	// The merchant's business name.
+	MerchantName string `json:"merchantName"`
+	// The invoice number, e.g. INV-000042.
+	Number string `json:"number"`
+	// The invoice's status; PAID once it is settled.
+	Status status.Status `json:"status"`
+	// ISO 4217 code of every amount here.
+	Currency string `json:"currency"`
+	// The invoice total, an exact decimal string in currency.
+	Total decimal.Decimal `json:"total"`
+	// What has been paid so far, in currency.
+	AmountPaid decimal.Decimal `json:"amountPaid"`
+	// What is still owed, in currency; 0 once paid.
+	AmountDue decimal.Decimal `json:"amountDue"`
+	// ISO 11649 payment reference in groups of four for reading out, e.g. RF92 4821 7330 0000 01.
+	Reference string `json:"reference"`
+	// When payment is due; null when the invoice has no due date.
+	DueDate *time.Time `json:"dueDate,omitempty"`
 	// Download link of the invoice PDF.
-	PDFURL  string            `json:"pdfURL"`
+	PDFURL string `json:"pdfURL"`
+	// The ways to pay the merchant accepts for this invoice; empty when it cannot be paid online any more.
 	Options []*CheckoutOption `json:"options"`
 }
 
 // A way to pay that the checkout page offers.
 type CheckoutOption struct {
-	Method   PaymentMethod    `json:"method"`
+	// What startCheckout takes as method for this option.
+	Method PaymentMethod `json:"method"`
+	// Who runs it: Infini's hosted checkout, or a transfer to the merchant's wallet.
 	Provider CheckoutProvider `json:"provider"`
-	// For wallet transfers: the network and asset.
+	// For wallet transfers: the network (ETHEREUM, TRON, POLYGON, BSC or SOLANA) to pass to startCheckout; null otherwise.
 	Network *string `json:"network,omitempty"`
-	Asset   *string `json:"asset,omitempty"`
+	// For wallet transfers: the asset (USDT or USDC) to pass to startCheckout; null otherwise.
+	Asset *string `json:"asset,omitempty"`
 	// e.g. "Card" or "USDT on TRON".
 	Label string `json:"label"`
 }
 
 // Filters for the collections list.
 type CollectionFilter struct {
+	// Only collections with this status.
 	Status *collection.Status `json:"status,omitempty"`
 	// UNMATCHED and PARTIAL: the review queue.
-	StatusIn   []collection.Status `json:"statusIn,omitempty"`
-	CustomerID *string             `json:"customerID,omitempty"`
+	StatusIn []collection.Status `json:"statusIn,omitempty"`
+	// Only money from this customer.
+	CustomerID *string `json:"customerID,omitempty"`
 }
 
+// Money received and where it went.
 type CollectionResult struct {
-	Collection  *ent.Collection `json:"collection"`
-	Allocations []*ent.Payment  `json:"allocations"`
+	// The money received, with its status.
+	Collection *ent.Collection `json:"collection"`
+	// The allocations made by this call (empty when nothing matched).
+	Allocations []*ent.Payment `json:"allocations"`
+	// What is left unallocated, in the collection's currency.
 	Unallocated decimal.Decimal `json:"unallocated"`
 }
 
+// A new API key.
 type CreateAPIKeyInput struct {
 	// A label to recognise the key by, e.g. "Shop integration".
 	Name string `json:"name"`
+	// What the key may do; both READ and WRITE if omitted. A key can never do more than the user or key that creates it.
+	Scopes []APIKeyScope `json:"scopes,omitempty"`
 }
 
+// A new API key and its secret.
 type CreateAPIKeyPayload struct {
+	// The key's details; its id is what revokeAPIKey takes.
 	APIKey *ent.APIKey `json:"apiKey"`
 	// The secret. It is shown only this once; store it now.
 	Secret string `json:"secret"`
 }
 
+// A new customer.
 type CreateCustomerInput struct {
-	Name  string `json:"name"`
+	// Person or company name printed on invoices, at most 200 characters.
+	Name string `json:"name"`
+	// Where invoices are emailed; unique among the merchant's customers (compared case-insensitively).
 	Email string `json:"email"`
 }
 
+// Wizard step 1: who is billed, in what currency, and when payment is due.
 type CreateInvoiceDraftInput struct {
+	// The customer billed (cus_...).
 	CustomerID string `json:"customerID"`
 	// ISO 4217 code; the merchant's default currency if omitted.
-	Currency *string    `json:"currency,omitempty"`
-	DueDate  *time.Time `json:"dueDate,omitempty"`
+	Currency *string `json:"currency,omitempty"`
+	// When payment is due (RFC 3339); no due date if omitted. It must not be in the past when the invoice is issued.
+	DueDate *time.Time `json:"dueDate,omitempty"`
 }
 
 // A stablecoin receiving address.
@@ -100,7 +134,8 @@ type CryptoWalletInput struct {
 	// ETHEREUM, TRON, POLYGON, BSC or SOLANA.
 	Network string `json:"network"`
 	// USDT or USDC.
-	Asset   string `json:"asset"`
+	Asset string `json:"asset"`
+	// The receiving address on that network; checked for the network's format and checksum.
 	Address string `json:"address"`
 }
 
@@ -112,23 +147,31 @@ type CustomerWhereInput struct {
 
 // Filters for the emails list.
 type EmailWhereInput struct {
-	Status    *email.Status `json:"status,omitempty"`
-	InvoiceID *string       `json:"invoiceID,omitempty"`
+	// Only emails in this delivery state.
+	Status *email.Status `json:"status,omitempty"`
+	// Only emails of this invoice.
+	InvoiceID *string `json:"invoiceID,omitempty"`
 }
 
+// What one statement import did.
 type ImportStatementResult struct {
 	// Incoming payments in the file.
 	Lines int `json:"lines"`
 	// New collections; the rest were imported before.
-	Created         int `json:"created"`
+	Created int `json:"created"`
+	// Lines already imported by an earlier upload; nothing new was made for them.
 	AlreadyImported int `json:"alreadyImported"`
-	Matched         int `json:"matched"`
-	Partial         int `json:"partial"`
-	Unmatched       int `json:"unmatched"`
+	// New collections fully allocated to invoices.
+	Matched int `json:"matched"`
+	// New collections partly allocated; the rest waits in the review queue or is credit.
+	Partial int `json:"partial"`
+	// New collections nothing matched; they wait in the review queue.
+	Unmatched int `json:"unmatched"`
 }
 
 // Infini Payment API credentials from Infini's merchant dashboard (Developer page).
 type InfiniCredentialsInput struct {
+	// The API key id shown on Infini's Developer page.
 	KeyID string `json:"keyID"`
 	// Written only; never returned.
 	Secret string `json:"secret"`
@@ -158,32 +201,43 @@ type InvoiceStatusEvent struct {
 	Invoice *ent.Invoice `json:"invoice"`
 	// null when the invoice was just created.
 	From *status.Status `json:"from,omitempty"`
-	To   status.Status  `json:"to"`
+	// The status the invoice moved to.
+	To status.Status `json:"to"`
 	// The invoice's version after the change: apply events in version order.
-	Version int       `json:"version"`
-	At      time.Time `json:"at"`
+	Version int `json:"version"`
+	// When the change happened.
+	At time.Time `json:"at"`
 }
 
 // Filters for the invoices list. All given filters must match.
 type InvoiceWhereInput struct {
-	Status     *status.Status  `json:"status,omitempty"`
-	StatusIn   []status.Status `json:"statusIn,omitempty"`
-	CustomerID *string         `json:"customerID,omitempty"`
-	Overdue    *bool           `json:"overdue,omitempty"`
+	// Only invoices in this status.
+	Status *status.Status `json:"status,omitempty"`
+	// Only invoices in any of these statuses.
+	StatusIn []status.Status `json:"statusIn,omitempty"`
+	// Only invoices billed to this customer.
+	CustomerID *string `json:"customerID,omitempty"`
+	// true: only overdue invoices; false: only invoices that are not overdue.
+	Overdue *bool `json:"overdue,omitempty"`
 	// Matches the number, payment reference, customer name or email.
 	Search *string `json:"search,omitempty"`
 }
 
 // One row of an invoice.
 type LineItem struct {
-	Name      string          `json:"name"`
-	Quantity  decimal.Decimal `json:"quantity"`
+	// What the line is for, as printed.
+	Name string `json:"name"`
+	// How many, an exact decimal string with up to 6 decimals, e.g. "2.5".
+	Quantity decimal.Decimal `json:"quantity"`
+	// Price of one unit, an exact decimal string in the invoice's currency, e.g. "120.00".
 	UnitPrice decimal.Decimal `json:"unitPrice"`
 	// quantity x unitPrice, rounded half away from zero to the currency's minor unit.
 	Amount decimal.Decimal `json:"amount"`
 }
 
+// One row of an invoice, as sent to setInvoiceItems.
 type LineItemInput struct {
+	// What the line is for, 1 to 300 characters.
 	Name string `json:"name"`
 	// Greater than 0, e.g. "1" or "2.5".
 	Quantity decimal.Decimal `json:"quantity"`
@@ -194,34 +248,43 @@ type LineItemInput struct {
 // Money received outside Tally's checkout, e.g. a bank transfer or cash.
 type MarkInvoicePaidInput struct {
 	// Defaults to the amount due. Less than that leaves the invoice PARTIALLY_PAID.
-	Amount  *decimal.Decimal   `json:"amount,omitempty"`
+	Amount *decimal.Decimal `json:"amount,omitempty"`
+	// How the money arrived: BANK_TRANSFER, CASH or OTHER (the CHECKOUT_* channels are recorded by the checkout itself).
 	Channel collection.Channel `json:"channel"`
 	// The bank's or your own reference for this payment.
 	Reference *string `json:"reference,omitempty"`
-	Note      *string `json:"note,omitempty"`
+	// A note for the timeline, at most 5,000 characters.
+	Note *string `json:"note,omitempty"`
 	// When the money arrived; now if omitted. Cannot be in the future.
 	ReceivedAt *time.Time `json:"receivedAt,omitempty"`
 }
 
 // An amount in a currency.
 type Money struct {
-	Amount   decimal.Decimal `json:"amount"`
-	Currency string          `json:"currency"`
+	// An exact decimal string with the currency's minor unit, e.g. "12.50".
+	Amount decimal.Decimal `json:"amount"`
+	// ISO 4217 code of amount.
+	Currency string `json:"currency"`
 }
 
 // Whether a payment method can be offered on new invoices, and why not.
 type PaymentMethodAvailability struct {
-	Method    PaymentMethod `json:"method"`
-	Available bool          `json:"available"`
+	// The payment method.
+	Method PaymentMethod `json:"method"`
+	// true when setInvoicePaymentMethods accepts it now.
+	Available bool `json:"available"`
 	// What the method needs or what it offers, in a sentence.
 	Detail string `json:"detail"`
 }
 
 // Money received: a bank transfer, cash, a wallet transfer seen elsewhere.
 type RecordCollectionInput struct {
-	Amount   decimal.Decimal    `json:"amount"`
-	Currency string             `json:"currency"`
-	Channel  collection.Channel `json:"channel"`
+	// How much arrived, e.g. "250.00": greater than 0, with no more decimals than the currency allows.
+	Amount decimal.Decimal `json:"amount"`
+	// ISO 4217 code of amount.
+	Currency string `json:"currency"`
+	// How it arrived, e.g. BANK_TRANSFER.
+	Channel collection.Channel `json:"channel"`
 	// When it arrived; now if omitted.
 	ReceivedAt *time.Time `json:"receivedAt,omitempty"`
 	// What came with it: the memo, remittance information or on-chain reference. References and invoice numbers are found anywhere in it.
@@ -229,78 +292,119 @@ type RecordCollectionInput struct {
 	// The sender's id for it. Recording the same id again returns the first collection.
 	ExternalID *string `json:"externalID,omitempty"`
 	// The payer, when you know it: lets the amount rules find their invoices.
-	CustomerID   *string `json:"customerID,omitempty"`
-	PayerName    *string `json:"payerName,omitempty"`
+	CustomerID *string `json:"customerID,omitempty"`
+	// The sender's name as your bank shows it.
+	PayerName *string `json:"payerName,omitempty"`
+	// The sender's account number or IBAN.
 	PayerAccount *string `json:"payerAccount,omitempty"`
 }
 
+// A user's credentials.
 type SignInInput struct {
-	Email    string `json:"email"`
+	// The address the user signed up with (any case).
+	Email string `json:"email"`
+	// The user's password.
 	Password string `json:"password"`
 }
 
+// Everything needed to open a merchant account.
 type SignUpInput struct {
 	// Your business's name, printed on invoices.
 	MerchantName string `json:"merchantName"`
-	Email        string `json:"email"`
+	// The first user's sign-in address; must not be in use by any Tally account.
+	Email string `json:"email"`
 	// At least 10 characters.
 	Password string `json:"password"`
 	// ISO 4217 currency new invoices default to. USD if omitted.
 	DefaultCurrency *string `json:"defaultCurrency,omitempty"`
 }
 
+// A CSV column mapping as Tally suggests or saved it. An empty string means no such column.
 type StatementMapping struct {
-	Date          string   `json:"date"`
-	Amount        string   `json:"amount"`
-	Credit        string   `json:"credit"`
-	Debit         string   `json:"debit"`
-	Currency      string   `json:"currency"`
-	FixedCurrency string   `json:"fixedCurrency"`
-	Text          []string `json:"text"`
-	PayerName     string   `json:"payerName"`
-	PayerAccount  string   `json:"payerAccount"`
-	ExternalID    string   `json:"externalID"`
-	DateFormat    string   `json:"dateFormat"`
-	DecimalComma  bool     `json:"decimalComma"`
+	// The booking date column.
+	Date string `json:"date"`
+	// The signed amount column, or empty when credit and debit are used.
+	Amount string `json:"amount"`
+	// The incoming amounts column, or empty.
+	Credit string `json:"credit"`
+	// The outgoing amounts column, or empty.
+	Debit string `json:"debit"`
+	// The currency column, or empty.
+	Currency string `json:"currency"`
+	// The currency of every row when there is no currency column, or empty.
+	FixedCurrency string `json:"fixedCurrency"`
+	// Remittance information columns.
+	Text []string `json:"text"`
+	// The payer name column, or empty.
+	PayerName string `json:"payerName"`
+	// The payer account column, or empty.
+	PayerAccount string `json:"payerAccount"`
+	// The bank's row id column, or empty.
+	ExternalID string `json:"externalID"`
+	// A Go date layout, or empty to detect it.
+	DateFormat string `json:"dateFormat"`
+	// Whether amounts use a decimal comma.
+	DecimalComma bool `json:"decimalComma"`
 }
 
 // Which CSV columns hold what. Column names as in the header row.
 type StatementMappingInput struct {
+	// The booking date column.
 	Date string `json:"date"`
 	// A signed amount column; or give credit (and debit).
-	Amount   *string `json:"amount,omitempty"`
-	Credit   *string `json:"credit,omitempty"`
-	Debit    *string `json:"debit,omitempty"`
+	Amount *string `json:"amount,omitempty"`
+	// A column of incoming amounts, when the bank splits money in and out.
+	Credit *string `json:"credit,omitempty"`
+	// A column of outgoing amounts, paired with credit; those rows are skipped.
+	Debit *string `json:"debit,omitempty"`
+	// The column holding each row's ISO 4217 code.
 	Currency *string `json:"currency,omitempty"`
 	// When the file has no currency column.
-	FixedCurrency *string  `json:"fixedCurrency,omitempty"`
-	Text          []string `json:"text,omitempty"`
-	PayerName     *string  `json:"payerName,omitempty"`
-	PayerAccount  *string  `json:"payerAccount,omitempty"`
-	ExternalID    *string  `json:"externalID,omitempty"`
+	FixedCurrency *string `json:"fixedCurrency,omitempty"`
+	// Columns with remittance information (purpose, memo, reference), searched for payment references and invoice numbers.
+	Text []string `json:"text,omitempty"`
+	// The column with the payer's name.
+	PayerName *string `json:"payerName,omitempty"`
+	// The column with the payer's IBAN or account number.
+	PayerAccount *string `json:"payerAccount,omitempty"`
+	// A column with the bank's unique id for each row; without it, rows are recognised on re-import by their content.
+	ExternalID *string `json:"externalID,omitempty"`
 	// A Go date layout such as 02.01.2006; detected when omitted.
-	DateFormat   *string `json:"dateFormat,omitempty"`
-	DecimalComma *bool   `json:"decimalComma,omitempty"`
+	DateFormat *string `json:"dateFormat,omitempty"`
+	// true when amounts are written 1.234,56; detected when omitted.
+	DecimalComma *bool `json:"decimalComma,omitempty"`
 }
 
 // The first rows of a CSV statement and a mapping guess, to confirm before importing.
 type StatementPreview struct {
-	Headers []string   `json:"headers"`
-	Rows    [][]string `json:"rows"`
+	// The header row's column names.
+	Headers []string `json:"headers"`
+	// Up to 20 data rows, each cell as text.
+	Rows [][]string `json:"rows"`
 	// The merchant's saved mapping when it fits these headers, else a guess.
 	Mapping *StatementMapping `json:"mapping"`
 }
 
+// Live updates, over the graphql-transport-ws websocket protocol on /query.
+// Authenticate in connection_init with {"token": "<API key or session token>"}
+// (or the session cookie); an API key needs the READ scope. The server closes
+// the socket with 4401 when the token is missing or invalid, 4403 when it is
+// not allowed or is revoked later, 4408 when connection_init does not arrive
+// in time, and 4429 on a second connection_init.
 type Subscription struct {
 }
 
+// Changes to a customer; omitted fields stay as they are.
 type UpdateCustomerInput struct {
-	Name  *string `json:"name,omitempty"`
+	// The new name, at most 200 characters.
+	Name *string `json:"name,omitempty"`
+	// The new email address; unique among the merchant's customers.
 	Email *string `json:"email,omitempty"`
 }
 
 // Changes to a draft; omitted fields stay as they are.
 type UpdateInvoiceDraftInput struct {
+	// Bill another of the merchant's customers instead.
 	CustomerID *string `json:"customerID,omitempty"`
 	// ISO 4217 code. Changing it re-checks the items' prices against its minor unit.
 	Currency *string `json:"currency,omitempty"`
@@ -320,12 +424,73 @@ type UpdateMerchantInput struct {
 	PaperSize *merchant.PaperSize `json:"paperSize,omitempty"`
 }
 
-// Who is making the request.
+// Who is making the request: the merchant whose data every query and mutation
+// works on, and the user or API key acting for it.
 type Viewer struct {
-	User     *ent.User     `json:"user,omitempty"`
+	// The signed-in user; null when the request authenticated with an API key.
+	User *ent.User `json:"user,omitempty"`
+	// The merchant (business) the request acts for. Every object the API returns belongs to it.
 	Merchant *ent.Merchant `json:"merchant"`
 	// Set when the request authenticated with an API key rather than a session.
 	APIKey *ent.APIKey `json:"apiKey,omitempty"`
+}
+
+// What an API key may do.
+type APIKeyScope string
+
+const (
+	// Queries and subscriptions.
+	APIKeyScopeRead APIKeyScope = "READ"
+	// Mutations: create, change, issue, send, record payments.
+	APIKeyScopeWrite APIKeyScope = "WRITE"
+)
+
+var AllAPIKeyScope = []APIKeyScope{
+	APIKeyScopeRead,
+	APIKeyScopeWrite,
+}
+
+func (e APIKeyScope) IsValid() bool {
+	switch e {
+	case APIKeyScopeRead, APIKeyScopeWrite:
+		return true
+	}
+	return false
+}
+
+func (e APIKeyScope) String() string {
+	return string(e)
+}
+
+func (e *APIKeyScope) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = APIKeyScope(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid APIKeyScope", str)
+	}
+	return nil
+}
+
+func (e APIKeyScope) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *APIKeyScope) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e APIKeyScope) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Who runs a checkout session.
@@ -386,15 +551,20 @@ func (e CheckoutProvider) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Where one attempt to pay stands.
 type CheckoutSessionStatus string
 
 const (
+	// Waiting for the payer; nothing seen yet.
 	CheckoutSessionStatusNew CheckoutSessionStatus = "NEW"
 	// Money was seen but is not complete or not yet confirmed.
 	CheckoutSessionStatusProcessing CheckoutSessionStatus = "PROCESSING"
-	CheckoutSessionStatusSettled    CheckoutSessionStatus = "SETTLED"
-	CheckoutSessionStatusExpired    CheckoutSessionStatus = "EXPIRED"
-	CheckoutSessionStatusFailed     CheckoutSessionStatus = "FAILED"
+	// Paid in full for this session; the money counts towards the invoice.
+	CheckoutSessionStatusSettled CheckoutSessionStatus = "SETTLED"
+	// The session ran out (see expiresAt) before it was paid in full. Money that still arrives counts and is flagged late.
+	CheckoutSessionStatusExpired CheckoutSessionStatus = "EXPIRED"
+	// The provider could not take the payment (its order could not be created). Start a new session to try again.
+	CheckoutSessionStatusFailed CheckoutSessionStatus = "FAILED"
 )
 
 var AllCheckoutSessionStatus = []CheckoutSessionStatus{
@@ -506,6 +676,7 @@ func (e PaymentMethod) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The kinds of bank statement importStatement reads.
 type StatementFormat string
 
 const (

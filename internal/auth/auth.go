@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -54,7 +55,10 @@ type Service struct {
 	client *ent.Client
 	// BcryptCost is the password hashing cost; tests lower it.
 	BcryptCost int
-	now        func() time.Time
+	// OnRevoke, if set, is called after an API key is revoked or a session
+	// ends, with the id of that key or session.
+	OnRevoke func(ctx context.Context, merchantID, credentialID string)
+	now      func() time.Time
 }
 
 // NewService returns a Service storing accounts through client.
@@ -171,7 +175,7 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (*Session,
 
 func (s *Service) newSession(ctx context.Context, client *ent.Client, u *ent.User) (*Session, error) {
 	token, hash := newSecret(sessionPrefix)
-	_, err := client.Session.Create().
+	ses, err := client.Session.Create().
 		SetMerchantID(u.MerchantID).
 		SetUserID(u.ID).
 		SetTokenHash(hash).
@@ -180,7 +184,7 @@ func (s *Service) newSession(ctx context.Context, client *ent.Client, u *ent.Use
 	if err != nil {
 		return nil, fmt.Errorf("create session: %w", err)
 	}
-	return &Session{Token: token, Viewer: &tenant.Viewer{MerchantID: u.MerchantID, UserID: u.ID, Actor: u.Email}}, nil
+	return &Session{Token: token, Viewer: &tenant.Viewer{MerchantID: u.MerchantID, UserID: u.ID, SessionID: ses.ID, Scopes: tenant.AllScopes, Actor: u.Email}}, nil
 }
 
 // SignOut ends the session whose token is given. It reports whether one was ended.
@@ -188,8 +192,30 @@ func (s *Service) SignOut(ctx context.Context, token string) (bool, error) {
 	if !strings.HasPrefix(token, sessionPrefix) {
 		return false, nil
 	}
-	n, err := s.client.Session.Delete().Where(session.TokenHash(hashToken(token))).Exec(tenant.System(ctx))
-	return n > 0, err
+	sys := tenant.System(ctx)
+	ses, err := s.client.Session.Query().Where(session.TokenHash(hashToken(token))).Only(sys)
+	if ent.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := s.client.Session.DeleteOne(ses).Exec(sys); err != nil {
+		if ent.IsNotFound(err) {
+			return false, nil
+		}
+		return false, err
+	}
+	s.revoked(ctx, ses.MerchantID, ses.ID)
+	return true, nil
+}
+
+// revoked tells OnRevoke that a credential stopped working, so that
+// connections it opened (websockets) can be closed.
+func (s *Service) revoked(ctx context.Context, merchantID, credentialID string) {
+	if s.OnRevoke != nil {
+		s.OnRevoke(ctx, merchantID, credentialID)
+	}
 }
 
 // Authenticate resolves a session token or API key to the viewer it acts as.
@@ -208,7 +234,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*tenant.Viewe
 		if err != nil {
 			return nil, err
 		}
-		return &tenant.Viewer{MerchantID: ses.MerchantID, UserID: ses.UserID, Actor: ses.Edges.User.Email}, nil
+		return &tenant.Viewer{MerchantID: ses.MerchantID, UserID: ses.UserID, SessionID: ses.ID, Scopes: tenant.AllScopes, Actor: ses.Edges.User.Email}, nil
 	case strings.HasPrefix(token, apiKeyPrefix):
 		k, err := s.client.APIKey.Query().
 			Where(apikey.TokenHash(hashToken(token)), apikey.RevokedAtIsNil()).
@@ -226,18 +252,49 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*tenant.Viewe
 				return nil, fmt.Errorf("record API key use: %w", err)
 			}
 		}
-		return &tenant.Viewer{MerchantID: k.MerchantID, APIKeyID: k.ID, Actor: "API key " + k.Name}, nil
+		return &tenant.Viewer{MerchantID: k.MerchantID, APIKeyID: k.ID, Scopes: KeyScopes(k), Actor: "API key " + k.Name}, nil
 	default:
 		return nil, ErrInvalidToken
 	}
 }
 
+// KeyScopes is what k may do. Keys made before scopes existed may do
+// everything, as they always could.
+func KeyScopes(k *ent.APIKey) []string {
+	if len(k.Scopes) == 0 {
+		return tenant.AllScopes
+	}
+	return k.Scopes
+}
+
 // CreateAPIKey makes a key for the viewer's merchant and returns its secret,
-// which is never retrievable again.
-func (s *Service) CreateAPIKey(ctx context.Context, name string) (*ent.APIKey, string, error) {
+// which is never retrievable again. scopes default to tenant.AllScopes; a
+// key can never be given a scope its creator lacks.
+func (s *Service) CreateAPIKey(ctx context.Context, name string, scopes []string) (*ent.APIKey, string, error) {
 	v := tenant.FromContext(ctx)
 	if v == nil {
 		return nil, "", ErrSignInRequired
+	}
+	if scopes == nil {
+		scopes = tenant.AllScopes
+	}
+	if len(scopes) == 0 {
+		return nil, "", fault.Invalid("scopes", "give the key at least one scope: READ, WRITE or both")
+	}
+	var granted []string
+	for _, want := range tenant.AllScopes { // canonical order, no duplicates
+		if !slices.Contains(scopes, want) {
+			continue
+		}
+		if !v.Allows(want) {
+			return nil, "", fault.New(fault.CodeForbidden, fmt.Sprintf("this API key cannot create a key with the %s scope: a key can never do more than its creator", strings.ToUpper(want)))
+		}
+		granted = append(granted, want)
+	}
+	for _, sc := range scopes {
+		if !slices.Contains(tenant.AllScopes, sc) {
+			return nil, "", fault.Invalidf("scopes", "unknown scope %q; use READ or WRITE", sc)
+		}
 	}
 	name = strings.TrimSpace(name)
 	if name == "" {
@@ -251,6 +308,7 @@ func (s *Service) CreateAPIKey(ctx context.Context, name string) (*ent.APIKey, s
 		SetName(name).
 		SetPrefix(secret[:len(apiKeyPrefix)+6]).
 		SetTokenHash(hash).
+		SetScopes(granted).
 		SetCreatedBy(v.Actor).
 		Save(ctx)
 	if err != nil {
@@ -268,7 +326,12 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id string) (*ent.APIKey, err
 	if k.RevokedAt != nil {
 		return k, nil
 	}
-	return s.client.APIKey.UpdateOne(k).SetRevokedAt(s.now().UTC()).Save(ctx)
+	k, err = s.client.APIKey.UpdateOne(k).SetRevokedAt(s.now().UTC()).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.revoked(ctx, k.MerchantID, k.ID)
+	return k, nil
 }
 
 // newSecret returns a token with 256 random bits and the hash stored for it.

@@ -22,8 +22,49 @@ type Viewer struct {
 	UserID     string
 	// APIKeyID is set when the request authenticated with an API key.
 	APIKeyID string
+	// SessionID is set when the request authenticated with a session token.
+	SessionID string
+	// Scopes limit what an API key may do (ScopeRead, ScopeWrite); a
+	// signed-in user may do everything.
+	Scopes []string
 	// Actor names the viewer in audit trails (an email or "API key <name>").
 	Actor string
+}
+
+// API key scopes.
+const (
+	// ScopeRead allows queries and subscriptions.
+	ScopeRead = "read"
+	// ScopeWrite allows mutations.
+	ScopeWrite = "write"
+)
+
+// AllScopes is what a signed-in user may do, and what a key gets by default.
+var AllScopes = []string{ScopeRead, ScopeWrite}
+
+// Allows reports whether the viewer may act within scope.
+func (v *Viewer) Allows(scope string) bool {
+	if v == nil {
+		return false
+	}
+	if v.APIKeyID == "" {
+		return true
+	}
+	for _, s := range v.Scopes {
+		if s == scope {
+			return true
+		}
+	}
+	return false
+}
+
+// Credential identifies what authenticated the viewer (an API key or a
+// session), so that revoking it can end the viewer's open connections.
+func (v *Viewer) Credential() string {
+	if v.APIKeyID != "" {
+		return v.APIKeyID
+	}
+	return v.SessionID
 }
 
 type viewerKey struct{}

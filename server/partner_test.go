@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tally-invoicing/tally/internal/database/dbtest"
+	"github.com/tally-invoicing/tally/internal/idempotency"
+	"github.com/tally-invoicing/tally/internal/tenant"
+)
+
+// send posts an operation with extra headers and returns the HTTP response
+// (body already read) and the decoded GraphQL response.
+func (c *client) send(headers map[string]string, query string, vars map[string]any) (*http.Response, gqlResponse) {
+	c.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, c.url, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatalf("POST /query: %v", err)
+	}
+	defer resp.Body.Close()
+	var out gqlResponse
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		c.t.Fatalf("decode response (HTTP %d): %v", resp.StatusCode, err)
+	}
+	return resp, out
+}
+
+func (c *client) apiKey(scopes ...string) *client {
+	c.t.Helper()
+	var out struct {
+		CreateAPIKey struct {
+			Secret string
+			APIKey struct{ Scopes []string }
+		}
+	}
+	in := map[string]any{"name": "partner " + strings.Join(scopes, "+")}
+	if scopes != nil {
+		in["scopes"] = scopes
+	}
+	c.do(`mutation($in: CreateAPIKeyInput!) { createAPIKey(input: $in) { secret apiKey { scopes } } }`, map[string]any{"in": in}, &out)
+	return &client{t: c.t, url: c.url, token: out.CreateAPIKey.Secret}
+}
+
+const createCustomerOp = `mutation($in: CreateCustomerInput!) { createCustomer(input: $in) { id name } }`
+
+func TestAPIKeyScopes(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		owner := ta.signUp(t, "Scoped Shop")
+		reader := owner.apiKey("READ")
+
+		var keys struct {
+			APIKeys []struct {
+				Name   string
+				Scopes []string
+			}
+		}
+		owner.do(`{ apiKeys { name scopes } }`, nil, &keys)
+		if len(keys.APIKeys) != 1 || fmt.Sprint(keys.APIKeys[0].Scopes) != "[READ]" {
+			t.Fatalf("apiKeys = %+v, want one key with [READ]", keys.APIKeys)
+		}
+		// A read key reads ...
+		var v struct{ Viewer struct{ Merchant struct{ Name string } } }
+		reader.do(`{ viewer { merchant { name } } }`, nil, &v)
+		if v.Viewer.Merchant.Name != "Scoped Shop" {
+			t.Fatalf("viewer = %+v", v)
+		}
+		// ... but cannot write, nor mint itself a write key.
+		e := reader.expectCode("FORBIDDEN", "", createCustomerOp, map[string]any{"in": map[string]any{"name": "Ada", "email": "ada@example.com"}})
+		if !strings.Contains(e.Message, "WRITE") {
+			t.Errorf("message %q does not name the missing scope", e.Message)
+		}
+		reader.expectCode("FORBIDDEN", "", `mutation { createAPIKey(input: {name: "escalate", scopes: [READ, WRITE]}) { secret } }`, nil)
+		// Nothing was created by the refused mutation.
+		var list struct{ Customers struct{ TotalCount int } }
+		owner.do(`{ customers(first: 1) { totalCount } }`, nil, &list)
+		if list.Customers.TotalCount != 0 {
+			t.Fatalf("a read-only key created %d customers", list.Customers.TotalCount)
+		}
+		// A key made without scopes can do both; a write key's own key can
+		// be read-only (less is fine).
+		full := owner.apiKey()
+		full.createCustomer("Ada", "ada@example.com")
+		full.apiKey("READ")
+		owner.expectCode("VALIDATION", "scopes", `mutation { createAPIKey(input: {name: "none", scopes: []}) { secret } }`, nil)
+	})
+}
+
+func TestRevokedKeyStopsAtOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		owner := ta.signUp(t, "Revoking Shop")
+		key := owner.apiKey()
+		var me struct{ Viewer struct{ APIKey struct{ ID string } } }
+		key.do(`{ viewer { apiKey { id } } }`, nil, &me)
+		owner.do(`mutation($id: ID!) { revokeAPIKey(id: $id) { revokedAt } }`, map[string]any{"id": me.Viewer.APIKey.ID}, nil)
+		key.expectCode("UNAUTHENTICATED", "", `{ customers(first: 1) { totalCount } }`, nil)
+	})
+}
+
+func TestIdempotencyKeyReplaysMutations(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		c := ta.signUp(t, "Retrying Shop")
+		vars := map[string]any{"in": map[string]any{"name": "Ada", "email": "ada@example.com"}}
+		key := map[string]string{"Idempotency-Key": "5f0c7f52-create-ada"}
+
+		resp1, first := c.send(key, createCustomerOp, vars)
+		resp2, again := c.send(key, createCustomerOp, vars)
+		if len(first.Errors) > 0 || string(first.Data) != string(again.Data) {
+			t.Fatalf("retry answered %s (errors %v), first %s (errors %v)", again.Data, again.Errors, first.Data, first.Errors)
+		}
+		if resp1.Header.Get("Idempotent-Replayed") != "" || resp2.Header.Get("Idempotent-Replayed") != "true" {
+			t.Errorf("Idempotent-Replayed: first %q, retry %q; want \"\" and \"true\"",
+				resp1.Header.Get("Idempotent-Replayed"), resp2.Header.Get("Idempotent-Replayed"))
+		}
+		var n struct{ Customers struct{ TotalCount int } }
+		c.do(`{ customers(first: 1) { totalCount } }`, nil, &n)
+		if n.Customers.TotalCount != 1 {
+			t.Fatalf("%d customers after a retried create, want 1", n.Customers.TotalCount)
+		}
+
+		// The same key with another request is refused and changes nothing.
+		_, other := c.send(key, createCustomerOp, map[string]any{"in": map[string]any{"name": "Bob", "email": "bob@example.com"}})
+		if len(other.Errors) == 0 || other.Errors[0].Extensions["code"] != "CONFLICT" || !strings.Contains(other.Errors[0].Message, "different request") {
+			t.Fatalf("same key, other body: %+v, want CONFLICT about a different request", other)
+		}
+
+		// Errors are replayed too: a retry of a refused request is refused
+		// the same way, even if it would now succeed.
+		badKey := map[string]string{"Idempotency-Key": "create-carol"}
+		carol := map[string]any{"in": map[string]any{"name": "Carol", "email": "ada@example.com"}} // duplicate email
+		_, e1 := c.send(badKey, createCustomerOp, carol)
+		c.do(`mutation($id: ID!, $in: UpdateCustomerInput!) { updateCustomer(id: $id, input: $in) { id } }`,
+			map[string]any{"id": mustCustomerID(t, first.Data), "in": map[string]any{"email": "ada@other.example"}}, nil)
+		resp, e2 := c.send(badKey, createCustomerOp, carol)
+		if len(e1.Errors) == 0 || fmt.Sprint(e1.Errors) != fmt.Sprint(e2.Errors) || resp.Header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("error replay: first %+v, retry %+v (replayed %q)", e1.Errors, e2.Errors, resp.Header.Get("Idempotent-Replayed"))
+		}
+
+		// Keys are per merchant: another merchant may use the same key.
+		other2 := ta.signUp(t, "Other Shop")
+		_, o := other2.send(key, createCustomerOp, vars)
+		if len(o.Errors) > 0 {
+			t.Fatalf("another merchant's use of the same key: %+v", o.Errors)
+		}
+
+		// A malformed key is a validation error naming the header.
+		_, bad := c.send(map[string]string{"Idempotency-Key": strings.Repeat("k", 300)}, createCustomerOp, vars)
+		if len(bad.Errors) == 0 || bad.Errors[0].Extensions["field"] != "Idempotency-Key" {
+			t.Fatalf("300-character key: %+v, want VALIDATION on Idempotency-Key", bad)
+		}
+	})
+}
+
+func mustCustomerID(t *testing.T, data json.RawMessage) string {
+	t.Helper()
+	var out struct{ CreateCustomer struct{ ID string } }
+	if err := json.Unmarshal(data, &out); err != nil || out.CreateCustomer.ID == "" {
+		t.Fatalf("no customer id in %s", data)
+	}
+	return out.CreateCustomer.ID
+}
+
+// Concurrent duplicates of a collection with one key: one collection, and
+// every caller gets either the one response or a retryable CONFLICT.
+func TestIdempotencyKeyConcurrentDuplicates(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		c := ta.signUp(t, "Racing Shop")
+		op := `mutation($in: RecordCollectionInput!) { recordCollection(input: $in) { collection { id } } }`
+		vars := map[string]any{"in": map[string]any{"amount": "25.00", "currency": "USD", "channel": "BANK_TRANSFER", "text": "cash at the counter"}}
+		const n = 12
+		var wg sync.WaitGroup
+		results := make([]gqlResponse, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, results[i] = c.send(map[string]string{"Idempotency-Key": "counter-42"}, op, vars)
+			}()
+		}
+		wg.Wait()
+		var data string
+		for i, r := range results {
+			if len(r.Errors) > 0 {
+				if r.Errors[0].Extensions["code"] != "CONFLICT" || r.Errors[0].Extensions["retryable"] != true {
+					t.Fatalf("caller %d: %+v, want the response or a retryable CONFLICT", i, r.Errors)
+				}
+				continue
+			}
+			if data != "" && string(r.Data) != data {
+				t.Fatalf("callers got different responses: %s and %s", data, r.Data)
+			}
+			data = string(r.Data)
+		}
+		var cols struct{ Collections struct{ TotalCount int } }
+		c.do(`{ collections(first: 1) { totalCount } }`, nil, &cols)
+		if cols.Collections.TotalCount != 1 {
+			t.Fatalf("%d collections recorded, want 1", cols.Collections.TotalCount)
+		}
+	})
+}
+
+// A first attempt that died with its server (its lease lapsed, no response
+// stored) is not run again: it may have taken effect.
+func TestIdempotencyKeyInterruptedFirstAttempt(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		c := ta.signUp(t, "Crashing Shop")
+		var v struct{ Viewer struct{ Merchant struct{ ID string } } }
+		c.do(`{ viewer { merchant { id } } }`, nil, &v)
+		ctx := tenant.WithViewer(context.Background(), &tenant.Viewer{MerchantID: v.Viewer.Merchant.ID})
+		// The row a dead process leaves: claimed, lease long gone.
+		_, err := ta.db.Client.IdempotencyKey.Create().SetKey("dead-1").SetRequestHash([]byte("x")).
+			SetLockedUntil(time.Now().Add(-time.Minute)).SetExpiresAt(time.Now().Add(time.Hour)).Save(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		store := idempotency.NewStore(ta.db.Client)
+		if _, _, err := store.Begin(ctx, "dead-1", []byte("x"), "op"); err != idempotency.ErrInterrupted {
+			t.Fatalf("Begin on an interrupted key: %v, want ErrInterrupted", err)
+		}
+		// An expired key is free again.
+		_, err = ta.db.Client.IdempotencyKey.Create().SetKey("old-1").SetRequestHash([]byte("x")).
+			SetResponse([]byte(`{}`)).SetExpiresAt(time.Now().Add(-time.Minute)).Save(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		claim, stored, err := store.Begin(ctx, "old-1", []byte("y"), "op")
+		if err != nil || claim == nil || stored != nil {
+			t.Fatalf("Begin on an expired key: claim %v stored %s err %v, want a fresh claim", claim, stored, err)
+		}
+		if err := claim.Finish([]byte(`{"data":{}}`)); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
