@@ -76,9 +76,51 @@ test-go: ## Go tests with -race on SQLite and, when reachable, PostgreSQL
 test-e2e: dashboard ## browser tests of the dashboard (playwright-core + Debian's Chromium)
 	npm run e2e
 
+# Fuzz targets, as package:FuzzName:inputs. Go fuzzes one target per run, so
+# each gets its own `go test`. The budget is a number of inputs rather than a
+# duration: go1.26's fuzzer can fail a clean run bounded by -fuzztime <duration>
+# with "context deadline exceeded" (go.dev/issue/75804, fixed in go1.27).
+# FUZZ_SCALE multiplies every budget: `make fuzz FUZZ_SCALE=100` explores longer.
+FUZZ_TARGETS := \
+	graph/scalar:FuzzDecimal:40000 \
+	internal/reference:FuzzNormalize:40000 \
+	internal/reference:FuzzNew:40000 \
+	internal/reference:FuzzForInvoice:20000 \
+	internal/collect/match:FuzzScanReferences:30000 \
+	internal/checkout/wallet:FuzzVerifySignature:30000 \
+	internal/checkout/infini:FuzzVerifyWebhook:20000 \
+	internal/checkout/infini:FuzzVerifyRequest:20000 \
+	internal/mail:FuzzMailgunSignature:10000 \
+	internal/collect/statement:FuzzParseCSV:20000 \
+	internal/collect/statement:FuzzParseCAMT053:20000 \
+	internal/pdf:FuzzSetAuthor:20000 \
+	server:FuzzGraphQLVariables:1500
+FUZZ_SCALE ?= 1
+
+.PHONY: fuzz
+fuzz: ## run each fuzz target briefly after its seed corpus (about a minute; FUZZ_SCALE=100 for longer)
+	@mkdir -p .tmp; start=$$SECONDS; \
+	for t in $(FUZZ_TARGETS); do \
+		IFS=: read -r pkg name n <<< "$$t"; n=$$((n * $(FUZZ_SCALE))); t0=$$SECONDS; log=.tmp/fuzz-$$name.log; \
+		if ! $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime "$${n}x" "./$$pkg" > "$$log" 2>&1; then \
+			cat "$$log"; echo "fuzz: $$name (./$$pkg) FAILED; a new failing input is saved under ./$$pkg/testdata/fuzz/$$name/"; exit 1; \
+		fi; \
+		execs=$$(grep -o 'execs: [0-9]*' "$$log" | tail -1 | cut -d' ' -f2); \
+		if [ -z "$$execs" ]; then cat "$$log"; echo "fuzz: ./$$pkg has no fuzz target $$name"; exit 1; fi; \
+		printf 'fuzz: %-22s %-28s %8s execs %4ss\n' "$$name" "./$$pkg" "$$execs" "$$((SECONDS - t0))"; \
+	done; \
+	echo "fuzz: all targets passed in $$((SECONDS - start))s"
+
 .PHONY: bench
 bench: ## GraphQL vs plain SQL throughput on PostgreSQL (bench/README.md; BENCH_FLAGS="-duration=10s")
 	TALLY_BENCH=1 $(GO) test -run TestInvoiceListThroughput -v -count=1 -timeout 10m ./bench/ $(BENCH_FLAGS)
+
+.PHONY: load crash
+load: ## 200 merchants for 60 s against a fresh tally on PostgreSQL, then invariants (bench/README.md; LOAD_FLAGS=)
+	$(GO) run ./bench/load -start -clients=200 -duration=60s $(LOAD_FLAGS)
+
+crash: ## the same load while tally is SIGKILLed and restarted every ~5 s; nothing acknowledged may be lost
+	$(GO) run ./bench/load -start -clients=200 -duration=60s -crash=5s $(LOAD_FLAGS)
 
 .PHONY: clean
 clean: ## remove build output and local data
