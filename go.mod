@@ -18,6 +18,7 @@ require (
 	github.com/vanng822/go-premailer v1.38.0
 	github.com/vektah/gqlparser/v2 v2.5.64
 	golang.org/x/crypto v0.58.0
+	golang.org/x/time v0.16.0
 	gotest.tools/gotestsum v1.13.0
 	modernc.org/sqlite v1.62.0
 )

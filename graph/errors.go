@@ -12,14 +12,18 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/tally-invoicing/tally/ent"
+	"github.com/tally-invoicing/tally/internal/auth"
 	"github.com/tally-invoicing/tally/internal/fault"
+	"github.com/tally-invoicing/tally/internal/ratelimit"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
 // PresentError turns any resolver error into what a client may see:
 // classified errors keep their message and get extensions.code (and
 // extensions.field for validation); anything else is logged and shown as a
-// generic INTERNAL error, so no SQL or stack detail ever leaks.
+// generic INTERNAL error, so no SQL or stack detail ever leaks. A rate
+// limit's refusal also gets extensions.retryAfter (seconds) and makes the
+// HTTP response a 429 with Retry-After.
 func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	gerr := graphql.DefaultErrorPresenter(ctx, err)
 	var already *gqlerror.Error
@@ -35,6 +39,18 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 			msg = u.Error()
 		}
 		f = fault.Invalid("", "invalid value: "+msg)
+	}
+	if f == nil && already != nil && graphql.GetFieldContext(ctx) == nil && !graphql.HasOperationContext(ctx) {
+		// Before any operation exists: gqlgen could not read the request
+		// (a body that is not JSON, variables that are not an object). Its
+		// message quotes the body, which may hold a password: neither show
+		// nor log it.
+		f = fault.Invalid("", "the request body is not a GraphQL request: send {\"query\": \"...\", \"variables\": {...}} as JSON")
+	}
+	if f == nil && errors.Is(err, context.Canceled) {
+		// The client hung up; nobody will read this answer.
+		slog.DebugContext(ctx, "graphql resolver stopped: client went away", "path", gerr.Path.String())
+		f = fault.New(fault.CodeInternal, "the request was cancelled")
 	}
 	if f == nil {
 		slog.ErrorContext(ctx, "graphql resolver failed", "path", gerr.Path.String(), "err", err)
@@ -54,6 +70,11 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	gerr.Extensions = map[string]any{"code": string(f.Code)}
 	if f.Field != "" {
 		gerr.Extensions["field"] = f.Field
+	}
+	var limited *ratelimit.Error
+	if errors.As(err, &limited) {
+		gerr.Extensions["retryAfter"] = ratelimit.Seconds(limited.RetryAfter)
+		auth.RetryAfter(ctx, limited.RetryAfter)
 	}
 	return gerr
 }

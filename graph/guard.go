@@ -50,7 +50,11 @@ const CodeQueryLimit = "QUERY_LIMIT"
 
 // guard is the gqlgen extension that enforces API key scopes and Limits on
 // every operation, over HTTP and websockets alike.
-type guard struct{ limits Limits }
+type guard struct {
+	limits Limits
+	// introspection is allowed in development only.
+	introspection bool
+}
 
 var _ interface {
 	graphql.HandlerExtension
@@ -62,6 +66,19 @@ func (guard) Validate(graphql.ExecutableSchema) error        { return nil }
 func (g guard) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if err := checkScope(ctx, oc.Operation.Operation); err != nil {
 		return err
+	}
+	if introspects(oc.Operation.SelectionSet) {
+		if !g.introspection {
+			return &gqlerror.Error{
+				Message:    "introspection is off on production servers; the schema is in the partner documentation",
+				Extensions: map[string]any{"code": string(fault.CodeForbidden)},
+			}
+		}
+		if onlyIntrospection(oc.Operation.SelectionSet) {
+			// Development tools (GraphiQL, codegen) ask for the whole schema
+			// in one deep query; it costs the size of the schema, no more.
+			return nil
+		}
 	}
 	m := measure{vars: oc.Variables, doc: oc.Doc, limits: g.limits}
 	roots := 0
@@ -84,6 +101,50 @@ func (g guard) MutateOperationContext(ctx context.Context, oc *graphql.Operation
 		return limitError("complexity", g.limits.Complexity, cost, "ask for smaller pages (first/last) or fewer nested lists")
 	}
 	return nil
+}
+
+// introspects reports whether an operation asks for __schema or __type.
+// (__typename is not introspection: clients need it for unions.)
+func introspects(set ast.SelectionSet) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Name == "__schema" || s.Name == "__type" {
+				return true
+			}
+		case *ast.InlineFragment:
+			if introspects(s.SelectionSet) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if s.Definition != nil && introspects(s.Definition.SelectionSet) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// onlyIntrospection reports whether every root field is __schema, __type or
+// __typename.
+func onlyIntrospection(set ast.SelectionSet) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Name != "__schema" && s.Name != "__type" && s.Name != "__typename" {
+				return false
+			}
+		case *ast.InlineFragment:
+			if !onlyIntrospection(s.SelectionSet) {
+				return false
+			}
+		case *ast.FragmentSpread:
+			if s.Definition == nil || !onlyIntrospection(s.Definition.SelectionSet) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // checkScope refuses operations an API key's scopes do not cover: queries

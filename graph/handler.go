@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/tally-invoicing/tally/graph/ws"
 	"github.com/tally-invoicing/tally/internal/idempotency"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
@@ -33,20 +33,55 @@ type HandlerOptions struct {
 	// Authenticate turns the token sent in a websocket's connection_init
 	// into a viewer.
 	Authenticate func(ctx context.Context, token string) (*tenant.Viewer, error)
+	// Revoked returns a channel closed when the credential (API key or
+	// session id) stops working; websockets it opened are then closed.
+	Revoked func(ctx context.Context, merchantID, credentialID string) <-chan struct{}
+	// AllowedOrigins may open websockets besides the request's own host
+	// (the public base URL's origin, when a proxy rewrites Host).
+	AllowedOrigins []string
 }
 
-// NewHandler serves the GraphQL API over HTTP POST and GET (queries only).
-func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
+// Handler serves the GraphQL API.
+type Handler struct {
+	http.Handler
+	ws *ws.Transport
+}
+
+// Shutdown closes every websocket (1001, going away); http.Server.Shutdown
+// does not wait for hijacked connections.
+func (h *Handler) Shutdown() { h.ws.Shutdown() }
+
+// NewHandler serves the GraphQL API over HTTP POST (JSON, or multipart for
+// uploads), GET (queries only) and graphql-transport-ws websockets.
+func NewHandler(r *Resolver, opts HandlerOptions) *Handler {
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
-	// Subscriptions: graphql-transport-ws on the same URL. The browser's
-	// Origin must match the host (the websocket library's default check).
-	srv.AddTransport(transport.Websocket{
-		KeepAlivePingInterval: 15 * time.Second,
-		InitTimeout:           10 * time.Second,
-		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+	// Subscriptions: graphql-transport-ws on the same URL, with the
+	// protocol's close codes (4401, 4403, 4408, 4429).
+	wst := ws.New(ws.Options{
+		InitTimeout:    10 * time.Second,
+		PingInterval:   15 * time.Second,
+		AllowedOrigins: opts.AllowedOrigins,
+		Init: func(ctx context.Context, _ *http.Request, p map[string]any) (context.Context, error) {
 			return websocketViewer(ctx, p, opts.Authenticate)
 		},
+		Watch: func(ctx context.Context) <-chan ws.CloseError {
+			v := tenant.FromContext(ctx)
+			if v == nil || opts.Revoked == nil || v.Credential() == "" {
+				return nil
+			}
+			revoked := opts.Revoked(ctx, v.MerchantID, v.Credential())
+			out := make(chan ws.CloseError, 1)
+			go func() {
+				select {
+				case <-revoked:
+					out <- ws.CloseError{Code: 4403, Reason: "Forbidden: the API key was revoked or the session ended"}
+				case <-ctx.Done():
+				}
+			}()
+			return out
+		},
 	})
+	srv.AddTransport(wst)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -58,7 +93,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 		limits = DefaultLimits()
 	}
 	srv.SetParserTokenLimit(limits.Tokens)
-	srv.Use(guard{limits: limits})
+	srv.Use(guard{limits: limits, introspection: !opts.Production})
 	if opts.Production {
 		srv.SetDisableSuggestion(true)
 	} else {
@@ -69,24 +104,28 @@ func NewHandler(r *Resolver, opts HandlerOptions) http.Handler {
 		srv.Use(idempotent{store: opts.Idempotency})
 	}
 	srv.SetErrorPresenter(PresentError)
-	return withIdempotencyKey(srv)
+	return &Handler{Handler: httpPolicy(withIdempotencyKey(srv)), ws: wst}
 }
 
 // websocketViewer authenticates a websocket in connection_init: a "token"
 // in the payload (an API key or session token), or else the session cookie
 // or bearer header the upgrade request carried. Without either the
-// connection is closed with 4401, as graphql-ws clients expect.
-func websocketViewer(ctx context.Context, p transport.InitPayload, authenticate func(context.Context, string) (*tenant.Viewer, error)) (context.Context, *transport.InitPayload, error) {
+// connection is closed with 4401, as graphql-ws clients expect; a key
+// without the READ scope gets 4403.
+func websocketViewer(ctx context.Context, p map[string]any, authenticate func(context.Context, string) (*tenant.Viewer, error)) (context.Context, error) {
 	if tok, _ := p["token"].(string); tok != "" && authenticate != nil {
 		v, err := authenticate(ctx, tok)
 		if err != nil {
-			return transport.WithWebsocketCloseCode(transport.AppendCloseReason(ctx, "unauthorized"), 4401), nil, errors.New("the token is not valid")
+			return nil, ws.CloseError{Code: 4401, Reason: "Unauthorized: the token is not valid"}
 		}
-		return tenant.WithViewer(ctx, v), nil, nil
+		ctx = tenant.WithViewer(ctx, v)
 	}
-	if tenant.FromContext(ctx) != nil {
-		return ctx, nil, nil
+	v := tenant.FromContext(ctx)
+	if v == nil {
+		return nil, ws.CloseError{Code: 4401, Reason: `Unauthorized: sign in, or send {"token": "<API key>"} in connection_init`}
 	}
-	return transport.WithWebsocketCloseCode(transport.AppendCloseReason(ctx, "unauthorized"), 4401), nil,
-		errors.New("sign in, or send {\"token\": \"<API key>\"} in connection_init")
+	if !v.Allows(tenant.ScopeRead) {
+		return nil, ws.CloseError{Code: 4403, Reason: "Forbidden: this API key lacks the READ scope"}
+	}
+	return ctx, nil
 }

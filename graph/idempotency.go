@@ -88,10 +88,12 @@ func (e idempotent) InterceptOperation(ctx context.Context, next graphql.Operati
 		req.w.Header().Set(ReplayedHeader, "true")
 		return graphql.OneShot(&resp)
 	}
-	responses := next(ctx)
+	// Once started, the mutation runs to the end even if the client hangs
+	// up: its retry must find the response, not a half-done effect.
+	responses := next(context.WithoutCancel(ctx))
 	var once sync.Once
 	return func(ctx context.Context) *graphql.Response {
-		resp := responses(ctx)
+		resp := responses(context.WithoutCancel(ctx))
 		once.Do(func() {
 			b, err := json.Marshal(resp)
 			if err == nil {

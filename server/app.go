@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/mail"
 	"github.com/tally-invoicing/tally/internal/pdf"
+	"github.com/tally-invoicing/tally/internal/ratelimit"
 )
 
 // app is a wired Tally: the database and every service, behind one handler.
@@ -39,8 +41,12 @@ type app struct {
 	collect  *collect.Service
 	events   *event.Bus[*invoice.Change]
 	sandbox  *infini.Sandbox // nil in production
+	// limits are the per-process rate limits (routes builds them).
+	limits *ratelimit.Limiters
 	// idempotency replays retried mutations (Idempotency-Key).
 	idempotency *idempotency.Store
+	revocations *auth.Revocations
+	api         *graph.Handler
 	handler     http.Handler
 }
 
@@ -81,17 +87,26 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 
 	// Live status: one PostgreSQL channel shared by every tally process, or
 	// in-process with SQLite (one process owns the file).
-	busOpts := event.Options[*invoice.Change]{Load: a.invoices.LoadChange}
-	if db.Dialect == dialect.Postgres {
-		a.events, err = event.NewPostgres(ctx, cfg.DatabaseURL, db.SQL, busOpts)
-		if err != nil {
-			db.Close()
-			return nil, fmt.Errorf("live status events: %w", err)
-		}
-	} else {
-		a.events = event.NewLocal(busOpts)
+	a.events, err = newBus(ctx, cfg, db, event.Options[*invoice.Change]{LoadBatch: a.invoices.LoadChanges})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("live status events: %w", err)
 	}
 	a.invoices.Events = a.events
+	// Revoking a key or ending a session closes the websockets it opened,
+	// in every process.
+	revocationBus, err := newBus(ctx, cfg, db, event.Options[struct{}]{Channel: auth.RevocationChannel})
+	if err != nil {
+		a.events.Close()
+		db.Close()
+		return nil, fmt.Errorf("revocation events: %w", err)
+	}
+	a.revocations = auth.NewRevocations(revocationBus)
+	a.auth.OnRevoke = func(ctx context.Context, merchantID, credentialID string) {
+		if err := a.revocations.Publish(ctx, merchantID, credentialID); err != nil {
+			slog.ErrorContext(ctx, "announce revocation", "err", err)
+		}
+	}
 
 	ccfg := checkout.Config{BaseURL: cfg.BaseURL}
 	if cfg.sandbox() {
@@ -117,12 +132,25 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		CollectService:  a.collect,
 		Events:          a.events,
 	}
-	a.handler = a.routes(graph.NewHandler(resolver, graph.HandlerOptions{
-		Production:   cfg.production(),
-		Authenticate: a.auth.Authenticate,
-		Idempotency:  a.idempotency,
-	}))
+	base, _ := url.Parse(cfg.BaseURL)
+	a.api = graph.NewHandler(resolver, graph.HandlerOptions{
+		Production:     cfg.production(),
+		Authenticate:   a.auth.Authenticate,
+		Idempotency:    a.idempotency,
+		Revoked:        a.revocations.Watch,
+		AllowedOrigins: []string{base.Scheme + "://" + base.Host},
+	})
+	a.handler = a.routes(a.api)
 	return a, nil
+}
+
+// newBus returns an event bus shared by every tally process through
+// PostgreSQL, or in-process with SQLite (one process owns the file).
+func newBus[T any](ctx context.Context, cfg config, db *database.DB, opts event.Options[T]) (*event.Bus[T], error) {
+	if db.Dialect == dialect.Postgres {
+		return event.NewPostgres(ctx, cfg.DatabaseURL, db.SQL, opts)
+	}
+	return event.NewLocal(opts), nil
 }
 
 // sandboxPrefix is where the built-in Infini sandbox is served.
@@ -136,27 +164,48 @@ func (a *app) Close() error {
 		a.sandbox.Close()
 	}
 	berr := a.events.Close()
-	return errors.Join(perr, berr, a.db.Close())
+	rerr := a.revocations.Close()
+	return errors.Join(perr, berr, rerr, a.db.Close())
 }
 
 // routes lists every URL Tally serves.
 func (a *app) routes(api http.Handler) http.Handler {
+	// Rate limits: the numbers are in ratelimit.Defaults. Sign-in and
+	// sign-up are limited inside auth.Service, per account and per IP.
+	rl := ratelimit.NewLimiters(a.cfg.rateRules())
+	a.limits = rl
+	a.auth.TrustedProxies = a.cfg.trustedProxies
+	a.auth.Limits = auth.Limits{SignInPerIP: rl.SignInPerIP, SignInPerAccount: rl.SignInPerAccount, SignUpPerIP: rl.SignUpPerIP}
+	perKey := func(h http.Handler) http.Handler { // inside auth.Middleware
+		return auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, ratelimit.WriteGraphQL, h)
+	}
+	checkout := func(h http.HandlerFunc) http.Handler {
+		return ratelimit.PerIP(rl.CheckoutPerIP, a.cfg.trustedProxies, ratelimit.WriteText, h)
+	}
+	webhook := func(h http.Handler) http.Handler {
+		return ratelimit.PerIP(rl.WebhooksPerIP, a.cfg.trustedProxies, ratelimit.WriteText, h)
+	}
+
 	mux := http.NewServeMux()
-	mux.Handle("/query", a.auth.Middleware(a.cfg.production(), api))
+	mux.Handle("/query", a.auth.Middleware(a.cfg.production(), perKey(api)))
 	mux.HandleFunc("GET /healthz", a.healthz)
-	mux.HandleFunc("GET /pay/{token}", a.payPage)
-	mux.HandleFunc("POST /pay/{token}/start", a.payStart)
-	mux.HandleFunc("GET /pay/{token}/events", a.payEvents)
-	mux.Handle("POST /webhooks/mailgun", mail.NewWebhook(a.db.Client, a.cfg.MailgunSigningKey))
-	mux.HandleFunc("POST /webhooks/infini", a.infiniWebhook)
-	mux.HandleFunc("POST /webhooks/crypto", a.cryptoWebhook)
+	mux.Handle("GET /pay/{token}", checkout(a.payPage))
+	mux.Handle("POST /pay/{token}/start", checkout(a.payStart))
+	mux.Handle("GET /pay/{token}/events", checkout(a.payEvents))
+	mux.Handle("POST /webhooks/mailgun", webhook(mail.NewWebhook(a.db.Client, a.cfg.MailgunSigningKey)))
+	mux.Handle("POST /webhooks/infini", webhook(http.HandlerFunc(a.infiniWebhook)))
+	mux.Handle("POST /webhooks/crypto", webhook(http.HandlerFunc(a.cryptoWebhook)))
 	if a.sandbox != nil {
-		mux.Handle(sandboxPrefix+"/", a.sandbox)
+		mux.Handle(sandboxPrefix+"/", withPolicy(sandboxPolicy, a.sandbox))
 		mux.HandleFunc("POST /sandbox/crypto/transfers", a.sandboxTransfer)
 	}
-	mux.Handle("GET /invoices/{id}/pdf", a.auth.Middleware(a.cfg.production(), http.HandlerFunc(a.invoicePDF)))
-	mux.Handle("/", spa())
-	return logRequests(mux)
+	mux.Handle("GET /invoices/{id}/pdf", a.auth.Middleware(a.cfg.production(), auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, ratelimit.WriteText, http.HandlerFunc(a.invoicePDF))))
+	if a.cfg.production() {
+		// The GraphQL playground is a development tool.
+		mux.HandleFunc("GET /graphiql", http.NotFound)
+	}
+	mux.Handle("/", withPolicy(dashboardPolicy, spa()))
+	return logRequests(securityHeaders(a.cfg.production(), mux))
 }
 
 // healthz answers 200 once the database is reachable (it was migrated before

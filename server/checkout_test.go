@@ -460,7 +460,7 @@ func TestWalletCheckout(t *testing.T) {
 				}
 			}
 		}
-		c.do(`{ collections(where: {statusIn: [UNMATCHED, PARTIAL]}) { edges { node { amount channel suggestions { id } } } } }`, nil, &queue)
+		c.do(`{ collections(first: 50, where: {statusIn: [UNMATCHED, PARTIAL]}) { edges { node { amount channel suggestions { id } } } } }`, nil, &queue)
 		if len(queue.Collections.Edges) != 1 || queue.Collections.Edges[0].Node.Amount != "12.50" || queue.Collections.Edges[0].Node.Channel != "CHECKOUT_CRYPTO" {
 			t.Fatalf("review queue = %+v, want the 12.50 USDT transfer", queue.Collections.Edges)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/mailgun/mailgun-go/v4"
 
 	mailcfg "github.com/tally-invoicing/tally/internal/mail"
+	"github.com/tally-invoicing/tally/internal/ratelimit"
 )
 
 // config is everything Tally reads at start-up. Each setting is an
@@ -32,6 +34,29 @@ type config struct {
 	// CryptoWebhookSecrets verify /webhooks/crypto (comma-separated: several
 	// during a rotation).
 	CryptoWebhookSecrets string
+	// TrustedProxies: comma-separated CIDRs of the reverse proxies whose
+	// X-Forwarded-For names the client (for per-IP rate limits).
+	TrustedProxies string
+	// RateLimits is on or off (benchmarks only; refused in production).
+	RateLimits string
+
+	// trustedProxies is TrustedProxies parsed by validate.
+	trustedProxies []netip.Prefix
+	// limits replaces ratelimit.Defaults when set (tests use small or
+	// generous rules); RateLimits=off still turns every limit off.
+	limits *ratelimit.Rules
+}
+
+// rateRules are the limits to enforce: none with --rate-limits=off, else
+// ratelimit.Defaults (or what a test put in limits).
+func (c config) rateRules() ratelimit.Rules {
+	switch {
+	case c.RateLimits == "off":
+		return ratelimit.Rules{}
+	case c.limits != nil:
+		return *c.limits
+	}
+	return ratelimit.Defaults()
 }
 
 // sandbox reports whether the built-in payment sandboxes (Infini, chain
@@ -70,6 +95,8 @@ func parseConfig(args []string) (config, error) {
 		{"mailgun-region", "TALLY_MAILGUN_REGION", "us", "us or eu (which Mailgun API), or an https:// API base URL", &c.MailgunRegion},
 		{"mailgun-webhook-signing-key", "TALLY_MAILGUN_WEBHOOK_SIGNING_KEY", "", "verifies Mailgun's delivery webhooks at /webhooks/mailgun", &c.MailgunSigningKey},
 		{"crypto-webhook-secrets", "TALLY_CRYPTO_WEBHOOK_SECRETS", "", "comma-separated secrets a chain watcher signs /webhooks/crypto with (Tally-Signature)", &c.CryptoWebhookSecrets},
+		{"trusted-proxies", "TALLY_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For gives the client address, e.g. 10.0.0.0/8; empty = trust none", &c.TrustedProxies},
+		{"rate-limits", "TALLY_RATE_LIMITS", "on", "on, or off for benchmarks only (refused in production); limits are per process", &c.RateLimits},
 	}
 	fs := flag.NewFlagSet("tally", flag.ContinueOnError)
 	fs.Usage = func() {
@@ -147,6 +174,50 @@ func (c *config) validate() error {
 	}
 	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
 		return fmt.Errorf("TALLY_MAIL_FROM (--mail-from) is %q; use an address such as invoices@mg.example.com", c.MailFrom)
+	}
+	if c.trustedProxies, err = ratelimit.ParsePrefixes(c.TrustedProxies); err != nil {
+		return fmt.Errorf("TALLY_TRUSTED_PROXIES (--trusted-proxies): %v", err)
+	}
+	if c.production() {
+		if err := c.productionSecrets(); err != nil {
+			return err
+		}
+	}
+	switch c.RateLimits {
+	case "", "on":
+		c.RateLimits = "on"
+	case "off":
+		if c.production() {
+			return errors.New("TALLY_RATE_LIMITS (--rate-limits) is off, which is for benchmarks only and refused in production: it would leave sign-in open to password guessing")
+		}
+	default:
+		return fmt.Errorf("TALLY_RATE_LIMITS (--rate-limits) is %q; use on or off (off is for benchmarks only)", c.RateLimits)
+	}
+	return nil
+}
+
+// productionSecrets refuses to run a production server that would silently
+// fall back to development behaviour: emails to the dev mailbox, delivery
+// webhooks or chain transfers that cannot be verified.
+func (c config) productionSecrets() error {
+	var missing []string
+	for _, s := range []struct{ name, value string }{
+		{"TALLY_MAILGUN_API_KEY", c.MailgunAPIKey},
+		{"TALLY_MAILGUN_DOMAIN", c.MailgunDomain},
+		{"TALLY_MAILGUN_WEBHOOK_SIGNING_KEY", c.MailgunSigningKey},
+		{"TALLY_CRYPTO_WEBHOOK_SECRETS", strings.Join(c.cryptoWebhookSecrets(), "")},
+	} {
+		if s.value == "" {
+			missing = append(missing, s.name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("production needs its secrets; set %s (emails are sent with Mailgun, and its delivery webhooks and chain transfers are verified with these)", strings.Join(missing, ", "))
+	}
+	for _, s := range c.cryptoWebhookSecrets() {
+		if len(s) < 32 {
+			return errors.New("TALLY_CRYPTO_WEBHOOK_SECRETS: each secret must be at least 32 characters in production (e.g. openssl rand -hex 32)")
+		}
 	}
 	return nil
 }

@@ -17,6 +17,9 @@ func TestConfigRejectsBadSettingsByName(t *testing.T) {
 		{[]string{"--env", "production"}, "TALLY_BASE_URL"},
 		{[]string{"--env", "production", "--base-url", "http://billing.example.com"}, "https"},
 		{[]string{"stray"}, "unexpected argument"},
+		{[]string{"--env", "production", "--base-url", "https://billing.example.com"}, "TALLY_MAILGUN_API_KEY, TALLY_MAILGUN_DOMAIN, TALLY_MAILGUN_WEBHOOK_SIGNING_KEY, TALLY_CRYPTO_WEBHOOK_SECRETS"},
+		{append(productionArgs(), "--crypto-webhook-secrets", "short"), "at least 32 characters"},
+		{append(productionArgs(), "--rate-limits", "off"), "TALLY_RATE_LIMITS"},
 	} {
 		_, err := parseConfig(tc.args)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -38,5 +41,22 @@ func TestConfigDefaultsAndEnvironment(t *testing.T) {
 	c, err = parseConfig([]string{"--addr", ":8080", "--base-url", "https://pay.example.com/"})
 	if err != nil || c.Addr != ":8080" || c.BaseURL != "https://pay.example.com" {
 		t.Fatalf("flags override env: %+v %v", c, err)
+	}
+}
+
+// productionArgs is a complete production configuration.
+func productionArgs() []string {
+	return []string{"--env", "production", "--base-url", "https://billing.example.com",
+		"--mailgun-api-key", "key-test", "--mailgun-domain", "mg.example.com",
+		"--mailgun-webhook-signing-key", "signing-test", "--crypto-webhook-secrets", strings.Repeat("s", 32)}
+}
+
+func TestProductionConfigStarts(t *testing.T) {
+	c, err := parseConfig(productionArgs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.production() || c.sandbox() {
+		t.Fatalf("production config: production=%v sandbox=%v", c.production(), c.sandbox())
 	}
 }

@@ -43,7 +43,7 @@ func startAppWith(t *testing.T, databaseURL string, change func(*config)) *testA
 	// provider return URLs and sandbox webhooks point back at it.
 	srv := httptest.NewUnstartedServer(nil)
 	cfg := config{Addr: "127.0.0.1:0", DataDir: t.TempDir(), DatabaseURL: databaseURL, Env: "development",
-		BaseURL: "http://" + srv.Listener.Addr().String()}
+		BaseURL: "http://" + srv.Listener.Addr().String(), limits: generousRules()}
 	if change != nil {
 		change(&cfg)
 	}

@@ -55,6 +55,8 @@ func run(ctx context.Context, args []string) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
+	// Shutdown does not wait for websockets; tell them the server is going.
+	srv.RegisterOnShutdown(a.api.Shutdown)
 	store := "SQLite " + cfg.DataDir + "/tally.db"
 	if a.db.Dialect == dialect.Postgres {
 		store = "PostgreSQL"

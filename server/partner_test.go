@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -76,7 +78,9 @@ func TestAPIKeyScopes(t *testing.T) {
 			t.Fatalf("apiKeys = %+v, want one key with [READ]", keys.APIKeys)
 		}
 		// A read key reads ...
-		var v struct{ Viewer struct{ Merchant struct{ Name string } } }
+		var v struct {
+			Viewer struct{ Merchant struct{ Name string } }
+		}
 		reader.do(`{ viewer { merchant { name } } }`, nil, &v)
 		if v.Viewer.Merchant.Name != "Scoped Shop" {
 			t.Fatalf("viewer = %+v", v)
@@ -107,7 +111,9 @@ func TestRevokedKeyStopsAtOnce(t *testing.T) {
 		ta := startApp(t, b)
 		owner := ta.signUp(t, "Revoking Shop")
 		key := owner.apiKey()
-		var me struct{ Viewer struct{ APIKey struct{ ID string } } }
+		var me struct {
+			Viewer struct{ APIKey struct{ ID string } }
+		}
 		key.do(`{ viewer { apiKey { id } } }`, nil, &me)
 		owner.do(`mutation($id: ID!) { revokeAPIKey(id: $id) { revokedAt } }`, map[string]any{"id": me.Viewer.APIKey.ID}, nil)
 		key.expectCode("UNAUTHENTICATED", "", `{ customers(first: 1) { totalCount } }`, nil)
@@ -224,7 +230,9 @@ func TestIdempotencyKeyInterruptedFirstAttempt(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
 		ta := startApp(t, b)
 		c := ta.signUp(t, "Crashing Shop")
-		var v struct{ Viewer struct{ Merchant struct{ ID string } } }
+		var v struct {
+			Viewer struct{ Merchant struct{ ID string } }
+		}
 		c.do(`{ viewer { merchant { id } } }`, nil, &v)
 		ctx := tenant.WithViewer(context.Background(), &tenant.Viewer{MerchantID: v.Viewer.Merchant.ID})
 		// The row a dead process leaves: claimed, lease long gone.
@@ -250,5 +258,101 @@ func TestIdempotencyKeyInterruptedFirstAttempt(t *testing.T) {
 		if err := claim.Finish([]byte(`{"data":{}}`)); err != nil {
 			t.Fatal(err)
 		}
+	})
+}
+
+// dropAfterSending writes a whole POST /query to a fresh connection and
+// hangs up without reading the answer: a client whose network died.
+func (c *client) dropAfterSending(key, query string, vars map[string]any) {
+	c.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	u, _ := url.Parse(c.url)
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nAuthorization: Bearer %s\r\nIdempotency-Key: %s\r\nContent-Length: %d\r\n\r\n%s",
+		u.Path, u.Host, c.token, key, len(body), body)
+	conn.Close()
+}
+
+// Create, issue and send, mark paid and record a collection, each sent once
+// over a connection that dropped and then retried with the same key: each
+// effect happens exactly once and the retry gets the answer.
+func TestRetriesAcrossDroppedConnections(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		c := ta.signUp(t, "Flaky Network Shop")
+		retry := func(key, query string, vars map[string]any, out any) {
+			t.Helper()
+			c.dropAfterSending(key, query, vars)
+			resp, r := c.send(map[string]string{"Idempotency-Key": key}, query, vars)
+			if len(r.Errors) > 0 {
+				t.Fatalf("retry of %s: %+v", key, r.Errors)
+			}
+			t.Logf("%s: retry replayed=%q", key, resp.Header.Get("Idempotent-Replayed"))
+			if out != nil {
+				if err := json.Unmarshal(r.Data, out); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		var cus struct{ CreateCustomer struct{ ID string } }
+		retry("cus-1", createCustomerOp, map[string]any{"in": map[string]any{"name": "Ada", "email": "ada@example.com"}}, &cus)
+		var d struct{ CreateInvoiceDraft struct{ ID string } }
+		retry("draft-1", `mutation($c: ID!) { createInvoiceDraft(input: {customerID: $c}) { id } }`, map[string]any{"c": cus.CreateCustomer.ID}, &d)
+		id := d.CreateInvoiceDraft.ID
+		retry("items-1", `mutation($id: ID!) { setInvoiceItems(id: $id, items: [{name: "Design", quantity: "2", unitPrice: "50.00"}]) { id } }`, map[string]any{"id": id}, nil)
+		retry("methods-1", `mutation($id: ID!) { setInvoicePaymentMethods(id: $id, methods: [INFINI_CARD]) { id } }`, map[string]any{"id": id}, nil)
+		var iss struct{ IssueInvoice struct{ Number string } }
+		retry("issue-1", `mutation($id: ID!) { issueInvoice(id: $id, send: true) { number } }`, map[string]any{"id": id}, &iss)
+		retry("paid-1", `mutation($id: ID!) { markInvoicePaid(id: $id, input: {amount: "40.00", channel: CASH}) { id } }`, map[string]any{"id": id}, nil)
+		retry("col-1", `mutation($in: RecordCollectionInput!) { recordCollection(input: $in) { collection { id } } }`,
+			map[string]any{"in": map[string]any{"amount": "60.00", "currency": "USD", "channel": "BANK_TRANSFER", "text": "payment " + iss.IssueInvoice.Number}}, nil)
+
+		var got struct {
+			Customers struct{ TotalCount int }
+			Invoices  struct{ TotalCount int }
+			Node      struct {
+				Status     string
+				AmountPaid string
+				Payments   []struct{ Amount string }
+				Emails     []struct{ Kind string }
+			}
+		}
+		c.do(`query($id: ID!) { customers(first: 1) { totalCount } invoices(first: 1) { totalCount }
+			node(id: $id) { ... on Invoice { status amountPaid payments { amount } emails { kind } } } }`, map[string]any{"id": id}, &got)
+		if got.Customers.TotalCount != 1 || got.Invoices.TotalCount != 1 {
+			t.Fatalf("%d customers, %d invoices; want 1 each", got.Customers.TotalCount, got.Invoices.TotalCount)
+		}
+		if got.Node.Status != "PAID" || got.Node.AmountPaid != "100.00" || len(got.Node.Payments) != 2 || len(got.Node.Emails) != 1 {
+			t.Fatalf("invoice after retries: %+v; want PAID, 100.00 in 2 payments, 1 email", got.Node)
+		}
+	})
+}
+
+// Development tools ask for the whole schema in one deep query (graphql-js's
+// getIntrospectionQuery nests ofType seven times): on a development server
+// that passes the operation limits, while mixing it with data does not.
+func TestIntrospectionForToolsInDevelopment(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		c := ta.signUp(t, "Tooling Shop")
+		typeRef := "kind name"
+		for range 7 {
+			typeRef = "kind name ofType { " + typeRef + " }"
+		}
+		q := `query IntrospectionQuery { __schema { queryType { name } types { kind name description
+			fields(includeDeprecated: true) { name description args { name type { ` + typeRef + ` } } type { ` + typeRef + ` } }
+			inputFields { name type { ` + typeRef + ` } } enumValues(includeDeprecated: true) { name } } } }`
+		var out struct {
+			Schema struct{ Types []struct{ Name string } } `json:"__schema"`
+		}
+		c.do(q, nil, &out)
+		if len(out.Schema.Types) < 50 {
+			t.Fatalf("introspection returned %d types", len(out.Schema.Types))
+		}
+		mixed := `{ viewer { merchant { name } } __schema { types { fields { args { type { ` + typeRef + ` } } } } } }`
+		c.expectCode("QUERY_LIMIT", "", mixed, nil)
 	})
 }

@@ -33,7 +33,7 @@ func (a *app) payPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	st := checkout.PageState{Failed: r.URL.Query().Get("failed") == "1"}
+	st := checkout.PageState{Failed: r.URL.Query().Get("failed") == "1", Nonce: newNonce()}
 	if sess := a.checkout.SessionFor(ctx, v.Invoice, r.URL.Query().Get("session")); sess != nil {
 		if sess.OrderID != nil {
 			if err := a.checkout.Refresh(ctx, v.Invoice.ID); err != nil {
@@ -56,7 +56,7 @@ func (a *app) payPage(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer") // the token is in the URL
-	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Content-Security-Policy", payPolicy(st.Nonce))
 	_, _ = w.Write(page)
 }
 

@@ -74,6 +74,7 @@ func (a *app) invoicePDF(w http.ResponseWriter, r *http.Request) {
 		disposition = "attachment"
 	}
 	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Security-Policy", pdfPolicy)
 	w.Header().Set("Content-Disposition", disposition+`; filename="`+snap.FileName()+`"`)
 	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	w.Header().Set("Cache-Control", "private, no-store")

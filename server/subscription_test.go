@@ -165,22 +165,59 @@ func TestSubscriptionAuth(t *testing.T) {
 			ws.expectClose(4401)
 		})
 		t.Run("subscribe before connection_init", func(t *testing.T) {
-			// graphql-transport-ws asks for 4401 Unauthorized here; gqlgen
-			// (v0.17.98, websocket.go init) refuses any first message other
-			// than connection_init with 1002 "unexpected message". Either
-			// way no operation runs.
+			// graphql-transport-ws: 4401 Unauthorized, and no operation runs.
 			ws := dialWS(t, ta.srv.URL, nil)
 			ws.send(wsMessage{Type: "subscribe", ID: "1", Payload: mustJSON(map[string]any{"query": statusSubscription})})
-			ws.expectClose(websocket.StatusProtocolError)
+			ws.expectClose(4401)
 			if n := ta.events.Subscribers(); n != 0 {
 				t.Errorf("subscribers = %d, want 0", n)
 			}
+		})
+		t.Run("connection_init twice", func(t *testing.T) {
+			ws := dialWS(t, ta.srv.URL, nil)
+			ws.init(map[string]any{"token": c.token})
+			ws.send(wsMessage{Type: "connection_init", Payload: mustJSON(map[string]any{"token": c.token})})
+			ws.expectClose(4429)
 		})
 		t.Run("API key", func(t *testing.T) {
 			var key struct{ CreateAPIKey struct{ Secret string } }
 			c.do(`mutation { createAPIKey(input: {name: "Live feed"}) { secret } }`, nil, &key)
 			ws := dialWS(t, ta.srv.URL, nil)
 			ws.init(map[string]any{"token": key.CreateAPIKey.Secret})
+		})
+		t.Run("revoking the key closes its socket", func(t *testing.T) {
+			var key struct {
+				CreateAPIKey struct {
+					Secret string
+					APIKey struct{ ID string }
+				}
+			}
+			c.do(`mutation { createAPIKey(input: {name: "Revoked feed", scopes: [READ]}) { secret apiKey { id } } }`, nil, &key)
+			ws := dialWS(t, ta.srv.URL, nil)
+			ws.init(map[string]any{"token": key.CreateAPIKey.Secret})
+			ws.subscribe("1", nil)
+			waitSubscribers(t, ta, 1)
+			c.do(`mutation($id: ID!) { revokeAPIKey(id: $id) { id } }`, map[string]any{"id": key.CreateAPIKey.APIKey.ID}, nil)
+			ws.expectClose(4403)
+			for deadline := time.Now().Add(deliveryTimeout); ta.events.Subscribers() > 0; time.Sleep(5 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("the revoked key's subscription is still open (%d subscribers)", ta.events.Subscribers())
+				}
+			}
+		})
+		t.Run("signing out closes the session's socket", func(t *testing.T) {
+			other := ta.signUp(t, "Leaving Shop")
+			ws := dialWS(t, ta.srv.URL, nil)
+			ws.init(map[string]any{"token": other.token})
+			other.do(`mutation { signOut }`, nil, nil)
+			ws.expectClose(4403)
+		})
+		t.Run("a write-only key cannot listen", func(t *testing.T) {
+			var key struct{ CreateAPIKey struct{ Secret string } }
+			c.do(`mutation { createAPIKey(input: {name: "Writer", scopes: [WRITE]}) { secret } }`, nil, &key)
+			ws := dialWS(t, ta.srv.URL, nil)
+			ws.send(wsMessage{Type: "connection_init", Payload: mustJSON(map[string]any{"token": key.CreateAPIKey.Secret})})
+			ws.expectClose(4403)
 		})
 		t.Run("session cookie", func(t *testing.T) {
 			// The cookie a browser got from signing up, with nothing in

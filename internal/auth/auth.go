@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/netip"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -22,6 +24,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/fault"
 	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/ratelimit"
 	"github.com/tally-invoicing/tally/internal/reference"
 	"github.com/tally-invoicing/tally/internal/tenant"
 	"github.com/tally-invoicing/tally/internal/validate"
@@ -58,12 +61,56 @@ type Service struct {
 	// OnRevoke, if set, is called after an API key is revoked or a session
 	// ends, with the id of that key or session.
 	OnRevoke func(ctx context.Context, merchantID, credentialID string)
-	now      func() time.Time
+	// Limits slow password guessing and account spam; a nil limiter allows
+	// everything.
+	Limits Limits
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For
+	// Middleware believes when it finds the client's address.
+	TrustedProxies []netip.Prefix
+	now            func() time.Time
+	// hashing holds a token per bcrypt operation running (withHashSlot).
+	hashing chan struct{}
+}
+
+// Limits are the rate limits on signing in and up (the numbers are in
+// ratelimit.Defaults). The per-IP ones apply only to calls made within an
+// HTTP request that went through Middleware, which knows the address.
+type Limits struct {
+	// SignInPerIP counts every sign-in attempt from an address, right or
+	// wrong.
+	SignInPerIP *ratelimit.Limiter
+	// SignInPerAccount counts failed sign-ins for an email. It is checked
+	// before the password is, so while it is exhausted even the right
+	// password is refused, but only failures are charged: whoever knows
+	// the password is never slowed down by their own sign-ins.
+	SignInPerAccount *ratelimit.Limiter
+	// SignUpPerIP counts every sign-up attempt from an address.
+	SignUpPerIP *ratelimit.Limiter
 }
 
 // NewService returns a Service storing accounts through client.
 func NewService(client *ent.Client) *Service {
-	return &Service{client: client, BcryptCost: bcrypt.DefaultCost, now: time.Now}
+	return &Service{client: client, BcryptCost: bcrypt.DefaultCost, now: time.Now,
+		hashing: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
+}
+
+// withHashSlot runs fn, a bcrypt operation, once fewer than half the CPUs are busy
+// with others. A password check is tens of milliseconds of pure CPU: a
+// burst of sign-ins (the rate limits still allow some from every address)
+// must queue behind each other, not starve every other request.
+func (s *Service) withHashSlot(ctx context.Context, fn func()) error {
+	if s.hashing == nil {
+		fn()
+		return nil
+	}
+	select {
+	case s.hashing <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.hashing }()
+	fn()
+	return nil
 }
 
 // SignUpInput is what a new merchant gives.
@@ -82,6 +129,11 @@ type Session struct {
 
 // SignUp creates a merchant and its first user and signs the user in.
 func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*Session, error) {
+	if ip := ClientIP(ctx); ip != "" {
+		if ok, wait := s.Limits.SignUpPerIP.Allow(ratelimit.IPKey(ip)); !ok {
+			return nil, s.Limits.SignUpPerIP.Err(wait)
+		}
+	}
 	name := strings.TrimSpace(in.MerchantName)
 	if name == "" {
 		return nil, fault.Invalid("merchantName", "enter your business name")
@@ -108,7 +160,10 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*Session, error) 
 		}
 		currency = c.Code
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), s.BcryptCost)
+	var hash []byte
+	if herr := s.withHashSlot(ctx, func() { hash, err = bcrypt.GenerateFromPassword([]byte(in.Password), s.BcryptCost) }); herr != nil {
+		return nil, herr
+	}
 	if err != nil {
 		return nil, fmt.Errorf("hash password: %w", err)
 	}
@@ -156,18 +211,44 @@ var errCodeTaken = errors.New("merchant reference code taken")
 // an unknown email takes as long as one with a wrong password.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), bcrypt.DefaultCost)
 
-// SignIn checks an email and password and starts a session.
+// SignIn checks an email and password and starts a session. While a rate
+// limit refuses it, it returns a *ratelimit.Error (code RATE_LIMITED)
+// without looking at the password.
 func (s *Service) SignIn(ctx context.Context, email, password string) (*Session, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if ip := ClientIP(ctx); ip != "" {
+		if ok, wait := s.Limits.SignInPerIP.Allow(ratelimit.IPKey(ip)); !ok {
+			return nil, s.Limits.SignInPerIP.Err(wait)
+		}
+	}
+	// Unknown emails are limited like known ones, so the limit does not
+	// tell which accounts exist.
+	attempt, ok, wait := s.Limits.SignInPerAccount.Begin(email)
+	if !ok {
+		return nil, s.Limits.SignInPerAccount.Err(wait)
+	}
+	ses, err := s.signIn(ctx, email, password)
+	attempt.End(errors.Is(err, ErrBadCredentials))
+	return ses, err
+}
+
+func (s *Service) signIn(ctx context.Context, email, password string) (*Session, error) {
 	sys := tenant.System(ctx)
-	u, err := s.client.User.Query().Where(user.Email(strings.ToLower(strings.TrimSpace(email)))).Only(sys)
+	u, err := s.client.User.Query().Where(user.Email(email)).Only(sys)
 	if ent.IsNotFound(err) {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		if err := s.withHashSlot(ctx, func() { _ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password)) }); err != nil {
+			return nil, err
+		}
 		return nil, ErrBadCredentials
 	}
 	if err != nil {
 		return nil, err
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+	var mismatch error
+	if err := s.withHashSlot(ctx, func() { mismatch = bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) }); err != nil {
+		return nil, err
+	}
+	if mismatch != nil {
 		return nil, ErrBadCredentials
 	}
 	return s.newSession(sys, s.client, u)

@@ -35,6 +35,7 @@ func Find(ctx context.Context, client *ent.Client, token string) (*ent.Invoice, 
 }
 
 type pageView struct {
+	Nonce      string
 	Title      string
 	Merchant   string
 	Number     string
@@ -80,6 +81,8 @@ type PageState struct {
 	Session *ent.CheckoutSession
 	// Failed is set when the provider sent the payer back after a failure.
 	Failed bool
+	// Nonce lets the page's one script run under its Content-Security-Policy.
+	Nonce string
 }
 
 // Render writes the payment page for v. The invoice document is shown in a
@@ -114,6 +117,7 @@ func (s *Service) Render(ctx context.Context, v *View, st PageState) ([]byte, er
 		DownloadURL: pdf + "&download=1",
 		StartURL:    "/pay/" + token + "/start",
 		EventsURL:   "/pay/" + token + "/events",
+		Nonce:       st.Nonce,
 	}
 	if snap.DueDate != nil {
 		pv.DueDate = snap.DueDate.Format("2 January 2006")

@@ -45,6 +45,11 @@ type Options[T any] struct {
 	// process, and not at all when no subscriber here wants the message. An
 	// error is logged and the message dropped. Nil delivers the zero T.
 	Load func(ctx context.Context, m Message) (T, error)
+	// LoadBatch, when set, replaces Load: it loads every message of a batch
+	// at once (messages that queued up while the last batch was loading),
+	// so a busy bus costs a few queries per batch, not per message.
+	// Messages missing from the result are dropped with a log line.
+	LoadBatch func(ctx context.Context, ms []Message) (map[Message]T, error)
 	// Buffer is each subscriber's channel capacity; default 64.
 	Buffer int
 	// Channel is the PostgreSQL NOTIFY channel; default StatusChannel.
@@ -106,7 +111,17 @@ func NewLocal[T any](opts Options[T]) *Bus[T] {
 		for {
 			select {
 			case m := <-b.local:
-				b.dispatch(m)
+				batch := []Message{m}
+			drain:
+				for len(batch) < maxBatch {
+					select {
+					case m := <-b.local:
+						batch = append(batch, m)
+					default:
+						break drain
+					}
+				}
+				b.dispatch(batch)
 			case <-b.ctx.Done():
 				return
 			}
@@ -154,48 +169,93 @@ func (b *Bus[T]) PublishAll(ctx context.Context, ms []Message) error {
 	return nil
 }
 
-// dispatch loads m once and offers it to the merchant's subscribers. It runs
-// on the bus's single dispatch goroutine, so deliveries keep publish order.
-func (b *Bus[T]) dispatch(m Message) {
-	b.mu.Lock()
-	set := b.subs[m.MerchantID]
-	candidates := make([]*Subscription[T], 0, len(set))
-	for s := range set {
-		candidates = append(candidates, s)
-	}
-	b.mu.Unlock()
+// maxBatch bounds how many queued messages one dispatch loads together.
+const maxBatch = 256
 
-	// Filters are caller code: run them outside the lock.
-	targets := candidates[:0]
-	for _, s := range candidates {
-		if s.filter == nil || s.filter(m) {
-			targets = append(targets, s)
+// dispatch loads each message of batch once and offers it to its
+// merchant's subscribers. It runs on the bus's single dispatch goroutine,
+// so deliveries keep publish order.
+func (b *Bus[T]) dispatch(batch []Message) {
+	targets := make([][]*Subscription[T], len(batch))
+	var wanted []Message
+	for i, m := range batch {
+		b.mu.Lock()
+		set := b.subs[m.MerchantID]
+		candidates := make([]*Subscription[T], 0, len(set))
+		for s := range set {
+			candidates = append(candidates, s)
+		}
+		b.mu.Unlock()
+		// Filters are caller code: run them outside the lock.
+		for _, s := range candidates {
+			if s.filter == nil || s.filter(m) {
+				targets[i] = append(targets[i], s)
+			}
+		}
+		if len(targets[i]) > 0 {
+			wanted = append(wanted, m)
 		}
 	}
-	if len(targets) == 0 {
+	if len(wanted) == 0 {
 		return
 	}
+	values := b.load(wanted)
+	for i, m := range batch {
+		if len(targets[i]) == 0 {
+			continue
+		}
+		v, ok := values[m]
+		if !ok {
+			continue // load failed; logged
+		}
+		d := Delivery[T]{Message: m, Value: v}
+		for _, s := range targets[i] {
+			if !s.offer(d) {
+				b.remove(s)
+				n := b.dropped.Add(1)
+				b.opts.Logger.Warn("event: slow subscriber dropped", "merchant", m.MerchantID, "dropped_total", n)
+			}
+		}
+	}
+}
 
-	var v T
-	if b.opts.Load != nil {
-		ctx, cancel := context.WithTimeout(b.ctx, loadTimeout)
-		var err error
-		v, err = b.opts.Load(ctx, m)
-		cancel()
+// load turns messages into values with LoadBatch, Load, or neither (the
+// zero T).
+func (b *Bus[T]) load(ms []Message) map[Message]T {
+	out := make(map[Message]T, len(ms))
+	ctx, cancel := context.WithTimeout(b.ctx, loadTimeout)
+	defer cancel()
+	switch {
+	case b.opts.LoadBatch != nil:
+		values, err := b.opts.LoadBatch(ctx, ms)
 		if err != nil {
-			b.opts.Logger.Error("event: load, message dropped", "merchant", m.MerchantID,
-				"invoice", m.InvoiceID, "event", m.EventID, "err", err)
-			return
+			b.opts.Logger.Error("event: load, messages dropped", "messages", len(ms), "err", err)
+			return out
+		}
+		for _, m := range ms {
+			if v, ok := values[m]; ok {
+				out[m] = v
+			} else {
+				b.opts.Logger.Error("event: load, message dropped", "merchant", m.MerchantID, "invoice", m.InvoiceID, "event", m.EventID)
+			}
+		}
+	case b.opts.Load != nil:
+		for _, m := range ms {
+			v, err := b.opts.Load(ctx, m)
+			if err != nil {
+				b.opts.Logger.Error("event: load, message dropped", "merchant", m.MerchantID,
+					"invoice", m.InvoiceID, "event", m.EventID, "err", err)
+				continue
+			}
+			out[m] = v
+		}
+	default:
+		var zero T
+		for _, m := range ms {
+			out[m] = zero
 		}
 	}
-	d := Delivery[T]{Message: m, Value: v}
-	for _, s := range targets {
-		if !s.offer(d) {
-			b.remove(s)
-			n := b.dropped.Add(1)
-			b.opts.Logger.Warn("event: slow subscriber dropped", "merchant", m.MerchantID, "dropped_total", n)
-		}
-	}
+	return out
 }
 
 // Subscribe returns a subscription to merchantID's messages that filter

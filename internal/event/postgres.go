@@ -79,16 +79,22 @@ func (b *Bus[T]) listen() {
 			if b.ctx.Err() != nil {
 				continue
 			}
-			if n == nil {
-				b.opts.Logger.Warn("event: listener reconnected; status changes made while it was down were missed")
-				continue
+			// Take whatever else has queued up meanwhile: one load for all.
+			batch := b.decode(nil, n)
+		drain:
+			for len(batch) < maxBatch {
+				select {
+				case n, ok := <-b.listener.Notify:
+					if !ok {
+						b.dispatch(batch)
+						return
+					}
+					batch = b.decode(batch, n)
+				default:
+					break drain
+				}
 			}
-			var m Message
-			if err := json.Unmarshal([]byte(n.Extra), &m); err != nil {
-				b.opts.Logger.Error("event: bad notification payload, dropped", "payload", n.Extra, "err", err)
-				continue
-			}
-			b.dispatch(m)
+			b.dispatch(batch)
 		case <-time.After(pingIdle):
 			// Not inline: a ping waits for its reply behind notifications
 			// that only this goroutine reads.
@@ -101,6 +107,20 @@ func (b *Bus[T]) listen() {
 			}()
 		}
 	}
+}
+
+// decode appends n's message to batch; bad payloads are logged and skipped.
+func (b *Bus[T]) decode(batch []Message, n *pq.Notification) []Message {
+	if n == nil {
+		b.opts.Logger.Warn("event: listener reconnected; status changes made while it was down were missed")
+		return batch
+	}
+	var m Message
+	if err := json.Unmarshal([]byte(n.Extra), &m); err != nil {
+		b.opts.Logger.Error("event: bad notification payload, dropped", "payload", n.Extra, "err", err)
+		return batch
+	}
+	return append(batch, m)
 }
 
 func (b *Bus[T]) listenerEvent(ev pq.ListenerEventType, err error) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/collection"
+	entinvoice "github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/internal/database"
@@ -330,20 +331,45 @@ type Change struct {
 	At      time.Time
 }
 
-// LoadChange reads the change an event.Message names. It runs once per
-// message per process, before fan-out to subscribers.
-func (s *Service) LoadChange(ctx context.Context, m event.Message) (*Change, error) {
+// LoadChanges reads the changes event.Messages name, in two queries
+// whatever their number. The event bus calls it once per batch per
+// process; a message whose event is not a status change of its merchant's
+// invoice is left out.
+func (s *Service) LoadChanges(ctx context.Context, ms []event.Message) (map[event.Message]*Change, error) {
 	ctx = tenant.System(ctx)
-	ev, err := s.client.InvoiceEvent.Get(ctx, m.EventID)
+	ids := make([]string, 0, len(ms))
+	for _, m := range ms {
+		ids = append(ids, m.EventID)
+	}
+	evs, err := s.client.InvoiceEvent.Query().Where(invoiceevent.IDIn(ids...)).All(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load invoice event %s: %w", m.EventID, err)
+		return nil, fmt.Errorf("load invoice events: %w", err)
 	}
-	inv, err := s.client.Invoice.Get(ctx, ev.InvoiceID)
+	byID := make(map[string]*ent.InvoiceEvent, len(evs))
+	invoiceIDs := make([]string, 0, len(evs))
+	for _, ev := range evs {
+		byID[ev.ID] = ev
+		invoiceIDs = append(invoiceIDs, ev.InvoiceID)
+	}
+	invs, err := s.client.Invoice.Query().Where(entinvoice.IDIn(invoiceIDs...)).All(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load invoice %s: %w", ev.InvoiceID, err)
+		return nil, fmt.Errorf("load invoices: %w", err)
 	}
-	if ev.ToStatus == nil || inv.MerchantID != m.MerchantID {
-		return nil, fmt.Errorf("invoice event %s is not a status change of merchant %s", m.EventID, m.MerchantID)
+	invByID := make(map[string]*ent.Invoice, len(invs))
+	for _, inv := range invs {
+		invByID[inv.ID] = inv
 	}
-	return &Change{Invoice: inv, From: ev.FromStatus, To: *ev.ToStatus, Version: ev.InvoiceVersion, At: ev.At}, nil
+	out := make(map[event.Message]*Change, len(ms))
+	for _, m := range ms {
+		ev := byID[m.EventID]
+		if ev == nil || ev.ToStatus == nil {
+			continue
+		}
+		inv := invByID[ev.InvoiceID]
+		if inv == nil || inv.MerchantID != m.MerchantID {
+			continue
+		}
+		out[m] = &Change{Invoice: inv, From: ev.FromStatus, To: *ev.ToStatus, Version: ev.InvoiceVersion, At: ev.At}
+	}
+	return out, nil
 }

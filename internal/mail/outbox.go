@@ -235,6 +235,16 @@ func (o *Outbox) attempt(ctx context.Context, id string) {
 		}, invoiceevent.TypeEMAIL_SENT, fmt.Sprintf("to %s via %s (attempt %d)", e.To, o.sender.Name(), e.Attempts))
 		return
 	}
+	if ctx.Err() != nil {
+		// Shutting down, not a failure: hand the email back for the next
+		// worker at once, without counting the attempt.
+		err := o.client.Email.Update().Where(entemail.ID(e.ID), entemail.LeaseOwner(o.owner)).
+			ClearLeaseOwner().ClearLeaseUntil().AddAttempts(-1).Exec(context.WithoutCancel(ctx))
+		if err != nil {
+			o.log.Warn("hand back email on shutdown", "email", e.ID, "err", err)
+		}
+		return
+	}
 	o.log.Warn("email attempt failed", "email", e.ID, "attempt", e.Attempts, "err", sendErr)
 	if errors.Is(sendErr, ErrPermanent) || e.Attempts >= o.MaxAttempts {
 		o.finish(ctx, e, func(upd *ent.EmailUpdate) {

@@ -1,0 +1,100 @@
+package ratelimit
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"time"
+
+	"github.com/tally-invoicing/tally/internal/fault"
+)
+
+// Error is a refusal: a fault.Error with code RATE_LIMITED (errors.As and
+// fault.As find it) that also says when to retry.
+type Error struct {
+	// Limit is the rule's name, e.g. "sign-in per account".
+	Limit      string
+	RetryAfter time.Duration
+	fault      *fault.Error
+}
+
+// Err returns the error refusing a request to l for retryAfter.
+func (l *Limiter) Err(retryAfter time.Duration) *Error {
+	msg := l.rule.Message
+	if msg == "" {
+		msg = "too many requests"
+	}
+	msg = fmt.Sprintf("%s; try again in %d s", msg, Seconds(retryAfter))
+	return &Error{Limit: l.rule.Name, RetryAfter: retryAfter, fault: fault.New(fault.CodeRateLimited, msg)}
+}
+
+func (e *Error) Error() string { return e.fault.Message }
+
+// Unwrap makes the error a fault.Error with code RATE_LIMITED.
+func (e *Error) Unwrap() error { return e.fault }
+
+// Seconds is d as Retry-After gives it: whole seconds, rounded up, at least 1.
+func Seconds(d time.Duration) int {
+	s := int(math.Ceil(d.Seconds()))
+	return max(s, 1)
+}
+
+// WriteText answers 429 Too Many Requests with Retry-After and a one-line
+// plain-text body naming the limit.
+func WriteText(w http.ResponseWriter, e *Error) {
+	h := w.Header()
+	h.Set("Retry-After", strconv.Itoa(Seconds(e.RetryAfter)))
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusTooManyRequests)
+	fmt.Fprintf(w, "%s (limit: %s)\n", e.Error(), e.Limit)
+}
+
+// WriteGraphQL answers 429 Too Many Requests with Retry-After and a GraphQL
+// response body, shaped like every other GraphQL error Tally sends:
+//
+//	{"errors":[{"message":"…; try again in 4 s","extensions":{"code":"RATE_LIMITED","retryAfter":4}}]}
+func WriteGraphQL(w http.ResponseWriter, e *Error) {
+	secs := Seconds(e.RetryAfter)
+	h := w.Header()
+	h.Set("Retry-After", strconv.Itoa(secs))
+	h.Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusTooManyRequests)
+	type ext struct {
+		Code       string `json:"code"`
+		RetryAfter int    `json:"retryAfter"`
+	}
+	type gqlErr struct {
+		Message    string `json:"message"`
+		Extensions ext    `json:"extensions"`
+	}
+	_ = json.NewEncoder(w).Encode(struct {
+		Errors []gqlErr `json:"errors"`
+	}{[]gqlErr{{Message: e.Error(), Extensions: ext{Code: string(fault.CodeRateLimited), RetryAfter: secs}}}})
+}
+
+// Middleware refuses requests over l's limit for key(r), answering with
+// reject (WriteText or WriteGraphQL). Requests whose key is "" are not
+// limited. With a nil l it returns next itself.
+func Middleware(l *Limiter, key func(*http.Request) string, reject func(http.ResponseWriter, *Error), next http.Handler) http.Handler {
+	if l == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if k := key(r); k != "" {
+			if ok, wait := l.Allow(k); !ok {
+				reject(w, l.Err(wait))
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// PerIP is Middleware keyed by the client's address (ClientIP, then IPKey).
+func PerIP(l *Limiter, trusted []netip.Prefix, reject func(http.ResponseWriter, *Error), next http.Handler) http.Handler {
+	return Middleware(l, func(r *http.Request) string { return IPKey(ClientIP(r, trusted)) }, reject, next)
+}
