@@ -158,3 +158,34 @@ export async function signUp(page, { name, email, password }) {
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.waitForURL('**/invoices');
 }
+
+/**
+ * Watches page for what a person's console would show: CSP violations
+ * (securitypolicyviolation events and Chromium's "Refused to ..." reports),
+ * other console errors and warnings, uncaught exceptions, and a page of the
+ * dashboard served without a Content-Security-Policy or with one that allows
+ * eval. Returns { problems, policies }, filled as they happen: a test
+ * asserts problems stays empty; policies are those the pages came with.
+ */
+export async function watchConsole(page) {
+  const problems = [];
+  const policies = new Set();
+  // Added by the browser itself, not the page, so the CSP doesn't block it.
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`securitypolicyviolation: ${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
+  page.on('response', (res) => {
+    if (res.request().resourceType() !== 'document' || !res.ok()) return;
+    const policy = res.headers()['content-security-policy'];
+    if (!policy) problems.push(`no Content-Security-Policy on ${res.url()}`);
+    else if (/unsafe-eval/.test(policy)) problems.push(`the policy on ${res.url()} allows eval: ${policy}`);
+    else policies.add(policy);
+  });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  return { problems, policies };
+}

@@ -12,6 +12,7 @@ import { APIKeysPage } from '../features/apikeys/APIKeysPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { PaymentSettingsPage } from '../features/settings/PaymentSettingsPage';
 import { EmailsPage } from '../features/emails/EmailsPage';
+import { GraphiQLPage } from '../features/graphiql/GraphiQLPage';
 import { NotFoundPage } from './NotFoundPage';
 
 const publicPaths = ['/sign-in', '/sign-up'];
@@ -38,6 +39,8 @@ export const router = createBrowserRouter([
     children: [
       { path: '/sign-in', element: <SignInPage /> },
       { path: '/sign-up', element: <SignUpPage /> },
+      // Full-window, outside the dashboard's frame; the editor loads lazily.
+      { path: '/graphiql', element: <GraphiQLPage /> },
       {
         element: <AppLayout />,
         children: [

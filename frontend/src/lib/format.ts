@@ -18,6 +18,28 @@ export function formatDateTime(value: string | null | undefined): string {
   return value ? dateTimeFmt.format(new Date(value)) : '—';
 }
 
+const relativeFmt = new Intl.RelativeTimeFormat('en-US', { numeric: 'auto' });
+const relativeUnits: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 86_400],
+  ['month', 30 * 86_400],
+  ['week', 7 * 86_400],
+  ['day', 86_400],
+  ['hour', 3_600],
+  ['minute', 60],
+];
+
+/** "just now", "5 minutes ago", "yesterday", "3 weeks ago", relative to now (ms). */
+export function formatRelative(value: string, now: number = Date.now()): string {
+  const seconds = (new Date(value).getTime() - now) / 1000;
+  if (Math.abs(seconds) < 45) return 'just now';
+  for (const [unit, size] of relativeUnits) {
+    if (Math.abs(seconds) >= size || unit === 'minute') {
+      return relativeFmt.format(Math.round(seconds / size), unit);
+    }
+  }
+  return 'just now';
+}
+
 /** A due date is a calendar day, sent as its last second in UTC (see dayToTime). */
 export function formatDueDate(value: string | null | undefined): string {
   return value ? utcDateFmt.format(new Date(value)) : '—';

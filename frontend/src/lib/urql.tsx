@@ -1,5 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
-import { createClient as createWSClient, type Client as WSClient } from 'graphql-ws';
+// graphql-ws/client, not graphql-ws: the package's index also has the server,
+// which pulls graphql-js into the vendor chunk.
+import { createClient as createWSClient, type Client as WSClient } from 'graphql-ws/client';
 import { Client, Provider, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from 'urql';
 
 // The GraphQL client. Auth is an HttpOnly session cookie the server sets on
@@ -7,8 +9,11 @@ import { Client, Provider, cacheExchange, fetchExchange, mapExchange, subscripti
 // sends the same cookie with the WebSocket handshake, so subscriptions need
 // no connection_init payload.
 
+/** Sent with every HTTP request to /query (see fetchOptions below). */
+export const preflightHeader = 'GraphQL-Require-Preflight';
+
 /** ws:// or wss:// to /query on this origin (in development, Vite proxies it). */
-function socketURL(): string {
+export function socketURL(): string {
   const { protocol, host } = window.location;
   return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}/query`;
 }
@@ -54,7 +59,10 @@ function createSession(onUnauthenticated: () => void): Session {
 
   const client = new Client({
     url: '/query',
-    fetchOptions: { credentials: 'same-origin' },
+    // GraphQL-Require-Preflight: the server refuses a multipart request
+    // (statement uploads) without it, since a plain HTML form on another site
+    // can't set a custom header: CSRF protection. Sent on every request.
+    fetchOptions: { credentials: 'same-origin', headers: { [preflightHeader]: '1' } },
     preferGetMethod: false,
     exchanges: [
       mapExchange({
