@@ -394,7 +394,10 @@ func run() int {
 		}
 		tails = append(tails, fmt.Sprintf("%s %.1f%s", rr.op, rr.ratio, mark))
 	}
-	pass := h5xx == 0 && internal == 0 && violations == 0 && dupBad == 0 && tailsOK && ok > 0
+	// Under -crash, latency is dominated by the outages: the crash test is
+	// judged by what survived it, not by its tail (printed all the same).
+	tailsJudged := tailsOK || cfg.crash > 0
+	pass := h5xx == 0 && internal == 0 && violations == 0 && dupBad == 0 && tailsJudged && ok > 0
 	verdict := "PASS"
 	if !pass {
 		verdict = "FAIL"
@@ -403,8 +406,12 @@ func run() int {
 	if violations < 0 {
 		vs = "not checked"
 	}
-	fmt.Printf("\nVERDICT: %s — HTTP 5xx: %d, GraphQL INTERNAL: %d, invariant violations: %s, duplicates not run once: %d, p99/p50 < 10 per op: %v (%s)\n",
-		verdict, h5xx, internal, vs, dupBad, tailsOK, strings.Join(tails, ", "))
+	judged := ""
+	if cfg.crash > 0 {
+		judged = " [not judged under -crash]"
+	}
+	fmt.Printf("\nVERDICT: %s — HTTP 5xx: %d, GraphQL INTERNAL: %d, invariant violations: %s, duplicates not run once: %d, p99/p50 < 10 per op: %v%s (%s)\n",
+		verdict, h5xx, internal, vs, dupBad, tailsOK, judged, strings.Join(tails, ", "))
 	if !pass {
 		return 1
 	}
