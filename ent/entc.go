@@ -6,10 +6,14 @@ package main
 
 import (
 	"log"
+	"strings"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/tally-invoicing/tally/ent/schemadoc"
 )
 
 func main() {
@@ -18,6 +22,7 @@ func main() {
 		entgql.WithSchemaGenerator(),
 		entgql.WithSchemaPath("graph/ent.graphql"),
 		entgql.WithNodeDescriptor(false),
+		entgql.WithSchemaHook(describe),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
@@ -33,4 +38,49 @@ func main() {
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
+}
+
+// describe fills in the descriptions entgql has no annotation for: entity
+// types and enum values (from ent/schemadoc), the values of the generated
+// <Type>OrderField enums, and connection edges whose ent Comment entgql
+// drops.
+func describe(g *gen.Graph, s *ast.Schema) error {
+	for name, d := range schemadoc.TypeDescriptions {
+		if t := s.Types[name]; t != nil && t.Description == "" {
+			t.Description = d
+		}
+	}
+	for name, values := range schemadoc.EnumValueDescriptions {
+		t := s.Types[name]
+		if t == nil {
+			continue
+		}
+		for _, v := range t.EnumValues {
+			if d, ok := values[v.Name]; ok && v.Description == "" {
+				v.Description = d
+			}
+		}
+	}
+	for name, t := range s.Types {
+		if strings.HasSuffix(name, "OrderField") && t.Kind == ast.Enum {
+			for _, v := range t.EnumValues {
+				if v.Description == "" {
+					v.Description = "Order by " + strings.ToLower(strings.ReplaceAll(v.Name, "_", " ")) + "."
+				}
+			}
+		}
+	}
+	for _, n := range g.Nodes {
+		t := s.Types[n.Name]
+		if t == nil {
+			continue
+		}
+		for _, e := range n.Edges {
+			sf := e.StructField()
+			if f := t.Fields.ForName(strings.ToLower(sf[:1]) + sf[1:]); f != nil && f.Description == "" {
+				f.Description = e.Comment()
+			}
+		}
+	}
+	return nil
 }

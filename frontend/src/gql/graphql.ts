@@ -21,10 +21,15 @@ export type AllocationInput = {
 
 /** AllocationRule is enum for the field rule */
 export type AllocationRule =
+  /** No reference; the amount equals the customer's only open invoice of that amount (the oldest wins). */
   | 'AMOUNT'
+  /** Paid through the invoice's own checkout (Infini card or a wallet transfer of its unique amount). */
   | 'CHECKOUT'
+  /** No reference; the amount equals the sum of several of the customer's open invoices. */
   | 'COMBINATION'
+  /** Allocated by a person: markInvoicePaid or allocateCollection. */
   | 'MANUAL'
+  /** The invoice's RF payment reference (or number) was found in the payment's text. */
   | 'REFERENCE';
 
 /** Filters for the collections list. */
@@ -39,8 +44,11 @@ export type CollectionFilter = {
 
 /** CollectionStatus is enum for the field status */
 export type CollectionStatus =
+  /** Fully allocated to invoices. */
   | 'MATCHED'
+  /** Some allocated; the rest (unallocated) is waiting for review, or is the customer's credit. */
   | 'PARTIAL'
+  /** Nothing allocated yet: waiting in the review queue. */
   | 'UNMATCHED';
 
 /** A new API key. */
@@ -81,15 +89,22 @@ export type CryptoWalletInput = {
 
 /** EmailKind is enum for the field kind */
 export type EmailKind =
+  /** The invoice itself, with the PDF attached and the payment link. */
   | 'INVOICE'
+  /** A reminder about an unpaid invoice. */
   | 'REMINDER';
 
 /** EmailStatus is enum for the field status */
 export type EmailStatus =
+  /** The recipient's server rejected it; the address is marked as bouncing. */
   | 'BOUNCED'
+  /** The recipient's server accepted it. */
   | 'DELIVERED'
+  /** Tally gave up after its attempts, or the provider refused it for good. */
   | 'FAILED'
+  /** Waiting to be sent, or waiting for a retry after a failed attempt. */
   | 'QUEUED'
+  /** Handed to the mail provider. */
   | 'SENT';
 
 /** Infini Payment API credentials from Infini's merchant dashboard (Developer page). */
@@ -106,34 +121,57 @@ export type InfiniCredentialsInput = {
 
 /** InvoiceDraftStep is enum for the field draft_step */
 export type InvoiceDraftStep =
+  /** Review, then create only or create and send (issueInvoice). */
   | 'CONFIRM'
+  /** Choose the customer (createInvoiceDraft). */
   | 'CUSTOMER'
+  /** Optionally describe what the payment is for (setInvoiceDescription). */
   | 'DESCRIPTION'
+  /** Add the line items (setInvoiceItems). */
   | 'ITEMS'
+  /** Choose how the customer may pay (setInvoicePaymentMethods). */
   | 'PAYMENT_METHODS';
 
 /** InvoiceEventType is enum for the field type */
 export type InvoiceEventType =
+  /** The draft was created. */
   | 'CREATED'
+  /** The customer's mail server rejected the email. */
   | 'EMAIL_BOUNCED'
+  /** The customer's mail server accepted the email. */
   | 'EMAIL_DELIVERED'
+  /** An attempt to send the email failed. */
   | 'EMAIL_FAILED'
+  /** An email to the customer was queued. */
   | 'EMAIL_QUEUED'
+  /** The email was handed to the mail provider. */
   | 'EMAIL_SENT'
+  /** Issued: numbered, given its payment reference, now OPEN. */
   | 'ISSUED'
+  /** Written off as bad debt. */
   | 'MARKED_UNCOLLECTIBLE'
+  /** Money was allocated to the invoice. */
   | 'PAYMENT_RECEIVED'
+  /** An allocation was taken back. */
   | 'PAYMENT_UNDONE'
+  /** A draft step changed the invoice. */
   | 'UPDATED'
+  /** Voided: cancelled, nothing is owed. */
   | 'VOIDED';
 
 /** InvoiceStatus is enum for the field status */
 export type InvoiceStatus =
+  /** Being written in the wizard: no number yet, editable, can be deleted. */
   | 'DRAFT'
+  /** Issued and waiting for payment. */
   | 'OPEN'
+  /** Paid in full (amountOverpaid says if more arrived). */
   | 'PAID'
+  /** Part of the total has been paid; amountDue is the rest. */
   | 'PARTIALLY_PAID'
+  /** Written off as bad debt; money that still arrives is recorded. */
   | 'UNCOLLECTIBLE'
+  /** Cancelled after issuing; nothing is owed. Final. */
   | 'VOID';
 
 /** Filters for the invoices list. All given filters must match. */
@@ -176,15 +214,22 @@ export type MarkInvoicePaidInput = {
 
 /** PaperSize is enum for the field paper_size */
 export type PaperSize =
+  /** ISO A4, 210 × 297 mm. */
   | 'A4'
+  /** US Letter, 8.5 × 11 in. */
   | 'LETTER';
 
 /** PaymentChannel is enum for the field channel */
 export type PaymentChannel =
+  /** A bank transfer, recorded or imported from a statement. */
   | 'BANK_TRANSFER'
+  /** Cash. */
   | 'CASH'
+  /** An Infini Corporate Card payment through the invoice's checkout. */
   | 'CHECKOUT_CARD'
+  /** A stablecoin payment through the invoice's checkout. */
   | 'CHECKOUT_CRYPTO'
+  /** Any other way. */
   | 'OTHER';
 
 /** How a customer may pay an invoice. */

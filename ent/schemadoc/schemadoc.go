@@ -1,0 +1,91 @@
+// Package schemadoc describes GraphQL schema elements that entgql generates but has no
+// annotation for: the entity types themselves and the values of enum
+// fields. ent/entc.go writes them into graph/ent.graphql (a schema hook), so
+// that partner developers see them in GraphiQL and generated clients.
+// Field and edge descriptions stay next to their fields in ent/schema, as
+// Comment(...). It imports nothing, so entc.go can use it before any ent
+// code exists.
+package schemadoc
+
+// TypeDescriptions describe the object types, one per ent schema.
+var TypeDescriptions = map[string]string{
+	"Query":        "Everything a client can read. Most fields need a signed-in user or an API key with the READ scope; checkout(token) is public.",
+	"APIKey":       "A secret that lets a partner app act for one merchant, within its scopes. Only a prefix is ever shown after creation.",
+	"Collection":   "Money that arrived (a bank transfer, a statement line, a crypto transfer nobody asked for) and how it was matched to invoices.",
+	"CryptoWallet": "A merchant's receiving address for one stablecoin on one network, used by the wallet checkout.",
+	"Customer":     "Someone the merchant invoices: a person or company with a billing email.",
+	"Email":        "One email Tally sent or is sending for an invoice, with its delivery status.",
+	"Invoice":      "A bill to one customer. Built step by step as a DRAFT, then issued (OPEN) with a number and an RF payment reference; payments move it to PARTIALLY_PAID and PAID.",
+	"InvoiceEvent": "One entry of an invoice's timeline: who did what, when, and the status change it caused.",
+	"Merchant":     "The business using Tally: its name and address on invoices, its defaults and payment settings.",
+	"Payment":      "An allocation of money to one invoice: from a checkout, a matched collection or marked by hand. An undone payment stays listed, with undoneAt set.",
+	"User":         "A person who signs in to the merchant's dashboard.",
+}
+
+// EnumValueDescriptions describe the values of enums generated from ent
+// enum fields, by enum and value.
+var EnumValueDescriptions = map[string]map[string]string{
+	"AllocationRule": {
+		"REFERENCE":   "The invoice's RF payment reference (or number) was found in the payment's text.",
+		"CHECKOUT":    "Paid through the invoice's own checkout (Infini card or a wallet transfer of its unique amount).",
+		"AMOUNT":      "No reference; the amount equals the customer's only open invoice of that amount (the oldest wins).",
+		"COMBINATION": "No reference; the amount equals the sum of several of the customer's open invoices.",
+		"MANUAL":      "Allocated by a person: markInvoicePaid or allocateCollection.",
+	},
+	"CollectionStatus": {
+		"UNMATCHED": "Nothing allocated yet: waiting in the review queue.",
+		"PARTIAL":   "Some allocated; the rest (unallocated) is waiting for review, or is the customer's credit.",
+		"MATCHED":   "Fully allocated to invoices.",
+	},
+	"EmailKind": {
+		"INVOICE":  "The invoice itself, with the PDF attached and the payment link.",
+		"REMINDER": "A reminder about an unpaid invoice.",
+	},
+	"EmailStatus": {
+		"QUEUED":    "Waiting to be sent, or waiting for a retry after a failed attempt.",
+		"SENT":      "Handed to the mail provider.",
+		"DELIVERED": "The recipient's server accepted it.",
+		"FAILED":    "Tally gave up after its attempts, or the provider refused it for good.",
+		"BOUNCED":   "The recipient's server rejected it; the address is marked as bouncing.",
+	},
+	"InvoiceDraftStep": {
+		"CUSTOMER":        "Choose the customer (createInvoiceDraft).",
+		"ITEMS":           "Add the line items (setInvoiceItems).",
+		"DESCRIPTION":     "Optionally describe what the payment is for (setInvoiceDescription).",
+		"PAYMENT_METHODS": "Choose how the customer may pay (setInvoicePaymentMethods).",
+		"CONFIRM":         "Review, then create only or create and send (issueInvoice).",
+	},
+	"InvoiceEventType": {
+		"CREATED":              "The draft was created.",
+		"UPDATED":              "A draft step changed the invoice.",
+		"ISSUED":               "Issued: numbered, given its payment reference, now OPEN.",
+		"VOIDED":               "Voided: cancelled, nothing is owed.",
+		"MARKED_UNCOLLECTIBLE": "Written off as bad debt.",
+		"PAYMENT_RECEIVED":     "Money was allocated to the invoice.",
+		"PAYMENT_UNDONE":       "An allocation was taken back.",
+		"EMAIL_QUEUED":         "An email to the customer was queued.",
+		"EMAIL_SENT":           "The email was handed to the mail provider.",
+		"EMAIL_FAILED":         "An attempt to send the email failed.",
+		"EMAIL_DELIVERED":      "The customer's mail server accepted the email.",
+		"EMAIL_BOUNCED":        "The customer's mail server rejected the email.",
+	},
+	"InvoiceStatus": {
+		"DRAFT":          "Being written in the wizard: no number yet, editable, can be deleted.",
+		"OPEN":           "Issued and waiting for payment.",
+		"PARTIALLY_PAID": "Part of the total has been paid; amountDue is the rest.",
+		"PAID":           "Paid in full (amountOverpaid says if more arrived).",
+		"VOID":           "Cancelled after issuing; nothing is owed. Final.",
+		"UNCOLLECTIBLE":  "Written off as bad debt; money that still arrives is recorded.",
+	},
+	"PaperSize": {
+		"A4":     "ISO A4, 210 × 297 mm.",
+		"LETTER": "US Letter, 8.5 × 11 in.",
+	},
+	"PaymentChannel": {
+		"CHECKOUT_CRYPTO": "A stablecoin payment through the invoice's checkout.",
+		"CHECKOUT_CARD":   "An Infini Corporate Card payment through the invoice's checkout.",
+		"BANK_TRANSFER":   "A bank transfer, recorded or imported from a statement.",
+		"CASH":            "Cash.",
+		"OTHER":           "Any other way.",
+	},
+}
