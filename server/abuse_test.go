@@ -123,6 +123,22 @@ func TestAbuseIsRefusedCheaply(t *testing.T) {
 			}, "4401"},
 		}
 
+		probe := func(d time.Duration) []time.Duration {
+			var lat []time.Duration
+			for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+				start := time.Now()
+				var v struct {
+					Viewer struct{ Merchant struct{ Name string } }
+				}
+				owner.do(`{ viewer { merchant { name } } }`, nil, &v)
+				lat = append(lat, time.Since(start))
+			}
+			slices.Sort(lat)
+			return lat
+		}
+		idle := probe(500 * time.Millisecond)
+		t.Logf("no attack: a viewer query took p50 %v, p99 %v", idle[len(idle)/2].Round(time.Microsecond), idle[len(idle)*99/100].Round(time.Microsecond))
+
 		for _, a := range attacks {
 			t.Run(a.name, func(t *testing.T) {
 				status, body := a.send(t)
@@ -157,26 +173,19 @@ func TestAbuseIsRefusedCheaply(t *testing.T) {
 						}
 					}()
 				}
-				var lat []time.Duration
-				end := time.Now().Add(time.Second)
-				for time.Now().Before(end) {
-					start := time.Now()
-					var v struct {
-						Viewer struct{ Merchant struct{ Name string } }
-					}
-					owner.do(`{ viewer { merchant { name } } }`, nil, &v)
-					lat = append(lat, time.Since(start))
-					time.Sleep(5 * time.Millisecond)
-				}
+				lat := probe(time.Second)
 				close(stop)
 				wg.Wait()
-				slices.Sort(lat)
 				p50, p99 := lat[len(lat)/2], lat[len(lat)*99/100]
 				t.Logf("%s: %d refused in 1 s by 2 attackers; meanwhile a viewer query took p50 %v, p99 %v (%d probes)",
 					a.name, attacksSent, p50.Round(time.Microsecond), p99.Round(time.Microsecond), len(lat))
-				// The median, not the tail: CI shares two cores with other
-				// test packages, so single probes can wait on the scheduler.
-				if p50 > 150*time.Millisecond {
+				// The median, not the tail, and a bound far above what the
+				// probes take: CI runs this under -race on two cores shared
+				// with other packages, where a probe alone takes ~100 ms.
+				// What it catches is a refusal that costs real work (a
+				// 10,000-alias validation takes seconds, and so would the
+				// probes behind it).
+				if p50 > time.Second {
 					t.Errorf("a well-behaved query took %v (median) during the attack; the server must stay responsive", p50)
 				}
 			})
