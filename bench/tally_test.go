@@ -45,7 +45,10 @@ func startTally(t *testing.T, databaseURL, pprofAddr string) (url string, pid in
 
 	addr := freeAddr(t)
 	var logs lockedBuffer
-	cmd := exec.Command(bin, "--addr", addr, "--data-dir", dir, "--database-url", databaseURL, "--env", "development")
+	// Rate limits off: seeding and the closed load loop send far more
+	// requests per session than the per-key limit allows, and the baseline
+	// has no limiter either.
+	cmd := exec.Command(bin, "--addr", addr, "--data-dir", dir, "--database-url", databaseURL, "--env", "development", "--rate-limits", "off")
 	cmd.Stdout = &logs
 	cmd.Stderr = &logs
 	cmd.SysProcAttr = childProcAttr()

@@ -27,6 +27,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/graph/scalar"
+	"github.com/tally-invoicing/tally/internal/invoice/amount"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -254,7 +255,7 @@ type ComplexityRoot struct {
 		Events         func(childComplexity int) int
 		ID             func(childComplexity int) int
 		IssuedAt       func(childComplexity int) int
-		Items          func(childComplexity int) int
+		LineItems      func(childComplexity int) int
 		Number         func(childComplexity int) int
 		Overdue        func(childComplexity int) int
 		PDFURL         func(childComplexity int) int
@@ -474,16 +475,12 @@ type CustomerResolver interface {
 }
 type InvoiceResolver interface {
 	Overdue(ctx context.Context, obj *ent.Invoice) (bool, error)
-	Items(ctx context.Context, obj *ent.Invoice) ([]*model.LineItem, error)
+
 	PaymentMethods(ctx context.Context, obj *ent.Invoice) ([]model.PaymentMethod, error)
-	Subtotal(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error)
-	Total(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error)
-	AmountPaid(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error)
-	AmountDue(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error)
+
 	PreviewHTML(ctx context.Context, obj *ent.Invoice) (string, error)
 	PDFURL(ctx context.Context, obj *ent.Invoice) (string, error)
 	CheckoutURL(ctx context.Context, obj *ent.Invoice) (*string, error)
-	AmountOverpaid(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error)
 }
 type MerchantResolver interface {
 	CryptoWallets(ctx context.Context, obj *ent.Merchant) ([]*ent.CryptoWallet, error)
@@ -1411,11 +1408,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Invoice.IssuedAt(childComplexity), true
 	case "Invoice.items":
-		if e.ComplexityRoot.Invoice.Items == nil {
+		if e.ComplexityRoot.Invoice.LineItems == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Invoice.Items(childComplexity), true
+		return e.ComplexityRoot.Invoice.LineItems(childComplexity), true
 	case "Invoice.number":
 		if e.ComplexityRoot.Invoice.Number == nil {
 			break
@@ -7801,11 +7798,11 @@ func (ec *executionContext) _Invoice_items(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Invoice_items(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Invoice().Items(ctx, obj)
+			return obj.LineItems()
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.LineItem) graphql.Marshaler {
-			return ec.marshalNLineItem2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐLineItemᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []ent.LineItem) graphql.Marshaler {
+			return ec.marshalNLineItem2ᚕgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐLineItemᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7816,7 +7813,7 @@ func (ec *executionContext) fieldContext_Invoice_items(_ context.Context, field 
 		Object:     "Invoice",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_LineItem(ctx, field)
 		},
@@ -7856,18 +7853,18 @@ func (ec *executionContext) _Invoice_subtotal(ctx context.Context, field graphql
 			return ec.fieldContext_Invoice_subtotal(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Invoice().Subtotal(ctx, obj)
+			return obj.Subtotal()
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Amount) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_subtotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, true, true, "Decimal")
+	return graphql.NewScalarFieldContext("Invoice", field, true, false, "Decimal")
 }
 
 func (ec *executionContext) _Invoice_total(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -7879,18 +7876,18 @@ func (ec *executionContext) _Invoice_total(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Invoice_total(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Invoice().Total(ctx, obj)
+			return obj.Total()
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Amount) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, true, true, "Decimal")
+	return graphql.NewScalarFieldContext("Invoice", field, true, false, "Decimal")
 }
 
 func (ec *executionContext) _Invoice_amountPaid(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -7902,18 +7899,18 @@ func (ec *executionContext) _Invoice_amountPaid(ctx context.Context, field graph
 			return ec.fieldContext_Invoice_amountPaid(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Invoice().AmountPaid(ctx, obj)
+			return obj.AmountPaid()
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Amount) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_amountPaid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, true, true, "Decimal")
+	return graphql.NewScalarFieldContext("Invoice", field, true, false, "Decimal")
 }
 
 func (ec *executionContext) _Invoice_amountDue(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -7925,18 +7922,18 @@ func (ec *executionContext) _Invoice_amountDue(ctx context.Context, field graphq
 			return ec.fieldContext_Invoice_amountDue(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Invoice().AmountDue(ctx, obj)
+			return obj.AmountDue()
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Amount) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_amountDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, true, true, "Decimal")
+	return graphql.NewScalarFieldContext("Invoice", field, true, false, "Decimal")
 }
 
 func (ec *executionContext) _Invoice_previewHTML(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -8017,18 +8014,18 @@ func (ec *executionContext) _Invoice_amountOverpaid(ctx context.Context, field g
 			return ec.fieldContext_Invoice_amountOverpaid(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Invoice().AmountOverpaid(ctx, obj)
+			return obj.AmountOverpaid()
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Amount) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_amountOverpaid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, true, true, "Decimal")
+	return graphql.NewScalarFieldContext("Invoice", field, true, false, "Decimal")
 }
 
 func (ec *executionContext) _InvoiceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.InvoiceConnection) (ret graphql.Marshaler) {
@@ -8504,7 +8501,7 @@ func (ec *executionContext) fieldContext_InvoiceStatusEvent_at(_ context.Context
 	return graphql.NewScalarFieldContext("InvoiceStatusEvent", field, false, false, "Time")
 }
 
-func (ec *executionContext) _LineItem_name(ctx context.Context, field graphql.CollectedField, obj *model.LineItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _LineItem_name(ctx context.Context, field graphql.CollectedField, obj *ent.LineItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8527,7 +8524,7 @@ func (ec *executionContext) fieldContext_LineItem_name(_ context.Context, field 
 	return graphql.NewScalarFieldContext("LineItem", field, false, false, "String")
 }
 
-func (ec *executionContext) _LineItem_quantity(ctx context.Context, field graphql.CollectedField, obj *model.LineItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _LineItem_quantity(ctx context.Context, field graphql.CollectedField, obj *ent.LineItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8539,8 +8536,8 @@ func (ec *executionContext) _LineItem_quantity(ctx context.Context, field graphq
 			return obj.Quantity, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Amount) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8550,7 +8547,7 @@ func (ec *executionContext) fieldContext_LineItem_quantity(_ context.Context, fi
 	return graphql.NewScalarFieldContext("LineItem", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _LineItem_unitPrice(ctx context.Context, field graphql.CollectedField, obj *model.LineItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _LineItem_unitPrice(ctx context.Context, field graphql.CollectedField, obj *ent.LineItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8562,8 +8559,8 @@ func (ec *executionContext) _LineItem_unitPrice(ctx context.Context, field graph
 			return obj.UnitPrice, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Amount) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8573,7 +8570,7 @@ func (ec *executionContext) fieldContext_LineItem_unitPrice(_ context.Context, f
 	return graphql.NewScalarFieldContext("LineItem", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _LineItem_amount(ctx context.Context, field graphql.CollectedField, obj *model.LineItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _LineItem_amount(ctx context.Context, field graphql.CollectedField, obj *ent.LineItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8585,8 +8582,8 @@ func (ec *executionContext) _LineItem_amount(ctx context.Context, field graphql.
 			return obj.Amount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Amount) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15749,11 +15746,10 @@ func (ec *executionContext) _Invoice(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Invoice_overdue(ctx, field, obj)
 				})
 		case "items":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Invoice_items(ctx, field, obj)
-				})
+			out.Values[i] = ec._Invoice_items(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "paymentMethods":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -15761,29 +15757,25 @@ func (ec *executionContext) _Invoice(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Invoice_paymentMethods(ctx, field, obj)
 				})
 		case "subtotal":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Invoice_subtotal(ctx, field, obj)
-				})
+			out.Values[i] = ec._Invoice_subtotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "total":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Invoice_total(ctx, field, obj)
-				})
+			out.Values[i] = ec._Invoice_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "amountPaid":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Invoice_amountPaid(ctx, field, obj)
-				})
+			out.Values[i] = ec._Invoice_amountPaid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "amountDue":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Invoice_amountDue(ctx, field, obj)
-				})
+			out.Values[i] = ec._Invoice_amountDue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "previewHTML":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -15803,11 +15795,10 @@ func (ec *executionContext) _Invoice(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Invoice_checkoutURL(ctx, field, obj)
 				})
 		case "amountOverpaid":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Invoice_amountOverpaid(ctx, field, obj)
-				})
+			out.Values[i] = ec._Invoice_amountOverpaid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16034,7 +16025,7 @@ func (ec *executionContext) _InvoiceStatusEvent(ctx context.Context, sel ast.Sel
 
 var lineItemImplementors = []string{"LineItem"}
 
-func (ec *executionContext) _LineItem(ctx context.Context, sel ast.SelectionSet, obj *model.LineItem) graphql.Marshaler {
+func (ec *executionContext) _LineItem(ctx context.Context, sel ast.SelectionSet, obj *ent.LineItem) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineItemImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -17731,6 +17722,20 @@ func (ec *executionContext) marshalNDecimal2githubᚗcomᚋshopspringᚋdecimal�
 	return res
 }
 
+func (ec *executionContext) unmarshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx context.Context, v any) (amount.Amount, error) {
+	res, err := scalar.UnmarshalAmount(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx context.Context, sel ast.SelectionSet, v amount.Amount) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalAmount(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Decimal!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx context.Context, v any) (*decimal.Decimal, error) {
 	res, err := scalar.UnmarshalDecimal(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -17969,11 +17974,15 @@ func (ec *executionContext) marshalNInvoiceStatusEvent2ᚖgithubᚗcomᚋtally�
 	return ec._InvoiceStatusEvent(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNLineItem2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐLineItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LineItem) graphql.Marshaler {
+func (ec *executionContext) marshalNLineItem2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐLineItem(ctx context.Context, sel ast.SelectionSet, v ent.LineItem) graphql.Marshaler {
+	return ec._LineItem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLineItem2ᚕgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐLineItemᚄ(ctx context.Context, sel ast.SelectionSet, v []ent.LineItem) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNLineItem2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐLineItem(ctx, sel, v[i])
+		return ec.marshalNLineItem2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐLineItem(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -17983,14 +17992,6 @@ func (ec *executionContext) marshalNLineItem2ᚕᚖgithubᚗcomᚋtallyᚑinvoic
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNLineItem2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐLineItem(ctx context.Context, sel ast.SelectionSet, v *model.LineItem) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "LineItem!")
-		return graphql.Null
-	}
-	return ec._LineItem(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNLineItemInput2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐLineItemInputᚄ(ctx context.Context, v any) ([]*model.LineItemInput, error) {

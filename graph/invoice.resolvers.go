@@ -9,7 +9,6 @@ import (
 	"context"
 
 	"entgo.io/contrib/entgql"
-	"github.com/shopspring/decimal"
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/document"
@@ -21,11 +20,6 @@ func (r *invoiceResolver) Overdue(ctx context.Context, obj *ent.Invoice) (bool, 
 	return r.InvoiceService.Overdue(obj), nil
 }
 
-// Items is the resolver for the items field.
-func (r *invoiceResolver) Items(ctx context.Context, obj *ent.Invoice) ([]*model.LineItem, error) {
-	return lineItems(obj)
-}
-
 // PaymentMethods is the resolver for the paymentMethods field.
 func (r *invoiceResolver) PaymentMethods(ctx context.Context, obj *ent.Invoice) ([]model.PaymentMethod, error) {
 	out := make([]model.PaymentMethod, len(obj.PaymentMethods))
@@ -33,26 +27,6 @@ func (r *invoiceResolver) PaymentMethods(ctx context.Context, obj *ent.Invoice) 
 		out[i] = model.PaymentMethod(m)
 	}
 	return out, nil
-}
-
-// Subtotal is the resolver for the subtotal field.
-func (r *invoiceResolver) Subtotal(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error) {
-	return amount(obj, obj.SubtotalMinor)
-}
-
-// Total is the resolver for the total field.
-func (r *invoiceResolver) Total(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error) {
-	return amount(obj, obj.TotalMinor)
-}
-
-// AmountPaid is the resolver for the amountPaid field.
-func (r *invoiceResolver) AmountPaid(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error) {
-	return amount(obj, obj.AmountPaidMinor)
-}
-
-// AmountDue is the resolver for the amountDue field.
-func (r *invoiceResolver) AmountDue(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error) {
-	return amount(obj, invoice.AmountDue(obj))
 }
 
 // PreviewHTML is the resolver for the previewHTML field.

@@ -15,19 +15,9 @@ import (
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/invoice"
-	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/merchant"
 	"github.com/tally-invoicing/tally/internal/money"
 )
-
-// AmountOverpaid is the resolver for the amountOverpaid field.
-func (r *invoiceResolver) AmountOverpaid(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error) {
-	over := obj.AmountPaidMinor - obj.TotalMinor
-	if over < 0 || obj.Status == status.Draft {
-		over = 0
-	}
-	return amount(obj, over)
-}
 
 // CryptoWallets is the resolver for the cryptoWallets field.
 func (r *merchantResolver) CryptoWallets(ctx context.Context, obj *ent.Merchant) ([]*ent.CryptoWallet, error) {

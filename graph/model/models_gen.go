@@ -223,18 +223,6 @@ type InvoiceWhereInput struct {
 	Search *string `json:"search,omitempty"`
 }
 
-// One row of an invoice.
-type LineItem struct {
-	// What the line is for, as printed.
-	Name string `json:"name"`
-	// How many, an exact decimal string with up to 6 decimals, e.g. "2.5".
-	Quantity decimal.Decimal `json:"quantity"`
-	// Price of one unit, an exact decimal string in the invoice's currency, e.g. "120.00".
-	UnitPrice decimal.Decimal `json:"unitPrice"`
-	// quantity x unitPrice, rounded half away from zero to the currency's minor unit.
-	Amount decimal.Decimal `json:"amount"`
-}
-
 // One row of an invoice, as sent to setInvoiceItems.
 type LineItemInput struct {
 	// What the line is for, 1 to 300 characters.

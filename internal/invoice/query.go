@@ -81,13 +81,6 @@ func invoiceEventOf(id string) predicate.InvoiceEvent { return invoiceevent.Invo
 func entEventType(t string) invoiceevent.Type { return invoiceevent.Type(t) }
 
 // AmountDue is what is (or, for a draft, will be) owed on inv; nothing once
-// it is paid or void.
-func AmountDue(inv *ent.Invoice) int64 {
-	switch inv.Status {
-	case status.Draft, status.Open, status.PartiallyPaid, status.Uncollectible:
-		if d := inv.TotalMinor - inv.AmountPaidMinor; d > 0 {
-			return d
-		}
-	}
-	return 0
-}
+// it is paid or void. The rule lives with the invoice's other computed
+// fields in ent (Invoice.AmountDueMinor), where the API reads it too.
+func AmountDue(inv *ent.Invoice) int64 { return inv.AmountDueMinor() }
