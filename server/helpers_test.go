@@ -131,11 +131,21 @@ type gqlResponse struct {
 
 func (c *client) raw(query string, vars map[string]any) (*http.Response, gqlResponse) {
 	c.t.Helper()
+	return c.send(nil, query, vars)
+}
+
+// send posts an operation with extra headers and returns the HTTP response
+// (body already read) and the decoded GraphQL response.
+func (c *client) send(headers map[string]string, query string, vars map[string]any) (*http.Response, gqlResponse) {
+	c.t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, c.url, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

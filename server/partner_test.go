@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -17,31 +15,6 @@ import (
 	"github.com/tally-invoicing/tally/internal/idempotency"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
-
-// send posts an operation with extra headers and returns the HTTP response
-// (body already read) and the decoded GraphQL response.
-func (c *client) send(headers map[string]string, query string, vars map[string]any) (*http.Response, gqlResponse) {
-	c.t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, c.url, bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
-	}
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatalf("POST /query: %v", err)
-	}
-	defer resp.Body.Close()
-	var out gqlResponse
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		c.t.Fatalf("decode response (HTTP %d): %v", resp.StatusCode, err)
-	}
-	return resp, out
-}
 
 func (c *client) apiKey(scopes ...string) *client {
 	c.t.Helper()
