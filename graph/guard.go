@@ -61,20 +61,20 @@ var _ interface {
 	graphql.OperationContextMutator
 } = guard{}
 
-func (guard) ExtensionName() string                          { return "TallyGuard" }
-func (guard) Validate(graphql.ExecutableSchema) error        { return nil }
+func (guard) ExtensionName() string                   { return "TallyGuard" }
+func (guard) Validate(graphql.ExecutableSchema) error { return nil }
 func (g guard) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if err := checkScope(ctx, oc.Operation.Operation); err != nil {
 		return err
 	}
-	if introspects(oc.Operation.SelectionSet) {
+	if introspection, other := rootFields(oc.Operation.SelectionSet); introspection {
 		if !g.introspection {
 			return &gqlerror.Error{
 				Message:    "introspection is off on production servers; the schema is in the partner documentation",
 				Extensions: map[string]any{"code": string(fault.CodeForbidden)},
 			}
 		}
-		if onlyIntrospection(oc.Operation.SelectionSet) {
+		if !other {
 			// Development tools (GraphiQL, codegen) ask for the whole schema
 			// in one deep query; it costs the size of the schema, no more.
 			return nil
@@ -103,48 +103,26 @@ func (g guard) MutateOperationContext(ctx context.Context, oc *graphql.Operation
 	return nil
 }
 
-// introspects reports whether an operation asks for __schema or __type.
-// (__typename is not introspection: clients need it for unions.)
-func introspects(set ast.SelectionSet) bool {
+// rootFields reports whether an operation's top level asks for
+// introspection (__schema or __type) and whether it asks for anything else.
+// (__typename is neither: clients need it for unions.)
+func rootFields(set ast.SelectionSet) (introspection, other bool) {
 	for _, sel := range set {
+		var i, o bool
 		switch s := sel.(type) {
 		case *ast.Field:
-			if s.Name == "__schema" || s.Name == "__type" {
-				return true
-			}
+			i = s.Name == "__schema" || s.Name == "__type"
+			o = !i && s.Name != "__typename"
 		case *ast.InlineFragment:
-			if introspects(s.SelectionSet) {
-				return true
-			}
+			i, o = rootFields(s.SelectionSet)
 		case *ast.FragmentSpread:
-			if s.Definition != nil && introspects(s.Definition.SelectionSet) {
-				return true
+			if s.Definition != nil {
+				i, o = rootFields(s.Definition.SelectionSet)
 			}
 		}
+		introspection, other = introspection || i, other || o
 	}
-	return false
-}
-
-// onlyIntrospection reports whether every root field is __schema, __type or
-// __typename.
-func onlyIntrospection(set ast.SelectionSet) bool {
-	for _, sel := range set {
-		switch s := sel.(type) {
-		case *ast.Field:
-			if s.Name != "__schema" && s.Name != "__type" && s.Name != "__typename" {
-				return false
-			}
-		case *ast.InlineFragment:
-			if !onlyIntrospection(s.SelectionSet) {
-				return false
-			}
-		case *ast.FragmentSpread:
-			if s.Definition == nil || !onlyIntrospection(s.Definition.SelectionSet) {
-				return false
-			}
-		}
-	}
-	return true
+	return introspection, other
 }
 
 // checkScope refuses operations an API key's scopes do not cover: queries

@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"strconv"
+
+	"github.com/tally-invoicing/tally/internal/fault"
+	"github.com/tally-invoicing/tally/internal/ratelimit"
 )
 
 // MaxBodySize bounds a JSON GraphQL request. The largest real operation (a
@@ -50,6 +54,15 @@ func httpPolicy(next http.Handler) http.Handler {
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// WriteRateLimited answers a request a rate limit refused before any
+// GraphQL work: 429, Retry-After, and a GraphQL error like every other,
+// {"errors":[{"message":"…; try again in 4 s","extensions":{"code":"RATE_LIMITED","retryAfter":4}}]}.
+func WriteRateLimited(w http.ResponseWriter, e *ratelimit.Error) {
+	secs := ratelimit.Seconds(e.RetryAfter)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	refuse(w, http.StatusTooManyRequests, string(fault.CodeRateLimited), e.Error(), map[string]any{"retryAfter": secs})
 }
 
 // refuse answers with one GraphQL error and no data.

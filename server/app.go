@@ -177,7 +177,7 @@ func (a *app) routes(api http.Handler) http.Handler {
 	a.auth.TrustedProxies = a.cfg.trustedProxies
 	a.auth.Limits = auth.Limits{SignInPerIP: rl.SignInPerIP, SignInPerAccount: rl.SignInPerAccount, SignUpPerIP: rl.SignUpPerIP}
 	perKey := func(h http.Handler) http.Handler { // inside auth.Middleware
-		return auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, ratelimit.WriteGraphQL, h)
+		return auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, graph.WriteRateLimited, h)
 	}
 	checkout := func(h http.HandlerFunc) http.Handler {
 		return ratelimit.PerIP(rl.CheckoutPerIP, a.cfg.trustedProxies, ratelimit.WriteText, h)

@@ -172,7 +172,7 @@ func (w *limitedWriter) Flush() {
 
 // LimitRequests refuses requests over perCredential's limit for the API key
 // or session they authenticated with, or, without one, over perIP's for
-// their address, answering with reject (ratelimit.WriteGraphQL for /query).
+// their address, answering with reject (graph.WriteRateLimited for /query).
 // It goes inside Middleware, which finds the viewer and the address, and
 // costs a map lookup: nothing of the request is parsed yet.
 func LimitRequests(perCredential, perIP *ratelimit.Limiter, reject func(http.ResponseWriter, *ratelimit.Error), next http.Handler) http.Handler {

@@ -1,7 +1,6 @@
 package ratelimit
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -51,29 +50,6 @@ func WriteText(w http.ResponseWriter, e *Error) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusTooManyRequests)
 	fmt.Fprintf(w, "%s (limit: %s)\n", e.Error(), e.Limit)
-}
-
-// WriteGraphQL answers 429 Too Many Requests with Retry-After and a GraphQL
-// response body, shaped like every other GraphQL error Tally sends:
-//
-//	{"errors":[{"message":"…; try again in 4 s","extensions":{"code":"RATE_LIMITED","retryAfter":4}}]}
-func WriteGraphQL(w http.ResponseWriter, e *Error) {
-	secs := Seconds(e.RetryAfter)
-	h := w.Header()
-	h.Set("Retry-After", strconv.Itoa(secs))
-	h.Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusTooManyRequests)
-	type ext struct {
-		Code       string `json:"code"`
-		RetryAfter int    `json:"retryAfter"`
-	}
-	type gqlErr struct {
-		Message    string `json:"message"`
-		Extensions ext    `json:"extensions"`
-	}
-	_ = json.NewEncoder(w).Encode(struct {
-		Errors []gqlErr `json:"errors"`
-	}{[]gqlErr{{Message: e.Error(), Extensions: ext{Code: string(fault.CodeRateLimited), RetryAfter: secs}}}})
 }
 
 // Middleware refuses requests over l's limit for key(r), answering with
