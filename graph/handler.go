@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -36,6 +37,10 @@ type HandlerOptions struct {
 	// Revoked returns a channel closed when the credential (API key or
 	// session id) stops working; websockets it opened are then closed.
 	Revoked func(ctx context.Context, merchantID, credentialID string) <-chan struct{}
+	// Active reports whether the viewer's credential still works. It is
+	// asked once Revoked is watching, so that a revocation between
+	// connection_init's lookup and the watch is not missed.
+	Active func(ctx context.Context, v *tenant.Viewer) (bool, error)
 	// AllowedOrigins may open websockets besides the request's own host
 	// (the public base URL's origin, when a proxy rewrites Host).
 	AllowedOrigins []string
@@ -71,6 +76,15 @@ func NewHandler(r *Resolver, opts HandlerOptions) *Handler {
 			}
 			revoked := opts.Revoked(ctx, v.MerchantID, v.Credential())
 			out := make(chan ws.CloseError, 1)
+			if opts.Active != nil {
+				if ok, err := opts.Active(ctx, v); err != nil || !ok {
+					if err != nil {
+						slog.ErrorContext(ctx, "ws: check credential", "err", err)
+					}
+					out <- ws.CloseError{Code: 4403, Reason: "Forbidden: the API key was revoked or the session ended"}
+					return out
+				}
+			}
 			go func() {
 				select {
 				case <-revoked:

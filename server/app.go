@@ -138,6 +138,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		Authenticate:   a.auth.Authenticate,
 		Idempotency:    a.idempotency,
 		Revoked:        a.revocations.Watch,
+		Active:         a.auth.Active,
 		AllowedOrigins: []string{base.Scheme + "://" + base.Host},
 	})
 	a.handler = a.routes(a.api)

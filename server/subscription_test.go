@@ -212,6 +212,37 @@ func TestSubscriptionAuth(t *testing.T) {
 			other.do(`mutation { signOut }`, nil, nil)
 			ws.expectClose(4403)
 		})
+		t.Run("a credential that ended before the watch began is refused", func(t *testing.T) {
+			// The window between connection_init's lookup and the revocation
+			// watch: the transport asks Active once the watch is in place.
+			other := ta.signUp(t, "Racing Shop")
+			v, err := ta.auth.Authenticate(context.Background(), other.token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok, err := ta.auth.Active(context.Background(), v); err != nil || !ok {
+				t.Fatalf("Active for a live session = %v, %v; want true", ok, err)
+			}
+			other.do(`mutation { signOut }`, nil, nil)
+			if ok, err := ta.auth.Active(context.Background(), v); err != nil || ok {
+				t.Fatalf("Active after signOut = %v, %v; want false", ok, err)
+			}
+			var key struct {
+				CreateAPIKey struct {
+					Secret string
+					APIKey struct{ ID string }
+				}
+			}
+			c.do(`mutation { createAPIKey(input: {name: "Short-lived"}) { secret apiKey { id } } }`, nil, &key)
+			kv, err := ta.auth.Authenticate(context.Background(), key.CreateAPIKey.Secret)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.do(`mutation($id: ID!) { revokeAPIKey(id: $id) { id } }`, map[string]any{"id": key.CreateAPIKey.APIKey.ID}, nil)
+			if ok, err := ta.auth.Active(context.Background(), kv); err != nil || ok {
+				t.Fatalf("Active after revokeAPIKey = %v, %v; want false", ok, err)
+			}
+		})
 		t.Run("a write-only key cannot listen", func(t *testing.T) {
 			var key struct{ CreateAPIKey struct{ Secret string } }
 			c.do(`mutation { createAPIKey(input: {name: "Writer", scopes: [WRITE]}) { secret } }`, nil, &key)

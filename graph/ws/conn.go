@@ -254,6 +254,14 @@ func (c *conn) handleInit(m inMessage) bool {
 		return false // the init timeout fired while Init ran
 	}
 	c.initCtx = ctx
+	// Watch before the ack: a client that revokes its credential right
+	// after connection_ack must still see the socket closed.
+	if c.t.opts.Watch != nil {
+		if ch := c.t.opts.Watch(ctx); ch != nil {
+			c.wg.Add(1)
+			go c.watch(ch)
+		}
+	}
 	ack := outMessage{Type: msgConnectionAck}
 	if p, _ := ctx.Value(ackPayloadKey{}).(map[string]any); p != nil {
 		ack.Payload = p
@@ -262,12 +270,6 @@ func (c *conn) handleInit(m inMessage) bool {
 		return false
 	}
 	c.acked.Store(true)
-	if c.t.opts.Watch != nil {
-		if ch := c.t.opts.Watch(ctx); ch != nil {
-			c.wg.Add(1)
-			go c.watch(ch)
-		}
-	}
 	return true
 }
 

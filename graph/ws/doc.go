@@ -33,8 +33,9 @@
 // from an operation's context. The server answers connection_ack (with the
 // payload set by WithAckPayload, if any), then sends a ping every
 // Options.PingInterval. Client pings are answered with a pong echoing the
-// payload; pongs are ignored. After a successful Init, Options.Watch may
-// close the connection at any time (an API key revoked, say).
+// payload; pongs are ignored. After a successful Init, Options.Watch (set up
+// before the ack) may close the connection at any time (an API key
+// revoked, say).
 //
 // # Operations
 //

@@ -149,7 +149,8 @@ type Options struct {
 	Init func(ctx context.Context, r *http.Request, payload map[string]any) (context.Context, error)
 
 	// Watch, if set, is called once after a successful Init with Init's
-	// context. When the returned channel yields a CloseError, the
+	// context, before connection_ack is sent, so that whatever the client
+	// does after the ack is watched. When the returned channel yields a CloseError, the
 	// connection is closed with it (a zero CloseError, or a closed
 	// channel, means 4403 "Forbidden"). Watch should stop whatever it
 	// started when the context is done. A nil channel watches nothing.

@@ -339,6 +339,21 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*tenant.Viewe
 	}
 }
 
+// Active reports whether v's credential (its session or API key) still
+// works: a long-lived connection that authenticated once asks this after it
+// starts listening for revocations.
+func (s *Service) Active(ctx context.Context, v *tenant.Viewer) (bool, error) {
+	sys := tenant.System(ctx)
+	switch {
+	case v.SessionID != "":
+		return s.client.Session.Query().Where(session.ID(v.SessionID), session.ExpiresAtGT(s.now())).Exist(sys)
+	case v.APIKeyID != "":
+		return s.client.APIKey.Query().Where(apikey.ID(v.APIKeyID), apikey.RevokedAtIsNil()).Exist(sys)
+	default:
+		return false, nil
+	}
+}
+
 // KeyScopes is what k may do. Keys made before scopes existed may do
 // everything, as they always could.
 func KeyScopes(k *ent.APIKey) []string {

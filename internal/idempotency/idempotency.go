@@ -103,7 +103,10 @@ func (s *Store) Begin(ctx context.Context, key string, requestHash []byte, opera
 		row, err := s.client.IdempotencyKey.Query().Where(idempotencykey.Key(key)).Only(ctx)
 		switch {
 		case ent.IsNotFound(err):
-			id, err := s.insert(ctx, key, requestHash, operation, now)
+			// Not cancellable: a client hanging up mid-insert must not
+			// leave a committed claim that nobody holds (its retry would
+			// wait out the lease and then be told it was interrupted).
+			id, err := s.insert(context.WithoutCancel(ctx), key, requestHash, operation, now)
 			if ent.IsConstraintError(err) {
 				continue // another request claimed it meanwhile: look again
 			}
