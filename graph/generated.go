@@ -17479,7 +17479,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNCheckoutOption2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐCheckoutOptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CheckoutOption) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCheckoutOption2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐCheckoutOption(ctx, sel, v[i])
@@ -17612,7 +17612,7 @@ func (ec *executionContext) unmarshalNCreateInvoiceDraftInput2githubᚗcomᚋtal
 }
 
 func (ec *executionContext) marshalNCryptoWallet2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCryptoWalletᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CryptoWallet) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCryptoWallet2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCryptoWallet(ctx, sel, v[i])
@@ -17979,7 +17979,7 @@ func (ec *executionContext) marshalNLineItem2githubᚗcomᚋtallyᚑinvoicingᚋ
 }
 
 func (ec *executionContext) marshalNLineItem2ᚕgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐLineItemᚄ(ctx context.Context, sel ast.SelectionSet, v []ent.LineItem) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLineItem2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐLineItem(ctx, sel, v[i])
@@ -18041,7 +18041,7 @@ func (ec *executionContext) marshalNMerchantOrderField2ᚖgithubᚗcomᚋtally�
 }
 
 func (ec *executionContext) marshalNMoney2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐMoneyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Money) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMoney2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐMoney(ctx, sel, v[i])
@@ -18193,7 +18193,7 @@ func (ec *executionContext) marshalNPaymentMethod2ᚕgithubᚗcomᚋtallyᚑinvo
 }
 
 func (ec *executionContext) marshalNPaymentMethodAvailability2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐPaymentMethodAvailabilityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PaymentMethodAvailability) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPaymentMethodAvailability2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐPaymentMethodAvailability(ctx, sel, v[i])
@@ -18937,7 +18937,7 @@ func (ec *executionContext) marshalOInvoiceEvent2ᚕᚖgithubᚗcomᚋtallyᚑin
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNInvoiceEvent2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐInvoiceEvent(ctx, sel, v[i])
@@ -19171,7 +19171,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSliceInline(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
