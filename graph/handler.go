@@ -98,7 +98,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *Handler {
 	srv.AddTransport(wst)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(postJSON{})
 	// Statement uploads (importStatement, previewStatement).
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadSize, MaxMemory: 8 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
