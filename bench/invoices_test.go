@@ -16,8 +16,8 @@ import (
 
 var (
 	concurrency = flag.Int("concurrency", 8, "requests in flight per side")
-	rounds      = flag.Int("rounds", 3, "timed rounds per side, alternating the sides")
-	roundTime   = flag.Duration("duration", 5*time.Second, "length of one timed round")
+	rounds      = flag.Int("rounds", 9, "timed rounds per side, alternating the sides")
+	roundTime   = flag.Duration("duration", 3*time.Second, "length of one timed round")
 	warmupTime  = flag.Duration("warmup", time.Second, "untimed load per side before the rounds")
 	goal        = flag.Float64("goal", 0.6, "GraphQL/SQL ratio to aim for; shown in the report, never enforced")
 	profilePath = flag.String("server-cpuprofile", "", "write a CPU profile of the Tally server during the first GraphQL round to this file")
@@ -131,13 +131,14 @@ func report(graphQL, plain target, a, b *sideStats) string {
 		fmt.Fprintf(&w, "%-20s %9.1f %9s %9s %9d\n", side.name, side.s.medianPerSecond(),
 			ms(side.s.percentile(0.50)), ms(side.s.percentile(0.99)), side.s.requests)
 	}
-	ratio := a.medianPerSecond() / b.medianPerSecond()
+	ratio := pairedRatio(a, b)
 	verdict := "met"
 	if ratio < *goal {
 		verdict = "NOT met"
 	}
-	fmt.Fprintf(&w, "%-20s %9.2f  (goal >= %.2f: %s)\n", "ratio GraphQL/SQL", ratio, *goal, verdict)
-	fmt.Fprintf(&w, "rounds req/s: GraphQL %s; SQL %s", rates(a.perSecond), rates(b.perSecond))
+	fmt.Fprintf(&w, "%-20s %9.2f  (median of the rounds' ratios; goal >= %.2f: %s)\n", "ratio GraphQL/SQL", ratio, *goal, verdict)
+	fmt.Fprintf(&w, "rounds req/s: GraphQL %s; SQL %s\n", rates(a.perSecond), rates(b.perSecond))
+	fmt.Fprintf(&w, "rounds' ratios: %s", ratios(a.perSecond, b.perSecond))
 	if a.hasCPU() && b.hasCPU() {
 		fmt.Fprintf(&w, "\n%-20s %13s %13s %16s", "CPU per request", "Tally server", "test process", "rest of machine")
 		for _, side := range []struct {
@@ -154,6 +155,14 @@ func report(graphQL, plain target, a, b *sideStats) string {
 func ms(d time.Duration) string { return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond)) }
 
 func ms2(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
+
+func ratios(a, b []float64) string {
+	s := make([]string, min(len(a), len(b)))
+	for i := range s {
+		s[i] = fmt.Sprintf("%.2f", a[i]/b[i])
+	}
+	return strings.Join(s, " ")
+}
 
 func rates(v []float64) string {
 	s := make([]string, len(v))

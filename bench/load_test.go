@@ -144,8 +144,25 @@ func (s *sideStats) cpuPerRequest() (server, self, rest time.Duration) {
 
 // medianPerSecond is the middle round's rate: one noisy round (a GC pause,
 // autovacuum, another process) does not move it.
-func (s *sideStats) medianPerSecond() float64 {
-	v := slices.Clone(s.perSecond)
+func (s *sideStats) medianPerSecond() float64 { return median(s.perSecond) }
+
+// pairedRatio is the median over rounds of a's rate divided by b's in the
+// same round. The two sides of a round run back to back, so a slow spell of
+// the machine (which moves both sides' rates by half on a shared 2-core
+// machine) mostly cancels out in each round's ratio.
+func pairedRatio(a, b *sideStats) float64 {
+	n := min(len(a.perSecond), len(b.perSecond))
+	ratios := make([]float64, 0, n)
+	for i := range n {
+		if b.perSecond[i] > 0 {
+			ratios = append(ratios, a.perSecond[i]/b.perSecond[i])
+		}
+	}
+	return median(ratios)
+}
+
+func median(v []float64) float64 {
+	v = slices.Clone(v)
 	slices.Sort(v)
 	n := len(v)
 	if n == 0 {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -108,50 +109,51 @@ func statusForErrors(errs gqlerror.List, contentType string) int {
 }
 
 // writeResponse writes resp as encoding/json would (the same members in the
-// same order, see graphql.Response), with its data copied as it is.
-func writeResponse(w io.Writer, resp *graphql.Response) {
-	var b bytes.Buffer
-	b.Grow(len(resp.Data) + 64)
-	b.WriteByte('{')
-	member := func(name string, v any) {
-		if b.Len() > 1 {
+// same order, see graphql.Response), with its data written as it is: the
+// members before and after it are marshalled into small buffers, and the
+// three parts go out with their total as the Content-Length.
+func writeResponse(w http.ResponseWriter, resp *graphql.Response) {
+	var head, tail bytes.Buffer
+	head.WriteByte('{')
+	member := func(b *bytes.Buffer, name string, v any) {
+		if b.Len() > 1 || b == &tail {
 			b.WriteByte(',')
 		}
 		b.WriteString(`"` + name + `":`)
-		switch v := v.(type) {
-		case json.RawMessage:
-			b.Write(v)
-		default:
-			enc, err := json.Marshal(v)
-			if err != nil {
-				// Errors and extensions are plain values; this cannot
-				// happen short of a bug, and then the client still gets
-				// valid JSON.
-				enc = []byte("null")
-			}
-			b.Write(enc)
+		enc, err := json.Marshal(v)
+		if err != nil {
+			// Errors and extensions are plain values; this cannot happen
+			// short of a bug, and then the client still gets valid JSON.
+			enc = []byte("null")
 		}
+		b.Write(enc)
 	}
 	if len(resp.Errors) > 0 {
-		member("errors", resp.Errors)
+		member(&head, "errors", resp.Errors)
+		head.WriteByte(',')
 	}
-	if len(resp.Data) > 0 {
-		member("data", resp.Data)
-	} else {
-		member("data", nil)
+	head.WriteString(`"data":`)
+	data := []byte(resp.Data)
+	if len(data) == 0 {
+		data = []byte("null")
 	}
 	if resp.Label != "" {
-		member("label", resp.Label)
+		member(&tail, "label", resp.Label)
 	}
 	if len(resp.Path) > 0 {
-		member("path", resp.Path)
+		member(&tail, "path", resp.Path)
 	}
 	if resp.HasNext != nil {
-		member("hasNext", *resp.HasNext)
+		member(&tail, "hasNext", *resp.HasNext)
 	}
 	if len(resp.Extensions) > 0 {
-		member("extensions", resp.Extensions)
+		member(&tail, "extensions", resp.Extensions)
 	}
-	b.WriteByte('}')
-	_, _ = w.Write(b.Bytes())
+	tail.WriteByte('}')
+	w.Header().Set("Content-Length", strconv.Itoa(head.Len()+len(data)+tail.Len()))
+	for _, part := range [][]byte{head.Bytes(), data, tail.Bytes()} {
+		if _, err := w.Write(part); err != nil {
+			return // the client went away
+		}
+	}
 }

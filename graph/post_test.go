@@ -3,6 +3,8 @@ package graph
 import (
 	"bytes"
 	"encoding/json"
+	"net/http/httptest"
+	"strconv"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -29,10 +31,14 @@ func TestWriteResponseMatchesEncodingJSON(t *testing.T) {
 		if err := enc.Encode(resp); err != nil {
 			t.Fatal(err)
 		}
-		var got bytes.Buffer
-		writeResponse(&got, resp)
-		if got.String() != string(bytes.TrimSuffix(want.Bytes(), []byte("\n"))) {
-			t.Errorf("%s:\n got %s\nwant %s", name, got.String(), want.String())
+		rec := httptest.NewRecorder()
+		writeResponse(rec, resp)
+		got := rec.Body.String()
+		if got != string(bytes.TrimSuffix(want.Bytes(), []byte("\n"))) {
+			t.Errorf("%s:\n got %s\nwant %s", name, got, want.String())
+		}
+		if cl := rec.Header().Get("Content-Length"); cl != strconv.Itoa(len(got)) {
+			t.Errorf("%s: Content-Length %s for %d bytes", name, cl, len(got))
 		}
 	}
 }
