@@ -95,7 +95,12 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	a.invoices.Events = a.events
 	// Revoking a key or ending a session closes the websockets it opened,
 	// in every process.
-	revocationBus, err := newBus(ctx, cfg, db, event.Options[struct{}]{Channel: auth.RevocationChannel})
+	// The same messages keep each process's credential cache honest.
+	revocationBus, err := newBus(ctx, cfg, db, event.Options[struct{}]{
+		Channel: auth.RevocationChannel,
+		Observe: func(m event.Message) { a.auth.Forget(m.EventID) },
+		Gap:     a.auth.ForgetAll,
+	})
 	if err != nil {
 		a.events.Close()
 		db.Close()

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tally-invoicing/tally/internal/auth"
 	"github.com/tally-invoicing/tally/internal/database/dbtest"
@@ -138,4 +139,56 @@ func TestSessionCookieAuthenticates(t *testing.T) {
 	if !strings.Contains(string(body), "Cookie Shop") {
 		t.Fatalf("viewer by cookie = %s", body)
 	}
+}
+
+// Two tally processes on one PostgreSQL. Each remembers the tokens it has
+// looked up for a few seconds, yet a key revoked or a session ended through
+// one stops working in the other at once (the revocation reaches it over the
+// event bus), not when its cache entry would have expired.
+func TestRevocationReachesOtherProcesses(t *testing.T) {
+	url := dbtest.Postgres(t)
+	one, two := startAppAt(t, url), startAppAt(t, url)
+	owner := one.signUp(t, "Two Process Shop")
+	var key struct {
+		CreateAPIKey struct {
+			Secret string
+			APIKey struct{ ID string }
+		}
+	}
+	owner.do(`mutation { createAPIKey(input: {name: "Partner app"}) { secret apiKey { id } } }`, nil, &key)
+
+	viaTwo := func(token string) *client { return &client{t: t, url: two.srv.URL + "/query", token: token} }
+	// A query that needs a viewer: it answers, or says UNAUTHENTICATED.
+	works := func(c *client) bool {
+		_, r := c.send(nil, `{ customers(first: 1) { totalCount } }`, nil)
+		if len(r.Errors) > 0 {
+			if r.Errors[0].Extensions["code"] != "UNAUTHENTICATED" {
+				t.Fatalf("customers: %+v, want data or UNAUTHENTICATED", r.Errors)
+			}
+			return false
+		}
+		return true
+	}
+	stopsWorking := func(what string, c *client) {
+		t.Helper()
+		deadline := time.Now().Add(auth.CacheTTL / 4)
+		for works(c) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s still works in the other process %s later", what, auth.CacheTTL/4)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+
+	partner, session := viaTwo(key.CreateAPIKey.Secret), viaTwo(owner.token)
+	if !works(partner) || !works(session) {
+		t.Fatal("the key and the session should work in the second process")
+	}
+	owner.do(`mutation($id: ID!) { revokeAPIKey(id: $id) { id } }`, map[string]any{"id": key.CreateAPIKey.APIKey.ID}, nil)
+	stopsWorking("a revoked API key", partner)
+	if !works(session) {
+		t.Fatal("revoking a key ended the owner's session in the other process")
+	}
+	owner.do(`mutation { signOut }`, nil, nil)
+	stopsWorking("a signed-out session", session)
 }

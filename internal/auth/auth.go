@@ -72,6 +72,8 @@ type Service struct {
 	now            func() time.Time
 	// hashing holds a token per bcrypt operation running (withHashSlot).
 	hashing chan struct{}
+	// cache remembers recent Authenticate lookups.
+	cache *tokenCache
 }
 
 // Limits are the rate limits on signing in and up (the numbers are in
@@ -93,7 +95,7 @@ type Limits struct {
 // NewService returns a Service storing accounts through client.
 func NewService(client *ent.Client) *Service {
 	return &Service{client: client, BcryptCost: bcrypt.DefaultCost, now: time.Now,
-		hashing: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
+		hashing: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2)), cache: newTokenCache()}
 }
 
 // withHashSlot runs fn, a bcrypt operation, once fewer than half the CPUs are busy
@@ -296,63 +298,120 @@ func (s *Service) SignOut(ctx context.Context, token string) (bool, error) {
 // revoked tells OnRevoke that a credential stopped working, so that
 // connections it opened (websockets) can be closed.
 func (s *Service) revoked(ctx context.Context, merchantID, credentialID string) {
+	s.cache.forget(credentialID)
 	if s.OnRevoke != nil {
 		s.OnRevoke(ctx, merchantID, credentialID)
 	}
 }
 
 // Authenticate resolves a session token or API key to the viewer it acts as.
+// A token looked up in the last CacheTTL is answered from memory (see
+// cache.go for why a revocation still takes effect at once).
 func (s *Service) Authenticate(ctx context.Context, token string) (*tenant.Viewer, error) {
-	sys := tenant.System(ctx)
+	if !strings.HasPrefix(token, sessionPrefix) && !strings.HasPrefix(token, apiKeyPrefix) {
+		return nil, ErrInvalidToken
+	}
+	hash := sha256.Sum256([]byte(token))
 	now := s.now()
-	switch {
-	case strings.HasPrefix(token, sessionPrefix):
-		// One statement with the user's email joined in: this runs
-		// before every request a signed-in merchant makes.
+	if e, ok := s.cache.get(hash, now); ok {
+		if e.viewer.APIKeyID != "" && now.Sub(e.lastUsed) > time.Minute {
+			if err := s.recordUse(ctx, e.viewer.APIKeyID, now); err != nil {
+				return nil, err
+			}
+			s.cache.touched(hash, now)
+		}
+		v := e.viewer
+		return &v, nil
+	}
+	gen := s.cache.generation()
+	e, err := s.lookup(ctx, token, hash[:], now)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.put(hash, gen, e)
+	v := e.viewer
+	return &v, nil
+}
+
+// lookup reads a token's session or API key from the database.
+func (s *Service) lookup(ctx context.Context, token string, hash []byte, now time.Time) (cached, error) {
+	sys := tenant.System(ctx)
+	until := now.Add(CacheTTL)
+	if strings.HasPrefix(token, sessionPrefix) {
+		// One statement with the user's email joined in.
 		var rows []struct {
-			ID         string `sql:"id"`
-			MerchantID string `sql:"merchant_id"`
-			UserID     string `sql:"user_id"`
-			Email      string `sql:"email"`
+			ID         string    `sql:"id"`
+			MerchantID string    `sql:"merchant_id"`
+			UserID     string    `sql:"user_id"`
+			ExpiresAt  time.Time `sql:"expires_at"`
+			Email      string    `sql:"email"`
 		}
 		err := s.client.Session.Query().
-			Where(session.TokenHash(hashToken(token)), session.ExpiresAtGT(now)).
+			Where(session.TokenHash(hash), session.ExpiresAtGT(now)).
 			Modify(func(q *sql.Selector) {
 				u := sql.Table(user.Table)
 				q.Join(u).On(q.C(session.FieldUserID), u.C(user.FieldID)).
-					Select(q.C(session.FieldID), q.C(session.FieldMerchantID), q.C(session.FieldUserID), u.C(user.FieldEmail))
+					Select(q.C(session.FieldID), q.C(session.FieldMerchantID), q.C(session.FieldUserID), q.C(session.FieldExpiresAt), u.C(user.FieldEmail))
 			}).
 			Scan(sys, &rows)
 		if err != nil {
-			return nil, err
+			return cached{}, err
 		}
 		if len(rows) != 1 {
-			return nil, ErrInvalidToken
+			return cached{}, ErrInvalidToken
 		}
 		ses := rows[0]
-		return &tenant.Viewer{MerchantID: ses.MerchantID, UserID: ses.UserID, SessionID: ses.ID, Scopes: tenant.AllScopes, Actor: ses.Email}, nil
-	case strings.HasPrefix(token, apiKeyPrefix):
-		k, err := s.client.APIKey.Query().
-			Where(apikey.TokenHash(hashToken(token)), apikey.RevokedAtIsNil()).
-			Only(sys)
-		if ent.IsNotFound(err) {
-			return nil, ErrInvalidToken
+		if ses.ExpiresAt.Before(until) {
+			until = ses.ExpiresAt
 		}
-		if err != nil {
-			return nil, err
-		}
-		// Record use at most once a minute: a write per request would make
-		// every read a write.
-		if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) > time.Minute {
-			if err := s.client.APIKey.UpdateOneID(k.ID).SetLastUsedAt(now.UTC()).Exec(sys); err != nil {
-				return nil, fmt.Errorf("record API key use: %w", err)
-			}
-		}
-		return &tenant.Viewer{MerchantID: k.MerchantID, APIKeyID: k.ID, Scopes: KeyScopes(k), Actor: "API key " + k.Name}, nil
-	default:
-		return nil, ErrInvalidToken
+		return cached{
+			viewer: tenant.Viewer{MerchantID: ses.MerchantID, UserID: ses.UserID, SessionID: ses.ID, Scopes: tenant.AllScopes, Actor: ses.Email},
+			until:  until,
+		}, nil
 	}
+	k, err := s.client.APIKey.Query().
+		Where(apikey.TokenHash(hash), apikey.RevokedAtIsNil()).
+		Only(sys)
+	if ent.IsNotFound(err) {
+		return cached{}, ErrInvalidToken
+	}
+	if err != nil {
+		return cached{}, err
+	}
+	var lastUsed time.Time
+	if k.LastUsedAt != nil {
+		lastUsed = *k.LastUsedAt
+	}
+	if now.Sub(lastUsed) > time.Minute {
+		if err := s.recordUse(ctx, k.ID, now); err != nil {
+			return cached{}, err
+		}
+		lastUsed = now
+	}
+	return cached{
+		viewer:   tenant.Viewer{MerchantID: k.MerchantID, APIKeyID: k.ID, Scopes: KeyScopes(k), Actor: "API key " + k.Name},
+		until:    until,
+		lastUsed: lastUsed,
+	}, nil
 }
+
+// recordUse writes down that an API key was used, which the API keys page
+// shows. Callers do it at most once a minute per key: a write per request
+// would make every read a write.
+func (s *Service) recordUse(ctx context.Context, keyID string, now time.Time) error {
+	if err := s.client.APIKey.UpdateOneID(keyID).SetLastUsedAt(now.UTC()).Exec(tenant.System(ctx)); err != nil {
+		return fmt.Errorf("record API key use: %w", err)
+	}
+	return nil
+}
+
+// Forget drops what the cache knows of a session or API key: another
+// process ended it.
+func (s *Service) Forget(credentialID string) { s.cache.forget(credentialID) }
+
+// ForgetAll empties the cache: revocations from other processes may have
+// been missed.
+func (s *Service) ForgetAll() { s.cache.forgetAll() }
 
 // Active reports whether v's credential (its session or API key) still
 // works: a long-lived connection that authenticated once asks this after it

@@ -57,6 +57,13 @@ type Options[T any] struct {
 	Channel string
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
+	// Observe, when set, sees every message this process receives, whether
+	// or not a subscriber wants it (a cache that must forget what a message
+	// names). It runs on the dispatch goroutine: keep it quick.
+	Observe func(Message)
+	// Gap, when set, is called when messages may have been missed: a
+	// PostgreSQL listener lost its connection (and again when it is back).
+	Gap func()
 }
 
 // Bus delivers each published Message, loaded once per process, to every
@@ -176,6 +183,11 @@ const maxBatch = 256
 // merchant's subscribers. It runs on the bus's single dispatch goroutine,
 // so deliveries keep publish order.
 func (b *Bus[T]) dispatch(batch []Message) {
+	if b.opts.Observe != nil {
+		for _, m := range batch {
+			b.opts.Observe(m)
+		}
+	}
 	targets := make([][]*Subscription[T], len(batch))
 	var wanted []Message
 	for i, m := range batch {

@@ -124,6 +124,9 @@ func (b *Bus[T]) decode(batch []Message, n *pq.Notification) []Message {
 }
 
 func (b *Bus[T]) listenerEvent(ev pq.ListenerEventType, err error) {
+	if b.opts.Gap != nil && (ev == pq.ListenerEventDisconnected || ev == pq.ListenerEventReconnected) {
+		b.opts.Gap()
+	}
 	if err != nil && b.ctx.Err() == nil {
 		b.opts.Logger.Warn("event: listener "+ev.String(), "err", err)
 	}
