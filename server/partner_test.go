@@ -329,3 +329,69 @@ func TestIntrospectionForToolsInDevelopment(t *testing.T) {
 		c.expectCode("QUERY_LIMIT", "", mixed, nil)
 	})
 }
+
+// Every operation limit answers QUERY_LIMIT naming the limit, its maximum
+// and (where the server counted it) the actual figure, and a query at the
+// limit still runs. Page sizes are the client's input: VALIDATION on first.
+func TestOperationLimits(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		c := ta.signUp(t, "Limits Shop")
+		fields := func(n int, f func(i int) string) string {
+			parts := make([]string, n)
+			for i := range parts {
+				parts[i] = f(i)
+			}
+			return strings.Join(parts, " ")
+		}
+		// aliases: n aliases under one root field.
+		aliases := func(n int) string {
+			return "{ viewer { " + fields(n, func(i int) string { return fmt.Sprintf("m%d: merchant { name }", i) }) + " } }"
+		}
+		roots := func(n int) string {
+			return "{ " + fields(n, func(int) string { return "viewer { merchant { name } }" }) + " }"
+		}
+		// nest: a query 2 + 4*levels deep, as the guard counts fields.
+		nest := func(levels int) string {
+			q := "id"
+			for range levels {
+				q = "invoices(first: 1) { edges { node { customer { " + q + " } } } }"
+			}
+			return "{ customers(first: 1) { edges { node { " + q + " } } } }"
+		}
+		for _, tc := range []struct {
+			name, query string
+			limit       string
+			max, actual int // actual 0: not reported
+		}{
+			{"tokens", aliases(1000), "tokens", 5000, 0},
+			{"depth", nest(3), "depth", 12, 14},
+			{"aliases", aliases(51), "aliases", 50, 51},
+			{"root fields", roots(21), "root fields", 20, 21},
+			{"complexity", `{ customers(first: 100) { edges { node { invoices(first: 100) { edges { node { items { name } } } } } } } }`, "complexity", 25000, 0},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				e := c.expectCode("QUERY_LIMIT", "", tc.query, nil)
+				if e.Extensions["limit"] != tc.limit || e.Extensions["max"] != float64(tc.max) {
+					t.Fatalf("extensions %v, want limit %q max %d", e.Extensions, tc.limit, tc.max)
+				}
+				if tc.actual != 0 && e.Extensions["actual"] != float64(tc.actual) {
+					t.Fatalf("extensions %v, want actual %d", e.Extensions, tc.actual)
+				}
+				if !strings.Contains(e.Message, fmt.Sprint(tc.max)) {
+					t.Fatalf("message %q does not name the limit %d", e.Message, tc.max)
+				}
+			})
+		}
+		t.Run("at the limits", func(t *testing.T) {
+			c.do(aliases(50), nil, nil)
+			c.do(roots(20), nil, nil)
+			c.do(nest(2), nil, nil) // depth 10; one more level is 14
+			c.do(`{ customers(first: 100) { edges { node { invoices(first: 10) { edges { node { items { name } } } } } } } }`, nil, nil)
+		})
+		t.Run("page size", func(t *testing.T) {
+			c.expectCode("VALIDATION", "first", `{ invoices(first: 101) { totalCount } }`, nil)
+			c.expectCode("VALIDATION", "first", `{ invoices { totalCount } }`, nil)
+		})
+	})
+}
