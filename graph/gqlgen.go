@@ -88,11 +88,15 @@ func (*blocking) Name() string { return "blocking" }
 // package compiles, which needs the table).
 func (b *blocking) GenerateCode(data *codegen.Data) error {
 	b.fields = map[string][]string{}
+	vouched := map[string]bool{}
 	for _, o := range data.Objects {
 		if o.Root {
 			continue // root fields are not list elements
 		}
 		for _, f := range o.Fields {
+			if f.IsResolver && pureResolvers[o.Name+"."+f.Name] {
+				vouched[o.Name+"."+f.Name] = true
+			}
 			if mayBlock(o, f) {
 				b.fields[o.Name] = append(b.fields[o.Name], f.Name)
 				// A query may select the field through an interface.
@@ -100,6 +104,11 @@ func (b *blocking) GenerateCode(data *codegen.Data) error {
 					b.fields[iface.Name] = append(b.fields[iface.Name], f.Name)
 				}
 			}
+		}
+	}
+	for name := range pureResolvers {
+		if !vouched[name] {
+			return fmt.Errorf("pureResolvers names %s, which is not a resolver; update graph/gqlgen.go", name)
 		}
 	}
 	for name, fs := range b.fields {
