@@ -134,11 +134,11 @@ func TestStatementImport(t *testing.T) {
 		case k < 40:
 			memo = "Payment " + iv.ref
 		case k < 60:
-			memo = "order 44" + fmt.Sprint(rng.IntN(90)+10) + " ref " + strings.ToLower(spacedRef(iv.ref)) + " thank you"
+			memo = "order 44" + fmt.Sprint(rng.IntN(90)+10) + " ref " + strings.ToLower(reference.Format(iv.ref)) + " thank you"
 		case k < 75:
 			memo = "Invoice " + iv.number + " paid"
 		case k < 90:
-			memo = "RF " + strings.ReplaceAll(spacedRef(iv.ref[2:]), " ", "-")
+			memo = "RF " + strings.ReplaceAll(reference.Format(iv.ref[2:]), " ", "-")
 		case k < 95:
 			typos++
 			memo = "ref " + mistype(iv.ref, rng)
@@ -206,17 +206,6 @@ func TestStatementImport(t *testing.T) {
 	if wrong != 0 {
 		t.Errorf("%d wrong allocations; goal 0", wrong)
 	}
-}
-
-func spacedRef(ref string) string {
-	var b strings.Builder
-	for i, r := range ref {
-		if i > 0 && i%4 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // mistype changes one digit after the check digits.

@@ -36,6 +36,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/99designs/gqlgen/api"
@@ -113,7 +114,7 @@ func (b *blocking) GenerateCode(data *codegen.Data) error {
 	}
 	for name, fs := range b.fields {
 		sort.Strings(fs)
-		b.fields[name] = compact(fs)
+		b.fields[name] = slices.Compact(fs)
 	}
 	return b.writeTable()
 }
@@ -135,16 +136,6 @@ func isEntType(t types.Type) bool {
 	}
 	n, ok := types.Unalias(t).(*types.Named)
 	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == entPackage
-}
-
-func compact(s []string) []string {
-	out := s[:0]
-	for i, v := range s {
-		if i == 0 || v != s[i-1] {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // writeTable writes the blocking fields as a Go map.

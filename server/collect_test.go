@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/tally-invoicing/tally/internal/database/dbtest"
+	"github.com/tally-invoicing/tally/internal/reference"
 )
 
 // issued is an invoice as the collection tests need it.
@@ -59,17 +60,6 @@ func (c *client) record(in map[string]any) collectionResult {
 	return out.RecordCollection
 }
 
-func spaced(ref string) string {
-	var b strings.Builder
-	for i, r := range ref {
-		if i > 0 && i%4 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(r)
-	}
-	return strings.ToLower(b.String())
-}
-
 func TestRecordCollectionMatches(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
 		ta := startApp(t, b)
@@ -81,7 +71,7 @@ func TestRecordCollectionMatches(t *testing.T) {
 		fourth := c.bill(acme, "45.50")
 
 		// A reference inside a long memo, spaced and lower-cased, among other numbers.
-		r := c.record(map[string]any{"amount": "45.50", "text": "Order 4471, tel +351 912 345 678, ref " + spaced(fourth.Reference) + " thanks"})
+		r := c.record(map[string]any{"amount": "45.50", "text": "Order 4471, tel +351 912 345 678, ref " + strings.ToLower(reference.Format(fourth.Reference)) + " thanks"})
 		if r.Collection.Status != "MATCHED" || len(r.Allocations) != 1 || r.Allocations[0].Invoice.ID != fourth.ID || r.Allocations[0].Rule != "REFERENCE" {
 			t.Fatalf("memo with a reference: %+v, want MATCHED to %s by REFERENCE", r, fourth.Number)
 		}
@@ -319,7 +309,7 @@ func TestImportStatement(t *testing.T) {
 			"03.11.2026;1.250,00;USD;Rechnung %s;Hafen GmbH\n"+
 			"04.11.2026;-20,00;USD;Bankgebühr;Bank\n"+
 			"05.11.2026;99,90;USD;%s;Hafen GmbH\n"+
-			"06.11.2026;12,00;USD;unknown;Someone\n", spaced(a.Reference), bb.Number)
+			"06.11.2026;12,00;USD;unknown;Someone\n", strings.ToLower(reference.Format(a.Reference)), bb.Number)
 		// The preview suggests a mapping from the header.
 		var prev struct {
 			PreviewStatement struct {

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/tally-invoicing/tally/internal/reference"
 )
 
 // acks remembers every write the load generator saw acknowledged (its id in
@@ -583,7 +585,7 @@ func (c *vclient) recordCollection(ctx context.Context, inv *invoice) {
 		collection { id status } allocations { id invoiceID amount } unallocated } }`,
 		map[string]any{"i": map[string]any{
 			"amount": inv.total, "currency": "USD", "channel": "BANK_TRANSFER",
-			"text":       "Payment " + spaced(inv.reference) + " thank you",
+			"text":       "Payment " + reference.Format(inv.reference) + " thank you",
 			"externalID": "load-" + newUUID(),
 			"payerName":  "Load Payer",
 		}}, &out)
@@ -612,18 +614,6 @@ func (c *vclient) recordCollection(ctx context.Context, inv *invoice) {
 		})
 		c.cnt.paidCollection.Add(1)
 	}
-}
-
-// spaced writes a reference in groups of four, as people do.
-func spaced(ref string) string {
-	var b strings.Builder
-	for i, r := range ref {
-		if i > 0 && i%4 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // markPaid: the merchant records a bank transfer by hand, for the full
