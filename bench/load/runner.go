@@ -3,128 +3,71 @@ package main
 import (
 	"bufio"
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
-	"net"
-	"net/http"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/tally-invoicing/tally/bench/internal/tallyproc"
 )
 
 // runner builds Tally, gives it a fresh PostgreSQL database, starts it, and
 // in crash mode kills and restarts it.
 type runner struct {
-	root     string // the module's directory
-	bin      string
-	addr     string
-	base     string
-	adminURL string
-	dbName   string
-	dbURL    string
-	dataDir  string
-	logPath  string
-	log      *os.File
+	root    string // the module's directory
+	bin     string
+	addr    string
+	base    string
+	db      *tallyproc.Database
+	dbName  string
+	dbURL   string
+	dataDir string
+	logPath string
+	log     *os.File
 
 	mu      sync.Mutex
-	cmd     *exec.Cmd
-	exited  chan struct{}
+	proc    *tallyproc.Process
 	starts  int
 	kills   int
 	outages []time.Duration // from SIGKILL until /healthz answered again
 }
 
-// moduleRoot finds the directory of go.mod, so the runner works from any
-// directory inside the repository.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.mod not found: run from inside the repository")
-		}
-		dir = parent
-	}
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
 func newRunner(adminURL string, runID string) (*runner, error) {
-	root, err := moduleRoot()
+	root, err := tallyproc.ModuleRoot()
 	if err != nil {
 		return nil, err
 	}
-	port, err := freePort()
+	addr, err := tallyproc.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
-	r := &runner{
-		root:     root,
-		bin:      filepath.Join(root, ".tmp", "tally"),
-		addr:     fmt.Sprintf("127.0.0.1:%d", port),
-		adminURL: adminURL,
-		dbName:   "tally_load_" + strings.NewReplacer("-", "_").Replace(runID),
-	}
-	r.base = "http://" + r.addr
-	u, err := url.Parse(adminURL)
+	db, err := tallyproc.NewDatabase(adminURL, "tally_load_"+strings.NewReplacer("-", "_").Replace(runID))
 	if err != nil {
-		return nil, fmt.Errorf("-pg %q: %w", adminURL, err)
+		return nil, fmt.Errorf("-pg: %w", err)
 	}
-	u.Path = "/" + r.dbName
-	r.dbURL = u.String()
-	return r, nil
+	return &runner{
+		root:   root,
+		bin:    filepath.Join(root, ".tmp", "tally"),
+		addr:   addr,
+		base:   "http://" + addr,
+		db:     db,
+		dbName: db.Name,
+		dbURL:  db.URL,
+	}, nil
 }
 
 // build compiles the server as the Makefile does.
-func (r *runner) build() error {
-	if err := os.MkdirAll(filepath.Dir(r.bin), 0o755); err != nil {
-		return err
-	}
-	cmd := exec.Command("go", "build", "-o", r.bin, "./server")
-	cmd.Dir = r.root
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("go build ./server: %w", err)
-	}
-	return nil
-}
-
-func (r *runner) admin(ctx context.Context, stmt string) error {
-	db, err := sql.Open("postgres", r.adminURL)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	_, err = db.ExecContext(ctx, stmt)
-	return err
-}
+func (r *runner) build() error { return tallyproc.Build(r.root, r.bin) }
 
 func (r *runner) createDatabase(ctx context.Context) error {
-	if err := r.admin(ctx, `CREATE DATABASE `+quoteIdent(r.dbName)); err != nil {
-		return fmt.Errorf("creating database %s on %s: %w", r.dbName, r.adminURL, err)
+	if err := r.db.Create(ctx); err != nil {
+		return err
 	}
 	dir, err := os.MkdirTemp("", "tally-load-")
 	if err != nil {
@@ -140,23 +83,12 @@ func (r *runner) createDatabase(ctx context.Context) error {
 	return err
 }
 
-func (r *runner) dropDatabase(ctx context.Context) error {
-	return r.admin(ctx, `DROP DATABASE IF EXISTS `+quoteIdent(r.dbName)+` WITH (FORCE)`)
-}
-
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+func (r *runner) dropDatabase(ctx context.Context) error { return r.db.Drop(ctx) }
 
 // env is the server's environment: the caller's, without any Tally setting
 // or database of its own, plus the run's.
 func (r *runner) env() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "TALLY_") || strings.HasPrefix(kv, "DATABASE_URL=") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return append(env,
+	return tallyproc.Env(
 		"TALLY_ADDR="+r.addr,
 		"TALLY_BASE_URL="+r.base,
 		"TALLY_ENV=development",
@@ -172,85 +104,44 @@ func (r *runner) start() error {
 	defer r.mu.Unlock()
 	r.starts++
 	fmt.Fprintf(r.log, "\n===== load generator: start #%d at %s =====\n", r.starts, time.Now().Format(time.RFC3339Nano))
-	cmd := exec.Command(r.bin)
-	cmd.Dir = r.dataDir
-	cmd.Env = r.env()
-	cmd.Stdout, cmd.Stderr = r.log, r.log
-	cmd.SysProcAttr = serverProcAttr()
-	if err := cmd.Start(); err != nil {
+	p, err := tallyproc.Start(r.bin, r.dataDir, r.env(), r.log)
+	if err != nil {
 		return err
 	}
-	exited := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(exited)
-	}()
-	r.cmd, r.exited = cmd, exited
+	r.proc = p
 	return nil
 }
 
 // waitHealthy polls /healthz until it answers 200.
 func (r *runner) waitHealthy(ctx context.Context, timeout time.Duration) error {
 	r.mu.Lock()
-	exited := r.exited
+	p := r.proc
 	r.mu.Unlock()
-	hc := &http.Client{Timeout: 2 * time.Second}
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		select {
-		case <-exited:
-			return fmt.Errorf("tally exited before it was healthy; see %s", r.logPath)
-		default:
-		}
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, r.base+"/healthz", nil)
-		if res, err := hc.Do(req); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		time.Sleep(50 * time.Millisecond)
+	if err := tallyproc.WaitHealthy(ctx, r.base, timeout, p.Exited); err != nil {
+		return fmt.Errorf("%w; see %s", err, r.logPath)
 	}
-	return fmt.Errorf("tally not healthy at %s after %s; see %s", r.base, timeout, r.logPath)
+	return nil
 }
 
 // kill sends SIGKILL to the server (and its process group: the PDF
 // renderer's Chromium dies with it, as on a real crash) and waits for it.
 func (r *runner) kill() {
 	r.mu.Lock()
-	cmd, exited := r.cmd, r.exited
+	p := r.proc
 	r.kills++
 	r.mu.Unlock()
 	fmt.Fprintf(r.log, "\n===== load generator: SIGKILL at %s =====\n", time.Now().Format(time.RFC3339Nano))
-	_ = signalServer(cmd.Process.Pid, syscall.SIGKILL)
-	<-exited
+	p.Kill()
 }
 
 // stop asks the server to finish (SIGTERM), killing it after 20 s.
 func (r *runner) stop() {
 	r.mu.Lock()
-	cmd, exited := r.cmd, r.exited
+	p := r.proc
 	r.mu.Unlock()
-	if cmd == nil {
-		return
+	if p != nil {
+		p.Stop(20 * time.Second)
 	}
-	select {
-	case <-exited:
-		return
-	default:
-	}
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-exited:
-	case <-time.After(20 * time.Second):
-		_ = signalServer(cmd.Process.Pid, syscall.SIGKILL)
-		<-exited
-	}
-	// Chromium children the server did not get to stop.
-	_ = signalServer(cmd.Process.Pid, syscall.SIGKILL)
 }
 
 // crashLoop kills the server every `every` (jittered to 0.6–1.4×), restarts
