@@ -122,6 +122,10 @@ load: ## 200 merchants for 60 s against a fresh tally on PostgreSQL, then invari
 crash: ## the same load while tally is SIGKILLed and restarted every ~5 s; nothing acknowledged may be lost
 	$(GO) run ./bench/load -start -clients=200 -duration=60s -crash=5s $(LOAD_FLAGS)
 
+.PHONY: abuse
+abuse: ## issue #12's attacks on a fresh tally while another merchant probes: refused? CPU, p99, RSS (bench/README.md; ABUSE_FLAGS=)
+	$(GO) run ./bench/abuse -start $(ABUSE_FLAGS)
+
 .PHONY: clean
 clean: ## remove build output and local data
 	rm -rf bin .tmp frontend/dist/assets frontend/dist/index.html
