@@ -141,6 +141,18 @@ func measure(ctx context.Context, e *env, a *attack) *row {
 		srv = e.prod
 	}
 	r := &row{a: a, srv: srv}
+	// The peak (VmHWM) only grows, and the Go runtime keeps memory it
+	// took: after an attack took more than the bound, start a fresh
+	// process so that the next attack's memory is its own.
+	if _, hwm := srv.memory(); hwm >= maxRSS {
+		if err := srv.restart(ctx); err != nil {
+			r.refusal = "NO (restart failed: " + err.Error() + ")"
+			r.judged = true
+			return r
+		}
+		r.notes = append(r.notes, fmt.Sprintf("the server was restarted before this attack: its peak RSS was %s", mb(hwm)))
+		srv.probeFor(ctx, &prober{hc: newClient(4), url: srv.base + "/query", token: e.victim.session}, time.Second) // warm up
+	}
 	// What an earlier attack left running is not this one's cost, nor the
 	// victim's idle state.
 	if !srv.settle(ctx, 30*time.Second) {

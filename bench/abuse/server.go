@@ -16,11 +16,15 @@ import (
 
 // server is one tally subprocess the attacks are aimed at.
 type server struct {
-	env     string // development or production
-	base    string
-	logPath string
-	dataDir string
-	proc    *tallyproc.Process
+	env      string // development or production
+	base     string
+	logPath  string
+	dataDir  string
+	bin      string
+	settings []string
+	log      *os.File
+	proc     *tallyproc.Process
+	restarts int
 }
 
 // short is the environment's name in the table.
@@ -39,31 +43,29 @@ func startServer(ctx context.Context, bin, root, env, dbURL, runID string) (*ser
 	if err != nil {
 		return nil, err
 	}
-	dataDir, err := os.MkdirTemp("", "tally-abuse-")
-	if err != nil {
-		return nil, err
-	}
-	s := &server{env: env, base: "http://" + addr, dataDir: dataDir}
 	logDir := filepath.Join(root, ".tmp", "abuse")
 	if err := os.MkdirAll(logDir, 0o755); err != nil {
 		return nil, err
 	}
-	s.logPath = filepath.Join(logDir, runID+"-"+env+".log")
-	log, err := os.Create(s.logPath)
-	if err != nil {
+	s := &server{env: env, base: "http://" + addr, bin: bin, logPath: filepath.Join(logDir, runID+"-"+env+".log")}
+	if s.dataDir, err = os.MkdirTemp("", "tally-abuse-"); err != nil {
 		return nil, err
 	}
-	settings := []string{
+	if s.log, err = os.Create(s.logPath); err != nil {
+		s.stop()
+		return nil, err
+	}
+	s.settings = []string{
 		"TALLY_ADDR=" + addr,
 		"TALLY_ENV=" + env,
 		"TALLY_TRUSTED_PROXIES=127.0.0.1/32",
-		"TALLY_DATA_DIR=" + dataDir,
+		"TALLY_DATA_DIR=" + s.dataDir,
 		"DATABASE_URL=" + dbURL,
 	}
 	if env == "production" {
 		// What production insists on (README.md, Configuration). Nothing
 		// is mailed during the run, so the Mailgun values are never used.
-		settings = append(settings,
+		s.settings = append(s.settings,
 			"TALLY_BASE_URL=https://billing.example.com",
 			"TALLY_MAILGUN_API_KEY=key-abuse-harness",
 			"TALLY_MAILGUN_DOMAIN=mg.example.com",
@@ -71,27 +73,42 @@ func startServer(ctx context.Context, bin, root, env, dbURL, runID string) (*ser
 			"TALLY_CRYPTO_WEBHOOK_SECRETS="+strings.Repeat("s", 32),
 		)
 	} else {
-		settings = append(settings, "TALLY_BASE_URL="+s.base)
+		s.settings = append(s.settings, "TALLY_BASE_URL="+s.base)
 	}
-	s.proc, err = tallyproc.Start(bin, dataDir, tallyproc.Env(settings...), log)
-	if err != nil {
-		log.Close()
+	if err := s.start(ctx); err != nil {
+		s.stop()
 		return nil, err
 	}
-	go func() {
-		<-s.proc.Exited
-		log.Close()
-	}()
-	if err := tallyproc.WaitHealthy(ctx, s.base, 90*time.Second, s.proc.Exited); err != nil {
-		s.stop()
-		return nil, fmt.Errorf("%s server: %w; see %s", env, err, s.logPath)
-	}
 	return s, nil
+}
+
+func (s *server) start(ctx context.Context) error {
+	p, err := tallyproc.Start(s.bin, s.dataDir, tallyproc.Env(s.settings...), s.log)
+	if err != nil {
+		return err
+	}
+	s.proc = p
+	if err := tallyproc.WaitHealthy(ctx, s.base, 90*time.Second, p.Exited); err != nil {
+		return fmt.Errorf("%s server: %w; see %s", s.env, err, s.logPath)
+	}
+	return nil
+}
+
+// restart stops the server and starts it again on the same port and
+// database: a fresh process, whose memory is its own again.
+func (s *server) restart(ctx context.Context) error {
+	s.proc.Stop(10 * time.Second)
+	s.restarts++
+	fmt.Fprintf(s.log, "\n===== abuse harness: restart #%d at %s =====\n", s.restarts, time.Now().Format(time.RFC3339Nano))
+	return s.start(ctx)
 }
 
 func (s *server) stop() {
 	if s.proc != nil {
 		s.proc.Stop(10 * time.Second)
+	}
+	if s.log != nil {
+		s.log.Close()
 	}
 	os.RemoveAll(s.dataDir)
 }
