@@ -54,7 +54,7 @@ func TestCheckAddresses(t *testing.T) {
 		{"::ffff:169.254.169.254", "link-local (cloud metadata)", "link-local (cloud metadata)"},
 		{"::ffff:10.0.0.1", "private", ""},
 		{"::ffff:8.8.8.8", "", ""},
-		{"::127.0.0.1", "reserved", "reserved"}, // IPv4-compatible, deprecated
+		{"::127.0.0.1", "reserved", "reserved"},                                              // IPv4-compatible, deprecated
 		{"64:ff9b::a9fe:a9fe", "link-local (cloud metadata)", "link-local (cloud metadata)"}, // NAT64 of 169.254.169.254
 		{"64:ff9b::7f00:1", "loopback", ""},
 		{"64:ff9b::808:808", "", ""},
