@@ -74,7 +74,7 @@ func (r *mutationResolver) SetCryptoWallets(ctx context.Context, wallets []*mode
 func (r *mutationResolver) SetInfiniCredentials(ctx context.Context, input model.InfiniCredentialsInput) (*ent.Merchant, error) {
 	return merchant.SetInfiniCredentials(ctx, r.Client, merchant.InfiniCredentials{
 		KeyID: input.KeyID, Secret: input.Secret, WebhookSecret: deref(input.WebhookSecret), BaseURL: deref(input.BaseURL),
-	})
+	}, r.InfiniBaseURLs)
 }
 
 // ClearInfiniCredentials is the resolver for the clearInfiniCredentials field.

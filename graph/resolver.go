@@ -27,4 +27,8 @@ type Resolver struct {
 	Events *event.Bus[*invoice.Change]
 	// MailProvider names where email goes: "mailgun" or "dev-mailbox".
 	MailProvider string
+	// InfiniBaseURLs are the only Infini base URLs merchants may enter
+	// (Infini's own hosts in production); nil allows any https URL and the
+	// local sandbox (development).
+	InfiniBaseURLs []string
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/idempotency"
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/mail"
+	"github.com/tally-invoicing/tally/internal/outbound"
 	"github.com/tally-invoicing/tally/internal/pdf"
 	"github.com/tally-invoicing/tally/internal/ratelimit"
 )
@@ -78,8 +79,12 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		pdf:         pdf.New(pdf.DefaultOptions()),
 		idempotency: idempotency.NewStore(db.Client),
 	}
+	// Every call Tally makes (Mailgun, Infini, the sandbox's webhooks) goes
+	// through this one client and its address policy.
+	hc := outbound.New(cfg.outboundPolicy())
 	var sender mail.Sender = mail.DevMailbox{}
 	if mg := cfg.mailgun(); mg.Configured() {
+		mg.HTTPClient = hc
 		sender = mail.NewMailgun(mg)
 	}
 	a.outbox = mail.NewOutbox(db.Client, sender, a.pdf, cfg.BaseURL, cfg.MailFrom)
@@ -113,13 +118,13 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		}
 	}
 
-	ccfg := checkout.Config{BaseURL: cfg.BaseURL}
+	ccfg := checkout.Config{BaseURL: cfg.BaseURL, HTTPClient: hc}
 	if cfg.sandbox() {
 		ccfg.Sandbox = &checkout.SandboxAccount{BaseURL: cfg.BaseURL + sandboxPrefix, KeyID: sandboxKeyID, Secret: sandboxSecret, WebhookSecret: sandboxWebhookSecret}
 		a.sandbox = infini.NewSandbox(infini.SandboxConfig{
 			Prefix: sandboxPrefix, PublicURL: cfg.BaseURL,
 			KeyID: sandboxKeyID, Secret: sandboxSecret, WebhookSecret: sandboxWebhookSecret,
-			WebhookURL: cfg.BaseURL + "/webhooks/infini",
+			WebhookURL: cfg.BaseURL + "/webhooks/infini", HTTPClient: hc,
 		})
 	}
 	a.collect = collect.NewService(db.Client, db.Dialect, a.invoices)
@@ -136,6 +141,9 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		CheckoutService: a.checkout,
 		CollectService:  a.collect,
 		Events:          a.events,
+	}
+	if cfg.production() {
+		resolver.InfiniBaseURLs = infini.DocumentedBaseURLs
 	}
 	base, _ := url.Parse(cfg.BaseURL)
 	a.api = graph.NewHandler(resolver, graph.HandlerOptions{

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/mail"
 	"net/netip"
@@ -14,6 +15,7 @@ import (
 	"github.com/mailgun/mailgun-go/v4"
 
 	mailcfg "github.com/tally-invoicing/tally/internal/mail"
+	"github.com/tally-invoicing/tally/internal/outbound"
 	"github.com/tally-invoicing/tally/internal/ratelimit"
 )
 
@@ -84,7 +86,7 @@ type setting struct {
 func parseConfig(args []string) (config, error) {
 	var c config
 	settings := []setting{
-		{"addr", "TALLY_ADDR", ":8080", "address to listen on, host:port", &c.Addr},
+		{"addr", "TALLY_ADDR", "", "address to listen on, host:port (default: 127.0.0.1:8080 in development, this machine only; :8080 in production)", &c.Addr},
 		{"data-dir", "TALLY_DATA_DIR", "./data", "directory for the SQLite database and other local files", &c.DataDir},
 		{"database-url", "DATABASE_URL", "", "postgres://user@host:5432/db for PostgreSQL; empty for SQLite in the data dir", &c.DatabaseURL},
 		{"base-url", "TALLY_BASE_URL", "", "public URL used in links and emails (default: http://localhost:<port>)", &c.BaseURL},
@@ -92,7 +94,7 @@ func parseConfig(args []string) (config, error) {
 		{"mail-from", "TALLY_MAIL_FROM", "", "sending address, e.g. invoices@mg.example.com (default: invoices@<base-url host>)", &c.MailFrom},
 		{"mailgun-api-key", "TALLY_MAILGUN_API_KEY", "", "Mailgun private API key; empty = dev mailbox, nothing is sent", &c.MailgunAPIKey},
 		{"mailgun-domain", "TALLY_MAILGUN_DOMAIN", "", "Mailgun sending domain, e.g. mg.example.com", &c.MailgunDomain},
-		{"mailgun-region", "TALLY_MAILGUN_REGION", "us", "us or eu (which Mailgun API), or an https:// API base URL", &c.MailgunRegion},
+		{"mailgun-region", "TALLY_MAILGUN_REGION", "us", "us or eu (which Mailgun API), or an https:// API base URL ending in /v3", &c.MailgunRegion},
 		{"mailgun-webhook-signing-key", "TALLY_MAILGUN_WEBHOOK_SIGNING_KEY", "", "verifies Mailgun's delivery webhooks at /webhooks/mailgun", &c.MailgunSigningKey},
 		{"crypto-webhook-secrets", "TALLY_CRYPTO_WEBHOOK_SECRETS", "", "comma-separated secrets a chain watcher signs /webhooks/crypto with (Tally-Signature)", &c.CryptoWebhookSecrets},
 		{"trusted-proxies", "TALLY_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For gives the client address, e.g. 10.0.0.0/8; empty = trust none", &c.TrustedProxies},
@@ -131,6 +133,15 @@ func (c *config) validate() error {
 	default:
 		return fmt.Errorf("TALLY_ENV (--env) is %q; use development or production", c.Env)
 	}
+	// A development server's sandboxes let anyone mark invoices paid, so
+	// it listens on this machine unless told otherwise.
+	defaultAddr := c.Addr == ""
+	if defaultAddr {
+		c.Addr = "127.0.0.1:8080"
+		if c.production() {
+			c.Addr = ":8080"
+		}
+	}
 	host, port, err := net.SplitHostPort(c.Addr)
 	if err != nil || port == "" {
 		return fmt.Errorf("TALLY_ADDR (--addr) is %q; use host:port, e.g. :8080 or 127.0.0.1:8080", c.Addr)
@@ -142,7 +153,7 @@ func (c *config) validate() error {
 		if c.production() {
 			return errors.New("TALLY_BASE_URL (--base-url) is required in production: the public https URL customers open from emails")
 		}
-		if host == "" || host == "0.0.0.0" || host == "::" {
+		if host == "" || host == "0.0.0.0" || host == "::" || defaultAddr {
 			host = "localhost"
 		}
 		c.BaseURL = "http://" + net.JoinHostPort(host, port)
@@ -158,13 +169,8 @@ func (c *config) validate() error {
 	if (c.MailgunAPIKey == "") != (c.MailgunDomain == "") {
 		return errors.New("TALLY_MAILGUN_API_KEY and TALLY_MAILGUN_DOMAIN go together: give both to send with Mailgun, or neither for the dev mailbox")
 	}
-	if c.MailgunRegion == "" {
-		c.MailgunRegion = "us"
-	}
-	switch r := strings.ToLower(c.MailgunRegion); {
-	case r == "us", r == "eu", strings.HasPrefix(r, "https://"), strings.HasPrefix(r, "http://127.0.0.1"):
-	default:
-		return fmt.Errorf("TALLY_MAILGUN_REGION (--mailgun-region) is %q; use us, eu, or an https:// API base URL", c.MailgunRegion)
+	if err := c.checkMailgunRegion(); err != nil {
+		return fmt.Errorf("TALLY_MAILGUN_REGION (--mailgun-region) is %q; %w", c.MailgunRegion, err)
 	}
 	if c.MailFrom == "" {
 		c.MailFrom = "invoices@" + u.Hostname()
@@ -194,6 +200,61 @@ func (c *config) validate() error {
 		return fmt.Errorf("TALLY_RATE_LIMITS (--rate-limits) is %q; use on or off (off is for benchmarks only)", c.RateLimits)
 	}
 	return nil
+}
+
+// checkMailgunRegion accepts us, eu, or an API base URL as mailgun-go wants
+// it: ending in /v3, the API version every send path is appended to. A URL
+// without it would start fine and then fail every email.
+func (c *config) checkMailgunRegion() error {
+	c.MailgunRegion = strings.TrimSpace(c.MailgunRegion)
+	switch strings.ToLower(c.MailgunRegion) {
+	case "":
+		c.MailgunRegion = "us"
+		return nil
+	case "us", "eu":
+		return nil
+	}
+	c.MailgunRegion = strings.TrimRight(c.MailgunRegion, "/")
+	u, err := url.Parse(c.MailgunRegion)
+	if err != nil || u.Host == "" || !(u.Scheme == "https" || u.Scheme == "http" && !c.production() && isLoopbackHost(u.Hostname())) {
+		return errors.New("use us, eu, or an https:// API base URL such as https://api.mailgun.net/v3")
+	}
+	if u.User != nil || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		return errors.New("the API base URL takes no user, query or fragment, e.g. https://api.mailgun.net/v3")
+	}
+	if !strings.HasSuffix(u.Path, "/v3") {
+		return fmt.Errorf("a Mailgun API base URL ends in /v3, e.g. %s/v3 (or use us or eu)", strings.TrimSuffix(c.MailgunRegion, u.EscapedPath()))
+	}
+	if err := c.outboundPolicy().CheckHost(u.Hostname()); err != nil {
+		return fmt.Errorf("production calls no loopback or private address: %w", err)
+	}
+	return nil
+}
+
+func isLoopbackHost(host string) bool {
+	a, err := netip.ParseAddr(host)
+	return host == "localhost" || (err == nil && a.IsLoopback())
+}
+
+// outboundPolicy is where Tally's own calls may go: development may reach
+// loopback and private networks (the Infini sandbox is Tally itself, test
+// servers listen on 127.0.0.1); production only the public internet.
+func (c config) outboundPolicy() outbound.Policy {
+	return outbound.Policy{AllowPrivate: !c.production()}
+}
+
+// listenNotice says at start-up who can reach the server, and how to change
+// it. A development server reachable from the network is a warning: its
+// sandboxes let anyone mark invoices paid.
+func (c config) listenNotice() (slog.Level, string) {
+	if c.production() {
+		return slog.LevelInfo, ""
+	}
+	host, _, _ := net.SplitHostPort(c.Addr)
+	if isLoopbackHost(host) {
+		return slog.LevelInfo, "development server: listening on this machine only; set TALLY_ADDR (--addr), e.g. 0.0.0.0:8080, to listen elsewhere"
+	}
+	return slog.LevelWarn, "development server reachable from the network at TALLY_ADDR " + c.Addr + ": its payment sandboxes let anyone who can reach it mark invoices paid; use TALLY_ADDR=127.0.0.1:8080 unless that is intended"
 }
 
 // productionSecrets refuses to run a production server that would silently

@@ -62,6 +62,9 @@ func run(ctx context.Context, args []string) error {
 		store = "PostgreSQL"
 	}
 	slog.Info("tally listening", "url", cfg.BaseURL, "addr", ln.Addr().String(), "env", cfg.Env, "database", store)
+	if level, msg := cfg.listenNotice(); msg != "" {
+		slog.Log(ctx, level, msg)
+	}
 
 	// Warm the PDF browser now so the first invoice PDF is as fast as the rest.
 	go func() {

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/mailgun/mailgun-go/v4"
+
+	"github.com/tally-invoicing/tally/internal/outbound"
 )
 
 // Message is one email as handed to a provider.
@@ -48,6 +51,9 @@ type MailgunConfig struct {
 	APIBase string
 	// WebhookSigningKey verifies Mailgun's event webhooks.
 	WebhookSigningKey string
+	// HTTPClient sends to Mailgun: an outbound client, whose policy decides
+	// which addresses may be called. nil means the production policy.
+	HTTPClient *http.Client
 }
 
 // Configured reports whether Mailgun settings were given.
@@ -65,6 +71,13 @@ func NewMailgun(c MailgunConfig) *Mailgun {
 	if c.WebhookSigningKey != "" {
 		mg.SetWebhookSigningKey(c.WebhookSigningKey)
 	}
+	// mailgun-go would use http.DefaultClient: no address policy, and it
+	// follows redirects.
+	hc := c.HTTPClient
+	if hc == nil {
+		hc = outbound.New(outbound.Policy{})
+	}
+	mg.SetClient(hc)
 	return &Mailgun{mg: mg}
 }
 

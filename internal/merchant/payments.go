@@ -3,7 +3,6 @@ package merchant
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -88,7 +87,9 @@ type InfiniCredentials struct {
 
 // SetInfiniCredentials stores the viewer's merchant's Infini keys. They are
 // checked for shape here; Infini itself checks them on the first order.
-func SetInfiniCredentials(ctx context.Context, client *ent.Client, in InfiniCredentials) (*ent.Merchant, error) {
+// baseURLs are the base URLs a merchant may choose (see infini.CheckBaseURL):
+// Infini's own hosts in production, nil in development.
+func SetInfiniCredentials(ctx context.Context, client *ent.Client, in InfiniCredentials, baseURLs []string) (*ent.Merchant, error) {
 	v := tenant.FromContext(ctx)
 	if v == nil {
 		return nil, tenant.ErrNoViewer
@@ -96,7 +97,6 @@ func SetInfiniCredentials(ctx context.Context, client *ent.Client, in InfiniCred
 	key := strings.TrimSpace(in.KeyID)
 	secret := strings.TrimSpace(in.Secret)
 	hook := strings.TrimSpace(in.WebhookSecret)
-	base := strings.TrimRight(strings.TrimSpace(in.BaseURL), "/")
 	switch {
 	case key == "":
 		return nil, fault.Invalid("keyID", "enter the API key id from Infini's Developer page")
@@ -107,12 +107,12 @@ func SetInfiniCredentials(ctx context.Context, client *ent.Client, in InfiniCred
 	case len(secret) > 500 || len(hook) > 500:
 		return nil, fault.Invalid("secret", "secrets are at most 500 characters")
 	}
-	if base == "" {
-		base = infini.ProductionURL
+	if strings.TrimSpace(in.BaseURL) == "" {
+		in.BaseURL = infini.ProductionURL
 	}
-	u, err := url.Parse(base)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLocal(u.Hostname()))) {
-		return nil, fault.Invalidf("baseURL", "use %s or %s", infini.ProductionURL, infini.SandboxURL)
+	base, err := infini.CheckBaseURL(in.BaseURL, baseURLs)
+	if err != nil {
+		return nil, fault.Invalid("baseURL", err.Error())
 	}
 	return client.Merchant.UpdateOneID(v.MerchantID).
 		SetInfiniKeyID(key).
@@ -131,8 +131,4 @@ func ClearInfiniCredentials(ctx context.Context, client *ent.Client) (*ent.Merch
 	return client.Merchant.UpdateOneID(v.MerchantID).
 		ClearInfiniKeyID().ClearInfiniSecret().ClearInfiniWebhookSecret().ClearInfiniBaseURL().
 		Save(ctx)
-}
-
-func isLocal(host string) bool {
-	return host == "localhost" || host == "127.0.0.1" || host == "::1"
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/tally-invoicing/tally/internal/outbound"
 )
 
 // Base URLs of Infini's Payment API.
@@ -24,7 +27,11 @@ const (
 const (
 	maxAttempts     = 3
 	maxResponseSize = 1 << 20
+	attemptTimeout  = 15 * time.Second
 )
+
+// defaultHTTP is the client of a Config without one: the production policy.
+var defaultHTTP = outbound.New(outbound.Policy{})
 
 // Config configures a Client.
 type Config struct {
@@ -33,7 +40,9 @@ type Config struct {
 	BaseURL string
 	KeyID   string
 	Secret  string
-	// HTTPClient sends the requests; nil means one with a 15 s timeout.
+	// HTTPClient sends the requests: an outbound client, whose policy
+	// decides which addresses may be called. nil means the production
+	// policy (no loopback or private addresses).
 	HTTPClient *http.Client
 	// Now is the clock for the Date header; nil means time.Now.
 	Now func() time.Time
@@ -54,7 +63,7 @@ func NewClient(cfg Config) *Client {
 	c := &Client{cfg: cfg, http: cfg.HTTPClient, now: cfg.Now}
 	c.cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	if c.http == nil {
-		c.http = &http.Client{Timeout: 15 * time.Second}
+		c.http = defaultHTTP
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -193,13 +202,19 @@ func (c *Client) attempt(ctx context.Context, method, target string, body []byte
 	if body != nil {
 		r = bytes.NewReader(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.cfg.BaseURL+target, r)
+	actx, cancel := context.WithTimeout(ctx, attemptTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(actx, method, c.cfg.BaseURL+target, r)
 	if err != nil {
 		return nil, false, fmt.Errorf("infini: %s %s: %w", method, target, err)
 	}
 	Sign(req, c.cfg.KeyID, c.cfg.Secret, body, c.now())
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.http.Do(req)
+	if why := refusal(err); why != nil {
+		// Retrying cannot help: the base URL itself is the problem.
+		return nil, false, fmt.Errorf("infini: %s %s: %w %s: %w", method, target, ErrBaseURLRefused, c.cfg.BaseURL, why)
+	}
 	if err != nil {
 		return nil, ctx.Err() == nil, fmt.Errorf("infini: %s %s: %w", method, target, err)
 	}
@@ -210,6 +225,17 @@ func (c *Client) attempt(ctx context.Context, method, target string, body []byte
 	}
 	data, err := unwrap(resp.StatusCode, raw)
 	return data, resp.StatusCode >= 500, err
+}
+
+// refusal is why the outbound policy refused a call, or nil.
+func refusal(err error) error {
+	if re, ok := errors.AsType[*outbound.RefusedError](err); ok {
+		return re
+	}
+	if ue, ok := errors.AsType[*url.Error](err); ok && errors.Is(err, outbound.ErrRedirect) {
+		return ue.Err
+	}
+	return nil
 }
 
 // envelope is Infini's answer wrapper. Live answers wrap the object in it;

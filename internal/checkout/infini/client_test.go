@@ -15,9 +15,15 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/tally-invoicing/tally/internal/outbound"
 )
 
 const testRequestID = "9b2f6c1e-3d4a-4f5b-8c7d-0e1f2a3b4c5d"
+
+// loopbackHTTP reaches the fake Infinis on 127.0.0.1, as a development
+// server reaches its sandbox.
+var loopbackHTTP = outbound.New(outbound.Policy{AllowPrivate: true})
 
 // recorder is a fake Infini answering with one canned answer per call (the
 // last one repeats) and remembering what it was sent.
@@ -68,7 +74,7 @@ func newTestClient(t *testing.T, answers ...answer) (*Client, *recorder) {
 	tick := fixedNow
 	c := NewClient(Config{
 		BaseURL: srv.URL + "/sandbox/infini/", KeyID: testKeyID, Secret: testSecret,
-		RetryBackoff: time.Millisecond,
+		RetryBackoff: time.Millisecond, HTTPClient: loopbackHTTP,
 		Now: func() time.Time {
 			mu.Lock()
 			defer mu.Unlock()
@@ -311,7 +317,7 @@ func TestRetryStopsWhenContextEnds(t *testing.T) {
 	f := &recorder{answers: []answer{{status: 503, body: "busy"}}}
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	c := NewClient(Config{BaseURL: srv.URL, KeyID: testKeyID, Secret: testSecret, RetryBackoff: time.Hour})
+	c := NewClient(Config{BaseURL: srv.URL, KeyID: testKeyID, Secret: testSecret, RetryBackoff: time.Hour, HTTPClient: loopbackHTTP})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()

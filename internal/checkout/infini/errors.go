@@ -23,6 +23,10 @@ var (
 	// ErrInvalidRequest is HTTP 400 or a 400xx code, and also what CreateOrder
 	// returns when it refuses an order before sending it.
 	ErrInvalidRequest = errors.New("invalid request to Infini")
+	// ErrBaseURLRefused is a call Tally's outbound policy stopped: the base
+	// URL names or resolves to an address inside the server's network, or
+	// the answer was a redirect. Nothing was sent to Infini.
+	ErrBaseURLRefused = errors.New("refused the Infini base URL")
 )
 
 // Errors of webhook and request verification.

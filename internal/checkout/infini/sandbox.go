@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/tally-invoicing/tally/internal/outbound"
 )
 
 // Test cards of the sandbox checkout. Spaces are ignored.
@@ -53,7 +55,8 @@ type SandboxConfig struct {
 	WebhookSecret string
 	// WebhookURL receives the signed webhooks; empty sends none.
 	WebhookURL string
-	// HTTPClient sends the webhooks; nil means one with a 10 s timeout.
+	// HTTPClient sends the webhooks; nil means an outbound client that may
+	// reach loopback, where the sandbox's own server listens.
 	HTTPClient *http.Client
 	// Now is the sandbox's clock; nil means time.Now.
 	Now func() time.Time
@@ -113,7 +116,7 @@ func NewSandbox(cfg SandboxConfig) *Sandbox {
 		byReference:    map[string]*sandboxOrder{},
 	}
 	if s.client == nil {
-		s.client = &http.Client{Timeout: 10 * time.Second}
+		s.client = outbound.New(outbound.Policy{AllowPrivate: true})
 	}
 	if s.now == nil {
 		s.now = time.Now

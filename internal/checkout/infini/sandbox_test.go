@@ -73,7 +73,7 @@ func newApp(t *testing.T) *app {
 	t.Cleanup(a.sandbox.Close)
 	mux.Handle("/sandbox/infini/", a.sandbox)
 	mux.HandleFunc("POST /webhooks/infini", a.receive)
-	a.client = NewClient(Config{BaseURL: a.srv.URL + "/sandbox/infini", KeyID: testKeyID, Secret: testSecret, Now: a.clock.Now})
+	a.client = NewClient(Config{BaseURL: a.srv.URL + "/sandbox/infini", KeyID: testKeyID, Secret: testSecret, Now: a.clock.Now, HTTPClient: loopbackHTTP})
 	a.browser = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return a
 }
@@ -388,7 +388,7 @@ func TestSandboxAuthentication(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.cfg.BaseURL = a.srv.URL + "/sandbox/infini"
+			tt.cfg.BaseURL, tt.cfg.HTTPClient = a.srv.URL+"/sandbox/infini", loopbackHTTP
 			_, err := NewClient(tt.cfg).CreateOrder(context.Background(), OrderRequest{RequestID: NewRequestID(), Amount: decimal.NewFromInt(5)})
 			if !errors.Is(err, ErrUnauthorized) || !strings.Contains(err.Error(), "check the key id and secret") {
 				t.Errorf("got %v, want ErrUnauthorized", err)
