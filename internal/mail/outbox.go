@@ -119,7 +119,7 @@ func (o *Outbox) Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, 
 	if owner, err := tx.User.Query().Where(user.MerchantID(inv.MerchantID)).Order(ent.Asc(user.FieldCreatedAt)).First(ctx); err == nil {
 		replyTo = owner.Email
 	}
-	subject := fmt.Sprintf("Invoice %s from %s", snap.Number, snap.MerchantName)
+	subject := HeaderText(fmt.Sprintf("Invoice %s from %s", snap.Number, snap.MerchantName))
 	if kind == KindReminder {
 		subject = "Reminder: " + subject
 	}
@@ -332,7 +332,7 @@ func fromHeader(merchant, from string) string {
 	if a, err := netmail.ParseAddress(from); err == nil {
 		addr = a.Address
 	}
-	return (&netmail.Address{Name: merchant, Address: addr}).String()
+	return (&netmail.Address{Name: HeaderText(merchant), Address: addr}).String()
 }
 
 // plainText is the text/plain part: what matters without the HTML.
