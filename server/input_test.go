@@ -129,7 +129,9 @@ func TestMailHeadersStayOneLine(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
 		ta, rec := startMailgunApp(t, b)
 		c := ta.signUp(t, "Header Shop")
-		var me struct{ Viewer struct{ Merchant struct{ ID string } } }
+		var me struct {
+			Viewer struct{ Merchant struct{ ID string } }
+		}
 		c.do(`{ viewer { merchant { id } } }`, nil, &me)
 		// Written past every check, as a row from before them.
 		if _, err := ta.db.SQL.ExecContext(context.Background(), `UPDATE merchants SET name = $1 WHERE id = $2`,
@@ -151,6 +153,30 @@ func TestMailHeadersStayOneLine(t *testing.T) {
 		}
 		if _, ok := f.Value["bcc"]; ok {
 			t.Error("the message has a Bcc")
+		}
+	})
+}
+
+// A bank's statement is not the merchant's to correct: control characters
+// in its cells are made to fit (a name stays one line) instead of refusing
+// the file, and a NUL never reaches PostgreSQL.
+func TestStatementTextIsMadeToFit(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		c := ta.signUp(t, "Bank Shop")
+		csv := "Date;Amount;Currency;Text;Name\n" +
+			"03.11.2026;10,00;USD;\"first line\nsecond\x00 line\";\"Hafen\nGmbH\tBremen\"\n"
+		mapping := map[string]any{"date": "Date", "amount": "Amount", "currency": "Currency", "text": []string{"Text"}, "payerName": "Name"}
+		res, errs := c.importStatement("CSV", "bank.csv", []byte(csv), mapping)
+		if errs != nil || res.Created != 1 {
+			t.Fatalf("import = %+v, errors %+v; want the line imported", res, errs)
+		}
+		var out struct {
+			Collections struct{ Edges []struct{ Node struct{ PayerName, Text string } } }
+		}
+		c.do(`{ collections(first: 1) { edges { node { payerName text } } } }`, nil, &out)
+		if n := out.Collections.Edges; len(n) != 1 || n[0].Node.PayerName != "Hafen GmbH Bremen" || n[0].Node.Text != "first line\nsecond  line" {
+			t.Fatalf("collections = %+v, want payer \"Hafen GmbH Bremen\" and the text's lines kept", n)
 		}
 	})
 }

@@ -93,7 +93,9 @@ func TestStartUpSettlesWalletsSharedBeforeClaims(t *testing.T) {
 		first, second := ta.signUp(t, "First Shop"), ta.signUp(t, "Second Shop")
 		ids := map[*client]string{}
 		for _, c := range []*client{first, second} {
-			var me struct{ Viewer struct{ Merchant struct{ ID string } } }
+			var me struct {
+				Viewer struct{ Merchant struct{ ID string } }
+			}
 			c.do(`{ viewer { merchant { id } } }`, nil, &me)
 			ids[c] = me.Viewer.Merchant.ID
 		}

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/mailgun/mailgun-go/v4"
+
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // Message is one email as handed to a provider.
@@ -105,14 +106,7 @@ func (g *Mailgun) Send(ctx context.Context, m Message) (string, error) {
 // (CR and LF above all) becomes a space. Input is validated to be single-line
 // where it is entered; this guards rows stored before that, and any path
 // that forgets.
-func HeaderText(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
-}
+func HeaderText(s string) string { return validate.Flatten(s) }
 
 // DevMailbox keeps emails on this machine: the outbox row is the mailbox,
 // and the dashboard shows it. Nothing is sent anywhere.

@@ -3,6 +3,7 @@ package validate
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -68,4 +69,29 @@ func Key(s string) bool {
 		}
 	}
 	return true
+}
+
+// Flatten makes text from elsewhere (a bank's statement file, an old row)
+// fit a single-line field: each control character becomes a space and each
+// invalid byte U+FFFD. For text a person can correct, refuse with SingleLine
+// instead.
+func Flatten(s string) string { return clean(s, false) }
+
+// Clean is Flatten for multi-line fields: line breaks and tabs stay.
+func Clean(s string) string { return clean(s, true) }
+
+func clean(s string, lines bool) string {
+	if checkText(s, lines) == nil {
+		return s
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case lines && (r == '\n' || r == '\r' || r == '\t'):
+			return r
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+			return ' '
+		}
+		return r
+	}, s)
 }

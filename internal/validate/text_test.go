@@ -49,3 +49,19 @@ func TestKey(t *testing.T) {
 		}
 	}
 }
+
+func TestFlattenAndClean(t *testing.T) {
+	for _, tc := range []struct{ in, flat, clean string }{
+		{"Acme Ltd", "Acme Ltd", "Acme Ltd"},
+		{"Acme\r\nBcc: x", "Acme  Bcc: x", "Acme\r\nBcc: x"},
+		{"a\x00b\tc", "a b c", "a b\tc"},
+		{"a\xffb", "a\uFFFDb", "a\uFFFDb"},
+	} {
+		if got := Flatten(tc.in); got != tc.flat || SingleLine(got) != nil {
+			t.Errorf("Flatten(%q) = %q, want %q", tc.in, got, tc.flat)
+		}
+		if got := Clean(tc.in); got != tc.clean || MultiLine(got) != nil {
+			t.Errorf("Clean(%q) = %q, want %q", tc.in, got, tc.clean)
+		}
+	}
+}
