@@ -468,6 +468,12 @@ func (s *Service) createOrder(ctx context.Context, v *View, acct Account, sess *
 		SetOrderID(order.OrderID).
 		SetRedirectURL(order.CheckoutURL).
 		Save(tenant.System(ctx))
+	if ent.IsValidationError(err) {
+		// An order id or URL no real provider sends (control characters).
+		slog.ErrorContext(ctx, "infini: unusable order in the answer", "session", sess.ID, "merchant", sess.MerchantID, "err", err)
+		_ = s.client.CheckoutSession.UpdateOne(sess).SetStatus(checkoutsession.StatusFAILED).Exec(tenant.System(ctx))
+		return nil, ErrUnavailable
+	}
 	if ent.IsConstraintError(err) {
 		slog.ErrorContext(ctx, "infini: order id already names another checkout in this account", "session", sess.ID,
 			"merchant", sess.MerchantID, "order", order.OrderID, "account", deref(sess.ProviderAccount))

@@ -27,6 +27,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/pdf"
 	"github.com/tally-invoicing/tally/internal/reference"
 	"github.com/tally-invoicing/tally/internal/tenant"
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // PDFRenderer prints a document; internal/pdf's Pool is one.
@@ -231,7 +232,7 @@ func (o *Outbox) attempt(ctx context.Context, id string) {
 	providerID, sendErr := o.send(ctx, e)
 	if sendErr == nil {
 		o.finish(ctx, e, func(upd *ent.EmailUpdate) {
-			upd.SetStatus(entemail.StatusSENT).SetSentAt(o.now()).SetProviderMessageID(providerID).ClearLastError()
+			upd.SetStatus(entemail.StatusSENT).SetSentAt(o.now()).SetProviderMessageID(validate.Flatten(providerID)).ClearLastError()
 		}, invoiceevent.TypeEMAIL_SENT, fmt.Sprintf("to %s via %s (attempt %d)", e.To, o.sender.Name(), e.Attempts))
 		return
 	}
@@ -248,13 +249,13 @@ func (o *Outbox) attempt(ctx context.Context, id string) {
 	o.log.Warn("email attempt failed", "email", e.ID, "attempt", e.Attempts, "err", sendErr)
 	if errors.Is(sendErr, ErrPermanent) || e.Attempts >= o.MaxAttempts {
 		o.finish(ctx, e, func(upd *ent.EmailUpdate) {
-			upd.SetStatus(entemail.StatusFAILED).SetLastError(sendErr.Error())
+			upd.SetStatus(entemail.StatusFAILED).SetLastError(validate.Clean(sendErr.Error()))
 		}, invoiceevent.TypeEMAIL_FAILED, fmt.Sprintf("attempt %d failed, giving up: %v", e.Attempts, sendErr))
 		return
 	}
 	next := o.now().Add(o.Backoff(e.Attempts))
 	o.finish(ctx, e, func(upd *ent.EmailUpdate) {
-		upd.SetLastError(sendErr.Error()).SetNextAttemptAt(next)
+		upd.SetLastError(validate.Clean(sendErr.Error())).SetNextAttemptAt(next)
 	}, invoiceevent.TypeEMAIL_FAILED, fmt.Sprintf("attempt %d failed, retrying at %s: %v", e.Attempts, next.Format(time.RFC3339), sendErr))
 }
 
