@@ -46,6 +46,8 @@ type CheckoutSession struct {
 	RequestID string `json:"request_id,omitempty"`
 	// The provider's order id.
 	OrderID *string `json:"order_id,omitempty"`
+	// The provider account the order was created in (Infini: key id @ base URL); an order id means something only within its account.
+	ProviderAccount *string `json:"provider_account,omitempty"`
 	// What the provider echoes back: the invoice's payment reference.
 	ClientReference string `json:"client_reference,omitempty"`
 	// RedirectURL holds the value of the "redirect_url" field.
@@ -99,7 +101,7 @@ func (*CheckoutSession) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case checkoutsession.FieldAmountMinor, checkoutsession.FieldConfirmedMinor:
 			values[i] = new(sql.NullInt64)
-		case checkoutsession.FieldID, checkoutsession.FieldMerchantID, checkoutsession.FieldInvoiceID, checkoutsession.FieldMethod, checkoutsession.FieldProvider, checkoutsession.FieldStatus, checkoutsession.FieldCurrency, checkoutsession.FieldRequestID, checkoutsession.FieldOrderID, checkoutsession.FieldClientReference, checkoutsession.FieldRedirectURL, checkoutsession.FieldNetwork, checkoutsession.FieldAsset, checkoutsession.FieldAddress, checkoutsession.FieldAmountUnits, checkoutsession.FieldOpenKey:
+		case checkoutsession.FieldID, checkoutsession.FieldMerchantID, checkoutsession.FieldInvoiceID, checkoutsession.FieldMethod, checkoutsession.FieldProvider, checkoutsession.FieldStatus, checkoutsession.FieldCurrency, checkoutsession.FieldRequestID, checkoutsession.FieldOrderID, checkoutsession.FieldProviderAccount, checkoutsession.FieldClientReference, checkoutsession.FieldRedirectURL, checkoutsession.FieldNetwork, checkoutsession.FieldAsset, checkoutsession.FieldAddress, checkoutsession.FieldAmountUnits, checkoutsession.FieldOpenKey:
 			values[i] = new(sql.NullString)
 		case checkoutsession.FieldCreatedAt, checkoutsession.FieldUpdatedAt, checkoutsession.FieldExpiresAt:
 			values[i] = new(sql.NullTime)
@@ -202,6 +204,13 @@ func (_m *CheckoutSession) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.OrderID = new(string)
 				*_m.OrderID = value.String
+			}
+		case checkoutsession.FieldProviderAccount:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field provider_account", values[i])
+			} else if value.Valid {
+				_m.ProviderAccount = new(string)
+				*_m.ProviderAccount = value.String
 			}
 		case checkoutsession.FieldClientReference:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -333,6 +342,11 @@ func (_m *CheckoutSession) String() string {
 	builder.WriteString(", ")
 	if v := _m.OrderID; v != nil {
 		builder.WriteString("order_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.ProviderAccount; v != nil {
+		builder.WriteString("provider_account=")
 		builder.WriteString(*v)
 	}
 	builder.WriteString(", ")

@@ -150,6 +150,20 @@ func (_c *CheckoutSessionCreate) SetNillableOrderID(v *string) *CheckoutSessionC
 	return _c
 }
 
+// SetProviderAccount sets the "provider_account" field.
+func (_c *CheckoutSessionCreate) SetProviderAccount(v string) *CheckoutSessionCreate {
+	_c.mutation.SetProviderAccount(v)
+	return _c
+}
+
+// SetNillableProviderAccount sets the "provider_account" field if the given value is not nil.
+func (_c *CheckoutSessionCreate) SetNillableProviderAccount(v *string) *CheckoutSessionCreate {
+	if v != nil {
+		_c.SetProviderAccount(*v)
+	}
+	return _c
+}
+
 // SetClientReference sets the "client_reference" field.
 func (_c *CheckoutSessionCreate) SetClientReference(v string) *CheckoutSessionCreate {
 	_c.mutation.SetClientReference(v)
@@ -361,6 +375,11 @@ func (_c *CheckoutSessionCreate) check() error {
 	if _, ok := _c.mutation.InvoiceID(); !ok {
 		return &ValidationError{Name: "invoice_id", err: errors.New(`ent: missing required field "CheckoutSession.invoice_id"`)}
 	}
+	if v, ok := _c.mutation.InvoiceID(); ok {
+		if err := checkoutsession.InvoiceIDValidator(v); err != nil {
+			return &ValidationError{Name: "invoice_id", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.invoice_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Method(); !ok {
 		return &ValidationError{Name: "method", err: errors.New(`ent: missing required field "CheckoutSession.method"`)}
 	}
@@ -407,9 +426,54 @@ func (_c *CheckoutSessionCreate) check() error {
 	if _, ok := _c.mutation.ExpiresAt(); !ok {
 		return &ValidationError{Name: "expires_at", err: errors.New(`ent: missing required field "CheckoutSession.expires_at"`)}
 	}
+	if v, ok := _c.mutation.RequestID(); ok {
+		if err := checkoutsession.RequestIDValidator(v); err != nil {
+			return &ValidationError{Name: "request_id", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.request_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.OrderID(); ok {
+		if err := checkoutsession.OrderIDValidator(v); err != nil {
+			return &ValidationError{Name: "order_id", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.order_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.ProviderAccount(); ok {
+		if err := checkoutsession.ProviderAccountValidator(v); err != nil {
+			return &ValidationError{Name: "provider_account", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.provider_account": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.ClientReference(); ok {
+		if err := checkoutsession.ClientReferenceValidator(v); err != nil {
+			return &ValidationError{Name: "client_reference", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.client_reference": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.RedirectURL(); ok {
 		if err := checkoutsession.RedirectURLValidator(v); err != nil {
 			return &ValidationError{Name: "redirect_url", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.redirect_url": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Network(); ok {
+		if err := checkoutsession.NetworkValidator(v); err != nil {
+			return &ValidationError{Name: "network", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.network": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Asset(); ok {
+		if err := checkoutsession.AssetValidator(v); err != nil {
+			return &ValidationError{Name: "asset", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.asset": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Address(); ok {
+		if err := checkoutsession.AddressValidator(v); err != nil {
+			return &ValidationError{Name: "address", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.address": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.AmountUnits(); ok {
+		if err := checkoutsession.AmountUnitsValidator(v); err != nil {
+			return &ValidationError{Name: "amount_units", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.amount_units": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.OpenKey(); ok {
+		if err := checkoutsession.OpenKeyValidator(v); err != nil {
+			return &ValidationError{Name: "open_key", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.open_key": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
@@ -503,6 +567,10 @@ func (_c *CheckoutSessionCreate) createSpec() (*CheckoutSession, *sqlgraph.Creat
 	if value, ok := _c.mutation.OrderID(); ok {
 		_spec.SetField(checkoutsession.FieldOrderID, field.TypeString, value)
 		_node.OrderID = &value
+	}
+	if value, ok := _c.mutation.ProviderAccount(); ok {
+		_spec.SetField(checkoutsession.FieldProviderAccount, field.TypeString, value)
+		_node.ProviderAccount = &value
 	}
 	if value, ok := _c.mutation.ClientReference(); ok {
 		_spec.SetField(checkoutsession.FieldClientReference, field.TypeString, value)
@@ -771,6 +839,9 @@ func (u *CheckoutSessionUpsertOne) UpdateNewValues() *CheckoutSessionUpsertOne {
 		}
 		if _, exists := u.create.mutation.RequestID(); exists {
 			s.SetIgnore(checkoutsession.FieldRequestID)
+		}
+		if _, exists := u.create.mutation.ProviderAccount(); exists {
+			s.SetIgnore(checkoutsession.FieldProviderAccount)
 		}
 		if _, exists := u.create.mutation.ClientReference(); exists {
 			s.SetIgnore(checkoutsession.FieldClientReference)
@@ -1171,6 +1242,9 @@ func (u *CheckoutSessionUpsertBulk) UpdateNewValues() *CheckoutSessionUpsertBulk
 			}
 			if _, exists := b.mutation.RequestID(); exists {
 				s.SetIgnore(checkoutsession.FieldRequestID)
+			}
+			if _, exists := b.mutation.ProviderAccount(); exists {
+				s.SetIgnore(checkoutsession.FieldProviderAccount)
 			}
 			if _, exists := b.mutation.ClientReference(); exists {
 				s.SetIgnore(checkoutsession.FieldClientReference)

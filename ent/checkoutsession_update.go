@@ -217,9 +217,19 @@ func (_u *CheckoutSessionUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.OrderID(); ok {
+		if err := checkoutsession.OrderIDValidator(v); err != nil {
+			return &ValidationError{Name: "order_id", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.order_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.RedirectURL(); ok {
 		if err := checkoutsession.RedirectURLValidator(v); err != nil {
 			return &ValidationError{Name: "redirect_url", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.redirect_url": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.OpenKey(); ok {
+		if err := checkoutsession.OpenKeyValidator(v); err != nil {
+			return &ValidationError{Name: "open_key", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.open_key": %w`, err)}
 		}
 	}
 	if _u.mutation.InvoiceCleared() && len(_u.mutation.InvoiceIDs()) > 0 {
@@ -269,6 +279,9 @@ func (_u *CheckoutSessionUpdate) sqlSave(ctx context.Context) (_node int, err er
 	}
 	if _u.mutation.OrderIDCleared() {
 		_spec.ClearField(checkoutsession.FieldOrderID, field.TypeString)
+	}
+	if _u.mutation.ProviderAccountCleared() {
+		_spec.ClearField(checkoutsession.FieldProviderAccount, field.TypeString)
 	}
 	if _u.mutation.ClientReferenceCleared() {
 		_spec.ClearField(checkoutsession.FieldClientReference, field.TypeString)
@@ -530,9 +543,19 @@ func (_u *CheckoutSessionUpdateOne) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.OrderID(); ok {
+		if err := checkoutsession.OrderIDValidator(v); err != nil {
+			return &ValidationError{Name: "order_id", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.order_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.RedirectURL(); ok {
 		if err := checkoutsession.RedirectURLValidator(v); err != nil {
 			return &ValidationError{Name: "redirect_url", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.redirect_url": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.OpenKey(); ok {
+		if err := checkoutsession.OpenKeyValidator(v); err != nil {
+			return &ValidationError{Name: "open_key", err: fmt.Errorf(`ent: validator failed for field "CheckoutSession.open_key": %w`, err)}
 		}
 	}
 	if _u.mutation.InvoiceCleared() && len(_u.mutation.InvoiceIDs()) > 0 {
@@ -599,6 +622,9 @@ func (_u *CheckoutSessionUpdateOne) sqlSave(ctx context.Context) (_node *Checkou
 	}
 	if _u.mutation.OrderIDCleared() {
 		_spec.ClearField(checkoutsession.FieldOrderID, field.TypeString)
+	}
+	if _u.mutation.ProviderAccountCleared() {
+		_spec.ClearField(checkoutsession.FieldProviderAccount, field.TypeString)
 	}
 	if _u.mutation.ClientReferenceCleared() {
 		_spec.ClearField(checkoutsession.FieldClientReference, field.TypeString)

@@ -367,9 +367,19 @@ func (_c *CollectionCreate) check() error {
 			return &ValidationError{Name: "payer_account", err: fmt.Errorf(`ent: validator failed for field "Collection.payer_account": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Text(); ok {
+		if err := collection.TextValidator(v); err != nil {
+			return &ValidationError{Name: "text", err: fmt.Errorf(`ent: validator failed for field "Collection.text": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.ExternalID(); ok {
 		if err := collection.ExternalIDValidator(v); err != nil {
 			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "Collection.external_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.CustomerID(); ok {
+		if err := collection.CustomerIDValidator(v); err != nil {
+			return &ValidationError{Name: "customer_id", err: fmt.Errorf(`ent: validator failed for field "Collection.customer_id": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.Status(); !ok {
@@ -382,6 +392,21 @@ func (_c *CollectionCreate) check() error {
 	}
 	if _, ok := _c.mutation.UnallocatedMinor(); !ok {
 		return &ValidationError{Name: "unallocated_minor", err: errors.New(`ent: missing required field "Collection.unallocated_minor"`)}
+	}
+	if v, ok := _c.mutation.ReviewReason(); ok {
+		if err := collection.ReviewReasonValidator(v); err != nil {
+			return &ValidationError{Name: "review_reason", err: fmt.Errorf(`ent: validator failed for field "Collection.review_reason": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Flag(); ok {
+		if err := collection.FlagValidator(v); err != nil {
+			return &ValidationError{Name: "flag", err: fmt.Errorf(`ent: validator failed for field "Collection.flag": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Statement(); ok {
+		if err := collection.StatementValidator(v); err != nil {
+			return &ValidationError{Name: "statement", err: fmt.Errorf(`ent: validator failed for field "Collection.statement": %w`, err)}
+		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := collection.IDValidator(v); err != nil {

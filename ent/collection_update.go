@@ -235,9 +235,24 @@ func (_u *CollectionUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *CollectionUpdate) check() error {
+	if v, ok := _u.mutation.CustomerID(); ok {
+		if err := collection.CustomerIDValidator(v); err != nil {
+			return &ValidationError{Name: "customer_id", err: fmt.Errorf(`ent: validator failed for field "Collection.customer_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Status(); ok {
 		if err := collection.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Collection.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ReviewReason(); ok {
+		if err := collection.ReviewReasonValidator(v); err != nil {
+			return &ValidationError{Name: "review_reason", err: fmt.Errorf(`ent: validator failed for field "Collection.review_reason": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Flag(); ok {
+		if err := collection.FlagValidator(v); err != nil {
+			return &ValidationError{Name: "flag", err: fmt.Errorf(`ent: validator failed for field "Collection.flag": %w`, err)}
 		}
 	}
 	return nil
@@ -601,9 +616,24 @@ func (_u *CollectionUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *CollectionUpdateOne) check() error {
+	if v, ok := _u.mutation.CustomerID(); ok {
+		if err := collection.CustomerIDValidator(v); err != nil {
+			return &ValidationError{Name: "customer_id", err: fmt.Errorf(`ent: validator failed for field "Collection.customer_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Status(); ok {
 		if err := collection.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Collection.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ReviewReason(); ok {
+		if err := collection.ReviewReasonValidator(v); err != nil {
+			return &ValidationError{Name: "review_reason", err: fmt.Errorf(`ent: validator failed for field "Collection.review_reason": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Flag(); ok {
+		if err := collection.FlagValidator(v); err != nil {
+			return &ValidationError{Name: "flag", err: fmt.Errorf(`ent: validator failed for field "Collection.flag": %w`, err)}
 		}
 	}
 	return nil

@@ -29,7 +29,9 @@ type CryptoWallet struct {
 	// USDT or USDC.
 	Asset string `json:"asset,omitempty"`
 	// Checksummed where the network has a checksum.
-	Address      string `json:"address,omitempty"`
+	Address string `json:"address,omitempty"`
+	// NETWORK:address (lower-case on EVM networks) on one of the merchant's rows for that address; null on its others.
+	Claim        *string `json:"claim,omitempty"`
 	selectValues sql.SelectValues
 }
 
@@ -38,7 +40,7 @@ func (*CryptoWallet) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case cryptowallet.FieldID, cryptowallet.FieldMerchantID, cryptowallet.FieldNetwork, cryptowallet.FieldAsset, cryptowallet.FieldAddress:
+		case cryptowallet.FieldID, cryptowallet.FieldMerchantID, cryptowallet.FieldNetwork, cryptowallet.FieldAsset, cryptowallet.FieldAddress, cryptowallet.FieldClaim:
 			values[i] = new(sql.NullString)
 		case cryptowallet.FieldCreatedAt, cryptowallet.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -99,6 +101,13 @@ func (_m *CryptoWallet) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Address = value.String
 			}
+		case cryptowallet.FieldClaim:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field claim", values[i])
+			} else if value.Valid {
+				_m.Claim = new(string)
+				*_m.Claim = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -152,6 +161,11 @@ func (_m *CryptoWallet) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("address=")
 	builder.WriteString(_m.Address)
+	builder.WriteString(", ")
+	if v := _m.Claim; v != nil {
+		builder.WriteString("claim=")
+		builder.WriteString(*v)
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

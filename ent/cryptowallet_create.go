@@ -75,6 +75,20 @@ func (_c *CryptoWalletCreate) SetAddress(v string) *CryptoWalletCreate {
 	return _c
 }
 
+// SetClaim sets the "claim" field.
+func (_c *CryptoWalletCreate) SetClaim(v string) *CryptoWalletCreate {
+	_c.mutation.SetClaim(v)
+	return _c
+}
+
+// SetNillableClaim sets the "claim" field if the given value is not nil.
+func (_c *CryptoWalletCreate) SetNillableClaim(v *string) *CryptoWalletCreate {
+	if v != nil {
+		_c.SetClaim(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *CryptoWalletCreate) SetID(v string) *CryptoWalletCreate {
 	_c.mutation.SetID(v)
@@ -169,11 +183,31 @@ func (_c *CryptoWalletCreate) check() error {
 	if _, ok := _c.mutation.Network(); !ok {
 		return &ValidationError{Name: "network", err: errors.New(`ent: missing required field "CryptoWallet.network"`)}
 	}
+	if v, ok := _c.mutation.Network(); ok {
+		if err := cryptowallet.NetworkValidator(v); err != nil {
+			return &ValidationError{Name: "network", err: fmt.Errorf(`ent: validator failed for field "CryptoWallet.network": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Asset(); !ok {
 		return &ValidationError{Name: "asset", err: errors.New(`ent: missing required field "CryptoWallet.asset"`)}
 	}
+	if v, ok := _c.mutation.Asset(); ok {
+		if err := cryptowallet.AssetValidator(v); err != nil {
+			return &ValidationError{Name: "asset", err: fmt.Errorf(`ent: validator failed for field "CryptoWallet.asset": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Address(); !ok {
 		return &ValidationError{Name: "address", err: errors.New(`ent: missing required field "CryptoWallet.address"`)}
+	}
+	if v, ok := _c.mutation.Address(); ok {
+		if err := cryptowallet.AddressValidator(v); err != nil {
+			return &ValidationError{Name: "address", err: fmt.Errorf(`ent: validator failed for field "CryptoWallet.address": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Claim(); ok {
+		if err := cryptowallet.ClaimValidator(v); err != nil {
+			return &ValidationError{Name: "claim", err: fmt.Errorf(`ent: validator failed for field "CryptoWallet.claim": %w`, err)}
+		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := cryptowallet.IDValidator(v); err != nil {
@@ -239,6 +273,10 @@ func (_c *CryptoWalletCreate) createSpec() (*CryptoWallet, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.Address(); ok {
 		_spec.SetField(cryptowallet.FieldAddress, field.TypeString, value)
 		_node.Address = value
+	}
+	if value, ok := _c.mutation.Claim(); ok {
+		_spec.SetField(cryptowallet.FieldClaim, field.TypeString, value)
+		_node.Claim = &value
 	}
 	return _node, _spec
 }
@@ -337,6 +375,24 @@ func (u *CryptoWalletUpsert) SetAddress(v string) *CryptoWalletUpsert {
 // UpdateAddress sets the "address" field to the value that was provided on create.
 func (u *CryptoWalletUpsert) UpdateAddress() *CryptoWalletUpsert {
 	u.SetExcluded(cryptowallet.FieldAddress)
+	return u
+}
+
+// SetClaim sets the "claim" field.
+func (u *CryptoWalletUpsert) SetClaim(v string) *CryptoWalletUpsert {
+	u.Set(cryptowallet.FieldClaim, v)
+	return u
+}
+
+// UpdateClaim sets the "claim" field to the value that was provided on create.
+func (u *CryptoWalletUpsert) UpdateClaim() *CryptoWalletUpsert {
+	u.SetExcluded(cryptowallet.FieldClaim)
+	return u
+}
+
+// ClearClaim clears the value of the "claim" field.
+func (u *CryptoWalletUpsert) ClearClaim() *CryptoWalletUpsert {
+	u.SetNull(cryptowallet.FieldClaim)
 	return u
 }
 
@@ -447,6 +503,27 @@ func (u *CryptoWalletUpsertOne) SetAddress(v string) *CryptoWalletUpsertOne {
 func (u *CryptoWalletUpsertOne) UpdateAddress() *CryptoWalletUpsertOne {
 	return u.Update(func(s *CryptoWalletUpsert) {
 		s.UpdateAddress()
+	})
+}
+
+// SetClaim sets the "claim" field.
+func (u *CryptoWalletUpsertOne) SetClaim(v string) *CryptoWalletUpsertOne {
+	return u.Update(func(s *CryptoWalletUpsert) {
+		s.SetClaim(v)
+	})
+}
+
+// UpdateClaim sets the "claim" field to the value that was provided on create.
+func (u *CryptoWalletUpsertOne) UpdateClaim() *CryptoWalletUpsertOne {
+	return u.Update(func(s *CryptoWalletUpsert) {
+		s.UpdateClaim()
+	})
+}
+
+// ClearClaim clears the value of the "claim" field.
+func (u *CryptoWalletUpsertOne) ClearClaim() *CryptoWalletUpsertOne {
+	return u.Update(func(s *CryptoWalletUpsert) {
+		s.ClearClaim()
 	})
 }
 
@@ -724,6 +801,27 @@ func (u *CryptoWalletUpsertBulk) SetAddress(v string) *CryptoWalletUpsertBulk {
 func (u *CryptoWalletUpsertBulk) UpdateAddress() *CryptoWalletUpsertBulk {
 	return u.Update(func(s *CryptoWalletUpsert) {
 		s.UpdateAddress()
+	})
+}
+
+// SetClaim sets the "claim" field.
+func (u *CryptoWalletUpsertBulk) SetClaim(v string) *CryptoWalletUpsertBulk {
+	return u.Update(func(s *CryptoWalletUpsert) {
+		s.SetClaim(v)
+	})
+}
+
+// UpdateClaim sets the "claim" field to the value that was provided on create.
+func (u *CryptoWalletUpsertBulk) UpdateClaim() *CryptoWalletUpsertBulk {
+	return u.Update(func(s *CryptoWalletUpsert) {
+		s.UpdateClaim()
+	})
+}
+
+// ClearClaim clears the value of the "claim" field.
+func (u *CryptoWalletUpsertBulk) ClearClaim() *CryptoWalletUpsertBulk {
+	return u.Update(func(s *CryptoWalletUpsert) {
+		s.ClearClaim()
 	})
 }
 

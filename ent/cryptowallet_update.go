@@ -77,6 +77,26 @@ func (_u *CryptoWalletUpdate) SetNillableAddress(v *string) *CryptoWalletUpdate 
 	return _u
 }
 
+// SetClaim sets the "claim" field.
+func (_u *CryptoWalletUpdate) SetClaim(v string) *CryptoWalletUpdate {
+	_u.mutation.SetClaim(v)
+	return _u
+}
+
+// SetNillableClaim sets the "claim" field if the given value is not nil.
+func (_u *CryptoWalletUpdate) SetNillableClaim(v *string) *CryptoWalletUpdate {
+	if v != nil {
+		_u.SetClaim(*v)
+	}
+	return _u
+}
+
+// ClearClaim clears the value of the "claim" field.
+func (_u *CryptoWalletUpdate) ClearClaim() *CryptoWalletUpdate {
+	_u.mutation.ClearClaim()
+	return _u
+}
+
 // Mutation returns the CryptoWalletMutation object of the builder.
 func (_u *CryptoWalletUpdate) Mutation() *CryptoWalletMutation {
 	return _u.mutation
@@ -124,6 +144,31 @@ func (_u *CryptoWalletUpdate) defaults() error {
 	return nil
 }
 
+// check runs all checks and user-defined validators on the builder.
+func (_u *CryptoWalletUpdate) check() error {
+	if v, ok := _u.mutation.Network(); ok {
+		if err := cryptowallet.NetworkValidator(v); err != nil {
+			return &ValidationError{Name: "network", err: fmt.Errorf(`ent: validator failed for field "CryptoWallet.network": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Asset(); ok {
+		if err := cryptowallet.AssetValidator(v); err != nil {
+			return &ValidationError{Name: "asset", err: fmt.Errorf(`ent: validator failed for field "CryptoWallet.asset": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Address(); ok {
+		if err := cryptowallet.AddressValidator(v); err != nil {
+			return &ValidationError{Name: "address", err: fmt.Errorf(`ent: validator failed for field "CryptoWallet.address": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Claim(); ok {
+		if err := cryptowallet.ClaimValidator(v); err != nil {
+			return &ValidationError{Name: "claim", err: fmt.Errorf(`ent: validator failed for field "CryptoWallet.claim": %w`, err)}
+		}
+	}
+	return nil
+}
+
 // Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
 func (_u *CryptoWalletUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *CryptoWalletUpdate {
 	_u.modifiers = append(_u.modifiers, modifiers...)
@@ -131,6 +176,9 @@ func (_u *CryptoWalletUpdate) Modify(modifiers ...func(u *sql.UpdateBuilder)) *C
 }
 
 func (_u *CryptoWalletUpdate) sqlSave(ctx context.Context) (_node int, err error) {
+	if err := _u.check(); err != nil {
+		return _node, err
+	}
 	_spec := sqlgraph.NewUpdateSpec(cryptowallet.Table, cryptowallet.Columns, sqlgraph.NewFieldSpec(cryptowallet.FieldID, field.TypeString))
 	if ps := _u.mutation.predicates; len(ps) > 0 {
 		_spec.Predicate = func(selector *sql.Selector) {
@@ -150,6 +198,12 @@ func (_u *CryptoWalletUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.Address(); ok {
 		_spec.SetField(cryptowallet.FieldAddress, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Claim(); ok {
+		_spec.SetField(cryptowallet.FieldClaim, field.TypeString, value)
+	}
+	if _u.mutation.ClaimCleared() {
+		_spec.ClearField(cryptowallet.FieldClaim, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -221,6 +275,26 @@ func (_u *CryptoWalletUpdateOne) SetNillableAddress(v *string) *CryptoWalletUpda
 	return _u
 }
 
+// SetClaim sets the "claim" field.
+func (_u *CryptoWalletUpdateOne) SetClaim(v string) *CryptoWalletUpdateOne {
+	_u.mutation.SetClaim(v)
+	return _u
+}
+
+// SetNillableClaim sets the "claim" field if the given value is not nil.
+func (_u *CryptoWalletUpdateOne) SetNillableClaim(v *string) *CryptoWalletUpdateOne {
+	if v != nil {
+		_u.SetClaim(*v)
+	}
+	return _u
+}
+
+// ClearClaim clears the value of the "claim" field.
+func (_u *CryptoWalletUpdateOne) ClearClaim() *CryptoWalletUpdateOne {
+	_u.mutation.ClearClaim()
+	return _u
+}
+
 // Mutation returns the CryptoWalletMutation object of the builder.
 func (_u *CryptoWalletUpdateOne) Mutation() *CryptoWalletMutation {
 	return _u.mutation
@@ -281,6 +355,31 @@ func (_u *CryptoWalletUpdateOne) defaults() error {
 	return nil
 }
 
+// check runs all checks and user-defined validators on the builder.
+func (_u *CryptoWalletUpdateOne) check() error {
+	if v, ok := _u.mutation.Network(); ok {
+		if err := cryptowallet.NetworkValidator(v); err != nil {
+			return &ValidationError{Name: "network", err: fmt.Errorf(`ent: validator failed for field "CryptoWallet.network": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Asset(); ok {
+		if err := cryptowallet.AssetValidator(v); err != nil {
+			return &ValidationError{Name: "asset", err: fmt.Errorf(`ent: validator failed for field "CryptoWallet.asset": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Address(); ok {
+		if err := cryptowallet.AddressValidator(v); err != nil {
+			return &ValidationError{Name: "address", err: fmt.Errorf(`ent: validator failed for field "CryptoWallet.address": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Claim(); ok {
+		if err := cryptowallet.ClaimValidator(v); err != nil {
+			return &ValidationError{Name: "claim", err: fmt.Errorf(`ent: validator failed for field "CryptoWallet.claim": %w`, err)}
+		}
+	}
+	return nil
+}
+
 // Modify adds a statement modifier for attaching custom logic to the UPDATE statement.
 func (_u *CryptoWalletUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder)) *CryptoWalletUpdateOne {
 	_u.modifiers = append(_u.modifiers, modifiers...)
@@ -288,6 +387,9 @@ func (_u *CryptoWalletUpdateOne) Modify(modifiers ...func(u *sql.UpdateBuilder))
 }
 
 func (_u *CryptoWalletUpdateOne) sqlSave(ctx context.Context) (_node *CryptoWallet, err error) {
+	if err := _u.check(); err != nil {
+		return _node, err
+	}
 	_spec := sqlgraph.NewUpdateSpec(cryptowallet.Table, cryptowallet.Columns, sqlgraph.NewFieldSpec(cryptowallet.FieldID, field.TypeString))
 	id, ok := _u.mutation.ID()
 	if !ok {
@@ -324,6 +426,12 @@ func (_u *CryptoWalletUpdateOne) sqlSave(ctx context.Context) (_node *CryptoWall
 	}
 	if value, ok := _u.mutation.Address(); ok {
 		_spec.SetField(cryptowallet.FieldAddress, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Claim(); ok {
+		_spec.SetField(cryptowallet.FieldClaim, field.TypeString, value)
+	}
+	if _u.mutation.ClaimCleared() {
+		_spec.ClearField(cryptowallet.FieldClaim, field.TypeString)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &CryptoWallet{config: _u.config}

@@ -355,6 +355,11 @@ func (_c *EmailCreate) check() error {
 	if _, ok := _c.mutation.InvoiceID(); !ok {
 		return &ValidationError{Name: "invoice_id", err: errors.New(`ent: missing required field "Email.invoice_id"`)}
 	}
+	if v, ok := _c.mutation.InvoiceID(); ok {
+		if err := email.InvoiceIDValidator(v); err != nil {
+			return &ValidationError{Name: "invoice_id", err: fmt.Errorf(`ent: validator failed for field "Email.invoice_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Kind(); !ok {
 		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "Email.kind"`)}
 	}
@@ -366,17 +371,42 @@ func (_c *EmailCreate) check() error {
 	if _, ok := _c.mutation.To(); !ok {
 		return &ValidationError{Name: "to", err: errors.New(`ent: missing required field "Email.to"`)}
 	}
+	if v, ok := _c.mutation.To(); ok {
+		if err := email.ToValidator(v); err != nil {
+			return &ValidationError{Name: "to", err: fmt.Errorf(`ent: validator failed for field "Email.to": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.ReplyTo(); !ok {
 		return &ValidationError{Name: "reply_to", err: errors.New(`ent: missing required field "Email.reply_to"`)}
+	}
+	if v, ok := _c.mutation.ReplyTo(); ok {
+		if err := email.ReplyToValidator(v); err != nil {
+			return &ValidationError{Name: "reply_to", err: fmt.Errorf(`ent: validator failed for field "Email.reply_to": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Subject(); !ok {
 		return &ValidationError{Name: "subject", err: errors.New(`ent: missing required field "Email.subject"`)}
 	}
+	if v, ok := _c.mutation.Subject(); ok {
+		if err := email.SubjectValidator(v); err != nil {
+			return &ValidationError{Name: "subject", err: fmt.Errorf(`ent: validator failed for field "Email.subject": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.HTML(); !ok {
 		return &ValidationError{Name: "html", err: errors.New(`ent: missing required field "Email.html"`)}
 	}
+	if v, ok := _c.mutation.HTML(); ok {
+		if err := email.HTMLValidator(v); err != nil {
+			return &ValidationError{Name: "html", err: fmt.Errorf(`ent: validator failed for field "Email.html": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Text(); !ok {
 		return &ValidationError{Name: "text", err: errors.New(`ent: missing required field "Email.text"`)}
+	}
+	if v, ok := _c.mutation.Text(); ok {
+		if err := email.TextValidator(v); err != nil {
+			return &ValidationError{Name: "text", err: fmt.Errorf(`ent: validator failed for field "Email.text": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Status(); !ok {
 		return &ValidationError{Name: "status", err: errors.New(`ent: missing required field "Email.status"`)}
@@ -389,11 +419,31 @@ func (_c *EmailCreate) check() error {
 	if _, ok := _c.mutation.Attempts(); !ok {
 		return &ValidationError{Name: "attempts", err: errors.New(`ent: missing required field "Email.attempts"`)}
 	}
+	if v, ok := _c.mutation.LastError(); ok {
+		if err := email.LastErrorValidator(v); err != nil {
+			return &ValidationError{Name: "last_error", err: fmt.Errorf(`ent: validator failed for field "Email.last_error": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Provider(); !ok {
 		return &ValidationError{Name: "provider", err: errors.New(`ent: missing required field "Email.provider"`)}
 	}
+	if v, ok := _c.mutation.Provider(); ok {
+		if err := email.ProviderValidator(v); err != nil {
+			return &ValidationError{Name: "provider", err: fmt.Errorf(`ent: validator failed for field "Email.provider": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.ProviderMessageID(); ok {
+		if err := email.ProviderMessageIDValidator(v); err != nil {
+			return &ValidationError{Name: "provider_message_id", err: fmt.Errorf(`ent: validator failed for field "Email.provider_message_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.NextAttemptAt(); !ok {
 		return &ValidationError{Name: "next_attempt_at", err: errors.New(`ent: missing required field "Email.next_attempt_at"`)}
+	}
+	if v, ok := _c.mutation.LeaseOwner(); ok {
+		if err := email.LeaseOwnerValidator(v); err != nil {
+			return &ValidationError{Name: "lease_owner", err: fmt.Errorf(`ent: validator failed for field "Email.lease_owner": %w`, err)}
+		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := email.IDValidator(v); err != nil {

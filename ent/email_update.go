@@ -272,6 +272,26 @@ func (_u *EmailUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Email.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.LastError(); ok {
+		if err := email.LastErrorValidator(v); err != nil {
+			return &ValidationError{Name: "last_error", err: fmt.Errorf(`ent: validator failed for field "Email.last_error": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Provider(); ok {
+		if err := email.ProviderValidator(v); err != nil {
+			return &ValidationError{Name: "provider", err: fmt.Errorf(`ent: validator failed for field "Email.provider": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ProviderMessageID(); ok {
+		if err := email.ProviderMessageIDValidator(v); err != nil {
+			return &ValidationError{Name: "provider_message_id", err: fmt.Errorf(`ent: validator failed for field "Email.provider_message_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.LeaseOwner(); ok {
+		if err := email.LeaseOwnerValidator(v); err != nil {
+			return &ValidationError{Name: "lease_owner", err: fmt.Errorf(`ent: validator failed for field "Email.lease_owner": %w`, err)}
+		}
+	}
 	if _u.mutation.InvoiceCleared() && len(_u.mutation.InvoiceIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Email.invoice"`)
 	}
@@ -626,6 +646,26 @@ func (_u *EmailUpdateOne) check() error {
 	if v, ok := _u.mutation.Status(); ok {
 		if err := email.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Email.status": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.LastError(); ok {
+		if err := email.LastErrorValidator(v); err != nil {
+			return &ValidationError{Name: "last_error", err: fmt.Errorf(`ent: validator failed for field "Email.last_error": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Provider(); ok {
+		if err := email.ProviderValidator(v); err != nil {
+			return &ValidationError{Name: "provider", err: fmt.Errorf(`ent: validator failed for field "Email.provider": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.ProviderMessageID(); ok {
+		if err := email.ProviderMessageIDValidator(v); err != nil {
+			return &ValidationError{Name: "provider_message_id", err: fmt.Errorf(`ent: validator failed for field "Email.provider_message_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.LeaseOwner(); ok {
+		if err := email.LeaseOwnerValidator(v); err != nil {
+			return &ValidationError{Name: "lease_owner", err: fmt.Errorf(`ent: validator failed for field "Email.lease_owner": %w`, err)}
 		}
 	}
 	if _u.mutation.InvoiceCleared() && len(_u.mutation.InvoiceIDs()) > 0 {

@@ -211,6 +211,11 @@ func (_c *IdempotencyKeyCreate) check() error {
 	if _, ok := _c.mutation.RequestHash(); !ok {
 		return &ValidationError{Name: "request_hash", err: errors.New(`ent: missing required field "IdempotencyKey.request_hash"`)}
 	}
+	if v, ok := _c.mutation.Operation(); ok {
+		if err := idempotencykey.OperationValidator(v); err != nil {
+			return &ValidationError{Name: "operation", err: fmt.Errorf(`ent: validator failed for field "IdempotencyKey.operation": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.ExpiresAt(); !ok {
 		return &ValidationError{Name: "expires_at", err: errors.New(`ent: missing required field "IdempotencyKey.expires_at"`)}
 	}

@@ -491,6 +491,11 @@ func (_c *InvoiceCreate) check() error {
 	if _, ok := _c.mutation.CustomerID(); !ok {
 		return &ValidationError{Name: "customer_id", err: errors.New(`ent: missing required field "Invoice.customer_id"`)}
 	}
+	if v, ok := _c.mutation.CustomerID(); ok {
+		if err := invoice.CustomerIDValidator(v); err != nil {
+			return &ValidationError{Name: "customer_id", err: fmt.Errorf(`ent: validator failed for field "Invoice.customer_id": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.Number(); ok {
 		if err := invoice.NumberValidator(v); err != nil {
 			return &ValidationError{Name: "number", err: fmt.Errorf(`ent: validator failed for field "Invoice.number": %w`, err)}
@@ -525,6 +530,11 @@ func (_c *InvoiceCreate) check() error {
 			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Invoice.currency": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Description(); ok {
+		if err := invoice.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Invoice.description": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.SubtotalMinor(); !ok {
 		return &ValidationError{Name: "subtotal_minor", err: errors.New(`ent: missing required field "Invoice.subtotal_minor"`)}
 	}
@@ -534,8 +544,18 @@ func (_c *InvoiceCreate) check() error {
 	if _, ok := _c.mutation.AmountPaidMinor(); !ok {
 		return &ValidationError{Name: "amount_paid_minor", err: errors.New(`ent: missing required field "Invoice.amount_paid_minor"`)}
 	}
+	if v, ok := _c.mutation.CheckoutToken(); ok {
+		if err := invoice.CheckoutTokenValidator(v); err != nil {
+			return &ValidationError{Name: "checkout_token", err: fmt.Errorf(`ent: validator failed for field "Invoice.checkout_token": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.SendRequested(); !ok {
 		return &ValidationError{Name: "send_requested", err: errors.New(`ent: missing required field "Invoice.send_requested"`)}
+	}
+	if v, ok := _c.mutation.VoidReason(); ok {
+		if err := invoice.VoidReasonValidator(v); err != nil {
+			return &ValidationError{Name: "void_reason", err: fmt.Errorf(`ent: validator failed for field "Invoice.void_reason": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Version(); !ok {
 		return &ValidationError{Name: "version", err: errors.New(`ent: missing required field "Invoice.version"`)}

@@ -597,6 +597,11 @@ func (_u *InvoiceUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *InvoiceUpdate) check() error {
+	if v, ok := _u.mutation.CustomerID(); ok {
+		if err := invoice.CustomerIDValidator(v); err != nil {
+			return &ValidationError{Name: "customer_id", err: fmt.Errorf(`ent: validator failed for field "Invoice.customer_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Number(); ok {
 		if err := invoice.NumberValidator(v); err != nil {
 			return &ValidationError{Name: "number", err: fmt.Errorf(`ent: validator failed for field "Invoice.number": %w`, err)}
@@ -620,6 +625,21 @@ func (_u *InvoiceUpdate) check() error {
 	if v, ok := _u.mutation.Currency(); ok {
 		if err := invoice.CurrencyValidator(v); err != nil {
 			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Invoice.currency": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := invoice.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Invoice.description": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.CheckoutToken(); ok {
+		if err := invoice.CheckoutTokenValidator(v); err != nil {
+			return &ValidationError{Name: "checkout_token", err: fmt.Errorf(`ent: validator failed for field "Invoice.checkout_token": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.VoidReason(); ok {
+		if err := invoice.VoidReasonValidator(v); err != nil {
+			return &ValidationError{Name: "void_reason", err: fmt.Errorf(`ent: validator failed for field "Invoice.void_reason": %w`, err)}
 		}
 	}
 	if _u.mutation.MerchantCleared() && len(_u.mutation.MerchantIDs()) > 0 {
@@ -1562,6 +1582,11 @@ func (_u *InvoiceUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *InvoiceUpdateOne) check() error {
+	if v, ok := _u.mutation.CustomerID(); ok {
+		if err := invoice.CustomerIDValidator(v); err != nil {
+			return &ValidationError{Name: "customer_id", err: fmt.Errorf(`ent: validator failed for field "Invoice.customer_id": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Number(); ok {
 		if err := invoice.NumberValidator(v); err != nil {
 			return &ValidationError{Name: "number", err: fmt.Errorf(`ent: validator failed for field "Invoice.number": %w`, err)}
@@ -1585,6 +1610,21 @@ func (_u *InvoiceUpdateOne) check() error {
 	if v, ok := _u.mutation.Currency(); ok {
 		if err := invoice.CurrencyValidator(v); err != nil {
 			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Invoice.currency": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Description(); ok {
+		if err := invoice.DescriptionValidator(v); err != nil {
+			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Invoice.description": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.CheckoutToken(); ok {
+		if err := invoice.CheckoutTokenValidator(v); err != nil {
+			return &ValidationError{Name: "checkout_token", err: fmt.Errorf(`ent: validator failed for field "Invoice.checkout_token": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.VoidReason(); ok {
+		if err := invoice.VoidReasonValidator(v); err != nil {
+			return &ValidationError{Name: "void_reason", err: fmt.Errorf(`ent: validator failed for field "Invoice.void_reason": %w`, err)}
 		}
 	}
 	if _u.mutation.MerchantCleared() && len(_u.mutation.MerchantIDs()) > 0 {

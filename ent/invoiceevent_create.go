@@ -190,6 +190,11 @@ func (_c *InvoiceEventCreate) check() error {
 	if _, ok := _c.mutation.InvoiceID(); !ok {
 		return &ValidationError{Name: "invoice_id", err: errors.New(`ent: missing required field "InvoiceEvent.invoice_id"`)}
 	}
+	if v, ok := _c.mutation.InvoiceID(); ok {
+		if err := invoiceevent.InvoiceIDValidator(v); err != nil {
+			return &ValidationError{Name: "invoice_id", err: fmt.Errorf(`ent: validator failed for field "InvoiceEvent.invoice_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.GetType(); !ok {
 		return &ValidationError{Name: "type", err: errors.New(`ent: missing required field "InvoiceEvent.type"`)}
 	}
@@ -204,6 +209,11 @@ func (_c *InvoiceEventCreate) check() error {
 	if _, ok := _c.mutation.Actor(); !ok {
 		return &ValidationError{Name: "actor", err: errors.New(`ent: missing required field "InvoiceEvent.actor"`)}
 	}
+	if v, ok := _c.mutation.Actor(); ok {
+		if err := invoiceevent.ActorValidator(v); err != nil {
+			return &ValidationError{Name: "actor", err: fmt.Errorf(`ent: validator failed for field "InvoiceEvent.actor": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.FromStatus(); ok {
 		if err := invoiceevent.FromStatusValidator(v); err != nil {
 			return &ValidationError{Name: "from_status", err: fmt.Errorf(`ent: validator failed for field "InvoiceEvent.from_status": %w`, err)}
@@ -212,6 +222,11 @@ func (_c *InvoiceEventCreate) check() error {
 	if v, ok := _c.mutation.ToStatus(); ok {
 		if err := invoiceevent.ToStatusValidator(v); err != nil {
 			return &ValidationError{Name: "to_status", err: fmt.Errorf(`ent: validator failed for field "InvoiceEvent.to_status": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Note(); ok {
+		if err := invoiceevent.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "InvoiceEvent.note": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {

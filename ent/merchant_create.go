@@ -364,6 +364,11 @@ func (_c *MerchantCreate) check() error {
 	if _, ok := _c.mutation.Address(); !ok {
 		return &ValidationError{Name: "address", err: errors.New(`ent: missing required field "Merchant.address"`)}
 	}
+	if v, ok := _c.mutation.Address(); ok {
+		if err := merchant.AddressValidator(v); err != nil {
+			return &ValidationError{Name: "address", err: fmt.Errorf(`ent: validator failed for field "Merchant.address": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.PaperSize(); !ok {
 		return &ValidationError{Name: "paper_size", err: errors.New(`ent: missing required field "Merchant.paper_size"`)}
 	}
@@ -381,6 +386,26 @@ func (_c *MerchantCreate) check() error {
 	if v, ok := _c.mutation.InvoiceSeq(); ok {
 		if err := merchant.InvoiceSeqValidator(v); err != nil {
 			return &ValidationError{Name: "invoice_seq", err: fmt.Errorf(`ent: validator failed for field "Merchant.invoice_seq": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.InfiniKeyID(); ok {
+		if err := merchant.InfiniKeyIDValidator(v); err != nil {
+			return &ValidationError{Name: "infini_key_id", err: fmt.Errorf(`ent: validator failed for field "Merchant.infini_key_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.InfiniSecret(); ok {
+		if err := merchant.InfiniSecretValidator(v); err != nil {
+			return &ValidationError{Name: "infini_secret", err: fmt.Errorf(`ent: validator failed for field "Merchant.infini_secret": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.InfiniWebhookSecret(); ok {
+		if err := merchant.InfiniWebhookSecretValidator(v); err != nil {
+			return &ValidationError{Name: "infini_webhook_secret", err: fmt.Errorf(`ent: validator failed for field "Merchant.infini_webhook_secret": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.InfiniBaseURL(); ok {
+		if err := merchant.InfiniBaseURLValidator(v); err != nil {
+			return &ValidationError{Name: "infini_base_url", err: fmt.Errorf(`ent: validator failed for field "Merchant.infini_base_url": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {

@@ -412,6 +412,11 @@ func (_u *MerchantUpdate) check() error {
 			return &ValidationError{Name: "default_currency", err: fmt.Errorf(`ent: validator failed for field "Merchant.default_currency": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Address(); ok {
+		if err := merchant.AddressValidator(v); err != nil {
+			return &ValidationError{Name: "address", err: fmt.Errorf(`ent: validator failed for field "Merchant.address": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.PaperSize(); ok {
 		if err := merchant.PaperSizeValidator(v); err != nil {
 			return &ValidationError{Name: "paper_size", err: fmt.Errorf(`ent: validator failed for field "Merchant.paper_size": %w`, err)}
@@ -420,6 +425,26 @@ func (_u *MerchantUpdate) check() error {
 	if v, ok := _u.mutation.InvoiceSeq(); ok {
 		if err := merchant.InvoiceSeqValidator(v); err != nil {
 			return &ValidationError{Name: "invoice_seq", err: fmt.Errorf(`ent: validator failed for field "Merchant.invoice_seq": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.InfiniKeyID(); ok {
+		if err := merchant.InfiniKeyIDValidator(v); err != nil {
+			return &ValidationError{Name: "infini_key_id", err: fmt.Errorf(`ent: validator failed for field "Merchant.infini_key_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.InfiniSecret(); ok {
+		if err := merchant.InfiniSecretValidator(v); err != nil {
+			return &ValidationError{Name: "infini_secret", err: fmt.Errorf(`ent: validator failed for field "Merchant.infini_secret": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.InfiniWebhookSecret(); ok {
+		if err := merchant.InfiniWebhookSecretValidator(v); err != nil {
+			return &ValidationError{Name: "infini_webhook_secret", err: fmt.Errorf(`ent: validator failed for field "Merchant.infini_webhook_secret": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.InfiniBaseURL(); ok {
+		if err := merchant.InfiniBaseURLValidator(v); err != nil {
+			return &ValidationError{Name: "infini_base_url", err: fmt.Errorf(`ent: validator failed for field "Merchant.infini_base_url": %w`, err)}
 		}
 	}
 	return nil
@@ -1087,6 +1112,11 @@ func (_u *MerchantUpdateOne) check() error {
 			return &ValidationError{Name: "default_currency", err: fmt.Errorf(`ent: validator failed for field "Merchant.default_currency": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Address(); ok {
+		if err := merchant.AddressValidator(v); err != nil {
+			return &ValidationError{Name: "address", err: fmt.Errorf(`ent: validator failed for field "Merchant.address": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.PaperSize(); ok {
 		if err := merchant.PaperSizeValidator(v); err != nil {
 			return &ValidationError{Name: "paper_size", err: fmt.Errorf(`ent: validator failed for field "Merchant.paper_size": %w`, err)}
@@ -1095,6 +1125,26 @@ func (_u *MerchantUpdateOne) check() error {
 	if v, ok := _u.mutation.InvoiceSeq(); ok {
 		if err := merchant.InvoiceSeqValidator(v); err != nil {
 			return &ValidationError{Name: "invoice_seq", err: fmt.Errorf(`ent: validator failed for field "Merchant.invoice_seq": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.InfiniKeyID(); ok {
+		if err := merchant.InfiniKeyIDValidator(v); err != nil {
+			return &ValidationError{Name: "infini_key_id", err: fmt.Errorf(`ent: validator failed for field "Merchant.infini_key_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.InfiniSecret(); ok {
+		if err := merchant.InfiniSecretValidator(v); err != nil {
+			return &ValidationError{Name: "infini_secret", err: fmt.Errorf(`ent: validator failed for field "Merchant.infini_secret": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.InfiniWebhookSecret(); ok {
+		if err := merchant.InfiniWebhookSecretValidator(v); err != nil {
+			return &ValidationError{Name: "infini_webhook_secret", err: fmt.Errorf(`ent: validator failed for field "Merchant.infini_webhook_secret": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.InfiniBaseURL(); ok {
+		if err := merchant.InfiniBaseURLValidator(v); err != nil {
+			return &ValidationError{Name: "infini_base_url", err: fmt.Errorf(`ent: validator failed for field "Merchant.infini_base_url": %w`, err)}
 		}
 	}
 	return nil

@@ -1025,6 +1025,7 @@ type CheckoutSessionMutation struct {
 	expires_at           *time.Time
 	request_id           *string
 	order_id             *string
+	provider_account     *string
 	client_reference     *string
 	redirect_url         *string
 	network              *string
@@ -1680,6 +1681,55 @@ func (m *CheckoutSessionMutation) ResetOrderID() {
 	delete(m.clearedFields, checkoutsession.FieldOrderID)
 }
 
+// SetProviderAccount sets the "provider_account" field.
+func (m *CheckoutSessionMutation) SetProviderAccount(s string) {
+	m.provider_account = &s
+}
+
+// ProviderAccount returns the value of the "provider_account" field in the mutation.
+func (m *CheckoutSessionMutation) ProviderAccount() (r string, exists bool) {
+	v := m.provider_account
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProviderAccount returns the old "provider_account" field's value of the CheckoutSession entity.
+// If the CheckoutSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CheckoutSessionMutation) OldProviderAccount(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProviderAccount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProviderAccount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProviderAccount: %w", err)
+	}
+	return oldValue.ProviderAccount, nil
+}
+
+// ClearProviderAccount clears the value of the "provider_account" field.
+func (m *CheckoutSessionMutation) ClearProviderAccount() {
+	m.provider_account = nil
+	m.clearedFields[checkoutsession.FieldProviderAccount] = struct{}{}
+}
+
+// ProviderAccountCleared returns if the "provider_account" field was cleared in this mutation.
+func (m *CheckoutSessionMutation) ProviderAccountCleared() bool {
+	_, ok := m.clearedFields[checkoutsession.FieldProviderAccount]
+	return ok
+}
+
+// ResetProviderAccount resets all changes to the "provider_account" field.
+func (m *CheckoutSessionMutation) ResetProviderAccount() {
+	m.provider_account = nil
+	delete(m.clearedFields, checkoutsession.FieldProviderAccount)
+}
+
 // SetClientReference sets the "client_reference" field.
 func (m *CheckoutSessionMutation) SetClientReference(s string) {
 	m.client_reference = &s
@@ -2149,7 +2199,7 @@ func (m *CheckoutSessionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CheckoutSessionMutation) Fields() []string {
-	fields := make([]string, 0, 21)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, checkoutsession.FieldCreatedAt)
 	}
@@ -2188,6 +2238,9 @@ func (m *CheckoutSessionMutation) Fields() []string {
 	}
 	if m.order_id != nil {
 		fields = append(fields, checkoutsession.FieldOrderID)
+	}
+	if m.provider_account != nil {
+		fields = append(fields, checkoutsession.FieldProviderAccount)
 	}
 	if m.client_reference != nil {
 		fields = append(fields, checkoutsession.FieldClientReference)
@@ -2247,6 +2300,8 @@ func (m *CheckoutSessionMutation) Field(name string) (ent.Value, bool) {
 		return m.RequestID()
 	case checkoutsession.FieldOrderID:
 		return m.OrderID()
+	case checkoutsession.FieldProviderAccount:
+		return m.ProviderAccount()
 	case checkoutsession.FieldClientReference:
 		return m.ClientReference()
 	case checkoutsession.FieldRedirectURL:
@@ -2298,6 +2353,8 @@ func (m *CheckoutSessionMutation) OldField(ctx context.Context, name string) (en
 		return m.OldRequestID(ctx)
 	case checkoutsession.FieldOrderID:
 		return m.OldOrderID(ctx)
+	case checkoutsession.FieldProviderAccount:
+		return m.OldProviderAccount(ctx)
 	case checkoutsession.FieldClientReference:
 		return m.OldClientReference(ctx)
 	case checkoutsession.FieldRedirectURL:
@@ -2413,6 +2470,13 @@ func (m *CheckoutSessionMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetOrderID(v)
+		return nil
+	case checkoutsession.FieldProviderAccount:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProviderAccount(v)
 		return nil
 	case checkoutsession.FieldClientReference:
 		v, ok := value.(string)
@@ -2533,6 +2597,9 @@ func (m *CheckoutSessionMutation) ClearedFields() []string {
 	if m.FieldCleared(checkoutsession.FieldOrderID) {
 		fields = append(fields, checkoutsession.FieldOrderID)
 	}
+	if m.FieldCleared(checkoutsession.FieldProviderAccount) {
+		fields = append(fields, checkoutsession.FieldProviderAccount)
+	}
 	if m.FieldCleared(checkoutsession.FieldClientReference) {
 		fields = append(fields, checkoutsession.FieldClientReference)
 	}
@@ -2576,6 +2643,9 @@ func (m *CheckoutSessionMutation) ClearField(name string) error {
 		return nil
 	case checkoutsession.FieldOrderID:
 		m.ClearOrderID()
+		return nil
+	case checkoutsession.FieldProviderAccount:
+		m.ClearProviderAccount()
 		return nil
 	case checkoutsession.FieldClientReference:
 		m.ClearClientReference()
@@ -2647,6 +2717,9 @@ func (m *CheckoutSessionMutation) ResetField(name string) error {
 		return nil
 	case checkoutsession.FieldOrderID:
 		m.ResetOrderID()
+		return nil
+	case checkoutsession.FieldProviderAccount:
+		m.ResetProviderAccount()
 		return nil
 	case checkoutsession.FieldClientReference:
 		m.ResetClientReference()
@@ -4365,6 +4438,7 @@ type CryptoWalletMutation struct {
 	network       *string
 	asset         *string
 	address       *string
+	claim         *string
 	clearedFields map[string]struct{}
 	done          bool
 	oldValue      func(context.Context) (*CryptoWallet, error)
@@ -4691,6 +4765,55 @@ func (m *CryptoWalletMutation) ResetAddress() {
 	m.address = nil
 }
 
+// SetClaim sets the "claim" field.
+func (m *CryptoWalletMutation) SetClaim(s string) {
+	m.claim = &s
+}
+
+// Claim returns the value of the "claim" field in the mutation.
+func (m *CryptoWalletMutation) Claim() (r string, exists bool) {
+	v := m.claim
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClaim returns the old "claim" field's value of the CryptoWallet entity.
+// If the CryptoWallet object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CryptoWalletMutation) OldClaim(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClaim is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClaim requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClaim: %w", err)
+	}
+	return oldValue.Claim, nil
+}
+
+// ClearClaim clears the value of the "claim" field.
+func (m *CryptoWalletMutation) ClearClaim() {
+	m.claim = nil
+	m.clearedFields[cryptowallet.FieldClaim] = struct{}{}
+}
+
+// ClaimCleared returns if the "claim" field was cleared in this mutation.
+func (m *CryptoWalletMutation) ClaimCleared() bool {
+	_, ok := m.clearedFields[cryptowallet.FieldClaim]
+	return ok
+}
+
+// ResetClaim resets all changes to the "claim" field.
+func (m *CryptoWalletMutation) ResetClaim() {
+	m.claim = nil
+	delete(m.clearedFields, cryptowallet.FieldClaim)
+}
+
 // Where appends a list predicates to the CryptoWalletMutation builder.
 func (m *CryptoWalletMutation) Where(ps ...predicate.CryptoWallet) {
 	m.predicates = append(m.predicates, ps...)
@@ -4725,7 +4848,7 @@ func (m *CryptoWalletMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CryptoWalletMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, cryptowallet.FieldCreatedAt)
 	}
@@ -4743,6 +4866,9 @@ func (m *CryptoWalletMutation) Fields() []string {
 	}
 	if m.address != nil {
 		fields = append(fields, cryptowallet.FieldAddress)
+	}
+	if m.claim != nil {
+		fields = append(fields, cryptowallet.FieldClaim)
 	}
 	return fields
 }
@@ -4764,6 +4890,8 @@ func (m *CryptoWalletMutation) Field(name string) (ent.Value, bool) {
 		return m.Asset()
 	case cryptowallet.FieldAddress:
 		return m.Address()
+	case cryptowallet.FieldClaim:
+		return m.Claim()
 	}
 	return nil, false
 }
@@ -4785,6 +4913,8 @@ func (m *CryptoWalletMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldAsset(ctx)
 	case cryptowallet.FieldAddress:
 		return m.OldAddress(ctx)
+	case cryptowallet.FieldClaim:
+		return m.OldClaim(ctx)
 	}
 	return nil, fmt.Errorf("unknown CryptoWallet field %s", name)
 }
@@ -4836,6 +4966,13 @@ func (m *CryptoWalletMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAddress(v)
 		return nil
+	case cryptowallet.FieldClaim:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClaim(v)
+		return nil
 	}
 	return fmt.Errorf("unknown CryptoWallet field %s", name)
 }
@@ -4865,7 +5002,11 @@ func (m *CryptoWalletMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *CryptoWalletMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(cryptowallet.FieldClaim) {
+		fields = append(fields, cryptowallet.FieldClaim)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -4878,6 +5019,11 @@ func (m *CryptoWalletMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *CryptoWalletMutation) ClearField(name string) error {
+	switch name {
+	case cryptowallet.FieldClaim:
+		m.ClearClaim()
+		return nil
+	}
 	return fmt.Errorf("unknown CryptoWallet nullable field %s", name)
 }
 
@@ -4902,6 +5048,9 @@ func (m *CryptoWalletMutation) ResetField(name string) error {
 		return nil
 	case cryptowallet.FieldAddress:
 		m.ResetAddress()
+		return nil
+	case cryptowallet.FieldClaim:
+		m.ResetClaim()
 		return nil
 	}
 	return fmt.Errorf("unknown CryptoWallet field %s", name)

@@ -330,6 +330,21 @@ func (_c *PaymentCreate) check() error {
 	if _, ok := _c.mutation.InvoiceID(); !ok {
 		return &ValidationError{Name: "invoice_id", err: errors.New(`ent: missing required field "Payment.invoice_id"`)}
 	}
+	if v, ok := _c.mutation.InvoiceID(); ok {
+		if err := payment.InvoiceIDValidator(v); err != nil {
+			return &ValidationError{Name: "invoice_id", err: fmt.Errorf(`ent: validator failed for field "Payment.invoice_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.CollectionID(); ok {
+		if err := payment.CollectionIDValidator(v); err != nil {
+			return &ValidationError{Name: "collection_id", err: fmt.Errorf(`ent: validator failed for field "Payment.collection_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.CheckoutSessionID(); ok {
+		if err := payment.CheckoutSessionIDValidator(v); err != nil {
+			return &ValidationError{Name: "checkout_session_id", err: fmt.Errorf(`ent: validator failed for field "Payment.checkout_session_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Rule(); !ok {
 		return &ValidationError{Name: "rule", err: errors.New(`ent: missing required field "Payment.rule"`)}
 	}
@@ -344,6 +359,11 @@ func (_c *PaymentCreate) check() error {
 	if v, ok := _c.mutation.Confidence(); ok {
 		if err := payment.ConfidenceValidator(v); err != nil {
 			return &ValidationError{Name: "confidence", err: fmt.Errorf(`ent: validator failed for field "Payment.confidence": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.UndoneBy(); ok {
+		if err := payment.UndoneByValidator(v); err != nil {
+			return &ValidationError{Name: "undone_by", err: fmt.Errorf(`ent: validator failed for field "Payment.undone_by": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.AmountMinor(); !ok {
@@ -373,9 +393,19 @@ func (_c *PaymentCreate) check() error {
 	if _, ok := _c.mutation.Provider(); !ok {
 		return &ValidationError{Name: "provider", err: errors.New(`ent: missing required field "Payment.provider"`)}
 	}
+	if v, ok := _c.mutation.Provider(); ok {
+		if err := payment.ProviderValidator(v); err != nil {
+			return &ValidationError{Name: "provider", err: fmt.Errorf(`ent: validator failed for field "Payment.provider": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.ExternalID(); ok {
 		if err := payment.ExternalIDValidator(v); err != nil {
 			return &ValidationError{Name: "external_id", err: fmt.Errorf(`ent: validator failed for field "Payment.external_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Note(); ok {
+		if err := payment.NoteValidator(v); err != nil {
+			return &ValidationError{Name: "note", err: fmt.Errorf(`ent: validator failed for field "Payment.note": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.ReceivedAt(); !ok {
@@ -384,8 +414,18 @@ func (_c *PaymentCreate) check() error {
 	if _, ok := _c.mutation.RecordedBy(); !ok {
 		return &ValidationError{Name: "recorded_by", err: errors.New(`ent: missing required field "Payment.recorded_by"`)}
 	}
+	if v, ok := _c.mutation.RecordedBy(); ok {
+		if err := payment.RecordedByValidator(v); err != nil {
+			return &ValidationError{Name: "recorded_by", err: fmt.Errorf(`ent: validator failed for field "Payment.recorded_by": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Late(); !ok {
 		return &ValidationError{Name: "late", err: errors.New(`ent: missing required field "Payment.late"`)}
+	}
+	if v, ok := _c.mutation.DedupeKey(); ok {
+		if err := payment.DedupeKeyValidator(v); err != nil {
+			return &ValidationError{Name: "dedupe_key", err: fmt.Errorf(`ent: validator failed for field "Payment.dedupe_key": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.CreatedAt(); !ok {
 		return &ValidationError{Name: "created_at", err: errors.New(`ent: missing required field "Payment.created_at"`)}

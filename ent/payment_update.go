@@ -103,6 +103,11 @@ func (_u *PaymentUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *PaymentUpdate) check() error {
+	if v, ok := _u.mutation.UndoneBy(); ok {
+		if err := payment.UndoneByValidator(v); err != nil {
+			return &ValidationError{Name: "undone_by", err: fmt.Errorf(`ent: validator failed for field "Payment.undone_by": %w`, err)}
+		}
+	}
 	if _u.mutation.InvoiceCleared() && len(_u.mutation.InvoiceIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Payment.invoice"`)
 	}
@@ -260,6 +265,11 @@ func (_u *PaymentUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *PaymentUpdateOne) check() error {
+	if v, ok := _u.mutation.UndoneBy(); ok {
+		if err := payment.UndoneByValidator(v); err != nil {
+			return &ValidationError{Name: "undone_by", err: fmt.Errorf(`ent: validator failed for field "Payment.undone_by": %w`, err)}
+		}
+	}
 	if _u.mutation.InvoiceCleared() && len(_u.mutation.InvoiceIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Payment.invoice"`)
 	}

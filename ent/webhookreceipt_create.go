@@ -113,6 +113,11 @@ func (_c *WebhookReceiptCreate) check() error {
 	if _, ok := _c.mutation.Provider(); !ok {
 		return &ValidationError{Name: "provider", err: errors.New(`ent: missing required field "WebhookReceipt.provider"`)}
 	}
+	if v, ok := _c.mutation.Provider(); ok {
+		if err := webhookreceipt.ProviderValidator(v); err != nil {
+			return &ValidationError{Name: "provider", err: fmt.Errorf(`ent: validator failed for field "WebhookReceipt.provider": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.EventID(); !ok {
 		return &ValidationError{Name: "event_id", err: errors.New(`ent: missing required field "WebhookReceipt.event_id"`)}
 	}

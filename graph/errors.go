@@ -66,7 +66,7 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 		// An argument that failed to decode (a Decimal, say) carries its
 		// input path: ["setInvoiceItems", "items", 0, "quantity"].
 		c := *f
-		c.Field = inputField(gerr.Path[1:])
+		c.Field = inputField(argumentPath(gerr.Path[1:]))
 		f = &c
 	}
 	gerr.Message = f.Message
@@ -109,9 +109,39 @@ func classify(err error) *fault.Error {
 	case ent.IsValidationError(err):
 		var ve *ent.ValidationError
 		errors.As(err, &ve)
-		return fault.Invalid(ve.Name, "value is not allowed: "+ve.Unwrap().Error())
+		// ent wraps a field validator's error with the entity's name; the
+		// validator's own words are the ones a client can act on.
+		msg := ve.Unwrap().Error()
+		if inner := errors.Unwrap(ve.Unwrap()); inner != nil {
+			msg = inner.Error()
+		}
+		return fault.Invalid(lowerCamel(ve.Name), "value is not allowed: "+msg)
 	}
 	return nil
+}
+
+// lowerCamel turns an ent column name (payer_name) into the API's field
+// name (payerName).
+func lowerCamel(s string) string {
+	parts := strings.Split(s, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// argumentPath drops a leading "input" argument: fields of an operation's
+// input object are named on their own (name, not input.name), as the domain
+// packages name them.
+func argumentPath(path ast.Path) ast.Path {
+	if len(path) > 1 {
+		if n, ok := path[0].(ast.PathName); ok && n == "input" {
+			return path[1:]
+		}
+	}
+	return path
 }
 
 // inputField writes an input path the way validation errors name fields:

@@ -6,12 +6,14 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/tally-invoicing/tally/graph/scalar"
 	"github.com/tally-invoicing/tally/graph/ws"
 	"github.com/tally-invoicing/tally/internal/idempotency"
 	"github.com/tally-invoicing/tally/internal/tenant"
@@ -59,7 +61,11 @@ func (h *Handler) Shutdown() { h.ws.Shutdown() }
 // NewHandler serves the GraphQL API over HTTP POST (JSON, or multipart for
 // uploads), GET (queries only) and graphql-transport-ws websockets.
 func NewHandler(r *Resolver, opts HandlerOptions) *Handler {
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Directives: DirectiveRoot{
+		Multiline: func(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
+			return next(scalar.WithMultiline(ctx))
+		},
+	}}))
 	// Subscriptions: graphql-transport-ws on the same URL, with the
 	// protocol's close codes (4401, 4403, 4408, 4429).
 	wst := ws.New(ws.Options{

@@ -25,6 +25,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/idempotency"
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/mail"
+	"github.com/tally-invoicing/tally/internal/merchant"
 	"github.com/tally-invoicing/tally/internal/outbound"
 	"github.com/tally-invoicing/tally/internal/pdf"
 	"github.com/tally-invoicing/tally/internal/ratelimit"
@@ -69,6 +70,10 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if err := merchant.ClaimWallets(ctx, db.Client, slog.Default()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database: claim wallet addresses: %w", err)
 	}
 	a := &app{
 		cfg:      cfg,

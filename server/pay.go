@@ -28,11 +28,11 @@ const maxWebhookBody = 1 << 20
 // case its webhook is late or lost.
 func (a *app) payPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	token := r.PathValue("token")
 	v, ok := a.openLink(w, r)
 	if !ok {
 		return
 	}
+	token := r.PathValue("token") // checked by openLink
 	st := checkout.PageState{Failed: r.URL.Query().Get("failed") == "1", Nonce: newNonce()}
 	if sess := a.checkout.SessionFor(ctx, v.Invoice, r.URL.Query().Get("session")); sess != nil {
 		if sess.OrderID != nil {
@@ -65,7 +65,11 @@ func (a *app) payPage(w http.ResponseWriter, r *http.Request) {
 // provider's hosted checkout or to the wallet instructions. Plain forms keep
 // the page working without JavaScript on any phone.
 func (a *app) payStart(w http.ResponseWriter, r *http.Request) {
-	token := r.PathValue("token")
+	token, ok := pathKey(r, "token")
+	if !ok {
+		notFound(w)
+		return
+	}
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "bad form", http.StatusBadRequest)
 		return
@@ -229,7 +233,12 @@ func (a *app) observeTransfer(w http.ResponseWriter, r *http.Request, body []byt
 // openLink loads the invoice behind the request's payment link, answering
 // 404 (the same for unknown, draft and voided links) or 500 itself.
 func (a *app) openLink(w http.ResponseWriter, r *http.Request) (*checkout.View, bool) {
-	v, err := a.checkout.Load(r.Context(), r.PathValue("token"))
+	token, ok := pathKey(r, "token")
+	if !ok {
+		notFound(w)
+		return nil, false
+	}
+	v, err := a.checkout.Load(r.Context(), token)
 	if errors.Is(err, fault.NotFound) {
 		notFound(w)
 		return nil, false

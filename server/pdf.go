@@ -19,7 +19,11 @@ import (
 // ?download=1 asks the browser to save it rather than show it.
 func (a *app) invoicePDF(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id := r.PathValue("id")
+	id, ok := pathKey(r, "id")
+	if !ok {
+		http.Error(w, "No invoice here.", http.StatusNotFound)
+		return
+	}
 	var inv *ent.Invoice
 	var err error
 	switch token := r.URL.Query().Get("token"); {

@@ -44,6 +44,8 @@ const (
 	FieldRequestID = "request_id"
 	// FieldOrderID holds the string denoting the order_id field in the database.
 	FieldOrderID = "order_id"
+	// FieldProviderAccount holds the string denoting the provider_account field in the database.
+	FieldProviderAccount = "provider_account"
 	// FieldClientReference holds the string denoting the client_reference field in the database.
 	FieldClientReference = "client_reference"
 	// FieldRedirectURL holds the string denoting the redirect_url field in the database.
@@ -89,6 +91,7 @@ var Columns = []string{
 	FieldExpiresAt,
 	FieldRequestID,
 	FieldOrderID,
+	FieldProviderAccount,
 	FieldClientReference,
 	FieldRedirectURL,
 	FieldNetwork,
@@ -125,14 +128,34 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
 	MerchantIDValidator func(string) error
+	// InvoiceIDValidator is a validator for the "invoice_id" field. It is called by the builders before save.
+	InvoiceIDValidator func(string) error
 	// AmountMinorValidator is a validator for the "amount_minor" field. It is called by the builders before save.
 	AmountMinorValidator func(int64) error
 	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	CurrencyValidator func(string) error
 	// DefaultConfirmedMinor holds the default value on creation for the "confirmed_minor" field.
 	DefaultConfirmedMinor int64
+	// RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
+	RequestIDValidator func(string) error
+	// OrderIDValidator is a validator for the "order_id" field. It is called by the builders before save.
+	OrderIDValidator func(string) error
+	// ProviderAccountValidator is a validator for the "provider_account" field. It is called by the builders before save.
+	ProviderAccountValidator func(string) error
+	// ClientReferenceValidator is a validator for the "client_reference" field. It is called by the builders before save.
+	ClientReferenceValidator func(string) error
 	// RedirectURLValidator is a validator for the "redirect_url" field. It is called by the builders before save.
 	RedirectURLValidator func(string) error
+	// NetworkValidator is a validator for the "network" field. It is called by the builders before save.
+	NetworkValidator func(string) error
+	// AssetValidator is a validator for the "asset" field. It is called by the builders before save.
+	AssetValidator func(string) error
+	// AddressValidator is a validator for the "address" field. It is called by the builders before save.
+	AddressValidator func(string) error
+	// AmountUnitsValidator is a validator for the "amount_units" field. It is called by the builders before save.
+	AmountUnitsValidator func(string) error
+	// OpenKeyValidator is a validator for the "open_key" field. It is called by the builders before save.
+	OpenKeyValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -285,6 +308,11 @@ func ByRequestID(opts ...sql.OrderTermOption) OrderOption {
 // ByOrderID orders the results by the order_id field.
 func ByOrderID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOrderID, opts...).ToFunc()
+}
+
+// ByProviderAccount orders the results by the provider_account field.
+func ByProviderAccount(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldProviderAccount, opts...).ToFunc()
 }
 
 // ByClientReference orders the results by the client_reference field.

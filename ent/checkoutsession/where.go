@@ -115,6 +115,11 @@ func OrderID(v string) predicate.CheckoutSession {
 	return predicate.CheckoutSession(sql.FieldEQ(FieldOrderID, v))
 }
 
+// ProviderAccount applies equality check predicate on the "provider_account" field. It's identical to ProviderAccountEQ.
+func ProviderAccount(v string) predicate.CheckoutSession {
+	return predicate.CheckoutSession(sql.FieldEQ(FieldProviderAccount, v))
+}
+
 // ClientReference applies equality check predicate on the "client_reference" field. It's identical to ClientReferenceEQ.
 func ClientReference(v string) predicate.CheckoutSession {
 	return predicate.CheckoutSession(sql.FieldEQ(FieldClientReference, v))
@@ -753,6 +758,81 @@ func OrderIDEqualFold(v string) predicate.CheckoutSession {
 // OrderIDContainsFold applies the ContainsFold predicate on the "order_id" field.
 func OrderIDContainsFold(v string) predicate.CheckoutSession {
 	return predicate.CheckoutSession(sql.FieldContainsFold(FieldOrderID, v))
+}
+
+// ProviderAccountEQ applies the EQ predicate on the "provider_account" field.
+func ProviderAccountEQ(v string) predicate.CheckoutSession {
+	return predicate.CheckoutSession(sql.FieldEQ(FieldProviderAccount, v))
+}
+
+// ProviderAccountNEQ applies the NEQ predicate on the "provider_account" field.
+func ProviderAccountNEQ(v string) predicate.CheckoutSession {
+	return predicate.CheckoutSession(sql.FieldNEQ(FieldProviderAccount, v))
+}
+
+// ProviderAccountIn applies the In predicate on the "provider_account" field.
+func ProviderAccountIn(vs ...string) predicate.CheckoutSession {
+	return predicate.CheckoutSession(sql.FieldIn(FieldProviderAccount, vs...))
+}
+
+// ProviderAccountNotIn applies the NotIn predicate on the "provider_account" field.
+func ProviderAccountNotIn(vs ...string) predicate.CheckoutSession {
+	return predicate.CheckoutSession(sql.FieldNotIn(FieldProviderAccount, vs...))
+}
+
+// ProviderAccountGT applies the GT predicate on the "provider_account" field.
+func ProviderAccountGT(v string) predicate.CheckoutSession {
+	return predicate.CheckoutSession(sql.FieldGT(FieldProviderAccount, v))
+}
+
+// ProviderAccountGTE applies the GTE predicate on the "provider_account" field.
+func ProviderAccountGTE(v string) predicate.CheckoutSession {
+	return predicate.CheckoutSession(sql.FieldGTE(FieldProviderAccount, v))
+}
+
+// ProviderAccountLT applies the LT predicate on the "provider_account" field.
+func ProviderAccountLT(v string) predicate.CheckoutSession {
+	return predicate.CheckoutSession(sql.FieldLT(FieldProviderAccount, v))
+}
+
+// ProviderAccountLTE applies the LTE predicate on the "provider_account" field.
+func ProviderAccountLTE(v string) predicate.CheckoutSession {
+	return predicate.CheckoutSession(sql.FieldLTE(FieldProviderAccount, v))
+}
+
+// ProviderAccountContains applies the Contains predicate on the "provider_account" field.
+func ProviderAccountContains(v string) predicate.CheckoutSession {
+	return predicate.CheckoutSession(sql.FieldContains(FieldProviderAccount, v))
+}
+
+// ProviderAccountHasPrefix applies the HasPrefix predicate on the "provider_account" field.
+func ProviderAccountHasPrefix(v string) predicate.CheckoutSession {
+	return predicate.CheckoutSession(sql.FieldHasPrefix(FieldProviderAccount, v))
+}
+
+// ProviderAccountHasSuffix applies the HasSuffix predicate on the "provider_account" field.
+func ProviderAccountHasSuffix(v string) predicate.CheckoutSession {
+	return predicate.CheckoutSession(sql.FieldHasSuffix(FieldProviderAccount, v))
+}
+
+// ProviderAccountIsNil applies the IsNil predicate on the "provider_account" field.
+func ProviderAccountIsNil() predicate.CheckoutSession {
+	return predicate.CheckoutSession(sql.FieldIsNull(FieldProviderAccount))
+}
+
+// ProviderAccountNotNil applies the NotNil predicate on the "provider_account" field.
+func ProviderAccountNotNil() predicate.CheckoutSession {
+	return predicate.CheckoutSession(sql.FieldNotNull(FieldProviderAccount))
+}
+
+// ProviderAccountEqualFold applies the EqualFold predicate on the "provider_account" field.
+func ProviderAccountEqualFold(v string) predicate.CheckoutSession {
+	return predicate.CheckoutSession(sql.FieldEqualFold(FieldProviderAccount, v))
+}
+
+// ProviderAccountContainsFold applies the ContainsFold predicate on the "provider_account" field.
+func ProviderAccountContainsFold(v string) predicate.CheckoutSession {
+	return predicate.CheckoutSession(sql.FieldContainsFold(FieldProviderAccount, v))
 }
 
 // ClientReferenceEQ applies the EQ predicate on the "client_reference" field.

@@ -124,10 +124,20 @@ var (
 	PayerNameValidator func(string) error
 	// PayerAccountValidator is a validator for the "payer_account" field. It is called by the builders before save.
 	PayerAccountValidator func(string) error
+	// TextValidator is a validator for the "text" field. It is called by the builders before save.
+	TextValidator func(string) error
 	// ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
 	ExternalIDValidator func(string) error
+	// CustomerIDValidator is a validator for the "customer_id" field. It is called by the builders before save.
+	CustomerIDValidator func(string) error
 	// DefaultUnallocatedMinor holds the default value on creation for the "unallocated_minor" field.
 	DefaultUnallocatedMinor int64
+	// ReviewReasonValidator is a validator for the "review_reason" field. It is called by the builders before save.
+	ReviewReasonValidator func(string) error
+	// FlagValidator is a validator for the "flag" field. It is called by the builders before save.
+	FlagValidator func(string) error
+	// StatementValidator is a validator for the "statement" field. It is called by the builders before save.
+	StatementValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.

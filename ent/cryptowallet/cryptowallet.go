@@ -26,6 +26,8 @@ const (
 	FieldAsset = "asset"
 	// FieldAddress holds the string denoting the address field in the database.
 	FieldAddress = "address"
+	// FieldClaim holds the string denoting the claim field in the database.
+	FieldClaim = "claim"
 	// Table holds the table name of the cryptowallet in the database.
 	Table = "crypto_wallets"
 )
@@ -39,6 +41,7 @@ var Columns = []string{
 	FieldNetwork,
 	FieldAsset,
 	FieldAddress,
+	FieldClaim,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -67,6 +70,14 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
 	MerchantIDValidator func(string) error
+	// NetworkValidator is a validator for the "network" field. It is called by the builders before save.
+	NetworkValidator func(string) error
+	// AssetValidator is a validator for the "asset" field. It is called by the builders before save.
+	AssetValidator func(string) error
+	// AddressValidator is a validator for the "address" field. It is called by the builders before save.
+	AddressValidator func(string) error
+	// ClaimValidator is a validator for the "claim" field. It is called by the builders before save.
+	ClaimValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -109,4 +120,9 @@ func ByAsset(opts ...sql.OrderTermOption) OrderOption {
 // ByAddress orders the results by the address field.
 func ByAddress(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAddress, opts...).ToFunc()
+}
+
+// ByClaim orders the results by the claim field.
+func ByClaim(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldClaim, opts...).ToFunc()
 }

@@ -94,6 +94,11 @@ func Address(v string) predicate.CryptoWallet {
 	return predicate.CryptoWallet(sql.FieldEQ(FieldAddress, v))
 }
 
+// Claim applies equality check predicate on the "claim" field. It's identical to ClaimEQ.
+func Claim(v string) predicate.CryptoWallet {
+	return predicate.CryptoWallet(sql.FieldEQ(FieldClaim, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.CryptoWallet {
 	return predicate.CryptoWallet(sql.FieldEQ(FieldCreatedAt, v))
@@ -432,6 +437,81 @@ func AddressEqualFold(v string) predicate.CryptoWallet {
 // AddressContainsFold applies the ContainsFold predicate on the "address" field.
 func AddressContainsFold(v string) predicate.CryptoWallet {
 	return predicate.CryptoWallet(sql.FieldContainsFold(FieldAddress, v))
+}
+
+// ClaimEQ applies the EQ predicate on the "claim" field.
+func ClaimEQ(v string) predicate.CryptoWallet {
+	return predicate.CryptoWallet(sql.FieldEQ(FieldClaim, v))
+}
+
+// ClaimNEQ applies the NEQ predicate on the "claim" field.
+func ClaimNEQ(v string) predicate.CryptoWallet {
+	return predicate.CryptoWallet(sql.FieldNEQ(FieldClaim, v))
+}
+
+// ClaimIn applies the In predicate on the "claim" field.
+func ClaimIn(vs ...string) predicate.CryptoWallet {
+	return predicate.CryptoWallet(sql.FieldIn(FieldClaim, vs...))
+}
+
+// ClaimNotIn applies the NotIn predicate on the "claim" field.
+func ClaimNotIn(vs ...string) predicate.CryptoWallet {
+	return predicate.CryptoWallet(sql.FieldNotIn(FieldClaim, vs...))
+}
+
+// ClaimGT applies the GT predicate on the "claim" field.
+func ClaimGT(v string) predicate.CryptoWallet {
+	return predicate.CryptoWallet(sql.FieldGT(FieldClaim, v))
+}
+
+// ClaimGTE applies the GTE predicate on the "claim" field.
+func ClaimGTE(v string) predicate.CryptoWallet {
+	return predicate.CryptoWallet(sql.FieldGTE(FieldClaim, v))
+}
+
+// ClaimLT applies the LT predicate on the "claim" field.
+func ClaimLT(v string) predicate.CryptoWallet {
+	return predicate.CryptoWallet(sql.FieldLT(FieldClaim, v))
+}
+
+// ClaimLTE applies the LTE predicate on the "claim" field.
+func ClaimLTE(v string) predicate.CryptoWallet {
+	return predicate.CryptoWallet(sql.FieldLTE(FieldClaim, v))
+}
+
+// ClaimContains applies the Contains predicate on the "claim" field.
+func ClaimContains(v string) predicate.CryptoWallet {
+	return predicate.CryptoWallet(sql.FieldContains(FieldClaim, v))
+}
+
+// ClaimHasPrefix applies the HasPrefix predicate on the "claim" field.
+func ClaimHasPrefix(v string) predicate.CryptoWallet {
+	return predicate.CryptoWallet(sql.FieldHasPrefix(FieldClaim, v))
+}
+
+// ClaimHasSuffix applies the HasSuffix predicate on the "claim" field.
+func ClaimHasSuffix(v string) predicate.CryptoWallet {
+	return predicate.CryptoWallet(sql.FieldHasSuffix(FieldClaim, v))
+}
+
+// ClaimIsNil applies the IsNil predicate on the "claim" field.
+func ClaimIsNil() predicate.CryptoWallet {
+	return predicate.CryptoWallet(sql.FieldIsNull(FieldClaim))
+}
+
+// ClaimNotNil applies the NotNil predicate on the "claim" field.
+func ClaimNotNil() predicate.CryptoWallet {
+	return predicate.CryptoWallet(sql.FieldNotNull(FieldClaim))
+}
+
+// ClaimEqualFold applies the EqualFold predicate on the "claim" field.
+func ClaimEqualFold(v string) predicate.CryptoWallet {
+	return predicate.CryptoWallet(sql.FieldEqualFold(FieldClaim, v))
+}
+
+// ClaimContainsFold applies the ContainsFold predicate on the "claim" field.
+func ClaimContainsFold(v string) predicate.CryptoWallet {
+	return predicate.CryptoWallet(sql.FieldContainsFold(FieldClaim, v))
 }
 
 // And groups predicates with the AND operator between them.

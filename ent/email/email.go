@@ -122,12 +122,32 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
 	MerchantIDValidator func(string) error
+	// InvoiceIDValidator is a validator for the "invoice_id" field. It is called by the builders before save.
+	InvoiceIDValidator func(string) error
+	// ToValidator is a validator for the "to" field. It is called by the builders before save.
+	ToValidator func(string) error
 	// DefaultReplyTo holds the default value on creation for the "reply_to" field.
 	DefaultReplyTo string
+	// ReplyToValidator is a validator for the "reply_to" field. It is called by the builders before save.
+	ReplyToValidator func(string) error
+	// SubjectValidator is a validator for the "subject" field. It is called by the builders before save.
+	SubjectValidator func(string) error
+	// HTMLValidator is a validator for the "html" field. It is called by the builders before save.
+	HTMLValidator func(string) error
+	// TextValidator is a validator for the "text" field. It is called by the builders before save.
+	TextValidator func(string) error
 	// DefaultAttempts holds the default value on creation for the "attempts" field.
 	DefaultAttempts int
+	// LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.
+	LastErrorValidator func(string) error
 	// DefaultProvider holds the default value on creation for the "provider" field.
 	DefaultProvider string
+	// ProviderValidator is a validator for the "provider" field. It is called by the builders before save.
+	ProviderValidator func(string) error
+	// ProviderMessageIDValidator is a validator for the "provider_message_id" field. It is called by the builders before save.
+	ProviderMessageIDValidator func(string) error
+	// LeaseOwnerValidator is a validator for the "lease_owner" field. It is called by the builders before save.
+	LeaseOwnerValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.

@@ -175,20 +175,28 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
 	MerchantIDValidator func(string) error
+	// CustomerIDValidator is a validator for the "customer_id" field. It is called by the builders before save.
+	CustomerIDValidator func(string) error
 	// NumberValidator is a validator for the "number" field. It is called by the builders before save.
 	NumberValidator func(string) error
 	// ReferenceValidator is a validator for the "reference" field. It is called by the builders before save.
 	ReferenceValidator func(string) error
 	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	CurrencyValidator func(string) error
+	// DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	DescriptionValidator func(string) error
 	// DefaultSubtotalMinor holds the default value on creation for the "subtotal_minor" field.
 	DefaultSubtotalMinor int64
 	// DefaultTotalMinor holds the default value on creation for the "total_minor" field.
 	DefaultTotalMinor int64
 	// DefaultAmountPaidMinor holds the default value on creation for the "amount_paid_minor" field.
 	DefaultAmountPaidMinor int64
+	// CheckoutTokenValidator is a validator for the "checkout_token" field. It is called by the builders before save.
+	CheckoutTokenValidator func(string) error
 	// DefaultSendRequested holds the default value on creation for the "send_requested" field.
 	DefaultSendRequested bool
+	// VoidReasonValidator is a validator for the "void_reason" field. It is called by the builders before save.
+	VoidReasonValidator func(string) error
 	// DefaultVersion holds the default value on creation for the "version" field.
 	DefaultVersion int
 	// DefaultID holds the default value on creation for the "id" field.

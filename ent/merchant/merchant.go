@@ -134,10 +134,20 @@ var (
 	DefaultCurrencyValidator func(string) error
 	// DefaultAddress holds the default value on creation for the "address" field.
 	DefaultAddress string
+	// AddressValidator is a validator for the "address" field. It is called by the builders before save.
+	AddressValidator func(string) error
 	// DefaultInvoiceSeq holds the default value on creation for the "invoice_seq" field.
 	DefaultInvoiceSeq int
 	// InvoiceSeqValidator is a validator for the "invoice_seq" field. It is called by the builders before save.
 	InvoiceSeqValidator func(int) error
+	// InfiniKeyIDValidator is a validator for the "infini_key_id" field. It is called by the builders before save.
+	InfiniKeyIDValidator func(string) error
+	// InfiniSecretValidator is a validator for the "infini_secret" field. It is called by the builders before save.
+	InfiniSecretValidator func(string) error
+	// InfiniWebhookSecretValidator is a validator for the "infini_webhook_secret" field. It is called by the builders before save.
+	InfiniWebhookSecretValidator func(string) error
+	// InfiniBaseURLValidator is a validator for the "infini_base_url" field. It is called by the builders before save.
+	InfiniBaseURLValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.

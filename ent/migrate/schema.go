@@ -58,6 +58,7 @@ var (
 		{Name: "expires_at", Type: field.TypeTime},
 		{Name: "request_id", Type: field.TypeString, Nullable: true},
 		{Name: "order_id", Type: field.TypeString, Nullable: true},
+		{Name: "provider_account", Type: field.TypeString, Nullable: true},
 		{Name: "client_reference", Type: field.TypeString, Nullable: true},
 		{Name: "redirect_url", Type: field.TypeString, Nullable: true, Size: 2000},
 		{Name: "network", Type: field.TypeString, Nullable: true},
@@ -76,7 +77,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "checkout_sessions_invoices_checkout_sessions",
-				Columns:    []*schema.Column{CheckoutSessionsColumns[21]},
+				Columns:    []*schema.Column{CheckoutSessionsColumns[22]},
 				RefColumns: []*schema.Column{InvoicesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -90,7 +91,7 @@ var (
 			{
 				Name:    "checkoutsession_invoice_id",
 				Unique:  false,
-				Columns: []*schema.Column{CheckoutSessionsColumns[21]},
+				Columns: []*schema.Column{CheckoutSessionsColumns[22]},
 			},
 			{
 				Name:    "checkoutsession_order_id",
@@ -98,9 +99,14 @@ var (
 				Columns: []*schema.Column{CheckoutSessionsColumns[12]},
 			},
 			{
+				Name:    "checkoutsession_provider_account_order_id",
+				Unique:  true,
+				Columns: []*schema.Column{CheckoutSessionsColumns[13], CheckoutSessionsColumns[12]},
+			},
+			{
 				Name:    "checkoutsession_network_asset_address",
 				Unique:  false,
-				Columns: []*schema.Column{CheckoutSessionsColumns[15], CheckoutSessionsColumns[16], CheckoutSessionsColumns[17]},
+				Columns: []*schema.Column{CheckoutSessionsColumns[16], CheckoutSessionsColumns[17], CheckoutSessionsColumns[18]},
 			},
 		},
 	}
@@ -158,6 +164,7 @@ var (
 		{Name: "network", Type: field.TypeString},
 		{Name: "asset", Type: field.TypeString},
 		{Name: "address", Type: field.TypeString},
+		{Name: "claim", Type: field.TypeString, Unique: true, Nullable: true},
 	}
 	// CryptoWalletsTable holds the schema information for the "crypto_wallets" table.
 	CryptoWalletsTable = &schema.Table{
@@ -174,6 +181,11 @@ var (
 				Name:    "cryptowallet_merchant_id_network_asset",
 				Unique:  true,
 				Columns: []*schema.Column{CryptoWalletsColumns[3], CryptoWalletsColumns[4], CryptoWalletsColumns[5]},
+			},
+			{
+				Name:    "cryptowallet_network_address",
+				Unique:  false,
+				Columns: []*schema.Column{CryptoWalletsColumns[4], CryptoWalletsColumns[6]},
 			},
 		},
 	}

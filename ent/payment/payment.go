@@ -122,18 +122,34 @@ var (
 	Interceptors [1]ent.Interceptor
 	// MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
 	MerchantIDValidator func(string) error
+	// InvoiceIDValidator is a validator for the "invoice_id" field. It is called by the builders before save.
+	InvoiceIDValidator func(string) error
+	// CollectionIDValidator is a validator for the "collection_id" field. It is called by the builders before save.
+	CollectionIDValidator func(string) error
+	// CheckoutSessionIDValidator is a validator for the "checkout_session_id" field. It is called by the builders before save.
+	CheckoutSessionIDValidator func(string) error
 	// DefaultConfidence holds the default value on creation for the "confidence" field.
 	DefaultConfidence int
 	// ConfidenceValidator is a validator for the "confidence" field. It is called by the builders before save.
 	ConfidenceValidator func(int) error
+	// UndoneByValidator is a validator for the "undone_by" field. It is called by the builders before save.
+	UndoneByValidator func(string) error
 	// AmountMinorValidator is a validator for the "amount_minor" field. It is called by the builders before save.
 	AmountMinorValidator func(int64) error
 	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	CurrencyValidator func(string) error
+	// ProviderValidator is a validator for the "provider" field. It is called by the builders before save.
+	ProviderValidator func(string) error
 	// ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
 	ExternalIDValidator func(string) error
+	// NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	NoteValidator func(string) error
+	// RecordedByValidator is a validator for the "recorded_by" field. It is called by the builders before save.
+	RecordedByValidator func(string) error
 	// DefaultLate holds the default value on creation for the "late" field.
 	DefaultLate bool
+	// DedupeKeyValidator is a validator for the "dedupe_key" field. It is called by the builders before save.
+	DedupeKeyValidator func(string) error
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
 	DefaultCreatedAt func() time.Time
 	// DefaultID holds the default value on creation for the "id" field.

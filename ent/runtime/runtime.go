@@ -52,7 +52,21 @@ func init() {
 	// apikeyDescMerchantID is the schema descriptor for merchant_id field.
 	apikeyDescMerchantID := apikeyMixinFields2[0].Descriptor()
 	// apikey.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
-	apikey.MerchantIDValidator = apikeyDescMerchantID.Validators[0].(func(string) error)
+	apikey.MerchantIDValidator = func() func(string) error {
+		validators := apikeyDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant string) error {
+			for _, fn := range fns {
+				if err := fn(merchant); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// apikeyDescName is the schema descriptor for name field.
 	apikeyDescName := apikeyFields[0].Descriptor()
 	// apikey.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -61,6 +75,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -71,6 +86,14 @@ func init() {
 			return nil
 		}
 	}()
+	// apikeyDescPrefix is the schema descriptor for prefix field.
+	apikeyDescPrefix := apikeyFields[1].Descriptor()
+	// apikey.PrefixValidator is a validator for the "prefix" field. It is called by the builders before save.
+	apikey.PrefixValidator = apikeyDescPrefix.Validators[0].(func(string) error)
+	// apikeyDescCreatedBy is the schema descriptor for created_by field.
+	apikeyDescCreatedBy := apikeyFields[4].Descriptor()
+	// apikey.CreatedByValidator is a validator for the "created_by" field. It is called by the builders before save.
+	apikey.CreatedByValidator = apikeyDescCreatedBy.Validators[0].(func(string) error)
 	// apikeyDescID is the schema descriptor for id field.
 	apikeyDescID := apikeyMixinFields0[0].Descriptor()
 	// apikey.DefaultID holds the default value on creation for the id field.
@@ -81,6 +104,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(id string) error {
 			for _, fn := range fns {
@@ -117,7 +141,25 @@ func init() {
 	// checkoutsessionDescMerchantID is the schema descriptor for merchant_id field.
 	checkoutsessionDescMerchantID := checkoutsessionMixinFields2[0].Descriptor()
 	// checkoutsession.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
-	checkoutsession.MerchantIDValidator = checkoutsessionDescMerchantID.Validators[0].(func(string) error)
+	checkoutsession.MerchantIDValidator = func() func(string) error {
+		validators := checkoutsessionDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant_id string) error {
+			for _, fn := range fns {
+				if err := fn(merchant_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// checkoutsessionDescInvoiceID is the schema descriptor for invoice_id field.
+	checkoutsessionDescInvoiceID := checkoutsessionFields[0].Descriptor()
+	// checkoutsession.InvoiceIDValidator is a validator for the "invoice_id" field. It is called by the builders before save.
+	checkoutsession.InvoiceIDValidator = checkoutsessionDescInvoiceID.Validators[0].(func(string) error)
 	// checkoutsessionDescAmountMinor is the schema descriptor for amount_minor field.
 	checkoutsessionDescAmountMinor := checkoutsessionFields[4].Descriptor()
 	// checkoutsession.AmountMinorValidator is a validator for the "amount_minor" field. It is called by the builders before save.
@@ -125,15 +167,79 @@ func init() {
 	// checkoutsessionDescCurrency is the schema descriptor for currency field.
 	checkoutsessionDescCurrency := checkoutsessionFields[5].Descriptor()
 	// checkoutsession.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
-	checkoutsession.CurrencyValidator = checkoutsessionDescCurrency.Validators[0].(func(string) error)
+	checkoutsession.CurrencyValidator = func() func(string) error {
+		validators := checkoutsessionDescCurrency.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(currency string) error {
+			for _, fn := range fns {
+				if err := fn(currency); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// checkoutsessionDescConfirmedMinor is the schema descriptor for confirmed_minor field.
 	checkoutsessionDescConfirmedMinor := checkoutsessionFields[6].Descriptor()
 	// checkoutsession.DefaultConfirmedMinor holds the default value on creation for the confirmed_minor field.
 	checkoutsession.DefaultConfirmedMinor = checkoutsessionDescConfirmedMinor.Default.(int64)
+	// checkoutsessionDescRequestID is the schema descriptor for request_id field.
+	checkoutsessionDescRequestID := checkoutsessionFields[8].Descriptor()
+	// checkoutsession.RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
+	checkoutsession.RequestIDValidator = checkoutsessionDescRequestID.Validators[0].(func(string) error)
+	// checkoutsessionDescOrderID is the schema descriptor for order_id field.
+	checkoutsessionDescOrderID := checkoutsessionFields[9].Descriptor()
+	// checkoutsession.OrderIDValidator is a validator for the "order_id" field. It is called by the builders before save.
+	checkoutsession.OrderIDValidator = checkoutsessionDescOrderID.Validators[0].(func(string) error)
+	// checkoutsessionDescProviderAccount is the schema descriptor for provider_account field.
+	checkoutsessionDescProviderAccount := checkoutsessionFields[10].Descriptor()
+	// checkoutsession.ProviderAccountValidator is a validator for the "provider_account" field. It is called by the builders before save.
+	checkoutsession.ProviderAccountValidator = checkoutsessionDescProviderAccount.Validators[0].(func(string) error)
+	// checkoutsessionDescClientReference is the schema descriptor for client_reference field.
+	checkoutsessionDescClientReference := checkoutsessionFields[11].Descriptor()
+	// checkoutsession.ClientReferenceValidator is a validator for the "client_reference" field. It is called by the builders before save.
+	checkoutsession.ClientReferenceValidator = checkoutsessionDescClientReference.Validators[0].(func(string) error)
 	// checkoutsessionDescRedirectURL is the schema descriptor for redirect_url field.
-	checkoutsessionDescRedirectURL := checkoutsessionFields[11].Descriptor()
+	checkoutsessionDescRedirectURL := checkoutsessionFields[12].Descriptor()
 	// checkoutsession.RedirectURLValidator is a validator for the "redirect_url" field. It is called by the builders before save.
-	checkoutsession.RedirectURLValidator = checkoutsessionDescRedirectURL.Validators[0].(func(string) error)
+	checkoutsession.RedirectURLValidator = func() func(string) error {
+		validators := checkoutsessionDescRedirectURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(redirect_url string) error {
+			for _, fn := range fns {
+				if err := fn(redirect_url); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// checkoutsessionDescNetwork is the schema descriptor for network field.
+	checkoutsessionDescNetwork := checkoutsessionFields[13].Descriptor()
+	// checkoutsession.NetworkValidator is a validator for the "network" field. It is called by the builders before save.
+	checkoutsession.NetworkValidator = checkoutsessionDescNetwork.Validators[0].(func(string) error)
+	// checkoutsessionDescAsset is the schema descriptor for asset field.
+	checkoutsessionDescAsset := checkoutsessionFields[14].Descriptor()
+	// checkoutsession.AssetValidator is a validator for the "asset" field. It is called by the builders before save.
+	checkoutsession.AssetValidator = checkoutsessionDescAsset.Validators[0].(func(string) error)
+	// checkoutsessionDescAddress is the schema descriptor for address field.
+	checkoutsessionDescAddress := checkoutsessionFields[15].Descriptor()
+	// checkoutsession.AddressValidator is a validator for the "address" field. It is called by the builders before save.
+	checkoutsession.AddressValidator = checkoutsessionDescAddress.Validators[0].(func(string) error)
+	// checkoutsessionDescAmountUnits is the schema descriptor for amount_units field.
+	checkoutsessionDescAmountUnits := checkoutsessionFields[16].Descriptor()
+	// checkoutsession.AmountUnitsValidator is a validator for the "amount_units" field. It is called by the builders before save.
+	checkoutsession.AmountUnitsValidator = checkoutsessionDescAmountUnits.Validators[0].(func(string) error)
+	// checkoutsessionDescOpenKey is the schema descriptor for open_key field.
+	checkoutsessionDescOpenKey := checkoutsessionFields[17].Descriptor()
+	// checkoutsession.OpenKeyValidator is a validator for the "open_key" field. It is called by the builders before save.
+	checkoutsession.OpenKeyValidator = checkoutsessionDescOpenKey.Validators[0].(func(string) error)
 	// checkoutsessionDescID is the schema descriptor for id field.
 	checkoutsessionDescID := checkoutsessionMixinFields0[0].Descriptor()
 	// checkoutsession.DefaultID holds the default value on creation for the id field.
@@ -144,6 +250,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(id string) error {
 			for _, fn := range fns {
@@ -180,7 +287,21 @@ func init() {
 	// collectionDescMerchantID is the schema descriptor for merchant_id field.
 	collectionDescMerchantID := collectionMixinFields2[0].Descriptor()
 	// collection.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
-	collection.MerchantIDValidator = collectionDescMerchantID.Validators[0].(func(string) error)
+	collection.MerchantIDValidator = func() func(string) error {
+		validators := collectionDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant_id string) error {
+			for _, fn := range fns {
+				if err := fn(merchant_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// collectionDescAmountMinor is the schema descriptor for amount_minor field.
 	collectionDescAmountMinor := collectionFields[0].Descriptor()
 	// collection.AmountMinorValidator is a validator for the "amount_minor" field. It is called by the builders before save.
@@ -188,23 +309,99 @@ func init() {
 	// collectionDescCurrency is the schema descriptor for currency field.
 	collectionDescCurrency := collectionFields[1].Descriptor()
 	// collection.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
-	collection.CurrencyValidator = collectionDescCurrency.Validators[0].(func(string) error)
+	collection.CurrencyValidator = func() func(string) error {
+		validators := collectionDescCurrency.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(currency string) error {
+			for _, fn := range fns {
+				if err := fn(currency); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// collectionDescPayerName is the schema descriptor for payer_name field.
 	collectionDescPayerName := collectionFields[4].Descriptor()
 	// collection.PayerNameValidator is a validator for the "payer_name" field. It is called by the builders before save.
-	collection.PayerNameValidator = collectionDescPayerName.Validators[0].(func(string) error)
+	collection.PayerNameValidator = func() func(string) error {
+		validators := collectionDescPayerName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(payer_name string) error {
+			for _, fn := range fns {
+				if err := fn(payer_name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// collectionDescPayerAccount is the schema descriptor for payer_account field.
 	collectionDescPayerAccount := collectionFields[5].Descriptor()
 	// collection.PayerAccountValidator is a validator for the "payer_account" field. It is called by the builders before save.
-	collection.PayerAccountValidator = collectionDescPayerAccount.Validators[0].(func(string) error)
+	collection.PayerAccountValidator = func() func(string) error {
+		validators := collectionDescPayerAccount.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(payer_account string) error {
+			for _, fn := range fns {
+				if err := fn(payer_account); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// collectionDescText is the schema descriptor for text field.
+	collectionDescText := collectionFields[6].Descriptor()
+	// collection.TextValidator is a validator for the "text" field. It is called by the builders before save.
+	collection.TextValidator = collectionDescText.Validators[0].(func(string) error)
 	// collectionDescExternalID is the schema descriptor for external_id field.
 	collectionDescExternalID := collectionFields[7].Descriptor()
 	// collection.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
-	collection.ExternalIDValidator = collectionDescExternalID.Validators[0].(func(string) error)
+	collection.ExternalIDValidator = func() func(string) error {
+		validators := collectionDescExternalID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_id string) error {
+			for _, fn := range fns {
+				if err := fn(external_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// collectionDescCustomerID is the schema descriptor for customer_id field.
+	collectionDescCustomerID := collectionFields[8].Descriptor()
+	// collection.CustomerIDValidator is a validator for the "customer_id" field. It is called by the builders before save.
+	collection.CustomerIDValidator = collectionDescCustomerID.Validators[0].(func(string) error)
 	// collectionDescUnallocatedMinor is the schema descriptor for unallocated_minor field.
 	collectionDescUnallocatedMinor := collectionFields[10].Descriptor()
 	// collection.DefaultUnallocatedMinor holds the default value on creation for the unallocated_minor field.
 	collection.DefaultUnallocatedMinor = collectionDescUnallocatedMinor.Default.(int64)
+	// collectionDescReviewReason is the schema descriptor for review_reason field.
+	collectionDescReviewReason := collectionFields[11].Descriptor()
+	// collection.ReviewReasonValidator is a validator for the "review_reason" field. It is called by the builders before save.
+	collection.ReviewReasonValidator = collectionDescReviewReason.Validators[0].(func(string) error)
+	// collectionDescFlag is the schema descriptor for flag field.
+	collectionDescFlag := collectionFields[12].Descriptor()
+	// collection.FlagValidator is a validator for the "flag" field. It is called by the builders before save.
+	collection.FlagValidator = collectionDescFlag.Validators[0].(func(string) error)
+	// collectionDescStatement is the schema descriptor for statement field.
+	collectionDescStatement := collectionFields[14].Descriptor()
+	// collection.StatementValidator is a validator for the "statement" field. It is called by the builders before save.
+	collection.StatementValidator = collectionDescStatement.Validators[0].(func(string) error)
 	// collectionDescID is the schema descriptor for id field.
 	collectionDescID := collectionMixinFields0[0].Descriptor()
 	// collection.DefaultID holds the default value on creation for the id field.
@@ -215,6 +412,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(id string) error {
 			for _, fn := range fns {
@@ -251,7 +449,37 @@ func init() {
 	// cryptowalletDescMerchantID is the schema descriptor for merchant_id field.
 	cryptowalletDescMerchantID := cryptowalletMixinFields2[0].Descriptor()
 	// cryptowallet.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
-	cryptowallet.MerchantIDValidator = cryptowalletDescMerchantID.Validators[0].(func(string) error)
+	cryptowallet.MerchantIDValidator = func() func(string) error {
+		validators := cryptowalletDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant_id string) error {
+			for _, fn := range fns {
+				if err := fn(merchant_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// cryptowalletDescNetwork is the schema descriptor for network field.
+	cryptowalletDescNetwork := cryptowalletFields[0].Descriptor()
+	// cryptowallet.NetworkValidator is a validator for the "network" field. It is called by the builders before save.
+	cryptowallet.NetworkValidator = cryptowalletDescNetwork.Validators[0].(func(string) error)
+	// cryptowalletDescAsset is the schema descriptor for asset field.
+	cryptowalletDescAsset := cryptowalletFields[1].Descriptor()
+	// cryptowallet.AssetValidator is a validator for the "asset" field. It is called by the builders before save.
+	cryptowallet.AssetValidator = cryptowalletDescAsset.Validators[0].(func(string) error)
+	// cryptowalletDescAddress is the schema descriptor for address field.
+	cryptowalletDescAddress := cryptowalletFields[2].Descriptor()
+	// cryptowallet.AddressValidator is a validator for the "address" field. It is called by the builders before save.
+	cryptowallet.AddressValidator = cryptowalletDescAddress.Validators[0].(func(string) error)
+	// cryptowalletDescClaim is the schema descriptor for claim field.
+	cryptowalletDescClaim := cryptowalletFields[3].Descriptor()
+	// cryptowallet.ClaimValidator is a validator for the "claim" field. It is called by the builders before save.
+	cryptowallet.ClaimValidator = cryptowalletDescClaim.Validators[0].(func(string) error)
 	// cryptowalletDescID is the schema descriptor for id field.
 	cryptowalletDescID := cryptowalletMixinFields0[0].Descriptor()
 	// cryptowallet.DefaultID holds the default value on creation for the id field.
@@ -262,6 +490,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(id string) error {
 			for _, fn := range fns {
@@ -298,7 +527,21 @@ func init() {
 	// customerDescMerchantID is the schema descriptor for merchant_id field.
 	customerDescMerchantID := customerMixinFields2[0].Descriptor()
 	// customer.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
-	customer.MerchantIDValidator = customerDescMerchantID.Validators[0].(func(string) error)
+	customer.MerchantIDValidator = func() func(string) error {
+		validators := customerDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant string) error {
+			for _, fn := range fns {
+				if err := fn(merchant); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// customerDescName is the schema descriptor for name field.
 	customerDescName := customerFields[0].Descriptor()
 	// customer.NameValidator is a validator for the "name" field. It is called by the builders before save.
@@ -307,6 +550,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -325,6 +569,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(email string) error {
 			for _, fn := range fns {
@@ -349,6 +594,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(id string) error {
 			for _, fn := range fns {
@@ -385,19 +631,69 @@ func init() {
 	// emailDescMerchantID is the schema descriptor for merchant_id field.
 	emailDescMerchantID := emailMixinFields2[0].Descriptor()
 	// email.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
-	email.MerchantIDValidator = emailDescMerchantID.Validators[0].(func(string) error)
+	email.MerchantIDValidator = func() func(string) error {
+		validators := emailDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant_id string) error {
+			for _, fn := range fns {
+				if err := fn(merchant_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// emailDescInvoiceID is the schema descriptor for invoice_id field.
+	emailDescInvoiceID := emailFields[0].Descriptor()
+	// email.InvoiceIDValidator is a validator for the "invoice_id" field. It is called by the builders before save.
+	email.InvoiceIDValidator = emailDescInvoiceID.Validators[0].(func(string) error)
+	// emailDescTo is the schema descriptor for to field.
+	emailDescTo := emailFields[2].Descriptor()
+	// email.ToValidator is a validator for the "to" field. It is called by the builders before save.
+	email.ToValidator = emailDescTo.Validators[0].(func(string) error)
 	// emailDescReplyTo is the schema descriptor for reply_to field.
 	emailDescReplyTo := emailFields[3].Descriptor()
 	// email.DefaultReplyTo holds the default value on creation for the reply_to field.
 	email.DefaultReplyTo = emailDescReplyTo.Default.(string)
+	// email.ReplyToValidator is a validator for the "reply_to" field. It is called by the builders before save.
+	email.ReplyToValidator = emailDescReplyTo.Validators[0].(func(string) error)
+	// emailDescSubject is the schema descriptor for subject field.
+	emailDescSubject := emailFields[4].Descriptor()
+	// email.SubjectValidator is a validator for the "subject" field. It is called by the builders before save.
+	email.SubjectValidator = emailDescSubject.Validators[0].(func(string) error)
+	// emailDescHTML is the schema descriptor for html field.
+	emailDescHTML := emailFields[5].Descriptor()
+	// email.HTMLValidator is a validator for the "html" field. It is called by the builders before save.
+	email.HTMLValidator = emailDescHTML.Validators[0].(func(string) error)
+	// emailDescText is the schema descriptor for text field.
+	emailDescText := emailFields[6].Descriptor()
+	// email.TextValidator is a validator for the "text" field. It is called by the builders before save.
+	email.TextValidator = emailDescText.Validators[0].(func(string) error)
 	// emailDescAttempts is the schema descriptor for attempts field.
 	emailDescAttempts := emailFields[8].Descriptor()
 	// email.DefaultAttempts holds the default value on creation for the attempts field.
 	email.DefaultAttempts = emailDescAttempts.Default.(int)
+	// emailDescLastError is the schema descriptor for last_error field.
+	emailDescLastError := emailFields[9].Descriptor()
+	// email.LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.
+	email.LastErrorValidator = emailDescLastError.Validators[0].(func(string) error)
 	// emailDescProvider is the schema descriptor for provider field.
 	emailDescProvider := emailFields[10].Descriptor()
 	// email.DefaultProvider holds the default value on creation for the provider field.
 	email.DefaultProvider = emailDescProvider.Default.(string)
+	// email.ProviderValidator is a validator for the "provider" field. It is called by the builders before save.
+	email.ProviderValidator = emailDescProvider.Validators[0].(func(string) error)
+	// emailDescProviderMessageID is the schema descriptor for provider_message_id field.
+	emailDescProviderMessageID := emailFields[11].Descriptor()
+	// email.ProviderMessageIDValidator is a validator for the "provider_message_id" field. It is called by the builders before save.
+	email.ProviderMessageIDValidator = emailDescProviderMessageID.Validators[0].(func(string) error)
+	// emailDescLeaseOwner is the schema descriptor for lease_owner field.
+	emailDescLeaseOwner := emailFields[13].Descriptor()
+	// email.LeaseOwnerValidator is a validator for the "lease_owner" field. It is called by the builders before save.
+	email.LeaseOwnerValidator = emailDescLeaseOwner.Validators[0].(func(string) error)
 	// emailDescID is the schema descriptor for id field.
 	emailDescID := emailMixinFields0[0].Descriptor()
 	// email.DefaultID holds the default value on creation for the id field.
@@ -408,6 +704,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(id string) error {
 			for _, fn := range fns {
@@ -444,7 +741,21 @@ func init() {
 	// idempotencykeyDescMerchantID is the schema descriptor for merchant_id field.
 	idempotencykeyDescMerchantID := idempotencykeyMixinFields2[0].Descriptor()
 	// idempotencykey.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
-	idempotencykey.MerchantIDValidator = idempotencykeyDescMerchantID.Validators[0].(func(string) error)
+	idempotencykey.MerchantIDValidator = func() func(string) error {
+		validators := idempotencykeyDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant_id string) error {
+			for _, fn := range fns {
+				if err := fn(merchant_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// idempotencykeyDescKey is the schema descriptor for key field.
 	idempotencykeyDescKey := idempotencykeyFields[0].Descriptor()
 	// idempotencykey.KeyValidator is a validator for the "key" field. It is called by the builders before save.
@@ -453,6 +764,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(key string) error {
 			for _, fn := range fns {
@@ -463,6 +775,10 @@ func init() {
 			return nil
 		}
 	}()
+	// idempotencykeyDescOperation is the schema descriptor for operation field.
+	idempotencykeyDescOperation := idempotencykeyFields[2].Descriptor()
+	// idempotencykey.OperationValidator is a validator for the "operation" field. It is called by the builders before save.
+	idempotencykey.OperationValidator = idempotencykeyDescOperation.Validators[0].(func(string) error)
 	// idempotencykeyDescID is the schema descriptor for id field.
 	idempotencykeyDescID := idempotencykeyMixinFields0[0].Descriptor()
 	// idempotencykey.DefaultID holds the default value on creation for the id field.
@@ -473,6 +789,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(id string) error {
 			for _, fn := range fns {
@@ -509,19 +826,83 @@ func init() {
 	// invoiceDescMerchantID is the schema descriptor for merchant_id field.
 	invoiceDescMerchantID := invoiceMixinFields2[0].Descriptor()
 	// invoice.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
-	invoice.MerchantIDValidator = invoiceDescMerchantID.Validators[0].(func(string) error)
+	invoice.MerchantIDValidator = func() func(string) error {
+		validators := invoiceDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant string) error {
+			for _, fn := range fns {
+				if err := fn(merchant); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// invoiceDescCustomerID is the schema descriptor for customer_id field.
+	invoiceDescCustomerID := invoiceFields[0].Descriptor()
+	// invoice.CustomerIDValidator is a validator for the "customer_id" field. It is called by the builders before save.
+	invoice.CustomerIDValidator = invoiceDescCustomerID.Validators[0].(func(string) error)
 	// invoiceDescNumber is the schema descriptor for number field.
 	invoiceDescNumber := invoiceFields[1].Descriptor()
 	// invoice.NumberValidator is a validator for the "number" field. It is called by the builders before save.
-	invoice.NumberValidator = invoiceDescNumber.Validators[0].(func(string) error)
+	invoice.NumberValidator = func() func(string) error {
+		validators := invoiceDescNumber.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(number string) error {
+			for _, fn := range fns {
+				if err := fn(number); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// invoiceDescReference is the schema descriptor for reference field.
 	invoiceDescReference := invoiceFields[2].Descriptor()
 	// invoice.ReferenceValidator is a validator for the "reference" field. It is called by the builders before save.
-	invoice.ReferenceValidator = invoiceDescReference.Validators[0].(func(string) error)
+	invoice.ReferenceValidator = func() func(string) error {
+		validators := invoiceDescReference.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(reference string) error {
+			for _, fn := range fns {
+				if err := fn(reference); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// invoiceDescCurrency is the schema descriptor for currency field.
 	invoiceDescCurrency := invoiceFields[5].Descriptor()
 	// invoice.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
-	invoice.CurrencyValidator = invoiceDescCurrency.Validators[0].(func(string) error)
+	invoice.CurrencyValidator = func() func(string) error {
+		validators := invoiceDescCurrency.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(currency string) error {
+			for _, fn := range fns {
+				if err := fn(currency); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// invoiceDescDescription is the schema descriptor for description field.
+	invoiceDescDescription := invoiceFields[7].Descriptor()
+	// invoice.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	invoice.DescriptionValidator = invoiceDescDescription.Validators[0].(func(string) error)
 	// invoiceDescSubtotalMinor is the schema descriptor for subtotal_minor field.
 	invoiceDescSubtotalMinor := invoiceFields[9].Descriptor()
 	// invoice.DefaultSubtotalMinor holds the default value on creation for the subtotal_minor field.
@@ -534,10 +915,18 @@ func init() {
 	invoiceDescAmountPaidMinor := invoiceFields[11].Descriptor()
 	// invoice.DefaultAmountPaidMinor holds the default value on creation for the amount_paid_minor field.
 	invoice.DefaultAmountPaidMinor = invoiceDescAmountPaidMinor.Default.(int64)
+	// invoiceDescCheckoutToken is the schema descriptor for checkout_token field.
+	invoiceDescCheckoutToken := invoiceFields[14].Descriptor()
+	// invoice.CheckoutTokenValidator is a validator for the "checkout_token" field. It is called by the builders before save.
+	invoice.CheckoutTokenValidator = invoiceDescCheckoutToken.Validators[0].(func(string) error)
 	// invoiceDescSendRequested is the schema descriptor for send_requested field.
 	invoiceDescSendRequested := invoiceFields[15].Descriptor()
 	// invoice.DefaultSendRequested holds the default value on creation for the send_requested field.
 	invoice.DefaultSendRequested = invoiceDescSendRequested.Default.(bool)
+	// invoiceDescVoidReason is the schema descriptor for void_reason field.
+	invoiceDescVoidReason := invoiceFields[16].Descriptor()
+	// invoice.VoidReasonValidator is a validator for the "void_reason" field. It is called by the builders before save.
+	invoice.VoidReasonValidator = invoiceDescVoidReason.Validators[0].(func(string) error)
 	// invoiceDescVersion is the schema descriptor for version field.
 	invoiceDescVersion := invoiceFields[18].Descriptor()
 	// invoice.DefaultVersion holds the default value on creation for the version field.
@@ -552,6 +941,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(id string) error {
 			for _, fn := range fns {
@@ -576,7 +966,33 @@ func init() {
 	// invoiceeventDescMerchantID is the schema descriptor for merchant_id field.
 	invoiceeventDescMerchantID := invoiceeventMixinFields1[0].Descriptor()
 	// invoiceevent.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
-	invoiceevent.MerchantIDValidator = invoiceeventDescMerchantID.Validators[0].(func(string) error)
+	invoiceevent.MerchantIDValidator = func() func(string) error {
+		validators := invoiceeventDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant_id string) error {
+			for _, fn := range fns {
+				if err := fn(merchant_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// invoiceeventDescInvoiceID is the schema descriptor for invoice_id field.
+	invoiceeventDescInvoiceID := invoiceeventFields[0].Descriptor()
+	// invoiceevent.InvoiceIDValidator is a validator for the "invoice_id" field. It is called by the builders before save.
+	invoiceevent.InvoiceIDValidator = invoiceeventDescInvoiceID.Validators[0].(func(string) error)
+	// invoiceeventDescActor is the schema descriptor for actor field.
+	invoiceeventDescActor := invoiceeventFields[3].Descriptor()
+	// invoiceevent.ActorValidator is a validator for the "actor" field. It is called by the builders before save.
+	invoiceevent.ActorValidator = invoiceeventDescActor.Validators[0].(func(string) error)
+	// invoiceeventDescNote is the schema descriptor for note field.
+	invoiceeventDescNote := invoiceeventFields[6].Descriptor()
+	// invoiceevent.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	invoiceevent.NoteValidator = invoiceeventDescNote.Validators[0].(func(string) error)
 	// invoiceeventDescID is the schema descriptor for id field.
 	invoiceeventDescID := invoiceeventMixinFields0[0].Descriptor()
 	// invoiceevent.DefaultID holds the default value on creation for the id field.
@@ -587,6 +1003,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(id string) error {
 			for _, fn := range fns {
@@ -626,6 +1043,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(name string) error {
 			for _, fn := range fns {
@@ -641,17 +1059,49 @@ func init() {
 	// merchant.DefaultDefaultCurrency holds the default value on creation for the default_currency field.
 	merchant.DefaultDefaultCurrency = merchantDescDefaultCurrency.Default.(string)
 	// merchant.DefaultCurrencyValidator is a validator for the "default_currency" field. It is called by the builders before save.
-	merchant.DefaultCurrencyValidator = merchantDescDefaultCurrency.Validators[0].(func(string) error)
+	merchant.DefaultCurrencyValidator = func() func(string) error {
+		validators := merchantDescDefaultCurrency.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(default_currency string) error {
+			for _, fn := range fns {
+				if err := fn(default_currency); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// merchantDescAddress is the schema descriptor for address field.
 	merchantDescAddress := merchantFields[2].Descriptor()
 	// merchant.DefaultAddress holds the default value on creation for the address field.
 	merchant.DefaultAddress = merchantDescAddress.Default.(string)
+	// merchant.AddressValidator is a validator for the "address" field. It is called by the builders before save.
+	merchant.AddressValidator = merchantDescAddress.Validators[0].(func(string) error)
 	// merchantDescInvoiceSeq is the schema descriptor for invoice_seq field.
 	merchantDescInvoiceSeq := merchantFields[5].Descriptor()
 	// merchant.DefaultInvoiceSeq holds the default value on creation for the invoice_seq field.
 	merchant.DefaultInvoiceSeq = merchantDescInvoiceSeq.Default.(int)
 	// merchant.InvoiceSeqValidator is a validator for the "invoice_seq" field. It is called by the builders before save.
 	merchant.InvoiceSeqValidator = merchantDescInvoiceSeq.Validators[0].(func(int) error)
+	// merchantDescInfiniKeyID is the schema descriptor for infini_key_id field.
+	merchantDescInfiniKeyID := merchantFields[6].Descriptor()
+	// merchant.InfiniKeyIDValidator is a validator for the "infini_key_id" field. It is called by the builders before save.
+	merchant.InfiniKeyIDValidator = merchantDescInfiniKeyID.Validators[0].(func(string) error)
+	// merchantDescInfiniSecret is the schema descriptor for infini_secret field.
+	merchantDescInfiniSecret := merchantFields[7].Descriptor()
+	// merchant.InfiniSecretValidator is a validator for the "infini_secret" field. It is called by the builders before save.
+	merchant.InfiniSecretValidator = merchantDescInfiniSecret.Validators[0].(func(string) error)
+	// merchantDescInfiniWebhookSecret is the schema descriptor for infini_webhook_secret field.
+	merchantDescInfiniWebhookSecret := merchantFields[8].Descriptor()
+	// merchant.InfiniWebhookSecretValidator is a validator for the "infini_webhook_secret" field. It is called by the builders before save.
+	merchant.InfiniWebhookSecretValidator = merchantDescInfiniWebhookSecret.Validators[0].(func(string) error)
+	// merchantDescInfiniBaseURL is the schema descriptor for infini_base_url field.
+	merchantDescInfiniBaseURL := merchantFields[9].Descriptor()
+	// merchant.InfiniBaseURLValidator is a validator for the "infini_base_url" field. It is called by the builders before save.
+	merchant.InfiniBaseURLValidator = merchantDescInfiniBaseURL.Validators[0].(func(string) error)
 	// merchantDescID is the schema descriptor for id field.
 	merchantDescID := merchantMixinFields0[0].Descriptor()
 	// merchant.DefaultID holds the default value on creation for the id field.
@@ -662,6 +1112,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(id string) error {
 			for _, fn := range fns {
@@ -686,7 +1137,33 @@ func init() {
 	// paymentDescMerchantID is the schema descriptor for merchant_id field.
 	paymentDescMerchantID := paymentMixinFields1[0].Descriptor()
 	// payment.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
-	payment.MerchantIDValidator = paymentDescMerchantID.Validators[0].(func(string) error)
+	payment.MerchantIDValidator = func() func(string) error {
+		validators := paymentDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant_id string) error {
+			for _, fn := range fns {
+				if err := fn(merchant_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// paymentDescInvoiceID is the schema descriptor for invoice_id field.
+	paymentDescInvoiceID := paymentFields[0].Descriptor()
+	// payment.InvoiceIDValidator is a validator for the "invoice_id" field. It is called by the builders before save.
+	payment.InvoiceIDValidator = paymentDescInvoiceID.Validators[0].(func(string) error)
+	// paymentDescCollectionID is the schema descriptor for collection_id field.
+	paymentDescCollectionID := paymentFields[1].Descriptor()
+	// payment.CollectionIDValidator is a validator for the "collection_id" field. It is called by the builders before save.
+	payment.CollectionIDValidator = paymentDescCollectionID.Validators[0].(func(string) error)
+	// paymentDescCheckoutSessionID is the schema descriptor for checkout_session_id field.
+	paymentDescCheckoutSessionID := paymentFields[2].Descriptor()
+	// payment.CheckoutSessionIDValidator is a validator for the "checkout_session_id" field. It is called by the builders before save.
+	payment.CheckoutSessionIDValidator = paymentDescCheckoutSessionID.Validators[0].(func(string) error)
 	// paymentDescConfidence is the schema descriptor for confidence field.
 	paymentDescConfidence := paymentFields[4].Descriptor()
 	// payment.DefaultConfidence holds the default value on creation for the confidence field.
@@ -707,6 +1184,10 @@ func init() {
 			return nil
 		}
 	}()
+	// paymentDescUndoneBy is the schema descriptor for undone_by field.
+	paymentDescUndoneBy := paymentFields[6].Descriptor()
+	// payment.UndoneByValidator is a validator for the "undone_by" field. It is called by the builders before save.
+	payment.UndoneByValidator = paymentDescUndoneBy.Validators[0].(func(string) error)
 	// paymentDescAmountMinor is the schema descriptor for amount_minor field.
 	paymentDescAmountMinor := paymentFields[7].Descriptor()
 	// payment.AmountMinorValidator is a validator for the "amount_minor" field. It is called by the builders before save.
@@ -714,15 +1195,59 @@ func init() {
 	// paymentDescCurrency is the schema descriptor for currency field.
 	paymentDescCurrency := paymentFields[8].Descriptor()
 	// payment.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
-	payment.CurrencyValidator = paymentDescCurrency.Validators[0].(func(string) error)
+	payment.CurrencyValidator = func() func(string) error {
+		validators := paymentDescCurrency.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(currency string) error {
+			for _, fn := range fns {
+				if err := fn(currency); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// paymentDescProvider is the schema descriptor for provider field.
+	paymentDescProvider := paymentFields[10].Descriptor()
+	// payment.ProviderValidator is a validator for the "provider" field. It is called by the builders before save.
+	payment.ProviderValidator = paymentDescProvider.Validators[0].(func(string) error)
 	// paymentDescExternalID is the schema descriptor for external_id field.
 	paymentDescExternalID := paymentFields[11].Descriptor()
 	// payment.ExternalIDValidator is a validator for the "external_id" field. It is called by the builders before save.
-	payment.ExternalIDValidator = paymentDescExternalID.Validators[0].(func(string) error)
+	payment.ExternalIDValidator = func() func(string) error {
+		validators := paymentDescExternalID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(external_id string) error {
+			for _, fn := range fns {
+				if err := fn(external_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// paymentDescNote is the schema descriptor for note field.
+	paymentDescNote := paymentFields[12].Descriptor()
+	// payment.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	payment.NoteValidator = paymentDescNote.Validators[0].(func(string) error)
+	// paymentDescRecordedBy is the schema descriptor for recorded_by field.
+	paymentDescRecordedBy := paymentFields[14].Descriptor()
+	// payment.RecordedByValidator is a validator for the "recorded_by" field. It is called by the builders before save.
+	payment.RecordedByValidator = paymentDescRecordedBy.Validators[0].(func(string) error)
 	// paymentDescLate is the schema descriptor for late field.
 	paymentDescLate := paymentFields[15].Descriptor()
 	// payment.DefaultLate holds the default value on creation for the late field.
 	payment.DefaultLate = paymentDescLate.Default.(bool)
+	// paymentDescDedupeKey is the schema descriptor for dedupe_key field.
+	paymentDescDedupeKey := paymentFields[16].Descriptor()
+	// payment.DedupeKeyValidator is a validator for the "dedupe_key" field. It is called by the builders before save.
+	payment.DedupeKeyValidator = paymentDescDedupeKey.Validators[0].(func(string) error)
 	// paymentDescCreatedAt is the schema descriptor for created_at field.
 	paymentDescCreatedAt := paymentFields[17].Descriptor()
 	// payment.DefaultCreatedAt holds the default value on creation for the created_at field.
@@ -737,6 +1262,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(id string) error {
 			for _, fn := range fns {
@@ -773,7 +1299,25 @@ func init() {
 	// sessionDescMerchantID is the schema descriptor for merchant_id field.
 	sessionDescMerchantID := sessionMixinFields2[0].Descriptor()
 	// session.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
-	session.MerchantIDValidator = sessionDescMerchantID.Validators[0].(func(string) error)
+	session.MerchantIDValidator = func() func(string) error {
+		validators := sessionDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant_id string) error {
+			for _, fn := range fns {
+				if err := fn(merchant_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// sessionDescUserID is the schema descriptor for user_id field.
+	sessionDescUserID := sessionFields[0].Descriptor()
+	// session.UserIDValidator is a validator for the "user_id" field. It is called by the builders before save.
+	session.UserIDValidator = sessionDescUserID.Validators[0].(func(string) error)
 	// sessionDescID is the schema descriptor for id field.
 	sessionDescID := sessionMixinFields0[0].Descriptor()
 	// session.DefaultID holds the default value on creation for the id field.
@@ -784,6 +1328,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(id string) error {
 			for _, fn := range fns {
@@ -820,7 +1365,21 @@ func init() {
 	// userDescMerchantID is the schema descriptor for merchant_id field.
 	userDescMerchantID := userMixinFields2[0].Descriptor()
 	// user.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
-	user.MerchantIDValidator = userDescMerchantID.Validators[0].(func(string) error)
+	user.MerchantIDValidator = func() func(string) error {
+		validators := userDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant string) error {
+			for _, fn := range fns {
+				if err := fn(merchant); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// userDescEmail is the schema descriptor for email field.
 	userDescEmail := userFields[0].Descriptor()
 	// user.EmailValidator is a validator for the "email" field. It is called by the builders before save.
@@ -829,6 +1388,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(email string) error {
 			for _, fn := range fns {
@@ -842,7 +1402,21 @@ func init() {
 	// userDescPasswordHash is the schema descriptor for password_hash field.
 	userDescPasswordHash := userFields[1].Descriptor()
 	// user.PasswordHashValidator is a validator for the "password_hash" field. It is called by the builders before save.
-	user.PasswordHashValidator = userDescPasswordHash.Validators[0].(func(string) error)
+	user.PasswordHashValidator = func() func(string) error {
+		validators := userDescPasswordHash.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(password_hash string) error {
+			for _, fn := range fns {
+				if err := fn(password_hash); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// userDescID is the schema descriptor for id field.
 	userDescID := userMixinFields0[0].Descriptor()
 	// user.DefaultID holds the default value on creation for the id field.
@@ -853,6 +1427,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(id string) error {
 			for _, fn := range fns {
@@ -868,10 +1443,28 @@ func init() {
 	_ = webhookreceiptMixinFields0
 	webhookreceiptFields := schema.WebhookReceipt{}.Fields()
 	_ = webhookreceiptFields
+	// webhookreceiptDescProvider is the schema descriptor for provider field.
+	webhookreceiptDescProvider := webhookreceiptFields[0].Descriptor()
+	// webhookreceipt.ProviderValidator is a validator for the "provider" field. It is called by the builders before save.
+	webhookreceipt.ProviderValidator = webhookreceiptDescProvider.Validators[0].(func(string) error)
 	// webhookreceiptDescEventID is the schema descriptor for event_id field.
 	webhookreceiptDescEventID := webhookreceiptFields[1].Descriptor()
 	// webhookreceipt.EventIDValidator is a validator for the "event_id" field. It is called by the builders before save.
-	webhookreceipt.EventIDValidator = webhookreceiptDescEventID.Validators[0].(func(string) error)
+	webhookreceipt.EventIDValidator = func() func(string) error {
+		validators := webhookreceiptDescEventID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(event_id string) error {
+			for _, fn := range fns {
+				if err := fn(event_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// webhookreceiptDescReceivedAt is the schema descriptor for received_at field.
 	webhookreceiptDescReceivedAt := webhookreceiptFields[2].Descriptor()
 	// webhookreceipt.DefaultReceivedAt holds the default value on creation for the received_at field.
@@ -886,6 +1479,7 @@ func init() {
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
+			validators[2].(func(string) error),
 		}
 		return func(id string) error {
 			for _, fn := range fns {

@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // APIKey lets a partner app act for a merchant. The secret is shown once at
@@ -18,16 +20,16 @@ func (APIKey) Mixin() []ent.Mixin {
 
 func (APIKey) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(100).
+		field.String("name").Validate(validate.SingleLine).NotEmpty().MaxLen(100).
 			Comment("What the merchant called the key, e.g. \"Shop integration\"."),
-		field.String("prefix").Immutable().
+		field.String("prefix").Validate(validate.SingleLine).Immutable().
 			Comment("The start of the secret (tally_key_ and six more characters), to recognise a key without revealing it."),
 		field.Bytes("token_hash").Sensitive().Unique().Immutable().
 			Annotations(entgql.Skip()),
 		field.Strings("scopes").Optional().
 			Comment("What the key may do: \"read\" (queries and subscriptions) and/or \"write\" (mutations). Never more than the user or key that created it. Keys made before scopes existed have none stored and may do both.").
 			Annotations(entgql.Skip()),
-		field.String("created_by").Immutable().
+		field.String("created_by").Validate(validate.SingleLine).Immutable().
 			Comment("Who created the key: the signed-in user's email, or \"API key <name>\" when another key created it."),
 		field.Time("last_used_at").Optional().Nillable().
 			Comment("When the key last authenticated a request, to within a minute; null if it never has."),

@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // Customer is someone a merchant invoices.
@@ -18,10 +20,10 @@ func (Customer) Mixin() []ent.Mixin {
 
 func (Customer) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(200).
+		field.String("name").Validate(validate.SingleLine).NotEmpty().MaxLen(200).
 			Comment("Person or company name printed on invoices.").
 			Annotations(entgql.OrderField("NAME")),
-		field.String("email").NotEmpty().MaxLen(254).
+		field.String("email").Validate(validate.SingleLine).NotEmpty().MaxLen(254).
 			Comment("Where invoices are sent; stored lower-cased, unique per merchant.").
 			Annotations(entgql.OrderField("EMAIL")),
 		field.Bool("email_bouncing").Default(false).

@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // Email is one message to a customer, and its row in the outbox: it is
@@ -20,26 +22,26 @@ func (Email) Mixin() []ent.Mixin {
 
 func (Email) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("invoice_id").Immutable().Comment("ID of the invoice this email carries."),
+		field.String("invoice_id").Validate(validate.SingleLine).Immutable().Comment("ID of the invoice this email carries."),
 		field.Enum("kind").Values("INVOICE", "REMINDER").Immutable().
 			Comment("INVOICE until an email of the invoice has been sent, REMINDER after that.").
 			Annotations(entgql.Type("EmailKind")),
-		field.String("to").Immutable().Comment("The recipient's address."),
-		field.String("reply_to").Immutable().Default("").Annotations(entgql.Skip()),
-		field.String("subject").Immutable().Comment("The subject line as sent."),
-		field.Text("html").Immutable().
+		field.String("to").Validate(validate.SingleLine).Immutable().Comment("The recipient's address."),
+		field.String("reply_to").Validate(validate.SingleLine).Immutable().Default("").Annotations(entgql.Skip()),
+		field.String("subject").Validate(validate.SingleLine).Immutable().Comment("The subject line as sent."),
+		field.Text("html").Validate(validate.MultiLine).Immutable().
 			Comment("The HTML body exactly as sent: the invoice document."),
-		field.Text("text").Immutable().Annotations(entgql.Skip()),
+		field.Text("text").Validate(validate.MultiLine).Immutable().Annotations(entgql.Skip()),
 		field.Enum("status").Values("QUEUED", "SENT", "DELIVERED", "FAILED", "BOUNCED").Default("QUEUED").
 			Comment("QUEUED: in the outbox, retried with backoff; SENT: the provider accepted it; DELIVERED: the recipient's server accepted it; FAILED: given up (see lastError); BOUNCED: refused for good, and the customer is marked emailBouncing.").
 			Annotations(entgql.Type("EmailStatus"), entgql.OrderField("STATUS")),
 		field.Int("attempts").Default(0).Comment("Delivery attempts made so far."),
-		field.Text("last_error").Optional().Nillable().Comment("Why the last attempt failed, if it did."),
-		field.String("provider").Default("").Comment("mailgun, or dev-mailbox when nothing leaves the machine."),
-		field.String("provider_message_id").Optional().Nillable().
+		field.Text("last_error").Validate(validate.MultiLine).Optional().Nillable().Comment("Why the last attempt failed, if it did."),
+		field.String("provider").Validate(validate.SingleLine).Default("").Comment("mailgun, or dev-mailbox when nothing leaves the machine."),
+		field.String("provider_message_id").Validate(validate.SingleLine).Optional().Nillable().
 			Comment("The provider's id for the message, e.g. Mailgun's <...@domain>."),
 		field.Time("next_attempt_at").Annotations(entgql.Skip()),
-		field.String("lease_owner").Optional().Nillable().Annotations(entgql.Skip()),
+		field.String("lease_owner").Validate(validate.SingleLine).Optional().Nillable().Annotations(entgql.Skip()),
 		field.Time("lease_until").Optional().Nillable().Annotations(entgql.Skip()),
 		field.Time("sent_at").Optional().Nillable().Comment("When the provider accepted it."),
 		field.Time("delivered_at").Optional().Nillable().Comment("When the recipient's server accepted it."),

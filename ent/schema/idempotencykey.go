@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // IdempotencyKey remembers a mutation sent with an Idempotency-Key header
@@ -19,11 +21,11 @@ func (IdempotencyKey) Mixin() []ent.Mixin {
 
 func (IdempotencyKey) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("key").NotEmpty().MaxLen(255).Immutable().
+		field.String("key").Validate(validate.SingleLine).NotEmpty().MaxLen(255).Immutable().
 			Comment("The client's Idempotency-Key header."),
 		field.Bytes("request_hash").Immutable().
 			Comment("SHA-256 of the operation, its name and its variables: the same key with another request is refused."),
-		field.String("operation").Optional().Immutable().
+		field.String("operation").Validate(validate.SingleLine).Optional().Immutable().
 			Comment("The operation name, for support."),
 		field.Time("locked_until").Optional().Nillable().
 			Comment("Set while the first request runs; a retry before then waits. Cleared when the response is stored."),

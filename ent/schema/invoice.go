@@ -10,6 +10,7 @@ import (
 
 	"github.com/tally-invoicing/tally/internal/invoice/lineitem"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // Invoice is a request for payment. Its lifecycle rules live in
@@ -22,12 +23,12 @@ func (Invoice) Mixin() []ent.Mixin {
 
 func (Invoice) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("customer_id").
+		field.String("customer_id").Validate(validate.SingleLine).
 			Comment("ID of the customer billed; it can change only while the invoice is a draft (updateInvoiceDraft)."),
-		field.String("number").Optional().Nillable().MaxLen(32).
+		field.String("number").Validate(validate.SingleLine).Optional().Nillable().MaxLen(32).
 			Comment("INV-000001 and up, per merchant and without gaps, assigned when the invoice is issued; null while a draft.").
 			Annotations(entgql.OrderField("NUMBER")),
-		field.String("reference").Optional().Nillable().Unique().MaxLen(25).
+		field.String("reference").Validate(validate.SingleLine).Optional().Nillable().Unique().MaxLen(25).
 			Comment("ISO 11649 creditor reference, compact (no spaces), e.g. RF9248217330000001: RF, two check digits, up to 21 characters. Unique across Tally and assigned on issue; null while a draft. Payers quote it with their payment, and incoming money is matched to the invoice by it."),
 		field.Enum("status").
 			GoType(status.Status("")).
@@ -39,11 +40,11 @@ func (Invoice) Fields() []ent.Field {
 			Default("ITEMS").
 			Comment("The wizard step a draft resumes at: ITEMS after createInvoiceDraft, then DESCRIPTION, PAYMENT_METHODS and CONFIRM as each step is saved. Of no use once issued.").
 			Annotations(entgql.Type("InvoiceDraftStep")),
-		field.String("currency").MaxLen(3).
+		field.String("currency").Validate(validate.SingleLine).MaxLen(3).
 			Comment("ISO 4217 code, e.g. USD. Every amount of the invoice is in this currency, with its minor unit (USD 2 decimals, JPY 0, KWD 3)."),
 		field.JSON("items", []lineitem.Item{}).Optional().
 			Annotations(entgql.Skip()),
-		field.Text("description").Optional().Nillable().
+		field.Text("description").Validate(validate.MultiLine).Optional().Nillable().
 			Comment("Optional payment description printed on the invoice (wizard step 3); null when there is none."),
 		field.Strings("payment_methods").Optional().
 			Annotations(entgql.Skip()),
@@ -57,12 +58,12 @@ func (Invoice) Fields() []ent.Field {
 		field.Time("issued_at").Optional().Nillable().
 			Comment("When the invoice was issued (left DRAFT); null while a draft.").
 			Annotations(entgql.OrderField("ISSUED_AT")),
-		field.String("checkout_token").Optional().Nillable().Unique().Sensitive().
+		field.String("checkout_token").Validate(validate.SingleLine).Optional().Nillable().Unique().Sensitive().
 			Comment("Secret in the customer's payment link (/pay/{token}); set on issue.").
 			Annotations(entgql.Skip()),
 		field.Bool("send_requested").Default(false).
 			Comment("true when the invoice was issued with send: true (\"Create and send\"), false for \"Create only\"."),
-		field.Text("void_reason").Optional().Nillable().
+		field.Text("void_reason").Validate(validate.MultiLine).Optional().Nillable().
 			Comment("The reason given to voidInvoice; null unless the invoice was voided with a reason."),
 		field.Time("sent_at").Optional().Nillable().
 			Comment("When an email of this invoice was first accepted by the mail provider; null until then."),
@@ -114,7 +115,7 @@ func (InvoiceEvent) Mixin() []ent.Mixin {
 
 func (InvoiceEvent) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("invoice_id").Immutable().Comment("ID of the invoice this event belongs to."),
+		field.String("invoice_id").Validate(validate.SingleLine).Immutable().Comment("ID of the invoice this event belongs to."),
 		field.Enum("type").
 			Values("CREATED", "UPDATED", "ISSUED", "VOIDED", "MARKED_UNCOLLECTIBLE", "PAYMENT_RECEIVED", "PAYMENT_UNDONE",
 				"EMAIL_QUEUED", "EMAIL_SENT", "EMAIL_FAILED", "EMAIL_DELIVERED", "EMAIL_BOUNCED").
@@ -122,7 +123,7 @@ func (InvoiceEvent) Fields() []ent.Field {
 			Comment("What happened.").
 			Annotations(entgql.Type("InvoiceEventType")),
 		field.Time("at").Immutable().Comment("When it happened."),
-		field.String("actor").Immutable().
+		field.String("actor").Validate(validate.SingleLine).Immutable().
 			Comment("Who caused the event: a user's email, an API key, or \"system\"."),
 		field.Enum("from_status").GoType(status.Status("")).
 			Optional().Nillable().Immutable().
@@ -132,7 +133,7 @@ func (InvoiceEvent) Fields() []ent.Field {
 			Optional().Nillable().Immutable().
 			Comment("The status after the event; null when the event is not a status change.").
 			Annotations(entgql.Type("InvoiceStatus")),
-		field.Text("note").Optional().Immutable().
+		field.Text("note").Validate(validate.MultiLine).Optional().Immutable().
 			Comment("Detail in words, e.g. the void reason or who an email went to; empty when there is none."),
 		field.Int("invoice_version").Optional().Immutable().
 			Comment("The invoice's version after this event."),

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tally-invoicing/tally/internal/collect/statement"
 	"github.com/tally-invoicing/tally/internal/tenant"
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // Merchant is a business that sends invoices: the tenant every other row
@@ -23,11 +24,11 @@ func (Merchant) Mixin() []ent.Mixin {
 
 func (Merchant) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(200).
+		field.String("name").Validate(validate.SingleLine).NotEmpty().MaxLen(200).
 			Comment("Trading name shown on invoices and emails."),
-		field.String("default_currency").Default("USD").MaxLen(3).
+		field.String("default_currency").Validate(validate.SingleLine).Default("USD").MaxLen(3).
 			Comment("ISO 4217 code new invoices start in."),
-		field.Text("address").Default("").
+		field.Text("address").Validate(validate.MultiLine).Default("").
 			Comment("Postal address printed under the name on invoices; may span lines."),
 		field.Enum("paper_size").Values("A4", "LETTER").Default("A4").
 			Comment("Sheet size of invoice PDFs.").
@@ -40,10 +41,10 @@ func (Merchant) Fields() []ent.Field {
 			Annotations(entgql.Skip()),
 		// Infini Payment API credentials. Without them a development server
 		// uses its built-in Infini sandbox. Secrets are write-only.
-		field.String("infini_key_id").Optional().Annotations(entgql.Skip()),
-		field.String("infini_secret").Optional().Sensitive().Annotations(entgql.Skip()),
-		field.String("infini_webhook_secret").Optional().Sensitive().Annotations(entgql.Skip()),
-		field.String("infini_base_url").Optional().Annotations(entgql.Skip()),
+		field.String("infini_key_id").Validate(validate.SingleLine).Optional().Annotations(entgql.Skip()),
+		field.String("infini_secret").Validate(validate.SingleLine).Optional().Sensitive().Annotations(entgql.Skip()),
+		field.String("infini_webhook_secret").Validate(validate.SingleLine).Optional().Sensitive().Annotations(entgql.Skip()),
+		field.String("infini_base_url").Validate(validate.SingleLine).Optional().Annotations(entgql.Skip()),
 		field.JSON("statement_mapping", &statement.Mapping{}).Optional().
 			Comment("The column mapping of the merchant's bank CSV, saved at the last import.").
 			Annotations(entgql.Skip()),

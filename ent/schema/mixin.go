@@ -17,6 +17,7 @@ import (
 
 	"github.com/tally-invoicing/tally/ent/intercept"
 	"github.com/tally-invoicing/tally/internal/tenant"
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // IDPrefixes maps the prefix of every public ID to its table, so that the
@@ -59,7 +60,7 @@ func NewID(prefix string) string {
 
 func (m idMixin) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("id").
+		field.String("id").Validate(validate.SingleLine).
 			Comment("Opaque ID with a type prefix (inv_..., cus_..., pay_...). Store it as a string and pass it back as is, e.g. to node(id:); do not parse it.").
 			Immutable().
 			NotEmpty().
@@ -93,7 +94,7 @@ type tenantMixin struct{ mixin.Schema }
 
 func (tenantMixin) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("merchant_id").
+		field.String("merchant_id").Validate(validate.SingleLine).
 			Immutable().
 			NotEmpty().
 			Annotations(entgql.Skip()),

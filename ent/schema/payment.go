@@ -9,6 +9,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // Payment is money applied to one invoice: an allocation of a Collection.
@@ -22,10 +24,10 @@ func (Payment) Mixin() []ent.Mixin {
 
 func (Payment) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("invoice_id").Immutable().Comment("ID of the invoice the money was applied to."),
-		field.String("collection_id").Optional().Nillable().Immutable().
+		field.String("invoice_id").Validate(validate.SingleLine).Immutable().Comment("ID of the invoice the money was applied to."),
+		field.String("collection_id").Validate(validate.SingleLine).Optional().Nillable().Immutable().
 			Comment("ID of the money received (Collection) that this payment is part of; one collection can pay several invoices."),
-		field.String("checkout_session_id").Optional().Nillable().Immutable().
+		field.String("checkout_session_id").Validate(validate.SingleLine).Optional().Nillable().Immutable().
 			Annotations(entgql.Skip()),
 		field.Enum("rule").Values("REFERENCE", "CHECKOUT", "AMOUNT", "COMBINATION", "MANUAL").Default("MANUAL").Immutable().
 			Comment("Why the money went to this invoice.").
@@ -34,30 +36,30 @@ func (Payment) Fields() []ent.Field {
 			Comment("How sure the rule was, in percent."),
 		field.Time("undone_at").Optional().Nillable().
 			Comment("When the allocation was undone; it no longer counts towards the invoice."),
-		field.String("undone_by").Optional().Nillable().
+		field.String("undone_by").Validate(validate.SingleLine).Optional().Nillable().
 			Annotations(entgql.Skip()),
 		field.Int64("amount_minor").Positive().Immutable().
 			Annotations(entgql.Skip()),
-		field.String("currency").MaxLen(3).Immutable().
+		field.String("currency").Validate(validate.SingleLine).MaxLen(3).Immutable().
 			Comment("ISO 4217 code; always the invoice's currency."),
 		field.Enum("channel").
 			Values("CHECKOUT_CRYPTO", "CHECKOUT_CARD", "BANK_TRANSFER", "CASH", "OTHER").
 			Immutable().
 			Comment("How the money arrived.").
 			Annotations(entgql.Type("PaymentChannel")),
-		field.String("provider").Immutable().
+		field.String("provider").Validate(validate.SingleLine).Immutable().
 			Comment("Who reported it: infini (Infini's checkout), wallet (a stablecoin transfer to the merchant's wallet), manual (markInvoicePaid) or matched (allocated from money recorded with recordCollection or a statement, by a rule or by hand)."),
-		field.String("external_id").Optional().Nillable().Immutable().MaxLen(200).
+		field.String("external_id").Validate(validate.SingleLine).Optional().Nillable().Immutable().MaxLen(200).
 			Comment("The provider's order id, the transaction hash, or the merchant's own reference."),
-		field.Text("note").Optional().Immutable().
+		field.Text("note").Validate(validate.MultiLine).Optional().Immutable().
 			Comment("The note given with markInvoicePaid; empty when there is none."),
 		field.Time("received_at").Immutable().
 			Comment("When the money arrived, as the provider, the statement or the merchant reported it."),
-		field.String("recorded_by").Immutable().
+		field.String("recorded_by").Validate(validate.SingleLine).Immutable().
 			Comment("Who recorded it: a user's email, an API key, or \"system\" for providers."),
 		field.Bool("late").Default(false).Immutable().
 			Comment("The money arrived after the checkout session had expired; it still counts."),
-		field.String("dedupe_key").Optional().Nillable().Unique().Immutable().
+		field.String("dedupe_key").Validate(validate.SingleLine).Optional().Nillable().Unique().Immutable().
 			Comment("Set for money that must be counted once, e.g. wallet:TRON:<tx hash>.").
 			Annotations(entgql.Skip()),
 		field.Time("created_at").Immutable().Default(func() time.Time { return time.Now().UTC() }).
@@ -95,34 +97,37 @@ func (CheckoutSession) Mixin() []ent.Mixin {
 
 func (CheckoutSession) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("invoice_id").Immutable(),
+		field.String("invoice_id").Validate(validate.SingleLine).Immutable(),
 		field.Enum("method").Values("CRYPTO", "INFINI_CARD").Immutable(),
 		field.Enum("provider").Values("INFINI", "WALLET").Immutable(),
 		field.Enum("status").Values("NEW", "PROCESSING", "SETTLED", "EXPIRED", "FAILED").Default("NEW"),
 		field.Int64("amount_minor").Positive().Immutable().
 			Comment("What the session asks for, in the invoice's currency.").
 			Annotations(entgql.Skip()),
-		field.String("currency").MaxLen(3).Immutable(),
+		field.String("currency").Validate(validate.SingleLine).MaxLen(3).Immutable(),
 		field.Int64("confirmed_minor").Default(0).
 			Comment("What the provider has confirmed so far (cumulative).").
 			Annotations(entgql.Skip()),
 		field.Time("expires_at"),
-		field.String("request_id").Optional().Immutable().
+		field.String("request_id").Validate(validate.SingleLine).Optional().Immutable().
 			Comment("Idempotency key sent to the provider; reused on retries.").
 			Annotations(entgql.Skip()),
-		field.String("order_id").Optional().Nillable().
+		field.String("order_id").Validate(validate.SingleLine).Optional().Nillable().
 			Comment("The provider's order id."),
-		field.String("client_reference").Optional().Immutable().
-			Comment("What the provider echoes back: the invoice's payment reference."),
-		field.String("redirect_url").Optional().MaxLen(2000).
+		field.String("provider_account").Validate(validate.SingleLine).Optional().Nillable().Immutable().
+			Comment("The provider account the order was created in (Infini: key id @ base URL); an order id means something only within its account.").
 			Annotations(entgql.Skip()),
-		field.String("network").Optional().Immutable(),
-		field.String("asset").Optional().Immutable(),
-		field.String("address").Optional().Immutable(),
-		field.String("amount_units").Optional().Immutable().
+		field.String("client_reference").Validate(validate.SingleLine).Optional().Immutable().
+			Comment("What the provider echoes back: the invoice's payment reference."),
+		field.String("redirect_url").Validate(validate.SingleLine).Optional().MaxLen(2000).
+			Annotations(entgql.Skip()),
+		field.String("network").Validate(validate.SingleLine).Optional().Immutable(),
+		field.String("asset").Validate(validate.SingleLine).Optional().Immutable(),
+		field.String("address").Validate(validate.SingleLine).Optional().Immutable(),
+		field.String("amount_units").Validate(validate.SingleLine).Optional().Immutable().
 			Comment("The exact token amount to send, in the token's base units (may exceed int64).").
 			Annotations(entgql.Skip()),
-		field.String("open_key").Optional().Nillable().Unique().
+		field.String("open_key").Validate(validate.SingleLine).Optional().Nillable().Unique().
 			Comment("network:asset:address:units while the session is open; unique, so two open sessions never share an amount.").
 			Annotations(entgql.Skip()),
 		field.Strings("exception_tags").Optional().
@@ -142,6 +147,9 @@ func (CheckoutSession) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("invoice_id"),
 		index.Fields("order_id"),
+		// Order ids are the provider's and unique only within one account:
+		// another merchant's provider cannot make one name two sessions.
+		index.Fields("provider_account", "order_id").Unique(),
 		index.Fields("network", "asset", "address"),
 	}
 }
@@ -162,14 +170,23 @@ func (CryptoWallet) Mixin() []ent.Mixin {
 
 func (CryptoWallet) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("network").Comment("ETHEREUM, TRON, POLYGON, BSC or SOLANA."),
-		field.String("asset").Comment("USDT or USDC."),
-		field.String("address").Comment("Checksummed where the network has a checksum."),
+		field.String("network").Validate(validate.SingleLine).Comment("ETHEREUM, TRON, POLYGON, BSC or SOLANA."),
+		field.String("asset").Validate(validate.SingleLine).Comment("USDT or USDC."),
+		field.String("address").Validate(validate.SingleLine).Comment("Checksummed where the network has a checksum."),
+		// One row per network and asset, but an address usually receives
+		// both USDT and USDC: the claim sits on one of a merchant's rows for
+		// the address, and its uniqueness keeps the address with one merchant.
+		field.String("claim").Validate(validate.SingleLine).Optional().Nillable().Unique().
+			Comment("NETWORK:address (lower-case on EVM networks) on one of the merchant's rows for that address; null on its others.").
+			Annotations(entgql.Skip()),
 	}
 }
 
 func (CryptoWallet) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("merchant_id", "network", "asset").Unique()}
+	return []ent.Index{
+		index.Fields("merchant_id", "network", "asset").Unique(),
+		index.Fields("network", "address"),
+	}
 }
 
 func (CryptoWallet) Annotations() []schema.Annotation {
@@ -189,7 +206,7 @@ func (Collection) Mixin() []ent.Mixin {
 func (Collection) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int64("amount_minor").Positive().Immutable().Annotations(entgql.Skip()),
-		field.String("currency").MaxLen(3).Immutable().
+		field.String("currency").Validate(validate.SingleLine).MaxLen(3).Immutable().
 			Comment("ISO 4217 code of the money received; amount and unallocated are in it."),
 		field.Enum("channel").
 			Values("CHECKOUT_CRYPTO", "CHECKOUT_CARD", "BANK_TRANSFER", "CASH", "OTHER").
@@ -199,26 +216,26 @@ func (Collection) Fields() []ent.Field {
 		field.Time("received_at").Immutable().
 			Comment("When the money arrived.").
 			Annotations(entgql.OrderField("RECEIVED_AT")),
-		field.String("payer_name").Optional().Immutable().MaxLen(300).
+		field.String("payer_name").Validate(validate.SingleLine).Optional().Immutable().MaxLen(300).
 			Comment("Who sent it, as the bank or the caller named them; empty when unknown."),
-		field.String("payer_account").Optional().Immutable().MaxLen(100).
+		field.String("payer_account").Validate(validate.SingleLine).Optional().Immutable().MaxLen(100).
 			Comment("The sender's account (an IBAN or other account number) as given; empty when unknown."),
-		field.Text("text").Optional().Immutable().
+		field.Text("text").Validate(validate.MultiLine).Optional().Immutable().
 			Comment("What came with the money: memo, remittance information, on-chain reference."),
-		field.String("external_id").Optional().Nillable().Immutable().MaxLen(200).
+		field.String("external_id").Validate(validate.SingleLine).Optional().Nillable().Immutable().MaxLen(200).
 			Comment("The sender's id for it (bank transaction id, order id); the same id is recorded once."),
-		field.String("customer_id").Optional().Nillable().
+		field.String("customer_id").Validate(validate.SingleLine).Optional().Nillable().
 			Comment("ID of the paying customer, when known; null otherwise."),
 		field.Enum("status").Values("UNMATCHED", "PARTIAL", "MATCHED").
 			Comment("MATCHED: all of it went to invoices; PARTIAL: some is left unallocated (the customer's credit, or to allocate by hand); UNMATCHED: nothing matched yet. UNMATCHED and PARTIAL form the review queue.").
 			Annotations(entgql.Type("CollectionStatus"), entgql.OrderField("STATUS")),
 		field.Int64("unallocated_minor").Default(0).Annotations(entgql.Skip()),
-		field.Text("review_reason").Optional().
+		field.Text("review_reason").Validate(validate.MultiLine).Optional().
 			Comment("Why it was not (fully) matched, in a sentence."),
-		field.String("flag").Optional().
+		field.String("flag").Validate(validate.SingleLine).Optional().
 			Comment("REFERENCE_MISTYPED, CURRENCY_MISMATCH, ...: what a person should look at."),
 		field.Strings("suggested_invoice_ids").Optional().Annotations(entgql.Skip()),
-		field.String("statement").Optional().Immutable().
+		field.String("statement").Validate(validate.SingleLine).Optional().Immutable().
 			Comment("The imported statement file it came from, if any."),
 	}
 }

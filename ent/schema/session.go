@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // Session is a signed-in browser or client. Only a hash of its token is
@@ -18,7 +20,7 @@ func (Session) Mixin() []ent.Mixin {
 
 func (Session) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("user_id").Immutable(),
+		field.String("user_id").Validate(validate.SingleLine).Immutable(),
 		field.Bytes("token_hash").Sensitive().Unique().Immutable(),
 		field.Time("expires_at"),
 	}

@@ -5,6 +5,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // User is a person who signs in to a merchant's dashboard.
@@ -16,9 +18,9 @@ func (User) Mixin() []ent.Mixin {
 
 func (User) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("email").NotEmpty().MaxLen(254).Unique().
+		field.String("email").Validate(validate.SingleLine).NotEmpty().MaxLen(254).Unique().
 			Comment("Sign-in address, stored lower-cased; unique across Tally."),
-		field.String("password_hash").Sensitive().NotEmpty().
+		field.String("password_hash").Validate(validate.SingleLine).Sensitive().NotEmpty().
 			Annotations(entgql.Skip()),
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // WebhookReceipt remembers each webhook event (or signature token) a
@@ -21,8 +23,8 @@ func (WebhookReceipt) Mixin() []ent.Mixin {
 
 func (WebhookReceipt) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("provider").Immutable(),
-		field.String("event_id").Immutable().MaxLen(200),
+		field.String("provider").Validate(validate.SingleLine).Immutable(),
+		field.String("event_id").Validate(validate.SingleLine).Immutable().MaxLen(200),
 		field.Time("received_at").Immutable().Default(func() time.Time { return time.Now().UTC() }),
 	}
 }

@@ -42,6 +42,8 @@ func ValidColumn(column string) bool {
 }
 
 var (
+	// ProviderValidator is a validator for the "provider" field. It is called by the builders before save.
+	ProviderValidator func(string) error
 	// EventIDValidator is a validator for the "event_id" field. It is called by the builders before save.
 	EventIDValidator func(string) error
 	// DefaultReceivedAt holds the default value on creation for the "received_at" field.

@@ -18,6 +18,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/reference"
 	"github.com/tally-invoicing/tally/internal/tenant"
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 //go:embed page.html.tmpl
@@ -29,6 +30,10 @@ var page = template.Must(template.New("pay").Parse(pageTemplate))
 // Anything else is ent's not-found error, so an unknown token, a draft and
 // a voided invoice look the same from outside.
 func Find(ctx context.Context, client *ent.Client, token string) (*ent.Invoice, error) {
+	if !validate.Key(token) {
+		// Not a token Tally could have made; the database need not be asked.
+		return nil, &ent.NotFoundError{}
+	}
 	return client.Invoice.Query().
 		Where(entinvoice.CheckoutToken(token), entinvoice.StatusNotIn(status.Draft, status.Void)).
 		Only(tenant.System(ctx))

@@ -50,7 +50,15 @@ var (
 	ErrUnavailable  = &fault.Error{Code: fault.CodeUnavailable, Message: "this payment method is unavailable right now; try again in a minute or choose another"}
 	ErrNoSession    = errors.New("checkout: no checkout session matches")
 	ErrUnknownOrder = errors.New("checkout: the webhook names an order Tally did not create")
+	// ErrForeignOrder means the provider answered a new order with an order
+	// id that already names another checkout in the same account: a
+	// misbehaving (or fake) provider. The session fails; nothing else moves.
+	ErrForeignOrder = &fault.Error{Code: fault.CodeUnavailable, Message: "the payment provider answered with an order that belongs to another checkout; this payment method is unavailable, choose another"}
 )
+
+// maxWebhookCandidates bounds the sessions (in different provider accounts)
+// a webhook's order id is tried against; the genuine one was stored first.
+const maxWebhookCandidates = 20
 
 // Recorder is what checkout needs from internal/collect.
 type Recorder interface {
@@ -107,6 +115,10 @@ type Account struct {
 	// Own is true when the merchant entered its own keys.
 	Own bool
 }
+
+// ID names the account: order ids are unique only within it. Key ids are
+// the provider's and are not secret, so the base URL is part of the name.
+func (a Account) ID() string { return a.KeyID + "@" + a.BaseURL }
 
 // InfiniAccount returns m's Infini account, or false when it has none.
 func (s *Service) InfiniAccount(m *ent.Merchant) (Account, bool) {
@@ -383,7 +395,8 @@ func (s *Service) startInfini(ctx context.Context, v *View, method invoice.Payme
 	// same request_id again instead of opening a second order.
 	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
 		inv, due, existing, err := s.lockPayable(ctx, tx, inv.ID,
-			checkoutsession.ProviderEQ(checkoutsession.ProviderINFINI), checkoutsession.MethodEQ(smethod))
+			checkoutsession.ProviderEQ(checkoutsession.ProviderINFINI), checkoutsession.MethodEQ(smethod),
+			checkoutsession.ProviderAccount(acct.ID()))
 		if err != nil || existing != nil {
 			sess = existing
 			return err
@@ -408,6 +421,7 @@ func (s *Service) startInfini(ctx context.Context, v *View, method invoice.Payme
 			SetCurrency(inv.Currency).
 			SetExpiresAt(s.now().Add(infiniSessionTTL)).
 			SetRequestID(infini.NewRequestID()).
+			SetProviderAccount(acct.ID()).
 			SetClientReference(ref).
 			Save(ctx)
 		return err
@@ -450,10 +464,23 @@ func (s *Service) createOrder(ctx context.Context, v *View, acct Account, sess *
 		}
 		return nil, ErrUnavailable
 	}
-	return s.client.CheckoutSession.UpdateOne(sess).
+	out, err := s.client.CheckoutSession.UpdateOne(sess).
 		SetOrderID(order.OrderID).
 		SetRedirectURL(order.CheckoutURL).
 		Save(tenant.System(ctx))
+	if ent.IsValidationError(err) {
+		// An order id or URL no real provider sends (control characters).
+		slog.ErrorContext(ctx, "infini: unusable order in the answer", "session", sess.ID, "merchant", sess.MerchantID, "err", err)
+		_ = s.client.CheckoutSession.UpdateOne(sess).SetStatus(checkoutsession.StatusFAILED).Exec(tenant.System(ctx))
+		return nil, ErrUnavailable
+	}
+	if ent.IsConstraintError(err) {
+		slog.ErrorContext(ctx, "infini: order id already names another checkout in this account", "session", sess.ID,
+			"merchant", sess.MerchantID, "order", order.OrderID, "account", deref(sess.ProviderAccount))
+		_ = s.client.CheckoutSession.UpdateOne(sess).SetStatus(checkoutsession.StatusFAILED).Exec(tenant.System(ctx))
+		return nil, ErrForeignOrder
+	}
+	return out, err
 }
 
 // HandleInfiniWebhook verifies and applies one Infini webhook delivery. It
@@ -469,22 +496,7 @@ func (s *Service) HandleInfiniWebhook(ctx context.Context, h http.Header, body [
 	if !strings.HasPrefix(head.Name, "order.") || head.OrderID == "" {
 		return nil // card, subscription and unknown events: not ours to act on
 	}
-	sess, err := s.client.CheckoutSession.Query().Where(checkoutsession.OrderID(head.OrderID), checkoutsession.ProviderEQ(checkoutsession.ProviderINFINI)).Only(ctx)
-	if ent.IsNotFound(err) {
-		return ErrUnknownOrder
-	}
-	if err != nil {
-		return err
-	}
-	m, err := s.client.Merchant.Get(ctx, sess.MerchantID)
-	if err != nil {
-		return err
-	}
-	acct, ok := s.InfiniAccount(m)
-	if !ok {
-		return infini.ErrBadSignature
-	}
-	ev, err := infini.VerifyWebhook(acct.WebhookSecret, h, body, s.now())
+	sess, ev, err := s.webhookSession(ctx, head.OrderID, h, body)
 	if err != nil {
 		return err
 	}
@@ -503,6 +515,44 @@ func (s *Service) HandleInfiniWebhook(ctx context.Context, h http.Header, body [
 			Tags: ev.ExceptionTags, Late: ev.Name == "order.late_payment",
 		})
 	})
+}
+
+// webhookSession finds the session a webhook is about and verifies the
+// webhook. Webhooks name no account, and order ids are unique only within
+// one, so the order id alone may match sessions of several merchants (one
+// whose provider made up another's id): the session is the one whose
+// account's webhook secret signed the delivery, the earliest if several do.
+func (s *Service) webhookSession(ctx context.Context, orderID string, h http.Header, body []byte) (*ent.CheckoutSession, *infini.Event, error) {
+	candidates, err := s.client.CheckoutSession.Query().
+		Where(checkoutsession.OrderID(orderID), checkoutsession.ProviderEQ(checkoutsession.ProviderINFINI)).
+		Order(ent.Asc(checkoutsession.FieldCreatedAt), ent.Asc(checkoutsession.FieldID)).
+		Limit(maxWebhookCandidates).All(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(candidates) == 0 {
+		return nil, nil, ErrUnknownOrder
+	}
+	for _, sess := range candidates {
+		m, err := s.client.Merchant.Get(ctx, sess.MerchantID)
+		if err != nil {
+			return nil, nil, err
+		}
+		acct, ok := s.InfiniAccount(m)
+		// A session from before accounts were recorded belongs to its
+		// merchant's account; one from an account the merchant has since
+		// left cannot be verified any more.
+		if !ok || (sess.ProviderAccount != nil && *sess.ProviderAccount != acct.ID()) {
+			continue
+		}
+		ev, err := infini.VerifyWebhook(acct.WebhookSecret, h, body, s.now())
+		if err == nil || !errors.Is(err, infini.ErrBadSignature) {
+			// Verified, or refused for a reason no other secret changes
+			// (missing headers; a stale timestamp under a good signature).
+			return sess, ev, err
+		}
+	}
+	return nil, nil, infini.ErrBadSignature
 }
 
 var errDuplicate = errors.New("duplicate delivery")
@@ -548,7 +598,7 @@ func (s *Service) applyOrder(ctx context.Context, tx *ent.Client, sessionID stri
 			Amount: delta, Channel: channel, Provider: "infini", ExternalID: deref(sess.OrderID),
 			ReceivedAt: s.now(), Late: late, CheckoutSessionID: sess.ID, Rule: payment.RuleCHECKOUT,
 			// amount_confirmed only grows, so order + total names this money once.
-			DedupeKey: fmt.Sprintf("infini:%s:%d", deref(sess.OrderID), confirmed),
+			DedupeKey: dedupeKey(sess, confirmed),
 		}); err != nil {
 			return err
 		}
@@ -573,6 +623,16 @@ func (s *Service) applyOrder(ctx context.Context, tx *ent.Client, sessionID stri
 		upd.SetStatus(next)
 	}
 	return upd.Exec(ctx)
+}
+
+// dedupeKey names the money an Infini order has confirmed up to confirmed.
+// Order ids are unique within an account only, so the account is part of
+// the key; sessions from before accounts were recorded keep the old form.
+func dedupeKey(sess *ent.CheckoutSession, confirmed int64) string {
+	if sess.ProviderAccount == nil {
+		return fmt.Sprintf("infini:%s:%d", deref(sess.OrderID), confirmed)
+	}
+	return fmt.Sprintf("infini:%s:%s:%d", *sess.ProviderAccount, deref(sess.OrderID), confirmed)
 }
 
 // rank orders session statuses so reports arriving out of order never move
@@ -674,7 +734,9 @@ func (s *Service) refreshSession(ctx context.Context, sess *ent.CheckoutSession)
 		return err
 	}
 	acct, ok := s.InfiniAccount(m)
-	if !ok {
+	if !ok || (sess.ProviderAccount != nil && *sess.ProviderAccount != acct.ID()) {
+		// The order lives in an account the merchant no longer uses; its
+		// id means nothing in the current one.
 		return nil
 	}
 	o, err := s.infiniClient(acct).GetOrder(ctx, *sess.OrderID)
@@ -765,7 +827,10 @@ func (s *Service) ObserveTransfer(ctx context.Context, t wallet.Transfer) (*Tran
 // ctx looks across merchants for the wallet; caller (without that power)
 // becomes the wallet's merchant to record the money.
 func (s *Service) unexpectedTransfer(ctx, caller context.Context, t wallet.Transfer, tok wallet.Token, units *big.Int) (*TransferResult, error) {
-	w, err := s.client.CryptoWallet.Query().Where(cryptowallet.Network(string(t.Network)), cryptowallet.Asset(string(t.Asset)), cryptowallet.Address(t.To)).First(ctx)
+	// An address belongs to one merchant (its claim); the order settles
+	// rows saved before claims existed the same way every time.
+	w, err := s.client.CryptoWallet.Query().Where(cryptowallet.Network(string(t.Network)), cryptowallet.Asset(string(t.Asset)), cryptowallet.Address(t.To)).
+		Order(ent.Asc(cryptowallet.FieldCreatedAt), ent.Asc(cryptowallet.FieldID)).First(ctx)
 	if ent.IsNotFound(err) || s.Collect == nil {
 		return nil, ErrNoSession
 	}

@@ -28,6 +28,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/tenant"
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // Limits on what a caller may send.
@@ -133,8 +134,11 @@ func (s *Service) check(in *Input) (int64, money.Currency, error) {
 	if err != nil {
 		return 0, c, fault.WithField(err, "amount")
 	}
-	in.Text = strings.TrimSpace(in.Text)
-	in.ExternalID = strings.TrimSpace(in.ExternalID)
+	// Statement lines are the bank's words, which the merchant cannot edit:
+	// they are made to fit the columns (API input was checked already).
+	in.Text = strings.TrimSpace(validate.Clean(in.Text))
+	in.ExternalID = strings.TrimSpace(validate.Flatten(in.ExternalID))
+	in.PayerName, in.PayerAccount = validate.Flatten(in.PayerName), validate.Flatten(in.PayerAccount)
 	switch {
 	case utf8.RuneCountInString(in.Text) > maxText:
 		return 0, c, fault.Invalidf("text", "text must be at most %d characters", maxText)

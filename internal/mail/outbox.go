@@ -27,6 +27,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/pdf"
 	"github.com/tally-invoicing/tally/internal/reference"
 	"github.com/tally-invoicing/tally/internal/tenant"
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // PDFRenderer prints a document; internal/pdf's Pool is one.
@@ -119,7 +120,7 @@ func (o *Outbox) Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, 
 	if owner, err := tx.User.Query().Where(user.MerchantID(inv.MerchantID)).Order(ent.Asc(user.FieldCreatedAt)).First(ctx); err == nil {
 		replyTo = owner.Email
 	}
-	subject := fmt.Sprintf("Invoice %s from %s", snap.Number, snap.MerchantName)
+	subject := HeaderText(fmt.Sprintf("Invoice %s from %s", snap.Number, snap.MerchantName))
 	if kind == KindReminder {
 		subject = "Reminder: " + subject
 	}
@@ -231,7 +232,7 @@ func (o *Outbox) attempt(ctx context.Context, id string) {
 	providerID, sendErr := o.send(ctx, e)
 	if sendErr == nil {
 		o.finish(ctx, e, func(upd *ent.EmailUpdate) {
-			upd.SetStatus(entemail.StatusSENT).SetSentAt(o.now()).SetProviderMessageID(providerID).ClearLastError()
+			upd.SetStatus(entemail.StatusSENT).SetSentAt(o.now()).SetProviderMessageID(validate.Flatten(providerID)).ClearLastError()
 		}, invoiceevent.TypeEMAIL_SENT, fmt.Sprintf("to %s via %s (attempt %d)", e.To, o.sender.Name(), e.Attempts))
 		return
 	}
@@ -248,13 +249,13 @@ func (o *Outbox) attempt(ctx context.Context, id string) {
 	o.log.Warn("email attempt failed", "email", e.ID, "attempt", e.Attempts, "err", sendErr)
 	if errors.Is(sendErr, ErrPermanent) || e.Attempts >= o.MaxAttempts {
 		o.finish(ctx, e, func(upd *ent.EmailUpdate) {
-			upd.SetStatus(entemail.StatusFAILED).SetLastError(sendErr.Error())
+			upd.SetStatus(entemail.StatusFAILED).SetLastError(validate.Clean(sendErr.Error()))
 		}, invoiceevent.TypeEMAIL_FAILED, fmt.Sprintf("attempt %d failed, giving up: %v", e.Attempts, sendErr))
 		return
 	}
 	next := o.now().Add(o.Backoff(e.Attempts))
 	o.finish(ctx, e, func(upd *ent.EmailUpdate) {
-		upd.SetLastError(sendErr.Error()).SetNextAttemptAt(next)
+		upd.SetLastError(validate.Clean(sendErr.Error())).SetNextAttemptAt(next)
 	}, invoiceevent.TypeEMAIL_FAILED, fmt.Sprintf("attempt %d failed, retrying at %s: %v", e.Attempts, next.Format(time.RFC3339), sendErr))
 }
 
@@ -332,7 +333,7 @@ func fromHeader(merchant, from string) string {
 	if a, err := netmail.ParseAddress(from); err == nil {
 		addr = a.Address
 	}
-	return (&netmail.Address{Name: merchant, Address: addr}).String()
+	return (&netmail.Address{Name: HeaderText(merchant), Address: addr}).String()
 }
 
 // plainText is the text/plain part: what matters without the HTML.

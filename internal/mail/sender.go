@@ -10,6 +10,7 @@ import (
 	"github.com/mailgun/mailgun-go/v4"
 
 	"github.com/tally-invoicing/tally/internal/outbound"
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // Message is one email as handed to a provider.
@@ -86,10 +87,12 @@ func (*Mailgun) Name() string { return "mailgun" }
 
 // Send implements Sender.
 func (g *Mailgun) Send(ctx context.Context, m Message) (string, error) {
-	msg := mailgun.NewMessage(m.From, m.Subject, m.Text, m.To)
+	// Mailgun writes these into the message's headers: a line break in one
+	// would start a header of the sender's choosing.
+	msg := mailgun.NewMessage(HeaderText(m.From), HeaderText(m.Subject), m.Text, HeaderText(m.To))
 	msg.SetHtml(m.HTML)
 	if m.ReplyTo != "" {
-		msg.SetReplyTo(m.ReplyTo)
+		msg.SetReplyTo(HeaderText(m.ReplyTo))
 	}
 	for _, a := range m.Attachments {
 		msg.AddBufferAttachment(a.Name, a.Data)
@@ -110,6 +113,12 @@ func (g *Mailgun) Send(ctx context.Context, m Message) (string, error) {
 	}
 	return id, nil
 }
+
+// HeaderText returns s fit for one header line: every control character
+// (CR and LF above all) becomes a space. Input is validated to be single-line
+// where it is entered; this guards rows stored before that, and any path
+// that forgets.
+func HeaderText(s string) string { return validate.Flatten(s) }
 
 // DevMailbox keeps emails on this machine: the outbox row is the mailbox,
 // and the dashboard shows it. Nothing is sent anywhere.

@@ -19,6 +19,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/tenant"
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // MaxWebhookAge is how old a Mailgun webhook's signed timestamp may be.
@@ -159,7 +160,7 @@ func (h *Webhook) record(ctx context.Context, c *ent.Client, hook mailgunWebhook
 		}
 		err = event(ctx, c, e.Edges.Invoice, invoiceevent.TypeEMAIL_DELIVERED, now, "to "+e.To)
 	case ev == "failed" && hook.EventData.Severity == "permanent":
-		if err := c.Email.UpdateOne(e).SetStatus(entemail.StatusBOUNCED).SetLastError("bounced: " + detail).Exec(ctx); err != nil {
+		if err := c.Email.UpdateOne(e).SetStatus(entemail.StatusBOUNCED).SetLastError(validate.Clean("bounced: " + detail)).Exec(ctx); err != nil {
 			return err
 		}
 		if err := c.Customer.Update().Where(customer.ID(e.Edges.Invoice.CustomerID), customer.Email(e.To)).SetEmailBouncing(true).Exec(ctx); err != nil {

@@ -3,6 +3,7 @@ package merchant
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 
@@ -36,7 +37,7 @@ func SetCryptoWallets(ctx context.Context, client *ent.Client, in []WalletInput)
 	if len(in) > maxWallets {
 		return nil, fault.Invalidf("wallets", "at most %d wallets", maxWallets)
 	}
-	type row struct{ network, asset, address string }
+	type row struct{ network, asset, address, owner string }
 	rows := make([]row, 0, len(in))
 	seen := map[string]int{}
 	for i, w := range in {
@@ -58,14 +59,36 @@ func SetCryptoWallets(ctx context.Context, client *ent.Client, in []WalletInput)
 			return nil, fault.Invalidf(field("asset"), "%s on %s is already wallet %d; keep one address per network and asset", tok.Asset, tok.Network, j+1)
 		}
 		seen[key] = i
-		rows = append(rows, row{string(tok.Network), string(tok.Asset), addr})
+		rows = append(rows, row{string(tok.Network), string(tok.Asset), addr, wallet.OwnerKey(tok.Network, addr)})
+	}
+	taken := func(i int) error {
+		return fault.Invalidf(fmt.Sprintf("wallets[%d].address", i),
+			"this %s address is registered by another merchant; a receiving address belongs to one merchant, so payments to it reach only them. Use an address of your own wallet", rows[i].network)
 	}
 	err := database.InTx(ctx, client, func(tx *ent.Client) error {
 		if _, err := tx.CryptoWallet.Delete().Where(cryptowallet.MerchantID(v.MerchantID)).Exec(ctx); err != nil {
 			return err
 		}
-		for _, r := range rows {
-			if err := tx.CryptoWallet.Create().SetNetwork(r.network).SetAsset(r.asset).SetAddress(r.address).Exec(ctx); err != nil {
+		claimed := map[string]bool{}
+		for i, r := range rows {
+			// The friendly answer; the claim's unique index is what holds
+			// when two merchants save the same address at once.
+			other, err := tx.CryptoWallet.Query().Where(cryptowallet.ClaimEQ(r.owner), cryptowallet.MerchantIDNEQ(v.MerchantID)).
+				Exist(tenant.System(ctx))
+			if err != nil {
+				return err
+			}
+			if other {
+				return taken(i)
+			}
+			c := tx.CryptoWallet.Create().SetNetwork(r.network).SetAsset(r.asset).SetAddress(r.address)
+			if !claimed[r.owner] {
+				c.SetClaim(r.owner)
+				claimed[r.owner] = true
+			}
+			if err := c.Exec(ctx); ent.IsConstraintError(err) {
+				return taken(i)
+			} else if err != nil {
 				return err
 			}
 		}
@@ -75,6 +98,49 @@ func SetCryptoWallets(ctx context.Context, client *ent.Client, in []WalletInput)
 		return nil, err
 	}
 	return client.Merchant.Get(ctx, v.MerchantID)
+}
+
+// ClaimWallets gives every wallet saved before addresses were claimed its
+// claim, at start-up. Where two merchants hold the same address on a
+// network, the one who registered it first keeps it and the others' rows
+// for it are removed, each logged: payments to an address reach its owner
+// only, so no merchant may offer another's address. It is a no-op once
+// every row is claimed.
+func ClaimWallets(ctx context.Context, client *ent.Client, log *slog.Logger) error {
+	ctx = tenant.System(ctx)
+	return database.InTx(ctx, client, func(tx *ent.Client) error {
+		rows, err := tx.CryptoWallet.Query().Where(cryptowallet.ClaimIsNil()).
+			Order(ent.Asc(cryptowallet.FieldCreatedAt), ent.Asc(cryptowallet.FieldID)).All(ctx)
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		owners := map[string]string{} // owner key -> merchant id
+		claimed, err := tx.CryptoWallet.Query().Where(cryptowallet.ClaimNotNil()).All(ctx)
+		if err != nil {
+			return err
+		}
+		for _, w := range claimed {
+			owners[*w.Claim] = w.MerchantID
+		}
+		for _, w := range rows {
+			key := wallet.OwnerKey(wallet.Network(w.Network), w.Address)
+			switch owner, ok := owners[key]; {
+			case !ok:
+				owners[key] = w.MerchantID
+				if err := tx.CryptoWallet.UpdateOne(w).SetClaim(key).Exec(ctx); err != nil {
+					return err
+				}
+			case owner != w.MerchantID:
+				log.Warn("wallet address registered by two merchants: the first keeps it, this row is removed",
+					"network", w.Network, "asset", w.Asset, "address", w.Address,
+					"kept_for_merchant", owner, "removed_from_merchant", w.MerchantID, "wallet", w.ID)
+				if err := tx.CryptoWallet.DeleteOne(w).Exec(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // InfiniCredentials are a merchant's own Infini API keys.

@@ -154,3 +154,14 @@ func solanaAddress(addr string) (string, error) {
 }
 
 func allZero(b []byte) bool { return len(bytes.Trim(b, "\x00")) == 0 }
+
+// OwnerKey names a receiving address on a network regardless of how it is
+// written: EVM addresses are hexadecimal and case-insensitive (the case is
+// only a checksum), base58 addresses are case-sensitive. An address belongs
+// to one merchant per network; this is the key that says so.
+func OwnerKey(n Network, addr string) string {
+	if isEVM(n) {
+		addr = strings.ToLower(addr)
+	}
+	return string(n) + ":" + addr
+}
