@@ -124,6 +124,9 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	}
 
 	ccfg := checkout.Config{BaseURL: cfg.BaseURL, HTTPClient: hc}
+	if cfg.production() {
+		ccfg.InfiniBaseURLs = infini.DocumentedBaseURLs
+	}
 	if cfg.sandbox() {
 		ccfg.Sandbox = &checkout.SandboxAccount{BaseURL: cfg.BaseURL + sandboxPrefix, KeyID: sandboxKeyID, Secret: sandboxSecret, WebhookSecret: sandboxWebhookSecret}
 		a.sandbox = infini.NewSandbox(infini.SandboxConfig{
@@ -147,9 +150,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		CollectService:  a.collect,
 		Events:          a.events,
 	}
-	if cfg.production() {
-		resolver.InfiniBaseURLs = infini.DocumentedBaseURLs
-	}
+	resolver.InfiniBaseURLs = ccfg.InfiniBaseURLs
 	base, _ := url.Parse(cfg.BaseURL)
 	a.api = graph.NewHandler(resolver, graph.HandlerOptions{
 		Production:     cfg.production(),

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/tally-invoicing/tally/internal/checkout/infini"
 	"github.com/tally-invoicing/tally/internal/database/dbtest"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
@@ -110,15 +111,21 @@ func TestProductionCheckoutNeverConnectsInside(t *testing.T) {
 			Viewer struct{ Merchant struct{ ID string } }
 		}
 		c.do(`{ viewer { merchant { id } } }`, nil, &v)
+		// The invoice is issued while the account is Infini's own, then the
+		// stored row is pointed inside, as a row saved before base URLs
+		// were checked would be.
+		c.do(setInfini, infiniInput(infini.ProductionURL), nil)
+		_, token := c.payable("25.00", "USD", "INFINI_CARD")
 		base := "http://localhost:" + port + "/internal/admin"
 		if err := ta.db.Client.Merchant.UpdateOneID(v.Viewer.Merchant.ID).
 			SetInfiniKeyID("key_1").SetInfiniSecret("secret_1").SetInfiniBaseURL(base).
 			Exec(tenant.System(context.Background())); err != nil {
 			t.Fatal(err)
 		}
-		_, token := c.payable("25.00", "USD", "INFINI_CARD")
 
-		e := ta.anonymous(t).expectCode("UNAVAILABLE", "", `mutation($t: String!) { startCheckout(token: $t, method: INFINI_CARD) { id redirectURL } }`,
+		// The payer is told the shop does not take this method (it cannot,
+		// until the merchant enters an allowed base URL again).
+		e := ta.anonymous(t).expectCode("VALIDATION", "method", `mutation($t: String!) { startCheckout(token: $t, method: INFINI_CARD) { id redirectURL } }`,
 			map[string]any{"t": token})
 		for _, secret := range []string{"localhost", "127.0.0.1", port, "loopback", "internal"} {
 			if strings.Contains(e.Message, secret) {

@@ -82,6 +82,11 @@ type Config struct {
 	Sandbox *SandboxAccount
 	// HTTPClient calls payment providers; nil means a default client.
 	HTTPClient *http.Client
+	// InfiniBaseURLs are the only Infini hosts called (production); nil
+	// accepts what infini.CheckBaseURL accepts in development. Checked
+	// when an account is used too, so a row saved under an older rule is
+	// never called.
+	InfiniBaseURLs []string
 }
 
 // Service runs checkout sessions and turns provider reports into payments.
@@ -126,6 +131,11 @@ func (s *Service) InfiniAccount(m *ent.Merchant) (Account, bool) {
 		base := m.InfiniBaseURL
 		if base == "" {
 			base = infini.ProductionURL
+		}
+		if _, err := infini.CheckBaseURL(base, s.cfg.InfiniBaseURLs); err != nil {
+			slog.Warn("merchant's stored Infini base URL is not allowed here; Infini methods are off until it is changed",
+				"merchant", m.ID, "baseURL", base, "err", err)
+			return Account{}, false
 		}
 		ws := m.InfiniWebhookSecret
 		if ws == "" {
