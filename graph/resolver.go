@@ -27,4 +27,6 @@ type Resolver struct {
 	Events *event.Bus[*invoice.Change]
 	// MailProvider names where email goes: "mailgun" or "dev-mailbox".
 	MailProvider string
+	// Renders bounds document renders per credential; nil bounds none.
+	Renders *Renders
 }

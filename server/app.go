@@ -136,6 +136,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		CheckoutService: a.checkout,
 		CollectService:  a.collect,
 		Events:          a.events,
+		Renders:         graph.NewRenders(graph.DefaultRenderOptions()),
 	}
 	base, _ := url.Parse(cfg.BaseURL)
 	a.api = graph.NewHandler(resolver, graph.HandlerOptions{
