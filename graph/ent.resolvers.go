@@ -18,7 +18,9 @@ func (r *queryResolver) Node(ctx context.Context, id string) (ent.Noder, error) 
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]ent.Noder, error) {
-	return r.Client.Noders(ctx, ids, ent.WithNodeType(nodeType))
+	return nodes(ctx, ids, func(ctx context.Context, ids []string) ([]ent.Noder, error) {
+		return r.Client.Noders(ctx, ids, ent.WithNodeType(nodeType))
+	})
 }
 
 // APIKey returns APIKeyResolver implementation.

@@ -2428,7 +2428,6 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
-			graphql.NewInputUnmarshaler("APIKeyOrder", ec.unmarshalInputAPIKeyOrder),
 			graphql.NewInputUnmarshaler("AllocationInput", ec.unmarshalInputAllocationInput),
 			graphql.NewInputUnmarshaler("CollectionFilter", ec.unmarshalInputCollectionFilter),
 			graphql.NewInputUnmarshaler("CollectionOrder", ec.unmarshalInputCollectionOrder),
@@ -2436,17 +2435,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateCustomerInput", ec.unmarshalInputCreateCustomerInput),
 			graphql.NewInputUnmarshaler("CreateInvoiceDraftInput", ec.unmarshalInputCreateInvoiceDraftInput),
 			graphql.NewInputUnmarshaler("CryptoWalletInput", ec.unmarshalInputCryptoWalletInput),
-			graphql.NewInputUnmarshaler("CryptoWalletOrder", ec.unmarshalInputCryptoWalletOrder),
 			graphql.NewInputUnmarshaler("CustomerOrder", ec.unmarshalInputCustomerOrder),
 			graphql.NewInputUnmarshaler("CustomerWhereInput", ec.unmarshalInputCustomerWhereInput),
-			graphql.NewInputUnmarshaler("EmailOrder", ec.unmarshalInputEmailOrder),
 			graphql.NewInputUnmarshaler("EmailWhereInput", ec.unmarshalInputEmailWhereInput),
 			graphql.NewInputUnmarshaler("InfiniCredentialsInput", ec.unmarshalInputInfiniCredentialsInput),
 			graphql.NewInputUnmarshaler("InvoiceOrder", ec.unmarshalInputInvoiceOrder),
 			graphql.NewInputUnmarshaler("InvoiceWhereInput", ec.unmarshalInputInvoiceWhereInput),
 			graphql.NewInputUnmarshaler("LineItemInput", ec.unmarshalInputLineItemInput),
 			graphql.NewInputUnmarshaler("MarkInvoicePaidInput", ec.unmarshalInputMarkInvoicePaidInput),
-			graphql.NewInputUnmarshaler("MerchantOrder", ec.unmarshalInputMerchantOrder),
 			graphql.NewInputUnmarshaler("RecordCollectionInput", ec.unmarshalInputRecordCollectionInput),
 			graphql.NewInputUnmarshaler("SignInInput", ec.unmarshalInputSignInInput),
 			graphql.NewInputUnmarshaler("SignUpInput", ec.unmarshalInputSignUpInput),
@@ -2454,7 +2450,6 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("UpdateCustomerInput", ec.unmarshalInputUpdateCustomerInput),
 			graphql.NewInputUnmarshaler("UpdateInvoiceDraftInput", ec.unmarshalInputUpdateInvoiceDraftInput),
 			graphql.NewInputUnmarshaler("UpdateMerchantInput", ec.unmarshalInputUpdateMerchantInput),
-			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 		)
 	}
 	first := true
@@ -12928,59 +12923,6 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
-func (ec *executionContext) unmarshalInputAPIKeyOrder(ctx context.Context, obj any) (ent.APIKeyOrder, error) {
-	var it ent.APIKeyOrder
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["direction"]; !present {
-		asMap["direction"] = "ASC"
-	}
-
-	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "direction":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Direction = data
-		case "field":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNAPIKeyOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐAPIKeyOrderField(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Field = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalAPIKeyOrder unmarshals raw into the APIKeyOrder input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalAPIKeyOrder(ctx context.Context, raw any) (ent.APIKeyOrder, error) {
-	var out ent.APIKeyOrder
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "APIKeyOrder", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputAllocationInput(ctx context.Context, obj any) (model.AllocationInput, error) {
 	var it model.AllocationInput
 	if obj == nil {
@@ -13349,59 +13291,6 @@ func UnmarshalCryptoWalletInput(ctx context.Context, raw any) (model.CryptoWalle
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputCryptoWalletOrder(ctx context.Context, obj any) (ent.CryptoWalletOrder, error) {
-	var it ent.CryptoWalletOrder
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["direction"]; !present {
-		asMap["direction"] = "ASC"
-	}
-
-	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "direction":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Direction = data
-		case "field":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNCryptoWalletOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCryptoWalletOrderField(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Field = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalCryptoWalletOrder unmarshals raw into the CryptoWalletOrder input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalCryptoWalletOrder(ctx context.Context, raw any) (ent.CryptoWalletOrder, error) {
-	var out ent.CryptoWalletOrder
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "CryptoWalletOrder", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputCustomerOrder(ctx context.Context, obj any) (ent.CustomerOrder, error) {
 	var it ent.CustomerOrder
 	if obj == nil {
@@ -13494,59 +13383,6 @@ func (ec *executionContext) unmarshalInputCustomerWhereInput(ctx context.Context
 func UnmarshalCustomerWhereInput(ctx context.Context, raw any) (model.CustomerWhereInput, error) {
 	var out model.CustomerWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CustomerWhereInput", raw, &out)
-	return out, err
-}
-
-func (ec *executionContext) unmarshalInputEmailOrder(ctx context.Context, obj any) (ent.EmailOrder, error) {
-	var it ent.EmailOrder
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["direction"]; !present {
-		asMap["direction"] = "ASC"
-	}
-
-	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "direction":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Direction = data
-		case "field":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNEmailOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐEmailOrderField(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Field = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalEmailOrder unmarshals raw into the EmailOrder input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalEmailOrder(ctx context.Context, raw any) (ent.EmailOrder, error) {
-	var out ent.EmailOrder
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "EmailOrder", raw, &out)
 	return out, err
 }
 
@@ -13925,59 +13761,6 @@ func (ec *executionContext) unmarshalInputMarkInvoicePaidInput(ctx context.Conte
 func UnmarshalMarkInvoicePaidInput(ctx context.Context, raw any) (model.MarkInvoicePaidInput, error) {
 	var out model.MarkInvoicePaidInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarkInvoicePaidInput", raw, &out)
-	return out, err
-}
-
-func (ec *executionContext) unmarshalInputMerchantOrder(ctx context.Context, obj any) (ent.MerchantOrder, error) {
-	var it ent.MerchantOrder
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["direction"]; !present {
-		asMap["direction"] = "ASC"
-	}
-
-	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "direction":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Direction = data
-		case "field":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNMerchantOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐMerchantOrderField(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Field = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalMerchantOrder unmarshals raw into the MerchantOrder input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalMerchantOrder(ctx context.Context, raw any) (ent.MerchantOrder, error) {
-	var out ent.MerchantOrder
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "MerchantOrder", raw, &out)
 	return out, err
 }
 
@@ -14509,59 +14292,6 @@ func (ec *executionContext) unmarshalInputUpdateMerchantInput(ctx context.Contex
 func UnmarshalUpdateMerchantInput(ctx context.Context, raw any) (model.UpdateMerchantInput, error) {
 	var out model.UpdateMerchantInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateMerchantInput", raw, &out)
-	return out, err
-}
-
-func (ec *executionContext) unmarshalInputUserOrder(ctx context.Context, obj any) (ent.UserOrder, error) {
-	var it ent.UserOrder
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["direction"]; !present {
-		asMap["direction"] = "ASC"
-	}
-
-	fieldsInOrder := [...]string{"direction", "field"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "direction":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Direction = data
-		case "field":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNUserOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐUserOrderField(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Field = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalUserOrder unmarshals raw into the UserOrder input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalUserOrder(ctx context.Context, raw any) (ent.UserOrder, error) {
-	var out ent.UserOrder
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "UserOrder", raw, &out)
 	return out, err
 }
 
@@ -17548,20 +17278,6 @@ func (ec *executionContext) marshalNAPIKey2ᚖgithubᚗcomᚋtallyᚑinvoicing�
 	return ec._APIKey(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNAPIKeyOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐAPIKeyOrderField(ctx context.Context, v any) (*ent.APIKeyOrderField, error) {
-	var res = new(ent.APIKeyOrderField)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNAPIKeyOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐAPIKeyOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.APIKeyOrderField) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "APIKeyOrderField!")
-		return graphql.Null
-	}
-	return v
-}
-
 func (ec *executionContext) unmarshalNAPIKeyScope2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAPIKeyScope(ctx context.Context, v any) (model.APIKeyScope, error) {
 	var res model.APIKeyScope
 	err := res.UnmarshalGQL(v)
@@ -17829,20 +17545,6 @@ func (ec *executionContext) unmarshalNCryptoWalletInput2ᚖgithubᚗcomᚋtally�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalNCryptoWalletOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCryptoWalletOrderField(ctx context.Context, v any) (*ent.CryptoWalletOrderField, error) {
-	var res = new(ent.CryptoWalletOrderField)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNCryptoWalletOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCryptoWalletOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.CryptoWalletOrderField) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CryptoWalletOrderField!")
-		return graphql.Null
-	}
-	return v
-}
-
 func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, v any) (entgql.Cursor[string], error) {
 	var res entgql.Cursor[string]
 	err := res.UnmarshalGQL(v)
@@ -17952,20 +17654,6 @@ func (ec *executionContext) unmarshalNEmailKind2githubᚗcomᚋtallyᚑinvoicing
 }
 
 func (ec *executionContext) marshalNEmailKind2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋemailᚐKind(ctx context.Context, sel ast.SelectionSet, v email.Kind) graphql.Marshaler {
-	return v
-}
-
-func (ec *executionContext) unmarshalNEmailOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐEmailOrderField(ctx context.Context, v any) (*ent.EmailOrderField, error) {
-	var res = new(ent.EmailOrderField)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNEmailOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐEmailOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.EmailOrderField) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "EmailOrderField!")
-		return graphql.Null
-	}
 	return v
 }
 
@@ -18199,20 +17887,6 @@ func (ec *executionContext) marshalNMerchant2ᚖgithubᚗcomᚋtallyᚑinvoicing
 		return graphql.Null
 	}
 	return ec._Merchant(ctx, sel, v)
-}
-
-func (ec *executionContext) unmarshalNMerchantOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐMerchantOrderField(ctx context.Context, v any) (*ent.MerchantOrderField, error) {
-	var res = new(ent.MerchantOrderField)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNMerchantOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐMerchantOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.MerchantOrderField) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "MerchantOrderField!")
-		return graphql.Null
-	}
-	return v
 }
 
 func (ec *executionContext) marshalNMoney2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐMoneyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Money) graphql.Marshaler {
@@ -18545,20 +18219,6 @@ func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋg
 		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
 	}
 	return res
-}
-
-func (ec *executionContext) unmarshalNUserOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐUserOrderField(ctx context.Context, v any) (*ent.UserOrderField, error) {
-	var res = new(ent.UserOrderField)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNUserOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐUserOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.UserOrderField) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "UserOrderField!")
-		return graphql.Null
-	}
-	return v
 }
 
 func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {

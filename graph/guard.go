@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -27,19 +29,26 @@ type Limits struct {
 	Aliases int
 	// RootFields is how many fields the operation may select at its top level.
 	RootFields int
-	// Complexity caps the estimated number of values an operation resolves:
-	// each field counts 1, and a connection multiplies its selection by its
-	// page size (first or last), a plain list by ListEstimate.
+	// Complexity caps the estimated work of an operation: each field costs
+	// its weight (@cost in the schema, else 1), and a connection multiplies
+	// its selection by its page size (first or last), a list sized by a
+	// list argument (nodes(ids:)) by that argument's length, any other
+	// list by ListEstimate.
 	Complexity int
 	// ListEstimate is how many elements a list without paging counts as.
 	ListEstimate int
+	// MergePairs caps the field comparisons validation may make (fields
+	// sharing a response name in one selection set are compared pairwise);
+	// it is checked before validation, see overlapCheck.
+	MergePairs int
 }
 
 // DefaultLimits are generous for the dashboard and any reasonable partner
-// query (the dashboard's largest query scores under 3,000), and far below
-// what a hostile query needs.
+// query (TestDashboardOperationsUnderLimits holds every dashboard operation
+// under them with its page sizes at MaxPageSize), and far below what a
+// hostile query needs.
 func DefaultLimits() Limits {
-	return Limits{Tokens: 5000, Depth: 12, Aliases: 50, RootFields: 20, Complexity: 25000, ListEstimate: 10}
+	return Limits{Tokens: 5000, Depth: 12, Aliases: 50, RootFields: 20, Complexity: 25000, ListEstimate: 10, MergePairs: 20000}
 }
 
 // MaxPageSize caps first/last so that one request cannot ask for a table.
@@ -80,48 +89,56 @@ func (g guard) MutateOperationContext(ctx context.Context, oc *graphql.Operation
 			return nil
 		}
 	}
-	m := measure{vars: oc.Variables, doc: oc.Doc, limits: g.limits}
 	roots := 0
 	for _, sel := range oc.Operation.SelectionSet {
 		if _, ok := sel.(*ast.Field); ok {
 			roots++
 		}
 	}
-	cost := m.selection(oc.Operation.SelectionSet, 1)
+	m := newMeasure(ctx, oc.Doc, oc.Variables, g.limits)
+	s := m.selection(oc.Operation.SelectionSet)
 	switch {
 	case m.err != nil:
 		return m.err
-	case m.depth > g.limits.Depth:
-		return limitError("depth", g.limits.Depth, m.depth, "nest fewer fields")
-	case m.aliases > g.limits.Aliases:
-		return limitError("aliases", g.limits.Aliases, m.aliases, "send several requests instead")
+	case m.over || s.cost > g.limits.Complexity:
+		// The walk stopped once over the limit: s.cost is what it had
+		// counted by then, a lower bound.
+		return limitError("complexity", g.limits.Complexity, s.cost, "ask for smaller pages (first/last), fewer nested lists or fewer expensive fields (the partner guide lists their weights)")
+	case s.height > g.limits.Depth:
+		return limitError("depth", g.limits.Depth, s.height, "nest fewer fields")
+	case s.aliases > g.limits.Aliases:
+		return limitError("aliases", g.limits.Aliases, s.aliases, "send several requests instead")
 	case roots > g.limits.RootFields:
 		return limitError("root fields", g.limits.RootFields, roots, "send several requests instead")
-	case cost > g.limits.Complexity:
-		return limitError("complexity", g.limits.Complexity, cost, "ask for smaller pages (first/last) or fewer nested lists")
 	}
 	return nil
 }
 
 // rootFields reports whether an operation's top level asks for
 // introspection (__schema or __type) and whether it asks for anything else.
-// (__typename is neither: clients need it for unions.)
+// (__typename is neither: clients need it for unions.) Each fragment is
+// looked into once, however often it is spread.
 func rootFields(set ast.SelectionSet) (introspection, other bool) {
-	for _, sel := range set {
-		var i, o bool
-		switch s := sel.(type) {
-		case *ast.Field:
-			i = s.Name == "__schema" || s.Name == "__type"
-			o = !i && s.Name != "__typename"
-		case *ast.InlineFragment:
-			i, o = rootFields(s.SelectionSet)
-		case *ast.FragmentSpread:
-			if s.Definition != nil {
-				i, o = rootFields(s.Definition.SelectionSet)
+	seen := map[string]bool{}
+	var walk func(ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				i := s.Name == "__schema" || s.Name == "__type"
+				introspection = introspection || i
+				other = other || (!i && s.Name != "__typename")
+			case *ast.InlineFragment:
+				walk(s.SelectionSet)
+			case *ast.FragmentSpread:
+				if s.Definition != nil && !seen[s.Name] {
+					seen[s.Name] = true
+					walk(s.Definition.SelectionSet)
+				}
 			}
 		}
-		introspection, other = introspection || i, other || o
 	}
+	walk(set)
 	return introspection, other
 }
 
@@ -152,101 +169,240 @@ func limitError(limit string, max, actual int, hint string) *gqlerror.Error {
 	}
 }
 
-// measure walks an operation once, counting depth, aliases and cost, and
-// checking every connection's page size.
+// measure walks an operation, counting depth, aliases and cost, and
+// checking every connection's arguments and every list argument's length.
+//
+// Its work is linear in the document: each fragment is measured once and
+// its summary reused wherever it is spread, so a fragment spread twice in
+// each of 24 nested fragments costs 24 walks, not 2^24. The figures
+// themselves still count the expanded operation (a fragment spread twice
+// costs twice), with saturating arithmetic; the walk stops as soon as the
+// cost is over the limit or the request is cancelled.
 type measure struct {
-	vars    map[string]any
-	doc     *ast.QueryDocument
-	limits  Limits
-	depth   int
-	aliases int
-	err     *gqlerror.Error
-	// seen guards against fragment cycles (validation refuses them, but the
-	// walk must not rely on it).
-	seen map[string]bool
+	ctx    context.Context
+	vars   map[string]any
+	limits Limits
+	err    *gqlerror.Error
+	// over is set once the cost passed limits.Complexity: the operation is
+	// refused whatever the rest of it holds.
+	over bool
+	// defs indexes the document's fragments by name.
+	defs map[string]*ast.FragmentDefinition
+	// fragments holds each fragment's summary once measured; a fragment
+	// being measured maps to the zero summary, so a cycle (which
+	// validation refuses anyway) adds nothing.
+	fragments map[string]summary
+	// fields and walks count field visits and fragment walks, to honour
+	// ctx now and then and to let tests check that work is linear.
+	fields, walks int
 }
 
-// selection returns the cost of resolving set at the given depth.
-func (m *measure) selection(set ast.SelectionSet, depth int) int {
-	if m.err != nil || depth > m.limits.Depth+1 {
-		// Deep enough to refuse; stop walking.
-		m.depth = max(m.depth, depth)
-		return 0
+// summary is what a selection set contributes to an operation: its cost,
+// its height (selection levels down to its deepest leaf), and the aliases
+// it holds once fragments are expanded.
+type summary struct {
+	cost, height, aliases int
+}
+
+func newMeasure(ctx context.Context, doc *ast.QueryDocument, vars map[string]any, limits Limits) *measure {
+	m := &measure{ctx: ctx, vars: vars, limits: limits,
+		defs: make(map[string]*ast.FragmentDefinition, len(doc.Fragments)), fragments: map[string]summary{}}
+	for _, f := range doc.Fragments {
+		m.defs[f.Name] = f
 	}
-	cost := 0
+	return m
+}
+
+func (m *measure) stopped() bool { return m.err != nil || m.over }
+
+// selection measures a selection set.
+func (m *measure) selection(set ast.SelectionSet) summary {
+	var s summary
 	for _, sel := range set {
-		switch s := sel.(type) {
+		if m.stopped() {
+			return s
+		}
+		var c summary
+		switch sel := sel.(type) {
 		case *ast.Field:
-			cost += m.field(s, depth)
+			c = m.field(sel)
 		case *ast.InlineFragment:
-			cost += m.selection(s.SelectionSet, depth)
+			c = m.selection(sel.SelectionSet)
 		case *ast.FragmentSpread:
-			if m.seen == nil {
-				m.seen = map[string]bool{}
-			}
-			if m.seen[s.Name] {
-				continue
-			}
-			m.seen[s.Name] = true
-			if f := m.doc.Fragments.ForName(s.Name); f != nil {
-				cost += m.selection(f.SelectionSet, depth)
-			}
-			delete(m.seen, s.Name)
+			c = m.fragment(sel.Name)
+		}
+		s.cost = satAdd(s.cost, c.cost)
+		s.aliases = satAdd(s.aliases, c.aliases)
+		s.height = max(s.height, c.height)
+		if s.cost > m.limits.Complexity {
+			m.over = true
 		}
 	}
-	return cost
+	return s
 }
 
-func (m *measure) field(f *ast.Field, depth int) int {
-	if f.Alias != "" && f.Alias != f.Name {
-		m.aliases++
+// fragment measures a named fragment the first time it is spread and
+// returns the same summary every later time.
+func (m *measure) fragment(name string) summary {
+	if s, ok := m.fragments[name]; ok {
+		return s
 	}
-	if len(f.SelectionSet) == 0 {
-		m.depth = max(m.depth, depth)
+	m.fragments[name] = summary{}
+	def := m.defs[name]
+	if def == nil {
+		return summary{}
+	}
+	m.walks++
+	s := m.selection(def.SelectionSet)
+	m.fragments[name] = s
+	return s
+}
+
+// ctxEvery is how many fields are measured between looks at the context.
+const ctxEvery = 256
+
+func (m *measure) field(f *ast.Field) summary {
+	m.fields++
+	if m.fields%ctxEvery == 0 && m.ctx.Err() != nil {
+		m.err = &gqlerror.Error{Message: "the request was cancelled", Extensions: map[string]any{"code": string(fault.CodeInternal)}}
+		return summary{}
+	}
+	s := summary{cost: weight(f.Definition), height: 1}
+	if f.Alias != "" && f.Alias != f.Name {
+		s.aliases = 1
+	}
+	n := m.multiplier(f)
+	if m.err != nil || len(f.SelectionSet) == 0 {
+		return s
+	}
+	children := m.selection(f.SelectionSet)
+	s.cost = satAdd(s.cost, satMul(n, children.cost))
+	s.height += children.height
+	s.aliases = satAdd(s.aliases, children.aliases)
+	return s
+}
+
+// multiplier is how many times a field's selection is resolved: a
+// connection's page size, a list's length when a list argument gives it
+// (nodes(ids:)), Limits.ListEstimate for any other list, else 1.
+func (m *measure) multiplier(f *ast.Field) int {
+	def := f.Definition
+	if def == nil || def.Type == nil {
 		return 1
 	}
-	children := m.selection(f.SelectionSet, depth+1)
-	if f.Definition == nil || f.Definition.Type == nil {
-		return 1 + children
+	if strings.HasSuffix(def.Type.Name(), "Connection") && def.Arguments.ForName("first") != nil {
+		return m.connection(f)
 	}
-	if strings.HasSuffix(f.Definition.Type.Name(), "Connection") && f.Definition.Arguments.ForName("first") != nil {
-		return 1 + m.page(f)*children
+	if def.Type.Elem == nil {
+		return 1
 	}
-	inConnection := f.ObjectDefinition != nil && strings.HasSuffix(f.ObjectDefinition.Name, "Connection")
-	if f.Definition.Type.Elem != nil && !inConnection { // a connection's edges are its page, counted above
-		return 1 + m.limits.ListEstimate*children
+	if f.ObjectDefinition != nil && strings.HasSuffix(f.ObjectDefinition.Name, "Connection") {
+		return 1 // a connection's edges are its page, counted above
 	}
-	return 1 + children
+	size, sized := -1, false
+	args := f.ArgumentMap(m.vars)
+	for _, a := range def.Arguments {
+		if a.Type == nil || a.Type.Elem == nil {
+			continue
+		}
+		list, ok := args[a.Name].([]any)
+		if !ok {
+			continue
+		}
+		if len(list) > MaxPageSize {
+			m.err = limitError(f.Name+" "+a.Name, MaxPageSize, len(list), "send several requests instead")
+			return 0
+		}
+		size, sized = max(size, len(list)), true
+	}
+	if sized {
+		return max(size, 1)
+	}
+	return m.limits.ListEstimate
 }
 
-// page checks a connection's first/last (one of them is required, at most
-// MaxPageSize, as GitHub's API does) and returns the page size.
-func (m *measure) page(f *ast.Field) int {
+// connection checks a connection's arguments and returns its page size.
+// first or last is required, at most MaxPageSize, as GitHub's API does;
+// not both, since a page cannot be counted from both ends at once; and a
+// cursor must be one this server gave out.
+func (m *measure) connection(f *ast.Field) int {
 	args := f.ArgumentMap(m.vars)
-	size := -1
-	for _, name := range []string{"first", "last"} {
-		v, ok := args[name]
+	name := f.Alias
+	if name == "" {
+		name = f.Name
+	}
+	size, given := -1, []string{}
+	for _, arg := range []string{"first", "last"} {
+		v, ok := args[arg]
 		if !ok || v == nil {
 			continue
 		}
+		given = append(given, arg)
 		n, ok := asInt(v)
 		if !ok || n < 0 || n > MaxPageSize {
-			m.err = &gqlerror.Error{
-				Message:    fmt.Sprintf("%s.%s: %s must be between 0 and %d", f.Alias, name, name, MaxPageSize),
-				Extensions: map[string]any{"code": string(fault.CodeValidation), "field": name},
-			}
+			m.err = invalid(arg, fmt.Sprintf("%s.%s: %s must be between 0 and %d", name, arg, arg, MaxPageSize))
 			return 0
 		}
 		size = max(size, int(n))
 	}
-	if size < 0 {
-		m.err = &gqlerror.Error{
-			Message:    fmt.Sprintf("%s: give first or last (at most %d) to page through a connection", f.Alias, MaxPageSize),
-			Extensions: map[string]any{"code": string(fault.CodeValidation), "field": "first"},
-		}
+	switch {
+	case len(given) == 0:
+		m.err = invalid("first", fmt.Sprintf("%s: give first or last (at most %d) to page through a connection", name, MaxPageSize))
+		return 0
+	case len(given) == 2:
+		m.err = invalid("last", fmt.Sprintf("%s: give first or last, not both; page forward with first and after, backward with last and before", name))
 		return 0
 	}
+	for _, arg := range []string{"after", "before"} {
+		v, ok := args[arg]
+		if !ok || v == nil {
+			continue
+		}
+		var c entgql.Cursor[string]
+		if err := c.UnmarshalGQL(v); err != nil {
+			m.err = invalid(arg, fmt.Sprintf("%s.%s: the cursor is not one this server gave out; pass a pageInfo.endCursor or startCursor back as it came", name, arg))
+			return 0
+		}
+	}
 	return max(size, 1)
+}
+
+func invalid(field, message string) *gqlerror.Error {
+	return &gqlerror.Error{Message: message, Extensions: map[string]any{"code": string(fault.CodeValidation), "field": field}}
+}
+
+// weight is what resolving a field costs by itself, as its definition
+// declares with @cost(weight:) in the schema; 1 (a column read) otherwise.
+func weight(def *ast.FieldDefinition) int {
+	if def == nil {
+		return 1
+	}
+	d := def.Directives.ForName(costDirective)
+	if d == nil {
+		return 1
+	}
+	if a := d.Arguments.ForName("weight"); a != nil && a.Value != nil {
+		if n, err := strconv.Atoi(a.Value.Raw); err == nil && n >= 0 {
+			return n
+		}
+	}
+	return 1
+}
+
+// costDirective declares a field's weight in the schema (schema.graphqls).
+const costDirective = "cost"
+
+// saturated is where the cost arithmetic stops growing: far above any
+// limit, far below overflow.
+const saturated = 1 << 40
+
+func satAdd(a, b int) int { return min(a+b, saturated) }
+
+func satMul(a, b int) int {
+	if a != 0 && b > saturated/a {
+		return saturated
+	}
+	return min(a*b, saturated)
 }
 
 func asInt(v any) (int64, bool) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -61,7 +62,7 @@ func (h *Handler) Shutdown() { h.ws.Shutdown() }
 // NewHandler serves the GraphQL API over HTTP POST (JSON, or multipart for
 // uploads), GET (queries only) and graphql-transport-ws websockets.
 func NewHandler(r *Resolver, opts HandlerOptions) *Handler {
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Directives: DirectiveRoot{
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Schema: servedSchema(), Directives: DirectiveRoot{
 		Multiline: func(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
 			return next(scalar.WithMultiline(ctx))
 		},
@@ -103,11 +104,12 @@ func NewHandler(r *Resolver, opts HandlerOptions) *Handler {
 	})
 	srv.AddTransport(wst)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
+	srv.AddTransport(getQuery{})
 	srv.AddTransport(postJSON{})
 	// Statement uploads (importStatement, previewStatement).
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadSize, MaxMemory: 8 << 20})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	cache := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(cache)
 	limits := opts.Limits
 	if limits == (Limits{}) {
 		limits = DefaultLimits()
@@ -120,11 +122,34 @@ func NewHandler(r *Resolver, opts HandlerOptions) *Handler {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	// After the persisted query extension, which may fill in the query.
+	srv.Use(overlapCheck{limits: limits, cache: cache})
 	if opts.Idempotency != nil {
 		srv.Use(idempotent{store: opts.Idempotency})
 	}
 	srv.SetErrorPresenter(PresentError)
 	return &Handler{Handler: httpPolicy(withIdempotencyKey(srv)), ws: wst}
+}
+
+// hiddenDirectives steer code generation (gqlgen's @goField and @goModel)
+// or the operation guard (@cost); no query may use them, so clients are not
+// told about them.
+var hiddenDirectives = []string{"goField", "goModel", "cost"}
+
+// servedSchema is the schema as clients see it through validation and
+// introspection: the generated one without hiddenDirectives. Fields keep
+// the directives applied to them, which the guard reads and introspection
+// never shows.
+func servedSchema() *ast.Schema {
+	full := NewExecutableSchema(Config{}).Schema()
+	s := *full
+	s.Directives = make(map[string]*ast.DirectiveDefinition, len(full.Directives))
+	for name, d := range full.Directives {
+		if !slices.Contains(hiddenDirectives, name) {
+			s.Directives[name] = d
+		}
+	}
+	return &s
 }
 
 // websocketViewer authenticates a websocket in connection_init: a "token"

@@ -2,10 +2,13 @@ package graph
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/tally-invoicing/tally/internal/fault"
 	"github.com/tally-invoicing/tally/internal/ratelimit"
@@ -47,14 +50,90 @@ func httpPolicy(next http.Handler) http.Handler {
 			return
 		}
 		if r.ContentLength > limit {
-			refuse(w, http.StatusRequestEntityTooLarge, CodeQueryLimit, fmt.Sprintf("request body is %d bytes, over the limit of %d", r.ContentLength, limit),
-				map[string]any{"limit": "body size", "max": limit, "actual": r.ContentLength})
+			refuseBodySize(w, limit, r.ContentLength)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		next.ServeHTTP(w, r)
+		// A body without a Content-Length (chunked) is cut off at the
+		// limit while it is read, whoever reads it; the answer is then the
+		// same 413, whatever the reader would have said.
+		lw := &bodyLimitWriter{ResponseWriter: w, limit: limit}
+		r.Body = &cappedBody{ReadCloser: http.MaxBytesReader(w, r.Body, limit), hit: &lw.hit}
+		next.ServeHTTP(lw, r)
 	})
 }
+
+// refuseBodySize answers 413 QUERY_LIMIT for a body over limit; actual is
+// its size when known (a Content-Length), else 0 and not reported.
+func refuseBodySize(w http.ResponseWriter, limit, actual int64) {
+	ext := map[string]any{"limit": "body size", "max": limit}
+	msg := fmt.Sprintf("request body is over the limit of %d bytes", limit)
+	if actual > 0 {
+		ext["actual"] = actual
+		msg = fmt.Sprintf("request body is %d bytes, over the limit of %d", actual, limit)
+	}
+	refuse(w, http.StatusRequestEntityTooLarge, CodeQueryLimit, msg, ext)
+}
+
+// cappedBody notes when reading failed at the size limit
+// (*http.MaxBytesError), so that bodyLimitWriter can answer for it.
+type cappedBody struct {
+	io.ReadCloser
+	hit *atomic.Bool
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		b.hit.Store(true)
+	}
+	return n, err
+}
+
+// bodyLimitWriter replaces the answer to a request whose body was cut off
+// at the limit by 413 QUERY_LIMIT (limit "body size"), so that every
+// transport, gqlgen's multipart one included, answers it alike.
+type bodyLimitWriter struct {
+	http.ResponseWriter
+	limit   int64
+	hit     atomic.Bool
+	started bool
+	refused bool
+}
+
+func (w *bodyLimitWriter) start() {
+	if w.started {
+		return
+	}
+	w.started = true
+	if w.hit.Load() {
+		w.refused = true
+		refuseBodySize(w.ResponseWriter, w.limit, 0)
+	}
+}
+
+func (w *bodyLimitWriter) WriteHeader(code int) {
+	if w.start(); !w.refused {
+		w.ResponseWriter.WriteHeader(code)
+	}
+}
+
+func (w *bodyLimitWriter) Write(p []byte) (int, error) {
+	if w.start(); w.refused {
+		return len(p), nil
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *bodyLimitWriter) Header() http.Header {
+	if w.hit.Load() && !w.started {
+		// Headers set for the answer being replaced are not sent.
+		return http.Header{}
+	}
+	return w.ResponseWriter.Header()
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *bodyLimitWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // WriteRateLimited answers a request a rate limit refused before any
 // GraphQL work: 429, Retry-After, and a GraphQL error like every other,

@@ -31,6 +31,11 @@ func (r *invoiceResolver) PaymentMethods(ctx context.Context, obj *ent.Invoice) 
 
 // PreviewHTML is the resolver for the previewHTML field.
 func (r *invoiceResolver) PreviewHTML(ctx context.Context, obj *ent.Invoice) (string, error) {
+	end, err := r.Renders.Begin(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer end()
 	snap, err := document.Load(ctx, obj, r.BaseURL)
 	if err != nil {
 		return "", err

@@ -45,7 +45,7 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf("could not read request body: %v", err)}))
+		writeRequestError(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf("could not read request body: %v", err)}))
 		return
 	}
 	var params graphql.RawParams
@@ -56,7 +56,7 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 		// The error presenter turns this into a VALIDATION error that says
 		// what a request looks like; the body is not quoted (it may hold a
 		// password).
-		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf("json request body could not be decoded: %v", err)}))
+		writeRequestError(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf("json request body could not be decoded: %v", err)}))
 		return
 	}
 	params.Headers = r.Header
@@ -65,7 +65,7 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	oc, errs := exec.CreateOperationContext(ctx, &params)
 	if errs != nil {
 		w.WriteHeader(statusForErrors(errs, contentType))
-		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs))
+		writeRequestError(w, exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs))
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)
@@ -106,6 +106,21 @@ func statusForErrors(errs gqlerror.List, contentType string) int {
 		return http.StatusBadRequest
 	}
 	return http.StatusUnprocessableEntity
+}
+
+// writeRequestError writes the answer to a request that failed before it
+// ran (it could not be read, parsed or validated): errors and no data
+// entry, as the GraphQL spec asks, since nothing was executed.
+func writeRequestError(w http.ResponseWriter, resp *graphql.Response) {
+	body, err := json.Marshal(struct {
+		Errors     gqlerror.List  `json:"errors"`
+		Extensions map[string]any `json:"extensions,omitempty"`
+	}{resp.Errors, resp.Extensions})
+	if err != nil {
+		body = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	_, _ = w.Write(body)
 }
 
 // writeResponse writes resp as encoding/json would (the same members in the

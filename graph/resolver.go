@@ -31,4 +31,6 @@ type Resolver struct {
 	// (Infini's own hosts in production); nil allows any https URL and the
 	// local sandbox (development).
 	InfiniBaseURLs []string
+	// Renders bounds document renders per credential; nil bounds none.
+	Renders *Renders
 }

@@ -149,6 +149,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		CheckoutService: a.checkout,
 		CollectService:  a.collect,
 		Events:          a.events,
+		Renders:         graph.NewRenders(graph.DefaultRenderOptions()),
 	}
 	resolver.InfiniBaseURLs = ccfg.InfiniBaseURLs
 	base, _ := url.Parse(cfg.BaseURL)

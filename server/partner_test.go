@@ -351,7 +351,8 @@ func TestOperationLimits(t *testing.T) {
 		roots := func(n int) string {
 			return "{ " + fields(n, func(int) string { return "viewer { merchant { name } }" }) + " }"
 		}
-		// nest: a query 2 + 4*levels deep, as the guard counts fields.
+		// nest: a query 4 + 4*levels deep (customers, edges, node, then
+		// invoices, edges, node, customer per level, then id).
 		nest := func(levels int) string {
 			q := "id"
 			for range levels {
@@ -365,7 +366,7 @@ func TestOperationLimits(t *testing.T) {
 			max, actual int // actual 0: not reported
 		}{
 			{"tokens", aliases(1000), "tokens", 5000, 0},
-			{"depth", nest(3), "depth", 12, 14},
+			{"depth", nest(3), "depth", 12, 16},
 			{"aliases", aliases(51), "aliases", 50, 51},
 			{"root fields", roots(21), "root fields", 20, 21},
 			{"complexity", `{ customers(first: 100) { edges { node { invoices(first: 100) { edges { node { items { name } } } } } } } }`, "complexity", 25000, 0},
@@ -386,7 +387,7 @@ func TestOperationLimits(t *testing.T) {
 		t.Run("at the limits", func(t *testing.T) {
 			c.do(aliases(50), nil, nil)
 			c.do(roots(20), nil, nil)
-			c.do(nest(2), nil, nil) // depth 10; one more level is 14
+			c.do(nest(2), nil, nil) // depth 12; one more level is 16
 			c.do(`{ customers(first: 100) { edges { node { invoices(first: 10) { edges { node { items { name } } } } } } } }`, nil, nil)
 		})
 		t.Run("page size", func(t *testing.T) {

@@ -45,6 +45,7 @@ func (APIKey) Edges() []ent.Edge {
 	}
 }
 
+// No API key list takes orderBy, so the API has no APIKeyOrder type.
 func (APIKey) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Type("APIKey")}
+	return []schema.Annotation{entgql.Type("APIKey"), entgql.Skip(entgql.SkipOrderField)}
 }

@@ -63,6 +63,8 @@ func (Email) Indexes() []ent.Index {
 	}
 }
 
+// The emails connection takes no orderBy (it is newest first), so the API
+// has no EmailOrder type; the Go ordering it uses stays.
 func (Email) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.RelayConnection()}
+	return []schema.Annotation{entgql.RelayConnection(), entgql.Skip(entgql.SkipOrderField)}
 }

@@ -6,6 +6,7 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 
@@ -20,6 +21,11 @@ type Merchant struct{ ent.Schema }
 
 func (Merchant) Mixin() []ent.Mixin {
 	return []ent.Mixin{withID("mer"), timeMixin{}}
+}
+
+// There is no list of merchants, so the API has no MerchantOrder type.
+func (Merchant) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipOrderField)}
 }
 
 func (Merchant) Fields() []ent.Field {

@@ -190,7 +190,8 @@ func (CryptoWallet) Indexes() []ent.Index {
 }
 
 func (CryptoWallet) Annotations() []schema.Annotation {
-	return []schema.Annotation{entgql.Skip(entgql.SkipWhereInput)}
+	// No wallet list takes orderBy: no CryptoWalletOrder type in the API.
+	return []schema.Annotation{entgql.Skip(entgql.SkipWhereInput | entgql.SkipOrderField)}
 }
 
 // Collection is money received: from a checkout, a bank statement line, a

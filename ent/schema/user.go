@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 
@@ -14,6 +15,11 @@ type User struct{ ent.Schema }
 
 func (User) Mixin() []ent.Mixin {
 	return []ent.Mixin{withID("usr"), timeMixin{}, tenantMixin{}}
+}
+
+// There is no list of users, so the API has no UserOrder type.
+func (User) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.Skip(entgql.SkipOrderField)}
 }
 
 func (User) Fields() []ent.Field {
