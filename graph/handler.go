@@ -100,7 +100,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *Handler {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(postJSON{})
 	// Statement uploads (importStatement, previewStatement).
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadSize, MaxMemory: 8 << 20})
+	srv.AddTransport(multipartUpload{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	limits := opts.Limits
 	if limits == (Limits{}) {
