@@ -61,7 +61,9 @@ func (multipartUpload) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		return
 	}
 	if err := jsonDecode(part, &params); err != nil {
-		bad(`the "operations" part is not a JSON GraphQL request`)
+		if !tooLarge(w, err) {
+			bad(`the "operations" part is not a JSON GraphQL request`)
+		}
 		return
 	}
 	part, err = mr.NextPart()
