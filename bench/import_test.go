@@ -156,7 +156,7 @@ func TestStatementImport(t *testing.T) {
 	size := csv.Len()
 
 	begin := time.Now()
-	res, err := svc.Import(vctx, "bench.csv", collect.CSV, &csv, mapping)
+	res, err := svc.Import(vctx, "bench.csv", collect.CSV, bytes.NewReader(csv.Bytes()), mapping)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,7 +107,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *Handler {
 	srv.AddTransport(getQuery{})
 	srv.AddTransport(postJSON{})
 	// Statement uploads (importStatement, previewStatement).
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadSize, MaxMemory: 8 << 20})
+	srv.AddTransport(multipartUpload{})
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
 	limits := opts.Limits

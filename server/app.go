@@ -226,7 +226,7 @@ func (a *app) routes(api http.Handler) http.Handler {
 		mux.HandleFunc("GET /graphiql", http.NotFound)
 	}
 	mux.Handle("/", withPolicy(dashboardPolicy, spa()))
-	return logRequests(securityHeaders(a.cfg.production(), mux))
+	return logRequests(securityHeaders(a.cfg.production(), withBodyDeadlines(a.cfg.bodyTimeouts(), mux)))
 }
 
 // healthz answers 200 once the database is reachable (it was migrated before

@@ -47,6 +47,16 @@ type config struct {
 	// limits replaces ratelimit.Defaults when set (tests use small or
 	// generous rules); RateLimits=off still turns every limit off.
 	limits *ratelimit.Rules
+	// bodies replaces defaultBodyTimeouts when set (tests use short ones).
+	bodies *bodyTimeouts
+}
+
+// bodyTimeouts are the read deadlines for request bodies.
+func (c config) bodyTimeouts() bodyTimeouts {
+	if c.bodies != nil {
+		return *c.bodies
+	}
+	return defaultBodyTimeouts()
 }
 
 // rateRules are the limits to enforce: none with --rate-limits=off, else

@@ -50,6 +50,8 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("TALLY_ADDR (--addr) %s: %w", cfg.Addr, err)
 	}
+	// No ReadTimeout: it would also end websockets and long uploads. Bodies
+	// get per-request deadlines instead (withBodyDeadlines).
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,

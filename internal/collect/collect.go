@@ -40,6 +40,10 @@ const (
 
 // Service records collections and allocates them.
 type Service struct {
+	// Imports admits statement imports; NewService sets one that admits
+	// DefaultMaxImports.
+	Imports *ImportGate
+
 	client   *ent.Client
 	invoices *invoice.Service
 	rowLocks bool
@@ -48,7 +52,7 @@ type Service struct {
 
 // NewService returns a Service; dia is the database dialect.
 func NewService(client *ent.Client, dia string, invoices *invoice.Service) *Service {
-	return &Service{client: client, invoices: invoices, rowLocks: dia == dialect.Postgres, now: func() time.Time { return time.Now().UTC() }}
+	return &Service{Imports: NewImportGate(DefaultMaxImports), client: client, invoices: invoices, rowLocks: dia == dialect.Postgres, now: func() time.Time { return time.Now().UTC() }}
 }
 
 // Input is money received, as entered or read from a statement.

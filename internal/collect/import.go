@@ -30,60 +30,83 @@ type ImportResult struct {
 	Lines, Created, AlreadyImported, Matched, Partial, Unmatched int
 }
 
+// importBatch is how many statement lines are matched and stored at a
+// time: one batch is all of a statement an import holds in memory.
+const importBatch = 1000
+
 // Import reads a bank statement and records every incoming payment on it
 // as a collection, matched like any other. A malformed file is refused as a
 // whole before anything is stored; payments imported before (same external
 // id) are skipped, so importing a statement twice creates nothing new. The
 // CSV mapping is saved for the merchant's next import.
-func (s *Service) Import(ctx context.Context, name string, format Format, r io.Reader, m *statement.Mapping) (*ImportResult, error) {
+//
+// The file is read a few times over, one batch of lines at a time (see
+// statement.OpenCSV), so src should be a temporary file for a large upload.
+// A merchant runs one import at a time, and the process a few (see
+// ImportGate).
+func (s *Service) Import(ctx context.Context, name string, format Format, src io.ReadSeeker, m *statement.Mapping) (*ImportResult, error) {
 	if err := merchantOnly(ctx); err != nil {
 		return nil, err
 	}
 	v := tenant.FromContext(ctx)
-	var lines []statement.Line
-	var err error
+	var open func() (*statement.File, error)
 	switch format {
 	case CSV:
 		if m == nil {
 			return nil, fault.Invalid("mapping", "a CSV statement needs its column mapping; previewStatement suggests one")
 		}
-		lines, err = statement.ParseCSV(r, *m)
+		open = func() (*statement.File, error) { return statement.OpenCSV(src, *m) }
 	case CAMT053:
-		lines, err = statement.ParseCAMT053(r)
+		open = func() (*statement.File, error) { return statement.OpenCAMT053(src) }
 	default:
 		return nil, fault.Invalidf("format", "%q is not a statement format; use CSV or CAMT053", format)
 	}
-	if err != nil {
-		return nil, asFault(err)
-	}
-	res := &ImportResult{Lines: len(lines)}
-	seen, err := s.imported(ctx, lines)
+	leave, err := s.Imports.Enter(v.MerchantID)
 	if err != nil {
 		return nil, err
 	}
+	defer leave()
+	file, err := open()
+	if err != nil {
+		return nil, asFault(err)
+	}
+	res := &ImportResult{Lines: file.Lines()}
 	err = database.InTx(ctx, s.client, func(tx *ent.Client) error {
 		ix, dues, err := s.index(ctx, tx, true)
 		if err != nil {
 			return err
 		}
-		plan, err := s.plan(ctx, tx, ix, dues, lines, seen, name)
+		paid := map[string]int64{} // by this statement so far
+		err = file.Each(importBatch, func(lines []statement.Line) error {
+			// Earlier batches are in tx, so a line repeating one of them
+			// counts as imported too.
+			seen, err := s.imported(ctx, tx, lines)
+			if err != nil {
+				return err
+			}
+			plan, err := s.plan(ctx, tx, ix, dues, paid, lines, seen, name)
+			if err != nil {
+				return err
+			}
+			res.AlreadyImported += len(lines) - len(plan.cols)
+			if err := s.apply(ctx, tx, plan); err != nil {
+				return err
+			}
+			for _, c := range plan.cols {
+				res.Created++
+				switch c.status {
+				case collection.StatusMATCHED:
+					res.Matched++
+				case collection.StatusPARTIAL:
+					res.Partial++
+				default:
+					res.Unmatched++
+				}
+			}
+			return nil
+		})
 		if err != nil {
 			return err
-		}
-		res.AlreadyImported = len(lines) - len(plan.cols)
-		if err := s.apply(ctx, tx, plan); err != nil {
-			return err
-		}
-		for _, c := range plan.cols {
-			res.Created++
-			switch c.status {
-			case collection.StatusMATCHED:
-				res.Matched++
-			case collection.StatusPARTIAL:
-				res.Partial++
-			default:
-				res.Unmatched++
-			}
 		}
 		if format == CSV {
 			return tx.Merchant.UpdateOneID(v.MerchantID).SetStatementMapping(m).Exec(ctx)
@@ -111,12 +134,11 @@ type importPlan struct {
 	owner    []int // receipts[i] belongs to cols[owner[i]]
 }
 
-// plan matches every new line in memory, tracking what each invoice still
-// owes as earlier lines pay it, so a statement is applied in a few bulk
-// statements rather than several per line.
-func (s *Service) plan(ctx context.Context, tx *ent.Client, ix *match.Index, dues map[string]openInvoice, lines []statement.Line, seen map[string]bool, name string) (*importPlan, error) {
+// plan matches a batch of new lines in memory, tracking in paid what each
+// invoice still owes as earlier lines pay it, so a batch is applied in a
+// few bulk statements rather than several per line.
+func (s *Service) plan(ctx context.Context, tx *ent.Client, ix *match.Index, dues map[string]openInvoice, paid map[string]int64, lines []statement.Line, seen map[string]bool, name string) (*importPlan, error) {
 	p := &importPlan{}
-	paid := map[string]int64{} // by this statement so far
 	for _, l := range lines {
 		if seen[l.ExternalID] {
 			continue
@@ -206,7 +228,7 @@ func (s *Service) apply(ctx context.Context, tx *ent.Client, p *importPlan) erro
 }
 
 // imported returns which of the lines' external ids were recorded before.
-func (s *Service) imported(ctx context.Context, lines []statement.Line) (map[string]bool, error) {
+func (s *Service) imported(ctx context.Context, tx *ent.Client, lines []statement.Line) (map[string]bool, error) {
 	seen := map[string]bool{}
 	const batch = 1000
 	for i := 0; i < len(lines); i += batch {
@@ -214,7 +236,7 @@ func (s *Service) imported(ctx context.Context, lines []statement.Line) (map[str
 		for _, l := range lines[i:min(i+batch, len(lines))] {
 			ids = append(ids, l.ExternalID)
 		}
-		found, err := s.client.Collection.Query().Where(collection.ExternalIDIn(ids...)).Select(collection.FieldExternalID).Strings(ctx)
+		found, err := tx.Collection.Query().Where(collection.ExternalIDIn(ids...)).Select(collection.FieldExternalID).Strings(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -30,6 +30,14 @@ func (l *Limiter) Err(retryAfter time.Duration) *Error {
 	return &Error{Limit: l.rule.Name, RetryAfter: retryAfter, fault: fault.New(fault.CodeRateLimited, msg)}
 }
 
+// NewError refuses work for a reason other than a Limiter, such as a
+// server with no room for one more of it now: message says why, and the
+// retry hint is added to it.
+func NewError(limit, message string, retryAfter time.Duration) *Error {
+	msg := fmt.Sprintf("%s; try again in %d s", message, Seconds(retryAfter))
+	return &Error{Limit: limit, RetryAfter: retryAfter, fault: fault.New(fault.CodeRateLimited, msg)}
+}
+
 func (e *Error) Error() string { return e.fault.Message }
 
 // Unwrap makes the error a fault.Error with code RATE_LIMITED.

@@ -115,20 +115,73 @@ var messageID = regexp.MustCompile(`[a-z]{4}\.[0-9]{3}\.[0-9]{3}\.[0-9]{2}`)
 func ParseCAMT053(r io.Reader) ([]Line, error) { return parseCAMT053(r, MaxFileSize) }
 
 func parseCAMT053(r io.Reader, maxSize int64) ([]Line, error) {
+	src, err := seekable(r, maxSize)
+	if err != nil {
+		return nil, err
+	}
+	f, err := openCAMT053(src, maxSize)
+	if err != nil {
+		return nil, err
+	}
+	return f.all()
+}
+
+// OpenCAMT053 reads a camt.053 statement as ParseCAMT053 does and returns
+// it once every entry is known to be good; File.Each then reads its lines
+// again from src. Whether a bank reference names one line only is known
+// at the end of the file, so the lines are read in a second pass rather
+// than kept.
+func OpenCAMT053(src io.ReadSeeker) (*File, error) { return openCAMT053(src, MaxFileSize) }
+
+func openCAMT053(src io.ReadSeeker, maxSize int64) (*File, error) {
+	if err := checkSize(src, maxSize); err != nil {
+		return nil, err
+	}
+	refs := map[digest]int{}
+	p, err := readCAMT053(src, maxSize, func(l *camtLine) error {
+		if l.bankRef != "" {
+			refs[digestOf(l.bankRef)]++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	f := &File{lines: p.lines}
+	f.scan = func(emit func(Line) error) error {
+		if err := rewind(src, 0); err != nil {
+			return err
+		}
+		hashes := hashIDs{}
+		_, err := readCAMT053(src, maxSize, func(l *camtLine) error {
+			l.ExternalID = l.bankRef
+			if l.bankRef == "" || refs[digestOf(l.bankRef)] != 1 {
+				l.ExternalID = hashes.next(l.content)
+			}
+			return emit(l.Line)
+		})
+		return err
+	}
+	return f, nil
+}
+
+// readCAMT053 reads a statement through, calling add with every good line
+// while the file has no errors.
+func readCAMT053(r io.Reader, maxSize int64, add func(*camtLine) error) (*camtParser, error) {
 	br := bufio.NewReader(&limitReader{r: r, n: maxSize})
 	if err := sniffXML(br); err != nil {
 		return nil, err
 	}
 	d := xml.NewDecoder(br)
 	d.CharsetReader = charsetReader
-	p := camtParser{c: collector{entry: true}}
+	p := &camtParser{c: collector{entry: true}, emit: add}
 	if err := p.read(d); err != nil {
 		return nil, err
 	}
 	if len(p.c.errs) > 0 {
 		return nil, p.c.err()
 	}
-	return p.finish(), nil
+	return p, nil
 }
 
 // limitReader fails with ErrTooLarge past n bytes, so a huge upload is
@@ -187,7 +240,8 @@ type camtParser struct {
 	count   int // lines read, for MaxLines
 
 	stmtID, account string
-	lines           []camtLine
+	lines           int // good lines read
+	emit            func(*camtLine) error
 }
 
 // camtLine is a line before ids are settled, with what identifies it.
@@ -369,8 +423,7 @@ func (p *camtParser) entry(e *camtEntry) error {
 		}
 		l.BookedAt = booked
 		l.bankRef = firstNonEmpty(entryRef, tx.Refs.AcctSvcrRef, tx.Refs.UETR)
-		p.add(l)
-		return nil
+		return p.add(l)
 	}
 	for i := range txs {
 		tx := &txs[i]
@@ -395,18 +448,25 @@ func (p *camtParser) entry(e *camtEntry) error {
 		if l.bankRef == "" && entryRef != "" {
 			l.bankRef = entryRef + "/" + strconv.Itoa(i+1)
 		}
-		p.add(l)
+		if err := p.add(l); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-func (p *camtParser) add(l camtLine) {
+// add passes on a good line while the file has no errors.
+func (p *camtParser) add(l camtLine) error {
 	if len(l.bankRef) > MaxExternalIDLength {
 		p.c.add(l.No, "external id", "the bank's reference is %d characters long; at most %d are allowed", len(l.bankRef), MaxExternalIDLength)
-		return
+		return nil
 	}
 	l.content = identity(&l.Line, p.account, l.endToEnd)
-	p.lines = append(p.lines, l)
+	p.lines++
+	if len(p.c.errs) > 0 {
+		return nil
+	}
+	return p.emit(&l)
 }
 
 // date is the booking date, else the value date.
@@ -497,28 +557,6 @@ func (p *camtParser) line(no int, field string, amt *camtAmount, e *camtEntry, t
 		l.endToEnd = e2e
 	}
 	return l, true
-}
-
-// finish settles external ids: a bank reference if it names one line
-// only, a content hash otherwise.
-func (p *camtParser) finish() []Line {
-	refs := map[string]int{}
-	for _, l := range p.lines {
-		if l.bankRef != "" {
-			refs[l.bankRef]++
-		}
-	}
-	hashes := hashIDs{}
-	out := make([]Line, len(p.lines))
-	for i, l := range p.lines {
-		if l.bankRef != "" && refs[l.bankRef] == 1 {
-			l.ExternalID = l.bankRef
-		} else {
-			l.ExternalID = hashes.next(l.content)
-		}
-		out[i] = l.Line
-	}
-	return out
 }
 
 func firstNonEmpty(s ...string) string {

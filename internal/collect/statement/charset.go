@@ -2,6 +2,7 @@ package statement
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -111,6 +112,120 @@ func (d *byteDecoder) Read(p []byte) (int, error) {
 		out := make([]byte, 0, 2*n)
 		for _, c := range d.in[:n] {
 			out = utf8.AppendRune(out, d.table[c])
+		}
+		d.pending = out
+	}
+	n := copy(p, d.pending)
+	d.pending = d.pending[n:]
+	return n, nil
+}
+
+// textEncoding is how a CSV file is encoded, as decodeText would decide.
+type textEncoding int
+
+const (
+	encUTF8 textEncoding = iota
+	encWindows1252
+	encUTF16LE
+	encUTF16BE
+)
+
+// sniffText decides a file's encoding the way decodeText does, reading src
+// from its start to its end in small pieces. start is where the text
+// begins, after a byte order mark.
+func sniffText(src io.Reader) (enc textEncoding, start int64, err error) {
+	buf := make([]byte, 64<<10)
+	n, err := io.ReadFull(src, buf[:3])
+	head := buf[:n]
+	switch {
+	case bytes.HasPrefix(head, bomUTF16LE):
+		return encUTF16LE, 2, nil
+	case bytes.HasPrefix(head, bomUTF16BE):
+		return encUTF16BE, 2, nil
+	case bytes.HasPrefix(head, bomUTF8):
+		start, n = 3, 0
+	}
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return 0, 0, fmt.Errorf("read statement: %w", err)
+	}
+	// Check UTF-8 a piece at a time, carrying a character cut at the end
+	// of one piece over to the next.
+	for {
+		m, rerr := src.Read(buf[n:])
+		n += m
+		cut := n
+		if rerr == nil {
+			for i := n - 1; i >= max(0, n-utf8.UTFMax+1); i-- {
+				if utf8.RuneStart(buf[i]) {
+					if !utf8.FullRune(buf[i:n]) {
+						cut = i
+					}
+					break
+				}
+			}
+		}
+		if !utf8.Valid(buf[:cut]) {
+			return encWindows1252, start, nil
+		}
+		n = copy(buf, buf[cut:n])
+		if errors.Is(rerr, io.EOF) {
+			return encUTF8, start, nil
+		}
+		if rerr != nil {
+			return 0, 0, fmt.Errorf("read statement: %w", rerr)
+		}
+	}
+}
+
+// decoder turns src, positioned where the text starts, into UTF-8.
+func (e textEncoding) decoder(src io.Reader) io.Reader {
+	switch e {
+	case encWindows1252:
+		return &byteDecoder{src: src, table: &cp1252}
+	case encUTF16LE, encUTF16BE:
+		return &utf16Decoder{src: src, bigEndian: e == encUTF16BE}
+	}
+	return src
+}
+
+// utf16Decoder is decodeUTF16 as a stream: a trailing odd byte is dropped
+// and an unpaired surrogate becomes U+FFFD, as utf16.Decode does.
+type utf16Decoder struct {
+	src       io.Reader
+	bigEndian bool
+	in        [4096]byte
+	have      int      // bytes of in not yet decoded
+	units     []uint16 // a high surrogate waiting for its pair
+	pending   []byte
+	err       error
+}
+
+func (d *utf16Decoder) Read(p []byte) (int, error) {
+	for len(d.pending) == 0 {
+		if d.err != nil {
+			return 0, d.err
+		}
+		n, err := d.src.Read(d.in[d.have:])
+		d.have += n
+		d.err = err
+		pairs := d.have / 2
+		units := d.units
+		for i := range pairs {
+			if d.bigEndian {
+				units = append(units, uint16(d.in[2*i])<<8|uint16(d.in[2*i+1]))
+			} else {
+				units = append(units, uint16(d.in[2*i+1])<<8|uint16(d.in[2*i]))
+			}
+		}
+		d.have = copy(d.in[:], d.in[2*pairs:d.have])
+		d.units = nil
+		if k := len(units); k > 0 && d.err == nil && utf16.IsSurrogate(rune(units[k-1])) && units[k-1] < 0xDC00 {
+			d.units = []uint16{units[k-1]}
+			units = units[:k-1]
+		}
+		out := make([]byte, 0, 3*len(units))
+		for _, r := range utf16.Decode(units) {
+			out = utf8.AppendRune(out, r)
 		}
 		d.pending = out
 	}

@@ -1,6 +1,7 @@
 package statement
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -67,7 +68,28 @@ const (
 // decimals than its currency allows, and a known currency; otherwise the
 // whole file is rejected with a *Errors.
 func ParseCSV(r io.Reader, m Mapping) ([]Line, error) {
-	data, err := readAll(r)
+	src, err := seekable(r, MaxFileSize)
+	if err != nil {
+		return nil, err
+	}
+	f, err := OpenCSV(src, m)
+	if err != nil {
+		return nil, err
+	}
+	return f.all()
+}
+
+// OpenCSV reads a CSV export as ParseCSV does, streaming, and returns it
+// once every row is known to be good; File.Each then reads its lines again
+// from src. A file is read a few times over (its encoding, the decimal
+// separator and date order its rows vote for, the rows themselves), each
+// time holding one row at a time, so src should be a file rather than
+// memory when it is large.
+func OpenCSV(src io.ReadSeeker, m Mapping) (*File, error) {
+	if err := checkSize(src, MaxFileSize); err != nil {
+		return nil, err
+	}
+	enc, start, err := sniffText(src)
 	if err != nil {
 		return nil, err
 	}
@@ -76,55 +98,191 @@ func ParseCSV(r io.Reader, m Mapping) ([]Line, error) {
 	if len(c.errs) > 0 {
 		return nil, c.err()
 	}
-	records, more, err := readRecords(decodeText(data), MaxLines+headerSearchRows+1)
+	in := csvInput{src: src, enc: enc, start: start}
+	if in.comma, err = in.delimiter(); err != nil {
+		return nil, err
+	}
+
+	// First pass: the header, and the votes for the decimal separator and
+	// the order of slash dates.
+	p := csvParser{m: m, c: &c}
+	var (
+		first   []record // the rows the header is searched among
+		settled bool
+		h       int
+		rows    int
+		v       votes
+	)
+	row := func(rec record) {
+		if blank(rec.cells) {
+			return
+		}
+		rows++
+		v.add(&p, rec)
+	}
+	settle := func() {
+		settled = true
+		h, p.cols = findHeader(first, m, &c)
+		if h+1 < len(first) {
+			for _, rec := range first[h+1:] {
+				row(rec)
+			}
+		}
+		first = nil
+	}
+	more := false
+	err = in.records(func(n int, rec record) error {
+		if n == MaxLines+headerSearchRows+1 {
+			more = true
+			return errStop
+		}
+		if settled {
+			row(rec)
+			return nil
+		}
+		first = append(first, rec)
+		if len(first) == headerSearchRows {
+			settle()
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
 	if more {
 		return nil, tooManyLines()
 	}
-	h, cols := findHeader(records, m, &c)
+	if !settled {
+		settle()
+	}
 	if len(c.errs) > 0 {
 		return nil, c.err()
 	}
-	var rows []record
-	for _, rec := range records[h+1:] {
-		if !blank(rec.cells) {
-			rows = append(rows, rec)
-		}
-	}
-	if len(rows) > MaxLines {
+	if rows > MaxLines {
 		return nil, tooManyLines()
 	}
-
-	p := csvParser{m: m, cols: cols, c: &c, ids: map[string]int{}}
-	p.decideSeparator(rows)
-	if !p.decideDateOrder(rows) {
+	p.decideSeparator(&v)
+	if !p.decideDateOrder(&v) {
 		return nil, c.err()
 	}
-	var lines []Line
-	var explicit []string
-	for _, row := range rows {
-		if c.full {
-			break
-		}
-		if l, id, ok := p.row(row); ok {
-			lines = append(lines, l)
-			explicit = append(explicit, id)
-		}
+
+	// Second pass: every row, for its errors; the lines are read in a third,
+	// once the file is known to be good.
+	if err := in.rows(h, &p, nil); err != nil {
+		return nil, err
 	}
 	if len(c.errs) > 0 {
 		return nil, c.err()
 	}
-	hashes := hashIDs{}
-	for i := range lines {
-		if explicit[i] != "" {
-			lines[i].ExternalID = explicit[i]
-		} else {
-			lines[i].ExternalID = hashes.next(identity(&lines[i]))
+	f := &File{scan: func(emit func(Line) error) error {
+		p.c = &collector{}
+		return in.rows(h, &p, emit)
+	}}
+	f.lines = p.lines
+	return f, nil
+}
+
+// csvInput is a CSV file to read from its start, decoded to UTF-8.
+type csvInput struct {
+	src   io.ReadSeeker
+	enc   textEncoding
+	start int64
+	comma rune
+}
+
+func (in *csvInput) text() (io.Reader, error) {
+	if err := rewind(in.src, in.start); err != nil {
+		return nil, err
+	}
+	return in.enc.decoder(in.src), nil
+}
+
+// delimiter runs detectDelimiter on the first lines of the file.
+func (in *csvInput) delimiter() (rune, error) {
+	r, err := in.text()
+	if err != nil {
+		return 0, err
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	var lines []string
+	for len(lines) < headerSearchRows {
+		line, err := br.ReadString('\n')
+		if line != "" && strings.TrimSpace(line) != "" {
+			lines = append(lines, line)
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return 0, fmt.Errorf("read statement: %w", err)
 		}
 	}
-	return lines, nil
+	return delimiterOf(lines), nil
+}
+
+// records calls fn with each record of the file and its index; fn may end
+// the reading early with errStop.
+func (in *csvInput) records(fn func(n int, rec record) error) error {
+	r, err := in.text()
+	if err != nil {
+		return err
+	}
+	cr := csv.NewReader(bufio.NewReaderSize(r, 64<<10))
+	cr.Comma = in.comma
+	cr.FieldsPerRecord = -1
+	// Strict quotes: a lenient reader would swallow the rows after a stray
+	// quote into one cell, and those payments would vanish without a word.
+	cr.LazyQuotes = false
+	for n := 0; ; n++ {
+		cells, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return &Errors{{Line: pe.StartLine, Reason: quoteReason(pe)}}
+			}
+			return fmt.Errorf("read csv: %w", err)
+		}
+		line, _ := cr.FieldPos(0)
+		if err := fn(n, record{line: line, cells: cells}); err != nil {
+			if errors.Is(err, errStop) {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+// rows reads the data rows below the header at index h. With emit nil it
+// only collects their errors; otherwise it passes on each good line with
+// its external id settled.
+func (in *csvInput) rows(h int, p *csvParser, emit func(Line) error) error {
+	p.ids = map[digest]int{}
+	p.lines = 0
+	hashes := hashIDs{}
+	return in.records(func(n int, rec record) error {
+		if n <= h || blank(rec.cells) {
+			return nil
+		}
+		if p.c.full {
+			return errStop
+		}
+		l, id, ok := p.row(rec)
+		if !ok {
+			return nil
+		}
+		p.lines++
+		if emit == nil {
+			return nil
+		}
+		l.ExternalID = id
+		if id == "" {
+			l.ExternalID = hashes.next(identity(&l))
+		}
+		return emit(l)
+	})
 }
 
 // Preview returns the header and up to 20 rows of a CSV export, read the
@@ -268,6 +426,11 @@ func detectDelimiter(text string) rune {
 			break
 		}
 	}
+	return delimiterOf(lines)
+}
+
+// delimiterOf is detectDelimiter on the first non-blank lines of a file.
+func delimiterOf(lines []string) rune {
 	best, bestFreq, bestCount := ',', 0, 0
 	for _, d := range []rune{',', ';', '\t'} {
 		freq := map[int]int{}
@@ -381,7 +544,9 @@ type csvParser struct {
 	m    Mapping
 	cols columns
 	c    *collector
-	ids  map[string]int // explicit external ids seen, by line
+	ids  map[digest]int // explicit external ids seen, by line
+
+	lines int // good lines read so far
 
 	dec       rune   // decimal separator
 	decSource string // where an auto-detected separator was proven, for hints
@@ -392,56 +557,65 @@ func (p *csvParser) amountCells(row record) []string {
 	return []string{row.cell(p.cols.amount), row.cell(p.cols.credit), row.cell(p.cols.debit)}
 }
 
+// votes is what the rows of a file say about its decimal separator and
+// the order of its slash dates, gathered one row at a time.
+type votes struct {
+	sep      map[rune]int
+	sepFirst map[rune]string // where each separator was first proven
+	order    map[byte]int
+	// The first slash date that could be either order, in case no date
+	// settles it.
+	ambiguousLine int
+	ambiguous     string
+}
+
+func (v *votes) add(p *csvParser, row record) {
+	if v.sep == nil {
+		v.sep, v.sepFirst, v.order = map[rune]int{}, map[rune]string{}, map[byte]int{}
+	}
+	for _, cell := range p.amountCells(row) {
+		if e := separatorEvidence(cell); e != 0 {
+			v.sep[e]++
+			if v.sepFirst[e] == "" {
+				v.sepFirst[e] = fmt.Sprintf("line %d: %q", row.line, cell)
+			}
+		}
+	}
+	cell := row.cell(p.cols.date)
+	if o := slashOrder(cell); o != 0 {
+		v.order[o]++
+	} else if v.ambiguousLine == 0 && slashDate.MatchString(cell) {
+		v.ambiguousLine, v.ambiguous = row.line, cell
+	}
+}
+
 // decideSeparator settles the decimal separator for the whole file.
-func (p *csvParser) decideSeparator(rows []record) {
+func (p *csvParser) decideSeparator(v *votes) {
 	if p.m.DecimalComma {
 		p.dec = ','
 		return
 	}
-	votes := map[rune]int{}
-	first := map[rune]string{}
-	for _, row := range rows {
-		for _, cell := range p.amountCells(row) {
-			if e := separatorEvidence(cell); e != 0 {
-				votes[e]++
-				if first[e] == "" {
-					first[e] = fmt.Sprintf("line %d: %q", row.line, cell)
-				}
-			}
-		}
-	}
 	p.dec = '.'
-	if votes[','] > votes['.'] {
+	if v.sep[','] > v.sep['.'] {
 		p.dec = ','
 	}
-	p.decSource = first[p.dec]
+	p.decSource = v.sepFirst[p.dec]
 }
 
 // decideDateOrder settles whether slash dates are day-first. It reports
 // false, with an error, when the file cannot tell.
-func (p *csvParser) decideDateOrder(rows []record) bool {
+func (p *csvParser) decideDateOrder(v *votes) bool {
 	if p.m.DateFormat != "" {
 		return true
 	}
-	votes := map[byte]int{}
-	ambiguous := -1
-	for i, row := range rows {
-		cell := row.cell(p.cols.date)
-		if o := slashOrder(cell); o != 0 {
-			votes[o]++
-		} else if ambiguous < 0 && slashDate.MatchString(cell) {
-			ambiguous = i
-		}
-	}
 	switch {
-	case votes['d'] > 0 || votes['m'] > 0:
+	case v.order['d'] > 0 || v.order['m'] > 0:
 		p.order = 'd'
-		if votes['m'] > votes['d'] {
+		if v.order['m'] > v.order['d'] {
 			p.order = 'm'
 		}
-	case ambiguous >= 0:
-		row := rows[ambiguous]
-		p.c.add(row.line, "date", "%q could be day first or month first, and no date in the file has a day above 12; set the date format in the mapping to 02/01/2006 (day first) or 01/02/2006 (month first)", row.cell(p.cols.date))
+	case v.ambiguousLine > 0:
+		p.c.add(v.ambiguousLine, "date", "%q could be day first or month first, and no date in the file has a day above 12; set the date format in the mapping to 02/01/2006 (day first) or 01/02/2006 (month first)", v.ambiguous)
 		return false
 	}
 	return true
@@ -493,10 +667,10 @@ func (p *csvParser) row(row record) (l Line, externalID string, ok bool) {
 	if id := row.cell(p.cols.externalID); id != "" {
 		if len(id) > MaxExternalIDLength {
 			p.c.add(row.line, "external id", "is %d characters long, at most %d are allowed; map another column or none", len(id), MaxExternalIDLength)
-		} else if prev, dup := p.ids[id]; dup {
+		} else if prev, dup := p.ids[digestOf(id)]; dup {
 			p.c.add(row.line, "external id", "%q is also on line %d; map a column that is unique for every payment, or none", id, prev)
 		} else {
-			p.ids[id] = row.line
+			p.ids[digestOf(id)] = row.line
 			externalID = id
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -162,18 +161,6 @@ func fileError(sentinel error, format string, args ...any) error {
 	return &Errors{{Reason: fmt.Sprintf(format, args...), err: sentinel}}
 }
 
-// readAll reads a whole file, refusing one over MaxFileSize.
-func readAll(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("read statement: %w", err)
-	}
-	if len(data) > MaxFileSize {
-		return nil, tooLarge()
-	}
-	return data, nil
-}
-
 func tooLarge() error {
 	return fileError(ErrTooLarge, "the file is larger than %d MB; split the statement into smaller periods", MaxFileSize>>20)
 }
@@ -222,10 +209,11 @@ func identity(l *Line, extra ...string) string {
 // hashIDs gives each line without a reference its content hash. Two lines
 // with the same content are told apart by their occurrence number, which
 // does not move when the same statement is imported again.
-type hashIDs map[string]int
+type hashIDs map[digest]int
 
 func (h hashIDs) next(content string) string {
-	h[content]++
-	sum := sha256.Sum256([]byte(content + "\x1f" + strconv.Itoa(h[content])))
+	k := digestOf(content)
+	h[k]++
+	sum := sha256.Sum256([]byte(content + "\x1f" + strconv.Itoa(h[k])))
 	return "sha256:" + hex.EncodeToString(sum[:16])
 }
