@@ -31,7 +31,7 @@ func (r *invoiceResolver) PaymentMethods(ctx context.Context, obj *ent.Invoice) 
 
 // PreviewHTML is the resolver for the previewHTML field.
 func (r *invoiceResolver) PreviewHTML(ctx context.Context, obj *ent.Invoice) (string, error) {
-	end, err := r.Renders.Begin(ctx)
+	end, err := r.Renders.Begin(ctx, renderKey(ctx))
 	if err != nil {
 		return "", err
 	}

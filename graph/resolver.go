@@ -11,6 +11,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/customer"
 	"github.com/tally-invoicing/tally/internal/event"
 	"github.com/tally-invoicing/tally/internal/invoice"
+	"github.com/tally-invoicing/tally/internal/ratelimit"
 )
 
 // Resolver is the root resolver: the one place dependencies are injected.
@@ -32,5 +33,5 @@ type Resolver struct {
 	// local sandbox (development).
 	InfiniBaseURLs []string
 	// Renders bounds document renders per credential; nil bounds none.
-	Renders *Renders
+	Renders *ratelimit.Renders
 }

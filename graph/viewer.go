@@ -45,3 +45,11 @@ func deref[T any](p *T) T {
 	}
 	return *p
 }
+
+// renderKey names who asks for a document render: the viewer's credential.
+func renderKey(ctx context.Context) string {
+	if v := tenant.FromContext(ctx); v != nil {
+		return v.MerchantID + "/" + v.Credential()
+	}
+	return ""
+}

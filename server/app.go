@@ -45,6 +45,8 @@ type app struct {
 	sandbox  *infini.Sandbox // nil in production
 	// limits are the per-process rate limits (routes builds them).
 	limits *ratelimit.Limiters
+	// renders bounds document renders (previews, PDFs) per credential.
+	renders *ratelimit.Renders
 	// idempotency replays retried mutations (Idempotency-Key).
 	idempotency *idempotency.Store
 	revocations *auth.Revocations
@@ -83,6 +85,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		// The browser starts on the first PDF; run() warms it at start-up.
 		pdf:         pdf.New(pdf.DefaultOptions()),
 		idempotency: idempotency.NewStore(db.Client),
+		renders:     ratelimit.NewRenders(ratelimit.DefaultRenderOptions(cfg.rateRules().RendersPerCredential)),
 	}
 	// Every call Tally makes (Mailgun, Infini, the sandbox's webhooks) goes
 	// through this one client and its address policy.
@@ -149,7 +152,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		CheckoutService: a.checkout,
 		CollectService:  a.collect,
 		Events:          a.events,
-		Renders:         graph.NewRenders(graph.DefaultRenderOptions()),
+		Renders:         a.renders,
 	}
 	resolver.InfiniBaseURLs = ccfg.InfiniBaseURLs
 	base, _ := url.Parse(cfg.BaseURL)

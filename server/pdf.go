@@ -10,6 +10,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/checkout"
 	"github.com/tally-invoicing/tally/internal/document"
 	"github.com/tally-invoicing/tally/internal/pdf"
+	"github.com/tally-invoicing/tally/internal/ratelimit"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
@@ -48,6 +49,22 @@ func (a *app) invoicePDF(w http.ResponseWriter, r *http.Request) {
 		a.internalError(w, r, "load invoice for PDF", err)
 		return
 	}
+	// One merchant's (or one payment link's) PDFs cannot take every
+	// render slot from the others.
+	key := "link/" + r.URL.Query().Get("token")
+	if v := tenant.FromContext(r.Context()); v != nil {
+		key = v.MerchantID + "/" + v.Credential()
+	}
+	end, err := a.renders.Begin(ctx, key)
+	var limited *ratelimit.Error
+	if errors.As(err, &limited) {
+		ratelimit.WriteText(w, limited)
+		return
+	}
+	if err != nil {
+		return // the client went away while waiting
+	}
+	defer end()
 	snap, err := document.Load(ctx, inv, a.cfg.BaseURL)
 	if err != nil {
 		a.internalError(w, r, "load invoice document", err)

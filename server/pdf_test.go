@@ -183,3 +183,38 @@ func TestPaymentLinkOpensThePayPage(t *testing.T) {
 		}
 	})
 }
+
+// PDFs count against the same per-credential render limit as previews: past
+// its burst a merchant gets 429 with Retry-After, and another merchant (or a
+// customer's payment link) still gets theirs.
+func TestInvoicePDFRendersAreLimitedPerCredential(t *testing.T) {
+	needTool(t, "chromium")
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startAppWith(t, b.URL, func(c *config) {
+			c.limits = generousRules()
+			c.limits.RendersPerCredential.Burst = 2
+			c.limits.RendersPerCredential.Rate = 0.01
+		})
+		busy := ta.signUp(t, "Busy Shop")
+		other := ta.signUp(t, "Quiet Shop")
+		id := busy.draft(busy.createCustomer("Acme Ltd", "billing@acme.example"))
+		for i := range 2 {
+			if resp, body := get(t, ta.srv.URL+"/invoices/"+id+"/pdf", busy.token); resp.StatusCode != 200 {
+				t.Fatalf("PDF %d = %d %.200s", i+1, resp.StatusCode, body)
+			}
+		}
+		resp, body := get(t, ta.srv.URL+"/invoices/"+id+"/pdf", busy.token)
+		if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+			t.Fatalf("third PDF = %d (Retry-After %q) %.200s; want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+		}
+		// The preview of the same credential is refused too: one budget.
+		e := busy.expectCode("RATE_LIMITED", "", `query($id: ID!) { node(id: $id) { ... on Invoice { previewHTML } } }`, map[string]any{"id": id})
+		if !strings.Contains(e.Message, "documents") {
+			t.Errorf("preview refusal %q does not say what was limited", e.Message)
+		}
+		oid := other.draft(other.createCustomer("Beta GmbH", "ap@beta.example"))
+		if resp, body := get(t, ta.srv.URL+"/invoices/"+oid+"/pdf", other.token); resp.StatusCode != 200 {
+			t.Fatalf("another merchant's PDF = %d %.200s", resp.StatusCode, body)
+		}
+	})
+}

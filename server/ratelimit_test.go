@@ -32,7 +32,7 @@ import (
 func generousRules() *ratelimit.Rules {
 	r := ratelimit.Defaults()
 	for _, rule := range []*ratelimit.Rule{&r.SignInPerAccount, &r.SignInPerIP, &r.SignUpPerIP,
-		&r.CheckoutPerIP, &r.WebhooksPerIP, &r.APIPerCredential, &r.APIPerIP} {
+		&r.CheckoutPerIP, &r.WebhooksPerIP, &r.APIPerCredential, &r.APIPerIP, &r.RendersPerCredential} {
 		rule.Burst = 1_000_000
 	}
 	return &r

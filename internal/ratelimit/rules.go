@@ -15,6 +15,9 @@ type Rules struct {
 	WebhooksPerIP    Rule
 	APIPerCredential Rule
 	APIPerIP         Rule
+	// RendersPerCredential bounds invoice documents rendered (previews,
+	// PDFs) per credential or payment link; see Renders.
+	RendersPerCredential Rule
 }
 
 // Defaults are the production limits, all in one place. Read each as "a
@@ -87,6 +90,15 @@ func Defaults() Rules {
 		APIPerIP: Rule{
 			Name: "API per IP (signed out)", Message: "too many requests from this address",
 			Rate: 5, Burst: 60,
+		},
+		// Rendering a document costs a template run and, for a PDF, a
+		// browser tab: far more than a column read. A dashboard previews
+		// what it opens and a partner renders a few dozen at once; a
+		// hundred at once, then ten a second, leaves the other merchants
+		// their share of the cores.
+		RendersPerCredential: Rule{
+			Name: "document renders per credential", Message: "too many invoice documents rendered with this credential",
+			Rate: 10, Burst: 100,
 		},
 	}
 }

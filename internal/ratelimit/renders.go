@@ -1,15 +1,9 @@
-package graph
+package ratelimit
 
 import (
 	"context"
 	"runtime"
 	"sync"
-	"time"
-
-	"golang.org/x/time/rate"
-
-	"github.com/tally-invoicing/tally/internal/ratelimit"
-	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
 // RenderOptions bound how many invoice documents the API renders for one
@@ -18,7 +12,7 @@ type RenderOptions struct {
 	// Rule is how many renders a credential may ask for: a burst, refilled
 	// at a steady rate. Past it a render answers RATE_LIMITED with
 	// retryAfter.
-	Rule ratelimit.Rule
+	Rule Rule
 	// PerCredential is how many of one credential's renders run at once;
 	// the others wait their turn, so one merchant's page of previews
 	// cannot take every core.
@@ -27,27 +21,17 @@ type RenderOptions struct {
 	Total int
 }
 
-// DefaultRenderOptions let a dashboard preview every invoice it opens and
-// a partner render a few dozen documents at once, and keep at least half
-// the cores free of any one credential's renders.
-func DefaultRenderOptions() RenderOptions {
+// DefaultRenderOptions admit rule's renders and keep at least half the
+// cores free of any one credential's renders.
+func DefaultRenderOptions(rule Rule) RenderOptions {
 	procs := runtime.GOMAXPROCS(0)
-	return RenderOptions{
-		Rule: ratelimit.Rule{
-			Name:    "document renders per credential",
-			Message: "too many invoice documents rendered with this credential",
-			Rate:    rate.Every(100 * time.Millisecond),
-			Burst:   100,
-		},
-		PerCredential: max(1, procs/2),
-		Total:         procs,
-	}
+	return RenderOptions{Rule: rule, PerCredential: max(1, procs/2), Total: procs}
 }
 
-// Renders admits document renders (Invoice.previewHTML). A nil *Renders
-// admits everything.
+// Renders admits document renders (the API's previewHTML, the PDF route),
+// keyed by who asks. A nil *Renders admits everything.
 type Renders struct {
-	limiter *ratelimit.Limiter
+	limiter *Limiter
 	per     int
 	total   chan struct{}
 
@@ -63,24 +47,20 @@ type renderSlots struct {
 // NewRenders returns a Renders enforcing o.
 func NewRenders(o RenderOptions) *Renders {
 	return &Renders{
-		limiter: ratelimit.New(o.Rule),
+		limiter: New(o.Rule),
 		per:     max(1, o.PerCredential),
 		total:   make(chan struct{}, max(1, o.Total)),
 		running: map[string]*renderSlots{},
 	}
 }
 
-// Begin waits for a turn to render for the viewer in ctx and returns the
-// function that ends it. It answers a *ratelimit.Error (RATE_LIMITED) when
-// the credential has rendered too much lately, and ctx's error if the
-// client goes away while waiting.
-func (r *Renders) Begin(ctx context.Context) (end func(), err error) {
+// Begin waits for a turn to render for key (a credential, or a payment
+// link for an anonymous customer) and returns the function that ends it.
+// It answers an *Error (RATE_LIMITED) when key has rendered too much
+// lately, and ctx's error if the client goes away while waiting.
+func (r *Renders) Begin(ctx context.Context, key string) (end func(), err error) {
 	if r == nil {
 		return func() {}, nil
-	}
-	key := ""
-	if v := tenant.FromContext(ctx); v != nil {
-		key = v.MerchantID + "/" + v.Credential()
 	}
 	if ok, wait := r.limiter.Allow(key); !ok {
 		return nil, r.limiter.Err(wait)
