@@ -35,6 +35,34 @@ func (_u *EmailUpdate) SetUpdatedAt(v time.Time) *EmailUpdate {
 	return _u
 }
 
+// SetHTML sets the "html" field.
+func (_u *EmailUpdate) SetHTML(v string) *EmailUpdate {
+	_u.mutation.SetHTML(v)
+	return _u
+}
+
+// SetNillableHTML sets the "html" field if the given value is not nil.
+func (_u *EmailUpdate) SetNillableHTML(v *string) *EmailUpdate {
+	if v != nil {
+		_u.SetHTML(*v)
+	}
+	return _u
+}
+
+// SetText sets the "text" field.
+func (_u *EmailUpdate) SetText(v string) *EmailUpdate {
+	_u.mutation.SetText(v)
+	return _u
+}
+
+// SetNillableText sets the "text" field if the given value is not nil.
+func (_u *EmailUpdate) SetNillableText(v *string) *EmailUpdate {
+	if v != nil {
+		_u.SetText(*v)
+	}
+	return _u
+}
+
 // SetStatus sets the "status" field.
 func (_u *EmailUpdate) SetStatus(v email.Status) *EmailUpdate {
 	_u.mutation.SetStatus(v)
@@ -272,9 +300,6 @@ func (_u *EmailUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Email.status": %w`, err)}
 		}
 	}
-	if _u.mutation.InvoiceCleared() && len(_u.mutation.InvoiceIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Email.invoice"`)
-	}
 	return nil
 }
 
@@ -298,6 +323,12 @@ func (_u *EmailUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(email.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.HTML(); ok {
+		_spec.SetField(email.FieldHTML, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Text(); ok {
+		_spec.SetField(email.FieldText, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(email.FieldStatus, field.TypeEnum, value)
@@ -375,6 +406,34 @@ type EmailUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *EmailUpdateOne) SetUpdatedAt(v time.Time) *EmailUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetHTML sets the "html" field.
+func (_u *EmailUpdateOne) SetHTML(v string) *EmailUpdateOne {
+	_u.mutation.SetHTML(v)
+	return _u
+}
+
+// SetNillableHTML sets the "html" field if the given value is not nil.
+func (_u *EmailUpdateOne) SetNillableHTML(v *string) *EmailUpdateOne {
+	if v != nil {
+		_u.SetHTML(*v)
+	}
+	return _u
+}
+
+// SetText sets the "text" field.
+func (_u *EmailUpdateOne) SetText(v string) *EmailUpdateOne {
+	_u.mutation.SetText(v)
+	return _u
+}
+
+// SetNillableText sets the "text" field if the given value is not nil.
+func (_u *EmailUpdateOne) SetNillableText(v *string) *EmailUpdateOne {
+	if v != nil {
+		_u.SetText(*v)
+	}
 	return _u
 }
 
@@ -628,9 +687,6 @@ func (_u *EmailUpdateOne) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Email.status": %w`, err)}
 		}
 	}
-	if _u.mutation.InvoiceCleared() && len(_u.mutation.InvoiceIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Email.invoice"`)
-	}
 	return nil
 }
 
@@ -671,6 +727,12 @@ func (_u *EmailUpdateOne) sqlSave(ctx context.Context) (_node *Email, err error)
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(email.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.HTML(); ok {
+		_spec.SetField(email.FieldHTML, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Text(); ok {
+		_spec.SetField(email.FieldText, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(email.FieldStatus, field.TypeEnum, value)
