@@ -244,3 +244,47 @@ func TestPasswordResetLimits(t *testing.T) {
 		ta.auth.Wait()
 	})
 }
+
+// TestPasswordResetThroughMailgun: with a real provider the reset email goes
+// out from "Tally" with the link and no attachment, the merchant's emails
+// list (readable by its API keys) never shows it, and the stored copy loses
+// the link once sent.
+func TestPasswordResetThroughMailgun(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta, rec := startMailgunApp(t, b)
+		c := ta.signUp(t, "Mailed Shop")
+		var me struct{ Viewer struct{ User struct{ Email string } } }
+		c.do(`{ viewer { user { email } } }`, nil, &me)
+		ta.anonymous(t).do(requestResetMutation, map[string]any{"e": me.Viewer.User.Email}, nil)
+		ta.auth.Wait()
+		if n := deliver(t, ta.outbox); n != 1 {
+			t.Fatalf("delivered %d emails, want the reset email", n)
+		}
+		if len(rec.forms) != 1 {
+			t.Fatalf("mailgun got %d messages", len(rec.forms))
+		}
+		f := rec.forms[0]
+		if f.Value["to"][0] != me.Viewer.User.Email || !strings.Contains(f.Value["from"][0], "Tally") || len(f.File["attachment"]) != 0 {
+			t.Errorf("to %q from %q attachments %d", f.Value["to"], f.Value["from"], len(f.File["attachment"]))
+		}
+		m := resetLink.FindStringSubmatch(f.Value["text"][0])
+		if m == nil || !strings.Contains(f.Value["html"][0], m[0]) {
+			t.Fatalf("no reset link in the message: %q", f.Value["text"])
+		}
+
+		var list struct{ Emails struct{ TotalCount int } }
+		c.do(`{ emails(first: 10) { totalCount } }`, nil, &list)
+		if list.Emails.TotalCount != 0 {
+			t.Errorf("the emails list shows %d emails, want the reset email hidden", list.Emails.TotalCount)
+		}
+		stored, err := ta.db.Client.Email.Query().All(tenant.System(t.Context()))
+		if err != nil || len(stored) != 1 {
+			t.Fatalf("stored emails %d %v", len(stored), err)
+		}
+		if strings.Contains(stored[0].HTML, "tally_rst_") || strings.Contains(stored[0].Text, "tally_rst_") || stored[0].Status != "SENT" {
+			t.Errorf("the stored copy still carries the link after sending (status %s)", stored[0].Status)
+		}
+		// The link itself works.
+		ta.anonymous(t).do(resetMutation, map[string]any{"t": m[1], "p": "a brand new passphrase"}, nil)
+	})
+}
