@@ -253,7 +253,9 @@ func TestPasswordResetThroughMailgun(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
 		ta, rec := startMailgunApp(t, b)
 		c := ta.signUp(t, "Mailed Shop")
-		var me struct{ Viewer struct{ User struct{ Email string } } }
+		var me struct {
+			Viewer struct{ User struct{ Email string } }
+		}
 		c.do(`{ viewer { user { email } } }`, nil, &me)
 		ta.anonymous(t).do(requestResetMutation, map[string]any{"e": me.Viewer.User.Email}, nil)
 		ta.auth.Wait()
