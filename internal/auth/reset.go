@@ -87,6 +87,10 @@ func (s *Service) sendReset(ctx context.Context, email string) error {
 	token, hash := newSecret(resetPrefix)
 	expires := s.now().Add(ResetLifetime).UTC()
 	err = database.InTx(sys, s.client, func(tx *ent.Client) error {
+		// The user's expired links are of no use to anyone any more.
+		if _, err := tx.PasswordReset.Delete().Where(passwordreset.UserID(u.ID), passwordreset.ExpiresAtLT(s.now())).Exec(sys); err != nil {
+			return err
+		}
 		err := tx.PasswordReset.Create().SetMerchantID(u.MerchantID).SetUserID(u.ID).
 			SetTokenHash(hash).SetExpiresAt(expires).Exec(sys)
 		if err != nil {
