@@ -551,7 +551,7 @@ func directJobs(t *testing.T, vctx context.Context, db *database.DB, rows []*ent
 	t.Helper()
 	ids := make([]string, len(rows))
 	for i, e := range rows {
-		ids[i] = e.InvoiceID
+		ids[i] = *e.InvoiceID
 	}
 	invs, err := db.Client.Invoice.Query().Where(entinvoice.IDIn(ids...)).WithCustomer().All(vctx)
 	if err != nil {
@@ -563,9 +563,9 @@ func directJobs(t *testing.T, vctx context.Context, db *database.DB, rows []*ent
 	}
 	jobs := make([]*directJob, len(rows))
 	for i, e := range rows {
-		inv := byID[e.InvoiceID]
+		inv := byID[*e.InvoiceID]
 		if inv == nil {
-			t.Fatalf("invoice %s of email %s not found", e.InvoiceID, e.ID)
+			t.Fatalf("invoice %s of email %s not found", *e.InvoiceID, e.ID)
 		}
 		snap, err := document.Load(vctx, inv, outboxBaseURL)
 		if err != nil {

@@ -25,7 +25,9 @@ import (
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/ent/passwordreset"
 	"github.com/tally-invoicing/tally/ent/payment"
+	"github.com/tally-invoicing/tally/ent/serverkey"
 	"github.com/tally-invoicing/tally/ent/session"
 	"github.com/tally-invoicing/tally/ent/user"
 	"github.com/tally-invoicing/tally/ent/webhookreceipt"
@@ -56,8 +58,12 @@ type Client struct {
 	InvoiceEvent *InvoiceEventClient
 	// Merchant is the client for interacting with the Merchant builders.
 	Merchant *MerchantClient
+	// PasswordReset is the client for interacting with the PasswordReset builders.
+	PasswordReset *PasswordResetClient
 	// Payment is the client for interacting with the Payment builders.
 	Payment *PaymentClient
+	// ServerKey is the client for interacting with the ServerKey builders.
+	ServerKey *ServerKeyClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// User is the client for interacting with the User builders.
@@ -85,7 +91,9 @@ func (c *Client) init() {
 	c.Invoice = NewInvoiceClient(c.config)
 	c.InvoiceEvent = NewInvoiceEventClient(c.config)
 	c.Merchant = NewMerchantClient(c.config)
+	c.PasswordReset = NewPasswordResetClient(c.config)
 	c.Payment = NewPaymentClient(c.config)
+	c.ServerKey = NewServerKeyClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.User = NewUserClient(c.config)
 	c.WebhookReceipt = NewWebhookReceiptClient(c.config)
@@ -191,7 +199,9 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Invoice:         NewInvoiceClient(cfg),
 		InvoiceEvent:    NewInvoiceEventClient(cfg),
 		Merchant:        NewMerchantClient(cfg),
+		PasswordReset:   NewPasswordResetClient(cfg),
 		Payment:         NewPaymentClient(cfg),
+		ServerKey:       NewServerKeyClient(cfg),
 		Session:         NewSessionClient(cfg),
 		User:            NewUserClient(cfg),
 		WebhookReceipt:  NewWebhookReceiptClient(cfg),
@@ -224,7 +234,9 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Invoice:         NewInvoiceClient(cfg),
 		InvoiceEvent:    NewInvoiceEventClient(cfg),
 		Merchant:        NewMerchantClient(cfg),
+		PasswordReset:   NewPasswordResetClient(cfg),
 		Payment:         NewPaymentClient(cfg),
+		ServerKey:       NewServerKeyClient(cfg),
 		Session:         NewSessionClient(cfg),
 		User:            NewUserClient(cfg),
 		WebhookReceipt:  NewWebhookReceiptClient(cfg),
@@ -258,8 +270,8 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.CheckoutSession, c.Collection, c.CryptoWallet, c.Customer, c.Email,
-		c.IdempotencyKey, c.Invoice, c.InvoiceEvent, c.Merchant, c.Payment, c.Session,
-		c.User, c.WebhookReceipt,
+		c.IdempotencyKey, c.Invoice, c.InvoiceEvent, c.Merchant, c.PasswordReset,
+		c.Payment, c.ServerKey, c.Session, c.User, c.WebhookReceipt,
 	} {
 		n.Use(hooks...)
 	}
@@ -270,8 +282,8 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.CheckoutSession, c.Collection, c.CryptoWallet, c.Customer, c.Email,
-		c.IdempotencyKey, c.Invoice, c.InvoiceEvent, c.Merchant, c.Payment, c.Session,
-		c.User, c.WebhookReceipt,
+		c.IdempotencyKey, c.Invoice, c.InvoiceEvent, c.Merchant, c.PasswordReset,
+		c.Payment, c.ServerKey, c.Session, c.User, c.WebhookReceipt,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -300,8 +312,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.InvoiceEvent.mutate(ctx, m)
 	case *MerchantMutation:
 		return c.Merchant.mutate(ctx, m)
+	case *PasswordResetMutation:
+		return c.PasswordReset.mutate(ctx, m)
 	case *PaymentMutation:
 		return c.Payment.mutate(ctx, m)
+	case *ServerKeyMutation:
+		return c.ServerKey.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
 	case *UserMutation:
@@ -1935,6 +1951,157 @@ func (c *MerchantClient) mutate(ctx context.Context, m *MerchantMutation) (Value
 	}
 }
 
+// PasswordResetClient is a client for the PasswordReset schema.
+type PasswordResetClient struct {
+	config
+}
+
+// NewPasswordResetClient returns a client for the PasswordReset from the given config.
+func NewPasswordResetClient(c config) *PasswordResetClient {
+	return &PasswordResetClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `passwordreset.Hooks(f(g(h())))`.
+func (c *PasswordResetClient) Use(hooks ...Hook) {
+	c.hooks.PasswordReset = append(c.hooks.PasswordReset, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `passwordreset.Intercept(f(g(h())))`.
+func (c *PasswordResetClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PasswordReset = append(c.inters.PasswordReset, interceptors...)
+}
+
+// Create returns a builder for creating a PasswordReset entity.
+func (c *PasswordResetClient) Create() *PasswordResetCreate {
+	mutation := newPasswordResetMutation(c.config, OpCreate)
+	return &PasswordResetCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PasswordReset entities.
+func (c *PasswordResetClient) CreateBulk(builders ...*PasswordResetCreate) *PasswordResetCreateBulk {
+	return &PasswordResetCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PasswordResetClient) MapCreateBulk(slice any, setFunc func(*PasswordResetCreate, int)) *PasswordResetCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PasswordResetCreateBulk{err: fmt.Errorf("calling to PasswordResetClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PasswordResetCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PasswordResetCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PasswordReset.
+func (c *PasswordResetClient) Update() *PasswordResetUpdate {
+	mutation := newPasswordResetMutation(c.config, OpUpdate)
+	return &PasswordResetUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PasswordResetClient) UpdateOne(_m *PasswordReset) *PasswordResetUpdateOne {
+	mutation := newPasswordResetMutation(c.config, OpUpdateOne, withPasswordReset(_m))
+	return &PasswordResetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PasswordResetClient) UpdateOneID(id string) *PasswordResetUpdateOne {
+	mutation := newPasswordResetMutation(c.config, OpUpdateOne, withPasswordResetID(id))
+	return &PasswordResetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PasswordReset.
+func (c *PasswordResetClient) Delete() *PasswordResetDelete {
+	mutation := newPasswordResetMutation(c.config, OpDelete)
+	return &PasswordResetDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PasswordResetClient) DeleteOne(_m *PasswordReset) *PasswordResetDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PasswordResetClient) DeleteOneID(id string) *PasswordResetDeleteOne {
+	builder := c.Delete().Where(passwordreset.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PasswordResetDeleteOne{builder}
+}
+
+// Query returns a query builder for PasswordReset.
+func (c *PasswordResetClient) Query() *PasswordResetQuery {
+	return &PasswordResetQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePasswordReset},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PasswordReset entity by its id.
+func (c *PasswordResetClient) Get(ctx context.Context, id string) (*PasswordReset, error) {
+	return c.Query().Where(passwordreset.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PasswordResetClient) GetX(ctx context.Context, id string) *PasswordReset {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUser queries the user edge of a PasswordReset.
+func (c *PasswordResetClient) QueryUser(_m *PasswordReset) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(passwordreset.Table, passwordreset.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, passwordreset.UserTable, passwordreset.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *PasswordResetClient) Hooks() []Hook {
+	hooks := c.hooks.PasswordReset
+	return append(hooks[:len(hooks):len(hooks)], passwordreset.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PasswordResetClient) Interceptors() []Interceptor {
+	inters := c.inters.PasswordReset
+	return append(inters[:len(inters):len(inters)], passwordreset.Interceptors[:]...)
+}
+
+func (c *PasswordResetClient) mutate(ctx context.Context, m *PasswordResetMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PasswordResetCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PasswordResetUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PasswordResetUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PasswordResetDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PasswordReset mutation op: %q", m.Op())
+	}
+}
+
 // PaymentClient is a client for the Payment schema.
 type PaymentClient struct {
 	config
@@ -2099,6 +2266,139 @@ func (c *PaymentClient) mutate(ctx context.Context, m *PaymentMutation) (Value, 
 		return (&PaymentDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Payment mutation op: %q", m.Op())
+	}
+}
+
+// ServerKeyClient is a client for the ServerKey schema.
+type ServerKeyClient struct {
+	config
+}
+
+// NewServerKeyClient returns a client for the ServerKey from the given config.
+func NewServerKeyClient(c config) *ServerKeyClient {
+	return &ServerKeyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `serverkey.Hooks(f(g(h())))`.
+func (c *ServerKeyClient) Use(hooks ...Hook) {
+	c.hooks.ServerKey = append(c.hooks.ServerKey, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `serverkey.Intercept(f(g(h())))`.
+func (c *ServerKeyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ServerKey = append(c.inters.ServerKey, interceptors...)
+}
+
+// Create returns a builder for creating a ServerKey entity.
+func (c *ServerKeyClient) Create() *ServerKeyCreate {
+	mutation := newServerKeyMutation(c.config, OpCreate)
+	return &ServerKeyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ServerKey entities.
+func (c *ServerKeyClient) CreateBulk(builders ...*ServerKeyCreate) *ServerKeyCreateBulk {
+	return &ServerKeyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ServerKeyClient) MapCreateBulk(slice any, setFunc func(*ServerKeyCreate, int)) *ServerKeyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ServerKeyCreateBulk{err: fmt.Errorf("calling to ServerKeyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ServerKeyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ServerKeyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ServerKey.
+func (c *ServerKeyClient) Update() *ServerKeyUpdate {
+	mutation := newServerKeyMutation(c.config, OpUpdate)
+	return &ServerKeyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ServerKeyClient) UpdateOne(_m *ServerKey) *ServerKeyUpdateOne {
+	mutation := newServerKeyMutation(c.config, OpUpdateOne, withServerKey(_m))
+	return &ServerKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ServerKeyClient) UpdateOneID(id string) *ServerKeyUpdateOne {
+	mutation := newServerKeyMutation(c.config, OpUpdateOne, withServerKeyID(id))
+	return &ServerKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ServerKey.
+func (c *ServerKeyClient) Delete() *ServerKeyDelete {
+	mutation := newServerKeyMutation(c.config, OpDelete)
+	return &ServerKeyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ServerKeyClient) DeleteOne(_m *ServerKey) *ServerKeyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ServerKeyClient) DeleteOneID(id string) *ServerKeyDeleteOne {
+	builder := c.Delete().Where(serverkey.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ServerKeyDeleteOne{builder}
+}
+
+// Query returns a query builder for ServerKey.
+func (c *ServerKeyClient) Query() *ServerKeyQuery {
+	return &ServerKeyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeServerKey},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ServerKey entity by its id.
+func (c *ServerKeyClient) Get(ctx context.Context, id string) (*ServerKey, error) {
+	return c.Query().Where(serverkey.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ServerKeyClient) GetX(ctx context.Context, id string) *ServerKey {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ServerKeyClient) Hooks() []Hook {
+	return c.hooks.ServerKey
+}
+
+// Interceptors returns the client interceptors.
+func (c *ServerKeyClient) Interceptors() []Interceptor {
+	return c.inters.ServerKey
+}
+
+func (c *ServerKeyClient) mutate(ctx context.Context, m *ServerKeyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ServerKeyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ServerKeyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ServerKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ServerKeyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ServerKey mutation op: %q", m.Op())
 	}
 }
 
@@ -2393,6 +2693,22 @@ func (c *UserClient) QuerySessions(_m *User) *SessionQuery {
 	return query
 }
 
+// QueryPasswordResets queries the password_resets edge of a User.
+func (c *UserClient) QueryPasswordResets(_m *User) *PasswordResetQuery {
+	query := (&PasswordResetClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(passwordreset.Table, passwordreset.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.PasswordResetsTable, user.PasswordResetsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *UserClient) Hooks() []Hook {
 	hooks := c.hooks.User
@@ -2557,12 +2873,12 @@ func (c *WebhookReceiptClient) mutate(ctx context.Context, m *WebhookReceiptMuta
 type (
 	hooks struct {
 		APIKey, CheckoutSession, Collection, CryptoWallet, Customer, Email,
-		IdempotencyKey, Invoice, InvoiceEvent, Merchant, Payment, Session, User,
-		WebhookReceipt []ent.Hook
+		IdempotencyKey, Invoice, InvoiceEvent, Merchant, PasswordReset, Payment,
+		ServerKey, Session, User, WebhookReceipt []ent.Hook
 	}
 	inters struct {
 		APIKey, CheckoutSession, Collection, CryptoWallet, Customer, Email,
-		IdempotencyKey, Invoice, InvoiceEvent, Merchant, Payment, Session, User,
-		WebhookReceipt []ent.Interceptor
+		IdempotencyKey, Invoice, InvoiceEvent, Merchant, PasswordReset, Payment,
+		ServerKey, Session, User, WebhookReceipt []ent.Interceptor
 	}
 )

@@ -25,9 +25,9 @@ type Email struct {
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
 	// MerchantID holds the value of the "merchant_id" field.
 	MerchantID string `json:"merchant_id,omitempty"`
-	// ID of the invoice this email carries.
-	InvoiceID string `json:"invoice_id,omitempty"`
-	// INVOICE until an email of the invoice has been sent, REMINDER after that.
+	// ID of the invoice this email carries; null for an email to a user about their account.
+	InvoiceID *string `json:"invoice_id,omitempty"`
+	// INVOICE until an email of the invoice has been sent, REMINDER after that. PASSWORD_RESET: a "forgot password" link to one of the merchant's users, listed only by the development mailbox.
 	Kind email.Kind `json:"kind,omitempty"`
 	// The recipient's address.
 	To string `json:"to,omitempty"`
@@ -67,7 +67,7 @@ type Email struct {
 
 // EmailEdges holds the relations/edges for other nodes in the graph.
 type EmailEdges struct {
-	// The invoice this email carries.
+	// The invoice this email carries; null for an email about the user's account.
 	Invoice *Invoice `json:"invoice,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
@@ -141,7 +141,8 @@ func (_m *Email) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field invoice_id", values[i])
 			} else if value.Valid {
-				_m.InvoiceID = value.String
+				_m.InvoiceID = new(string)
+				*_m.InvoiceID = value.String
 			}
 		case email.FieldKind:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -295,8 +296,10 @@ func (_m *Email) String() string {
 	builder.WriteString("merchant_id=")
 	builder.WriteString(_m.MerchantID)
 	builder.WriteString(", ")
-	builder.WriteString("invoice_id=")
-	builder.WriteString(_m.InvoiceID)
+	if v := _m.InvoiceID; v != nil {
+		builder.WriteString("invoice_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("kind=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Kind))

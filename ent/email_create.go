@@ -64,6 +64,14 @@ func (_c *EmailCreate) SetInvoiceID(v string) *EmailCreate {
 	return _c
 }
 
+// SetNillableInvoiceID sets the "invoice_id" field if the given value is not nil.
+func (_c *EmailCreate) SetNillableInvoiceID(v *string) *EmailCreate {
+	if v != nil {
+		_c.SetInvoiceID(*v)
+	}
+	return _c
+}
+
 // SetKind sets the "kind" field.
 func (_c *EmailCreate) SetKind(v email.Kind) *EmailCreate {
 	_c.mutation.SetKind(v)
@@ -352,9 +360,6 @@ func (_c *EmailCreate) check() error {
 			return &ValidationError{Name: "merchant_id", err: fmt.Errorf(`ent: validator failed for field "Email.merchant_id": %w`, err)}
 		}
 	}
-	if _, ok := _c.mutation.InvoiceID(); !ok {
-		return &ValidationError{Name: "invoice_id", err: errors.New(`ent: missing required field "Email.invoice_id"`)}
-	}
 	if v, ok := _c.mutation.InvoiceID(); ok {
 		if err := email.InvoiceIDValidator(v); err != nil {
 			return &ValidationError{Name: "invoice_id", err: fmt.Errorf(`ent: validator failed for field "Email.invoice_id": %w`, err)}
@@ -449,9 +454,6 @@ func (_c *EmailCreate) check() error {
 		if err := email.IDValidator(v); err != nil {
 			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Email.id": %w`, err)}
 		}
-	}
-	if len(_c.mutation.InvoiceIDs()) == 0 {
-		return &ValidationError{Name: "invoice", err: errors.New(`ent: missing required edge "Email.invoice"`)}
 	}
 	return nil
 }
@@ -579,7 +581,7 @@ func (_c *EmailCreate) createSpec() (*Email, *sqlgraph.CreateSpec) {
 		for _, k := range nodes {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
-		_node.InvoiceID = nodes[0]
+		_node.InvoiceID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -643,6 +645,30 @@ func (u *EmailUpsert) SetUpdatedAt(v time.Time) *EmailUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *EmailUpsert) UpdateUpdatedAt() *EmailUpsert {
 	u.SetExcluded(email.FieldUpdatedAt)
+	return u
+}
+
+// SetHTML sets the "html" field.
+func (u *EmailUpsert) SetHTML(v string) *EmailUpsert {
+	u.Set(email.FieldHTML, v)
+	return u
+}
+
+// UpdateHTML sets the "html" field to the value that was provided on create.
+func (u *EmailUpsert) UpdateHTML() *EmailUpsert {
+	u.SetExcluded(email.FieldHTML)
+	return u
+}
+
+// SetText sets the "text" field.
+func (u *EmailUpsert) SetText(v string) *EmailUpsert {
+	u.Set(email.FieldText, v)
+	return u
+}
+
+// UpdateText sets the "text" field to the value that was provided on create.
+func (u *EmailUpsert) UpdateText() *EmailUpsert {
+	u.SetExcluded(email.FieldText)
 	return u
 }
 
@@ -846,12 +872,6 @@ func (u *EmailUpsertOne) UpdateNewValues() *EmailUpsertOne {
 		if _, exists := u.create.mutation.Subject(); exists {
 			s.SetIgnore(email.FieldSubject)
 		}
-		if _, exists := u.create.mutation.HTML(); exists {
-			s.SetIgnore(email.FieldHTML)
-		}
-		if _, exists := u.create.mutation.Text(); exists {
-			s.SetIgnore(email.FieldText)
-		}
 	}))
 	return u
 }
@@ -894,6 +914,34 @@ func (u *EmailUpsertOne) SetUpdatedAt(v time.Time) *EmailUpsertOne {
 func (u *EmailUpsertOne) UpdateUpdatedAt() *EmailUpsertOne {
 	return u.Update(func(s *EmailUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetHTML sets the "html" field.
+func (u *EmailUpsertOne) SetHTML(v string) *EmailUpsertOne {
+	return u.Update(func(s *EmailUpsert) {
+		s.SetHTML(v)
+	})
+}
+
+// UpdateHTML sets the "html" field to the value that was provided on create.
+func (u *EmailUpsertOne) UpdateHTML() *EmailUpsertOne {
+	return u.Update(func(s *EmailUpsert) {
+		s.UpdateHTML()
+	})
+}
+
+// SetText sets the "text" field.
+func (u *EmailUpsertOne) SetText(v string) *EmailUpsertOne {
+	return u.Update(func(s *EmailUpsert) {
+		s.SetText(v)
+	})
+}
+
+// UpdateText sets the "text" field to the value that was provided on create.
+func (u *EmailUpsertOne) UpdateText() *EmailUpsertOne {
+	return u.Update(func(s *EmailUpsert) {
+		s.UpdateText()
 	})
 }
 
@@ -1290,12 +1338,6 @@ func (u *EmailUpsertBulk) UpdateNewValues() *EmailUpsertBulk {
 			if _, exists := b.mutation.Subject(); exists {
 				s.SetIgnore(email.FieldSubject)
 			}
-			if _, exists := b.mutation.HTML(); exists {
-				s.SetIgnore(email.FieldHTML)
-			}
-			if _, exists := b.mutation.Text(); exists {
-				s.SetIgnore(email.FieldText)
-			}
 		}
 	}))
 	return u
@@ -1339,6 +1381,34 @@ func (u *EmailUpsertBulk) SetUpdatedAt(v time.Time) *EmailUpsertBulk {
 func (u *EmailUpsertBulk) UpdateUpdatedAt() *EmailUpsertBulk {
 	return u.Update(func(s *EmailUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetHTML sets the "html" field.
+func (u *EmailUpsertBulk) SetHTML(v string) *EmailUpsertBulk {
+	return u.Update(func(s *EmailUpsert) {
+		s.SetHTML(v)
+	})
+}
+
+// UpdateHTML sets the "html" field to the value that was provided on create.
+func (u *EmailUpsertBulk) UpdateHTML() *EmailUpsertBulk {
+	return u.Update(func(s *EmailUpsert) {
+		s.UpdateHTML()
+	})
+}
+
+// SetText sets the "text" field.
+func (u *EmailUpsertBulk) SetText(v string) *EmailUpsertBulk {
+	return u.Update(func(s *EmailUpsert) {
+		s.SetText(v)
+	})
+}
+
+// UpdateText sets the "text" field to the value that was provided on create.
+func (u *EmailUpsertBulk) UpdateText() *EmailUpsertBulk {
+	return u.Update(func(s *EmailUpsert) {
+		s.UpdateText()
 	})
 }
 

@@ -417,7 +417,10 @@ func (_q *EmailQuery) loadInvoice(ctx context.Context, query *InvoiceQuery, node
 	ids := make([]string, 0, len(nodes))
 	nodeids := make(map[string][]*Email)
 	for i := range nodes {
-		fk := nodes[i].InvoiceID
+		if nodes[i].InvoiceID == nil {
+			continue
+		}
+		fk := *nodes[i].InvoiceID
 		if _, ok := nodeids[fk]; !ok {
 			ids = append(ids, fk)
 		}

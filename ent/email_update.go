@@ -35,6 +35,34 @@ func (_u *EmailUpdate) SetUpdatedAt(v time.Time) *EmailUpdate {
 	return _u
 }
 
+// SetHTML sets the "html" field.
+func (_u *EmailUpdate) SetHTML(v string) *EmailUpdate {
+	_u.mutation.SetHTML(v)
+	return _u
+}
+
+// SetNillableHTML sets the "html" field if the given value is not nil.
+func (_u *EmailUpdate) SetNillableHTML(v *string) *EmailUpdate {
+	if v != nil {
+		_u.SetHTML(*v)
+	}
+	return _u
+}
+
+// SetText sets the "text" field.
+func (_u *EmailUpdate) SetText(v string) *EmailUpdate {
+	_u.mutation.SetText(v)
+	return _u
+}
+
+// SetNillableText sets the "text" field if the given value is not nil.
+func (_u *EmailUpdate) SetNillableText(v *string) *EmailUpdate {
+	if v != nil {
+		_u.SetText(*v)
+	}
+	return _u
+}
+
 // SetStatus sets the "status" field.
 func (_u *EmailUpdate) SetStatus(v email.Status) *EmailUpdate {
 	_u.mutation.SetStatus(v)
@@ -267,6 +295,16 @@ func (_u *EmailUpdate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *EmailUpdate) check() error {
+	if v, ok := _u.mutation.HTML(); ok {
+		if err := email.HTMLValidator(v); err != nil {
+			return &ValidationError{Name: "html", err: fmt.Errorf(`ent: validator failed for field "Email.html": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Text(); ok {
+		if err := email.TextValidator(v); err != nil {
+			return &ValidationError{Name: "text", err: fmt.Errorf(`ent: validator failed for field "Email.text": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Status(); ok {
 		if err := email.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Email.status": %w`, err)}
@@ -292,9 +330,6 @@ func (_u *EmailUpdate) check() error {
 			return &ValidationError{Name: "lease_owner", err: fmt.Errorf(`ent: validator failed for field "Email.lease_owner": %w`, err)}
 		}
 	}
-	if _u.mutation.InvoiceCleared() && len(_u.mutation.InvoiceIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Email.invoice"`)
-	}
 	return nil
 }
 
@@ -318,6 +353,12 @@ func (_u *EmailUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(email.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.HTML(); ok {
+		_spec.SetField(email.FieldHTML, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Text(); ok {
+		_spec.SetField(email.FieldText, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(email.FieldStatus, field.TypeEnum, value)
@@ -395,6 +436,34 @@ type EmailUpdateOne struct {
 // SetUpdatedAt sets the "updated_at" field.
 func (_u *EmailUpdateOne) SetUpdatedAt(v time.Time) *EmailUpdateOne {
 	_u.mutation.SetUpdatedAt(v)
+	return _u
+}
+
+// SetHTML sets the "html" field.
+func (_u *EmailUpdateOne) SetHTML(v string) *EmailUpdateOne {
+	_u.mutation.SetHTML(v)
+	return _u
+}
+
+// SetNillableHTML sets the "html" field if the given value is not nil.
+func (_u *EmailUpdateOne) SetNillableHTML(v *string) *EmailUpdateOne {
+	if v != nil {
+		_u.SetHTML(*v)
+	}
+	return _u
+}
+
+// SetText sets the "text" field.
+func (_u *EmailUpdateOne) SetText(v string) *EmailUpdateOne {
+	_u.mutation.SetText(v)
+	return _u
+}
+
+// SetNillableText sets the "text" field if the given value is not nil.
+func (_u *EmailUpdateOne) SetNillableText(v *string) *EmailUpdateOne {
+	if v != nil {
+		_u.SetText(*v)
+	}
 	return _u
 }
 
@@ -643,6 +712,16 @@ func (_u *EmailUpdateOne) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *EmailUpdateOne) check() error {
+	if v, ok := _u.mutation.HTML(); ok {
+		if err := email.HTMLValidator(v); err != nil {
+			return &ValidationError{Name: "html", err: fmt.Errorf(`ent: validator failed for field "Email.html": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Text(); ok {
+		if err := email.TextValidator(v); err != nil {
+			return &ValidationError{Name: "text", err: fmt.Errorf(`ent: validator failed for field "Email.text": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Status(); ok {
 		if err := email.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Email.status": %w`, err)}
@@ -667,9 +746,6 @@ func (_u *EmailUpdateOne) check() error {
 		if err := email.LeaseOwnerValidator(v); err != nil {
 			return &ValidationError{Name: "lease_owner", err: fmt.Errorf(`ent: validator failed for field "Email.lease_owner": %w`, err)}
 		}
-	}
-	if _u.mutation.InvoiceCleared() && len(_u.mutation.InvoiceIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Email.invoice"`)
 	}
 	return nil
 }
@@ -711,6 +787,12 @@ func (_u *EmailUpdateOne) sqlSave(ctx context.Context) (_node *Email, err error)
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(email.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.HTML(); ok {
+		_spec.SetField(email.FieldHTML, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Text(); ok {
+		_spec.SetField(email.FieldText, field.TypeString, value)
 	}
 	if value, ok := _u.mutation.Status(); ok {
 		_spec.SetField(email.FieldStatus, field.TypeEnum, value)

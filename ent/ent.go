@@ -22,7 +22,9 @@ import (
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/ent/passwordreset"
 	"github.com/tally-invoicing/tally/ent/payment"
+	"github.com/tally-invoicing/tally/ent/serverkey"
 	"github.com/tally-invoicing/tally/ent/session"
 	"github.com/tally-invoicing/tally/ent/user"
 	"github.com/tally-invoicing/tally/ent/webhookreceipt"
@@ -96,7 +98,9 @@ func checkColumn(t, c string) error {
 			invoice.Table:         invoice.ValidColumn,
 			invoiceevent.Table:    invoiceevent.ValidColumn,
 			merchant.Table:        merchant.ValidColumn,
+			passwordreset.Table:   passwordreset.ValidColumn,
 			payment.Table:         payment.ValidColumn,
+			serverkey.Table:       serverkey.ValidColumn,
 			session.Table:         session.ValidColumn,
 			user.Table:            user.ValidColumn,
 			webhookreceipt.Table:  webhookreceipt.ValidColumn,

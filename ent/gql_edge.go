@@ -45,7 +45,7 @@ func (_m *Email) Invoice(ctx context.Context) (*Invoice, error) {
 	if IsNotLoaded(err) {
 		result, err = _m.QueryInvoice().Only(ctx)
 	}
-	return result, err
+	return result, MaskNotFound(err)
 }
 
 func (_m *Invoice) Customer(ctx context.Context) (*Customer, error) {

@@ -32,8 +32,12 @@ type Tx struct {
 	InvoiceEvent *InvoiceEventClient
 	// Merchant is the client for interacting with the Merchant builders.
 	Merchant *MerchantClient
+	// PasswordReset is the client for interacting with the PasswordReset builders.
+	PasswordReset *PasswordResetClient
 	// Payment is the client for interacting with the Payment builders.
 	Payment *PaymentClient
+	// ServerKey is the client for interacting with the ServerKey builders.
+	ServerKey *ServerKeyClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// User is the client for interacting with the User builders.
@@ -181,7 +185,9 @@ func (tx *Tx) init() {
 	tx.Invoice = NewInvoiceClient(tx.config)
 	tx.InvoiceEvent = NewInvoiceEventClient(tx.config)
 	tx.Merchant = NewMerchantClient(tx.config)
+	tx.PasswordReset = NewPasswordResetClient(tx.config)
 	tx.Payment = NewPaymentClient(tx.config)
+	tx.ServerKey = NewServerKeyClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 	tx.WebhookReceipt = NewWebhookReceiptClient(tx.config)

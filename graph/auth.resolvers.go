@@ -51,6 +51,23 @@ func (r *mutationResolver) SignOut(ctx context.Context) (bool, error) {
 	return r.AuthService.SignOut(ctx, auth.RequestToken(ctx))
 }
 
+// RequestPasswordReset is the resolver for the requestPasswordReset field.
+func (r *mutationResolver) RequestPasswordReset(ctx context.Context, email string) (bool, error) {
+	if err := r.AuthService.RequestPasswordReset(ctx, email); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// ResetPassword is the resolver for the resetPassword field.
+func (r *mutationResolver) ResetPassword(ctx context.Context, input model.ResetPasswordInput) (*model.AuthPayload, error) {
+	ses, err := r.AuthService.ResetPassword(ctx, input.Token, input.Password)
+	if err != nil {
+		return nil, err
+	}
+	return r.authPayload(ctx, ses)
+}
+
 // CreateAPIKey is the resolver for the createAPIKey field.
 func (r *mutationResolver) CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreateAPIKeyPayload, error) {
 	k, secret, err := r.AuthService.CreateAPIKey(ctx, input.Name, scopeNames(input.Scopes))

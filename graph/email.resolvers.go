@@ -12,6 +12,7 @@ import (
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/graph/model"
+	"github.com/tally-invoicing/tally/internal/mail"
 )
 
 // SendInvoice is the resolver for the sendInvoice field.
@@ -22,6 +23,12 @@ func (r *mutationResolver) SendInvoice(ctx context.Context, id string) (*ent.Inv
 // Emails is the resolver for the emails field.
 func (r *queryResolver) Emails(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *model.EmailWhereInput) (*ent.EmailConnection, error) {
 	q := r.Client.Email.Query()
+	if r.MailProvider != mail.DevMailboxName {
+		// Reset links are for the user they were sent to, not for
+		// everyone (and every API key) that may read the merchant's
+		// emails. The dev mailbox is the only place they can be read.
+		q.Where(email.KindNEQ(email.KindPASSWORD_RESET))
+	}
 	if where != nil {
 		if where.Status != nil {
 			q.Where(email.StatusEQ(*where.Status))

@@ -97,6 +97,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	}
 	a.outbox = mail.NewOutbox(db.Client, sender, a.pdf, cfg.BaseURL, cfg.MailFrom)
 	a.invoices.Mailer = a.outbox
+	a.auth.Mailer = a.outbox
 
 	// Live status: one PostgreSQL channel shared by every tally process, or
 	// in-process with SQLite (one process owns the file).
@@ -183,6 +184,7 @@ const sandboxPrefix = "/sandbox/infini"
 // Close stops the PDF browser, the sandbox and the event bus, and closes
 // the database.
 func (a *app) Close() error {
+	a.auth.Wait() // reset requests still being stored
 	perr := a.pdf.Close()
 	if a.sandbox != nil {
 		a.sandbox.Close()
@@ -199,7 +201,9 @@ func (a *app) routes(api http.Handler) http.Handler {
 	rl := ratelimit.NewLimiters(a.cfg.rateRules())
 	a.limits = rl
 	a.auth.TrustedProxies = a.cfg.trustedProxies
-	a.auth.Limits = auth.Limits{SignInPerIP: rl.SignInPerIP, SignInPerAccount: rl.SignInPerAccount, SignUpPerIP: rl.SignUpPerIP}
+	a.auth.Limits = auth.Limits{SignInPerIP: rl.SignInPerIP, SignInPerAccount: rl.SignInPerAccount, SignUpPerIP: rl.SignUpPerIP,
+		SignInPerDevice: rl.SignInPerDevice, SignInFromNewIP: rl.SignInFromNewIP, SignInFailedIP: rl.SignInFailedIP,
+		PasswordResetPerKey: rl.PasswordResetPerKey, PasswordResetPerIP: rl.PasswordResetPerIP}
 	perKey := func(h http.Handler) http.Handler { // inside auth.Middleware
 		return auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, graph.WriteRateLimited, h)
 	}

@@ -159,8 +159,9 @@ type Kind string
 
 // Kind values.
 const (
-	KindINVOICE  Kind = "INVOICE"
-	KindREMINDER Kind = "REMINDER"
+	KindINVOICE        Kind = "INVOICE"
+	KindREMINDER       Kind = "REMINDER"
+	KindPASSWORD_RESET Kind = "PASSWORD_RESET"
 )
 
 func (k Kind) String() string {
@@ -170,7 +171,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindINVOICE, KindREMINDER:
+	case KindINVOICE, KindREMINDER, KindPASSWORD_RESET:
 		return nil
 	default:
 		return fmt.Errorf("email: invalid enum value for kind field: %q", k)

@@ -355,6 +355,16 @@ func InvoiceIDHasSuffix(v string) predicate.Email {
 	return predicate.Email(sql.FieldHasSuffix(FieldInvoiceID, v))
 }
 
+// InvoiceIDIsNil applies the IsNil predicate on the "invoice_id" field.
+func InvoiceIDIsNil() predicate.Email {
+	return predicate.Email(sql.FieldIsNull(FieldInvoiceID))
+}
+
+// InvoiceIDNotNil applies the NotNil predicate on the "invoice_id" field.
+func InvoiceIDNotNil() predicate.Email {
+	return predicate.Email(sql.FieldNotNull(FieldInvoiceID))
+}
+
 // InvoiceIDEqualFold applies the EqualFold predicate on the "invoice_id" field.
 func InvoiceIDEqualFold(v string) predicate.Email {
 	return predicate.Email(sql.FieldEqualFold(FieldInvoiceID, v))

@@ -231,7 +231,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "merchant_id", Type: field.TypeString},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"INVOICE", "REMINDER"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"INVOICE", "REMINDER", "PASSWORD_RESET"}},
 		{Name: "to", Type: field.TypeString},
 		{Name: "reply_to", Type: field.TypeString, Default: ""},
 		{Name: "subject", Type: field.TypeString},
@@ -247,7 +247,7 @@ var (
 		{Name: "lease_until", Type: field.TypeTime, Nullable: true},
 		{Name: "sent_at", Type: field.TypeTime, Nullable: true},
 		{Name: "delivered_at", Type: field.TypeTime, Nullable: true},
-		{Name: "invoice_id", Type: field.TypeString, Size: 40},
+		{Name: "invoice_id", Type: field.TypeString, Nullable: true, Size: 40},
 	}
 	// EmailsTable holds the schema information for the "emails" table.
 	EmailsTable = &schema.Table{
@@ -259,7 +259,7 @@ var (
 				Symbol:     "emails_invoices_emails",
 				Columns:    []*schema.Column{EmailsColumns[20]},
 				RefColumns: []*schema.Column{InvoicesColumns[0]},
-				OnDelete:   schema.NoAction,
+				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
@@ -441,6 +441,38 @@ var (
 		Columns:    MerchantsColumns,
 		PrimaryKey: []*schema.Column{MerchantsColumns[0]},
 	}
+	// PasswordResetsColumns holds the columns for the "password_resets" table.
+	PasswordResetsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "merchant_id", Type: field.TypeString},
+		{Name: "token_hash", Type: field.TypeBytes, Unique: true},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "user_id", Type: field.TypeString, Size: 40},
+	}
+	// PasswordResetsTable holds the schema information for the "password_resets" table.
+	PasswordResetsTable = &schema.Table{
+		Name:       "password_resets",
+		Columns:    PasswordResetsColumns,
+		PrimaryKey: []*schema.Column{PasswordResetsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "password_resets_users_password_resets",
+				Columns:    []*schema.Column{PasswordResetsColumns[7]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "passwordreset_merchant_id",
+				Unique:  false,
+				Columns: []*schema.Column{PasswordResetsColumns[3]},
+			},
+		},
+	}
 	// PaymentsColumns holds the columns for the "payments" table.
 	PaymentsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -500,6 +532,19 @@ var (
 				Columns: []*schema.Column{PaymentsColumns[18]},
 			},
 		},
+	}
+	// ServerKeysColumns holds the columns for the "server_keys" table.
+	ServerKeysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 100},
+		{Name: "secret", Type: field.TypeBytes},
+		{Name: "created_at", Type: field.TypeTime},
+	}
+	// ServerKeysTable holds the schema information for the "server_keys" table.
+	ServerKeysTable = &schema.Table{
+		Name:       "server_keys",
+		Columns:    ServerKeysColumns,
+		PrimaryKey: []*schema.Column{ServerKeysColumns[0]},
 	}
 	// SessionsColumns holds the columns for the "sessions" table.
 	SessionsColumns = []*schema.Column{
@@ -594,7 +639,9 @@ var (
 		InvoicesTable,
 		InvoiceEventsTable,
 		MerchantsTable,
+		PasswordResetsTable,
 		PaymentsTable,
+		ServerKeysTable,
 		SessionsTable,
 		UsersTable,
 		WebhookReceiptsTable,
@@ -609,6 +656,7 @@ func init() {
 	InvoicesTable.ForeignKeys[0].RefTable = CustomersTable
 	InvoicesTable.ForeignKeys[1].RefTable = MerchantsTable
 	InvoiceEventsTable.ForeignKeys[0].RefTable = InvoicesTable
+	PasswordResetsTable.ForeignKeys[0].RefTable = UsersTable
 	PaymentsTable.ForeignKeys[0].RefTable = CollectionsTable
 	PaymentsTable.ForeignKeys[1].RefTable = InvoicesTable
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable

@@ -15,8 +15,10 @@ import (
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/ent/passwordreset"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/schema"
+	"github.com/tally-invoicing/tally/ent/serverkey"
 	"github.com/tally-invoicing/tally/ent/session"
 	"github.com/tally-invoicing/tally/ent/user"
 	"github.com/tally-invoicing/tally/ent/webhookreceipt"
@@ -1123,6 +1125,68 @@ func init() {
 			return nil
 		}
 	}()
+	passwordresetMixin := schema.PasswordReset{}.Mixin()
+	passwordresetMixinHooks2 := passwordresetMixin[2].Hooks()
+	passwordreset.Hooks[0] = passwordresetMixinHooks2[0]
+	passwordresetMixinInters2 := passwordresetMixin[2].Interceptors()
+	passwordreset.Interceptors[0] = passwordresetMixinInters2[0]
+	passwordresetMixinFields0 := passwordresetMixin[0].Fields()
+	_ = passwordresetMixinFields0
+	passwordresetMixinFields1 := passwordresetMixin[1].Fields()
+	_ = passwordresetMixinFields1
+	passwordresetMixinFields2 := passwordresetMixin[2].Fields()
+	_ = passwordresetMixinFields2
+	passwordresetFields := schema.PasswordReset{}.Fields()
+	_ = passwordresetFields
+	// passwordresetDescCreatedAt is the schema descriptor for created_at field.
+	passwordresetDescCreatedAt := passwordresetMixinFields1[0].Descriptor()
+	// passwordreset.DefaultCreatedAt holds the default value on creation for the created_at field.
+	passwordreset.DefaultCreatedAt = passwordresetDescCreatedAt.Default.(func() time.Time)
+	// passwordresetDescUpdatedAt is the schema descriptor for updated_at field.
+	passwordresetDescUpdatedAt := passwordresetMixinFields1[1].Descriptor()
+	// passwordreset.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	passwordreset.DefaultUpdatedAt = passwordresetDescUpdatedAt.Default.(func() time.Time)
+	// passwordreset.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	passwordreset.UpdateDefaultUpdatedAt = passwordresetDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// passwordresetDescMerchantID is the schema descriptor for merchant_id field.
+	passwordresetDescMerchantID := passwordresetMixinFields2[0].Descriptor()
+	// passwordreset.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
+	passwordreset.MerchantIDValidator = func() func(string) error {
+		validators := passwordresetDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant_id string) error {
+			for _, fn := range fns {
+				if err := fn(merchant_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// passwordresetDescID is the schema descriptor for id field.
+	passwordresetDescID := passwordresetMixinFields0[0].Descriptor()
+	// passwordreset.DefaultID holds the default value on creation for the id field.
+	passwordreset.DefaultID = passwordresetDescID.Default.(func() string)
+	// passwordreset.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	passwordreset.IDValidator = func() func(string) error {
+		validators := passwordresetDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	paymentMixin := schema.Payment{}.Mixin()
 	paymentMixinHooks1 := paymentMixin[1].Hooks()
 	payment.Hooks[0] = paymentMixinHooks1[0]
@@ -1259,6 +1323,40 @@ func init() {
 	// payment.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	payment.IDValidator = func() func(string) error {
 		validators := paymentDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	serverkeyMixin := schema.ServerKey{}.Mixin()
+	serverkeyMixinFields0 := serverkeyMixin[0].Fields()
+	_ = serverkeyMixinFields0
+	serverkeyFields := schema.ServerKey{}.Fields()
+	_ = serverkeyFields
+	// serverkeyDescName is the schema descriptor for name field.
+	serverkeyDescName := serverkeyFields[0].Descriptor()
+	// serverkey.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	serverkey.NameValidator = serverkeyDescName.Validators[0].(func(string) error)
+	// serverkeyDescCreatedAt is the schema descriptor for created_at field.
+	serverkeyDescCreatedAt := serverkeyFields[2].Descriptor()
+	// serverkey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	serverkey.DefaultCreatedAt = serverkeyDescCreatedAt.Default.(func() time.Time)
+	// serverkeyDescID is the schema descriptor for id field.
+	serverkeyDescID := serverkeyMixinFields0[0].Descriptor()
+	// serverkey.DefaultID holds the default value on creation for the id field.
+	serverkey.DefaultID = serverkeyDescID.Default.(func() string)
+	// serverkey.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	serverkey.IDValidator = func() func(string) error {
+		validators := serverkeyDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

@@ -13,7 +13,9 @@ import (
 
 // Email is one message to a customer, and its row in the outbox: it is
 // written in the same transaction as what caused it (issuing, a reminder),
-// and internal/mail's worker delivers it, retrying with backoff.
+// and internal/mail's worker delivers it, retrying with backoff. Tally's
+// own emails to a user about their account (a password reset link) go
+// through the same outbox; they carry no invoice.
 type Email struct{ ent.Schema }
 
 func (Email) Mixin() []ent.Mixin {
@@ -22,16 +24,19 @@ func (Email) Mixin() []ent.Mixin {
 
 func (Email) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("invoice_id").Validate(validate.SingleLine).Immutable().Comment("ID of the invoice this email carries."),
-		field.Enum("kind").Values("INVOICE", "REMINDER").Immutable().
-			Comment("INVOICE until an email of the invoice has been sent, REMINDER after that.").
+		field.String("invoice_id").Optional().Nillable().Validate(validate.SingleLine).Immutable().
+			Comment("ID of the invoice this email carries; null for an email to a user about their account."),
+		field.Enum("kind").Values("INVOICE", "REMINDER", "PASSWORD_RESET").Immutable().
+			Comment("INVOICE until an email of the invoice has been sent, REMINDER after that. PASSWORD_RESET: a \"forgot password\" link to one of the merchant's users, listed only by the development mailbox.").
 			Annotations(entgql.Type("EmailKind")),
 		field.String("to").Validate(validate.SingleLine).Immutable().Comment("The recipient's address."),
 		field.String("reply_to").Validate(validate.SingleLine).Immutable().Default("").Annotations(entgql.Skip()),
 		field.String("subject").Validate(validate.SingleLine).Immutable().Comment("The subject line as sent."),
-		field.Text("html").Validate(validate.MultiLine).Immutable().
+		// Not immutable: once a reset link has left through a real
+		// provider, the stored copy of it is blanked.
+		field.Text("html").Validate(validate.MultiLine).
 			Comment("The HTML body exactly as sent: the invoice document."),
-		field.Text("text").Validate(validate.MultiLine).Immutable().Annotations(entgql.Skip()),
+		field.Text("text").Validate(validate.MultiLine).Annotations(entgql.Skip()),
 		field.Enum("status").Values("QUEUED", "SENT", "DELIVERED", "FAILED", "BOUNCED").Default("QUEUED").
 			Comment("QUEUED: in the outbox, retried with backoff; SENT: the provider accepted it; DELIVERED: the recipient's server accepted it; FAILED: given up (see lastError); BOUNCED: refused for good, and the customer is marked emailBouncing.").
 			Annotations(entgql.Type("EmailStatus"), entgql.OrderField("STATUS")),
@@ -51,8 +56,8 @@ func (Email) Fields() []ent.Field {
 func (Email) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("invoice", Invoice.Type).Ref("emails").Field("invoice_id").
-			Comment("The invoice this email carries.").
-			Unique().Required().Immutable(),
+			Comment("The invoice this email carries; null for an email about the user's account.").
+			Unique().Immutable(),
 	}
 }
 

@@ -38,6 +38,8 @@ var IDPrefixes = map[string]string{
 	"wal": "crypto_wallets",
 	"col": "collections",
 	"idk": "idempotency_keys",
+	"pwr": "password_resets",
+	"srk": "server_keys",
 }
 
 // idMixin gives an entity a string primary key "<prefix>_<ULID>".

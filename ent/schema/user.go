@@ -36,5 +36,6 @@ func (User) Edges() []ent.Edge {
 		edge.From("merchant", Merchant.Type).Ref("users").Field("merchant_id").
 			Unique().Required().Immutable().Annotations(entgql.Skip()),
 		edge.To("sessions", Session.Type).Annotations(entgql.Skip()),
+		edge.To("password_resets", PasswordReset.Type).Annotations(entgql.Skip()),
 	}
 }

@@ -38,8 +38,9 @@ var EnumValueDescriptions = map[string]map[string]string{
 		"MATCHED":   "Fully allocated to invoices.",
 	},
 	"EmailKind": {
-		"INVOICE":  "The invoice itself, with the PDF attached and the payment link.",
-		"REMINDER": "A reminder about an unpaid invoice.",
+		"INVOICE":        "The invoice itself, with the PDF attached and the payment link.",
+		"REMINDER":       "A reminder about an unpaid invoice.",
+		"PASSWORD_RESET": "A \"forgot password\" link to one of the merchant's users; only the development mailbox lists these.",
 	},
 	"EmailStatus": {
 		"QUEUED":    "Waiting to be sent, or waiting for a retry after a failed attempt.",

@@ -287,6 +287,14 @@ type RecordCollectionInput struct {
 	PayerAccount *string `json:"payerAccount,omitempty"`
 }
 
+// A new password, with the token from a reset email.
+type ResetPasswordInput struct {
+	// The token from the reset link (the `token` query parameter of `/reset-password?token=...`).
+	Token string `json:"token"`
+	// The new password: at least 10 characters, at most 72 bytes.
+	Password string `json:"password"`
+}
+
 // A user's credentials.
 type SignInInput struct {
 	// The address the user signed up with (any case).

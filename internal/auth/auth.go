@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -74,22 +75,43 @@ type Service struct {
 	hashing chan struct{}
 	// cache remembers recent Authenticate lookups.
 	cache *tokenCache
+	// Mailer queues password reset emails; without one, reset requests
+	// are accepted and dropped.
+	Mailer ResetMailer
+
+	keyMu  sync.Mutex
+	devKey []byte // device cookie key, loaded on first use
+	// background is the reset requests still being worked on.
+	background sync.WaitGroup
 }
 
-// Limits are the rate limits on signing in and up (the numbers are in
-// ratelimit.Defaults). The per-IP ones apply only to calls made within an
-// HTTP request that went through Middleware, which knows the address.
+// Limits are the rate limits on signing in and up and on password resets
+// (the numbers are in ratelimit.Defaults). The per-IP ones apply only to
+// calls made within an HTTP request that went through Middleware, which
+// knows the address. How the sign-in ones combine is beginSignIn's doc.
 type Limits struct {
 	// SignInPerIP counts every sign-in attempt from an address, right or
-	// wrong.
+	// wrong, except from a trusted device.
 	SignInPerIP *ratelimit.Limiter
-	// SignInPerAccount counts failed sign-ins for an email. It is checked
-	// before the password is, so while it is exhausted even the right
-	// password is refused, but only failures are charged: whoever knows
-	// the password is never slowed down by their own sign-ins.
+	// SignInPerAccount counts failed sign-ins for an email from clients
+	// without the account's device cookie. It is checked before the
+	// password is, but only failures are charged: whoever knows the
+	// password is never slowed down by their own sign-ins.
 	SignInPerAccount *ratelimit.Limiter
+	// SignInPerDevice counts failed sign-ins per (email, device cookie).
+	SignInPerDevice *ratelimit.Limiter
+	// SignInFromNewIP counts failed sign-ins for an email from addresses
+	// that had not failed for it, once SignInPerAccount is spent.
+	SignInFromNewIP *ratelimit.Limiter
+	// SignInFailedIP remembers per (email, address) that the address
+	// failed: burst 1, so "has a token" means "has not failed lately".
+	SignInFailedIP *ratelimit.Limiter
 	// SignUpPerIP counts every sign-up attempt from an address.
 	SignUpPerIP *ratelimit.Limiter
+	// PasswordResetPerKey and PasswordResetPerIP count reset requests per
+	// email given (known or not) and per address.
+	PasswordResetPerKey *ratelimit.Limiter
+	PasswordResetPerIP  *ratelimit.Limiter
 }
 
 // NewService returns a Service storing accounts through client.
@@ -149,12 +171,8 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*Session, error) 
 	if err != nil {
 		return nil, fault.WithField(err, "email")
 	}
-	if utf8.RuneCountInString(in.Password) < MinPasswordLength {
-		return nil, fault.Invalidf("password", "password must be at least %d characters", MinPasswordLength)
-	}
-	if len(in.Password) > 72 {
-		// bcrypt only reads 72 bytes; refusing is honest, truncating is not.
-		return nil, fault.Invalid("password", "password must be at most 72 bytes")
+	if err := checkPassword(in.Password); err != nil {
+		return nil, err
 	}
 	currency := "USD"
 	if in.DefaultCurrency != "" {
@@ -205,34 +223,46 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*Session, error) 
 		if errors.Is(err, errCodeTaken) && attempt < 5 {
 			continue
 		}
+		if err == nil {
+			s.trustDevice(ctx, email)
+		}
 		return out, err
 	}
 }
 
 var errCodeTaken = errors.New("merchant reference code taken")
 
+// checkPassword is the rule every new password follows (sign-up, reset).
+func checkPassword(password string) error {
+	if utf8.RuneCountInString(password) < MinPasswordLength {
+		return fault.Invalidf("password", "password must be at least %d characters", MinPasswordLength)
+	}
+	if len(password) > 72 {
+		// bcrypt only reads 72 bytes; refusing is honest, truncating is not.
+		return fault.Invalid("password", "password must be at most 72 bytes")
+	}
+	return nil
+}
+
 // dummyHash is compared against when no user exists, so that a sign-in for
 // an unknown email takes as long as one with a wrong password.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a real password"), bcrypt.DefaultCost)
 
-// SignIn checks an email and password and starts a session. While a rate
-// limit refuses it, it returns a *ratelimit.Error (code RATE_LIMITED)
-// without looking at the password.
+// SignIn checks an email and password and starts a session; a browser also
+// gets a device cookie for the account. While a rate limit refuses it, it
+// returns a *ratelimit.Error (code RATE_LIMITED) without looking at the
+// password.
 func (s *Service) SignIn(ctx context.Context, email, password string) (*Session, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	if ip := ClientIP(ctx); ip != "" {
-		if ok, wait := s.Limits.SignInPerIP.Allow(ratelimit.IPKey(ip)); !ok {
-			return nil, s.Limits.SignInPerIP.Err(wait)
-		}
-	}
-	// Unknown emails are limited like known ones, so the limit does not
-	// tell which accounts exist.
-	attempt, ok, wait := s.Limits.SignInPerAccount.Begin(email)
-	if !ok {
-		return nil, s.Limits.SignInPerAccount.Err(wait)
+	end, err := s.beginSignIn(ctx, email)
+	if err != nil {
+		return nil, err
 	}
 	ses, err := s.signIn(ctx, email, password)
-	attempt.End(errors.Is(err, ErrBadCredentials))
+	end(errors.Is(err, ErrBadCredentials))
+	if err == nil {
+		s.trustDevice(ctx, email)
+	}
 	return ses, err
 }
 

@@ -27,6 +27,8 @@ type request struct {
 	token  string
 	secure bool
 	ip     string
+	// device is the raw device cookie (see device.go), if any.
+	device string
 
 	mu         sync.Mutex
 	retryAfter time.Duration // > 0: answer 429 with Retry-After
@@ -46,6 +48,9 @@ func (s *Service) Middleware(secureCookies bool, next http.Handler) http.Handler
 			}
 		}
 		req := &request{w: w, token: token, secure: secureCookies, ip: ratelimit.ClientIP(r, s.TrustedProxies)}
+		if c, err := r.Cookie(DeviceCookieName); err == nil {
+			req.device = c.Value
+		}
 		w = &limitedWriter{ResponseWriter: w, req: req}
 		ctx := context.WithValue(r.Context(), requestKey{}, req)
 		if token != "" {

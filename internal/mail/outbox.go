@@ -233,6 +233,11 @@ func (o *Outbox) attempt(ctx context.Context, id string) {
 	if sendErr == nil {
 		o.finish(ctx, e, func(upd *ent.EmailUpdate) {
 			upd.SetStatus(entemail.StatusSENT).SetSentAt(o.now()).SetProviderMessageID(validate.Flatten(providerID)).ClearLastError()
+			if e.Kind == entemail.KindPASSWORD_RESET && o.sender.Name() != DevMailboxName {
+				// The link has left; a stored copy would only be something
+				// to steal. The dev mailbox is the delivery, so it keeps it.
+				upd.SetHTML(sentResetNotice).SetText(sentResetNotice)
+			}
 		}, invoiceevent.TypeEMAIL_SENT, fmt.Sprintf("to %s via %s (attempt %d)", e.To, o.sender.Name(), e.Attempts))
 		return
 	}
@@ -260,7 +265,14 @@ func (o *Outbox) attempt(ctx context.Context, id string) {
 }
 
 func (o *Outbox) send(ctx context.Context, e *ent.Email) (string, error) {
+	from := o.from
+	if from == "" {
+		from = "invoices@localhost"
+	}
 	inv := e.Edges.Invoice
+	if inv == nil { // an account email: from Tally itself, nothing attached
+		return o.sender.Send(ctx, Message{ID: e.ID, From: fromHeader("Tally", from), To: e.To, Subject: e.Subject, HTML: e.HTML, Text: e.Text})
+	}
 	m, err := inv.QueryMerchant().Only(ctx)
 	if err != nil {
 		return "", err
@@ -272,10 +284,6 @@ func (o *Outbox) send(ctx context.Context, e *ent.Email) (string, error) {
 	printed, err := o.pdf.Render(ctx, pdf.Document{HTML: []byte(e.HTML), Paper: pdf.Paper(m.PaperSize), Title: "Invoice " + number, Author: m.Name})
 	if err != nil {
 		return "", fmt.Errorf("print the PDF attachment: %w", err)
-	}
-	from := o.from
-	if from == "" {
-		from = "invoices@localhost"
 	}
 	return o.sender.Send(ctx, Message{
 		ID:          e.ID,
@@ -307,8 +315,8 @@ func (o *Outbox) finish(ctx context.Context, e *ent.Email, set func(*ent.EmailUp
 		if n == 0 {
 			return errLostLease
 		}
-		if typ == invoiceevent.TypeEMAIL_SENT {
-			if err := tx.Invoice.Update().Where(entinvoice.ID(e.InvoiceID), entinvoice.SentAtIsNil()).SetSentAt(o.now()).Exec(ctx); err != nil {
+		if typ == invoiceevent.TypeEMAIL_SENT && e.InvoiceID != nil {
+			if err := tx.Invoice.Update().Where(entinvoice.ID(*e.InvoiceID), entinvoice.SentAtIsNil()).SetSentAt(o.now()).Exec(ctx); err != nil {
 				return err
 			}
 		}
@@ -320,8 +328,11 @@ func (o *Outbox) finish(ctx context.Context, e *ent.Email, set func(*ent.EmailUp
 }
 
 // event writes a timeline line for an email; background work has no viewer,
-// so the actor is "system".
+// so the actor is "system". Account emails have no invoice, and no timeline.
 func event(ctx context.Context, tx *ent.Client, inv *ent.Invoice, typ invoiceevent.Type, at time.Time, note string) error {
+	if inv == nil {
+		return nil
+	}
 	return invoice.RecordEvent(ctx, tx, inv, typ, at, nil, nil, note)
 }
 

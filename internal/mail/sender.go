@@ -124,8 +124,11 @@ func HeaderText(s string) string { return validate.Flatten(s) }
 // and the dashboard shows it. Nothing is sent anywhere.
 type DevMailbox struct{}
 
+// DevMailboxName is the dev mailbox's Sender name.
+const DevMailboxName = "dev-mailbox"
+
 // Name implements Sender.
-func (DevMailbox) Name() string { return "dev-mailbox" }
+func (DevMailbox) Name() string { return DevMailboxName }
 
 // Send implements Sender.
 func (DevMailbox) Send(_ context.Context, m Message) (string, error) {

@@ -163,8 +163,10 @@ func (h *Webhook) record(ctx context.Context, c *ent.Client, hook mailgunWebhook
 		if err := c.Email.UpdateOne(e).SetStatus(entemail.StatusBOUNCED).SetLastError(validate.Clean("bounced: " + detail)).Exec(ctx); err != nil {
 			return err
 		}
-		if err := c.Customer.Update().Where(customer.ID(e.Edges.Invoice.CustomerID), customer.Email(e.To)).SetEmailBouncing(true).Exec(ctx); err != nil {
-			return err
+		if inv := e.Edges.Invoice; inv != nil {
+			if err := c.Customer.Update().Where(customer.ID(inv.CustomerID), customer.Email(e.To)).SetEmailBouncing(true).Exec(ctx); err != nil {
+				return err
+			}
 		}
 		err = event(ctx, c, e.Edges.Invoice, invoiceevent.TypeEMAIL_BOUNCED, now, e.To+" bounced: "+detail)
 	case ev == "failed":

@@ -8,13 +8,18 @@ import (
 
 // Rules is every limit Tally enforces. A zero Rule is off.
 type Rules struct {
-	SignInPerAccount Rule
-	SignInPerIP      Rule
-	SignUpPerIP      Rule
-	CheckoutPerIP    Rule
-	WebhooksPerIP    Rule
-	APIPerCredential Rule
-	APIPerIP         Rule
+	SignInPerAccount    Rule
+	SignInPerDevice     Rule
+	SignInFromNewIP     Rule
+	SignInFailedIP      Rule
+	SignInPerIP         Rule
+	SignUpPerIP         Rule
+	PasswordResetPerKey Rule
+	PasswordResetPerIP  Rule
+	CheckoutPerIP       Rule
+	WebhooksPerIP       Rule
+	APIPerCredential    Rule
+	APIPerIP            Rule
 	// RendersPerCredential bounds invoice documents rendered (previews,
 	// PDFs) per credential or payment link; see Renders.
 	RendersPerCredential Rule
@@ -28,19 +33,47 @@ type Rules struct {
 func Defaults() Rules {
 	return Rules{
 		// Password guessing against one account, from any number of
-		// addresses. Only wrong passwords count, so someone who knows their
-		// password is never slowed down by their own sign-ins; five tries
-		// cover a few typos. After that one guess a minute (1,440 a day):
-		// only the most common passwords fall within days, and the
-		// 10-character minimum already rules most of those out. A user who
-		// really forgot waits a minute, not an hour: a long lock-out would
-		// let anyone lock any merchant out by guessing on purpose.
+		// addresses without a device cookie. Only wrong passwords count,
+		// so someone who knows their password is never slowed down by
+		// their own sign-ins; five tries cover a few typos. After that one
+		// guess a minute (1,440 a day): only the most common passwords
+		// fall within days, and the 10-character minimum already rules
+		// most of those out. Strangers can keep this bucket empty, so it
+		// is not the only way in: see the three rules below.
 		SignInPerAccount: Rule{
 			Name: "sign-in per account", Message: "too many sign-in attempts for this account",
 			Rate: rate.Every(time.Minute), Burst: 5,
 		},
+		// A browser that signed in to the account before carries a signed
+		// device cookie and gets a bucket of its own, the same size as
+		// the account's: strangers' failures never touch it, and only
+		// someone who once knew the password can hold such a cookie.
+		SignInPerDevice: Rule{
+			Name: "sign-in per device", Message: "too many sign-in attempts from this browser",
+			Rate: rate.Every(time.Minute), Burst: 5,
+		},
+		// While the account's bucket is empty, an address that has not
+		// failed for the account (SignInFailedIP) may still try, out of
+		// this allowance: so an owner or API client without a device
+		// cookie gets in from a clean address while a guesser is kept at
+		// one guess a minute. Each guesser's address spends at most one
+		// of these, so a botnet adds at most ten guesses at once and one
+		// every ten minutes (144 a day) to the account's 1,440.
+		SignInFromNewIP: Rule{
+			Name: "sign-in per account from new addresses", Message: "too many sign-in attempts for this account",
+			Rate: rate.Every(10 * time.Minute), Burst: 10,
+		},
+		// Remembers, per account and address, a wrong password in the
+		// last hour: such an address no longer counts as new for the
+		// account.
+		SignInFailedIP: Rule{
+			Name: "sign-in failures per account and address", Message: "too many sign-in attempts for this account",
+			Rate: rate.Every(time.Hour), Burst: 1,
+		},
 		// Credential stuffing: one address trying many accounts. Every
-		// attempt counts, right or wrong. Twenty at once leaves room for
+		// attempt counts, right or wrong, except from a browser with the
+		// account's device cookie (someone behind the same NAT must not
+		// keep the owner out). Twenty at once leaves room for
 		// an office behind one NAT signing in at nine o'clock; one every
 		// 3 s (1,200 an hour) is far above any human and far below a
 		// leaked-password list.
@@ -56,6 +89,19 @@ func Defaults() Rules {
 		SignUpPerIP: Rule{
 			Name: "sign-up per IP", Message: "too many sign-ups from this address",
 			Rate: rate.Every(10 * time.Minute), Burst: 10,
+		},
+		// "Forgot password?" mails a link to the address given. Per
+		// address (known or not, so the answer reveals nothing): three
+		// cover a mail that was slow to arrive, then one an hour, so
+		// nobody can fill a merchant's inbox with reset mails. Per client
+		// address: ten, then one every two minutes.
+		PasswordResetPerKey: Rule{
+			Name: "password reset per email", Message: "a reset link was asked for this address recently; check the inbox (and spam folder) for it",
+			Rate: rate.Every(time.Hour), Burst: 3,
+		},
+		PasswordResetPerIP: Rule{
+			Name: "password reset per IP", Message: "too many password reset requests from this address",
+			Rate: rate.Every(2 * time.Minute), Burst: 10,
 		},
 		// Payers' pages: GET /pay/{token}, POST …/start (which opens a
 		// session at the payment provider, so floods cost us there too)
@@ -106,24 +152,34 @@ func Defaults() Rules {
 // Limiters holds one Limiter per rule; a rule that is off has a nil one,
 // which allows everything.
 type Limiters struct {
-	SignInPerAccount *Limiter
-	SignInPerIP      *Limiter
-	SignUpPerIP      *Limiter
-	CheckoutPerIP    *Limiter
-	WebhooksPerIP    *Limiter
-	APIPerCredential *Limiter
-	APIPerIP         *Limiter
+	SignInPerAccount    *Limiter
+	SignInPerDevice     *Limiter
+	SignInFromNewIP     *Limiter
+	SignInFailedIP      *Limiter
+	SignInPerIP         *Limiter
+	SignUpPerIP         *Limiter
+	PasswordResetPerKey *Limiter
+	PasswordResetPerIP  *Limiter
+	CheckoutPerIP       *Limiter
+	WebhooksPerIP       *Limiter
+	APIPerCredential    *Limiter
+	APIPerIP            *Limiter
 }
 
 // NewLimiters builds the limiters for r.
 func NewLimiters(r Rules) *Limiters {
 	return &Limiters{
-		SignInPerAccount: New(r.SignInPerAccount),
-		SignInPerIP:      New(r.SignInPerIP),
-		SignUpPerIP:      New(r.SignUpPerIP),
-		CheckoutPerIP:    New(r.CheckoutPerIP),
-		WebhooksPerIP:    New(r.WebhooksPerIP),
-		APIPerCredential: New(r.APIPerCredential),
-		APIPerIP:         New(r.APIPerIP),
+		SignInPerAccount:    New(r.SignInPerAccount),
+		SignInPerDevice:     New(r.SignInPerDevice),
+		SignInFromNewIP:     New(r.SignInFromNewIP),
+		SignInFailedIP:      New(r.SignInFailedIP),
+		SignInPerIP:         New(r.SignInPerIP),
+		SignUpPerIP:         New(r.SignUpPerIP),
+		PasswordResetPerKey: New(r.PasswordResetPerKey),
+		PasswordResetPerIP:  New(r.PasswordResetPerIP),
+		CheckoutPerIP:       New(r.CheckoutPerIP),
+		WebhooksPerIP:       New(r.WebhooksPerIP),
+		APIPerCredential:    New(r.APIPerCredential),
+		APIPerIP:            New(r.APIPerIP),
 	}
 }

@@ -3,6 +3,8 @@ import { GraphQLProvider } from '../lib/urql';
 import { AppLayout } from './AppLayout';
 import { SignInPage } from '../features/auth/SignInPage';
 import { SignUpPage } from '../features/auth/SignUpPage';
+import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage';
+import { ResetPasswordPage } from '../features/auth/ResetPasswordPage';
 import { InvoicesPage } from '../features/invoices/InvoicesPage';
 import { InvoicePage } from '../features/invoices/InvoicePage';
 import { InvoiceWizardPage } from '../features/invoices/wizard/InvoiceWizardPage';
@@ -15,7 +17,7 @@ import { EmailsPage } from '../features/emails/EmailsPage';
 import { GraphiQLPage } from '../features/graphiql/GraphiQLPage';
 import { NotFoundPage } from './NotFoundPage';
 
-const publicPaths = ['/sign-in', '/sign-up'];
+const publicPaths = ['/sign-in', '/sign-up', '/forgot-password', '/reset-password'];
 
 /** Wraps every route with the GraphQL client, which needs the router to redirect on UNAUTHENTICATED. */
 function Root() {
@@ -39,6 +41,8 @@ export const router = createBrowserRouter([
     children: [
       { path: '/sign-in', element: <SignInPage /> },
       { path: '/sign-up', element: <SignUpPage /> },
+      { path: '/forgot-password', element: <ForgotPasswordPage /> },
+      { path: '/reset-password', element: <ResetPasswordPage /> },
       // Full-window, outside the dashboard's frame; the editor loads lazily.
       { path: '/graphiql', element: <GraphiQLPage /> },
       {

@@ -19,6 +19,8 @@ type Documents = {
     "\n  query APIKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      createdBy\n      createdAt\n      lastUsedAt\n      revokedAt\n      scopes\n    }\n  }\n": typeof types.ApiKeysDocument,
     "\n  mutation CreateAPIKey($input: CreateAPIKeyInput!) {\n    createAPIKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        prefix\n        createdBy\n        createdAt\n        lastUsedAt\n        revokedAt\n        scopes\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeAPIKey($id: ID!) {\n    revokeAPIKey(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": typeof types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      viewer {\n        merchant {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.ResetPasswordDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      viewer {\n        merchant {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.SignInDocument,
     "\n  query SignUpCurrencies {\n    currencies\n  }\n": typeof types.SignUpCurrenciesDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      viewer {\n        merchant {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.SignUpDocument,
@@ -77,6 +79,8 @@ const documents: Documents = {
     "\n  query APIKeys {\n    apiKeys {\n      id\n      name\n      prefix\n      createdBy\n      createdAt\n      lastUsedAt\n      revokedAt\n      scopes\n    }\n  }\n": types.ApiKeysDocument,
     "\n  mutation CreateAPIKey($input: CreateAPIKeyInput!) {\n    createAPIKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        prefix\n        createdBy\n        createdAt\n        lastUsedAt\n        revokedAt\n        scopes\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeAPIKey($id: ID!) {\n    revokeAPIKey(id: $id) {\n      id\n      revokedAt\n    }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      viewer {\n        merchant {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.ResetPasswordDocument,
     "\n  mutation SignIn($input: SignInInput!) {\n    signIn(input: $input) {\n      viewer {\n        merchant {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.SignInDocument,
     "\n  query SignUpCurrencies {\n    currencies\n  }\n": types.SignUpCurrenciesDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      viewer {\n        merchant {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.SignUpDocument,
@@ -164,6 +168,14 @@ export function graphql(source: "\n  mutation CreateAPIKey($input: CreateAPIKeyI
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeAPIKey($id: ID!) {\n    revokeAPIKey(id: $id) {\n      id\n      revokedAt\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeAPIKey($id: ID!) {\n    revokeAPIKey(id: $id) {\n      id\n      revokedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n"): (typeof documents)["\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      viewer {\n        merchant {\n          id\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ResetPassword($input: ResetPasswordInput!) {\n    resetPassword(input: $input) {\n      viewer {\n        merchant {\n          id\n          name\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -124,18 +124,20 @@ export function EmailStatusBadge({ status, lastError }: { status: string; lastEr
 }
 
 /** "Invoice" (the first email) or "Reminder". */
+const kindLabel: Record<string, string> = { INVOICE: 'Invoice', REMINDER: 'Reminder', PASSWORD_RESET: 'Password reset' };
+const kindColor: Record<string, string> = { INVOICE: 'indigo', REMINDER: 'orange', PASSWORD_RESET: 'gray' };
+
 export function EmailKindBadge({ kind }: { kind: string }) {
-  const reminder = kind === 'REMINDER';
   return (
     <Badge
-      color={reminder ? 'orange' : 'indigo'}
+      color={kindColor[kind] ?? 'indigo'}
       variant="outline"
       radius="sm"
       size="sm"
       data-email-kind={kind}
       style={{ minWidth: 'max-content' }}
     >
-      {reminder ? 'Reminder' : 'Invoice'}
+      {kindLabel[kind] ?? kind}
     </Badge>
   );
 }
@@ -255,13 +257,13 @@ export function EmailMessageModal({ emailID, subject, onClose }: {
           <Group justify="space-between" align="flex-start" gap="sm">
             <Stack gap={4} style={{ minWidth: 0, flex: '1 1 300px' }}>
               <HeaderLine label="From">
-                <span data-testid="email-from">{merchant}</span>
+                <span data-testid="email-from">{email.invoice ? merchant : 'Tally'}</span>
               </HeaderLine>
               <HeaderLine label="To">
                 <span data-testid="email-to">{email.to}</span>
               </HeaderLine>
               <HeaderLine label="Date">{formatDateTime(email.sentAt ?? email.createdAt)}</HeaderLine>
-              {email.invoice.number && (
+              {email.invoice?.number && (
                 <HeaderLine label="Attached">
                   <Group gap={4} wrap="nowrap">
                     <IconPaperclip size={14} color="var(--mantine-color-dimmed)" />
@@ -275,9 +277,11 @@ export function EmailMessageModal({ emailID, subject, onClose }: {
                 <EmailKindBadge kind={email.kind} />
                 <EmailStatusBadge status={email.status} lastError={email.lastError} />
               </Group>
-              <Anchor component={Link} to={`/invoices/${email.invoice.id}`} size="sm" onClick={onClose}>
-                Invoice {email.invoice.number}
-              </Anchor>
+              {email.invoice && (
+                <Anchor component={Link} to={`/invoices/${email.invoice.id}`} size="sm" onClick={onClose}>
+                  Invoice {email.invoice.number}
+                </Anchor>
+              )}
             </Stack>
           </Group>
           {email.provider === DEV_MAILBOX && (

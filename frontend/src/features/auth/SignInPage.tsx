@@ -56,7 +56,19 @@ export function SignInPage() {
       <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput label="Email" type="email" autoComplete="email" autoFocus {...form.getInputProps('email')} />
-          <PasswordInput label="Password" autoComplete="current-password" {...form.getInputProps('password')} />
+          <div>
+            <PasswordInput label="Password" autoComplete="current-password" {...form.getInputProps('password')} />
+            <Anchor
+              component={Link}
+              to="/forgot-password"
+              state={{ email: form.values.email }}
+              size="sm"
+              mt={6}
+              display="inline-block"
+            >
+              Forgot password?
+            </Anchor>
+          </div>
           <Button type="submit" loading={fetching} fullWidth mt="xs">
             Sign in
           </Button>

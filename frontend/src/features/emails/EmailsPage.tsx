@@ -276,9 +276,15 @@ function EmailsChunk({ status, devMailbox, onOpen, after, isFirst, isLast, onLoa
               </Group>
             </Table.Td>
             <Table.Td>
-              <Anchor component={Link} to={`/invoices/${e.invoice.id}`} size="sm" onClick={(ev) => ev.stopPropagation()}>
-                {e.invoice.number ?? 'Invoice'}
-              </Anchor>
+              {e.invoice ? (
+                <Anchor component={Link} to={`/invoices/${e.invoice.id}`} size="sm" onClick={(ev) => ev.stopPropagation()}>
+                  {e.invoice.number ?? 'Invoice'}
+                </Anchor>
+              ) : (
+                <Text size="sm" c="dimmed">
+                  —
+                </Text>
+              )}
             </Table.Td>
             <Table.Td>
               <EmailStatusBadge status={e.status} lastError={e.lastError} />
