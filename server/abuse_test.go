@@ -81,7 +81,37 @@ func TestAbuseIsRefusedCheaply(t *testing.T) {
 		_ = mw.WriteField("map", `{}`)
 		mw.Close()
 
+		var fanout strings.Builder // 2^24 expansions in under 1 KB
+		fanout.WriteString("query{...F0}")
+		for i := range 23 {
+			fmt.Fprintf(&fanout, " fragment F%d on Query{...F%d ...F%d}", i, i+1, i+1)
+		}
+		fanout.WriteString(" fragment F23 on Query{__typename}")
+		ids := make([]string, 2000)
+		for i := range ids {
+			ids[i] = "inv_01m985x47xrkqnb4rfnhekfcwm"
+		}
+		nodes, _ := json.Marshal(map[string]any{
+			"query":     `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Invoice { previewHTML } } }`,
+			"variables": map[string]any{"ids": ids},
+		})
+		chunked := func(url string) (int, string) {
+			req, _ := http.NewRequest(http.MethodPost, url, io.MultiReader(bytes.NewReader(huge))) // no length: chunked
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+owner.token)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				return 0, err.Error()
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+			return resp.StatusCode, string(b)
+		}
+
 		attacks := []attack{
+			{"fragment fan-out, 24 levels", gql(ta.srv.URL+"/query", fanout.String()), "QUERY_LIMIT"},
+			{"nodes: one id 2,000 times", func(t *testing.T) (int, string) { return post(ta.srv.URL+"/query", "application/json", nodes, nil) }, "nodes ids"},
+			{"10 MiB chunked body", func(t *testing.T) (int, string) { return chunked(ta.srv.URL + "/query") }, "413"},
 			{"10,000 aliases", gql(ta.srv.URL+"/query", aliases.String()), "more than 5000 tokens"},
 			{"depth 50", gql(ta.srv.URL+"/query", deep), "query depth"},
 			{"10 MiB body", func(t *testing.T) (int, string) { return post(ta.srv.URL+"/query", "application/json", huge, nil) }, "over the limit"},
