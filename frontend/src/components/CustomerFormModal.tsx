@@ -46,6 +46,7 @@ export function CustomerFormModal({
   title = customer ? 'Edit customer' : 'Add customer',
   submitLabel = customer ? 'Save' : 'Add customer',
   returnFocus = true,
+  labels = { name: 'Name', email: 'Email' },
 }: {
   opened: boolean;
   customer: EditableCustomer | null;
@@ -55,6 +56,8 @@ export function CustomerFormModal({
   submitLabel?: string;
   /** Give focus back to what opened the modal (off when that is a drop-down that would open again). */
   returnFocus?: boolean;
+  /** The two inputs' labels; where the form is not about customers, "Customer name" says whose. */
+  labels?: { name: string; email: string };
 }) {
   const [{ fetching: creating }, create] = useMutation(CreateCustomerMutation);
   const [{ fetching: updating }, update] = useMutation(UpdateCustomerMutation);
@@ -94,9 +97,9 @@ export function CustomerFormModal({
     <Modal opened={opened} onClose={onClose} title={title} centered returnFocus={returnFocus}>
       <form onSubmit={submit} noValidate>
         <Stack>
-          <TextInput label="Customer name" placeholder="Acme Ltd" data-autofocus {...form.getInputProps('name')} />
+          <TextInput label={labels.name} placeholder="Acme Ltd" data-autofocus {...form.getInputProps('name')} />
           <TextInput
-            label="Customer email"
+            label={labels.email}
             placeholder="billing@acme.com"
             description="Invoices are sent to this address."
             type="email"

@@ -154,6 +154,7 @@ export function CustomerStep({ form, customer, onCustomer, currencies }: {
         customer={null}
         title="Add customer information"
         submitLabel="Submit"
+        labels={{ name: 'Customer name', email: 'Customer email' }}
         returnFocus={false}
         onClose={modal.close}
         onSaved={(c) => {
