@@ -59,6 +59,13 @@ build: dashboard ## build bin/tally with the dashboard embedded
 run: deps build ## install what is missing, build, and serve on http://localhost:8080
 	./$(BIN)
 
+.PHONY: lint lint-js
+# lint runs every linter; the Go linter joins it as lint-go.
+lint: lint-js ## run the linters
+
+lint-js: deps-node ## eslint on the dashboard (typescript-eslint, React hooks, feature boundaries)
+	npm run lint
+
 .PHONY: test test-go test-e2e
 test: deps ## run every test: Go (SQLite and PostgreSQL) and the browser tests
 	$(MAKE) test-go

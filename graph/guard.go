@@ -55,7 +55,7 @@ func DefaultLimits() Limits {
 const MaxPageSize = 100
 
 // CodeQueryLimit is the extensions.code of an operation refused by a Limit.
-const CodeQueryLimit = "QUERY_LIMIT"
+const CodeQueryLimit = string(fault.CodeQueryLimit)
 
 // guard is the gqlgen extension that enforces API key scopes and Limits on
 // every operation, over HTTP and websockets alike.

@@ -21,8 +21,18 @@ const (
 	// CodeUnavailable means an outside service (a payment provider) failed;
 	// the same request may work later.
 	CodeUnavailable Code = "UNAVAILABLE"
-	CodeInternal    Code = "INTERNAL"
+	// CodeQueryLimit means the operation is too large (tokens, depth,
+	// aliases, estimated values); the graph's guard sends it.
+	CodeQueryLimit Code = "QUERY_LIMIT"
+	CodeInternal   Code = "INTERNAL"
 )
+
+// Codes is every code the API sends. Clients that mirror them (the
+// dashboard's ErrorCode type) are checked against it.
+var Codes = []Code{
+	CodeValidation, CodeNotFound, CodeUnauthenticated, CodeForbidden, CodeConflict,
+	CodeRateLimited, CodeUnavailable, CodeQueryLimit, CodeInternal,
+}
 
 // Error is an error safe to show to the caller.
 type Error struct {

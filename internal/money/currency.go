@@ -43,6 +43,15 @@ func Lookup(code string) (Currency, bool) {
 	return c, ok
 }
 
+// All lists the supported currencies, sorted by code.
+func All() []Currency {
+	out := make([]Currency, 0, len(currencies))
+	for _, code := range Codes() {
+		out = append(out, currencies[code])
+	}
+	return out
+}
+
 // Codes lists the supported currency codes, sorted.
 func Codes() []string {
 	out := make([]string, 0, len(currencies))

@@ -13,9 +13,11 @@ import { CollectionsPage } from '../features/collections/CollectionsPage';
 import { APIKeysPage } from '../features/apikeys/APIKeysPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { PaymentSettingsPage } from '../features/settings/PaymentSettingsPage';
-import { EmailsPage } from '../features/emails/EmailsPage';
+import { EmailsPage } from '../features/invoices/emails/EmailsPage';
 import { GraphiQLPage } from '../features/graphiql/GraphiQLPage';
+import { CurrencyFormats } from './CurrencyFormats';
 import { NotFoundPage } from './NotFoundPage';
+import { RouteError } from './RouteError';
 
 const publicPaths = ['/sign-in', '/sign-up', '/forgot-password', '/reset-password'];
 
@@ -30,7 +32,9 @@ function Root() {
   };
   return (
     <GraphQLProvider onUnauthenticated={onUnauthenticated}>
-      <Outlet />
+      <CurrencyFormats>
+        <Outlet />
+      </CurrencyFormats>
     </GraphQLProvider>
   );
 }
@@ -38,6 +42,8 @@ function Root() {
 export const router = createBrowserRouter([
   {
     element: <Root />,
+    // Outside the dashboard's frame (sign in, GraphiQL, or the frame itself failed).
+    errorElement: <RouteError fullPage />,
     children: [
       { path: '/sign-in', element: <SignInPage /> },
       { path: '/sign-up', element: <SignUpPage /> },
@@ -48,20 +54,26 @@ export const router = createBrowserRouter([
       {
         element: <AppLayout />,
         children: [
-          { index: true, element: <Navigate to="/invoices" replace /> },
-          { path: '/invoices', element: <InvoicesPage /> },
-          // Both wizard routes render the same component so creating the
-          // draft (new -> :id/edit) keeps the wizard's state.
-          { path: '/invoices/new', element: <InvoiceWizardPage /> },
-          { path: '/invoices/:id/edit', element: <InvoiceWizardPage /> },
-          { path: '/invoices/:id', element: <InvoicePage /> },
-          { path: '/collections', element: <CollectionsPage /> },
-          { path: '/customers', element: <CustomersPage /> },
-          { path: '/emails', element: <EmailsPage /> },
-          { path: '/developers/api-keys', element: <APIKeysPage /> },
-          { path: '/settings', element: <SettingsPage /> },
-          { path: '/settings/payments', element: <PaymentSettingsPage /> },
-          { path: '*', element: <NotFoundPage /> },
+          {
+            // A page that fails shows why inside the frame, which keeps working.
+            errorElement: <RouteError />,
+            children: [
+              { index: true, element: <Navigate to="/invoices" replace /> },
+              { path: '/invoices', element: <InvoicesPage /> },
+              // Both wizard routes render the same component so creating the
+              // draft (new -> :id/edit) keeps the wizard's state.
+              { path: '/invoices/new', element: <InvoiceWizardPage /> },
+              { path: '/invoices/:id/edit', element: <InvoiceWizardPage /> },
+              { path: '/invoices/:id', element: <InvoicePage /> },
+              { path: '/collections', element: <CollectionsPage /> },
+              { path: '/customers', element: <CustomersPage /> },
+              { path: '/emails', element: <EmailsPage /> },
+              { path: '/developers/api-keys', element: <APIKeysPage /> },
+              { path: '/settings', element: <SettingsPage /> },
+              { path: '/settings/payments', element: <PaymentSettingsPage /> },
+              { path: '*', element: <NotFoundPage /> },
+            ],
+          },
         ],
       },
     ],

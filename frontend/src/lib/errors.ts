@@ -10,6 +10,8 @@ import { notifications } from '@mantine/notifications';
 // The server names fields by input path: "email", "items[1].quantity".
 // Mantine forms use dotted paths: "items.1.quantity".
 
+// The server's extensions.code values (internal/fault's Codes); a Go test
+// (internal/fault/codes_test.go) fails when the two lists differ.
 export type ErrorCode =
   | 'VALIDATION'
   | 'NOT_FOUND'
@@ -17,6 +19,8 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  | 'UNAVAILABLE'
+  | 'QUERY_LIMIT'
   | 'INTERNAL';
 
 export function errorCode(e: GraphQLError): ErrorCode | undefined {

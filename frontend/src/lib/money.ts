@@ -6,16 +6,24 @@ import Decimal from 'decimal.js';
 
 const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });
 
-// Digits after the decimal point per currency, as the server rounds them
-// (ISO 4217 minor units, plus the stablecoins Tally collects).
-const exponents: Record<string, number> = {
-  JPY: 0, KRW: 0, VND: 0, CLP: 0, ISK: 0, UGX: 0, XOF: 0, XAF: 0,
-  KWD: 3, BHD: 3, OMR: 3, JOD: 3, TND: 3,
-  USDT: 6, USDC: 6,
-};
+// Digits after the decimal point per currency, as the server rounds them.
+// The server's table (Query.currencyFormats) is loaded once when the
+// dashboard starts (app/CurrencyFormats.tsx), before anything shows money.
+let exponents = new Map<string, number>();
 
+/** Takes the server's currency table; formatting and checks use it from then on. */
+export function setCurrencyFormats(formats: readonly { code: string; exponent: number }[]) {
+  exponents = new Map(formats.map((f) => [f.code.toUpperCase(), f.exponent]));
+}
+
+/** Whether the server's table has been loaded. */
+export function haveCurrencyFormats(): boolean {
+  return exponents.size > 0;
+}
+
+/** The currency's exponent; 2, the most common, for a code the server does not list. */
 export function minorUnits(currency: string): number {
-  return exponents[currency.toUpperCase()] ?? 2;
+  return exponents.get(currency.toUpperCase()) ?? 2;
 }
 
 const decimalPattern = /^\d+(\.\d+)?$/;

@@ -105,11 +105,16 @@ export function GraphQLProvider({
   children: ReactNode;
 }) {
   const handler = useRef(onUnauthenticated);
-  handler.current = onUnauthenticated;
+  useEffect(() => {
+    handler.current = onUnauthenticated;
+  });
   const make = useCallback(() => createSession(() => handler.current()), []);
+  // eslint-disable-next-line react-hooks/refs -- the ref is read when a request fails, not during render
   const [session, setSession] = useState(make);
   const current = useRef(session);
-  current.current = session;
+  useEffect(() => {
+    current.current = session;
+  }, [session]);
   const reset = useCallback(() => {
     // The old socket was opened with the old cookie: close it.
     current.current.socket.dispose();
@@ -136,7 +141,9 @@ export function useResetClient(): () => void {
 export function useOnReconnect(listener: () => void) {
   const listeners = useContext(ReconnectContext);
   const latest = useRef(listener);
-  latest.current = listener;
+  useEffect(() => {
+    latest.current = listener;
+  });
   useEffect(() => {
     const l = () => latest.current();
     listeners.add(l);

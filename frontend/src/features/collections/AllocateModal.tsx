@@ -73,9 +73,7 @@ export function AllocateModal({ collection, onClose }: {
 }) {
   // Keep showing the payment while the modal closes.
   const [shown, setShown] = useState(collection);
-  useEffect(() => {
-    if (collection) setShown(collection);
-  }, [collection]);
+  if (collection && collection !== shown) setShown(collection);
   const currency = shown?.currency ?? 'USD';
   const unallocated = shown?.unallocated ?? '0';
 
@@ -121,9 +119,10 @@ export function AllocateModal({ collection, onClose }: {
     if (!collection) return;
     form.setValues({ invoiceID: null, amount: collection.unallocated });
     form.clearErrors();
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- starts afresh when the modal opens for a payment; a key would remount the Modal and cut its closing transition
     setSearch('');
     setPicked(undefined);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- resets for another payment, not whenever the (new each render) form object changes
   }, [collection?.id]);
 
   const options: ComboboxItem[] = invoices.map((i) => ({

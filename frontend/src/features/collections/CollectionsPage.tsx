@@ -1,13 +1,15 @@
-import { Badge, Button, Group, Paper, Skeleton, Stack, Table, Text, ThemeIcon, Title } from '@mantine/core';
+import { Badge, Button, Group, Paper, Skeleton, Stack, Text, ThemeIcon, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconArrowsExchange, IconChecks, IconFileImport, IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { CollectionItemFragment } from '../../gql/graphql';
 import { AllocateModal } from './AllocateModal';
-import { matchedFilter, reviewFilter, useCollectionsCount } from './collection';
-import { CollectionPages } from './CollectionPages';
+import { CursorPages } from '../../components/CursorPages';
+import { EmptyState } from '../../components/EmptyState';
+import { PagedTable } from '../../components/PagedTable';
+import { collectionsContext, CollectionsListQuery, matchedFilter, reviewFilter, useCollectionsCount } from './collection';
 import { ImportStatementModal } from './ImportStatementModal';
-import { MATCHED_COLUMNS, MatchedRow } from './MatchedRow';
+import { MatchedRow } from './MatchedRow';
 import { RecordPaymentModal } from './RecordPaymentModal';
 import { ReviewItem } from './ReviewItem';
 
@@ -49,9 +51,12 @@ export function CollectionsPage() {
       <Stack gap="sm" component="section" aria-labelledby="review-queue-title">
         <SectionTitle id="review-queue-title" title="To review" count={toReview} />
         <Stack gap="sm" data-testid="review-queue">
-          <CollectionPages
-            where={reviewFilter}
-            pageSize={REVIEW_PAGE_SIZE}
+          <CursorPages
+            query={CollectionsListQuery}
+            variables={{ first: REVIEW_PAGE_SIZE, where: reviewFilter }}
+            connection={(d) => d.collections}
+            context={collectionsContext}
+            errorTitle="Couldn't load payments"
             render={(items) => items.map((c) => <ReviewItem key={c.id} item={c} onAllocate={setAllocating} />)}
             loading={<Skeleton h={140} radius="md" />}
             empty={
@@ -84,58 +89,22 @@ export function CollectionsPage() {
 
       <Stack gap="sm" component="section" aria-labelledby="matched-title">
         <SectionTitle id="matched-title" title="Matched" count={matched} />
-        <Paper withBorder>
-          <Table.ScrollContainer minWidth={720} type="native">
-            <Table data-testid="matched-collections">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Received</Table.Th>
-                  <Table.Th>From</Table.Th>
-                  <Table.Th ta="right">Amount</Table.Th>
-                  <Table.Th>Paid invoices</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                <CollectionPages
-                  where={matchedFilter}
-                  pageSize={MATCHED_PAGE_SIZE}
-                  render={(items) => items.map((c) => <MatchedRow key={c.id} item={c} />)}
-                  loading={Array.from({ length: 3 }, (_, i) => (
-                    <Table.Tr key={i}>
-                      {Array.from({ length: MATCHED_COLUMNS }, (_, j) => (
-                        <Table.Td key={j}>
-                          <Skeleton h={14} my={4} />
-                        </Table.Td>
-                      ))}
-                    </Table.Tr>
-                  ))}
-                  empty={
-                    <Table.Tr>
-                      <Table.Td colSpan={MATCHED_COLUMNS}>
-                        <Stack align="center" gap={6} py={40}>
-                          <IconArrowsExchange size={36} stroke={1.3} color="var(--mantine-color-gray-5)" />
-                          <Text fw={600}>No matched payments yet</Text>
-                          <Text size="sm" c="dimmed">
-                            Record a payment or import a bank statement; what Tally matches to invoices appears here.
-                          </Text>
-                        </Stack>
-                      </Table.Td>
-                    </Table.Tr>
-                  }
-                  more={(onClick) => (
-                    <Table.Tr>
-                      <Table.Td colSpan={MATCHED_COLUMNS} ta="center">
-                        <Button variant="subtle" onClick={onClick}>
-                          Load more
-                        </Button>
-                      </Table.Td>
-                    </Table.Tr>
-                  )}
-                />
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </Paper>
+        <PagedTable
+          query={CollectionsListQuery}
+          variables={{ first: MATCHED_PAGE_SIZE, where: matchedFilter }}
+          connection={(d) => d.collections}
+          context={collectionsContext}
+          errorTitle="Couldn't load payments"
+          minWidth={720}
+          tableProps={{ 'data-testid': 'matched-collections' }}
+          columns={[{ label: 'Received' }, { label: 'From' }, { label: 'Amount', ta: 'right' }, { label: 'Paid invoices' }]}
+          row={(c) => <MatchedRow key={c.id} item={c} />}
+          empty={
+            <EmptyState icon={IconArrowsExchange} title="No matched payments yet">
+              Record a payment or import a bank statement; what Tally matches to invoices appears here.
+            </EmptyState>
+          }
+        />
       </Stack>
 
       <RecordPaymentModal opened={recordOpen} onClose={recordModal.close} />

@@ -245,8 +245,8 @@ export function ImportStatementModal({ opened, onClose }: { opened: boolean; onC
   };
 
   useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- starts afresh when the modal opens; a key would remount the Modal and cut its closing transition
     if (opened) reset();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [opened]);
 
   const runPreview = async (f: File) => {

@@ -5,8 +5,6 @@ import { formatDate, formatDateTime } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 import { AllocationRuleBadge, paymentChannelLabel } from '../../lib/payments';
 
-export const MATCHED_COLUMNS = 4;
-
 /** Money that went to invoices in full: when, from whom, how much, and which invoices took it and why. */
 export function MatchedRow({ item }: { item: CollectionItemFragment }) {
   const { currency } = item;

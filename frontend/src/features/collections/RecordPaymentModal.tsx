@@ -4,9 +4,7 @@ import {
   Badge,
   Button,
   Group,
-  Input,
   Modal,
-  SegmentedControl,
   Select,
   SimpleGrid,
   Stack,
@@ -15,7 +13,6 @@ import {
   Textarea,
   TextInput,
 } from '@mantine/core';
-import { DateInput } from '@mantine/dates';
 import { useForm } from '@mantine/form';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconAlertTriangle, IconCircleCheck, IconHourglass } from '@tabler/icons-react';
@@ -24,10 +21,11 @@ import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { PaymentChannel, RecordCollectionMutation } from '../../gql/graphql';
+import { ReceivedFields, receivedOnError } from '../../components/ReceivedFields';
 import { showError } from '../../lib/errors';
 import { receivedTime, today } from '../../lib/format';
 import { amountError, formatMoney, isZeroAmount, minorUnits } from '../../lib/money';
-import { AllocationRuleBadge, paymentChannelLabel } from '../../lib/payments';
+import { AllocationRuleBadge } from '../../lib/payments';
 import { describeFlag } from './collection';
 
 const RecordPaymentSetupQuery = graphql(`
@@ -87,9 +85,6 @@ const RecordCollectionMutationDoc = graphql(`
   }
 `);
 
-/** Money that reached the merchant outside Tally: the checkout channels are recorded by the providers. */
-const channels: PaymentChannel[] = ['BANK_TRANSFER', 'CASH', 'OTHER'];
-
 interface RecordValues {
   amount: string;
   currency: string;
@@ -118,27 +113,25 @@ export function RecordPaymentModal({ opened, onClose }: { opened: boolean; onClo
     validate: {
       amount: (v, values) => amountError(v, values.currency),
       currency: (v) => (v ? null : 'Choose the currency'),
-      receivedAt: (v) => {
-        if (!v) return 'Enter the day the money arrived';
-        return v > today() ? 'The day cannot be in the future' : null;
-      },
+      receivedAt: receivedOnError,
     },
   });
 
   // Start afresh each time it opens.
   useEffect(() => {
     if (!opened) return;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- starts afresh when the modal opens; a key would remount the Modal and cut its closing transition
     setOutcome(null);
     form.setValues(fresh(defaultCurrency, 'BANK_TRANSFER'));
     form.resetTouched();
     form.clearErrors();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- resets the form when the modal opens, not whenever the (new each render) form object changes
   }, [opened]);
 
   // In the merchant's currency once that has loaded, unless one was chosen.
   useEffect(() => {
     if (opened && !form.isTouched('currency')) form.setFieldValue('currency', defaultCurrency);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the merchant's currency arrives, and only if none was chosen
   }, [defaultCurrency]);
 
   const again = () => {
@@ -205,25 +198,12 @@ export function RecordPaymentModal({ opened, onClose }: { opened: boolean; onClo
               />
             </SimpleGrid>
 
-            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
-              <Input.Wrapper label="Received by" labelElement="div" error={form.errors.channel}>
-                <SegmentedControl
-                  fullWidth
-                  mt={4}
-                  aria-label="Received by"
-                  data={channels.map((c) => ({ value: c, label: paymentChannelLabel[c] }))}
-                  value={form.values.channel}
-                  onChange={(v) => form.setFieldValue('channel', v as PaymentChannel)}
-                />
-              </Input.Wrapper>
-              <DateInput
-                label="Received on"
-                withAsterisk
-                valueFormat="MMM D, YYYY"
-                maxDate={new Date()}
-                {...form.getInputProps('receivedAt')}
-              />
-            </SimpleGrid>
+            <ReceivedFields
+              channel={form.values.channel}
+              onChannelChange={(c) => form.setFieldValue('channel', c)}
+              channelError={form.errors.channel}
+              receivedOn={form.getInputProps('receivedAt')}
+            />
 
             <Textarea
               label="Memo"

@@ -81,6 +81,23 @@ export const AllocateCollectionMutation = graphql(`
   }
 `);
 
+/** A page of collections, newest money first. */
+export const CollectionsListQuery = graphql(`
+  query CollectionsList($first: Int!, $after: Cursor, $where: CollectionFilter) {
+    collections(first: $first, after: $after, where: $where, orderBy: { field: RECEIVED_AT, direction: DESC }) {
+      edges {
+        node {
+          ...CollectionItem
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
 const CollectionsCountQuery = graphql(`
   query CollectionsCount($where: CollectionFilter) {
     collections(first: 0, where: $where) {

@@ -64,7 +64,6 @@ export default function Playground() {
 
   useEffect(() => {
     let cancelled = false;
-    setState({ status: 'loading' });
     introspect(post).then(
       (schema) => {
         if (cancelled) return;
@@ -105,7 +104,10 @@ export default function Playground() {
     };
   }, []);
 
-  const retry = useCallback(() => setAttempt((n) => n + 1), []);
+  const retry = useCallback(() => {
+    setState({ status: 'loading' });
+    setAttempt((n) => n + 1);
+  }, []);
 
   if (state.status === 'unavailable') return <Unavailable detail={state.detail} />;
   if (state.status === 'failed') {

@@ -14,7 +14,6 @@ import {
   Paper,
   SimpleGrid,
   Stack,
-  Table,
   Text,
   Textarea,
   Timeline,
@@ -46,12 +45,14 @@ import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../gql';
-import { EmailBouncingBadge, usePollWhile } from '../../lib/email';
+import { EmailBouncingBadge } from '../../components/EmailBouncingBadge';
+import { LineItemsTable, TotalRow } from '../../components/LineItems';
+import { usePollWhile } from '../../lib/usePollWhile';
 import { showError } from '../../lib/errors';
 import { formatDate, formatDateTime, formatDueDate } from '../../lib/format';
 import { formatMoney, isZeroAmount } from '../../lib/money';
 import { DownloadPdfButton, InvoicePreview } from './InvoicePreview';
-import { InvoiceEmails } from './InvoiceEmails';
+import { InvoiceEmails } from './emails/InvoiceEmails';
 import { InvoicePayments } from './InvoicePayments';
 import { InvoiceStatusBadge } from './InvoiceStatusBadge';
 import { MarkPaidModal } from './MarkPaidModal';
@@ -398,56 +399,16 @@ export function InvoicePage() {
               </SimpleGrid>
             </Paper>
 
-            <Paper withBorder>
-              <Table>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Item</Table.Th>
-                    <Table.Th ta="right">Qty</Table.Th>
-                    <Table.Th ta="right">Unit price</Table.Th>
-                    <Table.Th ta="right">Amount</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {inv.items.map((item, i) => (
-                    <Table.Tr key={i}>
-                      <Table.Td>{item.name}</Table.Td>
-                      <Table.Td ta="right">{item.quantity}</Table.Td>
-                      <Table.Td ta="right">{formatMoney(item.unitPrice, inv.currency)}</Table.Td>
-                      <Table.Td ta="right">{formatMoney(item.amount, inv.currency)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
+            <LineItemsTable items={inv.items} currency={inv.currency}>
+              <TotalRow label="Subtotal" value={formatMoney(inv.subtotal, inv.currency)} tone="muted" />
+              <TotalRow label="Total" value={formatMoney(inv.total, inv.currency)} tone="strong" testId="invoice-total" />
+              <TotalRow label="Amount paid" value={formatMoney(inv.amountPaid, inv.currency)} tone="muted" />
               <Divider />
-              <Stack gap={6} p="md" ml="auto" maw={320} style={{ fontVariantNumeric: 'tabular-nums' }}>
-                <Group justify="space-between">
-                  <Text size="sm" c="dimmed">Subtotal</Text>
-                  <Text size="sm">{formatMoney(inv.subtotal, inv.currency)}</Text>
-                </Group>
-                <Group justify="space-between">
-                  <Text size="sm" fw={600}>Total</Text>
-                  <Text size="sm" fw={600} data-testid="invoice-total">
-                    {formatMoney(inv.total, inv.currency)}
-                  </Text>
-                </Group>
-                <Group justify="space-between">
-                  <Text size="sm" c="dimmed">Amount paid</Text>
-                  <Text size="sm">{formatMoney(inv.amountPaid, inv.currency)}</Text>
-                </Group>
-                <Divider />
-                <Group justify="space-between">
-                  <Text fw={600}>Amount due</Text>
-                  <Text fw={600}>{formatMoney(inv.amountDue, inv.currency)}</Text>
-                </Group>
-                {!isZeroAmount(inv.amountOverpaid) && (
-                  <Group justify="space-between">
-                    <Text size="sm" c="orange.8">Overpaid (customer's credit)</Text>
-                    <Text size="sm" c="orange.8">{formatMoney(inv.amountOverpaid, inv.currency)}</Text>
-                  </Group>
-                )}
-              </Stack>
-            </Paper>
+              <TotalRow label="Amount due" value={formatMoney(inv.amountDue, inv.currency)} tone="strong" size="md" />
+              {!isZeroAmount(inv.amountOverpaid) && (
+                <TotalRow label="Overpaid (customer's credit)" value={formatMoney(inv.amountOverpaid, inv.currency)} tone="warning" />
+              )}
+            </LineItemsTable>
 
             <InvoicePayments invoice={inv} />
 

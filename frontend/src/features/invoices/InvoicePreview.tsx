@@ -4,7 +4,7 @@ import { IconAlertTriangle, IconDownload, IconExternalLink, IconFileText, IconIn
 import { useState, type CSSProperties, type MouseEvent, type ReactNode } from 'react';
 import { graphql } from '../../gql';
 import type { InvoiceDocumentFragment } from '../../gql/graphql';
-import { EmailFrame } from '../../lib/EmailFrame';
+import { EmailFrame } from '../../components/EmailFrame';
 import { fetchPdf, PdfError, pdfPath, saveBlob, usePdfObjectURL } from './pdf';
 
 // The fields every view of the invoice document needs. Spread it into the

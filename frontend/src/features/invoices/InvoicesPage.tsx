@@ -3,9 +3,7 @@ import {
   Button,
   CloseButton,
   Group,
-  Paper,
   Select,
-  Skeleton,
   Stack,
   Switch,
   Table,
@@ -15,12 +13,14 @@ import {
 } from '@mantine/core';
 import { useDebouncedCallback, useDebouncedValue } from '@mantine/hooks';
 import { IconFileInvoice, IconPlus, IconSearch } from '@tabler/icons-react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
-import type { InvoiceStatus, InvoiceWhereInput } from '../../gql/graphql';
-import { showError } from '../../lib/errors';
+import type { InvoicesListQuery as InvoicesList, InvoiceStatus, InvoiceWhereInput } from '../../gql/graphql';
+import { EmptyState } from '../../components/EmptyState';
+import type { NodeOf } from '../../components/CursorPages';
+import { PagedTable } from '../../components/PagedTable';
 import { formatDate, formatDueDate } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 import { InvoiceStatusBadge } from './InvoiceStatusBadge';
@@ -72,7 +72,6 @@ const FilterCustomerQuery = graphql(`
 `);
 
 const statuses: InvoiceStatus[] = ['DRAFT', 'OPEN', 'PARTIALLY_PAID', 'PAID', 'VOID', 'UNCOLLECTIBLE'];
-const COLUMNS = 6;
 const listContext = { additionalTypenames: ['Invoice'] };
 
 export function InvoicesPage() {
@@ -98,7 +97,7 @@ export function InvoicesPage() {
   // Keep the search box in the URL so Back returns to the same list.
   useEffect(() => {
     if ((params.get('q') ?? '') !== debouncedSearch) update('q', debouncedSearch || null);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- mirrors the typed search into the URL; following params too would undo Back
   }, [debouncedSearch]);
 
   const where = useMemo<InvoiceWhereInput>(() => {
@@ -163,165 +162,84 @@ export function InvoicesPage() {
         )}
       </Group>
 
-      <Paper withBorder>
-        <Table highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Number</Table.Th>
-              <Table.Th>Customer</Table.Th>
-              <Table.Th ta="right">Total</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Due</Table.Th>
-              <Table.Th>Issued</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            <InvoicePages key={JSON.stringify(where)} where={where} refresh={refresh} />
-          </Table.Tbody>
-        </Table>
-      </Paper>
+      <PagedTable
+        query={InvoicesListQuery}
+        variables={{ first: PAGE_SIZE, where }}
+        connection={(d) => d.invoices}
+        context={listContext}
+        refresh={refresh}
+        errorTitle="Couldn't load invoices"
+        tableProps={{ highlightOnHover: true }}
+        columns={[
+          { label: 'Number' },
+          { label: 'Customer' },
+          { label: 'Total', ta: 'right' },
+          { label: 'Status' },
+          { label: 'Due' },
+          { label: 'Issued' },
+        ]}
+        row={(inv) => <InvoiceRow key={inv.id} inv={inv} />}
+        empty={
+          Object.keys(where).length > 0 ? (
+            <EmptyState icon={IconFileInvoice} title="No invoices match these filters">
+              Try a different status or search.
+            </EmptyState>
+          ) : (
+            <EmptyState
+              icon={IconFileInvoice}
+              title="No invoices yet"
+              action={
+                <Button component={Link} to="/invoices/new" variant="light" mt="xs" leftSection={<IconPlus size={16} />}>
+                  Create Invoice
+                </Button>
+              }
+            >
+              Create your first invoice to get paid.
+            </EmptyState>
+          )
+        }
+      />
     </Stack>
   );
 }
 
-/** Cursor pagination: each "Load more" appends a page that runs its own query. */
-function InvoicePages({ where, refresh }: { where: InvoiceWhereInput; refresh: number }) {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  return (
-    <>
-      {cursors.map((after, i) => (
-        <InvoicesChunk
-          key={after ?? 'first'}
-          where={where}
-          refresh={refresh}
-          after={after}
-          isFirst={i === 0}
-          isLast={i === cursors.length - 1}
-          onLoadMore={(c) => setCursors((cs) => [...cs, c])}
-        />
-      ))}
-    </>
-  );
-}
+type InvoiceListItem = NodeOf<InvoicesList['invoices']>;
 
-function InvoicesChunk({ where, refresh, after, isFirst, isLast, onLoadMore }: {
-  where: InvoiceWhereInput;
-  /** Bumped when invoices changed on the server: fetch this page again. */
-  refresh: number;
-  after: string | null;
-  isFirst: boolean;
-  isLast: boolean;
-  onLoadMore: (cursor: string) => void;
-}) {
+function InvoiceRow({ inv }: { inv: InvoiceListItem }) {
   const navigate = useNavigate();
-  const [{ data, fetching, error }, reexecute] = useQuery({
-    query: InvoicesListQuery,
-    variables: { first: PAGE_SIZE, after, where },
-    context: listContext,
-    requestPolicy: 'cache-and-network',
-  });
-  const shownRefresh = useRef(refresh);
-  useEffect(() => {
-    if (refresh === shownRefresh.current) return;
-    shownRefresh.current = refresh;
-    reexecute({ requestPolicy: 'network-only' });
-  }, [refresh, reexecute]);
-  useEffect(() => {
-    showError(error, { title: "Couldn't load invoices" });
-  }, [error]);
-
-  if (!data) {
-    if (!fetching) return null;
-    return (
-      <>
-        {Array.from({ length: 3 }, (_, i) => (
-          <Table.Tr key={i}>
-            {Array.from({ length: COLUMNS }, (_, j) => (
-              <Table.Td key={j}>
-                <Skeleton h={14} my={4} />
-              </Table.Td>
-            ))}
-          </Table.Tr>
-        ))}
-      </>
-    );
-  }
-
-  const edges = data.invoices.edges ?? [];
-  const { hasNextPage, endCursor } = data.invoices.pageInfo;
-
-  if (isFirst && edges.length === 0) {
-    const filtered = Object.keys(where).length > 0;
-    return (
-      <Table.Tr>
-        <Table.Td colSpan={COLUMNS}>
-          <Stack align="center" gap={6} py={48}>
-            <IconFileInvoice size={36} stroke={1.3} color="var(--mantine-color-gray-5)" />
-            <Text fw={600}>{filtered ? 'No invoices match these filters' : 'No invoices yet'}</Text>
-            <Text size="sm" c="dimmed">
-              {filtered ? 'Try a different status or search.' : 'Create your first invoice to get paid.'}
-            </Text>
-            {!filtered && (
-              <Button component={Link} to="/invoices/new" variant="light" mt="xs" leftSection={<IconPlus size={16} />}>
-                Create Invoice
-              </Button>
-            )}
-          </Stack>
-        </Table.Td>
-      </Table.Tr>
-    );
-  }
-
+  const href = inv.status === 'DRAFT' ? `/invoices/${inv.id}/edit` : `/invoices/${inv.id}`;
   return (
-    <>
-      {edges.map((edge) => {
-        const inv = edge?.node;
-        if (!inv) return null;
-        const href = inv.status === 'DRAFT' ? `/invoices/${inv.id}/edit` : `/invoices/${inv.id}`;
-        return (
-          <Table.Tr key={inv.id} className="clickable-row" onClick={() => navigate(href)} data-invoice-id={inv.id}>
-            <Table.Td>
-              <Anchor component={Link} to={href} fw={500} size="sm" c={inv.number ? undefined : 'dimmed'} onClick={(e) => e.stopPropagation()}>
-                {inv.number ?? 'Draft'}
-              </Anchor>
-            </Table.Td>
-            <Table.Td>
-              <Text size="sm" fw={500}>
-                {inv.customer.name}
-              </Text>
-              <Text size="xs" c="dimmed">
-                {inv.customer.email}
-              </Text>
-            </Table.Td>
-            <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
-              <Text size="sm" fw={500} span>
-                {formatMoney(inv.total, inv.currency)}
-              </Text>{' '}
-              <Text size="xs" c="dimmed" span>
-                {inv.currency}
-              </Text>
-            </Table.Td>
-            <Table.Td>
-              <InvoiceStatusBadge status={inv.status} overdue={inv.overdue} />
-            </Table.Td>
-            <Table.Td>
-              <Text size="sm">{formatDueDate(inv.dueDate)}</Text>
-            </Table.Td>
-            <Table.Td>
-              <Text size="sm">{formatDate(inv.issuedAt)}</Text>
-            </Table.Td>
-          </Table.Tr>
-        );
-      })}
-      {isLast && hasNextPage && endCursor && (
-        <Table.Tr>
-          <Table.Td colSpan={COLUMNS} ta="center">
-            <Button variant="subtle" onClick={() => onLoadMore(endCursor)}>
-              Load more
-            </Button>
-          </Table.Td>
-        </Table.Tr>
-      )}
-    </>
+    <Table.Tr className="clickable-row" onClick={() => navigate(href)} data-invoice-id={inv.id}>
+      <Table.Td>
+        <Anchor component={Link} to={href} fw={500} size="sm" c={inv.number ? undefined : 'dimmed'} onClick={(e) => e.stopPropagation()}>
+          {inv.number ?? 'Draft'}
+        </Anchor>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm" fw={500}>
+          {inv.customer.name}
+        </Text>
+        <Text size="xs" c="dimmed">
+          {inv.customer.email}
+        </Text>
+      </Table.Td>
+      <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
+        <Text size="sm" fw={500} span>
+          {formatMoney(inv.total, inv.currency)}
+        </Text>{' '}
+        <Text size="xs" c="dimmed" span>
+          {inv.currency}
+        </Text>
+      </Table.Td>
+      <Table.Td>
+        <InvoiceStatusBadge status={inv.status} overdue={inv.overdue} />
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{formatDueDate(inv.dueDate)}</Text>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{formatDate(inv.issuedAt)}</Text>
+      </Table.Td>
+    </Table.Tr>
   );
 }

@@ -1,5 +1,4 @@
-import { Button, Group, Input, Modal, Paper, SegmentedControl, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import { DateInput } from '@mantine/dates';
+import { Button, Group, Modal, Paper, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconCheck } from '@tabler/icons-react';
@@ -7,6 +6,7 @@ import { useEffect } from 'react';
 import { useMutation } from 'urql';
 import { graphql } from '../../gql';
 import type { PaymentChannel } from '../../gql/graphql';
+import { ReceivedFields, receivedOnError } from '../../components/ReceivedFields';
 import { showError } from '../../lib/errors';
 import { receivedTime, today } from '../../lib/format';
 import { amountError, formatMoney, minorUnits, parseDecimal, subtractAmounts } from '../../lib/money';
@@ -27,9 +27,6 @@ const MarkInvoicePaidMutation = graphql(`
     }
   }
 `);
-
-/** Money that reached the merchant outside Tally: the checkout channels are recorded by the providers. */
-const channels: PaymentChannel[] = ['BANK_TRANSFER', 'CASH', 'OTHER'];
 
 interface MarkPaidValues {
   amount: string;
@@ -80,10 +77,7 @@ export function MarkPaidModal({ invoice, opened, onClose }: {
     initialValues: { amount: '', channel: 'BANK_TRANSFER', reference: '', note: '', receivedAt: today() },
     validate: {
       amount: (v) => amountError(v, currency),
-      receivedAt: (v) => {
-        if (!v) return 'Enter the day the money arrived';
-        return v > today() ? 'The day cannot be in the future' : null;
-      },
+      receivedAt: receivedOnError,
     },
   });
 
@@ -100,7 +94,7 @@ export function MarkPaidModal({ invoice, opened, onClose }: {
     form.setInitialValues(initial);
     form.setValues(initial);
     form.clearErrors();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- resets the form when the modal opens, not whenever the (new each render) form object changes
   }, [opened]);
 
   const submit = form.onSubmit(async (values) => {
@@ -169,25 +163,12 @@ export function MarkPaidModal({ invoice, opened, onClose }: {
             {...form.getInputProps('amount')}
           />
 
-          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
-            <Input.Wrapper label="Received by" labelElement="div" error={form.errors.channel}>
-              <SegmentedControl
-                fullWidth
-                mt={4}
-                aria-label="Received by"
-                data={channels.map((c) => ({ value: c, label: paymentChannelLabel[c] }))}
-                value={form.values.channel}
-                onChange={(v) => form.setFieldValue('channel', v as PaymentChannel)}
-              />
-            </Input.Wrapper>
-            <DateInput
-              label="Received on"
-              withAsterisk
-              valueFormat="MMM D, YYYY"
-              maxDate={new Date()}
-              {...form.getInputProps('receivedAt')}
-            />
-          </SimpleGrid>
+          <ReceivedFields
+            channel={form.values.channel}
+            onChannelChange={(c) => form.setFieldValue('channel', c)}
+            channelError={form.errors.channel}
+            receivedOn={form.getInputProps('receivedAt')}
+          />
 
           <TextInput
             label="Reference"

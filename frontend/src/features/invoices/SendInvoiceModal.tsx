@@ -3,7 +3,8 @@ import { notifications } from '@mantine/notifications';
 import { IconCheck, IconSend } from '@tabler/icons-react';
 import { useMutation } from 'urql';
 import { graphql } from '../../gql';
-import { SendRecipient, useEmailProvider } from '../../lib/email';
+import { useEmailProvider } from './emails/email';
+import { SendRecipient } from './emails/SendRecipient';
 import { showError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 

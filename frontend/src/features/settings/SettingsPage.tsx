@@ -99,8 +99,9 @@ export function SettingsPage() {
     form.setInitialValues(v);
     form.setValues(v);
     form.resetDirty(v);
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- marks the form filled from the server's values, which arrive over the network
     setReady(true);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- follows the server's values; form is a new object every render
   }, [merchant]);
 
   const submit = form.onSubmit(async (values) => {

@@ -95,7 +95,7 @@ export function WalletSettings({ wallets }: { wallets: SavedWallet[] }) {
     const rows = rowsOf(wallets);
     form.setInitialValues({ wallets: rows });
     form.setValues({ wallets: rows });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- serverKey stands for wallets (compared by content); form is a new object every render
   }, [serverKey]);
 
   const submit = form.onSubmit(async (values) => {

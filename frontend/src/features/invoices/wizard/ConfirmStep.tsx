@@ -1,9 +1,10 @@
-import { Box, Divider, Group, Paper, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { Box, SimpleGrid, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { EmailBouncingBadge } from '../../../components/EmailBouncingBadge';
+import { LineItemsTable, TotalRow, type LineItem } from '../../../components/LineItems';
 import { formatDueDate } from '../../../lib/format';
 import { formatMoney } from '../../../lib/money';
 import { paymentMethodLabel } from '../status';
-import { EmailBouncingBadge } from '../../../lib/email';
 
 export interface SavedDraft {
   id: string;
@@ -13,7 +14,7 @@ export interface SavedDraft {
   paymentMethods: string[];
   subtotal: string;
   total: string;
-  items: { name: string; quantity: string; unitPrice: string; amount: string }[];
+  items: LineItem[];
 }
 
 function Section({ label, children }: { label: string; children: ReactNode }) {
@@ -57,43 +58,10 @@ export function ConfirmStep({ draft, customer }: {
         </Section>
       </SimpleGrid>
 
-      <Paper withBorder>
-        <Table>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Item</Table.Th>
-              <Table.Th ta="right">Qty</Table.Th>
-              <Table.Th ta="right">Unit price</Table.Th>
-              <Table.Th ta="right">Amount</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {draft.items.map((it, i) => (
-              <Table.Tr key={i}>
-                <Table.Td>{it.name}</Table.Td>
-                <Table.Td ta="right">{it.quantity}</Table.Td>
-                <Table.Td ta="right">{formatMoney(it.unitPrice, currency)}</Table.Td>
-                <Table.Td ta="right">{formatMoney(it.amount, currency)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-        <Divider />
-        <Stack gap={6} p="md" ml="auto" w={300} style={{ fontVariantNumeric: 'tabular-nums' }}>
-          <Group justify="space-between">
-            <Text size="sm" c="dimmed">
-              Subtotal
-            </Text>
-            <Text size="sm">{formatMoney(draft.subtotal, currency)}</Text>
-          </Group>
-          <Group justify="space-between">
-            <Text fw={600}>Total</Text>
-            <Text fw={600} data-testid="confirm-total">
-              {formatMoney(draft.total, currency)} {currency}
-            </Text>
-          </Group>
-        </Stack>
-      </Paper>
+      <LineItemsTable items={draft.items} currency={currency}>
+        <TotalRow label="Subtotal" value={formatMoney(draft.subtotal, currency)} tone="muted" />
+        <TotalRow label="Total" value={`${formatMoney(draft.total, currency)} ${currency}`} tone="strong" size="md" testId="confirm-total" />
+      </LineItemsTable>
 
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
         <Section label="Description">

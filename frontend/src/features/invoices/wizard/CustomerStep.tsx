@@ -5,7 +5,7 @@ import { IconPlus, IconUserPlus } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 import { graphql } from '../../../gql';
-import { AddCustomerModal, type NewCustomer } from './AddCustomerModal';
+import { CustomerFormModal, type EditableCustomer } from '../../../components/CustomerFormModal';
 import type { WizardForm } from './form';
 
 const WizardCustomersQuery = graphql(`
@@ -29,8 +29,8 @@ const customersContext = { additionalTypenames: ['Customer'] };
 export function CustomerStep({ form, customer, onCustomer, currencies }: {
   form: WizardForm;
   /** The selected customer, kept by the wizard so it shows even when not in the search results. */
-  customer: NewCustomer | null;
-  onCustomer: (c: NewCustomer) => void;
+  customer: EditableCustomer | null;
+  onCustomer: (c: EditableCustomer) => void;
   currencies: string[];
   /** A saved draft's customer can't be changed. */
 }) {
@@ -57,7 +57,7 @@ export function CustomerStep({ form, customer, onCustomer, currencies }: {
   ];
   const noCustomers = !fetching && data && data.customers.totalCount === 0 && !debounced && !customer;
 
-  const select = (c: NewCustomer) => {
+  const select = (c: EditableCustomer) => {
     onCustomer(c);
     form.setFieldValue('customerID', c.id);
     setSearch(c.name);
@@ -149,10 +149,15 @@ export function CustomerStep({ form, customer, onCustomer, currencies }: {
           {...form.getInputProps('dueDate')}
         />
       </SimpleGrid>
-      <AddCustomerModal
+      <CustomerFormModal
         opened={modalOpen}
+        customer={null}
+        title="Add customer information"
+        submitLabel="Submit"
+        labels={{ name: 'Customer name', email: 'Customer email' }}
+        returnFocus={false}
         onClose={modal.close}
-        onCreated={(c) => {
+        onSaved={(c) => {
           modal.close();
           select(c);
         }}

@@ -22,122 +22,29 @@ import { IconArrowLeft, IconCheck, IconFileInvoice, IconSend } from '@tabler/ico
 import { useEffect, useRef, useState } from 'react';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import type { CombinedError } from 'urql';
-import { useMutation, useQuery } from 'urql';
-import { graphql } from '../../../gql';
+import { useQuery } from 'urql';
+import type { EditableCustomer } from '../../../components/CustomerFormModal';
 import type { WizardInvoiceFragment } from '../../../gql/graphql';
-import { SendRecipient, useEmailProvider } from '../../../lib/email';
+import { useEmailProvider } from '../emails/email';
+import { SendRecipient } from '../emails/SendRecipient';
 import { errorCode, errorField, showError } from '../../../lib/errors';
-import { dayToTime, timeToDay } from '../../../lib/format';
-import { parseDecimal } from '../../../lib/money';
+import { timeToDay } from '../../../lib/format';
 import { InvoicePreview } from '../InvoicePreview';
-import type { NewCustomer } from './AddCustomerModal';
 import { ConfirmStep } from './ConfirmStep';
 import { CustomerStep } from './CustomerStep';
 import { newItem, steps, type WizardValues } from './form';
 import { ItemsStep } from './ItemsStep';
+import { WizardDraftQuery, WizardSetupQuery } from './operations';
 import { PaymentMethodsStep } from './PaymentMethodsStep';
-
-graphql(`
-  fragment WizardInvoice on Invoice {
-    id
-    status
-    draftStep
-    number
-    currency
-    dueDate
-    description
-    paymentMethods
-    subtotal
-    total
-    version
-    customer {
-      id
-      name
-      email
-      emailBouncing
-    }
-    items {
-      name
-      quantity
-      unitPrice
-      amount
-    }
-    ...InvoiceDocument
-  }
-`);
-
-const WizardSetupQuery = graphql(`
-  query WizardSetup {
-    currencies
-    viewer {
-      merchant {
-        id
-        defaultCurrency
-      }
-    }
-  }
-`);
-
-const WizardDraftQuery = graphql(`
-  query WizardDraft($id: ID!) {
-    node(id: $id) {
-      __typename
-      ... on Invoice {
-        ...WizardInvoice
-      }
-    }
-  }
-`);
-
-const CreateDraftMutation = graphql(`
-  mutation WizardCreateDraft($input: CreateInvoiceDraftInput!) {
-    createInvoiceDraft(input: $input) {
-      ...WizardInvoice
-    }
-  }
-`);
-
-const UpdateDraftMutation = graphql(`
-  mutation WizardUpdateDraft($id: ID!, $input: UpdateInvoiceDraftInput!) {
-    updateInvoiceDraft(id: $id, input: $input) {
-      ...WizardInvoice
-    }
-  }
-`);
-
-const SetItemsMutation = graphql(`
-  mutation WizardSetItems($id: ID!, $items: [LineItemInput!]!) {
-    setInvoiceItems(id: $id, items: $items) {
-      ...WizardInvoice
-    }
-  }
-`);
-
-const SetDescriptionMutation = graphql(`
-  mutation WizardSetDescription($id: ID!, $description: String) {
-    setInvoiceDescription(id: $id, description: $description) {
-      ...WizardInvoice
-    }
-  }
-`);
-
-const SetMethodsMutation = graphql(`
-  mutation WizardSetPaymentMethods($id: ID!, $methods: [PaymentMethod!]!) {
-    setInvoicePaymentMethods(id: $id, methods: $methods) {
-      ...WizardInvoice
-    }
-  }
-`);
-
-const IssueMutation = graphql(`
-  mutation WizardIssue($id: ID!, $send: Boolean!) {
-    issueInvoice(id: $id, send: $send) {
-      ...WizardInvoice
-      reference
-      issuedAt
-    }
-  }
-`);
+import {
+  useIssueInvoice,
+  useSaveCustomer,
+  useSaveDescription,
+  useSaveItems,
+  useSavePaymentMethods,
+  type Failed,
+  type SaveResult,
+} from './useSaveStep';
 
 const headings = [
   { title: 'Who are you billing?', hint: 'Select a customer, or add a new one from the list.' },
@@ -196,23 +103,14 @@ function firstFieldStep(error: CombinedError | undefined): number | null {
  */
 export function InvoiceWizardPage() {
   const { id } = useParams();
-  const created = useRef<string | null>(null);
-  const prevID = useRef(id);
-  const session = useRef(0);
-  if (prevID.current !== id) {
-    const continuing = prevID.current === undefined && id !== undefined && id === created.current;
-    if (!continuing) session.current += 1;
-    prevID.current = id;
+  // The draft this wizard created, and the session (the wizard's key) showing the route.
+  const [created, setCreated] = useState<string | null>(null);
+  const [shown, setShown] = useState({ id, session: 0 });
+  if (shown.id !== id) {
+    const continuing = shown.id === undefined && id !== undefined && id === created;
+    setShown({ id, session: continuing ? shown.session : shown.session + 1 });
   }
-  return (
-    <InvoiceWizard
-      key={session.current}
-      routeID={id ?? null}
-      onCreated={(newID) => {
-        created.current = newID;
-      }}
-    />
-  );
+  return <InvoiceWizard key={shown.session} routeID={id ?? null} onCreated={setCreated} />;
 }
 
 function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreated: (id: string) => void }) {
@@ -223,7 +121,7 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
   const compactSteps = wide || !roomy;
   const [active, setActive] = useState(0);
   const [draft, setDraft] = useState<WizardInvoiceFragment | null>(null);
-  const [customer, setCustomer] = useState<NewCustomer | null>(null);
+  const [customer, setCustomer] = useState<EditableCustomer | null>(null);
   const [saving, setSaving] = useState(false);
   // Opened from a saved draft (rather than started here).
   const [resumed, setResumed] = useState(false);
@@ -245,7 +143,7 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
   const defaultCurrency = setup?.viewer?.merchant.defaultCurrency;
   useEffect(() => {
     if (defaultCurrency && !form.getValues().currency) form.setFieldValue('currency', defaultCurrency);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the merchant's currency arrives; form is a new object every render
   }, [defaultCurrency]);
 
   const needsLoad = routeID !== null && draft?.id !== routeID;
@@ -256,23 +154,53 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
     requestPolicy: 'network-only',
   });
 
+  /** Takes the server's saved values as authoritative. */
+  const applyServer = (inv: WizardInvoiceFragment, everything = false) => {
+    setDraft(inv);
+    const current = form.getValues();
+    const items = inv.items.map((it, i) => ({
+      key: current.items[i]?.key ?? newItem().key,
+      name: it.name,
+      quantity: it.quantity,
+      unitPrice: it.unitPrice,
+    }));
+    const next: Partial<WizardValues> = {
+      currency: inv.currency,
+      dueDate: timeToDay(inv.dueDate),
+    };
+    if (everything) {
+      next.customerID = inv.customer.id;
+      next.items = items.length > 0 ? items : [newItem()];
+      next.description = inv.description ?? '';
+      next.methods = inv.paymentMethods;
+    }
+    form.setValues(next);
+  };
+
   // Fill the wizard from a saved draft and open it at the step it was left on.
   useEffect(() => {
     const inv = loaded?.node;
     if (!needsLoad || !inv || inv.__typename !== 'Invoice' || inv.status !== 'DRAFT') return;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- fills the wizard from the draft the network returned, once
     applyServer(inv, true);
     setCustomer(inv.customer);
     setResumed(true);
     setActive(Math.max(0, steps.findIndex((s) => s.step === inv.draftStep)));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per loaded draft; applyServer and form are new every render
   }, [loaded]);
 
-  const [, createDraft] = useMutation(CreateDraftMutation);
-  const [, updateDraft] = useMutation(UpdateDraftMutation);
-  const [, setItems] = useMutation(SetItemsMutation);
-  const [, setDescription] = useMutation(SetDescriptionMutation);
-  const [, setMethods] = useMutation(SetMethodsMutation);
-  const [, issueInvoice] = useMutation(IssueMutation);
+  /** Shows the error; when it names a field on another step, opens that step. */
+  const failed: Failed = (error, title) => {
+    if (!showError(error, { form, title })) return false;
+    const step = firstFieldStep(error);
+    if (step !== null && step !== active) setActive(step);
+    return true;
+  };
+  const saveCustomer = useSaveCustomer(form, failed);
+  const saveItems = useSaveItems(form, failed);
+  const saveDescription = useSaveDescription(form, failed);
+  const savePaymentMethods = useSavePaymentMethods(form, failed);
+  const issueInvoice = useIssueInvoice(failed);
 
   if (needsLoad) {
     const inv = loaded?.node;
@@ -298,131 +226,40 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
     );
   }
 
-  /** Takes the server's saved values as authoritative. */
-  function applyServer(inv: WizardInvoiceFragment, everything = false) {
-    setDraft(inv);
-    const current = form.getValues();
-    const items = inv.items.map((it, i) => ({
-      key: current.items[i]?.key ?? newItem().key,
-      name: it.name,
-      quantity: it.quantity,
-      unitPrice: it.unitPrice,
-    }));
-    const next: Partial<WizardValues> = {
-      currency: inv.currency,
-      dueDate: timeToDay(inv.dueDate),
-    };
-    if (everything) {
-      next.customerID = inv.customer.id;
-      next.items = items.length > 0 ? items : [newItem()];
-      next.description = inv.description ?? '';
-      next.methods = inv.paymentMethods;
-    }
-    form.setValues(next);
-  }
-
   const goTo = (step: number) => {
     setActive(step);
     top.current?.scrollIntoView({ block: 'start' });
   };
 
-  /** Shows the error; when it names a field on another step, opens that step. */
-  const failed = (error: CombinedError | undefined, title: string) => {
-    if (!showError(error, { form, title })) return false;
-    const step = firstFieldStep(error);
-    if (step !== null && step !== active) setActive(step);
-    return true;
-  };
-
+  /** Saves the step shown; false keeps the wizard on it. */
   const saveStep = async (): Promise<boolean> => {
-    const v = form.getValues();
-    const dueDate = dayToTime(v.dueDate);
+    let res: SaveResult;
     switch (steps[active].step) {
-      case 'CUSTOMER': {
-        let ok = true;
-        if (!v.customerID) {
-          form.setFieldError('customerID', 'Select a customer, or add one');
-          ok = false;
-        }
-        if (!v.currency) {
-          form.setFieldError('currency', 'Choose a currency');
-          ok = false;
-        }
-        if (!ok) return false;
-        if (!draft) {
-          const res = await createDraft({ input: { customerID: v.customerID!, currency: v.currency, dueDate } });
-          if (failed(res.error, "Couldn't start the invoice") || !res.data) return false;
-          const inv = res.data.createInvoiceDraft;
-          applyServer(inv);
-          onCreated(inv.id);
-          navigate(`/invoices/${inv.id}/edit`, { replace: true });
-          return true;
-        }
-        if (
-          draft.customer.id !== v.customerID ||
-          draft.currency !== v.currency ||
-          timeToDay(draft.dueDate) !== v.dueDate
-        ) {
-          // dueDate null removes it; the customer may change while it is a draft.
-          const res = await updateDraft({
-            id: draft.id,
-            input: { customerID: v.customerID, currency: v.currency, dueDate: dueDate ?? null },
-          });
-          if (failed(res.error, "Couldn't save the invoice") || !res.data) return false;
-          applyServer(res.data.updateInvoiceDraft);
-        }
-        return true;
-      }
-      case 'ITEMS': {
-        let ok = true;
-        v.items.forEach((it, i) => {
-          if (!it.name.trim()) {
-            form.setFieldError(`items.${i}.name`, 'Enter an item name');
-            ok = false;
-          }
-          if (!parseDecimal(it.quantity)) {
-            form.setFieldError(`items.${i}.quantity`, 'Enter a number, e.g. 1 or 2.5');
-            ok = false;
-          }
-          if (!parseDecimal(it.unitPrice)) {
-            form.setFieldError(`items.${i}.unitPrice`, 'Enter a price, e.g. 25.50');
-            ok = false;
-          }
-        });
-        if (!ok) return false;
-        const res = await setItems({
-          id: draft!.id,
-          items: v.items.map((it) => ({ name: it.name.trim(), quantity: it.quantity.trim(), unitPrice: it.unitPrice.trim() })),
-        });
-        if (failed(res.error, "Couldn't save the items") || !res.data) return false;
-        const inv = res.data.setInvoiceItems;
-        applyServer(inv);
-        form.setFieldValue(
-          'items',
-          inv.items.map((it, i) => ({ key: v.items[i]?.key ?? newItem().key, name: it.name, quantity: it.quantity, unitPrice: it.unitPrice })),
-        );
-        return true;
-      }
-      case 'DESCRIPTION': {
-        const description = v.description.trim();
-        const res = await setDescription({ id: draft!.id, description: description || null });
-        if (failed(res.error, "Couldn't save the description") || !res.data) return false;
-        applyServer(res.data.setInvoiceDescription);
-        return true;
-      }
-      case 'PAYMENT_METHODS': {
-        if (v.methods.length === 0) {
-          form.setFieldError('methods', 'Choose at least one payment method');
-          return false;
-        }
-        const res = await setMethods({ id: draft!.id, methods: v.methods });
-        if (failed(res.error, "Couldn't save the payment methods") || !res.data) return false;
-        applyServer(res.data.setInvoicePaymentMethods);
-        return true;
-      }
+      case 'CUSTOMER':
+        res = await saveCustomer(draft);
+        break;
+      case 'ITEMS':
+        res = await saveItems(draft!);
+        break;
+      case 'DESCRIPTION':
+        res = await saveDescription(draft!);
+        break;
+      case 'PAYMENT_METHODS':
+        res = await savePaymentMethods(draft!);
+        break;
       default:
         return true;
     }
+    if (!res.ok) return false;
+    if (res.invoice) {
+      applyServer(res.invoice);
+      if (!draft) {
+        // The draft was just created: continue it at its own address.
+        onCreated(res.invoice.id);
+        navigate(`/invoices/${res.invoice.id}/edit`, { replace: true });
+      }
+    }
+    return true;
   };
 
   const next = async () => {
@@ -438,9 +275,8 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
     if (!draft) return;
     setSaving(true);
     try {
-      const res = await issueInvoice({ id: draft.id, send }, { additionalTypenames: ['Invoice', 'Email'] });
-      if (failed(res.error, "Couldn't create the invoice") || !res.data) return;
-      const inv = res.data.issueInvoice;
+      const inv = await issueInvoice(draft, send);
+      if (!inv) return;
       notifications.show({
         color: 'green',
         icon: <IconCheck size={18} />,

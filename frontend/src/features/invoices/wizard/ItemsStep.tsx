@@ -1,5 +1,6 @@
 import { ActionIcon, Button, Divider, Group, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
+import { Totals, TotalRow } from '../../../components/LineItems';
 import { formatMoney, lineAmount, minorUnits, sumAmounts } from '../../../lib/money';
 import { newItem, type WizardForm } from './form';
 
@@ -84,21 +85,11 @@ export function ItemsStep({ form }: { form: WizardForm }) {
         <Button variant="light" leftSection={<IconPlus size={16} />} onClick={() => form.insertListItem('items', newItem())}>
           Add item
         </Button>
-        <Stack gap={6} w={300} style={{ fontVariantNumeric: 'tabular-nums' }}>
-          <Group justify="space-between">
-            <Text size="sm" c="dimmed">
-              Subtotal
-            </Text>
-            <Text size="sm">{formatMoney(total, currency)}</Text>
-          </Group>
+        <Totals>
+          <TotalRow label="Subtotal" value={formatMoney(total, currency)} tone="muted" />
           <Divider />
-          <Group justify="space-between">
-            <Text fw={600}>Total</Text>
-            <Text fw={600} data-testid="items-total">
-              {formatMoney(total, currency)}
-            </Text>
-          </Group>
-        </Stack>
+          <TotalRow label="Total" value={formatMoney(total, currency)} tone="strong" size="md" testId="items-total" />
+        </Totals>
       </Group>
     </Stack>
   );

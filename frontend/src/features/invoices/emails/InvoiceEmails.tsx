@@ -1,9 +1,10 @@
 import { Anchor, Badge, Box, Group, Paper, Table, Text, Title } from '@mantine/core';
 import { IconMail } from '@tabler/icons-react';
 import { useState } from 'react';
-import type { EmailSummaryFragment } from '../../gql/graphql';
-import { EmailKindBadge, EmailMessageModal, EmailStatusBadge } from '../../lib/email';
-import { formatDateTime } from '../../lib/format';
+import type { EmailSummaryFragment } from '../../../gql/graphql';
+import { formatDateTime } from '../../../lib/format';
+import { EmailKindBadge, EmailStatusBadge } from './badges';
+import { EmailMessageModal } from './EmailMessageModal';
 
 /**
  * The invoice's emails, newest first, each openable as the customer received

@@ -1,10 +1,9 @@
 import { Button, Group, Modal, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
 import { useEffect } from 'react';
 import { useMutation } from 'urql';
-import { graphql } from '../../gql';
-import { showError } from '../../lib/errors';
+import { graphql } from '../gql';
+import { showError } from '../lib/errors';
 
 const CreateCustomerMutation = graphql(`
   mutation CreateCustomer($input: CreateCustomerInput!) {
@@ -34,11 +33,31 @@ export interface EditableCustomer {
   email: string;
 }
 
-/** Add a customer (customer == null) or edit one. */
-export function CustomerFormModal({ opened, customer, onClose }: {
+/**
+ * The customer form, the one place a customer's name and email are typed:
+ * adds a customer (customer == null) or edits one. Saving closes nothing by
+ * itself: `onSaved` decides what follows.
+ */
+export function CustomerFormModal({
+  opened,
+  customer,
+  onClose,
+  onSaved,
+  title = customer ? 'Edit customer' : 'Add customer',
+  submitLabel = customer ? 'Save' : 'Add customer',
+  returnFocus = true,
+  labels = { name: 'Name', email: 'Email' },
+}: {
   opened: boolean;
   customer: EditableCustomer | null;
   onClose: () => void;
+  onSaved: (customer: EditableCustomer) => void;
+  title?: string;
+  submitLabel?: string;
+  /** Give focus back to what opened the modal (off when that is a drop-down that would open again). */
+  returnFocus?: boolean;
+  /** The two inputs' labels; where the form is not about customers, "Customer name" says whose. */
+  labels?: { name: string; email: string };
 }) {
   const [{ fetching: creating }, create] = useMutation(CreateCustomerMutation);
   const [{ fetching: updating }, update] = useMutation(UpdateCustomerMutation);
@@ -50,36 +69,37 @@ export function CustomerFormModal({ opened, customer, onClose }: {
     },
   });
 
+  // Start from the customer (or empty) each time it opens.
   useEffect(() => {
     if (opened) {
       form.setValues({ name: customer?.name ?? '', email: customer?.email ?? '' });
       form.resetDirty();
       form.clearErrors();
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- form is a new object every render; only opening resets it
   }, [opened, customer]);
 
   const submit = form.onSubmit(async (values) => {
     const input = { name: values.name.trim(), email: values.email.trim() };
     if (customer) {
       const res = await update({ id: customer.id, input });
-      if (showError(res.error, { form, title: "Couldn't save the customer" })) return;
-      notifications.show({ color: 'green', message: `${input.name} was updated.` });
+      if (showError(res.error, { form, title: "Couldn't save the customer" }) || !res.data) return;
+      onSaved(res.data.updateCustomer);
     } else {
+      // A new customer changes every list of customers.
       const res = await create({ input }, { additionalTypenames: ['Customer'] });
-      if (showError(res.error, { form, title: "Couldn't add the customer" })) return;
-      notifications.show({ color: 'green', message: `${input.name} was added.` });
+      if (showError(res.error, { form, title: "Couldn't add the customer" }) || !res.data) return;
+      onSaved(res.data.createCustomer);
     }
-    onClose();
   });
 
   return (
-    <Modal opened={opened} onClose={onClose} title={customer ? 'Edit customer' : 'Add customer'} centered>
+    <Modal opened={opened} onClose={onClose} title={title} centered returnFocus={returnFocus}>
       <form onSubmit={submit} noValidate>
         <Stack>
-          <TextInput label="Name" placeholder="Acme Ltd" data-autofocus {...form.getInputProps('name')} />
+          <TextInput label={labels.name} placeholder="Acme Ltd" data-autofocus {...form.getInputProps('name')} />
           <TextInput
-            label="Email"
+            label={labels.email}
             placeholder="billing@acme.com"
             description="Invoices are sent to this address."
             type="email"
@@ -90,7 +110,7 @@ export function CustomerFormModal({ opened, customer, onClose }: {
               Cancel
             </Button>
             <Button type="submit" loading={creating || updating}>
-              {customer ? 'Save' : 'Add customer'}
+              {submitLabel}
             </Button>
           </Group>
         </Stack>
