@@ -189,6 +189,11 @@ func (_c *PasswordResetCreate) check() error {
 	if _, ok := _c.mutation.UserID(); !ok {
 		return &ValidationError{Name: "user_id", err: errors.New(`ent: missing required field "PasswordReset.user_id"`)}
 	}
+	if v, ok := _c.mutation.UserID(); ok {
+		if err := passwordreset.UserIDValidator(v); err != nil {
+			return &ValidationError{Name: "user_id", err: fmt.Errorf(`ent: validator failed for field "PasswordReset.user_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.TokenHash(); !ok {
 		return &ValidationError{Name: "token_hash", err: errors.New(`ent: missing required field "PasswordReset.token_hash"`)}
 	}

@@ -1166,6 +1166,10 @@ func init() {
 			return nil
 		}
 	}()
+	// passwordresetDescUserID is the schema descriptor for user_id field.
+	passwordresetDescUserID := passwordresetFields[0].Descriptor()
+	// passwordreset.UserIDValidator is a validator for the "user_id" field. It is called by the builders before save.
+	passwordreset.UserIDValidator = passwordresetDescUserID.Validators[0].(func(string) error)
 	// passwordresetDescID is the schema descriptor for id field.
 	passwordresetDescID := passwordresetMixinFields0[0].Descriptor()
 	// passwordreset.DefaultID holds the default value on creation for the id field.
@@ -1345,7 +1349,21 @@ func init() {
 	// serverkeyDescName is the schema descriptor for name field.
 	serverkeyDescName := serverkeyFields[0].Descriptor()
 	// serverkey.NameValidator is a validator for the "name" field. It is called by the builders before save.
-	serverkey.NameValidator = serverkeyDescName.Validators[0].(func(string) error)
+	serverkey.NameValidator = func() func(string) error {
+		validators := serverkeyDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// serverkeyDescCreatedAt is the schema descriptor for created_at field.
 	serverkeyDescCreatedAt := serverkeyFields[2].Descriptor()
 	// serverkey.DefaultCreatedAt holds the default value on creation for the created_at field.

@@ -6,6 +6,8 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // PasswordReset is a "forgot password" link that was emailed. Only a hash
@@ -18,7 +20,7 @@ func (PasswordReset) Mixin() []ent.Mixin {
 
 func (PasswordReset) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("user_id").Immutable(),
+		field.String("user_id").Validate(validate.SingleLine).Immutable(),
 		field.Bytes("token_hash").Sensitive().Unique().Immutable(),
 		field.Time("expires_at").Immutable(),
 		// Set when the link is used, or when another reset of the same

@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
+
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
 // ServerKey is a secret every tally process shares, made on first use and
@@ -20,7 +22,7 @@ func (ServerKey) Mixin() []ent.Mixin {
 
 func (ServerKey) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").Unique().Immutable().MaxLen(100),
+		field.String("name").Unique().Immutable().MaxLen(100).Validate(validate.SingleLine),
 		field.Bytes("secret").Sensitive().Immutable(),
 		field.Time("created_at").Immutable().Default(func() time.Time { return time.Now().UTC() }),
 	}
