@@ -54,11 +54,10 @@ func TestStatementImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer bus.Close()
-	invoices_ := invoice.NewService(db.Client, db.Dialect)
-	invoices_.Events = bus
+	invoices_ := invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: invoice.NoMail, Methods: invoice.AnyMethod, Events: bus})
 	svc := collect.NewService(db.Client, db.Dialect, invoices_)
 
-	ses, err := auth.NewService(db.Client).SignUp(ctx, auth.SignUpInput{MerchantName: "Bench Wholesale", Email: "owner@bench.example", Password: "correct horse battery"})
+	ses, err := auth.NewService(db.Client, auth.Options{Mailer: auth.NoResetMail, OnRevoke: func(context.Context, string, string) {}}).SignUp(ctx, auth.SignUpInput{MerchantName: "Bench Wholesale", Email: "owner@bench.example", Password: "correct horse battery"})
 	if err != nil {
 		t.Fatal(err)
 	}

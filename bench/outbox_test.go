@@ -30,6 +30,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/document"
 	"github.com/tally-invoicing/tally/internal/invoice"
+	"github.com/tally-invoicing/tally/internal/invoice/paymethod"
 	"github.com/tally-invoicing/tally/internal/mail"
 	"github.com/tally-invoicing/tally/internal/pdf"
 	"github.com/tally-invoicing/tally/internal/tenant"
@@ -103,7 +104,7 @@ func TestOutboxThroughput(t *testing.T) {
 	}
 
 	// A merchant, its owner and a customer.
-	accounts := auth.NewService(db.Client)
+	accounts := auth.NewService(db.Client, auth.Options{Mailer: auth.NoResetMail, OnRevoke: func(context.Context, string, string) {}})
 	accounts.BcryptCost = bcrypt.MinCost
 	session, err := accounts.SignUp(ctx, auth.SignUpInput{MerchantName: "Bench Studio", Email: "owner@bench.example", Password: "benchmark password"})
 	if err != nil {
@@ -114,7 +115,7 @@ func TestOutboxThroughput(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create customer: %v", err)
 	}
-	invoices := invoice.NewService(db.Client, db.Dialect)
+	invoices := invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: invoice.NoMail, Methods: invoice.AnyMethod, Events: invoice.NoEvents})
 
 	// One mock Mailgun and one PDF pool for both sides, both warmed.
 	mock := mailgun.NewMockServer()
@@ -234,7 +235,7 @@ func outboxDraft(vctx context.Context, s *invoice.Service, customerID string, i 
 	}); err != nil {
 		return "", fmt.Errorf("SetItems: %w", err)
 	}
-	if _, err := s.SetPaymentMethods(vctx, inv.ID, []invoice.PaymentMethod{invoice.MethodCrypto}); err != nil {
+	if _, err := s.SetPaymentMethods(vctx, inv.ID, []paymethod.Method{paymethod.Crypto}); err != nil {
 		return "", fmt.Errorf("SetPaymentMethods: %w", err)
 	}
 	return inv.ID, nil
@@ -328,7 +329,7 @@ func runOutboxSide(t *testing.T, vctx context.Context, db *database.DB, invoices
 	}
 	// Issue wakes this one; in "run" mode the other finds work on its Poll
 	// tick, as a second server process would.
-	invoices.Mailer = side.workers[0].o
+	invoices = invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: side.workers[0].o, Methods: invoice.AnyMethod, Events: invoice.NoEvents})
 
 	if *outboxProfile != "" && !outboxProfiled {
 		outboxProfiled = true // the first round's only

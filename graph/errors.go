@@ -105,7 +105,7 @@ func classify(err error) *fault.Error {
 	case ent.IsNotFound(err):
 		return fault.New(fault.CodeNotFound, "no object with this id")
 	case errors.Is(err, tenant.ErrNoViewer):
-		return fault.New(fault.CodeUnauthenticated, "sign in, or send an API key as \"Authorization: Bearer <key>\"")
+		return fault.New(fault.CodeUnauthenticated, auth.SignInRequired)
 	case ent.IsValidationError(err):
 		var ve *ent.ValidationError
 		errors.As(err, &ve)

@@ -126,11 +126,11 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 			return nil, err
 		}
 	}
-	if s.Events != nil && len(announce) > 0 {
+	if len(announce) > 0 {
 		database.OnCommit(tx, func() {
 			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 			defer cancel()
-			if err := s.Events.PublishAll(pctx, announce); err != nil {
+			if err := s.events.PublishAll(pctx, announce); err != nil {
 				slog.Warn("announcing invoice status changes", "changes", len(announce), "err", err)
 			}
 		})
