@@ -164,7 +164,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 
 	a.collect = collect.NewService(db.Client, db.Dialect, a.invoices)
 	a.checkout = checkout.NewService(db.Client, db.Dialect,
-		checkout.Deps{Invoices: a.invoices, Payments: payments, Collect: a.collect},
+		checkout.Deps{Invoices: a.invoices, Accounts: payments, Collect: a.collect},
 		checkout.Config{BaseURL: cfg.BaseURL, HTTPClient: hc})
 	a.pay = checkout.NewHandler(a.checkout, checkout.HandlerOptions{
 		Events:               a.events,

@@ -18,7 +18,6 @@ import (
 	"github.com/tally-invoicing/tally/internal/checkout/infini"
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/invoice"
-	"github.com/tally-invoicing/tally/internal/merchant"
 	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
@@ -27,7 +26,7 @@ import (
 // a webhook's order id is tried against; the genuine one was stored first.
 const maxWebhookCandidates = 20
 
-func (s *Service) infiniClient(a merchant.InfiniAccount) *infini.Client {
+func (s *Service) infiniClient(a infini.Account) *infini.Client {
 	return infini.NewClient(infini.Config{BaseURL: a.BaseURL, KeyID: a.KeyID, Secret: a.Secret, HTTPClient: s.cfg.HTTPClient})
 }
 
@@ -86,7 +85,7 @@ func (s *Service) webhookSession(ctx context.Context, orderID string, h http.Hea
 		if err != nil {
 			return nil, nil, fmt.Errorf("merchant of session %s: %w", sess.ID, err)
 		}
-		acct, ok := s.payments.InfiniAccount(m)
+		acct, ok := s.accounts.InfiniAccount(m)
 		// A session from before accounts were recorded belongs to its
 		// merchant's account; one from an account the merchant has since
 		// left cannot be verified any more.
@@ -281,7 +280,7 @@ func (s *Service) refreshSession(ctx context.Context, sess *ent.CheckoutSession)
 	if err != nil {
 		return fmt.Errorf("merchant of session %s: %w", sess.ID, err)
 	}
-	acct, ok := s.payments.InfiniAccount(m)
+	acct, ok := s.accounts.InfiniAccount(m)
 	if !ok || (sess.ProviderAccount != nil && *sess.ProviderAccount != acct.ID()) {
 		// The order lives in an account the merchant no longer uses; its
 		// id means nothing in the current one.

@@ -51,7 +51,7 @@ func (s *Service) Load(ctx context.Context, token string) (*View, error) {
 		return nil, fmt.Errorf("merchant of invoice %s: %w", inv.ID, err)
 	}
 	v := &View{Invoice: inv, Merchant: m}
-	_, infiniOK := s.payments.InfiniAccount(m)
+	_, infiniOK := s.accounts.InfiniAccount(m)
 	for _, meth := range inv.PaymentMethods {
 		switch paymethod.Method(meth) {
 		case paymethod.InfiniCard:

@@ -9,10 +9,10 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/tally-invoicing/tally/ent"
+	"github.com/tally-invoicing/tally/internal/checkout/infini"
 	"github.com/tally-invoicing/tally/internal/collect"
 	"github.com/tally-invoicing/tally/internal/fault"
 	"github.com/tally-invoicing/tally/internal/invoice"
-	"github.com/tally-invoicing/tally/internal/merchant"
 )
 
 // How long a customer has to finish paying once they chose a method.
@@ -44,11 +44,18 @@ type Recorder interface {
 	Record(ctx context.Context, in collect.Input) (*collect.Outcome, error)
 }
 
+// Accounts is what checkout needs from the merchant's payment settings
+// (internal/merchant's Payments).
+type Accounts interface {
+	// InfiniAccount returns m's Infini account, or false when it has none.
+	InfiniAccount(m *ent.Merchant) (infini.Account, bool)
+}
+
 // Deps are the services a checkout works with; every one is required.
 type Deps struct {
 	Invoices *invoice.Service
-	// Payments says which methods and Infini account a merchant has.
-	Payments *merchant.Payments
+	// Accounts says which Infini account a merchant's orders go to.
+	Accounts Accounts
 	// Collect records transfers no checkout session asked for, so they
 	// wait in the review queue instead of being lost.
 	Collect Recorder
@@ -66,7 +73,7 @@ type Config struct {
 type Service struct {
 	client   *ent.Client
 	invoices *invoice.Service
-	payments *merchant.Payments
+	accounts Accounts
 	collect  Recorder
 	cfg      Config
 	rowLocks bool
@@ -76,10 +83,10 @@ type Service struct {
 // NewService returns a Service; dia is the database dialect. It panics when
 // a dependency is missing, so a wiring mistake stops the server at start-up.
 func NewService(client *ent.Client, dia string, d Deps, cfg Config) *Service {
-	if d.Invoices == nil || d.Payments == nil || d.Collect == nil {
-		panic("checkout.NewService: Deps.Invoices, Payments and Collect are all required")
+	if d.Invoices == nil || d.Accounts == nil || d.Collect == nil {
+		panic("checkout.NewService: Deps.Invoices, Accounts and Collect are all required")
 	}
-	return &Service{client: client, invoices: d.Invoices, payments: d.Payments, collect: d.Collect, cfg: cfg,
+	return &Service{client: client, invoices: d.Invoices, accounts: d.Accounts, collect: d.Collect, cfg: cfg,
 		rowLocks: dia == dialect.Postgres, now: func() time.Time { return time.Now().UTC() }}
 }
 

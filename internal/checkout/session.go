@@ -22,7 +22,6 @@ import (
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/invoice/paymethod"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
-	"github.com/tally-invoicing/tally/internal/merchant"
 	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
@@ -129,7 +128,7 @@ func (s *Service) startWallet(ctx context.Context, v *View, network, asset strin
 
 func (s *Service) startInfini(ctx context.Context, v *View, method paymethod.Method) (*ent.CheckoutSession, error) {
 	inv := v.Invoice
-	acct, ok := s.payments.InfiniAccount(v.Merchant)
+	acct, ok := s.accounts.InfiniAccount(v.Merchant)
 	if !ok {
 		return nil, fault.Invalidf("method", "%s does not take payments through Infini", v.Merchant.Name)
 	}
@@ -183,7 +182,7 @@ func (s *Service) startInfini(ctx context.Context, v *View, method paymethod.Met
 	return s.createOrder(ctx, v, acct, sess)
 }
 
-func (s *Service) createOrder(ctx context.Context, v *View, acct merchant.InfiniAccount, sess *ent.CheckoutSession) (*ent.CheckoutSession, error) {
+func (s *Service) createOrder(ctx context.Context, v *View, acct infini.Account, sess *ent.CheckoutSession) (*ent.CheckoutSession, error) {
 	c, _ := money.Lookup(sess.Currency)
 	pay := infini.PayCard
 	if sess.Method == checkoutsession.MethodCRYPTO {

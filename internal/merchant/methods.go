@@ -47,24 +47,8 @@ type Payments struct {
 // NewPayments returns the payment settings service for cfg.
 func NewPayments(cfg PaymentsConfig) *Payments { return &Payments{cfg: cfg} }
 
-// InfiniAccount is the Infini account a merchant's orders are created in.
-type InfiniAccount struct {
-	BaseURL       string
-	KeyID         string
-	Secret        string
-	WebhookSecret string
-	// Sandbox is true for the built-in sandbox and Infini's own sandbox.
-	Sandbox bool
-	// Own is true when the merchant entered its own keys.
-	Own bool
-}
-
-// ID names the account: order ids are unique only within it. Key ids are
-// the provider's and are not secret, so the base URL is part of the name.
-func (a InfiniAccount) ID() string { return a.KeyID + "@" + a.BaseURL }
-
 // InfiniAccount returns m's Infini account, or false when it has none.
-func (p *Payments) InfiniAccount(m *ent.Merchant) (InfiniAccount, bool) {
+func (p *Payments) InfiniAccount(m *ent.Merchant) (infini.Account, bool) {
 	if m.InfiniKeyID != "" {
 		base := m.InfiniBaseURL
 		if base == "" {
@@ -73,19 +57,19 @@ func (p *Payments) InfiniAccount(m *ent.Merchant) (InfiniAccount, bool) {
 		if _, err := infini.CheckBaseURL(base, p.cfg.InfiniBaseURLs); err != nil {
 			slog.Warn("merchant's stored Infini base URL is not allowed here; Infini methods are off until it is changed",
 				"merchant", m.ID, "baseURL", base, "err", err)
-			return InfiniAccount{}, false
+			return infini.Account{}, false
 		}
 		ws := m.InfiniWebhookSecret
 		if ws == "" {
 			ws = m.InfiniSecret
 		}
-		return InfiniAccount{BaseURL: base, KeyID: m.InfiniKeyID, Secret: m.InfiniSecret, WebhookSecret: ws,
+		return infini.Account{BaseURL: base, KeyID: m.InfiniKeyID, Secret: m.InfiniSecret, WebhookSecret: ws,
 			Sandbox: base != infini.ProductionURL, Own: true}, true
 	}
 	if sb := p.cfg.Sandbox; sb != nil {
-		return InfiniAccount{BaseURL: sb.BaseURL, KeyID: sb.KeyID, Secret: sb.Secret, WebhookSecret: sb.WebhookSecret, Sandbox: true}, true
+		return infini.Account{BaseURL: sb.BaseURL, KeyID: sb.KeyID, Secret: sb.Secret, WebhookSecret: sb.WebhookSecret, Sandbox: true}, true
 	}
-	return InfiniAccount{}, false
+	return infini.Account{}, false
 }
 
 // WebhookURL is where Infini must send a merchant's webhooks.
