@@ -115,23 +115,6 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		return nil, fmt.Errorf("live status events: %w", err)
 	}
 
-	// Which payment methods a merchant can offer: its own Infini keys and
-	// wallets, else (development only) the built-in Infini sandbox.
-	pcfg := merchant.PaymentsConfig{BaseURL: cfg.BaseURL}
-	if cfg.production() {
-		pcfg.InfiniBaseURLs = infini.DocumentedBaseURLs
-	}
-	if cfg.sandbox() {
-		pcfg.Sandbox = &merchant.SandboxAccount{BaseURL: cfg.BaseURL + sandboxPrefix, KeyID: sandboxKeyID, Secret: sandboxSecret, WebhookSecret: sandboxWebhookSecret}
-		a.sandbox = infini.NewSandbox(infini.SandboxConfig{
-			Prefix: sandboxPrefix, PublicURL: cfg.BaseURL,
-			KeyID: sandboxKeyID, Secret: sandboxSecret, WebhookSecret: sandboxWebhookSecret,
-			WebhookURL: cfg.BaseURL + "/webhooks/infini", HTTPClient: hc,
-		})
-	}
-	payments := merchant.NewPayments(pcfg)
-	a.invoices = invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: a.outbox, Methods: payments, Events: a.events})
-
 	a.auth = auth.NewService(db.Client, auth.Options{
 		Mailer: a.outbox,
 		// a.revocations is set below, before any request can revoke.
@@ -142,9 +125,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		},
 		// Sign-in and sign-up are limited inside auth.Service, per account
 		// and per IP.
-		Limits: auth.Limits{SignInPerIP: a.limits.SignInPerIP, SignInPerAccount: a.limits.SignInPerAccount, SignUpPerIP: a.limits.SignUpPerIP,
-			SignInPerDevice: a.limits.SignInPerDevice, SignInFromNewIP: a.limits.SignInFromNewIP, SignInFailedIP: a.limits.SignInFailedIP,
-			PasswordResetPerKey: a.limits.PasswordResetPerKey, PasswordResetPerIP: a.limits.PasswordResetPerIP},
+		Limits:         authLimits(a.limits),
 		TrustedProxies: cfg.trustedProxies,
 	})
 	// Revoking a key or ending a session closes the websockets it opened,
@@ -162,6 +143,12 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	}
 	a.revocations = auth.NewRevocations(revocationBus)
 
+	// Which payment methods a merchant can offer: its own Infini keys and
+	// wallets, else (development only) the built-in Infini sandbox.
+	pcfg, sandbox := paymentSettings(cfg, hc)
+	a.sandbox = sandbox
+	payments := merchant.NewPayments(pcfg)
+	a.invoices = invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: a.outbox, Methods: payments, Events: a.events})
 	a.collect = collect.NewService(db.Client, db.Dialect, a.invoices)
 	a.checkout = checkout.NewService(db.Client, db.Dialect,
 		checkout.Deps{Invoices: a.invoices, Accounts: payments, Collect: a.collect},
@@ -205,6 +192,32 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	})
 	a.handler = a.routes()
 	return a, nil
+}
+
+// paymentSettings is what the server decides about merchants' payments:
+// in production only Infini's own hosts; in development, a built-in Infini
+// sandbox (returned, to be served) for merchants without their own keys.
+func paymentSettings(cfg config, hc *http.Client) (merchant.PaymentsConfig, *infini.Sandbox) {
+	pcfg := merchant.PaymentsConfig{BaseURL: cfg.BaseURL}
+	if cfg.production() {
+		pcfg.InfiniBaseURLs = infini.DocumentedBaseURLs
+	}
+	if !cfg.sandbox() {
+		return pcfg, nil
+	}
+	pcfg.Sandbox = &merchant.SandboxAccount{BaseURL: cfg.BaseURL + sandboxPrefix, KeyID: sandboxKeyID, Secret: sandboxSecret, WebhookSecret: sandboxWebhookSecret}
+	return pcfg, infini.NewSandbox(infini.SandboxConfig{
+		Prefix: sandboxPrefix, PublicURL: cfg.BaseURL,
+		KeyID: sandboxKeyID, Secret: sandboxSecret, WebhookSecret: sandboxWebhookSecret,
+		WebhookURL: cfg.BaseURL + "/webhooks/infini", HTTPClient: hc,
+	})
+}
+
+// authLimits are the rate limits auth.Service applies itself.
+func authLimits(rl *ratelimit.Limiters) auth.Limits {
+	return auth.Limits{SignInPerIP: rl.SignInPerIP, SignInPerAccount: rl.SignInPerAccount, SignUpPerIP: rl.SignUpPerIP,
+		SignInPerDevice: rl.SignInPerDevice, SignInFromNewIP: rl.SignInFromNewIP, SignInFailedIP: rl.SignInFailedIP,
+		PasswordResetPerKey: rl.PasswordResetPerKey, PasswordResetPerIP: rl.PasswordResetPerIP}
 }
 
 // newBus returns an event bus shared by every tally process through
