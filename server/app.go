@@ -15,6 +15,7 @@ import (
 
 	"github.com/tally-invoicing/tally/frontend"
 	"github.com/tally-invoicing/tally/graph"
+	"github.com/tally-invoicing/tally/graph/transport"
 	"github.com/tally-invoicing/tally/internal/auth"
 	"github.com/tally-invoicing/tally/internal/checkout"
 	"github.com/tally-invoicing/tally/internal/checkout/infini"
@@ -50,7 +51,7 @@ type app struct {
 	// idempotency replays retried mutations (Idempotency-Key).
 	idempotency *idempotency.Store
 	revocations *auth.Revocations
-	api         *graph.Handler
+	api         *transport.Handler
 	handler     http.Handler
 }
 
@@ -157,8 +158,9 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	}
 	resolver.InfiniBaseURLs = ccfg.InfiniBaseURLs
 	base, _ := url.Parse(cfg.BaseURL)
-	a.api = graph.NewHandler(resolver, graph.HandlerOptions{
+	a.api = transport.New(graph.NewSchema(resolver), transport.Options{
 		Production:     cfg.production(),
+		ErrorPresenter: graph.PresentError,
 		Authenticate:   a.auth.Authenticate,
 		Idempotency:    a.idempotency,
 		Revoked:        a.revocations.Watch,
@@ -205,7 +207,7 @@ func (a *app) routes(api http.Handler) http.Handler {
 		SignInPerDevice: rl.SignInPerDevice, SignInFromNewIP: rl.SignInFromNewIP, SignInFailedIP: rl.SignInFailedIP,
 		PasswordResetPerKey: rl.PasswordResetPerKey, PasswordResetPerIP: rl.PasswordResetPerIP}
 	perKey := func(h http.Handler) http.Handler { // inside auth.Middleware
-		return auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, graph.WriteRateLimited, h)
+		return auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, transport.WriteRateLimited, h)
 	}
 	checkout := func(h http.HandlerFunc) http.Handler {
 		return ratelimit.PerIP(rl.CheckoutPerIP, a.cfg.trustedProxies, ratelimit.WriteText, h)
