@@ -1,6 +1,6 @@
 // Package graph translates GraphQL into calls on the domain packages. Every
 // resolver is one ent query or one domain call; business rules live in
-// internal/.
+// internal/. NewSchema is what graph/transport serves.
 package graph
 
 import (

@@ -16,6 +16,7 @@ import (
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/frontend"
 	"github.com/tally-invoicing/tally/graph"
+	"github.com/tally-invoicing/tally/graph/transport"
 	"github.com/tally-invoicing/tally/internal/auth"
 	"github.com/tally-invoicing/tally/internal/checkout"
 	"github.com/tally-invoicing/tally/internal/checkout/infini"
@@ -53,7 +54,7 @@ type app struct {
 	idempotency *idempotency.Store
 	revocations *auth.Revocations
 	// The public surfaces routes mounts.
-	api         *graph.Handler
+	api         *transport.Handler
 	pay         *checkout.Handler
 	pdfs        http.Handler
 	mailWebhook http.Handler
@@ -182,8 +183,9 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		Payments:        payments,
 	}
 	base, _ := url.Parse(cfg.BaseURL)
-	a.api = graph.NewHandler(resolver, graph.HandlerOptions{
+	a.api = transport.New(graph.NewSchema(resolver), transport.Options{
 		Production:     cfg.production(),
+		ErrorPresenter: graph.PresentError,
 		Authenticate:   a.auth.Authenticate,
 		Idempotency:    a.idempotency,
 		Revoked:        a.revocations.Watch,
@@ -250,7 +252,7 @@ func (a *app) Close() error {
 func (a *app) routes() http.Handler {
 	rl := a.limits
 	perKey := func(h http.Handler) http.Handler { // inside auth.Middleware
-		return auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, graph.WriteRateLimited, h)
+		return auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, transport.WriteRateLimited, h)
 	}
 	checkout := func(h http.Handler) http.Handler {
 		return ratelimit.PerIP(rl.CheckoutPerIP, a.cfg.trustedProxies, ratelimit.WriteText, h)
