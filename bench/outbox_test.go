@@ -98,7 +98,7 @@ func TestOutboxThroughput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { _ = db.Close() })
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestOutboxThroughput(t *testing.T) {
 	if err := pool.Start(ctx); err != nil {
 		t.Fatalf("pdf pool: %v", err)
 	}
-	t.Cleanup(func() { pool.Close() })
+	t.Cleanup(func() { _ = pool.Close() })
 	warmDoc := pdf.Document{HTML: pdfInvoiceHTML(), Paper: pdf.PaperA4, Title: "Invoice INV-000042", Author: "Northwind Studio Ltd"}
 	warm := pdfRenders(t, pool, warmDoc, outboxWorkers, 20)
 	for i := range 5 {
@@ -342,7 +342,7 @@ func runOutboxSide(t *testing.T, vctx context.Context, db *database.DB, invoices
 		}
 		defer func() {
 			pprof.StopCPUProfile()
-			f.Close()
+			_ = f.Close()
 			t.Logf("wrote the outbox side's CPU profile to %s; see it with: go tool pprof -top -cum %s", *outboxProfile, *outboxProfile)
 		}()
 	}
@@ -593,10 +593,10 @@ type directSide struct {
 }
 
 // runDirect sends every job with the mailgun client from outboxWorkers
-// goroutines. With print, each email renders its document and prints it
+// goroutines. With printPDF, each email renders its document and prints it
 // with the pool first, as the outbox does; without, it sends the HTML and
 // PDF of the previous run.
-func runDirect(t *testing.T, mg *mailgun.MailgunImpl, pool *pdf.Pool, jobs []*directJob, print bool) *directSide {
+func runDirect(t *testing.T, mg *mailgun.MailgunImpl, pool *pdf.Pool, jobs []*directJob, printPDF bool) *directSide {
 	t.Helper()
 	side := &directSide{}
 	var (
@@ -620,7 +620,7 @@ func runDirect(t *testing.T, mg *mailgun.MailgunImpl, pool *pdf.Pool, jobs []*di
 				var tm directTiming
 				t0 := time.Now()
 				html := j.html
-				if print {
+				if printPDF {
 					var err error
 					if html, err = document.Render(j.snap); err != nil {
 						mu.Lock()
@@ -679,7 +679,7 @@ func cmpErr(first, err error) error {
 // directSend builds the message mail.Mailgun.Send builds and sends it.
 func directSend(mg *mailgun.MailgunImpl, j *directJob, html []byte) error {
 	msg := mailgun.NewMessage(j.from, j.subject, j.text, j.to)
-	msg.SetHtml(string(html))
+	msg.SetHTML(string(html))
 	if j.replyTo != "" {
 		msg.SetReplyTo(j.replyTo)
 	}

@@ -1,3 +1,5 @@
+// Package ent is the database layer entc generates from ent/schema (see
+// ent/entc.go); the few files written by hand say so at their top.
 package ent
 
 // This file is written by hand (entc leaves files without its header
