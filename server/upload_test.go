@@ -1,13 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tally-invoicing/tally/internal/collect"
 	"github.com/tally-invoicing/tally/internal/database/dbtest"
@@ -147,4 +151,59 @@ func TestUploadOverTheSizeLimitIs413(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSecondUploadIsRefusedBeforeItsBody: while one of a merchant's uploads
+// is still arriving, the next is answered 409 CONFLICT at once, without the
+// server waiting for its file (which never ends here), so a burst of large
+// uploads costs the server one body. Another merchant uploads meanwhile.
+func TestSecondUploadIsRefusedBeforeItsBody(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		a, other := ta.signUp(t, "Burst Uploader"), ta.signUp(t, "Calm Uploader")
+		csv := "Date,Amount,Currency\n2026-11-03,10.00,USD\n"
+		mapping := map[string]any{"date": "Date", "amount": "Amount", "currency": "Currency"}
+
+		// An upload that sends its head and the start of its file, then
+		// stalls; it returns the server's answer, or an error if none
+		// comes while the body is unfinished.
+		stalled := func(c *client) (*http.Response, error) {
+			conn, err := net.Dial("tcp", strings.TrimPrefix(ta.srv.URL, "http://"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { conn.Close() })
+			ops, _ := json.Marshal(map[string]any{"query": importOp, "variables": map[string]any{"file": nil, "format": "CSV", "mapping": mapping}})
+			head := "--B\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n" + string(ops) +
+				"\r\n--B\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{\"0\": [\"variables.file\"]}" +
+				"\r\n--B\r\nContent-Disposition: form-data; name=\"0\"; filename=\"s.csv\"\r\n\r\n" + csv
+			fmt.Fprintf(conn, "POST /query HTTP/1.1\r\nHost: tally\r\nAuthorization: Bearer %s\r\nGraphQL-Require-Preflight: 1\r\n"+
+				"Content-Type: multipart/form-data; boundary=B\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n", c.token, len(head), head)
+			_ = conn.SetReadDeadline(time.Now().Add(3 * time.Second))
+			return http.ReadResponse(bufio.NewReader(conn), nil)
+		}
+		go func() { _, _ = stalled(a) }() // the first, held open until the test ends
+		// The second may reach the server before the first: then it holds
+		// the merchant's slot itself and gets no answer. The one after it
+		// must be refused at once.
+		var resp *http.Response
+		for attempt := range 2 {
+			r, err := stalled(a)
+			if err == nil && r.StatusCode == http.StatusConflict {
+				resp = r
+				break
+			}
+			if attempt == 1 {
+				t.Fatalf("upload while another is in flight: %v (no answer while its file is unfinished); want 409 CONFLICT before its file is read", err)
+			}
+		}
+		var out gqlResponse
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Errors) != 1 ||
+			out.Errors[0].Extensions["code"] != "CONFLICT" || !strings.Contains(out.Errors[0].Message, "another upload") {
+			t.Fatalf("second upload: %v %+v, want CONFLICT saying another upload is in progress", err, out.Errors)
+		}
+		if res, errs := other.importStatement("CSV", "s.csv", []byte(csv), mapping); len(errs) > 0 || res.Created != 1 {
+			t.Errorf("another merchant's upload meanwhile: %+v %+v, want 1 created", res, errs)
+		}
+	})
 }

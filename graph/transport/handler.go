@@ -95,7 +95,7 @@ func New(schema graphql.ExecutableSchema, opts Options) *Handler {
 	srv.AddTransport(getQuery{})
 	srv.AddTransport(postJSON{})
 	// Statement uploads (importStatement, previewStatement).
-	srv.AddTransport(multipartUpload{})
+	srv.AddTransport(multipartUpload{inFlight: newUploadsInFlight()})
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(limits.Tokens)

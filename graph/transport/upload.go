@@ -9,11 +9,14 @@ import (
 	"mime"
 	"net/http"
 	"os"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 
 	"github.com/tally-invoicing/tally/internal/collect/statement"
+	"github.com/tally-invoicing/tally/internal/fault"
+	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
 // MaxUploadSize bounds a statement upload, a little above what the
@@ -31,9 +34,42 @@ const uploadMemory = 1 << 20
 // held whole. Here a file past uploadMemory is spilled to a temporary file
 // removed when the request ends, and a file over statement.MaxFileSize, or
 // a body over MaxUploadSize, is refused with 413 QUERY_LIMIT.
-type multipartUpload struct{}
+//
+// A merchant has one upload in flight at a time: a second is refused
+// with 409 CONFLICT before its file is read, so a burst of large uploads
+// costs the server one body, not all of them (the import itself admits
+// one per merchant too, but only once the body has arrived).
+type multipartUpload struct {
+	inFlight *uploadsInFlight
+}
 
 var _ graphql.Transport = multipartUpload{}
+
+// uploadsInFlight tracks which merchants have an upload being received or
+// run.
+type uploadsInFlight struct {
+	mu      sync.Mutex
+	running map[string]bool
+}
+
+func newUploadsInFlight() *uploadsInFlight {
+	return &uploadsInFlight{running: map[string]bool{}}
+}
+
+// enter admits an upload for key, or reports that one is already in flight.
+func (u *uploadsInFlight) enter(key string) (leave func(), ok bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.running[key] {
+		return nil, false
+	}
+	u.running[key] = true
+	return func() {
+		u.mu.Lock()
+		delete(u.running, key)
+		u.mu.Unlock()
+	}, true
+}
 
 func (multipartUpload) Supports(r *http.Request) bool {
 	if r.Method != http.MethodPost || r.Header.Get("Upgrade") != "" {
@@ -43,9 +79,25 @@ func (multipartUpload) Supports(r *http.Request) bool {
 	return err == nil && mediaType == "multipart/form-data"
 }
 
-func (multipartUpload) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t multipartUpload) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()
 	w.Header().Set("Content-Type", "application/json")
+	if t.inFlight != nil {
+		key := "" // signed out: refused by the operation, one at a time until then
+		if v := tenant.FromContext(ctx); v != nil {
+			key = v.MerchantID
+		}
+		leave, ok := t.inFlight.enter(key)
+		if !ok {
+			// The body is left unread; net/http closes the connection
+			// rather than drain a large one.
+			w.Header().Set("Connection", "close")
+			refuse(w, http.StatusConflict, string(fault.CodeConflict),
+				"another upload for this merchant is still in progress; wait for it to finish, then send this one", nil)
+			return
+		}
+		defer leave()
+	}
 	start := graphql.Now()
 	// httpPolicy caps the body too; this keeps the transport safe alone.
 	r.Body = http.MaxBytesReader(w, r.Body, MaxUploadSize)
