@@ -82,6 +82,9 @@ func (multipartUpload) Supports(r *http.Request) bool {
 func (t multipartUpload) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()
 	w.Header().Set("Content-Type", "application/json")
+	start := graphql.Now()
+	// httpPolicy caps the body too; this keeps the transport safe alone.
+	r.Body = http.MaxBytesReader(w, r.Body, MaxUploadSize)
 	if t.inFlight != nil {
 		key := "" // signed out: refused by the operation, one at a time until then
 		if v := tenant.FromContext(ctx); v != nil {
@@ -89,18 +92,22 @@ func (t multipartUpload) Do(w http.ResponseWriter, r *http.Request, exec graphql
 		}
 		leave, ok := t.inFlight.enter(key)
 		if !ok {
-			// The body is left unread; net/http closes the connection
-			// rather than drain a large one.
-			w.Header().Set("Connection", "close")
+			// Full duplex: net/http would otherwise try to read the body
+			// before sending the answer's header.
+			rc := http.NewResponseController(w)
+			_ = rc.EnableFullDuplex()
 			refuse(w, http.StatusConflict, string(fault.CodeConflict),
 				"another upload for this merchant is still in progress; wait for it to finish, then send this one", nil)
+			// The answer goes out now; the rest of the body is read and
+			// dropped (capped, and under the body deadline) so that the
+			// client, still sending, sees the answer rather than a reset
+			// connection. Dropping costs a read, not a file and a parse.
+			_ = rc.Flush()
+			_, _ = io.Copy(io.Discard, r.Body)
 			return
 		}
 		defer leave()
 	}
-	start := graphql.Now()
-	// httpPolicy caps the body too; this keeps the transport safe alone.
-	r.Body = http.MaxBytesReader(w, r.Body, MaxUploadSize)
 	defer r.Body.Close()
 	bad := func(format string, args ...any) {
 		refuse(w, http.StatusUnprocessableEntity, "VALIDATION", fmt.Sprintf(format, args...)+" (see the GraphQL multipart request spec)", nil)
