@@ -52,7 +52,7 @@ func TestSelectionMayBlock(t *testing.T) {
 		`{ customers(first: 5) { edges { node { name } } } }`:                                                  false,
 		`{ customers(first: 5) { edges { node { name credit { amount } } } } }`:                                true,
 	} {
-		doc, errs := gqlparser.LoadQuery(schema, query)
+		doc, errs := gqlparser.LoadQueryWithRules(schema, query, nil)
 		if errs != nil {
 			t.Fatalf("%s: %v", query, errs)
 		}

@@ -78,12 +78,14 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	if err != nil {
 		return nil, err
 	}
+	// On a failure below, the error that stopped start-up is the one to
+	// report; closing what was opened is best effort.
 	if err := db.Migrate(ctx); err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, err
 	}
 	if err := merchant.ClaimWallets(ctx, db.Client, slog.Default()); err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, fmt.Errorf("database: claim wallet addresses: %w", err)
 	}
 	a := &app{
@@ -112,7 +114,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	// in-process with SQLite (one process owns the file).
 	a.events, err = newBus(ctx, cfg, db, event.Options[*invoice.Change]{LoadBatch: invoice.ChangeLoader(db.Client)})
 	if err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, fmt.Errorf("live status events: %w", err)
 	}
 
@@ -138,8 +140,8 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		Gap:     a.auth.ForgetAll,
 	})
 	if err != nil {
-		a.events.Close()
-		db.Close()
+		_ = a.events.Close()
+		_ = db.Close()
 		return nil, fmt.Errorf("revocation events: %w", err)
 	}
 	a.revocations = auth.NewRevocations(revocationBus)
@@ -321,7 +323,7 @@ func spa() http.Handler {
 		p := strings.TrimPrefix(r.URL.Path, "/")
 		if p != "" {
 			if f, err := dist.Open(p); err == nil {
-				f.Close()
+				_ = f.Close() // an embedded file, opened only to see that it exists
 				if strings.HasPrefix(p, "assets/") {
 					// Vite puts a content hash in asset names.
 					w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")

@@ -112,13 +112,14 @@ func parseConfig(args []string) (config, error) {
 	}
 	fs := flag.NewFlagSet("tally", flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "tally serves the Tally invoicing API and dashboard.\n\nUsage: tally [flags]\n\nEvery flag can also be set by its environment variable:\n\n")
+		// Help goes to stderr; a failed write there has nowhere to be told.
+		_, _ = fmt.Fprintf(fs.Output(), "tally serves the Tally invoicing API and dashboard.\n\nUsage: tally [flags]\n\nEvery flag can also be set by its environment variable:\n\n")
 		for _, s := range settings {
 			def := s.def
 			if def == "" {
 				def = `""`
 			}
-			fmt.Fprintf(fs.Output(), "  --%-14s %-16s %s (default %s)\n", s.flag, s.env, s.usage, def)
+			_, _ = fmt.Fprintf(fs.Output(), "  --%-14s %-16s %s (default %s)\n", s.flag, s.env, s.usage, def)
 		}
 	}
 	for _, s := range settings {
@@ -192,7 +193,7 @@ func (c *config) validate() error {
 		return fmt.Errorf("TALLY_MAIL_FROM (--mail-from) is %q; use an address such as invoices@mg.example.com", c.MailFrom)
 	}
 	if c.trustedProxies, err = ratelimit.ParsePrefixes(c.TrustedProxies); err != nil {
-		return fmt.Errorf("TALLY_TRUSTED_PROXIES (--trusted-proxies): %v", err)
+		return fmt.Errorf("TALLY_TRUSTED_PROXIES (--trusted-proxies): %w", err)
 	}
 	if c.production() {
 		if err := c.productionSecrets(); err != nil {

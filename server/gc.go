@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io/fs"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -68,8 +69,9 @@ func applyGCDefaults(getenv func(string) string, cgroupLimit func() int64) {
 // memory.max, else v1 memory.limit_in_bytes), or 0 when there is none or
 // it cannot be read.
 func cgroupMemoryLimit() int64 {
-	for _, path := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
-		b, err := os.ReadFile(path)
+	cgroup := os.DirFS("/sys/fs/cgroup")
+	for _, path := range []string{"memory.max", "memory/memory.limit_in_bytes"} {
+		b, err := fs.ReadFile(cgroup, path)
 		if err != nil {
 			continue
 		}

@@ -1,3 +1,6 @@
+// Package schema describes Tally's database entities for ent, one file per
+// entity, with the mixins they share in mixin.go. The rest of ent/ and
+// graph/ent.graphql are generated from it by `go generate .` (make generate).
 package schema
 
 import (

@@ -162,10 +162,10 @@ func checkScope(ctx context.Context, op ast.Operation) *gqlerror.Error {
 	}
 }
 
-func limitError(limit string, max, actual int, hint string) *gqlerror.Error {
+func limitError(limit string, maxAllowed, actual int, hint string) *gqlerror.Error {
 	return &gqlerror.Error{
-		Message:    fmt.Sprintf("query %s is %d, over the limit of %d; %s", limit, actual, max, hint),
-		Extensions: map[string]any{"code": CodeQueryLimit, "limit": limit, "max": max, "actual": actual},
+		Message:    fmt.Sprintf("query %s is %d, over the limit of %d; %s", limit, actual, maxAllowed, hint),
+		Extensions: map[string]any{"code": CodeQueryLimit, "limit": limit, "max": maxAllowed, "actual": actual},
 	}
 }
 

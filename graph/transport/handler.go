@@ -115,19 +115,19 @@ func New(schema graphql.ExecutableSchema, opts Options) *Handler {
 	return &Handler{Handler: httpPolicy(withResponse(srv)), ws: wst}
 }
 
-// presentTokenLimit reports the parser giving up at the token limit (max)
+// presentTokenLimit reports the parser giving up at the token limit (maxTokens)
 // as the QUERY_LIMIT it is, like every other limit, and hands every other
 // error to present. gqlparser gives that refusal no type or code of its
 // own, but it is the one parse error without a location: a syntax error
 // always points at its token. The parser stops at the limit, so there is
 // no actual count to report.
-func presentTokenLimit(present graphql.ErrorPresenterFunc, max int) graphql.ErrorPresenterFunc {
+func presentTokenLimit(present graphql.ErrorPresenterFunc, maxTokens int) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var perr *gqlerror.Error
 		if errors.As(err, &perr) && perr.Extensions["code"] == errcode.ParseFailed && len(perr.Locations) == 0 {
 			return &gqlerror.Error{
-				Message:    fmt.Sprintf("query has more than %d tokens, the limit; send a shorter query (fewer fields or aliases)", max),
-				Extensions: map[string]any{"code": CodeQueryLimit, "limit": "tokens", "max": max},
+				Message:    fmt.Sprintf("query has more than %d tokens, the limit; send a shorter query (fewer fields or aliases)", maxTokens),
+				Extensions: map[string]any{"code": CodeQueryLimit, "limit": "tokens", "max": maxTokens},
 			}
 		}
 		return present(ctx, err)

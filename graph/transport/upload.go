@@ -227,9 +227,11 @@ func keep(part io.Reader) (io.ReadSeeker, int64, error) {
 	return f, size, nil
 }
 
+// removeTemp closes and deletes a file spoolUpload made with os.CreateTemp;
+// neither can fail in a way the request could act on.
 func removeTemp(f *os.File) {
 	_ = f.Close()
-	_ = os.Remove(f.Name())
+	_ = os.Remove(f.Name()) //nolint:gosec // G703: the name os.CreateTemp chose, not the client's file name
 }
 
 // tooLarge answers 413 QUERY_LIMIT when err is an upload over a size

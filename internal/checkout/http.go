@@ -108,7 +108,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer") // the token is in the URL
 	w.Header().Set("Content-Security-Policy", pagePolicy(st.Nonce))
-	_, _ = w.Write(page)
+	_, _ = w.Write(page) //nolint:gosec // G705: page is html/template output, escaped as it was rendered
 }
 
 // start serves POST /pay/{token}/start, the payment page's method
@@ -163,7 +163,9 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
 	// Tell a reconnecting browser to wait a little, then confirm the stream.
-	fmt.Fprint(w, "retry: 2000\n\n")
+	if _, err := fmt.Fprint(w, "retry: 2000\n\n"); err != nil {
+		return // the browser has gone
+	}
 	if err := rc.Flush(); err != nil {
 		return
 	}
@@ -174,7 +176,9 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 			return
 		case <-tick.C:
-			fmt.Fprint(w, ": keep-alive\n\n")
+			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+				return
+			}
 		case d, ok := <-sub.C:
 			if !ok {
 				return // the browser reconnects and reloads the state
@@ -183,7 +187,9 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			b, _ := json.Marshal(map[string]any{"status": d.Value.To, "version": d.Value.Version})
-			fmt.Fprintf(w, "event: status\ndata: %s\n\n", b)
+			if _, err := fmt.Fprintf(w, "event: status\ndata: %s\n\n", b); err != nil {
+				return
+			}
 		}
 		if err := rc.Flush(); err != nil {
 			return

@@ -69,7 +69,7 @@ func newFixture(t *testing.T, opts ws.Options) *fixture {
 	schema := gqlparser.MustLoadSchema(&ast.Source{Input: schemaSDL})
 	srv := handler.New(&graphql.ExecutableSchemaMock{
 		SchemaFunc: func() *ast.Schema { return schema },
-		ComplexityFunc: func(ctx context.Context, typeName, fieldName string, childComplexity int, args map[string]any) (int, bool) {
+		ComplexityFunc: func(context.Context, string, string, int, map[string]any) (int, bool) {
 			return 1, true
 		},
 		ExecFunc: func(ctx context.Context) graphql.ResponseHandler {
@@ -231,19 +231,16 @@ func expectClose(t *testing.T, c *websocket.Conn, code int, reason string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
-	for {
-		_, b, err := c.Read(ctx)
-		if err == nil {
-			t.Fatalf("got message %s, want close %d", b, code)
-		}
-		var ce websocket.CloseError
-		if !errors.As(err, &ce) {
-			t.Fatalf("got %v, want close %d", err, code)
-		}
-		if int(ce.Code) != code || (reason != "" && ce.Reason != reason) {
-			t.Fatalf("closed with %d %q, want %d %q", ce.Code, ce.Reason, code, reason)
-		}
-		return
+	_, b, err := c.Read(ctx)
+	if err == nil {
+		t.Fatalf("got message %s, want close %d", b, code)
+	}
+	var ce websocket.CloseError
+	if !errors.As(err, &ce) {
+		t.Fatalf("got %v, want close %d", err, code)
+	}
+	if int(ce.Code) != code || (reason != "" && ce.Reason != reason) {
+		t.Fatalf("closed with %d %q, want %d %q", ce.Code, ce.Reason, code, reason)
 	}
 }
 
@@ -298,7 +295,7 @@ func TestSubscriptionHappyPath(t *testing.T) {
 
 func TestQueryOverSocketUsesInitContext(t *testing.T) {
 	f := newFixture(t, ws.Options{
-		Init: func(ctx context.Context, r *http.Request, payload map[string]any) (context.Context, error) {
+		Init: func(ctx context.Context, _ *http.Request, _ map[string]any) (context.Context, error) {
 			ctx = context.WithValue(ctx, userKey{}, "alice")
 			return ws.WithAckPayload(ctx, map[string]any{"hello": "alice"}), nil
 		},
@@ -400,7 +397,7 @@ func TestInitRejects(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var reqSeen bool
 			f := newFixture(t, ws.Options{
-				Init: func(ctx context.Context, r *http.Request, payload map[string]any) (context.Context, error) {
+				Init: func(_ context.Context, r *http.Request, payload map[string]any) (context.Context, error) {
 					reqSeen = r != nil && payload["token"] == "k"
 					return nil, tc.err
 				},
@@ -430,7 +427,7 @@ func TestWatchClosesConnection(t *testing.T) {
 	revoke := make(chan ws.CloseError, 1)
 	watchUser := make(chan string, 1)
 	f := newFixture(t, ws.Options{
-		Init: func(ctx context.Context, r *http.Request, payload map[string]any) (context.Context, error) {
+		Init: func(ctx context.Context, _ *http.Request, _ map[string]any) (context.Context, error) {
 			return context.WithValue(ctx, userKey{}, "alice"), nil
 		},
 		Watch: func(ctx context.Context) <-chan ws.CloseError {

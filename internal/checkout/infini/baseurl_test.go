@@ -57,7 +57,7 @@ func TestCheckBaseURL(t *testing.T) {
 // the server behind it never sees a connection.
 func TestClientRefusesBaseURLInside(t *testing.T) {
 	var accepted atomic.Int64
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	srv.Config.ConnState = func(net.Conn, http.ConnState) { accepted.Add(1) }
 	srv.Start()
 	defer srv.Close()
@@ -84,7 +84,7 @@ func TestClientRefusesBaseURLInside(t *testing.T) {
 // signed request to a host nobody entered.
 func TestClientDoesNotFollowRedirects(t *testing.T) {
 	var reached atomic.Int64
-	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached.Add(1) }))
+	target := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached.Add(1) }))
 	defer target.Close()
 	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, target.URL+"/admin", http.StatusTemporaryRedirect)

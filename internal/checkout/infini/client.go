@@ -188,7 +188,10 @@ func (c *Client) do(ctx context.Context, method, target string, body []byte) (js
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("infini: gave up after %d attempts: %w (last error: %v)", attempt, ctx.Err(), err)
+			// The context ended the call; the last attempt's error is only
+			// told, not wrapped, so errors.Is/As see why the caller stopped
+			// and never mistake a transient 5xx for the outcome.
+			return nil, fmt.Errorf("infini: gave up after %d attempts: %w (last error: %s)", attempt, ctx.Err(), err.Error())
 		case <-time.After(wait):
 		}
 		wait *= 2

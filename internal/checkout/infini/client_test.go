@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -54,7 +55,7 @@ func (f *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		panic(http.ErrAbortHandler)
 	}
 	w.WriteHeader(a.status)
-	io.WriteString(w, a.body)
+	_, _ = io.WriteString(w, a.body) // a failed write shows as the client's error
 }
 
 func (f *recorder) requests() []seenRequest {
@@ -87,7 +88,7 @@ func newTestClient(t *testing.T, answers ...answer) (*Client, *recorder) {
 
 func fixture(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile("testdata/" + name)
+	b, err := fs.ReadFile(os.DirFS("testdata"), name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,13 +278,14 @@ func TestCreateOrderRetries(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c, f := newTestClient(t, tt.answers...)
 			_, err := c.CreateOrder(context.Background(), OrderRequest{RequestID: testRequestID, Amount: decimal.NewFromInt(10)})
-			switch want := tt.wantErr.(type) {
-			case nil:
+			switch want := tt.wantErr; {
+			case want == nil:
 				if err != nil {
 					t.Fatalf("got %v, want success", err)
 				}
-			case *APIError:
-				if !errors.As(err, &want) || want.HTTPStatus != 500 {
+			case errors.As(want, new(*APIError)):
+				got, ok := errors.AsType[*APIError](err)
+				if !ok || got.HTTPStatus != 500 {
 					t.Fatalf("got %v, want an HTTP 500 *APIError", err)
 				}
 			default:
@@ -300,8 +302,8 @@ func TestCreateOrderRetries(t *testing.T) {
 				var b struct {
 					RequestID string `json:"request_id"`
 				}
-				json.Unmarshal(r.body, &b)
-				if b.RequestID != testRequestID || string(r.body) != string(reqs[0].body) {
+				err := json.Unmarshal(r.body, &b)
+				if err != nil || b.RequestID != testRequestID || string(r.body) != string(reqs[0].body) {
 					t.Errorf("got body %s, want the first attempt's body %s", r.body, reqs[0].body)
 				}
 				dates[r.date] = true

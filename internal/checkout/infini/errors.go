@@ -10,16 +10,16 @@ import (
 var (
 	// ErrUnauthorized is HTTP 401 or code 401: a wrong key id or secret, a
 	// bad signature, or a clock more than 300 s away from Infini's.
-	ErrUnauthorized = errors.New("Infini rejected the API key or signature: check the key id and secret")
+	ErrUnauthorized = errors.New("Infini rejected the API key or signature: check the key id and secret") //nolint:staticcheck // ST1005: Infini is a proper noun
 	// ErrDuplicateRequest is code 40901: the request_id was used before.
 	// Whether Infini answers a plain retry with this or with the original
 	// order is unverified.
-	ErrDuplicateRequest = errors.New("Infini already received a request with this request_id")
+	ErrDuplicateRequest = errors.New("Infini already received a request with this request_id") //nolint:staticcheck // ST1005: Infini is a proper noun
 	// ErrDuplicateReference is code 40902: another order has this
 	// client_reference.
-	ErrDuplicateReference = errors.New("Infini already has an order with this client_reference")
+	ErrDuplicateReference = errors.New("Infini already has an order with this client_reference") //nolint:staticcheck // ST1005: Infini is a proper noun
 	// ErrOrderNotFound is code 40401 (or 404): no order has this id.
-	ErrOrderNotFound = errors.New("Infini has no order with this id")
+	ErrOrderNotFound = errors.New("Infini has no order with this id") //nolint:staticcheck // ST1005: Infini is a proper noun
 	// ErrInvalidRequest is HTTP 400 or a 400xx code, and also what CreateOrder
 	// returns when it refuses an order before sending it.
 	ErrInvalidRequest = errors.New("invalid request to Infini")

@@ -19,6 +19,7 @@ import (
 // raises amount_confirmed but leaves the status as it was.
 type OrderStatus string
 
+// The order statuses, as Infini spells them.
 const (
 	StatusPending     OrderStatus = "pending"
 	StatusProcessing  OrderStatus = "processing"
@@ -35,6 +36,7 @@ func (s OrderStatus) Final() bool {
 // PayMethod is a payment method offered on the hosted checkout.
 type PayMethod int
 
+// Infini's pay_methods codes.
 const (
 	PayCrypto    PayMethod = 1
 	PayCard      PayMethod = 2

@@ -69,7 +69,7 @@ func (s *Sandbox) checkoutPage(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Write(b.Bytes())
+	_, _ = w.Write(b.Bytes())
 }
 
 func (s *Sandbox) checkoutView(o *sandboxOrder, notice string) checkoutView {

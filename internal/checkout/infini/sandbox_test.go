@@ -372,8 +372,11 @@ func TestSandboxAuthentication(t *testing.T) {
 		Code    int    `json:"code"`
 		Message string `json:"message"`
 	}
-	json.NewDecoder(resp.Body).Decode(&env)
+	err = json.NewDecoder(resp.Body).Decode(&env)
 	resp.Body.Close()
+	if err != nil {
+		t.Errorf("unsigned: decode the answer: %v", err)
+	}
 	if resp.StatusCode != 401 || env.Code != 401 || env.Message == "" {
 		t.Errorf("unsigned: got HTTP %d %+v, want 401 with code 401", resp.StatusCode, env)
 	}
@@ -459,7 +462,9 @@ func TestSandboxValidation(t *testing.T) {
 					Currency string `json:"currency"`
 				} `json:"data"`
 			}
-			json.NewDecoder(resp.Body).Decode(&env)
+			if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+				t.Errorf("decode the answer (HTTP %d): %v", resp.StatusCode, err)
+			}
 			if env.Code != tt.wantCode {
 				t.Errorf("got HTTP %d code %d, want code %d", resp.StatusCode, env.Code, tt.wantCode)
 			}

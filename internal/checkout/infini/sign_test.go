@@ -14,7 +14,7 @@ import (
 
 const (
 	testKeyID  = "tally-test-key"
-	testSecret = "tally-test-secret"
+	testSecret = "tally-test-secret" //nolint:gosec // G101: the fake Infini's test key, not a credential
 )
 
 // fixedNow is Tue, 21 Jan 2025 12:00:00 GMT.

@@ -117,7 +117,7 @@ func ParseEvent(body []byte) (*Event, error) {
 		ID    json.RawMessage `json:"id"`
 	}
 	if err := json.Unmarshal(body, &head); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedEvent, err)
+		return nil, fmt.Errorf("%w: %w", ErrMalformedEvent, err)
 	}
 	if head.Event == "" {
 		return nil, fmt.Errorf("%w: no event name", ErrMalformedEvent)
@@ -129,14 +129,14 @@ func ParseEvent(body []byte) (*Event, error) {
 	}
 	var w eventWire
 	if err := json.Unmarshal(body, &w); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedEvent, err)
+		return nil, fmt.Errorf("%w: %w", ErrMalformedEvent, err)
 	}
 	// Tolerate the fields nested under "data", as card events have them.
 	if w.OrderID == "" && strings.HasPrefix(strings.TrimSpace(string(w.Data)), "{") {
 		data := w.Data
 		w = eventWire{}
 		if err := json.Unmarshal(data, &w); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrMalformedEvent, err)
+			return nil, fmt.Errorf("%w: %w", ErrMalformedEvent, err)
 		}
 	}
 	o := w.order()

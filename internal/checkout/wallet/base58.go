@@ -22,11 +22,11 @@ func decodeBase58(s string) ([]byte, error) {
 		carry := d
 		for i := range num {
 			carry += int(num[i]) * 58
-			num[i] = byte(carry)
+			num[i] = byte(carry & 0xff)
 			carry >>= 8
 		}
 		for ; carry > 0; carry >>= 8 {
-			num = append(num, byte(carry))
+			num = append(num, byte(carry&0xff))
 		}
 	}
 	// Each leading '1' stands for a leading zero byte.

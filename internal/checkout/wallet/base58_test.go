@@ -11,9 +11,9 @@ import (
 func encodeBase58(b []byte) string {
 	var digits []byte // base 58, least significant first
 	for _, c := range b {
-		carry := int(c)
+		carry := uint(c)
 		for i := range digits {
-			carry += int(digits[i]) << 8
+			carry += uint(digits[i]) << 8
 			digits[i] = byte(carry % 58)
 			carry /= 58
 		}

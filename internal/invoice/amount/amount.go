@@ -86,7 +86,7 @@ func (a Amount) AppendText(b []byte) []byte {
 	if a.scale == 0 {
 		return strconv.AppendInt(b, a.coef, 10)
 	}
-	u := uint64(a.coef)
+	u := uint64(a.coef) //nolint:gosec // G115: two's complement on purpose: -u below is |coef|, math.MinInt64 included
 	if a.coef < 0 {
 		b = append(b, '-')
 		u = -u

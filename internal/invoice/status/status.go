@@ -12,6 +12,8 @@ import (
 // Status is where an invoice is in its life.
 type Status string
 
+// The statuses, as stored and named in the API; transitions below says
+// which may follow which.
 const (
 	Draft         Status = "DRAFT"
 	Open          Status = "OPEN"
