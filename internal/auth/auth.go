@@ -194,7 +194,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*Session, error) 
 	var out *Session
 	// The merchant's reference code is random; on the rare collision, try again.
 	for attempt := 0; ; attempt++ {
-		err = database.InTx(sys, s.client, func(tx *ent.Client) error {
+		err = database.InTx(sys, s.client, func(sys context.Context, tx *ent.Client) error {
 			if taken, err := tx.User.Query().Where(user.Email(email)).Exist(sys); err != nil {
 				return err
 			} else if taken {

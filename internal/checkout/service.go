@@ -340,7 +340,7 @@ func (s *Service) startWallet(ctx context.Context, v *View, network, asset strin
 	// Two payers racing for the same amount on one address lose on the
 	// unique open_key; the loser picks the next free amount.
 	for attempt := 0; attempt < 5; attempt++ {
-		err = database.InTx(ctx, s.client, func(tx *ent.Client) error {
+		err = database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 			inv, due, existing, err := s.lockPayable(ctx, tx, inv.ID,
 				checkoutsession.ProviderEQ(checkoutsession.ProviderWALLET),
 				checkoutsession.Network(string(tok.Network)), checkoutsession.Asset(string(tok.Asset)),
@@ -403,7 +403,7 @@ func (s *Service) startInfini(ctx context.Context, v *View, method invoice.Payme
 	// The session, with the request_id Infini dedupes on, is stored before
 	// the order is created, so a retry after a crash or timeout sends the
 	// same request_id again instead of opening a second order.
-	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	err := database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		inv, due, existing, err := s.lockPayable(ctx, tx, inv.ID,
 			checkoutsession.ProviderEQ(checkoutsession.ProviderINFINI), checkoutsession.MethodEQ(smethod),
 			checkoutsession.ProviderAccount(acct.ID()))
@@ -510,7 +510,7 @@ func (s *Service) HandleInfiniWebhook(ctx context.Context, h http.Header, body [
 	if err != nil {
 		return err
 	}
-	return database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	return database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		// The receipt and the effect commit together: a redelivery finds the
 		// receipt and changes nothing.
 		err := tx.WebhookReceipt.Create().SetProvider("infini").SetEventID(ev.ID).Exec(ctx)
@@ -753,7 +753,7 @@ func (s *Service) refreshSession(ctx context.Context, sess *ent.CheckoutSession)
 	if err != nil {
 		return fmt.Errorf("infini: read order %s: %w", *sess.OrderID, err)
 	}
-	return database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	return database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		return s.applyOrder(ctx, tx, sess.ID, orderState{Status: o.Status, Currency: o.Currency, Amount: o.Amount,
 			Confirmed: o.AmountConfirmed, Tags: o.ExceptionTags})
 	})
@@ -806,7 +806,7 @@ func (s *Service) ObserveTransfer(ctx context.Context, t wallet.Transfer) (*Tran
 		}
 		return res, err
 	}
-	err = database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	err = database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		_, _, err := s.invoices.ApplyPayment(ctx, tx, sess.InvoiceID, invoice.Received{
 			Amount: sess.AmountMinor, Channel: payment.ChannelCHECKOUT_CRYPTO, Provider: "wallet",
 			ExternalID: t.TxHash, ReceivedAt: s.now(), Late: res.Late, CheckoutSessionID: sess.ID,

@@ -127,7 +127,7 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 		}
 	}
 	if s.Events != nil && len(announce) > 0 {
-		database.OnCommit(tx, func() {
+		database.OnCommit(ctx, func() {
 			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 			defer cancel()
 			if err := s.Events.PublishAll(pctx, announce); err != nil {

@@ -116,7 +116,7 @@ func (s *Service) CreateDraft(ctx context.Context, in DraftInput) (*ent.Invoice,
 		return nil, tenant.ErrNoViewer
 	}
 	var out *ent.Invoice
-	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	err := database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		cust, err := tx.Customer.Get(ctx, in.CustomerID)
 		if ent.IsNotFound(err) {
 			return &fault.Error{Code: fault.CodeNotFound, Field: "customerID", Message: "no customer with this id"}
@@ -503,7 +503,7 @@ func (s *Service) move(ctx context.Context, tx *ent.Client, inv *ent.Invoice, up
 	}
 	if s.Events != nil {
 		msg := event.Message{MerchantID: out.MerchantID, InvoiceID: out.ID, EventID: ev.ID}
-		database.OnCommit(tx, func() {
+		database.OnCommit(ctx, func() {
 			// The change is committed; a lost announcement only delays a
 			// screen that refetches on reconnect, so it must not fail the call.
 			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -535,7 +535,7 @@ func (s *Service) editDraft(ctx context.Context, id string, change func(*ent.Cli
 // transaction, and returns the invoice fn returns.
 func (s *Service) update(ctx context.Context, id string, fn func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error)) (*ent.Invoice, error) {
 	var out *ent.Invoice
-	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	err := database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		inv, err := s.lock(ctx, tx, id)
 		if err != nil {
 			return err

@@ -261,7 +261,7 @@ func (s *Service) MarkPaid(ctx context.Context, id string, in MarkPaidInput) (*e
 		at = in.ReceivedAt.UTC()
 	}
 	var out *ent.Invoice
-	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	err := database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		inv, err := s.lock(ctx, tx, id)
 		if err != nil {
 			return err

@@ -304,7 +304,7 @@ func (o *Outbox) send(ctx context.Context, e *ent.Email) (string, error) {
 var errLostLease = errors.New("lease lost to another worker")
 
 func (o *Outbox) finish(ctx context.Context, e *ent.Email, set func(*ent.EmailUpdate), typ invoiceevent.Type, note string) {
-	err := database.InTx(ctx, o.client, func(tx *ent.Client) error {
+	err := database.InTx(ctx, o.client, func(ctx context.Context, tx *ent.Client) error {
 		upd := tx.Email.Update().Where(entemail.ID(e.ID), entemail.LeaseOwner(o.owner)).ClearLeaseOwner().ClearLeaseUntil()
 		set(upd)
 		// A count, not the row: reading back the stored HTML would be waste.
