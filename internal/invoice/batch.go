@@ -13,7 +13,6 @@ import (
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/event"
-	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/money"
 )
 
@@ -48,21 +47,15 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 		if !ok {
 			return nil, fmt.Errorf("apply payments: invoice %s not found", r.InvoiceID)
 		}
-		if r.UpToDue {
-			if !inv.Status.Collectible() && inv.Status != status.Uncollectible {
-				continue
-			}
-			r.Amount = min(r.Amount, AmountDue(inv))
+		plan, err := planPayment(ledgerOf(inv), r.Amount, r.UpToDue)
+		if err != nil {
+			return nil, fmt.Errorf("apply payments: receipt %d for invoice %s: %w", i, inv.ID, err)
 		}
-		if r.Amount <= 0 {
+		if plan.Amount == 0 {
 			continue
 		}
-		if r.Rule == "" {
-			r.Rule = "MANUAL"
-		}
-		if r.Confidence == 0 {
-			r.Confidence = 100
-		}
+		r.Amount = plan.Amount
+		r.defaults()
 		c, _ := money.Lookup(inv.Currency)
 		p := tx.Payment.Create().
 			SetMerchantID(inv.MerchantID).SetInvoiceID(inv.ID).SetCollectionID(r.CollectionID).
@@ -78,20 +71,18 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 		if _, ok := changed[inv.ID]; !ok {
 			order = append(order, inv.ID)
 		}
-		from := inv.Status
 		next := *inv
-		next.AmountPaidMinor += r.Amount
+		next.AmountPaidMinor = plan.Paid
+		next.Status = plan.To
 		next.Version++
-		to := status.PartiallyPaid
-		if next.AmountPaidMinor >= next.TotalMinor {
-			to = status.Paid
-		}
 		note := fmt.Sprintf("%s received (%s)", money.Format(r.Amount, c), r.Rule)
+		if !plan.Moves {
+			note += creditNote(inv.Status)
+		}
 		ev := tx.InvoiceEvent.Create().SetMerchantID(inv.MerchantID).SetInvoiceID(inv.ID).
 			SetType(invoiceevent.TypePAYMENT_RECEIVED).SetAt(now).SetActor(actor).SetNote(note)
-		if status.CanTransition(from, to) {
-			next.Status = to
-			ev.SetFromStatus(from).SetToStatus(to)
+		if plan.Moves {
+			ev.SetFromStatus(plan.From).SetToStatus(plan.To)
 		}
 		ev.SetInvoiceVersion(next.Version)
 		events = append(events, ev)
