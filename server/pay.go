@@ -116,28 +116,18 @@ func (a *app) payEvents(w http.ResponseWriter, r *http.Request) {
 	if err := rc.Flush(); err != nil {
 		return
 	}
-	tick := time.NewTicker(25 * time.Second)
-	defer tick.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-tick.C:
-			fmt.Fprint(w, ": keep-alive\n\n")
-		case d, ok := <-sub.C:
-			if !ok {
-				return // the browser reconnects and reloads the state
-			}
-			if d.Value == nil {
-				continue
-			}
-			b, _ := json.Marshal(map[string]any{"status": d.Value.To, "version": d.Value.Version})
-			fmt.Fprintf(w, "event: status\ndata: %s\n\n", b)
+	_ = event.Receive(r.Context(), sub, func(d event.Delivery[*invoice.Change]) bool {
+		if d.Value == nil {
+			return true
 		}
-		if err := rc.Flush(); err != nil {
-			return
-		}
-	}
+		b, _ := json.Marshal(map[string]any{"status": d.Value.To, "version": d.Value.Version})
+		fmt.Fprintf(w, "event: status\ndata: %s\n\n", b)
+		return rc.Flush() == nil
+	}, event.KeepAlive{Every: 25 * time.Second, Send: func() bool {
+		fmt.Fprint(w, ": keep-alive\n\n")
+		return rc.Flush() == nil
+	}})
+	// However it ended, the browser reconnects and reloads the state.
 }
 
 // infiniWebhook serves POST /webhooks/infini. Infini retries anything but a

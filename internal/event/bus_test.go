@@ -87,7 +87,7 @@ func TestLocalFilter(t *testing.T) {
 	one := b.Subscribe("A", func(m Message) bool { return m.InvoiceID == "inv_1" })
 	publish(t, b, Message{MerchantID: "A", InvoiceID: "inv_2", EventID: "evt_1"})
 	publish(t, b, Message{MerchantID: "A", InvoiceID: "inv_1", EventID: "evt_2"})
-	if got := receive(t, one).EventID; got != "evt_2" {
+	if got := receive(t, one).Message.EventID; got != "evt_2" {
 		t.Fatalf("got %s, want evt_2 (evt_1 is another invoice's)", got)
 	}
 }
@@ -457,7 +457,7 @@ func TestLoadBatchLoadsWhatQueuedUpTogether(t *testing.T) {
 				if i == 13 {
 					continue
 				}
-				if d := receive(t, s); d.EventID != fmt.Sprintf("evt_A_%d", i) || d.Value != "loaded "+d.EventID {
+				if d := receive(t, s); d.Message.EventID != fmt.Sprintf("evt_A_%d", i) || d.Value != "loaded "+d.Message.EventID {
 					t.Fatalf("delivery %d = %+v, want evt_A_%d in order", i, d, i)
 				}
 			}
