@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -534,13 +533,10 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id string) (*ent.APIKey, err
 	return k, nil
 }
 
-// newSecret returns a token with 256 random bits and the hash stored for it.
+// newSecret returns a token with 260 random bits (two rand.Text) after
+// prefix, and the hash stored for it.
 func newSecret(prefix string) (token string, hash []byte) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand never fails on supported platforms
-	}
-	token = prefix + base64.RawURLEncoding.EncodeToString(b)
+	token = prefix + rand.Text() + rand.Text()
 	return token, hashToken(token)
 }
 

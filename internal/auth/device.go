@@ -124,9 +124,7 @@ func (s *Service) trustDevice(ctx context.Context, email string) {
 	if d, ok := s.requestDevice(ctx, email); ok {
 		nonce = d.nonce
 	} else {
-		b := make([]byte, 16)
-		_, _ = rand.Read(b)
-		nonce = base64.RawURLEncoding.EncodeToString(b)
+		nonce = rand.Text()
 	}
 	value := strings.Join([]string{deviceVersion, base64.RawURLEncoding.EncodeToString([]byte(email)), nonce,
 		base64.RawURLEncoding.EncodeToString(deviceMAC(key, email, nonce))}, ".")
