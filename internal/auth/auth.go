@@ -120,7 +120,7 @@ func NewService(client *ent.Client) *Service {
 }
 
 // withHashSlot runs fn, a bcrypt operation, once fewer than half the CPUs are busy
-// with others. A password check is tens of milliseconds of pure CPU: a
+// with others. A password check is slow pure CPU by design (bcrypt): a
 // burst of sign-ins (the rate limits still allow some from every address)
 // must queue behind each other, not starve every other request.
 func (s *Service) withHashSlot(ctx context.Context, fn func()) error {

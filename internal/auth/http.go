@@ -58,7 +58,7 @@ func (s *Service) Middleware(secureCookies bool, next http.Handler) http.Handler
 			switch {
 			case err == nil:
 				ctx = tenant.WithViewer(ctx, v)
-			case err != ErrInvalidToken && !errors.Is(err, context.Canceled):
+			case !errors.Is(err, ErrInvalidToken) && !errors.Is(err, context.Canceled):
 				slog.ErrorContext(ctx, "authenticate", "err", err)
 			}
 		}

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/tally-invoicing/tally/internal/event"
 )
@@ -42,7 +43,10 @@ func NewRevocations(bus *RevocationBus) *Revocations {
 // Publish announces that credentialID (an API key or session id) of
 // merchantID stopped working.
 func (r *Revocations) Publish(ctx context.Context, merchantID, credentialID string) error {
-	return r.bus.Publish(ctx, Revocation{MerchantID: merchantID, CredentialID: credentialID})
+	if err := r.bus.Publish(ctx, Revocation{MerchantID: merchantID, CredentialID: credentialID}); err != nil {
+		return fmt.Errorf("publish revocation of %s: %w", credentialID, err)
+	}
+	return nil
 }
 
 // Watch returns a channel that is closed when credentialID is revoked. It

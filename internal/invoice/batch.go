@@ -21,15 +21,15 @@ import (
 const batchSize = 500
 
 // ApplyPayments is ApplyPayment for many receipts at once, in tx, with the
-// same rules (the state machine, caps, timeline, announcements) but a
-// handful of statements per few hundred receipts instead of five per
-// receipt: what a bank statement of 100,000 lines needs. Every receipt must
+// same rules (planPayment, the timeline, announcements) but a few
+// statements per batch of receipts instead of several per receipt, for bank
+// statements of many lines. Every receipt must
 // name its collection. It returns, per receipt, the payment it made, or nil
 // where nothing was due.
 func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Received) ([]*ent.Payment, error) {
 	invs, err := s.lockAll(ctx, tx, rs)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("apply payments: lock invoices: %w", err)
 	}
 	now := s.now()
 	actor := Actor(ctx)
@@ -94,7 +94,7 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 	for i := 0; i < len(pays); i += batchSize {
 		saved, err := tx.Payment.CreateBulk(pays[i:min(i+batchSize, len(pays))]...).Save(ctx)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("apply payments: record payments: %w", err)
 		}
 		for k, p := range saved {
 			out[owner[i+k]] = p
@@ -103,7 +103,7 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 	for i := 0; i < len(events); i += batchSize {
 		saved, err := tx.InvoiceEvent.CreateBulk(events[i:min(i+batchSize, len(events))]...).Save(ctx)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("apply payments: record timeline events: %w", err)
 		}
 		for _, ev := range saved {
 			if ev.ToStatus != nil {
@@ -114,7 +114,7 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 	for i := 0; i < len(order); i += batchSize {
 		batch := order[i:min(i+batchSize, len(order))]
 		if err := s.updateAll(ctx, tx, batch, changed); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("apply payments: update invoices: %w", err)
 		}
 	}
 	if s.Events != nil && len(announce) > 0 {

@@ -62,6 +62,14 @@ var ErrAlreadyRecorded = fault.New(fault.CodeConflict, "this payment has already
 // customer's credit or a refund to make) and shows on the timeline; money is
 // never dropped. It is the one path for checkout, webhooks and manual marks.
 func (s *Service) ApplyPayment(ctx context.Context, tx *ent.Client, id string, r Received) (*ent.Invoice, *ent.Payment, error) {
+	inv, pay, err := s.applyPayment(ctx, tx, id, r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("apply payment to invoice %s: %w", id, err)
+	}
+	return inv, pay, nil
+}
+
+func (s *Service) applyPayment(ctx context.Context, tx *ent.Client, id string, r Received) (*ent.Invoice, *ent.Payment, error) {
 	inv, err := s.lock(ctx, tx, id)
 	if err != nil {
 		return nil, nil, err
@@ -160,6 +168,14 @@ func (r *Received) defaults() {
 // PARTIALLY_PAID or OPEN). The payment row stays, marked undone, and the
 // timeline keeps both events. It returns the payment as undone.
 func (s *Service) UndoPayment(ctx context.Context, tx *ent.Client, paymentID string) (*ent.Payment, error) {
+	pay, err := s.undoPayment(ctx, tx, paymentID)
+	if err != nil {
+		return nil, fmt.Errorf("undo payment %s: %w", paymentID, err)
+	}
+	return pay, nil
+}
+
+func (s *Service) undoPayment(ctx context.Context, tx *ent.Client, paymentID string) (*ent.Payment, error) {
 	pay, err := tx.Payment.Get(ctx, paymentID)
 	if ent.IsNotFound(err) {
 		return nil, &fault.Error{Code: fault.CodeNotFound, Message: "no allocation with this id"}
