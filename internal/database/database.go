@@ -174,15 +174,19 @@ func InTx(ctx context.Context, client *ent.Client, fn func(ctx context.Context, 
 	return nil
 }
 
+// ErrNoTx is returned by OnCommit for a ctx that carries no transaction:
+// most likely a closure used the ctx from outside InTx instead of the one
+// InTx gave it, and f would have run before the commit.
+var ErrNoTx = errors.New("database: OnCommit needs the ctx InTx hands to its fn")
+
 // OnCommit runs f once the transaction carried by ctx (the ctx InTx hands
 // to its fn, or one derived from it) has committed, and never if it rolls
 // back: the place to announce a change (a live status event, a worker
-// wake-up) that must not be seen before it is durable. When ctx carries no
-// transaction, f runs at once.
-func OnCommit(ctx context.Context, f func()) {
+// wake-up) that must not be seen before it is durable.
+func OnCommit(ctx context.Context, f func()) error {
 	if after, ok := ctx.Value(afterCommitKey{}).(*afterCommit); ok {
 		after.add(f)
-		return
+		return nil
 	}
 	if tx := ent.TxFromContext(ctx); tx != nil {
 		// A transaction opened outside InTx: ent's own hook, one per f.
@@ -195,9 +199,9 @@ func OnCommit(ctx context.Context, f func()) {
 				return nil
 			})
 		})
-		return
+		return nil
 	}
-	f()
+	return ErrNoTx
 }
 
 type afterCommitKey struct{}

@@ -26,14 +26,16 @@ func TestOnCommit(t *testing.T) {
 		}
 
 		var ran []string
-		add := func(ctx context.Context, name string) { database.OnCommit(ctx, func() { ran = append(ran, name) }) }
-
-		add(ctx, "outside")
-		if want := []string{"outside"}; !slices.Equal(ran, want) {
-			t.Fatalf("outside a transaction: ran %v, want %v", ran, want)
+		add := func(ctx context.Context, name string) {
+			if err := database.OnCommit(ctx, func() { ran = append(ran, name) }); err != nil {
+				t.Errorf("OnCommit(%s): %v", name, err)
+			}
 		}
 
-		ran = nil
+		if err := database.OnCommit(ctx, func() { ran = append(ran, "outside") }); !errors.Is(err, database.ErrNoTx) || len(ran) != 0 {
+			t.Fatalf("outside a transaction: OnCommit = %v and ran %v, want ErrNoTx and nothing run", err, ran)
+		}
+
 		err = database.InTx(ctx, db.Client, func(ctx context.Context, tx *ent.Client) error {
 			add(ctx, "first")
 			err := database.InTx(ctx, db.Client, func(ctx context.Context, inner *ent.Client) error {

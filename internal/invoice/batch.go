@@ -118,13 +118,16 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 		}
 	}
 	if s.Events != nil && len(announce) > 0 {
-		database.OnCommit(ctx, func() {
+		err := database.OnCommit(ctx, func() {
 			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 			defer cancel()
 			if err := s.Events.PublishAll(pctx, announce); err != nil {
 				slog.Warn("announcing invoice status changes", "changes", len(announce), "err", err)
 			}
 		})
+		if err != nil {
+			return nil, fmt.Errorf("apply payments: announce status changes: %w", err)
+		}
 	}
 	return out, nil
 }
