@@ -113,7 +113,7 @@ func (b *baseline) page(r *http.Request) (baselineConnection, error) {
 	if err != nil {
 		return out, fmt.Errorf("list: %w", err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }()
 	out.Edges = make([]baselineEdge, 0, 50)
 	for rows.Next() {
 		var (

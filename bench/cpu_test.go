@@ -47,7 +47,7 @@ func readCPU(serverPID int) (c cpuTimes, ok bool) {
 
 // processCPU is utime+stime of a /proc/<pid>/stat file.
 func processCPU(path string) (time.Duration, error) {
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(path) //nolint:gosec // the path is the benchmark's own profile
 	if err != nil {
 		return 0, err
 	}

@@ -64,7 +64,7 @@ func TestInvoiceListThroughput(t *testing.T) {
 		t.Fatal(err)
 	}
 	baseURL := serve(t, base)
-	t.Cleanup(func() { base.db.Close() })
+	t.Cleanup(func() { _ = base.db.Close() })
 
 	body, _ := json.Marshal(map[string]string{"query": invoiceListQuery})
 	header := http.Header{

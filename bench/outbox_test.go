@@ -30,6 +30,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/document"
 	"github.com/tally-invoicing/tally/internal/invoice"
+	"github.com/tally-invoicing/tally/internal/invoice/paymethod"
 	"github.com/tally-invoicing/tally/internal/mail"
 	"github.com/tally-invoicing/tally/internal/pdf"
 	"github.com/tally-invoicing/tally/internal/tenant"
@@ -97,13 +98,13 @@ func TestOutboxThroughput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { _ = db.Close() })
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 
 	// A merchant, its owner and a customer.
-	accounts := auth.NewService(db.Client)
+	accounts := auth.NewService(db.Client, auth.Options{Mailer: auth.NoResetMail, OnRevoke: func(context.Context, string, string) {}})
 	accounts.BcryptCost = bcrypt.MinCost
 	session, err := accounts.SignUp(ctx, auth.SignUpInput{MerchantName: "Bench Studio", Email: "owner@bench.example", Password: "benchmark password"})
 	if err != nil {
@@ -114,7 +115,7 @@ func TestOutboxThroughput(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create customer: %v", err)
 	}
-	invoices := invoice.NewService(db.Client, db.Dialect)
+	invoices := invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: invoice.NoMail, Methods: invoice.AnyMethod, Events: invoice.NoEvents})
 
 	// One mock Mailgun and one PDF pool for both sides, both warmed.
 	mock := mailgun.NewMockServer()
@@ -126,7 +127,7 @@ func TestOutboxThroughput(t *testing.T) {
 	if err := pool.Start(ctx); err != nil {
 		t.Fatalf("pdf pool: %v", err)
 	}
-	t.Cleanup(func() { pool.Close() })
+	t.Cleanup(func() { _ = pool.Close() })
 	warmDoc := pdf.Document{HTML: pdfInvoiceHTML(), Paper: pdf.PaperA4, Title: "Invoice INV-000042", Author: "Northwind Studio Ltd"}
 	warm := pdfRenders(t, pool, warmDoc, outboxWorkers, 20)
 	for i := range 5 {
@@ -234,7 +235,7 @@ func outboxDraft(vctx context.Context, s *invoice.Service, customerID string, i 
 	}); err != nil {
 		return "", fmt.Errorf("SetItems: %w", err)
 	}
-	if _, err := s.SetPaymentMethods(vctx, inv.ID, []invoice.PaymentMethod{invoice.MethodCrypto}); err != nil {
+	if _, err := s.SetPaymentMethods(vctx, inv.ID, []paymethod.Method{paymethod.Crypto}); err != nil {
 		return "", fmt.Errorf("SetPaymentMethods: %w", err)
 	}
 	return inv.ID, nil
@@ -328,7 +329,7 @@ func runOutboxSide(t *testing.T, vctx context.Context, db *database.DB, invoices
 	}
 	// Issue wakes this one; in "run" mode the other finds work on its Poll
 	// tick, as a second server process would.
-	invoices.Mailer = side.workers[0].o
+	invoices = invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: side.workers[0].o, Methods: invoice.AnyMethod, Events: invoice.NoEvents})
 
 	if *outboxProfile != "" && !outboxProfiled {
 		outboxProfiled = true // the first round's only
@@ -341,7 +342,7 @@ func runOutboxSide(t *testing.T, vctx context.Context, db *database.DB, invoices
 		}
 		defer func() {
 			pprof.StopCPUProfile()
-			f.Close()
+			_ = f.Close()
 			t.Logf("wrote the outbox side's CPU profile to %s; see it with: go tool pprof -top -cum %s", *outboxProfile, *outboxProfile)
 		}()
 	}
@@ -592,10 +593,10 @@ type directSide struct {
 }
 
 // runDirect sends every job with the mailgun client from outboxWorkers
-// goroutines. With print, each email renders its document and prints it
+// goroutines. With printPDF, each email renders its document and prints it
 // with the pool first, as the outbox does; without, it sends the HTML and
 // PDF of the previous run.
-func runDirect(t *testing.T, mg *mailgun.MailgunImpl, pool *pdf.Pool, jobs []*directJob, print bool) *directSide {
+func runDirect(t *testing.T, mg *mailgun.MailgunImpl, pool *pdf.Pool, jobs []*directJob, printPDF bool) *directSide {
 	t.Helper()
 	side := &directSide{}
 	var (
@@ -619,7 +620,7 @@ func runDirect(t *testing.T, mg *mailgun.MailgunImpl, pool *pdf.Pool, jobs []*di
 				var tm directTiming
 				t0 := time.Now()
 				html := j.html
-				if print {
+				if printPDF {
 					var err error
 					if html, err = document.Render(j.snap); err != nil {
 						mu.Lock()
@@ -678,7 +679,7 @@ func cmpErr(first, err error) error {
 // directSend builds the message mail.Mailgun.Send builds and sends it.
 func directSend(mg *mailgun.MailgunImpl, j *directJob, html []byte) error {
 	msg := mailgun.NewMessage(j.from, j.subject, j.text, j.to)
-	msg.SetHtml(string(html))
+	msg.SetHTML(string(html))
 	if j.replyTo != "" {
 		msg.SetReplyTo(j.replyTo)
 	}

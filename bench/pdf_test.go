@@ -49,7 +49,7 @@ func TestPDFLatency(t *testing.T) {
 	for i := range 10 {
 		profile := filepath.Join(dir, fmt.Sprintf("profile-%d", i))
 		out := filepath.Join(dir, fmt.Sprintf("cold-%d.pdf", i))
-		cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+		cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", //nolint:gosec // Chromium with the benchmark's own arguments
 			"--disable-background-networking", "--disable-component-update", "--disable-sync",
 			"--disable-dev-shm-usage", "--no-pdf-header-footer",
 			"--user-data-dir="+profile, "--print-to-pdf="+out, "file://"+htmlPath)
@@ -58,10 +58,10 @@ func TestPDFLatency(t *testing.T) {
 			t.Fatalf("chromium --print-to-pdf: %v\n%s", err, b)
 		}
 		cold = append(cold, time.Since(began))
-		if b, err := os.ReadFile(out); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		if b, err := os.ReadFile(out); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) { //nolint:gosec // the PDF this benchmark just printed
 			t.Fatalf("cold run %d wrote no PDF: %v", i, err)
 		}
-		os.RemoveAll(profile)
+		_ = os.RemoveAll(profile)
 	}
 
 	// (b) The pool: start-up and the first PDF, over 5 starts since one
@@ -83,10 +83,10 @@ func TestPDFLatency(t *testing.T) {
 		}
 		firsts = append(firsts, time.Since(began))
 		if i < 4 {
-			p.Close()
+			_ = p.Close()
 		}
 	}
-	defer p.Close()
+	defer func() { _ = p.Close() }()
 	startup, first := pdfQuantile(startups, 0.5), pdfQuantile(firsts, 0.5)
 
 	c1 := pdfRenders(t, p, doc, 1, 200)
@@ -102,15 +102,16 @@ func TestPDFLatency(t *testing.T) {
 	if err := m.Start(ctx); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	defer m.Close()
+	defer func() { _ = m.Close() }()
 	// Sample after every 100 renders, and at 990, the last one before the
 	// second recycle: "after 1,000" is a browser just restarted.
 	var samples []pdfSample
 	for done := 0; done < 1000; {
 		n := 100
-		if done == 900 {
+		switch done {
+		case 900:
 			n = 90
-		} else if done == 990 {
+		case 990:
 			n = 10
 		}
 		pdfRenders(t, m, doc, 2, n)
@@ -261,14 +262,14 @@ func pdfMemory(mark string) pdfMem {
 			continue
 		}
 		p := "/proc/" + strconv.Itoa(pid)
-		status, err := os.ReadFile(p + "/status")
+		status, err := os.ReadFile(p + "/status") //nolint:gosec // a /proc path of a child this benchmark started
 		if err != nil {
 			continue
 		}
 		m.procs++
 		m.rss += pdfKB(status, "VmRSS:")
 		m.hwm += pdfKB(status, "VmHWM:")
-		rollup, _ := os.ReadFile(p + "/smaps_rollup")
+		rollup, _ := os.ReadFile(p + "/smaps_rollup") //nolint:gosec // a /proc path of a child this benchmark started
 		m.pss += pdfKB(rollup, "Pss:")
 	}
 	return m

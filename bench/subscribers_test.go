@@ -54,7 +54,7 @@ func TestSubscriberFanout(t *testing.T) {
 		t.Skip("set TALLY_BENCH=1 to run the benchmark")
 	}
 	n := *fanoutSubscribers
-	raiseOpenFiles(t, uint64(n+1024))
+	raiseOpenFiles(t, uint64(n+1024)) //nolint:gosec // G115: a count of subscribers, never negative
 	load0 := loadAverage()
 
 	databaseURL := freshSchema(t)
@@ -334,16 +334,20 @@ func subscribe(base, token string) (*subscriber, error) {
 		return conn.Write(ctx, websocket.MessageText, b)
 	}
 	if err := send(map[string]any{"type": "connection_init", "payload": map[string]string{"token": token}}); err != nil {
-		conn.CloseNow()
+		_ = conn.CloseNow()
 		return nil, err
 	}
 	_, ack, err := conn.Read(ctx)
-	if err != nil || !bytes.Contains(ack, []byte(`"connection_ack"`)) {
-		conn.CloseNow()
-		return nil, fmt.Errorf("connection_init: got %s, %v", ack, err)
+	if err != nil {
+		_ = conn.CloseNow()
+		return nil, fmt.Errorf("connection_init: %w", err)
+	}
+	if !bytes.Contains(ack, []byte(`"connection_ack"`)) {
+		_ = conn.CloseNow()
+		return nil, fmt.Errorf("connection_init: got %s", ack)
 	}
 	if err := send(map[string]any{"type": "subscribe", "id": "1", "payload": map[string]string{"query": fanoutSubscription}}); err != nil {
-		conn.CloseNow()
+		_ = conn.CloseNow()
 		return nil, err
 	}
 	return &subscriber{conn: conn, done: make(chan struct{})}, nil
@@ -353,7 +357,7 @@ func subscribe(base, token string) (*subscriber, error) {
 func closeSubscribers(subs []*subscriber) {
 	for _, s := range subs {
 		if s != nil {
-			s.conn.CloseNow()
+			_ = s.conn.CloseNow()
 		}
 	}
 	for _, s := range subs {

@@ -37,7 +37,7 @@ func startTally(t *testing.T, databaseURL, pprofAddr string) (url string, pid in
 	if pprofAddr != "" {
 		args = append(args, "-overlay", writeOverlay(t, root))
 	}
-	build := exec.Command("go", append(args, "./server")...)
+	build := exec.Command("go", append(args, "./server")...) //nolint:gosec // go build with the benchmark's own arguments
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./server: %v\n%s", err, out)
@@ -48,7 +48,7 @@ func startTally(t *testing.T, databaseURL, pprofAddr string) (url string, pid in
 	// Rate limits off: seeding and the closed load loop send far more
 	// requests per session than the per-key limit allows, and the baseline
 	// has no limiter either.
-	cmd := exec.Command(bin, "--addr", addr, "--data-dir", dir, "--database-url", databaseURL, "--env", "development", "--rate-limits", "off")
+	cmd := exec.Command(bin, "--addr", addr, "--data-dir", dir, "--database-url", databaseURL, "--env", "development", "--rate-limits", "off") //nolint:gosec // the server binary this benchmark just built
 	cmd.Stdout = &logs
 	cmd.Stderr = &logs
 	cmd.SysProcAttr = childProcAttr()
@@ -63,10 +63,10 @@ func startTally(t *testing.T, databaseURL, pprofAddr string) (url string, pid in
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {
-		case <-exited:
+		case <-exited: //nolint:errcheck // how it exits does not matter once the test is over
 		case <-time.After(5 * time.Second):
 			_ = cmd.Process.Kill()
-			<-exited
+			<-exited //nolint:errcheck // killed: its error says only that
 		}
 		if t.Failed() {
 			t.Logf("tally output:\n%s", logs.String())
@@ -125,12 +125,12 @@ func cpuProfile(pprofAddr string, d time.Duration, path string) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("profile: status %d", resp.StatusCode)
 	}
-	f, err := os.Create(path)
+	f, err := os.Create(path) //nolint:gosec // the profile path the benchmark was given
 	if err != nil {
 		return err
 	}
 	if _, err := io.Copy(f, resp.Body); err != nil {
-		f.Close()
+		_ = f.Close()
 		return err
 	}
 	return f.Close()
@@ -143,7 +143,7 @@ func freeAddr(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
+	defer func() { _ = ln.Close() }()
 	return ln.Addr().String()
 }
 

@@ -18,7 +18,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/checkout"
 	"github.com/tally-invoicing/tally/internal/checkout/wallet"
 	"github.com/tally-invoicing/tally/internal/fault"
-	"github.com/tally-invoicing/tally/internal/invoice"
+	"github.com/tally-invoicing/tally/internal/invoice/paymethod"
 	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/reference"
 )
@@ -80,7 +80,7 @@ func (r *checkoutSessionResolver) QRCode(ctx context.Context, obj *ent.CheckoutS
 
 // StartCheckout is the resolver for the startCheckout field.
 func (r *mutationResolver) StartCheckout(ctx context.Context, token string, method model.PaymentMethod, network *string, asset *string) (*ent.CheckoutSession, error) {
-	return r.CheckoutService.Start(ctx, token, invoice.PaymentMethod(method), deref(network), deref(asset))
+	return r.CheckoutService.Start(ctx, token, paymethod.Method(method), deref(network), deref(asset))
 }
 
 // Checkout is the resolver for the checkout field.

@@ -28,12 +28,6 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	gerr := graphql.DefaultErrorPresenter(ctx, err)
 	var already *gqlerror.Error
 	if errors.As(err, &already) && already.Extensions != nil && already.Extensions["code"] != nil {
-		if max, ok := tokenLimit(already); ok {
-			return &gqlerror.Error{
-				Message:    fmt.Sprintf("query has more than %d tokens, the limit; send a shorter query (fewer fields or aliases)", max),
-				Extensions: map[string]any{"code": CodeQueryLimit, "limit": "tokens", "max": max},
-			}
-		}
 		return gerr // gqlgen's own parse and validation errors
 	}
 	f := classify(err)
@@ -85,18 +79,6 @@ func PresentError(ctx context.Context, err error) *gqlerror.Error {
 	return gerr
 }
 
-// tokenLimit recognises the parser giving up at Limits.Tokens, which
-// gqlparser reports as a parse error; Tally reports it as the QUERY_LIMIT it
-// is, like every other limit. The parser stops at the limit, so there is no
-// actual count to report.
-func tokenLimit(e *gqlerror.Error) (max int, ok bool) {
-	if e.Extensions["code"] != "GRAPHQL_PARSE_FAILED" {
-		return 0, false
-	}
-	_, err := fmt.Sscanf(e.Message, "exceeded token limit of %d", &max)
-	return max, err == nil
-}
-
 func classify(err error) *fault.Error {
 	if f, ok := fault.As(err); ok {
 		return f
@@ -105,7 +87,7 @@ func classify(err error) *fault.Error {
 	case ent.IsNotFound(err):
 		return fault.New(fault.CodeNotFound, "no object with this id")
 	case errors.Is(err, tenant.ErrNoViewer):
-		return fault.New(fault.CodeUnauthenticated, "sign in, or send an API key as \"Authorization: Bearer <key>\"")
+		return fault.New(fault.CodeUnauthenticated, auth.SignInRequired)
 	case ent.IsValidationError(err):
 		var ve *ent.ValidationError
 		errors.As(err, &ve)

@@ -9,9 +9,8 @@
 // lists wait on nothing: a page of invoices arrives with its customers and
 // line items loaded (entgql loads the ent edges a query selects for the
 // whole page at once, and the query-count tests hold the list resolvers to
-// that), and then the goroutines — about 200 for a page of 50 invoices —
-// their stack growth and scheduling are pure cost: a sixth of the server's
-// time for that page.
+// that), and then the goroutines, their stack growth and scheduling are
+// pure cost (bench/README.md measures it).
 //
 // So this writes graph/blocking_gen.go, a table of the fields that may wait
 // on I/O, and points every generated list marshaller at marshalSlice

@@ -13,6 +13,7 @@ import (
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/document"
 	"github.com/tally-invoicing/tally/internal/invoice"
+	"github.com/tally-invoicing/tally/internal/invoice/paymethod"
 )
 
 // Overdue is the resolver for the overdue field.
@@ -88,9 +89,9 @@ func (r *mutationResolver) SetInvoiceDescription(ctx context.Context, id string,
 
 // SetInvoicePaymentMethods is the resolver for the setInvoicePaymentMethods field.
 func (r *mutationResolver) SetInvoicePaymentMethods(ctx context.Context, id string, methods []model.PaymentMethod) (*ent.Invoice, error) {
-	in := make([]invoice.PaymentMethod, len(methods))
+	in := make([]paymethod.Method, len(methods))
 	for i, m := range methods {
-		in[i] = invoice.PaymentMethod(m)
+		in[i] = paymethod.Method(m)
 	}
 	return r.InvoiceService.SetPaymentMethods(ctx, id, in)
 }

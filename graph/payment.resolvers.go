@@ -27,8 +27,8 @@ func (r *merchantResolver) CryptoWallets(ctx context.Context, obj *ent.Merchant)
 
 // Infini is the resolver for the infini field.
 func (r *merchantResolver) Infini(ctx context.Context, obj *ent.Merchant) (*model.InfiniSettings, error) {
-	a, ok := r.CheckoutService.InfiniAccount(obj)
-	out := &model.InfiniSettings{Configured: ok, Sandbox: a.Sandbox, BaseURL: a.BaseURL, WebhookURL: r.CheckoutService.WebhookURL()}
+	a, ok := r.Payments.InfiniAccount(obj)
+	out := &model.InfiniSettings{Configured: ok, Sandbox: a.Sandbox, BaseURL: a.BaseURL, WebhookURL: r.Payments.WebhookURL()}
 	if a.Own {
 		out.KeyID = &a.KeyID
 	}
@@ -37,7 +37,7 @@ func (r *merchantResolver) Infini(ctx context.Context, obj *ent.Merchant) (*mode
 
 // PaymentMethods is the resolver for the paymentMethods field.
 func (r *merchantResolver) PaymentMethods(ctx context.Context, obj *ent.Merchant) ([]*model.PaymentMethodAvailability, error) {
-	av, err := r.CheckoutService.Availabilities(ctx, r.Client, obj)
+	av, err := r.Payments.Availabilities(ctx, r.Client, obj)
 	if err != nil {
 		return nil, err
 	}
@@ -72,9 +72,9 @@ func (r *mutationResolver) SetCryptoWallets(ctx context.Context, wallets []*mode
 
 // SetInfiniCredentials is the resolver for the setInfiniCredentials field.
 func (r *mutationResolver) SetInfiniCredentials(ctx context.Context, input model.InfiniCredentialsInput) (*ent.Merchant, error) {
-	return merchant.SetInfiniCredentials(ctx, r.Client, merchant.InfiniCredentials{
+	return r.Payments.SetInfiniCredentials(ctx, r.Client, merchant.InfiniCredentials{
 		KeyID: input.KeyID, Secret: input.Secret, WebhookSecret: deref(input.WebhookSecret), BaseURL: deref(input.BaseURL),
-	}, r.InfiniBaseURLs)
+	})
 }
 
 // ClearInfiniCredentials is the resolver for the clearInfiniCredentials field.

@@ -1,6 +1,6 @@
 // Package graph translates GraphQL into calls on the domain packages. Every
 // resolver is one ent query or one domain call; business rules live in
-// internal/.
+// internal/. NewSchema is what graph/transport serves.
 package graph
 
 import (
@@ -11,6 +11,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/customer"
 	"github.com/tally-invoicing/tally/internal/event"
 	"github.com/tally-invoicing/tally/internal/invoice"
+	"github.com/tally-invoicing/tally/internal/merchant"
 	"github.com/tally-invoicing/tally/internal/ratelimit"
 )
 
@@ -28,10 +29,9 @@ type Resolver struct {
 	Events *event.Bus[*invoice.Change]
 	// MailProvider names where email goes: "mailgun" or "dev-mailbox".
 	MailProvider string
-	// InfiniBaseURLs are the only Infini base URLs merchants may enter
-	// (Infini's own hosts in production); nil allows any https URL and the
-	// local sandbox (development).
-	InfiniBaseURLs []string
 	// Renders bounds document renders per credential; nil bounds none.
 	Renders *ratelimit.Renders
+	// Payments answers which payment methods a merchant can offer and
+	// stores its Infini keys.
+	Payments *merchant.Payments
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/auth"
@@ -23,27 +24,19 @@ func (r *Resolver) viewer(ctx context.Context, v *tenant.Viewer) (*model.Viewer,
 	out := &model.Viewer{}
 	var err error
 	if out.Merchant, err = r.Client.Merchant.Get(ctx, v.MerchantID); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("viewer's merchant %s: %w", v.MerchantID, err)
 	}
 	if v.UserID != "" {
 		if out.User, err = r.Client.User.Get(ctx, v.UserID); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("viewer's user %s: %w", v.UserID, err)
 		}
 	}
 	if v.APIKeyID != "" {
 		if out.APIKey, err = r.Client.APIKey.Get(ctx, v.APIKeyID); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("viewer's API key %s: %w", v.APIKeyID, err)
 		}
 	}
 	return out, nil
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }
 
 // renderKey names who asks for a document render: the viewer's credential.

@@ -59,7 +59,7 @@ func TestAbuseIsRefusedCheaply(t *testing.T) {
 		}
 		gql := func(url, query string) func(t *testing.T) (int, string) {
 			body, _ := json.Marshal(map[string]any{"query": query})
-			return func(t *testing.T) (int, string) { return post(url, "application/json", body, nil) }
+			return func(_ *testing.T) (int, string) { return post(url, "application/json", body, nil) }
 		}
 		var aliases strings.Builder
 		aliases.WriteString("{")
@@ -79,7 +79,7 @@ func TestAbuseIsRefusedCheaply(t *testing.T) {
 		mw := multipart.NewWriter(&form)
 		_ = mw.WriteField("operations", `{"query":"mutation { createCustomer(input: {name: \"Mallory\", email: \"m@evil.example\"}) { id } }"}`)
 		_ = mw.WriteField("map", `{}`)
-		mw.Close()
+		_ = mw.Close()
 
 		var fanout strings.Builder // 2^24 expansions in under 1 KB
 		fanout.WriteString("query{...F0}")
@@ -110,19 +110,19 @@ func TestAbuseIsRefusedCheaply(t *testing.T) {
 
 		attacks := []attack{
 			{"fragment fan-out, 24 levels", gql(ta.srv.URL+"/query", fanout.String()), "QUERY_LIMIT"},
-			{"nodes: one id 2,000 times", func(t *testing.T) (int, string) { return post(ta.srv.URL+"/query", "application/json", nodes, nil) }, "nodes ids"},
-			{"10 MiB chunked body", func(t *testing.T) (int, string) { return chunked(ta.srv.URL + "/query") }, "413"},
+			{"nodes: one id 2,000 times", func(_ *testing.T) (int, string) { return post(ta.srv.URL+"/query", "application/json", nodes, nil) }, "nodes ids"},
+			{"10 MiB chunked body", func(_ *testing.T) (int, string) { return chunked(ta.srv.URL + "/query") }, "413"},
 			{"10,000 aliases", gql(ta.srv.URL+"/query", aliases.String()), "more than 5000 tokens"},
 			{"depth 50", gql(ta.srv.URL+"/query", deep), "query depth"},
-			{"10 MiB body", func(t *testing.T) (int, string) { return post(ta.srv.URL+"/query", "application/json", huge, nil) }, "over the limit"},
+			{"10 MiB body", func(_ *testing.T) (int, string) { return post(ta.srv.URL+"/query", "application/json", huge, nil) }, "over the limit"},
 			{"introspection in production", gql(prod.srv.URL+"/query", `{ __schema { types { name fields { name } } } }`), "introspection is off"},
-			{"text/plain mutation (CSRF)", func(t *testing.T) (int, string) {
+			{"text/plain mutation (CSRF)", func(_ *testing.T) (int, string) {
 				return post(ta.srv.URL+"/query", "text/plain", mutation, nil)
 			}, "Content-Type: application/json"},
-			{"multipart mutation without preflight header (CSRF)", func(t *testing.T) (int, string) {
+			{"multipart mutation without preflight header (CSRF)", func(_ *testing.T) (int, string) {
 				return post(ta.srv.URL+"/query", mw.FormDataContentType(), form.Bytes(), nil)
 			}, "GraphQL-Require-Preflight"},
-			{"websocket from a foreign Origin", func(t *testing.T) (int, string) {
+			{"websocket from a foreign Origin", func(_ *testing.T) (int, string) {
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 				defer cancel()
 				conn, resp, err := websocket.Dial(ctx, wsURL(ta.srv.URL), &websocket.DialOptions{
@@ -130,7 +130,7 @@ func TestAbuseIsRefusedCheaply(t *testing.T) {
 					HTTPHeader:   http.Header{"Origin": {"https://evil.example"}, "Authorization": {"Bearer " + owner.token}},
 				})
 				if err == nil {
-					conn.CloseNow()
+					_ = conn.CloseNow()
 					return 101, "upgraded"
 				}
 				if resp == nil {
@@ -138,14 +138,14 @@ func TestAbuseIsRefusedCheaply(t *testing.T) {
 				}
 				return resp.StatusCode, "origin refused"
 			}, "origin refused"},
-			{"subscribe before connection_init", func(t *testing.T) (int, string) {
+			{"subscribe before connection_init", func(_ *testing.T) (int, string) {
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 				defer cancel()
 				conn, _, err := websocket.Dial(ctx, wsURL(ta.srv.URL), &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 				if err != nil {
 					return 0, err.Error()
 				}
-				defer conn.CloseNow()
+				defer func() { _ = conn.CloseNow() }()
 				_ = conn.Write(ctx, websocket.MessageText, []byte(`{"id":"1","type":"subscribe","payload":{"query":"subscription { invoiceStatusChanged { invoice { id } } }"}}`))
 				_, _, err = conn.Read(ctx)
 				return int(websocket.CloseStatus(err)), fmt.Sprint(err)

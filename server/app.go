@@ -13,14 +13,17 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/frontend"
 	"github.com/tally-invoicing/tally/graph"
+	"github.com/tally-invoicing/tally/graph/transport"
 	"github.com/tally-invoicing/tally/internal/auth"
 	"github.com/tally-invoicing/tally/internal/checkout"
 	"github.com/tally-invoicing/tally/internal/checkout/infini"
 	"github.com/tally-invoicing/tally/internal/collect"
 	"github.com/tally-invoicing/tally/internal/customer"
 	"github.com/tally-invoicing/tally/internal/database"
+	"github.com/tally-invoicing/tally/internal/document/pdfhttp"
 	"github.com/tally-invoicing/tally/internal/event"
 	"github.com/tally-invoicing/tally/internal/idempotency"
 	"github.com/tally-invoicing/tally/internal/invoice"
@@ -43,14 +46,18 @@ type app struct {
 	collect  *collect.Service
 	events   *event.Bus[*invoice.Change]
 	sandbox  *infini.Sandbox // nil in production
-	// limits are the per-process rate limits (routes builds them).
+	// limits are the per-process rate limits.
 	limits *ratelimit.Limiters
 	// renders bounds document renders (previews, PDFs) per credential.
 	renders *ratelimit.Renders
 	// idempotency replays retried mutations (Idempotency-Key).
 	idempotency *idempotency.Store
 	revocations *auth.Revocations
-	api         *graph.Handler
+	// The public surfaces routes mounts.
+	api         *transport.Handler
+	pay         *checkout.Handler
+	pdfs        http.Handler
+	mailWebhook http.Handler
 	handler     http.Handler
 }
 
@@ -63,7 +70,9 @@ const (
 	sandboxWebhookSecret = "sandbox_webhook_secret_not_for_production"
 )
 
-// newApp opens and migrates the database and wires the services and routes.
+// newApp opens and migrates the database and builds every service and
+// handler, each given what it depends on when it is made; routes then
+// mounts the handlers.
 func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, error) {
 	db, err := database.Open(ctx, cfg.DatabaseURL, cfg.DataDir, dbOpts)
 	if err != nil {
@@ -78,35 +87,48 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		return nil, fmt.Errorf("database: claim wallet addresses: %w", err)
 	}
 	a := &app{
-		cfg:      cfg,
-		db:       db,
-		auth:     auth.NewService(db.Client),
-		invoices: invoice.NewService(db.Client, db.Dialect),
+		cfg: cfg,
+		db:  db,
 		// The browser starts on the first PDF; run() warms it at start-up.
 		pdf:         pdf.New(pdf.DefaultOptions()),
 		idempotency: idempotency.NewStore(db.Client),
 		renders:     ratelimit.NewRenders(ratelimit.DefaultRenderOptions(cfg.rateRules().RendersPerCredential)),
+		// The numbers are in ratelimit.Defaults.
+		limits: ratelimit.NewLimiters(cfg.rateRules()),
 	}
 	// Every call Tally makes (Mailgun, Infini, the sandbox's webhooks) goes
 	// through this one client and its address policy.
 	hc := outbound.New(cfg.outboundPolicy())
+	// Without Mailgun, email goes to the dev mailbox shown in the dashboard.
 	var sender mail.Sender = mail.DevMailbox{}
 	if mg := cfg.mailgun(); mg.Configured() {
 		mg.HTTPClient = hc
 		sender = mail.NewMailgun(mg)
 	}
 	a.outbox = mail.NewOutbox(db.Client, sender, a.pdf, cfg.BaseURL, cfg.MailFrom)
-	a.invoices.Mailer = a.outbox
-	a.auth.Mailer = a.outbox
+	a.mailWebhook = mail.NewWebhook(db.Client, cfg.MailgunSigningKey)
 
 	// Live status: one PostgreSQL channel shared by every tally process, or
 	// in-process with SQLite (one process owns the file).
-	a.events, err = newBus(ctx, cfg, db, event.Options[*invoice.Change]{LoadBatch: a.invoices.LoadChanges})
+	a.events, err = newBus(ctx, cfg, db, event.Options[*invoice.Change]{LoadBatch: invoice.ChangeLoader(db.Client)})
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("live status events: %w", err)
 	}
-	a.invoices.Events = a.events
+
+	a.auth = auth.NewService(db.Client, auth.Options{
+		Mailer: a.outbox,
+		// a.revocations is set below, before any request can revoke.
+		OnRevoke: func(ctx context.Context, merchantID, credentialID string) {
+			if err := a.revocations.Publish(ctx, merchantID, credentialID); err != nil {
+				slog.ErrorContext(ctx, "announce revocation", "err", err)
+			}
+		},
+		// Sign-in and sign-up are limited inside auth.Service, per account
+		// and per IP.
+		Limits:         authLimits(a.limits),
+		TrustedProxies: cfg.trustedProxies,
+	})
 	// Revoking a key or ending a session closes the websockets it opened,
 	// in every process.
 	// The same messages keep each process's credential cache honest.
@@ -121,28 +143,32 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		return nil, fmt.Errorf("revocation events: %w", err)
 	}
 	a.revocations = auth.NewRevocations(revocationBus)
-	a.auth.OnRevoke = func(ctx context.Context, merchantID, credentialID string) {
-		if err := a.revocations.Publish(ctx, merchantID, credentialID); err != nil {
-			slog.ErrorContext(ctx, "announce revocation", "err", err)
-		}
-	}
 
-	ccfg := checkout.Config{BaseURL: cfg.BaseURL, HTTPClient: hc}
-	if cfg.production() {
-		ccfg.InfiniBaseURLs = infini.DocumentedBaseURLs
-	}
-	if cfg.sandbox() {
-		ccfg.Sandbox = &checkout.SandboxAccount{BaseURL: cfg.BaseURL + sandboxPrefix, KeyID: sandboxKeyID, Secret: sandboxSecret, WebhookSecret: sandboxWebhookSecret}
-		a.sandbox = infini.NewSandbox(infini.SandboxConfig{
-			Prefix: sandboxPrefix, PublicURL: cfg.BaseURL,
-			KeyID: sandboxKeyID, Secret: sandboxSecret, WebhookSecret: sandboxWebhookSecret,
-			WebhookURL: cfg.BaseURL + "/webhooks/infini", HTTPClient: hc,
-		})
-	}
+	// Which payment methods a merchant can offer: its own Infini keys and
+	// wallets, else (development only) the built-in Infini sandbox.
+	pcfg, sandbox := paymentSettings(cfg, hc)
+	a.sandbox = sandbox
+	payments := merchant.NewPayments(pcfg)
+	a.invoices = invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: a.outbox, Methods: payments, Events: a.events})
 	a.collect = collect.NewService(db.Client, db.Dialect, a.invoices)
-	a.checkout = checkout.NewService(db.Client, db.Dialect, a.invoices, ccfg)
-	a.checkout.Collect = a.collect
-	a.invoices.Methods = a.checkout
+	a.checkout = checkout.NewService(db.Client, db.Dialect,
+		checkout.Deps{Invoices: a.invoices, Accounts: payments, Collect: a.collect},
+		checkout.Config{BaseURL: cfg.BaseURL, HTTPClient: hc})
+	a.pay = checkout.NewHandler(a.checkout, checkout.HandlerOptions{
+		Events:               a.events,
+		CryptoWebhookSecrets: cfg.cryptoWebhookSecrets(),
+		SandboxTransfers:     a.sandbox != nil,
+	})
+	a.pdfs = pdfhttp.NewHandler(pdfhttp.Options{
+		Client: db.Client,
+		FindLink: func(ctx context.Context, token string) (*ent.Invoice, error) {
+			return checkout.Find(ctx, db.Client, token)
+		},
+		PDF:     a.pdf,
+		Renders: a.renders,
+		BaseURL: cfg.BaseURL,
+	})
+
 	resolver := &graph.Resolver{
 		MailProvider:    sender.Name(),
 		BaseURL:         cfg.BaseURL,
@@ -154,19 +180,46 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		CollectService:  a.collect,
 		Events:          a.events,
 		Renders:         a.renders,
+		Payments:        payments,
 	}
-	resolver.InfiniBaseURLs = ccfg.InfiniBaseURLs
 	base, _ := url.Parse(cfg.BaseURL)
-	a.api = graph.NewHandler(resolver, graph.HandlerOptions{
+	a.api = transport.New(graph.NewSchema(resolver), transport.Options{
 		Production:     cfg.production(),
+		ErrorPresenter: graph.PresentError,
 		Authenticate:   a.auth.Authenticate,
 		Idempotency:    a.idempotency,
 		Revoked:        a.revocations.Watch,
 		Active:         a.auth.Active,
 		AllowedOrigins: []string{base.Scheme + "://" + base.Host},
 	})
-	a.handler = a.routes(a.api)
+	a.handler = a.routes()
 	return a, nil
+}
+
+// paymentSettings is what the server decides about merchants' payments:
+// in production only Infini's own hosts; in development, a built-in Infini
+// sandbox (returned, to be served) for merchants without their own keys.
+func paymentSettings(cfg config, hc *http.Client) (merchant.PaymentsConfig, *infini.Sandbox) {
+	pcfg := merchant.PaymentsConfig{BaseURL: cfg.BaseURL}
+	if cfg.production() {
+		pcfg.InfiniBaseURLs = infini.DocumentedBaseURLs
+	}
+	if !cfg.sandbox() {
+		return pcfg, nil
+	}
+	pcfg.Sandbox = &merchant.SandboxAccount{BaseURL: cfg.BaseURL + sandboxPrefix, KeyID: sandboxKeyID, Secret: sandboxSecret, WebhookSecret: sandboxWebhookSecret}
+	return pcfg, infini.NewSandbox(infini.SandboxConfig{
+		Prefix: sandboxPrefix, PublicURL: cfg.BaseURL,
+		KeyID: sandboxKeyID, Secret: sandboxSecret, WebhookSecret: sandboxWebhookSecret,
+		WebhookURL: cfg.BaseURL + "/webhooks/infini", HTTPClient: hc,
+	})
+}
+
+// authLimits are the rate limits auth.Service applies itself.
+func authLimits(rl *ratelimit.Limiters) auth.Limits {
+	return auth.Limits{SignInPerIP: rl.SignInPerIP, SignInPerAccount: rl.SignInPerAccount, SignUpPerIP: rl.SignUpPerIP,
+		SignInPerDevice: rl.SignInPerDevice, SignInFromNewIP: rl.SignInFromNewIP, SignInFailedIP: rl.SignInFailedIP,
+		PasswordResetPerKey: rl.PasswordResetPerKey, PasswordResetPerIP: rl.PasswordResetPerIP}
 }
 
 // newBus returns an event bus shared by every tally process through
@@ -194,20 +247,14 @@ func (a *app) Close() error {
 	return errors.Join(perr, berr, rerr, a.db.Close())
 }
 
-// routes lists every URL Tally serves.
-func (a *app) routes(api http.Handler) http.Handler {
-	// Rate limits: the numbers are in ratelimit.Defaults. Sign-in and
-	// sign-up are limited inside auth.Service, per account and per IP.
-	rl := ratelimit.NewLimiters(a.cfg.rateRules())
-	a.limits = rl
-	a.auth.TrustedProxies = a.cfg.trustedProxies
-	a.auth.Limits = auth.Limits{SignInPerIP: rl.SignInPerIP, SignInPerAccount: rl.SignInPerAccount, SignUpPerIP: rl.SignUpPerIP,
-		SignInPerDevice: rl.SignInPerDevice, SignInFromNewIP: rl.SignInFromNewIP, SignInFailedIP: rl.SignInFailedIP,
-		PasswordResetPerKey: rl.PasswordResetPerKey, PasswordResetPerIP: rl.PasswordResetPerIP}
+// routes lists every URL Tally serves, each handler wrapped in its rate
+// limit. It only mounts: newApp built everything.
+func (a *app) routes() http.Handler {
+	rl := a.limits
 	perKey := func(h http.Handler) http.Handler { // inside auth.Middleware
-		return auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, graph.WriteRateLimited, h)
+		return auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, transport.WriteRateLimited, h)
 	}
-	checkout := func(h http.HandlerFunc) http.Handler {
+	checkout := func(h http.Handler) http.Handler {
 		return ratelimit.PerIP(rl.CheckoutPerIP, a.cfg.trustedProxies, ratelimit.WriteText, h)
 	}
 	webhook := func(h http.Handler) http.Handler {
@@ -215,19 +262,19 @@ func (a *app) routes(api http.Handler) http.Handler {
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle("/query", a.auth.Middleware(a.cfg.production(), perKey(api)))
+	mux.Handle("/query", a.auth.Middleware(a.cfg.production(), perKey(a.api)))
 	mux.HandleFunc("GET /healthz", a.healthz)
-	mux.Handle("GET /pay/{token}", checkout(a.payPage))
-	mux.Handle("POST /pay/{token}/start", checkout(a.payStart))
-	mux.Handle("GET /pay/{token}/events", checkout(a.payEvents))
-	mux.Handle("POST /webhooks/mailgun", webhook(mail.NewWebhook(a.db.Client, a.cfg.MailgunSigningKey)))
-	mux.Handle("POST /webhooks/infini", webhook(http.HandlerFunc(a.infiniWebhook)))
-	mux.Handle("POST /webhooks/crypto", webhook(http.HandlerFunc(a.cryptoWebhook)))
+	mux.Handle("GET /pay/{token}", checkout(a.pay))
+	mux.Handle("POST /pay/{token}/start", checkout(a.pay))
+	mux.Handle("GET /pay/{token}/events", checkout(a.pay))
+	mux.Handle("POST /webhooks/mailgun", webhook(a.mailWebhook))
+	mux.Handle("POST /webhooks/infini", webhook(a.pay))
+	mux.Handle("POST /webhooks/crypto", webhook(a.pay))
 	if a.sandbox != nil {
 		mux.Handle(sandboxPrefix+"/", withPolicy(sandboxPolicy, a.sandbox))
-		mux.HandleFunc("POST /sandbox/crypto/transfers", a.sandboxTransfer)
+		mux.Handle("POST /sandbox/crypto/transfers", a.pay)
 	}
-	mux.Handle("GET /invoices/{id}/pdf", a.auth.Middleware(a.cfg.production(), auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, ratelimit.WriteText, http.HandlerFunc(a.invoicePDF))))
+	mux.Handle("GET /invoices/{id}/pdf", a.auth.Middleware(a.cfg.production(), auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, ratelimit.WriteText, a.pdfs)))
 	if a.cfg.production() {
 		// The GraphQL playground is a development tool.
 		mux.HandleFunc("GET /graphiql", http.NotFound)

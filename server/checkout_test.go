@@ -220,6 +220,7 @@ func TestInfiniCryptoPartialLateAndOverpayment(t *testing.T) {
 
 // infiniEvent builds a webhook the way the sandbox (and Infini) signs it.
 func infiniEvent(t *testing.T, eventID, name, orderID, status, amount, confirmed string, at time.Time) (http.Header, []byte) {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"event": name, "order_id": orderID, "client_reference": "x", "amount": amount,
 		"currency": "USD", "status": status, "amount_confirmed": confirmed, "amount_confirming": "0",
 		"created_at": at.Unix(), "updated_at": at.Unix()})
@@ -321,7 +322,7 @@ func TestInfiniWebhookSignatures(t *testing.T) {
 			h.Set(infini.HeaderEventID, "evt-other")
 			return h, b
 		}, http.StatusUnauthorized},
-		{"not JSON", func(h http.Header, b []byte) (http.Header, []byte) { return h, []byte("<xml/>") }, http.StatusBadRequest},
+		{"not JSON", func(h http.Header, _ []byte) (http.Header, []byte) { return h, []byte("<xml/>") }, http.StatusBadRequest},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -486,7 +487,7 @@ func TestWalletSettingsValidation(t *testing.T) {
 		{"short Solana key", map[string]any{"network": "SOLANA", "asset": "USDC", "address": "abc"}, "wallets[0].address"},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
+		t.Run(tc.name, func(_ *testing.T) {
 			c.expectCode("VALIDATION", tc.field, set, map[string]any{"w": []map[string]any{tc.wallet}})
 		})
 	}

@@ -265,7 +265,7 @@ func (c *client) upload(query string, vars map[string]any, name string, content 
 	_ = w.WriteField("map", `{"0": ["variables.file"]}`)
 	part, _ := w.CreateFormFile("0", name)
 	_, _ = part.Write(content)
-	w.Close()
+	_ = w.Close()
 	req, _ := http.NewRequest(http.MethodPost, c.url, &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+c.token)

@@ -26,9 +26,10 @@ func trickle(t *testing.T, addr, contentType string) (status int, took time.Dura
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	start := time.Now()
-	fmt.Fprintf(conn, "POST /query HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\nGraphQL-Require-Preflight: 1\r\nContent-Length: 100000\r\n\r\n", addr, contentType)
+	// A failed write shows in what the reader gets back.
+	_, _ = fmt.Fprintf(conn, "POST /query HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\nGraphQL-Require-Preflight: 1\r\nContent-Length: 100000\r\n\r\n", addr, contentType)
 	go func() {
 		for {
 			if _, err := conn.Write([]byte("{")); err != nil {
@@ -93,7 +94,7 @@ func TestBodyDeadlineEndsWithTheBody(t *testing.T) {
 		}
 		select {
 		case <-time.After(time.Second):
-			fmt.Fprintf(w, "read %d bytes, then worked", len(body))
+			_, _ = fmt.Fprintf(w, "read %d bytes, then worked", len(body))
 		case <-r.Context().Done():
 			http.Error(w, "cancelled", http.StatusInternalServerError)
 		}

@@ -77,18 +77,18 @@ func TestPartnerDocSnippets(t *testing.T) {
 	})
 	t.Run("ts", func(t *testing.T) {
 		// Inside the repository, so that node and TypeScript find node_modules.
-		if err := os.MkdirAll(filepath.Join(root, ".tmp"), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Join(root, ".tmp"), 0o750); err != nil {
 			t.Fatal(err)
 		}
 		dir, err := os.MkdirTemp(filepath.Join(root, ".tmp"), "docs-snippets-")
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { os.RemoveAll(dir) })
+		t.Cleanup(func() { _ = os.RemoveAll(dir) })
 		files := make([]string, len(ts))
 		for i, s := range ts {
 			files[i] = filepath.Join(dir, tsSnippetName(s, i))
-			if err := os.WriteFile(files[i], []byte(s.code), 0o644); err != nil {
+			if err := os.WriteFile(files[i], []byte(s.code), 0o600); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -161,7 +161,7 @@ func runShellSnippets(t *testing.T, baseURL string, blocks []docSnippet) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script.String())
+	cmd := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script.String()) //nolint:gosec // runs the shell snippets of the repository's own docs
 	cmd.Dir = t.TempDir()
 	cmd.Env = append(cleanEnv(), "TALLY_URL="+baseURL)
 	var stdout, stderr bytes.Buffer
@@ -228,8 +228,8 @@ func compileTS(t *testing.T, root string, files []string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "node", append([]string{"-e", tsCheckAndTranspile}, files...)...)
-	cmd.Dir = root // where require("typescript") is found
+	cmd := exec.CommandContext(ctx, "node", append([]string{"-e", tsCheckAndTranspile}, files...)...) //nolint:gosec // node on the test's own files
+	cmd.Dir = root                                                                                    // where require("typescript") is found
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("the ts examples of %s do not compile (%v):\n%s", partnerDoc, err, out)
 	}
@@ -239,7 +239,7 @@ func compileTS(t *testing.T, root string, files []string) {
 func runTSSnippet(t *testing.T, file string, s docSnippet, baseURL, apiKey string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	run := exec.CommandContext(ctx, "node", strings.TrimSuffix(file, ".ts")+".js")
+	run := exec.CommandContext(ctx, "node", strings.TrimSuffix(file, ".ts")+".js") //nolint:gosec // node on the test's own files
 	run.Dir = filepath.Dir(file)
 	run.Env = append(cleanEnv(), "TALLY_URL="+baseURL, "TALLY_KEY="+apiKey)
 	var stdout, stderr bytes.Buffer

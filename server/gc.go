@@ -9,15 +9,14 @@ import (
 
 // Garbage collector defaults for the server process.
 //
-// Tally's live heap is small (tens of MB: connection pools, caches, the
-// GraphQL schema), while each API request allocates short-lived memory: a
-// page of 50 invoices with their customers and line items allocates about
-// 1 MB. With Go's default GOGC=100 the collector then runs tens of times a
-// second under load and takes about a fifth of the server's CPU. So the
-// server starts with:
+// Tally's live heap is small (connection pools, caches, the GraphQL schema)
+// while each API request allocates much short-lived memory, so with Go's
+// default GOGC=100 the collector runs very often under load and takes a
+// large share of the server's CPU (bench/README.md, TestInvoiceListThroughput,
+// has the measurements). So the server starts with:
 //
 //   - GOGC=400: a collection starts when the heap reaches 5x the live heap
-//     instead of 2x, which is 4x fewer collections for a few tens of MB more
+//     instead of 2x, so a quarter as many collections for a little more
 //     memory at Tally's usual live heap;
 //   - a soft memory limit (GOMEMLIMIT) of half the container's memory limit
 //     (cgroup memory.max; the other half is left to Chromium, which prints

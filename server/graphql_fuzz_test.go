@@ -75,7 +75,7 @@ func startFuzzServer(f *testing.F) *fuzzServer {
 	srv.Start()
 	f.Cleanup(func() {
 		srv.Close()
-		a.Close()
+		_ = a.Close()
 	})
 
 	fs := &fuzzServer{url: srv.URL + "/query", ids: map[string]string{}}
@@ -189,7 +189,7 @@ func FuzzGraphQLVariables(f *testing.F) {
 	f.Add(uint8(2), uint8(0), `null`)
 
 	f.Fuzz(func(t *testing.T, op, who uint8, vars string) {
-		op %= uint8(len(fuzzOperations))
+		op %= uint8(len(fuzzOperations)) //nolint:gosec // G115: a handful of operations
 		var probe any
 		if json.Unmarshal([]byte(vars), &probe) != nil {
 			// Not JSON: the text is one string variable in a valid request.

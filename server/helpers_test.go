@@ -63,7 +63,7 @@ func startAppWith(t *testing.T, databaseURL string, change func(*config)) *testA
 	ta.srv = srv
 	t.Cleanup(func() {
 		ta.srv.Close()
-		a.Close()
+		_ = a.Close()
 	})
 	return ta
 }

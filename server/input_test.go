@@ -29,7 +29,7 @@ func TestTextInputIsCheckedForEveryField(t *testing.T) {
 			{"C1 next line", "name", "Ana\u0085B"},
 			{"NUL in email", "email", "ana\u0000@example.com"},
 		} {
-			t.Run(tc.name, func(t *testing.T) {
+			t.Run(tc.name, func(_ *testing.T) {
 				in := map[string]any{"name": "Ana", "email": "ana@example.com"}
 				in[tc.field] = tc.value
 				c.expectCode("VALIDATION", tc.field, createCustomer, map[string]any{"in": in})

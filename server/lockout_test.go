@@ -125,7 +125,7 @@ func TestOwnerSignsInWhileAttacked(t *testing.T) {
 		forged := ta.browser(t, "203.0.113.1")
 		parts := strings.Split(cookie.Value, ".")
 		parts[2] = base64.RawURLEncoding.EncodeToString([]byte("another nonce...."))
-		forged.hc.Jar.SetCookies(u, []*http.Cookie{{Name: auth.DeviceCookieName, Value: strings.Join(parts, ".")}})
+		forged.hc.Jar.SetCookies(u, []*http.Cookie{{Name: auth.DeviceCookieName, Value: strings.Join(parts, ".")}}) //nolint:gosec // G124: a forged cookie the test plants in its own jar
 		if got := signInOutcome(t, forged, victim, "guess with a forged cookie"); got != "too many sign-in attempts for this account" {
 			t.Errorf("a forged device cookie: %s, want the account limit", got)
 		}

@@ -331,7 +331,7 @@ func TestQueuedEmailSurvivesARestart(t *testing.T) {
 		c.do(`mutation($id: ID!) { issueInvoice(id: $id, send: true) { id } }`, map[string]any{"id": id}, nil)
 		token := c.token
 		first.srv.Close()
-		first.Close() // no worker ever ran
+		_ = first.Close() // no worker ever ran
 
 		second := startAppAt(t, b.URL)
 		again := second.anonymous(t)
@@ -440,7 +440,7 @@ type stuckSender struct{ release chan struct{} }
 
 func (s *stuckSender) Name() string { return "stuck" }
 
-func (s *stuckSender) Send(ctx context.Context, m mail.Message) (string, error) {
+func (s *stuckSender) Send(context.Context, mail.Message) (string, error) {
 	<-s.release
 	return "<late>", nil
 }
@@ -463,7 +463,7 @@ func TestAStalledWorkerLosesItsLease(t *testing.T) {
 		go func() { defer close(done); _, _ = stalled.DeliverDue(context.Background()) }()
 
 		// Wait until the stalled worker has claimed it.
-		claimedAt := time.Now()
+		var claimedAt time.Time
 		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 			if es := c.emailsOf(id); es[0].Attempts == 1 {
 				claimedAt = time.Now()

@@ -70,7 +70,7 @@ func TestRestartKeepsData(t *testing.T) {
 		number := c.issue(c.draft(cust))
 		token := c.token
 		first.srv.Close()
-		first.Close()
+		_ = first.Close()
 
 		second := startAppAt(t, b.URL)
 		again := second.anonymous(t)

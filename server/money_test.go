@@ -118,7 +118,7 @@ func TestStartUpSettlesWalletsSharedBeforeClaims(t *testing.T) {
 // merchant's own "Infini" may, and every read with a pending order.
 func fakeInfini(t *testing.T, orderID string) string {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"code": 0, "data": map[string]any{
 			"order_id": orderID, "checkout_url": "https://checkout.example/pay/" + orderID, "status": "pending",
@@ -163,7 +163,7 @@ func TestInfiniOrderIDsAreScopedToTheAccount(t *testing.T) {
 
 		// M2's "Infini", in an account of its own, answers with M1's order id.
 		m2 := ta.signUp(t, "Copycat Shop")
-		m2.do(setInfiniMutation, map[string]any{"in": map[string]any{"keyID": "key-m2", "secret": "s2", "webhookSecret": "whsec-m2", "baseURL": base}}, nil)
+		m2.do(setInfiniMutation, map[string]any{"in": map[string]any{"keyID": "key-m2", "secret": "s2", "webhookSecret": "whsec-m2", "baseURL": base}}, nil) //nolint:gosec // G101: made-up secrets of a test merchant
 		inv2, tok2 := m2.payable("10.00", "USD", "INFINI_CARD")
 		ta.startCheckout(t, tok2, "INFINI_CARD", "", "")
 

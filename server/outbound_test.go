@@ -30,9 +30,9 @@ func startProduction(t *testing.T, b dbtest.Backend) *testApp {
 func insideListener(t *testing.T) (port string, accepted *atomic.Int64) {
 	t.Helper()
 	accepted = new(atomic.Int64)
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"code":0,"data":{"order_id":"internal-secret","checkout_url":"http://inside/"}}`))
+		_, _ = w.Write([]byte(`{"code":0,"data":{"order_id":"internal-secret","checkout_url":"http://inside/"}}`))
 	}))
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -215,7 +216,7 @@ func TestIdempotencyKeyInterruptedFirstAttempt(t *testing.T) {
 			t.Fatal(err)
 		}
 		store := idempotency.NewStore(ta.db.Client)
-		if _, _, err := store.Begin(ctx, "dead-1", []byte("x"), "op"); err != idempotency.ErrInterrupted {
+		if _, _, err := store.Begin(ctx, "dead-1", []byte("x"), "op"); !errors.Is(err, idempotency.ErrInterrupted) {
 			t.Fatalf("Begin on an interrupted key: %v, want ErrInterrupted", err)
 		}
 		// An expired key is free again.
@@ -244,9 +245,11 @@ func (c *client) dropAfterSending(key, query string, vars map[string]any) {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nAuthorization: Bearer %s\r\nIdempotency-Key: %s\r\nContent-Length: %d\r\n\r\n%s",
-		u.Path, u.Host, c.token, key, len(body), body)
-	conn.Close()
+	if _, err := fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nAuthorization: Bearer %s\r\nIdempotency-Key: %s\r\nContent-Length: %d\r\n\r\n%s",
+		u.Path, u.Host, c.token, key, len(body), body); err != nil {
+		c.t.Fatal(err)
+	}
+	_ = conn.Close() // hanging up is the point; how it went does not matter
 }
 
 // Create, issue and send, mark paid and record a collection, each sent once
@@ -384,13 +387,13 @@ func TestOperationLimits(t *testing.T) {
 				}
 			})
 		}
-		t.Run("at the limits", func(t *testing.T) {
+		t.Run("at the limits", func(_ *testing.T) {
 			c.do(aliases(50), nil, nil)
 			c.do(roots(20), nil, nil)
 			c.do(nest(2), nil, nil) // depth 12; one more level is 16
 			c.do(`{ customers(first: 100) { edges { node { invoices(first: 10) { edges { node { items { name } } } } } } } }`, nil, nil)
 		})
-		t.Run("page size", func(t *testing.T) {
+		t.Run("page size", func(_ *testing.T) {
 			c.expectCode("VALIDATION", "first", `{ invoices(first: 101) { totalCount } }`, nil)
 			c.expectCode("VALIDATION", "first", `{ invoices { totalCount } }`, nil)
 		})

@@ -51,7 +51,7 @@ func pdfTool(t *testing.T, tool string, pdf []byte) string {
 	if tool == "pdftotext" {
 		args = append(args, "-")
 	}
-	out, err := exec.Command(tool, args...).CombinedOutput()
+	out, err := exec.Command(tool, args...).CombinedOutput() //nolint:gosec // poppler tools with the test's own arguments
 	if err != nil {
 		t.Fatalf("%s: %v\n%s", tool, err, out)
 	}

@@ -1,12 +1,13 @@
 package main
 
 import (
-	"crypto/rand"
 	"net/http"
 )
 
 // Content-Security-Policies. Every response gets apiPolicy unless its
-// handler sets its own: JSON, PDFs and webhooks need nothing from a browser.
+// handler sets its own: JSON and webhooks need nothing from a browser. The
+// payment page (internal/checkout) and PDFs (internal/document/pdfhttp)
+// set theirs in their handlers.
 const (
 	apiPolicy = "default-src 'none'; frame-ancestors 'none'"
 	// dashboardPolicy: the React bundle is served from here; Mantine sets
@@ -16,25 +17,9 @@ const (
 		"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self' ws: wss:; " +
 		"frame-src 'self' blob:; object-src 'self' blob:; worker-src 'self' blob:; " +
 		"frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-	// pdfPolicy: Chrome's PDF viewer renders inside the PDF's own document,
-	// which a default-src 'none' would starve; a PDF runs no script anyway.
-	pdfPolicy = "frame-ancestors 'self'"
 	// sandboxPolicy is for the development-only Infini sandbox pages.
 	sandboxPolicy = "default-src 'self' 'unsafe-inline' data:; frame-ancestors 'none'"
 )
-
-// payPolicy is the payment page's: its one inline script runs by nonce; its
-// forms post to Tally, which redirects to the provider's hosted checkout
-// (browsers apply form-action to that redirect, hence https:).
-func payPolicy(nonce string) string {
-	return "default-src 'none'; script-src 'nonce-" + nonce + "'; style-src 'unsafe-inline'; " +
-		"img-src 'self' data:; connect-src 'self'; frame-src 'self'; " +
-		"form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'"
-}
-
-// newNonce returns a fresh CSP nonce (base32 is within CSP's base64-value
-// alphabet).
-func newNonce() string { return rand.Text() }
 
 // securityHeaders sets what every response carries; handlers that serve
 // HTML replace the Content-Security-Policy with their own.

@@ -289,7 +289,7 @@ func TestSubscriptionAuth(t *testing.T) {
 				HTTPHeader:   http.Header{"Cookie": {auth.CookieName + "=" + c.token}, "Origin": {"https://evil.example"}},
 			})
 			if err == nil {
-				conn.CloseNow()
+				_ = conn.CloseNow()
 				t.Fatal("the upgrade from another origin succeeded, want it refused")
 			}
 			if resp == nil || resp.StatusCode != http.StatusForbidden {
@@ -430,7 +430,7 @@ func dialWS(t *testing.T, base string, header http.Header) *wsClient {
 	go w.read(quit)
 	t.Cleanup(func() {
 		close(quit)
-		conn.CloseNow()
+		_ = conn.CloseNow()
 		<-w.done
 	})
 	return w
@@ -452,7 +452,7 @@ func (w *wsClient) read(quit <-chan struct{}) {
 			return
 		}
 		if m.Type == "ping" {
-			w.write(wsMessage{Type: "pong"})
+			_ = w.write(wsMessage{Type: "pong"}) // a broken connection ends the next Read
 			continue
 		}
 		select {

@@ -317,7 +317,7 @@ func attacks(e *env) []*attack {
 		{key: "chunked", name: "10 MiB body, chunked", expect: []string{"QUERY_LIMIT"}, cpuJudged: true, rate: 8, workers: 4,
 			request: rawAttack("application/json", huge, false, true)},
 		{key: "introspection", name: "introspection (production)", prod: true, expect: []string{"FORBIDDEN"}, cpuJudged: true, rate: 40, workers: 4,
-			request: func(ctx context.Context, e *env, w int) outcome {
+			request: func(ctx context.Context, e *env, _ int) outcome {
 				body := mustJSON(map[string]any{"query": `{ __schema { types { name fields { name } } } }`})
 				return send(ctx, e.hc, e.prod.base+"/query", "application/json", bytes.NewReader(body), int64(len(body)),
 					map[string]string{"X-Forwarded-For": nextAddress()})

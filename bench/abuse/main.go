@@ -213,7 +213,7 @@ func run() int {
 	}
 
 	fmt.Println()
-	printTable(os.Stdout, rows)
+	printTable(rows)
 	fmt.Println()
 	missed := printVerdict(rows, e)
 	fmt.Printf("\ncommand: go run ./bench/abuse %s\n", strings.Join(os.Args[1:], " "))
@@ -223,9 +223,12 @@ func run() int {
 	return 0
 }
 
-func printTable(out *os.File, rows []*row) {
-	w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "ATTACK\tSERVER\tSENT\tREFUSED?\tANSWERS (expected)\tCPU/REQ\tCPU TOTAL\tVICTIM p50/p99\tIDLE p50/p99\tp99×\tRSS MAX\tHWM")
+// printTable prints the results to stdout, like the rest of the report.
+func printTable(rows []*row) {
+	// The tabwriter writes into table, which cannot fail.
+	var table strings.Builder
+	w := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
+	_, _ = fmt.Fprintln(w, "ATTACK\tSERVER\tSENT\tREFUSED?\tANSWERS (expected)\tCPU/REQ\tCPU TOTAL\tVICTIM p50/p99\tIDLE p50/p99\tp99×\tRSS MAX\tHWM")
 	for _, r := range rows {
 		cpuPer := ms(r.cpuPer)
 		if !r.a.cpuJudged {
@@ -243,20 +246,21 @@ func printTable(out *os.File, rows []*row) {
 		if r.victim.failed > 0 {
 			victim += fmt.Sprintf(" [%d failed]", r.victim.failed)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\n",
+		_, _ = fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%s\t%s\n",
 			r.a.name, r.srv.short(), r.sent(), r.refusal, answers, cpuPer, ms(r.cpu),
 			victim, r.idle, ratio(r), mb(r.rssMax), mb(r.hwm))
 	}
-	w.Flush()
+	_ = w.Flush()
+	fmt.Print(table.String())
 	for _, r := range rows {
 		for _, n := range r.notes {
-			fmt.Fprintf(out, "  %s: %s\n", r.a.name, n)
+			fmt.Printf("  %s: %s\n", r.a.name, n)
 		}
 		if r.victim.failed > 0 {
-			fmt.Fprintf(out, "  %s: %d of the victim's %d requests failed, e.g. %s\n", r.a.name, r.victim.failed, r.victim.n, r.victim.failure)
+			fmt.Printf("  %s: %d of the victim's %d requests failed, e.g. %s\n", r.a.name, r.victim.failed, r.victim.n, r.victim.failure)
 		}
 	}
-	fmt.Fprintln(out, "  CPU/REQ in parentheses is not judged (uploads, slow bodies, sign-in: see their goals); CPU is net of the victim's probes.")
+	fmt.Println("  CPU/REQ in parentheses is not judged (uploads, slow bodies, sign-in: see their goals); CPU is net of the victim's probes.")
 }
 
 func ratio(r *row) float64 {

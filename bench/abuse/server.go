@@ -44,7 +44,7 @@ func startServer(ctx context.Context, bin, root, env, dbURL, runID string) (*ser
 		return nil, err
 	}
 	logDir := filepath.Join(root, ".tmp", "abuse")
-	if err := os.MkdirAll(logDir, 0o755); err != nil {
+	if err := os.MkdirAll(logDir, 0o750); err != nil {
 		return nil, err
 	}
 	s := &server{env: env, base: "http://" + addr, bin: bin, logPath: filepath.Join(logDir, runID+"-"+env+".log")}
@@ -99,7 +99,7 @@ func (s *server) start(ctx context.Context) error {
 func (s *server) restart(ctx context.Context) error {
 	s.proc.Stop(10 * time.Second)
 	s.restarts++
-	fmt.Fprintf(s.log, "\n===== abuse harness: restart #%d at %s =====\n", s.restarts, time.Now().Format(time.RFC3339Nano))
+	_, _ = fmt.Fprintf(s.log, "\n===== abuse harness: restart #%d at %s =====\n", s.restarts, time.Now().Format(time.RFC3339Nano))
 	return s.start(ctx)
 }
 
@@ -108,9 +108,9 @@ func (s *server) stop() {
 		s.proc.Stop(10 * time.Second)
 	}
 	if s.log != nil {
-		s.log.Close()
+		_ = s.log.Close()
 	}
-	os.RemoveAll(s.dataDir)
+	_ = os.RemoveAll(s.dataDir)
 }
 
 // alive reports whether the process is still running.

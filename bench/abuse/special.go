@@ -108,8 +108,9 @@ func slowBodies(ctx context.Context, e *env, r *row) {
 				results[i] = result{answer: "dial: " + shortErr(err)}
 				return
 			}
-			defer conn.Close()
-			fmt.Fprintf(conn, "POST /query HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nX-Forwarded-For: %s\r\n\r\n{",
+			defer func() { _ = conn.Close() }()
+			// A failed write shows in what the reader gets back.
+			_, _ = fmt.Fprintf(conn, "POST /query HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nX-Forwarded-For: %s\r\n\r\n{",
 				u.Host, declared, nextAddress())
 			// The reader sees the server's answer, or its closing.
 			ended := make(chan string, 1)

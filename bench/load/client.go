@@ -272,10 +272,10 @@ func parseRetryAfter(h string) time.Duration {
 // the server's Retry-After when it gave one (at most 30 s).
 func backoff(n int, retryAfter time.Duration) time.Duration {
 	if retryAfter > 0 {
-		return min(retryAfter, 30*time.Second) + time.Duration(mrand.Int64N(int64(100*time.Millisecond)))
+		return min(retryAfter, 30*time.Second) + time.Duration(mrand.Int64N(int64(100*time.Millisecond))) //nolint:gosec // jitter spreads retries; it needs no secrecy
 	}
 	d := min(100*time.Millisecond<<min(n, 5), 2*time.Second)
-	return d/2 + time.Duration(mrand.Int64N(int64(d/2)+1))
+	return d/2 + time.Duration(mrand.Int64N(int64(d/2)+1)) //nolint:gosec // jitter spreads retries; it needs no secrecy
 }
 
 // do runs r to its end.

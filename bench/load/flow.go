@@ -141,7 +141,7 @@ func newVClient(idx int, runTag byte, rq *requester, a *acks, cnt *counters, cfg
 		rq:   rq,
 		idx:  idx,
 		xff:  fmt.Sprintf("10.%d.%d.%d", runTag, (n>>8)&0xff, n&0xff),
-		rng:  mrand.New(mrand.NewPCG(uint64(cfg.seed), uint64(idx))),
+		rng:  mrand.New(mrand.NewPCG(uint64(cfg.seed), uint64(idx))), //nolint:gosec // seeded so that a run can be repeated
 		acks: a, cnt: cnt, cfg: cfg,
 		email: fmt.Sprintf("load-%s-%d@load.example", runID, idx),
 	}

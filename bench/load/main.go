@@ -115,7 +115,7 @@ func run() int {
 		defer func() {
 			r.stop()
 			if r.dataDir != "" {
-				os.RemoveAll(r.dataDir)
+				_ = os.RemoveAll(r.dataDir)
 			}
 			if cfg.keep {
 				fmt.Printf("kept database %s (%s)\n", r.dbName, r.dbURL)
@@ -157,7 +157,7 @@ func run() int {
 	rq := newRequester(base, cfg.clients, st, cfg.retryFor)
 	a := newAcks()
 	cnt := &counters{}
-	runTag := byte(1 + mrand.IntN(254))
+	runTag := byte(1 + mrand.IntN(254)) //nolint:gosec // a tag telling runs apart, not a secret
 
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	defer stopLoad()
@@ -295,7 +295,7 @@ func run() int {
 	fmt.Println()
 	fmt.Printf("Results: %d clients, set-up %s, then %s of load (%s until the last client finished); load average now %s\n\n",
 		cfg.clients, setupElapsed.Round(time.Millisecond), cfg.duration, elapsed.Round(time.Millisecond), loadAvg())
-	ratios := st.table(os.Stdout, elapsed)
+	ratios := st.table(elapsed)
 	_, ok, failed, retries, transport, h5xx, h4xx := st.totals()
 	fmt.Println()
 	loadAttempts := st.loadAttempts()
@@ -345,9 +345,9 @@ func run() int {
 	for op, n := range cnt.dupBad {
 		fmt.Printf("  %s %d×: %s\n", op, n, cnt.dupSample[op])
 	}
-	st.errorSamples(os.Stdout)
+	st.errorSamples()
 	if cfg.timeline {
-		st.slowTimeline(os.Stdout)
+		st.slowTimeline()
 	}
 
 	// Stop a server we started, so the database is still while it is checked.
@@ -366,13 +366,13 @@ func run() int {
 		if err != nil {
 			fmt.Println("  could not check:", err)
 		} else {
-			violations = printChecks(os.Stdout, checks)
+			violations = printChecks(checks)
 		}
 	}
 	if r != nil {
 		if ls, err := scanLog(r.logPath); err == nil {
 			fmt.Printf("\nserver log %s: %d ERROR lines, %d WARN lines\n", r.logPath, ls.errors, ls.warns)
-			ls.print(os.Stdout, 15)
+			ls.print(15)
 		}
 	}
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -206,11 +205,11 @@ type ratioResult struct {
 }
 
 // table prints the per-operation table and returns the operations' ratios.
-func (s *stats) table(w io.Writer, elapsed time.Duration) []ratioResult {
+func (s *stats) table(elapsed time.Duration) []ratioResult {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	names := slices.Sorted(maps.Keys(s.ops))
-	fmt.Fprintf(w, "%-30s %7s %7s %6s %6s %6s %5s %5s %9s %9s %9s %8s  %s\n",
+	fmt.Printf("%-30s %7s %7s %6s %6s %6s %5s %5s %9s %9s %9s %8s  %s\n",
 		"operation", "ops", "ok/s", "failed", "retry", "transp", "5xx", "4xx", "p50", "p99", "max", "p99/p50", "GraphQL error codes (all attempts)")
 	var out []ratioResult
 	var totalOK int
@@ -241,18 +240,18 @@ func (s *stats) table(w io.Writer, elapsed time.Duration) []ratioResult {
 		if o.ambiguous > 0 {
 			failed = fmt.Sprintf("%d(%d?)", o.failed, o.ambiguous)
 		}
-		fmt.Fprintf(w, "%-30s %7d %7.1f %6s %6d %6d %5d %5d %9s %9s %9s %8s  %s\n",
+		fmt.Printf("%-30s %7d %7.1f %6s %6d %6d %5d %5d %9s %9s %9s %8s  %s\n",
 			name, o.ok+o.failed+o.interrupted, float64(o.ok-o.okBeforeLoad)/elapsed.Seconds(), failed, o.retries, o.transport, o.http5xx, o.http4xx,
 			ms(p50), ms(p99), ms(mx), ratioStr, strings.Join(codes, " "))
 		totalOK += o.ok
 	}
-	fmt.Fprintf(w, "ops: operations finished (ok + failed + CONFLICT(interrupted)), set-up included; ok/s: in the load phase; retry/transp/5xx/4xx count attempts; latencies are of successful attempts;\n")
-	fmt.Fprintf(w, "failed N(M?): M of the N had an earlier attempt whose effect is unknown; * fewer than %d samples, ratio not judged\n", minRatioSamples)
+	fmt.Printf("ops: operations finished (ok + failed + CONFLICT(interrupted)), set-up included; ok/s: in the load phase; retry/transp/5xx/4xx count attempts; latencies are of successful attempts;\n")
+	fmt.Printf("failed N(M?): M of the N had an earlier attempt whose effect is unknown; * fewer than %d samples, ratio not judged\n", minRatioSamples)
 	return out
 }
 
 // errorSamples prints one message per operation and error class.
-func (s *stats) errorSamples(w io.Writer) {
+func (s *stats) errorSamples() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	first := true
@@ -260,10 +259,10 @@ func (s *stats) errorSamples(w io.Writer) {
 		o := s.ops[name]
 		for _, k := range slices.Sorted(maps.Keys(o.samples)) {
 			if first {
-				fmt.Fprintln(w, "error samples (first of each kind):")
+				fmt.Println("error samples (first of each kind):")
 				first = false
 			}
-			fmt.Fprintf(w, "  %-30s %-21s %s\n", name, k, truncate(o.samples[k], 200))
+			fmt.Printf("  %-30s %-21s %s\n", name, k, truncate(o.samples[k], 200))
 		}
 	}
 }
@@ -279,7 +278,7 @@ func truncate(s string, n int) string {
 // slowTimeline prints, per second of the run, how many successful attempts
 // took more than 10× their operation's p50: whether the tail is spread out
 // or a few stalls.
-func (s *stats) slowTimeline(w io.Writer) {
+func (s *stats) slowTimeline() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	perSec := map[int]int{}
@@ -298,12 +297,12 @@ func (s *stats) slowTimeline(w io.Writer) {
 			}
 		}
 	}
-	fmt.Fprint(w, "attempts slower than 10× their p50, per second of the run (slow/all):")
+	fmt.Print("attempts slower than 10× their p50, per second of the run (slow/all):")
 	for sec := 0; sec <= last; sec++ {
 		if sec%10 == 0 {
-			fmt.Fprintf(w, "\n  %3ds:", sec)
+			fmt.Printf("\n  %3ds:", sec)
 		}
-		fmt.Fprintf(w, " %d/%d", perSec[sec], total[sec])
+		fmt.Printf(" %d/%d", perSec[sec], total[sec])
 	}
-	fmt.Fprintln(w)
+	fmt.Println()
 }

@@ -64,7 +64,7 @@ func (c *vclient) subscribeOnce(ctx context.Context, u string) error {
 		}
 		return fail(classTransport, err.Error())
 	}
-	defer conn.CloseNow()
+	defer func() { _ = conn.CloseNow() }()
 	conn.SetReadLimit(4 << 20)
 	if err := wsjson.Write(dctx, conn, map[string]any{"type": "connection_init", "payload": map[string]any{"token": c.bearer}}); err != nil {
 		return fail(classTransport, "connection_init: "+err.Error())

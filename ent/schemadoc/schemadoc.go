@@ -37,7 +37,7 @@ var EnumValueDescriptions = map[string]map[string]string{
 		"PARTIAL":   "Some allocated; the rest (unallocated) is waiting for review, or is the customer's credit.",
 		"MATCHED":   "Fully allocated to invoices.",
 	},
-	"EmailKind": {
+	"EmailKind": { //nolint:gosec // G101: a GraphQL enum name, not a credential
 		"INVOICE":        "The invoice itself, with the PDF attached and the payment link.",
 		"REMINDER":       "A reminder about an unpaid invoice.",
 		"PASSWORD_RESET": "A \"forgot password\" link to one of the merchant's users; only the development mailbox lists these.",

@@ -39,6 +39,16 @@ const (
 	apiKeyPrefix  = "tally_key_"
 )
 
+// SignInRequired tells a caller without credentials how to authenticate;
+// every answer to a request that needs a viewer and has none says it.
+const SignInRequired = `sign in, or send an API key as "Authorization: Bearer <key>"`
+
+// SignInRequiredSentence is SignInRequired as a sentence, for plain-text
+// HTTP answers.
+func SignInRequiredSentence() string {
+	return strings.ToUpper(SignInRequired[:1]) + SignInRequired[1:] + "."
+}
+
 // MinPasswordLength follows NIST SP 800-63B's advice: length over rules.
 const MinPasswordLength = 10
 
@@ -52,7 +62,7 @@ var (
 	// ErrInvalidToken is returned for an unknown, expired or revoked token.
 	ErrInvalidToken = fault.New(fault.CodeUnauthenticated, "the session or API key is invalid, expired or revoked; sign in again or use an active API key")
 	// ErrSignInRequired is returned when an operation needs a viewer and has none.
-	ErrSignInRequired = fault.New(fault.CodeUnauthenticated, "sign in, or send an API key as \"Authorization: Bearer <key>\"")
+	ErrSignInRequired = fault.New(fault.CodeUnauthenticated, SignInRequired)
 )
 
 // Service implements accounts, sessions and API keys.
@@ -60,28 +70,42 @@ type Service struct {
 	client *ent.Client
 	// BcryptCost is the password hashing cost; tests lower it.
 	BcryptCost int
-	// OnRevoke, if set, is called after an API key is revoked or a session
-	// ends, with the id of that key or session.
-	OnRevoke func(ctx context.Context, merchantID, credentialID string)
-	// Limits slow password guessing and account spam; a nil limiter allows
-	// everything.
-	Limits Limits
-	// TrustedProxies are the reverse proxies whose X-Forwarded-For
+	// onRevoke is called after an API key is revoked or a session ends.
+	onRevoke func(ctx context.Context, merchantID, credentialID string)
+	// limits slow password guessing and account spam.
+	limits Limits
+	// trustedProxies are the reverse proxies whose X-Forwarded-For
 	// Middleware believes when it finds the client's address.
-	TrustedProxies []netip.Prefix
+	trustedProxies []netip.Prefix
 	now            func() time.Time
 	// hashing holds a token per bcrypt operation running (withHashSlot).
 	hashing chan struct{}
 	// cache remembers recent Authenticate lookups.
 	cache *tokenCache
-	// Mailer queues password reset emails; without one, reset requests
-	// are accepted and dropped.
-	Mailer ResetMailer
+	// mailer queues password reset emails.
+	mailer ResetMailer
 
 	keyMu  sync.Mutex
 	devKey []byte // device cookie key, loaded on first use
 	// background is the reset requests still being worked on.
 	background sync.WaitGroup
+}
+
+// Options are what a Service works with besides the database.
+type Options struct {
+	// Mailer queues password reset emails (required; NoResetMail accepts
+	// reset requests and sends nothing, for tools and benchmarks).
+	Mailer ResetMailer
+	// OnRevoke is called after an API key is revoked or a session ends,
+	// with the id of that key or session, so every process closes what
+	// the credential opened (required).
+	OnRevoke func(ctx context.Context, merchantID, credentialID string)
+	// Limits slow password guessing and account spam; a nil limiter in
+	// it allows everything (rate limits off).
+	Limits Limits
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For
+	// Middleware believes; none means the peer address is the client's.
+	TrustedProxies []netip.Prefix
 }
 
 // Limits are the rate limits on signing in and up and on password resets
@@ -113,9 +137,15 @@ type Limits struct {
 	PasswordResetPerIP  *ratelimit.Limiter
 }
 
-// NewService returns a Service storing accounts through client.
-func NewService(client *ent.Client) *Service {
+// NewService returns a Service storing accounts through client. It panics
+// when o lacks a required field, so a wiring mistake stops the server at
+// start-up instead of silently dropping reset emails or revocations.
+func NewService(client *ent.Client, o Options) *Service {
+	if o.Mailer == nil || o.OnRevoke == nil {
+		panic("auth.NewService: Options.Mailer and OnRevoke are required")
+	}
 	return &Service{client: client, BcryptCost: bcrypt.DefaultCost, now: time.Now,
+		mailer: o.Mailer, onRevoke: o.OnRevoke, limits: o.Limits, trustedProxies: o.TrustedProxies,
 		hashing: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2)), cache: newTokenCache()}
 }
 
@@ -155,8 +185,8 @@ type Session struct {
 // SignUp creates a merchant and its first user and signs the user in.
 func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*Session, error) {
 	if ip := ClientIP(ctx); ip != "" {
-		if ok, wait := s.Limits.SignUpPerIP.Allow(ratelimit.IPKey(ip)); !ok {
-			return nil, s.Limits.SignUpPerIP.Err(wait)
+		if ok, wait := s.limits.SignUpPerIP.Allow(ratelimit.IPKey(ip)); !ok {
+			return nil, s.limits.SignUpPerIP.Err(wait)
 		}
 	}
 	name := strings.TrimSpace(in.MerchantName)
@@ -324,13 +354,11 @@ func (s *Service) SignOut(ctx context.Context, token string) (bool, error) {
 	return true, nil
 }
 
-// revoked tells OnRevoke that a credential stopped working, so that
+// revoked tells onRevoke that a credential stopped working, so that
 // connections it opened (websockets) can be closed.
 func (s *Service) revoked(ctx context.Context, merchantID, credentialID string) {
 	s.cache.forget(credentialID)
-	if s.OnRevoke != nil {
-		s.OnRevoke(ctx, merchantID, credentialID)
-	}
+	s.onRevoke(ctx, merchantID, credentialID)
 }
 
 // Authenticate resolves a session token or API key to the viewer it acts as.

@@ -47,7 +47,7 @@ func (s *Service) Middleware(secureCookies bool, next http.Handler) http.Handler
 				token = c.Value
 			}
 		}
-		req := &request{w: w, token: token, secure: secureCookies, ip: ratelimit.ClientIP(r, s.TrustedProxies)}
+		req := &request{w: w, token: token, secure: secureCookies, ip: ratelimit.ClientIP(r, s.trustedProxies)}
 		if c, err := r.Cookie(DeviceCookieName); err == nil {
 			req.device = c.Value
 		}

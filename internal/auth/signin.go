@@ -29,7 +29,7 @@ import (
 // within SignInFromNewIP; a guesser whose addresses have all failed gets
 // exactly the account's bucket.
 func (s *Service) beginSignIn(ctx context.Context, email string) (end func(failed bool), err error) {
-	l := s.Limits
+	l := s.limits
 	if d, ok := s.requestDevice(ctx, email); ok {
 		a, ok, wait := l.SignInPerDevice.Begin(email + "\x00" + d.nonce)
 		if !ok {

@@ -14,6 +14,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/checkout/wallet"
 	"github.com/tally-invoicing/tally/internal/document"
 	"github.com/tally-invoicing/tally/internal/invoice"
+	"github.com/tally-invoicing/tally/internal/invoice/paymethod"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/reference"
@@ -139,7 +140,7 @@ func (s *Service) Render(ctx context.Context, v *View, st PageState) ([]byte, er
 		switch {
 		case o.Provider == checkoutsession.ProviderWALLET:
 			ov.Hint = "Send from any wallet; no account needed"
-		case o.Method == invoice.MethodInfiniCard:
+		case o.Method == paymethod.InfiniCard:
 			ov.Hint = "Infini Corporate Card, Visa, Mastercard — through Infini"
 		default:
 			ov.Hint = "USDT, USDC and more — through Infini"
@@ -174,7 +175,7 @@ func (s *Service) walletView(sess *ent.CheckoutSession) *walletView {
 	wv := &walletView{
 		Amount:    amt.StringFixed(min(tok.Decimals, 6)),
 		Asset:     sess.Asset,
-		Network:   networkName(sess.Network),
+		Network:   wallet.NetworkName(sess.Network),
 		Address:   sess.Address,
 		Reference: ref,
 		URI:       uri,

@@ -34,9 +34,9 @@ type ImportGate struct {
 	running map[string]bool // merchant ids
 }
 
-// NewImportGate returns a gate that admits at most max imports at once.
-func NewImportGate(max int) *ImportGate {
-	return &ImportGate{max: max, running: map[string]bool{}}
+// NewImportGate returns a gate that admits at most limit imports at once.
+func NewImportGate(limit int) *ImportGate {
+	return &ImportGate{max: limit, running: map[string]bool{}}
 }
 
 // Enter admits an import for merchantID, or refuses it with

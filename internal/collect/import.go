@@ -20,6 +20,7 @@ import (
 // Format is a statement file format.
 type Format string
 
+// The formats Import reads.
 const (
 	CSV     Format = "CSV"
 	CAMT053 Format = "CAMT053"

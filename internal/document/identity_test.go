@@ -102,7 +102,7 @@ func TestPreviewAndPDFAreTheSamePicture(t *testing.T) {
 		t.Fatal(err)
 	}
 	pool := pdf.New(pdf.Options{Concurrency: 1})
-	t.Cleanup(func() { pool.Close() })
+	t.Cleanup(func() { _ = pool.Close() })
 	shots := newScreenshotter(t)
 
 	preview := shots.capture(t, html)
@@ -286,19 +286,19 @@ func rasterize(t *testing.T, b []byte) pdfPage {
 	if err := os.WriteFile(in, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command("pdftoppm", "-r", "96", "-png", "-f", "1", "-l", "1", "-singlefile", in, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+	if out, err := exec.Command("pdftoppm", "-r", "96", "-png", "-f", "1", "-l", "1", "-singlefile", in, filepath.Join(dir, "page")).CombinedOutput(); err != nil { //nolint:gosec // pdftoppm on the test's own files
 		t.Fatalf("pdftoppm: %v\n%s", err, out)
 	}
-	f, err := os.Open(filepath.Join(dir, "page.png"))
+	f, err := os.Open(filepath.Join(dir, "page.png")) //nolint:gosec // a file in the test's temporary directory
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	img, err := png.Decode(f)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("pdftotext", "-bbox", "-f", "1", "-l", "1", in, "-").Output()
+	out, err := exec.Command("pdftotext", "-bbox", "-f", "1", "-l", "1", in, "-").Output() //nolint:gosec // pdftotext on the test's own file
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)
 	}
@@ -467,7 +467,7 @@ func (d *diff) save(t *testing.T, name string, preview shot, printed pdfPage) {
 		dir = filepath.Join("..", "..", ".tmp", "artifacts")
 	}
 	dir = filepath.Join(dir, "document", name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil { //nolint:gosec // G703: the artifacts directory the developer chose
 		t.Logf("artifacts: %v", err)
 		return
 	}
@@ -475,7 +475,7 @@ func (d *diff) save(t *testing.T, name string, preview shot, printed pdfPage) {
 	for y := 0; y < pageH; y++ {
 		for x := 0; x < pageW; x++ {
 			r, g, b, _ := printed.img.At(x, y).RGBA()
-			m.Set(x, y, color.RGBA{uint8(128 + r>>9), uint8(128 + g>>9), uint8(128 + b>>9), 255})
+			m.Set(x, y, color.RGBA{uint8(128 + r>>9), uint8(128 + g>>9), uint8(128 + b>>9), 255}) //nolint:gosec // G115: a colour channel is 16 bits, so 128 + c>>9 <= 255
 		}
 	}
 	for _, r := range d.bad {
@@ -486,13 +486,13 @@ func (d *diff) save(t *testing.T, name string, preview shot, printed pdfPage) {
 		}
 	}
 	for file, img := range map[string]image.Image{"preview.png": preview.img, "pdf-page-1.png": printed.img, "differences.png": m} {
-		f, err := os.Create(filepath.Join(dir, file))
+		f, err := os.Create(filepath.Join(dir, file)) //nolint:gosec // an artifact path under the test's own directory
 		if err != nil {
 			t.Logf("artifacts: %v", err)
 			return
 		}
 		_ = png.Encode(f, img)
-		f.Close()
+		_ = f.Close()
 	}
 	t.Logf("images in %s", dir)
 }

@@ -24,7 +24,7 @@ func printPDF(t *testing.T, s document.Snapshot) string {
 		t.Fatal(err)
 	}
 	pool := pdf.New(pdf.Options{Concurrency: 1})
-	t.Cleanup(func() { pool.Close() })
+	t.Cleanup(func() { _ = pool.Close() })
 	b, err := pool.Render(context.Background(), pdf.Document{HTML: html, Paper: pdf.Paper(s.Paper), Title: s.Title(), Author: s.MerchantName})
 	if err != nil {
 		t.Fatalf("render PDF: %v", err)
@@ -38,7 +38,7 @@ func printPDF(t *testing.T, s document.Snapshot) string {
 
 func run(t *testing.T, name string, args ...string) string {
 	t.Helper()
-	out, err := exec.Command(name, args...).Output()
+	out, err := exec.Command(name, args...).Output() //nolint:gosec // poppler tools with the test's own arguments
 	if err != nil {
 		t.Fatalf("%s %v: %v", name, args, err)
 	}
@@ -50,7 +50,7 @@ func run(t *testing.T, name string, args ...string) string {
 // 2-byte glyph ids in hex strings; <FEFF...> strings are ActualText, not glyphs.
 func notdefs(t *testing.T, path string) int {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(path) //nolint:gosec // the PDF this test just printed
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,9 @@ func TestLongInvoicesPaginateCleanly(t *testing.T) {
 	path := printPDF(t, s)
 
 	pages := 0
-	fmt.Sscanf(regexp.MustCompile(`Pages:\s+(\d+)`).FindStringSubmatch(run(t, "pdfinfo", path))[1], "%d", &pages)
+	if _, err := fmt.Sscanf(regexp.MustCompile(`Pages:\s+(\d+)`).FindStringSubmatch(run(t, "pdfinfo", path))[1], "%d", &pages); err != nil {
+		t.Fatalf("pdfinfo's page count: %v", err)
+	}
 	if pages < 4 {
 		t.Fatalf("200 items fit on %d pages; expected pagination", pages)
 	}
@@ -147,7 +149,9 @@ func TestLongInvoicesPaginateCleanly(t *testing.T) {
 			rowsHere++
 			seen[text]++
 			var yMax float64
-			fmt.Sscanf(w[4], "%g", &yMax)
+			if _, err := fmt.Sscanf(w[4], "%g", &yMax); err != nil {
+				t.Fatalf("page %d: yMax of %q: %v", p, text, err)
+			}
 			if yMax > 842-14*72/25.4 { // A4 height minus the 14 mm bottom margin, in points
 				t.Errorf("page %d: %s runs into the bottom margin (yMax %.1f pt)", p, text, yMax)
 			}

@@ -13,6 +13,7 @@ import (
 // Paper is the sheet size a merchant prints on.
 type Paper string
 
+// The paper sizes a document is laid out for.
 const (
 	PaperA4     Paper = "A4"
 	PaperLetter Paper = "LETTER"

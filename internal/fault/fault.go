@@ -11,6 +11,7 @@ import (
 // Code is the machine-readable class of an error, sent as extensions.code.
 type Code string
 
+// The codes; the dashboard and partner apps branch on them.
 const (
 	CodeValidation      Code = "VALIDATION"
 	CodeNotFound        Code = "NOT_FOUND"

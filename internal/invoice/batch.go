@@ -117,11 +117,11 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 			return nil, fmt.Errorf("apply payments: update invoices: %w", err)
 		}
 	}
-	if s.Events != nil && len(announce) > 0 {
+	if len(announce) > 0 {
 		err := database.OnCommit(ctx, func() {
 			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 			defer cancel()
-			if err := s.Events.PublishAll(pctx, announce); err != nil {
+			if err := s.events.PublishAll(pctx, announce); err != nil {
 				slog.Warn("announcing invoice status changes", "changes", len(announce), "err", err)
 			}
 		})

@@ -20,6 +20,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/event"
 	"github.com/tally-invoicing/tally/internal/fault"
 	"github.com/tally-invoicing/tally/internal/invoice/lineitem"
+	"github.com/tally-invoicing/tally/internal/invoice/paymethod"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/reference"
@@ -31,14 +32,6 @@ var (
 	ErrNotDraft = fault.New(fault.CodeConflict, "only a draft can be edited; this invoice has been issued")
 	ErrNoItems  = fault.Invalid("items", "add at least one line item")
 	ErrNoMethod = fault.Invalid("methods", "choose at least one payment method")
-)
-
-// PaymentMethod is a way a customer may pay.
-type PaymentMethod string
-
-const (
-	MethodCrypto     PaymentMethod = "CRYPTO"
-	MethodInfiniCard PaymentMethod = "INFINI_CARD"
 )
 
 // Limits keep a document printable and a request bounded.
@@ -53,14 +46,13 @@ const (
 // Service runs the invoice lifecycle.
 type Service struct {
 	client *ent.Client
-	// Mailer queues emails in the caller's transaction; nil sends nothing.
-	Mailer Mailer
-	// Methods checks that the merchant can take the payment methods chosen
-	// for an invoice; nil accepts any.
-	Methods MethodChecker
-	// Events announces committed status changes to live subscribers; nil
-	// announces nothing.
-	Events Publisher
+	// mailer queues emails in the caller's transaction.
+	mailer Mailer
+	// methods checks that the merchant can take the payment methods chosen
+	// for an invoice.
+	methods MethodChecker
+	// events announces committed status changes to live subscribers.
+	events Publisher
 	// rowLocks is true on PostgreSQL, where concurrent edits of one invoice
 	// queue on a row lock; SQLite serialises writers with BEGIN IMMEDIATE.
 	rowLocks bool
@@ -75,9 +67,10 @@ type Mailer interface {
 	Wake()
 }
 
-// MethodChecker is what the invoice lifecycle needs from internal/checkout.
+// MethodChecker is what the invoice lifecycle needs from the merchant's
+// payment settings (internal/merchant).
 type MethodChecker interface {
-	CheckMethods(ctx context.Context, tx *ent.Client, merchantID, currency string, methods []PaymentMethod) error
+	CheckMethods(ctx context.Context, tx *ent.Client, merchantID, currency string, methods []paymethod.Method) error
 }
 
 // Publisher is what the invoice lifecycle needs from internal/event.
@@ -86,9 +79,23 @@ type Publisher interface {
 	PublishAll(ctx context.Context, ms []event.Message) error
 }
 
+// Deps are the services the invoice lifecycle calls. Every one is required:
+// a tool that wants one off says so with NoMail, AnyMethod or NoEvents.
+type Deps struct {
+	Mailer  Mailer
+	Methods MethodChecker
+	Events  Publisher
+}
+
 // NewService returns a Service over client; dia is the database dialect.
-func NewService(client *ent.Client, dia string) *Service {
-	return &Service{client: client, rowLocks: dia == dialect.Postgres, now: func() time.Time { return time.Now().UTC() }}
+// It panics when a dependency is missing, so a wiring mistake stops the
+// server at start-up instead of silently dropping email or announcements.
+func NewService(client *ent.Client, dia string, d Deps) *Service {
+	if d.Mailer == nil || d.Methods == nil || d.Events == nil {
+		panic("invoice.NewService: Deps.Mailer, Methods and Events are all required")
+	}
+	return &Service{client: client, mailer: d.Mailer, methods: d.Methods, events: d.Events,
+		rowLocks: dia == dialect.Postgres, now: func() time.Time { return time.Now().UTC() }}
 }
 
 // SetClock replaces the service's clock, for tests of due dates.
@@ -295,15 +302,15 @@ func (s *Service) SetDescription(ctx context.Context, id string, description *st
 }
 
 // SetPaymentMethods sets which methods the customer may pay with (wizard step 4).
-func (s *Service) SetPaymentMethods(ctx context.Context, id string, methods []PaymentMethod) (*ent.Invoice, error) {
+func (s *Service) SetPaymentMethods(ctx context.Context, id string, methods []paymethod.Method) (*ent.Invoice, error) {
 	return s.editDraft(ctx, id, func(ctx context.Context, tx *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
 		if len(methods) == 0 {
 			return ErrNoMethod
 		}
-		seen := map[PaymentMethod]bool{}
+		seen := map[paymethod.Method]bool{}
 		var list []string
 		for _, m := range methods {
-			if m != MethodCrypto && m != MethodInfiniCard {
+			if m != paymethod.Crypto && m != paymethod.InfiniCard {
 				return fault.Invalidf("methods", "%q is not a payment method", m)
 			}
 			if !seen[m] {
@@ -321,14 +328,11 @@ func (s *Service) SetPaymentMethods(ctx context.Context, id string, methods []Pa
 }
 
 func (s *Service) checkMethods(ctx context.Context, tx *ent.Client, inv *ent.Invoice, methods []string) error {
-	if s.Methods == nil {
-		return nil
-	}
-	list := make([]PaymentMethod, len(methods))
+	list := make([]paymethod.Method, len(methods))
 	for i, m := range methods {
-		list[i] = PaymentMethod(m)
+		list[i] = paymethod.Method(m)
 	}
-	return s.Methods.CheckMethods(ctx, tx, inv.MerchantID, inv.Currency, list)
+	return s.methods.CheckMethods(ctx, tx, inv.MerchantID, inv.Currency, list)
 }
 
 // DeleteDraft removes a draft and its timeline. Issued invoices are voided instead.
@@ -420,16 +424,13 @@ func (s *Service) Send(ctx context.Context, id string) (*ent.Invoice, error) {
 }
 
 func (s *Service) enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, kind string) (*ent.Email, error) {
-	if s.Mailer == nil {
-		return nil, fault.New(fault.CodeInternal, "sending email is not set up on this server")
-	}
-	return s.Mailer.Enqueue(ctx, tx, inv, kind)
+	return s.mailer.Enqueue(ctx, tx, inv, kind)
 }
 
 // wake nudges the mail worker once a transaction that queued email committed.
 func (s *Service) wake(inv *ent.Invoice, err error) (*ent.Invoice, error) {
-	if err == nil && s.Mailer != nil {
-		s.Mailer.Wake()
+	if err == nil {
+		s.mailer.Wake()
 	}
 	return inv, err
 }
@@ -500,20 +501,18 @@ func (s *Service) move(ctx context.Context, tx *ent.Client, inv *ent.Invoice, up
 	if err != nil {
 		return nil, err
 	}
-	if s.Events != nil {
-		msg := event.Message{MerchantID: out.MerchantID, InvoiceID: out.ID, EventID: ev.ID}
-		err := database.OnCommit(ctx, func() {
-			// The change is committed; a lost announcement only delays a
-			// screen that refetches on reconnect, so it must not fail the call.
-			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			defer cancel()
-			if err := s.Events.Publish(pctx, msg); err != nil {
-				slog.Warn("announcing invoice status change", "invoice", msg.InvoiceID, "err", err)
-			}
-		})
-		if err != nil {
-			return nil, fmt.Errorf("announce status change of invoice %s: %w", out.ID, err)
+	msg := event.Message{MerchantID: out.MerchantID, InvoiceID: out.ID, EventID: ev.ID}
+	err = database.OnCommit(ctx, func() {
+		// The change is committed; a lost announcement only delays a
+		// screen that refetches on reconnect, so it must not fail the call.
+		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := s.events.Publish(pctx, msg); err != nil {
+			slog.Warn("announcing invoice status change", "invoice", msg.InvoiceID, "err", err)
 		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("announce status change of invoice %s: %w", out.ID, err)
 	}
 	return out, nil
 }

@@ -90,7 +90,7 @@ func (g *Mailgun) Send(ctx context.Context, m Message) (string, error) {
 	// Mailgun writes these into the message's headers: a line break in one
 	// would start a header of the sender's choosing.
 	msg := mailgun.NewMessage(HeaderText(m.From), HeaderText(m.Subject), m.Text, HeaderText(m.To))
-	msg.SetHtml(m.HTML)
+	msg.SetHTML(m.HTML)
 	if m.ReplyTo != "" {
 		msg.SetReplyTo(HeaderText(m.ReplyTo))
 	}
@@ -107,7 +107,7 @@ func (g *Mailgun) Send(ctx context.Context, m Message) (string, error) {
 	if err != nil {
 		var ue *mailgun.UnexpectedResponseError
 		if errors.As(err, &ue) && ue.Actual >= 400 && ue.Actual < 500 && ue.Actual != 429 {
-			return "", fmt.Errorf("%w: mailgun answered %d: %v", ErrPermanent, ue.Actual, err)
+			return "", fmt.Errorf("%w: mailgun answered %d: %w", ErrPermanent, ue.Actual, err)
 		}
 		return "", fmt.Errorf("mailgun: %w", err)
 	}

@@ -17,9 +17,9 @@ import (
 // development a test server on loopback still is.
 func TestMailgunCallsGoThroughTheOutboundPolicy(t *testing.T) {
 	var accepted atomic.Int64
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"id":"<1@mg.example.com>","message":"Queued"}`))
+		_, _ = w.Write([]byte(`{"id":"<1@mg.example.com>","message":"Queued"}`))
 	}))
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {

@@ -1,5 +1,7 @@
 // Package merchant keeps a merchant's own settings: the name and address
-// printed on invoices, the default currency and the PDF paper size.
+// printed on invoices, the default currency and the PDF paper size, and its
+// payment settings (Infini keys, stablecoin wallets), from which it answers
+// which payment methods the merchant can offer.
 package merchant
 
 import (

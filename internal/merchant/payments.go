@@ -153,9 +153,8 @@ type InfiniCredentials struct {
 
 // SetInfiniCredentials stores the viewer's merchant's Infini keys. They are
 // checked for shape here; Infini itself checks them on the first order.
-// baseURLs are the base URLs a merchant may choose (see infini.CheckBaseURL):
-// Infini's own hosts in production, nil in development.
-func SetInfiniCredentials(ctx context.Context, client *ent.Client, in InfiniCredentials, baseURLs []string) (*ent.Merchant, error) {
+// The base URL must be one PaymentsConfig.InfiniBaseURLs allows.
+func (p *Payments) SetInfiniCredentials(ctx context.Context, client *ent.Client, in InfiniCredentials) (*ent.Merchant, error) {
 	v := tenant.FromContext(ctx)
 	if v == nil {
 		return nil, tenant.ErrNoViewer
@@ -176,7 +175,7 @@ func SetInfiniCredentials(ctx context.Context, client *ent.Client, in InfiniCred
 	if strings.TrimSpace(in.BaseURL) == "" {
 		in.BaseURL = infini.ProductionURL
 	}
-	base, err := infini.CheckBaseURL(in.BaseURL, baseURLs)
+	base, err := infini.CheckBaseURL(in.BaseURL, p.cfg.InfiniBaseURLs)
 	if err != nil {
 		return nil, fault.Invalid("baseURL", err.Error())
 	}

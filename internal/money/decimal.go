@@ -44,7 +44,7 @@ func Text(d decimal.Decimal) string {
 func Scale(d decimal.Decimal) int32 {
 	s := d.String()
 	if i := strings.IndexByte(s, '.'); i >= 0 {
-		return int32(len(s) - i - 1)
+		return int32(len(s) - i - 1) //nolint:gosec // G115: digits after the point are bounded by the decimal's int32 exponent
 	}
 	return 0
 }
@@ -69,7 +69,7 @@ func FromMinor(minor int64, c Currency) decimal.Decimal {
 
 // LineAmount is quantity x unit price, rounded half away from zero to the
 // currency's minor unit: what a customer gets when checking by hand.
-func LineAmount(quantity decimal.Decimal, unitPriceMinor int64, c Currency) (int64, error) {
+func LineAmount(quantity decimal.Decimal, unitPriceMinor int64, _ Currency) (int64, error) {
 	exact := quantity.Mul(decimal.NewFromInt(unitPriceMinor))
 	rounded := exact.Round(0) // shopspring rounds half away from zero
 	if rounded.Abs().GreaterThan(decimal.NewFromInt(math.MaxInt64 / 1000)) {

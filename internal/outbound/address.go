@@ -121,7 +121,9 @@ func (p Policy) CheckHost(host string) error {
 	h := strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
 	if a, err := netip.ParseAddr(h); err == nil {
 		if err := p.Check(a); err != nil {
-			err.(*RefusedError).Host = host
+			if re, ok := errors.AsType[*RefusedError](err); ok {
+				re.Host = host
+			}
 			return err
 		}
 		return nil

@@ -107,8 +107,8 @@ func TestCheckHost(t *testing.T) {
 func listener(t *testing.T) (*httptest.Server, *atomic.Int64) {
 	t.Helper()
 	var accepted atomic.Int64
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("inside"))
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte("inside"))
 	}))
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {

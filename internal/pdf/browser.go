@@ -364,7 +364,7 @@ func killLeftovers(dataDir string) {
 	for quiet := 0; quiet < 3 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if pids := processesUsing(dataDir); len(pids) > 0 {
 			for _, pid := range pids {
-				syscall.Kill(pid, syscall.SIGKILL)
+				_ = syscall.Kill(pid, syscall.SIGKILL) // it may have exited already; the next pass looks again
 			}
 			quiet = 0
 		} else {

@@ -55,7 +55,7 @@ func startPool(t testing.TB, opts Options) *Pool {
 	if err := p.Start(ctx); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
-	t.Cleanup(func() { p.Close() })
+	t.Cleanup(func() { _ = p.Close() })
 	return p
 }
 
@@ -82,7 +82,7 @@ func pdfInfo(t testing.TB, pdf []byte) map[string]string {
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("pdfinfo", "-enc", "UTF-8", path).CombinedOutput()
+	out, err := exec.Command("pdfinfo", "-enc", "UTF-8", path).CombinedOutput() //nolint:gosec // pdfinfo on the test's own file
 	if err != nil {
 		t.Fatalf("pdfinfo: %v\n%s", err, out)
 	}

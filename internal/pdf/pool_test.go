@@ -285,9 +285,9 @@ func TestNoNetwork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) })}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
+	srv := &http.Server{Handler: http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }() // returns ErrServerClosed at Close
+	t.Cleanup(func() { _ = srv.Close() })
 
 	local := "http://" + ln.Addr().String()
 	doc := Document{HTML: htmlPage("local", `<link rel="stylesheet" href="`+local+`/a.css"><img src="`+local+`/x.png"><script src="`+local+`/a.js"></script>
@@ -319,7 +319,7 @@ func TestHealthy(t *testing.T) {
 
 func TestStartFailure(t *testing.T) {
 	p := New(Options{ExecPath: "/nonexistent/chromium", Logger: testLogger(t)})
-	defer p.Close()
+	defer func() { _ = p.Close() }()
 	err := p.Start(t.Context())
 	if !errors.Is(err, ErrBrowser) {
 		t.Fatalf("Start with a missing binary: got %v, want ErrBrowser", err)
@@ -331,7 +331,7 @@ func TestStartFailure(t *testing.T) {
 
 func TestInvalidDocument(t *testing.T) {
 	p := New(Options{Logger: testLogger(t)}) // never started: validation comes first
-	defer p.Close()
+	defer func() { _ = p.Close() }()
 	for _, doc := range []Document{
 		{},
 		{HTML: []byte("<p>x</p>"), Paper: "A5"},

@@ -57,7 +57,7 @@ func WriteText(w http.ResponseWriter, e *Error) {
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusTooManyRequests)
-	fmt.Fprintf(w, "%s (limit: %s)\n", e.Error(), e.Limit)
+	_, _ = fmt.Fprintf(w, "%s (limit: %s)\n", e.Error(), e.Limit) // failing, the client has gone: nothing left to tell it
 }
 
 // Middleware refuses requests over l's limit for key(r), answering with

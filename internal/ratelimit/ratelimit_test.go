@@ -73,7 +73,7 @@ func TestAllowBurstThenRate(t *testing.T) {
 }
 
 func TestNilLimiterAllowsEverything(t *testing.T) {
-	var l *Limiter = New(Rule{Name: "off"})
+	l := New(Rule{Name: "off"})
 	if l != nil {
 		t.Fatalf("a rule with no burst must build no limiter")
 	}
@@ -299,7 +299,7 @@ func TestParsePrefixes(t *testing.T) {
 
 func TestMiddlewareAnswers429(t *testing.T) {
 	l := New(Rule{Name: "checkout per IP", Message: "too many payment page requests from this address", Rate: rate.Every(time.Hour), Burst: 2})
-	h := PerIP(l, nil, WriteText, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	h := PerIP(l, nil, WriteText, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))
 	var last *httptest.ResponseRecorder
 	for range 3 {
 		last = httptest.NewRecorder()

@@ -59,7 +59,7 @@ func TestEveryOneCharacterTypoIsCaught(t *testing.T) {
 	ref := ForInvoice(NewMerchantCode(), 123456)
 	for i := 4; i < len(ref); i++ {
 		for _, c := range "0123456789" {
-			if byte(c) == ref[i] {
+			if byte(c) == ref[i] { //nolint:gosec // G115: c is a digit
 				continue
 			}
 			typo := ref[:i] + string(c) + ref[i+1:]

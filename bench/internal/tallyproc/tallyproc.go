@@ -16,7 +16,7 @@ import (
 	"syscall"
 	"time"
 
-	_ "github.com/lib/pq"
+	_ "github.com/lib/pq" // the PostgreSQL driver, for sql.Open("postgres", ...)
 )
 
 // ModuleRoot finds the directory of go.mod, so that the commands work from
@@ -44,16 +44,16 @@ func FreeAddr() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer ln.Close()
+	defer func() { _ = ln.Close() }()
 	return ln.Addr().String(), nil
 }
 
 // Build compiles the server at root into bin, as the Makefile does.
 func Build(root, bin string) error {
-	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(bin), 0o750); err != nil {
 		return err
 	}
-	cmd := exec.Command("go", "build", "-o", bin, "./server")
+	cmd := exec.Command("go", "build", "-o", bin, "./server") //nolint:gosec // builds this repository's server into the harness's own path
 	cmd.Dir = root
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
@@ -84,7 +84,7 @@ func (d *Database) admin(ctx context.Context, stmt string) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	_, err = db.ExecContext(ctx, stmt)
 	return err
 }

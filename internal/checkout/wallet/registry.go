@@ -108,4 +108,22 @@ func Tokens() []Token { return slices.Clone(tokens) }
 // Networks returns the supported networks.
 func Networks() []Network { return slices.Clone(networks) }
 
+// NetworkName is how a network is written for people ("BNB Smart Chain");
+// a name it does not know is returned as it is.
+func NetworkName(n string) string {
+	switch Network(n) {
+	case Ethereum:
+		return "Ethereum"
+	case Tron:
+		return "Tron"
+	case Polygon:
+		return "Polygon"
+	case BSC:
+		return "BNB Smart Chain"
+	case Solana:
+		return "Solana"
+	}
+	return n
+}
+
 func isEVM(n Network) bool { return n == Ethereum || n == Polygon || n == BSC }

@@ -101,7 +101,7 @@ func (s *searcher) prepare(k int) {
 		if j > 0 && s.dues[p] != s.dues[s.order[j-1]] {
 			s.distinct++
 		}
-		s.rank[p] = int32(s.distinct)
+		s.rank[p] = int32(s.distinct) //nolint:gosec // G115: at most the number of dues, which are invoice positions (int32)
 	}
 	s.distinct++
 
@@ -123,7 +123,7 @@ func (s *searcher) prepare(k int) {
 				continue
 			}
 			if m > 0 {
-				sl, sh = addSat(sl, small[m-1]), addSat(sh, large[m-1])
+				sl, sh = addSat(sl, small[m-1]), addSat(sh, large[m-1]) //nolint:gosec // G602: m-1 < k, and prepare caps k at maxCombination
 			}
 			s.lo[p*w+m], s.hi[p*w+m] = sl, sh
 		}
@@ -191,7 +191,7 @@ func (s *searcher) find(start, need int, r int64) bool {
 			continue
 		}
 		tried[s.rank[i]] = call
-		s.chosen = append(s.chosen, int32(i))
+		s.chosen = append(s.chosen, int32(i)) //nolint:gosec // G115: i indexes dues, at most the invoices of an Index (int32 positions)
 		if s.find(i+1, need-1, r-v) {
 			return true
 		}

@@ -163,7 +163,7 @@ func (m *matcher) suggest() {
 			if d < 0 {
 				d = -d
 			}
-			if n == len(best) && d >= best[n-1].dist {
+			if n == len(best) && d >= best[len(best)-1].dist {
 				continue
 			}
 			k := min(n, len(best)-1)

@@ -119,7 +119,7 @@ func NewIndexWithOptions(invoices []Invoice, customers []Customer, opts Options)
 		if prefix, value, width, ok := splitNumber(inv.Number); ok {
 			if p, ok := ix.prefix(prefix); ok {
 				nums[i], hasNum[i] = numberKey(p, value), true
-				ix.numWidth[i] = uint8(width)
+				ix.numWidth[i] = uint8(width) //nolint:gosec // G115: splitNumber allows at most maxDigits digits
 			}
 		}
 	}
@@ -189,23 +189,23 @@ func (ix *Index) addOpen(nums []uint64, hasNum []bool) {
 	ix.open = make([]entry, 0, len(order))
 	for k, id := range customerOrder {
 		ix.customers[id] = int32(k)
-		ix.custStart = append(ix.custStart, int32(len(ix.open)))
+		ix.custStart = append(ix.custStart, int32(len(ix.open))) //nolint:gosec // G115: at most the number of invoices (int32 positions)
 		for _, i := range perCustomer[id] {
 			ix.open = append(ix.open, ix.hot[i])
 		}
 	}
-	ix.custStart = append(ix.custStart, int32(len(ix.open)))
+	ix.custStart = append(ix.custStart, int32(len(ix.open))) //nolint:gosec // G115: at most the number of invoices (int32 positions)
 }
 
 func (ix *Index) addCurrency(code string) uint16 {
 	if i := slices.Index(ix.currencies, code); i >= 0 {
-		return uint16(i)
+		return uint16(i) //nolint:gosec // G115: currencies stop growing at noCurrency (1<<16-1)
 	}
 	if len(ix.currencies) == noCurrency {
 		return noCurrency // never reached: there are not that many currencies
 	}
 	ix.currencies = append(ix.currencies, code)
-	return uint16(len(ix.currencies) - 1)
+	return uint16(len(ix.currencies) - 1) //nolint:gosec // G115: currencies stop growing at noCurrency (1<<16-1)
 }
 
 // currency returns the number of a collection's currency.
@@ -230,13 +230,13 @@ func (ix *Index) openOf(customerID string) []entry {
 // prefix returns the number of an invoice-number prefix, adding it if new.
 func (ix *Index) prefix(p string) (uint8, bool) {
 	if i := slices.Index(ix.prefixes, p); i >= 0 {
-		return uint8(i), true
+		return uint8(i), true //nolint:gosec // G115: prefixes stop growing at 128
 	}
 	if len(ix.prefixes) == 128 { // numberKey keeps 7 bits for it
 		return 0, false
 	}
 	ix.prefixes = append(ix.prefixes, p)
-	return uint8(len(ix.prefixes) - 1), true
+	return uint8(len(ix.prefixes) - 1), true //nolint:gosec // G115: prefixes stop growing at 128
 }
 
 // splitNumber reads an invoice number of the form letters, optional
@@ -271,7 +271,7 @@ func foldName(s string) string {
 		switch {
 		case r < utf8.RuneSelf && class[r]&cSpace != 0, unicode.IsSpace(r):
 		case r < utf8.RuneSelf:
-			b = append(b, byte(unicode.ToLower(r)))
+			b = append(b, byte(unicode.ToLower(r))) //nolint:gosec // G115: the lower case of an ASCII rune is ASCII
 		default:
 			b = utf8.AppendRune(b, unicode.ToLower(r))
 		}

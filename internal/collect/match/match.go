@@ -38,6 +38,7 @@ type Collection struct {
 // Rule says how an allocation was decided.
 type Rule string
 
+// The rules an allocation can come from.
 const (
 	RuleReference   Rule = "REFERENCE"
 	RuleCheckout    Rule = "CHECKOUT" // applied by the caller, which knows checkout sessions
@@ -58,24 +59,24 @@ type Allocation struct {
 type FlagKind string
 
 const (
-	// FlagReferenceMistyped: an RF reference shaped like this merchant's
+	// FlagReferenceMistyped means an RF reference shaped like this merchant's
 	// fails its check digits. It was not used; Candidates are the invoices
 	// whose reference is one typo away.
 	FlagReferenceMistyped FlagKind = "REFERENCE_MISTYPED"
-	// FlagReferenceUnknown: a valid reference, or a number with the
+	// FlagReferenceUnknown means a valid reference, or a number with the
 	// merchant's invoice prefix, that no invoice in the index carries: paid
 	// already, cancelled, or another merchant's.
 	FlagReferenceUnknown FlagKind = "REFERENCE_UNKNOWN"
-	// FlagNothingDue: the text names an invoice with nothing left to pay,
+	// FlagNothingDue means the text names an invoice with nothing left to pay,
 	// often a payment made twice.
 	FlagNothingDue FlagKind = "NOTHING_DUE"
-	// FlagCurrencyMismatch: the text names an open invoice in another
+	// FlagCurrencyMismatch means the text names an open invoice in another
 	// currency. Nothing is allocated, by that or any later rule.
 	FlagCurrencyMismatch FlagKind = "CURRENCY_MISMATCH"
-	// FlagAmbiguous: one token or payer name fits several invoices or
+	// FlagAmbiguous means one token or payer name fits several invoices or
 	// customers, and the matcher will not pick one.
 	FlagAmbiguous FlagKind = "AMBIGUOUS"
-	// FlagSearchIncomplete: the search for a combination ran out of time.
+	// FlagSearchIncomplete means the search for a combination ran out of time.
 	FlagSearchIncomplete FlagKind = "SEARCH_INCOMPLETE"
 )
 

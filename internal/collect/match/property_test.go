@@ -58,7 +58,7 @@ func randomCollection(rng *rand.Rand, invoices []Invoice) Collection {
 			b := []byte(reference.Format(inv.Reference))
 			at := 5 + rng.IntN(len(b)-5)
 			if b[at] != ' ' {
-				b[at] = byte('0' + rng.IntN(10))
+				b[at] = byte('0' + rng.IntN(10)) //nolint:gosec // G115: a digit
 			}
 			parts = append(parts, string(b))
 		case 3:
@@ -103,7 +103,7 @@ func randomCollection(rng *rand.Rand, invoices []Invoice) Collection {
 // TestMatchProperties checks over generated merchants and collections that
 // money is conserved and no invoice is overpaid, whatever the text says.
 func TestMatchProperties(t *testing.T) {
-	rng := rand.New(rand.NewPCG(11649, 97))
+	rng := rand.New(rand.NewPCG(11649, 97)) //nolint:gosec // seeded so that a failure can be replayed
 	cases, seen := 0, map[string]int{}
 	for range 200 {
 		ix, invoices := randomMerchant(rng)
@@ -132,7 +132,7 @@ func TestMatchProperties(t *testing.T) {
 // TestMatchConcurrently runs the same collections from many goroutines at
 // once (go test -race) and expects the answers of one.
 func TestMatchConcurrently(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
+	rng := rand.New(rand.NewPCG(1, 2)) //nolint:gosec // seeded so that a failure can be replayed
 	ix, invoices := randomMerchant(rng)
 	var cs []Collection
 	var want []Result

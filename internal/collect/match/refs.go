@@ -14,7 +14,7 @@ type refKey struct {
 }
 
 func keyOf(b []byte) refKey {
-	k := refKey{n: uint8(len(b))}
+	k := refKey{n: uint8(len(b))} //nolint:gosec // G115: references are at most maxRef bytes
 	copy(k.b[:], b)
 	return k
 }
@@ -32,7 +32,7 @@ func packRef(b []byte) (uint64, bool) {
 		}
 		v = v*10 + uint64(c-'0')
 	}
-	return v | uint64(len(b)-2)<<57, true // 10^17 < 2^57
+	return v | uint64(len(b)-2)<<57, true //nolint:gosec // G115: at most 17, checked above; 10^17 < 2^57
 }
 
 // ref returns the invoice carrying the compact reference b; its inv is
@@ -186,7 +186,7 @@ type bloom struct {
 
 func newBloom(n int) bloom {
 	size := 1 << max(0, bits.Len(uint(16*n/512)))
-	return bloom{blocks: make([][8]uint64, size), mask: uint64(size - 1)}
+	return bloom{blocks: make([][8]uint64, size), mask: uint64(size - 1)} //nolint:gosec // G115: size is a positive power of two
 }
 
 func (f *bloom) add(h uint64) {

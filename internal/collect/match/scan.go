@@ -145,7 +145,7 @@ func (m *matcher) reference(s string, i, j int) int {
 				break
 			}
 			if prev != 0 {
-				cuts[nc] = cut{int32(k), uint8(n)}
+				cuts[nc] = cut{int32(k), uint8(n)} //nolint:gosec // G115: k < len(s), a statement line; n <= limit, a reference's length
 				nc++
 			}
 			prev, seps = 0, seps+1
@@ -156,7 +156,7 @@ func (m *matcher) reference(s string, i, j int) int {
 			break
 		}
 		if prev != 0 && n >= 4 && (cl^prev)&cDigit != 0 {
-			cuts[nc] = cut{int32(k), uint8(n)}
+			cuts[nc] = cut{int32(k), uint8(n)} //nolint:gosec // G115: k < len(s), a statement line; n <= limit, a reference's length
 			nc++
 		}
 		buf[n] = s[k] &^ (cl & cLetter << 4) // upper case
@@ -164,7 +164,7 @@ func (m *matcher) reference(s string, i, j int) int {
 		prev, seps = cl, 0
 	}
 	if prev != 0 && nc < maxCuts {
-		cuts[nc] = cut{int32(k), uint8(n)}
+		cuts[nc] = cut{int32(k), uint8(n)} //nolint:gosec // G115: k < len(s), a statement line; n <= limit, a reference's length
 		nc++
 	}
 	if n < 5 || class[buf[2]]&cDigit == 0 || class[buf[3]]&cDigit == 0 {

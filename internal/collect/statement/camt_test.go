@@ -240,7 +240,7 @@ func TestParseCAMT053Latin1(t *testing.T) {
 		case r == '€':
 			latin.WriteByte(0xA4)
 		case r < 256:
-			latin.WriteByte(byte(r))
+			latin.WriteByte(byte(r)) //nolint:gosec // G115: r < 256 in this case
 		default:
 			t.Fatalf("%q is not in ISO-8859-15", r)
 		}

@@ -2,6 +2,7 @@ package statement
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -211,7 +212,11 @@ func TestParseCSVStopsListingAfterTwentyErrors(t *testing.T) {
 	}
 	lines, err := ParseCSV(strings.NewReader(b.String()), Mapping{Date: "Date", Amount: "Amount", Currency: "Currency"})
 	errorText(t, lines, err)
-	errs := *err.(*Errors)
+	e, ok := errors.AsType[*Errors](err)
+	if !ok {
+		t.Fatalf("got %T, want *Errors", err)
+	}
+	errs := *e
 	if len(errs) != 21 {
 		t.Fatalf("got %d errors, want 20 and a last word", len(errs))
 	}

@@ -50,28 +50,28 @@ func (f *File) all() ([]Line, error) {
 }
 
 // seekable returns r as an io.ReadSeeker, reading it into memory (up to
-// max bytes) when it cannot seek.
-func seekable(r io.Reader, max int64) (io.ReadSeeker, error) {
+// limit bytes) when it cannot seek.
+func seekable(r io.Reader, limit int64) (io.ReadSeeker, error) {
 	if rs, ok := r.(io.ReadSeeker); ok {
 		return rs, nil
 	}
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, fmt.Errorf("read statement: %w", err)
 	}
-	if int64(len(data)) > max {
+	if int64(len(data)) > limit {
 		return nil, tooLarge()
 	}
 	return bytes.NewReader(data), nil
 }
 
-// checkSize refuses a file over max bytes and rewinds it.
-func checkSize(src io.ReadSeeker, max int64) error {
+// checkSize refuses a file over limit bytes and rewinds it.
+func checkSize(src io.ReadSeeker, limit int64) error {
 	size, err := src.Seek(0, io.SeekEnd)
 	if err != nil {
 		return fmt.Errorf("read statement: %w", err)
 	}
-	if size > max {
+	if size > limit {
 		return tooLarge()
 	}
 	if _, err := src.Seek(0, io.SeekStart); err != nil {

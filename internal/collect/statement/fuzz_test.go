@@ -2,6 +2,7 @@ package statement
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"testing"
 	"unicode/utf16"
@@ -109,7 +110,7 @@ func FuzzParseCAMT053(f *testing.F) {
 func utf16le(s string) []byte {
 	var b []byte
 	for _, u := range utf16.Encode([]rune(s)) {
-		b = append(b, byte(u), byte(u>>8))
+		b = binary.LittleEndian.AppendUint16(b, u)
 	}
 	return b
 }

@@ -20,11 +20,11 @@ func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 func open(t *testing.T, name string) *os.File {
 	t.Helper()
-	f, err := os.Open("testdata/" + name)
+	f, err := os.Open("testdata/" + name) //nolint:gosec // a file under testdata/
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { f.Close() })
+	t.Cleanup(func() { _ = f.Close() })
 	return f
 }
 
@@ -37,7 +37,7 @@ func read(t *testing.T, name string) []byte {
 	return b
 }
 
-func readTestdata(name string) ([]byte, error) { return os.ReadFile("testdata/" + name) }
+func readTestdata(name string) ([]byte, error) { return os.ReadFile("testdata/" + name) } //nolint:gosec // a file under testdata/
 
 func show(l Line) string {
 	return fmt.Sprintf("No %d, %s, %s %s, text %q, payer %q %q, id %q",

@@ -1,8 +1,9 @@
 import { getIntrospectionQuery, type IntrospectionQuery } from 'graphql';
 
 // The playground's schema: graphql-js's standard introspection query. The
-// server's query limits (graph/guard.go) let introspection-only operations
-// through on development servers, and refuse introspection in production.
+// server's query limits (graph/transport/guard.go) let introspection-only
+// operations through on development servers, and refuse introspection in
+// production.
 
 export interface GraphQLResponse {
   data?: unknown;

@@ -1,4 +1,4 @@
-package graph
+package transport
 
 import (
 	"bytes"
@@ -15,6 +15,10 @@ import (
 
 	"github.com/tally-invoicing/tally/internal/collect/statement"
 )
+
+// MaxUploadSize bounds a statement upload, a little above what the
+// statement parser accepts, so the parser names the limit.
+const MaxUploadSize = 51 << 20
 
 // uploadMemory is how much of one uploaded file is kept in memory; the
 // rest of a larger file goes to a temporary file.

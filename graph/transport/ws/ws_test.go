@@ -20,7 +20,7 @@ import (
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/tally-invoicing/tally/graph/ws"
+	"github.com/tally-invoicing/tally/graph/transport/ws"
 )
 
 // wait bounds every wait for something the server does on its own time:

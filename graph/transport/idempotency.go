@@ -1,10 +1,11 @@
-package graph
+package transport
 
 import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -24,32 +25,12 @@ const (
 	ReplayedHeader    = "Idempotent-Replayed"
 )
 
-type idempotencyRequestKey struct{}
-
-// idempotencyRequest carries the header and the response writer (for the
-// replay header) from HTTP to the operation interceptor.
-type idempotencyRequest struct {
-	key string
-	w   http.ResponseWriter
-}
-
-// withIdempotencyKey puts a request's Idempotency-Key header in its context.
-func withIdempotencyKey(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if vals, ok := r.Header[http.CanonicalHeaderKey(IdempotencyHeader)]; ok {
-			key := ""
-			if len(vals) > 0 {
-				key = vals[0]
-			}
-			r = r.WithContext(context.WithValue(r.Context(), idempotencyRequestKey{}, &idempotencyRequest{key: key, w: w}))
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 // idempotent is the gqlgen extension that replays a mutation's first
 // response to retries with the same Idempotency-Key.
-type idempotent struct{ store *idempotency.Store }
+type idempotent struct {
+	store   *idempotency.Store
+	present graphql.ErrorPresenterFunc
+}
 
 var _ interface {
 	graphql.HandlerExtension
@@ -60,32 +41,35 @@ func (idempotent) ExtensionName() string                   { return "Idempotency
 func (idempotent) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (e idempotent) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	req, _ := ctx.Value(idempotencyRequestKey{}).(*idempotencyRequest)
 	oc := graphql.GetOperationContext(ctx)
-	if req == nil || oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
+	if oc == nil || oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
 		return next(ctx) // queries are safe to repeat; the header means nothing there
 	}
-	if err := idempotency.CheckKey(req.key); err != nil {
-		return errorResponse(ctx, err)
+	key, sent := idempotencyKey(oc.Headers)
+	if !sent {
+		return next(ctx)
+	}
+	if err := idempotency.CheckKey(key); err != nil {
+		return e.errorResponse(ctx, err)
 	}
 	if tenant.FromContext(ctx) == nil {
 		// signUp and signIn have no merchant to keep the key under; they
 		// are safe to retry anyway (a second signUp is a CONFLICT).
 		return next(ctx)
 	}
-	claim, stored, err := e.store.Begin(ctx, req.key, requestHash(oc), oc.OperationName)
+	claim, stored, err := e.store.Begin(ctx, key, requestHash(oc), oc.OperationName)
 	if err != nil {
 		if errors.Is(err, idempotency.ErrInProgress) {
-			req.w.Header().Set("Retry-After", "1")
+			setResponseHeader(ctx, "Retry-After", "1")
 		}
-		return errorResponse(ctx, err)
+		return e.errorResponse(ctx, err)
 	}
 	if stored != nil {
 		var resp graphql.Response
 		if err := json.Unmarshal(stored, &resp); err != nil {
-			return errorResponse(ctx, err)
+			return e.errorResponse(ctx, fmt.Errorf("replay idempotent response: %w", err))
 		}
-		req.w.Header().Set(ReplayedHeader, "true")
+		setResponseHeader(ctx, ReplayedHeader, "true")
 		return graphql.OneShot(&resp)
 	}
 	// Once started, the mutation runs to the end even if the client hangs
@@ -122,9 +106,22 @@ func requestHash(oc *graphql.OperationContext) []byte {
 	return h.Sum(nil)
 }
 
+// idempotencyKey returns the request's Idempotency-Key header and whether
+// it was sent at all: an empty one is sent, and refused.
+func idempotencyKey(h http.Header) (string, bool) {
+	vals, ok := h[http.CanonicalHeaderKey(IdempotencyHeader)]
+	if !ok {
+		return "", false
+	}
+	if len(vals) == 0 {
+		return "", true
+	}
+	return vals[0], true
+}
+
 // errorResponse answers an operation with one presented error.
-func errorResponse(ctx context.Context, err error) graphql.ResponseHandler {
-	gerr := PresentError(ctx, err)
+func (e idempotent) errorResponse(ctx context.Context, err error) graphql.ResponseHandler {
+	gerr := e.present(ctx, err)
 	if errors.Is(err, idempotency.ErrInProgress) {
 		gerr.Extensions["retryable"] = true
 	}

@@ -1,27 +1,71 @@
-package main
+// Package pdfhttp serves an invoice's document as a PDF to whoever may see
+// it: the merchant that owns the invoice (signed in, or with an API key) or
+// the customer holding the invoice's payment link.
+package pdfhttp
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/tally-invoicing/tally/ent"
-	"github.com/tally-invoicing/tally/internal/checkout"
+	"github.com/tally-invoicing/tally/internal/auth"
 	"github.com/tally-invoicing/tally/internal/document"
 	"github.com/tally-invoicing/tally/internal/pdf"
 	"github.com/tally-invoicing/tally/internal/ratelimit"
 	"github.com/tally-invoicing/tally/internal/tenant"
+	"github.com/tally-invoicing/tally/internal/validate"
 )
 
-// invoicePDF serves GET /invoices/{id}/pdf: the invoice document as a PDF,
+// Policy is the PDF's Content-Security-Policy: Chrome's PDF viewer renders
+// inside the PDF's own document, which a default-src 'none' would starve; a
+// PDF runs no script anyway.
+const Policy = "frame-ancestors 'self'"
+
+// Renderer prints HTML as a PDF (internal/pdf's Pool).
+type Renderer interface {
+	Render(ctx context.Context, doc pdf.Document) ([]byte, error)
+}
+
+// Options are what the handler works with; every field is required.
+type Options struct {
+	// Client reads the merchant's own invoices (tenant-filtered).
+	Client *ent.Client
+	// FindLink returns the invoice a payment link opens, or ent's not-found
+	// error for a link that opens none (checkout.Find).
+	FindLink func(ctx context.Context, token string) (*ent.Invoice, error)
+	// PDF prints the document.
+	PDF Renderer
+	// Renders bounds document renders per credential or payment link.
+	Renders *ratelimit.Renders
+	// BaseURL is Tally's public URL, for the payment link in the document.
+	BaseURL string
+}
+
+// NewHandler returns the handler for GET /invoices/{id}/pdf. The caller
+// puts auth's Middleware (and its rate limits) in front, so a merchant's
+// request carries its viewer.
+func NewHandler(o Options) http.Handler {
+	if o.Client == nil || o.FindLink == nil || o.PDF == nil || o.Renders == nil {
+		panic("pdfhttp.NewHandler: Options.Client, FindLink, PDF and Renders are all required")
+	}
+	return &handler{o}
+}
+
+type handler struct{ o Options }
+
+// ServeHTTP serves GET /invoices/{id}/pdf: the invoice document as a PDF,
 // for the merchant (session or API key) or for the customer, who proves
 // access with the checkout token from their payment link (?token=...).
 // ?download=1 asks the browser to save it rather than show it.
-func (a *app) invoicePDF(w http.ResponseWriter, r *http.Request) {
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, ok := pathKey(r, "id")
-	if !ok {
+	id := r.PathValue("id")
+	if !validate.Key(id) {
+		// Not an id Tally could have made; the database need not be asked.
 		http.Error(w, "No invoice here.", http.StatusNotFound)
 		return
 	}
@@ -31,14 +75,14 @@ func (a *app) invoicePDF(w http.ResponseWriter, r *http.Request) {
 	case token != "":
 		// The customer: only what their payment link opens, never a draft or a voided invoice.
 		ctx = tenant.System(ctx)
-		inv, err = checkout.Find(ctx, a.db.Client, token)
+		inv, err = h.o.FindLink(ctx, token)
 		if err == nil && inv.ID != id {
 			inv, err = nil, &ent.NotFoundError{}
 		}
 	case tenant.FromContext(ctx) != nil:
-		inv, err = a.db.Client.Invoice.Get(ctx, id)
+		inv, err = h.o.Client.Invoice.Get(ctx, id)
 	default:
-		http.Error(w, "Sign in, or send an API key as \"Authorization: Bearer <key>\".", http.StatusUnauthorized)
+		http.Error(w, auth.SignInRequiredSentence(), http.StatusUnauthorized)
 		return
 	}
 	if ent.IsNotFound(err) {
@@ -46,7 +90,7 @@ func (a *app) invoicePDF(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		a.internalError(w, r, "load invoice for PDF", err)
+		internalError(w, r, "load invoice for PDF", err)
 		return
 	}
 	// One merchant's (or one payment link's) PDFs cannot take every
@@ -55,7 +99,7 @@ func (a *app) invoicePDF(w http.ResponseWriter, r *http.Request) {
 	if v := tenant.FromContext(r.Context()); v != nil {
 		key = v.MerchantID + "/" + v.Credential()
 	}
-	end, err := a.renders.Begin(ctx, key)
+	end, err := h.o.Renders.Begin(ctx, key)
 	var limited *ratelimit.Error
 	if errors.As(err, &limited) {
 		ratelimit.WriteText(w, limited)
@@ -65,17 +109,17 @@ func (a *app) invoicePDF(w http.ResponseWriter, r *http.Request) {
 		return // the client went away while waiting
 	}
 	defer end()
-	snap, err := document.Load(ctx, inv, a.cfg.BaseURL)
+	snap, err := document.Load(ctx, inv, h.o.BaseURL)
 	if err != nil {
-		a.internalError(w, r, "load invoice document", err)
+		internalError(w, r, "load invoice document", err)
 		return
 	}
 	html, err := document.Render(snap)
 	if err != nil {
-		a.internalError(w, r, "render invoice document", err)
+		internalError(w, r, "render invoice document", err)
 		return
 	}
-	out, err := a.pdf.Render(ctx, pdf.Document{HTML: html, Paper: pdf.Paper(snap.Paper), Title: snap.Title(), Author: snap.MerchantName})
+	out, err := h.o.PDF.Render(ctx, pdf.Document{HTML: html, Paper: pdf.Paper(snap.Paper), Title: snap.Title(), Author: snap.MerchantName})
 	switch {
 	case errors.Is(err, pdf.ErrBusy), errors.Is(err, pdf.ErrBrowser):
 		slog.WarnContext(ctx, "invoice PDF unavailable", "invoice", inv.ID, "err", err)
@@ -87,7 +131,7 @@ func (a *app) invoicePDF(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, userMessage(err), http.StatusGatewayTimeout)
 		return
 	case err != nil:
-		a.internalError(w, r, "render invoice PDF", err)
+		internalError(w, r, "render invoice PDF", err)
 		return
 	}
 	disposition := "inline"
@@ -95,7 +139,7 @@ func (a *app) invoicePDF(w http.ResponseWriter, r *http.Request) {
 		disposition = "attachment"
 	}
 	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Security-Policy", pdfPolicy)
+	w.Header().Set("Content-Security-Policy", Policy)
 	w.Header().Set("Content-Disposition", disposition+`; filename="`+snap.FileName()+`"`)
 	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	w.Header().Set("Cache-Control", "private, no-store")
@@ -107,17 +151,14 @@ func (a *app) invoicePDF(w http.ResponseWriter, r *http.Request) {
 func userMessage(err error) string {
 	for _, kind := range []error{pdf.ErrBusy, pdf.ErrTimeout, pdf.ErrBrowser, pdf.ErrClosed, pdf.ErrDocument} {
 		if errors.Is(err, kind) {
-			msg := kind.Error()
-			if len(msg) > 5 && msg[:5] == "pdf: " {
-				msg = msg[5:]
-			}
-			return msg
+			return strings.TrimPrefix(kind.Error(), "pdf: ")
 		}
 	}
 	return "the PDF could not be made"
 }
 
-func (a *app) internalError(w http.ResponseWriter, r *http.Request, what string, err error) {
+// internalError logs err and tells the client only that it was logged.
+func internalError(w http.ResponseWriter, r *http.Request, what string, err error) {
 	slog.ErrorContext(r.Context(), what, "path", r.URL.Path, "err", err)
 	http.Error(w, "Something went wrong on our side; it has been logged.", http.StatusInternalServerError)
 }

@@ -1,4 +1,4 @@
-package graph
+package transport
 
 import (
 	"bytes"
@@ -11,12 +11,20 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tally-invoicing/tally/graph"
 )
+
+// newHandler serves the real schema with the error presenter, as server
+// does, with no services behind the resolvers.
+func newHandler() *Handler {
+	return New(graph.NewSchema(&graph.Resolver{}), Options{ErrorPresenter: graph.PresentError})
+}
 
 // A body without a Content-Length (chunked) over the limit gets the same
 // 413 QUERY_LIMIT as one that declares its size, for JSON and multipart.
 func TestChunkedBodyOverLimit(t *testing.T) {
-	h := NewHandler(&Resolver{}, HandlerOptions{})
+	h := newHandler()
 	for _, tc := range []struct {
 		name, contentType string
 		size              int64
@@ -66,7 +74,7 @@ func TestChunkedBodyOverLimit(t *testing.T) {
 // validate gets 400 and no data entry; so does one with application/json
 // (a 422), since nothing ran.
 func TestRequestErrorsCarryNoData(t *testing.T) {
-	h := NewHandler(&Resolver{}, HandlerOptions{})
+	h := newHandler()
 	for _, accept := range []string{mediaGraphQLResponse, mediaJSON} {
 		for _, q := range []string{"{ viewer {", "{ nope }"} {
 			rec, out := post(t, h, q, map[string]string{"Accept": accept})
@@ -87,7 +95,7 @@ func TestRequestErrorsCarryNoData(t *testing.T) {
 // GET carries queries; a mutation over GET is 405 with Allow: POST and an
 // extensions.code like every other error, and nothing runs.
 func TestGETMutationNotAllowed(t *testing.T) {
-	h := NewHandler(&Resolver{}, HandlerOptions{})
+	h := newHandler()
 	get := func(query string) (*httptest.ResponseRecorder, map[string]any) {
 		req := httptest.NewRequest(http.MethodGet, "/query?query="+url.QueryEscape(query), nil)
 		req.Header.Set("Accept", mediaGraphQLResponse)
@@ -115,7 +123,7 @@ func TestGETMutationNotAllowed(t *testing.T) {
 // Introspection lists neither gqlgen's codegen directives nor @cost, and
 // no input type the API never takes.
 func TestIntrospectionShowsOnlyTheAPI(t *testing.T) {
-	h := NewHandler(&Resolver{}, HandlerOptions{})
+	h := newHandler()
 	_, out := post(t, h, `{ __schema { directives { name } types { name kind inputFields { name } fields { args { type { name ofType { name ofType { name } } } } } } } }`, nil)
 	b, _ := json.Marshal(out["data"])
 	var s struct {
@@ -195,9 +203,9 @@ func firstError(t *testing.T, out map[string]any) map[string]any {
 
 // Documents that grow exponentially once fragments are expanded, or that
 // repeat one field thousands of times, are refused in well under the time
-// a client would notice; before, the 24-level fan-out took seconds of CPU.
+// a client would notice; before, the 24-level fan-out kept a core busy.
 func TestHostileDocumentsRefusedQuickly(t *testing.T) {
-	h := NewHandler(&Resolver{}, HandlerOptions{})
+	h := newHandler()
 	repeat := func(n int, s string) string { return strings.Repeat(s+" ", n) }
 	for _, tc := range []struct{ name, query, limit string }{
 		{"fragment fan-out", fanOut(24), "complexity"},

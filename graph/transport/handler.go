@@ -1,36 +1,38 @@
-package graph
+package transport
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/tally-invoicing/tally/graph/scalar"
-	"github.com/tally-invoicing/tally/graph/ws"
+	"github.com/tally-invoicing/tally/graph/transport/ws"
 	"github.com/tally-invoicing/tally/internal/idempotency"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
-// MaxUploadSize bounds a statement upload, a little above what the
-// statement parser accepts, so the parser names the limit.
-const MaxUploadSize = 51 << 20
-
-// HandlerOptions configure the GraphQL endpoint.
-type HandlerOptions struct {
+// Options configure the GraphQL endpoint.
+type Options struct {
 	// Production turns off introspection and "did you mean" suggestions,
 	// which would describe the schema to anyone.
 	Production bool
 	// Limits bound each operation; zero means DefaultLimits.
 	Limits Limits
+	// ErrorPresenter turns an error into what a client sees
+	// (graph.PresentError); nil is gqlgen's default, which shows every
+	// message as it is.
+	ErrorPresenter graphql.ErrorPresenterFunc
 	// Idempotency stores mutations sent with an Idempotency-Key header so
 	// that retries replay them; nil ignores the header.
 	Idempotency *idempotency.Store
@@ -59,14 +61,22 @@ type Handler struct {
 // does not wait for hijacked connections.
 func (h *Handler) Shutdown() { h.ws.Shutdown() }
 
-// NewHandler serves the GraphQL API over HTTP POST (JSON, or multipart for
-// uploads), GET (queries only) and graphql-transport-ws websockets.
-func NewHandler(r *Resolver, opts HandlerOptions) *Handler {
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: r, Schema: servedSchema(), Directives: DirectiveRoot{
-		Multiline: func(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
-			return next(scalar.WithMultiline(ctx))
-		},
-	}}))
+// New serves schema (graph.NewSchema) over HTTP POST (JSON, or multipart
+// for uploads), GET (queries only) and graphql-transport-ws websockets,
+// with the operation guard and, when opts.Idempotency is set, replayed
+// retries.
+func New(schema graphql.ExecutableSchema, opts Options) *Handler {
+	limits := opts.Limits
+	if limits == (Limits{}) {
+		limits = DefaultLimits()
+	}
+	present := opts.ErrorPresenter
+	if present == nil {
+		present = graphql.DefaultErrorPresenter
+	}
+	present = presentTokenLimit(present, limits.Tokens)
+
+	srv := handler.New(schema)
 	// Subscriptions: graphql-transport-ws on the same URL, with the
 	// protocol's close codes (4401, 4403, 4408, 4429).
 	wst := ws.New(ws.Options{
@@ -77,29 +87,7 @@ func NewHandler(r *Resolver, opts HandlerOptions) *Handler {
 			return websocketViewer(ctx, p, opts.Authenticate)
 		},
 		Watch: func(ctx context.Context) <-chan ws.CloseError {
-			v := tenant.FromContext(ctx)
-			if v == nil || opts.Revoked == nil || v.Credential() == "" {
-				return nil
-			}
-			revoked := opts.Revoked(ctx, v.MerchantID, v.Credential())
-			out := make(chan ws.CloseError, 1)
-			if opts.Active != nil {
-				if ok, err := opts.Active(ctx, v); err != nil || !ok {
-					if err != nil {
-						slog.ErrorContext(ctx, "ws: check credential", "err", err)
-					}
-					out <- ws.CloseError{Code: 4403, Reason: "Forbidden: the API key was revoked or the session ended"}
-					return out
-				}
-			}
-			go func() {
-				select {
-				case <-revoked:
-					out <- ws.CloseError{Code: 4403, Reason: "Forbidden: the API key was revoked or the session ended"}
-				case <-ctx.Done():
-				}
-			}()
-			return out
+			return watchCredential(ctx, opts.Revoked, opts.Active)
 		},
 	})
 	srv.AddTransport(wst)
@@ -110,10 +98,6 @@ func NewHandler(r *Resolver, opts HandlerOptions) *Handler {
 	srv.AddTransport(multipartUpload{})
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
-	limits := opts.Limits
-	if limits == (Limits{}) {
-		limits = DefaultLimits()
-	}
 	srv.SetParserTokenLimit(limits.Tokens)
 	srv.Use(guard{limits: limits, introspection: !opts.Production})
 	if opts.Production {
@@ -125,31 +109,61 @@ func NewHandler(r *Resolver, opts HandlerOptions) *Handler {
 	// After the persisted query extension, which may fill in the query.
 	srv.Use(overlapCheck{limits: limits, cache: cache})
 	if opts.Idempotency != nil {
-		srv.Use(idempotent{store: opts.Idempotency})
+		srv.Use(idempotent{store: opts.Idempotency, present: present})
 	}
-	srv.SetErrorPresenter(PresentError)
-	return &Handler{Handler: httpPolicy(withIdempotencyKey(srv)), ws: wst}
+	srv.SetErrorPresenter(present)
+	return &Handler{Handler: httpPolicy(withResponse(srv)), ws: wst}
 }
 
-// hiddenDirectives steer code generation (gqlgen's @goField and @goModel)
-// or the operation guard (@cost); no query may use them, so clients are not
-// told about them.
-var hiddenDirectives = []string{"goField", "goModel", "cost"}
+// presentTokenLimit reports the parser giving up at the token limit (max)
+// as the QUERY_LIMIT it is, like every other limit, and hands every other
+// error to present. gqlparser gives that refusal no type or code of its
+// own, but it is the one parse error without a location: a syntax error
+// always points at its token. The parser stops at the limit, so there is
+// no actual count to report.
+func presentTokenLimit(present graphql.ErrorPresenterFunc, max int) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var perr *gqlerror.Error
+		if errors.As(err, &perr) && perr.Extensions["code"] == errcode.ParseFailed && len(perr.Locations) == 0 {
+			return &gqlerror.Error{
+				Message:    fmt.Sprintf("query has more than %d tokens, the limit; send a shorter query (fewer fields or aliases)", max),
+				Extensions: map[string]any{"code": CodeQueryLimit, "limit": "tokens", "max": max},
+			}
+		}
+		return present(ctx, err)
+	}
+}
 
-// servedSchema is the schema as clients see it through validation and
-// introspection: the generated one without hiddenDirectives. Fields keep
-// the directives applied to them, which the guard reads and introspection
-// never shows.
-func servedSchema() *ast.Schema {
-	full := NewExecutableSchema(Config{}).Schema()
-	s := *full
-	s.Directives = make(map[string]*ast.DirectiveDefinition, len(full.Directives))
-	for name, d := range full.Directives {
-		if !slices.Contains(hiddenDirectives, name) {
-			s.Directives[name] = d
+// revokedReason closes a websocket whose credential stopped working.
+var revokedReason = ws.CloseError{Code: 4403, Reason: "Forbidden: the API key was revoked or the session ended"}
+
+// watchCredential closes a websocket (revokedReason) once the credential
+// it authenticated with is revoked, or at once if it no longer works.
+func watchCredential(ctx context.Context, revoked func(ctx context.Context, merchantID, credentialID string) <-chan struct{},
+	active func(ctx context.Context, v *tenant.Viewer) (bool, error)) <-chan ws.CloseError {
+	v := tenant.FromContext(ctx)
+	if v == nil || revoked == nil || v.Credential() == "" {
+		return nil
+	}
+	gone := revoked(ctx, v.MerchantID, v.Credential())
+	out := make(chan ws.CloseError, 1)
+	if active != nil {
+		if ok, err := active(ctx, v); err != nil || !ok {
+			if err != nil {
+				slog.ErrorContext(ctx, "ws: check credential", "err", err)
+			}
+			out <- revokedReason
+			return out
 		}
 	}
-	return &s
+	go func() {
+		select {
+		case <-gone:
+			out <- revokedReason
+		case <-ctx.Done():
+		}
+	}()
+	return out
 }
 
 // websocketViewer authenticates a websocket in connection_init: a "token"
