@@ -20,7 +20,11 @@ func TestOnCommit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer db.Close()
+		t.Cleanup(func() {
+			if err := db.Close(); err != nil {
+				t.Error(err)
+			}
+		})
 		if err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -60,7 +64,7 @@ func TestOnCommit(t *testing.T) {
 
 		ran = nil
 		boom := errors.New("boom")
-		err = database.InTx(ctx, db.Client, func(ctx context.Context, tx *ent.Client) error {
+		err = database.InTx(ctx, db.Client, func(ctx context.Context, _ *ent.Client) error {
 			add(ctx, "rolled back")
 			return boom
 		})

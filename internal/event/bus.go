@@ -42,14 +42,18 @@ type Message struct {
 // Merchant is whose subscribers receive m.
 func (m Message) Merchant() string { return m.MerchantID }
 
-// The invoice status bus carries Messages; other buses (auth's revocations)
-// name their own message type with the ...Of forms.
-type (
-	Bus[T any]          = BusOf[Message, T]
-	Options[T any]      = OptionsOf[Message, T]
-	Delivery[T any]     = DeliveryOf[Message, T]
-	Subscription[T any] = SubscriptionOf[Message, T]
-)
+// Bus is the invoice status bus, which carries Messages; other buses
+// (auth's revocations) name their own message type with the ...Of forms.
+type Bus[T any] = BusOf[Message, T]
+
+// Options configure a Bus.
+type Options[T any] = OptionsOf[Message, T]
+
+// Delivery is what a Bus's subscriber receives.
+type Delivery[T any] = DeliveryOf[Message, T]
+
+// Subscription is a subscription to a Bus.
+type Subscription[T any] = SubscriptionOf[Message, T]
 
 // DeliveryOf is what a subscriber receives: the message and its loaded value.
 type DeliveryOf[M Addressed, T any] struct {

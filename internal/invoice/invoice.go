@@ -218,7 +218,7 @@ func (s *Service) UpdateDraft(ctx context.Context, id string, ch DraftChanges) (
 
 // SetItems replaces a draft's line items (wizard step 2).
 func (s *Service) SetItems(ctx context.Context, id string, items []ItemInput) (*ent.Invoice, error) {
-	return s.editDraft(ctx, id, func(ctx context.Context, _ *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
+	return s.editDraft(ctx, id, func(_ context.Context, _ *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
 		c, ok := money.Lookup(inv.Currency)
 		if !ok {
 			return fmt.Errorf("invoice %s has unknown currency %q", inv.ID, inv.Currency)
@@ -283,7 +283,7 @@ func priceItems(items []ItemInput, c money.Currency) ([]lineitem.Item, int64, er
 
 // SetDescription sets or clears the optional payment description (wizard step 3).
 func (s *Service) SetDescription(ctx context.Context, id string, description *string) (*ent.Invoice, error) {
-	return s.editDraft(ctx, id, func(ctx context.Context, _ *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
+	return s.editDraft(ctx, id, func(_ context.Context, _ *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
 		d := ""
 		if description != nil {
 			d = strings.TrimSpace(*description)
