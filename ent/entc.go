@@ -1,7 +1,7 @@
 //go:build ignore
 
 // entc.go generates the ent client and the GraphQL schema (ent.graphql) from
-// ent/schema. Run through `make generate`.
+// ent/schema, with the additions in ent/template. Run through `make generate`.
 package main
 
 import (
@@ -34,7 +34,7 @@ func main() {
 			gen.FeatureLock,
 			gen.FeatureModifier,
 		},
-	}, entc.Extensions(ex))
+	}, entc.Extensions(ex), entc.TemplateDir("./ent/template"))
 	if err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}

@@ -15,6 +15,9 @@ import (
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/internal/invoice/lineitem"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
+
+	"github.com/tally-invoicing/tally/internal/invoice/amount"
+	"github.com/tally-invoicing/tally/internal/invoice/figures"
 )
 
 // Invoice is the model entity for the Invoice schema.
@@ -483,6 +486,43 @@ func (_m *Invoice) String() string {
 	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// LineItems are the invoice's rows, in order; empty for a new draft.
+func (_m *Invoice) LineItems() ([]figures.LineItem, error) {
+	return figures.LineItems(_m.ID, _m.Currency, _m.Items)
+}
+
+// Subtotal is the sum of the line amounts.
+func (_m *Invoice) Subtotal() (amount.Amount, error) {
+	return figures.Money(_m.ID, _m.Currency, _m.SubtotalMinor)
+}
+
+// Total is what the customer is asked to pay.
+func (_m *Invoice) Total() (amount.Amount, error) {
+	return figures.Money(_m.ID, _m.Currency, _m.TotalMinor)
+}
+
+// AmountPaid is the money applied to the invoice so far.
+func (_m *Invoice) AmountPaid() (amount.Amount, error) {
+	return figures.Money(_m.ID, _m.Currency, _m.AmountPaidMinor)
+}
+
+// AmountDue is AmountDueMinor in the invoice's currency.
+func (_m *Invoice) AmountDue() (amount.Amount, error) {
+	return figures.Money(_m.ID, _m.Currency, _m.AmountDueMinor())
+}
+
+// AmountOverpaid is what was paid beyond the total, kept as the customer's
+// credit; nothing for a draft.
+func (_m *Invoice) AmountOverpaid() (amount.Amount, error) {
+	return figures.Money(_m.ID, _m.Currency, figures.Overpaid(_m.Status, _m.TotalMinor, _m.AmountPaidMinor))
+}
+
+// AmountDueMinor is what is (or, for a draft, will be) owed, in minor units
+// (figures.Due).
+func (_m *Invoice) AmountDueMinor() int64 {
+	return figures.Due(_m.Status, _m.TotalMinor, _m.AmountPaidMinor)
 }
 
 // NamedEvents returns the Events named value or an error if the edge was not

@@ -28,6 +28,7 @@ import (
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/graph/scalar"
 	"github.com/tally-invoicing/tally/internal/invoice/amount"
+	"github.com/tally-invoicing/tally/internal/invoice/figures"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/money"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -8059,8 +8060,8 @@ func (ec *executionContext) _Invoice_items(ctx context.Context, field graphql.Co
 			return obj.LineItems()
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []ent.LineItem) graphql.Marshaler {
-			return ec.marshalNLineItem2ᚕgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐLineItemᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []figures.LineItem) graphql.Marshaler {
+			return ec.marshalNLineItem2ᚕgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋfiguresᚐLineItemᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8759,7 +8760,7 @@ func (ec *executionContext) fieldContext_InvoiceStatusEvent_at(_ context.Context
 	return graphql.NewScalarFieldContext("InvoiceStatusEvent", field, false, false, "Time")
 }
 
-func (ec *executionContext) _LineItem_name(ctx context.Context, field graphql.CollectedField, obj *ent.LineItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _LineItem_name(ctx context.Context, field graphql.CollectedField, obj *figures.LineItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8782,7 +8783,7 @@ func (ec *executionContext) fieldContext_LineItem_name(_ context.Context, field 
 	return graphql.NewScalarFieldContext("LineItem", field, false, false, "String")
 }
 
-func (ec *executionContext) _LineItem_quantity(ctx context.Context, field graphql.CollectedField, obj *ent.LineItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _LineItem_quantity(ctx context.Context, field graphql.CollectedField, obj *figures.LineItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8805,7 +8806,7 @@ func (ec *executionContext) fieldContext_LineItem_quantity(_ context.Context, fi
 	return graphql.NewScalarFieldContext("LineItem", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _LineItem_unitPrice(ctx context.Context, field graphql.CollectedField, obj *ent.LineItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _LineItem_unitPrice(ctx context.Context, field graphql.CollectedField, obj *figures.LineItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8828,7 +8829,7 @@ func (ec *executionContext) fieldContext_LineItem_unitPrice(_ context.Context, f
 	return graphql.NewScalarFieldContext("LineItem", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _LineItem_amount(ctx context.Context, field graphql.CollectedField, obj *ent.LineItem) (ret graphql.Marshaler) {
+func (ec *executionContext) _LineItem_amount(ctx context.Context, field graphql.CollectedField, obj *figures.LineItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16276,7 +16277,7 @@ func (ec *executionContext) _InvoiceStatusEvent(ctx context.Context, sel ast.Sel
 
 var lineItemImplementors = []string{"LineItem"}
 
-func (ec *executionContext) _LineItem(ctx context.Context, sel ast.SelectionSet, obj *ent.LineItem) graphql.Marshaler {
+func (ec *executionContext) _LineItem(ctx context.Context, sel ast.SelectionSet, obj *figures.LineItem) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineItemImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -18241,15 +18242,15 @@ func (ec *executionContext) marshalNInvoiceStatusEvent2ᚖgithubᚗcomᚋtally�
 	return ec._InvoiceStatusEvent(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNLineItem2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐLineItem(ctx context.Context, sel ast.SelectionSet, v ent.LineItem) graphql.Marshaler {
+func (ec *executionContext) marshalNLineItem2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋfiguresᚐLineItem(ctx context.Context, sel ast.SelectionSet, v figures.LineItem) graphql.Marshaler {
 	return ec._LineItem(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNLineItem2ᚕgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐLineItemᚄ(ctx context.Context, sel ast.SelectionSet, v []ent.LineItem) graphql.Marshaler {
+func (ec *executionContext) marshalNLineItem2ᚕgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋfiguresᚐLineItemᚄ(ctx context.Context, sel ast.SelectionSet, v []figures.LineItem) graphql.Marshaler {
 	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNLineItem2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐLineItem(ctx, sel, v[i])
+		return ec.marshalNLineItem2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋfiguresᚐLineItem(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

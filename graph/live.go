@@ -5,6 +5,7 @@ import (
 
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/event"
+	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
@@ -26,28 +27,21 @@ func (r *subscriptionResolver) statusChanges(ctx context.Context, invoiceID, cus
 	out := make(chan *model.InvoiceStatusEvent, 1)
 	go func() {
 		defer close(out)
-		defer sub.Close()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case d, ok := <-sub.C:
-				if !ok {
-					// Dropped as too slow, or the server is stopping: ending
-					// the stream tells the client to reconnect and refetch.
-					return
-				}
-				ch := d.Value
-				if ch == nil || (customerID != nil && ch.Invoice.CustomerID != *customerID) {
-					continue
-				}
-				select {
-				case out <- &model.InvoiceStatusEvent{Invoice: ch.Invoice, From: ch.From, To: ch.To, Version: ch.Version, At: ch.At}:
-				case <-ctx.Done():
-					return
-				}
+		// Dropped as too slow, or the server is stopping: Receive returns
+		// and closing out ends the stream, which tells the client to
+		// reconnect and refetch.
+		_ = event.Receive(ctx, sub, func(d event.Delivery[*invoice.Change]) bool {
+			ch := d.Value
+			if ch == nil || (customerID != nil && ch.Invoice.CustomerID != *customerID) {
+				return true
 			}
-		}
+			select {
+			case out <- &model.InvoiceStatusEvent{Invoice: ch.Invoice, From: ch.From, To: ch.To, Version: ch.Version, At: ch.At}:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		})
 	}()
 	return out, nil
 }

@@ -134,9 +134,9 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	// Revoking a key or ending a session closes the websockets it opened,
 	// in every process.
 	// The same messages keep each process's credential cache honest.
-	revocationBus, err := newBus(ctx, cfg, db, event.Options[struct{}]{
+	revocationBus, err := newBus(ctx, cfg, db, event.OptionsOf[auth.Revocation, struct{}]{
 		Channel: auth.RevocationChannel,
-		Observe: func(m event.Message) { a.auth.Forget(m.EventID) },
+		Observe: func(r auth.Revocation) { a.auth.Forget(r.CredentialID) },
 		Gap:     a.auth.ForgetAll,
 	})
 	if err != nil {
@@ -226,7 +226,7 @@ func authLimits(rl *ratelimit.Limiters) auth.Limits {
 
 // newBus returns an event bus shared by every tally process through
 // PostgreSQL, or in-process with SQLite (one process owns the file).
-func newBus[T any](ctx context.Context, cfg config, db *database.DB, opts event.Options[T]) (*event.Bus[T], error) {
+func newBus[M event.Addressed, T any](ctx context.Context, cfg config, db *database.DB, opts event.OptionsOf[M, T]) (*event.BusOf[M, T], error) {
 	if db.Dialect == dialect.Postgres {
 		return event.NewPostgres(ctx, cfg.DatabaseURL, db.SQL, opts)
 	}

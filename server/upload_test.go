@@ -172,13 +172,15 @@ func TestSecondUploadIsRefusedBeforeItsBody(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { conn.Close() })
+			t.Cleanup(func() { _ = conn.Close() })
 			ops, _ := json.Marshal(map[string]any{"query": importOp, "variables": map[string]any{"file": nil, "format": "CSV", "mapping": mapping}})
 			head := "--B\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n" + string(ops) +
 				"\r\n--B\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{\"0\": [\"variables.file\"]}" +
 				"\r\n--B\r\nContent-Disposition: form-data; name=\"0\"; filename=\"s.csv\"\r\n\r\n" + csv
-			fmt.Fprintf(conn, "POST /query HTTP/1.1\r\nHost: tally\r\nAuthorization: Bearer %s\r\nGraphQL-Require-Preflight: 1\r\n"+
-				"Content-Type: multipart/form-data; boundary=B\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n", c.token, len(head), head)
+			if _, err := fmt.Fprintf(conn, "POST /query HTTP/1.1\r\nHost: tally\r\nAuthorization: Bearer %s\r\nGraphQL-Require-Preflight: 1\r\n"+
+				"Content-Type: multipart/form-data; boundary=B\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n", c.token, len(head), head); err != nil {
+				return nil, err
+			}
 			_ = conn.SetReadDeadline(time.Now().Add(3 * time.Second))
 			return http.ReadResponse(bufio.NewReader(conn), nil)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -151,7 +150,7 @@ func NewService(client *ent.Client, o Options) *Service {
 }
 
 // withHashSlot runs fn, a bcrypt operation, once fewer than half the CPUs are busy
-// with others. A password check is tens of milliseconds of pure CPU: a
+// with others. A password check is slow pure CPU by design (bcrypt): a
 // burst of sign-ins (the rate limits still allow some from every address)
 // must queue behind each other, not starve every other request.
 func (s *Service) withHashSlot(ctx context.Context, fn func()) error {
@@ -224,7 +223,7 @@ func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*Session, error) 
 	var out *Session
 	// The merchant's reference code is random; on the rare collision, try again.
 	for attempt := 0; ; attempt++ {
-		err = database.InTx(sys, s.client, func(tx *ent.Client) error {
+		err = database.InTx(sys, s.client, func(sys context.Context, tx *ent.Client) error {
 			if taken, err := tx.User.Query().Where(user.Email(email)).Exist(sys); err != nil {
 				return err
 			} else if taken {
@@ -562,13 +561,10 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id string) (*ent.APIKey, err
 	return k, nil
 }
 
-// newSecret returns a token with 256 random bits and the hash stored for it.
+// newSecret returns a token with 260 random bits (two rand.Text) after
+// prefix, and the hash stored for it.
 func newSecret(prefix string) (token string, hash []byte) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand never fails on supported platforms
-	}
-	token = prefix + base64.RawURLEncoding.EncodeToString(b)
+	token = prefix + rand.Text() + rand.Text()
 	return token, hashToken(token)
 }
 

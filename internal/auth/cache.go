@@ -8,16 +8,16 @@ import (
 )
 
 // CacheTTL is how long Authenticate trusts a token it looked up. Within it a
-// client's requests skip the database lookup, which was about a tenth of
-// what a page of invoices cost the server and PostgreSQL together.
+// client's requests skip the database lookup (see bench/README.md for what
+// that lookup cost).
 //
 // Ending a credential does not wait for the TTL: SignOut and RevokeAPIKey
 // forget it in this process before they return, and other processes forget
-// it when the revocation reaches them over the event bus (milliseconds;
-// server/app.go wires Forget and ForgetAll to it). Only while a process's
-// bus listener is disconnected can it go on accepting a credential revoked
-// elsewhere, and then for at most CacheTTL: the cache is emptied when the
-// listener drops and again when it reconnects.
+// it when the revocation reaches them over the event bus (server/app.go
+// wires Forget and ForgetAll to it). Only while a process's bus listener is
+// disconnected can it go on accepting a credential revoked elsewhere, and
+// then for at most CacheTTL: the cache is emptied when the listener drops
+// and again when it reconnects.
 var CacheTTL = 10 * time.Second
 
 // maxCached bounds the cache; past it, the expired entries go, and if that

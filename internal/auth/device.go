@@ -124,13 +124,13 @@ func (s *Service) trustDevice(ctx context.Context, email string) {
 	if d, ok := s.requestDevice(ctx, email); ok {
 		nonce = d.nonce
 	} else {
-		b := make([]byte, 16)
-		_, _ = rand.Read(b)
-		nonce = base64.RawURLEncoding.EncodeToString(b)
+		nonce = rand.Text()
 	}
 	value := strings.Join([]string{deviceVersion, base64.RawURLEncoding.EncodeToString([]byte(email)), nonce,
 		base64.RawURLEncoding.EncodeToString(deviceMAC(key, email, nonce))}, ".")
-	http.SetCookie(r.w, &http.Cookie{
+	// Secure follows the server's mode: a development server on plain
+	// http could not set a Secure cookie at all.
+	http.SetCookie(r.w, &http.Cookie{ //nolint:gosec // G124: Secure is r.secure, true in production
 		Name:  DeviceCookieName,
 		Value: value,
 		// Only sign-in reads it.

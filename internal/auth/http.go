@@ -58,7 +58,7 @@ func (s *Service) Middleware(secureCookies bool, next http.Handler) http.Handler
 			switch {
 			case err == nil:
 				ctx = tenant.WithViewer(ctx, v)
-			case err != ErrInvalidToken && !errors.Is(err, context.Canceled):
+			case !errors.Is(err, ErrInvalidToken) && !errors.Is(err, context.Canceled):
 				slog.ErrorContext(ctx, "authenticate", "err", err)
 			}
 		}
@@ -89,7 +89,9 @@ func SetSessionCookie(ctx context.Context, token string) {
 	if !ok {
 		return
 	}
-	http.SetCookie(r.w, &http.Cookie{
+	// Secure follows the server's mode: a development server on plain http
+	// could not set a Secure cookie at all.
+	http.SetCookie(r.w, &http.Cookie{ //nolint:gosec // G124: Secure is r.secure, true in production
 		Name:     CookieName,
 		Value:    token,
 		Path:     "/",
@@ -106,7 +108,8 @@ func ClearSessionCookie(ctx context.Context) {
 	if !ok {
 		return
 	}
-	http.SetCookie(r.w, &http.Cookie{Name: CookieName, Value: "", Path: "/", HttpOnly: true, Secure: r.secure, MaxAge: -1})
+	http.SetCookie(r.w, &http.Cookie{ //nolint:gosec // G124: Secure is r.secure, true in production
+		Name: CookieName, Value: "", Path: "/", HttpOnly: true, Secure: r.secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
 // ClientIP returns the address of the client behind ctx (see

@@ -95,7 +95,7 @@ func (s *Service) sendReset(ctx context.Context, email string) error {
 	}
 	token, hash := newSecret(resetPrefix)
 	expires := s.now().Add(ResetLifetime).UTC()
-	err = database.InTx(sys, s.client, func(tx *ent.Client) error {
+	err = database.InTx(sys, s.client, func(sys context.Context, tx *ent.Client) error {
 		// The user's expired links are of no use to anyone any more.
 		if _, err := tx.PasswordReset.Delete().Where(passwordreset.UserID(u.ID), passwordreset.ExpiresAtLT(s.now())).Exec(sys); err != nil {
 			return err
@@ -153,7 +153,7 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) (*S
 		out   *Session
 		ended []string
 	)
-	err = database.InTx(sys, s.client, func(tx *ent.Client) error {
+	err = database.InTx(sys, s.client, func(sys context.Context, tx *ent.Client) error {
 		// Single use: only one transaction can move used_at from null.
 		n, err := tx.PasswordReset.Update().
 			Where(passwordreset.ID(pr.ID), passwordreset.UsedAtIsNil(), passwordreset.ExpiresAtGT(s.now())).

@@ -2,7 +2,6 @@ package checkout
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -169,32 +168,22 @@ func (h *Handler) events(w http.ResponseWriter, r *http.Request) {
 	if err := rc.Flush(); err != nil {
 		return
 	}
-	tick := time.NewTicker(25 * time.Second)
-	defer tick.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-tick.C:
-			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
-				return
-			}
-		case d, ok := <-sub.C:
-			if !ok {
-				return // the browser reconnects and reloads the state
-			}
-			if d.Value == nil {
-				continue
-			}
-			b, _ := json.Marshal(map[string]any{"status": d.Value.To, "version": d.Value.Version})
-			if _, err := fmt.Fprintf(w, "event: status\ndata: %s\n\n", b); err != nil {
-				return
-			}
+	_ = event.Receive(r.Context(), sub, func(d event.Delivery[*invoice.Change]) bool {
+		if d.Value == nil {
+			return true
 		}
-		if err := rc.Flush(); err != nil {
-			return
+		b, _ := json.Marshal(map[string]any{"status": d.Value.To, "version": d.Value.Version})
+		if _, err := fmt.Fprintf(w, "event: status\ndata: %s\n\n", b); err != nil {
+			return false // the browser has gone
 		}
-	}
+		return rc.Flush() == nil
+	}, event.KeepAlive{Every: 25 * time.Second, Send: func() bool {
+		if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}})
+	// However it ended, the browser reconnects and reloads the state.
 }
 
 // infiniWebhook serves POST /webhooks/infini. Infini retries anything but a
@@ -325,12 +314,9 @@ func pagePolicy(nonce string) string {
 		"form-action 'self' https:; frame-ancestors 'none'; base-uri 'none'"
 }
 
-// newNonce returns a fresh CSP nonce.
-func newNonce() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return base64.RawStdEncoding.EncodeToString(b)
-}
+// newNonce returns a fresh CSP nonce (base32 is within CSP's base64-value
+// alphabet).
+func newNonce() string { return rand.Text() }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")

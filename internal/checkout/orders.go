@@ -47,7 +47,7 @@ func (s *Service) HandleInfiniWebhook(ctx context.Context, h http.Header, body [
 	if err != nil {
 		return err
 	}
-	return database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	return database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		// The receipt and the effect commit together: a redelivery finds the
 		// receipt and changes nothing.
 		err := tx.WebhookReceipt.Create().SetProvider("infini").SetEventID(ev.ID).Exec(ctx)
@@ -290,7 +290,7 @@ func (s *Service) refreshSession(ctx context.Context, sess *ent.CheckoutSession)
 	if err != nil {
 		return fmt.Errorf("infini: read order %s: %w", *sess.OrderID, err)
 	}
-	return database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	return database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		return s.applyOrder(ctx, tx, sess.ID, orderState{Status: o.Status, Currency: o.Currency, Amount: o.Amount,
 			Confirmed: o.AmountConfirmed, Tags: o.ExceptionTags})
 	})

@@ -77,7 +77,7 @@ func (s *Service) startWallet(ctx context.Context, v *View, network, asset strin
 	// Two payers racing for the same amount on one address lose on the
 	// unique open_key; the loser picks the next free amount.
 	for attempt := 0; attempt < 5; attempt++ {
-		err = database.InTx(ctx, s.client, func(tx *ent.Client) error {
+		err = database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 			inv, due, existing, err := s.lockPayable(ctx, tx, inv.ID,
 				checkoutsession.ProviderEQ(checkoutsession.ProviderWALLET),
 				checkoutsession.Network(string(tok.Network)), checkoutsession.Asset(string(tok.Asset)),
@@ -140,7 +140,7 @@ func (s *Service) startInfini(ctx context.Context, v *View, method paymethod.Met
 	// The session, with the request_id Infini dedupes on, is stored before
 	// the order is created, so a retry after a crash or timeout sends the
 	// same request_id again instead of opening a second order.
-	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	err := database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		inv, due, existing, err := s.lockPayable(ctx, tx, inv.ID,
 			checkoutsession.ProviderEQ(checkoutsession.ProviderINFINI), checkoutsession.MethodEQ(smethod),
 			checkoutsession.ProviderAccount(acct.ID()))

@@ -67,7 +67,7 @@ func (s *Service) ObserveTransfer(ctx context.Context, t wallet.Transfer) (*Tran
 		}
 		return res, err
 	}
-	err = database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	err = database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		_, _, err := s.invoices.ApplyPayment(ctx, tx, sess.InvoiceID, invoice.Received{
 			Amount: sess.AmountMinor, Channel: payment.ChannelCHECKOUT_CRYPTO, Provider: "wallet",
 			ExternalID: t.TxHash, ReceivedAt: s.now(), Late: res.Late, CheckoutSessionID: sess.ID,

@@ -96,7 +96,7 @@ func (s *Service) Record(ctx context.Context, in Input) (*Outcome, error) {
 		}
 	}
 	var out *Outcome
-	err = database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	err = database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		ix, _, err := s.index(ctx, tx, in.PayerName != "")
 		if err != nil {
 			return err
@@ -361,7 +361,7 @@ func (s *Service) Allocate(ctx context.Context, id string, allocs []Manual) (*Ou
 		return nil, fault.Invalid("allocations", "give at least one invoice and amount")
 	}
 	var out *Outcome
-	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	err := database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		col, err := s.lockCollection(ctx, tx, id)
 		if err != nil {
 			return err
@@ -425,7 +425,7 @@ func (s *Service) Allocate(ctx context.Context, id string, allocs []Manual) (*Ou
 // returns to its collection as unallocated.
 func (s *Service) Undo(ctx context.Context, paymentID string) (*ent.Payment, error) {
 	var out *ent.Payment
-	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	err := database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		pay, err := s.invoices.UndoPayment(ctx, tx, paymentID)
 		if err != nil {
 			return err

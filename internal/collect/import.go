@@ -72,7 +72,7 @@ func (s *Service) Import(ctx context.Context, name string, format Format, src io
 		return nil, asFault(err)
 	}
 	res := &ImportResult{Lines: file.Lines()}
-	err = database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	err = database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		ix, dues, err := s.index(ctx, tx, true)
 		if err != nil {
 			return err

@@ -62,7 +62,7 @@ func Open(ctx context.Context, databaseURL, dataDir string, opts Options) (*DB, 
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
-		db.Close()
+		_ = db.Close() // the unreachable database is the error to report
 		return nil, fmt.Errorf("database: cannot reach %s: %w", redact(databaseURL, dsn), err)
 	}
 	var drv dialect.Driver = entsql.OpenDB(dia, db)
@@ -142,73 +142,95 @@ func redact(databaseURL, dsn string) string {
 }
 
 // InTx runs fn in a transaction on client and commits if fn returns nil.
-// If client is already a transaction's client, fn joins it. Functions
-// registered with OnCommit run after the outermost commit.
-func InTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Client) error) error {
-	if ent.TxFromContext(ctx) != nil || isTxClient(client) {
-		return fn(client)
+// fn gets ctx carrying the transaction (ent.TxFromContext): an InTx under
+// that ctx joins the same transaction instead of opening another, and
+// functions registered with OnCommit under it run after the outermost
+// commit.
+func InTx(ctx context.Context, client *ent.Client, fn func(ctx context.Context, tx *ent.Client) error) error {
+	if tx := ent.TxFromContext(ctx); tx != nil {
+		return fn(ctx, tx.Client())
 	}
 	tx, err := client.Tx(ctx)
+	if errors.Is(err, ent.ErrTxStarted) {
+		// A transaction's client without its context: OnCommit could not
+		// find the transaction and would announce before the commit.
+		return errors.New("database: InTx was given a transaction's client; pass the ctx InTx gave with it instead")
+	}
 	if err != nil {
-		if errors.Is(err, ent.ErrTxStarted) {
-			return fn(client)
-		}
 		return fmt.Errorf("begin: %w", err)
 	}
-	txc := tx.Client()
-	pending.Store(txc, &hooks{})
-	defer pending.Delete(txc)
-	if err := fn(txc); err != nil {
+	after := &afterCommit{}
+	tx.OnCommit(after.hook)
+	ctx = context.WithValue(ent.NewTxContext(ctx, tx), afterCommitKey{}, after)
+	if err := fn(ctx, tx.Client()); err != nil {
 		if rerr := tx.Rollback(); rerr != nil {
-			return fmt.Errorf("%w (rollback: %v)", err, rerr)
+			return fmt.Errorf("%w (rollback: %w)", err, rerr)
 		}
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	if h, ok := pending.Load(txc); ok {
-		for _, f := range h.(*hooks).list() {
-			f()
-		}
-	}
 	return nil
 }
 
-// pending holds the after-commit functions of each open transaction, keyed
-// by the transaction's client (the value InTx hands to fn).
-var pending sync.Map
+// ErrNoTx is returned by OnCommit for a ctx that carries no transaction:
+// most likely a closure used the ctx from outside InTx instead of the one
+// InTx gave it, and f would have run before the commit.
+var ErrNoTx = errors.New("database: OnCommit needs the ctx InTx hands to its fn")
 
-type hooks struct {
+// OnCommit runs f once the transaction carried by ctx (the ctx InTx hands
+// to its fn, or one derived from it) has committed, and never if it rolls
+// back: the place to announce a change (a live status event, a worker
+// wake-up) that must not be seen before it is durable.
+func OnCommit(ctx context.Context, f func()) error {
+	if after, ok := ctx.Value(afterCommitKey{}).(*afterCommit); ok {
+		after.add(f)
+		return nil
+	}
+	if tx := ent.TxFromContext(ctx); tx != nil {
+		// A transaction opened outside InTx: ent's own hook, one per f.
+		tx.OnCommit(func(next ent.Committer) ent.Committer {
+			return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+				if err := next.Commit(ctx, tx); err != nil {
+					return err
+				}
+				f()
+				return nil
+			})
+		})
+		return nil
+	}
+	return ErrNoTx
+}
+
+type afterCommitKey struct{}
+
+// afterCommit is the list of an InTx transaction's OnCommit functions, run
+// in the order they were added by the one commit hook InTx registers (ent
+// runs several hooks' after-commit code in reverse order).
+type afterCommit struct {
 	mu sync.Mutex
 	fs []func()
 }
 
-func (h *hooks) add(f func()) {
-	h.mu.Lock()
-	h.fs = append(h.fs, f)
-	h.mu.Unlock()
+func (a *afterCommit) add(f func()) {
+	a.mu.Lock()
+	a.fs = append(a.fs, f)
+	a.mu.Unlock()
 }
 
-func (h *hooks) list() []func() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.fs
-}
-
-func isTxClient(c *ent.Client) bool {
-	_, ok := pending.Load(c)
-	return ok
-}
-
-// OnCommit runs f once the transaction whose client is tx has committed, and
-// never if it rolls back: the place to announce a change (a live status
-// event, a worker wake-up) that must not be seen before it is durable. When
-// tx is not a transaction opened by InTx, f runs at once.
-func OnCommit(tx *ent.Client, f func()) {
-	if h, ok := pending.Load(tx); ok {
-		h.(*hooks).add(f)
-		return
-	}
-	f()
+func (a *afterCommit) hook(next ent.Committer) ent.Committer {
+	return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+		if err := next.Commit(ctx, tx); err != nil {
+			return err
+		}
+		a.mu.Lock()
+		fs := a.fs
+		a.mu.Unlock()
+		for _, f := range fs {
+			f()
+		}
+		return nil
+	})
 }

@@ -24,32 +24,55 @@ var (
 // loadTimeout bounds one Load call, so one stuck read cannot stall the bus.
 const loadTimeout = 10 * time.Second
 
-// Message identifies one committed change; ids only, because it travels in a
-// NOTIFY payload (< 8000 bytes).
+// Addressed is what a bus carries: a small comparable value (values loaded
+// for it are keyed by it) that names the merchant whose subscribers receive
+// it. It travels as JSON in a NOTIFY payload (< 8000 bytes), so ids only.
+type Addressed interface {
+	comparable
+	Merchant() string
+}
+
+// Message identifies one committed invoice status change.
 type Message struct {
 	MerchantID string `json:"m"`
 	InvoiceID  string `json:"i"`
 	EventID    string `json:"e"`
 }
 
-// Delivery is what a subscriber receives: the Message and its loaded value.
-type Delivery[T any] struct {
-	Message
-	Value T
-}
+// Merchant is whose subscribers receive m.
+func (m Message) Merchant() string { return m.MerchantID }
+
+// Bus is the invoice status bus, which carries Messages; other buses
+// (auth's revocations) name their own message type with the ...Of forms.
+type Bus[T any] = BusOf[Message, T]
 
 // Options configure a Bus.
-type Options[T any] struct {
+type Options[T any] = OptionsOf[Message, T]
+
+// Delivery is what a Bus's subscriber receives.
+type Delivery[T any] = DeliveryOf[Message, T]
+
+// Subscription is a subscription to a Bus.
+type Subscription[T any] = SubscriptionOf[Message, T]
+
+// DeliveryOf is what a subscriber receives: the message and its loaded value.
+type DeliveryOf[M Addressed, T any] struct {
+	Message M
+	Value   T
+}
+
+// OptionsOf configure a bus of messages M loaded as T.
+type OptionsOf[M Addressed, T any] struct {
 	// Load turns a Message into the value subscribers receive (for example
 	// the event row and its invoice). It is called once per message per
 	// process, and not at all when no subscriber here wants the message. An
 	// error is logged and the message dropped. Nil delivers the zero T.
-	Load func(ctx context.Context, m Message) (T, error)
+	Load func(ctx context.Context, m M) (T, error)
 	// LoadBatch, when set, replaces Load: it loads every message of a batch
 	// at once (messages that queued up while the last batch was loading),
 	// so a busy bus costs a few queries per batch, not per message.
 	// Messages missing from the result are dropped with a log line.
-	LoadBatch func(ctx context.Context, ms []Message) (map[Message]T, error)
+	LoadBatch func(ctx context.Context, ms []M) (map[M]T, error)
 	// Buffer is each subscriber's channel capacity; default 64.
 	Buffer int
 	// Channel is the PostgreSQL NOTIFY channel; default StatusChannel.
@@ -60,26 +83,26 @@ type Options[T any] struct {
 	// Observe, when set, sees every message this process receives, whether
 	// or not a subscriber wants it (a cache that must forget what a message
 	// names). It runs on the dispatch goroutine: keep it quick.
-	Observe func(Message)
+	Observe func(M)
 	// Gap, when set, is called when messages may have been missed: a
 	// PostgreSQL listener lost its connection (and again when it is back).
 	Gap func()
 }
 
-// Bus delivers each published Message, loaded once per process, to every
+// BusOf delivers each published message, loaded once per process, to every
 // subscriber of that message's merchant.
-type Bus[T any] struct {
-	opts Options[T]
+type BusOf[M Addressed, T any] struct {
+	opts OptionsOf[M, T]
 
 	ctx    context.Context // canceled by Close; parent of every Load
 	cancel context.CancelFunc
-	local  chan Message // NewLocal only: Publish -> dispatch goroutine
+	local  chan M // NewLocal only: Publish -> dispatch goroutine
 
 	db       *sql.DB // NewPostgres only
 	listener *pq.Listener
 
 	mu     sync.Mutex
-	subs   map[string]map[*Subscription[T]]struct{} // by merchant id
+	subs   map[string]map[*SubscriptionOf[M, T]]struct{} // by merchant id
 	closed bool
 
 	dropped   atomic.Int64
@@ -88,7 +111,7 @@ type Bus[T any] struct {
 	wg        sync.WaitGroup
 }
 
-func newBus[T any](opts Options[T]) *Bus[T] {
+func newBus[M Addressed, T any](opts OptionsOf[M, T]) *BusOf[M, T] {
 	if opts.Buffer <= 0 {
 		opts.Buffer = 64
 	}
@@ -98,27 +121,27 @@ func newBus[T any](opts Options[T]) *Bus[T] {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	return &Bus[T]{
+	ctx, cancel := context.WithCancel(context.Background()) //nolint:gosec // G118: cancel is kept in the bus and called by Close
+	return &BusOf[M, T]{
 		opts:   opts,
 		ctx:    ctx,
 		cancel: cancel,
-		subs:   make(map[string]map[*Subscription[T]]struct{}),
+		subs:   make(map[string]map[*SubscriptionOf[M, T]]struct{}),
 	}
 }
 
 // NewLocal returns a bus for a single process: Publish hands the message to
 // this process's dispatch goroutine.
-func NewLocal[T any](opts Options[T]) *Bus[T] {
+func NewLocal[M Addressed, T any](opts OptionsOf[M, T]) *BusOf[M, T] {
 	b := newBus(opts)
-	b.local = make(chan Message, 256)
+	b.local = make(chan M, 256)
 	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
 		for {
 			select {
 			case m := <-b.local:
-				batch := []Message{m}
+				batch := []M{m}
 			drain:
 				for len(batch) < maxBatch {
 					select {
@@ -139,11 +162,11 @@ func NewLocal[T any](opts Options[T]) *Bus[T] {
 
 // Publish announces a committed change. Call it after the transaction
 // commits, never inside it: subscribers will read the rows.
-func (b *Bus[T]) Publish(ctx context.Context, m Message) error {
+func (b *BusOf[M, T]) Publish(ctx context.Context, m M) error {
 	if b.ctx.Err() != nil {
 		return ErrClosed
 	}
-	if m.MerchantID == "" {
+	if m.Merchant() == "" {
 		return errors.New("event: publish: empty merchant id")
 	}
 	if b.db != nil {
@@ -161,7 +184,7 @@ func (b *Bus[T]) Publish(ctx context.Context, m Message) error {
 
 // PublishAll publishes ms in order, in bulk where the bus can (PostgreSQL:
 // one statement per thousand messages).
-func (b *Bus[T]) PublishAll(ctx context.Context, ms []Message) error {
+func (b *BusOf[M, T]) PublishAll(ctx context.Context, ms []M) error {
 	if b.db != nil {
 		if b.ctx.Err() != nil {
 			return ErrClosed
@@ -182,18 +205,18 @@ const maxBatch = 256
 // dispatch loads each message of batch once and offers it to its
 // merchant's subscribers. It runs on the bus's single dispatch goroutine,
 // so deliveries keep publish order.
-func (b *Bus[T]) dispatch(batch []Message) {
+func (b *BusOf[M, T]) dispatch(batch []M) {
 	if b.opts.Observe != nil {
 		for _, m := range batch {
 			b.opts.Observe(m)
 		}
 	}
-	targets := make([][]*Subscription[T], len(batch))
-	var wanted []Message
+	targets := make([][]*SubscriptionOf[M, T], len(batch))
+	var wanted []M
 	for i, m := range batch {
 		b.mu.Lock()
-		set := b.subs[m.MerchantID]
-		candidates := make([]*Subscription[T], 0, len(set))
+		set := b.subs[m.Merchant()]
+		candidates := make([]*SubscriptionOf[M, T], 0, len(set))
 		for s := range set {
 			candidates = append(candidates, s)
 		}
@@ -220,12 +243,12 @@ func (b *Bus[T]) dispatch(batch []Message) {
 		if !ok {
 			continue // load failed; logged
 		}
-		d := Delivery[T]{Message: m, Value: v}
+		d := DeliveryOf[M, T]{Message: m, Value: v}
 		for _, s := range targets[i] {
 			if !s.offer(d) {
 				b.remove(s)
 				n := b.dropped.Add(1)
-				b.opts.Logger.Warn("event: slow subscriber dropped", "merchant", m.MerchantID, "dropped_total", n)
+				b.opts.Logger.Warn("event: slow subscriber dropped", "merchant", m.Merchant(), "dropped_total", n)
 			}
 		}
 	}
@@ -233,8 +256,8 @@ func (b *Bus[T]) dispatch(batch []Message) {
 
 // load turns messages into values with LoadBatch, Load, or neither (the
 // zero T).
-func (b *Bus[T]) load(ms []Message) map[Message]T {
-	out := make(map[Message]T, len(ms))
+func (b *BusOf[M, T]) load(ms []M) map[M]T {
+	out := make(map[M]T, len(ms))
 	ctx, cancel := context.WithTimeout(b.ctx, loadTimeout)
 	defer cancel()
 	switch {
@@ -248,15 +271,14 @@ func (b *Bus[T]) load(ms []Message) map[Message]T {
 			if v, ok := values[m]; ok {
 				out[m] = v
 			} else {
-				b.opts.Logger.Error("event: load, message dropped", "merchant", m.MerchantID, "invoice", m.InvoiceID, "event", m.EventID)
+				b.opts.Logger.Error("event: load, message dropped", "message", m)
 			}
 		}
 	case b.opts.Load != nil:
 		for _, m := range ms {
 			v, err := b.opts.Load(ctx, m)
 			if err != nil {
-				b.opts.Logger.Error("event: load, message dropped", "merchant", m.MerchantID,
-					"invoice", m.InvoiceID, "event", m.EventID, "err", err)
+				b.opts.Logger.Error("event: load, message dropped", "message", m, "err", err)
 				continue
 			}
 			out[m] = v
@@ -272,9 +294,9 @@ func (b *Bus[T]) load(ms []Message) map[Message]T {
 
 // Subscribe returns a subscription to merchantID's messages that filter
 // accepts (all of them when filter is nil). After Close, C is closed at once.
-func (b *Bus[T]) Subscribe(merchantID string, filter func(Message) bool) *Subscription[T] {
-	ch := make(chan Delivery[T], b.opts.Buffer)
-	s := &Subscription[T]{C: ch, ch: ch, bus: b, merchantID: merchantID, filter: filter}
+func (b *BusOf[M, T]) Subscribe(merchantID string, filter func(M) bool) *SubscriptionOf[M, T] {
+	ch := make(chan DeliveryOf[M, T], b.opts.Buffer)
+	s := &SubscriptionOf[M, T]{C: ch, ch: ch, bus: b, merchantID: merchantID, filter: filter}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
@@ -283,14 +305,14 @@ func (b *Bus[T]) Subscribe(merchantID string, filter func(Message) bool) *Subscr
 	}
 	set := b.subs[merchantID]
 	if set == nil {
-		set = make(map[*Subscription[T]]struct{})
+		set = make(map[*SubscriptionOf[M, T]]struct{})
 		b.subs[merchantID] = set
 	}
 	set[s] = struct{}{}
 	return s
 }
 
-func (b *Bus[T]) remove(s *Subscription[T]) {
+func (b *BusOf[M, T]) remove(s *SubscriptionOf[M, T]) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	set := b.subs[s.merchantID]
@@ -304,7 +326,7 @@ func (b *Bus[T]) remove(s *Subscription[T]) {
 }
 
 // Subscribers is the number of open subscriptions in this process.
-func (b *Bus[T]) Subscribers() int {
+func (b *BusOf[M, T]) Subscribers() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	n := 0
@@ -315,12 +337,12 @@ func (b *Bus[T]) Subscribers() int {
 }
 
 // Dropped is how many subscribers were dropped for being too slow.
-func (b *Bus[T]) Dropped() int64 { return b.dropped.Load() }
+func (b *BusOf[M, T]) Dropped() int64 { return b.dropped.Load() }
 
 // Close stops the listener, waits for the dispatch goroutine and closes every
 // subscription. It is idempotent. While a PostgreSQL listener is between
 // reconnect attempts, Close waits for the attempt (up to 10 s).
-func (b *Bus[T]) Close() error {
+func (b *BusOf[M, T]) Close() error {
 	b.closeOnce.Do(func() {
 		b.cancel()
 		if b.listener != nil {
@@ -341,15 +363,16 @@ func (b *Bus[T]) Close() error {
 	return b.closeErr
 }
 
-// Subscription receives one merchant's deliveries on C until it is closed,
-// dropped for being slow, or the bus is closed; then C is closed.
-type Subscription[T any] struct {
-	C <-chan Delivery[T]
+// SubscriptionOf receives one merchant's deliveries on C until it is
+// closed, dropped for being slow, or the bus is closed; then C is closed.
+// Receive is the loop that reads it.
+type SubscriptionOf[M Addressed, T any] struct {
+	C <-chan DeliveryOf[M, T]
 
-	ch         chan Delivery[T]
-	bus        *Bus[T]
+	ch         chan DeliveryOf[M, T]
+	bus        *BusOf[M, T]
 	merchantID string
-	filter     func(Message) bool
+	filter     func(M) bool
 
 	mu  sync.Mutex
 	end bool
@@ -358,7 +381,7 @@ type Subscription[T any] struct {
 
 // offer sends d without blocking. It reports false when s was full and has
 // been closed instead.
-func (s *Subscription[T]) offer(d Delivery[T]) bool {
+func (s *SubscriptionOf[M, T]) offer(d DeliveryOf[M, T]) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.end {
@@ -374,7 +397,7 @@ func (s *Subscription[T]) offer(d Delivery[T]) bool {
 	}
 }
 
-func (s *Subscription[T]) close(err error) {
+func (s *SubscriptionOf[M, T]) close(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.end {
@@ -384,14 +407,14 @@ func (s *Subscription[T]) close(err error) {
 }
 
 // Close unsubscribes and closes C. It is idempotent.
-func (s *Subscription[T]) Close() {
+func (s *SubscriptionOf[M, T]) Close() {
 	s.close(nil)
 	s.bus.remove(s)
 }
 
 // Err says why C was closed: nil when by Close (or still open), ErrSlow when
 // dropped for a full buffer, ErrClosed when the bus was closed.
-func (s *Subscription[T]) Err() error {
+func (s *SubscriptionOf[M, T]) Err() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.err

@@ -54,7 +54,7 @@ func newLocal(t *testing.T, opts Options[string]) *Bus[string] {
 		opts.Load = load
 	}
 	b := NewLocal(opts)
-	t.Cleanup(func() { b.Close() })
+	t.Cleanup(func() { _ = b.Close() })
 	return b
 }
 
@@ -87,7 +87,7 @@ func TestLocalFilter(t *testing.T) {
 	one := b.Subscribe("A", func(m Message) bool { return m.InvoiceID == "inv_1" })
 	publish(t, b, Message{MerchantID: "A", InvoiceID: "inv_2", EventID: "evt_1"})
 	publish(t, b, Message{MerchantID: "A", InvoiceID: "inv_1", EventID: "evt_2"})
-	if got := receive(t, one).EventID; got != "evt_2" {
+	if got := receive(t, one).Message.EventID; got != "evt_2" {
 		t.Fatalf("got %s, want evt_2 (evt_1 is another invoice's)", got)
 	}
 }
@@ -204,7 +204,7 @@ func newPostgres(t *testing.T, channel string, opts Options[string]) *Bus[string
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { _ = db.Close() })
 	opts.Channel = channel
 	if opts.Load == nil {
 		opts.Load = load
@@ -233,7 +233,7 @@ func postgresURL(t *testing.T) string {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		err = db.PingContext(ctx)
 		cancel()
-		db.Close()
+		_ = db.Close()
 	}
 	if err != nil {
 		if os.Getenv("TALLY_REQUIRE_POSTGRES") == "1" {
@@ -313,7 +313,7 @@ func TestPostgresGivesUpWithContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -410,7 +410,7 @@ func TestLoadBatchLoadsWhatQueuedUpTogether(t *testing.T) {
 			release := make(chan struct{})
 			var mu sync.Mutex
 			var sizes []int
-			opts := Options[string]{Buffer: 512, LoadBatch: func(ctx context.Context, ms []Message) (map[Message]string, error) {
+			opts := Options[string]{Buffer: 512, LoadBatch: func(_ context.Context, ms []Message) (map[Message]string, error) {
 				mu.Lock()
 				first := len(sizes) == 0
 				sizes = append(sizes, len(ms))
@@ -431,7 +431,7 @@ func TestLoadBatchLoadsWhatQueuedUpTogether(t *testing.T) {
 			if backend == "local" {
 				opts.Load = nil
 				b = NewLocal(opts)
-				t.Cleanup(func() { b.Close() })
+				t.Cleanup(func() { _ = b.Close() })
 			} else {
 				b = newPostgres(t, fmt.Sprintf("tally_test_batch_%d", time.Now().UnixNano()), opts)
 			}
@@ -457,7 +457,7 @@ func TestLoadBatchLoadsWhatQueuedUpTogether(t *testing.T) {
 				if i == 13 {
 					continue
 				}
-				if d := receive(t, s); d.EventID != fmt.Sprintf("evt_A_%d", i) || d.Value != "loaded "+d.EventID {
+				if d := receive(t, s); d.Message.EventID != fmt.Sprintf("evt_A_%d", i) || d.Value != "loaded "+d.Message.EventID {
 					t.Fatalf("delivery %d = %+v, want evt_A_%d in order", i, d, i)
 				}
 			}

@@ -30,7 +30,7 @@ const (
 // runs pg_notify on db. Every delivery, also to this process's subscribers,
 // comes through the listener. ctx bounds only the first LISTEN; the bus
 // lives until Close.
-func NewPostgres[T any](ctx context.Context, dsn string, db *sql.DB, opts Options[T]) (*Bus[T], error) {
+func NewPostgres[M Addressed, T any](ctx context.Context, dsn string, db *sql.DB, opts OptionsOf[M, T]) (*BusOf[M, T], error) {
 	if db == nil {
 		return nil, errors.New("event: postgres bus needs a *sql.DB to publish on")
 	}
@@ -68,7 +68,7 @@ func NewPostgres[T any](ctx context.Context, dsn string, db *sql.DB, opts Option
 
 // listen is the dispatch goroutine of a PostgreSQL bus. It reads until pq
 // closes Notify, after Close, so pq's own goroutine is never left blocked.
-func (b *Bus[T]) listen() {
+func (b *BusOf[M, T]) listen() {
 	defer b.wg.Done()
 	for {
 		select {
@@ -110,12 +110,12 @@ func (b *Bus[T]) listen() {
 }
 
 // decode appends n's message to batch; bad payloads are logged and skipped.
-func (b *Bus[T]) decode(batch []Message, n *pq.Notification) []Message {
+func (b *BusOf[M, T]) decode(batch []M, n *pq.Notification) []M {
 	if n == nil {
 		b.opts.Logger.Warn("event: listener reconnected; status changes made while it was down were missed")
 		return batch
 	}
-	var m Message
+	var m M
 	if err := json.Unmarshal([]byte(n.Extra), &m); err != nil {
 		b.opts.Logger.Error("event: bad notification payload, dropped", "payload", n.Extra, "err", err)
 		return batch
@@ -123,7 +123,7 @@ func (b *Bus[T]) decode(batch []Message, n *pq.Notification) []Message {
 	return append(batch, m)
 }
 
-func (b *Bus[T]) listenerEvent(ev pq.ListenerEventType, err error) {
+func (b *BusOf[M, T]) listenerEvent(ev pq.ListenerEventType, err error) {
 	if b.opts.Gap != nil && (ev == pq.ListenerEventDisconnected || ev == pq.ListenerEventReconnected) {
 		b.opts.Gap()
 	}
@@ -134,7 +134,7 @@ func (b *Bus[T]) listenerEvent(ev pq.ListenerEventType, err error) {
 
 // notify publishes m to every process listening on the channel. It uses db,
 // not the listener's connection, so it works while the listener reconnects.
-func (b *Bus[T]) notify(ctx context.Context, m Message) error {
+func (b *BusOf[M, T]) notify(ctx context.Context, m M) error {
 	payload, err := json.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("event: publish: %w", err)
@@ -150,7 +150,7 @@ func (b *Bus[T]) notify(ctx context.Context, m Message) error {
 
 // notifyAll publishes many messages in one statement per thousand, for bulk
 // changes such as a statement import.
-func (b *Bus[T]) notifyAll(ctx context.Context, ms []Message) error {
+func (b *BusOf[M, T]) notifyAll(ctx context.Context, ms []M) error {
 	const batch = 1000
 	for i := 0; i < len(ms); i += batch {
 		payloads := make([]string, 0, batch)

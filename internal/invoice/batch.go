@@ -13,7 +13,6 @@ import (
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/event"
-	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/money"
 )
 
@@ -22,15 +21,15 @@ import (
 const batchSize = 500
 
 // ApplyPayments is ApplyPayment for many receipts at once, in tx, with the
-// same rules (the state machine, caps, timeline, announcements) but a
-// handful of statements per few hundred receipts instead of five per
-// receipt: what a bank statement of 100,000 lines needs. Every receipt must
+// same rules (planPayment, the timeline, announcements) but a few
+// statements per batch of receipts instead of several per receipt, for bank
+// statements of many lines. Every receipt must
 // name its collection. It returns, per receipt, the payment it made, or nil
 // where nothing was due.
 func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Received) ([]*ent.Payment, error) {
 	invs, err := s.lockAll(ctx, tx, rs)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("apply payments: lock invoices: %w", err)
 	}
 	now := s.now()
 	actor := Actor(ctx)
@@ -48,21 +47,15 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 		if !ok {
 			return nil, fmt.Errorf("apply payments: invoice %s not found", r.InvoiceID)
 		}
-		if r.UpToDue {
-			if !inv.Status.Collectible() && inv.Status != status.Uncollectible {
-				continue
-			}
-			r.Amount = min(r.Amount, AmountDue(inv))
+		plan, err := planPayment(ledgerOf(inv), r.Amount, r.UpToDue)
+		if err != nil {
+			return nil, fmt.Errorf("apply payments: receipt %d for invoice %s: %w", i, inv.ID, err)
 		}
-		if r.Amount <= 0 {
+		if plan.Amount == 0 {
 			continue
 		}
-		if r.Rule == "" {
-			r.Rule = "MANUAL"
-		}
-		if r.Confidence == 0 {
-			r.Confidence = 100
-		}
+		r.Amount = plan.Amount
+		r.defaults()
 		c, _ := money.Lookup(inv.Currency)
 		p := tx.Payment.Create().
 			SetMerchantID(inv.MerchantID).SetInvoiceID(inv.ID).SetCollectionID(r.CollectionID).
@@ -78,20 +71,18 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 		if _, ok := changed[inv.ID]; !ok {
 			order = append(order, inv.ID)
 		}
-		from := inv.Status
 		next := *inv
-		next.AmountPaidMinor += r.Amount
+		next.AmountPaidMinor = plan.Paid
+		next.Status = plan.To
 		next.Version++
-		to := status.PartiallyPaid
-		if next.AmountPaidMinor >= next.TotalMinor {
-			to = status.Paid
-		}
 		note := fmt.Sprintf("%s received (%s)", money.Format(r.Amount, c), r.Rule)
+		if !plan.Moves {
+			note += creditNote(inv.Status)
+		}
 		ev := tx.InvoiceEvent.Create().SetMerchantID(inv.MerchantID).SetInvoiceID(inv.ID).
 			SetType(invoiceevent.TypePAYMENT_RECEIVED).SetAt(now).SetActor(actor).SetNote(note)
-		if status.CanTransition(from, to) {
-			next.Status = to
-			ev.SetFromStatus(from).SetToStatus(to)
+		if plan.Moves {
+			ev.SetFromStatus(plan.From).SetToStatus(plan.To)
 		}
 		ev.SetInvoiceVersion(next.Version)
 		events = append(events, ev)
@@ -103,7 +94,7 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 	for i := 0; i < len(pays); i += batchSize {
 		saved, err := tx.Payment.CreateBulk(pays[i:min(i+batchSize, len(pays))]...).Save(ctx)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("apply payments: record payments: %w", err)
 		}
 		for k, p := range saved {
 			out[owner[i+k]] = p
@@ -112,7 +103,7 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 	for i := 0; i < len(events); i += batchSize {
 		saved, err := tx.InvoiceEvent.CreateBulk(events[i:min(i+batchSize, len(events))]...).Save(ctx)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("apply payments: record timeline events: %w", err)
 		}
 		for _, ev := range saved {
 			if ev.ToStatus != nil {
@@ -123,17 +114,20 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 	for i := 0; i < len(order); i += batchSize {
 		batch := order[i:min(i+batchSize, len(order))]
 		if err := s.updateAll(ctx, tx, batch, changed); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("apply payments: update invoices: %w", err)
 		}
 	}
 	if len(announce) > 0 {
-		database.OnCommit(tx, func() {
+		err := database.OnCommit(ctx, func() {
 			pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 			defer cancel()
 			if err := s.events.PublishAll(pctx, announce); err != nil {
 				slog.Warn("announcing invoice status changes", "changes", len(announce), "err", err)
 			}
 		})
+		if err != nil {
+			return nil, fmt.Errorf("apply payments: announce status changes: %w", err)
+		}
 	}
 	return out, nil
 }

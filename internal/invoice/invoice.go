@@ -3,7 +3,6 @@ package invoice
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -123,7 +122,7 @@ func (s *Service) CreateDraft(ctx context.Context, in DraftInput) (*ent.Invoice,
 		return nil, tenant.ErrNoViewer
 	}
 	var out *ent.Invoice
-	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	err := database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		cust, err := tx.Customer.Get(ctx, in.CustomerID)
 		if ent.IsNotFound(err) {
 			return &fault.Error{Code: fault.CodeNotFound, Field: "customerID", Message: "no customer with this id"}
@@ -172,7 +171,7 @@ type DraftChanges struct {
 // UpdateDraft changes a draft's customer, currency or due date. Changing the
 // currency re-checks the items against the new currency's minor unit.
 func (s *Service) UpdateDraft(ctx context.Context, id string, ch DraftChanges) (*ent.Invoice, error) {
-	return s.editDraft(ctx, id, func(tx *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
+	return s.editDraft(ctx, id, func(ctx context.Context, tx *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
 		if ch.CustomerID != nil {
 			cust, err := tx.Customer.Get(ctx, *ch.CustomerID)
 			if ent.IsNotFound(err) {
@@ -219,7 +218,7 @@ func (s *Service) UpdateDraft(ctx context.Context, id string, ch DraftChanges) (
 
 // SetItems replaces a draft's line items (wizard step 2).
 func (s *Service) SetItems(ctx context.Context, id string, items []ItemInput) (*ent.Invoice, error) {
-	return s.editDraft(ctx, id, func(_ *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
+	return s.editDraft(ctx, id, func(_ context.Context, _ *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
 		c, ok := money.Lookup(inv.Currency)
 		if !ok {
 			return fmt.Errorf("invoice %s has unknown currency %q", inv.ID, inv.Currency)
@@ -284,7 +283,7 @@ func priceItems(items []ItemInput, c money.Currency) ([]lineitem.Item, int64, er
 
 // SetDescription sets or clears the optional payment description (wizard step 3).
 func (s *Service) SetDescription(ctx context.Context, id string, description *string) (*ent.Invoice, error) {
-	return s.editDraft(ctx, id, func(_ *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
+	return s.editDraft(ctx, id, func(_ context.Context, _ *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
 		d := ""
 		if description != nil {
 			d = strings.TrimSpace(*description)
@@ -304,7 +303,7 @@ func (s *Service) SetDescription(ctx context.Context, id string, description *st
 
 // SetPaymentMethods sets which methods the customer may pay with (wizard step 4).
 func (s *Service) SetPaymentMethods(ctx context.Context, id string, methods []paymethod.Method) (*ent.Invoice, error) {
-	return s.editDraft(ctx, id, func(tx *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
+	return s.editDraft(ctx, id, func(ctx context.Context, tx *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
 		if len(methods) == 0 {
 			return ErrNoMethod
 		}
@@ -338,7 +337,7 @@ func (s *Service) checkMethods(ctx context.Context, tx *ent.Client, inv *ent.Inv
 
 // DeleteDraft removes a draft and its timeline. Issued invoices are voided instead.
 func (s *Service) DeleteDraft(ctx context.Context, id string) error {
-	_, err := s.update(ctx, id, func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
+	_, err := s.update(ctx, id, func(ctx context.Context, tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
 		if inv.Status != status.Draft {
 			return nil, fault.New(fault.CodeConflict, "only a draft can be deleted; void an issued invoice instead")
 		}
@@ -353,7 +352,7 @@ func (s *Service) DeleteDraft(ctx context.Context, id string) error {
 // Issue turns a complete draft into an OPEN invoice with its number and
 // payment reference (wizard step 5). send records "Create and send".
 func (s *Service) Issue(ctx context.Context, id string, send bool) (*ent.Invoice, error) {
-	inv, err := s.update(ctx, id, func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
+	inv, err := s.update(ctx, id, func(ctx context.Context, tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
 		if inv.Status != status.Draft {
 			return nil, fault.New(fault.CodeConflict, "this invoice has already been issued as "+deref(inv.Number))
 		}
@@ -404,7 +403,7 @@ func (s *Service) Issue(ctx context.Context, id string, send bool) (*ent.Invoice
 // Send queues the invoice's email again: "Send" for an invoice created
 // without sending, "Send reminder" for one already sent.
 func (s *Service) Send(ctx context.Context, id string) (*ent.Invoice, error) {
-	return s.wake(s.update(ctx, id, func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
+	return s.wake(s.update(ctx, id, func(ctx context.Context, tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
 		// A double click, or a client retrying, must not send twice.
 		waiting, err := tx.Email.Query().Where(email.InvoiceID(inv.ID), email.StatusEQ(email.StatusQUEUED)).Exist(ctx)
 		if err != nil {
@@ -442,7 +441,7 @@ func (s *Service) Void(ctx context.Context, id string, reason *string) (*ent.Inv
 	if err != nil {
 		return nil, err
 	}
-	return s.update(ctx, id, func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
+	return s.update(ctx, id, func(ctx context.Context, tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
 		if inv.Status == status.Draft {
 			return nil, fault.New(fault.CodeConflict, "a draft cannot be voided; delete it instead")
 		}
@@ -461,7 +460,7 @@ func (s *Service) MarkUncollectible(ctx context.Context, id string, reason *stri
 	if err != nil {
 		return nil, err
 	}
-	return s.update(ctx, id, func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
+	return s.update(ctx, id, func(ctx context.Context, tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
 		return s.transition(ctx, tx, inv, tx.Invoice.UpdateOne(inv), status.Uncollectible, invoiceevent.TypeMARKED_UNCOLLECTIBLE, r)
 	})
 }
@@ -503,7 +502,7 @@ func (s *Service) move(ctx context.Context, tx *ent.Client, inv *ent.Invoice, up
 		return nil, err
 	}
 	msg := event.Message{MerchantID: out.MerchantID, InvoiceID: out.ID, EventID: ev.ID}
-	database.OnCommit(tx, func() {
+	err = database.OnCommit(ctx, func() {
 		// The change is committed; a lost announcement only delays a
 		// screen that refetches on reconnect, so it must not fail the call.
 		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -512,18 +511,21 @@ func (s *Service) move(ctx context.Context, tx *ent.Client, inv *ent.Invoice, up
 			slog.Warn("announcing invoice status change", "invoice", msg.InvoiceID, "err", err)
 		}
 	})
+	if err != nil {
+		return nil, fmt.Errorf("announce status change of invoice %s: %w", out.ID, err)
+	}
 	return out, nil
 }
 
 // editDraft loads a draft under lock, lets change fill in the update, bumps
 // the version and saves, all in one transaction.
-func (s *Service) editDraft(ctx context.Context, id string, change func(*ent.Client, *ent.Invoice, *ent.InvoiceUpdateOne) error) (*ent.Invoice, error) {
-	return s.update(ctx, id, func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
+func (s *Service) editDraft(ctx context.Context, id string, change func(context.Context, *ent.Client, *ent.Invoice, *ent.InvoiceUpdateOne) error) (*ent.Invoice, error) {
+	return s.update(ctx, id, func(ctx context.Context, tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
 		if inv.Status != status.Draft {
 			return nil, ErrNotDraft
 		}
 		upd := tx.Invoice.UpdateOne(inv).AddVersion(1)
-		if err := change(tx, inv, upd); err != nil {
+		if err := change(ctx, tx, inv, upd); err != nil {
 			return nil, err
 		}
 		return upd.Save(ctx)
@@ -532,14 +534,14 @@ func (s *Service) editDraft(ctx context.Context, id string, change func(*ent.Cli
 
 // update runs fn on invoice id, locked against concurrent changes, in one
 // transaction, and returns the invoice fn returns.
-func (s *Service) update(ctx context.Context, id string, fn func(tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error)) (*ent.Invoice, error) {
+func (s *Service) update(ctx context.Context, id string, fn func(ctx context.Context, tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error)) (*ent.Invoice, error) {
 	var out *ent.Invoice
-	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	err := database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		inv, err := s.lock(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		out, err = fn(tx, inv)
+		out, err = fn(ctx, tx, inv)
 		return err
 	})
 	return detach(out, err)
@@ -618,15 +620,10 @@ func deref(s *string) string {
 	return *s
 }
 
-// newCheckoutToken returns the secret of a customer's payment link: 192
-// random bits, unrelated to the invoice id, so links cannot be guessed.
-func newCheckoutToken() string {
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand never fails on supported platforms
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+// newCheckoutToken returns the secret of a customer's payment link: 260
+// random bits (two rand.Text), unrelated to the invoice id, so links cannot
+// be guessed.
+func newCheckoutToken() string { return rand.Text() + rand.Text() }
 
 // CheckoutURL is the customer's payment link for inv, or "" when it has none:
 // a draft has no link yet, and a voided invoice's link is dead.

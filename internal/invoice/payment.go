@@ -62,32 +62,28 @@ var ErrAlreadyRecorded = fault.New(fault.CodeConflict, "this payment has already
 // customer's credit or a refund to make) and shows on the timeline; money is
 // never dropped. It is the one path for checkout, webhooks and manual marks.
 func (s *Service) ApplyPayment(ctx context.Context, tx *ent.Client, id string, r Received) (*ent.Invoice, *ent.Payment, error) {
+	inv, pay, err := s.applyPayment(ctx, tx, id, r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("apply payment to invoice %s: %w", id, err)
+	}
+	return inv, pay, nil
+}
+
+func (s *Service) applyPayment(ctx context.Context, tx *ent.Client, id string, r Received) (*ent.Invoice, *ent.Payment, error) {
 	inv, err := s.lock(ctx, tx, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	if inv.Status == status.Draft {
-		return nil, nil, fault.New(fault.CodeConflict, "a draft cannot be paid; issue it first")
+	plan, err := planPayment(ledgerOf(inv), r.Amount, r.UpToDue)
+	if err != nil {
+		return nil, nil, err
 	}
-	if r.UpToDue {
-		if !inv.Status.Collectible() && inv.Status != status.Uncollectible {
-			return inv, nil, nil
-		}
-		r.Amount = min(r.Amount, AmountDue(inv))
-		if r.Amount <= 0 {
-			return inv, nil, nil
-		}
+	if plan.Amount == 0 {
+		return inv, nil, nil // UpToDue, and nothing is due
 	}
-	if r.Amount <= 0 {
-		return nil, nil, fault.Invalid("amount", "amount must be greater than 0")
-	}
+	r.Amount = plan.Amount
+	r.defaults()
 	c, _ := money.Lookup(inv.Currency)
-	if r.Rule == "" {
-		r.Rule = payment.RuleMANUAL
-	}
-	if r.Confidence == 0 {
-		r.Confidence = 100
-	}
 	if r.CollectionID == "" {
 		col := tx.Collection.Create().
 			SetMerchantID(inv.MerchantID).
@@ -141,32 +137,30 @@ func (s *Service) ApplyPayment(ctx context.Context, tx *ent.Client, id string, r
 		return nil, nil, err
 	}
 
-	paid := inv.AmountPaidMinor + r.Amount
 	note := describePayment(pay, c)
-	upd := tx.Invoice.UpdateOne(inv).SetAmountPaidMinor(paid)
-	to := status.PartiallyPaid
-	if paid >= inv.TotalMinor {
-		to = status.Paid
-	}
-	if status.CanTransition(inv.Status, to) {
-		out, err := s.transition(ctx, tx, inv, upd, to, invoiceevent.TypePAYMENT_RECEIVED, note)
+	upd := tx.Invoice.UpdateOne(inv).SetAmountPaidMinor(plan.Paid)
+	if plan.Moves {
+		out, err := s.transition(ctx, tx, inv, upd, plan.To, invoiceevent.TypePAYMENT_RECEIVED, note)
 		return out, pay, err
-	}
-	// PAID or VOID: the money is kept on record without a status change.
-	switch inv.Status {
-	case status.Paid:
-		note += "; the invoice was already paid, so this is the customer's credit"
-	case status.Void:
-		note += "; the invoice is void: refund the customer or keep it as credit"
 	}
 	out, err := upd.AddVersion(1).Save(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := recordEvent(ctx, tx, out, invoiceevent.TypePAYMENT_RECEIVED, s.now(), nil, nil, note); err != nil {
+	if _, err := recordEvent(ctx, tx, out, invoiceevent.TypePAYMENT_RECEIVED, s.now(), nil, nil, note+creditNote(inv.Status)); err != nil {
 		return nil, nil, err
 	}
 	return out, pay, nil
+}
+
+// defaults fills in what a receipt may leave out.
+func (r *Received) defaults() {
+	if r.Rule == "" {
+		r.Rule = payment.RuleMANUAL
+	}
+	if r.Confidence == 0 {
+		r.Confidence = 100
+	}
 }
 
 // UndoPayment takes back one payment inside tx: it stops counting towards
@@ -174,6 +168,14 @@ func (s *Service) ApplyPayment(ctx context.Context, tx *ent.Client, id string, r
 // PARTIALLY_PAID or OPEN). The payment row stays, marked undone, and the
 // timeline keeps both events. It returns the payment as undone.
 func (s *Service) UndoPayment(ctx context.Context, tx *ent.Client, paymentID string) (*ent.Payment, error) {
+	pay, err := s.undoPayment(ctx, tx, paymentID)
+	if err != nil {
+		return nil, fmt.Errorf("undo payment %s: %w", paymentID, err)
+	}
+	return pay, nil
+}
+
+func (s *Service) undoPayment(ctx context.Context, tx *ent.Client, paymentID string) (*ent.Payment, error) {
 	pay, err := tx.Payment.Get(ctx, paymentID)
 	if ent.IsNotFound(err) {
 		return nil, &fault.Error{Code: fault.CodeNotFound, Message: "no allocation with this id"}
@@ -197,19 +199,11 @@ func (s *Service) UndoPayment(ctx context.Context, tx *ent.Client, paymentID str
 		return nil, err
 	}
 	c, _ := money.Lookup(inv.Currency)
-	paid := inv.AmountPaidMinor - pay.AmountMinor
+	plan := planUndo(ledgerOf(inv), pay.AmountMinor)
 	note := "undone: " + describePayment(pay, c)
-	upd := tx.Invoice.UpdateOne(inv).SetAmountPaidMinor(paid)
-	to := inv.Status
-	switch {
-	case paid >= inv.TotalMinor:
-	case paid > 0:
-		to = status.PartiallyPaid
-	default:
-		to = status.Open
-	}
-	if to != inv.Status && status.CanUndo(inv.Status, to) {
-		if _, err := s.move(ctx, tx, inv, upd, to, invoiceevent.TypePAYMENT_UNDONE, note); err != nil {
+	upd := tx.Invoice.UpdateOne(inv).SetAmountPaidMinor(plan.Paid)
+	if plan.Moves {
+		if _, err := s.move(ctx, tx, inv, upd, plan.To, invoiceevent.TypePAYMENT_UNDONE, note); err != nil {
 			return nil, err
 		}
 		return pay, nil
@@ -261,7 +255,7 @@ func (s *Service) MarkPaid(ctx context.Context, id string, in MarkPaidInput) (*e
 		at = in.ReceivedAt.UTC()
 	}
 	var out *ent.Invoice
-	err := database.InTx(ctx, s.client, func(tx *ent.Client) error {
+	err := database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		inv, err := s.lock(ctx, tx, id)
 		if err != nil {
 			return err

@@ -82,5 +82,6 @@ func entEventType(t string) invoiceevent.Type { return invoiceevent.Type(t) }
 
 // AmountDue is what is (or, for a draft, will be) owed on inv; nothing once
 // it is paid or void. The rule lives with the invoice's other computed
-// fields in ent (Invoice.AmountDueMinor), where the API reads it too.
+// fields in package figures, which the API reads through ent's
+// Invoice.AmountDueMinor.
 func AmountDue(inv *ent.Invoice) int64 { return inv.AmountDueMinor() }

@@ -3,7 +3,6 @@ package mail
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -61,11 +60,9 @@ type Outbox struct {
 // PDFs printed by r, with links under baseURL and mail from "from".
 func NewOutbox(client *ent.Client, sender Sender, r PDFRenderer, baseURL, from string) *Outbox {
 	host, _ := os.Hostname()
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
 	return &Outbox{
 		client: client, sender: sender, pdf: r, baseURL: baseURL, from: from,
-		owner:       fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b)),
+		owner:       fmt.Sprintf("%s-%d-%s", host, os.Getpid(), rand.Text()[:8]),
 		log:         slog.Default(),
 		Poll:        2 * time.Second,
 		Lease:       2 * time.Minute,
@@ -304,7 +301,7 @@ func (o *Outbox) send(ctx context.Context, e *ent.Email) (string, error) {
 var errLostLease = errors.New("lease lost to another worker")
 
 func (o *Outbox) finish(ctx context.Context, e *ent.Email, set func(*ent.EmailUpdate), typ invoiceevent.Type, note string) {
-	err := database.InTx(ctx, o.client, func(tx *ent.Client) error {
+	err := database.InTx(ctx, o.client, func(ctx context.Context, tx *ent.Client) error {
 		upd := tx.Email.Update().Where(entemail.ID(e.ID), entemail.LeaseOwner(o.owner)).ClearLeaseOwner().ClearLeaseUntil()
 		set(upd)
 		// A count, not the row: reading back the stored HTML would be waste.

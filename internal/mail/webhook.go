@@ -118,7 +118,7 @@ var errReplayed = errors.New("webhook token already used")
 
 // apply records the token and the event's effect in one transaction.
 func (h *Webhook) apply(ctx context.Context, hook mailgunWebhook) error {
-	return database.InTx(ctx, h.client, func(c *ent.Client) error {
+	return database.InTx(ctx, h.client, func(ctx context.Context, c *ent.Client) error {
 		return h.record(ctx, c, hook)
 	})
 }

@@ -65,7 +65,7 @@ func SetCryptoWallets(ctx context.Context, client *ent.Client, in []WalletInput)
 		return fault.Invalidf(fmt.Sprintf("wallets[%d].address", i),
 			"this %s address is registered by another merchant; a receiving address belongs to one merchant, so payments to it reach only them. Use an address of your own wallet", rows[i].network)
 	}
-	err := database.InTx(ctx, client, func(tx *ent.Client) error {
+	err := database.InTx(ctx, client, func(ctx context.Context, tx *ent.Client) error {
 		if _, err := tx.CryptoWallet.Delete().Where(cryptowallet.MerchantID(v.MerchantID)).Exec(ctx); err != nil {
 			return err
 		}
@@ -108,7 +108,7 @@ func SetCryptoWallets(ctx context.Context, client *ent.Client, in []WalletInput)
 // every row is claimed.
 func ClaimWallets(ctx context.Context, client *ent.Client, log *slog.Logger) error {
 	ctx = tenant.System(ctx)
-	return database.InTx(ctx, client, func(tx *ent.Client) error {
+	return database.InTx(ctx, client, func(ctx context.Context, tx *ent.Client) error {
 		rows, err := tx.CryptoWallet.Query().Where(cryptowallet.ClaimIsNil()).
 			Order(ent.Asc(cryptowallet.FieldCreatedAt), ent.Asc(cryptowallet.FieldID)).All(ctx)
 		if err != nil || len(rows) == 0 {

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/lib/pq"
+	_ "github.com/lib/pq" // the postgres driver for database/sql, for the admin connection that makes each test's schema
 )
 
 // DefaultPostgresURL is the local server the machines of this project run.
@@ -69,7 +69,8 @@ func Postgres(t testing.TB) string {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 			err = db.PingContext(ctx)
 			cancel()
-			db.Close()
+			_ = db.Close() // only the ping's answer matters
+
 		}
 		pgErr = err
 	})
@@ -96,7 +97,7 @@ func Schema(t testing.TB, prefix string) string {
 	if err != nil {
 		t.Fatalf("TEST_DATABASE_URL: %v", err)
 	}
-	defer admin.Close()
+	defer func() { _ = admin.Close() }()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
@@ -107,7 +108,7 @@ func Schema(t testing.TB, prefix string) string {
 		if err != nil {
 			return
 		}
-		defer db.Close()
+		defer func() { _ = db.Close() }()
 		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
 			t.Logf("drop schema %s: %v", schema, err)
 		}

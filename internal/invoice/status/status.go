@@ -6,6 +6,7 @@ package status
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 )
 
@@ -44,24 +45,10 @@ var undoes = map[Status][]Status{
 
 // CanUndo reports whether undoing a payment may move an invoice from one
 // status to another.
-func CanUndo(from, to Status) bool {
-	for _, s := range undoes[from] {
-		if s == to {
-			return true
-		}
-	}
-	return false
-}
+func CanUndo(from, to Status) bool { return slices.Contains(undoes[from], to) }
 
 // CanTransition reports whether an invoice may move from one status to another.
-func CanTransition(from, to Status) bool {
-	for _, s := range transitions[from] {
-		if s == to {
-			return true
-		}
-	}
-	return false
-}
+func CanTransition(from, to Status) bool { return slices.Contains(transitions[from], to) }
 
 // Collectible reports whether money can still be owed on an invoice in s,
 // which is also when an invoice can be overdue.
