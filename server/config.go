@@ -184,7 +184,13 @@ func (c *config) validate() error {
 		return fmt.Errorf("TALLY_MAILGUN_REGION (--mailgun-region) is %q; %w", c.MailgunRegion, err)
 	}
 	if c.MailFrom == "" {
-		c.MailFrom = "invoices@" + u.Hostname()
+		host := u.Hostname()
+		if net.ParseIP(host) != nil {
+			// An address such as invoices@::1 does not parse; with no
+			// Mailgun domain this is the dev mailbox, which sends nothing.
+			host = "localhost"
+		}
+		c.MailFrom = "invoices@" + host
 		if c.MailgunDomain != "" {
 			c.MailFrom = "invoices@" + c.MailgunDomain
 		}

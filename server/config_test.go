@@ -136,6 +136,10 @@ func TestConfigListenAddress(t *testing.T) {
 			t.Errorf("%q: addr %q, base URL %q, notice %v %q; want %q, %q, %v saying %q", tc.args, c.Addr, c.BaseURL, level, note, tc.addr, tc.baseURL, tc.level, tc.sayInNote)
 		}
 	}
+	// An IPv6 listener: the default sender must still be an address.
+	if c, err := parseConfig([]string{"--addr", "[::1]:8080"}); err != nil || c.MailFrom != "invoices@localhost" || c.BaseURL != "http://[::1]:8080" {
+		t.Errorf("--addr [::1]:8080: %v, mail from %q, base URL %q; want it to start, with invoices@localhost", err, c.MailFrom, c.BaseURL)
+	}
 	t.Setenv("TALLY_ADDR", ":8080") // an explicit choice is honoured
 	if c, err := parseConfig(nil); err != nil || c.Addr != ":8080" {
 		t.Errorf("TALLY_ADDR=:8080: addr %q, %v", c.Addr, err)
