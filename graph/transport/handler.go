@@ -19,6 +19,7 @@ import (
 
 	"github.com/tally-invoicing/tally/graph/transport/ws"
 	"github.com/tally-invoicing/tally/internal/idempotency"
+	"github.com/tally-invoicing/tally/internal/ratelimit"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
@@ -95,7 +96,7 @@ func New(schema graphql.ExecutableSchema, opts Options) *Handler {
 	srv.AddTransport(getQuery{})
 	srv.AddTransport(postJSON{})
 	// Statement uploads (importStatement, previewStatement).
-	srv.AddTransport(multipartUpload{inFlight: newUploadsInFlight()})
+	srv.AddTransport(multipartUpload{inFlight: ratelimit.NewInFlight(0)})
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(limits.Tokens)

@@ -9,13 +9,13 @@ import (
 	"mime"
 	"net/http"
 	"os"
-	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 
 	"github.com/tally-invoicing/tally/internal/collect/statement"
 	"github.com/tally-invoicing/tally/internal/fault"
+	"github.com/tally-invoicing/tally/internal/ratelimit"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
@@ -40,36 +40,10 @@ const uploadMemory = 1 << 20
 // costs the server one body, not all of them (the import itself admits
 // one per merchant too, but only once the body has arrived).
 type multipartUpload struct {
-	inFlight *uploadsInFlight
+	inFlight *ratelimit.InFlight // per merchant
 }
 
 var _ graphql.Transport = multipartUpload{}
-
-// uploadsInFlight tracks which merchants have an upload being received or
-// run.
-type uploadsInFlight struct {
-	mu      sync.Mutex
-	running map[string]bool
-}
-
-func newUploadsInFlight() *uploadsInFlight {
-	return &uploadsInFlight{running: map[string]bool{}}
-}
-
-// enter admits an upload for key, or reports that one is already in flight.
-func (u *uploadsInFlight) enter(key string) (leave func(), ok bool) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if u.running[key] {
-		return nil, false
-	}
-	u.running[key] = true
-	return func() {
-		u.mu.Lock()
-		delete(u.running, key)
-		u.mu.Unlock()
-	}, true
-}
 
 func (multipartUpload) Supports(r *http.Request) bool {
 	if r.Method != http.MethodPost || r.Header.Get("Upgrade") != "" {
@@ -90,8 +64,8 @@ func (t multipartUpload) Do(w http.ResponseWriter, r *http.Request, exec graphql
 		if v := tenant.FromContext(ctx); v != nil {
 			key = v.MerchantID
 		}
-		leave, ok := t.inFlight.enter(key)
-		if !ok {
+		leave, err := t.inFlight.Enter(key)
+		if err != nil {
 			// Full duplex: net/http would otherwise try to read the body
 			// before sending the answer's header.
 			rc := http.NewResponseController(w)

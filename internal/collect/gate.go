@@ -1,7 +1,7 @@
 package collect
 
 import (
-	"sync"
+	"errors"
 	"time"
 
 	"github.com/tally-invoicing/tally/internal/fault"
@@ -23,39 +23,29 @@ const importRetryAfter = 15 * time.Second
 var ErrImportRunning = fault.New(fault.CodeConflict, "a statement import is already running for this merchant; wait for it to finish")
 
 // ImportGate admits statement imports: one at a time per merchant, and at
-// most max at once in the process. Both refusals come at once rather than
-// after a wait, so a request never holds its upload while it queues. The
-// gate counts this process only; behind a load balancer each tally process
-// admits its own.
+// most max at once in the process, both refused at once (see
+// ratelimit.InFlight). Behind a load balancer each tally process admits
+// its own.
 type ImportGate struct {
-	max int
-
-	mu      sync.Mutex
-	running map[string]bool // merchant ids
+	inFlight *ratelimit.InFlight
 }
 
 // NewImportGate returns a gate that admits at most limit imports at once.
 func NewImportGate(limit int) *ImportGate {
-	return &ImportGate{max: limit, running: map[string]bool{}}
+	return &ImportGate{inFlight: ratelimit.NewInFlight(limit)}
 }
 
 // Enter admits an import for merchantID, or refuses it with
 // ErrImportRunning (CONFLICT) or a *ratelimit.Error (RATE_LIMITED, with a
 // retry hint). leave must be called when the import ends.
 func (g *ImportGate) Enter(merchantID string) (leave func(), err error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.running[merchantID] {
+	leave, err = g.inFlight.Enter(merchantID)
+	switch {
+	case errors.Is(err, ratelimit.ErrKeyBusy):
 		return nil, ErrImportRunning
-	}
-	if len(g.running) >= g.max {
+	case errors.Is(err, ratelimit.ErrFull):
 		return nil, ratelimit.NewError("statement imports per server",
 			"the server is busy importing other statements", importRetryAfter)
 	}
-	g.running[merchantID] = true
-	return func() {
-		g.mu.Lock()
-		delete(g.running, merchantID)
-		g.mu.Unlock()
-	}, nil
+	return leave, err
 }
