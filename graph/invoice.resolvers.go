@@ -14,6 +14,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/document"
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/invoice/paymethod"
+	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
 // Overdue is the resolver for the overdue field.
@@ -32,7 +33,7 @@ func (r *invoiceResolver) PaymentMethods(ctx context.Context, obj *ent.Invoice) 
 
 // PreviewHTML is the resolver for the previewHTML field.
 func (r *invoiceResolver) PreviewHTML(ctx context.Context, obj *ent.Invoice) (string, error) {
-	end, err := r.Renders.Begin(ctx, renderKey(ctx))
+	end, err := r.Renders.Begin(ctx, tenant.CredentialOf(ctx))
 	if err != nil {
 		return "", err
 	}

@@ -38,11 +38,3 @@ func (r *Resolver) viewer(ctx context.Context, v *tenant.Viewer) (*model.Viewer,
 	}
 	return out, nil
 }
-
-// renderKey names who asks for a document render: the viewer's credential.
-func renderKey(ctx context.Context) string {
-	if v := tenant.FromContext(ctx); v != nil {
-		return v.MerchantID + "/" + v.Credential()
-	}
-	return ""
-}

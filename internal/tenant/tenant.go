@@ -67,6 +67,15 @@ func (v *Viewer) Credential() string {
 	return v.SessionID
 }
 
+// CredentialOf returns the credential of ctx's viewer (see Credential),
+// or "" without one: the key per-credential limits count under.
+func CredentialOf(ctx context.Context) string {
+	if v := FromContext(ctx); v != nil {
+		return v.Credential()
+	}
+	return ""
+}
+
 type viewerKey struct{}
 type systemKey struct{}
 

@@ -95,9 +95,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// One merchant's (or one payment link's) PDFs cannot take every
 	// render slot from the others.
-	key := "link/" + r.URL.Query().Get("token")
-	if v := tenant.FromContext(r.Context()); v != nil {
-		key = v.MerchantID + "/" + v.Credential()
+	key := tenant.CredentialOf(r.Context())
+	if key == "" {
+		key = "link/" + r.URL.Query().Get("token")
 	}
 	end, err := h.o.Renders.Begin(ctx, key)
 	var limited *ratelimit.Error
