@@ -24,11 +24,13 @@ import (
 	"github.com/tally-invoicing/tally/ent/idempotencykey"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
+	"github.com/tally-invoicing/tally/ent/logo"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/passwordreset"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/serverkey"
 	"github.com/tally-invoicing/tally/ent/session"
+	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
 	"github.com/tally-invoicing/tally/ent/webhookreceipt"
 )
@@ -56,6 +58,8 @@ type Client struct {
 	Invoice *InvoiceClient
 	// InvoiceEvent is the client for interacting with the InvoiceEvent builders.
 	InvoiceEvent *InvoiceEventClient
+	// Logo is the client for interacting with the Logo builders.
+	Logo *LogoClient
 	// Merchant is the client for interacting with the Merchant builders.
 	Merchant *MerchantClient
 	// PasswordReset is the client for interacting with the PasswordReset builders.
@@ -66,6 +70,8 @@ type Client struct {
 	ServerKey *ServerKeyClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// TaxRate is the client for interacting with the TaxRate builders.
+	TaxRate *TaxRateClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 	// WebhookReceipt is the client for interacting with the WebhookReceipt builders.
@@ -90,11 +96,13 @@ func (c *Client) init() {
 	c.IdempotencyKey = NewIdempotencyKeyClient(c.config)
 	c.Invoice = NewInvoiceClient(c.config)
 	c.InvoiceEvent = NewInvoiceEventClient(c.config)
+	c.Logo = NewLogoClient(c.config)
 	c.Merchant = NewMerchantClient(c.config)
 	c.PasswordReset = NewPasswordResetClient(c.config)
 	c.Payment = NewPaymentClient(c.config)
 	c.ServerKey = NewServerKeyClient(c.config)
 	c.Session = NewSessionClient(c.config)
+	c.TaxRate = NewTaxRateClient(c.config)
 	c.User = NewUserClient(c.config)
 	c.WebhookReceipt = NewWebhookReceiptClient(c.config)
 }
@@ -198,11 +206,13 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		IdempotencyKey:  NewIdempotencyKeyClient(cfg),
 		Invoice:         NewInvoiceClient(cfg),
 		InvoiceEvent:    NewInvoiceEventClient(cfg),
+		Logo:            NewLogoClient(cfg),
 		Merchant:        NewMerchantClient(cfg),
 		PasswordReset:   NewPasswordResetClient(cfg),
 		Payment:         NewPaymentClient(cfg),
 		ServerKey:       NewServerKeyClient(cfg),
 		Session:         NewSessionClient(cfg),
+		TaxRate:         NewTaxRateClient(cfg),
 		User:            NewUserClient(cfg),
 		WebhookReceipt:  NewWebhookReceiptClient(cfg),
 	}, nil
@@ -233,11 +243,13 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		IdempotencyKey:  NewIdempotencyKeyClient(cfg),
 		Invoice:         NewInvoiceClient(cfg),
 		InvoiceEvent:    NewInvoiceEventClient(cfg),
+		Logo:            NewLogoClient(cfg),
 		Merchant:        NewMerchantClient(cfg),
 		PasswordReset:   NewPasswordResetClient(cfg),
 		Payment:         NewPaymentClient(cfg),
 		ServerKey:       NewServerKeyClient(cfg),
 		Session:         NewSessionClient(cfg),
+		TaxRate:         NewTaxRateClient(cfg),
 		User:            NewUserClient(cfg),
 		WebhookReceipt:  NewWebhookReceiptClient(cfg),
 	}, nil
@@ -270,8 +282,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.CheckoutSession, c.Collection, c.CryptoWallet, c.Customer, c.Email,
-		c.IdempotencyKey, c.Invoice, c.InvoiceEvent, c.Merchant, c.PasswordReset,
-		c.Payment, c.ServerKey, c.Session, c.User, c.WebhookReceipt,
+		c.IdempotencyKey, c.Invoice, c.InvoiceEvent, c.Logo, c.Merchant,
+		c.PasswordReset, c.Payment, c.ServerKey, c.Session, c.TaxRate, c.User,
+		c.WebhookReceipt,
 	} {
 		n.Use(hooks...)
 	}
@@ -282,8 +295,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.CheckoutSession, c.Collection, c.CryptoWallet, c.Customer, c.Email,
-		c.IdempotencyKey, c.Invoice, c.InvoiceEvent, c.Merchant, c.PasswordReset,
-		c.Payment, c.ServerKey, c.Session, c.User, c.WebhookReceipt,
+		c.IdempotencyKey, c.Invoice, c.InvoiceEvent, c.Logo, c.Merchant,
+		c.PasswordReset, c.Payment, c.ServerKey, c.Session, c.TaxRate, c.User,
+		c.WebhookReceipt,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -310,6 +324,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Invoice.mutate(ctx, m)
 	case *InvoiceEventMutation:
 		return c.InvoiceEvent.mutate(ctx, m)
+	case *LogoMutation:
+		return c.Logo.mutate(ctx, m)
 	case *MerchantMutation:
 		return c.Merchant.mutate(ctx, m)
 	case *PasswordResetMutation:
@@ -320,6 +336,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ServerKey.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
+	case *TaxRateMutation:
+		return c.TaxRate.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
 	case *WebhookReceiptMutation:
@@ -1752,6 +1770,157 @@ func (c *InvoiceEventClient) mutate(ctx context.Context, m *InvoiceEventMutation
 	}
 }
 
+// LogoClient is a client for the Logo schema.
+type LogoClient struct {
+	config
+}
+
+// NewLogoClient returns a client for the Logo from the given config.
+func NewLogoClient(c config) *LogoClient {
+	return &LogoClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `logo.Hooks(f(g(h())))`.
+func (c *LogoClient) Use(hooks ...Hook) {
+	c.hooks.Logo = append(c.hooks.Logo, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `logo.Intercept(f(g(h())))`.
+func (c *LogoClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Logo = append(c.inters.Logo, interceptors...)
+}
+
+// Create returns a builder for creating a Logo entity.
+func (c *LogoClient) Create() *LogoCreate {
+	mutation := newLogoMutation(c.config, OpCreate)
+	return &LogoCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Logo entities.
+func (c *LogoClient) CreateBulk(builders ...*LogoCreate) *LogoCreateBulk {
+	return &LogoCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LogoClient) MapCreateBulk(slice any, setFunc func(*LogoCreate, int)) *LogoCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LogoCreateBulk{err: fmt.Errorf("calling to LogoClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LogoCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LogoCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Logo.
+func (c *LogoClient) Update() *LogoUpdate {
+	mutation := newLogoMutation(c.config, OpUpdate)
+	return &LogoUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LogoClient) UpdateOne(_m *Logo) *LogoUpdateOne {
+	mutation := newLogoMutation(c.config, OpUpdateOne, withLogo(_m))
+	return &LogoUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LogoClient) UpdateOneID(id string) *LogoUpdateOne {
+	mutation := newLogoMutation(c.config, OpUpdateOne, withLogoID(id))
+	return &LogoUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Logo.
+func (c *LogoClient) Delete() *LogoDelete {
+	mutation := newLogoMutation(c.config, OpDelete)
+	return &LogoDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LogoClient) DeleteOne(_m *Logo) *LogoDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LogoClient) DeleteOneID(id string) *LogoDeleteOne {
+	builder := c.Delete().Where(logo.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LogoDeleteOne{builder}
+}
+
+// Query returns a query builder for Logo.
+func (c *LogoClient) Query() *LogoQuery {
+	return &LogoQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLogo},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Logo entity by its id.
+func (c *LogoClient) Get(ctx context.Context, id string) (*Logo, error) {
+	return c.Query().Where(logo.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LogoClient) GetX(ctx context.Context, id string) *Logo {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMerchant queries the merchant edge of a Logo.
+func (c *LogoClient) QueryMerchant(_m *Logo) *MerchantQuery {
+	query := (&MerchantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(logo.Table, logo.FieldID, id),
+			sqlgraph.To(merchant.Table, merchant.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, logo.MerchantTable, logo.MerchantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LogoClient) Hooks() []Hook {
+	hooks := c.hooks.Logo
+	return append(hooks[:len(hooks):len(hooks)], logo.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LogoClient) Interceptors() []Interceptor {
+	inters := c.inters.Logo
+	return append(inters[:len(inters):len(inters)], logo.Interceptors[:]...)
+}
+
+func (c *LogoClient) mutate(ctx context.Context, m *LogoMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LogoCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LogoUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LogoUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LogoDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Logo mutation op: %q", m.Op())
+	}
+}
+
 // MerchantClient is a client for the Merchant schema.
 type MerchantClient struct {
 	config
@@ -1917,6 +2086,38 @@ func (c *MerchantClient) QueryAPIKeys(_m *Merchant) *APIKeyQuery {
 			sqlgraph.From(merchant.Table, merchant.FieldID, id),
 			sqlgraph.To(apikey.Table, apikey.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, merchant.APIKeysTable, merchant.APIKeysColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryTaxRates queries the tax_rates edge of a Merchant.
+func (c *MerchantClient) QueryTaxRates(_m *Merchant) *TaxRateQuery {
+	query := (&TaxRateClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(merchant.Table, merchant.FieldID, id),
+			sqlgraph.To(taxrate.Table, taxrate.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, merchant.TaxRatesTable, merchant.TaxRatesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLogo queries the logo edge of a Merchant.
+func (c *MerchantClient) QueryLogo(_m *Merchant) *LogoQuery {
+	query := (&LogoClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(merchant.Table, merchant.FieldID, id),
+			sqlgraph.To(logo.Table, logo.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, merchant.LogoTable, merchant.LogoColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2553,6 +2754,157 @@ func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, 
 	}
 }
 
+// TaxRateClient is a client for the TaxRate schema.
+type TaxRateClient struct {
+	config
+}
+
+// NewTaxRateClient returns a client for the TaxRate from the given config.
+func NewTaxRateClient(c config) *TaxRateClient {
+	return &TaxRateClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `taxrate.Hooks(f(g(h())))`.
+func (c *TaxRateClient) Use(hooks ...Hook) {
+	c.hooks.TaxRate = append(c.hooks.TaxRate, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `taxrate.Intercept(f(g(h())))`.
+func (c *TaxRateClient) Intercept(interceptors ...Interceptor) {
+	c.inters.TaxRate = append(c.inters.TaxRate, interceptors...)
+}
+
+// Create returns a builder for creating a TaxRate entity.
+func (c *TaxRateClient) Create() *TaxRateCreate {
+	mutation := newTaxRateMutation(c.config, OpCreate)
+	return &TaxRateCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of TaxRate entities.
+func (c *TaxRateClient) CreateBulk(builders ...*TaxRateCreate) *TaxRateCreateBulk {
+	return &TaxRateCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TaxRateClient) MapCreateBulk(slice any, setFunc func(*TaxRateCreate, int)) *TaxRateCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TaxRateCreateBulk{err: fmt.Errorf("calling to TaxRateClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TaxRateCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TaxRateCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for TaxRate.
+func (c *TaxRateClient) Update() *TaxRateUpdate {
+	mutation := newTaxRateMutation(c.config, OpUpdate)
+	return &TaxRateUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TaxRateClient) UpdateOne(_m *TaxRate) *TaxRateUpdateOne {
+	mutation := newTaxRateMutation(c.config, OpUpdateOne, withTaxRate(_m))
+	return &TaxRateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TaxRateClient) UpdateOneID(id string) *TaxRateUpdateOne {
+	mutation := newTaxRateMutation(c.config, OpUpdateOne, withTaxRateID(id))
+	return &TaxRateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for TaxRate.
+func (c *TaxRateClient) Delete() *TaxRateDelete {
+	mutation := newTaxRateMutation(c.config, OpDelete)
+	return &TaxRateDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TaxRateClient) DeleteOne(_m *TaxRate) *TaxRateDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TaxRateClient) DeleteOneID(id string) *TaxRateDeleteOne {
+	builder := c.Delete().Where(taxrate.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TaxRateDeleteOne{builder}
+}
+
+// Query returns a query builder for TaxRate.
+func (c *TaxRateClient) Query() *TaxRateQuery {
+	return &TaxRateQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTaxRate},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a TaxRate entity by its id.
+func (c *TaxRateClient) Get(ctx context.Context, id string) (*TaxRate, error) {
+	return c.Query().Where(taxrate.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TaxRateClient) GetX(ctx context.Context, id string) *TaxRate {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryMerchant queries the merchant edge of a TaxRate.
+func (c *TaxRateClient) QueryMerchant(_m *TaxRate) *MerchantQuery {
+	query := (&MerchantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(taxrate.Table, taxrate.FieldID, id),
+			sqlgraph.To(merchant.Table, merchant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, taxrate.MerchantTable, taxrate.MerchantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *TaxRateClient) Hooks() []Hook {
+	hooks := c.hooks.TaxRate
+	return append(hooks[:len(hooks):len(hooks)], taxrate.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *TaxRateClient) Interceptors() []Interceptor {
+	inters := c.inters.TaxRate
+	return append(inters[:len(inters):len(inters)], taxrate.Interceptors[:]...)
+}
+
+func (c *TaxRateClient) mutate(ctx context.Context, m *TaxRateMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TaxRateCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TaxRateUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TaxRateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TaxRateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown TaxRate mutation op: %q", m.Op())
+	}
+}
+
 // UserClient is a client for the User schema.
 type UserClient struct {
 	config
@@ -2873,12 +3225,12 @@ func (c *WebhookReceiptClient) mutate(ctx context.Context, m *WebhookReceiptMuta
 type (
 	hooks struct {
 		APIKey, CheckoutSession, Collection, CryptoWallet, Customer, Email,
-		IdempotencyKey, Invoice, InvoiceEvent, Merchant, PasswordReset, Payment,
-		ServerKey, Session, User, WebhookReceipt []ent.Hook
+		IdempotencyKey, Invoice, InvoiceEvent, Logo, Merchant, PasswordReset, Payment,
+		ServerKey, Session, TaxRate, User, WebhookReceipt []ent.Hook
 	}
 	inters struct {
 		APIKey, CheckoutSession, Collection, CryptoWallet, Customer, Email,
-		IdempotencyKey, Invoice, InvoiceEvent, Merchant, PasswordReset, Payment,
-		ServerKey, Session, User, WebhookReceipt []ent.Interceptor
+		IdempotencyKey, Invoice, InvoiceEvent, Logo, Merchant, PasswordReset, Payment,
+		ServerKey, Session, TaxRate, User, WebhookReceipt []ent.Interceptor
 	}
 )

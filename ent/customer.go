@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/internal/party"
 )
 
 // Customer is the model entity for the Customer schema.
@@ -29,6 +31,12 @@ type Customer struct {
 	Name string `json:"name,omitempty"`
 	// Where invoices are sent; stored lower-cased, unique per merchant.
 	Email string `json:"email,omitempty"`
+	// PostalAddress holds the value of the "postal_address" field.
+	PostalAddress party.Address `json:"postal_address,omitempty"`
+	// The customer's VAT or other tax number printed on invoices (EN 16931 BT-48); null when not given.
+	TaxID *string `json:"tax_id,omitempty"`
+	// BCP 47 tag the customer's invoices, emails and payment page are in, one of Query.languages; null to use the merchant's language.
+	Language *string `json:"language,omitempty"`
 	// The mail provider reported a permanent failure delivering to this address.
 	EmailBouncing bool `json:"email_bouncing,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -77,9 +85,11 @@ func (*Customer) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case customer.FieldPostalAddress:
+			values[i] = new([]byte)
 		case customer.FieldEmailBouncing:
 			values[i] = new(sql.NullBool)
-		case customer.FieldID, customer.FieldMerchantID, customer.FieldName, customer.FieldEmail:
+		case customer.FieldID, customer.FieldMerchantID, customer.FieldName, customer.FieldEmail, customer.FieldTaxID, customer.FieldLanguage:
 			values[i] = new(sql.NullString)
 		case customer.FieldCreatedAt, customer.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -133,6 +143,28 @@ func (_m *Customer) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field email", values[i])
 			} else if value.Valid {
 				_m.Email = value.String
+			}
+		case customer.FieldPostalAddress:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field postal_address", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.PostalAddress); err != nil {
+					return fmt.Errorf("unmarshal field postal_address: %w", err)
+				}
+			}
+		case customer.FieldTaxID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field tax_id", values[i])
+			} else if value.Valid {
+				_m.TaxID = new(string)
+				*_m.TaxID = value.String
+			}
+		case customer.FieldLanguage:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field language", values[i])
+			} else if value.Valid {
+				_m.Language = new(string)
+				*_m.Language = value.String
 			}
 		case customer.FieldEmailBouncing:
 			if value, ok := values[i].(*sql.NullBool); !ok {
@@ -200,6 +232,19 @@ func (_m *Customer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("email=")
 	builder.WriteString(_m.Email)
+	builder.WriteString(", ")
+	builder.WriteString("postal_address=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PostalAddress))
+	builder.WriteString(", ")
+	if v := _m.TaxID; v != nil {
+		builder.WriteString("tax_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.Language; v != nil {
+		builder.WriteString("language=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("email_bouncing=")
 	builder.WriteString(fmt.Sprintf("%v", _m.EmailBouncing))

@@ -15,6 +15,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/internal/party"
 )
 
 // CustomerCreate is the builder for creating a Customer entity.
@@ -68,6 +69,48 @@ func (_c *CustomerCreate) SetName(v string) *CustomerCreate {
 // SetEmail sets the "email" field.
 func (_c *CustomerCreate) SetEmail(v string) *CustomerCreate {
 	_c.mutation.SetEmail(v)
+	return _c
+}
+
+// SetPostalAddress sets the "postal_address" field.
+func (_c *CustomerCreate) SetPostalAddress(v party.Address) *CustomerCreate {
+	_c.mutation.SetPostalAddress(v)
+	return _c
+}
+
+// SetNillablePostalAddress sets the "postal_address" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillablePostalAddress(v *party.Address) *CustomerCreate {
+	if v != nil {
+		_c.SetPostalAddress(*v)
+	}
+	return _c
+}
+
+// SetTaxID sets the "tax_id" field.
+func (_c *CustomerCreate) SetTaxID(v string) *CustomerCreate {
+	_c.mutation.SetTaxID(v)
+	return _c
+}
+
+// SetNillableTaxID sets the "tax_id" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableTaxID(v *string) *CustomerCreate {
+	if v != nil {
+		_c.SetTaxID(*v)
+	}
+	return _c
+}
+
+// SetLanguage sets the "language" field.
+func (_c *CustomerCreate) SetLanguage(v string) *CustomerCreate {
+	_c.mutation.SetLanguage(v)
+	return _c
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillableLanguage(v *string) *CustomerCreate {
+	if v != nil {
+		_c.SetLanguage(*v)
+	}
 	return _c
 }
 
@@ -216,6 +259,16 @@ func (_c *CustomerCreate) check() error {
 			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "Customer.email": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.TaxID(); ok {
+		if err := customer.TaxIDValidator(v); err != nil {
+			return &ValidationError{Name: "tax_id", err: fmt.Errorf(`ent: validator failed for field "Customer.tax_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.Language(); ok {
+		if err := customer.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Customer.language": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.EmailBouncing(); !ok {
 		return &ValidationError{Name: "email_bouncing", err: errors.New(`ent: missing required field "Customer.email_bouncing"`)}
 	}
@@ -278,6 +331,18 @@ func (_c *CustomerCreate) createSpec() (*Customer, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Email(); ok {
 		_spec.SetField(customer.FieldEmail, field.TypeString, value)
 		_node.Email = value
+	}
+	if value, ok := _c.mutation.PostalAddress(); ok {
+		_spec.SetField(customer.FieldPostalAddress, field.TypeJSON, value)
+		_node.PostalAddress = value
+	}
+	if value, ok := _c.mutation.TaxID(); ok {
+		_spec.SetField(customer.FieldTaxID, field.TypeString, value)
+		_node.TaxID = &value
+	}
+	if value, ok := _c.mutation.Language(); ok {
+		_spec.SetField(customer.FieldLanguage, field.TypeString, value)
+		_node.Language = &value
 	}
 	if value, ok := _c.mutation.EmailBouncing(); ok {
 		_spec.SetField(customer.FieldEmailBouncing, field.TypeBool, value)
@@ -404,6 +469,60 @@ func (u *CustomerUpsert) UpdateEmail() *CustomerUpsert {
 	return u
 }
 
+// SetPostalAddress sets the "postal_address" field.
+func (u *CustomerUpsert) SetPostalAddress(v party.Address) *CustomerUpsert {
+	u.Set(customer.FieldPostalAddress, v)
+	return u
+}
+
+// UpdatePostalAddress sets the "postal_address" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdatePostalAddress() *CustomerUpsert {
+	u.SetExcluded(customer.FieldPostalAddress)
+	return u
+}
+
+// ClearPostalAddress clears the value of the "postal_address" field.
+func (u *CustomerUpsert) ClearPostalAddress() *CustomerUpsert {
+	u.SetNull(customer.FieldPostalAddress)
+	return u
+}
+
+// SetTaxID sets the "tax_id" field.
+func (u *CustomerUpsert) SetTaxID(v string) *CustomerUpsert {
+	u.Set(customer.FieldTaxID, v)
+	return u
+}
+
+// UpdateTaxID sets the "tax_id" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdateTaxID() *CustomerUpsert {
+	u.SetExcluded(customer.FieldTaxID)
+	return u
+}
+
+// ClearTaxID clears the value of the "tax_id" field.
+func (u *CustomerUpsert) ClearTaxID() *CustomerUpsert {
+	u.SetNull(customer.FieldTaxID)
+	return u
+}
+
+// SetLanguage sets the "language" field.
+func (u *CustomerUpsert) SetLanguage(v string) *CustomerUpsert {
+	u.Set(customer.FieldLanguage, v)
+	return u
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdateLanguage() *CustomerUpsert {
+	u.SetExcluded(customer.FieldLanguage)
+	return u
+}
+
+// ClearLanguage clears the value of the "language" field.
+func (u *CustomerUpsert) ClearLanguage() *CustomerUpsert {
+	u.SetNull(customer.FieldLanguage)
+	return u
+}
+
 // SetEmailBouncing sets the "email_bouncing" field.
 func (u *CustomerUpsert) SetEmailBouncing(v bool) *CustomerUpsert {
 	u.Set(customer.FieldEmailBouncing, v)
@@ -509,6 +628,69 @@ func (u *CustomerUpsertOne) SetEmail(v string) *CustomerUpsertOne {
 func (u *CustomerUpsertOne) UpdateEmail() *CustomerUpsertOne {
 	return u.Update(func(s *CustomerUpsert) {
 		s.UpdateEmail()
+	})
+}
+
+// SetPostalAddress sets the "postal_address" field.
+func (u *CustomerUpsertOne) SetPostalAddress(v party.Address) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetPostalAddress(v)
+	})
+}
+
+// UpdatePostalAddress sets the "postal_address" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdatePostalAddress() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdatePostalAddress()
+	})
+}
+
+// ClearPostalAddress clears the value of the "postal_address" field.
+func (u *CustomerUpsertOne) ClearPostalAddress() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearPostalAddress()
+	})
+}
+
+// SetTaxID sets the "tax_id" field.
+func (u *CustomerUpsertOne) SetTaxID(v string) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetTaxID(v)
+	})
+}
+
+// UpdateTaxID sets the "tax_id" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdateTaxID() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateTaxID()
+	})
+}
+
+// ClearTaxID clears the value of the "tax_id" field.
+func (u *CustomerUpsertOne) ClearTaxID() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearTaxID()
+	})
+}
+
+// SetLanguage sets the "language" field.
+func (u *CustomerUpsertOne) SetLanguage(v string) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetLanguage(v)
+	})
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdateLanguage() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateLanguage()
+	})
+}
+
+// ClearLanguage clears the value of the "language" field.
+func (u *CustomerUpsertOne) ClearLanguage() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearLanguage()
 	})
 }
 
@@ -786,6 +968,69 @@ func (u *CustomerUpsertBulk) SetEmail(v string) *CustomerUpsertBulk {
 func (u *CustomerUpsertBulk) UpdateEmail() *CustomerUpsertBulk {
 	return u.Update(func(s *CustomerUpsert) {
 		s.UpdateEmail()
+	})
+}
+
+// SetPostalAddress sets the "postal_address" field.
+func (u *CustomerUpsertBulk) SetPostalAddress(v party.Address) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetPostalAddress(v)
+	})
+}
+
+// UpdatePostalAddress sets the "postal_address" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdatePostalAddress() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdatePostalAddress()
+	})
+}
+
+// ClearPostalAddress clears the value of the "postal_address" field.
+func (u *CustomerUpsertBulk) ClearPostalAddress() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearPostalAddress()
+	})
+}
+
+// SetTaxID sets the "tax_id" field.
+func (u *CustomerUpsertBulk) SetTaxID(v string) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetTaxID(v)
+	})
+}
+
+// UpdateTaxID sets the "tax_id" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdateTaxID() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateTaxID()
+	})
+}
+
+// ClearTaxID clears the value of the "tax_id" field.
+func (u *CustomerUpsertBulk) ClearTaxID() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearTaxID()
+	})
+}
+
+// SetLanguage sets the "language" field.
+func (u *CustomerUpsertBulk) SetLanguage(v string) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetLanguage(v)
+	})
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdateLanguage() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdateLanguage()
+	})
+}
+
+// ClearLanguage clears the value of the "language" field.
+func (u *CustomerUpsertBulk) ClearLanguage() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearLanguage()
 	})
 }
 

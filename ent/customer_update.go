@@ -14,6 +14,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/predicate"
+	"github.com/tally-invoicing/tally/internal/party"
 )
 
 // CustomerUpdate is the builder for updating Customer entities.
@@ -61,6 +62,66 @@ func (_u *CustomerUpdate) SetNillableEmail(v *string) *CustomerUpdate {
 	if v != nil {
 		_u.SetEmail(*v)
 	}
+	return _u
+}
+
+// SetPostalAddress sets the "postal_address" field.
+func (_u *CustomerUpdate) SetPostalAddress(v party.Address) *CustomerUpdate {
+	_u.mutation.SetPostalAddress(v)
+	return _u
+}
+
+// SetNillablePostalAddress sets the "postal_address" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillablePostalAddress(v *party.Address) *CustomerUpdate {
+	if v != nil {
+		_u.SetPostalAddress(*v)
+	}
+	return _u
+}
+
+// ClearPostalAddress clears the value of the "postal_address" field.
+func (_u *CustomerUpdate) ClearPostalAddress() *CustomerUpdate {
+	_u.mutation.ClearPostalAddress()
+	return _u
+}
+
+// SetTaxID sets the "tax_id" field.
+func (_u *CustomerUpdate) SetTaxID(v string) *CustomerUpdate {
+	_u.mutation.SetTaxID(v)
+	return _u
+}
+
+// SetNillableTaxID sets the "tax_id" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillableTaxID(v *string) *CustomerUpdate {
+	if v != nil {
+		_u.SetTaxID(*v)
+	}
+	return _u
+}
+
+// ClearTaxID clears the value of the "tax_id" field.
+func (_u *CustomerUpdate) ClearTaxID() *CustomerUpdate {
+	_u.mutation.ClearTaxID()
+	return _u
+}
+
+// SetLanguage sets the "language" field.
+func (_u *CustomerUpdate) SetLanguage(v string) *CustomerUpdate {
+	_u.mutation.SetLanguage(v)
+	return _u
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillableLanguage(v *string) *CustomerUpdate {
+	if v != nil {
+		_u.SetLanguage(*v)
+	}
+	return _u
+}
+
+// ClearLanguage clears the value of the "language" field.
+func (_u *CustomerUpdate) ClearLanguage() *CustomerUpdate {
+	_u.mutation.ClearLanguage()
 	return _u
 }
 
@@ -173,6 +234,16 @@ func (_u *CustomerUpdate) check() error {
 			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "Customer.email": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TaxID(); ok {
+		if err := customer.TaxIDValidator(v); err != nil {
+			return &ValidationError{Name: "tax_id", err: fmt.Errorf(`ent: validator failed for field "Customer.tax_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Language(); ok {
+		if err := customer.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Customer.language": %w`, err)}
+		}
+	}
 	if _u.mutation.MerchantCleared() && len(_u.mutation.MerchantIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Customer.merchant"`)
 	}
@@ -205,6 +276,24 @@ func (_u *CustomerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Email(); ok {
 		_spec.SetField(customer.FieldEmail, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PostalAddress(); ok {
+		_spec.SetField(customer.FieldPostalAddress, field.TypeJSON, value)
+	}
+	if _u.mutation.PostalAddressCleared() {
+		_spec.ClearField(customer.FieldPostalAddress, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.TaxID(); ok {
+		_spec.SetField(customer.FieldTaxID, field.TypeString, value)
+	}
+	if _u.mutation.TaxIDCleared() {
+		_spec.ClearField(customer.FieldTaxID, field.TypeString)
+	}
+	if value, ok := _u.mutation.Language(); ok {
+		_spec.SetField(customer.FieldLanguage, field.TypeString, value)
+	}
+	if _u.mutation.LanguageCleared() {
+		_spec.ClearField(customer.FieldLanguage, field.TypeString)
 	}
 	if value, ok := _u.mutation.EmailBouncing(); ok {
 		_spec.SetField(customer.FieldEmailBouncing, field.TypeBool, value)
@@ -307,6 +396,66 @@ func (_u *CustomerUpdateOne) SetNillableEmail(v *string) *CustomerUpdateOne {
 	if v != nil {
 		_u.SetEmail(*v)
 	}
+	return _u
+}
+
+// SetPostalAddress sets the "postal_address" field.
+func (_u *CustomerUpdateOne) SetPostalAddress(v party.Address) *CustomerUpdateOne {
+	_u.mutation.SetPostalAddress(v)
+	return _u
+}
+
+// SetNillablePostalAddress sets the "postal_address" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillablePostalAddress(v *party.Address) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetPostalAddress(*v)
+	}
+	return _u
+}
+
+// ClearPostalAddress clears the value of the "postal_address" field.
+func (_u *CustomerUpdateOne) ClearPostalAddress() *CustomerUpdateOne {
+	_u.mutation.ClearPostalAddress()
+	return _u
+}
+
+// SetTaxID sets the "tax_id" field.
+func (_u *CustomerUpdateOne) SetTaxID(v string) *CustomerUpdateOne {
+	_u.mutation.SetTaxID(v)
+	return _u
+}
+
+// SetNillableTaxID sets the "tax_id" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillableTaxID(v *string) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetTaxID(*v)
+	}
+	return _u
+}
+
+// ClearTaxID clears the value of the "tax_id" field.
+func (_u *CustomerUpdateOne) ClearTaxID() *CustomerUpdateOne {
+	_u.mutation.ClearTaxID()
+	return _u
+}
+
+// SetLanguage sets the "language" field.
+func (_u *CustomerUpdateOne) SetLanguage(v string) *CustomerUpdateOne {
+	_u.mutation.SetLanguage(v)
+	return _u
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillableLanguage(v *string) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetLanguage(*v)
+	}
+	return _u
+}
+
+// ClearLanguage clears the value of the "language" field.
+func (_u *CustomerUpdateOne) ClearLanguage() *CustomerUpdateOne {
+	_u.mutation.ClearLanguage()
 	return _u
 }
 
@@ -432,6 +581,16 @@ func (_u *CustomerUpdateOne) check() error {
 			return &ValidationError{Name: "email", err: fmt.Errorf(`ent: validator failed for field "Customer.email": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.TaxID(); ok {
+		if err := customer.TaxIDValidator(v); err != nil {
+			return &ValidationError{Name: "tax_id", err: fmt.Errorf(`ent: validator failed for field "Customer.tax_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Language(); ok {
+		if err := customer.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Customer.language": %w`, err)}
+		}
+	}
 	if _u.mutation.MerchantCleared() && len(_u.mutation.MerchantIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Customer.merchant"`)
 	}
@@ -481,6 +640,24 @@ func (_u *CustomerUpdateOne) sqlSave(ctx context.Context) (_node *Customer, err 
 	}
 	if value, ok := _u.mutation.Email(); ok {
 		_spec.SetField(customer.FieldEmail, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PostalAddress(); ok {
+		_spec.SetField(customer.FieldPostalAddress, field.TypeJSON, value)
+	}
+	if _u.mutation.PostalAddressCleared() {
+		_spec.ClearField(customer.FieldPostalAddress, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.TaxID(); ok {
+		_spec.SetField(customer.FieldTaxID, field.TypeString, value)
+	}
+	if _u.mutation.TaxIDCleared() {
+		_spec.ClearField(customer.FieldTaxID, field.TypeString)
+	}
+	if value, ok := _u.mutation.Language(); ok {
+		_spec.SetField(customer.FieldLanguage, field.TypeString, value)
+	}
+	if _u.mutation.LanguageCleared() {
+		_spec.ClearField(customer.FieldLanguage, field.TypeString)
 	}
 	if value, ok := _u.mutation.EmailBouncing(); ok {
 		_spec.SetField(customer.FieldEmailBouncing, field.TypeBool, value)

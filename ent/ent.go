@@ -21,11 +21,13 @@ import (
 	"github.com/tally-invoicing/tally/ent/idempotencykey"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
+	"github.com/tally-invoicing/tally/ent/logo"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/passwordreset"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/serverkey"
 	"github.com/tally-invoicing/tally/ent/session"
+	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
 	"github.com/tally-invoicing/tally/ent/webhookreceipt"
 )
@@ -97,11 +99,13 @@ func checkColumn(t, c string) error {
 			idempotencykey.Table:  idempotencykey.ValidColumn,
 			invoice.Table:         invoice.ValidColumn,
 			invoiceevent.Table:    invoiceevent.ValidColumn,
+			logo.Table:            logo.ValidColumn,
 			merchant.Table:        merchant.ValidColumn,
 			passwordreset.Table:   passwordreset.ValidColumn,
 			payment.Table:         payment.ValidColumn,
 			serverkey.Table:       serverkey.ValidColumn,
 			session.Table:         session.ValidColumn,
+			taxrate.Table:         taxrate.ValidColumn,
 			user.Table:            user.ValidColumn,
 			webhookreceipt.Table:  webhookreceipt.ValidColumn,
 		})

@@ -19,6 +19,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/payment"
+	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
 )
 
@@ -538,6 +539,16 @@ func (_q *CustomerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, customer.FieldEmail)
 				fieldSeen[customer.FieldEmail] = struct{}{}
 			}
+		case "taxID":
+			if _, ok := fieldSeen[customer.FieldTaxID]; !ok {
+				selectedFields = append(selectedFields, customer.FieldTaxID)
+				fieldSeen[customer.FieldTaxID] = struct{}{}
+			}
+		case "language":
+			if _, ok := fieldSeen[customer.FieldLanguage]; !ok {
+				selectedFields = append(selectedFields, customer.FieldLanguage)
+				fieldSeen[customer.FieldLanguage] = struct{}{}
+			}
 		case "emailBouncing":
 			if _, ok := fieldSeen[customer.FieldEmailBouncing]; !ok {
 				selectedFields = append(selectedFields, customer.FieldEmailBouncing)
@@ -889,6 +900,11 @@ func (_q *InvoiceQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, invoice.FieldDescription)
 				fieldSeen[invoice.FieldDescription] = struct{}{}
 			}
+		case "paymentTermsDays":
+			if _, ok := fieldSeen[invoice.FieldPaymentTermsDays]; !ok {
+				selectedFields = append(selectedFields, invoice.FieldPaymentTermsDays)
+				fieldSeen[invoice.FieldPaymentTermsDays] = struct{}{}
+			}
 		case "dueDate":
 			if _, ok := fieldSeen[invoice.FieldDueDate]; !ok {
 				selectedFields = append(selectedFields, invoice.FieldDueDate)
@@ -1124,6 +1140,31 @@ func (_q *MerchantQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, merchant.FieldAddress)
 				fieldSeen[merchant.FieldAddress] = struct{}{}
 			}
+		case "legalName":
+			if _, ok := fieldSeen[merchant.FieldLegalName]; !ok {
+				selectedFields = append(selectedFields, merchant.FieldLegalName)
+				fieldSeen[merchant.FieldLegalName] = struct{}{}
+			}
+		case "taxID":
+			if _, ok := fieldSeen[merchant.FieldTaxID]; !ok {
+				selectedFields = append(selectedFields, merchant.FieldTaxID)
+				fieldSeen[merchant.FieldTaxID] = struct{}{}
+			}
+		case "paymentTermsDays":
+			if _, ok := fieldSeen[merchant.FieldPaymentTermsDays]; !ok {
+				selectedFields = append(selectedFields, merchant.FieldPaymentTermsDays)
+				fieldSeen[merchant.FieldPaymentTermsDays] = struct{}{}
+			}
+		case "footer":
+			if _, ok := fieldSeen[merchant.FieldFooter]; !ok {
+				selectedFields = append(selectedFields, merchant.FieldFooter)
+				fieldSeen[merchant.FieldFooter] = struct{}{}
+			}
+		case "language":
+			if _, ok := fieldSeen[merchant.FieldLanguage]; !ok {
+				selectedFields = append(selectedFields, merchant.FieldLanguage)
+				fieldSeen[merchant.FieldLanguage] = struct{}{}
+			}
 		case "paperSize":
 			if _, ok := fieldSeen[merchant.FieldPaperSize]; !ok {
 				selectedFields = append(selectedFields, merchant.FieldPaperSize)
@@ -1339,6 +1380,127 @@ func newPaymentPaginateArgs(rv map[string]any) *paymentPaginateArgs {
 	}
 	if v := rv[beforeField]; v != nil {
 		args.before = v.(*Cursor)
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *TaxRateQuery) CollectFields(ctx context.Context, satisfies ...string) (*TaxRateQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *TaxRateQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(taxrate.Columns))
+		selectedFields = []string{taxrate.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[taxrate.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, taxrate.FieldCreatedAt)
+				fieldSeen[taxrate.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[taxrate.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, taxrate.FieldUpdatedAt)
+				fieldSeen[taxrate.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[taxrate.FieldName]; !ok {
+				selectedFields = append(selectedFields, taxrate.FieldName)
+				fieldSeen[taxrate.FieldName] = struct{}{}
+			}
+		case "inclusive":
+			if _, ok := fieldSeen[taxrate.FieldInclusive]; !ok {
+				selectedFields = append(selectedFields, taxrate.FieldInclusive)
+				fieldSeen[taxrate.FieldInclusive] = struct{}{}
+			}
+		case "category":
+			if _, ok := fieldSeen[taxrate.FieldCategory]; !ok {
+				selectedFields = append(selectedFields, taxrate.FieldCategory)
+				fieldSeen[taxrate.FieldCategory] = struct{}{}
+			}
+		case "country":
+			if _, ok := fieldSeen[taxrate.FieldCountry]; !ok {
+				selectedFields = append(selectedFields, taxrate.FieldCountry)
+				fieldSeen[taxrate.FieldCountry] = struct{}{}
+			}
+		case "exemptionReason":
+			if _, ok := fieldSeen[taxrate.FieldExemptionReason]; !ok {
+				selectedFields = append(selectedFields, taxrate.FieldExemptionReason)
+				fieldSeen[taxrate.FieldExemptionReason] = struct{}{}
+			}
+		case "archivedAt":
+			if _, ok := fieldSeen[taxrate.FieldArchivedAt]; !ok {
+				selectedFields = append(selectedFields, taxrate.FieldArchivedAt)
+				fieldSeen[taxrate.FieldArchivedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type taxratePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []TaxRatePaginateOption
+}
+
+func newTaxRatePaginateArgs(rv map[string]any) *taxratePaginateArgs {
+	args := &taxratePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &TaxRateOrder{Field: &TaxRateOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithTaxRateOrder(order))
+			}
+		case *TaxRateOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithTaxRateOrder(v))
+			}
+		}
 	}
 	return args
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/payment"
+	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
 )
 
@@ -70,6 +71,11 @@ var paymentImplementors = []string{"Payment", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Payment) IsNode() {}
+
+var taxrateImplementors = []string{"TaxRate", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*TaxRate) IsNode() {}
 
 var userImplementors = []string{"User", "Node"}
 
@@ -211,6 +217,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(payment.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, paymentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case taxrate.Table:
+		query := c.TaxRate.Query().
+			Where(taxrate.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, taxrateImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -429,6 +444,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.Payment.Query().
 			Where(payment.IDIn(ids...))
 		query, err := query.CollectFields(ctx, paymentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case taxrate.Table:
+		query := c.TaxRate.Query().
+			Where(taxrate.IDIn(ids...))
+		query, err := query.CollectFields(ctx, taxrateImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -23,6 +23,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/payment"
+	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -2852,6 +2853,320 @@ func (_m *Payment) ToEdge(order *PaymentOrder) *PaymentEdge {
 		order = DefaultPaymentOrder
 	}
 	return &PaymentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// TaxRateEdge is the edge representation of TaxRate.
+type TaxRateEdge struct {
+	Node   *TaxRate `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// TaxRateConnection is the connection containing edges to TaxRate.
+type TaxRateConnection struct {
+	Edges      []*TaxRateEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *TaxRateConnection) build(nodes []*TaxRate, pager *taxratePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *TaxRate
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *TaxRate {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *TaxRate {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*TaxRateEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &TaxRateEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// TaxRatePaginateOption enables pagination customization.
+type TaxRatePaginateOption func(*taxratePager) error
+
+// WithTaxRateOrder configures pagination ordering.
+func WithTaxRateOrder(order *TaxRateOrder) TaxRatePaginateOption {
+	if order == nil {
+		order = DefaultTaxRateOrder
+	}
+	o := *order
+	return func(pager *taxratePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultTaxRateOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithTaxRateFilter configures pagination filter.
+func WithTaxRateFilter(filter func(*TaxRateQuery) (*TaxRateQuery, error)) TaxRatePaginateOption {
+	return func(pager *taxratePager) error {
+		if filter == nil {
+			return errors.New("TaxRateQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type taxratePager struct {
+	reverse bool
+	order   *TaxRateOrder
+	filter  func(*TaxRateQuery) (*TaxRateQuery, error)
+}
+
+func newTaxRatePager(opts []TaxRatePaginateOption, reverse bool) (*taxratePager, error) {
+	pager := &taxratePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultTaxRateOrder
+	}
+	return pager, nil
+}
+
+func (p *taxratePager) applyFilter(query *TaxRateQuery) (*TaxRateQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *taxratePager) toCursor(_m *TaxRate) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *taxratePager) applyCursors(query *TaxRateQuery, after, before *Cursor) (*TaxRateQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultTaxRateOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *taxratePager) applyOrder(query *TaxRateQuery) *TaxRateQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultTaxRateOrder.Field {
+		query = query.Order(DefaultTaxRateOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *taxratePager) orderExpr(query *TaxRateQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultTaxRateOrder.Field {
+			b.Comma().Ident(DefaultTaxRateOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to TaxRate.
+func (_m *TaxRateQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...TaxRatePaginateOption,
+) (*TaxRateConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newTaxRatePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &TaxRateConnection{Edges: []*TaxRateEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// TaxRateOrderFieldCreatedAt orders TaxRate by created_at.
+	TaxRateOrderFieldCreatedAt = &TaxRateOrderField{
+		Value: func(_m *TaxRate) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: taxrate.FieldCreatedAt,
+		toTerm: taxrate.ByCreatedAt,
+		toCursor: func(_m *TaxRate) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// TaxRateOrderFieldName orders TaxRate by name.
+	TaxRateOrderFieldName = &TaxRateOrderField{
+		Value: func(_m *TaxRate) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: taxrate.FieldName,
+		toTerm: taxrate.ByName,
+		toCursor: func(_m *TaxRate) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f TaxRateOrderField) String() string {
+	var str string
+	switch f.column {
+	case TaxRateOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case TaxRateOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f TaxRateOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *TaxRateOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("TaxRateOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *TaxRateOrderFieldCreatedAt
+	case "NAME":
+		*f = *TaxRateOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid TaxRateOrderField", str)
+	}
+	return nil
+}
+
+// TaxRateOrderField defines the ordering field of TaxRate.
+type TaxRateOrderField struct {
+	// Value extracts the ordering value from the given TaxRate.
+	Value    func(*TaxRate) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) taxrate.OrderOption
+	toCursor func(*TaxRate) Cursor
+}
+
+// TaxRateOrder defines the ordering of TaxRate.
+type TaxRateOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *TaxRateOrderField `json:"field"`
+}
+
+// DefaultTaxRateOrder is the default ordering of TaxRate.
+var DefaultTaxRateOrder = &TaxRateOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &TaxRateOrderField{
+		Value: func(_m *TaxRate) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: taxrate.FieldID,
+		toTerm: taxrate.ByID,
+		toCursor: func(_m *TaxRate) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts TaxRate into TaxRateEdge.
+func (_m *TaxRate) ToEdge(order *TaxRateOrder) *TaxRateEdge {
+	if order == nil {
+		order = DefaultTaxRateOrder
+	}
+	return &TaxRateEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -50,6 +50,16 @@ type Invoice struct {
 	Description *string `json:"description,omitempty"`
 	// PaymentMethods holds the value of the "payment_methods" field.
 	PaymentMethods []string `json:"payment_methods,omitempty"`
+	// The discount on the whole document (EN 16931 BG-20), as given; null when none.
+	Discount *lineitem.Discount `json:"discount,omitempty"`
+	// Tax per rate (EN 16931 BG-23), computed with the items.
+	TaxBreakdown []lineitem.TaxAmount `json:"tax_breakdown,omitempty"`
+	// DiscountMinor holds the value of the "discount_minor" field.
+	DiscountMinor int64 `json:"discount_minor,omitempty"`
+	// TaxMinor holds the value of the "tax_minor" field.
+	TaxMinor int64 `json:"tax_minor,omitempty"`
+	// Payment terms in days after issue (0: due on receipt); on issue the due date becomes the issue date plus these days unless a due date was set. null when the invoice has an explicit due date or none.
+	PaymentTermsDays *int `json:"payment_terms_days,omitempty"`
 	// SubtotalMinor holds the value of the "subtotal_minor" field.
 	SubtotalMinor int64 `json:"subtotal_minor,omitempty"`
 	// TotalMinor holds the value of the "total_minor" field.
@@ -165,11 +175,11 @@ func (*Invoice) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case invoice.FieldItems, invoice.FieldPaymentMethods:
+		case invoice.FieldItems, invoice.FieldPaymentMethods, invoice.FieldDiscount, invoice.FieldTaxBreakdown:
 			values[i] = new([]byte)
 		case invoice.FieldSendRequested:
 			values[i] = new(sql.NullBool)
-		case invoice.FieldSubtotalMinor, invoice.FieldTotalMinor, invoice.FieldAmountPaidMinor, invoice.FieldVersion:
+		case invoice.FieldDiscountMinor, invoice.FieldTaxMinor, invoice.FieldPaymentTermsDays, invoice.FieldSubtotalMinor, invoice.FieldTotalMinor, invoice.FieldAmountPaidMinor, invoice.FieldVersion:
 			values[i] = new(sql.NullInt64)
 		case invoice.FieldID, invoice.FieldMerchantID, invoice.FieldCustomerID, invoice.FieldNumber, invoice.FieldReference, invoice.FieldStatus, invoice.FieldDraftStep, invoice.FieldCurrency, invoice.FieldDescription, invoice.FieldCheckoutToken, invoice.FieldVoidReason:
 			values[i] = new(sql.NullString)
@@ -274,6 +284,41 @@ func (_m *Invoice) assignValues(columns []string, values []any) error {
 				if err := json.Unmarshal(*value, &_m.PaymentMethods); err != nil {
 					return fmt.Errorf("unmarshal field payment_methods: %w", err)
 				}
+			}
+		case invoice.FieldDiscount:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field discount", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Discount); err != nil {
+					return fmt.Errorf("unmarshal field discount: %w", err)
+				}
+			}
+		case invoice.FieldTaxBreakdown:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field tax_breakdown", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.TaxBreakdown); err != nil {
+					return fmt.Errorf("unmarshal field tax_breakdown: %w", err)
+				}
+			}
+		case invoice.FieldDiscountMinor:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field discount_minor", values[i])
+			} else if value.Valid {
+				_m.DiscountMinor = value.Int64
+			}
+		case invoice.FieldTaxMinor:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field tax_minor", values[i])
+			} else if value.Valid {
+				_m.TaxMinor = value.Int64
+			}
+		case invoice.FieldPaymentTermsDays:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field payment_terms_days", values[i])
+			} else if value.Valid {
+				_m.PaymentTermsDays = new(int)
+				*_m.PaymentTermsDays = int(value.Int64)
 			}
 		case invoice.FieldSubtotalMinor:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -447,6 +492,23 @@ func (_m *Invoice) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("payment_methods=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PaymentMethods))
+	builder.WriteString(", ")
+	builder.WriteString("discount=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Discount))
+	builder.WriteString(", ")
+	builder.WriteString("tax_breakdown=")
+	builder.WriteString(fmt.Sprintf("%v", _m.TaxBreakdown))
+	builder.WriteString(", ")
+	builder.WriteString("discount_minor=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DiscountMinor))
+	builder.WriteString(", ")
+	builder.WriteString("tax_minor=")
+	builder.WriteString(fmt.Sprintf("%v", _m.TaxMinor))
+	builder.WriteString(", ")
+	if v := _m.PaymentTermsDays; v != nil {
+		builder.WriteString("payment_terms_days=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("subtotal_minor=")
 	builder.WriteString(fmt.Sprintf("%v", _m.SubtotalMinor))

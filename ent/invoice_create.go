@@ -159,6 +159,60 @@ func (_c *InvoiceCreate) SetPaymentMethods(v []string) *InvoiceCreate {
 	return _c
 }
 
+// SetDiscount sets the "discount" field.
+func (_c *InvoiceCreate) SetDiscount(v *lineitem.Discount) *InvoiceCreate {
+	_c.mutation.SetDiscount(v)
+	return _c
+}
+
+// SetTaxBreakdown sets the "tax_breakdown" field.
+func (_c *InvoiceCreate) SetTaxBreakdown(v []lineitem.TaxAmount) *InvoiceCreate {
+	_c.mutation.SetTaxBreakdown(v)
+	return _c
+}
+
+// SetDiscountMinor sets the "discount_minor" field.
+func (_c *InvoiceCreate) SetDiscountMinor(v int64) *InvoiceCreate {
+	_c.mutation.SetDiscountMinor(v)
+	return _c
+}
+
+// SetNillableDiscountMinor sets the "discount_minor" field if the given value is not nil.
+func (_c *InvoiceCreate) SetNillableDiscountMinor(v *int64) *InvoiceCreate {
+	if v != nil {
+		_c.SetDiscountMinor(*v)
+	}
+	return _c
+}
+
+// SetTaxMinor sets the "tax_minor" field.
+func (_c *InvoiceCreate) SetTaxMinor(v int64) *InvoiceCreate {
+	_c.mutation.SetTaxMinor(v)
+	return _c
+}
+
+// SetNillableTaxMinor sets the "tax_minor" field if the given value is not nil.
+func (_c *InvoiceCreate) SetNillableTaxMinor(v *int64) *InvoiceCreate {
+	if v != nil {
+		_c.SetTaxMinor(*v)
+	}
+	return _c
+}
+
+// SetPaymentTermsDays sets the "payment_terms_days" field.
+func (_c *InvoiceCreate) SetPaymentTermsDays(v int) *InvoiceCreate {
+	_c.mutation.SetPaymentTermsDays(v)
+	return _c
+}
+
+// SetNillablePaymentTermsDays sets the "payment_terms_days" field if the given value is not nil.
+func (_c *InvoiceCreate) SetNillablePaymentTermsDays(v *int) *InvoiceCreate {
+	if v != nil {
+		_c.SetPaymentTermsDays(*v)
+	}
+	return _c
+}
+
 // SetSubtotalMinor sets the "subtotal_minor" field.
 func (_c *InvoiceCreate) SetSubtotalMinor(v int64) *InvoiceCreate {
 	_c.mutation.SetSubtotalMinor(v)
@@ -442,6 +496,14 @@ func (_c *InvoiceCreate) defaults() error {
 		v := invoice.DefaultDraftStep
 		_c.mutation.SetDraftStep(v)
 	}
+	if _, ok := _c.mutation.DiscountMinor(); !ok {
+		v := invoice.DefaultDiscountMinor
+		_c.mutation.SetDiscountMinor(v)
+	}
+	if _, ok := _c.mutation.TaxMinor(); !ok {
+		v := invoice.DefaultTaxMinor
+		_c.mutation.SetTaxMinor(v)
+	}
 	if _, ok := _c.mutation.SubtotalMinor(); !ok {
 		v := invoice.DefaultSubtotalMinor
 		_c.mutation.SetSubtotalMinor(v)
@@ -533,6 +595,17 @@ func (_c *InvoiceCreate) check() error {
 	if v, ok := _c.mutation.Description(); ok {
 		if err := invoice.DescriptionValidator(v); err != nil {
 			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Invoice.description": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.DiscountMinor(); !ok {
+		return &ValidationError{Name: "discount_minor", err: errors.New(`ent: missing required field "Invoice.discount_minor"`)}
+	}
+	if _, ok := _c.mutation.TaxMinor(); !ok {
+		return &ValidationError{Name: "tax_minor", err: errors.New(`ent: missing required field "Invoice.tax_minor"`)}
+	}
+	if v, ok := _c.mutation.PaymentTermsDays(); ok {
+		if err := invoice.PaymentTermsDaysValidator(v); err != nil {
+			return &ValidationError{Name: "payment_terms_days", err: fmt.Errorf(`ent: validator failed for field "Invoice.payment_terms_days": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.SubtotalMinor(); !ok {
@@ -646,6 +719,26 @@ func (_c *InvoiceCreate) createSpec() (*Invoice, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PaymentMethods(); ok {
 		_spec.SetField(invoice.FieldPaymentMethods, field.TypeJSON, value)
 		_node.PaymentMethods = value
+	}
+	if value, ok := _c.mutation.Discount(); ok {
+		_spec.SetField(invoice.FieldDiscount, field.TypeJSON, value)
+		_node.Discount = value
+	}
+	if value, ok := _c.mutation.TaxBreakdown(); ok {
+		_spec.SetField(invoice.FieldTaxBreakdown, field.TypeJSON, value)
+		_node.TaxBreakdown = value
+	}
+	if value, ok := _c.mutation.DiscountMinor(); ok {
+		_spec.SetField(invoice.FieldDiscountMinor, field.TypeInt64, value)
+		_node.DiscountMinor = value
+	}
+	if value, ok := _c.mutation.TaxMinor(); ok {
+		_spec.SetField(invoice.FieldTaxMinor, field.TypeInt64, value)
+		_node.TaxMinor = value
+	}
+	if value, ok := _c.mutation.PaymentTermsDays(); ok {
+		_spec.SetField(invoice.FieldPaymentTermsDays, field.TypeInt, value)
+		_node.PaymentTermsDays = &value
 	}
 	if value, ok := _c.mutation.SubtotalMinor(); ok {
 		_spec.SetField(invoice.FieldSubtotalMinor, field.TypeInt64, value)
@@ -984,6 +1077,102 @@ func (u *InvoiceUpsert) UpdatePaymentMethods() *InvoiceUpsert {
 // ClearPaymentMethods clears the value of the "payment_methods" field.
 func (u *InvoiceUpsert) ClearPaymentMethods() *InvoiceUpsert {
 	u.SetNull(invoice.FieldPaymentMethods)
+	return u
+}
+
+// SetDiscount sets the "discount" field.
+func (u *InvoiceUpsert) SetDiscount(v *lineitem.Discount) *InvoiceUpsert {
+	u.Set(invoice.FieldDiscount, v)
+	return u
+}
+
+// UpdateDiscount sets the "discount" field to the value that was provided on create.
+func (u *InvoiceUpsert) UpdateDiscount() *InvoiceUpsert {
+	u.SetExcluded(invoice.FieldDiscount)
+	return u
+}
+
+// ClearDiscount clears the value of the "discount" field.
+func (u *InvoiceUpsert) ClearDiscount() *InvoiceUpsert {
+	u.SetNull(invoice.FieldDiscount)
+	return u
+}
+
+// SetTaxBreakdown sets the "tax_breakdown" field.
+func (u *InvoiceUpsert) SetTaxBreakdown(v []lineitem.TaxAmount) *InvoiceUpsert {
+	u.Set(invoice.FieldTaxBreakdown, v)
+	return u
+}
+
+// UpdateTaxBreakdown sets the "tax_breakdown" field to the value that was provided on create.
+func (u *InvoiceUpsert) UpdateTaxBreakdown() *InvoiceUpsert {
+	u.SetExcluded(invoice.FieldTaxBreakdown)
+	return u
+}
+
+// ClearTaxBreakdown clears the value of the "tax_breakdown" field.
+func (u *InvoiceUpsert) ClearTaxBreakdown() *InvoiceUpsert {
+	u.SetNull(invoice.FieldTaxBreakdown)
+	return u
+}
+
+// SetDiscountMinor sets the "discount_minor" field.
+func (u *InvoiceUpsert) SetDiscountMinor(v int64) *InvoiceUpsert {
+	u.Set(invoice.FieldDiscountMinor, v)
+	return u
+}
+
+// UpdateDiscountMinor sets the "discount_minor" field to the value that was provided on create.
+func (u *InvoiceUpsert) UpdateDiscountMinor() *InvoiceUpsert {
+	u.SetExcluded(invoice.FieldDiscountMinor)
+	return u
+}
+
+// AddDiscountMinor adds v to the "discount_minor" field.
+func (u *InvoiceUpsert) AddDiscountMinor(v int64) *InvoiceUpsert {
+	u.Add(invoice.FieldDiscountMinor, v)
+	return u
+}
+
+// SetTaxMinor sets the "tax_minor" field.
+func (u *InvoiceUpsert) SetTaxMinor(v int64) *InvoiceUpsert {
+	u.Set(invoice.FieldTaxMinor, v)
+	return u
+}
+
+// UpdateTaxMinor sets the "tax_minor" field to the value that was provided on create.
+func (u *InvoiceUpsert) UpdateTaxMinor() *InvoiceUpsert {
+	u.SetExcluded(invoice.FieldTaxMinor)
+	return u
+}
+
+// AddTaxMinor adds v to the "tax_minor" field.
+func (u *InvoiceUpsert) AddTaxMinor(v int64) *InvoiceUpsert {
+	u.Add(invoice.FieldTaxMinor, v)
+	return u
+}
+
+// SetPaymentTermsDays sets the "payment_terms_days" field.
+func (u *InvoiceUpsert) SetPaymentTermsDays(v int) *InvoiceUpsert {
+	u.Set(invoice.FieldPaymentTermsDays, v)
+	return u
+}
+
+// UpdatePaymentTermsDays sets the "payment_terms_days" field to the value that was provided on create.
+func (u *InvoiceUpsert) UpdatePaymentTermsDays() *InvoiceUpsert {
+	u.SetExcluded(invoice.FieldPaymentTermsDays)
+	return u
+}
+
+// AddPaymentTermsDays adds v to the "payment_terms_days" field.
+func (u *InvoiceUpsert) AddPaymentTermsDays(v int) *InvoiceUpsert {
+	u.Add(invoice.FieldPaymentTermsDays, v)
+	return u
+}
+
+// ClearPaymentTermsDays clears the value of the "payment_terms_days" field.
+func (u *InvoiceUpsert) ClearPaymentTermsDays() *InvoiceUpsert {
+	u.SetNull(invoice.FieldPaymentTermsDays)
 	return u
 }
 
@@ -1387,6 +1576,118 @@ func (u *InvoiceUpsertOne) UpdatePaymentMethods() *InvoiceUpsertOne {
 func (u *InvoiceUpsertOne) ClearPaymentMethods() *InvoiceUpsertOne {
 	return u.Update(func(s *InvoiceUpsert) {
 		s.ClearPaymentMethods()
+	})
+}
+
+// SetDiscount sets the "discount" field.
+func (u *InvoiceUpsertOne) SetDiscount(v *lineitem.Discount) *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetDiscount(v)
+	})
+}
+
+// UpdateDiscount sets the "discount" field to the value that was provided on create.
+func (u *InvoiceUpsertOne) UpdateDiscount() *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateDiscount()
+	})
+}
+
+// ClearDiscount clears the value of the "discount" field.
+func (u *InvoiceUpsertOne) ClearDiscount() *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.ClearDiscount()
+	})
+}
+
+// SetTaxBreakdown sets the "tax_breakdown" field.
+func (u *InvoiceUpsertOne) SetTaxBreakdown(v []lineitem.TaxAmount) *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetTaxBreakdown(v)
+	})
+}
+
+// UpdateTaxBreakdown sets the "tax_breakdown" field to the value that was provided on create.
+func (u *InvoiceUpsertOne) UpdateTaxBreakdown() *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateTaxBreakdown()
+	})
+}
+
+// ClearTaxBreakdown clears the value of the "tax_breakdown" field.
+func (u *InvoiceUpsertOne) ClearTaxBreakdown() *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.ClearTaxBreakdown()
+	})
+}
+
+// SetDiscountMinor sets the "discount_minor" field.
+func (u *InvoiceUpsertOne) SetDiscountMinor(v int64) *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetDiscountMinor(v)
+	})
+}
+
+// AddDiscountMinor adds v to the "discount_minor" field.
+func (u *InvoiceUpsertOne) AddDiscountMinor(v int64) *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.AddDiscountMinor(v)
+	})
+}
+
+// UpdateDiscountMinor sets the "discount_minor" field to the value that was provided on create.
+func (u *InvoiceUpsertOne) UpdateDiscountMinor() *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateDiscountMinor()
+	})
+}
+
+// SetTaxMinor sets the "tax_minor" field.
+func (u *InvoiceUpsertOne) SetTaxMinor(v int64) *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetTaxMinor(v)
+	})
+}
+
+// AddTaxMinor adds v to the "tax_minor" field.
+func (u *InvoiceUpsertOne) AddTaxMinor(v int64) *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.AddTaxMinor(v)
+	})
+}
+
+// UpdateTaxMinor sets the "tax_minor" field to the value that was provided on create.
+func (u *InvoiceUpsertOne) UpdateTaxMinor() *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateTaxMinor()
+	})
+}
+
+// SetPaymentTermsDays sets the "payment_terms_days" field.
+func (u *InvoiceUpsertOne) SetPaymentTermsDays(v int) *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetPaymentTermsDays(v)
+	})
+}
+
+// AddPaymentTermsDays adds v to the "payment_terms_days" field.
+func (u *InvoiceUpsertOne) AddPaymentTermsDays(v int) *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.AddPaymentTermsDays(v)
+	})
+}
+
+// UpdatePaymentTermsDays sets the "payment_terms_days" field to the value that was provided on create.
+func (u *InvoiceUpsertOne) UpdatePaymentTermsDays() *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdatePaymentTermsDays()
+	})
+}
+
+// ClearPaymentTermsDays clears the value of the "payment_terms_days" field.
+func (u *InvoiceUpsertOne) ClearPaymentTermsDays() *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.ClearPaymentTermsDays()
 	})
 }
 
@@ -1986,6 +2287,118 @@ func (u *InvoiceUpsertBulk) UpdatePaymentMethods() *InvoiceUpsertBulk {
 func (u *InvoiceUpsertBulk) ClearPaymentMethods() *InvoiceUpsertBulk {
 	return u.Update(func(s *InvoiceUpsert) {
 		s.ClearPaymentMethods()
+	})
+}
+
+// SetDiscount sets the "discount" field.
+func (u *InvoiceUpsertBulk) SetDiscount(v *lineitem.Discount) *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetDiscount(v)
+	})
+}
+
+// UpdateDiscount sets the "discount" field to the value that was provided on create.
+func (u *InvoiceUpsertBulk) UpdateDiscount() *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateDiscount()
+	})
+}
+
+// ClearDiscount clears the value of the "discount" field.
+func (u *InvoiceUpsertBulk) ClearDiscount() *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.ClearDiscount()
+	})
+}
+
+// SetTaxBreakdown sets the "tax_breakdown" field.
+func (u *InvoiceUpsertBulk) SetTaxBreakdown(v []lineitem.TaxAmount) *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetTaxBreakdown(v)
+	})
+}
+
+// UpdateTaxBreakdown sets the "tax_breakdown" field to the value that was provided on create.
+func (u *InvoiceUpsertBulk) UpdateTaxBreakdown() *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateTaxBreakdown()
+	})
+}
+
+// ClearTaxBreakdown clears the value of the "tax_breakdown" field.
+func (u *InvoiceUpsertBulk) ClearTaxBreakdown() *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.ClearTaxBreakdown()
+	})
+}
+
+// SetDiscountMinor sets the "discount_minor" field.
+func (u *InvoiceUpsertBulk) SetDiscountMinor(v int64) *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetDiscountMinor(v)
+	})
+}
+
+// AddDiscountMinor adds v to the "discount_minor" field.
+func (u *InvoiceUpsertBulk) AddDiscountMinor(v int64) *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.AddDiscountMinor(v)
+	})
+}
+
+// UpdateDiscountMinor sets the "discount_minor" field to the value that was provided on create.
+func (u *InvoiceUpsertBulk) UpdateDiscountMinor() *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateDiscountMinor()
+	})
+}
+
+// SetTaxMinor sets the "tax_minor" field.
+func (u *InvoiceUpsertBulk) SetTaxMinor(v int64) *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetTaxMinor(v)
+	})
+}
+
+// AddTaxMinor adds v to the "tax_minor" field.
+func (u *InvoiceUpsertBulk) AddTaxMinor(v int64) *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.AddTaxMinor(v)
+	})
+}
+
+// UpdateTaxMinor sets the "tax_minor" field to the value that was provided on create.
+func (u *InvoiceUpsertBulk) UpdateTaxMinor() *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateTaxMinor()
+	})
+}
+
+// SetPaymentTermsDays sets the "payment_terms_days" field.
+func (u *InvoiceUpsertBulk) SetPaymentTermsDays(v int) *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetPaymentTermsDays(v)
+	})
+}
+
+// AddPaymentTermsDays adds v to the "payment_terms_days" field.
+func (u *InvoiceUpsertBulk) AddPaymentTermsDays(v int) *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.AddPaymentTermsDays(v)
+	})
+}
+
+// UpdatePaymentTermsDays sets the "payment_terms_days" field to the value that was provided on create.
+func (u *InvoiceUpsertBulk) UpdatePaymentTermsDays() *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdatePaymentTermsDays()
+	})
+}
+
+// ClearPaymentTermsDays clears the value of the "payment_terms_days" field.
+func (u *InvoiceUpsertBulk) ClearPaymentTermsDays() *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.ClearPaymentTermsDays()
 	})
 }
 

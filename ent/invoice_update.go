@@ -195,6 +195,105 @@ func (_u *InvoiceUpdate) ClearPaymentMethods() *InvoiceUpdate {
 	return _u
 }
 
+// SetDiscount sets the "discount" field.
+func (_u *InvoiceUpdate) SetDiscount(v *lineitem.Discount) *InvoiceUpdate {
+	_u.mutation.SetDiscount(v)
+	return _u
+}
+
+// ClearDiscount clears the value of the "discount" field.
+func (_u *InvoiceUpdate) ClearDiscount() *InvoiceUpdate {
+	_u.mutation.ClearDiscount()
+	return _u
+}
+
+// SetTaxBreakdown sets the "tax_breakdown" field.
+func (_u *InvoiceUpdate) SetTaxBreakdown(v []lineitem.TaxAmount) *InvoiceUpdate {
+	_u.mutation.SetTaxBreakdown(v)
+	return _u
+}
+
+// AppendTaxBreakdown appends value to the "tax_breakdown" field.
+func (_u *InvoiceUpdate) AppendTaxBreakdown(v []lineitem.TaxAmount) *InvoiceUpdate {
+	_u.mutation.AppendTaxBreakdown(v)
+	return _u
+}
+
+// ClearTaxBreakdown clears the value of the "tax_breakdown" field.
+func (_u *InvoiceUpdate) ClearTaxBreakdown() *InvoiceUpdate {
+	_u.mutation.ClearTaxBreakdown()
+	return _u
+}
+
+// SetDiscountMinor sets the "discount_minor" field.
+func (_u *InvoiceUpdate) SetDiscountMinor(v int64) *InvoiceUpdate {
+	_u.mutation.ResetDiscountMinor()
+	_u.mutation.SetDiscountMinor(v)
+	return _u
+}
+
+// SetNillableDiscountMinor sets the "discount_minor" field if the given value is not nil.
+func (_u *InvoiceUpdate) SetNillableDiscountMinor(v *int64) *InvoiceUpdate {
+	if v != nil {
+		_u.SetDiscountMinor(*v)
+	}
+	return _u
+}
+
+// AddDiscountMinor adds value to the "discount_minor" field.
+func (_u *InvoiceUpdate) AddDiscountMinor(v int64) *InvoiceUpdate {
+	_u.mutation.AddDiscountMinor(v)
+	return _u
+}
+
+// SetTaxMinor sets the "tax_minor" field.
+func (_u *InvoiceUpdate) SetTaxMinor(v int64) *InvoiceUpdate {
+	_u.mutation.ResetTaxMinor()
+	_u.mutation.SetTaxMinor(v)
+	return _u
+}
+
+// SetNillableTaxMinor sets the "tax_minor" field if the given value is not nil.
+func (_u *InvoiceUpdate) SetNillableTaxMinor(v *int64) *InvoiceUpdate {
+	if v != nil {
+		_u.SetTaxMinor(*v)
+	}
+	return _u
+}
+
+// AddTaxMinor adds value to the "tax_minor" field.
+func (_u *InvoiceUpdate) AddTaxMinor(v int64) *InvoiceUpdate {
+	_u.mutation.AddTaxMinor(v)
+	return _u
+}
+
+// SetPaymentTermsDays sets the "payment_terms_days" field.
+func (_u *InvoiceUpdate) SetPaymentTermsDays(v int) *InvoiceUpdate {
+	_u.mutation.ResetPaymentTermsDays()
+	_u.mutation.SetPaymentTermsDays(v)
+	return _u
+}
+
+// SetNillablePaymentTermsDays sets the "payment_terms_days" field if the given value is not nil.
+func (_u *InvoiceUpdate) SetNillablePaymentTermsDays(v *int) *InvoiceUpdate {
+	if v != nil {
+		_u.SetPaymentTermsDays(*v)
+	}
+	return _u
+}
+
+// AddPaymentTermsDays adds value to the "payment_terms_days" field.
+func (_u *InvoiceUpdate) AddPaymentTermsDays(v int) *InvoiceUpdate {
+	_u.mutation.AddPaymentTermsDays(v)
+	return _u
+}
+
+// ClearPaymentTermsDays clears the value of the "payment_terms_days" field.
+func (_u *InvoiceUpdate) ClearPaymentTermsDays() *InvoiceUpdate {
+	_u.mutation.ClearPaymentTermsDays()
+	return _u
+}
+
 // SetSubtotalMinor sets the "subtotal_minor" field.
 func (_u *InvoiceUpdate) SetSubtotalMinor(v int64) *InvoiceUpdate {
 	_u.mutation.ResetSubtotalMinor()
@@ -632,6 +731,11 @@ func (_u *InvoiceUpdate) check() error {
 			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Invoice.description": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PaymentTermsDays(); ok {
+		if err := invoice.PaymentTermsDaysValidator(v); err != nil {
+			return &ValidationError{Name: "payment_terms_days", err: fmt.Errorf(`ent: validator failed for field "Invoice.payment_terms_days": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.CheckoutToken(); ok {
 		if err := invoice.CheckoutTokenValidator(v); err != nil {
 			return &ValidationError{Name: "checkout_token", err: fmt.Errorf(`ent: validator failed for field "Invoice.checkout_token": %w`, err)}
@@ -720,6 +824,44 @@ func (_u *InvoiceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.PaymentMethodsCleared() {
 		_spec.ClearField(invoice.FieldPaymentMethods, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Discount(); ok {
+		_spec.SetField(invoice.FieldDiscount, field.TypeJSON, value)
+	}
+	if _u.mutation.DiscountCleared() {
+		_spec.ClearField(invoice.FieldDiscount, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.TaxBreakdown(); ok {
+		_spec.SetField(invoice.FieldTaxBreakdown, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedTaxBreakdown(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, invoice.FieldTaxBreakdown, value)
+		})
+	}
+	if _u.mutation.TaxBreakdownCleared() {
+		_spec.ClearField(invoice.FieldTaxBreakdown, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.DiscountMinor(); ok {
+		_spec.SetField(invoice.FieldDiscountMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedDiscountMinor(); ok {
+		_spec.AddField(invoice.FieldDiscountMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.TaxMinor(); ok {
+		_spec.SetField(invoice.FieldTaxMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedTaxMinor(); ok {
+		_spec.AddField(invoice.FieldTaxMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.PaymentTermsDays(); ok {
+		_spec.SetField(invoice.FieldPaymentTermsDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPaymentTermsDays(); ok {
+		_spec.AddField(invoice.FieldPaymentTermsDays, field.TypeInt, value)
+	}
+	if _u.mutation.PaymentTermsDaysCleared() {
+		_spec.ClearField(invoice.FieldPaymentTermsDays, field.TypeInt)
 	}
 	if value, ok := _u.mutation.SubtotalMinor(); ok {
 		_spec.SetField(invoice.FieldSubtotalMinor, field.TypeInt64, value)
@@ -1164,6 +1306,105 @@ func (_u *InvoiceUpdateOne) AppendPaymentMethods(v []string) *InvoiceUpdateOne {
 // ClearPaymentMethods clears the value of the "payment_methods" field.
 func (_u *InvoiceUpdateOne) ClearPaymentMethods() *InvoiceUpdateOne {
 	_u.mutation.ClearPaymentMethods()
+	return _u
+}
+
+// SetDiscount sets the "discount" field.
+func (_u *InvoiceUpdateOne) SetDiscount(v *lineitem.Discount) *InvoiceUpdateOne {
+	_u.mutation.SetDiscount(v)
+	return _u
+}
+
+// ClearDiscount clears the value of the "discount" field.
+func (_u *InvoiceUpdateOne) ClearDiscount() *InvoiceUpdateOne {
+	_u.mutation.ClearDiscount()
+	return _u
+}
+
+// SetTaxBreakdown sets the "tax_breakdown" field.
+func (_u *InvoiceUpdateOne) SetTaxBreakdown(v []lineitem.TaxAmount) *InvoiceUpdateOne {
+	_u.mutation.SetTaxBreakdown(v)
+	return _u
+}
+
+// AppendTaxBreakdown appends value to the "tax_breakdown" field.
+func (_u *InvoiceUpdateOne) AppendTaxBreakdown(v []lineitem.TaxAmount) *InvoiceUpdateOne {
+	_u.mutation.AppendTaxBreakdown(v)
+	return _u
+}
+
+// ClearTaxBreakdown clears the value of the "tax_breakdown" field.
+func (_u *InvoiceUpdateOne) ClearTaxBreakdown() *InvoiceUpdateOne {
+	_u.mutation.ClearTaxBreakdown()
+	return _u
+}
+
+// SetDiscountMinor sets the "discount_minor" field.
+func (_u *InvoiceUpdateOne) SetDiscountMinor(v int64) *InvoiceUpdateOne {
+	_u.mutation.ResetDiscountMinor()
+	_u.mutation.SetDiscountMinor(v)
+	return _u
+}
+
+// SetNillableDiscountMinor sets the "discount_minor" field if the given value is not nil.
+func (_u *InvoiceUpdateOne) SetNillableDiscountMinor(v *int64) *InvoiceUpdateOne {
+	if v != nil {
+		_u.SetDiscountMinor(*v)
+	}
+	return _u
+}
+
+// AddDiscountMinor adds value to the "discount_minor" field.
+func (_u *InvoiceUpdateOne) AddDiscountMinor(v int64) *InvoiceUpdateOne {
+	_u.mutation.AddDiscountMinor(v)
+	return _u
+}
+
+// SetTaxMinor sets the "tax_minor" field.
+func (_u *InvoiceUpdateOne) SetTaxMinor(v int64) *InvoiceUpdateOne {
+	_u.mutation.ResetTaxMinor()
+	_u.mutation.SetTaxMinor(v)
+	return _u
+}
+
+// SetNillableTaxMinor sets the "tax_minor" field if the given value is not nil.
+func (_u *InvoiceUpdateOne) SetNillableTaxMinor(v *int64) *InvoiceUpdateOne {
+	if v != nil {
+		_u.SetTaxMinor(*v)
+	}
+	return _u
+}
+
+// AddTaxMinor adds value to the "tax_minor" field.
+func (_u *InvoiceUpdateOne) AddTaxMinor(v int64) *InvoiceUpdateOne {
+	_u.mutation.AddTaxMinor(v)
+	return _u
+}
+
+// SetPaymentTermsDays sets the "payment_terms_days" field.
+func (_u *InvoiceUpdateOne) SetPaymentTermsDays(v int) *InvoiceUpdateOne {
+	_u.mutation.ResetPaymentTermsDays()
+	_u.mutation.SetPaymentTermsDays(v)
+	return _u
+}
+
+// SetNillablePaymentTermsDays sets the "payment_terms_days" field if the given value is not nil.
+func (_u *InvoiceUpdateOne) SetNillablePaymentTermsDays(v *int) *InvoiceUpdateOne {
+	if v != nil {
+		_u.SetPaymentTermsDays(*v)
+	}
+	return _u
+}
+
+// AddPaymentTermsDays adds value to the "payment_terms_days" field.
+func (_u *InvoiceUpdateOne) AddPaymentTermsDays(v int) *InvoiceUpdateOne {
+	_u.mutation.AddPaymentTermsDays(v)
+	return _u
+}
+
+// ClearPaymentTermsDays clears the value of the "payment_terms_days" field.
+func (_u *InvoiceUpdateOne) ClearPaymentTermsDays() *InvoiceUpdateOne {
+	_u.mutation.ClearPaymentTermsDays()
 	return _u
 }
 
@@ -1617,6 +1858,11 @@ func (_u *InvoiceUpdateOne) check() error {
 			return &ValidationError{Name: "description", err: fmt.Errorf(`ent: validator failed for field "Invoice.description": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PaymentTermsDays(); ok {
+		if err := invoice.PaymentTermsDaysValidator(v); err != nil {
+			return &ValidationError{Name: "payment_terms_days", err: fmt.Errorf(`ent: validator failed for field "Invoice.payment_terms_days": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.CheckoutToken(); ok {
 		if err := invoice.CheckoutTokenValidator(v); err != nil {
 			return &ValidationError{Name: "checkout_token", err: fmt.Errorf(`ent: validator failed for field "Invoice.checkout_token": %w`, err)}
@@ -1722,6 +1968,44 @@ func (_u *InvoiceUpdateOne) sqlSave(ctx context.Context) (_node *Invoice, err er
 	}
 	if _u.mutation.PaymentMethodsCleared() {
 		_spec.ClearField(invoice.FieldPaymentMethods, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.Discount(); ok {
+		_spec.SetField(invoice.FieldDiscount, field.TypeJSON, value)
+	}
+	if _u.mutation.DiscountCleared() {
+		_spec.ClearField(invoice.FieldDiscount, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.TaxBreakdown(); ok {
+		_spec.SetField(invoice.FieldTaxBreakdown, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedTaxBreakdown(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, invoice.FieldTaxBreakdown, value)
+		})
+	}
+	if _u.mutation.TaxBreakdownCleared() {
+		_spec.ClearField(invoice.FieldTaxBreakdown, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.DiscountMinor(); ok {
+		_spec.SetField(invoice.FieldDiscountMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedDiscountMinor(); ok {
+		_spec.AddField(invoice.FieldDiscountMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.TaxMinor(); ok {
+		_spec.SetField(invoice.FieldTaxMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedTaxMinor(); ok {
+		_spec.AddField(invoice.FieldTaxMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.PaymentTermsDays(); ok {
+		_spec.SetField(invoice.FieldPaymentTermsDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPaymentTermsDays(); ok {
+		_spec.AddField(invoice.FieldPaymentTermsDays, field.TypeInt, value)
+	}
+	if _u.mutation.PaymentTermsDaysCleared() {
+		_spec.ClearField(invoice.FieldPaymentTermsDays, field.TypeInt)
 	}
 	if value, ok := _u.mutation.SubtotalMinor(); ok {
 		_spec.SetField(invoice.FieldSubtotalMinor, field.TypeInt64, value)

@@ -10,8 +10,10 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/tally-invoicing/tally/ent/logo"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/internal/collect/statement"
+	"github.com/tally-invoicing/tally/internal/party"
 )
 
 // Merchant is the model entity for the Merchant schema.
@@ -28,8 +30,24 @@ type Merchant struct {
 	Name string `json:"name,omitempty"`
 	// ISO 4217 code new invoices start in.
 	DefaultCurrency string `json:"default_currency,omitempty"`
-	// Postal address printed under the name on invoices; may span lines.
+	// Deprecated: use postalAddress. The address as free text; once postalAddress is set, its formatted form.
 	Address string `json:"address,omitempty"`
+	// Registered legal name (EN 16931 BT-27), printed under the trading name when it differs; null when not given.
+	LegalName *string `json:"legal_name,omitempty"`
+	// VAT, GST or other tax registration number printed on invoices (EN 16931 BT-31), e.g. DE123456789; null when not given.
+	TaxID *string `json:"tax_id,omitempty"`
+	// PostalAddress holds the value of the "postal_address" field.
+	PostalAddress party.Address `json:"postal_address,omitempty"`
+	// BankAccount holds the value of the "bank_account" field.
+	BankAccount party.BankAccount `json:"bank_account,omitempty"`
+	// Default payment terms of new invoices in days after issue: 0 is due on receipt, 30 is Net 30; null when the merchant has not chosen (no due date).
+	PaymentTermsDays *int `json:"payment_terms_days,omitempty"`
+	// Printed at the bottom of every invoice: terms, late-fee note, registration details. Empty when none.
+	Footer string `json:"footer,omitempty"`
+	// BCP 47 tag invoices are printed in when the customer has no language of their own, e.g. "en", "de", "zh-Hant"; one of Query.languages.
+	Language string `json:"language,omitempty"`
+	// The tax rate put on new lines when a line gives no taxRateIDs.
+	DefaultTaxRateID *string `json:"default_tax_rate_id,omitempty"`
 	// Sheet size of invoice PDFs.
 	PaperSize merchant.PaperSize `json:"paper_size,omitempty"`
 	// Random number unique to the merchant that prefixes its payment references.
@@ -62,14 +80,19 @@ type MerchantEdges struct {
 	Invoices []*Invoice `json:"invoices,omitempty"`
 	// APIKeys holds the value of the api_keys edge.
 	APIKeys []*APIKey `json:"api_keys,omitempty"`
+	// TaxRates holds the value of the tax_rates edge.
+	TaxRates []*TaxRate `json:"tax_rates,omitempty"`
+	// Logo holds the value of the logo edge.
+	Logo *Logo `json:"logo,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [6]bool
 
 	namedUsers     map[string][]*User
 	namedCustomers map[string][]*Customer
 	namedInvoices  map[string][]*Invoice
 	namedAPIKeys   map[string][]*APIKey
+	namedTaxRates  map[string][]*TaxRate
 }
 
 // UsersOrErr returns the Users value or an error if the edge
@@ -108,16 +131,36 @@ func (e MerchantEdges) APIKeysOrErr() ([]*APIKey, error) {
 	return nil, &NotLoadedError{edge: "api_keys"}
 }
 
+// TaxRatesOrErr returns the TaxRates value or an error if the edge
+// was not loaded in eager-loading.
+func (e MerchantEdges) TaxRatesOrErr() ([]*TaxRate, error) {
+	if e.loadedTypes[4] {
+		return e.TaxRates, nil
+	}
+	return nil, &NotLoadedError{edge: "tax_rates"}
+}
+
+// LogoOrErr returns the Logo value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e MerchantEdges) LogoOrErr() (*Logo, error) {
+	if e.Logo != nil {
+		return e.Logo, nil
+	} else if e.loadedTypes[5] {
+		return nil, &NotFoundError{label: logo.Label}
+	}
+	return nil, &NotLoadedError{edge: "logo"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Merchant) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case merchant.FieldStatementMapping:
+		case merchant.FieldPostalAddress, merchant.FieldBankAccount, merchant.FieldStatementMapping:
 			values[i] = new([]byte)
-		case merchant.FieldReferenceCode, merchant.FieldInvoiceSeq:
+		case merchant.FieldPaymentTermsDays, merchant.FieldReferenceCode, merchant.FieldInvoiceSeq:
 			values[i] = new(sql.NullInt64)
-		case merchant.FieldID, merchant.FieldName, merchant.FieldDefaultCurrency, merchant.FieldAddress, merchant.FieldPaperSize, merchant.FieldInfiniKeyID, merchant.FieldInfiniSecret, merchant.FieldInfiniWebhookSecret, merchant.FieldInfiniBaseURL:
+		case merchant.FieldID, merchant.FieldName, merchant.FieldDefaultCurrency, merchant.FieldAddress, merchant.FieldLegalName, merchant.FieldTaxID, merchant.FieldFooter, merchant.FieldLanguage, merchant.FieldDefaultTaxRateID, merchant.FieldPaperSize, merchant.FieldInfiniKeyID, merchant.FieldInfiniSecret, merchant.FieldInfiniWebhookSecret, merchant.FieldInfiniBaseURL:
 			values[i] = new(sql.NullString)
 		case merchant.FieldCreatedAt, merchant.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -171,6 +214,62 @@ func (_m *Merchant) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field address", values[i])
 			} else if value.Valid {
 				_m.Address = value.String
+			}
+		case merchant.FieldLegalName:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field legal_name", values[i])
+			} else if value.Valid {
+				_m.LegalName = new(string)
+				*_m.LegalName = value.String
+			}
+		case merchant.FieldTaxID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field tax_id", values[i])
+			} else if value.Valid {
+				_m.TaxID = new(string)
+				*_m.TaxID = value.String
+			}
+		case merchant.FieldPostalAddress:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field postal_address", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.PostalAddress); err != nil {
+					return fmt.Errorf("unmarshal field postal_address: %w", err)
+				}
+			}
+		case merchant.FieldBankAccount:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field bank_account", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.BankAccount); err != nil {
+					return fmt.Errorf("unmarshal field bank_account: %w", err)
+				}
+			}
+		case merchant.FieldPaymentTermsDays:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field payment_terms_days", values[i])
+			} else if value.Valid {
+				_m.PaymentTermsDays = new(int)
+				*_m.PaymentTermsDays = int(value.Int64)
+			}
+		case merchant.FieldFooter:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field footer", values[i])
+			} else if value.Valid {
+				_m.Footer = value.String
+			}
+		case merchant.FieldLanguage:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field language", values[i])
+			} else if value.Valid {
+				_m.Language = value.String
+			}
+		case merchant.FieldDefaultTaxRateID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field default_tax_rate_id", values[i])
+			} else if value.Valid {
+				_m.DefaultTaxRateID = new(string)
+				*_m.DefaultTaxRateID = value.String
 			}
 		case merchant.FieldPaperSize:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -255,6 +354,16 @@ func (_m *Merchant) QueryAPIKeys() *APIKeyQuery {
 	return NewMerchantClient(_m.config).QueryAPIKeys(_m)
 }
 
+// QueryTaxRates queries the "tax_rates" edge of the Merchant entity.
+func (_m *Merchant) QueryTaxRates() *TaxRateQuery {
+	return NewMerchantClient(_m.config).QueryTaxRates(_m)
+}
+
+// QueryLogo queries the "logo" edge of the Merchant entity.
+func (_m *Merchant) QueryLogo() *LogoQuery {
+	return NewMerchantClient(_m.config).QueryLogo(_m)
+}
+
 // Update returns a builder for updating this Merchant.
 // Note that you need to call Merchant.Unwrap() before calling this method if this Merchant
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -292,6 +401,38 @@ func (_m *Merchant) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("address=")
 	builder.WriteString(_m.Address)
+	builder.WriteString(", ")
+	if v := _m.LegalName; v != nil {
+		builder.WriteString("legal_name=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.TaxID; v != nil {
+		builder.WriteString("tax_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	builder.WriteString("postal_address=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PostalAddress))
+	builder.WriteString(", ")
+	builder.WriteString("bank_account=")
+	builder.WriteString(fmt.Sprintf("%v", _m.BankAccount))
+	builder.WriteString(", ")
+	if v := _m.PaymentTermsDays; v != nil {
+		builder.WriteString("payment_terms_days=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("footer=")
+	builder.WriteString(_m.Footer)
+	builder.WriteString(", ")
+	builder.WriteString("language=")
+	builder.WriteString(_m.Language)
+	builder.WriteString(", ")
+	if v := _m.DefaultTaxRateID; v != nil {
+		builder.WriteString("default_tax_rate_id=")
+		builder.WriteString(*v)
+	}
 	builder.WriteString(", ")
 	builder.WriteString("paper_size=")
 	builder.WriteString(fmt.Sprintf("%v", _m.PaperSize))
@@ -411,6 +552,30 @@ func (_m *Merchant) appendNamedAPIKeys(name string, edges ...*APIKey) {
 		_m.Edges.namedAPIKeys[name] = []*APIKey{}
 	} else {
 		_m.Edges.namedAPIKeys[name] = append(_m.Edges.namedAPIKeys[name], edges...)
+	}
+}
+
+// NamedTaxRates returns the TaxRates named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Merchant) NamedTaxRates(name string) ([]*TaxRate, error) {
+	if _m.Edges.namedTaxRates == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedTaxRates[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Merchant) appendNamedTaxRates(name string, edges ...*TaxRate) {
+	if _m.Edges.namedTaxRates == nil {
+		_m.Edges.namedTaxRates = make(map[string][]*TaxRate)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedTaxRates[name] = []*TaxRate{}
+	} else {
+		_m.Edges.namedTaxRates[name] = append(_m.Edges.namedTaxRates[name], edges...)
 	}
 }
 

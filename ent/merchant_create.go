@@ -15,9 +15,12 @@ import (
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/invoice"
+	"github.com/tally-invoicing/tally/ent/logo"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
 	"github.com/tally-invoicing/tally/internal/collect/statement"
+	"github.com/tally-invoicing/tally/internal/party"
 )
 
 // MerchantCreate is the builder for creating a Merchant entity.
@@ -86,6 +89,118 @@ func (_c *MerchantCreate) SetAddress(v string) *MerchantCreate {
 func (_c *MerchantCreate) SetNillableAddress(v *string) *MerchantCreate {
 	if v != nil {
 		_c.SetAddress(*v)
+	}
+	return _c
+}
+
+// SetLegalName sets the "legal_name" field.
+func (_c *MerchantCreate) SetLegalName(v string) *MerchantCreate {
+	_c.mutation.SetLegalName(v)
+	return _c
+}
+
+// SetNillableLegalName sets the "legal_name" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillableLegalName(v *string) *MerchantCreate {
+	if v != nil {
+		_c.SetLegalName(*v)
+	}
+	return _c
+}
+
+// SetTaxID sets the "tax_id" field.
+func (_c *MerchantCreate) SetTaxID(v string) *MerchantCreate {
+	_c.mutation.SetTaxID(v)
+	return _c
+}
+
+// SetNillableTaxID sets the "tax_id" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillableTaxID(v *string) *MerchantCreate {
+	if v != nil {
+		_c.SetTaxID(*v)
+	}
+	return _c
+}
+
+// SetPostalAddress sets the "postal_address" field.
+func (_c *MerchantCreate) SetPostalAddress(v party.Address) *MerchantCreate {
+	_c.mutation.SetPostalAddress(v)
+	return _c
+}
+
+// SetNillablePostalAddress sets the "postal_address" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillablePostalAddress(v *party.Address) *MerchantCreate {
+	if v != nil {
+		_c.SetPostalAddress(*v)
+	}
+	return _c
+}
+
+// SetBankAccount sets the "bank_account" field.
+func (_c *MerchantCreate) SetBankAccount(v party.BankAccount) *MerchantCreate {
+	_c.mutation.SetBankAccount(v)
+	return _c
+}
+
+// SetNillableBankAccount sets the "bank_account" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillableBankAccount(v *party.BankAccount) *MerchantCreate {
+	if v != nil {
+		_c.SetBankAccount(*v)
+	}
+	return _c
+}
+
+// SetPaymentTermsDays sets the "payment_terms_days" field.
+func (_c *MerchantCreate) SetPaymentTermsDays(v int) *MerchantCreate {
+	_c.mutation.SetPaymentTermsDays(v)
+	return _c
+}
+
+// SetNillablePaymentTermsDays sets the "payment_terms_days" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillablePaymentTermsDays(v *int) *MerchantCreate {
+	if v != nil {
+		_c.SetPaymentTermsDays(*v)
+	}
+	return _c
+}
+
+// SetFooter sets the "footer" field.
+func (_c *MerchantCreate) SetFooter(v string) *MerchantCreate {
+	_c.mutation.SetFooter(v)
+	return _c
+}
+
+// SetNillableFooter sets the "footer" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillableFooter(v *string) *MerchantCreate {
+	if v != nil {
+		_c.SetFooter(*v)
+	}
+	return _c
+}
+
+// SetLanguage sets the "language" field.
+func (_c *MerchantCreate) SetLanguage(v string) *MerchantCreate {
+	_c.mutation.SetLanguage(v)
+	return _c
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillableLanguage(v *string) *MerchantCreate {
+	if v != nil {
+		_c.SetLanguage(*v)
+	}
+	return _c
+}
+
+// SetDefaultTaxRateID sets the "default_tax_rate_id" field.
+func (_c *MerchantCreate) SetDefaultTaxRateID(v string) *MerchantCreate {
+	_c.mutation.SetDefaultTaxRateID(v)
+	return _c
+}
+
+// SetNillableDefaultTaxRateID sets the "default_tax_rate_id" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillableDefaultTaxRateID(v *string) *MerchantCreate {
+	if v != nil {
+		_c.SetDefaultTaxRateID(*v)
 	}
 	return _c
 }
@@ -260,6 +375,40 @@ func (_c *MerchantCreate) AddAPIKeys(v ...*APIKey) *MerchantCreate {
 	return _c.AddAPIKeyIDs(ids...)
 }
 
+// AddTaxRateIDs adds the "tax_rates" edge to the TaxRate entity by IDs.
+func (_c *MerchantCreate) AddTaxRateIDs(ids ...string) *MerchantCreate {
+	_c.mutation.AddTaxRateIDs(ids...)
+	return _c
+}
+
+// AddTaxRates adds the "tax_rates" edges to the TaxRate entity.
+func (_c *MerchantCreate) AddTaxRates(v ...*TaxRate) *MerchantCreate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddTaxRateIDs(ids...)
+}
+
+// SetLogoID sets the "logo" edge to the Logo entity by ID.
+func (_c *MerchantCreate) SetLogoID(id string) *MerchantCreate {
+	_c.mutation.SetLogoID(id)
+	return _c
+}
+
+// SetNillableLogoID sets the "logo" edge to the Logo entity by ID if the given value is not nil.
+func (_c *MerchantCreate) SetNillableLogoID(id *string) *MerchantCreate {
+	if id != nil {
+		_c = _c.SetLogoID(*id)
+	}
+	return _c
+}
+
+// SetLogo sets the "logo" edge to the Logo entity.
+func (_c *MerchantCreate) SetLogo(v *Logo) *MerchantCreate {
+	return _c.SetLogoID(v.ID)
+}
+
 // Mutation returns the MerchantMutation object of the builder.
 func (_c *MerchantCreate) Mutation() *MerchantMutation {
 	return _c.mutation
@@ -319,6 +468,14 @@ func (_c *MerchantCreate) defaults() error {
 		v := merchant.DefaultAddress
 		_c.mutation.SetAddress(v)
 	}
+	if _, ok := _c.mutation.Footer(); !ok {
+		v := merchant.DefaultFooter
+		_c.mutation.SetFooter(v)
+	}
+	if _, ok := _c.mutation.Language(); !ok {
+		v := merchant.DefaultLanguage
+		_c.mutation.SetLanguage(v)
+	}
 	if _, ok := _c.mutation.PaperSize(); !ok {
 		v := merchant.DefaultPaperSize
 		_c.mutation.SetPaperSize(v)
@@ -367,6 +524,42 @@ func (_c *MerchantCreate) check() error {
 	if v, ok := _c.mutation.Address(); ok {
 		if err := merchant.AddressValidator(v); err != nil {
 			return &ValidationError{Name: "address", err: fmt.Errorf(`ent: validator failed for field "Merchant.address": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.LegalName(); ok {
+		if err := merchant.LegalNameValidator(v); err != nil {
+			return &ValidationError{Name: "legal_name", err: fmt.Errorf(`ent: validator failed for field "Merchant.legal_name": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.TaxID(); ok {
+		if err := merchant.TaxIDValidator(v); err != nil {
+			return &ValidationError{Name: "tax_id", err: fmt.Errorf(`ent: validator failed for field "Merchant.tax_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.PaymentTermsDays(); ok {
+		if err := merchant.PaymentTermsDaysValidator(v); err != nil {
+			return &ValidationError{Name: "payment_terms_days", err: fmt.Errorf(`ent: validator failed for field "Merchant.payment_terms_days": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Footer(); !ok {
+		return &ValidationError{Name: "footer", err: errors.New(`ent: missing required field "Merchant.footer"`)}
+	}
+	if v, ok := _c.mutation.Footer(); ok {
+		if err := merchant.FooterValidator(v); err != nil {
+			return &ValidationError{Name: "footer", err: fmt.Errorf(`ent: validator failed for field "Merchant.footer": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Language(); !ok {
+		return &ValidationError{Name: "language", err: errors.New(`ent: missing required field "Merchant.language"`)}
+	}
+	if v, ok := _c.mutation.Language(); ok {
+		if err := merchant.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Merchant.language": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.DefaultTaxRateID(); ok {
+		if err := merchant.DefaultTaxRateIDValidator(v); err != nil {
+			return &ValidationError{Name: "default_tax_rate_id", err: fmt.Errorf(`ent: validator failed for field "Merchant.default_tax_rate_id": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.PaperSize(); !ok {
@@ -469,6 +662,38 @@ func (_c *MerchantCreate) createSpec() (*Merchant, *sqlgraph.CreateSpec) {
 		_spec.SetField(merchant.FieldAddress, field.TypeString, value)
 		_node.Address = value
 	}
+	if value, ok := _c.mutation.LegalName(); ok {
+		_spec.SetField(merchant.FieldLegalName, field.TypeString, value)
+		_node.LegalName = &value
+	}
+	if value, ok := _c.mutation.TaxID(); ok {
+		_spec.SetField(merchant.FieldTaxID, field.TypeString, value)
+		_node.TaxID = &value
+	}
+	if value, ok := _c.mutation.PostalAddress(); ok {
+		_spec.SetField(merchant.FieldPostalAddress, field.TypeJSON, value)
+		_node.PostalAddress = value
+	}
+	if value, ok := _c.mutation.BankAccount(); ok {
+		_spec.SetField(merchant.FieldBankAccount, field.TypeJSON, value)
+		_node.BankAccount = value
+	}
+	if value, ok := _c.mutation.PaymentTermsDays(); ok {
+		_spec.SetField(merchant.FieldPaymentTermsDays, field.TypeInt, value)
+		_node.PaymentTermsDays = &value
+	}
+	if value, ok := _c.mutation.Footer(); ok {
+		_spec.SetField(merchant.FieldFooter, field.TypeString, value)
+		_node.Footer = value
+	}
+	if value, ok := _c.mutation.Language(); ok {
+		_spec.SetField(merchant.FieldLanguage, field.TypeString, value)
+		_node.Language = value
+	}
+	if value, ok := _c.mutation.DefaultTaxRateID(); ok {
+		_spec.SetField(merchant.FieldDefaultTaxRateID, field.TypeString, value)
+		_node.DefaultTaxRateID = &value
+	}
 	if value, ok := _c.mutation.PaperSize(); ok {
 		_spec.SetField(merchant.FieldPaperSize, field.TypeEnum, value)
 		_node.PaperSize = value
@@ -558,6 +783,38 @@ func (_c *MerchantCreate) createSpec() (*Merchant, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(apikey.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.TaxRatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   merchant.TaxRatesTable,
+			Columns: []string{merchant.TaxRatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(taxrate.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.LogoIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   merchant.LogoTable,
+			Columns: []string{merchant.LogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(logo.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -662,6 +919,144 @@ func (u *MerchantUpsert) SetAddress(v string) *MerchantUpsert {
 // UpdateAddress sets the "address" field to the value that was provided on create.
 func (u *MerchantUpsert) UpdateAddress() *MerchantUpsert {
 	u.SetExcluded(merchant.FieldAddress)
+	return u
+}
+
+// SetLegalName sets the "legal_name" field.
+func (u *MerchantUpsert) SetLegalName(v string) *MerchantUpsert {
+	u.Set(merchant.FieldLegalName, v)
+	return u
+}
+
+// UpdateLegalName sets the "legal_name" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateLegalName() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldLegalName)
+	return u
+}
+
+// ClearLegalName clears the value of the "legal_name" field.
+func (u *MerchantUpsert) ClearLegalName() *MerchantUpsert {
+	u.SetNull(merchant.FieldLegalName)
+	return u
+}
+
+// SetTaxID sets the "tax_id" field.
+func (u *MerchantUpsert) SetTaxID(v string) *MerchantUpsert {
+	u.Set(merchant.FieldTaxID, v)
+	return u
+}
+
+// UpdateTaxID sets the "tax_id" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateTaxID() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldTaxID)
+	return u
+}
+
+// ClearTaxID clears the value of the "tax_id" field.
+func (u *MerchantUpsert) ClearTaxID() *MerchantUpsert {
+	u.SetNull(merchant.FieldTaxID)
+	return u
+}
+
+// SetPostalAddress sets the "postal_address" field.
+func (u *MerchantUpsert) SetPostalAddress(v party.Address) *MerchantUpsert {
+	u.Set(merchant.FieldPostalAddress, v)
+	return u
+}
+
+// UpdatePostalAddress sets the "postal_address" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdatePostalAddress() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldPostalAddress)
+	return u
+}
+
+// ClearPostalAddress clears the value of the "postal_address" field.
+func (u *MerchantUpsert) ClearPostalAddress() *MerchantUpsert {
+	u.SetNull(merchant.FieldPostalAddress)
+	return u
+}
+
+// SetBankAccount sets the "bank_account" field.
+func (u *MerchantUpsert) SetBankAccount(v party.BankAccount) *MerchantUpsert {
+	u.Set(merchant.FieldBankAccount, v)
+	return u
+}
+
+// UpdateBankAccount sets the "bank_account" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateBankAccount() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldBankAccount)
+	return u
+}
+
+// ClearBankAccount clears the value of the "bank_account" field.
+func (u *MerchantUpsert) ClearBankAccount() *MerchantUpsert {
+	u.SetNull(merchant.FieldBankAccount)
+	return u
+}
+
+// SetPaymentTermsDays sets the "payment_terms_days" field.
+func (u *MerchantUpsert) SetPaymentTermsDays(v int) *MerchantUpsert {
+	u.Set(merchant.FieldPaymentTermsDays, v)
+	return u
+}
+
+// UpdatePaymentTermsDays sets the "payment_terms_days" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdatePaymentTermsDays() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldPaymentTermsDays)
+	return u
+}
+
+// AddPaymentTermsDays adds v to the "payment_terms_days" field.
+func (u *MerchantUpsert) AddPaymentTermsDays(v int) *MerchantUpsert {
+	u.Add(merchant.FieldPaymentTermsDays, v)
+	return u
+}
+
+// ClearPaymentTermsDays clears the value of the "payment_terms_days" field.
+func (u *MerchantUpsert) ClearPaymentTermsDays() *MerchantUpsert {
+	u.SetNull(merchant.FieldPaymentTermsDays)
+	return u
+}
+
+// SetFooter sets the "footer" field.
+func (u *MerchantUpsert) SetFooter(v string) *MerchantUpsert {
+	u.Set(merchant.FieldFooter, v)
+	return u
+}
+
+// UpdateFooter sets the "footer" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateFooter() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldFooter)
+	return u
+}
+
+// SetLanguage sets the "language" field.
+func (u *MerchantUpsert) SetLanguage(v string) *MerchantUpsert {
+	u.Set(merchant.FieldLanguage, v)
+	return u
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateLanguage() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldLanguage)
+	return u
+}
+
+// SetDefaultTaxRateID sets the "default_tax_rate_id" field.
+func (u *MerchantUpsert) SetDefaultTaxRateID(v string) *MerchantUpsert {
+	u.Set(merchant.FieldDefaultTaxRateID, v)
+	return u
+}
+
+// UpdateDefaultTaxRateID sets the "default_tax_rate_id" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateDefaultTaxRateID() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldDefaultTaxRateID)
+	return u
+}
+
+// ClearDefaultTaxRateID clears the value of the "default_tax_rate_id" field.
+func (u *MerchantUpsert) ClearDefaultTaxRateID() *MerchantUpsert {
+	u.SetNull(merchant.FieldDefaultTaxRateID)
 	return u
 }
 
@@ -892,6 +1287,167 @@ func (u *MerchantUpsertOne) SetAddress(v string) *MerchantUpsertOne {
 func (u *MerchantUpsertOne) UpdateAddress() *MerchantUpsertOne {
 	return u.Update(func(s *MerchantUpsert) {
 		s.UpdateAddress()
+	})
+}
+
+// SetLegalName sets the "legal_name" field.
+func (u *MerchantUpsertOne) SetLegalName(v string) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetLegalName(v)
+	})
+}
+
+// UpdateLegalName sets the "legal_name" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateLegalName() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateLegalName()
+	})
+}
+
+// ClearLegalName clears the value of the "legal_name" field.
+func (u *MerchantUpsertOne) ClearLegalName() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearLegalName()
+	})
+}
+
+// SetTaxID sets the "tax_id" field.
+func (u *MerchantUpsertOne) SetTaxID(v string) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetTaxID(v)
+	})
+}
+
+// UpdateTaxID sets the "tax_id" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateTaxID() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateTaxID()
+	})
+}
+
+// ClearTaxID clears the value of the "tax_id" field.
+func (u *MerchantUpsertOne) ClearTaxID() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearTaxID()
+	})
+}
+
+// SetPostalAddress sets the "postal_address" field.
+func (u *MerchantUpsertOne) SetPostalAddress(v party.Address) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetPostalAddress(v)
+	})
+}
+
+// UpdatePostalAddress sets the "postal_address" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdatePostalAddress() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdatePostalAddress()
+	})
+}
+
+// ClearPostalAddress clears the value of the "postal_address" field.
+func (u *MerchantUpsertOne) ClearPostalAddress() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearPostalAddress()
+	})
+}
+
+// SetBankAccount sets the "bank_account" field.
+func (u *MerchantUpsertOne) SetBankAccount(v party.BankAccount) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetBankAccount(v)
+	})
+}
+
+// UpdateBankAccount sets the "bank_account" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateBankAccount() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateBankAccount()
+	})
+}
+
+// ClearBankAccount clears the value of the "bank_account" field.
+func (u *MerchantUpsertOne) ClearBankAccount() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearBankAccount()
+	})
+}
+
+// SetPaymentTermsDays sets the "payment_terms_days" field.
+func (u *MerchantUpsertOne) SetPaymentTermsDays(v int) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetPaymentTermsDays(v)
+	})
+}
+
+// AddPaymentTermsDays adds v to the "payment_terms_days" field.
+func (u *MerchantUpsertOne) AddPaymentTermsDays(v int) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.AddPaymentTermsDays(v)
+	})
+}
+
+// UpdatePaymentTermsDays sets the "payment_terms_days" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdatePaymentTermsDays() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdatePaymentTermsDays()
+	})
+}
+
+// ClearPaymentTermsDays clears the value of the "payment_terms_days" field.
+func (u *MerchantUpsertOne) ClearPaymentTermsDays() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearPaymentTermsDays()
+	})
+}
+
+// SetFooter sets the "footer" field.
+func (u *MerchantUpsertOne) SetFooter(v string) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetFooter(v)
+	})
+}
+
+// UpdateFooter sets the "footer" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateFooter() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateFooter()
+	})
+}
+
+// SetLanguage sets the "language" field.
+func (u *MerchantUpsertOne) SetLanguage(v string) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetLanguage(v)
+	})
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateLanguage() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateLanguage()
+	})
+}
+
+// SetDefaultTaxRateID sets the "default_tax_rate_id" field.
+func (u *MerchantUpsertOne) SetDefaultTaxRateID(v string) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetDefaultTaxRateID(v)
+	})
+}
+
+// UpdateDefaultTaxRateID sets the "default_tax_rate_id" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateDefaultTaxRateID() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateDefaultTaxRateID()
+	})
+}
+
+// ClearDefaultTaxRateID clears the value of the "default_tax_rate_id" field.
+func (u *MerchantUpsertOne) ClearDefaultTaxRateID() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearDefaultTaxRateID()
 	})
 }
 
@@ -1309,6 +1865,167 @@ func (u *MerchantUpsertBulk) SetAddress(v string) *MerchantUpsertBulk {
 func (u *MerchantUpsertBulk) UpdateAddress() *MerchantUpsertBulk {
 	return u.Update(func(s *MerchantUpsert) {
 		s.UpdateAddress()
+	})
+}
+
+// SetLegalName sets the "legal_name" field.
+func (u *MerchantUpsertBulk) SetLegalName(v string) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetLegalName(v)
+	})
+}
+
+// UpdateLegalName sets the "legal_name" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateLegalName() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateLegalName()
+	})
+}
+
+// ClearLegalName clears the value of the "legal_name" field.
+func (u *MerchantUpsertBulk) ClearLegalName() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearLegalName()
+	})
+}
+
+// SetTaxID sets the "tax_id" field.
+func (u *MerchantUpsertBulk) SetTaxID(v string) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetTaxID(v)
+	})
+}
+
+// UpdateTaxID sets the "tax_id" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateTaxID() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateTaxID()
+	})
+}
+
+// ClearTaxID clears the value of the "tax_id" field.
+func (u *MerchantUpsertBulk) ClearTaxID() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearTaxID()
+	})
+}
+
+// SetPostalAddress sets the "postal_address" field.
+func (u *MerchantUpsertBulk) SetPostalAddress(v party.Address) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetPostalAddress(v)
+	})
+}
+
+// UpdatePostalAddress sets the "postal_address" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdatePostalAddress() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdatePostalAddress()
+	})
+}
+
+// ClearPostalAddress clears the value of the "postal_address" field.
+func (u *MerchantUpsertBulk) ClearPostalAddress() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearPostalAddress()
+	})
+}
+
+// SetBankAccount sets the "bank_account" field.
+func (u *MerchantUpsertBulk) SetBankAccount(v party.BankAccount) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetBankAccount(v)
+	})
+}
+
+// UpdateBankAccount sets the "bank_account" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateBankAccount() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateBankAccount()
+	})
+}
+
+// ClearBankAccount clears the value of the "bank_account" field.
+func (u *MerchantUpsertBulk) ClearBankAccount() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearBankAccount()
+	})
+}
+
+// SetPaymentTermsDays sets the "payment_terms_days" field.
+func (u *MerchantUpsertBulk) SetPaymentTermsDays(v int) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetPaymentTermsDays(v)
+	})
+}
+
+// AddPaymentTermsDays adds v to the "payment_terms_days" field.
+func (u *MerchantUpsertBulk) AddPaymentTermsDays(v int) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.AddPaymentTermsDays(v)
+	})
+}
+
+// UpdatePaymentTermsDays sets the "payment_terms_days" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdatePaymentTermsDays() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdatePaymentTermsDays()
+	})
+}
+
+// ClearPaymentTermsDays clears the value of the "payment_terms_days" field.
+func (u *MerchantUpsertBulk) ClearPaymentTermsDays() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearPaymentTermsDays()
+	})
+}
+
+// SetFooter sets the "footer" field.
+func (u *MerchantUpsertBulk) SetFooter(v string) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetFooter(v)
+	})
+}
+
+// UpdateFooter sets the "footer" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateFooter() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateFooter()
+	})
+}
+
+// SetLanguage sets the "language" field.
+func (u *MerchantUpsertBulk) SetLanguage(v string) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetLanguage(v)
+	})
+}
+
+// UpdateLanguage sets the "language" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateLanguage() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateLanguage()
+	})
+}
+
+// SetDefaultTaxRateID sets the "default_tax_rate_id" field.
+func (u *MerchantUpsertBulk) SetDefaultTaxRateID(v string) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetDefaultTaxRateID(v)
+	})
+}
+
+// UpdateDefaultTaxRateID sets the "default_tax_rate_id" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateDefaultTaxRateID() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateDefaultTaxRateID()
+	})
+}
+
+// ClearDefaultTaxRateID clears the value of the "default_tax_rate_id" field.
+func (u *MerchantUpsertBulk) ClearDefaultTaxRateID() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearDefaultTaxRateID()
 	})
 }
 

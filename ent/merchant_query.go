@@ -16,8 +16,10 @@ import (
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/invoice"
+	"github.com/tally-invoicing/tally/ent/logo"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/predicate"
+	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
 )
 
@@ -32,12 +34,15 @@ type MerchantQuery struct {
 	withCustomers      *CustomerQuery
 	withInvoices       *InvoiceQuery
 	withAPIKeys        *APIKeyQuery
+	withTaxRates       *TaxRateQuery
+	withLogo           *LogoQuery
 	loadTotal          []func(context.Context, []*Merchant) error
 	modifiers          []func(*sql.Selector)
 	withNamedUsers     map[string]*UserQuery
 	withNamedCustomers map[string]*CustomerQuery
 	withNamedInvoices  map[string]*InvoiceQuery
 	withNamedAPIKeys   map[string]*APIKeyQuery
+	withNamedTaxRates  map[string]*TaxRateQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -155,6 +160,50 @@ func (_q *MerchantQuery) QueryAPIKeys() *APIKeyQuery {
 			sqlgraph.From(merchant.Table, merchant.FieldID, selector),
 			sqlgraph.To(apikey.Table, apikey.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, merchant.APIKeysTable, merchant.APIKeysColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryTaxRates chains the current query on the "tax_rates" edge.
+func (_q *MerchantQuery) QueryTaxRates() *TaxRateQuery {
+	query := (&TaxRateClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(merchant.Table, merchant.FieldID, selector),
+			sqlgraph.To(taxrate.Table, taxrate.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, merchant.TaxRatesTable, merchant.TaxRatesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryLogo chains the current query on the "logo" edge.
+func (_q *MerchantQuery) QueryLogo() *LogoQuery {
+	query := (&LogoClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(merchant.Table, merchant.FieldID, selector),
+			sqlgraph.To(logo.Table, logo.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, merchant.LogoTable, merchant.LogoColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -358,6 +407,8 @@ func (_q *MerchantQuery) Clone() *MerchantQuery {
 		withCustomers: _q.withCustomers.Clone(),
 		withInvoices:  _q.withInvoices.Clone(),
 		withAPIKeys:   _q.withAPIKeys.Clone(),
+		withTaxRates:  _q.withTaxRates.Clone(),
+		withLogo:      _q.withLogo.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -406,6 +457,28 @@ func (_q *MerchantQuery) WithAPIKeys(opts ...func(*APIKeyQuery)) *MerchantQuery 
 		opt(query)
 	}
 	_q.withAPIKeys = query
+	return _q
+}
+
+// WithTaxRates tells the query-builder to eager-load the nodes that are connected to
+// the "tax_rates" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MerchantQuery) WithTaxRates(opts ...func(*TaxRateQuery)) *MerchantQuery {
+	query := (&TaxRateClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withTaxRates = query
+	return _q
+}
+
+// WithLogo tells the query-builder to eager-load the nodes that are connected to
+// the "logo" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *MerchantQuery) WithLogo(opts ...func(*LogoQuery)) *MerchantQuery {
+	query := (&LogoClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withLogo = query
 	return _q
 }
 
@@ -487,11 +560,13 @@ func (_q *MerchantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Mer
 	var (
 		nodes       = []*Merchant{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [6]bool{
 			_q.withUsers != nil,
 			_q.withCustomers != nil,
 			_q.withInvoices != nil,
 			_q.withAPIKeys != nil,
+			_q.withTaxRates != nil,
+			_q.withLogo != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -543,6 +618,19 @@ func (_q *MerchantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Mer
 			return nil, err
 		}
 	}
+	if query := _q.withTaxRates; query != nil {
+		if err := _q.loadTaxRates(ctx, query, nodes,
+			func(n *Merchant) { n.Edges.TaxRates = []*TaxRate{} },
+			func(n *Merchant, e *TaxRate) { n.Edges.TaxRates = append(n.Edges.TaxRates, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withLogo; query != nil {
+		if err := _q.loadLogo(ctx, query, nodes, nil,
+			func(n *Merchant, e *Logo) { n.Edges.Logo = e }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedUsers {
 		if err := _q.loadUsers(ctx, query, nodes,
 			func(n *Merchant) { n.appendNamedUsers(name) },
@@ -568,6 +656,13 @@ func (_q *MerchantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Mer
 		if err := _q.loadAPIKeys(ctx, query, nodes,
 			func(n *Merchant) { n.appendNamedAPIKeys(name) },
 			func(n *Merchant, e *APIKey) { n.appendNamedAPIKeys(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedTaxRates {
+		if err := _q.loadTaxRates(ctx, query, nodes,
+			func(n *Merchant) { n.appendNamedTaxRates(name) },
+			func(n *Merchant, e *TaxRate) { n.appendNamedTaxRates(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -684,6 +779,63 @@ func (_q *MerchantQuery) loadAPIKeys(ctx context.Context, query *APIKeyQuery, no
 	}
 	query.Where(predicate.APIKey(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(merchant.APIKeysColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MerchantID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "merchant_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *MerchantQuery) loadTaxRates(ctx context.Context, query *TaxRateQuery, nodes []*Merchant, init func(*Merchant), assign func(*Merchant, *TaxRate)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Merchant)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(taxrate.FieldMerchantID)
+	}
+	query.Where(predicate.TaxRate(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(merchant.TaxRatesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.MerchantID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "merchant_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *MerchantQuery) loadLogo(ctx context.Context, query *LogoQuery, nodes []*Merchant, init func(*Merchant), assign func(*Merchant, *Logo)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Merchant)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(logo.FieldMerchantID)
+	}
+	query.Where(predicate.Logo(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(merchant.LogoColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -872,6 +1024,20 @@ func (_q *MerchantQuery) WithNamedAPIKeys(name string, opts ...func(*APIKeyQuery
 		_q.withNamedAPIKeys = make(map[string]*APIKeyQuery)
 	}
 	_q.withNamedAPIKeys[name] = query
+	return _q
+}
+
+// WithNamedTaxRates tells the query-builder to eager-load the nodes that are connected to the "tax_rates"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *MerchantQuery) WithNamedTaxRates(name string, opts ...func(*TaxRateQuery)) *MerchantQuery {
+	query := (&TaxRateClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedTaxRates == nil {
+		_q.withNamedTaxRates = make(map[string]*TaxRateQuery)
+	}
+	_q.withNamedTaxRates[name] = query
 	return _q
 }
 

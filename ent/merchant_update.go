@@ -14,10 +14,13 @@ import (
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/invoice"
+	"github.com/tally-invoicing/tally/ent/logo"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/predicate"
+	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
 	"github.com/tally-invoicing/tally/internal/collect/statement"
+	"github.com/tally-invoicing/tally/internal/party"
 )
 
 // MerchantUpdate is the builder for updating Merchant entities.
@@ -79,6 +82,161 @@ func (_u *MerchantUpdate) SetNillableAddress(v *string) *MerchantUpdate {
 	if v != nil {
 		_u.SetAddress(*v)
 	}
+	return _u
+}
+
+// SetLegalName sets the "legal_name" field.
+func (_u *MerchantUpdate) SetLegalName(v string) *MerchantUpdate {
+	_u.mutation.SetLegalName(v)
+	return _u
+}
+
+// SetNillableLegalName sets the "legal_name" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableLegalName(v *string) *MerchantUpdate {
+	if v != nil {
+		_u.SetLegalName(*v)
+	}
+	return _u
+}
+
+// ClearLegalName clears the value of the "legal_name" field.
+func (_u *MerchantUpdate) ClearLegalName() *MerchantUpdate {
+	_u.mutation.ClearLegalName()
+	return _u
+}
+
+// SetTaxID sets the "tax_id" field.
+func (_u *MerchantUpdate) SetTaxID(v string) *MerchantUpdate {
+	_u.mutation.SetTaxID(v)
+	return _u
+}
+
+// SetNillableTaxID sets the "tax_id" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableTaxID(v *string) *MerchantUpdate {
+	if v != nil {
+		_u.SetTaxID(*v)
+	}
+	return _u
+}
+
+// ClearTaxID clears the value of the "tax_id" field.
+func (_u *MerchantUpdate) ClearTaxID() *MerchantUpdate {
+	_u.mutation.ClearTaxID()
+	return _u
+}
+
+// SetPostalAddress sets the "postal_address" field.
+func (_u *MerchantUpdate) SetPostalAddress(v party.Address) *MerchantUpdate {
+	_u.mutation.SetPostalAddress(v)
+	return _u
+}
+
+// SetNillablePostalAddress sets the "postal_address" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillablePostalAddress(v *party.Address) *MerchantUpdate {
+	if v != nil {
+		_u.SetPostalAddress(*v)
+	}
+	return _u
+}
+
+// ClearPostalAddress clears the value of the "postal_address" field.
+func (_u *MerchantUpdate) ClearPostalAddress() *MerchantUpdate {
+	_u.mutation.ClearPostalAddress()
+	return _u
+}
+
+// SetBankAccount sets the "bank_account" field.
+func (_u *MerchantUpdate) SetBankAccount(v party.BankAccount) *MerchantUpdate {
+	_u.mutation.SetBankAccount(v)
+	return _u
+}
+
+// SetNillableBankAccount sets the "bank_account" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableBankAccount(v *party.BankAccount) *MerchantUpdate {
+	if v != nil {
+		_u.SetBankAccount(*v)
+	}
+	return _u
+}
+
+// ClearBankAccount clears the value of the "bank_account" field.
+func (_u *MerchantUpdate) ClearBankAccount() *MerchantUpdate {
+	_u.mutation.ClearBankAccount()
+	return _u
+}
+
+// SetPaymentTermsDays sets the "payment_terms_days" field.
+func (_u *MerchantUpdate) SetPaymentTermsDays(v int) *MerchantUpdate {
+	_u.mutation.ResetPaymentTermsDays()
+	_u.mutation.SetPaymentTermsDays(v)
+	return _u
+}
+
+// SetNillablePaymentTermsDays sets the "payment_terms_days" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillablePaymentTermsDays(v *int) *MerchantUpdate {
+	if v != nil {
+		_u.SetPaymentTermsDays(*v)
+	}
+	return _u
+}
+
+// AddPaymentTermsDays adds value to the "payment_terms_days" field.
+func (_u *MerchantUpdate) AddPaymentTermsDays(v int) *MerchantUpdate {
+	_u.mutation.AddPaymentTermsDays(v)
+	return _u
+}
+
+// ClearPaymentTermsDays clears the value of the "payment_terms_days" field.
+func (_u *MerchantUpdate) ClearPaymentTermsDays() *MerchantUpdate {
+	_u.mutation.ClearPaymentTermsDays()
+	return _u
+}
+
+// SetFooter sets the "footer" field.
+func (_u *MerchantUpdate) SetFooter(v string) *MerchantUpdate {
+	_u.mutation.SetFooter(v)
+	return _u
+}
+
+// SetNillableFooter sets the "footer" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableFooter(v *string) *MerchantUpdate {
+	if v != nil {
+		_u.SetFooter(*v)
+	}
+	return _u
+}
+
+// SetLanguage sets the "language" field.
+func (_u *MerchantUpdate) SetLanguage(v string) *MerchantUpdate {
+	_u.mutation.SetLanguage(v)
+	return _u
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableLanguage(v *string) *MerchantUpdate {
+	if v != nil {
+		_u.SetLanguage(*v)
+	}
+	return _u
+}
+
+// SetDefaultTaxRateID sets the "default_tax_rate_id" field.
+func (_u *MerchantUpdate) SetDefaultTaxRateID(v string) *MerchantUpdate {
+	_u.mutation.SetDefaultTaxRateID(v)
+	return _u
+}
+
+// SetNillableDefaultTaxRateID sets the "default_tax_rate_id" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableDefaultTaxRateID(v *string) *MerchantUpdate {
+	if v != nil {
+		_u.SetDefaultTaxRateID(*v)
+	}
+	return _u
+}
+
+// ClearDefaultTaxRateID clears the value of the "default_tax_rate_id" field.
+func (_u *MerchantUpdate) ClearDefaultTaxRateID() *MerchantUpdate {
+	_u.mutation.ClearDefaultTaxRateID()
 	return _u
 }
 
@@ -269,6 +427,40 @@ func (_u *MerchantUpdate) AddAPIKeys(v ...*APIKey) *MerchantUpdate {
 	return _u.AddAPIKeyIDs(ids...)
 }
 
+// AddTaxRateIDs adds the "tax_rates" edge to the TaxRate entity by IDs.
+func (_u *MerchantUpdate) AddTaxRateIDs(ids ...string) *MerchantUpdate {
+	_u.mutation.AddTaxRateIDs(ids...)
+	return _u
+}
+
+// AddTaxRates adds the "tax_rates" edges to the TaxRate entity.
+func (_u *MerchantUpdate) AddTaxRates(v ...*TaxRate) *MerchantUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTaxRateIDs(ids...)
+}
+
+// SetLogoID sets the "logo" edge to the Logo entity by ID.
+func (_u *MerchantUpdate) SetLogoID(id string) *MerchantUpdate {
+	_u.mutation.SetLogoID(id)
+	return _u
+}
+
+// SetNillableLogoID sets the "logo" edge to the Logo entity by ID if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableLogoID(id *string) *MerchantUpdate {
+	if id != nil {
+		_u = _u.SetLogoID(*id)
+	}
+	return _u
+}
+
+// SetLogo sets the "logo" edge to the Logo entity.
+func (_u *MerchantUpdate) SetLogo(v *Logo) *MerchantUpdate {
+	return _u.SetLogoID(v.ID)
+}
+
 // Mutation returns the MerchantMutation object of the builder.
 func (_u *MerchantUpdate) Mutation() *MerchantMutation {
 	return _u.mutation
@@ -358,6 +550,33 @@ func (_u *MerchantUpdate) RemoveAPIKeys(v ...*APIKey) *MerchantUpdate {
 	return _u.RemoveAPIKeyIDs(ids...)
 }
 
+// ClearTaxRates clears all "tax_rates" edges to the TaxRate entity.
+func (_u *MerchantUpdate) ClearTaxRates() *MerchantUpdate {
+	_u.mutation.ClearTaxRates()
+	return _u
+}
+
+// RemoveTaxRateIDs removes the "tax_rates" edge to TaxRate entities by IDs.
+func (_u *MerchantUpdate) RemoveTaxRateIDs(ids ...string) *MerchantUpdate {
+	_u.mutation.RemoveTaxRateIDs(ids...)
+	return _u
+}
+
+// RemoveTaxRates removes "tax_rates" edges to TaxRate entities.
+func (_u *MerchantUpdate) RemoveTaxRates(v ...*TaxRate) *MerchantUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTaxRateIDs(ids...)
+}
+
+// ClearLogo clears the "logo" edge to the Logo entity.
+func (_u *MerchantUpdate) ClearLogo() *MerchantUpdate {
+	_u.mutation.ClearLogo()
+	return _u
+}
+
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *MerchantUpdate) Save(ctx context.Context) (int, error) {
 	if err := _u.defaults(); err != nil {
@@ -415,6 +634,36 @@ func (_u *MerchantUpdate) check() error {
 	if v, ok := _u.mutation.Address(); ok {
 		if err := merchant.AddressValidator(v); err != nil {
 			return &ValidationError{Name: "address", err: fmt.Errorf(`ent: validator failed for field "Merchant.address": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.LegalName(); ok {
+		if err := merchant.LegalNameValidator(v); err != nil {
+			return &ValidationError{Name: "legal_name", err: fmt.Errorf(`ent: validator failed for field "Merchant.legal_name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TaxID(); ok {
+		if err := merchant.TaxIDValidator(v); err != nil {
+			return &ValidationError{Name: "tax_id", err: fmt.Errorf(`ent: validator failed for field "Merchant.tax_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.PaymentTermsDays(); ok {
+		if err := merchant.PaymentTermsDaysValidator(v); err != nil {
+			return &ValidationError{Name: "payment_terms_days", err: fmt.Errorf(`ent: validator failed for field "Merchant.payment_terms_days": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Footer(); ok {
+		if err := merchant.FooterValidator(v); err != nil {
+			return &ValidationError{Name: "footer", err: fmt.Errorf(`ent: validator failed for field "Merchant.footer": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Language(); ok {
+		if err := merchant.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Merchant.language": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DefaultTaxRateID(); ok {
+		if err := merchant.DefaultTaxRateIDValidator(v); err != nil {
+			return &ValidationError{Name: "default_tax_rate_id", err: fmt.Errorf(`ent: validator failed for field "Merchant.default_tax_rate_id": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.PaperSize(); ok {
@@ -479,6 +728,51 @@ func (_u *MerchantUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Address(); ok {
 		_spec.SetField(merchant.FieldAddress, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.LegalName(); ok {
+		_spec.SetField(merchant.FieldLegalName, field.TypeString, value)
+	}
+	if _u.mutation.LegalNameCleared() {
+		_spec.ClearField(merchant.FieldLegalName, field.TypeString)
+	}
+	if value, ok := _u.mutation.TaxID(); ok {
+		_spec.SetField(merchant.FieldTaxID, field.TypeString, value)
+	}
+	if _u.mutation.TaxIDCleared() {
+		_spec.ClearField(merchant.FieldTaxID, field.TypeString)
+	}
+	if value, ok := _u.mutation.PostalAddress(); ok {
+		_spec.SetField(merchant.FieldPostalAddress, field.TypeJSON, value)
+	}
+	if _u.mutation.PostalAddressCleared() {
+		_spec.ClearField(merchant.FieldPostalAddress, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.BankAccount(); ok {
+		_spec.SetField(merchant.FieldBankAccount, field.TypeJSON, value)
+	}
+	if _u.mutation.BankAccountCleared() {
+		_spec.ClearField(merchant.FieldBankAccount, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.PaymentTermsDays(); ok {
+		_spec.SetField(merchant.FieldPaymentTermsDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPaymentTermsDays(); ok {
+		_spec.AddField(merchant.FieldPaymentTermsDays, field.TypeInt, value)
+	}
+	if _u.mutation.PaymentTermsDaysCleared() {
+		_spec.ClearField(merchant.FieldPaymentTermsDays, field.TypeInt)
+	}
+	if value, ok := _u.mutation.Footer(); ok {
+		_spec.SetField(merchant.FieldFooter, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Language(); ok {
+		_spec.SetField(merchant.FieldLanguage, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.DefaultTaxRateID(); ok {
+		_spec.SetField(merchant.FieldDefaultTaxRateID, field.TypeString, value)
+	}
+	if _u.mutation.DefaultTaxRateIDCleared() {
+		_spec.ClearField(merchant.FieldDefaultTaxRateID, field.TypeString)
 	}
 	if value, ok := _u.mutation.PaperSize(); ok {
 		_spec.SetField(merchant.FieldPaperSize, field.TypeEnum, value)
@@ -699,6 +993,80 @@ func (_u *MerchantUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.TaxRatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   merchant.TaxRatesTable,
+			Columns: []string{merchant.TaxRatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(taxrate.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTaxRatesIDs(); len(nodes) > 0 && !_u.mutation.TaxRatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   merchant.TaxRatesTable,
+			Columns: []string{merchant.TaxRatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(taxrate.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TaxRatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   merchant.TaxRatesTable,
+			Columns: []string{merchant.TaxRatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(taxrate.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LogoCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   merchant.LogoTable,
+			Columns: []string{merchant.LogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(logo.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LogoIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   merchant.LogoTable,
+			Columns: []string{merchant.LogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(logo.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -766,6 +1134,161 @@ func (_u *MerchantUpdateOne) SetNillableAddress(v *string) *MerchantUpdateOne {
 	if v != nil {
 		_u.SetAddress(*v)
 	}
+	return _u
+}
+
+// SetLegalName sets the "legal_name" field.
+func (_u *MerchantUpdateOne) SetLegalName(v string) *MerchantUpdateOne {
+	_u.mutation.SetLegalName(v)
+	return _u
+}
+
+// SetNillableLegalName sets the "legal_name" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableLegalName(v *string) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetLegalName(*v)
+	}
+	return _u
+}
+
+// ClearLegalName clears the value of the "legal_name" field.
+func (_u *MerchantUpdateOne) ClearLegalName() *MerchantUpdateOne {
+	_u.mutation.ClearLegalName()
+	return _u
+}
+
+// SetTaxID sets the "tax_id" field.
+func (_u *MerchantUpdateOne) SetTaxID(v string) *MerchantUpdateOne {
+	_u.mutation.SetTaxID(v)
+	return _u
+}
+
+// SetNillableTaxID sets the "tax_id" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableTaxID(v *string) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetTaxID(*v)
+	}
+	return _u
+}
+
+// ClearTaxID clears the value of the "tax_id" field.
+func (_u *MerchantUpdateOne) ClearTaxID() *MerchantUpdateOne {
+	_u.mutation.ClearTaxID()
+	return _u
+}
+
+// SetPostalAddress sets the "postal_address" field.
+func (_u *MerchantUpdateOne) SetPostalAddress(v party.Address) *MerchantUpdateOne {
+	_u.mutation.SetPostalAddress(v)
+	return _u
+}
+
+// SetNillablePostalAddress sets the "postal_address" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillablePostalAddress(v *party.Address) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetPostalAddress(*v)
+	}
+	return _u
+}
+
+// ClearPostalAddress clears the value of the "postal_address" field.
+func (_u *MerchantUpdateOne) ClearPostalAddress() *MerchantUpdateOne {
+	_u.mutation.ClearPostalAddress()
+	return _u
+}
+
+// SetBankAccount sets the "bank_account" field.
+func (_u *MerchantUpdateOne) SetBankAccount(v party.BankAccount) *MerchantUpdateOne {
+	_u.mutation.SetBankAccount(v)
+	return _u
+}
+
+// SetNillableBankAccount sets the "bank_account" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableBankAccount(v *party.BankAccount) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetBankAccount(*v)
+	}
+	return _u
+}
+
+// ClearBankAccount clears the value of the "bank_account" field.
+func (_u *MerchantUpdateOne) ClearBankAccount() *MerchantUpdateOne {
+	_u.mutation.ClearBankAccount()
+	return _u
+}
+
+// SetPaymentTermsDays sets the "payment_terms_days" field.
+func (_u *MerchantUpdateOne) SetPaymentTermsDays(v int) *MerchantUpdateOne {
+	_u.mutation.ResetPaymentTermsDays()
+	_u.mutation.SetPaymentTermsDays(v)
+	return _u
+}
+
+// SetNillablePaymentTermsDays sets the "payment_terms_days" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillablePaymentTermsDays(v *int) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetPaymentTermsDays(*v)
+	}
+	return _u
+}
+
+// AddPaymentTermsDays adds value to the "payment_terms_days" field.
+func (_u *MerchantUpdateOne) AddPaymentTermsDays(v int) *MerchantUpdateOne {
+	_u.mutation.AddPaymentTermsDays(v)
+	return _u
+}
+
+// ClearPaymentTermsDays clears the value of the "payment_terms_days" field.
+func (_u *MerchantUpdateOne) ClearPaymentTermsDays() *MerchantUpdateOne {
+	_u.mutation.ClearPaymentTermsDays()
+	return _u
+}
+
+// SetFooter sets the "footer" field.
+func (_u *MerchantUpdateOne) SetFooter(v string) *MerchantUpdateOne {
+	_u.mutation.SetFooter(v)
+	return _u
+}
+
+// SetNillableFooter sets the "footer" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableFooter(v *string) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetFooter(*v)
+	}
+	return _u
+}
+
+// SetLanguage sets the "language" field.
+func (_u *MerchantUpdateOne) SetLanguage(v string) *MerchantUpdateOne {
+	_u.mutation.SetLanguage(v)
+	return _u
+}
+
+// SetNillableLanguage sets the "language" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableLanguage(v *string) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetLanguage(*v)
+	}
+	return _u
+}
+
+// SetDefaultTaxRateID sets the "default_tax_rate_id" field.
+func (_u *MerchantUpdateOne) SetDefaultTaxRateID(v string) *MerchantUpdateOne {
+	_u.mutation.SetDefaultTaxRateID(v)
+	return _u
+}
+
+// SetNillableDefaultTaxRateID sets the "default_tax_rate_id" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableDefaultTaxRateID(v *string) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetDefaultTaxRateID(*v)
+	}
+	return _u
+}
+
+// ClearDefaultTaxRateID clears the value of the "default_tax_rate_id" field.
+func (_u *MerchantUpdateOne) ClearDefaultTaxRateID() *MerchantUpdateOne {
+	_u.mutation.ClearDefaultTaxRateID()
 	return _u
 }
 
@@ -956,6 +1479,40 @@ func (_u *MerchantUpdateOne) AddAPIKeys(v ...*APIKey) *MerchantUpdateOne {
 	return _u.AddAPIKeyIDs(ids...)
 }
 
+// AddTaxRateIDs adds the "tax_rates" edge to the TaxRate entity by IDs.
+func (_u *MerchantUpdateOne) AddTaxRateIDs(ids ...string) *MerchantUpdateOne {
+	_u.mutation.AddTaxRateIDs(ids...)
+	return _u
+}
+
+// AddTaxRates adds the "tax_rates" edges to the TaxRate entity.
+func (_u *MerchantUpdateOne) AddTaxRates(v ...*TaxRate) *MerchantUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddTaxRateIDs(ids...)
+}
+
+// SetLogoID sets the "logo" edge to the Logo entity by ID.
+func (_u *MerchantUpdateOne) SetLogoID(id string) *MerchantUpdateOne {
+	_u.mutation.SetLogoID(id)
+	return _u
+}
+
+// SetNillableLogoID sets the "logo" edge to the Logo entity by ID if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableLogoID(id *string) *MerchantUpdateOne {
+	if id != nil {
+		_u = _u.SetLogoID(*id)
+	}
+	return _u
+}
+
+// SetLogo sets the "logo" edge to the Logo entity.
+func (_u *MerchantUpdateOne) SetLogo(v *Logo) *MerchantUpdateOne {
+	return _u.SetLogoID(v.ID)
+}
+
 // Mutation returns the MerchantMutation object of the builder.
 func (_u *MerchantUpdateOne) Mutation() *MerchantMutation {
 	return _u.mutation
@@ -1045,6 +1602,33 @@ func (_u *MerchantUpdateOne) RemoveAPIKeys(v ...*APIKey) *MerchantUpdateOne {
 	return _u.RemoveAPIKeyIDs(ids...)
 }
 
+// ClearTaxRates clears all "tax_rates" edges to the TaxRate entity.
+func (_u *MerchantUpdateOne) ClearTaxRates() *MerchantUpdateOne {
+	_u.mutation.ClearTaxRates()
+	return _u
+}
+
+// RemoveTaxRateIDs removes the "tax_rates" edge to TaxRate entities by IDs.
+func (_u *MerchantUpdateOne) RemoveTaxRateIDs(ids ...string) *MerchantUpdateOne {
+	_u.mutation.RemoveTaxRateIDs(ids...)
+	return _u
+}
+
+// RemoveTaxRates removes "tax_rates" edges to TaxRate entities.
+func (_u *MerchantUpdateOne) RemoveTaxRates(v ...*TaxRate) *MerchantUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveTaxRateIDs(ids...)
+}
+
+// ClearLogo clears the "logo" edge to the Logo entity.
+func (_u *MerchantUpdateOne) ClearLogo() *MerchantUpdateOne {
+	_u.mutation.ClearLogo()
+	return _u
+}
+
 // Where appends a list predicates to the MerchantUpdate builder.
 func (_u *MerchantUpdateOne) Where(ps ...predicate.Merchant) *MerchantUpdateOne {
 	_u.mutation.Where(ps...)
@@ -1115,6 +1699,36 @@ func (_u *MerchantUpdateOne) check() error {
 	if v, ok := _u.mutation.Address(); ok {
 		if err := merchant.AddressValidator(v); err != nil {
 			return &ValidationError{Name: "address", err: fmt.Errorf(`ent: validator failed for field "Merchant.address": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.LegalName(); ok {
+		if err := merchant.LegalNameValidator(v); err != nil {
+			return &ValidationError{Name: "legal_name", err: fmt.Errorf(`ent: validator failed for field "Merchant.legal_name": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.TaxID(); ok {
+		if err := merchant.TaxIDValidator(v); err != nil {
+			return &ValidationError{Name: "tax_id", err: fmt.Errorf(`ent: validator failed for field "Merchant.tax_id": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.PaymentTermsDays(); ok {
+		if err := merchant.PaymentTermsDaysValidator(v); err != nil {
+			return &ValidationError{Name: "payment_terms_days", err: fmt.Errorf(`ent: validator failed for field "Merchant.payment_terms_days": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Footer(); ok {
+		if err := merchant.FooterValidator(v); err != nil {
+			return &ValidationError{Name: "footer", err: fmt.Errorf(`ent: validator failed for field "Merchant.footer": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.Language(); ok {
+		if err := merchant.LanguageValidator(v); err != nil {
+			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Merchant.language": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.DefaultTaxRateID(); ok {
+		if err := merchant.DefaultTaxRateIDValidator(v); err != nil {
+			return &ValidationError{Name: "default_tax_rate_id", err: fmt.Errorf(`ent: validator failed for field "Merchant.default_tax_rate_id": %w`, err)}
 		}
 	}
 	if v, ok := _u.mutation.PaperSize(); ok {
@@ -1196,6 +1810,51 @@ func (_u *MerchantUpdateOne) sqlSave(ctx context.Context) (_node *Merchant, err 
 	}
 	if value, ok := _u.mutation.Address(); ok {
 		_spec.SetField(merchant.FieldAddress, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.LegalName(); ok {
+		_spec.SetField(merchant.FieldLegalName, field.TypeString, value)
+	}
+	if _u.mutation.LegalNameCleared() {
+		_spec.ClearField(merchant.FieldLegalName, field.TypeString)
+	}
+	if value, ok := _u.mutation.TaxID(); ok {
+		_spec.SetField(merchant.FieldTaxID, field.TypeString, value)
+	}
+	if _u.mutation.TaxIDCleared() {
+		_spec.ClearField(merchant.FieldTaxID, field.TypeString)
+	}
+	if value, ok := _u.mutation.PostalAddress(); ok {
+		_spec.SetField(merchant.FieldPostalAddress, field.TypeJSON, value)
+	}
+	if _u.mutation.PostalAddressCleared() {
+		_spec.ClearField(merchant.FieldPostalAddress, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.BankAccount(); ok {
+		_spec.SetField(merchant.FieldBankAccount, field.TypeJSON, value)
+	}
+	if _u.mutation.BankAccountCleared() {
+		_spec.ClearField(merchant.FieldBankAccount, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.PaymentTermsDays(); ok {
+		_spec.SetField(merchant.FieldPaymentTermsDays, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedPaymentTermsDays(); ok {
+		_spec.AddField(merchant.FieldPaymentTermsDays, field.TypeInt, value)
+	}
+	if _u.mutation.PaymentTermsDaysCleared() {
+		_spec.ClearField(merchant.FieldPaymentTermsDays, field.TypeInt)
+	}
+	if value, ok := _u.mutation.Footer(); ok {
+		_spec.SetField(merchant.FieldFooter, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.Language(); ok {
+		_spec.SetField(merchant.FieldLanguage, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.DefaultTaxRateID(); ok {
+		_spec.SetField(merchant.FieldDefaultTaxRateID, field.TypeString, value)
+	}
+	if _u.mutation.DefaultTaxRateIDCleared() {
+		_spec.ClearField(merchant.FieldDefaultTaxRateID, field.TypeString)
 	}
 	if value, ok := _u.mutation.PaperSize(); ok {
 		_spec.SetField(merchant.FieldPaperSize, field.TypeEnum, value)
@@ -1409,6 +2068,80 @@ func (_u *MerchantUpdateOne) sqlSave(ctx context.Context) (_node *Merchant, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(apikey.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.TaxRatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   merchant.TaxRatesTable,
+			Columns: []string{merchant.TaxRatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(taxrate.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedTaxRatesIDs(); len(nodes) > 0 && !_u.mutation.TaxRatesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   merchant.TaxRatesTable,
+			Columns: []string{merchant.TaxRatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(taxrate.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.TaxRatesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   merchant.TaxRatesTable,
+			Columns: []string{merchant.TaxRatesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(taxrate.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LogoCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   merchant.LogoTable,
+			Columns: []string{merchant.LogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(logo.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LogoIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   merchant.LogoTable,
+			Columns: []string{merchant.LogoColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(logo.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -20,17 +20,20 @@ import (
 	"github.com/tally-invoicing/tally/ent/idempotencykey"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
+	"github.com/tally-invoicing/tally/ent/logo"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/passwordreset"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/predicate"
 	"github.com/tally-invoicing/tally/ent/serverkey"
 	"github.com/tally-invoicing/tally/ent/session"
+	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
 	"github.com/tally-invoicing/tally/ent/webhookreceipt"
 	"github.com/tally-invoicing/tally/internal/collect/statement"
 	"github.com/tally-invoicing/tally/internal/invoice/lineitem"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
+	"github.com/tally-invoicing/tally/internal/party"
 )
 
 const (
@@ -51,11 +54,13 @@ const (
 	TypeIdempotencyKey  = "IdempotencyKey"
 	TypeInvoice         = "Invoice"
 	TypeInvoiceEvent    = "InvoiceEvent"
+	TypeLogo            = "Logo"
 	TypeMerchant        = "Merchant"
 	TypePasswordReset   = "PasswordReset"
 	TypePayment         = "Payment"
 	TypeServerKey       = "ServerKey"
 	TypeSession         = "Session"
+	TypeTaxRate         = "TaxRate"
 	TypeUser            = "User"
 	TypeWebhookReceipt  = "WebhookReceipt"
 )
@@ -5118,6 +5123,9 @@ type CustomerMutation struct {
 	updated_at      *time.Time
 	name            *string
 	email           *string
+	postal_address  *party.Address
+	tax_id          *string
+	language        *string
 	email_bouncing  *bool
 	clearedFields   map[string]struct{}
 	merchant        *string
@@ -5414,6 +5422,153 @@ func (m *CustomerMutation) ResetEmail() {
 	m.email = nil
 }
 
+// SetPostalAddress sets the "postal_address" field.
+func (m *CustomerMutation) SetPostalAddress(pa party.Address) {
+	m.postal_address = &pa
+}
+
+// PostalAddress returns the value of the "postal_address" field in the mutation.
+func (m *CustomerMutation) PostalAddress() (r party.Address, exists bool) {
+	v := m.postal_address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPostalAddress returns the old "postal_address" field's value of the Customer entity.
+// If the Customer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerMutation) OldPostalAddress(ctx context.Context) (v party.Address, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPostalAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPostalAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPostalAddress: %w", err)
+	}
+	return oldValue.PostalAddress, nil
+}
+
+// ClearPostalAddress clears the value of the "postal_address" field.
+func (m *CustomerMutation) ClearPostalAddress() {
+	m.postal_address = nil
+	m.clearedFields[customer.FieldPostalAddress] = struct{}{}
+}
+
+// PostalAddressCleared returns if the "postal_address" field was cleared in this mutation.
+func (m *CustomerMutation) PostalAddressCleared() bool {
+	_, ok := m.clearedFields[customer.FieldPostalAddress]
+	return ok
+}
+
+// ResetPostalAddress resets all changes to the "postal_address" field.
+func (m *CustomerMutation) ResetPostalAddress() {
+	m.postal_address = nil
+	delete(m.clearedFields, customer.FieldPostalAddress)
+}
+
+// SetTaxID sets the "tax_id" field.
+func (m *CustomerMutation) SetTaxID(s string) {
+	m.tax_id = &s
+}
+
+// TaxID returns the value of the "tax_id" field in the mutation.
+func (m *CustomerMutation) TaxID() (r string, exists bool) {
+	v := m.tax_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTaxID returns the old "tax_id" field's value of the Customer entity.
+// If the Customer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerMutation) OldTaxID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTaxID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTaxID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTaxID: %w", err)
+	}
+	return oldValue.TaxID, nil
+}
+
+// ClearTaxID clears the value of the "tax_id" field.
+func (m *CustomerMutation) ClearTaxID() {
+	m.tax_id = nil
+	m.clearedFields[customer.FieldTaxID] = struct{}{}
+}
+
+// TaxIDCleared returns if the "tax_id" field was cleared in this mutation.
+func (m *CustomerMutation) TaxIDCleared() bool {
+	_, ok := m.clearedFields[customer.FieldTaxID]
+	return ok
+}
+
+// ResetTaxID resets all changes to the "tax_id" field.
+func (m *CustomerMutation) ResetTaxID() {
+	m.tax_id = nil
+	delete(m.clearedFields, customer.FieldTaxID)
+}
+
+// SetLanguage sets the "language" field.
+func (m *CustomerMutation) SetLanguage(s string) {
+	m.language = &s
+}
+
+// Language returns the value of the "language" field in the mutation.
+func (m *CustomerMutation) Language() (r string, exists bool) {
+	v := m.language
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguage returns the old "language" field's value of the Customer entity.
+// If the Customer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerMutation) OldLanguage(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguage: %w", err)
+	}
+	return oldValue.Language, nil
+}
+
+// ClearLanguage clears the value of the "language" field.
+func (m *CustomerMutation) ClearLanguage() {
+	m.language = nil
+	m.clearedFields[customer.FieldLanguage] = struct{}{}
+}
+
+// LanguageCleared returns if the "language" field was cleared in this mutation.
+func (m *CustomerMutation) LanguageCleared() bool {
+	_, ok := m.clearedFields[customer.FieldLanguage]
+	return ok
+}
+
+// ResetLanguage resets all changes to the "language" field.
+func (m *CustomerMutation) ResetLanguage() {
+	m.language = nil
+	delete(m.clearedFields, customer.FieldLanguage)
+}
+
 // SetEmailBouncing sets the "email_bouncing" field.
 func (m *CustomerMutation) SetEmailBouncing(b bool) {
 	m.email_bouncing = &b
@@ -5565,7 +5720,7 @@ func (m *CustomerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CustomerMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, customer.FieldCreatedAt)
 	}
@@ -5580,6 +5735,15 @@ func (m *CustomerMutation) Fields() []string {
 	}
 	if m.email != nil {
 		fields = append(fields, customer.FieldEmail)
+	}
+	if m.postal_address != nil {
+		fields = append(fields, customer.FieldPostalAddress)
+	}
+	if m.tax_id != nil {
+		fields = append(fields, customer.FieldTaxID)
+	}
+	if m.language != nil {
+		fields = append(fields, customer.FieldLanguage)
 	}
 	if m.email_bouncing != nil {
 		fields = append(fields, customer.FieldEmailBouncing)
@@ -5602,6 +5766,12 @@ func (m *CustomerMutation) Field(name string) (ent.Value, bool) {
 		return m.Name()
 	case customer.FieldEmail:
 		return m.Email()
+	case customer.FieldPostalAddress:
+		return m.PostalAddress()
+	case customer.FieldTaxID:
+		return m.TaxID()
+	case customer.FieldLanguage:
+		return m.Language()
 	case customer.FieldEmailBouncing:
 		return m.EmailBouncing()
 	}
@@ -5623,6 +5793,12 @@ func (m *CustomerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldName(ctx)
 	case customer.FieldEmail:
 		return m.OldEmail(ctx)
+	case customer.FieldPostalAddress:
+		return m.OldPostalAddress(ctx)
+	case customer.FieldTaxID:
+		return m.OldTaxID(ctx)
+	case customer.FieldLanguage:
+		return m.OldLanguage(ctx)
 	case customer.FieldEmailBouncing:
 		return m.OldEmailBouncing(ctx)
 	}
@@ -5669,6 +5845,27 @@ func (m *CustomerMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetEmail(v)
 		return nil
+	case customer.FieldPostalAddress:
+		v, ok := value.(party.Address)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPostalAddress(v)
+		return nil
+	case customer.FieldTaxID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTaxID(v)
+		return nil
+	case customer.FieldLanguage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguage(v)
+		return nil
 	case customer.FieldEmailBouncing:
 		v, ok := value.(bool)
 		if !ok {
@@ -5705,7 +5902,17 @@ func (m *CustomerMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *CustomerMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(customer.FieldPostalAddress) {
+		fields = append(fields, customer.FieldPostalAddress)
+	}
+	if m.FieldCleared(customer.FieldTaxID) {
+		fields = append(fields, customer.FieldTaxID)
+	}
+	if m.FieldCleared(customer.FieldLanguage) {
+		fields = append(fields, customer.FieldLanguage)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -5718,6 +5925,17 @@ func (m *CustomerMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *CustomerMutation) ClearField(name string) error {
+	switch name {
+	case customer.FieldPostalAddress:
+		m.ClearPostalAddress()
+		return nil
+	case customer.FieldTaxID:
+		m.ClearTaxID()
+		return nil
+	case customer.FieldLanguage:
+		m.ClearLanguage()
+		return nil
+	}
 	return fmt.Errorf("unknown Customer nullable field %s", name)
 }
 
@@ -5739,6 +5957,15 @@ func (m *CustomerMutation) ResetField(name string) error {
 		return nil
 	case customer.FieldEmail:
 		m.ResetEmail()
+		return nil
+	case customer.FieldPostalAddress:
+		m.ResetPostalAddress()
+		return nil
+	case customer.FieldTaxID:
+		m.ResetTaxID()
+		return nil
+	case customer.FieldLanguage:
+		m.ResetLanguage()
 		return nil
 	case customer.FieldEmailBouncing:
 		m.ResetEmailBouncing()
@@ -8275,6 +8502,15 @@ type InvoiceMutation struct {
 	description              *string
 	payment_methods          *[]string
 	appendpayment_methods    []string
+	discount                 **lineitem.Discount
+	tax_breakdown            *[]lineitem.TaxAmount
+	appendtax_breakdown      []lineitem.TaxAmount
+	discount_minor           *int64
+	adddiscount_minor        *int64
+	tax_minor                *int64
+	addtax_minor             *int64
+	payment_terms_days       *int
+	addpayment_terms_days    *int
 	subtotal_minor           *int64
 	addsubtotal_minor        *int64
 	total_minor              *int64
@@ -8942,6 +9178,302 @@ func (m *InvoiceMutation) ResetPaymentMethods() {
 	m.payment_methods = nil
 	m.appendpayment_methods = nil
 	delete(m.clearedFields, invoice.FieldPaymentMethods)
+}
+
+// SetDiscount sets the "discount" field.
+func (m *InvoiceMutation) SetDiscount(l *lineitem.Discount) {
+	m.discount = &l
+}
+
+// Discount returns the value of the "discount" field in the mutation.
+func (m *InvoiceMutation) Discount() (r *lineitem.Discount, exists bool) {
+	v := m.discount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDiscount returns the old "discount" field's value of the Invoice entity.
+// If the Invoice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvoiceMutation) OldDiscount(ctx context.Context) (v *lineitem.Discount, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDiscount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDiscount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDiscount: %w", err)
+	}
+	return oldValue.Discount, nil
+}
+
+// ClearDiscount clears the value of the "discount" field.
+func (m *InvoiceMutation) ClearDiscount() {
+	m.discount = nil
+	m.clearedFields[invoice.FieldDiscount] = struct{}{}
+}
+
+// DiscountCleared returns if the "discount" field was cleared in this mutation.
+func (m *InvoiceMutation) DiscountCleared() bool {
+	_, ok := m.clearedFields[invoice.FieldDiscount]
+	return ok
+}
+
+// ResetDiscount resets all changes to the "discount" field.
+func (m *InvoiceMutation) ResetDiscount() {
+	m.discount = nil
+	delete(m.clearedFields, invoice.FieldDiscount)
+}
+
+// SetTaxBreakdown sets the "tax_breakdown" field.
+func (m *InvoiceMutation) SetTaxBreakdown(la []lineitem.TaxAmount) {
+	m.tax_breakdown = &la
+	m.appendtax_breakdown = nil
+}
+
+// TaxBreakdown returns the value of the "tax_breakdown" field in the mutation.
+func (m *InvoiceMutation) TaxBreakdown() (r []lineitem.TaxAmount, exists bool) {
+	v := m.tax_breakdown
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTaxBreakdown returns the old "tax_breakdown" field's value of the Invoice entity.
+// If the Invoice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvoiceMutation) OldTaxBreakdown(ctx context.Context) (v []lineitem.TaxAmount, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTaxBreakdown is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTaxBreakdown requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTaxBreakdown: %w", err)
+	}
+	return oldValue.TaxBreakdown, nil
+}
+
+// AppendTaxBreakdown adds la to the "tax_breakdown" field.
+func (m *InvoiceMutation) AppendTaxBreakdown(la []lineitem.TaxAmount) {
+	m.appendtax_breakdown = append(m.appendtax_breakdown, la...)
+}
+
+// AppendedTaxBreakdown returns the list of values that were appended to the "tax_breakdown" field in this mutation.
+func (m *InvoiceMutation) AppendedTaxBreakdown() ([]lineitem.TaxAmount, bool) {
+	if len(m.appendtax_breakdown) == 0 {
+		return nil, false
+	}
+	return m.appendtax_breakdown, true
+}
+
+// ClearTaxBreakdown clears the value of the "tax_breakdown" field.
+func (m *InvoiceMutation) ClearTaxBreakdown() {
+	m.tax_breakdown = nil
+	m.appendtax_breakdown = nil
+	m.clearedFields[invoice.FieldTaxBreakdown] = struct{}{}
+}
+
+// TaxBreakdownCleared returns if the "tax_breakdown" field was cleared in this mutation.
+func (m *InvoiceMutation) TaxBreakdownCleared() bool {
+	_, ok := m.clearedFields[invoice.FieldTaxBreakdown]
+	return ok
+}
+
+// ResetTaxBreakdown resets all changes to the "tax_breakdown" field.
+func (m *InvoiceMutation) ResetTaxBreakdown() {
+	m.tax_breakdown = nil
+	m.appendtax_breakdown = nil
+	delete(m.clearedFields, invoice.FieldTaxBreakdown)
+}
+
+// SetDiscountMinor sets the "discount_minor" field.
+func (m *InvoiceMutation) SetDiscountMinor(i int64) {
+	m.discount_minor = &i
+	m.adddiscount_minor = nil
+}
+
+// DiscountMinor returns the value of the "discount_minor" field in the mutation.
+func (m *InvoiceMutation) DiscountMinor() (r int64, exists bool) {
+	v := m.discount_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDiscountMinor returns the old "discount_minor" field's value of the Invoice entity.
+// If the Invoice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvoiceMutation) OldDiscountMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDiscountMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDiscountMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDiscountMinor: %w", err)
+	}
+	return oldValue.DiscountMinor, nil
+}
+
+// AddDiscountMinor adds i to the "discount_minor" field.
+func (m *InvoiceMutation) AddDiscountMinor(i int64) {
+	if m.adddiscount_minor != nil {
+		*m.adddiscount_minor += i
+	} else {
+		m.adddiscount_minor = &i
+	}
+}
+
+// AddedDiscountMinor returns the value that was added to the "discount_minor" field in this mutation.
+func (m *InvoiceMutation) AddedDiscountMinor() (r int64, exists bool) {
+	v := m.adddiscount_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDiscountMinor resets all changes to the "discount_minor" field.
+func (m *InvoiceMutation) ResetDiscountMinor() {
+	m.discount_minor = nil
+	m.adddiscount_minor = nil
+}
+
+// SetTaxMinor sets the "tax_minor" field.
+func (m *InvoiceMutation) SetTaxMinor(i int64) {
+	m.tax_minor = &i
+	m.addtax_minor = nil
+}
+
+// TaxMinor returns the value of the "tax_minor" field in the mutation.
+func (m *InvoiceMutation) TaxMinor() (r int64, exists bool) {
+	v := m.tax_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTaxMinor returns the old "tax_minor" field's value of the Invoice entity.
+// If the Invoice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvoiceMutation) OldTaxMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTaxMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTaxMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTaxMinor: %w", err)
+	}
+	return oldValue.TaxMinor, nil
+}
+
+// AddTaxMinor adds i to the "tax_minor" field.
+func (m *InvoiceMutation) AddTaxMinor(i int64) {
+	if m.addtax_minor != nil {
+		*m.addtax_minor += i
+	} else {
+		m.addtax_minor = &i
+	}
+}
+
+// AddedTaxMinor returns the value that was added to the "tax_minor" field in this mutation.
+func (m *InvoiceMutation) AddedTaxMinor() (r int64, exists bool) {
+	v := m.addtax_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTaxMinor resets all changes to the "tax_minor" field.
+func (m *InvoiceMutation) ResetTaxMinor() {
+	m.tax_minor = nil
+	m.addtax_minor = nil
+}
+
+// SetPaymentTermsDays sets the "payment_terms_days" field.
+func (m *InvoiceMutation) SetPaymentTermsDays(i int) {
+	m.payment_terms_days = &i
+	m.addpayment_terms_days = nil
+}
+
+// PaymentTermsDays returns the value of the "payment_terms_days" field in the mutation.
+func (m *InvoiceMutation) PaymentTermsDays() (r int, exists bool) {
+	v := m.payment_terms_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaymentTermsDays returns the old "payment_terms_days" field's value of the Invoice entity.
+// If the Invoice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvoiceMutation) OldPaymentTermsDays(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaymentTermsDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaymentTermsDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaymentTermsDays: %w", err)
+	}
+	return oldValue.PaymentTermsDays, nil
+}
+
+// AddPaymentTermsDays adds i to the "payment_terms_days" field.
+func (m *InvoiceMutation) AddPaymentTermsDays(i int) {
+	if m.addpayment_terms_days != nil {
+		*m.addpayment_terms_days += i
+	} else {
+		m.addpayment_terms_days = &i
+	}
+}
+
+// AddedPaymentTermsDays returns the value that was added to the "payment_terms_days" field in this mutation.
+func (m *InvoiceMutation) AddedPaymentTermsDays() (r int, exists bool) {
+	v := m.addpayment_terms_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPaymentTermsDays clears the value of the "payment_terms_days" field.
+func (m *InvoiceMutation) ClearPaymentTermsDays() {
+	m.payment_terms_days = nil
+	m.addpayment_terms_days = nil
+	m.clearedFields[invoice.FieldPaymentTermsDays] = struct{}{}
+}
+
+// PaymentTermsDaysCleared returns if the "payment_terms_days" field was cleared in this mutation.
+func (m *InvoiceMutation) PaymentTermsDaysCleared() bool {
+	_, ok := m.clearedFields[invoice.FieldPaymentTermsDays]
+	return ok
+}
+
+// ResetPaymentTermsDays resets all changes to the "payment_terms_days" field.
+func (m *InvoiceMutation) ResetPaymentTermsDays() {
+	m.payment_terms_days = nil
+	m.addpayment_terms_days = nil
+	delete(m.clearedFields, invoice.FieldPaymentTermsDays)
 }
 
 // SetSubtotalMinor sets the "subtotal_minor" field.
@@ -9753,7 +10285,7 @@ func (m *InvoiceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InvoiceMutation) Fields() []string {
-	fields := make([]string, 0, 22)
+	fields := make([]string, 0, 27)
 	if m.created_at != nil {
 		fields = append(fields, invoice.FieldCreatedAt)
 	}
@@ -9789,6 +10321,21 @@ func (m *InvoiceMutation) Fields() []string {
 	}
 	if m.payment_methods != nil {
 		fields = append(fields, invoice.FieldPaymentMethods)
+	}
+	if m.discount != nil {
+		fields = append(fields, invoice.FieldDiscount)
+	}
+	if m.tax_breakdown != nil {
+		fields = append(fields, invoice.FieldTaxBreakdown)
+	}
+	if m.discount_minor != nil {
+		fields = append(fields, invoice.FieldDiscountMinor)
+	}
+	if m.tax_minor != nil {
+		fields = append(fields, invoice.FieldTaxMinor)
+	}
+	if m.payment_terms_days != nil {
+		fields = append(fields, invoice.FieldPaymentTermsDays)
 	}
 	if m.subtotal_minor != nil {
 		fields = append(fields, invoice.FieldSubtotalMinor)
@@ -9852,6 +10399,16 @@ func (m *InvoiceMutation) Field(name string) (ent.Value, bool) {
 		return m.Description()
 	case invoice.FieldPaymentMethods:
 		return m.PaymentMethods()
+	case invoice.FieldDiscount:
+		return m.Discount()
+	case invoice.FieldTaxBreakdown:
+		return m.TaxBreakdown()
+	case invoice.FieldDiscountMinor:
+		return m.DiscountMinor()
+	case invoice.FieldTaxMinor:
+		return m.TaxMinor()
+	case invoice.FieldPaymentTermsDays:
+		return m.PaymentTermsDays()
 	case invoice.FieldSubtotalMinor:
 		return m.SubtotalMinor()
 	case invoice.FieldTotalMinor:
@@ -9905,6 +10462,16 @@ func (m *InvoiceMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldDescription(ctx)
 	case invoice.FieldPaymentMethods:
 		return m.OldPaymentMethods(ctx)
+	case invoice.FieldDiscount:
+		return m.OldDiscount(ctx)
+	case invoice.FieldTaxBreakdown:
+		return m.OldTaxBreakdown(ctx)
+	case invoice.FieldDiscountMinor:
+		return m.OldDiscountMinor(ctx)
+	case invoice.FieldTaxMinor:
+		return m.OldTaxMinor(ctx)
+	case invoice.FieldPaymentTermsDays:
+		return m.OldPaymentTermsDays(ctx)
 	case invoice.FieldSubtotalMinor:
 		return m.OldSubtotalMinor(ctx)
 	case invoice.FieldTotalMinor:
@@ -10018,6 +10585,41 @@ func (m *InvoiceMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPaymentMethods(v)
 		return nil
+	case invoice.FieldDiscount:
+		v, ok := value.(*lineitem.Discount)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDiscount(v)
+		return nil
+	case invoice.FieldTaxBreakdown:
+		v, ok := value.([]lineitem.TaxAmount)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTaxBreakdown(v)
+		return nil
+	case invoice.FieldDiscountMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDiscountMinor(v)
+		return nil
+	case invoice.FieldTaxMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTaxMinor(v)
+		return nil
+	case invoice.FieldPaymentTermsDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaymentTermsDays(v)
+		return nil
 	case invoice.FieldSubtotalMinor:
 		v, ok := value.(int64)
 		if !ok {
@@ -10096,6 +10698,15 @@ func (m *InvoiceMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *InvoiceMutation) AddedFields() []string {
 	var fields []string
+	if m.adddiscount_minor != nil {
+		fields = append(fields, invoice.FieldDiscountMinor)
+	}
+	if m.addtax_minor != nil {
+		fields = append(fields, invoice.FieldTaxMinor)
+	}
+	if m.addpayment_terms_days != nil {
+		fields = append(fields, invoice.FieldPaymentTermsDays)
+	}
 	if m.addsubtotal_minor != nil {
 		fields = append(fields, invoice.FieldSubtotalMinor)
 	}
@@ -10116,6 +10727,12 @@ func (m *InvoiceMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *InvoiceMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case invoice.FieldDiscountMinor:
+		return m.AddedDiscountMinor()
+	case invoice.FieldTaxMinor:
+		return m.AddedTaxMinor()
+	case invoice.FieldPaymentTermsDays:
+		return m.AddedPaymentTermsDays()
 	case invoice.FieldSubtotalMinor:
 		return m.AddedSubtotalMinor()
 	case invoice.FieldTotalMinor:
@@ -10133,6 +10750,27 @@ func (m *InvoiceMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *InvoiceMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case invoice.FieldDiscountMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDiscountMinor(v)
+		return nil
+	case invoice.FieldTaxMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTaxMinor(v)
+		return nil
+	case invoice.FieldPaymentTermsDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPaymentTermsDays(v)
+		return nil
 	case invoice.FieldSubtotalMinor:
 		v, ok := value.(int64)
 		if !ok {
@@ -10184,6 +10822,15 @@ func (m *InvoiceMutation) ClearedFields() []string {
 	if m.FieldCleared(invoice.FieldPaymentMethods) {
 		fields = append(fields, invoice.FieldPaymentMethods)
 	}
+	if m.FieldCleared(invoice.FieldDiscount) {
+		fields = append(fields, invoice.FieldDiscount)
+	}
+	if m.FieldCleared(invoice.FieldTaxBreakdown) {
+		fields = append(fields, invoice.FieldTaxBreakdown)
+	}
+	if m.FieldCleared(invoice.FieldPaymentTermsDays) {
+		fields = append(fields, invoice.FieldPaymentTermsDays)
+	}
 	if m.FieldCleared(invoice.FieldDueDate) {
 		fields = append(fields, invoice.FieldDueDate)
 	}
@@ -10227,6 +10874,15 @@ func (m *InvoiceMutation) ClearField(name string) error {
 		return nil
 	case invoice.FieldPaymentMethods:
 		m.ClearPaymentMethods()
+		return nil
+	case invoice.FieldDiscount:
+		m.ClearDiscount()
+		return nil
+	case invoice.FieldTaxBreakdown:
+		m.ClearTaxBreakdown()
+		return nil
+	case invoice.FieldPaymentTermsDays:
+		m.ClearPaymentTermsDays()
 		return nil
 	case invoice.FieldDueDate:
 		m.ClearDueDate()
@@ -10286,6 +10942,21 @@ func (m *InvoiceMutation) ResetField(name string) error {
 		return nil
 	case invoice.FieldPaymentMethods:
 		m.ResetPaymentMethods()
+		return nil
+	case invoice.FieldDiscount:
+		m.ResetDiscount()
+		return nil
+	case invoice.FieldTaxBreakdown:
+		m.ResetTaxBreakdown()
+		return nil
+	case invoice.FieldDiscountMinor:
+		m.ResetDiscountMinor()
+		return nil
+	case invoice.FieldTaxMinor:
+		m.ResetTaxMinor()
+		return nil
+	case invoice.FieldPaymentTermsDays:
+		m.ResetPaymentTermsDays()
 		return nil
 	case invoice.FieldSubtotalMinor:
 		m.ResetSubtotalMinor()
@@ -11453,6 +12124,785 @@ func (m *InvoiceEventMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown InvoiceEvent edge %s", name)
 }
 
+// LogoMutation represents an operation that mutates the Logo nodes in the graph.
+type LogoMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *string
+	created_at      *time.Time
+	updated_at      *time.Time
+	content_type    *string
+	data            *[]byte
+	width           *int
+	addwidth        *int
+	height          *int
+	addheight       *int
+	clearedFields   map[string]struct{}
+	merchant        *string
+	clearedmerchant bool
+	done            bool
+	oldValue        func(context.Context) (*Logo, error)
+	predicates      []predicate.Logo
+}
+
+var _ ent.Mutation = (*LogoMutation)(nil)
+
+// logoOption allows management of the mutation configuration using functional options.
+type logoOption func(*LogoMutation)
+
+// newLogoMutation creates new mutation for the Logo entity.
+func newLogoMutation(c config, op Op, opts ...logoOption) *LogoMutation {
+	m := &LogoMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLogo,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLogoID sets the ID field of the mutation.
+func withLogoID(id string) logoOption {
+	return func(m *LogoMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Logo
+		)
+		m.oldValue = func(ctx context.Context) (*Logo, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Logo.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLogo sets the old Logo of the mutation.
+func withLogo(node *Logo) logoOption {
+	return func(m *LogoMutation) {
+		m.oldValue = func(context.Context) (*Logo, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LogoMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LogoMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Logo entities.
+func (m *LogoMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LogoMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LogoMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Logo.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LogoMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LogoMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Logo entity.
+// If the Logo object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogoMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LogoMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *LogoMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *LogoMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Logo entity.
+// If the Logo object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogoMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *LogoMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMerchantID sets the "merchant_id" field.
+func (m *LogoMutation) SetMerchantID(s string) {
+	m.merchant = &s
+}
+
+// MerchantID returns the value of the "merchant_id" field in the mutation.
+func (m *LogoMutation) MerchantID() (r string, exists bool) {
+	v := m.merchant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMerchantID returns the old "merchant_id" field's value of the Logo entity.
+// If the Logo object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogoMutation) OldMerchantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMerchantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMerchantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMerchantID: %w", err)
+	}
+	return oldValue.MerchantID, nil
+}
+
+// ResetMerchantID resets all changes to the "merchant_id" field.
+func (m *LogoMutation) ResetMerchantID() {
+	m.merchant = nil
+}
+
+// SetContentType sets the "content_type" field.
+func (m *LogoMutation) SetContentType(s string) {
+	m.content_type = &s
+}
+
+// ContentType returns the value of the "content_type" field in the mutation.
+func (m *LogoMutation) ContentType() (r string, exists bool) {
+	v := m.content_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContentType returns the old "content_type" field's value of the Logo entity.
+// If the Logo object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogoMutation) OldContentType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContentType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContentType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContentType: %w", err)
+	}
+	return oldValue.ContentType, nil
+}
+
+// ResetContentType resets all changes to the "content_type" field.
+func (m *LogoMutation) ResetContentType() {
+	m.content_type = nil
+}
+
+// SetData sets the "data" field.
+func (m *LogoMutation) SetData(b []byte) {
+	m.data = &b
+}
+
+// Data returns the value of the "data" field in the mutation.
+func (m *LogoMutation) Data() (r []byte, exists bool) {
+	v := m.data
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldData returns the old "data" field's value of the Logo entity.
+// If the Logo object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogoMutation) OldData(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldData is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldData requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldData: %w", err)
+	}
+	return oldValue.Data, nil
+}
+
+// ResetData resets all changes to the "data" field.
+func (m *LogoMutation) ResetData() {
+	m.data = nil
+}
+
+// SetWidth sets the "width" field.
+func (m *LogoMutation) SetWidth(i int) {
+	m.width = &i
+	m.addwidth = nil
+}
+
+// Width returns the value of the "width" field in the mutation.
+func (m *LogoMutation) Width() (r int, exists bool) {
+	v := m.width
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWidth returns the old "width" field's value of the Logo entity.
+// If the Logo object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogoMutation) OldWidth(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWidth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWidth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWidth: %w", err)
+	}
+	return oldValue.Width, nil
+}
+
+// AddWidth adds i to the "width" field.
+func (m *LogoMutation) AddWidth(i int) {
+	if m.addwidth != nil {
+		*m.addwidth += i
+	} else {
+		m.addwidth = &i
+	}
+}
+
+// AddedWidth returns the value that was added to the "width" field in this mutation.
+func (m *LogoMutation) AddedWidth() (r int, exists bool) {
+	v := m.addwidth
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWidth resets all changes to the "width" field.
+func (m *LogoMutation) ResetWidth() {
+	m.width = nil
+	m.addwidth = nil
+}
+
+// SetHeight sets the "height" field.
+func (m *LogoMutation) SetHeight(i int) {
+	m.height = &i
+	m.addheight = nil
+}
+
+// Height returns the value of the "height" field in the mutation.
+func (m *LogoMutation) Height() (r int, exists bool) {
+	v := m.height
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHeight returns the old "height" field's value of the Logo entity.
+// If the Logo object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogoMutation) OldHeight(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHeight is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHeight requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHeight: %w", err)
+	}
+	return oldValue.Height, nil
+}
+
+// AddHeight adds i to the "height" field.
+func (m *LogoMutation) AddHeight(i int) {
+	if m.addheight != nil {
+		*m.addheight += i
+	} else {
+		m.addheight = &i
+	}
+}
+
+// AddedHeight returns the value that was added to the "height" field in this mutation.
+func (m *LogoMutation) AddedHeight() (r int, exists bool) {
+	v := m.addheight
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetHeight resets all changes to the "height" field.
+func (m *LogoMutation) ResetHeight() {
+	m.height = nil
+	m.addheight = nil
+}
+
+// ClearMerchant clears the "merchant" edge to the Merchant entity.
+func (m *LogoMutation) ClearMerchant() {
+	m.clearedmerchant = true
+	m.clearedFields[logo.FieldMerchantID] = struct{}{}
+}
+
+// MerchantCleared reports if the "merchant" edge to the Merchant entity was cleared.
+func (m *LogoMutation) MerchantCleared() bool {
+	return m.clearedmerchant
+}
+
+// MerchantIDs returns the "merchant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MerchantID instead. It exists only for internal usage by the builders.
+func (m *LogoMutation) MerchantIDs() (ids []string) {
+	if id := m.merchant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMerchant resets all changes to the "merchant" edge.
+func (m *LogoMutation) ResetMerchant() {
+	m.merchant = nil
+	m.clearedmerchant = false
+}
+
+// Where appends a list predicates to the LogoMutation builder.
+func (m *LogoMutation) Where(ps ...predicate.Logo) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LogoMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LogoMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Logo, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LogoMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LogoMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Logo).
+func (m *LogoMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LogoMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.created_at != nil {
+		fields = append(fields, logo.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, logo.FieldUpdatedAt)
+	}
+	if m.merchant != nil {
+		fields = append(fields, logo.FieldMerchantID)
+	}
+	if m.content_type != nil {
+		fields = append(fields, logo.FieldContentType)
+	}
+	if m.data != nil {
+		fields = append(fields, logo.FieldData)
+	}
+	if m.width != nil {
+		fields = append(fields, logo.FieldWidth)
+	}
+	if m.height != nil {
+		fields = append(fields, logo.FieldHeight)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LogoMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case logo.FieldCreatedAt:
+		return m.CreatedAt()
+	case logo.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case logo.FieldMerchantID:
+		return m.MerchantID()
+	case logo.FieldContentType:
+		return m.ContentType()
+	case logo.FieldData:
+		return m.Data()
+	case logo.FieldWidth:
+		return m.Width()
+	case logo.FieldHeight:
+		return m.Height()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LogoMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case logo.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case logo.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case logo.FieldMerchantID:
+		return m.OldMerchantID(ctx)
+	case logo.FieldContentType:
+		return m.OldContentType(ctx)
+	case logo.FieldData:
+		return m.OldData(ctx)
+	case logo.FieldWidth:
+		return m.OldWidth(ctx)
+	case logo.FieldHeight:
+		return m.OldHeight(ctx)
+	}
+	return nil, fmt.Errorf("unknown Logo field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LogoMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case logo.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case logo.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case logo.FieldMerchantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMerchantID(v)
+		return nil
+	case logo.FieldContentType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContentType(v)
+		return nil
+	case logo.FieldData:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetData(v)
+		return nil
+	case logo.FieldWidth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWidth(v)
+		return nil
+	case logo.FieldHeight:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHeight(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Logo field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LogoMutation) AddedFields() []string {
+	var fields []string
+	if m.addwidth != nil {
+		fields = append(fields, logo.FieldWidth)
+	}
+	if m.addheight != nil {
+		fields = append(fields, logo.FieldHeight)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LogoMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case logo.FieldWidth:
+		return m.AddedWidth()
+	case logo.FieldHeight:
+		return m.AddedHeight()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LogoMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case logo.FieldWidth:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWidth(v)
+		return nil
+	case logo.FieldHeight:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHeight(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Logo numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LogoMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LogoMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LogoMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown Logo nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LogoMutation) ResetField(name string) error {
+	switch name {
+	case logo.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case logo.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case logo.FieldMerchantID:
+		m.ResetMerchantID()
+		return nil
+	case logo.FieldContentType:
+		m.ResetContentType()
+		return nil
+	case logo.FieldData:
+		m.ResetData()
+		return nil
+	case logo.FieldWidth:
+		m.ResetWidth()
+		return nil
+	case logo.FieldHeight:
+		m.ResetHeight()
+		return nil
+	}
+	return fmt.Errorf("unknown Logo field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LogoMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.merchant != nil {
+		edges = append(edges, logo.EdgeMerchant)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LogoMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case logo.EdgeMerchant:
+		if id := m.merchant; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LogoMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LogoMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LogoMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedmerchant {
+		edges = append(edges, logo.EdgeMerchant)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LogoMutation) EdgeCleared(name string) bool {
+	switch name {
+	case logo.EdgeMerchant:
+		return m.clearedmerchant
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LogoMutation) ClearEdge(name string) error {
+	switch name {
+	case logo.EdgeMerchant:
+		m.ClearMerchant()
+		return nil
+	}
+	return fmt.Errorf("unknown Logo unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LogoMutation) ResetEdge(name string) error {
+	switch name {
+	case logo.EdgeMerchant:
+		m.ResetMerchant()
+		return nil
+	}
+	return fmt.Errorf("unknown Logo edge %s", name)
+}
+
 // MerchantMutation represents an operation that mutates the Merchant nodes in the graph.
 type MerchantMutation struct {
 	config
@@ -11464,6 +12914,15 @@ type MerchantMutation struct {
 	name                  *string
 	default_currency      *string
 	address               *string
+	legal_name            *string
+	tax_id                *string
+	postal_address        *party.Address
+	bank_account          *party.BankAccount
+	payment_terms_days    *int
+	addpayment_terms_days *int
+	footer                *string
+	language              *string
+	default_tax_rate_id   *string
 	paper_size            *merchant.PaperSize
 	reference_code        *int
 	addreference_code     *int
@@ -11487,6 +12946,11 @@ type MerchantMutation struct {
 	api_keys              map[string]struct{}
 	removedapi_keys       map[string]struct{}
 	clearedapi_keys       bool
+	tax_rates             map[string]struct{}
+	removedtax_rates      map[string]struct{}
+	clearedtax_rates      bool
+	logo                  *string
+	clearedlogo           bool
 	done                  bool
 	oldValue              func(context.Context) (*Merchant, error)
 	predicates            []predicate.Merchant
@@ -11774,6 +13238,393 @@ func (m *MerchantMutation) OldAddress(ctx context.Context) (v string, err error)
 // ResetAddress resets all changes to the "address" field.
 func (m *MerchantMutation) ResetAddress() {
 	m.address = nil
+}
+
+// SetLegalName sets the "legal_name" field.
+func (m *MerchantMutation) SetLegalName(s string) {
+	m.legal_name = &s
+}
+
+// LegalName returns the value of the "legal_name" field in the mutation.
+func (m *MerchantMutation) LegalName() (r string, exists bool) {
+	v := m.legal_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLegalName returns the old "legal_name" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldLegalName(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLegalName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLegalName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLegalName: %w", err)
+	}
+	return oldValue.LegalName, nil
+}
+
+// ClearLegalName clears the value of the "legal_name" field.
+func (m *MerchantMutation) ClearLegalName() {
+	m.legal_name = nil
+	m.clearedFields[merchant.FieldLegalName] = struct{}{}
+}
+
+// LegalNameCleared returns if the "legal_name" field was cleared in this mutation.
+func (m *MerchantMutation) LegalNameCleared() bool {
+	_, ok := m.clearedFields[merchant.FieldLegalName]
+	return ok
+}
+
+// ResetLegalName resets all changes to the "legal_name" field.
+func (m *MerchantMutation) ResetLegalName() {
+	m.legal_name = nil
+	delete(m.clearedFields, merchant.FieldLegalName)
+}
+
+// SetTaxID sets the "tax_id" field.
+func (m *MerchantMutation) SetTaxID(s string) {
+	m.tax_id = &s
+}
+
+// TaxID returns the value of the "tax_id" field in the mutation.
+func (m *MerchantMutation) TaxID() (r string, exists bool) {
+	v := m.tax_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTaxID returns the old "tax_id" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldTaxID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTaxID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTaxID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTaxID: %w", err)
+	}
+	return oldValue.TaxID, nil
+}
+
+// ClearTaxID clears the value of the "tax_id" field.
+func (m *MerchantMutation) ClearTaxID() {
+	m.tax_id = nil
+	m.clearedFields[merchant.FieldTaxID] = struct{}{}
+}
+
+// TaxIDCleared returns if the "tax_id" field was cleared in this mutation.
+func (m *MerchantMutation) TaxIDCleared() bool {
+	_, ok := m.clearedFields[merchant.FieldTaxID]
+	return ok
+}
+
+// ResetTaxID resets all changes to the "tax_id" field.
+func (m *MerchantMutation) ResetTaxID() {
+	m.tax_id = nil
+	delete(m.clearedFields, merchant.FieldTaxID)
+}
+
+// SetPostalAddress sets the "postal_address" field.
+func (m *MerchantMutation) SetPostalAddress(pa party.Address) {
+	m.postal_address = &pa
+}
+
+// PostalAddress returns the value of the "postal_address" field in the mutation.
+func (m *MerchantMutation) PostalAddress() (r party.Address, exists bool) {
+	v := m.postal_address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPostalAddress returns the old "postal_address" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldPostalAddress(ctx context.Context) (v party.Address, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPostalAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPostalAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPostalAddress: %w", err)
+	}
+	return oldValue.PostalAddress, nil
+}
+
+// ClearPostalAddress clears the value of the "postal_address" field.
+func (m *MerchantMutation) ClearPostalAddress() {
+	m.postal_address = nil
+	m.clearedFields[merchant.FieldPostalAddress] = struct{}{}
+}
+
+// PostalAddressCleared returns if the "postal_address" field was cleared in this mutation.
+func (m *MerchantMutation) PostalAddressCleared() bool {
+	_, ok := m.clearedFields[merchant.FieldPostalAddress]
+	return ok
+}
+
+// ResetPostalAddress resets all changes to the "postal_address" field.
+func (m *MerchantMutation) ResetPostalAddress() {
+	m.postal_address = nil
+	delete(m.clearedFields, merchant.FieldPostalAddress)
+}
+
+// SetBankAccount sets the "bank_account" field.
+func (m *MerchantMutation) SetBankAccount(pa party.BankAccount) {
+	m.bank_account = &pa
+}
+
+// BankAccount returns the value of the "bank_account" field in the mutation.
+func (m *MerchantMutation) BankAccount() (r party.BankAccount, exists bool) {
+	v := m.bank_account
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBankAccount returns the old "bank_account" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldBankAccount(ctx context.Context) (v party.BankAccount, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBankAccount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBankAccount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBankAccount: %w", err)
+	}
+	return oldValue.BankAccount, nil
+}
+
+// ClearBankAccount clears the value of the "bank_account" field.
+func (m *MerchantMutation) ClearBankAccount() {
+	m.bank_account = nil
+	m.clearedFields[merchant.FieldBankAccount] = struct{}{}
+}
+
+// BankAccountCleared returns if the "bank_account" field was cleared in this mutation.
+func (m *MerchantMutation) BankAccountCleared() bool {
+	_, ok := m.clearedFields[merchant.FieldBankAccount]
+	return ok
+}
+
+// ResetBankAccount resets all changes to the "bank_account" field.
+func (m *MerchantMutation) ResetBankAccount() {
+	m.bank_account = nil
+	delete(m.clearedFields, merchant.FieldBankAccount)
+}
+
+// SetPaymentTermsDays sets the "payment_terms_days" field.
+func (m *MerchantMutation) SetPaymentTermsDays(i int) {
+	m.payment_terms_days = &i
+	m.addpayment_terms_days = nil
+}
+
+// PaymentTermsDays returns the value of the "payment_terms_days" field in the mutation.
+func (m *MerchantMutation) PaymentTermsDays() (r int, exists bool) {
+	v := m.payment_terms_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaymentTermsDays returns the old "payment_terms_days" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldPaymentTermsDays(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaymentTermsDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaymentTermsDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaymentTermsDays: %w", err)
+	}
+	return oldValue.PaymentTermsDays, nil
+}
+
+// AddPaymentTermsDays adds i to the "payment_terms_days" field.
+func (m *MerchantMutation) AddPaymentTermsDays(i int) {
+	if m.addpayment_terms_days != nil {
+		*m.addpayment_terms_days += i
+	} else {
+		m.addpayment_terms_days = &i
+	}
+}
+
+// AddedPaymentTermsDays returns the value that was added to the "payment_terms_days" field in this mutation.
+func (m *MerchantMutation) AddedPaymentTermsDays() (r int, exists bool) {
+	v := m.addpayment_terms_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPaymentTermsDays clears the value of the "payment_terms_days" field.
+func (m *MerchantMutation) ClearPaymentTermsDays() {
+	m.payment_terms_days = nil
+	m.addpayment_terms_days = nil
+	m.clearedFields[merchant.FieldPaymentTermsDays] = struct{}{}
+}
+
+// PaymentTermsDaysCleared returns if the "payment_terms_days" field was cleared in this mutation.
+func (m *MerchantMutation) PaymentTermsDaysCleared() bool {
+	_, ok := m.clearedFields[merchant.FieldPaymentTermsDays]
+	return ok
+}
+
+// ResetPaymentTermsDays resets all changes to the "payment_terms_days" field.
+func (m *MerchantMutation) ResetPaymentTermsDays() {
+	m.payment_terms_days = nil
+	m.addpayment_terms_days = nil
+	delete(m.clearedFields, merchant.FieldPaymentTermsDays)
+}
+
+// SetFooter sets the "footer" field.
+func (m *MerchantMutation) SetFooter(s string) {
+	m.footer = &s
+}
+
+// Footer returns the value of the "footer" field in the mutation.
+func (m *MerchantMutation) Footer() (r string, exists bool) {
+	v := m.footer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFooter returns the old "footer" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldFooter(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFooter is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFooter requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFooter: %w", err)
+	}
+	return oldValue.Footer, nil
+}
+
+// ResetFooter resets all changes to the "footer" field.
+func (m *MerchantMutation) ResetFooter() {
+	m.footer = nil
+}
+
+// SetLanguage sets the "language" field.
+func (m *MerchantMutation) SetLanguage(s string) {
+	m.language = &s
+}
+
+// Language returns the value of the "language" field in the mutation.
+func (m *MerchantMutation) Language() (r string, exists bool) {
+	v := m.language
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguage returns the old "language" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldLanguage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguage: %w", err)
+	}
+	return oldValue.Language, nil
+}
+
+// ResetLanguage resets all changes to the "language" field.
+func (m *MerchantMutation) ResetLanguage() {
+	m.language = nil
+}
+
+// SetDefaultTaxRateID sets the "default_tax_rate_id" field.
+func (m *MerchantMutation) SetDefaultTaxRateID(s string) {
+	m.default_tax_rate_id = &s
+}
+
+// DefaultTaxRateID returns the value of the "default_tax_rate_id" field in the mutation.
+func (m *MerchantMutation) DefaultTaxRateID() (r string, exists bool) {
+	v := m.default_tax_rate_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDefaultTaxRateID returns the old "default_tax_rate_id" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldDefaultTaxRateID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDefaultTaxRateID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDefaultTaxRateID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDefaultTaxRateID: %w", err)
+	}
+	return oldValue.DefaultTaxRateID, nil
+}
+
+// ClearDefaultTaxRateID clears the value of the "default_tax_rate_id" field.
+func (m *MerchantMutation) ClearDefaultTaxRateID() {
+	m.default_tax_rate_id = nil
+	m.clearedFields[merchant.FieldDefaultTaxRateID] = struct{}{}
+}
+
+// DefaultTaxRateIDCleared returns if the "default_tax_rate_id" field was cleared in this mutation.
+func (m *MerchantMutation) DefaultTaxRateIDCleared() bool {
+	_, ok := m.clearedFields[merchant.FieldDefaultTaxRateID]
+	return ok
+}
+
+// ResetDefaultTaxRateID resets all changes to the "default_tax_rate_id" field.
+func (m *MerchantMutation) ResetDefaultTaxRateID() {
+	m.default_tax_rate_id = nil
+	delete(m.clearedFields, merchant.FieldDefaultTaxRateID)
 }
 
 // SetPaperSize sets the "paper_size" field.
@@ -12385,6 +14236,99 @@ func (m *MerchantMutation) ResetAPIKeys() {
 	m.removedapi_keys = nil
 }
 
+// AddTaxRateIDs adds the "tax_rates" edge to the TaxRate entity by ids.
+func (m *MerchantMutation) AddTaxRateIDs(ids ...string) {
+	if m.tax_rates == nil {
+		m.tax_rates = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.tax_rates[ids[i]] = struct{}{}
+	}
+}
+
+// ClearTaxRates clears the "tax_rates" edge to the TaxRate entity.
+func (m *MerchantMutation) ClearTaxRates() {
+	m.clearedtax_rates = true
+}
+
+// TaxRatesCleared reports if the "tax_rates" edge to the TaxRate entity was cleared.
+func (m *MerchantMutation) TaxRatesCleared() bool {
+	return m.clearedtax_rates
+}
+
+// RemoveTaxRateIDs removes the "tax_rates" edge to the TaxRate entity by IDs.
+func (m *MerchantMutation) RemoveTaxRateIDs(ids ...string) {
+	if m.removedtax_rates == nil {
+		m.removedtax_rates = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.tax_rates, ids[i])
+		m.removedtax_rates[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedTaxRates returns the removed IDs of the "tax_rates" edge to the TaxRate entity.
+func (m *MerchantMutation) RemovedTaxRatesIDs() (ids []string) {
+	for id := range m.removedtax_rates {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// TaxRatesIDs returns the "tax_rates" edge IDs in the mutation.
+func (m *MerchantMutation) TaxRatesIDs() (ids []string) {
+	for id := range m.tax_rates {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetTaxRates resets all changes to the "tax_rates" edge.
+func (m *MerchantMutation) ResetTaxRates() {
+	m.tax_rates = nil
+	m.clearedtax_rates = false
+	m.removedtax_rates = nil
+}
+
+// SetLogoID sets the "logo" edge to the Logo entity by id.
+func (m *MerchantMutation) SetLogoID(id string) {
+	m.logo = &id
+}
+
+// ClearLogo clears the "logo" edge to the Logo entity.
+func (m *MerchantMutation) ClearLogo() {
+	m.clearedlogo = true
+}
+
+// LogoCleared reports if the "logo" edge to the Logo entity was cleared.
+func (m *MerchantMutation) LogoCleared() bool {
+	return m.clearedlogo
+}
+
+// LogoID returns the "logo" edge ID in the mutation.
+func (m *MerchantMutation) LogoID() (id string, exists bool) {
+	if m.logo != nil {
+		return *m.logo, true
+	}
+	return
+}
+
+// LogoIDs returns the "logo" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// LogoID instead. It exists only for internal usage by the builders.
+func (m *MerchantMutation) LogoIDs() (ids []string) {
+	if id := m.logo; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetLogo resets all changes to the "logo" edge.
+func (m *MerchantMutation) ResetLogo() {
+	m.logo = nil
+	m.clearedlogo = false
+}
+
 // Where appends a list predicates to the MerchantMutation builder.
 func (m *MerchantMutation) Where(ps ...predicate.Merchant) {
 	m.predicates = append(m.predicates, ps...)
@@ -12419,7 +14363,7 @@ func (m *MerchantMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MerchantMutation) Fields() []string {
-	fields := make([]string, 0, 13)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, merchant.FieldCreatedAt)
 	}
@@ -12434,6 +14378,30 @@ func (m *MerchantMutation) Fields() []string {
 	}
 	if m.address != nil {
 		fields = append(fields, merchant.FieldAddress)
+	}
+	if m.legal_name != nil {
+		fields = append(fields, merchant.FieldLegalName)
+	}
+	if m.tax_id != nil {
+		fields = append(fields, merchant.FieldTaxID)
+	}
+	if m.postal_address != nil {
+		fields = append(fields, merchant.FieldPostalAddress)
+	}
+	if m.bank_account != nil {
+		fields = append(fields, merchant.FieldBankAccount)
+	}
+	if m.payment_terms_days != nil {
+		fields = append(fields, merchant.FieldPaymentTermsDays)
+	}
+	if m.footer != nil {
+		fields = append(fields, merchant.FieldFooter)
+	}
+	if m.language != nil {
+		fields = append(fields, merchant.FieldLanguage)
+	}
+	if m.default_tax_rate_id != nil {
+		fields = append(fields, merchant.FieldDefaultTaxRateID)
 	}
 	if m.paper_size != nil {
 		fields = append(fields, merchant.FieldPaperSize)
@@ -12477,6 +14445,22 @@ func (m *MerchantMutation) Field(name string) (ent.Value, bool) {
 		return m.DefaultCurrency()
 	case merchant.FieldAddress:
 		return m.Address()
+	case merchant.FieldLegalName:
+		return m.LegalName()
+	case merchant.FieldTaxID:
+		return m.TaxID()
+	case merchant.FieldPostalAddress:
+		return m.PostalAddress()
+	case merchant.FieldBankAccount:
+		return m.BankAccount()
+	case merchant.FieldPaymentTermsDays:
+		return m.PaymentTermsDays()
+	case merchant.FieldFooter:
+		return m.Footer()
+	case merchant.FieldLanguage:
+		return m.Language()
+	case merchant.FieldDefaultTaxRateID:
+		return m.DefaultTaxRateID()
 	case merchant.FieldPaperSize:
 		return m.PaperSize()
 	case merchant.FieldReferenceCode:
@@ -12512,6 +14496,22 @@ func (m *MerchantMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldDefaultCurrency(ctx)
 	case merchant.FieldAddress:
 		return m.OldAddress(ctx)
+	case merchant.FieldLegalName:
+		return m.OldLegalName(ctx)
+	case merchant.FieldTaxID:
+		return m.OldTaxID(ctx)
+	case merchant.FieldPostalAddress:
+		return m.OldPostalAddress(ctx)
+	case merchant.FieldBankAccount:
+		return m.OldBankAccount(ctx)
+	case merchant.FieldPaymentTermsDays:
+		return m.OldPaymentTermsDays(ctx)
+	case merchant.FieldFooter:
+		return m.OldFooter(ctx)
+	case merchant.FieldLanguage:
+		return m.OldLanguage(ctx)
+	case merchant.FieldDefaultTaxRateID:
+		return m.OldDefaultTaxRateID(ctx)
 	case merchant.FieldPaperSize:
 		return m.OldPaperSize(ctx)
 	case merchant.FieldReferenceCode:
@@ -12571,6 +14571,62 @@ func (m *MerchantMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetAddress(v)
+		return nil
+	case merchant.FieldLegalName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLegalName(v)
+		return nil
+	case merchant.FieldTaxID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTaxID(v)
+		return nil
+	case merchant.FieldPostalAddress:
+		v, ok := value.(party.Address)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPostalAddress(v)
+		return nil
+	case merchant.FieldBankAccount:
+		v, ok := value.(party.BankAccount)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBankAccount(v)
+		return nil
+	case merchant.FieldPaymentTermsDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaymentTermsDays(v)
+		return nil
+	case merchant.FieldFooter:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFooter(v)
+		return nil
+	case merchant.FieldLanguage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguage(v)
+		return nil
+	case merchant.FieldDefaultTaxRateID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDefaultTaxRateID(v)
 		return nil
 	case merchant.FieldPaperSize:
 		v, ok := value.(merchant.PaperSize)
@@ -12636,6 +14692,9 @@ func (m *MerchantMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *MerchantMutation) AddedFields() []string {
 	var fields []string
+	if m.addpayment_terms_days != nil {
+		fields = append(fields, merchant.FieldPaymentTermsDays)
+	}
 	if m.addreference_code != nil {
 		fields = append(fields, merchant.FieldReferenceCode)
 	}
@@ -12650,6 +14709,8 @@ func (m *MerchantMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *MerchantMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case merchant.FieldPaymentTermsDays:
+		return m.AddedPaymentTermsDays()
 	case merchant.FieldReferenceCode:
 		return m.AddedReferenceCode()
 	case merchant.FieldInvoiceSeq:
@@ -12663,6 +14724,13 @@ func (m *MerchantMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *MerchantMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case merchant.FieldPaymentTermsDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPaymentTermsDays(v)
+		return nil
 	case merchant.FieldReferenceCode:
 		v, ok := value.(int)
 		if !ok {
@@ -12685,6 +14753,24 @@ func (m *MerchantMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *MerchantMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(merchant.FieldLegalName) {
+		fields = append(fields, merchant.FieldLegalName)
+	}
+	if m.FieldCleared(merchant.FieldTaxID) {
+		fields = append(fields, merchant.FieldTaxID)
+	}
+	if m.FieldCleared(merchant.FieldPostalAddress) {
+		fields = append(fields, merchant.FieldPostalAddress)
+	}
+	if m.FieldCleared(merchant.FieldBankAccount) {
+		fields = append(fields, merchant.FieldBankAccount)
+	}
+	if m.FieldCleared(merchant.FieldPaymentTermsDays) {
+		fields = append(fields, merchant.FieldPaymentTermsDays)
+	}
+	if m.FieldCleared(merchant.FieldDefaultTaxRateID) {
+		fields = append(fields, merchant.FieldDefaultTaxRateID)
+	}
 	if m.FieldCleared(merchant.FieldInfiniKeyID) {
 		fields = append(fields, merchant.FieldInfiniKeyID)
 	}
@@ -12714,6 +14800,24 @@ func (m *MerchantMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *MerchantMutation) ClearField(name string) error {
 	switch name {
+	case merchant.FieldLegalName:
+		m.ClearLegalName()
+		return nil
+	case merchant.FieldTaxID:
+		m.ClearTaxID()
+		return nil
+	case merchant.FieldPostalAddress:
+		m.ClearPostalAddress()
+		return nil
+	case merchant.FieldBankAccount:
+		m.ClearBankAccount()
+		return nil
+	case merchant.FieldPaymentTermsDays:
+		m.ClearPaymentTermsDays()
+		return nil
+	case merchant.FieldDefaultTaxRateID:
+		m.ClearDefaultTaxRateID()
+		return nil
 	case merchant.FieldInfiniKeyID:
 		m.ClearInfiniKeyID()
 		return nil
@@ -12752,6 +14856,30 @@ func (m *MerchantMutation) ResetField(name string) error {
 	case merchant.FieldAddress:
 		m.ResetAddress()
 		return nil
+	case merchant.FieldLegalName:
+		m.ResetLegalName()
+		return nil
+	case merchant.FieldTaxID:
+		m.ResetTaxID()
+		return nil
+	case merchant.FieldPostalAddress:
+		m.ResetPostalAddress()
+		return nil
+	case merchant.FieldBankAccount:
+		m.ResetBankAccount()
+		return nil
+	case merchant.FieldPaymentTermsDays:
+		m.ResetPaymentTermsDays()
+		return nil
+	case merchant.FieldFooter:
+		m.ResetFooter()
+		return nil
+	case merchant.FieldLanguage:
+		m.ResetLanguage()
+		return nil
+	case merchant.FieldDefaultTaxRateID:
+		m.ResetDefaultTaxRateID()
+		return nil
 	case merchant.FieldPaperSize:
 		m.ResetPaperSize()
 		return nil
@@ -12782,7 +14910,7 @@ func (m *MerchantMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *MerchantMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.users != nil {
 		edges = append(edges, merchant.EdgeUsers)
 	}
@@ -12794,6 +14922,12 @@ func (m *MerchantMutation) AddedEdges() []string {
 	}
 	if m.api_keys != nil {
 		edges = append(edges, merchant.EdgeAPIKeys)
+	}
+	if m.tax_rates != nil {
+		edges = append(edges, merchant.EdgeTaxRates)
+	}
+	if m.logo != nil {
+		edges = append(edges, merchant.EdgeLogo)
 	}
 	return edges
 }
@@ -12826,13 +14960,23 @@ func (m *MerchantMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case merchant.EdgeTaxRates:
+		ids := make([]ent.Value, 0, len(m.tax_rates))
+		for id := range m.tax_rates {
+			ids = append(ids, id)
+		}
+		return ids
+	case merchant.EdgeLogo:
+		if id := m.logo; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *MerchantMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.removedusers != nil {
 		edges = append(edges, merchant.EdgeUsers)
 	}
@@ -12844,6 +14988,9 @@ func (m *MerchantMutation) RemovedEdges() []string {
 	}
 	if m.removedapi_keys != nil {
 		edges = append(edges, merchant.EdgeAPIKeys)
+	}
+	if m.removedtax_rates != nil {
+		edges = append(edges, merchant.EdgeTaxRates)
 	}
 	return edges
 }
@@ -12876,13 +15023,19 @@ func (m *MerchantMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case merchant.EdgeTaxRates:
+		ids := make([]ent.Value, 0, len(m.removedtax_rates))
+		for id := range m.removedtax_rates {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *MerchantMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.clearedusers {
 		edges = append(edges, merchant.EdgeUsers)
 	}
@@ -12894,6 +15047,12 @@ func (m *MerchantMutation) ClearedEdges() []string {
 	}
 	if m.clearedapi_keys {
 		edges = append(edges, merchant.EdgeAPIKeys)
+	}
+	if m.clearedtax_rates {
+		edges = append(edges, merchant.EdgeTaxRates)
+	}
+	if m.clearedlogo {
+		edges = append(edges, merchant.EdgeLogo)
 	}
 	return edges
 }
@@ -12910,6 +15069,10 @@ func (m *MerchantMutation) EdgeCleared(name string) bool {
 		return m.clearedinvoices
 	case merchant.EdgeAPIKeys:
 		return m.clearedapi_keys
+	case merchant.EdgeTaxRates:
+		return m.clearedtax_rates
+	case merchant.EdgeLogo:
+		return m.clearedlogo
 	}
 	return false
 }
@@ -12918,6 +15081,9 @@ func (m *MerchantMutation) EdgeCleared(name string) bool {
 // if that edge is not defined in the schema.
 func (m *MerchantMutation) ClearEdge(name string) error {
 	switch name {
+	case merchant.EdgeLogo:
+		m.ClearLogo()
+		return nil
 	}
 	return fmt.Errorf("unknown Merchant unique edge %s", name)
 }
@@ -12937,6 +15103,12 @@ func (m *MerchantMutation) ResetEdge(name string) error {
 		return nil
 	case merchant.EdgeAPIKeys:
 		m.ResetAPIKeys()
+		return nil
+	case merchant.EdgeTaxRates:
+		m.ResetTaxRates()
+		return nil
+	case merchant.EdgeLogo:
+		m.ResetLogo()
 		return nil
 	}
 	return fmt.Errorf("unknown Merchant edge %s", name)
@@ -16377,6 +18549,938 @@ func (m *SessionMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Session edge %s", name)
+}
+
+// TaxRateMutation represents an operation that mutates the TaxRate nodes in the graph.
+type TaxRateMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *string
+	created_at       *time.Time
+	updated_at       *time.Time
+	name             *string
+	percentage       *string
+	inclusive        *bool
+	category         *taxrate.Category
+	country          *string
+	exemption_reason *string
+	archived_at      *time.Time
+	clearedFields    map[string]struct{}
+	merchant         *string
+	clearedmerchant  bool
+	done             bool
+	oldValue         func(context.Context) (*TaxRate, error)
+	predicates       []predicate.TaxRate
+}
+
+var _ ent.Mutation = (*TaxRateMutation)(nil)
+
+// taxrateOption allows management of the mutation configuration using functional options.
+type taxrateOption func(*TaxRateMutation)
+
+// newTaxRateMutation creates new mutation for the TaxRate entity.
+func newTaxRateMutation(c config, op Op, opts ...taxrateOption) *TaxRateMutation {
+	m := &TaxRateMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTaxRate,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTaxRateID sets the ID field of the mutation.
+func withTaxRateID(id string) taxrateOption {
+	return func(m *TaxRateMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *TaxRate
+		)
+		m.oldValue = func(ctx context.Context) (*TaxRate, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().TaxRate.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTaxRate sets the old TaxRate of the mutation.
+func withTaxRate(node *TaxRate) taxrateOption {
+	return func(m *TaxRateMutation) {
+		m.oldValue = func(context.Context) (*TaxRate, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TaxRateMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TaxRateMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of TaxRate entities.
+func (m *TaxRateMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TaxRateMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TaxRateMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().TaxRate.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *TaxRateMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *TaxRateMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the TaxRate entity.
+// If the TaxRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaxRateMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *TaxRateMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *TaxRateMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *TaxRateMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the TaxRate entity.
+// If the TaxRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaxRateMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *TaxRateMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMerchantID sets the "merchant_id" field.
+func (m *TaxRateMutation) SetMerchantID(s string) {
+	m.merchant = &s
+}
+
+// MerchantID returns the value of the "merchant_id" field in the mutation.
+func (m *TaxRateMutation) MerchantID() (r string, exists bool) {
+	v := m.merchant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMerchantID returns the old "merchant_id" field's value of the TaxRate entity.
+// If the TaxRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaxRateMutation) OldMerchantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMerchantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMerchantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMerchantID: %w", err)
+	}
+	return oldValue.MerchantID, nil
+}
+
+// ResetMerchantID resets all changes to the "merchant_id" field.
+func (m *TaxRateMutation) ResetMerchantID() {
+	m.merchant = nil
+}
+
+// SetName sets the "name" field.
+func (m *TaxRateMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *TaxRateMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the TaxRate entity.
+// If the TaxRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaxRateMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *TaxRateMutation) ResetName() {
+	m.name = nil
+}
+
+// SetPercentage sets the "percentage" field.
+func (m *TaxRateMutation) SetPercentage(s string) {
+	m.percentage = &s
+}
+
+// Percentage returns the value of the "percentage" field in the mutation.
+func (m *TaxRateMutation) Percentage() (r string, exists bool) {
+	v := m.percentage
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPercentage returns the old "percentage" field's value of the TaxRate entity.
+// If the TaxRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaxRateMutation) OldPercentage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPercentage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPercentage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPercentage: %w", err)
+	}
+	return oldValue.Percentage, nil
+}
+
+// ResetPercentage resets all changes to the "percentage" field.
+func (m *TaxRateMutation) ResetPercentage() {
+	m.percentage = nil
+}
+
+// SetInclusive sets the "inclusive" field.
+func (m *TaxRateMutation) SetInclusive(b bool) {
+	m.inclusive = &b
+}
+
+// Inclusive returns the value of the "inclusive" field in the mutation.
+func (m *TaxRateMutation) Inclusive() (r bool, exists bool) {
+	v := m.inclusive
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInclusive returns the old "inclusive" field's value of the TaxRate entity.
+// If the TaxRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaxRateMutation) OldInclusive(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInclusive is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInclusive requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInclusive: %w", err)
+	}
+	return oldValue.Inclusive, nil
+}
+
+// ResetInclusive resets all changes to the "inclusive" field.
+func (m *TaxRateMutation) ResetInclusive() {
+	m.inclusive = nil
+}
+
+// SetCategory sets the "category" field.
+func (m *TaxRateMutation) SetCategory(t taxrate.Category) {
+	m.category = &t
+}
+
+// Category returns the value of the "category" field in the mutation.
+func (m *TaxRateMutation) Category() (r taxrate.Category, exists bool) {
+	v := m.category
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCategory returns the old "category" field's value of the TaxRate entity.
+// If the TaxRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaxRateMutation) OldCategory(ctx context.Context) (v taxrate.Category, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCategory is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCategory requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCategory: %w", err)
+	}
+	return oldValue.Category, nil
+}
+
+// ResetCategory resets all changes to the "category" field.
+func (m *TaxRateMutation) ResetCategory() {
+	m.category = nil
+}
+
+// SetCountry sets the "country" field.
+func (m *TaxRateMutation) SetCountry(s string) {
+	m.country = &s
+}
+
+// Country returns the value of the "country" field in the mutation.
+func (m *TaxRateMutation) Country() (r string, exists bool) {
+	v := m.country
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCountry returns the old "country" field's value of the TaxRate entity.
+// If the TaxRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaxRateMutation) OldCountry(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCountry is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCountry requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCountry: %w", err)
+	}
+	return oldValue.Country, nil
+}
+
+// ClearCountry clears the value of the "country" field.
+func (m *TaxRateMutation) ClearCountry() {
+	m.country = nil
+	m.clearedFields[taxrate.FieldCountry] = struct{}{}
+}
+
+// CountryCleared returns if the "country" field was cleared in this mutation.
+func (m *TaxRateMutation) CountryCleared() bool {
+	_, ok := m.clearedFields[taxrate.FieldCountry]
+	return ok
+}
+
+// ResetCountry resets all changes to the "country" field.
+func (m *TaxRateMutation) ResetCountry() {
+	m.country = nil
+	delete(m.clearedFields, taxrate.FieldCountry)
+}
+
+// SetExemptionReason sets the "exemption_reason" field.
+func (m *TaxRateMutation) SetExemptionReason(s string) {
+	m.exemption_reason = &s
+}
+
+// ExemptionReason returns the value of the "exemption_reason" field in the mutation.
+func (m *TaxRateMutation) ExemptionReason() (r string, exists bool) {
+	v := m.exemption_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExemptionReason returns the old "exemption_reason" field's value of the TaxRate entity.
+// If the TaxRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaxRateMutation) OldExemptionReason(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExemptionReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExemptionReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExemptionReason: %w", err)
+	}
+	return oldValue.ExemptionReason, nil
+}
+
+// ClearExemptionReason clears the value of the "exemption_reason" field.
+func (m *TaxRateMutation) ClearExemptionReason() {
+	m.exemption_reason = nil
+	m.clearedFields[taxrate.FieldExemptionReason] = struct{}{}
+}
+
+// ExemptionReasonCleared returns if the "exemption_reason" field was cleared in this mutation.
+func (m *TaxRateMutation) ExemptionReasonCleared() bool {
+	_, ok := m.clearedFields[taxrate.FieldExemptionReason]
+	return ok
+}
+
+// ResetExemptionReason resets all changes to the "exemption_reason" field.
+func (m *TaxRateMutation) ResetExemptionReason() {
+	m.exemption_reason = nil
+	delete(m.clearedFields, taxrate.FieldExemptionReason)
+}
+
+// SetArchivedAt sets the "archived_at" field.
+func (m *TaxRateMutation) SetArchivedAt(t time.Time) {
+	m.archived_at = &t
+}
+
+// ArchivedAt returns the value of the "archived_at" field in the mutation.
+func (m *TaxRateMutation) ArchivedAt() (r time.Time, exists bool) {
+	v := m.archived_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldArchivedAt returns the old "archived_at" field's value of the TaxRate entity.
+// If the TaxRate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TaxRateMutation) OldArchivedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldArchivedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldArchivedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldArchivedAt: %w", err)
+	}
+	return oldValue.ArchivedAt, nil
+}
+
+// ClearArchivedAt clears the value of the "archived_at" field.
+func (m *TaxRateMutation) ClearArchivedAt() {
+	m.archived_at = nil
+	m.clearedFields[taxrate.FieldArchivedAt] = struct{}{}
+}
+
+// ArchivedAtCleared returns if the "archived_at" field was cleared in this mutation.
+func (m *TaxRateMutation) ArchivedAtCleared() bool {
+	_, ok := m.clearedFields[taxrate.FieldArchivedAt]
+	return ok
+}
+
+// ResetArchivedAt resets all changes to the "archived_at" field.
+func (m *TaxRateMutation) ResetArchivedAt() {
+	m.archived_at = nil
+	delete(m.clearedFields, taxrate.FieldArchivedAt)
+}
+
+// ClearMerchant clears the "merchant" edge to the Merchant entity.
+func (m *TaxRateMutation) ClearMerchant() {
+	m.clearedmerchant = true
+	m.clearedFields[taxrate.FieldMerchantID] = struct{}{}
+}
+
+// MerchantCleared reports if the "merchant" edge to the Merchant entity was cleared.
+func (m *TaxRateMutation) MerchantCleared() bool {
+	return m.clearedmerchant
+}
+
+// MerchantIDs returns the "merchant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// MerchantID instead. It exists only for internal usage by the builders.
+func (m *TaxRateMutation) MerchantIDs() (ids []string) {
+	if id := m.merchant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetMerchant resets all changes to the "merchant" edge.
+func (m *TaxRateMutation) ResetMerchant() {
+	m.merchant = nil
+	m.clearedmerchant = false
+}
+
+// Where appends a list predicates to the TaxRateMutation builder.
+func (m *TaxRateMutation) Where(ps ...predicate.TaxRate) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TaxRateMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TaxRateMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.TaxRate, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TaxRateMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TaxRateMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (TaxRate).
+func (m *TaxRateMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TaxRateMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, taxrate.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, taxrate.FieldUpdatedAt)
+	}
+	if m.merchant != nil {
+		fields = append(fields, taxrate.FieldMerchantID)
+	}
+	if m.name != nil {
+		fields = append(fields, taxrate.FieldName)
+	}
+	if m.percentage != nil {
+		fields = append(fields, taxrate.FieldPercentage)
+	}
+	if m.inclusive != nil {
+		fields = append(fields, taxrate.FieldInclusive)
+	}
+	if m.category != nil {
+		fields = append(fields, taxrate.FieldCategory)
+	}
+	if m.country != nil {
+		fields = append(fields, taxrate.FieldCountry)
+	}
+	if m.exemption_reason != nil {
+		fields = append(fields, taxrate.FieldExemptionReason)
+	}
+	if m.archived_at != nil {
+		fields = append(fields, taxrate.FieldArchivedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TaxRateMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case taxrate.FieldCreatedAt:
+		return m.CreatedAt()
+	case taxrate.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case taxrate.FieldMerchantID:
+		return m.MerchantID()
+	case taxrate.FieldName:
+		return m.Name()
+	case taxrate.FieldPercentage:
+		return m.Percentage()
+	case taxrate.FieldInclusive:
+		return m.Inclusive()
+	case taxrate.FieldCategory:
+		return m.Category()
+	case taxrate.FieldCountry:
+		return m.Country()
+	case taxrate.FieldExemptionReason:
+		return m.ExemptionReason()
+	case taxrate.FieldArchivedAt:
+		return m.ArchivedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TaxRateMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case taxrate.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case taxrate.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case taxrate.FieldMerchantID:
+		return m.OldMerchantID(ctx)
+	case taxrate.FieldName:
+		return m.OldName(ctx)
+	case taxrate.FieldPercentage:
+		return m.OldPercentage(ctx)
+	case taxrate.FieldInclusive:
+		return m.OldInclusive(ctx)
+	case taxrate.FieldCategory:
+		return m.OldCategory(ctx)
+	case taxrate.FieldCountry:
+		return m.OldCountry(ctx)
+	case taxrate.FieldExemptionReason:
+		return m.OldExemptionReason(ctx)
+	case taxrate.FieldArchivedAt:
+		return m.OldArchivedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown TaxRate field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TaxRateMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case taxrate.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case taxrate.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case taxrate.FieldMerchantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMerchantID(v)
+		return nil
+	case taxrate.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case taxrate.FieldPercentage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPercentage(v)
+		return nil
+	case taxrate.FieldInclusive:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInclusive(v)
+		return nil
+	case taxrate.FieldCategory:
+		v, ok := value.(taxrate.Category)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCategory(v)
+		return nil
+	case taxrate.FieldCountry:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCountry(v)
+		return nil
+	case taxrate.FieldExemptionReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExemptionReason(v)
+		return nil
+	case taxrate.FieldArchivedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetArchivedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TaxRate field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TaxRateMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TaxRateMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TaxRateMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown TaxRate numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TaxRateMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(taxrate.FieldCountry) {
+		fields = append(fields, taxrate.FieldCountry)
+	}
+	if m.FieldCleared(taxrate.FieldExemptionReason) {
+		fields = append(fields, taxrate.FieldExemptionReason)
+	}
+	if m.FieldCleared(taxrate.FieldArchivedAt) {
+		fields = append(fields, taxrate.FieldArchivedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TaxRateMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TaxRateMutation) ClearField(name string) error {
+	switch name {
+	case taxrate.FieldCountry:
+		m.ClearCountry()
+		return nil
+	case taxrate.FieldExemptionReason:
+		m.ClearExemptionReason()
+		return nil
+	case taxrate.FieldArchivedAt:
+		m.ClearArchivedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown TaxRate nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TaxRateMutation) ResetField(name string) error {
+	switch name {
+	case taxrate.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case taxrate.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case taxrate.FieldMerchantID:
+		m.ResetMerchantID()
+		return nil
+	case taxrate.FieldName:
+		m.ResetName()
+		return nil
+	case taxrate.FieldPercentage:
+		m.ResetPercentage()
+		return nil
+	case taxrate.FieldInclusive:
+		m.ResetInclusive()
+		return nil
+	case taxrate.FieldCategory:
+		m.ResetCategory()
+		return nil
+	case taxrate.FieldCountry:
+		m.ResetCountry()
+		return nil
+	case taxrate.FieldExemptionReason:
+		m.ResetExemptionReason()
+		return nil
+	case taxrate.FieldArchivedAt:
+		m.ResetArchivedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown TaxRate field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TaxRateMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.merchant != nil {
+		edges = append(edges, taxrate.EdgeMerchant)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TaxRateMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case taxrate.EdgeMerchant:
+		if id := m.merchant; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TaxRateMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TaxRateMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TaxRateMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedmerchant {
+		edges = append(edges, taxrate.EdgeMerchant)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TaxRateMutation) EdgeCleared(name string) bool {
+	switch name {
+	case taxrate.EdgeMerchant:
+		return m.clearedmerchant
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TaxRateMutation) ClearEdge(name string) error {
+	switch name {
+	case taxrate.EdgeMerchant:
+		m.ClearMerchant()
+		return nil
+	}
+	return fmt.Errorf("unknown TaxRate unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TaxRateMutation) ResetEdge(name string) error {
+	switch name {
+	case taxrate.EdgeMerchant:
+		m.ResetMerchant()
+		return nil
+	}
+	return fmt.Errorf("unknown TaxRate edge %s", name)
 }
 
 // UserMutation represents an operation that mutates the User nodes in the graph.

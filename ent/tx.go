@@ -30,6 +30,8 @@ type Tx struct {
 	Invoice *InvoiceClient
 	// InvoiceEvent is the client for interacting with the InvoiceEvent builders.
 	InvoiceEvent *InvoiceEventClient
+	// Logo is the client for interacting with the Logo builders.
+	Logo *LogoClient
 	// Merchant is the client for interacting with the Merchant builders.
 	Merchant *MerchantClient
 	// PasswordReset is the client for interacting with the PasswordReset builders.
@@ -40,6 +42,8 @@ type Tx struct {
 	ServerKey *ServerKeyClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// TaxRate is the client for interacting with the TaxRate builders.
+	TaxRate *TaxRateClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 	// WebhookReceipt is the client for interacting with the WebhookReceipt builders.
@@ -184,11 +188,13 @@ func (tx *Tx) init() {
 	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
 	tx.Invoice = NewInvoiceClient(tx.config)
 	tx.InvoiceEvent = NewInvoiceEventClient(tx.config)
+	tx.Logo = NewLogoClient(tx.config)
 	tx.Merchant = NewMerchantClient(tx.config)
 	tx.PasswordReset = NewPasswordResetClient(tx.config)
 	tx.Payment = NewPaymentClient(tx.config)
 	tx.ServerKey = NewServerKeyClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
+	tx.TaxRate = NewTaxRateClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 	tx.WebhookReceipt = NewWebhookReceiptClient(tx.config)
 }

@@ -7,12 +7,23 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/customer"
 )
+
+// PostalAddress is the resolver for the postalAddress field.
+func (r *customerResolver) PostalAddress(ctx context.Context, obj *ent.Customer) (*model.PostalAddress, error) {
+	panic(fmt.Errorf("not implemented: PostalAddress - postalAddress"))
+}
+
+// AmountDue is the resolver for the amountDue field.
+func (r *customerResolver) AmountDue(ctx context.Context, obj *ent.Customer) ([]*model.Money, error) {
+	panic(fmt.Errorf("not implemented: AmountDue - amountDue"))
+}
 
 // CreateCustomer is the resolver for the createCustomer field.
 func (r *mutationResolver) CreateCustomer(ctx context.Context, input model.CreateCustomerInput) (*ent.Customer, error) {

@@ -16,7 +16,7 @@ import (
 )
 
 // SendInvoice is the resolver for the sendInvoice field.
-func (r *mutationResolver) SendInvoice(ctx context.Context, id string) (*ent.Invoice, error) {
+func (r *mutationResolver) SendInvoice(ctx context.Context, id string, message *string) (*ent.Invoice, error) {
 	return r.InvoiceService.Send(ctx, id)
 }
 

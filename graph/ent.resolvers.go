@@ -44,6 +44,9 @@ func (r *Resolver) Payment() PaymentResolver { return &paymentResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// TaxRate returns TaxRateResolver implementation.
+func (r *Resolver) TaxRate() TaxRateResolver { return &taxRateResolver{r} }
+
 type (
 	aPIKeyResolver     struct{ *Resolver }
 	collectionResolver struct{ *Resolver }
@@ -52,4 +55,5 @@ type (
 	merchantResolver   struct{ *Resolver }
 	paymentResolver    struct{ *Resolver }
 	queryResolver      struct{ *Resolver }
+	taxRateResolver    struct{ *Resolver }
 )

@@ -25,6 +25,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/payment"
+	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/graph/scalar"
 	"github.com/tally-invoicing/tally/internal/invoice/amount"
@@ -50,11 +51,13 @@ type ResolverRoot interface {
 	Collection() CollectionResolver
 	Customer() CustomerResolver
 	Invoice() InvoiceResolver
+	LineItem() LineItemResolver
 	Merchant() MerchantResolver
 	Mutation() MutationResolver
 	Payment() PaymentResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
+	TaxRate() TaxRateResolver
 }
 
 type DirectiveRoot struct {
@@ -74,9 +77,28 @@ type ComplexityRoot struct {
 		UpdatedAt  func(childComplexity int) int
 	}
 
+	AppliedTaxRate struct {
+		Category        func(childComplexity int) int
+		Country         func(childComplexity int) int
+		ExemptionReason func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Inclusive       func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Percentage      func(childComplexity int) int
+	}
+
 	AuthPayload struct {
 		Token  func(childComplexity int) int
 		Viewer func(childComplexity int) int
+	}
+
+	BankAccount struct {
+		AccountName   func(childComplexity int) int
+		AccountNumber func(childComplexity int) int
+		BankName      func(childComplexity int) int
+		Bic           func(childComplexity int) int
+		Iban          func(childComplexity int) int
+		RoutingNumber func(childComplexity int) int
 	}
 
 	Checkout struct {
@@ -179,13 +201,17 @@ type ComplexityRoot struct {
 	}
 
 	Customer struct {
+		AmountDue     func(childComplexity int) int
 		CreatedAt     func(childComplexity int) int
 		Credit        func(childComplexity int) int
 		Email         func(childComplexity int) int
 		EmailBouncing func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Invoices      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.InvoiceOrder) int
+		Language      func(childComplexity int) int
 		Name          func(childComplexity int) int
+		PostalAddress func(childComplexity int) int
+		TaxID         func(childComplexity int) int
 		UpdatedAt     func(childComplexity int) int
 	}
 
@@ -248,43 +274,54 @@ type ComplexityRoot struct {
 	}
 
 	Invoice struct {
-		AmountDue      func(childComplexity int) int
-		AmountOverpaid func(childComplexity int) int
-		AmountPaid     func(childComplexity int) int
-		CheckoutURL    func(childComplexity int) int
-		CreatedAt      func(childComplexity int) int
-		Currency       func(childComplexity int) int
-		Customer       func(childComplexity int) int
-		CustomerID     func(childComplexity int) int
-		Description    func(childComplexity int) int
-		DraftStep      func(childComplexity int) int
-		DueDate        func(childComplexity int) int
-		Emails         func(childComplexity int) int
-		Events         func(childComplexity int) int
-		ID             func(childComplexity int) int
-		IssuedAt       func(childComplexity int) int
-		LineItems      func(childComplexity int) int
-		Number         func(childComplexity int) int
-		Overdue        func(childComplexity int) int
-		PDFURL         func(childComplexity int) int
-		PaymentMethods func(childComplexity int) int
-		Payments       func(childComplexity int) int
-		PreviewHTML    func(childComplexity int) int
-		Reference      func(childComplexity int) int
-		SendRequested  func(childComplexity int) int
-		SentAt         func(childComplexity int) int
-		Status         func(childComplexity int) int
-		Subtotal       func(childComplexity int) int
-		Total          func(childComplexity int) int
-		UpdatedAt      func(childComplexity int) int
-		Version        func(childComplexity int) int
-		VoidReason     func(childComplexity int) int
+		AmountDue        func(childComplexity int) int
+		AmountOverpaid   func(childComplexity int) int
+		AmountPaid       func(childComplexity int) int
+		CheckoutURL      func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		Currency         func(childComplexity int) int
+		Customer         func(childComplexity int) int
+		CustomerID       func(childComplexity int) int
+		Description      func(childComplexity int) int
+		Discount         func(childComplexity int) int
+		DraftStep        func(childComplexity int) int
+		DueDate          func(childComplexity int) int
+		Emails           func(childComplexity int) int
+		Events           func(childComplexity int) int
+		ID               func(childComplexity int) int
+		IssuedAt         func(childComplexity int) int
+		LineItems        func(childComplexity int) int
+		Number           func(childComplexity int) int
+		Overdue          func(childComplexity int) int
+		PDFURL           func(childComplexity int) int
+		PaymentMethods   func(childComplexity int) int
+		PaymentTermsDays func(childComplexity int) int
+		Payments         func(childComplexity int) int
+		PreviewHTML      func(childComplexity int) int
+		Reference        func(childComplexity int) int
+		SendRequested    func(childComplexity int) int
+		SentAt           func(childComplexity int) int
+		Status           func(childComplexity int) int
+		Subtotal         func(childComplexity int) int
+		TaxBreakdown     func(childComplexity int) int
+		Total            func(childComplexity int) int
+		TotalDiscount    func(childComplexity int) int
+		TotalTax         func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		Version          func(childComplexity int) int
+		VoidReason       func(childComplexity int) int
 	}
 
 	InvoiceConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	InvoiceDiscount struct {
+		Amount  func(childComplexity int) int
+		Percent func(childComplexity int) int
+		Reason  func(childComplexity int) int
 	}
 
 	InvoiceEdge struct {
@@ -312,24 +349,48 @@ type ComplexityRoot struct {
 		Version func(childComplexity int) int
 	}
 
+	Language struct {
+		Name func(childComplexity int) int
+		Tag  func(childComplexity int) int
+	}
+
 	LineItem struct {
-		Amount    func(childComplexity int) int
-		Name      func(childComplexity int) int
-		Quantity  func(childComplexity int) int
-		UnitPrice func(childComplexity int) int
+		Amount          func(childComplexity int) int
+		DiscountAmount  func(childComplexity int) int
+		DiscountPercent func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Quantity        func(childComplexity int) int
+		TaxRates        func(childComplexity int) int
+		UnitPrice       func(childComplexity int) int
 	}
 
 	Merchant struct {
-		Address         func(childComplexity int) int
-		CreatedAt       func(childComplexity int) int
-		CryptoWallets   func(childComplexity int) int
-		DefaultCurrency func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Infini          func(childComplexity int) int
-		Name            func(childComplexity int) int
-		PaperSize       func(childComplexity int) int
-		PaymentMethods  func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
+		Address          func(childComplexity int) int
+		BankAccount      func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		CryptoWallets    func(childComplexity int) int
+		DefaultCurrency  func(childComplexity int) int
+		DefaultTaxRate   func(childComplexity int) int
+		Footer           func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Infini           func(childComplexity int) int
+		Language         func(childComplexity int) int
+		LegalName        func(childComplexity int) int
+		Logo             func(childComplexity int) int
+		Name             func(childComplexity int) int
+		PaperSize        func(childComplexity int) int
+		PaymentMethods   func(childComplexity int) int
+		PaymentTermsDays func(childComplexity int) int
+		PostalAddress    func(childComplexity int) int
+		TaxID            func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+	}
+
+	MerchantLogo struct {
+		ContentType func(childComplexity int) int
+		DataURL     func(childComplexity int) int
+		Height      func(childComplexity int) int
+		Width       func(childComplexity int) int
 	}
 
 	Money struct {
@@ -339,25 +400,28 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AllocateCollection       func(childComplexity int, id string, allocations []*model.AllocationInput) int
+		ArchiveTaxRate           func(childComplexity int, id string) int
 		ClearInfiniCredentials   func(childComplexity int) int
 		CreateAPIKey             func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateCustomer           func(childComplexity int, input model.CreateCustomerInput) int
 		CreateInvoiceDraft       func(childComplexity int, input model.CreateInvoiceDraftInput) int
+		CreateTaxRate            func(childComplexity int, input model.CreateTaxRateInput) int
 		DeleteInvoiceDraft       func(childComplexity int, id string) int
 		ImportStatement          func(childComplexity int, file graphql.Upload, format model.StatementFormat, mapping *model.StatementMappingInput) int
-		IssueInvoice             func(childComplexity int, id string, send bool) int
+		IssueInvoice             func(childComplexity int, id string, send bool, message *string) int
 		MarkInvoicePaid          func(childComplexity int, id string, input model.MarkInvoicePaidInput) int
 		MarkInvoiceUncollectible func(childComplexity int, id string, reason *string) int
 		PreviewStatement         func(childComplexity int, file graphql.Upload) int
 		RecordCollection         func(childComplexity int, input model.RecordCollectionInput) int
+		RemoveMerchantLogo       func(childComplexity int) int
 		RequestPasswordReset     func(childComplexity int, email string) int
 		ResetPassword            func(childComplexity int, input model.ResetPasswordInput) int
 		RevokeAPIKey             func(childComplexity int, id string) int
-		SendInvoice              func(childComplexity int, id string) int
+		SendInvoice              func(childComplexity int, id string, message *string) int
 		SetCryptoWallets         func(childComplexity int, wallets []*model.CryptoWalletInput) int
 		SetInfiniCredentials     func(childComplexity int, input model.InfiniCredentialsInput) int
 		SetInvoiceDescription    func(childComplexity int, id string, description *string) int
-		SetInvoiceItems          func(childComplexity int, id string, items []*model.LineItemInput) int
+		SetInvoiceItems          func(childComplexity int, id string, items []*model.LineItemInput, discount *model.InvoiceDiscountInput) int
 		SetInvoicePaymentMethods func(childComplexity int, id string, methods []model.PaymentMethod) int
 		SignIn                   func(childComplexity int, input model.SignInInput) int
 		SignOut                  func(childComplexity int) int
@@ -367,6 +431,8 @@ type ComplexityRoot struct {
 		UpdateCustomer           func(childComplexity int, id string, input model.UpdateCustomerInput) int
 		UpdateInvoiceDraft       func(childComplexity int, id string, input model.UpdateInvoiceDraftInput) int
 		UpdateMerchant           func(childComplexity int, input model.UpdateMerchantInput) int
+		UpdateTaxRate            func(childComplexity int, id string, input model.UpdateTaxRateInput) int
+		UploadMerchantLogo       func(childComplexity int, file graphql.Upload) int
 		VoidInvoice              func(childComplexity int, id string, reason *string) int
 	}
 
@@ -403,6 +469,14 @@ type ComplexityRoot struct {
 		Method    func(childComplexity int) int
 	}
 
+	PostalAddress struct {
+		City       func(childComplexity int) int
+		Country    func(childComplexity int) int
+		Lines      func(childComplexity int) int
+		PostalCode func(childComplexity int) int
+		Region     func(childComplexity int) int
+	}
+
 	Query struct {
 		APIKeys         func(childComplexity int) int
 		Checkout        func(childComplexity int, token string) int
@@ -413,8 +487,10 @@ type ComplexityRoot struct {
 		EmailProvider   func(childComplexity int) int
 		Emails          func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *model.EmailWhereInput) int
 		Invoices        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.InvoiceOrder, where *model.InvoiceWhereInput) int
+		Languages       func(childComplexity int) int
 		Node            func(childComplexity int, id string) int
 		Nodes           func(childComplexity int, ids []string) int
+		TaxRates        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, includeArchived *bool) int
 		Viewer          func(childComplexity int) int
 	}
 
@@ -441,6 +517,36 @@ type ComplexityRoot struct {
 
 	Subscription struct {
 		InvoiceStatusChanged func(childComplexity int, invoiceID *string, customerID *string) int
+	}
+
+	TaxAmount struct {
+		Amount        func(childComplexity int) int
+		TaxRate       func(childComplexity int) int
+		TaxableAmount func(childComplexity int) int
+	}
+
+	TaxRate struct {
+		ArchivedAt      func(childComplexity int) int
+		Category        func(childComplexity int) int
+		Country         func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		ExemptionReason func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Inclusive       func(childComplexity int) int
+		Name            func(childComplexity int) int
+		Percentage      func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+	}
+
+	TaxRateConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TaxRateEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	User struct {
@@ -483,17 +589,34 @@ type CollectionResolver interface {
 }
 type CustomerResolver interface {
 	Credit(ctx context.Context, obj *ent.Customer) ([]*model.Money, error)
+	PostalAddress(ctx context.Context, obj *ent.Customer) (*model.PostalAddress, error)
+	AmountDue(ctx context.Context, obj *ent.Customer) ([]*model.Money, error)
 }
 type InvoiceResolver interface {
 	Overdue(ctx context.Context, obj *ent.Invoice) (bool, error)
 
 	PaymentMethods(ctx context.Context, obj *ent.Invoice) ([]model.PaymentMethod, error)
 
+	Discount(ctx context.Context, obj *ent.Invoice) (*model.InvoiceDiscount, error)
+	TotalDiscount(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error)
+	TotalTax(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error)
+	TaxBreakdown(ctx context.Context, obj *ent.Invoice) ([]*model.TaxAmount, error)
+
 	PreviewHTML(ctx context.Context, obj *ent.Invoice) (string, error)
 	PDFURL(ctx context.Context, obj *ent.Invoice) (string, error)
 	CheckoutURL(ctx context.Context, obj *ent.Invoice) (*string, error)
 }
+type LineItemResolver interface {
+	DiscountPercent(ctx context.Context, obj *figures.LineItem) (*decimal.Decimal, error)
+	DiscountAmount(ctx context.Context, obj *figures.LineItem) (*decimal.Decimal, error)
+
+	TaxRates(ctx context.Context, obj *figures.LineItem) ([]*model.AppliedTaxRate, error)
+}
 type MerchantResolver interface {
+	PostalAddress(ctx context.Context, obj *ent.Merchant) (*model.PostalAddress, error)
+	BankAccount(ctx context.Context, obj *ent.Merchant) (*model.BankAccount, error)
+	Logo(ctx context.Context, obj *ent.Merchant) (*model.MerchantLogo, error)
+	DefaultTaxRate(ctx context.Context, obj *ent.Merchant) (*ent.TaxRate, error)
 	CryptoWallets(ctx context.Context, obj *ent.Merchant) ([]*ent.CryptoWallet, error)
 	Infini(ctx context.Context, obj *ent.Merchant) (*model.InfiniSettings, error)
 	PaymentMethods(ctx context.Context, obj *ent.Merchant) ([]*model.PaymentMethodAvailability, error)
@@ -515,20 +638,25 @@ type MutationResolver interface {
 	ImportStatement(ctx context.Context, file graphql.Upload, format model.StatementFormat, mapping *model.StatementMappingInput) (*model.ImportStatementResult, error)
 	CreateCustomer(ctx context.Context, input model.CreateCustomerInput) (*ent.Customer, error)
 	UpdateCustomer(ctx context.Context, id string, input model.UpdateCustomerInput) (*ent.Customer, error)
-	SendInvoice(ctx context.Context, id string) (*ent.Invoice, error)
+	SendInvoice(ctx context.Context, id string, message *string) (*ent.Invoice, error)
 	CreateInvoiceDraft(ctx context.Context, input model.CreateInvoiceDraftInput) (*ent.Invoice, error)
 	UpdateInvoiceDraft(ctx context.Context, id string, input model.UpdateInvoiceDraftInput) (*ent.Invoice, error)
-	SetInvoiceItems(ctx context.Context, id string, items []*model.LineItemInput) (*ent.Invoice, error)
+	SetInvoiceItems(ctx context.Context, id string, items []*model.LineItemInput, discount *model.InvoiceDiscountInput) (*ent.Invoice, error)
 	SetInvoiceDescription(ctx context.Context, id string, description *string) (*ent.Invoice, error)
 	SetInvoicePaymentMethods(ctx context.Context, id string, methods []model.PaymentMethod) (*ent.Invoice, error)
-	IssueInvoice(ctx context.Context, id string, send bool) (*ent.Invoice, error)
+	IssueInvoice(ctx context.Context, id string, send bool, message *string) (*ent.Invoice, error)
 	DeleteInvoiceDraft(ctx context.Context, id string) (string, error)
 	VoidInvoice(ctx context.Context, id string, reason *string) (*ent.Invoice, error)
+	UploadMerchantLogo(ctx context.Context, file graphql.Upload) (*ent.Merchant, error)
+	RemoveMerchantLogo(ctx context.Context) (*ent.Merchant, error)
 	MarkInvoicePaid(ctx context.Context, id string, input model.MarkInvoicePaidInput) (*ent.Invoice, error)
 	MarkInvoiceUncollectible(ctx context.Context, id string, reason *string) (*ent.Invoice, error)
 	SetCryptoWallets(ctx context.Context, wallets []*model.CryptoWalletInput) (*ent.Merchant, error)
 	SetInfiniCredentials(ctx context.Context, input model.InfiniCredentialsInput) (*ent.Merchant, error)
 	ClearInfiniCredentials(ctx context.Context) (*ent.Merchant, error)
+	CreateTaxRate(ctx context.Context, input model.CreateTaxRateInput) (*ent.TaxRate, error)
+	UpdateTaxRate(ctx context.Context, id string, input model.UpdateTaxRateInput) (*ent.TaxRate, error)
+	ArchiveTaxRate(ctx context.Context, id string) (*ent.TaxRate, error)
 }
 type PaymentResolver interface {
 	Amount(ctx context.Context, obj *ent.Payment) (*decimal.Decimal, error)
@@ -546,9 +674,14 @@ type QueryResolver interface {
 	Emails(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, where *model.EmailWhereInput) (*ent.EmailConnection, error)
 	EmailProvider(ctx context.Context) (string, error)
 	Invoices(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.InvoiceOrder, where *model.InvoiceWhereInput) (*ent.InvoiceConnection, error)
+	Languages(ctx context.Context) ([]*model.Language, error)
+	TaxRates(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, includeArchived *bool) (*ent.TaxRateConnection, error)
 }
 type SubscriptionResolver interface {
 	InvoiceStatusChanged(ctx context.Context, invoiceID *string, customerID *string) (<-chan *model.InvoiceStatusEvent, error)
+}
+type TaxRateResolver interface {
+	Percentage(ctx context.Context, obj *ent.TaxRate) (*decimal.Decimal, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -624,6 +757,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.APIKey.UpdatedAt(childComplexity), true
 
+	case "AppliedTaxRate.category":
+		if e.ComplexityRoot.AppliedTaxRate.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedTaxRate.Category(childComplexity), true
+	case "AppliedTaxRate.country":
+		if e.ComplexityRoot.AppliedTaxRate.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedTaxRate.Country(childComplexity), true
+	case "AppliedTaxRate.exemptionReason":
+		if e.ComplexityRoot.AppliedTaxRate.ExemptionReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedTaxRate.ExemptionReason(childComplexity), true
+	case "AppliedTaxRate.id":
+		if e.ComplexityRoot.AppliedTaxRate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedTaxRate.ID(childComplexity), true
+	case "AppliedTaxRate.inclusive":
+		if e.ComplexityRoot.AppliedTaxRate.Inclusive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedTaxRate.Inclusive(childComplexity), true
+	case "AppliedTaxRate.name":
+		if e.ComplexityRoot.AppliedTaxRate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedTaxRate.Name(childComplexity), true
+	case "AppliedTaxRate.percentage":
+		if e.ComplexityRoot.AppliedTaxRate.Percentage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AppliedTaxRate.Percentage(childComplexity), true
+
 	case "AuthPayload.token":
 		if e.ComplexityRoot.AuthPayload.Token == nil {
 			break
@@ -636,6 +812,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuthPayload.Viewer(childComplexity), true
+
+	case "BankAccount.accountName":
+		if e.ComplexityRoot.BankAccount.AccountName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BankAccount.AccountName(childComplexity), true
+	case "BankAccount.accountNumber":
+		if e.ComplexityRoot.BankAccount.AccountNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BankAccount.AccountNumber(childComplexity), true
+	case "BankAccount.bankName":
+		if e.ComplexityRoot.BankAccount.BankName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BankAccount.BankName(childComplexity), true
+	case "BankAccount.bic":
+		if e.ComplexityRoot.BankAccount.Bic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BankAccount.Bic(childComplexity), true
+	case "BankAccount.iban":
+		if e.ComplexityRoot.BankAccount.Iban == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BankAccount.Iban(childComplexity), true
+	case "BankAccount.routingNumber":
+		if e.ComplexityRoot.BankAccount.RoutingNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BankAccount.RoutingNumber(childComplexity), true
 
 	case "Checkout.amountDue":
 		if e.ComplexityRoot.Checkout.AmountDue == nil {
@@ -1061,6 +1274,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Currency.Exponent(childComplexity), true
 
+	case "Customer.amountDue":
+		if e.ComplexityRoot.Customer.AmountDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.AmountDue(childComplexity), true
 	case "Customer.createdAt":
 		if e.ComplexityRoot.Customer.CreatedAt == nil {
 			break
@@ -1102,12 +1321,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Customer.Invoices(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.InvoiceOrder)), true
+	case "Customer.language":
+		if e.ComplexityRoot.Customer.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.Language(childComplexity), true
 	case "Customer.name":
 		if e.ComplexityRoot.Customer.Name == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Customer.Name(childComplexity), true
+	case "Customer.postalAddress":
+		if e.ComplexityRoot.Customer.PostalAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.PostalAddress(childComplexity), true
+	case "Customer.taxID":
+		if e.ComplexityRoot.Customer.TaxID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Customer.TaxID(childComplexity), true
 	case "Customer.updatedAt":
 		if e.ComplexityRoot.Customer.UpdatedAt == nil {
 			break
@@ -1398,6 +1635,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Invoice.Description(childComplexity), true
+	case "Invoice.discount":
+		if e.ComplexityRoot.Invoice.Discount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invoice.Discount(childComplexity), true
 	case "Invoice.draftStep":
 		if e.ComplexityRoot.Invoice.DraftStep == nil {
 			break
@@ -1464,6 +1707,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Invoice.PaymentMethods(childComplexity), true
+	case "Invoice.paymentTermsDays":
+		if e.ComplexityRoot.Invoice.PaymentTermsDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invoice.PaymentTermsDays(childComplexity), true
 	case "Invoice.payments":
 		if e.ComplexityRoot.Invoice.Payments == nil {
 			break
@@ -1506,12 +1755,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Invoice.Subtotal(childComplexity), true
+	case "Invoice.taxBreakdown":
+		if e.ComplexityRoot.Invoice.TaxBreakdown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invoice.TaxBreakdown(childComplexity), true
 	case "Invoice.total":
 		if e.ComplexityRoot.Invoice.Total == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Invoice.Total(childComplexity), true
+	case "Invoice.totalDiscount":
+		if e.ComplexityRoot.Invoice.TotalDiscount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invoice.TotalDiscount(childComplexity), true
+	case "Invoice.totalTax":
+		if e.ComplexityRoot.Invoice.TotalTax == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invoice.TotalTax(childComplexity), true
 	case "Invoice.updatedAt":
 		if e.ComplexityRoot.Invoice.UpdatedAt == nil {
 			break
@@ -1549,6 +1816,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InvoiceConnection.TotalCount(childComplexity), true
+
+	case "InvoiceDiscount.amount":
+		if e.ComplexityRoot.InvoiceDiscount.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvoiceDiscount.Amount(childComplexity), true
+	case "InvoiceDiscount.percent":
+		if e.ComplexityRoot.InvoiceDiscount.Percent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvoiceDiscount.Percent(childComplexity), true
+	case "InvoiceDiscount.reason":
+		if e.ComplexityRoot.InvoiceDiscount.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvoiceDiscount.Reason(childComplexity), true
 
 	case "InvoiceEdge.cursor":
 		if e.ComplexityRoot.InvoiceEdge.Cursor == nil {
@@ -1649,12 +1935,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InvoiceStatusEvent.Version(childComplexity), true
 
+	case "Language.name":
+		if e.ComplexityRoot.Language.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Language.Name(childComplexity), true
+	case "Language.tag":
+		if e.ComplexityRoot.Language.Tag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Language.Tag(childComplexity), true
+
 	case "LineItem.amount":
 		if e.ComplexityRoot.LineItem.Amount == nil {
 			break
 		}
 
 		return e.ComplexityRoot.LineItem.Amount(childComplexity), true
+	case "LineItem.discountAmount":
+		if e.ComplexityRoot.LineItem.DiscountAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineItem.DiscountAmount(childComplexity), true
+	case "LineItem.discountPercent":
+		if e.ComplexityRoot.LineItem.DiscountPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineItem.DiscountPercent(childComplexity), true
 	case "LineItem.name":
 		if e.ComplexityRoot.LineItem.Name == nil {
 			break
@@ -1667,6 +1978,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LineItem.Quantity(childComplexity), true
+	case "LineItem.taxRates":
+		if e.ComplexityRoot.LineItem.TaxRates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LineItem.TaxRates(childComplexity), true
 	case "LineItem.unitPrice":
 		if e.ComplexityRoot.LineItem.UnitPrice == nil {
 			break
@@ -1680,6 +1997,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Merchant.Address(childComplexity), true
+	case "Merchant.bankAccount":
+		if e.ComplexityRoot.Merchant.BankAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Merchant.BankAccount(childComplexity), true
 	case "Merchant.createdAt":
 		if e.ComplexityRoot.Merchant.CreatedAt == nil {
 			break
@@ -1698,6 +2021,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Merchant.DefaultCurrency(childComplexity), true
+	case "Merchant.defaultTaxRate":
+		if e.ComplexityRoot.Merchant.DefaultTaxRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Merchant.DefaultTaxRate(childComplexity), true
+	case "Merchant.footer":
+		if e.ComplexityRoot.Merchant.Footer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Merchant.Footer(childComplexity), true
 	case "Merchant.id":
 		if e.ComplexityRoot.Merchant.ID == nil {
 			break
@@ -1710,6 +2045,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Merchant.Infini(childComplexity), true
+	case "Merchant.language":
+		if e.ComplexityRoot.Merchant.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Merchant.Language(childComplexity), true
+	case "Merchant.legalName":
+		if e.ComplexityRoot.Merchant.LegalName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Merchant.LegalName(childComplexity), true
+	case "Merchant.logo":
+		if e.ComplexityRoot.Merchant.Logo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Merchant.Logo(childComplexity), true
 	case "Merchant.name":
 		if e.ComplexityRoot.Merchant.Name == nil {
 			break
@@ -1728,12 +2081,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Merchant.PaymentMethods(childComplexity), true
+	case "Merchant.paymentTermsDays":
+		if e.ComplexityRoot.Merchant.PaymentTermsDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Merchant.PaymentTermsDays(childComplexity), true
+	case "Merchant.postalAddress":
+		if e.ComplexityRoot.Merchant.PostalAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Merchant.PostalAddress(childComplexity), true
+	case "Merchant.taxID":
+		if e.ComplexityRoot.Merchant.TaxID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Merchant.TaxID(childComplexity), true
 	case "Merchant.updatedAt":
 		if e.ComplexityRoot.Merchant.UpdatedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Merchant.UpdatedAt(childComplexity), true
+
+	case "MerchantLogo.contentType":
+		if e.ComplexityRoot.MerchantLogo.ContentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MerchantLogo.ContentType(childComplexity), true
+	case "MerchantLogo.dataURL":
+		if e.ComplexityRoot.MerchantLogo.DataURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MerchantLogo.DataURL(childComplexity), true
+	case "MerchantLogo.height":
+		if e.ComplexityRoot.MerchantLogo.Height == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MerchantLogo.Height(childComplexity), true
+	case "MerchantLogo.width":
+		if e.ComplexityRoot.MerchantLogo.Width == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MerchantLogo.Width(childComplexity), true
 
 	case "Money.amount":
 		if e.ComplexityRoot.Money.Amount == nil {
@@ -1759,6 +2155,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AllocateCollection(childComplexity, args["id"].(string), args["allocations"].([]*model.AllocationInput)), true
+	case "Mutation.archiveTaxRate":
+		if e.ComplexityRoot.Mutation.ArchiveTaxRate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveTaxRate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveTaxRate(childComplexity, args["id"].(string)), true
 	case "Mutation.clearInfiniCredentials":
 		if e.ComplexityRoot.Mutation.ClearInfiniCredentials == nil {
 			break
@@ -1798,6 +2205,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateInvoiceDraft(childComplexity, args["input"].(model.CreateInvoiceDraftInput)), true
+	case "Mutation.createTaxRate":
+		if e.ComplexityRoot.Mutation.CreateTaxRate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTaxRate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTaxRate(childComplexity, args["input"].(model.CreateTaxRateInput)), true
 	case "Mutation.deleteInvoiceDraft":
 		if e.ComplexityRoot.Mutation.DeleteInvoiceDraft == nil {
 			break
@@ -1830,7 +2248,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.IssueInvoice(childComplexity, args["id"].(string), args["send"].(bool)), true
+		return e.ComplexityRoot.Mutation.IssueInvoice(childComplexity, args["id"].(string), args["send"].(bool), args["message"].(*string)), true
 	case "Mutation.markInvoicePaid":
 		if e.ComplexityRoot.Mutation.MarkInvoicePaid == nil {
 			break
@@ -1875,6 +2293,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordCollection(childComplexity, args["input"].(model.RecordCollectionInput)), true
+	case "Mutation.removeMerchantLogo":
+		if e.ComplexityRoot.Mutation.RemoveMerchantLogo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveMerchantLogo(childComplexity), true
 	case "Mutation.requestPasswordReset":
 		if e.ComplexityRoot.Mutation.RequestPasswordReset == nil {
 			break
@@ -1918,7 +2342,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SendInvoice(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.SendInvoice(childComplexity, args["id"].(string), args["message"].(*string)), true
 	case "Mutation.setCryptoWallets":
 		if e.ComplexityRoot.Mutation.SetCryptoWallets == nil {
 			break
@@ -1962,7 +2386,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SetInvoiceItems(childComplexity, args["id"].(string), args["items"].([]*model.LineItemInput)), true
+		return e.ComplexityRoot.Mutation.SetInvoiceItems(childComplexity, args["id"].(string), args["items"].([]*model.LineItemInput), args["discount"].(*model.InvoiceDiscountInput)), true
 	case "Mutation.setInvoicePaymentMethods":
 		if e.ComplexityRoot.Mutation.SetInvoicePaymentMethods == nil {
 			break
@@ -2057,6 +2481,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateMerchant(childComplexity, args["input"].(model.UpdateMerchantInput)), true
+	case "Mutation.updateTaxRate":
+		if e.ComplexityRoot.Mutation.UpdateTaxRate == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTaxRate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTaxRate(childComplexity, args["id"].(string), args["input"].(model.UpdateTaxRateInput)), true
+	case "Mutation.uploadMerchantLogo":
+		if e.ComplexityRoot.Mutation.UploadMerchantLogo == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_uploadMerchantLogo_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UploadMerchantLogo(childComplexity, args["file"].(graphql.Upload)), true
 	case "Mutation.voidInvoice":
 		if e.ComplexityRoot.Mutation.VoidInvoice == nil {
 			break
@@ -2216,6 +2662,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PaymentMethodAvailability.Method(childComplexity), true
 
+	case "PostalAddress.city":
+		if e.ComplexityRoot.PostalAddress.City == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PostalAddress.City(childComplexity), true
+	case "PostalAddress.country":
+		if e.ComplexityRoot.PostalAddress.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PostalAddress.Country(childComplexity), true
+	case "PostalAddress.lines":
+		if e.ComplexityRoot.PostalAddress.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PostalAddress.Lines(childComplexity), true
+	case "PostalAddress.postalCode":
+		if e.ComplexityRoot.PostalAddress.PostalCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PostalAddress.PostalCode(childComplexity), true
+	case "PostalAddress.region":
+		if e.ComplexityRoot.PostalAddress.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PostalAddress.Region(childComplexity), true
+
 	case "Query.apiKeys":
 		if e.ComplexityRoot.Query.APIKeys == nil {
 			break
@@ -2296,6 +2773,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Invoices(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.InvoiceOrder), args["where"].(*model.InvoiceWhereInput)), true
+	case "Query.languages":
+		if e.ComplexityRoot.Query.Languages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Languages(childComplexity), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2318,6 +2801,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.taxRates":
+		if e.ComplexityRoot.Query.TaxRates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_taxRates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TaxRates(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["includeArchived"].(*bool)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -2429,6 +2923,118 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.InvoiceStatusChanged(childComplexity, args["invoiceID"].(*string), args["customerID"].(*string)), true
 
+	case "TaxAmount.amount":
+		if e.ComplexityRoot.TaxAmount.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxAmount.Amount(childComplexity), true
+	case "TaxAmount.taxRate":
+		if e.ComplexityRoot.TaxAmount.TaxRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxAmount.TaxRate(childComplexity), true
+	case "TaxAmount.taxableAmount":
+		if e.ComplexityRoot.TaxAmount.TaxableAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxAmount.TaxableAmount(childComplexity), true
+
+	case "TaxRate.archivedAt":
+		if e.ComplexityRoot.TaxRate.ArchivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxRate.ArchivedAt(childComplexity), true
+	case "TaxRate.category":
+		if e.ComplexityRoot.TaxRate.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxRate.Category(childComplexity), true
+	case "TaxRate.country":
+		if e.ComplexityRoot.TaxRate.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxRate.Country(childComplexity), true
+	case "TaxRate.createdAt":
+		if e.ComplexityRoot.TaxRate.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxRate.CreatedAt(childComplexity), true
+	case "TaxRate.exemptionReason":
+		if e.ComplexityRoot.TaxRate.ExemptionReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxRate.ExemptionReason(childComplexity), true
+	case "TaxRate.id":
+		if e.ComplexityRoot.TaxRate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxRate.ID(childComplexity), true
+	case "TaxRate.inclusive":
+		if e.ComplexityRoot.TaxRate.Inclusive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxRate.Inclusive(childComplexity), true
+	case "TaxRate.name":
+		if e.ComplexityRoot.TaxRate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxRate.Name(childComplexity), true
+	case "TaxRate.percentage":
+		if e.ComplexityRoot.TaxRate.Percentage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxRate.Percentage(childComplexity), true
+	case "TaxRate.updatedAt":
+		if e.ComplexityRoot.TaxRate.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxRate.UpdatedAt(childComplexity), true
+
+	case "TaxRateConnection.edges":
+		if e.ComplexityRoot.TaxRateConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxRateConnection.Edges(childComplexity), true
+	case "TaxRateConnection.pageInfo":
+		if e.ComplexityRoot.TaxRateConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxRateConnection.PageInfo(childComplexity), true
+	case "TaxRateConnection.totalCount":
+		if e.ComplexityRoot.TaxRateConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxRateConnection.TotalCount(childComplexity), true
+
+	case "TaxRateEdge.cursor":
+		if e.ComplexityRoot.TaxRateEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxRateEdge.Cursor(childComplexity), true
+	case "TaxRateEdge.node":
+		if e.ComplexityRoot.TaxRateEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaxRateEdge.Node(childComplexity), true
+
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -2483,28 +3089,34 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AllocationInput", ec.unmarshalInputAllocationInput),
+			graphql.NewInputUnmarshaler("BankAccountInput", ec.unmarshalInputBankAccountInput),
 			graphql.NewInputUnmarshaler("CollectionFilter", ec.unmarshalInputCollectionFilter),
 			graphql.NewInputUnmarshaler("CollectionOrder", ec.unmarshalInputCollectionOrder),
 			graphql.NewInputUnmarshaler("CreateAPIKeyInput", ec.unmarshalInputCreateAPIKeyInput),
 			graphql.NewInputUnmarshaler("CreateCustomerInput", ec.unmarshalInputCreateCustomerInput),
 			graphql.NewInputUnmarshaler("CreateInvoiceDraftInput", ec.unmarshalInputCreateInvoiceDraftInput),
+			graphql.NewInputUnmarshaler("CreateTaxRateInput", ec.unmarshalInputCreateTaxRateInput),
 			graphql.NewInputUnmarshaler("CryptoWalletInput", ec.unmarshalInputCryptoWalletInput),
 			graphql.NewInputUnmarshaler("CustomerOrder", ec.unmarshalInputCustomerOrder),
 			graphql.NewInputUnmarshaler("CustomerWhereInput", ec.unmarshalInputCustomerWhereInput),
 			graphql.NewInputUnmarshaler("EmailWhereInput", ec.unmarshalInputEmailWhereInput),
 			graphql.NewInputUnmarshaler("InfiniCredentialsInput", ec.unmarshalInputInfiniCredentialsInput),
+			graphql.NewInputUnmarshaler("InvoiceDiscountInput", ec.unmarshalInputInvoiceDiscountInput),
 			graphql.NewInputUnmarshaler("InvoiceOrder", ec.unmarshalInputInvoiceOrder),
 			graphql.NewInputUnmarshaler("InvoiceWhereInput", ec.unmarshalInputInvoiceWhereInput),
 			graphql.NewInputUnmarshaler("LineItemInput", ec.unmarshalInputLineItemInput),
 			graphql.NewInputUnmarshaler("MarkInvoicePaidInput", ec.unmarshalInputMarkInvoicePaidInput),
+			graphql.NewInputUnmarshaler("PostalAddressInput", ec.unmarshalInputPostalAddressInput),
 			graphql.NewInputUnmarshaler("RecordCollectionInput", ec.unmarshalInputRecordCollectionInput),
 			graphql.NewInputUnmarshaler("ResetPasswordInput", ec.unmarshalInputResetPasswordInput),
 			graphql.NewInputUnmarshaler("SignInInput", ec.unmarshalInputSignInInput),
 			graphql.NewInputUnmarshaler("SignUpInput", ec.unmarshalInputSignUpInput),
 			graphql.NewInputUnmarshaler("StatementMappingInput", ec.unmarshalInputStatementMappingInput),
+			graphql.NewInputUnmarshaler("TaxRateOrder", ec.unmarshalInputTaxRateOrder),
 			graphql.NewInputUnmarshaler("UpdateCustomerInput", ec.unmarshalInputUpdateCustomerInput),
 			graphql.NewInputUnmarshaler("UpdateInvoiceDraftInput", ec.unmarshalInputUpdateInvoiceDraftInput),
 			graphql.NewInputUnmarshaler("UpdateMerchantInput", ec.unmarshalInputUpdateMerchantInput),
+			graphql.NewInputUnmarshaler("UpdateTaxRateInput", ec.unmarshalInputUpdateTaxRateInput),
 		)
 	}
 	first := true
@@ -2597,7 +3209,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "auth.graphqls" "checkout.graphqls" "collect.graphqls" "currency.graphqls" "customer.graphqls" "email.graphqls" "invoice.graphqls" "payment.graphqls" "schema.graphqls" "ent.graphql"
+//go:embed "auth.graphqls" "checkout.graphqls" "collect.graphqls" "currency.graphqls" "customer.graphqls" "email.graphqls" "invoice.graphqls" "merchant.graphqls" "payment.graphqls" "schema.graphqls" "tax.graphqls" "ent.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2616,8 +3228,10 @@ var sources = []*ast.Source{
 	{Name: "customer.graphqls", Input: sourceData("customer.graphqls"), BuiltIn: false},
 	{Name: "email.graphqls", Input: sourceData("email.graphqls"), BuiltIn: false},
 	{Name: "invoice.graphqls", Input: sourceData("invoice.graphqls"), BuiltIn: false},
+	{Name: "merchant.graphqls", Input: sourceData("merchant.graphqls"), BuiltIn: false},
 	{Name: "payment.graphqls", Input: sourceData("payment.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
+	{Name: "tax.graphqls", Input: sourceData("tax.graphqls"), BuiltIn: false},
 	{Name: "ent.graphql", Input: sourceData("ent.graphql"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2650,6 +3264,26 @@ func (ec *executionContext) childFields_APIKey(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type APIKey", field.Name)
 }
 
+func (ec *executionContext) childFields_AppliedTaxRate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AppliedTaxRate_id(ctx, field)
+	case "name":
+		return ec.fieldContext_AppliedTaxRate_name(ctx, field)
+	case "percentage":
+		return ec.fieldContext_AppliedTaxRate_percentage(ctx, field)
+	case "inclusive":
+		return ec.fieldContext_AppliedTaxRate_inclusive(ctx, field)
+	case "category":
+		return ec.fieldContext_AppliedTaxRate_category(ctx, field)
+	case "country":
+		return ec.fieldContext_AppliedTaxRate_country(ctx, field)
+	case "exemptionReason":
+		return ec.fieldContext_AppliedTaxRate_exemptionReason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AppliedTaxRate", field.Name)
+}
+
 func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -2658,6 +3292,24 @@ func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field g
 		return ec.fieldContext_AuthPayload_viewer(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuthPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_BankAccount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "accountName":
+		return ec.fieldContext_BankAccount_accountName(ctx, field)
+	case "bankName":
+		return ec.fieldContext_BankAccount_bankName(ctx, field)
+	case "iban":
+		return ec.fieldContext_BankAccount_iban(ctx, field)
+	case "bic":
+		return ec.fieldContext_BankAccount_bic(ctx, field)
+	case "accountNumber":
+		return ec.fieldContext_BankAccount_accountNumber(ctx, field)
+	case "routingNumber":
+		return ec.fieldContext_BankAccount_routingNumber(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BankAccount", field.Name)
 }
 
 func (ec *executionContext) childFields_Checkout(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2870,12 +3522,20 @@ func (ec *executionContext) childFields_Customer(ctx context.Context, field grap
 		return ec.fieldContext_Customer_name(ctx, field)
 	case "email":
 		return ec.fieldContext_Customer_email(ctx, field)
+	case "taxID":
+		return ec.fieldContext_Customer_taxID(ctx, field)
+	case "language":
+		return ec.fieldContext_Customer_language(ctx, field)
 	case "emailBouncing":
 		return ec.fieldContext_Customer_emailBouncing(ctx, field)
 	case "invoices":
 		return ec.fieldContext_Customer_invoices(ctx, field)
 	case "credit":
 		return ec.fieldContext_Customer_credit(ctx, field)
+	case "postalAddress":
+		return ec.fieldContext_Customer_postalAddress(ctx, field)
+	case "amountDue":
+		return ec.fieldContext_Customer_amountDue(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Customer", field.Name)
 }
@@ -3018,6 +3678,8 @@ func (ec *executionContext) childFields_Invoice(ctx context.Context, field graph
 		return ec.fieldContext_Invoice_currency(ctx, field)
 	case "description":
 		return ec.fieldContext_Invoice_description(ctx, field)
+	case "paymentTermsDays":
+		return ec.fieldContext_Invoice_paymentTermsDays(ctx, field)
 	case "dueDate":
 		return ec.fieldContext_Invoice_dueDate(ctx, field)
 	case "issuedAt":
@@ -3046,6 +3708,14 @@ func (ec *executionContext) childFields_Invoice(ctx context.Context, field graph
 		return ec.fieldContext_Invoice_paymentMethods(ctx, field)
 	case "subtotal":
 		return ec.fieldContext_Invoice_subtotal(ctx, field)
+	case "discount":
+		return ec.fieldContext_Invoice_discount(ctx, field)
+	case "totalDiscount":
+		return ec.fieldContext_Invoice_totalDiscount(ctx, field)
+	case "totalTax":
+		return ec.fieldContext_Invoice_totalTax(ctx, field)
+	case "taxBreakdown":
+		return ec.fieldContext_Invoice_taxBreakdown(ctx, field)
 	case "total":
 		return ec.fieldContext_Invoice_total(ctx, field)
 	case "amountPaid":
@@ -3074,6 +3744,18 @@ func (ec *executionContext) childFields_InvoiceConnection(ctx context.Context, f
 		return ec.fieldContext_InvoiceConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InvoiceConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InvoiceDiscount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "percent":
+		return ec.fieldContext_InvoiceDiscount_percent(ctx, field)
+	case "amount":
+		return ec.fieldContext_InvoiceDiscount_amount(ctx, field)
+	case "reason":
+		return ec.fieldContext_InvoiceDiscount_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvoiceDiscount", field.Name)
 }
 
 func (ec *executionContext) childFields_InvoiceEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3126,6 +3808,16 @@ func (ec *executionContext) childFields_InvoiceStatusEvent(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type InvoiceStatusEvent", field.Name)
 }
 
+func (ec *executionContext) childFields_Language(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "tag":
+		return ec.fieldContext_Language_tag(ctx, field)
+	case "name":
+		return ec.fieldContext_Language_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Language", field.Name)
+}
+
 func (ec *executionContext) childFields_LineItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -3134,8 +3826,14 @@ func (ec *executionContext) childFields_LineItem(ctx context.Context, field grap
 		return ec.fieldContext_LineItem_quantity(ctx, field)
 	case "unitPrice":
 		return ec.fieldContext_LineItem_unitPrice(ctx, field)
+	case "discountPercent":
+		return ec.fieldContext_LineItem_discountPercent(ctx, field)
+	case "discountAmount":
+		return ec.fieldContext_LineItem_discountAmount(ctx, field)
 	case "amount":
 		return ec.fieldContext_LineItem_amount(ctx, field)
+	case "taxRates":
+		return ec.fieldContext_LineItem_taxRates(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LineItem", field.Name)
 }
@@ -3154,8 +3852,26 @@ func (ec *executionContext) childFields_Merchant(ctx context.Context, field grap
 		return ec.fieldContext_Merchant_defaultCurrency(ctx, field)
 	case "address":
 		return ec.fieldContext_Merchant_address(ctx, field)
+	case "legalName":
+		return ec.fieldContext_Merchant_legalName(ctx, field)
+	case "taxID":
+		return ec.fieldContext_Merchant_taxID(ctx, field)
+	case "paymentTermsDays":
+		return ec.fieldContext_Merchant_paymentTermsDays(ctx, field)
+	case "footer":
+		return ec.fieldContext_Merchant_footer(ctx, field)
+	case "language":
+		return ec.fieldContext_Merchant_language(ctx, field)
 	case "paperSize":
 		return ec.fieldContext_Merchant_paperSize(ctx, field)
+	case "postalAddress":
+		return ec.fieldContext_Merchant_postalAddress(ctx, field)
+	case "bankAccount":
+		return ec.fieldContext_Merchant_bankAccount(ctx, field)
+	case "logo":
+		return ec.fieldContext_Merchant_logo(ctx, field)
+	case "defaultTaxRate":
+		return ec.fieldContext_Merchant_defaultTaxRate(ctx, field)
 	case "cryptoWallets":
 		return ec.fieldContext_Merchant_cryptoWallets(ctx, field)
 	case "infini":
@@ -3164,6 +3880,20 @@ func (ec *executionContext) childFields_Merchant(ctx context.Context, field grap
 		return ec.fieldContext_Merchant_paymentMethods(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Merchant", field.Name)
+}
+
+func (ec *executionContext) childFields_MerchantLogo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dataURL":
+		return ec.fieldContext_MerchantLogo_dataURL(ctx, field)
+	case "contentType":
+		return ec.fieldContext_MerchantLogo_contentType(ctx, field)
+	case "width":
+		return ec.fieldContext_MerchantLogo_width(ctx, field)
+	case "height":
+		return ec.fieldContext_MerchantLogo_height(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MerchantLogo", field.Name)
 }
 
 func (ec *executionContext) childFields_Money(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3242,6 +3972,22 @@ func (ec *executionContext) childFields_PaymentMethodAvailability(ctx context.Co
 	return nil, fmt.Errorf("no field named %q was found under type PaymentMethodAvailability", field.Name)
 }
 
+func (ec *executionContext) childFields_PostalAddress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lines":
+		return ec.fieldContext_PostalAddress_lines(ctx, field)
+	case "city":
+		return ec.fieldContext_PostalAddress_city(ctx, field)
+	case "postalCode":
+		return ec.fieldContext_PostalAddress_postalCode(ctx, field)
+	case "region":
+		return ec.fieldContext_PostalAddress_region(ctx, field)
+	case "country":
+		return ec.fieldContext_PostalAddress_country(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PostalAddress", field.Name)
+}
+
 func (ec *executionContext) childFields_StatementMapping(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "date":
@@ -3282,6 +4028,66 @@ func (ec *executionContext) childFields_StatementPreview(ctx context.Context, fi
 		return ec.fieldContext_StatementPreview_mapping(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatementPreview", field.Name)
+}
+
+func (ec *executionContext) childFields_TaxAmount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "taxRate":
+		return ec.fieldContext_TaxAmount_taxRate(ctx, field)
+	case "taxableAmount":
+		return ec.fieldContext_TaxAmount_taxableAmount(ctx, field)
+	case "amount":
+		return ec.fieldContext_TaxAmount_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TaxAmount", field.Name)
+}
+
+func (ec *executionContext) childFields_TaxRate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TaxRate_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_TaxRate_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_TaxRate_updatedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_TaxRate_name(ctx, field)
+	case "inclusive":
+		return ec.fieldContext_TaxRate_inclusive(ctx, field)
+	case "category":
+		return ec.fieldContext_TaxRate_category(ctx, field)
+	case "country":
+		return ec.fieldContext_TaxRate_country(ctx, field)
+	case "exemptionReason":
+		return ec.fieldContext_TaxRate_exemptionReason(ctx, field)
+	case "archivedAt":
+		return ec.fieldContext_TaxRate_archivedAt(ctx, field)
+	case "percentage":
+		return ec.fieldContext_TaxRate_percentage(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TaxRate", field.Name)
+}
+
+func (ec *executionContext) childFields_TaxRateConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TaxRateConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TaxRateConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TaxRateConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TaxRateConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TaxRateEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_TaxRateEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_TaxRateEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TaxRateEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3494,6 +4300,20 @@ func (ec *executionContext) field_Mutation_allocateCollection_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_archiveTaxRate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createAPIKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3528,6 +4348,20 @@ func (ec *executionContext) field_Mutation_createInvoiceDraft_args(ctx context.C
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateInvoiceDraftInput, error) {
 			return ec.unmarshalNCreateInvoiceDraftInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐCreateInvoiceDraftInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createTaxRate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateTaxRateInput, error) {
+			return ec.unmarshalNCreateTaxRateInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐCreateTaxRateInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3599,7 +4433,56 @@ func (ec *executionContext) field_Mutation_issueInvoice_args(ctx context.Context
 		return nil, err
 	}
 	args["send"] = arg1
+
+	arg2, err := ec.field_Mutation_issueInvoice_argsMessage(ctx, rawArgs)
+	if err != nil {
+		return nil, err
+	}
+	args["message"] = arg2
 	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_issueInvoice_argsMessage(
+	ctx context.Context,
+	rawArgs map[string]any,
+) (*string, error) {
+	if _, ok := rawArgs["message"]; !ok {
+		var zeroVal *string
+		return zeroVal, nil
+	}
+
+	ctx = graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+	directive0 := func(ctx context.Context) (any, error) {
+		tmp, ok := rawArgs["message"]
+		if !ok {
+			var zeroVal *string
+			return zeroVal, nil
+		}
+		return ec.unmarshalOString2ᚖstring(ctx, tmp)
+	}
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.Multiline == nil {
+			var zeroVal *string
+			return zeroVal, errors.New("directive multiline is not implemented")
+		}
+		return ec.Directives.Multiline(ctx, rawArgs, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		var zeroVal *string
+		return zeroVal, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(*string); ok {
+		return data, nil
+	} else if tmp == nil {
+		var zeroVal *string
+		return zeroVal, nil
+	} else {
+		var zeroVal *string
+		return zeroVal, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from directive, should be *string`, tmp))
+	}
 }
 
 func (ec *executionContext) field_Mutation_markInvoicePaid_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
@@ -3768,7 +4651,56 @@ func (ec *executionContext) field_Mutation_sendInvoice_args(ctx context.Context,
 		return nil, err
 	}
 	args["id"] = arg0
+
+	arg1, err := ec.field_Mutation_sendInvoice_argsMessage(ctx, rawArgs)
+	if err != nil {
+		return nil, err
+	}
+	args["message"] = arg1
 	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendInvoice_argsMessage(
+	ctx context.Context,
+	rawArgs map[string]any,
+) (*string, error) {
+	if _, ok := rawArgs["message"]; !ok {
+		var zeroVal *string
+		return zeroVal, nil
+	}
+
+	ctx = graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+	directive0 := func(ctx context.Context) (any, error) {
+		tmp, ok := rawArgs["message"]
+		if !ok {
+			var zeroVal *string
+			return zeroVal, nil
+		}
+		return ec.unmarshalOString2ᚖstring(ctx, tmp)
+	}
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.Multiline == nil {
+			var zeroVal *string
+			return zeroVal, errors.New("directive multiline is not implemented")
+		}
+		return ec.Directives.Multiline(ctx, rawArgs, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		var zeroVal *string
+		return zeroVal, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(*string); ok {
+		return data, nil
+	} else if tmp == nil {
+		var zeroVal *string
+		return zeroVal, nil
+	} else {
+		var zeroVal *string
+		return zeroVal, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from directive, should be *string`, tmp))
+	}
 }
 
 func (ec *executionContext) field_Mutation_setCryptoWallets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
@@ -3881,6 +4813,14 @@ func (ec *executionContext) field_Mutation_setInvoiceItems_args(ctx context.Cont
 		return nil, err
 	}
 	args["items"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "discount",
+		func(ctx context.Context, v any) (*model.InvoiceDiscountInput, error) {
+			return ec.unmarshalOInvoiceDiscountInput2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐInvoiceDiscountInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["discount"] = arg2
 	return args, nil
 }
 
@@ -4041,6 +4981,42 @@ func (ec *executionContext) field_Mutation_updateMerchant_args(ctx context.Conte
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateTaxRate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateTaxRateInput, error) {
+			return ec.unmarshalNUpdateTaxRateInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐUpdateTaxRateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_uploadMerchantLogo_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
 	return args, nil
 }
 
@@ -4371,6 +5347,52 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_taxRates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[string], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "includeArchived",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeArchived"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_invoiceStatusChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4660,6 +5682,167 @@ func (ec *executionContext) fieldContext_APIKey_scopes(_ context.Context, field 
 	return graphql.NewScalarFieldContext("APIKey", field, true, true, "APIKeyScope")
 }
 
+func (ec *executionContext) _AppliedTaxRate_id(ctx context.Context, field graphql.CollectedField, obj *model.AppliedTaxRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedTaxRate_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedTaxRate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppliedTaxRate", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AppliedTaxRate_name(ctx context.Context, field graphql.CollectedField, obj *model.AppliedTaxRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedTaxRate_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedTaxRate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppliedTaxRate", field, false, false, "String")
+}
+
+func (ec *executionContext) _AppliedTaxRate_percentage(ctx context.Context, field graphql.CollectedField, obj *model.AppliedTaxRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedTaxRate_percentage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Percentage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedTaxRate_percentage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppliedTaxRate", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _AppliedTaxRate_inclusive(ctx context.Context, field graphql.CollectedField, obj *model.AppliedTaxRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedTaxRate_inclusive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inclusive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedTaxRate_inclusive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppliedTaxRate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AppliedTaxRate_category(ctx context.Context, field graphql.CollectedField, obj *model.AppliedTaxRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedTaxRate_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v taxrate.Category) graphql.Marshaler {
+			return ec.marshalNTaxCategory2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋtaxrateᚐCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedTaxRate_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppliedTaxRate", field, false, false, "TaxCategory")
+}
+
+func (ec *executionContext) _AppliedTaxRate_country(ctx context.Context, field graphql.CollectedField, obj *model.AppliedTaxRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedTaxRate_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedTaxRate_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppliedTaxRate", field, false, false, "String")
+}
+
+func (ec *executionContext) _AppliedTaxRate_exemptionReason(ctx context.Context, field graphql.CollectedField, obj *model.AppliedTaxRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AppliedTaxRate_exemptionReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExemptionReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AppliedTaxRate_exemptionReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AppliedTaxRate", field, false, false, "String")
+}
+
 func (ec *executionContext) _AuthPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.AuthPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4713,6 +5896,144 @@ func (ec *executionContext) fieldContext_AuthPayload_viewer(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _BankAccount_accountName(ctx context.Context, field graphql.CollectedField, obj *model.BankAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BankAccount_accountName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccountName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BankAccount_accountName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _BankAccount_bankName(ctx context.Context, field graphql.CollectedField, obj *model.BankAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BankAccount_bankName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BankName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BankAccount_bankName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _BankAccount_iban(ctx context.Context, field graphql.CollectedField, obj *model.BankAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BankAccount_iban(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Iban, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BankAccount_iban(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _BankAccount_bic(ctx context.Context, field graphql.CollectedField, obj *model.BankAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BankAccount_bic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BankAccount_bic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _BankAccount_accountNumber(ctx context.Context, field graphql.CollectedField, obj *model.BankAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BankAccount_accountNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccountNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BankAccount_accountNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _BankAccount_routingNumber(ctx context.Context, field graphql.CollectedField, obj *model.BankAccount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BankAccount_routingNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RoutingNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BankAccount_routingNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
 }
 
 func (ec *executionContext) _Checkout_merchantName(ctx context.Context, field graphql.CollectedField, obj *model.Checkout) (ret graphql.Marshaler) {
@@ -6516,6 +7837,52 @@ func (ec *executionContext) fieldContext_Customer_email(_ context.Context, field
 	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
 }
 
+func (ec *executionContext) _Customer_taxID(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_taxID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TaxID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_taxID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Customer_language(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Customer", field, false, false, "String")
+}
+
 func (ec *executionContext) _Customer_emailBouncing(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6603,6 +7970,70 @@ func (ec *executionContext) _Customer_credit(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Customer_credit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_postalAddress(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_postalAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().PostalAddress(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PostalAddress) graphql.Marshaler {
+			return ec.marshalOPostalAddress2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐPostalAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_postalAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Customer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PostalAddress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Customer_amountDue(ctx context.Context, field graphql.CollectedField, obj *ent.Customer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Customer_amountDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Customer().AmountDue(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐMoneyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Customer_amountDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Customer",
 		Field:      field,
@@ -7759,6 +9190,29 @@ func (ec *executionContext) fieldContext_Invoice_description(_ context.Context, 
 	return graphql.NewScalarFieldContext("Invoice", field, false, false, "String")
 }
 
+func (ec *executionContext) _Invoice_paymentTermsDays(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invoice_paymentTermsDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentTermsDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Invoice_paymentTermsDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invoice", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Invoice_dueDate(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8126,6 +9580,116 @@ func (ec *executionContext) fieldContext_Invoice_subtotal(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Invoice", field, true, false, "Decimal")
 }
 
+func (ec *executionContext) _Invoice_discount(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invoice_discount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Invoice().Discount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InvoiceDiscount) graphql.Marshaler {
+			return ec.marshalOInvoiceDiscount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐInvoiceDiscount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Invoice_discount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Invoice",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvoiceDiscount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Invoice_totalDiscount(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invoice_totalDiscount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Invoice().TotalDiscount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Invoice_totalDiscount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invoice", field, true, true, "Decimal")
+}
+
+func (ec *executionContext) _Invoice_totalTax(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invoice_totalTax(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Invoice().TotalTax(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Invoice_totalTax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Invoice", field, true, true, "Decimal")
+}
+
+func (ec *executionContext) _Invoice_taxBreakdown(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Invoice_taxBreakdown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Invoice().TaxBreakdown(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TaxAmount) graphql.Marshaler {
+			return ec.marshalNTaxAmount2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐTaxAmountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Invoice_taxBreakdown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Invoice",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaxAmount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Invoice_total(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8372,6 +9936,75 @@ func (ec *executionContext) _InvoiceConnection_totalCount(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_InvoiceConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InvoiceConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InvoiceDiscount_percent(ctx context.Context, field graphql.CollectedField, obj *model.InvoiceDiscount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvoiceDiscount_percent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Percent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InvoiceDiscount_percent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvoiceDiscount", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _InvoiceDiscount_amount(ctx context.Context, field graphql.CollectedField, obj *model.InvoiceDiscount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvoiceDiscount_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvoiceDiscount_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvoiceDiscount", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _InvoiceDiscount_reason(ctx context.Context, field graphql.CollectedField, obj *model.InvoiceDiscount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvoiceDiscount_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InvoiceDiscount_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvoiceDiscount", field, false, false, "String")
 }
 
 func (ec *executionContext) _InvoiceEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.InvoiceEdge) (ret graphql.Marshaler) {
@@ -8760,6 +10393,52 @@ func (ec *executionContext) fieldContext_InvoiceStatusEvent_at(_ context.Context
 	return graphql.NewScalarFieldContext("InvoiceStatusEvent", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Language_tag(ctx context.Context, field graphql.CollectedField, obj *model.Language) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Language_tag(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tag, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Language_tag(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Language", field, false, false, "String")
+}
+
+func (ec *executionContext) _Language_name(ctx context.Context, field graphql.CollectedField, obj *model.Language) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Language_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Language_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Language", field, false, false, "String")
+}
+
 func (ec *executionContext) _LineItem_name(ctx context.Context, field graphql.CollectedField, obj *figures.LineItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8829,6 +10508,52 @@ func (ec *executionContext) fieldContext_LineItem_unitPrice(_ context.Context, f
 	return graphql.NewScalarFieldContext("LineItem", field, false, false, "Decimal")
 }
 
+func (ec *executionContext) _LineItem_discountPercent(ctx context.Context, field graphql.CollectedField, obj *figures.LineItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineItem_discountPercent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LineItem().DiscountPercent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LineItem_discountPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LineItem", field, true, true, "Decimal")
+}
+
+func (ec *executionContext) _LineItem_discountAmount(ctx context.Context, field graphql.CollectedField, obj *figures.LineItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineItem_discountAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LineItem().DiscountAmount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LineItem_discountAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LineItem", field, true, true, "Decimal")
+}
+
 func (ec *executionContext) _LineItem_amount(ctx context.Context, field graphql.CollectedField, obj *figures.LineItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8850,6 +10575,38 @@ func (ec *executionContext) _LineItem_amount(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_LineItem_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LineItem", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _LineItem_taxRates(ctx context.Context, field graphql.CollectedField, obj *figures.LineItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LineItem_taxRates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LineItem().TaxRates(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AppliedTaxRate) graphql.Marshaler {
+			return ec.marshalNAppliedTaxRate2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAppliedTaxRateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LineItem_taxRates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LineItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppliedTaxRate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Merchant_id(ctx context.Context, field graphql.CollectedField, obj *ent.Merchant) (ret graphql.Marshaler) {
@@ -8990,6 +10747,121 @@ func (ec *executionContext) fieldContext_Merchant_address(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Merchant", field, false, false, "String")
 }
 
+func (ec *executionContext) _Merchant_legalName(ctx context.Context, field graphql.CollectedField, obj *ent.Merchant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Merchant_legalName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LegalName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Merchant_legalName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Merchant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Merchant_taxID(ctx context.Context, field graphql.CollectedField, obj *ent.Merchant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Merchant_taxID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TaxID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Merchant_taxID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Merchant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Merchant_paymentTermsDays(ctx context.Context, field graphql.CollectedField, obj *ent.Merchant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Merchant_paymentTermsDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentTermsDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Merchant_paymentTermsDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Merchant", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Merchant_footer(ctx context.Context, field graphql.CollectedField, obj *ent.Merchant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Merchant_footer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Footer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Merchant_footer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Merchant", field, false, false, "String")
+}
+
+func (ec *executionContext) _Merchant_language(ctx context.Context, field graphql.CollectedField, obj *ent.Merchant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Merchant_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Merchant_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Merchant", field, false, false, "String")
+}
+
 func (ec *executionContext) _Merchant_paperSize(ctx context.Context, field graphql.CollectedField, obj *ent.Merchant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9011,6 +10883,134 @@ func (ec *executionContext) _Merchant_paperSize(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Merchant_paperSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Merchant", field, false, false, "PaperSize")
+}
+
+func (ec *executionContext) _Merchant_postalAddress(ctx context.Context, field graphql.CollectedField, obj *ent.Merchant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Merchant_postalAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Merchant().PostalAddress(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PostalAddress) graphql.Marshaler {
+			return ec.marshalOPostalAddress2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐPostalAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Merchant_postalAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Merchant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PostalAddress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Merchant_bankAccount(ctx context.Context, field graphql.CollectedField, obj *ent.Merchant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Merchant_bankAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Merchant().BankAccount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BankAccount) graphql.Marshaler {
+			return ec.marshalOBankAccount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐBankAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Merchant_bankAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Merchant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BankAccount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Merchant_logo(ctx context.Context, field graphql.CollectedField, obj *ent.Merchant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Merchant_logo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Merchant().Logo(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MerchantLogo) graphql.Marshaler {
+			return ec.marshalOMerchantLogo2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐMerchantLogo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Merchant_logo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Merchant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MerchantLogo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Merchant_defaultTaxRate(ctx context.Context, field graphql.CollectedField, obj *ent.Merchant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Merchant_defaultTaxRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Merchant().DefaultTaxRate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TaxRate) graphql.Marshaler {
+			return ec.marshalOTaxRate2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Merchant_defaultTaxRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Merchant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaxRate(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Merchant_cryptoWallets(ctx context.Context, field graphql.CollectedField, obj *ent.Merchant) (ret graphql.Marshaler) {
@@ -9107,6 +11107,98 @@ func (ec *executionContext) fieldContext_Merchant_paymentMethods(_ context.Conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MerchantLogo_dataURL(ctx context.Context, field graphql.CollectedField, obj *model.MerchantLogo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MerchantLogo_dataURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DataURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MerchantLogo_dataURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MerchantLogo", field, false, false, "String")
+}
+
+func (ec *executionContext) _MerchantLogo_contentType(ctx context.Context, field graphql.CollectedField, obj *model.MerchantLogo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MerchantLogo_contentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MerchantLogo_contentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MerchantLogo", field, false, false, "String")
+}
+
+func (ec *executionContext) _MerchantLogo_width(ctx context.Context, field graphql.CollectedField, obj *model.MerchantLogo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MerchantLogo_width(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Width, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MerchantLogo_width(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MerchantLogo", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MerchantLogo_height(ctx context.Context, field graphql.CollectedField, obj *model.MerchantLogo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MerchantLogo_height(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Height, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MerchantLogo_height(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MerchantLogo", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Money_amount(ctx context.Context, field graphql.CollectedField, obj *model.Money) (ret graphql.Marshaler) {
@@ -9848,7 +11940,7 @@ func (ec *executionContext) _Mutation_sendInvoice(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SendInvoice(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().SendInvoice(ctx, fc.Args["id"].(string), fc.Args["message"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Invoice) graphql.Marshaler {
@@ -9980,7 +12072,7 @@ func (ec *executionContext) _Mutation_setInvoiceItems(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SetInvoiceItems(ctx, fc.Args["id"].(string), fc.Args["items"].([]*model.LineItemInput))
+			return ec.Resolvers.Mutation().SetInvoiceItems(ctx, fc.Args["id"].(string), fc.Args["items"].([]*model.LineItemInput), fc.Args["discount"].(*model.InvoiceDiscountInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Invoice) graphql.Marshaler {
@@ -10112,7 +12204,7 @@ func (ec *executionContext) _Mutation_issueInvoice(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().IssueInvoice(ctx, fc.Args["id"].(string), fc.Args["send"].(bool))
+			return ec.Resolvers.Mutation().IssueInvoice(ctx, fc.Args["id"].(string), fc.Args["send"].(bool), fc.Args["message"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Invoice) graphql.Marshaler {
@@ -10230,6 +12322,82 @@ func (ec *executionContext) fieldContext_Mutation_voidInvoice(ctx context.Contex
 	if fc.Args, err = ec.field_Mutation_voidInvoice_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_uploadMerchantLogo(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_uploadMerchantLogo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UploadMerchantLogo(ctx, fc.Args["file"].(graphql.Upload))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Merchant) graphql.Marshaler {
+			return ec.marshalNMerchant2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐMerchant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_uploadMerchantLogo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Merchant(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_uploadMerchantLogo_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeMerchantLogo(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeMerchantLogo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mutation().RemoveMerchantLogo(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Merchant) graphql.Marshaler {
+			return ec.marshalNMerchant2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐMerchant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeMerchantLogo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Merchant(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -10438,6 +12606,138 @@ func (ec *executionContext) fieldContext_Mutation_clearInfiniCredentials(_ conte
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Merchant(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createTaxRate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createTaxRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateTaxRate(ctx, fc.Args["input"].(model.CreateTaxRateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TaxRate) graphql.Marshaler {
+			return ec.marshalNTaxRate2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createTaxRate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaxRate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createTaxRate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateTaxRate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateTaxRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateTaxRate(ctx, fc.Args["id"].(string), fc.Args["input"].(model.UpdateTaxRateInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TaxRate) graphql.Marshaler {
+			return ec.marshalNTaxRate2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateTaxRate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaxRate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateTaxRate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_archiveTaxRate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_archiveTaxRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArchiveTaxRate(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TaxRate) graphql.Marshaler {
+			return ec.marshalNTaxRate2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_archiveTaxRate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaxRate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_archiveTaxRate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11012,6 +13312,121 @@ func (ec *executionContext) fieldContext_PaymentMethodAvailability_detail(_ cont
 	return graphql.NewScalarFieldContext("PaymentMethodAvailability", field, false, false, "String")
 }
 
+func (ec *executionContext) _PostalAddress_lines(ctx context.Context, field graphql.CollectedField, obj *model.PostalAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PostalAddress_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PostalAddress_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PostalAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _PostalAddress_city(ctx context.Context, field graphql.CollectedField, obj *model.PostalAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PostalAddress_city(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.City, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PostalAddress_city(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PostalAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _PostalAddress_postalCode(ctx context.Context, field graphql.CollectedField, obj *model.PostalAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PostalAddress_postalCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostalCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PostalAddress_postalCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PostalAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _PostalAddress_region(ctx context.Context, field graphql.CollectedField, obj *model.PostalAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PostalAddress_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PostalAddress_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PostalAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _PostalAddress_country(ctx context.Context, field graphql.CollectedField, obj *model.PostalAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PostalAddress_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PostalAddress_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PostalAddress", field, false, false, "String")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11456,6 +13871,82 @@ func (ec *executionContext) fieldContext_Query_invoices(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_invoices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_languages(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_languages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Languages(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Language) graphql.Marshaler {
+			return ec.marshalNLanguage2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐLanguageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Language(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_taxRates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_taxRates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TaxRates(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["includeArchived"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TaxRateConnection) graphql.Marshaler {
+			return ec.marshalNTaxRateConnection2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRateConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_taxRates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaxRateConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_taxRates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11934,6 +14425,456 @@ func (ec *executionContext) fieldContext_Subscription_invoiceStatusChanged(ctx c
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TaxAmount_taxRate(ctx context.Context, field graphql.CollectedField, obj *model.TaxAmount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxAmount_taxRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TaxRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AppliedTaxRate) graphql.Marshaler {
+			return ec.marshalNAppliedTaxRate2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAppliedTaxRate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaxAmount_taxRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TaxAmount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AppliedTaxRate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TaxAmount_taxableAmount(ctx context.Context, field graphql.CollectedField, obj *model.TaxAmount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxAmount_taxableAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TaxableAmount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaxAmount_taxableAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaxAmount", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _TaxAmount_amount(ctx context.Context, field graphql.CollectedField, obj *model.TaxAmount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxAmount_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaxAmount_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaxAmount", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _TaxRate_id(ctx context.Context, field graphql.CollectedField, obj *ent.TaxRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxRate_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaxRate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaxRate", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TaxRate_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.TaxRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxRate_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaxRate_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaxRate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TaxRate_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.TaxRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxRate_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaxRate_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaxRate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TaxRate_name(ctx context.Context, field graphql.CollectedField, obj *ent.TaxRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxRate_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaxRate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaxRate", field, false, false, "String")
+}
+
+func (ec *executionContext) _TaxRate_inclusive(ctx context.Context, field graphql.CollectedField, obj *ent.TaxRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxRate_inclusive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inclusive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaxRate_inclusive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaxRate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TaxRate_category(ctx context.Context, field graphql.CollectedField, obj *ent.TaxRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxRate_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v taxrate.Category) graphql.Marshaler {
+			return ec.marshalNTaxCategory2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋtaxrateᚐCategory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaxRate_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaxRate", field, false, false, "TaxCategory")
+}
+
+func (ec *executionContext) _TaxRate_country(ctx context.Context, field graphql.CollectedField, obj *ent.TaxRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxRate_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TaxRate_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaxRate", field, false, false, "String")
+}
+
+func (ec *executionContext) _TaxRate_exemptionReason(ctx context.Context, field graphql.CollectedField, obj *ent.TaxRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxRate_exemptionReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExemptionReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TaxRate_exemptionReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaxRate", field, false, false, "String")
+}
+
+func (ec *executionContext) _TaxRate_archivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.TaxRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxRate_archivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArchivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TaxRate_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaxRate", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TaxRate_percentage(ctx context.Context, field graphql.CollectedField, obj *ent.TaxRate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxRate_percentage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TaxRate().Percentage(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaxRate_percentage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaxRate", field, true, true, "Decimal")
+}
+
+func (ec *executionContext) _TaxRateConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TaxRateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxRateConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TaxRateEdge) graphql.Marshaler {
+			return ec.marshalOTaxRateEdge2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRateEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TaxRateConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TaxRateConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaxRateEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TaxRateConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.TaxRateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxRateConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[string]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaxRateConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TaxRateConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TaxRateConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.TaxRateConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxRateConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaxRateConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaxRateConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TaxRateEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TaxRateEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxRateEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TaxRate) graphql.Marshaler {
+			return ec.marshalOTaxRate2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TaxRateEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TaxRateEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaxRate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TaxRateEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.TaxRateEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaxRateEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[string]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaxRateEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TaxRateEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -13232,6 +16173,83 @@ func UnmarshalAllocationInput(ctx context.Context, raw any) (model.AllocationInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBankAccountInput(ctx context.Context, obj any) (model.BankAccountInput, error) {
+	var it model.BankAccountInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"accountName", "bankName", "iban", "bic", "accountNumber", "routingNumber"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "accountName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountName = data
+		case "bankName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bankName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BankName = data
+		case "iban":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("iban"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Iban = data
+		case "bic":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bic"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bic = data
+		case "accountNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountNumber = data
+		case "routingNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("routingNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RoutingNumber = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBankAccountInput unmarshals raw into the BankAccountInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBankAccountInput(ctx context.Context, raw any) (model.BankAccountInput, error) {
+	var out model.BankAccountInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BankAccountInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCollectionFilter(ctx context.Context, obj any) (model.CollectionFilter, error) {
 	var it model.CollectionFilter
 	if obj == nil {
@@ -13401,7 +16419,7 @@ func (ec *executionContext) unmarshalInputCreateCustomerInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "email"}
+	fieldsInOrder := [...]string{"name", "email", "postalAddress", "taxID", "language"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13422,6 +16440,27 @@ func (ec *executionContext) unmarshalInputCreateCustomerInput(ctx context.Contex
 				return it, err
 			}
 			it.Email = data
+		case "postalAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postalAddress"))
+			data, err := ec.unmarshalOPostalAddressInput2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐPostalAddressInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostalAddress = data
+		case "taxID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxID = data
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
 		}
 	}
 	return it, nil
@@ -13450,7 +16489,7 @@ func (ec *executionContext) unmarshalInputCreateInvoiceDraftInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"customerID", "currency", "dueDate"}
+	fieldsInOrder := [...]string{"customerID", "currency", "dueDate", "paymentTermsDays"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13478,6 +16517,13 @@ func (ec *executionContext) unmarshalInputCreateInvoiceDraftInput(ctx context.Co
 				return it, err
 			}
 			it.DueDate = data
+		case "paymentTermsDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paymentTermsDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaymentTermsDays = data
 		}
 	}
 	return it, nil
@@ -13492,6 +16538,107 @@ func (ec *executionContext) unmarshalInputCreateInvoiceDraftInput(ctx context.Co
 func UnmarshalCreateInvoiceDraftInput(ctx context.Context, raw any) (model.CreateInvoiceDraftInput, error) {
 	var out model.CreateInvoiceDraftInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateInvoiceDraftInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateTaxRateInput(ctx context.Context, obj any) (model.CreateTaxRateInput, error) {
+	var it model.CreateTaxRateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "percentage", "inclusive", "category", "country", "exemptionReason", "default"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "percentage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentage"))
+			data, err := ec.unmarshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Percentage = data
+		case "inclusive":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inclusive"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Inclusive = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalOTaxCategory2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋtaxrateᚐCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		case "exemptionReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exemptionReason"))
+			directive0 := func(ctx context.Context) (any, error) { return ec.unmarshalOString2ᚖstring(ctx, v) }
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Multiline == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive multiline is not implemented")
+				}
+				return ec.Directives.Multiline(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.(*string); ok {
+				it.ExemptionReason = data
+			} else if tmp == nil {
+				it.ExemptionReason = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be *string`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+		case "default":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("default"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Default = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateTaxRateInput unmarshals raw into the CreateTaxRateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateTaxRateInput(ctx context.Context, raw any) (model.CreateTaxRateInput, error) {
+	var out model.CreateTaxRateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateTaxRateInput", raw, &out)
 	return out, err
 }
 
@@ -13758,6 +16905,62 @@ func UnmarshalInfiniCredentialsInput(ctx context.Context, raw any) (model.Infini
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputInvoiceDiscountInput(ctx context.Context, obj any) (model.InvoiceDiscountInput, error) {
+	var it model.InvoiceDiscountInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"percent", "amount", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "percent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percent"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Percent = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInvoiceDiscountInput unmarshals raw into the InvoiceDiscountInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInvoiceDiscountInput(ctx context.Context, raw any) (model.InvoiceDiscountInput, error) {
+	var out model.InvoiceDiscountInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InvoiceDiscountInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputInvoiceOrder(ctx context.Context, obj any) (ent.InvoiceOrder, error) {
 	var it ent.InvoiceOrder
 	if obj == nil {
@@ -13892,7 +17095,7 @@ func (ec *executionContext) unmarshalInputLineItemInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "quantity", "unitPrice"}
+	fieldsInOrder := [...]string{"name", "quantity", "unitPrice", "taxRateIDs", "discountPercent"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13920,6 +17123,20 @@ func (ec *executionContext) unmarshalInputLineItemInput(ctx context.Context, obj
 				return it, err
 			}
 			it.UnitPrice = data
+		case "taxRateIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxRateIDs"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxRateIDs = data
+		case "discountPercent":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("discountPercent"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DiscountPercent = data
 		}
 	}
 	return it, nil
@@ -14021,6 +17238,76 @@ func (ec *executionContext) unmarshalInputMarkInvoicePaidInput(ctx context.Conte
 func UnmarshalMarkInvoicePaidInput(ctx context.Context, raw any) (model.MarkInvoicePaidInput, error) {
 	var out model.MarkInvoicePaidInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarkInvoicePaidInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPostalAddressInput(ctx context.Context, obj any) (model.PostalAddressInput, error) {
+	var it model.PostalAddressInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"lines", "city", "postalCode", "region", "country"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "lines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lines = data
+		case "city":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("city"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.City = data
+		case "postalCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postalCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostalCode = data
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPostalAddressInput unmarshals raw into the PostalAddressInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPostalAddressInput(ctx context.Context, raw any) (model.PostalAddressInput, error) {
+	var out model.PostalAddressInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PostalAddressInput", raw, &out)
 	return out, err
 }
 
@@ -14419,6 +17706,59 @@ func UnmarshalStatementMappingInput(ctx context.Context, raw any) (model.Stateme
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTaxRateOrder(ctx context.Context, obj any) (ent.TaxRateOrder, error) {
+	var it ent.TaxRateOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNTaxRateOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRateOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTaxRateOrder unmarshals raw into the TaxRateOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTaxRateOrder(ctx context.Context, raw any) (ent.TaxRateOrder, error) {
+	var out ent.TaxRateOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaxRateOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateCustomerInput(ctx context.Context, obj any) (model.UpdateCustomerInput, error) {
 	var it model.UpdateCustomerInput
 	if obj == nil {
@@ -14430,7 +17770,7 @@ func (ec *executionContext) unmarshalInputUpdateCustomerInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "email"}
+	fieldsInOrder := [...]string{"name", "email", "postalAddress", "taxID", "language"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14451,6 +17791,27 @@ func (ec *executionContext) unmarshalInputUpdateCustomerInput(ctx context.Contex
 				return it, err
 			}
 			it.Email = data
+		case "postalAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postalAddress"))
+			data, err := ec.unmarshalOPostalAddressInput2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐPostalAddressInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostalAddress = graphql.OmittableOf(data)
+		case "taxID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxID = graphql.OmittableOf(data)
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -14479,7 +17840,7 @@ func (ec *executionContext) unmarshalInputUpdateInvoiceDraftInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"customerID", "currency", "dueDate"}
+	fieldsInOrder := [...]string{"customerID", "currency", "dueDate", "paymentTermsDays"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14507,6 +17868,13 @@ func (ec *executionContext) unmarshalInputUpdateInvoiceDraftInput(ctx context.Co
 				return it, err
 			}
 			it.DueDate = graphql.OmittableOf(data)
+		case "paymentTermsDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paymentTermsDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaymentTermsDays = graphql.OmittableOf(data)
 		}
 	}
 	return it, nil
@@ -14535,7 +17903,7 @@ func (ec *executionContext) unmarshalInputUpdateMerchantInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "address", "defaultCurrency", "paperSize"}
+	fieldsInOrder := [...]string{"name", "address", "legalName", "taxID", "postalAddress", "bankAccount", "paymentTermsDays", "footer", "language", "defaultTaxRateID", "defaultCurrency", "paperSize"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14573,6 +17941,79 @@ func (ec *executionContext) unmarshalInputUpdateMerchantInput(ctx context.Contex
 				err := fmt.Errorf(`unexpected type %T from directive, should be *string`, tmp)
 				return it, graphql.ErrorOnPath(ctx, err)
 			}
+		case "legalName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalName = graphql.OmittableOf(data)
+		case "taxID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taxID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaxID = graphql.OmittableOf(data)
+		case "postalAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postalAddress"))
+			data, err := ec.unmarshalOPostalAddressInput2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐPostalAddressInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostalAddress = graphql.OmittableOf(data)
+		case "bankAccount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bankAccount"))
+			data, err := ec.unmarshalOBankAccountInput2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐBankAccountInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BankAccount = graphql.OmittableOf(data)
+		case "paymentTermsDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paymentTermsDays"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaymentTermsDays = graphql.OmittableOf(data)
+		case "footer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("footer"))
+			directive0 := func(ctx context.Context) (any, error) { return ec.unmarshalOString2ᚖstring(ctx, v) }
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Multiline == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive multiline is not implemented")
+				}
+				return ec.Directives.Multiline(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.(*string); ok {
+				it.Footer = data
+			} else if tmp == nil {
+				it.Footer = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be *string`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+		case "language":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("language"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Language = data
+		case "defaultTaxRateID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultTaxRateID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DefaultTaxRateID = graphql.OmittableOf(data)
 		case "defaultCurrency":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("defaultCurrency"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -14604,6 +18045,107 @@ func UnmarshalUpdateMerchantInput(ctx context.Context, raw any) (model.UpdateMer
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateTaxRateInput(ctx context.Context, obj any) (model.UpdateTaxRateInput, error) {
+	var it model.UpdateTaxRateInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "percentage", "inclusive", "category", "country", "exemptionReason", "default"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "percentage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("percentage"))
+			data, err := ec.unmarshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Percentage = data
+		case "inclusive":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("inclusive"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Inclusive = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalOTaxCategory2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋtaxrateᚐCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = graphql.OmittableOf(data)
+		case "exemptionReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exemptionReason"))
+			directive0 := func(ctx context.Context) (any, error) { return ec.unmarshalOString2ᚖstring(ctx, v) }
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Multiline == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive multiline is not implemented")
+				}
+				return ec.Directives.Multiline(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.(*string); ok {
+				it.ExemptionReason = graphql.OmittableOf(data)
+			} else if tmp == nil {
+				it.ExemptionReason = graphql.OmittableOf[*string](nil)
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be *string`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+		case "default":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("default"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Default = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateTaxRateInput unmarshals raw into the UpdateTaxRateInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateTaxRateInput(ctx context.Context, raw any) (model.UpdateTaxRateInput, error) {
+	var out model.UpdateTaxRateInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateTaxRateInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -14617,6 +18159,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._User(ctx, sel, obj)
+	case *ent.TaxRate:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TaxRate(ctx, sel, obj)
 	case *ent.Payment:
 		if obj == nil {
 			return graphql.Null
@@ -14749,6 +18296,69 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var appliedTaxRateImplementors = []string{"AppliedTaxRate"}
+
+func (ec *executionContext) _AppliedTaxRate(ctx context.Context, sel ast.SelectionSet, obj *model.AppliedTaxRate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, appliedTaxRateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AppliedTaxRate")
+		case "id":
+			out.Values[i] = ec._AppliedTaxRate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._AppliedTaxRate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "percentage":
+			out.Values[i] = ec._AppliedTaxRate_percentage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inclusive":
+			out.Values[i] = ec._AppliedTaxRate_inclusive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "category":
+			out.Values[i] = ec._AppliedTaxRate_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "country":
+			out.Values[i] = ec._AppliedTaxRate_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "exemptionReason":
+			out.Values[i] = ec._AppliedTaxRate_exemptionReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var authPayloadImplementors = []string{"AuthPayload"}
 
 func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionSet, obj *model.AuthPayload) graphql.Marshaler {
@@ -14768,6 +18378,64 @@ func (ec *executionContext) _AuthPayload(ctx context.Context, sel ast.SelectionS
 		case "viewer":
 			out.Values[i] = ec._AuthPayload_viewer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var bankAccountImplementors = []string{"BankAccount"}
+
+func (ec *executionContext) _BankAccount(ctx context.Context, sel ast.SelectionSet, obj *model.BankAccount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bankAccountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BankAccount")
+		case "accountName":
+			out.Values[i] = ec._BankAccount_accountName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "bankName":
+			out.Values[i] = ec._BankAccount_bankName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "iban":
+			out.Values[i] = ec._BankAccount_iban(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "bic":
+			out.Values[i] = ec._BankAccount_bic(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "accountNumber":
+			out.Values[i] = ec._BankAccount_accountNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "routingNumber":
+			out.Values[i] = ec._BankAccount_routingNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -15460,6 +19128,16 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "taxID":
+			out.Values[i] = ec._Customer_taxID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "language":
+			out.Values[i] = ec._Customer_language(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "emailBouncing":
 			out.Values[i] = ec._Customer_emailBouncing(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -15476,6 +19154,18 @@ func (ec *executionContext) _Customer(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Customer_credit(ctx, field, obj)
+				})
+		case "postalAddress":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_postalAddress(ctx, field, obj)
+				})
+		case "amountDue":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Customer_amountDue(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15937,6 +19627,11 @@ func (ec *executionContext) _Invoice(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "paymentTermsDays":
+			out.Values[i] = ec._Invoice_paymentTermsDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "dueDate":
 			out.Values[i] = ec._Invoice_dueDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -16013,6 +19708,30 @@ func (ec *executionContext) _Invoice(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "discount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Invoice_discount(ctx, field, obj)
+				})
+		case "totalDiscount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Invoice_totalDiscount(ctx, field, obj)
+				})
+		case "totalTax":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Invoice_totalTax(ctx, field, obj)
+				})
+		case "taxBreakdown":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Invoice_taxBreakdown(ctx, field, obj)
+				})
 		case "total":
 			out.Values[i] = ec._Invoice_total(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -16092,6 +19811,49 @@ func (ec *executionContext) _InvoiceConnection(ctx context.Context, sel ast.Sele
 		case "totalCount":
 			out.Values[i] = ec._InvoiceConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var invoiceDiscountImplementors = []string{"InvoiceDiscount"}
+
+func (ec *executionContext) _InvoiceDiscount(ctx context.Context, sel ast.SelectionSet, obj *model.InvoiceDiscount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, invoiceDiscountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvoiceDiscount")
+		case "percent":
+			out.Values[i] = ec._InvoiceDiscount_percent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._InvoiceDiscount_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._InvoiceDiscount_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -16275,6 +20037,44 @@ func (ec *executionContext) _InvoiceStatusEvent(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var languageImplementors = []string{"Language"}
+
+func (ec *executionContext) _Language(ctx context.Context, sel ast.SelectionSet, obj *model.Language) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, languageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Language")
+		case "tag":
+			out.Values[i] = ec._Language_tag(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Language_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var lineItemImplementors = []string{"LineItem"}
 
 func (ec *executionContext) _LineItem(ctx context.Context, sel ast.SelectionSet, obj *figures.LineItem) graphql.Marshaler {
@@ -16289,23 +20089,41 @@ func (ec *executionContext) _LineItem(ctx context.Context, sel ast.SelectionSet,
 		case "name":
 			out.Values[i] = ec._LineItem_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "quantity":
 			out.Values[i] = ec._LineItem_quantity(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "unitPrice":
 			out.Values[i] = ec._LineItem_unitPrice(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "discountPercent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LineItem_discountPercent(ctx, field, obj)
+				})
+		case "discountAmount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LineItem_discountAmount(ctx, field, obj)
+				})
 		case "amount":
 			out.Values[i] = ec._LineItem_amount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "taxRates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LineItem_taxRates(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16364,11 +20182,60 @@ func (ec *executionContext) _Merchant(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "legalName":
+			out.Values[i] = ec._Merchant_legalName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "taxID":
+			out.Values[i] = ec._Merchant_taxID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "paymentTermsDays":
+			out.Values[i] = ec._Merchant_paymentTermsDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "footer":
+			out.Values[i] = ec._Merchant_footer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "language":
+			out.Values[i] = ec._Merchant_language(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "paperSize":
 			out.Values[i] = ec._Merchant_paperSize(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "postalAddress":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Merchant_postalAddress(ctx, field, obj)
+				})
+		case "bankAccount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Merchant_bankAccount(ctx, field, obj)
+				})
+		case "logo":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Merchant_logo(ctx, field, obj)
+				})
+		case "defaultTaxRate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Merchant_defaultTaxRate(ctx, field, obj)
+				})
 		case "cryptoWallets":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -16387,6 +20254,54 @@ func (ec *executionContext) _Merchant(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Merchant_paymentMethods(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var merchantLogoImplementors = []string{"MerchantLogo"}
+
+func (ec *executionContext) _MerchantLogo(ctx context.Context, sel ast.SelectionSet, obj *model.MerchantLogo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, merchantLogoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MerchantLogo")
+		case "dataURL":
+			out.Values[i] = ec._MerchantLogo_dataURL(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contentType":
+			out.Values[i] = ec._MerchantLogo_contentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "width":
+			out.Values[i] = ec._MerchantLogo_width(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "height":
+			out.Values[i] = ec._MerchantLogo_height(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16636,6 +20551,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "uploadMerchantLogo":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_uploadMerchantLogo(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeMerchantLogo":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeMerchantLogo(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "markInvoicePaid":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_markInvoicePaid(ctx, field)
@@ -16667,6 +20596,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "clearInfiniCredentials":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_clearInfiniCredentials(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createTaxRate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createTaxRate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateTaxRate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateTaxRate(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "archiveTaxRate":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_archiveTaxRate(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -16895,6 +20845,59 @@ func (ec *executionContext) _PaymentMethodAvailability(ctx context.Context, sel 
 	return out
 }
 
+var postalAddressImplementors = []string{"PostalAddress"}
+
+func (ec *executionContext) _PostalAddress(ctx context.Context, sel ast.SelectionSet, obj *model.PostalAddress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, postalAddressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PostalAddress")
+		case "lines":
+			out.Values[i] = ec._PostalAddress_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "city":
+			out.Values[i] = ec._PostalAddress_city(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "postalCode":
+			out.Values[i] = ec._PostalAddress_postalCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "region":
+			out.Values[i] = ec._PostalAddress_region(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "country":
+			out.Values[i] = ec._PostalAddress_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -16985,6 +20988,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_invoices(ctx, field)
+				})
+		case "languages":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_languages(ctx, field)
+				})
+		case "taxRates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_taxRates(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -17166,6 +21181,209 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
+}
+
+var taxAmountImplementors = []string{"TaxAmount"}
+
+func (ec *executionContext) _TaxAmount(ctx context.Context, sel ast.SelectionSet, obj *model.TaxAmount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, taxAmountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TaxAmount")
+		case "taxRate":
+			out.Values[i] = ec._TaxAmount_taxRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "taxableAmount":
+			out.Values[i] = ec._TaxAmount_taxableAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._TaxAmount_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var taxRateImplementors = []string{"TaxRate", "Node"}
+
+func (ec *executionContext) _TaxRate(ctx context.Context, sel ast.SelectionSet, obj *ent.TaxRate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, taxRateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TaxRate")
+		case "id":
+			out.Values[i] = ec._TaxRate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._TaxRate_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._TaxRate_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._TaxRate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "inclusive":
+			out.Values[i] = ec._TaxRate_inclusive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "category":
+			out.Values[i] = ec._TaxRate_category(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "country":
+			out.Values[i] = ec._TaxRate_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "exemptionReason":
+			out.Values[i] = ec._TaxRate_exemptionReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "archivedAt":
+			out.Values[i] = ec._TaxRate_archivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "percentage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TaxRate_percentage(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var taxRateConnectionImplementors = []string{"TaxRateConnection"}
+
+func (ec *executionContext) _TaxRateConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TaxRateConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, taxRateConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TaxRateConnection")
+		case "edges":
+			out.Values[i] = ec._TaxRateConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TaxRateConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TaxRateConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var taxRateEdgeImplementors = []string{"TaxRateEdge"}
+
+func (ec *executionContext) _TaxRateEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TaxRateEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, taxRateEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TaxRateEdge")
+		case "node":
+			out.Values[i] = ec._TaxRateEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._TaxRateEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
 }
 
 var userImplementors = []string{"User", "Node"}
@@ -17714,6 +21932,30 @@ func (ec *executionContext) marshalNAllocationRule2githubᚗcomᚋtallyᚑinvoic
 	return v
 }
 
+func (ec *executionContext) marshalNAppliedTaxRate2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAppliedTaxRateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AppliedTaxRate) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAppliedTaxRate2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAppliedTaxRate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAppliedTaxRate2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAppliedTaxRate(ctx context.Context, sel ast.SelectionSet, v *model.AppliedTaxRate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AppliedTaxRate!")
+		return graphql.Null
+	}
+	return ec._AppliedTaxRate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAuthPayload2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAuthPayload(ctx context.Context, sel ast.SelectionSet, v *model.AuthPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuthPayload!")
@@ -17866,6 +22108,11 @@ func (ec *executionContext) unmarshalNCreateCustomerInput2githubᚗcomᚋtally�
 
 func (ec *executionContext) unmarshalNCreateInvoiceDraftInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐCreateInvoiceDraftInput(ctx context.Context, v any) (model.CreateInvoiceDraftInput, error) {
 	res, err := ec.unmarshalInputCreateInvoiceDraftInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateTaxRateInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐCreateTaxRateInput(ctx context.Context, v any) (model.CreateTaxRateInput, error) {
+	res, err := ec.unmarshalInputCreateTaxRateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -18242,6 +22489,30 @@ func (ec *executionContext) marshalNInvoiceStatusEvent2ᚖgithubᚗcomᚋtally�
 	return ec._InvoiceStatusEvent(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNLanguage2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐLanguageᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Language) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLanguage2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐLanguage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLanguage2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐLanguage(ctx context.Context, sel ast.SelectionSet, v *model.Language) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Language!")
+		return graphql.Null
+	}
+	return ec._Language(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNLineItem2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋfiguresᚐLineItem(ctx context.Context, sel ast.SelectionSet, v figures.LineItem) graphql.Marshaler {
 	return ec._LineItem(ctx, sel, &v)
 }
@@ -18588,6 +22859,70 @@ func (ec *executionContext) marshalNString2ᚕᚕstringᚄ(ctx context.Context, 
 	return ret
 }
 
+func (ec *executionContext) marshalNTaxAmount2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐTaxAmountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TaxAmount) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTaxAmount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐTaxAmount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTaxAmount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐTaxAmount(ctx context.Context, sel ast.SelectionSet, v *model.TaxAmount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TaxAmount!")
+		return graphql.Null
+	}
+	return ec._TaxAmount(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTaxCategory2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋtaxrateᚐCategory(ctx context.Context, v any) (taxrate.Category, error) {
+	var res taxrate.Category
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTaxCategory2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋtaxrateᚐCategory(ctx context.Context, sel ast.SelectionSet, v taxrate.Category) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNTaxRate2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRate(ctx context.Context, sel ast.SelectionSet, v *ent.TaxRate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TaxRate!")
+		return graphql.Null
+	}
+	return ec._TaxRate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTaxRateConnection2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRateConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TaxRateConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TaxRateConnection!")
+		return graphql.Null
+	}
+	return ec._TaxRateConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTaxRateOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRateOrderField(ctx context.Context, v any) (*ent.TaxRateOrderField, error) {
+	var res = new(ent.TaxRateOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTaxRateOrderField2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRateOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.TaxRateOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TaxRateOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18614,6 +22949,11 @@ func (ec *executionContext) unmarshalNUpdateInvoiceDraftInput2githubᚗcomᚋtal
 
 func (ec *executionContext) unmarshalNUpdateMerchantInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐUpdateMerchantInput(ctx context.Context, v any) (model.UpdateMerchantInput, error) {
 	res, err := ec.unmarshalInputUpdateMerchantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateTaxRateInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐUpdateTaxRateInput(ctx context.Context, v any) (model.UpdateTaxRateInput, error) {
+	res, err := ec.unmarshalInputUpdateTaxRateInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -18822,6 +23162,21 @@ func (ec *executionContext) marshalOAPIKeyScope2ᚕgithubᚗcomᚋtallyᚑinvoic
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOBankAccount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐBankAccount(ctx context.Context, sel ast.SelectionSet, v *model.BankAccount) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BankAccount(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBankAccountInput2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐBankAccountInput(ctx context.Context, v any) (*model.BankAccountInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBankAccountInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -19103,6 +23458,41 @@ func (ec *executionContext) unmarshalOEmailWhereInput2ᚖgithubᚗcomᚋtallyᚑ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -19155,6 +23545,21 @@ func (ec *executionContext) marshalOInvoice2ᚖgithubᚗcomᚋtallyᚑinvoicing�
 		return graphql.Null
 	}
 	return ec._Invoice(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOInvoiceDiscount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐInvoiceDiscount(ctx context.Context, sel ast.SelectionSet, v *model.InvoiceDiscount) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._InvoiceDiscount(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOInvoiceDiscountInput2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐInvoiceDiscountInput(ctx context.Context, v any) (*model.InvoiceDiscountInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInvoiceDiscountInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOInvoiceEdge2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐInvoiceEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.InvoiceEdge) graphql.Marshaler {
@@ -19264,6 +23669,13 @@ func (ec *executionContext) unmarshalOInvoiceWhereInput2ᚖgithubᚗcomᚋtally�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOMerchantLogo2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐMerchantLogo(ctx context.Context, sel ast.SelectionSet, v *model.MerchantLogo) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MerchantLogo(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v ent.Noder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19304,6 +23716,21 @@ func (ec *executionContext) marshalOPayment2ᚕᚖgithubᚗcomᚋtallyᚑinvoici
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOPostalAddress2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐPostalAddress(ctx context.Context, sel ast.SelectionSet, v *model.PostalAddress) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PostalAddress(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPostalAddressInput2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐPostalAddressInput(ctx context.Context, v any) (*model.PostalAddressInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPostalAddressInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOStatementMappingInput2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementMappingInput(ctx context.Context, v any) (*model.StatementMappingInput, error) {
@@ -19375,6 +23802,49 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = sel
 	res := scalar.MarshalString(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOTaxCategory2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋtaxrateᚐCategory(ctx context.Context, v any) (*taxrate.Category, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(taxrate.Category)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTaxCategory2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋtaxrateᚐCategory(ctx context.Context, sel ast.SelectionSet, v *taxrate.Category) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOTaxRate2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRate(ctx context.Context, sel ast.SelectionSet, v *ent.TaxRate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TaxRate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTaxRateEdge2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRateEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TaxRateEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOTaxRateEdge2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRateEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOTaxRateEdge2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRateEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TaxRateEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TaxRateEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {

@@ -25,6 +25,12 @@ const (
 	FieldName = "name"
 	// FieldEmail holds the string denoting the email field in the database.
 	FieldEmail = "email"
+	// FieldPostalAddress holds the string denoting the postal_address field in the database.
+	FieldPostalAddress = "postal_address"
+	// FieldTaxID holds the string denoting the tax_id field in the database.
+	FieldTaxID = "tax_id"
+	// FieldLanguage holds the string denoting the language field in the database.
+	FieldLanguage = "language"
 	// FieldEmailBouncing holds the string denoting the email_bouncing field in the database.
 	FieldEmailBouncing = "email_bouncing"
 	// EdgeMerchant holds the string denoting the merchant edge name in mutations.
@@ -57,6 +63,9 @@ var Columns = []string{
 	FieldMerchantID,
 	FieldName,
 	FieldEmail,
+	FieldPostalAddress,
+	FieldTaxID,
+	FieldLanguage,
 	FieldEmailBouncing,
 }
 
@@ -90,6 +99,10 @@ var (
 	NameValidator func(string) error
 	// EmailValidator is a validator for the "email" field. It is called by the builders before save.
 	EmailValidator func(string) error
+	// TaxIDValidator is a validator for the "tax_id" field. It is called by the builders before save.
+	TaxIDValidator func(string) error
+	// LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	LanguageValidator func(string) error
 	// DefaultEmailBouncing holds the default value on creation for the "email_bouncing" field.
 	DefaultEmailBouncing bool
 	// DefaultID holds the default value on creation for the "id" field.
@@ -129,6 +142,16 @@ func ByName(opts ...sql.OrderTermOption) OrderOption {
 // ByEmail orders the results by the email field.
 func ByEmail(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEmail, opts...).ToFunc()
+}
+
+// ByTaxID orders the results by the tax_id field.
+func ByTaxID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTaxID, opts...).ToFunc()
+}
+
+// ByLanguage orders the results by the language field.
+func ByLanguage(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLanguage, opts...).ToFunc()
 }
 
 // ByEmailBouncing orders the results by the email_bouncing field.

@@ -90,6 +90,16 @@ func Email(v string) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldEmail, v))
 }
 
+// TaxID applies equality check predicate on the "tax_id" field. It's identical to TaxIDEQ.
+func TaxID(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldTaxID, v))
+}
+
+// Language applies equality check predicate on the "language" field. It's identical to LanguageEQ.
+func Language(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldLanguage, v))
+}
+
 // EmailBouncing applies equality check predicate on the "email_bouncing" field. It's identical to EmailBouncingEQ.
 func EmailBouncing(v bool) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldEmailBouncing, v))
@@ -368,6 +378,166 @@ func EmailEqualFold(v string) predicate.Customer {
 // EmailContainsFold applies the ContainsFold predicate on the "email" field.
 func EmailContainsFold(v string) predicate.Customer {
 	return predicate.Customer(sql.FieldContainsFold(FieldEmail, v))
+}
+
+// PostalAddressIsNil applies the IsNil predicate on the "postal_address" field.
+func PostalAddressIsNil() predicate.Customer {
+	return predicate.Customer(sql.FieldIsNull(FieldPostalAddress))
+}
+
+// PostalAddressNotNil applies the NotNil predicate on the "postal_address" field.
+func PostalAddressNotNil() predicate.Customer {
+	return predicate.Customer(sql.FieldNotNull(FieldPostalAddress))
+}
+
+// TaxIDEQ applies the EQ predicate on the "tax_id" field.
+func TaxIDEQ(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldTaxID, v))
+}
+
+// TaxIDNEQ applies the NEQ predicate on the "tax_id" field.
+func TaxIDNEQ(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldNEQ(FieldTaxID, v))
+}
+
+// TaxIDIn applies the In predicate on the "tax_id" field.
+func TaxIDIn(vs ...string) predicate.Customer {
+	return predicate.Customer(sql.FieldIn(FieldTaxID, vs...))
+}
+
+// TaxIDNotIn applies the NotIn predicate on the "tax_id" field.
+func TaxIDNotIn(vs ...string) predicate.Customer {
+	return predicate.Customer(sql.FieldNotIn(FieldTaxID, vs...))
+}
+
+// TaxIDGT applies the GT predicate on the "tax_id" field.
+func TaxIDGT(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldGT(FieldTaxID, v))
+}
+
+// TaxIDGTE applies the GTE predicate on the "tax_id" field.
+func TaxIDGTE(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldGTE(FieldTaxID, v))
+}
+
+// TaxIDLT applies the LT predicate on the "tax_id" field.
+func TaxIDLT(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldLT(FieldTaxID, v))
+}
+
+// TaxIDLTE applies the LTE predicate on the "tax_id" field.
+func TaxIDLTE(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldLTE(FieldTaxID, v))
+}
+
+// TaxIDContains applies the Contains predicate on the "tax_id" field.
+func TaxIDContains(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldContains(FieldTaxID, v))
+}
+
+// TaxIDHasPrefix applies the HasPrefix predicate on the "tax_id" field.
+func TaxIDHasPrefix(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldHasPrefix(FieldTaxID, v))
+}
+
+// TaxIDHasSuffix applies the HasSuffix predicate on the "tax_id" field.
+func TaxIDHasSuffix(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldHasSuffix(FieldTaxID, v))
+}
+
+// TaxIDIsNil applies the IsNil predicate on the "tax_id" field.
+func TaxIDIsNil() predicate.Customer {
+	return predicate.Customer(sql.FieldIsNull(FieldTaxID))
+}
+
+// TaxIDNotNil applies the NotNil predicate on the "tax_id" field.
+func TaxIDNotNil() predicate.Customer {
+	return predicate.Customer(sql.FieldNotNull(FieldTaxID))
+}
+
+// TaxIDEqualFold applies the EqualFold predicate on the "tax_id" field.
+func TaxIDEqualFold(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEqualFold(FieldTaxID, v))
+}
+
+// TaxIDContainsFold applies the ContainsFold predicate on the "tax_id" field.
+func TaxIDContainsFold(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldContainsFold(FieldTaxID, v))
+}
+
+// LanguageEQ applies the EQ predicate on the "language" field.
+func LanguageEQ(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldLanguage, v))
+}
+
+// LanguageNEQ applies the NEQ predicate on the "language" field.
+func LanguageNEQ(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldNEQ(FieldLanguage, v))
+}
+
+// LanguageIn applies the In predicate on the "language" field.
+func LanguageIn(vs ...string) predicate.Customer {
+	return predicate.Customer(sql.FieldIn(FieldLanguage, vs...))
+}
+
+// LanguageNotIn applies the NotIn predicate on the "language" field.
+func LanguageNotIn(vs ...string) predicate.Customer {
+	return predicate.Customer(sql.FieldNotIn(FieldLanguage, vs...))
+}
+
+// LanguageGT applies the GT predicate on the "language" field.
+func LanguageGT(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldGT(FieldLanguage, v))
+}
+
+// LanguageGTE applies the GTE predicate on the "language" field.
+func LanguageGTE(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldGTE(FieldLanguage, v))
+}
+
+// LanguageLT applies the LT predicate on the "language" field.
+func LanguageLT(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldLT(FieldLanguage, v))
+}
+
+// LanguageLTE applies the LTE predicate on the "language" field.
+func LanguageLTE(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldLTE(FieldLanguage, v))
+}
+
+// LanguageContains applies the Contains predicate on the "language" field.
+func LanguageContains(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldContains(FieldLanguage, v))
+}
+
+// LanguageHasPrefix applies the HasPrefix predicate on the "language" field.
+func LanguageHasPrefix(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldHasPrefix(FieldLanguage, v))
+}
+
+// LanguageHasSuffix applies the HasSuffix predicate on the "language" field.
+func LanguageHasSuffix(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldHasSuffix(FieldLanguage, v))
+}
+
+// LanguageIsNil applies the IsNil predicate on the "language" field.
+func LanguageIsNil() predicate.Customer {
+	return predicate.Customer(sql.FieldIsNull(FieldLanguage))
+}
+
+// LanguageNotNil applies the NotNil predicate on the "language" field.
+func LanguageNotNil() predicate.Customer {
+	return predicate.Customer(sql.FieldNotNull(FieldLanguage))
+}
+
+// LanguageEqualFold applies the EqualFold predicate on the "language" field.
+func LanguageEqualFold(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEqualFold(FieldLanguage, v))
+}
+
+// LanguageContainsFold applies the ContainsFold predicate on the "language" field.
+func LanguageContainsFold(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldContainsFold(FieldLanguage, v))
 }
 
 // EmailBouncingEQ applies the EQ predicate on the "email_bouncing" field.

@@ -17,12 +17,14 @@ import (
 	"github.com/tally-invoicing/tally/ent/idempotencykey"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
+	"github.com/tally-invoicing/tally/ent/logo"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/passwordreset"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/predicate"
 	"github.com/tally-invoicing/tally/ent/serverkey"
 	"github.com/tally-invoicing/tally/ent/session"
+	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
 	"github.com/tally-invoicing/tally/ent/webhookreceipt"
 )
@@ -326,6 +328,33 @@ func (f TraverseInvoiceEvent) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.InvoiceEventQuery", q)
 }
 
+// The LogoFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LogoFunc func(context.Context, *ent.LogoQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LogoFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LogoQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LogoQuery", q)
+}
+
+// The TraverseLogo type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLogo func(context.Context, *ent.LogoQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLogo) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLogo) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LogoQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LogoQuery", q)
+}
+
 // The MerchantFunc type is an adapter to allow the use of ordinary function as a Querier.
 type MerchantFunc func(context.Context, *ent.MerchantQuery) (ent.Value, error)
 
@@ -461,6 +490,33 @@ func (f TraverseSession) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.SessionQuery", q)
 }
 
+// The TaxRateFunc type is an adapter to allow the use of ordinary function as a Querier.
+type TaxRateFunc func(context.Context, *ent.TaxRateQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f TaxRateFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.TaxRateQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.TaxRateQuery", q)
+}
+
+// The TraverseTaxRate type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseTaxRate func(context.Context, *ent.TaxRateQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseTaxRate) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseTaxRate) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TaxRateQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.TaxRateQuery", q)
+}
+
 // The UserFunc type is an adapter to allow the use of ordinary function as a Querier.
 type UserFunc func(context.Context, *ent.UserQuery) (ent.Value, error)
 
@@ -536,6 +592,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.InvoiceQuery, predicate.Invoice, invoice.OrderOption]{typ: ent.TypeInvoice, tq: q}, nil
 	case *ent.InvoiceEventQuery:
 		return &query[*ent.InvoiceEventQuery, predicate.InvoiceEvent, invoiceevent.OrderOption]{typ: ent.TypeInvoiceEvent, tq: q}, nil
+	case *ent.LogoQuery:
+		return &query[*ent.LogoQuery, predicate.Logo, logo.OrderOption]{typ: ent.TypeLogo, tq: q}, nil
 	case *ent.MerchantQuery:
 		return &query[*ent.MerchantQuery, predicate.Merchant, merchant.OrderOption]{typ: ent.TypeMerchant, tq: q}, nil
 	case *ent.PasswordResetQuery:
@@ -546,6 +604,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ServerKeyQuery, predicate.ServerKey, serverkey.OrderOption]{typ: ent.TypeServerKey, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
+	case *ent.TaxRateQuery:
+		return &query[*ent.TaxRateQuery, predicate.TaxRate, taxrate.OrderOption]{typ: ent.TypeTaxRate, tq: q}, nil
 	case *ent.UserQuery:
 		return &query[*ent.UserQuery, predicate.User, user.OrderOption]{typ: ent.TypeUser, tq: q}, nil
 	case *ent.WebhookReceiptQuery:

@@ -44,6 +44,16 @@ const (
 	FieldDescription = "description"
 	// FieldPaymentMethods holds the string denoting the payment_methods field in the database.
 	FieldPaymentMethods = "payment_methods"
+	// FieldDiscount holds the string denoting the discount field in the database.
+	FieldDiscount = "discount"
+	// FieldTaxBreakdown holds the string denoting the tax_breakdown field in the database.
+	FieldTaxBreakdown = "tax_breakdown"
+	// FieldDiscountMinor holds the string denoting the discount_minor field in the database.
+	FieldDiscountMinor = "discount_minor"
+	// FieldTaxMinor holds the string denoting the tax_minor field in the database.
+	FieldTaxMinor = "tax_minor"
+	// FieldPaymentTermsDays holds the string denoting the payment_terms_days field in the database.
+	FieldPaymentTermsDays = "payment_terms_days"
 	// FieldSubtotalMinor holds the string denoting the subtotal_minor field in the database.
 	FieldSubtotalMinor = "subtotal_minor"
 	// FieldTotalMinor holds the string denoting the total_minor field in the database.
@@ -137,6 +147,11 @@ var Columns = []string{
 	FieldItems,
 	FieldDescription,
 	FieldPaymentMethods,
+	FieldDiscount,
+	FieldTaxBreakdown,
+	FieldDiscountMinor,
+	FieldTaxMinor,
+	FieldPaymentTermsDays,
 	FieldSubtotalMinor,
 	FieldTotalMinor,
 	FieldAmountPaidMinor,
@@ -185,6 +200,12 @@ var (
 	CurrencyValidator func(string) error
 	// DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	DescriptionValidator func(string) error
+	// DefaultDiscountMinor holds the default value on creation for the "discount_minor" field.
+	DefaultDiscountMinor int64
+	// DefaultTaxMinor holds the default value on creation for the "tax_minor" field.
+	DefaultTaxMinor int64
+	// PaymentTermsDaysValidator is a validator for the "payment_terms_days" field. It is called by the builders before save.
+	PaymentTermsDaysValidator func(int) error
 	// DefaultSubtotalMinor holds the default value on creation for the "subtotal_minor" field.
 	DefaultSubtotalMinor int64
 	// DefaultTotalMinor holds the default value on creation for the "total_minor" field.
@@ -302,6 +323,21 @@ func ByCurrency(opts ...sql.OrderTermOption) OrderOption {
 // ByDescription orders the results by the description field.
 func ByDescription(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldDescription, opts...).ToFunc()
+}
+
+// ByDiscountMinor orders the results by the discount_minor field.
+func ByDiscountMinor(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDiscountMinor, opts...).ToFunc()
+}
+
+// ByTaxMinor orders the results by the tax_minor field.
+func ByTaxMinor(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTaxMinor, opts...).ToFunc()
+}
+
+// ByPaymentTermsDays orders the results by the payment_terms_days field.
+func ByPaymentTermsDays(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPaymentTermsDays, opts...).ToFunc()
 }
 
 // BySubtotalMinor orders the results by the subtotal_minor field.

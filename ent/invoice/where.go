@@ -106,6 +106,21 @@ func Description(v string) predicate.Invoice {
 	return predicate.Invoice(sql.FieldEQ(FieldDescription, v))
 }
 
+// DiscountMinor applies equality check predicate on the "discount_minor" field. It's identical to DiscountMinorEQ.
+func DiscountMinor(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldDiscountMinor, v))
+}
+
+// TaxMinor applies equality check predicate on the "tax_minor" field. It's identical to TaxMinorEQ.
+func TaxMinor(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldTaxMinor, v))
+}
+
+// PaymentTermsDays applies equality check predicate on the "payment_terms_days" field. It's identical to PaymentTermsDaysEQ.
+func PaymentTermsDays(v int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldPaymentTermsDays, v))
+}
+
 // SubtotalMinor applies equality check predicate on the "subtotal_minor" field. It's identical to SubtotalMinorEQ.
 func SubtotalMinor(v int64) predicate.Invoice {
 	return predicate.Invoice(sql.FieldEQ(FieldSubtotalMinor, v))
@@ -724,6 +739,156 @@ func PaymentMethodsIsNil() predicate.Invoice {
 // PaymentMethodsNotNil applies the NotNil predicate on the "payment_methods" field.
 func PaymentMethodsNotNil() predicate.Invoice {
 	return predicate.Invoice(sql.FieldNotNull(FieldPaymentMethods))
+}
+
+// DiscountIsNil applies the IsNil predicate on the "discount" field.
+func DiscountIsNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldIsNull(FieldDiscount))
+}
+
+// DiscountNotNil applies the NotNil predicate on the "discount" field.
+func DiscountNotNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotNull(FieldDiscount))
+}
+
+// TaxBreakdownIsNil applies the IsNil predicate on the "tax_breakdown" field.
+func TaxBreakdownIsNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldIsNull(FieldTaxBreakdown))
+}
+
+// TaxBreakdownNotNil applies the NotNil predicate on the "tax_breakdown" field.
+func TaxBreakdownNotNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotNull(FieldTaxBreakdown))
+}
+
+// DiscountMinorEQ applies the EQ predicate on the "discount_minor" field.
+func DiscountMinorEQ(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldDiscountMinor, v))
+}
+
+// DiscountMinorNEQ applies the NEQ predicate on the "discount_minor" field.
+func DiscountMinorNEQ(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNEQ(FieldDiscountMinor, v))
+}
+
+// DiscountMinorIn applies the In predicate on the "discount_minor" field.
+func DiscountMinorIn(vs ...int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldIn(FieldDiscountMinor, vs...))
+}
+
+// DiscountMinorNotIn applies the NotIn predicate on the "discount_minor" field.
+func DiscountMinorNotIn(vs ...int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotIn(FieldDiscountMinor, vs...))
+}
+
+// DiscountMinorGT applies the GT predicate on the "discount_minor" field.
+func DiscountMinorGT(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGT(FieldDiscountMinor, v))
+}
+
+// DiscountMinorGTE applies the GTE predicate on the "discount_minor" field.
+func DiscountMinorGTE(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGTE(FieldDiscountMinor, v))
+}
+
+// DiscountMinorLT applies the LT predicate on the "discount_minor" field.
+func DiscountMinorLT(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLT(FieldDiscountMinor, v))
+}
+
+// DiscountMinorLTE applies the LTE predicate on the "discount_minor" field.
+func DiscountMinorLTE(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLTE(FieldDiscountMinor, v))
+}
+
+// TaxMinorEQ applies the EQ predicate on the "tax_minor" field.
+func TaxMinorEQ(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldTaxMinor, v))
+}
+
+// TaxMinorNEQ applies the NEQ predicate on the "tax_minor" field.
+func TaxMinorNEQ(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNEQ(FieldTaxMinor, v))
+}
+
+// TaxMinorIn applies the In predicate on the "tax_minor" field.
+func TaxMinorIn(vs ...int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldIn(FieldTaxMinor, vs...))
+}
+
+// TaxMinorNotIn applies the NotIn predicate on the "tax_minor" field.
+func TaxMinorNotIn(vs ...int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotIn(FieldTaxMinor, vs...))
+}
+
+// TaxMinorGT applies the GT predicate on the "tax_minor" field.
+func TaxMinorGT(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGT(FieldTaxMinor, v))
+}
+
+// TaxMinorGTE applies the GTE predicate on the "tax_minor" field.
+func TaxMinorGTE(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGTE(FieldTaxMinor, v))
+}
+
+// TaxMinorLT applies the LT predicate on the "tax_minor" field.
+func TaxMinorLT(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLT(FieldTaxMinor, v))
+}
+
+// TaxMinorLTE applies the LTE predicate on the "tax_minor" field.
+func TaxMinorLTE(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLTE(FieldTaxMinor, v))
+}
+
+// PaymentTermsDaysEQ applies the EQ predicate on the "payment_terms_days" field.
+func PaymentTermsDaysEQ(v int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldPaymentTermsDays, v))
+}
+
+// PaymentTermsDaysNEQ applies the NEQ predicate on the "payment_terms_days" field.
+func PaymentTermsDaysNEQ(v int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNEQ(FieldPaymentTermsDays, v))
+}
+
+// PaymentTermsDaysIn applies the In predicate on the "payment_terms_days" field.
+func PaymentTermsDaysIn(vs ...int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldIn(FieldPaymentTermsDays, vs...))
+}
+
+// PaymentTermsDaysNotIn applies the NotIn predicate on the "payment_terms_days" field.
+func PaymentTermsDaysNotIn(vs ...int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotIn(FieldPaymentTermsDays, vs...))
+}
+
+// PaymentTermsDaysGT applies the GT predicate on the "payment_terms_days" field.
+func PaymentTermsDaysGT(v int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGT(FieldPaymentTermsDays, v))
+}
+
+// PaymentTermsDaysGTE applies the GTE predicate on the "payment_terms_days" field.
+func PaymentTermsDaysGTE(v int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGTE(FieldPaymentTermsDays, v))
+}
+
+// PaymentTermsDaysLT applies the LT predicate on the "payment_terms_days" field.
+func PaymentTermsDaysLT(v int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLT(FieldPaymentTermsDays, v))
+}
+
+// PaymentTermsDaysLTE applies the LTE predicate on the "payment_terms_days" field.
+func PaymentTermsDaysLTE(v int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLTE(FieldPaymentTermsDays, v))
+}
+
+// PaymentTermsDaysIsNil applies the IsNil predicate on the "payment_terms_days" field.
+func PaymentTermsDaysIsNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldIsNull(FieldPaymentTermsDays))
+}
+
+// PaymentTermsDaysNotNil applies the NotNil predicate on the "payment_terms_days" field.
+func PaymentTermsDaysNotNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotNull(FieldPaymentTermsDays))
 }
 
 // SubtotalMinorEQ applies the EQ predicate on the "subtotal_minor" field.

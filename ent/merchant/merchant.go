@@ -28,6 +28,22 @@ const (
 	FieldDefaultCurrency = "default_currency"
 	// FieldAddress holds the string denoting the address field in the database.
 	FieldAddress = "address"
+	// FieldLegalName holds the string denoting the legal_name field in the database.
+	FieldLegalName = "legal_name"
+	// FieldTaxID holds the string denoting the tax_id field in the database.
+	FieldTaxID = "tax_id"
+	// FieldPostalAddress holds the string denoting the postal_address field in the database.
+	FieldPostalAddress = "postal_address"
+	// FieldBankAccount holds the string denoting the bank_account field in the database.
+	FieldBankAccount = "bank_account"
+	// FieldPaymentTermsDays holds the string denoting the payment_terms_days field in the database.
+	FieldPaymentTermsDays = "payment_terms_days"
+	// FieldFooter holds the string denoting the footer field in the database.
+	FieldFooter = "footer"
+	// FieldLanguage holds the string denoting the language field in the database.
+	FieldLanguage = "language"
+	// FieldDefaultTaxRateID holds the string denoting the default_tax_rate_id field in the database.
+	FieldDefaultTaxRateID = "default_tax_rate_id"
 	// FieldPaperSize holds the string denoting the paper_size field in the database.
 	FieldPaperSize = "paper_size"
 	// FieldReferenceCode holds the string denoting the reference_code field in the database.
@@ -52,6 +68,10 @@ const (
 	EdgeInvoices = "invoices"
 	// EdgeAPIKeys holds the string denoting the api_keys edge name in mutations.
 	EdgeAPIKeys = "api_keys"
+	// EdgeTaxRates holds the string denoting the tax_rates edge name in mutations.
+	EdgeTaxRates = "tax_rates"
+	// EdgeLogo holds the string denoting the logo edge name in mutations.
+	EdgeLogo = "logo"
 	// Table holds the table name of the merchant in the database.
 	Table = "merchants"
 	// UsersTable is the table that holds the users relation/edge.
@@ -82,6 +102,20 @@ const (
 	APIKeysInverseTable = "api_keys"
 	// APIKeysColumn is the table column denoting the api_keys relation/edge.
 	APIKeysColumn = "merchant_id"
+	// TaxRatesTable is the table that holds the tax_rates relation/edge.
+	TaxRatesTable = "tax_rates"
+	// TaxRatesInverseTable is the table name for the TaxRate entity.
+	// It exists in this package in order to avoid circular dependency with the "taxrate" package.
+	TaxRatesInverseTable = "tax_rates"
+	// TaxRatesColumn is the table column denoting the tax_rates relation/edge.
+	TaxRatesColumn = "merchant_id"
+	// LogoTable is the table that holds the logo relation/edge.
+	LogoTable = "logos"
+	// LogoInverseTable is the table name for the Logo entity.
+	// It exists in this package in order to avoid circular dependency with the "logo" package.
+	LogoInverseTable = "logos"
+	// LogoColumn is the table column denoting the logo relation/edge.
+	LogoColumn = "merchant_id"
 )
 
 // Columns holds all SQL columns for merchant fields.
@@ -92,6 +126,14 @@ var Columns = []string{
 	FieldName,
 	FieldDefaultCurrency,
 	FieldAddress,
+	FieldLegalName,
+	FieldTaxID,
+	FieldPostalAddress,
+	FieldBankAccount,
+	FieldPaymentTermsDays,
+	FieldFooter,
+	FieldLanguage,
+	FieldDefaultTaxRateID,
 	FieldPaperSize,
 	FieldReferenceCode,
 	FieldInvoiceSeq,
@@ -136,6 +178,22 @@ var (
 	DefaultAddress string
 	// AddressValidator is a validator for the "address" field. It is called by the builders before save.
 	AddressValidator func(string) error
+	// LegalNameValidator is a validator for the "legal_name" field. It is called by the builders before save.
+	LegalNameValidator func(string) error
+	// TaxIDValidator is a validator for the "tax_id" field. It is called by the builders before save.
+	TaxIDValidator func(string) error
+	// PaymentTermsDaysValidator is a validator for the "payment_terms_days" field. It is called by the builders before save.
+	PaymentTermsDaysValidator func(int) error
+	// DefaultFooter holds the default value on creation for the "footer" field.
+	DefaultFooter string
+	// FooterValidator is a validator for the "footer" field. It is called by the builders before save.
+	FooterValidator func(string) error
+	// DefaultLanguage holds the default value on creation for the "language" field.
+	DefaultLanguage string
+	// LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	LanguageValidator func(string) error
+	// DefaultTaxRateIDValidator is a validator for the "default_tax_rate_id" field. It is called by the builders before save.
+	DefaultTaxRateIDValidator func(string) error
 	// DefaultInvoiceSeq holds the default value on creation for the "invoice_seq" field.
 	DefaultInvoiceSeq int
 	// InvoiceSeqValidator is a validator for the "invoice_seq" field. It is called by the builders before save.
@@ -211,6 +269,36 @@ func ByDefaultCurrency(opts ...sql.OrderTermOption) OrderOption {
 // ByAddress orders the results by the address field.
 func ByAddress(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAddress, opts...).ToFunc()
+}
+
+// ByLegalName orders the results by the legal_name field.
+func ByLegalName(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLegalName, opts...).ToFunc()
+}
+
+// ByTaxID orders the results by the tax_id field.
+func ByTaxID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTaxID, opts...).ToFunc()
+}
+
+// ByPaymentTermsDays orders the results by the payment_terms_days field.
+func ByPaymentTermsDays(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPaymentTermsDays, opts...).ToFunc()
+}
+
+// ByFooter orders the results by the footer field.
+func ByFooter(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldFooter, opts...).ToFunc()
+}
+
+// ByLanguage orders the results by the language field.
+func ByLanguage(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLanguage, opts...).ToFunc()
+}
+
+// ByDefaultTaxRateID orders the results by the default_tax_rate_id field.
+func ByDefaultTaxRateID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDefaultTaxRateID, opts...).ToFunc()
 }
 
 // ByPaperSize orders the results by the paper_size field.
@@ -303,6 +391,27 @@ func ByAPIKeys(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newAPIKeysStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByTaxRatesCount orders the results by tax_rates count.
+func ByTaxRatesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newTaxRatesStep(), opts...)
+	}
+}
+
+// ByTaxRates orders the results by tax_rates terms.
+func ByTaxRates(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newTaxRatesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
+// ByLogoField orders the results by logo field.
+func ByLogoField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newLogoStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newUsersStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -329,6 +438,20 @@ func newAPIKeysStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(APIKeysInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, APIKeysTable, APIKeysColumn),
+	)
+}
+func newTaxRatesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(TaxRatesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, TaxRatesTable, TaxRatesColumn),
+	)
+}
+func newLogoStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(LogoInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, false, LogoTable, LogoColumn),
 	)
 }
 

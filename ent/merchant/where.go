@@ -90,6 +90,36 @@ func Address(v string) predicate.Merchant {
 	return predicate.Merchant(sql.FieldEQ(FieldAddress, v))
 }
 
+// LegalName applies equality check predicate on the "legal_name" field. It's identical to LegalNameEQ.
+func LegalName(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldLegalName, v))
+}
+
+// TaxID applies equality check predicate on the "tax_id" field. It's identical to TaxIDEQ.
+func TaxID(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldTaxID, v))
+}
+
+// PaymentTermsDays applies equality check predicate on the "payment_terms_days" field. It's identical to PaymentTermsDaysEQ.
+func PaymentTermsDays(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldPaymentTermsDays, v))
+}
+
+// Footer applies equality check predicate on the "footer" field. It's identical to FooterEQ.
+func Footer(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldFooter, v))
+}
+
+// Language applies equality check predicate on the "language" field. It's identical to LanguageEQ.
+func Language(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldLanguage, v))
+}
+
+// DefaultTaxRateID applies equality check predicate on the "default_tax_rate_id" field. It's identical to DefaultTaxRateIDEQ.
+func DefaultTaxRateID(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldDefaultTaxRateID, v))
+}
+
 // ReferenceCode applies equality check predicate on the "reference_code" field. It's identical to ReferenceCodeEQ.
 func ReferenceCode(v int) predicate.Merchant {
 	return predicate.Merchant(sql.FieldEQ(FieldReferenceCode, v))
@@ -393,6 +423,431 @@ func AddressEqualFold(v string) predicate.Merchant {
 // AddressContainsFold applies the ContainsFold predicate on the "address" field.
 func AddressContainsFold(v string) predicate.Merchant {
 	return predicate.Merchant(sql.FieldContainsFold(FieldAddress, v))
+}
+
+// LegalNameEQ applies the EQ predicate on the "legal_name" field.
+func LegalNameEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldLegalName, v))
+}
+
+// LegalNameNEQ applies the NEQ predicate on the "legal_name" field.
+func LegalNameNEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldLegalName, v))
+}
+
+// LegalNameIn applies the In predicate on the "legal_name" field.
+func LegalNameIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldIn(FieldLegalName, vs...))
+}
+
+// LegalNameNotIn applies the NotIn predicate on the "legal_name" field.
+func LegalNameNotIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotIn(FieldLegalName, vs...))
+}
+
+// LegalNameGT applies the GT predicate on the "legal_name" field.
+func LegalNameGT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGT(FieldLegalName, v))
+}
+
+// LegalNameGTE applies the GTE predicate on the "legal_name" field.
+func LegalNameGTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGTE(FieldLegalName, v))
+}
+
+// LegalNameLT applies the LT predicate on the "legal_name" field.
+func LegalNameLT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLT(FieldLegalName, v))
+}
+
+// LegalNameLTE applies the LTE predicate on the "legal_name" field.
+func LegalNameLTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLTE(FieldLegalName, v))
+}
+
+// LegalNameContains applies the Contains predicate on the "legal_name" field.
+func LegalNameContains(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContains(FieldLegalName, v))
+}
+
+// LegalNameHasPrefix applies the HasPrefix predicate on the "legal_name" field.
+func LegalNameHasPrefix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasPrefix(FieldLegalName, v))
+}
+
+// LegalNameHasSuffix applies the HasSuffix predicate on the "legal_name" field.
+func LegalNameHasSuffix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasSuffix(FieldLegalName, v))
+}
+
+// LegalNameIsNil applies the IsNil predicate on the "legal_name" field.
+func LegalNameIsNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldIsNull(FieldLegalName))
+}
+
+// LegalNameNotNil applies the NotNil predicate on the "legal_name" field.
+func LegalNameNotNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotNull(FieldLegalName))
+}
+
+// LegalNameEqualFold applies the EqualFold predicate on the "legal_name" field.
+func LegalNameEqualFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEqualFold(FieldLegalName, v))
+}
+
+// LegalNameContainsFold applies the ContainsFold predicate on the "legal_name" field.
+func LegalNameContainsFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContainsFold(FieldLegalName, v))
+}
+
+// TaxIDEQ applies the EQ predicate on the "tax_id" field.
+func TaxIDEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldTaxID, v))
+}
+
+// TaxIDNEQ applies the NEQ predicate on the "tax_id" field.
+func TaxIDNEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldTaxID, v))
+}
+
+// TaxIDIn applies the In predicate on the "tax_id" field.
+func TaxIDIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldIn(FieldTaxID, vs...))
+}
+
+// TaxIDNotIn applies the NotIn predicate on the "tax_id" field.
+func TaxIDNotIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotIn(FieldTaxID, vs...))
+}
+
+// TaxIDGT applies the GT predicate on the "tax_id" field.
+func TaxIDGT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGT(FieldTaxID, v))
+}
+
+// TaxIDGTE applies the GTE predicate on the "tax_id" field.
+func TaxIDGTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGTE(FieldTaxID, v))
+}
+
+// TaxIDLT applies the LT predicate on the "tax_id" field.
+func TaxIDLT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLT(FieldTaxID, v))
+}
+
+// TaxIDLTE applies the LTE predicate on the "tax_id" field.
+func TaxIDLTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLTE(FieldTaxID, v))
+}
+
+// TaxIDContains applies the Contains predicate on the "tax_id" field.
+func TaxIDContains(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContains(FieldTaxID, v))
+}
+
+// TaxIDHasPrefix applies the HasPrefix predicate on the "tax_id" field.
+func TaxIDHasPrefix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasPrefix(FieldTaxID, v))
+}
+
+// TaxIDHasSuffix applies the HasSuffix predicate on the "tax_id" field.
+func TaxIDHasSuffix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasSuffix(FieldTaxID, v))
+}
+
+// TaxIDIsNil applies the IsNil predicate on the "tax_id" field.
+func TaxIDIsNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldIsNull(FieldTaxID))
+}
+
+// TaxIDNotNil applies the NotNil predicate on the "tax_id" field.
+func TaxIDNotNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotNull(FieldTaxID))
+}
+
+// TaxIDEqualFold applies the EqualFold predicate on the "tax_id" field.
+func TaxIDEqualFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEqualFold(FieldTaxID, v))
+}
+
+// TaxIDContainsFold applies the ContainsFold predicate on the "tax_id" field.
+func TaxIDContainsFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContainsFold(FieldTaxID, v))
+}
+
+// PostalAddressIsNil applies the IsNil predicate on the "postal_address" field.
+func PostalAddressIsNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldIsNull(FieldPostalAddress))
+}
+
+// PostalAddressNotNil applies the NotNil predicate on the "postal_address" field.
+func PostalAddressNotNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotNull(FieldPostalAddress))
+}
+
+// BankAccountIsNil applies the IsNil predicate on the "bank_account" field.
+func BankAccountIsNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldIsNull(FieldBankAccount))
+}
+
+// BankAccountNotNil applies the NotNil predicate on the "bank_account" field.
+func BankAccountNotNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotNull(FieldBankAccount))
+}
+
+// PaymentTermsDaysEQ applies the EQ predicate on the "payment_terms_days" field.
+func PaymentTermsDaysEQ(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldPaymentTermsDays, v))
+}
+
+// PaymentTermsDaysNEQ applies the NEQ predicate on the "payment_terms_days" field.
+func PaymentTermsDaysNEQ(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldPaymentTermsDays, v))
+}
+
+// PaymentTermsDaysIn applies the In predicate on the "payment_terms_days" field.
+func PaymentTermsDaysIn(vs ...int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldIn(FieldPaymentTermsDays, vs...))
+}
+
+// PaymentTermsDaysNotIn applies the NotIn predicate on the "payment_terms_days" field.
+func PaymentTermsDaysNotIn(vs ...int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotIn(FieldPaymentTermsDays, vs...))
+}
+
+// PaymentTermsDaysGT applies the GT predicate on the "payment_terms_days" field.
+func PaymentTermsDaysGT(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGT(FieldPaymentTermsDays, v))
+}
+
+// PaymentTermsDaysGTE applies the GTE predicate on the "payment_terms_days" field.
+func PaymentTermsDaysGTE(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGTE(FieldPaymentTermsDays, v))
+}
+
+// PaymentTermsDaysLT applies the LT predicate on the "payment_terms_days" field.
+func PaymentTermsDaysLT(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLT(FieldPaymentTermsDays, v))
+}
+
+// PaymentTermsDaysLTE applies the LTE predicate on the "payment_terms_days" field.
+func PaymentTermsDaysLTE(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLTE(FieldPaymentTermsDays, v))
+}
+
+// PaymentTermsDaysIsNil applies the IsNil predicate on the "payment_terms_days" field.
+func PaymentTermsDaysIsNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldIsNull(FieldPaymentTermsDays))
+}
+
+// PaymentTermsDaysNotNil applies the NotNil predicate on the "payment_terms_days" field.
+func PaymentTermsDaysNotNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotNull(FieldPaymentTermsDays))
+}
+
+// FooterEQ applies the EQ predicate on the "footer" field.
+func FooterEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldFooter, v))
+}
+
+// FooterNEQ applies the NEQ predicate on the "footer" field.
+func FooterNEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldFooter, v))
+}
+
+// FooterIn applies the In predicate on the "footer" field.
+func FooterIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldIn(FieldFooter, vs...))
+}
+
+// FooterNotIn applies the NotIn predicate on the "footer" field.
+func FooterNotIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotIn(FieldFooter, vs...))
+}
+
+// FooterGT applies the GT predicate on the "footer" field.
+func FooterGT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGT(FieldFooter, v))
+}
+
+// FooterGTE applies the GTE predicate on the "footer" field.
+func FooterGTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGTE(FieldFooter, v))
+}
+
+// FooterLT applies the LT predicate on the "footer" field.
+func FooterLT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLT(FieldFooter, v))
+}
+
+// FooterLTE applies the LTE predicate on the "footer" field.
+func FooterLTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLTE(FieldFooter, v))
+}
+
+// FooterContains applies the Contains predicate on the "footer" field.
+func FooterContains(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContains(FieldFooter, v))
+}
+
+// FooterHasPrefix applies the HasPrefix predicate on the "footer" field.
+func FooterHasPrefix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasPrefix(FieldFooter, v))
+}
+
+// FooterHasSuffix applies the HasSuffix predicate on the "footer" field.
+func FooterHasSuffix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasSuffix(FieldFooter, v))
+}
+
+// FooterEqualFold applies the EqualFold predicate on the "footer" field.
+func FooterEqualFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEqualFold(FieldFooter, v))
+}
+
+// FooterContainsFold applies the ContainsFold predicate on the "footer" field.
+func FooterContainsFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContainsFold(FieldFooter, v))
+}
+
+// LanguageEQ applies the EQ predicate on the "language" field.
+func LanguageEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldLanguage, v))
+}
+
+// LanguageNEQ applies the NEQ predicate on the "language" field.
+func LanguageNEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldLanguage, v))
+}
+
+// LanguageIn applies the In predicate on the "language" field.
+func LanguageIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldIn(FieldLanguage, vs...))
+}
+
+// LanguageNotIn applies the NotIn predicate on the "language" field.
+func LanguageNotIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotIn(FieldLanguage, vs...))
+}
+
+// LanguageGT applies the GT predicate on the "language" field.
+func LanguageGT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGT(FieldLanguage, v))
+}
+
+// LanguageGTE applies the GTE predicate on the "language" field.
+func LanguageGTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGTE(FieldLanguage, v))
+}
+
+// LanguageLT applies the LT predicate on the "language" field.
+func LanguageLT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLT(FieldLanguage, v))
+}
+
+// LanguageLTE applies the LTE predicate on the "language" field.
+func LanguageLTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLTE(FieldLanguage, v))
+}
+
+// LanguageContains applies the Contains predicate on the "language" field.
+func LanguageContains(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContains(FieldLanguage, v))
+}
+
+// LanguageHasPrefix applies the HasPrefix predicate on the "language" field.
+func LanguageHasPrefix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasPrefix(FieldLanguage, v))
+}
+
+// LanguageHasSuffix applies the HasSuffix predicate on the "language" field.
+func LanguageHasSuffix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasSuffix(FieldLanguage, v))
+}
+
+// LanguageEqualFold applies the EqualFold predicate on the "language" field.
+func LanguageEqualFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEqualFold(FieldLanguage, v))
+}
+
+// LanguageContainsFold applies the ContainsFold predicate on the "language" field.
+func LanguageContainsFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContainsFold(FieldLanguage, v))
+}
+
+// DefaultTaxRateIDEQ applies the EQ predicate on the "default_tax_rate_id" field.
+func DefaultTaxRateIDEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldDefaultTaxRateID, v))
+}
+
+// DefaultTaxRateIDNEQ applies the NEQ predicate on the "default_tax_rate_id" field.
+func DefaultTaxRateIDNEQ(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldDefaultTaxRateID, v))
+}
+
+// DefaultTaxRateIDIn applies the In predicate on the "default_tax_rate_id" field.
+func DefaultTaxRateIDIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldIn(FieldDefaultTaxRateID, vs...))
+}
+
+// DefaultTaxRateIDNotIn applies the NotIn predicate on the "default_tax_rate_id" field.
+func DefaultTaxRateIDNotIn(vs ...string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotIn(FieldDefaultTaxRateID, vs...))
+}
+
+// DefaultTaxRateIDGT applies the GT predicate on the "default_tax_rate_id" field.
+func DefaultTaxRateIDGT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGT(FieldDefaultTaxRateID, v))
+}
+
+// DefaultTaxRateIDGTE applies the GTE predicate on the "default_tax_rate_id" field.
+func DefaultTaxRateIDGTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGTE(FieldDefaultTaxRateID, v))
+}
+
+// DefaultTaxRateIDLT applies the LT predicate on the "default_tax_rate_id" field.
+func DefaultTaxRateIDLT(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLT(FieldDefaultTaxRateID, v))
+}
+
+// DefaultTaxRateIDLTE applies the LTE predicate on the "default_tax_rate_id" field.
+func DefaultTaxRateIDLTE(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLTE(FieldDefaultTaxRateID, v))
+}
+
+// DefaultTaxRateIDContains applies the Contains predicate on the "default_tax_rate_id" field.
+func DefaultTaxRateIDContains(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContains(FieldDefaultTaxRateID, v))
+}
+
+// DefaultTaxRateIDHasPrefix applies the HasPrefix predicate on the "default_tax_rate_id" field.
+func DefaultTaxRateIDHasPrefix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasPrefix(FieldDefaultTaxRateID, v))
+}
+
+// DefaultTaxRateIDHasSuffix applies the HasSuffix predicate on the "default_tax_rate_id" field.
+func DefaultTaxRateIDHasSuffix(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldHasSuffix(FieldDefaultTaxRateID, v))
+}
+
+// DefaultTaxRateIDIsNil applies the IsNil predicate on the "default_tax_rate_id" field.
+func DefaultTaxRateIDIsNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldIsNull(FieldDefaultTaxRateID))
+}
+
+// DefaultTaxRateIDNotNil applies the NotNil predicate on the "default_tax_rate_id" field.
+func DefaultTaxRateIDNotNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotNull(FieldDefaultTaxRateID))
+}
+
+// DefaultTaxRateIDEqualFold applies the EqualFold predicate on the "default_tax_rate_id" field.
+func DefaultTaxRateIDEqualFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEqualFold(FieldDefaultTaxRateID, v))
+}
+
+// DefaultTaxRateIDContainsFold applies the ContainsFold predicate on the "default_tax_rate_id" field.
+func DefaultTaxRateIDContainsFold(v string) predicate.Merchant {
+	return predicate.Merchant(sql.FieldContainsFold(FieldDefaultTaxRateID, v))
 }
 
 // PaperSizeEQ applies the EQ predicate on the "paper_size" field.
@@ -889,6 +1344,52 @@ func HasAPIKeys() predicate.Merchant {
 func HasAPIKeysWith(preds ...predicate.APIKey) predicate.Merchant {
 	return predicate.Merchant(func(s *sql.Selector) {
 		step := newAPIKeysStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasTaxRates applies the HasEdge predicate on the "tax_rates" edge.
+func HasTaxRates() predicate.Merchant {
+	return predicate.Merchant(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, TaxRatesTable, TaxRatesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasTaxRatesWith applies the HasEdge predicate on the "tax_rates" edge with a given conditions (other predicates).
+func HasTaxRatesWith(preds ...predicate.TaxRate) predicate.Merchant {
+	return predicate.Merchant(func(s *sql.Selector) {
+		step := newTaxRatesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasLogo applies the HasEdge predicate on the "logo" edge.
+func HasLogo() predicate.Merchant {
+	return predicate.Merchant(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, LogoTable, LogoColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasLogoWith applies the HasEdge predicate on the "logo" edge with a given conditions (other predicates).
+func HasLogoWith(preds ...predicate.Logo) predicate.Merchant {
+	return predicate.Merchant(func(s *sql.Selector) {
+		step := newLogoStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -196,6 +196,9 @@ var (
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "email", Type: field.TypeString, Size: 254},
+		{Name: "postal_address", Type: field.TypeJSON, Nullable: true},
+		{Name: "tax_id", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "language", Type: field.TypeString, Nullable: true, Size: 16},
 		{Name: "email_bouncing", Type: field.TypeBool, Default: false},
 		{Name: "merchant_id", Type: field.TypeString, Size: 40},
 	}
@@ -207,7 +210,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "customers_merchants_customers",
-				Columns:    []*schema.Column{CustomersColumns[6]},
+				Columns:    []*schema.Column{CustomersColumns[9]},
 				RefColumns: []*schema.Column{MerchantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -216,12 +219,12 @@ var (
 			{
 				Name:    "customer_merchant_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[6]},
+				Columns: []*schema.Column{CustomersColumns[9]},
 			},
 			{
 				Name:    "customer_merchant_id_email",
 				Unique:  true,
-				Columns: []*schema.Column{CustomersColumns[6], CustomersColumns[4]},
+				Columns: []*schema.Column{CustomersColumns[9], CustomersColumns[4]},
 			},
 		},
 	}
@@ -329,6 +332,11 @@ var (
 		{Name: "items", Type: field.TypeJSON, Nullable: true},
 		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "payment_methods", Type: field.TypeJSON, Nullable: true},
+		{Name: "discount", Type: field.TypeJSON, Nullable: true},
+		{Name: "tax_breakdown", Type: field.TypeJSON, Nullable: true},
+		{Name: "discount_minor", Type: field.TypeInt64, Default: 0},
+		{Name: "tax_minor", Type: field.TypeInt64, Default: 0},
+		{Name: "payment_terms_days", Type: field.TypeInt, Nullable: true},
 		{Name: "subtotal_minor", Type: field.TypeInt64, Default: 0},
 		{Name: "total_minor", Type: field.TypeInt64, Default: 0},
 		{Name: "amount_paid_minor", Type: field.TypeInt64, Default: 0},
@@ -350,13 +358,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "invoices_customers_invoices",
-				Columns:    []*schema.Column{InvoicesColumns[21]},
+				Columns:    []*schema.Column{InvoicesColumns[26]},
 				RefColumns: []*schema.Column{CustomersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "invoices_merchants_invoices",
-				Columns:    []*schema.Column{InvoicesColumns[22]},
+				Columns:    []*schema.Column{InvoicesColumns[27]},
 				RefColumns: []*schema.Column{MerchantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -365,22 +373,22 @@ var (
 			{
 				Name:    "invoice_merchant_id",
 				Unique:  false,
-				Columns: []*schema.Column{InvoicesColumns[22]},
+				Columns: []*schema.Column{InvoicesColumns[27]},
 			},
 			{
 				Name:    "invoice_merchant_id_number",
 				Unique:  true,
-				Columns: []*schema.Column{InvoicesColumns[22], InvoicesColumns[3]},
+				Columns: []*schema.Column{InvoicesColumns[27], InvoicesColumns[3]},
 			},
 			{
 				Name:    "invoice_merchant_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{InvoicesColumns[22], InvoicesColumns[5]},
+				Columns: []*schema.Column{InvoicesColumns[27], InvoicesColumns[5]},
 			},
 			{
 				Name:    "invoice_merchant_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{InvoicesColumns[22], InvoicesColumns[1]},
+				Columns: []*schema.Column{InvoicesColumns[27], InvoicesColumns[1]},
 			},
 		},
 	}
@@ -418,6 +426,43 @@ var (
 			},
 		},
 	}
+	// LogosColumns holds the columns for the "logos" table.
+	LogosColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "content_type", Type: field.TypeString, Size: 32},
+		{Name: "data", Type: field.TypeBytes, Size: 1048576},
+		{Name: "width", Type: field.TypeInt},
+		{Name: "height", Type: field.TypeInt},
+		{Name: "merchant_id", Type: field.TypeString, Unique: true, Size: 40},
+	}
+	// LogosTable holds the schema information for the "logos" table.
+	LogosTable = &schema.Table{
+		Name:       "logos",
+		Columns:    LogosColumns,
+		PrimaryKey: []*schema.Column{LogosColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "logos_merchants_logo",
+				Columns:    []*schema.Column{LogosColumns[7]},
+				RefColumns: []*schema.Column{MerchantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "logo_merchant_id",
+				Unique:  false,
+				Columns: []*schema.Column{LogosColumns[7]},
+			},
+			{
+				Name:    "logo_merchant_id",
+				Unique:  true,
+				Columns: []*schema.Column{LogosColumns[7]},
+			},
+		},
+	}
 	// MerchantsColumns holds the columns for the "merchants" table.
 	MerchantsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -426,6 +471,14 @@ var (
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "default_currency", Type: field.TypeString, Size: 3, Default: "USD"},
 		{Name: "address", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "legal_name", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "tax_id", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "postal_address", Type: field.TypeJSON, Nullable: true},
+		{Name: "bank_account", Type: field.TypeJSON, Nullable: true},
+		{Name: "payment_terms_days", Type: field.TypeInt, Nullable: true},
+		{Name: "footer", Type: field.TypeString, Size: 2000, Default: ""},
+		{Name: "language", Type: field.TypeString, Size: 16, Default: "en"},
+		{Name: "default_tax_rate_id", Type: field.TypeString, Nullable: true},
 		{Name: "paper_size", Type: field.TypeEnum, Enums: []string{"A4", "LETTER"}, Default: "A4"},
 		{Name: "reference_code", Type: field.TypeInt, Unique: true},
 		{Name: "invoice_seq", Type: field.TypeInt, Default: 0},
@@ -577,6 +630,46 @@ var (
 			},
 		},
 	}
+	// TaxRatesColumns holds the columns for the "tax_rates" table.
+	TaxRatesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "percentage", Type: field.TypeString, Size: 12},
+		{Name: "inclusive", Type: field.TypeBool, Default: false},
+		{Name: "category", Type: field.TypeEnum, Enums: []string{"STANDARD", "ZERO", "EXEMPT", "REVERSE_CHARGE", "INTRA_COMMUNITY", "EXPORT", "OUTSIDE_SCOPE"}, Default: "STANDARD"},
+		{Name: "country", Type: field.TypeString, Nullable: true, Size: 2},
+		{Name: "exemption_reason", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "archived_at", Type: field.TypeTime, Nullable: true},
+		{Name: "merchant_id", Type: field.TypeString, Size: 40},
+	}
+	// TaxRatesTable holds the schema information for the "tax_rates" table.
+	TaxRatesTable = &schema.Table{
+		Name:       "tax_rates",
+		Columns:    TaxRatesColumns,
+		PrimaryKey: []*schema.Column{TaxRatesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "tax_rates_merchants_tax_rates",
+				Columns:    []*schema.Column{TaxRatesColumns[10]},
+				RefColumns: []*schema.Column{MerchantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "taxrate_merchant_id",
+				Unique:  false,
+				Columns: []*schema.Column{TaxRatesColumns[10]},
+			},
+			{
+				Name:    "taxrate_merchant_id_archived_at",
+				Unique:  false,
+				Columns: []*schema.Column{TaxRatesColumns[10], TaxRatesColumns[9]},
+			},
+		},
+	}
 	// UsersColumns holds the columns for the "users" table.
 	UsersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -638,11 +731,13 @@ var (
 		IdempotencyKeysTable,
 		InvoicesTable,
 		InvoiceEventsTable,
+		LogosTable,
 		MerchantsTable,
 		PasswordResetsTable,
 		PaymentsTable,
 		ServerKeysTable,
 		SessionsTable,
+		TaxRatesTable,
 		UsersTable,
 		WebhookReceiptsTable,
 	}
@@ -656,9 +751,11 @@ func init() {
 	InvoicesTable.ForeignKeys[0].RefTable = CustomersTable
 	InvoicesTable.ForeignKeys[1].RefTable = MerchantsTable
 	InvoiceEventsTable.ForeignKeys[0].RefTable = InvoicesTable
+	LogosTable.ForeignKeys[0].RefTable = MerchantsTable
 	PasswordResetsTable.ForeignKeys[0].RefTable = UsersTable
 	PaymentsTable.ForeignKeys[0].RefTable = CollectionsTable
 	PaymentsTable.ForeignKeys[1].RefTable = InvoicesTable
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
+	TaxRatesTable.ForeignKeys[0].RefTable = MerchantsTable
 	UsersTable.ForeignKeys[0].RefTable = MerchantsTable
 }

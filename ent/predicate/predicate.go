@@ -33,6 +33,9 @@ type Invoice func(*sql.Selector)
 // InvoiceEvent is the predicate function for invoiceevent builders.
 type InvoiceEvent func(*sql.Selector)
 
+// Logo is the predicate function for logo builders.
+type Logo func(*sql.Selector)
+
 // Merchant is the predicate function for merchant builders.
 type Merchant func(*sql.Selector)
 
@@ -47,6 +50,9 @@ type ServerKey func(*sql.Selector)
 
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
+
+// TaxRate is the predicate function for taxrate builders.
+type TaxRate func(*sql.Selector)
 
 // User is the predicate function for user builders.
 type User func(*sql.Selector)

@@ -14,12 +14,14 @@ import (
 	"github.com/tally-invoicing/tally/ent/idempotencykey"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
+	"github.com/tally-invoicing/tally/ent/logo"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/passwordreset"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/schema"
 	"github.com/tally-invoicing/tally/ent/serverkey"
 	"github.com/tally-invoicing/tally/ent/session"
+	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
 	"github.com/tally-invoicing/tally/ent/webhookreceipt"
 )
@@ -582,8 +584,44 @@ func init() {
 			return nil
 		}
 	}()
+	// customerDescTaxID is the schema descriptor for tax_id field.
+	customerDescTaxID := customerFields[3].Descriptor()
+	// customer.TaxIDValidator is a validator for the "tax_id" field. It is called by the builders before save.
+	customer.TaxIDValidator = func() func(string) error {
+		validators := customerDescTaxID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(tax_id string) error {
+			for _, fn := range fns {
+				if err := fn(tax_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// customerDescLanguage is the schema descriptor for language field.
+	customerDescLanguage := customerFields[4].Descriptor()
+	// customer.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	customer.LanguageValidator = func() func(string) error {
+		validators := customerDescLanguage.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(language string) error {
+			for _, fn := range fns {
+				if err := fn(language); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// customerDescEmailBouncing is the schema descriptor for email_bouncing field.
-	customerDescEmailBouncing := customerFields[2].Descriptor()
+	customerDescEmailBouncing := customerFields[5].Descriptor()
 	// customer.DefaultEmailBouncing holds the default value on creation for the email_bouncing field.
 	customer.DefaultEmailBouncing = customerDescEmailBouncing.Default.(bool)
 	// customerDescID is the schema descriptor for id field.
@@ -905,32 +943,44 @@ func init() {
 	invoiceDescDescription := invoiceFields[7].Descriptor()
 	// invoice.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
 	invoice.DescriptionValidator = invoiceDescDescription.Validators[0].(func(string) error)
+	// invoiceDescDiscountMinor is the schema descriptor for discount_minor field.
+	invoiceDescDiscountMinor := invoiceFields[11].Descriptor()
+	// invoice.DefaultDiscountMinor holds the default value on creation for the discount_minor field.
+	invoice.DefaultDiscountMinor = invoiceDescDiscountMinor.Default.(int64)
+	// invoiceDescTaxMinor is the schema descriptor for tax_minor field.
+	invoiceDescTaxMinor := invoiceFields[12].Descriptor()
+	// invoice.DefaultTaxMinor holds the default value on creation for the tax_minor field.
+	invoice.DefaultTaxMinor = invoiceDescTaxMinor.Default.(int64)
+	// invoiceDescPaymentTermsDays is the schema descriptor for payment_terms_days field.
+	invoiceDescPaymentTermsDays := invoiceFields[13].Descriptor()
+	// invoice.PaymentTermsDaysValidator is a validator for the "payment_terms_days" field. It is called by the builders before save.
+	invoice.PaymentTermsDaysValidator = invoiceDescPaymentTermsDays.Validators[0].(func(int) error)
 	// invoiceDescSubtotalMinor is the schema descriptor for subtotal_minor field.
-	invoiceDescSubtotalMinor := invoiceFields[9].Descriptor()
+	invoiceDescSubtotalMinor := invoiceFields[14].Descriptor()
 	// invoice.DefaultSubtotalMinor holds the default value on creation for the subtotal_minor field.
 	invoice.DefaultSubtotalMinor = invoiceDescSubtotalMinor.Default.(int64)
 	// invoiceDescTotalMinor is the schema descriptor for total_minor field.
-	invoiceDescTotalMinor := invoiceFields[10].Descriptor()
+	invoiceDescTotalMinor := invoiceFields[15].Descriptor()
 	// invoice.DefaultTotalMinor holds the default value on creation for the total_minor field.
 	invoice.DefaultTotalMinor = invoiceDescTotalMinor.Default.(int64)
 	// invoiceDescAmountPaidMinor is the schema descriptor for amount_paid_minor field.
-	invoiceDescAmountPaidMinor := invoiceFields[11].Descriptor()
+	invoiceDescAmountPaidMinor := invoiceFields[16].Descriptor()
 	// invoice.DefaultAmountPaidMinor holds the default value on creation for the amount_paid_minor field.
 	invoice.DefaultAmountPaidMinor = invoiceDescAmountPaidMinor.Default.(int64)
 	// invoiceDescCheckoutToken is the schema descriptor for checkout_token field.
-	invoiceDescCheckoutToken := invoiceFields[14].Descriptor()
+	invoiceDescCheckoutToken := invoiceFields[19].Descriptor()
 	// invoice.CheckoutTokenValidator is a validator for the "checkout_token" field. It is called by the builders before save.
 	invoice.CheckoutTokenValidator = invoiceDescCheckoutToken.Validators[0].(func(string) error)
 	// invoiceDescSendRequested is the schema descriptor for send_requested field.
-	invoiceDescSendRequested := invoiceFields[15].Descriptor()
+	invoiceDescSendRequested := invoiceFields[20].Descriptor()
 	// invoice.DefaultSendRequested holds the default value on creation for the send_requested field.
 	invoice.DefaultSendRequested = invoiceDescSendRequested.Default.(bool)
 	// invoiceDescVoidReason is the schema descriptor for void_reason field.
-	invoiceDescVoidReason := invoiceFields[16].Descriptor()
+	invoiceDescVoidReason := invoiceFields[21].Descriptor()
 	// invoice.VoidReasonValidator is a validator for the "void_reason" field. It is called by the builders before save.
 	invoice.VoidReasonValidator = invoiceDescVoidReason.Validators[0].(func(string) error)
 	// invoiceDescVersion is the schema descriptor for version field.
-	invoiceDescVersion := invoiceFields[18].Descriptor()
+	invoiceDescVersion := invoiceFields[23].Descriptor()
 	// invoice.DefaultVersion holds the default value on creation for the version field.
 	invoice.DefaultVersion = invoiceDescVersion.Default.(int)
 	// invoiceDescID is the schema descriptor for id field.
@@ -1016,6 +1066,98 @@ func init() {
 			return nil
 		}
 	}()
+	logoMixin := schema.Logo{}.Mixin()
+	logoMixinHooks2 := logoMixin[2].Hooks()
+	logo.Hooks[0] = logoMixinHooks2[0]
+	logoMixinInters2 := logoMixin[2].Interceptors()
+	logo.Interceptors[0] = logoMixinInters2[0]
+	logoMixinFields0 := logoMixin[0].Fields()
+	_ = logoMixinFields0
+	logoMixinFields1 := logoMixin[1].Fields()
+	_ = logoMixinFields1
+	logoMixinFields2 := logoMixin[2].Fields()
+	_ = logoMixinFields2
+	logoFields := schema.Logo{}.Fields()
+	_ = logoFields
+	// logoDescCreatedAt is the schema descriptor for created_at field.
+	logoDescCreatedAt := logoMixinFields1[0].Descriptor()
+	// logo.DefaultCreatedAt holds the default value on creation for the created_at field.
+	logo.DefaultCreatedAt = logoDescCreatedAt.Default.(func() time.Time)
+	// logoDescUpdatedAt is the schema descriptor for updated_at field.
+	logoDescUpdatedAt := logoMixinFields1[1].Descriptor()
+	// logo.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	logo.DefaultUpdatedAt = logoDescUpdatedAt.Default.(func() time.Time)
+	// logo.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	logo.UpdateDefaultUpdatedAt = logoDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// logoDescMerchantID is the schema descriptor for merchant_id field.
+	logoDescMerchantID := logoMixinFields2[0].Descriptor()
+	// logo.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
+	logo.MerchantIDValidator = func() func(string) error {
+		validators := logoDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant string) error {
+			for _, fn := range fns {
+				if err := fn(merchant); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// logoDescContentType is the schema descriptor for content_type field.
+	logoDescContentType := logoFields[0].Descriptor()
+	// logo.ContentTypeValidator is a validator for the "content_type" field. It is called by the builders before save.
+	logo.ContentTypeValidator = func() func(string) error {
+		validators := logoDescContentType.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(content_type string) error {
+			for _, fn := range fns {
+				if err := fn(content_type); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// logoDescData is the schema descriptor for data field.
+	logoDescData := logoFields[1].Descriptor()
+	// logo.DataValidator is a validator for the "data" field. It is called by the builders before save.
+	logo.DataValidator = logoDescData.Validators[0].(func([]byte) error)
+	// logoDescWidth is the schema descriptor for width field.
+	logoDescWidth := logoFields[2].Descriptor()
+	// logo.WidthValidator is a validator for the "width" field. It is called by the builders before save.
+	logo.WidthValidator = logoDescWidth.Validators[0].(func(int) error)
+	// logoDescHeight is the schema descriptor for height field.
+	logoDescHeight := logoFields[3].Descriptor()
+	// logo.HeightValidator is a validator for the "height" field. It is called by the builders before save.
+	logo.HeightValidator = logoDescHeight.Validators[0].(func(int) error)
+	// logoDescID is the schema descriptor for id field.
+	logoDescID := logoMixinFields0[0].Descriptor()
+	// logo.DefaultID holds the default value on creation for the id field.
+	logo.DefaultID = logoDescID.Default.(func() string)
+	// logo.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	logo.IDValidator = func() func(string) error {
+		validators := logoDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	merchantMixin := schema.Merchant{}.Mixin()
 	merchantHooks := schema.Merchant{}.Hooks()
 	merchant.Hooks[0] = merchantHooks[0]
@@ -1082,26 +1224,110 @@ func init() {
 	merchant.DefaultAddress = merchantDescAddress.Default.(string)
 	// merchant.AddressValidator is a validator for the "address" field. It is called by the builders before save.
 	merchant.AddressValidator = merchantDescAddress.Validators[0].(func(string) error)
+	// merchantDescLegalName is the schema descriptor for legal_name field.
+	merchantDescLegalName := merchantFields[3].Descriptor()
+	// merchant.LegalNameValidator is a validator for the "legal_name" field. It is called by the builders before save.
+	merchant.LegalNameValidator = func() func(string) error {
+		validators := merchantDescLegalName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(legal_name string) error {
+			for _, fn := range fns {
+				if err := fn(legal_name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// merchantDescTaxID is the schema descriptor for tax_id field.
+	merchantDescTaxID := merchantFields[4].Descriptor()
+	// merchant.TaxIDValidator is a validator for the "tax_id" field. It is called by the builders before save.
+	merchant.TaxIDValidator = func() func(string) error {
+		validators := merchantDescTaxID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(tax_id string) error {
+			for _, fn := range fns {
+				if err := fn(tax_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// merchantDescPaymentTermsDays is the schema descriptor for payment_terms_days field.
+	merchantDescPaymentTermsDays := merchantFields[7].Descriptor()
+	// merchant.PaymentTermsDaysValidator is a validator for the "payment_terms_days" field. It is called by the builders before save.
+	merchant.PaymentTermsDaysValidator = merchantDescPaymentTermsDays.Validators[0].(func(int) error)
+	// merchantDescFooter is the schema descriptor for footer field.
+	merchantDescFooter := merchantFields[8].Descriptor()
+	// merchant.DefaultFooter holds the default value on creation for the footer field.
+	merchant.DefaultFooter = merchantDescFooter.Default.(string)
+	// merchant.FooterValidator is a validator for the "footer" field. It is called by the builders before save.
+	merchant.FooterValidator = func() func(string) error {
+		validators := merchantDescFooter.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(footer string) error {
+			for _, fn := range fns {
+				if err := fn(footer); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// merchantDescLanguage is the schema descriptor for language field.
+	merchantDescLanguage := merchantFields[9].Descriptor()
+	// merchant.DefaultLanguage holds the default value on creation for the language field.
+	merchant.DefaultLanguage = merchantDescLanguage.Default.(string)
+	// merchant.LanguageValidator is a validator for the "language" field. It is called by the builders before save.
+	merchant.LanguageValidator = func() func(string) error {
+		validators := merchantDescLanguage.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(language string) error {
+			for _, fn := range fns {
+				if err := fn(language); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// merchantDescDefaultTaxRateID is the schema descriptor for default_tax_rate_id field.
+	merchantDescDefaultTaxRateID := merchantFields[10].Descriptor()
+	// merchant.DefaultTaxRateIDValidator is a validator for the "default_tax_rate_id" field. It is called by the builders before save.
+	merchant.DefaultTaxRateIDValidator = merchantDescDefaultTaxRateID.Validators[0].(func(string) error)
 	// merchantDescInvoiceSeq is the schema descriptor for invoice_seq field.
-	merchantDescInvoiceSeq := merchantFields[5].Descriptor()
+	merchantDescInvoiceSeq := merchantFields[13].Descriptor()
 	// merchant.DefaultInvoiceSeq holds the default value on creation for the invoice_seq field.
 	merchant.DefaultInvoiceSeq = merchantDescInvoiceSeq.Default.(int)
 	// merchant.InvoiceSeqValidator is a validator for the "invoice_seq" field. It is called by the builders before save.
 	merchant.InvoiceSeqValidator = merchantDescInvoiceSeq.Validators[0].(func(int) error)
 	// merchantDescInfiniKeyID is the schema descriptor for infini_key_id field.
-	merchantDescInfiniKeyID := merchantFields[6].Descriptor()
+	merchantDescInfiniKeyID := merchantFields[14].Descriptor()
 	// merchant.InfiniKeyIDValidator is a validator for the "infini_key_id" field. It is called by the builders before save.
 	merchant.InfiniKeyIDValidator = merchantDescInfiniKeyID.Validators[0].(func(string) error)
 	// merchantDescInfiniSecret is the schema descriptor for infini_secret field.
-	merchantDescInfiniSecret := merchantFields[7].Descriptor()
+	merchantDescInfiniSecret := merchantFields[15].Descriptor()
 	// merchant.InfiniSecretValidator is a validator for the "infini_secret" field. It is called by the builders before save.
 	merchant.InfiniSecretValidator = merchantDescInfiniSecret.Validators[0].(func(string) error)
 	// merchantDescInfiniWebhookSecret is the schema descriptor for infini_webhook_secret field.
-	merchantDescInfiniWebhookSecret := merchantFields[8].Descriptor()
+	merchantDescInfiniWebhookSecret := merchantFields[16].Descriptor()
 	// merchant.InfiniWebhookSecretValidator is a validator for the "infini_webhook_secret" field. It is called by the builders before save.
 	merchant.InfiniWebhookSecretValidator = merchantDescInfiniWebhookSecret.Validators[0].(func(string) error)
 	// merchantDescInfiniBaseURL is the schema descriptor for infini_base_url field.
-	merchantDescInfiniBaseURL := merchantFields[9].Descriptor()
+	merchantDescInfiniBaseURL := merchantFields[17].Descriptor()
 	// merchant.InfiniBaseURLValidator is a validator for the "infini_base_url" field. It is called by the builders before save.
 	merchant.InfiniBaseURLValidator = merchantDescInfiniBaseURL.Validators[0].(func(string) error)
 	// merchantDescID is the schema descriptor for id field.
@@ -1441,6 +1667,145 @@ func init() {
 	// session.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	session.IDValidator = func() func(string) error {
 		validators := sessionDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	taxrateMixin := schema.TaxRate{}.Mixin()
+	taxrateMixinHooks2 := taxrateMixin[2].Hooks()
+	taxrate.Hooks[0] = taxrateMixinHooks2[0]
+	taxrateMixinInters2 := taxrateMixin[2].Interceptors()
+	taxrate.Interceptors[0] = taxrateMixinInters2[0]
+	taxrateMixinFields0 := taxrateMixin[0].Fields()
+	_ = taxrateMixinFields0
+	taxrateMixinFields1 := taxrateMixin[1].Fields()
+	_ = taxrateMixinFields1
+	taxrateMixinFields2 := taxrateMixin[2].Fields()
+	_ = taxrateMixinFields2
+	taxrateFields := schema.TaxRate{}.Fields()
+	_ = taxrateFields
+	// taxrateDescCreatedAt is the schema descriptor for created_at field.
+	taxrateDescCreatedAt := taxrateMixinFields1[0].Descriptor()
+	// taxrate.DefaultCreatedAt holds the default value on creation for the created_at field.
+	taxrate.DefaultCreatedAt = taxrateDescCreatedAt.Default.(func() time.Time)
+	// taxrateDescUpdatedAt is the schema descriptor for updated_at field.
+	taxrateDescUpdatedAt := taxrateMixinFields1[1].Descriptor()
+	// taxrate.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	taxrate.DefaultUpdatedAt = taxrateDescUpdatedAt.Default.(func() time.Time)
+	// taxrate.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	taxrate.UpdateDefaultUpdatedAt = taxrateDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// taxrateDescMerchantID is the schema descriptor for merchant_id field.
+	taxrateDescMerchantID := taxrateMixinFields2[0].Descriptor()
+	// taxrate.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
+	taxrate.MerchantIDValidator = func() func(string) error {
+		validators := taxrateDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant string) error {
+			for _, fn := range fns {
+				if err := fn(merchant); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// taxrateDescName is the schema descriptor for name field.
+	taxrateDescName := taxrateFields[0].Descriptor()
+	// taxrate.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	taxrate.NameValidator = func() func(string) error {
+		validators := taxrateDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// taxrateDescPercentage is the schema descriptor for percentage field.
+	taxrateDescPercentage := taxrateFields[1].Descriptor()
+	// taxrate.PercentageValidator is a validator for the "percentage" field. It is called by the builders before save.
+	taxrate.PercentageValidator = func() func(string) error {
+		validators := taxrateDescPercentage.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(percentage string) error {
+			for _, fn := range fns {
+				if err := fn(percentage); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// taxrateDescInclusive is the schema descriptor for inclusive field.
+	taxrateDescInclusive := taxrateFields[2].Descriptor()
+	// taxrate.DefaultInclusive holds the default value on creation for the inclusive field.
+	taxrate.DefaultInclusive = taxrateDescInclusive.Default.(bool)
+	// taxrateDescCountry is the schema descriptor for country field.
+	taxrateDescCountry := taxrateFields[4].Descriptor()
+	// taxrate.CountryValidator is a validator for the "country" field. It is called by the builders before save.
+	taxrate.CountryValidator = func() func(string) error {
+		validators := taxrateDescCountry.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(country string) error {
+			for _, fn := range fns {
+				if err := fn(country); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// taxrateDescExemptionReason is the schema descriptor for exemption_reason field.
+	taxrateDescExemptionReason := taxrateFields[5].Descriptor()
+	// taxrate.ExemptionReasonValidator is a validator for the "exemption_reason" field. It is called by the builders before save.
+	taxrate.ExemptionReasonValidator = func() func(string) error {
+		validators := taxrateDescExemptionReason.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(exemption_reason string) error {
+			for _, fn := range fns {
+				if err := fn(exemption_reason); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// taxrateDescID is the schema descriptor for id field.
+	taxrateDescID := taxrateMixinFields0[0].Descriptor()
+	// taxrate.DefaultID holds the default value on creation for the id field.
+	taxrate.DefaultID = taxrateDescID.Default.(func() string)
+	// taxrate.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	taxrate.IDValidator = func() func(string) error {
+		validators := taxrateDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

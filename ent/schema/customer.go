@@ -8,6 +8,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/tally-invoicing/tally/internal/party"
 	"github.com/tally-invoicing/tally/internal/validate"
 )
 
@@ -26,6 +27,12 @@ func (Customer) Fields() []ent.Field {
 		field.String("email").Validate(validate.SingleLine).NotEmpty().MaxLen(254).
 			Comment("Where invoices are sent; stored lower-cased, unique per merchant.").
 			Annotations(entgql.OrderField("EMAIL")),
+		field.JSON("postal_address", party.Address{}).Optional().
+			Annotations(entgql.Skip()),
+		field.String("tax_id").Validate(validate.SingleLine).Optional().Nillable().MaxLen(40).
+			Comment("The customer's VAT or other tax number printed on invoices (EN 16931 BT-48); null when not given."),
+		field.String("language").Validate(validate.SingleLine).Optional().Nillable().MaxLen(16).
+			Comment("BCP 47 tag the customer's invoices, emails and payment page are in, one of Query.languages; null to use the merchant's language."),
 		field.Bool("email_bouncing").Default(false).
 			Comment("The mail provider reported a permanent failure delivering to this address."),
 	}

@@ -48,6 +48,16 @@ func (Invoice) Fields() []ent.Field {
 			Comment("Optional payment description printed on the invoice (wizard step 3); null when there is none."),
 		field.Strings("payment_methods").Optional().
 			Annotations(entgql.Skip()),
+		field.JSON("discount", &lineitem.Discount{}).Optional().
+			Comment("The discount on the whole document (EN 16931 BG-20), as given; null when none.").
+			Annotations(entgql.Skip()),
+		field.JSON("tax_breakdown", []lineitem.TaxAmount{}).Optional().
+			Comment("Tax per rate (EN 16931 BG-23), computed with the items.").
+			Annotations(entgql.Skip()),
+		field.Int64("discount_minor").Default(0).Annotations(entgql.Skip()),
+		field.Int64("tax_minor").Default(0).Annotations(entgql.Skip()),
+		field.Int("payment_terms_days").Optional().Nillable().Range(0, 365).
+			Comment("Payment terms in days after issue (0: due on receipt); on issue the due date becomes the issue date plus these days unless a due date was set. null when the invoice has an explicit due date or none."),
 		field.Int64("subtotal_minor").Default(0).Annotations(entgql.Skip()),
 		field.Int64("total_minor").Default(0).
 			Annotations(entgql.Skip(entgql.SkipType), entgql.OrderField("TOTAL")),

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/schema/field"
 
 	"github.com/tally-invoicing/tally/internal/collect/statement"
+	"github.com/tally-invoicing/tally/internal/party"
 	"github.com/tally-invoicing/tally/internal/tenant"
 	"github.com/tally-invoicing/tally/internal/validate"
 )
@@ -35,7 +36,24 @@ func (Merchant) Fields() []ent.Field {
 		field.String("default_currency").Validate(validate.SingleLine).Default("USD").MaxLen(3).
 			Comment("ISO 4217 code new invoices start in."),
 		field.Text("address").Validate(validate.MultiLine).Default("").
-			Comment("Postal address printed under the name on invoices; may span lines."),
+			Comment("Deprecated: use postalAddress. The address as free text; once postalAddress is set, its formatted form."),
+		field.String("legal_name").Validate(validate.SingleLine).Optional().Nillable().MaxLen(200).
+			Comment("Registered legal name (EN 16931 BT-27), printed under the trading name when it differs; null when not given."),
+		field.String("tax_id").Validate(validate.SingleLine).Optional().Nillable().MaxLen(40).
+			Comment("VAT, GST or other tax registration number printed on invoices (EN 16931 BT-31), e.g. DE123456789; null when not given."),
+		field.JSON("postal_address", party.Address{}).Optional().
+			Annotations(entgql.Skip()),
+		field.JSON("bank_account", party.BankAccount{}).Optional().
+			Annotations(entgql.Skip()),
+		field.Int("payment_terms_days").Optional().Nillable().Range(0, 365).
+			Comment("Default payment terms of new invoices in days after issue: 0 is due on receipt, 30 is Net 30; null when the merchant has not chosen (no due date)."),
+		field.Text("footer").Validate(validate.MultiLine).Default("").MaxLen(2000).
+			Comment("Printed at the bottom of every invoice: terms, late-fee note, registration details. Empty when none."),
+		field.String("language").Validate(validate.SingleLine).Default("en").MaxLen(16).
+			Comment("BCP 47 tag invoices are printed in when the customer has no language of their own, e.g. \"en\", \"de\", \"zh-Hant\"; one of Query.languages."),
+		field.String("default_tax_rate_id").Validate(validate.SingleLine).Optional().Nillable().
+			Comment("The tax rate put on new lines when a line gives no taxRateIDs.").
+			Annotations(entgql.Skip()),
 		field.Enum("paper_size").Values("A4", "LETTER").Default("A4").
 			Comment("Sheet size of invoice PDFs.").
 			Annotations(entgql.Type("PaperSize")),
@@ -63,6 +81,8 @@ func (Merchant) Edges() []ent.Edge {
 		edge.To("customers", Customer.Type).Annotations(entgql.Skip()),
 		edge.To("invoices", Invoice.Type).Annotations(entgql.Skip()),
 		edge.To("api_keys", APIKey.Type).Annotations(entgql.Skip()),
+		edge.To("tax_rates", TaxRate.Type).Annotations(entgql.Skip()),
+		edge.To("logo", Logo.Type).Unique().Annotations(entgql.Skip()),
 	}
 }
 

@@ -40,6 +40,8 @@ var IDPrefixes = map[string]string{
 	"idk": "idempotency_keys",
 	"pwr": "password_resets",
 	"srk": "server_keys",
+	"txr": "tax_rates",
+	"lgo": "logos",
 }
 
 // idMixin gives an entity a string primary key "<prefix>_<ULID>".

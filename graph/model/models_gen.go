@@ -15,6 +15,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/collection"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 )
 
@@ -26,12 +27,64 @@ type AllocationInput struct {
 	Amount decimal.Decimal `json:"amount"`
 }
 
+// A tax rate as it was applied to an invoice: a copy taken when the lines were
+// priced, so editing or archiving the rate later does not change the invoice.
+type AppliedTaxRate struct {
+	// The rate it was copied from (txr_...).
+	ID string `json:"id"`
+	// What the invoice calls the tax, e.g. "VAT".
+	Name string `json:"name"`
+	// In percent, e.g. "19".
+	Percentage decimal.Decimal `json:"percentage"`
+	// true when the line prices included the tax.
+	Inclusive bool `json:"inclusive"`
+	// The EN 16931 VAT category.
+	Category taxrate.Category `json:"category"`
+	// ISO 3166-1 alpha-2 code, when the rate has one.
+	Country *string `json:"country,omitempty"`
+	// Why no or a reduced tax applies, when the rate gives a reason.
+	ExemptionReason *string `json:"exemptionReason,omitempty"`
+}
+
 // A fresh session: send `token` as `Authorization: Bearer <token>`. Browsers also get an HttpOnly cookie.
 type AuthPayload struct {
 	// The session token (tally_ses_...), valid for 30 days or until signOut. It can do everything the user can; give partner apps an API key instead.
 	Token string `json:"token"`
 	// Who the token acts as.
 	Viewer *Viewer `json:"viewer"`
+}
+
+// Where customers can send a bank transfer (EN 16931 BG-17).
+type BankAccount struct {
+	// The account holder.
+	AccountName *string `json:"accountName,omitempty"`
+	// The bank's name.
+	BankName *string `json:"bankName,omitempty"`
+	// The IBAN, compact and upper case, e.g. "DE89370400440532013000".
+	Iban *string `json:"iban,omitempty"`
+	// The BIC (SWIFT code), 8 or 11 characters.
+	Bic *string `json:"bic,omitempty"`
+	// A domestic account number, where no IBAN is used.
+	AccountNumber *string `json:"accountNumber,omitempty"`
+	// The routing number, sort code or other bank code that goes with accountNumber.
+	RoutingNumber *string `json:"routingNumber,omitempty"`
+}
+
+// A bank account: give iban (checked by its MOD 97 check digits) with an
+// optional bic, or accountNumber with routingNumber.
+type BankAccountInput struct {
+	// The account holder.
+	AccountName *string `json:"accountName,omitempty"`
+	// The bank's name.
+	BankName *string `json:"bankName,omitempty"`
+	// An IBAN; spaces are ignored.
+	Iban *string `json:"iban,omitempty"`
+	// A BIC (SWIFT code), 8 or 11 characters.
+	Bic *string `json:"bic,omitempty"`
+	// A domestic account number.
+	AccountNumber *string `json:"accountNumber,omitempty"`
+	// The routing number (US ABA), sort code (UK) or other bank code.
+	RoutingNumber *string `json:"routingNumber,omitempty"`
 }
 
 // The public view of an invoice behind its payment link: only what the payer
@@ -117,6 +170,12 @@ type CreateCustomerInput struct {
 	Name string `json:"name"`
 	// Where invoices are emailed; unique among the merchant's customers (compared case-insensitively).
 	Email string `json:"email"`
+	// Postal address printed on invoices.
+	PostalAddress *PostalAddressInput `json:"postalAddress,omitempty"`
+	// VAT or other tax number printed on invoices.
+	TaxID *string `json:"taxID,omitempty"`
+	// BCP 47 tag the customer's invoices and emails are in, one of Query.languages; the merchant's language if omitted.
+	Language *string `json:"language,omitempty"`
 }
 
 // Wizard step 1: who is billed, in what currency, and when payment is due.
@@ -125,8 +184,30 @@ type CreateInvoiceDraftInput struct {
 	CustomerID string `json:"customerID"`
 	// ISO 4217 code; the merchant's default currency if omitted.
 	Currency *string `json:"currency,omitempty"`
-	// When payment is due (RFC 3339); no due date if omitted. It must not be in the past when the invoice is issued.
+	// When payment is due (RFC 3339). It must not be in the past when the invoice is issued. Give dueDate or paymentTermsDays, not both.
 	DueDate *time.Time `json:"dueDate,omitempty"`
+	// Payment terms in days after issue (0: due on receipt, 30: Net 30): the due
+	// date is set when the invoice is issued. If neither this nor dueDate is given,
+	// the merchant's paymentTermsDays apply (no due date when it has none).
+	PaymentTermsDays *int `json:"paymentTermsDays,omitempty"`
+}
+
+// A new tax rate.
+type CreateTaxRateInput struct {
+	// What the invoice calls the tax, 1 to 100 characters, e.g. "VAT", "GST", "Sales tax CA".
+	Name string `json:"name"`
+	// In percent, 0 to 100 with at most 4 decimals, e.g. "19" or "8.875".
+	Percentage decimal.Decimal `json:"percentage"`
+	// true when prices already include the tax; false (the default) to add it on top.
+	Inclusive *bool `json:"inclusive,omitempty"`
+	// The EN 16931 VAT category; STANDARD if omitted.
+	Category *taxrate.Category `json:"category,omitempty"`
+	// ISO 3166-1 alpha-2 code of the country the tax belongs to, e.g. "DE".
+	Country *string `json:"country,omitempty"`
+	// Why no or a reduced tax applies; printed on invoices. Expected for EXEMPT.
+	ExemptionReason *string `json:"exemptionReason,omitempty"`
+	// true to make it the default rate, put on new lines that give no taxRateIDs.
+	Default *bool `json:"default,omitempty"`
 }
 
 // A stablecoin receiving address.
@@ -195,6 +276,26 @@ type InfiniSettings struct {
 	WebhookURL string `json:"webhookURL"`
 }
 
+// The discount on a whole invoice (EN 16931 BG-20).
+type InvoiceDiscount struct {
+	// In percent of the subtotal, when given that way.
+	Percent *decimal.Decimal `json:"percent,omitempty"`
+	// The discount in the invoice's currency.
+	Amount decimal.Decimal `json:"amount"`
+	// Why, as printed on the invoice.
+	Reason *string `json:"reason,omitempty"`
+}
+
+// A discount on the whole invoice: give percent or amount, not both.
+type InvoiceDiscountInput struct {
+	// In percent of the subtotal, greater than 0 and at most 100, at most 4 decimals.
+	Percent *decimal.Decimal `json:"percent,omitempty"`
+	// A fixed amount in the invoice's currency, greater than 0 and at most the subtotal.
+	Amount *decimal.Decimal `json:"amount,omitempty"`
+	// Printed next to it, e.g. "Loyalty discount"; at most 200 characters.
+	Reason *string `json:"reason,omitempty"`
+}
+
 // An invoice changed status.
 type InvoiceStatusEvent struct {
 	// The invoice as it is when the event is delivered: it may already be newer than this event (compare version).
@@ -223,6 +324,14 @@ type InvoiceWhereInput struct {
 	Search *string `json:"search,omitempty"`
 }
 
+// A language invoices, emails and payment pages can be printed in.
+type Language struct {
+	// BCP 47 tag, e.g. "de" or "zh-Hant".
+	Tag string `json:"tag"`
+	// The language's name in itself, e.g. "Deutsch".
+	Name string `json:"name"`
+}
+
 // One row of an invoice, as sent to setInvoiceItems.
 type LineItemInput struct {
 	// What the line is for, 1 to 300 characters.
@@ -231,6 +340,11 @@ type LineItemInput struct {
 	Quantity decimal.Decimal `json:"quantity"`
 	// At least 0, with no more decimals than the currency allows.
 	UnitPrice decimal.Decimal `json:"unitPrice"`
+	// Tax rates on the line (txr_...): several exclusive rates may stack, at most
+	// one inclusive rate. Omitted: the merchant's default rate, if any; [] for no tax.
+	TaxRateIDs []string `json:"taxRateIDs,omitempty"`
+	// A discount on the line in percent, 0 to 100 with at most 4 decimals.
+	DiscountPercent *decimal.Decimal `json:"discountPercent,omitempty"`
 }
 
 // Money received outside Tally's checkout, e.g. a bank transfer or cash.
@@ -245,6 +359,18 @@ type MarkInvoicePaidInput struct {
 	Note *string `json:"note,omitempty"`
 	// When the money arrived; now if omitted. Cannot be in the future.
 	ReceivedAt *time.Time `json:"receivedAt,omitempty"`
+}
+
+// The merchant's logo, resized to print size.
+type MerchantLogo struct {
+	// The image as a data: URI, the way invoices embed it.
+	DataURL string `json:"dataURL"`
+	// image/png or image/jpeg.
+	ContentType string `json:"contentType"`
+	// Width in pixels.
+	Width int `json:"width"`
+	// Height in pixels.
+	Height int `json:"height"`
 }
 
 // An amount in a currency.
@@ -263,6 +389,34 @@ type PaymentMethodAvailability struct {
 	Available bool `json:"available"`
 	// What the method needs or what it offers, in a sentence.
 	Detail string `json:"detail"`
+}
+
+// A postal address (EN 16931 BG-5 for the merchant, BG-8 for a customer).
+type PostalAddress struct {
+	// Street lines, at most 3.
+	Lines []string `json:"lines"`
+	// City or town.
+	City *string `json:"city,omitempty"`
+	// Postal or ZIP code.
+	PostalCode *string `json:"postalCode,omitempty"`
+	// State, province or county.
+	Region *string `json:"region,omitempty"`
+	// ISO 3166-1 alpha-2 code, e.g. "DE".
+	Country *string `json:"country,omitempty"`
+}
+
+// A postal address; country is required once anything else is given.
+type PostalAddressInput struct {
+	// Street lines, at most 3, each at most 100 characters.
+	Lines []string `json:"lines,omitempty"`
+	// City or town.
+	City *string `json:"city,omitempty"`
+	// Postal or ZIP code.
+	PostalCode *string `json:"postalCode,omitempty"`
+	// State, province or county.
+	Region *string `json:"region,omitempty"`
+	// ISO 3166-1 alpha-2 code, e.g. "DE".
+	Country *string `json:"country,omitempty"`
 }
 
 // Money received: a bank transfer, cash, a wallet transfer seen elsewhere.
@@ -390,12 +544,29 @@ type StatementPreview struct {
 type Subscription struct {
 }
 
+// The tax of one rate on a whole invoice (EN 16931 BG-23).
+type TaxAmount struct {
+	// The rate, as applied.
+	TaxRate *AppliedTaxRate `json:"taxRate"`
+	// What the rate applies to: the sum of the line amounts carrying it, less
+	// its share of the document discount, without the tax itself (BT-116).
+	TaxableAmount decimal.Decimal `json:"taxableAmount"`
+	// The tax, computed once on taxableAmount and rounded half away from zero (BT-117).
+	Amount decimal.Decimal `json:"amount"`
+}
+
 // Changes to a customer; omitted fields stay as they are.
 type UpdateCustomerInput struct {
 	// The new name, at most 200 characters.
 	Name *string `json:"name,omitempty"`
 	// The new email address; unique among the merchant's customers.
 	Email *string `json:"email,omitempty"`
+	// The address, or null to remove it.
+	PostalAddress graphql.Omittable[*PostalAddressInput] `json:"postalAddress,omitempty"`
+	// The tax number, or null to remove it.
+	TaxID graphql.Omittable[*string] `json:"taxID,omitempty"`
+	// A language tag, or null to use the merchant's language.
+	Language graphql.Omittable[*string] `json:"language,omitempty"`
 }
 
 // Changes to a draft; omitted fields stay as they are.
@@ -404,20 +575,57 @@ type UpdateInvoiceDraftInput struct {
 	CustomerID *string `json:"customerID,omitempty"`
 	// ISO 4217 code. Changing it re-checks the items' prices against its minor unit.
 	Currency *string `json:"currency,omitempty"`
-	// A date, or null to remove the due date.
+	// A date, or null to remove the due date. Setting a date clears paymentTermsDays.
 	DueDate graphql.Omittable[*time.Time] `json:"dueDate,omitempty"`
+	// Days after issue, or null to remove the terms. Setting terms clears dueDate.
+	PaymentTermsDays graphql.Omittable[*int] `json:"paymentTermsDays,omitempty"`
 }
 
 // Changes to the merchant's own settings; omitted fields stay as they are.
 type UpdateMerchantInput struct {
 	// Business name printed on invoices.
 	Name *string `json:"name,omitempty"`
-	// Postal address printed under the name; may span lines.
+	// Deprecated: use postalAddress. Free-text address; may span lines.
 	Address *string `json:"address,omitempty"`
+	// Registered legal name, or null to remove it.
+	LegalName graphql.Omittable[*string] `json:"legalName,omitempty"`
+	// VAT, GST or other tax number, or null to remove it.
+	TaxID graphql.Omittable[*string] `json:"taxID,omitempty"`
+	// The structured address, or null to remove it.
+	PostalAddress graphql.Omittable[*PostalAddressInput] `json:"postalAddress,omitempty"`
+	// Bank details for transfers, or null to remove them.
+	BankAccount graphql.Omittable[*BankAccountInput] `json:"bankAccount,omitempty"`
+	// Default payment terms in days after issue (0 due on receipt, 7, 14, 30, 60 or any up to 365), or null for no due date.
+	PaymentTermsDays graphql.Omittable[*int] `json:"paymentTermsDays,omitempty"`
+	// Printed at the bottom of every invoice, at most 2,000 characters; empty to remove.
+	Footer *string `json:"footer,omitempty"`
+	// BCP 47 tag invoices are printed in when a customer has no language, one of Query.languages.
+	Language *string `json:"language,omitempty"`
+	// The default tax rate (txr_...), or null for none.
+	DefaultTaxRateID graphql.Omittable[*string] `json:"defaultTaxRateID,omitempty"`
 	// ISO 4217 currency new invoices default to.
 	DefaultCurrency *string `json:"defaultCurrency,omitempty"`
 	// Sheet size of invoice PDFs.
 	PaperSize *merchant.PaperSize `json:"paperSize,omitempty"`
+}
+
+// Changes to a tax rate; omitted fields stay as they are. Invoices that already
+// use the rate keep the copy they made.
+type UpdateTaxRateInput struct {
+	// The new name.
+	Name *string `json:"name,omitempty"`
+	// The new percentage, 0 to 100 with at most 4 decimals.
+	Percentage *decimal.Decimal `json:"percentage,omitempty"`
+	// Whether prices include the tax.
+	Inclusive *bool `json:"inclusive,omitempty"`
+	// The EN 16931 VAT category.
+	Category *taxrate.Category `json:"category,omitempty"`
+	// A country code, or null to remove it.
+	Country graphql.Omittable[*string] `json:"country,omitempty"`
+	// A reason, or null to remove it.
+	ExemptionReason graphql.Omittable[*string] `json:"exemptionReason,omitempty"`
+	// true to make it the default rate; false to stop it being the default.
+	Default *bool `json:"default,omitempty"`
 }
 
 // Who is making the request: the merchant whose data every query and mutation
