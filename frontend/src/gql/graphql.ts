@@ -32,6 +32,25 @@ export type AllocationRule =
   /** The invoice's RF payment reference (or number) was found in the payment's text. */
   | 'REFERENCE';
 
+/**
+ * A bank account: give iban (checked by its MOD 97 check digits) with an
+ * optional bic, or accountNumber with routingNumber.
+ */
+export type BankAccountInput = {
+  /** The account holder. */
+  accountName?: string | null | undefined;
+  /** A domestic account number. */
+  accountNumber?: string | null | undefined;
+  /** The bank's name. */
+  bankName?: string | null | undefined;
+  /** A BIC (SWIFT code), 8 or 11 characters. */
+  bic?: string | null | undefined;
+  /** An IBAN; spaces are ignored. */
+  iban?: string | null | undefined;
+  /** The routing number (US ABA), sort code (UK) or other bank code. */
+  routingNumber?: string | null | undefined;
+};
+
 /** Filters for the collections list. */
 export type CollectionFilter = {
   /** Only money from this customer. */
@@ -63,8 +82,14 @@ export type CreateApiKeyInput = {
 export type CreateCustomerInput = {
   /** Where invoices are emailed; unique among the merchant's customers (compared case-insensitively). */
   email: string;
+  /** BCP 47 tag the customer's invoices and emails are in, one of Query.languages; the merchant's language if omitted. */
+  language?: string | null | undefined;
   /** Person or company name printed on invoices, at most 200 characters. */
   name: string;
+  /** Postal address printed on invoices. */
+  postalAddress?: PostalAddressInput | null | undefined;
+  /** VAT or other tax number printed on invoices. */
+  taxID?: string | null | undefined;
 };
 
 /** Wizard step 1: who is billed, in what currency, and when payment is due. */
@@ -73,8 +98,14 @@ export type CreateInvoiceDraftInput = {
   currency?: string | null | undefined;
   /** The customer billed (cus_...). */
   customerID: string | number;
-  /** When payment is due (RFC 3339); no due date if omitted. It must not be in the past when the invoice is issued. */
+  /** When payment is due (RFC 3339). It must not be in the past when the invoice is issued. Give dueDate or paymentTermsDays, not both. */
   dueDate?: string | null | undefined;
+  /**
+   * Payment terms in days after issue (0: due on receipt, 30: Net 30): the due
+   * date is set when the invoice is issued. If neither this nor dueDate is given,
+   * the merchant's paymentTermsDays apply (no due date when it has none).
+   */
+  paymentTermsDays?: number | null | undefined;
 };
 
 /** A stablecoin receiving address. */
@@ -192,10 +223,17 @@ export type InvoiceWhereInput = {
 
 /** One row of an invoice, as sent to setInvoiceItems. */
 export type LineItemInput = {
+  /** A discount on the line in percent, 0 to 100 with at most 4 decimals. */
+  discountPercent?: string | null | undefined;
   /** What the line is for, 1 to 300 characters. */
   name: string;
   /** Greater than 0, e.g. "1" or "2.5". */
   quantity: string;
+  /**
+   * Tax rates on the line (txr_...): several exclusive rates may stack, at most
+   * one inclusive rate. Omitted: the merchant's default rate, if any; [] for no tax.
+   */
+  taxRateIDs?: Array<string | number> | null | undefined;
   /** At least 0, with no more decimals than the currency allows. */
   unitPrice: string;
 };
@@ -240,6 +278,20 @@ export type PaymentMethod =
   | 'CRYPTO'
   /** Infini Corporate Card through the hosted checkout. */
   | 'INFINI_CARD';
+
+/** A postal address; country is required once anything else is given. */
+export type PostalAddressInput = {
+  /** City or town. */
+  city?: string | null | undefined;
+  /** ISO 3166-1 alpha-2 code, e.g. "DE". */
+  country?: string | null | undefined;
+  /** Street lines, at most 3, each at most 100 characters. */
+  lines?: Array<string> | null | undefined;
+  /** Postal or ZIP code. */
+  postalCode?: string | null | undefined;
+  /** State, province or county. */
+  region?: string | null | undefined;
+};
 
 /** Money received: a bank transfer, cash, a wallet transfer seen elsewhere. */
 export type RecordCollectionInput = {
@@ -330,8 +382,14 @@ export type StatementMappingInput = {
 export type UpdateCustomerInput = {
   /** The new email address; unique among the merchant's customers. */
   email?: string | null | undefined;
+  /** A language tag, or null to use the merchant's language. */
+  language?: string | null | undefined;
   /** The new name, at most 200 characters. */
   name?: string | null | undefined;
+  /** The address, or null to remove it. */
+  postalAddress?: PostalAddressInput | null | undefined;
+  /** The tax number, or null to remove it. */
+  taxID?: string | null | undefined;
 };
 
 /** Changes to a draft; omitted fields stay as they are. */
@@ -340,20 +398,38 @@ export type UpdateInvoiceDraftInput = {
   currency?: string | null | undefined;
   /** Bill another of the merchant's customers instead. */
   customerID?: string | number | null | undefined;
-  /** A date, or null to remove the due date. */
+  /** A date, or null to remove the due date. Setting a date clears paymentTermsDays. */
   dueDate?: string | null | undefined;
+  /** Days after issue, or null to remove the terms. Setting terms clears dueDate. */
+  paymentTermsDays?: number | null | undefined;
 };
 
 /** Changes to the merchant's own settings; omitted fields stay as they are. */
 export type UpdateMerchantInput = {
-  /** Postal address printed under the name; may span lines. */
+  /** Deprecated: use postalAddress. Free-text address; may span lines. */
   address?: string | null | undefined;
+  /** Bank details for transfers, or null to remove them. */
+  bankAccount?: BankAccountInput | null | undefined;
   /** ISO 4217 currency new invoices default to. */
   defaultCurrency?: string | null | undefined;
+  /** The default tax rate (txr_...), or null for none. */
+  defaultTaxRateID?: string | number | null | undefined;
+  /** Printed at the bottom of every invoice, at most 2,000 characters; empty to remove. */
+  footer?: string | null | undefined;
+  /** BCP 47 tag invoices are printed in when a customer has no language, one of Query.languages. */
+  language?: string | null | undefined;
+  /** Registered legal name, or null to remove it. */
+  legalName?: string | null | undefined;
   /** Business name printed on invoices. */
   name?: string | null | undefined;
   /** Sheet size of invoice PDFs. */
   paperSize?: PaperSize | null | undefined;
+  /** Default payment terms in days after issue (0 due on receipt, 7, 14, 30, 60 or any up to 365), or null for no due date. */
+  paymentTermsDays?: number | null | undefined;
+  /** The structured address, or null to remove it. */
+  postalAddress?: PostalAddressInput | null | undefined;
+  /** VAT, GST or other tax number, or null to remove it. */
+  taxID?: string | null | undefined;
 };
 
 export type AppViewerQueryVariables = Exact<{ [key: string]: never; }>;
@@ -540,6 +616,7 @@ export type InvoiceDetailQuery = { node:
     | { __typename: 'InvoiceEvent' }
     | { __typename: 'Merchant' }
     | { __typename: 'Payment' }
+    | { __typename: 'TaxRate' }
     | { __typename: 'User' }
    | null };
 
@@ -591,6 +668,7 @@ export type InvoicesFilterCustomerQuery = { node:
     | { __typename: 'InvoiceEvent' }
     | { __typename: 'Merchant' }
     | { __typename: 'Payment' }
+    | { __typename: 'TaxRate' }
     | { __typename: 'User' }
    | null };
 
@@ -624,6 +702,7 @@ export type EmailMessageQuery = { node:
     | { __typename: 'InvoiceEvent' }
     | { __typename: 'Merchant' }
     | { __typename: 'Payment' }
+    | { __typename: 'TaxRate' }
     | { __typename: 'User' }
    | null, viewer: { merchant: { id: string, name: string } } | null };
 
@@ -682,6 +761,7 @@ export type WizardDraftQuery = { node:
     | { __typename: 'InvoiceEvent' }
     | { __typename: 'Merchant' }
     | { __typename: 'Payment' }
+    | { __typename: 'TaxRate' }
     | { __typename: 'User' }
    | null };
 
