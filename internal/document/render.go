@@ -181,7 +181,7 @@ func Render(s Snapshot) ([]byte, error) {
 		}
 		v.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)) //nolint:gosec // G203: base64 of the PNG we just encoded; nothing in it can escape the URL
 	}
-	if v.ReferenceText != "" {
+	if v.ReferenceText != "" && len(v.Bank) == 0 { // with bank details the reference is printed with them
 		v.QuoteRef = withHTML(p.T("doc.quote_reference", slot), "<strong style=\"white-space: nowrap;\">"+template.HTMLEscapeString(v.ReferenceText)+"</strong>")
 	}
 	v.FooterLine = s.MerchantName + " · " + s.Title()
