@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"html/template"
+	"regexp"
 	"strings"
 	"time"
 
@@ -201,6 +202,17 @@ func Render(s Snapshot) ([]byte, error) {
 		return nil, fmt.Errorf("document: inline CSS: %w", err)
 	}
 	return []byte(html), nil
+}
+
+// messageRow is the message's table row: one cell of escaped text, so the
+// first </tr> ends it.
+var messageRow = regexp.MustCompile(`(?s)<tr data-tally-message[^>]*>.*?</tr>\s*`)
+
+// WithoutMessage is a rendered email document without the merchant's
+// message: the same document as the preview and the PDF. The PDF attached
+// to an email is printed from this.
+func WithoutMessage(html []byte) []byte {
+	return messageRow.ReplaceAll(html, nil)
 }
 
 // slot marks where markup goes into a translated sentence; no translation

@@ -341,3 +341,18 @@ func TestLogoOnlyAsAnImage(t *testing.T) {
 		t.Error("an SVG logo was embedded")
 	}
 }
+
+// The email carries the merchant's message; its PDF attachment, printed
+// from the email's HTML without it, is byte for byte the preview.
+func TestWithoutMessageIsThePreview(t *testing.T) {
+	s := full(t)
+	preview := render(t, s)
+	s.Message = "Hi Anna,\nthe invoice for November."
+	email := render(t, s)
+	if !strings.Contains(email, "the invoice for November.") {
+		t.Fatal("the email lacks the message")
+	}
+	if got := string(WithoutMessage([]byte(email))); got != preview {
+		t.Fatalf("the email without its message differs from the preview (%d vs %d bytes)", len(got), len(preview))
+	}
+}
