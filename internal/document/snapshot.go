@@ -103,7 +103,7 @@ type Logo struct {
 }
 
 // DocumentDiscount is a discount on the whole document (BG-20).
-type DocumentDiscount struct {
+type DocumentDiscount struct { //nolint:revive // the name issue #14 agreed with the integrator; Snapshot.Discount is the field
 	// Percent is the discount rate as decimal text ("5"), "" when the
 	// discount is a fixed amount (BT-94).
 	Percent string

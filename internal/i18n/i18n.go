@@ -184,7 +184,7 @@ func (p *Printer) Number(text string) string {
 	if i := strings.IndexByte(text, '.'); i >= 0 {
 		digits = len(text) - i - 1
 	}
-	return p.decimal(text, uint8(min(digits, 12))) //nolint:gosec // G115: at most 12
+	return p.decimal(text, uint8(min(digits, 12)))
 }
 
 func (p *Printer) decimal(text string, digits uint8) string {
