@@ -78,6 +78,9 @@ func TestPayPageFitsAPhone(t *testing.T) {
 		if err == nil {
 			shot, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		}
+		if err != nil {
+			t.Fatalf("chromium: %v", err)
+		}
 		if got.Scroll > 390 {
 			t.Errorf("the page scrolls sideways: %v px wide", got.Scroll)
 		}

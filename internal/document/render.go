@@ -82,7 +82,7 @@ type bankRow struct {
 }
 
 // T is a translated label for the template: {{.T "doc.billed_to"}}.
-func (v view) T(key string) string { return v.p.T(key) }
+func (v *view) T(key string) string { return v.p.T(key) }
 
 // Render returns the invoice document: complete HTML with its CSS inlined.
 func Render(s Snapshot) ([]byte, error) {
@@ -190,7 +190,7 @@ func Render(s Snapshot) ([]byte, error) {
 		v.FooterLine += " · " + v.TotalText
 	}
 	var raw bytes.Buffer
-	if err := tmpl.Execute(&raw, v); err != nil {
+	if err := tmpl.Execute(&raw, &v); err != nil {
 		return nil, fmt.Errorf("document: render: %w", err)
 	}
 	pm, err := premailer.NewPremailerFromBytes(raw.Bytes(), premailer.NewOptions())
