@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,12 +18,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tally-invoicing/tally/internal/document"
+	"github.com/tally-invoicing/tally/internal/invoice/status"
+	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/party"
 	"github.com/tally-invoicing/tally/internal/pdf"
 )
 
 // TestPDFLatency compares the warm Chromium pool of internal/pdf with the
 // naive integration, one `chromium --print-to-pdf` per invoice, on the same
-// one-page invoice, and reports memory over 1,000 renders. README.md, section
+// invoice document (a logo and 30 taxed lines), and reports memory over
+// 1,000 renders. README.md, section
 // TestPDFLatency, says what each figure means.
 func TestPDFLatency(t *testing.T) {
 	if os.Getenv("TALLY_BENCH") != "1" {
@@ -131,7 +139,7 @@ func TestPDFLatency(t *testing.T) {
 	c2p50, c2p99 := pdfQuantile(c2, 0.5), pdfQuantile(c2, 0.99)
 
 	var b strings.Builder
-	fmt.Fprintf(&b, "\nPDF of a one-page invoice (10 items, %d bytes of HTML), %d cores\n\n", len(html), runtime.NumCPU())
+	fmt.Fprintf(&b, "\nPDF of Tally's invoice document (logo, 30 taxed items, %d bytes of HTML), %d cores\n\n", len(html), runtime.NumCPU())
 	fmt.Fprintf(&b, "%-52s %10s %10s\n", "", "p50", "p99")
 	fmt.Fprintf(&b, "%-52s %10s %10s   (min %s, max %s)\n", "(a) chromium --print-to-pdf per invoice, N=10", pdfMs(coldP50), pdfMs(pdfQuantile(cold, 0.99)), pdfMs(slices.Min(cold)), pdfMs(slices.Max(cold)))
 	fmt.Fprintf(&b, "%-52s %10s %10s   (of 5 starts: p99 = max)\n", "(b) pool Start (launch + warm 2 tabs)", pdfMs(startup), pdfMs(slices.Max(startups)))
@@ -310,94 +318,87 @@ func pdfMs(d time.Duration) string {
 
 func pdfMiB(n int64) string { return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20)) }
 
-// pdfInvoiceHTML is a one-page invoice like Tally's: inline CSS, an inline
-// SVG logo, ten line items, totals and a payment reference.
+// pdfInvoiceHTML is Tally's own invoice document (internal/document), as
+// emailed and printed: a PNG logo, 30 taxed lines at two VAT rates (20 %
+// and, on every fifth line, 5 %), a 10 % discount on every fourth line, a
+// document discount, the tax summary, bank details and the QR code.
 func pdfInvoiceHTML() []byte {
-	items := []struct {
-		name        string
-		qty, priceC int
-	}{
-		{"Brand workshop (half day)", 1, 120000},
-		{"Logo design, three concepts", 1, 180000},
-		{"Business card layout", 2, 15000},
-		{"Letterhead and envelope", 1, 22500},
-		{"Social media kit, 12 templates", 1, 48000},
-		{"Website hero illustration", 3, 35000},
-		{"Photo retouching, per image", 14, 2500},
-		{"Print-ready export, A4 brochure", 1, 30000},
-		{"Revisions (hours)", 6, 9500},
-		{"Project management (hours)", 4, 8000},
+	names := []string{
+		"Brand workshop (half day)", "Logo design, three concepts", "Business card layout", "Letterhead and envelope",
+		"Social media kit, 12 templates", "Website hero illustration", "Photo retouching, per image", "Print-ready export, A4 brochure",
+		"Revisions (hours)", "Project management (hours)",
 	}
-	var rows strings.Builder
-	total := 0
-	for i, it := range items {
-		amount := it.qty * it.priceC
-		total += amount
-		fmt.Fprintf(&rows, `<tr><td class="n">%d</td><td>%s</td><td class="r">%d</td><td class="r">%s</td><td class="r">%s</td></tr>`,
-			i+1, it.name, it.qty, pdfMoney(it.priceC), pdfMoney(amount))
+	gbp, _ := money.Lookup("GBP")
+	var (
+		lines []document.Line
+		bases = map[string]int64{}
+	)
+	for i := range 30 {
+		qty := int64(1 + i%4)
+		price := int64(2500 + 1500*(i%7))
+		gross := qty * price
+		l := document.Line{Name: names[i%len(names)], Quantity: strconv.FormatInt(qty, 10), UnitPrice: price, Amount: gross}
+		if i%4 == 3 {
+			l.DiscountPercent, l.DiscountAmount = "10", (gross+5)/10 // half away from zero, as internal/tax rounds
+			l.Amount = gross - l.DiscountAmount
+		}
+		rate := "20"
+		if i%5 == 4 {
+			rate = "5"
+		}
+		l.Taxes = []document.LineTax{{Name: "VAT", Percentage: rate}}
+		bases[rate] += l.Amount
+		lines = append(lines, l)
 	}
-	tax := total * 20 / 100
-	return fmt.Appendf(nil, `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Invoice INV-000042</title>
-<style>
-@page { size: A4; margin: 18mm 16mm; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 10pt/1.45 "Noto Sans", "DejaVu Sans", Arial, sans-serif; color: #1f2933; }
-header { display: flex; justify-content: space-between; align-items: flex-start; border-bottom: 3px solid #3b5bdb; padding-bottom: 12px; }
-h1 { font-size: 22pt; margin: 0; color: #3b5bdb; letter-spacing: .5px; }
-.muted { color: #616e7c; }
-.parties { display: flex; gap: 32px; margin: 18px 0; }
-.parties div { flex: 1; }
-.parties h2 { font-size: 8pt; text-transform: uppercase; letter-spacing: 1px; color: #616e7c; margin: 0 0 4px; }
-table { width: 100%%; border-collapse: collapse; margin-top: 8px; }
-th { text-align: left; font-size: 8pt; text-transform: uppercase; letter-spacing: .5px; color: #616e7c; border-bottom: 1px solid #cbd2d9; padding: 6px 8px; }
-td { padding: 7px 8px; border-bottom: 1px solid #e4e7eb; }
-tr:nth-child(even) td { background: #f5f7fa; }
-.r { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.n { color: #9aa5b1; width: 24px; }
-.totals { margin-left: auto; width: 45%%; margin-top: 12px; }
-.totals td { border: 0; padding: 4px 8px; background: none !important; }
-.totals .grand td { font-size: 12pt; font-weight: 700; border-top: 2px solid #1f2933; }
-.pay { margin-top: 24px; padding: 12px 14px; background: #edf2ff; border-left: 4px solid #3b5bdb; }
-.ref { font-family: "Noto Sans Mono", "DejaVu Sans Mono", monospace; font-size: 11pt; letter-spacing: 1px; }
-footer { margin-top: 28px; font-size: 8pt; color: #9aa5b1; }
-</style></head>
-<body>
-<header>
-  <div>
-    <svg width="46" height="46" viewBox="0 0 46 46" xmlns="http://www.w3.org/2000/svg"><rect width="46" height="46" rx="10" fill="#3b5bdb"/><path d="M12 14h22v5h-8.5v15h-5V19H12z" fill="#fff"/></svg>
-    <div><strong>Northwind Studio Ltd</strong><br><span class="muted">12 Harbour Street, Bristol BS1 4QA<br>VAT GB 123 4567 89</span></div>
-  </div>
-  <div style="text-align:right">
-    <h1>INVOICE</h1>
-    <div class="muted">No. <strong>INV-000042</strong><br>Issued 27 Nov 2026<br>Due 27 Dec 2026</div>
-  </div>
-</header>
-<section class="parties">
-  <div><h2>Bill to</h2><strong>Globex Corporation</strong><br>Attn. Accounts Payable<br>500 Market Street, Suite 1200<br>San Francisco, CA 94105</div>
-  <div><h2>Project</h2>Brand refresh 2027<br>PO 4500018832</div>
-</section>
-<table>
-  <thead><tr><th>#</th><th>Description</th><th class="r">Qty</th><th class="r">Unit price</th><th class="r">Amount</th></tr></thead>
-  <tbody>%s</tbody>
-</table>
-<table class="totals">
-  <tr><td>Subtotal</td><td class="r">%s</td></tr>
-  <tr><td>VAT 20%%</td><td class="r">%s</td></tr>
-  <tr class="grand"><td>Total due (USD)</td><td class="r">%s</td></tr>
-</table>
-<div class="pay">
-  Pay online from the link in the email, by card or stablecoins, or by bank transfer quoting the reference<br>
-  <span class="ref">RF18 5390 0754 7034</span>
-</div>
-<footer>Thank you for your business. Late payments may incur interest at 8%% above the base rate.</footer>
-</body></html>`, rows.String(), pdfMoney(total), pdfMoney(tax), pdfMoney(total+tax))
-}
-
-func pdfMoney(cents int) string {
-	s := strconv.Itoa(cents / 100)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
+	subtotal := bases["20"] + bases["5"]
+	discount := int64(10000)
+	var breakdown []document.TaxLine
+	var tax int64
+	spread := int64(0)
+	for _, rate := range []string{"20", "5"} {
+		share := discount * bases[rate] / subtotal // spread by base; the last rate takes the remainder
+		if rate == "5" {
+			share = discount - spread
+		}
+		spread += share
+		base := bases[rate] - share
+		p, _ := strconv.ParseInt(rate, 10, 64)
+		amount := (base*p + 50) / 100
+		tax += amount
+		breakdown = append(breakdown, document.TaxLine{Name: "VAT", Percentage: rate, Category: "STANDARD", Taxable: base, Amount: amount})
 	}
-	return fmt.Sprintf("$%s.%02d", s, cents%100)
+	logo := image.NewRGBA(image.Rect(0, 0, 360, 120))
+	for y := range 120 {
+		for x := range 360 {
+			logo.Set(x, y, color.RGBA{0x3b, 0x5b, 0xdb, 0xff})
+		}
+	}
+	var logoPNG bytes.Buffer
+	_ = png.Encode(&logoPNG, logo)
+	issued := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	due := issued.AddDate(0, 0, 30)
+	terms := 30
+	total := subtotal - discount + tax
+	html, err := document.Render(document.Snapshot{
+		MerchantName: "Northwind Studio", MerchantLegalName: "Northwind Studio Ltd",
+		MerchantPostal: party.Address{Lines: []string{"12 Harbour Street"}, City: "Bristol", PostalCode: "BS1 4QA", Country: "GB"},
+		MerchantTaxID:  "GB123456789",
+		Logo:           &document.Logo{ContentType: "image/png", Data: logoPNG.Bytes(), Width: 360, Height: 120},
+		CustomerName:   "Globex Corporation", CustomerEmail: "ap@globex.example",
+		CustomerPostal: party.Address{Lines: []string{"500 Market Street, Suite 1200"}, City: "San Francisco", Region: "CA", PostalCode: "94105", Country: "US"},
+		Number:         "INV-000042", Reference: "RF18539007547034", Status: status.Open,
+		IssuedAt: &issued, DueDate: &due, TermsDays: &terms, Currency: gbp,
+		Items: lines, Subtotal: subtotal,
+		Discount: &document.DocumentDiscount{Amount: discount, Reason: "Returning customer"}, TotalDiscount: discount,
+		TaxBreakdown: breakdown, TotalTax: tax, Total: total, Due: total,
+		Methods:     []string{"CRYPTO", "INFINI_CARD"},
+		Bank:        party.BankAccount{AccountName: "Northwind Studio Ltd", IBAN: "GB29NWBK60161331926819", BIC: "NWBKGB2L"},
+		Footer:      "Thank you for your business. Late payments may incur interest at 8% above the base rate.",
+		CheckoutURL: "https://billing.northwind.example/pay/Jk3v9QxY2mTqL8sPbN4wZr7a",
+		Paper:       document.PaperA4,
+	})
+	if err != nil {
+		panic(err)
+	}
+	return html
 }

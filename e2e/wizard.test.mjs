@@ -142,7 +142,7 @@ describe('invoice wizard', { timeout: 240_000 }, () => {
       await page.getByText('Cryptocurrency (stablecoins)').waitFor();
       await page.getByText('Infini Corporate Card').waitFor();
       await page.getByText(customer.email).waitFor();
-      await emailPreview().getByText('Infini Corporate Card').waitFor();
+      await emailPreview().getByText('Card via Infini').waitFor();
       await shot(page, '10-step-confirm');
       // The same document as a PDF; a draft's is marked DRAFT and saved as such.
       await openPdfTab();

@@ -162,7 +162,7 @@ func TestPaymentLinkOpensThePayPage(t *testing.T) {
 		resp, body := get(t, ta.srv.URL+path, "")
 		page := string(body)
 		if resp.StatusCode != 200 || !strings.Contains(page, "Northwind Studio") || !strings.Contains(page, "$100.00") ||
-			!strings.Contains(page, "/invoices/"+id+"/pdf?token=") || !strings.Contains(page, "Infini Corporate Card") {
+			!strings.Contains(page, "/invoices/"+id+"/pdf?token=") || !strings.Contains(page, "Card via Infini") || strings.Contains(page, "Infini Corporate Card") {
 			t.Fatalf("pay page = %d\n%.500s", resp.StatusCode, page)
 		}
 		if resp.Header.Get("Referrer-Policy") != "no-referrer" {

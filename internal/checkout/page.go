@@ -13,6 +13,7 @@ import (
 	entinvoice "github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/internal/checkout/wallet"
 	"github.com/tally-invoicing/tally/internal/document"
+	"github.com/tally-invoicing/tally/internal/i18n"
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/invoice/paymethod"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
@@ -41,6 +42,9 @@ func Find(ctx context.Context, client *ent.Client, token string) (*ent.Invoice, 
 }
 
 type pageView struct {
+	// T translates the page's labels into the document's language.
+	T          func(key string, args ...any) string
+	Lang       string
 	Nonce      string
 	Title      string
 	Merchant   string
@@ -107,16 +111,19 @@ func (s *Service) Render(ctx context.Context, v *View, st PageState) ([]byte, er
 	token := *inv.CheckoutToken
 	pdf := "/invoices/" + inv.ID + "/pdf?token=" + token
 	c, _ := money.Lookup(inv.Currency)
+	p := i18n.For(snap.Lang)
 	pv := pageView{
-		Title:       snap.Title() + " from " + snap.MerchantName,
+		T:           p.T,
+		Lang:        p.Lang(),
+		Title:       p.T("page.title", snap.Number, snap.MerchantName),
 		Merchant:    snap.MerchantName,
 		Number:      snap.Number,
 		Status:      string(inv.Status),
 		Paid:        inv.Status == status.Paid,
 		Payable:     Payable(inv) && invoice.AmountDue(inv) > 0,
 		Partial:     inv.AmountPaidMinor > 0,
-		AmountDue:   money.Format(invoice.AmountDue(inv), c),
-		AmountPaid:  money.Format(inv.AmountPaidMinor, c),
+		AmountDue:   p.Money(invoice.AmountDue(inv), c),
+		AmountPaid:  p.Money(inv.AmountPaidMinor, c),
 		Reference:   reference.Format(snap.Reference),
 		Document:    string(html),
 		PDFURL:      pdf,
@@ -126,7 +133,7 @@ func (s *Service) Render(ctx context.Context, v *View, st PageState) ([]byte, er
 		Nonce:       st.Nonce,
 	}
 	if snap.DueDate != nil {
-		pv.DueDate = snap.DueDate.Format("2 January 2006")
+		pv.DueDate = p.Date(*snap.DueDate)
 	}
 	var current *ent.CheckoutSession
 	if sess := st.Session; sess != nil && sess.InvoiceID == inv.ID && sess.Provider == checkoutsession.ProviderWALLET {
@@ -137,25 +144,30 @@ func (s *Service) Render(ctx context.Context, v *View, st PageState) ([]byte, er
 			continue // its instructions are on the page already
 		}
 		ov := optionView{Method: string(o.Method), Network: o.Network, Asset: o.Asset, Label: o.Label}
+		// The card option is a card payment processed by Infini: the payer
+		// needs no Infini card.
 		switch {
 		case o.Provider == checkoutsession.ProviderWALLET:
-			ov.Hint = "Send from any wallet; no account needed"
+			ov.Label = p.T("page.wallet_option", o.Asset, wallet.NetworkName(o.Network))
+			ov.Hint = p.T("page.hint_wallet")
 		case o.Method == paymethod.InfiniCard:
-			ov.Hint = "Infini Corporate Card, Visa, Mastercard — through Infini"
+			ov.Label = document.MethodLabel(p, string(paymethod.InfiniCard))
+			ov.Hint = p.T("page.hint_card")
 		default:
-			ov.Hint = "USDT, USDC and more — through Infini"
+			ov.Label = p.T("page.crypto_option")
+			ov.Hint = p.T("page.hint_crypto")
 		}
 		pv.Options = append(pv.Options, ov)
 	}
 	if st.Failed {
-		pv.Notice = "The payment did not go through. Nothing was charged; try again or choose another way to pay."
+		pv.Notice = p.T("page.failed")
 	}
 	if sess := st.Session; sess != nil && sess.InvoiceID == inv.ID {
 		switch {
 		case sess.Provider == checkoutsession.ProviderWALLET && pv.Payable:
-			pv.Wallet = s.walletView(sess)
+			pv.Wallet = s.walletView(sess, p)
 		case sess.Provider == checkoutsession.ProviderINFINI && s.SessionStatus(sess) == checkoutsession.StatusPROCESSING && !pv.Paid:
-			pv.Notice = "Your payment has been received and is being confirmed. This page updates by itself."
+			pv.Notice = p.T("page.processing")
 		}
 	}
 	var b bytes.Buffer
@@ -165,7 +177,7 @@ func (s *Service) Render(ctx context.Context, v *View, st PageState) ([]byte, er
 	return b.Bytes(), nil
 }
 
-func (s *Service) walletView(sess *ent.CheckoutSession) *walletView {
+func (s *Service) walletView(sess *ent.CheckoutSession, p *i18n.Printer) *walletView {
 	amt, tok, _, ok := WalletAmount(sess)
 	uri, uriOK := PaymentURI(sess)
 	if !ok || !uriOK {
@@ -179,7 +191,7 @@ func (s *Service) walletView(sess *ent.CheckoutSession) *walletView {
 		Address:   sess.Address,
 		Reference: ref,
 		URI:       uri,
-		Expires:   sess.ExpiresAt.UTC().Format("15:04 MST, 2 Jan"),
+		Expires:   sess.ExpiresAt.UTC().Format("15:04 MST") + ", " + p.Date(sess.ExpiresAt),
 		Expired:   s.now().After(sess.ExpiresAt),
 		Status:    string(s.SessionStatus(sess)),
 	}

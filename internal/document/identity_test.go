@@ -50,6 +50,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/document"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/party"
 	"github.com/tally-invoicing/tally/internal/pdf"
 )
 
@@ -77,22 +78,59 @@ func identitySample() document.Snapshot {
 	usd, _ := money.Lookup("USD")
 	issued := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	due := issued.AddDate(0, 0, 14)
+	terms := 14
 	return document.Snapshot{
-		MerchantName: "Northwind Studio", MerchantAddress: "12 Harbour Road\nLisbon 1100-001\nPortugal",
-		CustomerName: "Acme Ltd", CustomerEmail: "billing@acme.example",
-		Number: "INV-000042", Reference: "RF18539007547034", Status: status.Open,
-		IssuedAt: &issued, DueDate: &due, Currency: usd,
-		Items: []document.Line{
-			{Name: "Website design", Quantity: "1", UnitPrice: 120000, Amount: 120000},
-			{Name: "Hosting (months)", Quantity: "12", UnitPrice: 2550, Amount: 30600},
-			{Name: "Support hours", Quantity: "3.5", UnitPrice: 8000, Amount: 28000},
+		MerchantName: "Northwind Studio", MerchantLegalName: "Northwind Studio Unipessoal Lda",
+		MerchantPostal: party.Address{
+			Lines:      []string{"Rua da Prata 12, 3rd floor, office 3B", "Edifício Pombalino, entrance through the courtyard"},
+			PostalCode: "1100-001", City: "Lisbon", Country: "PT",
 		},
-		Subtotal: 178600, Total: 178600, Due: 178600,
+		MerchantTaxID: "PT509876543", Logo: sampleLogo(),
+		CustomerName: "Acme Ltd", CustomerEmail: "billing@acme.example",
+		CustomerPostal: party.Address{Lines: []string{"10 Downing Lane"}, PostalCode: "EC1A 1BB", City: "London", Country: "GB"},
+		CustomerTaxID:  "GB123456789",
+		Number:         "INV-000042", Reference: "RF18539007547034", Status: status.Open,
+		IssuedAt: &issued, DueDate: &due, TermsDays: &terms, Currency: usd,
+		Items: []document.Line{
+			{Name: "Website design", Quantity: "1", UnitPrice: 120000, DiscountPercent: "10", DiscountAmount: 12000, Amount: 108000,
+				Taxes: []document.LineTax{{Name: "VAT", Percentage: "23"}}},
+			{Name: "Support hours", Quantity: "3.5", UnitPrice: 8000, Amount: 28000,
+				Taxes: []document.LineTax{{Name: "VAT", Percentage: "6", Inclusive: true}}},
+		},
+		// The document discount is spread over the rates by their bases:
+		// 39.71 on the 23 % lines, 10.29 on the 6 % (inclusive) line.
+		Subtotal: 136000,
+		Discount: &document.DocumentDiscount{Amount: 5000, Reason: "Launch discount"}, TotalDiscount: 5000,
+		TaxBreakdown: []document.TaxLine{
+			{Name: "VAT", Percentage: "23", Category: "STANDARD", Taxable: 104029, Amount: 23927},
+			{Name: "VAT", Percentage: "6", Inclusive: true, Category: "STANDARD", Taxable: 25444, Amount: 1527},
+		},
+		TotalTax: 25454, Total: 154927, Due: 154927,
 		Note:        "Website redesign, phase 1.\nHosting is billed for a year.",
 		Methods:     []string{"CRYPTO", "INFINI_CARD"},
+		Bank:        party.BankAccount{AccountName: "Northwind Studio Unipessoal Lda", BankName: "Banco Exemplo", IBAN: "PT50000201231234567890154", BIC: "EXMPPTPL"},
+		Footer:      "Late payments incur interest at the legal rate.",
 		CheckoutURL: "https://billing.northwind.example/pay/Jk3v9QxY2mTqL8sPbN4wZr7a",
 		Paper:       document.PaperA4,
 	}
+}
+
+// sampleLogo is a 360 x 120 PNG logo (printed at 180 x 60): a blue bar
+// with a lighter square, so the image half of the comparison sees it.
+func sampleLogo() *document.Logo {
+	img := image.NewRGBA(image.Rect(0, 0, 360, 120))
+	for y := range 120 {
+		for x := range 360 {
+			c := color.RGBA{0x3b, 0x5b, 0xdb, 0xff}
+			if x > 20 && x < 120 && y > 10 && y < 110 {
+				c = color.RGBA{0xf0, 0xb4, 0x29, 0xff}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	_ = png.Encode(&b, img)
+	return &document.Logo{ContentType: "image/png", Data: b.Bytes(), Width: 360, Height: 120}
 }
 
 func TestPreviewAndPDFAreTheSamePicture(t *testing.T) {

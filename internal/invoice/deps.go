@@ -22,7 +22,7 @@ var (
 
 type noMail struct{}
 
-func (noMail) Enqueue(context.Context, *ent.Client, *ent.Invoice, string) (*ent.Email, error) {
+func (noMail) Enqueue(context.Context, *ent.Client, *ent.Invoice, string, string) (*ent.Email, error) {
 	return nil, fault.New(fault.CodeInternal, "sending email is not set up on this server")
 }
 

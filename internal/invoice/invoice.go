@@ -61,8 +61,10 @@ type Service struct {
 
 // Mailer is what the invoice lifecycle needs from internal/mail.
 type Mailer interface {
-	// Enqueue writes inv's email to the outbox inside tx.
-	Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, kind string) (*ent.Email, error)
+	// Enqueue writes inv's email to the outbox inside tx. message is the
+	// merchant's optional note to the customer, printed above the invoice;
+	// "" for none.
+	Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, kind, message string) (*ent.Email, error)
 	// Wake tells the delivery worker that new email is waiting.
 	Wake()
 }
@@ -389,7 +391,7 @@ func (s *Service) Issue(ctx context.Context, id string, send bool) (*ent.Invoice
 		}
 		// "Create and send": the email is queued in the same transaction, so
 		// an issued invoice and its email exist together or not at all.
-		if _, err := s.enqueue(ctx, tx, issued, "INVOICE"); err != nil {
+		if _, err := s.enqueue(ctx, tx, issued, "INVOICE", ""); err != nil {
 			return nil, err
 		}
 		return issued, nil
@@ -416,15 +418,15 @@ func (s *Service) Send(ctx context.Context, id string) (*ent.Invoice, error) {
 		if inv.SentAt != nil {
 			kind = "REMINDER"
 		}
-		if _, err := s.enqueue(ctx, tx, inv, kind); err != nil {
+		if _, err := s.enqueue(ctx, tx, inv, kind, ""); err != nil {
 			return nil, err
 		}
 		return tx.Invoice.UpdateOne(inv).AddVersion(1).Save(ctx)
 	}))
 }
 
-func (s *Service) enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, kind string) (*ent.Email, error) {
-	return s.mailer.Enqueue(ctx, tx, inv, kind)
+func (s *Service) enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, kind, message string) (*ent.Email, error) {
+	return s.mailer.Enqueue(ctx, tx, inv, kind, message)
 }
 
 // wake nudges the mail worker once a transaction that queued email committed.

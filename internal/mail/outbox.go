@@ -5,10 +5,12 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"html"
 	"log/slog"
 	"math"
 	netmail "net/mail"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -20,9 +22,9 @@ import (
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/document"
 	"github.com/tally-invoicing/tally/internal/fault"
+	"github.com/tally-invoicing/tally/internal/i18n"
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
-	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/pdf"
 	"github.com/tally-invoicing/tally/internal/reference"
 	"github.com/tally-invoicing/tally/internal/tenant"
@@ -87,7 +89,11 @@ const (
 
 // Enqueue writes inv's email to the outbox through tx, the transaction that
 // issues or re-sends it, so the email exists exactly when that change does.
-func (o *Outbox) Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, kind string) (*ent.Email, error) {
+// The subject, the text part and the document are in the snapshot's
+// language. message is the merchant's optional note to the customer
+// (several lines allowed), printed above the document and at the top of
+// the text part; "" for none.
+func (o *Outbox) Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, kind, message string) (*ent.Email, error) {
 	switch inv.Status {
 	case status.Draft:
 		return nil, fault.New(fault.CodeConflict, "a draft cannot be sent; issue it first")
@@ -102,6 +108,7 @@ func (o *Outbox) Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, 
 	if err != nil {
 		return nil, err
 	}
+	snap.Message = strings.TrimSpace(message)
 	cust, err := tx.Customer.Get(ctx, inv.CustomerID)
 	if err != nil {
 		return nil, err
@@ -117,10 +124,7 @@ func (o *Outbox) Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, 
 	if owner, err := tx.User.Query().Where(user.MerchantID(inv.MerchantID)).Order(ent.Asc(user.FieldCreatedAt)).First(ctx); err == nil {
 		replyTo = owner.Email
 	}
-	subject := HeaderText(fmt.Sprintf("Invoice %s from %s", snap.Number, snap.MerchantName))
-	if kind == KindReminder {
-		subject = "Reminder: " + subject
-	}
+	subject := Subject(snap, kind)
 	e, err := tx.Email.Create().
 		SetInvoiceID(inv.ID).
 		SetKind(entemail.Kind(kind)).
@@ -128,7 +132,7 @@ func (o *Outbox) Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, 
 		SetReplyTo(replyTo).
 		SetSubject(subject).
 		SetHTML(string(html)).
-		SetText(plainText(snap)).
+		SetText(PlainText(snap)).
 		SetNextAttemptAt(o.now()).
 		SetProvider(o.sender.Name()).
 		Save(ctx)
@@ -278,7 +282,9 @@ func (o *Outbox) send(ctx context.Context, e *ent.Email) (string, error) {
 	if inv.Number != nil {
 		number = *inv.Number
 	}
-	printed, err := o.pdf.Render(ctx, pdf.Document{HTML: []byte(e.HTML), Paper: pdf.Paper(m.PaperSize), Title: "Invoice " + number, Author: m.Name})
+	// The merchant's message is for the email; the attachment is the
+	// document alone.
+	printed, err := o.pdf.Render(ctx, pdf.Document{HTML: document.WithoutMessage([]byte(e.HTML)), Paper: pdf.Paper(m.PaperSize), Title: documentTitle(e.HTML, "Invoice "+number), Author: m.Name})
 	if err != nil {
 		return "", fmt.Errorf("print the PDF attachment: %w", err)
 	}
@@ -344,20 +350,57 @@ func fromHeader(merchant, from string) string {
 	return (&netmail.Address{Name: HeaderText(merchant), Address: addr}).String()
 }
 
-// plainText is the text/plain part: what matters without the HTML.
-func plainText(s document.Snapshot) string {
+var titleTag = regexp.MustCompile(`(?s)<title>(.*?)</title>`)
+
+// documentTitle is the stored document's own <title>, in its language, or
+// fallback.
+func documentTitle(doc, fallback string) string {
+	if m := titleTag.FindStringSubmatch(doc); m != nil && strings.TrimSpace(m[1]) != "" {
+		return html.UnescapeString(strings.TrimSpace(m[1]))
+	}
+	return fallback
+}
+
+// Subject is the email's subject in the snapshot's language: "Invoice
+// INV-000001 from Acme", "Rechnung INV-000001 von Acme GmbH", with the
+// reminder prefix for KindReminder.
+func Subject(s document.Snapshot, kind string) string {
+	p := i18n.For(s.Lang)
+	subject := p.T("mail.subject", s.Number, s.MerchantName)
+	if kind == KindReminder {
+		subject = p.T("mail.reminder", subject)
+	}
+	return HeaderText(subject)
+}
+
+// PlainText is the text/plain part, in the snapshot's language: the
+// merchant's message, then what matters without the HTML.
+func PlainText(s document.Snapshot) string {
+	p := i18n.For(s.Lang)
 	var b strings.Builder
-	fmt.Fprintf(&b, "Invoice %s from %s\n\n", s.Number, s.MerchantName)
-	fmt.Fprintf(&b, "Amount due: %s\n", money.Format(s.Due, s.Currency))
+	if s.Message != "" {
+		b.WriteString(s.Message)
+		b.WriteString("\n\n---\n\n")
+	}
+	b.WriteString(p.T("mail.subject", s.Number, s.MerchantName))
+	b.WriteString("\n\n")
+	line := func(key, value string) {
+		b.WriteString(p.T("label_value", p.T(key), value))
+		b.WriteByte('\n')
+	}
+	line("doc.amount_due", p.Money(s.Due, s.Currency))
 	if s.DueDate != nil {
-		fmt.Fprintf(&b, "Due: %s\n", s.DueDate.Format("2 January 2006"))
+		line("doc.due", p.Date(*s.DueDate))
 	}
 	if s.Reference != "" {
-		fmt.Fprintf(&b, "Payment reference: %s\n", reference.Format(s.Reference))
+		line("doc.payment_reference", reference.Format(s.Reference))
 	}
 	if s.CheckoutURL != "" {
-		fmt.Fprintf(&b, "\nPay online: %s\n", s.CheckoutURL)
+		b.WriteByte('\n')
+		line("mail.pay_online", s.CheckoutURL)
 	}
-	b.WriteString("\nThe invoice is attached as a PDF.\n")
+	b.WriteString("\n")
+	b.WriteString(p.T("mail.attached"))
+	b.WriteString("\n")
 	return b.String()
 }
