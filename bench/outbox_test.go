@@ -404,7 +404,7 @@ func runOutboxSide(t *testing.T, vctx context.Context, db *database.DB, invoices
 					return
 				}
 				t0 := time.Now()
-				_, err := invoices.Issue(issueCtx, drafts[i], true)
+				_, err := invoices.Issue(issueCtx, drafts[i], true, "")
 				side.issue[i] = time.Since(t0)
 				if err != nil {
 					mu.Lock()

@@ -17,7 +17,7 @@ import (
 
 // SendInvoice is the resolver for the sendInvoice field.
 func (r *mutationResolver) SendInvoice(ctx context.Context, id string, message *string) (*ent.Invoice, error) {
-	return r.InvoiceService.Send(ctx, id)
+	return r.InvoiceService.Send(ctx, id, deref(message))
 }
 
 // Emails is the resolver for the emails field.

@@ -137,7 +137,7 @@ func (r *mutationResolver) SetInvoicePaymentMethods(ctx context.Context, id stri
 
 // IssueInvoice is the resolver for the issueInvoice field.
 func (r *mutationResolver) IssueInvoice(ctx context.Context, id string, send bool, message *string) (*ent.Invoice, error) {
-	return r.InvoiceService.Issue(ctx, id, send)
+	return r.InvoiceService.Issue(ctx, id, send, deref(message))
 }
 
 // DeleteInvoiceDraft is the resolver for the deleteInvoiceDraft field.

@@ -494,3 +494,43 @@ func TestAStalledWorkerLosesItsLease(t *testing.T) {
 		}
 	})
 }
+
+// The merchant's note goes above the invoice in the email only, in the
+// customer's language with the subject; the document itself is unchanged.
+func TestEmailCarriesTheMerchantsMessageInTheCustomersLanguage(t *testing.T) {
+	needTool(t, "chromium")
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		c := ta.signUp(t, "Nordlicht GmbH")
+		cust := c.createCustomer("Beispiel AG", "rechnung@beispiel.example")
+		c.do(`mutation($id: ID!) { updateCustomer(id: $id, input: {language: "de"}) { id } }`, map[string]any{"id": cust}, nil)
+		id := c.draft(cust)
+
+		c.expectCode("VALIDATION", "message", `mutation($id: ID!) { issueInvoice(id: $id, send: false, message: "Hallo") { id } }`, map[string]any{"id": id})
+		long := strings.Repeat("x", 2001)
+		c.expectCode("VALIDATION", "message", `mutation($id: ID!, $m: String) { issueInvoice(id: $id, send: true, message: $m) { id } }`, map[string]any{"id": id, "m": long})
+
+		msg := "Danke für Ihren Auftrag!\n<b>Bis bald</b>"
+		var is struct{ IssueInvoice struct{ PreviewHTML string } }
+		c.do(`mutation($id: ID!, $m: String) { issueInvoice(id: $id, send: true, message: $m) { previewHTML } }`, map[string]any{"id": id, "m": msg}, &is)
+		e := c.emailsOf(id)[0]
+		if !strings.HasPrefix(e.Subject, "Rechnung INV-000001") {
+			t.Errorf("subject = %q, want it in German", e.Subject)
+		}
+		if !strings.Contains(e.HTML, "Danke für Ihren Auftrag!") || !strings.Contains(e.HTML, "&lt;b&gt;Bis bald") || strings.Contains(e.HTML, "<b>Bis bald") {
+			t.Errorf("the email does not carry the message, escaped")
+		}
+		if strings.Contains(is.IssueInvoice.PreviewHTML, "Danke für Ihren Auftrag") {
+			t.Error("the message leaked into the document (preview)")
+		}
+		if !strings.Contains(is.IssueInvoice.PreviewHTML, `lang="de"`) {
+			t.Error("the document is not in the customer's language")
+		}
+
+		c.do(`mutation($id: ID!) { sendInvoice(id: $id, message: "Kurze Erinnerung") { id } }`, map[string]any{"id": id}, nil)
+		r := emailByKind(c.emailsOf(id), "REMINDER")
+		if !strings.Contains(r.HTML, "Kurze Erinnerung") {
+			t.Error("the reminder does not carry its message")
+		}
+	})
+}

@@ -21,5 +21,13 @@ func Load(ctx context.Context, inv *ent.Invoice, baseURL string) (Snapshot, erro
 			return Snapshot{}, fmt.Errorf("document: customer of %s: %w", inv.ID, err)
 		}
 	}
-	return FromInvoice(inv, m, c, invoice.CheckoutURL(baseURL, inv)), nil
+	s := FromInvoice(inv, m, c, invoice.CheckoutURL(baseURL, inv))
+	// The logo is its own row so that only printing reads its bytes.
+	switch l, err := m.QueryLogo().Only(ctx); {
+	case err == nil:
+		s.Logo = &Logo{ContentType: l.ContentType, Data: l.Data, Width: l.Width, Height: l.Height}
+	case !ent.IsNotFound(err):
+		return Snapshot{}, fmt.Errorf("document: logo of %s: %w", inv.MerchantID, err)
+	}
+	return s, nil
 }

@@ -158,19 +158,43 @@ type LineTax struct {
 func FromInvoice(inv *ent.Invoice, m *ent.Merchant, c *ent.Customer, checkoutURL string) Snapshot {
 	cur, _ := money.Lookup(inv.Currency)
 	s := Snapshot{
-		MerchantName:    m.Name,
-		MerchantAddress: m.Address,
-		CustomerName:    c.Name,
-		CustomerEmail:   c.Email,
-		Status:          inv.Status,
-		IssuedAt:        inv.IssuedAt,
-		DueDate:         inv.DueDate,
-		Currency:        cur,
-		Subtotal:        inv.SubtotalMinor,
-		Total:           inv.TotalMinor,
-		Paid:            inv.AmountPaidMinor,
-		Methods:         inv.PaymentMethods,
-		Paper:           Paper(m.PaperSize),
+		Lang:              m.Language,
+		MerchantName:      m.Name,
+		MerchantLegalName: deref(m.LegalName),
+		MerchantAddress:   m.Address,
+		MerchantPostal:    m.PostalAddress,
+		MerchantTaxID:     deref(m.TaxID),
+		CustomerName:      c.Name,
+		CustomerEmail:     c.Email,
+		CustomerPostal:    c.PostalAddress,
+		CustomerTaxID:     deref(c.TaxID),
+		Status:            inv.Status,
+		IssuedAt:          inv.IssuedAt,
+		DueDate:           inv.DueDate,
+		Currency:          cur,
+		Subtotal:          inv.SubtotalMinor,
+		TotalDiscount:     inv.DiscountMinor,
+		TotalTax:          inv.TaxMinor,
+		Total:             inv.TotalMinor,
+		Paid:              inv.AmountPaidMinor,
+		Methods:           inv.PaymentMethods,
+		Bank:              m.BankAccount,
+		TermsDays:         inv.PaymentTermsDays,
+		Footer:            m.Footer,
+		Paper:             Paper(m.PaperSize),
+	}
+	// The customer's language, else the merchant's (ARCHITECTURE.md, languages).
+	if c.Language != nil && *c.Language != "" {
+		s.Lang = *c.Language
+	}
+	if d := inv.Discount; d != nil && d.Amount != 0 {
+		s.Discount = &DocumentDiscount{Percent: d.Percent, Amount: d.Amount, Reason: d.Reason}
+	}
+	for _, t := range inv.TaxBreakdown {
+		s.TaxBreakdown = append(s.TaxBreakdown, TaxLine{
+			Name: t.Tax.Name, Percentage: t.Tax.Percentage, Inclusive: t.Tax.Inclusive, Category: t.Tax.Category,
+			ExemptionReason: t.Tax.ExemptionReason, Taxable: t.Taxable, Amount: t.Amount,
+		})
 	}
 	if inv.Number != nil {
 		s.Number = *inv.Number
@@ -189,9 +213,21 @@ func FromInvoice(inv *ent.Invoice, m *ent.Merchant, c *ent.Customer, checkoutURL
 		s.CheckoutURL = checkoutURL
 	}
 	for _, it := range inv.Items {
-		s.Items = append(s.Items, Line{Name: it.Name, Quantity: it.Quantity, UnitPrice: it.UnitPrice, Amount: it.Amount})
+		l := Line{Name: it.Name, Quantity: it.Quantity, UnitPrice: it.UnitPrice, Amount: it.Amount,
+			DiscountPercent: it.DiscountPercent, DiscountAmount: it.DiscountAmount}
+		for _, t := range it.Taxes {
+			l.Taxes = append(l.Taxes, LineTax{Name: t.Name, Percentage: t.Percentage, Inclusive: t.Inclusive})
+		}
+		s.Items = append(s.Items, l)
 	}
 	return s
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // printer is the snapshot's language.

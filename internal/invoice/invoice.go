@@ -352,8 +352,16 @@ func (s *Service) DeleteDraft(ctx context.Context, id string) error {
 }
 
 // Issue turns a complete draft into an OPEN invoice with its number and
-// payment reference (wizard step 5). send records "Create and send".
-func (s *Service) Issue(ctx context.Context, id string, send bool) (*ent.Invoice, error) {
+// payment reference (wizard step 5). send records "Create and send";
+// message is the merchant's optional note above the invoice in that email.
+func (s *Service) Issue(ctx context.Context, id string, send bool, message string) (*ent.Invoice, error) {
+	message, err := messageText(message)
+	if err != nil {
+		return nil, err
+	}
+	if message != "" && !send {
+		return nil, fault.Invalid("message", "a message goes out with the email: issue with send: true, or leave the message out")
+	}
 	inv, err := s.update(ctx, id, func(ctx context.Context, tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
 		if inv.Status != status.Draft {
 			return nil, fault.New(fault.CodeConflict, "this invoice has already been issued as "+deref(inv.Number))
@@ -391,7 +399,7 @@ func (s *Service) Issue(ctx context.Context, id string, send bool) (*ent.Invoice
 		}
 		// "Create and send": the email is queued in the same transaction, so
 		// an issued invoice and its email exist together or not at all.
-		if _, err := s.enqueue(ctx, tx, issued, "INVOICE", ""); err != nil {
+		if _, err := s.enqueue(ctx, tx, issued, "INVOICE", message); err != nil {
 			return nil, err
 		}
 		return issued, nil
@@ -403,8 +411,13 @@ func (s *Service) Issue(ctx context.Context, id string, send bool) (*ent.Invoice
 }
 
 // Send queues the invoice's email again: "Send" for an invoice created
-// without sending, "Send reminder" for one already sent.
-func (s *Service) Send(ctx context.Context, id string) (*ent.Invoice, error) {
+// without sending, "Send reminder" for one already sent. message is the
+// merchant's optional note above the invoice.
+func (s *Service) Send(ctx context.Context, id, message string) (*ent.Invoice, error) {
+	message, err := messageText(message)
+	if err != nil {
+		return nil, err
+	}
 	return s.wake(s.update(ctx, id, func(ctx context.Context, tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
 		// A double click, or a client retrying, must not send twice.
 		waiting, err := tx.Email.Query().Where(email.InvoiceID(inv.ID), email.StatusEQ(email.StatusQUEUED)).Exist(ctx)
@@ -418,11 +431,23 @@ func (s *Service) Send(ctx context.Context, id string) (*ent.Invoice, error) {
 		if inv.SentAt != nil {
 			kind = "REMINDER"
 		}
-		if _, err := s.enqueue(ctx, tx, inv, kind, ""); err != nil {
+		if _, err := s.enqueue(ctx, tx, inv, kind, message); err != nil {
 			return nil, err
 		}
 		return tx.Invoice.UpdateOne(inv).AddVersion(1).Save(ctx)
 	}))
+}
+
+// MaxMessage is the longest note to the customer an email may carry.
+const MaxMessage = 2000
+
+// messageText trims the merchant's note and checks its length.
+func messageText(m string) (string, error) {
+	m = strings.TrimSpace(m)
+	if n := utf8.RuneCountInString(m); n > MaxMessage {
+		return "", fault.Invalidf("message", "the message is %d characters long; keep it to %d", n, MaxMessage)
+	}
+	return m, nil
 }
 
 func (s *Service) enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, kind, message string) (*ent.Email, error) {
