@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -91,17 +92,7 @@ func breakdownOf(inv taxedInvoice) []breakdownRow {
 	return out
 }
 
-func sameRows(a, b []breakdownRow) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
+func sameRows(a, b []breakdownRow) bool { return slices.Equal(a, b) }
 
 // A merchant keeps tax rates: validation names the field, the list is by
 // name with archived rates only on request, one rate is the default, and
