@@ -488,7 +488,7 @@ type ComplexityRoot struct {
 		Languages       func(childComplexity int) int
 		Node            func(childComplexity int, id string) int
 		Nodes           func(childComplexity int, ids []string) int
-		TaxRates        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, includeArchived *bool) int
+		TaxRates        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TaxRateOrder, includeArchived *bool) int
 		Viewer          func(childComplexity int) int
 	}
 
@@ -662,7 +662,7 @@ type QueryResolver interface {
 	EmailProvider(ctx context.Context) (string, error)
 	Invoices(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.InvoiceOrder, where *model.InvoiceWhereInput) (*ent.InvoiceConnection, error)
 	Languages(ctx context.Context) ([]*model.Language, error)
-	TaxRates(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, includeArchived *bool) (*ent.TaxRateConnection, error)
+	TaxRates(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TaxRateOrder, includeArchived *bool) (*ent.TaxRateConnection, error)
 }
 type SubscriptionResolver interface {
 	InvoiceStatusChanged(ctx context.Context, invoiceID *string, customerID *string) (<-chan *model.InvoiceStatusEvent, error)
@@ -2795,7 +2795,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.TaxRates(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["includeArchived"].(*bool)), true
+		return e.ComplexityRoot.Query.TaxRates(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.TaxRateOrder), args["includeArchived"].(*bool)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -5366,14 +5366,22 @@ func (ec *executionContext) field_Query_taxRates_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "includeArchived",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.TaxRateOrder, error) {
+			return ec.unmarshalOTaxRateOrder2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRateOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "includeArchived",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeArchived"] = arg4
+	args["includeArchived"] = arg5
 	return args, nil
 }
 
@@ -13903,7 +13911,7 @@ func (ec *executionContext) _Query_taxRates(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().TaxRates(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["includeArchived"].(*bool))
+			return ec.Resolvers.Query().TaxRates(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.TaxRateOrder), fc.Args["includeArchived"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.TaxRateConnection) graphql.Marshaler {
@@ -23831,6 +23839,14 @@ func (ec *executionContext) marshalOTaxRateEdge2ᚖgithubᚗcomᚋtallyᚑinvoic
 		return graphql.Null
 	}
 	return ec._TaxRateEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTaxRateOrder2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRateOrder(ctx context.Context, v any) (*ent.TaxRateOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTaxRateOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {

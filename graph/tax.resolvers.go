@@ -38,7 +38,9 @@ func (r *mutationResolver) ArchiveTaxRate(ctx context.Context, id string) (*ent.
 }
 
 // TaxRates is the resolver for the taxRates field.
-func (r *queryResolver) TaxRates(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, includeArchived *bool) (*ent.TaxRateConnection, error) {
-	order := &ent.TaxRateOrder{Field: ent.TaxRateOrderFieldName, Direction: entgql.OrderDirectionAsc}
-	return r.TaxRateService.Query(deref(includeArchived)).Paginate(ctx, after, first, before, last, ent.WithTaxRateOrder(order))
+func (r *queryResolver) TaxRates(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TaxRateOrder, includeArchived *bool) (*ent.TaxRateConnection, error) {
+	if orderBy == nil {
+		orderBy = &ent.TaxRateOrder{Field: ent.TaxRateOrderFieldName, Direction: entgql.OrderDirectionAsc}
+	}
+	return r.TaxRateService.Query(deref(includeArchived)).Paginate(ctx, after, first, before, last, ent.WithTaxRateOrder(orderBy))
 }

@@ -177,6 +177,13 @@ func TestTaxRates(t *testing.T) {
 		if list.TaxRates.TotalCount != 3 || list.TaxRates.Edges[1].Node.Name != "NYC sales tax" {
 			t.Fatalf("all rates = %+v, want Exempt, NYC sales tax, VAT", list.TaxRates)
 		}
+		var desc struct {
+			TaxRates struct{ Edges []struct{ Node rateData } }
+		}
+		c.do(`{ taxRates(first: 1, orderBy: {field: NAME, direction: DESC}, includeArchived: true) { edges { node { name } } } }`, nil, &desc)
+		if len(desc.TaxRates.Edges) != 1 || desc.TaxRates.Edges[0].Node.Name != "VAT" {
+			t.Fatalf("first by name Z to A = %+v, want VAT", desc.TaxRates.Edges)
+		}
 		c.expectCode("VALIDATION", "", `{ taxRates(first: 101) { totalCount } }`, nil) // at most 100, like every connection
 
 		// updateMerchant's defaultTaxRateID: set, refuse archived, clear.
