@@ -329,6 +329,18 @@ func TestInvoiceTaxes(t *testing.T) {
 		if paid.MarkInvoicePaid.Status != "PAID" || paid.MarkInvoicePaid.AmountDue != "0.00" || paid.MarkInvoicePaid.AmountPaid != "161.00" {
 			t.Fatalf("after paying 161.00: %+v, want PAID", paid.MarkInvoicePaid)
 		}
+
+		// Matching by amount looks for the taxed total: 100.00 + 8.875 % = 108.88.
+		nyc := c.rate(map[string]any{"name": "NYC sales tax", "percentage": "8.875"})
+		payer := c.createCustomer("Payer Inc", "ap@payer.example")
+		id3 := c.newDraft(payer, "")
+		c.setTaxed(id3, []map[string]any{item(nyc.ID)}, nil)
+		c.do(`mutation($id: ID!) { setInvoicePaymentMethods(id: $id, methods: [INFINI_CARD]) { id } }`, map[string]any{"id": id3}, nil)
+		c.issue(id3)
+		r := c.record(map[string]any{"amount": "108.88", "currency": "EUR", "customerID": payer, "text": "thanks"})
+		if len(r.Allocations) != 1 || r.Allocations[0].Invoice.ID != id3 || r.Allocations[0].Rule != "AMOUNT" || c.taxedInvoice(id3).Status != "PAID" {
+			t.Fatalf("a transfer of the taxed total: %+v, want it matched by AMOUNT and the invoice PAID", r)
+		}
 	})
 }
 
