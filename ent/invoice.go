@@ -587,6 +587,28 @@ func (_m *Invoice) AmountDueMinor() int64 {
 	return figures.Due(_m.Status, _m.TotalMinor, _m.AmountPaidMinor)
 }
 
+// DocumentDiscount is the discount on the whole invoice, nil when none
+// (GraphQL Invoice.discount; the stored column is Discount).
+func (_m *Invoice) DocumentDiscount() (*figures.Discount, error) {
+	return figures.DocumentDiscount(_m.ID, _m.Currency, _m.Discount)
+}
+
+// TotalDiscount is the document discount (line discounts are inside the subtotal).
+func (_m *Invoice) TotalDiscount() (amount.Amount, error) {
+	return figures.Money(_m.ID, _m.Currency, _m.DiscountMinor)
+}
+
+// TotalTax is every tax on the invoice, inclusive and exclusive.
+func (_m *Invoice) TotalTax() (amount.Amount, error) {
+	return figures.Money(_m.ID, _m.Currency, _m.TaxMinor)
+}
+
+// TaxSummary is the tax per rate (GraphQL Invoice.taxBreakdown; the stored
+// column is TaxBreakdown).
+func (_m *Invoice) TaxSummary() ([]figures.TaxAmount, error) {
+	return figures.Breakdown(_m.ID, _m.Currency, _m.TaxBreakdown)
+}
+
 // NamedEvents returns the Events named value or an error if the edge was not
 // loaded in eager-loading with this name.
 func (_m *Invoice) NamedEvents(name string) ([]*InvoiceEvent, error) {

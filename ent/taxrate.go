@@ -11,6 +11,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/taxrate"
+
+	"github.com/tally-invoicing/tally/internal/invoice/amount"
+	"github.com/tally-invoicing/tally/internal/invoice/figures"
 )
 
 // TaxRate is the model entity for the TaxRate schema.
@@ -238,6 +241,12 @@ func (_m *TaxRate) String() string {
 	}
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// PercentageDecimal is the stored percentage text as a decimal (GraphQL
+// TaxRate.percentage).
+func (_m *TaxRate) PercentageDecimal() (amount.Amount, error) {
+	return figures.Percentage(_m.ID, _m.Percentage)
 }
 
 // TaxRates is a parsable slice of TaxRate.

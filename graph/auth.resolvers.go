@@ -84,6 +84,12 @@ func (r *mutationResolver) RevokeAPIKey(ctx context.Context, id string) (*ent.AP
 
 // UpdateMerchant is the resolver for the updateMerchant field.
 func (r *mutationResolver) UpdateMerchant(ctx context.Context, input model.UpdateMerchantInput) (*ent.Merchant, error) {
+	// The default tax rate (#14 "tax"): its own small transaction, before the other settings.
+	if input.DefaultTaxRateID.IsSet() {
+		if err := r.TaxRateService.SetDefault(ctx, input.DefaultTaxRateID.Value(), "defaultTaxRateID"); err != nil {
+			return nil, err
+		}
+	}
 	return merchant.Update(ctx, r.Client, merchant.Settings{
 		Name: input.Name, Address: input.Address, DefaultCurrency: input.DefaultCurrency, PaperSize: input.PaperSize,
 	})

@@ -8,9 +8,7 @@ var blockingFields = map[string]map[string]bool{
 	"CheckoutSession": {"amount": true, "currency": true, "paymentURI": true, "qrCode": true, "reference": true, "status": true},
 	"Collection":      {"allocations": true, "customer": true, "suggestions": true},
 	"Customer":        {"amountDue": true, "credit": true, "postalAddress": true},
-	"Invoice":         {"discount": true, "previewHTML": true, "taxBreakdown": true, "totalDiscount": true, "totalTax": true},
-	"LineItem":        {"discountAmount": true, "discountPercent": true, "taxRates": true},
+	"Invoice":         {"previewHTML": true},
 	"Merchant":        {"bankAccount": true, "cryptoWallets": true, "defaultTaxRate": true, "infini": true, "logo": true, "paymentMethods": true, "postalAddress": true},
-	"Node":            {"allocations": true, "amountDue": true, "bankAccount": true, "credit": true, "cryptoWallets": true, "customer": true, "defaultTaxRate": true, "discount": true, "infini": true, "logo": true, "paymentMethods": true, "percentage": true, "postalAddress": true, "previewHTML": true, "suggestions": true, "taxBreakdown": true, "totalDiscount": true, "totalTax": true},
-	"TaxRate":         {"percentage": true},
+	"Node":            {"allocations": true, "amountDue": true, "bankAccount": true, "credit": true, "cryptoWallets": true, "customer": true, "defaultTaxRate": true, "infini": true, "logo": true, "paymentMethods": true, "postalAddress": true, "previewHTML": true, "suggestions": true},
 }

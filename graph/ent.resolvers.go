@@ -44,9 +44,6 @@ func (r *Resolver) Payment() PaymentResolver { return &paymentResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
-// TaxRate returns TaxRateResolver implementation.
-func (r *Resolver) TaxRate() TaxRateResolver { return &taxRateResolver{r} }
-
 type (
 	aPIKeyResolver     struct{ *Resolver }
 	collectionResolver struct{ *Resolver }
@@ -55,5 +52,4 @@ type (
 	merchantResolver   struct{ *Resolver }
 	paymentResolver    struct{ *Resolver }
 	queryResolver      struct{ *Resolver }
-	taxRateResolver    struct{ *Resolver }
 )

@@ -51,13 +51,11 @@ type ResolverRoot interface {
 	Collection() CollectionResolver
 	Customer() CustomerResolver
 	Invoice() InvoiceResolver
-	LineItem() LineItemResolver
 	Merchant() MerchantResolver
 	Mutation() MutationResolver
 	Payment() PaymentResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
-	TaxRate() TaxRateResolver
 }
 
 type DirectiveRoot struct {
@@ -283,7 +281,7 @@ type ComplexityRoot struct {
 		Customer         func(childComplexity int) int
 		CustomerID       func(childComplexity int) int
 		Description      func(childComplexity int) int
-		Discount         func(childComplexity int) int
+		DocumentDiscount func(childComplexity int) int
 		DraftStep        func(childComplexity int) int
 		DueDate          func(childComplexity int) int
 		Emails           func(childComplexity int) int
@@ -303,7 +301,7 @@ type ComplexityRoot struct {
 		SentAt           func(childComplexity int) int
 		Status           func(childComplexity int) int
 		Subtotal         func(childComplexity int) int
-		TaxBreakdown     func(childComplexity int) int
+		TaxSummary       func(childComplexity int) int
 		Total            func(childComplexity int) int
 		TotalDiscount    func(childComplexity int) int
 		TotalTax         func(childComplexity int) int
@@ -490,7 +488,7 @@ type ComplexityRoot struct {
 		Languages       func(childComplexity int) int
 		Node            func(childComplexity int, id string) int
 		Nodes           func(childComplexity int, ids []string) int
-		TaxRates        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, includeArchived *bool) int
+		TaxRates        func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TaxRateOrder, includeArchived *bool) int
 		Viewer          func(childComplexity int) int
 	}
 
@@ -526,16 +524,16 @@ type ComplexityRoot struct {
 	}
 
 	TaxRate struct {
-		ArchivedAt      func(childComplexity int) int
-		Category        func(childComplexity int) int
-		Country         func(childComplexity int) int
-		CreatedAt       func(childComplexity int) int
-		ExemptionReason func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Inclusive       func(childComplexity int) int
-		Name            func(childComplexity int) int
-		Percentage      func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
+		ArchivedAt        func(childComplexity int) int
+		Category          func(childComplexity int) int
+		Country           func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		ExemptionReason   func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Inclusive         func(childComplexity int) int
+		Name              func(childComplexity int) int
+		PercentageDecimal func(childComplexity int) int
+		UpdatedAt         func(childComplexity int) int
 	}
 
 	TaxRateConnection struct {
@@ -597,20 +595,9 @@ type InvoiceResolver interface {
 
 	PaymentMethods(ctx context.Context, obj *ent.Invoice) ([]model.PaymentMethod, error)
 
-	Discount(ctx context.Context, obj *ent.Invoice) (*model.InvoiceDiscount, error)
-	TotalDiscount(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error)
-	TotalTax(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error)
-	TaxBreakdown(ctx context.Context, obj *ent.Invoice) ([]*model.TaxAmount, error)
-
 	PreviewHTML(ctx context.Context, obj *ent.Invoice) (string, error)
 	PDFURL(ctx context.Context, obj *ent.Invoice) (string, error)
 	CheckoutURL(ctx context.Context, obj *ent.Invoice) (*string, error)
-}
-type LineItemResolver interface {
-	DiscountPercent(ctx context.Context, obj *figures.LineItem) (*decimal.Decimal, error)
-	DiscountAmount(ctx context.Context, obj *figures.LineItem) (*decimal.Decimal, error)
-
-	TaxRates(ctx context.Context, obj *figures.LineItem) ([]*model.AppliedTaxRate, error)
 }
 type MerchantResolver interface {
 	PostalAddress(ctx context.Context, obj *ent.Merchant) (*model.PostalAddress, error)
@@ -675,13 +662,10 @@ type QueryResolver interface {
 	EmailProvider(ctx context.Context) (string, error)
 	Invoices(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.InvoiceOrder, where *model.InvoiceWhereInput) (*ent.InvoiceConnection, error)
 	Languages(ctx context.Context) ([]*model.Language, error)
-	TaxRates(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, includeArchived *bool) (*ent.TaxRateConnection, error)
+	TaxRates(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TaxRateOrder, includeArchived *bool) (*ent.TaxRateConnection, error)
 }
 type SubscriptionResolver interface {
 	InvoiceStatusChanged(ctx context.Context, invoiceID *string, customerID *string) (<-chan *model.InvoiceStatusEvent, error)
-}
-type TaxRateResolver interface {
-	Percentage(ctx context.Context, obj *ent.TaxRate) (*decimal.Decimal, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1636,11 +1620,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Invoice.Description(childComplexity), true
 	case "Invoice.discount":
-		if e.ComplexityRoot.Invoice.Discount == nil {
+		if e.ComplexityRoot.Invoice.DocumentDiscount == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Invoice.Discount(childComplexity), true
+		return e.ComplexityRoot.Invoice.DocumentDiscount(childComplexity), true
 	case "Invoice.draftStep":
 		if e.ComplexityRoot.Invoice.DraftStep == nil {
 			break
@@ -1756,11 +1740,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Invoice.Subtotal(childComplexity), true
 	case "Invoice.taxBreakdown":
-		if e.ComplexityRoot.Invoice.TaxBreakdown == nil {
+		if e.ComplexityRoot.Invoice.TaxSummary == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Invoice.TaxBreakdown(childComplexity), true
+		return e.ComplexityRoot.Invoice.TaxSummary(childComplexity), true
 	case "Invoice.total":
 		if e.ComplexityRoot.Invoice.Total == nil {
 			break
@@ -2811,7 +2795,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.TaxRates(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["includeArchived"].(*bool)), true
+		return e.ComplexityRoot.Query.TaxRates(childComplexity, args["after"].(*entgql.Cursor[string]), args["first"].(*int), args["before"].(*entgql.Cursor[string]), args["last"].(*int), args["orderBy"].(*ent.TaxRateOrder), args["includeArchived"].(*bool)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -2991,11 +2975,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TaxRate.Name(childComplexity), true
 	case "TaxRate.percentage":
-		if e.ComplexityRoot.TaxRate.Percentage == nil {
+		if e.ComplexityRoot.TaxRate.PercentageDecimal == nil {
 			break
 		}
 
-		return e.ComplexityRoot.TaxRate.Percentage(childComplexity), true
+		return e.ComplexityRoot.TaxRate.PercentageDecimal(childComplexity), true
 	case "TaxRate.updatedAt":
 		if e.ComplexityRoot.TaxRate.UpdatedAt == nil {
 			break
@@ -5382,14 +5366,22 @@ func (ec *executionContext) field_Query_taxRates_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "includeArchived",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.TaxRateOrder, error) {
+			return ec.unmarshalOTaxRateOrder2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRateOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "includeArchived",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeArchived"] = arg4
+	args["includeArchived"] = arg5
 	return args, nil
 }
 
@@ -5682,7 +5674,7 @@ func (ec *executionContext) fieldContext_APIKey_scopes(_ context.Context, field 
 	return graphql.NewScalarFieldContext("APIKey", field, true, true, "APIKeyScope")
 }
 
-func (ec *executionContext) _AppliedTaxRate_id(ctx context.Context, field graphql.CollectedField, obj *model.AppliedTaxRate) (ret graphql.Marshaler) {
+func (ec *executionContext) _AppliedTaxRate_id(ctx context.Context, field graphql.CollectedField, obj *figures.AppliedTaxRate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5705,7 +5697,7 @@ func (ec *executionContext) fieldContext_AppliedTaxRate_id(_ context.Context, fi
 	return graphql.NewScalarFieldContext("AppliedTaxRate", field, false, false, "ID")
 }
 
-func (ec *executionContext) _AppliedTaxRate_name(ctx context.Context, field graphql.CollectedField, obj *model.AppliedTaxRate) (ret graphql.Marshaler) {
+func (ec *executionContext) _AppliedTaxRate_name(ctx context.Context, field graphql.CollectedField, obj *figures.AppliedTaxRate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5728,7 +5720,7 @@ func (ec *executionContext) fieldContext_AppliedTaxRate_name(_ context.Context, 
 	return graphql.NewScalarFieldContext("AppliedTaxRate", field, false, false, "String")
 }
 
-func (ec *executionContext) _AppliedTaxRate_percentage(ctx context.Context, field graphql.CollectedField, obj *model.AppliedTaxRate) (ret graphql.Marshaler) {
+func (ec *executionContext) _AppliedTaxRate_percentage(ctx context.Context, field graphql.CollectedField, obj *figures.AppliedTaxRate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5740,8 +5732,8 @@ func (ec *executionContext) _AppliedTaxRate_percentage(ctx context.Context, fiel
 			return obj.Percentage, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Amount) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5751,7 +5743,7 @@ func (ec *executionContext) fieldContext_AppliedTaxRate_percentage(_ context.Con
 	return graphql.NewScalarFieldContext("AppliedTaxRate", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _AppliedTaxRate_inclusive(ctx context.Context, field graphql.CollectedField, obj *model.AppliedTaxRate) (ret graphql.Marshaler) {
+func (ec *executionContext) _AppliedTaxRate_inclusive(ctx context.Context, field graphql.CollectedField, obj *figures.AppliedTaxRate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5774,7 +5766,7 @@ func (ec *executionContext) fieldContext_AppliedTaxRate_inclusive(_ context.Cont
 	return graphql.NewScalarFieldContext("AppliedTaxRate", field, false, false, "Boolean")
 }
 
-func (ec *executionContext) _AppliedTaxRate_category(ctx context.Context, field graphql.CollectedField, obj *model.AppliedTaxRate) (ret graphql.Marshaler) {
+func (ec *executionContext) _AppliedTaxRate_category(ctx context.Context, field graphql.CollectedField, obj *figures.AppliedTaxRate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5797,7 +5789,7 @@ func (ec *executionContext) fieldContext_AppliedTaxRate_category(_ context.Conte
 	return graphql.NewScalarFieldContext("AppliedTaxRate", field, false, false, "TaxCategory")
 }
 
-func (ec *executionContext) _AppliedTaxRate_country(ctx context.Context, field graphql.CollectedField, obj *model.AppliedTaxRate) (ret graphql.Marshaler) {
+func (ec *executionContext) _AppliedTaxRate_country(ctx context.Context, field graphql.CollectedField, obj *figures.AppliedTaxRate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -5820,7 +5812,7 @@ func (ec *executionContext) fieldContext_AppliedTaxRate_country(_ context.Contex
 	return graphql.NewScalarFieldContext("AppliedTaxRate", field, false, false, "String")
 }
 
-func (ec *executionContext) _AppliedTaxRate_exemptionReason(ctx context.Context, field graphql.CollectedField, obj *model.AppliedTaxRate) (ret graphql.Marshaler) {
+func (ec *executionContext) _AppliedTaxRate_exemptionReason(ctx context.Context, field graphql.CollectedField, obj *figures.AppliedTaxRate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9589,11 +9581,11 @@ func (ec *executionContext) _Invoice_discount(ctx context.Context, field graphql
 			return ec.fieldContext_Invoice_discount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Invoice().Discount(ctx, obj)
+			return obj.DocumentDiscount()
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.InvoiceDiscount) graphql.Marshaler {
-			return ec.marshalOInvoiceDiscount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐInvoiceDiscount(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *figures.Discount) graphql.Marshaler {
+			return ec.marshalOInvoiceDiscount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋfiguresᚐDiscount(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9604,7 +9596,7 @@ func (ec *executionContext) fieldContext_Invoice_discount(_ context.Context, fie
 		Object:     "Invoice",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_InvoiceDiscount(ctx, field)
 		},
@@ -9621,18 +9613,18 @@ func (ec *executionContext) _Invoice_totalDiscount(ctx context.Context, field gr
 			return ec.fieldContext_Invoice_totalDiscount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Invoice().TotalDiscount(ctx, obj)
+			return obj.TotalDiscount()
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Amount) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_totalDiscount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, true, true, "Decimal")
+	return graphql.NewScalarFieldContext("Invoice", field, true, false, "Decimal")
 }
 
 func (ec *executionContext) _Invoice_totalTax(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -9644,18 +9636,18 @@ func (ec *executionContext) _Invoice_totalTax(ctx context.Context, field graphql
 			return ec.fieldContext_Invoice_totalTax(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Invoice().TotalTax(ctx, obj)
+			return obj.TotalTax()
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Amount) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Invoice_totalTax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Invoice", field, true, true, "Decimal")
+	return graphql.NewScalarFieldContext("Invoice", field, true, false, "Decimal")
 }
 
 func (ec *executionContext) _Invoice_taxBreakdown(ctx context.Context, field graphql.CollectedField, obj *ent.Invoice) (ret graphql.Marshaler) {
@@ -9667,11 +9659,11 @@ func (ec *executionContext) _Invoice_taxBreakdown(ctx context.Context, field gra
 			return ec.fieldContext_Invoice_taxBreakdown(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Invoice().TaxBreakdown(ctx, obj)
+			return obj.TaxSummary()
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.TaxAmount) graphql.Marshaler {
-			return ec.marshalNTaxAmount2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐTaxAmountᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []figures.TaxAmount) graphql.Marshaler {
+			return ec.marshalNTaxAmount2ᚕgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋfiguresᚐTaxAmountᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9682,7 +9674,7 @@ func (ec *executionContext) fieldContext_Invoice_taxBreakdown(_ context.Context,
 		Object:     "Invoice",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_TaxAmount(ctx, field)
 		},
@@ -9938,7 +9930,7 @@ func (ec *executionContext) fieldContext_InvoiceConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("InvoiceConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _InvoiceDiscount_percent(ctx context.Context, field graphql.CollectedField, obj *model.InvoiceDiscount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvoiceDiscount_percent(ctx context.Context, field graphql.CollectedField, obj *figures.Discount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9950,8 +9942,8 @@ func (ec *executionContext) _InvoiceDiscount_percent(ctx context.Context, field 
 			return obj.Percent, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *amount.Amount) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9961,7 +9953,7 @@ func (ec *executionContext) fieldContext_InvoiceDiscount_percent(_ context.Conte
 	return graphql.NewScalarFieldContext("InvoiceDiscount", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _InvoiceDiscount_amount(ctx context.Context, field graphql.CollectedField, obj *model.InvoiceDiscount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvoiceDiscount_amount(ctx context.Context, field graphql.CollectedField, obj *figures.Discount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9973,8 +9965,8 @@ func (ec *executionContext) _InvoiceDiscount_amount(ctx context.Context, field g
 			return obj.Amount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Amount) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9984,7 +9976,7 @@ func (ec *executionContext) fieldContext_InvoiceDiscount_amount(_ context.Contex
 	return graphql.NewScalarFieldContext("InvoiceDiscount", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _InvoiceDiscount_reason(ctx context.Context, field graphql.CollectedField, obj *model.InvoiceDiscount) (ret graphql.Marshaler) {
+func (ec *executionContext) _InvoiceDiscount_reason(ctx context.Context, field graphql.CollectedField, obj *figures.Discount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -10517,18 +10509,18 @@ func (ec *executionContext) _LineItem_discountPercent(ctx context.Context, field
 			return ec.fieldContext_LineItem_discountPercent(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.LineItem().DiscountPercent(ctx, obj)
+			return obj.DiscountPercent, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
-			return ec.marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *amount.Amount) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_LineItem_discountPercent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LineItem", field, true, true, "Decimal")
+	return graphql.NewScalarFieldContext("LineItem", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _LineItem_discountAmount(ctx context.Context, field graphql.CollectedField, obj *figures.LineItem) (ret graphql.Marshaler) {
@@ -10540,18 +10532,18 @@ func (ec *executionContext) _LineItem_discountAmount(ctx context.Context, field 
 			return ec.fieldContext_LineItem_discountAmount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.LineItem().DiscountAmount(ctx, obj)
+			return obj.DiscountAmount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Amount) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_LineItem_discountAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("LineItem", field, true, true, "Decimal")
+	return graphql.NewScalarFieldContext("LineItem", field, false, false, "Decimal")
 }
 
 func (ec *executionContext) _LineItem_amount(ctx context.Context, field graphql.CollectedField, obj *figures.LineItem) (ret graphql.Marshaler) {
@@ -10586,11 +10578,11 @@ func (ec *executionContext) _LineItem_taxRates(ctx context.Context, field graphq
 			return ec.fieldContext_LineItem_taxRates(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.LineItem().TaxRates(ctx, obj)
+			return obj.TaxRates, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.AppliedTaxRate) graphql.Marshaler {
-			return ec.marshalNAppliedTaxRate2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAppliedTaxRateᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []figures.AppliedTaxRate) graphql.Marshaler {
+			return ec.marshalNAppliedTaxRate2ᚕgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋfiguresᚐAppliedTaxRateᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10600,8 +10592,8 @@ func (ec *executionContext) fieldContext_LineItem_taxRates(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "LineItem",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AppliedTaxRate(ctx, field)
 		},
@@ -13919,7 +13911,7 @@ func (ec *executionContext) _Query_taxRates(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().TaxRates(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["includeArchived"].(*bool))
+			return ec.Resolvers.Query().TaxRates(ctx, fc.Args["after"].(*entgql.Cursor[string]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.TaxRateOrder), fc.Args["includeArchived"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.TaxRateConnection) graphql.Marshaler {
@@ -14427,7 +14419,7 @@ func (ec *executionContext) fieldContext_Subscription_invoiceStatusChanged(ctx c
 	return fc, nil
 }
 
-func (ec *executionContext) _TaxAmount_taxRate(ctx context.Context, field graphql.CollectedField, obj *model.TaxAmount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TaxAmount_taxRate(ctx context.Context, field graphql.CollectedField, obj *figures.TaxAmount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14439,8 +14431,8 @@ func (ec *executionContext) _TaxAmount_taxRate(ctx context.Context, field graphq
 			return obj.TaxRate, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.AppliedTaxRate) graphql.Marshaler {
-			return ec.marshalNAppliedTaxRate2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAppliedTaxRate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v figures.AppliedTaxRate) graphql.Marshaler {
+			return ec.marshalNAppliedTaxRate2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋfiguresᚐAppliedTaxRate(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14459,7 +14451,7 @@ func (ec *executionContext) fieldContext_TaxAmount_taxRate(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _TaxAmount_taxableAmount(ctx context.Context, field graphql.CollectedField, obj *model.TaxAmount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TaxAmount_taxableAmount(ctx context.Context, field graphql.CollectedField, obj *figures.TaxAmount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14471,8 +14463,8 @@ func (ec *executionContext) _TaxAmount_taxableAmount(ctx context.Context, field 
 			return obj.TaxableAmount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Amount) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14482,7 +14474,7 @@ func (ec *executionContext) fieldContext_TaxAmount_taxableAmount(_ context.Conte
 	return graphql.NewScalarFieldContext("TaxAmount", field, false, false, "Decimal")
 }
 
-func (ec *executionContext) _TaxAmount_amount(ctx context.Context, field graphql.CollectedField, obj *model.TaxAmount) (ret graphql.Marshaler) {
+func (ec *executionContext) _TaxAmount_amount(ctx context.Context, field graphql.CollectedField, obj *figures.TaxAmount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14494,8 +14486,8 @@ func (ec *executionContext) _TaxAmount_amount(ctx context.Context, field graphql
 			return obj.Amount, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Amount) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14721,18 +14713,18 @@ func (ec *executionContext) _TaxRate_percentage(ctx context.Context, field graph
 			return ec.fieldContext_TaxRate_percentage(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.TaxRate().Percentage(ctx, obj)
+			return obj.PercentageDecimal()
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *decimal.Decimal) graphql.Marshaler {
-			return ec.marshalNDecimal2ᚖgithubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v amount.Amount) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_TaxRate_percentage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TaxRate", field, true, true, "Decimal")
+	return graphql.NewScalarFieldContext("TaxRate", field, true, false, "Decimal")
 }
 
 func (ec *executionContext) _TaxRateConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TaxRateConnection) (ret graphql.Marshaler) {
@@ -18298,7 +18290,7 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 
 var appliedTaxRateImplementors = []string{"AppliedTaxRate"}
 
-func (ec *executionContext) _AppliedTaxRate(ctx context.Context, sel ast.SelectionSet, obj *model.AppliedTaxRate) graphql.Marshaler {
+func (ec *executionContext) _AppliedTaxRate(ctx context.Context, sel ast.SelectionSet, obj *figures.AppliedTaxRate) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, appliedTaxRateImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19709,29 +19701,25 @@ func (ec *executionContext) _Invoice(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "discount":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Invoice_discount(ctx, field, obj)
-				})
+			out.Values[i] = ec._Invoice_discount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "totalDiscount":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Invoice_totalDiscount(ctx, field, obj)
-				})
+			out.Values[i] = ec._Invoice_totalDiscount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "totalTax":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Invoice_totalTax(ctx, field, obj)
-				})
+			out.Values[i] = ec._Invoice_totalTax(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "taxBreakdown":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Invoice_taxBreakdown(ctx, field, obj)
-				})
+			out.Values[i] = ec._Invoice_taxBreakdown(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "total":
 			out.Values[i] = ec._Invoice_total(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -19832,7 +19820,7 @@ func (ec *executionContext) _InvoiceConnection(ctx context.Context, sel ast.Sele
 
 var invoiceDiscountImplementors = []string{"InvoiceDiscount"}
 
-func (ec *executionContext) _InvoiceDiscount(ctx context.Context, sel ast.SelectionSet, obj *model.InvoiceDiscount) graphql.Marshaler {
+func (ec *executionContext) _InvoiceDiscount(ctx context.Context, sel ast.SelectionSet, obj *figures.Discount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, invoiceDiscountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -20089,41 +20077,38 @@ func (ec *executionContext) _LineItem(ctx context.Context, sel ast.SelectionSet,
 		case "name":
 			out.Values[i] = ec._LineItem_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "quantity":
 			out.Values[i] = ec._LineItem_quantity(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "unitPrice":
 			out.Values[i] = ec._LineItem_unitPrice(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "discountPercent":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._LineItem_discountPercent(ctx, field, obj)
-				})
+			out.Values[i] = ec._LineItem_discountPercent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "discountAmount":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._LineItem_discountAmount(ctx, field, obj)
-				})
+			out.Values[i] = ec._LineItem_discountAmount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "amount":
 			out.Values[i] = ec._LineItem_amount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "taxRates":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._LineItem_taxRates(ctx, field, obj)
-				})
+			out.Values[i] = ec._LineItem_taxRates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21185,7 +21170,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 
 var taxAmountImplementors = []string{"TaxAmount"}
 
-func (ec *executionContext) _TaxAmount(ctx context.Context, sel ast.SelectionSet, obj *model.TaxAmount) graphql.Marshaler {
+func (ec *executionContext) _TaxAmount(ctx context.Context, sel ast.SelectionSet, obj *figures.TaxAmount) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, taxAmountImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -21240,54 +21225,53 @@ func (ec *executionContext) _TaxRate(ctx context.Context, sel ast.SelectionSet, 
 		case "id":
 			out.Values[i] = ec._TaxRate_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "createdAt":
 			out.Values[i] = ec._TaxRate_createdAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "updatedAt":
 			out.Values[i] = ec._TaxRate_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
 			out.Values[i] = ec._TaxRate_name(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "inclusive":
 			out.Values[i] = ec._TaxRate_inclusive(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "category":
 			out.Values[i] = ec._TaxRate_category(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "country":
 			out.Values[i] = ec._TaxRate_country(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "exemptionReason":
 			out.Values[i] = ec._TaxRate_exemptionReason(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "archivedAt":
 			out.Values[i] = ec._TaxRate_archivedAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "percentage":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._TaxRate_percentage(ctx, field, obj)
-				})
+			out.Values[i] = ec._TaxRate_percentage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -21932,11 +21916,15 @@ func (ec *executionContext) marshalNAllocationRule2githubᚗcomᚋtallyᚑinvoic
 	return v
 }
 
-func (ec *executionContext) marshalNAppliedTaxRate2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAppliedTaxRateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AppliedTaxRate) graphql.Marshaler {
+func (ec *executionContext) marshalNAppliedTaxRate2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋfiguresᚐAppliedTaxRate(ctx context.Context, sel ast.SelectionSet, v figures.AppliedTaxRate) graphql.Marshaler {
+	return ec._AppliedTaxRate(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAppliedTaxRate2ᚕgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋfiguresᚐAppliedTaxRateᚄ(ctx context.Context, sel ast.SelectionSet, v []figures.AppliedTaxRate) graphql.Marshaler {
 	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAppliedTaxRate2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAppliedTaxRate(ctx, sel, v[i])
+		return ec.marshalNAppliedTaxRate2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋfiguresᚐAppliedTaxRate(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -21946,14 +21934,6 @@ func (ec *executionContext) marshalNAppliedTaxRate2ᚕᚖgithubᚗcomᚋtallyᚑ
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNAppliedTaxRate2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAppliedTaxRate(ctx context.Context, sel ast.SelectionSet, v *model.AppliedTaxRate) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "AppliedTaxRate!")
-		return graphql.Null
-	}
-	return ec._AppliedTaxRate(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAuthPayload2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAuthPayload(ctx context.Context, sel ast.SelectionSet, v *model.AuthPayload) graphql.Marshaler {
@@ -22859,11 +22839,15 @@ func (ec *executionContext) marshalNString2ᚕᚕstringᚄ(ctx context.Context, 
 	return ret
 }
 
-func (ec *executionContext) marshalNTaxAmount2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐTaxAmountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TaxAmount) graphql.Marshaler {
+func (ec *executionContext) marshalNTaxAmount2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋfiguresᚐTaxAmount(ctx context.Context, sel ast.SelectionSet, v figures.TaxAmount) graphql.Marshaler {
+	return ec._TaxAmount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTaxAmount2ᚕgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋfiguresᚐTaxAmountᚄ(ctx context.Context, sel ast.SelectionSet, v []figures.TaxAmount) graphql.Marshaler {
 	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNTaxAmount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐTaxAmount(ctx, sel, v[i])
+		return ec.marshalNTaxAmount2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋfiguresᚐTaxAmount(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -22873,14 +22857,6 @@ func (ec *executionContext) marshalNTaxAmount2ᚕᚖgithubᚗcomᚋtallyᚑinvoi
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNTaxAmount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐTaxAmount(ctx context.Context, sel ast.SelectionSet, v *model.TaxAmount) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "TaxAmount!")
-		return graphql.Null
-	}
-	return ec._TaxAmount(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTaxCategory2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋtaxrateᚐCategory(ctx context.Context, v any) (taxrate.Category, error) {
@@ -23388,6 +23364,24 @@ func (ec *executionContext) marshalODecimal2ᚖgithubᚗcomᚋshopspringᚋdecim
 	return res
 }
 
+func (ec *executionContext) unmarshalODecimal2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx context.Context, v any) (*amount.Amount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalAmount(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODecimal2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋamountᚐAmount(ctx context.Context, sel ast.SelectionSet, v *amount.Amount) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalAmount(*v)
+	return res
+}
+
 func (ec *executionContext) marshalOEmail2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐEmailᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Email) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -23547,7 +23541,7 @@ func (ec *executionContext) marshalOInvoice2ᚖgithubᚗcomᚋtallyᚑinvoicing�
 	return ec._Invoice(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalOInvoiceDiscount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐInvoiceDiscount(ctx context.Context, sel ast.SelectionSet, v *model.InvoiceDiscount) graphql.Marshaler {
+func (ec *executionContext) marshalOInvoiceDiscount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋinternalᚋinvoiceᚋfiguresᚐDiscount(ctx context.Context, sel ast.SelectionSet, v *figures.Discount) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -23845,6 +23839,14 @@ func (ec *executionContext) marshalOTaxRateEdge2ᚖgithubᚗcomᚋtallyᚑinvoic
 		return graphql.Null
 	}
 	return ec._TaxRateEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTaxRateOrder2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐTaxRateOrder(ctx context.Context, v any) (*ent.TaxRateOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTaxRateOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {

@@ -7,15 +7,12 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
-	"github.com/shopspring/decimal"
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/document"
 	"github.com/tally-invoicing/tally/internal/invoice"
-	"github.com/tally-invoicing/tally/internal/invoice/figures"
 	"github.com/tally-invoicing/tally/internal/invoice/paymethod"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
@@ -32,26 +29,6 @@ func (r *invoiceResolver) PaymentMethods(ctx context.Context, obj *ent.Invoice) 
 		out[i] = model.PaymentMethod(m)
 	}
 	return out, nil
-}
-
-// Discount is the resolver for the discount field.
-func (r *invoiceResolver) Discount(ctx context.Context, obj *ent.Invoice) (*model.InvoiceDiscount, error) {
-	panic(fmt.Errorf("not implemented: Discount - discount"))
-}
-
-// TotalDiscount is the resolver for the totalDiscount field.
-func (r *invoiceResolver) TotalDiscount(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error) {
-	panic(fmt.Errorf("not implemented: TotalDiscount - totalDiscount"))
-}
-
-// TotalTax is the resolver for the totalTax field.
-func (r *invoiceResolver) TotalTax(ctx context.Context, obj *ent.Invoice) (*decimal.Decimal, error) {
-	panic(fmt.Errorf("not implemented: TotalTax - totalTax"))
-}
-
-// TaxBreakdown is the resolver for the taxBreakdown field.
-func (r *invoiceResolver) TaxBreakdown(ctx context.Context, obj *ent.Invoice) ([]*model.TaxAmount, error) {
-	panic(fmt.Errorf("not implemented: TaxBreakdown - taxBreakdown"))
 }
 
 // PreviewHTML is the resolver for the previewHTML field.
@@ -82,21 +59,6 @@ func (r *invoiceResolver) CheckoutURL(ctx context.Context, obj *ent.Invoice) (*s
 	return nil, nil
 }
 
-// DiscountPercent is the resolver for the discountPercent field.
-func (r *lineItemResolver) DiscountPercent(ctx context.Context, obj *figures.LineItem) (*decimal.Decimal, error) {
-	panic(fmt.Errorf("not implemented: DiscountPercent - discountPercent"))
-}
-
-// DiscountAmount is the resolver for the discountAmount field.
-func (r *lineItemResolver) DiscountAmount(ctx context.Context, obj *figures.LineItem) (*decimal.Decimal, error) {
-	panic(fmt.Errorf("not implemented: DiscountAmount - discountAmount"))
-}
-
-// TaxRates is the resolver for the taxRates field.
-func (r *lineItemResolver) TaxRates(ctx context.Context, obj *figures.LineItem) ([]*model.AppliedTaxRate, error) {
-	panic(fmt.Errorf("not implemented: TaxRates - taxRates"))
-}
-
 // CreateInvoiceDraft is the resolver for the createInvoiceDraft field.
 func (r *mutationResolver) CreateInvoiceDraft(ctx context.Context, input model.CreateInvoiceDraftInput) (*ent.Invoice, error) {
 	return r.InvoiceService.CreateDraft(ctx, invoice.DraftInput{CustomerID: input.CustomerID, Currency: deref(input.Currency), DueDate: input.DueDate})
@@ -116,9 +78,14 @@ func (r *mutationResolver) UpdateInvoiceDraft(ctx context.Context, id string, in
 func (r *mutationResolver) SetInvoiceItems(ctx context.Context, id string, items []*model.LineItemInput, discount *model.InvoiceDiscountInput) (*ent.Invoice, error) {
 	in := make([]invoice.ItemInput, len(items))
 	for i, it := range items {
-		in[i] = invoice.ItemInput{Name: it.Name, Quantity: it.Quantity, UnitPrice: it.UnitPrice}
+		in[i] = invoice.ItemInput{Name: it.Name, Quantity: it.Quantity, UnitPrice: it.UnitPrice,
+			TaxRateIDs: it.TaxRateIDs, DiscountPercent: it.DiscountPercent}
 	}
-	return r.InvoiceService.SetItems(ctx, id, in)
+	var d *invoice.DiscountInput
+	if discount != nil {
+		d = &invoice.DiscountInput{Percent: discount.Percent, Amount: discount.Amount, Reason: discount.Reason}
+	}
+	return r.InvoiceService.SetItems(ctx, id, in, d)
 }
 
 // SetInvoiceDescription is the resolver for the setInvoiceDescription field.
@@ -161,8 +128,3 @@ func (r *queryResolver) Invoices(ctx context.Context, after *entgql.Cursor[strin
 	}
 	return r.InvoiceService.Query(f).Paginate(ctx, after, first, before, last, ent.WithInvoiceOrder(orderBy))
 }
-
-// LineItem returns LineItemResolver implementation.
-func (r *Resolver) LineItem() LineItemResolver { return &lineItemResolver{r} }
-
-type lineItemResolver struct{ *Resolver }

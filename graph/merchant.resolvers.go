@@ -31,7 +31,7 @@ func (r *merchantResolver) Logo(ctx context.Context, obj *ent.Merchant) (*model.
 
 // DefaultTaxRate is the resolver for the defaultTaxRate field.
 func (r *merchantResolver) DefaultTaxRate(ctx context.Context, obj *ent.Merchant) (*ent.TaxRate, error) {
-	panic(fmt.Errorf("not implemented: DefaultTaxRate - defaultTaxRate"))
+	return r.TaxRateService.Default(ctx, obj)
 }
 
 // UploadMerchantLogo is the resolver for the uploadMerchantLogo field.

@@ -13,6 +13,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/merchant"
 	"github.com/tally-invoicing/tally/internal/ratelimit"
+	"github.com/tally-invoicing/tally/internal/tax/rates"
 )
 
 // Resolver is the root resolver: the one place dependencies are injected.
@@ -22,6 +23,8 @@ type Resolver struct {
 	Client          *ent.Client
 	AuthService     *auth.Service
 	CustomerService *customer.Service
+	// TaxRateService keeps the merchant's tax rates and default rate.
+	TaxRateService  *rates.Service
 	InvoiceService  *invoice.Service
 	CheckoutService *checkout.Service
 	CollectService  *collect.Service

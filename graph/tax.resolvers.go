@@ -7,35 +7,40 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
-	"github.com/shopspring/decimal"
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/graph/model"
+	"github.com/tally-invoicing/tally/internal/tax/rates"
 )
 
 // CreateTaxRate is the resolver for the createTaxRate field.
 func (r *mutationResolver) CreateTaxRate(ctx context.Context, input model.CreateTaxRateInput) (*ent.TaxRate, error) {
-	panic(fmt.Errorf("not implemented: CreateTaxRate - createTaxRate"))
+	return r.TaxRateService.Create(ctx, rates.Input{
+		Name: input.Name, Percentage: input.Percentage, Inclusive: deref(input.Inclusive), Category: input.Category,
+		Country: input.Country, ExemptionReason: input.ExemptionReason, Default: deref(input.Default),
+	})
 }
 
 // UpdateTaxRate is the resolver for the updateTaxRate field.
 func (r *mutationResolver) UpdateTaxRate(ctx context.Context, id string, input model.UpdateTaxRateInput) (*ent.TaxRate, error) {
-	panic(fmt.Errorf("not implemented: UpdateTaxRate - updateTaxRate"))
+	return r.TaxRateService.Update(ctx, id, rates.Changes{
+		Name: input.Name, Percentage: input.Percentage, Inclusive: input.Inclusive, Category: input.Category,
+		SetCountry: input.Country.IsSet(), Country: input.Country.Value(),
+		SetReason: input.ExemptionReason.IsSet(), Reason: input.ExemptionReason.Value(),
+		Default: input.Default,
+	})
 }
 
 // ArchiveTaxRate is the resolver for the archiveTaxRate field.
 func (r *mutationResolver) ArchiveTaxRate(ctx context.Context, id string) (*ent.TaxRate, error) {
-	panic(fmt.Errorf("not implemented: ArchiveTaxRate - archiveTaxRate"))
+	return r.TaxRateService.Archive(ctx, id)
 }
 
 // TaxRates is the resolver for the taxRates field.
-func (r *queryResolver) TaxRates(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, includeArchived *bool) (*ent.TaxRateConnection, error) {
-	panic(fmt.Errorf("not implemented: TaxRates - taxRates"))
-}
-
-// Percentage is the resolver for the percentage field.
-func (r *taxRateResolver) Percentage(ctx context.Context, obj *ent.TaxRate) (*decimal.Decimal, error) {
-	panic(fmt.Errorf("not implemented: Percentage - percentage"))
+func (r *queryResolver) TaxRates(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TaxRateOrder, includeArchived *bool) (*ent.TaxRateConnection, error) {
+	if orderBy == nil {
+		orderBy = &ent.TaxRateOrder{Field: ent.TaxRateOrderFieldName, Direction: entgql.OrderDirectionAsc}
+	}
+	return r.TaxRateService.Query(deref(includeArchived)).Paginate(ctx, after, first, before, last, ent.WithTaxRateOrder(orderBy))
 }

@@ -32,6 +32,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/outbound"
 	"github.com/tally-invoicing/tally/internal/pdf"
 	"github.com/tally-invoicing/tally/internal/ratelimit"
+	"github.com/tally-invoicing/tally/internal/tax/rates"
 )
 
 // app is a wired Tally: the database and every service, behind one handler.
@@ -177,6 +178,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		Client:          db.Client,
 		AuthService:     a.auth,
 		CustomerService: customer.NewService(db.Client),
+		TaxRateService:  rates.NewService(db.Client),
 		InvoiceService:  a.invoices,
 		CheckoutService: a.checkout,
 		CollectService:  a.collect,

@@ -18,6 +18,7 @@ var TypeDescriptions = map[string]string{
 	"Invoice":      "A bill to one customer. Built step by step as a DRAFT, then issued (OPEN) with a number and an RF payment reference; payments move it to PARTIALLY_PAID and PAID.",
 	"InvoiceEvent": "One entry of an invoice's timeline: who did what, when, and the status change it caused.",
 	"Merchant":     "The business using Tally: its name and address on invoices, its defaults and payment settings.",
+	"TaxRate":      "A tax the merchant charges (VAT 19 %, GST 10 %, Sales tax CA), put on invoice lines by id. Invoices copy the rates they use, so editing or archiving a rate never changes an invoice already priced.",
 	"Payment":      "An allocation of money to one invoice: from a checkout, a matched collection or marked by hand. An undone payment stays listed, with undoneAt set.",
 	"User":         "A person who signs in to the merchant's dashboard.",
 }
@@ -48,6 +49,15 @@ var EnumValueDescriptions = map[string]map[string]string{
 		"DELIVERED": "The recipient's server accepted it.",
 		"FAILED":    "Tally gave up after its attempts, or the provider refused it for good.",
 		"BOUNCED":   "The recipient's server rejected it; the address is marked as bouncing.",
+	},
+	"TaxCategory": {
+		"STANDARD":        "Standard or reduced rate (EN 16931 code S).",
+		"ZERO":            "Zero-rated goods or services (code Z).",
+		"EXEMPT":          "Exempt from tax (code E); give the exemption reason.",
+		"REVERSE_CHARGE":  "The buyer accounts for the tax (code AE); give the reason.",
+		"INTRA_COMMUNITY": "Intra-EU supply of goods or services, not taxed here (code K).",
+		"EXPORT":          "Export outside the EU, not taxed here (code G).",
+		"OUTSIDE_SCOPE":   "Not subject to tax (code O).",
 	},
 	"InvoiceDraftStep": {
 		"CUSTOMER":        "Choose the customer (createInvoiceDraft).",

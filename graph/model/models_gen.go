@@ -27,25 +27,6 @@ type AllocationInput struct {
 	Amount decimal.Decimal `json:"amount"`
 }
 
-// A tax rate as it was applied to an invoice: a copy taken when the lines were
-// priced, so editing or archiving the rate later does not change the invoice.
-type AppliedTaxRate struct {
-	// The rate it was copied from (txr_...).
-	ID string `json:"id"`
-	// What the invoice calls the tax, e.g. "VAT".
-	Name string `json:"name"`
-	// In percent, e.g. "19".
-	Percentage decimal.Decimal `json:"percentage"`
-	// true when the line prices included the tax.
-	Inclusive bool `json:"inclusive"`
-	// The EN 16931 VAT category.
-	Category taxrate.Category `json:"category"`
-	// ISO 3166-1 alpha-2 code, when the rate has one.
-	Country *string `json:"country,omitempty"`
-	// Why no or a reduced tax applies, when the rate gives a reason.
-	ExemptionReason *string `json:"exemptionReason,omitempty"`
-}
-
 // A fresh session: send `token` as `Authorization: Bearer <token>`. Browsers also get an HttpOnly cookie.
 type AuthPayload struct {
 	// The session token (tally_ses_...), valid for 30 days or until signOut. It can do everything the user can; give partner apps an API key instead.
@@ -274,16 +255,6 @@ type InfiniSettings struct {
 	KeyID *string `json:"keyID,omitempty"`
 	// Where Infini must send webhooks; paste it in Infini's dashboard.
 	WebhookURL string `json:"webhookURL"`
-}
-
-// The discount on a whole invoice (EN 16931 BG-20).
-type InvoiceDiscount struct {
-	// In percent of the subtotal, when given that way.
-	Percent *decimal.Decimal `json:"percent,omitempty"`
-	// The discount in the invoice's currency.
-	Amount decimal.Decimal `json:"amount"`
-	// Why, as printed on the invoice.
-	Reason *string `json:"reason,omitempty"`
 }
 
 // A discount on the whole invoice: give percent or amount, not both.
@@ -542,17 +513,6 @@ type StatementPreview struct {
 // not allowed or is revoked later, 4408 when connection_init does not arrive
 // in time, and 4429 on a second connection_init.
 type Subscription struct {
-}
-
-// The tax of one rate on a whole invoice (EN 16931 BG-23).
-type TaxAmount struct {
-	// The rate, as applied.
-	TaxRate *AppliedTaxRate `json:"taxRate"`
-	// What the rate applies to: the sum of the line amounts carrying it, less
-	// its share of the document discount, without the tax itself (BT-116).
-	TaxableAmount decimal.Decimal `json:"taxableAmount"`
-	// The tax, computed once on taxableAmount and rounded half away from zero (BT-117).
-	Amount decimal.Decimal `json:"amount"`
 }
 
 // Changes to a customer; omitted fields stay as they are.

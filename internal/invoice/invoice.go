@@ -24,6 +24,8 @@ import (
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/reference"
+	"github.com/tally-invoicing/tally/internal/tax"
+	"github.com/tally-invoicing/tally/internal/tax/rates"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
@@ -108,6 +110,19 @@ type ItemInput struct {
 	Name      string
 	Quantity  decimal.Decimal
 	UnitPrice decimal.Decimal
+	// TaxRateIDs are the rates on the line: nil for the merchant's default
+	// rate (if any), empty for none.
+	TaxRateIDs []string
+	// DiscountPercent is nil for no discount.
+	DiscountPercent *decimal.Decimal
+}
+
+// DiscountInput is a discount on the whole document: Percent or Amount.
+type DiscountInput struct {
+	Percent *decimal.Decimal
+	// Amount is in the invoice's currency, e.g. "10.50".
+	Amount *decimal.Decimal
+	Reason *string
 }
 
 // DraftInput starts a draft.
@@ -190,20 +205,39 @@ func (s *Service) UpdateDraft(ctx context.Context, id string, ch DraftChanges) (
 				return fault.Invalidf("currency", "%q is not a supported currency code", *ch.Currency)
 			}
 			if c.Code != inv.Currency && len(inv.Items) > 0 {
+				// Re-price with the taxes the lines already carry: the
+				// copies, not the rates as they are now.
 				old, _ := money.Lookup(inv.Currency)
 				items := make([]ItemInput, len(inv.Items))
+				taxes := make([][]lineitem.Tax, len(inv.Items))
 				for i, it := range inv.Items {
 					q, _ := decimal.NewFromString(it.Quantity)
 					items[i] = ItemInput{Name: it.Name, Quantity: q, UnitPrice: money.FromMinor(it.UnitPrice, old)}
+					if it.DiscountPercent != "" {
+						d, _ := decimal.NewFromString(it.DiscountPercent)
+						items[i].DiscountPercent = &d
+					}
+					taxes[i] = it.Taxes
 				}
-				lines, subtotal, err := priceItems(items, c)
+				var discount *DiscountInput
+				if d := inv.Discount; d != nil {
+					discount = &DiscountInput{Reason: &d.Reason}
+					if d.Percent != "" {
+						p, _ := decimal.NewFromString(d.Percent)
+						discount.Percent = &p
+					} else {
+						a := money.FromMinor(d.Amount, old)
+						discount.Amount = &a
+					}
+				}
+				priced, err := priceItems(items, taxes, discount, c)
 				if err != nil {
 					if f, ok := fault.As(err); ok {
 						return fault.Invalidf("currency", "cannot switch to %s: %s (%s); change the items first", c.Code, f.Message, f.Field)
 					}
 					return err
 				}
-				upd.SetItems(lines).SetSubtotalMinor(subtotal).SetTotalMinor(subtotal)
+				priced.apply(upd)
 			}
 			upd.SetCurrency(c.Code)
 		}
@@ -218,69 +252,118 @@ func (s *Service) UpdateDraft(ctx context.Context, id string, ch DraftChanges) (
 	})
 }
 
-// SetItems replaces a draft's line items (wizard step 2).
-func (s *Service) SetItems(ctx context.Context, id string, items []ItemInput) (*ent.Invoice, error) {
-	return s.editDraft(ctx, id, func(_ context.Context, _ *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
+// SetItems replaces a draft's line items and its document discount (wizard
+// step 2). Each line's tax rates are copied into it, so editing a rate later
+// changes no invoice; a nil discount removes it.
+func (s *Service) SetItems(ctx context.Context, id string, items []ItemInput, discount *DiscountInput) (*ent.Invoice, error) {
+	return s.editDraft(ctx, id, func(ctx context.Context, tx *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
 		c, ok := money.Lookup(inv.Currency)
 		if !ok {
 			return fmt.Errorf("invoice %s has unknown currency %q", inv.ID, inv.Currency)
 		}
-		lines, subtotal, err := priceItems(items, c)
+		if err := checkItemCount(items); err != nil {
+			return err
+		}
+		ids := make([][]string, len(items))
+		for i, it := range items {
+			ids[i] = it.TaxRateIDs
+		}
+		taxes, err := rates.ForLines(ctx, tx, inv.MerchantID, ids)
 		if err != nil {
 			return err
 		}
-		upd.SetItems(lines).SetSubtotalMinor(subtotal).SetTotalMinor(subtotal)
+		priced, err := priceItems(items, taxes, discount, c)
+		if err != nil {
+			return err
+		}
+		priced.apply(upd)
 		advance(inv, upd, entinvoice.DraftStepDESCRIPTION)
 		return nil
 	})
 }
 
-// priceItems validates items and computes each line's amount and the subtotal.
-func priceItems(items []ItemInput, c money.Currency) ([]lineitem.Item, int64, error) {
+// priced is what priceItems computes, as the invoice stores it.
+type priced struct {
+	lines     []lineitem.Item
+	discount  *lineitem.Discount
+	breakdown []lineitem.TaxAmount
+	result    tax.Result
+}
+
+func (p priced) apply(upd *ent.InvoiceUpdateOne) {
+	upd.SetItems(p.lines).SetTaxBreakdown(p.breakdown).
+		SetSubtotalMinor(p.result.Subtotal).SetDiscountMinor(p.result.DiscountAmount).
+		SetTaxMinor(p.result.TotalTax).SetTotalMinor(p.result.Total)
+	if p.discount == nil {
+		upd.ClearDiscount()
+	} else {
+		upd.SetDiscount(p.discount)
+	}
+}
+
+func checkItemCount(items []ItemInput) error {
 	if len(items) == 0 {
-		return nil, 0, ErrNoItems
+		return ErrNoItems
 	}
 	if len(items) > MaxItems {
-		return nil, 0, fault.Invalidf("items", "an invoice can have at most %d line items", MaxItems)
+		return fault.Invalidf("items", "an invoice can have at most %d line items", MaxItems)
 	}
+	return nil
+}
+
+// priceItems validates items, whose taxes are already resolved into
+// copies, and prices them with the document discount (internal/tax).
+func priceItems(items []ItemInput, taxes [][]lineitem.Tax, discount *DiscountInput, c money.Currency) (priced, error) {
+	if err := checkItemCount(items); err != nil {
+		return priced{}, err
+	}
+	in := tax.Input{Exponent: c.Exponent, Lines: make([]tax.Line, len(items))}
 	lines := make([]lineitem.Item, len(items))
-	var subtotal int64
 	for i, it := range items {
 		field := func(f string) string { return fmt.Sprintf("items[%d].%s", i, f) }
 		name := strings.TrimSpace(it.Name)
 		if name == "" {
-			return nil, 0, fault.Invalid(field("name"), "enter what this line is for")
+			return priced{}, fault.Invalid(field("name"), "enter what this line is for")
 		}
 		if utf8.RuneCountInString(name) > maxItemName {
-			return nil, 0, fault.Invalidf(field("name"), "item name must be at most %d characters", maxItemName)
+			return priced{}, fault.Invalidf(field("name"), "item name must be at most %d characters", maxItemName)
 		}
 		if !it.Quantity.IsPositive() {
-			return nil, 0, fault.Invalid(field("quantity"), "quantity must be greater than 0")
+			return priced{}, fault.Invalid(field("quantity"), "quantity must be greater than 0")
 		}
 		if money.Scale(it.Quantity) > maxQuantityScale {
-			return nil, 0, fault.Invalidf(field("quantity"), "quantity can have at most %d decimal places", maxQuantityScale)
+			return priced{}, fault.Invalidf(field("quantity"), "quantity can have at most %d decimal places", maxQuantityScale)
 		}
 		if it.Quantity.GreaterThan(decimal.NewFromInt(1_000_000_000)) {
-			return nil, 0, fault.Invalid(field("quantity"), "quantity must be at most 1,000,000,000")
+			return priced{}, fault.Invalid(field("quantity"), "quantity must be at most 1,000,000,000")
 		}
 		if it.UnitPrice.IsNegative() {
-			return nil, 0, fault.Invalid(field("unitPrice"), "unit price cannot be negative")
+			return priced{}, fault.Invalid(field("unitPrice"), "unit price cannot be negative")
 		}
 		unit, err := money.ToMinor(it.UnitPrice, c)
 		if err != nil {
-			return nil, 0, fault.WithField(err, field("unitPrice"))
+			return priced{}, fault.WithField(err, field("unitPrice"))
 		}
-		amount, err := money.LineAmount(it.Quantity, unit, c)
-		if err != nil {
-			return nil, 0, fault.WithField(err, field("quantity"))
+		ln := tax.Line{Quantity: it.Quantity, UnitPrice: unit, Taxes: taxes[i]}
+		lines[i] = lineitem.Item{Name: name, Quantity: it.Quantity.String(), UnitPrice: unit, Taxes: taxes[i]}
+		if it.DiscountPercent != nil && !it.DiscountPercent.IsZero() {
+			ln.DiscountPercent = *it.DiscountPercent
+			lines[i].DiscountPercent = it.DiscountPercent.String()
 		}
-		subtotal += amount
-		if subtotal > 1<<53 {
-			return nil, 0, fault.Invalid("items", "invoice total is too large")
-		}
-		lines[i] = lineitem.Item{Name: name, Quantity: it.Quantity.String(), UnitPrice: unit, Amount: amount}
+		in.Lines[i] = ln
 	}
-	return lines, subtotal, nil
+	if discount != nil {
+		in.Discount = &tax.Discount{Percent: discount.Percent, Amount: discount.Amount, Reason: deref(discount.Reason)}
+	}
+	r, err := tax.Compute(in)
+	if err != nil {
+		return priced{}, err
+	}
+	for i, lr := range r.Lines {
+		lines[i].DiscountAmount = lr.Discount
+		lines[i].Amount = lr.Amount
+	}
+	return priced{lines: lines, discount: r.Discount, breakdown: r.Breakdown, result: r}, nil
 }
 
 // SetDescription sets or clears the optional payment description (wizard step 3).

@@ -48,3 +48,41 @@ func TestLineItems(t *testing.T) {
 		t.Fatal("bad quantity: got no error")
 	}
 }
+
+func TestTaxesAndDiscountInTheCurrency(t *testing.T) {
+	vat := lineitem.Tax{ID: "txr_1", Name: "VAT", Percentage: "8.875", Category: "EXEMPT", ExemptionReason: "Art. 132"}
+	items, err := LineItems("inv_1", "KWD", []lineitem.Item{{Name: "Fuel", Quantity: "2", UnitPrice: 1235,
+		DiscountPercent: "12.5", DiscountAmount: 309, Amount: 2161, Taxes: []lineitem.Tax{vat}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := items[0]
+	if it.DiscountPercent == nil || it.DiscountPercent.String() != "12.5" || it.DiscountAmount.String() != "0.309" || it.Amount.String() != "2.161" ||
+		len(it.TaxRates) != 1 || it.TaxRates[0].Percentage.String() != "8.875" || string(it.TaxRates[0].Category) != "EXEMPT" ||
+		it.TaxRates[0].Country != nil || *it.TaxRates[0].ExemptionReason != "Art. 132" {
+		t.Fatalf("line = %+v", it)
+	}
+	none, _ := LineItems("inv_1", "USD", []lineitem.Item{{Name: "A", Quantity: "1", UnitPrice: 100, Amount: 100}})
+	if none[0].DiscountPercent != nil || none[0].DiscountAmount.String() != "0.00" || none[0].TaxRates == nil {
+		t.Fatalf("a line without discount or taxes = %+v; want no percent, 0.00 and an empty list", none[0])
+	}
+
+	bd, err := Breakdown("inv_1", "JPY", []lineitem.TaxAmount{{Tax: vat, Taxable: 1000, Amount: 100}})
+	if err != nil || len(bd) != 1 || bd[0].TaxableAmount.String() != "1000" || bd[0].Amount.String() != "100" || bd[0].TaxRate.ID != "txr_1" {
+		t.Fatalf("breakdown = %+v, %v", bd, err)
+	}
+	if bd, _ := Breakdown("inv_1", "JPY", nil); bd == nil || len(bd) != 0 {
+		t.Fatalf("no taxes: %v, want an empty list", bd)
+	}
+
+	d, err := DocumentDiscount("inv_1", "EUR", &lineitem.Discount{Percent: "10", Amount: 1500})
+	if err != nil || d.Percent.String() != "10" || d.Amount.String() != "15.00" || d.Reason != nil {
+		t.Fatalf("discount = %+v, %v", d, err)
+	}
+	if d, err := DocumentDiscount("inv_1", "EUR", nil); d != nil || err != nil {
+		t.Fatalf("no discount = %+v, %v", d, err)
+	}
+	if _, err := LineItems("inv_1", "EUR", []lineitem.Item{{Quantity: "1", Taxes: []lineitem.Tax{{Percentage: "lots"}}}}); err == nil {
+		t.Fatal("bad stored percentage: got no error")
+	}
+}
