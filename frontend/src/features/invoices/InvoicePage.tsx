@@ -54,10 +54,10 @@ import { formatMoney, isZeroAmount } from '../../lib/money';
 import { DownloadPdfButton, InvoicePreview } from './InvoicePreview';
 import { InvoiceEmails } from './emails/InvoiceEmails';
 import { InvoicePayments } from './InvoicePayments';
-import { InvoiceStatusBadge } from './InvoiceStatusBadge';
+import { InvoiceStatusBadge } from '../../components/InvoiceStatusBadge';
 import { MarkPaidModal } from './MarkPaidModal';
 import { SendInvoiceModal } from './SendInvoiceModal';
-import { paymentMethodLabel, statusLabel } from './status';
+import { paymentMethodLabel, statusLabel } from '../../components/invoiceStatus';
 import { useInvoiceStatusChanges } from './useInvoiceStatusChanges';
 
 const InvoiceDetailQuery = graphql(`

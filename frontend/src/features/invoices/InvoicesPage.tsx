@@ -23,8 +23,8 @@ import type { NodeOf } from '../../components/CursorPages';
 import { PagedTable } from '../../components/PagedTable';
 import { formatDate, formatDueDate } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
-import { InvoiceStatusBadge } from './InvoiceStatusBadge';
-import { statusLabel } from './status';
+import { InvoiceStatusBadge } from '../../components/InvoiceStatusBadge';
+import { statusLabel } from '../../components/invoiceStatus';
 import { useInvoiceStatusChanges } from './useInvoiceStatusChanges';
 
 const PAGE_SIZE = 25;

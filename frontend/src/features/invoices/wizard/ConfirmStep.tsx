@@ -4,7 +4,7 @@ import { EmailBouncingBadge } from '../../../components/EmailBouncingBadge';
 import { LineItemsTable, TotalRow, type LineItem } from '../../../components/LineItems';
 import { formatDueDate } from '../../../lib/format';
 import { formatMoney } from '../../../lib/money';
-import { paymentMethodLabel } from '../status';
+import { paymentMethodLabel } from '../../../components/invoiceStatus';
 
 export interface SavedDraft {
   id: string;
