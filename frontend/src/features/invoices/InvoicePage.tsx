@@ -46,7 +46,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../gql';
 import { EmailBouncingBadge } from '../../components/EmailBouncingBadge';
-import { LineItemsTable, TotalRow } from '../../components/LineItems';
+import { LineItemsTable, TaxSummaryRows, TotalRow } from '../../components/LineItems';
 import { usePollWhile } from '../../lib/usePollWhile';
 import { showError } from '../../lib/errors';
 import { formatDate, formatDateTime, formatDueDate } from '../../lib/format';
@@ -82,6 +82,24 @@ const InvoiceDetailQuery = graphql(`
         pdfURL
         checkoutURL
         subtotal
+        discount {
+          percent
+          amount
+          reason
+        }
+        totalDiscount
+        totalTax
+        taxBreakdown {
+          taxRate {
+            id
+            name
+            percentage
+            inclusive
+            category
+          }
+          taxableAmount
+          amount
+        }
         total
         amountPaid
         amountDue
@@ -100,7 +118,15 @@ const InvoiceDetailQuery = graphql(`
           name
           quantity
           unitPrice
+          discountPercent
+          discountAmount
           amount
+          taxRates {
+            id
+            name
+            percentage
+            inclusive
+          }
         }
         payments {
           id
@@ -365,9 +391,9 @@ export function InvoicePage() {
             <Paper withBorder p="lg">
               <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="lg">
                 <Field label="Customer">
-                  <Text size="sm" fw={500}>
+                  <Anchor component={Link} to={`/customers/${inv.customer.id}`} size="sm" fw={500}>
                     {inv.customer.name}
-                  </Text>
+                  </Anchor>
                   <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
                     {inv.customer.email}
                   </Text>
@@ -400,7 +426,7 @@ export function InvoicePage() {
             </Paper>
 
             <LineItemsTable items={inv.items} currency={inv.currency}>
-              <TotalRow label="Subtotal" value={formatMoney(inv.subtotal, inv.currency)} tone="muted" />
+              <TaxSummaryRows totals={inv} testIdPrefix="invoice" />
               <TotalRow label="Total" value={formatMoney(inv.total, inv.currency)} tone="strong" testId="invoice-total" />
               <TotalRow label="Amount paid" value={formatMoney(inv.amountPaid, inv.currency)} tone="muted" />
               <Divider />
