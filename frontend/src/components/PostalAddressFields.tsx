@@ -19,7 +19,7 @@ export interface AddressValues {
 export const emptyAddress: AddressValues = { lines: ['', ''], city: '', postalCode: '', region: '', country: null };
 
 interface SavedAddress {
-  lines: string[];
+  lines?: string[] | null;
   city?: string | null;
   postalCode?: string | null;
   region?: string | null;
@@ -28,7 +28,7 @@ interface SavedAddress {
 
 export function addressValues(a: SavedAddress | null | undefined): AddressValues {
   if (!a) return { ...emptyAddress, lines: ['', ''] };
-  const lines = [...a.lines];
+  const lines = [...(a.lines ?? [])];
   while (lines.length < 2) lines.push('');
   return { lines, city: a.city ?? '', postalCode: a.postalCode ?? '', region: a.region ?? '', country: a.country ?? null };
 }
@@ -51,7 +51,7 @@ export function addressInput(v: AddressValues): PostalAddressInput | null {
 export function formatAddress(a: SavedAddress | null | undefined): string {
   if (!a) return '';
   const cityLine = [a.postalCode, a.city].filter(Boolean).join(' ');
-  return [...a.lines, cityLine, a.region, a.country ? countryName(a.country) : null].filter(Boolean).join('\n');
+  return [...(a.lines ?? []), cityLine, a.region, a.country ? countryName(a.country) : null].filter(Boolean).join('\n');
 }
 
 /** Street lines, postal code and city, region, country. `label` names whose address it is for screen readers. */
