@@ -412,7 +412,7 @@ export function SettingsPage() {
                         )}
                         <LanguageSelect
                           label="Invoice language"
-                          description="For customers without a language of their own"
+                          description="Unless a customer has their own"
                           allowDeselect={false}
                           {...form.getInputProps('language')}
                         />

@@ -286,6 +286,8 @@ export function ItemsStep({ form, draft, onPriced }: {
           component="section"
           aria-label="Totals"
           aria-busy={!current}
+          w="100%"
+          maw={300}
           style={{ opacity: current ? 1 : 0.6, transition: 'opacity 120ms' }}
         >
           <Totals>
