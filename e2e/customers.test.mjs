@@ -2,7 +2,8 @@
 // with an address, tax ID and language, the customer is linked from the
 // list to /customers/:id, which shows those details, what they owe on
 // issued invoices (per currency), their credit and their invoices (drafts
-// included); editing there updates the page. Screenshots at 1280 and 390 px
+// included); editing there updates the page, and "Create Invoice" there
+// starts the wizard with the customer chosen. Screenshots at 1280 and 390 px
 // in e2e/artifacts/customers-*.
 
 import { after, before, describe, it } from 'node:test';
@@ -103,6 +104,16 @@ describe('customer page', { timeout: 180_000 }, () => {
       await dialog.getByRole('button', { name: 'Save' }).click();
       await dialog.waitFor({ state: 'hidden' });
       await waitForText(page.getByTestId('customer-tax-id'), /^FR83404833048$/);
+
+      // "Create Invoice" here starts the wizard with this customer.
+      await page.getByRole('link', { name: 'Create Invoice' }).click();
+      await page.getByRole('heading', { name: 'Who are you billing?' }).waitFor();
+      const picked = page.getByRole('textbox', { name: 'Customer', exact: true });
+      const deadline = Date.now() + 10_000;
+      while ((await picked.inputValue()) !== customer.name && Date.now() < deadline) await page.waitForTimeout(100);
+      assert.equal(await picked.inputValue(), customer.name);
+      await page.goBack();
+      await page.getByRole('heading', { name: customer.name }).waitFor();
 
       // The invoice links back to the customer.
       await issuedRow.getByRole('link', { name: 'INV-000001' }).click();

@@ -105,7 +105,7 @@ describe('invoice wizard', { timeout: 240_000 }, () => {
       await page.waitForURL(/\/invoices\/[^/]+\/edit$/);
       await emailPreview().getByText(customer.name).waitFor();
       await emailPreview().getByText('DRAFT', { exact: true }).waitFor();
-      await panel.getByText('Preview updates when you continue').waitFor();
+      await panel.getByText('Preview updates as you type').waitFor();
       await page.getByLabel('Item 1 name').fill('Website design');
       await page.getByLabel('Item 1 quantity').fill('1');
       await page.getByLabel('Item 1 unit price').fill('1200.00');

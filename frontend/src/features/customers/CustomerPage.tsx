@@ -158,7 +158,7 @@ export function CustomerPage() {
           <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
             Edit
           </Button>
-          <Button component={Link} to="/invoices/new" leftSection={<IconPlus size={16} />}>
+          <Button component={Link} to={`/invoices/new?customer=${encodeURIComponent(c.id)}`} leftSection={<IconPlus size={16} />}>
             Create Invoice
           </Button>
         </Group>

@@ -50,6 +50,12 @@ export function CustomerStep({ form, customer, onCustomer, currencies, merchantT
   ];
   const [modalOpen, modal] = useDisclosure(false);
   const [search, setSearch] = useState(customer?.name ?? '');
+  // A customer given from outside (a preset, a loaded draft) shows its name.
+  const [shownCustomer, setShownCustomer] = useState(customer?.id);
+  if (customer?.id !== shownCustomer) {
+    setShownCustomer(customer?.id);
+    setSearch(customer?.name ?? '');
+  }
   const typed = search !== (customer?.name ?? '') ? search.trim() : '';
   const [debounced] = useDebouncedValue(typed, 250);
   const [{ data, fetching }] = useQuery({

@@ -19,7 +19,7 @@ import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconCheck, IconFileInvoice, IconSend } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
-import { Link, Navigate, useNavigate, useParams } from 'react-router';
+import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { CombinedError } from 'urql';
 import { useQuery } from 'urql';
 import type { EditableCustomer } from '../../../components/CustomerFormModal';
@@ -34,7 +34,7 @@ import { discountOf, dueChoiceOf, rowsOf } from './items';
 import { CustomerStep } from './CustomerStep';
 import { newItem, steps, type WizardValues } from './form';
 import { formPathOf, ItemsStep } from './ItemsStep';
-import { WizardDraftQuery, WizardSetupQuery } from './operations';
+import { WizardDraftQuery, WizardPresetCustomerQuery, WizardSetupQuery } from './operations';
 import { PaymentMethodsStep } from './PaymentMethodsStep';
 import {
   useIssueInvoice,
@@ -155,6 +155,19 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the merchant's settings arrive; form is a new object every render
   }, [defaultCurrency, merchantTerms]);
+
+  // "Create Invoice" on a customer's page starts with that customer.
+  const [params] = useSearchParams();
+  const presetID = routeID === null ? params.get('customer') : null;
+  const [{ data: preset }] = useQuery({ query: WizardPresetCustomerQuery, variables: { id: presetID ?? '' }, pause: !presetID });
+  useEffect(() => {
+    const c = preset?.node;
+    if (c?.__typename !== 'Customer' || form.getValues().customerID) return;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- takes the customer the network returned, once
+    setCustomer(c);
+    form.setFieldValue('customerID', c.id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per loaded customer; form is a new object every render
+  }, [preset]);
 
   const needsLoad = routeID !== null && draft?.id !== routeID;
   const [{ data: loaded, fetching: loading, error: loadError }] = useQuery({

@@ -75,6 +75,20 @@ export const WizardSetupQuery = graphql(`
   }
 `);
 
+/** The customer a new invoice starts with (/invoices/new?customer=cus_...). */
+export const WizardPresetCustomerQuery = graphql(`
+  query WizardPresetCustomer($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on Customer {
+        id
+        name
+        email
+      }
+    }
+  }
+`);
+
 export const WizardDraftQuery = graphql(`
   query WizardDraft($id: ID!) {
     node(id: $id) {
