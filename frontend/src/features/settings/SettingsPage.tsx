@@ -351,9 +351,10 @@ export function SettingsPage() {
                     <Section title="Bank details" id="settings-bank" description="Printed on invoices so customers can pay by bank transfer.">
                       <SegmentedControl
                         aria-label="Kind of bank account"
+                        fullWidth
                         data={[
-                          { value: 'iban', label: 'IBAN and BIC' },
-                          { value: 'account', label: 'Account and routing number' },
+                          { value: 'iban', label: 'IBAN + BIC' },
+                          { value: 'account', label: 'Account number' },
                         ]}
                         value={v.bankMode}
                         onChange={(mode) => form.setFieldValue('bankMode', mode as 'iban' | 'account')}
