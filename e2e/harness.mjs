@@ -189,3 +189,19 @@ export async function watchConsole(page) {
   page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
   return { problems, policies };
 }
+
+/**
+ * Waits (up to timeoutMs) until locator's text matches pattern and returns
+ * the text; fails with the last text seen. For figures the page fills in
+ * after a round trip, e.g. totals the server prices while the user types.
+ */
+export async function waitForText(locator, pattern, { timeoutMs = 10_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  for (;;) {
+    text = (await locator.textContent({ timeout: timeoutMs }).catch(() => '')) ?? '';
+    if (pattern.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`expected text matching ${pattern}, last saw ${JSON.stringify(text)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

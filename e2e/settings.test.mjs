@@ -1,9 +1,10 @@
 // Settings -> Business settings in a real browser against the real server:
 // the business name is required (checked in the browser) and the server's
-// VALIDATION errors land under their field; saving the address, default
-// currency and US Letter updates the header at once, and the next invoice
-// made through the wizard starts in that currency and shows the address in
-// its document, printed on Letter paper.
+// VALIDATION errors land under their field; saving the structured address,
+// default currency and US Letter updates the header at once, and the next
+// invoice made through the wizard starts in that currency and shows the
+// address in its document, printed on Letter paper. (Tax ID, bank details and
+// the IBAN check: business.test.mjs.)
 // Screenshots land in e2e/artifacts/settings-*.png (gitignored).
 
 import { after, before, describe, it } from 'node:test';
@@ -15,7 +16,8 @@ describe('business settings', { timeout: 180_000 }, () => {
   let page;
   const merchant = { name: 'Harbour Tea Co.', email: `owner+${Date.now()}@harbourtea.test`, password: 'correct horse battery' };
   const renamed = 'Harbour Tea Company';
-  const address = '12 Harbour Road\nLisbon';
+  const street = '12 Harbour Road';
+  const city = 'Lisbon';
   const customer = { name: 'Globex Corporation', email: 'ap@globex.test' };
 
   // Every updateMerchant the page sends, to tell browser checks from server ones.
@@ -67,7 +69,7 @@ describe('business settings', { timeout: 180_000 }, () => {
       await page.getByRole('heading', { name: 'Business settings' }).waitFor();
       await page.getByRole('heading', { name: 'Where this appears' }).waitFor();
       await assertValue(nameInput(), merchant.name);
-      await assertValue(form().getByRole('textbox', { name: 'Address' }), '');
+      await assertValue(form().getByRole('textbox', { name: 'Address line 1' }), '');
       await assertValue(form().getByRole('textbox', { name: 'Default currency' }), 'USD');
       assert.ok(await form().getByRole('radio', { name: 'A4' }).isChecked(), 'A4 is the default paper size');
       assert.ok(await saveButton().isDisabled(), 'nothing to save yet');
@@ -93,7 +95,10 @@ describe('business settings', { timeout: 180_000 }, () => {
 
       // Name, address, currency and paper size, saved together.
       await nameInput().fill(renamed);
-      await form().getByRole('textbox', { name: 'Address' }).fill(address);
+      await form().getByRole('textbox', { name: 'Address line 1' }).fill(street);
+      await form().getByRole('textbox', { name: 'City' }).fill(city);
+      await form().getByRole('textbox', { name: 'Country' }).fill('Portugal');
+      await page.getByRole('option', { name: 'Portugal', exact: true }).click();
       await form().getByRole('textbox', { name: 'Default currency' }).click();
       await form().getByRole('textbox', { name: 'Default currency' }).fill('EU');
       await page.getByRole('option', { name: 'EUR', exact: true }).click();
@@ -110,7 +115,12 @@ describe('business settings', { timeout: 180_000 }, () => {
       await page.getByTestId('merchant-name').getByText(renamed, { exact: true }).waitFor();
       await page.waitForFunction(() => !!document.querySelector('form[aria-label="Business settings"] button[type="submit"]:disabled'));
       const sent = updates.at(-1).variables.input;
-      assert.deepEqual(sent, { name: renamed, address, defaultCurrency: 'EUR', paperSize: 'LETTER' });
+      assert.deepEqual(sent, {
+        name: renamed,
+        postalAddress: { lines: [street], city, postalCode: null, region: null, country: 'PT' },
+        defaultCurrency: 'EUR',
+        paperSize: 'LETTER',
+      });
       await shot(page, 'settings-05-saved');
 
       // Saved on the server: a fresh load shows the same values.
@@ -118,7 +128,9 @@ describe('business settings', { timeout: 180_000 }, () => {
       await page.getByRole('heading', { name: 'Business settings' }).waitFor();
       await nameInput().waitFor();
       await assertValue(nameInput(), renamed);
-      await assertValue(form().getByRole('textbox', { name: 'Address' }), address);
+      await assertValue(form().getByRole('textbox', { name: 'Address line 1' }), street);
+      await assertValue(form().getByRole('textbox', { name: 'City' }), city);
+      await assertValue(form().getByRole('textbox', { name: 'Country' }), 'Portugal');
       await assertValue(form().getByRole('textbox', { name: 'Default currency' }), 'EUR');
       assert.ok(await form().getByRole('radio', { name: 'US Letter' }).isChecked());
       assert.ok(await saveButton().isDisabled());
@@ -182,10 +194,8 @@ describe('business settings', { timeout: 180_000 }, () => {
       assert.match(await page.getByTestId('invoice-total').textContent(), /€144\.00/);
       const documentSection = page.getByRole('region', { name: 'Invoice document' });
       await documentSection.scrollIntoViewIfNeeded();
-      const addressLine = emailPreview().getByText('Harbour Road');
-      await addressLine.waitFor();
-      assert.equal((await addressLine.textContent())?.trim(), address, 'both lines of the address, as typed');
-      await emailPreview().getByText('Lisbon').waitFor();
+      await emailPreview().getByText('Harbour Road').first().waitFor();
+      await emailPreview().getByText('Lisbon').first().waitFor();
       await emailPreview().getByText(renamed).first().waitFor();
       await documentSection.evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await page.evaluate(() => window.scrollBy(0, -72)); // clear of the fixed header
@@ -211,7 +221,7 @@ describe('business settings', { timeout: 180_000 }, () => {
       await shot(page, 'settings-08-account-menu', { fullPage: false });
       await page.getByRole('menuitem', { name: 'Business settings' }).click();
       await page.waitForURL('**/settings');
-      await form().getByRole('textbox', { name: 'Address' }).fill('12 Harbour Road\n1100-001 Lisbon\nPortugal');
+      await form().getByRole('textbox', { name: 'Postal code' }).fill('1100-001');
       await saveButton().click();
       await page.getByText('Settings saved').waitFor();
 
@@ -220,8 +230,9 @@ describe('business settings', { timeout: 180_000 }, () => {
       await page.goBack();
       await page.waitForURL(/\/invoices\/[^/]+$/);
       await page.getByTestId('invoice-number').getByText('INV-000001').waitFor();
-      await emailPreview().getByText('1100-001 Lisbon').waitFor();
-      await emailPreview().getByText('Portugal').waitFor();
+      // How the document lays the address out is its own (business.test.mjs
+      // checks more); the new postal code is on it.
+      await emailPreview().getByText('1100-001').first().waitFor();
     } catch (err) {
       await shot(page, 'failure-settings-refresh').catch(() => {});
       throw err;

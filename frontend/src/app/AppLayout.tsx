@@ -22,6 +22,7 @@ import {
   IconKey,
   IconLogout,
   IconMail,
+  IconReceiptTax,
   IconSettings,
   IconUsers,
 } from '@tabler/icons-react';
@@ -73,6 +74,7 @@ const nav = [
     section: 'Account',
     links: [
       { to: '/settings', label: 'Settings', icon: IconSettings },
+      { to: '/settings/taxes', label: 'Taxes', icon: IconReceiptTax },
       { to: '/settings/payments', label: 'Payments', icon: IconCreditCard },
     ],
   },
@@ -158,6 +160,9 @@ export function AppLayout() {
               <Menu.Label>{merchant.name}</Menu.Label>
               <Menu.Item leftSection={<IconSettings size={16} />} component={Link} to="/settings">
                 Business settings
+              </Menu.Item>
+              <Menu.Item leftSection={<IconReceiptTax size={16} />} component={Link} to="/settings/taxes">
+                Taxes
               </Menu.Item>
               <Menu.Item leftSection={<IconCreditCard size={16} />} component={Link} to="/settings/payments">
                 Payment settings

@@ -13,6 +13,8 @@ import { CollectionsPage } from '../features/collections/CollectionsPage';
 import { APIKeysPage } from '../features/apikeys/APIKeysPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { PaymentSettingsPage } from '../features/settings/PaymentSettingsPage';
+import { TaxSettingsPage } from '../features/settings/TaxSettingsPage';
+import { CustomerPage } from '../features/customers/CustomerPage';
 import { EmailsPage } from '../features/invoices/emails/EmailsPage';
 import { GraphiQLPage } from '../features/graphiql/GraphiQLPage';
 import { CurrencyFormats } from './CurrencyFormats';
@@ -67,9 +69,11 @@ export const router = createBrowserRouter([
               { path: '/invoices/:id', element: <InvoicePage /> },
               { path: '/collections', element: <CollectionsPage /> },
               { path: '/customers', element: <CustomersPage /> },
+              { path: '/customers/:id', element: <CustomerPage /> },
               { path: '/emails', element: <EmailsPage /> },
               { path: '/developers/api-keys', element: <APIKeysPage /> },
               { path: '/settings', element: <SettingsPage /> },
+              { path: '/settings/taxes', element: <TaxSettingsPage /> },
               { path: '/settings/payments', element: <PaymentSettingsPage /> },
               { path: '*', element: <NotFoundPage /> },
             ],

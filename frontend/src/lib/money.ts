@@ -111,3 +111,37 @@ export function percentOf(part: string, whole: string): number {
 export function compareAmounts(a: string, b: string): number {
   return new D(a).cmp(b);
 }
+
+/** A percentage as people write it: "19.0000" -> "19%", "8.875" -> "8.875%". */
+export function formatPercent(percent: string): string {
+  return `${new D(percent).toFixed()}%`;
+}
+
+/**
+ * What is wrong with a typed percentage, or null when it is fine: 0 to 100
+ * with at most 4 decimals (the server's rule for tax rates and discounts).
+ */
+export function percentError(input: string): string | null {
+  const s = input.trim();
+  if (!/^\d+(\.\d+)?$/.test(s)) return 'Enter a percentage, e.g. 19 or 8.875';
+  if ((s.split('.')[1]?.length ?? 0) > 4) return 'At most 4 decimals';
+  if (new D(s).gt(100)) return 'At most 100';
+  return null;
+}
+
+/**
+ * A line's amount with a discount in percent, as the server prices it:
+ * round(quantity x unitPrice) - round(that x discountPercent / 100), half
+ * away from zero to the currency's minor unit. Null when an input is not a
+ * number. Only a preview while typing: the saved figures come from the server.
+ */
+export function discountedLineAmount(quantity: string, unitPrice: string, discountPercent: string, currency: string): string | null {
+  const gross = lineAmount(quantity, unitPrice, currency);
+  if (gross === null) return null;
+  const d = discountPercent.trim();
+  if (!d) return gross;
+  if (percentError(d)) return null;
+  const digits = minorUnits(currency);
+  const discount = new D(gross).times(d).div(100).toDecimalPlaces(digits, Decimal.ROUND_HALF_UP);
+  return new D(gross).minus(discount).toFixed(digits);
+}

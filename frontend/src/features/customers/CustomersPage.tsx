@@ -1,5 +1,6 @@
 import {
   ActionIcon,
+  Anchor,
   Button,
   CloseButton,
   Group,
@@ -12,9 +13,9 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconDots, IconFileInvoice, IconPencil, IconPlus, IconSearch, IconUsers } from '@tabler/icons-react';
+import { IconDots, IconFileInvoice, IconPencil, IconPlus, IconSearch, IconUser, IconUsers } from '@tabler/icons-react';
 import { useState } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { graphql } from '../../gql';
 import type { CustomersListQuery as CustomersList } from '../../gql/graphql';
 import type { NodeOf } from '../../components/CursorPages';
@@ -32,9 +33,7 @@ const CustomersListQuery = graphql(`
       totalCount
       edges {
         node {
-          id
-          name
-          email
+          ...EditableCustomer
           emailBouncing
           createdAt
         }
@@ -112,12 +111,13 @@ export function CustomersPage() {
 function CustomerRow({ customer: c, onEdit }: { customer: NodeOf<CustomersList['customers']>; onEdit: () => void }) {
   const navigate = useNavigate();
   const invoicesHref = `/invoices?customer=${encodeURIComponent(c.id)}`;
+  const href = `/customers/${c.id}`;
   return (
-    <Table.Tr className="clickable-row" onClick={() => navigate(invoicesHref)}>
+    <Table.Tr className="clickable-row" onClick={() => navigate(href)}>
       <Table.Td>
-        <Text size="sm" fw={500}>
+        <Anchor component={Link} to={href} size="sm" fw={500} onClick={(e) => e.stopPropagation()}>
           {c.name}
-        </Text>
+        </Anchor>
       </Table.Td>
       <Table.Td>
         <Group gap="xs" wrap="nowrap">
@@ -136,6 +136,9 @@ function CustomerRow({ customer: c, onEdit }: { customer: NodeOf<CustomersList['
             </ActionIcon>
           </Menu.Target>
           <Menu.Dropdown>
+            <Menu.Item leftSection={<IconUser size={14} />} onClick={() => navigate(href)}>
+              Open
+            </Menu.Item>
             <Menu.Item leftSection={<IconPencil size={14} />} onClick={onEdit}>
               Edit
             </Menu.Item>

@@ -46,7 +46,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../gql';
 import { EmailBouncingBadge } from '../../components/EmailBouncingBadge';
-import { LineItemsTable, TotalRow } from '../../components/LineItems';
+import { LineItemsTable, TaxSummaryRows, TotalRow } from '../../components/LineItems';
 import { usePollWhile } from '../../lib/usePollWhile';
 import { showError } from '../../lib/errors';
 import { formatDate, formatDateTime, formatDueDate } from '../../lib/format';
@@ -54,10 +54,10 @@ import { formatMoney, isZeroAmount } from '../../lib/money';
 import { DownloadPdfButton, InvoicePreview } from './InvoicePreview';
 import { InvoiceEmails } from './emails/InvoiceEmails';
 import { InvoicePayments } from './InvoicePayments';
-import { InvoiceStatusBadge } from './InvoiceStatusBadge';
+import { InvoiceStatusBadge } from '../../components/InvoiceStatusBadge';
 import { MarkPaidModal } from './MarkPaidModal';
 import { SendInvoiceModal } from './SendInvoiceModal';
-import { paymentMethodLabel, statusLabel } from './status';
+import { paymentMethodLabel, statusLabel } from '../../components/invoiceStatus';
 import { useInvoiceStatusChanges } from './useInvoiceStatusChanges';
 
 const InvoiceDetailQuery = graphql(`
@@ -82,6 +82,24 @@ const InvoiceDetailQuery = graphql(`
         pdfURL
         checkoutURL
         subtotal
+        discount {
+          percent
+          amount
+          reason
+        }
+        totalDiscount
+        totalTax
+        taxBreakdown {
+          taxRate {
+            id
+            name
+            percentage
+            inclusive
+            category
+          }
+          taxableAmount
+          amount
+        }
         total
         amountPaid
         amountDue
@@ -100,7 +118,15 @@ const InvoiceDetailQuery = graphql(`
           name
           quantity
           unitPrice
+          discountPercent
+          discountAmount
           amount
+          taxRates {
+            id
+            name
+            percentage
+            inclusive
+          }
         }
         payments {
           id
@@ -365,9 +391,9 @@ export function InvoicePage() {
             <Paper withBorder p="lg">
               <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="lg">
                 <Field label="Customer">
-                  <Text size="sm" fw={500}>
+                  <Anchor component={Link} to={`/customers/${inv.customer.id}`} size="sm" fw={500}>
                     {inv.customer.name}
-                  </Text>
+                  </Anchor>
                   <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
                     {inv.customer.email}
                   </Text>
@@ -400,7 +426,7 @@ export function InvoicePage() {
             </Paper>
 
             <LineItemsTable items={inv.items} currency={inv.currency}>
-              <TotalRow label="Subtotal" value={formatMoney(inv.subtotal, inv.currency)} tone="muted" />
+              <TaxSummaryRows totals={inv} testIdPrefix="invoice" />
               <TotalRow label="Total" value={formatMoney(inv.total, inv.currency)} tone="strong" testId="invoice-total" />
               <TotalRow label="Amount paid" value={formatMoney(inv.amountPaid, inv.currency)} tone="muted" />
               <Divider />

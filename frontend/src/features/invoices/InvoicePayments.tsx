@@ -16,7 +16,7 @@ import { showError } from '../../lib/errors';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { compareAmounts, formatMoney, isZeroAmount, percentOf, subtractAmounts } from '../../lib/money';
 import { AllocationRuleBadge, paymentChannelLabel } from '../../lib/payments';
-import { statusLabel } from './status';
+import { statusLabel } from '../../components/invoiceStatus';
 
 // Returns the Invoice, so urql refetches every query holding one (this page
 // with its payments and timeline, the invoices list); the money goes back to

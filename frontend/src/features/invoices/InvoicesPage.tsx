@@ -23,8 +23,9 @@ import type { NodeOf } from '../../components/CursorPages';
 import { PagedTable } from '../../components/PagedTable';
 import { formatDate, formatDueDate } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
-import { InvoiceStatusBadge } from './InvoiceStatusBadge';
-import { statusLabel } from './status';
+import { InvoiceStatusBadge } from '../../components/InvoiceStatusBadge';
+import { statusLabel } from '../../components/invoiceStatus';
+import { SetupChecklist } from './SetupChecklist';
 import { useInvoiceStatusChanges } from './useInvoiceStatusChanges';
 
 const PAGE_SIZE = 25;
@@ -131,6 +132,8 @@ export function InvoicesPage() {
           Create Invoice
         </Button>
       </Group>
+
+      <SetupChecklist />
 
       <Group gap="md" align="center">
         <TextInput

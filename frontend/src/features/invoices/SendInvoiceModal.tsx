@@ -1,16 +1,18 @@
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconSend } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
 import { useMutation } from 'urql';
 import { graphql } from '../../gql';
 import { useEmailProvider } from './emails/email';
+import { MessageField } from './emails/MessageField';
 import { SendRecipient } from './emails/SendRecipient';
 import { showError } from '../../lib/errors';
 import { formatDateTime } from '../../lib/format';
 
 const SendInvoiceMutation = graphql(`
-  mutation SendInvoice($id: ID!) {
-    sendInvoice(id: $id) {
+  mutation SendInvoice($id: ID!, $message: String) {
+    sendInvoice(id: $id, message: $message) {
       id
       version
       sentAt
@@ -51,9 +53,13 @@ export function SendInvoiceModal({ invoice, opened, onClose }: {
   const reminder = !!invoice.sentAt;
   const number = invoice.number ?? 'this invoice';
   const { customer } = invoice;
+  const [message, setMessage] = useState('');
+  // eslint-disable-next-line react-hooks/set-state-in-effect -- each opening starts without a message
+  useEffect(() => setMessage(''), [opened]);
 
   const onSend = async () => {
-    const res = await sendInvoice({ id: invoice.id });
+    const note = message.trim();
+    const res = await sendInvoice({ id: invoice.id, ...(note ? { message: note } : {}) });
     if (showError(res.error, { title: reminder ? "Couldn't send the reminder" : "Couldn't send the invoice" })) return;
     onClose();
     notifications.show({
@@ -79,6 +85,7 @@ export function SendInvoiceModal({ invoice, opened, onClose }: {
             : `${customer.name} gets the invoice by email, with a Pay now link and the PDF attached.`}
         </Text>
         <SendRecipient email={customer.email} bouncing={customer.emailBouncing} devMailbox={devMailbox} />
+        <MessageField value={message} onChange={(e) => setMessage(e.currentTarget.value)} />
         <Group justify="flex-end" mt="xs">
           <Button variant="default" onClick={onClose}>
             Cancel

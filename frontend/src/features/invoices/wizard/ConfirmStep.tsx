@@ -1,15 +1,17 @@
 import { Box, SimpleGrid, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { EmailBouncingBadge } from '../../../components/EmailBouncingBadge';
-import { LineItemsTable, TotalRow, type LineItem } from '../../../components/LineItems';
+import { LineItemsTable, TaxSummaryRows, TotalRow, type InvoiceTotals, type LineItem } from '../../../components/LineItems';
 import { formatDueDate } from '../../../lib/format';
 import { formatMoney } from '../../../lib/money';
-import { paymentMethodLabel } from '../status';
+import { paymentTermsLabel } from '../../../lib/paymentTerms';
+import { paymentMethodLabel } from '../../../components/invoiceStatus';
 
-export interface SavedDraft {
+export interface SavedDraft extends InvoiceTotals {
   id: string;
   currency: string;
   dueDate?: string | null;
+  paymentTermsDays?: number | null;
   description?: string | null;
   paymentMethods: string[];
   subtotal: string;
@@ -54,12 +56,18 @@ export function ConfirmStep({ draft, customer }: {
           <Text size="sm">{currency}</Text>
         </Section>
         <Section label="Due date">
-          <Text size="sm">{draft.dueDate ? formatDueDate(draft.dueDate) : 'No due date'}</Text>
+          <Text size="sm">
+            {draft.paymentTermsDays !== null && draft.paymentTermsDays !== undefined
+              ? `${paymentTermsLabel(draft.paymentTermsDays)}${draft.paymentTermsDays > 0 ? ` · ${draft.paymentTermsDays} days after issue` : ''}`
+              : draft.dueDate
+                ? formatDueDate(draft.dueDate)
+                : 'No due date'}
+          </Text>
         </Section>
       </SimpleGrid>
 
       <LineItemsTable items={draft.items} currency={currency}>
-        <TotalRow label="Subtotal" value={formatMoney(draft.subtotal, currency)} tone="muted" />
+        <TaxSummaryRows totals={draft} testIdPrefix="confirm" />
         <TotalRow label="Total" value={`${formatMoney(draft.total, currency)} ${currency}`} tone="strong" size="md" testId="confirm-total" />
       </LineItemsTable>
 

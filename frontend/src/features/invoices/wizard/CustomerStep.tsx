@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 import { graphql } from '../../../gql';
 import { CustomerFormModal, type EditableCustomer } from '../../../components/CustomerFormModal';
+import { paymentTermPresets, paymentTermsLabel } from '../../../lib/paymentTerms';
 import type { WizardForm } from './form';
 
 const WizardCustomersQuery = graphql(`
@@ -26,16 +27,35 @@ const WizardCustomersQuery = graphql(`
 const ADD_CUSTOMER = '__add_customer__';
 const customersContext = { additionalTypenames: ['Customer'] };
 
-export function CustomerStep({ form, customer, onCustomer, currencies }: {
+export function CustomerStep({ form, customer, onCustomer, currencies, merchantTerms }: {
   form: WizardForm;
   /** The selected customer, kept by the wizard so it shows even when not in the search results. */
   customer: EditableCustomer | null;
   onCustomer: (c: EditableCustomer) => void;
   currencies: string[];
-  /** A saved draft's customer can't be changed. */
+  /** The merchant's default payment terms in days, offered even when no preset. */
+  merchantTerms: number | null;
 }) {
+  const termOptions = paymentTermPresets.map((p) => ({ value: `${p.days}`, label: p.label }));
+  const chosen = form.values.dueChoice;
+  for (const days of [merchantTerms, /^\d+$/.test(chosen) ? Number(chosen) : null]) {
+    if (days !== null && !termOptions.some((o) => o.value === `${days}`)) {
+      termOptions.push({ value: `${days}`, label: paymentTermsLabel(days) });
+    }
+  }
+  const dueOptions = [
+    ...termOptions.map((o) => (Number(o.value) === merchantTerms ? { ...o, label: `${o.label} (your default)` } : o)),
+    { value: 'custom', label: 'Custom date' },
+    { value: 'none', label: 'No due date' },
+  ];
   const [modalOpen, modal] = useDisclosure(false);
   const [search, setSearch] = useState(customer?.name ?? '');
+  // A customer given from outside (a preset, a loaded draft) shows its name.
+  const [shownCustomer, setShownCustomer] = useState(customer?.id);
+  if (customer?.id !== shownCustomer) {
+    setShownCustomer(customer?.id);
+    setSearch(customer?.name ?? '');
+  }
   const typed = search !== (customer?.name ?? '') ? search.trim() : '';
   const [debounced] = useDebouncedValue(typed, 250);
   const [{ data, fetching }] = useQuery({
@@ -140,15 +160,26 @@ export function CustomerStep({ form, customer, onCustomer, currencies }: {
           withAsterisk
           {...form.getInputProps('currency')}
         />
-        <DateInput
-          label="Due date"
-          placeholder="No due date"
-          clearable
-          valueFormat="MMM D, YYYY"
-          minDate={new Date()}
-          {...form.getInputProps('dueDate')}
+        <Select
+          label="Payment terms"
+          description={/^\d+$/.test(chosen) && chosen !== '0' ? `Due ${chosen} days after the invoice is issued` : undefined}
+          data={dueOptions}
+          allowDeselect={false}
+          {...form.getInputProps('dueChoice')}
+          error={form.errors.dueChoice ?? form.errors.paymentTermsDays}
         />
       </SimpleGrid>
+      {chosen === 'custom' && (
+        <DateInput
+          label="Due date"
+          placeholder="Pick a date"
+          valueFormat="MMM D, YYYY"
+          minDate={new Date()}
+          maw={{ base: '100%', sm: 'calc(50% - var(--mantine-spacing-md) / 2)' }}
+          withAsterisk
+          {...form.getInputProps('dueDate')}
+        />
+      )}
       <CustomerFormModal
         opened={modalOpen}
         customer={null}

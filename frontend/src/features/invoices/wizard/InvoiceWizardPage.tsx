@@ -16,25 +16,25 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMediaQuery } from '@mantine/hooks';
-import { modals } from '@mantine/modals';
 import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconCheck, IconFileInvoice, IconSend } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
-import { Link, Navigate, useNavigate, useParams } from 'react-router';
+import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { CombinedError } from 'urql';
 import { useQuery } from 'urql';
 import type { EditableCustomer } from '../../../components/CustomerFormModal';
 import type { WizardInvoiceFragment } from '../../../gql/graphql';
 import { useEmailProvider } from '../emails/email';
-import { SendRecipient } from '../emails/SendRecipient';
 import { errorCode, errorField, showError } from '../../../lib/errors';
 import { timeToDay } from '../../../lib/format';
 import { InvoicePreview } from '../InvoicePreview';
 import { ConfirmStep } from './ConfirmStep';
+import { CreateAndSendModal } from './CreateAndSendModal';
+import { discountOf, dueChoiceOf, rowsOf } from './items';
 import { CustomerStep } from './CustomerStep';
 import { newItem, steps, type WizardValues } from './form';
-import { ItemsStep } from './ItemsStep';
-import { WizardDraftQuery, WizardSetupQuery } from './operations';
+import { formPathOf, ItemsStep } from './ItemsStep';
+import { WizardDraftQuery, WizardPresetCustomerQuery, WizardSetupQuery } from './operations';
 import { PaymentMethodsStep } from './PaymentMethodsStep';
 import {
   useIssueInvoice,
@@ -82,8 +82,8 @@ function PreviewEmpty() {
 
 /** Which wizard step shows a server input field, e.g. "items[1].quantity" -> 1. */
 function stepOfField(field: string): number | null {
-  if (/^(customerID|currency|dueDate)$/.test(field)) return 0;
-  if (field.startsWith('items')) return 1;
+  if (/^(customerID|currency|dueDate|paymentTermsDays)$/.test(field)) return 0;
+  if (field.startsWith('items') || field.startsWith('discount')) return 1;
   if (field === 'description') return 2;
   if (field === 'methods') return 3;
   return null;
@@ -131,20 +131,43 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
     initialValues: {
       customerID: null,
       currency: '',
+      dueChoice: 'none',
       dueDate: null,
       items: [newItem()],
+      discount: { mode: 'none', value: '', reason: '' },
       description: '',
       methods: [],
+      message: '',
     },
   });
+  const [sendOpen, setSendOpen] = useState(false);
 
   const [{ data: setup }] = useQuery({ query: WizardSetupQuery });
   const { devMailbox } = useEmailProvider();
   const defaultCurrency = setup?.viewer?.merchant.defaultCurrency;
+  const merchantTerms = setup?.viewer?.merchant.paymentTermsDays ?? null;
   useEffect(() => {
     if (defaultCurrency && !form.getValues().currency) form.setFieldValue('currency', defaultCurrency);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the merchant's currency arrives; form is a new object every render
-  }, [defaultCurrency]);
+    // A new invoice starts with the merchant's payment terms.
+    if (defaultCurrency && routeID === null && !form.isDirty('dueChoice') && merchantTerms !== null) {
+      form.setFieldValue('dueChoice', `${merchantTerms}`);
+      form.resetDirty();
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only when the merchant's settings arrive; form is a new object every render
+  }, [defaultCurrency, merchantTerms]);
+
+  // "Create Invoice" on a customer's page starts with that customer.
+  const [params] = useSearchParams();
+  const presetID = routeID === null ? params.get('customer') : null;
+  const [{ data: preset }] = useQuery({ query: WizardPresetCustomerQuery, variables: { id: presetID ?? '' }, pause: !presetID });
+  useEffect(() => {
+    const c = preset?.node;
+    if (c?.__typename !== 'Customer' || form.getValues().customerID) return;
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- takes the customer the network returned, once
+    setCustomer(c);
+    form.setFieldValue('customerID', c.id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once per loaded customer; form is a new object every render
+  }, [preset]);
 
   const needsLoad = routeID !== null && draft?.id !== routeID;
   const [{ data: loaded, fetching: loading, error: loadError }] = useQuery({
@@ -158,19 +181,16 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
   const applyServer = (inv: WizardInvoiceFragment, everything = false) => {
     setDraft(inv);
     const current = form.getValues();
-    const items = inv.items.map((it, i) => ({
-      key: current.items[i]?.key ?? newItem().key,
-      name: it.name,
-      quantity: it.quantity,
-      unitPrice: it.unitPrice,
-    }));
+    const items = rowsOf(inv, current.items);
     const next: Partial<WizardValues> = {
       currency: inv.currency,
+      dueChoice: dueChoiceOf(inv),
       dueDate: timeToDay(inv.dueDate),
     };
     if (everything) {
       next.customerID = inv.customer.id;
       next.items = items.length > 0 ? items : [newItem()];
+      next.discount = discountOf(inv);
       next.description = inv.description ?? '';
       next.methods = inv.paymentMethods;
     }
@@ -191,7 +211,12 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
 
   /** Shows the error; when it names a field on another step, opens that step. */
   const failed: Failed = (error, title) => {
-    if (!showError(error, { form, title })) return false;
+    const fields: Record<string, string> = { paymentTermsDays: 'dueChoice' };
+    for (const e of error?.graphQLErrors ?? []) {
+      const f = errorField(e);
+      if (f?.startsWith('discount')) fields[f] = formPathOf(f);
+    }
+    if (!showError(error, { form, title, fields })) return false;
     const step = firstFieldStep(error);
     if (step !== null && step !== active) setActive(step);
     return true;
@@ -275,7 +300,7 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
     if (!draft) return;
     setSaving(true);
     try {
-      const inv = await issueInvoice(draft, send);
+      const inv = await issueInvoice(draft, send, form.getValues().message);
       if (!inv) return;
       notifications.show({
         color: 'green',
@@ -289,27 +314,8 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
     }
   };
 
-  const confirmSend = () => {
-    // The saved draft's customer is authoritative; the one picked in step 1 is the same.
-    const recipient = draft?.customer ?? customer;
-    if (!recipient) return;
-    const bouncing = draft?.customer.emailBouncing ?? false;
-    modals.openConfirmModal({
-      title: 'Create and send this invoice?',
-      centered: true,
-      children: (
-        <Stack gap="md">
-          <Text size="sm">
-            The invoice gets its number and is emailed to {recipient.name}, with a Pay now link and the PDF attached.
-          </Text>
-          <SendRecipient email={recipient.email} bouncing={bouncing} devMailbox={devMailbox} />
-        </Stack>
-      ),
-      labels: { confirm: bouncing ? 'Create and send anyway' : 'Create and send', cancel: 'Cancel' },
-      confirmProps: { color: bouncing ? 'red' : undefined, leftSection: <IconSend size={16} /> },
-      onConfirm: () => void issue(true),
-    });
-  };
+  // The saved draft's customer is authoritative; the one picked in step 1 is the same.
+  const recipient = draft?.customer ?? customer;
 
   const step = steps[active].step;
   const heading = headings[active];
@@ -375,9 +381,10 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
                 customer={customer}
                 onCustomer={setCustomer}
                 currencies={setup?.currencies ?? (form.values.currency ? [form.values.currency] : [])}
+                merchantTerms={merchantTerms}
               />
             )}
-            {step === 'ITEMS' && <ItemsStep form={form} />}
+            {step === 'ITEMS' && draft && <ItemsStep form={form} draft={draft} onPriced={setDraft} />}
             {step === 'DESCRIPTION' && (
               <Textarea
                 label="Description"
@@ -403,7 +410,7 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
                 <Button variant="default" onClick={() => void issue(false)} loading={saving}>
                   Create only
                 </Button>
-                <Button onClick={confirmSend} leftSection={<IconSend size={16} />} disabled={saving}>
+                <Button onClick={() => setSendOpen(true)} leftSection={<IconSend size={16} />} disabled={saving || !recipient}>
                   Create and send
                 </Button>
               </Group>
@@ -429,10 +436,27 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
           hint={
             step === 'CONFIRM'
               ? 'The number and payment link are added when you create the invoice.'
-              : 'Preview updates when you continue.'
+              : step === 'ITEMS'
+                ? 'Preview updates as you type.'
+                : 'Preview updates when you continue.'
           }
         />
       </Box>
+      {recipient && (
+        <CreateAndSendModal
+          opened={sendOpen}
+          onClose={() => setSendOpen(false)}
+          recipient={recipient}
+          bouncing={draft?.customer.emailBouncing ?? false}
+          devMailbox={devMailbox}
+          message={form.getInputProps('message')}
+          sending={saving}
+          onSend={() => {
+            setSendOpen(false);
+            void issue(true);
+          }}
+        />
+      )}
     </Box>
   );
 }

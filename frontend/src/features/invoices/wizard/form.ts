@@ -7,15 +7,35 @@ export interface ItemRow {
   name: string;
   quantity: string;
   unitPrice: string;
+  /** Tax rate ids on the line; new lines start with the merchant's default. */
+  taxRateIDs: string[];
+  /** Percent off the line, "" for none. */
+  discountPercent: string;
 }
+
+/** The discount on the whole invoice, as the form holds it. */
+export interface DiscountValues {
+  mode: 'none' | 'percent' | 'amount';
+  /** The percentage or the amount, per mode. */
+  value: string;
+  reason: string;
+}
+
+/** Due-date choice: payment terms in days ("0", "30"), a custom date, or none. */
+export type DueChoice = `${number}` | 'custom' | 'none';
 
 /** Everything the wizard edits. Field names match the server's input names so errors land on them. */
 export interface WizardValues {
   customerID: string | null;
   currency: string;
-  /** "YYYY-MM-DD" or null. */
+  /** Payment terms preset, or 'custom' for dueDate. */
+  dueChoice: DueChoice;
+  /** "YYYY-MM-DD" or null; used when dueChoice is 'custom'. */
   dueDate: string | null;
   items: ItemRow[];
+  discount: DiscountValues;
+  /** The optional note in the email when the invoice is created and sent. */
+  message: string;
   description: string;
   methods: PaymentMethod[];
 }
@@ -33,5 +53,5 @@ export const steps: { step: InvoiceDraftStep; label: string; shortLabel?: string
 let nextKey = 0;
 export function newItem(partial: Partial<Omit<ItemRow, 'key'>> = {}): ItemRow {
   nextKey += 1;
-  return { key: `item-${nextKey}`, name: '', quantity: '1', unitPrice: '', ...partial };
+  return { key: `item-${nextKey}`, name: '', quantity: '1', unitPrice: '', taxRateIDs: [], discountPercent: '', ...partial };
 }

@@ -11,9 +11,28 @@ graphql(`
     number
     currency
     dueDate
+    paymentTermsDays
     description
     paymentMethods
     subtotal
+    discount {
+      percent
+      amount
+      reason
+    }
+    totalDiscount
+    totalTax
+    taxBreakdown {
+      taxRate {
+        id
+        name
+        percentage
+        inclusive
+        category
+      }
+      taxableAmount
+      amount
+    }
     total
     version
     customer {
@@ -26,7 +45,15 @@ graphql(`
       name
       quantity
       unitPrice
+      discountPercent
+      discountAmount
       amount
+      taxRates {
+        id
+        name
+        percentage
+        inclusive
+      }
     }
     ...InvoiceDocument
   }
@@ -39,6 +66,24 @@ export const WizardSetupQuery = graphql(`
       merchant {
         id
         defaultCurrency
+        paymentTermsDays
+        defaultTaxRate {
+          id
+        }
+      }
+    }
+  }
+`);
+
+/** The customer a new invoice starts with (/invoices/new?customer=cus_...). */
+export const WizardPresetCustomerQuery = graphql(`
+  query WizardPresetCustomer($id: ID!) {
+    node(id: $id) {
+      __typename
+      ... on Customer {
+        id
+        name
+        email
       }
     }
   }
@@ -72,8 +117,8 @@ export const UpdateDraftMutation = graphql(`
 `);
 
 export const SetItemsMutation = graphql(`
-  mutation WizardSetItems($id: ID!, $items: [LineItemInput!]!) {
-    setInvoiceItems(id: $id, items: $items) {
+  mutation WizardSetItems($id: ID!, $items: [LineItemInput!]!, $discount: InvoiceDiscountInput) {
+    setInvoiceItems(id: $id, items: $items, discount: $discount) {
       ...WizardInvoice
     }
   }
@@ -96,8 +141,8 @@ export const SetMethodsMutation = graphql(`
 `);
 
 export const IssueMutation = graphql(`
-  mutation WizardIssue($id: ID!, $send: Boolean!) {
-    issueInvoice(id: $id, send: $send) {
+  mutation WizardIssue($id: ID!, $send: Boolean!, $message: String) {
+    issueInvoice(id: $id, send: $send, message: $message) {
       ...WizardInvoice
       reference
       issuedAt

@@ -2,8 +2,8 @@ import type { CombinedError } from 'urql';
 import { useMutation } from 'urql';
 import type { WizardInvoiceFragment } from '../../../gql/graphql';
 import { dayToTime, timeToDay } from '../../../lib/format';
-import { parseDecimal } from '../../../lib/money';
-import { newItem, type WizardForm } from './form';
+import { discountOf, dueChoiceOf, itemsInput, rowsOf, type ItemsInput } from './items';
+import type { WizardForm } from './form';
 import {
   CreateDraftMutation,
   IssueMutation,
@@ -41,57 +41,75 @@ export function useSaveCustomer(form: WizardForm, failed: Failed) {
       ok = false;
     }
     if (!ok || !v.customerID) return stay;
-    const dueDate = dayToTime(v.dueDate);
-    if (!draft) {
-      const res = await createDraft({ input: { customerID: v.customerID, currency: v.currency, dueDate } });
-      if (failed(res.error, "Couldn't start the invoice") || !res.data) return stay;
-      return { ok: true, invoice: res.data.createInvoiceDraft };
+    const custom = v.dueChoice === 'custom';
+    if (custom && !v.dueDate) {
+      form.setFieldError('dueDate', 'Pick a date, or choose payment terms');
+      return stay;
     }
-    if (draft.customer.id === v.customerID && draft.currency === v.currency && timeToDay(draft.dueDate) === v.dueDate) {
+    const dueDate = custom ? dayToTime(v.dueDate) : null;
+    const terms = custom || v.dueChoice === 'none' ? null : Number(v.dueChoice);
+    if (!draft) {
+      const res = await createDraft({
+        input: { customerID: v.customerID, currency: v.currency, ...(custom ? { dueDate } : {}), ...(terms !== null ? { paymentTermsDays: terms } : {}) },
+      });
+      if (failed(res.error, "Couldn't start the invoice") || !res.data) return stay;
+      const created = res.data.createInvoiceDraft;
+      // Given neither, the server applies the merchant's terms: "No due date" takes them off.
+      if (v.dueChoice === 'none' && dueChoiceOf(created) !== 'none') {
+        const cleared = await updateDraft({ id: created.id, input: { paymentTermsDays: null, dueDate: null } });
+        if (failed(cleared.error, "Couldn't save the due date") || !cleared.data) return { ok: true, invoice: created };
+        return { ok: true, invoice: cleared.data.updateInvoiceDraft };
+      }
+      return { ok: true, invoice: created };
+    }
+    const sameDue =
+      dueChoiceOf(draft) === v.dueChoice && (!custom || timeToDay(draft.dueDate) === v.dueDate);
+    if (draft.customer.id === v.customerID && draft.currency === v.currency && sameDue) {
       return { ok: true };
     }
-    // dueDate null removes it; the customer may change while it is a draft.
+    // Terms clear a due date and a date clears terms; "none" clears whichever is set.
+    const due: { dueDate?: string | null; paymentTermsDays?: number | null } = {};
+    if (!sameDue) {
+      if (custom) due.dueDate = dueDate;
+      else if (terms !== null) due.paymentTermsDays = terms;
+      else if (draft.paymentTermsDays !== null && draft.paymentTermsDays !== undefined) due.paymentTermsDays = null;
+      else due.dueDate = null;
+    }
+    // The customer may change while it is a draft.
     const res = await updateDraft({
       id: draft.id,
-      input: { customerID: v.customerID, currency: v.currency, dueDate: dueDate ?? null },
+      input: { customerID: v.customerID, currency: v.currency, ...due },
     });
     if (failed(res.error, "Couldn't save the invoice") || !res.data) return stay;
     return { ok: true, invoice: res.data.updateInvoiceDraft };
   };
 }
 
-/** Step 2: the line items, then the rows as the server normalised them (keeping their React keys). */
+/** Step 2: the line items and document discount, then the rows as the server normalised them (keeping their React keys). */
 export function useSaveItems(form: WizardForm, failed: Failed) {
   const [, setItems] = useMutation(SetItemsMutation);
   return async (draft: WizardInvoiceFragment): Promise<SaveResult> => {
     const v = form.getValues();
-    let ok = true;
-    v.items.forEach((it, i) => {
-      if (!it.name.trim()) {
-        form.setFieldError(`items.${i}.name`, 'Enter an item name');
-        ok = false;
-      }
-      if (!parseDecimal(it.quantity)) {
-        form.setFieldError(`items.${i}.quantity`, 'Enter a number, e.g. 1 or 2.5');
-        ok = false;
-      }
-      if (!parseDecimal(it.unitPrice)) {
-        form.setFieldError(`items.${i}.unitPrice`, 'Enter a price, e.g. 25.50');
-        ok = false;
-      }
-    });
-    if (!ok) return stay;
-    const res = await setItems({
-      id: draft.id,
-      items: v.items.map((it) => ({ name: it.name.trim(), quantity: it.quantity.trim(), unitPrice: it.unitPrice.trim() })),
-    });
+    const input = itemsInput(v, form.setFieldError);
+    if (!input) return stay;
+    const res = await setItems({ id: draft.id, ...input });
     if (failed(res.error, "Couldn't save the items") || !res.data) return stay;
     const inv = res.data.setInvoiceItems;
-    form.setFieldValue(
-      'items',
-      inv.items.map((it, i) => ({ key: v.items[i]?.key ?? newItem().key, name: it.name, quantity: it.quantity, unitPrice: it.unitPrice })),
-    );
+    form.setValues({ items: rowsOf(inv, v.items), discount: discountOf(inv) });
     return { ok: true, invoice: inv };
+  };
+}
+
+/**
+ * Saves the items while they are typed, so the totals and taxes shown are the
+ * server's. Answers with the priced draft, or with the error (Next shows it
+ * again under its field; nothing pops up while typing).
+ */
+export function useAutosaveItems() {
+  const [, setItems] = useMutation(SetItemsMutation);
+  return async (draftID: string, input: ItemsInput) => {
+    const res = await setItems({ id: draftID, ...input });
+    return { invoice: res.data?.setInvoiceItems ?? null, error: res.error };
   };
 }
 
@@ -124,9 +142,10 @@ export function useSavePaymentMethods(form: WizardForm, failed: Failed) {
 /** Step 5: issues the draft (and emails it when send); null when it failed. */
 export function useIssueInvoice(failed: Failed) {
   const [, issueInvoice] = useMutation(IssueMutation);
-  return async (draft: WizardInvoiceFragment, send: boolean) => {
+  return async (draft: WizardInvoiceFragment, send: boolean, message?: string) => {
     // Issuing moves the invoice between lists and may queue an email.
-    const res = await issueInvoice({ id: draft.id, send }, { additionalTypenames: ['Invoice', 'Email'] });
+    const note = send ? message?.trim() : undefined;
+    const res = await issueInvoice({ id: draft.id, send, ...(note ? { message: note } : {}) }, { additionalTypenames: ['Invoice', 'Email'] });
     if (failed(res.error, "Couldn't create the invoice") || !res.data) return null;
     return res.data.issueInvoice;
   };

@@ -1,4 +1,4 @@
-// Display of invoice statuses, shared by every page that shows one.
+// Display of invoice statuses and payment methods, shared by every page that shows one.
 
 export const statusColor: Record<string, string> = {
   DRAFT: 'gray',

@@ -1,5 +1,5 @@
 import { Badge, Group } from '@mantine/core';
-import { statusColor, statusLabel } from './status';
+import { statusColor, statusLabel } from './invoiceStatus';
 
 /** An invoice's status, plus a red "Overdue" badge when it is past due. */
 export function InvoiceStatusBadge({ status, overdue }: { status: string; overdue?: boolean }) {
