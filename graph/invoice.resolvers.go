@@ -99,7 +99,8 @@ func (r *lineItemResolver) TaxRates(ctx context.Context, obj *figures.LineItem) 
 
 // CreateInvoiceDraft is the resolver for the createInvoiceDraft field.
 func (r *mutationResolver) CreateInvoiceDraft(ctx context.Context, input model.CreateInvoiceDraftInput) (*ent.Invoice, error) {
-	return r.InvoiceService.CreateDraft(ctx, invoice.DraftInput{CustomerID: input.CustomerID, Currency: deref(input.Currency), DueDate: input.DueDate})
+	return r.InvoiceService.CreateDraft(ctx, invoice.DraftInput{CustomerID: input.CustomerID, Currency: deref(input.Currency),
+		DueDate: input.DueDate, PaymentTermsDays: input.PaymentTermsDays})
 }
 
 // UpdateInvoiceDraft is the resolver for the updateInvoiceDraft field.
@@ -109,6 +110,9 @@ func (r *mutationResolver) UpdateInvoiceDraft(ctx context.Context, id string, in
 		Currency:   input.Currency,
 		SetDueDate: input.DueDate.IsSet(),
 		DueDate:    input.DueDate.Value(),
+
+		SetPaymentTermsDays: input.PaymentTermsDays.IsSet(),
+		PaymentTermsDays:    input.PaymentTermsDays.Value(),
 	})
 }
 
