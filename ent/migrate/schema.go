@@ -456,11 +456,6 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{LogosColumns[7]},
 			},
-			{
-				Name:    "logo_merchant_id",
-				Unique:  true,
-				Columns: []*schema.Column{LogosColumns[7]},
-			},
 		},
 	}
 	// MerchantsColumns holds the columns for the "merchants" table.
