@@ -406,7 +406,7 @@ export type UpdateInvoiceDraftInput = {
 
 /** Changes to the merchant's own settings; omitted fields stay as they are. */
 export type UpdateMerchantInput = {
-  /** Deprecated: use postalAddress. Free-text address; may span lines. */
+  /** The address as free text, for clients older than postalAddress; may span lines. Giving it removes postalAddress; give only one of the two. */
   address?: string | null | undefined;
   /** Bank details for transfers, or null to remove them. */
   bankAccount?: BankAccountInput | null | undefined;
@@ -426,9 +426,9 @@ export type UpdateMerchantInput = {
   paperSize?: PaperSize | null | undefined;
   /** Default payment terms in days after issue (0 due on receipt, 7, 14, 30, 60 or any up to 365), or null for no due date. */
   paymentTermsDays?: number | null | undefined;
-  /** The structured address, or null to remove it. */
+  /** The structured address, or null to remove it. The free-text address is set to its formatted form. */
   postalAddress?: PostalAddressInput | null | undefined;
-  /** VAT, GST or other tax number, or null to remove it. */
+  /** VAT, GST or other tax number (letters, digits, spaces, dots, dashes; stored compact and upper case), or null to remove it. */
   taxID?: string | null | undefined;
 };
 
