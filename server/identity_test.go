@@ -42,6 +42,13 @@ func (c *client) merchantIdentity() merchantIdentity {
 	return out.Viewer.Merchant
 }
 
+// in is c reporting to t, for use inside a subtest.
+func (c *client) in(t *testing.T) *client {
+	cp := *c
+	cp.t = t
+	return &cp
+}
+
 func str(p *string) string {
 	if p == nil {
 		return "<null>"
@@ -152,7 +159,7 @@ func TestMerchantIdentityBadInput(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				tc.in["taxID"] = orDefault(tc.in["taxID"], "FR40303265045") // would change if anything were saved
-				e := c.expectCode("VALIDATION", tc.field, `mutation($in: UpdateMerchantInput!) { updateMerchant(input: $in) { id } }`, map[string]any{"in": tc.in})
+				e := c.in(t).expectCode("VALIDATION", tc.field, `mutation($in: UpdateMerchantInput!) { updateMerchant(input: $in) { id } }`, map[string]any{"in": tc.in})
 				if !strings.Contains(e.Message, tc.msg) {
 					t.Errorf("message %q does not say %q", e.Message, tc.msg)
 				}
@@ -230,6 +237,7 @@ func TestCustomerIdentity(t *testing.T) {
 			{"unsupported language", "language", map[string]any{"language": "sv-SE"}},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
+				c := c.in(t)
 				c.expectCode("VALIDATION", tc.field, update, map[string]any{"id": plain, "in": tc.in})
 				in := map[string]any{"name": "New", "email": "new@example.com"}
 				for k, v := range tc.in {

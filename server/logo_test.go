@@ -174,7 +174,7 @@ func TestMerchantLogo(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				start := time.Now()
-				_, errs := c.uploadLogo(tc.file, tc.content)
+				_, errs := c.in(t).uploadLogo(tc.file, tc.content)
 				if len(errs) == 0 {
 					t.Fatal("accepted")
 				}

@@ -57,7 +57,7 @@ func pngHeader(w, h uint32) []byte {
 	ihdr[8], ihdr[9] = 8, 6 // 8-bit RGBA
 	var b bytes.Buffer
 	b.WriteString("\x89PNG\r\n\x1a\n")
-	_ = binary.Write(&b, binary.BigEndian, uint32(len(ihdr)))
+	_ = binary.Write(&b, binary.BigEndian, uint32(13)) // IHDR length
 	chunk := append([]byte("IHDR"), ihdr...)
 	b.Write(chunk)
 	_ = binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(chunk))
