@@ -225,6 +225,17 @@ func TestCustomerIdentity(t *testing.T) {
 			t.Fatalf("after removing: %+v", u)
 		}
 
+		// The languages offered are the ones accepted, in their own names.
+		var langs struct{ Languages []struct{ Tag, Name string } }
+		c.do(`{ languages { tag name } }`, nil, &langs)
+		var tags []string
+		for _, l := range langs.Languages {
+			tags = append(tags, l.Tag)
+		}
+		if got := strings.Join(tags, " "); got != "en de fr es pt it nl ja zh-Hans zh-Hant" || langs.Languages[1].Name != "Deutsch" {
+			t.Fatalf("languages = %s (%+v)", got, langs.Languages)
+		}
+
 		create := `mutation($in: CreateCustomerInput!) { createCustomer(input: $in) { id } }`
 		for _, tc := range []struct {
 			name, field string
