@@ -111,7 +111,7 @@ func TestOutboxThroughput(t *testing.T) {
 		t.Fatalf("SignUp: %v", err)
 	}
 	vctx := tenant.WithViewer(ctx, session.Viewer)
-	cust, err := customer.NewService(db.Client).Create(vctx, "Globex Corporation", "billing@globex.example")
+	cust, err := customer.NewService(db.Client).Create(vctx, customer.New{Name: "Globex Corporation", Email: "billing@globex.example"})
 	if err != nil {
 		t.Fatalf("create customer: %v", err)
 	}

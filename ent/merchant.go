@@ -30,7 +30,7 @@ type Merchant struct {
 	Name string `json:"name,omitempty"`
 	// ISO 4217 code new invoices start in.
 	DefaultCurrency string `json:"default_currency,omitempty"`
-	// Deprecated: use postalAddress. The address as free text; once postalAddress is set, its formatted form.
+	// The address as free text, for clients older than postalAddress: once postalAddress is set, its formatted form; writing it alone removes postalAddress. New clients use postalAddress.
 	Address string `json:"address,omitempty"`
 	// Registered legal name (EN 16931 BT-27), printed under the trading name when it differs; null when not given.
 	LegalName *string `json:"legal_name,omitempty"`

@@ -92,6 +92,9 @@ func (r *mutationResolver) UpdateMerchant(ctx context.Context, input model.Updat
 	}
 	return merchant.Update(ctx, r.Client, merchant.Settings{
 		Name: input.Name, Address: input.Address, DefaultCurrency: input.DefaultCurrency, PaperSize: input.PaperSize,
+		LegalName: change(input.LegalName), TaxID: change(input.TaxID),
+		PostalAddress: changeVia(input.PostalAddress, addressIn), BankAccount: changeVia(input.BankAccount, bankIn),
+		PaymentTermsDays: change(input.PaymentTermsDays), Footer: input.Footer, Language: input.Language,
 	})
 }
 

@@ -13,26 +13,41 @@ import (
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/customer"
+	"github.com/tally-invoicing/tally/internal/money"
 )
 
 // PostalAddress is the resolver for the postalAddress field.
 func (r *customerResolver) PostalAddress(ctx context.Context, obj *ent.Customer) (*model.PostalAddress, error) {
-	panic(fmt.Errorf("not implemented: PostalAddress - postalAddress"))
+	return addressOut(obj.PostalAddress), nil
 }
 
 // AmountDue is the resolver for the amountDue field.
 func (r *customerResolver) AmountDue(ctx context.Context, obj *ent.Customer) ([]*model.Money, error) {
-	panic(fmt.Errorf("not implemented: AmountDue - amountDue"))
+	owed, err := r.CustomerService.AmountDue(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Money, 0, len(owed))
+	for _, o := range owed {
+		c, ok := money.Lookup(o.Currency)
+		if !ok {
+			return nil, fmt.Errorf("customer %s: invoices in unknown currency %q", obj.ID, o.Currency)
+		}
+		out = append(out, &model.Money{Amount: money.FromMinor(o.Minor, c), Currency: c.Code})
+	}
+	return out, nil
 }
 
 // CreateCustomer is the resolver for the createCustomer field.
 func (r *mutationResolver) CreateCustomer(ctx context.Context, input model.CreateCustomerInput) (*ent.Customer, error) {
-	return r.CustomerService.Create(ctx, input.Name, input.Email)
+	return r.CustomerService.Create(ctx, customer.New{Name: input.Name, Email: input.Email,
+		PostalAddress: addressIn(input.PostalAddress), TaxID: input.TaxID, Language: input.Language})
 }
 
 // UpdateCustomer is the resolver for the updateCustomer field.
 func (r *mutationResolver) UpdateCustomer(ctx context.Context, id string, input model.UpdateCustomerInput) (*ent.Customer, error) {
-	return r.CustomerService.Update(ctx, id, customer.Input{Name: input.Name, Email: input.Email})
+	return r.CustomerService.Update(ctx, id, customer.Input{Name: input.Name, Email: input.Email,
+		PostalAddress: changeVia(input.PostalAddress, addressIn), TaxID: change(input.TaxID), Language: change(input.Language)})
 }
 
 // Customers is the resolver for the customers field.

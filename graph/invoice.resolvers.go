@@ -61,7 +61,8 @@ func (r *invoiceResolver) CheckoutURL(ctx context.Context, obj *ent.Invoice) (*s
 
 // CreateInvoiceDraft is the resolver for the createInvoiceDraft field.
 func (r *mutationResolver) CreateInvoiceDraft(ctx context.Context, input model.CreateInvoiceDraftInput) (*ent.Invoice, error) {
-	return r.InvoiceService.CreateDraft(ctx, invoice.DraftInput{CustomerID: input.CustomerID, Currency: deref(input.Currency), DueDate: input.DueDate})
+	return r.InvoiceService.CreateDraft(ctx, invoice.DraftInput{CustomerID: input.CustomerID, Currency: deref(input.Currency),
+		DueDate: input.DueDate, PaymentTermsDays: input.PaymentTermsDays})
 }
 
 // UpdateInvoiceDraft is the resolver for the updateInvoiceDraft field.
@@ -71,6 +72,9 @@ func (r *mutationResolver) UpdateInvoiceDraft(ctx context.Context, id string, in
 		Currency:   input.Currency,
 		SetDueDate: input.DueDate.IsSet(),
 		DueDate:    input.DueDate.Value(),
+
+		SetPaymentTermsDays: input.PaymentTermsDays.IsSet(),
+		PaymentTermsDays:    input.PaymentTermsDays.Value(),
 	})
 }
 

@@ -7,26 +7,30 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/graph/model"
+	"github.com/tally-invoicing/tally/internal/merchant"
 )
 
 // PostalAddress is the resolver for the postalAddress field.
 func (r *merchantResolver) PostalAddress(ctx context.Context, obj *ent.Merchant) (*model.PostalAddress, error) {
-	panic(fmt.Errorf("not implemented: PostalAddress - postalAddress"))
+	return addressOut(obj.PostalAddress), nil
 }
 
 // BankAccount is the resolver for the bankAccount field.
 func (r *merchantResolver) BankAccount(ctx context.Context, obj *ent.Merchant) (*model.BankAccount, error) {
-	panic(fmt.Errorf("not implemented: BankAccount - bankAccount"))
+	return bankOut(obj.BankAccount), nil
 }
 
 // Logo is the resolver for the logo field.
 func (r *merchantResolver) Logo(ctx context.Context, obj *ent.Merchant) (*model.MerchantLogo, error) {
-	panic(fmt.Errorf("not implemented: Logo - logo"))
+	l, err := merchant.LoadLogo(ctx, r.Client, obj.ID)
+	if err != nil || l == nil {
+		return nil, err
+	}
+	return &model.MerchantLogo{DataURL: l.DataURL(), ContentType: l.ContentType, Width: l.Width, Height: l.Height}, nil
 }
 
 // DefaultTaxRate is the resolver for the defaultTaxRate field.
@@ -36,15 +40,19 @@ func (r *merchantResolver) DefaultTaxRate(ctx context.Context, obj *ent.Merchant
 
 // UploadMerchantLogo is the resolver for the uploadMerchantLogo field.
 func (r *mutationResolver) UploadMerchantLogo(ctx context.Context, file graphql.Upload) (*ent.Merchant, error) {
-	panic(fmt.Errorf("not implemented: UploadMerchantLogo - uploadMerchantLogo"))
+	return merchant.SetLogo(ctx, r.Client, file.File)
 }
 
 // RemoveMerchantLogo is the resolver for the removeMerchantLogo field.
 func (r *mutationResolver) RemoveMerchantLogo(ctx context.Context) (*ent.Merchant, error) {
-	panic(fmt.Errorf("not implemented: RemoveMerchantLogo - removeMerchantLogo"))
+	return merchant.RemoveLogo(ctx, r.Client)
 }
 
 // Languages is the resolver for the languages field.
 func (r *queryResolver) Languages(ctx context.Context) ([]*model.Language, error) {
-	panic(fmt.Errorf("not implemented: Languages - languages"))
+	out := make([]*model.Language, len(merchant.Languages))
+	for i, l := range merchant.Languages {
+		out[i] = &model.Language{Tag: l.Tag, Name: l.Name}
+	}
+	return out, nil
 }

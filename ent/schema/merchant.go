@@ -36,7 +36,7 @@ func (Merchant) Fields() []ent.Field {
 		field.String("default_currency").Validate(validate.SingleLine).Default("USD").MaxLen(3).
 			Comment("ISO 4217 code new invoices start in."),
 		field.Text("address").Validate(validate.MultiLine).Default("").
-			Comment("Deprecated: use postalAddress. The address as free text; once postalAddress is set, its formatted form."),
+			Comment("The address as free text, for clients older than postalAddress: once postalAddress is set, its formatted form; writing it alone removes postalAddress. New clients use postalAddress."),
 		field.String("legal_name").Validate(validate.SingleLine).Optional().Nillable().MaxLen(200).
 			Comment("Registered legal name (EN 16931 BT-27), printed under the trading name when it differs; null when not given."),
 		field.String("tax_id").Validate(validate.SingleLine).Optional().Nillable().MaxLen(40).

@@ -332,7 +332,7 @@ type MarkInvoicePaidInput struct {
 	ReceivedAt *time.Time `json:"receivedAt,omitempty"`
 }
 
-// The merchant's logo, resized to print size.
+// The merchant's logo, at most 360 x 120 pixels (printed at 180 x 60 CSS pixels).
 type MerchantLogo struct {
 	// The image as a data: URI, the way invoices embed it.
 	DataURL string `json:"dataURL"`
@@ -545,13 +545,13 @@ type UpdateInvoiceDraftInput struct {
 type UpdateMerchantInput struct {
 	// Business name printed on invoices.
 	Name *string `json:"name,omitempty"`
-	// Deprecated: use postalAddress. Free-text address; may span lines.
+	// The address as free text, for clients older than postalAddress; may span lines. Giving it removes postalAddress; give only one of the two.
 	Address *string `json:"address,omitempty"`
 	// Registered legal name, or null to remove it.
 	LegalName graphql.Omittable[*string] `json:"legalName,omitempty"`
-	// VAT, GST or other tax number, or null to remove it.
+	// VAT, GST or other tax number (letters, digits, spaces, dots, dashes; stored compact and upper case), or null to remove it.
 	TaxID graphql.Omittable[*string] `json:"taxID,omitempty"`
-	// The structured address, or null to remove it.
+	// The structured address, or null to remove it. The free-text address is set to its formatted form.
 	PostalAddress graphql.Omittable[*PostalAddressInput] `json:"postalAddress,omitempty"`
 	// Bank details for transfers, or null to remove them.
 	BankAccount graphql.Omittable[*BankAccountInput] `json:"bankAccount,omitempty"`

@@ -130,13 +130,27 @@ type DraftInput struct {
 	CustomerID string
 	Currency   string
 	DueDate    *time.Time
+	// PaymentTermsDays sets the due date on issue instead of DueDate (give
+	// one of them). With neither, the merchant's default terms apply.
+	PaymentTermsDays *int
 }
+
+// ErrDueDateAndTerms is a draft given both a due date and payment terms.
+var ErrDueDateAndTerms = fault.Invalid("paymentTermsDays", "give dueDate or paymentTermsDays, not both")
 
 // CreateDraft starts a draft for one of the merchant's customers (wizard step 1).
 func (s *Service) CreateDraft(ctx context.Context, in DraftInput) (*ent.Invoice, error) {
 	v := tenant.FromContext(ctx)
 	if v == nil {
 		return nil, tenant.ErrNoViewer
+	}
+	if in.DueDate != nil && in.PaymentTermsDays != nil {
+		return nil, ErrDueDateAndTerms
+	}
+	if in.PaymentTermsDays != nil {
+		if err := checkTerms(*in.PaymentTermsDays); err != nil {
+			return nil, err
+		}
 	}
 	var out *ent.Invoice
 	err := database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
@@ -147,13 +161,18 @@ func (s *Service) CreateDraft(ctx context.Context, in DraftInput) (*ent.Invoice,
 		if err != nil {
 			return err
 		}
-		cur := in.Currency
-		if cur == "" {
+		cur, terms := in.Currency, in.PaymentTermsDays
+		if cur == "" || (terms == nil && in.DueDate == nil) {
 			m, err := tx.Merchant.Get(ctx, v.MerchantID)
 			if err != nil {
 				return err
 			}
-			cur = m.DefaultCurrency
+			if cur == "" {
+				cur = m.DefaultCurrency
+			}
+			if terms == nil && in.DueDate == nil {
+				terms = m.PaymentTermsDays
+			}
 		}
 		c, ok := money.Lookup(cur)
 		if !ok {
@@ -163,6 +182,7 @@ func (s *Service) CreateDraft(ctx context.Context, in DraftInput) (*ent.Invoice,
 			SetCustomerID(cust.ID).
 			SetCurrency(c.Code).
 			SetNillableDueDate(in.DueDate).
+			SetNillablePaymentTermsDays(terms).
 			SetDraftStep(entinvoice.DraftStepITEMS).
 			SetPaymentMethods([]string{}).
 			SetItems([]lineitem.Item{}).
@@ -180,13 +200,19 @@ func (s *Service) CreateDraft(ctx context.Context, in DraftInput) (*ent.Invoice,
 type DraftChanges struct {
 	CustomerID *string
 	Currency   *string
-	// DueDate is applied when SetDueDate is true; a nil DueDate removes it.
+	// DueDate is applied when SetDueDate is true; a nil DueDate removes it,
+	// a date also removes the payment terms.
 	SetDueDate bool
 	DueDate    *time.Time
+	// PaymentTermsDays is applied when SetPaymentTermsDays is true; nil
+	// removes the terms, a number of days also removes the due date.
+	SetPaymentTermsDays bool
+	PaymentTermsDays    *int
 }
 
-// UpdateDraft changes a draft's customer, currency or due date. Changing the
-// currency re-checks the items against the new currency's minor unit.
+// UpdateDraft changes a draft's customer, currency, due date or payment
+// terms. Changing the currency re-checks the items against the new
+// currency's minor unit.
 func (s *Service) UpdateDraft(ctx context.Context, id string, ch DraftChanges) (*ent.Invoice, error) {
 	return s.editDraft(ctx, id, func(ctx context.Context, tx *ent.Client, inv *ent.Invoice, upd *ent.InvoiceUpdateOne) error {
 		if ch.CustomerID != nil {
@@ -241,11 +267,24 @@ func (s *Service) UpdateDraft(ctx context.Context, id string, ch DraftChanges) (
 			}
 			upd.SetCurrency(c.Code)
 		}
+		if ch.SetDueDate && ch.DueDate != nil && ch.SetPaymentTermsDays && ch.PaymentTermsDays != nil {
+			return ErrDueDateAndTerms
+		}
 		if ch.SetDueDate {
 			if ch.DueDate == nil {
 				upd.ClearDueDate()
 			} else {
-				upd.SetDueDate(ch.DueDate.UTC())
+				upd.SetDueDate(ch.DueDate.UTC()).ClearPaymentTermsDays()
+			}
+		}
+		if ch.SetPaymentTermsDays {
+			if ch.PaymentTermsDays == nil {
+				upd.ClearPaymentTermsDays()
+			} else {
+				if err := checkTerms(*ch.PaymentTermsDays); err != nil {
+					return err
+				}
+				upd.SetPaymentTermsDays(*ch.PaymentTermsDays).ClearDueDate()
 			}
 		}
 		return nil
@@ -476,6 +515,9 @@ func (s *Service) Issue(ctx context.Context, id string, send bool, message strin
 			SetIssuedAt(now).
 			SetCheckoutToken(newCheckoutToken()).
 			SetSendRequested(send)
+		if inv.DueDate == nil && inv.PaymentTermsDays != nil {
+			upd.SetDueDate(DueAfter(now, *inv.PaymentTermsDays))
+		}
 		issued, err := s.transition(ctx, tx, inv, upd, status.Open, invoiceevent.TypeISSUED, "")
 		if err != nil || !send {
 			return issued, err
@@ -491,6 +533,26 @@ func (s *Service) Issue(ctx context.Context, id string, send bool, message strin
 		return inv, err
 	}
 	return s.wake(inv, err)
+}
+
+// maxTermsDays bounds payment terms: a year, as the schema and the
+// merchant's default terms do.
+const maxTermsDays = 365
+
+func checkTerms(days int) error {
+	if days < 0 || days > maxTermsDays {
+		return fault.Invalidf("paymentTermsDays", "payment terms are 0 (due on receipt) to %d days, e.g. 30 for Net 30", maxTermsDays)
+	}
+	return nil
+}
+
+// DueAfter is the due date of payment terms of days from issued: the end
+// (23:59:59 UTC) of the day that many days after the issue day, the way
+// the dashboard stores a chosen date, so an invoice is not overdue on its
+// last day. 0 days (due on receipt) is the end of the issue day.
+func DueAfter(issued time.Time, days int) time.Time {
+	y, m, d := issued.UTC().Date()
+	return time.Date(y, m, d+days, 23, 59, 59, 0, time.UTC)
 }
 
 // Send queues the invoice's email again: "Send" for an invoice created

@@ -408,12 +408,19 @@ export type StatementMappingInput = {
 
 /** TaxCategory is enum for the field category */
 export type TaxCategory =
+  /** Exempt from tax (code E); give the exemption reason. */
   | 'EXEMPT'
+  /** Export outside the EU, not taxed here (code G). */
   | 'EXPORT'
+  /** Intra-EU supply of goods or services, not taxed here (code K). */
   | 'INTRA_COMMUNITY'
+  /** Not subject to tax (code O). */
   | 'OUTSIDE_SCOPE'
+  /** The buyer accounts for the tax (code AE); give the reason. */
   | 'REVERSE_CHARGE'
+  /** Standard or reduced rate (EN 16931 code S). */
   | 'STANDARD'
+  /** Zero-rated goods or services (code Z). */
   | 'ZERO';
 
 /** Changes to a customer; omitted fields stay as they are. */
@@ -444,7 +451,7 @@ export type UpdateInvoiceDraftInput = {
 
 /** Changes to the merchant's own settings; omitted fields stay as they are. */
 export type UpdateMerchantInput = {
-  /** Deprecated: use postalAddress. Free-text address; may span lines. */
+  /** The address as free text, for clients older than postalAddress; may span lines. Giving it removes postalAddress; give only one of the two. */
   address?: string | null | undefined;
   /** Bank details for transfers, or null to remove them. */
   bankAccount?: BankAccountInput | null | undefined;
@@ -464,9 +471,9 @@ export type UpdateMerchantInput = {
   paperSize?: PaperSize | null | undefined;
   /** Default payment terms in days after issue (0 due on receipt, 7, 14, 30, 60 or any up to 365), or null for no due date. */
   paymentTermsDays?: number | null | undefined;
-  /** The structured address, or null to remove it. */
+  /** The structured address, or null to remove it. The free-text address is set to its formatted form. */
   postalAddress?: PostalAddressInput | null | undefined;
-  /** VAT, GST or other tax number, or null to remove it. */
+  /** VAT, GST or other tax number (letters, digits, spaces, dots, dashes; stored compact and upper case), or null to remove it. */
   taxID?: string | null | undefined;
 };
 
