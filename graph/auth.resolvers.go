@@ -12,6 +12,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/auth"
+	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/merchant"
 	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/tenant"
@@ -84,18 +85,27 @@ func (r *mutationResolver) RevokeAPIKey(ctx context.Context, id string) (*ent.AP
 
 // UpdateMerchant is the resolver for the updateMerchant field.
 func (r *mutationResolver) UpdateMerchant(ctx context.Context, input model.UpdateMerchantInput) (*ent.Merchant, error) {
-	// The default tax rate (#14 "tax"): its own small transaction, before the other settings.
-	if input.DefaultTaxRateID.IsSet() {
-		if err := r.TaxRateService.SetDefault(ctx, input.DefaultTaxRateID.Value(), "defaultTaxRateID"); err != nil {
-			return nil, err
+	// One transaction: a refused setting leaves the default rate unchanged too.
+	var out *ent.Merchant
+	err := database.InTx(ctx, r.Client, func(ctx context.Context, tx *ent.Client) error {
+		if input.DefaultTaxRateID.IsSet() {
+			if err := r.TaxRateService.SetDefault(ctx, input.DefaultTaxRateID.Value(), "defaultTaxRateID"); err != nil {
+				return err
+			}
 		}
-	}
-	return merchant.Update(ctx, r.Client, merchant.Settings{
-		Name: input.Name, Address: input.Address, DefaultCurrency: input.DefaultCurrency, PaperSize: input.PaperSize,
-		LegalName: change(input.LegalName), TaxID: change(input.TaxID),
-		PostalAddress: changeVia(input.PostalAddress, addressIn), BankAccount: changeVia(input.BankAccount, bankIn),
-		PaymentTermsDays: change(input.PaymentTermsDays), Footer: input.Footer, Language: input.Language,
+		m, err := merchant.Update(ctx, tx, merchant.Settings{
+			Name: input.Name, Address: input.Address, DefaultCurrency: input.DefaultCurrency, PaperSize: input.PaperSize,
+			LegalName: change(input.LegalName), TaxID: change(input.TaxID),
+			PostalAddress: changeVia(input.PostalAddress, addressIn), BankAccount: changeVia(input.BankAccount, bankIn),
+			PaymentTermsDays: change(input.PaymentTermsDays), Footer: input.Footer, Language: input.Language,
+		})
+		out = m
+		return err
 	})
+	if err != nil {
+		return nil, err
+	}
+	return out.Unwrap(), nil
 }
 
 // Viewer is the resolver for the viewer field.
