@@ -232,7 +232,7 @@ func outboxDraft(vctx context.Context, s *invoice.Service, customerID string, i 
 		{Name: fmt.Sprintf("Design work, week %d", i%52+1), Quantity: d("2"), UnitPrice: d("10.00")},
 		{Name: "Hosting", Quantity: d("1"), UnitPrice: d("25.50")},
 		{Name: "Support hours", Quantity: d("1.5"), UnitPrice: d("80.00")},
-	}); err != nil {
+	}, nil); err != nil {
 		return "", fmt.Errorf("SetItems: %w", err)
 	}
 	if _, err := s.SetPaymentMethods(vctx, inv.ID, []paymethod.Method{paymethod.Crypto}); err != nil {

@@ -527,6 +527,7 @@ func TestEmailCarriesTheMerchantsMessageInTheCustomersLanguage(t *testing.T) {
 			t.Error("the document is not in the customer's language")
 		}
 
+		deliver(t, ta.outbox)
 		c.do(`mutation($id: ID!) { sendInvoice(id: $id, message: "Kurze Erinnerung") { id } }`, map[string]any{"id": id}, nil)
 		r := emailByKind(c.emailsOf(id), "REMINDER")
 		if !strings.Contains(r.HTML, "Kurze Erinnerung") {

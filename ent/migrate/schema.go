@@ -471,7 +471,7 @@ var (
 		{Name: "postal_address", Type: field.TypeJSON, Nullable: true},
 		{Name: "bank_account", Type: field.TypeJSON, Nullable: true},
 		{Name: "payment_terms_days", Type: field.TypeInt, Nullable: true},
-		{Name: "footer", Type: field.TypeString, Size: 2000, Default: ""},
+		{Name: "footer", Type: field.TypeString, Size: 2147483647, Default: ""},
 		{Name: "language", Type: field.TypeString, Size: 16, Default: "en"},
 		{Name: "default_tax_rate_id", Type: field.TypeString, Nullable: true},
 		{Name: "paper_size", Type: field.TypeEnum, Enums: []string{"A4", "LETTER"}, Default: "A4"},
@@ -635,7 +635,7 @@ var (
 		{Name: "inclusive", Type: field.TypeBool, Default: false},
 		{Name: "category", Type: field.TypeEnum, Enums: []string{"STANDARD", "ZERO", "EXEMPT", "REVERSE_CHARGE", "INTRA_COMMUNITY", "EXPORT", "OUTSIDE_SCOPE"}, Default: "STANDARD"},
 		{Name: "country", Type: field.TypeString, Nullable: true, Size: 2},
-		{Name: "exemption_reason", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "exemption_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "archived_at", Type: field.TypeTime, Nullable: true},
 		{Name: "merchant_id", Type: field.TypeString, Size: 40},
 	}

@@ -1269,21 +1269,7 @@ func init() {
 	// merchant.DefaultFooter holds the default value on creation for the footer field.
 	merchant.DefaultFooter = merchantDescFooter.Default.(string)
 	// merchant.FooterValidator is a validator for the "footer" field. It is called by the builders before save.
-	merchant.FooterValidator = func() func(string) error {
-		validators := merchantDescFooter.Validators
-		fns := [...]func(string) error{
-			validators[0].(func(string) error),
-			validators[1].(func(string) error),
-		}
-		return func(footer string) error {
-			for _, fn := range fns {
-				if err := fn(footer); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	}()
+	merchant.FooterValidator = merchantDescFooter.Validators[0].(func(string) error)
 	// merchantDescLanguage is the schema descriptor for language field.
 	merchantDescLanguage := merchantFields[9].Descriptor()
 	// merchant.DefaultLanguage holds the default value on creation for the language field.
@@ -1784,21 +1770,7 @@ func init() {
 	// taxrateDescExemptionReason is the schema descriptor for exemption_reason field.
 	taxrateDescExemptionReason := taxrateFields[5].Descriptor()
 	// taxrate.ExemptionReasonValidator is a validator for the "exemption_reason" field. It is called by the builders before save.
-	taxrate.ExemptionReasonValidator = func() func(string) error {
-		validators := taxrateDescExemptionReason.Validators
-		fns := [...]func(string) error{
-			validators[0].(func(string) error),
-			validators[1].(func(string) error),
-		}
-		return func(exemption_reason string) error {
-			for _, fn := range fns {
-				if err := fn(exemption_reason); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-	}()
+	taxrate.ExemptionReasonValidator = taxrateDescExemptionReason.Validators[0].(func(string) error)
 	// taxrateDescID is the schema descriptor for id field.
 	taxrateDescID := taxrateMixinFields0[0].Descriptor()
 	// taxrate.DefaultID holds the default value on creation for the id field.

@@ -47,7 +47,7 @@ func (Merchant) Fields() []ent.Field {
 			Annotations(entgql.Skip()),
 		field.Int("payment_terms_days").Optional().Nillable().Range(0, 365).
 			Comment("Default payment terms of new invoices in days after issue: 0 is due on receipt, 30 is Net 30; null when the merchant has not chosen (no due date)."),
-		field.Text("footer").Validate(validate.MultiLine).Default("").MaxLen(2000).
+		field.Text("footer").Validate(validate.MultiLine).Default("").
 			Comment("Printed at the bottom of every invoice: terms, late-fee note, registration details. Empty when none."),
 		field.String("language").Validate(validate.SingleLine).Default("en").MaxLen(16).
 			Comment("BCP 47 tag invoices are printed in when the customer has no language of their own, e.g. \"en\", \"de\", \"zh-Hant\"; one of Query.languages."),

@@ -38,7 +38,7 @@ func (TaxRate) Fields() []ent.Field {
 			Annotations(entgql.Type("TaxCategory")),
 		field.String("country").Validate(validate.SingleLine).Optional().Nillable().MaxLen(2).
 			Comment("ISO 3166-1 alpha-2 code of the country the tax belongs to, e.g. \"DE\"; null when not given."),
-		field.Text("exemption_reason").Validate(validate.MultiLine).Optional().Nillable().MaxLen(1000).
+		field.Text("exemption_reason").Validate(validate.MultiLine).Optional().Nillable().
 			Comment("Why no tax or a reduced one applies (EN 16931 BT-120), printed on invoices using the rate; null when none."),
 		field.Time("archived_at").Optional().Nillable().
 			Comment("When the rate was archived: it can no longer be put on new lines, and invoices that use it keep it. null while active."),

@@ -27,6 +27,7 @@ import (
 	"github.com/go-playground/locales/pt"
 	"github.com/go-playground/locales/zh_Hans"
 	"github.com/go-playground/locales/zh_Hant"
+	"golang.org/x/text/cases"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 	"golang.org/x/text/message"
@@ -94,7 +95,10 @@ func setup() {
 		code := s.tag.String()
 		cldr := s.cldr()
 		printers[code] = &Printer{
-			lang:    Language{Tag: code, Name: display.Self.Name(s.tag)},
+			// CLDR writes self-names for running text ("français"); a list
+			// of languages starts each with a capital, as CLDR's own
+			// guidance for menus says.
+			lang:    Language{Tag: code, Name: cases.Title(s.tag, cases.NoLower).String(display.Self.Name(s.tag))},
 			tag:     s.tag,
 			msg:     message.NewPrinter(s.tag, message.Catalog(b)),
 			cldr:    cldr,

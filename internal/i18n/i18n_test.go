@@ -122,8 +122,8 @@ func TestLanguagesNameThemselves(t *testing.T) {
 		got[l.Tag] = l.Name
 	}
 	want := map[string]string{
-		"en": "English", "de": "Deutsch", "fr": "français", "es": "español", "pt": "português",
-		"it": "italiano", "nl": "Nederlands", "ja": "日本語", "zh-Hans": "简体中文", "zh-Hant": "繁體中文",
+		"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "pt": "Português",
+		"it": "Italiano", "nl": "Nederlands", "ja": "日本語", "zh-Hans": "简体中文", "zh-Hant": "繁體中文",
 	}
 	if len(got) != len(want) {
 		t.Fatalf("languages: %v", got)
