@@ -98,7 +98,7 @@ func checkIBAN(s string) error {
 			return errors.New("an IBAN has only letters and digits (spaces are ignored)")
 		}
 	}
-	if _, err := countryCode(s[:2]); err != nil {
+	if _, err := party.CountryCode(s[:2]); err != nil {
 		return fmt.Errorf("an IBAN starts with its country code; %s is not one", s[:2])
 	}
 	if n, ok := ibanLength[s[:2]]; ok && len(s) != n {
@@ -139,7 +139,7 @@ func validBIC(s string) bool {
 			return false
 		}
 	}
-	_, err := countryCode(s[4:6])
+	_, err := party.CountryCode(s[4:6])
 	return err == nil
 }
 

@@ -5,10 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
-
 	"github.com/tally-invoicing/tally/internal/fault"
+	"github.com/tally-invoicing/tally/internal/i18n"
 	"github.com/tally-invoicing/tally/internal/party"
 	"github.com/tally-invoicing/tally/internal/validate"
 )
@@ -100,7 +98,7 @@ func CleanAddress(field string, a party.Address) (party.Address, error) {
 		}
 		return party.Address{}, fault.Invalid(field+".country", "give the country as its ISO 3166-1 alpha-2 code, e.g. DE or US")
 	}
-	code, err := countryCode(country)
+	code, err := party.CountryCode(country)
 	if err != nil {
 		return party.Address{}, fault.Invalid(field+".country", err.Error())
 	}
@@ -116,21 +114,6 @@ func addressPart(field, what, s string) error {
 		return fault.Invalidf(field, "%s must be at most %d characters", what, maxAddressPart)
 	}
 	return nil
-}
-
-// countryCode checks an upper-case ISO 3166-1 alpha-2 country code.
-func countryCode(s string) (string, error) {
-	if len(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z' {
-		return "", fmt.Errorf("%q is not a country code; give the two-letter ISO 3166-1 code, e.g. DE or US", s)
-	}
-	r, err := language.ParseRegion(s)
-	if err != nil || !r.IsCountry() {
-		return "", fmt.Errorf("%q is not an ISO 3166-1 country code; e.g. DE, FR or US", s)
-	}
-	if c := r.Canonicalize().String(); c != s {
-		return "", fmt.Errorf("%q is not the ISO 3166-1 code; use %s", s, c)
-	}
-	return s, nil
 }
 
 // cityFirst are countries whose addresses put the city, then the region and
@@ -168,13 +151,7 @@ func FormatAddress(a party.Address) string {
 		lines = append(lines, join(a.PostalCode, a.City), a.Region)
 	}
 	if a.Country != "" {
-		name := a.Country
-		if r, err := language.ParseRegion(a.Country); err == nil {
-			if n := display.English.Regions().Name(r); n != "" {
-				name = n
-			}
-		}
-		lines = append(lines, name)
+		lines = append(lines, i18n.For("en").Country(a.Country))
 	}
 	var out []string
 	for _, l := range lines {

@@ -1,8 +1,15 @@
 // Package party is who bills whom: the postal addresses and bank accounts
 // printed on an invoice, in the shape EN 16931 gives them (BG-5/BG-8
-// addresses, BG-17 credit transfer). It has no dependencies, so the ent
-// schema can store its types as JSON and the document can print them.
+// addresses, BG-17 credit transfer). It depends only on golang.org/x/text,
+// so the ent schema can store its types as JSON and the document can print
+// them.
 package party
+
+import (
+	"fmt"
+
+	"golang.org/x/text/language"
+)
 
 // Address is a structured postal address (EN 16931 BG-5 for the seller,
 // BG-8 for the buyer). Every field is optional except Country once any
@@ -46,3 +53,21 @@ type BankAccount struct {
 
 // IsZero reports whether no account is set.
 func (b BankAccount) IsZero() bool { return b.IBAN == "" && b.AccountNumber == "" }
+
+// CountryCode checks an upper-case ISO 3166-1 alpha-2 country code, the
+// one check every country field (addresses, IBANs, tax rates) goes
+// through. A deprecated or non-canonical code ("UK") is refused with the
+// code to use instead ("GB").
+func CountryCode(s string) (string, error) {
+	if len(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z' {
+		return "", fmt.Errorf("%q is not a country code; give the two-letter ISO 3166-1 code, e.g. DE or US", s)
+	}
+	r, err := language.ParseRegion(s)
+	if err != nil || !r.IsCountry() {
+		return "", fmt.Errorf("%q is not an ISO 3166-1 country code; e.g. DE, FR or US", s)
+	}
+	if c := r.Canonicalize().String(); c != s {
+		return "", fmt.Errorf("%q is not the ISO 3166-1 code; use %s", s, c)
+	}
+	return s, nil
+}

@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
-	"golang.org/x/text/language"
 
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/merchant"
@@ -19,6 +18,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/fault"
 	"github.com/tally-invoicing/tally/internal/invoice/lineitem"
+	"github.com/tally-invoicing/tally/internal/party"
 	"github.com/tally-invoicing/tally/internal/tax"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
@@ -381,9 +381,8 @@ func cleanCountry(c *string) (*string, error) {
 	if code == "" {
 		return nil, nil
 	}
-	r, err := language.ParseRegion(code)
-	if len(code) != 2 || err != nil || !r.IsCountry() {
-		return nil, fault.Invalidf("country", "%q is not an ISO 3166-1 alpha-2 country code, e.g. DE or US", *c)
+	if _, err := party.CountryCode(code); err != nil {
+		return nil, fault.Invalid("country", err.Error())
 	}
 	return &code, nil
 }
