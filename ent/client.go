@@ -27,6 +27,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/logo"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/passwordreset"
+	"github.com/tally-invoicing/tally/ent/payeraccount"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/serverkey"
 	"github.com/tally-invoicing/tally/ent/session"
@@ -64,6 +65,8 @@ type Client struct {
 	Merchant *MerchantClient
 	// PasswordReset is the client for interacting with the PasswordReset builders.
 	PasswordReset *PasswordResetClient
+	// PayerAccount is the client for interacting with the PayerAccount builders.
+	PayerAccount *PayerAccountClient
 	// Payment is the client for interacting with the Payment builders.
 	Payment *PaymentClient
 	// ServerKey is the client for interacting with the ServerKey builders.
@@ -99,6 +102,7 @@ func (c *Client) init() {
 	c.Logo = NewLogoClient(c.config)
 	c.Merchant = NewMerchantClient(c.config)
 	c.PasswordReset = NewPasswordResetClient(c.config)
+	c.PayerAccount = NewPayerAccountClient(c.config)
 	c.Payment = NewPaymentClient(c.config)
 	c.ServerKey = NewServerKeyClient(c.config)
 	c.Session = NewSessionClient(c.config)
@@ -209,6 +213,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Logo:            NewLogoClient(cfg),
 		Merchant:        NewMerchantClient(cfg),
 		PasswordReset:   NewPasswordResetClient(cfg),
+		PayerAccount:    NewPayerAccountClient(cfg),
 		Payment:         NewPaymentClient(cfg),
 		ServerKey:       NewServerKeyClient(cfg),
 		Session:         NewSessionClient(cfg),
@@ -246,6 +251,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Logo:            NewLogoClient(cfg),
 		Merchant:        NewMerchantClient(cfg),
 		PasswordReset:   NewPasswordResetClient(cfg),
+		PayerAccount:    NewPayerAccountClient(cfg),
 		Payment:         NewPaymentClient(cfg),
 		ServerKey:       NewServerKeyClient(cfg),
 		Session:         NewSessionClient(cfg),
@@ -283,8 +289,8 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.CheckoutSession, c.Collection, c.CryptoWallet, c.Customer, c.Email,
 		c.IdempotencyKey, c.Invoice, c.InvoiceEvent, c.Logo, c.Merchant,
-		c.PasswordReset, c.Payment, c.ServerKey, c.Session, c.TaxRate, c.User,
-		c.WebhookReceipt,
+		c.PasswordReset, c.PayerAccount, c.Payment, c.ServerKey, c.Session, c.TaxRate,
+		c.User, c.WebhookReceipt,
 	} {
 		n.Use(hooks...)
 	}
@@ -296,8 +302,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.CheckoutSession, c.Collection, c.CryptoWallet, c.Customer, c.Email,
 		c.IdempotencyKey, c.Invoice, c.InvoiceEvent, c.Logo, c.Merchant,
-		c.PasswordReset, c.Payment, c.ServerKey, c.Session, c.TaxRate, c.User,
-		c.WebhookReceipt,
+		c.PasswordReset, c.PayerAccount, c.Payment, c.ServerKey, c.Session, c.TaxRate,
+		c.User, c.WebhookReceipt,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -330,6 +336,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Merchant.mutate(ctx, m)
 	case *PasswordResetMutation:
 		return c.PasswordReset.mutate(ctx, m)
+	case *PayerAccountMutation:
+		return c.PayerAccount.mutate(ctx, m)
 	case *PaymentMutation:
 		return c.Payment.mutate(ctx, m)
 	case *ServerKeyMutation:
@@ -2303,6 +2311,141 @@ func (c *PasswordResetClient) mutate(ctx context.Context, m *PasswordResetMutati
 	}
 }
 
+// PayerAccountClient is a client for the PayerAccount schema.
+type PayerAccountClient struct {
+	config
+}
+
+// NewPayerAccountClient returns a client for the PayerAccount from the given config.
+func NewPayerAccountClient(c config) *PayerAccountClient {
+	return &PayerAccountClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `payeraccount.Hooks(f(g(h())))`.
+func (c *PayerAccountClient) Use(hooks ...Hook) {
+	c.hooks.PayerAccount = append(c.hooks.PayerAccount, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `payeraccount.Intercept(f(g(h())))`.
+func (c *PayerAccountClient) Intercept(interceptors ...Interceptor) {
+	c.inters.PayerAccount = append(c.inters.PayerAccount, interceptors...)
+}
+
+// Create returns a builder for creating a PayerAccount entity.
+func (c *PayerAccountClient) Create() *PayerAccountCreate {
+	mutation := newPayerAccountMutation(c.config, OpCreate)
+	return &PayerAccountCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of PayerAccount entities.
+func (c *PayerAccountClient) CreateBulk(builders ...*PayerAccountCreate) *PayerAccountCreateBulk {
+	return &PayerAccountCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *PayerAccountClient) MapCreateBulk(slice any, setFunc func(*PayerAccountCreate, int)) *PayerAccountCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &PayerAccountCreateBulk{err: fmt.Errorf("calling to PayerAccountClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*PayerAccountCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &PayerAccountCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for PayerAccount.
+func (c *PayerAccountClient) Update() *PayerAccountUpdate {
+	mutation := newPayerAccountMutation(c.config, OpUpdate)
+	return &PayerAccountUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *PayerAccountClient) UpdateOne(_m *PayerAccount) *PayerAccountUpdateOne {
+	mutation := newPayerAccountMutation(c.config, OpUpdateOne, withPayerAccount(_m))
+	return &PayerAccountUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *PayerAccountClient) UpdateOneID(id string) *PayerAccountUpdateOne {
+	mutation := newPayerAccountMutation(c.config, OpUpdateOne, withPayerAccountID(id))
+	return &PayerAccountUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for PayerAccount.
+func (c *PayerAccountClient) Delete() *PayerAccountDelete {
+	mutation := newPayerAccountMutation(c.config, OpDelete)
+	return &PayerAccountDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *PayerAccountClient) DeleteOne(_m *PayerAccount) *PayerAccountDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *PayerAccountClient) DeleteOneID(id string) *PayerAccountDeleteOne {
+	builder := c.Delete().Where(payeraccount.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &PayerAccountDeleteOne{builder}
+}
+
+// Query returns a query builder for PayerAccount.
+func (c *PayerAccountClient) Query() *PayerAccountQuery {
+	return &PayerAccountQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypePayerAccount},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a PayerAccount entity by its id.
+func (c *PayerAccountClient) Get(ctx context.Context, id string) (*PayerAccount, error) {
+	return c.Query().Where(payeraccount.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *PayerAccountClient) GetX(ctx context.Context, id string) *PayerAccount {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *PayerAccountClient) Hooks() []Hook {
+	hooks := c.hooks.PayerAccount
+	return append(hooks[:len(hooks):len(hooks)], payeraccount.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *PayerAccountClient) Interceptors() []Interceptor {
+	inters := c.inters.PayerAccount
+	return append(inters[:len(inters):len(inters)], payeraccount.Interceptors[:]...)
+}
+
+func (c *PayerAccountClient) mutate(ctx context.Context, m *PayerAccountMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&PayerAccountCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&PayerAccountUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&PayerAccountUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&PayerAccountDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown PayerAccount mutation op: %q", m.Op())
+	}
+}
+
 // PaymentClient is a client for the Payment schema.
 type PaymentClient struct {
 	config
@@ -3225,12 +3368,14 @@ func (c *WebhookReceiptClient) mutate(ctx context.Context, m *WebhookReceiptMuta
 type (
 	hooks struct {
 		APIKey, CheckoutSession, Collection, CryptoWallet, Customer, Email,
-		IdempotencyKey, Invoice, InvoiceEvent, Logo, Merchant, PasswordReset, Payment,
-		ServerKey, Session, TaxRate, User, WebhookReceipt []ent.Hook
+		IdempotencyKey, Invoice, InvoiceEvent, Logo, Merchant, PasswordReset,
+		PayerAccount, Payment, ServerKey, Session, TaxRate, User,
+		WebhookReceipt []ent.Hook
 	}
 	inters struct {
 		APIKey, CheckoutSession, Collection, CryptoWallet, Customer, Email,
-		IdempotencyKey, Invoice, InvoiceEvent, Logo, Merchant, PasswordReset, Payment,
-		ServerKey, Session, TaxRate, User, WebhookReceipt []ent.Interceptor
+		IdempotencyKey, Invoice, InvoiceEvent, Logo, Merchant, PasswordReset,
+		PayerAccount, Payment, ServerKey, Session, TaxRate, User,
+		WebhookReceipt []ent.Interceptor
 	}
 )

@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"github.com/tally-invoicing/tally/ent/collection"
+	"github.com/tally-invoicing/tally/internal/collect/match"
 )
 
 // Collection is the model entity for the Collection schema.
@@ -43,7 +44,7 @@ type Collection struct {
 	ExternalID *string `json:"external_id,omitempty"`
 	// ID of the paying customer, when known; null otherwise.
 	CustomerID *string `json:"customer_id,omitempty"`
-	// MATCHED: all of it went to invoices; PARTIAL: some is left unallocated (the customer's credit, or to allocate by hand); UNMATCHED: nothing matched yet. UNMATCHED and PARTIAL form the review queue.
+	// MATCHED: all of it went to invoices; PARTIAL: some is left unallocated (the customer's credit, or to allocate by hand); UNMATCHED: nothing matched yet; SET_ASIDE: a person decided what is left pays no invoice (see setAsideReason). UNMATCHED and PARTIAL form the review queue.
 	Status collection.Status `json:"status,omitempty"`
 	// UnallocatedMinor holds the value of the "unallocated_minor" field.
 	UnallocatedMinor int64 `json:"unallocated_minor,omitempty"`
@@ -55,6 +56,14 @@ type Collection struct {
 	SuggestedInvoiceIds []string `json:"suggested_invoice_ids,omitempty"`
 	// The imported statement file it came from, if any.
 	Statement string `json:"statement,omitempty"`
+	// Matches found below the merchant's autoMatchConfidence, waiting for a person to accept them.
+	ProposedAllocations []match.Allocation `json:"proposed_allocations,omitempty"`
+	// Why what is left of it pays no invoice: NOT_INVOICE_PAYMENT (a loan, a transfer between own accounts, a payment for something Tally does not invoice), REFUNDED (sent back to the payer), CUSTOMER_CREDIT (kept as the customer's credit for later invoices). null unless status is SET_ASIDE.
+	SetAsideReason *collection.SetAsideReason `json:"set_aside_reason,omitempty"`
+	// What the person who set it aside wrote, e.g. how and when a refund was sent.
+	SetAsideNote string `json:"set_aside_note,omitempty"`
+	// When it was set aside; null unless status is SET_ASIDE.
+	SetAsideAt *time.Time `json:"set_aside_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CollectionQuery when eager-loading is set.
 	Edges        CollectionEdges `json:"edges"`
@@ -88,13 +97,13 @@ func (*Collection) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case collection.FieldSuggestedInvoiceIds:
+		case collection.FieldSuggestedInvoiceIds, collection.FieldProposedAllocations:
 			values[i] = new([]byte)
 		case collection.FieldAmountMinor, collection.FieldUnallocatedMinor:
 			values[i] = new(sql.NullInt64)
-		case collection.FieldID, collection.FieldMerchantID, collection.FieldCurrency, collection.FieldChannel, collection.FieldPayerName, collection.FieldPayerAccount, collection.FieldText, collection.FieldExternalID, collection.FieldCustomerID, collection.FieldStatus, collection.FieldReviewReason, collection.FieldFlag, collection.FieldStatement:
+		case collection.FieldID, collection.FieldMerchantID, collection.FieldCurrency, collection.FieldChannel, collection.FieldPayerName, collection.FieldPayerAccount, collection.FieldText, collection.FieldExternalID, collection.FieldCustomerID, collection.FieldStatus, collection.FieldReviewReason, collection.FieldFlag, collection.FieldStatement, collection.FieldSetAsideReason, collection.FieldSetAsideNote:
 			values[i] = new(sql.NullString)
-		case collection.FieldCreatedAt, collection.FieldUpdatedAt, collection.FieldReceivedAt:
+		case collection.FieldCreatedAt, collection.FieldUpdatedAt, collection.FieldReceivedAt, collection.FieldSetAsideAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -229,6 +238,34 @@ func (_m *Collection) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Statement = value.String
 			}
+		case collection.FieldProposedAllocations:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field proposed_allocations", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.ProposedAllocations); err != nil {
+					return fmt.Errorf("unmarshal field proposed_allocations: %w", err)
+				}
+			}
+		case collection.FieldSetAsideReason:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field set_aside_reason", values[i])
+			} else if value.Valid {
+				_m.SetAsideReason = new(collection.SetAsideReason)
+				*_m.SetAsideReason = collection.SetAsideReason(value.String)
+			}
+		case collection.FieldSetAsideNote:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field set_aside_note", values[i])
+			} else if value.Valid {
+				_m.SetAsideNote = value.String
+			}
+		case collection.FieldSetAsideAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field set_aside_at", values[i])
+			} else if value.Valid {
+				_m.SetAsideAt = new(time.Time)
+				*_m.SetAsideAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -327,6 +364,22 @@ func (_m *Collection) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("statement=")
 	builder.WriteString(_m.Statement)
+	builder.WriteString(", ")
+	builder.WriteString("proposed_allocations=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ProposedAllocations))
+	builder.WriteString(", ")
+	if v := _m.SetAsideReason; v != nil {
+		builder.WriteString("set_aside_reason=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("set_aside_note=")
+	builder.WriteString(_m.SetAsideNote)
+	builder.WriteString(", ")
+	if v := _m.SetAsideAt; v != nil {
+		builder.WriteString("set_aside_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/tally-invoicing/tally/ent/collection"
 	"github.com/tally-invoicing/tally/ent/payment"
+	"github.com/tally-invoicing/tally/internal/collect/match"
 )
 
 // CollectionCreate is the builder for creating a Collection entity.
@@ -220,6 +221,54 @@ func (_c *CollectionCreate) SetNillableStatement(v *string) *CollectionCreate {
 	return _c
 }
 
+// SetProposedAllocations sets the "proposed_allocations" field.
+func (_c *CollectionCreate) SetProposedAllocations(v []match.Allocation) *CollectionCreate {
+	_c.mutation.SetProposedAllocations(v)
+	return _c
+}
+
+// SetSetAsideReason sets the "set_aside_reason" field.
+func (_c *CollectionCreate) SetSetAsideReason(v collection.SetAsideReason) *CollectionCreate {
+	_c.mutation.SetSetAsideReason(v)
+	return _c
+}
+
+// SetNillableSetAsideReason sets the "set_aside_reason" field if the given value is not nil.
+func (_c *CollectionCreate) SetNillableSetAsideReason(v *collection.SetAsideReason) *CollectionCreate {
+	if v != nil {
+		_c.SetSetAsideReason(*v)
+	}
+	return _c
+}
+
+// SetSetAsideNote sets the "set_aside_note" field.
+func (_c *CollectionCreate) SetSetAsideNote(v string) *CollectionCreate {
+	_c.mutation.SetSetAsideNote(v)
+	return _c
+}
+
+// SetNillableSetAsideNote sets the "set_aside_note" field if the given value is not nil.
+func (_c *CollectionCreate) SetNillableSetAsideNote(v *string) *CollectionCreate {
+	if v != nil {
+		_c.SetSetAsideNote(*v)
+	}
+	return _c
+}
+
+// SetSetAsideAt sets the "set_aside_at" field.
+func (_c *CollectionCreate) SetSetAsideAt(v time.Time) *CollectionCreate {
+	_c.mutation.SetSetAsideAt(v)
+	return _c
+}
+
+// SetNillableSetAsideAt sets the "set_aside_at" field if the given value is not nil.
+func (_c *CollectionCreate) SetNillableSetAsideAt(v *time.Time) *CollectionCreate {
+	if v != nil {
+		_c.SetSetAsideAt(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *CollectionCreate) SetID(v string) *CollectionCreate {
 	_c.mutation.SetID(v)
@@ -408,6 +457,16 @@ func (_c *CollectionCreate) check() error {
 			return &ValidationError{Name: "statement", err: fmt.Errorf(`ent: validator failed for field "Collection.statement": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.SetAsideReason(); ok {
+		if err := collection.SetAsideReasonValidator(v); err != nil {
+			return &ValidationError{Name: "set_aside_reason", err: fmt.Errorf(`ent: validator failed for field "Collection.set_aside_reason": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.SetAsideNote(); ok {
+		if err := collection.SetAsideNoteValidator(v); err != nil {
+			return &ValidationError{Name: "set_aside_note", err: fmt.Errorf(`ent: validator failed for field "Collection.set_aside_note": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := collection.IDValidator(v); err != nil {
 			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Collection.id": %w`, err)}
@@ -520,6 +579,22 @@ func (_c *CollectionCreate) createSpec() (*Collection, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Statement(); ok {
 		_spec.SetField(collection.FieldStatement, field.TypeString, value)
 		_node.Statement = value
+	}
+	if value, ok := _c.mutation.ProposedAllocations(); ok {
+		_spec.SetField(collection.FieldProposedAllocations, field.TypeJSON, value)
+		_node.ProposedAllocations = value
+	}
+	if value, ok := _c.mutation.SetAsideReason(); ok {
+		_spec.SetField(collection.FieldSetAsideReason, field.TypeEnum, value)
+		_node.SetAsideReason = &value
+	}
+	if value, ok := _c.mutation.SetAsideNote(); ok {
+		_spec.SetField(collection.FieldSetAsideNote, field.TypeString, value)
+		_node.SetAsideNote = value
+	}
+	if value, ok := _c.mutation.SetAsideAt(); ok {
+		_spec.SetField(collection.FieldSetAsideAt, field.TypeTime, value)
+		_node.SetAsideAt = &value
 	}
 	if nodes := _c.mutation.PaymentsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -700,6 +775,78 @@ func (u *CollectionUpsert) UpdateSuggestedInvoiceIds() *CollectionUpsert {
 // ClearSuggestedInvoiceIds clears the value of the "suggested_invoice_ids" field.
 func (u *CollectionUpsert) ClearSuggestedInvoiceIds() *CollectionUpsert {
 	u.SetNull(collection.FieldSuggestedInvoiceIds)
+	return u
+}
+
+// SetProposedAllocations sets the "proposed_allocations" field.
+func (u *CollectionUpsert) SetProposedAllocations(v []match.Allocation) *CollectionUpsert {
+	u.Set(collection.FieldProposedAllocations, v)
+	return u
+}
+
+// UpdateProposedAllocations sets the "proposed_allocations" field to the value that was provided on create.
+func (u *CollectionUpsert) UpdateProposedAllocations() *CollectionUpsert {
+	u.SetExcluded(collection.FieldProposedAllocations)
+	return u
+}
+
+// ClearProposedAllocations clears the value of the "proposed_allocations" field.
+func (u *CollectionUpsert) ClearProposedAllocations() *CollectionUpsert {
+	u.SetNull(collection.FieldProposedAllocations)
+	return u
+}
+
+// SetSetAsideReason sets the "set_aside_reason" field.
+func (u *CollectionUpsert) SetSetAsideReason(v collection.SetAsideReason) *CollectionUpsert {
+	u.Set(collection.FieldSetAsideReason, v)
+	return u
+}
+
+// UpdateSetAsideReason sets the "set_aside_reason" field to the value that was provided on create.
+func (u *CollectionUpsert) UpdateSetAsideReason() *CollectionUpsert {
+	u.SetExcluded(collection.FieldSetAsideReason)
+	return u
+}
+
+// ClearSetAsideReason clears the value of the "set_aside_reason" field.
+func (u *CollectionUpsert) ClearSetAsideReason() *CollectionUpsert {
+	u.SetNull(collection.FieldSetAsideReason)
+	return u
+}
+
+// SetSetAsideNote sets the "set_aside_note" field.
+func (u *CollectionUpsert) SetSetAsideNote(v string) *CollectionUpsert {
+	u.Set(collection.FieldSetAsideNote, v)
+	return u
+}
+
+// UpdateSetAsideNote sets the "set_aside_note" field to the value that was provided on create.
+func (u *CollectionUpsert) UpdateSetAsideNote() *CollectionUpsert {
+	u.SetExcluded(collection.FieldSetAsideNote)
+	return u
+}
+
+// ClearSetAsideNote clears the value of the "set_aside_note" field.
+func (u *CollectionUpsert) ClearSetAsideNote() *CollectionUpsert {
+	u.SetNull(collection.FieldSetAsideNote)
+	return u
+}
+
+// SetSetAsideAt sets the "set_aside_at" field.
+func (u *CollectionUpsert) SetSetAsideAt(v time.Time) *CollectionUpsert {
+	u.Set(collection.FieldSetAsideAt, v)
+	return u
+}
+
+// UpdateSetAsideAt sets the "set_aside_at" field to the value that was provided on create.
+func (u *CollectionUpsert) UpdateSetAsideAt() *CollectionUpsert {
+	u.SetExcluded(collection.FieldSetAsideAt)
+	return u
+}
+
+// ClearSetAsideAt clears the value of the "set_aside_at" field.
+func (u *CollectionUpsert) ClearSetAsideAt() *CollectionUpsert {
+	u.SetNull(collection.FieldSetAsideAt)
 	return u
 }
 
@@ -914,6 +1061,90 @@ func (u *CollectionUpsertOne) UpdateSuggestedInvoiceIds() *CollectionUpsertOne {
 func (u *CollectionUpsertOne) ClearSuggestedInvoiceIds() *CollectionUpsertOne {
 	return u.Update(func(s *CollectionUpsert) {
 		s.ClearSuggestedInvoiceIds()
+	})
+}
+
+// SetProposedAllocations sets the "proposed_allocations" field.
+func (u *CollectionUpsertOne) SetProposedAllocations(v []match.Allocation) *CollectionUpsertOne {
+	return u.Update(func(s *CollectionUpsert) {
+		s.SetProposedAllocations(v)
+	})
+}
+
+// UpdateProposedAllocations sets the "proposed_allocations" field to the value that was provided on create.
+func (u *CollectionUpsertOne) UpdateProposedAllocations() *CollectionUpsertOne {
+	return u.Update(func(s *CollectionUpsert) {
+		s.UpdateProposedAllocations()
+	})
+}
+
+// ClearProposedAllocations clears the value of the "proposed_allocations" field.
+func (u *CollectionUpsertOne) ClearProposedAllocations() *CollectionUpsertOne {
+	return u.Update(func(s *CollectionUpsert) {
+		s.ClearProposedAllocations()
+	})
+}
+
+// SetSetAsideReason sets the "set_aside_reason" field.
+func (u *CollectionUpsertOne) SetSetAsideReason(v collection.SetAsideReason) *CollectionUpsertOne {
+	return u.Update(func(s *CollectionUpsert) {
+		s.SetSetAsideReason(v)
+	})
+}
+
+// UpdateSetAsideReason sets the "set_aside_reason" field to the value that was provided on create.
+func (u *CollectionUpsertOne) UpdateSetAsideReason() *CollectionUpsertOne {
+	return u.Update(func(s *CollectionUpsert) {
+		s.UpdateSetAsideReason()
+	})
+}
+
+// ClearSetAsideReason clears the value of the "set_aside_reason" field.
+func (u *CollectionUpsertOne) ClearSetAsideReason() *CollectionUpsertOne {
+	return u.Update(func(s *CollectionUpsert) {
+		s.ClearSetAsideReason()
+	})
+}
+
+// SetSetAsideNote sets the "set_aside_note" field.
+func (u *CollectionUpsertOne) SetSetAsideNote(v string) *CollectionUpsertOne {
+	return u.Update(func(s *CollectionUpsert) {
+		s.SetSetAsideNote(v)
+	})
+}
+
+// UpdateSetAsideNote sets the "set_aside_note" field to the value that was provided on create.
+func (u *CollectionUpsertOne) UpdateSetAsideNote() *CollectionUpsertOne {
+	return u.Update(func(s *CollectionUpsert) {
+		s.UpdateSetAsideNote()
+	})
+}
+
+// ClearSetAsideNote clears the value of the "set_aside_note" field.
+func (u *CollectionUpsertOne) ClearSetAsideNote() *CollectionUpsertOne {
+	return u.Update(func(s *CollectionUpsert) {
+		s.ClearSetAsideNote()
+	})
+}
+
+// SetSetAsideAt sets the "set_aside_at" field.
+func (u *CollectionUpsertOne) SetSetAsideAt(v time.Time) *CollectionUpsertOne {
+	return u.Update(func(s *CollectionUpsert) {
+		s.SetSetAsideAt(v)
+	})
+}
+
+// UpdateSetAsideAt sets the "set_aside_at" field to the value that was provided on create.
+func (u *CollectionUpsertOne) UpdateSetAsideAt() *CollectionUpsertOne {
+	return u.Update(func(s *CollectionUpsert) {
+		s.UpdateSetAsideAt()
+	})
+}
+
+// ClearSetAsideAt clears the value of the "set_aside_at" field.
+func (u *CollectionUpsertOne) ClearSetAsideAt() *CollectionUpsertOne {
+	return u.Update(func(s *CollectionUpsert) {
+		s.ClearSetAsideAt()
 	})
 }
 
@@ -1295,6 +1526,90 @@ func (u *CollectionUpsertBulk) UpdateSuggestedInvoiceIds() *CollectionUpsertBulk
 func (u *CollectionUpsertBulk) ClearSuggestedInvoiceIds() *CollectionUpsertBulk {
 	return u.Update(func(s *CollectionUpsert) {
 		s.ClearSuggestedInvoiceIds()
+	})
+}
+
+// SetProposedAllocations sets the "proposed_allocations" field.
+func (u *CollectionUpsertBulk) SetProposedAllocations(v []match.Allocation) *CollectionUpsertBulk {
+	return u.Update(func(s *CollectionUpsert) {
+		s.SetProposedAllocations(v)
+	})
+}
+
+// UpdateProposedAllocations sets the "proposed_allocations" field to the value that was provided on create.
+func (u *CollectionUpsertBulk) UpdateProposedAllocations() *CollectionUpsertBulk {
+	return u.Update(func(s *CollectionUpsert) {
+		s.UpdateProposedAllocations()
+	})
+}
+
+// ClearProposedAllocations clears the value of the "proposed_allocations" field.
+func (u *CollectionUpsertBulk) ClearProposedAllocations() *CollectionUpsertBulk {
+	return u.Update(func(s *CollectionUpsert) {
+		s.ClearProposedAllocations()
+	})
+}
+
+// SetSetAsideReason sets the "set_aside_reason" field.
+func (u *CollectionUpsertBulk) SetSetAsideReason(v collection.SetAsideReason) *CollectionUpsertBulk {
+	return u.Update(func(s *CollectionUpsert) {
+		s.SetSetAsideReason(v)
+	})
+}
+
+// UpdateSetAsideReason sets the "set_aside_reason" field to the value that was provided on create.
+func (u *CollectionUpsertBulk) UpdateSetAsideReason() *CollectionUpsertBulk {
+	return u.Update(func(s *CollectionUpsert) {
+		s.UpdateSetAsideReason()
+	})
+}
+
+// ClearSetAsideReason clears the value of the "set_aside_reason" field.
+func (u *CollectionUpsertBulk) ClearSetAsideReason() *CollectionUpsertBulk {
+	return u.Update(func(s *CollectionUpsert) {
+		s.ClearSetAsideReason()
+	})
+}
+
+// SetSetAsideNote sets the "set_aside_note" field.
+func (u *CollectionUpsertBulk) SetSetAsideNote(v string) *CollectionUpsertBulk {
+	return u.Update(func(s *CollectionUpsert) {
+		s.SetSetAsideNote(v)
+	})
+}
+
+// UpdateSetAsideNote sets the "set_aside_note" field to the value that was provided on create.
+func (u *CollectionUpsertBulk) UpdateSetAsideNote() *CollectionUpsertBulk {
+	return u.Update(func(s *CollectionUpsert) {
+		s.UpdateSetAsideNote()
+	})
+}
+
+// ClearSetAsideNote clears the value of the "set_aside_note" field.
+func (u *CollectionUpsertBulk) ClearSetAsideNote() *CollectionUpsertBulk {
+	return u.Update(func(s *CollectionUpsert) {
+		s.ClearSetAsideNote()
+	})
+}
+
+// SetSetAsideAt sets the "set_aside_at" field.
+func (u *CollectionUpsertBulk) SetSetAsideAt(v time.Time) *CollectionUpsertBulk {
+	return u.Update(func(s *CollectionUpsert) {
+		s.SetSetAsideAt(v)
+	})
+}
+
+// UpdateSetAsideAt sets the "set_aside_at" field to the value that was provided on create.
+func (u *CollectionUpsertBulk) UpdateSetAsideAt() *CollectionUpsertBulk {
+	return u.Update(func(s *CollectionUpsert) {
+		s.UpdateSetAsideAt()
+	})
+}
+
+// ClearSetAsideAt clears the value of the "set_aside_at" field.
+func (u *CollectionUpsertBulk) ClearSetAsideAt() *CollectionUpsertBulk {
+	return u.Update(func(s *CollectionUpsert) {
+		s.ClearSetAsideAt()
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/collection"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/predicate"
+	"github.com/tally-invoicing/tally/internal/collect/match"
 )
 
 // CollectionUpdate is the builder for updating Collection entities.
@@ -150,6 +151,84 @@ func (_u *CollectionUpdate) ClearSuggestedInvoiceIds() *CollectionUpdate {
 	return _u
 }
 
+// SetProposedAllocations sets the "proposed_allocations" field.
+func (_u *CollectionUpdate) SetProposedAllocations(v []match.Allocation) *CollectionUpdate {
+	_u.mutation.SetProposedAllocations(v)
+	return _u
+}
+
+// AppendProposedAllocations appends value to the "proposed_allocations" field.
+func (_u *CollectionUpdate) AppendProposedAllocations(v []match.Allocation) *CollectionUpdate {
+	_u.mutation.AppendProposedAllocations(v)
+	return _u
+}
+
+// ClearProposedAllocations clears the value of the "proposed_allocations" field.
+func (_u *CollectionUpdate) ClearProposedAllocations() *CollectionUpdate {
+	_u.mutation.ClearProposedAllocations()
+	return _u
+}
+
+// SetSetAsideReason sets the "set_aside_reason" field.
+func (_u *CollectionUpdate) SetSetAsideReason(v collection.SetAsideReason) *CollectionUpdate {
+	_u.mutation.SetSetAsideReason(v)
+	return _u
+}
+
+// SetNillableSetAsideReason sets the "set_aside_reason" field if the given value is not nil.
+func (_u *CollectionUpdate) SetNillableSetAsideReason(v *collection.SetAsideReason) *CollectionUpdate {
+	if v != nil {
+		_u.SetSetAsideReason(*v)
+	}
+	return _u
+}
+
+// ClearSetAsideReason clears the value of the "set_aside_reason" field.
+func (_u *CollectionUpdate) ClearSetAsideReason() *CollectionUpdate {
+	_u.mutation.ClearSetAsideReason()
+	return _u
+}
+
+// SetSetAsideNote sets the "set_aside_note" field.
+func (_u *CollectionUpdate) SetSetAsideNote(v string) *CollectionUpdate {
+	_u.mutation.SetSetAsideNote(v)
+	return _u
+}
+
+// SetNillableSetAsideNote sets the "set_aside_note" field if the given value is not nil.
+func (_u *CollectionUpdate) SetNillableSetAsideNote(v *string) *CollectionUpdate {
+	if v != nil {
+		_u.SetSetAsideNote(*v)
+	}
+	return _u
+}
+
+// ClearSetAsideNote clears the value of the "set_aside_note" field.
+func (_u *CollectionUpdate) ClearSetAsideNote() *CollectionUpdate {
+	_u.mutation.ClearSetAsideNote()
+	return _u
+}
+
+// SetSetAsideAt sets the "set_aside_at" field.
+func (_u *CollectionUpdate) SetSetAsideAt(v time.Time) *CollectionUpdate {
+	_u.mutation.SetSetAsideAt(v)
+	return _u
+}
+
+// SetNillableSetAsideAt sets the "set_aside_at" field if the given value is not nil.
+func (_u *CollectionUpdate) SetNillableSetAsideAt(v *time.Time) *CollectionUpdate {
+	if v != nil {
+		_u.SetSetAsideAt(*v)
+	}
+	return _u
+}
+
+// ClearSetAsideAt clears the value of the "set_aside_at" field.
+func (_u *CollectionUpdate) ClearSetAsideAt() *CollectionUpdate {
+	_u.mutation.ClearSetAsideAt()
+	return _u
+}
+
 // AddPaymentIDs adds the "payments" edge to the Payment entity by IDs.
 func (_u *CollectionUpdate) AddPaymentIDs(ids ...string) *CollectionUpdate {
 	_u.mutation.AddPaymentIDs(ids...)
@@ -255,6 +334,16 @@ func (_u *CollectionUpdate) check() error {
 			return &ValidationError{Name: "flag", err: fmt.Errorf(`ent: validator failed for field "Collection.flag": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.SetAsideReason(); ok {
+		if err := collection.SetAsideReasonValidator(v); err != nil {
+			return &ValidationError{Name: "set_aside_reason", err: fmt.Errorf(`ent: validator failed for field "Collection.set_aside_reason": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SetAsideNote(); ok {
+		if err := collection.SetAsideNoteValidator(v); err != nil {
+			return &ValidationError{Name: "set_aside_note", err: fmt.Errorf(`ent: validator failed for field "Collection.set_aside_note": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -331,6 +420,35 @@ func (_u *CollectionUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.StatementCleared() {
 		_spec.ClearField(collection.FieldStatement, field.TypeString)
+	}
+	if value, ok := _u.mutation.ProposedAllocations(); ok {
+		_spec.SetField(collection.FieldProposedAllocations, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedProposedAllocations(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, collection.FieldProposedAllocations, value)
+		})
+	}
+	if _u.mutation.ProposedAllocationsCleared() {
+		_spec.ClearField(collection.FieldProposedAllocations, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.SetAsideReason(); ok {
+		_spec.SetField(collection.FieldSetAsideReason, field.TypeEnum, value)
+	}
+	if _u.mutation.SetAsideReasonCleared() {
+		_spec.ClearField(collection.FieldSetAsideReason, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.SetAsideNote(); ok {
+		_spec.SetField(collection.FieldSetAsideNote, field.TypeString, value)
+	}
+	if _u.mutation.SetAsideNoteCleared() {
+		_spec.ClearField(collection.FieldSetAsideNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.SetAsideAt(); ok {
+		_spec.SetField(collection.FieldSetAsideAt, field.TypeTime, value)
+	}
+	if _u.mutation.SetAsideAtCleared() {
+		_spec.ClearField(collection.FieldSetAsideAt, field.TypeTime)
 	}
 	if _u.mutation.PaymentsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -518,6 +636,84 @@ func (_u *CollectionUpdateOne) ClearSuggestedInvoiceIds() *CollectionUpdateOne {
 	return _u
 }
 
+// SetProposedAllocations sets the "proposed_allocations" field.
+func (_u *CollectionUpdateOne) SetProposedAllocations(v []match.Allocation) *CollectionUpdateOne {
+	_u.mutation.SetProposedAllocations(v)
+	return _u
+}
+
+// AppendProposedAllocations appends value to the "proposed_allocations" field.
+func (_u *CollectionUpdateOne) AppendProposedAllocations(v []match.Allocation) *CollectionUpdateOne {
+	_u.mutation.AppendProposedAllocations(v)
+	return _u
+}
+
+// ClearProposedAllocations clears the value of the "proposed_allocations" field.
+func (_u *CollectionUpdateOne) ClearProposedAllocations() *CollectionUpdateOne {
+	_u.mutation.ClearProposedAllocations()
+	return _u
+}
+
+// SetSetAsideReason sets the "set_aside_reason" field.
+func (_u *CollectionUpdateOne) SetSetAsideReason(v collection.SetAsideReason) *CollectionUpdateOne {
+	_u.mutation.SetSetAsideReason(v)
+	return _u
+}
+
+// SetNillableSetAsideReason sets the "set_aside_reason" field if the given value is not nil.
+func (_u *CollectionUpdateOne) SetNillableSetAsideReason(v *collection.SetAsideReason) *CollectionUpdateOne {
+	if v != nil {
+		_u.SetSetAsideReason(*v)
+	}
+	return _u
+}
+
+// ClearSetAsideReason clears the value of the "set_aside_reason" field.
+func (_u *CollectionUpdateOne) ClearSetAsideReason() *CollectionUpdateOne {
+	_u.mutation.ClearSetAsideReason()
+	return _u
+}
+
+// SetSetAsideNote sets the "set_aside_note" field.
+func (_u *CollectionUpdateOne) SetSetAsideNote(v string) *CollectionUpdateOne {
+	_u.mutation.SetSetAsideNote(v)
+	return _u
+}
+
+// SetNillableSetAsideNote sets the "set_aside_note" field if the given value is not nil.
+func (_u *CollectionUpdateOne) SetNillableSetAsideNote(v *string) *CollectionUpdateOne {
+	if v != nil {
+		_u.SetSetAsideNote(*v)
+	}
+	return _u
+}
+
+// ClearSetAsideNote clears the value of the "set_aside_note" field.
+func (_u *CollectionUpdateOne) ClearSetAsideNote() *CollectionUpdateOne {
+	_u.mutation.ClearSetAsideNote()
+	return _u
+}
+
+// SetSetAsideAt sets the "set_aside_at" field.
+func (_u *CollectionUpdateOne) SetSetAsideAt(v time.Time) *CollectionUpdateOne {
+	_u.mutation.SetSetAsideAt(v)
+	return _u
+}
+
+// SetNillableSetAsideAt sets the "set_aside_at" field if the given value is not nil.
+func (_u *CollectionUpdateOne) SetNillableSetAsideAt(v *time.Time) *CollectionUpdateOne {
+	if v != nil {
+		_u.SetSetAsideAt(*v)
+	}
+	return _u
+}
+
+// ClearSetAsideAt clears the value of the "set_aside_at" field.
+func (_u *CollectionUpdateOne) ClearSetAsideAt() *CollectionUpdateOne {
+	_u.mutation.ClearSetAsideAt()
+	return _u
+}
+
 // AddPaymentIDs adds the "payments" edge to the Payment entity by IDs.
 func (_u *CollectionUpdateOne) AddPaymentIDs(ids ...string) *CollectionUpdateOne {
 	_u.mutation.AddPaymentIDs(ids...)
@@ -636,6 +832,16 @@ func (_u *CollectionUpdateOne) check() error {
 			return &ValidationError{Name: "flag", err: fmt.Errorf(`ent: validator failed for field "Collection.flag": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.SetAsideReason(); ok {
+		if err := collection.SetAsideReasonValidator(v); err != nil {
+			return &ValidationError{Name: "set_aside_reason", err: fmt.Errorf(`ent: validator failed for field "Collection.set_aside_reason": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.SetAsideNote(); ok {
+		if err := collection.SetAsideNoteValidator(v); err != nil {
+			return &ValidationError{Name: "set_aside_note", err: fmt.Errorf(`ent: validator failed for field "Collection.set_aside_note": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -729,6 +935,35 @@ func (_u *CollectionUpdateOne) sqlSave(ctx context.Context) (_node *Collection, 
 	}
 	if _u.mutation.StatementCleared() {
 		_spec.ClearField(collection.FieldStatement, field.TypeString)
+	}
+	if value, ok := _u.mutation.ProposedAllocations(); ok {
+		_spec.SetField(collection.FieldProposedAllocations, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedProposedAllocations(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, collection.FieldProposedAllocations, value)
+		})
+	}
+	if _u.mutation.ProposedAllocationsCleared() {
+		_spec.ClearField(collection.FieldProposedAllocations, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.SetAsideReason(); ok {
+		_spec.SetField(collection.FieldSetAsideReason, field.TypeEnum, value)
+	}
+	if _u.mutation.SetAsideReasonCleared() {
+		_spec.ClearField(collection.FieldSetAsideReason, field.TypeEnum)
+	}
+	if value, ok := _u.mutation.SetAsideNote(); ok {
+		_spec.SetField(collection.FieldSetAsideNote, field.TypeString, value)
+	}
+	if _u.mutation.SetAsideNoteCleared() {
+		_spec.ClearField(collection.FieldSetAsideNote, field.TypeString)
+	}
+	if value, ok := _u.mutation.SetAsideAt(); ok {
+		_spec.SetField(collection.FieldSetAsideAt, field.TypeTime, value)
+	}
+	if _u.mutation.SetAsideAtCleared() {
+		_spec.ClearField(collection.FieldSetAsideAt, field.TypeTime)
 	}
 	if _u.mutation.PaymentsCleared() {
 		edge := &sqlgraph.EdgeSpec{

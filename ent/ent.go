@@ -24,6 +24,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/logo"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/passwordreset"
+	"github.com/tally-invoicing/tally/ent/payeraccount"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/serverkey"
 	"github.com/tally-invoicing/tally/ent/session"
@@ -102,6 +103,7 @@ func checkColumn(t, c string) error {
 			logo.Table:            logo.ValidColumn,
 			merchant.Table:        merchant.ValidColumn,
 			passwordreset.Table:   passwordreset.ValidColumn,
+			payeraccount.Table:    payeraccount.ValidColumn,
 			payment.Table:         payment.ValidColumn,
 			serverkey.Table:       serverkey.ValidColumn,
 			session.Table:         session.ValidColumn,

@@ -243,6 +243,21 @@ func (_q *CollectionQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, collection.FieldStatement)
 				fieldSeen[collection.FieldStatement] = struct{}{}
 			}
+		case "setAsideReason":
+			if _, ok := fieldSeen[collection.FieldSetAsideReason]; !ok {
+				selectedFields = append(selectedFields, collection.FieldSetAsideReason)
+				fieldSeen[collection.FieldSetAsideReason] = struct{}{}
+			}
+		case "setAsideNote":
+			if _, ok := fieldSeen[collection.FieldSetAsideNote]; !ok {
+				selectedFields = append(selectedFields, collection.FieldSetAsideNote)
+				fieldSeen[collection.FieldSetAsideNote] = struct{}{}
+			}
+		case "setAsideAt":
+			if _, ok := fieldSeen[collection.FieldSetAsideAt]; !ok {
+				selectedFields = append(selectedFields, collection.FieldSetAsideAt)
+				fieldSeen[collection.FieldSetAsideAt] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -1169,6 +1184,11 @@ func (_q *MerchantQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			if _, ok := fieldSeen[merchant.FieldPaperSize]; !ok {
 				selectedFields = append(selectedFields, merchant.FieldPaperSize)
 				fieldSeen[merchant.FieldPaperSize] = struct{}{}
+			}
+		case "autoMatchConfidence":
+			if _, ok := fieldSeen[merchant.FieldAutoMatchConfidence]; !ok {
+				selectedFields = append(selectedFields, merchant.FieldAutoMatchConfidence)
+				fieldSeen[merchant.FieldAutoMatchConfidence] = struct{}{}
 			}
 		case "id":
 		case "__typename":

@@ -62,6 +62,8 @@ type Merchant struct {
 	InfiniWebhookSecret string `json:"-"`
 	// InfiniBaseURL holds the value of the "infini_base_url" field.
 	InfiniBaseURL string `json:"infini_base_url,omitempty"`
+	// Matches at least this sure (in percent) are applied by themselves; the rest wait in the review queue as proposals. 100: only a valid RF reference or the checkout; 95: also invoice numbers as printed; 90 (the default): also a learned or named payer paying exactly one invoice's amount; 50: every rule.
+	AutoMatchConfidence int `json:"auto_match_confidence,omitempty"`
 	// The column mapping of the merchant's bank CSV, saved at the last import.
 	StatementMapping *statement.Mapping `json:"statement_mapping,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -158,7 +160,7 @@ func (*Merchant) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case merchant.FieldPostalAddress, merchant.FieldBankAccount, merchant.FieldStatementMapping:
 			values[i] = new([]byte)
-		case merchant.FieldPaymentTermsDays, merchant.FieldReferenceCode, merchant.FieldInvoiceSeq:
+		case merchant.FieldPaymentTermsDays, merchant.FieldReferenceCode, merchant.FieldInvoiceSeq, merchant.FieldAutoMatchConfidence:
 			values[i] = new(sql.NullInt64)
 		case merchant.FieldID, merchant.FieldName, merchant.FieldDefaultCurrency, merchant.FieldAddress, merchant.FieldLegalName, merchant.FieldTaxID, merchant.FieldFooter, merchant.FieldLanguage, merchant.FieldDefaultTaxRateID, merchant.FieldPaperSize, merchant.FieldInfiniKeyID, merchant.FieldInfiniSecret, merchant.FieldInfiniWebhookSecret, merchant.FieldInfiniBaseURL:
 			values[i] = new(sql.NullString)
@@ -313,6 +315,12 @@ func (_m *Merchant) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.InfiniBaseURL = value.String
 			}
+		case merchant.FieldAutoMatchConfidence:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field auto_match_confidence", values[i])
+			} else if value.Valid {
+				_m.AutoMatchConfidence = int(value.Int64)
+			}
 		case merchant.FieldStatementMapping:
 			if value, ok := values[i].(*[]byte); !ok {
 				return fmt.Errorf("unexpected type %T for field statement_mapping", values[i])
@@ -452,6 +460,9 @@ func (_m *Merchant) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("infini_base_url=")
 	builder.WriteString(_m.InfiniBaseURL)
+	builder.WriteString(", ")
+	builder.WriteString("auto_match_confidence=")
+	builder.WriteString(fmt.Sprintf("%v", _m.AutoMatchConfidence))
 	builder.WriteString(", ")
 	builder.WriteString("statement_mapping=")
 	builder.WriteString(fmt.Sprintf("%v", _m.StatementMapping))

@@ -295,6 +295,20 @@ func (_c *MerchantCreate) SetNillableInfiniBaseURL(v *string) *MerchantCreate {
 	return _c
 }
 
+// SetAutoMatchConfidence sets the "auto_match_confidence" field.
+func (_c *MerchantCreate) SetAutoMatchConfidence(v int) *MerchantCreate {
+	_c.mutation.SetAutoMatchConfidence(v)
+	return _c
+}
+
+// SetNillableAutoMatchConfidence sets the "auto_match_confidence" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillableAutoMatchConfidence(v *int) *MerchantCreate {
+	if v != nil {
+		_c.SetAutoMatchConfidence(*v)
+	}
+	return _c
+}
+
 // SetStatementMapping sets the "statement_mapping" field.
 func (_c *MerchantCreate) SetStatementMapping(v *statement.Mapping) *MerchantCreate {
 	_c.mutation.SetStatementMapping(v)
@@ -484,6 +498,10 @@ func (_c *MerchantCreate) defaults() error {
 		v := merchant.DefaultInvoiceSeq
 		_c.mutation.SetInvoiceSeq(v)
 	}
+	if _, ok := _c.mutation.AutoMatchConfidence(); !ok {
+		v := merchant.DefaultAutoMatchConfidence
+		_c.mutation.SetAutoMatchConfidence(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if merchant.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized merchant.DefaultID (forgotten import ent/runtime?)")
@@ -599,6 +617,14 @@ func (_c *MerchantCreate) check() error {
 	if v, ok := _c.mutation.InfiniBaseURL(); ok {
 		if err := merchant.InfiniBaseURLValidator(v); err != nil {
 			return &ValidationError{Name: "infini_base_url", err: fmt.Errorf(`ent: validator failed for field "Merchant.infini_base_url": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.AutoMatchConfidence(); !ok {
+		return &ValidationError{Name: "auto_match_confidence", err: errors.New(`ent: missing required field "Merchant.auto_match_confidence"`)}
+	}
+	if v, ok := _c.mutation.AutoMatchConfidence(); ok {
+		if err := merchant.AutoMatchConfidenceValidator(v); err != nil {
+			return &ValidationError{Name: "auto_match_confidence", err: fmt.Errorf(`ent: validator failed for field "Merchant.auto_match_confidence": %w`, err)}
 		}
 	}
 	if v, ok := _c.mutation.ID(); ok {
@@ -721,6 +747,10 @@ func (_c *MerchantCreate) createSpec() (*Merchant, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.InfiniBaseURL(); ok {
 		_spec.SetField(merchant.FieldInfiniBaseURL, field.TypeString, value)
 		_node.InfiniBaseURL = value
+	}
+	if value, ok := _c.mutation.AutoMatchConfidence(); ok {
+		_spec.SetField(merchant.FieldAutoMatchConfidence, field.TypeInt, value)
+		_node.AutoMatchConfidence = value
 	}
 	if value, ok := _c.mutation.StatementMapping(); ok {
 		_spec.SetField(merchant.FieldStatementMapping, field.TypeJSON, value)
@@ -1162,6 +1192,24 @@ func (u *MerchantUpsert) ClearInfiniBaseURL() *MerchantUpsert {
 	return u
 }
 
+// SetAutoMatchConfidence sets the "auto_match_confidence" field.
+func (u *MerchantUpsert) SetAutoMatchConfidence(v int) *MerchantUpsert {
+	u.Set(merchant.FieldAutoMatchConfidence, v)
+	return u
+}
+
+// UpdateAutoMatchConfidence sets the "auto_match_confidence" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateAutoMatchConfidence() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldAutoMatchConfidence)
+	return u
+}
+
+// AddAutoMatchConfidence adds v to the "auto_match_confidence" field.
+func (u *MerchantUpsert) AddAutoMatchConfidence(v int) *MerchantUpsert {
+	u.Add(merchant.FieldAutoMatchConfidence, v)
+	return u
+}
+
 // SetStatementMapping sets the "statement_mapping" field.
 func (u *MerchantUpsert) SetStatementMapping(v *statement.Mapping) *MerchantUpsert {
 	u.Set(merchant.FieldStatementMapping, v)
@@ -1567,6 +1615,27 @@ func (u *MerchantUpsertOne) UpdateInfiniBaseURL() *MerchantUpsertOne {
 func (u *MerchantUpsertOne) ClearInfiniBaseURL() *MerchantUpsertOne {
 	return u.Update(func(s *MerchantUpsert) {
 		s.ClearInfiniBaseURL()
+	})
+}
+
+// SetAutoMatchConfidence sets the "auto_match_confidence" field.
+func (u *MerchantUpsertOne) SetAutoMatchConfidence(v int) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetAutoMatchConfidence(v)
+	})
+}
+
+// AddAutoMatchConfidence adds v to the "auto_match_confidence" field.
+func (u *MerchantUpsertOne) AddAutoMatchConfidence(v int) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.AddAutoMatchConfidence(v)
+	})
+}
+
+// UpdateAutoMatchConfidence sets the "auto_match_confidence" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateAutoMatchConfidence() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateAutoMatchConfidence()
 	})
 }
 
@@ -2145,6 +2214,27 @@ func (u *MerchantUpsertBulk) UpdateInfiniBaseURL() *MerchantUpsertBulk {
 func (u *MerchantUpsertBulk) ClearInfiniBaseURL() *MerchantUpsertBulk {
 	return u.Update(func(s *MerchantUpsert) {
 		s.ClearInfiniBaseURL()
+	})
+}
+
+// SetAutoMatchConfidence sets the "auto_match_confidence" field.
+func (u *MerchantUpsertBulk) SetAutoMatchConfidence(v int) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetAutoMatchConfidence(v)
+	})
+}
+
+// AddAutoMatchConfidence adds v to the "auto_match_confidence" field.
+func (u *MerchantUpsertBulk) AddAutoMatchConfidence(v int) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.AddAutoMatchConfidence(v)
+	})
+}
+
+// UpdateAutoMatchConfidence sets the "auto_match_confidence" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateAutoMatchConfidence() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateAutoMatchConfidence()
 	})
 }
 

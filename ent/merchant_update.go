@@ -355,6 +355,27 @@ func (_u *MerchantUpdate) ClearInfiniBaseURL() *MerchantUpdate {
 	return _u
 }
 
+// SetAutoMatchConfidence sets the "auto_match_confidence" field.
+func (_u *MerchantUpdate) SetAutoMatchConfidence(v int) *MerchantUpdate {
+	_u.mutation.ResetAutoMatchConfidence()
+	_u.mutation.SetAutoMatchConfidence(v)
+	return _u
+}
+
+// SetNillableAutoMatchConfidence sets the "auto_match_confidence" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableAutoMatchConfidence(v *int) *MerchantUpdate {
+	if v != nil {
+		_u.SetAutoMatchConfidence(*v)
+	}
+	return _u
+}
+
+// AddAutoMatchConfidence adds value to the "auto_match_confidence" field.
+func (_u *MerchantUpdate) AddAutoMatchConfidence(v int) *MerchantUpdate {
+	_u.mutation.AddAutoMatchConfidence(v)
+	return _u
+}
+
 // SetStatementMapping sets the "statement_mapping" field.
 func (_u *MerchantUpdate) SetStatementMapping(v *statement.Mapping) *MerchantUpdate {
 	_u.mutation.SetStatementMapping(v)
@@ -696,6 +717,11 @@ func (_u *MerchantUpdate) check() error {
 			return &ValidationError{Name: "infini_base_url", err: fmt.Errorf(`ent: validator failed for field "Merchant.infini_base_url": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.AutoMatchConfidence(); ok {
+		if err := merchant.AutoMatchConfidenceValidator(v); err != nil {
+			return &ValidationError{Name: "auto_match_confidence", err: fmt.Errorf(`ent: validator failed for field "Merchant.auto_match_confidence": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -806,6 +832,12 @@ func (_u *MerchantUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.InfiniBaseURLCleared() {
 		_spec.ClearField(merchant.FieldInfiniBaseURL, field.TypeString)
+	}
+	if value, ok := _u.mutation.AutoMatchConfidence(); ok {
+		_spec.SetField(merchant.FieldAutoMatchConfidence, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAutoMatchConfidence(); ok {
+		_spec.AddField(merchant.FieldAutoMatchConfidence, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.StatementMapping(); ok {
 		_spec.SetField(merchant.FieldStatementMapping, field.TypeJSON, value)
@@ -1407,6 +1439,27 @@ func (_u *MerchantUpdateOne) ClearInfiniBaseURL() *MerchantUpdateOne {
 	return _u
 }
 
+// SetAutoMatchConfidence sets the "auto_match_confidence" field.
+func (_u *MerchantUpdateOne) SetAutoMatchConfidence(v int) *MerchantUpdateOne {
+	_u.mutation.ResetAutoMatchConfidence()
+	_u.mutation.SetAutoMatchConfidence(v)
+	return _u
+}
+
+// SetNillableAutoMatchConfidence sets the "auto_match_confidence" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableAutoMatchConfidence(v *int) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetAutoMatchConfidence(*v)
+	}
+	return _u
+}
+
+// AddAutoMatchConfidence adds value to the "auto_match_confidence" field.
+func (_u *MerchantUpdateOne) AddAutoMatchConfidence(v int) *MerchantUpdateOne {
+	_u.mutation.AddAutoMatchConfidence(v)
+	return _u
+}
+
 // SetStatementMapping sets the "statement_mapping" field.
 func (_u *MerchantUpdateOne) SetStatementMapping(v *statement.Mapping) *MerchantUpdateOne {
 	_u.mutation.SetStatementMapping(v)
@@ -1761,6 +1814,11 @@ func (_u *MerchantUpdateOne) check() error {
 			return &ValidationError{Name: "infini_base_url", err: fmt.Errorf(`ent: validator failed for field "Merchant.infini_base_url": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.AutoMatchConfidence(); ok {
+		if err := merchant.AutoMatchConfidenceValidator(v); err != nil {
+			return &ValidationError{Name: "auto_match_confidence", err: fmt.Errorf(`ent: validator failed for field "Merchant.auto_match_confidence": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1888,6 +1946,12 @@ func (_u *MerchantUpdateOne) sqlSave(ctx context.Context) (_node *Merchant, err 
 	}
 	if _u.mutation.InfiniBaseURLCleared() {
 		_spec.ClearField(merchant.FieldInfiniBaseURL, field.TypeString)
+	}
+	if value, ok := _u.mutation.AutoMatchConfidence(); ok {
+		_spec.SetField(merchant.FieldAutoMatchConfidence, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedAutoMatchConfidence(); ok {
+		_spec.AddField(merchant.FieldAutoMatchConfidence, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.StatementMapping(); ok {
 		_spec.SetField(merchant.FieldStatementMapping, field.TypeJSON, value)

@@ -23,6 +23,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/logo"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/passwordreset"
+	"github.com/tally-invoicing/tally/ent/payeraccount"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/predicate"
 	"github.com/tally-invoicing/tally/ent/serverkey"
@@ -30,6 +31,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
 	"github.com/tally-invoicing/tally/ent/webhookreceipt"
+	"github.com/tally-invoicing/tally/internal/collect/match"
 	"github.com/tally-invoicing/tally/internal/collect/statement"
 	"github.com/tally-invoicing/tally/internal/invoice/lineitem"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
@@ -57,6 +59,7 @@ const (
 	TypeLogo            = "Logo"
 	TypeMerchant        = "Merchant"
 	TypePasswordReset   = "PasswordReset"
+	TypePayerAccount    = "PayerAccount"
 	TypePayment         = "Payment"
 	TypeServerKey       = "ServerKey"
 	TypeSession         = "Session"
@@ -2859,6 +2862,11 @@ type CollectionMutation struct {
 	suggested_invoice_ids       *[]string
 	appendsuggested_invoice_ids []string
 	statement                   *string
+	proposed_allocations        *[]match.Allocation
+	appendproposed_allocations  []match.Allocation
+	set_aside_reason            *collection.SetAsideReason
+	set_aside_note              *string
+	set_aside_at                *time.Time
 	clearedFields               map[string]struct{}
 	payments                    map[string]struct{}
 	removedpayments             map[string]struct{}
@@ -3793,6 +3801,218 @@ func (m *CollectionMutation) ResetStatement() {
 	delete(m.clearedFields, collection.FieldStatement)
 }
 
+// SetProposedAllocations sets the "proposed_allocations" field.
+func (m *CollectionMutation) SetProposedAllocations(value []match.Allocation) {
+	m.proposed_allocations = &value
+	m.appendproposed_allocations = nil
+}
+
+// ProposedAllocations returns the value of the "proposed_allocations" field in the mutation.
+func (m *CollectionMutation) ProposedAllocations() (r []match.Allocation, exists bool) {
+	v := m.proposed_allocations
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProposedAllocations returns the old "proposed_allocations" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldProposedAllocations(ctx context.Context) (v []match.Allocation, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProposedAllocations is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProposedAllocations requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProposedAllocations: %w", err)
+	}
+	return oldValue.ProposedAllocations, nil
+}
+
+// AppendProposedAllocations adds value to the "proposed_allocations" field.
+func (m *CollectionMutation) AppendProposedAllocations(value []match.Allocation) {
+	m.appendproposed_allocations = append(m.appendproposed_allocations, value...)
+}
+
+// AppendedProposedAllocations returns the list of values that were appended to the "proposed_allocations" field in this mutation.
+func (m *CollectionMutation) AppendedProposedAllocations() ([]match.Allocation, bool) {
+	if len(m.appendproposed_allocations) == 0 {
+		return nil, false
+	}
+	return m.appendproposed_allocations, true
+}
+
+// ClearProposedAllocations clears the value of the "proposed_allocations" field.
+func (m *CollectionMutation) ClearProposedAllocations() {
+	m.proposed_allocations = nil
+	m.appendproposed_allocations = nil
+	m.clearedFields[collection.FieldProposedAllocations] = struct{}{}
+}
+
+// ProposedAllocationsCleared returns if the "proposed_allocations" field was cleared in this mutation.
+func (m *CollectionMutation) ProposedAllocationsCleared() bool {
+	_, ok := m.clearedFields[collection.FieldProposedAllocations]
+	return ok
+}
+
+// ResetProposedAllocations resets all changes to the "proposed_allocations" field.
+func (m *CollectionMutation) ResetProposedAllocations() {
+	m.proposed_allocations = nil
+	m.appendproposed_allocations = nil
+	delete(m.clearedFields, collection.FieldProposedAllocations)
+}
+
+// SetSetAsideReason sets the "set_aside_reason" field.
+func (m *CollectionMutation) SetSetAsideReason(car collection.SetAsideReason) {
+	m.set_aside_reason = &car
+}
+
+// SetAsideReason returns the value of the "set_aside_reason" field in the mutation.
+func (m *CollectionMutation) SetAsideReason() (r collection.SetAsideReason, exists bool) {
+	v := m.set_aside_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSetAsideReason returns the old "set_aside_reason" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldSetAsideReason(ctx context.Context) (v *collection.SetAsideReason, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSetAsideReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSetAsideReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSetAsideReason: %w", err)
+	}
+	return oldValue.SetAsideReason, nil
+}
+
+// ClearSetAsideReason clears the value of the "set_aside_reason" field.
+func (m *CollectionMutation) ClearSetAsideReason() {
+	m.set_aside_reason = nil
+	m.clearedFields[collection.FieldSetAsideReason] = struct{}{}
+}
+
+// SetAsideReasonCleared returns if the "set_aside_reason" field was cleared in this mutation.
+func (m *CollectionMutation) SetAsideReasonCleared() bool {
+	_, ok := m.clearedFields[collection.FieldSetAsideReason]
+	return ok
+}
+
+// ResetSetAsideReason resets all changes to the "set_aside_reason" field.
+func (m *CollectionMutation) ResetSetAsideReason() {
+	m.set_aside_reason = nil
+	delete(m.clearedFields, collection.FieldSetAsideReason)
+}
+
+// SetSetAsideNote sets the "set_aside_note" field.
+func (m *CollectionMutation) SetSetAsideNote(s string) {
+	m.set_aside_note = &s
+}
+
+// SetAsideNote returns the value of the "set_aside_note" field in the mutation.
+func (m *CollectionMutation) SetAsideNote() (r string, exists bool) {
+	v := m.set_aside_note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSetAsideNote returns the old "set_aside_note" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldSetAsideNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSetAsideNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSetAsideNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSetAsideNote: %w", err)
+	}
+	return oldValue.SetAsideNote, nil
+}
+
+// ClearSetAsideNote clears the value of the "set_aside_note" field.
+func (m *CollectionMutation) ClearSetAsideNote() {
+	m.set_aside_note = nil
+	m.clearedFields[collection.FieldSetAsideNote] = struct{}{}
+}
+
+// SetAsideNoteCleared returns if the "set_aside_note" field was cleared in this mutation.
+func (m *CollectionMutation) SetAsideNoteCleared() bool {
+	_, ok := m.clearedFields[collection.FieldSetAsideNote]
+	return ok
+}
+
+// ResetSetAsideNote resets all changes to the "set_aside_note" field.
+func (m *CollectionMutation) ResetSetAsideNote() {
+	m.set_aside_note = nil
+	delete(m.clearedFields, collection.FieldSetAsideNote)
+}
+
+// SetSetAsideAt sets the "set_aside_at" field.
+func (m *CollectionMutation) SetSetAsideAt(t time.Time) {
+	m.set_aside_at = &t
+}
+
+// SetAsideAt returns the value of the "set_aside_at" field in the mutation.
+func (m *CollectionMutation) SetAsideAt() (r time.Time, exists bool) {
+	v := m.set_aside_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSetAsideAt returns the old "set_aside_at" field's value of the Collection entity.
+// If the Collection object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CollectionMutation) OldSetAsideAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSetAsideAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSetAsideAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSetAsideAt: %w", err)
+	}
+	return oldValue.SetAsideAt, nil
+}
+
+// ClearSetAsideAt clears the value of the "set_aside_at" field.
+func (m *CollectionMutation) ClearSetAsideAt() {
+	m.set_aside_at = nil
+	m.clearedFields[collection.FieldSetAsideAt] = struct{}{}
+}
+
+// SetAsideAtCleared returns if the "set_aside_at" field was cleared in this mutation.
+func (m *CollectionMutation) SetAsideAtCleared() bool {
+	_, ok := m.clearedFields[collection.FieldSetAsideAt]
+	return ok
+}
+
+// ResetSetAsideAt resets all changes to the "set_aside_at" field.
+func (m *CollectionMutation) ResetSetAsideAt() {
+	m.set_aside_at = nil
+	delete(m.clearedFields, collection.FieldSetAsideAt)
+}
+
 // AddPaymentIDs adds the "payments" edge to the Payment entity by ids.
 func (m *CollectionMutation) AddPaymentIDs(ids ...string) {
 	if m.payments == nil {
@@ -3881,7 +4101,7 @@ func (m *CollectionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CollectionMutation) Fields() []string {
-	fields := make([]string, 0, 18)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, collection.FieldCreatedAt)
 	}
@@ -3936,6 +4156,18 @@ func (m *CollectionMutation) Fields() []string {
 	if m.statement != nil {
 		fields = append(fields, collection.FieldStatement)
 	}
+	if m.proposed_allocations != nil {
+		fields = append(fields, collection.FieldProposedAllocations)
+	}
+	if m.set_aside_reason != nil {
+		fields = append(fields, collection.FieldSetAsideReason)
+	}
+	if m.set_aside_note != nil {
+		fields = append(fields, collection.FieldSetAsideNote)
+	}
+	if m.set_aside_at != nil {
+		fields = append(fields, collection.FieldSetAsideAt)
+	}
 	return fields
 }
 
@@ -3980,6 +4212,14 @@ func (m *CollectionMutation) Field(name string) (ent.Value, bool) {
 		return m.SuggestedInvoiceIds()
 	case collection.FieldStatement:
 		return m.Statement()
+	case collection.FieldProposedAllocations:
+		return m.ProposedAllocations()
+	case collection.FieldSetAsideReason:
+		return m.SetAsideReason()
+	case collection.FieldSetAsideNote:
+		return m.SetAsideNote()
+	case collection.FieldSetAsideAt:
+		return m.SetAsideAt()
 	}
 	return nil, false
 }
@@ -4025,6 +4265,14 @@ func (m *CollectionMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldSuggestedInvoiceIds(ctx)
 	case collection.FieldStatement:
 		return m.OldStatement(ctx)
+	case collection.FieldProposedAllocations:
+		return m.OldProposedAllocations(ctx)
+	case collection.FieldSetAsideReason:
+		return m.OldSetAsideReason(ctx)
+	case collection.FieldSetAsideNote:
+		return m.OldSetAsideNote(ctx)
+	case collection.FieldSetAsideAt:
+		return m.OldSetAsideAt(ctx)
 	}
 	return nil, fmt.Errorf("unknown Collection field %s", name)
 }
@@ -4160,6 +4408,34 @@ func (m *CollectionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetStatement(v)
 		return nil
+	case collection.FieldProposedAllocations:
+		v, ok := value.([]match.Allocation)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProposedAllocations(v)
+		return nil
+	case collection.FieldSetAsideReason:
+		v, ok := value.(collection.SetAsideReason)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSetAsideReason(v)
+		return nil
+	case collection.FieldSetAsideNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSetAsideNote(v)
+		return nil
+	case collection.FieldSetAsideAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSetAsideAt(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Collection field %s", name)
 }
@@ -4244,6 +4520,18 @@ func (m *CollectionMutation) ClearedFields() []string {
 	if m.FieldCleared(collection.FieldStatement) {
 		fields = append(fields, collection.FieldStatement)
 	}
+	if m.FieldCleared(collection.FieldProposedAllocations) {
+		fields = append(fields, collection.FieldProposedAllocations)
+	}
+	if m.FieldCleared(collection.FieldSetAsideReason) {
+		fields = append(fields, collection.FieldSetAsideReason)
+	}
+	if m.FieldCleared(collection.FieldSetAsideNote) {
+		fields = append(fields, collection.FieldSetAsideNote)
+	}
+	if m.FieldCleared(collection.FieldSetAsideAt) {
+		fields = append(fields, collection.FieldSetAsideAt)
+	}
 	return fields
 }
 
@@ -4284,6 +4572,18 @@ func (m *CollectionMutation) ClearField(name string) error {
 		return nil
 	case collection.FieldStatement:
 		m.ClearStatement()
+		return nil
+	case collection.FieldProposedAllocations:
+		m.ClearProposedAllocations()
+		return nil
+	case collection.FieldSetAsideReason:
+		m.ClearSetAsideReason()
+		return nil
+	case collection.FieldSetAsideNote:
+		m.ClearSetAsideNote()
+		return nil
+	case collection.FieldSetAsideAt:
+		m.ClearSetAsideAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Collection nullable field %s", name)
@@ -4346,6 +4646,18 @@ func (m *CollectionMutation) ResetField(name string) error {
 		return nil
 	case collection.FieldStatement:
 		m.ResetStatement()
+		return nil
+	case collection.FieldProposedAllocations:
+		m.ResetProposedAllocations()
+		return nil
+	case collection.FieldSetAsideReason:
+		m.ResetSetAsideReason()
+		return nil
+	case collection.FieldSetAsideNote:
+		m.ResetSetAsideNote()
+		return nil
+	case collection.FieldSetAsideAt:
+		m.ResetSetAsideAt()
 		return nil
 	}
 	return fmt.Errorf("unknown Collection field %s", name)
@@ -12906,54 +13218,56 @@ func (m *LogoMutation) ResetEdge(name string) error {
 // MerchantMutation represents an operation that mutates the Merchant nodes in the graph.
 type MerchantMutation struct {
 	config
-	op                    Op
-	typ                   string
-	id                    *string
-	created_at            *time.Time
-	updated_at            *time.Time
-	name                  *string
-	default_currency      *string
-	address               *string
-	legal_name            *string
-	tax_id                *string
-	postal_address        *party.Address
-	bank_account          *party.BankAccount
-	payment_terms_days    *int
-	addpayment_terms_days *int
-	footer                *string
-	language              *string
-	default_tax_rate_id   *string
-	paper_size            *merchant.PaperSize
-	reference_code        *int
-	addreference_code     *int
-	invoice_seq           *int
-	addinvoice_seq        *int
-	infini_key_id         *string
-	infini_secret         *string
-	infini_webhook_secret *string
-	infini_base_url       *string
-	statement_mapping     **statement.Mapping
-	clearedFields         map[string]struct{}
-	users                 map[string]struct{}
-	removedusers          map[string]struct{}
-	clearedusers          bool
-	customers             map[string]struct{}
-	removedcustomers      map[string]struct{}
-	clearedcustomers      bool
-	invoices              map[string]struct{}
-	removedinvoices       map[string]struct{}
-	clearedinvoices       bool
-	api_keys              map[string]struct{}
-	removedapi_keys       map[string]struct{}
-	clearedapi_keys       bool
-	tax_rates             map[string]struct{}
-	removedtax_rates      map[string]struct{}
-	clearedtax_rates      bool
-	logo                  *string
-	clearedlogo           bool
-	done                  bool
-	oldValue              func(context.Context) (*Merchant, error)
-	predicates            []predicate.Merchant
+	op                       Op
+	typ                      string
+	id                       *string
+	created_at               *time.Time
+	updated_at               *time.Time
+	name                     *string
+	default_currency         *string
+	address                  *string
+	legal_name               *string
+	tax_id                   *string
+	postal_address           *party.Address
+	bank_account             *party.BankAccount
+	payment_terms_days       *int
+	addpayment_terms_days    *int
+	footer                   *string
+	language                 *string
+	default_tax_rate_id      *string
+	paper_size               *merchant.PaperSize
+	reference_code           *int
+	addreference_code        *int
+	invoice_seq              *int
+	addinvoice_seq           *int
+	infini_key_id            *string
+	infini_secret            *string
+	infini_webhook_secret    *string
+	infini_base_url          *string
+	auto_match_confidence    *int
+	addauto_match_confidence *int
+	statement_mapping        **statement.Mapping
+	clearedFields            map[string]struct{}
+	users                    map[string]struct{}
+	removedusers             map[string]struct{}
+	clearedusers             bool
+	customers                map[string]struct{}
+	removedcustomers         map[string]struct{}
+	clearedcustomers         bool
+	invoices                 map[string]struct{}
+	removedinvoices          map[string]struct{}
+	clearedinvoices          bool
+	api_keys                 map[string]struct{}
+	removedapi_keys          map[string]struct{}
+	clearedapi_keys          bool
+	tax_rates                map[string]struct{}
+	removedtax_rates         map[string]struct{}
+	clearedtax_rates         bool
+	logo                     *string
+	clearedlogo              bool
+	done                     bool
+	oldValue                 func(context.Context) (*Merchant, error)
+	predicates               []predicate.Merchant
 }
 
 var _ ent.Mutation = (*MerchantMutation)(nil)
@@ -13971,6 +14285,62 @@ func (m *MerchantMutation) ResetInfiniBaseURL() {
 	delete(m.clearedFields, merchant.FieldInfiniBaseURL)
 }
 
+// SetAutoMatchConfidence sets the "auto_match_confidence" field.
+func (m *MerchantMutation) SetAutoMatchConfidence(i int) {
+	m.auto_match_confidence = &i
+	m.addauto_match_confidence = nil
+}
+
+// AutoMatchConfidence returns the value of the "auto_match_confidence" field in the mutation.
+func (m *MerchantMutation) AutoMatchConfidence() (r int, exists bool) {
+	v := m.auto_match_confidence
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAutoMatchConfidence returns the old "auto_match_confidence" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldAutoMatchConfidence(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAutoMatchConfidence is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAutoMatchConfidence requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAutoMatchConfidence: %w", err)
+	}
+	return oldValue.AutoMatchConfidence, nil
+}
+
+// AddAutoMatchConfidence adds i to the "auto_match_confidence" field.
+func (m *MerchantMutation) AddAutoMatchConfidence(i int) {
+	if m.addauto_match_confidence != nil {
+		*m.addauto_match_confidence += i
+	} else {
+		m.addauto_match_confidence = &i
+	}
+}
+
+// AddedAutoMatchConfidence returns the value that was added to the "auto_match_confidence" field in this mutation.
+func (m *MerchantMutation) AddedAutoMatchConfidence() (r int, exists bool) {
+	v := m.addauto_match_confidence
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAutoMatchConfidence resets all changes to the "auto_match_confidence" field.
+func (m *MerchantMutation) ResetAutoMatchConfidence() {
+	m.auto_match_confidence = nil
+	m.addauto_match_confidence = nil
+}
+
 // SetStatementMapping sets the "statement_mapping" field.
 func (m *MerchantMutation) SetStatementMapping(s *statement.Mapping) {
 	m.statement_mapping = &s
@@ -14363,7 +14733,7 @@ func (m *MerchantMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MerchantMutation) Fields() []string {
-	fields := make([]string, 0, 21)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, merchant.FieldCreatedAt)
 	}
@@ -14424,6 +14794,9 @@ func (m *MerchantMutation) Fields() []string {
 	if m.infini_base_url != nil {
 		fields = append(fields, merchant.FieldInfiniBaseURL)
 	}
+	if m.auto_match_confidence != nil {
+		fields = append(fields, merchant.FieldAutoMatchConfidence)
+	}
 	if m.statement_mapping != nil {
 		fields = append(fields, merchant.FieldStatementMapping)
 	}
@@ -14475,6 +14848,8 @@ func (m *MerchantMutation) Field(name string) (ent.Value, bool) {
 		return m.InfiniWebhookSecret()
 	case merchant.FieldInfiniBaseURL:
 		return m.InfiniBaseURL()
+	case merchant.FieldAutoMatchConfidence:
+		return m.AutoMatchConfidence()
 	case merchant.FieldStatementMapping:
 		return m.StatementMapping()
 	}
@@ -14526,6 +14901,8 @@ func (m *MerchantMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldInfiniWebhookSecret(ctx)
 	case merchant.FieldInfiniBaseURL:
 		return m.OldInfiniBaseURL(ctx)
+	case merchant.FieldAutoMatchConfidence:
+		return m.OldAutoMatchConfidence(ctx)
 	case merchant.FieldStatementMapping:
 		return m.OldStatementMapping(ctx)
 	}
@@ -14677,6 +15054,13 @@ func (m *MerchantMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetInfiniBaseURL(v)
 		return nil
+	case merchant.FieldAutoMatchConfidence:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAutoMatchConfidence(v)
+		return nil
 	case merchant.FieldStatementMapping:
 		v, ok := value.(*statement.Mapping)
 		if !ok {
@@ -14701,6 +15085,9 @@ func (m *MerchantMutation) AddedFields() []string {
 	if m.addinvoice_seq != nil {
 		fields = append(fields, merchant.FieldInvoiceSeq)
 	}
+	if m.addauto_match_confidence != nil {
+		fields = append(fields, merchant.FieldAutoMatchConfidence)
+	}
 	return fields
 }
 
@@ -14715,6 +15102,8 @@ func (m *MerchantMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedReferenceCode()
 	case merchant.FieldInvoiceSeq:
 		return m.AddedInvoiceSeq()
+	case merchant.FieldAutoMatchConfidence:
+		return m.AddedAutoMatchConfidence()
 	}
 	return nil, false
 }
@@ -14744,6 +15133,13 @@ func (m *MerchantMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddInvoiceSeq(v)
+		return nil
+	case merchant.FieldAutoMatchConfidence:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAutoMatchConfidence(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Merchant numeric field %s", name)
@@ -14900,6 +15296,9 @@ func (m *MerchantMutation) ResetField(name string) error {
 		return nil
 	case merchant.FieldInfiniBaseURL:
 		m.ResetInfiniBaseURL()
+		return nil
+	case merchant.FieldAutoMatchConfidence:
+		m.ResetAutoMatchConfidence()
 		return nil
 	case merchant.FieldStatementMapping:
 		m.ResetStatementMapping()
@@ -15844,6 +16243,630 @@ func (m *PasswordResetMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown PasswordReset edge %s", name)
+}
+
+// PayerAccountMutation represents an operation that mutates the PayerAccount nodes in the graph.
+type PayerAccountMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *string
+	created_at    *time.Time
+	updated_at    *time.Time
+	merchant_id   *string
+	account       *string
+	customer_id   *string
+	collection_id *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*PayerAccount, error)
+	predicates    []predicate.PayerAccount
+}
+
+var _ ent.Mutation = (*PayerAccountMutation)(nil)
+
+// payeraccountOption allows management of the mutation configuration using functional options.
+type payeraccountOption func(*PayerAccountMutation)
+
+// newPayerAccountMutation creates new mutation for the PayerAccount entity.
+func newPayerAccountMutation(c config, op Op, opts ...payeraccountOption) *PayerAccountMutation {
+	m := &PayerAccountMutation{
+		config:        c,
+		op:            op,
+		typ:           TypePayerAccount,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withPayerAccountID sets the ID field of the mutation.
+func withPayerAccountID(id string) payeraccountOption {
+	return func(m *PayerAccountMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *PayerAccount
+		)
+		m.oldValue = func(ctx context.Context) (*PayerAccount, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().PayerAccount.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withPayerAccount sets the old PayerAccount of the mutation.
+func withPayerAccount(node *PayerAccount) payeraccountOption {
+	return func(m *PayerAccountMutation) {
+		m.oldValue = func(context.Context) (*PayerAccount, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m PayerAccountMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m PayerAccountMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of PayerAccount entities.
+func (m *PayerAccountMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *PayerAccountMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *PayerAccountMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().PayerAccount.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *PayerAccountMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *PayerAccountMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the PayerAccount entity.
+// If the PayerAccount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PayerAccountMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *PayerAccountMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *PayerAccountMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *PayerAccountMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the PayerAccount entity.
+// If the PayerAccount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PayerAccountMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *PayerAccountMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMerchantID sets the "merchant_id" field.
+func (m *PayerAccountMutation) SetMerchantID(s string) {
+	m.merchant_id = &s
+}
+
+// MerchantID returns the value of the "merchant_id" field in the mutation.
+func (m *PayerAccountMutation) MerchantID() (r string, exists bool) {
+	v := m.merchant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMerchantID returns the old "merchant_id" field's value of the PayerAccount entity.
+// If the PayerAccount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PayerAccountMutation) OldMerchantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMerchantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMerchantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMerchantID: %w", err)
+	}
+	return oldValue.MerchantID, nil
+}
+
+// ResetMerchantID resets all changes to the "merchant_id" field.
+func (m *PayerAccountMutation) ResetMerchantID() {
+	m.merchant_id = nil
+}
+
+// SetAccount sets the "account" field.
+func (m *PayerAccountMutation) SetAccount(s string) {
+	m.account = &s
+}
+
+// Account returns the value of the "account" field in the mutation.
+func (m *PayerAccountMutation) Account() (r string, exists bool) {
+	v := m.account
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccount returns the old "account" field's value of the PayerAccount entity.
+// If the PayerAccount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PayerAccountMutation) OldAccount(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccount: %w", err)
+	}
+	return oldValue.Account, nil
+}
+
+// ResetAccount resets all changes to the "account" field.
+func (m *PayerAccountMutation) ResetAccount() {
+	m.account = nil
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *PayerAccountMutation) SetCustomerID(s string) {
+	m.customer_id = &s
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *PayerAccountMutation) CustomerID() (r string, exists bool) {
+	v := m.customer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the PayerAccount entity.
+// If the PayerAccount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PayerAccountMutation) OldCustomerID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *PayerAccountMutation) ResetCustomerID() {
+	m.customer_id = nil
+}
+
+// SetCollectionID sets the "collection_id" field.
+func (m *PayerAccountMutation) SetCollectionID(s string) {
+	m.collection_id = &s
+}
+
+// CollectionID returns the value of the "collection_id" field in the mutation.
+func (m *PayerAccountMutation) CollectionID() (r string, exists bool) {
+	v := m.collection_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCollectionID returns the old "collection_id" field's value of the PayerAccount entity.
+// If the PayerAccount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PayerAccountMutation) OldCollectionID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCollectionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCollectionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCollectionID: %w", err)
+	}
+	return oldValue.CollectionID, nil
+}
+
+// ClearCollectionID clears the value of the "collection_id" field.
+func (m *PayerAccountMutation) ClearCollectionID() {
+	m.collection_id = nil
+	m.clearedFields[payeraccount.FieldCollectionID] = struct{}{}
+}
+
+// CollectionIDCleared returns if the "collection_id" field was cleared in this mutation.
+func (m *PayerAccountMutation) CollectionIDCleared() bool {
+	_, ok := m.clearedFields[payeraccount.FieldCollectionID]
+	return ok
+}
+
+// ResetCollectionID resets all changes to the "collection_id" field.
+func (m *PayerAccountMutation) ResetCollectionID() {
+	m.collection_id = nil
+	delete(m.clearedFields, payeraccount.FieldCollectionID)
+}
+
+// Where appends a list predicates to the PayerAccountMutation builder.
+func (m *PayerAccountMutation) Where(ps ...predicate.PayerAccount) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the PayerAccountMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *PayerAccountMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.PayerAccount, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *PayerAccountMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *PayerAccountMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (PayerAccount).
+func (m *PayerAccountMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *PayerAccountMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, payeraccount.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, payeraccount.FieldUpdatedAt)
+	}
+	if m.merchant_id != nil {
+		fields = append(fields, payeraccount.FieldMerchantID)
+	}
+	if m.account != nil {
+		fields = append(fields, payeraccount.FieldAccount)
+	}
+	if m.customer_id != nil {
+		fields = append(fields, payeraccount.FieldCustomerID)
+	}
+	if m.collection_id != nil {
+		fields = append(fields, payeraccount.FieldCollectionID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *PayerAccountMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case payeraccount.FieldCreatedAt:
+		return m.CreatedAt()
+	case payeraccount.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case payeraccount.FieldMerchantID:
+		return m.MerchantID()
+	case payeraccount.FieldAccount:
+		return m.Account()
+	case payeraccount.FieldCustomerID:
+		return m.CustomerID()
+	case payeraccount.FieldCollectionID:
+		return m.CollectionID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *PayerAccountMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case payeraccount.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case payeraccount.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case payeraccount.FieldMerchantID:
+		return m.OldMerchantID(ctx)
+	case payeraccount.FieldAccount:
+		return m.OldAccount(ctx)
+	case payeraccount.FieldCustomerID:
+		return m.OldCustomerID(ctx)
+	case payeraccount.FieldCollectionID:
+		return m.OldCollectionID(ctx)
+	}
+	return nil, fmt.Errorf("unknown PayerAccount field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PayerAccountMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case payeraccount.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case payeraccount.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case payeraccount.FieldMerchantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMerchantID(v)
+		return nil
+	case payeraccount.FieldAccount:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccount(v)
+		return nil
+	case payeraccount.FieldCustomerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
+	case payeraccount.FieldCollectionID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCollectionID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown PayerAccount field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *PayerAccountMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *PayerAccountMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *PayerAccountMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown PayerAccount numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *PayerAccountMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(payeraccount.FieldCollectionID) {
+		fields = append(fields, payeraccount.FieldCollectionID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *PayerAccountMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *PayerAccountMutation) ClearField(name string) error {
+	switch name {
+	case payeraccount.FieldCollectionID:
+		m.ClearCollectionID()
+		return nil
+	}
+	return fmt.Errorf("unknown PayerAccount nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *PayerAccountMutation) ResetField(name string) error {
+	switch name {
+	case payeraccount.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case payeraccount.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case payeraccount.FieldMerchantID:
+		m.ResetMerchantID()
+		return nil
+	case payeraccount.FieldAccount:
+		m.ResetAccount()
+		return nil
+	case payeraccount.FieldCustomerID:
+		m.ResetCustomerID()
+		return nil
+	case payeraccount.FieldCollectionID:
+		m.ResetCollectionID()
+		return nil
+	}
+	return fmt.Errorf("unknown PayerAccount field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *PayerAccountMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *PayerAccountMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *PayerAccountMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *PayerAccountMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *PayerAccountMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *PayerAccountMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *PayerAccountMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown PayerAccount unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *PayerAccountMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown PayerAccount edge %s", name)
 }
 
 // PaymentMutation represents an operation that mutates the Payment nodes in the graph.

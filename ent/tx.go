@@ -36,6 +36,8 @@ type Tx struct {
 	Merchant *MerchantClient
 	// PasswordReset is the client for interacting with the PasswordReset builders.
 	PasswordReset *PasswordResetClient
+	// PayerAccount is the client for interacting with the PayerAccount builders.
+	PayerAccount *PayerAccountClient
 	// Payment is the client for interacting with the Payment builders.
 	Payment *PaymentClient
 	// ServerKey is the client for interacting with the ServerKey builders.
@@ -191,6 +193,7 @@ func (tx *Tx) init() {
 	tx.Logo = NewLogoClient(tx.config)
 	tx.Merchant = NewMerchantClient(tx.config)
 	tx.PasswordReset = NewPasswordResetClient(tx.config)
+	tx.PayerAccount = NewPayerAccountClient(tx.config)
 	tx.Payment = NewPaymentClient(tx.config)
 	tx.ServerKey = NewServerKeyClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)

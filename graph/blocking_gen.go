@@ -6,9 +6,9 @@ package graph
 // resolution may wait on I/O (see graph/gqlgen.go).
 var blockingFields = map[string]map[string]bool{
 	"CheckoutSession": {"amount": true, "currency": true, "paymentURI": true, "qrCode": true, "reference": true, "status": true},
-	"Collection":      {"allocations": true, "customer": true, "suggestions": true},
+	"Collection":      {"allocations": true, "customer": true, "proposedAllocations": true, "suggestions": true},
 	"Customer":        {"amountDue": true, "credit": true, "postalAddress": true},
 	"Invoice":         {"previewHTML": true},
 	"Merchant":        {"bankAccount": true, "cryptoWallets": true, "defaultTaxRate": true, "infini": true, "logo": true, "paymentMethods": true, "postalAddress": true},
-	"Node":            {"allocations": true, "amountDue": true, "bankAccount": true, "credit": true, "cryptoWallets": true, "customer": true, "defaultTaxRate": true, "infini": true, "logo": true, "paymentMethods": true, "postalAddress": true, "previewHTML": true, "suggestions": true},
+	"Node":            {"allocations": true, "amountDue": true, "bankAccount": true, "credit": true, "cryptoWallets": true, "customer": true, "defaultTaxRate": true, "infini": true, "logo": true, "paymentMethods": true, "postalAddress": true, "previewHTML": true, "proposedAllocations": true, "suggestions": true},
 }

@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
@@ -53,6 +54,11 @@ func (r *collectionResolver) Customer(ctx context.Context, obj *ent.Collection) 
 		return nil, nil
 	}
 	return c, err
+}
+
+// ProposedAllocations is the resolver for the proposedAllocations field.
+func (r *collectionResolver) ProposedAllocations(ctx context.Context, obj *ent.Collection) ([]*model.ProposedAllocation, error) {
+	panic(fmt.Errorf("not implemented: ProposedAllocations - proposedAllocations"))
 }
 
 // Credit is the resolver for the credit field.
@@ -112,22 +118,42 @@ func (r *mutationResolver) UndoAllocation(ctx context.Context, id string) (*ent.
 }
 
 // PreviewStatement is the resolver for the previewStatement field.
-func (r *mutationResolver) PreviewStatement(ctx context.Context, file graphql.Upload) (*model.StatementPreview, error) {
+func (r *mutationResolver) PreviewStatement(ctx context.Context, file graphql.Upload, format *model.StatementFormat, mapping *model.StatementMappingInput) (*model.StatementPreview, error) {
 	headers, rows, m, err := r.CollectService.Preview(ctx, file.File)
 	if err != nil {
 		return nil, err
 	}
-	return &model.StatementPreview{Headers: headers, Rows: rows, Mapping: mappingOut(m)}, nil
+	return &model.StatementPreview{Format: model.StatementFormatCSV, Headers: headers, Rows: rows, Mapping: mappingOut(m),
+		Skipped: []*model.SkippedStatementLine{}, Payments: []*model.StatementPayment{}, Notices: []string{}, Problems: []string{}}, nil
 }
 
 // ImportStatement is the resolver for the importStatement field.
-func (r *mutationResolver) ImportStatement(ctx context.Context, file graphql.Upload, format model.StatementFormat, mapping *model.StatementMappingInput) (*model.ImportStatementResult, error) {
-	res, err := r.CollectService.Import(ctx, file.Filename, collect.Format(format), file.File, mappingIn(mapping))
+func (r *mutationResolver) ImportStatement(ctx context.Context, file graphql.Upload, format *model.StatementFormat, mapping *model.StatementMappingInput) (*model.ImportStatementResult, error) {
+	f := collect.CSV
+	if format != nil {
+		f = collect.Format(*format)
+	}
+	res, err := r.CollectService.Import(ctx, file.Filename, f, file.File, mappingIn(mapping))
 	if err != nil {
 		return nil, err
 	}
 	return &model.ImportStatementResult{Lines: res.Lines, Created: res.Created, AlreadyImported: res.AlreadyImported,
-		Matched: res.Matched, Partial: res.Partial, Unmatched: res.Unmatched}, nil
+		Matched: res.Matched, Partial: res.Partial, Unmatched: res.Unmatched, Notices: []string{}}, nil
+}
+
+// AcceptProposedAllocations is the resolver for the acceptProposedAllocations field.
+func (r *mutationResolver) AcceptProposedAllocations(ctx context.Context, ids []string) ([]*model.CollectionResult, error) {
+	panic(fmt.Errorf("not implemented: AcceptProposedAllocations - acceptProposedAllocations"))
+}
+
+// SetCollectionsAside is the resolver for the setCollectionsAside field.
+func (r *mutationResolver) SetCollectionsAside(ctx context.Context, input model.SetCollectionsAsideInput) ([]*ent.Collection, error) {
+	panic(fmt.Errorf("not implemented: SetCollectionsAside - setCollectionsAside"))
+}
+
+// RestoreCollection is the resolver for the restoreCollection field.
+func (r *mutationResolver) RestoreCollection(ctx context.Context, id string) (*ent.Collection, error) {
+	panic(fmt.Errorf("not implemented: RestoreCollection - restoreCollection"))
 }
 
 // Collections is the resolver for the collections field.

@@ -139,27 +139,31 @@ type ComplexityRoot struct {
 	}
 
 	Collection struct {
-		Allocations  func(childComplexity int) int
-		Amount       func(childComplexity int) int
-		Channel      func(childComplexity int) int
-		CreatedAt    func(childComplexity int) int
-		Currency     func(childComplexity int) int
-		Customer     func(childComplexity int) int
-		CustomerID   func(childComplexity int) int
-		ExternalID   func(childComplexity int) int
-		Flag         func(childComplexity int) int
-		ID           func(childComplexity int) int
-		PayerAccount func(childComplexity int) int
-		PayerName    func(childComplexity int) int
-		Payments     func(childComplexity int) int
-		ReceivedAt   func(childComplexity int) int
-		ReviewReason func(childComplexity int) int
-		Statement    func(childComplexity int) int
-		Status       func(childComplexity int) int
-		Suggestions  func(childComplexity int) int
-		Text         func(childComplexity int) int
-		Unallocated  func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
+		Allocations         func(childComplexity int) int
+		Amount              func(childComplexity int) int
+		Channel             func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		Currency            func(childComplexity int) int
+		Customer            func(childComplexity int) int
+		CustomerID          func(childComplexity int) int
+		ExternalID          func(childComplexity int) int
+		Flag                func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		PayerAccount        func(childComplexity int) int
+		PayerName           func(childComplexity int) int
+		Payments            func(childComplexity int) int
+		ProposedAllocations func(childComplexity int) int
+		ReceivedAt          func(childComplexity int) int
+		ReviewReason        func(childComplexity int) int
+		SetAsideAt          func(childComplexity int) int
+		SetAsideNote        func(childComplexity int) int
+		SetAsideReason      func(childComplexity int) int
+		Statement           func(childComplexity int) int
+		Status              func(childComplexity int) int
+		Suggestions         func(childComplexity int) int
+		Text                func(childComplexity int) int
+		Unallocated         func(childComplexity int) int
+		UpdatedAt           func(childComplexity int) int
 	}
 
 	CollectionConnection struct {
@@ -259,7 +263,10 @@ type ComplexityRoot struct {
 		Created         func(childComplexity int) int
 		Lines           func(childComplexity int) int
 		Matched         func(childComplexity int) int
+		Notices         func(childComplexity int) int
+		Outgoing        func(childComplexity int) int
 		Partial         func(childComplexity int) int
+		Proposed        func(childComplexity int) int
 		Unmatched       func(childComplexity int) int
 	}
 
@@ -363,25 +370,26 @@ type ComplexityRoot struct {
 	}
 
 	Merchant struct {
-		Address          func(childComplexity int) int
-		BankAccount      func(childComplexity int) int
-		CreatedAt        func(childComplexity int) int
-		CryptoWallets    func(childComplexity int) int
-		DefaultCurrency  func(childComplexity int) int
-		DefaultTaxRate   func(childComplexity int) int
-		Footer           func(childComplexity int) int
-		ID               func(childComplexity int) int
-		Infini           func(childComplexity int) int
-		Language         func(childComplexity int) int
-		LegalName        func(childComplexity int) int
-		Logo             func(childComplexity int) int
-		Name             func(childComplexity int) int
-		PaperSize        func(childComplexity int) int
-		PaymentMethods   func(childComplexity int) int
-		PaymentTermsDays func(childComplexity int) int
-		PostalAddress    func(childComplexity int) int
-		TaxID            func(childComplexity int) int
-		UpdatedAt        func(childComplexity int) int
+		Address             func(childComplexity int) int
+		AutoMatchConfidence func(childComplexity int) int
+		BankAccount         func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		CryptoWallets       func(childComplexity int) int
+		DefaultCurrency     func(childComplexity int) int
+		DefaultTaxRate      func(childComplexity int) int
+		Footer              func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Infini              func(childComplexity int) int
+		Language            func(childComplexity int) int
+		LegalName           func(childComplexity int) int
+		Logo                func(childComplexity int) int
+		Name                func(childComplexity int) int
+		PaperSize           func(childComplexity int) int
+		PaymentMethods      func(childComplexity int) int
+		PaymentTermsDays    func(childComplexity int) int
+		PostalAddress       func(childComplexity int) int
+		TaxID               func(childComplexity int) int
+		UpdatedAt           func(childComplexity int) int
 	}
 
 	MerchantLogo struct {
@@ -397,41 +405,44 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AllocateCollection       func(childComplexity int, id string, allocations []*model.AllocationInput) int
-		ArchiveTaxRate           func(childComplexity int, id string) int
-		ClearInfiniCredentials   func(childComplexity int) int
-		CreateAPIKey             func(childComplexity int, input model.CreateAPIKeyInput) int
-		CreateCustomer           func(childComplexity int, input model.CreateCustomerInput) int
-		CreateInvoiceDraft       func(childComplexity int, input model.CreateInvoiceDraftInput) int
-		CreateTaxRate            func(childComplexity int, input model.CreateTaxRateInput) int
-		DeleteInvoiceDraft       func(childComplexity int, id string) int
-		ImportStatement          func(childComplexity int, file graphql.Upload, format model.StatementFormat, mapping *model.StatementMappingInput) int
-		IssueInvoice             func(childComplexity int, id string, send bool, message *string) int
-		MarkInvoicePaid          func(childComplexity int, id string, input model.MarkInvoicePaidInput) int
-		MarkInvoiceUncollectible func(childComplexity int, id string, reason *string) int
-		PreviewStatement         func(childComplexity int, file graphql.Upload) int
-		RecordCollection         func(childComplexity int, input model.RecordCollectionInput) int
-		RemoveMerchantLogo       func(childComplexity int) int
-		RequestPasswordReset     func(childComplexity int, email string) int
-		ResetPassword            func(childComplexity int, input model.ResetPasswordInput) int
-		RevokeAPIKey             func(childComplexity int, id string) int
-		SendInvoice              func(childComplexity int, id string, message *string) int
-		SetCryptoWallets         func(childComplexity int, wallets []*model.CryptoWalletInput) int
-		SetInfiniCredentials     func(childComplexity int, input model.InfiniCredentialsInput) int
-		SetInvoiceDescription    func(childComplexity int, id string, description *string) int
-		SetInvoiceItems          func(childComplexity int, id string, items []*model.LineItemInput, discount *model.InvoiceDiscountInput) int
-		SetInvoicePaymentMethods func(childComplexity int, id string, methods []model.PaymentMethod) int
-		SignIn                   func(childComplexity int, input model.SignInInput) int
-		SignOut                  func(childComplexity int) int
-		SignUp                   func(childComplexity int, input model.SignUpInput) int
-		StartCheckout            func(childComplexity int, token string, method model.PaymentMethod, network *string, asset *string) int
-		UndoAllocation           func(childComplexity int, id string) int
-		UpdateCustomer           func(childComplexity int, id string, input model.UpdateCustomerInput) int
-		UpdateInvoiceDraft       func(childComplexity int, id string, input model.UpdateInvoiceDraftInput) int
-		UpdateMerchant           func(childComplexity int, input model.UpdateMerchantInput) int
-		UpdateTaxRate            func(childComplexity int, id string, input model.UpdateTaxRateInput) int
-		UploadMerchantLogo       func(childComplexity int, file graphql.Upload) int
-		VoidInvoice              func(childComplexity int, id string, reason *string) int
+		AcceptProposedAllocations func(childComplexity int, ids []string) int
+		AllocateCollection        func(childComplexity int, id string, allocations []*model.AllocationInput) int
+		ArchiveTaxRate            func(childComplexity int, id string) int
+		ClearInfiniCredentials    func(childComplexity int) int
+		CreateAPIKey              func(childComplexity int, input model.CreateAPIKeyInput) int
+		CreateCustomer            func(childComplexity int, input model.CreateCustomerInput) int
+		CreateInvoiceDraft        func(childComplexity int, input model.CreateInvoiceDraftInput) int
+		CreateTaxRate             func(childComplexity int, input model.CreateTaxRateInput) int
+		DeleteInvoiceDraft        func(childComplexity int, id string) int
+		ImportStatement           func(childComplexity int, file graphql.Upload, format *model.StatementFormat, mapping *model.StatementMappingInput) int
+		IssueInvoice              func(childComplexity int, id string, send bool, message *string) int
+		MarkInvoicePaid           func(childComplexity int, id string, input model.MarkInvoicePaidInput) int
+		MarkInvoiceUncollectible  func(childComplexity int, id string, reason *string) int
+		PreviewStatement          func(childComplexity int, file graphql.Upload, format *model.StatementFormat, mapping *model.StatementMappingInput) int
+		RecordCollection          func(childComplexity int, input model.RecordCollectionInput) int
+		RemoveMerchantLogo        func(childComplexity int) int
+		RequestPasswordReset      func(childComplexity int, email string) int
+		ResetPassword             func(childComplexity int, input model.ResetPasswordInput) int
+		RestoreCollection         func(childComplexity int, id string) int
+		RevokeAPIKey              func(childComplexity int, id string) int
+		SendInvoice               func(childComplexity int, id string, message *string) int
+		SetCollectionsAside       func(childComplexity int, input model.SetCollectionsAsideInput) int
+		SetCryptoWallets          func(childComplexity int, wallets []*model.CryptoWalletInput) int
+		SetInfiniCredentials      func(childComplexity int, input model.InfiniCredentialsInput) int
+		SetInvoiceDescription     func(childComplexity int, id string, description *string) int
+		SetInvoiceItems           func(childComplexity int, id string, items []*model.LineItemInput, discount *model.InvoiceDiscountInput) int
+		SetInvoicePaymentMethods  func(childComplexity int, id string, methods []model.PaymentMethod) int
+		SignIn                    func(childComplexity int, input model.SignInInput) int
+		SignOut                   func(childComplexity int) int
+		SignUp                    func(childComplexity int, input model.SignUpInput) int
+		StartCheckout             func(childComplexity int, token string, method model.PaymentMethod, network *string, asset *string) int
+		UndoAllocation            func(childComplexity int, id string) int
+		UpdateCustomer            func(childComplexity int, id string, input model.UpdateCustomerInput) int
+		UpdateInvoiceDraft        func(childComplexity int, id string, input model.UpdateInvoiceDraftInput) int
+		UpdateMerchant            func(childComplexity int, input model.UpdateMerchantInput) int
+		UpdateTaxRate             func(childComplexity int, id string, input model.UpdateTaxRateInput) int
+		UploadMerchantLogo        func(childComplexity int, file graphql.Upload) int
+		VoidInvoice               func(childComplexity int, id string, reason *string) int
 	}
 
 	PageInfo struct {
@@ -475,6 +486,13 @@ type ComplexityRoot struct {
 		Region     func(childComplexity int) int
 	}
 
+	ProposedAllocation struct {
+		Amount     func(childComplexity int) int
+		Confidence func(childComplexity int) int
+		Invoice    func(childComplexity int) int
+		Rule       func(childComplexity int) int
+	}
+
 	Query struct {
 		APIKeys         func(childComplexity int) int
 		Checkout        func(childComplexity int, token string) int
@@ -492,6 +510,12 @@ type ComplexityRoot struct {
 		Viewer          func(childComplexity int) int
 	}
 
+	SkippedStatementLine struct {
+		Line   func(childComplexity int) int
+		Reason func(childComplexity int) int
+		Text   func(childComplexity int) int
+	}
+
 	StatementMapping struct {
 		Amount        func(childComplexity int) int
 		Credit        func(childComplexity int) int
@@ -500,17 +524,36 @@ type ComplexityRoot struct {
 		DateFormat    func(childComplexity int) int
 		Debit         func(childComplexity int) int
 		DecimalComma  func(childComplexity int) int
+		Direction     func(childComplexity int) int
 		ExternalID    func(childComplexity int) int
 		FixedCurrency func(childComplexity int) int
+		HasHeader     func(childComplexity int) int
 		PayerAccount  func(childComplexity int) int
 		PayerName     func(childComplexity int) int
 		Text          func(childComplexity int) int
 	}
 
+	StatementPayment struct {
+		Amount       func(childComplexity int) int
+		BookedAt     func(childComplexity int) int
+		Currency     func(childComplexity int) int
+		Line         func(childComplexity int) int
+		PayerAccount func(childComplexity int) int
+		PayerName    func(childComplexity int) int
+		Text         func(childComplexity int) int
+	}
+
 	StatementPreview struct {
-		Headers func(childComplexity int) int
-		Mapping func(childComplexity int) int
-		Rows    func(childComplexity int) int
+		Format   func(childComplexity int) int
+		Headers  func(childComplexity int) int
+		Incoming func(childComplexity int) int
+		Mapping  func(childComplexity int) int
+		Notices  func(childComplexity int) int
+		Outgoing func(childComplexity int) int
+		Payments func(childComplexity int) int
+		Problems func(childComplexity int) int
+		Rows     func(childComplexity int) int
+		Skipped  func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -584,6 +627,7 @@ type CollectionResolver interface {
 	Allocations(ctx context.Context, obj *ent.Collection) ([]*ent.Payment, error)
 	Suggestions(ctx context.Context, obj *ent.Collection) ([]*ent.Invoice, error)
 	Customer(ctx context.Context, obj *ent.Collection) (*ent.Customer, error)
+	ProposedAllocations(ctx context.Context, obj *ent.Collection) ([]*model.ProposedAllocation, error)
 }
 type CustomerResolver interface {
 	Credit(ctx context.Context, obj *ent.Customer) ([]*model.Money, error)
@@ -621,8 +665,11 @@ type MutationResolver interface {
 	RecordCollection(ctx context.Context, input model.RecordCollectionInput) (*model.CollectionResult, error)
 	AllocateCollection(ctx context.Context, id string, allocations []*model.AllocationInput) (*model.CollectionResult, error)
 	UndoAllocation(ctx context.Context, id string) (*ent.Payment, error)
-	PreviewStatement(ctx context.Context, file graphql.Upload) (*model.StatementPreview, error)
-	ImportStatement(ctx context.Context, file graphql.Upload, format model.StatementFormat, mapping *model.StatementMappingInput) (*model.ImportStatementResult, error)
+	PreviewStatement(ctx context.Context, file graphql.Upload, format *model.StatementFormat, mapping *model.StatementMappingInput) (*model.StatementPreview, error)
+	ImportStatement(ctx context.Context, file graphql.Upload, format *model.StatementFormat, mapping *model.StatementMappingInput) (*model.ImportStatementResult, error)
+	AcceptProposedAllocations(ctx context.Context, ids []string) ([]*model.CollectionResult, error)
+	SetCollectionsAside(ctx context.Context, input model.SetCollectionsAsideInput) ([]*ent.Collection, error)
+	RestoreCollection(ctx context.Context, id string) (*ent.Collection, error)
 	CreateCustomer(ctx context.Context, input model.CreateCustomerInput) (*ent.Customer, error)
 	UpdateCustomer(ctx context.Context, id string, input model.UpdateCustomerInput) (*ent.Customer, error)
 	SendInvoice(ctx context.Context, id string, message *string) (*ent.Invoice, error)
@@ -1095,6 +1142,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Collection.Payments(childComplexity), true
+	case "Collection.proposedAllocations":
+		if e.ComplexityRoot.Collection.ProposedAllocations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collection.ProposedAllocations(childComplexity), true
 	case "Collection.receivedAt":
 		if e.ComplexityRoot.Collection.ReceivedAt == nil {
 			break
@@ -1107,6 +1160,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Collection.ReviewReason(childComplexity), true
+	case "Collection.setAsideAt":
+		if e.ComplexityRoot.Collection.SetAsideAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collection.SetAsideAt(childComplexity), true
+	case "Collection.setAsideNote":
+		if e.ComplexityRoot.Collection.SetAsideNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collection.SetAsideNote(childComplexity), true
+	case "Collection.setAsideReason":
+		if e.ComplexityRoot.Collection.SetAsideReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Collection.SetAsideReason(childComplexity), true
 	case "Collection.statement":
 		if e.ComplexityRoot.Collection.Statement == nil {
 			break
@@ -1521,12 +1592,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportStatementResult.Matched(childComplexity), true
+	case "ImportStatementResult.notices":
+		if e.ComplexityRoot.ImportStatementResult.Notices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportStatementResult.Notices(childComplexity), true
+	case "ImportStatementResult.outgoing":
+		if e.ComplexityRoot.ImportStatementResult.Outgoing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportStatementResult.Outgoing(childComplexity), true
 	case "ImportStatementResult.partial":
 		if e.ComplexityRoot.ImportStatementResult.Partial == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ImportStatementResult.Partial(childComplexity), true
+	case "ImportStatementResult.proposed":
+		if e.ComplexityRoot.ImportStatementResult.Proposed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportStatementResult.Proposed(childComplexity), true
 	case "ImportStatementResult.unmatched":
 		if e.ComplexityRoot.ImportStatementResult.Unmatched == nil {
 			break
@@ -1981,6 +2070,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Merchant.Address(childComplexity), true
+	case "Merchant.autoMatchConfidence":
+		if e.ComplexityRoot.Merchant.AutoMatchConfidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Merchant.AutoMatchConfidence(childComplexity), true
 	case "Merchant.bankAccount":
 		if e.ComplexityRoot.Merchant.BankAccount == nil {
 			break
@@ -2128,6 +2223,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Money.Currency(childComplexity), true
 
+	case "Mutation.acceptProposedAllocations":
+		if e.ComplexityRoot.Mutation.AcceptProposedAllocations == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptProposedAllocations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptProposedAllocations(childComplexity, args["ids"].([]string)), true
 	case "Mutation.allocateCollection":
 		if e.ComplexityRoot.Mutation.AllocateCollection == nil {
 			break
@@ -2221,7 +2327,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ImportStatement(childComplexity, args["file"].(graphql.Upload), args["format"].(model.StatementFormat), args["mapping"].(*model.StatementMappingInput)), true
+		return e.ComplexityRoot.Mutation.ImportStatement(childComplexity, args["file"].(graphql.Upload), args["format"].(*model.StatementFormat), args["mapping"].(*model.StatementMappingInput)), true
 	case "Mutation.issueInvoice":
 		if e.ComplexityRoot.Mutation.IssueInvoice == nil {
 			break
@@ -2265,7 +2371,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.PreviewStatement(childComplexity, args["file"].(graphql.Upload)), true
+		return e.ComplexityRoot.Mutation.PreviewStatement(childComplexity, args["file"].(graphql.Upload), args["format"].(*model.StatementFormat), args["mapping"].(*model.StatementMappingInput)), true
 	case "Mutation.recordCollection":
 		if e.ComplexityRoot.Mutation.RecordCollection == nil {
 			break
@@ -2305,6 +2411,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResetPassword(childComplexity, args["input"].(model.ResetPasswordInput)), true
+	case "Mutation.restoreCollection":
+		if e.ComplexityRoot.Mutation.RestoreCollection == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_restoreCollection_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RestoreCollection(childComplexity, args["id"].(string)), true
 	case "Mutation.revokeAPIKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -2327,6 +2444,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendInvoice(childComplexity, args["id"].(string), args["message"].(*string)), true
+	case "Mutation.setCollectionsAside":
+		if e.ComplexityRoot.Mutation.SetCollectionsAside == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setCollectionsAside_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetCollectionsAside(childComplexity, args["input"].(model.SetCollectionsAsideInput)), true
 	case "Mutation.setCryptoWallets":
 		if e.ComplexityRoot.Mutation.SetCryptoWallets == nil {
 			break
@@ -2677,6 +2805,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PostalAddress.Region(childComplexity), true
 
+	case "ProposedAllocation.amount":
+		if e.ComplexityRoot.ProposedAllocation.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposedAllocation.Amount(childComplexity), true
+	case "ProposedAllocation.confidence":
+		if e.ComplexityRoot.ProposedAllocation.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposedAllocation.Confidence(childComplexity), true
+	case "ProposedAllocation.invoice":
+		if e.ComplexityRoot.ProposedAllocation.Invoice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposedAllocation.Invoice(childComplexity), true
+	case "ProposedAllocation.rule":
+		if e.ComplexityRoot.ProposedAllocation.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProposedAllocation.Rule(childComplexity), true
+
 	case "Query.apiKeys":
 		if e.ComplexityRoot.Query.APIKeys == nil {
 			break
@@ -2803,6 +2956,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
+	case "SkippedStatementLine.line":
+		if e.ComplexityRoot.SkippedStatementLine.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SkippedStatementLine.Line(childComplexity), true
+	case "SkippedStatementLine.reason":
+		if e.ComplexityRoot.SkippedStatementLine.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SkippedStatementLine.Reason(childComplexity), true
+	case "SkippedStatementLine.text":
+		if e.ComplexityRoot.SkippedStatementLine.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SkippedStatementLine.Text(childComplexity), true
+
 	case "StatementMapping.amount":
 		if e.ComplexityRoot.StatementMapping.Amount == nil {
 			break
@@ -2845,6 +3017,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatementMapping.DecimalComma(childComplexity), true
+	case "StatementMapping.direction":
+		if e.ComplexityRoot.StatementMapping.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMapping.Direction(childComplexity), true
 	case "StatementMapping.externalID":
 		if e.ComplexityRoot.StatementMapping.ExternalID == nil {
 			break
@@ -2857,6 +3035,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatementMapping.FixedCurrency(childComplexity), true
+	case "StatementMapping.hasHeader":
+		if e.ComplexityRoot.StatementMapping.HasHeader == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementMapping.HasHeader(childComplexity), true
 	case "StatementMapping.payerAccount":
 		if e.ComplexityRoot.StatementMapping.PayerAccount == nil {
 			break
@@ -2876,24 +3060,109 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StatementMapping.Text(childComplexity), true
 
+	case "StatementPayment.amount":
+		if e.ComplexityRoot.StatementPayment.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementPayment.Amount(childComplexity), true
+	case "StatementPayment.bookedAt":
+		if e.ComplexityRoot.StatementPayment.BookedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementPayment.BookedAt(childComplexity), true
+	case "StatementPayment.currency":
+		if e.ComplexityRoot.StatementPayment.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementPayment.Currency(childComplexity), true
+	case "StatementPayment.line":
+		if e.ComplexityRoot.StatementPayment.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementPayment.Line(childComplexity), true
+	case "StatementPayment.payerAccount":
+		if e.ComplexityRoot.StatementPayment.PayerAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementPayment.PayerAccount(childComplexity), true
+	case "StatementPayment.payerName":
+		if e.ComplexityRoot.StatementPayment.PayerName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementPayment.PayerName(childComplexity), true
+	case "StatementPayment.text":
+		if e.ComplexityRoot.StatementPayment.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementPayment.Text(childComplexity), true
+
+	case "StatementPreview.format":
+		if e.ComplexityRoot.StatementPreview.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementPreview.Format(childComplexity), true
 	case "StatementPreview.headers":
 		if e.ComplexityRoot.StatementPreview.Headers == nil {
 			break
 		}
 
 		return e.ComplexityRoot.StatementPreview.Headers(childComplexity), true
+	case "StatementPreview.incoming":
+		if e.ComplexityRoot.StatementPreview.Incoming == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementPreview.Incoming(childComplexity), true
 	case "StatementPreview.mapping":
 		if e.ComplexityRoot.StatementPreview.Mapping == nil {
 			break
 		}
 
 		return e.ComplexityRoot.StatementPreview.Mapping(childComplexity), true
+	case "StatementPreview.notices":
+		if e.ComplexityRoot.StatementPreview.Notices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementPreview.Notices(childComplexity), true
+	case "StatementPreview.outgoing":
+		if e.ComplexityRoot.StatementPreview.Outgoing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementPreview.Outgoing(childComplexity), true
+	case "StatementPreview.payments":
+		if e.ComplexityRoot.StatementPreview.Payments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementPreview.Payments(childComplexity), true
+	case "StatementPreview.problems":
+		if e.ComplexityRoot.StatementPreview.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementPreview.Problems(childComplexity), true
 	case "StatementPreview.rows":
 		if e.ComplexityRoot.StatementPreview.Rows == nil {
 			break
 		}
 
 		return e.ComplexityRoot.StatementPreview.Rows(childComplexity), true
+	case "StatementPreview.skipped":
+		if e.ComplexityRoot.StatementPreview.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatementPreview.Skipped(childComplexity), true
 
 	case "Subscription.invoiceStatusChanged":
 		if e.ComplexityRoot.Subscription.InvoiceStatusChanged == nil {
@@ -3093,6 +3362,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PostalAddressInput", ec.unmarshalInputPostalAddressInput),
 			graphql.NewInputUnmarshaler("RecordCollectionInput", ec.unmarshalInputRecordCollectionInput),
 			graphql.NewInputUnmarshaler("ResetPasswordInput", ec.unmarshalInputResetPasswordInput),
+			graphql.NewInputUnmarshaler("SetCollectionsAsideInput", ec.unmarshalInputSetCollectionsAsideInput),
 			graphql.NewInputUnmarshaler("SignInInput", ec.unmarshalInputSignInInput),
 			graphql.NewInputUnmarshaler("SignUpInput", ec.unmarshalInputSignUpInput),
 			graphql.NewInputUnmarshaler("StatementMappingInput", ec.unmarshalInputStatementMappingInput),
@@ -3406,6 +3676,12 @@ func (ec *executionContext) childFields_Collection(ctx context.Context, field gr
 		return ec.fieldContext_Collection_flag(ctx, field)
 	case "statement":
 		return ec.fieldContext_Collection_statement(ctx, field)
+	case "setAsideReason":
+		return ec.fieldContext_Collection_setAsideReason(ctx, field)
+	case "setAsideNote":
+		return ec.fieldContext_Collection_setAsideNote(ctx, field)
+	case "setAsideAt":
+		return ec.fieldContext_Collection_setAsideAt(ctx, field)
 	case "payments":
 		return ec.fieldContext_Collection_payments(ctx, field)
 	case "amount":
@@ -3418,6 +3694,8 @@ func (ec *executionContext) childFields_Collection(ctx context.Context, field gr
 		return ec.fieldContext_Collection_suggestions(ctx, field)
 	case "customer":
 		return ec.fieldContext_Collection_customer(ctx, field)
+	case "proposedAllocations":
+		return ec.fieldContext_Collection_proposedAllocations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Collection", field.Name)
 }
@@ -3620,6 +3898,12 @@ func (ec *executionContext) childFields_ImportStatementResult(ctx context.Contex
 		return ec.fieldContext_ImportStatementResult_partial(ctx, field)
 	case "unmatched":
 		return ec.fieldContext_ImportStatementResult_unmatched(ctx, field)
+	case "proposed":
+		return ec.fieldContext_ImportStatementResult_proposed(ctx, field)
+	case "outgoing":
+		return ec.fieldContext_ImportStatementResult_outgoing(ctx, field)
+	case "notices":
+		return ec.fieldContext_ImportStatementResult_notices(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportStatementResult", field.Name)
 }
@@ -3848,6 +4132,8 @@ func (ec *executionContext) childFields_Merchant(ctx context.Context, field grap
 		return ec.fieldContext_Merchant_language(ctx, field)
 	case "paperSize":
 		return ec.fieldContext_Merchant_paperSize(ctx, field)
+	case "autoMatchConfidence":
+		return ec.fieldContext_Merchant_autoMatchConfidence(ctx, field)
 	case "postalAddress":
 		return ec.fieldContext_Merchant_postalAddress(ctx, field)
 	case "bankAccount":
@@ -3972,6 +4258,32 @@ func (ec *executionContext) childFields_PostalAddress(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type PostalAddress", field.Name)
 }
 
+func (ec *executionContext) childFields_ProposedAllocation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "invoice":
+		return ec.fieldContext_ProposedAllocation_invoice(ctx, field)
+	case "amount":
+		return ec.fieldContext_ProposedAllocation_amount(ctx, field)
+	case "rule":
+		return ec.fieldContext_ProposedAllocation_rule(ctx, field)
+	case "confidence":
+		return ec.fieldContext_ProposedAllocation_confidence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProposedAllocation", field.Name)
+}
+
+func (ec *executionContext) childFields_SkippedStatementLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "line":
+		return ec.fieldContext_SkippedStatementLine_line(ctx, field)
+	case "text":
+		return ec.fieldContext_SkippedStatementLine_text(ctx, field)
+	case "reason":
+		return ec.fieldContext_SkippedStatementLine_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SkippedStatementLine", field.Name)
+}
+
 func (ec *executionContext) childFields_StatementMapping(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "date":
@@ -3994,6 +4306,10 @@ func (ec *executionContext) childFields_StatementMapping(ctx context.Context, fi
 		return ec.fieldContext_StatementMapping_payerAccount(ctx, field)
 	case "externalID":
 		return ec.fieldContext_StatementMapping_externalID(ctx, field)
+	case "direction":
+		return ec.fieldContext_StatementMapping_direction(ctx, field)
+	case "hasHeader":
+		return ec.fieldContext_StatementMapping_hasHeader(ctx, field)
 	case "dateFormat":
 		return ec.fieldContext_StatementMapping_dateFormat(ctx, field)
 	case "decimalComma":
@@ -4002,14 +4318,48 @@ func (ec *executionContext) childFields_StatementMapping(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type StatementMapping", field.Name)
 }
 
+func (ec *executionContext) childFields_StatementPayment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "line":
+		return ec.fieldContext_StatementPayment_line(ctx, field)
+	case "bookedAt":
+		return ec.fieldContext_StatementPayment_bookedAt(ctx, field)
+	case "amount":
+		return ec.fieldContext_StatementPayment_amount(ctx, field)
+	case "currency":
+		return ec.fieldContext_StatementPayment_currency(ctx, field)
+	case "text":
+		return ec.fieldContext_StatementPayment_text(ctx, field)
+	case "payerName":
+		return ec.fieldContext_StatementPayment_payerName(ctx, field)
+	case "payerAccount":
+		return ec.fieldContext_StatementPayment_payerAccount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatementPayment", field.Name)
+}
+
 func (ec *executionContext) childFields_StatementPreview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "format":
+		return ec.fieldContext_StatementPreview_format(ctx, field)
 	case "headers":
 		return ec.fieldContext_StatementPreview_headers(ctx, field)
 	case "rows":
 		return ec.fieldContext_StatementPreview_rows(ctx, field)
 	case "mapping":
 		return ec.fieldContext_StatementPreview_mapping(ctx, field)
+	case "skipped":
+		return ec.fieldContext_StatementPreview_skipped(ctx, field)
+	case "payments":
+		return ec.fieldContext_StatementPreview_payments(ctx, field)
+	case "incoming":
+		return ec.fieldContext_StatementPreview_incoming(ctx, field)
+	case "outgoing":
+		return ec.fieldContext_StatementPreview_outgoing(ctx, field)
+	case "notices":
+		return ec.fieldContext_StatementPreview_notices(ctx, field)
+	case "problems":
+		return ec.fieldContext_StatementPreview_problems(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatementPreview", field.Name)
 }
@@ -4262,6 +4612,20 @@ func (ec *executionContext) field_Customer_invoices_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_acceptProposedAllocations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_allocateCollection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4380,8 +4744,8 @@ func (ec *executionContext) field_Mutation_importStatement_args(ctx context.Cont
 	}
 	args["file"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "format",
-		func(ctx context.Context, v any) (model.StatementFormat, error) {
-			return ec.unmarshalNStatementFormat2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementFormat(ctx, v)
+		func(ctx context.Context, v any) (*model.StatementFormat, error) {
+			return ec.unmarshalOStatementFormat2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementFormat(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4565,6 +4929,22 @@ func (ec *executionContext) field_Mutation_previewStatement_args(ctx context.Con
 		return nil, err
 	}
 	args["file"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (*model.StatementFormat, error) {
+			return ec.unmarshalOStatementFormat2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "mapping",
+		func(ctx context.Context, v any) (*model.StatementMappingInput, error) {
+			return ec.unmarshalOStatementMappingInput2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementMappingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mapping"] = arg2
 	return args, nil
 }
 
@@ -4607,6 +4987,20 @@ func (ec *executionContext) field_Mutation_resetPassword_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_restoreCollection_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -4685,6 +5079,20 @@ func (ec *executionContext) field_Mutation_sendInvoice_argsMessage(
 		var zeroVal *string
 		return zeroVal, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from directive, should be *string`, tmp))
 	}
+}
+
+func (ec *executionContext) field_Mutation_setCollectionsAside_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetCollectionsAsideInput, error) {
+			return ec.unmarshalNSetCollectionsAsideInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐSetCollectionsAsideInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
 }
 
 func (ec *executionContext) field_Mutation_setCryptoWallets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
@@ -7072,6 +7480,75 @@ func (ec *executionContext) fieldContext_Collection_statement(_ context.Context,
 	return graphql.NewScalarFieldContext("Collection", field, false, false, "String")
 }
 
+func (ec *executionContext) _Collection_setAsideReason(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collection_setAsideReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SetAsideReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *collection.SetAsideReason) graphql.Marshaler {
+			return ec.marshalOSetAsideReason2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋcollectionᚐSetAsideReason(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Collection_setAsideReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Collection", field, false, false, "SetAsideReason")
+}
+
+func (ec *executionContext) _Collection_setAsideNote(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collection_setAsideNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SetAsideNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Collection_setAsideNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Collection", field, false, false, "String")
+}
+
+func (ec *executionContext) _Collection_setAsideAt(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collection_setAsideAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SetAsideAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Collection_setAsideAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Collection", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Collection_payments(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7241,6 +7718,38 @@ func (ec *executionContext) fieldContext_Collection_customer(_ context.Context, 
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Customer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Collection_proposedAllocations(ctx context.Context, field graphql.CollectedField, obj *ent.Collection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Collection_proposedAllocations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Collection().ProposedAllocations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ProposedAllocation) graphql.Marshaler {
+			return ec.marshalNProposedAllocation2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐProposedAllocationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Collection_proposedAllocations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Collection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProposedAllocation(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8835,6 +9344,75 @@ func (ec *executionContext) _ImportStatementResult_unmatched(ctx context.Context
 }
 func (ec *executionContext) fieldContext_ImportStatementResult_unmatched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportStatementResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportStatementResult_proposed(ctx context.Context, field graphql.CollectedField, obj *model.ImportStatementResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportStatementResult_proposed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proposed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportStatementResult_proposed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportStatementResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportStatementResult_outgoing(ctx context.Context, field graphql.CollectedField, obj *model.ImportStatementResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportStatementResult_outgoing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outgoing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportStatementResult_outgoing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportStatementResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportStatementResult_notices(ctx context.Context, field graphql.CollectedField, obj *model.ImportStatementResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportStatementResult_notices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportStatementResult_notices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportStatementResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _InfiniSettings_configured(ctx context.Context, field graphql.CollectedField, obj *model.InfiniSettings) (ret graphql.Marshaler) {
@@ -10877,6 +11455,29 @@ func (ec *executionContext) fieldContext_Merchant_paperSize(_ context.Context, f
 	return graphql.NewScalarFieldContext("Merchant", field, false, false, "PaperSize")
 }
 
+func (ec *executionContext) _Merchant_autoMatchConfidence(ctx context.Context, field graphql.CollectedField, obj *ent.Merchant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Merchant_autoMatchConfidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AutoMatchConfidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Merchant_autoMatchConfidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Merchant", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Merchant_postalAddress(ctx context.Context, field graphql.CollectedField, obj *ent.Merchant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11756,7 +12357,7 @@ func (ec *executionContext) _Mutation_previewStatement(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().PreviewStatement(ctx, fc.Args["file"].(graphql.Upload))
+			return ec.Resolvers.Mutation().PreviewStatement(ctx, fc.Args["file"].(graphql.Upload), fc.Args["format"].(*model.StatementFormat), fc.Args["mapping"].(*model.StatementMappingInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementPreview) graphql.Marshaler {
@@ -11800,7 +12401,7 @@ func (ec *executionContext) _Mutation_importStatement(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().ImportStatement(ctx, fc.Args["file"].(graphql.Upload), fc.Args["format"].(model.StatementFormat), fc.Args["mapping"].(*model.StatementMappingInput))
+			return ec.Resolvers.Mutation().ImportStatement(ctx, fc.Args["file"].(graphql.Upload), fc.Args["format"].(*model.StatementFormat), fc.Args["mapping"].(*model.StatementMappingInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportStatementResult) graphql.Marshaler {
@@ -11828,6 +12429,138 @@ func (ec *executionContext) fieldContext_Mutation_importStatement(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_importStatement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptProposedAllocations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptProposedAllocations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptProposedAllocations(ctx, fc.Args["ids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CollectionResult) graphql.Marshaler {
+			return ec.marshalNCollectionResult2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐCollectionResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptProposedAllocations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CollectionResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptProposedAllocations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setCollectionsAside(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setCollectionsAside(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetCollectionsAside(ctx, fc.Args["input"].(model.SetCollectionsAsideInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Collection) graphql.Marshaler {
+			return ec.marshalNCollection2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCollectionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setCollectionsAside(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Collection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setCollectionsAside_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_restoreCollection(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_restoreCollection(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RestoreCollection(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Collection) graphql.Marshaler {
+			return ec.marshalNCollection2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCollection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_restoreCollection(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Collection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_restoreCollection_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13419,6 +14152,107 @@ func (ec *executionContext) fieldContext_PostalAddress_country(_ context.Context
 	return graphql.NewScalarFieldContext("PostalAddress", field, false, false, "String")
 }
 
+func (ec *executionContext) _ProposedAllocation_invoice(ctx context.Context, field graphql.CollectedField, obj *model.ProposedAllocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposedAllocation_invoice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Invoice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Invoice) graphql.Marshaler {
+			return ec.marshalNInvoice2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐInvoice(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposedAllocation_invoice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProposedAllocation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Invoice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProposedAllocation_amount(ctx context.Context, field graphql.CollectedField, obj *model.ProposedAllocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposedAllocation_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposedAllocation_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposedAllocation", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _ProposedAllocation_rule(ctx context.Context, field graphql.CollectedField, obj *model.ProposedAllocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposedAllocation_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v payment.Rule) graphql.Marshaler {
+			return ec.marshalNAllocationRule2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋpaymentᚐRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposedAllocation_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposedAllocation", field, false, false, "AllocationRule")
+}
+
+func (ec *executionContext) _ProposedAllocation_confidence(ctx context.Context, field graphql.CollectedField, obj *model.ProposedAllocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProposedAllocation_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProposedAllocation_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProposedAllocation", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14021,6 +14855,75 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _SkippedStatementLine_line(ctx context.Context, field graphql.CollectedField, obj *model.SkippedStatementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SkippedStatementLine_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SkippedStatementLine_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SkippedStatementLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SkippedStatementLine_text(ctx context.Context, field graphql.CollectedField, obj *model.SkippedStatementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SkippedStatementLine_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SkippedStatementLine_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SkippedStatementLine", field, false, false, "String")
+}
+
+func (ec *executionContext) _SkippedStatementLine_reason(ctx context.Context, field graphql.CollectedField, obj *model.SkippedStatementLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SkippedStatementLine_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SkippedStatementLine_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SkippedStatementLine", field, false, false, "String")
+}
+
 func (ec *executionContext) _StatementMapping_date(ctx context.Context, field graphql.CollectedField, obj *model.StatementMapping) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14251,6 +15154,52 @@ func (ec *executionContext) fieldContext_StatementMapping_externalID(_ context.C
 	return graphql.NewScalarFieldContext("StatementMapping", field, false, false, "String")
 }
 
+func (ec *executionContext) _StatementMapping_direction(ctx context.Context, field graphql.CollectedField, obj *model.StatementMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMapping_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMapping_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMapping", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementMapping_hasHeader(ctx context.Context, field graphql.CollectedField, obj *model.StatementMapping) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementMapping_hasHeader(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasHeader, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementMapping_hasHeader(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementMapping", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _StatementMapping_dateFormat(ctx context.Context, field graphql.CollectedField, obj *model.StatementMapping) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14295,6 +15244,190 @@ func (ec *executionContext) _StatementMapping_decimalComma(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_StatementMapping_decimalComma(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatementMapping", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StatementPayment_line(ctx context.Context, field graphql.CollectedField, obj *model.StatementPayment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementPayment_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementPayment_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementPayment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatementPayment_bookedAt(ctx context.Context, field graphql.CollectedField, obj *model.StatementPayment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementPayment_bookedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BookedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementPayment_bookedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementPayment", field, false, false, "Time")
+}
+
+func (ec *executionContext) _StatementPayment_amount(ctx context.Context, field graphql.CollectedField, obj *model.StatementPayment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementPayment_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementPayment_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementPayment", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _StatementPayment_currency(ctx context.Context, field graphql.CollectedField, obj *model.StatementPayment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementPayment_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementPayment_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementPayment", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementPayment_text(ctx context.Context, field graphql.CollectedField, obj *model.StatementPayment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementPayment_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementPayment_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementPayment", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementPayment_payerName(ctx context.Context, field graphql.CollectedField, obj *model.StatementPayment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementPayment_payerName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayerName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementPayment_payerName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementPayment", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementPayment_payerAccount(ctx context.Context, field graphql.CollectedField, obj *model.StatementPayment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementPayment_payerAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayerAccount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementPayment_payerAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementPayment", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementPreview_format(ctx context.Context, field graphql.CollectedField, obj *model.StatementPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementPreview_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.StatementFormat) graphql.Marshaler {
+			return ec.marshalNStatementFormat2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementFormat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementPreview_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementPreview", field, false, false, "StatementFormat")
 }
 
 func (ec *executionContext) _StatementPreview_headers(ctx context.Context, field graphql.CollectedField, obj *model.StatementPreview) (ret graphql.Marshaler) {
@@ -14373,6 +15506,162 @@ func (ec *executionContext) fieldContext_StatementPreview_mapping(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _StatementPreview_skipped(ctx context.Context, field graphql.CollectedField, obj *model.StatementPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementPreview_skipped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Skipped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SkippedStatementLine) graphql.Marshaler {
+			return ec.marshalNSkippedStatementLine2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐSkippedStatementLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementPreview_skipped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatementPreview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SkippedStatementLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatementPreview_payments(ctx context.Context, field graphql.CollectedField, obj *model.StatementPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementPreview_payments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Payments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StatementPayment) graphql.Marshaler {
+			return ec.marshalNStatementPayment2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementPaymentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementPreview_payments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatementPreview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatementPayment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatementPreview_incoming(ctx context.Context, field graphql.CollectedField, obj *model.StatementPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementPreview_incoming(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Incoming, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementPreview_incoming(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementPreview", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatementPreview_outgoing(ctx context.Context, field graphql.CollectedField, obj *model.StatementPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementPreview_outgoing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outgoing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementPreview_outgoing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementPreview", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatementPreview_notices(ctx context.Context, field graphql.CollectedField, obj *model.StatementPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementPreview_notices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notices, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementPreview_notices(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementPreview", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatementPreview_problems(ctx context.Context, field graphql.CollectedField, obj *model.StatementPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatementPreview_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatementPreview_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatementPreview", field, false, false, "String")
 }
 
 func (ec *executionContext) _Subscription_invoiceStatusChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -16253,7 +17542,7 @@ func (ec *executionContext) unmarshalInputCollectionFilter(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"status", "statusIn", "customerID"}
+	fieldsInOrder := [...]string{"status", "statusIn", "customerID", "search", "flagged"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16281,6 +17570,20 @@ func (ec *executionContext) unmarshalInputCollectionFilter(ctx context.Context, 
 				return it, err
 			}
 			it.CustomerID = data
+		case "search":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Search = data
+		case "flagged":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("flagged"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Flagged = data
 		}
 	}
 	return it, nil
@@ -17467,6 +18770,86 @@ func UnmarshalResetPasswordInput(ctx context.Context, raw any) (model.ResetPassw
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSetCollectionsAsideInput(ctx context.Context, obj any) (model.SetCollectionsAsideInput, error) {
+	var it model.SetCollectionsAsideInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ids", "reason", "note", "customerID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ids = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNSetAsideReason2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋcollectionᚐSetAsideReason(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			directive0 := func(ctx context.Context) (any, error) { return ec.unmarshalOString2ᚖstring(ctx, v) }
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Multiline == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive multiline is not implemented")
+				}
+				return ec.Directives.Multiline(ctx, obj, directive0)
+			}
+
+			tmp, err := directive1(ctx)
+			if err != nil {
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+			if data, ok := tmp.(*string); ok {
+				it.Note = data
+			} else if tmp == nil {
+				it.Note = nil
+			} else {
+				err := fmt.Errorf(`unexpected type %T from directive, should be *string`, tmp)
+				return it, graphql.ErrorOnPath(ctx, err)
+			}
+		case "customerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("customerID"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CustomerID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetCollectionsAsideInput unmarshals raw into the SetCollectionsAsideInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetCollectionsAsideInput(ctx context.Context, raw any) (model.SetCollectionsAsideInput, error) {
+	var out model.SetCollectionsAsideInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetCollectionsAsideInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSignInInput(ctx context.Context, obj any) (model.SignInInput, error) {
 	var it model.SignInInput
 	if obj == nil {
@@ -17590,7 +18973,7 @@ func (ec *executionContext) unmarshalInputStatementMappingInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"date", "amount", "credit", "debit", "currency", "fixedCurrency", "text", "payerName", "payerAccount", "externalID", "dateFormat", "decimalComma"}
+	fieldsInOrder := [...]string{"date", "amount", "credit", "debit", "currency", "fixedCurrency", "text", "payerName", "payerAccount", "externalID", "direction", "hasHeader", "dateFormat", "decimalComma"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17667,6 +19050,20 @@ func (ec *executionContext) unmarshalInputStatementMappingInput(ctx context.Cont
 				return it, err
 			}
 			it.ExternalID = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "hasHeader":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasHeader"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasHeader = data
 		case "dateFormat":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateFormat"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -17895,7 +19292,7 @@ func (ec *executionContext) unmarshalInputUpdateMerchantInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "address", "legalName", "taxID", "postalAddress", "bankAccount", "paymentTermsDays", "footer", "language", "defaultTaxRateID", "defaultCurrency", "paperSize"}
+	fieldsInOrder := [...]string{"name", "address", "legalName", "taxID", "postalAddress", "bankAccount", "paymentTermsDays", "footer", "language", "defaultTaxRateID", "defaultCurrency", "paperSize", "autoMatchConfidence"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18020,6 +19417,13 @@ func (ec *executionContext) unmarshalInputUpdateMerchantInput(ctx context.Contex
 				return it, err
 			}
 			it.PaperSize = data
+		case "autoMatchConfidence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("autoMatchConfidence"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AutoMatchConfidence = data
 		}
 	}
 	return it, nil
@@ -18773,6 +20177,21 @@ func (ec *executionContext) _Collection(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "setAsideReason":
+			out.Values[i] = ec._Collection_setAsideReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "setAsideNote":
+			out.Values[i] = ec._Collection_setAsideNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "setAsideAt":
+			out.Values[i] = ec._Collection_setAsideAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "payments":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -18808,6 +20227,12 @@ func (ec *executionContext) _Collection(ctx context.Context, sel ast.SelectionSe
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Collection_customer(ctx, field, obj)
+				})
+		case "proposedAllocations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Collection_proposedAllocations(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -19485,6 +20910,21 @@ func (ec *executionContext) _ImportStatementResult(ctx context.Context, sel ast.
 			}
 		case "unmatched":
 			out.Values[i] = ec._ImportStatementResult_unmatched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "proposed":
+			out.Values[i] = ec._ImportStatementResult_proposed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outgoing":
+			out.Values[i] = ec._ImportStatementResult_outgoing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notices":
+			out.Values[i] = ec._ImportStatementResult_notices(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20197,6 +21637,11 @@ func (ec *executionContext) _Merchant(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "autoMatchConfidence":
+			out.Values[i] = ec._Merchant_autoMatchConfidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "postalAddress":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -20455,6 +21900,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "importStatement":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importStatement(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptProposedAllocations":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptProposedAllocations(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setCollectionsAside":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setCollectionsAside(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "restoreCollection":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_restoreCollection(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -20883,6 +22349,54 @@ func (ec *executionContext) _PostalAddress(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var proposedAllocationImplementors = []string{"ProposedAllocation"}
+
+func (ec *executionContext) _ProposedAllocation(ctx context.Context, sel ast.SelectionSet, obj *model.ProposedAllocation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, proposedAllocationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProposedAllocation")
+		case "invoice":
+			out.Values[i] = ec._ProposedAllocation_invoice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._ProposedAllocation_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rule":
+			out.Values[i] = ec._ProposedAllocation_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._ProposedAllocation_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -21017,6 +22531,49 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var skippedStatementLineImplementors = []string{"SkippedStatementLine"}
+
+func (ec *executionContext) _SkippedStatementLine(ctx context.Context, sel ast.SelectionSet, obj *model.SkippedStatementLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, skippedStatementLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SkippedStatementLine")
+		case "line":
+			out.Values[i] = ec._SkippedStatementLine_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._SkippedStatementLine_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._SkippedStatementLine_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var statementMappingImplementors = []string{"StatementMapping"}
 
 func (ec *executionContext) _StatementMapping(ctx context.Context, sel ast.SelectionSet, obj *model.StatementMapping) graphql.Marshaler {
@@ -21078,6 +22635,16 @@ func (ec *executionContext) _StatementMapping(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "direction":
+			out.Values[i] = ec._StatementMapping_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasHeader":
+			out.Values[i] = ec._StatementMapping_hasHeader(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "dateFormat":
 			out.Values[i] = ec._StatementMapping_dateFormat(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21085,6 +22652,69 @@ func (ec *executionContext) _StatementMapping(ctx context.Context, sel ast.Selec
 			}
 		case "decimalComma":
 			out.Values[i] = ec._StatementMapping_decimalComma(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statementPaymentImplementors = []string{"StatementPayment"}
+
+func (ec *executionContext) _StatementPayment(ctx context.Context, sel ast.SelectionSet, obj *model.StatementPayment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statementPaymentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatementPayment")
+		case "line":
+			out.Values[i] = ec._StatementPayment_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bookedAt":
+			out.Values[i] = ec._StatementPayment_bookedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._StatementPayment_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "currency":
+			out.Values[i] = ec._StatementPayment_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._StatementPayment_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payerName":
+			out.Values[i] = ec._StatementPayment_payerName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payerAccount":
+			out.Values[i] = ec._StatementPayment_payerAccount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21116,6 +22746,11 @@ func (ec *executionContext) _StatementPreview(ctx context.Context, sel ast.Selec
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("StatementPreview")
+		case "format":
+			out.Values[i] = ec._StatementPreview_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "headers":
 			out.Values[i] = ec._StatementPreview_headers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21128,6 +22763,36 @@ func (ec *executionContext) _StatementPreview(ctx context.Context, sel ast.Selec
 			}
 		case "mapping":
 			out.Values[i] = ec._StatementPreview_mapping(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "skipped":
+			out.Values[i] = ec._StatementPreview_skipped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "payments":
+			out.Values[i] = ec._StatementPreview_payments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "incoming":
+			out.Values[i] = ec._StatementPreview_incoming(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outgoing":
+			out.Values[i] = ec._StatementPreview_outgoing(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notices":
+			out.Values[i] = ec._StatementPreview_notices(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problems":
+			out.Values[i] = ec._StatementPreview_problems(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22020,6 +23685,22 @@ func (ec *executionContext) marshalNCheckoutSessionStatus2githubᚗcomᚋtally�
 	return v
 }
 
+func (ec *executionContext) marshalNCollection2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCollectionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Collection) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCollection2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCollection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCollection2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚐCollection(ctx context.Context, sel ast.SelectionSet, v *ent.Collection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Collection!")
@@ -22048,6 +23729,22 @@ func (ec *executionContext) marshalNCollectionOrderField2ᚖgithubᚗcomᚋtally
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNCollectionResult2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐCollectionResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CollectionResult) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCollectionResult2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐCollectionResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNCollectionResult2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐCollectionResult(ctx context.Context, sel ast.SelectionSet, v *model.CollectionResult) graphql.Marshaler {
@@ -22721,6 +24418,30 @@ func (ec *executionContext) marshalNPaymentMethodAvailability2ᚖgithubᚗcomᚋ
 	return ec._PaymentMethodAvailability(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNProposedAllocation2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐProposedAllocationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProposedAllocation) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProposedAllocation2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐProposedAllocation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProposedAllocation2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐProposedAllocation(ctx context.Context, sel ast.SelectionSet, v *model.ProposedAllocation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProposedAllocation!")
+		return graphql.Null
+	}
+	return ec._ProposedAllocation(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRecordCollectionInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐRecordCollectionInput(ctx context.Context, v any) (model.RecordCollectionInput, error) {
 	res, err := ec.unmarshalInputRecordCollectionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -22728,6 +24449,21 @@ func (ec *executionContext) unmarshalNRecordCollectionInput2githubᚗcomᚋtally
 
 func (ec *executionContext) unmarshalNResetPasswordInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐResetPasswordInput(ctx context.Context, v any) (model.ResetPasswordInput, error) {
 	res, err := ec.unmarshalInputResetPasswordInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSetAsideReason2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋcollectionᚐSetAsideReason(ctx context.Context, v any) (collection.SetAsideReason, error) {
+	var res collection.SetAsideReason
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSetAsideReason2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋcollectionᚐSetAsideReason(ctx context.Context, sel ast.SelectionSet, v collection.SetAsideReason) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNSetCollectionsAsideInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐSetCollectionsAsideInput(ctx context.Context, v any) (model.SetCollectionsAsideInput, error) {
+	res, err := ec.unmarshalInputSetCollectionsAsideInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -22739,6 +24475,30 @@ func (ec *executionContext) unmarshalNSignInInput2githubᚗcomᚋtallyᚑinvoici
 func (ec *executionContext) unmarshalNSignUpInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐSignUpInput(ctx context.Context, v any) (model.SignUpInput, error) {
 	res, err := ec.unmarshalInputSignUpInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSkippedStatementLine2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐSkippedStatementLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SkippedStatementLine) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSkippedStatementLine2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐSkippedStatementLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSkippedStatementLine2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐSkippedStatementLine(ctx context.Context, sel ast.SelectionSet, v *model.SkippedStatementLine) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SkippedStatementLine!")
+		return graphql.Null
+	}
+	return ec._SkippedStatementLine(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNStatementFormat2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementFormat(ctx context.Context, v any) (model.StatementFormat, error) {
@@ -22757,6 +24517,30 @@ func (ec *executionContext) marshalNStatementMapping2ᚖgithubᚗcomᚋtallyᚑi
 		return graphql.Null
 	}
 	return ec._StatementMapping(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatementPayment2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementPaymentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatementPayment) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatementPayment2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementPayment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStatementPayment2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementPayment(ctx context.Context, sel ast.SelectionSet, v *model.StatementPayment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatementPayment!")
+		return graphql.Null
+	}
+	return ec._StatementPayment(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNStatementPreview2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementPreview(ctx context.Context, sel ast.SelectionSet, v *model.StatementPreview) graphql.Marshaler {
@@ -23725,6 +25509,38 @@ func (ec *executionContext) unmarshalOPostalAddressInput2ᚖgithubᚗcomᚋtally
 	}
 	res, err := ec.unmarshalInputPostalAddressInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSetAsideReason2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋcollectionᚐSetAsideReason(ctx context.Context, v any) (*collection.SetAsideReason, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(collection.SetAsideReason)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSetAsideReason2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋentᚋcollectionᚐSetAsideReason(ctx context.Context, sel ast.SelectionSet, v *collection.SetAsideReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOStatementFormat2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementFormat(ctx context.Context, v any) (*model.StatementFormat, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.StatementFormat)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOStatementFormat2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementFormat(ctx context.Context, sel ast.SelectionSet, v *model.StatementFormat) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOStatementMappingInput2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐStatementMappingInput(ctx context.Context, v any) (*model.StatementMappingInput, error) {

@@ -54,6 +54,14 @@ const (
 	FieldSuggestedInvoiceIds = "suggested_invoice_ids"
 	// FieldStatement holds the string denoting the statement field in the database.
 	FieldStatement = "statement"
+	// FieldProposedAllocations holds the string denoting the proposed_allocations field in the database.
+	FieldProposedAllocations = "proposed_allocations"
+	// FieldSetAsideReason holds the string denoting the set_aside_reason field in the database.
+	FieldSetAsideReason = "set_aside_reason"
+	// FieldSetAsideNote holds the string denoting the set_aside_note field in the database.
+	FieldSetAsideNote = "set_aside_note"
+	// FieldSetAsideAt holds the string denoting the set_aside_at field in the database.
+	FieldSetAsideAt = "set_aside_at"
 	// EdgePayments holds the string denoting the payments edge name in mutations.
 	EdgePayments = "payments"
 	// Table holds the table name of the collection in the database.
@@ -88,6 +96,10 @@ var Columns = []string{
 	FieldFlag,
 	FieldSuggestedInvoiceIds,
 	FieldStatement,
+	FieldProposedAllocations,
+	FieldSetAsideReason,
+	FieldSetAsideNote,
+	FieldSetAsideAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -138,6 +150,8 @@ var (
 	FlagValidator func(string) error
 	// StatementValidator is a validator for the "statement" field. It is called by the builders before save.
 	StatementValidator func(string) error
+	// SetAsideNoteValidator is a validator for the "set_aside_note" field. It is called by the builders before save.
+	SetAsideNoteValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -178,6 +192,7 @@ const (
 	StatusUNMATCHED Status = "UNMATCHED"
 	StatusPARTIAL   Status = "PARTIAL"
 	StatusMATCHED   Status = "MATCHED"
+	StatusSET_ASIDE Status = "SET_ASIDE"
 )
 
 func (s Status) String() string {
@@ -187,10 +202,34 @@ func (s Status) String() string {
 // StatusValidator is a validator for the "status" field enum values. It is called by the builders before save.
 func StatusValidator(s Status) error {
 	switch s {
-	case StatusUNMATCHED, StatusPARTIAL, StatusMATCHED:
+	case StatusUNMATCHED, StatusPARTIAL, StatusMATCHED, StatusSET_ASIDE:
 		return nil
 	default:
 		return fmt.Errorf("collection: invalid enum value for status field: %q", s)
+	}
+}
+
+// SetAsideReason defines the type for the "set_aside_reason" enum field.
+type SetAsideReason string
+
+// SetAsideReason values.
+const (
+	SetAsideReasonNOT_INVOICE_PAYMENT SetAsideReason = "NOT_INVOICE_PAYMENT"
+	SetAsideReasonREFUNDED            SetAsideReason = "REFUNDED"
+	SetAsideReasonCUSTOMER_CREDIT     SetAsideReason = "CUSTOMER_CREDIT"
+)
+
+func (sar SetAsideReason) String() string {
+	return string(sar)
+}
+
+// SetAsideReasonValidator is a validator for the "set_aside_reason" field enum values. It is called by the builders before save.
+func SetAsideReasonValidator(sar SetAsideReason) error {
+	switch sar {
+	case SetAsideReasonNOT_INVOICE_PAYMENT, SetAsideReasonREFUNDED, SetAsideReasonCUSTOMER_CREDIT:
+		return nil
+	default:
+		return fmt.Errorf("collection: invalid enum value for set_aside_reason field: %q", sar)
 	}
 }
 
@@ -287,6 +326,21 @@ func ByStatement(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldStatement, opts...).ToFunc()
 }
 
+// BySetAsideReason orders the results by the set_aside_reason field.
+func BySetAsideReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSetAsideReason, opts...).ToFunc()
+}
+
+// BySetAsideNote orders the results by the set_aside_note field.
+func BySetAsideNote(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSetAsideNote, opts...).ToFunc()
+}
+
+// BySetAsideAt orders the results by the set_aside_at field.
+func BySetAsideAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSetAsideAt, opts...).ToFunc()
+}
+
 // ByPaymentsCount orders the results by payments count.
 func ByPaymentsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -340,6 +394,24 @@ func (e *Status) UnmarshalGQL(val interface{}) error {
 	*e = Status(str)
 	if err := StatusValidator(*e); err != nil {
 		return fmt.Errorf("%s is not a valid Status", str)
+	}
+	return nil
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (e SetAsideReason) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(e.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (e *SetAsideReason) UnmarshalGQL(val interface{}) error {
+	str, ok := val.(string)
+	if !ok {
+		return fmt.Errorf("enum %T must be a string", val)
+	}
+	*e = SetAsideReason(str)
+	if err := SetAsideReasonValidator(*e); err != nil {
+		return fmt.Errorf("%s is not a valid SetAsideReason", str)
 	}
 	return nil
 }

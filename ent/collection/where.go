@@ -140,6 +140,16 @@ func Statement(v string) predicate.Collection {
 	return predicate.Collection(sql.FieldEQ(FieldStatement, v))
 }
 
+// SetAsideNote applies equality check predicate on the "set_aside_note" field. It's identical to SetAsideNoteEQ.
+func SetAsideNote(v string) predicate.Collection {
+	return predicate.Collection(sql.FieldEQ(FieldSetAsideNote, v))
+}
+
+// SetAsideAt applies equality check predicate on the "set_aside_at" field. It's identical to SetAsideAtEQ.
+func SetAsideAt(v time.Time) predicate.Collection {
+	return predicate.Collection(sql.FieldEQ(FieldSetAsideAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Collection {
 	return predicate.Collection(sql.FieldEQ(FieldCreatedAt, v))
@@ -1118,6 +1128,171 @@ func StatementEqualFold(v string) predicate.Collection {
 // StatementContainsFold applies the ContainsFold predicate on the "statement" field.
 func StatementContainsFold(v string) predicate.Collection {
 	return predicate.Collection(sql.FieldContainsFold(FieldStatement, v))
+}
+
+// ProposedAllocationsIsNil applies the IsNil predicate on the "proposed_allocations" field.
+func ProposedAllocationsIsNil() predicate.Collection {
+	return predicate.Collection(sql.FieldIsNull(FieldProposedAllocations))
+}
+
+// ProposedAllocationsNotNil applies the NotNil predicate on the "proposed_allocations" field.
+func ProposedAllocationsNotNil() predicate.Collection {
+	return predicate.Collection(sql.FieldNotNull(FieldProposedAllocations))
+}
+
+// SetAsideReasonEQ applies the EQ predicate on the "set_aside_reason" field.
+func SetAsideReasonEQ(v SetAsideReason) predicate.Collection {
+	return predicate.Collection(sql.FieldEQ(FieldSetAsideReason, v))
+}
+
+// SetAsideReasonNEQ applies the NEQ predicate on the "set_aside_reason" field.
+func SetAsideReasonNEQ(v SetAsideReason) predicate.Collection {
+	return predicate.Collection(sql.FieldNEQ(FieldSetAsideReason, v))
+}
+
+// SetAsideReasonIn applies the In predicate on the "set_aside_reason" field.
+func SetAsideReasonIn(vs ...SetAsideReason) predicate.Collection {
+	return predicate.Collection(sql.FieldIn(FieldSetAsideReason, vs...))
+}
+
+// SetAsideReasonNotIn applies the NotIn predicate on the "set_aside_reason" field.
+func SetAsideReasonNotIn(vs ...SetAsideReason) predicate.Collection {
+	return predicate.Collection(sql.FieldNotIn(FieldSetAsideReason, vs...))
+}
+
+// SetAsideReasonIsNil applies the IsNil predicate on the "set_aside_reason" field.
+func SetAsideReasonIsNil() predicate.Collection {
+	return predicate.Collection(sql.FieldIsNull(FieldSetAsideReason))
+}
+
+// SetAsideReasonNotNil applies the NotNil predicate on the "set_aside_reason" field.
+func SetAsideReasonNotNil() predicate.Collection {
+	return predicate.Collection(sql.FieldNotNull(FieldSetAsideReason))
+}
+
+// SetAsideNoteEQ applies the EQ predicate on the "set_aside_note" field.
+func SetAsideNoteEQ(v string) predicate.Collection {
+	return predicate.Collection(sql.FieldEQ(FieldSetAsideNote, v))
+}
+
+// SetAsideNoteNEQ applies the NEQ predicate on the "set_aside_note" field.
+func SetAsideNoteNEQ(v string) predicate.Collection {
+	return predicate.Collection(sql.FieldNEQ(FieldSetAsideNote, v))
+}
+
+// SetAsideNoteIn applies the In predicate on the "set_aside_note" field.
+func SetAsideNoteIn(vs ...string) predicate.Collection {
+	return predicate.Collection(sql.FieldIn(FieldSetAsideNote, vs...))
+}
+
+// SetAsideNoteNotIn applies the NotIn predicate on the "set_aside_note" field.
+func SetAsideNoteNotIn(vs ...string) predicate.Collection {
+	return predicate.Collection(sql.FieldNotIn(FieldSetAsideNote, vs...))
+}
+
+// SetAsideNoteGT applies the GT predicate on the "set_aside_note" field.
+func SetAsideNoteGT(v string) predicate.Collection {
+	return predicate.Collection(sql.FieldGT(FieldSetAsideNote, v))
+}
+
+// SetAsideNoteGTE applies the GTE predicate on the "set_aside_note" field.
+func SetAsideNoteGTE(v string) predicate.Collection {
+	return predicate.Collection(sql.FieldGTE(FieldSetAsideNote, v))
+}
+
+// SetAsideNoteLT applies the LT predicate on the "set_aside_note" field.
+func SetAsideNoteLT(v string) predicate.Collection {
+	return predicate.Collection(sql.FieldLT(FieldSetAsideNote, v))
+}
+
+// SetAsideNoteLTE applies the LTE predicate on the "set_aside_note" field.
+func SetAsideNoteLTE(v string) predicate.Collection {
+	return predicate.Collection(sql.FieldLTE(FieldSetAsideNote, v))
+}
+
+// SetAsideNoteContains applies the Contains predicate on the "set_aside_note" field.
+func SetAsideNoteContains(v string) predicate.Collection {
+	return predicate.Collection(sql.FieldContains(FieldSetAsideNote, v))
+}
+
+// SetAsideNoteHasPrefix applies the HasPrefix predicate on the "set_aside_note" field.
+func SetAsideNoteHasPrefix(v string) predicate.Collection {
+	return predicate.Collection(sql.FieldHasPrefix(FieldSetAsideNote, v))
+}
+
+// SetAsideNoteHasSuffix applies the HasSuffix predicate on the "set_aside_note" field.
+func SetAsideNoteHasSuffix(v string) predicate.Collection {
+	return predicate.Collection(sql.FieldHasSuffix(FieldSetAsideNote, v))
+}
+
+// SetAsideNoteIsNil applies the IsNil predicate on the "set_aside_note" field.
+func SetAsideNoteIsNil() predicate.Collection {
+	return predicate.Collection(sql.FieldIsNull(FieldSetAsideNote))
+}
+
+// SetAsideNoteNotNil applies the NotNil predicate on the "set_aside_note" field.
+func SetAsideNoteNotNil() predicate.Collection {
+	return predicate.Collection(sql.FieldNotNull(FieldSetAsideNote))
+}
+
+// SetAsideNoteEqualFold applies the EqualFold predicate on the "set_aside_note" field.
+func SetAsideNoteEqualFold(v string) predicate.Collection {
+	return predicate.Collection(sql.FieldEqualFold(FieldSetAsideNote, v))
+}
+
+// SetAsideNoteContainsFold applies the ContainsFold predicate on the "set_aside_note" field.
+func SetAsideNoteContainsFold(v string) predicate.Collection {
+	return predicate.Collection(sql.FieldContainsFold(FieldSetAsideNote, v))
+}
+
+// SetAsideAtEQ applies the EQ predicate on the "set_aside_at" field.
+func SetAsideAtEQ(v time.Time) predicate.Collection {
+	return predicate.Collection(sql.FieldEQ(FieldSetAsideAt, v))
+}
+
+// SetAsideAtNEQ applies the NEQ predicate on the "set_aside_at" field.
+func SetAsideAtNEQ(v time.Time) predicate.Collection {
+	return predicate.Collection(sql.FieldNEQ(FieldSetAsideAt, v))
+}
+
+// SetAsideAtIn applies the In predicate on the "set_aside_at" field.
+func SetAsideAtIn(vs ...time.Time) predicate.Collection {
+	return predicate.Collection(sql.FieldIn(FieldSetAsideAt, vs...))
+}
+
+// SetAsideAtNotIn applies the NotIn predicate on the "set_aside_at" field.
+func SetAsideAtNotIn(vs ...time.Time) predicate.Collection {
+	return predicate.Collection(sql.FieldNotIn(FieldSetAsideAt, vs...))
+}
+
+// SetAsideAtGT applies the GT predicate on the "set_aside_at" field.
+func SetAsideAtGT(v time.Time) predicate.Collection {
+	return predicate.Collection(sql.FieldGT(FieldSetAsideAt, v))
+}
+
+// SetAsideAtGTE applies the GTE predicate on the "set_aside_at" field.
+func SetAsideAtGTE(v time.Time) predicate.Collection {
+	return predicate.Collection(sql.FieldGTE(FieldSetAsideAt, v))
+}
+
+// SetAsideAtLT applies the LT predicate on the "set_aside_at" field.
+func SetAsideAtLT(v time.Time) predicate.Collection {
+	return predicate.Collection(sql.FieldLT(FieldSetAsideAt, v))
+}
+
+// SetAsideAtLTE applies the LTE predicate on the "set_aside_at" field.
+func SetAsideAtLTE(v time.Time) predicate.Collection {
+	return predicate.Collection(sql.FieldLTE(FieldSetAsideAt, v))
+}
+
+// SetAsideAtIsNil applies the IsNil predicate on the "set_aside_at" field.
+func SetAsideAtIsNil() predicate.Collection {
+	return predicate.Collection(sql.FieldIsNull(FieldSetAsideAt))
+}
+
+// SetAsideAtNotNil applies the NotNil predicate on the "set_aside_at" field.
+func SetAsideAtNotNil() predicate.Collection {
+	return predicate.Collection(sql.FieldNotNull(FieldSetAsideAt))
 }
 
 // HasPayments applies the HasEdge predicate on the "payments" edge.

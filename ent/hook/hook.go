@@ -153,6 +153,18 @@ func (f PasswordResetFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Valu
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PasswordResetMutation", m)
 }
 
+// The PayerAccountFunc type is an adapter to allow the use of ordinary
+// function as PayerAccount mutator.
+type PayerAccountFunc func(context.Context, *ent.PayerAccountMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f PayerAccountFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.PayerAccountMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.PayerAccountMutation", m)
+}
+
 // The PaymentFunc type is an adapter to allow the use of ordinary
 // function as Payment mutator.
 type PaymentFunc func(context.Context, *ent.PaymentMutation) (ent.Value, error)

@@ -20,6 +20,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/logo"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/passwordreset"
+	"github.com/tally-invoicing/tally/ent/payeraccount"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/predicate"
 	"github.com/tally-invoicing/tally/ent/serverkey"
@@ -409,6 +410,33 @@ func (f TraversePasswordReset) Traverse(ctx context.Context, q ent.Query) error 
 	return fmt.Errorf("unexpected query type %T. expect *ent.PasswordResetQuery", q)
 }
 
+// The PayerAccountFunc type is an adapter to allow the use of ordinary function as a Querier.
+type PayerAccountFunc func(context.Context, *ent.PayerAccountQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f PayerAccountFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.PayerAccountQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.PayerAccountQuery", q)
+}
+
+// The TraversePayerAccount type is an adapter to allow the use of ordinary function as Traverser.
+type TraversePayerAccount func(context.Context, *ent.PayerAccountQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraversePayerAccount) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraversePayerAccount) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.PayerAccountQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.PayerAccountQuery", q)
+}
+
 // The PaymentFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PaymentFunc func(context.Context, *ent.PaymentQuery) (ent.Value, error)
 
@@ -598,6 +626,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.MerchantQuery, predicate.Merchant, merchant.OrderOption]{typ: ent.TypeMerchant, tq: q}, nil
 	case *ent.PasswordResetQuery:
 		return &query[*ent.PasswordResetQuery, predicate.PasswordReset, passwordreset.OrderOption]{typ: ent.TypePasswordReset, tq: q}, nil
+	case *ent.PayerAccountQuery:
+		return &query[*ent.PayerAccountQuery, predicate.PayerAccount, payeraccount.OrderOption]{typ: ent.TypePayerAccount, tq: q}, nil
 	case *ent.PaymentQuery:
 		return &query[*ent.PaymentQuery, predicate.Payment, payment.OrderOption]{typ: ent.TypePayment, tq: q}, nil
 	case *ent.ServerKeyQuery:

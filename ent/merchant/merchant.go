@@ -58,6 +58,8 @@ const (
 	FieldInfiniWebhookSecret = "infini_webhook_secret"
 	// FieldInfiniBaseURL holds the string denoting the infini_base_url field in the database.
 	FieldInfiniBaseURL = "infini_base_url"
+	// FieldAutoMatchConfidence holds the string denoting the auto_match_confidence field in the database.
+	FieldAutoMatchConfidence = "auto_match_confidence"
 	// FieldStatementMapping holds the string denoting the statement_mapping field in the database.
 	FieldStatementMapping = "statement_mapping"
 	// EdgeUsers holds the string denoting the users edge name in mutations.
@@ -141,6 +143,7 @@ var Columns = []string{
 	FieldInfiniSecret,
 	FieldInfiniWebhookSecret,
 	FieldInfiniBaseURL,
+	FieldAutoMatchConfidence,
 	FieldStatementMapping,
 }
 
@@ -206,6 +209,10 @@ var (
 	InfiniWebhookSecretValidator func(string) error
 	// InfiniBaseURLValidator is a validator for the "infini_base_url" field. It is called by the builders before save.
 	InfiniBaseURLValidator func(string) error
+	// DefaultAutoMatchConfidence holds the default value on creation for the "auto_match_confidence" field.
+	DefaultAutoMatchConfidence int
+	// AutoMatchConfidenceValidator is a validator for the "auto_match_confidence" field. It is called by the builders before save.
+	AutoMatchConfidenceValidator func(int) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -334,6 +341,11 @@ func ByInfiniWebhookSecret(opts ...sql.OrderTermOption) OrderOption {
 // ByInfiniBaseURL orders the results by the infini_base_url field.
 func ByInfiniBaseURL(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldInfiniBaseURL, opts...).ToFunc()
+}
+
+// ByAutoMatchConfidence orders the results by the auto_match_confidence field.
+func ByAutoMatchConfidence(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAutoMatchConfidence, opts...).ToFunc()
 }
 
 // ByUsersCount orders the results by users count.

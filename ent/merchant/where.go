@@ -150,6 +150,11 @@ func InfiniBaseURL(v string) predicate.Merchant {
 	return predicate.Merchant(sql.FieldEQ(FieldInfiniBaseURL, v))
 }
 
+// AutoMatchConfidence applies equality check predicate on the "auto_match_confidence" field. It's identical to AutoMatchConfidenceEQ.
+func AutoMatchConfidence(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldAutoMatchConfidence, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Merchant {
 	return predicate.Merchant(sql.FieldEQ(FieldCreatedAt, v))
@@ -1248,6 +1253,46 @@ func InfiniBaseURLEqualFold(v string) predicate.Merchant {
 // InfiniBaseURLContainsFold applies the ContainsFold predicate on the "infini_base_url" field.
 func InfiniBaseURLContainsFold(v string) predicate.Merchant {
 	return predicate.Merchant(sql.FieldContainsFold(FieldInfiniBaseURL, v))
+}
+
+// AutoMatchConfidenceEQ applies the EQ predicate on the "auto_match_confidence" field.
+func AutoMatchConfidenceEQ(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldAutoMatchConfidence, v))
+}
+
+// AutoMatchConfidenceNEQ applies the NEQ predicate on the "auto_match_confidence" field.
+func AutoMatchConfidenceNEQ(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldAutoMatchConfidence, v))
+}
+
+// AutoMatchConfidenceIn applies the In predicate on the "auto_match_confidence" field.
+func AutoMatchConfidenceIn(vs ...int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldIn(FieldAutoMatchConfidence, vs...))
+}
+
+// AutoMatchConfidenceNotIn applies the NotIn predicate on the "auto_match_confidence" field.
+func AutoMatchConfidenceNotIn(vs ...int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotIn(FieldAutoMatchConfidence, vs...))
+}
+
+// AutoMatchConfidenceGT applies the GT predicate on the "auto_match_confidence" field.
+func AutoMatchConfidenceGT(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGT(FieldAutoMatchConfidence, v))
+}
+
+// AutoMatchConfidenceGTE applies the GTE predicate on the "auto_match_confidence" field.
+func AutoMatchConfidenceGTE(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGTE(FieldAutoMatchConfidence, v))
+}
+
+// AutoMatchConfidenceLT applies the LT predicate on the "auto_match_confidence" field.
+func AutoMatchConfidenceLT(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLT(FieldAutoMatchConfidence, v))
+}
+
+// AutoMatchConfidenceLTE applies the LTE predicate on the "auto_match_confidence" field.
+func AutoMatchConfidenceLTE(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLTE(FieldAutoMatchConfidence, v))
 }
 
 // StatementMappingIsNil applies the IsNil predicate on the "statement_mapping" field.

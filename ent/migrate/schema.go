@@ -125,12 +125,16 @@ var (
 		{Name: "text", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "external_id", Type: field.TypeString, Nullable: true, Size: 200},
 		{Name: "customer_id", Type: field.TypeString, Nullable: true},
-		{Name: "status", Type: field.TypeEnum, Enums: []string{"UNMATCHED", "PARTIAL", "MATCHED"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"UNMATCHED", "PARTIAL", "MATCHED", "SET_ASIDE"}},
 		{Name: "unallocated_minor", Type: field.TypeInt64, Default: 0},
 		{Name: "review_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "flag", Type: field.TypeString, Nullable: true},
 		{Name: "suggested_invoice_ids", Type: field.TypeJSON, Nullable: true},
 		{Name: "statement", Type: field.TypeString, Nullable: true},
+		{Name: "proposed_allocations", Type: field.TypeJSON, Nullable: true},
+		{Name: "set_aside_reason", Type: field.TypeEnum, Nullable: true, Enums: []string{"NOT_INVOICE_PAYMENT", "REFUNDED", "CUSTOMER_CREDIT"}},
+		{Name: "set_aside_note", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "set_aside_at", Type: field.TypeTime, Nullable: true},
 	}
 	// CollectionsTable holds the schema information for the "collections" table.
 	CollectionsTable = &schema.Table{
@@ -481,6 +485,7 @@ var (
 		{Name: "infini_secret", Type: field.TypeString, Nullable: true},
 		{Name: "infini_webhook_secret", Type: field.TypeString, Nullable: true},
 		{Name: "infini_base_url", Type: field.TypeString, Nullable: true},
+		{Name: "auto_match_confidence", Type: field.TypeInt, Default: 90},
 		{Name: "statement_mapping", Type: field.TypeJSON, Nullable: true},
 	}
 	// MerchantsTable holds the schema information for the "merchants" table.
@@ -518,6 +523,34 @@ var (
 				Name:    "passwordreset_merchant_id",
 				Unique:  false,
 				Columns: []*schema.Column{PasswordResetsColumns[3]},
+			},
+		},
+	}
+	// PayerAccountsColumns holds the columns for the "payer_accounts" table.
+	PayerAccountsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "merchant_id", Type: field.TypeString},
+		{Name: "account", Type: field.TypeString, Size: 100},
+		{Name: "customer_id", Type: field.TypeString},
+		{Name: "collection_id", Type: field.TypeString, Nullable: true},
+	}
+	// PayerAccountsTable holds the schema information for the "payer_accounts" table.
+	PayerAccountsTable = &schema.Table{
+		Name:       "payer_accounts",
+		Columns:    PayerAccountsColumns,
+		PrimaryKey: []*schema.Column{PayerAccountsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "payeraccount_merchant_id",
+				Unique:  false,
+				Columns: []*schema.Column{PayerAccountsColumns[3]},
+			},
+			{
+				Name:    "payeraccount_merchant_id_account",
+				Unique:  true,
+				Columns: []*schema.Column{PayerAccountsColumns[3], PayerAccountsColumns[4]},
 			},
 		},
 	}
@@ -729,6 +762,7 @@ var (
 		LogosTable,
 		MerchantsTable,
 		PasswordResetsTable,
+		PayerAccountsTable,
 		PaymentsTable,
 		ServerKeysTable,
 		SessionsTable,

@@ -42,6 +42,9 @@ type Merchant func(*sql.Selector)
 // PasswordReset is the predicate function for passwordreset builders.
 type PasswordReset func(*sql.Selector)
 
+// PayerAccount is the predicate function for payeraccount builders.
+type PayerAccount func(*sql.Selector)
+
 // Payment is the predicate function for payment builders.
 type Payment func(*sql.Selector)
 

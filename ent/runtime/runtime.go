@@ -17,6 +17,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/logo"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/passwordreset"
+	"github.com/tally-invoicing/tally/ent/payeraccount"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/schema"
 	"github.com/tally-invoicing/tally/ent/serverkey"
@@ -406,6 +407,10 @@ func init() {
 	collectionDescStatement := collectionFields[14].Descriptor()
 	// collection.StatementValidator is a validator for the "statement" field. It is called by the builders before save.
 	collection.StatementValidator = collectionDescStatement.Validators[0].(func(string) error)
+	// collectionDescSetAsideNote is the schema descriptor for set_aside_note field.
+	collectionDescSetAsideNote := collectionFields[17].Descriptor()
+	// collection.SetAsideNoteValidator is a validator for the "set_aside_note" field. It is called by the builders before save.
+	collection.SetAsideNoteValidator = collectionDescSetAsideNote.Validators[0].(func(string) error)
 	// collectionDescID is the schema descriptor for id field.
 	collectionDescID := collectionMixinFields0[0].Descriptor()
 	// collection.DefaultID holds the default value on creation for the id field.
@@ -1316,6 +1321,12 @@ func init() {
 	merchantDescInfiniBaseURL := merchantFields[17].Descriptor()
 	// merchant.InfiniBaseURLValidator is a validator for the "infini_base_url" field. It is called by the builders before save.
 	merchant.InfiniBaseURLValidator = merchantDescInfiniBaseURL.Validators[0].(func(string) error)
+	// merchantDescAutoMatchConfidence is the schema descriptor for auto_match_confidence field.
+	merchantDescAutoMatchConfidence := merchantFields[18].Descriptor()
+	// merchant.DefaultAutoMatchConfidence holds the default value on creation for the auto_match_confidence field.
+	merchant.DefaultAutoMatchConfidence = merchantDescAutoMatchConfidence.Default.(int)
+	// merchant.AutoMatchConfidenceValidator is a validator for the "auto_match_confidence" field. It is called by the builders before save.
+	merchant.AutoMatchConfidenceValidator = merchantDescAutoMatchConfidence.Validators[0].(func(int) error)
 	// merchantDescID is the schema descriptor for id field.
 	merchantDescID := merchantMixinFields0[0].Descriptor()
 	// merchant.DefaultID holds the default value on creation for the id field.
@@ -1389,6 +1400,109 @@ func init() {
 	// passwordreset.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	passwordreset.IDValidator = func() func(string) error {
 		validators := passwordresetDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	payeraccountMixin := schema.PayerAccount{}.Mixin()
+	payeraccountMixinHooks2 := payeraccountMixin[2].Hooks()
+	payeraccount.Hooks[0] = payeraccountMixinHooks2[0]
+	payeraccountMixinInters2 := payeraccountMixin[2].Interceptors()
+	payeraccount.Interceptors[0] = payeraccountMixinInters2[0]
+	payeraccountMixinFields0 := payeraccountMixin[0].Fields()
+	_ = payeraccountMixinFields0
+	payeraccountMixinFields1 := payeraccountMixin[1].Fields()
+	_ = payeraccountMixinFields1
+	payeraccountMixinFields2 := payeraccountMixin[2].Fields()
+	_ = payeraccountMixinFields2
+	payeraccountFields := schema.PayerAccount{}.Fields()
+	_ = payeraccountFields
+	// payeraccountDescCreatedAt is the schema descriptor for created_at field.
+	payeraccountDescCreatedAt := payeraccountMixinFields1[0].Descriptor()
+	// payeraccount.DefaultCreatedAt holds the default value on creation for the created_at field.
+	payeraccount.DefaultCreatedAt = payeraccountDescCreatedAt.Default.(func() time.Time)
+	// payeraccountDescUpdatedAt is the schema descriptor for updated_at field.
+	payeraccountDescUpdatedAt := payeraccountMixinFields1[1].Descriptor()
+	// payeraccount.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	payeraccount.DefaultUpdatedAt = payeraccountDescUpdatedAt.Default.(func() time.Time)
+	// payeraccount.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	payeraccount.UpdateDefaultUpdatedAt = payeraccountDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// payeraccountDescMerchantID is the schema descriptor for merchant_id field.
+	payeraccountDescMerchantID := payeraccountMixinFields2[0].Descriptor()
+	// payeraccount.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
+	payeraccount.MerchantIDValidator = func() func(string) error {
+		validators := payeraccountDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant_id string) error {
+			for _, fn := range fns {
+				if err := fn(merchant_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// payeraccountDescAccount is the schema descriptor for account field.
+	payeraccountDescAccount := payeraccountFields[0].Descriptor()
+	// payeraccount.AccountValidator is a validator for the "account" field. It is called by the builders before save.
+	payeraccount.AccountValidator = func() func(string) error {
+		validators := payeraccountDescAccount.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(account string) error {
+			for _, fn := range fns {
+				if err := fn(account); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// payeraccountDescCustomerID is the schema descriptor for customer_id field.
+	payeraccountDescCustomerID := payeraccountFields[1].Descriptor()
+	// payeraccount.CustomerIDValidator is a validator for the "customer_id" field. It is called by the builders before save.
+	payeraccount.CustomerIDValidator = func() func(string) error {
+		validators := payeraccountDescCustomerID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(customer_id string) error {
+			for _, fn := range fns {
+				if err := fn(customer_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// payeraccountDescCollectionID is the schema descriptor for collection_id field.
+	payeraccountDescCollectionID := payeraccountFields[2].Descriptor()
+	// payeraccount.CollectionIDValidator is a validator for the "collection_id" field. It is called by the builders before save.
+	payeraccount.CollectionIDValidator = payeraccountDescCollectionID.Validators[0].(func(string) error)
+	// payeraccountDescID is the schema descriptor for id field.
+	payeraccountDescID := payeraccountMixinFields0[0].Descriptor()
+	// payeraccount.DefaultID holds the default value on creation for the id field.
+	payeraccount.DefaultID = payeraccountDescID.Default.(func() string)
+	// payeraccount.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	payeraccount.IDValidator = func() func(string) error {
+		validators := payeraccountDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

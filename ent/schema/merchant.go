@@ -69,6 +69,8 @@ func (Merchant) Fields() []ent.Field {
 		field.String("infini_secret").Validate(validate.SingleLine).Optional().Sensitive().Annotations(entgql.Skip()),
 		field.String("infini_webhook_secret").Validate(validate.SingleLine).Optional().Sensitive().Annotations(entgql.Skip()),
 		field.String("infini_base_url").Validate(validate.SingleLine).Optional().Annotations(entgql.Skip()),
+		field.Int("auto_match_confidence").Default(90).Range(50, 100).
+			Comment("Matches at least this sure (in percent) are applied by themselves; the rest wait in the review queue as proposals. 100: only a valid RF reference or the checkout; 95: also invoice numbers as printed; 90 (the default): also a learned or named payer paying exactly one invoice's amount; 50: every rule."),
 		field.JSON("statement_mapping", &statement.Mapping{}).Optional().
 			Comment("The column mapping of the merchant's bank CSV, saved at the last import.").
 			Annotations(entgql.Skip()),

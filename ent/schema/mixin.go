@@ -42,6 +42,7 @@ var IDPrefixes = map[string]string{
 	"srk": "server_keys",
 	"txr": "tax_rates",
 	"lgo": "logos",
+	"pya": "payer_accounts",
 }
 
 // idMixin gives an entity a string primary key "<prefix>_<ULID>".

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/tally-invoicing/tally/internal/collect/match"
 	"github.com/tally-invoicing/tally/internal/validate"
 )
 
@@ -227,8 +228,8 @@ func (Collection) Fields() []ent.Field {
 			Comment("The sender's id for it (bank transaction id, order id); the same id is recorded once."),
 		field.String("customer_id").Validate(validate.SingleLine).Optional().Nillable().
 			Comment("ID of the paying customer, when known; null otherwise."),
-		field.Enum("status").Values("UNMATCHED", "PARTIAL", "MATCHED").
-			Comment("MATCHED: all of it went to invoices; PARTIAL: some is left unallocated (the customer's credit, or to allocate by hand); UNMATCHED: nothing matched yet. UNMATCHED and PARTIAL form the review queue.").
+		field.Enum("status").Values("UNMATCHED", "PARTIAL", "MATCHED", "SET_ASIDE").
+			Comment("MATCHED: all of it went to invoices; PARTIAL: some is left unallocated (the customer's credit, or to allocate by hand); UNMATCHED: nothing matched yet; SET_ASIDE: a person decided what is left pays no invoice (see setAsideReason). UNMATCHED and PARTIAL form the review queue.").
 			Annotations(entgql.Type("CollectionStatus"), entgql.OrderField("STATUS")),
 		field.Int64("unallocated_minor").Default(0).Annotations(entgql.Skip()),
 		field.Text("review_reason").Validate(validate.MultiLine).Optional().
@@ -238,6 +239,16 @@ func (Collection) Fields() []ent.Field {
 		field.Strings("suggested_invoice_ids").Optional().Annotations(entgql.Skip()),
 		field.String("statement").Validate(validate.SingleLine).Optional().Immutable().
 			Comment("The imported statement file it came from, if any."),
+		field.JSON("proposed_allocations", []match.Allocation{}).Optional().
+			Comment("Matches found below the merchant's autoMatchConfidence, waiting for a person to accept them.").
+			Annotations(entgql.Skip()),
+		field.Enum("set_aside_reason").Values("NOT_INVOICE_PAYMENT", "REFUNDED", "CUSTOMER_CREDIT").Optional().Nillable().
+			Comment("Why what is left of it pays no invoice: NOT_INVOICE_PAYMENT (a loan, a transfer between own accounts, a payment for something Tally does not invoice), REFUNDED (sent back to the payer), CUSTOMER_CREDIT (kept as the customer's credit for later invoices). null unless status is SET_ASIDE.").
+			Annotations(entgql.Type("SetAsideReason")),
+		field.Text("set_aside_note").Validate(validate.MultiLine).Optional().
+			Comment("What the person who set it aside wrote, e.g. how and when a refund was sent."),
+		field.Time("set_aside_at").Optional().Nillable().
+			Comment("When it was set aside; null unless status is SET_ASIDE."),
 	}
 }
 

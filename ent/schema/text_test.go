@@ -17,7 +17,7 @@ func TestEveryTextFieldIsChecked(t *testing.T) {
 		"Invoice": Invoice{}, "InvoiceEvent": InvoiceEvent{}, "Merchant": Merchant{}, "Payment": Payment{},
 		"CheckoutSession": CheckoutSession{}, "CryptoWallet": CryptoWallet{}, "Collection": Collection{},
 		"Session": Session{}, "User": User{}, "WebhookReceipt": WebhookReceipt{},
-		"PasswordReset": PasswordReset{}, "ServerKey": ServerKey{}, "TaxRate": TaxRate{}, "Logo": Logo{},
+		"PasswordReset": PasswordReset{}, "ServerKey": ServerKey{}, "TaxRate": TaxRate{}, "Logo": Logo{}, "PayerAccount": PayerAccount{},
 	}
 	if len(schemas) != len(IDPrefixes) {
 		t.Fatalf("the test knows %d schemas, IDPrefixes %d: add the new schema here", len(schemas), len(IDPrefixes))

@@ -15,6 +15,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/collection"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 )
@@ -117,6 +118,10 @@ type CollectionFilter struct {
 	StatusIn []collection.Status `json:"statusIn,omitempty"`
 	// Only money from this customer.
 	CustomerID *string `json:"customerID,omitempty"`
+	// Words to look for in the payer's name and account, the text, the statement's file name and the amount ("250" finds 250.00); every word must be found, case ignored.
+	Search *string `json:"search,omitempty"`
+	// true: only collections flagged for a person to look at (a mistyped reference, a currency mismatch, ...).
+	Flagged *bool `json:"flagged,omitempty"`
 }
 
 // Money received and where it went.
@@ -229,6 +234,12 @@ type ImportStatementResult struct {
 	Partial int `json:"partial"`
 	// New collections nothing matched; they wait in the review queue.
 	Unmatched int `json:"unmatched"`
+	// Of the unmatched, those with a proposed match waiting for a person to accept it.
+	Proposed int `json:"proposed"`
+	// Outgoing (debit), reversed or zero lines skipped: money going out is not a collection.
+	Outgoing int `json:"outgoing"`
+	// What Tally assumed, each a sentence (as in StatementPreview.notices).
+	Notices []string `json:"notices"`
 }
 
 // Infini Payment API credentials from Infini's merchant dashboard (Developer page).
@@ -390,6 +401,18 @@ type PostalAddressInput struct {
 	Country *string `json:"country,omitempty"`
 }
 
+// A match Tally found but did not apply by itself, because it is less sure than the merchant's autoMatchConfidence.
+type ProposedAllocation struct {
+	// The invoice it would pay.
+	Invoice *ent.Invoice `json:"invoice"`
+	// How much of the collection it would give the invoice, in the collection's currency.
+	Amount decimal.Decimal `json:"amount"`
+	// The rule that found it (AMOUNT, COMBINATION, ...).
+	Rule payment.Rule `json:"rule"`
+	// How sure the rule is, in percent.
+	Confidence int `json:"confidence"`
+}
+
 // Money received: a bank transfer, cash, a wallet transfer seen elsewhere.
 type RecordCollectionInput struct {
 	// How much arrived, e.g. "250.00": greater than 0, with no more decimals than the currency allows.
@@ -420,6 +443,18 @@ type ResetPasswordInput struct {
 	Password string `json:"password"`
 }
 
+// Money that pays no invoice, set aside so that it leaves the review queue.
+type SetCollectionsAsideInput struct {
+	// The collections (col_...), at most 500; each must have something unallocated.
+	Ids []string `json:"ids"`
+	// Why it pays no invoice.
+	Reason collection.SetAsideReason `json:"reason"`
+	// What to remember about it, e.g. how and when a refund was sent.
+	Note *string `json:"note,omitempty"`
+	// For CUSTOMER_CREDIT when the collection names no customer: whose credit it becomes.
+	CustomerID *string `json:"customerID,omitempty"`
+}
+
 // A user's credentials.
 type SignInInput struct {
 	// The address the user signed up with (any case).
@@ -438,6 +473,16 @@ type SignUpInput struct {
 	Password string `json:"password"`
 	// ISO 4217 currency new invoices default to. USD if omitted.
 	DefaultCurrency *string `json:"defaultCurrency,omitempty"`
+}
+
+// A line of the file that holds no payment and is skipped.
+type SkippedStatementLine struct {
+	// Where it is in the file (1 is the first line).
+	Line int `json:"line"`
+	// The line as it is in the file, shortened to 200 characters.
+	Text string `json:"text"`
+	// Why it is skipped, e.g. "above the header: account details" or "after the data: not a transaction".
+	Reason string `json:"reason"`
 }
 
 // A CSV column mapping as Tally suggests or saved it. An empty string means no such column.
@@ -462,6 +507,10 @@ type StatementMapping struct {
 	PayerAccount string `json:"payerAccount"`
 	// The bank's row id column, or empty.
 	ExternalID string `json:"externalID"`
+	// The money in/out column, or empty.
+	Direction string `json:"direction"`
+	// false when the file has no header row and columns are named Column 1, Column 2, ...
+	HasHeader bool `json:"hasHeader"`
 	// A Go date layout, or empty to detect it.
 	DateFormat string `json:"dateFormat"`
 	// Whether amounts use a decimal comma.
@@ -490,20 +539,56 @@ type StatementMappingInput struct {
 	PayerAccount *string `json:"payerAccount,omitempty"`
 	// A column with the bank's unique id for each row; without it, rows are recognised on re-import by their content.
 	ExternalID *string `json:"externalID,omitempty"`
+	// A column saying whether each row is money in or out (C/D, CR/DR, Credit/Debit, Bij/Af, H/S, Haben/Soll, +/-, ...); the amount column is then read as unsigned. A row whose direction cannot be told is refused, never guessed.
+	Direction *string `json:"direction,omitempty"`
+	// false when the file has no header row: its first row is data and columns are named Column 1, Column 2, ...; detected when omitted.
+	HasHeader *bool `json:"hasHeader,omitempty"`
 	// A Go date layout such as 02.01.2006; detected when omitted.
 	DateFormat *string `json:"dateFormat,omitempty"`
 	// true when amounts are written 1.234,56; detected when omitted.
 	DecimalComma *bool `json:"decimalComma,omitempty"`
 }
 
-// The first rows of a CSV statement and a mapping guess, to confirm before importing.
+// An incoming payment as the import will record it.
+type StatementPayment struct {
+	// Where it is in the file: the line for CSV and MT940, the entry's position for camt.
+	Line int `json:"line"`
+	// The booking date (the value date or statement date when the file has none; notices say so).
+	BookedAt time.Time `json:"bookedAt"`
+	// Greater than 0.
+	Amount decimal.Decimal `json:"amount"`
+	// ISO 4217 code.
+	Currency string `json:"currency"`
+	// The remittance information searched for references and invoice numbers.
+	Text string `json:"text"`
+	// The payer's name, or empty.
+	PayerName string `json:"payerName"`
+	// The payer's IBAN or account number, or empty.
+	PayerAccount string `json:"payerAccount"`
+}
+
+// What a statement holds, read before importing it: for CSV the first rows and a mapping to confirm; for every format the payments the import would record.
 type StatementPreview struct {
-	// The header row's column names.
+	// The file's format, told from its content.
+	Format StatementFormat `json:"format"`
+	// CSV: the header row's column names; Column 1, Column 2, ... when the file has no header, and a name used twice is followed by its position, e.g. "Währung (column 5)". Empty for other formats.
 	Headers []string `json:"headers"`
-	// Up to 20 data rows, each cell as text.
+	// CSV: up to 20 data rows, each cell as text. Empty for other formats.
 	Rows [][]string `json:"rows"`
-	// The merchant's saved mapping when it fits these headers, else a guess.
+	// CSV: the mapping given, else the merchant's saved mapping when it fits these headers, else a guess. Empty for other formats.
 	Mapping *StatementMapping `json:"mapping"`
+	// Lines that hold no payment and are skipped: account details above the header, totals and footnotes after the data, bank headers around an MT940 statement.
+	Skipped []*SkippedStatementLine `json:"skipped"`
+	// The first 20 incoming payments the import would record; empty when problems is not.
+	Payments []*StatementPayment `json:"payments"`
+	// How many incoming payments the file holds.
+	Incoming int `json:"incoming"`
+	// How many outgoing (debit), reversed or zero lines the import skips.
+	Outgoing int `json:"outgoing"`
+	// What Tally assumed and you may want to check, each a sentence, e.g. that the currency is taken from your settings or an entry without a booking date uses the statement's date.
+	Notices []string `json:"notices"`
+	// Why the file cannot be imported as it is (with this mapping), each naming the line or column and what to fix; empty when it can.
+	Problems []string `json:"problems"`
 }
 
 // Live updates, over the graphql-transport-ws websocket protocol on /query.
@@ -567,6 +652,8 @@ type UpdateMerchantInput struct {
 	DefaultCurrency *string `json:"defaultCurrency,omitempty"`
 	// Sheet size of invoice PDFs.
 	PaperSize *merchant.PaperSize `json:"paperSize,omitempty"`
+	// Matches at least this sure (50 to 100 percent) apply by themselves; the rest wait in the review queue as proposals. See Merchant.autoMatchConfidence.
+	AutoMatchConfidence *int `json:"autoMatchConfidence,omitempty"`
 }
 
 // Changes to a tax rate; omitted fields stay as they are. Invoices that already
@@ -846,18 +933,27 @@ type StatementFormat string
 const (
 	// A bank's CSV export; give the column mapping (previewStatement suggests one).
 	StatementFormatCSV StatementFormat = "CSV"
-	// ISO 20022 camt.053 XML.
+	// ISO 20022 camt.053 XML (end-of-day statement).
 	StatementFormatCamt053 StatementFormat = "CAMT053"
+	// ISO 20022 camt.052 XML (intraday account report); its booked credit entries are read like camt.053's.
+	StatementFormatCamt052 StatementFormat = "CAMT052"
+	// ISO 20022 camt.054 XML (debit/credit notification, e.g. Swiss QR-bill credits); its credit entries are read like camt.053's.
+	StatementFormatCamt054 StatementFormat = "CAMT054"
+	// SWIFT MT940 (statement) or MT942 (interim report), with or without a bank's header before the first :20: tag.
+	StatementFormatMt940 StatementFormat = "MT940"
 )
 
 var AllStatementFormat = []StatementFormat{
 	StatementFormatCSV,
 	StatementFormatCamt053,
+	StatementFormatCamt052,
+	StatementFormatCamt054,
+	StatementFormatMt940,
 }
 
 func (e StatementFormat) IsValid() bool {
 	switch e {
-	case StatementFormatCSV, StatementFormatCamt053:
+	case StatementFormatCSV, StatementFormatCamt053, StatementFormatCamt052, StatementFormatCamt054, StatementFormatMt940:
 		return true
 	}
 	return false

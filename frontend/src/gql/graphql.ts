@@ -55,6 +55,10 @@ export type BankAccountInput = {
 export type CollectionFilter = {
   /** Only money from this customer. */
   customerID?: string | number | null | undefined;
+  /** true: only collections flagged for a person to look at (a mistyped reference, a currency mismatch, ...). */
+  flagged?: boolean | null | undefined;
+  /** Words to look for in the payer's name and account, the text, the statement's file name and the amount ("250" finds 250.00); every word must be found, case ignored. */
+  search?: string | null | undefined;
   /** Only collections with this status. */
   status?: CollectionStatus | null | undefined;
   /** UNMATCHED and PARTIAL: the review queue. */
@@ -67,6 +71,7 @@ export type CollectionStatus =
   | 'MATCHED'
   /** Some allocated; the rest (unallocated) is waiting for review, or is the customer's credit. */
   | 'PARTIAL'
+  | 'SET_ASIDE'
   /** Nothing allocated yet: waiting in the review queue. */
   | 'UNMATCHED';
 
@@ -373,10 +378,16 @@ export type SignUpInput = {
 
 /** The kinds of bank statement importStatement reads. */
 export type StatementFormat =
-  /** ISO 20022 camt.053 XML. */
+  /** ISO 20022 camt.052 XML (intraday account report); its booked credit entries are read like camt.053's. */
+  | 'CAMT052'
+  /** ISO 20022 camt.053 XML (end-of-day statement). */
   | 'CAMT053'
+  /** ISO 20022 camt.054 XML (debit/credit notification, e.g. Swiss QR-bill credits); its credit entries are read like camt.053's. */
+  | 'CAMT054'
   /** A bank's CSV export; give the column mapping (previewStatement suggests one). */
-  | 'CSV';
+  | 'CSV'
+  /** SWIFT MT940 (statement) or MT942 (interim report), with or without a bank's header before the first :20: tag. */
+  | 'MT940';
 
 /** Which CSV columns hold what. Column names as in the header row. */
 export type StatementMappingInput = {
@@ -394,10 +405,14 @@ export type StatementMappingInput = {
   debit?: string | null | undefined;
   /** true when amounts are written 1.234,56; detected when omitted. */
   decimalComma?: boolean | null | undefined;
+  /** A column saying whether each row is money in or out (C/D, CR/DR, Credit/Debit, Bij/Af, H/S, Haben/Soll, +/-, ...); the amount column is then read as unsigned. A row whose direction cannot be told is refused, never guessed. */
+  direction?: string | null | undefined;
   /** A column with the bank's unique id for each row; without it, rows are recognised on re-import by their content. */
   externalID?: string | null | undefined;
   /** When the file has no currency column. */
   fixedCurrency?: string | null | undefined;
+  /** false when the file has no header row: its first row is data and columns are named Column 1, Column 2, ...; detected when omitted. */
+  hasHeader?: boolean | null | undefined;
   /** The column with the payer's IBAN or account number. */
   payerAccount?: string | null | undefined;
   /** The column with the payer's name. */
@@ -453,6 +468,8 @@ export type UpdateInvoiceDraftInput = {
 export type UpdateMerchantInput = {
   /** The address as free text, for clients older than postalAddress; may span lines. Giving it removes postalAddress; give only one of the two. */
   address?: string | null | undefined;
+  /** Matches at least this sure (50 to 100 percent) apply by themselves; the rest wait in the review queue as proposals. See Merchant.autoMatchConfidence. */
+  autoMatchConfidence?: number | null | undefined;
   /** Bank details for transfers, or null to remove them. */
   bankAccount?: BankAccountInput | null | undefined;
   /** ISO 4217 currency new invoices default to. */

@@ -48,11 +48,13 @@ const (
 )
 
 // Allocation is part of a collection applied to one invoice.
+// It is stored as JSON when it waits as a proposal (a match below the
+// merchant's auto-match confidence), hence the tags.
 type Allocation struct {
-	InvoiceID  string
-	Amount     int64 // minor units, never more than the invoice's due
-	Rule       Rule
-	Confidence int // percent, 0-100
+	InvoiceID  string `json:"invoiceID"`
+	Amount     int64  `json:"amount"` // minor units, never more than the invoice's due
+	Rule       Rule   `json:"rule"`
+	Confidence int    `json:"confidence"` // percent, 0-100
 }
 
 // FlagKind names what a person should look at.

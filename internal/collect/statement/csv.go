@@ -42,6 +42,14 @@ type Mapping struct {
 	// is rejected when none of them has a day above 12, since 3 April and
 	// March 4 cannot be told apart.
 	DateFormat string
+	// Direction is a column saying whether each row is money in or out
+	// ("C"/"D", "CR"/"DR", "Credit"/"Debit", "Bij"/"Af", "H"/"S",
+	// "Haben"/"Soll", "+"/"-", ...). With it the amount column is unsigned;
+	// a row whose direction cannot be told is refused, never guessed.
+	Direction string `json:",omitempty"`
+	// HasHeader is false for a file whose first row is data; its columns
+	// are then named "Column 1", "Column 2", ... nil means detect it.
+	HasHeader *bool `json:",omitempty"`
 	// DecimalComma makes ',' the decimal separator ("1.234,56"). When false
 	// the file decides: its amounts vote ("1.234,56" and "12,5" for a comma,
 	// "1,234.56" and "12.5" for a point; "1,234" proves nothing) and the

@@ -14,6 +14,17 @@ import (
 type File struct {
 	lines int
 	scan  func(emit func(Line) error) error
+
+	// Format is what the file was read as.
+	Format Format
+	// Outgoing counts the lines skipped as money going out: debits,
+	// reversals of credits, zero amounts.
+	Outgoing int
+	// Skipped lists the lines that are not transactions (at most 100).
+	Skipped []Skipped
+	// Notices are what the reader assumed, each a sentence for the merchant:
+	// "Entry 4 has no booking date; the statement's date, 2024-03-31, is used."
+	Notices []string
 }
 
 // Lines is how many lines the file lists.

@@ -34,6 +34,32 @@ var (
 	ErrTooManyLines = errors.New("statement: too many lines")
 )
 
+// Format is a kind of statement file. Detect tells it from the content.
+type Format string
+
+// The formats this package reads.
+const (
+	FormatCSV     Format = "CSV"
+	FormatCAMT053 Format = "CAMT053" // ISO 20022 end-of-day statement
+	FormatCAMT052 Format = "CAMT052" // ISO 20022 intraday account report
+	FormatCAMT054 Format = "CAMT054" // ISO 20022 debit/credit notification
+	FormatMT940   Format = "MT940"   // SWIFT MT940 statement, or MT942 interim report
+)
+
+// Skipped is a line of a file that holds no payment and is left out: account
+// details above a CSV header, totals and footnotes after the data, a bank's
+// header around an MT940 message. The preview lists them so that nothing is
+// dropped without the merchant seeing it.
+type Skipped struct {
+	Line   int    // 1 is the file's first line
+	Text   string // the line as written, at most 200 characters
+	Reason string // a sentence, e.g. "after the data: not a transaction"
+}
+
+// maxSkipped bounds File.Skipped; a file with more non-data lines than this
+// is most likely read with the wrong format or mapping.
+const maxSkipped = 100
+
 // Line is one incoming payment listed on a statement.
 type Line struct {
 	// No is where the payment is in the file: for CSV the line the row starts
