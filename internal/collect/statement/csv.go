@@ -683,26 +683,19 @@ func previewCSV(r io.Reader) (*CSVPreview, error) {
 	return p, nil
 }
 
-// dateColumn is the first column in which most rows hold a date, or -1.
+// dateColumn is the first column with a date in the first row of recs
+// that is not blank, or -1.
 func dateColumn(recs []record) int {
-	width := 0
 	for _, r := range recs {
-		width = max(width, len(r.cells))
-	}
-	for col := range width {
-		dates, rows := 0, 0
-		for _, r := range recs {
-			if blank(r.cells) {
-				continue
-			}
-			rows++
+		if blank(r.cells) {
+			continue
+		}
+		for col := range r.cells {
 			if isDateCell(r.cell(col), "") {
-				dates++
+				return col
 			}
 		}
-		if rows > 0 && dates*2 > rows {
-			return col
-		}
+		return -1
 	}
 	return -1
 }

@@ -11,8 +11,8 @@ import (
 
 // want is a line as a merchant would check it against the bank's export.
 type want struct {
-	no                 int
-	date, amount, cur  string
+	no                  int
+	date, amount, cur   string
 	text, name, account string
 }
 
@@ -93,7 +93,7 @@ func TestCSVBankExports(t *testing.T) {
 			{5, "2024-03-01", "1190.00", "EUR", "RF44 INV2 0240 31 Rechnung März", "Müller Gebäudetechnik GmbH", "DE89370400440532013000"},
 			{7, "2024-03-05", "250.00", "EUR", "Rechnung 2024-0117 Teilzahlung", "Bäckerei Weiß", "DE02120300000000202051"},
 		},
-		skipped: []string{"1: " + skipAboveHeader, "2: " + skipAboveHeader, "8: " + skipAfterData, "9: " + skipAfterData},
+		skipped:  []string{"1: " + skipAboveHeader, "2: " + skipAboveHeader, "8: " + skipAfterData, "9: " + skipAfterData},
 		outgoing: 1,
 	}, {
 		file: "volksbank_at.csv", // S/H column, closing balance after the data
@@ -255,5 +255,133 @@ func TestCSVNoDebitBecomesAPayment(t *testing.T) {
 				t.Errorf("%d lines counted outgoing, the file has %d debits", f.Outgoing, debits)
 			}
 		})
+	}
+}
+
+func TestCSVDirectionAndLayoutErrors(t *testing.T) {
+	yes, no := true, false
+	const ing = "Datum,Omschrijving,Af Bij,Bedrag\n"
+	dir := Mapping{Date: "Datum", Amount: "Bedrag", Direction: "Af Bij", FixedCurrency: "EUR", Text: []string{"Omschrijving"}}
+	tests := []struct {
+		name string
+		csv  string
+		m    Mapping
+		want string // the error, or the lines' amounts when accepted
+	}{{
+		name: "an unknown and an empty direction are refused, naming line, column and value",
+		csv:  ing + "20240301,a,Bij,\"10,00\"\n20240302,b,X,\"11,00\"\n20240303,c,,\"12,00\"\n",
+		m:    dir,
+		want: `line 3, direction: column 3 (Af Bij) is "X", which says neither money in nor out; Tally reads ` + directionsUnderstood +
+			`; line 4, direction: column 3 (Af Bij) is empty, so the row does not say whether "12,00" is money in or out; the file must say it with ` + directionsUnderstood,
+	}, {
+		name: "a negative amount said to be money in",
+		csv:  ing + "20240301,a,Bij,\"-10,00\"\n",
+		m:    dir,
+		want: `line 2, amount: "-10,00" is negative but column 3 (Af Bij) says "Bij" (money in); the sign and the direction disagree`,
+	}, {
+		name: "case and accents do not matter; debits and zero are skipped",
+		csv:  "Date;Sens;Montant\n2024-03-01;CRÉDIT;10,00\n2024-03-02;débit;11,00\n2024-03-03;;0,00\n2024-03-04;cr.;12,00\n",
+		m:    Mapping{Date: "Date", Amount: "Montant", Direction: "Sens", FixedCurrency: "EUR"},
+		want: "10 12",
+	}, {
+		name: "an unsigned amount with the direction column left out is refused",
+		csv:  ing + "20240301,a,Bij,\"10,00\"\n20240302,b,Af,\"11,00\"\n",
+		m:    Mapping{Date: "Datum", Amount: "Bedrag", FixedCurrency: "EUR"},
+		want: `mapping.direction: column 3 (Af Bij) says whether each row is money in or out ("Af" on line 3), but the amounts have no sign; choose it as the direction column, or every payment out would be imported as money received`,
+	}, {
+		name: "signed amounts need no direction column",
+		csv:  ing + "20240301,a,Bij,\"10,00\"\n20240302,b,Af,\"-11,00\"\n",
+		m:    Mapping{Date: "Datum", Amount: "Bedrag", FixedCurrency: "EUR"},
+		want: "10",
+	}, {
+		name: "a direction with credit and debit columns",
+		csv:  "Date,In,Out,D\n",
+		m:    Mapping{Date: "Date", Credit: "In", Debit: "Out", Direction: "D", FixedCurrency: "EUR"},
+		want: `mapping.direction: a direction column goes with one amount column; with credit and debit columns the columns already say in or out`,
+	}, {
+		name: "a bad row in the middle is an error, not a footnote",
+		csv:  "Datum;Betrag\n01.03.2024;1,00\nSumme;2,00\n02.03.2024;3,00\n",
+		m:    Mapping{Date: "Datum", Amount: "Betrag", FixedCurrency: "EUR"},
+		want: `line 3, date: "Summe" is not a date; write it like 2024-03-31 or 31.03.2024, or set the date format in the mapping`,
+	}, {
+		name: "a stray quote names the column by its header",
+		csv:  "Datum;Text;Konto;Betrag\n01.03.2024;a;DE1;1,00\n02.03.2024;b;DE2;2,0\"0\n",
+		m:    Mapping{Date: "Datum", Amount: "Betrag", FixedCurrency: "EUR"},
+		want: `line 3: a quote (") in column 4 (Betrag) is inside a cell that is not quoted; quote the cell and write the quote twice`,
+	}, {
+		name: "a header-less file: the first row is a payment",
+		csv:  "01.03.2024;Anna;5,00\n02.03.2024;Ben;6,00\n",
+		m:    Mapping{Date: "column 1", Amount: "COLUMN 3", FixedCurrency: "EUR"},
+		want: "5 6",
+	}, {
+		name: "a header-less file named by header",
+		csv:  "01.03.2024;Anna;5,00\n02.03.2024;Ben;6,00\n",
+		m:    Mapping{Date: "Datum", Amount: "Column 3", FixedCurrency: "EUR"},
+		want: `mapping.date: the file has no header row, so there is no column "Datum"; name its columns Column 1 to Column 3`,
+	}, {
+		name: "a column past the last",
+		csv:  "01.03.2024;Anna;5,00\n",
+		m:    Mapping{Date: "Column 1", Amount: "Column 9", FixedCurrency: "EUR"},
+		want: `mapping.amount: the file has 3 columns, so there is no "Column 9"`,
+	}, {
+		name: "a header forced off reads the first row as data",
+		csv:  "Datum;Name;Betrag\n01.03.2024;Anna;5,00\n",
+		m:    Mapping{Date: "Column 1", Amount: "Column 3", FixedCurrency: "EUR", HasHeader: &no},
+		want: `line 1, amount: "Betrag" is not a number; this file uses a decimal comma (line 2: "5,00"), so write it like 1.234,56`,
+	}, {
+		name: "a header forced on",
+		csv:  "01.03.2024;Anna;5,00\n02.03.2024;Ben;6,00\n",
+		m:    Mapping{Date: "01.03.2024", Amount: "5,00", FixedCurrency: "EUR", HasHeader: &yes},
+		want: "6",
+	}, {
+		name: "the second of two columns of one name, by its label",
+		csv:  "Datum;Betrag;Währung;Betrag;Währung\n01.03.2024;1,00;EUR;1,10;USD\n",
+		m:    Mapping{Date: "Datum", Amount: "Betrag (column 4)", Currency: "währung (column 5)"},
+		want: "1.1 USD",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lines, err := ParseCSV(strings.NewReader(tt.csv), tt.m)
+			got := errorText(t, lines, err)
+			if err == nil {
+				var amounts []string
+				for _, l := range lines {
+					amounts = append(amounts, l.Amount.String())
+				}
+				got = strings.Join(amounts, " ")
+				if strings.Contains(tt.want, "USD") && len(lines) == 1 {
+					got += " " + lines[0].Currency
+				}
+			}
+			if got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCSVFootnotesAndPreview(t *testing.T) {
+	const csv = "Konto;DE44500105175407324931\nSaldo;1.234,56\n\nBuchungstag;Betrag;Text\n01.03.2024;5,00;a\n02.03.2024;-6,00;b\n;;\nEndsaldo;1.233,56;\nTotal\n"
+	p, err := PreviewCSV(strings.NewReader(csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(p.Headers, len(p.Rows), p.HasHeader); got != "[Buchungstag Betrag Text] 2 true" {
+		t.Errorf("preview %s", got)
+	}
+	want := "[{1 Konto;DE44500105175407324931 above the header: account details} {2 Saldo;1.234,56 above the header: account details} " +
+		"{8 Endsaldo;1.233,56; after the data: not a transaction} {9 Total after the data: not a transaction}]"
+	if got := fmt.Sprint(p.Skipped); got != want {
+		t.Errorf("preview skipped\n got %s\nwant %s", got, want)
+	}
+	if m := SuggestMappingFor(p); m.Date != "Buchungstag" || m.Amount != "Betrag" || m.FixedCurrency != "" {
+		t.Errorf("suggested %+v; want the booking date, the amount and no currency (the import fills in the merchant's)", m)
+	}
+	f, err := OpenCSV(strings.NewReader(csv), Mapping{Date: "Buchungstag", Amount: "Betrag", FixedCurrency: "EUR"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(f.Skipped); got != want || f.Lines() != 1 || f.Outgoing != 1 {
+		t.Errorf("file: %d lines, %d outgoing, skipped\n got %s\nwant %s", f.Lines(), f.Outgoing, got, want)
 	}
 }

@@ -112,7 +112,8 @@ func suggest(labels []string, rows [][]string, hasHeader bool) Mapping {
 		t := g.pick(nil,
 			exact("description", "reference", "memo", "verwendungszweck", "remittanceinformation", "remittance", "paymentreference", "purpose", "details", "narrative",
 				"libellé", "libelle", "mitteilung", "betreff", "concepto", "omschrijving", "mededelingen", "mededeling", "détail", "detail", "informationscomplémentaires",
-				"descripción", "descripcion", "observaciones", "referencia", "descrizione", "descrizioneoperazione", "descrição", "descricao", "descritivo", "referência"),
+				"descripción", "descripcion", //nolint:misspell // Spanish, as banks write it without the accent
+				"observaciones", "referencia", "descrizione", "descrizioneoperazione", "descrição", "descricao", "descritivo", "referência"),
 			contains("verwendungszweck", "remittance", "description", "reference", "memo", "libellé", "purpose", "omschrijving", "mededeling", "concepto", "descrizione", "descrição", "descripción"),
 		)
 		if t == "" {
