@@ -149,8 +149,8 @@ type mtParser struct {
 	emit func(*mtLine) error
 	seen bool // a :20: was found
 
-	in    bool     // inside a message
-	field mtField  // the field being read
+	in    bool    // inside a message
+	field mtField // the field being read
 	msg   mtMessage
 	stmt  *mtEntry // the last :61:, waiting for its :86:
 
