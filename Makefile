@@ -108,6 +108,7 @@ FUZZ_TARGETS := \
 	internal/mail:FuzzMailgunSignature:10000 \
 	internal/collect/statement:FuzzParseCSV:20000 \
 	internal/collect/statement:FuzzParseCAMT053:20000 \
+	internal/collect/statement:FuzzParseMT940:20000 \
 	internal/pdf:FuzzSetAuthor:20000 \
 	server:FuzzGraphQLVariables:1500
 FUZZ_SCALE ?= 1

@@ -42,17 +42,58 @@ func mappingIn(m *model.StatementMappingInput) *statement.Mapping {
 		Currency: deref(m.Currency), FixedCurrency: deref(m.FixedCurrency), Text: m.Text,
 		PayerName: deref(m.PayerName), PayerAccount: deref(m.PayerAccount), ExternalID: deref(m.ExternalID),
 		DateFormat: deref(m.DateFormat), DecimalComma: deref(m.DecimalComma),
+		Direction: deref(m.Direction), HasHeader: m.HasHeader,
 	}
 }
 
+// mappingOut shows a mapping; one that leaves the header to detection
+// (HasHeader nil) reads as having one, which is what detection assumes
+// until the rows say otherwise.
 func mappingOut(m statement.Mapping) *model.StatementMapping {
-	text := m.Text
-	if text == nil {
-		text = []string{}
-	}
 	return &model.StatementMapping{
 		Date: m.Date, Amount: m.Amount, Credit: m.Credit, Debit: m.Debit, Currency: m.Currency,
-		FixedCurrency: m.FixedCurrency, Text: text, PayerName: m.PayerName, PayerAccount: m.PayerAccount,
+		FixedCurrency: m.FixedCurrency, Text: nonNil(m.Text), PayerName: m.PayerName, PayerAccount: m.PayerAccount,
 		ExternalID: m.ExternalID, DateFormat: m.DateFormat, DecimalComma: m.DecimalComma,
+		Direction: m.Direction, HasHeader: m.HasHeader == nil || *m.HasHeader,
 	}
+}
+
+// formatIn is the declared statement format, nil to detect it.
+func formatIn(f *model.StatementFormat) *collect.Format {
+	if f == nil {
+		return nil
+	}
+	c := collect.Format(*f)
+	return &c
+}
+
+// statementPreview translates a preview; every list is non-nil, as the
+// schema's non-null lists need.
+func statementPreview(p *collect.StatementPreview) *model.StatementPreview {
+	rows := make([][]string, len(p.Rows))
+	for i, r := range p.Rows {
+		rows[i] = nonNil(r)
+	}
+	skipped := make([]*model.SkippedStatementLine, len(p.Skipped))
+	for i, sk := range p.Skipped {
+		skipped[i] = &model.SkippedStatementLine{Line: sk.Line, Text: sk.Text, Reason: sk.Reason}
+	}
+	payments := make([]*model.StatementPayment, len(p.Payments))
+	for i, l := range p.Payments {
+		payments[i] = &model.StatementPayment{Line: l.No, BookedAt: l.BookedAt, Amount: l.Amount, Currency: l.Currency,
+			Text: l.Text, PayerName: l.PayerName, PayerAccount: l.PayerAccount}
+	}
+	return &model.StatementPreview{
+		Format: model.StatementFormat(p.Format), Headers: nonNil(p.Headers), Rows: rows, Mapping: mappingOut(p.Mapping),
+		Skipped: skipped, Payments: payments, Incoming: p.Incoming, Outgoing: p.Outgoing,
+		Notices: nonNil(p.Notices), Problems: nonNil(p.Problems),
+	}
+}
+
+// nonNil is s, or an empty slice for a non-null GraphQL list.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

@@ -119,17 +119,16 @@ func (r *mutationResolver) UndoAllocation(ctx context.Context, id string) (*ent.
 
 // PreviewStatement is the resolver for the previewStatement field.
 func (r *mutationResolver) PreviewStatement(ctx context.Context, file graphql.Upload, format *model.StatementFormat, mapping *model.StatementMappingInput) (*model.StatementPreview, error) {
-	headers, rows, m, err := r.CollectService.Preview(ctx, file.File)
+	p, err := r.CollectService.Preview(ctx, file.File, formatIn(format), mappingIn(mapping))
 	if err != nil {
 		return nil, err
 	}
-	return &model.StatementPreview{Format: model.StatementFormatCSV, Headers: headers, Rows: rows, Mapping: mappingOut(m),
-		Skipped: []*model.SkippedStatementLine{}, Payments: []*model.StatementPayment{}, Notices: []string{}, Problems: []string{}}, nil
+	return statementPreview(p), nil
 }
 
 // ImportStatement is the resolver for the importStatement field.
 func (r *mutationResolver) ImportStatement(ctx context.Context, file graphql.Upload, format *model.StatementFormat, mapping *model.StatementMappingInput) (*model.ImportStatementResult, error) {
-	f := collect.CSV
+	var f collect.Format
 	if format != nil {
 		f = collect.Format(*format)
 	}
@@ -138,7 +137,8 @@ func (r *mutationResolver) ImportStatement(ctx context.Context, file graphql.Upl
 		return nil, err
 	}
 	return &model.ImportStatementResult{Lines: res.Lines, Created: res.Created, AlreadyImported: res.AlreadyImported,
-		Matched: res.Matched, Partial: res.Partial, Unmatched: res.Unmatched, Notices: []string{}}, nil
+		Matched: res.Matched, Partial: res.Partial, Unmatched: res.Unmatched, Proposed: res.Proposed, Outgoing: res.Outgoing,
+		Notices: nonNil(res.Notices)}, nil
 }
 
 // AcceptProposedAllocations is the resolver for the acceptProposedAllocations field.

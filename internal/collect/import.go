@@ -2,6 +2,7 @@ package collect
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -17,18 +18,31 @@ import (
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
-// Format is a statement file format.
-type Format string
+// Format is a statement file format; Import and Preview tell it from the
+// content when it is empty.
+type Format = statement.Format
 
 // The formats Import reads.
 const (
-	CSV     Format = "CSV"
-	CAMT053 Format = "CAMT053"
+	CSV     = statement.FormatCSV
+	CAMT053 = statement.FormatCAMT053
+	CAMT052 = statement.FormatCAMT052
+	CAMT054 = statement.FormatCAMT054
+	MT940   = statement.FormatMT940
 )
 
 // ImportResult counts what an import did.
 type ImportResult struct {
 	Lines, Created, AlreadyImported, Matched, Partial, Unmatched int
+	// Proposed counts the unmatched collections that wait with a proposed
+	// match for a person to accept. The matching sets it; until it
+	// proposes, it stays 0.
+	Proposed int
+	// Outgoing counts the debits, reversals, pending and zero lines the
+	// file lists and the import skips.
+	Outgoing int
+	// Notices are what the import assumed, each a sentence.
+	Notices []string
 }
 
 // importBatch is how many statement lines are matched and stored at a
@@ -41,6 +55,12 @@ const importBatch = 1000
 // id) are skipped, so importing a statement twice creates nothing new. The
 // CSV mapping is saved for the merchant's next import.
 //
+// format is told from the content when empty; a file declared as one
+// format that is another is refused rather than read wrong. A CSV mapping
+// without a currency reads amounts in the merchant's default currency and
+// says so in the notices; the saved mapping keeps no currency, so that a
+// later change of the default applies.
+//
 // The file is read a few times over, one batch of lines at a time (see
 // statement.OpenCSV), so src should be a temporary file for a large upload.
 // A merchant runs one import at a time, and the process a few (see
@@ -50,28 +70,32 @@ func (s *Service) Import(ctx context.Context, name string, format Format, src io
 		return nil, err
 	}
 	v := tenant.FromContext(ctx)
-	var open func() (*statement.File, error)
-	switch format {
-	case CSV:
+	format, err := formatOf(src, format)
+	if err != nil {
+		return nil, err
+	}
+	var read *statement.Mapping
+	var notices []string
+	if format == CSV {
 		if m == nil {
 			return nil, fault.Invalid("mapping", "a CSV statement needs its column mapping; previewStatement suggests one")
 		}
-		open = func() (*statement.File, error) { return statement.OpenCSV(src, *m) }
-	case CAMT053:
-		open = func() (*statement.File, error) { return statement.OpenCAMT053(src) }
-	default:
-		return nil, fault.Invalidf("format", "%q is not a statement format; use CSV or CAMT053", format)
+		mm, notice, err := s.withCurrency(ctx, *m)
+		if err != nil {
+			return nil, err
+		}
+		read, notices = &mm, notice
 	}
 	leave, err := s.Imports.Enter(v.MerchantID)
 	if err != nil {
 		return nil, err
 	}
 	defer leave()
-	file, err := open()
+	file, err := statement.Open(src, format, read)
 	if err != nil {
 		return nil, asFault(err)
 	}
-	res := &ImportResult{Lines: file.Lines()}
+	res := &ImportResult{Lines: file.Lines(), Outgoing: file.Outgoing, Notices: append(notices, file.Notices...)}
 	err = database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		ix, dues, err := s.index(ctx, tx, true)
 		if err != nil {
@@ -248,25 +272,150 @@ func (s *Service) imported(ctx context.Context, tx *ent.Client, lines []statemen
 	return seen, nil
 }
 
-// Preview reads the first rows of a CSV statement and proposes a mapping:
-// the merchant's saved one when the file has its columns, else a guess.
-func (s *Service) Preview(ctx context.Context, r io.Reader) ([]string, [][]string, statement.Mapping, error) {
+// StatementPreview is what a statement holds, read before importing it.
+type StatementPreview struct {
+	Format Format
+	// Headers, Rows and HasHeader are the top of a CSV export (empty for
+	// other formats), and Mapping the one the payments are read with.
+	Headers   []string
+	Rows      [][]string
+	HasHeader bool
+	Mapping   statement.Mapping
+	Skipped   []statement.Skipped
+	// Payments are the first previewPayments incoming payments; Incoming
+	// and Outgoing count all of them.
+	Payments           []statement.Line
+	Incoming, Outgoing int
+	Notices            []string
+	// Problems are why the file cannot be imported as it is (with this
+	// mapping), each naming the line or column: a statement's *Errors as
+	// sentences rather than an error, so the mapping step can show them.
+	Problems []string
+}
+
+// previewPayments is how many payments a preview lists.
+const previewPayments = 20
+
+// errEnough stops reading a statement once the preview has its payments.
+var errEnough = errors.New("collect: preview has enough payments")
+
+// Preview reads a statement as Import would, storing nothing: its format
+// (told from the content when format is nil), for CSV the top rows and a
+// mapping (m, else the merchant's saved one when the file has its columns,
+// else a suggestion), and the payments the import would record. A file
+// that is no statement at all (empty, binary) or of another format than
+// declared is a VALIDATION error; one the mapping cannot read is not: its
+// problems are listed.
+func (s *Service) Preview(ctx context.Context, src io.ReadSeeker, format *Format, m *statement.Mapping) (*StatementPreview, error) {
 	v := tenant.FromContext(ctx)
 	if v == nil {
-		return nil, nil, statement.Mapping{}, tenant.ErrNoViewer
+		return nil, tenant.ErrNoViewer
 	}
-	headers, rows, err := statement.Preview(r)
+	var declared Format
+	if format != nil {
+		declared = *format
+	}
+	f, err := formatOf(src, declared)
 	if err != nil {
-		return nil, nil, statement.Mapping{}, asFault(err)
+		return nil, err
 	}
-	m, err := s.client.Merchant.Get(ctx, v.MerchantID)
+	p := &StatementPreview{Format: f, HasHeader: true}
+	var read *statement.Mapping
+	if f == CSV {
+		cp, err := statement.PreviewCSV(src)
+		if err != nil {
+			return nil, asFault(err)
+		}
+		if _, err := src.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+		p.Headers, p.Rows, p.HasHeader, p.Skipped = cp.Headers, cp.Rows, cp.HasHeader, cp.Skipped
+		switch {
+		case m != nil:
+			p.Mapping = *m
+		default:
+			merchant, err := s.client.Merchant.Get(ctx, v.MerchantID)
+			if err != nil {
+				return nil, err
+			}
+			if saved := merchant.StatementMapping; saved != nil && fits(*saved, cp.Headers) {
+				p.Mapping = *saved
+			} else {
+				p.Mapping = statement.SuggestMappingFor(cp)
+			}
+		}
+		mm, notice, err := s.withCurrency(ctx, p.Mapping)
+		if err != nil {
+			return nil, err
+		}
+		read, p.Notices = &mm, notice
+		if p.Mapping.HasHeader == nil {
+			has := cp.HasHeader
+			p.Mapping.HasHeader = &has
+		}
+	}
+	file, err := statement.Open(src, f, read)
+	var errs *statement.Errors
+	if errors.As(err, &errs) {
+		for _, e := range *errs {
+			p.Problems = append(p.Problems, e.Error())
+		}
+		return p, nil
+	}
 	if err != nil {
-		return nil, nil, statement.Mapping{}, err
+		return nil, err
 	}
-	if saved := m.StatementMapping; saved != nil && fits(*saved, headers) {
-		return headers, rows, *saved, nil
+	p.Incoming, p.Outgoing = file.Lines(), file.Outgoing
+	p.Notices = append(p.Notices, file.Notices...)
+	if f != CSV || file.Skipped != nil {
+		p.Skipped = file.Skipped
 	}
-	return headers, rows, statement.SuggestMapping(headers), nil
+	err = file.Each(previewPayments, func(lines []statement.Line) error {
+		p.Payments = append(p.Payments, lines...)
+		return errEnough
+	})
+	if err != nil && !errors.Is(err, errEnough) {
+		return nil, err
+	}
+	return p, nil
+}
+
+// formatOf is the format of src: detected from its first kilobytes, and
+// the declared one only when they agree. A file that is no statement in
+// any format is refused on "file".
+func formatOf(src io.ReadSeeker, declared Format) (Format, error) {
+	switch declared {
+	case "", CSV, CAMT053, CAMT052, CAMT054, MT940:
+	default:
+		return "", fault.Invalidf("format", "%q is not a statement format; use CSV, CAMT053, CAMT052, CAMT054 or MT940, or leave format out", declared)
+	}
+	head, err := statement.Head(src)
+	if err != nil {
+		return "", err
+	}
+	if err := statement.Unreadable(head); err != nil {
+		return "", asFault(err)
+	}
+	detected := statement.Detect(head)
+	if declared != "" && declared != detected {
+		return "", fault.Invalidf("format", "this file is %s; import it as %s (or leave format out)", detected.Describe(), detected)
+	}
+	return detected, nil
+}
+
+// withCurrency gives a CSV mapping without a currency column or fixed
+// currency the merchant's default currency, and the notice that says so.
+func (s *Service) withCurrency(ctx context.Context, m statement.Mapping) (statement.Mapping, []string, error) {
+	if m.Currency != "" || m.FixedCurrency != "" {
+		return m, nil, nil
+	}
+	v := tenant.FromContext(ctx)
+	merchant, err := s.client.Merchant.Get(ctx, v.MerchantID)
+	if err != nil {
+		return m, nil, err
+	}
+	m.FixedCurrency = merchant.DefaultCurrency
+	return m, []string{fmt.Sprintf("The file has no currency column; amounts are read as %s, your default currency.", merchant.DefaultCurrency)}, nil
 }
 
 func fits(m statement.Mapping, headers []string) bool {
@@ -274,7 +423,7 @@ func fits(m statement.Mapping, headers []string) bool {
 	for _, h := range headers {
 		have[h] = true
 	}
-	for _, col := range append([]string{m.Date, m.Amount, m.Credit, m.Debit, m.Currency, m.PayerName, m.PayerAccount, m.ExternalID}, m.Text...) {
+	for _, col := range append([]string{m.Date, m.Amount, m.Credit, m.Debit, m.Currency, m.PayerName, m.PayerAccount, m.ExternalID, m.Direction}, m.Text...) {
 		if col != "" && !have[col] {
 			return false
 		}

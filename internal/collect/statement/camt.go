@@ -15,9 +15,34 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// camt.053 elements are matched by local name, so every version from
-// camt.053.001.02 on reads the same; where a later version moved an element
+// camt elements are matched by local name, so every version from
+// camt.05x.001.02 on reads the same; where a later version moved an element
 // (Dbtr/Nm became Dbtr/Pty/Nm, Sts became Sts/Cd) both places are read.
+// camt.052 (intraday report, Rpt) and camt.054 (notification, Ntfctn) hold
+// the same entries as camt.053 (statement, Stmt) and are read alike.
+
+// camtKind is one of the three bank-to-customer cash messages.
+type camtKind struct {
+	format     Format
+	root, stmt string // the element under Document, and its repeated child
+	noun, what string // "statement", "a camt.053 statement"
+	id         string // the message name in the namespace, "camt.053"
+}
+
+var camtKinds = []camtKind{
+	{FormatCAMT053, "BkToCstmrStmt", "Stmt", "statement", "a camt.053 statement", "camt.053"},
+	{FormatCAMT052, "BkToCstmrAcctRpt", "Rpt", "report", "a camt.052 account report", "camt.052"},
+	{FormatCAMT054, "BkToCstmrDbtCdtNtfctn", "Ntfctn", "notification", "a camt.054 notification", "camt.054"},
+}
+
+func kindOf(f Format) camtKind {
+	for _, k := range camtKinds {
+		if k.format == f {
+			return k
+		}
+	}
+	return camtKinds[0]
+}
 
 type camtAmount struct {
 	Value string `xml:",chardata"`
@@ -115,11 +140,19 @@ var messageID = regexp.MustCompile(`[a-z]{4}\.[0-9]{3}\.[0-9]{3}\.[0-9]{2}`)
 func ParseCAMT053(r io.Reader) ([]Line, error) { return parseCAMT053(r, MaxFileSize) }
 
 func parseCAMT053(r io.Reader, maxSize int64) ([]Line, error) {
+	return parseCAMT(r, FormatCAMT053, maxSize)
+}
+
+// ParseCAMT reads a camt.052, camt.053 or camt.054 file (f says which) as
+// ParseCAMT053 reads a statement.
+func ParseCAMT(r io.Reader, f Format) ([]Line, error) { return parseCAMT(r, f, MaxFileSize) }
+
+func parseCAMT(r io.Reader, kind Format, maxSize int64) ([]Line, error) {
 	src, err := seekable(r, maxSize)
 	if err != nil {
 		return nil, err
 	}
-	f, err := openCAMT053(src, maxSize)
+	f, err := openCAMT(src, kind, maxSize)
 	if err != nil {
 		return nil, err
 	}
@@ -131,14 +164,18 @@ func parseCAMT053(r io.Reader, maxSize int64) ([]Line, error) {
 // again from src. Whether a bank reference names one line only is known
 // at the end of the file, so the lines are read in a second pass rather
 // than kept.
-func OpenCAMT053(src io.ReadSeeker) (*File, error) { return openCAMT053(src, MaxFileSize) }
+func OpenCAMT053(src io.ReadSeeker) (*File, error) { return openCAMT(src, FormatCAMT053, MaxFileSize) }
 
-func openCAMT053(src io.ReadSeeker, maxSize int64) (*File, error) {
+// OpenCAMT reads a camt.052 report, camt.053 statement or camt.054
+// notification, as f says, the way OpenCAMT053 reads a statement.
+func OpenCAMT(src io.ReadSeeker, f Format) (*File, error) { return openCAMT(src, f, MaxFileSize) }
+
+func openCAMT(src io.ReadSeeker, kind Format, maxSize int64) (*File, error) {
 	if err := checkSize(src, maxSize); err != nil {
 		return nil, err
 	}
 	refs := map[digest]int{}
-	p, err := readCAMT053(src, maxSize, func(l *camtLine) error {
+	p, err := readCAMT(src, kind, maxSize, func(l *camtLine) error {
 		if l.bankRef != "" {
 			refs[digestOf(l.bankRef)]++
 		}
@@ -147,13 +184,13 @@ func openCAMT053(src io.ReadSeeker, maxSize int64) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &File{lines: p.lines}
+	f := &File{lines: p.lines, Format: kind, Outgoing: p.outgoing, Notices: p.notices}
 	f.scan = func(emit func(Line) error) error {
 		if err := rewind(src, 0); err != nil {
 			return err
 		}
 		hashes := hashIDs{}
-		_, err := readCAMT053(src, maxSize, func(l *camtLine) error {
+		_, err := readCAMT(src, kind, maxSize, func(l *camtLine) error {
 			l.ExternalID = l.bankRef
 			if l.bankRef == "" || refs[digestOf(l.bankRef)] != 1 {
 				l.ExternalID = hashes.next(l.content)
@@ -165,16 +202,16 @@ func openCAMT053(src io.ReadSeeker, maxSize int64) (*File, error) {
 	return f, nil
 }
 
-// readCAMT053 reads a statement through, calling add with every good line
+// readCAMT reads a statement through, calling add with every good line
 // while the file has no errors.
-func readCAMT053(r io.Reader, maxSize int64, add func(*camtLine) error) (*camtParser, error) {
+func readCAMT(r io.Reader, kind Format, maxSize int64, add func(*camtLine) error) (*camtParser, error) {
 	br := bufio.NewReader(&limitReader{r: r, n: maxSize})
 	if err := sniffXML(br); err != nil {
 		return nil, err
 	}
 	d := xml.NewDecoder(br)
 	d.CharsetReader = charsetReader
-	p := &camtParser{c: collector{entry: true}, emit: add}
+	p := &camtParser{c: collector{entry: true}, emit: add, kind: kindOf(kind)}
 	if err := p.read(d); err != nil {
 		return nil, err
 	}
@@ -236,13 +273,25 @@ func sniffXML(br *bufio.Reader) error {
 
 type camtParser struct {
 	c       collector
+	kind    camtKind
 	entryNo int
 	count   int // lines read, for MaxLines
 
 	stmtID, account string
-	lines           int // good lines read
-	emit            func(*camtLine) error
+	// created is the statement's creation date (else the message's), for
+	// entries that give neither a booking nor a value date.
+	created, groupCreated string
+	statements            int // Stmt (Rpt, Ntfctn) elements read
+	undated               int // entries dated by created
+	lines                 int // good lines read
+	outgoing              int // debits, reversals, pending and zero entries
+	notices               []string
+	emit                  func(*camtLine) error
 }
+
+// maxDateNotices bounds the notices about entries without a date; the
+// rest are counted in one more.
+const maxDateNotices = 10
 
 // camtLine is a line before ids are settled, with what identifies it.
 type camtLine struct {
@@ -250,6 +299,7 @@ type camtLine struct {
 	bankRef  string // the bank's reference, if any
 	endToEnd string // the payer's, which tells otherwise identical lines apart
 	content  string // what the hash id is made from
+	zero     bool   // the amount is 0: skipped, and counted as outgoing
 }
 
 func (p *camtParser) read(d *xml.Decoder) error {
@@ -259,9 +309,9 @@ func (p *camtParser) read(d *xml.Decoder) error {
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
 			if !seenRoot {
-				return fileError(nil, "the file has no XML elements; it is not a camt.053 statement")
+				return fileError(nil, "the file has no XML elements; it is not %s", p.kind.what)
 			}
-			return nil
+			return p.finish()
 		}
 		if err != nil {
 			return p.xmlError(err, d, 0)
@@ -273,26 +323,37 @@ func (p *camtParser) read(d *xml.Decoder) error {
 			case 0:
 				seenRoot = true
 				if name != "Document" {
-					return fileError(nil, "this is an XML document of type <%s>, not a camt.053 statement (which starts with <Document>)", name)
+					return fileError(nil, "this is an XML document of type <%s>, not %s (which starts with <Document>)", name, p.kind.what)
 				}
-				if id := messageID.FindString(t.Name.Space); id != "" && !strings.HasPrefix(id, "camt.053") {
+				if id := messageID.FindString(t.Name.Space); id != "" && !strings.HasPrefix(id, p.kind.id) {
 					// Say what it is even before reading further.
 					return p.wrongMessage(id, "")
 				}
 				path = append(path, name)
 			case 1:
-				if name != "BkToCstmrStmt" {
+				if name != p.kind.root {
 					return p.wrongMessage("", name)
 				}
 				path = append(path, name)
 			case 2:
-				if name != "Stmt" {
+				if name == "GrpHdr" {
+					var h struct {
+						CreDtTm string `xml:"CreDtTm"`
+					}
+					if err := d.DecodeElement(&h, &t); err != nil {
+						return p.xmlError(err, d, 0)
+					}
+					p.groupCreated = strings.TrimSpace(h.CreDtTm)
+					continue
+				}
+				if name != p.kind.stmt {
 					if err := d.Skip(); err != nil {
 						return p.xmlError(err, d, 0)
 					}
 					continue
 				}
-				p.stmtID, p.account = "", ""
+				p.stmtID, p.account, p.created = "", "", ""
+				p.statements++
 				path = append(path, name)
 			case 3:
 				if err := p.statementChild(d, t); err != nil {
@@ -326,7 +387,24 @@ func (p *camtParser) wrongMessage(id, element string) error {
 	if what == "" {
 		what = "an ISO 20022 <" + element + "> message"
 	}
-	return fileError(nil, "this is %s, not a camt.053 statement; download the account statement (camt.053) from the bank", what)
+	if p.kind.format == FormatCAMT053 {
+		return fileError(nil, "this is %s, not a camt.053 statement; download the account statement (camt.053) from the bank", what)
+	}
+	return fileError(nil, "this is %s, not %s", what, p.kind.what)
+}
+
+// finish checks the document as a whole once it is read.
+func (p *camtParser) finish() error {
+	if p.statements == 0 {
+		return fileError(nil, "the file holds no %s: <%s> has no <%s> element", p.kind.noun, p.kind.root, p.kind.stmt)
+	}
+	if p.entryNo == 0 {
+		p.notices = append(p.notices, fmt.Sprintf("The file's %s lists no entries: there is nothing to import.", p.kind.noun))
+	}
+	if n := p.undated - maxDateNotices; n > 0 {
+		p.notices = append(p.notices, fmt.Sprintf("%d more entries have no booking date; each uses its %s's date.", n, p.kind.noun))
+	}
+	return nil
 }
 
 // statementChild reads one element of a Stmt: its Id, its account, or an
@@ -339,6 +417,10 @@ func (p *camtParser) statementChild(d *xml.Decoder, start xml.StartElement) erro
 		var id string
 		err = d.DecodeElement(&id, &start)
 		p.stmtID = strings.TrimSpace(id)
+	case "CreDtTm":
+		var at string
+		err = d.DecodeElement(&at, &start)
+		p.created = strings.TrimSpace(at)
 	case "Acct":
 		var a camtAccount
 		err = d.DecodeElement(&a, &start)
@@ -394,15 +476,18 @@ func (p *camtParser) entry(e *camtEntry) error {
 	switch strings.TrimSpace(e.CdtDbtInd) {
 	case "CRDT":
 	case "DBIT":
+		p.outgoing++
 		return nil
 	default:
 		p.c.add(no, "credit/debit", "CdtDbtInd is %q; it must be CRDT or DBIT", e.CdtDbtInd)
 		return nil
 	}
 	if rv := strings.TrimSpace(e.RvslInd); rv == "true" || rv == "1" {
+		p.outgoing++
 		return nil
 	}
 	if st := firstNonEmpty(e.Sts.Cd, e.Sts.Text); st != "" && st != "BOOK" {
+		p.outgoing++
 		return nil // pending or informational: it is booked on a later statement
 	}
 
@@ -419,6 +504,9 @@ func (p *camtParser) entry(e *camtEntry) error {
 		}
 		l, valid := p.line(no, "", e.Amt, e, &tx)
 		if !valid || !ok {
+			if l.zero {
+				p.outgoing++
+			}
 			return nil
 		}
 		l.BookedAt = booked
@@ -428,6 +516,7 @@ func (p *camtParser) entry(e *camtEntry) error {
 	for i := range txs {
 		tx := &txs[i]
 		if strings.TrimSpace(tx.CdtDbtInd) == "DBIT" {
+			p.outgoing++
 			continue
 		}
 		amt := tx.Amt
@@ -441,6 +530,9 @@ func (p *camtParser) entry(e *camtEntry) error {
 		}
 		l, valid := p.line(no, field, amt, e, tx)
 		if !valid || !ok {
+			if l.zero {
+				p.outgoing++
+			}
 			continue
 		}
 		l.BookedAt = booked
@@ -492,13 +584,25 @@ func (p *camtParser) date(no int, e *camtEntry) (time.Time, bool) {
 			return time.Time{}, false
 		}
 	}
-	p.c.add(no, "date", "the entry has no booking date (BookgDt) or value date (ValDt)")
+	created := firstNonEmpty(p.created, p.groupCreated)
+	if t, err := time.Parse("2006-01-02", created[:min(len(created), 10)]); err == nil && created != "" {
+		p.undated++
+		if p.undated <= maxDateNotices {
+			p.notices = append(p.notices, fmt.Sprintf("Entry %d has no booking date; the %s's date, %s, is used.", no, p.kind.noun, t.Format("2006-01-02")))
+		}
+		return p.plausible(no, created, t)
+	}
+	p.c.add(no, "date", "the entry has no booking date (BookgDt) or value date (ValDt), and the %s no creation date (CreDtTm) to use instead", p.kind.noun)
 	return time.Time{}, false
 }
 
 func (p *camtParser) plausible(no int, text string, t time.Time) (time.Time, bool) {
 	if !plausible(t) {
 		p.c.add(no, "date", "%q is not a plausible booking date", text)
+		return time.Time{}, false
+	}
+	if future(t) {
+		p.c.add(no, "date", "%q is in the future; a %s lists money already booked", text, p.kind.noun)
 		return time.Time{}, false
 	}
 	return t, true
@@ -524,7 +628,7 @@ func (p *camtParser) line(no int, field string, amt *camtAmount, e *camtEntry, t
 		return camtLine{}, false
 	}
 	if amount.Sign() == 0 {
-		return camtLine{}, false // nothing was received
+		return camtLine{zero: true}, false // nothing was received
 	}
 	code, f, reason := checkAmount(amount, text, amt.Ccy)
 	if f != "" {
@@ -549,7 +653,7 @@ func (p *camtParser) line(no int, field string, amt *camtAmount, e *camtEntry, t
 		No:           no,
 		Amount:       amount,
 		Currency:     code,
-		Text:         joinNonEmpty(parts),
+		Text:         joinRemittance(parts),
 		PayerName:    firstNonEmpty(tx.Parties.Dbtr, tx.Parties.DbtrPty, tx.Parties.UltmtDbtr, tx.Parties.UltmtDbtrPt),
 		PayerAccount: firstNonEmpty(tx.Parties.IBAN, tx.Parties.Othr),
 	}}
@@ -568,10 +672,12 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-func joinNonEmpty(parts []string) string {
+// joinRemittance joins the parts of remittance information that say
+// something: NOTPROVIDED, which banks fill empty fields with, says nothing.
+func joinRemittance(parts []string) string {
 	var out []string
 	for _, s := range parts {
-		if s = strings.TrimSpace(s); s != "" {
+		if s = strings.TrimSpace(s); s != "" && !isPlaceholder(s) {
 			out = append(out, s)
 		}
 	}

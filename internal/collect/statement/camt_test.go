@@ -122,7 +122,7 @@ func TestParseCAMT053Rejects(t *testing.T) {
 	}, {
 		name: "missing or bad date",
 		xml:  camt(credit("10.00", "EUR", "", "A"), credit("10.00", "EUR", "05.03.2024", "B")),
-		want: `entry 1, date: the entry has no booking date (BookgDt) or value date (ValDt); entry 2, date: "05.03.2024" is not a date like 2024-03-31`,
+		want: `entry 1, date: the entry has no booking date (BookgDt) or value date (ValDt), and the statement no creation date (CreDtTm) to use instead; entry 2, date: "05.03.2024" is not a date like 2024-03-31`,
 	}, {
 		name: "no amount",
 		xml:  camt(credit("", "", "2024-03-01", "A")),
@@ -261,5 +261,129 @@ func TestParseCAMT053TooManyLines(t *testing.T) {
 	lines, err := ParseCAMT053(strings.NewReader(doc))
 	if !errors.Is(err, ErrTooManyLines) || lines != nil {
 		t.Errorf("got %d lines, %v; want ErrTooManyLines", len(lines), err)
+	}
+}
+
+func TestParseCAMTNotificationsAndReports(t *testing.T) {
+	tests := []struct {
+		file     string
+		format   Format
+		want     []Line
+		outgoing int
+	}{{
+		// A Swiss bank's camt.054: QR references first in the text, a
+		// collective credit of two payers (one with an RF reference as SCOR),
+		// fees, and a credit taken back; NOTPROVIDED says nothing.
+		file: "camt/camt054_qrr.xml", format: FormatCAMT054,
+		want: []Line{
+			{No: 1, BookedAt: day(2024, 3, 8), Amount: dec("1250.50"), Currency: "CHF", Text: "210000000003139471430009017 Rechnung 2024-0071",
+				PayerName: "Muster AG", PayerAccount: "CH5800791123000889012", ExternalID: "240308CH0A1B2C3D"},
+			{No: 2, BookedAt: day(2024, 3, 8), Amount: dec("180.00"), Currency: "CHF", Text: "000000000000000000000012346",
+				PayerName: "Schreinerei Keller", ExternalID: "240308CH0A1B2C3E-1"},
+			{No: 2, BookedAt: day(2024, 3, 8), Amount: dec("120.00"), Currency: "CHF", Text: "RF18539007547034",
+				PayerName: "Beispiel GmbH", PayerAccount: "DE89370400440532013000", ExternalID: "240308CH0A1B2C3E-2"},
+		},
+		outgoing: 2,
+	}, {
+		// camt.052: only the booked credit; the pending one and the debit
+		// are counted as outgoing.
+		file: "camt/camt052.xml", format: FormatCAMT052,
+		want: []Line{
+			{No: 1, BookedAt: time.Date(2024, 3, 21, 8, 14, 0, 0, time.UTC), Amount: dec("99.00"), Currency: "EUR", Text: "Rechnung INV-2024-0080",
+				PayerName: "Grünfeld & Partner", PayerAccount: "DE27100777770209299700", ExternalID: "2024032109140001"},
+		},
+		outgoing: 2,
+	}}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			f, err := Open(open(t, tt.file), tt.format, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := f.all()
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkLines(t, got, tt.want)
+			if f.Format != tt.format || f.Outgoing != tt.outgoing || len(f.Notices) != 0 {
+				t.Errorf("format %s, %d outgoing, notices %q; want %s, %d, none", f.Format, f.Outgoing, f.Notices, tt.format, tt.outgoing)
+			}
+		})
+	}
+}
+
+func TestParseCAMTDatesAndPlaceholders(t *testing.T) {
+	f, err := OpenCAMT053(open(t, "camt/camt053_nodates.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.all()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Entries 1 and 3 have no dates: the statement's creation date (not the
+	// message's, a day later) is used, and said.
+	checkLines(t, got, []Line{
+		{No: 1, BookedAt: day(2024, 3, 31), Amount: dec("100.00"), Currency: "EUR", Text: "Rechnung 2024-0090", ExternalID: "ND-0001"},
+		{No: 2, BookedAt: day(2024, 3, 30), Amount: dec("64.00"), Currency: "EUR", PayerName: "Hafen GmbH", ExternalID: "ND-0002"},
+		{No: 3, BookedAt: day(2024, 3, 31), Amount: dec("210.00"), Currency: "EUR", Text: "INV-2024-0091", ExternalID: "ND-0003"},
+	})
+	want := []string{
+		"Entry 1 has no booking date; the statement's date, 2024-03-31, is used.",
+		"Entry 3 has no booking date; the statement's date, 2024-03-31, is used.",
+	}
+	if strings.Join(f.Notices, "|") != strings.Join(want, "|") || f.Outgoing != 1 {
+		t.Errorf("notices %q, %d outgoing; want %q, 1", f.Notices, f.Outgoing, want)
+	}
+
+	t.Run("many undated entries are summed up", func(t *testing.T) {
+		entry := `<Ntry><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd></Ntry>`
+		doc := strings.Replace(camt(strings.Repeat(entry, 13)), "<Id>S1</Id>", "<Id>S1</Id><CreDtTm>2024-03-31T18:00:00</CreDtTm>", 1)
+		f, err := OpenCAMT053(strings.NewReader(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Notices) != 11 || f.Notices[10] != "3 more entries have no booking date; each uses its statement's date." {
+			t.Errorf("got %d notices, the last %q", len(f.Notices), f.Notices[len(f.Notices)-1])
+		}
+	})
+	t.Run("a statement without entries", func(t *testing.T) {
+		f, err := OpenCAMT053(strings.NewReader(camt()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Lines() != 0 || strings.Join(f.Notices, "|") != "The file's statement lists no entries: there is nothing to import." {
+			t.Errorf("got %d lines, notices %q", f.Lines(), f.Notices)
+		}
+	})
+}
+
+func TestParseCAMTRejects(t *testing.T) {
+	tests := []struct {
+		file   string
+		format Format
+		xml    string
+		want   string
+	}{
+		{file: "camt/camt053_future.xml", format: FormatCAMT053,
+			want: `entry 2, date: "2099-06-30" is in the future; a statement lists money already booked`},
+		{file: "camt/camt053_nostmt.xml", format: FormatCAMT053,
+			want: `the file holds no statement: <BkToCstmrStmt> has no <Stmt> element`},
+		{format: FormatCAMT054, xml: `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"><BkToCstmrDbtCdtNtfctn><GrpHdr/></BkToCstmrDbtCdtNtfctn></Document>`,
+			want: `the file holds no notification: <BkToCstmrDbtCdtNtfctn> has no <Ntfctn> element`},
+		{file: "camt/camt054_qrr.xml", format: FormatCAMT052,
+			want: `this is a camt.054 notification, not a camt.052 account report`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file+tt.xml, func(t *testing.T) {
+			data := []byte(tt.xml)
+			if tt.file != "" {
+				data = read(t, tt.file)
+			}
+			lines, err := ParseCAMT(bytes.NewReader(data), tt.format)
+			if got := errorText(t, lines, err); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
 	}
 }

@@ -112,7 +112,8 @@ func FuzzParseCSV(f *testing.F) {
 }
 
 func FuzzParseCAMT053(f *testing.F) {
-	for _, name := range []string{"camt053_v02.xml", "camt053_v08.xml", "camt054.xml"} {
+	for _, name := range []string{"camt053_v02.xml", "camt053_v08.xml", "camt054.xml",
+		"camt/camt054_qrr.xml", "camt/camt052.xml", "camt/camt053_nodates.xml", "camt/camt053_future.xml", "camt/camt053_nostmt.xml"} {
 		data, err := readTestdata(name)
 		if err != nil {
 			f.Fatal(err)
@@ -133,6 +134,41 @@ func FuzzParseCAMT053(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		lines, err := ParseCAMT053(bytes.NewReader(data))
+		checkInvariants(t, lines, err)
+		// camt.052 and camt.054 documents are read by the same parser.
+		if format := Detect(data); format == FormatCAMT052 || format == FormatCAMT054 {
+			lines, err := ParseCAMT(bytes.NewReader(data), format)
+			checkInvariants(t, lines, err)
+		}
+	})
+}
+
+func FuzzParseMT940(f *testing.F) {
+	for _, name := range []string{"mt940/abnamro.sta", "mt940/ing.sta", "mt940/sparkasse.sta", "mt940/pkobp.sta", "mt940/mt942.sta", "mt940/swift.sta"} {
+		data, err := readTestdata(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	// Small messages mutate into new shapes faster than whole files.
+	f.Add([]byte(":20:X\n:60F:C240301EUR1,00\n:61:2412310101RC1,00NTRFA//B\nd\n:86:166?20a?21b?32n?31DE1\n:62F:C240301EUR0,\n"))
+	f.Add([]byte("\x01{1:F01A}{4:\n:20:X\n:34F:EURD0,\n:61:240301CR1,NMSC//R\n:86:/TRTP/x/REMI/USTD//y/CNTP/a/b/c/\n-}\x03"))
+	f.Add([]byte(":20:X\n:60M:D240301JPY5,\n:61:240301C1,NTRF\n:86:020~20a~38PL1\n:62M:D240301JPY4,\n"))
+
+	f.Fuzz(func(t *testing.T, data []byte) {
+		src := bytes.NewReader(data)
+		file, err := OpenMT940(src)
+		var lines []Line
+		if err == nil {
+			lines, err = file.all()
+			if err != nil {
+				t.Fatalf("an accepted file failed on its second reading: %v", err)
+			}
+			if file.Lines() != len(lines) {
+				t.Fatalf("Lines() = %d, but %d were read", file.Lines(), len(lines))
+			}
+		}
 		checkInvariants(t, lines, err)
 	})
 }

@@ -2,24 +2,131 @@ package statement
 
 import (
 	"bytes"
+	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
+// detectSize is how much of a file Detect needs: enough for a bank's
+// header, a SWIFT envelope and an XML prolog with comments.
+const detectSize = 8 << 10
+
+// Head reads the first few kilobytes of src, what Detect and Unreadable
+// look at, and rewinds it.
+func Head(src io.ReadSeeker) ([]byte, error) {
+	head := make([]byte, detectSize)
+	n, err := io.ReadFull(src, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("read statement: %w", err)
+	}
+	if err := rewind(src, 0); err != nil {
+		return nil, err
+	}
+	return head[:n], nil
+}
+
 // Detect tells a statement's format from the first few kilobytes of its
-// content, whatever the file is called.
-//
-// TODO(#15 formats): bank headers before MT940's :20:, camt.052/.054
-// namespaces; this first version knows only what Import knew.
+// content, whatever the file is called: XML by its root element's
+// namespace or first child (camt.052, .053, .054); MT940 by its tags
+// (:20: with :25:, :28C:, :60F: or :61:), a SWIFT envelope ("{1:", "{4:")
+// or a bank's ":940:" line, wherever they start; anything else is CSV.
 func Detect(head []byte) Format {
 	t := bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n")
-	switch {
-	case bytes.HasPrefix(t, []byte("<")):
-		return FormatCAMT053
-	case bytes.HasPrefix(t, []byte(":20:")):
+	if bytes.HasPrefix(t, []byte("<")) {
+		return detectXML(t)
+	}
+	if isMT940(head) {
 		return FormatMT940
 	}
 	return FormatCSV
+}
+
+// detectXML reads the root element and its first child.
+func detectXML(head []byte) Format {
+	d := xml.NewDecoder(bytes.NewReader(head))
+	d.CharsetReader = charsetReader
+	depth := 0
+	for depth < 2 {
+		tok, err := d.Token()
+		if err != nil {
+			break
+		}
+		start, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		depth++
+		if id := messageID.FindString(start.Name.Space); id != "" {
+			for _, k := range camtKinds {
+				if strings.HasPrefix(id, k.id) {
+					return k.format
+				}
+			}
+		}
+		for _, k := range camtKinds {
+			if start.Name.Local == k.root {
+				return k.format
+			}
+		}
+	}
+	// Other XML: the camt.053 reader says what it is instead.
+	return FormatCAMT053
+}
+
+func isMT940(head []byte) bool {
+	ref, other := false, false
+	for _, raw := range bytes.Split(head, []byte("\n")) {
+		line := strings.TrimLeft(stripControls(string(raw)), " \t")
+		switch {
+		case strings.HasPrefix(line, "{1:F") || strings.Contains(line, "{4:") || strings.HasPrefix(line, ":940:"):
+			return true
+		case strings.HasPrefix(line, ":20:"):
+			ref = true
+		case strings.HasPrefix(line, ":25:"), strings.HasPrefix(line, ":28C:"), strings.HasPrefix(line, ":28:"),
+			strings.HasPrefix(line, ":60F:"), strings.HasPrefix(line, ":60M:"), strings.HasPrefix(line, ":61:"):
+			other = true
+		}
+		if ref && other {
+			return true
+		}
+	}
+	// A file that starts with :20: is MT940 even if cut short.
+	return bytes.HasPrefix(bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n\x01"), []byte(":20:"))
+}
+
+// Unreadable says why a file, by its first few kilobytes, is no statement
+// in any format — empty, a PDF, a spreadsheet, binary data — or returns
+// nil. The error is an *Errors, a VALIDATION fault on the file.
+func Unreadable(head []byte) error {
+	t := bytes.TrimLeft(head, "\xef\xbb\xbf \t\r\n")
+	switch {
+	case len(t) == 0:
+		return fileError(nil, "the file is empty")
+	case bytes.HasPrefix(t, []byte("%PDF")):
+		return fileError(nil, "the file is a PDF; download the statement from the bank as CSV, MT940 or camt.053 instead")
+	case bytes.HasPrefix(t, []byte("PK\x03\x04")):
+		return fileError(nil, "the file is a ZIP archive or an Excel workbook (.xlsx); unpack it, or save the sheet as CSV")
+	case bytes.HasPrefix(t, []byte("\xd0\xcf\x11\xe0")):
+		return fileError(nil, "the file is an old Excel workbook (.xls); save the sheet as CSV")
+	case bytes.HasPrefix(head, bomUTF16LE), bytes.HasPrefix(head, bomUTF16BE):
+		return nil
+	case bytes.IndexByte(head, 0) >= 0:
+		return fileError(nil, "the file is binary data, not a bank statement; download the statement as CSV, MT940 or camt.053")
+	}
+	return nil
+}
+
+// Describe names the format for a sentence: "an MT940 statement".
+func (f Format) Describe() string {
+	switch f {
+	case FormatCSV:
+		return "a CSV export"
+	case FormatMT940:
+		return "an MT940 statement"
+	}
+	return kindOf(f).what
 }
 
 // Open reads src as a statement of format f; m is the column mapping, which
@@ -31,10 +138,12 @@ func Open(src io.ReadSeeker, f Format, m *Mapping) (*File, error) {
 			return nil, fmt.Errorf("statement: a CSV statement needs its column mapping")
 		}
 		return OpenCSV(src, *m)
-	case FormatCAMT053:
-		return OpenCAMT053(src)
+	case FormatCAMT053, FormatCAMT052, FormatCAMT054:
+		return OpenCAMT(src, f)
+	case FormatMT940:
+		return OpenMT940(src)
 	}
-	return nil, fmt.Errorf("statement: %s is not read yet", f)
+	return nil, fmt.Errorf("statement: %s is not a statement format", f)
 }
 
 // CSVPreview is the top of a CSV export as the mapping step shows it.
