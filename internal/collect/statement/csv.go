@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -354,6 +355,12 @@ func (in *csvInput) check(start int, p *csvParser) (tail int, skipped []Skipped,
 		if p.c.full {
 			return errStop
 		}
+		if p.balanceRow(rec) && p.transactionLike(rec) {
+			if len(skipped) < maxSkipped {
+				skipped = append(skipped, skippedLine(rec, in.comma, skipBalance))
+			}
+			return nil
+		}
 		if !overflow && !p.transactionLike(rec) {
 			if len(pending) == 0 {
 				tail = n
@@ -377,6 +384,7 @@ func (in *csvInput) check(start int, p *csvParser) (tail int, skipped []Skipped,
 	for _, rec := range pending {
 		skipped = append(skipped, skippedLine(rec, in.comma, skipAfterData))
 	}
+	slices.SortStableFunc(skipped, func(a, b Skipped) int { return a.Line - b.Line })
 	return tail, skipped, nil
 }
 
@@ -389,7 +397,7 @@ func (in *csvInput) emit(start, tail int, p *csvParser, emit func(Line) error) e
 		if tail >= 0 && n >= tail {
 			return errStop
 		}
-		if n < start || blank(rec.cells) {
+		if n < start || blank(rec.cells) || (p.balanceRow(rec) && p.transactionLike(rec)) {
 			return nil
 		}
 		l, id, ok := p.row(rec)
@@ -862,6 +870,24 @@ func (p *csvParser) count(rec record) {
 	if _, _, ok := p.row(rec); ok {
 		p.lines++
 	}
+}
+
+// balanceRow reports a bank's own balance or total line among the
+// transactions: a cell outside the money columns says "Saldo",
+// "Kontostand", "Closing balance", "Total", ... Those with a date, which
+// would read as payments, are skipped wherever they are, and listed; those
+// without one are footnotes after the data or errors within it, like any
+// undated row.
+func (p *csvParser) balanceRow(rec record) bool {
+	for i, cell := range rec.cells {
+		if i == p.cols.amount || i == p.cols.credit || i == p.cols.debit {
+			continue
+		}
+		if balanceCell(cell) {
+			return true
+		}
+	}
+	return false
 }
 
 // transactionLike reports a row with a date in the date column: a row

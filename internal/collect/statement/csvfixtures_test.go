@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -383,5 +384,43 @@ func TestCSVFootnotesAndPreview(t *testing.T) {
 	}
 	if got := fmt.Sprint(f.Skipped); got != want || f.Lines() != 1 || f.Outgoing != 1 {
 		t.Errorf("file: %d lines, %d outgoing, skipped\n got %s\nwant %s", f.Lines(), f.Outgoing, got, want)
+	}
+}
+
+// A bank's own balance and total lines carry a date and an amount like a
+// payment; read as one, a closing balance would become money received.
+// They are skipped wherever they stand, and listed.
+func TestCSVBalanceLinesAreNotPayments(t *testing.T) {
+	csv := "Datum;Text;Betrag;Währung\n" +
+		"01.03.2024;Anfangssaldo;3.000,00;EUR\n" +
+		"02.03.2024;RF44 INV2 0240 31 Rechnung März;1.190,00;EUR\n" +
+		"15.03.2024;Saldo per 15.03.2024;4.190,00;EUR\n" +
+		"20.03.2024;Total;4.190,00;EUR\n" +
+		"28.03.2024;Rechnung 117 Teilzahlung;250,00;EUR\n" +
+		"31.03.2024;Endsaldo;4.440,00;EUR\n"
+	f, err := OpenCSV(strings.NewReader(csv), Mapping{Date: "Datum", Amount: "Betrag", Currency: "Währung", Text: []string{"Text"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := f.all()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range lines {
+		got = append(got, l.Amount.String()+" "+l.Text)
+	}
+	if want := []string{"1190 RF44 INV2 0240 31 Rechnung März", "250 Rechnung 117 Teilzahlung"}; !slices.Equal(got, want) {
+		t.Errorf("payments = %q, want %q", got, want)
+	}
+	var skipped []int
+	for _, s := range f.Skipped {
+		if s.Reason != skipBalance {
+			t.Errorf("line %d skipped as %q, want %q", s.Line, s.Reason, skipBalance)
+		}
+		skipped = append(skipped, s.Line)
+	}
+	if want := []int{2, 4, 5, 7}; !slices.Equal(skipped, want) {
+		t.Errorf("skipped lines = %v, want %v", skipped, want)
 	}
 }

@@ -312,7 +312,39 @@ const (
 	skipAboveHeader = "above the header: account details"
 	skipAboveData   = "above the data: account details"
 	skipAfterData   = "after the data: not a transaction"
+	skipBalance     = "a balance or total line, not a transaction"
 )
+
+// balanceWords are what banks write in a cell of their own lines among
+// the transactions: opening and closing balances, totals. A dated row with
+// such a cell would otherwise read as money received.
+var balanceWords = []string{
+	"saldo", "anfangssaldo", "endsaldo", "schlusssaldo", "kontostand", "summe", "gesamt", "umsatzsumme",
+	"balance", "openingbalance", "closingbalance", "startbalance", "endbalance", "total", "totals", "subtotal",
+	"beginsaldo", "eindsaldo", "totaal", "solde", "soldeinitial", "soldefinal", "soldedebut", "soldefin",
+	"saldoinicial", "saldofinal", "saldoiniziale", "saldofinale", "saldocontabile", "saldodisponibile",
+	"saldoanterior", "saldoactual", "saldoatual", "saldodisponível",
+}
+
+// balanceCell reports a cell that is one of balanceWords, alone or followed
+// by a date or an amount ("Saldo per 31.03.2024", "Closing balance:").
+func balanceCell(cell string) bool {
+	k := key(cell)
+	for _, w := range balanceWords {
+		if k == w {
+			return true
+		}
+		if rest, ok := strings.CutPrefix(k, w); ok && rest != "" && strings.TrimLeft(rest, "0123456789") == "" {
+			return true // "Saldo 31.03.2024" keys to saldo31032024
+		}
+	}
+	for _, w := range []string{"saldoper", "saldoam", "saldovom", "saldoal", "soldeau", "balanceasat", "balanceon", "balanceasof", "saldoop"} {
+		if strings.HasPrefix(k, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // cellAt says which cell of a record a byte offset of a csv.ParseError is
 // in: text holds the record's lines from its first, and the error is at
