@@ -82,7 +82,9 @@ func (s *Service) learn(ctx context.Context, tx *ent.Client, lessons []lesson, m
 		}
 		opts := []sql.ConflictOption{sql.ConflictColumns(payeraccount.FieldMerchantID, payeraccount.FieldAccount)}
 		if !manual {
-			opts = append(opts, sql.UpdateWhere(sql.EQ(sql.Table(payeraccount.Table).C(payeraccount.FieldManual), false)))
+			// Unqualified: the row already stored (PostgreSQL names the
+			// table by an alias in an upsert).
+			opts = append(opts, sql.UpdateWhere(sql.EQ(payeraccount.FieldManual, false)))
 		}
 		err := tx.PayerAccount.CreateBulk(creates...).OnConflict(opts...).
 			Update(func(u *ent.PayerAccountUpsert) {
