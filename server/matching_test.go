@@ -1,14 +1,19 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tally-invoicing/tally/ent"
+	"github.com/tally-invoicing/tally/ent/collection"
+	"github.com/tally-invoicing/tally/internal/collect/match"
 	"github.com/tally-invoicing/tally/internal/database/dbtest"
 	"github.com/tally-invoicing/tally/internal/reference"
+	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
 // autoMatch sets the merchant's auto-match confidence.
@@ -414,5 +419,66 @@ func TestReviewActionsKeepToTheMerchant(t *testing.T) {
 		if col := byID(owner.collections(nil), id); col.Status != "UNMATCHED" {
 			t.Fatalf("owner's collection is %s after another merchant's attempts, want UNMATCHED", col.Status)
 		}
+	})
+}
+
+// The review queue with 2,000 waiting collections: the first page, with
+// suggestions, proposals and customers, is a fixed number of SQL
+// statements whatever the page size.
+func TestReviewQueueStaysFastWhenLong(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		c := ta.signUp(t, "Queue Shop")
+		var custs []string
+		var invs []issued
+		for i := range 5 {
+			custs = append(custs, c.createCustomer(fmt.Sprintf("Payer %d", i), fmt.Sprintf("p%d@queue.example", i)))
+			invs = append(invs, c.bill(custs[i], "25.00"), c.bill(custs[i], "50.00"))
+		}
+		ctx := tenant.WithViewer(context.Background(), &tenant.Viewer{MerchantID: c.merchantID()})
+		const waiting = 2000
+		start := time.Now()
+		for i := 0; i < waiting; i += 500 {
+			bulk := make([]*ent.CollectionCreate, 0, 500)
+			for j := i; j < i+500; j++ {
+				inv := invs[j%len(invs)]
+				bulk = append(bulk, ta.db.Client.Collection.Create().SetAmountMinor(2500).SetCurrency("USD").
+					SetChannel(collection.ChannelBANK_TRANSFER).SetReceivedAt(time.Now().Add(-time.Duration(j)*time.Minute)).
+					SetStatus(collection.StatusUNMATCHED).SetUnallocatedMinor(2500).SetCustomerID(custs[j%len(custs)]).
+					SetPayerName(fmt.Sprintf("Payer %d", j%len(custs))).SetText(fmt.Sprintf("transfer %d", j)).
+					SetReviewReason("waits").SetSuggestedInvoiceIds([]string{inv.ID, invs[(j+1)%len(invs)].ID}).
+					SetProposedAllocations([]match.Allocation{{InvoiceID: inv.ID, Amount: 2500, Rule: match.RuleAmount, Confidence: 80}}))
+			}
+			if err := ta.db.Client.Collection.CreateBulk(bulk...).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t.Logf("%s: seeded %d waiting collections in %s", b.Name, waiting, time.Since(start).Round(time.Millisecond))
+		const page = `query($n: Int!) { collections(first: $n, where: {statusIn: [UNMATCHED, PARTIAL]}) { totalCount
+			edges { node { id amount reviewReason customer { name } suggestions { id number } proposedAllocations { amount confidence invoice { number } } } } } }`
+		count := func(n int) (int64, time.Duration) {
+			before, began := ta.queries.Load(), time.Now()
+			var out struct {
+				Collections struct {
+					TotalCount int
+					Edges      []struct{ Node queued }
+				}
+			}
+			c.do(page, map[string]any{"n": n}, &out)
+			took := time.Since(began)
+			e := out.Collections.Edges
+			if len(e) != n || out.Collections.TotalCount != waiting || e[0].Node.Customer == nil || len(e[0].Node.Suggestions) != 2 ||
+				len(e[n-1].Node.ProposedAllocations) != 1 || e[n-1].Node.ProposedAllocations[0].Invoice.Number == "" {
+				t.Fatalf("page of %d: %d edges of %d, first %+v", n, len(e), out.Collections.TotalCount, e[0].Node)
+			}
+			return ta.queries.Load() - before, took
+		}
+		q5, _ := count(5)
+		q50, took := count(50)
+		const auth = 2 // the session and its user
+		if q50 != q5 || q50-auth > 5 {
+			t.Fatalf("SQL statements: page of 5 = %d, page of 50 = %d (incl. %d for auth); want equal and at most 5 for the page", q5, q50, auth)
+		}
+		t.Logf("%s: first page of 50 of %d waiting in %s, %d SQL statements (%d of them authentication)", b.Name, waiting, took.Round(time.Millisecond), q50, auth)
 	})
 }
