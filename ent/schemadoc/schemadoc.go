@@ -37,6 +37,12 @@ var EnumValueDescriptions = map[string]map[string]string{
 		"UNMATCHED": "Nothing allocated yet: waiting in the review queue.",
 		"PARTIAL":   "Some allocated; the rest (unallocated) is waiting for review, or is the customer's credit.",
 		"MATCHED":   "Fully allocated to invoices.",
+		"SET_ASIDE": "A person decided that what is left pays no invoice (see setAsideReason): out of the review queue until restoreCollection.",
+	},
+	"SetAsideReason": { //nolint:gosec // G101: a GraphQL enum name, not a credential
+		"NOT_INVOICE_PAYMENT": "Not a payment for an invoice: a loan, a transfer between own accounts, something Tally does not invoice.",
+		"REFUNDED":            "Sent back to the payer.",
+		"CUSTOMER_CREDIT":     "Kept as the customer's credit for later invoices; it counts in Customer.credit.",
 	},
 	"EmailKind": { //nolint:gosec // G101: a GraphQL enum name, not a credential
 		"INVOICE":        "The invoice itself, with the PDF attached and the payment link.",

@@ -108,7 +108,10 @@ func (s *Service) Import(ctx context.Context, name string, format Format, src io
 //  3. read the file again and store each line's collection and payments.
 //
 // Matching is deterministic, so step 3 matches each line again for its
-// reason, flags and suggestions rather than keeping them from step 1.
+// reason, flags and suggestions rather than keeping them from step 1. (A
+// COMBINATION search that runs out of time may answer differently the
+// second time; the money follows step 1, and the reason says nothing was
+// allocated.)
 func (s *Service) importLines(ctx context.Context, tx *ent.Client, file *statement.File, name string, res *ImportResult) error {
 	threshold, err := s.threshold(ctx, tx)
 	if err != nil {
@@ -208,7 +211,7 @@ func decideInOrder(found []foundLine, dues dueBook, threshold int) {
 	order := make([]int32, 0, len(found))
 	for i := range found {
 		if len(found[i].choices) > 0 {
-			order = append(order, int32(i)) //nolint:gosec // G115: a statement has at most a few hundred thousand lines
+			order = append(order, int32(i))
 		}
 	}
 	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(found[a].at, found[b].at) })

@@ -33,12 +33,12 @@ func Search(q string) (predicate.Collection, error) {
 		if utf8.RuneCountInString(w) > 100 {
 			return nil, fault.Invalid("where.search", "a search word is at most 100 characters")
 		}
-		any := []predicate.Collection{
+		anyOf := []predicate.Collection{
 			collection.PayerNameContainsFold(w), collection.PayerAccountContainsFold(w),
 			collection.TextContainsFold(w), collection.StatementContainsFold(w),
 		}
-		any = append(any, amountIs(w)...)
-		all = append(all, collection.Or(any...))
+		anyOf = append(anyOf, amountIs(w)...)
+		all = append(all, collection.Or(anyOf...))
 	}
 	return collection.And(all...), nil
 }

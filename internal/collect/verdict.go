@@ -124,7 +124,8 @@ func verdictOf(res match.Result, amount int64, c money.Currency, choices []choic
 	case len(paid) > 0:
 		v.reason = res.Reason
 	case len(res.Allocations) > 0:
-		// Never reached: an allocation is applied, proposed or dropped.
+		// The import matched the line again and this time found what its
+		// first look did not (a COMBINATION search that ran out of time).
 		v.reason = "Nothing was allocated." + tail(leftReason(v.left, c))
 	case flag != nil:
 		v.reason = flag.Reason
