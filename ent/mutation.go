@@ -16257,6 +16257,7 @@ type PayerAccountMutation struct {
 	account       *string
 	customer_id   *string
 	collection_id *string
+	manual        *bool
 	clearedFields map[string]struct{}
 	done          bool
 	oldValue      func(context.Context) (*PayerAccount, error)
@@ -16596,6 +16597,42 @@ func (m *PayerAccountMutation) ResetCollectionID() {
 	delete(m.clearedFields, payeraccount.FieldCollectionID)
 }
 
+// SetManual sets the "manual" field.
+func (m *PayerAccountMutation) SetManual(b bool) {
+	m.manual = &b
+}
+
+// Manual returns the value of the "manual" field in the mutation.
+func (m *PayerAccountMutation) Manual() (r bool, exists bool) {
+	v := m.manual
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldManual returns the old "manual" field's value of the PayerAccount entity.
+// If the PayerAccount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *PayerAccountMutation) OldManual(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldManual is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldManual requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldManual: %w", err)
+	}
+	return oldValue.Manual, nil
+}
+
+// ResetManual resets all changes to the "manual" field.
+func (m *PayerAccountMutation) ResetManual() {
+	m.manual = nil
+}
+
 // Where appends a list predicates to the PayerAccountMutation builder.
 func (m *PayerAccountMutation) Where(ps ...predicate.PayerAccount) {
 	m.predicates = append(m.predicates, ps...)
@@ -16630,7 +16667,7 @@ func (m *PayerAccountMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *PayerAccountMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, payeraccount.FieldCreatedAt)
 	}
@@ -16648,6 +16685,9 @@ func (m *PayerAccountMutation) Fields() []string {
 	}
 	if m.collection_id != nil {
 		fields = append(fields, payeraccount.FieldCollectionID)
+	}
+	if m.manual != nil {
+		fields = append(fields, payeraccount.FieldManual)
 	}
 	return fields
 }
@@ -16669,6 +16709,8 @@ func (m *PayerAccountMutation) Field(name string) (ent.Value, bool) {
 		return m.CustomerID()
 	case payeraccount.FieldCollectionID:
 		return m.CollectionID()
+	case payeraccount.FieldManual:
+		return m.Manual()
 	}
 	return nil, false
 }
@@ -16690,6 +16732,8 @@ func (m *PayerAccountMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldCustomerID(ctx)
 	case payeraccount.FieldCollectionID:
 		return m.OldCollectionID(ctx)
+	case payeraccount.FieldManual:
+		return m.OldManual(ctx)
 	}
 	return nil, fmt.Errorf("unknown PayerAccount field %s", name)
 }
@@ -16740,6 +16784,13 @@ func (m *PayerAccountMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetCollectionID(v)
+		return nil
+	case payeraccount.FieldManual:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetManual(v)
 		return nil
 	}
 	return fmt.Errorf("unknown PayerAccount field %s", name)
@@ -16816,6 +16867,9 @@ func (m *PayerAccountMutation) ResetField(name string) error {
 		return nil
 	case payeraccount.FieldCollectionID:
 		m.ResetCollectionID()
+		return nil
+	case payeraccount.FieldManual:
+		m.ResetManual()
 		return nil
 	}
 	return fmt.Errorf("unknown PayerAccount field %s", name)

@@ -30,6 +30,8 @@ type PayerAccount struct {
 	CustomerID string `json:"customer_id,omitempty"`
 	// The collection it was learned from, most recently.
 	CollectionID string `json:"collection_id,omitempty"`
+	// true when a person chose the customer (allocateCollection, acceptProposedAllocations): a rule never overrides it, another person's choice does.
+	Manual       bool `json:"manual,omitempty"`
 	selectValues sql.SelectValues
 }
 
@@ -38,6 +40,8 @@ func (*PayerAccount) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
+		case payeraccount.FieldManual:
+			values[i] = new(sql.NullBool)
 		case payeraccount.FieldID, payeraccount.FieldMerchantID, payeraccount.FieldAccount, payeraccount.FieldCustomerID, payeraccount.FieldCollectionID:
 			values[i] = new(sql.NullString)
 		case payeraccount.FieldCreatedAt, payeraccount.FieldUpdatedAt:
@@ -99,6 +103,12 @@ func (_m *PayerAccount) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.CollectionID = value.String
 			}
+		case payeraccount.FieldManual:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field manual", values[i])
+			} else if value.Valid {
+				_m.Manual = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -152,6 +162,9 @@ func (_m *PayerAccount) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("collection_id=")
 	builder.WriteString(_m.CollectionID)
+	builder.WriteString(", ")
+	builder.WriteString("manual=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Manual))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -83,6 +83,20 @@ func (_c *PayerAccountCreate) SetNillableCollectionID(v *string) *PayerAccountCr
 	return _c
 }
 
+// SetManual sets the "manual" field.
+func (_c *PayerAccountCreate) SetManual(v bool) *PayerAccountCreate {
+	_c.mutation.SetManual(v)
+	return _c
+}
+
+// SetNillableManual sets the "manual" field if the given value is not nil.
+func (_c *PayerAccountCreate) SetNillableManual(v *bool) *PayerAccountCreate {
+	if v != nil {
+		_c.SetManual(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *PayerAccountCreate) SetID(v string) *PayerAccountCreate {
 	_c.mutation.SetID(v)
@@ -148,6 +162,10 @@ func (_c *PayerAccountCreate) defaults() error {
 		v := payeraccount.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.Manual(); !ok {
+		v := payeraccount.DefaultManual
+		_c.mutation.SetManual(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if payeraccount.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized payeraccount.DefaultID (forgotten import ent/runtime?)")
@@ -194,6 +212,9 @@ func (_c *PayerAccountCreate) check() error {
 		if err := payeraccount.CollectionIDValidator(v); err != nil {
 			return &ValidationError{Name: "collection_id", err: fmt.Errorf(`ent: validator failed for field "PayerAccount.collection_id": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.Manual(); !ok {
+		return &ValidationError{Name: "manual", err: errors.New(`ent: missing required field "PayerAccount.manual"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := payeraccount.IDValidator(v); err != nil {
@@ -259,6 +280,10 @@ func (_c *PayerAccountCreate) createSpec() (*PayerAccount, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.CollectionID(); ok {
 		_spec.SetField(payeraccount.FieldCollectionID, field.TypeString, value)
 		_node.CollectionID = value
+	}
+	if value, ok := _c.mutation.Manual(); ok {
+		_spec.SetField(payeraccount.FieldManual, field.TypeBool, value)
+		_node.Manual = value
 	}
 	return _node, _spec
 }
@@ -351,6 +376,18 @@ func (u *PayerAccountUpsert) UpdateCollectionID() *PayerAccountUpsert {
 // ClearCollectionID clears the value of the "collection_id" field.
 func (u *PayerAccountUpsert) ClearCollectionID() *PayerAccountUpsert {
 	u.SetNull(payeraccount.FieldCollectionID)
+	return u
+}
+
+// SetManual sets the "manual" field.
+func (u *PayerAccountUpsert) SetManual(v bool) *PayerAccountUpsert {
+	u.Set(payeraccount.FieldManual, v)
+	return u
+}
+
+// UpdateManual sets the "manual" field to the value that was provided on create.
+func (u *PayerAccountUpsert) UpdateManual() *PayerAccountUpsert {
+	u.SetExcluded(payeraccount.FieldManual)
 	return u
 }
 
@@ -457,6 +494,20 @@ func (u *PayerAccountUpsertOne) UpdateCollectionID() *PayerAccountUpsertOne {
 func (u *PayerAccountUpsertOne) ClearCollectionID() *PayerAccountUpsertOne {
 	return u.Update(func(s *PayerAccountUpsert) {
 		s.ClearCollectionID()
+	})
+}
+
+// SetManual sets the "manual" field.
+func (u *PayerAccountUpsertOne) SetManual(v bool) *PayerAccountUpsertOne {
+	return u.Update(func(s *PayerAccountUpsert) {
+		s.SetManual(v)
+	})
+}
+
+// UpdateManual sets the "manual" field to the value that was provided on create.
+func (u *PayerAccountUpsertOne) UpdateManual() *PayerAccountUpsertOne {
+	return u.Update(func(s *PayerAccountUpsert) {
+		s.UpdateManual()
 	})
 }
 
@@ -730,6 +781,20 @@ func (u *PayerAccountUpsertBulk) UpdateCollectionID() *PayerAccountUpsertBulk {
 func (u *PayerAccountUpsertBulk) ClearCollectionID() *PayerAccountUpsertBulk {
 	return u.Update(func(s *PayerAccountUpsert) {
 		s.ClearCollectionID()
+	})
+}
+
+// SetManual sets the "manual" field.
+func (u *PayerAccountUpsertBulk) SetManual(v bool) *PayerAccountUpsertBulk {
+	return u.Update(func(s *PayerAccountUpsert) {
+		s.SetManual(v)
+	})
+}
+
+// UpdateManual sets the "manual" field to the value that was provided on create.
+func (u *PayerAccountUpsertBulk) UpdateManual() *PayerAccountUpsertBulk {
+	return u.Update(func(s *PayerAccountUpsert) {
+		s.UpdateManual()
 	})
 }
 

@@ -69,6 +69,20 @@ func (_u *PayerAccountUpdate) ClearCollectionID() *PayerAccountUpdate {
 	return _u
 }
 
+// SetManual sets the "manual" field.
+func (_u *PayerAccountUpdate) SetManual(v bool) *PayerAccountUpdate {
+	_u.mutation.SetManual(v)
+	return _u
+}
+
+// SetNillableManual sets the "manual" field if the given value is not nil.
+func (_u *PayerAccountUpdate) SetNillableManual(v *bool) *PayerAccountUpdate {
+	if v != nil {
+		_u.SetManual(*v)
+	}
+	return _u
+}
+
 // Mutation returns the PayerAccountMutation object of the builder.
 func (_u *PayerAccountUpdate) Mutation() *PayerAccountMutation {
 	return _u.mutation
@@ -161,6 +175,9 @@ func (_u *PayerAccountUpdate) sqlSave(ctx context.Context) (_node int, err error
 	if _u.mutation.CollectionIDCleared() {
 		_spec.ClearField(payeraccount.FieldCollectionID, field.TypeString)
 	}
+	if value, ok := _u.mutation.Manual(); ok {
+		_spec.SetField(payeraccount.FieldManual, field.TypeBool, value)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -220,6 +237,20 @@ func (_u *PayerAccountUpdateOne) SetNillableCollectionID(v *string) *PayerAccoun
 // ClearCollectionID clears the value of the "collection_id" field.
 func (_u *PayerAccountUpdateOne) ClearCollectionID() *PayerAccountUpdateOne {
 	_u.mutation.ClearCollectionID()
+	return _u
+}
+
+// SetManual sets the "manual" field.
+func (_u *PayerAccountUpdateOne) SetManual(v bool) *PayerAccountUpdateOne {
+	_u.mutation.SetManual(v)
+	return _u
+}
+
+// SetNillableManual sets the "manual" field if the given value is not nil.
+func (_u *PayerAccountUpdateOne) SetNillableManual(v *bool) *PayerAccountUpdateOne {
+	if v != nil {
+		_u.SetManual(*v)
+	}
 	return _u
 }
 
@@ -344,6 +375,9 @@ func (_u *PayerAccountUpdateOne) sqlSave(ctx context.Context) (_node *PayerAccou
 	}
 	if _u.mutation.CollectionIDCleared() {
 		_spec.ClearField(payeraccount.FieldCollectionID, field.TypeString)
+	}
+	if value, ok := _u.mutation.Manual(); ok {
+		_spec.SetField(payeraccount.FieldManual, field.TypeBool, value)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &PayerAccount{config: _u.config}

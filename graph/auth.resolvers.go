@@ -98,6 +98,7 @@ func (r *mutationResolver) UpdateMerchant(ctx context.Context, input model.Updat
 			LegalName: change(input.LegalName), TaxID: change(input.TaxID),
 			PostalAddress: changeVia(input.PostalAddress, addressIn), BankAccount: changeVia(input.BankAccount, bankIn),
 			PaymentTermsDays: change(input.PaymentTermsDays), Footer: input.Footer, Language: input.Language,
+			AutoMatchConfidence: input.AutoMatchConfidence,
 		})
 		out = m
 		return err

@@ -7,14 +7,12 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/shopspring/decimal"
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/collection"
-	entinvoice "github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/collect"
@@ -38,27 +36,17 @@ func (r *collectionResolver) Allocations(ctx context.Context, obj *ent.Collectio
 
 // Suggestions is the resolver for the suggestions field.
 func (r *collectionResolver) Suggestions(ctx context.Context, obj *ent.Collection) ([]*ent.Invoice, error) {
-	if len(obj.SuggestedInvoiceIds) == 0 {
-		return []*ent.Invoice{}, nil
-	}
-	return r.Client.Invoice.Query().Where(entinvoice.IDIn(obj.SuggestedInvoiceIds...)).All(ctx)
+	return r.suggestions(ctx, obj)
 }
 
 // Customer is the resolver for the customer field.
 func (r *collectionResolver) Customer(ctx context.Context, obj *ent.Collection) (*ent.Customer, error) {
-	if obj.CustomerID == nil {
-		return nil, nil
-	}
-	c, err := r.Client.Customer.Get(ctx, *obj.CustomerID)
-	if ent.IsNotFound(err) {
-		return nil, nil
-	}
-	return c, err
+	return r.pageCustomer(ctx, obj)
 }
 
 // ProposedAllocations is the resolver for the proposedAllocations field.
 func (r *collectionResolver) ProposedAllocations(ctx context.Context, obj *ent.Collection) ([]*model.ProposedAllocation, error) {
-	panic(fmt.Errorf("not implemented: ProposedAllocations - proposedAllocations"))
+	return r.proposedAllocations(ctx, obj)
 }
 
 // Credit is the resolver for the credit field.
@@ -67,8 +55,13 @@ func (r *customerResolver) Credit(ctx context.Context, obj *ent.Customer) ([]*mo
 		Currency string `json:"currency"`
 		Sum      int64  `json:"sum"`
 	}
+	// Money waiting in the review queue with this payer, and money set
+	// aside as its credit; refunded money and money that pays no invoice
+	// are not credit.
 	err := r.Client.Collection.Query().
-		Where(collection.CustomerID(obj.ID), collection.UnallocatedMinorGT(0)).
+		Where(collection.CustomerID(obj.ID), collection.UnallocatedMinorGT(0), collection.Or(
+			collection.StatusNEQ(collection.StatusSET_ASIDE),
+			collection.SetAsideReasonEQ(collection.SetAsideReasonCUSTOMER_CREDIT))).
 		GroupBy(collection.FieldCurrency).
 		Aggregate(ent.Sum(collection.FieldUnallocatedMinor)).
 		Scan(ctx, &rows)
@@ -143,17 +136,27 @@ func (r *mutationResolver) ImportStatement(ctx context.Context, file graphql.Upl
 
 // AcceptProposedAllocations is the resolver for the acceptProposedAllocations field.
 func (r *mutationResolver) AcceptProposedAllocations(ctx context.Context, ids []string) ([]*model.CollectionResult, error) {
-	panic(fmt.Errorf("not implemented: AcceptProposedAllocations - acceptProposedAllocations"))
+	outs, err := r.CollectService.Accept(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	res := make([]*model.CollectionResult, len(outs))
+	for i, o := range outs {
+		if res[i], err = collectionResult(o); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 // SetCollectionsAside is the resolver for the setCollectionsAside field.
 func (r *mutationResolver) SetCollectionsAside(ctx context.Context, input model.SetCollectionsAsideInput) ([]*ent.Collection, error) {
-	panic(fmt.Errorf("not implemented: SetCollectionsAside - setCollectionsAside"))
+	return r.CollectService.SetAside(ctx, collect.SetAside{IDs: input.Ids, Reason: input.Reason, Note: deref(input.Note), CustomerID: deref(input.CustomerID)})
 }
 
 // RestoreCollection is the resolver for the restoreCollection field.
 func (r *mutationResolver) RestoreCollection(ctx context.Context, id string) (*ent.Collection, error) {
-	panic(fmt.Errorf("not implemented: RestoreCollection - restoreCollection"))
+	return r.CollectService.Restore(ctx, id)
 }
 
 // Collections is the resolver for the collections field.
@@ -168,6 +171,22 @@ func (r *queryResolver) Collections(ctx context.Context, after *entgql.Cursor[st
 		}
 		if where.CustomerID != nil {
 			q.Where(collection.CustomerID(*where.CustomerID))
+		}
+		if where.Search != nil {
+			p, err := collect.Search(*where.Search)
+			if err != nil {
+				return nil, err
+			}
+			if p != nil {
+				q.Where(p)
+			}
+		}
+		if where.Flagged != nil {
+			if *where.Flagged {
+				q.Where(collection.FlagNEQ(""))
+			} else {
+				q.Where(collection.Or(collection.FlagIsNil(), collection.FlagEQ("")))
+			}
 		}
 	}
 	if orderBy == nil {

@@ -64,6 +64,7 @@ func TestRecordCollectionMatches(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
 		ta := startApp(t, b)
 		c := ta.signUp(t, "Matching Shop")
+		c.autoMatch(50) // this test is about the rules, not the threshold
 		acme := c.createCustomer("Acme Ltd", "ap@acme.example")
 		first := c.bill(acme, "120.00")
 		second := c.bill(acme, "120.00")
@@ -134,6 +135,7 @@ func TestOneTransferPaysThreeInvoices(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
 		ta := startApp(t, b)
 		c := ta.signUp(t, "Batch Shop")
+		c.autoMatch(50) // COMBINATION (65 %) applies by itself only below the default
 		cust := c.createCustomer("Bulk Buyer", "ap@bulk.example")
 		a, bb, cc := c.bill(cust, "10.00"), c.bill(cust, "20.00"), c.bill(cust, "40.00")
 		other := c.bill(cust, "5.00")

@@ -157,6 +157,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{CollectionsColumns[3], CollectionsColumns[13]},
 			},
+			{
+				Name:    "collection_merchant_id_status_received_at",
+				Unique:  false,
+				Columns: []*schema.Column{CollectionsColumns[3], CollectionsColumns[13], CollectionsColumns[7]},
+			},
 		},
 	}
 	// CryptoWalletsColumns holds the columns for the "crypto_wallets" table.
@@ -535,6 +540,7 @@ var (
 		{Name: "account", Type: field.TypeString, Size: 100},
 		{Name: "customer_id", Type: field.TypeString},
 		{Name: "collection_id", Type: field.TypeString, Nullable: true},
+		{Name: "manual", Type: field.TypeBool, Default: false},
 	}
 	// PayerAccountsTable holds the schema information for the "payer_accounts" table.
 	PayerAccountsTable = &schema.Table{

@@ -26,6 +26,8 @@ const (
 	FieldCustomerID = "customer_id"
 	// FieldCollectionID holds the string denoting the collection_id field in the database.
 	FieldCollectionID = "collection_id"
+	// FieldManual holds the string denoting the manual field in the database.
+	FieldManual = "manual"
 	// Table holds the table name of the payeraccount in the database.
 	Table = "payer_accounts"
 )
@@ -39,6 +41,7 @@ var Columns = []string{
 	FieldAccount,
 	FieldCustomerID,
 	FieldCollectionID,
+	FieldManual,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -73,6 +76,8 @@ var (
 	CustomerIDValidator func(string) error
 	// CollectionIDValidator is a validator for the "collection_id" field. It is called by the builders before save.
 	CollectionIDValidator func(string) error
+	// DefaultManual holds the default value on creation for the "manual" field.
+	DefaultManual bool
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -115,4 +120,9 @@ func ByCustomerID(opts ...sql.OrderTermOption) OrderOption {
 // ByCollectionID orders the results by the collection_id field.
 func ByCollectionID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCollectionID, opts...).ToFunc()
+}
+
+// ByManual orders the results by the manual field.
+func ByManual(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldManual, opts...).ToFunc()
 }

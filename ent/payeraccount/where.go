@@ -94,6 +94,11 @@ func CollectionID(v string) predicate.PayerAccount {
 	return predicate.PayerAccount(sql.FieldEQ(FieldCollectionID, v))
 }
 
+// Manual applies equality check predicate on the "manual" field. It's identical to ManualEQ.
+func Manual(v bool) predicate.PayerAccount {
+	return predicate.PayerAccount(sql.FieldEQ(FieldManual, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.PayerAccount {
 	return predicate.PayerAccount(sql.FieldEQ(FieldCreatedAt, v))
@@ -442,6 +447,16 @@ func CollectionIDEqualFold(v string) predicate.PayerAccount {
 // CollectionIDContainsFold applies the ContainsFold predicate on the "collection_id" field.
 func CollectionIDContainsFold(v string) predicate.PayerAccount {
 	return predicate.PayerAccount(sql.FieldContainsFold(FieldCollectionID, v))
+}
+
+// ManualEQ applies the EQ predicate on the "manual" field.
+func ManualEQ(v bool) predicate.PayerAccount {
+	return predicate.PayerAccount(sql.FieldEQ(FieldManual, v))
+}
+
+// ManualNEQ applies the NEQ predicate on the "manual" field.
+func ManualNEQ(v bool) predicate.PayerAccount {
+	return predicate.PayerAccount(sql.FieldNEQ(FieldManual, v))
 }
 
 // And groups predicates with the AND operator between them.

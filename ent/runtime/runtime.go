@@ -1496,6 +1496,10 @@ func init() {
 	payeraccountDescCollectionID := payeraccountFields[2].Descriptor()
 	// payeraccount.CollectionIDValidator is a validator for the "collection_id" field. It is called by the builders before save.
 	payeraccount.CollectionIDValidator = payeraccountDescCollectionID.Validators[0].(func(string) error)
+	// payeraccountDescManual is the schema descriptor for manual field.
+	payeraccountDescManual := payeraccountFields[3].Descriptor()
+	// payeraccount.DefaultManual holds the default value on creation for the manual field.
+	payeraccount.DefaultManual = payeraccountDescManual.Default.(bool)
 	// payeraccountDescID is the schema descriptor for id field.
 	payeraccountDescID := payeraccountMixinFields0[0].Descriptor()
 	// payeraccount.DefaultID holds the default value on creation for the id field.

@@ -28,6 +28,8 @@ func (PayerAccount) Fields() []ent.Field {
 			Comment("The customer whose invoices money from this account pays."),
 		field.String("collection_id").Validate(validate.SingleLine).Optional().
 			Comment("The collection it was learned from, most recently."),
+		field.Bool("manual").Default(false).
+			Comment("true when a person chose the customer (allocateCollection, acceptProposedAllocations): a rule never overrides it, another person's choice does."),
 	}
 }
 

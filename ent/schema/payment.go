@@ -264,6 +264,8 @@ func (Collection) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("merchant_id", "external_id").Unique(),
 		index.Fields("merchant_id", "status"),
+		// The review queue: a merchant's waiting collections, newest first.
+		index.Fields("merchant_id", "status", "received_at"),
 	}
 }
 

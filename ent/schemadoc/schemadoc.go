@@ -37,10 +37,10 @@ var EnumValueDescriptions = map[string]map[string]string{
 		"UNMATCHED": "Nothing allocated yet: waiting in the review queue.",
 		"PARTIAL":   "Some allocated; the rest (unallocated) is waiting for review, or is the customer's credit.",
 		"MATCHED":   "Fully allocated to invoices.",
-		"SET_ASIDE": "What is left pays no invoice, by a person's decision (see setAsideReason); out of the review queue.",
+		"SET_ASIDE": "A person decided that what is left pays no invoice (see setAsideReason): out of the review queue until restoreCollection.",
 	},
-	"SetAsideReason": {
-		"NOT_INVOICE_PAYMENT": "Not a payment for an invoice: a loan, a transfer between own accounts, a payment for something not invoiced in Tally.",
+	"SetAsideReason": { //nolint:gosec // G101: a GraphQL enum name, not a credential
+		"NOT_INVOICE_PAYMENT": "Not a payment for an invoice: a loan, a transfer between own accounts, something Tally does not invoice.",
 		"REFUNDED":            "Sent back to the payer; the note says how and when (Tally records the refund, it does not send it).",
 		"CUSTOMER_CREDIT":     "Kept as the customer's credit for later invoices; it counts in Customer.credit.",
 	},

@@ -20,6 +20,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/collection"
 	entcustomer "github.com/tally-invoicing/tally/ent/customer"
 	entinvoice "github.com/tally-invoicing/tally/ent/invoice"
+	entmerchant "github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/internal/collect/match"
 	"github.com/tally-invoicing/tally/internal/database"
@@ -97,11 +98,11 @@ func (s *Service) Record(ctx context.Context, in Input) (*Outcome, error) {
 	}
 	var out *Outcome
 	err = database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
-		ix, _, err := s.index(ctx, tx, in.PayerName != "")
+		ix, dues, err := s.index(ctx, tx, in.PayerName != "")
 		if err != nil {
 			return err
 		}
-		out, err = s.record(ctx, tx, ix, in, amount, cur)
+		out, err = s.record(ctx, tx, ix, dues, in, amount, cur)
 		return err
 	})
 	if ent.IsConstraintError(err) && in.ExternalID != "" {
@@ -172,11 +173,22 @@ func (s *Service) existing(ctx context.Context, externalID string) (*Outcome, er
 	return &Outcome{Collection: col, Allocations: pays, Existing: true}, nil
 }
 
-// record stores one collection and applies what ix proposes, in tx.
-func (s *Service) record(ctx context.Context, tx *ent.Client, ix *match.Index, in Input, amount int64, c money.Currency) (*Outcome, error) {
+// record stores one collection and applies what ix finds, in tx: what is
+// at least as sure as the merchant's threshold is paid, the rest is kept
+// as a proposal for a person to accept.
+//
+// The payer is known when in names the customer (a partner's
+// recordCollection saying who paid, a checkout) or when Tally learned the
+// payer's account from an earlier allocation; the amount rules then trust
+// the amount of exactly one open invoice of that customer (see match).
+func (s *Service) record(ctx context.Context, tx *ent.Client, ix *match.Index, dues dueBook, in Input, amount int64, c money.Currency) (*Outcome, error) {
 	at := s.now()
 	if in.ReceivedAt != nil {
 		at = in.ReceivedAt.UTC()
+	}
+	threshold, err := s.threshold(ctx, tx)
+	if err != nil {
+		return nil, err
 	}
 	create := tx.Collection.Create().
 		SetAmountMinor(amount).
@@ -192,7 +204,8 @@ func (s *Service) record(ctx context.Context, tx *ent.Client, ix *match.Index, i
 	if in.ExternalID != "" {
 		create.SetExternalID(in.ExternalID)
 	}
-	if in.CustomerID != "" {
+	payer := in.CustomerID
+	if payer != "" {
 		cust, err := tx.Customer.Get(ctx, in.CustomerID)
 		if ent.IsNotFound(err) {
 			return nil, &fault.Error{Code: fault.CodeNotFound, Field: "customerID", Message: "no customer with this id"}
@@ -200,36 +213,54 @@ func (s *Service) record(ctx context.Context, tx *ent.Client, ix *match.Index, i
 		if err != nil {
 			return nil, err
 		}
-		create.SetCustomerID(cust.ID)
+		payer = cust.ID
+	} else if payer, err = s.learnedPayer(ctx, tx, in.PayerAccount); err != nil {
+		return nil, err
+	}
+	if payer != "" {
+		create.SetCustomerID(payer)
 	}
 	col, err := create.Save(ctx)
 	if err != nil {
 		return nil, err
 	}
-	res := ix.Match(match.Collection{Amount: amount, Currency: c.Code, Text: in.Text, CustomerID: in.CustomerID, PayerName: in.PayerName, PayerAccount: in.PayerAccount})
+	res := ix.Match(match.Collection{Amount: amount, Currency: c.Code, Text: in.Text, CustomerID: payer,
+		PayerName: in.PayerName, PayerAccount: in.PayerAccount, ReceivedAt: at})
+	choices := decide(res, amount, threshold, func(a match.Allocation) int64 { return dues[a.InvoiceID].due })
 	out := &Outcome{Collection: col}
 	left := amount
-	payer := in.CustomerID
-	for _, a := range res.Allocations {
-		inv, pay, err := s.invoices.ApplyPayment(ctx, tx, a.InvoiceID, invoice.Received{
-			Amount: min(a.Amount, left), Channel: payment.Channel(in.Channel), Provider: "matched",
+	for k, ch := range choices {
+		if ch.kind != applied {
+			continue
+		}
+		inv, pay, err := s.invoices.ApplyPayment(ctx, tx, ch.InvoiceID, invoice.Received{
+			Amount: min(ch.applied, left), Channel: payment.Channel(in.Channel), Provider: "matched",
 			ExternalID: in.ExternalID, ReceivedAt: at, CollectionID: col.ID,
-			Rule: payment.Rule(a.Rule), Confidence: a.Confidence, UpToDue: true,
+			Rule: payment.Rule(ch.Rule), Confidence: ch.Confidence, UpToDue: true,
 		})
 		if err != nil {
 			return nil, err
 		}
+		// The invoice may have been paid since the index was read.
+		choices[k].applied = 0
 		if pay != nil {
+			choices[k].applied = pay.AmountMinor
 			left -= pay.AmountMinor
 			out.Allocations = append(out.Allocations, pay)
 			if payer == "" {
 				payer = inv.CustomerID
 			}
 		}
+		if choices[k].applied == 0 {
+			choices[k].kind = dropped
+		}
 	}
-	rv := reviewOf(res, left < amount)
-	upd := tx.Collection.UpdateOne(col).SetUnallocatedMinor(left).SetStatus(statusOf(amount, left)).
+	rv := verdictOf(res, amount, c, choices, threshold, dues.label)
+	upd := tx.Collection.UpdateOne(col).SetUnallocatedMinor(rv.left).SetStatus(rv.status).
 		SetReviewReason(rv.reason).SetFlag(rv.flag).SetSuggestedInvoiceIds(rv.suggestions)
+	if len(rv.proposals) > 0 {
+		upd.SetProposedAllocations(rv.proposals)
+	}
 	if payer != "" {
 		// Whoever's invoice it paid is the payer: what is left is their credit.
 		upd.SetCustomerID(payer)
@@ -237,8 +268,34 @@ func (s *Service) record(ctx context.Context, tx *ent.Client, ix *match.Index, i
 	if col, err = upd.Save(ctx); err != nil {
 		return nil, err
 	}
+	if len(out.Allocations) > 0 {
+		key := accountKey(in.PayerAccount)
+		if key != "" {
+			err = s.learn(ctx, tx, []lesson{{account: key, customer: dues[out.Allocations[0].InvoiceID].customer, collection: col.ID}}, false)
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
 	out.Collection = col
 	return out, nil
+}
+
+// threshold is the merchant's auto-match confidence: matches at least this
+// sure apply by themselves.
+func (s *Service) threshold(ctx context.Context, tx *ent.Client) (int, error) {
+	v := tenant.FromContext(ctx)
+	if v == nil {
+		return 0, tenant.ErrNoViewer
+	}
+	ts, err := tx.Merchant.Query().Where(entmerchant.ID(v.MerchantID)).Select(entmerchant.FieldAutoMatchConfidence).Ints(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("auto-match confidence: %w", err)
+	}
+	if len(ts) != 1 {
+		return 0, tenant.ErrNoViewer
+	}
+	return ts[0], nil
 }
 
 // leftReason says what is left of a collection after a person acted on it.
@@ -261,31 +318,6 @@ func merchantOnly(ctx context.Context) error {
 	return nil
 }
 
-// review is what a person reading the review queue is told about a
-// collection the engine looked at.
-type review struct {
-	reason, flag string
-	suggestions  []string // flagged candidates first, then the engine's suggestions
-}
-
-// reviewOf derives the review of a match result; allocated says whether any
-// of the money found an invoice (then the engine's reason stands even when
-// something was flagged).
-func reviewOf(res match.Result, allocated bool) review {
-	rv := review{reason: res.Reason}
-	if len(res.Flags) > 0 {
-		rv.flag = string(res.Flags[0].Kind)
-		if !allocated {
-			rv.reason = res.Flags[0].Reason
-		}
-		for _, f := range res.Flags {
-			rv.suggestions = append(rv.suggestions, f.Candidates...)
-		}
-	}
-	rv.suggestions = append(rv.suggestions, res.Suggestions...)
-	return rv
-}
-
 func statusOf(amount, left int64) collection.Status {
 	switch {
 	case left == 0:
@@ -299,7 +331,7 @@ func statusOf(amount, left int64) collection.Status {
 // index loads the merchant's open invoices (and, when a payer name may
 // identify the customer, its customers) for the matching engine, with what
 // each invoice still owes.
-func (s *Service) index(ctx context.Context, tx *ent.Client, withCustomers bool) (*match.Index, map[string]openInvoice, error) {
+func (s *Service) index(ctx context.Context, tx *ent.Client, withCustomers bool) (*match.Index, dueBook, error) {
 	var rows []struct {
 		ID         string    `json:"id"`
 		CustomerID string    `json:"customer_id"`
@@ -319,10 +351,10 @@ func (s *Service) index(ctx context.Context, tx *ent.Client, withCustomers bool)
 		return nil, nil, fmt.Errorf("load open invoices: %w", err)
 	}
 	invs := make([]match.Invoice, 0, len(rows))
-	dues := make(map[string]openInvoice, len(rows))
+	dues := make(dueBook, len(rows))
 	for _, r := range rows {
 		if due := r.Total - r.Paid; due > 0 {
-			dues[r.ID] = openInvoice{due: due, customer: r.CustomerID}
+			dues[r.ID] = openInvoice{due: due, customer: r.CustomerID, number: deref(r.Number)}
 			invs = append(invs, match.Invoice{ID: r.ID, CustomerID: r.CustomerID, Number: deref(r.Number), Reference: deref(r.Reference),
 				Currency: r.Currency, Due: due, IssuedAt: r.IssuedAt})
 		}
@@ -343,10 +375,22 @@ func (s *Service) index(ctx context.Context, tx *ent.Client, withCustomers bool)
 	return match.NewIndex(invs, custs), dues, nil
 }
 
-// openInvoice is what an import tracks of each open invoice.
+// openInvoice is what matching tracks of each open invoice.
 type openInvoice struct {
 	due      int64
 	customer string
+	number   string
+}
+
+// dueBook is the open invoices by id.
+type dueBook map[string]openInvoice
+
+// label names an invoice in a reason: its number, else its id.
+func (d dueBook) label(id string) string {
+	if n := d[id].number; n != "" {
+		return n
+	}
+	return id
 }
 
 // Manual is a person's allocation of part of a collection.
@@ -366,9 +410,13 @@ func (s *Service) Allocate(ctx context.Context, id string, allocs []Manual) (*Ou
 		if err != nil {
 			return err
 		}
+		if col.Status == collection.StatusSET_ASIDE {
+			return ErrSetAside
+		}
 		c, _ := money.Lookup(col.Currency)
 		left := col.UnallocatedMinor
 		out = &Outcome{}
+		var learned lesson
 		for i, a := range allocs {
 			field := func(f string) string { return fmt.Sprintf("allocations[%d].%s", i, f) }
 			amount, err := money.ToMinor(a.Amount, c)
@@ -406,14 +454,23 @@ func (s *Service) Allocate(ctx context.Context, id string, allocs []Manual) (*Ou
 			if col.CustomerID == nil {
 				col.CustomerID = &inv.CustomerID
 			}
+			learned = lesson{account: accountKey(col.PayerAccount), customer: inv.CustomerID, collection: col.ID}
 		}
+		// A person decided: the proposals and suggestions have had their say.
 		upd := tx.Collection.UpdateOne(col).SetUnallocatedMinor(left).SetStatus(statusOf(col.AmountMinor, left)).
-			SetReviewReason(leftReason(left, c)).ClearFlag()
+			SetReviewReason(leftReason(left, c)).ClearFlag().ClearProposedAllocations().ClearSuggestedInvoiceIds()
 		if col.CustomerID != nil {
 			upd.SetCustomerID(*col.CustomerID)
 		}
-		out.Collection, err = upd.Save(ctx)
-		return err
+		if out.Collection, err = upd.Save(ctx); err != nil {
+			return err
+		}
+		if learned.account == "" {
+			return nil
+		}
+		// A person's choice of customer for this account overrides any
+		// earlier one (the last invoice allocated names it).
+		return s.learn(ctx, tx, []lesson{learned}, true)
 	})
 	if err != nil {
 		return nil, err
@@ -440,9 +497,14 @@ func (s *Service) Undo(ctx context.Context, paymentID string) (*ent.Payment, err
 		}
 		left := col.UnallocatedMinor + pay.AmountMinor
 		c, _ := money.Lookup(col.Currency)
-		return tx.Collection.UpdateOne(col).SetUnallocatedMinor(left).SetStatus(statusOf(col.AmountMinor, left)).
-			SetReviewReason(fmt.Sprintf("An allocation of %s was undone; %s", money.Format(pay.AmountMinor, c), leftReason(left, c))).
-			Exec(ctx)
+		upd := tx.Collection.UpdateOne(col).SetUnallocatedMinor(left).SetStatus(statusOf(col.AmountMinor, left)).
+			SetReviewReason(fmt.Sprintf("An allocation of %s was undone; %s", money.Format(pay.AmountMinor, c), leftReason(left, c)))
+		if col.Status == collection.StatusSET_ASIDE {
+			// The money set aside was what was left then; with more left
+			// now, a person looks at it again.
+			upd.ClearSetAsideReason().ClearSetAsideNote().ClearSetAsideAt()
+		}
+		return upd.Exec(ctx)
 	})
 	if err != nil {
 		return nil, err

@@ -1,10 +1,12 @@
 package collect
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/collection"
@@ -15,6 +17,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/fault"
 	"github.com/tally-invoicing/tally/internal/invoice"
+	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
@@ -97,40 +100,7 @@ func (s *Service) Import(ctx context.Context, name string, format Format, src io
 	}
 	res := &ImportResult{Lines: file.Lines(), Outgoing: file.Outgoing, Notices: append(notices, file.Notices...)}
 	err = database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
-		ix, dues, err := s.index(ctx, tx, true)
-		if err != nil {
-			return err
-		}
-		paid := map[string]int64{} // by this statement so far
-		err = file.Each(importBatch, func(lines []statement.Line) error {
-			// Earlier batches are in tx, so a line repeating one of them
-			// counts as imported too.
-			seen, err := s.imported(ctx, tx, lines)
-			if err != nil {
-				return err
-			}
-			plan, err := s.plan(ctx, tx, ix, dues, paid, lines, seen, name)
-			if err != nil {
-				return err
-			}
-			res.AlreadyImported += len(lines) - len(plan.cols)
-			if err := s.apply(ctx, tx, plan); err != nil {
-				return err
-			}
-			for _, c := range plan.cols {
-				res.Created++
-				switch c.status {
-				case collection.StatusMATCHED:
-					res.Matched++
-				case collection.StatusPARTIAL:
-					res.Partial++
-				default:
-					res.Unmatched++
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := s.importLines(ctx, tx, file, name, res); err != nil {
 			return err
 		}
 		if format == CSV {
@@ -144,13 +114,180 @@ func (s *Service) Import(ctx context.Context, name string, format Format, src io
 	return res, nil
 }
 
+// importLines matches every new line of file and stores it, in tx.
+//
+// Which of two payments pays an invoice must not depend on the order of
+// the file's lines, so money is decided in booking order (file order among
+// lines booked at the same time), while the file is read in its own order,
+// a batch at a time:
+//  1. read the file and match each new line, keeping only its booking
+//     time, amount and what it would allocate: a few words a line, never
+//     the line itself;
+//  2. decide in booking order what each allocation gets of what its
+//     invoice still owes, and which wait as proposals;
+//  3. read the file again and store each line's collection and payments.
+//
+// Matching is deterministic, so step 3 matches each line again for its
+// reason, flags and suggestions rather than keeping them from step 1. (A
+// COMBINATION search that runs out of time may answer differently the
+// second time; the money follows step 1, and the reason says nothing was
+// allocated.)
+func (s *Service) importLines(ctx context.Context, tx *ent.Client, file *statement.File, name string, res *ImportResult) error {
+	threshold, err := s.threshold(ctx, tx)
+	if err != nil {
+		return err
+	}
+	ix, dues, err := s.index(ctx, tx, true)
+	if err != nil {
+		return err
+	}
+	payers, err := s.learnedPayers(ctx, tx)
+	if err != nil {
+		return err
+	}
+	found := make([]foundLine, 0, file.Lines())
+	err = file.Each(importBatch, func(lines []statement.Line) error {
+		seen, err := s.imported(ctx, tx, lines)
+		if err != nil {
+			return err
+		}
+		for _, l := range lines {
+			f := foundLine{at: l.BookedAt.UnixNano(), skip: seen[l.ExternalID]}
+			if !f.skip {
+				seen[l.ExternalID] = true
+				mc, err := s.lineCollection(l, payers)
+				if err != nil {
+					return err
+				}
+				f.amount = mc.Amount
+				if r := ix.Match(mc); len(r.Allocations) > 0 {
+					f.choices = make([]choice, len(r.Allocations))
+					for k, a := range r.Allocations {
+						f.choices[k] = choice{Allocation: a}
+					}
+				}
+			}
+			found = append(found, f)
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return err
+	}
+	decideInOrder(found, dues, threshold)
+
+	k := 0
+	learned := map[string]lesson{}
+	err = file.Each(importBatch, func(lines []statement.Line) error {
+		if k+len(lines) > len(found) {
+			return errors.New("import: the statement gave more lines on a second reading")
+		}
+		plan, err := s.plan(tx, ix, dues, payers, lines, found[k:k+len(lines)], threshold, name, learned)
+		if err != nil {
+			return err
+		}
+		k += len(lines)
+		res.AlreadyImported += len(lines) - len(plan.cols)
+		if err := s.apply(ctx, tx, plan, dues); err != nil {
+			return err
+		}
+		for _, c := range plan.cols {
+			res.Created++
+			switch c.status {
+			case collection.StatusMATCHED:
+				res.Matched++
+			case collection.StatusPARTIAL:
+				res.Partial++
+			default:
+				res.Unmatched++
+			}
+			if c.proposed {
+				res.Proposed++
+			}
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return err
+	}
+	return s.learn(ctx, tx, lessonsOf(learned), false)
+}
+
+// foundLine is what an import keeps of a statement line between matching
+// it and storing it.
+type foundLine struct {
+	at      int64 // booking time, Unix nanoseconds
+	amount  int64
+	skip    bool     // imported before
+	choices []choice // what the matcher found, then what was decided
+}
+
+// decideInOrder decides the choices of every line in booking order (file
+// order among equal times): sure matches take what their invoice still
+// owes after earlier lines; a proposal is kept only while its invoice owes
+// its amount after earlier lines' payments and proposals, so two waiting
+// lines never propose the same money.
+func decideInOrder(found []foundLine, dues dueBook, threshold int) {
+	order := make([]int32, 0, len(found))
+	for i := range found {
+		if len(found[i].choices) > 0 {
+			order = append(order, int32(i))
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(found[a].at, found[b].at) })
+	paid := map[string]int64{}     // by earlier lines of this statement
+	reserved := map[string]int64{} // proposed to earlier lines
+	for _, i := range order {
+		f := &found[i]
+		res := match.Result{Allocations: make([]match.Allocation, len(f.choices))}
+		for k, ch := range f.choices {
+			res.Allocations[k] = ch.Allocation
+		}
+		f.choices = decide(res, f.amount, threshold, func(a match.Allocation) int64 {
+			owes := dues[a.InvoiceID].due - paid[a.InvoiceID]
+			if a.Confidence < threshold {
+				owes -= reserved[a.InvoiceID]
+			}
+			return owes
+		})
+		for _, ch := range f.choices {
+			switch ch.kind {
+			case applied:
+				paid[ch.InvoiceID] += ch.applied
+			case proposed:
+				reserved[ch.InvoiceID] += ch.Amount
+			}
+		}
+	}
+}
+
+// lineCollection is a statement line as the matcher sees it, with the
+// customer Tally learned pays from its account.
+func (s *Service) lineCollection(l statement.Line, payers map[string]string) (match.Collection, error) {
+	in := lineInput(l, "")
+	amount, c, err := s.check(&in)
+	if err != nil {
+		return match.Collection{}, fmt.Errorf("line %d: %w", l.No, err)
+	}
+	return match.Collection{Amount: amount, Currency: c.Code, Text: in.Text, CustomerID: payers[accountKey(in.PayerAccount)],
+		PayerName: in.PayerName, PayerAccount: in.PayerAccount, ReceivedAt: l.BookedAt}, nil
+}
+
+func lineInput(l statement.Line, name string) Input {
+	at := l.BookedAt
+	return Input{Amount: l.Amount, Currency: l.Currency, Channel: collection.ChannelBANK_TRANSFER, Text: l.Text,
+		ExternalID: l.ExternalID, PayerName: l.PayerName, PayerAccount: l.PayerAccount, Statement: name, ReceivedAt: &at}
+}
+
 // planned is one statement line about to become a collection.
 type planned struct {
-	create *ent.CollectionCreate
-	id     string
-	amount int64
-	left   int64
-	status collection.Status
+	create   *ent.CollectionCreate
+	id       string
+	amount   int64
+	left     int64
+	status   collection.Status
+	proposed bool
+	cur      money.Currency
 }
 
 type importPlan struct {
@@ -159,64 +296,65 @@ type importPlan struct {
 	owner    []int // receipts[i] belongs to cols[owner[i]]
 }
 
-// plan matches a batch of new lines in memory, tracking in paid what each
-// invoice still owes as earlier lines pay it, so a batch is applied in a
-// few bulk statements rather than several per line.
-func (s *Service) plan(ctx context.Context, tx *ent.Client, ix *match.Index, dues map[string]openInvoice, paid map[string]int64, lines []statement.Line, seen map[string]bool, name string) (*importPlan, error) {
+// plan builds the collections and payments of a batch of lines whose
+// choices were decided (found, one per line), so that a batch is applied
+// in a few bulk statements rather than several per line. What each line
+// teaches about its payer's account goes into learned.
+func (s *Service) plan(tx *ent.Client, ix *match.Index, dues dueBook, payers map[string]string, lines []statement.Line, found []foundLine, threshold int, name string, learned map[string]lesson) (*importPlan, error) {
 	p := &importPlan{}
-	for _, l := range lines {
-		if seen[l.ExternalID] {
+	for i, l := range lines {
+		f := &found[i]
+		if f.skip {
 			continue
 		}
-		seen[l.ExternalID] = true
-		at := l.BookedAt
-		in := Input{Amount: l.Amount, Currency: l.Currency, Channel: collection.ChannelBANK_TRANSFER, Text: l.Text,
-			ExternalID: l.ExternalID, PayerName: l.PayerName, PayerAccount: l.PayerAccount, Statement: name, ReceivedAt: &at}
+		in := lineInput(l, name)
 		amount, c, err := s.check(&in)
 		if err != nil {
 			return nil, fmt.Errorf("line %d: %w", l.No, err)
 		}
-		res := ix.Match(match.Collection{Amount: amount, Currency: c.Code, Text: in.Text, PayerName: in.PayerName, PayerAccount: in.PayerAccount})
+		at := l.BookedAt
+		payer := payers[accountKey(in.PayerAccount)]
+		res := ix.Match(match.Collection{Amount: amount, Currency: c.Code, Text: in.Text, CustomerID: payer,
+			PayerName: in.PayerName, PayerAccount: in.PayerAccount, ReceivedAt: at})
 		id := schema.NewID("col")
-		col := &planned{id: id, amount: amount, left: amount}
-		payer := ""
-		for _, a := range res.Allocations {
-			due := dues[a.InvoiceID].due - paid[a.InvoiceID]
-			take := min(a.Amount, due, col.left)
-			if take <= 0 {
+		rv := verdictOf(res, amount, c, f.choices, threshold, dues.label)
+		col := &planned{id: id, amount: amount, left: rv.left, status: rv.status, proposed: len(rv.proposals) > 0, cur: c}
+		for _, ch := range f.choices {
+			if ch.kind != applied {
 				continue
 			}
-			paid[a.InvoiceID] += take
-			col.left -= take
+			cust := dues[ch.InvoiceID].customer
 			if payer == "" {
-				payer = dues[a.InvoiceID].customer
+				payer = cust
 			}
-			p.receipts = append(p.receipts, invoice.Received{InvoiceID: a.InvoiceID, Amount: take, Channel: payment.ChannelBANK_TRANSFER,
+			note(learned, lesson{account: accountKey(in.PayerAccount), customer: cust, collection: id, at: at})
+			p.receipts = append(p.receipts, invoice.Received{InvoiceID: ch.InvoiceID, Amount: ch.applied, Channel: payment.ChannelBANK_TRANSFER,
 				Provider: "matched", ExternalID: l.ExternalID, ReceivedAt: at, CollectionID: id,
-				Rule: payment.Rule(a.Rule), Confidence: a.Confidence, UpToDue: true})
+				Rule: payment.Rule(ch.Rule), Confidence: ch.Confidence, UpToDue: true})
 			p.owner = append(p.owner, len(p.cols))
 		}
-		col.status = statusOf(amount, col.left)
 		create := tx.Collection.Create().SetID(id).
 			SetAmountMinor(amount).SetCurrency(c.Code).SetChannel(in.Channel).SetReceivedAt(at.UTC()).
 			SetText(in.Text).SetPayerName(in.PayerName).SetPayerAccount(in.PayerAccount).SetExternalID(l.ExternalID).
-			SetStatement(name).SetStatus(col.status).SetUnallocatedMinor(col.left)
-		rv := reviewOf(res, col.left < amount)
-		create.SetReviewReason(rv.reason).SetFlag(rv.flag).SetSuggestedInvoiceIds(rv.suggestions)
+			SetStatement(name).SetStatus(rv.status).SetUnallocatedMinor(rv.left).
+			SetReviewReason(rv.reason).SetFlag(rv.flag).SetSuggestedInvoiceIds(rv.suggestions)
+		if col.proposed {
+			create.SetProposedAllocations(rv.proposals)
+		}
 		if payer != "" {
 			create.SetCustomerID(payer)
 		}
 		col.create = create
 		p.cols = append(p.cols, col)
 	}
-	return p, ctx.Err()
+	return p, nil
 }
 
 // apply stores a plan: the collections, then their payments through
 // invoice.ApplyPayments (which locks the invoices and applies the same
 // rules as every other payment), then corrects any collection whose
 // invoice changed meanwhile.
-func (s *Service) apply(ctx context.Context, tx *ent.Client, p *importPlan) error {
+func (s *Service) apply(ctx context.Context, tx *ent.Client, p *importPlan, dues dueBook) error {
 	const batch = 500
 	for i := 0; i < len(p.cols); i += batch {
 		creates := make([]*ent.CollectionCreate, 0, batch)
@@ -243,9 +381,18 @@ func (s *Service) apply(ctx context.Context, tx *ent.Client, p *importPlan) erro
 		if applied[i] == planned[i] {
 			continue
 		}
+		// An invoice was paid meanwhile (the import reads the invoices
+		// once): the reason must not claim what did not happen.
 		c.left += planned[i] - applied[i]
 		c.status = statusOf(c.amount, c.left)
-		if err := tx.Collection.UpdateOneID(c.id).SetUnallocatedMinor(c.left).SetStatus(c.status).Exec(ctx); err != nil {
+		var names []string
+		for k, r := range p.receipts {
+			if p.owner[k] == i && (pays[k] == nil || pays[k].AmountMinor < r.Amount) {
+				names = append(names, dues.label(r.InvoiceID))
+			}
+		}
+		reason := list(names) + " had already been paid, in part or in full, when this payment was applied." + tail(leftReason(c.left, c.cur))
+		if err := tx.Collection.UpdateOneID(c.id).SetUnallocatedMinor(c.left).SetStatus(c.status).SetReviewReason(reason).Exec(ctx); err != nil {
 			return err
 		}
 	}

@@ -35,6 +35,9 @@ type Settings struct {
 	Language         *string
 	DefaultCurrency  *string
 	PaperSize        *entmerchant.PaperSize
+	// AutoMatchConfidence is the confidence (50 to 100 percent) from which
+	// matches apply by themselves; below it they wait as proposals.
+	AutoMatchConfidence *int
 }
 
 // Change is a setting that can be removed: when Set, a nil Value removes
@@ -152,6 +155,12 @@ func setIdentity(upd *ent.MerchantUpdateOne, s Settings) error {
 		} else {
 			upd.SetBankAccount(b)
 		}
+	}
+	if c := s.AutoMatchConfidence; c != nil {
+		if *c < 50 || *c > 100 {
+			return fault.Invalidf("autoMatchConfidence", "%d is not a confidence Tally uses; give 50 to 100 percent (90: references, invoice numbers and known payers paying one invoice's amount apply; amount-only matches wait)", *c)
+		}
+		upd.SetAutoMatchConfidence(*c)
 	}
 	if s.PaymentTermsDays.Set {
 		if d := s.PaymentTermsDays.Value; d == nil {

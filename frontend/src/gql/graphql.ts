@@ -71,7 +71,7 @@ export type CollectionStatus =
   | 'MATCHED'
   /** Some allocated; the rest (unallocated) is waiting for review, or is the customer's credit. */
   | 'PARTIAL'
-  /** What is left pays no invoice, by a person's decision (see setAsideReason); out of the review queue. */
+  /** A person decided that what is left pays no invoice (see setAsideReason): out of the review queue until restoreCollection. */
   | 'SET_ASIDE'
   /** Nothing allocated yet: waiting in the review queue. */
   | 'UNMATCHED';

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tally-invoicing/tally/internal/money"
 )
@@ -63,6 +64,12 @@ func (m *matcher) byAmount(cust string, penalty int) bool {
 		if o.due != m.c.Amount || o.cur != m.cur {
 			continue
 		}
+		if !m.ix.issuedBy(o.inv, m.day) {
+			if m.tooEarly == 0 {
+				m.tooEarly = o.inv + 1
+			}
+			continue
+		}
 		n++
 		if first.inv < 0 {
 			first = o
@@ -107,7 +114,7 @@ func (m *matcher) byCombination(cust string, penalty int) {
 	defer searchers.Put(s)
 	s.reset()
 	for _, o := range m.ix.openOf(cust) {
-		if o.due <= c.Amount && o.cur == m.cur {
+		if o.due <= c.Amount && o.cur == m.cur && m.ix.issuedBy(o.inv, m.day) {
 			s.add(o.inv, o.due)
 		}
 	}
@@ -202,6 +209,11 @@ func (m *matcher) unmatchedReason() string {
 		return m.ix.reasons.payerUnclear[lead]
 	case m.timedOut:
 		return m.ix.reasons.searchTimedOut[lead]
+	case m.tooEarly > 0:
+		inv := &m.ix.invoices[m.tooEarly-1]
+		return m.ix.reasons.tooEarly[lead] + label(inv) + " is for exactly the amount, but it was issued on " +
+			inv.IssuedAt.UTC().Format(time.DateOnly) + ", after this payment was booked on " +
+			m.c.ReceivedAt.UTC().Format(time.DateOnly) + "; the amount alone does not link them."
 	}
 	return m.ix.reasons.noFit[lead]
 }
@@ -209,7 +221,7 @@ func (m *matcher) unmatchedReason() string {
 // unmatched holds the reasons given when nothing matched, written once
 // per index: they are given for every line in the review queue.
 type unmatched struct {
-	payerUnknown, payerUnclear, searchTimedOut, noFit [3]string
+	payerUnknown, payerUnclear, searchTimedOut, noFit, tooEarly [3]string
 }
 
 func newUnmatched(maxCombination int) unmatched {
@@ -229,6 +241,7 @@ func newUnmatched(maxCombination int) unmatched {
 		u.searchTimedOut[k] = lead + "; no open invoice of this customer is for exactly the amount," +
 			" and the search for a combination ran out of time."
 		u.noFit[k] = lead + noFit
+		u.tooEarly[k] = lead + "; "
 	}
 	return u
 }

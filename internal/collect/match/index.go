@@ -2,8 +2,10 @@ package match
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -19,6 +21,7 @@ import (
 type Index struct {
 	opts       Options
 	invoices   []Invoice // as given, for reasons and rare paths
+	issued     []int32   // the day each invoice was issued (dayOf), by position
 	hot        []entry   // what the common paths read, by invoice position
 	currencies []string  // upper-cased; entry.cur is a position here
 
@@ -92,6 +95,7 @@ func NewIndexWithOptions(invoices []Invoice, customers []Customer, opts Options)
 		reasons:   newUnmatched(opts.MaxCombination),
 		invoices:  slices.Clone(invoices),
 		hot:       make([]entry, len(invoices)),
+		issued:    make([]int32, len(invoices)),
 		byDigits:  make(map[uint64]entry, len(invoices)),
 		byChars:   make(map[refKey]entry),
 		byNumber:  make(map[uint64]entry, len(invoices)),
@@ -109,6 +113,7 @@ func NewIndexWithOptions(invoices []Invoice, customers []Customer, opts Options)
 		inv := &ix.invoices[i]
 		inv.Currency = strings.ToUpper(strings.TrimSpace(inv.Currency))
 		ix.hot[i] = entry{id: inv.ID, due: inv.Due, inv: int32(i), cur: ix.addCurrency(inv.Currency)}
+		ix.issued[i] = dayOf(inv.IssuedAt)
 		if ref, ok := validRef(inv.Reference); ok {
 			inv.Reference, refs[i] = ref, ref
 			refHashes = append(refHashes, polyHash([]byte(ref)))
@@ -143,6 +148,19 @@ func NewIndexWithOptions(invoices []Invoice, customers []Customer, opts Options)
 	}
 	return ix
 }
+
+// noDay is the day of a collection booked at an unknown time: every
+// invoice was issued on or before it.
+const noDay = math.MaxInt32
+
+// dayOf numbers the UTC day of t (days since 1970-01-01), so that a
+// booking date and an issue time compare by day whatever their clock time.
+func dayOf(t time.Time) int32 {
+	return int32(t.UTC().Unix() / 86400) //nolint:gosec // G115: days since 1970 fit in int32 for millions of years
+}
+
+// issuedBy reports whether invoice position i was issued on or before day.
+func (ix *Index) issuedBy(i int32, day int32) bool { return ix.issued[i] <= day }
 
 // addStarts notes the letters a token may start with, for the scanner.
 func (ix *Index) addStarts() {

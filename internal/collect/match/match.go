@@ -24,8 +24,10 @@ type Collection struct {
 	// Text is whatever came with the money: memo, remittance information,
 	// on-chain reference. Free text of any length.
 	Text string
-	// CustomerID is set when the caller knows the payer (a checkout session,
-	// a bank account on file). It takes precedence over PayerName.
+	// CustomerID is set when the caller knows the payer: a checkout
+	// session, a customer the caller named, a bank account Tally learned
+	// (see Index.Payer). It takes precedence over PayerName, and a payer
+	// known this way is surer than one recognised by name.
 	CustomerID string
 	// PayerName identifies the customer when it equals exactly one
 	// customer's name, ignoring case and white space.
@@ -33,6 +35,11 @@ type Collection struct {
 	// PayerAccount is carried for the caller; the matcher does not read it:
 	// mapping accounts to customers is the caller's, through CustomerID.
 	PayerAccount string
+	// ReceivedAt is when the money was booked; zero when unknown. An
+	// invoice issued on a later day (UTC) is never paid by the amount
+	// rules: money cannot be meant for an invoice that did not exist yet.
+	// A reference still matches it (the payer had the invoice's number).
+	ReceivedAt time.Time
 }
 
 // Rule says how an allocation was decided.
@@ -130,14 +137,34 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Confidence of each way of matching; see Match.
+// Confidence of each way of matching, in percent. A merchant's
+// auto-match confidence (90 by default) decides which apply by themselves;
+// the rest wait as proposals. At the default:
+//
+//	rule         evidence                                           conf  applies at 90
+//	REFERENCE    a valid RF reference                               100   yes
+//	CHECKOUT     the checkout session (the caller's)                100   yes
+//	REFERENCE    an invoice number as printed                        95   yes
+//	REFERENCE    a number without its padding, or after "invoice"    90   yes
+//	AMOUNT       a known payer, one invoice for exactly the amount    90   yes
+//	AMOUNT       ... and a mistyped reference one typo from it        95   yes
+//	AMOUNT       a known payer, the oldest of several for the amount  80   no
+//	AMOUNT       ... but a mistyped reference points elsewhere        50   no
+//	COMBINATION  two invoices; 5 less for each further one            65   no
+//	AMOUNT/COMB. the payer recognised by name only                   -10   (80 at most: no)
+//
+// A payer is known when the caller names the customer (a partner's
+// recordCollection with customerID, a checkout) or when Tally learned the
+// payer's bank account from an earlier allocation: both say who paid, so
+// the amount of exactly one open invoice is enough. A name is weaker (two
+// customers may share it, a bank may shorten it).
 const (
 	confReference       = 100
 	confNumber          = 95
 	confNumberLoose     = 90
-	confAmountAgreed    = 90 // AMOUNT, and a mistyped reference points at the same invoice
-	confAmount          = 80
-	confAmountOldest    = 70
+	confAmountAgreed    = 95 // AMOUNT, and a mistyped reference points at the same invoice
+	confAmount          = 90
+	confAmountOldest    = 80
 	confCombination     = 65 // two invoices; confCombinationStep less for each further one
 	confCombinationStep = 5
 	confAmountDisputed  = 50 // AMOUNT, but a mistyped reference points at other invoices
@@ -168,7 +195,8 @@ const (
 //  3. AMOUNT: the customer (Collection.CustomerID, or the one customer
 //     named PayerName) has an open invoice whose due is exactly the amount:
 //     the oldest such, unless a mistyped reference in the text is one typo
-//     away from a younger one.
+//     away from a younger one. Invoices issued after the day the money was
+//     booked (Collection.ReceivedAt) are left out, here and in COMBINATION.
 //  4. COMBINATION: the fewest of the customer's open invoices, two to
 //     Options.MaxCombination, whose dues add up to exactly the amount;
 //     among sets of that size, the one with the oldest invoices. The
@@ -177,19 +205,19 @@ const (
 //     flags point at, the customer's open invoices closest in amount, then
 //     any open invoice for exactly the amount.
 //
-// Confidence: 100 for a valid RF reference; 95 for an invoice number as
-// printed, 90 without its zero padding or after the word "invoice"; for
-// AMOUNT 80 when one invoice fits, 70 for the oldest of several, 90 when a
-// mistyped reference agrees, 50 when it points elsewhere; for COMBINATION
-// 65 for two invoices and 5 less for each further one; AMOUNT and
-// COMBINATION 10 less when the payer was recognised by name only.
+// Confidence: see the table above the constants (confReference, ...).
+// Match allocates whatever it finds, however sure; the caller applies
+// what reaches the merchant's threshold and proposes the rest.
 func (ix *Index) Match(c Collection) Result {
 	if c.Amount <= 0 {
 		return Result{Unallocated: c.Amount, Reason: "Nothing to allocate: the amount is not positive."}
 	}
 	// The matcher lives on the stack: a reference line costs one allocation
 	// for the allocations and none for the bookkeeping.
-	m := matcher{ix: ix, c: c, cur: ix.currency(c.Currency), remaining: c.Amount}
+	m := matcher{ix: ix, c: c, cur: ix.currency(c.Currency), remaining: c.Amount, day: noDay}
+	if !c.ReceivedAt.IsZero() {
+		m.day = dayOf(c.ReceivedAt)
+	}
 	m.scan(c.Text)
 	if m.hits.len() > 0 {
 		m.allocateReferences()
@@ -223,6 +251,11 @@ type matcher struct {
 	customer      string
 	customerKnown bool
 	timedOut      bool
+	// tooEarly is 1 + the position of an invoice for exactly the amount
+	// that was left out because it was issued after the money was booked.
+	tooEarly int32
+	// day is the day the money was booked (see dayOf); noDay when unknown.
+	day int32
 }
 
 // hit is an invoice named in the text.

@@ -69,6 +69,7 @@ func TestMatch(t *testing.T) {
 	}
 	acme := func(c Collection) Collection { c.CustomerID = "acme"; return c }
 	bolt := func(c Collection) Collection { c.CustomerID = "bolt"; return c }
+	received := func(c Collection, at time.Time) Collection { c.ReceivedAt = at; return c }
 
 	tests := []struct {
 		name        string
@@ -193,7 +194,7 @@ func TestMatch(t *testing.T) {
 			suggestions: []string{"bolt-paid", "bolt-2"}},
 		{name: "paid invoice named, amount rule still pays the customer",
 			c:     bolt(eur(2500, ref(131))),
-			want:  []alloc{{"bolt-2", 2500, RuleAmount, 80}},
+			want:  []alloc{{"bolt-2", 2500, RuleAmount, 90}},
 			flags: []FlagKind{FlagNothingDue}, candidate: "bolt-paid"},
 		{name: "valid reference of another merchant",
 			c:           eur(5000, reference.ForInvoice(7654321, 5)),
@@ -202,16 +203,16 @@ func TestMatch(t *testing.T) {
 			suggestions: []string{"acme-2", "acme-3"}},
 		{name: "two invoices of one customer with the same amount: oldest wins",
 			c:    acme(eur(5000, "thanks")),
-			want: []alloc{{"acme-2", 5000, RuleAmount, 70}}},
+			want: []alloc{{"acme-2", 5000, RuleAmount, 80}}},
 		{name: "only invoice for the amount",
 			c:    acme(eur(12000, "")),
-			want: []alloc{{"acme-1", 12000, RuleAmount, 80}}},
+			want: []alloc{{"acme-1", 12000, RuleAmount, 90}}},
 		{name: "payer recognised by name",
 			c:    Collection{Amount: 12000, Currency: "eur", PayerName: "  ACME   ltd "},
-			want: []alloc{{"acme-1", 12000, RuleAmount, 70}}},
+			want: []alloc{{"acme-1", 12000, RuleAmount, 80}}},
 		{name: "mistyped reference settles a tie of amounts",
 			c:     acme(eur(5000, typo(ref(125), 20))),
-			want:  []alloc{{"acme-3", 5000, RuleAmount, 90}},
+			want:  []alloc{{"acme-3", 5000, RuleAmount, 95}},
 			flags: []FlagKind{FlagReferenceMistyped}, candidate: "acme-3"},
 		{name: "three invoices by combination",
 			c: bolt(eur(10000, "March")),
@@ -234,6 +235,20 @@ func TestMatch(t *testing.T) {
 			c:           eur(3000, "thanks"),
 			unallocated: 3000,
 			suggestions: []string{"bolt-1"}},
+		{name: "booked before the invoice was issued: not by amount",
+			c:           received(bolt(eur(3000, "thanks")), day(4)),
+			unallocated: 3000,
+			suggestions: []string{"bolt-1", "bolt-2", "bolt-4", "bolt-3"}},
+		{name: "booked on the day of issue: by amount",
+			c:    received(bolt(eur(3000, "thanks")), day(5).Truncate(24*time.Hour)),
+			want: []alloc{{"bolt-1", 3000, RuleAmount, 90}}},
+		{name: "booked before the invoice was issued: a reference still matches",
+			c:    received(eur(3000, "INV-000130"), day(4)),
+			want: []alloc{{"bolt-1", 3000, RuleReference, 95}}},
+		{name: "booked before two of the three: no combination with them",
+			c:           received(bolt(eur(10000, "March")), day(6)),
+			unallocated: 10000,
+			suggestions: []string{"bolt-3", "bolt-4", "bolt-1", "bolt-2"}},
 		{name: "payer name fits nobody",
 			c:           Collection{Amount: 3000, Currency: "EUR", PayerName: "Carla"},
 			unallocated: 3000,
@@ -405,6 +420,11 @@ func check(t *testing.T, ix *Index, c Collection, r Result) {
 		seen[a.InvoiceID] = true
 		if a.Confidence < 0 || a.Confidence > 100 {
 			t.Errorf("confidence %d out of 0-100", a.Confidence)
+		}
+		if inv != nil && (a.Rule == RuleAmount || a.Rule == RuleCombination) && !c.ReceivedAt.IsZero() &&
+			dayOf(inv.IssuedAt) > dayOf(c.ReceivedAt) {
+			t.Errorf("%s allocated to %s by %s, issued %s after the money was booked %s", c.Currency, a.InvoiceID, a.Rule,
+				inv.IssuedAt.Format(time.DateOnly), c.ReceivedAt.Format(time.DateOnly))
 		}
 	}
 	if total != c.Amount {
