@@ -465,6 +465,11 @@ export function ImportStatementModal({ opened, onClose }: { opened: boolean; onC
             {shown && <SkippedLines skipped={shown.skipped} />}
 
             <Group justify="flex-end" mt="xs">
+              {problems.length > 0 && (
+                <Text size="sm" c="red" mr="auto" data-testid="import-blocked">
+                  {problems.length === 1 ? 'The problem above stops the import.' : `The ${problems.length} problems above stop the import.`}
+                </Text>
+              )}
               <Button variant="default" onClick={onClose}>
                 Cancel
               </Button>
@@ -478,6 +483,9 @@ export function ImportStatementModal({ opened, onClose }: { opened: boolean; onC
     </Modal>
   );
 }
+
+// One line per row: long memos are cut (the whole text on hover), the table scrolls sideways.
+const cellStyle = { whiteSpace: 'nowrap', maxWidth: 260, overflow: 'hidden', textOverflow: 'ellipsis' } as const;
 
 /** The file's first rows under its header, each column labelled with what it is read as. */
 function PreviewTable({ preview, columns, roles }: { preview: StatementPreview; columns: string[]; roles: Map<string, string> }) {
@@ -506,7 +514,7 @@ function PreviewTable({ preview, columns, roles }: { preview: StatementPreview; 
               {rows.map((row, i) => (
                 <Table.Tr key={i}>
                   {columns.map((h, j) => (
-                    <Table.Td key={j} style={{ maxWidth: 240, overflowWrap: 'anywhere' }} c={roles.has(h) ? undefined : 'dimmed'}>
+                    <Table.Td key={j} style={cellStyle} c={roles.has(h) ? undefined : 'dimmed'} title={row[j] ?? ''}>
                       {row[j] ?? ''}
                     </Table.Td>
                   ))}

@@ -95,7 +95,7 @@ export function StatementPayments({ preview }: { preview: StatementPreview }) {
                   <Table.Td style={{ maxWidth: 200, overflowWrap: 'anywhere' }}>
                     {p.payerName || (p.payerAccount ? '' : '—')}
                     {p.payerAccount && (
-                      <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+                      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
                         {p.payerAccount}
                       </Text>
                     )}
