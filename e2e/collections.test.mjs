@@ -280,7 +280,7 @@ describe('collections', { timeout: 300_000 }, () => {
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="review-queue"] article').length === 1);
       const card = queueItem('$120.00');
       const proposal = card.getByTestId('proposal');
-      assert.match(await proposal.textContent(), new RegExp(`Proposed: ${issueInvoice.number}, \\$120\\.00 — .*, 90 %`));
+      assert.match(await proposal.textContent(), new RegExp(`Proposed: ${issueInvoice.number}, \\$120\\.00 — .*, 90\\s%`));
       await shot(page, 'collections-15-proposal');
       await search.fill('nothing like this');
       await page.getByText('Nothing found').waitFor();

@@ -143,7 +143,7 @@ export function ReviewItem({ item, onAllocate, selected, onSelect }: {
                       <Anchor component={Link} to={`/invoices/${p.invoice.id}`} size="sm" fw={500}>
                         {p.invoice.number}
                       </Anchor>
-                      , {formatMoney(p.amount, currency)} — {proposalRuleLabel[p.rule] ?? p.rule.toLowerCase()}, {p.confidence} %
+                      , {formatMoney(p.amount, currency)} — {proposalRuleLabel[p.rule] ?? p.rule.toLowerCase()}, {`${p.confidence}\u00a0%`}
                     </Text>
                   ))}
                 </Stack>

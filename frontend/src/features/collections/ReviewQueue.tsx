@@ -133,7 +133,7 @@ function QueuePages({ where, view, searching, onAllocate }: {
     <Group justify="space-between" gap="sm" data-testid="queue-pager">
       <Text size="sm" c="dimmed">
         {items.length > 0 ? `${first.toLocaleString()}–${(first + items.length - 1).toLocaleString()}` : 'None'}
-        {total !== undefined ? ` of ${total.toLocaleString()}` : ''}
+        {total !== undefined && total >= first + items.length - 1 ? ` of ${total.toLocaleString()}` : ''}
       </Text>
       <Group gap="xs">
         <Button
