@@ -63,14 +63,21 @@ const (
 	previewBytes     = 1 << 20
 )
 
-// ParseCSV reads a bank's CSV export. The delimiter (comma, semicolon or
-// tab) is detected, a byte order mark is dropped, and Windows-1252 files
-// are read as such. The header is the first of the first 30 rows that has
-// every mapped column, so account details above it are ignored.
+// Notices OpenCSV gives.
+const noticeNoHeader = "The file has no header row; columns are named by position."
+
+// ParseCSV reads a bank's CSV export. The delimiter (comma, semicolon, tab
+// or bar) is detected, a byte order mark is dropped, and Windows-1252 files
+// are read as such. The header is found by what follows it: the rows below
+// it have its shape and hold dates and amounts, so account details above it
+// are skipped; a file whose first row already holds a date and an amount has
+// no header and its columns are named "Column 1", "Column 2", ...
 //
-// Rows with a negative or zero amount, or with money only in the debit
-// column, are skipped: money going out is not a collection. They are checked
-// only as far as needed to know that. Blank rows are ignored.
+// Rows with a negative or zero amount, with money only in the debit column,
+// or that the direction column says are money out, are skipped: money going
+// out is not a collection. They are checked only as far as needed to know
+// that. Blank rows are ignored, and so are the rows after the last
+// transaction that have no date (totals, footnotes).
 //
 // Every other row must have a date, a positive amount with no more
 // decimals than its currency allows, and a known currency; otherwise the
@@ -93,6 +100,10 @@ func ParseCSV(r io.Reader, m Mapping) ([]Line, error) {
 // separator and date order its rows vote for, the rows themselves), each
 // time holding one row at a time, so src should be a file rather than
 // memory when it is large.
+//
+// A mapping that reads an unsigned amount column as money in, while another
+// column says of every row whether it is in or out, is refused: every debit
+// would become a payment. Map that column as Direction.
 func OpenCSV(src io.ReadSeeker, m Mapping) (*File, error) {
 	if err := checkSize(src, MaxFileSize); err != nil {
 		return nil, err
@@ -111,18 +122,18 @@ func OpenCSV(src io.ReadSeeker, m Mapping) (*File, error) {
 		return nil, err
 	}
 
-	// First pass: the header, and the votes for the decimal separator and
-	// the order of slash dates.
+	// First pass: the table's place, and the votes for the decimal
+	// separator and the order of slash dates.
 	p := csvParser{m: m, c: &c}
 	var (
 		first   []record // the rows the header is searched among
 		settled bool
-		h       int
+		t       table
 		rows    int
 		v       votes
 	)
-	row := func(rec record) {
-		if blank(rec.cells) {
+	row := func(n int, rec record) {
+		if n < t.start || blank(rec.cells) {
 			return
 		}
 		rows++
@@ -130,11 +141,10 @@ func OpenCSV(src io.ReadSeeker, m Mapping) (*File, error) {
 	}
 	settle := func() {
 		settled = true
-		h, p.cols = findHeader(first, m, &c)
-		if h+1 < len(first) {
-			for _, rec := range first[h+1:] {
-				row(rec)
-			}
+		t = locate(first, m, in.comma, &c)
+		p.cols, p.labels, in.labels = t.cols, t.labels, t.labels
+		for n, rec := range first {
+			row(n, rec)
 		}
 		first = nil
 	}
@@ -145,7 +155,7 @@ func OpenCSV(src io.ReadSeeker, m Mapping) (*File, error) {
 			return errStop
 		}
 		if settled {
-			row(rec)
+			row(n, rec)
 			return nil
 		}
 		first = append(first, rec)
@@ -155,7 +165,10 @@ func OpenCSV(src io.ReadSeeker, m Mapping) (*File, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		if !settled {
+			settle() // to name the columns in the error
+		}
+		return nil, in.explain(err)
 	}
 	if more {
 		return nil, tooManyLines()
@@ -173,29 +186,42 @@ func OpenCSV(src io.ReadSeeker, m Mapping) (*File, error) {
 	if !p.decideDateOrder(&v) {
 		return nil, c.err()
 	}
+	p.checkDirection(&v)
+	if len(c.errs) > 0 {
+		return nil, c.err()
+	}
 
-	// Second pass: every row, for its errors; the lines are read in a third,
-	// once the file is known to be good.
-	if err := in.rows(h, &p, nil); err != nil {
+	// Second pass: every row, for its errors and the footnotes after the
+	// data; the lines are read in a third, once the file is known to be good.
+	tail, after, err := in.check(t.start, &p)
+	if err != nil {
 		return nil, err
 	}
 	if len(c.errs) > 0 {
 		return nil, c.err()
 	}
-	f := &File{scan: func(emit func(Line) error) error {
+	f := &File{Format: FormatCSV, Outgoing: p.outgoing, Notices: t.notices}
+	for _, s := range append(t.skipped, after...) {
+		if len(f.Skipped) == maxSkipped {
+			break
+		}
+		f.Skipped = append(f.Skipped, s)
+	}
+	f.scan = func(emit func(Line) error) error {
 		p.c = &collector{}
-		return in.rows(h, &p, emit)
-	}}
+		return in.emit(t.start, tail, &p, emit)
+	}
 	f.lines = p.lines
 	return f, nil
 }
 
 // csvInput is a CSV file to read from its start, decoded to UTF-8.
 type csvInput struct {
-	src   io.ReadSeeker
-	enc   textEncoding
-	start int64
-	comma rune
+	src    io.ReadSeeker
+	enc    textEncoding
+	start  int64
+	comma  rune
+	labels []string // the columns' names, once known, for errors
 }
 
 func (in *csvInput) text() (io.Reader, error) {
@@ -213,10 +239,11 @@ func (in *csvInput) delimiter() (rune, error) {
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	var lines []string
-	for len(lines) < headerSearchRows {
+	for nonBlank := 0; nonBlank < headerSearchRows; {
 		line, err := br.ReadString('\n')
-		if line != "" && strings.TrimSpace(line) != "" {
-			lines = append(lines, line)
+		lines = append(lines, line)
+		if strings.TrimSpace(line) != "" {
+			nonBlank++
 		}
 		if errors.Is(err, io.EOF) {
 			break
@@ -226,6 +253,48 @@ func (in *csvInput) delimiter() (rune, error) {
 		}
 	}
 	return delimiterOf(lines), nil
+}
+
+// quoteError is a quote the CSV reader could not make sense of, kept with
+// the record's text so that the cell can be named once the header is known.
+type quoteError struct {
+	pe   *csv.ParseError
+	text string // the record's lines, from the one it starts on
+}
+
+func (e *quoteError) Error() string { return e.pe.Error() }
+
+// explain turns a quoteError into the *Errors the user sees, naming the
+// column; other errors pass through.
+func (in *csvInput) explain(err error) error {
+	var qe *quoteError
+	if !errors.As(err, &qe) {
+		return err
+	}
+	return quoteErrors(qe, in.comma, in.labels)
+}
+
+func quoteErrors(qe *quoteError, comma rune, labels []string) error {
+	cell := cellAt(qe.text, qe.pe.Line-qe.pe.StartLine, qe.pe.Column, comma)
+	return &Errors{{Line: qe.pe.StartLine, Reason: quoteReason(qe.pe, describeColumn(cell, labels))}}
+}
+
+// recordText returns lines from..to (1-based) of the file, for an error.
+func (in *csvInput) recordText(from, to int) string {
+	r, err := in.text()
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), MaxFileSize)
+	for n := 1; n <= to && sc.Scan(); n++ {
+		if n >= from {
+			b.WriteString(sc.Text())
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
 }
 
 // records calls fn with each record of the file and its index; fn may end
@@ -249,7 +318,7 @@ func (in *csvInput) records(fn func(n int, rec record) error) error {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return &Errors{{Line: pe.StartLine, Reason: quoteReason(pe)}}
+				return &quoteError{pe: pe, text: in.recordText(pe.StartLine, pe.Line)}
 			}
 			return fmt.Errorf("read csv: %w", err)
 		}
@@ -263,26 +332,68 @@ func (in *csvInput) records(fn func(n int, rec record) error) error {
 	}
 }
 
-// rows reads the data rows below the header at index h. With emit nil it
-// only collects their errors; otherwise it passes on each good line with
-// its external id settled.
-func (in *csvInput) rows(h int, p *csvParser, emit func(Line) error) error {
-	p.ids = map[digest]int{}
-	p.lines = 0
-	hashes := hashIDs{}
-	return in.records(func(n int, rec record) error {
-		if n <= h || blank(rec.cells) {
+// check reads the data rows from index start for their errors. Rows with no
+// date after the last row that has one are the file's footnotes: they are
+// returned as skipped, and tail is the index of the first of them (-1 when
+// there are none). The same rows in the middle of the data are errors.
+func (in *csvInput) check(start int, p *csvParser) (tail int, skipped []Skipped, err error) {
+	p.reset()
+	var pending []record
+	tail = -1
+	overflow := false
+	flush := func() {
+		for _, rec := range pending {
+			p.count(rec)
+		}
+		pending, tail = pending[:0], -1
+	}
+	err = in.records(func(n int, rec record) error {
+		if n < start || blank(rec.cells) {
 			return nil
 		}
 		if p.c.full {
 			return errStop
 		}
-		l, id, ok := p.row(rec)
-		if !ok {
+		if !overflow && !p.transactionLike(rec) {
+			if len(pending) == 0 {
+				tail = n
+			}
+			pending = append(pending, rec)
+			if len(pending) > maxSkipped {
+				// So many lines without a date are no footnote: the date
+				// column is most likely the wrong one. Report them.
+				flush()
+				overflow = true
+			}
 			return nil
 		}
-		p.lines++
-		if emit == nil {
+		flush()
+		p.count(rec)
+		return nil
+	})
+	if err != nil {
+		return 0, nil, in.explain(err)
+	}
+	for _, rec := range pending {
+		skipped = append(skipped, skippedLine(rec, in.comma, skipAfterData))
+	}
+	return tail, skipped, nil
+}
+
+// emit passes on each good line of the data rows from index start, up to
+// the footnotes at index tail (-1 for none), with its external id settled.
+func (in *csvInput) emit(start, tail int, p *csvParser, emit func(Line) error) error {
+	p.reset()
+	hashes := hashIDs{}
+	return in.explain(in.records(func(n int, rec record) error {
+		if tail >= 0 && n >= tail {
+			return errStop
+		}
+		if n < start || blank(rec.cells) {
+			return nil
+		}
+		l, id, ok := p.row(rec)
+		if !ok {
 			return nil
 		}
 		l.ExternalID = id
@@ -290,52 +401,303 @@ func (in *csvInput) rows(h int, p *csvParser, emit func(Line) error) error {
 			l.ExternalID = hashes.next(identity(&l))
 		}
 		return emit(l)
-	})
+	}))
 }
 
-// Preview returns the header and up to 20 rows of a CSV export, read the
-// same way ParseCSV reads it, for the dashboard's mapping step. It reads at
-// most the first megabyte. The header is the first of the first 30 rows
-// with the most non-empty cells, which skips lines about the account above
-// it.
+// table is where the data of a CSV file is and what its columns are.
+type table struct {
+	start   int      // index of the first data record
+	labels  []string // the columns' names: the header's, or Column 1, ...
+	cols    columns
+	skipped []Skipped // the lines above the data
+	notices []string
+}
+
+// locate finds the header (or that there is none) among the first records
+// of a file and the columns the mapping names in it. Rows that the layout
+// of the data cannot decide are settled by the mapping: the header is the
+// row that has the most of the columns it names.
+func locate(recs []record, m Mapping, comma rune, c *collector) table {
+	var t table
+	if len(recs) == 0 || all(recs, func(r record) bool { return blank(r.cells) }) {
+		c.add(0, "", "the file is empty")
+		t.cols = noColumns(m)
+		return t
+	}
+	names := m.names()
+	named, positionalOnly := 0, true
+	for _, n := range names {
+		if !namedByPosition(n.name) {
+			named++
+			positionalOnly = false
+		}
+	}
+	// bestHeader is the first row with the most mapped names in it.
+	bestHeader := func() (int, int) {
+		best, most := -1, -1
+		for i, rec := range recs {
+			if blank(rec.cells) {
+				continue
+			}
+			if k := headerMatches(rec.cells, names); k > most {
+				best, most = i, k
+			}
+		}
+		return best, most
+	}
+
+	lay := findLayout(recs, m.DateFormat)
+	header := -1
+	switch {
+	case m.HasHeader != nil && !*m.HasHeader:
+		if lay.found {
+			t.start = lay.start
+			if lay.header >= 0 {
+				t.start = lay.header
+			}
+		}
+	case lay.found && lay.header >= 0:
+		header = lay.header
+		if best, k := bestHeader(); k > headerMatches(recs[header].cells, names) {
+			header = best
+		}
+	case lay.found && m.HasHeader == nil:
+		// The rows say there is no header, unless one names every
+		// column the mapping names.
+		if best, k := bestHeader(); named > 0 && k == named {
+			header = best
+		} else {
+			t.start = lay.start
+		}
+	case m.HasHeader == nil && positionalOnly:
+		// Nothing to tell a header by, and the mapping needs none: every
+		// row is data, so that none is dropped unseen.
+	default:
+		header, _ = bestHeader()
+		if k := headerMatches(recs[header].cells, names); k == 0 && lay.found {
+			header = lay.start
+		}
+	}
+
+	var headerCells []string
+	if header >= 0 {
+		t.start = header + 1
+		headerCells = recs[header].cells
+		t.labels = columnLabels(headerCells)
+	} else {
+		width := 0
+		for _, rec := range recs[t.start:] {
+			width = max(width, len(rec.cells))
+		}
+		t.labels = positionalLabels(width)
+		t.notices = append(t.notices, noticeNoHeader)
+	}
+	reason, bound := skipAboveData, t.start
+	if header >= 0 {
+		reason, bound = skipAboveHeader, header
+	}
+	for _, rec := range recs[:bound] {
+		if !blank(rec.cells) {
+			t.skipped = append(t.skipped, skippedLine(rec, comma, reason))
+		}
+	}
+
+	t.cols = noColumns(m)
+	for _, n := range names {
+		i, why := resolveColumn(n.name, headerCells, len(t.labels))
+		if why != "" {
+			c.add(0, n.field, "%s", why)
+			continue
+		}
+		*n.dst(&t.cols) = i
+	}
+	return t
+}
+
+func all[T any](xs []T, f func(T) bool) bool {
+	for _, x := range xs {
+		if !f(x) {
+			return false
+		}
+	}
+	return true
+}
+
+// headerMatches counts the mapped names that are cells of a row.
+func headerMatches(cells []string, names []mappedName) int {
+	k := 0
+	for _, n := range names {
+		if i, _ := resolveColumn(n.name, cells, 0); i >= 0 && !namedByPosition(n.name) {
+			k++
+		}
+	}
+	return k
+}
+
+// mappedName is a column a mapping names, and where it goes.
+type mappedName struct {
+	field, name string
+	dst         func(*columns) *int
+}
+
+// names lists the columns m names, in the order errors report them.
+func (m Mapping) names() []mappedName {
+	all := []mappedName{
+		{"mapping.date", m.Date, func(c *columns) *int { return &c.date }},
+		{"mapping.amount", m.Amount, func(c *columns) *int { return &c.amount }},
+		{"mapping.credit", m.Credit, func(c *columns) *int { return &c.credit }},
+		{"mapping.debit", m.Debit, func(c *columns) *int { return &c.debit }},
+		{"mapping.direction", m.Direction, func(c *columns) *int { return &c.direction }},
+		{"mapping.currency", m.Currency, func(c *columns) *int { return &c.currency }},
+		{"mapping.payerName", m.PayerName, func(c *columns) *int { return &c.payerName }},
+		{"mapping.payerAccount", m.PayerAccount, func(c *columns) *int { return &c.payerAccount }},
+		{"mapping.externalID", m.ExternalID, func(c *columns) *int { return &c.externalID }},
+	}
+	for i, t := range m.Text {
+		all = append(all, mappedName{fmt.Sprintf("mapping.text[%d]", i), t, func(c *columns) *int { return &c.text[i] }})
+	}
+	out := all[:0]
+	for _, n := range all {
+		if fold(n.name) != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// noColumns is a mapping's columns before any is found.
+func noColumns(m Mapping) columns {
+	c := columns{date: -1, amount: -1, credit: -1, debit: -1, direction: -1, currency: -1, payerName: -1, payerAccount: -1, externalID: -1}
+	c.text = make([]int, len(m.Text))
+	for i := range c.text {
+		c.text[i] = -1
+	}
+	return c
+}
+
+// Preview returns the header and up to 20 rows of a CSV export, as
+// PreviewCSV reads them.
 func Preview(r io.Reader) (headers []string, rows [][]string, err error) {
+	p, err := PreviewCSV(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p.Headers, p.Rows, nil
+}
+
+// previewCSV reads the first megabyte of a CSV export for the mapping step,
+// finding its table the way OpenCSV does.
+func previewCSV(r io.Reader) (*CSVPreview, error) {
 	data, err := io.ReadAll(io.LimitReader(r, previewBytes))
 	if err != nil {
-		return nil, nil, fmt.Errorf("read statement: %w", err)
+		return nil, fmt.Errorf("read statement: %w", err)
 	}
-	if len(data) == previewBytes {
+	whole := len(data) < previewBytes
+	if !whole {
 		// Cut at a line end so a partial character is not taken for Windows-1252.
 		if i := strings.LastIndexByte(string(data), '\n'); i > 0 {
 			data = data[:i+1]
 		}
 	}
-	records, _, err := readRecords(decodeText(data), headerSearchRows+previewRows+1)
-	var errs *Errors
-	if errors.As(err, &errs) && len(records) > 1 {
-		err = nil // show what could be read; ParseCSV will report the line
+	text := decodeText(data)
+	comma := detectDelimiter(text)
+	records, more, err := readRecords(text, comma, headerSearchRows+previewRows+maxSkipped)
+	var qe *quoteError
+	if errors.As(err, &qe) {
+		if len(records) > 1 {
+			err = nil // show what could be read; OpenCSV will report the line
+			whole = false
+		} else {
+			return nil, quoteErrors(qe, comma, nil)
+		}
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if len(records) == 0 {
-		return nil, nil, fileError(nil, "the file is empty")
+	if all(records, func(r record) bool { return blank(r.cells) }) {
+		return nil, fileError(nil, "the file is empty")
 	}
-	h, most := 0, -1
-	for i, rec := range records[:min(len(records), headerSearchRows)] {
-		if n := filled(rec.cells); n > most {
-			h, most = i, n
+	p := &CSVPreview{HasHeader: true}
+	lay := findLayout(records[:min(len(records), headerSearchRows)], "")
+	header, start := -1, 0
+	switch {
+	case lay.found && lay.header < 0:
+		start, p.HasHeader = lay.start, false
+	case lay.found:
+		header = lay.header
+	default:
+		// No typed rows to go by: the row with the most cells filled.
+		most := -1
+		for i, rec := range records[:min(len(records), headerSearchRows)] {
+			if n := filled(rec.cells); n > most {
+				header, most = i, n
+			}
 		}
 	}
-	headers = trimAll(records[h].cells)
-	for _, rec := range records[h+1:] {
-		if len(rows) == previewRows {
-			break
-		}
+	if header >= 0 {
+		start = header + 1
+		p.Headers = columnLabels(records[header].cells)
+	}
+	reason, bound := skipAboveData, start
+	if header >= 0 {
+		reason, bound = skipAboveHeader, header
+	}
+	for _, rec := range records[:bound] {
 		if !blank(rec.cells) {
-			rows = append(rows, trimAll(rec.cells))
+			p.Skipped = append(p.Skipped, skippedLine(rec, comma, reason))
 		}
 	}
-	return headers, rows, nil
+	data2 := records[start:]
+	// The footnotes after the data show when the whole file was read: the
+	// rows after the last one with a date where the data has its dates.
+	if whole && !more {
+		if col := dateColumn(data2); col >= 0 {
+			end := len(data2)
+			for end > 0 && (blank(data2[end-1].cells) || !isDateCell(data2[end-1].cell(col), "")) {
+				end--
+			}
+			for _, rec := range data2[end:] {
+				if !blank(rec.cells) {
+					p.Skipped = append(p.Skipped, skippedLine(rec, comma, skipAfterData))
+				}
+			}
+			data2 = data2[:end]
+		}
+	}
+	width := len(p.Headers)
+	for _, rec := range data2 {
+		if blank(rec.cells) {
+			continue
+		}
+		width = max(width, len(rec.cells))
+		if len(p.Rows) < previewRows {
+			p.Rows = append(p.Rows, trimAll(rec.cells))
+		}
+	}
+	if header < 0 {
+		p.Headers = positionalLabels(width)
+	}
+	if len(p.Skipped) > maxSkipped {
+		p.Skipped = p.Skipped[:maxSkipped]
+	}
+	return p, nil
+}
+
+// dateColumn is the first column with a date in the first row of recs
+// that is not blank, or -1.
+func dateColumn(recs []record) int {
+	for _, r := range recs {
+		if blank(r.cells) {
+			continue
+		}
+		for col := range r.cells {
+			if isDateCell(r.cell(col), "") {
+				return col
+			}
+		}
+		return -1
+	}
+	return -1
 }
 
 // check reports a mapping that cannot work, whatever the file.
@@ -349,6 +711,8 @@ func (m Mapping) check(c *collector) {
 		c.add(0, "mapping.amount", "choose either an amount column or credit and debit columns, not both")
 	case !hasAmount && !hasCredit:
 		c.add(0, "mapping.amount", "choose the amount column, or the credit column if money in and out are in two columns")
+	case !hasAmount && strings.TrimSpace(m.Direction) != "":
+		c.add(0, "mapping.direction", "a direction column goes with one amount column; with credit and debit columns the columns already say in or out")
 	}
 	if strings.TrimSpace(m.Currency) == "" {
 		if strings.TrimSpace(m.FixedCurrency) == "" {
@@ -382,9 +746,10 @@ func (r record) cell(i int) string {
 }
 
 // readRecords reads up to limit records; more says whether there were more.
-func readRecords(text string, limit int) (records []record, more bool, err error) {
+// A quote it cannot read ends it with a *quoteError.
+func readRecords(text string, comma rune, limit int) (records []record, more bool, err error) {
 	cr := csv.NewReader(strings.NewReader(text))
-	cr.Comma = detectDelimiter(text)
+	cr.Comma = comma
 	cr.FieldsPerRecord = -1
 	// Strict quotes: a lenient reader would swallow the rows after a stray
 	// quote into one cell, and those payments would vanish without a word.
@@ -397,7 +762,7 @@ func readRecords(text string, limit int) (records []record, more bool, err error
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return records, false, &Errors{{Line: pe.StartLine, Reason: quoteReason(pe)}}
+				return records, false, &quoteError{pe: pe, text: linesOf(text, pe.StartLine, pe.Line)}
 			}
 			return records, false, fmt.Errorf("read csv: %w", err)
 		}
@@ -409,64 +774,51 @@ func readRecords(text string, limit int) (records []record, more bool, err error
 	}
 }
 
-func quoteReason(pe *csv.ParseError) string {
+// linesOf returns lines from..to (1-based) of text.
+func linesOf(text string, from, to int) string {
+	var b strings.Builder
+	n := 0
+	for line := range strings.Lines(text) {
+		n++
+		if n > to {
+			break
+		}
+		if n >= from {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
+}
+
+// quoteReason says what is wrong with a quote; column names the cell, e.g.
+// "column 4 (Memo)". csv.ParseError.Column is a byte offset, which means
+// nothing to someone looking at the file in a spreadsheet.
+func quoteReason(pe *csv.ParseError, column string) string {
 	switch {
 	case errors.Is(pe.Err, csv.ErrQuote) && pe.Line != pe.StartLine:
 		return "a quoted cell starts on this line and is never closed; check its quotes"
 	case errors.Is(pe.Err, csv.ErrQuote):
-		return fmt.Sprintf("a quote in column %d is not closed properly; a quote inside a quoted cell is written twice (\"\")", pe.Column)
+		return fmt.Sprintf("a quote in %s is not closed properly; a quote inside a quoted cell is written twice (\"\")", column)
 	case errors.Is(pe.Err, csv.ErrBareQuote):
-		return fmt.Sprintf("a quote (\") in column %d is inside a cell that is not quoted; quote the cell and write the quote twice", pe.Column)
+		return fmt.Sprintf("a quote (\") in %s is inside a cell that is not quoted; quote the cell and write the quote twice", column)
 	}
 	return pe.Err.Error()
 }
 
-// detectDelimiter picks the candidate that splits the first lines most
-// consistently: the same count on most lines beats a high count on some,
-// which is what sets "1.234,56" in a semicolon file apart from its columns.
+// detectDelimiter runs delimiterOf on the first 30 non-blank lines of text.
 func detectDelimiter(text string) rune {
 	var lines []string
+	nonBlank := 0
 	for line := range strings.Lines(text) {
+		lines = append(lines, line)
 		if strings.TrimSpace(line) != "" {
-			lines = append(lines, line)
+			nonBlank++
 		}
-		if len(lines) == headerSearchRows {
+		if nonBlank == headerSearchRows {
 			break
 		}
 	}
 	return delimiterOf(lines)
-}
-
-// delimiterOf is detectDelimiter on the first non-blank lines of a file.
-func delimiterOf(lines []string) rune {
-	best, bestFreq, bestCount := ',', 0, 0
-	for _, d := range []rune{',', ';', '\t'} {
-		freq := map[int]int{}
-		for _, line := range lines {
-			if n := countOutsideQuotes(line, d); n > 0 {
-				freq[n]++
-			}
-		}
-		for n, f := range freq {
-			if f > bestFreq || (f == bestFreq && n > bestCount) {
-				best, bestFreq, bestCount = d, f, n
-			}
-		}
-	}
-	return best
-}
-
-func countOutsideQuotes(line string, d rune) int {
-	n, quoted := 0, false
-	for _, r := range line {
-		switch {
-		case r == '"':
-			quoted = !quoted
-		case r == d && !quoted:
-			n++
-		}
-	}
-	return n
 }
 
 // fold is how header names are compared.
@@ -480,93 +832,58 @@ func fold(s string) string {
 }
 
 type columns struct {
-	date, amount, credit, debit, currency, payerName, payerAccount, externalID int
-	text                                                                       []int
-}
-
-// findHeader returns the index of the header record and the mapped columns.
-func findHeader(records []record, m Mapping, c *collector) (int, columns) {
-	type want struct {
-		field, name string
-		dst         *int
-	}
-	var cols columns
-	wants := []want{
-		{"mapping.date", m.Date, &cols.date},
-		{"mapping.amount", m.Amount, &cols.amount},
-		{"mapping.credit", m.Credit, &cols.credit},
-		{"mapping.debit", m.Debit, &cols.debit},
-		{"mapping.currency", m.Currency, &cols.currency},
-		{"mapping.payerName", m.PayerName, &cols.payerName},
-		{"mapping.payerAccount", m.PayerAccount, &cols.payerAccount},
-		{"mapping.externalID", m.ExternalID, &cols.externalID},
-	}
-	cols.text = make([]int, len(m.Text))
-	for i, t := range m.Text {
-		wants = append(wants, want{fmt.Sprintf("mapping.text[%d]", i), t, &cols.text[i]})
-	}
-
-	best, bestFound := -1, -1
-	for i, rec := range records[:min(len(records), headerSearchRows)] {
-		index := map[string][]int{}
-		for j, h := range rec.cells {
-			index[fold(h)] = append(index[fold(h)], j)
-		}
-		found := 0
-		for _, w := range wants {
-			if fold(w.name) == "" || len(index[fold(w.name)]) > 0 {
-				found++
-			}
-		}
-		if found > bestFound {
-			best, bestFound = i, found
-		}
-	}
-	if best < 0 {
-		c.add(0, "", "the file is empty")
-		return 0, cols
-	}
-	header := records[best]
-	index := map[string][]int{}
-	for j, h := range header.cells {
-		index[fold(h)] = append(index[fold(h)], j)
-	}
-	for _, w := range wants {
-		*w.dst = -1
-		if fold(w.name) == "" {
-			continue
-		}
-		switch at := index[fold(w.name)]; len(at) {
-		case 0:
-			c.add(0, w.field, "there is no column %q in the header (%s)", w.name, strings.Join(trimAll(header.cells), ", "))
-		case 1:
-			*w.dst = at[0]
-		default:
-			c.add(0, w.field, "the header has %d columns named %q; rename one in the file", len(at), w.name)
-		}
-	}
-	return best, cols
+	date, amount, credit, debit, direction, currency, payerName, payerAccount, externalID int
+	text                                                                                  []int
 }
 
 type csvParser struct {
-	m    Mapping
-	cols columns
-	c    *collector
-	ids  map[digest]int // explicit external ids seen, by line
+	m      Mapping
+	cols   columns
+	labels []string // the columns' names, for errors
+	c      *collector
+	ids    map[digest]int // explicit external ids seen, by line
 
-	lines int // good lines read so far
+	lines    int // good lines read so far
+	outgoing int // rows skipped as money going out or zero
 
 	dec       rune   // decimal separator
 	decSource string // where an auto-detected separator was proven, for hints
 	order     byte   // slash dates: 'd' day first, 'm' month first
 }
 
+// reset starts a pass over the rows.
+func (p *csvParser) reset() {
+	p.ids = map[digest]int{}
+	p.lines, p.outgoing = 0, 0
+}
+
+// count reads one row in the checking pass.
+func (p *csvParser) count(rec record) {
+	if _, _, ok := p.row(rec); ok {
+		p.lines++
+	}
+}
+
+// transactionLike reports a row with a date in the date column: a row
+// without one after the data is a footnote or a total.
+func (p *csvParser) transactionLike(rec record) bool {
+	cell := rec.cell(p.cols.date)
+	if cell == "" {
+		return false
+	}
+	_, err := parseDate(cell, p.m.DateFormat, p.order)
+	return err == nil
+}
+
+func (p *csvParser) column(i int) string { return describeColumn(i, p.labels) }
+
 func (p *csvParser) amountCells(row record) []string {
 	return []string{row.cell(p.cols.amount), row.cell(p.cols.credit), row.cell(p.cols.debit)}
 }
 
 // votes is what the rows of a file say about its decimal separator and
-// the order of its slash dates, gathered one row at a time.
+// the order of its slash dates, gathered one row at a time, and whether a
+// column the mapping leaves out says which way the money went.
 type votes struct {
 	sep      map[rune]int
 	sepFirst map[rune]string // where each separator was first proven
@@ -575,6 +892,19 @@ type votes struct {
 	// settles it.
 	ambiguousLine int
 	ambiguous     string
+
+	negative bool       // an amount with a sign for money out
+	dir      []dirStats // per column, for rows with a date
+}
+
+// dirStats is what one column's values say about direction.
+type dirStats struct {
+	other       bool // a value that is not a direction word
+	in, out     bool
+	wordOut     bool // an out value that is a word, not a bare "-"
+	outLine     int
+	outValue    string
+	outProvided bool
 }
 
 func (v *votes) add(p *csvParser, row record) {
@@ -594,6 +924,50 @@ func (v *votes) add(p *csvParser, row record) {
 		v.order[o]++
 	} else if v.ambiguousLine == 0 && slashDate.MatchString(cell) {
 		v.ambiguousLine, v.ambiguous = row.line, cell
+	}
+	if p.cols.amount < 0 || p.cols.direction >= 0 || !isDateCell(cell, p.m.DateFormat) {
+		return
+	}
+	if _, negative, ok := amountBody(row.cell(p.cols.amount)); ok && negative {
+		v.negative = true
+	}
+	for len(v.dir) < len(row.cells) {
+		v.dir = append(v.dir, dirStats{})
+	}
+	for i := range row.cells {
+		s, cell := &v.dir[i], row.cell(i)
+		if cell == "" || i == p.cols.amount || i == p.cols.date {
+			continue
+		}
+		in, ok := direction(cell)
+		switch {
+		case !ok:
+			s.other = true
+		case in:
+			s.in = true
+		default:
+			s.out = true
+			s.wordOut = s.wordOut || !isSymbolDirection(cell)
+			if !s.outProvided {
+				s.outLine, s.outValue, s.outProvided = row.line, cell, true
+			}
+		}
+	}
+}
+
+// checkDirection refuses a mapping that reads unsigned amounts as money in
+// while a column of the file says that some rows are money out.
+func (p *csvParser) checkDirection(v *votes) {
+	if v.negative {
+		return
+	}
+	for i, s := range v.dir {
+		if s.other || !s.out || !(s.in || s.wordOut) {
+			continue
+		}
+		p.c.add(0, "mapping.direction", "%s says whether each row is money in or out (%q on line %d), but the amounts have no sign; choose it as the direction column, or every payment out would be imported as money received",
+			p.column(i), s.outValue, s.outLine)
+		return
 	}
 }
 
@@ -686,9 +1060,13 @@ func (p *csvParser) row(row record) (l Line, externalID string, ok bool) {
 }
 
 // amount reads the money a row received. keep is false for rows that are
-// skipped (outgoing or zero) or whose amount is unreadable; field names the
-// column the amount came from.
+// skipped (outgoing or zero, counted in p.outgoing) or whose amount or
+// direction is unreadable; field names the column the amount came from.
 func (p *csvParser) amount(row record) (d decimal.Decimal, field, text string, keep bool) {
+	out := func() (decimal.Decimal, string, string, bool) {
+		p.outgoing++
+		return decimal.Decimal{}, "", "", false
+	}
 	if p.cols.amount >= 0 {
 		text = row.cell(p.cols.amount)
 		if text == "" {
@@ -696,7 +1074,16 @@ func (p *csvParser) amount(row record) (d decimal.Decimal, field, text string, k
 			return d, "", "", false
 		}
 		d, ok := p.number(row, "amount", text)
-		return d, "amount", text, ok && d.Sign() > 0
+		if !ok {
+			return d, "", "", false
+		}
+		if p.cols.direction >= 0 {
+			return p.directed(row, d, text)
+		}
+		if d.Sign() <= 0 {
+			return out()
+		}
+		return d, "amount", text, true
 	}
 	credit, debit := row.cell(p.cols.credit), row.cell(p.cols.debit)
 	var c, db decimal.Decimal
@@ -716,8 +1103,34 @@ func (p *csvParser) amount(row record) (d decimal.Decimal, field, text string, k
 	case c.Sign() > 0 && !db.IsZero():
 		p.c.add(row.line, "credit", "both credit (%q) and debit (%q) have an amount; a row is one or the other", credit, debit)
 		return d, "", "", false
+	case c.Sign() == 0:
+		return out()
 	}
-	return c, "credit", credit, c.Sign() > 0
+	return c, "credit", credit, true
+}
+
+// directed applies the direction column to an amount d read from text.
+func (p *csvParser) directed(row record, d decimal.Decimal, text string) (decimal.Decimal, string, string, bool) {
+	cell := row.cell(p.cols.direction)
+	in, known := direction(cell)
+	switch {
+	case d.IsZero():
+		p.outgoing++ // no money either way, whatever the column says
+		return decimal.Decimal{}, "", "", false
+	case cell == "":
+		p.c.add(row.line, "direction", "%s is empty, so the row does not say whether %q is money in or out; the file must say it with %s", p.column(p.cols.direction), text, directionsUnderstood)
+		return decimal.Decimal{}, "", "", false
+	case !known:
+		p.c.add(row.line, "direction", "%s is %q, which says neither money in nor out; Tally reads %s", p.column(p.cols.direction), cell, directionsUnderstood)
+		return decimal.Decimal{}, "", "", false
+	case in && d.Sign() < 0:
+		p.c.add(row.line, "amount", "%q is negative but %s says %q (money in); the sign and the direction disagree", text, p.column(p.cols.direction), cell)
+		return decimal.Decimal{}, "", "", false
+	case !in:
+		p.outgoing++
+		return decimal.Decimal{}, "", "", false
+	}
+	return d, "amount", text, true
 }
 
 func (p *csvParser) number(row record, field, text string) (decimal.Decimal, bool) {

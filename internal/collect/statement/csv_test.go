@@ -167,7 +167,7 @@ func TestParseCSVRejects(t *testing.T) {
 		name: "a stray quote",
 		csv:  "Date,Amount,Currency,Memo\n2024-03-01,10.00,EUR,Max \"Maxi\" M\n",
 		m:    base,
-		want: `line 2: a quote (") in column 26 is inside a cell that is not quoted; quote the cell and write the quote twice`,
+		want: `line 2: a quote (") in column 4 (Memo) is inside a cell that is not quoted; quote the cell and write the quote twice`,
 	}, {
 		name: "credit and debit both filled, a negative credit",
 		csv:  "Date,In,Out\n2024-03-01,10.00,5.00\n2024-03-02,-3.00,\n2024-03-03,,7.00\n",
@@ -187,7 +187,7 @@ func TestParseCSVRejects(t *testing.T) {
 		name: "two columns of the same name",
 		csv:  "Date,Amount,Amount\n2024-03-01,1.00,2.00\n",
 		m:    Mapping{Date: "Date", Amount: "amount", FixedCurrency: "EUR"},
-		want: `mapping.amount: the header has 2 columns named "amount"; rename one in the file`,
+		want: `mapping.amount: the header has 2 columns named "amount"; choose "Amount (column 2)" or "Amount (column 3)"`,
 	}, {
 		name: "empty file",
 		csv:  "",

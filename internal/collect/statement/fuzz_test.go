@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"path/filepath"
+	"strings"
 	"testing"
 	"unicode/utf16"
 
@@ -64,12 +66,30 @@ func FuzzParseCSV(f *testing.F) {
 	f.Add([]byte("Date\tAmount\tCurrency\n2024-03-01\t(12.00)\tUSD\n2024-03-01\t12.00\tUSD\n2024-03-01\t12.00\tUSD\n"), false)
 
 	f.Add(append([]byte{0xFF, 0xFE}, utf16le("Date\tAmount\tCurrency\n2024-03-01\t1,00\tEUR\n")...), false)
+	// The bank exports of testdata/csv, and small files of each problem.
+	fixtures, err := filepath.Glob("testdata/csv/*")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, path := range fixtures {
+		data, err := readTestdata(strings.TrimPrefix(path, "testdata/"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data, false)
+	}
+	f.Add([]byte("01.03.2024;Anna;5,00;H\n02.03.2024;Ben;6,00;S\n"), false)
+	f.Add([]byte("Konto;DE44\nSaldo;1,00\n\nDatum;Betrag;Soll/Haben\n01.03.2024;5,00;H\nEndsaldo;6,00;\n* Fußnote\n"), false)
+	f.Add([]byte("Datum;Betrag;Währung;Betrag;Währung\n01.03.2024;1,00;EUR;1,10;USD\n"), false)
 
 	f.Fuzz(func(t *testing.T, data []byte, comma bool) {
 		// Map the file the way the dashboard would first suggest.
-		headers, _, err := Preview(bytes.NewReader(data))
-		m := SuggestMapping(headers)
-		if err != nil || m.Date == "" {
+		p, err := PreviewCSV(bytes.NewReader(data))
+		var m Mapping
+		if err == nil {
+			m = SuggestMappingFor(p)
+		}
+		if err != nil || m.Date == "" || (m.Amount == "" && m.Credit == "") {
 			m = Mapping{Date: "Date", Amount: "Amount", Currency: "Currency", Text: []string{"Memo"}}
 		}
 		if m.Currency == "" && m.FixedCurrency == "" {
@@ -78,6 +98,16 @@ func FuzzParseCSV(f *testing.F) {
 		m.DecimalComma = comma
 		lines, err := ParseCSV(bytes.NewReader(data), m)
 		checkInvariants(t, lines, err)
+		if err != nil {
+			if _, ok := errors.AsType[*Errors](err); !ok {
+				t.Fatalf("rejected with %T %v, want *Errors", err, err)
+			}
+		}
+		for _, l := range lines {
+			if !plausible(l.BookedAt) {
+				t.Fatalf("line %d: date %s is not plausible", l.No, l.BookedAt)
+			}
+		}
 	})
 }
 

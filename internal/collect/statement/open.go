@@ -50,21 +50,18 @@ type CSVPreview struct {
 	Skipped []Skipped
 }
 
-// PreviewCSV reads the top of a CSV export for the mapping step.
-//
-// TODO(#15 csv): header-less files, summary lines, footnotes.
+// PreviewCSV reads the top of a CSV export (its first megabyte) for the
+// mapping step. It finds the table as OpenCSV does: lines about the account
+// above the header are skipped, a file whose first row is data gets the
+// columns "Column 1", "Column 2", ..., and a name used twice is followed by
+// its position ("Währung (column 5)"). Footnotes after the data are listed
+// when the whole file fits.
 func PreviewCSV(r io.Reader) (*CSVPreview, error) {
-	headers, rows, err := Preview(r)
-	if err != nil {
-		return nil, err
-	}
-	return &CSVPreview{Headers: headers, Rows: rows, HasHeader: true}, nil
+	return previewCSV(r)
 }
 
 // SuggestMappingFor guesses a mapping from a CSV preview: its column names
 // and, for files without a header or with unusual names, its values.
-//
-// TODO(#15 csv): use the values (dates, amounts, C/D columns).
 func SuggestMappingFor(p *CSVPreview) Mapping {
-	return SuggestMapping(p.Headers)
+	return suggest(p.Headers, p.Rows, p.HasHeader)
 }
