@@ -6,8 +6,12 @@
 // its columns mapped, refused with every broken line listed, then imported
 // with the counts shown; and undoing a payment on the invoice page rolls the
 // invoice back and puts the money back in the review queue, where "Allocate…"
-// finds the invoice by its number and pays it again. Screenshots land in
-// e2e/artifacts/collections-*.png (gitignored).
+// finds the invoice by its number and pays it again. With automatic matching
+// set to references only, a known payer's exact amount waits as a proposal
+// that the queue's search finds and one click accepts; money that pays no
+// invoice is set aside in bulk with a reason and a note, listed under "Set
+// aside", and put back. Screenshots land in e2e/artifacts/collections-*.png
+// (gitignored).
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -232,6 +236,97 @@ describe('collections', { timeout: 300_000 }, () => {
       assert.equal((await invoiceStatus(invoices[0].id)).status, 'PAID');
     } catch (err) {
       await shot(page, 'collections-fail-undo').catch(() => {});
+      throw err;
+    }
+  });
+
+  it('finds a proposal by search and accepts it; sets money aside in bulk and puts it back', async () => {
+    try {
+      // Only references pay invoices by themselves: a known payer's exact amount waits as a proposal.
+      await page.goto('/settings/payments');
+      const matching = page.getByRole('region', { name: 'Automatic matching' });
+      await matching.getByRole('textbox', { name: 'Pay invoices by themselves' }).click();
+      await page.getByRole('option', { name: 'Only payment references and checkout (100)' }).click();
+      assert.match(await matching.getByTestId('matching-explained').textContent(), /waits in the review queue/);
+      await matching.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Automatic matching saved').waitFor();
+      const { viewer } = await gql('{ viewer { merchant { autoMatchConfidence } } }');
+      assert.equal(viewer.merchant.autoMatchConfidence, 100);
+      await shot(page, 'collections-14-matching-setting', { fullPage: false });
+
+      const { createCustomer: bakery } = await gql('mutation { createCustomer(input: {name: "Lighthouse Bakery", email: "books@lighthouse.test"}) { id } }');
+      const { createInvoiceDraft } = await gql('mutation($c: ID!) { createInvoiceDraft(input: {customerID: $c, currency: "USD"}) { id } }', { c: bakery.id });
+      const invoiceID = createInvoiceDraft.id;
+      await gql('mutation($id: ID!) { setInvoiceItems(id: $id, items: [{name: "Sourdough, weekly", quantity: "4", unitPrice: "30.00"}]) { id } }', { id: invoiceID });
+      const { issueInvoice } = await gql('mutation($id: ID!) { issueInvoice(id: $id, send: false) { id number } }', { id: invoiceID });
+      const record = (input) =>
+        gql('mutation($in: RecordCollectionInput!) { recordCollection(input: $in) { collection { id status } } }', {
+          in: { currency: 'USD', channel: 'BANK_TRANSFER', ...input },
+        });
+      const proposed = await record({ amount: '120.00', customerID: bakery.id, payerName: 'Lighthouse Bakery', text: 'November bread' });
+      assert.equal(proposed.recordCollection.collection.status, 'UNMATCHED', 'a 90 % match waits when only 100 % applies by itself');
+      await record({ amount: '12.34', payerName: 'Jan Peeters', text: 'Loan repayment' });
+      await record({ amount: '5.00', payerName: 'Mia Costa', text: 'Double payment, please refund' });
+
+      await page.getByRole('navigation').getByRole('link', { name: /Collections/ }).click();
+      await page.waitForURL('**/collections');
+      const queue = page.getByTestId('review-queue');
+      await queueItem('$12.34').waitFor();
+
+      // Search: every word must be found, in the payer, the text or the amount.
+      const search = page.getByRole('searchbox', { name: 'Search payments' });
+      await search.fill('lighthouse bread');
+      await queue.getByRole('article').first().waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="review-queue"] article').length === 1);
+      const card = queueItem('$120.00');
+      const proposal = card.getByTestId('proposal');
+      assert.match(await proposal.textContent(), new RegExp(`Proposed: ${issueInvoice.number}, \\$120\\.00 — .*, 90\\s%`));
+      await shot(page, 'collections-15-proposal');
+      await search.fill('nothing like this');
+      await page.getByText('Nothing found').waitFor();
+      await search.fill('lighthouse');
+      await card.waitFor();
+      await proposal.getByRole('button', { name: /^Accept the proposed match/ }).click();
+      await card.waitFor({ state: 'detached' });
+      assert.equal((await invoiceStatus(issueInvoice.id)).status, 'PAID');
+      await search.fill('');
+
+      // Two payments that pay no invoice, chosen by their checkboxes, set aside together.
+      for (const amount of ['$12.34', '$5.00']) await queueItem(amount).getByRole('checkbox').check();
+      await page.getByTestId('bulk-actions').getByText('2 selected').waitFor();
+      await page.getByRole('button', { name: 'Set aside…' }).click();
+      const aside = page.getByRole('dialog', { name: /^Set aside 2 payments/ });
+      await aside.waitFor();
+      await page.keyboard.press('Escape');
+      await aside.waitFor({ state: 'hidden' });
+      await page.getByRole('button', { name: 'Set aside…' }).click();
+      await aside.getByRole('button', { name: 'Set aside', exact: true }).click();
+      await aside.getByText('Choose why this money pays no invoice').waitFor();
+      await aside.getByRole('radio', { name: /^Refunded/ }).check();
+      await aside.getByRole('textbox', { name: 'Note' }).fill('Sent back by bank transfer on 7 December');
+      await shot(page, 'collections-16-set-aside', { fullPage: false });
+      await aside.getByRole('button', { name: 'Set aside', exact: true }).click();
+      await aside.waitFor({ state: 'hidden' });
+      await queueItem('$12.34').waitFor({ state: 'detached' });
+      await queueItem('$5.00').waitFor({ state: 'detached' });
+
+      await page.getByText(/^Set aside \(2\)$/).click();
+      const list = page.getByTestId('set-aside-list');
+      const mia = list.getByRole('article', { name: /^\$5\.00 received/ });
+      await mia.waitFor();
+      assert.equal(await mia.getByTestId('set-aside-badge').textContent(), 'Set aside: Refunded');
+      assert.match(await mia.getByTestId('set-aside-note').textContent(), /Sent back by bank transfer on 7 December/);
+      await list.getByRole('article', { name: /^\$12\.34 received/ }).waitFor();
+      await shot(page, 'collections-17-set-aside-list');
+
+      await mia.getByRole('button', { name: /^Back to review/ }).click();
+      await mia.waitFor({ state: 'detached' });
+      await page.getByText(/^To review/).click();
+      await queueItem('$5.00').waitFor();
+      const { node } = await gql('query($id: ID!) { node(id: $id) { ... on Invoice { status } } }', { id: issueInvoice.id });
+      assert.equal(node.status, 'PAID');
+    } catch (err) {
+      await shot(page, 'collections-fail-queue').catch(() => {});
       throw err;
     }
   });

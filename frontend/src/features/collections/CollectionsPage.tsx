@@ -1,19 +1,17 @@
-import { Badge, Button, Group, Paper, Skeleton, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import { Badge, Button, Group, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconArrowsExchange, IconChecks, IconFileImport, IconPlus } from '@tabler/icons-react';
+import { IconArrowsExchange, IconFileImport, IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { CollectionItemFragment } from '../../gql/graphql';
 import { AllocateModal } from './AllocateModal';
-import { CursorPages } from '../../components/CursorPages';
 import { EmptyState } from '../../components/EmptyState';
 import { PagedTable } from '../../components/PagedTable';
-import { collectionsContext, CollectionsListQuery, matchedFilter, reviewFilter, useCollectionsCount } from './collection';
+import { collectionsContext, CollectionsListQuery, matchedFilter, useCollectionsCount } from './collection';
 import { ImportStatementModal } from './ImportStatementModal';
 import { MatchedRow } from './MatchedRow';
 import { RecordPaymentModal } from './RecordPaymentModal';
-import { ReviewItem } from './ReviewItem';
+import { ReviewQueue } from './ReviewQueue';
 
-const REVIEW_PAGE_SIZE = 20;
 const MATCHED_PAGE_SIZE = 25;
 
 /**
@@ -25,7 +23,6 @@ export function CollectionsPage() {
   const [recordOpen, recordModal] = useDisclosure(false);
   const [importOpen, importModal] = useDisclosure(false);
   const [allocating, setAllocating] = useState<CollectionItemFragment | null>(null);
-  const toReview = useCollectionsCount(reviewFilter);
   const matched = useCollectionsCount(matchedFilter);
 
   return (
@@ -49,42 +46,8 @@ export function CollectionsPage() {
       </Group>
 
       <Stack gap="sm" component="section" aria-labelledby="review-queue-title">
-        <SectionTitle id="review-queue-title" title="To review" count={toReview} />
-        <Stack gap="sm" data-testid="review-queue">
-          <CursorPages
-            query={CollectionsListQuery}
-            variables={{ first: REVIEW_PAGE_SIZE, where: reviewFilter }}
-            connection={(d) => d.collections}
-            context={collectionsContext}
-            errorTitle="Couldn't load payments"
-            render={(items) => items.map((c) => <ReviewItem key={c.id} item={c} onAllocate={setAllocating} />)}
-            loading={<Skeleton h={140} radius="md" />}
-            empty={
-              <Paper withBorder p="lg" data-testid="review-queue-empty">
-                <Group gap="sm" wrap="nowrap">
-                  <ThemeIcon variant="light" color="green" size={32} radius="md">
-                    <IconChecks size={18} />
-                  </ThemeIcon>
-                  <div>
-                    <Text size="sm" fw={500}>
-                      Nothing to review
-                    </Text>
-                    <Text size="sm" c="dimmed">
-                      Every payment you received went to an invoice.
-                    </Text>
-                  </div>
-                </Group>
-              </Paper>
-            }
-            more={(onClick) => (
-              <Group justify="center">
-                <Button variant="subtle" onClick={onClick}>
-                  Load more
-                </Button>
-              </Group>
-            )}
-          />
-        </Stack>
+        <SectionTitle id="review-queue-title" title="Review queue" count={undefined} />
+        <ReviewQueue onAllocate={setAllocating} />
       </Stack>
 
       <Stack gap="sm" component="section" aria-labelledby="matched-title">

@@ -5,7 +5,6 @@ import {
   FileInput,
   Group,
   Input,
-  List,
   Loader,
   Modal,
   MultiSelect,
@@ -20,17 +19,15 @@ import {
   Title,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconAlertTriangle, IconCircleCheck, IconFileUpload } from '@tabler/icons-react';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useDebouncedCallback, useMediaQuery } from '@mantine/hooks';
+import { IconCircleCheck, IconFileUpload } from '@tabler/icons-react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import { graphql } from '../../gql';
-import type {
-  ImportStatementMutation,
-  PreviewStatementMutation,
-  StatementFormat,
-  StatementMappingInput,
-} from '../../gql/graphql';
+import type { ImportStatementMutation, PreviewStatementMutation, StatementMappingInput } from '../../gql/graphql';
 import { errorCode, errorField, inlineMessage, showError } from '../../lib/errors';
+import { NoticesCallout, ProblemsCallout, SkippedLines, StatementPayments, StatementSummary } from './StatementContents';
+import { mappingOf, renameColumns, roles, valuesOf, type MappingValues } from './statementMapping';
 
 const ImportStatementSetupQuery = graphql(`
   query ImportStatementSetup {
@@ -45,8 +42,9 @@ const ImportStatementSetupQuery = graphql(`
 `);
 
 const PreviewStatementDoc = graphql(`
-  mutation PreviewStatement($file: Upload!) {
-    previewStatement(file: $file) {
+  mutation PreviewStatement($file: Upload!, $format: StatementFormat, $mapping: StatementMappingInput) {
+    previewStatement(file: $file, format: $format, mapping: $mapping) {
+      format
       headers
       rows
       mapping {
@@ -60,15 +58,35 @@ const PreviewStatementDoc = graphql(`
         payerName
         payerAccount
         externalID
+        direction
+        hasHeader
         dateFormat
         decimalComma
       }
+      skipped {
+        line
+        text
+        reason
+      }
+      payments {
+        line
+        bookedAt
+        amount
+        currency
+        text
+        payerName
+        payerAccount
+      }
+      incoming
+      outgoing
+      notices
+      problems
     }
   }
 `);
 
 const ImportStatementDoc = graphql(`
-  mutation ImportStatement($file: Upload!, $format: StatementFormat!, $mapping: StatementMappingInput) {
+  mutation ImportStatement($file: Upload!, $format: StatementFormat, $mapping: StatementMappingInput) {
     importStatement(file: $file, format: $format, mapping: $mapping) {
       lines
       created
@@ -76,117 +94,43 @@ const ImportStatementDoc = graphql(`
       matched
       partial
       unmatched
+      proposed
+      outgoing
+      notices
     }
   }
 `);
 
-// The result holds no collection, so say which lists it changes.
 type StatementPreview = PreviewStatementMutation['previewStatement'];
 type ImportStatementResult = ImportStatementMutation['importStatement'];
 
+// The result holds no collection, so say which lists it changes.
 const importContext = { additionalTypenames: ['Collection', 'Invoice', 'Payment'] };
 
-/** Rows of the file shown to check the mapping against. */
+/** Rows of a CSV file shown to check the mapping against. */
 const PREVIEW_ROWS = 5;
 
-interface MappingValues {
-  date: string | null;
-  /** One signed amount column, or money in and out in two. */
-  amountMode: 'amount' | 'credit';
-  amount: string | null;
-  credit: string | null;
-  debit: string | null;
-  /** A currency column, or one currency for the whole file. */
-  currencyMode: 'column' | 'fixed';
-  currency: string | null;
-  fixedCurrency: string | null;
-  text: string[];
-  payerName: string | null;
-  payerAccount: string | null;
-  externalID: string | null;
-  dateFormat: string;
-  decimalComma: boolean;
-}
+/** How long the mapping rests before the preview is read again with it. */
+const REPREVIEW_MS = 400;
 
-const noMapping: StatementPreview['mapping'] = {
-  date: '',
-  amount: '',
-  credit: '',
-  debit: '',
-  currency: '',
-  fixedCurrency: '',
+const emptyValues: MappingValues = {
+  hasHeader: true,
+  date: null,
+  amountMode: 'amount',
+  amount: null,
+  direction: null,
+  credit: null,
+  debit: null,
+  currencyMode: 'fixed',
+  currency: null,
+  fixedCurrency: null,
   text: [],
-  payerName: '',
-  payerAccount: '',
-  externalID: '',
+  payerName: null,
+  payerAccount: null,
+  externalID: null,
   dateFormat: '',
   decimalComma: false,
 };
-
-/** camt.053 is XML; anything else is taken for a CSV export. */
-function formatOf(file: File): StatementFormat {
-  return /\.xml$/i.test(file.name) ? 'CAMT053' : 'CSV';
-}
-
-function valuesOf(m: StatementPreview['mapping'], defaultCurrency: string): MappingValues {
-  const orNull = (s: string) => s || null;
-  const currencyMode = m.currency ? 'column' : 'fixed';
-  return {
-    date: orNull(m.date),
-    amountMode: !m.amount && m.credit ? 'credit' : 'amount',
-    amount: orNull(m.amount),
-    credit: orNull(m.credit),
-    debit: orNull(m.debit),
-    currencyMode,
-    currency: orNull(m.currency),
-    fixedCurrency: m.fixedCurrency || (currencyMode === 'fixed' ? defaultCurrency : null),
-    text: m.text,
-    payerName: orNull(m.payerName),
-    payerAccount: orNull(m.payerAccount),
-    externalID: orNull(m.externalID),
-    dateFormat: m.dateFormat,
-    decimalComma: m.decimalComma,
-  };
-}
-
-function mappingOf(v: MappingValues): StatementMappingInput {
-  const credit = v.amountMode === 'credit';
-  const fixed = v.currencyMode === 'fixed';
-  return {
-    date: v.date ?? '',
-    amount: credit ? null : v.amount,
-    credit: credit ? v.credit : null,
-    debit: credit ? v.debit : null,
-    currency: fixed ? null : v.currency,
-    fixedCurrency: fixed ? v.fixedCurrency : null,
-    text: v.text,
-    payerName: v.payerName,
-    payerAccount: v.payerAccount,
-    externalID: v.externalID,
-    dateFormat: v.dateFormat.trim() || null,
-    decimalComma: v.decimalComma,
-  };
-}
-
-/** What each column is read as, to label the preview's headers. */
-function roles(v: MappingValues): Map<string, string> {
-  const out = new Map<string, string>();
-  const put = (col: string | null, role: string) => {
-    if (col) out.set(col, out.has(col) ? `${out.get(col)}, ${role}` : role);
-  };
-  put(v.date, 'Date');
-  if (v.amountMode === 'amount') put(v.amount, 'Amount');
-  else {
-    put(v.credit, 'Credit');
-    put(v.debit, 'Debit');
-  }
-  if (v.currencyMode === 'column') put(v.currency, 'Currency');
-  for (const t of v.text) put(t, 'Memo');
-  put(v.payerName, 'Payer');
-  put(v.payerAccount, 'Account');
-  put(v.externalID, 'Transaction id');
-  return out;
-}
 
 /**
  * The problems the server found in a file, one per line. It sends them as one
@@ -194,7 +138,7 @@ function roles(v: MappingValues): Map<string, string> {
  * "; " themselves: split only where the next problem names its place.
  */
 function fileProblems(error: CombinedError): string[] | null {
-  const e = error.graphQLErrors.find((g) => errorCode(g) === 'VALIDATION' && errorField(g)?.match(/^(file|mapping)/));
+  const e = error.graphQLErrors.find((g) => errorCode(g) === 'VALIDATION' && errorField(g)?.match(/^(file|mapping|format)/));
   if (!e) return null;
   const message = inlineMessage(e.message, errorField(e) ?? '');
   return message
@@ -202,31 +146,55 @@ function fileProblems(error: CombinedError): string[] | null {
     .map((p) => p.charAt(0).toUpperCase() + p.slice(1));
 }
 
+const count = (n: number, one: string, many: string) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+
 /** "42 payments: 38 matched, 3 partly, 1 to review; 0 already imported." */
 function importSummary(r: ImportStatementResult): string {
-  const noun = r.lines === 1 ? 'payment' : 'payments';
-  return `${r.lines} ${noun}: ${r.matched} matched, ${r.partial} partly, ${r.unmatched} to review; ${r.alreadyImported} already imported.`;
+  const review = r.proposed > 0 ? `${r.unmatched} to review (${r.proposed} with a proposed match)` : `${r.unmatched} to review`;
+  return `${count(r.lines, 'payment', 'payments')}: ${r.matched} matched, ${r.partial} partly, ${review}; ${r.alreadyImported} already imported.`;
+}
+
+/** The column names to choose from: as read, or as they will be once the header row is turned on or off. */
+function columnsFor(preview: StatementPreview, hasHeader: boolean): string[] {
+  if (hasHeader === preview.mapping.hasHeader) return preview.headers;
+  if (!hasHeader) return preview.headers.map((_, i) => `Column ${i + 1}`);
+  return preview.rows[0] ?? preview.headers;
 }
 
 /**
- * "Import statement": a bank's CSV export, with its columns mapped (Tally
- * suggests the mapping and remembers it), or a camt.053 file. Every incoming
- * payment on it is recorded and matched; a file with mistakes is refused as
- * a whole, naming every line to fix.
+ * "Import statement": any statement file a bank exports (a CSV export, MT940,
+ * camt.052/053/054). The server tells the format from the content and shows
+ * what the import would record: the payments in, what it skips and why, what
+ * it assumed and what stops it. A CSV's columns are mapped here (Tally
+ * suggests the mapping and remembers it), and every change reads the file
+ * again. A file with mistakes is refused as a whole, naming every line to fix.
  */
 export function ImportStatementModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const [{ data: setup }] = useQuery({ query: ImportStatementSetupQuery, pause: !opened });
   const [{ fetching: previewing }, preview] = useMutation(PreviewStatementDoc);
   const [{ fetching: importing }, importStatement] = useMutation(ImportStatementDoc);
+  const phone = useMediaQuery('(max-width: 36em)');
   const [file, setFile] = useState<File | null>(null);
-  const [format, setFormat] = useState<StatementFormat>('CSV');
   const [previewed, setPreviewed] = useState<{ file: File; preview: StatementPreview } | null>(null);
-  const [problems, setProblems] = useState<string[] | null>(null);
+  // Problems the server answered with an error, rather than in the preview.
+  const [errorProblems, setErrorProblems] = useState<string[] | null>(null);
   const [result, setResult] = useState<ImportStatementResult | null>(null);
   const defaultCurrency = setup?.viewer?.merchant.defaultCurrency ?? 'USD';
+  // The last preview asked for: an older answer arriving late is dropped.
+  const asked = useRef(0);
+  // The mapping the shown preview was read with, to read again only when it changes.
+  const readWith = useRef('');
+
+  const rereadWith = useDebouncedCallback((values: MappingValues) => {
+    if (!previewed || previewed.preview.format !== 'CSV' || previewed.file !== file) return;
+    const mapping = mappingOf(values);
+    if (JSON.stringify(mapping) === readWith.current) return;
+    void runPreview(previewed.file, mapping);
+  }, REPREVIEW_MS);
 
   const form = useForm<MappingValues>({
-    initialValues: valuesOf(noMapping, defaultCurrency),
+    initialValues: emptyValues,
+    onValuesChange: (values) => rereadWith(values),
     validate: {
       date: (v) => (v ? null : 'Choose the column with the booking date'),
       amount: (v, values) => (values.amountMode === 'amount' && !v ? 'Choose the amount column' : null),
@@ -237,10 +205,10 @@ export function ImportStatementModal({ opened, onClose }: { opened: boolean; onC
   });
 
   const reset = () => {
+    asked.current++;
     setFile(null);
-    setFormat('CSV');
     setPreviewed(null);
-    setProblems(null);
+    setErrorProblems(null);
     setResult(null);
   };
 
@@ -249,71 +217,92 @@ export function ImportStatementModal({ opened, onClose }: { opened: boolean; onC
     if (opened) reset();
   }, [opened]);
 
-  const runPreview = async (f: File) => {
-    setPreviewed(null);
-    setProblems(null);
-    const res = await preview({ file: f });
+  /** Reads f: told from its content the first time, then as CSV with the mapping on screen. */
+  async function runPreview(f: File, mapping?: StatementMappingInput) {
+    const n = ++asked.current;
+    if (mapping) readWith.current = JSON.stringify(mapping);
+    const res = await preview(mapping ? { file: f, format: 'CSV', mapping } : { file: f });
+    if (n !== asked.current) return;
     if (res.error) {
       const listed = fileProblems(res.error);
-      if (listed) setProblems(listed);
+      if (listed) setErrorProblems(listed);
       else showError(res.error, { title: "Couldn't read the file" });
+      // A mapping the server refuses stays on screen to be fixed.
+      if (!mapping) setPreviewed(null);
       return;
     }
     if (!res.data) return;
     const p = res.data.previewStatement;
-    const values = valuesOf(p.mapping, defaultCurrency);
-    form.setValues(values);
-    form.clearErrors();
+    setErrorProblems(null);
+    if (!mapping && p.format === 'CSV') {
+      const values = valuesOf(p.mapping, defaultCurrency);
+      readWith.current = JSON.stringify(mappingOf(values));
+      form.setValues(values);
+      form.clearErrors();
+    }
     setPreviewed({ file: f, preview: p });
-  };
+  }
 
   const choose = (f: File | null) => {
+    asked.current++;
     setFile(f);
     setResult(null);
-    setProblems(null);
+    setErrorProblems(null);
     setPreviewed(null);
-    if (!f) return;
-    const fmt = formatOf(f);
-    setFormat(fmt);
-    if (fmt === 'CSV') void runPreview(f);
-  };
-
-  const changeFormat = (fmt: StatementFormat) => {
-    setFormat(fmt);
-    setProblems(null);
-    if (fmt === 'CSV' && file && previewed?.file !== file) void runPreview(file);
+    if (f) void runPreview(f);
   };
 
   const runImport = async (mapping: StatementMappingInput | null) => {
-    if (!file) return;
-    setProblems(null);
-    const res = await importStatement({ file, format, mapping }, importContext);
+    if (!file || !previewed) return;
+    setErrorProblems(null);
+    const res = await importStatement({ file, format: previewed.preview.format, mapping }, importContext);
     if (res.error) {
       const listed = fileProblems(res.error);
-      if (listed) setProblems(listed);
+      if (listed) setErrorProblems(listed);
       else showError(res.error, { title: "Couldn't import the statement" });
       return;
     }
     if (res.data) setResult(res.data.importStatement);
   };
 
-  const csvReady = format === 'CSV' && !!previewed && previewed.file === file;
+  const ready = !!previewed && previewed.file === file;
+  const shown = ready ? previewed.preview : null;
+  const csv = shown?.format === 'CSV';
+  const problems = errorProblems ?? shown?.problems ?? [];
   const submitMapping = form.onSubmit((values) => runImport(mappingOf(values)));
-  // A CSV import sends the mapping on screen; camt.053 needs none.
+  // A CSV import sends the mapping on screen; the other formats need none.
   const submit = (e: FormEvent<HTMLFormElement>) => {
-    if (csvReady) return submitMapping(e);
+    if (csv) return submitMapping(e);
     e.preventDefault();
     void runImport(null);
   };
-  const columns = previewed?.preview.headers ?? [];
-  const columnData = columns.map((h) => ({ value: h, label: h }));
+  const columns = shown && csv ? columnsFor(shown, form.values.hasHeader) : [];
+  const columnData = [...new Set(columns)].map((h) => ({ value: h, label: h }));
+
+  const toggleHeader = (hasHeader: boolean) => {
+    if (!shown) return;
+    const current = columnsFor(shown, form.values.hasHeader);
+    form.setValues(renameColumns(form.values, current, shown.rows[0] ?? [], hasHeader));
+  };
 
   return (
-    <Modal opened={opened} onClose={onClose} title="Import a bank statement" centered size={csvReady && !result ? 'xl' : 'lg'}>
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title="Import a bank statement"
+      centered
+      fullScreen={phone}
+      size={shown && !result ? 'xl' : 'lg'}
+    >
       {result ? (
         <Stack gap="md">
           <Alert color="green" variant="light" icon={<IconCircleCheck size={18} />} title="Statement imported" data-testid="import-result">
             <Text size="sm">{importSummary(result)}</Text>
+            {result.outgoing > 0 && (
+              <Text size="sm" mt={4} data-testid="import-outgoing">
+                {count(result.outgoing, 'outgoing line', 'outgoing lines')} skipped: money going out is not a payment received.
+              </Text>
+            )}
             {result.created === 0 && result.alreadyImported > 0 && (
               <Text size="sm" mt={4}>
                 Nothing new: this statement was imported before.
@@ -321,10 +310,12 @@ export function ImportStatementModal({ opened, onClose }: { opened: boolean; onC
             )}
             {result.unmatched + result.partial > 0 && (
               <Text size="sm" mt={4}>
-                What Tally couldn't place is in the review queue.
+                What Tally couldn't place is in the review queue
+                {result.proposed > 0 ? '; a proposed match is accepted there in one click.' : '.'}
               </Text>
             )}
           </Alert>
+          <NoticesCallout notices={result.notices} title="Tally assumed" />
           <Group justify="flex-end">
             <Button variant="default" onClick={reset}>
               Import another
@@ -336,72 +327,48 @@ export function ImportStatementModal({ opened, onClose }: { opened: boolean; onC
         <form onSubmit={submit} noValidate aria-label="Import a bank statement">
           <Stack gap="md">
             <Text size="sm">
-              Every incoming payment on the statement is recorded and matched to your invoices. Importing the same
-              statement again adds nothing twice.
+              Every incoming payment on the statement is recorded and matched to your invoices; money going out is
+              skipped. Importing the same statement again adds nothing twice.
             </Text>
-            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
-              <FileInput
-                label="Statement file"
-                placeholder="Choose a .csv or .xml file"
-                accept=".csv,.txt,.xml,text/csv,text/xml,application/xml"
-                leftSection={<IconFileUpload size={16} />}
-                value={file}
-                onChange={choose}
-                clearable
-              />
-              <Input.Wrapper label="Format" labelElement="div">
-                <SegmentedControl
-                  fullWidth
-                  mt={4}
-                  aria-label="Format"
-                  data={[
-                    { value: 'CSV', label: 'CSV export' },
-                    { value: 'CAMT053', label: 'camt.053 (XML)' },
-                  ]}
-                  value={format}
-                  onChange={(v) => changeFormat(v as StatementFormat)}
-                />
-              </Input.Wrapper>
-            </SimpleGrid>
+            <FileInput
+              label="Statement file"
+              description="A CSV export, MT940, or camt.052, camt.053 or camt.054 XML: Tally tells which from the content."
+              placeholder="Choose a statement file"
+              leftSection={<IconFileUpload size={16} />}
+              value={file}
+              onChange={choose}
+              clearable
+            />
 
-            {problems && (
-              <Alert
-                color="red"
-                variant="light"
-                icon={<IconAlertTriangle size={18} />}
-                title={problems.length === 1 ? 'This file can’t be imported' : `This file can’t be imported: ${problems.length} problems`}
-                data-testid="import-problems"
-              >
-                <Text size="sm" mb={6}>
-                  Nothing was imported. Fix {problems.length === 1 ? 'this' : 'these'} in the file, or the column mapping, and try again.
-                </Text>
-                <List size="sm" spacing={2} style={{ overflowWrap: 'anywhere' }}>
-                  {problems.map((p, i) => (
-                    <List.Item key={i}>{p}</List.Item>
-                  ))}
-                </List>
-              </Alert>
-            )}
-
-            {format === 'CSV' && file && previewing && (
-              <Group gap="xs">
+            {file && previewing && (
+              <Group gap="xs" data-testid="statement-reading">
                 <Loader size="xs" />
                 <Text size="sm" c="dimmed">
-                  Reading the file…
+                  {shown ? 'Reading the file again with these columns…' : 'Reading the file…'}
                 </Text>
               </Group>
             )}
 
-            {csvReady && previewed && (
+            {shown && <StatementSummary preview={shown} />}
+            <ProblemsCallout problems={problems} />
+            {shown && <NoticesCallout notices={shown.notices} />}
+
+            {shown && csv && (
               <>
-                <PreviewTable preview={previewed.preview} roles={roles(form.values)} />
+                <PreviewTable preview={shown} columns={columns} roles={roles(form.values)} />
                 <Stack gap="sm">
                   <div>
                     <Title order={6}>Columns</Title>
                     <Text size="xs" c="dimmed">
-                      Tally guessed these from the header; it remembers what you import with for next time.
+                      Tally guessed these from the file; it remembers what you import with for next time.
                     </Text>
                   </div>
+                  <Checkbox
+                    label="First row is data (no header)"
+                    description="Columns are then named by their position: Column 1, Column 2, …"
+                    checked={!form.values.hasHeader}
+                    onChange={(e) => toggleHeader(!e.currentTarget.checked)}
+                  />
                   <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
                     <Select label="Date" withAsterisk data={columnData} {...form.getInputProps('date')} allowDeselect={false} />
                     <Stack gap={4}>
@@ -420,7 +387,17 @@ export function ImportStatementModal({ opened, onClose }: { opened: boolean; onC
                         />
                       </Input.Wrapper>
                       {form.values.amountMode === 'amount' ? (
-                        <Select aria-label="Amount column" placeholder="Signed amount" data={columnData} {...form.getInputProps('amount')} />
+                        <>
+                          <Select aria-label="Amount column" placeholder="Amount" data={columnData} {...form.getInputProps('amount')} />
+                          <Select
+                            label="Money in/out column"
+                            description="When amounts carry no sign: C/D, Af/Bij, S/H, CR/DR…"
+                            placeholder="None: amounts are signed"
+                            data={columnData}
+                            clearable
+                            {...form.getInputProps('direction')}
+                          />
+                        </>
                       ) : (
                         <Group gap={6} grow>
                           <Select aria-label="Credit column" placeholder="Credit (in)" data={columnData} {...form.getInputProps('credit')} />
@@ -464,13 +441,7 @@ export function ImportStatementModal({ opened, onClose }: { opened: boolean; onC
                   <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
                     <Select label="Payer name" placeholder="None" data={columnData} clearable {...form.getInputProps('payerName')} />
                     <Select label="Payer account" placeholder="None" data={columnData} clearable {...form.getInputProps('payerAccount')} />
-                    <Select
-                      label="Transaction id"
-                      placeholder="None"
-                      data={columnData}
-                      clearable
-                      {...form.getInputProps('externalID')}
-                    />
+                    <Select label="Transaction id" placeholder="None" data={columnData} clearable {...form.getInputProps('externalID')} />
                   </SimpleGrid>
                   <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
                     <TextInput
@@ -490,11 +461,19 @@ export function ImportStatementModal({ opened, onClose }: { opened: boolean; onC
               </>
             )}
 
+            {shown && <StatementPayments preview={shown} />}
+            {shown && <SkippedLines skipped={shown.skipped} />}
+
             <Group justify="flex-end" mt="xs">
+              {problems.length > 0 && (
+                <Text size="sm" c="red" mr="auto" data-testid="import-blocked">
+                  {problems.length === 1 ? 'The problem above stops the import.' : `The ${problems.length} problems above stop the import.`}
+                </Text>
+              )}
               <Button variant="default" onClick={onClose}>
                 Cancel
               </Button>
-              <Button type="submit" loading={importing} disabled={!file || previewing || (format === 'CSV' && !csvReady)}>
+              <Button type="submit" loading={importing} disabled={!shown || previewing || problems.length > 0}>
                 Import
               </Button>
             </Group>
@@ -505,8 +484,11 @@ export function ImportStatementModal({ opened, onClose }: { opened: boolean; onC
   );
 }
 
+// One line per row: long memos are cut (the whole text on hover), the table scrolls sideways.
+const cellStyle = { whiteSpace: 'nowrap', maxWidth: 260, overflow: 'hidden', textOverflow: 'ellipsis' } as const;
+
 /** The file's first rows under its header, each column labelled with what it is read as. */
-function PreviewTable({ preview, roles }: { preview: StatementPreview; roles: Map<string, string> }) {
+function PreviewTable({ preview, columns, roles }: { preview: StatementPreview; columns: string[]; roles: Map<string, string> }) {
   const rows = preview.rows.slice(0, PREVIEW_ROWS);
   return (
     <Stack gap={4}>
@@ -518,7 +500,7 @@ function PreviewTable({ preview, roles }: { preview: StatementPreview; roles: Ma
           <Table verticalSpacing={4} horizontalSpacing="xs" fz="xs" striped data-testid="statement-preview">
             <Table.Thead>
               <Table.Tr>
-                {preview.headers.map((h, i) => (
+                {columns.map((h, i) => (
                   <Table.Th key={i} style={{ whiteSpace: 'nowrap', verticalAlign: 'bottom' }}>
                     <Text size="xs" c={roles.has(h) ? 'indigo.7' : 'dimmed'} fw={500}>
                       {roles.get(h) ?? 'Not used'}
@@ -531,8 +513,8 @@ function PreviewTable({ preview, roles }: { preview: StatementPreview; roles: Ma
             <Table.Tbody>
               {rows.map((row, i) => (
                 <Table.Tr key={i}>
-                  {preview.headers.map((h, j) => (
-                    <Table.Td key={j} style={{ maxWidth: 240, overflowWrap: 'anywhere' }} c={roles.has(h) ? undefined : 'dimmed'}>
+                  {columns.map((h, j) => (
+                    <Table.Td key={j} style={cellStyle} c={roles.has(h) ? undefined : 'dimmed'} title={row[j] ?? ''}>
                       {row[j] ?? ''}
                     </Table.Td>
                   ))}

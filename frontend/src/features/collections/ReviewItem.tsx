@@ -1,5 +1,5 @@
-import { Anchor, Badge, Button, Group, Paper, Stack, Table, Text, Tooltip } from '@mantine/core';
-import { IconAlertTriangle, IconArrowBackUp, IconInfoCircle } from '@tabler/icons-react';
+import { Anchor, Badge, Button, Checkbox, Group, Paper, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { IconAlertTriangle, IconArrowBackUp, IconBulb, IconInfoCircle } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation } from 'urql';
@@ -9,13 +9,13 @@ import { formatDate, formatDueDate } from '../../lib/format';
 import { compareAmounts, formatMoney, isZeroAmount } from '../../lib/money';
 import { AllocationRuleBadge, paymentChannelLabel } from '../../lib/payments';
 import { announceAllocation } from './announce';
-import { AllocateCollectionMutation, describeFlag } from './collection';
+import { AcceptProposedAllocationsMutation, AllocateCollectionMutation, describeFlag, proposalRuleLabel } from './collection';
 import { CollectionMemo } from './CollectionMemo';
 
 type Suggestion = CollectionItemFragment['suggestions'][number];
 
 /** "Nov 27, 2026 · Bank transfer · from Harbour Cafe · DE89 3704 …" */
-function receivedLine(c: CollectionItemFragment): string {
+export function receivedLine(c: CollectionItemFragment): string {
   const parts = [formatDate(c.receivedAt), paymentChannelLabel[c.channel] ?? c.channel];
   const payer = c.payerName || c.customer?.name;
   if (payer) parts.push(`from ${payer}`);
@@ -31,16 +31,26 @@ function notAllocatable(s: Suggestion, c: CollectionItemFragment): string | null
   return null;
 }
 
+/** "Money received Nov 27, 2026: $250.00", the card's name for screen readers and tests. */
+export function itemName(c: CollectionItemFragment): string {
+  return `${formatMoney(c.amount, c.currency)} received ${formatDate(c.receivedAt)}`;
+}
+
 /**
  * One payment waiting for a person: what arrived, what came with it, why the
- * matcher did not place it, and the invoices it suggests, each a click away.
+ * matcher did not place it, the match it proposes (one click to accept) and
+ * the invoices it suggests, each a click away.
  */
-export function ReviewItem({ item, onAllocate }: {
+export function ReviewItem({ item, onAllocate, selected, onSelect }: {
   item: CollectionItemFragment;
   /** Opens "Allocate…" to pick any open invoice. */
   onAllocate: (item: CollectionItemFragment) => void;
+  /** Whether the card is chosen for a bulk action. */
+  selected: boolean;
+  onSelect: (selected: boolean) => void;
 }) {
   const [, allocate] = useMutation(AllocateCollectionMutation);
+  const [{ fetching: accepting }, accept] = useMutation(AcceptProposedAllocationsMutation);
   const [busy, setBusy] = useState<string | null>(null);
   const { currency } = item;
   const partial = item.status === 'PARTIAL';
@@ -56,17 +66,29 @@ export function ReviewItem({ item, onAllocate }: {
     announceAllocation(res.data.allocateCollection);
   };
 
+  const acceptProposal = async () => {
+    const res = await accept({ ids: [item.id] });
+    if (showError(res.error, { title: "Couldn't accept the proposed match" }) || !res.data) return;
+    for (const r of res.data.acceptProposedAllocations) announceAllocation(r);
+  };
+
   return (
     <Paper
       withBorder
       p="md"
       component="article"
-      aria-label={`${formatMoney(item.amount, currency)} received ${formatDate(item.receivedAt)}`}
+      aria-label={itemName(item)}
       data-collection-id={item.id}
     >
       <Stack gap="sm">
         <Group justify="space-between" align="flex-start" wrap="nowrap">
-          <div style={{ minWidth: 0 }}>
+          <Checkbox
+            mt={6}
+            checked={selected}
+            onChange={(e) => onSelect(e.currentTarget.checked)}
+            aria-label={`Select ${itemName(item)}`}
+          />
+          <div style={{ minWidth: 0, flex: 1 }}>
             <Group gap="xs">
               <Text fw={600} size="lg" style={{ fontVariantNumeric: 'tabular-nums' }}>
                 {formatMoney(item.amount, currency)}
@@ -109,6 +131,35 @@ export function ReviewItem({ item, onAllocate }: {
           </Group>
         )}
 
+        {item.proposedAllocations.length > 0 && (
+          <Paper withBorder radius="sm" p="xs" bg="var(--mantine-color-blue-light)" data-testid="proposal">
+            <Group justify="space-between" gap="xs" wrap="wrap">
+              <Group gap={6} wrap="nowrap" align="flex-start" style={{ minWidth: 0, flex: 1 }}>
+                <IconBulb size={16} style={{ flexShrink: 0, marginTop: 2 }} color="var(--mantine-color-blue-light-color)" />
+                <Stack gap={2} style={{ minWidth: 0 }}>
+                  {item.proposedAllocations.map((p) => (
+                    <Text key={p.invoice.id} size="sm" style={{ overflowWrap: 'anywhere' }} data-invoice-id={p.invoice.id}>
+                      Proposed:{' '}
+                      <Anchor component={Link} to={`/invoices/${p.invoice.id}`} size="sm" fw={500}>
+                        {p.invoice.number}
+                      </Anchor>
+                      , {formatMoney(p.amount, currency)} — {proposalRuleLabel[p.rule] ?? p.rule.toLowerCase()}, {`${p.confidence}\u00a0%`}
+                    </Text>
+                  ))}
+                </Stack>
+              </Group>
+              <Button
+                size="compact-sm"
+                onClick={acceptProposal}
+                loading={accepting}
+                aria-label={`Accept the proposed match for ${itemName(item)}`}
+              >
+                Accept
+              </Button>
+            </Group>
+          </Paper>
+        )}
+
         {allocations.length > 0 && (
           <Stack gap={4}>
             {allocations.map((a) => (
@@ -129,6 +180,7 @@ export function ReviewItem({ item, onAllocate }: {
 
         {item.suggestions.length > 0 && (
           <Paper withBorder radius="sm">
+            <Table.ScrollContainer minWidth={520} type="native">
             <Table verticalSpacing={6} fz="sm" data-testid="suggestions">
               <Table.Thead>
                 <Table.Tr>
@@ -177,6 +229,7 @@ export function ReviewItem({ item, onAllocate }: {
                 })}
               </Table.Tbody>
             </Table>
+            </Table.ScrollContainer>
           </Paper>
         )}
       </Stack>

@@ -1,10 +1,10 @@
 import { notifications } from '@mantine/notifications';
 import { IconCheck } from '@tabler/icons-react';
-import type { AllocateCollectionMutation } from '../../gql/graphql';
+import type { CollectionAllocatedFragment } from '../../gql/graphql';
 import { formatMoney, isZeroAmount } from '../../lib/money';
 import { notifyPaidOnce, paymentChannelLabel } from '../../lib/payments';
 
-type Allocated = AllocateCollectionMutation['allocateCollection'];
+type Allocated = CollectionAllocatedFragment;
 
 /**
  * Says what an allocation did. An invoice it paid in full gets the app's

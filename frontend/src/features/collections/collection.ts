@@ -1,6 +1,6 @@
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
-import type { CollectionFilter } from '../../gql/graphql';
+import type { CollectionFilter, SetAsideReason } from '../../gql/graphql';
 
 // What the collections page shows of one collection, in the review queue and
 // in the matched list alike. The mutations return it too, so a card updates
@@ -37,6 +37,22 @@ graphql(`
         number
       }
     }
+    setAsideReason
+    setAsideNote
+    setAsideAt
+    proposedAllocations {
+      amount
+      rule
+      confidence
+      invoice {
+        id
+        number
+        customer {
+          id
+          name
+        }
+      }
+    }
     suggestions {
       id
       number
@@ -52,31 +68,66 @@ graphql(`
   }
 `);
 
+// What an allocation returns, to announce it: the same for one collection
+// allocated by hand and for proposals accepted in bulk.
+graphql(`
+  fragment CollectionAllocated on CollectionResult {
+    unallocated
+    collection {
+      ...CollectionItem
+    }
+    allocations {
+      id
+      amount
+      invoice {
+        id
+        number
+        status
+        amountPaid
+        amountDue
+        version
+        customer {
+          id
+          name
+        }
+      }
+    }
+  }
+`);
+
 // Returns the collection and the invoices it paid, so the queue, the matched
 // list and every query holding one of those invoices refetch.
 export const AllocateCollectionMutation = graphql(`
   mutation AllocateCollection($id: ID!, $allocations: [AllocationInput!]!) {
     allocateCollection(id: $id, allocations: $allocations) {
-      unallocated
-      collection {
-        ...CollectionItem
-      }
-      allocations {
-        id
-        amount
-        invoice {
-          id
-          number
-          status
-          amountPaid
-          amountDue
-          version
-          customer {
-            id
-            name
-          }
-        }
-      }
+      ...CollectionAllocated
+    }
+  }
+`);
+
+/** Applies the proposals of the collections given, all or nothing. */
+export const AcceptProposedAllocationsMutation = graphql(`
+  mutation AcceptProposedAllocations($ids: [ID!]!) {
+    acceptProposedAllocations(ids: $ids) {
+      ...CollectionAllocated
+    }
+  }
+`);
+
+/** Takes money that pays no invoice out of the review queue, with a reason. */
+export const SetCollectionsAsideMutation = graphql(`
+  mutation SetCollectionsAside($input: SetCollectionsAsideInput!) {
+    setCollectionsAside(input: $input) {
+      ...CollectionItem
+    }
+  }
+`);
+
+/** Puts money set aside back in the review queue. */
+export const RestoreCollectionMutation = graphql(`
+  mutation RestoreCollection($id: ID!) {
+    restoreCollection(id: $id) {
+      ...CollectionItem
     }
   }
 `);
@@ -109,6 +160,24 @@ const CollectionsCountQuery = graphql(`
 /** The review queue: money no invoice took, or took only part of. */
 export const reviewFilter: CollectionFilter = { statusIn: ['UNMATCHED', 'PARTIAL'] };
 export const matchedFilter: CollectionFilter = { status: 'MATCHED' };
+/** Money a person decided pays no invoice. */
+export const setAsideFilter: CollectionFilter = { status: 'SET_ASIDE' };
+
+/** Why money was set aside, in words. */
+export const setAsideReasonLabel: Record<SetAsideReason, string> = {
+  NOT_INVOICE_PAYMENT: 'Not an invoice payment',
+  REFUNDED: 'Refunded',
+  CUSTOMER_CREDIT: 'Customer credit',
+};
+
+/** How a proposal was found, as the review queue says it: "amount only". */
+export const proposalRuleLabel: Record<string, string> = {
+  REFERENCE: 'reference',
+  CHECKOUT: 'checkout',
+  AMOUNT: 'amount only',
+  COMBINATION: 'amounts adding up',
+  MANUAL: 'by hand',
+};
 
 /** Queries holding collections refetch when any collection changes, also while they hold none. */
 export const collectionsContext = { additionalTypenames: ['Collection'] };

@@ -4,6 +4,7 @@ import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { PaymentSettingsFragment } from '../../gql/graphql';
 import { InfiniSettings } from './InfiniSettings';
+import { MatchingSettings } from './MatchingSettings';
 import { WalletSettings } from './WalletSettings';
 
 // Everything this page shows. The mutations return it too, so the page (and
@@ -29,6 +30,7 @@ graphql(`
       available
       detail
     }
+    autoMatchConfidence
   }
 `);
 
@@ -56,7 +58,7 @@ export function PaymentSettingsPage() {
       <div>
         <Title order={2}>Payments</Title>
         <Text c="dimmed" size="sm" mt={4}>
-          How your customers can pay your invoices from the payment link.
+          How your customers can pay your invoices from the payment link, and how the money you receive is matched to them.
         </Text>
       </div>
 
@@ -78,6 +80,7 @@ export function PaymentSettingsPage() {
           <MethodsSummary merchant={merchant} />
           {merchant ? <InfiniSettings infini={merchant.infini} /> : <SectionSkeleton />}
           {merchant ? <WalletSettings wallets={merchant.cryptoWallets} /> : <SectionSkeleton />}
+          {merchant ? <MatchingSettings confidence={merchant.autoMatchConfidence} /> : <SectionSkeleton />}
         </>
       )}
     </Stack>
