@@ -359,8 +359,11 @@ export type ResetPasswordInput = {
 
 /** SetAsideReason is enum for the field set_aside_reason */
 export type SetAsideReason =
+  /** Kept as the customer's credit for later invoices; it counts in Customer.credit. */
   | 'CUSTOMER_CREDIT'
+  /** Not a payment for an invoice: a loan, a transfer between own accounts, something Tally does not invoice. */
   | 'NOT_INVOICE_PAYMENT'
+  /** Sent back to the payer; the note says how and when (Tally records the refund, it does not send it). */
   | 'REFUNDED';
 
 /** Money that pays no invoice, set aside so that it leaves the review queue. */
