@@ -154,11 +154,13 @@ describe('collections', { timeout: 300_000 }, () => {
       const modal = page.getByRole('dialog', { name: 'Import a bank statement' });
       const fileInput = modal.locator('input[type="file"]');
 
+      // The preview reads the file with the mapping: its problems show before
+      // anything is imported, and Import waits until they are fixed.
       await fileInput.setInputFiles(broken);
       await modal.getByTestId('statement-preview').waitFor();
-      await modal.getByRole('button', { name: 'Import', exact: true }).click();
       const problems = modal.getByTestId('import-problems');
       await problems.waitFor();
+      assert.ok(await modal.getByRole('button', { name: 'Import', exact: true }).isDisabled(), 'Import waits while the file has problems');
       const listed = await problems.getByRole('listitem').allTextContents();
       assert.equal(listed.length, 2, `one line per problem: ${JSON.stringify(listed)}`);
       assert.match(listed[0], /^Line 2, amount: /);
@@ -258,6 +260,7 @@ describe('collections', { timeout: 300_000 }, () => {
       const { createInvoiceDraft } = await gql('mutation($c: ID!) { createInvoiceDraft(input: {customerID: $c, currency: "USD"}) { id } }', { c: bakery.id });
       const invoiceID = createInvoiceDraft.id;
       await gql('mutation($id: ID!) { setInvoiceItems(id: $id, items: [{name: "Sourdough, weekly", quantity: "4", unitPrice: "30.00"}]) { id } }', { id: invoiceID });
+      await gql('mutation($id: ID!) { setInvoicePaymentMethods(id: $id, methods: [INFINI_CARD]) { id } }', { id: invoiceID });
       const { issueInvoice } = await gql('mutation($id: ID!) { issueInvoice(id: $id, send: false) { id number } }', { id: invoiceID });
       const record = (input) =>
         gql('mutation($in: RecordCollectionInput!) { recordCollection(input: $in) { collection { id status } } }', {

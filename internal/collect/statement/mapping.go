@@ -58,10 +58,16 @@ func suggest(labels []string, rows [][]string, hasHeader bool) Mapping {
 		exact(valueDates...),
 		contains("date", "datum", "fecha", "data"),
 	)
-	m.Amount = g.pick(amounts,
-		exact("amount", "betrag", "montant", "umsatz", "importe", "bedrag", "transactionamount", "importo", "montante", "valor", "quantia", "transactiebedrag"),
+	amountNames := exact("amount", "betrag", "montant", "umsatz", "importe", "bedrag", "transactionamount", "importo", "montante", "valor", "quantia", "transactiebedrag")
+	m.Amount = g.pick(amounts, amountNames,
 		prefix("amount", "betrag", "montant", "umsatz", "bedrag", "importe", "importo", "montante"),
 	)
+	if m.Amount == "" && !g.creditDebitPair() {
+		// A column named just "Amount" is the amount even when the rows
+		// shown hold typos ("3O0,00"): the import then names each of those
+		// lines, which helps more than "choose the amount column".
+		m.Amount = g.pick(nil, amountNames)
+	}
 	if m.Amount == "" {
 		m.Credit = g.pick(amounts,
 			exact("credit", "credits", "haben", "gutschrift", "eingang", "paidin", "moneyin", "deposit", "deposits", "crédit", "creditamount", "bij", "haber", "abono", "abonos", "ingresos", "entrate", "avere", "crédito", "credito"),
@@ -366,6 +372,17 @@ type guesser struct {
 	raw     []string // the names without a "(column N)" suffix
 	keys    []string
 	used    []bool
+}
+
+// creditDebitPair reports a header with a money-in column by name, which
+// makes a column merely called "amount" unlikely to be the signed amount.
+func (g *guesser) creditDebitPair() bool {
+	for i, k := range g.keys {
+		if !g.used[i] && (k == "credit" || k == "credits" || k == "haben" || k == "paidin" || k == "moneyin" || k == "bij" || k == "gutschrift") {
+			return true
+		}
+	}
+	return false
 }
 
 // pick returns the first unused header the earliest matcher accepts and

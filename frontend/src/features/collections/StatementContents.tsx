@@ -15,6 +15,11 @@ export function countsLine(p: Pick<StatementPreview, 'incoming' | 'outgoing'>): 
   return `${plural(p.incoming, 'incoming payment', 'incoming payments')}, ${p.outgoing.toLocaleString()} outgoing skipped`;
 }
 
+/** The server's "line 2, amount: …" as the start of a sentence. */
+function sentence(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 /** Why a file cannot be imported, one item each; nothing is imported while there are any. */
 export function ProblemsCallout({ problems }: { problems: string[] }) {
   if (problems.length === 0) return null;
@@ -27,11 +32,12 @@ export function ProblemsCallout({ problems }: { problems: string[] }) {
       data-testid="import-problems"
     >
       <Text size="sm" mb={6}>
-        Nothing was imported. Fix {problems.length === 1 ? 'this' : 'these'} in the file, or the column mapping, and try again.
+        Nothing is imported while {problems.length === 1 ? 'this is' : 'these are'} left. Fix {problems.length === 1 ? 'it' : 'them'} in the file, or
+        change the column mapping.
       </Text>
       <List size="sm" spacing={2} style={{ overflowWrap: 'anywhere' }}>
         {problems.map((p, i) => (
-          <List.Item key={i}>{p}</List.Item>
+          <List.Item key={i}>{sentence(p)}</List.Item>
         ))}
       </List>
     </Alert>
