@@ -318,6 +318,9 @@ func (m *measure) multiplier(f *ast.Field) int {
 	if sized {
 		return max(size, 1)
 	}
+	if n, ok := directiveInt(def, listSizeDirective, "max"); ok {
+		return max(n, 1)
+	}
 	return m.limits.ListEstimate
 }
 
@@ -374,23 +377,36 @@ func invalid(field, message string) *gqlerror.Error {
 // weight is what resolving a field costs by itself, as its definition
 // declares with @cost(weight:) in the schema; 1 (a column read) otherwise.
 func weight(def *ast.FieldDefinition) int {
-	if def == nil {
-		return 1
-	}
-	d := def.Directives.ForName(costDirective)
-	if d == nil {
-		return 1
-	}
-	if a := d.Arguments.ForName("weight"); a != nil && a.Value != nil {
-		if n, err := strconv.Atoi(a.Value.Raw); err == nil && n >= 0 {
-			return n
-		}
+	if n, ok := directiveInt(def, costDirective, "weight"); ok {
+		return n
 	}
 	return 1
 }
 
-// costDirective declares a field's weight in the schema (schema.graphqls).
-const costDirective = "cost"
+// directiveInt reads a non-negative Int argument of a directive applied to
+// a field's definition.
+func directiveInt(def *ast.FieldDefinition, directive, arg string) (int, bool) {
+	if def == nil {
+		return 0, false
+	}
+	d := def.Directives.ForName(directive)
+	if d == nil {
+		return 0, false
+	}
+	if a := d.Arguments.ForName(arg); a != nil && a.Value != nil {
+		if n, err := strconv.Atoi(a.Value.Raw); err == nil && n >= 0 {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+// costDirective declares a field's weight in the schema (schema.graphqls);
+// listSizeDirective the most elements a list field holds.
+const (
+	costDirective     = "cost"
+	listSizeDirective = "listSize"
+)
 
 // saturated is where the cost arithmetic stops growing: far above any
 // limit, far below overflow.

@@ -2,6 +2,7 @@ package collect
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tally-invoicing/tally/ent/collection"
@@ -105,7 +106,7 @@ func verdictOf(res match.Result, amount int64, c money.Currency, choices []choic
 	if flag != nil {
 		v.flag = string(flag.Kind)
 	}
-	v.suggestions = append(v.suggestions, res.Suggestions...)
+	v.suggestions = firstDistinct(append(v.suggestions, res.Suggestions...), maxSuggestions)
 	switch {
 	case len(props) > 0:
 		v.reason = proposalReason(props, paid, c, threshold, label)
@@ -180,4 +181,22 @@ func tail(s string) string {
 		return ""
 	}
 	return " " + s
+}
+
+// maxSuggestions is how many invoices a waiting collection suggests at
+// most (Collection.suggestions declares it with @listSize).
+const maxSuggestions = 5
+
+// firstDistinct is ids without repeats, cut to n, in order.
+func firstDistinct(ids []string, n int) []string {
+	out := make([]string, 0, min(len(ids), n))
+	for _, id := range ids {
+		if len(out) == n {
+			break
+		}
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }

@@ -112,10 +112,17 @@ func Unreadable(head []byte) error {
 		return fileError(nil, "the file is an old Excel workbook (.xls); save the sheet as CSV")
 	case bytes.HasPrefix(head, bomUTF16LE), bytes.HasPrefix(head, bomUTF16BE):
 		return nil
-	case bytes.IndexByte(head, 0) >= 0:
+	case binaryContent(head):
 		return fileError(nil, "the file is binary data, not a bank statement; download the statement as CSV, MT940 or camt.053")
 	}
 	return nil
+}
+
+// binaryContent reports content that is not text: more NUL bytes than a stray
+// one in a bank's cell (which CSV reading makes fit) could explain.
+func binaryContent(head []byte) bool {
+	nul := bytes.Count(head, []byte{0})
+	return nul > 16 || nul*50 > len(head)
 }
 
 // Describe names the format for a sentence: "an MT940 statement".

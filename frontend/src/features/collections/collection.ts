@@ -47,10 +47,6 @@ graphql(`
       invoice {
         id
         number
-        customer {
-          id
-          name
-        }
       }
     }
     suggestions {
