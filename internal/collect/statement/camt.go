@@ -191,10 +191,7 @@ func openCAMT(src io.ReadSeeker, kind Format, maxSize int64) (*File, error) {
 		}
 		hashes := hashIDs{}
 		_, err := readCAMT(src, kind, maxSize, func(l *camtLine) error {
-			l.ExternalID = l.bankRef
-			if l.bankRef == "" || refs[digestOf(l.bankRef)] != 1 {
-				l.ExternalID = hashes.next(l.content)
-			}
+			l.ExternalID = hashes.externalID(l.bankRef, l.content, refs)
 			return emit(l.Line)
 		})
 		return err

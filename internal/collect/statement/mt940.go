@@ -91,10 +91,7 @@ func openMT940(src io.ReadSeeker, maxSize int64) (*File, error) {
 	f.scan = func(emit func(Line) error) error {
 		hashes := hashIDs{}
 		_, err := readMT940(src, cs, func(l *mtLine) error {
-			l.ExternalID = l.bankRef
-			if l.bankRef == "" || refs[digestOf(l.bankRef)] != 1 {
-				l.ExternalID = hashes.next(l.content)
-			}
+			l.ExternalID = hashes.externalID(l.bankRef, l.content, refs)
 			return emit(l.Line)
 		})
 		return err

@@ -243,3 +243,13 @@ func (h hashIDs) next(content string) string {
 	sum := sha256.Sum256([]byte(content + "\x1f" + strconv.Itoa(h[k])))
 	return "sha256:" + hex.EncodeToString(sum[:16])
 }
+
+// externalID is a line's id in a file whose lines may carry the bank's
+// reference: that reference when the file gives it to this line alone
+// (refs counts each reference in the file), else the content hash.
+func (h hashIDs) externalID(bankRef, content string, refs map[digest]int) string {
+	if bankRef != "" && refs[digestOf(bankRef)] == 1 {
+		return bankRef
+	}
+	return h.next(content)
+}
