@@ -424,3 +424,23 @@ func TestCSVBalanceLinesAreNotPayments(t *testing.T) {
 		t.Errorf("skipped lines = %v, want %v", skipped, want)
 	}
 }
+
+// A column named "Af Bij" is the direction even when a value in it is
+// unknown: the suggestion takes it and the import refuses that line, rather
+// than the unknown row reading as money in.
+func TestCSVDirectionByNameWithAnUnknownValue(t *testing.T) {
+	csv := "Datum;Betrag;Af Bij\n01-12-2026;10,00;Bij\n02-12-2026;5,00;Weg\n03-12-2026;7,00;Af\n"
+	p, err := PreviewCSV(strings.NewReader(csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := SuggestMappingFor(p)
+	if m.Direction != "Af Bij" {
+		t.Fatalf("suggested direction %q, want the Af Bij column", m.Direction)
+	}
+	m.FixedCurrency = "EUR"
+	_, err = OpenCSV(strings.NewReader(csv), m)
+	if err == nil || !strings.Contains(err.Error(), "line 3") || !strings.Contains(err.Error(), `"Weg"`) {
+		t.Fatalf("err = %v; want line 3's unknown direction named", err)
+	}
+}
