@@ -18,8 +18,10 @@ import (
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/checkoutsession"
 	"github.com/tally-invoicing/tally/ent/collection"
+	"github.com/tally-invoicing/tally/ent/creditnote"
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
+	"github.com/tally-invoicing/tally/ent/customercredit"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/idempotencykey"
 	"github.com/tally-invoicing/tally/ent/invoice"
@@ -29,10 +31,15 @@ import (
 	"github.com/tally-invoicing/tally/ent/passwordreset"
 	"github.com/tally-invoicing/tally/ent/payeraccount"
 	"github.com/tally-invoicing/tally/ent/payment"
+	"github.com/tally-invoicing/tally/ent/recurringschedule"
 	"github.com/tally-invoicing/tally/ent/serverkey"
 	"github.com/tally-invoicing/tally/ent/session"
 	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
+	"github.com/tally-invoicing/tally/ent/webhookattempt"
+	"github.com/tally-invoicing/tally/ent/webhookdelivery"
+	"github.com/tally-invoicing/tally/ent/webhookendpoint"
+	"github.com/tally-invoicing/tally/ent/webhookevent"
 	"github.com/tally-invoicing/tally/ent/webhookreceipt"
 )
 
@@ -47,10 +54,14 @@ type Client struct {
 	CheckoutSession *CheckoutSessionClient
 	// Collection is the client for interacting with the Collection builders.
 	Collection *CollectionClient
+	// CreditNote is the client for interacting with the CreditNote builders.
+	CreditNote *CreditNoteClient
 	// CryptoWallet is the client for interacting with the CryptoWallet builders.
 	CryptoWallet *CryptoWalletClient
 	// Customer is the client for interacting with the Customer builders.
 	Customer *CustomerClient
+	// CustomerCredit is the client for interacting with the CustomerCredit builders.
+	CustomerCredit *CustomerCreditClient
 	// Email is the client for interacting with the Email builders.
 	Email *EmailClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
@@ -69,6 +80,8 @@ type Client struct {
 	PayerAccount *PayerAccountClient
 	// Payment is the client for interacting with the Payment builders.
 	Payment *PaymentClient
+	// RecurringSchedule is the client for interacting with the RecurringSchedule builders.
+	RecurringSchedule *RecurringScheduleClient
 	// ServerKey is the client for interacting with the ServerKey builders.
 	ServerKey *ServerKeyClient
 	// Session is the client for interacting with the Session builders.
@@ -77,6 +90,14 @@ type Client struct {
 	TaxRate *TaxRateClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// WebhookAttempt is the client for interacting with the WebhookAttempt builders.
+	WebhookAttempt *WebhookAttemptClient
+	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
+	WebhookDelivery *WebhookDeliveryClient
+	// WebhookEndpoint is the client for interacting with the WebhookEndpoint builders.
+	WebhookEndpoint *WebhookEndpointClient
+	// WebhookEvent is the client for interacting with the WebhookEvent builders.
+	WebhookEvent *WebhookEventClient
 	// WebhookReceipt is the client for interacting with the WebhookReceipt builders.
 	WebhookReceipt *WebhookReceiptClient
 }
@@ -93,8 +114,10 @@ func (c *Client) init() {
 	c.APIKey = NewAPIKeyClient(c.config)
 	c.CheckoutSession = NewCheckoutSessionClient(c.config)
 	c.Collection = NewCollectionClient(c.config)
+	c.CreditNote = NewCreditNoteClient(c.config)
 	c.CryptoWallet = NewCryptoWalletClient(c.config)
 	c.Customer = NewCustomerClient(c.config)
+	c.CustomerCredit = NewCustomerCreditClient(c.config)
 	c.Email = NewEmailClient(c.config)
 	c.IdempotencyKey = NewIdempotencyKeyClient(c.config)
 	c.Invoice = NewInvoiceClient(c.config)
@@ -104,10 +127,15 @@ func (c *Client) init() {
 	c.PasswordReset = NewPasswordResetClient(c.config)
 	c.PayerAccount = NewPayerAccountClient(c.config)
 	c.Payment = NewPaymentClient(c.config)
+	c.RecurringSchedule = NewRecurringScheduleClient(c.config)
 	c.ServerKey = NewServerKeyClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.TaxRate = NewTaxRateClient(c.config)
 	c.User = NewUserClient(c.config)
+	c.WebhookAttempt = NewWebhookAttemptClient(c.config)
+	c.WebhookDelivery = NewWebhookDeliveryClient(c.config)
+	c.WebhookEndpoint = NewWebhookEndpointClient(c.config)
+	c.WebhookEvent = NewWebhookEventClient(c.config)
 	c.WebhookReceipt = NewWebhookReceiptClient(c.config)
 }
 
@@ -199,27 +227,34 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:             ctx,
-		config:          cfg,
-		APIKey:          NewAPIKeyClient(cfg),
-		CheckoutSession: NewCheckoutSessionClient(cfg),
-		Collection:      NewCollectionClient(cfg),
-		CryptoWallet:    NewCryptoWalletClient(cfg),
-		Customer:        NewCustomerClient(cfg),
-		Email:           NewEmailClient(cfg),
-		IdempotencyKey:  NewIdempotencyKeyClient(cfg),
-		Invoice:         NewInvoiceClient(cfg),
-		InvoiceEvent:    NewInvoiceEventClient(cfg),
-		Logo:            NewLogoClient(cfg),
-		Merchant:        NewMerchantClient(cfg),
-		PasswordReset:   NewPasswordResetClient(cfg),
-		PayerAccount:    NewPayerAccountClient(cfg),
-		Payment:         NewPaymentClient(cfg),
-		ServerKey:       NewServerKeyClient(cfg),
-		Session:         NewSessionClient(cfg),
-		TaxRate:         NewTaxRateClient(cfg),
-		User:            NewUserClient(cfg),
-		WebhookReceipt:  NewWebhookReceiptClient(cfg),
+		ctx:               ctx,
+		config:            cfg,
+		APIKey:            NewAPIKeyClient(cfg),
+		CheckoutSession:   NewCheckoutSessionClient(cfg),
+		Collection:        NewCollectionClient(cfg),
+		CreditNote:        NewCreditNoteClient(cfg),
+		CryptoWallet:      NewCryptoWalletClient(cfg),
+		Customer:          NewCustomerClient(cfg),
+		CustomerCredit:    NewCustomerCreditClient(cfg),
+		Email:             NewEmailClient(cfg),
+		IdempotencyKey:    NewIdempotencyKeyClient(cfg),
+		Invoice:           NewInvoiceClient(cfg),
+		InvoiceEvent:      NewInvoiceEventClient(cfg),
+		Logo:              NewLogoClient(cfg),
+		Merchant:          NewMerchantClient(cfg),
+		PasswordReset:     NewPasswordResetClient(cfg),
+		PayerAccount:      NewPayerAccountClient(cfg),
+		Payment:           NewPaymentClient(cfg),
+		RecurringSchedule: NewRecurringScheduleClient(cfg),
+		ServerKey:         NewServerKeyClient(cfg),
+		Session:           NewSessionClient(cfg),
+		TaxRate:           NewTaxRateClient(cfg),
+		User:              NewUserClient(cfg),
+		WebhookAttempt:    NewWebhookAttemptClient(cfg),
+		WebhookDelivery:   NewWebhookDeliveryClient(cfg),
+		WebhookEndpoint:   NewWebhookEndpointClient(cfg),
+		WebhookEvent:      NewWebhookEventClient(cfg),
+		WebhookReceipt:    NewWebhookReceiptClient(cfg),
 	}, nil
 }
 
@@ -237,27 +272,34 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:             ctx,
-		config:          cfg,
-		APIKey:          NewAPIKeyClient(cfg),
-		CheckoutSession: NewCheckoutSessionClient(cfg),
-		Collection:      NewCollectionClient(cfg),
-		CryptoWallet:    NewCryptoWalletClient(cfg),
-		Customer:        NewCustomerClient(cfg),
-		Email:           NewEmailClient(cfg),
-		IdempotencyKey:  NewIdempotencyKeyClient(cfg),
-		Invoice:         NewInvoiceClient(cfg),
-		InvoiceEvent:    NewInvoiceEventClient(cfg),
-		Logo:            NewLogoClient(cfg),
-		Merchant:        NewMerchantClient(cfg),
-		PasswordReset:   NewPasswordResetClient(cfg),
-		PayerAccount:    NewPayerAccountClient(cfg),
-		Payment:         NewPaymentClient(cfg),
-		ServerKey:       NewServerKeyClient(cfg),
-		Session:         NewSessionClient(cfg),
-		TaxRate:         NewTaxRateClient(cfg),
-		User:            NewUserClient(cfg),
-		WebhookReceipt:  NewWebhookReceiptClient(cfg),
+		ctx:               ctx,
+		config:            cfg,
+		APIKey:            NewAPIKeyClient(cfg),
+		CheckoutSession:   NewCheckoutSessionClient(cfg),
+		Collection:        NewCollectionClient(cfg),
+		CreditNote:        NewCreditNoteClient(cfg),
+		CryptoWallet:      NewCryptoWalletClient(cfg),
+		Customer:          NewCustomerClient(cfg),
+		CustomerCredit:    NewCustomerCreditClient(cfg),
+		Email:             NewEmailClient(cfg),
+		IdempotencyKey:    NewIdempotencyKeyClient(cfg),
+		Invoice:           NewInvoiceClient(cfg),
+		InvoiceEvent:      NewInvoiceEventClient(cfg),
+		Logo:              NewLogoClient(cfg),
+		Merchant:          NewMerchantClient(cfg),
+		PasswordReset:     NewPasswordResetClient(cfg),
+		PayerAccount:      NewPayerAccountClient(cfg),
+		Payment:           NewPaymentClient(cfg),
+		RecurringSchedule: NewRecurringScheduleClient(cfg),
+		ServerKey:         NewServerKeyClient(cfg),
+		Session:           NewSessionClient(cfg),
+		TaxRate:           NewTaxRateClient(cfg),
+		User:              NewUserClient(cfg),
+		WebhookAttempt:    NewWebhookAttemptClient(cfg),
+		WebhookDelivery:   NewWebhookDeliveryClient(cfg),
+		WebhookEndpoint:   NewWebhookEndpointClient(cfg),
+		WebhookEvent:      NewWebhookEventClient(cfg),
+		WebhookReceipt:    NewWebhookReceiptClient(cfg),
 	}, nil
 }
 
@@ -287,10 +329,12 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.CheckoutSession, c.Collection, c.CryptoWallet, c.Customer, c.Email,
-		c.IdempotencyKey, c.Invoice, c.InvoiceEvent, c.Logo, c.Merchant,
-		c.PasswordReset, c.PayerAccount, c.Payment, c.ServerKey, c.Session, c.TaxRate,
-		c.User, c.WebhookReceipt,
+		c.APIKey, c.CheckoutSession, c.Collection, c.CreditNote, c.CryptoWallet,
+		c.Customer, c.CustomerCredit, c.Email, c.IdempotencyKey, c.Invoice,
+		c.InvoiceEvent, c.Logo, c.Merchant, c.PasswordReset, c.PayerAccount, c.Payment,
+		c.RecurringSchedule, c.ServerKey, c.Session, c.TaxRate, c.User,
+		c.WebhookAttempt, c.WebhookDelivery, c.WebhookEndpoint, c.WebhookEvent,
+		c.WebhookReceipt,
 	} {
 		n.Use(hooks...)
 	}
@@ -300,10 +344,12 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.CheckoutSession, c.Collection, c.CryptoWallet, c.Customer, c.Email,
-		c.IdempotencyKey, c.Invoice, c.InvoiceEvent, c.Logo, c.Merchant,
-		c.PasswordReset, c.PayerAccount, c.Payment, c.ServerKey, c.Session, c.TaxRate,
-		c.User, c.WebhookReceipt,
+		c.APIKey, c.CheckoutSession, c.Collection, c.CreditNote, c.CryptoWallet,
+		c.Customer, c.CustomerCredit, c.Email, c.IdempotencyKey, c.Invoice,
+		c.InvoiceEvent, c.Logo, c.Merchant, c.PasswordReset, c.PayerAccount, c.Payment,
+		c.RecurringSchedule, c.ServerKey, c.Session, c.TaxRate, c.User,
+		c.WebhookAttempt, c.WebhookDelivery, c.WebhookEndpoint, c.WebhookEvent,
+		c.WebhookReceipt,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -318,10 +364,14 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.CheckoutSession.mutate(ctx, m)
 	case *CollectionMutation:
 		return c.Collection.mutate(ctx, m)
+	case *CreditNoteMutation:
+		return c.CreditNote.mutate(ctx, m)
 	case *CryptoWalletMutation:
 		return c.CryptoWallet.mutate(ctx, m)
 	case *CustomerMutation:
 		return c.Customer.mutate(ctx, m)
+	case *CustomerCreditMutation:
+		return c.CustomerCredit.mutate(ctx, m)
 	case *EmailMutation:
 		return c.Email.mutate(ctx, m)
 	case *IdempotencyKeyMutation:
@@ -340,6 +390,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.PayerAccount.mutate(ctx, m)
 	case *PaymentMutation:
 		return c.Payment.mutate(ctx, m)
+	case *RecurringScheduleMutation:
+		return c.RecurringSchedule.mutate(ctx, m)
 	case *ServerKeyMutation:
 		return c.ServerKey.mutate(ctx, m)
 	case *SessionMutation:
@@ -348,6 +400,14 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.TaxRate.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
+	case *WebhookAttemptMutation:
+		return c.WebhookAttempt.mutate(ctx, m)
+	case *WebhookDeliveryMutation:
+		return c.WebhookDelivery.mutate(ctx, m)
+	case *WebhookEndpointMutation:
+		return c.WebhookEndpoint.mutate(ctx, m)
+	case *WebhookEventMutation:
+		return c.WebhookEvent.mutate(ctx, m)
 	case *WebhookReceiptMutation:
 		return c.WebhookReceipt.mutate(ctx, m)
 	default:
@@ -808,6 +868,157 @@ func (c *CollectionClient) mutate(ctx context.Context, m *CollectionMutation) (V
 	}
 }
 
+// CreditNoteClient is a client for the CreditNote schema.
+type CreditNoteClient struct {
+	config
+}
+
+// NewCreditNoteClient returns a client for the CreditNote from the given config.
+func NewCreditNoteClient(c config) *CreditNoteClient {
+	return &CreditNoteClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `creditnote.Hooks(f(g(h())))`.
+func (c *CreditNoteClient) Use(hooks ...Hook) {
+	c.hooks.CreditNote = append(c.hooks.CreditNote, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `creditnote.Intercept(f(g(h())))`.
+func (c *CreditNoteClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CreditNote = append(c.inters.CreditNote, interceptors...)
+}
+
+// Create returns a builder for creating a CreditNote entity.
+func (c *CreditNoteClient) Create() *CreditNoteCreate {
+	mutation := newCreditNoteMutation(c.config, OpCreate)
+	return &CreditNoteCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CreditNote entities.
+func (c *CreditNoteClient) CreateBulk(builders ...*CreditNoteCreate) *CreditNoteCreateBulk {
+	return &CreditNoteCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CreditNoteClient) MapCreateBulk(slice any, setFunc func(*CreditNoteCreate, int)) *CreditNoteCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CreditNoteCreateBulk{err: fmt.Errorf("calling to CreditNoteClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CreditNoteCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CreditNoteCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CreditNote.
+func (c *CreditNoteClient) Update() *CreditNoteUpdate {
+	mutation := newCreditNoteMutation(c.config, OpUpdate)
+	return &CreditNoteUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CreditNoteClient) UpdateOne(_m *CreditNote) *CreditNoteUpdateOne {
+	mutation := newCreditNoteMutation(c.config, OpUpdateOne, withCreditNote(_m))
+	return &CreditNoteUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CreditNoteClient) UpdateOneID(id string) *CreditNoteUpdateOne {
+	mutation := newCreditNoteMutation(c.config, OpUpdateOne, withCreditNoteID(id))
+	return &CreditNoteUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CreditNote.
+func (c *CreditNoteClient) Delete() *CreditNoteDelete {
+	mutation := newCreditNoteMutation(c.config, OpDelete)
+	return &CreditNoteDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CreditNoteClient) DeleteOne(_m *CreditNote) *CreditNoteDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CreditNoteClient) DeleteOneID(id string) *CreditNoteDeleteOne {
+	builder := c.Delete().Where(creditnote.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CreditNoteDeleteOne{builder}
+}
+
+// Query returns a query builder for CreditNote.
+func (c *CreditNoteClient) Query() *CreditNoteQuery {
+	return &CreditNoteQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCreditNote},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CreditNote entity by its id.
+func (c *CreditNoteClient) Get(ctx context.Context, id string) (*CreditNote, error) {
+	return c.Query().Where(creditnote.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CreditNoteClient) GetX(ctx context.Context, id string) *CreditNote {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryInvoice queries the invoice edge of a CreditNote.
+func (c *CreditNoteClient) QueryInvoice(_m *CreditNote) *InvoiceQuery {
+	query := (&InvoiceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(creditnote.Table, creditnote.FieldID, id),
+			sqlgraph.To(invoice.Table, invoice.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, creditnote.InvoiceTable, creditnote.InvoiceColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CreditNoteClient) Hooks() []Hook {
+	hooks := c.hooks.CreditNote
+	return append(hooks[:len(hooks):len(hooks)], creditnote.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CreditNoteClient) Interceptors() []Interceptor {
+	inters := c.inters.CreditNote
+	return append(inters[:len(inters):len(inters)], creditnote.Interceptors[:]...)
+}
+
+func (c *CreditNoteClient) mutate(ctx context.Context, m *CreditNoteMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CreditNoteCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CreditNoteUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CreditNoteUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CreditNoteDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CreditNote mutation op: %q", m.Op())
+	}
+}
+
 // CryptoWalletClient is a client for the CryptoWallet schema.
 type CryptoWalletClient struct {
 	config
@@ -1083,6 +1294,22 @@ func (c *CustomerClient) QueryInvoices(_m *Customer) *InvoiceQuery {
 	return query
 }
 
+// QueryCredits queries the credits edge of a Customer.
+func (c *CustomerClient) QueryCredits(_m *Customer) *CustomerCreditQuery {
+	query := (&CustomerCreditClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customer.Table, customer.FieldID, id),
+			sqlgraph.To(customercredit.Table, customercredit.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, customer.CreditsTable, customer.CreditsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *CustomerClient) Hooks() []Hook {
 	hooks := c.hooks.Customer
@@ -1107,6 +1334,157 @@ func (c *CustomerClient) mutate(ctx context.Context, m *CustomerMutation) (Value
 		return (&CustomerDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Customer mutation op: %q", m.Op())
+	}
+}
+
+// CustomerCreditClient is a client for the CustomerCredit schema.
+type CustomerCreditClient struct {
+	config
+}
+
+// NewCustomerCreditClient returns a client for the CustomerCredit from the given config.
+func NewCustomerCreditClient(c config) *CustomerCreditClient {
+	return &CustomerCreditClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `customercredit.Hooks(f(g(h())))`.
+func (c *CustomerCreditClient) Use(hooks ...Hook) {
+	c.hooks.CustomerCredit = append(c.hooks.CustomerCredit, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `customercredit.Intercept(f(g(h())))`.
+func (c *CustomerCreditClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CustomerCredit = append(c.inters.CustomerCredit, interceptors...)
+}
+
+// Create returns a builder for creating a CustomerCredit entity.
+func (c *CustomerCreditClient) Create() *CustomerCreditCreate {
+	mutation := newCustomerCreditMutation(c.config, OpCreate)
+	return &CustomerCreditCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CustomerCredit entities.
+func (c *CustomerCreditClient) CreateBulk(builders ...*CustomerCreditCreate) *CustomerCreditCreateBulk {
+	return &CustomerCreditCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CustomerCreditClient) MapCreateBulk(slice any, setFunc func(*CustomerCreditCreate, int)) *CustomerCreditCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CustomerCreditCreateBulk{err: fmt.Errorf("calling to CustomerCreditClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CustomerCreditCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CustomerCreditCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CustomerCredit.
+func (c *CustomerCreditClient) Update() *CustomerCreditUpdate {
+	mutation := newCustomerCreditMutation(c.config, OpUpdate)
+	return &CustomerCreditUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CustomerCreditClient) UpdateOne(_m *CustomerCredit) *CustomerCreditUpdateOne {
+	mutation := newCustomerCreditMutation(c.config, OpUpdateOne, withCustomerCredit(_m))
+	return &CustomerCreditUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CustomerCreditClient) UpdateOneID(id string) *CustomerCreditUpdateOne {
+	mutation := newCustomerCreditMutation(c.config, OpUpdateOne, withCustomerCreditID(id))
+	return &CustomerCreditUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CustomerCredit.
+func (c *CustomerCreditClient) Delete() *CustomerCreditDelete {
+	mutation := newCustomerCreditMutation(c.config, OpDelete)
+	return &CustomerCreditDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CustomerCreditClient) DeleteOne(_m *CustomerCredit) *CustomerCreditDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CustomerCreditClient) DeleteOneID(id string) *CustomerCreditDeleteOne {
+	builder := c.Delete().Where(customercredit.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CustomerCreditDeleteOne{builder}
+}
+
+// Query returns a query builder for CustomerCredit.
+func (c *CustomerCreditClient) Query() *CustomerCreditQuery {
+	return &CustomerCreditQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCustomerCredit},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CustomerCredit entity by its id.
+func (c *CustomerCreditClient) Get(ctx context.Context, id string) (*CustomerCredit, error) {
+	return c.Query().Where(customercredit.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CustomerCreditClient) GetX(ctx context.Context, id string) *CustomerCredit {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCustomer queries the customer edge of a CustomerCredit.
+func (c *CustomerCreditClient) QueryCustomer(_m *CustomerCredit) *CustomerQuery {
+	query := (&CustomerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customercredit.Table, customercredit.FieldID, id),
+			sqlgraph.To(customer.Table, customer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, customercredit.CustomerTable, customercredit.CustomerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CustomerCreditClient) Hooks() []Hook {
+	hooks := c.hooks.CustomerCredit
+	return append(hooks[:len(hooks):len(hooks)], customercredit.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CustomerCreditClient) Interceptors() []Interceptor {
+	inters := c.inters.CustomerCredit
+	return append(inters[:len(inters):len(inters)], customercredit.Interceptors[:]...)
+}
+
+func (c *CustomerCreditClient) mutate(ctx context.Context, m *CustomerCreditMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CustomerCreditCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CustomerCreditUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CustomerCreditUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CustomerCreditDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CustomerCredit mutation op: %q", m.Op())
 	}
 }
 
@@ -1593,6 +1971,38 @@ func (c *InvoiceClient) QueryCheckoutSessions(_m *Invoice) *CheckoutSessionQuery
 			sqlgraph.From(invoice.Table, invoice.FieldID, id),
 			sqlgraph.To(checkoutsession.Table, checkoutsession.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, invoice.CheckoutSessionsTable, invoice.CheckoutSessionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRecurringSchedule queries the recurring_schedule edge of a Invoice.
+func (c *InvoiceClient) QueryRecurringSchedule(_m *Invoice) *RecurringScheduleQuery {
+	query := (&RecurringScheduleClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(invoice.Table, invoice.FieldID, id),
+			sqlgraph.To(recurringschedule.Table, recurringschedule.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, invoice.RecurringScheduleTable, invoice.RecurringScheduleColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCreditNotes queries the credit_notes edge of a Invoice.
+func (c *InvoiceClient) QueryCreditNotes(_m *Invoice) *CreditNoteQuery {
+	query := (&CreditNoteClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(invoice.Table, invoice.FieldID, id),
+			sqlgraph.To(creditnote.Table, creditnote.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, invoice.CreditNotesTable, invoice.CreditNotesColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -2613,6 +3023,173 @@ func (c *PaymentClient) mutate(ctx context.Context, m *PaymentMutation) (Value, 
 	}
 }
 
+// RecurringScheduleClient is a client for the RecurringSchedule schema.
+type RecurringScheduleClient struct {
+	config
+}
+
+// NewRecurringScheduleClient returns a client for the RecurringSchedule from the given config.
+func NewRecurringScheduleClient(c config) *RecurringScheduleClient {
+	return &RecurringScheduleClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `recurringschedule.Hooks(f(g(h())))`.
+func (c *RecurringScheduleClient) Use(hooks ...Hook) {
+	c.hooks.RecurringSchedule = append(c.hooks.RecurringSchedule, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `recurringschedule.Intercept(f(g(h())))`.
+func (c *RecurringScheduleClient) Intercept(interceptors ...Interceptor) {
+	c.inters.RecurringSchedule = append(c.inters.RecurringSchedule, interceptors...)
+}
+
+// Create returns a builder for creating a RecurringSchedule entity.
+func (c *RecurringScheduleClient) Create() *RecurringScheduleCreate {
+	mutation := newRecurringScheduleMutation(c.config, OpCreate)
+	return &RecurringScheduleCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of RecurringSchedule entities.
+func (c *RecurringScheduleClient) CreateBulk(builders ...*RecurringScheduleCreate) *RecurringScheduleCreateBulk {
+	return &RecurringScheduleCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RecurringScheduleClient) MapCreateBulk(slice any, setFunc func(*RecurringScheduleCreate, int)) *RecurringScheduleCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RecurringScheduleCreateBulk{err: fmt.Errorf("calling to RecurringScheduleClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RecurringScheduleCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RecurringScheduleCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for RecurringSchedule.
+func (c *RecurringScheduleClient) Update() *RecurringScheduleUpdate {
+	mutation := newRecurringScheduleMutation(c.config, OpUpdate)
+	return &RecurringScheduleUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RecurringScheduleClient) UpdateOne(_m *RecurringSchedule) *RecurringScheduleUpdateOne {
+	mutation := newRecurringScheduleMutation(c.config, OpUpdateOne, withRecurringSchedule(_m))
+	return &RecurringScheduleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RecurringScheduleClient) UpdateOneID(id string) *RecurringScheduleUpdateOne {
+	mutation := newRecurringScheduleMutation(c.config, OpUpdateOne, withRecurringScheduleID(id))
+	return &RecurringScheduleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for RecurringSchedule.
+func (c *RecurringScheduleClient) Delete() *RecurringScheduleDelete {
+	mutation := newRecurringScheduleMutation(c.config, OpDelete)
+	return &RecurringScheduleDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RecurringScheduleClient) DeleteOne(_m *RecurringSchedule) *RecurringScheduleDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RecurringScheduleClient) DeleteOneID(id string) *RecurringScheduleDeleteOne {
+	builder := c.Delete().Where(recurringschedule.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RecurringScheduleDeleteOne{builder}
+}
+
+// Query returns a query builder for RecurringSchedule.
+func (c *RecurringScheduleClient) Query() *RecurringScheduleQuery {
+	return &RecurringScheduleQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRecurringSchedule},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a RecurringSchedule entity by its id.
+func (c *RecurringScheduleClient) Get(ctx context.Context, id string) (*RecurringSchedule, error) {
+	return c.Query().Where(recurringschedule.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RecurringScheduleClient) GetX(ctx context.Context, id string) *RecurringSchedule {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryInvoices queries the invoices edge of a RecurringSchedule.
+func (c *RecurringScheduleClient) QueryInvoices(_m *RecurringSchedule) *InvoiceQuery {
+	query := (&InvoiceClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(recurringschedule.Table, recurringschedule.FieldID, id),
+			sqlgraph.To(invoice.Table, invoice.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, recurringschedule.InvoicesTable, recurringschedule.InvoicesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCustomer queries the customer edge of a RecurringSchedule.
+func (c *RecurringScheduleClient) QueryCustomer(_m *RecurringSchedule) *CustomerQuery {
+	query := (&CustomerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(recurringschedule.Table, recurringschedule.FieldID, id),
+			sqlgraph.To(customer.Table, customer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, recurringschedule.CustomerTable, recurringschedule.CustomerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *RecurringScheduleClient) Hooks() []Hook {
+	hooks := c.hooks.RecurringSchedule
+	return append(hooks[:len(hooks):len(hooks)], recurringschedule.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *RecurringScheduleClient) Interceptors() []Interceptor {
+	inters := c.inters.RecurringSchedule
+	return append(inters[:len(inters):len(inters)], recurringschedule.Interceptors[:]...)
+}
+
+func (c *RecurringScheduleClient) mutate(ctx context.Context, m *RecurringScheduleMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RecurringScheduleCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RecurringScheduleUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RecurringScheduleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RecurringScheduleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown RecurringSchedule mutation op: %q", m.Op())
+	}
+}
+
 // ServerKeyClient is a client for the ServerKey schema.
 type ServerKeyClient struct {
 	config
@@ -3231,6 +3808,642 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 	}
 }
 
+// WebhookAttemptClient is a client for the WebhookAttempt schema.
+type WebhookAttemptClient struct {
+	config
+}
+
+// NewWebhookAttemptClient returns a client for the WebhookAttempt from the given config.
+func NewWebhookAttemptClient(c config) *WebhookAttemptClient {
+	return &WebhookAttemptClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `webhookattempt.Hooks(f(g(h())))`.
+func (c *WebhookAttemptClient) Use(hooks ...Hook) {
+	c.hooks.WebhookAttempt = append(c.hooks.WebhookAttempt, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `webhookattempt.Intercept(f(g(h())))`.
+func (c *WebhookAttemptClient) Intercept(interceptors ...Interceptor) {
+	c.inters.WebhookAttempt = append(c.inters.WebhookAttempt, interceptors...)
+}
+
+// Create returns a builder for creating a WebhookAttempt entity.
+func (c *WebhookAttemptClient) Create() *WebhookAttemptCreate {
+	mutation := newWebhookAttemptMutation(c.config, OpCreate)
+	return &WebhookAttemptCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of WebhookAttempt entities.
+func (c *WebhookAttemptClient) CreateBulk(builders ...*WebhookAttemptCreate) *WebhookAttemptCreateBulk {
+	return &WebhookAttemptCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *WebhookAttemptClient) MapCreateBulk(slice any, setFunc func(*WebhookAttemptCreate, int)) *WebhookAttemptCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &WebhookAttemptCreateBulk{err: fmt.Errorf("calling to WebhookAttemptClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*WebhookAttemptCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &WebhookAttemptCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for WebhookAttempt.
+func (c *WebhookAttemptClient) Update() *WebhookAttemptUpdate {
+	mutation := newWebhookAttemptMutation(c.config, OpUpdate)
+	return &WebhookAttemptUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *WebhookAttemptClient) UpdateOne(_m *WebhookAttempt) *WebhookAttemptUpdateOne {
+	mutation := newWebhookAttemptMutation(c.config, OpUpdateOne, withWebhookAttempt(_m))
+	return &WebhookAttemptUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *WebhookAttemptClient) UpdateOneID(id string) *WebhookAttemptUpdateOne {
+	mutation := newWebhookAttemptMutation(c.config, OpUpdateOne, withWebhookAttemptID(id))
+	return &WebhookAttemptUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for WebhookAttempt.
+func (c *WebhookAttemptClient) Delete() *WebhookAttemptDelete {
+	mutation := newWebhookAttemptMutation(c.config, OpDelete)
+	return &WebhookAttemptDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *WebhookAttemptClient) DeleteOne(_m *WebhookAttempt) *WebhookAttemptDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *WebhookAttemptClient) DeleteOneID(id string) *WebhookAttemptDeleteOne {
+	builder := c.Delete().Where(webhookattempt.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &WebhookAttemptDeleteOne{builder}
+}
+
+// Query returns a query builder for WebhookAttempt.
+func (c *WebhookAttemptClient) Query() *WebhookAttemptQuery {
+	return &WebhookAttemptQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeWebhookAttempt},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a WebhookAttempt entity by its id.
+func (c *WebhookAttemptClient) Get(ctx context.Context, id string) (*WebhookAttempt, error) {
+	return c.Query().Where(webhookattempt.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *WebhookAttemptClient) GetX(ctx context.Context, id string) *WebhookAttempt {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryDelivery queries the delivery edge of a WebhookAttempt.
+func (c *WebhookAttemptClient) QueryDelivery(_m *WebhookAttempt) *WebhookDeliveryQuery {
+	query := (&WebhookDeliveryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(webhookattempt.Table, webhookattempt.FieldID, id),
+			sqlgraph.To(webhookdelivery.Table, webhookdelivery.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, webhookattempt.DeliveryTable, webhookattempt.DeliveryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *WebhookAttemptClient) Hooks() []Hook {
+	hooks := c.hooks.WebhookAttempt
+	return append(hooks[:len(hooks):len(hooks)], webhookattempt.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *WebhookAttemptClient) Interceptors() []Interceptor {
+	inters := c.inters.WebhookAttempt
+	return append(inters[:len(inters):len(inters)], webhookattempt.Interceptors[:]...)
+}
+
+func (c *WebhookAttemptClient) mutate(ctx context.Context, m *WebhookAttemptMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&WebhookAttemptCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&WebhookAttemptUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&WebhookAttemptUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&WebhookAttemptDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown WebhookAttempt mutation op: %q", m.Op())
+	}
+}
+
+// WebhookDeliveryClient is a client for the WebhookDelivery schema.
+type WebhookDeliveryClient struct {
+	config
+}
+
+// NewWebhookDeliveryClient returns a client for the WebhookDelivery from the given config.
+func NewWebhookDeliveryClient(c config) *WebhookDeliveryClient {
+	return &WebhookDeliveryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `webhookdelivery.Hooks(f(g(h())))`.
+func (c *WebhookDeliveryClient) Use(hooks ...Hook) {
+	c.hooks.WebhookDelivery = append(c.hooks.WebhookDelivery, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `webhookdelivery.Intercept(f(g(h())))`.
+func (c *WebhookDeliveryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.WebhookDelivery = append(c.inters.WebhookDelivery, interceptors...)
+}
+
+// Create returns a builder for creating a WebhookDelivery entity.
+func (c *WebhookDeliveryClient) Create() *WebhookDeliveryCreate {
+	mutation := newWebhookDeliveryMutation(c.config, OpCreate)
+	return &WebhookDeliveryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of WebhookDelivery entities.
+func (c *WebhookDeliveryClient) CreateBulk(builders ...*WebhookDeliveryCreate) *WebhookDeliveryCreateBulk {
+	return &WebhookDeliveryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *WebhookDeliveryClient) MapCreateBulk(slice any, setFunc func(*WebhookDeliveryCreate, int)) *WebhookDeliveryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &WebhookDeliveryCreateBulk{err: fmt.Errorf("calling to WebhookDeliveryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*WebhookDeliveryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &WebhookDeliveryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for WebhookDelivery.
+func (c *WebhookDeliveryClient) Update() *WebhookDeliveryUpdate {
+	mutation := newWebhookDeliveryMutation(c.config, OpUpdate)
+	return &WebhookDeliveryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *WebhookDeliveryClient) UpdateOne(_m *WebhookDelivery) *WebhookDeliveryUpdateOne {
+	mutation := newWebhookDeliveryMutation(c.config, OpUpdateOne, withWebhookDelivery(_m))
+	return &WebhookDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *WebhookDeliveryClient) UpdateOneID(id string) *WebhookDeliveryUpdateOne {
+	mutation := newWebhookDeliveryMutation(c.config, OpUpdateOne, withWebhookDeliveryID(id))
+	return &WebhookDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for WebhookDelivery.
+func (c *WebhookDeliveryClient) Delete() *WebhookDeliveryDelete {
+	mutation := newWebhookDeliveryMutation(c.config, OpDelete)
+	return &WebhookDeliveryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *WebhookDeliveryClient) DeleteOne(_m *WebhookDelivery) *WebhookDeliveryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *WebhookDeliveryClient) DeleteOneID(id string) *WebhookDeliveryDeleteOne {
+	builder := c.Delete().Where(webhookdelivery.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &WebhookDeliveryDeleteOne{builder}
+}
+
+// Query returns a query builder for WebhookDelivery.
+func (c *WebhookDeliveryClient) Query() *WebhookDeliveryQuery {
+	return &WebhookDeliveryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeWebhookDelivery},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a WebhookDelivery entity by its id.
+func (c *WebhookDeliveryClient) Get(ctx context.Context, id string) (*WebhookDelivery, error) {
+	return c.Query().Where(webhookdelivery.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *WebhookDeliveryClient) GetX(ctx context.Context, id string) *WebhookDelivery {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEvent queries the event edge of a WebhookDelivery.
+func (c *WebhookDeliveryClient) QueryEvent(_m *WebhookDelivery) *WebhookEventQuery {
+	query := (&WebhookEventClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(webhookdelivery.Table, webhookdelivery.FieldID, id),
+			sqlgraph.To(webhookevent.Table, webhookevent.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, webhookdelivery.EventTable, webhookdelivery.EventColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEndpoint queries the endpoint edge of a WebhookDelivery.
+func (c *WebhookDeliveryClient) QueryEndpoint(_m *WebhookDelivery) *WebhookEndpointQuery {
+	query := (&WebhookEndpointClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(webhookdelivery.Table, webhookdelivery.FieldID, id),
+			sqlgraph.To(webhookendpoint.Table, webhookendpoint.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, webhookdelivery.EndpointTable, webhookdelivery.EndpointColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAttemptsMade queries the attempts_made edge of a WebhookDelivery.
+func (c *WebhookDeliveryClient) QueryAttemptsMade(_m *WebhookDelivery) *WebhookAttemptQuery {
+	query := (&WebhookAttemptClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(webhookdelivery.Table, webhookdelivery.FieldID, id),
+			sqlgraph.To(webhookattempt.Table, webhookattempt.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, webhookdelivery.AttemptsMadeTable, webhookdelivery.AttemptsMadeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *WebhookDeliveryClient) Hooks() []Hook {
+	hooks := c.hooks.WebhookDelivery
+	return append(hooks[:len(hooks):len(hooks)], webhookdelivery.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *WebhookDeliveryClient) Interceptors() []Interceptor {
+	inters := c.inters.WebhookDelivery
+	return append(inters[:len(inters):len(inters)], webhookdelivery.Interceptors[:]...)
+}
+
+func (c *WebhookDeliveryClient) mutate(ctx context.Context, m *WebhookDeliveryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&WebhookDeliveryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&WebhookDeliveryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&WebhookDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&WebhookDeliveryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown WebhookDelivery mutation op: %q", m.Op())
+	}
+}
+
+// WebhookEndpointClient is a client for the WebhookEndpoint schema.
+type WebhookEndpointClient struct {
+	config
+}
+
+// NewWebhookEndpointClient returns a client for the WebhookEndpoint from the given config.
+func NewWebhookEndpointClient(c config) *WebhookEndpointClient {
+	return &WebhookEndpointClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `webhookendpoint.Hooks(f(g(h())))`.
+func (c *WebhookEndpointClient) Use(hooks ...Hook) {
+	c.hooks.WebhookEndpoint = append(c.hooks.WebhookEndpoint, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `webhookendpoint.Intercept(f(g(h())))`.
+func (c *WebhookEndpointClient) Intercept(interceptors ...Interceptor) {
+	c.inters.WebhookEndpoint = append(c.inters.WebhookEndpoint, interceptors...)
+}
+
+// Create returns a builder for creating a WebhookEndpoint entity.
+func (c *WebhookEndpointClient) Create() *WebhookEndpointCreate {
+	mutation := newWebhookEndpointMutation(c.config, OpCreate)
+	return &WebhookEndpointCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of WebhookEndpoint entities.
+func (c *WebhookEndpointClient) CreateBulk(builders ...*WebhookEndpointCreate) *WebhookEndpointCreateBulk {
+	return &WebhookEndpointCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *WebhookEndpointClient) MapCreateBulk(slice any, setFunc func(*WebhookEndpointCreate, int)) *WebhookEndpointCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &WebhookEndpointCreateBulk{err: fmt.Errorf("calling to WebhookEndpointClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*WebhookEndpointCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &WebhookEndpointCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for WebhookEndpoint.
+func (c *WebhookEndpointClient) Update() *WebhookEndpointUpdate {
+	mutation := newWebhookEndpointMutation(c.config, OpUpdate)
+	return &WebhookEndpointUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *WebhookEndpointClient) UpdateOne(_m *WebhookEndpoint) *WebhookEndpointUpdateOne {
+	mutation := newWebhookEndpointMutation(c.config, OpUpdateOne, withWebhookEndpoint(_m))
+	return &WebhookEndpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *WebhookEndpointClient) UpdateOneID(id string) *WebhookEndpointUpdateOne {
+	mutation := newWebhookEndpointMutation(c.config, OpUpdateOne, withWebhookEndpointID(id))
+	return &WebhookEndpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for WebhookEndpoint.
+func (c *WebhookEndpointClient) Delete() *WebhookEndpointDelete {
+	mutation := newWebhookEndpointMutation(c.config, OpDelete)
+	return &WebhookEndpointDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *WebhookEndpointClient) DeleteOne(_m *WebhookEndpoint) *WebhookEndpointDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *WebhookEndpointClient) DeleteOneID(id string) *WebhookEndpointDeleteOne {
+	builder := c.Delete().Where(webhookendpoint.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &WebhookEndpointDeleteOne{builder}
+}
+
+// Query returns a query builder for WebhookEndpoint.
+func (c *WebhookEndpointClient) Query() *WebhookEndpointQuery {
+	return &WebhookEndpointQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeWebhookEndpoint},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a WebhookEndpoint entity by its id.
+func (c *WebhookEndpointClient) Get(ctx context.Context, id string) (*WebhookEndpoint, error) {
+	return c.Query().Where(webhookendpoint.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *WebhookEndpointClient) GetX(ctx context.Context, id string) *WebhookEndpoint {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryDeliveries queries the deliveries edge of a WebhookEndpoint.
+func (c *WebhookEndpointClient) QueryDeliveries(_m *WebhookEndpoint) *WebhookDeliveryQuery {
+	query := (&WebhookDeliveryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(webhookendpoint.Table, webhookendpoint.FieldID, id),
+			sqlgraph.To(webhookdelivery.Table, webhookdelivery.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, webhookendpoint.DeliveriesTable, webhookendpoint.DeliveriesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *WebhookEndpointClient) Hooks() []Hook {
+	hooks := c.hooks.WebhookEndpoint
+	return append(hooks[:len(hooks):len(hooks)], webhookendpoint.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *WebhookEndpointClient) Interceptors() []Interceptor {
+	inters := c.inters.WebhookEndpoint
+	return append(inters[:len(inters):len(inters)], webhookendpoint.Interceptors[:]...)
+}
+
+func (c *WebhookEndpointClient) mutate(ctx context.Context, m *WebhookEndpointMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&WebhookEndpointCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&WebhookEndpointUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&WebhookEndpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&WebhookEndpointDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown WebhookEndpoint mutation op: %q", m.Op())
+	}
+}
+
+// WebhookEventClient is a client for the WebhookEvent schema.
+type WebhookEventClient struct {
+	config
+}
+
+// NewWebhookEventClient returns a client for the WebhookEvent from the given config.
+func NewWebhookEventClient(c config) *WebhookEventClient {
+	return &WebhookEventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `webhookevent.Hooks(f(g(h())))`.
+func (c *WebhookEventClient) Use(hooks ...Hook) {
+	c.hooks.WebhookEvent = append(c.hooks.WebhookEvent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `webhookevent.Intercept(f(g(h())))`.
+func (c *WebhookEventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.WebhookEvent = append(c.inters.WebhookEvent, interceptors...)
+}
+
+// Create returns a builder for creating a WebhookEvent entity.
+func (c *WebhookEventClient) Create() *WebhookEventCreate {
+	mutation := newWebhookEventMutation(c.config, OpCreate)
+	return &WebhookEventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of WebhookEvent entities.
+func (c *WebhookEventClient) CreateBulk(builders ...*WebhookEventCreate) *WebhookEventCreateBulk {
+	return &WebhookEventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *WebhookEventClient) MapCreateBulk(slice any, setFunc func(*WebhookEventCreate, int)) *WebhookEventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &WebhookEventCreateBulk{err: fmt.Errorf("calling to WebhookEventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*WebhookEventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &WebhookEventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for WebhookEvent.
+func (c *WebhookEventClient) Update() *WebhookEventUpdate {
+	mutation := newWebhookEventMutation(c.config, OpUpdate)
+	return &WebhookEventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *WebhookEventClient) UpdateOne(_m *WebhookEvent) *WebhookEventUpdateOne {
+	mutation := newWebhookEventMutation(c.config, OpUpdateOne, withWebhookEvent(_m))
+	return &WebhookEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *WebhookEventClient) UpdateOneID(id string) *WebhookEventUpdateOne {
+	mutation := newWebhookEventMutation(c.config, OpUpdateOne, withWebhookEventID(id))
+	return &WebhookEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for WebhookEvent.
+func (c *WebhookEventClient) Delete() *WebhookEventDelete {
+	mutation := newWebhookEventMutation(c.config, OpDelete)
+	return &WebhookEventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *WebhookEventClient) DeleteOne(_m *WebhookEvent) *WebhookEventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *WebhookEventClient) DeleteOneID(id string) *WebhookEventDeleteOne {
+	builder := c.Delete().Where(webhookevent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &WebhookEventDeleteOne{builder}
+}
+
+// Query returns a query builder for WebhookEvent.
+func (c *WebhookEventClient) Query() *WebhookEventQuery {
+	return &WebhookEventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeWebhookEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a WebhookEvent entity by its id.
+func (c *WebhookEventClient) Get(ctx context.Context, id string) (*WebhookEvent, error) {
+	return c.Query().Where(webhookevent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *WebhookEventClient) GetX(ctx context.Context, id string) *WebhookEvent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryDeliveries queries the deliveries edge of a WebhookEvent.
+func (c *WebhookEventClient) QueryDeliveries(_m *WebhookEvent) *WebhookDeliveryQuery {
+	query := (&WebhookDeliveryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(webhookevent.Table, webhookevent.FieldID, id),
+			sqlgraph.To(webhookdelivery.Table, webhookdelivery.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, webhookevent.DeliveriesTable, webhookevent.DeliveriesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *WebhookEventClient) Hooks() []Hook {
+	hooks := c.hooks.WebhookEvent
+	return append(hooks[:len(hooks):len(hooks)], webhookevent.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *WebhookEventClient) Interceptors() []Interceptor {
+	inters := c.inters.WebhookEvent
+	return append(inters[:len(inters):len(inters)], webhookevent.Interceptors[:]...)
+}
+
+func (c *WebhookEventClient) mutate(ctx context.Context, m *WebhookEventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&WebhookEventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&WebhookEventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&WebhookEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&WebhookEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown WebhookEvent mutation op: %q", m.Op())
+	}
+}
+
 // WebhookReceiptClient is a client for the WebhookReceipt schema.
 type WebhookReceiptClient struct {
 	config
@@ -3367,15 +4580,17 @@ func (c *WebhookReceiptClient) mutate(ctx context.Context, m *WebhookReceiptMuta
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, CheckoutSession, Collection, CryptoWallet, Customer, Email,
-		IdempotencyKey, Invoice, InvoiceEvent, Logo, Merchant, PasswordReset,
-		PayerAccount, Payment, ServerKey, Session, TaxRate, User,
+		APIKey, CheckoutSession, Collection, CreditNote, CryptoWallet, Customer,
+		CustomerCredit, Email, IdempotencyKey, Invoice, InvoiceEvent, Logo, Merchant,
+		PasswordReset, PayerAccount, Payment, RecurringSchedule, ServerKey, Session,
+		TaxRate, User, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent,
 		WebhookReceipt []ent.Hook
 	}
 	inters struct {
-		APIKey, CheckoutSession, Collection, CryptoWallet, Customer, Email,
-		IdempotencyKey, Invoice, InvoiceEvent, Logo, Merchant, PasswordReset,
-		PayerAccount, Payment, ServerKey, Session, TaxRate, User,
+		APIKey, CheckoutSession, Collection, CreditNote, CryptoWallet, Customer,
+		CustomerCredit, Email, IdempotencyKey, Invoice, InvoiceEvent, Logo, Merchant,
+		PasswordReset, PayerAccount, Payment, RecurringSchedule, ServerKey, Session,
+		TaxRate, User, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent,
 		WebhookReceipt []ent.Interceptor
 	}
 )

@@ -39,6 +39,8 @@ type Customer struct {
 	Language *string `json:"language,omitempty"`
 	// The mail provider reported a permanent failure delivering to this address.
 	EmailBouncing bool `json:"email_bouncing,omitempty"`
+	// Secret in the customer's portal link (/portal/{token}); set on first use, replaced by revokeCustomerPortal.
+	PortalToken *string `json:"-"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CustomerQuery when eager-loading is set.
 	Edges        CustomerEdges `json:"edges"`
@@ -51,13 +53,16 @@ type CustomerEdges struct {
 	Merchant *Merchant `json:"merchant,omitempty"`
 	// This customer's invoices, drafts included. Give first or last (at most 100); without orderBy they come oldest first.
 	Invoices []*Invoice `json:"invoices,omitempty"`
+	// The customer's credit ledger, oldest first: credit notes and overpayments add, applications and refunds take away.
+	Credits []*CustomerCredit `json:"credits,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
+	totalCount [2]map[string]int
 
 	namedInvoices map[string][]*Invoice
+	namedCredits  map[string][]*CustomerCredit
 }
 
 // MerchantOrErr returns the Merchant value or an error if the edge
@@ -80,6 +85,15 @@ func (e CustomerEdges) InvoicesOrErr() ([]*Invoice, error) {
 	return nil, &NotLoadedError{edge: "invoices"}
 }
 
+// CreditsOrErr returns the Credits value or an error if the edge
+// was not loaded in eager-loading.
+func (e CustomerEdges) CreditsOrErr() ([]*CustomerCredit, error) {
+	if e.loadedTypes[2] {
+		return e.Credits, nil
+	}
+	return nil, &NotLoadedError{edge: "credits"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Customer) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -89,7 +103,7 @@ func (*Customer) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case customer.FieldEmailBouncing:
 			values[i] = new(sql.NullBool)
-		case customer.FieldID, customer.FieldMerchantID, customer.FieldName, customer.FieldEmail, customer.FieldTaxID, customer.FieldLanguage:
+		case customer.FieldID, customer.FieldMerchantID, customer.FieldName, customer.FieldEmail, customer.FieldTaxID, customer.FieldLanguage, customer.FieldPortalToken:
 			values[i] = new(sql.NullString)
 		case customer.FieldCreatedAt, customer.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -172,6 +186,13 @@ func (_m *Customer) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.EmailBouncing = value.Bool
 			}
+		case customer.FieldPortalToken:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field portal_token", values[i])
+			} else if value.Valid {
+				_m.PortalToken = new(string)
+				*_m.PortalToken = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -193,6 +214,11 @@ func (_m *Customer) QueryMerchant() *MerchantQuery {
 // QueryInvoices queries the "invoices" edge of the Customer entity.
 func (_m *Customer) QueryInvoices() *InvoiceQuery {
 	return NewCustomerClient(_m.config).QueryInvoices(_m)
+}
+
+// QueryCredits queries the "credits" edge of the Customer entity.
+func (_m *Customer) QueryCredits() *CustomerCreditQuery {
+	return NewCustomerClient(_m.config).QueryCredits(_m)
 }
 
 // Update returns a builder for updating this Customer.
@@ -248,6 +274,8 @@ func (_m *Customer) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("email_bouncing=")
 	builder.WriteString(fmt.Sprintf("%v", _m.EmailBouncing))
+	builder.WriteString(", ")
+	builder.WriteString("portal_token=<sensitive>")
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -273,6 +301,30 @@ func (_m *Customer) appendNamedInvoices(name string, edges ...*Invoice) {
 		_m.Edges.namedInvoices[name] = []*Invoice{}
 	} else {
 		_m.Edges.namedInvoices[name] = append(_m.Edges.namedInvoices[name], edges...)
+	}
+}
+
+// NamedCredits returns the Credits named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Customer) NamedCredits(name string) ([]*CustomerCredit, error) {
+	if _m.Edges.namedCredits == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCredits[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Customer) appendNamedCredits(name string, edges ...*CustomerCredit) {
+	if _m.Edges.namedCredits == nil {
+		_m.Edges.namedCredits = make(map[string][]*CustomerCredit)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCredits[name] = []*CustomerCredit{}
+	} else {
+		_m.Edges.namedCredits[name] = append(_m.Edges.namedCredits[name], edges...)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/tally-invoicing/tally/ent/customer"
+	"github.com/tally-invoicing/tally/ent/customercredit"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/internal/party"
@@ -128,6 +129,20 @@ func (_c *CustomerCreate) SetNillableEmailBouncing(v *bool) *CustomerCreate {
 	return _c
 }
 
+// SetPortalToken sets the "portal_token" field.
+func (_c *CustomerCreate) SetPortalToken(v string) *CustomerCreate {
+	_c.mutation.SetPortalToken(v)
+	return _c
+}
+
+// SetNillablePortalToken sets the "portal_token" field if the given value is not nil.
+func (_c *CustomerCreate) SetNillablePortalToken(v *string) *CustomerCreate {
+	if v != nil {
+		_c.SetPortalToken(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *CustomerCreate) SetID(v string) *CustomerCreate {
 	_c.mutation.SetID(v)
@@ -160,6 +175,21 @@ func (_c *CustomerCreate) AddInvoices(v ...*Invoice) *CustomerCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddInvoiceIDs(ids...)
+}
+
+// AddCreditIDs adds the "credits" edge to the CustomerCredit entity by IDs.
+func (_c *CustomerCreate) AddCreditIDs(ids ...string) *CustomerCreate {
+	_c.mutation.AddCreditIDs(ids...)
+	return _c
+}
+
+// AddCredits adds the "credits" edges to the CustomerCredit entity.
+func (_c *CustomerCreate) AddCredits(v ...*CustomerCredit) *CustomerCreate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCreditIDs(ids...)
 }
 
 // Mutation returns the CustomerMutation object of the builder.
@@ -272,6 +302,11 @@ func (_c *CustomerCreate) check() error {
 	if _, ok := _c.mutation.EmailBouncing(); !ok {
 		return &ValidationError{Name: "email_bouncing", err: errors.New(`ent: missing required field "Customer.email_bouncing"`)}
 	}
+	if v, ok := _c.mutation.PortalToken(); ok {
+		if err := customer.PortalTokenValidator(v); err != nil {
+			return &ValidationError{Name: "portal_token", err: fmt.Errorf(`ent: validator failed for field "Customer.portal_token": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := customer.IDValidator(v); err != nil {
 			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Customer.id": %w`, err)}
@@ -348,6 +383,10 @@ func (_c *CustomerCreate) createSpec() (*Customer, *sqlgraph.CreateSpec) {
 		_spec.SetField(customer.FieldEmailBouncing, field.TypeBool, value)
 		_node.EmailBouncing = value
 	}
+	if value, ok := _c.mutation.PortalToken(); ok {
+		_spec.SetField(customer.FieldPortalToken, field.TypeString, value)
+		_node.PortalToken = &value
+	}
 	if nodes := _c.mutation.MerchantIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -374,6 +413,22 @@ func (_c *CustomerCreate) createSpec() (*Customer, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(invoice.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CreditsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.CreditsTable,
+			Columns: []string{customer.CreditsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customercredit.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -532,6 +587,24 @@ func (u *CustomerUpsert) SetEmailBouncing(v bool) *CustomerUpsert {
 // UpdateEmailBouncing sets the "email_bouncing" field to the value that was provided on create.
 func (u *CustomerUpsert) UpdateEmailBouncing() *CustomerUpsert {
 	u.SetExcluded(customer.FieldEmailBouncing)
+	return u
+}
+
+// SetPortalToken sets the "portal_token" field.
+func (u *CustomerUpsert) SetPortalToken(v string) *CustomerUpsert {
+	u.Set(customer.FieldPortalToken, v)
+	return u
+}
+
+// UpdatePortalToken sets the "portal_token" field to the value that was provided on create.
+func (u *CustomerUpsert) UpdatePortalToken() *CustomerUpsert {
+	u.SetExcluded(customer.FieldPortalToken)
+	return u
+}
+
+// ClearPortalToken clears the value of the "portal_token" field.
+func (u *CustomerUpsert) ClearPortalToken() *CustomerUpsert {
+	u.SetNull(customer.FieldPortalToken)
 	return u
 }
 
@@ -705,6 +778,27 @@ func (u *CustomerUpsertOne) SetEmailBouncing(v bool) *CustomerUpsertOne {
 func (u *CustomerUpsertOne) UpdateEmailBouncing() *CustomerUpsertOne {
 	return u.Update(func(s *CustomerUpsert) {
 		s.UpdateEmailBouncing()
+	})
+}
+
+// SetPortalToken sets the "portal_token" field.
+func (u *CustomerUpsertOne) SetPortalToken(v string) *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetPortalToken(v)
+	})
+}
+
+// UpdatePortalToken sets the "portal_token" field to the value that was provided on create.
+func (u *CustomerUpsertOne) UpdatePortalToken() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdatePortalToken()
+	})
+}
+
+// ClearPortalToken clears the value of the "portal_token" field.
+func (u *CustomerUpsertOne) ClearPortalToken() *CustomerUpsertOne {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearPortalToken()
 	})
 }
 
@@ -1045,6 +1139,27 @@ func (u *CustomerUpsertBulk) SetEmailBouncing(v bool) *CustomerUpsertBulk {
 func (u *CustomerUpsertBulk) UpdateEmailBouncing() *CustomerUpsertBulk {
 	return u.Update(func(s *CustomerUpsert) {
 		s.UpdateEmailBouncing()
+	})
+}
+
+// SetPortalToken sets the "portal_token" field.
+func (u *CustomerUpsertBulk) SetPortalToken(v string) *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.SetPortalToken(v)
+	})
+}
+
+// UpdatePortalToken sets the "portal_token" field to the value that was provided on create.
+func (u *CustomerUpsertBulk) UpdatePortalToken() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.UpdatePortalToken()
+	})
+}
+
+// ClearPortalToken clears the value of the "portal_token" field.
+func (u *CustomerUpsertBulk) ClearPortalToken() *CustomerUpsertBulk {
+	return u.Update(func(s *CustomerUpsert) {
+		s.ClearPortalToken()
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/tally-invoicing/tally/ent/customer"
+	"github.com/tally-invoicing/tally/ent/customercredit"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/predicate"
@@ -28,9 +29,11 @@ type CustomerQuery struct {
 	predicates        []predicate.Customer
 	withMerchant      *MerchantQuery
 	withInvoices      *InvoiceQuery
+	withCredits       *CustomerCreditQuery
 	loadTotal         []func(context.Context, []*Customer) error
 	modifiers         []func(*sql.Selector)
 	withNamedInvoices map[string]*InvoiceQuery
+	withNamedCredits  map[string]*CustomerCreditQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -104,6 +107,28 @@ func (_q *CustomerQuery) QueryInvoices() *InvoiceQuery {
 			sqlgraph.From(customer.Table, customer.FieldID, selector),
 			sqlgraph.To(invoice.Table, invoice.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, customer.InvoicesTable, customer.InvoicesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCredits chains the current query on the "credits" edge.
+func (_q *CustomerQuery) QueryCredits() *CustomerCreditQuery {
+	query := (&CustomerCreditClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(customer.Table, customer.FieldID, selector),
+			sqlgraph.To(customercredit.Table, customercredit.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, customer.CreditsTable, customer.CreditsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -305,6 +330,7 @@ func (_q *CustomerQuery) Clone() *CustomerQuery {
 		predicates:   append([]predicate.Customer{}, _q.predicates...),
 		withMerchant: _q.withMerchant.Clone(),
 		withInvoices: _q.withInvoices.Clone(),
+		withCredits:  _q.withCredits.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -331,6 +357,17 @@ func (_q *CustomerQuery) WithInvoices(opts ...func(*InvoiceQuery)) *CustomerQuer
 		opt(query)
 	}
 	_q.withInvoices = query
+	return _q
+}
+
+// WithCredits tells the query-builder to eager-load the nodes that are connected to
+// the "credits" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *CustomerQuery) WithCredits(opts ...func(*CustomerCreditQuery)) *CustomerQuery {
+	query := (&CustomerCreditClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCredits = query
 	return _q
 }
 
@@ -412,9 +449,10 @@ func (_q *CustomerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cus
 	var (
 		nodes       = []*Customer{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withMerchant != nil,
 			_q.withInvoices != nil,
+			_q.withCredits != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -451,10 +489,24 @@ func (_q *CustomerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Cus
 			return nil, err
 		}
 	}
+	if query := _q.withCredits; query != nil {
+		if err := _q.loadCredits(ctx, query, nodes,
+			func(n *Customer) { n.Edges.Credits = []*CustomerCredit{} },
+			func(n *Customer, e *CustomerCredit) { n.Edges.Credits = append(n.Edges.Credits, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedInvoices {
 		if err := _q.loadInvoices(ctx, query, nodes,
 			func(n *Customer) { n.appendNamedInvoices(name) },
 			func(n *Customer, e *Invoice) { n.appendNamedInvoices(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCredits {
+		if err := _q.loadCredits(ctx, query, nodes,
+			func(n *Customer) { n.appendNamedCredits(name) },
+			func(n *Customer, e *CustomerCredit) { n.appendNamedCredits(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -510,6 +562,36 @@ func (_q *CustomerQuery) loadInvoices(ctx context.Context, query *InvoiceQuery, 
 	}
 	query.Where(predicate.Invoice(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(customer.InvoicesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.CustomerID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "customer_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *CustomerQuery) loadCredits(ctx context.Context, query *CustomerCreditQuery, nodes []*Customer, init func(*Customer), assign func(*Customer, *CustomerCredit)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Customer)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(customercredit.FieldCustomerID)
+	}
+	query.Where(predicate.CustomerCredit(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(customer.CreditsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -659,6 +741,20 @@ func (_q *CustomerQuery) WithNamedInvoices(name string, opts ...func(*InvoiceQue
 		_q.withNamedInvoices = make(map[string]*InvoiceQuery)
 	}
 	_q.withNamedInvoices[name] = query
+	return _q
+}
+
+// WithNamedCredits tells the query-builder to eager-load the nodes that are connected to the "credits"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *CustomerQuery) WithNamedCredits(name string, opts ...func(*CustomerCreditQuery)) *CustomerQuery {
+	query := (&CustomerCreditClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCredits == nil {
+		_q.withNamedCredits = make(map[string]*CustomerCreditQuery)
+	}
+	_q.withNamedCredits[name] = query
 	return _q
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/tally-invoicing/tally/ent/customer"
+	"github.com/tally-invoicing/tally/ent/customercredit"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/predicate"
 	"github.com/tally-invoicing/tally/internal/party"
@@ -139,6 +140,26 @@ func (_u *CustomerUpdate) SetNillableEmailBouncing(v *bool) *CustomerUpdate {
 	return _u
 }
 
+// SetPortalToken sets the "portal_token" field.
+func (_u *CustomerUpdate) SetPortalToken(v string) *CustomerUpdate {
+	_u.mutation.SetPortalToken(v)
+	return _u
+}
+
+// SetNillablePortalToken sets the "portal_token" field if the given value is not nil.
+func (_u *CustomerUpdate) SetNillablePortalToken(v *string) *CustomerUpdate {
+	if v != nil {
+		_u.SetPortalToken(*v)
+	}
+	return _u
+}
+
+// ClearPortalToken clears the value of the "portal_token" field.
+func (_u *CustomerUpdate) ClearPortalToken() *CustomerUpdate {
+	_u.mutation.ClearPortalToken()
+	return _u
+}
+
 // AddInvoiceIDs adds the "invoices" edge to the Invoice entity by IDs.
 func (_u *CustomerUpdate) AddInvoiceIDs(ids ...string) *CustomerUpdate {
 	_u.mutation.AddInvoiceIDs(ids...)
@@ -152,6 +173,21 @@ func (_u *CustomerUpdate) AddInvoices(v ...*Invoice) *CustomerUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.AddInvoiceIDs(ids...)
+}
+
+// AddCreditIDs adds the "credits" edge to the CustomerCredit entity by IDs.
+func (_u *CustomerUpdate) AddCreditIDs(ids ...string) *CustomerUpdate {
+	_u.mutation.AddCreditIDs(ids...)
+	return _u
+}
+
+// AddCredits adds the "credits" edges to the CustomerCredit entity.
+func (_u *CustomerUpdate) AddCredits(v ...*CustomerCredit) *CustomerUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCreditIDs(ids...)
 }
 
 // Mutation returns the CustomerMutation object of the builder.
@@ -178,6 +214,27 @@ func (_u *CustomerUpdate) RemoveInvoices(v ...*Invoice) *CustomerUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveInvoiceIDs(ids...)
+}
+
+// ClearCredits clears all "credits" edges to the CustomerCredit entity.
+func (_u *CustomerUpdate) ClearCredits() *CustomerUpdate {
+	_u.mutation.ClearCredits()
+	return _u
+}
+
+// RemoveCreditIDs removes the "credits" edge to CustomerCredit entities by IDs.
+func (_u *CustomerUpdate) RemoveCreditIDs(ids ...string) *CustomerUpdate {
+	_u.mutation.RemoveCreditIDs(ids...)
+	return _u
+}
+
+// RemoveCredits removes "credits" edges to CustomerCredit entities.
+func (_u *CustomerUpdate) RemoveCredits(v ...*CustomerCredit) *CustomerUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCreditIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -244,6 +301,11 @@ func (_u *CustomerUpdate) check() error {
 			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Customer.language": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PortalToken(); ok {
+		if err := customer.PortalTokenValidator(v); err != nil {
+			return &ValidationError{Name: "portal_token", err: fmt.Errorf(`ent: validator failed for field "Customer.portal_token": %w`, err)}
+		}
+	}
 	if _u.mutation.MerchantCleared() && len(_u.mutation.MerchantIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Customer.merchant"`)
 	}
@@ -298,6 +360,12 @@ func (_u *CustomerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.EmailBouncing(); ok {
 		_spec.SetField(customer.FieldEmailBouncing, field.TypeBool, value)
 	}
+	if value, ok := _u.mutation.PortalToken(); ok {
+		_spec.SetField(customer.FieldPortalToken, field.TypeString, value)
+	}
+	if _u.mutation.PortalTokenCleared() {
+		_spec.ClearField(customer.FieldPortalToken, field.TypeString)
+	}
 	if _u.mutation.InvoicesCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -336,6 +404,51 @@ func (_u *CustomerUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(invoice.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CreditsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.CreditsTable,
+			Columns: []string{customer.CreditsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customercredit.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCreditsIDs(); len(nodes) > 0 && !_u.mutation.CreditsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.CreditsTable,
+			Columns: []string{customer.CreditsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customercredit.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CreditsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.CreditsTable,
+			Columns: []string{customer.CreditsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customercredit.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -473,6 +586,26 @@ func (_u *CustomerUpdateOne) SetNillableEmailBouncing(v *bool) *CustomerUpdateOn
 	return _u
 }
 
+// SetPortalToken sets the "portal_token" field.
+func (_u *CustomerUpdateOne) SetPortalToken(v string) *CustomerUpdateOne {
+	_u.mutation.SetPortalToken(v)
+	return _u
+}
+
+// SetNillablePortalToken sets the "portal_token" field if the given value is not nil.
+func (_u *CustomerUpdateOne) SetNillablePortalToken(v *string) *CustomerUpdateOne {
+	if v != nil {
+		_u.SetPortalToken(*v)
+	}
+	return _u
+}
+
+// ClearPortalToken clears the value of the "portal_token" field.
+func (_u *CustomerUpdateOne) ClearPortalToken() *CustomerUpdateOne {
+	_u.mutation.ClearPortalToken()
+	return _u
+}
+
 // AddInvoiceIDs adds the "invoices" edge to the Invoice entity by IDs.
 func (_u *CustomerUpdateOne) AddInvoiceIDs(ids ...string) *CustomerUpdateOne {
 	_u.mutation.AddInvoiceIDs(ids...)
@@ -486,6 +619,21 @@ func (_u *CustomerUpdateOne) AddInvoices(v ...*Invoice) *CustomerUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.AddInvoiceIDs(ids...)
+}
+
+// AddCreditIDs adds the "credits" edge to the CustomerCredit entity by IDs.
+func (_u *CustomerUpdateOne) AddCreditIDs(ids ...string) *CustomerUpdateOne {
+	_u.mutation.AddCreditIDs(ids...)
+	return _u
+}
+
+// AddCredits adds the "credits" edges to the CustomerCredit entity.
+func (_u *CustomerUpdateOne) AddCredits(v ...*CustomerCredit) *CustomerUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCreditIDs(ids...)
 }
 
 // Mutation returns the CustomerMutation object of the builder.
@@ -512,6 +660,27 @@ func (_u *CustomerUpdateOne) RemoveInvoices(v ...*Invoice) *CustomerUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveInvoiceIDs(ids...)
+}
+
+// ClearCredits clears all "credits" edges to the CustomerCredit entity.
+func (_u *CustomerUpdateOne) ClearCredits() *CustomerUpdateOne {
+	_u.mutation.ClearCredits()
+	return _u
+}
+
+// RemoveCreditIDs removes the "credits" edge to CustomerCredit entities by IDs.
+func (_u *CustomerUpdateOne) RemoveCreditIDs(ids ...string) *CustomerUpdateOne {
+	_u.mutation.RemoveCreditIDs(ids...)
+	return _u
+}
+
+// RemoveCredits removes "credits" edges to CustomerCredit entities.
+func (_u *CustomerUpdateOne) RemoveCredits(v ...*CustomerCredit) *CustomerUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCreditIDs(ids...)
 }
 
 // Where appends a list predicates to the CustomerUpdate builder.
@@ -591,6 +760,11 @@ func (_u *CustomerUpdateOne) check() error {
 			return &ValidationError{Name: "language", err: fmt.Errorf(`ent: validator failed for field "Customer.language": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.PortalToken(); ok {
+		if err := customer.PortalTokenValidator(v); err != nil {
+			return &ValidationError{Name: "portal_token", err: fmt.Errorf(`ent: validator failed for field "Customer.portal_token": %w`, err)}
+		}
+	}
 	if _u.mutation.MerchantCleared() && len(_u.mutation.MerchantIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Customer.merchant"`)
 	}
@@ -662,6 +836,12 @@ func (_u *CustomerUpdateOne) sqlSave(ctx context.Context) (_node *Customer, err 
 	if value, ok := _u.mutation.EmailBouncing(); ok {
 		_spec.SetField(customer.FieldEmailBouncing, field.TypeBool, value)
 	}
+	if value, ok := _u.mutation.PortalToken(); ok {
+		_spec.SetField(customer.FieldPortalToken, field.TypeString, value)
+	}
+	if _u.mutation.PortalTokenCleared() {
+		_spec.ClearField(customer.FieldPortalToken, field.TypeString)
+	}
 	if _u.mutation.InvoicesCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -700,6 +880,51 @@ func (_u *CustomerUpdateOne) sqlSave(ctx context.Context) (_node *Customer, err 
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(invoice.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CreditsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.CreditsTable,
+			Columns: []string{customer.CreditsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customercredit.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCreditsIDs(); len(nodes) > 0 && !_u.mutation.CreditsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.CreditsTable,
+			Columns: []string{customer.CreditsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customercredit.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CreditsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   customer.CreditsTable,
+			Columns: []string{customer.CreditsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(customercredit.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -27,7 +27,7 @@ type Email struct {
 	MerchantID string `json:"merchant_id,omitempty"`
 	// ID of the invoice this email carries; null for an email to a user about their account.
 	InvoiceID *string `json:"invoice_id,omitempty"`
-	// INVOICE until an email of the invoice has been sent, REMINDER after that. PASSWORD_RESET: a "forgot password" link to one of the merchant's users, listed only by the development mailbox.
+	// INVOICE until an email of the invoice has been sent, REMINDER after that (by hand or on the reminder schedule). RECEIPT: to the customer for a payment; PAYMENT_NOTICE: "you got paid" to the merchant; CREDIT_NOTE: a credit note to the customer; WEBHOOK_DISABLED: to the merchant when a webhook endpoint was disabled. PASSWORD_RESET: a "forgot password" link to one of the merchant's users, listed only by the development mailbox.
 	Kind email.Kind `json:"kind,omitempty"`
 	// The recipient's address.
 	To string `json:"to,omitempty"`
@@ -49,6 +49,12 @@ type Email struct {
 	Provider string `json:"provider,omitempty"`
 	// The provider's id for the message, e.g. Mailgun's <...@domain>.
 	ProviderMessageID *string `json:"provider_message_id,omitempty"`
+	// Makes an automatic email exist at most once, whatever processes race or crash: e.g. reminder/<invoice>/<step>, receipt/<payment>.
+	DedupeKey *string `json:"dedupe_key,omitempty"`
+	// The payment a RECEIPT or PAYMENT_NOTICE is about; null otherwise.
+	PaymentID *string `json:"payment_id,omitempty"`
+	// The credit note a CREDIT_NOTE email carries; null otherwise.
+	CreditNoteID *string `json:"credit_note_id,omitempty"`
 	// NextAttemptAt holds the value of the "next_attempt_at" field.
 	NextAttemptAt time.Time `json:"next_attempt_at,omitempty"`
 	// LeaseOwner holds the value of the "lease_owner" field.
@@ -94,7 +100,7 @@ func (*Email) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case email.FieldAttempts:
 			values[i] = new(sql.NullInt64)
-		case email.FieldID, email.FieldMerchantID, email.FieldInvoiceID, email.FieldKind, email.FieldTo, email.FieldReplyTo, email.FieldSubject, email.FieldHTML, email.FieldText, email.FieldStatus, email.FieldLastError, email.FieldProvider, email.FieldProviderMessageID, email.FieldLeaseOwner:
+		case email.FieldID, email.FieldMerchantID, email.FieldInvoiceID, email.FieldKind, email.FieldTo, email.FieldReplyTo, email.FieldSubject, email.FieldHTML, email.FieldText, email.FieldStatus, email.FieldLastError, email.FieldProvider, email.FieldProviderMessageID, email.FieldDedupeKey, email.FieldPaymentID, email.FieldCreditNoteID, email.FieldLeaseOwner:
 			values[i] = new(sql.NullString)
 		case email.FieldCreatedAt, email.FieldUpdatedAt, email.FieldNextAttemptAt, email.FieldLeaseUntil, email.FieldSentAt, email.FieldDeliveredAt:
 			values[i] = new(sql.NullTime)
@@ -211,6 +217,27 @@ func (_m *Email) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ProviderMessageID = new(string)
 				*_m.ProviderMessageID = value.String
+			}
+		case email.FieldDedupeKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field dedupe_key", values[i])
+			} else if value.Valid {
+				_m.DedupeKey = new(string)
+				*_m.DedupeKey = value.String
+			}
+		case email.FieldPaymentID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field payment_id", values[i])
+			} else if value.Valid {
+				_m.PaymentID = new(string)
+				*_m.PaymentID = value.String
+			}
+		case email.FieldCreditNoteID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field credit_note_id", values[i])
+			} else if value.Valid {
+				_m.CreditNoteID = new(string)
+				*_m.CreditNoteID = value.String
 			}
 		case email.FieldNextAttemptAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -335,6 +362,21 @@ func (_m *Email) String() string {
 	builder.WriteString(", ")
 	if v := _m.ProviderMessageID; v != nil {
 		builder.WriteString("provider_message_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.DedupeKey; v != nil {
+		builder.WriteString("dedupe_key=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.PaymentID; v != nil {
+		builder.WriteString("payment_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.CreditNoteID; v != nil {
+		builder.WriteString("credit_note_id=")
 		builder.WriteString(*v)
 	}
 	builder.WriteString(", ")

@@ -186,6 +186,48 @@ func (_c *EmailCreate) SetNillableProviderMessageID(v *string) *EmailCreate {
 	return _c
 }
 
+// SetDedupeKey sets the "dedupe_key" field.
+func (_c *EmailCreate) SetDedupeKey(v string) *EmailCreate {
+	_c.mutation.SetDedupeKey(v)
+	return _c
+}
+
+// SetNillableDedupeKey sets the "dedupe_key" field if the given value is not nil.
+func (_c *EmailCreate) SetNillableDedupeKey(v *string) *EmailCreate {
+	if v != nil {
+		_c.SetDedupeKey(*v)
+	}
+	return _c
+}
+
+// SetPaymentID sets the "payment_id" field.
+func (_c *EmailCreate) SetPaymentID(v string) *EmailCreate {
+	_c.mutation.SetPaymentID(v)
+	return _c
+}
+
+// SetNillablePaymentID sets the "payment_id" field if the given value is not nil.
+func (_c *EmailCreate) SetNillablePaymentID(v *string) *EmailCreate {
+	if v != nil {
+		_c.SetPaymentID(*v)
+	}
+	return _c
+}
+
+// SetCreditNoteID sets the "credit_note_id" field.
+func (_c *EmailCreate) SetCreditNoteID(v string) *EmailCreate {
+	_c.mutation.SetCreditNoteID(v)
+	return _c
+}
+
+// SetNillableCreditNoteID sets the "credit_note_id" field if the given value is not nil.
+func (_c *EmailCreate) SetNillableCreditNoteID(v *string) *EmailCreate {
+	if v != nil {
+		_c.SetCreditNoteID(*v)
+	}
+	return _c
+}
+
 // SetNextAttemptAt sets the "next_attempt_at" field.
 func (_c *EmailCreate) SetNextAttemptAt(v time.Time) *EmailCreate {
 	_c.mutation.SetNextAttemptAt(v)
@@ -442,6 +484,21 @@ func (_c *EmailCreate) check() error {
 			return &ValidationError{Name: "provider_message_id", err: fmt.Errorf(`ent: validator failed for field "Email.provider_message_id": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.DedupeKey(); ok {
+		if err := email.DedupeKeyValidator(v); err != nil {
+			return &ValidationError{Name: "dedupe_key", err: fmt.Errorf(`ent: validator failed for field "Email.dedupe_key": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.PaymentID(); ok {
+		if err := email.PaymentIDValidator(v); err != nil {
+			return &ValidationError{Name: "payment_id", err: fmt.Errorf(`ent: validator failed for field "Email.payment_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.CreditNoteID(); ok {
+		if err := email.CreditNoteIDValidator(v); err != nil {
+			return &ValidationError{Name: "credit_note_id", err: fmt.Errorf(`ent: validator failed for field "Email.credit_note_id": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.NextAttemptAt(); !ok {
 		return &ValidationError{Name: "next_attempt_at", err: errors.New(`ent: missing required field "Email.next_attempt_at"`)}
 	}
@@ -546,6 +603,18 @@ func (_c *EmailCreate) createSpec() (*Email, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ProviderMessageID(); ok {
 		_spec.SetField(email.FieldProviderMessageID, field.TypeString, value)
 		_node.ProviderMessageID = &value
+	}
+	if value, ok := _c.mutation.DedupeKey(); ok {
+		_spec.SetField(email.FieldDedupeKey, field.TypeString, value)
+		_node.DedupeKey = &value
+	}
+	if value, ok := _c.mutation.PaymentID(); ok {
+		_spec.SetField(email.FieldPaymentID, field.TypeString, value)
+		_node.PaymentID = &value
+	}
+	if value, ok := _c.mutation.CreditNoteID(); ok {
+		_spec.SetField(email.FieldCreditNoteID, field.TypeString, value)
+		_node.CreditNoteID = &value
 	}
 	if value, ok := _c.mutation.NextAttemptAt(); ok {
 		_spec.SetField(email.FieldNextAttemptAt, field.TypeTime, value)
@@ -871,6 +940,15 @@ func (u *EmailUpsertOne) UpdateNewValues() *EmailUpsertOne {
 		}
 		if _, exists := u.create.mutation.Subject(); exists {
 			s.SetIgnore(email.FieldSubject)
+		}
+		if _, exists := u.create.mutation.DedupeKey(); exists {
+			s.SetIgnore(email.FieldDedupeKey)
+		}
+		if _, exists := u.create.mutation.PaymentID(); exists {
+			s.SetIgnore(email.FieldPaymentID)
+		}
+		if _, exists := u.create.mutation.CreditNoteID(); exists {
+			s.SetIgnore(email.FieldCreditNoteID)
 		}
 	}))
 	return u
@@ -1337,6 +1415,15 @@ func (u *EmailUpsertBulk) UpdateNewValues() *EmailUpsertBulk {
 			}
 			if _, exists := b.mutation.Subject(); exists {
 				s.SetIgnore(email.FieldSubject)
+			}
+			if _, exists := b.mutation.DedupeKey(); exists {
+				s.SetIgnore(email.FieldDedupeKey)
+			}
+			if _, exists := b.mutation.PaymentID(); exists {
+				s.SetIgnore(email.FieldPaymentID)
+			}
+			if _, exists := b.mutation.CreditNoteID(); exists {
+				s.SetIgnore(email.FieldCreditNoteID)
 			}
 		}
 	}))

@@ -384,6 +384,15 @@ func (_u *EmailUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.ProviderMessageIDCleared() {
 		_spec.ClearField(email.FieldProviderMessageID, field.TypeString)
 	}
+	if _u.mutation.DedupeKeyCleared() {
+		_spec.ClearField(email.FieldDedupeKey, field.TypeString)
+	}
+	if _u.mutation.PaymentIDCleared() {
+		_spec.ClearField(email.FieldPaymentID, field.TypeString)
+	}
+	if _u.mutation.CreditNoteIDCleared() {
+		_spec.ClearField(email.FieldCreditNoteID, field.TypeString)
+	}
 	if value, ok := _u.mutation.NextAttemptAt(); ok {
 		_spec.SetField(email.FieldNextAttemptAt, field.TypeTime, value)
 	}
@@ -817,6 +826,15 @@ func (_u *EmailUpdateOne) sqlSave(ctx context.Context) (_node *Email, err error)
 	}
 	if _u.mutation.ProviderMessageIDCleared() {
 		_spec.ClearField(email.FieldProviderMessageID, field.TypeString)
+	}
+	if _u.mutation.DedupeKeyCleared() {
+		_spec.ClearField(email.FieldDedupeKey, field.TypeString)
+	}
+	if _u.mutation.PaymentIDCleared() {
+		_spec.ClearField(email.FieldPaymentID, field.TypeString)
+	}
+	if _u.mutation.CreditNoteIDCleared() {
+		_spec.ClearField(email.FieldCreditNoteID, field.TypeString)
 	}
 	if value, ok := _u.mutation.NextAttemptAt(); ok {
 		_spec.SetField(email.FieldNextAttemptAt, field.TypeTime, value)

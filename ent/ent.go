@@ -15,8 +15,10 @@ import (
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/checkoutsession"
 	"github.com/tally-invoicing/tally/ent/collection"
+	"github.com/tally-invoicing/tally/ent/creditnote"
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
+	"github.com/tally-invoicing/tally/ent/customercredit"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/idempotencykey"
 	"github.com/tally-invoicing/tally/ent/invoice"
@@ -26,10 +28,15 @@ import (
 	"github.com/tally-invoicing/tally/ent/passwordreset"
 	"github.com/tally-invoicing/tally/ent/payeraccount"
 	"github.com/tally-invoicing/tally/ent/payment"
+	"github.com/tally-invoicing/tally/ent/recurringschedule"
 	"github.com/tally-invoicing/tally/ent/serverkey"
 	"github.com/tally-invoicing/tally/ent/session"
 	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
+	"github.com/tally-invoicing/tally/ent/webhookattempt"
+	"github.com/tally-invoicing/tally/ent/webhookdelivery"
+	"github.com/tally-invoicing/tally/ent/webhookendpoint"
+	"github.com/tally-invoicing/tally/ent/webhookevent"
 	"github.com/tally-invoicing/tally/ent/webhookreceipt"
 )
 
@@ -91,25 +98,32 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apikey.Table:          apikey.ValidColumn,
-			checkoutsession.Table: checkoutsession.ValidColumn,
-			collection.Table:      collection.ValidColumn,
-			cryptowallet.Table:    cryptowallet.ValidColumn,
-			customer.Table:        customer.ValidColumn,
-			email.Table:           email.ValidColumn,
-			idempotencykey.Table:  idempotencykey.ValidColumn,
-			invoice.Table:         invoice.ValidColumn,
-			invoiceevent.Table:    invoiceevent.ValidColumn,
-			logo.Table:            logo.ValidColumn,
-			merchant.Table:        merchant.ValidColumn,
-			passwordreset.Table:   passwordreset.ValidColumn,
-			payeraccount.Table:    payeraccount.ValidColumn,
-			payment.Table:         payment.ValidColumn,
-			serverkey.Table:       serverkey.ValidColumn,
-			session.Table:         session.ValidColumn,
-			taxrate.Table:         taxrate.ValidColumn,
-			user.Table:            user.ValidColumn,
-			webhookreceipt.Table:  webhookreceipt.ValidColumn,
+			apikey.Table:            apikey.ValidColumn,
+			checkoutsession.Table:   checkoutsession.ValidColumn,
+			collection.Table:        collection.ValidColumn,
+			creditnote.Table:        creditnote.ValidColumn,
+			cryptowallet.Table:      cryptowallet.ValidColumn,
+			customer.Table:          customer.ValidColumn,
+			customercredit.Table:    customercredit.ValidColumn,
+			email.Table:             email.ValidColumn,
+			idempotencykey.Table:    idempotencykey.ValidColumn,
+			invoice.Table:           invoice.ValidColumn,
+			invoiceevent.Table:      invoiceevent.ValidColumn,
+			logo.Table:              logo.ValidColumn,
+			merchant.Table:          merchant.ValidColumn,
+			passwordreset.Table:     passwordreset.ValidColumn,
+			payeraccount.Table:      payeraccount.ValidColumn,
+			payment.Table:           payment.ValidColumn,
+			recurringschedule.Table: recurringschedule.ValidColumn,
+			serverkey.Table:         serverkey.ValidColumn,
+			session.Table:           session.ValidColumn,
+			taxrate.Table:           taxrate.ValidColumn,
+			user.Table:              user.ValidColumn,
+			webhookattempt.Table:    webhookattempt.ValidColumn,
+			webhookdelivery.Table:   webhookdelivery.ValidColumn,
+			webhookendpoint.Table:   webhookendpoint.ValidColumn,
+			webhookevent.Table:      webhookevent.ValidColumn,
+			webhookreceipt.Table:    webhookreceipt.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

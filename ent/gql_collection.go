@@ -12,15 +12,22 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/collection"
+	"github.com/tally-invoicing/tally/ent/creditnote"
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
+	"github.com/tally-invoicing/tally/ent/customercredit"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/payment"
+	"github.com/tally-invoicing/tally/ent/recurringschedule"
 	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
+	"github.com/tally-invoicing/tally/ent/webhookattempt"
+	"github.com/tally-invoicing/tally/ent/webhookdelivery"
+	"github.com/tally-invoicing/tally/ent/webhookendpoint"
+	"github.com/tally-invoicing/tally/ent/webhookevent"
 )
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
@@ -319,6 +326,142 @@ func newCollectionPaginateArgs(rv map[string]any) *collectionPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CreditNoteQuery) CollectFields(ctx context.Context, satisfies ...string) (*CreditNoteQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CreditNoteQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(creditnote.Columns))
+		selectedFields = []string{creditnote.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "invoice":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InvoiceClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, invoiceImplementors)...); err != nil {
+				return err
+			}
+			_q.withInvoice = query
+			if _, ok := fieldSeen[creditnote.FieldInvoiceID]; !ok {
+				selectedFields = append(selectedFields, creditnote.FieldInvoiceID)
+				fieldSeen[creditnote.FieldInvoiceID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[creditnote.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, creditnote.FieldCreatedAt)
+				fieldSeen[creditnote.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[creditnote.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, creditnote.FieldUpdatedAt)
+				fieldSeen[creditnote.FieldUpdatedAt] = struct{}{}
+			}
+		case "invoiceID":
+			if _, ok := fieldSeen[creditnote.FieldInvoiceID]; !ok {
+				selectedFields = append(selectedFields, creditnote.FieldInvoiceID)
+				fieldSeen[creditnote.FieldInvoiceID] = struct{}{}
+			}
+		case "customerID":
+			if _, ok := fieldSeen[creditnote.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, creditnote.FieldCustomerID)
+				fieldSeen[creditnote.FieldCustomerID] = struct{}{}
+			}
+		case "number":
+			if _, ok := fieldSeen[creditnote.FieldNumber]; !ok {
+				selectedFields = append(selectedFields, creditnote.FieldNumber)
+				fieldSeen[creditnote.FieldNumber] = struct{}{}
+			}
+		case "currency":
+			if _, ok := fieldSeen[creditnote.FieldCurrency]; !ok {
+				selectedFields = append(selectedFields, creditnote.FieldCurrency)
+				fieldSeen[creditnote.FieldCurrency] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[creditnote.FieldReason]; !ok {
+				selectedFields = append(selectedFields, creditnote.FieldReason)
+				fieldSeen[creditnote.FieldReason] = struct{}{}
+			}
+		case "issuedAt":
+			if _, ok := fieldSeen[creditnote.FieldIssuedAt]; !ok {
+				selectedFields = append(selectedFields, creditnote.FieldIssuedAt)
+				fieldSeen[creditnote.FieldIssuedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type creditnotePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CreditNotePaginateOption
+}
+
+func newCreditNotePaginateArgs(rv map[string]any) *creditnotePaginateArgs {
+	args := &creditnotePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CreditNoteOrder{Field: &CreditNoteOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCreditNoteOrder(order))
+			}
+		case *CreditNoteOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCreditNoteOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *CryptoWalletQuery) CollectFields(ctx context.Context, satisfies ...string) (*CryptoWalletQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -534,6 +677,19 @@ func (_q *CustomerQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 			_q.WithNamedInvoices(alias, func(wq *InvoiceQuery) {
 				*wq = *query
 			})
+
+		case "credits":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CustomerCreditClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, customercreditImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedCredits(alias, func(wq *CustomerCreditQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[customer.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, customer.FieldCreatedAt)
@@ -623,6 +779,147 @@ func newCustomerPaginateArgs(rv map[string]any) *customerPaginateArgs {
 		case *CustomerOrder:
 			if v != nil {
 				args.opts = append(args.opts, WithCustomerOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CustomerCreditQuery) CollectFields(ctx context.Context, satisfies ...string) (*CustomerCreditQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CustomerCreditQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(customercredit.Columns))
+		selectedFields = []string{customercredit.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[customercredit.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, customercredit.FieldCreatedAt)
+				fieldSeen[customercredit.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[customercredit.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, customercredit.FieldUpdatedAt)
+				fieldSeen[customercredit.FieldUpdatedAt] = struct{}{}
+			}
+		case "customerID":
+			if _, ok := fieldSeen[customercredit.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, customercredit.FieldCustomerID)
+				fieldSeen[customercredit.FieldCustomerID] = struct{}{}
+			}
+		case "currency":
+			if _, ok := fieldSeen[customercredit.FieldCurrency]; !ok {
+				selectedFields = append(selectedFields, customercredit.FieldCurrency)
+				fieldSeen[customercredit.FieldCurrency] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[customercredit.FieldKind]; !ok {
+				selectedFields = append(selectedFields, customercredit.FieldKind)
+				fieldSeen[customercredit.FieldKind] = struct{}{}
+			}
+		case "creditNoteID":
+			if _, ok := fieldSeen[customercredit.FieldCreditNoteID]; !ok {
+				selectedFields = append(selectedFields, customercredit.FieldCreditNoteID)
+				fieldSeen[customercredit.FieldCreditNoteID] = struct{}{}
+			}
+		case "invoiceID":
+			if _, ok := fieldSeen[customercredit.FieldInvoiceID]; !ok {
+				selectedFields = append(selectedFields, customercredit.FieldInvoiceID)
+				fieldSeen[customercredit.FieldInvoiceID] = struct{}{}
+			}
+		case "paymentID":
+			if _, ok := fieldSeen[customercredit.FieldPaymentID]; !ok {
+				selectedFields = append(selectedFields, customercredit.FieldPaymentID)
+				fieldSeen[customercredit.FieldPaymentID] = struct{}{}
+			}
+		case "refundChannel":
+			if _, ok := fieldSeen[customercredit.FieldRefundChannel]; !ok {
+				selectedFields = append(selectedFields, customercredit.FieldRefundChannel)
+				fieldSeen[customercredit.FieldRefundChannel] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[customercredit.FieldNote]; !ok {
+				selectedFields = append(selectedFields, customercredit.FieldNote)
+				fieldSeen[customercredit.FieldNote] = struct{}{}
+			}
+		case "at":
+			if _, ok := fieldSeen[customercredit.FieldAt]; !ok {
+				selectedFields = append(selectedFields, customercredit.FieldAt)
+				fieldSeen[customercredit.FieldAt] = struct{}{}
+			}
+		case "recordedBy":
+			if _, ok := fieldSeen[customercredit.FieldRecordedBy]; !ok {
+				selectedFields = append(selectedFields, customercredit.FieldRecordedBy)
+				fieldSeen[customercredit.FieldRecordedBy] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type customercreditPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CustomerCreditPaginateOption
+}
+
+func newCustomerCreditPaginateArgs(rv map[string]any) *customercreditPaginateArgs {
+	args := &customercreditPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CustomerCreditOrder{Field: &CustomerCreditOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCustomerCreditOrder(order))
+			}
+		case *CustomerCreditOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCustomerCreditOrder(v))
 			}
 		}
 	}
@@ -724,6 +1021,16 @@ func (_q *EmailQuery) collectField(ctx context.Context, oneNode bool, opCtx *gra
 			if _, ok := fieldSeen[email.FieldProviderMessageID]; !ok {
 				selectedFields = append(selectedFields, email.FieldProviderMessageID)
 				fieldSeen[email.FieldProviderMessageID] = struct{}{}
+			}
+		case "paymentID":
+			if _, ok := fieldSeen[email.FieldPaymentID]; !ok {
+				selectedFields = append(selectedFields, email.FieldPaymentID)
+				fieldSeen[email.FieldPaymentID] = struct{}{}
+			}
+		case "creditNoteID":
+			if _, ok := fieldSeen[email.FieldCreditNoteID]; !ok {
+				selectedFields = append(selectedFields, email.FieldCreditNoteID)
+				fieldSeen[email.FieldCreditNoteID] = struct{}{}
 			}
 		case "sentAt":
 			if _, ok := fieldSeen[email.FieldSentAt]; !ok {
@@ -870,6 +1177,34 @@ func (_q *InvoiceQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			_q.WithNamedPayments(alias, func(wq *PaymentQuery) {
 				*wq = *query
 			})
+
+		case "recurringSchedule":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&RecurringScheduleClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, recurringscheduleImplementors)...); err != nil {
+				return err
+			}
+			_q.withRecurringSchedule = query
+			if _, ok := fieldSeen[invoice.FieldRecurringScheduleID]; !ok {
+				selectedFields = append(selectedFields, invoice.FieldRecurringScheduleID)
+				fieldSeen[invoice.FieldRecurringScheduleID] = struct{}{}
+			}
+
+		case "creditNotes":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CreditNoteClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, creditnoteImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedCreditNotes(alias, func(wq *CreditNoteQuery) {
+				*wq = *query
+			})
 		case "createdAt":
 			if _, ok := fieldSeen[invoice.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, invoice.FieldCreatedAt)
@@ -944,6 +1279,21 @@ func (_q *InvoiceQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[invoice.FieldSentAt]; !ok {
 				selectedFields = append(selectedFields, invoice.FieldSentAt)
 				fieldSeen[invoice.FieldSentAt] = struct{}{}
+			}
+		case "remind":
+			if _, ok := fieldSeen[invoice.FieldRemind]; !ok {
+				selectedFields = append(selectedFields, invoice.FieldRemind)
+				fieldSeen[invoice.FieldRemind] = struct{}{}
+			}
+		case "recurringScheduleID":
+			if _, ok := fieldSeen[invoice.FieldRecurringScheduleID]; !ok {
+				selectedFields = append(selectedFields, invoice.FieldRecurringScheduleID)
+				fieldSeen[invoice.FieldRecurringScheduleID] = struct{}{}
+			}
+		case "duplicatedFromID":
+			if _, ok := fieldSeen[invoice.FieldDuplicatedFromID]; !ok {
+				selectedFields = append(selectedFields, invoice.FieldDuplicatedFromID)
+				fieldSeen[invoice.FieldDuplicatedFromID] = struct{}{}
 			}
 		case "version":
 			if _, ok := fieldSeen[invoice.FieldVersion]; !ok {
@@ -1190,6 +1540,26 @@ func (_q *MerchantQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 				selectedFields = append(selectedFields, merchant.FieldAutoMatchConfidence)
 				fieldSeen[merchant.FieldAutoMatchConfidence] = struct{}{}
 			}
+		case "remindersEnabled":
+			if _, ok := fieldSeen[merchant.FieldRemindersEnabled]; !ok {
+				selectedFields = append(selectedFields, merchant.FieldRemindersEnabled)
+				fieldSeen[merchant.FieldRemindersEnabled] = struct{}{}
+			}
+		case "reminderSchedule":
+			if _, ok := fieldSeen[merchant.FieldReminderSchedule]; !ok {
+				selectedFields = append(selectedFields, merchant.FieldReminderSchedule)
+				fieldSeen[merchant.FieldReminderSchedule] = struct{}{}
+			}
+		case "sendReceipts":
+			if _, ok := fieldSeen[merchant.FieldSendReceipts]; !ok {
+				selectedFields = append(selectedFields, merchant.FieldSendReceipts)
+				fieldSeen[merchant.FieldSendReceipts] = struct{}{}
+			}
+		case "notifyPayments":
+			if _, ok := fieldSeen[merchant.FieldNotifyPayments]; !ok {
+				selectedFields = append(selectedFields, merchant.FieldNotifyPayments)
+				fieldSeen[merchant.FieldNotifyPayments] = struct{}{}
+			}
 		case "id":
 		case "__typename":
 		default:
@@ -1405,6 +1775,271 @@ func newPaymentPaginateArgs(rv map[string]any) *paymentPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *RecurringScheduleQuery) CollectFields(ctx context.Context, satisfies ...string) (*RecurringScheduleQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *RecurringScheduleQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(recurringschedule.Columns))
+		selectedFields = []string{recurringschedule.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "invoices":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&InvoiceClient{config: _q.config}).Query()
+			)
+			args := newInvoicePaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newInvoicePager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*RecurringSchedule) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID string `sql:"recurring_schedule_id"`
+							Count  int    `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(recurringschedule.InvoicesColumn), ids...))
+						})
+						if err := query.GroupBy(recurringschedule.InvoicesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[string]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*RecurringSchedule) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Invoices)
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, invoiceImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(recurringschedule.InvoicesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedInvoices(alias, func(wq *InvoiceQuery) {
+				*wq = *query
+			})
+
+		case "customer":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CustomerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, customerImplementors)...); err != nil {
+				return err
+			}
+			_q.withCustomer = query
+			if _, ok := fieldSeen[recurringschedule.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, recurringschedule.FieldCustomerID)
+				fieldSeen[recurringschedule.FieldCustomerID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[recurringschedule.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, recurringschedule.FieldCreatedAt)
+				fieldSeen[recurringschedule.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[recurringschedule.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, recurringschedule.FieldUpdatedAt)
+				fieldSeen[recurringschedule.FieldUpdatedAt] = struct{}{}
+			}
+		case "customerID":
+			if _, ok := fieldSeen[recurringschedule.FieldCustomerID]; !ok {
+				selectedFields = append(selectedFields, recurringschedule.FieldCustomerID)
+				fieldSeen[recurringschedule.FieldCustomerID] = struct{}{}
+			}
+		case "sourceInvoiceID":
+			if _, ok := fieldSeen[recurringschedule.FieldSourceInvoiceID]; !ok {
+				selectedFields = append(selectedFields, recurringschedule.FieldSourceInvoiceID)
+				fieldSeen[recurringschedule.FieldSourceInvoiceID] = struct{}{}
+			}
+		case "currency":
+			if _, ok := fieldSeen[recurringschedule.FieldCurrency]; !ok {
+				selectedFields = append(selectedFields, recurringschedule.FieldCurrency)
+				fieldSeen[recurringschedule.FieldCurrency] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[recurringschedule.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, recurringschedule.FieldDescription)
+				fieldSeen[recurringschedule.FieldDescription] = struct{}{}
+			}
+		case "paymentTermsDays":
+			if _, ok := fieldSeen[recurringschedule.FieldPaymentTermsDays]; !ok {
+				selectedFields = append(selectedFields, recurringschedule.FieldPaymentTermsDays)
+				fieldSeen[recurringschedule.FieldPaymentTermsDays] = struct{}{}
+			}
+		case "interval":
+			if _, ok := fieldSeen[recurringschedule.FieldInterval]; !ok {
+				selectedFields = append(selectedFields, recurringschedule.FieldInterval)
+				fieldSeen[recurringschedule.FieldInterval] = struct{}{}
+			}
+		case "intervalCount":
+			if _, ok := fieldSeen[recurringschedule.FieldIntervalCount]; !ok {
+				selectedFields = append(selectedFields, recurringschedule.FieldIntervalCount)
+				fieldSeen[recurringschedule.FieldIntervalCount] = struct{}{}
+			}
+		case "startDate":
+			if _, ok := fieldSeen[recurringschedule.FieldStartDate]; !ok {
+				selectedFields = append(selectedFields, recurringschedule.FieldStartDate)
+				fieldSeen[recurringschedule.FieldStartDate] = struct{}{}
+			}
+		case "endAfterCount":
+			if _, ok := fieldSeen[recurringschedule.FieldEndAfterCount]; !ok {
+				selectedFields = append(selectedFields, recurringschedule.FieldEndAfterCount)
+				fieldSeen[recurringschedule.FieldEndAfterCount] = struct{}{}
+			}
+		case "endDate":
+			if _, ok := fieldSeen[recurringschedule.FieldEndDate]; !ok {
+				selectedFields = append(selectedFields, recurringschedule.FieldEndDate)
+				fieldSeen[recurringschedule.FieldEndDate] = struct{}{}
+			}
+		case "autoSend":
+			if _, ok := fieldSeen[recurringschedule.FieldAutoSend]; !ok {
+				selectedFields = append(selectedFields, recurringschedule.FieldAutoSend)
+				fieldSeen[recurringschedule.FieldAutoSend] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[recurringschedule.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, recurringschedule.FieldStatus)
+				fieldSeen[recurringschedule.FieldStatus] = struct{}{}
+			}
+		case "runs":
+			if _, ok := fieldSeen[recurringschedule.FieldRuns]; !ok {
+				selectedFields = append(selectedFields, recurringschedule.FieldRuns)
+				fieldSeen[recurringschedule.FieldRuns] = struct{}{}
+			}
+		case "nextRunAt":
+			if _, ok := fieldSeen[recurringschedule.FieldNextRunAt]; !ok {
+				selectedFields = append(selectedFields, recurringschedule.FieldNextRunAt)
+				fieldSeen[recurringschedule.FieldNextRunAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type recurringschedulePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []RecurringSchedulePaginateOption
+}
+
+func newRecurringSchedulePaginateArgs(rv map[string]any) *recurringschedulePaginateArgs {
+	args := &recurringschedulePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &RecurringScheduleOrder{Field: &RecurringScheduleOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithRecurringScheduleOrder(order))
+			}
+		case *RecurringScheduleOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithRecurringScheduleOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *TaxRateQuery) CollectFields(ctx context.Context, satisfies ...string) (*TaxRateQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -1615,6 +2250,608 @@ func newUserPaginateArgs(rv map[string]any) *userPaginateArgs {
 		case *UserOrder:
 			if v != nil {
 				args.opts = append(args.opts, WithUserOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *WebhookAttemptQuery) CollectFields(ctx context.Context, satisfies ...string) (*WebhookAttemptQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *WebhookAttemptQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(webhookattempt.Columns))
+		selectedFields = []string{webhookattempt.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "deliveryID":
+			if _, ok := fieldSeen[webhookattempt.FieldDeliveryID]; !ok {
+				selectedFields = append(selectedFields, webhookattempt.FieldDeliveryID)
+				fieldSeen[webhookattempt.FieldDeliveryID] = struct{}{}
+			}
+		case "at":
+			if _, ok := fieldSeen[webhookattempt.FieldAt]; !ok {
+				selectedFields = append(selectedFields, webhookattempt.FieldAt)
+				fieldSeen[webhookattempt.FieldAt] = struct{}{}
+			}
+		case "statusCode":
+			if _, ok := fieldSeen[webhookattempt.FieldStatusCode]; !ok {
+				selectedFields = append(selectedFields, webhookattempt.FieldStatusCode)
+				fieldSeen[webhookattempt.FieldStatusCode] = struct{}{}
+			}
+		case "durationMs":
+			if _, ok := fieldSeen[webhookattempt.FieldDurationMs]; !ok {
+				selectedFields = append(selectedFields, webhookattempt.FieldDurationMs)
+				fieldSeen[webhookattempt.FieldDurationMs] = struct{}{}
+			}
+		case "error":
+			if _, ok := fieldSeen[webhookattempt.FieldError]; !ok {
+				selectedFields = append(selectedFields, webhookattempt.FieldError)
+				fieldSeen[webhookattempt.FieldError] = struct{}{}
+			}
+		case "responseBody":
+			if _, ok := fieldSeen[webhookattempt.FieldResponseBody]; !ok {
+				selectedFields = append(selectedFields, webhookattempt.FieldResponseBody)
+				fieldSeen[webhookattempt.FieldResponseBody] = struct{}{}
+			}
+		case "manual":
+			if _, ok := fieldSeen[webhookattempt.FieldManual]; !ok {
+				selectedFields = append(selectedFields, webhookattempt.FieldManual)
+				fieldSeen[webhookattempt.FieldManual] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type webhookattemptPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []WebhookAttemptPaginateOption
+}
+
+func newWebhookAttemptPaginateArgs(rv map[string]any) *webhookattemptPaginateArgs {
+	args := &webhookattemptPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *WebhookDeliveryQuery) CollectFields(ctx context.Context, satisfies ...string) (*WebhookDeliveryQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *WebhookDeliveryQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(webhookdelivery.Columns))
+		selectedFields = []string{webhookdelivery.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "event":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&WebhookEventClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, webhookeventImplementors)...); err != nil {
+				return err
+			}
+			_q.withEvent = query
+			if _, ok := fieldSeen[webhookdelivery.FieldEventID]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldEventID)
+				fieldSeen[webhookdelivery.FieldEventID] = struct{}{}
+			}
+
+		case "endpoint":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&WebhookEndpointClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, webhookendpointImplementors)...); err != nil {
+				return err
+			}
+			_q.withEndpoint = query
+			if _, ok := fieldSeen[webhookdelivery.FieldEndpointID]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldEndpointID)
+				fieldSeen[webhookdelivery.FieldEndpointID] = struct{}{}
+			}
+
+		case "attemptsMade":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&WebhookAttemptClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, webhookattemptImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedAttemptsMade(alias, func(wq *WebhookAttemptQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[webhookdelivery.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldCreatedAt)
+				fieldSeen[webhookdelivery.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[webhookdelivery.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldUpdatedAt)
+				fieldSeen[webhookdelivery.FieldUpdatedAt] = struct{}{}
+			}
+		case "eventID":
+			if _, ok := fieldSeen[webhookdelivery.FieldEventID]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldEventID)
+				fieldSeen[webhookdelivery.FieldEventID] = struct{}{}
+			}
+		case "endpointID":
+			if _, ok := fieldSeen[webhookdelivery.FieldEndpointID]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldEndpointID)
+				fieldSeen[webhookdelivery.FieldEndpointID] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[webhookdelivery.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldStatus)
+				fieldSeen[webhookdelivery.FieldStatus] = struct{}{}
+			}
+		case "attempts":
+			if _, ok := fieldSeen[webhookdelivery.FieldAttempts]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldAttempts)
+				fieldSeen[webhookdelivery.FieldAttempts] = struct{}{}
+			}
+		case "nextAttemptAt":
+			if _, ok := fieldSeen[webhookdelivery.FieldNextAttemptAt]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldNextAttemptAt)
+				fieldSeen[webhookdelivery.FieldNextAttemptAt] = struct{}{}
+			}
+		case "lastStatusCode":
+			if _, ok := fieldSeen[webhookdelivery.FieldLastStatusCode]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldLastStatusCode)
+				fieldSeen[webhookdelivery.FieldLastStatusCode] = struct{}{}
+			}
+		case "lastError":
+			if _, ok := fieldSeen[webhookdelivery.FieldLastError]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldLastError)
+				fieldSeen[webhookdelivery.FieldLastError] = struct{}{}
+			}
+		case "deliveredAt":
+			if _, ok := fieldSeen[webhookdelivery.FieldDeliveredAt]; !ok {
+				selectedFields = append(selectedFields, webhookdelivery.FieldDeliveredAt)
+				fieldSeen[webhookdelivery.FieldDeliveredAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type webhookdeliveryPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []WebhookDeliveryPaginateOption
+}
+
+func newWebhookDeliveryPaginateArgs(rv map[string]any) *webhookdeliveryPaginateArgs {
+	args := &webhookdeliveryPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &WebhookDeliveryOrder{Field: &WebhookDeliveryOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithWebhookDeliveryOrder(order))
+			}
+		case *WebhookDeliveryOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithWebhookDeliveryOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *WebhookEndpointQuery) CollectFields(ctx context.Context, satisfies ...string) (*WebhookEndpointQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *WebhookEndpointQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(webhookendpoint.Columns))
+		selectedFields = []string{webhookendpoint.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "deliveries":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&WebhookDeliveryClient{config: _q.config}).Query()
+			)
+			args := newWebhookDeliveryPaginateArgs(fieldArgs(ctx, nil, path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newWebhookDeliveryPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*WebhookEndpoint) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID string `sql:"endpoint_id"`
+							Count  int    `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(webhookendpoint.DeliveriesColumn), ids...))
+						})
+						if err := query.GroupBy(webhookendpoint.DeliveriesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[string]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*WebhookEndpoint) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Deliveries)
+							if nodes[i].Edges.totalCount[0] == nil {
+								nodes[i].Edges.totalCount[0] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[0][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, webhookdeliveryImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(webhookendpoint.DeliveriesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedDeliveries(alias, func(wq *WebhookDeliveryQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[webhookendpoint.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, webhookendpoint.FieldCreatedAt)
+				fieldSeen[webhookendpoint.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[webhookendpoint.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, webhookendpoint.FieldUpdatedAt)
+				fieldSeen[webhookendpoint.FieldUpdatedAt] = struct{}{}
+			}
+		case "url":
+			if _, ok := fieldSeen[webhookendpoint.FieldURL]; !ok {
+				selectedFields = append(selectedFields, webhookendpoint.FieldURL)
+				fieldSeen[webhookendpoint.FieldURL] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[webhookendpoint.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, webhookendpoint.FieldDescription)
+				fieldSeen[webhookendpoint.FieldDescription] = struct{}{}
+			}
+		case "events":
+			if _, ok := fieldSeen[webhookendpoint.FieldEvents]; !ok {
+				selectedFields = append(selectedFields, webhookendpoint.FieldEvents)
+				fieldSeen[webhookendpoint.FieldEvents] = struct{}{}
+			}
+		case "previousSecretExpiresAt":
+			if _, ok := fieldSeen[webhookendpoint.FieldPreviousSecretExpiresAt]; !ok {
+				selectedFields = append(selectedFields, webhookendpoint.FieldPreviousSecretExpiresAt)
+				fieldSeen[webhookendpoint.FieldPreviousSecretExpiresAt] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[webhookendpoint.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, webhookendpoint.FieldStatus)
+				fieldSeen[webhookendpoint.FieldStatus] = struct{}{}
+			}
+		case "disabledReason":
+			if _, ok := fieldSeen[webhookendpoint.FieldDisabledReason]; !ok {
+				selectedFields = append(selectedFields, webhookendpoint.FieldDisabledReason)
+				fieldSeen[webhookendpoint.FieldDisabledReason] = struct{}{}
+			}
+		case "failingSince":
+			if _, ok := fieldSeen[webhookendpoint.FieldFailingSince]; !ok {
+				selectedFields = append(selectedFields, webhookendpoint.FieldFailingSince)
+				fieldSeen[webhookendpoint.FieldFailingSince] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type webhookendpointPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []WebhookEndpointPaginateOption
+}
+
+func newWebhookEndpointPaginateArgs(rv map[string]any) *webhookendpointPaginateArgs {
+	args := &webhookendpointPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &WebhookEndpointOrder{Field: &WebhookEndpointOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithWebhookEndpointOrder(order))
+			}
+		case *WebhookEndpointOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithWebhookEndpointOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *WebhookEventQuery) CollectFields(ctx context.Context, satisfies ...string) (*WebhookEventQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *WebhookEventQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(webhookevent.Columns))
+		selectedFields = []string{webhookevent.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "deliveries":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&WebhookDeliveryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, webhookdeliveryImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedDeliveries(alias, func(wq *WebhookDeliveryQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[webhookevent.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, webhookevent.FieldCreatedAt)
+				fieldSeen[webhookevent.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[webhookevent.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, webhookevent.FieldUpdatedAt)
+				fieldSeen[webhookevent.FieldUpdatedAt] = struct{}{}
+			}
+		case "type":
+			if _, ok := fieldSeen[webhookevent.FieldType]; !ok {
+				selectedFields = append(selectedFields, webhookevent.FieldType)
+				fieldSeen[webhookevent.FieldType] = struct{}{}
+			}
+		case "payload":
+			if _, ok := fieldSeen[webhookevent.FieldPayload]; !ok {
+				selectedFields = append(selectedFields, webhookevent.FieldPayload)
+				fieldSeen[webhookevent.FieldPayload] = struct{}{}
+			}
+		case "objectID":
+			if _, ok := fieldSeen[webhookevent.FieldObjectID]; !ok {
+				selectedFields = append(selectedFields, webhookevent.FieldObjectID)
+				fieldSeen[webhookevent.FieldObjectID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type webhookeventPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []WebhookEventPaginateOption
+}
+
+func newWebhookEventPaginateArgs(rv map[string]any) *webhookeventPaginateArgs {
+	args := &webhookeventPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &WebhookEventOrder{Field: &WebhookEventOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithWebhookEventOrder(order))
+			}
+		case *WebhookEventOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithWebhookEventOrder(v))
 			}
 		}
 	}

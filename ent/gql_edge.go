@@ -20,6 +20,14 @@ func (_m *Collection) Payments(ctx context.Context) (result []*Payment, err erro
 	return result, err
 }
 
+func (_m *CreditNote) Invoice(ctx context.Context) (*Invoice, error) {
+	result, err := _m.Edges.InvoiceOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryInvoice().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Customer) Invoices(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *InvoiceOrder,
 ) (*InvoiceConnection, error) {
@@ -38,6 +46,18 @@ func (_m *Customer) Invoices(
 		return conn, nil
 	}
 	return _m.QueryInvoices().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *Customer) Credits(ctx context.Context) (result []*CustomerCredit, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedCredits(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.CreditsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCredits().All(ctx)
+	}
+	return result, err
 }
 
 func (_m *Email) Invoice(ctx context.Context) (*Invoice, error) {
@@ -92,6 +112,26 @@ func (_m *Invoice) Payments(ctx context.Context) (result []*Payment, err error) 
 	return result, err
 }
 
+func (_m *Invoice) RecurringSchedule(ctx context.Context) (*RecurringSchedule, error) {
+	result, err := _m.Edges.RecurringScheduleOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRecurringSchedule().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Invoice) CreditNotes(ctx context.Context) (result []*CreditNote, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedCreditNotes(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.CreditNotesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCreditNotes().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Payment) Invoice(ctx context.Context) (*Invoice, error) {
 	result, err := _m.Edges.InvoiceOrErr()
 	if IsNotLoaded(err) {
@@ -106,4 +146,92 @@ func (_m *Payment) Collection(ctx context.Context) (*Collection, error) {
 		result, err = _m.QueryCollection().Only(ctx)
 	}
 	return result, MaskNotFound(err)
+}
+
+func (_m *RecurringSchedule) Invoices(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *InvoiceOrder,
+) (*InvoiceConnection, error) {
+	opts := []InvoicePaginateOption{
+		WithInvoiceOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
+	if nodes, err := _m.NamedInvoices(alias); err == nil || hasTotalCount {
+		pager, err := newInvoicePager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &InvoiceConnection{Edges: []*InvoiceEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryInvoices().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *RecurringSchedule) Customer(ctx context.Context) (*Customer, error) {
+	result, err := _m.Edges.CustomerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCustomer().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *WebhookDelivery) Event(ctx context.Context) (*WebhookEvent, error) {
+	result, err := _m.Edges.EventOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEvent().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *WebhookDelivery) Endpoint(ctx context.Context) (*WebhookEndpoint, error) {
+	result, err := _m.Edges.EndpointOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEndpoint().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *WebhookDelivery) AttemptsMade(ctx context.Context) (result []*WebhookAttempt, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedAttemptsMade(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.AttemptsMadeOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryAttemptsMade().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *WebhookEndpoint) Deliveries(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy *WebhookDeliveryOrder,
+) (*WebhookDeliveryConnection, error) {
+	opts := []WebhookDeliveryPaginateOption{
+		WithWebhookDeliveryOrder(orderBy),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[0][alias]
+	if nodes, err := _m.NamedDeliveries(alias); err == nil || hasTotalCount {
+		pager, err := newWebhookDeliveryPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &WebhookDeliveryConnection{Edges: []*WebhookDeliveryEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryDeliveries().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *WebhookEvent) Deliveries(ctx context.Context) (result []*WebhookDelivery, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedDeliveries(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.DeliveriesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDeliveries().All(ctx)
+	}
+	return result, err
 }

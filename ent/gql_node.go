@@ -11,15 +11,22 @@ import (
 	"github.com/hashicorp/go-multierror"
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/collection"
+	"github.com/tally-invoicing/tally/ent/creditnote"
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
+	"github.com/tally-invoicing/tally/ent/customercredit"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/payment"
+	"github.com/tally-invoicing/tally/ent/recurringschedule"
 	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
+	"github.com/tally-invoicing/tally/ent/webhookattempt"
+	"github.com/tally-invoicing/tally/ent/webhookdelivery"
+	"github.com/tally-invoicing/tally/ent/webhookendpoint"
+	"github.com/tally-invoicing/tally/ent/webhookevent"
 )
 
 // Noder wraps the basic Node method.
@@ -37,6 +44,11 @@ var collectionImplementors = []string{"Collection", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Collection) IsNode() {}
 
+var creditnoteImplementors = []string{"CreditNote", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CreditNote) IsNode() {}
+
 var cryptowalletImplementors = []string{"CryptoWallet", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -46,6 +58,11 @@ var customerImplementors = []string{"Customer", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Customer) IsNode() {}
+
+var customercreditImplementors = []string{"CustomerCredit", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CustomerCredit) IsNode() {}
 
 var emailImplementors = []string{"Email", "Node"}
 
@@ -72,6 +89,11 @@ var paymentImplementors = []string{"Payment", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Payment) IsNode() {}
 
+var recurringscheduleImplementors = []string{"RecurringSchedule", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*RecurringSchedule) IsNode() {}
+
 var taxrateImplementors = []string{"TaxRate", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -81,6 +103,26 @@ var userImplementors = []string{"User", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*User) IsNode() {}
+
+var webhookattemptImplementors = []string{"WebhookAttempt", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*WebhookAttempt) IsNode() {}
+
+var webhookdeliveryImplementors = []string{"WebhookDelivery", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*WebhookDelivery) IsNode() {}
+
+var webhookendpointImplementors = []string{"WebhookEndpoint", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*WebhookEndpoint) IsNode() {}
+
+var webhookeventImplementors = []string{"WebhookEvent", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*WebhookEvent) IsNode() {}
 
 var errNodeInvalidID = &NotFoundError{"node"}
 
@@ -158,6 +200,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			}
 		}
 		return query.Only(ctx)
+	case creditnote.Table:
+		query := c.CreditNote.Query().
+			Where(creditnote.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, creditnoteImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case cryptowallet.Table:
 		query := c.CryptoWallet.Query().
 			Where(cryptowallet.ID(id))
@@ -172,6 +223,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(customer.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, customerImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case customercredit.Table:
+		query := c.CustomerCredit.Query().
+			Where(customercredit.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, customercreditImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -221,6 +281,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			}
 		}
 		return query.Only(ctx)
+	case recurringschedule.Table:
+		query := c.RecurringSchedule.Query().
+			Where(recurringschedule.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, recurringscheduleImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case taxrate.Table:
 		query := c.TaxRate.Query().
 			Where(taxrate.ID(id))
@@ -235,6 +304,42 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(user.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, userImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case webhookattempt.Table:
+		query := c.WebhookAttempt.Query().
+			Where(webhookattempt.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, webhookattemptImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case webhookdelivery.Table:
+		query := c.WebhookDelivery.Query().
+			Where(webhookdelivery.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, webhookdeliveryImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case webhookendpoint.Table:
+		query := c.WebhookEndpoint.Query().
+			Where(webhookendpoint.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, webhookendpointImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case webhookevent.Table:
+		query := c.WebhookEvent.Query().
+			Where(webhookevent.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, webhookeventImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -344,6 +449,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 				*noder = node
 			}
 		}
+	case creditnote.Table:
+		query := c.CreditNote.Query().
+			Where(creditnote.IDIn(ids...))
+		query, err := query.CollectFields(ctx, creditnoteImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case cryptowallet.Table:
 		query := c.CryptoWallet.Query().
 			Where(cryptowallet.IDIn(ids...))
@@ -364,6 +485,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.Customer.Query().
 			Where(customer.IDIn(ids...))
 		query, err := query.CollectFields(ctx, customerImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case customercredit.Table:
+		query := c.CustomerCredit.Query().
+			Where(customercredit.IDIn(ids...))
+		query, err := query.CollectFields(ctx, customercreditImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -456,6 +593,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 				*noder = node
 			}
 		}
+	case recurringschedule.Table:
+		query := c.RecurringSchedule.Query().
+			Where(recurringschedule.IDIn(ids...))
+		query, err := query.CollectFields(ctx, recurringscheduleImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case taxrate.Table:
 		query := c.TaxRate.Query().
 			Where(taxrate.IDIn(ids...))
@@ -476,6 +629,70 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.User.Query().
 			Where(user.IDIn(ids...))
 		query, err := query.CollectFields(ctx, userImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case webhookattempt.Table:
+		query := c.WebhookAttempt.Query().
+			Where(webhookattempt.IDIn(ids...))
+		query, err := query.CollectFields(ctx, webhookattemptImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case webhookdelivery.Table:
+		query := c.WebhookDelivery.Query().
+			Where(webhookdelivery.IDIn(ids...))
+		query, err := query.CollectFields(ctx, webhookdeliveryImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case webhookendpoint.Table:
+		query := c.WebhookEndpoint.Query().
+			Where(webhookendpoint.IDIn(ids...))
+		query, err := query.CollectFields(ctx, webhookendpointImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case webhookevent.Table:
+		query := c.WebhookEvent.Query().
+			Where(webhookevent.IDIn(ids...))
+		query, err := query.CollectFields(ctx, webhookeventImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/ent/recurringschedule"
 	"github.com/tally-invoicing/tally/internal/invoice/lineitem"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 
@@ -78,6 +79,18 @@ type Invoice struct {
 	VoidReason *string `json:"void_reason,omitempty"`
 	// When an email of this invoice was first accepted by the mail provider; null until then.
 	SentAt *time.Time `json:"sent_at,omitempty"`
+	// false: no automatic reminders for this invoice ("don't remind"); manual sends still work.
+	Remind bool `json:"remind,omitempty"`
+	// When the invoice was first found unpaid past its due date (the OVERDUE event); null until then.
+	OverdueAt *time.Time `json:"overdue_at,omitempty"`
+	// CreditedMinor holds the value of the "credited_minor" field.
+	CreditedMinor int64 `json:"credited_minor,omitempty"`
+	// The recurring schedule that made this invoice; null for an invoice made by hand.
+	RecurringScheduleID *string `json:"recurring_schedule_id,omitempty"`
+	// Which run of its schedule made this invoice: 1 for the first. null for an invoice made by hand.
+	RecurringPeriod *int `json:"recurring_period,omitempty"`
+	// The invoice this draft was duplicated from; null otherwise.
+	DuplicatedFromID *string `json:"duplicated_from_id,omitempty"`
 	// 1 for a new draft, one more on every change. InvoiceStatusEvent.version carries it, so live updates can be applied in order and stale ones ignored.
 	Version int `json:"version,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -100,16 +113,21 @@ type InvoiceEdges struct {
 	Payments []*Payment `json:"payments,omitempty"`
 	// CheckoutSessions holds the value of the checkout_sessions edge.
 	CheckoutSessions []*CheckoutSession `json:"checkout_sessions,omitempty"`
+	// The schedule that made this invoice; null for one made by hand.
+	RecurringSchedule *RecurringSchedule `json:"recurring_schedule,omitempty"`
+	// Credit notes issued against this invoice, oldest first.
+	CreditNotes []*CreditNote `json:"credit_notes,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [8]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [6]map[string]int
 
 	namedEvents           map[string][]*InvoiceEvent
 	namedEmails           map[string][]*Email
 	namedPayments         map[string][]*Payment
 	namedCheckoutSessions map[string][]*CheckoutSession
+	namedCreditNotes      map[string][]*CreditNote
 }
 
 // MerchantOrErr returns the Merchant value or an error if the edge
@@ -170,6 +188,26 @@ func (e InvoiceEdges) CheckoutSessionsOrErr() ([]*CheckoutSession, error) {
 	return nil, &NotLoadedError{edge: "checkout_sessions"}
 }
 
+// RecurringScheduleOrErr returns the RecurringSchedule value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e InvoiceEdges) RecurringScheduleOrErr() (*RecurringSchedule, error) {
+	if e.RecurringSchedule != nil {
+		return e.RecurringSchedule, nil
+	} else if e.loadedTypes[6] {
+		return nil, &NotFoundError{label: recurringschedule.Label}
+	}
+	return nil, &NotLoadedError{edge: "recurring_schedule"}
+}
+
+// CreditNotesOrErr returns the CreditNotes value or an error if the edge
+// was not loaded in eager-loading.
+func (e InvoiceEdges) CreditNotesOrErr() ([]*CreditNote, error) {
+	if e.loadedTypes[7] {
+		return e.CreditNotes, nil
+	}
+	return nil, &NotLoadedError{edge: "credit_notes"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Invoice) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -177,13 +215,13 @@ func (*Invoice) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case invoice.FieldItems, invoice.FieldPaymentMethods, invoice.FieldDiscount, invoice.FieldTaxBreakdown:
 			values[i] = new([]byte)
-		case invoice.FieldSendRequested:
+		case invoice.FieldSendRequested, invoice.FieldRemind:
 			values[i] = new(sql.NullBool)
-		case invoice.FieldDiscountMinor, invoice.FieldTaxMinor, invoice.FieldPaymentTermsDays, invoice.FieldSubtotalMinor, invoice.FieldTotalMinor, invoice.FieldAmountPaidMinor, invoice.FieldVersion:
+		case invoice.FieldDiscountMinor, invoice.FieldTaxMinor, invoice.FieldPaymentTermsDays, invoice.FieldSubtotalMinor, invoice.FieldTotalMinor, invoice.FieldAmountPaidMinor, invoice.FieldCreditedMinor, invoice.FieldRecurringPeriod, invoice.FieldVersion:
 			values[i] = new(sql.NullInt64)
-		case invoice.FieldID, invoice.FieldMerchantID, invoice.FieldCustomerID, invoice.FieldNumber, invoice.FieldReference, invoice.FieldStatus, invoice.FieldDraftStep, invoice.FieldCurrency, invoice.FieldDescription, invoice.FieldCheckoutToken, invoice.FieldVoidReason:
+		case invoice.FieldID, invoice.FieldMerchantID, invoice.FieldCustomerID, invoice.FieldNumber, invoice.FieldReference, invoice.FieldStatus, invoice.FieldDraftStep, invoice.FieldCurrency, invoice.FieldDescription, invoice.FieldCheckoutToken, invoice.FieldVoidReason, invoice.FieldRecurringScheduleID, invoice.FieldDuplicatedFromID:
 			values[i] = new(sql.NullString)
-		case invoice.FieldCreatedAt, invoice.FieldUpdatedAt, invoice.FieldDueDate, invoice.FieldIssuedAt, invoice.FieldSentAt:
+		case invoice.FieldCreatedAt, invoice.FieldUpdatedAt, invoice.FieldDueDate, invoice.FieldIssuedAt, invoice.FieldSentAt, invoice.FieldOverdueAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -379,6 +417,46 @@ func (_m *Invoice) assignValues(columns []string, values []any) error {
 				_m.SentAt = new(time.Time)
 				*_m.SentAt = value.Time
 			}
+		case invoice.FieldRemind:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field remind", values[i])
+			} else if value.Valid {
+				_m.Remind = value.Bool
+			}
+		case invoice.FieldOverdueAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field overdue_at", values[i])
+			} else if value.Valid {
+				_m.OverdueAt = new(time.Time)
+				*_m.OverdueAt = value.Time
+			}
+		case invoice.FieldCreditedMinor:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field credited_minor", values[i])
+			} else if value.Valid {
+				_m.CreditedMinor = value.Int64
+			}
+		case invoice.FieldRecurringScheduleID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field recurring_schedule_id", values[i])
+			} else if value.Valid {
+				_m.RecurringScheduleID = new(string)
+				*_m.RecurringScheduleID = value.String
+			}
+		case invoice.FieldRecurringPeriod:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field recurring_period", values[i])
+			} else if value.Valid {
+				_m.RecurringPeriod = new(int)
+				*_m.RecurringPeriod = int(value.Int64)
+			}
+		case invoice.FieldDuplicatedFromID:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field duplicated_from_id", values[i])
+			} else if value.Valid {
+				_m.DuplicatedFromID = new(string)
+				*_m.DuplicatedFromID = value.String
+			}
 		case invoice.FieldVersion:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field version", values[i])
@@ -426,6 +504,16 @@ func (_m *Invoice) QueryPayments() *PaymentQuery {
 // QueryCheckoutSessions queries the "checkout_sessions" edge of the Invoice entity.
 func (_m *Invoice) QueryCheckoutSessions() *CheckoutSessionQuery {
 	return NewInvoiceClient(_m.config).QueryCheckoutSessions(_m)
+}
+
+// QueryRecurringSchedule queries the "recurring_schedule" edge of the Invoice entity.
+func (_m *Invoice) QueryRecurringSchedule() *RecurringScheduleQuery {
+	return NewInvoiceClient(_m.config).QueryRecurringSchedule(_m)
+}
+
+// QueryCreditNotes queries the "credit_notes" edge of the Invoice entity.
+func (_m *Invoice) QueryCreditNotes() *CreditNoteQuery {
+	return NewInvoiceClient(_m.config).QueryCreditNotes(_m)
 }
 
 // Update returns a builder for updating this Invoice.
@@ -544,6 +632,32 @@ func (_m *Invoice) String() string {
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")
+	builder.WriteString("remind=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Remind))
+	builder.WriteString(", ")
+	if v := _m.OverdueAt; v != nil {
+		builder.WriteString("overdue_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("credited_minor=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CreditedMinor))
+	builder.WriteString(", ")
+	if v := _m.RecurringScheduleID; v != nil {
+		builder.WriteString("recurring_schedule_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
+	if v := _m.RecurringPeriod; v != nil {
+		builder.WriteString("recurring_period=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.DuplicatedFromID; v != nil {
+		builder.WriteString("duplicated_from_id=")
+		builder.WriteString(*v)
+	}
+	builder.WriteString(", ")
 	builder.WriteString("version=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Version))
 	builder.WriteByte(')')
@@ -578,13 +692,18 @@ func (_m *Invoice) AmountDue() (amount.Amount, error) {
 // AmountOverpaid is what was paid beyond the total, kept as the customer's
 // credit; nothing for a draft.
 func (_m *Invoice) AmountOverpaid() (amount.Amount, error) {
-	return figures.Money(_m.ID, _m.Currency, figures.Overpaid(_m.Status, _m.TotalMinor, _m.AmountPaidMinor))
+	return figures.Money(_m.ID, _m.Currency, figures.Overpaid(_m.Status, _m.TotalMinor-_m.CreditedMinor, _m.AmountPaidMinor))
+}
+
+// AmountCredited is what credit notes took off the invoice, tax included.
+func (_m *Invoice) AmountCredited() (amount.Amount, error) {
+	return figures.Money(_m.ID, _m.Currency, _m.CreditedMinor)
 }
 
 // AmountDueMinor is what is (or, for a draft, will be) owed, in minor units
-// (figures.Due).
+// (figures.Due): the total less credit notes, less what was paid.
 func (_m *Invoice) AmountDueMinor() int64 {
-	return figures.Due(_m.Status, _m.TotalMinor, _m.AmountPaidMinor)
+	return figures.Due(_m.Status, _m.TotalMinor-_m.CreditedMinor, _m.AmountPaidMinor)
 }
 
 // DocumentDiscount is the discount on the whole invoice, nil when none
@@ -702,6 +821,30 @@ func (_m *Invoice) appendNamedCheckoutSessions(name string, edges ...*CheckoutSe
 		_m.Edges.namedCheckoutSessions[name] = []*CheckoutSession{}
 	} else {
 		_m.Edges.namedCheckoutSessions[name] = append(_m.Edges.namedCheckoutSessions[name], edges...)
+	}
+}
+
+// NamedCreditNotes returns the CreditNotes named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Invoice) NamedCreditNotes(name string) ([]*CreditNote, error) {
+	if _m.Edges.namedCreditNotes == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedCreditNotes[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Invoice) appendNamedCreditNotes(name string, edges ...*CreditNote) {
+	if _m.Edges.namedCreditNotes == nil {
+		_m.Edges.namedCreditNotes = make(map[string][]*CreditNote)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedCreditNotes[name] = []*CreditNote{}
+	} else {
+		_m.Edges.namedCreditNotes[name] = append(_m.Edges.namedCreditNotes[name], edges...)
 	}
 }
 

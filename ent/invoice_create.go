@@ -13,12 +13,14 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/tally-invoicing/tally/ent/checkoutsession"
+	"github.com/tally-invoicing/tally/ent/creditnote"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/payment"
+	"github.com/tally-invoicing/tally/ent/recurringschedule"
 	"github.com/tally-invoicing/tally/internal/invoice/lineitem"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 )
@@ -339,6 +341,90 @@ func (_c *InvoiceCreate) SetNillableSentAt(v *time.Time) *InvoiceCreate {
 	return _c
 }
 
+// SetRemind sets the "remind" field.
+func (_c *InvoiceCreate) SetRemind(v bool) *InvoiceCreate {
+	_c.mutation.SetRemind(v)
+	return _c
+}
+
+// SetNillableRemind sets the "remind" field if the given value is not nil.
+func (_c *InvoiceCreate) SetNillableRemind(v *bool) *InvoiceCreate {
+	if v != nil {
+		_c.SetRemind(*v)
+	}
+	return _c
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (_c *InvoiceCreate) SetOverdueAt(v time.Time) *InvoiceCreate {
+	_c.mutation.SetOverdueAt(v)
+	return _c
+}
+
+// SetNillableOverdueAt sets the "overdue_at" field if the given value is not nil.
+func (_c *InvoiceCreate) SetNillableOverdueAt(v *time.Time) *InvoiceCreate {
+	if v != nil {
+		_c.SetOverdueAt(*v)
+	}
+	return _c
+}
+
+// SetCreditedMinor sets the "credited_minor" field.
+func (_c *InvoiceCreate) SetCreditedMinor(v int64) *InvoiceCreate {
+	_c.mutation.SetCreditedMinor(v)
+	return _c
+}
+
+// SetNillableCreditedMinor sets the "credited_minor" field if the given value is not nil.
+func (_c *InvoiceCreate) SetNillableCreditedMinor(v *int64) *InvoiceCreate {
+	if v != nil {
+		_c.SetCreditedMinor(*v)
+	}
+	return _c
+}
+
+// SetRecurringScheduleID sets the "recurring_schedule_id" field.
+func (_c *InvoiceCreate) SetRecurringScheduleID(v string) *InvoiceCreate {
+	_c.mutation.SetRecurringScheduleID(v)
+	return _c
+}
+
+// SetNillableRecurringScheduleID sets the "recurring_schedule_id" field if the given value is not nil.
+func (_c *InvoiceCreate) SetNillableRecurringScheduleID(v *string) *InvoiceCreate {
+	if v != nil {
+		_c.SetRecurringScheduleID(*v)
+	}
+	return _c
+}
+
+// SetRecurringPeriod sets the "recurring_period" field.
+func (_c *InvoiceCreate) SetRecurringPeriod(v int) *InvoiceCreate {
+	_c.mutation.SetRecurringPeriod(v)
+	return _c
+}
+
+// SetNillableRecurringPeriod sets the "recurring_period" field if the given value is not nil.
+func (_c *InvoiceCreate) SetNillableRecurringPeriod(v *int) *InvoiceCreate {
+	if v != nil {
+		_c.SetRecurringPeriod(*v)
+	}
+	return _c
+}
+
+// SetDuplicatedFromID sets the "duplicated_from_id" field.
+func (_c *InvoiceCreate) SetDuplicatedFromID(v string) *InvoiceCreate {
+	_c.mutation.SetDuplicatedFromID(v)
+	return _c
+}
+
+// SetNillableDuplicatedFromID sets the "duplicated_from_id" field if the given value is not nil.
+func (_c *InvoiceCreate) SetNillableDuplicatedFromID(v *string) *InvoiceCreate {
+	if v != nil {
+		_c.SetDuplicatedFromID(*v)
+	}
+	return _c
+}
+
 // SetVersion sets the "version" field.
 func (_c *InvoiceCreate) SetVersion(v int) *InvoiceCreate {
 	_c.mutation.SetVersion(v)
@@ -437,6 +523,26 @@ func (_c *InvoiceCreate) AddCheckoutSessions(v ...*CheckoutSession) *InvoiceCrea
 	return _c.AddCheckoutSessionIDs(ids...)
 }
 
+// SetRecurringSchedule sets the "recurring_schedule" edge to the RecurringSchedule entity.
+func (_c *InvoiceCreate) SetRecurringSchedule(v *RecurringSchedule) *InvoiceCreate {
+	return _c.SetRecurringScheduleID(v.ID)
+}
+
+// AddCreditNoteIDs adds the "credit_notes" edge to the CreditNote entity by IDs.
+func (_c *InvoiceCreate) AddCreditNoteIDs(ids ...string) *InvoiceCreate {
+	_c.mutation.AddCreditNoteIDs(ids...)
+	return _c
+}
+
+// AddCreditNotes adds the "credit_notes" edges to the CreditNote entity.
+func (_c *InvoiceCreate) AddCreditNotes(v ...*CreditNote) *InvoiceCreate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddCreditNoteIDs(ids...)
+}
+
 // Mutation returns the InvoiceMutation object of the builder.
 func (_c *InvoiceCreate) Mutation() *InvoiceMutation {
 	return _c.mutation
@@ -519,6 +625,14 @@ func (_c *InvoiceCreate) defaults() error {
 	if _, ok := _c.mutation.SendRequested(); !ok {
 		v := invoice.DefaultSendRequested
 		_c.mutation.SetSendRequested(v)
+	}
+	if _, ok := _c.mutation.Remind(); !ok {
+		v := invoice.DefaultRemind
+		_c.mutation.SetRemind(v)
+	}
+	if _, ok := _c.mutation.CreditedMinor(); !ok {
+		v := invoice.DefaultCreditedMinor
+		_c.mutation.SetCreditedMinor(v)
 	}
 	if _, ok := _c.mutation.Version(); !ok {
 		v := invoice.DefaultVersion
@@ -628,6 +742,22 @@ func (_c *InvoiceCreate) check() error {
 	if v, ok := _c.mutation.VoidReason(); ok {
 		if err := invoice.VoidReasonValidator(v); err != nil {
 			return &ValidationError{Name: "void_reason", err: fmt.Errorf(`ent: validator failed for field "Invoice.void_reason": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Remind(); !ok {
+		return &ValidationError{Name: "remind", err: errors.New(`ent: missing required field "Invoice.remind"`)}
+	}
+	if _, ok := _c.mutation.CreditedMinor(); !ok {
+		return &ValidationError{Name: "credited_minor", err: errors.New(`ent: missing required field "Invoice.credited_minor"`)}
+	}
+	if v, ok := _c.mutation.RecurringScheduleID(); ok {
+		if err := invoice.RecurringScheduleIDValidator(v); err != nil {
+			return &ValidationError{Name: "recurring_schedule_id", err: fmt.Errorf(`ent: validator failed for field "Invoice.recurring_schedule_id": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.DuplicatedFromID(); ok {
+		if err := invoice.DuplicatedFromIDValidator(v); err != nil {
+			return &ValidationError{Name: "duplicated_from_id", err: fmt.Errorf(`ent: validator failed for field "Invoice.duplicated_from_id": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.Version(); !ok {
@@ -776,6 +906,26 @@ func (_c *InvoiceCreate) createSpec() (*Invoice, *sqlgraph.CreateSpec) {
 		_spec.SetField(invoice.FieldSentAt, field.TypeTime, value)
 		_node.SentAt = &value
 	}
+	if value, ok := _c.mutation.Remind(); ok {
+		_spec.SetField(invoice.FieldRemind, field.TypeBool, value)
+		_node.Remind = value
+	}
+	if value, ok := _c.mutation.OverdueAt(); ok {
+		_spec.SetField(invoice.FieldOverdueAt, field.TypeTime, value)
+		_node.OverdueAt = &value
+	}
+	if value, ok := _c.mutation.CreditedMinor(); ok {
+		_spec.SetField(invoice.FieldCreditedMinor, field.TypeInt64, value)
+		_node.CreditedMinor = value
+	}
+	if value, ok := _c.mutation.RecurringPeriod(); ok {
+		_spec.SetField(invoice.FieldRecurringPeriod, field.TypeInt, value)
+		_node.RecurringPeriod = &value
+	}
+	if value, ok := _c.mutation.DuplicatedFromID(); ok {
+		_spec.SetField(invoice.FieldDuplicatedFromID, field.TypeString, value)
+		_node.DuplicatedFromID = &value
+	}
 	if value, ok := _c.mutation.Version(); ok {
 		_spec.SetField(invoice.FieldVersion, field.TypeInt, value)
 		_node.Version = value
@@ -871,6 +1021,39 @@ func (_c *InvoiceCreate) createSpec() (*Invoice, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(checkoutsession.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.RecurringScheduleIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   invoice.RecurringScheduleTable,
+			Columns: []string{invoice.RecurringScheduleColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(recurringschedule.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.RecurringScheduleID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.CreditNotesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   invoice.CreditNotesTable,
+			Columns: []string{invoice.CreditNotesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(creditnote.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -1332,6 +1515,54 @@ func (u *InvoiceUpsert) ClearSentAt() *InvoiceUpsert {
 	return u
 }
 
+// SetRemind sets the "remind" field.
+func (u *InvoiceUpsert) SetRemind(v bool) *InvoiceUpsert {
+	u.Set(invoice.FieldRemind, v)
+	return u
+}
+
+// UpdateRemind sets the "remind" field to the value that was provided on create.
+func (u *InvoiceUpsert) UpdateRemind() *InvoiceUpsert {
+	u.SetExcluded(invoice.FieldRemind)
+	return u
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (u *InvoiceUpsert) SetOverdueAt(v time.Time) *InvoiceUpsert {
+	u.Set(invoice.FieldOverdueAt, v)
+	return u
+}
+
+// UpdateOverdueAt sets the "overdue_at" field to the value that was provided on create.
+func (u *InvoiceUpsert) UpdateOverdueAt() *InvoiceUpsert {
+	u.SetExcluded(invoice.FieldOverdueAt)
+	return u
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (u *InvoiceUpsert) ClearOverdueAt() *InvoiceUpsert {
+	u.SetNull(invoice.FieldOverdueAt)
+	return u
+}
+
+// SetCreditedMinor sets the "credited_minor" field.
+func (u *InvoiceUpsert) SetCreditedMinor(v int64) *InvoiceUpsert {
+	u.Set(invoice.FieldCreditedMinor, v)
+	return u
+}
+
+// UpdateCreditedMinor sets the "credited_minor" field to the value that was provided on create.
+func (u *InvoiceUpsert) UpdateCreditedMinor() *InvoiceUpsert {
+	u.SetExcluded(invoice.FieldCreditedMinor)
+	return u
+}
+
+// AddCreditedMinor adds v to the "credited_minor" field.
+func (u *InvoiceUpsert) AddCreditedMinor(v int64) *InvoiceUpsert {
+	u.Add(invoice.FieldCreditedMinor, v)
+	return u
+}
+
 // SetVersion sets the "version" field.
 func (u *InvoiceUpsert) SetVersion(v int) *InvoiceUpsert {
 	u.Set(invoice.FieldVersion, v)
@@ -1372,6 +1603,15 @@ func (u *InvoiceUpsertOne) UpdateNewValues() *InvoiceUpsertOne {
 		}
 		if _, exists := u.create.mutation.MerchantID(); exists {
 			s.SetIgnore(invoice.FieldMerchantID)
+		}
+		if _, exists := u.create.mutation.RecurringScheduleID(); exists {
+			s.SetIgnore(invoice.FieldRecurringScheduleID)
+		}
+		if _, exists := u.create.mutation.RecurringPeriod(); exists {
+			s.SetIgnore(invoice.FieldRecurringPeriod)
+		}
+		if _, exists := u.create.mutation.DuplicatedFromID(); exists {
+			s.SetIgnore(invoice.FieldDuplicatedFromID)
 		}
 	}))
 	return u
@@ -1873,6 +2113,62 @@ func (u *InvoiceUpsertOne) ClearSentAt() *InvoiceUpsertOne {
 	})
 }
 
+// SetRemind sets the "remind" field.
+func (u *InvoiceUpsertOne) SetRemind(v bool) *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetRemind(v)
+	})
+}
+
+// UpdateRemind sets the "remind" field to the value that was provided on create.
+func (u *InvoiceUpsertOne) UpdateRemind() *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateRemind()
+	})
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (u *InvoiceUpsertOne) SetOverdueAt(v time.Time) *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetOverdueAt(v)
+	})
+}
+
+// UpdateOverdueAt sets the "overdue_at" field to the value that was provided on create.
+func (u *InvoiceUpsertOne) UpdateOverdueAt() *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateOverdueAt()
+	})
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (u *InvoiceUpsertOne) ClearOverdueAt() *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.ClearOverdueAt()
+	})
+}
+
+// SetCreditedMinor sets the "credited_minor" field.
+func (u *InvoiceUpsertOne) SetCreditedMinor(v int64) *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetCreditedMinor(v)
+	})
+}
+
+// AddCreditedMinor adds v to the "credited_minor" field.
+func (u *InvoiceUpsertOne) AddCreditedMinor(v int64) *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.AddCreditedMinor(v)
+	})
+}
+
+// UpdateCreditedMinor sets the "credited_minor" field to the value that was provided on create.
+func (u *InvoiceUpsertOne) UpdateCreditedMinor() *InvoiceUpsertOne {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateCreditedMinor()
+	})
+}
+
 // SetVersion sets the "version" field.
 func (u *InvoiceUpsertOne) SetVersion(v int) *InvoiceUpsertOne {
 	return u.Update(func(s *InvoiceUpsert) {
@@ -2082,6 +2378,15 @@ func (u *InvoiceUpsertBulk) UpdateNewValues() *InvoiceUpsertBulk {
 			}
 			if _, exists := b.mutation.MerchantID(); exists {
 				s.SetIgnore(invoice.FieldMerchantID)
+			}
+			if _, exists := b.mutation.RecurringScheduleID(); exists {
+				s.SetIgnore(invoice.FieldRecurringScheduleID)
+			}
+			if _, exists := b.mutation.RecurringPeriod(); exists {
+				s.SetIgnore(invoice.FieldRecurringPeriod)
+			}
+			if _, exists := b.mutation.DuplicatedFromID(); exists {
+				s.SetIgnore(invoice.FieldDuplicatedFromID)
 			}
 		}
 	}))
@@ -2581,6 +2886,62 @@ func (u *InvoiceUpsertBulk) UpdateSentAt() *InvoiceUpsertBulk {
 func (u *InvoiceUpsertBulk) ClearSentAt() *InvoiceUpsertBulk {
 	return u.Update(func(s *InvoiceUpsert) {
 		s.ClearSentAt()
+	})
+}
+
+// SetRemind sets the "remind" field.
+func (u *InvoiceUpsertBulk) SetRemind(v bool) *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetRemind(v)
+	})
+}
+
+// UpdateRemind sets the "remind" field to the value that was provided on create.
+func (u *InvoiceUpsertBulk) UpdateRemind() *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateRemind()
+	})
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (u *InvoiceUpsertBulk) SetOverdueAt(v time.Time) *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetOverdueAt(v)
+	})
+}
+
+// UpdateOverdueAt sets the "overdue_at" field to the value that was provided on create.
+func (u *InvoiceUpsertBulk) UpdateOverdueAt() *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateOverdueAt()
+	})
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (u *InvoiceUpsertBulk) ClearOverdueAt() *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.ClearOverdueAt()
+	})
+}
+
+// SetCreditedMinor sets the "credited_minor" field.
+func (u *InvoiceUpsertBulk) SetCreditedMinor(v int64) *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.SetCreditedMinor(v)
+	})
+}
+
+// AddCreditedMinor adds v to the "credited_minor" field.
+func (u *InvoiceUpsertBulk) AddCreditedMinor(v int64) *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.AddCreditedMinor(v)
+	})
+}
+
+// UpdateCreditedMinor sets the "credited_minor" field to the value that was provided on create.
+func (u *InvoiceUpsertBulk) UpdateCreditedMinor() *InvoiceUpsertBulk {
+	return u.Update(func(s *InvoiceUpsert) {
+		s.UpdateCreditedMinor()
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/tally-invoicing/tally/ent/checkoutsession"
+	"github.com/tally-invoicing/tally/ent/creditnote"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
@@ -21,6 +22,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/predicate"
+	"github.com/tally-invoicing/tally/ent/recurringschedule"
 )
 
 // InvoiceQuery is the builder for querying Invoice entities.
@@ -36,12 +38,15 @@ type InvoiceQuery struct {
 	withEmails                *EmailQuery
 	withPayments              *PaymentQuery
 	withCheckoutSessions      *CheckoutSessionQuery
+	withRecurringSchedule     *RecurringScheduleQuery
+	withCreditNotes           *CreditNoteQuery
 	loadTotal                 []func(context.Context, []*Invoice) error
 	modifiers                 []func(*sql.Selector)
 	withNamedEvents           map[string]*InvoiceEventQuery
 	withNamedEmails           map[string]*EmailQuery
 	withNamedPayments         map[string]*PaymentQuery
 	withNamedCheckoutSessions map[string]*CheckoutSessionQuery
+	withNamedCreditNotes      map[string]*CreditNoteQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -203,6 +208,50 @@ func (_q *InvoiceQuery) QueryCheckoutSessions() *CheckoutSessionQuery {
 			sqlgraph.From(invoice.Table, invoice.FieldID, selector),
 			sqlgraph.To(checkoutsession.Table, checkoutsession.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, invoice.CheckoutSessionsTable, invoice.CheckoutSessionsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryRecurringSchedule chains the current query on the "recurring_schedule" edge.
+func (_q *InvoiceQuery) QueryRecurringSchedule() *RecurringScheduleQuery {
+	query := (&RecurringScheduleClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(invoice.Table, invoice.FieldID, selector),
+			sqlgraph.To(recurringschedule.Table, recurringschedule.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, invoice.RecurringScheduleTable, invoice.RecurringScheduleColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCreditNotes chains the current query on the "credit_notes" edge.
+func (_q *InvoiceQuery) QueryCreditNotes() *CreditNoteQuery {
+	query := (&CreditNoteClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(invoice.Table, invoice.FieldID, selector),
+			sqlgraph.To(creditnote.Table, creditnote.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, invoice.CreditNotesTable, invoice.CreditNotesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -397,17 +446,19 @@ func (_q *InvoiceQuery) Clone() *InvoiceQuery {
 		return nil
 	}
 	return &InvoiceQuery{
-		config:               _q.config,
-		ctx:                  _q.ctx.Clone(),
-		order:                append([]invoice.OrderOption{}, _q.order...),
-		inters:               append([]Interceptor{}, _q.inters...),
-		predicates:           append([]predicate.Invoice{}, _q.predicates...),
-		withMerchant:         _q.withMerchant.Clone(),
-		withCustomer:         _q.withCustomer.Clone(),
-		withEvents:           _q.withEvents.Clone(),
-		withEmails:           _q.withEmails.Clone(),
-		withPayments:         _q.withPayments.Clone(),
-		withCheckoutSessions: _q.withCheckoutSessions.Clone(),
+		config:                _q.config,
+		ctx:                   _q.ctx.Clone(),
+		order:                 append([]invoice.OrderOption{}, _q.order...),
+		inters:                append([]Interceptor{}, _q.inters...),
+		predicates:            append([]predicate.Invoice{}, _q.predicates...),
+		withMerchant:          _q.withMerchant.Clone(),
+		withCustomer:          _q.withCustomer.Clone(),
+		withEvents:            _q.withEvents.Clone(),
+		withEmails:            _q.withEmails.Clone(),
+		withPayments:          _q.withPayments.Clone(),
+		withCheckoutSessions:  _q.withCheckoutSessions.Clone(),
+		withRecurringSchedule: _q.withRecurringSchedule.Clone(),
+		withCreditNotes:       _q.withCreditNotes.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -478,6 +529,28 @@ func (_q *InvoiceQuery) WithCheckoutSessions(opts ...func(*CheckoutSessionQuery)
 		opt(query)
 	}
 	_q.withCheckoutSessions = query
+	return _q
+}
+
+// WithRecurringSchedule tells the query-builder to eager-load the nodes that are connected to
+// the "recurring_schedule" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *InvoiceQuery) WithRecurringSchedule(opts ...func(*RecurringScheduleQuery)) *InvoiceQuery {
+	query := (&RecurringScheduleClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withRecurringSchedule = query
+	return _q
+}
+
+// WithCreditNotes tells the query-builder to eager-load the nodes that are connected to
+// the "credit_notes" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *InvoiceQuery) WithCreditNotes(opts ...func(*CreditNoteQuery)) *InvoiceQuery {
+	query := (&CreditNoteClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCreditNotes = query
 	return _q
 }
 
@@ -559,13 +632,15 @@ func (_q *InvoiceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Invo
 	var (
 		nodes       = []*Invoice{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [8]bool{
 			_q.withMerchant != nil,
 			_q.withCustomer != nil,
 			_q.withEvents != nil,
 			_q.withEmails != nil,
 			_q.withPayments != nil,
 			_q.withCheckoutSessions != nil,
+			_q.withRecurringSchedule != nil,
+			_q.withCreditNotes != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -629,6 +704,19 @@ func (_q *InvoiceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Invo
 			return nil, err
 		}
 	}
+	if query := _q.withRecurringSchedule; query != nil {
+		if err := _q.loadRecurringSchedule(ctx, query, nodes, nil,
+			func(n *Invoice, e *RecurringSchedule) { n.Edges.RecurringSchedule = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withCreditNotes; query != nil {
+		if err := _q.loadCreditNotes(ctx, query, nodes,
+			func(n *Invoice) { n.Edges.CreditNotes = []*CreditNote{} },
+			func(n *Invoice, e *CreditNote) { n.Edges.CreditNotes = append(n.Edges.CreditNotes, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedEvents {
 		if err := _q.loadEvents(ctx, query, nodes,
 			func(n *Invoice) { n.appendNamedEvents(name) },
@@ -654,6 +742,13 @@ func (_q *InvoiceQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Invo
 		if err := _q.loadCheckoutSessions(ctx, query, nodes,
 			func(n *Invoice) { n.appendNamedCheckoutSessions(name) },
 			func(n *Invoice, e *CheckoutSession) { n.appendNamedCheckoutSessions(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedCreditNotes {
+		if err := _q.loadCreditNotes(ctx, query, nodes,
+			func(n *Invoice) { n.appendNamedCreditNotes(name) },
+			func(n *Invoice, e *CreditNote) { n.appendNamedCreditNotes(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -846,6 +941,68 @@ func (_q *InvoiceQuery) loadCheckoutSessions(ctx context.Context, query *Checkou
 	}
 	return nil
 }
+func (_q *InvoiceQuery) loadRecurringSchedule(ctx context.Context, query *RecurringScheduleQuery, nodes []*Invoice, init func(*Invoice), assign func(*Invoice, *RecurringSchedule)) error {
+	ids := make([]string, 0, len(nodes))
+	nodeids := make(map[string][]*Invoice)
+	for i := range nodes {
+		if nodes[i].RecurringScheduleID == nil {
+			continue
+		}
+		fk := *nodes[i].RecurringScheduleID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(recurringschedule.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "recurring_schedule_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *InvoiceQuery) loadCreditNotes(ctx context.Context, query *CreditNoteQuery, nodes []*Invoice, init func(*Invoice), assign func(*Invoice, *CreditNote)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Invoice)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(creditnote.FieldInvoiceID)
+	}
+	query.Where(predicate.CreditNote(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(invoice.CreditNotesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.InvoiceID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "invoice_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *InvoiceQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -880,6 +1037,9 @@ func (_q *InvoiceQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withCustomer != nil {
 			_spec.Node.AddColumnOnce(invoice.FieldCustomerID)
+		}
+		if _q.withRecurringSchedule != nil {
+			_spec.Node.AddColumnOnce(invoice.FieldRecurringScheduleID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {
@@ -1025,6 +1185,20 @@ func (_q *InvoiceQuery) WithNamedCheckoutSessions(name string, opts ...func(*Che
 		_q.withNamedCheckoutSessions = make(map[string]*CheckoutSessionQuery)
 	}
 	_q.withNamedCheckoutSessions[name] = query
+	return _q
+}
+
+// WithNamedCreditNotes tells the query-builder to eager-load the nodes that are connected to the "credit_notes"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *InvoiceQuery) WithNamedCreditNotes(name string, opts ...func(*CreditNoteQuery)) *InvoiceQuery {
+	query := (&CreditNoteClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedCreditNotes == nil {
+		_q.withNamedCreditNotes = make(map[string]*CreditNoteQuery)
+	}
+	_q.withNamedCreditNotes[name] = query
 	return _q
 }
 

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/tally-invoicing/tally/ent/checkoutsession"
+	"github.com/tally-invoicing/tally/ent/creditnote"
 	"github.com/tally-invoicing/tally/ent/customer"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/invoice"
@@ -471,6 +472,61 @@ func (_u *InvoiceUpdate) ClearSentAt() *InvoiceUpdate {
 	return _u
 }
 
+// SetRemind sets the "remind" field.
+func (_u *InvoiceUpdate) SetRemind(v bool) *InvoiceUpdate {
+	_u.mutation.SetRemind(v)
+	return _u
+}
+
+// SetNillableRemind sets the "remind" field if the given value is not nil.
+func (_u *InvoiceUpdate) SetNillableRemind(v *bool) *InvoiceUpdate {
+	if v != nil {
+		_u.SetRemind(*v)
+	}
+	return _u
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (_u *InvoiceUpdate) SetOverdueAt(v time.Time) *InvoiceUpdate {
+	_u.mutation.SetOverdueAt(v)
+	return _u
+}
+
+// SetNillableOverdueAt sets the "overdue_at" field if the given value is not nil.
+func (_u *InvoiceUpdate) SetNillableOverdueAt(v *time.Time) *InvoiceUpdate {
+	if v != nil {
+		_u.SetOverdueAt(*v)
+	}
+	return _u
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (_u *InvoiceUpdate) ClearOverdueAt() *InvoiceUpdate {
+	_u.mutation.ClearOverdueAt()
+	return _u
+}
+
+// SetCreditedMinor sets the "credited_minor" field.
+func (_u *InvoiceUpdate) SetCreditedMinor(v int64) *InvoiceUpdate {
+	_u.mutation.ResetCreditedMinor()
+	_u.mutation.SetCreditedMinor(v)
+	return _u
+}
+
+// SetNillableCreditedMinor sets the "credited_minor" field if the given value is not nil.
+func (_u *InvoiceUpdate) SetNillableCreditedMinor(v *int64) *InvoiceUpdate {
+	if v != nil {
+		_u.SetCreditedMinor(*v)
+	}
+	return _u
+}
+
+// AddCreditedMinor adds value to the "credited_minor" field.
+func (_u *InvoiceUpdate) AddCreditedMinor(v int64) *InvoiceUpdate {
+	_u.mutation.AddCreditedMinor(v)
+	return _u
+}
+
 // SetVersion sets the "version" field.
 func (_u *InvoiceUpdate) SetVersion(v int) *InvoiceUpdate {
 	_u.mutation.ResetVersion()
@@ -555,6 +611,21 @@ func (_u *InvoiceUpdate) AddCheckoutSessions(v ...*CheckoutSession) *InvoiceUpda
 		ids[i] = v[i].ID
 	}
 	return _u.AddCheckoutSessionIDs(ids...)
+}
+
+// AddCreditNoteIDs adds the "credit_notes" edge to the CreditNote entity by IDs.
+func (_u *InvoiceUpdate) AddCreditNoteIDs(ids ...string) *InvoiceUpdate {
+	_u.mutation.AddCreditNoteIDs(ids...)
+	return _u
+}
+
+// AddCreditNotes adds the "credit_notes" edges to the CreditNote entity.
+func (_u *InvoiceUpdate) AddCreditNotes(v ...*CreditNote) *InvoiceUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCreditNoteIDs(ids...)
 }
 
 // Mutation returns the InvoiceMutation object of the builder.
@@ -650,6 +721,27 @@ func (_u *InvoiceUpdate) RemoveCheckoutSessions(v ...*CheckoutSession) *InvoiceU
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCheckoutSessionIDs(ids...)
+}
+
+// ClearCreditNotes clears all "credit_notes" edges to the CreditNote entity.
+func (_u *InvoiceUpdate) ClearCreditNotes() *InvoiceUpdate {
+	_u.mutation.ClearCreditNotes()
+	return _u
+}
+
+// RemoveCreditNoteIDs removes the "credit_notes" edge to CreditNote entities by IDs.
+func (_u *InvoiceUpdate) RemoveCreditNoteIDs(ids ...string) *InvoiceUpdate {
+	_u.mutation.RemoveCreditNoteIDs(ids...)
+	return _u
+}
+
+// RemoveCreditNotes removes "credit_notes" edges to CreditNote entities.
+func (_u *InvoiceUpdate) RemoveCreditNotes(v ...*CreditNote) *InvoiceUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCreditNoteIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -914,6 +1006,27 @@ func (_u *InvoiceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.SentAtCleared() {
 		_spec.ClearField(invoice.FieldSentAt, field.TypeTime)
 	}
+	if value, ok := _u.mutation.Remind(); ok {
+		_spec.SetField(invoice.FieldRemind, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.OverdueAt(); ok {
+		_spec.SetField(invoice.FieldOverdueAt, field.TypeTime, value)
+	}
+	if _u.mutation.OverdueAtCleared() {
+		_spec.ClearField(invoice.FieldOverdueAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.CreditedMinor(); ok {
+		_spec.SetField(invoice.FieldCreditedMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedCreditedMinor(); ok {
+		_spec.AddField(invoice.FieldCreditedMinor, field.TypeInt64, value)
+	}
+	if _u.mutation.RecurringPeriodCleared() {
+		_spec.ClearField(invoice.FieldRecurringPeriod, field.TypeInt)
+	}
+	if _u.mutation.DuplicatedFromIDCleared() {
+		_spec.ClearField(invoice.FieldDuplicatedFromID, field.TypeString)
+	}
 	if value, ok := _u.mutation.Version(); ok {
 		_spec.SetField(invoice.FieldVersion, field.TypeInt, value)
 	}
@@ -1122,6 +1235,51 @@ func (_u *InvoiceUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(checkoutsession.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CreditNotesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   invoice.CreditNotesTable,
+			Columns: []string{invoice.CreditNotesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(creditnote.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCreditNotesIDs(); len(nodes) > 0 && !_u.mutation.CreditNotesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   invoice.CreditNotesTable,
+			Columns: []string{invoice.CreditNotesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(creditnote.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CreditNotesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   invoice.CreditNotesTable,
+			Columns: []string{invoice.CreditNotesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(creditnote.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {
@@ -1585,6 +1743,61 @@ func (_u *InvoiceUpdateOne) ClearSentAt() *InvoiceUpdateOne {
 	return _u
 }
 
+// SetRemind sets the "remind" field.
+func (_u *InvoiceUpdateOne) SetRemind(v bool) *InvoiceUpdateOne {
+	_u.mutation.SetRemind(v)
+	return _u
+}
+
+// SetNillableRemind sets the "remind" field if the given value is not nil.
+func (_u *InvoiceUpdateOne) SetNillableRemind(v *bool) *InvoiceUpdateOne {
+	if v != nil {
+		_u.SetRemind(*v)
+	}
+	return _u
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (_u *InvoiceUpdateOne) SetOverdueAt(v time.Time) *InvoiceUpdateOne {
+	_u.mutation.SetOverdueAt(v)
+	return _u
+}
+
+// SetNillableOverdueAt sets the "overdue_at" field if the given value is not nil.
+func (_u *InvoiceUpdateOne) SetNillableOverdueAt(v *time.Time) *InvoiceUpdateOne {
+	if v != nil {
+		_u.SetOverdueAt(*v)
+	}
+	return _u
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (_u *InvoiceUpdateOne) ClearOverdueAt() *InvoiceUpdateOne {
+	_u.mutation.ClearOverdueAt()
+	return _u
+}
+
+// SetCreditedMinor sets the "credited_minor" field.
+func (_u *InvoiceUpdateOne) SetCreditedMinor(v int64) *InvoiceUpdateOne {
+	_u.mutation.ResetCreditedMinor()
+	_u.mutation.SetCreditedMinor(v)
+	return _u
+}
+
+// SetNillableCreditedMinor sets the "credited_minor" field if the given value is not nil.
+func (_u *InvoiceUpdateOne) SetNillableCreditedMinor(v *int64) *InvoiceUpdateOne {
+	if v != nil {
+		_u.SetCreditedMinor(*v)
+	}
+	return _u
+}
+
+// AddCreditedMinor adds value to the "credited_minor" field.
+func (_u *InvoiceUpdateOne) AddCreditedMinor(v int64) *InvoiceUpdateOne {
+	_u.mutation.AddCreditedMinor(v)
+	return _u
+}
+
 // SetVersion sets the "version" field.
 func (_u *InvoiceUpdateOne) SetVersion(v int) *InvoiceUpdateOne {
 	_u.mutation.ResetVersion()
@@ -1669,6 +1882,21 @@ func (_u *InvoiceUpdateOne) AddCheckoutSessions(v ...*CheckoutSession) *InvoiceU
 		ids[i] = v[i].ID
 	}
 	return _u.AddCheckoutSessionIDs(ids...)
+}
+
+// AddCreditNoteIDs adds the "credit_notes" edge to the CreditNote entity by IDs.
+func (_u *InvoiceUpdateOne) AddCreditNoteIDs(ids ...string) *InvoiceUpdateOne {
+	_u.mutation.AddCreditNoteIDs(ids...)
+	return _u
+}
+
+// AddCreditNotes adds the "credit_notes" edges to the CreditNote entity.
+func (_u *InvoiceUpdateOne) AddCreditNotes(v ...*CreditNote) *InvoiceUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddCreditNoteIDs(ids...)
 }
 
 // Mutation returns the InvoiceMutation object of the builder.
@@ -1764,6 +1992,27 @@ func (_u *InvoiceUpdateOne) RemoveCheckoutSessions(v ...*CheckoutSession) *Invoi
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCheckoutSessionIDs(ids...)
+}
+
+// ClearCreditNotes clears all "credit_notes" edges to the CreditNote entity.
+func (_u *InvoiceUpdateOne) ClearCreditNotes() *InvoiceUpdateOne {
+	_u.mutation.ClearCreditNotes()
+	return _u
+}
+
+// RemoveCreditNoteIDs removes the "credit_notes" edge to CreditNote entities by IDs.
+func (_u *InvoiceUpdateOne) RemoveCreditNoteIDs(ids ...string) *InvoiceUpdateOne {
+	_u.mutation.RemoveCreditNoteIDs(ids...)
+	return _u
+}
+
+// RemoveCreditNotes removes "credit_notes" edges to CreditNote entities.
+func (_u *InvoiceUpdateOne) RemoveCreditNotes(v ...*CreditNote) *InvoiceUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveCreditNoteIDs(ids...)
 }
 
 // Where appends a list predicates to the InvoiceUpdate builder.
@@ -2058,6 +2307,27 @@ func (_u *InvoiceUpdateOne) sqlSave(ctx context.Context) (_node *Invoice, err er
 	if _u.mutation.SentAtCleared() {
 		_spec.ClearField(invoice.FieldSentAt, field.TypeTime)
 	}
+	if value, ok := _u.mutation.Remind(); ok {
+		_spec.SetField(invoice.FieldRemind, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.OverdueAt(); ok {
+		_spec.SetField(invoice.FieldOverdueAt, field.TypeTime, value)
+	}
+	if _u.mutation.OverdueAtCleared() {
+		_spec.ClearField(invoice.FieldOverdueAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.CreditedMinor(); ok {
+		_spec.SetField(invoice.FieldCreditedMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedCreditedMinor(); ok {
+		_spec.AddField(invoice.FieldCreditedMinor, field.TypeInt64, value)
+	}
+	if _u.mutation.RecurringPeriodCleared() {
+		_spec.ClearField(invoice.FieldRecurringPeriod, field.TypeInt)
+	}
+	if _u.mutation.DuplicatedFromIDCleared() {
+		_spec.ClearField(invoice.FieldDuplicatedFromID, field.TypeString)
+	}
 	if value, ok := _u.mutation.Version(); ok {
 		_spec.SetField(invoice.FieldVersion, field.TypeInt, value)
 	}
@@ -2266,6 +2536,51 @@ func (_u *InvoiceUpdateOne) sqlSave(ctx context.Context) (_node *Invoice, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(checkoutsession.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.CreditNotesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   invoice.CreditNotesTable,
+			Columns: []string{invoice.CreditNotesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(creditnote.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedCreditNotesIDs(); len(nodes) > 0 && !_u.mutation.CreditNotesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   invoice.CreditNotesTable,
+			Columns: []string{invoice.CreditNotesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(creditnote.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.CreditNotesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   invoice.CreditNotesTable,
+			Columns: []string{invoice.CreditNotesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(creditnote.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -66,6 +66,18 @@ type Merchant struct {
 	AutoMatchConfidence int `json:"auto_match_confidence,omitempty"`
 	// The column mapping of the merchant's bank CSV, saved at the last import.
 	StatementMapping *statement.Mapping `json:"statement_mapping,omitempty"`
+	// Whether open invoices are reminded by email on the reminderSchedule; an invoice can opt out with remind: false.
+	RemindersEnabled bool `json:"reminders_enabled,omitempty"`
+	// When reminders go out, in days relative to the due date: -3 is three days before, 0 the due date, 7 a week after. Each step is sent at most once per invoice. Default [-3, 0, 7, 14].
+	ReminderSchedule []int `json:"reminder_schedule,omitempty"`
+	// Whether the customer is emailed a receipt (with a PDF) for each payment.
+	SendReceipts bool `json:"send_receipts,omitempty"`
+	// Whether the merchant's owner is emailed "you got paid" for each payment.
+	NotifyPayments bool `json:"notify_payments,omitempty"`
+	// Last credit note number handed out (CN-000001 ...); gapless per merchant.
+	CreditNoteSeq int `json:"credit_note_seq,omitempty"`
+	// Seconds the merchant's test clock is ahead of real time; development only, always 0 in production.
+	TestClockOffset int64 `json:"test_clock_offset,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the MerchantQuery when eager-loading is set.
 	Edges        MerchantEdges `json:"edges"`
@@ -158,9 +170,11 @@ func (*Merchant) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case merchant.FieldPostalAddress, merchant.FieldBankAccount, merchant.FieldStatementMapping:
+		case merchant.FieldPostalAddress, merchant.FieldBankAccount, merchant.FieldStatementMapping, merchant.FieldReminderSchedule:
 			values[i] = new([]byte)
-		case merchant.FieldPaymentTermsDays, merchant.FieldReferenceCode, merchant.FieldInvoiceSeq, merchant.FieldAutoMatchConfidence:
+		case merchant.FieldRemindersEnabled, merchant.FieldSendReceipts, merchant.FieldNotifyPayments:
+			values[i] = new(sql.NullBool)
+		case merchant.FieldPaymentTermsDays, merchant.FieldReferenceCode, merchant.FieldInvoiceSeq, merchant.FieldAutoMatchConfidence, merchant.FieldCreditNoteSeq, merchant.FieldTestClockOffset:
 			values[i] = new(sql.NullInt64)
 		case merchant.FieldID, merchant.FieldName, merchant.FieldDefaultCurrency, merchant.FieldAddress, merchant.FieldLegalName, merchant.FieldTaxID, merchant.FieldFooter, merchant.FieldLanguage, merchant.FieldDefaultTaxRateID, merchant.FieldPaperSize, merchant.FieldInfiniKeyID, merchant.FieldInfiniSecret, merchant.FieldInfiniWebhookSecret, merchant.FieldInfiniBaseURL:
 			values[i] = new(sql.NullString)
@@ -329,6 +343,44 @@ func (_m *Merchant) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field statement_mapping: %w", err)
 				}
 			}
+		case merchant.FieldRemindersEnabled:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field reminders_enabled", values[i])
+			} else if value.Valid {
+				_m.RemindersEnabled = value.Bool
+			}
+		case merchant.FieldReminderSchedule:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field reminder_schedule", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.ReminderSchedule); err != nil {
+					return fmt.Errorf("unmarshal field reminder_schedule: %w", err)
+				}
+			}
+		case merchant.FieldSendReceipts:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field send_receipts", values[i])
+			} else if value.Valid {
+				_m.SendReceipts = value.Bool
+			}
+		case merchant.FieldNotifyPayments:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field notify_payments", values[i])
+			} else if value.Valid {
+				_m.NotifyPayments = value.Bool
+			}
+		case merchant.FieldCreditNoteSeq:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field credit_note_seq", values[i])
+			} else if value.Valid {
+				_m.CreditNoteSeq = int(value.Int64)
+			}
+		case merchant.FieldTestClockOffset:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field test_clock_offset", values[i])
+			} else if value.Valid {
+				_m.TestClockOffset = value.Int64
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -466,6 +518,24 @@ func (_m *Merchant) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("statement_mapping=")
 	builder.WriteString(fmt.Sprintf("%v", _m.StatementMapping))
+	builder.WriteString(", ")
+	builder.WriteString("reminders_enabled=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RemindersEnabled))
+	builder.WriteString(", ")
+	builder.WriteString("reminder_schedule=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ReminderSchedule))
+	builder.WriteString(", ")
+	builder.WriteString("send_receipts=")
+	builder.WriteString(fmt.Sprintf("%v", _m.SendReceipts))
+	builder.WriteString(", ")
+	builder.WriteString("notify_payments=")
+	builder.WriteString(fmt.Sprintf("%v", _m.NotifyPayments))
+	builder.WriteString(", ")
+	builder.WriteString("credit_note_seq=")
+	builder.WriteString(fmt.Sprintf("%v", _m.CreditNoteSeq))
+	builder.WriteString(", ")
+	builder.WriteString("test_clock_offset=")
+	builder.WriteString(fmt.Sprintf("%v", _m.TestClockOffset))
 	builder.WriteByte(')')
 	return builder.String()
 }

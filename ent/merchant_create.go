@@ -315,6 +315,82 @@ func (_c *MerchantCreate) SetStatementMapping(v *statement.Mapping) *MerchantCre
 	return _c
 }
 
+// SetRemindersEnabled sets the "reminders_enabled" field.
+func (_c *MerchantCreate) SetRemindersEnabled(v bool) *MerchantCreate {
+	_c.mutation.SetRemindersEnabled(v)
+	return _c
+}
+
+// SetNillableRemindersEnabled sets the "reminders_enabled" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillableRemindersEnabled(v *bool) *MerchantCreate {
+	if v != nil {
+		_c.SetRemindersEnabled(*v)
+	}
+	return _c
+}
+
+// SetReminderSchedule sets the "reminder_schedule" field.
+func (_c *MerchantCreate) SetReminderSchedule(v []int) *MerchantCreate {
+	_c.mutation.SetReminderSchedule(v)
+	return _c
+}
+
+// SetSendReceipts sets the "send_receipts" field.
+func (_c *MerchantCreate) SetSendReceipts(v bool) *MerchantCreate {
+	_c.mutation.SetSendReceipts(v)
+	return _c
+}
+
+// SetNillableSendReceipts sets the "send_receipts" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillableSendReceipts(v *bool) *MerchantCreate {
+	if v != nil {
+		_c.SetSendReceipts(*v)
+	}
+	return _c
+}
+
+// SetNotifyPayments sets the "notify_payments" field.
+func (_c *MerchantCreate) SetNotifyPayments(v bool) *MerchantCreate {
+	_c.mutation.SetNotifyPayments(v)
+	return _c
+}
+
+// SetNillableNotifyPayments sets the "notify_payments" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillableNotifyPayments(v *bool) *MerchantCreate {
+	if v != nil {
+		_c.SetNotifyPayments(*v)
+	}
+	return _c
+}
+
+// SetCreditNoteSeq sets the "credit_note_seq" field.
+func (_c *MerchantCreate) SetCreditNoteSeq(v int) *MerchantCreate {
+	_c.mutation.SetCreditNoteSeq(v)
+	return _c
+}
+
+// SetNillableCreditNoteSeq sets the "credit_note_seq" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillableCreditNoteSeq(v *int) *MerchantCreate {
+	if v != nil {
+		_c.SetCreditNoteSeq(*v)
+	}
+	return _c
+}
+
+// SetTestClockOffset sets the "test_clock_offset" field.
+func (_c *MerchantCreate) SetTestClockOffset(v int64) *MerchantCreate {
+	_c.mutation.SetTestClockOffset(v)
+	return _c
+}
+
+// SetNillableTestClockOffset sets the "test_clock_offset" field if the given value is not nil.
+func (_c *MerchantCreate) SetNillableTestClockOffset(v *int64) *MerchantCreate {
+	if v != nil {
+		_c.SetTestClockOffset(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *MerchantCreate) SetID(v string) *MerchantCreate {
 	_c.mutation.SetID(v)
@@ -502,6 +578,30 @@ func (_c *MerchantCreate) defaults() error {
 		v := merchant.DefaultAutoMatchConfidence
 		_c.mutation.SetAutoMatchConfidence(v)
 	}
+	if _, ok := _c.mutation.RemindersEnabled(); !ok {
+		v := merchant.DefaultRemindersEnabled
+		_c.mutation.SetRemindersEnabled(v)
+	}
+	if _, ok := _c.mutation.ReminderSchedule(); !ok {
+		v := merchant.DefaultReminderSchedule
+		_c.mutation.SetReminderSchedule(v)
+	}
+	if _, ok := _c.mutation.SendReceipts(); !ok {
+		v := merchant.DefaultSendReceipts
+		_c.mutation.SetSendReceipts(v)
+	}
+	if _, ok := _c.mutation.NotifyPayments(); !ok {
+		v := merchant.DefaultNotifyPayments
+		_c.mutation.SetNotifyPayments(v)
+	}
+	if _, ok := _c.mutation.CreditNoteSeq(); !ok {
+		v := merchant.DefaultCreditNoteSeq
+		_c.mutation.SetCreditNoteSeq(v)
+	}
+	if _, ok := _c.mutation.TestClockOffset(); !ok {
+		v := merchant.DefaultTestClockOffset
+		_c.mutation.SetTestClockOffset(v)
+	}
 	if _, ok := _c.mutation.ID(); !ok {
 		if merchant.DefaultID == nil {
 			return fmt.Errorf("ent: uninitialized merchant.DefaultID (forgotten import ent/runtime?)")
@@ -626,6 +726,26 @@ func (_c *MerchantCreate) check() error {
 		if err := merchant.AutoMatchConfidenceValidator(v); err != nil {
 			return &ValidationError{Name: "auto_match_confidence", err: fmt.Errorf(`ent: validator failed for field "Merchant.auto_match_confidence": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.RemindersEnabled(); !ok {
+		return &ValidationError{Name: "reminders_enabled", err: errors.New(`ent: missing required field "Merchant.reminders_enabled"`)}
+	}
+	if _, ok := _c.mutation.SendReceipts(); !ok {
+		return &ValidationError{Name: "send_receipts", err: errors.New(`ent: missing required field "Merchant.send_receipts"`)}
+	}
+	if _, ok := _c.mutation.NotifyPayments(); !ok {
+		return &ValidationError{Name: "notify_payments", err: errors.New(`ent: missing required field "Merchant.notify_payments"`)}
+	}
+	if _, ok := _c.mutation.CreditNoteSeq(); !ok {
+		return &ValidationError{Name: "credit_note_seq", err: errors.New(`ent: missing required field "Merchant.credit_note_seq"`)}
+	}
+	if v, ok := _c.mutation.CreditNoteSeq(); ok {
+		if err := merchant.CreditNoteSeqValidator(v); err != nil {
+			return &ValidationError{Name: "credit_note_seq", err: fmt.Errorf(`ent: validator failed for field "Merchant.credit_note_seq": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.TestClockOffset(); !ok {
+		return &ValidationError{Name: "test_clock_offset", err: errors.New(`ent: missing required field "Merchant.test_clock_offset"`)}
 	}
 	if v, ok := _c.mutation.ID(); ok {
 		if err := merchant.IDValidator(v); err != nil {
@@ -755,6 +875,30 @@ func (_c *MerchantCreate) createSpec() (*Merchant, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.StatementMapping(); ok {
 		_spec.SetField(merchant.FieldStatementMapping, field.TypeJSON, value)
 		_node.StatementMapping = value
+	}
+	if value, ok := _c.mutation.RemindersEnabled(); ok {
+		_spec.SetField(merchant.FieldRemindersEnabled, field.TypeBool, value)
+		_node.RemindersEnabled = value
+	}
+	if value, ok := _c.mutation.ReminderSchedule(); ok {
+		_spec.SetField(merchant.FieldReminderSchedule, field.TypeJSON, value)
+		_node.ReminderSchedule = value
+	}
+	if value, ok := _c.mutation.SendReceipts(); ok {
+		_spec.SetField(merchant.FieldSendReceipts, field.TypeBool, value)
+		_node.SendReceipts = value
+	}
+	if value, ok := _c.mutation.NotifyPayments(); ok {
+		_spec.SetField(merchant.FieldNotifyPayments, field.TypeBool, value)
+		_node.NotifyPayments = value
+	}
+	if value, ok := _c.mutation.CreditNoteSeq(); ok {
+		_spec.SetField(merchant.FieldCreditNoteSeq, field.TypeInt, value)
+		_node.CreditNoteSeq = value
+	}
+	if value, ok := _c.mutation.TestClockOffset(); ok {
+		_spec.SetField(merchant.FieldTestClockOffset, field.TypeInt64, value)
+		_node.TestClockOffset = value
 	}
 	if nodes := _c.mutation.UsersIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1228,6 +1372,96 @@ func (u *MerchantUpsert) ClearStatementMapping() *MerchantUpsert {
 	return u
 }
 
+// SetRemindersEnabled sets the "reminders_enabled" field.
+func (u *MerchantUpsert) SetRemindersEnabled(v bool) *MerchantUpsert {
+	u.Set(merchant.FieldRemindersEnabled, v)
+	return u
+}
+
+// UpdateRemindersEnabled sets the "reminders_enabled" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateRemindersEnabled() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldRemindersEnabled)
+	return u
+}
+
+// SetReminderSchedule sets the "reminder_schedule" field.
+func (u *MerchantUpsert) SetReminderSchedule(v []int) *MerchantUpsert {
+	u.Set(merchant.FieldReminderSchedule, v)
+	return u
+}
+
+// UpdateReminderSchedule sets the "reminder_schedule" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateReminderSchedule() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldReminderSchedule)
+	return u
+}
+
+// ClearReminderSchedule clears the value of the "reminder_schedule" field.
+func (u *MerchantUpsert) ClearReminderSchedule() *MerchantUpsert {
+	u.SetNull(merchant.FieldReminderSchedule)
+	return u
+}
+
+// SetSendReceipts sets the "send_receipts" field.
+func (u *MerchantUpsert) SetSendReceipts(v bool) *MerchantUpsert {
+	u.Set(merchant.FieldSendReceipts, v)
+	return u
+}
+
+// UpdateSendReceipts sets the "send_receipts" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateSendReceipts() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldSendReceipts)
+	return u
+}
+
+// SetNotifyPayments sets the "notify_payments" field.
+func (u *MerchantUpsert) SetNotifyPayments(v bool) *MerchantUpsert {
+	u.Set(merchant.FieldNotifyPayments, v)
+	return u
+}
+
+// UpdateNotifyPayments sets the "notify_payments" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateNotifyPayments() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldNotifyPayments)
+	return u
+}
+
+// SetCreditNoteSeq sets the "credit_note_seq" field.
+func (u *MerchantUpsert) SetCreditNoteSeq(v int) *MerchantUpsert {
+	u.Set(merchant.FieldCreditNoteSeq, v)
+	return u
+}
+
+// UpdateCreditNoteSeq sets the "credit_note_seq" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateCreditNoteSeq() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldCreditNoteSeq)
+	return u
+}
+
+// AddCreditNoteSeq adds v to the "credit_note_seq" field.
+func (u *MerchantUpsert) AddCreditNoteSeq(v int) *MerchantUpsert {
+	u.Add(merchant.FieldCreditNoteSeq, v)
+	return u
+}
+
+// SetTestClockOffset sets the "test_clock_offset" field.
+func (u *MerchantUpsert) SetTestClockOffset(v int64) *MerchantUpsert {
+	u.Set(merchant.FieldTestClockOffset, v)
+	return u
+}
+
+// UpdateTestClockOffset sets the "test_clock_offset" field to the value that was provided on create.
+func (u *MerchantUpsert) UpdateTestClockOffset() *MerchantUpsert {
+	u.SetExcluded(merchant.FieldTestClockOffset)
+	return u
+}
+
+// AddTestClockOffset adds v to the "test_clock_offset" field.
+func (u *MerchantUpsert) AddTestClockOffset(v int64) *MerchantUpsert {
+	u.Add(merchant.FieldTestClockOffset, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -1657,6 +1891,111 @@ func (u *MerchantUpsertOne) UpdateStatementMapping() *MerchantUpsertOne {
 func (u *MerchantUpsertOne) ClearStatementMapping() *MerchantUpsertOne {
 	return u.Update(func(s *MerchantUpsert) {
 		s.ClearStatementMapping()
+	})
+}
+
+// SetRemindersEnabled sets the "reminders_enabled" field.
+func (u *MerchantUpsertOne) SetRemindersEnabled(v bool) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetRemindersEnabled(v)
+	})
+}
+
+// UpdateRemindersEnabled sets the "reminders_enabled" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateRemindersEnabled() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateRemindersEnabled()
+	})
+}
+
+// SetReminderSchedule sets the "reminder_schedule" field.
+func (u *MerchantUpsertOne) SetReminderSchedule(v []int) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetReminderSchedule(v)
+	})
+}
+
+// UpdateReminderSchedule sets the "reminder_schedule" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateReminderSchedule() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateReminderSchedule()
+	})
+}
+
+// ClearReminderSchedule clears the value of the "reminder_schedule" field.
+func (u *MerchantUpsertOne) ClearReminderSchedule() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearReminderSchedule()
+	})
+}
+
+// SetSendReceipts sets the "send_receipts" field.
+func (u *MerchantUpsertOne) SetSendReceipts(v bool) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetSendReceipts(v)
+	})
+}
+
+// UpdateSendReceipts sets the "send_receipts" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateSendReceipts() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateSendReceipts()
+	})
+}
+
+// SetNotifyPayments sets the "notify_payments" field.
+func (u *MerchantUpsertOne) SetNotifyPayments(v bool) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetNotifyPayments(v)
+	})
+}
+
+// UpdateNotifyPayments sets the "notify_payments" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateNotifyPayments() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateNotifyPayments()
+	})
+}
+
+// SetCreditNoteSeq sets the "credit_note_seq" field.
+func (u *MerchantUpsertOne) SetCreditNoteSeq(v int) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetCreditNoteSeq(v)
+	})
+}
+
+// AddCreditNoteSeq adds v to the "credit_note_seq" field.
+func (u *MerchantUpsertOne) AddCreditNoteSeq(v int) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.AddCreditNoteSeq(v)
+	})
+}
+
+// UpdateCreditNoteSeq sets the "credit_note_seq" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateCreditNoteSeq() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateCreditNoteSeq()
+	})
+}
+
+// SetTestClockOffset sets the "test_clock_offset" field.
+func (u *MerchantUpsertOne) SetTestClockOffset(v int64) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetTestClockOffset(v)
+	})
+}
+
+// AddTestClockOffset adds v to the "test_clock_offset" field.
+func (u *MerchantUpsertOne) AddTestClockOffset(v int64) *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.AddTestClockOffset(v)
+	})
+}
+
+// UpdateTestClockOffset sets the "test_clock_offset" field to the value that was provided on create.
+func (u *MerchantUpsertOne) UpdateTestClockOffset() *MerchantUpsertOne {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateTestClockOffset()
 	})
 }
 
@@ -2256,6 +2595,111 @@ func (u *MerchantUpsertBulk) UpdateStatementMapping() *MerchantUpsertBulk {
 func (u *MerchantUpsertBulk) ClearStatementMapping() *MerchantUpsertBulk {
 	return u.Update(func(s *MerchantUpsert) {
 		s.ClearStatementMapping()
+	})
+}
+
+// SetRemindersEnabled sets the "reminders_enabled" field.
+func (u *MerchantUpsertBulk) SetRemindersEnabled(v bool) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetRemindersEnabled(v)
+	})
+}
+
+// UpdateRemindersEnabled sets the "reminders_enabled" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateRemindersEnabled() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateRemindersEnabled()
+	})
+}
+
+// SetReminderSchedule sets the "reminder_schedule" field.
+func (u *MerchantUpsertBulk) SetReminderSchedule(v []int) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetReminderSchedule(v)
+	})
+}
+
+// UpdateReminderSchedule sets the "reminder_schedule" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateReminderSchedule() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateReminderSchedule()
+	})
+}
+
+// ClearReminderSchedule clears the value of the "reminder_schedule" field.
+func (u *MerchantUpsertBulk) ClearReminderSchedule() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.ClearReminderSchedule()
+	})
+}
+
+// SetSendReceipts sets the "send_receipts" field.
+func (u *MerchantUpsertBulk) SetSendReceipts(v bool) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetSendReceipts(v)
+	})
+}
+
+// UpdateSendReceipts sets the "send_receipts" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateSendReceipts() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateSendReceipts()
+	})
+}
+
+// SetNotifyPayments sets the "notify_payments" field.
+func (u *MerchantUpsertBulk) SetNotifyPayments(v bool) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetNotifyPayments(v)
+	})
+}
+
+// UpdateNotifyPayments sets the "notify_payments" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateNotifyPayments() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateNotifyPayments()
+	})
+}
+
+// SetCreditNoteSeq sets the "credit_note_seq" field.
+func (u *MerchantUpsertBulk) SetCreditNoteSeq(v int) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetCreditNoteSeq(v)
+	})
+}
+
+// AddCreditNoteSeq adds v to the "credit_note_seq" field.
+func (u *MerchantUpsertBulk) AddCreditNoteSeq(v int) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.AddCreditNoteSeq(v)
+	})
+}
+
+// UpdateCreditNoteSeq sets the "credit_note_seq" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateCreditNoteSeq() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateCreditNoteSeq()
+	})
+}
+
+// SetTestClockOffset sets the "test_clock_offset" field.
+func (u *MerchantUpsertBulk) SetTestClockOffset(v int64) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.SetTestClockOffset(v)
+	})
+}
+
+// AddTestClockOffset adds v to the "test_clock_offset" field.
+func (u *MerchantUpsertBulk) AddTestClockOffset(v int64) *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.AddTestClockOffset(v)
+	})
+}
+
+// UpdateTestClockOffset sets the "test_clock_offset" field to the value that was provided on create.
+func (u *MerchantUpsertBulk) UpdateTestClockOffset() *MerchantUpsertBulk {
+	return u.Update(func(s *MerchantUpsert) {
+		s.UpdateTestClockOffset()
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/customer"
@@ -388,6 +389,108 @@ func (_u *MerchantUpdate) ClearStatementMapping() *MerchantUpdate {
 	return _u
 }
 
+// SetRemindersEnabled sets the "reminders_enabled" field.
+func (_u *MerchantUpdate) SetRemindersEnabled(v bool) *MerchantUpdate {
+	_u.mutation.SetRemindersEnabled(v)
+	return _u
+}
+
+// SetNillableRemindersEnabled sets the "reminders_enabled" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableRemindersEnabled(v *bool) *MerchantUpdate {
+	if v != nil {
+		_u.SetRemindersEnabled(*v)
+	}
+	return _u
+}
+
+// SetReminderSchedule sets the "reminder_schedule" field.
+func (_u *MerchantUpdate) SetReminderSchedule(v []int) *MerchantUpdate {
+	_u.mutation.SetReminderSchedule(v)
+	return _u
+}
+
+// AppendReminderSchedule appends value to the "reminder_schedule" field.
+func (_u *MerchantUpdate) AppendReminderSchedule(v []int) *MerchantUpdate {
+	_u.mutation.AppendReminderSchedule(v)
+	return _u
+}
+
+// ClearReminderSchedule clears the value of the "reminder_schedule" field.
+func (_u *MerchantUpdate) ClearReminderSchedule() *MerchantUpdate {
+	_u.mutation.ClearReminderSchedule()
+	return _u
+}
+
+// SetSendReceipts sets the "send_receipts" field.
+func (_u *MerchantUpdate) SetSendReceipts(v bool) *MerchantUpdate {
+	_u.mutation.SetSendReceipts(v)
+	return _u
+}
+
+// SetNillableSendReceipts sets the "send_receipts" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableSendReceipts(v *bool) *MerchantUpdate {
+	if v != nil {
+		_u.SetSendReceipts(*v)
+	}
+	return _u
+}
+
+// SetNotifyPayments sets the "notify_payments" field.
+func (_u *MerchantUpdate) SetNotifyPayments(v bool) *MerchantUpdate {
+	_u.mutation.SetNotifyPayments(v)
+	return _u
+}
+
+// SetNillableNotifyPayments sets the "notify_payments" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableNotifyPayments(v *bool) *MerchantUpdate {
+	if v != nil {
+		_u.SetNotifyPayments(*v)
+	}
+	return _u
+}
+
+// SetCreditNoteSeq sets the "credit_note_seq" field.
+func (_u *MerchantUpdate) SetCreditNoteSeq(v int) *MerchantUpdate {
+	_u.mutation.ResetCreditNoteSeq()
+	_u.mutation.SetCreditNoteSeq(v)
+	return _u
+}
+
+// SetNillableCreditNoteSeq sets the "credit_note_seq" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableCreditNoteSeq(v *int) *MerchantUpdate {
+	if v != nil {
+		_u.SetCreditNoteSeq(*v)
+	}
+	return _u
+}
+
+// AddCreditNoteSeq adds value to the "credit_note_seq" field.
+func (_u *MerchantUpdate) AddCreditNoteSeq(v int) *MerchantUpdate {
+	_u.mutation.AddCreditNoteSeq(v)
+	return _u
+}
+
+// SetTestClockOffset sets the "test_clock_offset" field.
+func (_u *MerchantUpdate) SetTestClockOffset(v int64) *MerchantUpdate {
+	_u.mutation.ResetTestClockOffset()
+	_u.mutation.SetTestClockOffset(v)
+	return _u
+}
+
+// SetNillableTestClockOffset sets the "test_clock_offset" field if the given value is not nil.
+func (_u *MerchantUpdate) SetNillableTestClockOffset(v *int64) *MerchantUpdate {
+	if v != nil {
+		_u.SetTestClockOffset(*v)
+	}
+	return _u
+}
+
+// AddTestClockOffset adds value to the "test_clock_offset" field.
+func (_u *MerchantUpdate) AddTestClockOffset(v int64) *MerchantUpdate {
+	_u.mutation.AddTestClockOffset(v)
+	return _u
+}
+
 // AddUserIDs adds the "users" edge to the User entity by IDs.
 func (_u *MerchantUpdate) AddUserIDs(ids ...string) *MerchantUpdate {
 	_u.mutation.AddUserIDs(ids...)
@@ -722,6 +825,11 @@ func (_u *MerchantUpdate) check() error {
 			return &ValidationError{Name: "auto_match_confidence", err: fmt.Errorf(`ent: validator failed for field "Merchant.auto_match_confidence": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.CreditNoteSeq(); ok {
+		if err := merchant.CreditNoteSeqValidator(v); err != nil {
+			return &ValidationError{Name: "credit_note_seq", err: fmt.Errorf(`ent: validator failed for field "Merchant.credit_note_seq": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -844,6 +952,38 @@ func (_u *MerchantUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.StatementMappingCleared() {
 		_spec.ClearField(merchant.FieldStatementMapping, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RemindersEnabled(); ok {
+		_spec.SetField(merchant.FieldRemindersEnabled, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.ReminderSchedule(); ok {
+		_spec.SetField(merchant.FieldReminderSchedule, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedReminderSchedule(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, merchant.FieldReminderSchedule, value)
+		})
+	}
+	if _u.mutation.ReminderScheduleCleared() {
+		_spec.ClearField(merchant.FieldReminderSchedule, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.SendReceipts(); ok {
+		_spec.SetField(merchant.FieldSendReceipts, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.NotifyPayments(); ok {
+		_spec.SetField(merchant.FieldNotifyPayments, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.CreditNoteSeq(); ok {
+		_spec.SetField(merchant.FieldCreditNoteSeq, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCreditNoteSeq(); ok {
+		_spec.AddField(merchant.FieldCreditNoteSeq, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.TestClockOffset(); ok {
+		_spec.SetField(merchant.FieldTestClockOffset, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedTestClockOffset(); ok {
+		_spec.AddField(merchant.FieldTestClockOffset, field.TypeInt64, value)
 	}
 	if _u.mutation.UsersCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1472,6 +1612,108 @@ func (_u *MerchantUpdateOne) ClearStatementMapping() *MerchantUpdateOne {
 	return _u
 }
 
+// SetRemindersEnabled sets the "reminders_enabled" field.
+func (_u *MerchantUpdateOne) SetRemindersEnabled(v bool) *MerchantUpdateOne {
+	_u.mutation.SetRemindersEnabled(v)
+	return _u
+}
+
+// SetNillableRemindersEnabled sets the "reminders_enabled" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableRemindersEnabled(v *bool) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetRemindersEnabled(*v)
+	}
+	return _u
+}
+
+// SetReminderSchedule sets the "reminder_schedule" field.
+func (_u *MerchantUpdateOne) SetReminderSchedule(v []int) *MerchantUpdateOne {
+	_u.mutation.SetReminderSchedule(v)
+	return _u
+}
+
+// AppendReminderSchedule appends value to the "reminder_schedule" field.
+func (_u *MerchantUpdateOne) AppendReminderSchedule(v []int) *MerchantUpdateOne {
+	_u.mutation.AppendReminderSchedule(v)
+	return _u
+}
+
+// ClearReminderSchedule clears the value of the "reminder_schedule" field.
+func (_u *MerchantUpdateOne) ClearReminderSchedule() *MerchantUpdateOne {
+	_u.mutation.ClearReminderSchedule()
+	return _u
+}
+
+// SetSendReceipts sets the "send_receipts" field.
+func (_u *MerchantUpdateOne) SetSendReceipts(v bool) *MerchantUpdateOne {
+	_u.mutation.SetSendReceipts(v)
+	return _u
+}
+
+// SetNillableSendReceipts sets the "send_receipts" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableSendReceipts(v *bool) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetSendReceipts(*v)
+	}
+	return _u
+}
+
+// SetNotifyPayments sets the "notify_payments" field.
+func (_u *MerchantUpdateOne) SetNotifyPayments(v bool) *MerchantUpdateOne {
+	_u.mutation.SetNotifyPayments(v)
+	return _u
+}
+
+// SetNillableNotifyPayments sets the "notify_payments" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableNotifyPayments(v *bool) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetNotifyPayments(*v)
+	}
+	return _u
+}
+
+// SetCreditNoteSeq sets the "credit_note_seq" field.
+func (_u *MerchantUpdateOne) SetCreditNoteSeq(v int) *MerchantUpdateOne {
+	_u.mutation.ResetCreditNoteSeq()
+	_u.mutation.SetCreditNoteSeq(v)
+	return _u
+}
+
+// SetNillableCreditNoteSeq sets the "credit_note_seq" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableCreditNoteSeq(v *int) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetCreditNoteSeq(*v)
+	}
+	return _u
+}
+
+// AddCreditNoteSeq adds value to the "credit_note_seq" field.
+func (_u *MerchantUpdateOne) AddCreditNoteSeq(v int) *MerchantUpdateOne {
+	_u.mutation.AddCreditNoteSeq(v)
+	return _u
+}
+
+// SetTestClockOffset sets the "test_clock_offset" field.
+func (_u *MerchantUpdateOne) SetTestClockOffset(v int64) *MerchantUpdateOne {
+	_u.mutation.ResetTestClockOffset()
+	_u.mutation.SetTestClockOffset(v)
+	return _u
+}
+
+// SetNillableTestClockOffset sets the "test_clock_offset" field if the given value is not nil.
+func (_u *MerchantUpdateOne) SetNillableTestClockOffset(v *int64) *MerchantUpdateOne {
+	if v != nil {
+		_u.SetTestClockOffset(*v)
+	}
+	return _u
+}
+
+// AddTestClockOffset adds value to the "test_clock_offset" field.
+func (_u *MerchantUpdateOne) AddTestClockOffset(v int64) *MerchantUpdateOne {
+	_u.mutation.AddTestClockOffset(v)
+	return _u
+}
+
 // AddUserIDs adds the "users" edge to the User entity by IDs.
 func (_u *MerchantUpdateOne) AddUserIDs(ids ...string) *MerchantUpdateOne {
 	_u.mutation.AddUserIDs(ids...)
@@ -1819,6 +2061,11 @@ func (_u *MerchantUpdateOne) check() error {
 			return &ValidationError{Name: "auto_match_confidence", err: fmt.Errorf(`ent: validator failed for field "Merchant.auto_match_confidence": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.CreditNoteSeq(); ok {
+		if err := merchant.CreditNoteSeqValidator(v); err != nil {
+			return &ValidationError{Name: "credit_note_seq", err: fmt.Errorf(`ent: validator failed for field "Merchant.credit_note_seq": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1958,6 +2205,38 @@ func (_u *MerchantUpdateOne) sqlSave(ctx context.Context) (_node *Merchant, err 
 	}
 	if _u.mutation.StatementMappingCleared() {
 		_spec.ClearField(merchant.FieldStatementMapping, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.RemindersEnabled(); ok {
+		_spec.SetField(merchant.FieldRemindersEnabled, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.ReminderSchedule(); ok {
+		_spec.SetField(merchant.FieldReminderSchedule, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedReminderSchedule(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, merchant.FieldReminderSchedule, value)
+		})
+	}
+	if _u.mutation.ReminderScheduleCleared() {
+		_spec.ClearField(merchant.FieldReminderSchedule, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.SendReceipts(); ok {
+		_spec.SetField(merchant.FieldSendReceipts, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.NotifyPayments(); ok {
+		_spec.SetField(merchant.FieldNotifyPayments, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.CreditNoteSeq(); ok {
+		_spec.SetField(merchant.FieldCreditNoteSeq, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedCreditNoteSeq(); ok {
+		_spec.AddField(merchant.FieldCreditNoteSeq, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.TestClockOffset(); ok {
+		_spec.SetField(merchant.FieldTestClockOffset, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedTestClockOffset(); ok {
+		_spec.AddField(merchant.FieldTestClockOffset, field.TypeInt64, value)
 	}
 	if _u.mutation.UsersCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -14,8 +14,10 @@ import (
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/checkoutsession"
 	"github.com/tally-invoicing/tally/ent/collection"
+	"github.com/tally-invoicing/tally/ent/creditnote"
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
+	"github.com/tally-invoicing/tally/ent/customercredit"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/idempotencykey"
 	"github.com/tally-invoicing/tally/ent/invoice"
@@ -26,10 +28,15 @@ import (
 	"github.com/tally-invoicing/tally/ent/payeraccount"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/predicate"
+	"github.com/tally-invoicing/tally/ent/recurringschedule"
 	"github.com/tally-invoicing/tally/ent/serverkey"
 	"github.com/tally-invoicing/tally/ent/session"
 	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
+	"github.com/tally-invoicing/tally/ent/webhookattempt"
+	"github.com/tally-invoicing/tally/ent/webhookdelivery"
+	"github.com/tally-invoicing/tally/ent/webhookendpoint"
+	"github.com/tally-invoicing/tally/ent/webhookevent"
 	"github.com/tally-invoicing/tally/ent/webhookreceipt"
 	"github.com/tally-invoicing/tally/internal/collect/match"
 	"github.com/tally-invoicing/tally/internal/collect/statement"
@@ -47,25 +54,32 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIKey          = "APIKey"
-	TypeCheckoutSession = "CheckoutSession"
-	TypeCollection      = "Collection"
-	TypeCryptoWallet    = "CryptoWallet"
-	TypeCustomer        = "Customer"
-	TypeEmail           = "Email"
-	TypeIdempotencyKey  = "IdempotencyKey"
-	TypeInvoice         = "Invoice"
-	TypeInvoiceEvent    = "InvoiceEvent"
-	TypeLogo            = "Logo"
-	TypeMerchant        = "Merchant"
-	TypePasswordReset   = "PasswordReset"
-	TypePayerAccount    = "PayerAccount"
-	TypePayment         = "Payment"
-	TypeServerKey       = "ServerKey"
-	TypeSession         = "Session"
-	TypeTaxRate         = "TaxRate"
-	TypeUser            = "User"
-	TypeWebhookReceipt  = "WebhookReceipt"
+	TypeAPIKey            = "APIKey"
+	TypeCheckoutSession   = "CheckoutSession"
+	TypeCollection        = "Collection"
+	TypeCreditNote        = "CreditNote"
+	TypeCryptoWallet      = "CryptoWallet"
+	TypeCustomer          = "Customer"
+	TypeCustomerCredit    = "CustomerCredit"
+	TypeEmail             = "Email"
+	TypeIdempotencyKey    = "IdempotencyKey"
+	TypeInvoice           = "Invoice"
+	TypeInvoiceEvent      = "InvoiceEvent"
+	TypeLogo              = "Logo"
+	TypeMerchant          = "Merchant"
+	TypePasswordReset     = "PasswordReset"
+	TypePayerAccount      = "PayerAccount"
+	TypePayment           = "Payment"
+	TypeRecurringSchedule = "RecurringSchedule"
+	TypeServerKey         = "ServerKey"
+	TypeSession           = "Session"
+	TypeTaxRate           = "TaxRate"
+	TypeUser              = "User"
+	TypeWebhookAttempt    = "WebhookAttempt"
+	TypeWebhookDelivery   = "WebhookDelivery"
+	TypeWebhookEndpoint   = "WebhookEndpoint"
+	TypeWebhookEvent      = "WebhookEvent"
+	TypeWebhookReceipt    = "WebhookReceipt"
 )
 
 // APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
@@ -4747,6 +4761,1338 @@ func (m *CollectionMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Collection edge %s", name)
 }
 
+// CreditNoteMutation represents an operation that mutates the CreditNote nodes in the graph.
+type CreditNoteMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *string
+	created_at          *time.Time
+	updated_at          *time.Time
+	merchant_id         *string
+	customer_id         *string
+	number              *string
+	currency            *string
+	reason              *string
+	items               *[]lineitem.Item
+	appenditems         []lineitem.Item
+	tax_breakdown       *[]lineitem.TaxAmount
+	appendtax_breakdown []lineitem.TaxAmount
+	subtotal_minor      *int64
+	addsubtotal_minor   *int64
+	tax_minor           *int64
+	addtax_minor        *int64
+	total_minor         *int64
+	addtotal_minor      *int64
+	credit_minor        *int64
+	addcredit_minor     *int64
+	issued_at           *time.Time
+	clearedFields       map[string]struct{}
+	invoice             *string
+	clearedinvoice      bool
+	done                bool
+	oldValue            func(context.Context) (*CreditNote, error)
+	predicates          []predicate.CreditNote
+}
+
+var _ ent.Mutation = (*CreditNoteMutation)(nil)
+
+// creditnoteOption allows management of the mutation configuration using functional options.
+type creditnoteOption func(*CreditNoteMutation)
+
+// newCreditNoteMutation creates new mutation for the CreditNote entity.
+func newCreditNoteMutation(c config, op Op, opts ...creditnoteOption) *CreditNoteMutation {
+	m := &CreditNoteMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCreditNote,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCreditNoteID sets the ID field of the mutation.
+func withCreditNoteID(id string) creditnoteOption {
+	return func(m *CreditNoteMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CreditNote
+		)
+		m.oldValue = func(ctx context.Context) (*CreditNote, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CreditNote.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCreditNote sets the old CreditNote of the mutation.
+func withCreditNote(node *CreditNote) creditnoteOption {
+	return func(m *CreditNoteMutation) {
+		m.oldValue = func(context.Context) (*CreditNote, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CreditNoteMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CreditNoteMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CreditNote entities.
+func (m *CreditNoteMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CreditNoteMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CreditNoteMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CreditNote.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CreditNoteMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CreditNoteMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CreditNote entity.
+// If the CreditNote object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditNoteMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CreditNoteMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CreditNoteMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CreditNoteMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CreditNote entity.
+// If the CreditNote object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditNoteMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CreditNoteMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMerchantID sets the "merchant_id" field.
+func (m *CreditNoteMutation) SetMerchantID(s string) {
+	m.merchant_id = &s
+}
+
+// MerchantID returns the value of the "merchant_id" field in the mutation.
+func (m *CreditNoteMutation) MerchantID() (r string, exists bool) {
+	v := m.merchant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMerchantID returns the old "merchant_id" field's value of the CreditNote entity.
+// If the CreditNote object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditNoteMutation) OldMerchantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMerchantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMerchantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMerchantID: %w", err)
+	}
+	return oldValue.MerchantID, nil
+}
+
+// ResetMerchantID resets all changes to the "merchant_id" field.
+func (m *CreditNoteMutation) ResetMerchantID() {
+	m.merchant_id = nil
+}
+
+// SetInvoiceID sets the "invoice_id" field.
+func (m *CreditNoteMutation) SetInvoiceID(s string) {
+	m.invoice = &s
+}
+
+// InvoiceID returns the value of the "invoice_id" field in the mutation.
+func (m *CreditNoteMutation) InvoiceID() (r string, exists bool) {
+	v := m.invoice
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInvoiceID returns the old "invoice_id" field's value of the CreditNote entity.
+// If the CreditNote object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditNoteMutation) OldInvoiceID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInvoiceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInvoiceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInvoiceID: %w", err)
+	}
+	return oldValue.InvoiceID, nil
+}
+
+// ResetInvoiceID resets all changes to the "invoice_id" field.
+func (m *CreditNoteMutation) ResetInvoiceID() {
+	m.invoice = nil
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *CreditNoteMutation) SetCustomerID(s string) {
+	m.customer_id = &s
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *CreditNoteMutation) CustomerID() (r string, exists bool) {
+	v := m.customer_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the CreditNote entity.
+// If the CreditNote object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditNoteMutation) OldCustomerID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *CreditNoteMutation) ResetCustomerID() {
+	m.customer_id = nil
+}
+
+// SetNumber sets the "number" field.
+func (m *CreditNoteMutation) SetNumber(s string) {
+	m.number = &s
+}
+
+// Number returns the value of the "number" field in the mutation.
+func (m *CreditNoteMutation) Number() (r string, exists bool) {
+	v := m.number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNumber returns the old "number" field's value of the CreditNote entity.
+// If the CreditNote object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditNoteMutation) OldNumber(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNumber: %w", err)
+	}
+	return oldValue.Number, nil
+}
+
+// ResetNumber resets all changes to the "number" field.
+func (m *CreditNoteMutation) ResetNumber() {
+	m.number = nil
+}
+
+// SetCurrency sets the "currency" field.
+func (m *CreditNoteMutation) SetCurrency(s string) {
+	m.currency = &s
+}
+
+// Currency returns the value of the "currency" field in the mutation.
+func (m *CreditNoteMutation) Currency() (r string, exists bool) {
+	v := m.currency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrency returns the old "currency" field's value of the CreditNote entity.
+// If the CreditNote object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditNoteMutation) OldCurrency(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrency: %w", err)
+	}
+	return oldValue.Currency, nil
+}
+
+// ResetCurrency resets all changes to the "currency" field.
+func (m *CreditNoteMutation) ResetCurrency() {
+	m.currency = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *CreditNoteMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *CreditNoteMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the CreditNote entity.
+// If the CreditNote object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditNoteMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *CreditNoteMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetItems sets the "items" field.
+func (m *CreditNoteMutation) SetItems(l []lineitem.Item) {
+	m.items = &l
+	m.appenditems = nil
+}
+
+// Items returns the value of the "items" field in the mutation.
+func (m *CreditNoteMutation) Items() (r []lineitem.Item, exists bool) {
+	v := m.items
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldItems returns the old "items" field's value of the CreditNote entity.
+// If the CreditNote object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditNoteMutation) OldItems(ctx context.Context) (v []lineitem.Item, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldItems is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldItems requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldItems: %w", err)
+	}
+	return oldValue.Items, nil
+}
+
+// AppendItems adds l to the "items" field.
+func (m *CreditNoteMutation) AppendItems(l []lineitem.Item) {
+	m.appenditems = append(m.appenditems, l...)
+}
+
+// AppendedItems returns the list of values that were appended to the "items" field in this mutation.
+func (m *CreditNoteMutation) AppendedItems() ([]lineitem.Item, bool) {
+	if len(m.appenditems) == 0 {
+		return nil, false
+	}
+	return m.appenditems, true
+}
+
+// ResetItems resets all changes to the "items" field.
+func (m *CreditNoteMutation) ResetItems() {
+	m.items = nil
+	m.appenditems = nil
+}
+
+// SetTaxBreakdown sets the "tax_breakdown" field.
+func (m *CreditNoteMutation) SetTaxBreakdown(la []lineitem.TaxAmount) {
+	m.tax_breakdown = &la
+	m.appendtax_breakdown = nil
+}
+
+// TaxBreakdown returns the value of the "tax_breakdown" field in the mutation.
+func (m *CreditNoteMutation) TaxBreakdown() (r []lineitem.TaxAmount, exists bool) {
+	v := m.tax_breakdown
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTaxBreakdown returns the old "tax_breakdown" field's value of the CreditNote entity.
+// If the CreditNote object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditNoteMutation) OldTaxBreakdown(ctx context.Context) (v []lineitem.TaxAmount, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTaxBreakdown is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTaxBreakdown requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTaxBreakdown: %w", err)
+	}
+	return oldValue.TaxBreakdown, nil
+}
+
+// AppendTaxBreakdown adds la to the "tax_breakdown" field.
+func (m *CreditNoteMutation) AppendTaxBreakdown(la []lineitem.TaxAmount) {
+	m.appendtax_breakdown = append(m.appendtax_breakdown, la...)
+}
+
+// AppendedTaxBreakdown returns the list of values that were appended to the "tax_breakdown" field in this mutation.
+func (m *CreditNoteMutation) AppendedTaxBreakdown() ([]lineitem.TaxAmount, bool) {
+	if len(m.appendtax_breakdown) == 0 {
+		return nil, false
+	}
+	return m.appendtax_breakdown, true
+}
+
+// ClearTaxBreakdown clears the value of the "tax_breakdown" field.
+func (m *CreditNoteMutation) ClearTaxBreakdown() {
+	m.tax_breakdown = nil
+	m.appendtax_breakdown = nil
+	m.clearedFields[creditnote.FieldTaxBreakdown] = struct{}{}
+}
+
+// TaxBreakdownCleared returns if the "tax_breakdown" field was cleared in this mutation.
+func (m *CreditNoteMutation) TaxBreakdownCleared() bool {
+	_, ok := m.clearedFields[creditnote.FieldTaxBreakdown]
+	return ok
+}
+
+// ResetTaxBreakdown resets all changes to the "tax_breakdown" field.
+func (m *CreditNoteMutation) ResetTaxBreakdown() {
+	m.tax_breakdown = nil
+	m.appendtax_breakdown = nil
+	delete(m.clearedFields, creditnote.FieldTaxBreakdown)
+}
+
+// SetSubtotalMinor sets the "subtotal_minor" field.
+func (m *CreditNoteMutation) SetSubtotalMinor(i int64) {
+	m.subtotal_minor = &i
+	m.addsubtotal_minor = nil
+}
+
+// SubtotalMinor returns the value of the "subtotal_minor" field in the mutation.
+func (m *CreditNoteMutation) SubtotalMinor() (r int64, exists bool) {
+	v := m.subtotal_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubtotalMinor returns the old "subtotal_minor" field's value of the CreditNote entity.
+// If the CreditNote object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditNoteMutation) OldSubtotalMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubtotalMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubtotalMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubtotalMinor: %w", err)
+	}
+	return oldValue.SubtotalMinor, nil
+}
+
+// AddSubtotalMinor adds i to the "subtotal_minor" field.
+func (m *CreditNoteMutation) AddSubtotalMinor(i int64) {
+	if m.addsubtotal_minor != nil {
+		*m.addsubtotal_minor += i
+	} else {
+		m.addsubtotal_minor = &i
+	}
+}
+
+// AddedSubtotalMinor returns the value that was added to the "subtotal_minor" field in this mutation.
+func (m *CreditNoteMutation) AddedSubtotalMinor() (r int64, exists bool) {
+	v := m.addsubtotal_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSubtotalMinor resets all changes to the "subtotal_minor" field.
+func (m *CreditNoteMutation) ResetSubtotalMinor() {
+	m.subtotal_minor = nil
+	m.addsubtotal_minor = nil
+}
+
+// SetTaxMinor sets the "tax_minor" field.
+func (m *CreditNoteMutation) SetTaxMinor(i int64) {
+	m.tax_minor = &i
+	m.addtax_minor = nil
+}
+
+// TaxMinor returns the value of the "tax_minor" field in the mutation.
+func (m *CreditNoteMutation) TaxMinor() (r int64, exists bool) {
+	v := m.tax_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTaxMinor returns the old "tax_minor" field's value of the CreditNote entity.
+// If the CreditNote object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditNoteMutation) OldTaxMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTaxMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTaxMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTaxMinor: %w", err)
+	}
+	return oldValue.TaxMinor, nil
+}
+
+// AddTaxMinor adds i to the "tax_minor" field.
+func (m *CreditNoteMutation) AddTaxMinor(i int64) {
+	if m.addtax_minor != nil {
+		*m.addtax_minor += i
+	} else {
+		m.addtax_minor = &i
+	}
+}
+
+// AddedTaxMinor returns the value that was added to the "tax_minor" field in this mutation.
+func (m *CreditNoteMutation) AddedTaxMinor() (r int64, exists bool) {
+	v := m.addtax_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTaxMinor resets all changes to the "tax_minor" field.
+func (m *CreditNoteMutation) ResetTaxMinor() {
+	m.tax_minor = nil
+	m.addtax_minor = nil
+}
+
+// SetTotalMinor sets the "total_minor" field.
+func (m *CreditNoteMutation) SetTotalMinor(i int64) {
+	m.total_minor = &i
+	m.addtotal_minor = nil
+}
+
+// TotalMinor returns the value of the "total_minor" field in the mutation.
+func (m *CreditNoteMutation) TotalMinor() (r int64, exists bool) {
+	v := m.total_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTotalMinor returns the old "total_minor" field's value of the CreditNote entity.
+// If the CreditNote object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditNoteMutation) OldTotalMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTotalMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTotalMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTotalMinor: %w", err)
+	}
+	return oldValue.TotalMinor, nil
+}
+
+// AddTotalMinor adds i to the "total_minor" field.
+func (m *CreditNoteMutation) AddTotalMinor(i int64) {
+	if m.addtotal_minor != nil {
+		*m.addtotal_minor += i
+	} else {
+		m.addtotal_minor = &i
+	}
+}
+
+// AddedTotalMinor returns the value that was added to the "total_minor" field in this mutation.
+func (m *CreditNoteMutation) AddedTotalMinor() (r int64, exists bool) {
+	v := m.addtotal_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTotalMinor resets all changes to the "total_minor" field.
+func (m *CreditNoteMutation) ResetTotalMinor() {
+	m.total_minor = nil
+	m.addtotal_minor = nil
+}
+
+// SetCreditMinor sets the "credit_minor" field.
+func (m *CreditNoteMutation) SetCreditMinor(i int64) {
+	m.credit_minor = &i
+	m.addcredit_minor = nil
+}
+
+// CreditMinor returns the value of the "credit_minor" field in the mutation.
+func (m *CreditNoteMutation) CreditMinor() (r int64, exists bool) {
+	v := m.credit_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreditMinor returns the old "credit_minor" field's value of the CreditNote entity.
+// If the CreditNote object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditNoteMutation) OldCreditMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreditMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreditMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreditMinor: %w", err)
+	}
+	return oldValue.CreditMinor, nil
+}
+
+// AddCreditMinor adds i to the "credit_minor" field.
+func (m *CreditNoteMutation) AddCreditMinor(i int64) {
+	if m.addcredit_minor != nil {
+		*m.addcredit_minor += i
+	} else {
+		m.addcredit_minor = &i
+	}
+}
+
+// AddedCreditMinor returns the value that was added to the "credit_minor" field in this mutation.
+func (m *CreditNoteMutation) AddedCreditMinor() (r int64, exists bool) {
+	v := m.addcredit_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCreditMinor resets all changes to the "credit_minor" field.
+func (m *CreditNoteMutation) ResetCreditMinor() {
+	m.credit_minor = nil
+	m.addcredit_minor = nil
+}
+
+// SetIssuedAt sets the "issued_at" field.
+func (m *CreditNoteMutation) SetIssuedAt(t time.Time) {
+	m.issued_at = &t
+}
+
+// IssuedAt returns the value of the "issued_at" field in the mutation.
+func (m *CreditNoteMutation) IssuedAt() (r time.Time, exists bool) {
+	v := m.issued_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIssuedAt returns the old "issued_at" field's value of the CreditNote entity.
+// If the CreditNote object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CreditNoteMutation) OldIssuedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIssuedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIssuedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIssuedAt: %w", err)
+	}
+	return oldValue.IssuedAt, nil
+}
+
+// ResetIssuedAt resets all changes to the "issued_at" field.
+func (m *CreditNoteMutation) ResetIssuedAt() {
+	m.issued_at = nil
+}
+
+// ClearInvoice clears the "invoice" edge to the Invoice entity.
+func (m *CreditNoteMutation) ClearInvoice() {
+	m.clearedinvoice = true
+	m.clearedFields[creditnote.FieldInvoiceID] = struct{}{}
+}
+
+// InvoiceCleared reports if the "invoice" edge to the Invoice entity was cleared.
+func (m *CreditNoteMutation) InvoiceCleared() bool {
+	return m.clearedinvoice
+}
+
+// InvoiceIDs returns the "invoice" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// InvoiceID instead. It exists only for internal usage by the builders.
+func (m *CreditNoteMutation) InvoiceIDs() (ids []string) {
+	if id := m.invoice; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetInvoice resets all changes to the "invoice" edge.
+func (m *CreditNoteMutation) ResetInvoice() {
+	m.invoice = nil
+	m.clearedinvoice = false
+}
+
+// Where appends a list predicates to the CreditNoteMutation builder.
+func (m *CreditNoteMutation) Where(ps ...predicate.CreditNote) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CreditNoteMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CreditNoteMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CreditNote, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CreditNoteMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CreditNoteMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CreditNote).
+func (m *CreditNoteMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CreditNoteMutation) Fields() []string {
+	fields := make([]string, 0, 15)
+	if m.created_at != nil {
+		fields = append(fields, creditnote.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, creditnote.FieldUpdatedAt)
+	}
+	if m.merchant_id != nil {
+		fields = append(fields, creditnote.FieldMerchantID)
+	}
+	if m.invoice != nil {
+		fields = append(fields, creditnote.FieldInvoiceID)
+	}
+	if m.customer_id != nil {
+		fields = append(fields, creditnote.FieldCustomerID)
+	}
+	if m.number != nil {
+		fields = append(fields, creditnote.FieldNumber)
+	}
+	if m.currency != nil {
+		fields = append(fields, creditnote.FieldCurrency)
+	}
+	if m.reason != nil {
+		fields = append(fields, creditnote.FieldReason)
+	}
+	if m.items != nil {
+		fields = append(fields, creditnote.FieldItems)
+	}
+	if m.tax_breakdown != nil {
+		fields = append(fields, creditnote.FieldTaxBreakdown)
+	}
+	if m.subtotal_minor != nil {
+		fields = append(fields, creditnote.FieldSubtotalMinor)
+	}
+	if m.tax_minor != nil {
+		fields = append(fields, creditnote.FieldTaxMinor)
+	}
+	if m.total_minor != nil {
+		fields = append(fields, creditnote.FieldTotalMinor)
+	}
+	if m.credit_minor != nil {
+		fields = append(fields, creditnote.FieldCreditMinor)
+	}
+	if m.issued_at != nil {
+		fields = append(fields, creditnote.FieldIssuedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CreditNoteMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case creditnote.FieldCreatedAt:
+		return m.CreatedAt()
+	case creditnote.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case creditnote.FieldMerchantID:
+		return m.MerchantID()
+	case creditnote.FieldInvoiceID:
+		return m.InvoiceID()
+	case creditnote.FieldCustomerID:
+		return m.CustomerID()
+	case creditnote.FieldNumber:
+		return m.Number()
+	case creditnote.FieldCurrency:
+		return m.Currency()
+	case creditnote.FieldReason:
+		return m.Reason()
+	case creditnote.FieldItems:
+		return m.Items()
+	case creditnote.FieldTaxBreakdown:
+		return m.TaxBreakdown()
+	case creditnote.FieldSubtotalMinor:
+		return m.SubtotalMinor()
+	case creditnote.FieldTaxMinor:
+		return m.TaxMinor()
+	case creditnote.FieldTotalMinor:
+		return m.TotalMinor()
+	case creditnote.FieldCreditMinor:
+		return m.CreditMinor()
+	case creditnote.FieldIssuedAt:
+		return m.IssuedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CreditNoteMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case creditnote.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case creditnote.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case creditnote.FieldMerchantID:
+		return m.OldMerchantID(ctx)
+	case creditnote.FieldInvoiceID:
+		return m.OldInvoiceID(ctx)
+	case creditnote.FieldCustomerID:
+		return m.OldCustomerID(ctx)
+	case creditnote.FieldNumber:
+		return m.OldNumber(ctx)
+	case creditnote.FieldCurrency:
+		return m.OldCurrency(ctx)
+	case creditnote.FieldReason:
+		return m.OldReason(ctx)
+	case creditnote.FieldItems:
+		return m.OldItems(ctx)
+	case creditnote.FieldTaxBreakdown:
+		return m.OldTaxBreakdown(ctx)
+	case creditnote.FieldSubtotalMinor:
+		return m.OldSubtotalMinor(ctx)
+	case creditnote.FieldTaxMinor:
+		return m.OldTaxMinor(ctx)
+	case creditnote.FieldTotalMinor:
+		return m.OldTotalMinor(ctx)
+	case creditnote.FieldCreditMinor:
+		return m.OldCreditMinor(ctx)
+	case creditnote.FieldIssuedAt:
+		return m.OldIssuedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown CreditNote field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CreditNoteMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case creditnote.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case creditnote.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case creditnote.FieldMerchantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMerchantID(v)
+		return nil
+	case creditnote.FieldInvoiceID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInvoiceID(v)
+		return nil
+	case creditnote.FieldCustomerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
+	case creditnote.FieldNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNumber(v)
+		return nil
+	case creditnote.FieldCurrency:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrency(v)
+		return nil
+	case creditnote.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case creditnote.FieldItems:
+		v, ok := value.([]lineitem.Item)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetItems(v)
+		return nil
+	case creditnote.FieldTaxBreakdown:
+		v, ok := value.([]lineitem.TaxAmount)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTaxBreakdown(v)
+		return nil
+	case creditnote.FieldSubtotalMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubtotalMinor(v)
+		return nil
+	case creditnote.FieldTaxMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTaxMinor(v)
+		return nil
+	case creditnote.FieldTotalMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTotalMinor(v)
+		return nil
+	case creditnote.FieldCreditMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreditMinor(v)
+		return nil
+	case creditnote.FieldIssuedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIssuedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CreditNote field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CreditNoteMutation) AddedFields() []string {
+	var fields []string
+	if m.addsubtotal_minor != nil {
+		fields = append(fields, creditnote.FieldSubtotalMinor)
+	}
+	if m.addtax_minor != nil {
+		fields = append(fields, creditnote.FieldTaxMinor)
+	}
+	if m.addtotal_minor != nil {
+		fields = append(fields, creditnote.FieldTotalMinor)
+	}
+	if m.addcredit_minor != nil {
+		fields = append(fields, creditnote.FieldCreditMinor)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CreditNoteMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case creditnote.FieldSubtotalMinor:
+		return m.AddedSubtotalMinor()
+	case creditnote.FieldTaxMinor:
+		return m.AddedTaxMinor()
+	case creditnote.FieldTotalMinor:
+		return m.AddedTotalMinor()
+	case creditnote.FieldCreditMinor:
+		return m.AddedCreditMinor()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CreditNoteMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case creditnote.FieldSubtotalMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSubtotalMinor(v)
+		return nil
+	case creditnote.FieldTaxMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTaxMinor(v)
+		return nil
+	case creditnote.FieldTotalMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTotalMinor(v)
+		return nil
+	case creditnote.FieldCreditMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreditMinor(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CreditNote numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CreditNoteMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(creditnote.FieldTaxBreakdown) {
+		fields = append(fields, creditnote.FieldTaxBreakdown)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CreditNoteMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CreditNoteMutation) ClearField(name string) error {
+	switch name {
+	case creditnote.FieldTaxBreakdown:
+		m.ClearTaxBreakdown()
+		return nil
+	}
+	return fmt.Errorf("unknown CreditNote nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CreditNoteMutation) ResetField(name string) error {
+	switch name {
+	case creditnote.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case creditnote.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case creditnote.FieldMerchantID:
+		m.ResetMerchantID()
+		return nil
+	case creditnote.FieldInvoiceID:
+		m.ResetInvoiceID()
+		return nil
+	case creditnote.FieldCustomerID:
+		m.ResetCustomerID()
+		return nil
+	case creditnote.FieldNumber:
+		m.ResetNumber()
+		return nil
+	case creditnote.FieldCurrency:
+		m.ResetCurrency()
+		return nil
+	case creditnote.FieldReason:
+		m.ResetReason()
+		return nil
+	case creditnote.FieldItems:
+		m.ResetItems()
+		return nil
+	case creditnote.FieldTaxBreakdown:
+		m.ResetTaxBreakdown()
+		return nil
+	case creditnote.FieldSubtotalMinor:
+		m.ResetSubtotalMinor()
+		return nil
+	case creditnote.FieldTaxMinor:
+		m.ResetTaxMinor()
+		return nil
+	case creditnote.FieldTotalMinor:
+		m.ResetTotalMinor()
+		return nil
+	case creditnote.FieldCreditMinor:
+		m.ResetCreditMinor()
+		return nil
+	case creditnote.FieldIssuedAt:
+		m.ResetIssuedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown CreditNote field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CreditNoteMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.invoice != nil {
+		edges = append(edges, creditnote.EdgeInvoice)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CreditNoteMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case creditnote.EdgeInvoice:
+		if id := m.invoice; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CreditNoteMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CreditNoteMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CreditNoteMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedinvoice {
+		edges = append(edges, creditnote.EdgeInvoice)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CreditNoteMutation) EdgeCleared(name string) bool {
+	switch name {
+	case creditnote.EdgeInvoice:
+		return m.clearedinvoice
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CreditNoteMutation) ClearEdge(name string) error {
+	switch name {
+	case creditnote.EdgeInvoice:
+		m.ClearInvoice()
+		return nil
+	}
+	return fmt.Errorf("unknown CreditNote unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CreditNoteMutation) ResetEdge(name string) error {
+	switch name {
+	case creditnote.EdgeInvoice:
+		m.ResetInvoice()
+		return nil
+	}
+	return fmt.Errorf("unknown CreditNote edge %s", name)
+}
+
 // CryptoWalletMutation represents an operation that mutates the CryptoWallet nodes in the graph.
 type CryptoWalletMutation struct {
 	config
@@ -5439,12 +6785,16 @@ type CustomerMutation struct {
 	tax_id          *string
 	language        *string
 	email_bouncing  *bool
+	portal_token    *string
 	clearedFields   map[string]struct{}
 	merchant        *string
 	clearedmerchant bool
 	invoices        map[string]struct{}
 	removedinvoices map[string]struct{}
 	clearedinvoices bool
+	credits         map[string]struct{}
+	removedcredits  map[string]struct{}
+	clearedcredits  bool
 	done            bool
 	oldValue        func(context.Context) (*Customer, error)
 	predicates      []predicate.Customer
@@ -5917,6 +7267,55 @@ func (m *CustomerMutation) ResetEmailBouncing() {
 	m.email_bouncing = nil
 }
 
+// SetPortalToken sets the "portal_token" field.
+func (m *CustomerMutation) SetPortalToken(s string) {
+	m.portal_token = &s
+}
+
+// PortalToken returns the value of the "portal_token" field in the mutation.
+func (m *CustomerMutation) PortalToken() (r string, exists bool) {
+	v := m.portal_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPortalToken returns the old "portal_token" field's value of the Customer entity.
+// If the Customer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerMutation) OldPortalToken(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPortalToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPortalToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPortalToken: %w", err)
+	}
+	return oldValue.PortalToken, nil
+}
+
+// ClearPortalToken clears the value of the "portal_token" field.
+func (m *CustomerMutation) ClearPortalToken() {
+	m.portal_token = nil
+	m.clearedFields[customer.FieldPortalToken] = struct{}{}
+}
+
+// PortalTokenCleared returns if the "portal_token" field was cleared in this mutation.
+func (m *CustomerMutation) PortalTokenCleared() bool {
+	_, ok := m.clearedFields[customer.FieldPortalToken]
+	return ok
+}
+
+// ResetPortalToken resets all changes to the "portal_token" field.
+func (m *CustomerMutation) ResetPortalToken() {
+	m.portal_token = nil
+	delete(m.clearedFields, customer.FieldPortalToken)
+}
+
 // ClearMerchant clears the "merchant" edge to the Merchant entity.
 func (m *CustomerMutation) ClearMerchant() {
 	m.clearedmerchant = true
@@ -5998,6 +7397,60 @@ func (m *CustomerMutation) ResetInvoices() {
 	m.removedinvoices = nil
 }
 
+// AddCreditIDs adds the "credits" edge to the CustomerCredit entity by ids.
+func (m *CustomerMutation) AddCreditIDs(ids ...string) {
+	if m.credits == nil {
+		m.credits = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.credits[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCredits clears the "credits" edge to the CustomerCredit entity.
+func (m *CustomerMutation) ClearCredits() {
+	m.clearedcredits = true
+}
+
+// CreditsCleared reports if the "credits" edge to the CustomerCredit entity was cleared.
+func (m *CustomerMutation) CreditsCleared() bool {
+	return m.clearedcredits
+}
+
+// RemoveCreditIDs removes the "credits" edge to the CustomerCredit entity by IDs.
+func (m *CustomerMutation) RemoveCreditIDs(ids ...string) {
+	if m.removedcredits == nil {
+		m.removedcredits = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.credits, ids[i])
+		m.removedcredits[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCredits returns the removed IDs of the "credits" edge to the CustomerCredit entity.
+func (m *CustomerMutation) RemovedCreditsIDs() (ids []string) {
+	for id := range m.removedcredits {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CreditsIDs returns the "credits" edge IDs in the mutation.
+func (m *CustomerMutation) CreditsIDs() (ids []string) {
+	for id := range m.credits {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCredits resets all changes to the "credits" edge.
+func (m *CustomerMutation) ResetCredits() {
+	m.credits = nil
+	m.clearedcredits = false
+	m.removedcredits = nil
+}
+
 // Where appends a list predicates to the CustomerMutation builder.
 func (m *CustomerMutation) Where(ps ...predicate.Customer) {
 	m.predicates = append(m.predicates, ps...)
@@ -6032,7 +7485,7 @@ func (m *CustomerMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CustomerMutation) Fields() []string {
-	fields := make([]string, 0, 9)
+	fields := make([]string, 0, 10)
 	if m.created_at != nil {
 		fields = append(fields, customer.FieldCreatedAt)
 	}
@@ -6060,6 +7513,9 @@ func (m *CustomerMutation) Fields() []string {
 	if m.email_bouncing != nil {
 		fields = append(fields, customer.FieldEmailBouncing)
 	}
+	if m.portal_token != nil {
+		fields = append(fields, customer.FieldPortalToken)
+	}
 	return fields
 }
 
@@ -6086,6 +7542,8 @@ func (m *CustomerMutation) Field(name string) (ent.Value, bool) {
 		return m.Language()
 	case customer.FieldEmailBouncing:
 		return m.EmailBouncing()
+	case customer.FieldPortalToken:
+		return m.PortalToken()
 	}
 	return nil, false
 }
@@ -6113,6 +7571,8 @@ func (m *CustomerMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldLanguage(ctx)
 	case customer.FieldEmailBouncing:
 		return m.OldEmailBouncing(ctx)
+	case customer.FieldPortalToken:
+		return m.OldPortalToken(ctx)
 	}
 	return nil, fmt.Errorf("unknown Customer field %s", name)
 }
@@ -6185,6 +7645,13 @@ func (m *CustomerMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetEmailBouncing(v)
 		return nil
+	case customer.FieldPortalToken:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPortalToken(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Customer field %s", name)
 }
@@ -6224,6 +7691,9 @@ func (m *CustomerMutation) ClearedFields() []string {
 	if m.FieldCleared(customer.FieldLanguage) {
 		fields = append(fields, customer.FieldLanguage)
 	}
+	if m.FieldCleared(customer.FieldPortalToken) {
+		fields = append(fields, customer.FieldPortalToken)
+	}
 	return fields
 }
 
@@ -6246,6 +7716,9 @@ func (m *CustomerMutation) ClearField(name string) error {
 		return nil
 	case customer.FieldLanguage:
 		m.ClearLanguage()
+		return nil
+	case customer.FieldPortalToken:
+		m.ClearPortalToken()
 		return nil
 	}
 	return fmt.Errorf("unknown Customer nullable field %s", name)
@@ -6282,18 +7755,24 @@ func (m *CustomerMutation) ResetField(name string) error {
 	case customer.FieldEmailBouncing:
 		m.ResetEmailBouncing()
 		return nil
+	case customer.FieldPortalToken:
+		m.ResetPortalToken()
+		return nil
 	}
 	return fmt.Errorf("unknown Customer field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *CustomerMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.merchant != nil {
 		edges = append(edges, customer.EdgeMerchant)
 	}
 	if m.invoices != nil {
 		edges = append(edges, customer.EdgeInvoices)
+	}
+	if m.credits != nil {
+		edges = append(edges, customer.EdgeCredits)
 	}
 	return edges
 }
@@ -6312,15 +7791,24 @@ func (m *CustomerMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case customer.EdgeCredits:
+		ids := make([]ent.Value, 0, len(m.credits))
+		for id := range m.credits {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *CustomerMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removedinvoices != nil {
 		edges = append(edges, customer.EdgeInvoices)
+	}
+	if m.removedcredits != nil {
+		edges = append(edges, customer.EdgeCredits)
 	}
 	return edges
 }
@@ -6335,18 +7823,27 @@ func (m *CustomerMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case customer.EdgeCredits:
+		ids := make([]ent.Value, 0, len(m.removedcredits))
+		for id := range m.removedcredits {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *CustomerMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedmerchant {
 		edges = append(edges, customer.EdgeMerchant)
 	}
 	if m.clearedinvoices {
 		edges = append(edges, customer.EdgeInvoices)
+	}
+	if m.clearedcredits {
+		edges = append(edges, customer.EdgeCredits)
 	}
 	return edges
 }
@@ -6359,6 +7856,8 @@ func (m *CustomerMutation) EdgeCleared(name string) bool {
 		return m.clearedmerchant
 	case customer.EdgeInvoices:
 		return m.clearedinvoices
+	case customer.EdgeCredits:
+		return m.clearedcredits
 	}
 	return false
 }
@@ -6384,8 +7883,1214 @@ func (m *CustomerMutation) ResetEdge(name string) error {
 	case customer.EdgeInvoices:
 		m.ResetInvoices()
 		return nil
+	case customer.EdgeCredits:
+		m.ResetCredits()
+		return nil
 	}
 	return fmt.Errorf("unknown Customer edge %s", name)
+}
+
+// CustomerCreditMutation represents an operation that mutates the CustomerCredit nodes in the graph.
+type CustomerCreditMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *string
+	created_at      *time.Time
+	updated_at      *time.Time
+	merchant_id     *string
+	currency        *string
+	amount_minor    *int64
+	addamount_minor *int64
+	kind            *customercredit.Kind
+	credit_note_id  *string
+	invoice_id      *string
+	payment_id      *string
+	refund_channel  *customercredit.RefundChannel
+	note            *string
+	at              *time.Time
+	recorded_by     *string
+	clearedFields   map[string]struct{}
+	customer        *string
+	clearedcustomer bool
+	done            bool
+	oldValue        func(context.Context) (*CustomerCredit, error)
+	predicates      []predicate.CustomerCredit
+}
+
+var _ ent.Mutation = (*CustomerCreditMutation)(nil)
+
+// customercreditOption allows management of the mutation configuration using functional options.
+type customercreditOption func(*CustomerCreditMutation)
+
+// newCustomerCreditMutation creates new mutation for the CustomerCredit entity.
+func newCustomerCreditMutation(c config, op Op, opts ...customercreditOption) *CustomerCreditMutation {
+	m := &CustomerCreditMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCustomerCredit,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCustomerCreditID sets the ID field of the mutation.
+func withCustomerCreditID(id string) customercreditOption {
+	return func(m *CustomerCreditMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CustomerCredit
+		)
+		m.oldValue = func(ctx context.Context) (*CustomerCredit, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CustomerCredit.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCustomerCredit sets the old CustomerCredit of the mutation.
+func withCustomerCredit(node *CustomerCredit) customercreditOption {
+	return func(m *CustomerCreditMutation) {
+		m.oldValue = func(context.Context) (*CustomerCredit, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CustomerCreditMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CustomerCreditMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CustomerCredit entities.
+func (m *CustomerCreditMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CustomerCreditMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CustomerCreditMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CustomerCredit.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CustomerCreditMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CustomerCreditMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CustomerCredit entity.
+// If the CustomerCredit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerCreditMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CustomerCreditMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CustomerCreditMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CustomerCreditMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CustomerCredit entity.
+// If the CustomerCredit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerCreditMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CustomerCreditMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMerchantID sets the "merchant_id" field.
+func (m *CustomerCreditMutation) SetMerchantID(s string) {
+	m.merchant_id = &s
+}
+
+// MerchantID returns the value of the "merchant_id" field in the mutation.
+func (m *CustomerCreditMutation) MerchantID() (r string, exists bool) {
+	v := m.merchant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMerchantID returns the old "merchant_id" field's value of the CustomerCredit entity.
+// If the CustomerCredit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerCreditMutation) OldMerchantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMerchantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMerchantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMerchantID: %w", err)
+	}
+	return oldValue.MerchantID, nil
+}
+
+// ResetMerchantID resets all changes to the "merchant_id" field.
+func (m *CustomerCreditMutation) ResetMerchantID() {
+	m.merchant_id = nil
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *CustomerCreditMutation) SetCustomerID(s string) {
+	m.customer = &s
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *CustomerCreditMutation) CustomerID() (r string, exists bool) {
+	v := m.customer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the CustomerCredit entity.
+// If the CustomerCredit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerCreditMutation) OldCustomerID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *CustomerCreditMutation) ResetCustomerID() {
+	m.customer = nil
+}
+
+// SetCurrency sets the "currency" field.
+func (m *CustomerCreditMutation) SetCurrency(s string) {
+	m.currency = &s
+}
+
+// Currency returns the value of the "currency" field in the mutation.
+func (m *CustomerCreditMutation) Currency() (r string, exists bool) {
+	v := m.currency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrency returns the old "currency" field's value of the CustomerCredit entity.
+// If the CustomerCredit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerCreditMutation) OldCurrency(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrency: %w", err)
+	}
+	return oldValue.Currency, nil
+}
+
+// ResetCurrency resets all changes to the "currency" field.
+func (m *CustomerCreditMutation) ResetCurrency() {
+	m.currency = nil
+}
+
+// SetAmountMinor sets the "amount_minor" field.
+func (m *CustomerCreditMutation) SetAmountMinor(i int64) {
+	m.amount_minor = &i
+	m.addamount_minor = nil
+}
+
+// AmountMinor returns the value of the "amount_minor" field in the mutation.
+func (m *CustomerCreditMutation) AmountMinor() (r int64, exists bool) {
+	v := m.amount_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmountMinor returns the old "amount_minor" field's value of the CustomerCredit entity.
+// If the CustomerCredit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerCreditMutation) OldAmountMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmountMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmountMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmountMinor: %w", err)
+	}
+	return oldValue.AmountMinor, nil
+}
+
+// AddAmountMinor adds i to the "amount_minor" field.
+func (m *CustomerCreditMutation) AddAmountMinor(i int64) {
+	if m.addamount_minor != nil {
+		*m.addamount_minor += i
+	} else {
+		m.addamount_minor = &i
+	}
+}
+
+// AddedAmountMinor returns the value that was added to the "amount_minor" field in this mutation.
+func (m *CustomerCreditMutation) AddedAmountMinor() (r int64, exists bool) {
+	v := m.addamount_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAmountMinor resets all changes to the "amount_minor" field.
+func (m *CustomerCreditMutation) ResetAmountMinor() {
+	m.amount_minor = nil
+	m.addamount_minor = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *CustomerCreditMutation) SetKind(c customercredit.Kind) {
+	m.kind = &c
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *CustomerCreditMutation) Kind() (r customercredit.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the CustomerCredit entity.
+// If the CustomerCredit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerCreditMutation) OldKind(ctx context.Context) (v customercredit.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *CustomerCreditMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetCreditNoteID sets the "credit_note_id" field.
+func (m *CustomerCreditMutation) SetCreditNoteID(s string) {
+	m.credit_note_id = &s
+}
+
+// CreditNoteID returns the value of the "credit_note_id" field in the mutation.
+func (m *CustomerCreditMutation) CreditNoteID() (r string, exists bool) {
+	v := m.credit_note_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreditNoteID returns the old "credit_note_id" field's value of the CustomerCredit entity.
+// If the CustomerCredit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerCreditMutation) OldCreditNoteID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreditNoteID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreditNoteID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreditNoteID: %w", err)
+	}
+	return oldValue.CreditNoteID, nil
+}
+
+// ClearCreditNoteID clears the value of the "credit_note_id" field.
+func (m *CustomerCreditMutation) ClearCreditNoteID() {
+	m.credit_note_id = nil
+	m.clearedFields[customercredit.FieldCreditNoteID] = struct{}{}
+}
+
+// CreditNoteIDCleared returns if the "credit_note_id" field was cleared in this mutation.
+func (m *CustomerCreditMutation) CreditNoteIDCleared() bool {
+	_, ok := m.clearedFields[customercredit.FieldCreditNoteID]
+	return ok
+}
+
+// ResetCreditNoteID resets all changes to the "credit_note_id" field.
+func (m *CustomerCreditMutation) ResetCreditNoteID() {
+	m.credit_note_id = nil
+	delete(m.clearedFields, customercredit.FieldCreditNoteID)
+}
+
+// SetInvoiceID sets the "invoice_id" field.
+func (m *CustomerCreditMutation) SetInvoiceID(s string) {
+	m.invoice_id = &s
+}
+
+// InvoiceID returns the value of the "invoice_id" field in the mutation.
+func (m *CustomerCreditMutation) InvoiceID() (r string, exists bool) {
+	v := m.invoice_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInvoiceID returns the old "invoice_id" field's value of the CustomerCredit entity.
+// If the CustomerCredit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerCreditMutation) OldInvoiceID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInvoiceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInvoiceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInvoiceID: %w", err)
+	}
+	return oldValue.InvoiceID, nil
+}
+
+// ClearInvoiceID clears the value of the "invoice_id" field.
+func (m *CustomerCreditMutation) ClearInvoiceID() {
+	m.invoice_id = nil
+	m.clearedFields[customercredit.FieldInvoiceID] = struct{}{}
+}
+
+// InvoiceIDCleared returns if the "invoice_id" field was cleared in this mutation.
+func (m *CustomerCreditMutation) InvoiceIDCleared() bool {
+	_, ok := m.clearedFields[customercredit.FieldInvoiceID]
+	return ok
+}
+
+// ResetInvoiceID resets all changes to the "invoice_id" field.
+func (m *CustomerCreditMutation) ResetInvoiceID() {
+	m.invoice_id = nil
+	delete(m.clearedFields, customercredit.FieldInvoiceID)
+}
+
+// SetPaymentID sets the "payment_id" field.
+func (m *CustomerCreditMutation) SetPaymentID(s string) {
+	m.payment_id = &s
+}
+
+// PaymentID returns the value of the "payment_id" field in the mutation.
+func (m *CustomerCreditMutation) PaymentID() (r string, exists bool) {
+	v := m.payment_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaymentID returns the old "payment_id" field's value of the CustomerCredit entity.
+// If the CustomerCredit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerCreditMutation) OldPaymentID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaymentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaymentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaymentID: %w", err)
+	}
+	return oldValue.PaymentID, nil
+}
+
+// ClearPaymentID clears the value of the "payment_id" field.
+func (m *CustomerCreditMutation) ClearPaymentID() {
+	m.payment_id = nil
+	m.clearedFields[customercredit.FieldPaymentID] = struct{}{}
+}
+
+// PaymentIDCleared returns if the "payment_id" field was cleared in this mutation.
+func (m *CustomerCreditMutation) PaymentIDCleared() bool {
+	_, ok := m.clearedFields[customercredit.FieldPaymentID]
+	return ok
+}
+
+// ResetPaymentID resets all changes to the "payment_id" field.
+func (m *CustomerCreditMutation) ResetPaymentID() {
+	m.payment_id = nil
+	delete(m.clearedFields, customercredit.FieldPaymentID)
+}
+
+// SetRefundChannel sets the "refund_channel" field.
+func (m *CustomerCreditMutation) SetRefundChannel(cc customercredit.RefundChannel) {
+	m.refund_channel = &cc
+}
+
+// RefundChannel returns the value of the "refund_channel" field in the mutation.
+func (m *CustomerCreditMutation) RefundChannel() (r customercredit.RefundChannel, exists bool) {
+	v := m.refund_channel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRefundChannel returns the old "refund_channel" field's value of the CustomerCredit entity.
+// If the CustomerCredit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerCreditMutation) OldRefundChannel(ctx context.Context) (v *customercredit.RefundChannel, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRefundChannel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRefundChannel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRefundChannel: %w", err)
+	}
+	return oldValue.RefundChannel, nil
+}
+
+// ClearRefundChannel clears the value of the "refund_channel" field.
+func (m *CustomerCreditMutation) ClearRefundChannel() {
+	m.refund_channel = nil
+	m.clearedFields[customercredit.FieldRefundChannel] = struct{}{}
+}
+
+// RefundChannelCleared returns if the "refund_channel" field was cleared in this mutation.
+func (m *CustomerCreditMutation) RefundChannelCleared() bool {
+	_, ok := m.clearedFields[customercredit.FieldRefundChannel]
+	return ok
+}
+
+// ResetRefundChannel resets all changes to the "refund_channel" field.
+func (m *CustomerCreditMutation) ResetRefundChannel() {
+	m.refund_channel = nil
+	delete(m.clearedFields, customercredit.FieldRefundChannel)
+}
+
+// SetNote sets the "note" field.
+func (m *CustomerCreditMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *CustomerCreditMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the CustomerCredit entity.
+// If the CustomerCredit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerCreditMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *CustomerCreditMutation) ResetNote() {
+	m.note = nil
+}
+
+// SetAt sets the "at" field.
+func (m *CustomerCreditMutation) SetAt(t time.Time) {
+	m.at = &t
+}
+
+// At returns the value of the "at" field in the mutation.
+func (m *CustomerCreditMutation) At() (r time.Time, exists bool) {
+	v := m.at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAt returns the old "at" field's value of the CustomerCredit entity.
+// If the CustomerCredit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerCreditMutation) OldAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAt: %w", err)
+	}
+	return oldValue.At, nil
+}
+
+// ResetAt resets all changes to the "at" field.
+func (m *CustomerCreditMutation) ResetAt() {
+	m.at = nil
+}
+
+// SetRecordedBy sets the "recorded_by" field.
+func (m *CustomerCreditMutation) SetRecordedBy(s string) {
+	m.recorded_by = &s
+}
+
+// RecordedBy returns the value of the "recorded_by" field in the mutation.
+func (m *CustomerCreditMutation) RecordedBy() (r string, exists bool) {
+	v := m.recorded_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecordedBy returns the old "recorded_by" field's value of the CustomerCredit entity.
+// If the CustomerCredit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CustomerCreditMutation) OldRecordedBy(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecordedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecordedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecordedBy: %w", err)
+	}
+	return oldValue.RecordedBy, nil
+}
+
+// ResetRecordedBy resets all changes to the "recorded_by" field.
+func (m *CustomerCreditMutation) ResetRecordedBy() {
+	m.recorded_by = nil
+}
+
+// ClearCustomer clears the "customer" edge to the Customer entity.
+func (m *CustomerCreditMutation) ClearCustomer() {
+	m.clearedcustomer = true
+	m.clearedFields[customercredit.FieldCustomerID] = struct{}{}
+}
+
+// CustomerCleared reports if the "customer" edge to the Customer entity was cleared.
+func (m *CustomerCreditMutation) CustomerCleared() bool {
+	return m.clearedcustomer
+}
+
+// CustomerIDs returns the "customer" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CustomerID instead. It exists only for internal usage by the builders.
+func (m *CustomerCreditMutation) CustomerIDs() (ids []string) {
+	if id := m.customer; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCustomer resets all changes to the "customer" edge.
+func (m *CustomerCreditMutation) ResetCustomer() {
+	m.customer = nil
+	m.clearedcustomer = false
+}
+
+// Where appends a list predicates to the CustomerCreditMutation builder.
+func (m *CustomerCreditMutation) Where(ps ...predicate.CustomerCredit) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CustomerCreditMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CustomerCreditMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CustomerCredit, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CustomerCreditMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CustomerCreditMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CustomerCredit).
+func (m *CustomerCreditMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CustomerCreditMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.created_at != nil {
+		fields = append(fields, customercredit.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, customercredit.FieldUpdatedAt)
+	}
+	if m.merchant_id != nil {
+		fields = append(fields, customercredit.FieldMerchantID)
+	}
+	if m.customer != nil {
+		fields = append(fields, customercredit.FieldCustomerID)
+	}
+	if m.currency != nil {
+		fields = append(fields, customercredit.FieldCurrency)
+	}
+	if m.amount_minor != nil {
+		fields = append(fields, customercredit.FieldAmountMinor)
+	}
+	if m.kind != nil {
+		fields = append(fields, customercredit.FieldKind)
+	}
+	if m.credit_note_id != nil {
+		fields = append(fields, customercredit.FieldCreditNoteID)
+	}
+	if m.invoice_id != nil {
+		fields = append(fields, customercredit.FieldInvoiceID)
+	}
+	if m.payment_id != nil {
+		fields = append(fields, customercredit.FieldPaymentID)
+	}
+	if m.refund_channel != nil {
+		fields = append(fields, customercredit.FieldRefundChannel)
+	}
+	if m.note != nil {
+		fields = append(fields, customercredit.FieldNote)
+	}
+	if m.at != nil {
+		fields = append(fields, customercredit.FieldAt)
+	}
+	if m.recorded_by != nil {
+		fields = append(fields, customercredit.FieldRecordedBy)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CustomerCreditMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case customercredit.FieldCreatedAt:
+		return m.CreatedAt()
+	case customercredit.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case customercredit.FieldMerchantID:
+		return m.MerchantID()
+	case customercredit.FieldCustomerID:
+		return m.CustomerID()
+	case customercredit.FieldCurrency:
+		return m.Currency()
+	case customercredit.FieldAmountMinor:
+		return m.AmountMinor()
+	case customercredit.FieldKind:
+		return m.Kind()
+	case customercredit.FieldCreditNoteID:
+		return m.CreditNoteID()
+	case customercredit.FieldInvoiceID:
+		return m.InvoiceID()
+	case customercredit.FieldPaymentID:
+		return m.PaymentID()
+	case customercredit.FieldRefundChannel:
+		return m.RefundChannel()
+	case customercredit.FieldNote:
+		return m.Note()
+	case customercredit.FieldAt:
+		return m.At()
+	case customercredit.FieldRecordedBy:
+		return m.RecordedBy()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CustomerCreditMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case customercredit.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case customercredit.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case customercredit.FieldMerchantID:
+		return m.OldMerchantID(ctx)
+	case customercredit.FieldCustomerID:
+		return m.OldCustomerID(ctx)
+	case customercredit.FieldCurrency:
+		return m.OldCurrency(ctx)
+	case customercredit.FieldAmountMinor:
+		return m.OldAmountMinor(ctx)
+	case customercredit.FieldKind:
+		return m.OldKind(ctx)
+	case customercredit.FieldCreditNoteID:
+		return m.OldCreditNoteID(ctx)
+	case customercredit.FieldInvoiceID:
+		return m.OldInvoiceID(ctx)
+	case customercredit.FieldPaymentID:
+		return m.OldPaymentID(ctx)
+	case customercredit.FieldRefundChannel:
+		return m.OldRefundChannel(ctx)
+	case customercredit.FieldNote:
+		return m.OldNote(ctx)
+	case customercredit.FieldAt:
+		return m.OldAt(ctx)
+	case customercredit.FieldRecordedBy:
+		return m.OldRecordedBy(ctx)
+	}
+	return nil, fmt.Errorf("unknown CustomerCredit field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CustomerCreditMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case customercredit.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case customercredit.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case customercredit.FieldMerchantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMerchantID(v)
+		return nil
+	case customercredit.FieldCustomerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
+	case customercredit.FieldCurrency:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrency(v)
+		return nil
+	case customercredit.FieldAmountMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmountMinor(v)
+		return nil
+	case customercredit.FieldKind:
+		v, ok := value.(customercredit.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case customercredit.FieldCreditNoteID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreditNoteID(v)
+		return nil
+	case customercredit.FieldInvoiceID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInvoiceID(v)
+		return nil
+	case customercredit.FieldPaymentID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaymentID(v)
+		return nil
+	case customercredit.FieldRefundChannel:
+		v, ok := value.(customercredit.RefundChannel)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRefundChannel(v)
+		return nil
+	case customercredit.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	case customercredit.FieldAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAt(v)
+		return nil
+	case customercredit.FieldRecordedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecordedBy(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CustomerCredit field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CustomerCreditMutation) AddedFields() []string {
+	var fields []string
+	if m.addamount_minor != nil {
+		fields = append(fields, customercredit.FieldAmountMinor)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CustomerCreditMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case customercredit.FieldAmountMinor:
+		return m.AddedAmountMinor()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CustomerCreditMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case customercredit.FieldAmountMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAmountMinor(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CustomerCredit numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CustomerCreditMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(customercredit.FieldCreditNoteID) {
+		fields = append(fields, customercredit.FieldCreditNoteID)
+	}
+	if m.FieldCleared(customercredit.FieldInvoiceID) {
+		fields = append(fields, customercredit.FieldInvoiceID)
+	}
+	if m.FieldCleared(customercredit.FieldPaymentID) {
+		fields = append(fields, customercredit.FieldPaymentID)
+	}
+	if m.FieldCleared(customercredit.FieldRefundChannel) {
+		fields = append(fields, customercredit.FieldRefundChannel)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CustomerCreditMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CustomerCreditMutation) ClearField(name string) error {
+	switch name {
+	case customercredit.FieldCreditNoteID:
+		m.ClearCreditNoteID()
+		return nil
+	case customercredit.FieldInvoiceID:
+		m.ClearInvoiceID()
+		return nil
+	case customercredit.FieldPaymentID:
+		m.ClearPaymentID()
+		return nil
+	case customercredit.FieldRefundChannel:
+		m.ClearRefundChannel()
+		return nil
+	}
+	return fmt.Errorf("unknown CustomerCredit nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CustomerCreditMutation) ResetField(name string) error {
+	switch name {
+	case customercredit.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case customercredit.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case customercredit.FieldMerchantID:
+		m.ResetMerchantID()
+		return nil
+	case customercredit.FieldCustomerID:
+		m.ResetCustomerID()
+		return nil
+	case customercredit.FieldCurrency:
+		m.ResetCurrency()
+		return nil
+	case customercredit.FieldAmountMinor:
+		m.ResetAmountMinor()
+		return nil
+	case customercredit.FieldKind:
+		m.ResetKind()
+		return nil
+	case customercredit.FieldCreditNoteID:
+		m.ResetCreditNoteID()
+		return nil
+	case customercredit.FieldInvoiceID:
+		m.ResetInvoiceID()
+		return nil
+	case customercredit.FieldPaymentID:
+		m.ResetPaymentID()
+		return nil
+	case customercredit.FieldRefundChannel:
+		m.ResetRefundChannel()
+		return nil
+	case customercredit.FieldNote:
+		m.ResetNote()
+		return nil
+	case customercredit.FieldAt:
+		m.ResetAt()
+		return nil
+	case customercredit.FieldRecordedBy:
+		m.ResetRecordedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown CustomerCredit field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CustomerCreditMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.customer != nil {
+		edges = append(edges, customercredit.EdgeCustomer)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CustomerCreditMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case customercredit.EdgeCustomer:
+		if id := m.customer; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CustomerCreditMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CustomerCreditMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CustomerCreditMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedcustomer {
+		edges = append(edges, customercredit.EdgeCustomer)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CustomerCreditMutation) EdgeCleared(name string) bool {
+	switch name {
+	case customercredit.EdgeCustomer:
+		return m.clearedcustomer
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CustomerCreditMutation) ClearEdge(name string) error {
+	switch name {
+	case customercredit.EdgeCustomer:
+		m.ClearCustomer()
+		return nil
+	}
+	return fmt.Errorf("unknown CustomerCredit unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CustomerCreditMutation) ResetEdge(name string) error {
+	switch name {
+	case customercredit.EdgeCustomer:
+		m.ResetCustomer()
+		return nil
+	}
+	return fmt.Errorf("unknown CustomerCredit edge %s", name)
 }
 
 // EmailMutation represents an operation that mutates the Email nodes in the graph.
@@ -6409,6 +9114,9 @@ type EmailMutation struct {
 	last_error          *string
 	provider            *string
 	provider_message_id *string
+	dedupe_key          *string
+	payment_id          *string
+	credit_note_id      *string
 	next_attempt_at     *time.Time
 	lease_owner         *string
 	lease_until         *time.Time
@@ -7125,6 +9833,153 @@ func (m *EmailMutation) ResetProviderMessageID() {
 	delete(m.clearedFields, email.FieldProviderMessageID)
 }
 
+// SetDedupeKey sets the "dedupe_key" field.
+func (m *EmailMutation) SetDedupeKey(s string) {
+	m.dedupe_key = &s
+}
+
+// DedupeKey returns the value of the "dedupe_key" field in the mutation.
+func (m *EmailMutation) DedupeKey() (r string, exists bool) {
+	v := m.dedupe_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDedupeKey returns the old "dedupe_key" field's value of the Email entity.
+// If the Email object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailMutation) OldDedupeKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDedupeKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDedupeKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDedupeKey: %w", err)
+	}
+	return oldValue.DedupeKey, nil
+}
+
+// ClearDedupeKey clears the value of the "dedupe_key" field.
+func (m *EmailMutation) ClearDedupeKey() {
+	m.dedupe_key = nil
+	m.clearedFields[email.FieldDedupeKey] = struct{}{}
+}
+
+// DedupeKeyCleared returns if the "dedupe_key" field was cleared in this mutation.
+func (m *EmailMutation) DedupeKeyCleared() bool {
+	_, ok := m.clearedFields[email.FieldDedupeKey]
+	return ok
+}
+
+// ResetDedupeKey resets all changes to the "dedupe_key" field.
+func (m *EmailMutation) ResetDedupeKey() {
+	m.dedupe_key = nil
+	delete(m.clearedFields, email.FieldDedupeKey)
+}
+
+// SetPaymentID sets the "payment_id" field.
+func (m *EmailMutation) SetPaymentID(s string) {
+	m.payment_id = &s
+}
+
+// PaymentID returns the value of the "payment_id" field in the mutation.
+func (m *EmailMutation) PaymentID() (r string, exists bool) {
+	v := m.payment_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaymentID returns the old "payment_id" field's value of the Email entity.
+// If the Email object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailMutation) OldPaymentID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaymentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaymentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaymentID: %w", err)
+	}
+	return oldValue.PaymentID, nil
+}
+
+// ClearPaymentID clears the value of the "payment_id" field.
+func (m *EmailMutation) ClearPaymentID() {
+	m.payment_id = nil
+	m.clearedFields[email.FieldPaymentID] = struct{}{}
+}
+
+// PaymentIDCleared returns if the "payment_id" field was cleared in this mutation.
+func (m *EmailMutation) PaymentIDCleared() bool {
+	_, ok := m.clearedFields[email.FieldPaymentID]
+	return ok
+}
+
+// ResetPaymentID resets all changes to the "payment_id" field.
+func (m *EmailMutation) ResetPaymentID() {
+	m.payment_id = nil
+	delete(m.clearedFields, email.FieldPaymentID)
+}
+
+// SetCreditNoteID sets the "credit_note_id" field.
+func (m *EmailMutation) SetCreditNoteID(s string) {
+	m.credit_note_id = &s
+}
+
+// CreditNoteID returns the value of the "credit_note_id" field in the mutation.
+func (m *EmailMutation) CreditNoteID() (r string, exists bool) {
+	v := m.credit_note_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreditNoteID returns the old "credit_note_id" field's value of the Email entity.
+// If the Email object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EmailMutation) OldCreditNoteID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreditNoteID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreditNoteID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreditNoteID: %w", err)
+	}
+	return oldValue.CreditNoteID, nil
+}
+
+// ClearCreditNoteID clears the value of the "credit_note_id" field.
+func (m *EmailMutation) ClearCreditNoteID() {
+	m.credit_note_id = nil
+	m.clearedFields[email.FieldCreditNoteID] = struct{}{}
+}
+
+// CreditNoteIDCleared returns if the "credit_note_id" field was cleared in this mutation.
+func (m *EmailMutation) CreditNoteIDCleared() bool {
+	_, ok := m.clearedFields[email.FieldCreditNoteID]
+	return ok
+}
+
+// ResetCreditNoteID resets all changes to the "credit_note_id" field.
+func (m *EmailMutation) ResetCreditNoteID() {
+	m.credit_note_id = nil
+	delete(m.clearedFields, email.FieldCreditNoteID)
+}
+
 // SetNextAttemptAt sets the "next_attempt_at" field.
 func (m *EmailMutation) SetNextAttemptAt(t time.Time) {
 	m.next_attempt_at = &t
@@ -7418,7 +10273,7 @@ func (m *EmailMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EmailMutation) Fields() []string {
-	fields := make([]string, 0, 20)
+	fields := make([]string, 0, 23)
 	if m.created_at != nil {
 		fields = append(fields, email.FieldCreatedAt)
 	}
@@ -7463,6 +10318,15 @@ func (m *EmailMutation) Fields() []string {
 	}
 	if m.provider_message_id != nil {
 		fields = append(fields, email.FieldProviderMessageID)
+	}
+	if m.dedupe_key != nil {
+		fields = append(fields, email.FieldDedupeKey)
+	}
+	if m.payment_id != nil {
+		fields = append(fields, email.FieldPaymentID)
+	}
+	if m.credit_note_id != nil {
+		fields = append(fields, email.FieldCreditNoteID)
 	}
 	if m.next_attempt_at != nil {
 		fields = append(fields, email.FieldNextAttemptAt)
@@ -7517,6 +10381,12 @@ func (m *EmailMutation) Field(name string) (ent.Value, bool) {
 		return m.Provider()
 	case email.FieldProviderMessageID:
 		return m.ProviderMessageID()
+	case email.FieldDedupeKey:
+		return m.DedupeKey()
+	case email.FieldPaymentID:
+		return m.PaymentID()
+	case email.FieldCreditNoteID:
+		return m.CreditNoteID()
 	case email.FieldNextAttemptAt:
 		return m.NextAttemptAt()
 	case email.FieldLeaseOwner:
@@ -7566,6 +10436,12 @@ func (m *EmailMutation) OldField(ctx context.Context, name string) (ent.Value, e
 		return m.OldProvider(ctx)
 	case email.FieldProviderMessageID:
 		return m.OldProviderMessageID(ctx)
+	case email.FieldDedupeKey:
+		return m.OldDedupeKey(ctx)
+	case email.FieldPaymentID:
+		return m.OldPaymentID(ctx)
+	case email.FieldCreditNoteID:
+		return m.OldCreditNoteID(ctx)
 	case email.FieldNextAttemptAt:
 		return m.OldNextAttemptAt(ctx)
 	case email.FieldLeaseOwner:
@@ -7690,6 +10566,27 @@ func (m *EmailMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetProviderMessageID(v)
 		return nil
+	case email.FieldDedupeKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDedupeKey(v)
+		return nil
+	case email.FieldPaymentID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaymentID(v)
+		return nil
+	case email.FieldCreditNoteID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreditNoteID(v)
+		return nil
 	case email.FieldNextAttemptAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -7779,6 +10676,15 @@ func (m *EmailMutation) ClearedFields() []string {
 	if m.FieldCleared(email.FieldProviderMessageID) {
 		fields = append(fields, email.FieldProviderMessageID)
 	}
+	if m.FieldCleared(email.FieldDedupeKey) {
+		fields = append(fields, email.FieldDedupeKey)
+	}
+	if m.FieldCleared(email.FieldPaymentID) {
+		fields = append(fields, email.FieldPaymentID)
+	}
+	if m.FieldCleared(email.FieldCreditNoteID) {
+		fields = append(fields, email.FieldCreditNoteID)
+	}
 	if m.FieldCleared(email.FieldLeaseOwner) {
 		fields = append(fields, email.FieldLeaseOwner)
 	}
@@ -7813,6 +10719,15 @@ func (m *EmailMutation) ClearField(name string) error {
 		return nil
 	case email.FieldProviderMessageID:
 		m.ClearProviderMessageID()
+		return nil
+	case email.FieldDedupeKey:
+		m.ClearDedupeKey()
+		return nil
+	case email.FieldPaymentID:
+		m.ClearPaymentID()
+		return nil
+	case email.FieldCreditNoteID:
+		m.ClearCreditNoteID()
 		return nil
 	case email.FieldLeaseOwner:
 		m.ClearLeaseOwner()
@@ -7878,6 +10793,15 @@ func (m *EmailMutation) ResetField(name string) error {
 		return nil
 	case email.FieldProviderMessageID:
 		m.ResetProviderMessageID()
+		return nil
+	case email.FieldDedupeKey:
+		m.ResetDedupeKey()
+		return nil
+	case email.FieldPaymentID:
+		m.ResetPaymentID()
+		return nil
+	case email.FieldCreditNoteID:
+		m.ResetCreditNoteID()
 		return nil
 	case email.FieldNextAttemptAt:
 		m.ResetNextAttemptAt()
@@ -8799,64 +11723,76 @@ func (m *IdempotencyKeyMutation) ResetEdge(name string) error {
 // InvoiceMutation represents an operation that mutates the Invoice nodes in the graph.
 type InvoiceMutation struct {
 	config
-	op                       Op
-	typ                      string
-	id                       *string
-	created_at               *time.Time
-	updated_at               *time.Time
-	number                   *string
-	reference                *string
-	status                   *status.Status
-	draft_step               *invoice.DraftStep
-	currency                 *string
-	items                    *[]lineitem.Item
-	appenditems              []lineitem.Item
-	description              *string
-	payment_methods          *[]string
-	appendpayment_methods    []string
-	discount                 **lineitem.Discount
-	tax_breakdown            *[]lineitem.TaxAmount
-	appendtax_breakdown      []lineitem.TaxAmount
-	discount_minor           *int64
-	adddiscount_minor        *int64
-	tax_minor                *int64
-	addtax_minor             *int64
-	payment_terms_days       *int
-	addpayment_terms_days    *int
-	subtotal_minor           *int64
-	addsubtotal_minor        *int64
-	total_minor              *int64
-	addtotal_minor           *int64
-	amount_paid_minor        *int64
-	addamount_paid_minor     *int64
-	due_date                 *time.Time
-	issued_at                *time.Time
-	checkout_token           *string
-	send_requested           *bool
-	void_reason              *string
-	sent_at                  *time.Time
-	version                  *int
-	addversion               *int
-	clearedFields            map[string]struct{}
-	merchant                 *string
-	clearedmerchant          bool
-	customer                 *string
-	clearedcustomer          bool
-	events                   map[string]struct{}
-	removedevents            map[string]struct{}
-	clearedevents            bool
-	emails                   map[string]struct{}
-	removedemails            map[string]struct{}
-	clearedemails            bool
-	payments                 map[string]struct{}
-	removedpayments          map[string]struct{}
-	clearedpayments          bool
-	checkout_sessions        map[string]struct{}
-	removedcheckout_sessions map[string]struct{}
-	clearedcheckout_sessions bool
-	done                     bool
-	oldValue                 func(context.Context) (*Invoice, error)
-	predicates               []predicate.Invoice
+	op                        Op
+	typ                       string
+	id                        *string
+	created_at                *time.Time
+	updated_at                *time.Time
+	number                    *string
+	reference                 *string
+	status                    *status.Status
+	draft_step                *invoice.DraftStep
+	currency                  *string
+	items                     *[]lineitem.Item
+	appenditems               []lineitem.Item
+	description               *string
+	payment_methods           *[]string
+	appendpayment_methods     []string
+	discount                  **lineitem.Discount
+	tax_breakdown             *[]lineitem.TaxAmount
+	appendtax_breakdown       []lineitem.TaxAmount
+	discount_minor            *int64
+	adddiscount_minor         *int64
+	tax_minor                 *int64
+	addtax_minor              *int64
+	payment_terms_days        *int
+	addpayment_terms_days     *int
+	subtotal_minor            *int64
+	addsubtotal_minor         *int64
+	total_minor               *int64
+	addtotal_minor            *int64
+	amount_paid_minor         *int64
+	addamount_paid_minor      *int64
+	due_date                  *time.Time
+	issued_at                 *time.Time
+	checkout_token            *string
+	send_requested            *bool
+	void_reason               *string
+	sent_at                   *time.Time
+	remind                    *bool
+	overdue_at                *time.Time
+	credited_minor            *int64
+	addcredited_minor         *int64
+	recurring_period          *int
+	addrecurring_period       *int
+	duplicated_from_id        *string
+	version                   *int
+	addversion                *int
+	clearedFields             map[string]struct{}
+	merchant                  *string
+	clearedmerchant           bool
+	customer                  *string
+	clearedcustomer           bool
+	events                    map[string]struct{}
+	removedevents             map[string]struct{}
+	clearedevents             bool
+	emails                    map[string]struct{}
+	removedemails             map[string]struct{}
+	clearedemails             bool
+	payments                  map[string]struct{}
+	removedpayments           map[string]struct{}
+	clearedpayments           bool
+	checkout_sessions         map[string]struct{}
+	removedcheckout_sessions  map[string]struct{}
+	clearedcheckout_sessions  bool
+	recurring_schedule        *string
+	clearedrecurring_schedule bool
+	credit_notes              map[string]struct{}
+	removedcredit_notes       map[string]struct{}
+	clearedcredit_notes       bool
+	done                      bool
+	oldValue                  func(context.Context) (*Invoice, error)
+	predicates                []predicate.Invoice
 }
 
 var _ ent.Mutation = (*InvoiceMutation)(nil)
@@ -10237,6 +13173,315 @@ func (m *InvoiceMutation) ResetSentAt() {
 	delete(m.clearedFields, invoice.FieldSentAt)
 }
 
+// SetRemind sets the "remind" field.
+func (m *InvoiceMutation) SetRemind(b bool) {
+	m.remind = &b
+}
+
+// Remind returns the value of the "remind" field in the mutation.
+func (m *InvoiceMutation) Remind() (r bool, exists bool) {
+	v := m.remind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRemind returns the old "remind" field's value of the Invoice entity.
+// If the Invoice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvoiceMutation) OldRemind(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRemind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRemind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRemind: %w", err)
+	}
+	return oldValue.Remind, nil
+}
+
+// ResetRemind resets all changes to the "remind" field.
+func (m *InvoiceMutation) ResetRemind() {
+	m.remind = nil
+}
+
+// SetOverdueAt sets the "overdue_at" field.
+func (m *InvoiceMutation) SetOverdueAt(t time.Time) {
+	m.overdue_at = &t
+}
+
+// OverdueAt returns the value of the "overdue_at" field in the mutation.
+func (m *InvoiceMutation) OverdueAt() (r time.Time, exists bool) {
+	v := m.overdue_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOverdueAt returns the old "overdue_at" field's value of the Invoice entity.
+// If the Invoice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvoiceMutation) OldOverdueAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOverdueAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOverdueAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOverdueAt: %w", err)
+	}
+	return oldValue.OverdueAt, nil
+}
+
+// ClearOverdueAt clears the value of the "overdue_at" field.
+func (m *InvoiceMutation) ClearOverdueAt() {
+	m.overdue_at = nil
+	m.clearedFields[invoice.FieldOverdueAt] = struct{}{}
+}
+
+// OverdueAtCleared returns if the "overdue_at" field was cleared in this mutation.
+func (m *InvoiceMutation) OverdueAtCleared() bool {
+	_, ok := m.clearedFields[invoice.FieldOverdueAt]
+	return ok
+}
+
+// ResetOverdueAt resets all changes to the "overdue_at" field.
+func (m *InvoiceMutation) ResetOverdueAt() {
+	m.overdue_at = nil
+	delete(m.clearedFields, invoice.FieldOverdueAt)
+}
+
+// SetCreditedMinor sets the "credited_minor" field.
+func (m *InvoiceMutation) SetCreditedMinor(i int64) {
+	m.credited_minor = &i
+	m.addcredited_minor = nil
+}
+
+// CreditedMinor returns the value of the "credited_minor" field in the mutation.
+func (m *InvoiceMutation) CreditedMinor() (r int64, exists bool) {
+	v := m.credited_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreditedMinor returns the old "credited_minor" field's value of the Invoice entity.
+// If the Invoice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvoiceMutation) OldCreditedMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreditedMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreditedMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreditedMinor: %w", err)
+	}
+	return oldValue.CreditedMinor, nil
+}
+
+// AddCreditedMinor adds i to the "credited_minor" field.
+func (m *InvoiceMutation) AddCreditedMinor(i int64) {
+	if m.addcredited_minor != nil {
+		*m.addcredited_minor += i
+	} else {
+		m.addcredited_minor = &i
+	}
+}
+
+// AddedCreditedMinor returns the value that was added to the "credited_minor" field in this mutation.
+func (m *InvoiceMutation) AddedCreditedMinor() (r int64, exists bool) {
+	v := m.addcredited_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCreditedMinor resets all changes to the "credited_minor" field.
+func (m *InvoiceMutation) ResetCreditedMinor() {
+	m.credited_minor = nil
+	m.addcredited_minor = nil
+}
+
+// SetRecurringScheduleID sets the "recurring_schedule_id" field.
+func (m *InvoiceMutation) SetRecurringScheduleID(s string) {
+	m.recurring_schedule = &s
+}
+
+// RecurringScheduleID returns the value of the "recurring_schedule_id" field in the mutation.
+func (m *InvoiceMutation) RecurringScheduleID() (r string, exists bool) {
+	v := m.recurring_schedule
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecurringScheduleID returns the old "recurring_schedule_id" field's value of the Invoice entity.
+// If the Invoice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvoiceMutation) OldRecurringScheduleID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecurringScheduleID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecurringScheduleID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecurringScheduleID: %w", err)
+	}
+	return oldValue.RecurringScheduleID, nil
+}
+
+// ClearRecurringScheduleID clears the value of the "recurring_schedule_id" field.
+func (m *InvoiceMutation) ClearRecurringScheduleID() {
+	m.recurring_schedule = nil
+	m.clearedFields[invoice.FieldRecurringScheduleID] = struct{}{}
+}
+
+// RecurringScheduleIDCleared returns if the "recurring_schedule_id" field was cleared in this mutation.
+func (m *InvoiceMutation) RecurringScheduleIDCleared() bool {
+	_, ok := m.clearedFields[invoice.FieldRecurringScheduleID]
+	return ok
+}
+
+// ResetRecurringScheduleID resets all changes to the "recurring_schedule_id" field.
+func (m *InvoiceMutation) ResetRecurringScheduleID() {
+	m.recurring_schedule = nil
+	delete(m.clearedFields, invoice.FieldRecurringScheduleID)
+}
+
+// SetRecurringPeriod sets the "recurring_period" field.
+func (m *InvoiceMutation) SetRecurringPeriod(i int) {
+	m.recurring_period = &i
+	m.addrecurring_period = nil
+}
+
+// RecurringPeriod returns the value of the "recurring_period" field in the mutation.
+func (m *InvoiceMutation) RecurringPeriod() (r int, exists bool) {
+	v := m.recurring_period
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecurringPeriod returns the old "recurring_period" field's value of the Invoice entity.
+// If the Invoice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvoiceMutation) OldRecurringPeriod(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecurringPeriod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecurringPeriod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecurringPeriod: %w", err)
+	}
+	return oldValue.RecurringPeriod, nil
+}
+
+// AddRecurringPeriod adds i to the "recurring_period" field.
+func (m *InvoiceMutation) AddRecurringPeriod(i int) {
+	if m.addrecurring_period != nil {
+		*m.addrecurring_period += i
+	} else {
+		m.addrecurring_period = &i
+	}
+}
+
+// AddedRecurringPeriod returns the value that was added to the "recurring_period" field in this mutation.
+func (m *InvoiceMutation) AddedRecurringPeriod() (r int, exists bool) {
+	v := m.addrecurring_period
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearRecurringPeriod clears the value of the "recurring_period" field.
+func (m *InvoiceMutation) ClearRecurringPeriod() {
+	m.recurring_period = nil
+	m.addrecurring_period = nil
+	m.clearedFields[invoice.FieldRecurringPeriod] = struct{}{}
+}
+
+// RecurringPeriodCleared returns if the "recurring_period" field was cleared in this mutation.
+func (m *InvoiceMutation) RecurringPeriodCleared() bool {
+	_, ok := m.clearedFields[invoice.FieldRecurringPeriod]
+	return ok
+}
+
+// ResetRecurringPeriod resets all changes to the "recurring_period" field.
+func (m *InvoiceMutation) ResetRecurringPeriod() {
+	m.recurring_period = nil
+	m.addrecurring_period = nil
+	delete(m.clearedFields, invoice.FieldRecurringPeriod)
+}
+
+// SetDuplicatedFromID sets the "duplicated_from_id" field.
+func (m *InvoiceMutation) SetDuplicatedFromID(s string) {
+	m.duplicated_from_id = &s
+}
+
+// DuplicatedFromID returns the value of the "duplicated_from_id" field in the mutation.
+func (m *InvoiceMutation) DuplicatedFromID() (r string, exists bool) {
+	v := m.duplicated_from_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDuplicatedFromID returns the old "duplicated_from_id" field's value of the Invoice entity.
+// If the Invoice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InvoiceMutation) OldDuplicatedFromID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDuplicatedFromID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDuplicatedFromID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDuplicatedFromID: %w", err)
+	}
+	return oldValue.DuplicatedFromID, nil
+}
+
+// ClearDuplicatedFromID clears the value of the "duplicated_from_id" field.
+func (m *InvoiceMutation) ClearDuplicatedFromID() {
+	m.duplicated_from_id = nil
+	m.clearedFields[invoice.FieldDuplicatedFromID] = struct{}{}
+}
+
+// DuplicatedFromIDCleared returns if the "duplicated_from_id" field was cleared in this mutation.
+func (m *InvoiceMutation) DuplicatedFromIDCleared() bool {
+	_, ok := m.clearedFields[invoice.FieldDuplicatedFromID]
+	return ok
+}
+
+// ResetDuplicatedFromID resets all changes to the "duplicated_from_id" field.
+func (m *InvoiceMutation) ResetDuplicatedFromID() {
+	m.duplicated_from_id = nil
+	delete(m.clearedFields, invoice.FieldDuplicatedFromID)
+}
+
 // SetVersion sets the "version" field.
 func (m *InvoiceMutation) SetVersion(i int) {
 	m.version = &i
@@ -10563,6 +13808,87 @@ func (m *InvoiceMutation) ResetCheckoutSessions() {
 	m.removedcheckout_sessions = nil
 }
 
+// ClearRecurringSchedule clears the "recurring_schedule" edge to the RecurringSchedule entity.
+func (m *InvoiceMutation) ClearRecurringSchedule() {
+	m.clearedrecurring_schedule = true
+	m.clearedFields[invoice.FieldRecurringScheduleID] = struct{}{}
+}
+
+// RecurringScheduleCleared reports if the "recurring_schedule" edge to the RecurringSchedule entity was cleared.
+func (m *InvoiceMutation) RecurringScheduleCleared() bool {
+	return m.RecurringScheduleIDCleared() || m.clearedrecurring_schedule
+}
+
+// RecurringScheduleIDs returns the "recurring_schedule" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// RecurringScheduleID instead. It exists only for internal usage by the builders.
+func (m *InvoiceMutation) RecurringScheduleIDs() (ids []string) {
+	if id := m.recurring_schedule; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetRecurringSchedule resets all changes to the "recurring_schedule" edge.
+func (m *InvoiceMutation) ResetRecurringSchedule() {
+	m.recurring_schedule = nil
+	m.clearedrecurring_schedule = false
+}
+
+// AddCreditNoteIDs adds the "credit_notes" edge to the CreditNote entity by ids.
+func (m *InvoiceMutation) AddCreditNoteIDs(ids ...string) {
+	if m.credit_notes == nil {
+		m.credit_notes = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.credit_notes[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCreditNotes clears the "credit_notes" edge to the CreditNote entity.
+func (m *InvoiceMutation) ClearCreditNotes() {
+	m.clearedcredit_notes = true
+}
+
+// CreditNotesCleared reports if the "credit_notes" edge to the CreditNote entity was cleared.
+func (m *InvoiceMutation) CreditNotesCleared() bool {
+	return m.clearedcredit_notes
+}
+
+// RemoveCreditNoteIDs removes the "credit_notes" edge to the CreditNote entity by IDs.
+func (m *InvoiceMutation) RemoveCreditNoteIDs(ids ...string) {
+	if m.removedcredit_notes == nil {
+		m.removedcredit_notes = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.credit_notes, ids[i])
+		m.removedcredit_notes[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCreditNotes returns the removed IDs of the "credit_notes" edge to the CreditNote entity.
+func (m *InvoiceMutation) RemovedCreditNotesIDs() (ids []string) {
+	for id := range m.removedcredit_notes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CreditNotesIDs returns the "credit_notes" edge IDs in the mutation.
+func (m *InvoiceMutation) CreditNotesIDs() (ids []string) {
+	for id := range m.credit_notes {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCreditNotes resets all changes to the "credit_notes" edge.
+func (m *InvoiceMutation) ResetCreditNotes() {
+	m.credit_notes = nil
+	m.clearedcredit_notes = false
+	m.removedcredit_notes = nil
+}
+
 // Where appends a list predicates to the InvoiceMutation builder.
 func (m *InvoiceMutation) Where(ps ...predicate.Invoice) {
 	m.predicates = append(m.predicates, ps...)
@@ -10597,7 +13923,7 @@ func (m *InvoiceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *InvoiceMutation) Fields() []string {
-	fields := make([]string, 0, 27)
+	fields := make([]string, 0, 33)
 	if m.created_at != nil {
 		fields = append(fields, invoice.FieldCreatedAt)
 	}
@@ -10676,6 +14002,24 @@ func (m *InvoiceMutation) Fields() []string {
 	if m.sent_at != nil {
 		fields = append(fields, invoice.FieldSentAt)
 	}
+	if m.remind != nil {
+		fields = append(fields, invoice.FieldRemind)
+	}
+	if m.overdue_at != nil {
+		fields = append(fields, invoice.FieldOverdueAt)
+	}
+	if m.credited_minor != nil {
+		fields = append(fields, invoice.FieldCreditedMinor)
+	}
+	if m.recurring_schedule != nil {
+		fields = append(fields, invoice.FieldRecurringScheduleID)
+	}
+	if m.recurring_period != nil {
+		fields = append(fields, invoice.FieldRecurringPeriod)
+	}
+	if m.duplicated_from_id != nil {
+		fields = append(fields, invoice.FieldDuplicatedFromID)
+	}
 	if m.version != nil {
 		fields = append(fields, invoice.FieldVersion)
 	}
@@ -10739,6 +14083,18 @@ func (m *InvoiceMutation) Field(name string) (ent.Value, bool) {
 		return m.VoidReason()
 	case invoice.FieldSentAt:
 		return m.SentAt()
+	case invoice.FieldRemind:
+		return m.Remind()
+	case invoice.FieldOverdueAt:
+		return m.OverdueAt()
+	case invoice.FieldCreditedMinor:
+		return m.CreditedMinor()
+	case invoice.FieldRecurringScheduleID:
+		return m.RecurringScheduleID()
+	case invoice.FieldRecurringPeriod:
+		return m.RecurringPeriod()
+	case invoice.FieldDuplicatedFromID:
+		return m.DuplicatedFromID()
 	case invoice.FieldVersion:
 		return m.Version()
 	}
@@ -10802,6 +14158,18 @@ func (m *InvoiceMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldVoidReason(ctx)
 	case invoice.FieldSentAt:
 		return m.OldSentAt(ctx)
+	case invoice.FieldRemind:
+		return m.OldRemind(ctx)
+	case invoice.FieldOverdueAt:
+		return m.OldOverdueAt(ctx)
+	case invoice.FieldCreditedMinor:
+		return m.OldCreditedMinor(ctx)
+	case invoice.FieldRecurringScheduleID:
+		return m.OldRecurringScheduleID(ctx)
+	case invoice.FieldRecurringPeriod:
+		return m.OldRecurringPeriod(ctx)
+	case invoice.FieldDuplicatedFromID:
+		return m.OldDuplicatedFromID(ctx)
 	case invoice.FieldVersion:
 		return m.OldVersion(ctx)
 	}
@@ -10995,6 +14363,48 @@ func (m *InvoiceMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetSentAt(v)
 		return nil
+	case invoice.FieldRemind:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRemind(v)
+		return nil
+	case invoice.FieldOverdueAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOverdueAt(v)
+		return nil
+	case invoice.FieldCreditedMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreditedMinor(v)
+		return nil
+	case invoice.FieldRecurringScheduleID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecurringScheduleID(v)
+		return nil
+	case invoice.FieldRecurringPeriod:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecurringPeriod(v)
+		return nil
+	case invoice.FieldDuplicatedFromID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDuplicatedFromID(v)
+		return nil
 	case invoice.FieldVersion:
 		v, ok := value.(int)
 		if !ok {
@@ -11028,6 +14438,12 @@ func (m *InvoiceMutation) AddedFields() []string {
 	if m.addamount_paid_minor != nil {
 		fields = append(fields, invoice.FieldAmountPaidMinor)
 	}
+	if m.addcredited_minor != nil {
+		fields = append(fields, invoice.FieldCreditedMinor)
+	}
+	if m.addrecurring_period != nil {
+		fields = append(fields, invoice.FieldRecurringPeriod)
+	}
 	if m.addversion != nil {
 		fields = append(fields, invoice.FieldVersion)
 	}
@@ -11051,6 +14467,10 @@ func (m *InvoiceMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedTotalMinor()
 	case invoice.FieldAmountPaidMinor:
 		return m.AddedAmountPaidMinor()
+	case invoice.FieldCreditedMinor:
+		return m.AddedCreditedMinor()
+	case invoice.FieldRecurringPeriod:
+		return m.AddedRecurringPeriod()
 	case invoice.FieldVersion:
 		return m.AddedVersion()
 	}
@@ -11103,6 +14523,20 @@ func (m *InvoiceMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddAmountPaidMinor(v)
+		return nil
+	case invoice.FieldCreditedMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreditedMinor(v)
+		return nil
+	case invoice.FieldRecurringPeriod:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRecurringPeriod(v)
 		return nil
 	case invoice.FieldVersion:
 		v, ok := value.(int)
@@ -11158,6 +14592,18 @@ func (m *InvoiceMutation) ClearedFields() []string {
 	if m.FieldCleared(invoice.FieldSentAt) {
 		fields = append(fields, invoice.FieldSentAt)
 	}
+	if m.FieldCleared(invoice.FieldOverdueAt) {
+		fields = append(fields, invoice.FieldOverdueAt)
+	}
+	if m.FieldCleared(invoice.FieldRecurringScheduleID) {
+		fields = append(fields, invoice.FieldRecurringScheduleID)
+	}
+	if m.FieldCleared(invoice.FieldRecurringPeriod) {
+		fields = append(fields, invoice.FieldRecurringPeriod)
+	}
+	if m.FieldCleared(invoice.FieldDuplicatedFromID) {
+		fields = append(fields, invoice.FieldDuplicatedFromID)
+	}
 	return fields
 }
 
@@ -11210,6 +14656,18 @@ func (m *InvoiceMutation) ClearField(name string) error {
 		return nil
 	case invoice.FieldSentAt:
 		m.ClearSentAt()
+		return nil
+	case invoice.FieldOverdueAt:
+		m.ClearOverdueAt()
+		return nil
+	case invoice.FieldRecurringScheduleID:
+		m.ClearRecurringScheduleID()
+		return nil
+	case invoice.FieldRecurringPeriod:
+		m.ClearRecurringPeriod()
+		return nil
+	case invoice.FieldDuplicatedFromID:
+		m.ClearDuplicatedFromID()
 		return nil
 	}
 	return fmt.Errorf("unknown Invoice nullable field %s", name)
@@ -11297,6 +14755,24 @@ func (m *InvoiceMutation) ResetField(name string) error {
 	case invoice.FieldSentAt:
 		m.ResetSentAt()
 		return nil
+	case invoice.FieldRemind:
+		m.ResetRemind()
+		return nil
+	case invoice.FieldOverdueAt:
+		m.ResetOverdueAt()
+		return nil
+	case invoice.FieldCreditedMinor:
+		m.ResetCreditedMinor()
+		return nil
+	case invoice.FieldRecurringScheduleID:
+		m.ResetRecurringScheduleID()
+		return nil
+	case invoice.FieldRecurringPeriod:
+		m.ResetRecurringPeriod()
+		return nil
+	case invoice.FieldDuplicatedFromID:
+		m.ResetDuplicatedFromID()
+		return nil
 	case invoice.FieldVersion:
 		m.ResetVersion()
 		return nil
@@ -11306,7 +14782,7 @@ func (m *InvoiceMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *InvoiceMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
 	if m.merchant != nil {
 		edges = append(edges, invoice.EdgeMerchant)
 	}
@@ -11324,6 +14800,12 @@ func (m *InvoiceMutation) AddedEdges() []string {
 	}
 	if m.checkout_sessions != nil {
 		edges = append(edges, invoice.EdgeCheckoutSessions)
+	}
+	if m.recurring_schedule != nil {
+		edges = append(edges, invoice.EdgeRecurringSchedule)
+	}
+	if m.credit_notes != nil {
+		edges = append(edges, invoice.EdgeCreditNotes)
 	}
 	return edges
 }
@@ -11364,13 +14846,23 @@ func (m *InvoiceMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case invoice.EdgeRecurringSchedule:
+		if id := m.recurring_schedule; id != nil {
+			return []ent.Value{*id}
+		}
+	case invoice.EdgeCreditNotes:
+		ids := make([]ent.Value, 0, len(m.credit_notes))
+		for id := range m.credit_notes {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *InvoiceMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
 	if m.removedevents != nil {
 		edges = append(edges, invoice.EdgeEvents)
 	}
@@ -11382,6 +14874,9 @@ func (m *InvoiceMutation) RemovedEdges() []string {
 	}
 	if m.removedcheckout_sessions != nil {
 		edges = append(edges, invoice.EdgeCheckoutSessions)
+	}
+	if m.removedcredit_notes != nil {
+		edges = append(edges, invoice.EdgeCreditNotes)
 	}
 	return edges
 }
@@ -11414,13 +14909,19 @@ func (m *InvoiceMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case invoice.EdgeCreditNotes:
+		ids := make([]ent.Value, 0, len(m.removedcredit_notes))
+		for id := range m.removedcredit_notes {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *InvoiceMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 8)
 	if m.clearedmerchant {
 		edges = append(edges, invoice.EdgeMerchant)
 	}
@@ -11438,6 +14939,12 @@ func (m *InvoiceMutation) ClearedEdges() []string {
 	}
 	if m.clearedcheckout_sessions {
 		edges = append(edges, invoice.EdgeCheckoutSessions)
+	}
+	if m.clearedrecurring_schedule {
+		edges = append(edges, invoice.EdgeRecurringSchedule)
+	}
+	if m.clearedcredit_notes {
+		edges = append(edges, invoice.EdgeCreditNotes)
 	}
 	return edges
 }
@@ -11458,6 +14965,10 @@ func (m *InvoiceMutation) EdgeCleared(name string) bool {
 		return m.clearedpayments
 	case invoice.EdgeCheckoutSessions:
 		return m.clearedcheckout_sessions
+	case invoice.EdgeRecurringSchedule:
+		return m.clearedrecurring_schedule
+	case invoice.EdgeCreditNotes:
+		return m.clearedcredit_notes
 	}
 	return false
 }
@@ -11471,6 +14982,9 @@ func (m *InvoiceMutation) ClearEdge(name string) error {
 		return nil
 	case invoice.EdgeCustomer:
 		m.ClearCustomer()
+		return nil
+	case invoice.EdgeRecurringSchedule:
+		m.ClearRecurringSchedule()
 		return nil
 	}
 	return fmt.Errorf("unknown Invoice unique edge %s", name)
@@ -11497,6 +15011,12 @@ func (m *InvoiceMutation) ResetEdge(name string) error {
 		return nil
 	case invoice.EdgeCheckoutSessions:
 		m.ResetCheckoutSessions()
+		return nil
+	case invoice.EdgeRecurringSchedule:
+		m.ResetRecurringSchedule()
+		return nil
+	case invoice.EdgeCreditNotes:
+		m.ResetCreditNotes()
 		return nil
 	}
 	return fmt.Errorf("unknown Invoice edge %s", name)
@@ -13247,6 +16767,15 @@ type MerchantMutation struct {
 	auto_match_confidence    *int
 	addauto_match_confidence *int
 	statement_mapping        **statement.Mapping
+	reminders_enabled        *bool
+	reminder_schedule        *[]int
+	appendreminder_schedule  []int
+	send_receipts            *bool
+	notify_payments          *bool
+	credit_note_seq          *int
+	addcredit_note_seq       *int
+	test_clock_offset        *int64
+	addtest_clock_offset     *int64
 	clearedFields            map[string]struct{}
 	users                    map[string]struct{}
 	removedusers             map[string]struct{}
@@ -14390,6 +17919,291 @@ func (m *MerchantMutation) ResetStatementMapping() {
 	delete(m.clearedFields, merchant.FieldStatementMapping)
 }
 
+// SetRemindersEnabled sets the "reminders_enabled" field.
+func (m *MerchantMutation) SetRemindersEnabled(b bool) {
+	m.reminders_enabled = &b
+}
+
+// RemindersEnabled returns the value of the "reminders_enabled" field in the mutation.
+func (m *MerchantMutation) RemindersEnabled() (r bool, exists bool) {
+	v := m.reminders_enabled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRemindersEnabled returns the old "reminders_enabled" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldRemindersEnabled(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRemindersEnabled is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRemindersEnabled requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRemindersEnabled: %w", err)
+	}
+	return oldValue.RemindersEnabled, nil
+}
+
+// ResetRemindersEnabled resets all changes to the "reminders_enabled" field.
+func (m *MerchantMutation) ResetRemindersEnabled() {
+	m.reminders_enabled = nil
+}
+
+// SetReminderSchedule sets the "reminder_schedule" field.
+func (m *MerchantMutation) SetReminderSchedule(i []int) {
+	m.reminder_schedule = &i
+	m.appendreminder_schedule = nil
+}
+
+// ReminderSchedule returns the value of the "reminder_schedule" field in the mutation.
+func (m *MerchantMutation) ReminderSchedule() (r []int, exists bool) {
+	v := m.reminder_schedule
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReminderSchedule returns the old "reminder_schedule" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldReminderSchedule(ctx context.Context) (v []int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReminderSchedule is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReminderSchedule requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReminderSchedule: %w", err)
+	}
+	return oldValue.ReminderSchedule, nil
+}
+
+// AppendReminderSchedule adds i to the "reminder_schedule" field.
+func (m *MerchantMutation) AppendReminderSchedule(i []int) {
+	m.appendreminder_schedule = append(m.appendreminder_schedule, i...)
+}
+
+// AppendedReminderSchedule returns the list of values that were appended to the "reminder_schedule" field in this mutation.
+func (m *MerchantMutation) AppendedReminderSchedule() ([]int, bool) {
+	if len(m.appendreminder_schedule) == 0 {
+		return nil, false
+	}
+	return m.appendreminder_schedule, true
+}
+
+// ClearReminderSchedule clears the value of the "reminder_schedule" field.
+func (m *MerchantMutation) ClearReminderSchedule() {
+	m.reminder_schedule = nil
+	m.appendreminder_schedule = nil
+	m.clearedFields[merchant.FieldReminderSchedule] = struct{}{}
+}
+
+// ReminderScheduleCleared returns if the "reminder_schedule" field was cleared in this mutation.
+func (m *MerchantMutation) ReminderScheduleCleared() bool {
+	_, ok := m.clearedFields[merchant.FieldReminderSchedule]
+	return ok
+}
+
+// ResetReminderSchedule resets all changes to the "reminder_schedule" field.
+func (m *MerchantMutation) ResetReminderSchedule() {
+	m.reminder_schedule = nil
+	m.appendreminder_schedule = nil
+	delete(m.clearedFields, merchant.FieldReminderSchedule)
+}
+
+// SetSendReceipts sets the "send_receipts" field.
+func (m *MerchantMutation) SetSendReceipts(b bool) {
+	m.send_receipts = &b
+}
+
+// SendReceipts returns the value of the "send_receipts" field in the mutation.
+func (m *MerchantMutation) SendReceipts() (r bool, exists bool) {
+	v := m.send_receipts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSendReceipts returns the old "send_receipts" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldSendReceipts(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSendReceipts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSendReceipts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSendReceipts: %w", err)
+	}
+	return oldValue.SendReceipts, nil
+}
+
+// ResetSendReceipts resets all changes to the "send_receipts" field.
+func (m *MerchantMutation) ResetSendReceipts() {
+	m.send_receipts = nil
+}
+
+// SetNotifyPayments sets the "notify_payments" field.
+func (m *MerchantMutation) SetNotifyPayments(b bool) {
+	m.notify_payments = &b
+}
+
+// NotifyPayments returns the value of the "notify_payments" field in the mutation.
+func (m *MerchantMutation) NotifyPayments() (r bool, exists bool) {
+	v := m.notify_payments
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNotifyPayments returns the old "notify_payments" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldNotifyPayments(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNotifyPayments is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNotifyPayments requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNotifyPayments: %w", err)
+	}
+	return oldValue.NotifyPayments, nil
+}
+
+// ResetNotifyPayments resets all changes to the "notify_payments" field.
+func (m *MerchantMutation) ResetNotifyPayments() {
+	m.notify_payments = nil
+}
+
+// SetCreditNoteSeq sets the "credit_note_seq" field.
+func (m *MerchantMutation) SetCreditNoteSeq(i int) {
+	m.credit_note_seq = &i
+	m.addcredit_note_seq = nil
+}
+
+// CreditNoteSeq returns the value of the "credit_note_seq" field in the mutation.
+func (m *MerchantMutation) CreditNoteSeq() (r int, exists bool) {
+	v := m.credit_note_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreditNoteSeq returns the old "credit_note_seq" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldCreditNoteSeq(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreditNoteSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreditNoteSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreditNoteSeq: %w", err)
+	}
+	return oldValue.CreditNoteSeq, nil
+}
+
+// AddCreditNoteSeq adds i to the "credit_note_seq" field.
+func (m *MerchantMutation) AddCreditNoteSeq(i int) {
+	if m.addcredit_note_seq != nil {
+		*m.addcredit_note_seq += i
+	} else {
+		m.addcredit_note_seq = &i
+	}
+}
+
+// AddedCreditNoteSeq returns the value that was added to the "credit_note_seq" field in this mutation.
+func (m *MerchantMutation) AddedCreditNoteSeq() (r int, exists bool) {
+	v := m.addcredit_note_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCreditNoteSeq resets all changes to the "credit_note_seq" field.
+func (m *MerchantMutation) ResetCreditNoteSeq() {
+	m.credit_note_seq = nil
+	m.addcredit_note_seq = nil
+}
+
+// SetTestClockOffset sets the "test_clock_offset" field.
+func (m *MerchantMutation) SetTestClockOffset(i int64) {
+	m.test_clock_offset = &i
+	m.addtest_clock_offset = nil
+}
+
+// TestClockOffset returns the value of the "test_clock_offset" field in the mutation.
+func (m *MerchantMutation) TestClockOffset() (r int64, exists bool) {
+	v := m.test_clock_offset
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTestClockOffset returns the old "test_clock_offset" field's value of the Merchant entity.
+// If the Merchant object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *MerchantMutation) OldTestClockOffset(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTestClockOffset is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTestClockOffset requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTestClockOffset: %w", err)
+	}
+	return oldValue.TestClockOffset, nil
+}
+
+// AddTestClockOffset adds i to the "test_clock_offset" field.
+func (m *MerchantMutation) AddTestClockOffset(i int64) {
+	if m.addtest_clock_offset != nil {
+		*m.addtest_clock_offset += i
+	} else {
+		m.addtest_clock_offset = &i
+	}
+}
+
+// AddedTestClockOffset returns the value that was added to the "test_clock_offset" field in this mutation.
+func (m *MerchantMutation) AddedTestClockOffset() (r int64, exists bool) {
+	v := m.addtest_clock_offset
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetTestClockOffset resets all changes to the "test_clock_offset" field.
+func (m *MerchantMutation) ResetTestClockOffset() {
+	m.test_clock_offset = nil
+	m.addtest_clock_offset = nil
+}
+
 // AddUserIDs adds the "users" edge to the User entity by ids.
 func (m *MerchantMutation) AddUserIDs(ids ...string) {
 	if m.users == nil {
@@ -14733,7 +18547,7 @@ func (m *MerchantMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *MerchantMutation) Fields() []string {
-	fields := make([]string, 0, 22)
+	fields := make([]string, 0, 28)
 	if m.created_at != nil {
 		fields = append(fields, merchant.FieldCreatedAt)
 	}
@@ -14800,6 +18614,24 @@ func (m *MerchantMutation) Fields() []string {
 	if m.statement_mapping != nil {
 		fields = append(fields, merchant.FieldStatementMapping)
 	}
+	if m.reminders_enabled != nil {
+		fields = append(fields, merchant.FieldRemindersEnabled)
+	}
+	if m.reminder_schedule != nil {
+		fields = append(fields, merchant.FieldReminderSchedule)
+	}
+	if m.send_receipts != nil {
+		fields = append(fields, merchant.FieldSendReceipts)
+	}
+	if m.notify_payments != nil {
+		fields = append(fields, merchant.FieldNotifyPayments)
+	}
+	if m.credit_note_seq != nil {
+		fields = append(fields, merchant.FieldCreditNoteSeq)
+	}
+	if m.test_clock_offset != nil {
+		fields = append(fields, merchant.FieldTestClockOffset)
+	}
 	return fields
 }
 
@@ -14852,6 +18684,18 @@ func (m *MerchantMutation) Field(name string) (ent.Value, bool) {
 		return m.AutoMatchConfidence()
 	case merchant.FieldStatementMapping:
 		return m.StatementMapping()
+	case merchant.FieldRemindersEnabled:
+		return m.RemindersEnabled()
+	case merchant.FieldReminderSchedule:
+		return m.ReminderSchedule()
+	case merchant.FieldSendReceipts:
+		return m.SendReceipts()
+	case merchant.FieldNotifyPayments:
+		return m.NotifyPayments()
+	case merchant.FieldCreditNoteSeq:
+		return m.CreditNoteSeq()
+	case merchant.FieldTestClockOffset:
+		return m.TestClockOffset()
 	}
 	return nil, false
 }
@@ -14905,6 +18749,18 @@ func (m *MerchantMutation) OldField(ctx context.Context, name string) (ent.Value
 		return m.OldAutoMatchConfidence(ctx)
 	case merchant.FieldStatementMapping:
 		return m.OldStatementMapping(ctx)
+	case merchant.FieldRemindersEnabled:
+		return m.OldRemindersEnabled(ctx)
+	case merchant.FieldReminderSchedule:
+		return m.OldReminderSchedule(ctx)
+	case merchant.FieldSendReceipts:
+		return m.OldSendReceipts(ctx)
+	case merchant.FieldNotifyPayments:
+		return m.OldNotifyPayments(ctx)
+	case merchant.FieldCreditNoteSeq:
+		return m.OldCreditNoteSeq(ctx)
+	case merchant.FieldTestClockOffset:
+		return m.OldTestClockOffset(ctx)
 	}
 	return nil, fmt.Errorf("unknown Merchant field %s", name)
 }
@@ -15068,6 +18924,48 @@ func (m *MerchantMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetStatementMapping(v)
 		return nil
+	case merchant.FieldRemindersEnabled:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRemindersEnabled(v)
+		return nil
+	case merchant.FieldReminderSchedule:
+		v, ok := value.([]int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReminderSchedule(v)
+		return nil
+	case merchant.FieldSendReceipts:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSendReceipts(v)
+		return nil
+	case merchant.FieldNotifyPayments:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNotifyPayments(v)
+		return nil
+	case merchant.FieldCreditNoteSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreditNoteSeq(v)
+		return nil
+	case merchant.FieldTestClockOffset:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTestClockOffset(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Merchant field %s", name)
 }
@@ -15088,6 +18986,12 @@ func (m *MerchantMutation) AddedFields() []string {
 	if m.addauto_match_confidence != nil {
 		fields = append(fields, merchant.FieldAutoMatchConfidence)
 	}
+	if m.addcredit_note_seq != nil {
+		fields = append(fields, merchant.FieldCreditNoteSeq)
+	}
+	if m.addtest_clock_offset != nil {
+		fields = append(fields, merchant.FieldTestClockOffset)
+	}
 	return fields
 }
 
@@ -15104,6 +19008,10 @@ func (m *MerchantMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedInvoiceSeq()
 	case merchant.FieldAutoMatchConfidence:
 		return m.AddedAutoMatchConfidence()
+	case merchant.FieldCreditNoteSeq:
+		return m.AddedCreditNoteSeq()
+	case merchant.FieldTestClockOffset:
+		return m.AddedTestClockOffset()
 	}
 	return nil, false
 }
@@ -15140,6 +19048,20 @@ func (m *MerchantMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddAutoMatchConfidence(v)
+		return nil
+	case merchant.FieldCreditNoteSeq:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreditNoteSeq(v)
+		return nil
+	case merchant.FieldTestClockOffset:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddTestClockOffset(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Merchant numeric field %s", name)
@@ -15181,6 +19103,9 @@ func (m *MerchantMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(merchant.FieldStatementMapping) {
 		fields = append(fields, merchant.FieldStatementMapping)
+	}
+	if m.FieldCleared(merchant.FieldReminderSchedule) {
+		fields = append(fields, merchant.FieldReminderSchedule)
 	}
 	return fields
 }
@@ -15228,6 +19153,9 @@ func (m *MerchantMutation) ClearField(name string) error {
 		return nil
 	case merchant.FieldStatementMapping:
 		m.ClearStatementMapping()
+		return nil
+	case merchant.FieldReminderSchedule:
+		m.ClearReminderSchedule()
 		return nil
 	}
 	return fmt.Errorf("unknown Merchant nullable field %s", name)
@@ -15302,6 +19230,24 @@ func (m *MerchantMutation) ResetField(name string) error {
 		return nil
 	case merchant.FieldStatementMapping:
 		m.ResetStatementMapping()
+		return nil
+	case merchant.FieldRemindersEnabled:
+		m.ResetRemindersEnabled()
+		return nil
+	case merchant.FieldReminderSchedule:
+		m.ResetReminderSchedule()
+		return nil
+	case merchant.FieldSendReceipts:
+		m.ResetSendReceipts()
+		return nil
+	case merchant.FieldNotifyPayments:
+		m.ResetNotifyPayments()
+		return nil
+	case merchant.FieldCreditNoteSeq:
+		m.ResetCreditNoteSeq()
+		return nil
+	case merchant.FieldTestClockOffset:
+		m.ResetTestClockOffset()
 		return nil
 	}
 	return fmt.Errorf("unknown Merchant field %s", name)
@@ -18532,6 +22478,1808 @@ func (m *PaymentMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Payment edge %s", name)
 }
 
+// RecurringScheduleMutation represents an operation that mutates the RecurringSchedule nodes in the graph.
+type RecurringScheduleMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *string
+	created_at            *time.Time
+	updated_at            *time.Time
+	merchant_id           *string
+	source_invoice_id     *string
+	currency              *string
+	items                 *[]lineitem.Item
+	appenditems           []lineitem.Item
+	discount              **lineitem.Discount
+	description           *string
+	payment_methods       *[]string
+	appendpayment_methods []string
+	payment_terms_days    *int
+	addpayment_terms_days *int
+	interval              *recurringschedule.Interval
+	interval_count        *int
+	addinterval_count     *int
+	start_date            *time.Time
+	end_after_count       *int
+	addend_after_count    *int
+	end_date              *time.Time
+	auto_send             *bool
+	status                *recurringschedule.Status
+	runs                  *int
+	addruns               *int
+	next_run_at           *time.Time
+	clearedFields         map[string]struct{}
+	invoices              map[string]struct{}
+	removedinvoices       map[string]struct{}
+	clearedinvoices       bool
+	customer              *string
+	clearedcustomer       bool
+	done                  bool
+	oldValue              func(context.Context) (*RecurringSchedule, error)
+	predicates            []predicate.RecurringSchedule
+}
+
+var _ ent.Mutation = (*RecurringScheduleMutation)(nil)
+
+// recurringscheduleOption allows management of the mutation configuration using functional options.
+type recurringscheduleOption func(*RecurringScheduleMutation)
+
+// newRecurringScheduleMutation creates new mutation for the RecurringSchedule entity.
+func newRecurringScheduleMutation(c config, op Op, opts ...recurringscheduleOption) *RecurringScheduleMutation {
+	m := &RecurringScheduleMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeRecurringSchedule,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withRecurringScheduleID sets the ID field of the mutation.
+func withRecurringScheduleID(id string) recurringscheduleOption {
+	return func(m *RecurringScheduleMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *RecurringSchedule
+		)
+		m.oldValue = func(ctx context.Context) (*RecurringSchedule, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().RecurringSchedule.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withRecurringSchedule sets the old RecurringSchedule of the mutation.
+func withRecurringSchedule(node *RecurringSchedule) recurringscheduleOption {
+	return func(m *RecurringScheduleMutation) {
+		m.oldValue = func(context.Context) (*RecurringSchedule, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m RecurringScheduleMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m RecurringScheduleMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of RecurringSchedule entities.
+func (m *RecurringScheduleMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *RecurringScheduleMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *RecurringScheduleMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().RecurringSchedule.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *RecurringScheduleMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *RecurringScheduleMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *RecurringScheduleMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *RecurringScheduleMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *RecurringScheduleMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *RecurringScheduleMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMerchantID sets the "merchant_id" field.
+func (m *RecurringScheduleMutation) SetMerchantID(s string) {
+	m.merchant_id = &s
+}
+
+// MerchantID returns the value of the "merchant_id" field in the mutation.
+func (m *RecurringScheduleMutation) MerchantID() (r string, exists bool) {
+	v := m.merchant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMerchantID returns the old "merchant_id" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldMerchantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMerchantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMerchantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMerchantID: %w", err)
+	}
+	return oldValue.MerchantID, nil
+}
+
+// ResetMerchantID resets all changes to the "merchant_id" field.
+func (m *RecurringScheduleMutation) ResetMerchantID() {
+	m.merchant_id = nil
+}
+
+// SetCustomerID sets the "customer_id" field.
+func (m *RecurringScheduleMutation) SetCustomerID(s string) {
+	m.customer = &s
+}
+
+// CustomerID returns the value of the "customer_id" field in the mutation.
+func (m *RecurringScheduleMutation) CustomerID() (r string, exists bool) {
+	v := m.customer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCustomerID returns the old "customer_id" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldCustomerID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCustomerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCustomerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCustomerID: %w", err)
+	}
+	return oldValue.CustomerID, nil
+}
+
+// ResetCustomerID resets all changes to the "customer_id" field.
+func (m *RecurringScheduleMutation) ResetCustomerID() {
+	m.customer = nil
+}
+
+// SetSourceInvoiceID sets the "source_invoice_id" field.
+func (m *RecurringScheduleMutation) SetSourceInvoiceID(s string) {
+	m.source_invoice_id = &s
+}
+
+// SourceInvoiceID returns the value of the "source_invoice_id" field in the mutation.
+func (m *RecurringScheduleMutation) SourceInvoiceID() (r string, exists bool) {
+	v := m.source_invoice_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSourceInvoiceID returns the old "source_invoice_id" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldSourceInvoiceID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSourceInvoiceID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSourceInvoiceID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSourceInvoiceID: %w", err)
+	}
+	return oldValue.SourceInvoiceID, nil
+}
+
+// ClearSourceInvoiceID clears the value of the "source_invoice_id" field.
+func (m *RecurringScheduleMutation) ClearSourceInvoiceID() {
+	m.source_invoice_id = nil
+	m.clearedFields[recurringschedule.FieldSourceInvoiceID] = struct{}{}
+}
+
+// SourceInvoiceIDCleared returns if the "source_invoice_id" field was cleared in this mutation.
+func (m *RecurringScheduleMutation) SourceInvoiceIDCleared() bool {
+	_, ok := m.clearedFields[recurringschedule.FieldSourceInvoiceID]
+	return ok
+}
+
+// ResetSourceInvoiceID resets all changes to the "source_invoice_id" field.
+func (m *RecurringScheduleMutation) ResetSourceInvoiceID() {
+	m.source_invoice_id = nil
+	delete(m.clearedFields, recurringschedule.FieldSourceInvoiceID)
+}
+
+// SetCurrency sets the "currency" field.
+func (m *RecurringScheduleMutation) SetCurrency(s string) {
+	m.currency = &s
+}
+
+// Currency returns the value of the "currency" field in the mutation.
+func (m *RecurringScheduleMutation) Currency() (r string, exists bool) {
+	v := m.currency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrency returns the old "currency" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldCurrency(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrency: %w", err)
+	}
+	return oldValue.Currency, nil
+}
+
+// ResetCurrency resets all changes to the "currency" field.
+func (m *RecurringScheduleMutation) ResetCurrency() {
+	m.currency = nil
+}
+
+// SetItems sets the "items" field.
+func (m *RecurringScheduleMutation) SetItems(l []lineitem.Item) {
+	m.items = &l
+	m.appenditems = nil
+}
+
+// Items returns the value of the "items" field in the mutation.
+func (m *RecurringScheduleMutation) Items() (r []lineitem.Item, exists bool) {
+	v := m.items
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldItems returns the old "items" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldItems(ctx context.Context) (v []lineitem.Item, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldItems is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldItems requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldItems: %w", err)
+	}
+	return oldValue.Items, nil
+}
+
+// AppendItems adds l to the "items" field.
+func (m *RecurringScheduleMutation) AppendItems(l []lineitem.Item) {
+	m.appenditems = append(m.appenditems, l...)
+}
+
+// AppendedItems returns the list of values that were appended to the "items" field in this mutation.
+func (m *RecurringScheduleMutation) AppendedItems() ([]lineitem.Item, bool) {
+	if len(m.appenditems) == 0 {
+		return nil, false
+	}
+	return m.appenditems, true
+}
+
+// ResetItems resets all changes to the "items" field.
+func (m *RecurringScheduleMutation) ResetItems() {
+	m.items = nil
+	m.appenditems = nil
+}
+
+// SetDiscount sets the "discount" field.
+func (m *RecurringScheduleMutation) SetDiscount(l *lineitem.Discount) {
+	m.discount = &l
+}
+
+// Discount returns the value of the "discount" field in the mutation.
+func (m *RecurringScheduleMutation) Discount() (r *lineitem.Discount, exists bool) {
+	v := m.discount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDiscount returns the old "discount" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldDiscount(ctx context.Context) (v *lineitem.Discount, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDiscount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDiscount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDiscount: %w", err)
+	}
+	return oldValue.Discount, nil
+}
+
+// ClearDiscount clears the value of the "discount" field.
+func (m *RecurringScheduleMutation) ClearDiscount() {
+	m.discount = nil
+	m.clearedFields[recurringschedule.FieldDiscount] = struct{}{}
+}
+
+// DiscountCleared returns if the "discount" field was cleared in this mutation.
+func (m *RecurringScheduleMutation) DiscountCleared() bool {
+	_, ok := m.clearedFields[recurringschedule.FieldDiscount]
+	return ok
+}
+
+// ResetDiscount resets all changes to the "discount" field.
+func (m *RecurringScheduleMutation) ResetDiscount() {
+	m.discount = nil
+	delete(m.clearedFields, recurringschedule.FieldDiscount)
+}
+
+// SetDescription sets the "description" field.
+func (m *RecurringScheduleMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *RecurringScheduleMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldDescription(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *RecurringScheduleMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[recurringschedule.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *RecurringScheduleMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[recurringschedule.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *RecurringScheduleMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, recurringschedule.FieldDescription)
+}
+
+// SetPaymentMethods sets the "payment_methods" field.
+func (m *RecurringScheduleMutation) SetPaymentMethods(s []string) {
+	m.payment_methods = &s
+	m.appendpayment_methods = nil
+}
+
+// PaymentMethods returns the value of the "payment_methods" field in the mutation.
+func (m *RecurringScheduleMutation) PaymentMethods() (r []string, exists bool) {
+	v := m.payment_methods
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaymentMethods returns the old "payment_methods" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldPaymentMethods(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaymentMethods is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaymentMethods requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaymentMethods: %w", err)
+	}
+	return oldValue.PaymentMethods, nil
+}
+
+// AppendPaymentMethods adds s to the "payment_methods" field.
+func (m *RecurringScheduleMutation) AppendPaymentMethods(s []string) {
+	m.appendpayment_methods = append(m.appendpayment_methods, s...)
+}
+
+// AppendedPaymentMethods returns the list of values that were appended to the "payment_methods" field in this mutation.
+func (m *RecurringScheduleMutation) AppendedPaymentMethods() ([]string, bool) {
+	if len(m.appendpayment_methods) == 0 {
+		return nil, false
+	}
+	return m.appendpayment_methods, true
+}
+
+// ResetPaymentMethods resets all changes to the "payment_methods" field.
+func (m *RecurringScheduleMutation) ResetPaymentMethods() {
+	m.payment_methods = nil
+	m.appendpayment_methods = nil
+}
+
+// SetPaymentTermsDays sets the "payment_terms_days" field.
+func (m *RecurringScheduleMutation) SetPaymentTermsDays(i int) {
+	m.payment_terms_days = &i
+	m.addpayment_terms_days = nil
+}
+
+// PaymentTermsDays returns the value of the "payment_terms_days" field in the mutation.
+func (m *RecurringScheduleMutation) PaymentTermsDays() (r int, exists bool) {
+	v := m.payment_terms_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaymentTermsDays returns the old "payment_terms_days" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldPaymentTermsDays(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaymentTermsDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaymentTermsDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaymentTermsDays: %w", err)
+	}
+	return oldValue.PaymentTermsDays, nil
+}
+
+// AddPaymentTermsDays adds i to the "payment_terms_days" field.
+func (m *RecurringScheduleMutation) AddPaymentTermsDays(i int) {
+	if m.addpayment_terms_days != nil {
+		*m.addpayment_terms_days += i
+	} else {
+		m.addpayment_terms_days = &i
+	}
+}
+
+// AddedPaymentTermsDays returns the value that was added to the "payment_terms_days" field in this mutation.
+func (m *RecurringScheduleMutation) AddedPaymentTermsDays() (r int, exists bool) {
+	v := m.addpayment_terms_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearPaymentTermsDays clears the value of the "payment_terms_days" field.
+func (m *RecurringScheduleMutation) ClearPaymentTermsDays() {
+	m.payment_terms_days = nil
+	m.addpayment_terms_days = nil
+	m.clearedFields[recurringschedule.FieldPaymentTermsDays] = struct{}{}
+}
+
+// PaymentTermsDaysCleared returns if the "payment_terms_days" field was cleared in this mutation.
+func (m *RecurringScheduleMutation) PaymentTermsDaysCleared() bool {
+	_, ok := m.clearedFields[recurringschedule.FieldPaymentTermsDays]
+	return ok
+}
+
+// ResetPaymentTermsDays resets all changes to the "payment_terms_days" field.
+func (m *RecurringScheduleMutation) ResetPaymentTermsDays() {
+	m.payment_terms_days = nil
+	m.addpayment_terms_days = nil
+	delete(m.clearedFields, recurringschedule.FieldPaymentTermsDays)
+}
+
+// SetInterval sets the "interval" field.
+func (m *RecurringScheduleMutation) SetInterval(r recurringschedule.Interval) {
+	m.interval = &r
+}
+
+// Interval returns the value of the "interval" field in the mutation.
+func (m *RecurringScheduleMutation) Interval() (r recurringschedule.Interval, exists bool) {
+	v := m.interval
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldInterval returns the old "interval" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldInterval(ctx context.Context) (v recurringschedule.Interval, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldInterval is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldInterval requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldInterval: %w", err)
+	}
+	return oldValue.Interval, nil
+}
+
+// ResetInterval resets all changes to the "interval" field.
+func (m *RecurringScheduleMutation) ResetInterval() {
+	m.interval = nil
+}
+
+// SetIntervalCount sets the "interval_count" field.
+func (m *RecurringScheduleMutation) SetIntervalCount(i int) {
+	m.interval_count = &i
+	m.addinterval_count = nil
+}
+
+// IntervalCount returns the value of the "interval_count" field in the mutation.
+func (m *RecurringScheduleMutation) IntervalCount() (r int, exists bool) {
+	v := m.interval_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIntervalCount returns the old "interval_count" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldIntervalCount(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIntervalCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIntervalCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIntervalCount: %w", err)
+	}
+	return oldValue.IntervalCount, nil
+}
+
+// AddIntervalCount adds i to the "interval_count" field.
+func (m *RecurringScheduleMutation) AddIntervalCount(i int) {
+	if m.addinterval_count != nil {
+		*m.addinterval_count += i
+	} else {
+		m.addinterval_count = &i
+	}
+}
+
+// AddedIntervalCount returns the value that was added to the "interval_count" field in this mutation.
+func (m *RecurringScheduleMutation) AddedIntervalCount() (r int, exists bool) {
+	v := m.addinterval_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetIntervalCount resets all changes to the "interval_count" field.
+func (m *RecurringScheduleMutation) ResetIntervalCount() {
+	m.interval_count = nil
+	m.addinterval_count = nil
+}
+
+// SetStartDate sets the "start_date" field.
+func (m *RecurringScheduleMutation) SetStartDate(t time.Time) {
+	m.start_date = &t
+}
+
+// StartDate returns the value of the "start_date" field in the mutation.
+func (m *RecurringScheduleMutation) StartDate() (r time.Time, exists bool) {
+	v := m.start_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartDate returns the old "start_date" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldStartDate(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartDate: %w", err)
+	}
+	return oldValue.StartDate, nil
+}
+
+// ResetStartDate resets all changes to the "start_date" field.
+func (m *RecurringScheduleMutation) ResetStartDate() {
+	m.start_date = nil
+}
+
+// SetEndAfterCount sets the "end_after_count" field.
+func (m *RecurringScheduleMutation) SetEndAfterCount(i int) {
+	m.end_after_count = &i
+	m.addend_after_count = nil
+}
+
+// EndAfterCount returns the value of the "end_after_count" field in the mutation.
+func (m *RecurringScheduleMutation) EndAfterCount() (r int, exists bool) {
+	v := m.end_after_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndAfterCount returns the old "end_after_count" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldEndAfterCount(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndAfterCount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndAfterCount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndAfterCount: %w", err)
+	}
+	return oldValue.EndAfterCount, nil
+}
+
+// AddEndAfterCount adds i to the "end_after_count" field.
+func (m *RecurringScheduleMutation) AddEndAfterCount(i int) {
+	if m.addend_after_count != nil {
+		*m.addend_after_count += i
+	} else {
+		m.addend_after_count = &i
+	}
+}
+
+// AddedEndAfterCount returns the value that was added to the "end_after_count" field in this mutation.
+func (m *RecurringScheduleMutation) AddedEndAfterCount() (r int, exists bool) {
+	v := m.addend_after_count
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearEndAfterCount clears the value of the "end_after_count" field.
+func (m *RecurringScheduleMutation) ClearEndAfterCount() {
+	m.end_after_count = nil
+	m.addend_after_count = nil
+	m.clearedFields[recurringschedule.FieldEndAfterCount] = struct{}{}
+}
+
+// EndAfterCountCleared returns if the "end_after_count" field was cleared in this mutation.
+func (m *RecurringScheduleMutation) EndAfterCountCleared() bool {
+	_, ok := m.clearedFields[recurringschedule.FieldEndAfterCount]
+	return ok
+}
+
+// ResetEndAfterCount resets all changes to the "end_after_count" field.
+func (m *RecurringScheduleMutation) ResetEndAfterCount() {
+	m.end_after_count = nil
+	m.addend_after_count = nil
+	delete(m.clearedFields, recurringschedule.FieldEndAfterCount)
+}
+
+// SetEndDate sets the "end_date" field.
+func (m *RecurringScheduleMutation) SetEndDate(t time.Time) {
+	m.end_date = &t
+}
+
+// EndDate returns the value of the "end_date" field in the mutation.
+func (m *RecurringScheduleMutation) EndDate() (r time.Time, exists bool) {
+	v := m.end_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndDate returns the old "end_date" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldEndDate(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndDate: %w", err)
+	}
+	return oldValue.EndDate, nil
+}
+
+// ClearEndDate clears the value of the "end_date" field.
+func (m *RecurringScheduleMutation) ClearEndDate() {
+	m.end_date = nil
+	m.clearedFields[recurringschedule.FieldEndDate] = struct{}{}
+}
+
+// EndDateCleared returns if the "end_date" field was cleared in this mutation.
+func (m *RecurringScheduleMutation) EndDateCleared() bool {
+	_, ok := m.clearedFields[recurringschedule.FieldEndDate]
+	return ok
+}
+
+// ResetEndDate resets all changes to the "end_date" field.
+func (m *RecurringScheduleMutation) ResetEndDate() {
+	m.end_date = nil
+	delete(m.clearedFields, recurringschedule.FieldEndDate)
+}
+
+// SetAutoSend sets the "auto_send" field.
+func (m *RecurringScheduleMutation) SetAutoSend(b bool) {
+	m.auto_send = &b
+}
+
+// AutoSend returns the value of the "auto_send" field in the mutation.
+func (m *RecurringScheduleMutation) AutoSend() (r bool, exists bool) {
+	v := m.auto_send
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAutoSend returns the old "auto_send" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldAutoSend(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAutoSend is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAutoSend requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAutoSend: %w", err)
+	}
+	return oldValue.AutoSend, nil
+}
+
+// ResetAutoSend resets all changes to the "auto_send" field.
+func (m *RecurringScheduleMutation) ResetAutoSend() {
+	m.auto_send = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *RecurringScheduleMutation) SetStatus(r recurringschedule.Status) {
+	m.status = &r
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *RecurringScheduleMutation) Status() (r recurringschedule.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldStatus(ctx context.Context) (v recurringschedule.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *RecurringScheduleMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetRuns sets the "runs" field.
+func (m *RecurringScheduleMutation) SetRuns(i int) {
+	m.runs = &i
+	m.addruns = nil
+}
+
+// Runs returns the value of the "runs" field in the mutation.
+func (m *RecurringScheduleMutation) Runs() (r int, exists bool) {
+	v := m.runs
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRuns returns the old "runs" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldRuns(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRuns is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRuns requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRuns: %w", err)
+	}
+	return oldValue.Runs, nil
+}
+
+// AddRuns adds i to the "runs" field.
+func (m *RecurringScheduleMutation) AddRuns(i int) {
+	if m.addruns != nil {
+		*m.addruns += i
+	} else {
+		m.addruns = &i
+	}
+}
+
+// AddedRuns returns the value that was added to the "runs" field in this mutation.
+func (m *RecurringScheduleMutation) AddedRuns() (r int, exists bool) {
+	v := m.addruns
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRuns resets all changes to the "runs" field.
+func (m *RecurringScheduleMutation) ResetRuns() {
+	m.runs = nil
+	m.addruns = nil
+}
+
+// SetNextRunAt sets the "next_run_at" field.
+func (m *RecurringScheduleMutation) SetNextRunAt(t time.Time) {
+	m.next_run_at = &t
+}
+
+// NextRunAt returns the value of the "next_run_at" field in the mutation.
+func (m *RecurringScheduleMutation) NextRunAt() (r time.Time, exists bool) {
+	v := m.next_run_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNextRunAt returns the old "next_run_at" field's value of the RecurringSchedule entity.
+// If the RecurringSchedule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *RecurringScheduleMutation) OldNextRunAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNextRunAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNextRunAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNextRunAt: %w", err)
+	}
+	return oldValue.NextRunAt, nil
+}
+
+// ClearNextRunAt clears the value of the "next_run_at" field.
+func (m *RecurringScheduleMutation) ClearNextRunAt() {
+	m.next_run_at = nil
+	m.clearedFields[recurringschedule.FieldNextRunAt] = struct{}{}
+}
+
+// NextRunAtCleared returns if the "next_run_at" field was cleared in this mutation.
+func (m *RecurringScheduleMutation) NextRunAtCleared() bool {
+	_, ok := m.clearedFields[recurringschedule.FieldNextRunAt]
+	return ok
+}
+
+// ResetNextRunAt resets all changes to the "next_run_at" field.
+func (m *RecurringScheduleMutation) ResetNextRunAt() {
+	m.next_run_at = nil
+	delete(m.clearedFields, recurringschedule.FieldNextRunAt)
+}
+
+// AddInvoiceIDs adds the "invoices" edge to the Invoice entity by ids.
+func (m *RecurringScheduleMutation) AddInvoiceIDs(ids ...string) {
+	if m.invoices == nil {
+		m.invoices = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.invoices[ids[i]] = struct{}{}
+	}
+}
+
+// ClearInvoices clears the "invoices" edge to the Invoice entity.
+func (m *RecurringScheduleMutation) ClearInvoices() {
+	m.clearedinvoices = true
+}
+
+// InvoicesCleared reports if the "invoices" edge to the Invoice entity was cleared.
+func (m *RecurringScheduleMutation) InvoicesCleared() bool {
+	return m.clearedinvoices
+}
+
+// RemoveInvoiceIDs removes the "invoices" edge to the Invoice entity by IDs.
+func (m *RecurringScheduleMutation) RemoveInvoiceIDs(ids ...string) {
+	if m.removedinvoices == nil {
+		m.removedinvoices = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.invoices, ids[i])
+		m.removedinvoices[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedInvoices returns the removed IDs of the "invoices" edge to the Invoice entity.
+func (m *RecurringScheduleMutation) RemovedInvoicesIDs() (ids []string) {
+	for id := range m.removedinvoices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// InvoicesIDs returns the "invoices" edge IDs in the mutation.
+func (m *RecurringScheduleMutation) InvoicesIDs() (ids []string) {
+	for id := range m.invoices {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetInvoices resets all changes to the "invoices" edge.
+func (m *RecurringScheduleMutation) ResetInvoices() {
+	m.invoices = nil
+	m.clearedinvoices = false
+	m.removedinvoices = nil
+}
+
+// ClearCustomer clears the "customer" edge to the Customer entity.
+func (m *RecurringScheduleMutation) ClearCustomer() {
+	m.clearedcustomer = true
+	m.clearedFields[recurringschedule.FieldCustomerID] = struct{}{}
+}
+
+// CustomerCleared reports if the "customer" edge to the Customer entity was cleared.
+func (m *RecurringScheduleMutation) CustomerCleared() bool {
+	return m.clearedcustomer
+}
+
+// CustomerIDs returns the "customer" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CustomerID instead. It exists only for internal usage by the builders.
+func (m *RecurringScheduleMutation) CustomerIDs() (ids []string) {
+	if id := m.customer; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCustomer resets all changes to the "customer" edge.
+func (m *RecurringScheduleMutation) ResetCustomer() {
+	m.customer = nil
+	m.clearedcustomer = false
+}
+
+// Where appends a list predicates to the RecurringScheduleMutation builder.
+func (m *RecurringScheduleMutation) Where(ps ...predicate.RecurringSchedule) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the RecurringScheduleMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *RecurringScheduleMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.RecurringSchedule, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *RecurringScheduleMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *RecurringScheduleMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (RecurringSchedule).
+func (m *RecurringScheduleMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *RecurringScheduleMutation) Fields() []string {
+	fields := make([]string, 0, 20)
+	if m.created_at != nil {
+		fields = append(fields, recurringschedule.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, recurringschedule.FieldUpdatedAt)
+	}
+	if m.merchant_id != nil {
+		fields = append(fields, recurringschedule.FieldMerchantID)
+	}
+	if m.customer != nil {
+		fields = append(fields, recurringschedule.FieldCustomerID)
+	}
+	if m.source_invoice_id != nil {
+		fields = append(fields, recurringschedule.FieldSourceInvoiceID)
+	}
+	if m.currency != nil {
+		fields = append(fields, recurringschedule.FieldCurrency)
+	}
+	if m.items != nil {
+		fields = append(fields, recurringschedule.FieldItems)
+	}
+	if m.discount != nil {
+		fields = append(fields, recurringschedule.FieldDiscount)
+	}
+	if m.description != nil {
+		fields = append(fields, recurringschedule.FieldDescription)
+	}
+	if m.payment_methods != nil {
+		fields = append(fields, recurringschedule.FieldPaymentMethods)
+	}
+	if m.payment_terms_days != nil {
+		fields = append(fields, recurringschedule.FieldPaymentTermsDays)
+	}
+	if m.interval != nil {
+		fields = append(fields, recurringschedule.FieldInterval)
+	}
+	if m.interval_count != nil {
+		fields = append(fields, recurringschedule.FieldIntervalCount)
+	}
+	if m.start_date != nil {
+		fields = append(fields, recurringschedule.FieldStartDate)
+	}
+	if m.end_after_count != nil {
+		fields = append(fields, recurringschedule.FieldEndAfterCount)
+	}
+	if m.end_date != nil {
+		fields = append(fields, recurringschedule.FieldEndDate)
+	}
+	if m.auto_send != nil {
+		fields = append(fields, recurringschedule.FieldAutoSend)
+	}
+	if m.status != nil {
+		fields = append(fields, recurringschedule.FieldStatus)
+	}
+	if m.runs != nil {
+		fields = append(fields, recurringschedule.FieldRuns)
+	}
+	if m.next_run_at != nil {
+		fields = append(fields, recurringschedule.FieldNextRunAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *RecurringScheduleMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case recurringschedule.FieldCreatedAt:
+		return m.CreatedAt()
+	case recurringschedule.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case recurringschedule.FieldMerchantID:
+		return m.MerchantID()
+	case recurringschedule.FieldCustomerID:
+		return m.CustomerID()
+	case recurringschedule.FieldSourceInvoiceID:
+		return m.SourceInvoiceID()
+	case recurringschedule.FieldCurrency:
+		return m.Currency()
+	case recurringschedule.FieldItems:
+		return m.Items()
+	case recurringschedule.FieldDiscount:
+		return m.Discount()
+	case recurringschedule.FieldDescription:
+		return m.Description()
+	case recurringschedule.FieldPaymentMethods:
+		return m.PaymentMethods()
+	case recurringschedule.FieldPaymentTermsDays:
+		return m.PaymentTermsDays()
+	case recurringschedule.FieldInterval:
+		return m.Interval()
+	case recurringschedule.FieldIntervalCount:
+		return m.IntervalCount()
+	case recurringschedule.FieldStartDate:
+		return m.StartDate()
+	case recurringschedule.FieldEndAfterCount:
+		return m.EndAfterCount()
+	case recurringschedule.FieldEndDate:
+		return m.EndDate()
+	case recurringschedule.FieldAutoSend:
+		return m.AutoSend()
+	case recurringschedule.FieldStatus:
+		return m.Status()
+	case recurringschedule.FieldRuns:
+		return m.Runs()
+	case recurringschedule.FieldNextRunAt:
+		return m.NextRunAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *RecurringScheduleMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case recurringschedule.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case recurringschedule.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case recurringschedule.FieldMerchantID:
+		return m.OldMerchantID(ctx)
+	case recurringschedule.FieldCustomerID:
+		return m.OldCustomerID(ctx)
+	case recurringschedule.FieldSourceInvoiceID:
+		return m.OldSourceInvoiceID(ctx)
+	case recurringschedule.FieldCurrency:
+		return m.OldCurrency(ctx)
+	case recurringschedule.FieldItems:
+		return m.OldItems(ctx)
+	case recurringschedule.FieldDiscount:
+		return m.OldDiscount(ctx)
+	case recurringschedule.FieldDescription:
+		return m.OldDescription(ctx)
+	case recurringschedule.FieldPaymentMethods:
+		return m.OldPaymentMethods(ctx)
+	case recurringschedule.FieldPaymentTermsDays:
+		return m.OldPaymentTermsDays(ctx)
+	case recurringschedule.FieldInterval:
+		return m.OldInterval(ctx)
+	case recurringschedule.FieldIntervalCount:
+		return m.OldIntervalCount(ctx)
+	case recurringschedule.FieldStartDate:
+		return m.OldStartDate(ctx)
+	case recurringschedule.FieldEndAfterCount:
+		return m.OldEndAfterCount(ctx)
+	case recurringschedule.FieldEndDate:
+		return m.OldEndDate(ctx)
+	case recurringschedule.FieldAutoSend:
+		return m.OldAutoSend(ctx)
+	case recurringschedule.FieldStatus:
+		return m.OldStatus(ctx)
+	case recurringschedule.FieldRuns:
+		return m.OldRuns(ctx)
+	case recurringschedule.FieldNextRunAt:
+		return m.OldNextRunAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown RecurringSchedule field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RecurringScheduleMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case recurringschedule.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case recurringschedule.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case recurringschedule.FieldMerchantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMerchantID(v)
+		return nil
+	case recurringschedule.FieldCustomerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCustomerID(v)
+		return nil
+	case recurringschedule.FieldSourceInvoiceID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSourceInvoiceID(v)
+		return nil
+	case recurringschedule.FieldCurrency:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrency(v)
+		return nil
+	case recurringschedule.FieldItems:
+		v, ok := value.([]lineitem.Item)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetItems(v)
+		return nil
+	case recurringschedule.FieldDiscount:
+		v, ok := value.(*lineitem.Discount)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDiscount(v)
+		return nil
+	case recurringschedule.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case recurringschedule.FieldPaymentMethods:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaymentMethods(v)
+		return nil
+	case recurringschedule.FieldPaymentTermsDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaymentTermsDays(v)
+		return nil
+	case recurringschedule.FieldInterval:
+		v, ok := value.(recurringschedule.Interval)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetInterval(v)
+		return nil
+	case recurringschedule.FieldIntervalCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIntervalCount(v)
+		return nil
+	case recurringschedule.FieldStartDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartDate(v)
+		return nil
+	case recurringschedule.FieldEndAfterCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndAfterCount(v)
+		return nil
+	case recurringschedule.FieldEndDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndDate(v)
+		return nil
+	case recurringschedule.FieldAutoSend:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAutoSend(v)
+		return nil
+	case recurringschedule.FieldStatus:
+		v, ok := value.(recurringschedule.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case recurringschedule.FieldRuns:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRuns(v)
+		return nil
+	case recurringschedule.FieldNextRunAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNextRunAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown RecurringSchedule field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *RecurringScheduleMutation) AddedFields() []string {
+	var fields []string
+	if m.addpayment_terms_days != nil {
+		fields = append(fields, recurringschedule.FieldPaymentTermsDays)
+	}
+	if m.addinterval_count != nil {
+		fields = append(fields, recurringschedule.FieldIntervalCount)
+	}
+	if m.addend_after_count != nil {
+		fields = append(fields, recurringschedule.FieldEndAfterCount)
+	}
+	if m.addruns != nil {
+		fields = append(fields, recurringschedule.FieldRuns)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *RecurringScheduleMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case recurringschedule.FieldPaymentTermsDays:
+		return m.AddedPaymentTermsDays()
+	case recurringschedule.FieldIntervalCount:
+		return m.AddedIntervalCount()
+	case recurringschedule.FieldEndAfterCount:
+		return m.AddedEndAfterCount()
+	case recurringschedule.FieldRuns:
+		return m.AddedRuns()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *RecurringScheduleMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case recurringschedule.FieldPaymentTermsDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPaymentTermsDays(v)
+		return nil
+	case recurringschedule.FieldIntervalCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddIntervalCount(v)
+		return nil
+	case recurringschedule.FieldEndAfterCount:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEndAfterCount(v)
+		return nil
+	case recurringschedule.FieldRuns:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRuns(v)
+		return nil
+	}
+	return fmt.Errorf("unknown RecurringSchedule numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *RecurringScheduleMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(recurringschedule.FieldSourceInvoiceID) {
+		fields = append(fields, recurringschedule.FieldSourceInvoiceID)
+	}
+	if m.FieldCleared(recurringschedule.FieldDiscount) {
+		fields = append(fields, recurringschedule.FieldDiscount)
+	}
+	if m.FieldCleared(recurringschedule.FieldDescription) {
+		fields = append(fields, recurringschedule.FieldDescription)
+	}
+	if m.FieldCleared(recurringschedule.FieldPaymentTermsDays) {
+		fields = append(fields, recurringschedule.FieldPaymentTermsDays)
+	}
+	if m.FieldCleared(recurringschedule.FieldEndAfterCount) {
+		fields = append(fields, recurringschedule.FieldEndAfterCount)
+	}
+	if m.FieldCleared(recurringschedule.FieldEndDate) {
+		fields = append(fields, recurringschedule.FieldEndDate)
+	}
+	if m.FieldCleared(recurringschedule.FieldNextRunAt) {
+		fields = append(fields, recurringschedule.FieldNextRunAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *RecurringScheduleMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *RecurringScheduleMutation) ClearField(name string) error {
+	switch name {
+	case recurringschedule.FieldSourceInvoiceID:
+		m.ClearSourceInvoiceID()
+		return nil
+	case recurringschedule.FieldDiscount:
+		m.ClearDiscount()
+		return nil
+	case recurringschedule.FieldDescription:
+		m.ClearDescription()
+		return nil
+	case recurringschedule.FieldPaymentTermsDays:
+		m.ClearPaymentTermsDays()
+		return nil
+	case recurringschedule.FieldEndAfterCount:
+		m.ClearEndAfterCount()
+		return nil
+	case recurringschedule.FieldEndDate:
+		m.ClearEndDate()
+		return nil
+	case recurringschedule.FieldNextRunAt:
+		m.ClearNextRunAt()
+		return nil
+	}
+	return fmt.Errorf("unknown RecurringSchedule nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *RecurringScheduleMutation) ResetField(name string) error {
+	switch name {
+	case recurringschedule.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case recurringschedule.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case recurringschedule.FieldMerchantID:
+		m.ResetMerchantID()
+		return nil
+	case recurringschedule.FieldCustomerID:
+		m.ResetCustomerID()
+		return nil
+	case recurringschedule.FieldSourceInvoiceID:
+		m.ResetSourceInvoiceID()
+		return nil
+	case recurringschedule.FieldCurrency:
+		m.ResetCurrency()
+		return nil
+	case recurringschedule.FieldItems:
+		m.ResetItems()
+		return nil
+	case recurringschedule.FieldDiscount:
+		m.ResetDiscount()
+		return nil
+	case recurringschedule.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case recurringschedule.FieldPaymentMethods:
+		m.ResetPaymentMethods()
+		return nil
+	case recurringschedule.FieldPaymentTermsDays:
+		m.ResetPaymentTermsDays()
+		return nil
+	case recurringschedule.FieldInterval:
+		m.ResetInterval()
+		return nil
+	case recurringschedule.FieldIntervalCount:
+		m.ResetIntervalCount()
+		return nil
+	case recurringschedule.FieldStartDate:
+		m.ResetStartDate()
+		return nil
+	case recurringschedule.FieldEndAfterCount:
+		m.ResetEndAfterCount()
+		return nil
+	case recurringschedule.FieldEndDate:
+		m.ResetEndDate()
+		return nil
+	case recurringschedule.FieldAutoSend:
+		m.ResetAutoSend()
+		return nil
+	case recurringschedule.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case recurringschedule.FieldRuns:
+		m.ResetRuns()
+		return nil
+	case recurringschedule.FieldNextRunAt:
+		m.ResetNextRunAt()
+		return nil
+	}
+	return fmt.Errorf("unknown RecurringSchedule field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *RecurringScheduleMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.invoices != nil {
+		edges = append(edges, recurringschedule.EdgeInvoices)
+	}
+	if m.customer != nil {
+		edges = append(edges, recurringschedule.EdgeCustomer)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *RecurringScheduleMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case recurringschedule.EdgeInvoices:
+		ids := make([]ent.Value, 0, len(m.invoices))
+		for id := range m.invoices {
+			ids = append(ids, id)
+		}
+		return ids
+	case recurringschedule.EdgeCustomer:
+		if id := m.customer; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *RecurringScheduleMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removedinvoices != nil {
+		edges = append(edges, recurringschedule.EdgeInvoices)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *RecurringScheduleMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case recurringschedule.EdgeInvoices:
+		ids := make([]ent.Value, 0, len(m.removedinvoices))
+		for id := range m.removedinvoices {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *RecurringScheduleMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedinvoices {
+		edges = append(edges, recurringschedule.EdgeInvoices)
+	}
+	if m.clearedcustomer {
+		edges = append(edges, recurringschedule.EdgeCustomer)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *RecurringScheduleMutation) EdgeCleared(name string) bool {
+	switch name {
+	case recurringschedule.EdgeInvoices:
+		return m.clearedinvoices
+	case recurringschedule.EdgeCustomer:
+		return m.clearedcustomer
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *RecurringScheduleMutation) ClearEdge(name string) error {
+	switch name {
+	case recurringschedule.EdgeCustomer:
+		m.ClearCustomer()
+		return nil
+	}
+	return fmt.Errorf("unknown RecurringSchedule unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *RecurringScheduleMutation) ResetEdge(name string) error {
+	switch name {
+	case recurringschedule.EdgeInvoices:
+		m.ResetInvoices()
+		return nil
+	case recurringschedule.EdgeCustomer:
+		m.ResetCustomer()
+		return nil
+	}
+	return fmt.Errorf("unknown RecurringSchedule edge %s", name)
+}
+
 // ServerKeyMutation represents an operation that mutates the ServerKey nodes in the graph.
 type ServerKeyMutation struct {
 	config
@@ -21328,6 +27076,4023 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown User edge %s", name)
+}
+
+// WebhookAttemptMutation represents an operation that mutates the WebhookAttempt nodes in the graph.
+type WebhookAttemptMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *string
+	merchant_id     *string
+	at              *time.Time
+	status_code     *int
+	addstatus_code  *int
+	duration_ms     *int
+	addduration_ms  *int
+	error           *string
+	response_body   *string
+	manual          *bool
+	clearedFields   map[string]struct{}
+	delivery        *string
+	cleareddelivery bool
+	done            bool
+	oldValue        func(context.Context) (*WebhookAttempt, error)
+	predicates      []predicate.WebhookAttempt
+}
+
+var _ ent.Mutation = (*WebhookAttemptMutation)(nil)
+
+// webhookattemptOption allows management of the mutation configuration using functional options.
+type webhookattemptOption func(*WebhookAttemptMutation)
+
+// newWebhookAttemptMutation creates new mutation for the WebhookAttempt entity.
+func newWebhookAttemptMutation(c config, op Op, opts ...webhookattemptOption) *WebhookAttemptMutation {
+	m := &WebhookAttemptMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeWebhookAttempt,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withWebhookAttemptID sets the ID field of the mutation.
+func withWebhookAttemptID(id string) webhookattemptOption {
+	return func(m *WebhookAttemptMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *WebhookAttempt
+		)
+		m.oldValue = func(ctx context.Context) (*WebhookAttempt, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().WebhookAttempt.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withWebhookAttempt sets the old WebhookAttempt of the mutation.
+func withWebhookAttempt(node *WebhookAttempt) webhookattemptOption {
+	return func(m *WebhookAttemptMutation) {
+		m.oldValue = func(context.Context) (*WebhookAttempt, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m WebhookAttemptMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m WebhookAttemptMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of WebhookAttempt entities.
+func (m *WebhookAttemptMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *WebhookAttemptMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *WebhookAttemptMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().WebhookAttempt.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetMerchantID sets the "merchant_id" field.
+func (m *WebhookAttemptMutation) SetMerchantID(s string) {
+	m.merchant_id = &s
+}
+
+// MerchantID returns the value of the "merchant_id" field in the mutation.
+func (m *WebhookAttemptMutation) MerchantID() (r string, exists bool) {
+	v := m.merchant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMerchantID returns the old "merchant_id" field's value of the WebhookAttempt entity.
+// If the WebhookAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookAttemptMutation) OldMerchantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMerchantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMerchantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMerchantID: %w", err)
+	}
+	return oldValue.MerchantID, nil
+}
+
+// ResetMerchantID resets all changes to the "merchant_id" field.
+func (m *WebhookAttemptMutation) ResetMerchantID() {
+	m.merchant_id = nil
+}
+
+// SetDeliveryID sets the "delivery_id" field.
+func (m *WebhookAttemptMutation) SetDeliveryID(s string) {
+	m.delivery = &s
+}
+
+// DeliveryID returns the value of the "delivery_id" field in the mutation.
+func (m *WebhookAttemptMutation) DeliveryID() (r string, exists bool) {
+	v := m.delivery
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeliveryID returns the old "delivery_id" field's value of the WebhookAttempt entity.
+// If the WebhookAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookAttemptMutation) OldDeliveryID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeliveryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeliveryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeliveryID: %w", err)
+	}
+	return oldValue.DeliveryID, nil
+}
+
+// ResetDeliveryID resets all changes to the "delivery_id" field.
+func (m *WebhookAttemptMutation) ResetDeliveryID() {
+	m.delivery = nil
+}
+
+// SetAt sets the "at" field.
+func (m *WebhookAttemptMutation) SetAt(t time.Time) {
+	m.at = &t
+}
+
+// At returns the value of the "at" field in the mutation.
+func (m *WebhookAttemptMutation) At() (r time.Time, exists bool) {
+	v := m.at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAt returns the old "at" field's value of the WebhookAttempt entity.
+// If the WebhookAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookAttemptMutation) OldAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAt: %w", err)
+	}
+	return oldValue.At, nil
+}
+
+// ResetAt resets all changes to the "at" field.
+func (m *WebhookAttemptMutation) ResetAt() {
+	m.at = nil
+}
+
+// SetStatusCode sets the "status_code" field.
+func (m *WebhookAttemptMutation) SetStatusCode(i int) {
+	m.status_code = &i
+	m.addstatus_code = nil
+}
+
+// StatusCode returns the value of the "status_code" field in the mutation.
+func (m *WebhookAttemptMutation) StatusCode() (r int, exists bool) {
+	v := m.status_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatusCode returns the old "status_code" field's value of the WebhookAttempt entity.
+// If the WebhookAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookAttemptMutation) OldStatusCode(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatusCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatusCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatusCode: %w", err)
+	}
+	return oldValue.StatusCode, nil
+}
+
+// AddStatusCode adds i to the "status_code" field.
+func (m *WebhookAttemptMutation) AddStatusCode(i int) {
+	if m.addstatus_code != nil {
+		*m.addstatus_code += i
+	} else {
+		m.addstatus_code = &i
+	}
+}
+
+// AddedStatusCode returns the value that was added to the "status_code" field in this mutation.
+func (m *WebhookAttemptMutation) AddedStatusCode() (r int, exists bool) {
+	v := m.addstatus_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearStatusCode clears the value of the "status_code" field.
+func (m *WebhookAttemptMutation) ClearStatusCode() {
+	m.status_code = nil
+	m.addstatus_code = nil
+	m.clearedFields[webhookattempt.FieldStatusCode] = struct{}{}
+}
+
+// StatusCodeCleared returns if the "status_code" field was cleared in this mutation.
+func (m *WebhookAttemptMutation) StatusCodeCleared() bool {
+	_, ok := m.clearedFields[webhookattempt.FieldStatusCode]
+	return ok
+}
+
+// ResetStatusCode resets all changes to the "status_code" field.
+func (m *WebhookAttemptMutation) ResetStatusCode() {
+	m.status_code = nil
+	m.addstatus_code = nil
+	delete(m.clearedFields, webhookattempt.FieldStatusCode)
+}
+
+// SetDurationMs sets the "duration_ms" field.
+func (m *WebhookAttemptMutation) SetDurationMs(i int) {
+	m.duration_ms = &i
+	m.addduration_ms = nil
+}
+
+// DurationMs returns the value of the "duration_ms" field in the mutation.
+func (m *WebhookAttemptMutation) DurationMs() (r int, exists bool) {
+	v := m.duration_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDurationMs returns the old "duration_ms" field's value of the WebhookAttempt entity.
+// If the WebhookAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookAttemptMutation) OldDurationMs(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDurationMs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDurationMs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDurationMs: %w", err)
+	}
+	return oldValue.DurationMs, nil
+}
+
+// AddDurationMs adds i to the "duration_ms" field.
+func (m *WebhookAttemptMutation) AddDurationMs(i int) {
+	if m.addduration_ms != nil {
+		*m.addduration_ms += i
+	} else {
+		m.addduration_ms = &i
+	}
+}
+
+// AddedDurationMs returns the value that was added to the "duration_ms" field in this mutation.
+func (m *WebhookAttemptMutation) AddedDurationMs() (r int, exists bool) {
+	v := m.addduration_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDurationMs resets all changes to the "duration_ms" field.
+func (m *WebhookAttemptMutation) ResetDurationMs() {
+	m.duration_ms = nil
+	m.addduration_ms = nil
+}
+
+// SetError sets the "error" field.
+func (m *WebhookAttemptMutation) SetError(s string) {
+	m.error = &s
+}
+
+// Error returns the value of the "error" field in the mutation.
+func (m *WebhookAttemptMutation) Error() (r string, exists bool) {
+	v := m.error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldError returns the old "error" field's value of the WebhookAttempt entity.
+// If the WebhookAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookAttemptMutation) OldError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldError: %w", err)
+	}
+	return oldValue.Error, nil
+}
+
+// ResetError resets all changes to the "error" field.
+func (m *WebhookAttemptMutation) ResetError() {
+	m.error = nil
+}
+
+// SetResponseBody sets the "response_body" field.
+func (m *WebhookAttemptMutation) SetResponseBody(s string) {
+	m.response_body = &s
+}
+
+// ResponseBody returns the value of the "response_body" field in the mutation.
+func (m *WebhookAttemptMutation) ResponseBody() (r string, exists bool) {
+	v := m.response_body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResponseBody returns the old "response_body" field's value of the WebhookAttempt entity.
+// If the WebhookAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookAttemptMutation) OldResponseBody(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResponseBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResponseBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResponseBody: %w", err)
+	}
+	return oldValue.ResponseBody, nil
+}
+
+// ResetResponseBody resets all changes to the "response_body" field.
+func (m *WebhookAttemptMutation) ResetResponseBody() {
+	m.response_body = nil
+}
+
+// SetManual sets the "manual" field.
+func (m *WebhookAttemptMutation) SetManual(b bool) {
+	m.manual = &b
+}
+
+// Manual returns the value of the "manual" field in the mutation.
+func (m *WebhookAttemptMutation) Manual() (r bool, exists bool) {
+	v := m.manual
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldManual returns the old "manual" field's value of the WebhookAttempt entity.
+// If the WebhookAttempt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookAttemptMutation) OldManual(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldManual is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldManual requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldManual: %w", err)
+	}
+	return oldValue.Manual, nil
+}
+
+// ResetManual resets all changes to the "manual" field.
+func (m *WebhookAttemptMutation) ResetManual() {
+	m.manual = nil
+}
+
+// ClearDelivery clears the "delivery" edge to the WebhookDelivery entity.
+func (m *WebhookAttemptMutation) ClearDelivery() {
+	m.cleareddelivery = true
+	m.clearedFields[webhookattempt.FieldDeliveryID] = struct{}{}
+}
+
+// DeliveryCleared reports if the "delivery" edge to the WebhookDelivery entity was cleared.
+func (m *WebhookAttemptMutation) DeliveryCleared() bool {
+	return m.cleareddelivery
+}
+
+// DeliveryIDs returns the "delivery" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DeliveryID instead. It exists only for internal usage by the builders.
+func (m *WebhookAttemptMutation) DeliveryIDs() (ids []string) {
+	if id := m.delivery; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDelivery resets all changes to the "delivery" edge.
+func (m *WebhookAttemptMutation) ResetDelivery() {
+	m.delivery = nil
+	m.cleareddelivery = false
+}
+
+// Where appends a list predicates to the WebhookAttemptMutation builder.
+func (m *WebhookAttemptMutation) Where(ps ...predicate.WebhookAttempt) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the WebhookAttemptMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *WebhookAttemptMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.WebhookAttempt, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *WebhookAttemptMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *WebhookAttemptMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (WebhookAttempt).
+func (m *WebhookAttemptMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *WebhookAttemptMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.merchant_id != nil {
+		fields = append(fields, webhookattempt.FieldMerchantID)
+	}
+	if m.delivery != nil {
+		fields = append(fields, webhookattempt.FieldDeliveryID)
+	}
+	if m.at != nil {
+		fields = append(fields, webhookattempt.FieldAt)
+	}
+	if m.status_code != nil {
+		fields = append(fields, webhookattempt.FieldStatusCode)
+	}
+	if m.duration_ms != nil {
+		fields = append(fields, webhookattempt.FieldDurationMs)
+	}
+	if m.error != nil {
+		fields = append(fields, webhookattempt.FieldError)
+	}
+	if m.response_body != nil {
+		fields = append(fields, webhookattempt.FieldResponseBody)
+	}
+	if m.manual != nil {
+		fields = append(fields, webhookattempt.FieldManual)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *WebhookAttemptMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case webhookattempt.FieldMerchantID:
+		return m.MerchantID()
+	case webhookattempt.FieldDeliveryID:
+		return m.DeliveryID()
+	case webhookattempt.FieldAt:
+		return m.At()
+	case webhookattempt.FieldStatusCode:
+		return m.StatusCode()
+	case webhookattempt.FieldDurationMs:
+		return m.DurationMs()
+	case webhookattempt.FieldError:
+		return m.Error()
+	case webhookattempt.FieldResponseBody:
+		return m.ResponseBody()
+	case webhookattempt.FieldManual:
+		return m.Manual()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *WebhookAttemptMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case webhookattempt.FieldMerchantID:
+		return m.OldMerchantID(ctx)
+	case webhookattempt.FieldDeliveryID:
+		return m.OldDeliveryID(ctx)
+	case webhookattempt.FieldAt:
+		return m.OldAt(ctx)
+	case webhookattempt.FieldStatusCode:
+		return m.OldStatusCode(ctx)
+	case webhookattempt.FieldDurationMs:
+		return m.OldDurationMs(ctx)
+	case webhookattempt.FieldError:
+		return m.OldError(ctx)
+	case webhookattempt.FieldResponseBody:
+		return m.OldResponseBody(ctx)
+	case webhookattempt.FieldManual:
+		return m.OldManual(ctx)
+	}
+	return nil, fmt.Errorf("unknown WebhookAttempt field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WebhookAttemptMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case webhookattempt.FieldMerchantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMerchantID(v)
+		return nil
+	case webhookattempt.FieldDeliveryID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeliveryID(v)
+		return nil
+	case webhookattempt.FieldAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAt(v)
+		return nil
+	case webhookattempt.FieldStatusCode:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatusCode(v)
+		return nil
+	case webhookattempt.FieldDurationMs:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDurationMs(v)
+		return nil
+	case webhookattempt.FieldError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetError(v)
+		return nil
+	case webhookattempt.FieldResponseBody:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResponseBody(v)
+		return nil
+	case webhookattempt.FieldManual:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetManual(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookAttempt field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *WebhookAttemptMutation) AddedFields() []string {
+	var fields []string
+	if m.addstatus_code != nil {
+		fields = append(fields, webhookattempt.FieldStatusCode)
+	}
+	if m.addduration_ms != nil {
+		fields = append(fields, webhookattempt.FieldDurationMs)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *WebhookAttemptMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case webhookattempt.FieldStatusCode:
+		return m.AddedStatusCode()
+	case webhookattempt.FieldDurationMs:
+		return m.AddedDurationMs()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WebhookAttemptMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case webhookattempt.FieldStatusCode:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStatusCode(v)
+		return nil
+	case webhookattempt.FieldDurationMs:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDurationMs(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookAttempt numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *WebhookAttemptMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(webhookattempt.FieldStatusCode) {
+		fields = append(fields, webhookattempt.FieldStatusCode)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *WebhookAttemptMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *WebhookAttemptMutation) ClearField(name string) error {
+	switch name {
+	case webhookattempt.FieldStatusCode:
+		m.ClearStatusCode()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookAttempt nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *WebhookAttemptMutation) ResetField(name string) error {
+	switch name {
+	case webhookattempt.FieldMerchantID:
+		m.ResetMerchantID()
+		return nil
+	case webhookattempt.FieldDeliveryID:
+		m.ResetDeliveryID()
+		return nil
+	case webhookattempt.FieldAt:
+		m.ResetAt()
+		return nil
+	case webhookattempt.FieldStatusCode:
+		m.ResetStatusCode()
+		return nil
+	case webhookattempt.FieldDurationMs:
+		m.ResetDurationMs()
+		return nil
+	case webhookattempt.FieldError:
+		m.ResetError()
+		return nil
+	case webhookattempt.FieldResponseBody:
+		m.ResetResponseBody()
+		return nil
+	case webhookattempt.FieldManual:
+		m.ResetManual()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookAttempt field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *WebhookAttemptMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.delivery != nil {
+		edges = append(edges, webhookattempt.EdgeDelivery)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *WebhookAttemptMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case webhookattempt.EdgeDelivery:
+		if id := m.delivery; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *WebhookAttemptMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *WebhookAttemptMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *WebhookAttemptMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleareddelivery {
+		edges = append(edges, webhookattempt.EdgeDelivery)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *WebhookAttemptMutation) EdgeCleared(name string) bool {
+	switch name {
+	case webhookattempt.EdgeDelivery:
+		return m.cleareddelivery
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *WebhookAttemptMutation) ClearEdge(name string) error {
+	switch name {
+	case webhookattempt.EdgeDelivery:
+		m.ClearDelivery()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookAttempt unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *WebhookAttemptMutation) ResetEdge(name string) error {
+	switch name {
+	case webhookattempt.EdgeDelivery:
+		m.ResetDelivery()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookAttempt edge %s", name)
+}
+
+// WebhookDeliveryMutation represents an operation that mutates the WebhookDelivery nodes in the graph.
+type WebhookDeliveryMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *string
+	created_at           *time.Time
+	updated_at           *time.Time
+	merchant_id          *string
+	status               *webhookdelivery.Status
+	attempts             *int
+	addattempts          *int
+	next_attempt_at      *time.Time
+	lease_owner          *string
+	lease_until          *time.Time
+	last_status_code     *int
+	addlast_status_code  *int
+	last_error           *string
+	delivered_at         *time.Time
+	clearedFields        map[string]struct{}
+	event                *string
+	clearedevent         bool
+	endpoint             *string
+	clearedendpoint      bool
+	attempts_made        map[string]struct{}
+	removedattempts_made map[string]struct{}
+	clearedattempts_made bool
+	done                 bool
+	oldValue             func(context.Context) (*WebhookDelivery, error)
+	predicates           []predicate.WebhookDelivery
+}
+
+var _ ent.Mutation = (*WebhookDeliveryMutation)(nil)
+
+// webhookdeliveryOption allows management of the mutation configuration using functional options.
+type webhookdeliveryOption func(*WebhookDeliveryMutation)
+
+// newWebhookDeliveryMutation creates new mutation for the WebhookDelivery entity.
+func newWebhookDeliveryMutation(c config, op Op, opts ...webhookdeliveryOption) *WebhookDeliveryMutation {
+	m := &WebhookDeliveryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeWebhookDelivery,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withWebhookDeliveryID sets the ID field of the mutation.
+func withWebhookDeliveryID(id string) webhookdeliveryOption {
+	return func(m *WebhookDeliveryMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *WebhookDelivery
+		)
+		m.oldValue = func(ctx context.Context) (*WebhookDelivery, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().WebhookDelivery.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withWebhookDelivery sets the old WebhookDelivery of the mutation.
+func withWebhookDelivery(node *WebhookDelivery) webhookdeliveryOption {
+	return func(m *WebhookDeliveryMutation) {
+		m.oldValue = func(context.Context) (*WebhookDelivery, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m WebhookDeliveryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m WebhookDeliveryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of WebhookDelivery entities.
+func (m *WebhookDeliveryMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *WebhookDeliveryMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *WebhookDeliveryMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().WebhookDelivery.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *WebhookDeliveryMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *WebhookDeliveryMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *WebhookDeliveryMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *WebhookDeliveryMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *WebhookDeliveryMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *WebhookDeliveryMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMerchantID sets the "merchant_id" field.
+func (m *WebhookDeliveryMutation) SetMerchantID(s string) {
+	m.merchant_id = &s
+}
+
+// MerchantID returns the value of the "merchant_id" field in the mutation.
+func (m *WebhookDeliveryMutation) MerchantID() (r string, exists bool) {
+	v := m.merchant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMerchantID returns the old "merchant_id" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldMerchantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMerchantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMerchantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMerchantID: %w", err)
+	}
+	return oldValue.MerchantID, nil
+}
+
+// ResetMerchantID resets all changes to the "merchant_id" field.
+func (m *WebhookDeliveryMutation) ResetMerchantID() {
+	m.merchant_id = nil
+}
+
+// SetEventID sets the "event_id" field.
+func (m *WebhookDeliveryMutation) SetEventID(s string) {
+	m.event = &s
+}
+
+// EventID returns the value of the "event_id" field in the mutation.
+func (m *WebhookDeliveryMutation) EventID() (r string, exists bool) {
+	v := m.event
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEventID returns the old "event_id" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldEventID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEventID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEventID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEventID: %w", err)
+	}
+	return oldValue.EventID, nil
+}
+
+// ResetEventID resets all changes to the "event_id" field.
+func (m *WebhookDeliveryMutation) ResetEventID() {
+	m.event = nil
+}
+
+// SetEndpointID sets the "endpoint_id" field.
+func (m *WebhookDeliveryMutation) SetEndpointID(s string) {
+	m.endpoint = &s
+}
+
+// EndpointID returns the value of the "endpoint_id" field in the mutation.
+func (m *WebhookDeliveryMutation) EndpointID() (r string, exists bool) {
+	v := m.endpoint
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndpointID returns the old "endpoint_id" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldEndpointID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndpointID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndpointID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndpointID: %w", err)
+	}
+	return oldValue.EndpointID, nil
+}
+
+// ResetEndpointID resets all changes to the "endpoint_id" field.
+func (m *WebhookDeliveryMutation) ResetEndpointID() {
+	m.endpoint = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *WebhookDeliveryMutation) SetStatus(w webhookdelivery.Status) {
+	m.status = &w
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *WebhookDeliveryMutation) Status() (r webhookdelivery.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldStatus(ctx context.Context) (v webhookdelivery.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *WebhookDeliveryMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetAttempts sets the "attempts" field.
+func (m *WebhookDeliveryMutation) SetAttempts(i int) {
+	m.attempts = &i
+	m.addattempts = nil
+}
+
+// Attempts returns the value of the "attempts" field in the mutation.
+func (m *WebhookDeliveryMutation) Attempts() (r int, exists bool) {
+	v := m.attempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttempts returns the old "attempts" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldAttempts(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttempts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttempts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttempts: %w", err)
+	}
+	return oldValue.Attempts, nil
+}
+
+// AddAttempts adds i to the "attempts" field.
+func (m *WebhookDeliveryMutation) AddAttempts(i int) {
+	if m.addattempts != nil {
+		*m.addattempts += i
+	} else {
+		m.addattempts = &i
+	}
+}
+
+// AddedAttempts returns the value that was added to the "attempts" field in this mutation.
+func (m *WebhookDeliveryMutation) AddedAttempts() (r int, exists bool) {
+	v := m.addattempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAttempts resets all changes to the "attempts" field.
+func (m *WebhookDeliveryMutation) ResetAttempts() {
+	m.attempts = nil
+	m.addattempts = nil
+}
+
+// SetNextAttemptAt sets the "next_attempt_at" field.
+func (m *WebhookDeliveryMutation) SetNextAttemptAt(t time.Time) {
+	m.next_attempt_at = &t
+}
+
+// NextAttemptAt returns the value of the "next_attempt_at" field in the mutation.
+func (m *WebhookDeliveryMutation) NextAttemptAt() (r time.Time, exists bool) {
+	v := m.next_attempt_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNextAttemptAt returns the old "next_attempt_at" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldNextAttemptAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNextAttemptAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNextAttemptAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNextAttemptAt: %w", err)
+	}
+	return oldValue.NextAttemptAt, nil
+}
+
+// ClearNextAttemptAt clears the value of the "next_attempt_at" field.
+func (m *WebhookDeliveryMutation) ClearNextAttemptAt() {
+	m.next_attempt_at = nil
+	m.clearedFields[webhookdelivery.FieldNextAttemptAt] = struct{}{}
+}
+
+// NextAttemptAtCleared returns if the "next_attempt_at" field was cleared in this mutation.
+func (m *WebhookDeliveryMutation) NextAttemptAtCleared() bool {
+	_, ok := m.clearedFields[webhookdelivery.FieldNextAttemptAt]
+	return ok
+}
+
+// ResetNextAttemptAt resets all changes to the "next_attempt_at" field.
+func (m *WebhookDeliveryMutation) ResetNextAttemptAt() {
+	m.next_attempt_at = nil
+	delete(m.clearedFields, webhookdelivery.FieldNextAttemptAt)
+}
+
+// SetLeaseOwner sets the "lease_owner" field.
+func (m *WebhookDeliveryMutation) SetLeaseOwner(s string) {
+	m.lease_owner = &s
+}
+
+// LeaseOwner returns the value of the "lease_owner" field in the mutation.
+func (m *WebhookDeliveryMutation) LeaseOwner() (r string, exists bool) {
+	v := m.lease_owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaseOwner returns the old "lease_owner" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldLeaseOwner(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaseOwner is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaseOwner requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaseOwner: %w", err)
+	}
+	return oldValue.LeaseOwner, nil
+}
+
+// ClearLeaseOwner clears the value of the "lease_owner" field.
+func (m *WebhookDeliveryMutation) ClearLeaseOwner() {
+	m.lease_owner = nil
+	m.clearedFields[webhookdelivery.FieldLeaseOwner] = struct{}{}
+}
+
+// LeaseOwnerCleared returns if the "lease_owner" field was cleared in this mutation.
+func (m *WebhookDeliveryMutation) LeaseOwnerCleared() bool {
+	_, ok := m.clearedFields[webhookdelivery.FieldLeaseOwner]
+	return ok
+}
+
+// ResetLeaseOwner resets all changes to the "lease_owner" field.
+func (m *WebhookDeliveryMutation) ResetLeaseOwner() {
+	m.lease_owner = nil
+	delete(m.clearedFields, webhookdelivery.FieldLeaseOwner)
+}
+
+// SetLeaseUntil sets the "lease_until" field.
+func (m *WebhookDeliveryMutation) SetLeaseUntil(t time.Time) {
+	m.lease_until = &t
+}
+
+// LeaseUntil returns the value of the "lease_until" field in the mutation.
+func (m *WebhookDeliveryMutation) LeaseUntil() (r time.Time, exists bool) {
+	v := m.lease_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaseUntil returns the old "lease_until" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldLeaseUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaseUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaseUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaseUntil: %w", err)
+	}
+	return oldValue.LeaseUntil, nil
+}
+
+// ClearLeaseUntil clears the value of the "lease_until" field.
+func (m *WebhookDeliveryMutation) ClearLeaseUntil() {
+	m.lease_until = nil
+	m.clearedFields[webhookdelivery.FieldLeaseUntil] = struct{}{}
+}
+
+// LeaseUntilCleared returns if the "lease_until" field was cleared in this mutation.
+func (m *WebhookDeliveryMutation) LeaseUntilCleared() bool {
+	_, ok := m.clearedFields[webhookdelivery.FieldLeaseUntil]
+	return ok
+}
+
+// ResetLeaseUntil resets all changes to the "lease_until" field.
+func (m *WebhookDeliveryMutation) ResetLeaseUntil() {
+	m.lease_until = nil
+	delete(m.clearedFields, webhookdelivery.FieldLeaseUntil)
+}
+
+// SetLastStatusCode sets the "last_status_code" field.
+func (m *WebhookDeliveryMutation) SetLastStatusCode(i int) {
+	m.last_status_code = &i
+	m.addlast_status_code = nil
+}
+
+// LastStatusCode returns the value of the "last_status_code" field in the mutation.
+func (m *WebhookDeliveryMutation) LastStatusCode() (r int, exists bool) {
+	v := m.last_status_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastStatusCode returns the old "last_status_code" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldLastStatusCode(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastStatusCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastStatusCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastStatusCode: %w", err)
+	}
+	return oldValue.LastStatusCode, nil
+}
+
+// AddLastStatusCode adds i to the "last_status_code" field.
+func (m *WebhookDeliveryMutation) AddLastStatusCode(i int) {
+	if m.addlast_status_code != nil {
+		*m.addlast_status_code += i
+	} else {
+		m.addlast_status_code = &i
+	}
+}
+
+// AddedLastStatusCode returns the value that was added to the "last_status_code" field in this mutation.
+func (m *WebhookDeliveryMutation) AddedLastStatusCode() (r int, exists bool) {
+	v := m.addlast_status_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearLastStatusCode clears the value of the "last_status_code" field.
+func (m *WebhookDeliveryMutation) ClearLastStatusCode() {
+	m.last_status_code = nil
+	m.addlast_status_code = nil
+	m.clearedFields[webhookdelivery.FieldLastStatusCode] = struct{}{}
+}
+
+// LastStatusCodeCleared returns if the "last_status_code" field was cleared in this mutation.
+func (m *WebhookDeliveryMutation) LastStatusCodeCleared() bool {
+	_, ok := m.clearedFields[webhookdelivery.FieldLastStatusCode]
+	return ok
+}
+
+// ResetLastStatusCode resets all changes to the "last_status_code" field.
+func (m *WebhookDeliveryMutation) ResetLastStatusCode() {
+	m.last_status_code = nil
+	m.addlast_status_code = nil
+	delete(m.clearedFields, webhookdelivery.FieldLastStatusCode)
+}
+
+// SetLastError sets the "last_error" field.
+func (m *WebhookDeliveryMutation) SetLastError(s string) {
+	m.last_error = &s
+}
+
+// LastError returns the value of the "last_error" field in the mutation.
+func (m *WebhookDeliveryMutation) LastError() (r string, exists bool) {
+	v := m.last_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastError returns the old "last_error" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldLastError(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastError: %w", err)
+	}
+	return oldValue.LastError, nil
+}
+
+// ClearLastError clears the value of the "last_error" field.
+func (m *WebhookDeliveryMutation) ClearLastError() {
+	m.last_error = nil
+	m.clearedFields[webhookdelivery.FieldLastError] = struct{}{}
+}
+
+// LastErrorCleared returns if the "last_error" field was cleared in this mutation.
+func (m *WebhookDeliveryMutation) LastErrorCleared() bool {
+	_, ok := m.clearedFields[webhookdelivery.FieldLastError]
+	return ok
+}
+
+// ResetLastError resets all changes to the "last_error" field.
+func (m *WebhookDeliveryMutation) ResetLastError() {
+	m.last_error = nil
+	delete(m.clearedFields, webhookdelivery.FieldLastError)
+}
+
+// SetDeliveredAt sets the "delivered_at" field.
+func (m *WebhookDeliveryMutation) SetDeliveredAt(t time.Time) {
+	m.delivered_at = &t
+}
+
+// DeliveredAt returns the value of the "delivered_at" field in the mutation.
+func (m *WebhookDeliveryMutation) DeliveredAt() (r time.Time, exists bool) {
+	v := m.delivered_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeliveredAt returns the old "delivered_at" field's value of the WebhookDelivery entity.
+// If the WebhookDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookDeliveryMutation) OldDeliveredAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeliveredAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeliveredAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeliveredAt: %w", err)
+	}
+	return oldValue.DeliveredAt, nil
+}
+
+// ClearDeliveredAt clears the value of the "delivered_at" field.
+func (m *WebhookDeliveryMutation) ClearDeliveredAt() {
+	m.delivered_at = nil
+	m.clearedFields[webhookdelivery.FieldDeliveredAt] = struct{}{}
+}
+
+// DeliveredAtCleared returns if the "delivered_at" field was cleared in this mutation.
+func (m *WebhookDeliveryMutation) DeliveredAtCleared() bool {
+	_, ok := m.clearedFields[webhookdelivery.FieldDeliveredAt]
+	return ok
+}
+
+// ResetDeliveredAt resets all changes to the "delivered_at" field.
+func (m *WebhookDeliveryMutation) ResetDeliveredAt() {
+	m.delivered_at = nil
+	delete(m.clearedFields, webhookdelivery.FieldDeliveredAt)
+}
+
+// ClearEvent clears the "event" edge to the WebhookEvent entity.
+func (m *WebhookDeliveryMutation) ClearEvent() {
+	m.clearedevent = true
+	m.clearedFields[webhookdelivery.FieldEventID] = struct{}{}
+}
+
+// EventCleared reports if the "event" edge to the WebhookEvent entity was cleared.
+func (m *WebhookDeliveryMutation) EventCleared() bool {
+	return m.clearedevent
+}
+
+// EventIDs returns the "event" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EventID instead. It exists only for internal usage by the builders.
+func (m *WebhookDeliveryMutation) EventIDs() (ids []string) {
+	if id := m.event; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEvent resets all changes to the "event" edge.
+func (m *WebhookDeliveryMutation) ResetEvent() {
+	m.event = nil
+	m.clearedevent = false
+}
+
+// ClearEndpoint clears the "endpoint" edge to the WebhookEndpoint entity.
+func (m *WebhookDeliveryMutation) ClearEndpoint() {
+	m.clearedendpoint = true
+	m.clearedFields[webhookdelivery.FieldEndpointID] = struct{}{}
+}
+
+// EndpointCleared reports if the "endpoint" edge to the WebhookEndpoint entity was cleared.
+func (m *WebhookDeliveryMutation) EndpointCleared() bool {
+	return m.clearedendpoint
+}
+
+// EndpointIDs returns the "endpoint" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EndpointID instead. It exists only for internal usage by the builders.
+func (m *WebhookDeliveryMutation) EndpointIDs() (ids []string) {
+	if id := m.endpoint; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEndpoint resets all changes to the "endpoint" edge.
+func (m *WebhookDeliveryMutation) ResetEndpoint() {
+	m.endpoint = nil
+	m.clearedendpoint = false
+}
+
+// AddAttemptsMadeIDs adds the "attempts_made" edge to the WebhookAttempt entity by ids.
+func (m *WebhookDeliveryMutation) AddAttemptsMadeIDs(ids ...string) {
+	if m.attempts_made == nil {
+		m.attempts_made = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.attempts_made[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAttemptsMade clears the "attempts_made" edge to the WebhookAttempt entity.
+func (m *WebhookDeliveryMutation) ClearAttemptsMade() {
+	m.clearedattempts_made = true
+}
+
+// AttemptsMadeCleared reports if the "attempts_made" edge to the WebhookAttempt entity was cleared.
+func (m *WebhookDeliveryMutation) AttemptsMadeCleared() bool {
+	return m.clearedattempts_made
+}
+
+// RemoveAttemptsMadeIDs removes the "attempts_made" edge to the WebhookAttempt entity by IDs.
+func (m *WebhookDeliveryMutation) RemoveAttemptsMadeIDs(ids ...string) {
+	if m.removedattempts_made == nil {
+		m.removedattempts_made = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.attempts_made, ids[i])
+		m.removedattempts_made[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAttemptsMade returns the removed IDs of the "attempts_made" edge to the WebhookAttempt entity.
+func (m *WebhookDeliveryMutation) RemovedAttemptsMadeIDs() (ids []string) {
+	for id := range m.removedattempts_made {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AttemptsMadeIDs returns the "attempts_made" edge IDs in the mutation.
+func (m *WebhookDeliveryMutation) AttemptsMadeIDs() (ids []string) {
+	for id := range m.attempts_made {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAttemptsMade resets all changes to the "attempts_made" edge.
+func (m *WebhookDeliveryMutation) ResetAttemptsMade() {
+	m.attempts_made = nil
+	m.clearedattempts_made = false
+	m.removedattempts_made = nil
+}
+
+// Where appends a list predicates to the WebhookDeliveryMutation builder.
+func (m *WebhookDeliveryMutation) Where(ps ...predicate.WebhookDelivery) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the WebhookDeliveryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *WebhookDeliveryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.WebhookDelivery, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *WebhookDeliveryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *WebhookDeliveryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (WebhookDelivery).
+func (m *WebhookDeliveryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *WebhookDeliveryMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, webhookdelivery.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, webhookdelivery.FieldUpdatedAt)
+	}
+	if m.merchant_id != nil {
+		fields = append(fields, webhookdelivery.FieldMerchantID)
+	}
+	if m.event != nil {
+		fields = append(fields, webhookdelivery.FieldEventID)
+	}
+	if m.endpoint != nil {
+		fields = append(fields, webhookdelivery.FieldEndpointID)
+	}
+	if m.status != nil {
+		fields = append(fields, webhookdelivery.FieldStatus)
+	}
+	if m.attempts != nil {
+		fields = append(fields, webhookdelivery.FieldAttempts)
+	}
+	if m.next_attempt_at != nil {
+		fields = append(fields, webhookdelivery.FieldNextAttemptAt)
+	}
+	if m.lease_owner != nil {
+		fields = append(fields, webhookdelivery.FieldLeaseOwner)
+	}
+	if m.lease_until != nil {
+		fields = append(fields, webhookdelivery.FieldLeaseUntil)
+	}
+	if m.last_status_code != nil {
+		fields = append(fields, webhookdelivery.FieldLastStatusCode)
+	}
+	if m.last_error != nil {
+		fields = append(fields, webhookdelivery.FieldLastError)
+	}
+	if m.delivered_at != nil {
+		fields = append(fields, webhookdelivery.FieldDeliveredAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *WebhookDeliveryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case webhookdelivery.FieldCreatedAt:
+		return m.CreatedAt()
+	case webhookdelivery.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case webhookdelivery.FieldMerchantID:
+		return m.MerchantID()
+	case webhookdelivery.FieldEventID:
+		return m.EventID()
+	case webhookdelivery.FieldEndpointID:
+		return m.EndpointID()
+	case webhookdelivery.FieldStatus:
+		return m.Status()
+	case webhookdelivery.FieldAttempts:
+		return m.Attempts()
+	case webhookdelivery.FieldNextAttemptAt:
+		return m.NextAttemptAt()
+	case webhookdelivery.FieldLeaseOwner:
+		return m.LeaseOwner()
+	case webhookdelivery.FieldLeaseUntil:
+		return m.LeaseUntil()
+	case webhookdelivery.FieldLastStatusCode:
+		return m.LastStatusCode()
+	case webhookdelivery.FieldLastError:
+		return m.LastError()
+	case webhookdelivery.FieldDeliveredAt:
+		return m.DeliveredAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *WebhookDeliveryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case webhookdelivery.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case webhookdelivery.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case webhookdelivery.FieldMerchantID:
+		return m.OldMerchantID(ctx)
+	case webhookdelivery.FieldEventID:
+		return m.OldEventID(ctx)
+	case webhookdelivery.FieldEndpointID:
+		return m.OldEndpointID(ctx)
+	case webhookdelivery.FieldStatus:
+		return m.OldStatus(ctx)
+	case webhookdelivery.FieldAttempts:
+		return m.OldAttempts(ctx)
+	case webhookdelivery.FieldNextAttemptAt:
+		return m.OldNextAttemptAt(ctx)
+	case webhookdelivery.FieldLeaseOwner:
+		return m.OldLeaseOwner(ctx)
+	case webhookdelivery.FieldLeaseUntil:
+		return m.OldLeaseUntil(ctx)
+	case webhookdelivery.FieldLastStatusCode:
+		return m.OldLastStatusCode(ctx)
+	case webhookdelivery.FieldLastError:
+		return m.OldLastError(ctx)
+	case webhookdelivery.FieldDeliveredAt:
+		return m.OldDeliveredAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown WebhookDelivery field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WebhookDeliveryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case webhookdelivery.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case webhookdelivery.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case webhookdelivery.FieldMerchantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMerchantID(v)
+		return nil
+	case webhookdelivery.FieldEventID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEventID(v)
+		return nil
+	case webhookdelivery.FieldEndpointID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndpointID(v)
+		return nil
+	case webhookdelivery.FieldStatus:
+		v, ok := value.(webhookdelivery.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case webhookdelivery.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttempts(v)
+		return nil
+	case webhookdelivery.FieldNextAttemptAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNextAttemptAt(v)
+		return nil
+	case webhookdelivery.FieldLeaseOwner:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaseOwner(v)
+		return nil
+	case webhookdelivery.FieldLeaseUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaseUntil(v)
+		return nil
+	case webhookdelivery.FieldLastStatusCode:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastStatusCode(v)
+		return nil
+	case webhookdelivery.FieldLastError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastError(v)
+		return nil
+	case webhookdelivery.FieldDeliveredAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeliveredAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookDelivery field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *WebhookDeliveryMutation) AddedFields() []string {
+	var fields []string
+	if m.addattempts != nil {
+		fields = append(fields, webhookdelivery.FieldAttempts)
+	}
+	if m.addlast_status_code != nil {
+		fields = append(fields, webhookdelivery.FieldLastStatusCode)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *WebhookDeliveryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case webhookdelivery.FieldAttempts:
+		return m.AddedAttempts()
+	case webhookdelivery.FieldLastStatusCode:
+		return m.AddedLastStatusCode()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WebhookDeliveryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case webhookdelivery.FieldAttempts:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAttempts(v)
+		return nil
+	case webhookdelivery.FieldLastStatusCode:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLastStatusCode(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookDelivery numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *WebhookDeliveryMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(webhookdelivery.FieldNextAttemptAt) {
+		fields = append(fields, webhookdelivery.FieldNextAttemptAt)
+	}
+	if m.FieldCleared(webhookdelivery.FieldLeaseOwner) {
+		fields = append(fields, webhookdelivery.FieldLeaseOwner)
+	}
+	if m.FieldCleared(webhookdelivery.FieldLeaseUntil) {
+		fields = append(fields, webhookdelivery.FieldLeaseUntil)
+	}
+	if m.FieldCleared(webhookdelivery.FieldLastStatusCode) {
+		fields = append(fields, webhookdelivery.FieldLastStatusCode)
+	}
+	if m.FieldCleared(webhookdelivery.FieldLastError) {
+		fields = append(fields, webhookdelivery.FieldLastError)
+	}
+	if m.FieldCleared(webhookdelivery.FieldDeliveredAt) {
+		fields = append(fields, webhookdelivery.FieldDeliveredAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *WebhookDeliveryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *WebhookDeliveryMutation) ClearField(name string) error {
+	switch name {
+	case webhookdelivery.FieldNextAttemptAt:
+		m.ClearNextAttemptAt()
+		return nil
+	case webhookdelivery.FieldLeaseOwner:
+		m.ClearLeaseOwner()
+		return nil
+	case webhookdelivery.FieldLeaseUntil:
+		m.ClearLeaseUntil()
+		return nil
+	case webhookdelivery.FieldLastStatusCode:
+		m.ClearLastStatusCode()
+		return nil
+	case webhookdelivery.FieldLastError:
+		m.ClearLastError()
+		return nil
+	case webhookdelivery.FieldDeliveredAt:
+		m.ClearDeliveredAt()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookDelivery nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *WebhookDeliveryMutation) ResetField(name string) error {
+	switch name {
+	case webhookdelivery.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case webhookdelivery.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case webhookdelivery.FieldMerchantID:
+		m.ResetMerchantID()
+		return nil
+	case webhookdelivery.FieldEventID:
+		m.ResetEventID()
+		return nil
+	case webhookdelivery.FieldEndpointID:
+		m.ResetEndpointID()
+		return nil
+	case webhookdelivery.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case webhookdelivery.FieldAttempts:
+		m.ResetAttempts()
+		return nil
+	case webhookdelivery.FieldNextAttemptAt:
+		m.ResetNextAttemptAt()
+		return nil
+	case webhookdelivery.FieldLeaseOwner:
+		m.ResetLeaseOwner()
+		return nil
+	case webhookdelivery.FieldLeaseUntil:
+		m.ResetLeaseUntil()
+		return nil
+	case webhookdelivery.FieldLastStatusCode:
+		m.ResetLastStatusCode()
+		return nil
+	case webhookdelivery.FieldLastError:
+		m.ResetLastError()
+		return nil
+	case webhookdelivery.FieldDeliveredAt:
+		m.ResetDeliveredAt()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookDelivery field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *WebhookDeliveryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.event != nil {
+		edges = append(edges, webhookdelivery.EdgeEvent)
+	}
+	if m.endpoint != nil {
+		edges = append(edges, webhookdelivery.EdgeEndpoint)
+	}
+	if m.attempts_made != nil {
+		edges = append(edges, webhookdelivery.EdgeAttemptsMade)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *WebhookDeliveryMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case webhookdelivery.EdgeEvent:
+		if id := m.event; id != nil {
+			return []ent.Value{*id}
+		}
+	case webhookdelivery.EdgeEndpoint:
+		if id := m.endpoint; id != nil {
+			return []ent.Value{*id}
+		}
+	case webhookdelivery.EdgeAttemptsMade:
+		ids := make([]ent.Value, 0, len(m.attempts_made))
+		for id := range m.attempts_made {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *WebhookDeliveryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedattempts_made != nil {
+		edges = append(edges, webhookdelivery.EdgeAttemptsMade)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *WebhookDeliveryMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case webhookdelivery.EdgeAttemptsMade:
+		ids := make([]ent.Value, 0, len(m.removedattempts_made))
+		for id := range m.removedattempts_made {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *WebhookDeliveryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedevent {
+		edges = append(edges, webhookdelivery.EdgeEvent)
+	}
+	if m.clearedendpoint {
+		edges = append(edges, webhookdelivery.EdgeEndpoint)
+	}
+	if m.clearedattempts_made {
+		edges = append(edges, webhookdelivery.EdgeAttemptsMade)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *WebhookDeliveryMutation) EdgeCleared(name string) bool {
+	switch name {
+	case webhookdelivery.EdgeEvent:
+		return m.clearedevent
+	case webhookdelivery.EdgeEndpoint:
+		return m.clearedendpoint
+	case webhookdelivery.EdgeAttemptsMade:
+		return m.clearedattempts_made
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *WebhookDeliveryMutation) ClearEdge(name string) error {
+	switch name {
+	case webhookdelivery.EdgeEvent:
+		m.ClearEvent()
+		return nil
+	case webhookdelivery.EdgeEndpoint:
+		m.ClearEndpoint()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookDelivery unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *WebhookDeliveryMutation) ResetEdge(name string) error {
+	switch name {
+	case webhookdelivery.EdgeEvent:
+		m.ResetEvent()
+		return nil
+	case webhookdelivery.EdgeEndpoint:
+		m.ResetEndpoint()
+		return nil
+	case webhookdelivery.EdgeAttemptsMade:
+		m.ResetAttemptsMade()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookDelivery edge %s", name)
+}
+
+// WebhookEndpointMutation represents an operation that mutates the WebhookEndpoint nodes in the graph.
+type WebhookEndpointMutation struct {
+	config
+	op                         Op
+	typ                        string
+	id                         *string
+	created_at                 *time.Time
+	updated_at                 *time.Time
+	merchant_id                *string
+	url                        *string
+	description                *string
+	events                     *[]string
+	appendevents               []string
+	secret                     *string
+	previous_secret            *string
+	previous_secret_expires_at *time.Time
+	status                     *webhookendpoint.Status
+	disabled_reason            *string
+	failing_since              *time.Time
+	clearedFields              map[string]struct{}
+	deliveries                 map[string]struct{}
+	removeddeliveries          map[string]struct{}
+	cleareddeliveries          bool
+	done                       bool
+	oldValue                   func(context.Context) (*WebhookEndpoint, error)
+	predicates                 []predicate.WebhookEndpoint
+}
+
+var _ ent.Mutation = (*WebhookEndpointMutation)(nil)
+
+// webhookendpointOption allows management of the mutation configuration using functional options.
+type webhookendpointOption func(*WebhookEndpointMutation)
+
+// newWebhookEndpointMutation creates new mutation for the WebhookEndpoint entity.
+func newWebhookEndpointMutation(c config, op Op, opts ...webhookendpointOption) *WebhookEndpointMutation {
+	m := &WebhookEndpointMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeWebhookEndpoint,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withWebhookEndpointID sets the ID field of the mutation.
+func withWebhookEndpointID(id string) webhookendpointOption {
+	return func(m *WebhookEndpointMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *WebhookEndpoint
+		)
+		m.oldValue = func(ctx context.Context) (*WebhookEndpoint, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().WebhookEndpoint.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withWebhookEndpoint sets the old WebhookEndpoint of the mutation.
+func withWebhookEndpoint(node *WebhookEndpoint) webhookendpointOption {
+	return func(m *WebhookEndpointMutation) {
+		m.oldValue = func(context.Context) (*WebhookEndpoint, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m WebhookEndpointMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m WebhookEndpointMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of WebhookEndpoint entities.
+func (m *WebhookEndpointMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *WebhookEndpointMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *WebhookEndpointMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().WebhookEndpoint.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *WebhookEndpointMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *WebhookEndpointMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *WebhookEndpointMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *WebhookEndpointMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *WebhookEndpointMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *WebhookEndpointMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMerchantID sets the "merchant_id" field.
+func (m *WebhookEndpointMutation) SetMerchantID(s string) {
+	m.merchant_id = &s
+}
+
+// MerchantID returns the value of the "merchant_id" field in the mutation.
+func (m *WebhookEndpointMutation) MerchantID() (r string, exists bool) {
+	v := m.merchant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMerchantID returns the old "merchant_id" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldMerchantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMerchantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMerchantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMerchantID: %w", err)
+	}
+	return oldValue.MerchantID, nil
+}
+
+// ResetMerchantID resets all changes to the "merchant_id" field.
+func (m *WebhookEndpointMutation) ResetMerchantID() {
+	m.merchant_id = nil
+}
+
+// SetURL sets the "url" field.
+func (m *WebhookEndpointMutation) SetURL(s string) {
+	m.url = &s
+}
+
+// URL returns the value of the "url" field in the mutation.
+func (m *WebhookEndpointMutation) URL() (r string, exists bool) {
+	v := m.url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldURL returns the old "url" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldURL(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldURL: %w", err)
+	}
+	return oldValue.URL, nil
+}
+
+// ResetURL resets all changes to the "url" field.
+func (m *WebhookEndpointMutation) ResetURL() {
+	m.url = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *WebhookEndpointMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *WebhookEndpointMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *WebhookEndpointMutation) ResetDescription() {
+	m.description = nil
+}
+
+// SetEvents sets the "events" field.
+func (m *WebhookEndpointMutation) SetEvents(s []string) {
+	m.events = &s
+	m.appendevents = nil
+}
+
+// Events returns the value of the "events" field in the mutation.
+func (m *WebhookEndpointMutation) Events() (r []string, exists bool) {
+	v := m.events
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEvents returns the old "events" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldEvents(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEvents is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEvents requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEvents: %w", err)
+	}
+	return oldValue.Events, nil
+}
+
+// AppendEvents adds s to the "events" field.
+func (m *WebhookEndpointMutation) AppendEvents(s []string) {
+	m.appendevents = append(m.appendevents, s...)
+}
+
+// AppendedEvents returns the list of values that were appended to the "events" field in this mutation.
+func (m *WebhookEndpointMutation) AppendedEvents() ([]string, bool) {
+	if len(m.appendevents) == 0 {
+		return nil, false
+	}
+	return m.appendevents, true
+}
+
+// ResetEvents resets all changes to the "events" field.
+func (m *WebhookEndpointMutation) ResetEvents() {
+	m.events = nil
+	m.appendevents = nil
+}
+
+// SetSecret sets the "secret" field.
+func (m *WebhookEndpointMutation) SetSecret(s string) {
+	m.secret = &s
+}
+
+// Secret returns the value of the "secret" field in the mutation.
+func (m *WebhookEndpointMutation) Secret() (r string, exists bool) {
+	v := m.secret
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSecret returns the old "secret" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldSecret(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSecret is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSecret requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSecret: %w", err)
+	}
+	return oldValue.Secret, nil
+}
+
+// ResetSecret resets all changes to the "secret" field.
+func (m *WebhookEndpointMutation) ResetSecret() {
+	m.secret = nil
+}
+
+// SetPreviousSecret sets the "previous_secret" field.
+func (m *WebhookEndpointMutation) SetPreviousSecret(s string) {
+	m.previous_secret = &s
+}
+
+// PreviousSecret returns the value of the "previous_secret" field in the mutation.
+func (m *WebhookEndpointMutation) PreviousSecret() (r string, exists bool) {
+	v := m.previous_secret
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPreviousSecret returns the old "previous_secret" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldPreviousSecret(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPreviousSecret is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPreviousSecret requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPreviousSecret: %w", err)
+	}
+	return oldValue.PreviousSecret, nil
+}
+
+// ClearPreviousSecret clears the value of the "previous_secret" field.
+func (m *WebhookEndpointMutation) ClearPreviousSecret() {
+	m.previous_secret = nil
+	m.clearedFields[webhookendpoint.FieldPreviousSecret] = struct{}{}
+}
+
+// PreviousSecretCleared returns if the "previous_secret" field was cleared in this mutation.
+func (m *WebhookEndpointMutation) PreviousSecretCleared() bool {
+	_, ok := m.clearedFields[webhookendpoint.FieldPreviousSecret]
+	return ok
+}
+
+// ResetPreviousSecret resets all changes to the "previous_secret" field.
+func (m *WebhookEndpointMutation) ResetPreviousSecret() {
+	m.previous_secret = nil
+	delete(m.clearedFields, webhookendpoint.FieldPreviousSecret)
+}
+
+// SetPreviousSecretExpiresAt sets the "previous_secret_expires_at" field.
+func (m *WebhookEndpointMutation) SetPreviousSecretExpiresAt(t time.Time) {
+	m.previous_secret_expires_at = &t
+}
+
+// PreviousSecretExpiresAt returns the value of the "previous_secret_expires_at" field in the mutation.
+func (m *WebhookEndpointMutation) PreviousSecretExpiresAt() (r time.Time, exists bool) {
+	v := m.previous_secret_expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPreviousSecretExpiresAt returns the old "previous_secret_expires_at" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldPreviousSecretExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPreviousSecretExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPreviousSecretExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPreviousSecretExpiresAt: %w", err)
+	}
+	return oldValue.PreviousSecretExpiresAt, nil
+}
+
+// ClearPreviousSecretExpiresAt clears the value of the "previous_secret_expires_at" field.
+func (m *WebhookEndpointMutation) ClearPreviousSecretExpiresAt() {
+	m.previous_secret_expires_at = nil
+	m.clearedFields[webhookendpoint.FieldPreviousSecretExpiresAt] = struct{}{}
+}
+
+// PreviousSecretExpiresAtCleared returns if the "previous_secret_expires_at" field was cleared in this mutation.
+func (m *WebhookEndpointMutation) PreviousSecretExpiresAtCleared() bool {
+	_, ok := m.clearedFields[webhookendpoint.FieldPreviousSecretExpiresAt]
+	return ok
+}
+
+// ResetPreviousSecretExpiresAt resets all changes to the "previous_secret_expires_at" field.
+func (m *WebhookEndpointMutation) ResetPreviousSecretExpiresAt() {
+	m.previous_secret_expires_at = nil
+	delete(m.clearedFields, webhookendpoint.FieldPreviousSecretExpiresAt)
+}
+
+// SetStatus sets the "status" field.
+func (m *WebhookEndpointMutation) SetStatus(w webhookendpoint.Status) {
+	m.status = &w
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *WebhookEndpointMutation) Status() (r webhookendpoint.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldStatus(ctx context.Context) (v webhookendpoint.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *WebhookEndpointMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetDisabledReason sets the "disabled_reason" field.
+func (m *WebhookEndpointMutation) SetDisabledReason(s string) {
+	m.disabled_reason = &s
+}
+
+// DisabledReason returns the value of the "disabled_reason" field in the mutation.
+func (m *WebhookEndpointMutation) DisabledReason() (r string, exists bool) {
+	v := m.disabled_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDisabledReason returns the old "disabled_reason" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldDisabledReason(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDisabledReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDisabledReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDisabledReason: %w", err)
+	}
+	return oldValue.DisabledReason, nil
+}
+
+// ClearDisabledReason clears the value of the "disabled_reason" field.
+func (m *WebhookEndpointMutation) ClearDisabledReason() {
+	m.disabled_reason = nil
+	m.clearedFields[webhookendpoint.FieldDisabledReason] = struct{}{}
+}
+
+// DisabledReasonCleared returns if the "disabled_reason" field was cleared in this mutation.
+func (m *WebhookEndpointMutation) DisabledReasonCleared() bool {
+	_, ok := m.clearedFields[webhookendpoint.FieldDisabledReason]
+	return ok
+}
+
+// ResetDisabledReason resets all changes to the "disabled_reason" field.
+func (m *WebhookEndpointMutation) ResetDisabledReason() {
+	m.disabled_reason = nil
+	delete(m.clearedFields, webhookendpoint.FieldDisabledReason)
+}
+
+// SetFailingSince sets the "failing_since" field.
+func (m *WebhookEndpointMutation) SetFailingSince(t time.Time) {
+	m.failing_since = &t
+}
+
+// FailingSince returns the value of the "failing_since" field in the mutation.
+func (m *WebhookEndpointMutation) FailingSince() (r time.Time, exists bool) {
+	v := m.failing_since
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFailingSince returns the old "failing_since" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldFailingSince(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFailingSince is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFailingSince requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFailingSince: %w", err)
+	}
+	return oldValue.FailingSince, nil
+}
+
+// ClearFailingSince clears the value of the "failing_since" field.
+func (m *WebhookEndpointMutation) ClearFailingSince() {
+	m.failing_since = nil
+	m.clearedFields[webhookendpoint.FieldFailingSince] = struct{}{}
+}
+
+// FailingSinceCleared returns if the "failing_since" field was cleared in this mutation.
+func (m *WebhookEndpointMutation) FailingSinceCleared() bool {
+	_, ok := m.clearedFields[webhookendpoint.FieldFailingSince]
+	return ok
+}
+
+// ResetFailingSince resets all changes to the "failing_since" field.
+func (m *WebhookEndpointMutation) ResetFailingSince() {
+	m.failing_since = nil
+	delete(m.clearedFields, webhookendpoint.FieldFailingSince)
+}
+
+// AddDeliveryIDs adds the "deliveries" edge to the WebhookDelivery entity by ids.
+func (m *WebhookEndpointMutation) AddDeliveryIDs(ids ...string) {
+	if m.deliveries == nil {
+		m.deliveries = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.deliveries[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDeliveries clears the "deliveries" edge to the WebhookDelivery entity.
+func (m *WebhookEndpointMutation) ClearDeliveries() {
+	m.cleareddeliveries = true
+}
+
+// DeliveriesCleared reports if the "deliveries" edge to the WebhookDelivery entity was cleared.
+func (m *WebhookEndpointMutation) DeliveriesCleared() bool {
+	return m.cleareddeliveries
+}
+
+// RemoveDeliveryIDs removes the "deliveries" edge to the WebhookDelivery entity by IDs.
+func (m *WebhookEndpointMutation) RemoveDeliveryIDs(ids ...string) {
+	if m.removeddeliveries == nil {
+		m.removeddeliveries = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.deliveries, ids[i])
+		m.removeddeliveries[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDeliveries returns the removed IDs of the "deliveries" edge to the WebhookDelivery entity.
+func (m *WebhookEndpointMutation) RemovedDeliveriesIDs() (ids []string) {
+	for id := range m.removeddeliveries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DeliveriesIDs returns the "deliveries" edge IDs in the mutation.
+func (m *WebhookEndpointMutation) DeliveriesIDs() (ids []string) {
+	for id := range m.deliveries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDeliveries resets all changes to the "deliveries" edge.
+func (m *WebhookEndpointMutation) ResetDeliveries() {
+	m.deliveries = nil
+	m.cleareddeliveries = false
+	m.removeddeliveries = nil
+}
+
+// Where appends a list predicates to the WebhookEndpointMutation builder.
+func (m *WebhookEndpointMutation) Where(ps ...predicate.WebhookEndpoint) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the WebhookEndpointMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *WebhookEndpointMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.WebhookEndpoint, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *WebhookEndpointMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *WebhookEndpointMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (WebhookEndpoint).
+func (m *WebhookEndpointMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *WebhookEndpointMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.created_at != nil {
+		fields = append(fields, webhookendpoint.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, webhookendpoint.FieldUpdatedAt)
+	}
+	if m.merchant_id != nil {
+		fields = append(fields, webhookendpoint.FieldMerchantID)
+	}
+	if m.url != nil {
+		fields = append(fields, webhookendpoint.FieldURL)
+	}
+	if m.description != nil {
+		fields = append(fields, webhookendpoint.FieldDescription)
+	}
+	if m.events != nil {
+		fields = append(fields, webhookendpoint.FieldEvents)
+	}
+	if m.secret != nil {
+		fields = append(fields, webhookendpoint.FieldSecret)
+	}
+	if m.previous_secret != nil {
+		fields = append(fields, webhookendpoint.FieldPreviousSecret)
+	}
+	if m.previous_secret_expires_at != nil {
+		fields = append(fields, webhookendpoint.FieldPreviousSecretExpiresAt)
+	}
+	if m.status != nil {
+		fields = append(fields, webhookendpoint.FieldStatus)
+	}
+	if m.disabled_reason != nil {
+		fields = append(fields, webhookendpoint.FieldDisabledReason)
+	}
+	if m.failing_since != nil {
+		fields = append(fields, webhookendpoint.FieldFailingSince)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *WebhookEndpointMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case webhookendpoint.FieldCreatedAt:
+		return m.CreatedAt()
+	case webhookendpoint.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case webhookendpoint.FieldMerchantID:
+		return m.MerchantID()
+	case webhookendpoint.FieldURL:
+		return m.URL()
+	case webhookendpoint.FieldDescription:
+		return m.Description()
+	case webhookendpoint.FieldEvents:
+		return m.Events()
+	case webhookendpoint.FieldSecret:
+		return m.Secret()
+	case webhookendpoint.FieldPreviousSecret:
+		return m.PreviousSecret()
+	case webhookendpoint.FieldPreviousSecretExpiresAt:
+		return m.PreviousSecretExpiresAt()
+	case webhookendpoint.FieldStatus:
+		return m.Status()
+	case webhookendpoint.FieldDisabledReason:
+		return m.DisabledReason()
+	case webhookendpoint.FieldFailingSince:
+		return m.FailingSince()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *WebhookEndpointMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case webhookendpoint.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case webhookendpoint.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case webhookendpoint.FieldMerchantID:
+		return m.OldMerchantID(ctx)
+	case webhookendpoint.FieldURL:
+		return m.OldURL(ctx)
+	case webhookendpoint.FieldDescription:
+		return m.OldDescription(ctx)
+	case webhookendpoint.FieldEvents:
+		return m.OldEvents(ctx)
+	case webhookendpoint.FieldSecret:
+		return m.OldSecret(ctx)
+	case webhookendpoint.FieldPreviousSecret:
+		return m.OldPreviousSecret(ctx)
+	case webhookendpoint.FieldPreviousSecretExpiresAt:
+		return m.OldPreviousSecretExpiresAt(ctx)
+	case webhookendpoint.FieldStatus:
+		return m.OldStatus(ctx)
+	case webhookendpoint.FieldDisabledReason:
+		return m.OldDisabledReason(ctx)
+	case webhookendpoint.FieldFailingSince:
+		return m.OldFailingSince(ctx)
+	}
+	return nil, fmt.Errorf("unknown WebhookEndpoint field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WebhookEndpointMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case webhookendpoint.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case webhookendpoint.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case webhookendpoint.FieldMerchantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMerchantID(v)
+		return nil
+	case webhookendpoint.FieldURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetURL(v)
+		return nil
+	case webhookendpoint.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case webhookendpoint.FieldEvents:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEvents(v)
+		return nil
+	case webhookendpoint.FieldSecret:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSecret(v)
+		return nil
+	case webhookendpoint.FieldPreviousSecret:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPreviousSecret(v)
+		return nil
+	case webhookendpoint.FieldPreviousSecretExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPreviousSecretExpiresAt(v)
+		return nil
+	case webhookendpoint.FieldStatus:
+		v, ok := value.(webhookendpoint.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case webhookendpoint.FieldDisabledReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDisabledReason(v)
+		return nil
+	case webhookendpoint.FieldFailingSince:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFailingSince(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookEndpoint field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *WebhookEndpointMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *WebhookEndpointMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WebhookEndpointMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown WebhookEndpoint numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *WebhookEndpointMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(webhookendpoint.FieldPreviousSecret) {
+		fields = append(fields, webhookendpoint.FieldPreviousSecret)
+	}
+	if m.FieldCleared(webhookendpoint.FieldPreviousSecretExpiresAt) {
+		fields = append(fields, webhookendpoint.FieldPreviousSecretExpiresAt)
+	}
+	if m.FieldCleared(webhookendpoint.FieldDisabledReason) {
+		fields = append(fields, webhookendpoint.FieldDisabledReason)
+	}
+	if m.FieldCleared(webhookendpoint.FieldFailingSince) {
+		fields = append(fields, webhookendpoint.FieldFailingSince)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *WebhookEndpointMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *WebhookEndpointMutation) ClearField(name string) error {
+	switch name {
+	case webhookendpoint.FieldPreviousSecret:
+		m.ClearPreviousSecret()
+		return nil
+	case webhookendpoint.FieldPreviousSecretExpiresAt:
+		m.ClearPreviousSecretExpiresAt()
+		return nil
+	case webhookendpoint.FieldDisabledReason:
+		m.ClearDisabledReason()
+		return nil
+	case webhookendpoint.FieldFailingSince:
+		m.ClearFailingSince()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookEndpoint nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *WebhookEndpointMutation) ResetField(name string) error {
+	switch name {
+	case webhookendpoint.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case webhookendpoint.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case webhookendpoint.FieldMerchantID:
+		m.ResetMerchantID()
+		return nil
+	case webhookendpoint.FieldURL:
+		m.ResetURL()
+		return nil
+	case webhookendpoint.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case webhookendpoint.FieldEvents:
+		m.ResetEvents()
+		return nil
+	case webhookendpoint.FieldSecret:
+		m.ResetSecret()
+		return nil
+	case webhookendpoint.FieldPreviousSecret:
+		m.ResetPreviousSecret()
+		return nil
+	case webhookendpoint.FieldPreviousSecretExpiresAt:
+		m.ResetPreviousSecretExpiresAt()
+		return nil
+	case webhookendpoint.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case webhookendpoint.FieldDisabledReason:
+		m.ResetDisabledReason()
+		return nil
+	case webhookendpoint.FieldFailingSince:
+		m.ResetFailingSince()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookEndpoint field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *WebhookEndpointMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.deliveries != nil {
+		edges = append(edges, webhookendpoint.EdgeDeliveries)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *WebhookEndpointMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case webhookendpoint.EdgeDeliveries:
+		ids := make([]ent.Value, 0, len(m.deliveries))
+		for id := range m.deliveries {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *WebhookEndpointMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.removeddeliveries != nil {
+		edges = append(edges, webhookendpoint.EdgeDeliveries)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *WebhookEndpointMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case webhookendpoint.EdgeDeliveries:
+		ids := make([]ent.Value, 0, len(m.removeddeliveries))
+		for id := range m.removeddeliveries {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *WebhookEndpointMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleareddeliveries {
+		edges = append(edges, webhookendpoint.EdgeDeliveries)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *WebhookEndpointMutation) EdgeCleared(name string) bool {
+	switch name {
+	case webhookendpoint.EdgeDeliveries:
+		return m.cleareddeliveries
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *WebhookEndpointMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown WebhookEndpoint unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *WebhookEndpointMutation) ResetEdge(name string) error {
+	switch name {
+	case webhookendpoint.EdgeDeliveries:
+		m.ResetDeliveries()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookEndpoint edge %s", name)
+}
+
+// WebhookEventMutation represents an operation that mutates the WebhookEvent nodes in the graph.
+type WebhookEventMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *string
+	created_at        *time.Time
+	updated_at        *time.Time
+	merchant_id       *string
+	_type             *string
+	payload           *string
+	object_id         *string
+	clearedFields     map[string]struct{}
+	deliveries        map[string]struct{}
+	removeddeliveries map[string]struct{}
+	cleareddeliveries bool
+	done              bool
+	oldValue          func(context.Context) (*WebhookEvent, error)
+	predicates        []predicate.WebhookEvent
+}
+
+var _ ent.Mutation = (*WebhookEventMutation)(nil)
+
+// webhookeventOption allows management of the mutation configuration using functional options.
+type webhookeventOption func(*WebhookEventMutation)
+
+// newWebhookEventMutation creates new mutation for the WebhookEvent entity.
+func newWebhookEventMutation(c config, op Op, opts ...webhookeventOption) *WebhookEventMutation {
+	m := &WebhookEventMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeWebhookEvent,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withWebhookEventID sets the ID field of the mutation.
+func withWebhookEventID(id string) webhookeventOption {
+	return func(m *WebhookEventMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *WebhookEvent
+		)
+		m.oldValue = func(ctx context.Context) (*WebhookEvent, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().WebhookEvent.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withWebhookEvent sets the old WebhookEvent of the mutation.
+func withWebhookEvent(node *WebhookEvent) webhookeventOption {
+	return func(m *WebhookEventMutation) {
+		m.oldValue = func(context.Context) (*WebhookEvent, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m WebhookEventMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m WebhookEventMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of WebhookEvent entities.
+func (m *WebhookEventMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *WebhookEventMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *WebhookEventMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().WebhookEvent.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *WebhookEventMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *WebhookEventMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the WebhookEvent entity.
+// If the WebhookEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEventMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *WebhookEventMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *WebhookEventMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *WebhookEventMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the WebhookEvent entity.
+// If the WebhookEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEventMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *WebhookEventMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetMerchantID sets the "merchant_id" field.
+func (m *WebhookEventMutation) SetMerchantID(s string) {
+	m.merchant_id = &s
+}
+
+// MerchantID returns the value of the "merchant_id" field in the mutation.
+func (m *WebhookEventMutation) MerchantID() (r string, exists bool) {
+	v := m.merchant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMerchantID returns the old "merchant_id" field's value of the WebhookEvent entity.
+// If the WebhookEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEventMutation) OldMerchantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMerchantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMerchantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMerchantID: %w", err)
+	}
+	return oldValue.MerchantID, nil
+}
+
+// ResetMerchantID resets all changes to the "merchant_id" field.
+func (m *WebhookEventMutation) ResetMerchantID() {
+	m.merchant_id = nil
+}
+
+// SetType sets the "type" field.
+func (m *WebhookEventMutation) SetType(s string) {
+	m._type = &s
+}
+
+// GetType returns the value of the "type" field in the mutation.
+func (m *WebhookEventMutation) GetType() (r string, exists bool) {
+	v := m._type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldType returns the old "type" field's value of the WebhookEvent entity.
+// If the WebhookEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEventMutation) OldType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldType: %w", err)
+	}
+	return oldValue.Type, nil
+}
+
+// ResetType resets all changes to the "type" field.
+func (m *WebhookEventMutation) ResetType() {
+	m._type = nil
+}
+
+// SetPayload sets the "payload" field.
+func (m *WebhookEventMutation) SetPayload(s string) {
+	m.payload = &s
+}
+
+// Payload returns the value of the "payload" field in the mutation.
+func (m *WebhookEventMutation) Payload() (r string, exists bool) {
+	v := m.payload
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPayload returns the old "payload" field's value of the WebhookEvent entity.
+// If the WebhookEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEventMutation) OldPayload(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPayload is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPayload requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPayload: %w", err)
+	}
+	return oldValue.Payload, nil
+}
+
+// ResetPayload resets all changes to the "payload" field.
+func (m *WebhookEventMutation) ResetPayload() {
+	m.payload = nil
+}
+
+// SetObjectID sets the "object_id" field.
+func (m *WebhookEventMutation) SetObjectID(s string) {
+	m.object_id = &s
+}
+
+// ObjectID returns the value of the "object_id" field in the mutation.
+func (m *WebhookEventMutation) ObjectID() (r string, exists bool) {
+	v := m.object_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldObjectID returns the old "object_id" field's value of the WebhookEvent entity.
+// If the WebhookEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEventMutation) OldObjectID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldObjectID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldObjectID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldObjectID: %w", err)
+	}
+	return oldValue.ObjectID, nil
+}
+
+// ResetObjectID resets all changes to the "object_id" field.
+func (m *WebhookEventMutation) ResetObjectID() {
+	m.object_id = nil
+}
+
+// AddDeliveryIDs adds the "deliveries" edge to the WebhookDelivery entity by ids.
+func (m *WebhookEventMutation) AddDeliveryIDs(ids ...string) {
+	if m.deliveries == nil {
+		m.deliveries = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.deliveries[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDeliveries clears the "deliveries" edge to the WebhookDelivery entity.
+func (m *WebhookEventMutation) ClearDeliveries() {
+	m.cleareddeliveries = true
+}
+
+// DeliveriesCleared reports if the "deliveries" edge to the WebhookDelivery entity was cleared.
+func (m *WebhookEventMutation) DeliveriesCleared() bool {
+	return m.cleareddeliveries
+}
+
+// RemoveDeliveryIDs removes the "deliveries" edge to the WebhookDelivery entity by IDs.
+func (m *WebhookEventMutation) RemoveDeliveryIDs(ids ...string) {
+	if m.removeddeliveries == nil {
+		m.removeddeliveries = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.deliveries, ids[i])
+		m.removeddeliveries[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDeliveries returns the removed IDs of the "deliveries" edge to the WebhookDelivery entity.
+func (m *WebhookEventMutation) RemovedDeliveriesIDs() (ids []string) {
+	for id := range m.removeddeliveries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DeliveriesIDs returns the "deliveries" edge IDs in the mutation.
+func (m *WebhookEventMutation) DeliveriesIDs() (ids []string) {
+	for id := range m.deliveries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDeliveries resets all changes to the "deliveries" edge.
+func (m *WebhookEventMutation) ResetDeliveries() {
+	m.deliveries = nil
+	m.cleareddeliveries = false
+	m.removeddeliveries = nil
+}
+
+// Where appends a list predicates to the WebhookEventMutation builder.
+func (m *WebhookEventMutation) Where(ps ...predicate.WebhookEvent) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the WebhookEventMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *WebhookEventMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.WebhookEvent, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *WebhookEventMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *WebhookEventMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (WebhookEvent).
+func (m *WebhookEventMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *WebhookEventMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, webhookevent.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, webhookevent.FieldUpdatedAt)
+	}
+	if m.merchant_id != nil {
+		fields = append(fields, webhookevent.FieldMerchantID)
+	}
+	if m._type != nil {
+		fields = append(fields, webhookevent.FieldType)
+	}
+	if m.payload != nil {
+		fields = append(fields, webhookevent.FieldPayload)
+	}
+	if m.object_id != nil {
+		fields = append(fields, webhookevent.FieldObjectID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *WebhookEventMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case webhookevent.FieldCreatedAt:
+		return m.CreatedAt()
+	case webhookevent.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case webhookevent.FieldMerchantID:
+		return m.MerchantID()
+	case webhookevent.FieldType:
+		return m.GetType()
+	case webhookevent.FieldPayload:
+		return m.Payload()
+	case webhookevent.FieldObjectID:
+		return m.ObjectID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *WebhookEventMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case webhookevent.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case webhookevent.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case webhookevent.FieldMerchantID:
+		return m.OldMerchantID(ctx)
+	case webhookevent.FieldType:
+		return m.OldType(ctx)
+	case webhookevent.FieldPayload:
+		return m.OldPayload(ctx)
+	case webhookevent.FieldObjectID:
+		return m.OldObjectID(ctx)
+	}
+	return nil, fmt.Errorf("unknown WebhookEvent field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WebhookEventMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case webhookevent.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case webhookevent.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case webhookevent.FieldMerchantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMerchantID(v)
+		return nil
+	case webhookevent.FieldType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetType(v)
+		return nil
+	case webhookevent.FieldPayload:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPayload(v)
+		return nil
+	case webhookevent.FieldObjectID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetObjectID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookEvent field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *WebhookEventMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *WebhookEventMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WebhookEventMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown WebhookEvent numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *WebhookEventMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *WebhookEventMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *WebhookEventMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown WebhookEvent nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *WebhookEventMutation) ResetField(name string) error {
+	switch name {
+	case webhookevent.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case webhookevent.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case webhookevent.FieldMerchantID:
+		m.ResetMerchantID()
+		return nil
+	case webhookevent.FieldType:
+		m.ResetType()
+		return nil
+	case webhookevent.FieldPayload:
+		m.ResetPayload()
+		return nil
+	case webhookevent.FieldObjectID:
+		m.ResetObjectID()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookEvent field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *WebhookEventMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.deliveries != nil {
+		edges = append(edges, webhookevent.EdgeDeliveries)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *WebhookEventMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case webhookevent.EdgeDeliveries:
+		ids := make([]ent.Value, 0, len(m.deliveries))
+		for id := range m.deliveries {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *WebhookEventMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.removeddeliveries != nil {
+		edges = append(edges, webhookevent.EdgeDeliveries)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *WebhookEventMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case webhookevent.EdgeDeliveries:
+		ids := make([]ent.Value, 0, len(m.removeddeliveries))
+		for id := range m.removeddeliveries {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *WebhookEventMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleareddeliveries {
+		edges = append(edges, webhookevent.EdgeDeliveries)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *WebhookEventMutation) EdgeCleared(name string) bool {
+	switch name {
+	case webhookevent.EdgeDeliveries:
+		return m.cleareddeliveries
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *WebhookEventMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown WebhookEvent unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *WebhookEventMutation) ResetEdge(name string) error {
+	switch name {
+	case webhookevent.EdgeDeliveries:
+		m.ResetDeliveries()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookEvent edge %s", name)
 }
 
 // WebhookReceiptMutation represents an operation that mutates the WebhookReceipt nodes in the graph.

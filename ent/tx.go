@@ -18,10 +18,14 @@ type Tx struct {
 	CheckoutSession *CheckoutSessionClient
 	// Collection is the client for interacting with the Collection builders.
 	Collection *CollectionClient
+	// CreditNote is the client for interacting with the CreditNote builders.
+	CreditNote *CreditNoteClient
 	// CryptoWallet is the client for interacting with the CryptoWallet builders.
 	CryptoWallet *CryptoWalletClient
 	// Customer is the client for interacting with the Customer builders.
 	Customer *CustomerClient
+	// CustomerCredit is the client for interacting with the CustomerCredit builders.
+	CustomerCredit *CustomerCreditClient
 	// Email is the client for interacting with the Email builders.
 	Email *EmailClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
@@ -40,6 +44,8 @@ type Tx struct {
 	PayerAccount *PayerAccountClient
 	// Payment is the client for interacting with the Payment builders.
 	Payment *PaymentClient
+	// RecurringSchedule is the client for interacting with the RecurringSchedule builders.
+	RecurringSchedule *RecurringScheduleClient
 	// ServerKey is the client for interacting with the ServerKey builders.
 	ServerKey *ServerKeyClient
 	// Session is the client for interacting with the Session builders.
@@ -48,6 +54,14 @@ type Tx struct {
 	TaxRate *TaxRateClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// WebhookAttempt is the client for interacting with the WebhookAttempt builders.
+	WebhookAttempt *WebhookAttemptClient
+	// WebhookDelivery is the client for interacting with the WebhookDelivery builders.
+	WebhookDelivery *WebhookDeliveryClient
+	// WebhookEndpoint is the client for interacting with the WebhookEndpoint builders.
+	WebhookEndpoint *WebhookEndpointClient
+	// WebhookEvent is the client for interacting with the WebhookEvent builders.
+	WebhookEvent *WebhookEventClient
 	// WebhookReceipt is the client for interacting with the WebhookReceipt builders.
 	WebhookReceipt *WebhookReceiptClient
 
@@ -184,8 +198,10 @@ func (tx *Tx) init() {
 	tx.APIKey = NewAPIKeyClient(tx.config)
 	tx.CheckoutSession = NewCheckoutSessionClient(tx.config)
 	tx.Collection = NewCollectionClient(tx.config)
+	tx.CreditNote = NewCreditNoteClient(tx.config)
 	tx.CryptoWallet = NewCryptoWalletClient(tx.config)
 	tx.Customer = NewCustomerClient(tx.config)
+	tx.CustomerCredit = NewCustomerCreditClient(tx.config)
 	tx.Email = NewEmailClient(tx.config)
 	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
 	tx.Invoice = NewInvoiceClient(tx.config)
@@ -195,10 +211,15 @@ func (tx *Tx) init() {
 	tx.PasswordReset = NewPasswordResetClient(tx.config)
 	tx.PayerAccount = NewPayerAccountClient(tx.config)
 	tx.Payment = NewPaymentClient(tx.config)
+	tx.RecurringSchedule = NewRecurringScheduleClient(tx.config)
 	tx.ServerKey = NewServerKeyClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.TaxRate = NewTaxRateClient(tx.config)
 	tx.User = NewUserClient(tx.config)
+	tx.WebhookAttempt = NewWebhookAttemptClient(tx.config)
+	tx.WebhookDelivery = NewWebhookDeliveryClient(tx.config)
+	tx.WebhookEndpoint = NewWebhookEndpointClient(tx.config)
+	tx.WebhookEvent = NewWebhookEventClient(tx.config)
 	tx.WebhookReceipt = NewWebhookReceiptClient(tx.config)
 }
 

@@ -5,10 +5,13 @@ package graph
 // blockingFields are, per object or interface type, the fields whose
 // resolution may wait on I/O (see graph/gqlgen.go).
 var blockingFields = map[string]map[string]bool{
-	"CheckoutSession": {"amount": true, "currency": true, "paymentURI": true, "qrCode": true, "reference": true, "status": true},
-	"Collection":      {"allocations": true, "customer": true, "proposedAllocations": true, "suggestions": true},
-	"Customer":        {"amountDue": true, "credit": true, "postalAddress": true},
-	"Invoice":         {"previewHTML": true},
-	"Merchant":        {"bankAccount": true, "cryptoWallets": true, "defaultTaxRate": true, "infini": true, "logo": true, "paymentMethods": true, "postalAddress": true},
-	"Node":            {"allocations": true, "amountDue": true, "bankAccount": true, "credit": true, "cryptoWallets": true, "customer": true, "defaultTaxRate": true, "infini": true, "logo": true, "paymentMethods": true, "postalAddress": true, "previewHTML": true, "proposedAllocations": true, "suggestions": true},
+	"CheckoutSession":   {"amount": true, "currency": true, "paymentURI": true, "qrCode": true, "reference": true, "status": true},
+	"Collection":        {"allocations": true, "customer": true, "proposedAllocations": true, "suggestions": true},
+	"CreditNote":        {"creditedToCustomer": true, "items": true, "pdfURL": true, "previewHTML": true, "subtotal": true, "taxBreakdown": true, "total": true, "totalTax": true},
+	"Customer":          {"amountDue": true, "credit": true, "creditBalances": true, "portalURL": true, "postalAddress": true},
+	"CustomerCredit":    {"amount": true},
+	"Invoice":           {"previewHTML": true},
+	"Merchant":          {"bankAccount": true, "cryptoWallets": true, "defaultTaxRate": true, "infini": true, "logo": true, "paymentMethods": true, "postalAddress": true},
+	"Node":              {"allocations": true, "amount": true, "amountDue": true, "bankAccount": true, "credit": true, "creditBalances": true, "creditedToCustomer": true, "cryptoWallets": true, "customer": true, "defaultTaxRate": true, "infini": true, "items": true, "logo": true, "paymentMethods": true, "pdfURL": true, "portalURL": true, "postalAddress": true, "previewHTML": true, "proposedAllocations": true, "subtotal": true, "suggestions": true, "taxBreakdown": true, "total": true, "totalTax": true, "upcoming": true},
+	"RecurringSchedule": {"items": true, "total": true, "upcoming": true},
 }

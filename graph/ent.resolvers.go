@@ -29,8 +29,14 @@ func (r *Resolver) APIKey() APIKeyResolver { return &aPIKeyResolver{r} }
 // Collection returns CollectionResolver implementation.
 func (r *Resolver) Collection() CollectionResolver { return &collectionResolver{r} }
 
+// CreditNote returns CreditNoteResolver implementation.
+func (r *Resolver) CreditNote() CreditNoteResolver { return &creditNoteResolver{r} }
+
 // Customer returns CustomerResolver implementation.
 func (r *Resolver) Customer() CustomerResolver { return &customerResolver{r} }
+
+// CustomerCredit returns CustomerCreditResolver implementation.
+func (r *Resolver) CustomerCredit() CustomerCreditResolver { return &customerCreditResolver{r} }
 
 // Invoice returns InvoiceResolver implementation.
 func (r *Resolver) Invoice() InvoiceResolver { return &invoiceResolver{r} }
@@ -44,12 +50,20 @@ func (r *Resolver) Payment() PaymentResolver { return &paymentResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// RecurringSchedule returns RecurringScheduleResolver implementation.
+func (r *Resolver) RecurringSchedule() RecurringScheduleResolver {
+	return &recurringScheduleResolver{r}
+}
+
 type (
-	aPIKeyResolver     struct{ *Resolver }
-	collectionResolver struct{ *Resolver }
-	customerResolver   struct{ *Resolver }
-	invoiceResolver    struct{ *Resolver }
-	merchantResolver   struct{ *Resolver }
-	paymentResolver    struct{ *Resolver }
-	queryResolver      struct{ *Resolver }
+	aPIKeyResolver            struct{ *Resolver }
+	collectionResolver        struct{ *Resolver }
+	creditNoteResolver        struct{ *Resolver }
+	customerResolver          struct{ *Resolver }
+	customerCreditResolver    struct{ *Resolver }
+	invoiceResolver           struct{ *Resolver }
+	merchantResolver          struct{ *Resolver }
+	paymentResolver           struct{ *Resolver }
+	queryResolver             struct{ *Resolver }
+	recurringScheduleResolver struct{ *Resolver }
 )

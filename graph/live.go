@@ -36,7 +36,7 @@ func (r *subscriptionResolver) statusChanges(ctx context.Context, invoiceID, cus
 				return true
 			}
 			select {
-			case out <- &model.InvoiceStatusEvent{Invoice: ch.Invoice, From: ch.From, To: ch.To, Version: ch.Version, At: ch.At}:
+			case out <- &model.InvoiceStatusEvent{Invoice: ch.Invoice, From: ch.From, To: ch.To, Version: ch.Version, At: ch.At, Type: ch.Type}:
 				return true
 			case <-ctx.Done():
 				return false

@@ -33,10 +33,14 @@ const (
 	FieldLanguage = "language"
 	// FieldEmailBouncing holds the string denoting the email_bouncing field in the database.
 	FieldEmailBouncing = "email_bouncing"
+	// FieldPortalToken holds the string denoting the portal_token field in the database.
+	FieldPortalToken = "portal_token"
 	// EdgeMerchant holds the string denoting the merchant edge name in mutations.
 	EdgeMerchant = "merchant"
 	// EdgeInvoices holds the string denoting the invoices edge name in mutations.
 	EdgeInvoices = "invoices"
+	// EdgeCredits holds the string denoting the credits edge name in mutations.
+	EdgeCredits = "credits"
 	// Table holds the table name of the customer in the database.
 	Table = "customers"
 	// MerchantTable is the table that holds the merchant relation/edge.
@@ -53,6 +57,13 @@ const (
 	InvoicesInverseTable = "invoices"
 	// InvoicesColumn is the table column denoting the invoices relation/edge.
 	InvoicesColumn = "customer_id"
+	// CreditsTable is the table that holds the credits relation/edge.
+	CreditsTable = "customer_credits"
+	// CreditsInverseTable is the table name for the CustomerCredit entity.
+	// It exists in this package in order to avoid circular dependency with the "customercredit" package.
+	CreditsInverseTable = "customer_credits"
+	// CreditsColumn is the table column denoting the credits relation/edge.
+	CreditsColumn = "customer_id"
 )
 
 // Columns holds all SQL columns for customer fields.
@@ -67,6 +78,7 @@ var Columns = []string{
 	FieldTaxID,
 	FieldLanguage,
 	FieldEmailBouncing,
+	FieldPortalToken,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -105,6 +117,8 @@ var (
 	LanguageValidator func(string) error
 	// DefaultEmailBouncing holds the default value on creation for the "email_bouncing" field.
 	DefaultEmailBouncing bool
+	// PortalTokenValidator is a validator for the "portal_token" field. It is called by the builders before save.
+	PortalTokenValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -159,6 +173,11 @@ func ByEmailBouncing(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldEmailBouncing, opts...).ToFunc()
 }
 
+// ByPortalToken orders the results by the portal_token field.
+func ByPortalToken(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPortalToken, opts...).ToFunc()
+}
+
 // ByMerchantField orders the results by merchant field.
 func ByMerchantField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -179,6 +198,20 @@ func ByInvoices(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newInvoicesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByCreditsCount orders the results by credits count.
+func ByCreditsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCreditsStep(), opts...)
+	}
+}
+
+// ByCredits orders the results by credits terms.
+func ByCredits(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCreditsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newMerchantStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -191,5 +224,12 @@ func newInvoicesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(InvoicesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, InvoicesTable, InvoicesColumn),
+	)
+}
+func newCreditsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CreditsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CreditsTable, CreditsColumn),
 	)
 }

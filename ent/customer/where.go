@@ -105,6 +105,11 @@ func EmailBouncing(v bool) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldEmailBouncing, v))
 }
 
+// PortalToken applies equality check predicate on the "portal_token" field. It's identical to PortalTokenEQ.
+func PortalToken(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldPortalToken, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Customer {
 	return predicate.Customer(sql.FieldEQ(FieldCreatedAt, v))
@@ -550,6 +555,81 @@ func EmailBouncingNEQ(v bool) predicate.Customer {
 	return predicate.Customer(sql.FieldNEQ(FieldEmailBouncing, v))
 }
 
+// PortalTokenEQ applies the EQ predicate on the "portal_token" field.
+func PortalTokenEQ(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEQ(FieldPortalToken, v))
+}
+
+// PortalTokenNEQ applies the NEQ predicate on the "portal_token" field.
+func PortalTokenNEQ(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldNEQ(FieldPortalToken, v))
+}
+
+// PortalTokenIn applies the In predicate on the "portal_token" field.
+func PortalTokenIn(vs ...string) predicate.Customer {
+	return predicate.Customer(sql.FieldIn(FieldPortalToken, vs...))
+}
+
+// PortalTokenNotIn applies the NotIn predicate on the "portal_token" field.
+func PortalTokenNotIn(vs ...string) predicate.Customer {
+	return predicate.Customer(sql.FieldNotIn(FieldPortalToken, vs...))
+}
+
+// PortalTokenGT applies the GT predicate on the "portal_token" field.
+func PortalTokenGT(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldGT(FieldPortalToken, v))
+}
+
+// PortalTokenGTE applies the GTE predicate on the "portal_token" field.
+func PortalTokenGTE(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldGTE(FieldPortalToken, v))
+}
+
+// PortalTokenLT applies the LT predicate on the "portal_token" field.
+func PortalTokenLT(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldLT(FieldPortalToken, v))
+}
+
+// PortalTokenLTE applies the LTE predicate on the "portal_token" field.
+func PortalTokenLTE(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldLTE(FieldPortalToken, v))
+}
+
+// PortalTokenContains applies the Contains predicate on the "portal_token" field.
+func PortalTokenContains(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldContains(FieldPortalToken, v))
+}
+
+// PortalTokenHasPrefix applies the HasPrefix predicate on the "portal_token" field.
+func PortalTokenHasPrefix(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldHasPrefix(FieldPortalToken, v))
+}
+
+// PortalTokenHasSuffix applies the HasSuffix predicate on the "portal_token" field.
+func PortalTokenHasSuffix(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldHasSuffix(FieldPortalToken, v))
+}
+
+// PortalTokenIsNil applies the IsNil predicate on the "portal_token" field.
+func PortalTokenIsNil() predicate.Customer {
+	return predicate.Customer(sql.FieldIsNull(FieldPortalToken))
+}
+
+// PortalTokenNotNil applies the NotNil predicate on the "portal_token" field.
+func PortalTokenNotNil() predicate.Customer {
+	return predicate.Customer(sql.FieldNotNull(FieldPortalToken))
+}
+
+// PortalTokenEqualFold applies the EqualFold predicate on the "portal_token" field.
+func PortalTokenEqualFold(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldEqualFold(FieldPortalToken, v))
+}
+
+// PortalTokenContainsFold applies the ContainsFold predicate on the "portal_token" field.
+func PortalTokenContainsFold(v string) predicate.Customer {
+	return predicate.Customer(sql.FieldContainsFold(FieldPortalToken, v))
+}
+
 // HasMerchant applies the HasEdge predicate on the "merchant" edge.
 func HasMerchant() predicate.Customer {
 	return predicate.Customer(func(s *sql.Selector) {
@@ -588,6 +668,29 @@ func HasInvoices() predicate.Customer {
 func HasInvoicesWith(preds ...predicate.Invoice) predicate.Customer {
 	return predicate.Customer(func(s *sql.Selector) {
 		step := newInvoicesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasCredits applies the HasEdge predicate on the "credits" edge.
+func HasCredits() predicate.Customer {
+	return predicate.Customer(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, CreditsTable, CreditsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCreditsWith applies the HasEdge predicate on the "credits" edge with a given conditions (other predicates).
+func HasCreditsWith(preds ...predicate.CustomerCredit) predicate.Customer {
+	return predicate.Customer(func(s *sql.Selector) {
+		step := newCreditsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -48,6 +48,12 @@ const (
 	FieldProvider = "provider"
 	// FieldProviderMessageID holds the string denoting the provider_message_id field in the database.
 	FieldProviderMessageID = "provider_message_id"
+	// FieldDedupeKey holds the string denoting the dedupe_key field in the database.
+	FieldDedupeKey = "dedupe_key"
+	// FieldPaymentID holds the string denoting the payment_id field in the database.
+	FieldPaymentID = "payment_id"
+	// FieldCreditNoteID holds the string denoting the credit_note_id field in the database.
+	FieldCreditNoteID = "credit_note_id"
 	// FieldNextAttemptAt holds the string denoting the next_attempt_at field in the database.
 	FieldNextAttemptAt = "next_attempt_at"
 	// FieldLeaseOwner holds the string denoting the lease_owner field in the database.
@@ -89,6 +95,9 @@ var Columns = []string{
 	FieldLastError,
 	FieldProvider,
 	FieldProviderMessageID,
+	FieldDedupeKey,
+	FieldPaymentID,
+	FieldCreditNoteID,
 	FieldNextAttemptAt,
 	FieldLeaseOwner,
 	FieldLeaseUntil,
@@ -146,6 +155,12 @@ var (
 	ProviderValidator func(string) error
 	// ProviderMessageIDValidator is a validator for the "provider_message_id" field. It is called by the builders before save.
 	ProviderMessageIDValidator func(string) error
+	// DedupeKeyValidator is a validator for the "dedupe_key" field. It is called by the builders before save.
+	DedupeKeyValidator func(string) error
+	// PaymentIDValidator is a validator for the "payment_id" field. It is called by the builders before save.
+	PaymentIDValidator func(string) error
+	// CreditNoteIDValidator is a validator for the "credit_note_id" field. It is called by the builders before save.
+	CreditNoteIDValidator func(string) error
 	// LeaseOwnerValidator is a validator for the "lease_owner" field. It is called by the builders before save.
 	LeaseOwnerValidator func(string) error
 	// DefaultID holds the default value on creation for the "id" field.
@@ -159,9 +174,13 @@ type Kind string
 
 // Kind values.
 const (
-	KindINVOICE        Kind = "INVOICE"
-	KindREMINDER       Kind = "REMINDER"
-	KindPASSWORD_RESET Kind = "PASSWORD_RESET"
+	KindINVOICE          Kind = "INVOICE"
+	KindREMINDER         Kind = "REMINDER"
+	KindPASSWORD_RESET   Kind = "PASSWORD_RESET"
+	KindRECEIPT          Kind = "RECEIPT"
+	KindPAYMENT_NOTICE   Kind = "PAYMENT_NOTICE"
+	KindCREDIT_NOTE      Kind = "CREDIT_NOTE"
+	KindWEBHOOK_DISABLED Kind = "WEBHOOK_DISABLED"
 )
 
 func (k Kind) String() string {
@@ -171,7 +190,7 @@ func (k Kind) String() string {
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k Kind) error {
 	switch k {
-	case KindINVOICE, KindREMINDER, KindPASSWORD_RESET:
+	case KindINVOICE, KindREMINDER, KindPASSWORD_RESET, KindRECEIPT, KindPAYMENT_NOTICE, KindCREDIT_NOTE, KindWEBHOOK_DISABLED:
 		return nil
 	default:
 		return fmt.Errorf("email: invalid enum value for kind field: %q", k)
@@ -288,6 +307,21 @@ func ByProvider(opts ...sql.OrderTermOption) OrderOption {
 // ByProviderMessageID orders the results by the provider_message_id field.
 func ByProviderMessageID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldProviderMessageID, opts...).ToFunc()
+}
+
+// ByDedupeKey orders the results by the dedupe_key field.
+func ByDedupeKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDedupeKey, opts...).ToFunc()
+}
+
+// ByPaymentID orders the results by the payment_id field.
+func ByPaymentID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPaymentID, opts...).ToFunc()
+}
+
+// ByCreditNoteID orders the results by the credit_note_id field.
+func ByCreditNoteID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCreditNoteID, opts...).ToFunc()
 }
 
 // ByNextAttemptAt orders the results by the next_attempt_at field.

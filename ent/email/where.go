@@ -130,6 +130,21 @@ func ProviderMessageID(v string) predicate.Email {
 	return predicate.Email(sql.FieldEQ(FieldProviderMessageID, v))
 }
 
+// DedupeKey applies equality check predicate on the "dedupe_key" field. It's identical to DedupeKeyEQ.
+func DedupeKey(v string) predicate.Email {
+	return predicate.Email(sql.FieldEQ(FieldDedupeKey, v))
+}
+
+// PaymentID applies equality check predicate on the "payment_id" field. It's identical to PaymentIDEQ.
+func PaymentID(v string) predicate.Email {
+	return predicate.Email(sql.FieldEQ(FieldPaymentID, v))
+}
+
+// CreditNoteID applies equality check predicate on the "credit_note_id" field. It's identical to CreditNoteIDEQ.
+func CreditNoteID(v string) predicate.Email {
+	return predicate.Email(sql.FieldEQ(FieldCreditNoteID, v))
+}
+
 // NextAttemptAt applies equality check predicate on the "next_attempt_at" field. It's identical to NextAttemptAtEQ.
 func NextAttemptAt(v time.Time) predicate.Email {
 	return predicate.Email(sql.FieldEQ(FieldNextAttemptAt, v))
@@ -993,6 +1008,231 @@ func ProviderMessageIDEqualFold(v string) predicate.Email {
 // ProviderMessageIDContainsFold applies the ContainsFold predicate on the "provider_message_id" field.
 func ProviderMessageIDContainsFold(v string) predicate.Email {
 	return predicate.Email(sql.FieldContainsFold(FieldProviderMessageID, v))
+}
+
+// DedupeKeyEQ applies the EQ predicate on the "dedupe_key" field.
+func DedupeKeyEQ(v string) predicate.Email {
+	return predicate.Email(sql.FieldEQ(FieldDedupeKey, v))
+}
+
+// DedupeKeyNEQ applies the NEQ predicate on the "dedupe_key" field.
+func DedupeKeyNEQ(v string) predicate.Email {
+	return predicate.Email(sql.FieldNEQ(FieldDedupeKey, v))
+}
+
+// DedupeKeyIn applies the In predicate on the "dedupe_key" field.
+func DedupeKeyIn(vs ...string) predicate.Email {
+	return predicate.Email(sql.FieldIn(FieldDedupeKey, vs...))
+}
+
+// DedupeKeyNotIn applies the NotIn predicate on the "dedupe_key" field.
+func DedupeKeyNotIn(vs ...string) predicate.Email {
+	return predicate.Email(sql.FieldNotIn(FieldDedupeKey, vs...))
+}
+
+// DedupeKeyGT applies the GT predicate on the "dedupe_key" field.
+func DedupeKeyGT(v string) predicate.Email {
+	return predicate.Email(sql.FieldGT(FieldDedupeKey, v))
+}
+
+// DedupeKeyGTE applies the GTE predicate on the "dedupe_key" field.
+func DedupeKeyGTE(v string) predicate.Email {
+	return predicate.Email(sql.FieldGTE(FieldDedupeKey, v))
+}
+
+// DedupeKeyLT applies the LT predicate on the "dedupe_key" field.
+func DedupeKeyLT(v string) predicate.Email {
+	return predicate.Email(sql.FieldLT(FieldDedupeKey, v))
+}
+
+// DedupeKeyLTE applies the LTE predicate on the "dedupe_key" field.
+func DedupeKeyLTE(v string) predicate.Email {
+	return predicate.Email(sql.FieldLTE(FieldDedupeKey, v))
+}
+
+// DedupeKeyContains applies the Contains predicate on the "dedupe_key" field.
+func DedupeKeyContains(v string) predicate.Email {
+	return predicate.Email(sql.FieldContains(FieldDedupeKey, v))
+}
+
+// DedupeKeyHasPrefix applies the HasPrefix predicate on the "dedupe_key" field.
+func DedupeKeyHasPrefix(v string) predicate.Email {
+	return predicate.Email(sql.FieldHasPrefix(FieldDedupeKey, v))
+}
+
+// DedupeKeyHasSuffix applies the HasSuffix predicate on the "dedupe_key" field.
+func DedupeKeyHasSuffix(v string) predicate.Email {
+	return predicate.Email(sql.FieldHasSuffix(FieldDedupeKey, v))
+}
+
+// DedupeKeyIsNil applies the IsNil predicate on the "dedupe_key" field.
+func DedupeKeyIsNil() predicate.Email {
+	return predicate.Email(sql.FieldIsNull(FieldDedupeKey))
+}
+
+// DedupeKeyNotNil applies the NotNil predicate on the "dedupe_key" field.
+func DedupeKeyNotNil() predicate.Email {
+	return predicate.Email(sql.FieldNotNull(FieldDedupeKey))
+}
+
+// DedupeKeyEqualFold applies the EqualFold predicate on the "dedupe_key" field.
+func DedupeKeyEqualFold(v string) predicate.Email {
+	return predicate.Email(sql.FieldEqualFold(FieldDedupeKey, v))
+}
+
+// DedupeKeyContainsFold applies the ContainsFold predicate on the "dedupe_key" field.
+func DedupeKeyContainsFold(v string) predicate.Email {
+	return predicate.Email(sql.FieldContainsFold(FieldDedupeKey, v))
+}
+
+// PaymentIDEQ applies the EQ predicate on the "payment_id" field.
+func PaymentIDEQ(v string) predicate.Email {
+	return predicate.Email(sql.FieldEQ(FieldPaymentID, v))
+}
+
+// PaymentIDNEQ applies the NEQ predicate on the "payment_id" field.
+func PaymentIDNEQ(v string) predicate.Email {
+	return predicate.Email(sql.FieldNEQ(FieldPaymentID, v))
+}
+
+// PaymentIDIn applies the In predicate on the "payment_id" field.
+func PaymentIDIn(vs ...string) predicate.Email {
+	return predicate.Email(sql.FieldIn(FieldPaymentID, vs...))
+}
+
+// PaymentIDNotIn applies the NotIn predicate on the "payment_id" field.
+func PaymentIDNotIn(vs ...string) predicate.Email {
+	return predicate.Email(sql.FieldNotIn(FieldPaymentID, vs...))
+}
+
+// PaymentIDGT applies the GT predicate on the "payment_id" field.
+func PaymentIDGT(v string) predicate.Email {
+	return predicate.Email(sql.FieldGT(FieldPaymentID, v))
+}
+
+// PaymentIDGTE applies the GTE predicate on the "payment_id" field.
+func PaymentIDGTE(v string) predicate.Email {
+	return predicate.Email(sql.FieldGTE(FieldPaymentID, v))
+}
+
+// PaymentIDLT applies the LT predicate on the "payment_id" field.
+func PaymentIDLT(v string) predicate.Email {
+	return predicate.Email(sql.FieldLT(FieldPaymentID, v))
+}
+
+// PaymentIDLTE applies the LTE predicate on the "payment_id" field.
+func PaymentIDLTE(v string) predicate.Email {
+	return predicate.Email(sql.FieldLTE(FieldPaymentID, v))
+}
+
+// PaymentIDContains applies the Contains predicate on the "payment_id" field.
+func PaymentIDContains(v string) predicate.Email {
+	return predicate.Email(sql.FieldContains(FieldPaymentID, v))
+}
+
+// PaymentIDHasPrefix applies the HasPrefix predicate on the "payment_id" field.
+func PaymentIDHasPrefix(v string) predicate.Email {
+	return predicate.Email(sql.FieldHasPrefix(FieldPaymentID, v))
+}
+
+// PaymentIDHasSuffix applies the HasSuffix predicate on the "payment_id" field.
+func PaymentIDHasSuffix(v string) predicate.Email {
+	return predicate.Email(sql.FieldHasSuffix(FieldPaymentID, v))
+}
+
+// PaymentIDIsNil applies the IsNil predicate on the "payment_id" field.
+func PaymentIDIsNil() predicate.Email {
+	return predicate.Email(sql.FieldIsNull(FieldPaymentID))
+}
+
+// PaymentIDNotNil applies the NotNil predicate on the "payment_id" field.
+func PaymentIDNotNil() predicate.Email {
+	return predicate.Email(sql.FieldNotNull(FieldPaymentID))
+}
+
+// PaymentIDEqualFold applies the EqualFold predicate on the "payment_id" field.
+func PaymentIDEqualFold(v string) predicate.Email {
+	return predicate.Email(sql.FieldEqualFold(FieldPaymentID, v))
+}
+
+// PaymentIDContainsFold applies the ContainsFold predicate on the "payment_id" field.
+func PaymentIDContainsFold(v string) predicate.Email {
+	return predicate.Email(sql.FieldContainsFold(FieldPaymentID, v))
+}
+
+// CreditNoteIDEQ applies the EQ predicate on the "credit_note_id" field.
+func CreditNoteIDEQ(v string) predicate.Email {
+	return predicate.Email(sql.FieldEQ(FieldCreditNoteID, v))
+}
+
+// CreditNoteIDNEQ applies the NEQ predicate on the "credit_note_id" field.
+func CreditNoteIDNEQ(v string) predicate.Email {
+	return predicate.Email(sql.FieldNEQ(FieldCreditNoteID, v))
+}
+
+// CreditNoteIDIn applies the In predicate on the "credit_note_id" field.
+func CreditNoteIDIn(vs ...string) predicate.Email {
+	return predicate.Email(sql.FieldIn(FieldCreditNoteID, vs...))
+}
+
+// CreditNoteIDNotIn applies the NotIn predicate on the "credit_note_id" field.
+func CreditNoteIDNotIn(vs ...string) predicate.Email {
+	return predicate.Email(sql.FieldNotIn(FieldCreditNoteID, vs...))
+}
+
+// CreditNoteIDGT applies the GT predicate on the "credit_note_id" field.
+func CreditNoteIDGT(v string) predicate.Email {
+	return predicate.Email(sql.FieldGT(FieldCreditNoteID, v))
+}
+
+// CreditNoteIDGTE applies the GTE predicate on the "credit_note_id" field.
+func CreditNoteIDGTE(v string) predicate.Email {
+	return predicate.Email(sql.FieldGTE(FieldCreditNoteID, v))
+}
+
+// CreditNoteIDLT applies the LT predicate on the "credit_note_id" field.
+func CreditNoteIDLT(v string) predicate.Email {
+	return predicate.Email(sql.FieldLT(FieldCreditNoteID, v))
+}
+
+// CreditNoteIDLTE applies the LTE predicate on the "credit_note_id" field.
+func CreditNoteIDLTE(v string) predicate.Email {
+	return predicate.Email(sql.FieldLTE(FieldCreditNoteID, v))
+}
+
+// CreditNoteIDContains applies the Contains predicate on the "credit_note_id" field.
+func CreditNoteIDContains(v string) predicate.Email {
+	return predicate.Email(sql.FieldContains(FieldCreditNoteID, v))
+}
+
+// CreditNoteIDHasPrefix applies the HasPrefix predicate on the "credit_note_id" field.
+func CreditNoteIDHasPrefix(v string) predicate.Email {
+	return predicate.Email(sql.FieldHasPrefix(FieldCreditNoteID, v))
+}
+
+// CreditNoteIDHasSuffix applies the HasSuffix predicate on the "credit_note_id" field.
+func CreditNoteIDHasSuffix(v string) predicate.Email {
+	return predicate.Email(sql.FieldHasSuffix(FieldCreditNoteID, v))
+}
+
+// CreditNoteIDIsNil applies the IsNil predicate on the "credit_note_id" field.
+func CreditNoteIDIsNil() predicate.Email {
+	return predicate.Email(sql.FieldIsNull(FieldCreditNoteID))
+}
+
+// CreditNoteIDNotNil applies the NotNil predicate on the "credit_note_id" field.
+func CreditNoteIDNotNil() predicate.Email {
+	return predicate.Email(sql.FieldNotNull(FieldCreditNoteID))
+}
+
+// CreditNoteIDEqualFold applies the EqualFold predicate on the "credit_note_id" field.
+func CreditNoteIDEqualFold(v string) predicate.Email {
+	return predicate.Email(sql.FieldEqualFold(FieldCreditNoteID, v))
+}
+
+// CreditNoteIDContainsFold applies the ContainsFold predicate on the "credit_note_id" field.
+func CreditNoteIDContainsFold(v string) predicate.Email {
+	return predicate.Email(sql.FieldContainsFold(FieldCreditNoteID, v))
 }
 
 // NextAttemptAtEQ applies the EQ predicate on the "next_attempt_at" field.

@@ -11,8 +11,10 @@ import (
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/checkoutsession"
 	"github.com/tally-invoicing/tally/ent/collection"
+	"github.com/tally-invoicing/tally/ent/creditnote"
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
+	"github.com/tally-invoicing/tally/ent/customercredit"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/idempotencykey"
 	"github.com/tally-invoicing/tally/ent/invoice"
@@ -23,10 +25,15 @@ import (
 	"github.com/tally-invoicing/tally/ent/payeraccount"
 	"github.com/tally-invoicing/tally/ent/payment"
 	"github.com/tally-invoicing/tally/ent/predicate"
+	"github.com/tally-invoicing/tally/ent/recurringschedule"
 	"github.com/tally-invoicing/tally/ent/serverkey"
 	"github.com/tally-invoicing/tally/ent/session"
 	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
+	"github.com/tally-invoicing/tally/ent/webhookattempt"
+	"github.com/tally-invoicing/tally/ent/webhookdelivery"
+	"github.com/tally-invoicing/tally/ent/webhookendpoint"
+	"github.com/tally-invoicing/tally/ent/webhookevent"
 	"github.com/tally-invoicing/tally/ent/webhookreceipt"
 )
 
@@ -167,6 +174,33 @@ func (f TraverseCollection) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.CollectionQuery", q)
 }
 
+// The CreditNoteFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CreditNoteFunc func(context.Context, *ent.CreditNoteQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CreditNoteFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CreditNoteQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CreditNoteQuery", q)
+}
+
+// The TraverseCreditNote type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCreditNote func(context.Context, *ent.CreditNoteQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCreditNote) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCreditNote) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CreditNoteQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CreditNoteQuery", q)
+}
+
 // The CryptoWalletFunc type is an adapter to allow the use of ordinary function as a Querier.
 type CryptoWalletFunc func(context.Context, *ent.CryptoWalletQuery) (ent.Value, error)
 
@@ -219,6 +253,33 @@ func (f TraverseCustomer) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CustomerQuery", q)
+}
+
+// The CustomerCreditFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CustomerCreditFunc func(context.Context, *ent.CustomerCreditQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CustomerCreditFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CustomerCreditQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CustomerCreditQuery", q)
+}
+
+// The TraverseCustomerCredit type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCustomerCredit func(context.Context, *ent.CustomerCreditQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCustomerCredit) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCustomerCredit) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CustomerCreditQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CustomerCreditQuery", q)
 }
 
 // The EmailFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -464,6 +525,33 @@ func (f TraversePayment) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.PaymentQuery", q)
 }
 
+// The RecurringScheduleFunc type is an adapter to allow the use of ordinary function as a Querier.
+type RecurringScheduleFunc func(context.Context, *ent.RecurringScheduleQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f RecurringScheduleFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.RecurringScheduleQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.RecurringScheduleQuery", q)
+}
+
+// The TraverseRecurringSchedule type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseRecurringSchedule func(context.Context, *ent.RecurringScheduleQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseRecurringSchedule) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseRecurringSchedule) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.RecurringScheduleQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.RecurringScheduleQuery", q)
+}
+
 // The ServerKeyFunc type is an adapter to allow the use of ordinary function as a Querier.
 type ServerKeyFunc func(context.Context, *ent.ServerKeyQuery) (ent.Value, error)
 
@@ -572,6 +660,114 @@ func (f TraverseUser) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.UserQuery", q)
 }
 
+// The WebhookAttemptFunc type is an adapter to allow the use of ordinary function as a Querier.
+type WebhookAttemptFunc func(context.Context, *ent.WebhookAttemptQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f WebhookAttemptFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.WebhookAttemptQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.WebhookAttemptQuery", q)
+}
+
+// The TraverseWebhookAttempt type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseWebhookAttempt func(context.Context, *ent.WebhookAttemptQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseWebhookAttempt) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseWebhookAttempt) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.WebhookAttemptQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.WebhookAttemptQuery", q)
+}
+
+// The WebhookDeliveryFunc type is an adapter to allow the use of ordinary function as a Querier.
+type WebhookDeliveryFunc func(context.Context, *ent.WebhookDeliveryQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f WebhookDeliveryFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.WebhookDeliveryQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.WebhookDeliveryQuery", q)
+}
+
+// The TraverseWebhookDelivery type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseWebhookDelivery func(context.Context, *ent.WebhookDeliveryQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseWebhookDelivery) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseWebhookDelivery) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.WebhookDeliveryQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.WebhookDeliveryQuery", q)
+}
+
+// The WebhookEndpointFunc type is an adapter to allow the use of ordinary function as a Querier.
+type WebhookEndpointFunc func(context.Context, *ent.WebhookEndpointQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f WebhookEndpointFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.WebhookEndpointQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.WebhookEndpointQuery", q)
+}
+
+// The TraverseWebhookEndpoint type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseWebhookEndpoint func(context.Context, *ent.WebhookEndpointQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseWebhookEndpoint) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseWebhookEndpoint) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.WebhookEndpointQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.WebhookEndpointQuery", q)
+}
+
+// The WebhookEventFunc type is an adapter to allow the use of ordinary function as a Querier.
+type WebhookEventFunc func(context.Context, *ent.WebhookEventQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f WebhookEventFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.WebhookEventQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.WebhookEventQuery", q)
+}
+
+// The TraverseWebhookEvent type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseWebhookEvent func(context.Context, *ent.WebhookEventQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseWebhookEvent) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseWebhookEvent) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.WebhookEventQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.WebhookEventQuery", q)
+}
+
 // The WebhookReceiptFunc type is an adapter to allow the use of ordinary function as a Querier.
 type WebhookReceiptFunc func(context.Context, *ent.WebhookReceiptQuery) (ent.Value, error)
 
@@ -608,10 +804,14 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CheckoutSessionQuery, predicate.CheckoutSession, checkoutsession.OrderOption]{typ: ent.TypeCheckoutSession, tq: q}, nil
 	case *ent.CollectionQuery:
 		return &query[*ent.CollectionQuery, predicate.Collection, collection.OrderOption]{typ: ent.TypeCollection, tq: q}, nil
+	case *ent.CreditNoteQuery:
+		return &query[*ent.CreditNoteQuery, predicate.CreditNote, creditnote.OrderOption]{typ: ent.TypeCreditNote, tq: q}, nil
 	case *ent.CryptoWalletQuery:
 		return &query[*ent.CryptoWalletQuery, predicate.CryptoWallet, cryptowallet.OrderOption]{typ: ent.TypeCryptoWallet, tq: q}, nil
 	case *ent.CustomerQuery:
 		return &query[*ent.CustomerQuery, predicate.Customer, customer.OrderOption]{typ: ent.TypeCustomer, tq: q}, nil
+	case *ent.CustomerCreditQuery:
+		return &query[*ent.CustomerCreditQuery, predicate.CustomerCredit, customercredit.OrderOption]{typ: ent.TypeCustomerCredit, tq: q}, nil
 	case *ent.EmailQuery:
 		return &query[*ent.EmailQuery, predicate.Email, email.OrderOption]{typ: ent.TypeEmail, tq: q}, nil
 	case *ent.IdempotencyKeyQuery:
@@ -630,6 +830,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.PayerAccountQuery, predicate.PayerAccount, payeraccount.OrderOption]{typ: ent.TypePayerAccount, tq: q}, nil
 	case *ent.PaymentQuery:
 		return &query[*ent.PaymentQuery, predicate.Payment, payment.OrderOption]{typ: ent.TypePayment, tq: q}, nil
+	case *ent.RecurringScheduleQuery:
+		return &query[*ent.RecurringScheduleQuery, predicate.RecurringSchedule, recurringschedule.OrderOption]{typ: ent.TypeRecurringSchedule, tq: q}, nil
 	case *ent.ServerKeyQuery:
 		return &query[*ent.ServerKeyQuery, predicate.ServerKey, serverkey.OrderOption]{typ: ent.TypeServerKey, tq: q}, nil
 	case *ent.SessionQuery:
@@ -638,6 +840,14 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.TaxRateQuery, predicate.TaxRate, taxrate.OrderOption]{typ: ent.TypeTaxRate, tq: q}, nil
 	case *ent.UserQuery:
 		return &query[*ent.UserQuery, predicate.User, user.OrderOption]{typ: ent.TypeUser, tq: q}, nil
+	case *ent.WebhookAttemptQuery:
+		return &query[*ent.WebhookAttemptQuery, predicate.WebhookAttempt, webhookattempt.OrderOption]{typ: ent.TypeWebhookAttempt, tq: q}, nil
+	case *ent.WebhookDeliveryQuery:
+		return &query[*ent.WebhookDeliveryQuery, predicate.WebhookDelivery, webhookdelivery.OrderOption]{typ: ent.TypeWebhookDelivery, tq: q}, nil
+	case *ent.WebhookEndpointQuery:
+		return &query[*ent.WebhookEndpointQuery, predicate.WebhookEndpoint, webhookendpoint.OrderOption]{typ: ent.TypeWebhookEndpoint, tq: q}, nil
+	case *ent.WebhookEventQuery:
+		return &query[*ent.WebhookEventQuery, predicate.WebhookEvent, webhookevent.OrderOption]{typ: ent.TypeWebhookEvent, tq: q}, nil
 	case *ent.WebhookReceiptQuery:
 		return &query[*ent.WebhookReceiptQuery, predicate.WebhookReceipt, webhookreceipt.OrderOption]{typ: ent.TypeWebhookReceipt, tq: q}, nil
 	default:

@@ -72,6 +72,18 @@ const (
 	FieldVoidReason = "void_reason"
 	// FieldSentAt holds the string denoting the sent_at field in the database.
 	FieldSentAt = "sent_at"
+	// FieldRemind holds the string denoting the remind field in the database.
+	FieldRemind = "remind"
+	// FieldOverdueAt holds the string denoting the overdue_at field in the database.
+	FieldOverdueAt = "overdue_at"
+	// FieldCreditedMinor holds the string denoting the credited_minor field in the database.
+	FieldCreditedMinor = "credited_minor"
+	// FieldRecurringScheduleID holds the string denoting the recurring_schedule_id field in the database.
+	FieldRecurringScheduleID = "recurring_schedule_id"
+	// FieldRecurringPeriod holds the string denoting the recurring_period field in the database.
+	FieldRecurringPeriod = "recurring_period"
+	// FieldDuplicatedFromID holds the string denoting the duplicated_from_id field in the database.
+	FieldDuplicatedFromID = "duplicated_from_id"
 	// FieldVersion holds the string denoting the version field in the database.
 	FieldVersion = "version"
 	// EdgeMerchant holds the string denoting the merchant edge name in mutations.
@@ -86,6 +98,10 @@ const (
 	EdgePayments = "payments"
 	// EdgeCheckoutSessions holds the string denoting the checkout_sessions edge name in mutations.
 	EdgeCheckoutSessions = "checkout_sessions"
+	// EdgeRecurringSchedule holds the string denoting the recurring_schedule edge name in mutations.
+	EdgeRecurringSchedule = "recurring_schedule"
+	// EdgeCreditNotes holds the string denoting the credit_notes edge name in mutations.
+	EdgeCreditNotes = "credit_notes"
 	// Table holds the table name of the invoice in the database.
 	Table = "invoices"
 	// MerchantTable is the table that holds the merchant relation/edge.
@@ -130,6 +146,20 @@ const (
 	CheckoutSessionsInverseTable = "checkout_sessions"
 	// CheckoutSessionsColumn is the table column denoting the checkout_sessions relation/edge.
 	CheckoutSessionsColumn = "invoice_id"
+	// RecurringScheduleTable is the table that holds the recurring_schedule relation/edge.
+	RecurringScheduleTable = "invoices"
+	// RecurringScheduleInverseTable is the table name for the RecurringSchedule entity.
+	// It exists in this package in order to avoid circular dependency with the "recurringschedule" package.
+	RecurringScheduleInverseTable = "recurring_schedules"
+	// RecurringScheduleColumn is the table column denoting the recurring_schedule relation/edge.
+	RecurringScheduleColumn = "recurring_schedule_id"
+	// CreditNotesTable is the table that holds the credit_notes relation/edge.
+	CreditNotesTable = "credit_notes"
+	// CreditNotesInverseTable is the table name for the CreditNote entity.
+	// It exists in this package in order to avoid circular dependency with the "creditnote" package.
+	CreditNotesInverseTable = "credit_notes"
+	// CreditNotesColumn is the table column denoting the credit_notes relation/edge.
+	CreditNotesColumn = "invoice_id"
 )
 
 // Columns holds all SQL columns for invoice fields.
@@ -161,6 +191,12 @@ var Columns = []string{
 	FieldSendRequested,
 	FieldVoidReason,
 	FieldSentAt,
+	FieldRemind,
+	FieldOverdueAt,
+	FieldCreditedMinor,
+	FieldRecurringScheduleID,
+	FieldRecurringPeriod,
+	FieldDuplicatedFromID,
 	FieldVersion,
 }
 
@@ -218,6 +254,14 @@ var (
 	DefaultSendRequested bool
 	// VoidReasonValidator is a validator for the "void_reason" field. It is called by the builders before save.
 	VoidReasonValidator func(string) error
+	// DefaultRemind holds the default value on creation for the "remind" field.
+	DefaultRemind bool
+	// DefaultCreditedMinor holds the default value on creation for the "credited_minor" field.
+	DefaultCreditedMinor int64
+	// RecurringScheduleIDValidator is a validator for the "recurring_schedule_id" field. It is called by the builders before save.
+	RecurringScheduleIDValidator func(string) error
+	// DuplicatedFromIDValidator is a validator for the "duplicated_from_id" field. It is called by the builders before save.
+	DuplicatedFromIDValidator func(string) error
 	// DefaultVersion holds the default value on creation for the "version" field.
 	DefaultVersion int
 	// DefaultID holds the default value on creation for the "id" field.
@@ -385,6 +429,36 @@ func BySentAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSentAt, opts...).ToFunc()
 }
 
+// ByRemind orders the results by the remind field.
+func ByRemind(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRemind, opts...).ToFunc()
+}
+
+// ByOverdueAt orders the results by the overdue_at field.
+func ByOverdueAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOverdueAt, opts...).ToFunc()
+}
+
+// ByCreditedMinor orders the results by the credited_minor field.
+func ByCreditedMinor(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCreditedMinor, opts...).ToFunc()
+}
+
+// ByRecurringScheduleID orders the results by the recurring_schedule_id field.
+func ByRecurringScheduleID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRecurringScheduleID, opts...).ToFunc()
+}
+
+// ByRecurringPeriod orders the results by the recurring_period field.
+func ByRecurringPeriod(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRecurringPeriod, opts...).ToFunc()
+}
+
+// ByDuplicatedFromID orders the results by the duplicated_from_id field.
+func ByDuplicatedFromID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDuplicatedFromID, opts...).ToFunc()
+}
+
 // ByVersion orders the results by the version field.
 func ByVersion(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldVersion, opts...).ToFunc()
@@ -459,6 +533,27 @@ func ByCheckoutSessions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption 
 		sqlgraph.OrderByNeighborTerms(s, newCheckoutSessionsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByRecurringScheduleField orders the results by recurring_schedule field.
+func ByRecurringScheduleField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newRecurringScheduleStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByCreditNotesCount orders the results by credit_notes count.
+func ByCreditNotesCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newCreditNotesStep(), opts...)
+	}
+}
+
+// ByCreditNotes orders the results by credit_notes terms.
+func ByCreditNotes(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newCreditNotesStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newMerchantStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -499,6 +594,20 @@ func newCheckoutSessionsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CheckoutSessionsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, CheckoutSessionsTable, CheckoutSessionsColumn),
+	)
+}
+func newRecurringScheduleStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(RecurringScheduleInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, RecurringScheduleTable, RecurringScheduleColumn),
+	)
+}
+func newCreditNotesStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(CreditNotesInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, CreditNotesTable, CreditNotesColumn),
 	)
 }
 

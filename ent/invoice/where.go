@@ -166,6 +166,36 @@ func SentAt(v time.Time) predicate.Invoice {
 	return predicate.Invoice(sql.FieldEQ(FieldSentAt, v))
 }
 
+// Remind applies equality check predicate on the "remind" field. It's identical to RemindEQ.
+func Remind(v bool) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldRemind, v))
+}
+
+// OverdueAt applies equality check predicate on the "overdue_at" field. It's identical to OverdueAtEQ.
+func OverdueAt(v time.Time) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldOverdueAt, v))
+}
+
+// CreditedMinor applies equality check predicate on the "credited_minor" field. It's identical to CreditedMinorEQ.
+func CreditedMinor(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldCreditedMinor, v))
+}
+
+// RecurringScheduleID applies equality check predicate on the "recurring_schedule_id" field. It's identical to RecurringScheduleIDEQ.
+func RecurringScheduleID(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldRecurringScheduleID, v))
+}
+
+// RecurringPeriod applies equality check predicate on the "recurring_period" field. It's identical to RecurringPeriodEQ.
+func RecurringPeriod(v int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldRecurringPeriod, v))
+}
+
+// DuplicatedFromID applies equality check predicate on the "duplicated_from_id" field. It's identical to DuplicatedFromIDEQ.
+func DuplicatedFromID(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldDuplicatedFromID, v))
+}
+
 // Version applies equality check predicate on the "version" field. It's identical to VersionEQ.
 func Version(v int) predicate.Invoice {
 	return predicate.Invoice(sql.FieldEQ(FieldVersion, v))
@@ -1321,6 +1351,306 @@ func SentAtNotNil() predicate.Invoice {
 	return predicate.Invoice(sql.FieldNotNull(FieldSentAt))
 }
 
+// RemindEQ applies the EQ predicate on the "remind" field.
+func RemindEQ(v bool) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldRemind, v))
+}
+
+// RemindNEQ applies the NEQ predicate on the "remind" field.
+func RemindNEQ(v bool) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNEQ(FieldRemind, v))
+}
+
+// OverdueAtEQ applies the EQ predicate on the "overdue_at" field.
+func OverdueAtEQ(v time.Time) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldOverdueAt, v))
+}
+
+// OverdueAtNEQ applies the NEQ predicate on the "overdue_at" field.
+func OverdueAtNEQ(v time.Time) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNEQ(FieldOverdueAt, v))
+}
+
+// OverdueAtIn applies the In predicate on the "overdue_at" field.
+func OverdueAtIn(vs ...time.Time) predicate.Invoice {
+	return predicate.Invoice(sql.FieldIn(FieldOverdueAt, vs...))
+}
+
+// OverdueAtNotIn applies the NotIn predicate on the "overdue_at" field.
+func OverdueAtNotIn(vs ...time.Time) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotIn(FieldOverdueAt, vs...))
+}
+
+// OverdueAtGT applies the GT predicate on the "overdue_at" field.
+func OverdueAtGT(v time.Time) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGT(FieldOverdueAt, v))
+}
+
+// OverdueAtGTE applies the GTE predicate on the "overdue_at" field.
+func OverdueAtGTE(v time.Time) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGTE(FieldOverdueAt, v))
+}
+
+// OverdueAtLT applies the LT predicate on the "overdue_at" field.
+func OverdueAtLT(v time.Time) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLT(FieldOverdueAt, v))
+}
+
+// OverdueAtLTE applies the LTE predicate on the "overdue_at" field.
+func OverdueAtLTE(v time.Time) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLTE(FieldOverdueAt, v))
+}
+
+// OverdueAtIsNil applies the IsNil predicate on the "overdue_at" field.
+func OverdueAtIsNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldIsNull(FieldOverdueAt))
+}
+
+// OverdueAtNotNil applies the NotNil predicate on the "overdue_at" field.
+func OverdueAtNotNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotNull(FieldOverdueAt))
+}
+
+// CreditedMinorEQ applies the EQ predicate on the "credited_minor" field.
+func CreditedMinorEQ(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldCreditedMinor, v))
+}
+
+// CreditedMinorNEQ applies the NEQ predicate on the "credited_minor" field.
+func CreditedMinorNEQ(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNEQ(FieldCreditedMinor, v))
+}
+
+// CreditedMinorIn applies the In predicate on the "credited_minor" field.
+func CreditedMinorIn(vs ...int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldIn(FieldCreditedMinor, vs...))
+}
+
+// CreditedMinorNotIn applies the NotIn predicate on the "credited_minor" field.
+func CreditedMinorNotIn(vs ...int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotIn(FieldCreditedMinor, vs...))
+}
+
+// CreditedMinorGT applies the GT predicate on the "credited_minor" field.
+func CreditedMinorGT(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGT(FieldCreditedMinor, v))
+}
+
+// CreditedMinorGTE applies the GTE predicate on the "credited_minor" field.
+func CreditedMinorGTE(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGTE(FieldCreditedMinor, v))
+}
+
+// CreditedMinorLT applies the LT predicate on the "credited_minor" field.
+func CreditedMinorLT(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLT(FieldCreditedMinor, v))
+}
+
+// CreditedMinorLTE applies the LTE predicate on the "credited_minor" field.
+func CreditedMinorLTE(v int64) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLTE(FieldCreditedMinor, v))
+}
+
+// RecurringScheduleIDEQ applies the EQ predicate on the "recurring_schedule_id" field.
+func RecurringScheduleIDEQ(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldRecurringScheduleID, v))
+}
+
+// RecurringScheduleIDNEQ applies the NEQ predicate on the "recurring_schedule_id" field.
+func RecurringScheduleIDNEQ(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNEQ(FieldRecurringScheduleID, v))
+}
+
+// RecurringScheduleIDIn applies the In predicate on the "recurring_schedule_id" field.
+func RecurringScheduleIDIn(vs ...string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldIn(FieldRecurringScheduleID, vs...))
+}
+
+// RecurringScheduleIDNotIn applies the NotIn predicate on the "recurring_schedule_id" field.
+func RecurringScheduleIDNotIn(vs ...string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotIn(FieldRecurringScheduleID, vs...))
+}
+
+// RecurringScheduleIDGT applies the GT predicate on the "recurring_schedule_id" field.
+func RecurringScheduleIDGT(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGT(FieldRecurringScheduleID, v))
+}
+
+// RecurringScheduleIDGTE applies the GTE predicate on the "recurring_schedule_id" field.
+func RecurringScheduleIDGTE(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGTE(FieldRecurringScheduleID, v))
+}
+
+// RecurringScheduleIDLT applies the LT predicate on the "recurring_schedule_id" field.
+func RecurringScheduleIDLT(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLT(FieldRecurringScheduleID, v))
+}
+
+// RecurringScheduleIDLTE applies the LTE predicate on the "recurring_schedule_id" field.
+func RecurringScheduleIDLTE(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLTE(FieldRecurringScheduleID, v))
+}
+
+// RecurringScheduleIDContains applies the Contains predicate on the "recurring_schedule_id" field.
+func RecurringScheduleIDContains(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldContains(FieldRecurringScheduleID, v))
+}
+
+// RecurringScheduleIDHasPrefix applies the HasPrefix predicate on the "recurring_schedule_id" field.
+func RecurringScheduleIDHasPrefix(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldHasPrefix(FieldRecurringScheduleID, v))
+}
+
+// RecurringScheduleIDHasSuffix applies the HasSuffix predicate on the "recurring_schedule_id" field.
+func RecurringScheduleIDHasSuffix(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldHasSuffix(FieldRecurringScheduleID, v))
+}
+
+// RecurringScheduleIDIsNil applies the IsNil predicate on the "recurring_schedule_id" field.
+func RecurringScheduleIDIsNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldIsNull(FieldRecurringScheduleID))
+}
+
+// RecurringScheduleIDNotNil applies the NotNil predicate on the "recurring_schedule_id" field.
+func RecurringScheduleIDNotNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotNull(FieldRecurringScheduleID))
+}
+
+// RecurringScheduleIDEqualFold applies the EqualFold predicate on the "recurring_schedule_id" field.
+func RecurringScheduleIDEqualFold(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEqualFold(FieldRecurringScheduleID, v))
+}
+
+// RecurringScheduleIDContainsFold applies the ContainsFold predicate on the "recurring_schedule_id" field.
+func RecurringScheduleIDContainsFold(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldContainsFold(FieldRecurringScheduleID, v))
+}
+
+// RecurringPeriodEQ applies the EQ predicate on the "recurring_period" field.
+func RecurringPeriodEQ(v int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldRecurringPeriod, v))
+}
+
+// RecurringPeriodNEQ applies the NEQ predicate on the "recurring_period" field.
+func RecurringPeriodNEQ(v int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNEQ(FieldRecurringPeriod, v))
+}
+
+// RecurringPeriodIn applies the In predicate on the "recurring_period" field.
+func RecurringPeriodIn(vs ...int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldIn(FieldRecurringPeriod, vs...))
+}
+
+// RecurringPeriodNotIn applies the NotIn predicate on the "recurring_period" field.
+func RecurringPeriodNotIn(vs ...int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotIn(FieldRecurringPeriod, vs...))
+}
+
+// RecurringPeriodGT applies the GT predicate on the "recurring_period" field.
+func RecurringPeriodGT(v int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGT(FieldRecurringPeriod, v))
+}
+
+// RecurringPeriodGTE applies the GTE predicate on the "recurring_period" field.
+func RecurringPeriodGTE(v int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGTE(FieldRecurringPeriod, v))
+}
+
+// RecurringPeriodLT applies the LT predicate on the "recurring_period" field.
+func RecurringPeriodLT(v int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLT(FieldRecurringPeriod, v))
+}
+
+// RecurringPeriodLTE applies the LTE predicate on the "recurring_period" field.
+func RecurringPeriodLTE(v int) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLTE(FieldRecurringPeriod, v))
+}
+
+// RecurringPeriodIsNil applies the IsNil predicate on the "recurring_period" field.
+func RecurringPeriodIsNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldIsNull(FieldRecurringPeriod))
+}
+
+// RecurringPeriodNotNil applies the NotNil predicate on the "recurring_period" field.
+func RecurringPeriodNotNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotNull(FieldRecurringPeriod))
+}
+
+// DuplicatedFromIDEQ applies the EQ predicate on the "duplicated_from_id" field.
+func DuplicatedFromIDEQ(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEQ(FieldDuplicatedFromID, v))
+}
+
+// DuplicatedFromIDNEQ applies the NEQ predicate on the "duplicated_from_id" field.
+func DuplicatedFromIDNEQ(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNEQ(FieldDuplicatedFromID, v))
+}
+
+// DuplicatedFromIDIn applies the In predicate on the "duplicated_from_id" field.
+func DuplicatedFromIDIn(vs ...string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldIn(FieldDuplicatedFromID, vs...))
+}
+
+// DuplicatedFromIDNotIn applies the NotIn predicate on the "duplicated_from_id" field.
+func DuplicatedFromIDNotIn(vs ...string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotIn(FieldDuplicatedFromID, vs...))
+}
+
+// DuplicatedFromIDGT applies the GT predicate on the "duplicated_from_id" field.
+func DuplicatedFromIDGT(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGT(FieldDuplicatedFromID, v))
+}
+
+// DuplicatedFromIDGTE applies the GTE predicate on the "duplicated_from_id" field.
+func DuplicatedFromIDGTE(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldGTE(FieldDuplicatedFromID, v))
+}
+
+// DuplicatedFromIDLT applies the LT predicate on the "duplicated_from_id" field.
+func DuplicatedFromIDLT(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLT(FieldDuplicatedFromID, v))
+}
+
+// DuplicatedFromIDLTE applies the LTE predicate on the "duplicated_from_id" field.
+func DuplicatedFromIDLTE(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldLTE(FieldDuplicatedFromID, v))
+}
+
+// DuplicatedFromIDContains applies the Contains predicate on the "duplicated_from_id" field.
+func DuplicatedFromIDContains(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldContains(FieldDuplicatedFromID, v))
+}
+
+// DuplicatedFromIDHasPrefix applies the HasPrefix predicate on the "duplicated_from_id" field.
+func DuplicatedFromIDHasPrefix(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldHasPrefix(FieldDuplicatedFromID, v))
+}
+
+// DuplicatedFromIDHasSuffix applies the HasSuffix predicate on the "duplicated_from_id" field.
+func DuplicatedFromIDHasSuffix(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldHasSuffix(FieldDuplicatedFromID, v))
+}
+
+// DuplicatedFromIDIsNil applies the IsNil predicate on the "duplicated_from_id" field.
+func DuplicatedFromIDIsNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldIsNull(FieldDuplicatedFromID))
+}
+
+// DuplicatedFromIDNotNil applies the NotNil predicate on the "duplicated_from_id" field.
+func DuplicatedFromIDNotNil() predicate.Invoice {
+	return predicate.Invoice(sql.FieldNotNull(FieldDuplicatedFromID))
+}
+
+// DuplicatedFromIDEqualFold applies the EqualFold predicate on the "duplicated_from_id" field.
+func DuplicatedFromIDEqualFold(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldEqualFold(FieldDuplicatedFromID, v))
+}
+
+// DuplicatedFromIDContainsFold applies the ContainsFold predicate on the "duplicated_from_id" field.
+func DuplicatedFromIDContainsFold(v string) predicate.Invoice {
+	return predicate.Invoice(sql.FieldContainsFold(FieldDuplicatedFromID, v))
+}
+
 // VersionEQ applies the EQ predicate on the "version" field.
 func VersionEQ(v int) predicate.Invoice {
 	return predicate.Invoice(sql.FieldEQ(FieldVersion, v))
@@ -1491,6 +1821,52 @@ func HasCheckoutSessions() predicate.Invoice {
 func HasCheckoutSessionsWith(preds ...predicate.CheckoutSession) predicate.Invoice {
 	return predicate.Invoice(func(s *sql.Selector) {
 		step := newCheckoutSessionsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasRecurringSchedule applies the HasEdge predicate on the "recurring_schedule" edge.
+func HasRecurringSchedule() predicate.Invoice {
+	return predicate.Invoice(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, RecurringScheduleTable, RecurringScheduleColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasRecurringScheduleWith applies the HasEdge predicate on the "recurring_schedule" edge with a given conditions (other predicates).
+func HasRecurringScheduleWith(preds ...predicate.RecurringSchedule) predicate.Invoice {
+	return predicate.Invoice(func(s *sql.Selector) {
+		step := newRecurringScheduleStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasCreditNotes applies the HasEdge predicate on the "credit_notes" edge.
+func HasCreditNotes() predicate.Invoice {
+	return predicate.Invoice(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, CreditNotesTable, CreditNotesColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasCreditNotesWith applies the HasEdge predicate on the "credit_notes" edge with a given conditions (other predicates).
+func HasCreditNotesWith(preds ...predicate.CreditNote) predicate.Invoice {
+	return predicate.Invoice(func(s *sql.Selector) {
+		step := newCreditNotesStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -113,6 +113,10 @@ const (
 	TypeEMAIL_FAILED         Type = "EMAIL_FAILED"
 	TypeEMAIL_DELIVERED      Type = "EMAIL_DELIVERED"
 	TypeEMAIL_BOUNCED        Type = "EMAIL_BOUNCED"
+	TypeOVERDUE              Type = "OVERDUE"
+	TypeCREDIT_NOTE_CREATED  Type = "CREDIT_NOTE_CREATED"
+	TypeCREDIT_APPLIED       Type = "CREDIT_APPLIED"
+	TypeREFUND_RECORDED      Type = "REFUND_RECORDED"
 )
 
 func (_type Type) String() string {
@@ -122,7 +126,7 @@ func (_type Type) String() string {
 // TypeValidator is a validator for the "type" field enum values. It is called by the builders before save.
 func TypeValidator(_type Type) error {
 	switch _type {
-	case TypeCREATED, TypeUPDATED, TypeISSUED, TypeVOIDED, TypeMARKED_UNCOLLECTIBLE, TypePAYMENT_RECEIVED, TypePAYMENT_UNDONE, TypeEMAIL_QUEUED, TypeEMAIL_SENT, TypeEMAIL_FAILED, TypeEMAIL_DELIVERED, TypeEMAIL_BOUNCED:
+	case TypeCREATED, TypeUPDATED, TypeISSUED, TypeVOIDED, TypeMARKED_UNCOLLECTIBLE, TypePAYMENT_RECEIVED, TypePAYMENT_UNDONE, TypeEMAIL_QUEUED, TypeEMAIL_SENT, TypeEMAIL_FAILED, TypeEMAIL_DELIVERED, TypeEMAIL_BOUNCED, TypeOVERDUE, TypeCREDIT_NOTE_CREATED, TypeCREDIT_APPLIED, TypeREFUND_RECORDED:
 		return nil
 	default:
 		return fmt.Errorf("invoiceevent: invalid enum value for type field: %q", _type)

@@ -62,6 +62,18 @@ const (
 	FieldAutoMatchConfidence = "auto_match_confidence"
 	// FieldStatementMapping holds the string denoting the statement_mapping field in the database.
 	FieldStatementMapping = "statement_mapping"
+	// FieldRemindersEnabled holds the string denoting the reminders_enabled field in the database.
+	FieldRemindersEnabled = "reminders_enabled"
+	// FieldReminderSchedule holds the string denoting the reminder_schedule field in the database.
+	FieldReminderSchedule = "reminder_schedule"
+	// FieldSendReceipts holds the string denoting the send_receipts field in the database.
+	FieldSendReceipts = "send_receipts"
+	// FieldNotifyPayments holds the string denoting the notify_payments field in the database.
+	FieldNotifyPayments = "notify_payments"
+	// FieldCreditNoteSeq holds the string denoting the credit_note_seq field in the database.
+	FieldCreditNoteSeq = "credit_note_seq"
+	// FieldTestClockOffset holds the string denoting the test_clock_offset field in the database.
+	FieldTestClockOffset = "test_clock_offset"
 	// EdgeUsers holds the string denoting the users edge name in mutations.
 	EdgeUsers = "users"
 	// EdgeCustomers holds the string denoting the customers edge name in mutations.
@@ -145,6 +157,12 @@ var Columns = []string{
 	FieldInfiniBaseURL,
 	FieldAutoMatchConfidence,
 	FieldStatementMapping,
+	FieldRemindersEnabled,
+	FieldReminderSchedule,
+	FieldSendReceipts,
+	FieldNotifyPayments,
+	FieldCreditNoteSeq,
+	FieldTestClockOffset,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -213,6 +231,20 @@ var (
 	DefaultAutoMatchConfidence int
 	// AutoMatchConfidenceValidator is a validator for the "auto_match_confidence" field. It is called by the builders before save.
 	AutoMatchConfidenceValidator func(int) error
+	// DefaultRemindersEnabled holds the default value on creation for the "reminders_enabled" field.
+	DefaultRemindersEnabled bool
+	// DefaultReminderSchedule holds the default value on creation for the "reminder_schedule" field.
+	DefaultReminderSchedule []int
+	// DefaultSendReceipts holds the default value on creation for the "send_receipts" field.
+	DefaultSendReceipts bool
+	// DefaultNotifyPayments holds the default value on creation for the "notify_payments" field.
+	DefaultNotifyPayments bool
+	// DefaultCreditNoteSeq holds the default value on creation for the "credit_note_seq" field.
+	DefaultCreditNoteSeq int
+	// CreditNoteSeqValidator is a validator for the "credit_note_seq" field. It is called by the builders before save.
+	CreditNoteSeqValidator func(int) error
+	// DefaultTestClockOffset holds the default value on creation for the "test_clock_offset" field.
+	DefaultTestClockOffset int64
 	// DefaultID holds the default value on creation for the "id" field.
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -346,6 +378,31 @@ func ByInfiniBaseURL(opts ...sql.OrderTermOption) OrderOption {
 // ByAutoMatchConfidence orders the results by the auto_match_confidence field.
 func ByAutoMatchConfidence(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAutoMatchConfidence, opts...).ToFunc()
+}
+
+// ByRemindersEnabled orders the results by the reminders_enabled field.
+func ByRemindersEnabled(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRemindersEnabled, opts...).ToFunc()
+}
+
+// BySendReceipts orders the results by the send_receipts field.
+func BySendReceipts(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSendReceipts, opts...).ToFunc()
+}
+
+// ByNotifyPayments orders the results by the notify_payments field.
+func ByNotifyPayments(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNotifyPayments, opts...).ToFunc()
+}
+
+// ByCreditNoteSeq orders the results by the credit_note_seq field.
+func ByCreditNoteSeq(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCreditNoteSeq, opts...).ToFunc()
+}
+
+// ByTestClockOffset orders the results by the test_clock_offset field.
+func ByTestClockOffset(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldTestClockOffset, opts...).ToFunc()
 }
 
 // ByUsersCount orders the results by users count.

@@ -155,6 +155,31 @@ func AutoMatchConfidence(v int) predicate.Merchant {
 	return predicate.Merchant(sql.FieldEQ(FieldAutoMatchConfidence, v))
 }
 
+// RemindersEnabled applies equality check predicate on the "reminders_enabled" field. It's identical to RemindersEnabledEQ.
+func RemindersEnabled(v bool) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldRemindersEnabled, v))
+}
+
+// SendReceipts applies equality check predicate on the "send_receipts" field. It's identical to SendReceiptsEQ.
+func SendReceipts(v bool) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldSendReceipts, v))
+}
+
+// NotifyPayments applies equality check predicate on the "notify_payments" field. It's identical to NotifyPaymentsEQ.
+func NotifyPayments(v bool) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldNotifyPayments, v))
+}
+
+// CreditNoteSeq applies equality check predicate on the "credit_note_seq" field. It's identical to CreditNoteSeqEQ.
+func CreditNoteSeq(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldCreditNoteSeq, v))
+}
+
+// TestClockOffset applies equality check predicate on the "test_clock_offset" field. It's identical to TestClockOffsetEQ.
+func TestClockOffset(v int64) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldTestClockOffset, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Merchant {
 	return predicate.Merchant(sql.FieldEQ(FieldCreatedAt, v))
@@ -1303,6 +1328,126 @@ func StatementMappingIsNil() predicate.Merchant {
 // StatementMappingNotNil applies the NotNil predicate on the "statement_mapping" field.
 func StatementMappingNotNil() predicate.Merchant {
 	return predicate.Merchant(sql.FieldNotNull(FieldStatementMapping))
+}
+
+// RemindersEnabledEQ applies the EQ predicate on the "reminders_enabled" field.
+func RemindersEnabledEQ(v bool) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldRemindersEnabled, v))
+}
+
+// RemindersEnabledNEQ applies the NEQ predicate on the "reminders_enabled" field.
+func RemindersEnabledNEQ(v bool) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldRemindersEnabled, v))
+}
+
+// ReminderScheduleIsNil applies the IsNil predicate on the "reminder_schedule" field.
+func ReminderScheduleIsNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldIsNull(FieldReminderSchedule))
+}
+
+// ReminderScheduleNotNil applies the NotNil predicate on the "reminder_schedule" field.
+func ReminderScheduleNotNil() predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotNull(FieldReminderSchedule))
+}
+
+// SendReceiptsEQ applies the EQ predicate on the "send_receipts" field.
+func SendReceiptsEQ(v bool) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldSendReceipts, v))
+}
+
+// SendReceiptsNEQ applies the NEQ predicate on the "send_receipts" field.
+func SendReceiptsNEQ(v bool) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldSendReceipts, v))
+}
+
+// NotifyPaymentsEQ applies the EQ predicate on the "notify_payments" field.
+func NotifyPaymentsEQ(v bool) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldNotifyPayments, v))
+}
+
+// NotifyPaymentsNEQ applies the NEQ predicate on the "notify_payments" field.
+func NotifyPaymentsNEQ(v bool) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldNotifyPayments, v))
+}
+
+// CreditNoteSeqEQ applies the EQ predicate on the "credit_note_seq" field.
+func CreditNoteSeqEQ(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldCreditNoteSeq, v))
+}
+
+// CreditNoteSeqNEQ applies the NEQ predicate on the "credit_note_seq" field.
+func CreditNoteSeqNEQ(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldCreditNoteSeq, v))
+}
+
+// CreditNoteSeqIn applies the In predicate on the "credit_note_seq" field.
+func CreditNoteSeqIn(vs ...int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldIn(FieldCreditNoteSeq, vs...))
+}
+
+// CreditNoteSeqNotIn applies the NotIn predicate on the "credit_note_seq" field.
+func CreditNoteSeqNotIn(vs ...int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotIn(FieldCreditNoteSeq, vs...))
+}
+
+// CreditNoteSeqGT applies the GT predicate on the "credit_note_seq" field.
+func CreditNoteSeqGT(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGT(FieldCreditNoteSeq, v))
+}
+
+// CreditNoteSeqGTE applies the GTE predicate on the "credit_note_seq" field.
+func CreditNoteSeqGTE(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGTE(FieldCreditNoteSeq, v))
+}
+
+// CreditNoteSeqLT applies the LT predicate on the "credit_note_seq" field.
+func CreditNoteSeqLT(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLT(FieldCreditNoteSeq, v))
+}
+
+// CreditNoteSeqLTE applies the LTE predicate on the "credit_note_seq" field.
+func CreditNoteSeqLTE(v int) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLTE(FieldCreditNoteSeq, v))
+}
+
+// TestClockOffsetEQ applies the EQ predicate on the "test_clock_offset" field.
+func TestClockOffsetEQ(v int64) predicate.Merchant {
+	return predicate.Merchant(sql.FieldEQ(FieldTestClockOffset, v))
+}
+
+// TestClockOffsetNEQ applies the NEQ predicate on the "test_clock_offset" field.
+func TestClockOffsetNEQ(v int64) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNEQ(FieldTestClockOffset, v))
+}
+
+// TestClockOffsetIn applies the In predicate on the "test_clock_offset" field.
+func TestClockOffsetIn(vs ...int64) predicate.Merchant {
+	return predicate.Merchant(sql.FieldIn(FieldTestClockOffset, vs...))
+}
+
+// TestClockOffsetNotIn applies the NotIn predicate on the "test_clock_offset" field.
+func TestClockOffsetNotIn(vs ...int64) predicate.Merchant {
+	return predicate.Merchant(sql.FieldNotIn(FieldTestClockOffset, vs...))
+}
+
+// TestClockOffsetGT applies the GT predicate on the "test_clock_offset" field.
+func TestClockOffsetGT(v int64) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGT(FieldTestClockOffset, v))
+}
+
+// TestClockOffsetGTE applies the GTE predicate on the "test_clock_offset" field.
+func TestClockOffsetGTE(v int64) predicate.Merchant {
+	return predicate.Merchant(sql.FieldGTE(FieldTestClockOffset, v))
+}
+
+// TestClockOffsetLT applies the LT predicate on the "test_clock_offset" field.
+func TestClockOffsetLT(v int64) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLT(FieldTestClockOffset, v))
+}
+
+// TestClockOffsetLTE applies the LTE predicate on the "test_clock_offset" field.
+func TestClockOffsetLTE(v int64) predicate.Merchant {
+	return predicate.Merchant(sql.FieldLTE(FieldTestClockOffset, v))
 }
 
 // HasUsers applies the HasEdge predicate on the "users" edge.

@@ -164,6 +164,51 @@ var (
 			},
 		},
 	}
+	// CreditNotesColumns holds the columns for the "credit_notes" table.
+	CreditNotesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "merchant_id", Type: field.TypeString},
+		{Name: "customer_id", Type: field.TypeString},
+		{Name: "number", Type: field.TypeString, Size: 32},
+		{Name: "currency", Type: field.TypeString, Size: 3},
+		{Name: "reason", Type: field.TypeString, Size: 2147483647},
+		{Name: "items", Type: field.TypeJSON},
+		{Name: "tax_breakdown", Type: field.TypeJSON, Nullable: true},
+		{Name: "subtotal_minor", Type: field.TypeInt64},
+		{Name: "tax_minor", Type: field.TypeInt64},
+		{Name: "total_minor", Type: field.TypeInt64},
+		{Name: "credit_minor", Type: field.TypeInt64, Default: 0},
+		{Name: "issued_at", Type: field.TypeTime},
+		{Name: "invoice_id", Type: field.TypeString, Size: 40},
+	}
+	// CreditNotesTable holds the schema information for the "credit_notes" table.
+	CreditNotesTable = &schema.Table{
+		Name:       "credit_notes",
+		Columns:    CreditNotesColumns,
+		PrimaryKey: []*schema.Column{CreditNotesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "credit_notes_invoices_credit_notes",
+				Columns:    []*schema.Column{CreditNotesColumns[15]},
+				RefColumns: []*schema.Column{InvoicesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "creditnote_merchant_id",
+				Unique:  false,
+				Columns: []*schema.Column{CreditNotesColumns[3]},
+			},
+			{
+				Name:    "creditnote_merchant_id_number",
+				Unique:  true,
+				Columns: []*schema.Column{CreditNotesColumns[3], CreditNotesColumns[5]},
+			},
+		},
+	}
 	// CryptoWalletsColumns holds the columns for the "crypto_wallets" table.
 	CryptoWalletsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -209,6 +254,7 @@ var (
 		{Name: "tax_id", Type: field.TypeString, Nullable: true, Size: 40},
 		{Name: "language", Type: field.TypeString, Nullable: true, Size: 16},
 		{Name: "email_bouncing", Type: field.TypeBool, Default: false},
+		{Name: "portal_token", Type: field.TypeString, Unique: true, Nullable: true},
 		{Name: "merchant_id", Type: field.TypeString, Size: 40},
 	}
 	// CustomersTable holds the schema information for the "customers" table.
@@ -219,7 +265,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "customers_merchants_customers",
-				Columns:    []*schema.Column{CustomersColumns[9]},
+				Columns:    []*schema.Column{CustomersColumns[10]},
 				RefColumns: []*schema.Column{MerchantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -228,12 +274,56 @@ var (
 			{
 				Name:    "customer_merchant_id",
 				Unique:  false,
-				Columns: []*schema.Column{CustomersColumns[9]},
+				Columns: []*schema.Column{CustomersColumns[10]},
 			},
 			{
 				Name:    "customer_merchant_id_email",
 				Unique:  true,
-				Columns: []*schema.Column{CustomersColumns[9], CustomersColumns[4]},
+				Columns: []*schema.Column{CustomersColumns[10], CustomersColumns[4]},
+			},
+		},
+	}
+	// CustomerCreditsColumns holds the columns for the "customer_credits" table.
+	CustomerCreditsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "merchant_id", Type: field.TypeString},
+		{Name: "currency", Type: field.TypeString, Size: 3},
+		{Name: "amount_minor", Type: field.TypeInt64},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"CREDIT_NOTE", "OVERPAYMENT", "APPLIED", "REFUNDED"}},
+		{Name: "credit_note_id", Type: field.TypeString, Nullable: true},
+		{Name: "invoice_id", Type: field.TypeString, Nullable: true},
+		{Name: "payment_id", Type: field.TypeString, Nullable: true},
+		{Name: "refund_channel", Type: field.TypeEnum, Nullable: true, Enums: []string{"BANK_TRANSFER", "CASH", "CRYPTO", "CARD", "OTHER"}},
+		{Name: "note", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "recorded_by", Type: field.TypeString},
+		{Name: "customer_id", Type: field.TypeString, Size: 40},
+	}
+	// CustomerCreditsTable holds the schema information for the "customer_credits" table.
+	CustomerCreditsTable = &schema.Table{
+		Name:       "customer_credits",
+		Columns:    CustomerCreditsColumns,
+		PrimaryKey: []*schema.Column{CustomerCreditsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "customer_credits_customers_credits",
+				Columns:    []*schema.Column{CustomerCreditsColumns[14]},
+				RefColumns: []*schema.Column{CustomersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "customercredit_merchant_id",
+				Unique:  false,
+				Columns: []*schema.Column{CustomerCreditsColumns[3]},
+			},
+			{
+				Name:    "customercredit_customer_id_currency",
+				Unique:  false,
+				Columns: []*schema.Column{CustomerCreditsColumns[14], CustomerCreditsColumns[4]},
 			},
 		},
 	}
@@ -243,7 +333,7 @@ var (
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "merchant_id", Type: field.TypeString},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"INVOICE", "REMINDER", "PASSWORD_RESET"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"INVOICE", "REMINDER", "PASSWORD_RESET", "RECEIPT", "PAYMENT_NOTICE", "CREDIT_NOTE", "WEBHOOK_DISABLED"}},
 		{Name: "to", Type: field.TypeString},
 		{Name: "reply_to", Type: field.TypeString, Default: ""},
 		{Name: "subject", Type: field.TypeString},
@@ -254,6 +344,9 @@ var (
 		{Name: "last_error", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "provider", Type: field.TypeString, Default: ""},
 		{Name: "provider_message_id", Type: field.TypeString, Nullable: true},
+		{Name: "dedupe_key", Type: field.TypeString, Unique: true, Nullable: true},
+		{Name: "payment_id", Type: field.TypeString, Nullable: true},
+		{Name: "credit_note_id", Type: field.TypeString, Nullable: true},
 		{Name: "next_attempt_at", Type: field.TypeTime},
 		{Name: "lease_owner", Type: field.TypeString, Nullable: true},
 		{Name: "lease_until", Type: field.TypeTime, Nullable: true},
@@ -269,7 +362,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "emails_invoices_emails",
-				Columns:    []*schema.Column{EmailsColumns[20]},
+				Columns:    []*schema.Column{EmailsColumns[23]},
 				RefColumns: []*schema.Column{InvoicesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -283,7 +376,7 @@ var (
 			{
 				Name:    "email_status_next_attempt_at",
 				Unique:  false,
-				Columns: []*schema.Column{EmailsColumns[10], EmailsColumns[15]},
+				Columns: []*schema.Column{EmailsColumns[10], EmailsColumns[18]},
 			},
 			{
 				Name:    "email_provider_message_id",
@@ -355,9 +448,15 @@ var (
 		{Name: "send_requested", Type: field.TypeBool, Default: false},
 		{Name: "void_reason", Type: field.TypeString, Nullable: true, Size: 2147483647},
 		{Name: "sent_at", Type: field.TypeTime, Nullable: true},
+		{Name: "remind", Type: field.TypeBool, Default: true},
+		{Name: "overdue_at", Type: field.TypeTime, Nullable: true},
+		{Name: "credited_minor", Type: field.TypeInt64, Default: 0},
+		{Name: "recurring_period", Type: field.TypeInt, Nullable: true},
+		{Name: "duplicated_from_id", Type: field.TypeString, Nullable: true},
 		{Name: "version", Type: field.TypeInt, Default: 1},
 		{Name: "customer_id", Type: field.TypeString, Size: 40},
 		{Name: "merchant_id", Type: field.TypeString, Size: 40},
+		{Name: "recurring_schedule_id", Type: field.TypeString, Nullable: true, Size: 40},
 	}
 	// InvoicesTable holds the schema information for the "invoices" table.
 	InvoicesTable = &schema.Table{
@@ -367,37 +466,53 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "invoices_customers_invoices",
-				Columns:    []*schema.Column{InvoicesColumns[26]},
+				Columns:    []*schema.Column{InvoicesColumns[31]},
 				RefColumns: []*schema.Column{CustomersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "invoices_merchants_invoices",
-				Columns:    []*schema.Column{InvoicesColumns[27]},
+				Columns:    []*schema.Column{InvoicesColumns[32]},
 				RefColumns: []*schema.Column{MerchantsColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "invoices_recurring_schedules_invoices",
+				Columns:    []*schema.Column{InvoicesColumns[33]},
+				RefColumns: []*schema.Column{RecurringSchedulesColumns[0]},
+				OnDelete:   schema.SetNull,
 			},
 		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "invoice_merchant_id",
 				Unique:  false,
-				Columns: []*schema.Column{InvoicesColumns[27]},
+				Columns: []*schema.Column{InvoicesColumns[32]},
 			},
 			{
 				Name:    "invoice_merchant_id_number",
 				Unique:  true,
-				Columns: []*schema.Column{InvoicesColumns[27], InvoicesColumns[3]},
+				Columns: []*schema.Column{InvoicesColumns[32], InvoicesColumns[3]},
 			},
 			{
 				Name:    "invoice_merchant_id_status",
 				Unique:  false,
-				Columns: []*schema.Column{InvoicesColumns[27], InvoicesColumns[5]},
+				Columns: []*schema.Column{InvoicesColumns[32], InvoicesColumns[5]},
 			},
 			{
 				Name:    "invoice_merchant_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{InvoicesColumns[27], InvoicesColumns[1]},
+				Columns: []*schema.Column{InvoicesColumns[32], InvoicesColumns[1]},
+			},
+			{
+				Name:    "invoice_recurring_schedule_id_recurring_period",
+				Unique:  true,
+				Columns: []*schema.Column{InvoicesColumns[33], InvoicesColumns[28]},
+			},
+			{
+				Name:    "invoice_status_due_date",
+				Unique:  false,
+				Columns: []*schema.Column{InvoicesColumns[5], InvoicesColumns[19]},
 			},
 		},
 	}
@@ -405,7 +520,7 @@ var (
 	InvoiceEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
 		{Name: "merchant_id", Type: field.TypeString},
-		{Name: "type", Type: field.TypeEnum, Enums: []string{"CREATED", "UPDATED", "ISSUED", "VOIDED", "MARKED_UNCOLLECTIBLE", "PAYMENT_RECEIVED", "PAYMENT_UNDONE", "EMAIL_QUEUED", "EMAIL_SENT", "EMAIL_FAILED", "EMAIL_DELIVERED", "EMAIL_BOUNCED"}},
+		{Name: "type", Type: field.TypeEnum, Enums: []string{"CREATED", "UPDATED", "ISSUED", "VOIDED", "MARKED_UNCOLLECTIBLE", "PAYMENT_RECEIVED", "PAYMENT_UNDONE", "EMAIL_QUEUED", "EMAIL_SENT", "EMAIL_FAILED", "EMAIL_DELIVERED", "EMAIL_BOUNCED", "OVERDUE", "CREDIT_NOTE_CREATED", "CREDIT_APPLIED", "REFUND_RECORDED"}},
 		{Name: "at", Type: field.TypeTime},
 		{Name: "actor", Type: field.TypeString},
 		{Name: "from_status", Type: field.TypeEnum, Nullable: true, Enums: []string{"DRAFT", "OPEN", "PARTIALLY_PAID", "PAID", "VOID", "UNCOLLECTIBLE"}},
@@ -492,6 +607,12 @@ var (
 		{Name: "infini_base_url", Type: field.TypeString, Nullable: true},
 		{Name: "auto_match_confidence", Type: field.TypeInt, Default: 90},
 		{Name: "statement_mapping", Type: field.TypeJSON, Nullable: true},
+		{Name: "reminders_enabled", Type: field.TypeBool, Default: true},
+		{Name: "reminder_schedule", Type: field.TypeJSON, Nullable: true},
+		{Name: "send_receipts", Type: field.TypeBool, Default: true},
+		{Name: "notify_payments", Type: field.TypeBool, Default: true},
+		{Name: "credit_note_seq", Type: field.TypeInt, Default: 0},
+		{Name: "test_clock_offset", Type: field.TypeInt64, Default: 0},
 	}
 	// MerchantsTable holds the schema information for the "merchants" table.
 	MerchantsTable = &schema.Table{
@@ -620,6 +741,56 @@ var (
 			},
 		},
 	}
+	// RecurringSchedulesColumns holds the columns for the "recurring_schedules" table.
+	RecurringSchedulesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "merchant_id", Type: field.TypeString},
+		{Name: "source_invoice_id", Type: field.TypeString, Nullable: true},
+		{Name: "currency", Type: field.TypeString, Size: 3},
+		{Name: "items", Type: field.TypeJSON},
+		{Name: "discount", Type: field.TypeJSON, Nullable: true},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "payment_methods", Type: field.TypeJSON},
+		{Name: "payment_terms_days", Type: field.TypeInt, Nullable: true},
+		{Name: "interval", Type: field.TypeEnum, Enums: []string{"DAY", "WEEK", "MONTH"}},
+		{Name: "interval_count", Type: field.TypeInt, Default: 1},
+		{Name: "start_date", Type: field.TypeTime},
+		{Name: "end_after_count", Type: field.TypeInt, Nullable: true},
+		{Name: "end_date", Type: field.TypeTime, Nullable: true},
+		{Name: "auto_send", Type: field.TypeBool, Default: true},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"ACTIVE", "PAUSED", "CANCELLED", "ENDED"}, Default: "ACTIVE"},
+		{Name: "runs", Type: field.TypeInt, Default: 0},
+		{Name: "next_run_at", Type: field.TypeTime, Nullable: true},
+		{Name: "customer_id", Type: field.TypeString, Size: 40},
+	}
+	// RecurringSchedulesTable holds the schema information for the "recurring_schedules" table.
+	RecurringSchedulesTable = &schema.Table{
+		Name:       "recurring_schedules",
+		Columns:    RecurringSchedulesColumns,
+		PrimaryKey: []*schema.Column{RecurringSchedulesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "recurring_schedules_customers_customer",
+				Columns:    []*schema.Column{RecurringSchedulesColumns[20]},
+				RefColumns: []*schema.Column{CustomersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "recurringschedule_merchant_id",
+				Unique:  false,
+				Columns: []*schema.Column{RecurringSchedulesColumns[3]},
+			},
+			{
+				Name:    "recurringschedule_status_next_run_at",
+				Unique:  false,
+				Columns: []*schema.Column{RecurringSchedulesColumns[17], RecurringSchedulesColumns[19]},
+			},
+		},
+	}
 	// ServerKeysColumns holds the columns for the "server_keys" table.
 	ServerKeysColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -734,6 +905,150 @@ var (
 			},
 		},
 	}
+	// WebhookAttemptsColumns holds the columns for the "webhook_attempts" table.
+	WebhookAttemptsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "merchant_id", Type: field.TypeString},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "status_code", Type: field.TypeInt, Nullable: true},
+		{Name: "duration_ms", Type: field.TypeInt},
+		{Name: "error", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "response_body", Type: field.TypeString, Size: 2147483647, Default: ""},
+		{Name: "manual", Type: field.TypeBool, Default: false},
+		{Name: "delivery_id", Type: field.TypeString, Size: 40},
+	}
+	// WebhookAttemptsTable holds the schema information for the "webhook_attempts" table.
+	WebhookAttemptsTable = &schema.Table{
+		Name:       "webhook_attempts",
+		Columns:    WebhookAttemptsColumns,
+		PrimaryKey: []*schema.Column{WebhookAttemptsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "webhook_attempts_webhook_deliveries_attempts_made",
+				Columns:    []*schema.Column{WebhookAttemptsColumns[8]},
+				RefColumns: []*schema.Column{WebhookDeliveriesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhookattempt_merchant_id",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookAttemptsColumns[1]},
+			},
+		},
+	}
+	// WebhookDeliveriesColumns holds the columns for the "webhook_deliveries" table.
+	WebhookDeliveriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "merchant_id", Type: field.TypeString},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "SUCCEEDED", "FAILED"}, Default: "PENDING"},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "next_attempt_at", Type: field.TypeTime, Nullable: true},
+		{Name: "lease_owner", Type: field.TypeString, Nullable: true},
+		{Name: "lease_until", Type: field.TypeTime, Nullable: true},
+		{Name: "last_status_code", Type: field.TypeInt, Nullable: true},
+		{Name: "last_error", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "delivered_at", Type: field.TypeTime, Nullable: true},
+		{Name: "endpoint_id", Type: field.TypeString, Size: 40},
+		{Name: "event_id", Type: field.TypeString, Size: 40},
+	}
+	// WebhookDeliveriesTable holds the schema information for the "webhook_deliveries" table.
+	WebhookDeliveriesTable = &schema.Table{
+		Name:       "webhook_deliveries",
+		Columns:    WebhookDeliveriesColumns,
+		PrimaryKey: []*schema.Column{WebhookDeliveriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "webhook_deliveries_webhook_endpoints_deliveries",
+				Columns:    []*schema.Column{WebhookDeliveriesColumns[12]},
+				RefColumns: []*schema.Column{WebhookEndpointsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "webhook_deliveries_webhook_events_deliveries",
+				Columns:    []*schema.Column{WebhookDeliveriesColumns[13]},
+				RefColumns: []*schema.Column{WebhookEventsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhookdelivery_merchant_id",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[3]},
+			},
+			{
+				Name:    "webhookdelivery_status_next_attempt_at",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[4], WebhookDeliveriesColumns[6]},
+			},
+			{
+				Name:    "webhookdelivery_endpoint_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookDeliveriesColumns[12], WebhookDeliveriesColumns[1]},
+			},
+		},
+	}
+	// WebhookEndpointsColumns holds the columns for the "webhook_endpoints" table.
+	WebhookEndpointsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "merchant_id", Type: field.TypeString},
+		{Name: "url", Type: field.TypeString, Size: 2048},
+		{Name: "description", Type: field.TypeString, Size: 500, Default: ""},
+		{Name: "events", Type: field.TypeJSON},
+		{Name: "secret", Type: field.TypeString},
+		{Name: "previous_secret", Type: field.TypeString, Nullable: true},
+		{Name: "previous_secret_expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"ENABLED", "DISABLED"}, Default: "ENABLED"},
+		{Name: "disabled_reason", Type: field.TypeString, Nullable: true},
+		{Name: "failing_since", Type: field.TypeTime, Nullable: true},
+	}
+	// WebhookEndpointsTable holds the schema information for the "webhook_endpoints" table.
+	WebhookEndpointsTable = &schema.Table{
+		Name:       "webhook_endpoints",
+		Columns:    WebhookEndpointsColumns,
+		PrimaryKey: []*schema.Column{WebhookEndpointsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhookendpoint_merchant_id",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookEndpointsColumns[3]},
+			},
+		},
+	}
+	// WebhookEventsColumns holds the columns for the "webhook_events" table.
+	WebhookEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "merchant_id", Type: field.TypeString},
+		{Name: "type", Type: field.TypeString},
+		{Name: "payload", Type: field.TypeString, Size: 2147483647},
+		{Name: "object_id", Type: field.TypeString, Default: ""},
+	}
+	// WebhookEventsTable holds the schema information for the "webhook_events" table.
+	WebhookEventsTable = &schema.Table{
+		Name:       "webhook_events",
+		Columns:    WebhookEventsColumns,
+		PrimaryKey: []*schema.Column{WebhookEventsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhookevent_merchant_id",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookEventsColumns[3]},
+			},
+			{
+				Name:    "webhookevent_merchant_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookEventsColumns[3], WebhookEventsColumns[1]},
+			},
+		},
+	}
 	// WebhookReceiptsColumns holds the columns for the "webhook_receipts" table.
 	WebhookReceiptsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -759,8 +1074,10 @@ var (
 		APIKeysTable,
 		CheckoutSessionsTable,
 		CollectionsTable,
+		CreditNotesTable,
 		CryptoWalletsTable,
 		CustomersTable,
+		CustomerCreditsTable,
 		EmailsTable,
 		IdempotencyKeysTable,
 		InvoicesTable,
@@ -770,10 +1087,15 @@ var (
 		PasswordResetsTable,
 		PayerAccountsTable,
 		PaymentsTable,
+		RecurringSchedulesTable,
 		ServerKeysTable,
 		SessionsTable,
 		TaxRatesTable,
 		UsersTable,
+		WebhookAttemptsTable,
+		WebhookDeliveriesTable,
+		WebhookEndpointsTable,
+		WebhookEventsTable,
 		WebhookReceiptsTable,
 	}
 )
@@ -781,16 +1103,23 @@ var (
 func init() {
 	APIKeysTable.ForeignKeys[0].RefTable = MerchantsTable
 	CheckoutSessionsTable.ForeignKeys[0].RefTable = InvoicesTable
+	CreditNotesTable.ForeignKeys[0].RefTable = InvoicesTable
 	CustomersTable.ForeignKeys[0].RefTable = MerchantsTable
+	CustomerCreditsTable.ForeignKeys[0].RefTable = CustomersTable
 	EmailsTable.ForeignKeys[0].RefTable = InvoicesTable
 	InvoicesTable.ForeignKeys[0].RefTable = CustomersTable
 	InvoicesTable.ForeignKeys[1].RefTable = MerchantsTable
+	InvoicesTable.ForeignKeys[2].RefTable = RecurringSchedulesTable
 	InvoiceEventsTable.ForeignKeys[0].RefTable = InvoicesTable
 	LogosTable.ForeignKeys[0].RefTable = MerchantsTable
 	PasswordResetsTable.ForeignKeys[0].RefTable = UsersTable
 	PaymentsTable.ForeignKeys[0].RefTable = CollectionsTable
 	PaymentsTable.ForeignKeys[1].RefTable = InvoicesTable
+	RecurringSchedulesTable.ForeignKeys[0].RefTable = CustomersTable
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 	TaxRatesTable.ForeignKeys[0].RefTable = MerchantsTable
 	UsersTable.ForeignKeys[0].RefTable = MerchantsTable
+	WebhookAttemptsTable.ForeignKeys[0].RefTable = WebhookDeliveriesTable
+	WebhookDeliveriesTable.ForeignKeys[0].RefTable = WebhookEndpointsTable
+	WebhookDeliveriesTable.ForeignKeys[1].RefTable = WebhookEventsTable
 }

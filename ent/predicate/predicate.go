@@ -15,11 +15,17 @@ type CheckoutSession func(*sql.Selector)
 // Collection is the predicate function for collection builders.
 type Collection func(*sql.Selector)
 
+// CreditNote is the predicate function for creditnote builders.
+type CreditNote func(*sql.Selector)
+
 // CryptoWallet is the predicate function for cryptowallet builders.
 type CryptoWallet func(*sql.Selector)
 
 // Customer is the predicate function for customer builders.
 type Customer func(*sql.Selector)
+
+// CustomerCredit is the predicate function for customercredit builders.
+type CustomerCredit func(*sql.Selector)
 
 // Email is the predicate function for email builders.
 type Email func(*sql.Selector)
@@ -48,6 +54,9 @@ type PayerAccount func(*sql.Selector)
 // Payment is the predicate function for payment builders.
 type Payment func(*sql.Selector)
 
+// RecurringSchedule is the predicate function for recurringschedule builders.
+type RecurringSchedule func(*sql.Selector)
+
 // ServerKey is the predicate function for serverkey builders.
 type ServerKey func(*sql.Selector)
 
@@ -59,6 +68,18 @@ type TaxRate func(*sql.Selector)
 
 // User is the predicate function for user builders.
 type User func(*sql.Selector)
+
+// WebhookAttempt is the predicate function for webhookattempt builders.
+type WebhookAttempt func(*sql.Selector)
+
+// WebhookDelivery is the predicate function for webhookdelivery builders.
+type WebhookDelivery func(*sql.Selector)
+
+// WebhookEndpoint is the predicate function for webhookendpoint builders.
+type WebhookEndpoint func(*sql.Selector)
+
+// WebhookEvent is the predicate function for webhookevent builders.
+type WebhookEvent func(*sql.Selector)
 
 // WebhookReceipt is the predicate function for webhookreceipt builders.
 type WebhookReceipt func(*sql.Selector)

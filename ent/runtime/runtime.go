@@ -8,8 +8,10 @@ import (
 	"github.com/tally-invoicing/tally/ent/apikey"
 	"github.com/tally-invoicing/tally/ent/checkoutsession"
 	"github.com/tally-invoicing/tally/ent/collection"
+	"github.com/tally-invoicing/tally/ent/creditnote"
 	"github.com/tally-invoicing/tally/ent/cryptowallet"
 	"github.com/tally-invoicing/tally/ent/customer"
+	"github.com/tally-invoicing/tally/ent/customercredit"
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/ent/idempotencykey"
 	"github.com/tally-invoicing/tally/ent/invoice"
@@ -19,11 +21,16 @@ import (
 	"github.com/tally-invoicing/tally/ent/passwordreset"
 	"github.com/tally-invoicing/tally/ent/payeraccount"
 	"github.com/tally-invoicing/tally/ent/payment"
+	"github.com/tally-invoicing/tally/ent/recurringschedule"
 	"github.com/tally-invoicing/tally/ent/schema"
 	"github.com/tally-invoicing/tally/ent/serverkey"
 	"github.com/tally-invoicing/tally/ent/session"
 	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/ent/user"
+	"github.com/tally-invoicing/tally/ent/webhookattempt"
+	"github.com/tally-invoicing/tally/ent/webhookdelivery"
+	"github.com/tally-invoicing/tally/ent/webhookendpoint"
+	"github.com/tally-invoicing/tally/ent/webhookevent"
 	"github.com/tally-invoicing/tally/ent/webhookreceipt"
 )
 
@@ -432,6 +439,120 @@ func init() {
 			return nil
 		}
 	}()
+	creditnoteMixin := schema.CreditNote{}.Mixin()
+	creditnoteMixinHooks2 := creditnoteMixin[2].Hooks()
+	creditnote.Hooks[0] = creditnoteMixinHooks2[0]
+	creditnoteMixinInters2 := creditnoteMixin[2].Interceptors()
+	creditnote.Interceptors[0] = creditnoteMixinInters2[0]
+	creditnoteMixinFields0 := creditnoteMixin[0].Fields()
+	_ = creditnoteMixinFields0
+	creditnoteMixinFields1 := creditnoteMixin[1].Fields()
+	_ = creditnoteMixinFields1
+	creditnoteMixinFields2 := creditnoteMixin[2].Fields()
+	_ = creditnoteMixinFields2
+	creditnoteFields := schema.CreditNote{}.Fields()
+	_ = creditnoteFields
+	// creditnoteDescCreatedAt is the schema descriptor for created_at field.
+	creditnoteDescCreatedAt := creditnoteMixinFields1[0].Descriptor()
+	// creditnote.DefaultCreatedAt holds the default value on creation for the created_at field.
+	creditnote.DefaultCreatedAt = creditnoteDescCreatedAt.Default.(func() time.Time)
+	// creditnoteDescUpdatedAt is the schema descriptor for updated_at field.
+	creditnoteDescUpdatedAt := creditnoteMixinFields1[1].Descriptor()
+	// creditnote.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	creditnote.DefaultUpdatedAt = creditnoteDescUpdatedAt.Default.(func() time.Time)
+	// creditnote.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	creditnote.UpdateDefaultUpdatedAt = creditnoteDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// creditnoteDescMerchantID is the schema descriptor for merchant_id field.
+	creditnoteDescMerchantID := creditnoteMixinFields2[0].Descriptor()
+	// creditnote.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
+	creditnote.MerchantIDValidator = func() func(string) error {
+		validators := creditnoteDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant_id string) error {
+			for _, fn := range fns {
+				if err := fn(merchant_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// creditnoteDescInvoiceID is the schema descriptor for invoice_id field.
+	creditnoteDescInvoiceID := creditnoteFields[0].Descriptor()
+	// creditnote.InvoiceIDValidator is a validator for the "invoice_id" field. It is called by the builders before save.
+	creditnote.InvoiceIDValidator = creditnoteDescInvoiceID.Validators[0].(func(string) error)
+	// creditnoteDescCustomerID is the schema descriptor for customer_id field.
+	creditnoteDescCustomerID := creditnoteFields[1].Descriptor()
+	// creditnote.CustomerIDValidator is a validator for the "customer_id" field. It is called by the builders before save.
+	creditnote.CustomerIDValidator = creditnoteDescCustomerID.Validators[0].(func(string) error)
+	// creditnoteDescNumber is the schema descriptor for number field.
+	creditnoteDescNumber := creditnoteFields[2].Descriptor()
+	// creditnote.NumberValidator is a validator for the "number" field. It is called by the builders before save.
+	creditnote.NumberValidator = func() func(string) error {
+		validators := creditnoteDescNumber.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(number string) error {
+			for _, fn := range fns {
+				if err := fn(number); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// creditnoteDescCurrency is the schema descriptor for currency field.
+	creditnoteDescCurrency := creditnoteFields[3].Descriptor()
+	// creditnote.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	creditnote.CurrencyValidator = func() func(string) error {
+		validators := creditnoteDescCurrency.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(currency string) error {
+			for _, fn := range fns {
+				if err := fn(currency); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// creditnoteDescReason is the schema descriptor for reason field.
+	creditnoteDescReason := creditnoteFields[4].Descriptor()
+	// creditnote.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	creditnote.ReasonValidator = creditnoteDescReason.Validators[0].(func(string) error)
+	// creditnoteDescCreditMinor is the schema descriptor for credit_minor field.
+	creditnoteDescCreditMinor := creditnoteFields[10].Descriptor()
+	// creditnote.DefaultCreditMinor holds the default value on creation for the credit_minor field.
+	creditnote.DefaultCreditMinor = creditnoteDescCreditMinor.Default.(int64)
+	// creditnoteDescID is the schema descriptor for id field.
+	creditnoteDescID := creditnoteMixinFields0[0].Descriptor()
+	// creditnote.DefaultID holds the default value on creation for the id field.
+	creditnote.DefaultID = creditnoteDescID.Default.(func() string)
+	// creditnote.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	creditnote.IDValidator = func() func(string) error {
+		validators := creditnoteDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	cryptowalletMixin := schema.CryptoWallet{}.Mixin()
 	cryptowalletMixinHooks2 := cryptowalletMixin[2].Hooks()
 	cryptowallet.Hooks[0] = cryptowalletMixinHooks2[0]
@@ -629,6 +750,10 @@ func init() {
 	customerDescEmailBouncing := customerFields[5].Descriptor()
 	// customer.DefaultEmailBouncing holds the default value on creation for the email_bouncing field.
 	customer.DefaultEmailBouncing = customerDescEmailBouncing.Default.(bool)
+	// customerDescPortalToken is the schema descriptor for portal_token field.
+	customerDescPortalToken := customerFields[6].Descriptor()
+	// customer.PortalTokenValidator is a validator for the "portal_token" field. It is called by the builders before save.
+	customer.PortalTokenValidator = customerDescPortalToken.Validators[0].(func(string) error)
 	// customerDescID is the schema descriptor for id field.
 	customerDescID := customerMixinFields0[0].Descriptor()
 	// customer.DefaultID holds the default value on creation for the id field.
@@ -636,6 +761,112 @@ func init() {
 	// customer.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	customer.IDValidator = func() func(string) error {
 		validators := customerDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	customercreditMixin := schema.CustomerCredit{}.Mixin()
+	customercreditMixinHooks2 := customercreditMixin[2].Hooks()
+	customercredit.Hooks[0] = customercreditMixinHooks2[0]
+	customercreditMixinInters2 := customercreditMixin[2].Interceptors()
+	customercredit.Interceptors[0] = customercreditMixinInters2[0]
+	customercreditMixinFields0 := customercreditMixin[0].Fields()
+	_ = customercreditMixinFields0
+	customercreditMixinFields1 := customercreditMixin[1].Fields()
+	_ = customercreditMixinFields1
+	customercreditMixinFields2 := customercreditMixin[2].Fields()
+	_ = customercreditMixinFields2
+	customercreditFields := schema.CustomerCredit{}.Fields()
+	_ = customercreditFields
+	// customercreditDescCreatedAt is the schema descriptor for created_at field.
+	customercreditDescCreatedAt := customercreditMixinFields1[0].Descriptor()
+	// customercredit.DefaultCreatedAt holds the default value on creation for the created_at field.
+	customercredit.DefaultCreatedAt = customercreditDescCreatedAt.Default.(func() time.Time)
+	// customercreditDescUpdatedAt is the schema descriptor for updated_at field.
+	customercreditDescUpdatedAt := customercreditMixinFields1[1].Descriptor()
+	// customercredit.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	customercredit.DefaultUpdatedAt = customercreditDescUpdatedAt.Default.(func() time.Time)
+	// customercredit.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	customercredit.UpdateDefaultUpdatedAt = customercreditDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// customercreditDescMerchantID is the schema descriptor for merchant_id field.
+	customercreditDescMerchantID := customercreditMixinFields2[0].Descriptor()
+	// customercredit.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
+	customercredit.MerchantIDValidator = func() func(string) error {
+		validators := customercreditDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant_id string) error {
+			for _, fn := range fns {
+				if err := fn(merchant_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// customercreditDescCustomerID is the schema descriptor for customer_id field.
+	customercreditDescCustomerID := customercreditFields[0].Descriptor()
+	// customercredit.CustomerIDValidator is a validator for the "customer_id" field. It is called by the builders before save.
+	customercredit.CustomerIDValidator = customercreditDescCustomerID.Validators[0].(func(string) error)
+	// customercreditDescCurrency is the schema descriptor for currency field.
+	customercreditDescCurrency := customercreditFields[1].Descriptor()
+	// customercredit.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	customercredit.CurrencyValidator = func() func(string) error {
+		validators := customercreditDescCurrency.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(currency string) error {
+			for _, fn := range fns {
+				if err := fn(currency); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// customercreditDescCreditNoteID is the schema descriptor for credit_note_id field.
+	customercreditDescCreditNoteID := customercreditFields[4].Descriptor()
+	// customercredit.CreditNoteIDValidator is a validator for the "credit_note_id" field. It is called by the builders before save.
+	customercredit.CreditNoteIDValidator = customercreditDescCreditNoteID.Validators[0].(func(string) error)
+	// customercreditDescInvoiceID is the schema descriptor for invoice_id field.
+	customercreditDescInvoiceID := customercreditFields[5].Descriptor()
+	// customercredit.InvoiceIDValidator is a validator for the "invoice_id" field. It is called by the builders before save.
+	customercredit.InvoiceIDValidator = customercreditDescInvoiceID.Validators[0].(func(string) error)
+	// customercreditDescPaymentID is the schema descriptor for payment_id field.
+	customercreditDescPaymentID := customercreditFields[6].Descriptor()
+	// customercredit.PaymentIDValidator is a validator for the "payment_id" field. It is called by the builders before save.
+	customercredit.PaymentIDValidator = customercreditDescPaymentID.Validators[0].(func(string) error)
+	// customercreditDescNote is the schema descriptor for note field.
+	customercreditDescNote := customercreditFields[8].Descriptor()
+	// customercredit.DefaultNote holds the default value on creation for the note field.
+	customercredit.DefaultNote = customercreditDescNote.Default.(string)
+	// customercredit.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	customercredit.NoteValidator = customercreditDescNote.Validators[0].(func(string) error)
+	// customercreditDescRecordedBy is the schema descriptor for recorded_by field.
+	customercreditDescRecordedBy := customercreditFields[10].Descriptor()
+	// customercredit.RecordedByValidator is a validator for the "recorded_by" field. It is called by the builders before save.
+	customercredit.RecordedByValidator = customercreditDescRecordedBy.Validators[0].(func(string) error)
+	// customercreditDescID is the schema descriptor for id field.
+	customercreditDescID := customercreditMixinFields0[0].Descriptor()
+	// customercredit.DefaultID holds the default value on creation for the id field.
+	customercredit.DefaultID = customercreditDescID.Default.(func() string)
+	// customercredit.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	customercredit.IDValidator = func() func(string) error {
+		validators := customercreditDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),
@@ -735,8 +966,20 @@ func init() {
 	emailDescProviderMessageID := emailFields[11].Descriptor()
 	// email.ProviderMessageIDValidator is a validator for the "provider_message_id" field. It is called by the builders before save.
 	email.ProviderMessageIDValidator = emailDescProviderMessageID.Validators[0].(func(string) error)
+	// emailDescDedupeKey is the schema descriptor for dedupe_key field.
+	emailDescDedupeKey := emailFields[12].Descriptor()
+	// email.DedupeKeyValidator is a validator for the "dedupe_key" field. It is called by the builders before save.
+	email.DedupeKeyValidator = emailDescDedupeKey.Validators[0].(func(string) error)
+	// emailDescPaymentID is the schema descriptor for payment_id field.
+	emailDescPaymentID := emailFields[13].Descriptor()
+	// email.PaymentIDValidator is a validator for the "payment_id" field. It is called by the builders before save.
+	email.PaymentIDValidator = emailDescPaymentID.Validators[0].(func(string) error)
+	// emailDescCreditNoteID is the schema descriptor for credit_note_id field.
+	emailDescCreditNoteID := emailFields[14].Descriptor()
+	// email.CreditNoteIDValidator is a validator for the "credit_note_id" field. It is called by the builders before save.
+	email.CreditNoteIDValidator = emailDescCreditNoteID.Validators[0].(func(string) error)
 	// emailDescLeaseOwner is the schema descriptor for lease_owner field.
-	emailDescLeaseOwner := emailFields[13].Descriptor()
+	emailDescLeaseOwner := emailFields[16].Descriptor()
 	// email.LeaseOwnerValidator is a validator for the "lease_owner" field. It is called by the builders before save.
 	email.LeaseOwnerValidator = emailDescLeaseOwner.Validators[0].(func(string) error)
 	// emailDescID is the schema descriptor for id field.
@@ -984,8 +1227,24 @@ func init() {
 	invoiceDescVoidReason := invoiceFields[21].Descriptor()
 	// invoice.VoidReasonValidator is a validator for the "void_reason" field. It is called by the builders before save.
 	invoice.VoidReasonValidator = invoiceDescVoidReason.Validators[0].(func(string) error)
+	// invoiceDescRemind is the schema descriptor for remind field.
+	invoiceDescRemind := invoiceFields[23].Descriptor()
+	// invoice.DefaultRemind holds the default value on creation for the remind field.
+	invoice.DefaultRemind = invoiceDescRemind.Default.(bool)
+	// invoiceDescCreditedMinor is the schema descriptor for credited_minor field.
+	invoiceDescCreditedMinor := invoiceFields[25].Descriptor()
+	// invoice.DefaultCreditedMinor holds the default value on creation for the credited_minor field.
+	invoice.DefaultCreditedMinor = invoiceDescCreditedMinor.Default.(int64)
+	// invoiceDescRecurringScheduleID is the schema descriptor for recurring_schedule_id field.
+	invoiceDescRecurringScheduleID := invoiceFields[26].Descriptor()
+	// invoice.RecurringScheduleIDValidator is a validator for the "recurring_schedule_id" field. It is called by the builders before save.
+	invoice.RecurringScheduleIDValidator = invoiceDescRecurringScheduleID.Validators[0].(func(string) error)
+	// invoiceDescDuplicatedFromID is the schema descriptor for duplicated_from_id field.
+	invoiceDescDuplicatedFromID := invoiceFields[28].Descriptor()
+	// invoice.DuplicatedFromIDValidator is a validator for the "duplicated_from_id" field. It is called by the builders before save.
+	invoice.DuplicatedFromIDValidator = invoiceDescDuplicatedFromID.Validators[0].(func(string) error)
 	// invoiceDescVersion is the schema descriptor for version field.
-	invoiceDescVersion := invoiceFields[23].Descriptor()
+	invoiceDescVersion := invoiceFields[29].Descriptor()
 	// invoice.DefaultVersion holds the default value on creation for the version field.
 	invoice.DefaultVersion = invoiceDescVersion.Default.(int)
 	// invoiceDescID is the schema descriptor for id field.
@@ -1327,6 +1586,32 @@ func init() {
 	merchant.DefaultAutoMatchConfidence = merchantDescAutoMatchConfidence.Default.(int)
 	// merchant.AutoMatchConfidenceValidator is a validator for the "auto_match_confidence" field. It is called by the builders before save.
 	merchant.AutoMatchConfidenceValidator = merchantDescAutoMatchConfidence.Validators[0].(func(int) error)
+	// merchantDescRemindersEnabled is the schema descriptor for reminders_enabled field.
+	merchantDescRemindersEnabled := merchantFields[20].Descriptor()
+	// merchant.DefaultRemindersEnabled holds the default value on creation for the reminders_enabled field.
+	merchant.DefaultRemindersEnabled = merchantDescRemindersEnabled.Default.(bool)
+	// merchantDescReminderSchedule is the schema descriptor for reminder_schedule field.
+	merchantDescReminderSchedule := merchantFields[21].Descriptor()
+	// merchant.DefaultReminderSchedule holds the default value on creation for the reminder_schedule field.
+	merchant.DefaultReminderSchedule = merchantDescReminderSchedule.Default.([]int)
+	// merchantDescSendReceipts is the schema descriptor for send_receipts field.
+	merchantDescSendReceipts := merchantFields[22].Descriptor()
+	// merchant.DefaultSendReceipts holds the default value on creation for the send_receipts field.
+	merchant.DefaultSendReceipts = merchantDescSendReceipts.Default.(bool)
+	// merchantDescNotifyPayments is the schema descriptor for notify_payments field.
+	merchantDescNotifyPayments := merchantFields[23].Descriptor()
+	// merchant.DefaultNotifyPayments holds the default value on creation for the notify_payments field.
+	merchant.DefaultNotifyPayments = merchantDescNotifyPayments.Default.(bool)
+	// merchantDescCreditNoteSeq is the schema descriptor for credit_note_seq field.
+	merchantDescCreditNoteSeq := merchantFields[24].Descriptor()
+	// merchant.DefaultCreditNoteSeq holds the default value on creation for the credit_note_seq field.
+	merchant.DefaultCreditNoteSeq = merchantDescCreditNoteSeq.Default.(int)
+	// merchant.CreditNoteSeqValidator is a validator for the "credit_note_seq" field. It is called by the builders before save.
+	merchant.CreditNoteSeqValidator = merchantDescCreditNoteSeq.Validators[0].(func(int) error)
+	// merchantDescTestClockOffset is the schema descriptor for test_clock_offset field.
+	merchantDescTestClockOffset := merchantFields[25].Descriptor()
+	// merchant.DefaultTestClockOffset holds the default value on creation for the test_clock_offset field.
+	merchant.DefaultTestClockOffset = merchantDescTestClockOffset.Default.(int64)
 	// merchantDescID is the schema descriptor for id field.
 	merchantDescID := merchantMixinFields0[0].Descriptor()
 	// merchant.DefaultID holds the default value on creation for the id field.
@@ -1671,6 +1956,122 @@ func init() {
 			return nil
 		}
 	}()
+	recurringscheduleMixin := schema.RecurringSchedule{}.Mixin()
+	recurringscheduleMixinHooks2 := recurringscheduleMixin[2].Hooks()
+	recurringschedule.Hooks[0] = recurringscheduleMixinHooks2[0]
+	recurringscheduleMixinInters2 := recurringscheduleMixin[2].Interceptors()
+	recurringschedule.Interceptors[0] = recurringscheduleMixinInters2[0]
+	recurringscheduleMixinFields0 := recurringscheduleMixin[0].Fields()
+	_ = recurringscheduleMixinFields0
+	recurringscheduleMixinFields1 := recurringscheduleMixin[1].Fields()
+	_ = recurringscheduleMixinFields1
+	recurringscheduleMixinFields2 := recurringscheduleMixin[2].Fields()
+	_ = recurringscheduleMixinFields2
+	recurringscheduleFields := schema.RecurringSchedule{}.Fields()
+	_ = recurringscheduleFields
+	// recurringscheduleDescCreatedAt is the schema descriptor for created_at field.
+	recurringscheduleDescCreatedAt := recurringscheduleMixinFields1[0].Descriptor()
+	// recurringschedule.DefaultCreatedAt holds the default value on creation for the created_at field.
+	recurringschedule.DefaultCreatedAt = recurringscheduleDescCreatedAt.Default.(func() time.Time)
+	// recurringscheduleDescUpdatedAt is the schema descriptor for updated_at field.
+	recurringscheduleDescUpdatedAt := recurringscheduleMixinFields1[1].Descriptor()
+	// recurringschedule.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	recurringschedule.DefaultUpdatedAt = recurringscheduleDescUpdatedAt.Default.(func() time.Time)
+	// recurringschedule.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	recurringschedule.UpdateDefaultUpdatedAt = recurringscheduleDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// recurringscheduleDescMerchantID is the schema descriptor for merchant_id field.
+	recurringscheduleDescMerchantID := recurringscheduleMixinFields2[0].Descriptor()
+	// recurringschedule.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
+	recurringschedule.MerchantIDValidator = func() func(string) error {
+		validators := recurringscheduleDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant_id string) error {
+			for _, fn := range fns {
+				if err := fn(merchant_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// recurringscheduleDescCustomerID is the schema descriptor for customer_id field.
+	recurringscheduleDescCustomerID := recurringscheduleFields[0].Descriptor()
+	// recurringschedule.CustomerIDValidator is a validator for the "customer_id" field. It is called by the builders before save.
+	recurringschedule.CustomerIDValidator = recurringscheduleDescCustomerID.Validators[0].(func(string) error)
+	// recurringscheduleDescSourceInvoiceID is the schema descriptor for source_invoice_id field.
+	recurringscheduleDescSourceInvoiceID := recurringscheduleFields[1].Descriptor()
+	// recurringschedule.SourceInvoiceIDValidator is a validator for the "source_invoice_id" field. It is called by the builders before save.
+	recurringschedule.SourceInvoiceIDValidator = recurringscheduleDescSourceInvoiceID.Validators[0].(func(string) error)
+	// recurringscheduleDescCurrency is the schema descriptor for currency field.
+	recurringscheduleDescCurrency := recurringscheduleFields[2].Descriptor()
+	// recurringschedule.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	recurringschedule.CurrencyValidator = func() func(string) error {
+		validators := recurringscheduleDescCurrency.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(currency string) error {
+			for _, fn := range fns {
+				if err := fn(currency); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// recurringscheduleDescDescription is the schema descriptor for description field.
+	recurringscheduleDescDescription := recurringscheduleFields[5].Descriptor()
+	// recurringschedule.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	recurringschedule.DescriptionValidator = recurringscheduleDescDescription.Validators[0].(func(string) error)
+	// recurringscheduleDescPaymentTermsDays is the schema descriptor for payment_terms_days field.
+	recurringscheduleDescPaymentTermsDays := recurringscheduleFields[7].Descriptor()
+	// recurringschedule.PaymentTermsDaysValidator is a validator for the "payment_terms_days" field. It is called by the builders before save.
+	recurringschedule.PaymentTermsDaysValidator = recurringscheduleDescPaymentTermsDays.Validators[0].(func(int) error)
+	// recurringscheduleDescIntervalCount is the schema descriptor for interval_count field.
+	recurringscheduleDescIntervalCount := recurringscheduleFields[9].Descriptor()
+	// recurringschedule.DefaultIntervalCount holds the default value on creation for the interval_count field.
+	recurringschedule.DefaultIntervalCount = recurringscheduleDescIntervalCount.Default.(int)
+	// recurringschedule.IntervalCountValidator is a validator for the "interval_count" field. It is called by the builders before save.
+	recurringschedule.IntervalCountValidator = recurringscheduleDescIntervalCount.Validators[0].(func(int) error)
+	// recurringscheduleDescEndAfterCount is the schema descriptor for end_after_count field.
+	recurringscheduleDescEndAfterCount := recurringscheduleFields[11].Descriptor()
+	// recurringschedule.EndAfterCountValidator is a validator for the "end_after_count" field. It is called by the builders before save.
+	recurringschedule.EndAfterCountValidator = recurringscheduleDescEndAfterCount.Validators[0].(func(int) error)
+	// recurringscheduleDescAutoSend is the schema descriptor for auto_send field.
+	recurringscheduleDescAutoSend := recurringscheduleFields[13].Descriptor()
+	// recurringschedule.DefaultAutoSend holds the default value on creation for the auto_send field.
+	recurringschedule.DefaultAutoSend = recurringscheduleDescAutoSend.Default.(bool)
+	// recurringscheduleDescRuns is the schema descriptor for runs field.
+	recurringscheduleDescRuns := recurringscheduleFields[15].Descriptor()
+	// recurringschedule.DefaultRuns holds the default value on creation for the runs field.
+	recurringschedule.DefaultRuns = recurringscheduleDescRuns.Default.(int)
+	// recurringschedule.RunsValidator is a validator for the "runs" field. It is called by the builders before save.
+	recurringschedule.RunsValidator = recurringscheduleDescRuns.Validators[0].(func(int) error)
+	// recurringscheduleDescID is the schema descriptor for id field.
+	recurringscheduleDescID := recurringscheduleMixinFields0[0].Descriptor()
+	// recurringschedule.DefaultID holds the default value on creation for the id field.
+	recurringschedule.DefaultID = recurringscheduleDescID.Default.(func() string)
+	// recurringschedule.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	recurringschedule.IDValidator = func() func(string) error {
+		validators := recurringscheduleDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	serverkeyMixin := schema.ServerKey{}.Mixin()
 	serverkeyMixinFields0 := serverkeyMixin[0].Fields()
 	_ = serverkeyMixinFields0
@@ -1995,6 +2396,346 @@ func init() {
 	// user.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	user.IDValidator = func() func(string) error {
 		validators := userDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	webhookattemptMixin := schema.WebhookAttempt{}.Mixin()
+	webhookattemptMixinHooks1 := webhookattemptMixin[1].Hooks()
+	webhookattempt.Hooks[0] = webhookattemptMixinHooks1[0]
+	webhookattemptMixinInters1 := webhookattemptMixin[1].Interceptors()
+	webhookattempt.Interceptors[0] = webhookattemptMixinInters1[0]
+	webhookattemptMixinFields0 := webhookattemptMixin[0].Fields()
+	_ = webhookattemptMixinFields0
+	webhookattemptMixinFields1 := webhookattemptMixin[1].Fields()
+	_ = webhookattemptMixinFields1
+	webhookattemptFields := schema.WebhookAttempt{}.Fields()
+	_ = webhookattemptFields
+	// webhookattemptDescMerchantID is the schema descriptor for merchant_id field.
+	webhookattemptDescMerchantID := webhookattemptMixinFields1[0].Descriptor()
+	// webhookattempt.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
+	webhookattempt.MerchantIDValidator = func() func(string) error {
+		validators := webhookattemptDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant_id string) error {
+			for _, fn := range fns {
+				if err := fn(merchant_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// webhookattemptDescDeliveryID is the schema descriptor for delivery_id field.
+	webhookattemptDescDeliveryID := webhookattemptFields[0].Descriptor()
+	// webhookattempt.DeliveryIDValidator is a validator for the "delivery_id" field. It is called by the builders before save.
+	webhookattempt.DeliveryIDValidator = webhookattemptDescDeliveryID.Validators[0].(func(string) error)
+	// webhookattemptDescError is the schema descriptor for error field.
+	webhookattemptDescError := webhookattemptFields[4].Descriptor()
+	// webhookattempt.DefaultError holds the default value on creation for the error field.
+	webhookattempt.DefaultError = webhookattemptDescError.Default.(string)
+	// webhookattempt.ErrorValidator is a validator for the "error" field. It is called by the builders before save.
+	webhookattempt.ErrorValidator = webhookattemptDescError.Validators[0].(func(string) error)
+	// webhookattemptDescResponseBody is the schema descriptor for response_body field.
+	webhookattemptDescResponseBody := webhookattemptFields[5].Descriptor()
+	// webhookattempt.DefaultResponseBody holds the default value on creation for the response_body field.
+	webhookattempt.DefaultResponseBody = webhookattemptDescResponseBody.Default.(string)
+	// webhookattempt.ResponseBodyValidator is a validator for the "response_body" field. It is called by the builders before save.
+	webhookattempt.ResponseBodyValidator = webhookattemptDescResponseBody.Validators[0].(func(string) error)
+	// webhookattemptDescManual is the schema descriptor for manual field.
+	webhookattemptDescManual := webhookattemptFields[6].Descriptor()
+	// webhookattempt.DefaultManual holds the default value on creation for the manual field.
+	webhookattempt.DefaultManual = webhookattemptDescManual.Default.(bool)
+	// webhookattemptDescID is the schema descriptor for id field.
+	webhookattemptDescID := webhookattemptMixinFields0[0].Descriptor()
+	// webhookattempt.DefaultID holds the default value on creation for the id field.
+	webhookattempt.DefaultID = webhookattemptDescID.Default.(func() string)
+	// webhookattempt.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	webhookattempt.IDValidator = func() func(string) error {
+		validators := webhookattemptDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	webhookdeliveryMixin := schema.WebhookDelivery{}.Mixin()
+	webhookdeliveryMixinHooks2 := webhookdeliveryMixin[2].Hooks()
+	webhookdelivery.Hooks[0] = webhookdeliveryMixinHooks2[0]
+	webhookdeliveryMixinInters2 := webhookdeliveryMixin[2].Interceptors()
+	webhookdelivery.Interceptors[0] = webhookdeliveryMixinInters2[0]
+	webhookdeliveryMixinFields0 := webhookdeliveryMixin[0].Fields()
+	_ = webhookdeliveryMixinFields0
+	webhookdeliveryMixinFields1 := webhookdeliveryMixin[1].Fields()
+	_ = webhookdeliveryMixinFields1
+	webhookdeliveryMixinFields2 := webhookdeliveryMixin[2].Fields()
+	_ = webhookdeliveryMixinFields2
+	webhookdeliveryFields := schema.WebhookDelivery{}.Fields()
+	_ = webhookdeliveryFields
+	// webhookdeliveryDescCreatedAt is the schema descriptor for created_at field.
+	webhookdeliveryDescCreatedAt := webhookdeliveryMixinFields1[0].Descriptor()
+	// webhookdelivery.DefaultCreatedAt holds the default value on creation for the created_at field.
+	webhookdelivery.DefaultCreatedAt = webhookdeliveryDescCreatedAt.Default.(func() time.Time)
+	// webhookdeliveryDescUpdatedAt is the schema descriptor for updated_at field.
+	webhookdeliveryDescUpdatedAt := webhookdeliveryMixinFields1[1].Descriptor()
+	// webhookdelivery.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	webhookdelivery.DefaultUpdatedAt = webhookdeliveryDescUpdatedAt.Default.(func() time.Time)
+	// webhookdelivery.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	webhookdelivery.UpdateDefaultUpdatedAt = webhookdeliveryDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// webhookdeliveryDescMerchantID is the schema descriptor for merchant_id field.
+	webhookdeliveryDescMerchantID := webhookdeliveryMixinFields2[0].Descriptor()
+	// webhookdelivery.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
+	webhookdelivery.MerchantIDValidator = func() func(string) error {
+		validators := webhookdeliveryDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant_id string) error {
+			for _, fn := range fns {
+				if err := fn(merchant_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// webhookdeliveryDescEventID is the schema descriptor for event_id field.
+	webhookdeliveryDescEventID := webhookdeliveryFields[0].Descriptor()
+	// webhookdelivery.EventIDValidator is a validator for the "event_id" field. It is called by the builders before save.
+	webhookdelivery.EventIDValidator = webhookdeliveryDescEventID.Validators[0].(func(string) error)
+	// webhookdeliveryDescEndpointID is the schema descriptor for endpoint_id field.
+	webhookdeliveryDescEndpointID := webhookdeliveryFields[1].Descriptor()
+	// webhookdelivery.EndpointIDValidator is a validator for the "endpoint_id" field. It is called by the builders before save.
+	webhookdelivery.EndpointIDValidator = webhookdeliveryDescEndpointID.Validators[0].(func(string) error)
+	// webhookdeliveryDescAttempts is the schema descriptor for attempts field.
+	webhookdeliveryDescAttempts := webhookdeliveryFields[3].Descriptor()
+	// webhookdelivery.DefaultAttempts holds the default value on creation for the attempts field.
+	webhookdelivery.DefaultAttempts = webhookdeliveryDescAttempts.Default.(int)
+	// webhookdeliveryDescLeaseOwner is the schema descriptor for lease_owner field.
+	webhookdeliveryDescLeaseOwner := webhookdeliveryFields[5].Descriptor()
+	// webhookdelivery.LeaseOwnerValidator is a validator for the "lease_owner" field. It is called by the builders before save.
+	webhookdelivery.LeaseOwnerValidator = webhookdeliveryDescLeaseOwner.Validators[0].(func(string) error)
+	// webhookdeliveryDescLastError is the schema descriptor for last_error field.
+	webhookdeliveryDescLastError := webhookdeliveryFields[8].Descriptor()
+	// webhookdelivery.LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.
+	webhookdelivery.LastErrorValidator = webhookdeliveryDescLastError.Validators[0].(func(string) error)
+	// webhookdeliveryDescID is the schema descriptor for id field.
+	webhookdeliveryDescID := webhookdeliveryMixinFields0[0].Descriptor()
+	// webhookdelivery.DefaultID holds the default value on creation for the id field.
+	webhookdelivery.DefaultID = webhookdeliveryDescID.Default.(func() string)
+	// webhookdelivery.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	webhookdelivery.IDValidator = func() func(string) error {
+		validators := webhookdeliveryDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	webhookendpointMixin := schema.WebhookEndpoint{}.Mixin()
+	webhookendpointMixinHooks2 := webhookendpointMixin[2].Hooks()
+	webhookendpoint.Hooks[0] = webhookendpointMixinHooks2[0]
+	webhookendpointMixinInters2 := webhookendpointMixin[2].Interceptors()
+	webhookendpoint.Interceptors[0] = webhookendpointMixinInters2[0]
+	webhookendpointMixinFields0 := webhookendpointMixin[0].Fields()
+	_ = webhookendpointMixinFields0
+	webhookendpointMixinFields1 := webhookendpointMixin[1].Fields()
+	_ = webhookendpointMixinFields1
+	webhookendpointMixinFields2 := webhookendpointMixin[2].Fields()
+	_ = webhookendpointMixinFields2
+	webhookendpointFields := schema.WebhookEndpoint{}.Fields()
+	_ = webhookendpointFields
+	// webhookendpointDescCreatedAt is the schema descriptor for created_at field.
+	webhookendpointDescCreatedAt := webhookendpointMixinFields1[0].Descriptor()
+	// webhookendpoint.DefaultCreatedAt holds the default value on creation for the created_at field.
+	webhookendpoint.DefaultCreatedAt = webhookendpointDescCreatedAt.Default.(func() time.Time)
+	// webhookendpointDescUpdatedAt is the schema descriptor for updated_at field.
+	webhookendpointDescUpdatedAt := webhookendpointMixinFields1[1].Descriptor()
+	// webhookendpoint.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	webhookendpoint.DefaultUpdatedAt = webhookendpointDescUpdatedAt.Default.(func() time.Time)
+	// webhookendpoint.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	webhookendpoint.UpdateDefaultUpdatedAt = webhookendpointDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// webhookendpointDescMerchantID is the schema descriptor for merchant_id field.
+	webhookendpointDescMerchantID := webhookendpointMixinFields2[0].Descriptor()
+	// webhookendpoint.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
+	webhookendpoint.MerchantIDValidator = func() func(string) error {
+		validators := webhookendpointDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant_id string) error {
+			for _, fn := range fns {
+				if err := fn(merchant_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// webhookendpointDescURL is the schema descriptor for url field.
+	webhookendpointDescURL := webhookendpointFields[0].Descriptor()
+	// webhookendpoint.URLValidator is a validator for the "url" field. It is called by the builders before save.
+	webhookendpoint.URLValidator = func() func(string) error {
+		validators := webhookendpointDescURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(url string) error {
+			for _, fn := range fns {
+				if err := fn(url); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// webhookendpointDescDescription is the schema descriptor for description field.
+	webhookendpointDescDescription := webhookendpointFields[1].Descriptor()
+	// webhookendpoint.DefaultDescription holds the default value on creation for the description field.
+	webhookendpoint.DefaultDescription = webhookendpointDescDescription.Default.(string)
+	// webhookendpoint.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	webhookendpoint.DescriptionValidator = func() func(string) error {
+		validators := webhookendpointDescDescription.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(description string) error {
+			for _, fn := range fns {
+				if err := fn(description); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// webhookendpointDescSecret is the schema descriptor for secret field.
+	webhookendpointDescSecret := webhookendpointFields[3].Descriptor()
+	// webhookendpoint.SecretValidator is a validator for the "secret" field. It is called by the builders before save.
+	webhookendpoint.SecretValidator = webhookendpointDescSecret.Validators[0].(func(string) error)
+	// webhookendpointDescPreviousSecret is the schema descriptor for previous_secret field.
+	webhookendpointDescPreviousSecret := webhookendpointFields[4].Descriptor()
+	// webhookendpoint.PreviousSecretValidator is a validator for the "previous_secret" field. It is called by the builders before save.
+	webhookendpoint.PreviousSecretValidator = webhookendpointDescPreviousSecret.Validators[0].(func(string) error)
+	// webhookendpointDescDisabledReason is the schema descriptor for disabled_reason field.
+	webhookendpointDescDisabledReason := webhookendpointFields[7].Descriptor()
+	// webhookendpoint.DisabledReasonValidator is a validator for the "disabled_reason" field. It is called by the builders before save.
+	webhookendpoint.DisabledReasonValidator = webhookendpointDescDisabledReason.Validators[0].(func(string) error)
+	// webhookendpointDescID is the schema descriptor for id field.
+	webhookendpointDescID := webhookendpointMixinFields0[0].Descriptor()
+	// webhookendpoint.DefaultID holds the default value on creation for the id field.
+	webhookendpoint.DefaultID = webhookendpointDescID.Default.(func() string)
+	// webhookendpoint.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	webhookendpoint.IDValidator = func() func(string) error {
+		validators := webhookendpointDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	webhookeventMixin := schema.WebhookEvent{}.Mixin()
+	webhookeventMixinHooks2 := webhookeventMixin[2].Hooks()
+	webhookevent.Hooks[0] = webhookeventMixinHooks2[0]
+	webhookeventMixinInters2 := webhookeventMixin[2].Interceptors()
+	webhookevent.Interceptors[0] = webhookeventMixinInters2[0]
+	webhookeventMixinFields0 := webhookeventMixin[0].Fields()
+	_ = webhookeventMixinFields0
+	webhookeventMixinFields1 := webhookeventMixin[1].Fields()
+	_ = webhookeventMixinFields1
+	webhookeventMixinFields2 := webhookeventMixin[2].Fields()
+	_ = webhookeventMixinFields2
+	webhookeventFields := schema.WebhookEvent{}.Fields()
+	_ = webhookeventFields
+	// webhookeventDescCreatedAt is the schema descriptor for created_at field.
+	webhookeventDescCreatedAt := webhookeventMixinFields1[0].Descriptor()
+	// webhookevent.DefaultCreatedAt holds the default value on creation for the created_at field.
+	webhookevent.DefaultCreatedAt = webhookeventDescCreatedAt.Default.(func() time.Time)
+	// webhookeventDescUpdatedAt is the schema descriptor for updated_at field.
+	webhookeventDescUpdatedAt := webhookeventMixinFields1[1].Descriptor()
+	// webhookevent.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	webhookevent.DefaultUpdatedAt = webhookeventDescUpdatedAt.Default.(func() time.Time)
+	// webhookevent.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	webhookevent.UpdateDefaultUpdatedAt = webhookeventDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// webhookeventDescMerchantID is the schema descriptor for merchant_id field.
+	webhookeventDescMerchantID := webhookeventMixinFields2[0].Descriptor()
+	// webhookevent.MerchantIDValidator is a validator for the "merchant_id" field. It is called by the builders before save.
+	webhookevent.MerchantIDValidator = func() func(string) error {
+		validators := webhookeventDescMerchantID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(merchant_id string) error {
+			for _, fn := range fns {
+				if err := fn(merchant_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// webhookeventDescType is the schema descriptor for type field.
+	webhookeventDescType := webhookeventFields[0].Descriptor()
+	// webhookevent.TypeValidator is a validator for the "type" field. It is called by the builders before save.
+	webhookevent.TypeValidator = webhookeventDescType.Validators[0].(func(string) error)
+	// webhookeventDescPayload is the schema descriptor for payload field.
+	webhookeventDescPayload := webhookeventFields[1].Descriptor()
+	// webhookevent.PayloadValidator is a validator for the "payload" field. It is called by the builders before save.
+	webhookevent.PayloadValidator = webhookeventDescPayload.Validators[0].(func(string) error)
+	// webhookeventDescObjectID is the schema descriptor for object_id field.
+	webhookeventDescObjectID := webhookeventFields[2].Descriptor()
+	// webhookevent.DefaultObjectID holds the default value on creation for the object_id field.
+	webhookevent.DefaultObjectID = webhookeventDescObjectID.Default.(string)
+	// webhookevent.ObjectIDValidator is a validator for the "object_id" field. It is called by the builders before save.
+	webhookevent.ObjectIDValidator = webhookeventDescObjectID.Validators[0].(func(string) error)
+	// webhookeventDescID is the schema descriptor for id field.
+	webhookeventDescID := webhookeventMixinFields0[0].Descriptor()
+	// webhookevent.DefaultID holds the default value on creation for the id field.
+	webhookevent.DefaultID = webhookeventDescID.Default.(func() string)
+	// webhookevent.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	webhookevent.IDValidator = func() func(string) error {
+		validators := webhookeventDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

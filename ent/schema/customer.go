@@ -35,6 +35,9 @@ func (Customer) Fields() []ent.Field {
 			Comment("BCP 47 tag the customer's invoices, emails and payment page are in, one of Query.languages; null to use the merchant's language."),
 		field.Bool("email_bouncing").Default(false).
 			Comment("The mail provider reported a permanent failure delivering to this address."),
+		field.String("portal_token").Validate(validate.SingleLine).Optional().Nillable().Unique().Sensitive().
+			Comment("Secret in the customer's portal link (/portal/{token}); set on first use, replaced by revokeCustomerPortal.").
+			Annotations(entgql.Skip()),
 	}
 }
 
@@ -45,6 +48,9 @@ func (Customer) Edges() []ent.Edge {
 		edge.To("invoices", Invoice.Type).
 			Comment("This customer's invoices, drafts included. Give first or last (at most 100); without orderBy they come oldest first.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput)),
+		edge.To("credits", CustomerCredit.Type).
+			Comment("The customer's credit ledger, oldest first: credit notes and overpayments add, applications and refunds take away.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 

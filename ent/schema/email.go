@@ -26,8 +26,8 @@ func (Email) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("invoice_id").Optional().Nillable().Validate(validate.SingleLine).Immutable().
 			Comment("ID of the invoice this email carries; null for an email to a user about their account."),
-		field.Enum("kind").Values("INVOICE", "REMINDER", "PASSWORD_RESET").Immutable().
-			Comment("INVOICE until an email of the invoice has been sent, REMINDER after that. PASSWORD_RESET: a \"forgot password\" link to one of the merchant's users, listed only by the development mailbox.").
+		field.Enum("kind").Values("INVOICE", "REMINDER", "PASSWORD_RESET", "RECEIPT", "PAYMENT_NOTICE", "CREDIT_NOTE", "WEBHOOK_DISABLED").Immutable().
+			Comment("INVOICE until an email of the invoice has been sent, REMINDER after that (by hand or on the reminder schedule). RECEIPT: to the customer for a payment; PAYMENT_NOTICE: \"you got paid\" to the merchant; CREDIT_NOTE: a credit note to the customer; WEBHOOK_DISABLED: to the merchant when a webhook endpoint was disabled. PASSWORD_RESET: a \"forgot password\" link to one of the merchant's users, listed only by the development mailbox.").
 			Annotations(entgql.Type("EmailKind")),
 		field.String("to").Validate(validate.SingleLine).Immutable().Comment("The recipient's address."),
 		field.String("reply_to").Validate(validate.SingleLine).Immutable().Default("").Annotations(entgql.Skip()),
@@ -45,6 +45,13 @@ func (Email) Fields() []ent.Field {
 		field.String("provider").Validate(validate.SingleLine).Default("").Comment("mailgun, or dev-mailbox when nothing leaves the machine."),
 		field.String("provider_message_id").Validate(validate.SingleLine).Optional().Nillable().
 			Comment("The provider's id for the message, e.g. Mailgun's <...@domain>."),
+		field.String("dedupe_key").Validate(validate.SingleLine).Optional().Nillable().Unique().Immutable().
+			Comment("Makes an automatic email exist at most once, whatever processes race or crash: e.g. reminder/<invoice>/<step>, receipt/<payment>.").
+			Annotations(entgql.Skip()),
+		field.String("payment_id").Validate(validate.SingleLine).Optional().Nillable().Immutable().
+			Comment("The payment a RECEIPT or PAYMENT_NOTICE is about; null otherwise."),
+		field.String("credit_note_id").Validate(validate.SingleLine).Optional().Nillable().Immutable().
+			Comment("The credit note a CREDIT_NOTE email carries; null otherwise."),
 		field.Time("next_attempt_at").Annotations(entgql.Skip()),
 		field.String("lease_owner").Validate(validate.SingleLine).Optional().Nillable().Annotations(entgql.Skip()),
 		field.Time("lease_until").Optional().Nillable().Annotations(entgql.Skip()),

@@ -77,6 +77,19 @@ func (Invoice) Fields() []ent.Field {
 			Comment("The reason given to voidInvoice; null unless the invoice was voided with a reason."),
 		field.Time("sent_at").Optional().Nillable().
 			Comment("When an email of this invoice was first accepted by the mail provider; null until then."),
+		field.Bool("remind").Default(true).
+			Comment("false: no automatic reminders for this invoice (\"don't remind\"); manual sends still work."),
+		field.Time("overdue_at").Optional().Nillable().
+			Comment("When the invoice was first found unpaid past its due date (the OVERDUE event); null until then.").
+			Annotations(entgql.Skip()),
+		field.Int64("credited_minor").Default(0).Annotations(entgql.Skip()),
+		field.String("recurring_schedule_id").Validate(validate.SingleLine).Optional().Nillable().Immutable().
+			Comment("The recurring schedule that made this invoice; null for an invoice made by hand."),
+		field.Int("recurring_period").Optional().Nillable().Immutable().
+			Comment("Which run of its schedule made this invoice: 1 for the first. null for an invoice made by hand.").
+			Annotations(entgql.Skip()),
+		field.String("duplicated_from_id").Validate(validate.SingleLine).Optional().Nillable().Immutable().
+			Comment("The invoice this draft was duplicated from; null otherwise."),
 		field.Int("version").Default(1).
 			Comment("1 for a new draft, one more on every change. InvoiceStatusEvent.version carries it, so live updates can be applied in order and stale ones ignored."),
 	}
@@ -100,6 +113,12 @@ func (Invoice) Edges() []ent.Edge {
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 		edge.To("checkout_sessions", CheckoutSession.Type).
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.From("recurring_schedule", RecurringSchedule.Type).Ref("invoices").Field("recurring_schedule_id").
+			Comment("The schedule that made this invoice; null for one made by hand.").
+			Unique().Immutable(),
+		edge.To("credit_notes", CreditNote.Type).
+			Comment("Credit notes issued against this invoice, oldest first.").
+			Annotations(entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
 
@@ -108,6 +127,10 @@ func (Invoice) Indexes() []ent.Index {
 		index.Fields("merchant_id", "number").Unique(),
 		index.Fields("merchant_id", "status"),
 		index.Fields("merchant_id", "created_at"),
+		// One invoice per schedule and period, whatever races.
+		index.Fields("recurring_schedule_id", "recurring_period").Unique(),
+		// The scheduler's pass: open invoices by due date.
+		index.Fields("status", "due_date"),
 	}
 }
 
@@ -128,7 +151,8 @@ func (InvoiceEvent) Fields() []ent.Field {
 		field.String("invoice_id").Validate(validate.SingleLine).Immutable().Comment("ID of the invoice this event belongs to."),
 		field.Enum("type").
 			Values("CREATED", "UPDATED", "ISSUED", "VOIDED", "MARKED_UNCOLLECTIBLE", "PAYMENT_RECEIVED", "PAYMENT_UNDONE",
-				"EMAIL_QUEUED", "EMAIL_SENT", "EMAIL_FAILED", "EMAIL_DELIVERED", "EMAIL_BOUNCED").
+				"EMAIL_QUEUED", "EMAIL_SENT", "EMAIL_FAILED", "EMAIL_DELIVERED", "EMAIL_BOUNCED",
+				"OVERDUE", "CREDIT_NOTE_CREATED", "CREDIT_APPLIED", "REFUND_RECORDED").
 			Immutable().
 			Comment("What happened.").
 			Annotations(entgql.Type("InvoiceEventType")),

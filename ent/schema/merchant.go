@@ -74,6 +74,21 @@ func (Merchant) Fields() []ent.Field {
 		field.JSON("statement_mapping", &statement.Mapping{}).Optional().
 			Comment("The column mapping of the merchant's bank CSV, saved at the last import.").
 			Annotations(entgql.Skip()),
+		// Getting paid on autopilot (internal/schedule, internal/reminder).
+		field.Bool("reminders_enabled").Default(true).
+			Comment("Whether open invoices are reminded by email on the reminderSchedule; an invoice can opt out with remind: false."),
+		field.Ints("reminder_schedule").Optional().Default([]int{-3, 0, 7, 14}).
+			Comment("When reminders go out, in days relative to the due date: -3 is three days before, 0 the due date, 7 a week after. Each step is sent at most once per invoice. Default [-3, 0, 7, 14]."),
+		field.Bool("send_receipts").Default(true).
+			Comment("Whether the customer is emailed a receipt (with a PDF) for each payment."),
+		field.Bool("notify_payments").Default(true).
+			Comment("Whether the merchant's owner is emailed \"you got paid\" for each payment."),
+		field.Int("credit_note_seq").Default(0).NonNegative().
+			Comment("Last credit note number handed out (CN-000001 ...); gapless per merchant.").
+			Annotations(entgql.Skip()),
+		field.Int64("test_clock_offset").Default(0).
+			Comment("Seconds the merchant's test clock is ahead of real time; development only, always 0 in production.").
+			Annotations(entgql.Skip()),
 	}
 }
 

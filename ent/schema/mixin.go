@@ -43,6 +43,13 @@ var IDPrefixes = map[string]string{
 	"txr": "tax_rates",
 	"lgo": "logos",
 	"pya": "payer_accounts",
+	"rec": "recurring_schedules",
+	"crn": "credit_notes",
+	"ccr": "customer_credits",
+	"whe": "webhook_endpoints",
+	"wev": "webhook_events",
+	"whd": "webhook_deliveries",
+	"wha": "webhook_attempts",
 }
 
 // idMixin gives an entity a string primary key "<prefix>_<ULID>".

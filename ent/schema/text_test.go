@@ -18,6 +18,8 @@ func TestEveryTextFieldIsChecked(t *testing.T) {
 		"CheckoutSession": CheckoutSession{}, "CryptoWallet": CryptoWallet{}, "Collection": Collection{},
 		"Session": Session{}, "User": User{}, "WebhookReceipt": WebhookReceipt{},
 		"PasswordReset": PasswordReset{}, "ServerKey": ServerKey{}, "TaxRate": TaxRate{}, "Logo": Logo{}, "PayerAccount": PayerAccount{},
+		"RecurringSchedule": RecurringSchedule{}, "CreditNote": CreditNote{}, "CustomerCredit": CustomerCredit{},
+		"WebhookEndpoint": WebhookEndpoint{}, "WebhookEvent": WebhookEvent{}, "WebhookDelivery": WebhookDelivery{}, "WebhookAttempt": WebhookAttempt{},
 	}
 	if len(schemas) != len(IDPrefixes) {
 		t.Fatalf("the test knows %d schemas, IDPrefixes %d: add the new schema here", len(schemas), len(IDPrefixes))

@@ -13,12 +13,21 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/collection"
+	"github.com/tally-invoicing/tally/ent/customercredit"
 	"github.com/tally-invoicing/tally/ent/email"
+	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/merchant"
 	"github.com/tally-invoicing/tally/ent/payment"
+	"github.com/tally-invoicing/tally/ent/recurringschedule"
 	"github.com/tally-invoicing/tally/ent/taxrate"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 )
+
+// How far to move the test clock.
+type AdvanceTestClockInput struct {
+	// Hours to move forward, 1 to 8,760 (a year).
+	Hours int `json:"hours"`
+}
 
 // Part of a collection given to one invoice.
 type AllocationInput struct {
@@ -26,6 +35,14 @@ type AllocationInput struct {
 	InvoiceID string `json:"invoiceID"`
 	// How much of the collection to give it: greater than 0, at most both what is unallocated and the invoice's amountDue.
 	Amount decimal.Decimal `json:"amount"`
+}
+
+// Credit applied to an open invoice.
+type ApplyCustomerCreditInput struct {
+	// The invoice to pay with the customer's credit (inv_...), in the credit's currency.
+	InvoiceID string `json:"invoiceID"`
+	// How much; the smaller of the balance and the amount due if omitted.
+	Amount *decimal.Decimal `json:"amount,omitempty"`
 }
 
 // A fresh session: send `token` as `Authorization: Bearer <token>`. Browsers also get an HttpOnly cookie.
@@ -150,6 +167,20 @@ type CreateAPIKeyPayload struct {
 	Secret string `json:"secret"`
 }
 
+// A credit note against an issued invoice: lines, or an amount.
+type CreateCreditNoteInput struct {
+	// The invoice to correct (inv_...): OPEN, PARTIALLY_PAID, PAID or UNCOLLECTIBLE.
+	InvoiceID string `json:"invoiceID"`
+	// The lines to credit, with their taxes. Give lines or amount, not both.
+	Lines []*CreditNoteLineInput `json:"lines,omitempty"`
+	// An amount to credit including tax, spread over the invoice's tax rates in proportion to their amounts; at most what the invoice still carries.
+	Amount *decimal.Decimal `json:"amount,omitempty"`
+	// Why, printed on the credit note (1 to 1,000 characters).
+	Reason string `json:"reason"`
+	// true to email the credit note to the customer now.
+	Send *bool `json:"send,omitempty"`
+}
+
 // A new customer.
 type CreateCustomerInput struct {
 	// Person or company name printed on invoices, at most 200 characters.
@@ -178,6 +209,24 @@ type CreateInvoiceDraftInput struct {
 	PaymentTermsDays *int `json:"paymentTermsDays,omitempty"`
 }
 
+// A recurring schedule made from an invoice.
+type CreateRecurringScheduleInput struct {
+	// The invoice or draft to copy each period (inv_...): its customer, currency, items, taxes, discount, description, payment methods and terms.
+	InvoiceID string `json:"invoiceID"`
+	// DAY, WEEK or MONTH.
+	Interval recurringschedule.Interval `json:"interval"`
+	// How many intervals make a period, 1 to 365; 1 if omitted.
+	IntervalCount *int `json:"intervalCount,omitempty"`
+	// When the first invoice is made (today or later). Monthly schedules keep its day of the month; the 29th to 31st become a shorter month's last day.
+	StartDate time.Time `json:"startDate"`
+	// Stop after this many invoices; no limit if omitted.
+	EndAfterCount *int `json:"endAfterCount,omitempty"`
+	// Make no invoice after this date; no end if omitted.
+	EndDate *time.Time `json:"endDate,omitempty"`
+	// true (the default): each invoice is issued and emailed; false: each run leaves a draft.
+	AutoSend *bool `json:"autoSend,omitempty"`
+}
+
 // A new tax rate.
 type CreateTaxRateInput struct {
 	// What the invoice calls the tax, 1 to 100 characters, e.g. "VAT", "GST", "Sales tax CA".
@@ -194,6 +243,32 @@ type CreateTaxRateInput struct {
 	ExemptionReason *string `json:"exemptionReason,omitempty"`
 	// true to make it the default rate, put on new lines that give no taxRateIDs.
 	Default *bool `json:"default,omitempty"`
+}
+
+// An endpoint to post events to.
+type CreateWebhookEndpointInput struct {
+	// Where to post: https in production; http to a local receiver is allowed on a development server.
+	URL string `json:"url"`
+	// Event types to receive (see Query.webhookEventTypes), or ["*"] for all.
+	Events []string `json:"events"`
+	// What the endpoint is for, at most 500 characters.
+	Description *string `json:"description,omitempty"`
+}
+
+// A customer's credit in one currency.
+type CreditBalance struct {
+	// ISO 4217 code.
+	Currency string `json:"currency"`
+	// What the merchant owes the customer in that currency.
+	Amount decimal.Decimal `json:"amount"`
+}
+
+// One invoice line to credit.
+type CreditNoteLineInput struct {
+	// The line's position on the invoice, from 0.
+	Line int `json:"line"`
+	// How many of it to credit, at most the quantity invoiced; the whole line if omitted.
+	Quantity *decimal.Decimal `json:"quantity,omitempty"`
 }
 
 // A stablecoin receiving address.
@@ -290,6 +365,11 @@ type InvoiceStatusEvent struct {
 	Version int `json:"version"`
 	// When the change happened.
 	At time.Time `json:"at"`
+	// What happened, as the timeline names it: ISSUED, PAYMENT_RECEIVED, VOIDED,
+	// ... for a status change, or OVERDUE when the invoice passed its due date
+	// unpaid (once per invoice), which changes no status: from and to are then
+	// both the invoice's status.
+	Type invoiceevent.Type `json:"type"`
 }
 
 // Filters for the invoices list. All given filters must match.
@@ -435,12 +515,36 @@ type RecordCollectionInput struct {
 	PayerAccount *string `json:"payerAccount,omitempty"`
 }
 
+// Credit paid back to the customer outside Tally (a record: no money moves).
+type RecordRefundInput struct {
+	// Whose credit (cus_...).
+	CustomerID string `json:"customerID"`
+	// ISO 4217 code of the credit refunded.
+	Currency string `json:"currency"`
+	// How much, at most the balance in that currency.
+	Amount decimal.Decimal `json:"amount"`
+	// How it was paid back.
+	Channel customercredit.RefundChannel `json:"channel"`
+	// When; now if omitted. Cannot be in the future.
+	RefundedAt *time.Time `json:"refundedAt,omitempty"`
+	// A note, e.g. the bank reference, at most 1,000 characters.
+	Note *string `json:"note,omitempty"`
+}
+
 // A new password, with the token from a reset email.
 type ResetPasswordInput struct {
 	// The token from the reset link (the `token` query parameter of `/reset-password?token=...`).
 	Token string `json:"token"`
 	// The new password: at least 10 characters, at most 72 bytes.
 	Password string `json:"password"`
+}
+
+// Work the scheduler did in one pass.
+type ScheduledWork struct {
+	// The kind of work: overdue, reminders, recurring or webhooks.
+	Job string `json:"job"`
+	// How many things it did: invoices marked overdue, reminders queued, invoices made, deliveries attempted.
+	Count int `json:"count"`
 }
 
 // Money that pays no invoice, set aside so that it leaves the review queue.
@@ -600,6 +704,18 @@ type StatementPreview struct {
 type Subscription struct {
 }
 
+// The merchant's clock for schedules (reminders, overdue, recurring invoices,
+// webhook retries). On a development server it can be moved forward with
+// advanceTestClock, as Stripe's test clocks do; in production it is real time.
+type TestClock struct {
+	// The merchant's time now.
+	Now time.Time `json:"now"`
+	// How far the merchant's clock is ahead of real time, in hours; 0 in production.
+	OffsetHours int `json:"offsetHours"`
+	// What became due and ran during the last advanceTestClock, one line per kind of work; empty for Query.testClock.
+	Ran []*ScheduledWork `json:"ran"`
+}
+
 // Changes to a customer; omitted fields stay as they are.
 type UpdateCustomerInput struct {
 	// The new name, at most 200 characters.
@@ -654,6 +770,14 @@ type UpdateMerchantInput struct {
 	PaperSize *merchant.PaperSize `json:"paperSize,omitempty"`
 	// Matches at least this sure (50 to 100 percent) apply by themselves; the rest wait in the review queue as proposals. See Merchant.autoMatchConfidence.
 	AutoMatchConfidence *int `json:"autoMatchConfidence,omitempty"`
+	// Turn automatic reminders on or off for every invoice (see Merchant.reminderSchedule).
+	RemindersEnabled *bool `json:"remindersEnabled,omitempty"`
+	// When reminders go out, in days relative to the due date (-30 to 90, at most 6 steps, e.g. [-3, 0, 7, 14]); [] sends none.
+	ReminderSchedule []int `json:"reminderSchedule,omitempty"`
+	// Email the customer a receipt for each payment.
+	SendReceipts *bool `json:"sendReceipts,omitempty"`
+	// Email the merchant's owner "you got paid" for each payment.
+	NotifyPayments *bool `json:"notifyPayments,omitempty"`
 }
 
 // Changes to a tax rate; omitted fields stay as they are. Invoices that already
@@ -675,6 +799,18 @@ type UpdateTaxRateInput struct {
 	Default *bool `json:"default,omitempty"`
 }
 
+// Changes to an endpoint; omitted fields stay as they are.
+type UpdateWebhookEndpointInput struct {
+	// A new URL.
+	URL *string `json:"url,omitempty"`
+	// A new list of event types.
+	Events []string `json:"events,omitempty"`
+	// A new description.
+	Description *string `json:"description,omitempty"`
+	// false disables the endpoint (no deliveries); true enables it again.
+	Enabled *bool `json:"enabled,omitempty"`
+}
+
 // Who is making the request: the merchant whose data every query and mutation
 // works on, and the user or API key acting for it.
 type Viewer struct {
@@ -684,6 +820,22 @@ type Viewer struct {
 	Merchant *ent.Merchant `json:"merchant"`
 	// Set when the request authenticated with an API key rather than a session.
 	APIKey *ent.APIKey `json:"apiKey,omitempty"`
+}
+
+// An endpoint with its signing secret, shown only here.
+type WebhookEndpointWithSecret struct {
+	// The endpoint.
+	Endpoint *ent.WebhookEndpoint `json:"endpoint"`
+	// whsec_...: verify Tally-Signature with it. It is not shown again.
+	Secret string `json:"secret"`
+}
+
+// One kind of event Tally posts.
+type WebhookEventType struct {
+	// The name, e.g. invoice.paid.
+	Type string `json:"type"`
+	// When it is sent, and what data holds.
+	Description string `json:"description"`
 }
 
 // What an API key may do.

@@ -85,6 +85,8 @@ func TestExpensiveFieldsWeighed(t *testing.T) {
 		"Mutation.startCheckout":    1000,
 		"Mutation.sendInvoice":      1000,
 		"Mutation.issueInvoice":     1000,
+		"Mutation.createCreditNote": 1000,
+		"CreditNote.previewHTML":    1000,
 		"Mutation.previewStatement": 1000,
 		"Mutation.importStatement":  1000,
 	}

@@ -13,7 +13,9 @@ import (
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/event"
+	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/webhook"
 )
 
 // batchSize keeps every statement of a batch well under PostgreSQL's 65,535
@@ -30,6 +32,10 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 	invs, err := s.lockAll(ctx, tx, rs)
 	if err != nil {
 		return nil, fmt.Errorf("apply payments: lock invoices: %w", err)
+	}
+	invs0 := make(map[string]status.Status, len(invs)) // status before, to announce moves only
+	for id, inv := range invs {
+		invs0[id] = inv.Status
 	}
 	now := s.now()
 	actor := Actor(ctx)
@@ -100,6 +106,15 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 			out[owner[i+k]] = p
 		}
 	}
+	var paid []*ent.Payment
+	for _, p := range out {
+		if p != nil {
+			paid = append(paid, p)
+		}
+	}
+	if err := s.afterPayments(ctx, tx, paid); err != nil {
+		return nil, fmt.Errorf("apply payments: %w", err)
+	}
 	for i := 0; i < len(events); i += batchSize {
 		saved, err := tx.InvoiceEvent.CreateBulk(events[i:min(i+batchSize, len(events))]...).Save(ctx)
 		if err != nil {
@@ -116,6 +131,16 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 		if err := s.updateAll(ctx, tx, batch, changed); err != nil {
 			return nil, fmt.Errorf("apply payments: update invoices: %w", err)
 		}
+	}
+	var moved []webhook.Event
+	for _, id := range order {
+		inv := changed[id]
+		if t := webhookType(invoiceevent.TypePAYMENT_RECEIVED, inv.Status); t != "" && invs0[id] != status.Paid {
+			moved = append(moved, webhook.InvoiceEvent(t, inv, now))
+		}
+	}
+	if err := webhook.Emit(ctx, tx, moved...); err != nil {
+		return nil, fmt.Errorf("apply payments: %w", err)
 	}
 	if len(announce) > 0 {
 		err := database.OnCommit(ctx, func() {

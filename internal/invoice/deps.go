@@ -28,6 +28,9 @@ func (noMail) Enqueue(context.Context, *ent.Client, *ent.Invoice, string, string
 
 func (noMail) Wake() {}
 
+// PaymentEmails queues nothing: a tool without email still records money.
+func (noMail) PaymentEmails(context.Context, *ent.Client, []*ent.Payment) error { return nil }
+
 type anyMethod struct{}
 
 func (anyMethod) CheckMethods(context.Context, *ent.Client, string, string, []paymethod.Method) error {

@@ -27,6 +27,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/tax"
 	"github.com/tally-invoicing/tally/internal/tax/rates"
 	"github.com/tally-invoicing/tally/internal/tenant"
+	"github.com/tally-invoicing/tally/internal/webhook"
 )
 
 // Errors a caller can act on.
@@ -69,6 +70,10 @@ type Mailer interface {
 	Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, kind, message string) (*ent.Email, error)
 	// Wake tells the delivery worker that new email is waiting.
 	Wake()
+	// PaymentEmails queues, inside tx, the customer's receipt and the
+	// merchant's "you got paid" notice for each payment, as the merchant's
+	// settings say, each at most once per payment.
+	PaymentEmails(ctx context.Context, tx *ent.Client, pays []*ent.Payment) error
 }
 
 // MethodChecker is what the invoice lifecycle needs from the merchant's
@@ -673,6 +678,11 @@ func (s *Service) move(ctx context.Context, tx *ent.Client, inv *ent.Invoice, up
 	if err != nil {
 		return nil, err
 	}
+	if typ := webhookType(typ, to); typ != "" {
+		if err := webhook.Emit(ctx, tx, webhook.InvoiceEvent(typ, out, s.now())); err != nil {
+			return nil, err
+		}
+	}
 	msg := event.Message{MerchantID: out.MerchantID, InvoiceID: out.ID, EventID: ev.ID}
 	err = database.OnCommit(ctx, func() {
 		// The change is committed; a lost announcement only delays a
@@ -687,6 +697,24 @@ func (s *Service) move(ctx context.Context, tx *ent.Client, inv *ent.Invoice, up
 		return nil, fmt.Errorf("announce status change of invoice %s: %w", out.ID, err)
 	}
 	return out, nil
+}
+
+// webhookType is the event partner apps get for a status change, or ""
+// for none (undoing a payment is not announced as a new state).
+func webhookType(typ invoiceevent.Type, to status.Status) string {
+	switch {
+	case typ == invoiceevent.TypeISSUED:
+		return webhook.InvoiceIssued
+	case typ == invoiceevent.TypeVOIDED:
+		return webhook.InvoiceVoided
+	case typ == invoiceevent.TypeMARKED_UNCOLLECTIBLE:
+		return webhook.InvoiceUncollectible
+	case typ == invoiceevent.TypePAYMENT_RECEIVED && to == status.Paid:
+		return webhook.InvoicePaid
+	case typ == invoiceevent.TypePAYMENT_RECEIVED && to == status.PartiallyPaid:
+		return webhook.InvoicePartiallyPaid
+	}
+	return ""
 }
 
 // editDraft loads a draft under lock, lets change fill in the update, bumps

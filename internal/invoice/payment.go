@@ -20,6 +20,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/money"
 	"github.com/tally-invoicing/tally/internal/tenant"
+	"github.com/tally-invoicing/tally/internal/webhook"
 )
 
 // Received is money that arrived for an invoice, in its currency's minor units.
@@ -137,6 +138,9 @@ func (s *Service) applyPayment(ctx context.Context, tx *ent.Client, id string, r
 		return nil, nil, err
 	}
 
+	if err := s.afterPayments(ctx, tx, []*ent.Payment{pay}); err != nil {
+		return nil, nil, err
+	}
 	note := describePayment(pay, c)
 	upd := tx.Invoice.UpdateOne(inv).SetAmountPaidMinor(plan.Paid)
 	if plan.Moves {
@@ -151,6 +155,19 @@ func (s *Service) applyPayment(ctx context.Context, tx *ent.Client, id string, r
 		return nil, nil, err
 	}
 	return out, pay, nil
+}
+
+// afterPayments tells, inside tx, whoever waits for money that it came:
+// partner apps (payment.received) and the customer and merchant by email.
+func (s *Service) afterPayments(ctx context.Context, tx *ent.Client, pays []*ent.Payment) error {
+	evs := make([]webhook.Event, 0, len(pays))
+	for _, p := range pays {
+		evs = append(evs, webhook.PaymentEvent(p, s.now()))
+	}
+	if err := webhook.Emit(ctx, tx, evs...); err != nil {
+		return err
+	}
+	return s.mailer.PaymentEmails(ctx, tx, pays)
 }
 
 // defaults fills in what a receipt may leave out.
@@ -323,6 +340,9 @@ type Change struct {
 	To      status.Status
 	Version int
 	At      time.Time
+	// Type is the timeline event: ISSUED, PAYMENT_RECEIVED, ... for a
+	// status change, OVERDUE when To is the status the invoice stayed in.
+	Type invoiceevent.Type
 }
 
 // LoadChanges reads the changes event.Messages name, in two queries
@@ -363,7 +383,7 @@ func (s *Service) LoadChanges(ctx context.Context, ms []event.Message) (map[even
 		if inv == nil || inv.MerchantID != m.MerchantID {
 			continue
 		}
-		out[m] = &Change{Invoice: inv, From: ev.FromStatus, To: *ev.ToStatus, Version: ev.InvoiceVersion, At: ev.At}
+		out[m] = &Change{Invoice: inv, From: ev.FromStatus, To: *ev.ToStatus, Version: ev.InvoiceVersion, At: ev.At, Type: ev.Type}
 	}
 	return out, nil
 }

@@ -145,6 +145,13 @@ func (o *Outbox) Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, 
 	return e, nil
 }
 
+// PaymentEmails queues the receipt to the customer and the "you got paid"
+// notice to the merchant for each payment, inside tx.
+// TODO(#16 receipts): not built yet; queues nothing.
+func (o *Outbox) PaymentEmails(ctx context.Context, tx *ent.Client, pays []*ent.Payment) error {
+	return nil
+}
+
 // Wake asks the worker to look for due emails now, e.g. after a commit.
 func (o *Outbox) Wake() {
 	select {

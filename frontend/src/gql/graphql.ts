@@ -144,12 +144,20 @@ export type CryptoWalletInput = {
 
 /** EmailKind is enum for the field kind */
 export type EmailKind =
+  /** A credit note to the customer, with its PDF attached. */
+  | 'CREDIT_NOTE'
   /** The invoice itself, with the PDF attached and the payment link. */
   | 'INVOICE'
   /** A "forgot password" link to one of the merchant's users; only the development mailbox lists these. */
   | 'PASSWORD_RESET'
+  /** "You got paid" to the merchant's owner for one payment. */
+  | 'PAYMENT_NOTICE'
+  /** A receipt to the customer for one payment, with a PDF receipt attached. */
+  | 'RECEIPT'
   /** A reminder about an unpaid invoice. */
-  | 'REMINDER';
+  | 'REMINDER'
+  /** To the merchant: a webhook endpoint failed for 3 days and was disabled. */
+  | 'WEBHOOK_DISABLED';
 
 /** EmailStatus is enum for the field status */
 export type EmailStatus =
@@ -203,6 +211,10 @@ export type InvoiceDraftStep =
 export type InvoiceEventType =
   /** The draft was created. */
   | 'CREATED'
+  /** The customer's credit paid part or all of the invoice. */
+  | 'CREDIT_APPLIED'
+  /** A credit note lowered what is due (see note). */
+  | 'CREDIT_NOTE_CREATED'
   /** The customer's mail server rejected the email. */
   | 'EMAIL_BOUNCED'
   /** The customer's mail server accepted the email. */
@@ -217,10 +229,14 @@ export type InvoiceEventType =
   | 'ISSUED'
   /** Written off as bad debt. */
   | 'MARKED_UNCOLLECTIBLE'
+  /** The due date passed with money still owed (once per invoice); the status does not change. */
+  | 'OVERDUE'
   /** Money was allocated to the invoice. */
   | 'PAYMENT_RECEIVED'
   /** An allocation was taken back. */
   | 'PAYMENT_UNDONE'
+  /** Credit from this invoice was recorded as paid back to the customer. */
+  | 'REFUND_RECORDED'
   /** A draft step changed the invoice. */
   | 'UPDATED'
   /** Voided: cancelled, nothing is owed. */
@@ -506,12 +522,20 @@ export type UpdateMerchantInput = {
   legalName?: string | null | undefined;
   /** Business name printed on invoices. */
   name?: string | null | undefined;
+  /** Email the merchant's owner "you got paid" for each payment. */
+  notifyPayments?: boolean | null | undefined;
   /** Sheet size of invoice PDFs. */
   paperSize?: PaperSize | null | undefined;
   /** Default payment terms in days after issue (0 due on receipt, 7, 14, 30, 60 or any up to 365), or null for no due date. */
   paymentTermsDays?: number | null | undefined;
   /** The structured address, or null to remove it. The free-text address is set to its formatted form. */
   postalAddress?: PostalAddressInput | null | undefined;
+  /** When reminders go out, in days relative to the due date (-30 to 90, at most 6 steps, e.g. [-3, 0, 7, 14]); [] sends none. */
+  reminderSchedule?: Array<number> | null | undefined;
+  /** Turn automatic reminders on or off for every invoice (see Merchant.reminderSchedule). */
+  remindersEnabled?: boolean | null | undefined;
+  /** Email the customer a receipt for each payment. */
+  sendReceipts?: boolean | null | undefined;
   /** VAT, GST or other tax number (letters, digits, spaces, dots, dashes; stored compact and upper case), or null to remove it. */
   taxID?: string | null | undefined;
 };
@@ -763,15 +787,22 @@ export type CustomerPageQueryVariables = Exact<{
 export type CustomerPageQuery = { node:
     | { __typename: 'APIKey' }
     | { __typename: 'Collection' }
+    | { __typename: 'CreditNote' }
     | { __typename: 'CryptoWallet' }
     | { __typename: 'Customer', emailBouncing: boolean, createdAt: string, id: string, name: string, email: string, taxID: string | null, language: string | null, amountDue: Array<{ amount: string, currency: string }>, credit: Array<{ amount: string, currency: string }>, postalAddress: { lines: Array<string>, city: string | null, postalCode: string | null, region: string | null, country: string | null } | null }
+    | { __typename: 'CustomerCredit' }
     | { __typename: 'Email' }
     | { __typename: 'Invoice' }
     | { __typename: 'InvoiceEvent' }
     | { __typename: 'Merchant' }
     | { __typename: 'Payment' }
+    | { __typename: 'RecurringSchedule' }
     | { __typename: 'TaxRate' }
     | { __typename: 'User' }
+    | { __typename: 'WebhookAttempt' }
+    | { __typename: 'WebhookDelivery' }
+    | { __typename: 'WebhookEndpoint' }
+    | { __typename: 'WebhookEvent' }
    | null, languages: Array<{ tag: string, name: string }> };
 
 export type CustomerInvoicesQueryVariables = Exact<{
@@ -784,15 +815,22 @@ export type CustomerInvoicesQueryVariables = Exact<{
 export type CustomerInvoicesQuery = { node:
     | { __typename: 'APIKey' }
     | { __typename: 'Collection' }
+    | { __typename: 'CreditNote' }
     | { __typename: 'CryptoWallet' }
     | { __typename: 'Customer', id: string, invoices: { totalCount: number, edges: Array<{ node: { id: string, number: string | null, status: InvoiceStatus, overdue: boolean, currency: string, total: string, amountDue: string, dueDate: string | null, issuedAt: string | null } | null } | null> | null, pageInfo: { hasNextPage: boolean, endCursor: string | null } } }
+    | { __typename: 'CustomerCredit' }
     | { __typename: 'Email' }
     | { __typename: 'Invoice' }
     | { __typename: 'InvoiceEvent' }
     | { __typename: 'Merchant' }
     | { __typename: 'Payment' }
+    | { __typename: 'RecurringSchedule' }
     | { __typename: 'TaxRate' }
     | { __typename: 'User' }
+    | { __typename: 'WebhookAttempt' }
+    | { __typename: 'WebhookDelivery' }
+    | { __typename: 'WebhookEndpoint' }
+    | { __typename: 'WebhookEvent' }
    | null };
 
 export type CustomersListQueryVariables = Exact<{
@@ -817,15 +855,22 @@ export type InvoiceDetailQueryVariables = Exact<{
 export type InvoiceDetailQuery = { node:
     | { __typename: 'APIKey' }
     | { __typename: 'Collection' }
+    | { __typename: 'CreditNote' }
     | { __typename: 'CryptoWallet' }
     | { __typename: 'Customer' }
+    | { __typename: 'CustomerCredit' }
     | { __typename: 'Email' }
     | { __typename: 'Invoice', id: string, number: string | null, reference: string | null, status: InvoiceStatus, overdue: boolean, currency: string, description: string | null, dueDate: string | null, issuedAt: string | null, createdAt: string, sendRequested: boolean, sentAt: string | null, voidReason: string | null, paymentMethods: Array<PaymentMethod>, pdfURL: string, checkoutURL: string | null, subtotal: string, totalDiscount: string, totalTax: string, total: string, amountPaid: string, amountDue: string, amountOverpaid: string, version: number, previewHTML: string, discount: { percent: string | null, amount: string, reason: string | null } | null, taxBreakdown: Array<{ taxableAmount: string, amount: string, taxRate: { id: string, name: string, percentage: string, inclusive: boolean, category: TaxCategory } }>, customer: { id: string, name: string, email: string, emailBouncing: boolean }, emails: Array<{ id: string, kind: EmailKind, to: string, subject: string, status: EmailStatus, attempts: number, lastError: string | null, provider: string, sentAt: string | null, deliveredAt: string | null, createdAt: string }> | null, items: Array<{ name: string, quantity: string, unitPrice: string, discountPercent: string | null, discountAmount: string, amount: string, taxRates: Array<{ id: string, name: string, percentage: string, inclusive: boolean }> }>, payments: Array<{ id: string, amount: string, currency: string, channel: PaymentChannel, provider: string, externalID: string | null, note: string | null, receivedAt: string, recordedBy: string, late: boolean, rule: AllocationRule, confidence: number, undoneAt: string | null, collection: { id: string } | null }> | null, events: Array<{ id: string, type: InvoiceEventType, at: string, actor: string, fromStatus: InvoiceStatus | null, toStatus: InvoiceStatus | null, note: string | null }> | null }
     | { __typename: 'InvoiceEvent' }
     | { __typename: 'Merchant' }
     | { __typename: 'Payment' }
+    | { __typename: 'RecurringSchedule' }
     | { __typename: 'TaxRate' }
     | { __typename: 'User' }
+    | { __typename: 'WebhookAttempt' }
+    | { __typename: 'WebhookDelivery' }
+    | { __typename: 'WebhookEndpoint' }
+    | { __typename: 'WebhookEvent' }
    | null };
 
 export type VoidInvoiceMutationVariables = Exact<{
@@ -869,15 +914,22 @@ export type InvoicesFilterCustomerQueryVariables = Exact<{
 export type InvoicesFilterCustomerQuery = { node:
     | { __typename: 'APIKey' }
     | { __typename: 'Collection' }
+    | { __typename: 'CreditNote' }
     | { __typename: 'CryptoWallet' }
     | { __typename: 'Customer', id: string, name: string }
+    | { __typename: 'CustomerCredit' }
     | { __typename: 'Email' }
     | { __typename: 'Invoice' }
     | { __typename: 'InvoiceEvent' }
     | { __typename: 'Merchant' }
     | { __typename: 'Payment' }
+    | { __typename: 'RecurringSchedule' }
     | { __typename: 'TaxRate' }
     | { __typename: 'User' }
+    | { __typename: 'WebhookAttempt' }
+    | { __typename: 'WebhookDelivery' }
+    | { __typename: 'WebhookEndpoint' }
+    | { __typename: 'WebhookEvent' }
    | null };
 
 export type MarkInvoicePaidMutationVariables = Exact<{
@@ -909,15 +961,22 @@ export type EmailMessageQueryVariables = Exact<{
 export type EmailMessageQuery = { node:
     | { __typename: 'APIKey' }
     | { __typename: 'Collection' }
+    | { __typename: 'CreditNote' }
     | { __typename: 'CryptoWallet' }
     | { __typename: 'Customer' }
+    | { __typename: 'CustomerCredit' }
     | { __typename: 'Email', html: string, id: string, kind: EmailKind, to: string, subject: string, status: EmailStatus, attempts: number, lastError: string | null, provider: string, sentAt: string | null, deliveredAt: string | null, createdAt: string, invoice: { id: string, number: string | null } | null }
     | { __typename: 'Invoice' }
     | { __typename: 'InvoiceEvent' }
     | { __typename: 'Merchant' }
     | { __typename: 'Payment' }
+    | { __typename: 'RecurringSchedule' }
     | { __typename: 'TaxRate' }
     | { __typename: 'User' }
+    | { __typename: 'WebhookAttempt' }
+    | { __typename: 'WebhookDelivery' }
+    | { __typename: 'WebhookEndpoint' }
+    | { __typename: 'WebhookEvent' }
    | null, viewer: { merchant: { id: string, name: string } } | null };
 
 export type EmailsListQueryVariables = Exact<{
@@ -968,15 +1027,22 @@ export type WizardPresetCustomerQueryVariables = Exact<{
 export type WizardPresetCustomerQuery = { node:
     | { __typename: 'APIKey' }
     | { __typename: 'Collection' }
+    | { __typename: 'CreditNote' }
     | { __typename: 'CryptoWallet' }
     | { __typename: 'Customer', id: string, name: string, email: string }
+    | { __typename: 'CustomerCredit' }
     | { __typename: 'Email' }
     | { __typename: 'Invoice' }
     | { __typename: 'InvoiceEvent' }
     | { __typename: 'Merchant' }
     | { __typename: 'Payment' }
+    | { __typename: 'RecurringSchedule' }
     | { __typename: 'TaxRate' }
     | { __typename: 'User' }
+    | { __typename: 'WebhookAttempt' }
+    | { __typename: 'WebhookDelivery' }
+    | { __typename: 'WebhookEndpoint' }
+    | { __typename: 'WebhookEvent' }
    | null };
 
 export type WizardDraftQueryVariables = Exact<{
@@ -987,15 +1053,22 @@ export type WizardDraftQueryVariables = Exact<{
 export type WizardDraftQuery = { node:
     | { __typename: 'APIKey' }
     | { __typename: 'Collection' }
+    | { __typename: 'CreditNote' }
     | { __typename: 'CryptoWallet' }
     | { __typename: 'Customer' }
+    | { __typename: 'CustomerCredit' }
     | { __typename: 'Email' }
     | { __typename: 'Invoice', id: string, status: InvoiceStatus, draftStep: InvoiceDraftStep, number: string | null, currency: string, dueDate: string | null, paymentTermsDays: number | null, description: string | null, paymentMethods: Array<PaymentMethod>, subtotal: string, totalDiscount: string, totalTax: string, total: string, version: number, previewHTML: string, pdfURL: string, discount: { percent: string | null, amount: string, reason: string | null } | null, taxBreakdown: Array<{ taxableAmount: string, amount: string, taxRate: { id: string, name: string, percentage: string, inclusive: boolean, category: TaxCategory } }>, customer: { id: string, name: string, email: string, emailBouncing: boolean }, items: Array<{ name: string, quantity: string, unitPrice: string, discountPercent: string | null, discountAmount: string, amount: string, taxRates: Array<{ id: string, name: string, percentage: string, inclusive: boolean }> }> }
     | { __typename: 'InvoiceEvent' }
     | { __typename: 'Merchant' }
     | { __typename: 'Payment' }
+    | { __typename: 'RecurringSchedule' }
     | { __typename: 'TaxRate' }
     | { __typename: 'User' }
+    | { __typename: 'WebhookAttempt' }
+    | { __typename: 'WebhookDelivery' }
+    | { __typename: 'WebhookEndpoint' }
+    | { __typename: 'WebhookEvent' }
    | null };
 
 export type WizardCreateDraftMutationVariables = Exact<{
