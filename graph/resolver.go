@@ -13,6 +13,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/merchant"
 	"github.com/tally-invoicing/tally/internal/ratelimit"
+	"github.com/tally-invoicing/tally/internal/schedule"
 	"github.com/tally-invoicing/tally/internal/tax/rates"
 )
 
@@ -37,4 +38,8 @@ type Resolver struct {
 	// Payments answers which payment methods a merchant can offer and
 	// stores its Infini keys.
 	Payments *merchant.Payments
+	// Scheduler runs time-based work (overdue, reminders, recurring,
+	// webhook retries) and owns the merchants' clocks (Scheduler.Clock()).
+	Scheduler *schedule.Scheduler
+	// #16's services are added below, one line each.
 }

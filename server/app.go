@@ -20,6 +20,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/auth"
 	"github.com/tally-invoicing/tally/internal/checkout"
 	"github.com/tally-invoicing/tally/internal/checkout/infini"
+	"github.com/tally-invoicing/tally/internal/clock"
 	"github.com/tally-invoicing/tally/internal/collect"
 	"github.com/tally-invoicing/tally/internal/customer"
 	"github.com/tally-invoicing/tally/internal/database"
@@ -32,6 +33,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/outbound"
 	"github.com/tally-invoicing/tally/internal/pdf"
 	"github.com/tally-invoicing/tally/internal/ratelimit"
+	"github.com/tally-invoicing/tally/internal/schedule"
 	"github.com/tally-invoicing/tally/internal/tax/rates"
 )
 
@@ -46,6 +48,9 @@ type app struct {
 	checkout *checkout.Service
 	collect  *collect.Service
 	events   *event.Bus[*invoice.Change]
+	// clock is every merchant's time; scheduler runs what became due.
+	clock     *clock.Clock
+	scheduler *schedule.Scheduler
 	sandbox  *infini.Sandbox // nil in production
 	// limits are the per-process rate limits.
 	limits *ratelimit.Limiters
@@ -99,6 +104,10 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		// The numbers are in ratelimit.Defaults.
 		limits: ratelimit.NewLimiters(cfg.rateRules()),
 	}
+	a.clock = clock.New(db.Client, cfg.production())
+	// Jobs are added as the services they run are built, in the order a
+	// pass runs them.
+	a.scheduler = schedule.New(a.clock)
 	// Every call Tally makes (Mailgun, Infini, the sandbox's webhooks) goes
 	// through this one client and its address policy.
 	hc := outbound.New(cfg.outboundPolicy())
@@ -185,6 +194,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		Events:          a.events,
 		Renders:         a.renders,
 		Payments:        payments,
+		Scheduler:       a.scheduler,
 	}
 	base, _ := url.Parse(cfg.BaseURL)
 	a.api = transport.New(graph.NewSchema(resolver), transport.Options{

@@ -93,6 +93,8 @@ func run(ctx context.Context, args []string) error {
 	// Orders whose webhooks never came are read back from Infini.
 	go a.checkout.RunReconciler(ctx, time.Minute)
 	go a.idempotency.RunSweeper(ctx)
+	// Overdue, reminders, recurring invoices and webhook retries.
+	go a.scheduler.Run(ctx)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
