@@ -51,7 +51,7 @@ type app struct {
 	// clock is every merchant's time; scheduler runs what became due.
 	clock     *clock.Clock
 	scheduler *schedule.Scheduler
-	sandbox  *infini.Sandbox // nil in production
+	sandbox   *infini.Sandbox // nil in production
 	// limits are the per-process rate limits.
 	limits *ratelimit.Limiters
 	// renders bounds document renders (previews, PDFs) per credential.
