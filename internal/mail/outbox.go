@@ -56,6 +56,29 @@ type Outbox struct {
 	Backoff func(n int) time.Duration
 	now     func() time.Time
 	wake    chan struct{}
+	// renderers build the emails of their kind when they are sent.
+	renderers map[entemail.Kind]Renderer
+}
+
+// Rendered is an email built when it is sent: its body, kept on the row
+// as sent, and its attachments.
+type Rendered struct {
+	HTML, Text  string
+	Attachments []Attachment
+	// FromName is whose name the email is sent as; the merchant's when "".
+	FromName string
+}
+
+// Renderer builds an email that was queued without its body. Automatic
+// emails (reminders, receipts, notices) are queued as rows and rendered
+// when the worker sends them, so a pass or an import that queues thousands
+// stays fast and each email shows the document as it is when it leaves.
+type Renderer func(ctx context.Context, e *ent.Email) (Rendered, error)
+
+// Register makes r build every email of kind when it is sent. Call it
+// while wiring, before Run.
+func (o *Outbox) Register(kind entemail.Kind, r Renderer) {
+	o.renderers[kind] = r
 }
 
 // NewOutbox returns an outbox over client that sends with sender, attaching
@@ -73,8 +96,9 @@ func NewOutbox(client *ent.Client, sender Sender, r PDFRenderer, baseURL, from s
 			// 10 s, 20 s, 40 s, ... capped at an hour: about 21 minutes over 8 attempts.
 			return time.Duration(math.Min(float64(10*time.Second)*math.Pow(2, float64(n-1)), float64(time.Hour)))
 		},
-		now:  func() time.Time { return time.Now().UTC() },
-		wake: make(chan struct{}, 1),
+		now:       func() time.Time { return time.Now().UTC() },
+		wake:      make(chan struct{}, 1),
+		renderers: map[entemail.Kind]Renderer{},
 	}
 }
 
@@ -277,6 +301,9 @@ func (o *Outbox) send(ctx context.Context, e *ent.Email) (string, error) {
 	if from == "" {
 		from = "invoices@localhost"
 	}
+	if r, ok := o.renderers[e.Kind]; ok {
+		return o.sendRendered(ctx, e, r, from)
+	}
 	inv := e.Edges.Invoice
 	if inv == nil { // an account email: from Tally itself, nothing attached
 		return o.sender.Send(ctx, Message{ID: e.ID, From: fromHeader("Tally", from), To: e.To, Subject: e.Subject, HTML: e.HTML, Text: e.Text})
@@ -305,6 +332,29 @@ func (o *Outbox) send(ctx context.Context, e *ent.Email) (string, error) {
 		Text:        e.Text,
 		Attachments: []Attachment{{Name: number + ".pdf", Data: printed}},
 	})
+}
+
+// sendRendered builds e with r, keeps the body on the row (the dashboard
+// shows what was sent) and sends it.
+func (o *Outbox) sendRendered(ctx context.Context, e *ent.Email, r Renderer, from string) (string, error) {
+	out, err := r(ctx, e)
+	if err != nil {
+		return "", fmt.Errorf("render %s email: %w", strings.ToLower(string(e.Kind)), err)
+	}
+	if err := o.client.Email.UpdateOneID(e.ID).SetHTML(out.HTML).SetText(out.Text).Exec(ctx); err != nil {
+		return "", fmt.Errorf("keep the rendered email: %w", err)
+	}
+	name := out.FromName
+	if name == "" && e.Edges.Invoice != nil {
+		if m, err := e.Edges.Invoice.QueryMerchant().Only(ctx); err == nil {
+			name = m.Name
+		}
+	}
+	if name == "" {
+		name = "Tally"
+	}
+	return o.sender.Send(ctx, Message{ID: e.ID, From: fromHeader(name, from), ReplyTo: e.ReplyTo, To: e.To,
+		Subject: e.Subject, HTML: out.HTML, Text: out.Text, Attachments: out.Attachments})
 }
 
 // finish records an attempt's outcome, but only while this worker still
