@@ -25,7 +25,7 @@ func (r *mutationResolver) SetInvoiceReminders(ctx context.Context, id string, r
 
 // DuplicateInvoice is the resolver for the duplicateInvoice field.
 func (r *mutationResolver) DuplicateInvoice(ctx context.Context, id string) (*ent.Invoice, error) {
-	panic(fmt.Errorf("not implemented: DuplicateInvoice - duplicateInvoice"))
+	return r.InvoiceService.Duplicate(ctx, id)
 }
 
 // TestClock is the resolver for the testClock field.
