@@ -8,6 +8,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/auth"
 	"github.com/tally-invoicing/tally/internal/checkout"
 	"github.com/tally-invoicing/tally/internal/collect"
+	"github.com/tally-invoicing/tally/internal/creditnote"
 	"github.com/tally-invoicing/tally/internal/customer"
 	"github.com/tally-invoicing/tally/internal/event"
 	"github.com/tally-invoicing/tally/internal/invoice"
@@ -43,5 +44,6 @@ type Resolver struct {
 	// webhook retries) and owns the merchants' clocks (Scheduler.Clock()).
 	Scheduler *schedule.Scheduler
 	// #16's services are added below, one line each.
-	Recurring *recurring.Service // recurring invoice schedules
+	Recurring         *recurring.Service // recurring invoice schedules
+	CreditNoteService *creditnote.Service
 }
