@@ -15,6 +15,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/ratelimit"
 	"github.com/tally-invoicing/tally/internal/schedule"
 	"github.com/tally-invoicing/tally/internal/tax/rates"
+	"github.com/tally-invoicing/tally/internal/webhook"
 )
 
 // Resolver is the root resolver: the one place dependencies are injected.
@@ -42,4 +43,6 @@ type Resolver struct {
 	// webhook retries) and owns the merchants' clocks (Scheduler.Clock()).
 	Scheduler *schedule.Scheduler
 	// #16's services are added below, one line each.
+	Webhooks         *webhook.Worker    // posts events; resends deliveries
+	WebhookEndpoints *webhook.Endpoints // the merchant's endpoints
 }

@@ -35,6 +35,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/ratelimit"
 	"github.com/tally-invoicing/tally/internal/schedule"
 	"github.com/tally-invoicing/tally/internal/tax/rates"
+	"github.com/tally-invoicing/tally/internal/webhook"
 )
 
 // app is a wired Tally: the database and every service, behind one handler.
@@ -52,6 +53,8 @@ type app struct {
 	clock     *clock.Clock
 	scheduler *schedule.Scheduler
 	sandbox   *infini.Sandbox // nil in production
+	// webhooks posts events to partner apps' endpoints.
+	webhooks *webhook.Worker
 	// limits are the per-process rate limits.
 	limits *ratelimit.Limiters
 	// renders bounds document renders (previews, PDFs) per credential.
@@ -181,20 +184,26 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		BaseURL: cfg.BaseURL,
 	})
 
+	// Partner webhooks leave through the same outbound client and policy.
+	a.webhooks = webhook.NewWorker(db.Client, hc, a.clock, a.outbox)
+	a.scheduler.Add(a.webhooks.Job())
+
 	resolver := &graph.Resolver{
-		MailProvider:    sender.Name(),
-		BaseURL:         cfg.BaseURL,
-		Client:          db.Client,
-		AuthService:     a.auth,
-		CustomerService: customer.NewService(db.Client),
-		TaxRateService:  rates.NewService(db.Client),
-		InvoiceService:  a.invoices,
-		CheckoutService: a.checkout,
-		CollectService:  a.collect,
-		Events:          a.events,
-		Renders:         a.renders,
-		Payments:        payments,
-		Scheduler:       a.scheduler,
+		MailProvider:     sender.Name(),
+		BaseURL:          cfg.BaseURL,
+		Client:           db.Client,
+		AuthService:      a.auth,
+		CustomerService:  customer.NewService(db.Client),
+		TaxRateService:   rates.NewService(db.Client),
+		InvoiceService:   a.invoices,
+		CheckoutService:  a.checkout,
+		CollectService:   a.collect,
+		Events:           a.events,
+		Renders:          a.renders,
+		Payments:         payments,
+		Scheduler:        a.scheduler,
+		Webhooks:         a.webhooks,
+		WebhookEndpoints: webhook.NewEndpoints(db.Client, db.Dialect, cfg.outboundPolicy(), cfg.production(), a.clock),
 	}
 	base, _ := url.Parse(cfg.BaseURL)
 	a.api = transport.New(graph.NewSchema(resolver), transport.Options{
