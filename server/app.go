@@ -53,8 +53,10 @@ type app struct {
 	clock     *clock.Clock
 	scheduler *schedule.Scheduler
 	sandbox   *infini.Sandbox // nil in production
-	// webhooks posts events to partner apps' endpoints.
-	webhooks *webhook.Worker
+	// webhooks posts events to partner apps' endpoints, which
+	// webhookEndpoints manages.
+	webhooks         *webhook.Worker
+	webhookEndpoints *webhook.Endpoints
 	// limits are the per-process rate limits.
 	limits *ratelimit.Limiters
 	// renders bounds document renders (previews, PDFs) per credential.
@@ -187,6 +189,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	// Partner webhooks leave through the same outbound client and policy.
 	a.webhooks = webhook.NewWorker(db.Client, hc, a.clock, a.outbox)
 	a.scheduler.Add(a.webhooks.Job())
+	a.webhookEndpoints = webhook.NewEndpoints(db.Client, db.Dialect, cfg.outboundPolicy(), cfg.production(), a.clock)
 
 	resolver := &graph.Resolver{
 		MailProvider:     sender.Name(),
@@ -203,7 +206,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		Payments:         payments,
 		Scheduler:        a.scheduler,
 		Webhooks:         a.webhooks,
-		WebhookEndpoints: webhook.NewEndpoints(db.Client, db.Dialect, cfg.outboundPolicy(), cfg.production(), a.clock),
+		WebhookEndpoints: a.webhookEndpoints,
 	}
 	base, _ := url.Parse(cfg.BaseURL)
 	a.api = transport.New(graph.NewSchema(resolver), transport.Options{
