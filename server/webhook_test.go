@@ -545,7 +545,9 @@ func TestWebhookEndpointValidation(t *testing.T) {
 		for _, u := range []string{"", "example.com/h", "ftp://example.com/h", "https://user:pw@example.com/h", "https://example.com/" + strings.Repeat("a", 2048)} {
 			c.expectCode("VALIDATION", "url", createHook, in(u, "*"))
 		}
-		var types struct{ WebhookEventTypes []struct{ Type, Description string } }
+		var types struct {
+			WebhookEventTypes []struct{ Type, Description string }
+		}
 		c.do(`{ webhookEventTypes { type description } }`, nil, &types)
 		if len(types.WebhookEventTypes) != len(webhook.Catalogue) || types.WebhookEventTypes[0].Type != "invoice.issued" {
 			t.Errorf("webhookEventTypes: %+v", types)
@@ -679,5 +681,3 @@ func TestWebhookCollectionUnmatched(t *testing.T) {
 		}
 	})
 }
-
-
