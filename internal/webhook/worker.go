@@ -72,11 +72,12 @@ type Worker struct {
 	Poll time.Duration
 	// Timeout bounds one POST, from connecting to the end of the answer.
 	Timeout time.Duration
-	// Lease is how long a claimed delivery is reserved for one attempt; it
-	// must be well above Timeout.
+	// Lease is the least time a claimed delivery is reserved for one
+	// attempt; a round's lease also covers all its posts timing out.
 	Lease time.Duration
-	// Concurrency is how many posts are in flight at once; PerEndpoint how
-	// many of them may go to one endpoint, so a slow endpoint leaves room
+	// Concurrency is how many posts are in flight at once. PerEndpoint is
+	// the least share of a round an endpoint gets when several are due;
+	// each gets Batch divided among them, so a slow endpoint leaves room
 	// for the others.
 	Concurrency, PerEndpoint int
 	// Batch is how many deliveries one round claims.
@@ -107,7 +108,7 @@ func NewWorker(client *ent.Client, hc *http.Client, c Clock, n Notifier) *Worker
 		Lease:        2 * time.Minute,
 		Concurrency:  8,
 		PerEndpoint:  4,
-		Batch:        64,
+		Batch:        200,
 		RetryFor:     72 * time.Hour,
 		DisableAfter: 72 * time.Hour,
 		Backoff:      Backoff,
@@ -209,15 +210,23 @@ func (w *Worker) DeliverDue(ctx context.Context, now time.Time, scope schedule.S
 	if err != nil {
 		return 0, fmt.Errorf("find due webhook deliveries: %w", err)
 	}
-	// At most PerEndpoint per endpoint in a round: the rest wait for the
-	// next one, and one slow endpoint cannot fill every slot.
+	if len(due) == 0 {
+		return 0, nil
+	}
+	// Each endpoint gets a fair share of a round (at least PerEndpoint):
+	// the rest wait for the next round, so one slow endpoint cannot fill
+	// every slot while others wait. Alone, an endpoint gets the round.
 	per := map[string]int{}
+	for _, d := range due {
+		per[d.EndpointID] = 0
+	}
+	share := max(w.PerEndpoint, w.Batch/len(per))
 	ids := make([]string, 0, w.Batch)
 	for _, d := range due {
 		if len(ids) == w.Batch {
 			break
 		}
-		if per[d.EndpointID] < w.PerEndpoint {
+		if per[d.EndpointID] < share {
 			per[d.EndpointID]++
 			ids = append(ids, d.ID)
 		}
@@ -243,7 +252,10 @@ func (w *Worker) claim(ctx context.Context, ids []string, where func(*ent.Webhoo
 	upd := w.client.WebhookDelivery.Update().
 		Where(webhookdelivery.IDIn(ids...), webhookdelivery.Or(webhookdelivery.LeaseUntilIsNil(), webhookdelivery.LeaseUntilLT(real)))
 	where(upd)
-	n, err := upd.SetLeaseOwner(token).SetLeaseUntil(real.Add(w.Lease)).AddAttempts(1).Save(ctx)
+	// The lease outlives the slowest possible round: every post timing
+	// out, Concurrency at a time.
+	lease := max(w.Lease, w.Timeout*time.Duration((len(ids)+w.Concurrency-1)/max(w.Concurrency, 1))+time.Minute)
+	n, err := upd.SetLeaseOwner(token).SetLeaseUntil(real.Add(lease)).AddAttempts(1).Save(ctx)
 	if err != nil {
 		return nil, "", fmt.Errorf("claim webhook deliveries: %w", err)
 	}
