@@ -17,6 +17,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/recurring"
 	"github.com/tally-invoicing/tally/internal/schedule"
 	"github.com/tally-invoicing/tally/internal/tax/rates"
+	"github.com/tally-invoicing/tally/internal/webhook"
 )
 
 // Resolver is the root resolver: the one place dependencies are injected.
@@ -46,4 +47,6 @@ type Resolver struct {
 	// #16's services are added below, one line each.
 	Recurring         *recurring.Service // recurring invoice schedules
 	CreditNoteService *creditnote.Service
+	Webhooks          *webhook.Worker    // posts events; resends deliveries
+	WebhookEndpoints  *webhook.Endpoints // the merchant's endpoints
 }

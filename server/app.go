@@ -39,6 +39,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/reminder"
 	"github.com/tally-invoicing/tally/internal/schedule"
 	"github.com/tally-invoicing/tally/internal/tax/rates"
+	"github.com/tally-invoicing/tally/internal/webhook"
 )
 
 // app is a wired Tally: the database and every service, behind one handler.
@@ -56,6 +57,10 @@ type app struct {
 	clock     *clock.Clock
 	scheduler *schedule.Scheduler
 	sandbox   *infini.Sandbox // nil in production
+	// webhooks posts events to partner apps' endpoints, which
+	// webhookEndpoints manages.
+	webhooks         *webhook.Worker
+	webhookEndpoints *webhook.Endpoints
 	// limits are the per-process rate limits.
 	limits *ratelimit.Limiters
 	// renders bounds document renders (previews, PDFs) per credential.
@@ -200,6 +205,11 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	a.outbox.Register(entemail.KindCREDIT_NOTE, a.outbox.CreditNoteRenderer())
 	a.creditNotePDFs = pdfhttp.NewCreditNoteHandler(pdfhttp.Options{Client: db.Client, PDF: a.pdf, Renders: a.renders, BaseURL: cfg.BaseURL})
 
+	// Partner webhooks leave through the same outbound client and policy.
+	a.webhooks = webhook.NewWorker(db.Client, hc, a.clock, a.outbox)
+	a.scheduler.Add(a.webhooks.Job())
+	a.webhookEndpoints = webhook.NewEndpoints(db.Client, db.Dialect, cfg.outboundPolicy(), cfg.production(), a.clock)
+
 	resolver := &graph.Resolver{
 		MailProvider:      sender.Name(),
 		BaseURL:           cfg.BaseURL,
@@ -216,6 +226,8 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		Scheduler:         a.scheduler,
 		Recurring:         recur,
 		CreditNoteService: creditNotes,
+		Webhooks:          a.webhooks,
+		WebhookEndpoints:  a.webhookEndpoints,
 	}
 	base, _ := url.Parse(cfg.BaseURL)
 	a.api = transport.New(graph.NewSchema(resolver), transport.Options{
