@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/tally-invoicing/tally/ent"
+	entemail "github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/frontend"
 	"github.com/tally-invoicing/tally/graph"
 	"github.com/tally-invoicing/tally/graph/transport"
@@ -94,6 +95,10 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		_ = db.Close()
 		return nil, fmt.Errorf("database: claim wallet addresses: %w", err)
 	}
+	if err := customer.ClaimPortalTokens(ctx, db.Client, slog.Default()); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("database: %w", err)
+	}
 	a := &app{
 		cfg: cfg,
 		db:  db,
@@ -118,6 +123,8 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		sender = mail.NewMailgun(mg)
 	}
 	a.outbox = mail.NewOutbox(db.Client, sender, a.pdf, cfg.BaseURL, cfg.MailFrom)
+	a.outbox.Register(entemail.KindRECEIPT, a.outbox.RenderReceipt)
+	a.outbox.Register(entemail.KindPAYMENT_NOTICE, a.outbox.RenderPaymentNotice)
 	a.mailWebhook = mail.NewWebhook(db.Client, cfg.MailgunSigningKey)
 
 	// Live status: one PostgreSQL channel shared by every tally process, or

@@ -89,7 +89,11 @@ type Snapshot struct {
 	// CheckoutURL is where "Pay now" leads; empty when the invoice cannot be
 	// paid online (a draft, or a closed invoice).
 	CheckoutURL string
-	Paper       Paper
+	// PortalURL is the customer's portal link (every invoice, receipt and
+	// credit note), printed in the email only, like Message; empty for the
+	// preview and the PDF.
+	PortalURL string
+	Paper     Paper
 }
 
 // Logo is the merchant's logo as the uploader stored it: already resized to
