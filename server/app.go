@@ -33,6 +33,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/merchant"
 	"github.com/tally-invoicing/tally/internal/outbound"
 	"github.com/tally-invoicing/tally/internal/pdf"
+	"github.com/tally-invoicing/tally/internal/portal"
 	"github.com/tally-invoicing/tally/internal/ratelimit"
 	"github.com/tally-invoicing/tally/internal/schedule"
 	"github.com/tally-invoicing/tally/internal/tax/rates"
@@ -64,6 +65,7 @@ type app struct {
 	api         *transport.Handler
 	pay         *checkout.Handler
 	pdfs        http.Handler
+	portal      *portal.Handler
 	mailWebhook http.Handler
 	handler     http.Handler
 }
@@ -188,6 +190,9 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		BaseURL: cfg.BaseURL,
 	})
 
+	// CreditNotePDF is wired when credit notes are printed (money helper).
+	a.portal = portal.NewHandler(portal.Options{Client: db.Client, PDF: a.pdf, Renders: a.renders, BaseURL: cfg.BaseURL, Now: a.clock.Now})
+
 	resolver := &graph.Resolver{
 		MailProvider:    sender.Name(),
 		BaseURL:         cfg.BaseURL,
@@ -288,6 +293,10 @@ func (a *app) routes() http.Handler {
 	mux.Handle("GET /pay/{token}", checkout(a.pay))
 	mux.Handle("POST /pay/{token}/start", checkout(a.pay))
 	mux.Handle("GET /pay/{token}/events", checkout(a.pay))
+	mux.Handle("GET /portal/{token}", checkout(a.portal))
+	mux.Handle("GET /portal/{token}/invoices/{id}/pdf", checkout(a.portal))
+	mux.Handle("GET /portal/{token}/receipts/{id}/pdf", checkout(a.portal))
+	mux.Handle("GET /portal/{token}/credit-notes/{id}/pdf", checkout(a.portal))
 	mux.Handle("POST /webhooks/mailgun", webhook(a.mailWebhook))
 	mux.Handle("POST /webhooks/infini", webhook(a.pay))
 	mux.Handle("POST /webhooks/crypto", webhook(a.pay))
