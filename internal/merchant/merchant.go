@@ -38,6 +38,9 @@ type Settings struct {
 	// AutoMatchConfidence is the confidence (50 to 100 percent) from which
 	// matches apply by themselves; below it they wait as proposals.
 	AutoMatchConfidence *int
+	// SendReceipts and NotifyPayments turn the receipt to the customer and
+	// the "you got paid" notice to the owner on or off.
+	SendReceipts, NotifyPayments *bool
 }
 
 // Change is a setting that can be removed: when Set, a nil Value removes
@@ -155,6 +158,12 @@ func setIdentity(upd *ent.MerchantUpdateOne, s Settings) error {
 		} else {
 			upd.SetBankAccount(b)
 		}
+	}
+	if v := s.SendReceipts; v != nil {
+		upd.SetSendReceipts(*v)
+	}
+	if v := s.NotifyPayments; v != nil {
+		upd.SetNotifyPayments(*v)
 	}
 	if c := s.AutoMatchConfidence; c != nil {
 		if *c < 50 || *c > 100 {
