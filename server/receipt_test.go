@@ -134,7 +134,9 @@ func TestNoPaymentEmailsWhenOffOrBouncing(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
 		ta := startApp(t, b)
 		c := ta.signUp(t, "Quiet Shop")
-		var m struct{ UpdateMerchant struct{ SendReceipts, NotifyPayments bool } }
+		var m struct {
+			UpdateMerchant struct{ SendReceipts, NotifyPayments bool }
+		}
 		c.do(`mutation { updateMerchant(input: {sendReceipts: false, notifyPayments: false}) { sendReceipts notifyPayments } }`, nil, &m)
 		if m.UpdateMerchant.SendReceipts || m.UpdateMerchant.NotifyPayments {
 			t.Fatalf("settings = %+v, want both off", m.UpdateMerchant)
