@@ -137,7 +137,7 @@ func (o *Outbox) Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, 
 	if err != nil {
 		return nil, err
 	}
-	if snap.PortalURL, err = o.portalURL(ctx, tx, cust); err != nil {
+	if snap.PortalURL, err = o.PortalURL(ctx, tx, cust); err != nil {
 		return nil, err
 	}
 	if !strings.Contains(cust.Email, "@") {

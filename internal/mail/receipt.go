@@ -218,9 +218,11 @@ func deref(s *string) string {
 	return *s
 }
 
-// portalURL is cust's portal link, giving cust a token first if it has
-// none (a customer stored before portal links existed).
-func (o *Outbox) portalURL(ctx context.Context, tx *ent.Client, cust *ent.Customer) (string, error) {
+// PortalURL is cust's portal link, giving cust a token first if it has
+// none (a customer stored before portal links existed). Every email to a
+// customer carries it: a Renderer sets document.Snapshot.PortalURL (the
+// email-only row) and adds it to the text part, as Enqueue does.
+func (o *Outbox) PortalURL(ctx context.Context, tx *ent.Client, cust *ent.Customer) (string, error) {
 	cust, err := customer.EnsurePortalToken(ctx, tx, cust)
 	if err != nil {
 		return "", err
@@ -249,7 +251,7 @@ func (o *Outbox) RenderReceipt(ctx context.Context, e *ent.Email) (Rendered, err
 	if err != nil {
 		return Rendered{}, fmt.Errorf("load invoice: %w", err)
 	}
-	if r.PortalURL, err = o.portalURL(ctx, o.client, inv.Edges.Customer); err != nil {
+	if r.PortalURL, err = o.PortalURL(ctx, o.client, inv.Edges.Customer); err != nil {
 		return Rendered{}, err
 	}
 	body, err := document.RenderReceipt(r)
