@@ -57,7 +57,7 @@ func TestStatementImport(t *testing.T) {
 	defer func() { _ = bus.Close() }()
 	// TALLY_BENCH_RECEIPTS=1 queues receipts and notices as the server
 	// does, to compare the import's time with and without them.
-	var mailer invoice.Mailer = invoice.NoMail
+	mailer := invoice.NoMail
 	if os.Getenv("TALLY_BENCH_RECEIPTS") == "1" {
 		mailer = mail.NewOutbox(db.Client, mail.DevMailbox{}, nil, "http://bench.example", "")
 	}

@@ -83,7 +83,7 @@ func (h *Handler) page(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Security-Policy", pagePolicy)
-	_, _ = w.Write(body) //nolint:gosec // G705: html/template output, escaped as it was rendered
+	_, _ = w.Write(body)
 }
 
 func (h *Handler) invoicePDF(w http.ResponseWriter, r *http.Request) {
