@@ -95,7 +95,7 @@ func TestReminderPass(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer raw.Close()
+	defer func() { _ = raw.Close() }()
 	baseStart := time.Now()
 	rows, err := raw.QueryContext(ctx, `SELECT i.id, i.due_date, i.issued_at, i.version, c.email, c.language
 		FROM invoices i JOIN customers c ON c.id = i.customer_id

@@ -64,7 +64,7 @@ func TestPartnerDocWebhooks(t *testing.T) {
 			t.Fatal(err)
 		}
 		bin := filepath.Join(goDir, "verify")
-		build := exec.Command("go", "build", "-o", bin, "verify.go")
+		build := exec.Command("go", "build", "-o", bin, "verify.go") //nolint:gosec // G204: the test builds the guide's own snippet in a temp dir
 		build.Dir = goDir
 		build.Env = append(os.Environ(), "GO111MODULE=off")
 		if out, err := build.CombinedOutput(); err != nil {
@@ -85,7 +85,7 @@ func TestPartnerDocWebhooks(t *testing.T) {
 		t.Skipf("node is not on PATH: %v", err)
 	}
 
-	const secret, old = "whsec_docs_secret_0123456789abcdef", "whsec_docs_previous_secret"
+	const secret, old = "whsec_docs_secret_0123456789abcdef", "whsec_docs_previous_secret" //nolint:gosec // G101: test secrets
 	body := []byte(`{"id":"wev_1","type":"invoice.paid","createdAt":"2026-03-02T10:15:04Z","data":{"id":"inv_1","amountDue":"0.00"}}`)
 	sign := func(key string, t time.Time, b []byte) string {
 		ts := strconv.FormatInt(t.Unix(), 10)

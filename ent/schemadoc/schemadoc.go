@@ -8,7 +8,7 @@
 package schemadoc
 
 // TypeDescriptions describe the object types, one per ent schema.
-var TypeDescriptions = map[string]string{
+var TypeDescriptions = map[string]string{ //nolint:gosec // G101: GraphQL descriptions that mention secrets, not secrets
 	"Query":             "Everything a client can read. Most fields need a signed-in user or an API key with the READ scope; checkout(token) is public.",
 	"APIKey":            "A secret that lets a partner app act for one merchant, within its scopes. Only a prefix is ever shown after creation.",
 	"Collection":        "Money that arrived (a bank transfer, a statement line, a crypto transfer nobody asked for) and how it was matched to invoices.",
@@ -40,7 +40,7 @@ var EnumValueDescriptions = map[string]map[string]string{
 		"COMBINATION": "No reference; the amount equals the sum of several of the customer's open invoices.",
 		"MANUAL":      "Allocated by a person: markInvoicePaid or allocateCollection.",
 	},
-	"CustomerCreditKind": {
+	"CustomerCreditKind": { //nolint:gosec // G101: an enum name, not a credential
 		"CREDIT_NOTE": "Credit from a credit note on an invoice that had been paid beyond its new total.",
 		"OVERPAYMENT": "Money paid beyond an invoice's total.",
 		"APPLIED":     "Credit used to pay an invoice (applyCustomerCredit).",
@@ -116,7 +116,7 @@ var EnumValueDescriptions = map[string]map[string]string{
 		"PAYMENT_METHODS": "Choose how the customer may pay (setInvoicePaymentMethods).",
 		"CONFIRM":         "Review, then create only or create and send (issueInvoice).",
 	},
-	"InvoiceEventType": {
+	"InvoiceEventType": { //nolint:gosec // G101: an enum name, not a credential
 		"CREATED":              "The draft was created.",
 		"UPDATED":              "A draft step changed the invoice.",
 		"ISSUED":               "Issued: numbered, given its payment reference, now OPEN.",

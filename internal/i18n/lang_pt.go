@@ -1,7 +1,7 @@
 package i18n
 
 // ptMessages is Portuguese. Keys and their meaning: lang_en.go.
-var ptMessages = table{
+var ptMessages = table{ //nolint:gosec // G101: a message catalogue; the words "token" and "secret" in it are not credentials
 	"label_value": "%s: %s",
 
 	"doc.invoice":              "FATURA",

@@ -120,7 +120,7 @@ func NewWorker(client *ent.Client, hc *http.Client, c Clock, n Notifier) *Worker
 // deliveries that failed together do not retry together.
 func Backoff(n int) time.Duration {
 	base := math.Min(float64(time.Minute)*math.Pow(2, float64(max(n-1, 0))), float64(6*time.Hour))
-	return time.Duration(base * (0.8 + 0.2*mrand.Float64()))
+	return time.Duration(base * (0.8 + 0.2*mrand.Float64())) //nolint:gosec // G404: jitter spreads retries; nothing depends on it being unpredictable
 }
 
 // workers are the running workers of this process, woken when a
@@ -198,10 +198,10 @@ func (w *Worker) Job() schedule.Job {
 // (at most Batch) and returns how many it attempted.
 func (w *Worker) DeliverDue(ctx context.Context, now time.Time, scope schedule.Scope) (int, error) {
 	sys := tenant.System(ctx)
-	real := w.real()
+	realNow := w.real()
 	due, err := w.client.WebhookDelivery.Query().
 		Where(webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING), webhookdelivery.NextAttemptAtLTE(now),
-			webhookdelivery.Or(webhookdelivery.LeaseUntilIsNil(), webhookdelivery.LeaseUntilLT(real)),
+			webhookdelivery.Or(webhookdelivery.LeaseUntilIsNil(), webhookdelivery.LeaseUntilLT(realNow)),
 			func(s *sql.Selector) { scope.Where(s, webhookdelivery.FieldMerchantID) }).
 		Order(ent.Asc(webhookdelivery.FieldNextAttemptAt)).
 		Limit(w.Batch*2).
@@ -247,15 +247,15 @@ func (w *Worker) DeliverDue(ctx context.Context, now time.Time, scope schedule.S
 // of two workers racing, each row goes to exactly one. It returns the rows
 // won, with their event and endpoint, and the lease token.
 func (w *Worker) claim(ctx context.Context, ids []string, where func(*ent.WebhookDeliveryUpdate)) ([]*ent.WebhookDelivery, string, error) {
-	real := w.real()
+	realNow := w.real()
 	token := w.owner + "-" + strconv.FormatUint(w.seq.Add(1), 10)
 	upd := w.client.WebhookDelivery.Update().
-		Where(webhookdelivery.IDIn(ids...), webhookdelivery.Or(webhookdelivery.LeaseUntilIsNil(), webhookdelivery.LeaseUntilLT(real)))
+		Where(webhookdelivery.IDIn(ids...), webhookdelivery.Or(webhookdelivery.LeaseUntilIsNil(), webhookdelivery.LeaseUntilLT(realNow)))
 	where(upd)
 	// The lease outlives the slowest possible round: every post timing
 	// out, Concurrency at a time.
 	lease := max(w.Lease, w.Timeout*time.Duration((len(ids)+w.Concurrency-1)/max(w.Concurrency, 1))+time.Minute)
-	n, err := upd.SetLeaseOwner(token).SetLeaseUntil(real.Add(lease)).AddAttempts(1).Save(ctx)
+	n, err := upd.SetLeaseOwner(token).SetLeaseUntil(realNow.Add(lease)).AddAttempts(1).Save(ctx)
 	if err != nil {
 		return nil, "", fmt.Errorf("claim webhook deliveries: %w", err)
 	}
