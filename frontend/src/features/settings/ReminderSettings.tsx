@@ -97,7 +97,7 @@ export function ReminderSettings() {
   });
   const [ready, setReady] = useState(false);
   // The step being added: how many days, and on which side of the due date.
-  const [days, setDays] = useState<string | number>(7);
+  const [days, setDays] = useState<string | number>(30);
   const [side, setSide] = useState<Side>('after');
   const merchant = data?.viewer?.merchant;
 
