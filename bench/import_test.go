@@ -54,7 +54,7 @@ func TestStatementImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = bus.Close() }()
-	invoiceSvc := invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: invoice.NoMail, Methods: invoice.AnyMethod, Events: bus})
+	invoiceSvc := invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: invoice.NoMail, Methods: invoice.AnyMethod, Events: bus, Clock: invoice.RealTime})
 	svc := collect.NewService(db.Client, db.Dialect, invoiceSvc)
 
 	ses, err := auth.NewService(db.Client, auth.Options{Mailer: auth.NoResetMail, OnRevoke: func(context.Context, string, string) {}}).SignUp(ctx, auth.SignUpInput{MerchantName: "Bench Wholesale", Email: "owner@bench.example", Password: "correct horse battery"})

@@ -115,7 +115,7 @@ func TestOutboxThroughput(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create customer: %v", err)
 	}
-	invoices := invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: invoice.NoMail, Methods: invoice.AnyMethod, Events: invoice.NoEvents})
+	invoices := invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: invoice.NoMail, Methods: invoice.AnyMethod, Events: invoice.NoEvents, Clock: invoice.RealTime})
 
 	// One mock Mailgun and one PDF pool for both sides, both warmed.
 	mock := mailgun.NewMockServer()
@@ -329,7 +329,7 @@ func runOutboxSide(t *testing.T, vctx context.Context, db *database.DB, invoices
 	}
 	// Issue wakes this one; in "run" mode the other finds work on its Poll
 	// tick, as a second server process would.
-	invoices = invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: side.workers[0].o, Methods: invoice.AnyMethod, Events: invoice.NoEvents})
+	invoices = invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: side.workers[0].o, Methods: invoice.AnyMethod, Events: invoice.NoEvents, Clock: invoice.RealTime})
 
 	if *outboxProfile != "" && !outboxProfiled {
 		outboxProfiled = true // the first round's only

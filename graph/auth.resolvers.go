@@ -99,6 +99,8 @@ func (r *mutationResolver) UpdateMerchant(ctx context.Context, input model.Updat
 			PostalAddress: changeVia(input.PostalAddress, addressIn), BankAccount: changeVia(input.BankAccount, bankIn),
 			PaymentTermsDays: change(input.PaymentTermsDays), Footer: input.Footer, Language: input.Language,
 			AutoMatchConfidence: input.AutoMatchConfidence,
+			Autopilot: merchant.Autopilot{RemindersEnabled: input.RemindersEnabled, ReminderSchedule: input.ReminderSchedule,
+				SendReceipts: input.SendReceipts, NotifyPayments: input.NotifyPayments},
 		})
 		out = m
 		return err

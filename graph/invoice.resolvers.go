@@ -130,5 +130,5 @@ func (r *queryResolver) Invoices(ctx context.Context, after *entgql.Cursor[strin
 	if orderBy == nil {
 		orderBy = &ent.InvoiceOrder{Field: ent.InvoiceOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}
 	}
-	return r.InvoiceService.Query(f).Paginate(ctx, after, first, before, last, ent.WithInvoiceOrder(orderBy))
+	return r.InvoiceService.Query(ctx, f).Paginate(ctx, after, first, before, last, ent.WithInvoiceOrder(orderBy))
 }

@@ -8,6 +8,9 @@ package graph
 import (
 	"context"
 	"fmt"
+	"time"
+
+	"github.com/tally-invoicing/tally/internal/tenant"
 
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/graph/model"
@@ -15,12 +18,20 @@ import (
 
 // AdvanceTestClock is the resolver for the advanceTestClock field.
 func (r *mutationResolver) AdvanceTestClock(ctx context.Context, input model.AdvanceTestClockInput) (*model.TestClock, error) {
-	panic(fmt.Errorf("not implemented: AdvanceTestClock - advanceTestClock"))
+	v := tenant.FromContext(ctx)
+	if v == nil {
+		return nil, tenant.ErrNoViewer
+	}
+	now, work, err := r.Scheduler.Advance(ctx, v.MerchantID, time.Duration(input.Hours)*time.Hour)
+	if err != nil {
+		return nil, err
+	}
+	return testClock(r.Scheduler.Clock(), v.MerchantID, now, work), nil
 }
 
 // SetInvoiceReminders is the resolver for the setInvoiceReminders field.
 func (r *mutationResolver) SetInvoiceReminders(ctx context.Context, id string, remind bool) (*ent.Invoice, error) {
-	panic(fmt.Errorf("not implemented: SetInvoiceReminders - setInvoiceReminders"))
+	return r.InvoiceService.SetRemind(ctx, id, remind)
 }
 
 // DuplicateInvoice is the resolver for the duplicateInvoice field.
@@ -30,5 +41,10 @@ func (r *mutationResolver) DuplicateInvoice(ctx context.Context, id string) (*en
 
 // TestClock is the resolver for the testClock field.
 func (r *queryResolver) TestClock(ctx context.Context) (*model.TestClock, error) {
-	panic(fmt.Errorf("not implemented: TestClock - testClock"))
+	v := tenant.FromContext(ctx)
+	if v == nil {
+		return nil, tenant.ErrNoViewer
+	}
+	c := r.Scheduler.Clock()
+	return testClock(c, v.MerchantID, c.Now(v.MerchantID), nil), nil
 }

@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/tally-invoicing/tally/ent"
+	entemail "github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/frontend"
 	"github.com/tally-invoicing/tally/graph"
 	"github.com/tally-invoicing/tally/graph/transport"
@@ -33,6 +34,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/outbound"
 	"github.com/tally-invoicing/tally/internal/pdf"
 	"github.com/tally-invoicing/tally/internal/ratelimit"
+	"github.com/tally-invoicing/tally/internal/reminder"
 	"github.com/tally-invoicing/tally/internal/schedule"
 	"github.com/tally-invoicing/tally/internal/tax/rates"
 )
@@ -118,6 +120,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		sender = mail.NewMailgun(mg)
 	}
 	a.outbox = mail.NewOutbox(db.Client, sender, a.pdf, cfg.BaseURL, cfg.MailFrom)
+	a.outbox.Register(entemail.KindREMINDER, a.outbox.RenderReminder)
 	a.mailWebhook = mail.NewWebhook(db.Client, cfg.MailgunSigningKey)
 
 	// Live status: one PostgreSQL channel shared by every tally process, or
@@ -161,7 +164,9 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	pcfg, sandbox := paymentSettings(cfg, hc)
 	a.sandbox = sandbox
 	payments := merchant.NewPayments(pcfg)
-	a.invoices = invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: a.outbox, Methods: payments, Events: a.events})
+	a.invoices = invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: a.outbox, Methods: payments, Events: a.events, Clock: a.clock})
+	a.scheduler.Add(schedule.Job{Name: "overdue", Run: a.invoices.MarkOverdue})
+	a.scheduler.Add(schedule.Job{Name: "reminders", Run: reminder.New(db.Client, db.Dialect, a.outbox).Run})
 	a.collect = collect.NewService(db.Client, db.Dialect, a.invoices)
 	a.checkout = checkout.NewService(db.Client, db.Dialect,
 		checkout.Deps{Invoices: a.invoices, Accounts: payments, Collect: a.collect},

@@ -37,7 +37,6 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 	for id, inv := range invs {
 		invs0[id] = inv.Status
 	}
-	now := s.now()
 	actor := Actor(ctx)
 	changed := map[string]*ent.Invoice{} // final state of each touched invoice
 	var order []string
@@ -86,7 +85,7 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 			note += creditNote(inv.Status)
 		}
 		ev := tx.InvoiceEvent.Create().SetMerchantID(inv.MerchantID).SetInvoiceID(inv.ID).
-			SetType(invoiceevent.TypePAYMENT_RECEIVED).SetAt(now).SetActor(actor).SetNote(note)
+			SetType(invoiceevent.TypePAYMENT_RECEIVED).SetAt(s.Now(inv.MerchantID)).SetActor(actor).SetNote(note)
 		if plan.Moves {
 			ev.SetFromStatus(plan.From).SetToStatus(plan.To)
 		}
@@ -136,7 +135,7 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 	for _, id := range order {
 		inv := changed[id]
 		if t := webhookType(invoiceevent.TypePAYMENT_RECEIVED, inv.Status); t != "" && invs0[id] != status.Paid {
-			moved = append(moved, webhook.InvoiceEvent(t, inv, now))
+			moved = append(moved, webhook.InvoiceEvent(t, inv, s.Now(inv.MerchantID)))
 		}
 	}
 	if err := webhook.Emit(ctx, tx, moved...); err != nil {

@@ -2,6 +2,7 @@ package invoice
 
 import (
 	"context"
+	"time"
 
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/internal/event"
@@ -18,7 +19,13 @@ var (
 	AnyMethod MethodChecker = anyMethod{}
 	// NoEvents announces nothing.
 	NoEvents Publisher = noEvents{}
+	// RealTime is real time for every merchant: no test clocks.
+	RealTime Clock = realTime{}
 )
+
+type realTime struct{}
+
+func (realTime) Now(string) time.Time { return time.Now().UTC() }
 
 type noMail struct{}
 
@@ -46,5 +53,5 @@ func (noEvents) PublishAll(context.Context, []event.Message) error { return nil 
 // which is built before the Service that publishes to it: reading changes
 // needs the database only.
 func ChangeLoader(client *ent.Client) func(context.Context, []event.Message) (map[event.Message]*Change, error) {
-	return (&Service{client: client}).LoadChanges
+	return (&Service{client: client, clock: RealTime}).LoadChanges
 }

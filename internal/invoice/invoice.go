@@ -59,7 +59,16 @@ type Service struct {
 	// rowLocks is true on PostgreSQL, where concurrent edits of one invoice
 	// queue on a row lock; SQLite serialises writers with BEGIN IMMEDIATE.
 	rowLocks bool
-	now      func() time.Time
+	// clock is each merchant's time (a development test clock may be
+	// ahead); fixed, when set by SetClock, replaces it for every merchant.
+	clock Clock
+	fixed func() time.Time
+}
+
+// Clock is what the invoice lifecycle needs from internal/clock: the
+// merchant's time, which a development test clock may have moved ahead.
+type Clock interface {
+	Now(merchantID string) time.Time
 }
 
 // Mailer is what the invoice lifecycle needs from internal/mail.
@@ -94,21 +103,34 @@ type Deps struct {
 	Mailer  Mailer
 	Methods MethodChecker
 	Events  Publisher
+	// Clock dates issues, due dates, timelines and overdue; RealTime for
+	// tools without test clocks.
+	Clock Clock
 }
 
 // NewService returns a Service over client; dia is the database dialect.
 // It panics when a dependency is missing, so a wiring mistake stops the
 // server at start-up instead of silently dropping email or announcements.
 func NewService(client *ent.Client, dia string, d Deps) *Service {
-	if d.Mailer == nil || d.Methods == nil || d.Events == nil {
-		panic("invoice.NewService: Deps.Mailer, Methods and Events are all required")
+	if d.Mailer == nil || d.Methods == nil || d.Events == nil || d.Clock == nil {
+		panic("invoice.NewService: Deps.Mailer, Methods, Events and Clock are all required")
 	}
 	return &Service{client: client, mailer: d.Mailer, methods: d.Methods, events: d.Events,
-		rowLocks: dia == dialect.Postgres, now: func() time.Time { return time.Now().UTC() }}
+		rowLocks: dia == dialect.Postgres, clock: d.Clock}
 }
 
-// SetClock replaces the service's clock, for tests of due dates.
-func (s *Service) SetClock(now func() time.Time) { s.now = now }
+// SetClock replaces every merchant's time with now, for tests of due
+// dates; nil goes back to the merchants' clocks.
+func (s *Service) SetClock(now func() time.Time) { s.fixed = now }
+
+// Now is merchantID's time: real time, or its test clock's on a
+// development server.
+func (s *Service) Now(merchantID string) time.Time {
+	if s.fixed != nil {
+		return s.fixed().UTC()
+	}
+	return s.clock.Now(merchantID).UTC()
+}
 
 // ItemInput is one line as entered.
 type ItemInput struct {
@@ -503,7 +525,7 @@ func (s *Service) Issue(ctx context.Context, id string, send bool, message strin
 		if err := s.checkMethods(ctx, tx, inv, inv.PaymentMethods); err != nil {
 			return nil, err
 		}
-		if inv.DueDate != nil && inv.DueDate.Before(s.now().Truncate(24*time.Hour)) {
+		if inv.DueDate != nil && inv.DueDate.Before(s.Now(inv.MerchantID).Truncate(24*time.Hour)) {
 			return nil, fault.Invalid("dueDate", "the due date is in the past; choose today or later")
 		}
 		// Taking the next number inside this transaction locks the merchant
@@ -513,7 +535,7 @@ func (s *Service) Issue(ctx context.Context, id string, send bool, message strin
 		if err != nil {
 			return nil, fmt.Errorf("next invoice number: %w", err)
 		}
-		now := s.now()
+		now := s.Now(inv.MerchantID)
 		upd := tx.Invoice.UpdateOne(inv).
 			SetNumber(fmt.Sprintf("INV-%06d", m.InvoiceSeq)).
 			SetReference(reference.ForInvoice(m.ReferenceCode, m.InvoiceSeq)).
@@ -674,12 +696,13 @@ func (s *Service) move(ctx context.Context, tx *ent.Client, inv *ent.Invoice, up
 	if err != nil {
 		return nil, err
 	}
-	ev, err := recordEvent(ctx, tx, out, typ, s.now(), &from, &to, note)
+	now := s.Now(out.MerchantID)
+	ev, err := recordEvent(ctx, tx, out, typ, now, &from, &to, note)
 	if err != nil {
 		return nil, err
 	}
 	if typ := webhookType(typ, to); typ != "" {
-		if err := webhook.Emit(ctx, tx, webhook.InvoiceEvent(typ, out, s.now())); err != nil {
+		if err := webhook.Emit(ctx, tx, webhook.InvoiceEvent(typ, out, now)); err != nil {
 			return nil, err
 		}
 	}
@@ -774,7 +797,7 @@ func stepIndex(s entinvoice.DraftStep) int {
 }
 
 func (s *Service) record(ctx context.Context, tx *ent.Client, inv *ent.Invoice, typ string, from, to *status.Status, note string) error {
-	_, err := recordEvent(ctx, tx, inv, entEventType(typ), s.now(), from, to, note)
+	_, err := recordEvent(ctx, tx, inv, entEventType(typ), s.Now(inv.MerchantID), from, to, note)
 	return err
 }
 

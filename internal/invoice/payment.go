@@ -151,7 +151,7 @@ func (s *Service) applyPayment(ctx context.Context, tx *ent.Client, id string, r
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := recordEvent(ctx, tx, out, invoiceevent.TypePAYMENT_RECEIVED, s.now(), nil, nil, note+creditNote(inv.Status)); err != nil {
+	if _, err := recordEvent(ctx, tx, out, invoiceevent.TypePAYMENT_RECEIVED, s.Now(out.MerchantID), nil, nil, note+creditNote(inv.Status)); err != nil {
 		return nil, nil, err
 	}
 	return out, pay, nil
@@ -162,7 +162,7 @@ func (s *Service) applyPayment(ctx context.Context, tx *ent.Client, id string, r
 func (s *Service) afterPayments(ctx context.Context, tx *ent.Client, pays []*ent.Payment) error {
 	evs := make([]webhook.Event, 0, len(pays))
 	for _, p := range pays {
-		evs = append(evs, webhook.PaymentEvent(p, s.now()))
+		evs = append(evs, webhook.PaymentEvent(p, s.Now(p.MerchantID)))
 	}
 	if err := webhook.Emit(ctx, tx, evs...); err != nil {
 		return err
@@ -211,7 +211,7 @@ func (s *Service) undoPayment(ctx context.Context, tx *ent.Client, paymentID str
 	if pay.UndoneAt != nil {
 		return nil, fault.New(fault.CodeConflict, "this allocation has already been undone")
 	}
-	pay, err = tx.Payment.UpdateOne(pay).SetUndoneAt(s.now()).SetUndoneBy(Actor(ctx)).Save(ctx)
+	pay, err = tx.Payment.UpdateOne(pay).SetUndoneAt(s.Now(pay.MerchantID)).SetUndoneBy(Actor(ctx)).Save(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +229,7 @@ func (s *Service) undoPayment(ctx context.Context, tx *ent.Client, paymentID str
 	if err != nil {
 		return nil, err
 	}
-	if _, err := recordEvent(ctx, tx, out, invoiceevent.TypePAYMENT_UNDONE, s.now(), nil, nil, note); err != nil {
+	if _, err := recordEvent(ctx, tx, out, invoiceevent.TypePAYMENT_UNDONE, s.Now(out.MerchantID), nil, nil, note); err != nil {
 		return nil, err
 	}
 	return pay, nil
@@ -248,7 +248,8 @@ type MarkPaidInput struct {
 // MarkPaid records a payment the merchant received by bank transfer, cash or
 // otherwise, through the same path as provider payments.
 func (s *Service) MarkPaid(ctx context.Context, id string, in MarkPaidInput) (*ent.Invoice, error) {
-	if tenant.FromContext(ctx) == nil {
+	v := tenant.FromContext(ctx)
+	if v == nil {
 		return nil, tenant.ErrNoViewer
 	}
 	switch in.Channel {
@@ -264,7 +265,7 @@ func (s *Service) MarkPaid(ctx context.Context, id string, in MarkPaidInput) (*e
 	if utf8.RuneCountInString(note) > maxDescription {
 		return nil, fault.Invalidf("note", "note must be at most %d characters", maxDescription)
 	}
-	at := s.now()
+	at := s.Now(v.MerchantID)
 	if in.ReceivedAt != nil {
 		if in.ReceivedAt.After(at.Add(5 * time.Minute)) {
 			return nil, fault.Invalid("receivedAt", "the payment cannot have been received in the future")

@@ -11,6 +11,7 @@ import (
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
 	"github.com/tally-invoicing/tally/ent/predicate"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
+	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
 // Filter narrows the invoice list. Zero fields do not filter.
@@ -27,8 +28,9 @@ func Overdue(inv *ent.Invoice, now time.Time) bool {
 	return inv.Status.Collectible() && inv.DueDate != nil && inv.DueDate.Before(now)
 }
 
-// Query returns the merchant's invoices matching f, for pagination.
-func (s *Service) Query(f Filter) *ent.InvoiceQuery {
+// Query returns the viewer's invoices matching f, for pagination; overdue
+// is judged on the viewer's merchant's clock, as Invoice.overdue is.
+func (s *Service) Query(ctx context.Context, f Filter) *ent.InvoiceQuery {
 	q := s.client.Invoice.Query()
 	if f.Status != nil {
 		q.Where(entinvoice.StatusEQ(*f.Status))
@@ -40,10 +42,14 @@ func (s *Service) Query(f Filter) *ent.InvoiceQuery {
 		q.Where(entinvoice.CustomerID(*f.CustomerID))
 	}
 	if f.Overdue != nil {
+		now := time.Now().UTC()
+		if v := tenant.FromContext(ctx); v != nil {
+			now = s.Now(v.MerchantID)
+		}
 		overdue := entinvoice.And(
 			entinvoice.StatusIn(status.Open, status.PartiallyPaid),
 			entinvoice.DueDateNotNil(),
-			entinvoice.DueDateLT(s.now()),
+			entinvoice.DueDateLT(now),
 		)
 		if *f.Overdue {
 			q.Where(overdue)
@@ -65,8 +71,8 @@ func (s *Service) Query(f Filter) *ent.InvoiceQuery {
 	return q
 }
 
-// Overdue on Service uses the service clock, so tests can move time.
-func (s *Service) Overdue(inv *ent.Invoice) bool { return Overdue(inv, s.now()) }
+// Overdue reports whether inv is overdue on its merchant's clock.
+func (s *Service) Overdue(inv *ent.Invoice) bool { return Overdue(inv, s.Now(inv.MerchantID)) }
 
 func (s *Service) lock(ctx context.Context, tx *ent.Client, id string) (*ent.Invoice, error) {
 	q := tx.Invoice.Query().Where(entinvoice.ID(id))

@@ -301,7 +301,9 @@ func (o *Outbox) send(ctx context.Context, e *ent.Email) (string, error) {
 	if from == "" {
 		from = "invoices@localhost"
 	}
-	if r, ok := o.renderers[e.Kind]; ok {
+	// Only emails queued without a body: a reminder sent by hand was
+	// rendered when it was queued, an automatic one is rendered now.
+	if r, ok := o.renderers[e.Kind]; ok && e.HTML == "" {
 		return o.sendRendered(ctx, e, r, from)
 	}
 	inv := e.Edges.Invoice

@@ -38,6 +38,8 @@ type Settings struct {
 	// AutoMatchConfidence is the confidence (50 to 100 percent) from which
 	// matches apply by themselves; below it they wait as proposals.
 	AutoMatchConfidence *int
+	// Autopilot is the reminder and payment email settings (autopilot.go).
+	Autopilot
 }
 
 // Change is a setting that can be removed: when Set, a nil Value removes
@@ -81,6 +83,9 @@ func Update(ctx context.Context, client *ent.Client, s Settings) (*ent.Merchant,
 	}
 	if s.PaperSize != nil {
 		upd.SetPaperSize(*s.PaperSize)
+	}
+	if err := setAutopilot(upd, s.Autopilot); err != nil {
+		return nil, err
 	}
 	return upd.Save(ctx)
 }
