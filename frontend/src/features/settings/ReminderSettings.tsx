@@ -1,12 +1,13 @@
 import {
   Alert,
+  Badge,
   Button,
+  CloseButton,
   Divider,
   Group,
   Input,
   NumberInput,
   Paper,
-  Pill,
   SegmentedControl,
   Skeleton,
   Stack,
@@ -192,17 +193,29 @@ export function ReminderSettings() {
                   </Text>
                 )}
                 {steps.map((d) => (
-                  <Pill
+                  <Badge
                     key={d}
                     role="listitem"
-                    size="md"
-                    withRemoveButton
-                    onRemove={() => setSteps(steps.filter((s) => s !== d))}
-                    removeButtonProps={{ 'aria-label': `Remove "${reminderStepLabel(d)}"` }}
+                    size="lg"
+                    radius="xl"
+                    variant="light"
+                    color="gray"
+                    tt="none"
+                    fw={500}
+                    pr={4}
                     data-step={d}
+                    rightSection={
+                      // A real button with a name: Mantine's Pill hides its remove button from assistive technology.
+                      <CloseButton
+                        size="xs"
+                        radius="xl"
+                        onClick={() => setSteps(steps.filter((s) => s !== d))}
+                        aria-label={`Remove "${reminderStepLabel(d)}"`}
+                      />
+                    }
                   >
                     {reminderStepLabel(d)}
-                  </Pill>
+                  </Badge>
                 ))}
               </Group>
             </Input.Wrapper>
