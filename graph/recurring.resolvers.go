@@ -16,44 +16,73 @@ import (
 	"github.com/tally-invoicing/tally/ent/recurringschedule"
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/invoice/figures"
+	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/recurring"
 )
 
 // CreateRecurringSchedule is the resolver for the createRecurringSchedule field.
 func (r *mutationResolver) CreateRecurringSchedule(ctx context.Context, input model.CreateRecurringScheduleInput) (*ent.RecurringSchedule, error) {
-	panic(fmt.Errorf("not implemented: CreateRecurringSchedule - createRecurringSchedule"))
+	return r.Recurring.Create(ctx, recurring.CreateInput{InvoiceID: input.InvoiceID, Interval: input.Interval, IntervalCount: input.IntervalCount,
+		StartDate: input.StartDate, EndAfterCount: input.EndAfterCount, EndDate: input.EndDate, AutoSend: input.AutoSend})
 }
 
 // PauseRecurringSchedule is the resolver for the pauseRecurringSchedule field.
 func (r *mutationResolver) PauseRecurringSchedule(ctx context.Context, id string) (*ent.RecurringSchedule, error) {
-	panic(fmt.Errorf("not implemented: PauseRecurringSchedule - pauseRecurringSchedule"))
+	return r.Recurring.Pause(ctx, id)
 }
 
 // ResumeRecurringSchedule is the resolver for the resumeRecurringSchedule field.
 func (r *mutationResolver) ResumeRecurringSchedule(ctx context.Context, id string) (*ent.RecurringSchedule, error) {
-	panic(fmt.Errorf("not implemented: ResumeRecurringSchedule - resumeRecurringSchedule"))
+	return r.Recurring.Resume(ctx, id)
 }
 
 // CancelRecurringSchedule is the resolver for the cancelRecurringSchedule field.
 func (r *mutationResolver) CancelRecurringSchedule(ctx context.Context, id string) (*ent.RecurringSchedule, error) {
-	panic(fmt.Errorf("not implemented: CancelRecurringSchedule - cancelRecurringSchedule"))
+	return r.Recurring.Cancel(ctx, id)
 }
 
 // RecurringSchedules is the resolver for the recurringSchedules field.
 func (r *queryResolver) RecurringSchedules(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.RecurringScheduleOrder, status *recurringschedule.Status, customerID *string) (*ent.RecurringScheduleConnection, error) {
-	panic(fmt.Errorf("not implemented: RecurringSchedules - recurringSchedules"))
+	if orderBy == nil {
+		orderBy = &ent.RecurringScheduleOrder{Field: ent.RecurringScheduleOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}
+	}
+	return r.Recurring.Query(recurring.Filter{Status: status, CustomerID: customerID}).
+		Paginate(ctx, after, first, before, last, ent.WithRecurringScheduleOrder(orderBy))
 }
 
 // Items is the resolver for the items field.
 func (r *recurringScheduleResolver) Items(ctx context.Context, obj *ent.RecurringSchedule) ([]*figures.LineItem, error) {
-	panic(fmt.Errorf("not implemented: Items - items"))
+	items, err := figures.LineItems(obj.ID, obj.Currency, obj.Items)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*figures.LineItem, len(items))
+	for i := range items {
+		out[i] = &items[i]
+	}
+	return out, nil
 }
 
 // Total is the resolver for the total field.
 func (r *recurringScheduleResolver) Total(ctx context.Context, obj *ent.RecurringSchedule) (*decimal.Decimal, error) {
-	panic(fmt.Errorf("not implemented: Total - total"))
+	total, err := recurring.Template(obj).Total()
+	if err != nil {
+		return nil, err
+	}
+	c, ok := money.Lookup(obj.Currency)
+	if !ok {
+		return nil, fmt.Errorf("recurring schedule %s: unknown currency %q", obj.ID, obj.Currency)
+	}
+	d := money.FromMinor(total, c)
+	return &d, nil
 }
 
 // Upcoming is the resolver for the upcoming field.
 func (r *recurringScheduleResolver) Upcoming(ctx context.Context, obj *ent.RecurringSchedule) ([]*time.Time, error) {
-	panic(fmt.Errorf("not implemented: Upcoming - upcoming"))
+	dates := r.Recurring.Upcoming(obj, recurring.MaxUpcoming)
+	out := make([]*time.Time, len(dates))
+	for i := range dates {
+		out[i] = &dates[i]
+	}
+	return out, nil
 }

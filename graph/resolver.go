@@ -13,6 +13,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/merchant"
 	"github.com/tally-invoicing/tally/internal/ratelimit"
+	"github.com/tally-invoicing/tally/internal/recurring"
 	"github.com/tally-invoicing/tally/internal/schedule"
 	"github.com/tally-invoicing/tally/internal/tax/rates"
 )
@@ -42,4 +43,5 @@ type Resolver struct {
 	// webhook retries) and owns the merchants' clocks (Scheduler.Clock()).
 	Scheduler *schedule.Scheduler
 	// #16's services are added below, one line each.
+	Recurring *recurring.Service // recurring invoice schedules
 }

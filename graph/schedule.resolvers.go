@@ -7,13 +7,11 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"time"
-
-	"github.com/tally-invoicing/tally/internal/tenant"
 
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/graph/model"
+	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
 // AdvanceTestClock is the resolver for the advanceTestClock field.
@@ -36,7 +34,7 @@ func (r *mutationResolver) SetInvoiceReminders(ctx context.Context, id string, r
 
 // DuplicateInvoice is the resolver for the duplicateInvoice field.
 func (r *mutationResolver) DuplicateInvoice(ctx context.Context, id string) (*ent.Invoice, error) {
-	panic(fmt.Errorf("not implemented: DuplicateInvoice - duplicateInvoice"))
+	return r.InvoiceService.Duplicate(ctx, id)
 }
 
 // TestClock is the resolver for the testClock field.

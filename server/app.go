@@ -35,6 +35,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/pdf"
 	"github.com/tally-invoicing/tally/internal/ratelimit"
 	"github.com/tally-invoicing/tally/internal/reminder"
+	"github.com/tally-invoicing/tally/internal/recurring"
 	"github.com/tally-invoicing/tally/internal/schedule"
 	"github.com/tally-invoicing/tally/internal/tax/rates"
 )
@@ -186,6 +187,10 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		BaseURL: cfg.BaseURL,
 	})
 
+	// Recurring invoices run after the jobs above in each pass.
+	recur := recurring.NewService(db.Client, db.Dialect, a.invoices, a.clock)
+	a.scheduler.Add(recur.Job())
+
 	resolver := &graph.Resolver{
 		MailProvider:    sender.Name(),
 		BaseURL:         cfg.BaseURL,
@@ -200,6 +205,7 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		Renders:         a.renders,
 		Payments:        payments,
 		Scheduler:       a.scheduler,
+		Recurring:       recur,
 	}
 	base, _ := url.Parse(cfg.BaseURL)
 	a.api = transport.New(graph.NewSchema(resolver), transport.Options{

@@ -261,28 +261,7 @@ func (s *Service) UpdateDraft(ctx context.Context, id string, ch DraftChanges) (
 				// Re-price with the taxes the lines already carry: the
 				// copies, not the rates as they are now.
 				old, _ := money.Lookup(inv.Currency)
-				items := make([]ItemInput, len(inv.Items))
-				taxes := make([][]lineitem.Tax, len(inv.Items))
-				for i, it := range inv.Items {
-					q, _ := decimal.NewFromString(it.Quantity)
-					items[i] = ItemInput{Name: it.Name, Quantity: q, UnitPrice: money.FromMinor(it.UnitPrice, old)}
-					if it.DiscountPercent != "" {
-						d, _ := decimal.NewFromString(it.DiscountPercent)
-						items[i].DiscountPercent = &d
-					}
-					taxes[i] = it.Taxes
-				}
-				var discount *DiscountInput
-				if d := inv.Discount; d != nil {
-					discount = &DiscountInput{Reason: &d.Reason}
-					if d.Percent != "" {
-						p, _ := decimal.NewFromString(d.Percent)
-						discount.Percent = &p
-					} else {
-						a := money.FromMinor(d.Amount, old)
-						discount.Amount = &a
-					}
-				}
+				items, taxes, discount := inputsOf(inv.Items, inv.Discount, old)
 				priced, err := priceItems(items, taxes, discount, c)
 				if err != nil {
 					if f, ok := fault.As(err); ok {

@@ -150,6 +150,8 @@ func (o *Outbox) Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, 
 	}
 	subject := Subject(snap, kind)
 	e, err := tx.Email.Create().
+		// Set, not taken from the viewer: scheduled work has none.
+		SetMerchantID(inv.MerchantID).
 		SetInvoiceID(inv.ID).
 		SetKind(entemail.Kind(kind)).
 		SetTo(cust.Email).
