@@ -7,86 +7,105 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/shopspring/decimal"
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/graph/model"
+	"github.com/tally-invoicing/tally/internal/creditnote"
+	"github.com/tally-invoicing/tally/internal/document"
 	"github.com/tally-invoicing/tally/internal/invoice/figures"
+	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
 // Items is the resolver for the items field.
 func (r *creditNoteResolver) Items(ctx context.Context, obj *ent.CreditNote) ([]*figures.LineItem, error) {
-	panic(fmt.Errorf("not implemented: Items - items"))
+	items, err := figures.LineItems(obj.ID, obj.Currency, obj.Items)
+	return pointers(items), err
 }
 
 // Subtotal is the resolver for the subtotal field.
 func (r *creditNoteResolver) Subtotal(ctx context.Context, obj *ent.CreditNote) (*decimal.Decimal, error) {
-	panic(fmt.Errorf("not implemented: Subtotal - subtotal"))
+	return minorDecimal(obj.SubtotalMinor, obj.Currency), nil
 }
 
 // TotalTax is the resolver for the totalTax field.
 func (r *creditNoteResolver) TotalTax(ctx context.Context, obj *ent.CreditNote) (*decimal.Decimal, error) {
-	panic(fmt.Errorf("not implemented: TotalTax - totalTax"))
+	return minorDecimal(obj.TaxMinor, obj.Currency), nil
 }
 
 // TaxBreakdown is the resolver for the taxBreakdown field.
 func (r *creditNoteResolver) TaxBreakdown(ctx context.Context, obj *ent.CreditNote) ([]*figures.TaxAmount, error) {
-	panic(fmt.Errorf("not implemented: TaxBreakdown - taxBreakdown"))
+	taxes, err := figures.Breakdown(obj.ID, obj.Currency, obj.TaxBreakdown)
+	return pointers(taxes), err
 }
 
 // Total is the resolver for the total field.
 func (r *creditNoteResolver) Total(ctx context.Context, obj *ent.CreditNote) (*decimal.Decimal, error) {
-	panic(fmt.Errorf("not implemented: Total - total"))
+	return minorDecimal(obj.TotalMinor, obj.Currency), nil
 }
 
 // CreditedToCustomer is the resolver for the creditedToCustomer field.
 func (r *creditNoteResolver) CreditedToCustomer(ctx context.Context, obj *ent.CreditNote) (*decimal.Decimal, error) {
-	panic(fmt.Errorf("not implemented: CreditedToCustomer - creditedToCustomer"))
+	return minorDecimal(obj.CreditMinor, obj.Currency), nil
 }
 
 // PreviewHTML is the resolver for the previewHTML field.
 func (r *creditNoteResolver) PreviewHTML(ctx context.Context, obj *ent.CreditNote) (string, error) {
-	panic(fmt.Errorf("not implemented: PreviewHTML - previewHTML"))
+	end, err := r.Renders.Begin(ctx, tenant.CredentialOf(ctx))
+	if err != nil {
+		return "", err
+	}
+	defer end()
+	html, _, err := document.RenderCreditNote(ctx, obj)
+	return string(html), err
 }
 
 // PDFURL is the resolver for the pdfURL field.
 func (r *creditNoteResolver) PDFURL(ctx context.Context, obj *ent.CreditNote) (string, error) {
-	panic(fmt.Errorf("not implemented: PDFURL - pdfURL"))
+	return r.BaseURL + "/credit-notes/" + obj.ID + "/pdf", nil
 }
 
 // CreditBalances is the resolver for the creditBalances field.
 func (r *customerResolver) CreditBalances(ctx context.Context, obj *ent.Customer) ([]*model.CreditBalance, error) {
-	panic(fmt.Errorf("not implemented: CreditBalances - creditBalances"))
+	bs, err := creditnote.Balances(ctx, r.Client, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.CreditBalance, len(bs))
+	for i, b := range bs {
+		out[i] = &model.CreditBalance{Currency: b.Currency, Amount: *minorDecimal(b.Amount, b.Currency)}
+	}
+	return out, nil
 }
 
 // Amount is the resolver for the amount field.
 func (r *customerCreditResolver) Amount(ctx context.Context, obj *ent.CustomerCredit) (*decimal.Decimal, error) {
-	panic(fmt.Errorf("not implemented: Amount - amount"))
+	return minorDecimal(obj.AmountMinor, obj.Currency), nil
 }
 
 // CreateCreditNote is the resolver for the createCreditNote field.
 func (r *mutationResolver) CreateCreditNote(ctx context.Context, input model.CreateCreditNoteInput) (*ent.CreditNote, error) {
-	panic(fmt.Errorf("not implemented: CreateCreditNote - createCreditNote"))
+	return r.CreditNoteService.Create(ctx, creditNoteInput(input))
 }
 
 // SendCreditNote is the resolver for the sendCreditNote field.
 func (r *mutationResolver) SendCreditNote(ctx context.Context, id string) (*ent.CreditNote, error) {
-	panic(fmt.Errorf("not implemented: SendCreditNote - sendCreditNote"))
+	return r.CreditNoteService.Send(ctx, id)
 }
 
 // ApplyCustomerCredit is the resolver for the applyCustomerCredit field.
 func (r *mutationResolver) ApplyCustomerCredit(ctx context.Context, input model.ApplyCustomerCreditInput) (*ent.Invoice, error) {
-	panic(fmt.Errorf("not implemented: ApplyCustomerCredit - applyCustomerCredit"))
+	return r.CreditNoteService.Apply(ctx, creditnote.ApplyInput{InvoiceID: input.InvoiceID, Amount: input.Amount})
 }
 
 // RecordRefund is the resolver for the recordRefund field.
 func (r *mutationResolver) RecordRefund(ctx context.Context, input model.RecordRefundInput) (*ent.CustomerCredit, error) {
-	panic(fmt.Errorf("not implemented: RecordRefund - recordRefund"))
+	return r.CreditNoteService.Refund(ctx, creditnote.RefundInput{CustomerID: input.CustomerID, Currency: input.Currency,
+		Amount: input.Amount, Channel: input.Channel, RefundedAt: input.RefundedAt, Note: deref(input.Note)})
 }
 
 // CreditNotes is the resolver for the creditNotes field.
 func (r *queryResolver) CreditNotes(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CreditNoteOrder, invoiceID *string, customerID *string) (*ent.CreditNoteConnection, error) {
-	panic(fmt.Errorf("not implemented: CreditNotes - creditNotes"))
+	return r.CreditNoteService.Query(deref(invoiceID), deref(customerID)).Paginate(ctx, after, first, before, last, ent.WithCreditNoteOrder(creditNoteOrder(orderBy)))
 }

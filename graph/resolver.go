@@ -8,6 +8,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/auth"
 	"github.com/tally-invoicing/tally/internal/checkout"
 	"github.com/tally-invoicing/tally/internal/collect"
+	"github.com/tally-invoicing/tally/internal/creditnote"
 	"github.com/tally-invoicing/tally/internal/customer"
 	"github.com/tally-invoicing/tally/internal/event"
 	"github.com/tally-invoicing/tally/internal/invoice"
@@ -16,6 +17,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/recurring"
 	"github.com/tally-invoicing/tally/internal/schedule"
 	"github.com/tally-invoicing/tally/internal/tax/rates"
+	"github.com/tally-invoicing/tally/internal/webhook"
 )
 
 // Resolver is the root resolver: the one place dependencies are injected.
@@ -43,5 +45,8 @@ type Resolver struct {
 	// webhook retries) and owns the merchants' clocks (Scheduler.Clock()).
 	Scheduler *schedule.Scheduler
 	// #16's services are added below, one line each.
-	Recurring *recurring.Service // recurring invoice schedules
+	Recurring         *recurring.Service // recurring invoice schedules
+	CreditNoteService *creditnote.Service
+	Webhooks          *webhook.Worker    // posts events; resends deliveries
+	WebhookEndpoints  *webhook.Endpoints // the merchant's endpoints
 }

@@ -7,44 +7,57 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/graph/model"
+	"github.com/tally-invoicing/tally/internal/webhook"
 )
 
 // CreateWebhookEndpoint is the resolver for the createWebhookEndpoint field.
 func (r *mutationResolver) CreateWebhookEndpoint(ctx context.Context, input model.CreateWebhookEndpointInput) (*model.WebhookEndpointWithSecret, error) {
-	panic(fmt.Errorf("not implemented: CreateWebhookEndpoint - createWebhookEndpoint"))
+	ep, secret, err := r.WebhookEndpoints.Create(ctx, webhook.EndpointInput{URL: input.URL, Events: input.Events, Description: deref(input.Description)})
+	if err != nil {
+		return nil, err
+	}
+	return &model.WebhookEndpointWithSecret{Endpoint: ep, Secret: secret}, nil
 }
 
 // UpdateWebhookEndpoint is the resolver for the updateWebhookEndpoint field.
 func (r *mutationResolver) UpdateWebhookEndpoint(ctx context.Context, id string, input model.UpdateWebhookEndpointInput) (*ent.WebhookEndpoint, error) {
-	panic(fmt.Errorf("not implemented: UpdateWebhookEndpoint - updateWebhookEndpoint"))
+	return r.WebhookEndpoints.Update(ctx, id, webhook.EndpointChange{URL: input.URL, Events: input.Events, Description: input.Description, Enabled: input.Enabled})
 }
 
 // DeleteWebhookEndpoint is the resolver for the deleteWebhookEndpoint field.
 func (r *mutationResolver) DeleteWebhookEndpoint(ctx context.Context, id string) (string, error) {
-	panic(fmt.Errorf("not implemented: DeleteWebhookEndpoint - deleteWebhookEndpoint"))
+	return id, r.WebhookEndpoints.Delete(ctx, id)
 }
 
 // RotateWebhookSecret is the resolver for the rotateWebhookSecret field.
 func (r *mutationResolver) RotateWebhookSecret(ctx context.Context, id string) (*model.WebhookEndpointWithSecret, error) {
-	panic(fmt.Errorf("not implemented: RotateWebhookSecret - rotateWebhookSecret"))
+	ep, secret, err := r.WebhookEndpoints.Rotate(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.WebhookEndpointWithSecret{Endpoint: ep, Secret: secret}, nil
 }
 
 // ResendWebhookDelivery is the resolver for the resendWebhookDelivery field.
 func (r *mutationResolver) ResendWebhookDelivery(ctx context.Context, id string) (*ent.WebhookDelivery, error) {
-	panic(fmt.Errorf("not implemented: ResendWebhookDelivery - resendWebhookDelivery"))
+	return r.Webhooks.Resend(ctx, id)
 }
 
 // WebhookEndpoints is the resolver for the webhookEndpoints field.
 func (r *queryResolver) WebhookEndpoints(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) (*ent.WebhookEndpointConnection, error) {
-	panic(fmt.Errorf("not implemented: WebhookEndpoints - webhookEndpoints"))
+	return r.Client.WebhookEndpoint.Query().Paginate(ctx, after, first, before, last,
+		ent.WithWebhookEndpointOrder(&ent.WebhookEndpointOrder{Field: ent.WebhookEndpointOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}))
 }
 
 // WebhookEventTypes is the resolver for the webhookEventTypes field.
 func (r *queryResolver) WebhookEventTypes(ctx context.Context) ([]*model.WebhookEventType, error) {
-	panic(fmt.Errorf("not implemented: WebhookEventTypes - webhookEventTypes"))
+	out := make([]*model.WebhookEventType, len(webhook.Catalogue))
+	for i, c := range webhook.Catalogue {
+		out[i] = &model.WebhookEventType{Type: c.Type, Description: c.Description}
+	}
+	return out, nil
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/checkout/infini"
 	"github.com/tally-invoicing/tally/internal/clock"
 	"github.com/tally-invoicing/tally/internal/collect"
+	"github.com/tally-invoicing/tally/internal/creditnote"
 	"github.com/tally-invoicing/tally/internal/customer"
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/document/pdfhttp"
@@ -34,10 +35,11 @@ import (
 	"github.com/tally-invoicing/tally/internal/outbound"
 	"github.com/tally-invoicing/tally/internal/pdf"
 	"github.com/tally-invoicing/tally/internal/ratelimit"
-	"github.com/tally-invoicing/tally/internal/reminder"
 	"github.com/tally-invoicing/tally/internal/recurring"
+	"github.com/tally-invoicing/tally/internal/reminder"
 	"github.com/tally-invoicing/tally/internal/schedule"
 	"github.com/tally-invoicing/tally/internal/tax/rates"
+	"github.com/tally-invoicing/tally/internal/webhook"
 )
 
 // app is a wired Tally: the database and every service, behind one handler.
@@ -55,6 +57,10 @@ type app struct {
 	clock     *clock.Clock
 	scheduler *schedule.Scheduler
 	sandbox   *infini.Sandbox // nil in production
+	// webhooks posts events to partner apps' endpoints, which
+	// webhookEndpoints manages.
+	webhooks         *webhook.Worker
+	webhookEndpoints *webhook.Endpoints
 	// limits are the per-process rate limits.
 	limits *ratelimit.Limiters
 	// renders bounds document renders (previews, PDFs) per credential.
@@ -63,11 +69,13 @@ type app struct {
 	idempotency *idempotency.Store
 	revocations *auth.Revocations
 	// The public surfaces routes mounts.
-	api         *transport.Handler
-	pay         *checkout.Handler
-	pdfs        http.Handler
-	mailWebhook http.Handler
-	handler     http.Handler
+	api  *transport.Handler
+	pay  *checkout.Handler
+	pdfs http.Handler
+	// creditNotePDFs serves GET /credit-notes/{id}/pdf.
+	creditNotePDFs http.Handler
+	mailWebhook    http.Handler
+	handler        http.Handler
 }
 
 // The built-in Infini sandbox's one API account. It only exists on
@@ -191,21 +199,35 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	recur := recurring.NewService(db.Client, db.Dialect, a.invoices, a.clock)
 	a.scheduler.Add(recur.Job())
 
+	// Credit notes and the customer's credit (#16); their emails are
+	// rendered, with the PDF, when sent.
+	creditNotes := creditnote.NewService(db.Client, db.Dialect, a.invoices, a.outbox)
+	a.outbox.Register(entemail.KindCREDIT_NOTE, a.outbox.CreditNoteRenderer())
+	a.creditNotePDFs = pdfhttp.NewCreditNoteHandler(pdfhttp.Options{Client: db.Client, PDF: a.pdf, Renders: a.renders, BaseURL: cfg.BaseURL})
+
+	// Partner webhooks leave through the same outbound client and policy.
+	a.webhooks = webhook.NewWorker(db.Client, hc, a.clock, a.outbox)
+	a.scheduler.Add(a.webhooks.Job())
+	a.webhookEndpoints = webhook.NewEndpoints(db.Client, db.Dialect, cfg.outboundPolicy(), cfg.production(), a.clock)
+
 	resolver := &graph.Resolver{
-		MailProvider:    sender.Name(),
-		BaseURL:         cfg.BaseURL,
-		Client:          db.Client,
-		AuthService:     a.auth,
-		CustomerService: customer.NewService(db.Client),
-		TaxRateService:  rates.NewService(db.Client),
-		InvoiceService:  a.invoices,
-		CheckoutService: a.checkout,
-		CollectService:  a.collect,
-		Events:          a.events,
-		Renders:         a.renders,
-		Payments:        payments,
-		Scheduler:       a.scheduler,
-		Recurring:       recur,
+		MailProvider:      sender.Name(),
+		BaseURL:           cfg.BaseURL,
+		Client:            db.Client,
+		AuthService:       a.auth,
+		CustomerService:   customer.NewService(db.Client),
+		TaxRateService:    rates.NewService(db.Client),
+		InvoiceService:    a.invoices,
+		CheckoutService:   a.checkout,
+		CollectService:    a.collect,
+		Events:            a.events,
+		Renders:           a.renders,
+		Payments:          payments,
+		Scheduler:         a.scheduler,
+		Recurring:         recur,
+		CreditNoteService: creditNotes,
+		Webhooks:          a.webhooks,
+		WebhookEndpoints:  a.webhookEndpoints,
 	}
 	base, _ := url.Parse(cfg.BaseURL)
 	a.api = transport.New(graph.NewSchema(resolver), transport.Options{
@@ -300,6 +322,7 @@ func (a *app) routes() http.Handler {
 		mux.Handle("POST /sandbox/crypto/transfers", a.pay)
 	}
 	mux.Handle("GET /invoices/{id}/pdf", a.auth.Middleware(a.cfg.production(), auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, ratelimit.WriteText, a.pdfs)))
+	mux.Handle("GET /credit-notes/{id}/pdf", a.auth.Middleware(a.cfg.production(), auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, ratelimit.WriteText, a.creditNotePDFs)))
 	if a.cfg.production() {
 		// The GraphQL playground is a development tool.
 		mux.HandleFunc("GET /graphiql", http.NotFound)

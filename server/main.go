@@ -90,6 +90,7 @@ func run(ctx context.Context, args []string) error {
 		slog.Info("payments: merchants without Infini keys use the built-in Infini sandbox (no real money moves)", "url", cfg.BaseURL+sandboxPrefix+"/", "test card", "4242 4242 4242 4242")
 	}
 	go a.outbox.Run(ctx)
+	go a.webhooks.Run(ctx)
 	// Orders whose webhooks never came are read back from Infini.
 	go a.checkout.RunReconciler(ctx, time.Minute)
 	go a.idempotency.RunSweeper(ctx)

@@ -168,6 +168,7 @@ const (
 	ChannelBANK_TRANSFER   Channel = "BANK_TRANSFER"
 	ChannelCASH            Channel = "CASH"
 	ChannelOTHER           Channel = "OTHER"
+	ChannelCUSTOMER_CREDIT Channel = "CUSTOMER_CREDIT"
 )
 
 func (c Channel) String() string {
@@ -177,7 +178,7 @@ func (c Channel) String() string {
 // ChannelValidator is a validator for the "channel" field enum values. It is called by the builders before save.
 func ChannelValidator(c Channel) error {
 	switch c {
-	case ChannelCHECKOUT_CRYPTO, ChannelCHECKOUT_CARD, ChannelBANK_TRANSFER, ChannelCASH, ChannelOTHER:
+	case ChannelCHECKOUT_CRYPTO, ChannelCHECKOUT_CARD, ChannelBANK_TRANSFER, ChannelCASH, ChannelOTHER, ChannelCUSTOMER_CREDIT:
 		return nil
 	default:
 		return fmt.Errorf("collection: invalid enum value for channel field: %q", c)

@@ -44,7 +44,7 @@ func (Payment) Fields() []ent.Field {
 		field.String("currency").Validate(validate.SingleLine).MaxLen(3).Immutable().
 			Comment("ISO 4217 code; always the invoice's currency."),
 		field.Enum("channel").
-			Values("CHECKOUT_CRYPTO", "CHECKOUT_CARD", "BANK_TRANSFER", "CASH", "OTHER").
+			Values("CHECKOUT_CRYPTO", "CHECKOUT_CARD", "BANK_TRANSFER", "CASH", "OTHER", "CUSTOMER_CREDIT").
 			Immutable().
 			Comment("How the money arrived.").
 			Annotations(entgql.Type("PaymentChannel")),
@@ -211,7 +211,7 @@ func (Collection) Fields() []ent.Field {
 		field.String("currency").Validate(validate.SingleLine).MaxLen(3).Immutable().
 			Comment("ISO 4217 code of the money received; amount and unallocated are in it."),
 		field.Enum("channel").
-			Values("CHECKOUT_CRYPTO", "CHECKOUT_CARD", "BANK_TRANSFER", "CASH", "OTHER").
+			Values("CHECKOUT_CRYPTO", "CHECKOUT_CARD", "BANK_TRANSFER", "CASH", "OTHER", "CUSTOMER_CREDIT").
 			Immutable().
 			Comment("How the money arrived.").
 			Annotations(entgql.Type("PaymentChannel")),

@@ -152,5 +152,6 @@ var EnumValueDescriptions = map[string]map[string]string{
 		"BANK_TRANSFER":   "A bank transfer, recorded or imported from a statement.",
 		"CASH":            "Cash.",
 		"OTHER":           "Any other way.",
+		"CUSTOMER_CREDIT": "The customer's credit with the merchant (a credit note or an earlier overpayment), applied with applyCustomerCredit.",
 	},
 }

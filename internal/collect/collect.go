@@ -102,8 +102,10 @@ func (s *Service) Record(ctx context.Context, in Input) (*Outcome, error) {
 		if err != nil {
 			return err
 		}
-		out, err = s.record(ctx, tx, ix, dues, in, amount, cur)
-		return err
+		if out, err = s.record(ctx, tx, ix, dues, in, amount, cur); err != nil {
+			return err
+		}
+		return s.emitUnmatched(ctx, tx, out.Collection)
 	})
 	if ent.IsConstraintError(err) && in.ExternalID != "" {
 		// Another request recorded the same external id first.

@@ -178,6 +178,7 @@ func (s *Service) importLines(ctx context.Context, tx *ent.Client, file *stateme
 
 	k := 0
 	learned := map[string]lesson{}
+	var unmatched []string // collection.unmatched, sent in one Emit at the end
 	err = file.Each(importBatch, func(lines []statement.Line) error {
 		if k+len(lines) > len(found) {
 			return errors.New("import: the statement gave more lines on a second reading")
@@ -198,8 +199,10 @@ func (s *Service) importLines(ctx context.Context, tx *ent.Client, file *stateme
 				res.Matched++
 			case collection.StatusPARTIAL:
 				res.Partial++
+				unmatched = append(unmatched, c.id)
 			default:
 				res.Unmatched++
+				unmatched = append(unmatched, c.id)
 			}
 			if c.proposed {
 				res.Proposed++
@@ -210,7 +213,10 @@ func (s *Service) importLines(ctx context.Context, tx *ent.Client, file *stateme
 	if err != nil {
 		return err
 	}
-	return s.learn(ctx, tx, lessonsOf(learned), false)
+	if err := s.learn(ctx, tx, lessonsOf(learned), false); err != nil {
+		return err
+	}
+	return s.emitImported(ctx, tx, unmatched)
 }
 
 // foundLine is what an import keeps of a statement line between matching

@@ -66,6 +66,10 @@ type view struct {
 	QR            template.URL
 	QRAlt         string
 	FooterLine    string
+	// DocTitle is the big title: INVOICE, or CREDIT NOTE.
+	DocTitle string
+	// Corrects is a credit note's "Corrects invoice INV-000001 of <date>".
+	Corrects string
 }
 
 type stamp struct{ Text, Class string }
@@ -106,6 +110,7 @@ func Render(s Snapshot) ([]byte, error) {
 		TotalText:     p.Money(s.Total, s.Currency),
 		QRAlt:         p.T("doc.qr_alt"),
 	}
+	v.DocTitle = p.T("doc.invoice")
 	if s.Number == "" {
 		v.NumberText = p.T("doc.draft")
 	}
@@ -184,6 +189,9 @@ func Render(s Snapshot) ([]byte, error) {
 	}
 	if v.ReferenceText != "" && len(v.Bank) == 0 { // with bank details the reference is printed with them
 		v.QuoteRef = withHTML(p.T("doc.quote_reference", slot), "<strong style=\"white-space: nowrap;\">"+template.HTMLEscapeString(v.ReferenceText)+"</strong>")
+	}
+	if s.Credit != nil {
+		creditView(p, s, &v)
 	}
 	v.FooterLine = s.MerchantName + " · " + s.Title()
 	if s.Number != "" {

@@ -90,6 +90,10 @@ type Snapshot struct {
 	// paid online (a draft, or a closed invoice).
 	CheckoutURL string
 	Paper       Paper
+	// Credit is set when the document is a credit note (EN 16931 type
+	// 381): Number is its CN- number, the rows are what it credits, Total
+	// what it takes off the invoice, and nothing is to pay.
+	Credit *CreditInfo
 }
 
 // Logo is the merchant's logo as the uploader stored it: already resized to
@@ -237,6 +241,9 @@ func (s Snapshot) printer() *i18n.Printer { return i18n.For(s.Lang) }
 // page title ("Invoice INV-000001", "Rechnung INV-000001").
 func (s Snapshot) Title() string {
 	p := s.printer()
+	if s.Credit != nil {
+		return p.T("doc.cn_title", s.Number)
+	}
 	if s.Number == "" {
 		return p.T("doc.title_draft")
 	}

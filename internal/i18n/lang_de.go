@@ -95,4 +95,13 @@ var deMessages = table{
 	"page.waiting":          "Warte auf Ihre Überweisung (Betrag reserviert bis %s)…",
 	"page.open_wallet":      "In der Wallet-App öffnen",
 	"page.wallet_qr_alt":    "QR-Code der Zahlungsanforderung",
+
+	// Credit notes (internal/document/creditnote.go, internal/mail/creditnote.go).
+	"doc.credit_note":  "GUTSCHRIFT",
+	"doc.cn_title":     "Gutschrift %s",
+	"doc.cn_corrects":  "Korrigiert Rechnung %s vom %s",
+	"doc.cn_reason":    "Grund",
+	"doc.cn_total":     "Gutschrift gesamt",
+	"mail.cn_subject":  "Gutschrift %s von %s",
+	"mail.cn_attached": "Die Gutschrift ist als PDF angehängt.",
 }

@@ -103,4 +103,13 @@ var enMessages = table{
 	"page.waiting":          "Waiting for your transfer (amount reserved until %s)…",
 	"page.open_wallet":      "Open in wallet app",
 	"page.wallet_qr_alt":    "QR code of the payment request",
+
+	// Credit notes (internal/document/creditnote.go, internal/mail/creditnote.go).
+	"doc.credit_note":  "CREDIT NOTE",               // the big title of a credit note
+	"doc.cn_title":     "Credit note %s",            // %s: the number; PDF title, page title
+	"doc.cn_corrects":  "Corrects invoice %s of %s", // invoice number, its issue date
+	"doc.cn_reason":    "Reason",
+	"doc.cn_total":     "Total credited",
+	"mail.cn_subject":  "Credit note %s from %s", // number, merchant
+	"mail.cn_attached": "The credit note is attached as a PDF.",
 }

@@ -95,4 +95,13 @@ var esMessages = table{
 	"page.waiting":          "Esperando su transferencia (importe reservado hasta %s)…",
 	"page.open_wallet":      "Abrir en la app del monedero",
 	"page.wallet_qr_alt":    "Código QR de la solicitud de pago",
+
+	// Credit notes (internal/document/creditnote.go, internal/mail/creditnote.go).
+	"doc.credit_note":  "NOTA DE CRÉDITO",
+	"doc.cn_title":     "Nota de crédito %s",
+	"doc.cn_corrects":  "Rectifica la factura %s del %s",
+	"doc.cn_reason":    "Motivo",
+	"doc.cn_total":     "Total abonado",
+	"mail.cn_subject":  "Nota de crédito %s de %s",
+	"mail.cn_attached": "La nota de crédito se adjunta en PDF.",
 }

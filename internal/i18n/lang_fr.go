@@ -95,4 +95,13 @@ var frMessages = table{
 	"page.waiting":          "En attente de votre virement (montant réservé jusqu’à %s)…",
 	"page.open_wallet":      "Ouvrir dans l’application portefeuille",
 	"page.wallet_qr_alt":    "Code QR de la demande de paiement",
+
+	// Credit notes (internal/document/creditnote.go, internal/mail/creditnote.go).
+	"doc.credit_note":  "AVOIR",
+	"doc.cn_title":     "Avoir %s",
+	"doc.cn_corrects":  "Corrige la facture %s du %s",
+	"doc.cn_reason":    "Motif",
+	"doc.cn_total":     "Total crédité",
+	"mail.cn_subject":  "Avoir %s de %s",
+	"mail.cn_attached": "L’avoir est joint au format PDF.",
 }

@@ -95,4 +95,13 @@ var itMessages = table{
 	"page.waiting":          "In attesa del tuo trasferimento (importo riservato fino alle %s)…",
 	"page.open_wallet":      "Apri nell’app del wallet",
 	"page.wallet_qr_alt":    "Codice QR della richiesta di pagamento",
+
+	// Credit notes (internal/document/creditnote.go, internal/mail/creditnote.go).
+	"doc.credit_note":  "NOTA DI CREDITO",
+	"doc.cn_title":     "Nota di credito %s",
+	"doc.cn_corrects":  "Rettifica la fattura %s del %s",
+	"doc.cn_reason":    "Motivo",
+	"doc.cn_total":     "Totale accreditato",
+	"mail.cn_subject":  "Nota di credito %s da %s",
+	"mail.cn_attached": "La nota di credito è allegata in PDF.",
 }

@@ -94,4 +94,13 @@ var jaMessages = table{
 	"page.waiting":          "送金をお待ちしています（%s まで金額を確保）…",
 	"page.open_wallet":      "ウォレットアプリで開く",
 	"page.wallet_qr_alt":    "支払いリクエストの QR コード",
+
+	// Credit notes (internal/document/creditnote.go, internal/mail/creditnote.go).
+	"doc.credit_note":  "クレジットノート",
+	"doc.cn_title":     "クレジットノート %s",
+	"doc.cn_corrects":  "請求書 %s（%s 発行）の訂正",
+	"doc.cn_reason":    "理由",
+	"doc.cn_total":     "クレジット合計",
+	"mail.cn_subject":  "%[2]s よりクレジットノート %[1]s",
+	"mail.cn_attached": "クレジットノートの PDF を添付しています。",
 }

@@ -95,4 +95,13 @@ var nlMessages = table{
 	"page.waiting":          "Wacht op uw overboeking (bedrag gereserveerd tot %s)…",
 	"page.open_wallet":      "Openen in wallet-app",
 	"page.wallet_qr_alt":    "QR-code van het betaalverzoek",
+
+	// Credit notes (internal/document/creditnote.go, internal/mail/creditnote.go).
+	"doc.credit_note":  "CREDITNOTA",
+	"doc.cn_title":     "Creditnota %s",
+	"doc.cn_corrects":  "Corrigeert factuur %s van %s",
+	"doc.cn_reason":    "Reden",
+	"doc.cn_total":     "Totaal gecrediteerd",
+	"mail.cn_subject":  "Creditnota %s van %s",
+	"mail.cn_attached": "De creditnota is als pdf bijgevoegd.",
 }

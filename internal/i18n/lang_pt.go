@@ -95,4 +95,13 @@ var ptMessages = table{
 	"page.waiting":          "A aguardar a sua transferência (valor reservado até %s)…",
 	"page.open_wallet":      "Abrir na app da carteira",
 	"page.wallet_qr_alt":    "Código QR do pedido de pagamento",
+
+	// Credit notes (internal/document/creditnote.go, internal/mail/creditnote.go).
+	"doc.credit_note":  "NOTA DE CRÉDITO",
+	"doc.cn_title":     "Nota de crédito %s",
+	"doc.cn_corrects":  "Corrige a fatura %s de %s",
+	"doc.cn_reason":    "Motivo",
+	"doc.cn_total":     "Total creditado",
+	"mail.cn_subject":  "Nota de crédito %s de %s",
+	"mail.cn_attached": "A nota de crédito segue em anexo em PDF.",
 }

@@ -94,4 +94,13 @@ var zhHansMessages = table{
 	"page.waiting":          "等待您的转账（金额保留至 %s）…",
 	"page.open_wallet":      "在钱包应用中打开",
 	"page.wallet_qr_alt":    "付款请求二维码",
+
+	// Credit notes (internal/document/creditnote.go, internal/mail/creditnote.go).
+	"doc.credit_note":  "贷项通知单",
+	"doc.cn_title":     "贷项通知单 %s",
+	"doc.cn_corrects":  "更正 %[2]s 开具的发票 %[1]s",
+	"doc.cn_reason":    "原因",
+	"doc.cn_total":     "贷记合计",
+	"mail.cn_subject":  "来自 %[2]s 的贷项通知单 %[1]s",
+	"mail.cn_attached": "贷项通知单已作为 PDF 附上。",
 }

@@ -94,4 +94,13 @@ var zhHantMessages = table{
 	"page.waiting":          "等待您的轉帳（金額保留至 %s）…",
 	"page.open_wallet":      "在錢包應用程式中開啟",
 	"page.wallet_qr_alt":    "付款請求 QR 碼",
+
+	// Credit notes (internal/document/creditnote.go, internal/mail/creditnote.go).
+	"doc.credit_note":  "貸項通知單",
+	"doc.cn_title":     "貸項通知單 %s",
+	"doc.cn_corrects":  "更正 %[2]s 開立的發票 %[1]s",
+	"doc.cn_reason":    "原因",
+	"doc.cn_total":     "貸記總計",
+	"mail.cn_subject":  "來自 %[2]s 的貸項通知單 %[1]s",
+	"mail.cn_attached": "貸項通知單已以 PDF 附上。",
 }

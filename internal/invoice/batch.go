@@ -43,6 +43,7 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 	pays := make([]*ent.PaymentCreate, 0, len(rs))
 	owner := make([]int, 0, len(rs)) // pays[i] belongs to rs[owner[i]]
 	var events []*ent.InvoiceEventCreate
+	var credits []*ent.CustomerCreditCreate // overpayments: the customer's credit
 	var announce []event.Message
 	for i, r := range rs {
 		if r.CollectionID == "" {
@@ -91,6 +92,7 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 		}
 		ev.SetInvoiceVersion(next.Version)
 		events = append(events, ev)
+		credits = append(credits, creditLines(ctx, tx, inv, plan.Paid, nil, false, r.ReceivedAt.UTC())...)
 		invs[inv.ID] = &next
 		changed[inv.ID] = &next
 	}
@@ -124,6 +126,9 @@ func (s *Service) ApplyPayments(ctx context.Context, tx *ent.Client, rs []Receiv
 				announce = append(announce, event.Message{MerchantID: ev.MerchantID, InvoiceID: ev.InvoiceID, EventID: ev.ID})
 			}
 		}
+	}
+	if err := saveCreditLines(ctx, tx, credits); err != nil {
+		return nil, fmt.Errorf("apply payments: %w", err)
 	}
 	for i := 0; i < len(order); i += batchSize {
 		batch := order[i:min(i+batchSize, len(order))]

@@ -711,7 +711,8 @@ func webhookType(typ invoiceevent.Type, to status.Status) string {
 		return webhook.InvoiceVoided
 	case typ == invoiceevent.TypeMARKED_UNCOLLECTIBLE:
 		return webhook.InvoiceUncollectible
-	case typ == invoiceevent.TypePAYMENT_RECEIVED && to == status.Paid:
+	case typ == invoiceevent.TypePAYMENT_RECEIVED && to == status.Paid,
+		typ == invoiceevent.TypeCREDIT_NOTE_CREATED && to == status.Paid:
 		return webhook.InvoicePaid
 	case typ == invoiceevent.TypePAYMENT_RECEIVED && to == status.PartiallyPaid:
 		return webhook.InvoicePartiallyPaid

@@ -141,6 +141,9 @@ func (s *Service) applyPayment(ctx context.Context, tx *ent.Client, id string, r
 	if err := s.afterPayments(ctx, tx, []*ent.Payment{pay}); err != nil {
 		return nil, nil, err
 	}
+	if err := saveCreditLines(ctx, tx, creditLines(ctx, tx, inv, plan.Paid, pay, false, pay.ReceivedAt)); err != nil {
+		return nil, nil, err
+	}
 	note := describePayment(pay, c)
 	upd := tx.Invoice.UpdateOne(inv).SetAmountPaidMinor(plan.Paid)
 	if plan.Moves {
@@ -217,6 +220,9 @@ func (s *Service) undoPayment(ctx context.Context, tx *ent.Client, paymentID str
 	}
 	c, _ := money.Lookup(inv.Currency)
 	plan := planUndo(ledgerOf(inv), pay.AmountMinor)
+	if err := saveCreditLines(ctx, tx, creditLines(ctx, tx, inv, plan.Paid, pay, true, s.Now(inv.MerchantID))); err != nil {
+		return nil, err
+	}
 	note := "undone: " + describePayment(pay, c)
 	upd := tx.Invoice.UpdateOne(inv).SetAmountPaidMinor(plan.Paid)
 	if plan.Moves {
@@ -321,6 +327,8 @@ func describePayment(p *ent.Payment, c money.Currency) string {
 		how = "by bank transfer"
 	case payment.ChannelCASH:
 		how = "in cash"
+	case payment.ChannelCUSTOMER_CREDIT:
+		how = "from the customer's credit"
 	default:
 		how = "by other means"
 	}

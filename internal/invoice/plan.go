@@ -9,12 +9,14 @@ import (
 
 // ledger is what the money rules read of an invoice.
 type ledger struct {
-	Status      status.Status
+	Status status.Status
+	// Total is what the invoice asks for after its credit notes: a
+	// payment is judged against the total less what was credited.
 	Total, Paid int64
 }
 
 func ledgerOf(inv *ent.Invoice) ledger {
-	return ledger{Status: inv.Status, Total: inv.TotalMinor, Paid: inv.AmountPaidMinor}
+	return ledger{Status: inv.Status, Total: inv.TotalMinor - inv.CreditedMinor, Paid: inv.AmountPaidMinor}
 }
 
 // paymentPlan is what recording one payment does to its invoice: the money

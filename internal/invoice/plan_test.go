@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/internal/fault"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 )
@@ -94,5 +95,21 @@ func TestCreditNote(t *testing.T) {
 		if (got != "") != (st == status.Paid || st == status.Void) {
 			t.Errorf("creditNote(%s) = %q: only PAID and VOID keep money as credit", st, got)
 		}
+	}
+}
+
+func TestLedgerCountsCreditNotes(t *testing.T) {
+	// 100.00 invoiced, 30.00 credited, 50.00 paid: a payment of 20.00 pays it.
+	inv := &ent.Invoice{Status: status.PartiallyPaid, TotalMinor: 10000, CreditedMinor: 3000, AmountPaidMinor: 5000}
+	got, err := planPayment(ledgerOf(inv), 2000, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (paymentPlan{2000, 7000, status.PartiallyPaid, status.Paid, true}); got != want {
+		t.Errorf("planPayment after a credit note = %+v, want %+v", got, want)
+	}
+	// Up to due caps at what is left after the credit note.
+	if got, _ := planPayment(ledgerOf(inv), 9000, true); got.Amount != 2000 {
+		t.Errorf("up to due after a credit note applies %d, want 2000", got.Amount)
 	}
 }

@@ -380,8 +380,14 @@ func (o *Outbox) finish(ctx context.Context, e *ent.Email, set func(*ent.EmailUp
 			return errLostLease
 		}
 		if typ == invoiceevent.TypeEMAIL_SENT && e.InvoiceID != nil {
-			if err := tx.Invoice.Update().Where(entinvoice.ID(*e.InvoiceID), entinvoice.SentAtIsNil()).SetSentAt(o.now()).Exec(ctx); err != nil {
+			first, err := tx.Invoice.Update().Where(entinvoice.ID(*e.InvoiceID), entinvoice.SentAtIsNil()).SetSentAt(o.now()).Save(ctx)
+			if err != nil {
 				return err
+			}
+			if first == 1 && e.Kind == entemail.KindINVOICE {
+				if err := emitSent(ctx, tx, *e.InvoiceID, o.now()); err != nil {
+					return err
+				}
 			}
 		}
 		return event(ctx, tx, e.Edges.Invoice, typ, o.now(), note)

@@ -10,6 +10,7 @@ import (
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/schema"
 	"github.com/tally-invoicing/tally/ent/webhookendpoint"
+	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
@@ -104,6 +105,7 @@ func Emit(ctx context.Context, tx *ent.Client, evs ...Event) error {
 	if len(eps) == 0 {
 		return nil
 	}
+	stored := false
 	for _, e := range evs {
 		var want []*ent.WebhookEndpoint
 		for _, ep := range eps {
@@ -116,6 +118,14 @@ func Emit(ctx context.Context, tx *ent.Client, evs ...Event) error {
 		}
 		if err := store(sys, tx, e, want); err != nil {
 			return err
+		}
+		stored = true
+	}
+	if stored {
+		// Without a transaction (ErrNoTx) the deliveries are committed
+		// already, and the workers' next poll finds them.
+		if err := database.OnCommit(ctx, wakeAll); err != nil {
+			wakeAll()
 		}
 	}
 	return nil
@@ -148,4 +158,21 @@ func store(ctx context.Context, tx *ent.Client, e Event, eps []*ent.WebhookEndpo
 		return fmt.Errorf("webhook %s: queue deliveries: %w", e.Type, err)
 	}
 	return nil
+}
+
+// Wants reports whether an enabled endpoint of merchantID subscribes to
+// typ, so a caller can skip building events nobody receives.
+func Wants(ctx context.Context, tx *ent.Client, merchantID, typ string) (bool, error) {
+	eps, err := tx.WebhookEndpoint.Query().
+		Where(webhookendpoint.MerchantID(merchantID), webhookendpoint.StatusEQ(webhookendpoint.StatusENABLED)).
+		Select(webhookendpoint.FieldEvents).All(tenant.System(ctx))
+	if err != nil {
+		return false, fmt.Errorf("webhook endpoints: %w", err)
+	}
+	for _, ep := range eps {
+		if slices.Contains(ep.Events, typ) || slices.Contains(ep.Events, All) {
+			return true, nil
+		}
+	}
+	return false, nil
 }

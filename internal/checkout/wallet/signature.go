@@ -38,8 +38,23 @@ var (
 
 // Sign returns the SignatureHeader value for body sent at t.
 func Sign(secret string, body []byte, t time.Time) string {
+	return SignAll([]string{secret}, body, t)
+}
+
+// SignAll returns the SignatureHeader value for body sent at t with one v1
+// entry per secret, in order: during a rotation a receiver that knows
+// either secret can verify it. Outgoing partner webhooks
+// (internal/webhook) are signed with it.
+func SignAll(secrets []string, body []byte, t time.Time) string {
 	ts := strconv.FormatInt(t.Unix(), 10)
-	return "t=" + ts + ",v1=" + hex.EncodeToString(mac(secret, ts, body))
+	var b strings.Builder
+	b.WriteString("t=")
+	b.WriteString(ts)
+	for _, s := range secrets {
+		b.WriteString(",v1=")
+		b.WriteString(hex.EncodeToString(mac(s, ts, body)))
+	}
+	return b.String()
 }
 
 // VerifySignature checks a SignatureHeader value against the raw body. It

@@ -24,6 +24,10 @@ type Item struct {
 	Amount int64 `json:"amount"`
 	// Taxes are the rates the line carries, as they were when it was priced.
 	Taxes []Tax `json:"taxes,omitempty"`
+	// Line is, on a credit note, the position (from 0) of the invoice line
+	// this row credits; nil on an invoice and for rows that credit an
+	// amount or a share of the document discount.
+	Line *int `json:"line,omitempty"`
 }
 
 // Tax is a tax rate as it was applied: a copy, not a reference.

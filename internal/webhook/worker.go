@@ -1,0 +1,592 @@
+package webhook
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/tally-invoicing/tally/ent"
+	"github.com/tally-invoicing/tally/ent/webhookattempt"
+	"github.com/tally-invoicing/tally/ent/webhookdelivery"
+	"github.com/tally-invoicing/tally/ent/webhookendpoint"
+	"github.com/tally-invoicing/tally/internal/checkout/wallet"
+	"github.com/tally-invoicing/tally/internal/database"
+	"github.com/tally-invoicing/tally/internal/fault"
+	"github.com/tally-invoicing/tally/internal/outbound"
+	"github.com/tally-invoicing/tally/internal/schedule"
+	"github.com/tally-invoicing/tally/internal/tenant"
+	"github.com/tally-invoicing/tally/internal/validate"
+)
+
+// Request headers every delivery carries.
+const (
+	UserAgent       = "Tally-Webhooks/1"
+	HeaderEventID   = "Tally-Event-ID"
+	HeaderEventType = "Tally-Event-Type"
+	HeaderSignature = wallet.SignatureHeader
+)
+
+// ResponseExcerpt is how much of an endpoint's answer an attempt keeps.
+const ResponseExcerpt = 1024
+
+// Notifier tells a merchant that one of its endpoints was disabled;
+// internal/mail's Outbox queues the email.
+type Notifier interface {
+	// EndpointDisabled queues the notice through tx, the transaction that
+	// disables ep.
+	EndpointDisabled(ctx context.Context, tx *ent.Client, ep *ent.WebhookEndpoint, reason string) error
+}
+
+// Worker posts due deliveries: a fast loop (Run) for first attempts, and
+// the scheduler's "webhooks" job (Job) for retries at each merchant's time.
+// Several workers, in one process or many, share the work through leases
+// in the database.
+type Worker struct {
+	client *ent.Client
+	http   *http.Client
+	clock  Clock
+	notify Notifier
+	owner  string
+	seq    atomic.Uint64
+	log    *slog.Logger
+	real   func() time.Time
+	wake   chan struct{}
+
+	// Poll is how often Run looks for due deliveries when not woken.
+	Poll time.Duration
+	// Timeout bounds one POST, from connecting to the end of the answer.
+	Timeout time.Duration
+	// Lease is the least time a claimed delivery is reserved for one
+	// attempt; a round's lease also covers all its posts timing out.
+	Lease time.Duration
+	// Concurrency is how many posts are in flight at once. PerEndpoint is
+	// the least share of a round an endpoint gets when several are due;
+	// each gets Batch divided among them, so a slow endpoint leaves room
+	// for the others.
+	Concurrency, PerEndpoint int
+	// Batch is how many deliveries one round claims.
+	Batch int
+	// RetryFor is how long after its first attempt a delivery keeps being
+	// retried; DisableAfter how long an endpoint may fail without a single
+	// success before it is disabled.
+	RetryFor, DisableAfter time.Duration
+	// Backoff is the wait after the n-th failed attempt.
+	Backoff func(n int) time.Duration
+}
+
+// NewWorker returns a worker over client that posts with hc (an
+// outbound.New client, so the address policy is checked on every
+// connection), on the merchants' clock c, telling merchants of disabled
+// endpoints through n.
+func NewWorker(client *ent.Client, hc *http.Client, c Clock, n Notifier) *Worker {
+	host, _ := os.Hostname()
+	return &Worker{
+		client: client, http: hc, clock: c, notify: n,
+		owner: fmt.Sprintf("%s-%d-%s", host, os.Getpid(), rand.Text()[:8]),
+		log:   slog.Default(),
+		real:  func() time.Time { return time.Now().UTC() },
+		wake:  make(chan struct{}, 1),
+
+		Poll:         time.Second,
+		Timeout:      10 * time.Second,
+		Lease:        2 * time.Minute,
+		Concurrency:  8,
+		PerEndpoint:  4,
+		Batch:        200,
+		RetryFor:     72 * time.Hour,
+		DisableAfter: 72 * time.Hour,
+		Backoff:      Backoff,
+	}
+}
+
+// Backoff is the default wait after the n-th failed attempt: a minute,
+// doubling, capped at six hours, less up to a fifth at random so that
+// deliveries that failed together do not retry together.
+func Backoff(n int) time.Duration {
+	base := math.Min(float64(time.Minute)*math.Pow(2, float64(max(n-1, 0))), float64(6*time.Hour))
+	return time.Duration(base * (0.8 + 0.2*mrand.Float64()))
+}
+
+// workers are the running workers of this process, woken when a
+// transaction that emitted events commits.
+var workers = struct {
+	sync.Mutex
+	set map[*Worker]struct{}
+}{set: map[*Worker]struct{}{}}
+
+func wakeAll() {
+	workers.Lock()
+	defer workers.Unlock()
+	for w := range workers.set {
+		w.Wake()
+	}
+}
+
+// Wake asks Run to look for due deliveries now.
+func (w *Worker) Wake() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run posts deliveries as they become due on real time until ctx ends;
+// Emit wakes it after each commit, so first attempts leave within
+// moments. Retries of merchants whose test clock is ahead are the
+// scheduler's (Job).
+func (w *Worker) Run(ctx context.Context) {
+	workers.Lock()
+	workers.set[w] = struct{}{}
+	workers.Unlock()
+	defer func() {
+		workers.Lock()
+		delete(workers.set, w)
+		workers.Unlock()
+	}()
+	w.log.Info("webhook worker running", "worker", w.owner)
+	t := time.NewTicker(w.Poll)
+	defer t.Stop()
+	for {
+		n, err := w.DeliverDue(ctx, w.real(), schedule.Scope{})
+		if err != nil && ctx.Err() == nil {
+			w.log.Error("webhook deliveries", "err", err)
+		}
+		if n > 0 && err == nil && ctx.Err() == nil {
+			continue // there may be more
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-w.wake:
+		}
+	}
+}
+
+// Job is the scheduler's "webhooks" job: every delivery of the scope due
+// at now is attempted.
+func (w *Worker) Job() schedule.Job {
+	return schedule.Job{Name: "webhooks", Run: func(ctx context.Context, now time.Time, scope schedule.Scope) (int, error) {
+		total := 0
+		for {
+			n, err := w.DeliverDue(ctx, now, scope)
+			total += n
+			if err != nil || n == 0 {
+				return total, err
+			}
+		}
+	}}
+}
+
+// DeliverDue attempts one round of the deliveries of scope due at now
+// (at most Batch) and returns how many it attempted.
+func (w *Worker) DeliverDue(ctx context.Context, now time.Time, scope schedule.Scope) (int, error) {
+	sys := tenant.System(ctx)
+	real := w.real()
+	due, err := w.client.WebhookDelivery.Query().
+		Where(webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING), webhookdelivery.NextAttemptAtLTE(now),
+			webhookdelivery.Or(webhookdelivery.LeaseUntilIsNil(), webhookdelivery.LeaseUntilLT(real)),
+			func(s *sql.Selector) { scope.Where(s, webhookdelivery.FieldMerchantID) }).
+		Order(ent.Asc(webhookdelivery.FieldNextAttemptAt)).
+		Limit(w.Batch*2).
+		Select(webhookdelivery.FieldID, webhookdelivery.FieldEndpointID).
+		All(sys)
+	if err != nil {
+		return 0, fmt.Errorf("find due webhook deliveries: %w", err)
+	}
+	if len(due) == 0 {
+		return 0, nil
+	}
+	// Each endpoint gets a fair share of a round (at least PerEndpoint):
+	// the rest wait for the next round, so one slow endpoint cannot fill
+	// every slot while others wait. Alone, an endpoint gets the round.
+	per := map[string]int{}
+	for _, d := range due {
+		per[d.EndpointID] = 0
+	}
+	share := max(w.PerEndpoint, w.Batch/len(per))
+	ids := make([]string, 0, w.Batch)
+	for _, d := range due {
+		if len(ids) == w.Batch {
+			break
+		}
+		if per[d.EndpointID] < share {
+			per[d.EndpointID]++
+			ids = append(ids, d.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	claimed, token, err := w.claim(sys, ids, func(u *ent.WebhookDeliveryUpdate) {
+		u.Where(webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING))
+	})
+	if err != nil || len(claimed) == 0 {
+		return 0, err
+	}
+	return len(claimed), w.attempt(sys, token, claimed, false)
+}
+
+// claim reserves deliveries ids for this worker with one compare-and-set:
+// of two workers racing, each row goes to exactly one. It returns the rows
+// won, with their event and endpoint, and the lease token.
+func (w *Worker) claim(ctx context.Context, ids []string, where func(*ent.WebhookDeliveryUpdate)) ([]*ent.WebhookDelivery, string, error) {
+	real := w.real()
+	token := w.owner + "-" + strconv.FormatUint(w.seq.Add(1), 10)
+	upd := w.client.WebhookDelivery.Update().
+		Where(webhookdelivery.IDIn(ids...), webhookdelivery.Or(webhookdelivery.LeaseUntilIsNil(), webhookdelivery.LeaseUntilLT(real)))
+	where(upd)
+	// The lease outlives the slowest possible round: every post timing
+	// out, Concurrency at a time.
+	lease := max(w.Lease, w.Timeout*time.Duration((len(ids)+w.Concurrency-1)/max(w.Concurrency, 1))+time.Minute)
+	n, err := upd.SetLeaseOwner(token).SetLeaseUntil(real.Add(lease)).AddAttempts(1).Save(ctx)
+	if err != nil {
+		return nil, "", fmt.Errorf("claim webhook deliveries: %w", err)
+	}
+	if n == 0 {
+		return nil, token, nil
+	}
+	ds, err := w.client.WebhookDelivery.Query().Where(webhookdelivery.LeaseOwner(token)).
+		WithEvent().WithEndpoint().All(ctx)
+	if err != nil {
+		return nil, "", fmt.Errorf("load claimed webhook deliveries: %w", err)
+	}
+	return ds, token, nil
+}
+
+// outcome is one attempt's result.
+type outcome struct {
+	d        *ent.WebhookDelivery
+	at       time.Time // the merchant's time when it was sent
+	code     *int
+	duration time.Duration
+	err      string // "" when the endpoint answered 2xx
+	body     string
+}
+
+// attempt posts the claimed deliveries, Concurrency at a time, and records
+// what happened.
+func (w *Worker) attempt(ctx context.Context, token string, ds []*ent.WebhookDelivery, manual bool) error {
+	outs := make([]outcome, len(ds))
+	sem := make(chan struct{}, max(w.Concurrency, 1))
+	var wg sync.WaitGroup
+	for i, d := range ds {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			outs[i] = w.post(ctx, d)
+		})
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		// Shutting down, not the endpoint's fault: hand the deliveries back
+		// at once without counting the attempt.
+		err := w.client.WebhookDelivery.Update().Where(webhookdelivery.LeaseOwner(token)).
+			ClearLeaseOwner().ClearLeaseUntil().AddAttempts(-1).Exec(context.WithoutCancel(ctx))
+		return errors.Join(ctx.Err(), err)
+	}
+	return w.record(context.WithoutCancel(ctx), token, outs, manual)
+}
+
+// post sends one delivery's event and says what came back.
+func (w *Worker) post(ctx context.Context, d *ent.WebhookDelivery) outcome {
+	ev, ep := d.Edges.Event, d.Edges.Endpoint
+	out := outcome{d: d, at: w.clock.Now(d.MerchantID)}
+	secrets := []string{ep.Secret}
+	if ep.PreviousSecret != nil && ep.PreviousSecretExpiresAt != nil && out.at.Before(*ep.PreviousSecretExpiresAt) {
+		secrets = append(secrets, *ep.PreviousSecret)
+	}
+	ctx, cancel := context.WithTimeout(ctx, w.Timeout)
+	defer cancel()
+	body := []byte(ev.Payload)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.URL, strings.NewReader(ev.Payload))
+	if err != nil {
+		out.err = "the endpoint URL cannot be requested: " + err.Error()
+		return out
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", UserAgent)
+	req.Header.Set(HeaderEventID, ev.ID)
+	req.Header.Set(HeaderEventType, ev.Type)
+	start := time.Now()
+	// Receivers check the signature's time against their own clock: it is
+	// real time, whatever a test clock says.
+	req.Header.Set(HeaderSignature, wallet.SignAll(secrets, body, w.real()))
+	resp, err := w.http.Do(req)
+	if err != nil {
+		out.duration = time.Since(start)
+		out.err = describe(err, w.Timeout)
+		return out
+	}
+	excerpt, rerr := io.ReadAll(io.LimitReader(resp.Body, ResponseExcerpt))
+	if rerr == nil {
+		// Read a little more so the connection can be reused; a receiver
+		// that sends more is not waited for.
+		_, rerr = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	}
+	_ = resp.Body.Close()
+	out.duration = time.Since(start)
+	code := resp.StatusCode
+	out.code = &code
+	out.body = text(excerpt)
+	switch {
+	case code < 200 || code > 299:
+		out.err = fmt.Sprintf("the endpoint answered HTTP %d %s; only 2xx counts as delivered", code, http.StatusText(code))
+	case rerr != nil && ctx.Err() != nil:
+		out.err = describe(rerr, w.Timeout)
+	}
+	return out
+}
+
+// describe puts a failed request in words a merchant can act on.
+func describe(err error, timeout time.Duration) string {
+	if re, ok := errors.AsType[*outbound.RefusedError](err); ok {
+		return "refused by Tally's network policy: " + re.Error()
+	}
+	if errors.Is(err, outbound.ErrRedirect) {
+		return "the endpoint answered with a redirect, which Tally does not follow; use the final URL"
+	}
+	if errors.Is(err, context.DeadlineExceeded) || os.IsTimeout(err) {
+		return fmt.Sprintf("no answer within %s (timed out)", timeout)
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return "the host name could not be resolved: " + dns.Error()
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return "could not connect: " + op.Error()
+	}
+	return "the request failed: " + err.Error()
+}
+
+// text is an endpoint's answer as storable text.
+func text(b []byte) string {
+	s := strings.ToValidUTF8(string(b), "\uFFFD")
+	for len(s) > ResponseExcerpt || (len(s) > 0 && !utf8.ValidString(s)) {
+		s = s[:len(s)-1]
+	}
+	return validate.Clean(s)
+}
+
+// record stores the attempts and their consequences in one transaction,
+// for the deliveries this worker still holds under token (one whose lease
+// expired and was taken over is the other worker's to record).
+func (w *Worker) record(ctx context.Context, token string, outs []outcome, manual bool) error {
+	return database.InTx(ctx, w.client, func(ctx context.Context, tx *ent.Client) error {
+		ids := make([]string, len(outs))
+		for i, o := range outs {
+			ids[i] = o.d.ID
+		}
+		held, err := tx.WebhookDelivery.Query().Where(webhookdelivery.IDIn(ids...), webhookdelivery.LeaseOwner(token)).IDs(ctx)
+		if err != nil {
+			return fmt.Errorf("webhook leases: %w", err)
+		}
+		own := map[string]bool{}
+		for _, id := range held {
+			own[id] = true
+		}
+		attempts := make([]*ent.WebhookAttemptCreate, 0, len(outs))
+		type group struct {
+			merchant string
+			code     int
+		}
+		succeeded := map[group][]string{}
+		healthy := map[string]bool{}
+		var failed []outcome
+		for _, o := range outs {
+			if !own[o.d.ID] {
+				continue
+			}
+			a := tx.WebhookAttempt.Create().SetMerchantID(o.d.MerchantID).SetDeliveryID(o.d.ID).SetAt(o.at).
+				SetNillableStatusCode(o.code).SetDurationMs(int(o.duration.Milliseconds())).
+				SetError(o.err).SetResponseBody(o.body).SetManual(manual)
+			attempts = append(attempts, a)
+			if o.err == "" {
+				g := group{o.d.MerchantID, *o.code}
+				succeeded[g] = append(succeeded[g], o.d.ID)
+				healthy[o.d.EndpointID] = true
+			} else {
+				failed = append(failed, o)
+			}
+		}
+		if len(attempts) == 0 {
+			return nil
+		}
+		if err := tx.WebhookAttempt.CreateBulk(attempts...).Exec(ctx); err != nil {
+			return fmt.Errorf("record webhook attempts: %w", err)
+		}
+		for g, ids := range succeeded {
+			err := tx.WebhookDelivery.Update().Where(webhookdelivery.IDIn(ids...), webhookdelivery.LeaseOwner(token)).
+				SetStatus(webhookdelivery.StatusSUCCEEDED).SetLastStatusCode(g.code).ClearLastError().
+				SetDeliveredAt(w.clock.Now(g.merchant)).ClearNextAttemptAt().ClearLeaseOwner().ClearLeaseUntil().Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("record webhook successes: %w", err)
+			}
+		}
+		if len(healthy) > 0 {
+			eps := make([]string, 0, len(healthy))
+			for id := range healthy {
+				eps = append(eps, id)
+			}
+			err := tx.WebhookEndpoint.Update().Where(webhookendpoint.IDIn(eps...), webhookendpoint.FailingSinceNotNil()).
+				ClearFailingSince().Exec(ctx)
+			if err != nil {
+				return fmt.Errorf("clear endpoint failures: %w", err)
+			}
+		}
+		if manual {
+			// A resend changes no schedule and no endpoint's health when it
+			// fails: it only reports.
+			for _, o := range failed {
+				if err := tx.WebhookDelivery.Update().Where(webhookdelivery.ID(o.d.ID), webhookdelivery.LeaseOwner(token)).
+					SetNillableLastStatusCode(o.code).SetLastError(o.err).ClearLeaseOwner().ClearLeaseUntil().Exec(ctx); err != nil {
+					return fmt.Errorf("record webhook failure: %w", err)
+				}
+			}
+			return nil
+		}
+		return w.failures(ctx, tx, token, failed)
+	})
+}
+
+// failures schedules the retries of failed deliveries, gives up those that
+// have been failing for RetryFor, and disables endpoints that have failed
+// without a success for DisableAfter.
+func (w *Worker) failures(ctx context.Context, tx *ent.Client, token string, failed []outcome) error {
+	if len(failed) == 0 {
+		return nil
+	}
+	ids := make([]string, len(failed))
+	for i, o := range failed {
+		ids[i] = o.d.ID
+	}
+	// When each delivery was first attempted (this attempt included):
+	// retries are counted in the merchant's time from there.
+	past, err := tx.WebhookAttempt.Query().Where(webhookattempt.DeliveryIDIn(ids...), webhookattempt.Manual(false)).
+		Select(webhookattempt.FieldDeliveryID, webhookattempt.FieldAt).All(ctx)
+	if err != nil {
+		return fmt.Errorf("webhook attempt history: %w", err)
+	}
+	first := map[string]time.Time{}
+	for _, a := range past {
+		if f, ok := first[a.DeliveryID]; !ok || a.At.Before(f) {
+			first[a.DeliveryID] = a.At
+		}
+	}
+	failing := map[string]time.Time{} // endpoint -> latest failure
+	for _, o := range failed {
+		upd := tx.WebhookDelivery.Update().Where(webhookdelivery.ID(o.d.ID), webhookdelivery.LeaseOwner(token)).
+			SetNillableLastStatusCode(o.code).SetLastError(o.err).ClearLeaseOwner().ClearLeaseUntil()
+		if o.code == nil {
+			upd.ClearLastStatusCode()
+		}
+		if f, ok := first[o.d.ID]; ok && !o.at.Before(f.Add(w.RetryFor)) {
+			upd.SetStatus(webhookdelivery.StatusFAILED).ClearNextAttemptAt().
+				SetLastError(fmt.Sprintf("%s; given up after %d attempts over %s", o.err, o.d.Attempts, w.RetryFor))
+		} else {
+			upd.SetNextAttemptAt(o.at.Add(w.Backoff(o.d.Attempts)))
+		}
+		if err := upd.Exec(ctx); err != nil {
+			return fmt.Errorf("record webhook failure: %w", err)
+		}
+		if t, ok := failing[o.d.EndpointID]; !ok || o.at.After(t) {
+			failing[o.d.EndpointID] = o.at
+		}
+	}
+	for id, at := range failing {
+		err := tx.WebhookEndpoint.Update().Where(webhookendpoint.ID(id), webhookendpoint.FailingSinceIsNil()).
+			SetFailingSince(at).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("mark endpoint failing: %w", err)
+		}
+		// Conditional, so of racing workers one disables it and one email
+		// goes out.
+		reason := fmt.Sprintf("Every delivery failed for %s; the last one: %s. Fix the endpoint, then enable it again.", days(w.DisableAfter), failedWith(failed, id))
+		n, err := tx.WebhookEndpoint.Update().Where(webhookendpoint.ID(id), webhookendpoint.StatusEQ(webhookendpoint.StatusENABLED),
+			webhookendpoint.FailingSinceLTE(at.Add(-w.DisableAfter))).
+			SetStatus(webhookendpoint.StatusDISABLED).SetDisabledReason(validate.Flatten(reason)).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("disable endpoint: %w", err)
+		}
+		if n == 0 {
+			continue
+		}
+		if err := failPending(ctx, tx, id, "The endpoint was disabled after failing for "+days(w.DisableAfter)+"."); err != nil {
+			return err
+		}
+		ep, err := tx.WebhookEndpoint.Get(ctx, id)
+		if err != nil {
+			return fmt.Errorf("load disabled endpoint: %w", err)
+		}
+		w.log.Warn("webhook endpoint disabled", "endpoint", id, "merchant", ep.MerchantID, "url", ep.URL)
+		if w.notify != nil {
+			if err := w.notify.EndpointDisabled(ctx, tx, ep, *ep.DisabledReason); err != nil {
+				return fmt.Errorf("tell the merchant: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+func failedWith(failed []outcome, endpoint string) string {
+	for i := len(failed) - 1; i >= 0; i-- {
+		if failed[i].d.EndpointID == endpoint {
+			return failed[i].err
+		}
+	}
+	return ""
+}
+
+func days(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		n := int(d / (24 * time.Hour))
+		if n == 1 {
+			return "1 day"
+		}
+		return strconv.Itoa(n) + " days"
+	}
+	return d.String()
+}
+
+// Resend attempts the viewer's delivery id at once, whatever its status,
+// and returns it as it is after the attempt. A success marks it
+// SUCCEEDED; a failure is recorded but changes neither its retry schedule
+// nor its status.
+func (w *Worker) Resend(ctx context.Context, id string) (*ent.WebhookDelivery, error) {
+	d, err := w.client.WebhookDelivery.Query().Where(webhookdelivery.ID(id)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load webhook delivery: %w", err)
+	}
+	sys := tenant.System(ctx)
+	ds, token, err := w.claim(sys, []string{d.ID}, func(*ent.WebhookDeliveryUpdate) {})
+	if err != nil {
+		return nil, err
+	}
+	if len(ds) == 0 {
+		return nil, fault.New(fault.CodeConflict, "this delivery is being attempted right now; look at its attempts in a few seconds")
+	}
+	if err := w.attempt(sys, token, ds, true); err != nil {
+		return nil, err
+	}
+	return w.client.WebhookDelivery.Get(ctx, d.ID)
+}
