@@ -394,6 +394,8 @@ export type PaymentChannel =
   | 'CHECKOUT_CARD'
   /** A stablecoin payment through the invoice's checkout. */
   | 'CHECKOUT_CRYPTO'
+  /** The customer's credit with the merchant (a credit note or an earlier overpayment), applied with applyCustomerCredit. */
+  | 'CUSTOMER_CREDIT'
   /** Any other way. */
   | 'OTHER';
 
