@@ -95,7 +95,8 @@ describe('getting paid on autopilot', { timeout: 300_000 }, () => {
       await page.getByRole('button', { name: 'More' }).click();
       await page.getByRole('menuitem', { name: 'Make recurring' }).click();
       const dialog = page.getByRole('dialog', { name: 'Make recurring' });
-      await dialog.getByRole('radio', { name: 'Months' }).or(dialog.getByRole('radio', { name: 'Month' })).first().waitFor();
+      await dialog.getByRole('textbox', { name: 'First invoice on' }).waitFor();
+      assert.ok(await dialog.getByRole('radio', { name: 'Month' }).isChecked(), 'monthly by default');
       await dialog.getByRole('textbox', { name: 'Every' }).fill('1');
       await shot(page, 'autopilot-02-make-recurring', { fullPage: false });
       await dialog.getByRole('button', { name: 'Make recurring' }).click();

@@ -3,7 +3,6 @@ import {
   Badge,
   Button,
   Code,
-  Collapse,
   Group,
   Loader,
   Stack,
@@ -238,7 +237,7 @@ function DeliveryRow({ delivery: d, first, expanded, onToggle }: {
           </Group>
         </Group>
       </UnstyledButton>
-      <Collapse in={expanded} id={detailID}>
+      <div id={detailID} hidden={!expanded}>
         {expanded && (
           <Stack gap="sm" px="sm" pb="sm">
             <Group justify="space-between" gap="xs">
@@ -324,7 +323,7 @@ function DeliveryRow({ delivery: d, first, expanded, onToggle }: {
             </div>
           </Stack>
         )}
-      </Collapse>
+      </div>
     </div>
   );
 }

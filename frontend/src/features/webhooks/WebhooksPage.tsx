@@ -5,7 +5,6 @@ import {
   Badge,
   Button,
   Code,
-  Collapse,
   CopyButton,
   Group,
   Menu,
@@ -333,9 +332,10 @@ function EndpointCard({ endpoint: e, onEdit, onSecret }: {
             {open ? 'Hide deliveries' : 'Show deliveries'}
           </Group>
         </Anchor>
-        <Collapse in={open} id={detailID}>
+        {/* Not a Collapse: its measured height would cut off deliveries that load after it opens. */}
+        <div id={detailID} hidden={!open}>
           {open && <EndpointDeliveries endpointID={e.id} />}
-        </Collapse>
+        </div>
       </Stack>
     </Paper>
   );
