@@ -21,6 +21,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/invoice/lineitem"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
+	"github.com/tally-invoicing/tally/internal/mail"
 	"github.com/tally-invoicing/tally/internal/reference"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
@@ -54,7 +55,13 @@ func TestStatementImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { _ = bus.Close() }()
-	invoiceSvc := invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: invoice.NoMail, Methods: invoice.AnyMethod, Events: bus, Clock: invoice.RealTime})
+	// TALLY_BENCH_RECEIPTS=1 queues receipts and notices as the server
+	// does, to compare the import's time with and without them.
+	mailer := invoice.NoMail
+	if os.Getenv("TALLY_BENCH_RECEIPTS") == "1" {
+		mailer = mail.NewOutbox(db.Client, mail.DevMailbox{}, nil, "http://bench.example", "")
+	}
+	invoiceSvc := invoice.NewService(db.Client, db.Dialect, invoice.Deps{Mailer: mailer, Methods: invoice.AnyMethod, Events: bus, Clock: invoice.RealTime})
 	svc := collect.NewService(db.Client, db.Dialect, invoiceSvc)
 
 	ses, err := auth.NewService(db.Client, auth.Options{Mailer: auth.NoResetMail, OnRevoke: func(context.Context, string, string) {}}).SignUp(ctx, auth.SignUpInput{MerchantName: "Bench Wholesale", Email: "owner@bench.example", Password: "correct horse battery"})
@@ -196,6 +203,9 @@ func TestStatementImport(t *testing.T) {
 	t.Logf("import: %s = %.0f lines/s (PostgreSQL, one transaction, live events on); created %d, matched %d, partial %d, unmatched %d",
 		took.Round(time.Millisecond), float64(lines)/took.Seconds(), res.Created, res.Matched, res.Partial, res.Unmatched)
 	t.Logf("reference-bearing lines auto-matched: %d of %d = %.2f%%; wrong allocations: %d", matchedRef, withRef, share, wrong)
+	if emails, err := db.Client.Email.Query().Count(tenant.System(ctx)); err == nil && os.Getenv("TALLY_BENCH_RECEIPTS") == "1" {
+		t.Logf("payment emails queued by the import: %d", emails)
+	}
 	if took > time.Minute {
 		t.Errorf("import took %s; goal under 60 s", took)
 	}

@@ -7,17 +7,16 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/tally-invoicing/tally/ent"
 )
 
 // PortalURL is the resolver for the portalURL field.
 func (r *customerResolver) PortalURL(ctx context.Context, obj *ent.Customer) (string, error) {
-	panic(fmt.Errorf("not implemented: PortalURL - portalURL"))
+	return r.CustomerService.PortalLink(ctx, obj, r.BaseURL)
 }
 
 // RevokeCustomerPortalLink is the resolver for the revokeCustomerPortalLink field.
 func (r *mutationResolver) RevokeCustomerPortalLink(ctx context.Context, id string) (*ent.Customer, error) {
-	panic(fmt.Errorf("not implemented: RevokeCustomerPortalLink - revokeCustomerPortalLink"))
+	return r.CustomerService.RevokePortalLink(ctx, id)
 }

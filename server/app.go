@@ -34,6 +34,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/merchant"
 	"github.com/tally-invoicing/tally/internal/outbound"
 	"github.com/tally-invoicing/tally/internal/pdf"
+	"github.com/tally-invoicing/tally/internal/portal"
 	"github.com/tally-invoicing/tally/internal/ratelimit"
 	"github.com/tally-invoicing/tally/internal/recurring"
 	"github.com/tally-invoicing/tally/internal/reminder"
@@ -74,6 +75,7 @@ type app struct {
 	pdfs http.Handler
 	// creditNotePDFs serves GET /credit-notes/{id}/pdf.
 	creditNotePDFs http.Handler
+	portal         *portal.Handler
 	mailWebhook    http.Handler
 	handler        http.Handler
 }
@@ -105,6 +107,10 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 		_ = db.Close()
 		return nil, fmt.Errorf("database: claim wallet addresses: %w", err)
 	}
+	if err := customer.ClaimPortalTokens(ctx, db.Client, slog.Default()); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("database: %w", err)
+	}
 	a := &app{
 		cfg: cfg,
 		db:  db,
@@ -130,6 +136,8 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	}
 	a.outbox = mail.NewOutbox(db.Client, sender, a.pdf, cfg.BaseURL, cfg.MailFrom)
 	a.outbox.Register(entemail.KindREMINDER, a.outbox.RenderReminder)
+	a.outbox.Register(entemail.KindRECEIPT, a.outbox.RenderReceipt)
+	a.outbox.Register(entemail.KindPAYMENT_NOTICE, a.outbox.RenderPaymentNotice)
 	a.mailWebhook = mail.NewWebhook(db.Client, cfg.MailgunSigningKey)
 
 	// Live status: one PostgreSQL channel shared by every tally process, or
@@ -209,6 +217,9 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	a.webhooks = webhook.NewWorker(db.Client, hc, a.clock, a.outbox)
 	a.scheduler.Add(a.webhooks.Job())
 	a.webhookEndpoints = webhook.NewEndpoints(db.Client, db.Dialect, cfg.outboundPolicy(), cfg.production(), a.clock)
+
+	a.portal = portal.NewHandler(portal.Options{Client: db.Client, PDF: a.pdf, Renders: a.renders, BaseURL: cfg.BaseURL, Now: a.clock.Now,
+		CreditNotePDF: func(ctx context.Context, cn *ent.CreditNote) ([]byte, error) { return pdfhttp.PrintCreditNote(ctx, a.pdf, cn) }})
 
 	resolver := &graph.Resolver{
 		MailProvider:      sender.Name(),
@@ -314,6 +325,10 @@ func (a *app) routes() http.Handler {
 	mux.Handle("GET /pay/{token}", checkout(a.pay))
 	mux.Handle("POST /pay/{token}/start", checkout(a.pay))
 	mux.Handle("GET /pay/{token}/events", checkout(a.pay))
+	mux.Handle("GET /portal/{token}", checkout(a.portal))
+	mux.Handle("GET /portal/{token}/invoices/{id}/pdf", checkout(a.portal))
+	mux.Handle("GET /portal/{token}/receipts/{id}/pdf", checkout(a.portal))
+	mux.Handle("GET /portal/{token}/credit-notes/{id}/pdf", checkout(a.portal))
 	mux.Handle("POST /webhooks/mailgun", webhook(a.mailWebhook))
 	mux.Handle("POST /webhooks/infini", webhook(a.pay))
 	mux.Handle("POST /webhooks/crypto", webhook(a.pay))

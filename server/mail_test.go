@@ -24,6 +24,7 @@ import (
 	"github.com/mailgun/mailgun-go/v4"
 
 	"github.com/tally-invoicing/tally/internal/database/dbtest"
+	"github.com/tally-invoicing/tally/internal/document"
 	"github.com/tally-invoicing/tally/internal/mail"
 )
 
@@ -83,9 +84,13 @@ func TestCreateAndSendReachesTheDevMailboxOnce(t *testing.T) {
 			e.Subject != "Invoice INV-000001 from Northwind Studio" || e.Kind != "INVOICE" {
 			t.Fatalf("sent email = %+v", e)
 		}
-		// The email body is the document: the same bytes as the preview.
-		if e.HTML != is.IssueInvoice.PreviewHTML {
+		// The email body is the document: the same bytes as the preview,
+		// plus the email-only portal link.
+		if string(document.WithoutMessage([]byte(e.HTML))) != is.IssueInvoice.PreviewHTML {
 			t.Error("the email's HTML is not the invoice preview")
+		}
+		if !strings.Contains(e.HTML, ta.srv.URL+"/portal/") {
+			t.Error("the email does not carry the customer's portal link")
 		}
 		var sent struct {
 			Emails struct {

@@ -64,7 +64,7 @@ func (s *Service) Create(ctx context.Context, in New) (*ent.Customer, error) {
 	if err != nil {
 		return nil, err
 	}
-	create := s.client.Customer.Create().SetName(n).SetEmail(e)
+	create := s.client.Customer.Create().SetName(n).SetEmail(e).SetPortalToken(NewPortalToken())
 	id, err := identity(Input{
 		PostalAddress: merchant.Change[party.Address]{Set: in.PostalAddress != nil, Value: in.PostalAddress},
 		TaxID:         merchant.Change[string]{Set: in.TaxID != nil, Value: in.TaxID},

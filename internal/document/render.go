@@ -65,6 +65,7 @@ type view struct {
 	QuoteRef      template.HTML
 	QR            template.URL
 	QRAlt         string
+	PortalText    string
 	FooterLine    string
 	// DocTitle is the big title: INVOICE, or CREDIT NOTE.
 	DocTitle string
@@ -109,6 +110,7 @@ func Render(s Snapshot) ([]byte, error) {
 		ShowPaid:      s.Paid > 0,
 		TotalText:     p.Money(s.Total, s.Currency),
 		QRAlt:         p.T("doc.qr_alt"),
+		PortalText:    p.T("mail.portal", s.MerchantName),
 	}
 	v.DocTitle = p.T("doc.invoice")
 	if s.Number == "" {
@@ -216,8 +218,9 @@ func Render(s Snapshot) ([]byte, error) {
 // first </tr> ends it.
 var messageRow = regexp.MustCompile(`(?s)<tr data-tally-message[^>]*>.*?</tr>\s*`)
 
-// WithoutMessage is a rendered email document without the merchant's
-// message: the same document as the preview and the PDF. The PDF attached
+// WithoutMessage is a rendered email document without what only the email
+// carries (the merchant's message, the portal link): the same document as
+// the preview and the PDF. The PDF attached
 // to an email is printed from this.
 func WithoutMessage(html []byte) []byte {
 	return messageRow.ReplaceAll(html, nil)

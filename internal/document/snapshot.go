@@ -94,6 +94,10 @@ type Snapshot struct {
 	// 381): Number is its CN- number, the rows are what it credits, Total
 	// what it takes off the invoice, and nothing is to pay.
 	Credit *CreditInfo
+	// PortalURL is the customer's portal link (every invoice, receipt and
+	// credit note), printed in the email only, like Message; empty for the
+	// preview and the PDF.
+	PortalURL string
 }
 
 // Logo is the merchant's logo as the uploader stored it: already resized to

@@ -42,8 +42,9 @@ var ErrPeriodMade = errors.New("invoice: this recurring period's invoice has alr
 // TemplateOf is what an invoice made from inv copies. Payment terms are
 // inv's; an invoice issued with a fixed due date keeps the days between
 // its issue and due dates as terms; otherwise the merchant's default
-// terms apply, as for a new draft.
-func (s *Service) TemplateOf(ctx context.Context, inv *ent.Invoice) (Template, error) {
+// terms apply, as for a new draft. tx is the caller's transaction: on
+// SQLite a read outside it would wait for it.
+func (s *Service) TemplateOf(ctx context.Context, tx *ent.Client, inv *ent.Invoice) (Template, error) {
 	t := Template{
 		MerchantID:     inv.MerchantID,
 		CustomerID:     inv.CustomerID,
@@ -60,7 +61,7 @@ func (s *Service) TemplateOf(ctx context.Context, inv *ent.Invoice) (Template, e
 		days := daysBetween(*inv.IssuedAt, *inv.DueDate)
 		t.PaymentTermsDays = &days
 	default:
-		m, err := s.client.Merchant.Get(tenant.System(ctx), inv.MerchantID)
+		m, err := tx.Merchant.Get(tenant.System(ctx), inv.MerchantID)
 		if err != nil {
 			return Template{}, fmt.Errorf("template of invoice %s: merchant: %w", inv.ID, err)
 		}
@@ -162,7 +163,7 @@ func (s *Service) Duplicate(ctx context.Context, id string) (*ent.Invoice, error
 		if err != nil {
 			return err
 		}
-		tpl, err := s.TemplateOf(ctx, src)
+		tpl, err := s.TemplateOf(ctx, tx, src)
 		if err != nil {
 			return err
 		}

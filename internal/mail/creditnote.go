@@ -77,11 +77,23 @@ func (o *Outbox) CreditNoteRenderer() Renderer {
 		if err != nil {
 			return Rendered{}, err
 		}
+		// The PDF is the document alone; the email adds the portal link.
+		printable, err := document.Render(snap)
+		if err != nil {
+			return Rendered{}, err
+		}
+		cust, err := o.client.Customer.Get(ctx, cn.CustomerID)
+		if err != nil {
+			return Rendered{}, err
+		}
+		if snap.PortalURL, err = o.PortalURL(ctx, o.client, cust); err != nil {
+			return Rendered{}, err
+		}
 		html, err := document.Render(snap)
 		if err != nil {
 			return Rendered{}, err
 		}
-		printed, err := o.pdf.Render(ctx, pdf.Document{HTML: html, Paper: pdf.Paper(snap.Paper), Title: snap.Title(), Author: snap.MerchantName})
+		printed, err := o.pdf.Render(ctx, pdf.Document{HTML: printable, Paper: pdf.Paper(snap.Paper), Title: snap.Title(), Author: snap.MerchantName})
 		if err != nil {
 			return Rendered{}, fmt.Errorf("print the PDF attachment: %w", err)
 		}
@@ -114,5 +126,10 @@ func creditNoteText(s document.Snapshot) string {
 	b.WriteString("\n\n")
 	b.WriteString(p.T("mail.cn_attached"))
 	b.WriteString("\n")
+	if s.PortalURL != "" {
+		b.WriteString("\n")
+		b.WriteString(p.T("label_value", p.T("mail.portal", s.MerchantName), s.PortalURL))
+		b.WriteString("\n")
+	}
 	return b.String()
 }

@@ -137,6 +137,9 @@ func (o *Outbox) Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, 
 	if err != nil {
 		return nil, err
 	}
+	if snap.PortalURL, err = o.PortalURL(ctx, tx, cust); err != nil {
+		return nil, err
+	}
 	if !strings.Contains(cust.Email, "@") {
 		return nil, fault.Invalid("customer.email", "the customer has no valid email address; edit the customer first")
 	}
@@ -169,13 +172,6 @@ func (o *Outbox) Enqueue(ctx context.Context, tx *ent.Client, inv *ent.Invoice, 
 		return nil, err
 	}
 	return e, nil
-}
-
-// PaymentEmails queues the receipt to the customer and the "you got paid"
-// notice to the merchant for each payment, inside tx.
-// TODO(#16 receipts): not built yet; queues nothing.
-func (o *Outbox) PaymentEmails(ctx context.Context, tx *ent.Client, pays []*ent.Payment) error {
-	return nil
 }
 
 // Wake asks the worker to look for due emails now, e.g. after a commit.
@@ -379,7 +375,8 @@ func (o *Outbox) finish(ctx context.Context, e *ent.Email, set func(*ent.EmailUp
 		if n == 0 {
 			return errLostLease
 		}
-		if typ == invoiceevent.TypeEMAIL_SENT && e.InvoiceID != nil {
+		// Only the invoice's own emails make it "sent"; a receipt does not.
+		if typ == invoiceevent.TypeEMAIL_SENT && e.InvoiceID != nil && (e.Kind == entemail.KindINVOICE || e.Kind == entemail.KindREMINDER) {
 			first, err := tx.Invoice.Update().Where(entinvoice.ID(*e.InvoiceID), entinvoice.SentAtIsNil()).SetSentAt(o.now()).Save(ctx)
 			if err != nil {
 				return err
@@ -469,5 +466,10 @@ func PlainText(s document.Snapshot) string {
 	b.WriteString("\n")
 	b.WriteString(p.T("mail.attached"))
 	b.WriteString("\n")
+	if s.PortalURL != "" {
+		b.WriteString("\n")
+		b.WriteString(p.T("label_value", p.T("mail.portal", s.MerchantName), s.PortalURL))
+		b.WriteByte('\n')
+	}
 	return b.String()
 }

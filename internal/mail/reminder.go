@@ -124,6 +124,14 @@ func (o *Outbox) RenderReminder(ctx context.Context, e *ent.Email) (Rendered, er
 	if err != nil {
 		return Rendered{}, err
 	}
+	// Every email to a customer carries their portal link (email only).
+	cust, err := o.client.Customer.Get(ctx, inv.CustomerID)
+	if err != nil {
+		return Rendered{}, err
+	}
+	if snap.PortalURL, err = o.PortalURL(ctx, o.client, cust); err != nil {
+		return Rendered{}, err
+	}
 	html, err := document.Render(snap)
 	if err != nil {
 		return Rendered{}, err

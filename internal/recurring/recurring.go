@@ -105,7 +105,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*ent.RecurringSch
 		if len(src.PaymentMethods) == 0 {
 			return fault.Invalid("invoiceID", "the invoice has no payment methods; choose them before making it recurring")
 		}
-		tpl, err := s.invoices.TemplateOf(ctx, src)
+		tpl, err := s.invoices.TemplateOf(ctx, tx, src)
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,9 @@
 package pdfhttp
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -58,17 +60,7 @@ func (h *creditNoteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return // the client went away while waiting
 	}
 	defer end()
-	snap, err := document.LoadCreditNote(ctx, cn)
-	if err != nil {
-		internalError(w, r, "load credit note document", err)
-		return
-	}
-	html, err := document.Render(snap)
-	if err != nil {
-		internalError(w, r, "render credit note document", err)
-		return
-	}
-	out, err := h.o.PDF.Render(ctx, pdf.Document{HTML: html, Paper: pdf.Paper(snap.Paper), Title: snap.Title(), Author: snap.MerchantName})
+	out, err := PrintCreditNote(ctx, h.o.PDF, cn)
 	switch {
 	case errors.Is(err, pdf.ErrBusy), errors.Is(err, pdf.ErrBrowser):
 		slog.WarnContext(ctx, "credit note PDF unavailable", "credit_note", cn.ID, "err", err)
@@ -89,8 +81,22 @@ func (h *creditNoteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Security-Policy", Policy)
-	w.Header().Set("Content-Disposition", disposition+`; filename="`+snap.FileName()+`"`)
+	w.Header().Set("Content-Disposition", disposition+`; filename="`+cn.Number+`.pdf"`)
 	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, _ = w.Write(out)
+}
+
+// PrintCreditNote prints cn as the customer receives it: the credit note
+// document through the PDF pool. The portal serves it with this too.
+func PrintCreditNote(ctx context.Context, p Renderer, cn *ent.CreditNote) ([]byte, error) {
+	snap, err := document.LoadCreditNote(ctx, cn)
+	if err != nil {
+		return nil, fmt.Errorf("load credit note document: %w", err)
+	}
+	html, err := document.Render(snap)
+	if err != nil {
+		return nil, fmt.Errorf("render credit note document: %w", err)
+	}
+	return p.Render(ctx, pdf.Document{HTML: html, Paper: pdf.Paper(snap.Paper), Title: snap.Title(), Author: snap.MerchantName})
 }

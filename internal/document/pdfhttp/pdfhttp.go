@@ -8,7 +8,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/tally-invoicing/tally/ent"
@@ -99,51 +98,18 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if key == "" {
 		key = "link/" + r.URL.Query().Get("token")
 	}
-	end, err := h.o.Renders.Begin(ctx, key)
-	var limited *ratelimit.Error
-	if errors.As(err, &limited) {
-		ratelimit.WriteText(w, limited)
-		return
-	}
-	if err != nil {
-		return // the client went away while waiting
-	}
-	defer end()
-	snap, err := document.Load(ctx, inv, h.o.BaseURL)
-	if err != nil {
-		internalError(w, r, "load invoice document", err)
-		return
-	}
-	html, err := document.Render(snap)
-	if err != nil {
-		internalError(w, r, "render invoice document", err)
-		return
-	}
-	out, err := h.o.PDF.Render(ctx, pdf.Document{HTML: html, Paper: pdf.Paper(snap.Paper), Title: snap.Title(), Author: snap.MerchantName})
-	switch {
-	case errors.Is(err, pdf.ErrBusy), errors.Is(err, pdf.ErrBrowser):
-		slog.WarnContext(ctx, "invoice PDF unavailable", "invoice", inv.ID, "err", err)
-		w.Header().Set("Retry-After", "2")
-		http.Error(w, userMessage(err), http.StatusServiceUnavailable)
-		return
-	case errors.Is(err, pdf.ErrTimeout):
-		slog.WarnContext(ctx, "invoice PDF timed out", "invoice", inv.ID, "err", err)
-		http.Error(w, userMessage(err), http.StatusGatewayTimeout)
-		return
-	case err != nil:
-		internalError(w, r, "render invoice PDF", err)
-		return
-	}
-	disposition := "inline"
-	if r.URL.Query().Get("download") != "" {
-		disposition = "attachment"
-	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Security-Policy", Policy)
-	w.Header().Set("Content-Disposition", disposition+`; filename="`+snap.FileName()+`"`)
-	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
-	w.Header().Set("Cache-Control", "private, no-store")
-	_, _ = w.Write(out)
+	Serve(w, r, Job{PDF: h.o.PDF, Renders: h.o.Renders, Key: key, Build: func(context.Context) (pdf.Document, string, error) {
+		// ctx, not the request's: for a payment link it reads as the system.
+		snap, err := document.Load(ctx, inv, h.o.BaseURL)
+		if err != nil {
+			return pdf.Document{}, "", err
+		}
+		html, err := document.Render(snap)
+		if err != nil {
+			return pdf.Document{}, "", err
+		}
+		return pdf.Document{HTML: html, Paper: pdf.Paper(snap.Paper), Title: snap.Title(), Author: snap.MerchantName}, snap.FileName(), nil
+	}})
 }
 
 // userMessage is the part of a pdf error meant for people: the text of the
