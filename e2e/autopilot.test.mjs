@@ -135,10 +135,11 @@ describe('getting paid on autopilot', { timeout: 300_000 }, () => {
       const made = page.getByRole('table', { name: 'Invoices made' });
       await made.getByRole('link', { name: /^INV-\d{6}$/ }).first().waitFor();
       await waitForText(page.getByTestId('recurring-runs'), /^1$/, { timeoutMs: 15_000 });
+      await onPhone('recurring-detail');
       // The invoices list links the new invoice to its schedule.
       await page.goto('/invoices');
       await page.getByTestId('invoice-recurring-link').first().waitFor();
-      await onPhone('recurring-detail');
+      await onPhone('invoices');
     } catch (err) {
       await shot(page, 'autopilot-fail-recurring').catch(() => {});
       throw err;

@@ -110,7 +110,7 @@ export function CustomerCredits({ customer, balances, credits }: {
         )}
 
         {lines.length > 0 && (
-          <Table.ScrollContainer minWidth={560} type="native">
+          <Table.ScrollContainer minWidth={480} type="native">
             <Table aria-label="Credit ledger" verticalSpacing="xs">
               <Table.Thead>
                 <Table.Tr>

@@ -228,10 +228,10 @@ export function CustomerPage() {
       </Grid>
 
       <Grid gutter="lg">
-        <Grid.Col span={{ base: 12, md: 7 }}>
+        <Grid.Col span={{ base: 12, md: 8 }}>
           <CustomerCredits customer={c} balances={c.creditBalances} credits={c.credits ?? []} />
         </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 5 }}>
+        <Grid.Col span={{ base: 12, md: 4 }}>
           <CustomerPortalLink customer={c} />
         </Grid.Col>
       </Grid>

@@ -176,6 +176,8 @@ export function InvoicesPage() {
         refresh={refresh}
         errorTitle="Couldn't load invoices"
         tableProps={{ highlightOnHover: true }}
+        // On a phone the table scrolls sideways inside its frame, not the page.
+        minWidth={720}
         columns={[
           { label: 'Number' },
           { label: 'Customer' },
