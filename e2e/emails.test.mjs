@@ -165,7 +165,14 @@ describe('invoice emails', { timeout: 240_000 }, () => {
         assert.ok(text.includes(expected), `the email shows ${expected}`);
         assert.ok(previewText.includes(expected), `the preview shows ${expected}`);
       }
-      assert.equal(text, previewText, 'the email is the same document as the invoice preview');
+      // The email adds one email-only line, the link to the customer's portal
+      // (#16); without it, it is the very same document as the preview.
+      const portalLine = `\n\nAll your invoices and receipts from ${merchant.name}\n`;
+      assert.ok(text.includes(portalLine), 'the email links the customer portal');
+      assert.ok(!previewText.includes(portalLine), 'the preview (and the PDF) do not');
+      assert.equal(text.replace(portalLine, ''), previewText, 'the email is the same document as the invoice preview');
+      const portalLink = messageFrame().getByRole('link', { name: `All your invoices and receipts from ${merchant.name}` });
+      assert.match((await portalLink.getAttribute('href')) ?? '', /\/portal\/[A-Za-z0-9_-]{20,}$/);
       const payNow = messageFrame().getByRole('link', { name: 'Pay now' }).first();
       const href = await payNow.getAttribute('href');
       assert.equal(href, checkoutURL, "Pay now leads to the invoice's checkout URL");

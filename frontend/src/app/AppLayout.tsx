@@ -23,8 +23,10 @@ import {
   IconLogout,
   IconMail,
   IconReceiptTax,
+  IconRepeat,
   IconSettings,
   IconUsers,
+  IconWebhook,
 } from '@tabler/icons-react';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -61,6 +63,7 @@ const nav = [
     section: 'Billing',
     links: [
       { to: '/invoices', label: 'Invoices', icon: IconFileInvoice },
+      { to: '/recurring', label: 'Recurring', icon: IconRepeat },
       { to: '/collections', label: 'Collections', icon: IconArrowsExchange },
       { to: '/customers', label: 'Customers', icon: IconUsers },
       { to: '/emails', label: 'Sent emails', icon: IconMail },
@@ -68,7 +71,10 @@ const nav = [
   },
   {
     section: 'Developers',
-    links: [{ to: '/developers/api-keys', label: 'API keys', icon: IconKey }],
+    links: [
+      { to: '/developers/api-keys', label: 'API keys', icon: IconKey },
+      { to: '/developers/webhooks', label: 'Webhooks', icon: IconWebhook },
+    ],
   },
   {
     section: 'Account',

@@ -11,6 +11,9 @@ import { InvoiceWizardPage } from '../features/invoices/wizard/InvoiceWizardPage
 import { CustomersPage } from '../features/customers/CustomersPage';
 import { CollectionsPage } from '../features/collections/CollectionsPage';
 import { APIKeysPage } from '../features/apikeys/APIKeysPage';
+import { RecurringPage } from '../features/recurring/RecurringPage';
+import { RecurringSchedulePage } from '../features/recurring/RecurringSchedulePage';
+import { WebhooksPage } from '../features/webhooks/WebhooksPage';
 import { SettingsPage } from '../features/settings/SettingsPage';
 import { PaymentSettingsPage } from '../features/settings/PaymentSettingsPage';
 import { TaxSettingsPage } from '../features/settings/TaxSettingsPage';
@@ -67,11 +70,14 @@ export const router = createBrowserRouter([
               { path: '/invoices/new', element: <InvoiceWizardPage /> },
               { path: '/invoices/:id/edit', element: <InvoiceWizardPage /> },
               { path: '/invoices/:id', element: <InvoicePage /> },
+              { path: '/recurring', element: <RecurringPage /> },
+              { path: '/recurring/:id', element: <RecurringSchedulePage /> },
               { path: '/collections', element: <CollectionsPage /> },
               { path: '/customers', element: <CustomersPage /> },
               { path: '/customers/:id', element: <CustomerPage /> },
               { path: '/emails', element: <EmailsPage /> },
               { path: '/developers/api-keys', element: <APIKeysPage /> },
+              { path: '/developers/webhooks', element: <WebhooksPage /> },
               { path: '/settings', element: <SettingsPage /> },
               { path: '/settings/taxes', element: <TaxSettingsPage /> },
               { path: '/settings/payments', element: <PaymentSettingsPage /> },

@@ -100,7 +100,8 @@ function Chunk<Data, Variables extends AnyVariables, Node>({
     reexecute({ requestPolicy: 'network-only' });
   }, [refresh, reexecute]);
 
-  const page = data === undefined ? null : connection(data);
+  // data is null, not undefined, when the server answered only errors.
+  const page = data === undefined || data === null ? null : connection(data);
   const nodes = (page?.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
   const interval = pollInterval?.(nodes) ?? null;
   usePollWhile(interval !== null, () => reexecute({ requestPolicy: 'network-only' }), interval ?? undefined);

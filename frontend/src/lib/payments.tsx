@@ -13,6 +13,7 @@ export const paymentChannelLabel: Record<string, string> = {
   BANK_TRANSFER: 'Bank transfer',
   CASH: 'Cash',
   OTHER: 'Other',
+  CUSTOMER_CREDIT: "Customer's credit",
 };
 
 export const allocationRuleLabel: Record<string, string> = {

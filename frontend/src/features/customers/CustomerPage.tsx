@@ -15,6 +15,8 @@ import { graphql } from '../../gql';
 import type { CustomerInvoicesQuery } from '../../gql/graphql';
 import { formatDate, formatDueDate } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
+import { CustomerCredits } from './CustomerCredits';
+import { CustomerPortalLink } from './CustomerPortalLink';
 
 const CustomerQuery = graphql(`
   query CustomerPage($id: ID!) {
@@ -31,6 +33,23 @@ const CustomerQuery = graphql(`
         credit {
           amount
           currency
+        }
+        portalURL
+        creditBalances {
+          currency
+          amount
+        }
+        credits {
+          id
+          kind
+          amount
+          currency
+          at
+          note
+          invoiceID
+          creditNoteID
+          refundChannel
+          recordedBy
         }
       }
     }
@@ -77,7 +96,7 @@ type InvoiceNode = NonNullable<
 >['node'];
 
 const noInvoices: Connection<NonNullable<InvoiceNode>> = { edges: [], pageInfo: { hasNextPage: false } };
-const context = { additionalTypenames: ['Invoice', 'Customer'] };
+const context = { additionalTypenames: ['Invoice', 'Customer', 'CustomerCredit'] };
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -205,6 +224,15 @@ export function CustomerPage() {
               Owes you: what is left to pay on their issued invoices. Credit: money they sent that no invoice took.
             </Text>
           </Paper>
+        </Grid.Col>
+      </Grid>
+
+      <Grid gutter="lg">
+        <Grid.Col span={{ base: 12, md: 8 }}>
+          <CustomerCredits customer={c} balances={c.creditBalances} credits={c.credits ?? []} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          <CustomerPortalLink customer={c} />
         </Grid.Col>
       </Grid>
 

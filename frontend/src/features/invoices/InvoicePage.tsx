@@ -10,6 +10,7 @@ import {
   Grid,
   Group,
   Loader,
+  Menu,
   Modal,
   Paper,
   SimpleGrid,
@@ -31,6 +32,9 @@ import {
   IconBan,
   IconCash,
   IconCheck,
+  IconChevronDown,
+  IconClockExclamation,
+  IconCopy,
   IconFileCheck,
   IconFilePlus,
   IconLink,
@@ -38,8 +42,11 @@ import {
   IconMailForward,
   IconMailOff,
   IconPencil,
+  IconReceiptRefund,
+  IconRepeat,
   IconSend,
   IconTrash,
+  IconWallet,
 } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -56,6 +63,10 @@ import { InvoiceEmails } from './emails/InvoiceEmails';
 import { InvoicePayments } from './InvoicePayments';
 import { InvoiceStatusBadge } from '../../components/InvoiceStatusBadge';
 import { MarkPaidModal } from './MarkPaidModal';
+import { CreditNoteModal } from './CreditNoteModal';
+import { InvoiceAutomation } from './InvoiceAutomation';
+import { InvoiceCreditNotes } from './InvoiceCreditNotes';
+import { MakeRecurringModal } from './MakeRecurringModal';
 import { SendInvoiceModal } from './SendInvoiceModal';
 import { paymentMethodLabel, statusLabel } from '../../components/invoiceStatus';
 import { useInvoiceStatusChanges } from './useInvoiceStatusChanges';
@@ -104,7 +115,26 @@ const InvoiceDetailQuery = graphql(`
         amountPaid
         amountDue
         amountOverpaid
+        amountCredited
+        remind
         version
+        recurringSchedule {
+          id
+          interval
+          intervalCount
+          status
+          nextRunAt
+        }
+        creditNotes {
+          id
+          number
+          total
+          creditedToCustomer
+          currency
+          reason
+          issuedAt
+          pdfURL
+        }
         customer {
           id
           name
@@ -188,6 +218,15 @@ const DeleteDraftMutation = graphql(`
   }
 `);
 
+const DuplicateInvoiceMutation = graphql(`
+  mutation DuplicateInvoice($id: ID!) {
+    duplicateInvoice(id: $id) {
+      id
+      draftStep
+    }
+  }
+`);
+
 const eventLabel: Record<string, string> = {
   CREATED: 'Draft created',
   UPDATED: 'Updated',
@@ -201,6 +240,10 @@ const eventLabel: Record<string, string> = {
   EMAIL_FAILED: 'Email failed',
   EMAIL_DELIVERED: 'Email delivered',
   EMAIL_BOUNCED: 'Email bounced',
+  OVERDUE: 'Overdue',
+  CREDIT_NOTE_CREATED: 'Credit note issued',
+  CREDIT_APPLIED: "Paid with the customer's credit",
+  REFUND_RECORDED: 'Refund recorded',
 };
 
 /** Each event's bullet on the timeline: an icon and its color. */
@@ -217,6 +260,10 @@ const eventBullet: Record<string, { icon: typeof IconSend; color: string }> = {
   EMAIL_FAILED: { icon: IconAlertTriangle, color: 'orange' },
   EMAIL_DELIVERED: { icon: IconMailCheck, color: 'green' },
   EMAIL_BOUNCED: { icon: IconMailOff, color: 'red' },
+  OVERDUE: { icon: IconClockExclamation, color: 'red' },
+  CREDIT_NOTE_CREATED: { icon: IconReceiptRefund, color: 'grape' },
+  CREDIT_APPLIED: { icon: IconWallet, color: 'green' },
+  REFUND_RECORDED: { icon: IconArrowBackUp, color: 'grape' },
 };
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
@@ -236,6 +283,9 @@ export function InvoicePage() {
   const [{ data, fetching, error }, refetch] = useQuery({ query: InvoiceDetailQuery, variables: { id } });
   const [{ fetching: voiding }, voidInvoice] = useMutation(VoidInvoiceMutation);
   const [, deleteDraft] = useMutation(DeleteDraftMutation);
+  const [{ fetching: duplicating }, duplicate] = useMutation(DuplicateInvoiceMutation);
+  const [creditOpen, creditModal] = useDisclosure(false);
+  const [recurringOpen, recurringModal] = useDisclosure(false);
   const [voidOpen, voidModal] = useDisclosure(false);
   const [sendOpen, sendModal] = useDisclosure(false);
   const [paidOpen, paidModal] = useDisclosure(false);
@@ -287,6 +337,16 @@ export function InvoicePage() {
   const canSend = canVoid;
   const canMarkPaid = canVoid || inv.status === 'UNCOLLECTIBLE';
   const sending = queued.length > 0;
+  // Credit notes correct an issued invoice that is not voided.
+  const canCredit = inv.status === 'OPEN' || inv.status === 'PARTIALLY_PAID' || inv.status === 'PAID' || inv.status === 'UNCOLLECTIBLE';
+  const canRecur = inv.status !== 'VOID' && inv.items.length > 0;
+
+  const onDuplicate = async () => {
+    const res = await duplicate({ id: inv.id }, { additionalTypenames: ['Invoice'] });
+    if (showError(res.error, { title: "Couldn't duplicate the invoice" }) || !res.data) return;
+    notifications.show({ color: 'green', message: `A new draft copied from ${title}: check it and issue it.` });
+    navigate(`/invoices/${res.data.duplicateInvoice.id}/edit`);
+  };
 
   const onVoid = async () => {
     const res = await voidInvoice({ id: inv.id, reason: reason.trim() || null });
@@ -361,6 +421,28 @@ export function InvoicePage() {
               Void
             </Button>
           )}
+          <Menu position="bottom-end" shadow="md" width={220}>
+            <Menu.Target>
+              <Button variant="default" rightSection={<IconChevronDown size={16} />} loading={duplicating}>
+                More
+              </Button>
+            </Menu.Target>
+            <Menu.Dropdown>
+              <Menu.Item leftSection={<IconCopy size={16} />} onClick={onDuplicate}>
+                Duplicate
+              </Menu.Item>
+              {canRecur && (
+                <Menu.Item leftSection={<IconRepeat size={16} />} onClick={recurringModal.open}>
+                  Make recurring
+                </Menu.Item>
+              )}
+              {canCredit && (
+                <Menu.Item leftSection={<IconReceiptRefund size={16} />} onClick={creditModal.open}>
+                  Create credit note
+                </Menu.Item>
+              )}
+            </Menu.Dropdown>
+          </Menu>
           {canMarkPaid && (
             <Button variant="default" leftSection={<IconCash size={16} />} onClick={paidModal.open}>
               Mark as paid
@@ -428,15 +510,20 @@ export function InvoicePage() {
             <LineItemsTable items={inv.items} currency={inv.currency}>
               <TaxSummaryRows totals={inv} testIdPrefix="invoice" />
               <TotalRow label="Total" value={formatMoney(inv.total, inv.currency)} tone="strong" testId="invoice-total" />
+              {!isZeroAmount(inv.amountCredited) && (
+                <TotalRow label="Credited" value={`−${formatMoney(inv.amountCredited, inv.currency)}`} tone="muted" testId="invoice-amount-credited" />
+              )}
               <TotalRow label="Amount paid" value={formatMoney(inv.amountPaid, inv.currency)} tone="muted" />
               <Divider />
-              <TotalRow label="Amount due" value={formatMoney(inv.amountDue, inv.currency)} tone="strong" size="md" />
+              <TotalRow label="Amount due" value={formatMoney(inv.amountDue, inv.currency)} tone="strong" size="md" testId="invoice-total-due" />
               {!isZeroAmount(inv.amountOverpaid) && (
                 <TotalRow label="Overpaid (customer's credit)" value={formatMoney(inv.amountOverpaid, inv.currency)} tone="warning" />
               )}
             </LineItemsTable>
 
             <InvoicePayments invoice={inv} />
+
+            <InvoiceCreditNotes notes={inv.creditNotes ?? []} customerEmail={inv.customer.email} />
 
             <InvoiceEmails emails={inv.emails ?? []} status={inv.status} customerEmail={inv.customer.email} />
 
@@ -469,6 +556,8 @@ export function InvoicePage() {
         </Grid.Col>
 
         <Grid.Col span={{ base: 12, md: 4 }}>
+          <Stack gap="lg">
+          {inv.status !== 'VOID' && <InvoiceAutomation invoice={inv} />}
           <Paper withBorder p="lg">
             <Title order={5} mb="md">
               Timeline
@@ -502,11 +591,14 @@ export function InvoicePage() {
               </Timeline>
             )}
           </Paper>
+          </Stack>
         </Grid.Col>
       </Grid>
 
       {canSend && <SendInvoiceModal invoice={inv} opened={sendOpen} onClose={sendModal.close} />}
       {canMarkPaid && <MarkPaidModal invoice={inv} opened={paidOpen} onClose={paidModal.close} />}
+      {canCredit && <CreditNoteModal invoice={inv} opened={creditOpen} onClose={creditModal.close} />}
+      {canRecur && <MakeRecurringModal invoice={inv} opened={recurringOpen} onClose={recurringModal.close} />}
 
       <Modal opened={voidOpen} onClose={voidModal.close} title={`Void ${title}?`} centered>
         <Stack>

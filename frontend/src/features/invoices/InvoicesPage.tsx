@@ -1,4 +1,5 @@
 import {
+  ActionIcon,
   Anchor,
   Button,
   CloseButton,
@@ -10,9 +11,10 @@ import {
   Text,
   TextInput,
   Title,
+  Tooltip,
 } from '@mantine/core';
 import { useDebouncedCallback, useDebouncedValue } from '@mantine/hooks';
-import { IconFileInvoice, IconPlus, IconSearch } from '@tabler/icons-react';
+import { IconFileInvoice, IconPlus, IconRepeat, IconSearch } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
@@ -45,6 +47,7 @@ const InvoicesListQuery = graphql(`
           dueDate
           issuedAt
           createdAt
+          recurringScheduleID
           customer {
             id
             name
@@ -173,6 +176,8 @@ export function InvoicesPage() {
         refresh={refresh}
         errorTitle="Couldn't load invoices"
         tableProps={{ highlightOnHover: true }}
+        // On a phone the table scrolls sideways inside its frame, not the page.
+        minWidth={720}
         columns={[
           { label: 'Number' },
           { label: 'Customer' },
@@ -214,9 +219,27 @@ function InvoiceRow({ inv }: { inv: InvoiceListItem }) {
   return (
     <Table.Tr className="clickable-row" onClick={() => navigate(href)} data-invoice-id={inv.id}>
       <Table.Td>
-        <Anchor component={Link} to={href} fw={500} size="sm" c={inv.number ? undefined : 'dimmed'} onClick={(e) => e.stopPropagation()}>
-          {inv.number ?? 'Draft'}
-        </Anchor>
+        <Group gap={6} wrap="nowrap">
+          <Anchor component={Link} to={href} fw={500} size="sm" c={inv.number ? undefined : 'dimmed'} onClick={(e) => e.stopPropagation()}>
+            {inv.number ?? 'Draft'}
+          </Anchor>
+          {inv.recurringScheduleID && (
+            <Tooltip label="Made by a recurring schedule: open it">
+              <ActionIcon
+                component={Link}
+                to={`/recurring/${inv.recurringScheduleID}`}
+                size="sm"
+                variant="subtle"
+                color="gray"
+                aria-label={`Recurring schedule of ${inv.number ?? 'this draft'}`}
+                onClick={(e) => e.stopPropagation()}
+                data-testid="invoice-recurring-link"
+              >
+                <IconRepeat size={14} />
+              </ActionIcon>
+            </Tooltip>
+          )}
+        </Group>
       </Table.Td>
       <Table.Td>
         <Text size="sm" fw={500}>

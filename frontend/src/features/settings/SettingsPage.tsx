@@ -36,6 +36,8 @@ import type { BankAccountInput, BusinessSettingsFragment, PaperSize, UpdateMerch
 import { showError } from '../../lib/errors';
 import { paymentTermPresets, paymentTermsLabel } from '../../lib/paymentTerms';
 import { LogoSettings } from './LogoSettings';
+import { ReminderSettings } from './ReminderSettings';
+import { TestClockPanel } from './TestClockPanel';
 
 // Everything this page shows; the mutations return it, so urql's document
 // cache refetches every query that holds a Merchant: the header's name, the
@@ -468,6 +470,9 @@ export function SettingsPage() {
                 </form>
               )}
             </Paper>
+            <Box mt="lg">
+              <ReminderSettings />
+            </Box>
           </Grid.Col>
 
           <Grid.Col span={{ base: 12, md: 5 }}>
@@ -482,6 +487,7 @@ export function SettingsPage() {
                 paper={paper.label}
                 loading={!ready}
               />
+              <TestClockPanel />
             </Stack>
           </Grid.Col>
         </Grid>

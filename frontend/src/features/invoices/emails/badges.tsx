@@ -45,10 +45,30 @@ export function EmailStatusBadge({ status, lastError }: { status: string; lastEr
   );
 }
 
-const kindLabel: Record<string, string> = { INVOICE: 'Invoice', REMINDER: 'Reminder', PASSWORD_RESET: 'Password reset' };
-const kindColor: Record<string, string> = { INVOICE: 'indigo', REMINDER: 'orange', PASSWORD_RESET: 'gray' };
+const kindLabel: Record<string, string> = {
+  INVOICE: 'Invoice',
+  REMINDER: 'Reminder',
+  PASSWORD_RESET: 'Password reset',
+  RECEIPT: 'Receipt',
+  PAYMENT_NOTICE: 'You got paid',
+  CREDIT_NOTE: 'Credit note',
+  WEBHOOK_DISABLED: 'Webhook disabled',
+};
+const kindColor: Record<string, string> = {
+  INVOICE: 'indigo',
+  REMINDER: 'orange',
+  PASSWORD_RESET: 'gray',
+  RECEIPT: 'green',
+  PAYMENT_NOTICE: 'teal',
+  CREDIT_NOTE: 'grape',
+  WEBHOOK_DISABLED: 'red',
+};
 
-/** "Invoice" (the first email), "Reminder", or "Password reset" (dev mailbox only). */
+/**
+ * "Invoice" (the first email), "Reminder", "Receipt" and "Credit note" (to
+ * the customer), "You got paid" and "Webhook disabled" (to the merchant), or
+ * "Password reset" (dev mailbox only).
+ */
 export function EmailKindBadge({ kind }: { kind: string }) {
   return (
     <Badge
