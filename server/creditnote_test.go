@@ -120,6 +120,16 @@ func TestCreditNoteArithmeticWithTaxes(t *testing.T) {
 		if !dec(t, cn1.Invoice.AmountDue).Equal(due) || cn1.Invoice.AmountCredited != cn1.Total {
 			t.Fatalf("after %s: amountDue %s amountCredited %s, want %s and %s", cn1.Number, cn1.Invoice.AmountDue, cn1.Invoice.AmountCredited, due, cn1.Total)
 		}
+		// The invoice document (email, reminders, PDF) asks for what is
+		// still due, and says what was credited.
+		var doc struct {
+			Node struct{ PreviewHTML string }
+		}
+		c.do(`query($id: ID!) { node(id: $id) { ... on Invoice { previewHTML } } }`, map[string]any{"id": id}, &doc)
+		if !strings.Contains(doc.Node.PreviewHTML, "Credited") || !strings.Contains(doc.Node.PreviewHTML, "−$"+cn1.Total) ||
+			!strings.Contains(doc.Node.PreviewHTML, "$"+cn1.Invoice.AmountDue) {
+			t.Errorf("the invoice document after %s does not show Credited −$%s and $%s due", cn1.Number, cn1.Total, cn1.Invoice.AmountDue)
+		}
 
 		// Only one consulting day is left to credit.
 		c.expectCode("VALIDATION", "lines[0].quantity", createCN, map[string]any{"in": map[string]any{"invoiceID": id, "reason": "x",

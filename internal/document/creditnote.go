@@ -85,6 +85,7 @@ func creditView(p *i18n.Printer, s Snapshot, v *view) {
 	v.DocTitle = p.T("doc.credit_note")
 	invoiceDate := dateText(p, s.Credit.InvoiceIssuedAt, "")
 	v.Corrects = p.T("doc.cn_corrects", s.Credit.InvoiceNumber, invoiceDate)
+	v.ShowCredited = false
 	v.Stamp, v.ShowPaid, v.QR, v.OrOpen, v.QuoteRef, v.ReferenceText = nil, false, "", "", "", ""
 	v.Bank, v.MethodLabels = nil, nil
 	v.GrandLabel = p.T("doc.cn_total") + " (" + s.Currency.Code + ")"

@@ -54,6 +54,9 @@ type view struct {
 	Taxes         []totalRow
 	PaidText      string
 	ShowPaid      bool
+	CreditedText  string
+	ShowCredited  bool
+	HasPaid       bool
 	GrandLabel    string
 	GrandText     string
 	TotalText     string
@@ -107,10 +110,14 @@ func Render(s Snapshot) ([]byte, error) {
 		ReferenceText: s.formattedReference(),
 		SubtotalText:  p.Money(s.Subtotal, s.Currency),
 		PaidText:      p.Money(s.Paid, s.Currency),
-		ShowPaid:      s.Paid > 0,
-		TotalText:     p.Money(s.Total, s.Currency),
-		QRAlt:         p.T("doc.qr_alt"),
-		PortalText:    p.T("mail.portal", s.MerchantName),
+		ShowPaid:      s.Paid > 0 || s.Credited > 0,
+		// The receipt's "Credited" label says the same on the invoice.
+		CreditedText: p.Money(s.Credited, s.Currency),
+		ShowCredited: s.Credited > 0,
+		HasPaid:      s.Paid > 0,
+		TotalText:    p.Money(s.Total, s.Currency),
+		QRAlt:        p.T("doc.qr_alt"),
+		PortalText:   p.T("mail.portal", s.MerchantName),
 	}
 	v.DocTitle = p.T("doc.invoice")
 	if s.Number == "" {

@@ -70,8 +70,11 @@ type Snapshot struct {
 	// Total is Subtotal - TotalDiscount + the exclusive taxes (BT-112).
 	Total int64
 	Paid  int64 // BT-113
-	Due   int64 // BT-115
-	Note  string
+	// Credited is what credit notes took off the invoice; what is due is
+	// Total - Credited - Paid.
+	Credited int64
+	Due      int64 // BT-115
+	Note     string
 	// Methods are PaymentMethod values: CRYPTO, INFINI_CARD.
 	Methods []string
 	// Bank is printed under "How to pay" with the payment reference when
@@ -213,7 +216,8 @@ func FromInvoice(inv *ent.Invoice, m *ent.Merchant, c *ent.Customer, checkoutURL
 	if inv.Description != nil {
 		s.Note = *inv.Description
 	}
-	s.Due = s.Total - s.Paid
+	s.Credited = inv.CreditedMinor
+	s.Due = s.Total - s.Credited - s.Paid
 	if s.Due < 0 || inv.Status == status.Void || inv.Status == status.Paid {
 		s.Due = 0
 	}
