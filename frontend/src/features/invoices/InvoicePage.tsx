@@ -337,6 +337,17 @@ export function InvoicePage() {
   const canSend = canVoid;
   const canMarkPaid = canVoid || inv.status === 'UNCOLLECTIBLE';
   const sending = queued.length > 0;
+  // When the invoice was first sent. The invoice row and its emails are
+  // read by two statements, so a poll that lands on the worker's commit can
+  // see the email SENT before the invoice's sentAt: the first sent invoice
+  // or reminder email says the same.
+  const sentAt =
+    inv.sentAt ??
+    (inv.emails ?? [])
+      .filter((e) => (e.kind === 'INVOICE' || e.kind === 'REMINDER') && e.sentAt)
+      .map((e) => e.sentAt as string)
+      .sort()[0] ??
+    null;
   // Credit notes correct an issued invoice that is not voided.
   const canCredit = inv.status === 'OPEN' || inv.status === 'PARTIALLY_PAID' || inv.status === 'PAID' || inv.status === 'UNCOLLECTIBLE';
   const canRecur = inv.status !== 'VOID' && inv.items.length > 0;
@@ -453,7 +464,7 @@ export function InvoicePage() {
               {/* A disabled button gets no pointer events; the wrapper shows the tooltip. */}
               <div>
                 <Button leftSection={<IconSend size={16} />} onClick={sendModal.open} disabled={sending}>
-                  {inv.sentAt ? 'Send reminder' : 'Send'}
+                  {sentAt ? 'Send reminder' : 'Send'}
                 </Button>
               </div>
             </Tooltip>
@@ -500,8 +511,8 @@ export function InvoicePage() {
                   </Text>
                 </Field>
                 <Field label="Sent">
-                  <Text size="sm" c={inv.sentAt ? undefined : 'dimmed'} data-testid="invoice-sent-at">
-                    {inv.sentAt ? formatDateTime(inv.sentAt) : sending ? 'Sending…' : 'Not sent'}
+                  <Text size="sm" c={sentAt ? undefined : 'dimmed'} data-testid="invoice-sent-at">
+                    {sentAt ? formatDateTime(sentAt) : sending ? 'Sending…' : 'Not sent'}
                   </Text>
                 </Field>
               </SimpleGrid>
