@@ -653,6 +653,48 @@ func TestWebhookOutboxIsTransactional(t *testing.T) {
 	})
 }
 
+// A worker stopped while an endpoint is answering still records the answer:
+// the post happened, and a worker starting later must not send it again.
+// (CI once saw an event posted twice after the fast loop was stopped.)
+func TestWebhookStopRecordsAnsweredPosts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		c := ta.signUp(t, "Stopping Shop")
+		runCtx, stop := context.WithCancel(context.Background())
+		rcv := newHookReceiver(t, answerOK)
+		// The process is told to stop just after the endpoint's answer came in.
+		first := webhook.NewWorker(ta.db.Client, &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			resp, err := http.DefaultTransport.RoundTrip(r)
+			stop()
+			return resp, err
+		})}, ta.clock, nil)
+		c.createHook(rcv.srv.URL, "*")
+		ctx := tenant.System(context.Background())
+		err := webhook.Emit(ctx, ta.db.Client, webhook.Event{MerchantID: c.merchantID(), Type: webhook.InvoicePaid, ObjectID: "inv_1", Data: map[string]int{"n": 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := first.DeliverDue(runCtx, time.Now().UTC(), schedule.Scope{}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("stopped round: %v, want context.Canceled", err)
+		}
+		later := webhook.NewWorker(ta.db.Client, http.DefaultClient, ta.clock, nil)
+		if n, err := later.DeliverDue(ctx, time.Now().UTC(), schedule.Scope{}); err != nil || n != 0 {
+			t.Fatalf("a later worker attempted %d deliveries (%v); the answered one must not be posted again", n, err)
+		}
+		if got := len(rcv.got()); got != 1 {
+			t.Fatalf("endpoint got %d posts, want 1", got)
+		}
+		d := ta.db.Client.WebhookDelivery.Query().OnlyX(ctx)
+		if d.Status != webhookdelivery.StatusSUCCEEDED || d.Attempts != 1 {
+			t.Fatalf("delivery %s after %d attempts, want SUCCEEDED after 1", d.Status, d.Attempts)
+		}
+	})
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
 // Money nobody's invoice took is reported as collection.unmatched.
 func TestWebhookCollectionUnmatched(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {

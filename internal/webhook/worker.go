@@ -294,14 +294,32 @@ func (w *Worker) attempt(ctx context.Context, token string, ds []*ent.WebhookDel
 		})
 	}
 	wg.Wait()
-	if ctx.Err() != nil {
-		// Shutting down, not the endpoint's fault: hand the deliveries back
-		// at once without counting the attempt.
-		err := w.client.WebhookDelivery.Update().Where(webhookdelivery.LeaseOwner(token)).
-			ClearLeaseOwner().ClearLeaseUntil().AddAttempts(-1).Exec(context.WithoutCancel(ctx))
-		return errors.Join(ctx.Err(), err)
+	if ctx.Err() == nil {
+		return w.record(context.WithoutCancel(ctx), token, outs, manual)
 	}
-	return w.record(context.WithoutCancel(ctx), token, outs, manual)
+	// Shutting down, not the endpoint's fault. A post the endpoint
+	// answered happened and is recorded like any other, or the next worker
+	// would post it again; the ones cut short go back at once without
+	// counting the attempt.
+	var answered []outcome
+	var cut []string
+	for _, o := range outs {
+		if o.code != nil {
+			answered = append(answered, o)
+		} else {
+			cut = append(cut, o.d.ID)
+		}
+	}
+	bg := context.WithoutCancel(ctx)
+	var errs []error
+	if len(answered) > 0 {
+		errs = append(errs, w.record(bg, token, answered, manual))
+	}
+	if len(cut) > 0 {
+		errs = append(errs, w.client.WebhookDelivery.Update().Where(webhookdelivery.IDIn(cut...), webhookdelivery.LeaseOwner(token)).
+			ClearLeaseOwner().ClearLeaseUntil().AddAttempts(-1).Exec(bg))
+	}
+	return errors.Join(append(errs, ctx.Err())...)
 }
 
 // post sends one delivery's event and says what came back.
@@ -312,6 +330,7 @@ func (w *Worker) post(ctx context.Context, d *ent.WebhookDelivery) outcome {
 	if ep.PreviousSecret != nil && ep.PreviousSecretExpiresAt != nil && out.at.Before(*ep.PreviousSecretExpiresAt) {
 		secrets = append(secrets, *ep.PreviousSecret)
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, w.Timeout)
 	defer cancel()
 	body := []byte(ev.Payload)
@@ -348,7 +367,9 @@ func (w *Worker) post(ctx context.Context, d *ent.WebhookDelivery) outcome {
 	switch {
 	case code < 200 || code > 299:
 		out.err = fmt.Sprintf("the endpoint answered HTTP %d %s; only 2xx counts as delivered", code, http.StatusText(code))
-	case rerr != nil && ctx.Err() != nil:
+	case rerr != nil && ctx.Err() != nil && parent.Err() == nil:
+		// The answer's body outlasted the timeout; a shutdown cutting it
+		// short does not undo a 2xx the endpoint already sent.
 		out.err = describe(rerr, w.Timeout)
 	}
 	return out
