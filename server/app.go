@@ -219,7 +219,9 @@ func newApp(ctx context.Context, cfg config, dbOpts database.Options) (*app, err
 	a.webhookEndpoints = webhook.NewEndpoints(db.Client, db.Dialect, cfg.outboundPolicy(), cfg.production(), a.clock)
 
 	a.portal = portal.NewHandler(portal.Options{Client: db.Client, PDF: a.pdf, Renders: a.renders, BaseURL: cfg.BaseURL, Now: a.clock.Now,
-		CreditNotePDF: func(ctx context.Context, cn *ent.CreditNote) ([]byte, error) { return pdfhttp.PrintCreditNote(ctx, a.pdf, cn) }})
+		CreditNotePDF: func(ctx context.Context, cn *ent.CreditNote) ([]byte, error) {
+			return pdfhttp.PrintCreditNote(ctx, a.pdf, cn)
+		}})
 
 	resolver := &graph.Resolver{
 		MailProvider:      sender.Name(),

@@ -400,7 +400,9 @@ func TestRecurringValidationAndList(t *testing.T) {
 
 		list := func(c *client, args string) []string {
 			var out struct {
-				RecurringSchedules struct{ Edges []struct{ Node struct{ ID string } } }
+				RecurringSchedules struct {
+					Edges []struct{ Node struct{ ID string } }
+				}
 			}
 			c.do(`{ recurringSchedules(first: 10`+args+`) { edges { node { id } } } }`, nil, &out)
 			var ids []string

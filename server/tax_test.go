@@ -128,7 +128,9 @@ func TestTaxRates(t *testing.T) {
 		exempt := c.rate(map[string]any{"name": "Exempt", "percentage": "0", "category": "EXEMPT", "exemptionReason": "Article 132 VAT Directive"})
 		nyc := c.rate(map[string]any{"name": "NYC sales tax", "percentage": "8.875"})
 		var def struct {
-			Viewer struct{ Merchant struct{ DefaultTaxRate *rateData } }
+			Viewer struct {
+				Merchant struct{ DefaultTaxRate *rateData }
+			}
 		}
 		c.do(defaultOf, nil, &def)
 		if def.Viewer.Merchant.DefaultTaxRate == nil || def.Viewer.Merchant.DefaultTaxRate.ID != vat.ID {
@@ -324,7 +326,9 @@ func TestInvoiceTaxes(t *testing.T) {
 		// One payment of the taxed total pays the invoice; the untaxed
 		// subtotal alone would not.
 		mark := `mutation($id: ID!, $in: MarkInvoicePaidInput!) { markInvoicePaid(id: $id, input: $in) { status amountDue amountPaid } }`
-		var paid struct{ MarkInvoicePaid struct{ Status, AmountDue, AmountPaid string } }
+		var paid struct {
+			MarkInvoicePaid struct{ Status, AmountDue, AmountPaid string }
+		}
 		c.do(mark, map[string]any{"id": id, "in": map[string]any{"channel": "BANK_TRANSFER", "amount": "161.00"}}, &paid)
 		if paid.MarkInvoicePaid.Status != "PAID" || paid.MarkInvoicePaid.AmountDue != "0.00" || paid.MarkInvoicePaid.AmountPaid != "161.00" {
 			t.Fatalf("after paying 161.00: %+v, want PAID", paid.MarkInvoicePaid)

@@ -301,7 +301,9 @@ func (g *guesser) pickDirection(prof []colProfile) string {
 	// A column named like a direction column is one when at least half its
 	// values say in or out: the rest ("Weg", a typo) are then refused by
 	// the import, naming their lines, instead of read as money in.
-	fits := func(i int) bool { return prof[i].values == 0 || prof[i].isDirection() || prof[i].tokens*2 >= prof[i].values }
+	fits := func(i int) bool {
+		return prof[i].values == 0 || prof[i].isDirection() || prof[i].tokens*2 >= prof[i].values
+	}
 	byName := func(k string) bool {
 		switch k {
 		case "afbij", "bijaf", "creditdebit", "debitcredit", "creditdebet", "debetcredit", "dc", "cd", "sh", "hs", "sollhaben", "habensoll",
