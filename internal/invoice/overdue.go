@@ -4,13 +4,17 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
+	"sync/atomic"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/tally-invoicing/tally/ent"
 	entinvoice "github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/invoiceevent"
+	"github.com/tally-invoicing/tally/ent/predicate"
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/event"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
@@ -20,9 +24,14 @@ import (
 )
 
 // overdueBatch is how many invoices one transaction of the overdue pass
-// marks: large enough that 100,000 take a few hundred statements, small
+// marks: large enough that 100,000 take a hundred transactions, small
 // enough that a batch holds its row locks briefly.
 const overdueBatch = 1000
+
+// passWorkers is how many batches a pass writes at once on PostgreSQL,
+// where the writes of two transactions proceed side by side (SQLite has
+// one writer, so there it is one).
+const passWorkers = 2
 
 // overdueColumns are what the OVERDUE event, its webhook and the
 // announcement need; the items and the document are not read.
@@ -33,43 +42,63 @@ var overdueColumns = []string{
 	entinvoice.FieldIssuedAt, entinvoice.FieldVersion,
 }
 
+// overdueWhere selects the invoices of scope that are owed, past their due
+// date at now and not marked yet.
+func overdueWhere(now time.Time, scope schedule.Scope) []predicate.Invoice {
+	return []predicate.Invoice{
+		entinvoice.StatusIn(status.Open, status.PartiallyPaid),
+		entinvoice.DueDateNotNil(),
+		entinvoice.DueDateLT(now),
+		entinvoice.OverdueAtIsNil(),
+		func(sel *sql.Selector) { scope.Where(sel, entinvoice.FieldMerchantID) },
+	}
+}
+
 // MarkOverdue is the scheduler's overdue job: every OPEN or PARTIALLY_PAID
 // invoice in scope whose due date is before now, and that has not been
 // marked yet, gets overdue_at, a new version, an OVERDUE timeline event
 // (from and to its current status), an invoice.overdue webhook and a live
-// announcement, exactly once. It works a batch per transaction; the
-// conditional update (overdue_at IS NULL, under row locks that a
-// concurrent pass skips) is what makes two processes mark an invoice once.
-// It returns how many invoices it marked.
+// announcement, exactly once.
+//
+// It reads the candidates' ids first, without locks (one index range
+// scan), then marks them a batch per transaction, each batch rechecking
+// the conditions under row locks that a concurrent pass skips: the
+// conditional update (overdue_at IS NULL) is what makes two processes mark
+// an invoice once, and reading by id keeps the pass linear, where asking
+// again for "the next thousand unmarked" would walk past the marked ones
+// every time. It returns how many invoices it marked.
 func (s *Service) MarkOverdue(ctx context.Context, now time.Time, scope schedule.Scope) (int, error) {
 	ctx = tenant.System(ctx)
-	total := 0
-	for {
-		n, err := s.markOverdueBatch(ctx, now, scope)
-		total += n
-		if err != nil {
-			return total, fmt.Errorf("mark overdue invoices: %w", err)
-		}
-		if n < overdueBatch {
-			return total, nil
-		}
+	ids, err := s.client.Invoice.Query().Where(overdueWhere(now, scope)...).IDs(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("mark overdue invoices: %w", err)
 	}
+	workers := 1
+	if s.rowLocks {
+		workers = passWorkers
+	}
+	var total atomic.Int64
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
+	for chunk := range slices.Chunk(ids, overdueBatch) {
+		g.Go(func() error {
+			n, err := s.markOverdueBatch(gctx, now, chunk)
+			total.Add(int64(n))
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return int(total.Load()), fmt.Errorf("mark overdue invoices: %w", err)
+	}
+	return int(total.Load()), nil
 }
 
-func (s *Service) markOverdueBatch(ctx context.Context, now time.Time, scope schedule.Scope) (int, error) {
+func (s *Service) markOverdueBatch(ctx context.Context, now time.Time, ids []string) (int, error) {
 	var announce []event.Message
 	marked := 0
 	err := database.InTx(ctx, s.client, func(ctx context.Context, tx *ent.Client) error {
 		q := tx.Invoice.Query().
-			Where(
-				entinvoice.StatusIn(status.Open, status.PartiallyPaid),
-				entinvoice.DueDateNotNil(),
-				entinvoice.DueDateLT(now),
-				entinvoice.OverdueAtIsNil(),
-				func(sel *sql.Selector) { scope.Where(sel, entinvoice.FieldMerchantID) },
-			).
-			Order(ent.Asc(entinvoice.FieldDueDate), ent.Asc(entinvoice.FieldID)).
-			Limit(overdueBatch).
+			Where(append(overdueWhere(now, schedule.Scope{}), entinvoice.IDIn(ids...))...).
 			Select(overdueColumns...)
 		if s.rowLocks {
 			// Another process's pass, or a payment holding an invoice,

@@ -4,16 +4,19 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/customer"
 	entemail "github.com/tally-invoicing/tally/ent/email"
 	entinvoice "github.com/tally-invoicing/tally/ent/invoice"
 	"github.com/tally-invoicing/tally/ent/merchant"
+	"github.com/tally-invoicing/tally/ent/predicate"
 	"github.com/tally-invoicing/tally/ent/user"
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
@@ -34,14 +37,18 @@ type Queuer interface {
 
 // Job queues due reminders.
 type Job struct {
-	client   *ent.Client
-	outbox   Queuer
-	rowLocks bool
+	client  *ent.Client
+	outbox  Queuer
+	workers int // batches written at once
 }
 
 // New returns the job over client; dia is the database dialect.
 func New(client *ent.Client, dia string, outbox Queuer) *Job {
-	return &Job{client: client, outbox: outbox, rowLocks: dia == dialect.Postgres}
+	j := &Job{client: client, outbox: outbox, workers: 1}
+	if dia == dialect.Postgres {
+		j.workers = passWorkers
+	}
+	return j
 }
 
 // batch is how many invoices one transaction reminds.
@@ -104,7 +111,7 @@ func (j *Job) merchant(ctx context.Context, m *ent.Merchant, now time.Time) (int
 	} else if !ent.IsNotFound(err) {
 		return 0, err
 	}
-	total := 0
+	var total atomic.Int64
 	for i, s := range steps {
 		// Invoices whose latest due step is s: s is due, the next is not.
 		upper := dueBefore(now, s)
@@ -113,66 +120,79 @@ func (j *Job) merchant(ctx context.Context, m *ent.Merchant, now time.Time) (int
 			l := dueBefore(now, steps[i+1])
 			lower = &l
 		}
-		after := ""
-		for {
-			n, last, err := j.step(ctx, m, replyTo, s, upper, lower, after, now)
-			total += n
-			if err != nil {
-				return total, err
-			}
-			if last == "" {
-				break
-			}
-			after = last
+		where := slices.Clip(candidates(m.ID, s, upper, lower)) // each batch appends its ids to a copy
+		// The candidates' ids first, without locks; each batch then locks
+		// its own and checks them again, so the pass reads each invoice a
+		// bounded number of times however many are due.
+		ids, err := j.client.Invoice.Query().Where(where...).IDs(ctx)
+		if err != nil {
+			return int(total.Load()), err
+		}
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(j.workers)
+		for chunk := range slices.Chunk(ids, batch) {
+			g.Go(func() error {
+				n, err := j.step(gctx, m, replyTo, s, append(where, entinvoice.IDIn(chunk...)), now)
+				total.Add(int64(n))
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return int(total.Load()), err
 		}
 	}
-	return total, nil
+	return int(total.Load()), nil
 }
 
-// step reminds one batch of merchant m's invoices at step s whose due date
-// is in [lower, upper) and id after after. It returns how many it queued
-// and the last id it looked at, "" when the window is done.
-func (j *Job) step(ctx context.Context, m *ent.Merchant, replyTo string, s int, upper time.Time, lower *time.Time, after string, now time.Time) (int, string, error) {
+// passWorkers is how many batches a pass writes at once on PostgreSQL,
+// where two transactions' writes proceed side by side (SQLite has one
+// writer).
+const passWorkers = 2
+
+// candidates selects merchant m's invoices that step s reminds: owed,
+// reminders on, due in [lower, upper), a customer address that does not
+// bounce, and no reminder at this step yet.
+func candidates(merchantID string, s int, upper time.Time, lower *time.Time) []predicate.Invoice {
 	key := mail.ReminderKey("", s) // "reminder//<s>": the invoice id goes between
 	prefix, suffix := key[:len("reminder/")], key[len("reminder/"):]
-	queued, last := 0, ""
+	ps := []predicate.Invoice{
+		entinvoice.MerchantID(merchantID),
+		entinvoice.StatusIn(status.Open, status.PartiallyPaid),
+		entinvoice.Remind(true),
+		entinvoice.DueDateLT(upper),
+		entinvoice.HasCustomerWith(customer.EmailBouncing(false), customer.EmailContains("@")),
+		func(sel *sql.Selector) {
+			// Not reminded at this step yet: one lookup in the dedupe
+			// key's unique index per invoice.
+			t := sql.Table(entemail.Table)
+			sel.Where(sql.NotExists(sql.Select(t.C("id")).From(t).Where(sql.P(func(b *sql.Builder) {
+				b.Ident(t.C("dedupe_key")).WriteString(" = ").Arg(prefix).WriteString(" || ").
+					Ident(sel.C(entinvoice.FieldID)).WriteString(" || ").Arg(suffix)
+			}))))
+		},
+	}
+	if lower != nil {
+		ps = append(ps, entinvoice.DueDateGTE(*lower))
+	}
+	return ps
+}
+
+// step queues, in one transaction, the reminders at step s of the invoices
+// where selects (a batch of ids and the candidates' conditions, checked
+// again under the batch's row locks). It returns how many it queued.
+func (j *Job) step(ctx context.Context, m *ent.Merchant, replyTo string, s int, where []predicate.Invoice, now time.Time) (int, error) {
+	queued := 0
 	err := database.InTx(ctx, j.client, func(ctx context.Context, tx *ent.Client) error {
-		q := tx.Invoice.Query().Where(
-			entinvoice.MerchantID(m.ID),
-			entinvoice.StatusIn(status.Open, status.PartiallyPaid),
-			entinvoice.Remind(true),
-			entinvoice.DueDateLT(upper),
-			entinvoice.HasCustomerWith(customer.EmailBouncing(false), customer.EmailContains("@")),
-			func(sel *sql.Selector) {
-				// Not reminded at this step yet: one lookup in the
-				// dedupe key's unique index per invoice.
-				t := sql.Table(entemail.Table)
-				sel.Where(sql.NotExists(sql.Select(t.C("id")).From(t).Where(sql.P(func(b *sql.Builder) {
-					b.Ident(t.C("dedupe_key")).WriteString(" = ").Arg(prefix).WriteString(" || ").
-						Ident(sel.C(entinvoice.FieldID)).WriteString(" || ").Arg(suffix)
-				}))))
-			},
-		)
-		if lower != nil {
-			q.Where(entinvoice.DueDateGTE(*lower))
-		}
-		if after != "" {
-			q.Where(entinvoice.IDGT(after))
-		}
-		q.Order(ent.Asc(entinvoice.FieldID)).Limit(batch).
+		q := tx.Invoice.Query().Where(where...).
 			Select(entinvoice.FieldID, entinvoice.FieldMerchantID, entinvoice.FieldCustomerID, entinvoice.FieldNumber,
 				entinvoice.FieldDueDate, entinvoice.FieldIssuedAt, entinvoice.FieldVersion)
-		if j.rowLocks {
-			// A payment in progress holds its invoice: skip it rather than
-			// remind about money that is arriving; the next pass sees it.
-			q.ForUpdate(sql.WithLockAction(sql.SkipLocked))
-		}
+		// No row locks: the dedupe key's unique index is what makes two
+		// processes queue a reminder once, and a reminder whose invoice
+		// gets paid before it leaves is not sent (RenderReminder), so
+		// locking would only add a write to every invoice read.
 		invs, err := q.All(ctx)
-		if err != nil {
+		if err != nil || len(invs) == 0 {
 			return err
-		}
-		if len(invs) == batch {
-			last = invs[len(invs)-1].ID
 		}
 		custIDs := make([]string, 0, len(invs))
 		for _, inv := range invs {
@@ -207,9 +227,9 @@ func (j *Job) step(ctx context.Context, m *ent.Merchant, replyTo string, s int, 
 		return err
 	})
 	if err != nil {
-		return 0, "", err
+		return 0, err
 	}
-	return queued, last, nil
+	return queued, nil
 }
 
 // Describe names a step for the timeline: "3 days before due", "on the due
