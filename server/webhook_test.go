@@ -618,22 +618,29 @@ func TestWebhookOutboxIsTransactional(t *testing.T) {
 		}
 		second := webhook.NewWorker(ta.db.Client, http.DefaultClient, ta.clock, nil)
 		second.Batch = 7
+		ta.webhooks.Batch = 5 // several rounds each, so the two interleave
 		var wg sync.WaitGroup
 		var total atomic.Int64
-		for _, w := range []*webhook.Worker{ta.webhooks, second} {
-			wg.Go(func() {
-				for {
-					n, err := w.DeliverDue(ctx, time.Now().UTC(), schedule.Scope{})
-					if err != nil {
-						t.Error(err)
-					}
-					if n == 0 {
-						return
-					}
-					total.Add(int64(n))
+		// One drains with the pipeline Run uses, the other round by round.
+		wg.Go(func() {
+			n, err := ta.webhooks.DeliverAll(ctx, func() time.Time { return time.Now().UTC() }, schedule.Scope{})
+			if err != nil {
+				t.Error(err)
+			}
+			total.Add(int64(n))
+		})
+		wg.Go(func() {
+			for {
+				n, err := second.DeliverDue(ctx, time.Now().UTC(), schedule.Scope{})
+				if err != nil {
+					t.Error(err)
 				}
-			})
-		}
+				if n == 0 {
+					return
+				}
+				total.Add(int64(n))
+			}
+		})
 		wg.Wait()
 		seen := map[string]int{}
 		for _, r := range rcv.got() {

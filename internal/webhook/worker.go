@@ -163,12 +163,9 @@ func (w *Worker) Run(ctx context.Context) {
 	t := time.NewTicker(w.Poll)
 	defer t.Stop()
 	for {
-		n, err := w.DeliverDue(ctx, w.real(), schedule.Scope{})
+		_, err := w.DeliverAll(ctx, w.real, schedule.Scope{})
 		if err != nil && ctx.Err() == nil {
 			w.log.Error("webhook deliveries", "err", err)
-		}
-		if n > 0 && err == nil && ctx.Err() == nil {
-			continue // there may be more
 		}
 		select {
 		case <-ctx.Done():
@@ -183,21 +180,107 @@ func (w *Worker) Run(ctx context.Context) {
 // at now is attempted.
 func (w *Worker) Job() schedule.Job {
 	return schedule.Job{Name: "webhooks", Run: func(ctx context.Context, now time.Time, scope schedule.Scope) (int, error) {
-		total := 0
-		for {
-			n, err := w.DeliverDue(ctx, now, scope)
-			total += n
-			if err != nil || n == 0 {
-				return total, err
-			}
-		}
+		return w.DeliverAll(ctx, func() time.Time { return now }, scope)
 	}}
 }
 
 // DeliverDue attempts one round of the deliveries of scope due at now
-// (at most Batch) and returns how many it attempted.
+// (at most Batch), records it, and returns how many it attempted.
 func (w *Worker) DeliverDue(ctx context.Context, now time.Time, scope schedule.Scope) (int, error) {
 	sys := tenant.System(ctx)
+	r, err := w.claimDue(sys, now, scope)
+	if err != nil || r == nil {
+		return 0, err
+	}
+	return len(r.ds), w.finish(sys, w.postAll(sys, r), false)
+}
+
+// DeliverAll attempts every delivery of scope due at now(), until none is
+// left, and returns how many it attempted. It is a pipeline, so that the
+// endpoints are never kept waiting on the database: one goroutine claims
+// rounds of Batch ahead of need, Concurrency posters take deliveries one
+// by one as they free up, and this goroutine records what came back a
+// Batch at a time (or sooner when the posters go quiet). A delivery
+// claimed but not yet recorded stays leased, so no round can take it
+// twice.
+func (w *Worker) DeliverAll(ctx context.Context, now func() time.Time, scope schedule.Scope) (int, error) {
+	sys := tenant.System(ctx)
+	type task struct {
+		d *ent.WebhookDelivery
+		r *round
+	}
+	todo := make(chan task, w.Batch)
+	done := make(chan outcome, w.Batch)
+	var claimErr error
+	claimed := 0
+	claimer := make(chan struct{})
+	go func() {
+		defer close(claimer)
+		defer close(todo)
+		for ctx.Err() == nil {
+			r, err := w.claimDue(sys, now(), scope)
+			if err != nil || r == nil {
+				claimErr = err
+				return
+			}
+			claimed += len(r.ds)
+			for _, d := range r.ds {
+				todo <- task{d, r}
+			}
+		}
+	}()
+	var posters sync.WaitGroup
+	for range max(w.Concurrency, 1) {
+		posters.Go(func() {
+			for t := range todo {
+				o := w.post(sys, t.d)
+				o.r = t.r
+				done <- o
+			}
+		})
+	}
+	go func() { posters.Wait(); close(done) }()
+
+	var errs []error
+	buf := make([]outcome, 0, w.Batch)
+	flush := func() {
+		if len(buf) > 0 {
+			if err := w.finish(sys, buf, false); err != nil {
+				errs = append(errs, err)
+			}
+			buf = buf[:0]
+		}
+	}
+	quiet := time.NewTimer(time.Hour)
+	defer quiet.Stop()
+	for open := true; open; {
+		select {
+		case o, ok := <-done:
+			if !ok {
+				open = false
+				break
+			}
+			buf = append(buf, o)
+			if len(buf) >= w.Batch {
+				flush()
+			}
+			quiet.Reset(recordAfter)
+		case <-quiet.C:
+			flush() // the posters are waiting on slow endpoints
+		}
+	}
+	flush()
+	<-claimer
+	return claimed, errors.Join(append(errs, claimErr)...)
+}
+
+// recordAfter is how long DeliverAll holds outcomes, fewer than a Batch,
+// before it records them anyway.
+const recordAfter = 50 * time.Millisecond
+
+// claimDue claims one round of the deliveries of scope due at now: nil
+// when none is due or another worker won them all.
+func (w *Worker) claimDue(sys context.Context, now time.Time, scope schedule.Scope) (*round, error) {
 	realNow := w.real()
 	due, err := w.client.WebhookDelivery.Query().
 		Where(webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING), webhookdelivery.NextAttemptAtLTE(now),
@@ -208,10 +291,10 @@ func (w *Worker) DeliverDue(ctx context.Context, now time.Time, scope schedule.S
 		Select(webhookdelivery.FieldID, webhookdelivery.FieldEndpointID).
 		All(sys)
 	if err != nil {
-		return 0, fmt.Errorf("find due webhook deliveries: %w", err)
+		return nil, fmt.Errorf("find due webhook deliveries: %w", err)
 	}
 	if len(due) == 0 {
-		return 0, nil
+		return nil, nil
 	}
 	// Each endpoint gets a fair share of a round (at least PerEndpoint):
 	// the rest wait for the next round, so one slow endpoint cannot fill
@@ -232,47 +315,61 @@ func (w *Worker) DeliverDue(ctx context.Context, now time.Time, scope schedule.S
 		}
 	}
 	if len(ids) == 0 {
-		return 0, nil
+		return nil, nil
 	}
-	claimed, token, err := w.claim(sys, ids, func(u *ent.WebhookDeliveryUpdate) {
+	r, err := w.claim(sys, ids, func(u *ent.WebhookDeliveryUpdate) {
 		u.Where(webhookdelivery.StatusEQ(webhookdelivery.StatusPENDING))
 	})
-	if err != nil || len(claimed) == 0 {
-		return 0, err
+	if err != nil || len(r.ds) == 0 {
+		return nil, err
 	}
-	return len(claimed), w.attempt(sys, token, claimed, false)
+	return r, nil
 }
+
+// round is the deliveries one claim won, under one lease.
+type round struct {
+	token string
+	until time.Time // the lease's end, on this worker's real clock
+	ds    []*ent.WebhookDelivery
+}
+
+// held says whether the round's lease is certainly still this worker's:
+// until half of the least lease is left, no other worker can have taken a
+// delivery over, even with its clock that much ahead.
+func (w *Worker) held(r *round) bool { return w.real().Before(r.until.Add(-w.Lease / 2)) }
 
 // claim reserves deliveries ids for this worker with one compare-and-set:
 // of two workers racing, each row goes to exactly one. It returns the rows
-// won, with their event and endpoint, and the lease token.
-func (w *Worker) claim(ctx context.Context, ids []string, where func(*ent.WebhookDeliveryUpdate)) ([]*ent.WebhookDelivery, string, error) {
+// won, with their event and endpoint, under a new lease.
+func (w *Worker) claim(ctx context.Context, ids []string, where func(*ent.WebhookDeliveryUpdate)) (*round, error) {
 	realNow := w.real()
-	token := w.owner + "-" + strconv.FormatUint(w.seq.Add(1), 10)
+	r := &round{token: w.owner + "-" + strconv.FormatUint(w.seq.Add(1), 10)}
 	upd := w.client.WebhookDelivery.Update().
 		Where(webhookdelivery.IDIn(ids...), webhookdelivery.Or(webhookdelivery.LeaseUntilIsNil(), webhookdelivery.LeaseUntilLT(realNow)))
 	where(upd)
 	// The lease outlives the slowest possible round: every post timing
-	// out, Concurrency at a time.
-	lease := max(w.Lease, w.Timeout*time.Duration((len(ids)+w.Concurrency-1)/max(w.Concurrency, 1))+time.Minute)
-	n, err := upd.SetLeaseOwner(token).SetLeaseUntil(realNow.Add(lease)).AddAttempts(1).Save(ctx)
+	// out, Concurrency at a time, behind a Batch claimed before it.
+	lease := max(w.Lease, w.Timeout*time.Duration((len(ids)+w.Batch+w.Concurrency-1)/max(w.Concurrency, 1))+time.Minute)
+	r.until = realNow.Add(lease)
+	n, err := upd.SetLeaseOwner(r.token).SetLeaseUntil(r.until).AddAttempts(1).Save(ctx)
 	if err != nil {
-		return nil, "", fmt.Errorf("claim webhook deliveries: %w", err)
+		return nil, fmt.Errorf("claim webhook deliveries: %w", err)
 	}
 	if n == 0 {
-		return nil, token, nil
+		return r, nil
 	}
-	ds, err := w.client.WebhookDelivery.Query().Where(webhookdelivery.LeaseOwner(token)).
+	r.ds, err = w.client.WebhookDelivery.Query().Where(webhookdelivery.IDIn(ids...), webhookdelivery.LeaseOwner(r.token)).
 		WithEvent().WithEndpoint().All(ctx)
 	if err != nil {
-		return nil, "", fmt.Errorf("load claimed webhook deliveries: %w", err)
+		return nil, fmt.Errorf("load claimed webhook deliveries: %w", err)
 	}
-	return ds, token, nil
+	return r, nil
 }
 
 // outcome is one attempt's result.
 type outcome struct {
 	d        *ent.WebhookDelivery
+	r        *round    // the claim it was attempted under
 	at       time.Time // the merchant's time when it was sent
 	code     *int
 	duration time.Duration
@@ -280,43 +377,48 @@ type outcome struct {
 	body     string
 }
 
-// attempt posts the claimed deliveries, Concurrency at a time, and records
-// what happened.
-func (w *Worker) attempt(ctx context.Context, token string, ds []*ent.WebhookDelivery, manual bool) error {
-	outs := make([]outcome, len(ds))
+// postAll posts a round's deliveries, Concurrency at a time, and says
+// what came back.
+func (w *Worker) postAll(ctx context.Context, r *round) []outcome {
+	outs := make([]outcome, len(r.ds))
 	sem := make(chan struct{}, max(w.Concurrency, 1))
 	var wg sync.WaitGroup
-	for i, d := range ds {
+	for i, d := range r.ds {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
 			outs[i] = w.post(ctx, d)
+			outs[i].r = r
 		})
 	}
 	wg.Wait()
+	return outs
+}
+
+// finish records attempts. When ctx ended (shutting down, not the
+// endpoint's fault), a post the endpoint answered happened and is recorded
+// like any other, or the next worker would post it again; the ones cut
+// short go back at once without counting the attempt.
+func (w *Worker) finish(ctx context.Context, outs []outcome, manual bool) error {
+	bg := context.WithoutCancel(ctx)
 	if ctx.Err() == nil {
-		return w.record(context.WithoutCancel(ctx), token, outs, manual)
+		return w.record(bg, outs, manual)
 	}
-	// Shutting down, not the endpoint's fault. A post the endpoint
-	// answered happened and is recorded like any other, or the next worker
-	// would post it again; the ones cut short go back at once without
-	// counting the attempt.
 	var answered []outcome
-	var cut []string
+	cut := map[string][]string{} // token -> deliveries
 	for _, o := range outs {
 		if o.code != nil {
 			answered = append(answered, o)
 		} else {
-			cut = append(cut, o.d.ID)
+			cut[o.r.token] = append(cut[o.r.token], o.d.ID)
 		}
 	}
-	bg := context.WithoutCancel(ctx)
 	var errs []error
 	if len(answered) > 0 {
-		errs = append(errs, w.record(bg, token, answered, manual))
+		errs = append(errs, w.record(bg, answered, manual))
 	}
-	if len(cut) > 0 {
-		errs = append(errs, w.client.WebhookDelivery.Update().Where(webhookdelivery.IDIn(cut...), webhookdelivery.LeaseOwner(token)).
+	for token, ids := range cut {
+		errs = append(errs, w.client.WebhookDelivery.Update().Where(webhookdelivery.IDIn(ids...), webhookdelivery.LeaseOwner(token)).
 			ClearLeaseOwner().ClearLeaseUntil().AddAttempts(-1).Exec(bg))
 	}
 	return errors.Join(append(errs, ctx.Err())...)
@@ -407,26 +509,33 @@ func text(b []byte) string {
 }
 
 // record stores the attempts and their consequences in one transaction,
-// for the deliveries this worker still holds under token (one whose lease
-// expired and was taken over is the other worker's to record).
-func (w *Worker) record(ctx context.Context, token string, outs []outcome, manual bool) error {
+// for the deliveries this worker still holds under their round's lease
+// (one whose lease expired and was taken over is the other worker's to
+// record).
+func (w *Worker) record(ctx context.Context, outs []outcome, manual bool) error {
 	return database.InTx(ctx, w.client, func(ctx context.Context, tx *ent.Client) error {
-		ids := make([]string, len(outs))
-		for i, o := range outs {
-			ids[i] = o.d.ID
+		own := make(map[string]bool, len(outs))
+		unsure := map[string][]string{} // token -> deliveries whose lease may have been lost
+		for _, o := range outs {
+			if w.held(o.r) {
+				own[o.d.ID] = true
+			} else {
+				unsure[o.r.token] = append(unsure[o.r.token], o.d.ID)
+			}
 		}
-		held, err := tx.WebhookDelivery.Query().Where(webhookdelivery.IDIn(ids...), webhookdelivery.LeaseOwner(token)).IDs(ctx)
-		if err != nil {
-			return fmt.Errorf("webhook leases: %w", err)
-		}
-		own := map[string]bool{}
-		for _, id := range held {
-			own[id] = true
+		for token, ids := range unsure {
+			held, err := tx.WebhookDelivery.Query().Where(webhookdelivery.IDIn(ids...), webhookdelivery.LeaseOwner(token)).IDs(ctx)
+			if err != nil {
+				return fmt.Errorf("webhook leases: %w", err)
+			}
+			for _, id := range held {
+				own[id] = true
+			}
 		}
 		attempts := make([]*ent.WebhookAttemptCreate, 0, len(outs))
 		type group struct {
-			merchant string
-			code     int
+			merchant, token string
+			code            int
 		}
 		succeeded := map[group][]string{}
 		healthy := map[string]bool{}
@@ -440,7 +549,7 @@ func (w *Worker) record(ctx context.Context, token string, outs []outcome, manua
 				SetError(o.err).SetResponseBody(o.body).SetManual(manual)
 			attempts = append(attempts, a)
 			if o.err == "" {
-				g := group{o.d.MerchantID, *o.code}
+				g := group{o.d.MerchantID, o.r.token, *o.code}
 				succeeded[g] = append(succeeded[g], o.d.ID)
 				healthy[o.d.EndpointID] = true
 			} else {
@@ -454,7 +563,7 @@ func (w *Worker) record(ctx context.Context, token string, outs []outcome, manua
 			return fmt.Errorf("record webhook attempts: %w", err)
 		}
 		for g, ids := range succeeded {
-			err := tx.WebhookDelivery.Update().Where(webhookdelivery.IDIn(ids...), webhookdelivery.LeaseOwner(token)).
+			err := tx.WebhookDelivery.Update().Where(webhookdelivery.IDIn(ids...), webhookdelivery.LeaseOwner(g.token)).
 				SetStatus(webhookdelivery.StatusSUCCEEDED).SetLastStatusCode(g.code).ClearLastError().
 				SetDeliveredAt(w.clock.Now(g.merchant)).ClearNextAttemptAt().ClearLeaseOwner().ClearLeaseUntil().Exec(ctx)
 			if err != nil {
@@ -476,21 +585,21 @@ func (w *Worker) record(ctx context.Context, token string, outs []outcome, manua
 			// A resend changes no schedule and no endpoint's health when it
 			// fails: it only reports.
 			for _, o := range failed {
-				if err := tx.WebhookDelivery.Update().Where(webhookdelivery.ID(o.d.ID), webhookdelivery.LeaseOwner(token)).
+				if err := tx.WebhookDelivery.Update().Where(webhookdelivery.ID(o.d.ID), webhookdelivery.LeaseOwner(o.r.token)).
 					SetNillableLastStatusCode(o.code).SetLastError(o.err).ClearLeaseOwner().ClearLeaseUntil().Exec(ctx); err != nil {
 					return fmt.Errorf("record webhook failure: %w", err)
 				}
 			}
 			return nil
 		}
-		return w.failures(ctx, tx, token, failed)
+		return w.failures(ctx, tx, failed)
 	})
 }
 
 // failures schedules the retries of failed deliveries, gives up those that
 // have been failing for RetryFor, and disables endpoints that have failed
 // without a success for DisableAfter.
-func (w *Worker) failures(ctx context.Context, tx *ent.Client, token string, failed []outcome) error {
+func (w *Worker) failures(ctx context.Context, tx *ent.Client, failed []outcome) error {
 	if len(failed) == 0 {
 		return nil
 	}
@@ -513,7 +622,7 @@ func (w *Worker) failures(ctx context.Context, tx *ent.Client, token string, fai
 	}
 	failing := map[string]time.Time{} // endpoint -> latest failure
 	for _, o := range failed {
-		upd := tx.WebhookDelivery.Update().Where(webhookdelivery.ID(o.d.ID), webhookdelivery.LeaseOwner(token)).
+		upd := tx.WebhookDelivery.Update().Where(webhookdelivery.ID(o.d.ID), webhookdelivery.LeaseOwner(o.r.token)).
 			SetNillableLastStatusCode(o.code).SetLastError(o.err).ClearLeaseOwner().ClearLeaseUntil()
 		if o.code == nil {
 			upd.ClearLastStatusCode()
@@ -599,14 +708,14 @@ func (w *Worker) Resend(ctx context.Context, id string) (*ent.WebhookDelivery, e
 		return nil, fmt.Errorf("load webhook delivery: %w", err)
 	}
 	sys := tenant.System(ctx)
-	ds, token, err := w.claim(sys, []string{d.ID}, func(*ent.WebhookDeliveryUpdate) {})
+	r, err := w.claim(sys, []string{d.ID}, func(*ent.WebhookDeliveryUpdate) {})
 	if err != nil {
 		return nil, err
 	}
-	if len(ds) == 0 {
+	if len(r.ds) == 0 {
 		return nil, fault.New(fault.CodeConflict, "this delivery is being attempted right now; look at its attempts in a few seconds")
 	}
-	if err := w.attempt(sys, token, ds, true); err != nil {
+	if err := w.finish(sys, w.postAll(sys, r), true); err != nil {
 		return nil, err
 	}
 	return w.client.WebhookDelivery.Get(ctx, d.ID)
