@@ -2,17 +2,13 @@ package pdfhttp
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"strconv"
 
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/internal/auth"
 	"github.com/tally-invoicing/tally/internal/document"
 	"github.com/tally-invoicing/tally/internal/pdf"
-	"github.com/tally-invoicing/tally/internal/ratelimit"
 	"github.com/tally-invoicing/tally/internal/tenant"
 	"github.com/tally-invoicing/tally/internal/validate"
 )
@@ -50,53 +46,35 @@ func (h *creditNoteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		internalError(w, r, "load credit note for PDF", err)
 		return
 	}
-	end, err := h.o.Renders.Begin(ctx, tenant.CredentialOf(ctx))
-	var limited *ratelimit.Error
-	if errors.As(err, &limited) {
-		ratelimit.WriteText(w, limited)
-		return
-	}
-	if err != nil {
-		return // the client went away while waiting
-	}
-	defer end()
-	out, err := PrintCreditNote(ctx, h.o.PDF, cn)
-	switch {
-	case errors.Is(err, pdf.ErrBusy), errors.Is(err, pdf.ErrBrowser):
-		slog.WarnContext(ctx, "credit note PDF unavailable", "credit_note", cn.ID, "err", err)
-		w.Header().Set("Retry-After", "2")
-		http.Error(w, userMessage(err), http.StatusServiceUnavailable)
-		return
-	case errors.Is(err, pdf.ErrTimeout):
-		slog.WarnContext(ctx, "credit note PDF timed out", "credit_note", cn.ID, "err", err)
-		http.Error(w, userMessage(err), http.StatusGatewayTimeout)
-		return
-	case err != nil:
-		internalError(w, r, "render credit note PDF", err)
-		return
-	}
-	disposition := "inline"
-	if r.URL.Query().Get("download") != "" {
-		disposition = "attachment"
-	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Security-Policy", Policy)
-	w.Header().Set("Content-Disposition", disposition+`; filename="`+cn.Number+`.pdf"`)
-	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
-	w.Header().Set("Cache-Control", "private, no-store")
-	_, _ = w.Write(out) //nolint:gosec // G705: a PDF printed by Chromium, served as application/pdf with its own CSP
+	Serve(w, r, Job{
+		PDF: h.o.PDF, Renders: h.o.Renders, Key: tenant.CredentialOf(ctx),
+		Build: func(ctx context.Context) (pdf.Document, string, error) {
+			doc, err := CreditNoteDocument(ctx, cn)
+			return doc, cn.Number + ".pdf", err
+		},
+	})
 }
 
-// PrintCreditNote prints cn as the customer receives it: the credit note
-// document through the PDF pool. The portal serves it with this too.
-func PrintCreditNote(ctx context.Context, p Renderer, cn *ent.CreditNote) ([]byte, error) {
+// CreditNoteDocument is cn as the customer receives it: the credit note
+// document, ready for the PDF pool.
+func CreditNoteDocument(ctx context.Context, cn *ent.CreditNote) (pdf.Document, error) {
 	snap, err := document.LoadCreditNote(ctx, cn)
 	if err != nil {
-		return nil, fmt.Errorf("load credit note document: %w", err)
+		return pdf.Document{}, fmt.Errorf("load credit note document: %w", err)
 	}
 	html, err := document.Render(snap)
 	if err != nil {
-		return nil, fmt.Errorf("render credit note document: %w", err)
+		return pdf.Document{}, fmt.Errorf("render credit note document: %w", err)
 	}
-	return p.Render(ctx, pdf.Document{HTML: html, Paper: pdf.Paper(snap.Paper), Title: snap.Title(), Author: snap.MerchantName})
+	return pdf.Document{HTML: html, Paper: pdf.Paper(snap.Paper), Title: snap.Title(), Author: snap.MerchantName}, nil
+}
+
+// PrintCreditNote prints cn through the PDF pool: the email attachment
+// and the portal use it.
+func PrintCreditNote(ctx context.Context, p Renderer, cn *ent.CreditNote) ([]byte, error) {
+	doc, err := CreditNoteDocument(ctx, cn)
+	if err != nil {
+		return nil, err
+	}
+	return p.Render(ctx, doc)
 }
