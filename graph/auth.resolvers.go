@@ -15,6 +15,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/merchant"
 	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/ptr"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
@@ -29,7 +30,7 @@ func (r *mutationResolver) SignUp(ctx context.Context, input model.SignUpInput) 
 		MerchantName:    input.MerchantName,
 		Email:           input.Email,
 		Password:        input.Password,
-		DefaultCurrency: deref(input.DefaultCurrency),
+		DefaultCurrency: ptr.Val(input.DefaultCurrency),
 	})
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/checkout"
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/ptr"
 	"github.com/tally-invoicing/tally/internal/reference"
 )
 
@@ -19,15 +20,15 @@ func checkoutView(v *checkout.View, baseURL string) (*model.Checkout, error) {
 	}
 	out := &model.Checkout{
 		MerchantName: v.Merchant.Name,
-		Number:       deref(inv.Number),
+		Number:       ptr.Val(inv.Number),
 		Status:       inv.Status,
 		Currency:     inv.Currency,
 		Total:        money.FromMinor(inv.TotalMinor, c),
 		AmountPaid:   money.FromMinor(inv.AmountPaidMinor, c),
 		AmountDue:    money.FromMinor(invoice.AmountDue(inv), c),
-		Reference:    reference.Format(deref(inv.Reference)),
+		Reference:    reference.Format(ptr.Val(inv.Reference)),
 		DueDate:      inv.DueDate,
-		PDFURL:       baseURL + "/invoices/" + inv.ID + "/pdf?token=" + deref(inv.CheckoutToken) + "&download=1",
+		PDFURL:       baseURL + "/invoices/" + inv.ID + "/pdf?token=" + ptr.Val(inv.CheckoutToken) + "&download=1",
 	}
 	for _, o := range v.Options {
 		opt := &model.CheckoutOption{Method: model.PaymentMethod(o.Method), Provider: model.CheckoutProvider(o.Provider), Label: o.Label}

@@ -20,6 +20,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/fault"
 	"github.com/tally-invoicing/tally/internal/invoice/paymethod"
 	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/ptr"
 	"github.com/tally-invoicing/tally/internal/reference"
 )
 
@@ -80,7 +81,7 @@ func (r *checkoutSessionResolver) QRCode(ctx context.Context, obj *ent.CheckoutS
 
 // StartCheckout is the resolver for the startCheckout field.
 func (r *mutationResolver) StartCheckout(ctx context.Context, token string, method model.PaymentMethod, network *string, asset *string) (*ent.CheckoutSession, error) {
-	return r.CheckoutService.Start(ctx, token, paymethod.Method(method), deref(network), deref(asset))
+	return r.CheckoutService.Start(ctx, token, paymethod.Method(method), ptr.Val(network), ptr.Val(asset))
 }
 
 // Checkout is the resolver for the checkout field.

@@ -20,6 +20,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/collect"
 	"github.com/tally-invoicing/tally/internal/collect/statement"
 	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/ptr"
 )
 
 func collectionAmount(c *ent.Collection, minor int64) (*decimal.Decimal, error) {
@@ -48,11 +49,11 @@ func mappingIn(m *model.StatementMappingInput) *statement.Mapping {
 		return nil
 	}
 	return &statement.Mapping{
-		Date: m.Date, Amount: deref(m.Amount), Credit: deref(m.Credit), Debit: deref(m.Debit),
-		Currency: deref(m.Currency), FixedCurrency: deref(m.FixedCurrency), Text: m.Text,
-		PayerName: deref(m.PayerName), PayerAccount: deref(m.PayerAccount), ExternalID: deref(m.ExternalID),
-		DateFormat: deref(m.DateFormat), DecimalComma: deref(m.DecimalComma),
-		Direction: deref(m.Direction), HasHeader: m.HasHeader,
+		Date: m.Date, Amount: ptr.Val(m.Amount), Credit: ptr.Val(m.Credit), Debit: ptr.Val(m.Debit),
+		Currency: ptr.Val(m.Currency), FixedCurrency: ptr.Val(m.FixedCurrency), Text: m.Text,
+		PayerName: ptr.Val(m.PayerName), PayerAccount: ptr.Val(m.PayerAccount), ExternalID: ptr.Val(m.ExternalID),
+		DateFormat: ptr.Val(m.DateFormat), DecimalComma: ptr.Val(m.DecimalComma),
+		Direction: ptr.Val(m.Direction), HasHeader: m.HasHeader,
 	}
 }
 

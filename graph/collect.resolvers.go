@@ -17,6 +17,7 @@ import (
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/collect"
 	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/ptr"
 )
 
 // Amount is the resolver for the amount field.
@@ -83,8 +84,8 @@ func (r *customerResolver) Credit(ctx context.Context, obj *ent.Customer) ([]*mo
 func (r *mutationResolver) RecordCollection(ctx context.Context, input model.RecordCollectionInput) (*model.CollectionResult, error) {
 	out, err := r.CollectService.Record(ctx, collect.Input{
 		Amount: input.Amount, Currency: input.Currency, Channel: input.Channel, ReceivedAt: input.ReceivedAt,
-		Text: deref(input.Text), ExternalID: deref(input.ExternalID), CustomerID: deref(input.CustomerID),
-		PayerName: deref(input.PayerName), PayerAccount: deref(input.PayerAccount),
+		Text: ptr.Val(input.Text), ExternalID: ptr.Val(input.ExternalID), CustomerID: ptr.Val(input.CustomerID),
+		PayerName: ptr.Val(input.PayerName), PayerAccount: ptr.Val(input.PayerAccount),
 	})
 	if err != nil {
 		return nil, err
@@ -151,7 +152,7 @@ func (r *mutationResolver) AcceptProposedAllocations(ctx context.Context, ids []
 
 // SetCollectionsAside is the resolver for the setCollectionsAside field.
 func (r *mutationResolver) SetCollectionsAside(ctx context.Context, input model.SetCollectionsAsideInput) ([]*ent.Collection, error) {
-	return r.CollectService.SetAside(ctx, collect.SetAside{IDs: input.Ids, Reason: input.Reason, Note: deref(input.Note), CustomerID: deref(input.CustomerID)})
+	return r.CollectService.SetAside(ctx, collect.SetAside{IDs: input.Ids, Reason: input.Reason, Note: ptr.Val(input.Note), CustomerID: ptr.Val(input.CustomerID)})
 }
 
 // RestoreCollection is the resolver for the restoreCollection field.

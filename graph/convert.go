@@ -37,12 +37,3 @@ func apiKeyScopes(in []string) []model.APIKeyScope {
 	}
 	return out
 }
-
-// deref is an optional argument's value, or its zero value when omitted.
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
-}

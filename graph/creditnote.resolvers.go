@@ -15,6 +15,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/creditnote"
 	"github.com/tally-invoicing/tally/internal/document"
 	"github.com/tally-invoicing/tally/internal/invoice/figures"
+	"github.com/tally-invoicing/tally/internal/ptr"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
@@ -102,10 +103,10 @@ func (r *mutationResolver) ApplyCustomerCredit(ctx context.Context, input model.
 // RecordRefund is the resolver for the recordRefund field.
 func (r *mutationResolver) RecordRefund(ctx context.Context, input model.RecordRefundInput) (*ent.CustomerCredit, error) {
 	return r.CreditNoteService.Refund(ctx, creditnote.RefundInput{CustomerID: input.CustomerID, Currency: input.Currency,
-		Amount: input.Amount, Channel: input.Channel, RefundedAt: input.RefundedAt, Note: deref(input.Note)})
+		Amount: input.Amount, Channel: input.Channel, RefundedAt: input.RefundedAt, Note: ptr.Val(input.Note)})
 }
 
 // CreditNotes is the resolver for the creditNotes field.
 func (r *queryResolver) CreditNotes(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.CreditNoteOrder, invoiceID *string, customerID *string) (*ent.CreditNoteConnection, error) {
-	return r.CreditNoteService.Query(deref(invoiceID), deref(customerID)).Paginate(ctx, after, first, before, last, ent.WithCreditNoteOrder(creditNoteOrder(orderBy)))
+	return r.CreditNoteService.Query(ptr.Val(invoiceID), ptr.Val(customerID)).Paginate(ctx, after, first, before, last, ent.WithCreditNoteOrder(creditNoteOrder(orderBy)))
 }

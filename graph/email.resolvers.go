@@ -13,11 +13,12 @@ import (
 	"github.com/tally-invoicing/tally/ent/email"
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/mail"
+	"github.com/tally-invoicing/tally/internal/ptr"
 )
 
 // SendInvoice is the resolver for the sendInvoice field.
 func (r *mutationResolver) SendInvoice(ctx context.Context, id string, message *string) (*ent.Invoice, error) {
-	return r.InvoiceService.Send(ctx, id, deref(message))
+	return r.InvoiceService.Send(ctx, id, ptr.Val(message))
 }
 
 // Emails is the resolver for the emails field.

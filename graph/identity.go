@@ -6,6 +6,7 @@ import (
 	"github.com/tally-invoicing/tally/graph/model"
 	"github.com/tally-invoicing/tally/internal/merchant"
 	"github.com/tally-invoicing/tally/internal/party"
+	"github.com/tally-invoicing/tally/internal/ptr"
 )
 
 // addressIn is a PostalAddressInput as the domain takes it; nil stays nil.
@@ -13,8 +14,8 @@ func addressIn(a *model.PostalAddressInput) *party.Address {
 	if a == nil {
 		return nil
 	}
-	return &party.Address{Lines: a.Lines, City: deref(a.City), PostalCode: deref(a.PostalCode),
-		Region: deref(a.Region), Country: deref(a.Country)}
+	return &party.Address{Lines: a.Lines, City: ptr.Val(a.City), PostalCode: ptr.Val(a.PostalCode),
+		Region: ptr.Val(a.Region), Country: ptr.Val(a.Country)}
 }
 
 // addressOut is a stored address as the API shows it: null when none.
@@ -34,8 +35,8 @@ func bankIn(b *model.BankAccountInput) *party.BankAccount {
 	if b == nil {
 		return nil
 	}
-	return &party.BankAccount{AccountName: deref(b.AccountName), BankName: deref(b.BankName), IBAN: deref(b.Iban),
-		BIC: deref(b.Bic), AccountNumber: deref(b.AccountNumber), RoutingNumber: deref(b.RoutingNumber)}
+	return &party.BankAccount{AccountName: ptr.Val(b.AccountName), BankName: ptr.Val(b.BankName), IBAN: ptr.Val(b.Iban),
+		BIC: ptr.Val(b.Bic), AccountNumber: ptr.Val(b.AccountNumber), RoutingNumber: ptr.Val(b.RoutingNumber)}
 }
 
 func bankOut(b party.BankAccount) *model.BankAccount {

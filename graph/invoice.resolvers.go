@@ -14,6 +14,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/document"
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/invoice/paymethod"
+	"github.com/tally-invoicing/tally/internal/ptr"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
@@ -61,7 +62,7 @@ func (r *invoiceResolver) CheckoutURL(ctx context.Context, obj *ent.Invoice) (*s
 
 // CreateInvoiceDraft is the resolver for the createInvoiceDraft field.
 func (r *mutationResolver) CreateInvoiceDraft(ctx context.Context, input model.CreateInvoiceDraftInput) (*ent.Invoice, error) {
-	return r.InvoiceService.CreateDraft(ctx, invoice.DraftInput{CustomerID: input.CustomerID, Currency: deref(input.Currency),
+	return r.InvoiceService.CreateDraft(ctx, invoice.DraftInput{CustomerID: input.CustomerID, Currency: ptr.Val(input.Currency),
 		DueDate: input.DueDate, PaymentTermsDays: input.PaymentTermsDays})
 }
 
@@ -108,7 +109,7 @@ func (r *mutationResolver) SetInvoicePaymentMethods(ctx context.Context, id stri
 
 // IssueInvoice is the resolver for the issueInvoice field.
 func (r *mutationResolver) IssueInvoice(ctx context.Context, id string, send bool, message *string) (*ent.Invoice, error) {
-	return r.InvoiceService.Issue(ctx, id, send, deref(message))
+	return r.InvoiceService.Issue(ctx, id, send, ptr.Val(message))
 }
 
 // DeleteInvoiceDraft is the resolver for the deleteInvoiceDraft field.
@@ -125,7 +126,7 @@ func (r *mutationResolver) VoidInvoice(ctx context.Context, id string, reason *s
 func (r *queryResolver) Invoices(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.InvoiceOrder, where *model.InvoiceWhereInput) (*ent.InvoiceConnection, error) {
 	var f invoice.Filter
 	if where != nil {
-		f = invoice.Filter{Status: where.Status, StatusIn: where.StatusIn, CustomerID: where.CustomerID, Overdue: where.Overdue, Search: deref(where.Search)}
+		f = invoice.Filter{Status: where.Status, StatusIn: where.StatusIn, CustomerID: where.CustomerID, Overdue: where.Overdue, Search: ptr.Val(where.Search)}
 	}
 	if orderBy == nil {
 		orderBy = &ent.InvoiceOrder{Field: ent.InvoiceOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}

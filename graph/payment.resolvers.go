@@ -17,6 +17,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/merchant"
 	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/ptr"
 )
 
 // CryptoWallets is the resolver for the cryptoWallets field.
@@ -51,8 +52,8 @@ func (r *merchantResolver) PaymentMethods(ctx context.Context, obj *ent.Merchant
 // MarkInvoicePaid is the resolver for the markInvoicePaid field.
 func (r *mutationResolver) MarkInvoicePaid(ctx context.Context, id string, input model.MarkInvoicePaidInput) (*ent.Invoice, error) {
 	return r.InvoiceService.MarkPaid(ctx, id, invoice.MarkPaidInput{
-		Amount: input.Amount, Channel: payment.Channel(input.Channel), Reference: deref(input.Reference),
-		Note: deref(input.Note), ReceivedAt: input.ReceivedAt,
+		Amount: input.Amount, Channel: payment.Channel(input.Channel), Reference: ptr.Val(input.Reference),
+		Note: ptr.Val(input.Note), ReceivedAt: input.ReceivedAt,
 	})
 }
 
@@ -73,7 +74,7 @@ func (r *mutationResolver) SetCryptoWallets(ctx context.Context, wallets []*mode
 // SetInfiniCredentials is the resolver for the setInfiniCredentials field.
 func (r *mutationResolver) SetInfiniCredentials(ctx context.Context, input model.InfiniCredentialsInput) (*ent.Merchant, error) {
 	return r.Payments.SetInfiniCredentials(ctx, r.Client, merchant.InfiniCredentials{
-		KeyID: input.KeyID, Secret: input.Secret, WebhookSecret: deref(input.WebhookSecret), BaseURL: deref(input.BaseURL),
+		KeyID: input.KeyID, Secret: input.Secret, WebhookSecret: ptr.Val(input.WebhookSecret), BaseURL: ptr.Val(input.BaseURL),
 	})
 }
 

@@ -11,14 +11,15 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/graph/model"
+	"github.com/tally-invoicing/tally/internal/ptr"
 	"github.com/tally-invoicing/tally/internal/tax/rates"
 )
 
 // CreateTaxRate is the resolver for the createTaxRate field.
 func (r *mutationResolver) CreateTaxRate(ctx context.Context, input model.CreateTaxRateInput) (*ent.TaxRate, error) {
 	return r.TaxRateService.Create(ctx, rates.Input{
-		Name: input.Name, Percentage: input.Percentage, Inclusive: deref(input.Inclusive), Category: input.Category,
-		Country: input.Country, ExemptionReason: input.ExemptionReason, Default: deref(input.Default),
+		Name: input.Name, Percentage: input.Percentage, Inclusive: ptr.Val(input.Inclusive), Category: input.Category,
+		Country: input.Country, ExemptionReason: input.ExemptionReason, Default: ptr.Val(input.Default),
 	})
 }
 
@@ -42,5 +43,5 @@ func (r *queryResolver) TaxRates(ctx context.Context, after *entgql.Cursor[strin
 	if orderBy == nil {
 		orderBy = &ent.TaxRateOrder{Field: ent.TaxRateOrderFieldName, Direction: entgql.OrderDirectionAsc}
 	}
-	return r.TaxRateService.Query(deref(includeArchived)).Paginate(ctx, after, first, before, last, ent.WithTaxRateOrder(orderBy))
+	return r.TaxRateService.Query(ptr.Val(includeArchived)).Paginate(ctx, after, first, before, last, ent.WithTaxRateOrder(orderBy))
 }

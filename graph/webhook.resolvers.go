@@ -11,12 +11,13 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/graph/model"
+	"github.com/tally-invoicing/tally/internal/ptr"
 	"github.com/tally-invoicing/tally/internal/webhook"
 )
 
 // CreateWebhookEndpoint is the resolver for the createWebhookEndpoint field.
 func (r *mutationResolver) CreateWebhookEndpoint(ctx context.Context, input model.CreateWebhookEndpointInput) (*model.WebhookEndpointWithSecret, error) {
-	ep, secret, err := r.WebhookEndpoints.Create(ctx, webhook.EndpointInput{URL: input.URL, Events: input.Events, Description: deref(input.Description)})
+	ep, secret, err := r.WebhookEndpoints.Create(ctx, webhook.EndpointInput{URL: input.URL, Events: input.Events, Description: ptr.Val(input.Description)})
 	if err != nil {
 		return nil, err
 	}

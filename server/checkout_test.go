@@ -15,6 +15,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/checkout/infini"
 	"github.com/tally-invoicing/tally/internal/checkout/wallet"
 	"github.com/tally-invoicing/tally/internal/database/dbtest"
+	"github.com/tally-invoicing/tally/internal/ptr"
 )
 
 // payable issues an invoice for one line of price in currency, accepting
@@ -153,7 +154,7 @@ func TestInfiniCardPaysInvoice(t *testing.T) {
 			t.Fatalf("payments = %+v, want one CHECKOUT_CARD payment of 400.00 by infini", st.Payments)
 		}
 		last := st.Events[len(st.Events)-1]
-		if last.Type != "PAYMENT_RECEIVED" || deref(last.FromStatus) != "OPEN" || deref(last.ToStatus) != "PAID" {
+		if last.Type != "PAYMENT_RECEIVED" || ptr.Val(last.FromStatus) != "OPEN" || ptr.Val(last.ToStatus) != "PAID" {
 			t.Fatalf("last timeline event = %+v, want PAYMENT_RECEIVED OPEN -> PAID", last)
 		}
 
@@ -442,7 +443,7 @@ func TestWalletCheckout(t *testing.T) {
 		}
 		st := c.invoiceState(id1)
 		if st.Status != "PAID" || len(st.Payments) != 1 || st.Payments[0].Channel != "CHECKOUT_CRYPTO" ||
-			st.Payments[0].Provider != "wallet" || deref(st.Payments[0].ExternalID) != tx {
+			st.Payments[0].Provider != "wallet" || ptr.Val(st.Payments[0].ExternalID) != tx {
 			t.Fatalf("after the transfer: %s payments %+v, want PAID with one wallet payment for tx %s", st.Status, st.Payments, tx)
 		}
 		// A transfer no session asked for is not guessed at, nor lost: it
@@ -550,7 +551,7 @@ func TestMarkInvoicePaid(t *testing.T) {
 			t.Fatalf("after the rest: %+v, want PAID due 0.00", out.MarkInvoicePaid)
 		}
 		st := c.invoiceState(id)
-		if len(st.Payments) != 2 || st.Payments[0].Channel != "BANK_TRANSFER" || deref(st.Payments[0].ExternalID) != "SEPA 4471" ||
+		if len(st.Payments) != 2 || st.Payments[0].Channel != "BANK_TRANSFER" || ptr.Val(st.Payments[0].ExternalID) != "SEPA 4471" ||
 			st.Payments[1].Amount != "200.00" || !strings.Contains(st.Payments[1].RecordedBy, "@") {
 			t.Fatalf("payments = %+v, want the bank transfer then 200.00 in cash, recorded by the user", st.Payments)
 		}
@@ -635,13 +636,6 @@ func TestPaymentPageStreamsStatus(t *testing.T) {
 	}
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
 // page fetches a page as a browser without a session would.
 func page(t *testing.T, u string) string {
 	t.Helper()
@@ -721,7 +715,7 @@ func TestUncollectibleCanStillBePaid(t *testing.T) {
 		c.do(`mutation($id: ID!) { markInvoicePaid(id: $id, input: {channel: BANK_TRANSFER}) { id } }`, map[string]any{"id": id}, nil)
 		st := c.invoiceState(id)
 		last := st.Events[len(st.Events)-1]
-		if st.Status != "PAID" || deref(last.FromStatus) != "UNCOLLECTIBLE" {
+		if st.Status != "PAID" || ptr.Val(last.FromStatus) != "UNCOLLECTIBLE" {
 			t.Fatalf("after paying: %s, last event %+v; want PAID from UNCOLLECTIBLE", st.Status, last)
 		}
 	})

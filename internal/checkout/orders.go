@@ -19,6 +19,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/ptr"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
@@ -129,7 +130,7 @@ func (s *Service) applyOrder(ctx context.Context, tx *ent.Client, sessionID stri
 		return err
 	}
 	if st.Currency != "" && !strings.EqualFold(st.Currency, sess.Currency) {
-		return fmt.Errorf("infini order %s is in %s, session %s in %s", deref(sess.OrderID), st.Currency, sess.ID, sess.Currency)
+		return fmt.Errorf("infini order %s is in %s, session %s in %s", ptr.Val(sess.OrderID), st.Currency, sess.ID, sess.Currency)
 	}
 	c, _ := money.Lookup(sess.Currency)
 	// Amounts finer than the currency's minor unit are rounded down: Tally
@@ -142,7 +143,7 @@ func (s *Service) applyOrder(ctx context.Context, tx *ent.Client, sessionID stri
 			channel = payment.ChannelCHECKOUT_CRYPTO
 		}
 		if _, _, err := s.invoices.ApplyPayment(ctx, tx, sess.InvoiceID, invoice.Received{
-			Amount: delta, Channel: channel, Provider: "infini", ExternalID: deref(sess.OrderID),
+			Amount: delta, Channel: channel, Provider: "infini", ExternalID: ptr.Val(sess.OrderID),
 			ReceivedAt: s.now(), Late: late, CheckoutSessionID: sess.ID, Rule: payment.RuleCHECKOUT,
 			// amount_confirmed only grows, so order + total names this money once.
 			DedupeKey: dedupeKey(sess, confirmed),
@@ -177,9 +178,9 @@ func (s *Service) applyOrder(ctx context.Context, tx *ent.Client, sessionID stri
 // the key; sessions from before accounts were recorded keep the old form.
 func dedupeKey(sess *ent.CheckoutSession, confirmed int64) string {
 	if sess.ProviderAccount == nil {
-		return fmt.Sprintf("infini:%s:%d", deref(sess.OrderID), confirmed)
+		return fmt.Sprintf("infini:%s:%d", ptr.Val(sess.OrderID), confirmed)
 	}
-	return fmt.Sprintf("infini:%s:%s:%d", *sess.ProviderAccount, deref(sess.OrderID), confirmed)
+	return fmt.Sprintf("infini:%s:%s:%d", *sess.ProviderAccount, ptr.Val(sess.OrderID), confirmed)
 }
 
 // rank orders session statuses so reports arriving out of order never move

@@ -92,10 +92,3 @@ func NewService(client *ent.Client, dia string, d Deps, cfg Config) *Service {
 
 // SetClock replaces the clock, for tests of expiry.
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}

@@ -23,6 +23,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/invoice/paymethod"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/ptr"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
@@ -110,7 +111,7 @@ func (s *Service) startWallet(ctx context.Context, v *View, network, asset strin
 				SetAmountMinor(due).
 				SetCurrency(inv.Currency).
 				SetExpiresAt(now.Add(walletSessionTTL)).
-				SetClientReference(deref(inv.Reference)).
+				SetClientReference(ptr.Val(inv.Reference)).
 				SetNetwork(string(tok.Network)).
 				SetAsset(string(tok.Asset)).
 				SetAddress(w.Address).
@@ -155,7 +156,7 @@ func (s *Service) startInfini(ctx context.Context, v *View, method paymethod.Met
 		if err != nil {
 			return err
 		}
-		ref := deref(inv.Reference)
+		ref := ptr.Val(inv.Reference)
 		if n > 0 {
 			ref = fmt.Sprintf("%s-%d", ref, n+1)
 		}
@@ -189,7 +190,7 @@ func (s *Service) createOrder(ctx context.Context, v *View, acct infini.Account,
 		pay = infini.PayCrypto
 	}
 	back := s.cfg.BaseURL + "/pay/" + *v.Invoice.CheckoutToken
-	desc := "Invoice " + deref(v.Invoice.Number) + " from " + v.Merchant.Name
+	desc := "Invoice " + ptr.Val(v.Invoice.Number) + " from " + v.Merchant.Name
 	order, err := s.infiniClient(acct).CreateOrder(ctx, infini.OrderRequest{
 		RequestID:       sess.RequestID,
 		Amount:          money.FromMinor(sess.AmountMinor, c),
@@ -223,7 +224,7 @@ func (s *Service) createOrder(ctx context.Context, v *View, acct infini.Account,
 	}
 	if ent.IsConstraintError(err) {
 		slog.ErrorContext(ctx, "infini: order id already names another checkout in this account", "session", sess.ID,
-			"merchant", sess.MerchantID, "order", order.OrderID, "account", deref(sess.ProviderAccount))
+			"merchant", sess.MerchantID, "order", order.OrderID, "account", ptr.Val(sess.ProviderAccount))
 		_ = s.client.CheckoutSession.UpdateOne(sess).SetStatus(checkoutsession.StatusFAILED).Exec(tenant.System(ctx))
 		return nil, ErrForeignOrder
 	}

@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tally-invoicing/tally/internal/ptr"
+
 	"entgo.io/ent/dialect"
 	"github.com/shopspring/decimal"
 
@@ -356,8 +358,8 @@ func (s *Service) index(ctx context.Context, tx *ent.Client, withCustomers bool)
 	dues := make(dueBook, len(rows))
 	for _, r := range rows {
 		if due := r.Total - r.Paid; due > 0 {
-			dues[r.ID] = openInvoice{due: due, customer: r.CustomerID, number: deref(r.Number)}
-			invs = append(invs, match.Invoice{ID: r.ID, CustomerID: r.CustomerID, Number: deref(r.Number), Reference: deref(r.Reference),
+			dues[r.ID] = openInvoice{due: due, customer: r.CustomerID, number: ptr.Val(r.Number)}
+			invs = append(invs, match.Invoice{ID: r.ID, CustomerID: r.CustomerID, Number: ptr.Val(r.Number), Reference: ptr.Val(r.Reference),
 				Currency: r.Currency, Due: due, IssuedAt: r.IssuedAt})
 		}
 	}
@@ -442,10 +444,10 @@ func (s *Service) Allocate(ctx context.Context, id string, allocs []Manual) (*Ou
 				return fault.Invalidf(field("invoiceID"), "the invoice is in %s, the collection in %s", inv.Currency, col.Currency)
 			}
 			if due := invoice.AmountDue(inv); amount > due {
-				return fault.Invalidf(field("amount"), "only %s is due on %s", money.Format(due, c), deref(inv.Number))
+				return fault.Invalidf(field("amount"), "only %s is due on %s", money.Format(due, c), ptr.Val(inv.Number))
 			}
 			_, pay, err := s.invoices.ApplyPayment(ctx, tx, inv.ID, invoice.Received{
-				Amount: amount, Channel: payment.Channel(col.Channel), Provider: "matched", ExternalID: deref(col.ExternalID),
+				Amount: amount, Channel: payment.Channel(col.Channel), Provider: "matched", ExternalID: ptr.Val(col.ExternalID),
 				ReceivedAt: col.ReceivedAt, CollectionID: col.ID, Rule: payment.RuleMANUAL, Confidence: 100,
 			})
 			if err != nil {
@@ -524,11 +526,4 @@ func (s *Service) lockCollection(ctx context.Context, tx *ent.Client, id string)
 		return nil, &fault.Error{Code: fault.CodeNotFound, Message: "no collection with this id"}
 	}
 	return col, err
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/fault"
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/ptr"
 	"github.com/tally-invoicing/tally/internal/validate"
 )
 
@@ -58,13 +59,13 @@ func (s *Service) Accept(ctx context.Context, ids []string) ([]*Outcome, error) 
 				if inv == nil || invoice.AmountDue(inv) < a.Amount || a.Amount > left || inv.Currency != col.Currency {
 					name := a.InvoiceID
 					if inv != nil {
-						name = deref(inv.Number)
+						name = ptr.Val(inv.Number)
 					}
 					return &fault.Error{Code: fault.CodeConflict, Field: field,
 						Message: fmt.Sprintf("%s no longer owes %s; allocate this collection by hand", name, money.Format(a.Amount, c))}
 				}
 				_, pay, err := s.invoices.ApplyPayment(ctx, tx, inv.ID, invoice.Received{
-					Amount: a.Amount, Channel: payment.Channel(col.Channel), Provider: "matched", ExternalID: deref(col.ExternalID),
+					Amount: a.Amount, Channel: payment.Channel(col.Channel), Provider: "matched", ExternalID: ptr.Val(col.ExternalID),
 					ReceivedAt: col.ReceivedAt, CollectionID: col.ID, Rule: payment.Rule(a.Rule), Confidence: a.Confidence,
 				})
 				if err != nil {

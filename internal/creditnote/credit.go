@@ -20,6 +20,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/ptr"
 	"github.com/tally-invoicing/tally/internal/tenant"
 )
 
@@ -110,7 +111,7 @@ func (s *Service) Apply(ctx context.Context, in ApplyInput) (*ent.Invoice, error
 		}
 		due := inv.AmountDueMinor()
 		if (!inv.Status.Collectible() && inv.Status != status.Uncollectible) || due <= 0 {
-			return fault.New(fault.CodeConflict, "invoice "+deref(inv.Number)+" owes nothing; credit can only pay an invoice that is owed")
+			return fault.New(fault.CodeConflict, "invoice "+ptr.Val(inv.Number)+" owes nothing; credit can only pay an invoice that is owed")
 		}
 		if _, err := s.lockCustomer(ctx, tx, inv.CustomerID); err != nil {
 			return err
@@ -135,7 +136,7 @@ func (s *Service) Apply(ctx context.Context, in ApplyInput) (*ent.Invoice, error
 				return fault.Invalidf("amount", "the customer's credit is %s; apply at most that", money.Format(bal, c))
 			}
 			if amount > due {
-				return fault.Invalidf("amount", "invoice %s owes %s; apply at most that", deref(inv.Number), money.Format(due, c))
+				return fault.Invalidf("amount", "invoice %s owes %s; apply at most that", ptr.Val(inv.Number), money.Format(due, c))
 			}
 		}
 		now := s.invoices.Now(inv.MerchantID)
@@ -149,7 +150,7 @@ func (s *Service) Apply(ctx context.Context, in ApplyInput) (*ent.Invoice, error
 		err = tx.CustomerCredit.Create().SetMerchantID(inv.MerchantID).SetCustomerID(inv.CustomerID).
 			SetCurrency(inv.Currency).SetAmountMinor(-amount).SetKind(customercredit.KindAPPLIED).
 			SetInvoiceID(inv.ID).SetPaymentID(pay.ID).SetAt(now).SetRecordedBy(invoice.Actor(ctx)).
-			SetNote("applied to " + deref(inv.Number)).Exec(ctx)
+			SetNote("applied to " + ptr.Val(inv.Number)).Exec(ctx)
 		if err != nil {
 			return fmt.Errorf("record applied credit: %w", err)
 		}

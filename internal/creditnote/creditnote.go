@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/tally-invoicing/tally/internal/ptr"
+
 	"entgo.io/ent/dialect"
 	"github.com/shopspring/decimal"
 
@@ -94,7 +96,7 @@ func (s *Service) Create(ctx context.Context, in Input) (*ent.CreditNote, error)
 		case status.Draft:
 			return fault.New(fault.CodeConflict, "a draft cannot be credited; edit or delete it instead")
 		case status.Void:
-			return fault.New(fault.CodeConflict, "invoice "+deref(inv.Number)+" is void; there is nothing to credit")
+			return fault.New(fault.CodeConflict, "invoice "+ptr.Val(inv.Number)+" is void; there is nothing to credit")
 		}
 		c, ok := money.Lookup(inv.Currency)
 		if !ok {
@@ -111,7 +113,7 @@ func (s *Service) Create(ctx context.Context, in Input) (*ent.CreditNote, error)
 				return fault.WithField(err, "amount")
 			}
 			if a > left {
-				return fault.Invalidf("amount", "invoice %s carries %s that is not credited yet; credit at most that", deref(inv.Number), money.Format(left, c))
+				return fault.Invalidf("amount", "invoice %s carries %s that is not credited yet; credit at most that", ptr.Val(inv.Number), money.Format(left, c))
 			}
 			if p, err = priceAmount(inv, a, amountName(reason), c); err != nil {
 				return err
@@ -125,7 +127,7 @@ func (s *Service) Create(ctx context.Context, in Input) (*ent.CreditNote, error)
 				return err
 			}
 			if p.total > left {
-				return fault.Invalidf("lines", "these lines come to %s but invoice %s carries only %s that is not credited yet; credit fewer lines or an amount", money.Format(p.total, c), deref(inv.Number), money.Format(left, c))
+				return fault.Invalidf("lines", "these lines come to %s but invoice %s carries only %s that is not credited yet; credit fewer lines or an amount", money.Format(p.total, c), ptr.Val(inv.Number), money.Format(left, c))
 			}
 		}
 		if p.total <= 0 {
@@ -236,13 +238,6 @@ func (s *Service) Send(ctx context.Context, id string) (*ent.CreditNote, error) 
 	}
 	s.mailer.Wake()
 	return out.Unwrap(), nil
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // Query is the viewer's credit notes, of one invoice and one customer when

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tally-invoicing/tally/internal/ptr"
+
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/internal/i18n"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
@@ -171,14 +173,14 @@ func FromInvoice(inv *ent.Invoice, m *ent.Merchant, c *ent.Customer, checkoutURL
 	s := Snapshot{
 		Lang:              m.Language,
 		MerchantName:      m.Name,
-		MerchantLegalName: deref(m.LegalName),
+		MerchantLegalName: ptr.Val(m.LegalName),
 		MerchantAddress:   m.Address,
 		MerchantPostal:    m.PostalAddress,
-		MerchantTaxID:     deref(m.TaxID),
+		MerchantTaxID:     ptr.Val(m.TaxID),
 		CustomerName:      c.Name,
 		CustomerEmail:     c.Email,
 		CustomerPostal:    c.PostalAddress,
-		CustomerTaxID:     deref(c.TaxID),
+		CustomerTaxID:     ptr.Val(c.TaxID),
 		Status:            inv.Status,
 		IssuedAt:          inv.IssuedAt,
 		DueDate:           inv.DueDate,
@@ -233,13 +235,6 @@ func FromInvoice(inv *ent.Invoice, m *ent.Merchant, c *ent.Customer, checkoutURL
 		s.Items = append(s.Items, l)
 	}
 	return s
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // printer is the snapshot's language.

@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tally-invoicing/tally/internal/ptr"
+
 	"entgo.io/ent/dialect"
 	"github.com/shopspring/decimal"
 
@@ -398,7 +400,7 @@ func priceItems(items []ItemInput, taxes [][]lineitem.Tax, discount *DiscountInp
 		in.Lines[i] = ln
 	}
 	if discount != nil {
-		in.Discount = &tax.Discount{Percent: discount.Percent, Amount: discount.Amount, Reason: deref(discount.Reason)}
+		in.Discount = &tax.Discount{Percent: discount.Percent, Amount: discount.Amount, Reason: ptr.Val(discount.Reason)}
 	}
 	r, err := tax.Compute(in)
 	if err != nil {
@@ -492,7 +494,7 @@ func (s *Service) Issue(ctx context.Context, id string, send bool, message strin
 	}
 	inv, err := s.update(ctx, id, func(ctx context.Context, tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
 		if inv.Status != status.Draft {
-			return nil, fault.New(fault.CodeConflict, "this invoice has already been issued as "+deref(inv.Number))
+			return nil, fault.New(fault.CodeConflict, "this invoice has already been issued as "+ptr.Val(inv.Number))
 		}
 		if len(inv.Items) == 0 {
 			return nil, ErrNoItems
@@ -814,13 +816,6 @@ func Actor(ctx context.Context) string {
 
 func human(s status.Status) string {
 	return strings.ToLower(strings.ReplaceAll(string(s), "_", " "))
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // newCheckoutToken returns the secret of a customer's payment link: 260

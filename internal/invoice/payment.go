@@ -19,6 +19,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/fault"
 	"github.com/tally-invoicing/tally/internal/invoice/status"
 	"github.com/tally-invoicing/tally/internal/money"
+	"github.com/tally-invoicing/tally/internal/ptr"
 	"github.com/tally-invoicing/tally/internal/tenant"
 	"github.com/tally-invoicing/tally/internal/webhook"
 )
@@ -288,9 +289,9 @@ func (s *Service) MarkPaid(ctx context.Context, id string, in MarkPaidInput) (*e
 		case status.Draft:
 			return fault.New(fault.CodeConflict, "a draft cannot be paid; issue it first")
 		case status.Paid:
-			return fault.New(fault.CodeConflict, "invoice "+deref(inv.Number)+" is already paid")
+			return fault.New(fault.CodeConflict, "invoice "+ptr.Val(inv.Number)+" is already paid")
 		case status.Void:
-			return fault.New(fault.CodeConflict, "invoice "+deref(inv.Number)+" is void and cannot be paid")
+			return fault.New(fault.CodeConflict, "invoice "+ptr.Val(inv.Number)+" is void and cannot be paid")
 		}
 		c, _ := money.Lookup(inv.Currency)
 		amount := AmountDue(inv)

@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"strings"
 
+	"github.com/tally-invoicing/tally/internal/ptr"
+
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/ent/collection"
 	entcustomer "github.com/tally-invoicing/tally/ent/customer"
@@ -135,7 +137,7 @@ func (o *Outbox) paymentEmails(ctx context.Context, tx *ent.Client, pays []*ent.
 				SetHTML("").SetText("").SetNextAttemptAt(now).SetProvider(o.sender.Name()).
 				SetDedupeKey(receiptKey+p.ID))
 		}
-		if m.NotifyPayments && owners[m.ID] != "" && p.Rule != payment.RuleMANUAL && !imported[deref(p.CollectionID)] {
+		if m.NotifyPayments && owners[m.ID] != "" && p.Rule != payment.RuleMANUAL && !imported[ptr.Val(p.CollectionID)] {
 			pr := i18n.For(m.Language)
 			c, _ := money.Lookup(p.Currency)
 			rows = append(rows, tx.Email.Create().
@@ -209,13 +211,6 @@ func uniq(pays []*ent.Payment, key func(*ent.Payment) string) []string {
 		}
 	}
 	return out
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // PortalURL is cust's portal link, giving cust a token first if it has

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/tally-invoicing/tally/internal/ptr"
+
 	"github.com/tally-invoicing/tally/ent"
 	"github.com/tally-invoicing/tally/internal/i18n"
 	"github.com/tally-invoicing/tally/internal/invoice"
@@ -73,7 +75,7 @@ func render(ctx context.Context, p *Portal, creditNoteLinks bool) ([]byte, error
 		c, _ := money.Lookup(inv.Currency)
 		owed := invoice.AmountDue(inv)
 		iv := invoiceView{
-			ID: inv.ID, Number: deref(inv.Number), Total: pr.Money(inv.TotalMinor, c), AmountDue: pr.Money(owed, c),
+			ID: inv.ID, Number: ptr.Val(inv.Number), Total: pr.Money(inv.TotalMinor, c), AmountDue: pr.Money(owed, c),
 			Status: statusText(pr, inv.Status), StatusClass: strings.ToLower(string(inv.Status)),
 			Overdue: invoice.Overdue(inv, p.Now),
 			PDFURL:  base + "/invoices/" + url.PathEscape(inv.ID) + "/pdf",
@@ -136,11 +138,4 @@ func statusText(p *i18n.Printer, s status.Status) string {
 		return p.T("portal.status_paid")
 	}
 	return p.T("portal.status_uncollectible")
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

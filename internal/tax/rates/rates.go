@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tally-invoicing/tally/internal/ptr"
+
 	"github.com/shopspring/decimal"
 
 	"github.com/tally-invoicing/tally/ent"
@@ -312,7 +314,7 @@ func ForLines(ctx context.Context, tx *ent.Client, merchantID string, ids [][]st
 	for i, l := range ids {
 		field := fmt.Sprintf("items[%d].taxRateIDs", i)
 		if l == nil {
-			if r := found[deref(def)]; def != nil && r != nil && r.ArchivedAt == nil {
+			if r := found[ptr.Val(def)]; def != nil && r != nil && r.ArchivedAt == nil {
 				out[i] = []lineitem.Tax{Copy(r)}
 			}
 			continue
@@ -342,7 +344,7 @@ func ForLines(ctx context.Context, tx *ent.Client, merchantID string, ids [][]st
 func Copy(r *ent.TaxRate) lineitem.Tax {
 	return lineitem.Tax{
 		ID: r.ID, Name: r.Name, Percentage: r.Percentage, Inclusive: r.Inclusive,
-		Category: string(r.Category), Country: deref(r.Country), ExemptionReason: deref(r.ExemptionReason),
+		Category: string(r.Category), Country: ptr.Val(r.Country), ExemptionReason: ptr.Val(r.ExemptionReason),
 	}
 }
 
@@ -399,13 +401,6 @@ func cleanReason(s *string) (*string, error) {
 		return nil, fault.Invalidf("exemptionReason", "exemption reason must be at most %d characters", maxReason)
 	}
 	return &r, nil
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // detach points a rate returned from a committed transaction back at the
