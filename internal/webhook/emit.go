@@ -105,7 +105,9 @@ func Emit(ctx context.Context, tx *ent.Client, evs ...Event) error {
 	if len(eps) == 0 {
 		return nil
 	}
-	stored := false
+	var events []*ent.WebhookEventCreate
+	var deliveries []*ent.WebhookDeliveryCreate
+	now := time.Now().UTC()
 	for _, e := range evs {
 		var want []*ent.WebhookEndpoint
 		for _, ep := range eps {
@@ -116,25 +118,47 @@ func Emit(ctx context.Context, tx *ent.Client, evs ...Event) error {
 		if len(want) == 0 {
 			continue
 		}
-		if err := store(sys, tx, e, want); err != nil {
+		id, ev, err := eventRow(tx, e)
+		if err != nil {
 			return err
 		}
-		stored = true
-	}
-	if stored {
-		// Without a transaction (ErrNoTx) the deliveries are committed
-		// already, and the workers' next poll finds them.
-		if err := database.OnCommit(ctx, wakeAll); err != nil {
-			wakeAll()
+		events = append(events, ev)
+		for _, ep := range want {
+			deliveries = append(deliveries, tx.WebhookDelivery.Create().SetMerchantID(e.MerchantID).SetEventID(id).
+				SetEndpointID(ep.ID).SetNextAttemptAt(now))
 		}
+	}
+	if len(events) == 0 {
+		return nil
+	}
+	// A pass that emits thousands writes them a few hundred rows per
+	// statement, events before the deliveries that point at them.
+	for chunk := range slices.Chunk(events, emitChunk) {
+		if err := tx.WebhookEvent.CreateBulk(chunk...).Exec(sys); err != nil {
+			return fmt.Errorf("webhook: record events: %w", err)
+		}
+	}
+	for chunk := range slices.Chunk(deliveries, emitChunk) {
+		if err := tx.WebhookDelivery.CreateBulk(chunk...).Exec(sys); err != nil {
+			return fmt.Errorf("webhook: queue deliveries: %w", err)
+		}
+	}
+	// Without a transaction (ErrNoTx) the deliveries are committed
+	// already, and the workers' next poll finds them.
+	if err := database.OnCommit(ctx, wakeAll); err != nil {
+		wakeAll()
 	}
 	return nil
 }
 
-func store(ctx context.Context, tx *ent.Client, e Event, eps []*ent.WebhookEndpoint) error {
+// emitChunk is how many rows one INSERT of Emit writes.
+const emitChunk = 500
+
+// eventRow builds e's event row and returns its id.
+func eventRow(tx *ent.Client, e Event) (string, *ent.WebhookEventCreate, error) {
 	data, err := json.Marshal(e.Data)
 	if err != nil {
-		return fmt.Errorf("webhook %s: encode data: %w", e.Type, err)
+		return "", nil, fmt.Errorf("webhook %s: encode data: %w", e.Type, err)
 	}
 	at := e.At
 	if at.IsZero() {
@@ -143,21 +167,10 @@ func store(ctx context.Context, tx *ent.Client, e Event, eps []*ent.WebhookEndpo
 	id := schema.NewID("wev")
 	body, err := json.Marshal(Envelope{ID: id, Type: e.Type, CreatedAt: at.UTC(), Data: data})
 	if err != nil {
-		return err
+		return "", nil, err
 	}
-	if err := tx.WebhookEvent.Create().SetID(id).SetMerchantID(e.MerchantID).SetType(e.Type).
-		SetObjectID(e.ObjectID).SetPayload(string(body)).SetCreatedAt(at.UTC()).Exec(ctx); err != nil {
-		return fmt.Errorf("webhook %s: record event: %w", e.Type, err)
-	}
-	ds := make([]*ent.WebhookDeliveryCreate, len(eps))
-	for i, ep := range eps {
-		ds[i] = tx.WebhookDelivery.Create().SetMerchantID(e.MerchantID).SetEventID(id).SetEndpointID(ep.ID).
-			SetNextAttemptAt(time.Now().UTC())
-	}
-	if err := tx.WebhookDelivery.CreateBulk(ds...).Exec(ctx); err != nil {
-		return fmt.Errorf("webhook %s: queue deliveries: %w", e.Type, err)
-	}
-	return nil
+	return id, tx.WebhookEvent.Create().SetID(id).SetMerchantID(e.MerchantID).SetType(e.Type).
+		SetObjectID(e.ObjectID).SetPayload(string(body)).SetCreatedAt(at.UTC()), nil
 }
 
 // Wants reports whether an enabled endpoint of merchantID subscribes to
