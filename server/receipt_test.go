@@ -221,3 +221,21 @@ func TestReceiptIsSentWithItsPDF(t *testing.T) {
 		}
 	})
 }
+
+// A receipt waiting in the outbox is not the invoice's email: the merchant
+// can still send the invoice (or a reminder) while it waits.
+func TestSendWhileAReceiptIsQueued(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, b dbtest.Backend) {
+		ta := startApp(t, b)
+		c := ta.signUp(t, "Busy Outbox")
+		id, _ := c.payable("300.00", "USD", "INFINI_CARD")
+		c.do(markPaidMutation, map[string]any{"id": id, "in": map[string]any{"channel": "BANK_TRANSFER", "amount": "100.00"}}, nil)
+		if receipts, _ := ta.paymentEmails(t, id); len(receipts) != 1 || receipts[0].Status != entemail.StatusQUEUED {
+			t.Fatalf("want one queued receipt before sending, got %d", len(receipts))
+		}
+		send := `mutation($id: ID!) { sendInvoice(id: $id) { id } }`
+		c.do(send, map[string]any{"id": id}, nil)
+		// The invoice's own email now waits: a second click is refused.
+		c.expectCode("CONFLICT", "", send, map[string]any{"id": id})
+	})
+}

@@ -572,8 +572,11 @@ func (s *Service) Send(ctx context.Context, id, message string) (*ent.Invoice, e
 		return nil, err
 	}
 	return s.wake(s.update(ctx, id, func(ctx context.Context, tx *ent.Client, inv *ent.Invoice) (*ent.Invoice, error) {
-		// A double click, or a client retrying, must not send twice.
-		waiting, err := tx.Email.Query().Where(email.InvoiceID(inv.ID), email.StatusEQ(email.StatusQUEUED)).Exist(ctx)
+		// A double click, or a client retrying, must not send twice. Only
+		// the invoice's own emails count: a receipt or a credit note
+		// waiting to leave is another document.
+		waiting, err := tx.Email.Query().Where(email.InvoiceID(inv.ID), email.StatusEQ(email.StatusQUEUED),
+			email.KindIn(email.KindINVOICE, email.KindREMINDER)).Exist(ctx)
 		if err != nil {
 			return nil, err
 		}
