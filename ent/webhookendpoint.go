@@ -51,7 +51,7 @@ type WebhookEndpoint struct {
 
 // WebhookEndpointEdges holds the relations/edges for other nodes in the graph.
 type WebhookEndpointEdges struct {
-	// Deliveries to this endpoint, newest first.
+	// Deliveries to this endpoint, oldest first unless orderBy says otherwise: {field: CREATED_AT, direction: DESC} lists the newest first, as the dashboard does.
 	Deliveries []*WebhookDelivery `json:"deliveries,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.

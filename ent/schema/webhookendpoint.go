@@ -45,7 +45,7 @@ func (WebhookEndpoint) Fields() []ent.Field {
 func (WebhookEndpoint) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("deliveries", WebhookDelivery.Type).
-			Comment("Deliveries to this endpoint, newest first.").
+			Comment("Deliveries to this endpoint, oldest first unless orderBy says otherwise: {field: CREATED_AT, direction: DESC} lists the newest first, as the dashboard does.").
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipWhereInput)),
 	}
 }
