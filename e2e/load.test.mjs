@@ -10,7 +10,7 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { graphql, signUp, start } from './harness.mjs';
+import { graphql, shot, signUp, start } from './harness.mjs';
 
 const budget = 250_000; // bytes of JavaScript for the first screen (issue #17)
 const invoiceCount = 3;
@@ -130,6 +130,19 @@ describe('cold load', { timeout: 180_000 }, () => {
       console.log(`warm reload: JS ${(warmJS / 1000).toFixed(1)} kB transferred, index.html answered ${wire.get(documentId)} (${responses.get(documentId)?.bytes} bytes)`);
       assert.ok(warmJS < 1000, `a reload transferred ${warmJS} bytes of JavaScript`);
       assert.equal(wire.get(documentId), 304, 'index.html revalidated with its ETag');
+
+      // Another page's code comes when it is opened; on a slow line the
+      // frame stays and says that the page is loading.
+      await page.route('**/assets/*.js', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await route.continue();
+      });
+      await page.getByRole('navigation').getByRole('link', { name: 'Customers' }).click();
+      await page.getByRole('status', { name: 'Loading page' }).waitFor();
+      assert.ok(await page.getByRole('navigation').getByRole('link', { name: 'Invoices' }).isVisible(), 'the frame stays while a page loads');
+      await shot(page, 'load-page-loading', { fullPage: false });
+      await page.getByRole('heading', { name: 'Customers' }).waitFor();
+      assert.equal(await page.getByRole('status', { name: 'Loading page' }).count(), 0);
     } finally {
       await context.close();
     }

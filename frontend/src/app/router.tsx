@@ -20,15 +20,21 @@ function PageLoader({ fullPage = false }: { fullPage?: boolean }) {
   );
 }
 
+let lazyPages = 0;
+
 /**
  * A page whose code is fetched when it is first opened, so the first screen
  * (sign in, then the invoice list) does not download every other page. The
  * element is made once: routes that share it keep its state between them.
+ * Its key makes each page a Suspense boundary of its own, so opening a page
+ * whose code is still on its way shows the loader in the frame at once
+ * (a boundary shared by all pages would keep showing the previous page,
+ * with nothing to say that the click did anything).
  */
 function lazyPage(load: () => Promise<ComponentType>, { fullPage = false } = {}) {
   const Page = lazy(() => load().then((component) => ({ default: component })));
   return (
-    <Suspense fallback={<PageLoader fullPage={fullPage} />}>
+    <Suspense key={`page-${++lazyPages}`} fallback={<PageLoader fullPage={fullPage} />}>
       <Page />
     </Suspense>
   );
