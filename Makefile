@@ -144,4 +144,4 @@ abuse: ## issue #12's attacks on a fresh tally while another merchant probes: re
 
 .PHONY: clean
 clean: ## remove build output and local data
-	rm -rf bin .tmp frontend/dist/assets frontend/dist/index.html
+	rm -rf bin .tmp frontend/dist/assets frontend/dist/index.html*

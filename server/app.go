@@ -39,6 +39,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/recurring"
 	"github.com/tally-invoicing/tally/internal/reminder"
 	"github.com/tally-invoicing/tally/internal/schedule"
+	"github.com/tally-invoicing/tally/internal/static"
 	"github.com/tally-invoicing/tally/internal/tax/rates"
 	"github.com/tally-invoicing/tally/internal/webhook"
 )
@@ -369,35 +370,40 @@ func spa() http.Handler {
 	if err != nil {
 		panic(err)
 	}
-	index, indexErr := fs.ReadFile(dist, "index.html")
-	files := http.FileServerFS(dist)
+	return spaFrom(dist)
+}
+
+// spaFrom serves the dashboard built into dist, each file as the build's
+// brotli or gzip copy when the browser takes one (internal/static).
+// Vite puts a content hash in the names under assets/: a new build has new
+// names, so browsers keep those for a year without asking again. Everything
+// else, index.html above all (it names the assets), is revalidated on each
+// use (no-cache), which its ETag makes a 304 when nothing changed.
+func spaFrom(dist fs.FS) http.Handler {
+	files := static.New(dist)
+	built := files.Has("index.html")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		if indexErr != nil {
+		if !built {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte("The dashboard has not been built into this binary.\nRun `make run` (or `npm run build` then rebuild tally). The API is at /query.\n"))
 			return
 		}
 		p := strings.TrimPrefix(r.URL.Path, "/")
-		if p != "" {
-			if f, err := dist.Open(p); err == nil {
-				_ = f.Close() // an embedded file, opened only to see that it exists
-				if strings.HasPrefix(p, "assets/") {
-					// Vite puts a content hash in asset names.
-					w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-				}
-				files.ServeHTTP(w, r)
-				return
+		if p != "" && files.Has(p) {
+			cache := "no-cache"
+			if strings.HasPrefix(p, "assets/") {
+				cache = "public, max-age=31536000, immutable"
 			}
+			files.Serve(w, r, p, cache)
+			return
 		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-cache")
-		_, _ = w.Write(index)
+		files.Serve(w, r, "index.html", "no-cache")
 	})
 }
 
