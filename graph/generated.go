@@ -82,6 +82,12 @@ type ComplexityRoot struct {
 		UpdatedAt  func(childComplexity int) int
 	}
 
+	AgingAmount struct {
+		Amount       func(childComplexity int) int
+		Bucket       func(childComplexity int) int
+		InvoiceCount func(childComplexity int) int
+	}
+
 	AppliedTaxRate struct {
 		Category        func(childComplexity int) int
 		Country         func(childComplexity int) int
@@ -601,12 +607,24 @@ type ComplexityRoot struct {
 		Languages          func(childComplexity int) int
 		Node               func(childComplexity int, id string) int
 		Nodes              func(childComplexity int, ids []string) int
+		Receivables        func(childComplexity int) int
 		RecurringSchedules func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.RecurringScheduleOrder, status *recurringschedule.Status, customerID *string) int
 		TaxRates           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TaxRateOrder, includeArchived *bool) int
 		TestClock          func(childComplexity int) int
 		Viewer             func(childComplexity int) int
 		WebhookEndpoints   func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) int
 		WebhookEventTypes  func(childComplexity int) int
+	}
+
+	Receivables struct {
+		Aging            func(childComplexity int) int
+		Currency         func(childComplexity int) int
+		Outstanding      func(childComplexity int) int
+		OutstandingCount func(childComplexity int) int
+		Overdue          func(childComplexity int) int
+		OverdueCount     func(childComplexity int) int
+		PaidLast30Days   func(childComplexity int) int
+		PaymentCount     func(childComplexity int) int
 	}
 
 	RecurringSchedule struct {
@@ -983,6 +1001,7 @@ type QueryResolver interface {
 	EmailProvider(ctx context.Context) (string, error)
 	Invoices(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.InvoiceOrder, where *model.InvoiceWhereInput) (*ent.InvoiceConnection, error)
 	Languages(ctx context.Context) ([]*model.Language, error)
+	Receivables(ctx context.Context) ([]*model.Receivables, error)
 	RecurringSchedules(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.RecurringScheduleOrder, status *recurringschedule.Status, customerID *string) (*ent.RecurringScheduleConnection, error)
 	TestClock(ctx context.Context) (*model.TestClock, error)
 	TaxRates(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TaxRateOrder, includeArchived *bool) (*ent.TaxRateConnection, error)
@@ -1070,6 +1089,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.APIKey.UpdatedAt(childComplexity), true
+
+	case "AgingAmount.amount":
+		if e.ComplexityRoot.AgingAmount.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingAmount.Amount(childComplexity), true
+	case "AgingAmount.bucket":
+		if e.ComplexityRoot.AgingAmount.Bucket == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingAmount.Bucket(childComplexity), true
+	case "AgingAmount.invoiceCount":
+		if e.ComplexityRoot.AgingAmount.InvoiceCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingAmount.InvoiceCount(childComplexity), true
 
 	case "AppliedTaxRate.category":
 		if e.ComplexityRoot.AppliedTaxRate.Category == nil {
@@ -3754,6 +3792,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.receivables":
+		if e.ComplexityRoot.Query.Receivables == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Receivables(childComplexity), true
 	case "Query.recurringSchedules":
 		if e.ComplexityRoot.Query.RecurringSchedules == nil {
 			break
@@ -3805,6 +3849,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WebhookEventTypes(childComplexity), true
+
+	case "Receivables.aging":
+		if e.ComplexityRoot.Receivables.Aging == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receivables.Aging(childComplexity), true
+	case "Receivables.currency":
+		if e.ComplexityRoot.Receivables.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receivables.Currency(childComplexity), true
+	case "Receivables.outstanding":
+		if e.ComplexityRoot.Receivables.Outstanding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receivables.Outstanding(childComplexity), true
+	case "Receivables.outstandingCount":
+		if e.ComplexityRoot.Receivables.OutstandingCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receivables.OutstandingCount(childComplexity), true
+	case "Receivables.overdue":
+		if e.ComplexityRoot.Receivables.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receivables.Overdue(childComplexity), true
+	case "Receivables.overdueCount":
+		if e.ComplexityRoot.Receivables.OverdueCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receivables.OverdueCount(childComplexity), true
+	case "Receivables.paidLast30Days":
+		if e.ComplexityRoot.Receivables.PaidLast30Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receivables.PaidLast30Days(childComplexity), true
+	case "Receivables.paymentCount":
+		if e.ComplexityRoot.Receivables.PaymentCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receivables.PaymentCount(childComplexity), true
 
 	case "RecurringSchedule.autoSend":
 		if e.ComplexityRoot.RecurringSchedule.AutoSend == nil {
@@ -4897,7 +4990,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "auth.graphqls" "checkout.graphqls" "collect.graphqls" "creditnote.graphqls" "currency.graphqls" "customer.graphqls" "email.graphqls" "invoice.graphqls" "merchant.graphqls" "payment.graphqls" "portal.graphqls" "recurring.graphqls" "schedule.graphqls" "schema.graphqls" "tax.graphqls" "webhook.graphqls" "ent.graphql"
+//go:embed "auth.graphqls" "checkout.graphqls" "collect.graphqls" "creditnote.graphqls" "currency.graphqls" "customer.graphqls" "email.graphqls" "invoice.graphqls" "merchant.graphqls" "payment.graphqls" "portal.graphqls" "receivables.graphqls" "recurring.graphqls" "schedule.graphqls" "schema.graphqls" "tax.graphqls" "webhook.graphqls" "ent.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4920,6 +5013,7 @@ var sources = []*ast.Source{
 	{Name: "merchant.graphqls", Input: sourceData("merchant.graphqls"), BuiltIn: false},
 	{Name: "payment.graphqls", Input: sourceData("payment.graphqls"), BuiltIn: false},
 	{Name: "portal.graphqls", Input: sourceData("portal.graphqls"), BuiltIn: false},
+	{Name: "receivables.graphqls", Input: sourceData("receivables.graphqls"), BuiltIn: false},
 	{Name: "recurring.graphqls", Input: sourceData("recurring.graphqls"), BuiltIn: false},
 	{Name: "schedule.graphqls", Input: sourceData("schedule.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
@@ -4955,6 +5049,18 @@ func (ec *executionContext) childFields_APIKey(ctx context.Context, field graphq
 		return ec.fieldContext_APIKey_scopes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type APIKey", field.Name)
+}
+
+func (ec *executionContext) childFields_AgingAmount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "bucket":
+		return ec.fieldContext_AgingAmount_bucket(ctx, field)
+	case "amount":
+		return ec.fieldContext_AgingAmount_amount(ctx, field)
+	case "invoiceCount":
+		return ec.fieldContext_AgingAmount_invoiceCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AgingAmount", field.Name)
 }
 
 func (ec *executionContext) childFields_AppliedTaxRate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5849,6 +5955,28 @@ func (ec *executionContext) childFields_ProposedAllocation(ctx context.Context, 
 		return ec.fieldContext_ProposedAllocation_confidence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProposedAllocation", field.Name)
+}
+
+func (ec *executionContext) childFields_Receivables(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_Receivables_currency(ctx, field)
+	case "outstanding":
+		return ec.fieldContext_Receivables_outstanding(ctx, field)
+	case "outstandingCount":
+		return ec.fieldContext_Receivables_outstandingCount(ctx, field)
+	case "overdue":
+		return ec.fieldContext_Receivables_overdue(ctx, field)
+	case "overdueCount":
+		return ec.fieldContext_Receivables_overdueCount(ctx, field)
+	case "paidLast30Days":
+		return ec.fieldContext_Receivables_paidLast30Days(ctx, field)
+	case "paymentCount":
+		return ec.fieldContext_Receivables_paymentCount(ctx, field)
+	case "aging":
+		return ec.fieldContext_Receivables_aging(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Receivables", field.Name)
 }
 
 func (ec *executionContext) childFields_RecurringSchedule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8439,6 +8567,75 @@ func (ec *executionContext) _APIKey_scopes(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_APIKey_scopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("APIKey", field, true, true, "APIKeyScope")
+}
+
+func (ec *executionContext) _AgingAmount_bucket(ctx context.Context, field graphql.CollectedField, obj *model.AgingAmount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgingAmount_bucket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bucket, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AgingBucket) graphql.Marshaler {
+			return ec.marshalNAgingBucket2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingBucket(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgingAmount_bucket(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgingAmount", field, false, false, "AgingBucket")
+}
+
+func (ec *executionContext) _AgingAmount_amount(ctx context.Context, field graphql.CollectedField, obj *model.AgingAmount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgingAmount_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgingAmount_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgingAmount", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _AgingAmount_invoiceCount(ctx context.Context, field graphql.CollectedField, obj *model.AgingAmount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgingAmount_invoiceCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InvoiceCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgingAmount_invoiceCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgingAmount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AppliedTaxRate_id(ctx context.Context, field graphql.CollectedField, obj *figures.AppliedTaxRate) (ret graphql.Marshaler) {
@@ -19241,6 +19438,38 @@ func (ec *executionContext) fieldContext_Query_languages(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_receivables(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_receivables(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Receivables(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Receivables) graphql.Marshaler {
+			return ec.marshalNReceivables2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐReceivablesᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_receivables(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Receivables(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_recurringSchedules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19508,6 +19737,199 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Receivables_currency(ctx context.Context, field graphql.CollectedField, obj *model.Receivables) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receivables_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receivables_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receivables", field, false, false, "String")
+}
+
+func (ec *executionContext) _Receivables_outstanding(ctx context.Context, field graphql.CollectedField, obj *model.Receivables) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receivables_outstanding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outstanding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receivables_outstanding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receivables", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Receivables_outstandingCount(ctx context.Context, field graphql.CollectedField, obj *model.Receivables) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receivables_outstandingCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutstandingCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receivables_outstandingCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receivables", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Receivables_overdue(ctx context.Context, field graphql.CollectedField, obj *model.Receivables) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receivables_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receivables_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receivables", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Receivables_overdueCount(ctx context.Context, field graphql.CollectedField, obj *model.Receivables) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receivables_overdueCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OverdueCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receivables_overdueCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receivables", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Receivables_paidLast30Days(ctx context.Context, field graphql.CollectedField, obj *model.Receivables) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receivables_paidLast30Days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidLast30Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receivables_paidLast30Days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receivables", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Receivables_paymentCount(ctx context.Context, field graphql.CollectedField, obj *model.Receivables) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receivables_paymentCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receivables_paymentCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receivables", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Receivables_aging(ctx context.Context, field graphql.CollectedField, obj *model.Receivables) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receivables_aging(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aging, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AgingAmount) graphql.Marshaler {
+			return ec.marshalNAgingAmount2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingAmountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receivables_aging(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Receivables",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AgingAmount(ctx, field)
 		},
 	}
 	return fc, nil
@@ -25711,7 +26133,7 @@ func (ec *executionContext) unmarshalInputInvoiceWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"status", "statusIn", "customerID", "overdue", "search"}
+	fieldsInOrder := [...]string{"status", "statusIn", "customerID", "overdue", "aging", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25746,6 +26168,13 @@ func (ec *executionContext) unmarshalInputInvoiceWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.Overdue = data
+		case "aging":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aging"))
+			data, err := ec.unmarshalOAgingBucket2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingBucket(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aging = data
 		case "search":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -27392,6 +27821,49 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._APIKey_scopes(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var agingAmountImplementors = []string{"AgingAmount"}
+
+func (ec *executionContext) _AgingAmount(ctx context.Context, sel ast.SelectionSet, obj *model.AgingAmount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, agingAmountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AgingAmount")
+		case "bucket":
+			out.Values[i] = ec._AgingAmount_bucket(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._AgingAmount_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "invoiceCount":
+			out.Values[i] = ec._AgingAmount_invoiceCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30766,6 +31238,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_languages(ctx, field)
 				})
+		case "receivables":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_receivables(ctx, field)
+				})
 		case "recurringSchedules":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -30809,6 +31287,74 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var receivablesImplementors = []string{"Receivables"}
+
+func (ec *executionContext) _Receivables(ctx context.Context, sel ast.SelectionSet, obj *model.Receivables) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, receivablesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Receivables")
+		case "currency":
+			out.Values[i] = ec._Receivables_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outstanding":
+			out.Values[i] = ec._Receivables_outstanding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outstandingCount":
+			out.Values[i] = ec._Receivables_outstandingCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overdue":
+			out.Values[i] = ec._Receivables_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overdueCount":
+			out.Values[i] = ec._Receivables_overdueCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidLast30Days":
+			out.Values[i] = ec._Receivables_paidLast30Days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paymentCount":
+			out.Values[i] = ec._Receivables_paymentCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aging":
+			out.Values[i] = ec._Receivables_aging(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -32794,6 +33340,40 @@ func (ec *executionContext) unmarshalNAdvanceTestClockInput2githubᚗcomᚋtally
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAgingAmount2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingAmountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AgingAmount) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAgingAmount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingAmount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAgingAmount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingAmount(ctx context.Context, sel ast.SelectionSet, v *model.AgingAmount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AgingAmount!")
+		return graphql.Null
+	}
+	return ec._AgingAmount(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAgingBucket2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingBucket(ctx context.Context, v any) (model.AgingBucket, error) {
+	var res model.AgingBucket
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAgingBucket2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingBucket(ctx context.Context, sel ast.SelectionSet, v model.AgingBucket) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNAllocationInput2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAllocationInputᚄ(ctx context.Context, v any) ([]*model.AllocationInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -33805,6 +34385,30 @@ func (ec *executionContext) marshalNProposedAllocation2ᚖgithubᚗcomᚋtally�
 	return ec._ProposedAllocation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNReceivables2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐReceivablesᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Receivables) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReceivables2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐReceivables(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReceivables2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐReceivables(ctx context.Context, sel ast.SelectionSet, v *model.Receivables) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Receivables!")
+		return graphql.Null
+	}
+	return ec._Receivables(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRecordCollectionInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐRecordCollectionInput(ctx context.Context, v any) (model.RecordCollectionInput, error) {
 	res, err := ec.unmarshalInputRecordCollectionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -34572,6 +35176,22 @@ func (ec *executionContext) marshalOAPIKeyScope2ᚕgithubᚗcomᚋtallyᚑinvoic
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOAgingBucket2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingBucket(ctx context.Context, v any) (*model.AgingBucket, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AgingBucket)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAgingBucket2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingBucket(ctx context.Context, sel ast.SelectionSet, v *model.AgingBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOBankAccount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐBankAccount(ctx context.Context, sel ast.SelectionSet, v *model.BankAccount) graphql.Marshaler {

@@ -101,7 +101,8 @@ func (Invoice) Edges() []ent.Edge {
 			Unique().Required().Immutable().Annotations(entgql.Skip()),
 		edge.From("customer", Customer.Type).Ref("invoices").Field("customer_id").
 			Comment("The customer billed.").
-			Unique().Required(),
+			Unique().Required().
+			Annotations(entgql.OrderField("CUSTOMER_NAME")),
 		edge.To("events", InvoiceEvent.Type).
 			Comment("The invoice's timeline: creation, issue, status changes, payments and emails. Sort by invoiceVersion or at to show it in order.").
 			Annotations(entgql.Skip(entgql.SkipWhereInput)),
