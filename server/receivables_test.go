@@ -113,7 +113,7 @@ func TestReceivables(t *testing.T) {
 		void := c.issuedIn(alice, "USD", "800.00")
 		ta.setDue(t, void, at(-20*day))
 		c.do(`mutation($id: ID!) { voidInvoice(id: $id) { id } }`, map[string]any{"id": void}, nil)
-		c.newDraft(alice, "USD") // a draft owes nothing yet
+		c.newDraft(alice, "USD")                    // a draft owes nothing yet
 		undone := c.issuedIn(alice, "USD", "50.00") // paid, then the payment taken back
 		ta.setDue(t, undone, at(2*day))
 		pay := c.pay(undone, "50.00", now.Add(-time.Hour))

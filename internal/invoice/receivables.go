@@ -150,43 +150,26 @@ func (s *Service) Receivables(ctx context.Context) ([]Receivable, error) {
 func (s *Service) ReceivablesAt(ctx context.Context, now time.Time) ([]Receivable, error) {
 	now = now.UTC()
 	b := bounds(now)
+	// One row per currency and bucket: the bucket is a CASE over the due
+	// date against bounds computed here, so the statement has no date
+	// arithmetic, and each row costs one comparison chain and two sums.
 	var owed []struct {
-		Currency     string `json:"currency"`
-		Count        int    `json:"n"`
-		Outstanding  int64  `json:"outstanding"`
-		Overdue      int64  `json:"overdue"`
-		OverdueCount int    `json:"overdue_n"`
-		Current      int64  `json:"b0"`
-		CurrentN     int    `json:"b0_n"`
-		B1           int64  `json:"b1"`
-		B1N          int    `json:"b1_n"`
-		B2           int64  `json:"b2"`
-		B2N          int    `json:"b2_n"`
-		B3           int64  `json:"b3"`
-		B3N          int    `json:"b3_n"`
-		B4           int64  `json:"b4"`
-		B4N          int    `json:"b4_n"`
+		Currency string `json:"currency"`
+		Bucket   int    `json:"bucket"`
+		Count    int    `json:"n"`
+		Due      int64  `json:"due"`
 	}
 	err := s.client.Invoice.Query().
 		Where(owes()...).
 		Modify(func(sel *sql.Selector) {
-			q := sel.C
-			due := fmt.Sprintf("(%s - %s - %s)", q(entinvoice.FieldTotalMinor), q(entinvoice.FieldCreditedMinor), q(entinvoice.FieldAmountPaidMinor))
-			dd := q(entinvoice.FieldDueDate)
-			sum := func(cond string, args []any, as string) {
-				sel.AppendSelectExprAs(withArgs("SUM(CASE WHEN "+cond+" THEN "+due+" ELSE 0 END)", args), as)
-				sel.AppendSelectExprAs(withArgs("SUM(CASE WHEN "+cond+" THEN 1 ELSE 0 END)", args), as+"_n")
-			}
+			dd := sel.C(entinvoice.FieldDueDate)
 			sel.Select(sel.C(entinvoice.FieldCurrency))
+			sel.AppendSelectExprAs(withArgs("CASE WHEN "+dd+" IS NULL OR "+dd+" >= ? THEN 0 WHEN "+dd+" >= ? THEN 1 WHEN "+
+				dd+" >= ? THEN 2 WHEN "+dd+" >= ? THEN 3 ELSE 4 END", []any{now, b[0], b[1], b[2]}), "bucket")
 			sel.AppendSelectExprAs(sql.Expr("COUNT(*)"), "n")
-			sel.AppendSelectExprAs(sql.Expr("SUM"+due), "outstanding")
-			sum(dd+" < ?", []any{now}, "overdue")
-			sum(dd+" IS NULL OR "+dd+" >= ?", []any{now}, "b0")
-			sum(dd+" < ? AND "+dd+" >= ?", []any{now, b[0]}, "b1")
-			sum(dd+" < ? AND "+dd+" >= ?", []any{b[0], b[1]}, "b2")
-			sum(dd+" < ? AND "+dd+" >= ?", []any{b[1], b[2]}, "b3")
-			sum(dd+" < ?", []any{b[2]}, "b4")
-			sel.GroupBy(sel.C(entinvoice.FieldCurrency))
+			sel.AppendSelectExprAs(sql.Expr(fmt.Sprintf("SUM(%s - %s - %s)", sel.C(entinvoice.FieldTotalMinor),
+				sel.C(entinvoice.FieldCreditedMinor), sel.C(entinvoice.FieldAmountPaidMinor))), "due")
+			sel.GroupBy(sel.C(entinvoice.FieldCurrency), "bucket")
 		}).
 		Scan(ctx, &owed)
 	if err != nil {
@@ -226,11 +209,16 @@ func (s *Service) ReceivablesAt(ctx context.Context, now time.Time) ([]Receivabl
 		return r
 	}
 	for _, o := range owed {
+		if o.Bucket < 0 || o.Bucket >= len(AgingBuckets) {
+			return nil, fmt.Errorf("receivables: bucket %d", o.Bucket)
+		}
 		r := get(o.Currency)
-		r.Outstanding, r.OutstandingCount = o.Outstanding, o.Count
-		r.Overdue, r.OverdueCount = o.Overdue, o.OverdueCount
-		for i, v := range [5][2]int64{{o.Current, int64(o.CurrentN)}, {o.B1, int64(o.B1N)}, {o.B2, int64(o.B2N)}, {o.B3, int64(o.B3N)}, {o.B4, int64(o.B4N)}} {
-			r.Aging[i].Minor, r.Aging[i].Count = v[0], int(v[1])
+		r.Aging[o.Bucket].Minor, r.Aging[o.Bucket].Count = o.Due, o.Count
+		r.Outstanding += o.Due
+		r.OutstandingCount += o.Count
+		if o.Bucket > 0 {
+			r.Overdue += o.Due
+			r.OverdueCount += o.Count
 		}
 	}
 	for _, p := range paid {
