@@ -112,6 +112,14 @@ type ComplexityRoot struct {
 		RoutingNumber func(childComplexity int) int
 	}
 
+	BulkInvoiceResult struct {
+		Code   func(childComplexity int) int
+		Error  func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Number func(childComplexity int) int
+		Ok     func(childComplexity int) int
+	}
+
 	Checkout struct {
 		AmountDue    func(childComplexity int) int
 		AmountPaid   func(childComplexity int) int
@@ -503,6 +511,7 @@ type ComplexityRoot struct {
 		CreateTaxRate             func(childComplexity int, input model.CreateTaxRateInput) int
 		CreateWebhookEndpoint     func(childComplexity int, input model.CreateWebhookEndpointInput) int
 		DeleteInvoiceDraft        func(childComplexity int, id string) int
+		DeleteInvoiceDrafts       func(childComplexity int, ids []string) int
 		DeleteWebhookEndpoint     func(childComplexity int, id string) int
 		DuplicateInvoice          func(childComplexity int, id string) int
 		ImportStatement           func(childComplexity int, file graphql.Upload, format *model.StatementFormat, mapping *model.StatementMappingInput) int
@@ -524,6 +533,7 @@ type ComplexityRoot struct {
 		RotateWebhookSecret       func(childComplexity int, id string) int
 		SendCreditNote            func(childComplexity int, id string) int
 		SendInvoice               func(childComplexity int, id string, message *string) int
+		SendInvoiceReminders      func(childComplexity int, ids []string, message *string) int
 		SetCollectionsAside       func(childComplexity int, input model.SetCollectionsAsideInput) int
 		SetCryptoWallets          func(childComplexity int, wallets []*model.CryptoWalletInput) int
 		SetInfiniCredentials      func(childComplexity int, input model.InfiniCredentialsInput) int
@@ -935,6 +945,8 @@ type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreateAPIKeyPayload, error)
 	RevokeAPIKey(ctx context.Context, id string) (*ent.APIKey, error)
 	UpdateMerchant(ctx context.Context, input model.UpdateMerchantInput) (*ent.Merchant, error)
+	SendInvoiceReminders(ctx context.Context, ids []string, message *string) ([]*model.BulkInvoiceResult, error)
+	DeleteInvoiceDrafts(ctx context.Context, ids []string) ([]*model.BulkInvoiceResult, error)
 	StartCheckout(ctx context.Context, token string, method model.PaymentMethod, network *string, asset *string) (*ent.CheckoutSession, error)
 	RecordCollection(ctx context.Context, input model.RecordCollectionInput) (*model.CollectionResult, error)
 	AllocateCollection(ctx context.Context, id string, allocations []*model.AllocationInput) (*model.CollectionResult, error)
@@ -1201,6 +1213,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BankAccount.RoutingNumber(childComplexity), true
+
+	case "BulkInvoiceResult.code":
+		if e.ComplexityRoot.BulkInvoiceResult.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkInvoiceResult.Code(childComplexity), true
+	case "BulkInvoiceResult.error":
+		if e.ComplexityRoot.BulkInvoiceResult.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkInvoiceResult.Error(childComplexity), true
+	case "BulkInvoiceResult.id":
+		if e.ComplexityRoot.BulkInvoiceResult.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkInvoiceResult.ID(childComplexity), true
+	case "BulkInvoiceResult.number":
+		if e.ComplexityRoot.BulkInvoiceResult.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkInvoiceResult.Number(childComplexity), true
+	case "BulkInvoiceResult.ok":
+		if e.ComplexityRoot.BulkInvoiceResult.Ok == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkInvoiceResult.Ok(childComplexity), true
 
 	case "Checkout.amountDue":
 		if e.ComplexityRoot.Checkout.AmountDue == nil {
@@ -3039,6 +3082,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteInvoiceDraft(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteInvoiceDrafts":
+		if e.ComplexityRoot.Mutation.DeleteInvoiceDrafts == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteInvoiceDrafts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteInvoiceDrafts(childComplexity, args["ids"].([]string)), true
 	case "Mutation.deleteWebhookEndpoint":
 		if e.ComplexityRoot.Mutation.DeleteWebhookEndpoint == nil {
 			break
@@ -3265,6 +3319,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendInvoice(childComplexity, args["id"].(string), args["message"].(*string)), true
+	case "Mutation.sendInvoiceReminders":
+		if e.ComplexityRoot.Mutation.SendInvoiceReminders == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendInvoiceReminders_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendInvoiceReminders(childComplexity, args["ids"].([]string), args["message"].(*string)), true
 	case "Mutation.setCollectionsAside":
 		if e.ComplexityRoot.Mutation.SetCollectionsAside == nil {
 			break
@@ -4990,7 +5055,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "auth.graphqls" "checkout.graphqls" "collect.graphqls" "creditnote.graphqls" "currency.graphqls" "customer.graphqls" "email.graphqls" "invoice.graphqls" "merchant.graphqls" "payment.graphqls" "portal.graphqls" "receivables.graphqls" "recurring.graphqls" "schedule.graphqls" "schema.graphqls" "tax.graphqls" "webhook.graphqls" "ent.graphql"
+//go:embed "auth.graphqls" "bulk.graphqls" "checkout.graphqls" "collect.graphqls" "creditnote.graphqls" "currency.graphqls" "customer.graphqls" "email.graphqls" "invoice.graphqls" "merchant.graphqls" "payment.graphqls" "portal.graphqls" "receivables.graphqls" "recurring.graphqls" "schedule.graphqls" "schema.graphqls" "tax.graphqls" "webhook.graphqls" "ent.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5003,6 +5068,7 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "auth.graphqls", Input: sourceData("auth.graphqls"), BuiltIn: false},
+	{Name: "bulk.graphqls", Input: sourceData("bulk.graphqls"), BuiltIn: false},
 	{Name: "checkout.graphqls", Input: sourceData("checkout.graphqls"), BuiltIn: false},
 	{Name: "collect.graphqls", Input: sourceData("collect.graphqls"), BuiltIn: false},
 	{Name: "creditnote.graphqls", Input: sourceData("creditnote.graphqls"), BuiltIn: false},
@@ -5109,6 +5175,22 @@ func (ec *executionContext) childFields_BankAccount(ctx context.Context, field g
 		return ec.fieldContext_BankAccount_routingNumber(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BankAccount", field.Name)
+}
+
+func (ec *executionContext) childFields_BulkInvoiceResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BulkInvoiceResult_id(ctx, field)
+	case "number":
+		return ec.fieldContext_BulkInvoiceResult_number(ctx, field)
+	case "ok":
+		return ec.fieldContext_BulkInvoiceResult_ok(ctx, field)
+	case "error":
+		return ec.fieldContext_BulkInvoiceResult_error(ctx, field)
+	case "code":
+		return ec.fieldContext_BulkInvoiceResult_code(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BulkInvoiceResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Checkout(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6795,6 +6877,20 @@ func (ec *executionContext) field_Mutation_deleteInvoiceDraft_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteInvoiceDrafts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteWebhookEndpoint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7205,6 +7301,69 @@ func (ec *executionContext) field_Mutation_sendCreditNote_args(ctx context.Conte
 	}
 	args["id"] = arg0
 	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendInvoiceReminders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+
+	arg1, err := ec.field_Mutation_sendInvoiceReminders_argsMessage(ctx, rawArgs)
+	if err != nil {
+		return nil, err
+	}
+	args["message"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendInvoiceReminders_argsMessage(
+	ctx context.Context,
+	rawArgs map[string]any,
+) (*string, error) {
+	if _, ok := rawArgs["message"]; !ok {
+		var zeroVal *string
+		return zeroVal, nil
+	}
+
+	ctx = graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+	directive0 := func(ctx context.Context) (any, error) {
+		tmp, ok := rawArgs["message"]
+		if !ok {
+			var zeroVal *string
+			return zeroVal, nil
+		}
+		return ec.unmarshalOString2ᚖstring(ctx, tmp)
+	}
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.Multiline == nil {
+			var zeroVal *string
+			return zeroVal, errors.New("directive multiline is not implemented")
+		}
+		return ec.Directives.Multiline(ctx, rawArgs, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		var zeroVal *string
+		return zeroVal, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(*string); ok {
+		return data, nil
+	} else if tmp == nil {
+		var zeroVal *string
+		return zeroVal, nil
+	} else {
+		var zeroVal *string
+		return zeroVal, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from directive, should be *string`, tmp))
+	}
 }
 
 func (ec *executionContext) field_Mutation_sendInvoice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
@@ -8990,6 +9149,121 @@ func (ec *executionContext) _BankAccount_routingNumber(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_BankAccount_routingNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _BulkInvoiceResult_id(ctx context.Context, field graphql.CollectedField, obj *model.BulkInvoiceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkInvoiceResult_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkInvoiceResult_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkInvoiceResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BulkInvoiceResult_number(ctx context.Context, field graphql.CollectedField, obj *model.BulkInvoiceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkInvoiceResult_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BulkInvoiceResult_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkInvoiceResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _BulkInvoiceResult_ok(ctx context.Context, field graphql.CollectedField, obj *model.BulkInvoiceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkInvoiceResult_ok(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ok, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkInvoiceResult_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkInvoiceResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BulkInvoiceResult_error(ctx context.Context, field graphql.CollectedField, obj *model.BulkInvoiceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkInvoiceResult_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BulkInvoiceResult_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkInvoiceResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _BulkInvoiceResult_code(ctx context.Context, field graphql.CollectedField, obj *model.BulkInvoiceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkInvoiceResult_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BulkInvoiceResult_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkInvoiceResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _Checkout_merchantName(ctx context.Context, field graphql.CollectedField, obj *model.Checkout) (ret graphql.Marshaler) {
@@ -16076,6 +16350,94 @@ func (ec *executionContext) fieldContext_Mutation_updateMerchant(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateMerchant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_sendInvoiceReminders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendInvoiceReminders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendInvoiceReminders(ctx, fc.Args["ids"].([]string), fc.Args["message"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BulkInvoiceResult) graphql.Marshaler {
+			return ec.marshalNBulkInvoiceResult2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐBulkInvoiceResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendInvoiceReminders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulkInvoiceResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendInvoiceReminders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteInvoiceDrafts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteInvoiceDrafts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteInvoiceDrafts(ctx, fc.Args["ids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BulkInvoiceResult) graphql.Marshaler {
+			return ec.marshalNBulkInvoiceResult2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐBulkInvoiceResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteInvoiceDrafts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulkInvoiceResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteInvoiceDrafts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28040,6 +28402,59 @@ func (ec *executionContext) _BankAccount(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var bulkInvoiceResultImplementors = []string{"BulkInvoiceResult"}
+
+func (ec *executionContext) _BulkInvoiceResult(ctx context.Context, sel ast.SelectionSet, obj *model.BulkInvoiceResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bulkInvoiceResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BulkInvoiceResult")
+		case "id":
+			out.Values[i] = ec._BulkInvoiceResult_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "number":
+			out.Values[i] = ec._BulkInvoiceResult_number(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ok":
+			out.Values[i] = ec._BulkInvoiceResult_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._BulkInvoiceResult_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._BulkInvoiceResult_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var checkoutImplementors = []string{"Checkout"}
 
 func (ec *executionContext) _Checkout(ctx context.Context, sel ast.SelectionSet, obj *model.Checkout) graphql.Marshaler {
@@ -30477,6 +30892,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateMerchant":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateMerchant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sendInvoiceReminders":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendInvoiceReminders(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteInvoiceDrafts":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteInvoiceDrafts(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -33448,6 +33877,30 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNBulkInvoiceResult2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐBulkInvoiceResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BulkInvoiceResult) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBulkInvoiceResult2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐBulkInvoiceResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBulkInvoiceResult2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐBulkInvoiceResult(ctx context.Context, sel ast.SelectionSet, v *model.BulkInvoiceResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BulkInvoiceResult!")
+		return graphql.Null
+	}
+	return ec._BulkInvoiceResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCheckoutOption2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐCheckoutOptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CheckoutOption) graphql.Marshaler {

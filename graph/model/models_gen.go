@@ -96,6 +96,20 @@ type BankAccountInput struct {
 	RoutingNumber *string `json:"routingNumber,omitempty"`
 }
 
+// What a bulk action did to one of the invoices given.
+type BulkInvoiceResult struct {
+	// The invoice's id, as given.
+	ID string `json:"id"`
+	// The invoice's number; null for a draft or an id that was not found.
+	Number *string `json:"number,omitempty"`
+	// true when the action was done on this invoice.
+	Ok bool `json:"ok"`
+	// Why it was not, in words a merchant can act on; null when ok.
+	Error *string `json:"error,omitempty"`
+	// The error's code (NOT_FOUND, CONFLICT, VALIDATION, ...); null when ok.
+	Code *string `json:"code,omitempty"`
+}
+
 // The public view of an invoice behind its payment link: only what the payer
 // may see. No viewer is needed; the token is the secret.
 type Checkout struct {
