@@ -59,7 +59,7 @@ func (s *Service) SendReminders(ctx context.Context, ids []string, message strin
 func (s *Service) DeleteDrafts(ctx context.Context, ids []string) ([]BulkResult, error) {
 	return s.bulk(ctx, ids, func(ctx context.Context, inv *ent.Invoice) error {
 		if inv.Number != nil {
-			return fault.New(fault.CodeConflict, fmt.Sprintf("%s is %s: only drafts can be deleted; void an issued invoice from its page", *inv.Number, inv.Status))
+			return fault.New(fault.CodeConflict, fmt.Sprintf("issued (%s): only drafts can be deleted; void an issued invoice from its page", inv.Status))
 		}
 		return s.DeleteDraft(ctx, inv.ID)
 	})

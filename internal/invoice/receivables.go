@@ -189,7 +189,7 @@ func (s *Service) ReceivablesAt(ctx context.Context, now time.Time) ([]Receivabl
 		).
 		GroupBy(payment.FieldCurrency).
 		Aggregate(
-			func(sel *sql.Selector) string { return sql.As("COUNT(*)", "n") },
+			func(*sql.Selector) string { return sql.As("COUNT(*)", "n") },
 			func(sel *sql.Selector) string { return sql.As(sql.Sum(sel.C(payment.FieldAmountMinor)), "paid") },
 		).
 		Scan(ctx, &paid)
