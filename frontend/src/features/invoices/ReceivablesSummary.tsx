@@ -61,7 +61,7 @@ export function ReceivablesSummary({
     <Stack gap="sm" component="section" aria-label="Receivables" data-testid="receivables">
       {rows.map((r) => (
         <Paper key={r.currency} withBorder p="md" data-currency={r.currency}>
-          <Group gap="xl" mb="sm" wrap="wrap">
+          <Group gap="xl" mb="sm" wrap="wrap" style={{ rowGap: 'var(--mantine-spacing-xs)' }}>
             <Figure label={`Outstanding (${r.outstandingCount})`} value={formatMoney(r.outstanding, r.currency)} currency={r.currency} testid="outstanding" />
             <Figure label={`Overdue (${r.overdueCount})`} value={formatMoney(r.overdue, r.currency)} currency={r.currency} testid="overdue" tone="red.8" />
             <Figure label="Paid, last 30 days" value={formatMoney(r.paidLast30Days, r.currency)} currency={r.currency} testid="paid" tone="teal.8" />
