@@ -2446,8 +2446,12 @@ func (p *invoicePager) applyOrder(query *InvoiceQuery) *InvoiceQuery {
 	if p.order.Field != DefaultInvoiceOrder.Field {
 		query = query.Order(DefaultInvoiceOrder.Field.toTerm(direction.OrderTermOption()))
 	}
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(p.order.Field.column)
+	switch p.order.Field.column {
+	case InvoiceOrderFieldCustomerName.column:
+	default:
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(p.order.Field.column)
+		}
 	}
 	return query
 }
@@ -2457,8 +2461,13 @@ func (p *invoicePager) orderExpr(query *InvoiceQuery) sql.Querier {
 	if p.reverse {
 		direction = direction.Reverse()
 	}
-	if len(query.ctx.Fields) > 0 {
-		query.ctx.AppendFieldOnce(p.order.Field.column)
+	switch p.order.Field.column {
+	case InvoiceOrderFieldCustomerName.column:
+		query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	default:
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(p.order.Field.column)
+		}
 	}
 	return sql.ExprFunc(func(b *sql.Builder) {
 		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
@@ -2606,6 +2615,26 @@ var (
 			}
 		},
 	}
+	// InvoiceOrderFieldCustomerName orders by CUSTOMER_NAME.
+	InvoiceOrderFieldCustomerName = &InvoiceOrderField{
+		Value: func(_m *Invoice) (ent.Value, error) {
+			return _m.Value("customer_name")
+		},
+		column: "customer_name",
+		toTerm: func(opts ...sql.OrderTermOption) invoice.OrderOption {
+			return invoice.ByCustomerField(
+				customer.FieldName,
+				append(opts, sql.OrderSelectAs("customer_name"))...,
+			)
+		},
+		toCursor: func(_m *Invoice) Cursor {
+			cv, _ := _m.Value("customer_name")
+			return Cursor{
+				ID:    _m.ID,
+				Value: cv,
+			}
+		},
+	}
 )
 
 // String implement fmt.Stringer interface.
@@ -2624,6 +2653,8 @@ func (f InvoiceOrderField) String() string {
 		str = "DUE_DATE"
 	case InvoiceOrderFieldIssuedAt.column:
 		str = "ISSUED_AT"
+	case InvoiceOrderFieldCustomerName.column:
+		str = "CUSTOMER_NAME"
 	}
 	return str
 }
@@ -2652,6 +2683,8 @@ func (f *InvoiceOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *InvoiceOrderFieldDueDate
 	case "ISSUED_AT":
 		*f = *InvoiceOrderFieldIssuedAt
+	case "CUSTOMER_NAME":
+		*f = *InvoiceOrderFieldCustomerName
 	default:
 		return fmt.Errorf("%s is not a valid InvoiceOrderField", str)
 	}

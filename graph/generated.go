@@ -82,6 +82,12 @@ type ComplexityRoot struct {
 		UpdatedAt  func(childComplexity int) int
 	}
 
+	AgingAmount struct {
+		Amount       func(childComplexity int) int
+		Bucket       func(childComplexity int) int
+		InvoiceCount func(childComplexity int) int
+	}
+
 	AppliedTaxRate struct {
 		Category        func(childComplexity int) int
 		Country         func(childComplexity int) int
@@ -104,6 +110,14 @@ type ComplexityRoot struct {
 		Bic           func(childComplexity int) int
 		Iban          func(childComplexity int) int
 		RoutingNumber func(childComplexity int) int
+	}
+
+	BulkInvoiceResult struct {
+		Code   func(childComplexity int) int
+		Error  func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Number func(childComplexity int) int
+		Ok     func(childComplexity int) int
 	}
 
 	Checkout struct {
@@ -497,6 +511,7 @@ type ComplexityRoot struct {
 		CreateTaxRate             func(childComplexity int, input model.CreateTaxRateInput) int
 		CreateWebhookEndpoint     func(childComplexity int, input model.CreateWebhookEndpointInput) int
 		DeleteInvoiceDraft        func(childComplexity int, id string) int
+		DeleteInvoiceDrafts       func(childComplexity int, ids []string) int
 		DeleteWebhookEndpoint     func(childComplexity int, id string) int
 		DuplicateInvoice          func(childComplexity int, id string) int
 		ImportStatement           func(childComplexity int, file graphql.Upload, format *model.StatementFormat, mapping *model.StatementMappingInput) int
@@ -518,6 +533,7 @@ type ComplexityRoot struct {
 		RotateWebhookSecret       func(childComplexity int, id string) int
 		SendCreditNote            func(childComplexity int, id string) int
 		SendInvoice               func(childComplexity int, id string, message *string) int
+		SendInvoiceReminders      func(childComplexity int, ids []string, message *string) int
 		SetCollectionsAside       func(childComplexity int, input model.SetCollectionsAsideInput) int
 		SetCryptoWallets          func(childComplexity int, wallets []*model.CryptoWalletInput) int
 		SetInfiniCredentials      func(childComplexity int, input model.InfiniCredentialsInput) int
@@ -601,12 +617,24 @@ type ComplexityRoot struct {
 		Languages          func(childComplexity int) int
 		Node               func(childComplexity int, id string) int
 		Nodes              func(childComplexity int, ids []string) int
+		Receivables        func(childComplexity int) int
 		RecurringSchedules func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.RecurringScheduleOrder, status *recurringschedule.Status, customerID *string) int
 		TaxRates           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TaxRateOrder, includeArchived *bool) int
 		TestClock          func(childComplexity int) int
 		Viewer             func(childComplexity int) int
 		WebhookEndpoints   func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int) int
 		WebhookEventTypes  func(childComplexity int) int
+	}
+
+	Receivables struct {
+		Aging            func(childComplexity int) int
+		Currency         func(childComplexity int) int
+		Outstanding      func(childComplexity int) int
+		OutstandingCount func(childComplexity int) int
+		Overdue          func(childComplexity int) int
+		OverdueCount     func(childComplexity int) int
+		PaidLast30Days   func(childComplexity int) int
+		PaymentCount     func(childComplexity int) int
 	}
 
 	RecurringSchedule struct {
@@ -917,6 +945,8 @@ type MutationResolver interface {
 	CreateAPIKey(ctx context.Context, input model.CreateAPIKeyInput) (*model.CreateAPIKeyPayload, error)
 	RevokeAPIKey(ctx context.Context, id string) (*ent.APIKey, error)
 	UpdateMerchant(ctx context.Context, input model.UpdateMerchantInput) (*ent.Merchant, error)
+	SendInvoiceReminders(ctx context.Context, ids []string, message *string) ([]*model.BulkInvoiceResult, error)
+	DeleteInvoiceDrafts(ctx context.Context, ids []string) ([]*model.BulkInvoiceResult, error)
 	StartCheckout(ctx context.Context, token string, method model.PaymentMethod, network *string, asset *string) (*ent.CheckoutSession, error)
 	RecordCollection(ctx context.Context, input model.RecordCollectionInput) (*model.CollectionResult, error)
 	AllocateCollection(ctx context.Context, id string, allocations []*model.AllocationInput) (*model.CollectionResult, error)
@@ -983,6 +1013,7 @@ type QueryResolver interface {
 	EmailProvider(ctx context.Context) (string, error)
 	Invoices(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.InvoiceOrder, where *model.InvoiceWhereInput) (*ent.InvoiceConnection, error)
 	Languages(ctx context.Context) ([]*model.Language, error)
+	Receivables(ctx context.Context) ([]*model.Receivables, error)
 	RecurringSchedules(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.RecurringScheduleOrder, status *recurringschedule.Status, customerID *string) (*ent.RecurringScheduleConnection, error)
 	TestClock(ctx context.Context) (*model.TestClock, error)
 	TaxRates(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TaxRateOrder, includeArchived *bool) (*ent.TaxRateConnection, error)
@@ -1070,6 +1101,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.APIKey.UpdatedAt(childComplexity), true
+
+	case "AgingAmount.amount":
+		if e.ComplexityRoot.AgingAmount.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingAmount.Amount(childComplexity), true
+	case "AgingAmount.bucket":
+		if e.ComplexityRoot.AgingAmount.Bucket == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingAmount.Bucket(childComplexity), true
+	case "AgingAmount.invoiceCount":
+		if e.ComplexityRoot.AgingAmount.InvoiceCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AgingAmount.InvoiceCount(childComplexity), true
 
 	case "AppliedTaxRate.category":
 		if e.ComplexityRoot.AppliedTaxRate.Category == nil {
@@ -1163,6 +1213,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BankAccount.RoutingNumber(childComplexity), true
+
+	case "BulkInvoiceResult.code":
+		if e.ComplexityRoot.BulkInvoiceResult.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkInvoiceResult.Code(childComplexity), true
+	case "BulkInvoiceResult.error":
+		if e.ComplexityRoot.BulkInvoiceResult.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkInvoiceResult.Error(childComplexity), true
+	case "BulkInvoiceResult.id":
+		if e.ComplexityRoot.BulkInvoiceResult.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkInvoiceResult.ID(childComplexity), true
+	case "BulkInvoiceResult.number":
+		if e.ComplexityRoot.BulkInvoiceResult.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkInvoiceResult.Number(childComplexity), true
+	case "BulkInvoiceResult.ok":
+		if e.ComplexityRoot.BulkInvoiceResult.Ok == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkInvoiceResult.Ok(childComplexity), true
 
 	case "Checkout.amountDue":
 		if e.ComplexityRoot.Checkout.AmountDue == nil {
@@ -3001,6 +3082,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteInvoiceDraft(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteInvoiceDrafts":
+		if e.ComplexityRoot.Mutation.DeleteInvoiceDrafts == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteInvoiceDrafts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteInvoiceDrafts(childComplexity, args["ids"].([]string)), true
 	case "Mutation.deleteWebhookEndpoint":
 		if e.ComplexityRoot.Mutation.DeleteWebhookEndpoint == nil {
 			break
@@ -3227,6 +3319,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SendInvoice(childComplexity, args["id"].(string), args["message"].(*string)), true
+	case "Mutation.sendInvoiceReminders":
+		if e.ComplexityRoot.Mutation.SendInvoiceReminders == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_sendInvoiceReminders_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SendInvoiceReminders(childComplexity, args["ids"].([]string), args["message"].(*string)), true
 	case "Mutation.setCollectionsAside":
 		if e.ComplexityRoot.Mutation.SetCollectionsAside == nil {
 			break
@@ -3754,6 +3857,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.receivables":
+		if e.ComplexityRoot.Query.Receivables == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Receivables(childComplexity), true
 	case "Query.recurringSchedules":
 		if e.ComplexityRoot.Query.RecurringSchedules == nil {
 			break
@@ -3805,6 +3914,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.WebhookEventTypes(childComplexity), true
+
+	case "Receivables.aging":
+		if e.ComplexityRoot.Receivables.Aging == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receivables.Aging(childComplexity), true
+	case "Receivables.currency":
+		if e.ComplexityRoot.Receivables.Currency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receivables.Currency(childComplexity), true
+	case "Receivables.outstanding":
+		if e.ComplexityRoot.Receivables.Outstanding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receivables.Outstanding(childComplexity), true
+	case "Receivables.outstandingCount":
+		if e.ComplexityRoot.Receivables.OutstandingCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receivables.OutstandingCount(childComplexity), true
+	case "Receivables.overdue":
+		if e.ComplexityRoot.Receivables.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receivables.Overdue(childComplexity), true
+	case "Receivables.overdueCount":
+		if e.ComplexityRoot.Receivables.OverdueCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receivables.OverdueCount(childComplexity), true
+	case "Receivables.paidLast30Days":
+		if e.ComplexityRoot.Receivables.PaidLast30Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receivables.PaidLast30Days(childComplexity), true
+	case "Receivables.paymentCount":
+		if e.ComplexityRoot.Receivables.PaymentCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receivables.PaymentCount(childComplexity), true
 
 	case "RecurringSchedule.autoSend":
 		if e.ComplexityRoot.RecurringSchedule.AutoSend == nil {
@@ -4897,7 +5055,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "auth.graphqls" "checkout.graphqls" "collect.graphqls" "creditnote.graphqls" "currency.graphqls" "customer.graphqls" "email.graphqls" "invoice.graphqls" "merchant.graphqls" "payment.graphqls" "portal.graphqls" "recurring.graphqls" "schedule.graphqls" "schema.graphqls" "tax.graphqls" "webhook.graphqls" "ent.graphql"
+//go:embed "auth.graphqls" "bulk.graphqls" "checkout.graphqls" "collect.graphqls" "creditnote.graphqls" "currency.graphqls" "customer.graphqls" "email.graphqls" "invoice.graphqls" "merchant.graphqls" "payment.graphqls" "portal.graphqls" "receivables.graphqls" "recurring.graphqls" "schedule.graphqls" "schema.graphqls" "tax.graphqls" "webhook.graphqls" "ent.graphql"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4910,6 +5068,7 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "auth.graphqls", Input: sourceData("auth.graphqls"), BuiltIn: false},
+	{Name: "bulk.graphqls", Input: sourceData("bulk.graphqls"), BuiltIn: false},
 	{Name: "checkout.graphqls", Input: sourceData("checkout.graphqls"), BuiltIn: false},
 	{Name: "collect.graphqls", Input: sourceData("collect.graphqls"), BuiltIn: false},
 	{Name: "creditnote.graphqls", Input: sourceData("creditnote.graphqls"), BuiltIn: false},
@@ -4920,6 +5079,7 @@ var sources = []*ast.Source{
 	{Name: "merchant.graphqls", Input: sourceData("merchant.graphqls"), BuiltIn: false},
 	{Name: "payment.graphqls", Input: sourceData("payment.graphqls"), BuiltIn: false},
 	{Name: "portal.graphqls", Input: sourceData("portal.graphqls"), BuiltIn: false},
+	{Name: "receivables.graphqls", Input: sourceData("receivables.graphqls"), BuiltIn: false},
 	{Name: "recurring.graphqls", Input: sourceData("recurring.graphqls"), BuiltIn: false},
 	{Name: "schedule.graphqls", Input: sourceData("schedule.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
@@ -4955,6 +5115,18 @@ func (ec *executionContext) childFields_APIKey(ctx context.Context, field graphq
 		return ec.fieldContext_APIKey_scopes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type APIKey", field.Name)
+}
+
+func (ec *executionContext) childFields_AgingAmount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "bucket":
+		return ec.fieldContext_AgingAmount_bucket(ctx, field)
+	case "amount":
+		return ec.fieldContext_AgingAmount_amount(ctx, field)
+	case "invoiceCount":
+		return ec.fieldContext_AgingAmount_invoiceCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AgingAmount", field.Name)
 }
 
 func (ec *executionContext) childFields_AppliedTaxRate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5003,6 +5175,22 @@ func (ec *executionContext) childFields_BankAccount(ctx context.Context, field g
 		return ec.fieldContext_BankAccount_routingNumber(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BankAccount", field.Name)
+}
+
+func (ec *executionContext) childFields_BulkInvoiceResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BulkInvoiceResult_id(ctx, field)
+	case "number":
+		return ec.fieldContext_BulkInvoiceResult_number(ctx, field)
+	case "ok":
+		return ec.fieldContext_BulkInvoiceResult_ok(ctx, field)
+	case "error":
+		return ec.fieldContext_BulkInvoiceResult_error(ctx, field)
+	case "code":
+		return ec.fieldContext_BulkInvoiceResult_code(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BulkInvoiceResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Checkout(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5851,6 +6039,28 @@ func (ec *executionContext) childFields_ProposedAllocation(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type ProposedAllocation", field.Name)
 }
 
+func (ec *executionContext) childFields_Receivables(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "currency":
+		return ec.fieldContext_Receivables_currency(ctx, field)
+	case "outstanding":
+		return ec.fieldContext_Receivables_outstanding(ctx, field)
+	case "outstandingCount":
+		return ec.fieldContext_Receivables_outstandingCount(ctx, field)
+	case "overdue":
+		return ec.fieldContext_Receivables_overdue(ctx, field)
+	case "overdueCount":
+		return ec.fieldContext_Receivables_overdueCount(ctx, field)
+	case "paidLast30Days":
+		return ec.fieldContext_Receivables_paidLast30Days(ctx, field)
+	case "paymentCount":
+		return ec.fieldContext_Receivables_paymentCount(ctx, field)
+	case "aging":
+		return ec.fieldContext_Receivables_aging(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Receivables", field.Name)
+}
+
 func (ec *executionContext) childFields_RecurringSchedule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6667,6 +6877,20 @@ func (ec *executionContext) field_Mutation_deleteInvoiceDraft_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteInvoiceDrafts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_deleteWebhookEndpoint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7077,6 +7301,69 @@ func (ec *executionContext) field_Mutation_sendCreditNote_args(ctx context.Conte
 	}
 	args["id"] = arg0
 	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendInvoiceReminders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+
+	arg1, err := ec.field_Mutation_sendInvoiceReminders_argsMessage(ctx, rawArgs)
+	if err != nil {
+		return nil, err
+	}
+	args["message"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_sendInvoiceReminders_argsMessage(
+	ctx context.Context,
+	rawArgs map[string]any,
+) (*string, error) {
+	if _, ok := rawArgs["message"]; !ok {
+		var zeroVal *string
+		return zeroVal, nil
+	}
+
+	ctx = graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+	directive0 := func(ctx context.Context) (any, error) {
+		tmp, ok := rawArgs["message"]
+		if !ok {
+			var zeroVal *string
+			return zeroVal, nil
+		}
+		return ec.unmarshalOString2ᚖstring(ctx, tmp)
+	}
+
+	directive1 := func(ctx context.Context) (any, error) {
+		if ec.Directives.Multiline == nil {
+			var zeroVal *string
+			return zeroVal, errors.New("directive multiline is not implemented")
+		}
+		return ec.Directives.Multiline(ctx, rawArgs, directive0)
+	}
+
+	tmp, err := directive1(ctx)
+	if err != nil {
+		var zeroVal *string
+		return zeroVal, graphql.ErrorOnPath(ctx, err)
+	}
+	if data, ok := tmp.(*string); ok {
+		return data, nil
+	} else if tmp == nil {
+		var zeroVal *string
+		return zeroVal, nil
+	} else {
+		var zeroVal *string
+		return zeroVal, graphql.ErrorOnPath(ctx, fmt.Errorf(`unexpected type %T from directive, should be *string`, tmp))
+	}
 }
 
 func (ec *executionContext) field_Mutation_sendInvoice_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
@@ -8441,6 +8728,75 @@ func (ec *executionContext) fieldContext_APIKey_scopes(_ context.Context, field 
 	return graphql.NewScalarFieldContext("APIKey", field, true, true, "APIKeyScope")
 }
 
+func (ec *executionContext) _AgingAmount_bucket(ctx context.Context, field graphql.CollectedField, obj *model.AgingAmount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgingAmount_bucket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bucket, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AgingBucket) graphql.Marshaler {
+			return ec.marshalNAgingBucket2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingBucket(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgingAmount_bucket(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgingAmount", field, false, false, "AgingBucket")
+}
+
+func (ec *executionContext) _AgingAmount_amount(ctx context.Context, field graphql.CollectedField, obj *model.AgingAmount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgingAmount_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgingAmount_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgingAmount", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _AgingAmount_invoiceCount(ctx context.Context, field graphql.CollectedField, obj *model.AgingAmount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AgingAmount_invoiceCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InvoiceCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AgingAmount_invoiceCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AgingAmount", field, false, false, "Int")
+}
+
 func (ec *executionContext) _AppliedTaxRate_id(ctx context.Context, field graphql.CollectedField, obj *figures.AppliedTaxRate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8793,6 +9149,121 @@ func (ec *executionContext) _BankAccount_routingNumber(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_BankAccount_routingNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BankAccount", field, false, false, "String")
+}
+
+func (ec *executionContext) _BulkInvoiceResult_id(ctx context.Context, field graphql.CollectedField, obj *model.BulkInvoiceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkInvoiceResult_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkInvoiceResult_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkInvoiceResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BulkInvoiceResult_number(ctx context.Context, field graphql.CollectedField, obj *model.BulkInvoiceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkInvoiceResult_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BulkInvoiceResult_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkInvoiceResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _BulkInvoiceResult_ok(ctx context.Context, field graphql.CollectedField, obj *model.BulkInvoiceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkInvoiceResult_ok(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ok, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkInvoiceResult_ok(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkInvoiceResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BulkInvoiceResult_error(ctx context.Context, field graphql.CollectedField, obj *model.BulkInvoiceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkInvoiceResult_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BulkInvoiceResult_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkInvoiceResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _BulkInvoiceResult_code(ctx context.Context, field graphql.CollectedField, obj *model.BulkInvoiceResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkInvoiceResult_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BulkInvoiceResult_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkInvoiceResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _Checkout_merchantName(ctx context.Context, field graphql.CollectedField, obj *model.Checkout) (ret graphql.Marshaler) {
@@ -15885,6 +16356,94 @@ func (ec *executionContext) fieldContext_Mutation_updateMerchant(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_sendInvoiceReminders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_sendInvoiceReminders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SendInvoiceReminders(ctx, fc.Args["ids"].([]string), fc.Args["message"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BulkInvoiceResult) graphql.Marshaler {
+			return ec.marshalNBulkInvoiceResult2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐBulkInvoiceResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_sendInvoiceReminders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulkInvoiceResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_sendInvoiceReminders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteInvoiceDrafts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteInvoiceDrafts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteInvoiceDrafts(ctx, fc.Args["ids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BulkInvoiceResult) graphql.Marshaler {
+			return ec.marshalNBulkInvoiceResult2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐBulkInvoiceResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteInvoiceDrafts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulkInvoiceResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteInvoiceDrafts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_startCheckout(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19241,6 +19800,38 @@ func (ec *executionContext) fieldContext_Query_languages(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_receivables(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_receivables(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Receivables(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Receivables) graphql.Marshaler {
+			return ec.marshalNReceivables2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐReceivablesᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_receivables(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Receivables(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_recurringSchedules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19508,6 +20099,199 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Receivables_currency(ctx context.Context, field graphql.CollectedField, obj *model.Receivables) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receivables_currency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Currency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receivables_currency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receivables", field, false, false, "String")
+}
+
+func (ec *executionContext) _Receivables_outstanding(ctx context.Context, field graphql.CollectedField, obj *model.Receivables) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receivables_outstanding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outstanding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receivables_outstanding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receivables", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Receivables_outstandingCount(ctx context.Context, field graphql.CollectedField, obj *model.Receivables) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receivables_outstandingCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OutstandingCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receivables_outstandingCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receivables", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Receivables_overdue(ctx context.Context, field graphql.CollectedField, obj *model.Receivables) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receivables_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receivables_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receivables", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Receivables_overdueCount(ctx context.Context, field graphql.CollectedField, obj *model.Receivables) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receivables_overdueCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OverdueCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receivables_overdueCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receivables", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Receivables_paidLast30Days(ctx context.Context, field graphql.CollectedField, obj *model.Receivables) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receivables_paidLast30Days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidLast30Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v decimal.Decimal) graphql.Marshaler {
+			return ec.marshalNDecimal2githubᚗcomᚋshopspringᚋdecimalᚐDecimal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receivables_paidLast30Days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receivables", field, false, false, "Decimal")
+}
+
+func (ec *executionContext) _Receivables_paymentCount(ctx context.Context, field graphql.CollectedField, obj *model.Receivables) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receivables_paymentCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaymentCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receivables_paymentCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receivables", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Receivables_aging(ctx context.Context, field graphql.CollectedField, obj *model.Receivables) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receivables_aging(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aging, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AgingAmount) graphql.Marshaler {
+			return ec.marshalNAgingAmount2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingAmountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receivables_aging(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Receivables",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AgingAmount(ctx, field)
 		},
 	}
 	return fc, nil
@@ -25711,7 +26495,7 @@ func (ec *executionContext) unmarshalInputInvoiceWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"status", "statusIn", "customerID", "overdue", "search"}
+	fieldsInOrder := [...]string{"status", "statusIn", "customerID", "overdue", "aging", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -25746,6 +26530,13 @@ func (ec *executionContext) unmarshalInputInvoiceWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.Overdue = data
+		case "aging":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aging"))
+			data, err := ec.unmarshalOAgingBucket2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingBucket(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aging = data
 		case "search":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -27409,6 +28200,49 @@ func (ec *executionContext) _APIKey(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var agingAmountImplementors = []string{"AgingAmount"}
+
+func (ec *executionContext) _AgingAmount(ctx context.Context, sel ast.SelectionSet, obj *model.AgingAmount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, agingAmountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AgingAmount")
+		case "bucket":
+			out.Values[i] = ec._AgingAmount_bucket(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._AgingAmount_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "invoiceCount":
+			out.Values[i] = ec._AgingAmount_invoiceCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var appliedTaxRateImplementors = []string{"AppliedTaxRate"}
 
 func (ec *executionContext) _AppliedTaxRate(ctx context.Context, sel ast.SelectionSet, obj *figures.AppliedTaxRate) graphql.Marshaler {
@@ -27548,6 +28382,59 @@ func (ec *executionContext) _BankAccount(ctx context.Context, sel ast.SelectionS
 			}
 		case "routingNumber":
 			out.Values[i] = ec._BankAccount_routingNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var bulkInvoiceResultImplementors = []string{"BulkInvoiceResult"}
+
+func (ec *executionContext) _BulkInvoiceResult(ctx context.Context, sel ast.SelectionSet, obj *model.BulkInvoiceResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bulkInvoiceResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BulkInvoiceResult")
+		case "id":
+			out.Values[i] = ec._BulkInvoiceResult_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "number":
+			out.Values[i] = ec._BulkInvoiceResult_number(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ok":
+			out.Values[i] = ec._BulkInvoiceResult_ok(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._BulkInvoiceResult_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._BulkInvoiceResult_code(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -30009,6 +30896,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "sendInvoiceReminders":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_sendInvoiceReminders(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteInvoiceDrafts":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteInvoiceDrafts(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startCheckout":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startCheckout(ctx, field)
@@ -30766,6 +31667,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_languages(ctx, field)
 				})
+		case "receivables":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_receivables(ctx, field)
+				})
 		case "recurringSchedules":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -30809,6 +31716,74 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var receivablesImplementors = []string{"Receivables"}
+
+func (ec *executionContext) _Receivables(ctx context.Context, sel ast.SelectionSet, obj *model.Receivables) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, receivablesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Receivables")
+		case "currency":
+			out.Values[i] = ec._Receivables_currency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outstanding":
+			out.Values[i] = ec._Receivables_outstanding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outstandingCount":
+			out.Values[i] = ec._Receivables_outstandingCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overdue":
+			out.Values[i] = ec._Receivables_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "overdueCount":
+			out.Values[i] = ec._Receivables_overdueCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paidLast30Days":
+			out.Values[i] = ec._Receivables_paidLast30Days(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paymentCount":
+			out.Values[i] = ec._Receivables_paymentCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aging":
+			out.Values[i] = ec._Receivables_aging(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -32794,6 +33769,40 @@ func (ec *executionContext) unmarshalNAdvanceTestClockInput2githubᚗcomᚋtally
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAgingAmount2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingAmountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AgingAmount) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAgingAmount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingAmount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAgingAmount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingAmount(ctx context.Context, sel ast.SelectionSet, v *model.AgingAmount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AgingAmount!")
+		return graphql.Null
+	}
+	return ec._AgingAmount(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAgingBucket2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingBucket(ctx context.Context, v any) (model.AgingBucket, error) {
+	var res model.AgingBucket
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAgingBucket2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingBucket(ctx context.Context, sel ast.SelectionSet, v model.AgingBucket) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNAllocationInput2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAllocationInputᚄ(ctx context.Context, v any) ([]*model.AllocationInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -32868,6 +33877,30 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNBulkInvoiceResult2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐBulkInvoiceResultᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BulkInvoiceResult) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBulkInvoiceResult2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐBulkInvoiceResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBulkInvoiceResult2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐBulkInvoiceResult(ctx context.Context, sel ast.SelectionSet, v *model.BulkInvoiceResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BulkInvoiceResult!")
+		return graphql.Null
+	}
+	return ec._BulkInvoiceResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCheckoutOption2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐCheckoutOptionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CheckoutOption) graphql.Marshaler {
@@ -33805,6 +34838,30 @@ func (ec *executionContext) marshalNProposedAllocation2ᚖgithubᚗcomᚋtally�
 	return ec._ProposedAllocation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNReceivables2ᚕᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐReceivablesᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Receivables) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReceivables2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐReceivables(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReceivables2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐReceivables(ctx context.Context, sel ast.SelectionSet, v *model.Receivables) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Receivables!")
+		return graphql.Null
+	}
+	return ec._Receivables(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRecordCollectionInput2githubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐRecordCollectionInput(ctx context.Context, v any) (model.RecordCollectionInput, error) {
 	res, err := ec.unmarshalInputRecordCollectionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -34572,6 +35629,22 @@ func (ec *executionContext) marshalOAPIKeyScope2ᚕgithubᚗcomᚋtallyᚑinvoic
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOAgingBucket2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingBucket(ctx context.Context, v any) (*model.AgingBucket, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AgingBucket)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAgingBucket2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐAgingBucket(ctx context.Context, sel ast.SelectionSet, v *model.AgingBucket) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOBankAccount2ᚖgithubᚗcomᚋtallyᚑinvoicingᚋtallyᚋgraphᚋmodelᚐBankAccount(ctx context.Context, sel ast.SelectionSet, v *model.BankAccount) graphql.Marshaler {

@@ -127,6 +127,9 @@ func (r *queryResolver) Invoices(ctx context.Context, after *entgql.Cursor[strin
 	var f invoice.Filter
 	if where != nil {
 		f = invoice.Filter{Status: where.Status, StatusIn: where.StatusIn, CustomerID: where.CustomerID, Overdue: where.Overdue, Search: ptr.Val(where.Search)}
+		if where.Aging != nil {
+			f.Aging = string(*where.Aging)
+		}
 	}
 	if orderBy == nil {
 		orderBy = &ent.InvoiceOrder{Field: ent.InvoiceOrderFieldCreatedAt, Direction: entgql.OrderDirectionDesc}

@@ -28,6 +28,7 @@ import (
 	"github.com/tally-invoicing/tally/internal/database"
 	"github.com/tally-invoicing/tally/internal/document/pdfhttp"
 	"github.com/tally-invoicing/tally/internal/event"
+	"github.com/tally-invoicing/tally/internal/export"
 	"github.com/tally-invoicing/tally/internal/idempotency"
 	"github.com/tally-invoicing/tally/internal/invoice"
 	"github.com/tally-invoicing/tally/internal/mail"
@@ -341,6 +342,11 @@ func (a *app) routes() http.Handler {
 	}
 	mux.Handle("GET /invoices/{id}/pdf", a.auth.Middleware(a.cfg.production(), auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, ratelimit.WriteText, a.pdfs)))
 	mux.Handle("GET /credit-notes/{id}/pdf", a.auth.Middleware(a.cfg.production(), auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, ratelimit.WriteText, a.creditNotePDFs)))
+	// #17: several invoices' PDFs as one zip, and CSV exports of the lists.
+	zips := pdfhttp.NewZipHandler(pdfhttp.Options{Client: a.db.Client, PDF: a.pdf, Renders: a.renders, BaseURL: a.cfg.BaseURL})
+	mux.Handle("GET /invoices/pdfs.zip", a.auth.Middleware(a.cfg.production(), auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, ratelimit.WriteText, zips)))
+	mux.Handle("GET /export/{list}", a.auth.Middleware(a.cfg.production(), auth.LimitRequests(rl.APIPerCredential, rl.APIPerIP, ratelimit.WriteText,
+		export.Handler{Client: a.db.Client, Invoices: a.invoices})))
 	if a.cfg.production() {
 		// The GraphQL playground is a development tool.
 		mux.HandleFunc("GET /graphiql", http.NotFound)

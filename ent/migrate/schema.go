@@ -514,6 +514,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{InvoicesColumns[5], InvoicesColumns[19]},
 			},
+			{
+				Name:    "invoice_merchant_id_status_currency_due_date_total_minor_credited_minor_amount_paid_minor",
+				Unique:  false,
+				Columns: []*schema.Column{InvoicesColumns[32], InvoicesColumns[5], InvoicesColumns[7], InvoicesColumns[19], InvoicesColumns[17], InvoicesColumns[27], InvoicesColumns[18]},
+			},
 		},
 	}
 	// InvoiceEventsColumns holds the columns for the "invoice_events" table.
@@ -738,6 +743,11 @@ var (
 				Name:    "payment_collection_id",
 				Unique:  false,
 				Columns: []*schema.Column{PaymentsColumns[18]},
+			},
+			{
+				Name:    "payment_merchant_id_received_at",
+				Unique:  false,
+				Columns: []*schema.Column{PaymentsColumns[1], PaymentsColumns[13]},
 			},
 		},
 	}

@@ -80,7 +80,10 @@ func (Payment) Edges() []ent.Edge {
 }
 
 func (Payment) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("invoice_id"), index.Fields("collection_id")}
+	return []ent.Index{index.Fields("invoice_id"), index.Fields("collection_id"),
+		// Query.receivables' paid-in-the-last-30-days reads a window of
+		// one merchant's payments.
+		index.Fields("merchant_id", "received_at")}
 }
 
 func (Payment) Annotations() []schema.Annotation {

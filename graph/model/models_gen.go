@@ -29,6 +29,16 @@ type AdvanceTestClockInput struct {
 	Hours int `json:"hours"`
 }
 
+// What the invoices of one aging bucket still owe.
+type AgingAmount struct {
+	// Which bucket.
+	Bucket AgingBucket `json:"bucket"`
+	// The sum of their amountDue, in the currency of the Receivables it belongs to.
+	Amount decimal.Decimal `json:"amount"`
+	// How many invoices.
+	InvoiceCount int `json:"invoiceCount"`
+}
+
 // Part of a collection given to one invoice.
 type AllocationInput struct {
 	// The invoice to pay; it must be in the collection's currency.
@@ -84,6 +94,20 @@ type BankAccountInput struct {
 	AccountNumber *string `json:"accountNumber,omitempty"`
 	// The routing number (US ABA), sort code (UK) or other bank code.
 	RoutingNumber *string `json:"routingNumber,omitempty"`
+}
+
+// What a bulk action did to one of the invoices given.
+type BulkInvoiceResult struct {
+	// The invoice's id, as given.
+	ID string `json:"id"`
+	// The invoice's number; null for a draft or an id that was not found.
+	Number *string `json:"number,omitempty"`
+	// true when the action was done on this invoice.
+	Ok bool `json:"ok"`
+	// Why it was not, in words a merchant can act on; null when ok.
+	Error *string `json:"error,omitempty"`
+	// The error's code (NOT_FOUND, CONFLICT, VALIDATION, ...); null when ok.
+	Code *string `json:"code,omitempty"`
 }
 
 // The public view of an invoice behind its payment link: only what the payer
@@ -382,6 +406,8 @@ type InvoiceWhereInput struct {
 	CustomerID *string `json:"customerID,omitempty"`
 	// true: only overdue invoices; false: only invoices that are not overdue.
 	Overdue *bool `json:"overdue,omitempty"`
+	// Only OPEN and PARTIALLY_PAID invoices in this aging bucket (see Query.receivables), on the merchant's clock.
+	Aging *AgingBucket `json:"aging,omitempty"`
 	// Matches the number, payment reference, customer name or email.
 	Search *string `json:"search,omitempty"`
 }
@@ -491,6 +517,28 @@ type ProposedAllocation struct {
 	Rule payment.Rule `json:"rule"`
 	// How sure the rule is, in percent.
 	Confidence int `json:"confidence"`
+}
+
+// Where the merchant's money stands in one currency.
+type Receivables struct {
+	// ISO 4217 code of every amount here.
+	Currency string `json:"currency"`
+	// The sum of amountDue (total - credited - paid) of the OPEN and PARTIALLY_PAID invoices.
+	Outstanding decimal.Decimal `json:"outstanding"`
+	// How many OPEN and PARTIALLY_PAID invoices still owe something.
+	OutstandingCount int `json:"outstandingCount"`
+	// The part of outstanding on invoices past their due date (Invoice.overdue), on the merchant's clock.
+	Overdue decimal.Decimal `json:"overdue"`
+	// How many invoices are overdue.
+	OverdueCount int `json:"overdueCount"`
+	// Money applied to invoices in the last 30 days (by the payment's receivedAt),
+	// whatever the invoice's status is now; undone allocations and customer credit
+	// (already counted when the money first arrived) do not count.
+	PaidLast30Days decimal.Decimal `json:"paidLast30Days"`
+	// How many payments make up paidLast30Days.
+	PaymentCount int `json:"paymentCount"`
+	// outstanding by days past due, in the order CURRENT, DAYS_1_30, DAYS_31_60, DAYS_61_90, OVER_90; the amounts add up to outstanding.
+	Aging []*AgingAmount `json:"aging"`
 }
 
 // Money received: a bank transfer, cash, a wallet transfer seen elsewhere.
@@ -891,6 +939,73 @@ func (e *APIKeyScope) UnmarshalJSON(b []byte) error {
 }
 
 func (e APIKeyScope) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How long the amount due of an invoice has been past its due date, on the merchant's clock.
+type AgingBucket string
+
+const (
+	// Not yet due, or no due date.
+	AgingBucketCurrent AgingBucket = "CURRENT"
+	// Past due by up to 30 days (an invoice one hour past its due date is here).
+	AgingBucketDays1_30 AgingBucket = "DAYS_1_30"
+	// Past due by more than 30 and up to 60 days.
+	AgingBucketDays31_60 AgingBucket = "DAYS_31_60"
+	// Past due by more than 60 and up to 90 days.
+	AgingBucketDays61_90 AgingBucket = "DAYS_61_90"
+	// Past due by more than 90 days.
+	AgingBucketOver90 AgingBucket = "OVER_90"
+)
+
+var AllAgingBucket = []AgingBucket{
+	AgingBucketCurrent,
+	AgingBucketDays1_30,
+	AgingBucketDays31_60,
+	AgingBucketDays61_90,
+	AgingBucketOver90,
+}
+
+func (e AgingBucket) IsValid() bool {
+	switch e {
+	case AgingBucketCurrent, AgingBucketDays1_30, AgingBucketDays31_60, AgingBucketDays61_90, AgingBucketOver90:
+		return true
+	}
+	return false
+}
+
+func (e AgingBucket) String() string {
+	return string(e)
+}
+
+func (e *AgingBucket) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AgingBucket(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AgingBucket", str)
+	}
+	return nil
+}
+
+func (e AgingBucket) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AgingBucket) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AgingBucket) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

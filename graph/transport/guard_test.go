@@ -89,6 +89,9 @@ func TestExpensiveFieldsWeighed(t *testing.T) {
 		"CreditNote.previewHTML":    1000,
 		"Mutation.previewStatement": 1000,
 		"Mutation.importStatement":  1000,
+		// #17's bulk actions: up to 100 invoices each.
+		"Mutation.sendInvoiceReminders": 1000,
+		"Mutation.deleteInvoiceDrafts":  100,
 	}
 	got := map[string]int{}
 	for _, typ := range servedSchema().Types {

@@ -20,7 +20,11 @@ type Filter struct {
 	StatusIn   []status.Status
 	CustomerID *string
 	Overdue    *bool
-	Search     string
+	// Aging keeps the invoices that owe something in one aging bucket
+	// (AgingCurrent, Aging1To30, ...) on the merchant's clock, as
+	// Receivables counts them.
+	Aging  string
+	Search string
 }
 
 // Overdue reports whether inv is still owed and past its due date at now.
@@ -41,11 +45,14 @@ func (s *Service) Query(ctx context.Context, f Filter) *ent.InvoiceQuery {
 	if f.CustomerID != nil {
 		q.Where(entinvoice.CustomerID(*f.CustomerID))
 	}
+	now := time.Now().UTC()
+	if v := tenant.FromContext(ctx); v != nil {
+		now = s.Now(v.MerchantID)
+	}
+	if f.Aging != "" {
+		q.Where(agingWhere(f.Aging, now)...)
+	}
 	if f.Overdue != nil {
-		now := time.Now().UTC()
-		if v := tenant.FromContext(ctx); v != nil {
-			now = s.Now(v.MerchantID)
-		}
 		overdue := entinvoice.And(
 			entinvoice.StatusIn(status.Open, status.PartiallyPaid),
 			entinvoice.DueDateNotNil(),

@@ -8,6 +8,8 @@ export interface Column {
   label?: ReactNode;
   ta?: TableThProps['ta'];
   w?: TableThProps['w'];
+  /** aria-sort of a sortable column's header. */
+  sort?: 'ascending' | 'descending' | 'none';
 }
 
 type PagedTableProps<Data, Variables extends AnyVariables, Node> = Omit<
@@ -39,7 +41,7 @@ export function PagedTable<Data, Variables extends AnyVariables, Node>({
       <Table.Thead>
         <Table.Tr>
           {columns.map((c, i) => (
-            <Table.Th key={i} ta={c.ta} w={c.w}>
+            <Table.Th key={i} ta={c.ta} w={c.w} aria-sort={c.sort}>
               {c.label}
             </Table.Th>
           ))}

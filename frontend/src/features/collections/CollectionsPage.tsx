@@ -5,6 +5,7 @@ import { useState } from 'react';
 import type { CollectionItemFragment } from '../../gql/graphql';
 import { AllocateModal } from './AllocateModal';
 import { EmptyState } from '../../components/EmptyState';
+import { ExportCsvButton } from '../../components/ExportCsvButton';
 import { PagedTable } from '../../components/PagedTable';
 import { collectionsContext, CollectionsListQuery, matchedFilter, useCollectionsCount } from './collection';
 import { ImportStatementModal } from './ImportStatementModal';
@@ -36,6 +37,8 @@ export function CollectionsPage() {
           </Text>
         </div>
         <Group gap="sm">
+          <ExportCsvButton list="collections" />
+          <ExportCsvButton list="payments" label="Export payments" />
           <Button variant="default" leftSection={<IconFileImport size={16} />} onClick={importModal.open}>
             Import statement
           </Button>

@@ -2,6 +2,7 @@ import {
   ActionIcon,
   Anchor,
   Button,
+  Checkbox,
   CloseButton,
   Group,
   Select,
@@ -12,6 +13,7 @@ import {
   TextInput,
   Title,
   Tooltip,
+  VisuallyHidden,
 } from '@mantine/core';
 import { useDebouncedCallback, useDebouncedValue } from '@mantine/hooks';
 import { IconFileInvoice, IconPlus, IconRepeat, IconSearch } from '@tabler/icons-react';
@@ -19,7 +21,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
-import type { InvoicesListQuery as InvoicesList, InvoiceStatus, InvoiceWhereInput } from '../../gql/graphql';
+import type { AgingBucket, InvoicesListQuery as InvoicesList, InvoiceStatus, InvoiceWhereInput } from '../../gql/graphql';
 import { EmptyState } from '../../components/EmptyState';
 import type { NodeOf } from '../../components/CursorPages';
 import { PagedTable } from '../../components/PagedTable';
@@ -27,14 +29,18 @@ import { formatDate, formatDueDate } from '../../lib/format';
 import { formatMoney } from '../../lib/money';
 import { InvoiceStatusBadge } from '../../components/InvoiceStatusBadge';
 import { statusLabel } from '../../components/invoiceStatus';
+import { ExportCsvButton } from '../../components/ExportCsvButton';
+import { BulkActions, type Selected } from './BulkActions';
+import { bucketLabel, ReceivablesSummary } from './ReceivablesSummary';
 import { SetupChecklist } from './SetupChecklist';
+import { ariaSort, parseSort, SortHeader } from './SortHeader';
 import { useInvoiceStatusChanges } from './useInvoiceStatusChanges';
 
 const PAGE_SIZE = 25;
 
 const InvoicesListQuery = graphql(`
-  query InvoicesList($first: Int!, $after: Cursor, $where: InvoiceWhereInput) {
-    invoices(first: $first, after: $after, where: $where, orderBy: { field: CREATED_AT, direction: DESC }) {
+  query InvoicesList($first: Int!, $after: Cursor, $where: InvoiceWhereInput, $orderBy: InvoiceOrder) {
+    invoices(first: $first, after: $after, where: $where, orderBy: $orderBy) {
       totalCount
       edges {
         node {
@@ -83,6 +89,9 @@ export function InvoicesPage() {
   const status = params.get('status') as InvoiceStatus | null;
   const overdue = params.get('overdue') === '1';
   const customerID = params.get('customer');
+  const aging = params.get('aging') as AgingBucket | null;
+  const sort = parseSort(params.get('sort'));
+  const [selected, setSelected] = useState<Map<string, Selected>>(new Map());
   const [search, setSearch] = useState(params.get('q') ?? '');
   const [debouncedSearch] = useDebouncedValue(search.trim(), 300);
 
@@ -110,8 +119,9 @@ export function InvoicesPage() {
     if (overdue) w.overdue = true;
     if (debouncedSearch) w.search = debouncedSearch;
     if (customerID) w.customerID = customerID;
+    if (aging) w.aging = aging;
     return w;
-  }, [status, overdue, debouncedSearch, customerID]);
+  }, [status, overdue, debouncedSearch, customerID, aging]);
 
   const [{ data: customerData }] = useQuery({
     query: FilterCustomerQuery,
@@ -131,12 +141,17 @@ export function InvoicesPage() {
     <Stack gap="lg">
       <Group justify="space-between">
         <Title order={2}>Invoices</Title>
-        <Button component={Link} to="/invoices/new" leftSection={<IconPlus size={16} />}>
-          Create Invoice
-        </Button>
+        <Group gap="sm">
+          <ExportCsvButton list="invoices" params={{ status, overdue: overdue ? 'true' : null, customerID, aging, search: debouncedSearch }} />
+          <Button component={Link} to="/invoices/new" leftSection={<IconPlus size={16} />}>
+            Create Invoice
+          </Button>
+        </Group>
       </Group>
 
       <SetupChecklist />
+
+      <ReceivablesSummary selected={aging} onSelect={(b) => update('aging', b)} refresh={refresh} />
 
       <Group gap="md" align="center">
         <TextInput
@@ -158,6 +173,14 @@ export function InvoicesPage() {
           w={180}
         />
         <Switch label="Overdue" checked={overdue} onChange={(e) => update('overdue', e.currentTarget.checked ? '1' : null)} />
+        {aging && (
+          <Group gap={4} px="sm" py={4} bg="indigo.0" style={{ borderRadius: 'var(--mantine-radius-xl)' }}>
+            <Text size="sm" c="indigo.8">
+              Aging: {bucketLabel[aging]}
+            </Text>
+            <CloseButton size="xs" onClick={() => update('aging', null)} aria-label="Clear aging filter" />
+          </Group>
+        )}
         {customerID && (
           <Group gap={4} px="sm" py={4} bg="indigo.0" style={{ borderRadius: 'var(--mantine-radius-xl)' }}>
             <Text size="sm" c="indigo.8">
@@ -168,9 +191,11 @@ export function InvoicesPage() {
         )}
       </Group>
 
+      <BulkActions selected={[...selected.values()]} onDone={() => { setSelected(new Map()); reload(); }} />
+
       <PagedTable
         query={InvoicesListQuery}
-        variables={{ first: PAGE_SIZE, where }}
+        variables={{ first: PAGE_SIZE, where, orderBy: sort }}
         connection={(d) => d.invoices}
         context={listContext}
         refresh={refresh}
@@ -179,14 +204,28 @@ export function InvoicesPage() {
         // On a phone the table scrolls sideways inside its frame, not the page.
         minWidth={720}
         columns={[
-          { label: 'Number' },
-          { label: 'Customer' },
-          { label: 'Total', ta: 'right' },
-          { label: 'Status' },
-          { label: 'Due' },
-          { label: 'Issued' },
+          { label: <VisuallyHidden>Select</VisuallyHidden>, w: 40 },
+          ...sortable.map(([label, field, ta]) => ({
+            label: <SortHeader label={label} field={field} sort={sort} onSort={(s) => update('sort', `${s.field}.${s.direction}`)} end={ta === 'right'} />,
+            ta,
+            sort: ariaSort(sort, field),
+          })),
         ]}
-        row={(inv) => <InvoiceRow key={inv.id} inv={inv} />}
+        row={(inv) => (
+          <InvoiceRow
+            key={inv.id}
+            inv={inv}
+            selected={selected.has(inv.id)}
+            onSelect={(on) =>
+              setSelected((m) => {
+                const next = new Map(m);
+                if (on) next.set(inv.id, { id: inv.id, number: inv.number });
+                else next.delete(inv.id);
+                return next;
+              })
+            }
+          />
+        )}
         empty={
           Object.keys(where).length > 0 ? (
             <EmptyState icon={IconFileInvoice} title="No invoices match these filters">
@@ -213,11 +252,27 @@ export function InvoicesPage() {
 
 type InvoiceListItem = NodeOf<InvoicesList['invoices']>;
 
-function InvoiceRow({ inv }: { inv: InvoiceListItem }) {
+const sortable = [
+  ['Number', 'NUMBER', undefined],
+  ['Customer', 'CUSTOMER_NAME', undefined],
+  ['Total', 'TOTAL', 'right'],
+  ['Status', 'STATUS', undefined],
+  ['Due', 'DUE_DATE', undefined],
+  ['Issued', 'ISSUED_AT', undefined],
+] as const;
+
+function InvoiceRow({ inv, selected, onSelect }: { inv: InvoiceListItem; selected: boolean; onSelect: (on: boolean) => void }) {
   const navigate = useNavigate();
   const href = inv.status === 'DRAFT' ? `/invoices/${inv.id}/edit` : `/invoices/${inv.id}`;
   return (
     <Table.Tr className="clickable-row" onClick={() => navigate(href)} data-invoice-id={inv.id}>
+      <Table.Td onClick={(e) => e.stopPropagation()}>
+        <Checkbox
+          checked={selected}
+          onChange={(e) => onSelect(e.currentTarget.checked)}
+          aria-label={`Select ${inv.number ?? 'draft'} (${inv.customer.name})`}
+        />
+      </Table.Td>
       <Table.Td>
         <Group gap={6} wrap="nowrap">
           <Anchor component={Link} to={href} fw={500} size="sm" c={inv.number ? undefined : 'dimmed'} onClick={(e) => e.stopPropagation()}>
