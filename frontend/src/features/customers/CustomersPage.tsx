@@ -56,7 +56,7 @@ export function CustomersPage() {
   return (
     <Stack gap="lg">
       <Group justify="space-between">
-        <Title order={2}>Customers</Title>
+        <Title order={1} size="h2">Customers</Title>
         <Button leftSection={<IconPlus size={16} />} onClick={() => setModal({ customer: null })}>
           Add customer
         </Button>

@@ -12,6 +12,7 @@ import {
   TextInput,
   Title,
   Tooltip,
+  VisuallyHidden,
 } from '@mantine/core';
 import { useDebouncedCallback, useDebouncedValue } from '@mantine/hooks';
 import { IconFileInvoice, IconPlus, IconRepeat, IconSearch } from '@tabler/icons-react';
@@ -28,7 +29,7 @@ import { formatMoney } from '../../lib/money';
 import { InvoiceStatusBadge } from '../../components/InvoiceStatusBadge';
 import { statusLabel } from '../../components/invoiceStatus';
 import { SetupChecklist } from './SetupChecklist';
-import { useInvoiceStatusChanges } from './useInvoiceStatusChanges';
+import { useInvoiceStatusChanges } from '../../lib/useInvoiceStatusChanges';
 
 const PAGE_SIZE = 25;
 
@@ -125,16 +126,28 @@ export function InvoicesPage() {
   // payments) is one reload, not one per event.
   const [refresh, setRefresh] = useState(0);
   const reload = useDebouncedCallback(() => setRefresh((n) => n + 1), 300);
-  useInvoiceStatusChanges({ onChange: reload, onResync: reload });
+  // What a screen reader hears when the list changes by itself.
+  const [announcement, setAnnouncement] = useState('');
+  useInvoiceStatusChanges({
+    onChange: (change) => {
+      reload();
+      if (change.to === 'PAID' && change.from !== 'PAID') setAnnouncement(`${change.invoice.number ?? 'An invoice'} was paid`);
+    },
+    onResync: reload,
+  });
 
   return (
     <Stack gap="lg">
       <Group justify="space-between">
-        <Title order={2}>Invoices</Title>
+        <Title order={1} size="h2">Invoices</Title>
         <Button component={Link} to="/invoices/new" leftSection={<IconPlus size={16} />}>
           Create Invoice
         </Button>
       </Group>
+
+      <VisuallyHidden role="status" aria-live="polite" data-testid="invoices-live">
+        {announcement}
+      </VisuallyHidden>
 
       <SetupChecklist />
 
@@ -175,9 +188,9 @@ export function InvoicesPage() {
         context={listContext}
         refresh={refresh}
         errorTitle="Couldn't load invoices"
-        tableProps={{ highlightOnHover: true }}
-        // On a phone the table scrolls sideways inside its frame, not the page.
-        minWidth={720}
+        // Below 48em each row is a card (global.css: .invoice-table), so the
+        // number, customer, total and status fit a phone without scrolling.
+        tableProps={{ highlightOnHover: true, className: 'invoice-table' }}
         columns={[
           { label: 'Number' },
           { label: 'Customer' },
@@ -218,7 +231,7 @@ function InvoiceRow({ inv }: { inv: InvoiceListItem }) {
   const href = inv.status === 'DRAFT' ? `/invoices/${inv.id}/edit` : `/invoices/${inv.id}`;
   return (
     <Table.Tr className="clickable-row" onClick={() => navigate(href)} data-invoice-id={inv.id}>
-      <Table.Td>
+      <Table.Td data-col="number">
         <Group gap={6} wrap="nowrap">
           <Anchor component={Link} to={href} fw={500} size="sm" c={inv.number ? undefined : 'dimmed'} onClick={(e) => e.stopPropagation()}>
             {inv.number ?? 'Draft'}
@@ -241,7 +254,7 @@ function InvoiceRow({ inv }: { inv: InvoiceListItem }) {
           )}
         </Group>
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-col="customer">
         <Text size="sm" fw={500}>
           {inv.customer.name}
         </Text>
@@ -249,7 +262,7 @@ function InvoiceRow({ inv }: { inv: InvoiceListItem }) {
           {inv.customer.email}
         </Text>
       </Table.Td>
-      <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
+      <Table.Td data-col="total" ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
         <Text size="sm" fw={500} span>
           {formatMoney(inv.total, inv.currency)}
         </Text>{' '}
@@ -257,13 +270,13 @@ function InvoiceRow({ inv }: { inv: InvoiceListItem }) {
           {inv.currency}
         </Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-col="status">
         <InvoiceStatusBadge status={inv.status} overdue={inv.overdue} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-col="due" data-label="Due">
         <Text size="sm">{formatDueDate(inv.dueDate)}</Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-col="issued" data-label="Issued">
         <Text size="sm">{formatDate(inv.issuedAt)}</Text>
       </Table.Td>
     </Table.Tr>
