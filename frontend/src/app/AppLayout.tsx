@@ -149,22 +149,22 @@ export function AppLayout() {
       padding={{ base: 'sm', sm: 'xl' }}
     >
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Group gap="sm">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
             <ThemeIcon size={30} radius="md" variant="filled">
               <Text fw={700} size="sm">
                 T
               </Text>
             </ThemeIcon>
-            <Text fw={600} data-testid="merchant-name">
+            <Text fw={600} data-testid="merchant-name" truncate="end">
               {merchant.name}
             </Text>
           </Group>
           <Menu position="bottom-end" width={220} shadow="md">
             <Menu.Target>
               <UnstyledButton aria-label="Account menu">
-                <Group gap={8}>
+                <Group gap={8} wrap="nowrap">
                   <Avatar size={30} radius="xl" color="indigo">
                     {(user?.email ?? merchant.name).charAt(0).toUpperCase()}
                   </Avatar>
@@ -194,7 +194,7 @@ export function AppLayout() {
         </Group>
       </AppShell.Header>
 
-      <AppShell.Navbar p="sm" aria-label="Main">
+      <AppShell.Navbar p="sm" aria-label="Main" className={opened ? undefined : 'navbar-closed'}>
         {nav.map((group) => (
           <Box key={group.section} mb="md">
             <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mb={4}>
