@@ -126,12 +126,15 @@ export function InvoicesPage() {
   // payments) is one reload, not one per event.
   const [refresh, setRefresh] = useState(0);
   const reload = useDebouncedCallback(() => setRefresh((n) => n + 1), 300);
-  // What a screen reader hears when the list changes by itself.
+  // What a screen reader hears when the list changes by itself (the app-wide
+  // "INV-… was paid" toast is announced too; this says what it did to the list).
   const [announcement, setAnnouncement] = useState('');
   useInvoiceStatusChanges({
     onChange: (change) => {
       reload();
-      if (change.to === 'PAID' && change.from !== 'PAID') setAnnouncement(`${change.invoice.number ?? 'An invoice'} was paid`);
+      if (change.to !== change.from) {
+        setAnnouncement(`Invoice list updated: ${change.invoice.number ?? 'a draft'} is now ${statusLabel[change.to] ?? change.to}`);
+      }
     },
     onResync: reload,
   });
