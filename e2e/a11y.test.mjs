@@ -31,6 +31,8 @@ describe('accessibility', { timeout: 400_000 }, () => {
   /** label -> violations (critical and serious only) */
   const results = new Map();
   const counts = { critical: 0, serious: 0, moderate: 0, minor: 0 };
+  /** rule -> elements, for the moderate and minor findings (printed, not asserted). */
+  const lesser = {};
 
   before(async () => {
     env = await start({ logName: 'server-a11y' });
@@ -60,6 +62,7 @@ describe('accessibility', { timeout: 400_000 }, () => {
     const bad = [];
     for (const v of res.violations) {
       counts[v.impact] = (counts[v.impact] ?? 0) + v.nodes.length;
+      if (v.impact === 'moderate' || v.impact === 'minor') lesser[`${v.impact} ${v.id}`] = (lesser[`${v.impact} ${v.id}`] ?? 0) + v.nodes.length;
       if (v.impact === 'critical' || v.impact === 'serious') bad.push(v);
     }
     if (oneH1) {
@@ -235,6 +238,7 @@ describe('accessibility', { timeout: 400_000 }, () => {
       throw err;
     } finally {
       console.log(`axe over ${results.size} states (elements): ${JSON.stringify(counts)}`);
+      console.log(`moderate and minor, by rule (not asserted): ${JSON.stringify(lesser)}`);
     }
     const lines = report();
     if (lines.length) console.log(lines.join('\n'));
