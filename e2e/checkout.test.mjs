@@ -117,7 +117,9 @@ describe('checkout', { timeout: 240_000 }, () => {
 
       // The merchant's list turned PAID live, with a toast.
       await row.locator('[data-status="PAID"]').waitFor({ timeout: 10_000 });
-      await list.getByText('INV-000001 was paid').waitFor();
+      await list.getByRole('alert').getByText('INV-000001 was paid').waitFor();
+      // Screen readers hear it too: the list's live region says what changed.
+      await list.getByTestId('invoices-live').getByText('Invoice list updated: INV-000001 is now Paid').waitFor({ state: 'attached' });
       assert.equal(reloads, loaded, 'the list changed without a reload');
       await shot(list, 'checkout-04-list-paid', { fullPage: false });
 

@@ -4,9 +4,8 @@ import {
   Badge,
   Box,
   Burger,
-  Center,
   Group,
-  Loader,
+  Skeleton,
   Menu,
   NavLink,
   Text,
@@ -31,6 +30,7 @@ import {
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { reviewFilter, useCollectionsCount } from '../features/collections/collection';
+import { PageSkeleton } from '../components/PageSkeleton';
 import { PaidNotifications } from '../features/invoices/PaidNotifications';
 import { graphql } from '../gql';
 import { showError } from '../lib/errors';
@@ -107,10 +107,18 @@ export function AppLayout() {
   const counts: Record<string, number | undefined> = { '/collections': toReview };
 
   if (fetching && !data) {
+    // The frame's shape while the session is checked, not a blank page.
     return (
-      <Center h="100vh">
-        <Loader />
-      </Center>
+      <Box>
+        <Box h={56} style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }} px="md" py={13}>
+          <Skeleton h={30} w={160} />
+        </Box>
+        <Box p={{ base: 'sm', sm: 'xl' }} bg="gray.0" mih="calc(100vh - 56px)">
+          <Box maw={1200} mx="auto">
+            <PageSkeleton label="Loading the dashboard" />
+          </Box>
+        </Box>
+      </Box>
     );
   }
   if (error && !data) {
@@ -130,28 +138,33 @@ export function AppLayout() {
   };
 
   return (
+    <>
+    {/* The first thing a keyboard reaches: past the header and the navigation. */}
+    <a href="#main-content" className="skip-link">
+      Skip to content
+    </a>
     <AppShell
       header={{ height: 56 }}
       navbar={{ width: 232, breakpoint: 'sm', collapsed: { mobile: !opened } }}
-      padding="xl"
+      padding={{ base: 'sm', sm: 'xl' }}
     >
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Group gap="sm">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
             <ThemeIcon size={30} radius="md" variant="filled">
               <Text fw={700} size="sm">
                 T
               </Text>
             </ThemeIcon>
-            <Text fw={600} data-testid="merchant-name">
+            <Text fw={600} data-testid="merchant-name" truncate="end">
               {merchant.name}
             </Text>
           </Group>
           <Menu position="bottom-end" width={220} shadow="md">
             <Menu.Target>
               <UnstyledButton aria-label="Account menu">
-                <Group gap={8}>
+                <Group gap={8} wrap="nowrap">
                   <Avatar size={30} radius="xl" color="indigo">
                     {(user?.email ?? merchant.name).charAt(0).toUpperCase()}
                   </Avatar>
@@ -181,7 +194,7 @@ export function AppLayout() {
         </Group>
       </AppShell.Header>
 
-      <AppShell.Navbar p="sm">
+      <AppShell.Navbar p="sm" aria-label="Main" className={opened ? undefined : 'navbar-closed'}>
         {nav.map((group) => (
           <Box key={group.section} mb="md">
             <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mb={4}>
@@ -213,11 +226,12 @@ export function AppLayout() {
 
       <PaidNotifications />
 
-      <AppShell.Main bg="gray.0" mih="100vh">
+      <AppShell.Main bg="gray.0" mih="100vh" id="main-content" tabIndex={-1} style={{ outline: 'none' }}>
         <Box maw={1200} mx="auto">
           <Outlet />
         </Box>
       </AppShell.Main>
     </AppShell>
+    </>
   );
 }

@@ -31,7 +31,7 @@ export function CurrencyFormats({ children }: { children: ReactNode }) {
     return (
       <Center h="100vh">
         <Stack align="center" gap="sm" maw={420} ta="center">
-          <Title order={3}>Can't reach Tally</Title>
+          <Title order={1} size="h3">Can't reach Tally</Title>
           <Text c="dimmed">The dashboard couldn't load its settings from the server. Check your connection and try again.</Text>
           <Button variant="light" onClick={() => reexecute({ requestPolicy: 'network-only' })}>
             Try again

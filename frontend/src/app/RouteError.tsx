@@ -32,7 +32,7 @@ export function RouteError({ fullPage = false }: { fullPage?: boolean }) {
       <ThemeIcon variant="light" color="red" size={48} radius="xl">
         <IconAlertTriangle size={26} />
       </ThemeIcon>
-      <Title order={3}>{title}</Title>
+      <Title order={1} size="h3">{title}</Title>
       <Text c="dimmed" maw={460} ta="center">
         {message}
       </Text>

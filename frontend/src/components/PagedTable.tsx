@@ -1,4 +1,4 @@
-import { Button, Paper, Skeleton, Table, type TableProps, type TableThProps } from '@mantine/core';
+import { Button, Paper, Skeleton, Table, VisuallyHidden, type TableProps, type TableThProps } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { AnyVariables } from 'urql';
 import { CursorPages, type CursorPagesProps } from './CursorPages';
@@ -42,7 +42,8 @@ export function PagedTable<Data, Variables extends AnyVariables, Node>({
         <Table.Tr>
           {columns.map((c, i) => (
             <Table.Th key={i} ta={c.ta} w={c.w} aria-sort={c.sort}>
-              {c.label}
+              {/* A column of row actions is named for screen readers. */}
+              {c.label ?? <VisuallyHidden>Actions</VisuallyHidden>}
             </Table.Th>
           ))}
         </Table.Tr>

@@ -140,7 +140,7 @@ export function APIKeysPage() {
     <Stack gap="lg">
       <Group justify="space-between">
         <div>
-          <Title order={2}>API keys</Title>
+          <Title order={1} size="h2">API keys</Title>
           <Text c="dimmed" size="sm" mt={4}>
             Use API keys to read and create invoices from your own systems. Send a key as{' '}
             <Code>Authorization: Bearer &lt;key&gt;</Code>. A read-only key can't change anything.

@@ -9,7 +9,7 @@ export function AuthCard({ title, subtitle, children, footer }: {
   footer?: ReactNode;
 }) {
   return (
-    <Center mih="100vh" p="md" bg="gray.0">
+    <Center component="main" mih="100vh" p="md" bg="gray.0">
       <Stack w="100%" maw={420} gap="lg">
         <Group gap="xs" justify="center">
           <ThemeIcon size={34} radius="md">
@@ -20,7 +20,7 @@ export function AuthCard({ title, subtitle, children, footer }: {
           </Text>
         </Group>
         <Paper withBorder shadow="sm" p="xl">
-          <Title order={3} mb={4}>
+          <Title order={1} size="h3" mb={4}>
             {title}
           </Title>
           {subtitle && (

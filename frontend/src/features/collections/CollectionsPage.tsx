@@ -1,5 +1,5 @@
 import { Badge, Button, Group, Stack, Text, Title } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDebouncedCallback, useDisclosure } from '@mantine/hooks';
 import { IconArrowsExchange, IconFileImport, IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { CollectionItemFragment } from '../../gql/graphql';
@@ -7,7 +7,8 @@ import { AllocateModal } from './AllocateModal';
 import { EmptyState } from '../../components/EmptyState';
 import { ExportCsvButton } from '../../components/ExportCsvButton';
 import { PagedTable } from '../../components/PagedTable';
-import { collectionsContext, CollectionsListQuery, matchedFilter, useCollectionsCount } from './collection';
+import { useInvoiceStatusChanges } from '../../lib/useInvoiceStatusChanges';
+import { collectionsContext, CollectionsListQuery, CollectionsRefresh, matchedFilter, useCollectionsCount } from './collection';
 import { ImportStatementModal } from './ImportStatementModal';
 import { MatchedRow } from './MatchedRow';
 import { RecordPaymentModal } from './RecordPaymentModal';
@@ -21,6 +22,21 @@ const MATCHED_PAGE_SIZE = 25;
  * link by itself, or here: recorded by hand or imported from a bank statement.
  */
 export function CollectionsPage() {
+  // Live, like the invoice list: a payment that settles an invoice anywhere
+  // (the payment link, another tab) shows up here without a reload. A burst
+  // of changes is one reload.
+  const [refresh, setRefresh] = useState(0);
+  const reload = useDebouncedCallback(() => setRefresh((n) => n + 1), 300);
+  useInvoiceStatusChanges({ onChange: reload, onResync: reload });
+
+  return (
+    <CollectionsRefresh.Provider value={refresh}>
+      <Collections refresh={refresh} />
+    </CollectionsRefresh.Provider>
+  );
+}
+
+function Collections({ refresh }: { refresh: number }) {
   const [recordOpen, recordModal] = useDisclosure(false);
   const [importOpen, importModal] = useDisclosure(false);
   const [allocating, setAllocating] = useState<CollectionItemFragment | null>(null);
@@ -30,7 +46,7 @@ export function CollectionsPage() {
     <Stack gap="lg">
       <Group justify="space-between" align="flex-start">
         <div>
-          <Title order={2}>Collections</Title>
+          <Title order={1} size="h2">Collections</Title>
           <Text c="dimmed" size="sm" mt={4} maw={640}>
             Money you received and the invoices it paid. Tally matches each payment by its reference, invoice number
             or amount; what it can't place with confidence waits here for you.
@@ -60,6 +76,7 @@ export function CollectionsPage() {
           variables={{ first: MATCHED_PAGE_SIZE, where: matchedFilter }}
           connection={(d) => d.collections}
           context={collectionsContext}
+          refresh={refresh}
           errorTitle="Couldn't load payments"
           minWidth={720}
           tableProps={{ 'data-testid': 'matched-collections' }}
@@ -83,7 +100,7 @@ export function CollectionsPage() {
 function SectionTitle({ id, title, count }: { id: string; title: string; count: number | undefined }) {
   return (
     <Group gap={8}>
-      <Title order={4} id={id}>
+      <Title order={2} size="h4" id={id}>
         {title}
       </Title>
       {count !== undefined && count > 0 && (

@@ -358,7 +358,7 @@ export function ImportStatementModal({ opened, onClose }: { opened: boolean; onC
                 <PreviewTable preview={shown} columns={columns} roles={roles(form.values)} />
                 <Stack gap="sm">
                   <div>
-                    <Title order={6}>Columns</Title>
+                    <Title order={3} size="h6">Columns</Title>
                     <Text size="xs" c="dimmed">
                       Tally guessed these from the file; it remembers what you import with for next time.
                     </Text>

@@ -13,6 +13,7 @@ import {
   reviewFilter,
   setAsideFilter,
   useCollectionsCount,
+  useCollectionsRefetch,
 } from './collection';
 import { ReviewItem } from './ReviewItem';
 import { SetAsideItem } from './SetAsideItem';
@@ -83,12 +84,13 @@ function QueuePages({ where, view, searching, onAllocate }: {
   // The cursor of each page seen so far; the last is the page on screen.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const after = cursors[cursors.length - 1];
-  const [{ data, fetching, error }] = useQuery({
+  const [{ data, fetching, error }, reexecute] = useQuery({
     query: CollectionsListQuery,
     variables: { first: PAGE_SIZE, after, where },
     context: collectionsContext,
     requestPolicy: 'cache-and-network',
   });
+  useCollectionsRefetch(reexecute);
   const total = useCollectionsCount(where);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [asideItems, setAsideItems] = useState<CollectionItemFragment[] | null>(null);

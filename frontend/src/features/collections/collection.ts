@@ -1,3 +1,4 @@
+import { createContext, useContext, useEffect, useRef } from 'react';
 import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { CollectionFilter, SetAsideReason } from '../../gql/graphql';
@@ -178,9 +179,28 @@ export const proposalRuleLabel: Record<string, string> = {
 /** Queries holding collections refetch when any collection changes, also while they hold none. */
 export const collectionsContext = { additionalTypenames: ['Collection'] };
 
+/**
+ * Bumped by the Collections page when money may have come in elsewhere (an
+ * invoice changed status: a payment link, another tab); every collections
+ * query under it fetches again.
+ */
+export const CollectionsRefresh = createContext(0);
+
+/** Calls reexecute (network-only) each time CollectionsRefresh is bumped. */
+export function useCollectionsRefetch(reexecute: (opts: { requestPolicy: 'network-only' }) => void) {
+  const refresh = useContext(CollectionsRefresh);
+  const shown = useRef(refresh);
+  useEffect(() => {
+    if (refresh === shown.current) return;
+    shown.current = refresh;
+    reexecute({ requestPolicy: 'network-only' });
+  }, [refresh, reexecute]);
+}
+
 /** How many collections match where; undefined while loading or paused. */
 export function useCollectionsCount(where: CollectionFilter, { pause = false } = {}): number | undefined {
-  const [{ data }] = useQuery({ query: CollectionsCountQuery, variables: { where }, context: collectionsContext, pause });
+  const [{ data }, reexecute] = useQuery({ query: CollectionsCountQuery, variables: { where }, context: collectionsContext, pause });
+  useCollectionsRefetch(reexecute);
   return data?.collections.totalCount;
 }
 

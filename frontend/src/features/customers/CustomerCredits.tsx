@@ -73,7 +73,7 @@ export function CustomerCredits({ customer, balances, credits }: {
     <Paper withBorder p="lg" component="section" aria-labelledby="customer-credit-balance">
       <Stack gap="md">
         <div>
-          <Title order={5} id="customer-credit-balance">
+          <Title order={2} size="h5" id="customer-credit-balance">
             Credit balance
           </Title>
           <Text size="sm" c="dimmed" mt={2}>

@@ -1,9 +1,10 @@
-import { Anchor, Button, Center, Grid, Group, Loader, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Grid, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconFileInvoice, IconPencil, IconPlus } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useQuery } from 'urql';
+import { PageSkeleton } from '../../components/PageSkeleton';
 import { CustomerFormModal } from '../../components/CustomerFormModal';
 import type { Connection } from '../../components/CursorPages';
 import { EmailBouncingBadge } from '../../components/EmailBouncingBadge';
@@ -138,12 +139,10 @@ export function CustomerPage() {
 
   if (!c) {
     return fetching || !data ? (
-      <Center py={80}>
-        <Loader />
-      </Center>
+      <PageSkeleton label="Loading the customer" />
     ) : (
       <Stack align="center" py={80} gap="sm">
-        <Title order={3}>Customer not found</Title>
+        <Title order={1} size="h3">Customer not found</Title>
         <Button component={Link} to="/customers" variant="light">
           Back to customers
         </Button>
@@ -163,7 +162,7 @@ export function CustomerPage() {
       </Anchor>
       <Group justify="space-between" align="flex-start">
         <div style={{ minWidth: 0 }}>
-          <Title order={2} style={{ overflowWrap: 'anywhere' }}>
+          <Title order={1} size="h2" style={{ overflowWrap: 'anywhere' }}>
             {c.name}
           </Title>
           <Group gap="xs" mt={4}>
@@ -236,7 +235,7 @@ export function CustomerPage() {
         </Grid.Col>
       </Grid>
 
-      <Title order={3}>Invoices</Title>
+      <Title order={2} size="h3">Invoices</Title>
       <PagedTable
         query={CustomerInvoicesQuery}
         variables={{ id, first: 25 }}

@@ -49,7 +49,7 @@ export function CustomerPortalLink({ customer }: { customer: { id: string; name:
     <Paper withBorder p="lg" component="section" aria-labelledby="customer-portal">
       <Stack gap="sm">
         <div>
-          <Title order={5} id="customer-portal">
+          <Title order={2} size="h5" id="customer-portal">
             Customer portal
           </Title>
           <Text size="sm" c="dimmed" mt={2}>

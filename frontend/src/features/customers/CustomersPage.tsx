@@ -56,7 +56,7 @@ export function CustomersPage() {
   return (
     <Stack gap="lg">
       <Group justify="space-between">
-        <Title order={2}>Customers</Title>
+        <Title order={1} size="h2">Customers</Title>
         <Button leftSection={<IconPlus size={16} />} onClick={() => setModal({ customer: null })}>
           Add customer
         </Button>
@@ -69,6 +69,7 @@ export function CustomersPage() {
         onChange={(e) => setSearch(e.currentTarget.value)}
         rightSection={search ? <CloseButton size="sm" onClick={() => setSearch('')} aria-label="Clear search" /> : null}
         w={300}
+        maw="100%"
       />
       <PagedTable
         query={CustomersListQuery}
@@ -76,7 +77,8 @@ export function CustomersPage() {
         connection={(d) => d.customers}
         context={listContext}
         errorTitle="Couldn't load customers"
-        tableProps={{ highlightOnHover: true }}
+        // On a phone the Created column gives way (global.css: .customer-table).
+        tableProps={{ highlightOnHover: true, className: 'customer-table' }}
         columns={[{ label: 'Name' }, { label: 'Email' }, { label: 'Created' }, { w: 60 }]}
         row={(c) => <CustomerRow key={c.id} customer={c} onEdit={() => setModal({ customer: c })} />}
         empty={
@@ -121,11 +123,13 @@ function CustomerRow({ customer: c, onEdit }: { customer: NodeOf<CustomersList['
       </Table.Td>
       <Table.Td>
         <Group gap="xs" wrap="nowrap">
-          <Text size="sm">{c.email}</Text>
+          <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+            {c.email}
+          </Text>
           {c.emailBouncing && <EmailBouncingBadge email={c.email} />}
         </Group>
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-col="created">
         <Text size="sm">{formatDate(c.createdAt)}</Text>
       </Table.Td>
       <Table.Td onClick={(e) => e.stopPropagation()}>

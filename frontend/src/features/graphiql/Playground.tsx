@@ -148,7 +148,7 @@ function Unavailable({ detail }: { detail: string }) {
   return (
     <Center h="100%" p="xl">
       <Stack maw={560} gap="sm" data-testid="playground-unavailable">
-        <Title order={3}>The GraphQL playground is available on development servers only</Title>
+        <Title order={1} size="h3">The GraphQL playground is available on development servers only</Title>
         <Text c="dimmed" size="sm">
           This server has GraphQL introspection turned off, as production servers do, so the playground can't load
           the schema. Run Tally on your own machine (<Code fz="xs">make run</Code>) to explore the API here, or call

@@ -75,7 +75,7 @@ export function InvoiceAutomation({ invoice }: { invoice: AutomatedInvoice }) {
   return (
     <Paper withBorder p="lg" component="section" aria-labelledby="invoice-automation">
       <Stack gap="sm">
-        <Title order={5} id="invoice-automation">
+        <Title order={2} size="h5" id="invoice-automation">
           Automation
         </Title>
         <Switch

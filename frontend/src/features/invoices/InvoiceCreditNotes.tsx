@@ -79,7 +79,7 @@ export function InvoiceCreditNotes({ notes, customerEmail }: { notes: InvoiceCre
     <Paper withBorder component="section" aria-labelledby="invoice-credit-notes" style={{ overflow: 'hidden' }}>
       <Group gap="xs" p="lg" pb="sm">
         <IconReceiptRefund size={18} stroke={1.6} aria-hidden />
-        <Title order={5} id="invoice-credit-notes">
+        <Title order={2} size="h5" id="invoice-credit-notes">
           Credit notes
         </Title>
       </Group>

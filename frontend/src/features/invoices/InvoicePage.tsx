@@ -3,13 +3,11 @@ import {
   Anchor,
   Box,
   Button,
-  Center,
   Code,
   CopyButton,
   Divider,
   Grid,
   Group,
-  Loader,
   Menu,
   Modal,
   Paper,
@@ -52,6 +50,7 @@ import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../gql';
+import { PageSkeleton } from '../../components/PageSkeleton';
 import { EmailBouncingBadge } from '../../components/EmailBouncingBadge';
 import { LineItemsTable, TaxSummaryRows, TotalRow } from '../../components/LineItems';
 import { usePollWhile } from '../../lib/usePollWhile';
@@ -69,7 +68,7 @@ import { InvoiceCreditNotes } from './InvoiceCreditNotes';
 import { MakeRecurringModal } from './MakeRecurringModal';
 import { SendInvoiceModal } from './SendInvoiceModal';
 import { paymentMethodLabel, statusLabel } from '../../components/invoiceStatus';
-import { useInvoiceStatusChanges } from './useInvoiceStatusChanges';
+import { useInvoiceStatusChanges } from '../../lib/useInvoiceStatusChanges';
 
 const InvoiceDetailQuery = graphql(`
   query InvoiceDetail($id: ID!) {
@@ -311,17 +310,13 @@ export function InvoicePage() {
   });
 
   if (fetching && !data) {
-    return (
-      <Center py={80}>
-        <Loader />
-      </Center>
-    );
+    return <PageSkeleton blocks={3} label="Loading the invoice" />;
   }
   const inv = loaded;
   if (!inv) {
     return (
       <Stack align="center" py={80} gap="sm">
-        <Title order={3}>Invoice not found</Title>
+        <Title order={1} size="h3">Invoice not found</Title>
         <Text c="dimmed">{error ? error.message : "It may have been deleted, or the link is wrong."}</Text>
         <Button component={Link} to="/invoices" variant="light">
           Back to invoices
@@ -392,7 +387,7 @@ export function InvoicePage() {
       <Group justify="space-between" align="flex-start">
         <div>
           <Group gap="sm">
-            <Title order={2} data-testid="invoice-number">
+            <Title order={1} size="h2" data-testid="invoice-number">
               {title}
             </Title>
             <InvoiceStatusBadge status={inv.status} overdue={inv.overdue} />
@@ -560,7 +555,7 @@ export function InvoicePage() {
             </Paper>
 
             <Stack gap="xs" component="section" aria-label="Invoice document">
-              <Title order={5}>Invoice document</Title>
+              <Title order={2} size="h5">Invoice document</Title>
               <InvoicePreview invoice={inv} withDownload={false} />
             </Stack>
           </Stack>
@@ -570,7 +565,7 @@ export function InvoicePage() {
           <Stack gap="lg">
           {inv.status !== 'VOID' && <InvoiceAutomation invoice={inv} />}
           <Paper withBorder p="lg">
-            <Title order={5} mb="md">
+            <Title order={2} size="h5" mb="md">
               Timeline
             </Title>
             {(inv.events ?? []).length === 0 ? (

@@ -172,7 +172,7 @@ export function InvoicePayments({ invoice }: { invoice: PaidInvoice }) {
     <Paper withBorder component="section" aria-label="Payments">
       <Stack gap="md" px="lg" pt="md" pb={payments.length ? 'xs' : 'lg'}>
         <Group gap={8}>
-          <Title order={5}>Payments</Title>
+          <Title order={2} size="h5">Payments</Title>
           {counting > 0 && (
             <Badge variant="default" radius="sm" size="sm">
               {counting}

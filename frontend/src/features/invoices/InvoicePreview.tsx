@@ -196,7 +196,13 @@ export function InvoicePreview({ invoice, empty, hint, updating = false, fill = 
           </Group>
         )}
         {!invoice ? (
-          <Box style={fill ? { flex: 1, minHeight: 0 } : undefined}>{empty}</Box>
+          // The (disabled) tabs still control panels: the empty state is the Email one's.
+          <>
+            <Tabs.Panel value="email" style={fill ? { flex: 1, minHeight: 0 } : undefined}>
+              {empty}
+            </Tabs.Panel>
+            <Tabs.Panel value="pdf">{null}</Tabs.Panel>
+          </>
         ) : (
           <>
             <Tabs.Panel

@@ -34,7 +34,7 @@ import { BulkActions, type Selected } from './BulkActions';
 import { bucketLabel, ReceivablesSummary } from './ReceivablesSummary';
 import { SetupChecklist } from './SetupChecklist';
 import { ariaSort, parseSort, SortHeader } from './SortHeader';
-import { useInvoiceStatusChanges } from './useInvoiceStatusChanges';
+import { useInvoiceStatusChanges } from '../../lib/useInvoiceStatusChanges';
 
 const PAGE_SIZE = 25;
 
@@ -135,12 +135,23 @@ export function InvoicesPage() {
   // payments) is one reload, not one per event.
   const [refresh, setRefresh] = useState(0);
   const reload = useDebouncedCallback(() => setRefresh((n) => n + 1), 300);
-  useInvoiceStatusChanges({ onChange: reload, onResync: reload });
+  // What a screen reader hears when the list changes by itself (the app-wide
+  // "INV-… was paid" toast is announced too; this says what it did to the list).
+  const [announcement, setAnnouncement] = useState('');
+  useInvoiceStatusChanges({
+    onChange: (change) => {
+      reload();
+      if (change.to !== change.from) {
+        setAnnouncement(`Invoice list updated: ${change.invoice.number ?? 'a draft'} is now ${statusLabel[change.to] ?? change.to}`);
+      }
+    },
+    onResync: reload,
+  });
 
   return (
     <Stack gap="lg">
       <Group justify="space-between">
-        <Title order={2}>Invoices</Title>
+        <Title order={1} size="h2">Invoices</Title>
         <Group gap="sm">
           <ExportCsvButton list="invoices" params={{ status, overdue: overdue ? 'true' : null, customerID, aging, search: debouncedSearch }} />
           <Button component={Link} to="/invoices/new" leftSection={<IconPlus size={16} />}>
@@ -148,6 +159,10 @@ export function InvoicesPage() {
           </Button>
         </Group>
       </Group>
+
+      <VisuallyHidden role="status" aria-live="polite" data-testid="invoices-live">
+        {announcement}
+      </VisuallyHidden>
 
       <SetupChecklist />
 
@@ -200,9 +215,9 @@ export function InvoicesPage() {
         context={listContext}
         refresh={refresh}
         errorTitle="Couldn't load invoices"
-        tableProps={{ highlightOnHover: true }}
-        // On a phone the table scrolls sideways inside its frame, not the page.
-        minWidth={720}
+        // Below 48em each row is a card (global.css: .invoice-table), so the
+        // number, customer, total and status fit a phone without scrolling.
+        tableProps={{ highlightOnHover: true, className: 'invoice-table' }}
         columns={[
           { label: <VisuallyHidden>Select</VisuallyHidden>, w: 40 },
           ...sortable.map(([label, field, ta]) => ({
@@ -266,14 +281,14 @@ function InvoiceRow({ inv, selected, onSelect }: { inv: InvoiceListItem; selecte
   const href = inv.status === 'DRAFT' ? `/invoices/${inv.id}/edit` : `/invoices/${inv.id}`;
   return (
     <Table.Tr className="clickable-row" onClick={() => navigate(href)} data-invoice-id={inv.id}>
-      <Table.Td onClick={(e) => e.stopPropagation()}>
+      <Table.Td data-col="select" onClick={(e) => e.stopPropagation()}>
         <Checkbox
           checked={selected}
           onChange={(e) => onSelect(e.currentTarget.checked)}
           aria-label={`Select ${inv.number ?? 'draft'} (${inv.customer.name})`}
         />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-col="number">
         <Group gap={6} wrap="nowrap">
           <Anchor component={Link} to={href} fw={500} size="sm" c={inv.number ? undefined : 'dimmed'} onClick={(e) => e.stopPropagation()}>
             {inv.number ?? 'Draft'}
@@ -296,7 +311,7 @@ function InvoiceRow({ inv, selected, onSelect }: { inv: InvoiceListItem; selecte
           )}
         </Group>
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-col="customer">
         <Text size="sm" fw={500}>
           {inv.customer.name}
         </Text>
@@ -304,7 +319,7 @@ function InvoiceRow({ inv, selected, onSelect }: { inv: InvoiceListItem; selecte
           {inv.customer.email}
         </Text>
       </Table.Td>
-      <Table.Td ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
+      <Table.Td data-col="total" ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
         <Text size="sm" fw={500} span>
           {formatMoney(inv.total, inv.currency)}
         </Text>{' '}
@@ -312,13 +327,13 @@ function InvoiceRow({ inv, selected, onSelect }: { inv: InvoiceListItem; selecte
           {inv.currency}
         </Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-col="status">
         <InvoiceStatusBadge status={inv.status} overdue={inv.overdue} />
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-col="due" data-label="Due">
         <Text size="sm">{formatDueDate(inv.dueDate)}</Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td data-col="issued" data-label="Issued">
         <Text size="sm">{formatDate(inv.issuedAt)}</Text>
       </Table.Td>
     </Table.Tr>

@@ -3,7 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useNavigate } from 'react-router';
 import { formatMoney } from '../../lib/money';
 import { notifyPaidOnce, paymentChannelLabel } from '../../lib/payments';
-import { useInvoiceStatusChanges, type InvoiceStatusChange } from './useInvoiceStatusChanges';
+import { useInvoiceStatusChanges, type InvoiceStatusChange } from '../../lib/useInvoiceStatusChanges';
 
 /** The payment that settled it: the one received last that still counts. */
 function lastChannel(change: InvoiceStatusChange): string | null {

@@ -74,7 +74,7 @@ export function SetupChecklist() {
       <Stack gap="sm">
         <Group justify="space-between" align="flex-start">
           <div>
-            <Title order={4} id="setup-title">
+            <Title order={2} size="h4" id="setup-title">
               Set up your business
             </Title>
             <Text size="sm" c="dimmed">

@@ -63,7 +63,7 @@ export function RecurringPage() {
   return (
     <Stack gap="lg">
       <div>
-        <Title order={2}>Recurring invoices</Title>
+        <Title order={1} size="h2">Recurring invoices</Title>
         <Text c="dimmed" size="sm" mt={4}>
           Invoices Tally makes for you every period, each with its own number and payment reference. Make one from an
           invoice's page: More → Make recurring.

@@ -127,7 +127,7 @@ export function RecurringSchedulePage() {
       </Center>
     ) : (
       <Stack align="center" py={80} gap="sm">
-        <Title order={3}>Recurring schedule not found</Title>
+        <Title order={1} size="h3">Recurring schedule not found</Title>
         <Button component={Link} to="/recurring" variant="light">
           Back to recurring invoices
         </Button>
@@ -153,7 +153,7 @@ export function RecurringSchedulePage() {
       <Group justify="space-between" align="flex-start">
         <div style={{ minWidth: 0 }}>
           <Group gap="sm">
-            <Title order={2} data-testid="recurring-title">
+            <Title order={1} size="h2" data-testid="recurring-title">
               {every}
             </Title>
             <RecurringStatusBadge status={s.status} />
@@ -239,7 +239,7 @@ export function RecurringSchedulePage() {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Paper withBorder p="lg" component="section" aria-labelledby="recurring-next">
-            <Title order={5} id="recurring-next" mb="sm">
+            <Title order={2} size="h5" id="recurring-next" mb="sm">
               Next invoices
             </Title>
             {s.upcoming.length === 0 ? (
@@ -257,7 +257,7 @@ export function RecurringSchedulePage() {
         </Grid.Col>
       </Grid>
 
-      <Title order={3}>Invoices made</Title>
+      <Title order={2} size="h3">Invoices made</Title>
       <PagedTable
         query={RecurringScheduleInvoicesDocument}
         variables={{ id, first: 25 }}

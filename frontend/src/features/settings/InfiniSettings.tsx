@@ -144,7 +144,7 @@ export function InfiniSettings({ infini }: { infini: Infini }) {
           </ThemeIcon>
           <div style={{ flex: 1 }}>
             <Group gap="sm">
-              <Title order={4} id="infini-title">
+              <Title order={2} size="h4" id="infini-title">
                 Infini (card and crypto checkout)
               </Title>
               <Badge color={badge.color} variant="light" radius="sm" data-testid="infini-mode" data-mode={mode}>

@@ -72,7 +72,7 @@ export function LogoSettings({ logo, loading }: { logo: { dataURL: string; width
     <Paper withBorder p="lg" component="section" aria-labelledby="logo-title">
       <Stack gap="sm">
         <div>
-          <Title order={5} id="logo-title">
+          <Title order={2} size="h5" id="logo-title">
             Logo
           </Title>
           <Text size="sm" c="dimmed" mt={4}>

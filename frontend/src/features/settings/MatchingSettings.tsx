@@ -57,7 +57,7 @@ export function MatchingSettings({ confidence }: { confidence: number }) {
     <Paper withBorder p="lg" component="section" aria-labelledby="matching-settings">
       <Stack gap="md">
         <div>
-          <Title order={5} id="matching-settings">
+          <Title order={2} size="h5" id="matching-settings">
             Automatic matching
           </Title>
           <Text size="sm" c="dimmed" mt={2}>

@@ -56,7 +56,7 @@ export function PaymentSettingsPage() {
   return (
     <Stack gap="lg">
       <div>
-        <Title order={2}>Payments</Title>
+        <Title order={1} size="h2">Payments</Title>
         <Text c="dimmed" size="sm" mt={4}>
           How your customers can pay your invoices from the payment link, and how the money you receive is matched to them.
         </Text>
@@ -105,7 +105,7 @@ function MethodsSummary({ merchant }: { merchant: PaymentSettingsFragment | null
     <Paper withBorder p="lg" component="section" aria-labelledby="methods-summary">
       <Stack gap="md">
         <div>
-          <Title order={5} id="methods-summary">
+          <Title order={2} size="h5" id="methods-summary">
             On new invoices
           </Title>
           <Text size="sm" c="dimmed" mt={2}>

@@ -154,7 +154,7 @@ export function ReminderSettings() {
 
   return (
     <Paper withBorder p={{ base: 'md', sm: 'xl' }} component="section" aria-labelledby="settings-reminders">
-      <Title order={4} id="settings-reminders">
+      <Title order={2} size="h4" id="settings-reminders">
         Reminders &amp; receipts
       </Title>
       <Text size="sm" c="dimmed" mt={2}>

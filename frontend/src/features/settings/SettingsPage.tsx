@@ -184,7 +184,7 @@ const termOptions = [
 function Section({ title, description, children, id }: { title: string; description?: string; children: ReactNode; id: string }) {
   return (
     <Box component="fieldset" aria-labelledby={id} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
-      <Title order={4} id={id}>
+      <Title order={2} size="h4" id={id}>
         {title}
       </Title>
       {description && (
@@ -280,7 +280,7 @@ export function SettingsPage() {
   return (
     <Stack gap="lg">
       <div>
-        <Title order={2}>Business settings</Title>
+        <Title order={1} size="h2">Business settings</Title>
         <Text c="dimmed" size="sm" mt={4}>
           Who is billing: how your business appears on the invoices you send, and how customers pay you.
         </Text>
@@ -523,7 +523,7 @@ function WhereThisAppears({ name, legalName, taxID, address, logo, paper, loadin
     <Paper withBorder p="lg" component="section" aria-labelledby="where-this-appears">
       <Stack gap="md">
         <div>
-          <Title order={5} id="where-this-appears">
+          <Title order={2} size="h5" id="where-this-appears">
             Where this appears
           </Title>
           <Text size="sm" c="dimmed" mt={4}>

@@ -67,7 +67,7 @@ export function TaxSettingsPage() {
     <Stack gap="lg">
       <Group justify="space-between" align="flex-end">
         <div>
-          <Title order={2}>Taxes</Title>
+          <Title order={1} size="h2">Taxes</Title>
           <Text c="dimmed" size="sm" mt={4}>
             The tax rates you put on invoice lines: VAT, GST, sales tax. Each invoice prints its tax per rate.
           </Text>

@@ -92,7 +92,7 @@ export function TestClockPanel() {
         <Group gap="xs" justify="space-between">
           <Group gap="xs">
             <IconClockPlay size={18} stroke={1.6} />
-            <Title order={5} id="test-clock">
+            <Title order={2} size="h5" id="test-clock">
               Test clock
             </Title>
           </Group>

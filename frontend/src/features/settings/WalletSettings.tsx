@@ -137,7 +137,7 @@ export function WalletSettings({ wallets }: { wallets: SavedWallet[] }) {
             </ThemeIcon>
             <div style={{ flex: 1 }}>
               <Group gap="sm">
-                <Title order={4} id="wallets-title">
+                <Title order={2} size="h4" id="wallets-title">
                   Stablecoin wallets (direct)
                 </Title>
                 <Badge color={wallets.length ? 'green' : 'gray'} variant="light" radius="sm">

@@ -123,7 +123,7 @@ export function WebhooksPage() {
     <Stack gap="lg">
       <Group justify="space-between" align="flex-start">
         <div style={{ flex: '1 1 320px', minWidth: 0 }}>
-          <Title order={2}>Webhooks</Title>
+          <Title order={1} size="h2">Webhooks</Title>
           <Text c="dimmed" size="sm" mt={4}>
             Tally posts events (an invoice was paid, a payment arrived…) to your app as they happen, signed with{' '}
             <Code>Tally-Signature</Code>. Failed deliveries are retried with backoff for 3 days; an endpoint failing

@@ -64,7 +64,7 @@ export function EmailsPage() {
   return (
     <Stack gap="lg">
       <div>
-        <Title order={2}>{devMailbox ? 'Mailbox (development)' : 'Sent emails'}</Title>
+        <Title order={1} size="h2">{devMailbox ? 'Mailbox (development)' : 'Sent emails'}</Title>
         <Text c="dimmed" mt={4}>
           {devMailbox
             ? 'The emails your customers would have received. Open one to see it exactly as they would.'

@@ -27,7 +27,7 @@ export function InvoiceEmails({ emails, status, customerEmail }: {
     <Paper withBorder component="section" aria-label="Emails">
       <Group justify="space-between" px="lg" pt="md" pb={newestFirst.length ? 'xs' : 'md'}>
         <Group gap={8}>
-          <Title order={5}>Emails</Title>
+          <Title order={2} size="h5">Emails</Title>
           {newestFirst.length > 0 && (
             <Badge variant="default" radius="sm" size="sm">
               {newestFirst.length}

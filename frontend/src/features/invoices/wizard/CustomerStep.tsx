@@ -1,5 +1,4 @@
-import { Alert, Button, Group, Select, SimpleGrid, Stack, Text, type ComboboxItem } from '@mantine/core';
-import { DateInput } from '@mantine/dates';
+import { Alert, Button, Group, Select, SimpleGrid, Stack, Text, TextInput, type ComboboxItem } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { IconPlus, IconUserPlus } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
@@ -7,6 +6,7 @@ import { useQuery } from 'urql';
 import { graphql } from '../../../gql';
 import { CustomerFormModal, type EditableCustomer } from '../../../components/CustomerFormModal';
 import { paymentTermPresets, paymentTermsLabel } from '../../../lib/paymentTerms';
+import { today } from '../../../lib/format';
 import type { WizardForm } from './form';
 
 const WizardCustomersQuery = graphql(`
@@ -170,14 +170,17 @@ export function CustomerStep({ form, customer, onCustomer, currencies, merchantT
         />
       </SimpleGrid>
       {chosen === 'custom' && (
-        <DateInput
+        // The browser's own date field: typed from the keyboard (or its
+        // arrow keys) as well as picked, and read out by screen readers.
+        <TextInput
+          type="date"
           label="Due date"
-          placeholder="Pick a date"
-          valueFormat="MMM D, YYYY"
-          minDate={new Date()}
+          min={today()}
           maw={{ base: '100%', sm: 'calc(50% - var(--mantine-spacing-md) / 2)' }}
           withAsterisk
           {...form.getInputProps('dueDate')}
+          value={form.values.dueDate ?? ''}
+          onChange={(e) => form.setFieldValue('dueDate', e.currentTarget.value || null)}
         />
       )}
       <CustomerFormModal

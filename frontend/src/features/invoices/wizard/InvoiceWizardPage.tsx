@@ -5,7 +5,6 @@ import {
   Center,
   Divider,
   Group,
-  Loader,
   Paper,
   Stack,
   Stepper,
@@ -15,14 +14,15 @@ import {
   Title,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useMediaQuery } from '@mantine/hooks';
+import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconCheck, IconFileInvoice, IconSend } from '@tabler/icons-react';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router';
 import type { CombinedError } from 'urql';
 import { useQuery } from 'urql';
 import type { EditableCustomer } from '../../../components/CustomerFormModal';
+import { PageSkeleton } from '../../../components/PageSkeleton';
 import type { WizardInvoiceFragment } from '../../../gql/graphql';
 import { useEmailProvider } from '../emails/email';
 import { errorCode, errorField, showError } from '../../../lib/errors';
@@ -37,6 +37,7 @@ import { formPathOf, ItemsStep } from './ItemsStep';
 import { WizardDraftQuery, WizardPresetCustomerQuery, WizardSetupQuery } from './operations';
 import { PaymentMethodsStep } from './PaymentMethodsStep';
 import {
+  useAutosaveDescription,
   useIssueInvoice,
   useSaveCustomer,
   useSaveDescription,
@@ -126,6 +127,14 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
   // Opened from a saved draft (rather than started here).
   const [resumed, setResumed] = useState(false);
   const top = useRef<HTMLDivElement>(null);
+  // A new step moves the keyboard's focus to its heading, which screen readers read out.
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const shownStep = useRef(active);
+  useEffect(() => {
+    if (shownStep.current === active) return;
+    shownStep.current = active;
+    headingRef.current?.focus({ preventScroll: true });
+  }, [active]);
 
   const form = useForm<WizardValues>({
     initialValues: {
@@ -227,6 +236,23 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
   const savePaymentMethods = useSavePaymentMethods(form, failed);
   const issueInvoice = useIssueInvoice(failed);
 
+  // The description reaches the preview as it is typed, 300 ms after the last key.
+  const autosaveDescription = useAutosaveDescription();
+  const [typedDescription] = useDebouncedValue(form.values.description, 300);
+  const draftID = draft?.id;
+  const savedDescription = draft?.description ?? '';
+  useEffect(() => {
+    if (!draftID || steps[active].step !== 'DESCRIPTION' || typedDescription.trim() === savedDescription.trim()) return;
+    let current = true;
+    void autosaveDescription(draftID, typedDescription).then((inv) => {
+      if (current && inv) setDraft(inv);
+    });
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- saves what was typed; autosaveDescription is new every render
+  }, [typedDescription, draftID, active]);
+
   if (needsLoad) {
     const inv = loaded?.node;
     if (inv?.__typename === 'Invoice' && inv.status !== 'DRAFT') {
@@ -234,15 +260,17 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
     }
     if (loading || !loaded || inv?.__typename === 'Invoice') {
       if (loadError) showError(loadError);
-      return (
+      return loadError ? (
         <Center py={80}>
-          {loadError ? <Text c="dimmed">Couldn't load this draft.</Text> : <Loader />}
+          <Text c="dimmed">Couldn't load this draft.</Text>
         </Center>
+      ) : (
+        <PageSkeleton blocks={2} label="Loading the draft" />
       );
     }
     return (
       <Stack align="center" py={80} gap="sm">
-        <Title order={3}>Draft not found</Title>
+        <Title order={1} size="h3">Draft not found</Title>
         <Text c="dimmed">It may have been deleted or already issued.</Text>
         <Button component={Link} to="/invoices" variant="light">
           Back to invoices
@@ -296,6 +324,15 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
     }
   };
 
+  const onStepKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'Enter' || e.defaultPrevented || e.shiftKey || e.nativeEvent.isComposing || saving) return;
+    const t = e.target as HTMLElement;
+    if (t.tagName !== 'INPUT' || t.getAttribute('aria-expanded') === 'true') return;
+    if (['checkbox', 'radio', 'button', 'submit', 'file'].includes((t as HTMLInputElement).type)) return;
+    e.preventDefault();
+    if (step !== 'CONFIRM') void next();
+  };
+
   const issue = async (send: boolean) => {
     if (!draft) return;
     setSaving(true);
@@ -338,7 +375,7 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
           </Group>
         </Anchor>
         <Group justify="space-between">
-          <Title order={2}>{resumed ? 'Continue draft invoice' : 'Create invoice'}</Title>
+          <Title order={1} size="h2">{resumed ? 'Continue draft invoice' : 'Create invoice'}</Title>
           {draft && (
             <Text size="sm" c="dimmed">
               Draft saved · you can leave and continue later
@@ -368,13 +405,18 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
           <Divider my="xl" />
 
           <Stack gap={4} mb="lg">
-            <Title order={4}>{heading.title}</Title>
+            <Title order={2} size="h4" ref={headingRef} tabIndex={-1} style={{ outline: 'none' }}>
+              {heading.title}
+            </Title>
             <Text size="sm" c="dimmed">
               {heading.hint}
             </Text>
           </Stack>
 
-          <div data-step={step}>
+          {/* Enter in a field goes to the next step, as in a form; not in a
+              text area (a new line), on a button or link (its own action),
+              or in an open drop-down (Enter picks the option). */}
+          <div data-step={step} onKeyDown={onStepKeyDown}>
             {step === 'CUSTOMER' && (
               <CustomerStep
                 form={form}
@@ -436,7 +478,7 @@ function InvoiceWizard({ routeID, onCreated }: { routeID: string | null; onCreat
           hint={
             step === 'CONFIRM'
               ? 'The number and payment link are added when you create the invoice.'
-              : step === 'ITEMS'
+              : step === 'ITEMS' || step === 'DESCRIPTION'
                 ? 'Preview updates as you type.'
                 : 'Preview updates when you continue.'
           }

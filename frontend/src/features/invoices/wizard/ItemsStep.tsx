@@ -63,7 +63,7 @@ export function ItemsStep({ form, draft, onPriced }: {
   });
   const input = itemsInput(form.values);
   const key = input ? inputKey(input) : null;
-  const [debouncedKey] = useDebouncedValue(key, 450);
+  const [debouncedKey] = useDebouncedValue(key, 300);
   const seq = useRef(0);
   const [saving, setSaving] = useState(false);
 

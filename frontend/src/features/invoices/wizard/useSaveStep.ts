@@ -124,6 +124,18 @@ export function useSaveDescription(form: WizardForm, failed: Failed) {
   };
 }
 
+/**
+ * Saves the description while it is typed, so the preview shows it; answers
+ * with the saved draft, or null (Next saves again and shows any error).
+ */
+export function useAutosaveDescription() {
+  const [, setDescription] = useMutation(SetDescriptionMutation);
+  return async (draftID: string, description: string) => {
+    const res = await setDescription({ id: draftID, description: description.trim() || null });
+    return res.data?.setInvoiceDescription ?? null;
+  };
+}
+
 /** Step 4: the payment methods, at least one. */
 export function useSavePaymentMethods(form: WizardForm, failed: Failed) {
   const [, setMethods] = useMutation(SetMethodsMutation);

@@ -1,9 +1,12 @@
+// Live status changes of the merchant's invoices, shared by every page that
+// follows them (the invoice list and page, collections, the "was paid" toast).
+
 import { useEffect, useRef } from 'react';
 import { useClient } from 'urql';
 import { onEnd, pipe, subscribe } from 'wonka';
-import { graphql } from '../../gql';
-import type { InvoiceStatusChangedSubscription } from '../../gql/graphql';
-import { useOnReconnect } from '../../lib/urql';
+import { graphql } from '../gql';
+import type { InvoiceStatusChangedSubscription } from '../gql/graphql';
+import { useOnReconnect } from './urql';
 
 // Every caller asks for the same operation with no filter, so urql shares
 // one server-side subscription per tab: the app-wide "was paid"
