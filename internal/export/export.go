@@ -25,47 +25,35 @@ func Invoices(ctx context.Context, out io.Writer, svc *invoice.Service, f invoic
 	if err != nil {
 		return err
 	}
-	last := ""
-	for {
-		q := svc.Query(ctx, f).Where(entinvoice.IDGT(last)).Order(ent.Asc(entinvoice.FieldID)).Limit(pageSize).
-			WithCustomer(func(q *ent.CustomerQuery) { q.Select(customer.FieldName, customer.FieldEmail) })
-		page, err := q.All(ctx)
+	return stream(w, out, func(after string) ([]*ent.Invoice, error) {
+		page, err := svc.Query(ctx, f).Where(entinvoice.IDGT(after)).Order(ent.Asc(entinvoice.FieldID)).Limit(pageSize).
+			WithCustomer(func(q *ent.CustomerQuery) { q.Select(customer.FieldName, customer.FieldEmail) }).All(ctx)
 		if err != nil {
-			return fmt.Errorf("export invoices: %w", err)
+			return nil, fmt.Errorf("export invoices: %w", err)
 		}
-		for _, inv := range page {
-			w.text(inv.ID)
-			w.textp(inv.Number)
-			w.text(string(inv.Status))
-			if c := inv.Edges.Customer; c != nil {
-				w.text(c.Name)
-				w.text(c.Email)
-			} else {
-				w.text("")
-				w.text("")
-			}
-			w.text(inv.Currency)
-			w.time(inv.IssuedAt)
-			w.time(inv.DueDate)
-			w.amount(inv.TotalMinor, inv.Currency)
-			w.amount(inv.CreditedMinor, inv.Currency)
-			w.amount(inv.AmountPaidMinor, inv.Currency)
-			w.amount(inv.AmountDueMinor(), inv.Currency)
-			w.text(fmt.Sprint(svc.Overdue(inv)))
-			w.textp(inv.Reference)
-			w.time(inv.SentAt)
-			if err := w.end(); err != nil {
-				return err
-			}
+		return page, nil
+	}, func(inv *ent.Invoice) string { return inv.ID }, func(inv *ent.Invoice) {
+		w.text(inv.ID)
+		w.textp(inv.Number)
+		w.text(string(inv.Status))
+		if c := inv.Edges.Customer; c != nil {
+			w.text(c.Name)
+			w.text(c.Email)
+		} else {
+			w.text("")
+			w.text("")
 		}
-		if err := flush(w, out); err != nil {
-			return err
-		}
-		if len(page) < pageSize {
-			return nil
-		}
-		last = page[len(page)-1].ID
-	}
+		w.text(inv.Currency)
+		w.time(inv.IssuedAt)
+		w.time(inv.DueDate)
+		w.amount(inv.TotalMinor, inv.Currency)
+		w.amount(inv.CreditedMinor, inv.Currency)
+		w.amount(inv.AmountPaidMinor, inv.Currency)
+		w.amount(inv.AmountDueMinor(), inv.Currency)
+		w.text(fmt.Sprint(svc.Overdue(inv)))
+		w.textp(inv.Reference)
+		w.time(inv.SentAt)
+	})
 }
 
 // PaymentFilter narrows the payments export. Zero fields do not filter.
@@ -88,9 +76,8 @@ func Payments(ctx context.Context, out io.Writer, client *ent.Client, f PaymentF
 	if err != nil {
 		return err
 	}
-	last := ""
-	for {
-		q := client.Payment.Query().Where(payment.IDGT(last))
+	return stream(w, out, func(after string) ([]*ent.Payment, error) {
+		q := client.Payment.Query().Where(payment.IDGT(after))
 		if f.InvoiceID != nil {
 			q.Where(payment.InvoiceID(*f.InvoiceID))
 		}
@@ -116,44 +103,34 @@ func Payments(ctx context.Context, out io.Writer, client *ent.Client, f PaymentF
 					WithCustomer(func(q *ent.CustomerQuery) { q.Select(customer.FieldName) })
 			}).All(ctx)
 		if err != nil {
-			return fmt.Errorf("export payments: %w", err)
+			return nil, fmt.Errorf("export payments: %w", err)
 		}
-		for _, p := range page {
-			w.text(p.ID)
-			w.text(p.InvoiceID)
-			var number *string
-			name := ""
-			if inv := p.Edges.Invoice; inv != nil {
-				number = inv.Number
-				if c := inv.Edges.Customer; c != nil {
-					name = c.Name
-				}
-			}
-			w.textp(number)
-			w.text(name)
-			w.text(p.Currency)
-			w.amount(p.AmountMinor, p.Currency)
-			w.text(string(p.Channel))
-			w.text(p.Provider)
-			w.textp(p.ExternalID)
-			w.time(&p.ReceivedAt)
-			w.text(p.RecordedBy)
-			w.text(string(p.Rule))
-			w.textp(p.CollectionID)
-			w.time(p.UndoneAt)
-			w.text(p.Note)
-			if err := w.end(); err != nil {
-				return err
+		return page, nil
+	}, func(p *ent.Payment) string { return p.ID }, func(p *ent.Payment) {
+		w.text(p.ID)
+		w.text(p.InvoiceID)
+		var number *string
+		name := ""
+		if inv := p.Edges.Invoice; inv != nil {
+			number = inv.Number
+			if c := inv.Edges.Customer; c != nil {
+				name = c.Name
 			}
 		}
-		if err := flush(w, out); err != nil {
-			return err
-		}
-		if len(page) < pageSize {
-			return nil
-		}
-		last = page[len(page)-1].ID
-	}
+		w.textp(number)
+		w.text(name)
+		w.text(p.Currency)
+		w.amount(p.AmountMinor, p.Currency)
+		w.text(string(p.Channel))
+		w.text(p.Provider)
+		w.textp(p.ExternalID)
+		w.time(&p.ReceivedAt)
+		w.text(p.RecordedBy)
+		w.text(string(p.Rule))
+		w.textp(p.CollectionID)
+		w.time(p.UndoneAt)
+		w.text(p.Note)
+	})
 }
 
 // CollectionFilter is Query.collections' filter, as predicates built by
@@ -168,31 +145,47 @@ func Collections(ctx context.Context, out io.Writer, client *ent.Client, f Colle
 	if err != nil {
 		return err
 	}
-	last := ""
-	for {
-		q := client.Collection.Query().Where(collection.IDGT(last))
+	return stream(w, out, func(after string) ([]*ent.Collection, error) {
+		q := client.Collection.Query().Where(collection.IDGT(after))
 		for _, narrow := range f {
 			narrow(q)
 		}
 		page, err := q.Order(ent.Asc(collection.FieldID)).Limit(pageSize).All(ctx)
 		if err != nil {
-			return fmt.Errorf("export collections: %w", err)
+			return nil, fmt.Errorf("export collections: %w", err)
 		}
-		for _, c := range page {
-			w.text(c.ID)
-			w.time(&c.ReceivedAt)
-			w.text(c.Currency)
-			w.amount(c.AmountMinor, c.Currency)
-			w.amount(c.UnallocatedMinor, c.Currency)
-			w.text(string(c.Status))
-			w.text(string(c.Channel))
-			w.text(c.PayerName)
-			w.text(c.PayerAccount)
-			w.text(c.Text)
-			w.textp(c.ExternalID)
-			w.textp(c.CustomerID)
-			w.text(c.Flag)
-			w.text(c.Statement)
+		return page, nil
+	}, func(c *ent.Collection) string { return c.ID }, func(c *ent.Collection) {
+		w.text(c.ID)
+		w.time(&c.ReceivedAt)
+		w.text(c.Currency)
+		w.amount(c.AmountMinor, c.Currency)
+		w.amount(c.UnallocatedMinor, c.Currency)
+		w.text(string(c.Status))
+		w.text(string(c.Channel))
+		w.text(c.PayerName)
+		w.text(c.PayerAccount)
+		w.text(c.Text)
+		w.textp(c.ExternalID)
+		w.textp(c.CustomerID)
+		w.text(c.Flag)
+		w.text(c.Statement)
+	})
+}
+
+// stream writes a listing read in pages by id (keyset): page returns up to
+// pageSize rows with ids after its argument, in id order; row writes one
+// row's cells. Each page reaches the client before the next is read, so
+// an export of any size holds one page in memory.
+func stream[T any](w *writer, out io.Writer, page func(after string) ([]T, error), id func(T) string, row func(T)) error {
+	last := ""
+	for {
+		rows, err := page(last)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			row(r)
 			if err := w.end(); err != nil {
 				return err
 			}
@@ -200,10 +193,10 @@ func Collections(ctx context.Context, out io.Writer, client *ent.Client, f Colle
 		if err := flush(w, out); err != nil {
 			return err
 		}
-		if len(page) < pageSize {
+		if len(rows) < pageSize {
 			return nil
 		}
-		last = page[len(page)-1].ID
+		last = id(rows[len(rows)-1])
 	}
 }
 
