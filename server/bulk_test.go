@@ -195,6 +195,16 @@ func TestCSVExport(t *testing.T) {
 		if len(rows) != 3 || rows[0][1] != "number" {
 			t.Fatalf("rows: %q, want a header and the 2 issued invoices", rows)
 		}
+		// Another merchant's exports hold none of these rows, whatever
+		// filter names them.
+		other := ta.signUp(t, "Other Exporter")
+		for _, path := range []string{"/export/invoices.csv", "/export/invoices.csv?customerID=" + plain,
+			"/export/payments.csv?invoiceID=" + paid.ID, "/export/collections.csv"} {
+			resp, body := get(t, ta.srv.URL+path, other.token)
+			if rows := readCSV(t, body); resp.StatusCode != http.StatusOK || len(rows) != 1 {
+				t.Errorf("another merchant's %s: %d, %d rows, want 200 and only the header", path, resp.StatusCode, len(rows))
+			}
+		}
 		byNumber := map[string][]string{}
 		for _, r := range rows[1:] {
 			byNumber[r[1]] = r
